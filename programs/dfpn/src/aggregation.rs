@@ -1,0 +1,236 @@
+//! Pure arithmetic of fees, consensus and reputation. No accounts here, so it is unit-tested on the host
+//! and documented with worked examples in docs/protocol.md.
+use crate::state::{consensus, modality, verdict, ConfigParams};
+
+const BPS: u64 = 10_000;
+
+/// Fee for a request: `base = Σ base_fee[m]` over requested modalities, plus
+/// `base × (min_workers − 1) × worker_surcharge_bps / 10000`, rounded down. `None` on overflow.
+#[inline(always)]
+pub fn request_fee(params: &ConfigParams, modalities: u8, min_workers: u8) -> Option<u64> {
+    // u64 only: upstream BPF has no 128-bit multiply or divide.
+    let mut base: u64 = 0;
+    for (bit, fee) in params.base_fees.iter().enumerate().take(modality::COUNT) {
+        if modalities & (1 << bit) != 0 {
+            base = base.checked_add(fee.get())?;
+        }
+    }
+    let extra_workers = (min_workers as u64).checked_sub(1)?;
+    // Bounded by validation (base fees ≤ 10^12 each, at most 9 extra workers), so the product fits in u64.
+    if extra_workers >= crate::state::request::MAX_SEATS as u64 || base > 5_000_000_000_000 {
+        return None;
+    }
+    let surcharge = mul_bps(base * extra_workers, params.worker_surcharge_bps.get() as u64)?;
+    base.checked_add(surcharge)
+}
+
+/// `value × bps / 10000` rounded down, exact for any u64 `value`; `None` when `bps` > 10000.
+///
+/// No overflow check is needed (and none is written, since upstream BPF lowers `checked_mul` to a 128-bit
+/// libcall it cannot make): with bps ≤ 10000 both terms are bounded by `value`.
+pub fn mul_bps(value: u64, bps: u64) -> Option<u64> {
+    if bps > BPS {
+        return None;
+    }
+    Some((value / BPS) * bps + (value % BPS) * bps / BPS)
+}
+
+/// How a fee is divided. The parts always add up to `fee` exactly.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FeeSplit {
+    /// Paid to each paid worker.
+    pub per_worker: u64,
+    /// Paid to the model of each paid worker.
+    pub per_model: u64,
+    pub treasury: u64,
+    /// 5 % plus every lamport of rounding dust.
+    pub insurance: u64,
+}
+
+/// Split `fee` among `paid` workers: 65 % workers, 20 % models, 10 % treasury, 5 % insurance. Each share is
+/// rounded down; what rounding leaves over (from the percentages and from dividing among workers) goes to
+/// insurance. `paid` must be at least 1.
+#[inline(always)]
+pub fn split_fee(fee: u64, paid: u64) -> Option<FeeSplit> {
+    if paid == 0 {
+        return None;
+    }
+    let workers_pool = mul_bps(fee, 6_500)?;
+    let models_pool = mul_bps(fee, 2_000)?;
+    let treasury = mul_bps(fee, 1_000)?;
+    let per_worker = workers_pool / paid;
+    let per_model = models_pool / paid;
+    // per_x × paid ≤ x_pool ≤ fee: these products cannot overflow.
+    let distributed = (per_worker * paid).checked_add(per_model * paid)?.checked_add(treasury)?;
+    let insurance = fee.checked_sub(distributed)?;
+    Some(FeeSplit { per_worker, per_model, treasury, insurance })
+}
+
+/// One revealed answer as the aggregation sees it.
+#[derive(Clone, Copy, Debug)]
+pub struct Vote {
+    pub verdict: u8,
+    pub confidence: u8,
+    pub weight: u64,
+}
+
+/// Aggregated result of a request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Outcome {
+    pub verdict: u8,
+    pub confidence: u8,
+    pub consensus: u8,
+    /// The verdict whose voters are paid and gain reputation; `None` when there is no consensus (then every
+    /// revealer is paid and reputation does not move).
+    pub winning: Option<u8>,
+}
+
+/// A worker's voting weight: its reputation, capped at `max_weight_bps`.
+#[inline(always)]
+pub fn weight(reputation: u16, max_weight_bps: u16) -> u64 {
+    reputation.min(max_weight_bps) as u64
+}
+
+/// Reputation-weighted vote over revealed verdicts.
+///
+/// `W[v]` = summed weight for verdict v; the leader is the verdict with the most weight (a tie for first
+/// place has no leader); `share = W[leader] × 10000 / ΣW` (rounded down). Consensus: Unanimous at 10000,
+/// Supermajority ≥ 6667, Majority > 5000, otherwise None; also None when `ΣW < min_weight` or nobody
+/// revealed. With a consensus the verdict is the leader and
+/// `confidence = (Σ_{leader} w·c / W[leader]) × share / 10000` (each division rounded down); without one
+/// the verdict is Inconclusive with confidence 0.
+#[inline(always)]
+pub fn aggregate(votes: &[Vote], min_weight: u64) -> Outcome {
+    let none = Outcome { verdict: verdict::INCONCLUSIVE, confidence: 0, consensus: consensus::NONE, winning: None };
+    // Weights are reputations (≤ 10000) of at most 10 seats, so u64 sums cannot overflow.
+    let mut weights = [0u64; verdict::COUNT];
+    let mut weighted_conf = [0u64; verdict::COUNT];
+    for v in votes {
+        let i = (v.verdict as usize).min(verdict::COUNT - 1);
+        weights[i] = weights[i].saturating_add(v.weight);
+        // weight ≤ 10000 and confidence ≤ 100: the product fits easily.
+        weighted_conf[i] = weighted_conf[i].saturating_add(v.weight.min(10_000) * v.confidence.min(100) as u64);
+    }
+    let total: u64 = weights.iter().fold(0u64, |a, w| a.saturating_add(*w));
+    if votes.is_empty() || total == 0 || total < min_weight {
+        return none;
+    }
+    let mut leader = 0usize;
+    for i in 1..verdict::COUNT {
+        if weights[i] > weights[leader] {
+            leader = i;
+        }
+    }
+    if (0..verdict::COUNT).any(|i| i != leader && weights[i] == weights[leader]) {
+        return none;
+    }
+    let share = weights[leader] * BPS / total;
+    let kind = if share == BPS {
+        consensus::UNANIMOUS
+    } else if share >= 6_667 {
+        consensus::SUPERMAJORITY
+    } else if share > 5_000 {
+        consensus::MAJORITY
+    } else {
+        return none;
+    };
+    let mean_conf = weighted_conf[leader] / weights[leader];
+    let confidence = (mean_conf * share / BPS) as u8;
+    Outcome { verdict: leader as u8, confidence, consensus: kind, winning: Some(leader as u8) }
+}
+
+/// Moving-average reputation update toward 10000 (agreed) or 0 (disagreed), by `alpha_bps`.
+#[inline(always)]
+pub fn update_reputation(reputation: u16, agreed: bool, alpha_bps: u16) -> u16 {
+    let rep = reputation.min(crate::state::worker::REPUTATION_MAX) as u32;
+    let alpha = alpha_bps.min(10_000) as u32;
+    let next = if agreed { rep + (10_000 - rep) * alpha / 10_000 } else { rep - rep * alpha / 10_000 };
+    next as u16
+}
+
+/// A non-revealer loses reputation at twice the rate of a wrong answer (so never less than a wrong answer).
+#[inline(always)]
+pub fn penalize_non_reveal(reputation: u16, alpha_bps: u16) -> u16 {
+    update_reputation(reputation, false, alpha_bps.saturating_mul(2).min(10_000))
+}
+
+/// Stake slashed from a worker that committed and did not reveal.
+#[inline(always)]
+pub fn slash_amount(stake: u64, slash_bps: u16) -> u64 {
+    mul_bps(stake, slash_bps.min(10_000) as u64).unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::utils::{I64, U16, U32, U64};
+
+    fn params() -> ConfigParams {
+        ConfigParams {
+            base_fees: [2_000_000, 3_000_000, 3_000_000, 8_000_000, 4_000_000].map(U64::new),
+            worker_surcharge_bps: U16::new(2_500),
+            slash_bps: U16::new(1_000),
+            max_weight_bps: U16::new(8_000),
+            reputation_alpha_bps: U16::new(1_000),
+            min_stake: U64::new(1_000_000_000),
+            unbonding_secs: I64::new(86_400),
+            min_deadline_secs: I64::new(60),
+            reveal_window_secs: I64::new(20),
+            min_consensus_weight: U32::new(5_000),
+        }
+    }
+
+    #[test]
+    fn fee_examples_from_docs() {
+        // Face manipulation + image authenticity, 3 workers: base 5_000_000, surcharge 2 × 25 % → 7_500_000.
+        assert_eq!(request_fee(&params(), 0b00011, 3), Some(7_500_000));
+        // One modality, one worker: exactly the base fee.
+        assert_eq!(request_fee(&params(), modality::VIDEO_AUTHENTICITY, 1), Some(8_000_000));
+        assert_eq!(request_fee(&params(), modality::VOICE_CLONING, 0), None);
+    }
+
+    #[test]
+    fn split_adds_up_and_dust_goes_to_insurance() {
+        for fee in [0u64, 1, 7, 99, 100, 7_500_000, 7_500_001, u64::MAX / 100] {
+            for paid in 1..=10u64 {
+                let s = split_fee(fee, paid).unwrap();
+                assert_eq!(s.per_worker * paid + s.per_model * paid + s.treasury + s.insurance, fee);
+                assert!(s.insurance >= fee * 5 / 100);
+            }
+        }
+        // Worked example: 7_500_001 lamports among 3 workers.
+        let s = split_fee(7_500_001, 3).unwrap();
+        assert_eq!(s, FeeSplit { per_worker: 1_625_000, per_model: 500_000, treasury: 750_000, insurance: 375_001 });
+        assert_eq!(split_fee(1, 0), None);
+    }
+
+    fn vote(verdict: u8, confidence: u8, weight: u64) -> Vote {
+        Vote { verdict, confidence, weight }
+    }
+
+    #[test]
+    fn unanimous_majority_and_split() {
+        let o = aggregate(&[vote(2, 90, 5000), vote(2, 80, 5000), vote(2, 70, 5000)], 5000);
+        assert_eq!((o.verdict, o.confidence, o.consensus), (2, 80, consensus::UNANIMOUS));
+        // 2 of 3 equal weights: share 6666 → Majority (6667 needed for Supermajority).
+        let o = aggregate(&[vote(2, 90, 5000), vote(2, 80, 5000), vote(1, 70, 5000)], 5000);
+        assert_eq!((o.verdict, o.confidence, o.consensus), (2, 56, consensus::MAJORITY));
+        // Tie → Inconclusive, no consensus.
+        let o = aggregate(&[vote(2, 90, 5000), vote(1, 80, 5000)], 0);
+        assert_eq!((o.verdict, o.consensus, o.winning), (0, consensus::NONE, None));
+        // Too little weight.
+        let o = aggregate(&[vote(2, 90, 3000)], 5000);
+        assert_eq!(o.consensus, consensus::NONE);
+        assert_eq!(aggregate(&[], 0).consensus, consensus::NONE);
+    }
+
+    #[test]
+    fn reputation_moves_slowly_and_non_reveal_costs_more() {
+        assert_eq!(update_reputation(5000, true, 1000), 5500);
+        assert_eq!(update_reputation(5000, false, 1000), 4500);
+        assert_eq!(penalize_non_reveal(5000, 1000), 4000);
+        assert_eq!(update_reputation(10_000, true, 5000), 10_000);
+        assert_eq!(update_reputation(0, false, 5000), 0);
+        assert_eq!(slash_amount(1_000_000_000, 1000), 100_000_000);
+    }
+}

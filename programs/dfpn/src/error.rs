@@ -1,0 +1,129 @@
+//! The program's one error enum. Codes start at 6000 like Anchor's `#[error_code]` and are pinned by a
+//! test: never renumber, only append.
+use pinocchio::error::ProgramError;
+
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DfpnError {
+    /// Instruction data too short, too long or not a known discriminator.
+    InvalidInstructionData = 6000,
+    /// Fewer accounts than the instruction needs.
+    NotEnoughAccounts = 6001,
+    /// A required signature is missing.
+    MissingSignature = 6002,
+    /// An account that must be writable is read-only.
+    AccountNotWritable = 6003,
+    /// An account is not owned by the expected program.
+    InvalidAccountOwner = 6004,
+    /// An account's data does not start with the expected discriminator or has the wrong size.
+    InvalidAccountData = 6005,
+    /// An account's address is not the expected program-derived address.
+    InvalidPda = 6006,
+    /// The account to create already exists.
+    AccountAlreadyInitialized = 6007,
+    /// The system program account is not the system program.
+    InvalidSystemProgram = 6008,
+    /// Signer is not the configuration authority.
+    Unauthorized = 6009,
+    /// New requests are paused by the authority.
+    Paused = 6010,
+    /// A configuration value is out of range.
+    InvalidConfig = 6011,
+    /// Arithmetic overflow or underflow.
+    ArithmeticOverflow = 6012,
+    /// Modality bitmask is empty or names an unknown modality.
+    InvalidModalities = 6013,
+    /// Model id is empty, too long or not printable ASCII.
+    InvalidModelId = 6014,
+    /// The model is deactivated.
+    ModelInactive = 6015,
+    /// Too many models for one worker.
+    TooManyModels = 6016,
+    /// Stake below the configured minimum.
+    InsufficientStake = 6017,
+    /// The payer does not have the lamports the instruction moves.
+    InsufficientFunds = 6018,
+    /// The worker still holds a seat in an unfinished request.
+    WorkerHasActiveCommitments = 6019,
+    /// No unbonding in progress, or the unbonding delay has not passed.
+    UnbondingNotReady = 6020,
+    /// The worker is unbonding and cannot take new work.
+    WorkerUnbonding = 6021,
+    /// Deadline less than the configured minimum ahead of now.
+    DeadlineTooShort = 6022,
+    /// Max fee is below the fee the network charges for this request.
+    MaxFeeTooLow = 6023,
+    /// Storage URI is empty, too long, or not ipfs://, s3://, https://, http:// or file://.
+    InvalidStorageUri = 6024,
+    /// min/max workers out of range.
+    InvalidWorkerCount = 6025,
+    /// The request is not open.
+    RequestNotOpen = 6026,
+    /// The worker does not support every requested modality.
+    ModalityNotSupported = 6027,
+    /// All seats of the request are taken.
+    RequestFull = 6028,
+    /// The worker already holds a seat in this request.
+    AlreadyJoined = 6029,
+    /// The worker holds no seat in this request.
+    NotJoined = 6030,
+    /// The commit phase is over.
+    CommitPhaseClosed = 6031,
+    /// This seat already committed.
+    AlreadyCommitted = 6032,
+    /// The reveal phase has not started.
+    RevealPhaseNotStarted = 6033,
+    /// The reveal phase is over.
+    RevealPhaseClosed = 6034,
+    /// This seat has no commitment to reveal.
+    NotCommitted = 6035,
+    /// This seat already revealed.
+    AlreadyRevealed = 6036,
+    /// The revealed preimage does not hash to the commitment.
+    CommitmentMismatch = 6037,
+    /// Verdict byte is not 0 (Inconclusive), 1 (Authentic) or 2 (Manipulated), or confidence > 100.
+    InvalidVerdict = 6038,
+    /// The revealed model is not one of the worker's models.
+    ModelNotDeclared = 6039,
+    /// Report URI empty or too long.
+    InvalidReportUri = 6040,
+    /// The request cannot be finalized yet.
+    FinalizeTooEarly = 6041,
+    /// The request cannot be expired: enough workers committed, or the commit phase is still open.
+    CannotExpire = 6042,
+    /// The request is not finished (finalized or expired).
+    RequestNotFinished = 6043,
+    /// The remaining accounts do not match the request's seats.
+    SeatAccountMismatch = 6044,
+    /// Nothing to withdraw or claim.
+    NothingToClaim = 6045,
+    /// Payout wallet does not match the model's registered wallet.
+    PayoutWalletMismatch = 6046,
+    /// Content hash is all zeroes.
+    InvalidContentHash = 6047,
+    /// Client account does not match the request's client.
+    ClientMismatch = 6048,
+    /// Treasury or insurance vault does not match the configuration.
+    VaultMismatch = 6049,
+}
+
+impl DfpnError {
+    /// Every variant, in code order (used by tests and the IDL check).
+    pub const ALL: [DfpnError; 50] = {
+        let mut all = [DfpnError::InvalidInstructionData; 50];
+        let mut i = 0;
+        while i < 50 {
+            // SAFETY: the enum is `repr(u32)` with contiguous discriminants 6000..6050.
+            all[i] = unsafe { core::mem::transmute::<u32, DfpnError>(6000 + i as u32) };
+            i += 1;
+        }
+        all
+    };
+}
+
+impl From<DfpnError> for ProgramError {
+    #[inline(always)]
+    fn from(e: DfpnError) -> Self {
+        ProgramError::Custom(e as u32)
+    }
+}

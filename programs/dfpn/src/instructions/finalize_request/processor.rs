@@ -1,0 +1,126 @@
+use pinocchio::{AccountView, ProgramResult};
+
+use super::{accounts::FinalizeRequestAccounts, data::FinalizeRequestData};
+use crate::{
+    aggregation::{self, Vote},
+    error::DfpnError,
+    events,
+    state::{
+        consensus,
+        request::{seat_state, status, MAX_SEATS},
+        Model, Worker,
+    },
+    utils::*,
+};
+
+#[inline(always)]
+pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
+    let accts = FinalizeRequestAccounts::try_from(accounts)?;
+    FinalizeRequestData::try_from(data)?;
+    let request = accts.request;
+    let params = &accts.config.params;
+    if request.status != status::OPEN {
+        return Err(DfpnError::RequestNotOpen.into());
+    }
+    let now = now()?;
+    if !request.finalizable(now) {
+        return Err(DfpnError::FinalizeTooEarly.into());
+    }
+
+    // Pass 1: check every seat's worker account and collect the revealed votes.
+    let mut votes = [Vote { verdict: 0, confidence: 0, weight: 0 }; MAX_SEATS];
+    let mut vote_count = 0usize;
+    for (seat, account) in request.seats().iter().zip(accts.workers) {
+        let worker = Worker::load(account)?;
+        if worker.authority != seat.authority {
+            return Err(DfpnError::SeatAccountMismatch.into());
+        }
+        if seat.state == seat_state::REVEALED {
+            let weight = aggregation::weight(worker.reputation.get(), params.max_weight_bps.get());
+            votes[vote_count] = Vote { verdict: seat.verdict, confidence: seat.confidence, weight };
+            vote_count += 1;
+        }
+    }
+    let outcome = aggregation::aggregate(&votes[..vote_count], params.min_consensus_weight.get() as u64);
+    let is_paid = |verdict: u8| outcome.winning.is_none_or(|w| w == verdict);
+    let paid = request.seats().iter().filter(|s| s.state == seat_state::REVEALED && is_paid(s.verdict)).count() as u64;
+    let escrow = request.escrow.get();
+    let fee = if paid > 0 { request.fee.get() } else { 0 };
+    let split = aggregation::split_fee(fee, paid.max(1)).ok_or(DfpnError::ArithmeticOverflow)?;
+    let request_key = accts.request_account.address().to_bytes();
+
+    // Pass 2: pay, slash and move reputation, seat by seat.
+    let alpha = params.reputation_alpha_bps.get();
+    let mut model_index = 0usize;
+    for (index, account) in accts.workers.iter().enumerate() {
+        // Copy one seat (not the whole array: the BPF stack is 4 KiB).
+        let seat = request.seats[index];
+        let seat = &seat;
+        let worker = Worker::load(account)?;
+        worker.active_seats.set(worker.active_seats.get().saturating_sub(1));
+        match seat.state {
+            seat_state::REVEALED => {
+                let model_account = &accts.models[model_index];
+                model_index += 1;
+                worker.jobs_done.set(add(worker.jobs_done.get(), 1)?);
+                if let Some(winning) = outcome.winning {
+                    let agreed = seat.verdict == winning;
+                    worker.reputation.set(aggregation::update_reputation(worker.reputation.get(), agreed, alpha));
+                    if agreed {
+                        worker.jobs_agreed.set(add(worker.jobs_agreed.get(), 1)?);
+                    }
+                }
+                let model = Model::load(model_account)?;
+                if model.model_id != seat.model_id {
+                    return Err(DfpnError::SeatAccountMismatch.into());
+                }
+                if is_paid(seat.verdict) && paid > 0 {
+                    worker.rewards.set(add(worker.rewards.get(), split.per_worker)?);
+                    move_lamports(accts.request_account, account, split.per_worker)?;
+                    model.unclaimed.set(add(model.unclaimed.get(), split.per_model)?);
+                    model.earned_total.set(add(model.earned_total.get(), split.per_model)?);
+                    model.uses.set(add(model.uses.get(), 1)?);
+                    move_lamports(accts.request_account, model_account, split.per_model)?;
+                    events::worker_paid(&request_key, &seat.authority, split.per_worker, &seat.model_id, split.per_model);
+                }
+            }
+            seat_state::COMMITTED => {
+                let slashed = aggregation::slash_amount(worker.stake.get(), params.slash_bps.get());
+                worker.stake.set(sub(worker.stake.get(), slashed)?);
+                worker.slashed_total.set(add(worker.slashed_total.get(), slashed)?);
+                worker.reputation.set(aggregation::penalize_non_reveal(worker.reputation.get(), alpha));
+                move_lamports(account, accts.insurance, slashed)?;
+                events::worker_slashed(&request_key, &seat.authority, slashed, worker.reputation.get());
+            }
+            _ => {
+                // Held a seat and never committed: no stake at risk, but it blocked a seat.
+                worker.reputation.set(aggregation::update_reputation(worker.reputation.get(), false, alpha));
+            }
+        }
+    }
+
+    let refund = sub(escrow, fee)?;
+    if paid > 0 {
+        move_lamports(accts.request_account, accts.treasury, split.treasury)?;
+        move_lamports(accts.request_account, accts.insurance, split.insurance)?;
+    }
+    move_lamports(accts.request_account, accts.client, refund)?;
+
+    request.status = status::FINALIZED;
+    request.verdict = outcome.verdict;
+    request.confidence = outcome.confidence;
+    request.consensus = if vote_count == 0 { consensus::NONE } else { outcome.consensus };
+    request.escrow.set(0);
+    request.finalized_at.set(now);
+    events::request_finalized(&events::Finalized {
+        request: &request_key,
+        verdict: request.verdict,
+        confidence: request.confidence,
+        consensus: request.consensus,
+        commits: request.commits,
+        reveals: request.reveals,
+        fee_charged: fee,
+        refund,
+    });
+    Ok(())
+}

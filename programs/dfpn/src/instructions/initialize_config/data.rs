@@ -1,0 +1,20 @@
+use pinocchio::error::ProgramError;
+
+use crate::{state::ConfigParams, wire::Reader};
+
+/// Arguments of `initialize_config`: `params: ConfigParams`.
+pub struct InitializeConfigData {
+    pub params: ConfigParams,
+}
+
+impl TryFrom<&[u8]> for InitializeConfigData {
+    type Error = ProgramError;
+
+    #[inline(always)]
+    fn try_from(data: &[u8]) -> Result<Self, ProgramError> {
+        let mut r = Reader::new(data);
+        let params = ConfigParams::read(&mut r)?;
+        r.finish()?;
+        Ok(Self { params })
+    }
+}

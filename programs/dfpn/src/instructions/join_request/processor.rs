@@ -1,0 +1,46 @@
+use pinocchio::{AccountView, ProgramResult};
+
+use super::{accounts::JoinRequestAccounts, data::JoinRequestData};
+use crate::{
+    error::DfpnError,
+    events,
+    state::request::{seat_state, status, MAX_SEATS},
+    utils::*,
+};
+
+#[inline(always)]
+pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
+    let accts = JoinRequestAccounts::try_from(accounts)?;
+    JoinRequestData::try_from(data)?;
+    let (worker, request) = (accts.worker, accts.request);
+    if request.status != status::OPEN {
+        return Err(DfpnError::RequestNotOpen.into());
+    }
+    if !request.commit_open(now()?) {
+        return Err(DfpnError::CommitPhaseClosed.into());
+    }
+    if worker.unbonding_amount.get() > 0 {
+        return Err(DfpnError::WorkerUnbonding.into());
+    }
+    if worker.stake.get() < accts.config.params.min_stake.get() {
+        return Err(DfpnError::InsufficientStake.into());
+    }
+    if worker.modalities & request.modalities != request.modalities {
+        return Err(DfpnError::ModalityNotSupported.into());
+    }
+    let authority = accts.authority.address().to_bytes();
+    if request.seat_of(&authority).is_some() {
+        return Err(DfpnError::AlreadyJoined.into());
+    }
+    let index = request.joined as usize;
+    if index >= request.max_workers as usize || index >= MAX_SEATS {
+        return Err(DfpnError::RequestFull.into());
+    }
+    let seat = &mut request.seats[index];
+    seat.authority = authority;
+    seat.state = seat_state::JOINED;
+    request.joined += 1;
+    worker.active_seats.set(worker.active_seats.get().checked_add(1).ok_or(DfpnError::ArithmeticOverflow)?);
+    events::worker_joined(accts.request_account.address().as_array(), &authority, index as u8);
+    Ok(())
+}

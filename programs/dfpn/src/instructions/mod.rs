@@ -1,0 +1,22 @@
+//! One folder per instruction: `accounts.rs` (numbered checks), `data.rs` (Borsh arguments), `processor.rs`.
+pub mod add_stake;
+pub mod claim_model_fees;
+pub mod claim_worker_rewards;
+pub mod close_request;
+pub mod commit_result;
+pub mod deactivate_model;
+pub mod expire_request;
+pub mod finalize_request;
+pub mod initialize_config;
+pub mod join_request;
+pub mod register_model;
+pub mod register_worker;
+pub mod request_unstake;
+pub mod reveal_result;
+pub mod set_paused;
+pub mod submit_request;
+pub mod update_config;
+pub mod update_model;
+pub mod update_worker;
+pub mod withdraw_stake;
+pub mod withdraw_treasury;

@@ -1,0 +1,37 @@
+use pinocchio::{cpi::Seed, AccountView, ProgramResult};
+
+use super::{accounts::RegisterModelAccounts, data::RegisterModelData};
+use crate::{
+    events,
+    state::{seeds, Model},
+    utils::*,
+};
+
+#[inline(always)]
+pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
+    let args = RegisterModelData::try_from(data)?;
+    let accts = RegisterModelAccounts::try_from_with_id(accounts, &args.model_id)?;
+    create_pda(
+        accts.developer,
+        accts.model,
+        rent_exempt(Model::LEN)?,
+        Model::LEN,
+        &[Seed::from(seeds::MODEL), Seed::from(&args.model_id), Seed::from(&[accts.bump])],
+    )?;
+    let model = Model::init(accts.model)?;
+    model.model_id = args.model_id;
+    model.developer = accts.developer.address().to_bytes();
+    model.payout_wallet = accts.payout_wallet.address().to_bytes();
+    model.modalities = args.modalities;
+    model.active = 1;
+    model.bump = accts.bump;
+    model.registered_at.set(now()?);
+    events::model_registered(
+        accts.model.address().as_array(),
+        &model.model_id,
+        &model.developer,
+        &model.payout_wallet,
+        model.modalities,
+    );
+    Ok(())
+}

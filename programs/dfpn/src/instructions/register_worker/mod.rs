@@ -1,0 +1,8 @@
+//! `register_worker`: an operator stakes SOL and declares its modalities and models.
+pub mod accounts;
+pub mod data;
+pub mod processor;
+
+pub use processor::process;
+
+pub const DISCRIMINATOR: [u8; 8] = crate::discriminator::anchor("global:register_worker");

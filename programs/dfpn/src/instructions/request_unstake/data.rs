@@ -1,0 +1,1 @@
+pub use crate::instructions::add_stake::data::AmountData;

@@ -1,0 +1,62 @@
+use pinocchio::error::ProgramError;
+
+use crate::{
+    error::DfpnError,
+    state::{modality, request::{MAX_SEATS, MAX_URI_LEN}},
+    wire::Reader,
+};
+
+/// URI schemes the network fetches from.
+const SCHEMES: [&[u8]; 5] = [b"ipfs://", b"s3://", b"https://", b"http://", b"file://"];
+
+/// Arguments of `submit_request`: `nonce: u64, content_hash: [u8; 32], storage_uri: String, modalities: u8,
+/// min_workers: u8, max_workers: u8, max_fee: u64, deadline: i64`.
+pub struct SubmitRequestData<'a> {
+    pub nonce: u64,
+    pub content_hash: [u8; 32],
+    pub storage_uri: &'a [u8],
+    pub modalities: u8,
+    pub min_workers: u8,
+    pub max_workers: u8,
+    pub max_fee: u64,
+    pub deadline: i64,
+}
+
+impl<'a> TryFrom<&'a [u8]> for SubmitRequestData<'a> {
+    type Error = ProgramError;
+
+    #[inline(always)]
+    fn try_from(data: &'a [u8]) -> Result<Self, ProgramError> {
+        let mut r = Reader::new(data);
+        let args = Self {
+            nonce: r.u64()?,
+            content_hash: r.bytes()?,
+            storage_uri: r.byte_string(MAX_URI_LEN, DfpnError::InvalidStorageUri)?,
+            modalities: r.u8()?,
+            min_workers: r.u8()?,
+            max_workers: r.u8()?,
+            max_fee: r.u64()?,
+            deadline: r.i64()?,
+        };
+        r.finish()?;
+        if args.content_hash == [0u8; 32] {
+            return Err(DfpnError::InvalidContentHash.into());
+        }
+        if !uri_is_valid(args.storage_uri) {
+            return Err(DfpnError::InvalidStorageUri.into());
+        }
+        if !modality::is_valid(args.modalities) {
+            return Err(DfpnError::InvalidModalities.into());
+        }
+        if args.min_workers == 0 || args.max_workers < args.min_workers || args.max_workers as usize > MAX_SEATS {
+            return Err(DfpnError::InvalidWorkerCount.into());
+        }
+        Ok(args)
+    }
+}
+
+/// A known scheme followed by at least one printable, non-space ASCII character.
+#[inline(always)]
+fn uri_is_valid(uri: &[u8]) -> bool {
+    SCHEMES.iter().any(|s| uri.len() > s.len() && uri.starts_with(s)) && uri.iter().all(|b| b.is_ascii_graphic())
+}

@@ -1,0 +1,105 @@
+use crate::{
+    discriminator,
+    error::DfpnError,
+    state::modality,
+    utils::{AccountState, I64, U16, U32, U64},
+    wire::Reader,
+};
+use pinocchio::error::ProgramError;
+
+/// Network configuration, PDA `["config"]`.
+#[repr(C)]
+pub struct Config {
+    pub discriminator: [u8; 8],
+    /// May change the configuration, pause, and withdraw the treasury. Never touches escrow or stake.
+    pub authority: [u8; 32],
+    /// Treasury vault, PDA `["treasury"]`.
+    pub treasury: [u8; 32],
+    /// Insurance vault, PDA `["insurance"]`: receives slashed stake and rounding dust.
+    pub insurance: [u8; 32],
+    pub params: ConfigParams,
+    pub paused: u8,
+    pub bump: u8,
+    pub treasury_bump: u8,
+    pub insurance_bump: u8,
+    /// Requests submitted so far.
+    pub request_count: U64,
+    pub reserved: [u8; 32],
+}
+
+/// Tunable parameters; the argument of `initialize_config` and `update_config`.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct ConfigParams {
+    /// Base fee in lamports per modality, in modality-bit order.
+    pub base_fees: [U64; modality::COUNT],
+    /// Extra fee per required worker beyond the first, in basis points of the base fee sum.
+    pub worker_surcharge_bps: U16,
+    /// Share of a non-revealer's stake moved to insurance, in basis points.
+    pub slash_bps: U16,
+    /// Cap on one worker's voting weight (reputation is 0–10000).
+    pub max_weight_bps: U16,
+    /// Speed of the reputation moving average, in basis points per finalized request.
+    pub reputation_alpha_bps: U16,
+    /// Minimum stake to join requests, in lamports.
+    pub min_stake: U64,
+    /// Delay between `request_unstake` and `withdraw_stake`.
+    pub unbonding_secs: I64,
+    /// Minimum time between submission and deadline.
+    pub min_deadline_secs: I64,
+    /// The last `reveal_window_secs` before the deadline are for revealing only.
+    pub reveal_window_secs: I64,
+    /// Minimum summed weight of revealers for a non-Inconclusive verdict.
+    pub min_consensus_weight: U32,
+}
+
+impl ConfigParams {
+    pub const LEN: usize = 84;
+
+    #[inline(always)]
+    pub fn read(r: &mut Reader) -> Result<Self, ProgramError> {
+        let mut base_fees = [U64::default(); modality::COUNT];
+        for fee in base_fees.iter_mut() {
+            fee.set(r.u64()?);
+        }
+        let params = Self {
+            base_fees,
+            worker_surcharge_bps: U16::new(r.u16()?),
+            slash_bps: U16::new(r.u16()?),
+            max_weight_bps: U16::new(r.u16()?),
+            reputation_alpha_bps: U16::new(r.u16()?),
+            min_stake: U64::new(r.u64()?),
+            unbonding_secs: I64::new(r.i64()?),
+            min_deadline_secs: I64::new(r.i64()?),
+            reveal_window_secs: I64::new(r.i64()?),
+            min_consensus_weight: U32::new(r.u32()?),
+        };
+        params.validate()?;
+        Ok(params)
+    }
+
+    /// Bounds that keep every formula in range; see docs/protocol.md.
+    #[inline(always)]
+    pub fn validate(&self) -> Result<(), ProgramError> {
+        let ok = self.base_fees.iter().all(|f| f.get() > 0 && f.get() <= 1_000_000_000_000)
+            && self.worker_surcharge_bps.get() <= 10_000
+            && self.slash_bps.get() <= 10_000
+            && (1..=10_000).contains(&self.max_weight_bps.get())
+            && (1..=5_000).contains(&self.reputation_alpha_bps.get())
+            && self.min_stake.get() > 0
+            && (0..=365 * 86_400).contains(&self.unbonding_secs.get())
+            && (60..=30 * 86_400).contains(&self.min_deadline_secs.get())
+            && self.reveal_window_secs.get() >= 1
+            && self.reveal_window_secs.get() < self.min_deadline_secs.get()
+            && self.min_consensus_weight.get() <= 100_000;
+        if ok { Ok(()) } else { Err(DfpnError::InvalidConfig.into()) }
+    }
+}
+
+impl AccountState for Config {
+    const DISCRIMINATOR: [u8; 8] = discriminator::anchor("account:Config");
+    const LEN: usize = 8 + 32 * 3 + ConfigParams::LEN + 4 + 8 + 32;
+}
+
+const _: () = assert!(core::mem::size_of::<ConfigParams>() == ConfigParams::LEN);
+const _: () = assert!(core::mem::size_of::<Config>() == Config::LEN);

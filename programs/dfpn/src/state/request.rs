@@ -1,0 +1,126 @@
+use crate::{
+    discriminator,
+    utils::{AccountState, I64, U64},
+};
+
+/// Seats per request (the most workers one request can have).
+pub const MAX_SEATS: usize = 10;
+/// Longest storage URI.
+pub const MAX_URI_LEN: usize = 200;
+/// Longest report URI.
+pub const MAX_REPORT_URI_LEN: usize = 128;
+
+/// Request status.
+pub mod status {
+    pub const OPEN: u8 = 0;
+    pub const FINALIZED: u8 = 1;
+    pub const EXPIRED: u8 = 2;
+}
+
+/// Seat state.
+pub mod seat_state {
+    pub const JOINED: u8 = 0;
+    pub const COMMITTED: u8 = 1;
+    pub const REVEALED: u8 = 2;
+}
+
+/// One worker's place in a request.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct Seat {
+    /// The worker's authority (the operator's key).
+    pub authority: [u8; 32],
+    pub commitment: [u8; 32],
+    pub report_hash: [u8; 32],
+    pub model_id: [u8; 32],
+    pub state: u8,
+    pub verdict: u8,
+    pub confidence: u8,
+    pub report_uri_len: u8,
+    pub report_uri: [u8; MAX_REPORT_URI_LEN],
+}
+
+impl Seat {
+    pub const LEN: usize = 32 * 4 + 4 + MAX_REPORT_URI_LEN;
+}
+
+/// An analysis request, PDA `["request", client, nonce_le]`. Lamports = rent + escrow.
+#[repr(C)]
+pub struct Request {
+    pub discriminator: [u8; 8],
+    pub client: [u8; 32],
+    pub nonce: U64,
+    /// SHA-256 of the media bytes.
+    pub content_hash: [u8; 32],
+    pub modalities: u8,
+    pub min_workers: u8,
+    pub max_workers: u8,
+    pub status: u8,
+    pub joined: u8,
+    pub commits: u8,
+    pub reveals: u8,
+    pub verdict: u8,
+    pub confidence: u8,
+    pub consensus: u8,
+    pub bump: u8,
+    pub storage_uri_len: u8,
+    pub storage_uri: [u8; MAX_URI_LEN],
+    /// Fee charged at finalization (fixed at submission).
+    pub fee: U64,
+    /// Lamports held for the client: `max_fee` until finalization or expiry.
+    pub escrow: U64,
+    pub created_at: I64,
+    /// Joining and committing end here (or when every seat has committed).
+    pub commit_deadline: I64,
+    /// Revealing ends here; then anyone may finalize.
+    pub deadline: I64,
+    pub finalized_at: I64,
+    pub reserved: [u8; 16],
+    pub seats: [Seat; MAX_SEATS],
+}
+
+impl Request {
+    #[inline(always)]
+    pub fn seats(&self) -> &[Seat] {
+        &self.seats[..(self.joined as usize).min(MAX_SEATS)]
+    }
+
+    #[inline(always)]
+    pub fn seat_of(&mut self, authority: &[u8; 32]) -> Option<&mut Seat> {
+        let joined = (self.joined as usize).min(MAX_SEATS);
+        self.seats[..joined].iter_mut().find(|s| &s.authority == authority)
+    }
+
+    /// Commit phase: before the commit deadline and while some seat may still commit.
+    #[inline(always)]
+    pub fn commit_open(&self, now: i64) -> bool {
+        now < self.commit_deadline.get() && self.commits < self.max_workers
+    }
+
+    /// Reveal phase: commit phase over with enough commitments, before the deadline.
+    #[inline(always)]
+    pub fn reveal_open(&self, now: i64) -> bool {
+        !self.commit_open(now) && self.commits >= self.min_workers && now < self.deadline.get()
+    }
+
+    /// Finalizable: enough commitments, and either the deadline passed or every committer revealed.
+    #[inline(always)]
+    pub fn finalizable(&self, now: i64) -> bool {
+        self.commits >= self.min_workers
+            && (now >= self.deadline.get() || (!self.commit_open(now) && self.reveals == self.commits))
+    }
+
+    /// Expirable: the commit phase ended without enough commitments.
+    #[inline(always)]
+    pub fn expirable(&self, now: i64) -> bool {
+        now >= self.commit_deadline.get() && self.commits < self.min_workers
+    }
+}
+
+impl AccountState for Request {
+    const DISCRIMINATOR: [u8; 8] = discriminator::anchor("account:Request");
+    const LEN: usize = 8 + 32 + 8 + 32 + 12 + MAX_URI_LEN + 8 * 6 + 16 + Seat::LEN * MAX_SEATS;
+}
+
+const _: () = assert!(core::mem::size_of::<Seat>() == Seat::LEN);
+const _: () = assert!(core::mem::size_of::<Request>() == Request::LEN);

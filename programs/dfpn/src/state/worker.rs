@@ -1,0 +1,51 @@
+use crate::{
+    discriminator,
+    utils::{AccountState, I64, U16, U64},
+};
+
+/// Maximum models one worker declares.
+pub const MAX_WORKER_MODELS: usize = 4;
+/// Reputation scale: 10000 = perfect.
+pub const REPUTATION_MAX: u16 = 10_000;
+/// Reputation of a new worker.
+pub const REPUTATION_START: u16 = 5_000;
+
+/// A staked worker, PDA `["worker", authority]`. Lamports = rent + stake + unbonding + rewards.
+#[repr(C)]
+pub struct Worker {
+    pub discriminator: [u8; 8],
+    pub authority: [u8; 32],
+    pub stake: U64,
+    /// Stake on its way out; withdrawable `unbonding_secs` after `unbonding_at`.
+    pub unbonding_amount: U64,
+    pub unbonding_at: I64,
+    /// Earned fees, claimable by the authority.
+    pub rewards: U64,
+    pub reputation: U16,
+    /// Seats held in requests not yet finalized or expired.
+    pub active_seats: U16,
+    pub modalities: u8,
+    pub model_count: u8,
+    pub bump: u8,
+    pub reserved0: u8,
+    pub models: [[u8; 32]; MAX_WORKER_MODELS],
+    pub jobs_done: U64,
+    pub jobs_agreed: U64,
+    pub slashed_total: U64,
+    pub registered_at: I64,
+    pub reserved: [u8; 32],
+}
+
+impl Worker {
+    #[inline(always)]
+    pub fn declares_model(&self, model_id: &[u8; 32]) -> bool {
+        self.models[..(self.model_count as usize).min(MAX_WORKER_MODELS)].contains(model_id)
+    }
+}
+
+impl AccountState for Worker {
+    const DISCRIMINATOR: [u8; 8] = discriminator::anchor("account:Worker");
+    const LEN: usize = 8 + 32 + 8 * 4 + 2 * 2 + 4 + 32 * MAX_WORKER_MODELS + 8 * 4 + 32;
+}
+
+const _: () = assert!(core::mem::size_of::<Worker>() == Worker::LEN);
