@@ -1,0 +1,144 @@
+//! The committed IDL is the contract: check it against the program's own discriminators, sizes and errors.
+use dfpn::{
+    error::DfpnError,
+    events,
+    processor::INSTRUCTIONS,
+    state::{Config, Model, Request, Vault, Worker},
+    utils::AccountState,
+};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+fn idl() -> Value {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../idl/dfpn.json");
+    serde_json::from_str(&std::fs::read_to_string(path).expect("idl/dfpn.json")).expect("valid JSON")
+}
+
+fn disc(v: &Value) -> [u8; 8] {
+    let bytes: Vec<u8> = v["discriminator"].as_array().unwrap().iter().map(|b| b.as_u64().unwrap() as u8).collect();
+    bytes.try_into().unwrap()
+}
+
+fn sha8(preimage: &str) -> [u8; 8] {
+    Sha256::digest(preimage.as_bytes())[..8].try_into().unwrap()
+}
+
+/// Borsh size of a fixed-size IDL type.
+fn size_of(idl: &Value, ty: &Value) -> usize {
+    match ty {
+        Value::String(s) => match s.as_str() {
+            "u8" | "i8" | "bool" => 1,
+            "u16" | "i16" => 2,
+            "u32" | "i32" => 4,
+            "u64" | "i64" => 8,
+            "u128" | "i128" => 16,
+            "pubkey" => 32,
+            other => panic!("not fixed size: {other}"),
+        },
+        Value::Object(o) if o.contains_key("array") => {
+            let a = o["array"].as_array().unwrap();
+            size_of(idl, &a[0]) * a[1].as_u64().unwrap() as usize
+        }
+        Value::Object(o) if o.contains_key("defined") => {
+            let name = o["defined"]["name"].as_str().unwrap();
+            struct_size(idl, name)
+        }
+        other => panic!("unsupported type {other}"),
+    }
+}
+
+fn struct_size(idl: &Value, name: &str) -> usize {
+    let ty = idl["types"].as_array().unwrap().iter().find(|t| t["name"] == name).expect(name);
+    ty["type"]["fields"].as_array().unwrap().iter().map(|f| size_of(idl, &f["type"])).sum()
+}
+
+#[test]
+fn instructions_match_the_program() {
+    let idl = idl();
+    let listed: Vec<&Value> = idl["instructions"].as_array().unwrap().iter().collect();
+    assert_eq!(listed.len(), INSTRUCTIONS.len());
+    for (name, discriminator) in INSTRUCTIONS {
+        let ix = listed.iter().find(|i| i["name"] == name).unwrap_or_else(|| panic!("{name} missing from IDL"));
+        assert_eq!(disc(ix), discriminator, "{name}");
+        assert_eq!(discriminator, sha8(&format!("global:{name}")), "{name}");
+    }
+}
+
+#[test]
+fn accounts_match_discriminators_and_sizes() {
+    let idl = idl();
+    let cases: [(&str, [u8; 8], usize); 5] = [
+        ("Config", Config::DISCRIMINATOR, Config::LEN),
+        ("Vault", Vault::DISCRIMINATOR, Vault::LEN),
+        ("Model", Model::DISCRIMINATOR, Model::LEN),
+        ("Worker", Worker::DISCRIMINATOR, Worker::LEN),
+        ("Request", Request::DISCRIMINATOR, Request::LEN),
+    ];
+    assert_eq!(idl["accounts"].as_array().unwrap().len(), cases.len());
+    for (name, discriminator, len) in cases {
+        let account = idl["accounts"].as_array().unwrap().iter().find(|a| a["name"] == name).expect(name);
+        assert_eq!(disc(account), discriminator, "{name}");
+        assert_eq!(discriminator, sha8(&format!("account:{name}")));
+        assert_eq!(8 + struct_size(&idl, name), len, "{name} size");
+    }
+}
+
+#[test]
+fn errors_match_codes_and_names() {
+    let idl = idl();
+    let listed = idl["errors"].as_array().unwrap();
+    assert_eq!(listed.len(), DfpnError::ALL.len());
+    for (entry, error) in listed.iter().zip(DfpnError::ALL) {
+        assert_eq!(entry["code"].as_u64().unwrap(), error as u64);
+        assert_eq!(entry["name"].as_str().unwrap(), format!("{error:?}"));
+    }
+}
+
+#[test]
+fn error_codes_are_pinned() {
+    // Never renumber: clients map these codes. Append new errors at the end.
+    assert_eq!(DfpnError::InvalidInstructionData as u32, 6000);
+    assert_eq!(DfpnError::InsufficientFunds as u32, 6018);
+    assert_eq!(DfpnError::DeadlineTooShort as u32, 6022);
+    assert_eq!(DfpnError::CommitmentMismatch as u32, 6037);
+    assert_eq!(DfpnError::VaultMismatch as u32, 6049);
+    for (i, e) in DfpnError::ALL.iter().enumerate() {
+        assert_eq!(*e as u32, 6000 + i as u32);
+    }
+}
+
+#[test]
+fn events_match_discriminators() {
+    let idl = idl();
+    let program: [(&str, [u8; 8]); 23] = [
+        ("ConfigInitialized", events::CONFIG_INITIALIZED),
+        ("ConfigUpdated", events::CONFIG_UPDATED),
+        ("PauseSet", events::PAUSE_SET),
+        ("TreasuryWithdrawn", events::TREASURY_WITHDRAWN),
+        ("ModelRegistered", events::MODEL_REGISTERED),
+        ("ModelUpdated", events::MODEL_UPDATED),
+        ("ModelDeactivated", events::MODEL_DEACTIVATED),
+        ("ModelFeesClaimed", events::MODEL_FEES_CLAIMED),
+        ("WorkerRegistered", events::WORKER_REGISTERED),
+        ("StakeAdded", events::STAKE_ADDED),
+        ("WorkerUpdated", events::WORKER_UPDATED),
+        ("UnstakeRequested", events::UNSTAKE_REQUESTED),
+        ("StakeWithdrawn", events::STAKE_WITHDRAWN),
+        ("WorkerRewardsClaimed", events::WORKER_REWARDS_CLAIMED),
+        ("RequestSubmitted", events::REQUEST_SUBMITTED),
+        ("WorkerJoined", events::WORKER_JOINED),
+        ("ResultCommitted", events::RESULT_COMMITTED),
+        ("ResultRevealed", events::RESULT_REVEALED),
+        ("RequestFinalized", events::REQUEST_FINALIZED),
+        ("WorkerPaid", events::WORKER_PAID),
+        ("WorkerSlashed", events::WORKER_SLASHED),
+        ("RequestExpired", events::REQUEST_EXPIRED),
+        ("RequestClosed", events::REQUEST_CLOSED),
+    ];
+    let listed = idl["events"].as_array().unwrap();
+    assert_eq!(listed.len(), program.len());
+    for (name, discriminator) in program {
+        let event = listed.iter().find(|e| e["name"] == name).expect(name);
+        assert_eq!(disc(event), discriminator, "{name}");
+    }
+}

@@ -1,0 +1,229 @@
+#!/usr/bin/env python3
+"""Write idl/dfpn.json (Anchor IDL spec 0.1.0, as `anchor build` emits since Anchor 0.30).
+
+The program is hand-written on pinocchio, so its interface is declared here once; errors are read from
+programs/dfpn/src/error.rs. `programs/dfpn/tests/idl.rs` checks the result against the program's real
+discriminators, sizes and error codes, and `make idl-check` fails when this file and the committed IDL differ.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PROGRAM_ID = "14UaT5Z7TsogWsWyzf45m9PNXcSeH29esMMsJ8NRFFnp"
+SYSTEM_PROGRAM = "11111111111111111111111111111111"
+
+
+def disc(preimage: str) -> list[int]:
+    return list(hashlib.sha256(preimage.encode()).digest()[:8])
+
+
+def const_seed(text: str) -> dict:
+    return {"kind": "const", "value": list(text.encode())}
+
+
+def acc(name: str, *, w: bool = False, s: bool = False, doc: str = "", pda: list | None = None,
+        address: str | None = None) -> dict:
+    a: dict = {"name": name}
+    if doc:
+        a["docs"] = [doc]
+    if w:
+        a["writable"] = True
+    if s:
+        a["signer"] = True
+    if address:
+        a["address"] = address
+    if pda:
+        a["pda"] = {"seeds": pda}
+    return a
+
+
+def arg(name: str, ty) -> dict:
+    return {"name": name, "type": ty}
+
+
+def defined(name: str) -> dict:
+    return {"defined": {"name": name}}
+
+
+def arr(ty, n: int) -> dict:
+    return {"array": [ty, n]}
+
+
+B32 = arr("u8", 32)
+SYS = acc("system_program", address=SYSTEM_PROGRAM)
+CONFIG_SEEDS = [const_seed("config")]
+CONFIG_RO = acc("config", pda=CONFIG_SEEDS)
+CONFIG_W = acc("config", w=True, pda=CONFIG_SEEDS)
+WORKER_SEEDS = [const_seed("worker"), {"kind": "account", "path": "authority"}]
+
+INSTRUCTIONS = [
+    ("initialize_config", "Create the configuration and the treasury and insurance vaults.",
+     [acc("authority", w=True, s=True), CONFIG_W,
+      acc("treasury", w=True, pda=[const_seed("treasury")]), acc("insurance", w=True, pda=[const_seed("insurance")]), SYS],
+     [arg("params", defined("ConfigParams"))]),
+    ("update_config", "The authority changes parameters or hands over authority.",
+     [acc("authority", s=True), CONFIG_W], [arg("params", defined("ConfigParams")), arg("new_authority", "pubkey")]),
+    ("set_paused", "The authority pauses or resumes new requests.",
+     [acc("authority", s=True), CONFIG_W], [arg("paused", "bool")]),
+    ("withdraw_treasury", "The authority moves treasury lamports above rent to a recipient.",
+     [acc("authority", s=True), CONFIG_RO, acc("treasury", w=True, pda=[const_seed("treasury")]), acc("recipient", w=True)],
+     [arg("amount", "u64")]),
+    ("register_model", "A model developer registers a detection model and its payout wallet.",
+     [acc("developer", w=True, s=True),
+      acc("model", w=True, pda=[const_seed("model"), {"kind": "arg", "path": "model_id"}]), acc("payout_wallet"), SYS],
+     [arg("model_id", B32), arg("modalities", "u8")]),
+    ("update_model", "The developer changes the payout wallet and modalities.",
+     [acc("developer", s=True), acc("model", w=True), acc("payout_wallet")], [arg("modalities", "u8")]),
+    ("deactivate_model", "The developer retires a model.", [acc("developer", s=True), acc("model", w=True)], []),
+    ("claim_model_fees", "Move a model's accrued fee shares to its payout wallet (anyone may call).",
+     [acc("model", w=True), acc("payout_wallet", w=True)], []),
+    ("register_worker", "An operator stakes SOL and declares its modalities and models.",
+     [acc("authority", w=True, s=True), acc("worker", w=True, pda=WORKER_SEEDS), CONFIG_RO, SYS],
+     [arg("stake", "u64"), arg("modalities", "u8"), arg("models", {"vec": B32})]),
+    ("add_stake", "The operator adds stake.",
+     [acc("authority", w=True, s=True), acc("worker", w=True, pda=WORKER_SEEDS), SYS], [arg("amount", "u64")]),
+    ("update_worker", "The operator changes its modalities and models.",
+     [acc("authority", s=True), acc("worker", w=True, pda=WORKER_SEEDS)],
+     [arg("modalities", "u8"), arg("models", {"vec": B32})]),
+    ("request_unstake", "The operator starts unbonding stake; blocked while it holds a seat.",
+     [acc("authority", s=True), acc("worker", w=True, pda=WORKER_SEEDS), CONFIG_RO], [arg("amount", "u64")]),
+    ("withdraw_stake", "After the unbonding delay the operator takes unbonded stake back.",
+     [acc("authority", w=True, s=True), acc("worker", w=True, pda=WORKER_SEEDS), CONFIG_RO], []),
+    ("claim_worker_rewards", "The operator takes its earned fees.",
+     [acc("authority", w=True, s=True), acc("worker", w=True, pda=WORKER_SEEDS)], []),
+    ("submit_request", "A client records media for analysis and escrows its max fee.",
+     [acc("client", w=True, s=True),
+      acc("request", w=True, pda=[const_seed("request"), {"kind": "account", "path": "client"}, {"kind": "arg", "path": "nonce"}]),
+      CONFIG_W, SYS],
+     [arg("nonce", "u64"), arg("content_hash", B32), arg("storage_uri", "string"), arg("modalities", "u8"),
+      arg("min_workers", "u8"), arg("max_workers", "u8"), arg("max_fee", "u64"), arg("deadline", "i64")]),
+    ("join_request", "An eligible worker takes a seat in an open request.",
+     [acc("authority", s=True), acc("worker", w=True, pda=WORKER_SEEDS), acc("request", w=True), CONFIG_RO], []),
+    ("commit_result", "A seated worker commits the hash of its answer.",
+     [acc("authority", s=True), acc("request", w=True)], [arg("commitment", B32)]),
+    ("reveal_result", "A committed worker reveals its answer; it must hash to the commitment.",
+     [acc("authority", s=True), acc("request", w=True), acc("worker", pda=WORKER_SEEDS), acc("model")],
+     [arg("verdict", "u8"), arg("confidence", "u8"), arg("model_id", B32), arg("report_hash", B32), arg("salt", B32),
+      arg("report_uri", "string")]),
+    ("finalize_request", "Anyone finalizes after the reveal phase. Remaining accounts: one writable worker PDA per "
+     "seat in seat order, then one writable model PDA per revealed seat in seat order.",
+     [acc("request", w=True), acc("client", w=True), CONFIG_RO, acc("treasury", w=True, pda=[const_seed("treasury")]),
+      acc("insurance", w=True, pda=[const_seed("insurance")])], []),
+    ("expire_request", "Anyone expires a request without enough commitments. Remaining accounts: one writable "
+     "worker PDA per seat in seat order.", [acc("request", w=True), acc("client", w=True)], []),
+    ("close_request", "The client closes a finished request and gets its rent back.",
+     [acc("client", w=True, s=True), acc("request", w=True)], []),
+]
+
+CONFIG_PARAMS = [("base_fees", arr("u64", 5)), ("worker_surcharge_bps", "u16"), ("slash_bps", "u16"),
+                 ("max_weight_bps", "u16"), ("reputation_alpha_bps", "u16"), ("min_stake", "u64"),
+                 ("unbonding_secs", "i64"), ("min_deadline_secs", "i64"), ("reveal_window_secs", "i64"),
+                 ("min_consensus_weight", "u32")]
+ACCOUNTS = {
+    "Config": [("authority", "pubkey"), ("treasury", "pubkey"), ("insurance", "pubkey"),
+               ("params", defined("ConfigParams")), ("paused", "u8"), ("bump", "u8"), ("treasury_bump", "u8"),
+               ("insurance_bump", "u8"), ("request_count", "u64"), ("reserved", B32)],
+    "Vault": [("kind", "u8"), ("bump", "u8"), ("reserved", arr("u8", 6))],
+    "Model": [("model_id", B32), ("developer", "pubkey"), ("payout_wallet", "pubkey"), ("modalities", "u8"),
+              ("active", "u8"), ("bump", "u8"), ("reserved0", "u8"), ("uses", "u64"), ("earned_total", "u64"),
+              ("unclaimed", "u64"), ("registered_at", "i64"), ("reserved", B32)],
+    "Worker": [("authority", "pubkey"), ("stake", "u64"), ("unbonding_amount", "u64"), ("unbonding_at", "i64"),
+               ("rewards", "u64"), ("reputation", "u16"), ("active_seats", "u16"), ("modalities", "u8"),
+               ("model_count", "u8"), ("bump", "u8"), ("reserved0", "u8"), ("models", arr(B32, 4)),
+               ("jobs_done", "u64"), ("jobs_agreed", "u64"), ("slashed_total", "u64"), ("registered_at", "i64"),
+               ("reserved", B32)],
+    "Request": [("client", "pubkey"), ("nonce", "u64"), ("content_hash", B32), ("modalities", "u8"),
+                ("min_workers", "u8"), ("max_workers", "u8"), ("status", "u8"), ("joined", "u8"), ("commits", "u8"),
+                ("reveals", "u8"), ("verdict", "u8"), ("confidence", "u8"), ("consensus", "u8"), ("bump", "u8"),
+                ("storage_uri_len", "u8"), ("storage_uri", arr("u8", 200)), ("fee", "u64"), ("escrow", "u64"),
+                ("created_at", "i64"), ("commit_deadline", "i64"), ("deadline", "i64"), ("finalized_at", "i64"),
+                ("reserved", arr("u8", 16)), ("seats", arr(defined("Seat"), 10))],
+}
+SEAT = [("authority", "pubkey"), ("commitment", B32), ("report_hash", B32), ("model_id", B32), ("state", "u8"),
+        ("verdict", "u8"), ("confidence", "u8"), ("report_uri_len", "u8"), ("report_uri", arr("u8", 128))]
+EVENTS = {
+    "ConfigInitialized": [("authority", "pubkey")],
+    "ConfigUpdated": [("authority", "pubkey")],
+    "PauseSet": [("paused", "bool")],
+    "TreasuryWithdrawn": [("recipient", "pubkey"), ("amount", "u64")],
+    "ModelRegistered": [("model", "pubkey"), ("model_id", B32), ("developer", "pubkey"), ("payout_wallet", "pubkey"),
+                        ("modalities", "u8")],
+    "ModelUpdated": [("model", "pubkey"), ("payout_wallet", "pubkey"), ("modalities", "u8")],
+    "ModelDeactivated": [("model", "pubkey")],
+    "ModelFeesClaimed": [("model", "pubkey"), ("payout_wallet", "pubkey"), ("amount", "u64")],
+    "WorkerRegistered": [("worker", "pubkey"), ("authority", "pubkey"), ("stake", "u64"), ("modalities", "u8")],
+    "StakeAdded": [("worker", "pubkey"), ("amount", "u64"), ("stake", "u64")],
+    "WorkerUpdated": [("worker", "pubkey"), ("modalities", "u8"), ("model_count", "u8")],
+    "UnstakeRequested": [("worker", "pubkey"), ("amount", "u64"), ("available_at", "i64")],
+    "StakeWithdrawn": [("worker", "pubkey"), ("amount", "u64")],
+    "WorkerRewardsClaimed": [("worker", "pubkey"), ("amount", "u64")],
+    "RequestSubmitted": [("request", "pubkey"), ("client", "pubkey"), ("nonce", "u64"), ("content_hash", B32),
+                         ("storage_uri", "string"), ("modalities", "u8"), ("min_workers", "u8"),
+                         ("max_workers", "u8"), ("fee", "u64"), ("escrow", "u64"), ("commit_deadline", "i64"),
+                         ("deadline", "i64")],
+    "WorkerJoined": [("request", "pubkey"), ("worker", "pubkey"), ("seat", "u8")],
+    "ResultCommitted": [("request", "pubkey"), ("worker", "pubkey"), ("commitment", B32)],
+    "ResultRevealed": [("request", "pubkey"), ("worker", "pubkey"), ("verdict", "u8"), ("confidence", "u8"),
+                       ("model_id", B32), ("report_hash", B32), ("report_uri", "string")],
+    "RequestFinalized": [("request", "pubkey"), ("verdict", "u8"), ("confidence", "u8"), ("consensus", "u8"),
+                         ("commits", "u8"), ("reveals", "u8"), ("fee_charged", "u64"), ("refund", "u64")],
+    "WorkerPaid": [("request", "pubkey"), ("worker", "pubkey"), ("amount", "u64"), ("model_id", B32),
+                   ("model_amount", "u64")],
+    "WorkerSlashed": [("request", "pubkey"), ("worker", "pubkey"), ("amount", "u64"), ("reputation", "u16")],
+    "RequestExpired": [("request", "pubkey"), ("refund", "u64")],
+    "RequestClosed": [("request", "pubkey"), ("rent_returned", "u64")],
+}
+
+
+def struct(name: str, fields) -> dict:
+    return {"name": name, "type": {"kind": "struct", "fields": [{"name": n, "type": t} for n, t in fields]}}
+
+
+def errors() -> list[dict]:
+    """Variants of DfpnError with their doc comment as message, in code order."""
+    src = (ROOT / "programs/dfpn/src/error.rs").read_text()
+    out = []
+    for doc, name, code in re.findall(r"/// (.+)\n\s+(\w+) = (\d+),", src):
+        out.append({"code": int(code), "name": name, "msg": doc})
+    return out
+
+
+def build() -> dict:
+    return {
+        "address": PROGRAM_ID,
+        "metadata": {"name": "dfpn", "version": "0.1.0", "spec": "0.1.0",
+                     "description": "Deepfake Proof Network: escrowed detection requests, staked workers, "
+                                    "commit-reveal consensus"},
+        "instructions": [
+            {"name": n, "docs": [d], "discriminator": disc(f"global:{n}"), "accounts": a, "args": g}
+            for n, d, a, g in INSTRUCTIONS
+        ],
+        "accounts": [{"name": n, "discriminator": disc(f"account:{n}")} for n in ACCOUNTS],
+        "events": [{"name": n, "discriminator": disc(f"event:{n}")} for n in EVENTS],
+        "errors": errors(),
+        "types": [struct("ConfigParams", CONFIG_PARAMS), struct("Seat", SEAT)]
+        + [struct(n, f) for n, f in ACCOUNTS.items()]
+        + [struct(n, f) for n, f in EVENTS.items()],
+    }
+
+
+def main() -> int:
+    text = json.dumps(build(), indent=2) + "\n"
+    target = ROOT / "idl/dfpn.json"
+    if "--check" in sys.argv:
+        if not target.exists() or target.read_text() != text:
+            print("idl/dfpn.json is stale: run `make idl`", file=sys.stderr)
+            return 1
+        return 0
+    target.write_text(text)
+    print(f"wrote {target.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
