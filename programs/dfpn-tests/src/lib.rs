@@ -1,1 +1,792 @@
+//! Test harness: runs the built `target/deploy/dfpn.so` in LiteSVM and talks to it only through
+//! `idl/dfpn.json` (discriminators, argument and account layouts), like any other client.
+#![allow(clippy::too_many_arguments)]
 
+pub mod idl;
+
+use std::{collections::HashMap, path::PathBuf};
+
+use litesvm::{
+    types::{FailedTransactionMetadata, TransactionMetadata},
+    LiteSVM,
+};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use solana_account::Account;
+use solana_address::Address;
+use solana_clock::Clock;
+use solana_instruction::{AccountMeta, Instruction};
+use solana_keypair::Keypair;
+use solana_message::Message;
+use solana_signer::Signer;
+use solana_transaction::Transaction;
+use solana_transaction_error::TransactionError;
+
+pub use idl::Idl;
+
+pub const LAMPORTS_PER_SOL: u64 = 1_000_000_000;
+pub const START_TIME: i64 = 1_700_000_000;
+pub const SYSTEM_PROGRAM: Address = Address::new_from_array([0u8; 32]);
+
+/// Modality bits.
+pub mod modality {
+    pub const IMAGE_AUTHENTICITY: u8 = 1;
+    pub const FACE_MANIPULATION: u8 = 2;
+    pub const AI_GENERATED_IMAGE: u8 = 4;
+    pub const VIDEO_AUTHENTICITY: u8 = 8;
+    pub const VOICE_CLONING: u8 = 16;
+    pub const ALL: u8 = 31;
+}
+
+/// Verdicts.
+pub const INCONCLUSIVE: u8 = 0;
+pub const AUTHENTIC: u8 = 1;
+pub const MANIPULATED: u8 = 2;
+
+/// The reference configuration (docs/protocol.md): fees in lamports per modality, etc.
+#[derive(Clone, Debug)]
+pub struct Params {
+    pub base_fees: [u64; 5],
+    pub worker_surcharge_bps: u16,
+    pub slash_bps: u16,
+    pub max_weight_bps: u16,
+    pub reputation_alpha_bps: u16,
+    pub min_stake: u64,
+    pub unbonding_secs: i64,
+    pub min_deadline_secs: i64,
+    pub reveal_window_secs: i64,
+    pub min_consensus_weight: u32,
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Self {
+            base_fees: [2_000_000, 3_000_000, 3_000_000, 8_000_000, 4_000_000],
+            worker_surcharge_bps: 2_500,
+            slash_bps: 1_000,
+            max_weight_bps: 8_000,
+            reputation_alpha_bps: 1_000,
+            min_stake: LAMPORTS_PER_SOL,
+            unbonding_secs: 86_400,
+            min_deadline_secs: 60,
+            reveal_window_secs: 20,
+            min_consensus_weight: 5_000,
+        }
+    }
+}
+
+impl Params {
+    pub fn encode(&self) -> Vec<u8> {
+        let mut b = Vec::new();
+        for f in self.base_fees {
+            b.extend(f.to_le_bytes());
+        }
+        b.extend(self.worker_surcharge_bps.to_le_bytes());
+        b.extend(self.slash_bps.to_le_bytes());
+        b.extend(self.max_weight_bps.to_le_bytes());
+        b.extend(self.reputation_alpha_bps.to_le_bytes());
+        b.extend(self.min_stake.to_le_bytes());
+        b.extend(self.unbonding_secs.to_le_bytes());
+        b.extend(self.min_deadline_secs.to_le_bytes());
+        b.extend(self.reveal_window_secs.to_le_bytes());
+        b.extend(self.min_consensus_weight.to_le_bytes());
+        b
+    }
+
+    /// The program's fee rule, restated for tests: base + base × (workers − 1) × surcharge / 10000.
+    pub fn fee(&self, modalities: u8, min_workers: u8) -> u64 {
+        let base: u64 = (0..5).filter(|b| modalities & (1 << b) != 0).map(|b| self.base_fees[b]).sum();
+        base + base * (min_workers as u64 - 1) * self.worker_surcharge_bps as u64 / 10_000
+    }
+}
+
+/// A model id as the program stores it: ASCII, zero-padded to 32 bytes.
+pub fn model_id(name: &str) -> [u8; 32] {
+    let mut id = [0u8; 32];
+    id[..name.len()].copy_from_slice(name.as_bytes());
+    id
+}
+
+/// `sha256("dfpn-commit-v1" ‖ request ‖ worker ‖ verdict ‖ confidence ‖ model_id ‖ report_hash ‖ salt)`.
+pub fn commitment(
+    request: &Address,
+    worker: &Address,
+    verdict: u8,
+    confidence: u8,
+    model_id: &[u8; 32],
+    report_hash: &[u8; 32],
+    salt: &[u8; 32],
+) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(b"dfpn-commit-v1");
+    h.update(request.as_ref());
+    h.update(worker.as_ref());
+    h.update([verdict, confidence]);
+    h.update(model_id);
+    h.update(report_hash);
+    h.update(salt);
+    h.finalize().into()
+}
+
+pub fn sha256(data: &[u8]) -> [u8; 32] {
+    Sha256::digest(data).into()
+}
+
+/// Borsh argument encoder.
+#[derive(Default)]
+pub struct Args(pub Vec<u8>);
+
+impl Args {
+    pub fn u8(mut self, v: u8) -> Self {
+        self.0.push(v);
+        self
+    }
+    pub fn u64(mut self, v: u64) -> Self {
+        self.0.extend(v.to_le_bytes());
+        self
+    }
+    pub fn i64(mut self, v: i64) -> Self {
+        self.0.extend(v.to_le_bytes());
+        self
+    }
+    pub fn bytes(mut self, v: &[u8]) -> Self {
+        self.0.extend(v);
+        self
+    }
+    pub fn string(mut self, v: &str) -> Self {
+        self.0.extend((v.len() as u32).to_le_bytes());
+        self.0.extend(v.as_bytes());
+        self
+    }
+    pub fn vec32(mut self, items: &[[u8; 32]]) -> Self {
+        self.0.extend((items.len() as u32).to_le_bytes());
+        for i in items {
+            self.0.extend(i);
+        }
+        self
+    }
+}
+
+/// A request as a client submits it.
+#[derive(Clone, Debug)]
+pub struct RequestSpec {
+    pub nonce: u64,
+    pub content_hash: [u8; 32],
+    pub storage_uri: String,
+    pub modalities: u8,
+    pub min_workers: u8,
+    pub max_workers: u8,
+    pub max_fee: u64,
+    /// Seconds after the current time.
+    pub deadline_in: i64,
+}
+
+impl Default for RequestSpec {
+    fn default() -> Self {
+        Self {
+            nonce: 1,
+            content_hash: sha256(b"media bytes"),
+            storage_uri: "ipfs://bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy".into(),
+            modalities: modality::FACE_MANIPULATION,
+            min_workers: 3,
+            max_workers: 3,
+            max_fee: 50_000_000,
+            deadline_in: 300,
+        }
+    }
+}
+
+/// A worker's revealed answer.
+#[derive(Clone, Debug)]
+pub struct Answer {
+    pub verdict: u8,
+    pub confidence: u8,
+    pub model: [u8; 32],
+    pub report_hash: [u8; 32],
+    pub salt: [u8; 32],
+    pub report_uri: String,
+}
+
+impl Answer {
+    pub fn new(verdict: u8, confidence: u8, model: &str) -> Self {
+        Self {
+            verdict,
+            confidence,
+            model: model_id(model),
+            report_hash: sha256(format!("report {verdict} {confidence}").as_bytes()),
+            salt: sha256(format!("salt {verdict} {confidence} {model}").as_bytes()),
+            report_uri: "ipfs://bafkreireport".into(),
+        }
+    }
+}
+
+/// The program in LiteSVM plus the accounts every test needs.
+pub struct Env {
+    pub svm: LiteSVM,
+    pub idl: Idl,
+    pub program_id: Address,
+    pub authority: Keypair,
+    pub params: Params,
+    /// Every signer a test created (for lamport conservation over all of them).
+    pub known: Vec<Address>,
+}
+
+pub type TxResult = Result<TransactionMetadata, FailedTransactionMetadata>;
+
+fn so_path() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/deploy/dfpn.so")
+}
+
+impl Env {
+    /// LiteSVM with `dfpn.so` loaded at the IDL's address and the clock at `START_TIME`. No config yet.
+    pub fn bare() -> Self {
+        let idl = Idl::load();
+        let program_id = idl.address();
+        let mut svm = LiteSVM::new();
+        let path = so_path();
+        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e} (run `make build` first)", path.display()));
+        svm.add_program(program_id, &bytes).expect("load dfpn.so");
+        let mut env = Self { svm, idl, program_id, authority: Keypair::new(), params: Params::default(), known: vec![] };
+        env.set_time(START_TIME);
+        let authority = env.authority.pubkey();
+        env.fund(&authority, 100 * LAMPORTS_PER_SOL);
+        env
+    }
+
+    /// `bare()` plus `initialize_config` with the reference parameters.
+    pub fn new() -> Self {
+        let mut env = Self::bare();
+        let params = env.params.clone();
+        let ix = env.ix_initialize_config(&env.authority.pubkey(), &params);
+        let authority = env.authority.insecure_clone();
+        env.send(&[ix], &[&authority]).expect("initialize_config");
+        env
+    }
+
+    pub fn fund(&mut self, who: &Address, lamports: u64) {
+        self.svm.airdrop(who, lamports).expect("airdrop");
+        if !self.known.contains(who) {
+            self.known.push(*who);
+        }
+    }
+
+    /// A new funded keypair.
+    pub fn keypair(&mut self, lamports: u64) -> Keypair {
+        let k = Keypair::new();
+        self.fund(&k.pubkey(), lamports);
+        k
+    }
+
+    pub fn now(&self) -> i64 {
+        self.svm.get_sysvar::<Clock>().unix_timestamp
+    }
+
+    pub fn set_time(&mut self, unix: i64) {
+        let mut clock = self.svm.get_sysvar::<Clock>();
+        clock.unix_timestamp = unix;
+        clock.slot += 1;
+        self.svm.set_sysvar(&clock);
+    }
+
+    pub fn advance(&mut self, secs: i64) {
+        let t = self.now() + secs;
+        self.set_time(t);
+    }
+
+    /// Send instructions signed by `signers` (the first pays the fee).
+    pub fn send(&mut self, ixs: &[Instruction], signers: &[&Keypair]) -> TxResult {
+        self.svm.expire_blockhash();
+        let payer = signers[0].pubkey();
+        let msg = Message::new_with_blockhash(ixs, Some(&payer), &self.svm.latest_blockhash());
+        let tx = Transaction::new(signers, msg, self.svm.latest_blockhash());
+        self.svm.send_transaction(tx)
+    }
+
+    pub fn account(&self, address: &Address) -> Option<Account> {
+        self.svm.get_account(address)
+    }
+
+    pub fn lamports(&self, address: &Address) -> u64 {
+        self.account(address).map(|a| a.lamports).unwrap_or(0)
+    }
+
+    pub fn rent(&self, len: usize) -> u64 {
+        self.svm.minimum_balance_for_rent_exemption(len)
+    }
+
+    /// Decode a program account through the IDL: `None` when it does not exist.
+    pub fn decode(&self, type_name: &str, address: &Address) -> Option<Value> {
+        let account = self.account(address)?;
+        if account.data.is_empty() {
+            return None;
+        }
+        Some(self.idl.decode_account(type_name, &account.data))
+    }
+
+    pub fn snapshot(&self, addresses: &[Address]) -> Vec<Option<Account>> {
+        addresses.iter().map(|a| self.account(a)).collect()
+    }
+
+    // ---- PDAs --------------------------------------------------------------------------------
+    pub fn pda(&self, seeds: &[&[u8]]) -> Address {
+        Address::find_program_address(seeds, &self.program_id).0
+    }
+    pub fn config(&self) -> Address {
+        self.pda(&[b"config"])
+    }
+    pub fn treasury(&self) -> Address {
+        self.pda(&[b"treasury"])
+    }
+    pub fn insurance(&self) -> Address {
+        self.pda(&[b"insurance"])
+    }
+    pub fn model_pda(&self, id: &[u8; 32]) -> Address {
+        self.pda(&[b"model", id])
+    }
+    pub fn worker_pda(&self, authority: &Address) -> Address {
+        self.pda(&[b"worker", authority.as_ref()])
+    }
+    pub fn request_pda(&self, client: &Address, nonce: u64) -> Address {
+        self.pda(&[b"request", client.as_ref(), &nonce.to_le_bytes()])
+    }
+
+    // ---- instruction builders (discriminators from the IDL) ----------------------------------
+    pub fn ix(&self, name: &str, metas: Vec<AccountMeta>, args: Args) -> Instruction {
+        let mut data = self.idl.instruction_discriminator(name).to_vec();
+        data.extend(args.0);
+        Instruction { program_id: self.program_id, accounts: metas, data }
+    }
+
+    pub fn ix_initialize_config(&self, authority: &Address, params: &Params) -> Instruction {
+        self.ix(
+            "initialize_config",
+            vec![
+                AccountMeta::new(*authority, true),
+                AccountMeta::new(self.config(), false),
+                AccountMeta::new(self.treasury(), false),
+                AccountMeta::new(self.insurance(), false),
+                AccountMeta::new_readonly(SYSTEM_PROGRAM, false),
+            ],
+            Args(params.encode()),
+        )
+    }
+
+    pub fn ix_update_config(&self, authority: &Address, params: &Params, new_authority: &Address) -> Instruction {
+        self.ix(
+            "update_config",
+            vec![AccountMeta::new_readonly(*authority, true), AccountMeta::new(self.config(), false)],
+            Args(params.encode()).bytes(new_authority.as_ref()),
+        )
+    }
+
+    pub fn ix_set_paused(&self, authority: &Address, paused: bool) -> Instruction {
+        self.ix(
+            "set_paused",
+            vec![AccountMeta::new_readonly(*authority, true), AccountMeta::new(self.config(), false)],
+            Args::default().u8(paused as u8),
+        )
+    }
+
+    pub fn ix_withdraw_treasury(&self, authority: &Address, recipient: &Address, amount: u64) -> Instruction {
+        self.ix(
+            "withdraw_treasury",
+            vec![
+                AccountMeta::new_readonly(*authority, true),
+                AccountMeta::new_readonly(self.config(), false),
+                AccountMeta::new(self.treasury(), false),
+                AccountMeta::new(*recipient, false),
+            ],
+            Args::default().u64(amount),
+        )
+    }
+
+    pub fn ix_register_model(&self, developer: &Address, id: &[u8; 32], payout: &Address, modalities: u8) -> Instruction {
+        self.ix(
+            "register_model",
+            vec![
+                AccountMeta::new(*developer, true),
+                AccountMeta::new(self.model_pda(id), false),
+                AccountMeta::new_readonly(*payout, false),
+                AccountMeta::new_readonly(SYSTEM_PROGRAM, false),
+            ],
+            Args::default().bytes(id).u8(modalities),
+        )
+    }
+
+    pub fn ix_update_model(&self, developer: &Address, id: &[u8; 32], payout: &Address, modalities: u8) -> Instruction {
+        self.ix(
+            "update_model",
+            vec![
+                AccountMeta::new_readonly(*developer, true),
+                AccountMeta::new(self.model_pda(id), false),
+                AccountMeta::new_readonly(*payout, false),
+            ],
+            Args::default().u8(modalities),
+        )
+    }
+
+    pub fn ix_deactivate_model(&self, developer: &Address, id: &[u8; 32]) -> Instruction {
+        self.ix(
+            "deactivate_model",
+            vec![AccountMeta::new_readonly(*developer, true), AccountMeta::new(self.model_pda(id), false)],
+            Args::default(),
+        )
+    }
+
+    pub fn ix_claim_model_fees(&self, id: &[u8; 32], payout: &Address) -> Instruction {
+        self.ix(
+            "claim_model_fees",
+            vec![AccountMeta::new(self.model_pda(id), false), AccountMeta::new(*payout, false)],
+            Args::default(),
+        )
+    }
+
+    pub fn ix_register_worker(&self, authority: &Address, stake: u64, modalities: u8, models: &[[u8; 32]]) -> Instruction {
+        self.ix(
+            "register_worker",
+            vec![
+                AccountMeta::new(*authority, true),
+                AccountMeta::new(self.worker_pda(authority), false),
+                AccountMeta::new_readonly(self.config(), false),
+                AccountMeta::new_readonly(SYSTEM_PROGRAM, false),
+            ],
+            Args::default().u64(stake).u8(modalities).vec32(models),
+        )
+    }
+
+    pub fn ix_add_stake(&self, authority: &Address, amount: u64) -> Instruction {
+        self.ix(
+            "add_stake",
+            vec![
+                AccountMeta::new(*authority, true),
+                AccountMeta::new(self.worker_pda(authority), false),
+                AccountMeta::new_readonly(SYSTEM_PROGRAM, false),
+            ],
+            Args::default().u64(amount),
+        )
+    }
+
+    pub fn ix_update_worker(&self, authority: &Address, modalities: u8, models: &[[u8; 32]]) -> Instruction {
+        self.ix(
+            "update_worker",
+            vec![AccountMeta::new_readonly(*authority, true), AccountMeta::new(self.worker_pda(authority), false)],
+            Args::default().u8(modalities).vec32(models),
+        )
+    }
+
+    pub fn ix_request_unstake(&self, authority: &Address, amount: u64) -> Instruction {
+        self.ix(
+            "request_unstake",
+            vec![
+                AccountMeta::new_readonly(*authority, true),
+                AccountMeta::new(self.worker_pda(authority), false),
+                AccountMeta::new_readonly(self.config(), false),
+            ],
+            Args::default().u64(amount),
+        )
+    }
+
+    pub fn ix_withdraw_stake(&self, authority: &Address) -> Instruction {
+        self.ix(
+            "withdraw_stake",
+            vec![
+                AccountMeta::new(*authority, true),
+                AccountMeta::new(self.worker_pda(authority), false),
+                AccountMeta::new_readonly(self.config(), false),
+            ],
+            Args::default(),
+        )
+    }
+
+    pub fn ix_claim_worker_rewards(&self, authority: &Address) -> Instruction {
+        self.ix(
+            "claim_worker_rewards",
+            vec![AccountMeta::new(*authority, true), AccountMeta::new(self.worker_pda(authority), false)],
+            Args::default(),
+        )
+    }
+
+    pub fn ix_submit_request(&self, client: &Address, spec: &RequestSpec) -> Instruction {
+        self.ix(
+            "submit_request",
+            vec![
+                AccountMeta::new(*client, true),
+                AccountMeta::new(self.request_pda(client, spec.nonce), false),
+                AccountMeta::new(self.config(), false),
+                AccountMeta::new_readonly(SYSTEM_PROGRAM, false),
+            ],
+            Args::default()
+                .u64(spec.nonce)
+                .bytes(&spec.content_hash)
+                .string(&spec.storage_uri)
+                .u8(spec.modalities)
+                .u8(spec.min_workers)
+                .u8(spec.max_workers)
+                .u64(spec.max_fee)
+                .i64(self.now() + spec.deadline_in),
+        )
+    }
+
+    pub fn ix_join_request(&self, authority: &Address, request: &Address) -> Instruction {
+        self.ix(
+            "join_request",
+            vec![
+                AccountMeta::new_readonly(*authority, true),
+                AccountMeta::new(self.worker_pda(authority), false),
+                AccountMeta::new(*request, false),
+                AccountMeta::new_readonly(self.config(), false),
+            ],
+            Args::default(),
+        )
+    }
+
+    pub fn ix_commit_result(&self, authority: &Address, request: &Address, commitment: &[u8; 32]) -> Instruction {
+        self.ix(
+            "commit_result",
+            vec![AccountMeta::new_readonly(*authority, true), AccountMeta::new(*request, false)],
+            Args::default().bytes(commitment),
+        )
+    }
+
+    pub fn ix_reveal_result(&self, authority: &Address, request: &Address, a: &Answer) -> Instruction {
+        self.ix(
+            "reveal_result",
+            vec![
+                AccountMeta::new_readonly(*authority, true),
+                AccountMeta::new(*request, false),
+                AccountMeta::new_readonly(self.worker_pda(authority), false),
+                AccountMeta::new_readonly(self.model_pda(&a.model), false),
+            ],
+            Args::default()
+                .u8(a.verdict)
+                .u8(a.confidence)
+                .bytes(&a.model)
+                .bytes(&a.report_hash)
+                .bytes(&a.salt)
+                .string(&a.report_uri),
+        )
+    }
+
+    /// `finalize_request` with the remaining accounts read from the request's seats.
+    pub fn ix_finalize_request(&self, request: &Address) -> Instruction {
+        let r = self.decode("Request", request).expect("request exists");
+        let client = idl::pubkey(&r["client"]);
+        let mut metas = vec![
+            AccountMeta::new(*request, false),
+            AccountMeta::new(client, false),
+            AccountMeta::new_readonly(self.config(), false),
+            AccountMeta::new(self.treasury(), false),
+            AccountMeta::new(self.insurance(), false),
+        ];
+        let seats = self.seats(&r);
+        for seat in &seats {
+            metas.push(AccountMeta::new(self.worker_pda(&idl::pubkey(&seat["authority"])), false));
+        }
+        for seat in seats.iter().filter(|s| s["state"] == 2) {
+            metas.push(AccountMeta::new(self.model_pda(&idl::bytes32(&seat["model_id"])), false));
+        }
+        self.ix("finalize_request", metas, Args::default())
+    }
+
+    pub fn ix_expire_request(&self, request: &Address) -> Instruction {
+        let r = self.decode("Request", request).expect("request exists");
+        let mut metas = vec![AccountMeta::new(*request, false), AccountMeta::new(idl::pubkey(&r["client"]), false)];
+        for seat in self.seats(&r) {
+            metas.push(AccountMeta::new(self.worker_pda(&idl::pubkey(&seat["authority"])), false));
+        }
+        self.ix("expire_request", metas, Args::default())
+    }
+
+    pub fn ix_close_request(&self, client: &Address, request: &Address) -> Instruction {
+        self.ix(
+            "close_request",
+            vec![AccountMeta::new(*client, true), AccountMeta::new(*request, false)],
+            Args::default(),
+        )
+    }
+
+    /// The occupied seats of a decoded request.
+    pub fn seats(&self, request: &Value) -> Vec<Value> {
+        let joined = request["joined"].as_u64().unwrap() as usize;
+        request["seats"].as_array().unwrap()[..joined].to_vec()
+    }
+
+    // ---- scenario helpers ---------------------------------------------------------------------
+    /// Register a model (developer pays, payout to a fresh wallet); returns (developer, payout wallet).
+    pub fn register_model(&mut self, name: &str, modalities: u8) -> (Keypair, Address) {
+        let developer = self.keypair(10 * LAMPORTS_PER_SOL);
+        let payout = Keypair::new().pubkey();
+        self.known.push(payout);
+        let ix = self.ix_register_model(&developer.pubkey(), &model_id(name), &payout, modalities);
+        self.send(&[ix], &[&developer]).expect("register_model");
+        (developer, payout)
+    }
+
+    /// Register a worker with `stake` supporting `modalities` and `models`.
+    pub fn register_worker(&mut self, stake: u64, modalities: u8, models: &[&str]) -> Keypair {
+        let operator = self.keypair(stake + 10 * LAMPORTS_PER_SOL);
+        let ids: Vec<[u8; 32]> = models.iter().map(|m| model_id(m)).collect();
+        let ix = self.ix_register_worker(&operator.pubkey(), stake, modalities, &ids);
+        self.send(&[ix], &[&operator]).expect("register_worker");
+        operator
+    }
+
+    /// Submit a request from `client`; returns its address.
+    pub fn submit(&mut self, client: &Keypair, spec: &RequestSpec) -> Address {
+        let ix = self.ix_submit_request(&client.pubkey(), spec);
+        self.send(&[ix], &[client]).expect("submit_request");
+        self.request_pda(&client.pubkey(), spec.nonce)
+    }
+
+    pub fn join(&mut self, worker: &Keypair, request: &Address) -> TxResult {
+        let ix = self.ix_join_request(&worker.pubkey(), request);
+        self.send(&[ix], &[worker])
+    }
+
+    pub fn commit(&mut self, worker: &Keypair, request: &Address, a: &Answer) -> TxResult {
+        let c = commitment(request, &worker.pubkey(), a.verdict, a.confidence, &a.model, &a.report_hash, &a.salt);
+        let ix = self.ix_commit_result(&worker.pubkey(), request, &c);
+        self.send(&[ix], &[worker])
+    }
+
+    pub fn reveal(&mut self, worker: &Keypair, request: &Address, a: &Answer) -> TxResult {
+        let ix = self.ix_reveal_result(&worker.pubkey(), request, a);
+        self.send(&[ix], &[worker])
+    }
+
+    /// Finalize, signed and paid by a fresh cranker.
+    pub fn finalize(&mut self, request: &Address) -> TxResult {
+        let cranker = self.keypair(LAMPORTS_PER_SOL);
+        let ix = self.ix_finalize_request(request);
+        self.send(&[ix], &[&cranker])
+    }
+
+    /// Sum of lamports over every account the test knows plus the program's PDAs it touched.
+    pub fn total_lamports(&self, extra: &[Address]) -> u64 {
+        let mut all: Vec<Address> = self.known.clone();
+        all.extend([self.config(), self.treasury(), self.insurance()]);
+        all.extend(extra);
+        all.sort();
+        all.dedup();
+        all.iter().map(|a| self.lamports(a)).sum()
+    }
+}
+
+impl Default for Env {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The custom program error code of a failed transaction, if it failed with one.
+pub fn error_code(result: &TxResult) -> Option<u32> {
+    match result {
+        Err(f) => match &f.err {
+            TransactionError::InstructionError(_, solana_instruction::error::InstructionError::Custom(c)) => Some(*c),
+            _ => None,
+        },
+        Ok(_) => None,
+    }
+}
+
+/// Assert a transaction failed with the named IDL error, showing logs otherwise.
+#[track_caller]
+pub fn assert_error(env: &Env, result: &TxResult, name: &str) {
+    let expected = env.idl.error_code(name);
+    match result {
+        Ok(meta) => panic!("expected {name} ({expected}), transaction succeeded:\n{}", meta.pretty_logs()),
+        Err(f) => assert_eq!(
+            error_code(result),
+            Some(expected),
+            "expected {name} ({expected}), got {:?}\n{}",
+            f.err,
+            f.meta.pretty_logs()
+        ),
+    }
+}
+
+/// Parsed `Program data:` events of a transaction, by IDL name.
+pub fn events(env: &Env, meta: &TransactionMetadata) -> Vec<(String, Value)> {
+    use base64::Engine as _;
+    let mut out = vec![];
+    for line in &meta.logs {
+        if let Some(b64) = line.strip_prefix("Program data: ") {
+            let bytes = base64::engine::general_purpose::STANDARD.decode(b64.trim()).expect("base64");
+            if let Some(e) = env.idl.decode_event(&bytes) {
+                out.push(e);
+            }
+        }
+    }
+    out
+}
+
+/// Compute units per instruction name, filled by benchmarks.
+pub type CuTable = HashMap<String, u64>;
+
+/// A network with one model (`face-forensics-sbi`) and `n` staked workers supporting every modality.
+pub struct Network {
+    pub env: Env,
+    pub model: String,
+    pub model_payout: Address,
+    pub workers: Vec<Keypair>,
+    pub client: Keypair,
+}
+
+impl Network {
+    pub const MODEL: &'static str = "face-forensics-sbi";
+
+    pub fn new(n: usize) -> Self {
+        let mut env = Env::new();
+        let (_developer, model_payout) = env.register_model(Self::MODEL, modality::ALL);
+        let stake = env.params.min_stake;
+        let workers = (0..n).map(|_| env.register_worker(stake, modality::ALL, &[Self::MODEL])).collect();
+        let client = env.keypair(10 * LAMPORTS_PER_SOL);
+        Self { env, model: Self::MODEL.to_string(), model_payout, workers, client }
+    }
+
+    /// Submit `spec`, let the first `answers.len()` workers join and commit; `None` answers join without
+    /// committing. Returns the request address.
+    pub fn submit_join_commit(&mut self, spec: &RequestSpec, answers: &[Option<Answer>]) -> Address {
+        let request = self.env.submit(&self.client.insecure_clone(), spec);
+        for (worker, answer) in self.workers.iter().zip(answers) {
+            let worker = worker.insecure_clone();
+            self.env.join(&worker, &request).expect("join");
+            if let Some(a) = answer {
+                self.env.commit(&worker, &request, a).expect("commit");
+            }
+        }
+        request
+    }
+
+    /// Move the clock past the commit deadline of `request` (into the reveal window).
+    pub fn to_reveal_phase(&mut self, request: &Address) {
+        let r = self.env.decode("Request", request).unwrap();
+        let t = r["commit_deadline"].as_i64().unwrap();
+        if self.env.now() < t {
+            self.env.set_time(t);
+        }
+    }
+
+    /// Move the clock to the deadline of `request`.
+    pub fn to_deadline(&mut self, request: &Address) {
+        let r = self.env.decode("Request", request).unwrap();
+        self.env.set_time(r["deadline"].as_i64().unwrap());
+    }
+
+    /// Every account whose lamports a request can move.
+    pub fn accounts(&self, request: &Address) -> Vec<Address> {
+        let mut all = vec![*request, self.client.pubkey(), self.model_payout, self.env.model_pda(&model_id(&self.model))];
+        for w in &self.workers {
+            all.push(w.pubkey());
+            all.push(self.env.worker_pda(&w.pubkey()));
+        }
+        all
+    }
+}
+
+impl Network {
+    /// Copies of the worker keypairs (Keypair is not Clone).
+    pub fn worker_keys(&self) -> Vec<Keypair> {
+        self.workers.iter().map(|w| w.insecure_clone()).collect()
+    }
+}

@@ -92,6 +92,16 @@ pub fn require_system_program(account: &AccountView) -> ProgramResult {
     if account.address() == &pinocchio_system::ID { Ok(()) } else { Err(DfpnError::InvalidSystemProgram.into()) }
 }
 
+/// A constant seed as a value computed at run time.
+///
+/// Upstream BPF + sbpf-linker relocates addresses loaded by instructions but not pointers stored inside
+/// constant data, so a constant list such as `&[b"config"]` (which rustc promotes to .rodata) would reach the
+/// syscall with an unrelocated pointer. Passing each constant through `black_box` builds the list on the stack.
+#[inline(always)]
+pub fn seed(s: &'static [u8]) -> &'static [u8] {
+    core::hint::black_box(s)
+}
+
 /// Require `account` to be the canonical PDA for `seeds`; returns the bump.
 #[inline(always)]
 pub fn require_pda(account: &AccountView, seeds: &[&[u8]]) -> Result<u8, ProgramError> {

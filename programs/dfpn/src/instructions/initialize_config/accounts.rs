@@ -32,9 +32,9 @@ impl<'a> TryFrom<&'a [AccountView]> for InitializeConfigAccounts<'a> {
         require_writable(config)?;
         require_writable(treasury)?;
         require_writable(insurance)?;
-        let config_bump = require_pda(config, &[seeds::CONFIG])?;
-        let treasury_bump = require_pda(treasury, &[seeds::TREASURY])?;
-        let insurance_bump = require_pda(insurance, &[seeds::INSURANCE])?;
+        let config_bump = require_pda(config, &[seed(seeds::CONFIG)])?;
+        let treasury_bump = require_pda(treasury, &[seed(seeds::TREASURY)])?;
+        let insurance_bump = require_pda(insurance, &[seed(seeds::INSURANCE)])?;
         // 3. The system program creates them.
         require_system_program(system_program)?;
         Ok(Self { authority, config, treasury, insurance, bumps: [config_bump, treasury_bump, insurance_bump] })

@@ -26,7 +26,7 @@ impl<'a> RegisterModelAccounts<'a> {
         require_writable(developer)?;
         // 2. The model account is writable and the canonical PDA of the model id.
         require_writable(model)?;
-        let bump = require_pda(model, &[seeds::MODEL, model_id])?;
+        let bump = require_pda(model, &[seed(seeds::MODEL), model_id])?;
         // 3. The system program creates it.
         require_system_program(system_program)?;
         Ok(Self { developer, model, payout_wallet, bump })

@@ -32,7 +32,7 @@ impl<'a> TryFrom<&'a [AccountView]> for RegisterWorkerAccounts<'a> {
         require_writable(authority)?;
         // 2. The worker account is writable and the canonical PDA of the operator.
         require_writable(worker)?;
-        let bump = require_pda(worker, &[seeds::WORKER, authority.address().as_ref()])?;
+        let bump = require_pda(worker, &[seed(seeds::WORKER), authority.address().as_ref()])?;
         // 3. The config is this program's.
         let config = Config::load(config)?;
         // 4. The system program creates the account.

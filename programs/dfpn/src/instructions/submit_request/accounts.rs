@@ -30,7 +30,7 @@ impl<'a> SubmitRequestAccounts<'a> {
         require_writable(client)?;
         // 2. The request is writable and the canonical PDA of (client, nonce).
         require_writable(request)?;
-        let bump = require_pda(request, &[seeds::REQUEST, client.address().as_ref(), &nonce.to_le_bytes()])?;
+        let bump = require_pda(request, &[seed(seeds::REQUEST), client.address().as_ref(), &nonce.to_le_bytes()])?;
         // 3. The config is this program's, writable (request counter).
         require_writable(config)?;
         let config = Config::load(config)?;
