@@ -1,0 +1,47 @@
+# DFPN task runner. `make setup` on a fresh machine, then `make test`.
+SHELL := /bin/bash
+TESTS_DIR := programs/dfpn-tests
+# LiteSVM 0.17 needs agave 4.3 crates, whose manifests declare a newer rust-version than rustup's stable;
+# they build fine with it (Cargo.lock pins them), so the check is skipped for that crate only.
+CARGO_TESTS := cargo --locked
+CARGO_TEST_FLAGS := --ignore-rust-version
+
+.PHONY: setup build idl idl-check test test-program test-litesvm bench bench-cu demo clean
+
+## setup: install every toolchain piece (Debian rustc-web, sbpf-linker) and build the program
+setup: build
+
+## build: target/deploy/dfpn.so via Debian rustc-web + sbpf-linker (installs what is missing)
+build:
+	scripts/build-sbf.sh
+
+## idl: regenerate idl/dfpn.json
+idl:
+	python3 scripts/gen_idl.py
+
+## idl-check: fail if idl/dfpn.json is not what the generator writes
+idl-check:
+	python3 scripts/gen_idl.py --check
+
+## test: everything (the command CI runs)
+test: build idl-check test-program test-litesvm
+
+## test-program: host unit tests and the IDL-vs-program check
+test-program:
+	cargo test --locked -p dfpn
+
+## test-litesvm: the built .so in LiteSVM, one file per instruction, lifecycles, fuzzing
+test-litesvm:
+	cd $(TESTS_DIR) && $(CARGO_TESTS) test $(CARGO_TEST_FLAGS)
+
+## bench / bench-cu: compute units per instruction, account sizes and rent -> target/bench/cu.json
+bench: bench-cu
+bench-cu: build
+	cd $(TESTS_DIR) && $(CARGO_TESTS) run $(CARGO_TEST_FLAGS) --release --bin bench_cu -- $(CURDIR)/target/bench/cu.json
+
+## demo: a local network on LiteSVM: program deployed, 3 workers, a request, the verdict (MEDIA=path WORKERS=n)
+demo: build
+	cd $(TESTS_DIR) && $(CARGO_TESTS) run $(CARGO_TEST_FLAGS) --release --bin localnet_demo -- $(if $(MEDIA),--media $(abspath $(MEDIA))) $(if $(WORKERS),--workers $(WORKERS))
+
+clean:
+	cargo clean; cd $(TESTS_DIR) && cargo clean
