@@ -70,6 +70,17 @@ fn three_workers_unanimous_pays_65_20_10_5() {
 }
 
 #[test]
+fn five_workers_unanimous_authentic() {
+    let (net, request, _) = run(
+        5,
+        RequestSpec { min_workers: 5, max_workers: 5, ..Default::default() },
+        answers(&[(AUTHENTIC, 95), (AUTHENTIC, 85), (AUTHENTIC, 75), (AUTHENTIC, 65), (AUTHENTIC, 55)]),
+    );
+    let r = net.env.decode("Request", &request).unwrap();
+    assert_eq!((r["verdict"].as_u64(), r["consensus"].as_u64(), r["confidence"].as_u64()), (Some(1), Some(1), Some(75)));
+}
+
+#[test]
 fn five_workers_split_majority_pays_only_the_majority() {
     let (net, request, _) = run(
         5,
@@ -128,12 +139,22 @@ fn a_reveal_that_does_not_match_its_commitment_is_rejected() {
     let honest = Answer::new(MANIPULATED, 90, Network::MODEL);
     let request = net.submit_join_commit(&RequestSpec::default(), &[Some(honest.clone()), Some(honest.clone()), Some(honest.clone())]);
     net.to_reveal_phase(&request);
-    let before = net.env.snapshot(&[request]);
+    let watched = net.accounts(&request);
+    let before = net.env.snapshot(&watched);
+    let total = net.env.total_lamports(&watched);
     let lie = Answer { verdict: AUTHENTIC, ..honest };
     let worker = net.workers[0].insecure_clone();
     let result = net.env.reveal(&worker, &request, &lie);
     assert_error(&net.env, &result, "CommitmentMismatch");
-    assert_eq!(net.env.snapshot(&[request]), before);
+    // Nothing changed but the fee payer's balance: a failed transaction still pays its fee.
+    let fee = result.unwrap_err().meta.fee;
+    assert_eq!(net.env.total_lamports(&watched) + fee, total);
+    let after = net.env.snapshot(&watched);
+    for (i, (b, a)) in before.iter().zip(&after).enumerate() {
+        if watched[i] != worker.pubkey() {
+            assert_eq!(b, a, "account {} changed", watched[i]);
+        }
+    }
 }
 
 #[test]
@@ -142,6 +163,8 @@ fn too_few_workers_expires_with_full_refund() {
     let spec = RequestSpec::default(); // needs 3
     let client = net.client.pubkey();
     let before = net.env.lamports(&client);
+    let watched = net.accounts(&net.env.request_pda(&client, spec.nonce));
+    let total_before = net.env.total_lamports(&watched);
     let request = net.submit_join_commit(&spec, &[Some(Answer::new(AUTHENTIC, 90, Network::MODEL)), Some(Answer::new(AUTHENTIC, 90, Network::MODEL))]);
     net.to_reveal_phase(&request);
     let cranker = net.env.keypair(LAMPORTS_PER_SOL);
@@ -158,6 +181,9 @@ fn too_few_workers_expires_with_full_refund() {
     for w in &net.workers {
         assert_eq!(net.env.decode("Worker", &net.env.worker_pda(&w.pubkey())).unwrap()["active_seats"], 0);
     }
+    // Conservation: submit, 2 × (join + commit), close by the client, expire by a cranker funded with 1 SOL.
+    let fees = 5_000 + 4 * 5_000 + 5_000 + 5_000;
+    assert_eq!(net.env.total_lamports(&watched) + fees, total_before + LAMPORTS_PER_SOL);
 }
 
 #[test]
@@ -173,6 +199,8 @@ fn fee_remainder_goes_to_insurance() {
     let spec = RequestSpec::default();
     let fee = net.env.params.fee(spec.modalities, spec.min_workers);
     let insurance_before = net.env.lamports(&net.env.insurance());
+    let watched = net.accounts(&net.env.request_pda(&net.client.pubkey(), spec.nonce));
+    let total_before = net.env.total_lamports(&watched);
     let a = Answer::new(MANIPULATED, 90, Network::MODEL);
     let request = net.submit_join_commit(&spec, &[Some(a.clone()), Some(a.clone()), Some(a.clone())]);
     net.to_reveal_phase(&request);
@@ -185,4 +213,7 @@ fn fee_remainder_goes_to_insurance() {
     let dust = fee - per_worker * 3 - per_model * 3 - fee * 10 / 100;
     assert!(dust > fee * 5 / 100, "there is rounding dust");
     assert_eq!(net.env.lamports(&net.env.insurance()) - insurance_before, dust);
+    // Conservation: submit + 3 × (join, commit, reveal) + finalize by a cranker funded with 1 SOL.
+    let fees = 5_000 + 9 * 5_000 + 5_000;
+    assert_eq!(net.env.total_lamports(&watched) + fees, total_before + LAMPORTS_PER_SOL);
 }
