@@ -489,11 +489,7 @@ impl Env {
     pub fn ix_withdraw_stake(&self, authority: &Address) -> Instruction {
         self.ix(
             "withdraw_stake",
-            vec![
-                AccountMeta::new(*authority, true),
-                AccountMeta::new(self.worker_pda(authority), false),
-                AccountMeta::new_readonly(self.config(), false),
-            ],
+            vec![AccountMeta::new(*authority, true), AccountMeta::new(self.worker_pda(authority), false)],
             Args::default(),
         )
     }

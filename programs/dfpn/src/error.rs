@@ -105,15 +105,19 @@ pub enum DfpnError {
     ClientMismatch = 6048,
     /// Treasury or insurance vault does not match the configuration.
     VaultMismatch = 6049,
+    /// The same account was passed where two different accounts are required.
+    DuplicateAccount = 6050,
+    /// Fewer than min workers committed: the request can only be expired.
+    InsufficientCommitments = 6051,
 }
 
 impl DfpnError {
     /// Every variant, in code order (used by tests and the IDL check).
-    pub const ALL: [DfpnError; 50] = {
-        let mut all = [DfpnError::InvalidInstructionData; 50];
+    pub const ALL: [DfpnError; 52] = {
+        let mut all = [DfpnError::InvalidInstructionData; 52];
         let mut i = 0;
-        while i < 50 {
-            // SAFETY: the enum is `repr(u32)` with contiguous discriminants 6000..6050.
+        while i < 52 {
+            // SAFETY: the enum is `repr(u32)` with contiguous discriminants 6000..6052.
             all[i] = unsafe { core::mem::transmute::<u32, DfpnError>(6000 + i as u32) };
             i += 1;
         }

@@ -162,6 +162,9 @@ pub fn create_pda(
 /// Move lamports out of a program-owned account into any writable account.
 #[inline(always)]
 pub fn move_lamports(from: &AccountView, to: &AccountView, amount: u64) -> ProgramResult {
+    if from.address() == to.address() {
+        return Err(DfpnError::DuplicateAccount.into());
+    }
     if amount == 0 {
         return Ok(());
     }

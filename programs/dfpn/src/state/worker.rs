@@ -16,9 +16,10 @@ pub struct Worker {
     pub discriminator: [u8; 8],
     pub authority: [u8; 32],
     pub stake: U64,
-    /// Stake on its way out; withdrawable `unbonding_secs` after `unbonding_at`.
+    /// Stake on its way out, withdrawable from `unbonding_ends_at` (fixed when unstaking is requested, so a
+    /// later config change does not move it).
     pub unbonding_amount: U64,
-    pub unbonding_at: I64,
+    pub unbonding_ends_at: I64,
     /// Earned fees, claimable by the authority.
     pub rewards: U64,
     pub reputation: U16,

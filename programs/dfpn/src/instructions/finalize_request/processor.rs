@@ -23,6 +23,9 @@ pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
         return Err(DfpnError::RequestNotOpen.into());
     }
     let now = now()?;
+    if request.expirable(now) {
+        return Err(DfpnError::InsufficientCommitments.into());
+    }
     if !request.finalizable(now) {
         return Err(DfpnError::FinalizeTooEarly.into());
     }

@@ -11,10 +11,11 @@ use crate::{
 pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
     let args = RegisterModelData::try_from(data)?;
     let accts = RegisterModelAccounts::try_from_with_id(accounts, &args.model_id)?;
+    let rent = rent_exempt(Model::LEN)?;
     create_pda(
         accts.developer,
         accts.model,
-        rent_exempt(Model::LEN)?,
+        rent,
         Model::LEN,
         &[Seed::from(seeds::MODEL), Seed::from(&args.model_id), Seed::from(&[accts.bump])],
     )?;
@@ -26,6 +27,8 @@ pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
     model.active = 1;
     model.bump = accts.bump;
     model.registered_at.set(now()?);
+    // Lamports sent to the address before it existed are paid out with the model's fees, not stranded.
+    model.unclaimed.set(accts.model.lamports().saturating_sub(rent));
     events::model_registered(
         accts.model.address().as_array(),
         &model.model_id,

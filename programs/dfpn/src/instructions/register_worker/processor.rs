@@ -32,6 +32,9 @@ pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
     worker.model_count = args.capabilities.model_count;
     worker.bump = accts.bump;
     worker.registered_at.set(now()?);
+    // Lamports someone sent to the address before it existed stay the operator's: book them as rewards so
+    // lamports = rent + stake + unbonding + rewards holds and nothing is stranded.
+    worker.rewards.set(accts.worker.lamports().saturating_sub(lamports));
     events::worker_registered(accts.worker.address().as_array(), &worker.authority, args.stake, worker.modalities);
     Ok(())
 }

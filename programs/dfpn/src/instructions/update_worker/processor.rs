@@ -1,13 +1,17 @@
 use pinocchio::{AccountView, ProgramResult};
 
 use super::{accounts, data::UpdateWorkerData};
-use crate::events;
+use crate::{error::DfpnError, events};
 
 #[inline(always)]
 pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
     let accts = accounts::parse(accounts)?;
     let args = UpdateWorkerData::try_from(data)?;
-    // Seats already held keep the answer the worker committed to; new capabilities apply to new joins.
+    // A seated worker reveals against the models it declared; changing them mid-request could make its own
+    // reveal fail (and get it slashed), so capabilities change only between requests.
+    if accts.worker.active_seats.get() > 0 {
+        return Err(DfpnError::WorkerHasActiveCommitments.into());
+    }
     accts.worker.modalities = args.capabilities.modalities;
     accts.worker.models = args.capabilities.models;
     accts.worker.model_count = args.capabilities.model_count;

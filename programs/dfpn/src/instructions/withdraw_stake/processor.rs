@@ -5,7 +5,7 @@ use crate::{error::DfpnError, events, utils::*};
 
 #[inline(always)]
 pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
-    let (accts, config) = accounts::parse(accounts)?;
+    let accts = accounts::parse(accounts)?;
     WithdrawStakeData::try_from(data)?;
     let worker = accts.worker;
     let amount = worker.unbonding_amount.get();
@@ -15,16 +15,11 @@ pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
     if worker.active_seats.get() > 0 {
         return Err(DfpnError::WorkerHasActiveCommitments.into());
     }
-    let ready_at = worker
-        .unbonding_at
-        .get()
-        .checked_add(config.params.unbonding_secs.get())
-        .ok_or(DfpnError::ArithmeticOverflow)?;
-    if now()? < ready_at {
+    if now()? < worker.unbonding_ends_at.get() {
         return Err(DfpnError::UnbondingNotReady.into());
     }
     worker.unbonding_amount.set(0);
-    worker.unbonding_at.set(0);
+    worker.unbonding_ends_at.set(0);
     move_lamports(accts.worker_account, accts.authority, amount)?;
     events::amount_event(events::STAKE_WITHDRAWN, accts.worker_account.address().as_array(), amount);
     Ok(())

@@ -1,0 +1,207 @@
+//! `commit_result`: every account check, phase rule and seat error of the instruction.
+use dfpn_tests::*;
+use solana_account::Account;
+use solana_address::Address;
+use solana_instruction::Instruction;
+use solana_keypair::Keypair;
+use solana_signer::Signer;
+
+/// Send `ixs` signed by `signers` with a fresh fee payer (so its fee touches none of `watched`), and assert
+/// the program rejects it with `error` leaving every watched account exactly as it was.
+#[track_caller]
+fn assert_rejected(env: &mut Env, ixs: &[Instruction], signers: &[&Keypair], watched: &[Address], error: &str) {
+    let payer = env.keypair(LAMPORTS_PER_SOL);
+    let signers: Vec<&Keypair> = std::iter::once(&payer).chain(signers.iter().copied()).collect();
+    let before = env.snapshot(watched);
+    let result = env.send(ixs, &signers);
+    assert_error(env, &result, error);
+    assert_eq!(env.snapshot(watched), before, "{error}: accounts changed");
+}
+
+/// Overwrite a stored account (to forge owners and data the program must refuse).
+fn edit(env: &mut Env, address: &Address, change: impl FnOnce(&mut Account)) {
+    let mut account = env.account(address).expect("account exists");
+    change(&mut account);
+    env.svm.set_account(*address, account).unwrap();
+}
+
+/// A network of `n` workers and a default request (3 seats) that the first three joined.
+fn setup(n: usize) -> (Network, Address) {
+    let mut net = Network::new(n);
+    let request = net.submit_join_commit(&RequestSpec::default(), &[None, None, None]);
+    (net, request)
+}
+
+/// The commitment of `operator`'s answer to `request`.
+fn commitment_of(operator: &Keypair, request: &Address) -> [u8; 32] {
+    let a = Answer::new(MANIPULATED, 90, Network::MODEL);
+    commitment(request, &operator.pubkey(), a.verdict, a.confidence, &a.model, &a.report_hash, &a.salt)
+}
+
+fn commit_ix(env: &Env, operator: &Keypair, request: &Address) -> Instruction {
+    env.ix_commit_result(&operator.pubkey(), request, &commitment_of(operator, request))
+}
+
+/// `operator` commits to `request` (a separate payer pays the fee); expect `error` and no change.
+#[track_caller]
+fn assert_commit_rejected(env: &mut Env, operator: &Keypair, request: &Address, error: &str) {
+    let ix = commit_ix(env, operator, request);
+    assert_rejected(env, &[ix], &[operator], &[operator.pubkey(), *request], error);
+}
+
+#[test]
+fn committing_stores_the_commitment_and_counts_it() {
+    // Given a request whose three seats are taken
+    let (mut net, request) = setup(3);
+    let operator = net.workers[1].insecure_clone();
+    let before = [request, operator.pubkey()].map(|a| net.env.lamports(&a));
+
+    // When the second seat commits
+    let c = commitment_of(&operator, &request);
+    let ix = net.env.ix_commit_result(&operator.pubkey(), &request, &c);
+    let meta = net.env.send(&[ix], &[&operator]).expect("commit_result");
+
+    // Then its seat holds the commitment and the request counts one commit
+    let r = net.env.decode("Request", &request).unwrap();
+    assert_eq!(r["commits"], 1);
+    assert_eq!(r["joined"], 3);
+    assert_eq!(r["seats"][1]["state"], 1);
+    assert_eq!(idl::bytes32(&r["seats"][1]["commitment"]), c);
+    assert_eq!(r["seats"][0]["state"], 0, "other seats untouched");
+    // And no lamports moved but the operator's transaction fee
+    assert_eq!([request, operator.pubkey()].map(|a| net.env.lamports(&a)), [before[0], before[1] - meta.fee]);
+    // And a ResultCommitted event carries the commitment
+    let events = events(&net.env, &meta);
+    assert_eq!(events.len(), 1);
+    let (name, e) = &events[0];
+    assert_eq!(name, "ResultCommitted");
+    assert_eq!(idl::pubkey(&e["request"]), request);
+    assert_eq!(idl::pubkey(&e["worker"]), operator.pubkey());
+    assert_eq!(idl::bytes32(&e["commitment"]), c);
+}
+
+#[test]
+fn committing_works_until_the_commit_deadline_and_not_at_it() {
+    // Given a joined request one second before its commit deadline
+    let (mut net, request) = setup(3);
+    let commit_deadline = net.env.decode("Request", &request).unwrap()["commit_deadline"].as_i64().unwrap();
+    net.env.set_time(commit_deadline - 1);
+    // When a seat commits / Then it is accepted
+    let first = net.workers[0].insecure_clone();
+    let ix = commit_ix(&net.env, &first, &request);
+    net.env.send(&[ix], &[&first]).expect("commit in the last second");
+    // When another commits at the commit deadline / Then it fails, changing nothing
+    net.env.set_time(commit_deadline);
+    let second = net.workers[1].insecure_clone();
+    assert_commit_rejected(&mut net.env, &second, &request, "CommitPhaseClosed");
+}
+
+#[test]
+fn fewer_than_two_accounts_are_rejected() {
+    // Given a commit without the request
+    let (mut net, request) = setup(3);
+    let operator = net.workers[0].insecure_clone();
+    let mut ix = commit_ix(&net.env, &operator, &request);
+    ix.accounts.pop();
+    // When the operator sends it / Then it fails, changing nothing
+    assert_rejected(&mut net.env, &[ix], &[&operator], &[operator.pubkey(), request], "NotEnoughAccounts");
+}
+
+#[test]
+fn the_operator_must_sign() {
+    // Given a commit naming a seated operator without its signature
+    let (mut net, request) = setup(3);
+    let operator = net.workers[0].insecure_clone();
+    let mut ix = commit_ix(&net.env, &operator, &request);
+    ix.accounts[0].is_signer = false;
+    // When someone else sends it / Then it fails, changing nothing
+    assert_rejected(&mut net.env, &[ix], &[], &[operator.pubkey(), request], "MissingSignature");
+}
+
+#[test]
+fn the_request_must_be_writable() {
+    // Given a commit with the request read-only
+    let (mut net, request) = setup(3);
+    let operator = net.workers[0].insecure_clone();
+    let mut ix = commit_ix(&net.env, &operator, &request);
+    ix.accounts[1].is_writable = false;
+    // When the operator sends it / Then it fails, changing nothing
+    assert_rejected(&mut net.env, &[ix], &[&operator], &[operator.pubkey(), request], "AccountNotWritable");
+}
+
+#[test]
+fn the_request_must_be_owned_by_the_program() {
+    // Given the request's data under another owner
+    let (mut net, request) = setup(3);
+    let operator = net.workers[0].insecure_clone();
+    edit(&mut net.env, &request, |a| a.owner = Keypair::new().pubkey());
+    // When a seated operator commits / Then it fails, changing nothing
+    assert_commit_rejected(&mut net.env, &operator, &request, "InvalidAccountOwner");
+}
+
+#[test]
+fn the_request_must_hold_a_request() {
+    let (mut net, request) = setup(3);
+    let operator = net.workers[0].insecure_clone();
+    // Given the operator's worker account in the request's place
+    let worker = net.env.worker_pda(&operator.pubkey());
+    // When the operator commits to it / Then it fails, changing nothing
+    assert_commit_rejected(&mut net.env, &operator, &worker, "InvalidAccountData");
+
+    // Given the request with a corrupted discriminator
+    edit(&mut net.env, &request, |a| a.data[0] ^= 0xff);
+    // When the operator commits to it / Then it fails, changing nothing
+    assert_commit_rejected(&mut net.env, &operator, &request, "InvalidAccountData");
+}
+
+#[test]
+fn truncated_or_trailing_data_is_rejected() {
+    // Given a commit one byte short of a commitment, and one a byte too long
+    let (mut net, request) = setup(3);
+    let operator = net.workers[0].insecure_clone();
+    let ix = commit_ix(&net.env, &operator, &request);
+    let mut truncated = ix.clone();
+    truncated.data.pop();
+    let mut trailing = ix;
+    trailing.data.push(0);
+    for bad in [truncated, trailing] {
+        // When the operator sends it / Then it fails, changing nothing
+        assert_rejected(&mut net.env, &[bad], &[&operator], &[operator.pubkey(), request], "InvalidInstructionData");
+    }
+}
+
+#[test]
+fn an_expired_request_cannot_be_committed_to() {
+    // Given a joined request that expired without commitments
+    let (mut net, request) = setup(3);
+    net.to_reveal_phase(&request);
+    let ix = net.env.ix_expire_request(&request);
+    let cranker = net.env.keypair(LAMPORTS_PER_SOL);
+    net.env.send(&[ix], &[&cranker]).expect("expire");
+    // When a seated worker commits / Then it fails, changing nothing
+    let operator = net.workers[0].insecure_clone();
+    assert_commit_rejected(&mut net.env, &operator, &request, "RequestNotOpen");
+}
+
+#[test]
+fn a_worker_without_a_seat_cannot_commit() {
+    // Given a registered worker that did not join
+    let (mut net, request) = setup(4);
+    let outsider = net.workers[3].insecure_clone();
+    // When it commits / Then it fails, changing nothing
+    assert_commit_rejected(&mut net.env, &outsider, &request, "NotJoined");
+}
+
+#[test]
+fn a_seat_commits_only_once() {
+    // Given a seat that committed
+    let (mut net, request) = setup(3);
+    let operator = net.workers[0].insecure_clone();
+    let ix = commit_ix(&net.env, &operator, &request);
+    net.env.send(&[ix], &[&operator]).expect("commit");
+    // When it sends the same commit again (a replay) / Then it fails, changing nothing
+    assert_commit_rejected(&mut net.env, &operator, &request, "AlreadyCommitted");
+    // When it tries to replace its commitment / Then it fails, changing nothing
+    let ix = net.env.ix_commit_result(&operator.pubkey(), &request, &sha256(b"another answer"));
+    assert_rejected(&mut net.env, &[ix], &[&operator], &[operator.pubkey(), request], "AlreadyCommitted");
+}

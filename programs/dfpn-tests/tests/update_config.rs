@@ -1,0 +1,384 @@
+//! `update_config`: the authority replaces the parameters and may hand over authority.
+use dfpn_tests::*;
+use serde_json::{json, Value};
+use solana_account::Account;
+use solana_address::Address;
+use solana_instruction::Instruction;
+use solana_keypair::Keypair;
+use solana_signer::Signer;
+
+/// A transaction expected to fail: a fresh keypair pays the fee so that the instruction's own accounts
+/// (and the config PDA) can be compared before and after.
+struct Attempt {
+    result: TxResult,
+    watched: Vec<Address>,
+    before: Vec<Option<Account>>,
+}
+
+impl Attempt {
+    fn send(env: &mut Env, ix: Instruction, signers: &[&Keypair]) -> Self {
+        let mut watched: Vec<Address> = ix.accounts.iter().map(|m| m.pubkey).collect();
+        watched.push(env.config());
+        let before = env.snapshot(&watched);
+        let payer = env.keypair(LAMPORTS_PER_SOL);
+        let result = env.send(&[ix], &[&[&payer][..], signers].concat());
+        Self { result, watched, before }
+    }
+
+    #[track_caller]
+    fn assert_rejected(&self, env: &Env, error: &str) {
+        assert_error(env, &self.result, error);
+        assert_eq!(env.snapshot(&self.watched), self.before, "a rejected instruction changes no account");
+    }
+}
+
+/// An initialized env, its authority, and an `update_config` that keeps the parameters and authority.
+fn setup() -> (Env, Keypair, Instruction) {
+    let env = Env::new();
+    let authority = env.authority.insecure_clone();
+    let ix = env.ix_update_config(&authority.pubkey(), &env.params, &authority.pubkey());
+    (env, authority, ix)
+}
+
+/// Overwrite an existing account with `edit` applied.
+fn tamper(env: &mut Env, address: Address, edit: impl FnOnce(&mut Account)) {
+    let mut account = env.account(&address).expect("account exists");
+    edit(&mut account);
+    env.svm.set_account(address, account).unwrap();
+}
+
+fn params_json(p: &Params) -> Value {
+    json!({
+        "base_fees": p.base_fees,
+        "worker_surcharge_bps": p.worker_surcharge_bps,
+        "slash_bps": p.slash_bps,
+        "max_weight_bps": p.max_weight_bps,
+        "reputation_alpha_bps": p.reputation_alpha_bps,
+        "min_stake": p.min_stake,
+        "unbonding_secs": p.unbonding_secs,
+        "min_deadline_secs": p.min_deadline_secs,
+        "reveal_window_secs": p.reveal_window_secs,
+        "min_consensus_weight": p.min_consensus_weight,
+    })
+}
+
+/// The reference parameters with one change.
+fn with(change: impl FnOnce(&mut Params)) -> Params {
+    let mut p = Params::default();
+    change(&mut p);
+    p
+}
+
+/// One parameter set just outside each bound of `ConfigParams::validate`.
+fn out_of_range_params() -> Vec<(&'static str, Params)> {
+    vec![
+        ("zero first base fee", with(|p| p.base_fees[0] = 0)),
+        ("zero last base fee", with(|p| p.base_fees[4] = 0)),
+        ("base fee above 1000 SOL", with(|p| p.base_fees[2] = 1_000_000_000_001)),
+        ("worker surcharge above 100%", with(|p| p.worker_surcharge_bps = 10_001)),
+        ("slash above 100%", with(|p| p.slash_bps = 10_001)),
+        ("zero max weight", with(|p| p.max_weight_bps = 0)),
+        ("max weight above 100%", with(|p| p.max_weight_bps = 10_001)),
+        ("zero reputation alpha", with(|p| p.reputation_alpha_bps = 0)),
+        ("reputation alpha above 50%", with(|p| p.reputation_alpha_bps = 5_001)),
+        ("zero min stake", with(|p| p.min_stake = 0)),
+        ("negative unbonding", with(|p| p.unbonding_secs = -1)),
+        ("unbonding above a year", with(|p| p.unbonding_secs = 365 * 86_400 + 1)),
+        ("min deadline below a minute", with(|p| p.min_deadline_secs = 59)),
+        ("min deadline above 30 days", with(|p| p.min_deadline_secs = 30 * 86_400 + 1)),
+        ("zero reveal window", with(|p| p.reveal_window_secs = 0)),
+        ("reveal window as long as the min deadline", with(|p| p.reveal_window_secs = p.min_deadline_secs)),
+        ("consensus weight above 100000", with(|p| p.min_consensus_weight = 100_001)),
+    ]
+}
+
+#[test]
+fn authority_replaces_the_params_and_hands_over_authority() {
+    // Given an initialized config and new parameters for every field
+    let (mut env, authority, _) = setup();
+    let before = env.decode("Config", &env.config()).unwrap();
+    let params = Params {
+        base_fees: [1_000_000, 2_000_000, 3_000_000, 4_000_000, 5_000_000],
+        worker_surcharge_bps: 3_000,
+        slash_bps: 2_000,
+        max_weight_bps: 7_000,
+        reputation_alpha_bps: 500,
+        min_stake: 2 * LAMPORTS_PER_SOL,
+        unbonding_secs: 7 * 86_400,
+        min_deadline_secs: 120,
+        reveal_window_secs: 30,
+        min_consensus_weight: 6_000,
+    };
+    let successor = Keypair::new().pubkey();
+    let ix = env.ix_update_config(&authority.pubkey(), &params, &successor);
+
+    // When the authority updates the config
+    let meta = env.send(&[ix], &[&authority]).expect("update_config");
+
+    // Then the params and the authority change and nothing else does
+    let mut expected = before;
+    expected["params"] = params_json(&params);
+    expected["authority"] = json!(successor.as_ref());
+    assert_eq!(env.decode("Config", &env.config()).unwrap(), expected);
+    // And the event names the new authority
+    assert_eq!(events(&env, &meta), vec![("ConfigUpdated".to_string(), json!({"authority": successor.as_ref()}))]);
+}
+
+#[test]
+fn after_a_handover_only_the_new_authority_can_update() {
+    // Given the authority handed over to a successor
+    let (mut env, authority, _) = setup();
+    let successor = env.keypair(LAMPORTS_PER_SOL);
+    let ix = env.ix_update_config(&authority.pubkey(), &env.params, &successor.pubkey());
+    env.send(&[ix], &[&authority]).expect("handover");
+
+    // When the old authority tries to take it back
+    let ix = env.ix_update_config(&authority.pubkey(), &env.params, &authority.pubkey());
+    let attempt = Attempt::send(&mut env, ix, &[&authority]);
+
+    // Then it is refused, and the successor can still update
+    attempt.assert_rejected(&env, "Unauthorized");
+    let ix = env.ix_update_config(&successor.pubkey(), &env.params, &authority.pubkey());
+    env.send(&[ix], &[&successor]).expect("successor hands back");
+    assert_eq!(env.decode("Config", &env.config()).unwrap()["authority"], json!(authority.pubkey().as_ref()));
+}
+
+#[test]
+fn accepts_params_on_every_inclusive_bound() {
+    // Given parameter sets at the low and at the high end of every range
+    let low = Params {
+        base_fees: [1; 5],
+        worker_surcharge_bps: 0,
+        slash_bps: 0,
+        max_weight_bps: 1,
+        reputation_alpha_bps: 1,
+        min_stake: 1,
+        unbonding_secs: 0,
+        min_deadline_secs: 60,
+        reveal_window_secs: 1,
+        min_consensus_weight: 0,
+    };
+    let high = Params {
+        base_fees: [1_000_000_000_000; 5],
+        worker_surcharge_bps: 10_000,
+        slash_bps: 10_000,
+        max_weight_bps: 10_000,
+        reputation_alpha_bps: 5_000,
+        min_stake: u64::MAX,
+        unbonding_secs: 365 * 86_400,
+        min_deadline_secs: 30 * 86_400,
+        reveal_window_secs: 30 * 86_400 - 1,
+        min_consensus_weight: 100_000,
+    };
+    let (mut env, authority, _) = setup();
+    for params in [low, high] {
+        // When the authority sets them
+        let ix = env.ix_update_config(&authority.pubkey(), &params, &authority.pubkey());
+        env.send(&[ix], &[&authority]).unwrap_or_else(|e| panic!("{params:?}: {}", e.meta.pretty_logs()));
+
+        // Then they are stored as given
+        assert_eq!(env.decode("Config", &env.config()).unwrap()["params"], params_json(&params));
+    }
+}
+
+#[test]
+fn rejects_too_few_accounts() {
+    // Given the instruction without the config
+    let (mut env, authority, mut ix) = setup();
+    ix.accounts.pop();
+
+    // When it is sent
+    let attempt = Attempt::send(&mut env, ix, &[&authority]);
+
+    // Then
+    attempt.assert_rejected(&env, "NotEnoughAccounts");
+}
+
+#[test]
+fn rejects_an_authority_that_does_not_sign() {
+    // Given the authority's meta is not a signer (another keypair pays the fee)
+    let (mut env, _, mut ix) = setup();
+    ix.accounts[0].is_signer = false;
+
+    // When it is sent
+    let attempt = Attempt::send(&mut env, ix, &[]);
+
+    // Then
+    attempt.assert_rejected(&env, "MissingSignature");
+}
+
+#[test]
+fn rejects_a_read_only_config() {
+    // Given the config's meta is read-only
+    let (mut env, authority, mut ix) = setup();
+    ix.accounts[1].is_writable = false;
+
+    // When it is sent
+    let attempt = Attempt::send(&mut env, ix, &[&authority]);
+
+    // Then
+    attempt.assert_rejected(&env, "AccountNotWritable");
+}
+
+#[test]
+fn rejects_a_config_owned_by_another_program() {
+    // Given the config's exact bytes under another owner
+    let (mut env, authority, ix) = setup();
+    let config = env.config();
+    tamper(&mut env, config, |a| a.owner = Keypair::new().pubkey());
+
+    // When it is sent
+    let attempt = Attempt::send(&mut env, ix, &[&authority]);
+
+    // Then
+    attempt.assert_rejected(&env, "InvalidAccountOwner");
+}
+
+#[test]
+fn rejects_a_system_account_as_config() {
+    // Given a funded wallet in the config's place
+    let (mut env, authority, mut ix) = setup();
+    ix.accounts[1].pubkey = env.keypair(LAMPORTS_PER_SOL).pubkey();
+
+    // When it is sent
+    let attempt = Attempt::send(&mut env, ix, &[&authority]);
+
+    // Then
+    attempt.assert_rejected(&env, "InvalidAccountOwner");
+}
+
+#[test]
+fn rejects_a_config_with_a_wrong_discriminator() {
+    // Given the config's first byte flipped
+    let (mut env, authority, ix) = setup();
+    let config = env.config();
+    tamper(&mut env, config, |a| a.data[0] ^= 0xff);
+
+    // When it is sent
+    let attempt = Attempt::send(&mut env, ix, &[&authority]);
+
+    // Then
+    attempt.assert_rejected(&env, "InvalidAccountData");
+}
+
+#[test]
+fn rejects_a_config_with_a_wrong_length() {
+    // Given the config with one extra byte
+    let (mut env, authority, ix) = setup();
+    let config = env.config();
+    tamper(&mut env, config, |a| a.data.push(0));
+
+    // When it is sent
+    let attempt = Attempt::send(&mut env, ix, &[&authority]);
+
+    // Then
+    attempt.assert_rejected(&env, "InvalidAccountData");
+}
+
+#[test]
+fn rejects_another_program_account_as_config() {
+    // Given the treasury vault (program-owned, another type) in the config's place
+    let (mut env, authority, mut ix) = setup();
+    ix.accounts[1].pubkey = env.treasury();
+
+    // When it is sent
+    let attempt = Attempt::send(&mut env, ix, &[&authority]);
+
+    // Then
+    attempt.assert_rejected(&env, "InvalidAccountData");
+}
+
+#[test]
+fn rejects_a_signer_that_is_not_the_authority() {
+    // Given an outsider who signs and names itself the new authority
+    let (mut env, _, _) = setup();
+    let outsider = env.keypair(LAMPORTS_PER_SOL);
+    let ix = env.ix_update_config(&outsider.pubkey(), &env.params, &outsider.pubkey());
+
+    // When it is sent
+    let attempt = Attempt::send(&mut env, ix, &[&outsider]);
+
+    // Then
+    attempt.assert_rejected(&env, "Unauthorized");
+}
+
+#[test]
+fn rejects_the_zero_address_as_new_authority() {
+    // Given a handover to the all-zero address (nobody could sign for it)
+    let (mut env, authority, _) = setup();
+    let ix = env.ix_update_config(&authority.pubkey(), &env.params, &Address::new_from_array([0; 32]));
+
+    // When it is sent
+    let attempt = Attempt::send(&mut env, ix, &[&authority]);
+
+    // Then
+    attempt.assert_rejected(&env, "InvalidConfig");
+}
+
+#[test]
+fn rejects_every_out_of_range_parameter() {
+    for (case, params) in out_of_range_params() {
+        // Given parameters with one value just out of range (the case is printed for a failing run)
+        println!("case: {case}");
+        let (mut env, authority, _) = setup();
+        let ix = env.ix_update_config(&authority.pubkey(), &params, &authority.pubkey());
+
+        // When it is sent
+        let attempt = Attempt::send(&mut env, ix, &[&authority]);
+
+        // Then
+        attempt.assert_rejected(&env, "InvalidConfig");
+    }
+}
+
+#[test]
+fn rejects_a_truncated_new_authority() {
+    // Given the new authority one byte short
+    let (mut env, authority, mut ix) = setup();
+    ix.data.pop();
+
+    // When it is sent
+    let attempt = Attempt::send(&mut env, ix, &[&authority]);
+
+    // Then
+    attempt.assert_rejected(&env, "InvalidInstructionData");
+}
+
+#[test]
+fn rejects_missing_arguments() {
+    // Given the discriminator alone
+    let (mut env, authority, mut ix) = setup();
+    ix.data.truncate(8);
+
+    // When it is sent
+    let attempt = Attempt::send(&mut env, ix, &[&authority]);
+
+    // Then
+    attempt.assert_rejected(&env, "InvalidInstructionData");
+}
+
+#[test]
+fn rejects_trailing_bytes() {
+    // Given one byte after the new authority
+    let (mut env, authority, mut ix) = setup();
+    ix.data.push(0);
+
+    // When it is sent
+    let attempt = Attempt::send(&mut env, ix, &[&authority]);
+
+    // Then
+    attempt.assert_rejected(&env, "InvalidInstructionData");
+}
+
+#[test]
+fn rejects_an_unknown_discriminator() {
+    // Given the instruction with one discriminator byte changed
+    let (mut env, authority, mut ix) = setup();
+    ix.data[0] ^= 0xff;
+
+    // When it is sent
+    let attempt = Attempt::send(&mut env, ix, &[&authority]);
+
+    // Then
+    attempt.assert_rejected(&env, "InvalidInstructionData");
+}
