@@ -349,6 +349,10 @@ impl Env {
     pub fn request_pda(&self, client: &Address, nonce: u64) -> Address {
         self.pda(&[b"request", client.as_ref(), &nonce.to_le_bytes()])
     }
+    /// The canonical bump of a request PDA (an argument of `submit_request`).
+    pub fn request_bump(&self, client: &Address, nonce: u64) -> u8 {
+        Address::find_program_address(&[b"request", client.as_ref(), &nonce.to_le_bytes()], &self.program_id).1
+    }
 
     // ---- instruction builders (discriminators from the IDL) ----------------------------------
     pub fn ix(&self, name: &str, metas: Vec<AccountMeta>, args: Args) -> Instruction {
@@ -519,7 +523,8 @@ impl Env {
                 .u8(spec.min_workers)
                 .u8(spec.max_workers)
                 .u64(spec.max_fee)
-                .i64(self.now() + spec.deadline_in),
+                .i64(self.now() + spec.deadline_in)
+                .u8(self.request_bump(client, spec.nonce)),
         )
     }
 

@@ -888,8 +888,7 @@ fn every_account_substitution_fails_cleanly_or_keeps_the_books() {
 
 // ---- bugs the fuzzing found, as regression tests ----------------------------------------------------
 //
-// Each asserts the behaviour the program should have; one still open is `#[ignore]`d (run it with
-// `-- --ignored`).
+// Each asserts the behaviour the program has since the fix.
 
 /// A successful instruction, or one that failed with a program error.
 #[track_caller]
@@ -960,11 +959,10 @@ fn claim_model_fees_to_the_model_itself_fails_cleanly() {
 /// the request stays open: workers are not paid, their seats stay active (`request_unstake` fails with
 /// `WorkerHasActiveCommitments`) and the client's rent stays locked. Any dust refund (0 < refund < rent
 /// minimum) to an empty client does this; `expire_request` has the same exposure when fees are configured
-/// below the rent minimum. Fix: pay a refund below the rent minimum to an empty client into the request
-/// (returned by `close_request`) or insurance, rather than to the client.
+/// below the rent minimum. Fixed: such a refund stays in the request (its `escrow`) and `close_request`
+/// returns it.
 #[test]
-#[ignore = "program bug: dust refund to an emptied client blocks finalize_request"]
-fn bug_client_blocks_finalization_by_emptying_its_wallet() {
+fn a_client_cannot_block_finalization_by_emptying_its_wallet() {
     let mut net = Network::new(1);
     let spec = RequestSpec { min_workers: 1, max_workers: 1, max_fee: net.env.params.fee(modality::FACE_MANIPULATION, 1) + 1, ..Default::default() };
     let a = Answer::new(MANIPULATED, 90, Network::MODEL);
@@ -986,7 +984,8 @@ fn bug_client_blocks_finalization_by_emptying_its_wallet() {
     assert_eq!(net.env.lamports(&client.pubkey()), 0);
 
     let result = net.env.finalize(&request);
-    // Today: Err(InsufficientFundsForRent { account_index }) where the index is the client's, and the
-    // worker's seat stays active.
     assert!(result.is_ok(), "finalize blocked: {:?}", result.err().map(|f| f.err));
+    // The 1-lamport refund waits in the request for `close_request`.
+    assert_eq!(net.env.decode("Request", &request).unwrap()["escrow"], 1);
+    assert_eq!(net.env.decode("Worker", &net.env.worker_pda(&worker.pubkey())).unwrap()["active_seats"], 0);
 }

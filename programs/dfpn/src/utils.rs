@@ -109,6 +109,17 @@ pub fn require_pda(account: &AccountView, seeds: &[&[u8]]) -> Result<u8, Program
     if account.address() == &expected { Ok(bump) } else { Err(DfpnError::InvalidPda.into()) }
 }
 
+/// Require `account` to be the PDA of `seeds` (the last seed being the bump the client supplied): one
+/// derivation instead of a search. Used where a non-canonical bump is harmless (it only names another
+/// account) and the search's cost would vary by address.
+#[inline(always)]
+pub fn require_pda_with_bump(account: &AccountView, seeds: &[&[u8]]) -> ProgramResult {
+    match Address::create_program_address(seeds, &ID) {
+        Ok(expected) if account.address() == &expected => Ok(()),
+        _ => Err(DfpnError::InvalidPda.into()),
+    }
+}
+
 /// Current unix time from the Clock sysvar.
 #[inline(always)]
 pub fn now() -> Result<i64, ProgramError> {
@@ -174,6 +185,19 @@ pub fn move_lamports(from: &AccountView, to: &AccountView, amount: u64) -> Progr
     from.set_lamports(from_balance);
     to.set_lamports(to_balance);
     Ok(())
+}
+
+/// Pay `amount` of a request's escrow back to its client, or keep it in the request when the client's
+/// account is empty and the amount is below the rent-exempt minimum: the runtime would refuse to create a
+/// rent-paying account, and a client could otherwise block finalization by emptying its wallet. What is kept
+/// is returned by `close_request`. Returns the amount kept.
+#[inline(always)]
+pub fn refund_to_client(request: &AccountView, client: &AccountView, amount: u64) -> Result<u64, ProgramError> {
+    if client.lamports() == 0 && amount > 0 && amount < rent_exempt(0)? {
+        return Ok(amount);
+    }
+    move_lamports(request, client, amount)?;
+    Ok(0)
 }
 
 /// Checked arithmetic helpers that map overflow to `ArithmeticOverflow`.

@@ -67,7 +67,8 @@ pub struct Request {
     pub storage_uri: [u8; MAX_URI_LEN],
     /// Fee charged at finalization (fixed at submission).
     pub fee: U64,
-    /// Lamports held for the client: `max_fee` until finalization or expiry.
+    /// Lamports held for the client: `max_fee` until finalization or expiry; afterwards only a refund too small
+    /// to open the client's emptied account with (returned by `close_request`).
     pub escrow: U64,
     pub created_at: I64,
     /// Joining and committing end here (or when every seat has committed).

@@ -27,8 +27,8 @@ pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
         worker.active_seats.set(worker.active_seats.get().saturating_sub(1));
     }
     let refund = request.escrow.get();
-    move_lamports(accts.request_account, accts.client, refund)?;
-    request.escrow.set(0);
+    let kept = refund_to_client(accts.request_account, accts.client, refund)?;
+    request.escrow.set(kept);
     request.status = status::EXPIRED;
     events::amount_event(events::REQUEST_EXPIRED, accts.request_account.address().as_array(), refund);
     Ok(())

@@ -107,13 +107,13 @@ pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
         move_lamports(accts.request_account, accts.treasury, split.treasury)?;
         move_lamports(accts.request_account, accts.insurance, split.insurance)?;
     }
-    move_lamports(accts.request_account, accts.client, refund)?;
+    let kept = refund_to_client(accts.request_account, accts.client, refund)?;
 
     request.status = status::FINALIZED;
     request.verdict = outcome.verdict;
     request.confidence = outcome.confidence;
     request.consensus = if vote_count == 0 { consensus::NONE } else { outcome.consensus };
-    request.escrow.set(0);
+    request.escrow.set(kept);
     request.finalized_at.set(now);
     events::request_finalized(&events::Finalized {
         request: &request_key,

@@ -8,7 +8,8 @@ use crate::{
 
 
 /// Arguments of `submit_request`: `nonce: u64, content_hash: [u8; 32], storage_uri: String, modalities: u8,
-/// min_workers: u8, max_workers: u8, max_fee: u64, deadline: i64`.
+/// min_workers: u8, max_workers: u8, max_fee: u64, deadline: i64, bump: u8` (the request PDA's bump; clients
+/// use the canonical one from `find_program_address`).
 pub struct SubmitRequestData<'a> {
     pub nonce: u64,
     pub content_hash: [u8; 32],
@@ -18,6 +19,7 @@ pub struct SubmitRequestData<'a> {
     pub max_workers: u8,
     pub max_fee: u64,
     pub deadline: i64,
+    pub bump: u8,
 }
 
 impl<'a> TryFrom<&'a [u8]> for SubmitRequestData<'a> {
@@ -35,6 +37,7 @@ impl<'a> TryFrom<&'a [u8]> for SubmitRequestData<'a> {
             max_workers: r.u8()?,
             max_fee: r.u64()?,
             deadline: r.i64()?,
+            bump: r.u8()?,
         };
         r.finish()?;
         if args.content_hash == [0u8; 32] {

@@ -12,7 +12,7 @@ use crate::{
 #[inline(always)]
 pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
     let args = SubmitRequestData::try_from(data)?;
-    let accts = SubmitRequestAccounts::parse(accounts, args.nonce)?;
+    let accts = SubmitRequestAccounts::parse(accounts, args.nonce, args.bump)?;
     let params = accts.config.params;
     if accts.config.paused != 0 {
         return Err(DfpnError::Paused.into());
@@ -36,7 +36,7 @@ pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
         accts.request,
         lamports,
         Request::LEN,
-        &[Seed::from(seeds::REQUEST), Seed::from(accts.client.address().as_ref()), Seed::from(&nonce), Seed::from(&[accts.bump])],
+        &[Seed::from(seeds::REQUEST), Seed::from(accts.client.address().as_ref()), Seed::from(&nonce), Seed::from(&[args.bump])],
     )?;
 
     let request = Request::init(accts.request)?;
@@ -47,7 +47,7 @@ pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
     request.min_workers = args.min_workers;
     request.max_workers = args.max_workers;
     request.status = status::OPEN;
-    request.bump = accts.bump;
+    request.bump = args.bump;
     request.storage_uri_len = args.storage_uri.len() as u8;
     request.storage_uri[..args.storage_uri.len()].copy_from_slice(args.storage_uri);
     request.fee.set(fee);
