@@ -205,6 +205,11 @@ pub fn refund_to_client(request: &AccountView, client: &AccountView, amount: u64
 pub fn add(a: u64, b: u64) -> Result<u64, ProgramError> {
     a.checked_add(b).ok_or_else(|| DfpnError::ArithmeticOverflow.into())
 }
+/// One more of a small counter (seats, commits, reveals).
+#[inline(always)]
+pub fn inc(n: u8) -> Result<u8, ProgramError> {
+    n.checked_add(1).ok_or_else(|| DfpnError::ArithmeticOverflow.into())
+}
 #[inline(always)]
 pub fn sub(a: u64, b: u64) -> Result<u64, ProgramError> {
     a.checked_sub(b).ok_or_else(|| DfpnError::ArithmeticOverflow.into())

@@ -26,7 +26,7 @@ pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
     }
     seat.commitment = args.commitment;
     seat.state = seat_state::COMMITTED;
-    request.commits += 1;
+    request.commits = inc(request.commits)?;
     events::result_committed(accts.request_account.address().as_array(), authority, &args.commitment);
     Ok(())
 }

@@ -39,7 +39,7 @@ pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
     let seat = &mut request.seats[index];
     seat.authority = authority;
     seat.state = seat_state::JOINED;
-    request.joined += 1;
+    request.joined = inc(request.joined)?;
     worker.active_seats.set(worker.active_seats.get().checked_add(1).ok_or(DfpnError::ArithmeticOverflow)?);
     events::worker_joined(accts.request_account.address().as_array(), &authority, index as u8);
     Ok(())

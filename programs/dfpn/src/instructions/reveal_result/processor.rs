@@ -70,7 +70,7 @@ pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
     seat.report_hash = args.report_hash;
     seat.report_uri_len = args.report_uri.len() as u8;
     seat.report_uri[..args.report_uri.len()].copy_from_slice(args.report_uri);
-    request.reveals += 1;
+    request.reveals = inc(request.reveals)?;
     events::result_revealed(&events::Revealed {
         request: request_key,
         worker: authority,
