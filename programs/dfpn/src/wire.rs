@@ -91,6 +91,19 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// Arguments of an instruction that takes none: the data after the discriminator must be empty.
+pub struct NoArgs;
+
+impl TryFrom<&[u8]> for NoArgs {
+    type Error = ProgramError;
+
+    #[inline(always)]
+    fn try_from(data: &[u8]) -> Result<Self, ProgramError> {
+        Reader::new(data).finish()?;
+        Ok(Self)
+    }
+}
+
 /// Writes Borsh into a fixed stack buffer (events are small and bounded).
 pub struct Writer<const N: usize> {
     buf: [u8; N],
