@@ -35,13 +35,14 @@ test-litesvm:
 	cd $(TESTS_DIR) && $(CARGO_TESTS) test $(CARGO_TEST_FLAGS)
 
 ## bench / bench-cu: compute units per instruction, account sizes and rent -> target/bench/cu.json
+## (compute units are deterministic, so the debug build that the tests already compiled is used)
 bench: bench-cu
 bench-cu: build
-	cd $(TESTS_DIR) && $(CARGO_TESTS) run $(CARGO_TEST_FLAGS) --release --bin bench_cu -- $(CURDIR)/target/bench/cu.json
+	cd $(TESTS_DIR) && $(CARGO_TESTS) run $(CARGO_TEST_FLAGS) --bin bench_cu -- $(CURDIR)/target/bench/cu.json
 
 ## demo: a local network on LiteSVM: program deployed, 3 workers, a request, the verdict (MEDIA=path WORKERS=n)
 demo: build
-	cd $(TESTS_DIR) && $(CARGO_TESTS) run $(CARGO_TEST_FLAGS) --release --bin localnet_demo -- $(if $(MEDIA),--media $(abspath $(MEDIA))) $(if $(WORKERS),--workers $(WORKERS))
+	cd $(TESTS_DIR) && $(CARGO_TESTS) run $(CARGO_TEST_FLAGS) --bin localnet_demo -- $(if $(MEDIA),--media $(abspath $(MEDIA))) $(if $(WORKERS),--workers $(WORKERS))
 
 clean:
 	cargo clean; cd $(TESTS_DIR) && cargo clean

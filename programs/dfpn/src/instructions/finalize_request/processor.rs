@@ -6,7 +6,6 @@ use crate::{
     error::DfpnError,
     events,
     state::{
-        consensus,
         request::{seat_state, status, MAX_SEATS},
         Model, Worker,
     },
@@ -112,7 +111,7 @@ pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
     request.status = status::FINALIZED;
     request.verdict = outcome.verdict;
     request.confidence = outcome.confidence;
-    request.consensus = if vote_count == 0 { consensus::NONE } else { outcome.consensus };
+    request.consensus = outcome.consensus;
     request.escrow.set(kept);
     request.finalized_at.set(now);
     events::request_finalized(&events::Finalized {
