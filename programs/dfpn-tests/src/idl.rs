@@ -69,6 +69,14 @@ impl Idl {
         self.type_def(name)["type"]["fields"].as_array().unwrap().iter().map(|f| self.size_of(&f["type"])).sum()
     }
 
+    /// Byte offset of `field` in the account data of `type_name` (discriminator included), from the IDL layout.
+    pub fn field_offset(&self, type_name: &str, field: &str) -> usize {
+        let fields = self.type_def(type_name)["type"]["fields"].as_array().unwrap();
+        let index = fields.iter().position(|f| f["name"] == field);
+        let index = index.unwrap_or_else(|| panic!("no field {field} in {type_name}"));
+        8 + fields[..index].iter().map(|f| self.size_of(&f["type"])).sum::<usize>()
+    }
+
     /// Account data length (discriminator included).
     pub fn account_len(&self, name: &str) -> usize {
         8 + self.struct_size(name)
@@ -84,7 +92,8 @@ impl Idl {
 
     /// Decode an event (`discriminator ‖ borsh`), if the discriminator is a known event.
     pub fn decode_event(&self, bytes: &[u8]) -> Option<(String, Value)> {
-        let event = self.0["events"].as_array().unwrap().iter().find(|e| bytes.len() >= 8 && Self::disc(e) == bytes[..8])?;
+        let event =
+            self.0["events"].as_array().unwrap().iter().find(|e| bytes.len() >= 8 && Self::disc(e) == bytes[..8])?;
         let name = event["name"].as_str().unwrap().to_string();
         let mut cursor = &bytes[8..];
         let value = self.decode_struct(&name, &mut cursor);
@@ -126,7 +135,9 @@ impl Idl {
                 let n = a[1].as_u64().unwrap() as usize;
                 Value::Array((0..n).map(|_| self.decode_value(&a[0], cursor)).collect())
             }
-            Value::Object(o) if o.contains_key("defined") => self.decode_struct(o["defined"]["name"].as_str().unwrap(), cursor),
+            Value::Object(o) if o.contains_key("defined") => {
+                self.decode_struct(o["defined"]["name"].as_str().unwrap(), cursor)
+            }
             other => panic!("unsupported {other}"),
         }
     }

@@ -1,7 +1,10 @@
 //! Test harness: runs the built `target/deploy/dfpn.so` in LiteSVM and talks to it only through
 //! `idl/dfpn.json` (discriminators, argument and account layouts), like any other client.
 #![allow(clippy::too_many_arguments)]
+// `TxResult` is LiteSVM's own `Result`, whose error carries the transaction metadata.
+#![allow(clippy::result_large_err)]
 
+pub mod assertions;
 pub mod idl;
 
 use std::{collections::HashMap, path::PathBuf};
@@ -10,7 +13,7 @@ use litesvm::{
     types::{FailedTransactionMetadata, TransactionMetadata},
     LiteSVM,
 };
-use serde_json::Value;
+use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use solana_account::Account;
 use solana_address::Address;
@@ -20,8 +23,8 @@ use solana_keypair::Keypair;
 use solana_message::Message;
 use solana_signer::Signer;
 use solana_transaction::Transaction;
-use solana_transaction_error::TransactionError;
 
+pub use assertions::*;
 pub use idl::Idl;
 
 pub const LAMPORTS_PER_SOL: u64 = 1_000_000_000;
@@ -91,6 +94,52 @@ impl Params {
         b.extend(self.reveal_window_secs.to_le_bytes());
         b.extend(self.min_consensus_weight.to_le_bytes());
         b
+    }
+
+    /// The reference parameters with one change.
+    pub fn with(change: impl FnOnce(&mut Params)) -> Params {
+        let mut p = Params::default();
+        change(&mut p);
+        p
+    }
+
+    /// One parameter set just outside each bound of `ConfigParams::validate`, each with a name to print.
+    pub fn out_of_range() -> Vec<(&'static str, Params)> {
+        vec![
+            ("zero first base fee", Self::with(|p| p.base_fees[0] = 0)),
+            ("zero last base fee", Self::with(|p| p.base_fees[4] = 0)),
+            ("base fee above 1000 SOL", Self::with(|p| p.base_fees[2] = 1_000_000_000_001)),
+            ("worker surcharge above 100%", Self::with(|p| p.worker_surcharge_bps = 10_001)),
+            ("slash above 100%", Self::with(|p| p.slash_bps = 10_001)),
+            ("zero max weight", Self::with(|p| p.max_weight_bps = 0)),
+            ("max weight above 100%", Self::with(|p| p.max_weight_bps = 10_001)),
+            ("zero reputation alpha", Self::with(|p| p.reputation_alpha_bps = 0)),
+            ("reputation alpha above 50%", Self::with(|p| p.reputation_alpha_bps = 5_001)),
+            ("zero min stake", Self::with(|p| p.min_stake = 0)),
+            ("negative unbonding", Self::with(|p| p.unbonding_secs = -1)),
+            ("unbonding above a year", Self::with(|p| p.unbonding_secs = 365 * 86_400 + 1)),
+            ("min deadline below a minute", Self::with(|p| p.min_deadline_secs = 59)),
+            ("min deadline above 30 days", Self::with(|p| p.min_deadline_secs = 30 * 86_400 + 1)),
+            ("zero reveal window", Self::with(|p| p.reveal_window_secs = 0)),
+            ("reveal window as long as the min deadline", Self::with(|p| p.reveal_window_secs = p.min_deadline_secs)),
+            ("consensus weight above 100000", Self::with(|p| p.min_consensus_weight = 100_001)),
+        ]
+    }
+
+    /// The parameters as `Env::decode` shows them (the `params` field of a decoded `Config`).
+    pub fn to_json(&self) -> Value {
+        json!({
+            "base_fees": self.base_fees,
+            "worker_surcharge_bps": self.worker_surcharge_bps,
+            "slash_bps": self.slash_bps,
+            "max_weight_bps": self.max_weight_bps,
+            "reputation_alpha_bps": self.reputation_alpha_bps,
+            "min_stake": self.min_stake,
+            "unbonding_secs": self.unbonding_secs,
+            "min_deadline_secs": self.min_deadline_secs,
+            "reveal_window_secs": self.reveal_window_secs,
+            "min_consensus_weight": self.min_consensus_weight,
+        })
     }
 
     /// The program's fee rule, restated for tests: base + base × (workers − 1) × surcharge / 10000.
@@ -246,7 +295,8 @@ impl Env {
         let path = so_path();
         let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e} (run `make build` first)", path.display()));
         svm.add_program(program_id, &bytes).expect("load dfpn.so");
-        let mut env = Self { svm, idl, program_id, authority: Keypair::new(), params: Params::default(), known: vec![] };
+        let mut env =
+            Self { svm, idl, program_id, authority: Keypair::new(), params: Params::default(), known: vec![] };
         env.set_time(START_TIME);
         let authority = env.authority.pubkey();
         env.fund(&authority, 100 * LAMPORTS_PER_SOL);
@@ -302,6 +352,14 @@ impl Env {
         self.svm.send_transaction(tx)
     }
 
+    /// Send instructions signed by `signers`, with a fresh funded keypair paying the fee in front of them, so
+    /// the signers' balances move only by what the program does.
+    pub fn send_paid(&mut self, ixs: &[Instruction], signers: &[&Keypair]) -> TxResult {
+        let payer = self.keypair(LAMPORTS_PER_SOL);
+        let all: Vec<&Keypair> = std::iter::once(&payer).chain(signers.iter().copied()).collect();
+        self.send(ixs, &all)
+    }
+
     pub fn account(&self, address: &Address) -> Option<Account> {
         self.svm.get_account(address)
     }
@@ -325,6 +383,20 @@ impl Env {
 
     pub fn snapshot(&self, addresses: &[Address]) -> Vec<Option<Account>> {
         addresses.iter().map(|a| self.account(a)).collect()
+    }
+
+    /// Rewrite a stored account with `change` applied (tests forge owners, data and states the program would
+    /// never produce).
+    pub fn edit_account(&mut self, address: &Address, change: impl FnOnce(&mut Account)) {
+        let mut account = self.account(address).expect("account exists");
+        change(&mut account);
+        self.svm.set_account(*address, account).unwrap();
+    }
+
+    /// Overwrite one field of the `type_name` account at `address` with `bytes`, at its offset in the IDL layout.
+    pub fn set_field(&mut self, address: &Address, type_name: &str, field: &str, bytes: &[u8]) {
+        let offset = self.idl.field_offset(type_name, field);
+        self.edit_account(address, |a| a.data[offset..offset + bytes.len()].copy_from_slice(bytes));
     }
 
     // ---- PDAs --------------------------------------------------------------------------------
@@ -404,7 +476,13 @@ impl Env {
         )
     }
 
-    pub fn ix_register_model(&self, developer: &Address, id: &[u8; 32], payout: &Address, modalities: u8) -> Instruction {
+    pub fn ix_register_model(
+        &self,
+        developer: &Address,
+        id: &[u8; 32],
+        payout: &Address,
+        modalities: u8,
+    ) -> Instruction {
         self.ix(
             "register_model",
             vec![
@@ -445,7 +523,13 @@ impl Env {
         )
     }
 
-    pub fn ix_register_worker(&self, authority: &Address, stake: u64, modalities: u8, models: &[[u8; 32]]) -> Instruction {
+    pub fn ix_register_worker(
+        &self,
+        authority: &Address,
+        stake: u64,
+        modalities: u8,
+        models: &[[u8; 32]],
+    ) -> Instruction {
         self.ix(
             "register_worker",
             vec![
@@ -679,33 +763,6 @@ impl Default for Env {
     }
 }
 
-/// The custom program error code of a failed transaction, if it failed with one.
-pub fn error_code(result: &TxResult) -> Option<u32> {
-    match result {
-        Err(f) => match &f.err {
-            TransactionError::InstructionError(_, solana_instruction::error::InstructionError::Custom(c)) => Some(*c),
-            _ => None,
-        },
-        Ok(_) => None,
-    }
-}
-
-/// Assert a transaction failed with the named IDL error, showing logs otherwise.
-#[track_caller]
-pub fn assert_error(env: &Env, result: &TxResult, name: &str) {
-    let expected = env.idl.error_code(name);
-    match result {
-        Ok(meta) => panic!("expected {name} ({expected}), transaction succeeded:\n{}", meta.pretty_logs()),
-        Err(f) => assert_eq!(
-            error_code(result),
-            Some(expected),
-            "expected {name} ({expected}), got {:?}\n{}",
-            f.err,
-            f.meta.pretty_logs()
-        ),
-    }
-}
-
 /// Parsed `Program data:` events of a transaction, by IDL name.
 pub fn events(env: &Env, meta: &TransactionMetadata) -> Vec<(String, Value)> {
     use base64::Engine as _;
@@ -776,7 +833,8 @@ impl Network {
 
     /// Every account whose lamports a request can move.
     pub fn accounts(&self, request: &Address) -> Vec<Address> {
-        let mut all = vec![*request, self.client.pubkey(), self.model_payout, self.env.model_pda(&model_id(&self.model))];
+        let mut all =
+            vec![*request, self.client.pubkey(), self.model_payout, self.env.model_pda(&model_id(&self.model))];
         for w in &self.workers {
             all.push(w.pubkey());
             all.push(self.env.worker_pda(&w.pubkey()));

@@ -1,36 +1,16 @@
 //! `claim_model_fees`: anyone moves a model's accrued fee shares to its registered payout wallet.
 use dfpn_tests::*;
 use serde_json::json;
-use solana_account::Account;
 use solana_address::Address;
-use solana_instruction::{error::InstructionError, Instruction};
+use solana_instruction::Instruction;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
-use solana_transaction_error::TransactionError;
 
-/// A transaction expected to fail: a fresh keypair pays the fee so that the instruction's own accounts
-/// (and the model PDA of `MODEL`) can be compared before and after.
-struct Attempt {
-    result: TxResult,
-    watched: Vec<Address>,
-    before: Vec<Option<Account>>,
-}
-
-impl Attempt {
-    fn send(env: &mut Env, ix: Instruction, signers: &[&Keypair]) -> Self {
-        let mut watched: Vec<Address> = ix.accounts.iter().map(|m| m.pubkey).collect();
-        watched.push(env.model_pda(&model_id(MODEL)));
-        let before = env.snapshot(&watched);
-        let payer = env.keypair(LAMPORTS_PER_SOL);
-        let result = env.send(&[ix], &[&[&payer][..], signers].concat());
-        Self { result, watched, before }
-    }
-
-    #[track_caller]
-    fn assert_rejected(&self, env: &Env, error: &str) {
-        assert_error(env, &self.result, error);
-        assert_eq!(env.snapshot(&self.watched), self.before, "a rejected instruction changes no account");
-    }
+/// Send `ix` with a fresh fee payer and assert it fails with `error`, changing none of its accounts nor
+/// the model PDA of `MODEL`.
+#[track_caller]
+fn assert_rejected(env: &mut Env, ix: Instruction, signers: &[&Keypair], error: &str) {
+    env.assert_ix_rejected(&ix, signers, &[env.model_pda(&model_id(MODEL))], error);
 }
 
 const MODEL: &str = "face-forensics-sbi";
@@ -62,13 +42,6 @@ fn earned() -> (Env, Keypair, Address) {
 fn share(env: &Env) -> u64 {
     let spec = RequestSpec::default();
     env.params.fee(spec.modalities, spec.min_workers) * 20 / 100 / 3 * 3
-}
-
-/// Overwrite an existing account with `edit` applied.
-fn tamper(env: &mut Env, address: Address, edit: impl FnOnce(&mut Account)) {
-    let mut account = env.account(&address).expect("account exists");
-    edit(&mut account);
-    env.svm.set_account(address, account).unwrap();
 }
 
 #[test]
@@ -130,10 +103,9 @@ fn claims_follow_the_payout_wallet_set_by_update_model() {
 
     // When the fees are claimed to the old wallet
     let ix = env.ix_claim_model_fees(&model_id(MODEL), &old_payout);
-    let attempt = Attempt::send(&mut env, ix, &[]);
 
     // Then it is refused
-    attempt.assert_rejected(&env, "PayoutWalletMismatch");
+    assert_rejected(&mut env, ix, &[], "PayoutWalletMismatch");
 
     // When they are claimed to the new wallet
     let ix = env.ix_claim_model_fees(&model_id(MODEL), &new_payout);
@@ -154,11 +126,9 @@ fn a_model_paying_out_to_itself_cannot_mint_lamports() {
 
     // When the fees are claimed to it
     let ix = env.ix_claim_model_fees(&model_id(MODEL), &model);
-    let attempt = Attempt::send(&mut env, ix, &[]);
 
     // Then the program refuses to pay an account to itself and nothing changes
-    assert_error(&env, &attempt.result, "DuplicateAccount");
-    assert_eq!(env.snapshot(&attempt.watched), attempt.before);
+    assert_rejected(&mut env, ix, &[], "DuplicateAccount");
 }
 
 #[test]
@@ -168,11 +138,8 @@ fn rejects_a_claim_when_nothing_has_accrued() {
     let (_, payout) = env.register_model(MODEL, modality::ALL);
     let ix = env.ix_claim_model_fees(&model_id(MODEL), &payout);
 
-    // When its fees are claimed
-    let attempt = Attempt::send(&mut env, ix, &[]);
-
-    // Then
-    attempt.assert_rejected(&env, "NothingToClaim");
+    // When its fees are claimed / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[], "NothingToClaim");
 }
 
 #[test]
@@ -183,11 +150,8 @@ fn rejects_claiming_twice() {
     let cranker = env.keypair(LAMPORTS_PER_SOL);
     env.send(std::slice::from_ref(&ix), &[&cranker]).expect("first claim");
 
-    // When they are claimed again
-    let attempt = Attempt::send(&mut env, ix, &[]);
-
-    // Then
-    attempt.assert_rejected(&env, "NothingToClaim");
+    // When they are claimed again / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[], "NothingToClaim");
 }
 
 #[test]
@@ -197,11 +161,8 @@ fn rejects_too_few_accounts() {
     let mut ix = env.ix_claim_model_fees(&model_id(MODEL), &payout);
     ix.accounts.pop();
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[]);
-
-    // Then
-    attempt.assert_rejected(&env, "NotEnoughAccounts");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[], "NotEnoughAccounts");
 }
 
 #[test]
@@ -211,11 +172,8 @@ fn rejects_a_read_only_model() {
     let mut ix = env.ix_claim_model_fees(&model_id(MODEL), &payout);
     ix.accounts[0].is_writable = false;
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[]);
-
-    // Then
-    attempt.assert_rejected(&env, "AccountNotWritable");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[], "AccountNotWritable");
 }
 
 #[test]
@@ -223,14 +181,11 @@ fn rejects_a_model_owned_by_another_program() {
     // Given the model's exact bytes and lamports under another owner
     let (mut env, _, payout) = earned();
     let model = env.model_pda(&model_id(MODEL));
-    tamper(&mut env, model, |a| a.owner = Keypair::new().pubkey());
+    env.edit_account(&model, |a| a.owner = Keypair::new().pubkey());
     let ix = env.ix_claim_model_fees(&model_id(MODEL), &payout);
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[]);
-
-    // Then
-    attempt.assert_rejected(&env, "InvalidAccountOwner");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[], "InvalidAccountOwner");
 }
 
 #[test]
@@ -239,11 +194,8 @@ fn rejects_an_unregistered_model() {
     let (mut env, _, payout) = earned();
     let ix = env.ix_claim_model_fees(&model_id("unregistered"), &payout);
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[]);
-
-    // Then
-    attempt.assert_rejected(&env, "InvalidAccountOwner");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[], "InvalidAccountOwner");
 }
 
 #[test]
@@ -251,14 +203,11 @@ fn rejects_a_model_with_a_wrong_discriminator() {
     // Given the model's first byte flipped
     let (mut env, _, payout) = earned();
     let model = env.model_pda(&model_id(MODEL));
-    tamper(&mut env, model, |a| a.data[0] ^= 0xff);
+    env.edit_account(&model, |a| a.data[0] ^= 0xff);
     let ix = env.ix_claim_model_fees(&model_id(MODEL), &payout);
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[]);
-
-    // Then
-    attempt.assert_rejected(&env, "InvalidAccountData");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[], "InvalidAccountData");
 }
 
 #[test]
@@ -266,14 +215,11 @@ fn rejects_a_model_with_a_wrong_length() {
     // Given the model with one extra byte
     let (mut env, _, payout) = earned();
     let model = env.model_pda(&model_id(MODEL));
-    tamper(&mut env, model, |a| a.data.push(0));
+    env.edit_account(&model, |a| a.data.push(0));
     let ix = env.ix_claim_model_fees(&model_id(MODEL), &payout);
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[]);
-
-    // Then
-    attempt.assert_rejected(&env, "InvalidAccountData");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[], "InvalidAccountData");
 }
 
 #[test]
@@ -283,11 +229,8 @@ fn rejects_another_program_account_as_model() {
     let mut ix = env.ix_claim_model_fees(&model_id(MODEL), &payout);
     ix.accounts[0].pubkey = env.treasury();
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[]);
-
-    // Then
-    attempt.assert_rejected(&env, "InvalidAccountData");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[], "InvalidAccountData");
 }
 
 #[test]
@@ -297,11 +240,8 @@ fn rejects_a_read_only_payout_wallet() {
     let mut ix = env.ix_claim_model_fees(&model_id(MODEL), &payout);
     ix.accounts[1].is_writable = false;
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[]);
-
-    // Then
-    attempt.assert_rejected(&env, "AccountNotWritable");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[], "AccountNotWritable");
 }
 
 #[test]
@@ -310,11 +250,8 @@ fn rejects_a_wallet_other_than_the_registered_payout() {
     let (mut env, developer, _) = earned();
     let ix = env.ix_claim_model_fees(&model_id(MODEL), &developer.pubkey());
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[]);
-
-    // Then
-    attempt.assert_rejected(&env, "PayoutWalletMismatch");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[], "PayoutWalletMismatch");
 }
 
 #[test]
@@ -324,11 +261,8 @@ fn rejects_trailing_bytes() {
     let mut ix = env.ix_claim_model_fees(&model_id(MODEL), &payout);
     ix.data.push(0);
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[]);
-
-    // Then
-    attempt.assert_rejected(&env, "InvalidInstructionData");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[], "InvalidInstructionData");
 }
 
 #[test]
@@ -338,9 +272,6 @@ fn rejects_an_unknown_discriminator() {
     let mut ix = env.ix_claim_model_fees(&model_id(MODEL), &payout);
     ix.data[0] ^= 0xff;
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[]);
-
-    // Then
-    attempt.assert_rejected(&env, "InvalidInstructionData");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[], "InvalidInstructionData");
 }

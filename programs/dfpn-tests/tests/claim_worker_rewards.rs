@@ -1,9 +1,7 @@
 //! `claim_worker_rewards`: the operator takes the fees its worker earned at finalization.
 use dfpn_tests::*;
 use serde_json::json;
-use solana_account::Account;
 use solana_address::Address;
-use solana_instruction::Instruction;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 
@@ -29,28 +27,6 @@ fn watched(env: &Env, operator: &Keypair) -> Vec<Address> {
     vec![operator.pubkey(), env.worker_pda(&operator.pubkey())]
 }
 
-/// Send `ix` with a fresh fee payer, so the signers' balances move only by what the program does.
-fn send_paid(env: &mut Env, ix: Instruction, signers: &[&Keypair]) -> TxResult {
-    let payer = env.keypair(LAMPORTS_PER_SOL);
-    let all: Vec<&Keypair> = std::iter::once(&payer).chain(signers.iter().copied()).collect();
-    env.send(&[ix], &all)
-}
-
-/// Rewrite a stored account (tests forge states the program would never produce).
-fn edit(env: &mut Env, address: &Address, change: impl FnOnce(&mut Account)) {
-    let mut account = env.account(address).expect("account exists");
-    change(&mut account);
-    env.svm.set_account(*address, account).unwrap();
-}
-
-/// Worker lamports = rent + stake + unbonding + rewards.
-#[track_caller]
-fn assert_worker_lamports(env: &Env, worker: &Address) {
-    let w = env.decode("Worker", worker).unwrap();
-    let held = ["stake", "unbonding_amount", "rewards"].iter().map(|f| w[f].as_u64().unwrap()).sum::<u64>();
-    assert_eq!(env.lamports(worker), env.rent(env.idl.account_len("Worker")) + held);
-}
-
 #[test]
 fn pays_the_earned_rewards_to_the_operator() {
     // Given a worker paid for a finalized request
@@ -59,7 +35,7 @@ fn pays_the_earned_rewards_to_the_operator() {
     let worker = env.worker_pda(&operator.pubkey());
     let state_before = env.decode("Worker", &worker).unwrap();
     assert_eq!(state_before["rewards"], rewards);
-    assert_worker_lamports(&env, &worker);
+    env.assert_worker_lamports(&worker);
     let (worker_lamports, operator_lamports) = (env.lamports(&worker), env.lamports(&operator.pubkey()));
 
     // When its operator claims
@@ -73,7 +49,7 @@ fn pays_the_earned_rewards_to_the_operator() {
     // And exactly the rewards moved to the operator
     assert_eq!(env.lamports(&worker), worker_lamports - rewards);
     assert_eq!(env.lamports(&operator.pubkey()), operator_lamports + rewards - meta.fee);
-    assert_worker_lamports(&env, &worker);
+    env.assert_worker_lamports(&worker);
     // And the claim is announced
     assert_eq!(
         events(&env, &meta),
@@ -87,15 +63,12 @@ fn rejects_a_worker_without_rewards() {
     let mut env = Env::new();
     let operator = env.register_worker(LAMPORTS_PER_SOL, modality::ALL, &[Network::MODEL]);
     let watched = watched(&env, &operator);
-    let before = env.snapshot(&watched);
 
     // When its operator claims
     let ix = env.ix_claim_worker_rewards(&operator.pubkey());
-    let result = send_paid(&mut env, ix, &[&operator]);
 
     // Then
-    assert_error(&env, &result, "NothingToClaim");
-    assert_eq!(env.snapshot(&watched), before);
+    env.assert_rejected(&[ix], &[&operator], &watched, "NothingToClaim");
 }
 
 #[test]
@@ -106,15 +79,12 @@ fn rejects_a_second_claim() {
     let ix = env.ix_claim_worker_rewards(&operator.pubkey());
     env.send(&[ix], &[operator]).expect("first claim_worker_rewards");
     let watched = watched(&env, operator);
-    let before = env.snapshot(&watched);
 
     // When its operator claims again
     let ix = env.ix_claim_worker_rewards(&operator.pubkey());
-    let result = send_paid(&mut env, ix, &[operator]);
 
     // Then
-    assert_error(&env, &result, "NothingToClaim");
-    assert_eq!(env.snapshot(&watched), before);
+    env.assert_rejected(&[ix], &[operator], &watched, "NothingToClaim");
 }
 
 #[test]
@@ -125,14 +95,9 @@ fn rejects_missing_accounts() {
     let mut ix = env.ix_claim_worker_rewards(&operator.pubkey());
     ix.accounts.pop();
     let watched = watched(&env, operator);
-    let before = env.snapshot(&watched);
 
-    // When it is sent
-    let result = send_paid(&mut env, ix, &[operator]);
-
-    // Then
-    assert_error(&env, &result, "NotEnoughAccounts");
-    assert_eq!(env.snapshot(&watched), before);
+    // When it is sent / Then it fails, changing nothing
+    env.assert_rejected(&[ix], &[operator], &watched, "NotEnoughAccounts");
 }
 
 #[test]
@@ -143,14 +108,9 @@ fn rejects_an_operator_that_does_not_sign() {
     let mut ix = env.ix_claim_worker_rewards(&operator.pubkey());
     ix.accounts[0].is_signer = false;
     let watched = watched(&env, operator);
-    let before = env.snapshot(&watched);
 
-    // When a third party sends it
-    let result = send_paid(&mut env, ix, &[]);
-
-    // Then
-    assert_error(&env, &result, "MissingSignature");
-    assert_eq!(env.snapshot(&watched), before);
+    // When a third party sends it / Then it fails, changing nothing
+    env.assert_rejected(&[ix], &[], &watched, "MissingSignature");
 }
 
 #[test]
@@ -161,14 +121,9 @@ fn rejects_a_read_only_operator() {
     let mut ix = env.ix_claim_worker_rewards(&operator.pubkey());
     ix.accounts[0].is_writable = false;
     let watched = watched(&env, operator);
-    let before = env.snapshot(&watched);
 
-    // When it is sent
-    let result = send_paid(&mut env, ix, &[operator]);
-
-    // Then
-    assert_error(&env, &result, "AccountNotWritable");
-    assert_eq!(env.snapshot(&watched), before);
+    // When it is sent / Then it fails, changing nothing
+    env.assert_rejected(&[ix], &[operator], &watched, "AccountNotWritable");
 }
 
 #[test]
@@ -179,14 +134,9 @@ fn rejects_a_read_only_worker_account() {
     let mut ix = env.ix_claim_worker_rewards(&operator.pubkey());
     ix.accounts[1].is_writable = false;
     let watched = watched(&env, operator);
-    let before = env.snapshot(&watched);
 
-    // When it is sent
-    let result = send_paid(&mut env, ix, &[operator]);
-
-    // Then
-    assert_error(&env, &result, "AccountNotWritable");
-    assert_eq!(env.snapshot(&watched), before);
+    // When it is sent / Then it fails, changing nothing
+    env.assert_rejected(&[ix], &[operator], &watched, "AccountNotWritable");
 }
 
 #[test]
@@ -195,17 +145,14 @@ fn rejects_a_worker_owned_by_another_program() {
     let (mut env, workers, _) = rewarded();
     let operator = &workers[0];
     let worker = env.worker_pda(&operator.pubkey());
-    edit(&mut env, &worker, |a| a.owner = Keypair::new().pubkey());
+    env.edit_account(&worker, |a| a.owner = Keypair::new().pubkey());
     let watched = watched(&env, operator);
-    let before = env.snapshot(&watched);
 
     // When its operator claims
     let ix = env.ix_claim_worker_rewards(&operator.pubkey());
-    let result = send_paid(&mut env, ix, &[operator]);
 
     // Then
-    assert_error(&env, &result, "InvalidAccountOwner");
-    assert_eq!(env.snapshot(&watched), before);
+    env.assert_rejected(&[ix], &[operator], &watched, "InvalidAccountOwner");
 }
 
 #[test]
@@ -214,17 +161,14 @@ fn rejects_a_worker_with_the_wrong_discriminator() {
     let (mut env, workers, _) = rewarded();
     let operator = &workers[0];
     let worker = env.worker_pda(&operator.pubkey());
-    edit(&mut env, &worker, |a| a.data[0] ^= 0xff);
+    env.edit_account(&worker, |a| a.data[0] ^= 0xff);
     let watched = watched(&env, operator);
-    let before = env.snapshot(&watched);
 
     // When its operator claims
     let ix = env.ix_claim_worker_rewards(&operator.pubkey());
-    let result = send_paid(&mut env, ix, &[operator]);
 
     // Then
-    assert_error(&env, &result, "InvalidAccountData");
-    assert_eq!(env.snapshot(&watched), before);
+    env.assert_rejected(&[ix], &[operator], &watched, "InvalidAccountData");
 }
 
 #[test]
@@ -233,17 +177,14 @@ fn rejects_a_worker_with_the_wrong_length() {
     let (mut env, workers, _) = rewarded();
     let operator = &workers[0];
     let worker = env.worker_pda(&operator.pubkey());
-    edit(&mut env, &worker, |a| a.data.push(0));
+    env.edit_account(&worker, |a| a.data.push(0));
     let watched = watched(&env, operator);
-    let before = env.snapshot(&watched);
 
     // When its operator claims
     let ix = env.ix_claim_worker_rewards(&operator.pubkey());
-    let result = send_paid(&mut env, ix, &[operator]);
 
     // Then
-    assert_error(&env, &result, "InvalidAccountData");
-    assert_eq!(env.snapshot(&watched), before);
+    env.assert_rejected(&[ix], &[operator], &watched, "InvalidAccountData");
 }
 
 #[test]
@@ -254,14 +195,9 @@ fn rejects_a_signer_that_is_not_the_workers_authority() {
     let mut ix = env.ix_claim_worker_rewards(&impostor.pubkey());
     ix.accounts[1].pubkey = env.worker_pda(&operator.pubkey());
     let watched = [watched(&env, operator), watched(&env, impostor)].concat();
-    let before = env.snapshot(&watched);
 
-    // When it tries to claim those rewards for itself
-    let result = send_paid(&mut env, ix, &[impostor]);
-
-    // Then
-    assert_error(&env, &result, "Unauthorized");
-    assert_eq!(env.snapshot(&watched), before);
+    // When it tries to claim those rewards for itself / Then it fails, changing nothing
+    env.assert_rejected(&[ix], &[impostor], &watched, "Unauthorized");
 }
 
 #[test]
@@ -272,12 +208,7 @@ fn rejects_trailing_instruction_data() {
     let mut ix = env.ix_claim_worker_rewards(&operator.pubkey());
     ix.data.push(0);
     let watched = watched(&env, operator);
-    let before = env.snapshot(&watched);
 
-    // When it is sent
-    let result = send_paid(&mut env, ix, &[operator]);
-
-    // Then
-    assert_error(&env, &result, "InvalidInstructionData");
-    assert_eq!(env.snapshot(&watched), before);
+    // When it is sent / Then it fails, changing nothing
+    env.assert_rejected(&[ix], &[operator], &watched, "InvalidInstructionData");
 }

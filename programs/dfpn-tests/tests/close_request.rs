@@ -1,9 +1,7 @@
 //! `close_request`: the client closes a finalized or expired request and gets the rent back.
 use dfpn_tests::*;
 use serde_json::json;
-use solana_account::Account;
 use solana_address::Address;
-use solana_instruction::Instruction;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 
@@ -21,20 +19,6 @@ fn finalized() -> (Env, Keypair, Address) {
     }
     net.env.finalize(&request).expect("finalize_request");
     (net.env, net.client, request)
-}
-
-/// Send `ix` with a fresh fee payer, so the signers' balances move only by what the program does.
-fn send_paid(env: &mut Env, ix: Instruction, signers: &[&Keypair]) -> TxResult {
-    let payer = env.keypair(LAMPORTS_PER_SOL);
-    let all: Vec<&Keypair> = std::iter::once(&payer).chain(signers.iter().copied()).collect();
-    env.send(&[ix], &all)
-}
-
-/// Rewrite a stored account (tests forge states the program would never produce).
-fn edit(env: &mut Env, address: &Address, change: impl FnOnce(&mut Account)) {
-    let mut account = env.account(address).expect("account exists");
-    change(&mut account);
-    env.svm.set_account(*address, account).unwrap();
 }
 
 #[test]
@@ -70,7 +54,7 @@ fn returns_the_rent_of_an_expired_request_to_the_client() {
     let commit_deadline = env.decode("Request", &request).unwrap()["commit_deadline"].as_i64().unwrap();
     env.set_time(commit_deadline);
     let ix = env.ix_expire_request(&request);
-    send_paid(&mut env, ix, &[]).expect("expire_request");
+    env.send_paid(&[ix], &[]).expect("expire_request");
     let rent = env.rent(env.idl.account_len("Request"));
     let client_lamports = env.lamports(&client.pubkey());
 
@@ -91,15 +75,12 @@ fn rejects_an_open_request() {
     let client = env.keypair(10 * LAMPORTS_PER_SOL);
     let request = env.submit(&client, &RequestSpec::default());
     let watched = [client.pubkey(), request];
-    let before = env.snapshot(&watched);
 
     // When the client tries to close it (and take its escrow with the rent)
     let ix = env.ix_close_request(&client.pubkey(), &request);
-    let result = send_paid(&mut env, ix, &[&client]);
 
     // Then
-    assert_error(&env, &result, "RequestNotFinished");
-    assert_eq!(env.snapshot(&watched), before);
+    env.assert_rejected(&[ix], &[&client], &watched, "RequestNotFinished");
 }
 
 #[test]
@@ -109,15 +90,12 @@ fn rejects_closing_twice() {
     let ix = env.ix_close_request(&client.pubkey(), &request);
     env.send(&[ix], &[&client]).expect("first close_request");
     let watched = [client.pubkey(), request];
-    let before = env.snapshot(&watched);
 
     // When the client closes it again
     let ix = env.ix_close_request(&client.pubkey(), &request);
-    let result = send_paid(&mut env, ix, &[&client]);
 
     // Then the address no longer holds a program account
-    assert_error(&env, &result, "InvalidAccountOwner");
-    assert_eq!(env.snapshot(&watched), before);
+    env.assert_rejected(&[ix], &[&client], &watched, "InvalidAccountOwner");
 }
 
 #[test]
@@ -126,15 +104,12 @@ fn rejects_a_signer_that_is_not_the_client() {
     let (mut env, client, request) = finalized();
     let impostor = env.keypair(LAMPORTS_PER_SOL);
     let watched = [client.pubkey(), request, impostor.pubkey()];
-    let before = env.snapshot(&watched);
 
     // When they close it to collect the rent
     let ix = env.ix_close_request(&impostor.pubkey(), &request);
-    let result = send_paid(&mut env, ix, &[&impostor]);
 
     // Then
-    assert_error(&env, &result, "ClientMismatch");
-    assert_eq!(env.snapshot(&watched), before);
+    env.assert_rejected(&[ix], &[&impostor], &watched, "ClientMismatch");
 }
 
 #[test]
@@ -144,14 +119,9 @@ fn rejects_missing_accounts() {
     let mut ix = env.ix_close_request(&client.pubkey(), &request);
     ix.accounts.pop();
     let watched = [client.pubkey(), request];
-    let before = env.snapshot(&watched);
 
-    // When it is sent
-    let result = send_paid(&mut env, ix, &[&client]);
-
-    // Then
-    assert_error(&env, &result, "NotEnoughAccounts");
-    assert_eq!(env.snapshot(&watched), before);
+    // When it is sent / Then it fails, changing nothing
+    env.assert_rejected(&[ix], &[&client], &watched, "NotEnoughAccounts");
 }
 
 #[test]
@@ -161,14 +131,9 @@ fn rejects_a_client_that_does_not_sign() {
     let mut ix = env.ix_close_request(&client.pubkey(), &request);
     ix.accounts[0].is_signer = false;
     let watched = [client.pubkey(), request];
-    let before = env.snapshot(&watched);
 
-    // When a third party sends it
-    let result = send_paid(&mut env, ix, &[]);
-
-    // Then
-    assert_error(&env, &result, "MissingSignature");
-    assert_eq!(env.snapshot(&watched), before);
+    // When a third party sends it / Then it fails, changing nothing
+    env.assert_rejected(&[ix], &[], &watched, "MissingSignature");
 }
 
 #[test]
@@ -178,14 +143,9 @@ fn rejects_a_read_only_client() {
     let mut ix = env.ix_close_request(&client.pubkey(), &request);
     ix.accounts[0].is_writable = false;
     let watched = [client.pubkey(), request];
-    let before = env.snapshot(&watched);
 
-    // When it is sent
-    let result = send_paid(&mut env, ix, &[&client]);
-
-    // Then
-    assert_error(&env, &result, "AccountNotWritable");
-    assert_eq!(env.snapshot(&watched), before);
+    // When it is sent / Then it fails, changing nothing
+    env.assert_rejected(&[ix], &[&client], &watched, "AccountNotWritable");
 }
 
 #[test]
@@ -195,67 +155,53 @@ fn rejects_a_read_only_request() {
     let mut ix = env.ix_close_request(&client.pubkey(), &request);
     ix.accounts[1].is_writable = false;
     let watched = [client.pubkey(), request];
-    let before = env.snapshot(&watched);
 
-    // When it is sent
-    let result = send_paid(&mut env, ix, &[&client]);
-
-    // Then
-    assert_error(&env, &result, "AccountNotWritable");
-    assert_eq!(env.snapshot(&watched), before);
+    // When it is sent / Then it fails, changing nothing
+    env.assert_rejected(&[ix], &[&client], &watched, "AccountNotWritable");
 }
 
 #[test]
 fn rejects_a_request_owned_by_another_program() {
     // Given the request's data held by another owner
     let (mut env, client, request) = finalized();
-    edit(&mut env, &request, |a| a.owner = Keypair::new().pubkey());
+    env.edit_account(&request, |a| a.owner = Keypair::new().pubkey());
     let watched = [client.pubkey(), request];
-    let before = env.snapshot(&watched);
 
     // When the client closes it
     let ix = env.ix_close_request(&client.pubkey(), &request);
-    let result = send_paid(&mut env, ix, &[&client]);
 
     // Then
-    assert_error(&env, &result, "InvalidAccountOwner");
-    assert_eq!(env.snapshot(&watched), before);
+    env.assert_rejected(&[ix], &[&client], &watched, "InvalidAccountOwner");
 }
 
 #[test]
 fn rejects_a_request_with_the_wrong_discriminator() {
     // Given the request's discriminator corrupted
     let (mut env, client, request) = finalized();
-    edit(&mut env, &request, |a| a.data[0] ^= 0xff);
+    env.edit_account(&request, |a| a.data[0] ^= 0xff);
     let watched = [client.pubkey(), request];
-    let before = env.snapshot(&watched);
 
     // When the client closes it
     let ix = env.ix_close_request(&client.pubkey(), &request);
-    let result = send_paid(&mut env, ix, &[&client]);
 
     // Then
-    assert_error(&env, &result, "InvalidAccountData");
-    assert_eq!(env.snapshot(&watched), before);
+    env.assert_rejected(&[ix], &[&client], &watched, "InvalidAccountData");
 }
 
 #[test]
 fn rejects_a_request_with_the_wrong_length() {
     // Given the request one byte short
     let (mut env, client, request) = finalized();
-    edit(&mut env, &request, |a| {
+    env.edit_account(&request, |a| {
         a.data.pop();
     });
     let watched = [client.pubkey(), request];
-    let before = env.snapshot(&watched);
 
     // When the client closes it
     let ix = env.ix_close_request(&client.pubkey(), &request);
-    let result = send_paid(&mut env, ix, &[&client]);
 
     // Then
-    assert_error(&env, &result, "InvalidAccountData");
-    assert_eq!(env.snapshot(&watched), before);
+    env.assert_rejected(&[ix], &[&client], &watched, "InvalidAccountData");
 }
 
 #[test]
@@ -265,12 +211,7 @@ fn rejects_trailing_instruction_data() {
     let mut ix = env.ix_close_request(&client.pubkey(), &request);
     ix.data.push(0);
     let watched = [client.pubkey(), request];
-    let before = env.snapshot(&watched);
 
-    // When it is sent
-    let result = send_paid(&mut env, ix, &[&client]);
-
-    // Then
-    assert_error(&env, &result, "InvalidInstructionData");
-    assert_eq!(env.snapshot(&watched), before);
+    // When it is sent / Then it fails, changing nothing
+    env.assert_rejected(&[ix], &[&client], &watched, "InvalidInstructionData");
 }

@@ -1,29 +1,9 @@
 //! `commit_result`: every account check, phase rule and seat error of the instruction.
 use dfpn_tests::*;
-use solana_account::Account;
 use solana_address::Address;
 use solana_instruction::Instruction;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
-
-/// Send `ixs` signed by `signers` with a fresh fee payer (so its fee touches none of `watched`), and assert
-/// the program rejects it with `error` leaving every watched account exactly as it was.
-#[track_caller]
-fn assert_rejected(env: &mut Env, ixs: &[Instruction], signers: &[&Keypair], watched: &[Address], error: &str) {
-    let payer = env.keypair(LAMPORTS_PER_SOL);
-    let signers: Vec<&Keypair> = std::iter::once(&payer).chain(signers.iter().copied()).collect();
-    let before = env.snapshot(watched);
-    let result = env.send(ixs, &signers);
-    assert_error(env, &result, error);
-    assert_eq!(env.snapshot(watched), before, "{error}: accounts changed");
-}
-
-/// Overwrite a stored account (to forge owners and data the program must refuse).
-fn edit(env: &mut Env, address: &Address, change: impl FnOnce(&mut Account)) {
-    let mut account = env.account(address).expect("account exists");
-    change(&mut account);
-    env.svm.set_account(*address, account).unwrap();
-}
 
 /// A network of `n` workers and a default request (3 seats) that the first three joined.
 fn setup(n: usize) -> (Network, Address) {
@@ -46,7 +26,7 @@ fn commit_ix(env: &Env, operator: &Keypair, request: &Address) -> Instruction {
 #[track_caller]
 fn assert_commit_rejected(env: &mut Env, operator: &Keypair, request: &Address, error: &str) {
     let ix = commit_ix(env, operator, request);
-    assert_rejected(env, &[ix], &[operator], &[operator.pubkey(), *request], error);
+    env.assert_rejected(&[ix], &[operator], &[operator.pubkey(), *request], error);
 }
 
 #[test]
@@ -104,7 +84,7 @@ fn fewer_than_two_accounts_are_rejected() {
     let mut ix = commit_ix(&net.env, &operator, &request);
     ix.accounts.pop();
     // When the operator sends it / Then it fails, changing nothing
-    assert_rejected(&mut net.env, &[ix], &[&operator], &[operator.pubkey(), request], "NotEnoughAccounts");
+    net.env.assert_rejected(&[ix], &[&operator], &[operator.pubkey(), request], "NotEnoughAccounts");
 }
 
 #[test]
@@ -115,7 +95,7 @@ fn the_operator_must_sign() {
     let mut ix = commit_ix(&net.env, &operator, &request);
     ix.accounts[0].is_signer = false;
     // When someone else sends it / Then it fails, changing nothing
-    assert_rejected(&mut net.env, &[ix], &[], &[operator.pubkey(), request], "MissingSignature");
+    net.env.assert_rejected(&[ix], &[], &[operator.pubkey(), request], "MissingSignature");
 }
 
 #[test]
@@ -126,7 +106,7 @@ fn the_request_must_be_writable() {
     let mut ix = commit_ix(&net.env, &operator, &request);
     ix.accounts[1].is_writable = false;
     // When the operator sends it / Then it fails, changing nothing
-    assert_rejected(&mut net.env, &[ix], &[&operator], &[operator.pubkey(), request], "AccountNotWritable");
+    net.env.assert_rejected(&[ix], &[&operator], &[operator.pubkey(), request], "AccountNotWritable");
 }
 
 #[test]
@@ -134,7 +114,7 @@ fn the_request_must_be_owned_by_the_program() {
     // Given the request's data under another owner
     let (mut net, request) = setup(3);
     let operator = net.workers[0].insecure_clone();
-    edit(&mut net.env, &request, |a| a.owner = Keypair::new().pubkey());
+    net.env.edit_account(&request, |a| a.owner = Keypair::new().pubkey());
     // When a seated operator commits / Then it fails, changing nothing
     assert_commit_rejected(&mut net.env, &operator, &request, "InvalidAccountOwner");
 }
@@ -149,7 +129,7 @@ fn the_request_must_hold_a_request() {
     assert_commit_rejected(&mut net.env, &operator, &worker, "InvalidAccountData");
 
     // Given the request with a corrupted discriminator
-    edit(&mut net.env, &request, |a| a.data[0] ^= 0xff);
+    net.env.edit_account(&request, |a| a.data[0] ^= 0xff);
     // When the operator commits to it / Then it fails, changing nothing
     assert_commit_rejected(&mut net.env, &operator, &request, "InvalidAccountData");
 }
@@ -166,7 +146,7 @@ fn truncated_or_trailing_data_is_rejected() {
     trailing.data.push(0);
     for bad in [truncated, trailing] {
         // When the operator sends it / Then it fails, changing nothing
-        assert_rejected(&mut net.env, &[bad], &[&operator], &[operator.pubkey(), request], "InvalidInstructionData");
+        net.env.assert_rejected(&[bad], &[&operator], &[operator.pubkey(), request], "InvalidInstructionData");
     }
 }
 
@@ -203,5 +183,5 @@ fn a_seat_commits_only_once() {
     assert_commit_rejected(&mut net.env, &operator, &request, "AlreadyCommitted");
     // When it tries to replace its commitment / Then it fails, changing nothing
     let ix = net.env.ix_commit_result(&operator.pubkey(), &request, &sha256(b"another answer"));
-    assert_rejected(&mut net.env, &[ix], &[&operator], &[operator.pubkey(), request], "AlreadyCommitted");
+    net.env.assert_rejected(&[ix], &[&operator], &[operator.pubkey(), request], "AlreadyCommitted");
 }

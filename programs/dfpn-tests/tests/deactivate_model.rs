@@ -1,35 +1,15 @@
 //! `deactivate_model`: the developer retires a model so workers can no longer reveal with it.
 use dfpn_tests::*;
 use serde_json::json;
-use solana_account::Account;
-use solana_address::Address;
 use solana_instruction::Instruction;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 
-/// A transaction expected to fail: a fresh keypair pays the fee so that the instruction's own accounts
-/// (and the model PDA of `MODEL`) can be compared before and after.
-struct Attempt {
-    result: TxResult,
-    watched: Vec<Address>,
-    before: Vec<Option<Account>>,
-}
-
-impl Attempt {
-    fn send(env: &mut Env, ix: Instruction, signers: &[&Keypair]) -> Self {
-        let mut watched: Vec<Address> = ix.accounts.iter().map(|m| m.pubkey).collect();
-        watched.push(env.model_pda(&model_id(MODEL)));
-        let before = env.snapshot(&watched);
-        let payer = env.keypair(LAMPORTS_PER_SOL);
-        let result = env.send(&[ix], &[&[&payer][..], signers].concat());
-        Self { result, watched, before }
-    }
-
-    #[track_caller]
-    fn assert_rejected(&self, env: &Env, error: &str) {
-        assert_error(env, &self.result, error);
-        assert_eq!(env.snapshot(&self.watched), self.before, "a rejected instruction changes no account");
-    }
+/// Send `ix` with a fresh fee payer and assert it fails with `error`, changing none of its accounts nor
+/// the model PDA of `MODEL`.
+#[track_caller]
+fn assert_rejected(env: &mut Env, ix: Instruction, signers: &[&Keypair], error: &str) {
+    env.assert_ix_rejected(&ix, signers, &[env.model_pda(&model_id(MODEL))], error);
 }
 
 const MODEL: &str = "face-forensics-sbi";
@@ -40,13 +20,6 @@ fn setup() -> (Env, Keypair, Instruction) {
     let (developer, _) = env.register_model(MODEL, modality::ALL);
     let ix = env.ix_deactivate_model(&developer.pubkey(), &model_id(MODEL));
     (env, developer, ix)
-}
-
-/// Overwrite an existing account with `edit` applied.
-fn tamper(env: &mut Env, address: Address, edit: impl FnOnce(&mut Account)) {
-    let mut account = env.account(&address).expect("account exists");
-    edit(&mut account);
-    env.svm.set_account(address, account).unwrap();
 }
 
 #[test]
@@ -90,10 +63,9 @@ fn a_deactivated_model_can_no_longer_back_a_reveal() {
 
     // When a worker reveals
     let reveal = env.ix_reveal_result(&workers[0].pubkey(), &request, &answer);
-    let attempt = Attempt::send(&mut env, reveal, &[&workers[0]]);
 
     // Then
-    attempt.assert_rejected(&env, "ModelInactive");
+    assert_rejected(&mut env, reveal, &[&workers[0]], "ModelInactive");
 }
 
 #[test]
@@ -104,10 +76,9 @@ fn rejects_deactivating_twice() {
 
     // When the developer deactivates it again
     let ix = env.ix_deactivate_model(&developer.pubkey(), &model_id(MODEL));
-    let attempt = Attempt::send(&mut env, ix, &[&developer]);
 
     // Then
-    attempt.assert_rejected(&env, "ModelInactive");
+    assert_rejected(&mut env, ix, &[&developer], "ModelInactive");
 }
 
 #[test]
@@ -116,11 +87,8 @@ fn rejects_too_few_accounts() {
     let (mut env, developer, mut ix) = setup();
     ix.accounts.pop();
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&developer]);
-
-    // Then
-    attempt.assert_rejected(&env, "NotEnoughAccounts");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&developer], "NotEnoughAccounts");
 }
 
 #[test]
@@ -129,11 +97,8 @@ fn rejects_a_developer_that_does_not_sign() {
     let (mut env, _, mut ix) = setup();
     ix.accounts[0].is_signer = false;
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[]);
-
-    // Then
-    attempt.assert_rejected(&env, "MissingSignature");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[], "MissingSignature");
 }
 
 #[test]
@@ -142,11 +107,8 @@ fn rejects_a_read_only_model() {
     let (mut env, developer, mut ix) = setup();
     ix.accounts[1].is_writable = false;
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&developer]);
-
-    // Then
-    attempt.assert_rejected(&env, "AccountNotWritable");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&developer], "AccountNotWritable");
 }
 
 #[test]
@@ -154,13 +116,10 @@ fn rejects_a_model_owned_by_another_program() {
     // Given the model's exact bytes under another owner
     let (mut env, developer, ix) = setup();
     let model = env.model_pda(&model_id(MODEL));
-    tamper(&mut env, model, |a| a.owner = Keypair::new().pubkey());
+    env.edit_account(&model, |a| a.owner = Keypair::new().pubkey());
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&developer]);
-
-    // Then
-    attempt.assert_rejected(&env, "InvalidAccountOwner");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&developer], "InvalidAccountOwner");
 }
 
 #[test]
@@ -169,11 +128,8 @@ fn rejects_an_unregistered_model() {
     let (mut env, developer, _) = setup();
     let ix = env.ix_deactivate_model(&developer.pubkey(), &model_id("unregistered"));
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&developer]);
-
-    // Then
-    attempt.assert_rejected(&env, "InvalidAccountOwner");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&developer], "InvalidAccountOwner");
 }
 
 #[test]
@@ -181,13 +137,10 @@ fn rejects_a_model_with_a_wrong_discriminator() {
     // Given the model's first byte flipped
     let (mut env, developer, ix) = setup();
     let model = env.model_pda(&model_id(MODEL));
-    tamper(&mut env, model, |a| a.data[0] ^= 0xff);
+    env.edit_account(&model, |a| a.data[0] ^= 0xff);
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&developer]);
-
-    // Then
-    attempt.assert_rejected(&env, "InvalidAccountData");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&developer], "InvalidAccountData");
 }
 
 #[test]
@@ -195,15 +148,12 @@ fn rejects_a_model_with_a_wrong_length() {
     // Given the model one byte short
     let (mut env, developer, ix) = setup();
     let model = env.model_pda(&model_id(MODEL));
-    tamper(&mut env, model, |a| {
+    env.edit_account(&model, |a| {
         a.data.pop();
     });
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&developer]);
-
-    // Then
-    attempt.assert_rejected(&env, "InvalidAccountData");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&developer], "InvalidAccountData");
 }
 
 #[test]
@@ -212,11 +162,8 @@ fn rejects_another_program_account_as_model() {
     let (mut env, developer, mut ix) = setup();
     ix.accounts[1].pubkey = env.config();
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&developer]);
-
-    // Then
-    attempt.assert_rejected(&env, "InvalidAccountData");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&developer], "InvalidAccountData");
 }
 
 #[test]
@@ -226,11 +173,8 @@ fn rejects_a_signer_that_is_not_the_developer() {
     let outsider = env.keypair(LAMPORTS_PER_SOL);
     let ix = env.ix_deactivate_model(&outsider.pubkey(), &model_id(MODEL));
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&outsider]);
-
-    // Then
-    attempt.assert_rejected(&env, "Unauthorized");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&outsider], "Unauthorized");
 }
 
 #[test]
@@ -239,11 +183,8 @@ fn rejects_trailing_bytes() {
     let (mut env, developer, mut ix) = setup();
     ix.data.push(0);
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&developer]);
-
-    // Then
-    attempt.assert_rejected(&env, "InvalidInstructionData");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&developer], "InvalidInstructionData");
 }
 
 #[test]
@@ -252,9 +193,6 @@ fn rejects_an_unknown_discriminator() {
     let (mut env, developer, mut ix) = setup();
     ix.data[0] ^= 0xff;
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&developer]);
-
-    // Then
-    attempt.assert_rejected(&env, "InvalidInstructionData");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&developer], "InvalidInstructionData");
 }

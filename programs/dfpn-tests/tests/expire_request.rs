@@ -1,36 +1,9 @@
 //! `expire_request`: the full refund, every account check (fixed and remaining accounts) and phase rule.
 use dfpn_tests::*;
-use solana_account::Account;
 use solana_address::Address;
 use solana_instruction::{AccountMeta, Instruction};
 use solana_keypair::Keypair;
 use solana_signer::Signer;
-
-/// Send `ixs` signed by `signers` with a fresh fee payer (so its fee touches none of `watched`), and assert
-/// the program rejects it with `error` leaving every watched account exactly as it was.
-#[track_caller]
-fn assert_rejected(env: &mut Env, ixs: &[Instruction], signers: &[&Keypair], watched: &[Address], error: &str) {
-    let payer = env.keypair(LAMPORTS_PER_SOL);
-    let signers: Vec<&Keypair> = std::iter::once(&payer).chain(signers.iter().copied()).collect();
-    let before = env.snapshot(watched);
-    let result = env.send(ixs, &signers);
-    assert_error(env, &result, error);
-    assert_eq!(env.snapshot(watched), before, "{error}: accounts changed");
-}
-
-/// Overwrite a stored account (to forge owners and data the program must refuse).
-fn edit(env: &mut Env, address: &Address, change: impl FnOnce(&mut Account)) {
-    let mut account = env.account(address).expect("account exists");
-    change(&mut account);
-    env.svm.set_account(*address, account).unwrap();
-}
-
-/// `ix`, an altered copy of the `valid` expire, fails with `error`; nothing either names changes.
-#[track_caller]
-fn assert_expire_rejected(env: &mut Env, valid: &Instruction, ix: &Instruction, error: &str) {
-    let watched: Vec<Address> = valid.accounts.iter().chain(&ix.accounts).map(|m| m.pubkey).collect();
-    assert_rejected(env, std::slice::from_ref(ix), &[], &watched, error);
-}
 
 /// Fixed accounts before the seat accounts.
 const FIXED: usize = 2;
@@ -122,7 +95,7 @@ fn expiring_works_at_the_commit_deadline_and_not_a_second_before() {
     net.env.set_time(commit_deadline - 1);
     // When anyone expires it / Then the commit phase is still open
     let ix = net.env.ix_expire_request(&request);
-    assert_expire_rejected(&mut net.env, &ix, &ix, "CannotExpire");
+    net.env.assert_altered_rejected(&ix, &ix, "CannotExpire");
     // When the commit deadline arrives / Then it expires
     net.env.set_time(commit_deadline);
     let cranker = net.env.keypair(LAMPORTS_PER_SOL);
@@ -137,9 +110,9 @@ fn a_request_with_enough_commitments_cannot_expire() {
     let ix = net.env.ix_expire_request(&request);
     // When anyone expires it in the reveal phase, or after the deadline nobody finalized / Then it fails, changing nothing
     net.to_reveal_phase(&request);
-    assert_expire_rejected(&mut net.env, &ix, &ix, "CannotExpire");
+    net.env.assert_altered_rejected(&ix, &ix, "CannotExpire");
     net.to_deadline(&request);
-    assert_expire_rejected(&mut net.env, &ix, &ix, "CannotExpire");
+    net.env.assert_altered_rejected(&ix, &ix, "CannotExpire");
 }
 
 #[test]
@@ -149,7 +122,7 @@ fn a_request_expires_only_once() {
     let cranker = net.env.keypair(LAMPORTS_PER_SOL);
     net.env.send(std::slice::from_ref(&ix), &[&cranker]).expect("expire");
     // When the same expire is sent again (a replay) / Then it fails, changing nothing
-    assert_expire_rejected(&mut net.env, &ix, &ix, "RequestNotOpen");
+    net.env.assert_altered_rejected(&ix, &ix, "RequestNotOpen");
 }
 
 #[test]
@@ -163,7 +136,7 @@ fn a_finalized_request_cannot_expire() {
     net.env.finalize(&request).expect("finalize");
     // When anyone expires it / Then it fails, changing nothing
     let ix = net.env.ix_expire_request(&request);
-    assert_expire_rejected(&mut net.env, &ix, &ix, "RequestNotOpen");
+    net.env.assert_altered_rejected(&ix, &ix, "RequestNotOpen");
 }
 
 #[test]
@@ -173,7 +146,7 @@ fn fewer_than_two_accounts_are_rejected() {
     let mut ix = valid.clone();
     ix.accounts.truncate(FIXED - 1);
     // When a cranker sends it / Then it fails, changing nothing
-    assert_expire_rejected(&mut net.env, &valid, &ix, "NotEnoughAccounts");
+    net.env.assert_altered_rejected(&valid, &ix, "NotEnoughAccounts");
 }
 
 #[test]
@@ -183,7 +156,7 @@ fn trailing_data_is_rejected() {
     let mut ix = valid.clone();
     ix.data.push(0);
     // When a cranker sends it / Then it fails, changing nothing
-    assert_expire_rejected(&mut net.env, &valid, &ix, "InvalidInstructionData");
+    net.env.assert_altered_rejected(&valid, &ix, "InvalidInstructionData");
 }
 
 #[test]
@@ -194,7 +167,7 @@ fn every_account_must_be_writable() {
         let mut ix = valid.clone();
         ix.accounts[index].is_writable = false;
         // When it is sent / Then it fails, changing nothing
-        assert_expire_rejected(&mut net.env, &valid, &ix, "AccountNotWritable");
+        net.env.assert_altered_rejected(&valid, &ix, "AccountNotWritable");
     }
 }
 
@@ -202,9 +175,9 @@ fn every_account_must_be_writable() {
 fn the_request_must_be_owned_by_the_program() {
     // Given the request's data under another owner
     let (mut net, request, valid) = setup(3);
-    edit(&mut net.env, &request, |a| a.owner = Keypair::new().pubkey());
+    net.env.edit_account(&request, |a| a.owner = Keypair::new().pubkey());
     // When a cranker expires it / Then it fails, changing nothing
-    assert_expire_rejected(&mut net.env, &valid, &valid, "InvalidAccountOwner");
+    net.env.assert_altered_rejected(&valid, &valid, "InvalidAccountOwner");
 }
 
 #[test]
@@ -214,12 +187,12 @@ fn the_request_must_hold_a_request() {
     let mut ix = valid.clone();
     ix.accounts[0].pubkey = valid.accounts[FIXED].pubkey;
     // When a cranker sends it / Then it fails, changing nothing
-    assert_expire_rejected(&mut net.env, &valid, &ix, "InvalidAccountData");
+    net.env.assert_altered_rejected(&valid, &ix, "InvalidAccountData");
 
     // Given the request with a corrupted discriminator
-    edit(&mut net.env, &request, |a| a.data[0] ^= 0xff);
+    net.env.edit_account(&request, |a| a.data[0] ^= 0xff);
     // When a cranker expires it / Then it fails, changing nothing
-    assert_expire_rejected(&mut net.env, &valid, &valid, "InvalidAccountData");
+    net.env.assert_altered_rejected(&valid, &valid, "InvalidAccountData");
 }
 
 #[test]
@@ -230,7 +203,7 @@ fn the_client_must_be_the_requests_client() {
     let mut ix = valid.clone();
     ix.accounts[1].pubkey = thief.pubkey();
     // When it is sent / Then it fails, changing nothing
-    assert_expire_rejected(&mut net.env, &valid, &ix, "ClientMismatch");
+    net.env.assert_altered_rejected(&valid, &ix, "ClientMismatch");
 }
 
 #[test]
@@ -246,7 +219,7 @@ fn a_missing_or_extra_seat_account_is_rejected() {
     none.accounts.truncate(FIXED);
     for ix in [missing, extra, none] {
         // When a cranker sends one / Then it fails, changing nothing
-        assert_expire_rejected(&mut net.env, &valid, &ix, "SeatAccountMismatch");
+        net.env.assert_altered_rejected(&valid, &ix, "SeatAccountMismatch");
     }
 }
 
@@ -261,7 +234,7 @@ fn seat_workers_must_match_the_seats_in_order() {
     outsider.accounts[FIXED + 2].pubkey = net.env.worker_pda(&net.workers[3].pubkey());
     // When either is sent / Then it fails, changing nothing
     for ix in [swapped, outsider] {
-        assert_expire_rejected(&mut net.env, &valid, &ix, "SeatAccountMismatch");
+        net.env.assert_altered_rejected(&valid, &ix, "SeatAccountMismatch");
     }
 }
 
@@ -270,9 +243,9 @@ fn seat_workers_must_be_owned_by_the_program() {
     // Given a seat's worker data under another owner
     let (mut net, _, valid) = setup(3);
     let worker = valid.accounts[FIXED + 1].pubkey;
-    edit(&mut net.env, &worker, |a| a.owner = Keypair::new().pubkey());
+    net.env.edit_account(&worker, |a| a.owner = Keypair::new().pubkey());
     // When a cranker expires the request / Then it fails, changing nothing
-    assert_expire_rejected(&mut net.env, &valid, &valid, "InvalidAccountOwner");
+    net.env.assert_altered_rejected(&valid, &valid, "InvalidAccountOwner");
 }
 
 #[test]
@@ -282,5 +255,5 @@ fn seat_workers_must_hold_workers() {
     let mut ix = valid.clone();
     ix.accounts[FIXED + 1].pubkey = net.env.model_pda(&model_id(Network::MODEL));
     // When it is sent / Then it fails, changing nothing
-    assert_expire_rejected(&mut net.env, &valid, &ix, "InvalidAccountData");
+    net.env.assert_altered_rejected(&valid, &ix, "InvalidAccountData");
 }

@@ -1,45 +1,11 @@
 //! `finalize_request`: payouts, slashing and reputation of every seat state, every account check (fixed and
 //! remaining accounts), phase rules, and finalization with 3, 5 and 10 workers.
 use dfpn_tests::*;
-use solana_account::Account;
 use solana_address::Address;
 use solana_instruction::{AccountMeta, Instruction};
 use solana_keypair::Keypair;
 use solana_message::Message;
 use solana_signer::Signer;
-
-/// Send `ixs` signed by `signers` with a fresh fee payer (so its fee touches none of `watched`), and assert
-/// the program rejects it with `error` leaving every watched account exactly as it was.
-#[track_caller]
-fn assert_rejected(env: &mut Env, ixs: &[Instruction], signers: &[&Keypair], watched: &[Address], error: &str) {
-    let payer = env.keypair(LAMPORTS_PER_SOL);
-    let signers: Vec<&Keypair> = std::iter::once(&payer).chain(signers.iter().copied()).collect();
-    let before = env.snapshot(watched);
-    let result = env.send(ixs, &signers);
-    assert_error(env, &result, error);
-    assert_eq!(env.snapshot(watched), before, "{error}: accounts changed");
-}
-
-/// Overwrite a stored account (to forge owners and data the program must refuse).
-fn edit(env: &mut Env, address: &Address, change: impl FnOnce(&mut Account)) {
-    let mut account = env.account(address).expect("account exists");
-    change(&mut account);
-    env.svm.set_account(*address, account).unwrap();
-}
-
-/// `ix`, an altered copy of the `valid` finalize, fails with `error`; nothing either names changes.
-#[track_caller]
-fn assert_finalize_rejected(env: &mut Env, valid: &Instruction, ix: &Instruction, error: &str) {
-    let watched: Vec<Address> = valid.accounts.iter().chain(&ix.accounts).map(|m| m.pubkey).collect();
-    assert_rejected(env, std::slice::from_ref(ix), &[], &watched, error);
-}
-
-/// Byte offset of `field` in the account data of `type_name`, from the IDL layout (discriminator included).
-fn field_offset(env: &Env, type_name: &str, field: &str) -> usize {
-    let types = env.idl.0["types"].as_array().unwrap();
-    let fields = types.iter().find(|t| t["name"] == type_name).unwrap()["type"]["fields"].as_array().unwrap();
-    8 + fields.iter().take_while(|f| f["name"] != field).map(|f| env.idl.size_of(&f["type"])).sum::<usize>()
-}
 
 /// Largest serialized transaction the network accepts (solana_packet::PACKET_DATA_SIZE).
 const PACKET_DATA_SIZE: usize = 1232;
@@ -52,7 +18,8 @@ const FIXED: usize = 5;
 fn setup(n: usize) -> (Network, Address, Instruction) {
     let mut net = Network::new(n);
     let answers: Vec<Answer> = [90, 80, 70].map(|c| Answer::new(MANIPULATED, c, Network::MODEL)).to_vec();
-    let request = net.submit_join_commit(&RequestSpec::default(), &answers.iter().cloned().map(Some).collect::<Vec<_>>());
+    let request =
+        net.submit_join_commit(&RequestSpec::default(), &answers.iter().cloned().map(Some).collect::<Vec<_>>());
     for (w, a) in net.worker_keys().iter().zip(&answers) {
         net.env.reveal(w, &request, a).expect("reveal");
     }
@@ -70,8 +37,13 @@ fn finalizing_pays_the_majority_slashes_the_silent_and_refunds_the_rest() {
     // worker that joined but never committed
     let mut net = Network::new(5);
     let spec = RequestSpec { max_workers: 5, ..Default::default() };
-    let answers = [Answer::new(MANIPULATED, 90, Network::MODEL), Answer::new(MANIPULATED, 80, Network::MODEL), Answer::new(AUTHENTIC, 70, Network::MODEL)];
-    let commits: Vec<Option<Answer>> = answers.iter().cloned().map(Some).chain([Some(answers[0].clone()), None]).collect();
+    let answers = [
+        Answer::new(MANIPULATED, 90, Network::MODEL),
+        Answer::new(MANIPULATED, 80, Network::MODEL),
+        Answer::new(AUTHENTIC, 70, Network::MODEL),
+    ];
+    let commits: Vec<Option<Answer>> =
+        answers.iter().cloned().map(Some).chain([Some(answers[0].clone()), None]).collect();
     let request = net.submit_join_commit(&spec, &commits);
     net.to_reveal_phase(&request);
     let workers = net.worker_keys();
@@ -104,18 +76,18 @@ fn finalizing_pays_the_majority_slashes_the_silent_and_refunds_the_rest() {
     let rent = env.rent(env.idl.account_len("Request"));
     let after: Vec<u64> = touched.iter().map(|a| env.lamports(a)).collect();
     let expected = [
-        rent,                                    // request keeps only its rent
-        before[1] + spec.max_fee - fee,          // client refund
-        before[2],                               // config
-        before[3] + treasury,                    // treasury
-        before[4] + insurance + slashed,         // insurance: its share, the dust and the slash
-        before[5] + 2 * per_model,               // model: one share per paid worker
-        before[6] - meta.fee,                    // cranker pays only the transaction fee
-        before[7] + per_worker,                  // Manipulated 90
-        before[8] + per_worker,                  // Manipulated 80
-        before[9],                               // Authentic: outvoted, unpaid
-        before[10] - slashed,                    // committed, never revealed
-        before[11],                              // joined, never committed: nothing at stake
+        rent,                            // request keeps only its rent
+        before[1] + spec.max_fee - fee,  // client refund
+        before[2],                       // config
+        before[3] + treasury,            // treasury
+        before[4] + insurance + slashed, // insurance: its share, the dust and the slash
+        before[5] + 2 * per_model,       // model: one share per paid worker
+        before[6] - meta.fee,            // cranker pays only the transaction fee
+        before[7] + per_worker,          // Manipulated 90
+        before[8] + per_worker,          // Manipulated 80
+        before[9],                       // Authentic: outvoted, unpaid
+        before[10] - slashed,            // committed, never revealed
+        before[11],                      // joined, never committed: nothing at stake
     ];
     assert_eq!(after, expected);
     assert_eq!(before.iter().sum::<u64>(), after.iter().sum::<u64>() + meta.fee, "lamports conserved");
@@ -133,7 +105,14 @@ fn finalizing_pays_the_majority_slashes_the_silent_and_refunds_the_rest() {
     let expect_worker = |i: usize, rewards: u64, reputation: u64, done: u64, agreed: u64, slashed_total: u64| {
         let w = decode(env, "Worker", &worker_pdas[i]);
         assert_eq!(
-            [&w["rewards"], &w["reputation"], &w["jobs_done"], &w["jobs_agreed"], &w["slashed_total"], &w["active_seats"]],
+            [
+                &w["rewards"],
+                &w["reputation"],
+                &w["jobs_done"],
+                &w["jobs_agreed"],
+                &w["slashed_total"],
+                &w["active_seats"]
+            ],
             [rewards, reputation, done, agreed, slashed_total, 0],
             "worker {i}"
         );
@@ -190,7 +169,10 @@ fn a_request_nobody_revealed_charges_nothing_and_slashes_every_committer() {
 
     // Then the client gets the whole escrow back and the stake slashed from all three goes to insurance
     let slashed = net.env.params.min_stake / 10;
-    assert_eq!([client, vaults[0], vaults[1]].map(|x| net.env.lamports(&x)), [before[0] + spec.max_fee, before[1], before[2] + 3 * slashed]);
+    assert_eq!(
+        [client, vaults[0], vaults[1]].map(|x| net.env.lamports(&x)),
+        [before[0] + spec.max_fee, before[1], before[2] + 3 * slashed]
+    );
     let r = decode(&net.env, "Request", &request);
     assert_eq!([&r["status"], &r["verdict"], &r["consensus"], &r["confidence"], &r["escrow"]], [1, 0, 0, 0, 0]);
     let events = events(&net.env, &meta);
@@ -216,7 +198,12 @@ fn finalizes_with_3_5_and_10_workers_each_on_its_own_model() {
             })
             .collect();
         let client = env.keypair(10 * LAMPORTS_PER_SOL);
-        let spec = RequestSpec { min_workers: n, max_workers: n, max_fee: env.params.fee(modality::FACE_MANIPULATION, n), ..Default::default() };
+        let spec = RequestSpec {
+            min_workers: n,
+            max_workers: n,
+            max_fee: env.params.fee(modality::FACE_MANIPULATION, n),
+            ..Default::default()
+        };
         let request = env.submit(&client, &spec);
         for w in &workers {
             env.join(w, &request).expect("join");
@@ -236,7 +223,9 @@ fn finalizes_with_3_5_and_10_workers_each_on_its_own_model() {
         let message = Message::new(std::slice::from_ref(&ix), Some(&cranker.pubkey()));
         let size = 1 + 64 + message.serialize().len();
         assert!(size <= PACKET_DATA_SIZE, "{n} workers: transaction of {size} bytes");
-        let meta = env.send(&[ix], &[&cranker]).unwrap_or_else(|e| panic!("{n} workers: {:?}\n{}", e.err, e.meta.pretty_logs()));
+        let meta = env
+            .send(&[ix], &[&cranker])
+            .unwrap_or_else(|e| panic!("{n} workers: {:?}\n{}", e.err, e.meta.pretty_logs()));
 
         // Then it is unanimous and every worker and model got its share
         let r = decode(&env, "Request", &request);
@@ -262,7 +251,7 @@ fn finalizing_before_the_deadline_needs_every_committer_revealed() {
     }
     // When anyone finalizes / Then it is too early
     let ix = net.env.ix_finalize_request(&request);
-    assert_finalize_rejected(&mut net.env, &ix, &ix, "FinalizeTooEarly");
+    net.env.assert_altered_rejected(&ix, &ix, "FinalizeTooEarly");
     // When the last committer reveals / Then it can be finalized right away
     net.env.reveal(&workers[2], &request, &a).expect("reveal");
     net.env.finalize(&request).expect("finalize before the deadline");
@@ -282,7 +271,7 @@ fn finalizing_works_at_the_deadline_and_not_a_second_before() {
     net.env.set_time(deadline - 1);
     // When anyone finalizes / Then it is too early
     let ix = net.env.ix_finalize_request(&request);
-    assert_finalize_rejected(&mut net.env, &ix, &ix, "FinalizeTooEarly");
+    net.env.assert_altered_rejected(&ix, &ix, "FinalizeTooEarly");
     // When the deadline arrives / Then it finalizes
     net.env.set_time(deadline);
     net.env.finalize(&request).expect("finalize at the deadline");
@@ -296,12 +285,12 @@ fn a_request_without_enough_commitments_is_never_finalizable() {
     let request = net.submit_join_commit(&RequestSpec::default(), &[Some(a.clone()), Some(a), None]);
     let ix = net.env.ix_finalize_request(&request);
     // When anyone finalizes in the commit phase / Then it is too early
-    assert_finalize_rejected(&mut net.env, &ix, &ix, "FinalizeTooEarly");
+    net.env.assert_altered_rejected(&ix, &ix, "FinalizeTooEarly");
     // When anyone finalizes once the commit phase ended short / Then it can only be expired
     net.to_reveal_phase(&request);
-    assert_finalize_rejected(&mut net.env, &ix, &ix, "InsufficientCommitments");
+    net.env.assert_altered_rejected(&ix, &ix, "InsufficientCommitments");
     net.to_deadline(&request);
-    assert_finalize_rejected(&mut net.env, &ix, &ix, "InsufficientCommitments");
+    net.env.assert_altered_rejected(&ix, &ix, "InsufficientCommitments");
 }
 
 #[test]
@@ -310,21 +299,22 @@ fn a_request_is_finalized_only_once() {
     let (mut net, request, ix) = setup(3);
     net.env.finalize(&request).expect("finalize");
     // When the same finalize is sent again (a replay) / Then it fails, changing nothing
-    assert_finalize_rejected(&mut net.env, &ix, &ix, "RequestNotOpen");
+    net.env.assert_altered_rejected(&ix, &ix, "RequestNotOpen");
 }
 
 #[test]
 fn an_expired_request_cannot_be_finalized() {
     // Given a request that expired with one commitment
     let mut net = Network::new(1);
-    let request = net.submit_join_commit(&RequestSpec::default(), &[Some(Answer::new(MANIPULATED, 90, Network::MODEL))]);
+    let request =
+        net.submit_join_commit(&RequestSpec::default(), &[Some(Answer::new(MANIPULATED, 90, Network::MODEL))]);
     net.to_reveal_phase(&request);
     let expire = net.env.ix_expire_request(&request);
     let cranker = net.env.keypair(LAMPORTS_PER_SOL);
     net.env.send(&[expire], &[&cranker]).expect("expire");
     // When anyone finalizes / Then it fails, changing nothing
     let ix = net.env.ix_finalize_request(&request);
-    assert_finalize_rejected(&mut net.env, &ix, &ix, "RequestNotOpen");
+    net.env.assert_altered_rejected(&ix, &ix, "RequestNotOpen");
 }
 
 #[test]
@@ -334,7 +324,7 @@ fn fewer_than_five_accounts_are_rejected() {
     let mut ix = valid.clone();
     ix.accounts.truncate(FIXED - 1);
     // When a cranker sends it / Then it fails, changing nothing
-    assert_finalize_rejected(&mut net.env, &valid, &ix, "NotEnoughAccounts");
+    net.env.assert_altered_rejected(&valid, &ix, "NotEnoughAccounts");
 }
 
 #[test]
@@ -344,7 +334,7 @@ fn trailing_data_is_rejected() {
     let mut ix = valid.clone();
     ix.data.push(0);
     // When a cranker sends it / Then it fails, changing nothing
-    assert_finalize_rejected(&mut net.env, &valid, &ix, "InvalidInstructionData");
+    net.env.assert_altered_rejected(&valid, &ix, "InvalidInstructionData");
 }
 
 #[test]
@@ -355,7 +345,7 @@ fn every_fixed_account_but_the_config_must_be_writable() {
         let mut ix = valid.clone();
         ix.accounts[index].is_writable = false;
         // When it is sent / Then it fails, changing nothing
-        assert_finalize_rejected(&mut net.env, &valid, &ix, "AccountNotWritable");
+        net.env.assert_altered_rejected(&valid, &ix, "AccountNotWritable");
     }
 }
 
@@ -363,9 +353,9 @@ fn every_fixed_account_but_the_config_must_be_writable() {
 fn the_request_must_be_owned_by_the_program() {
     // Given the request's data under another owner
     let (mut net, request, valid) = setup(3);
-    edit(&mut net.env, &request, |a| a.owner = Keypair::new().pubkey());
+    net.env.edit_account(&request, |a| a.owner = Keypair::new().pubkey());
     // When a cranker finalizes / Then it fails, changing nothing
-    assert_finalize_rejected(&mut net.env, &valid, &valid, "InvalidAccountOwner");
+    net.env.assert_altered_rejected(&valid, &valid, "InvalidAccountOwner");
 }
 
 #[test]
@@ -375,12 +365,12 @@ fn the_request_must_hold_a_request() {
     let mut ix = valid.clone();
     ix.accounts[0].pubkey = valid.accounts[FIXED].pubkey;
     // When a cranker sends it / Then it fails, changing nothing
-    assert_finalize_rejected(&mut net.env, &valid, &ix, "InvalidAccountData");
+    net.env.assert_altered_rejected(&valid, &ix, "InvalidAccountData");
 
     // Given the request with a corrupted discriminator
-    edit(&mut net.env, &request, |a| a.data[0] ^= 0xff);
+    net.env.edit_account(&request, |a| a.data[0] ^= 0xff);
     // When a cranker finalizes / Then it fails, changing nothing
-    assert_finalize_rejected(&mut net.env, &valid, &valid, "InvalidAccountData");
+    net.env.assert_altered_rejected(&valid, &valid, "InvalidAccountData");
 }
 
 #[test]
@@ -391,7 +381,7 @@ fn the_client_must_be_the_requests_client() {
     let mut ix = valid.clone();
     ix.accounts[1].pubkey = thief.pubkey();
     // When it is sent / Then it fails, changing nothing
-    assert_finalize_rejected(&mut net.env, &valid, &ix, "ClientMismatch");
+    net.env.assert_altered_rejected(&valid, &ix, "ClientMismatch");
 }
 
 #[test]
@@ -399,9 +389,9 @@ fn the_config_must_be_owned_by_the_program() {
     // Given the config's data under another owner
     let (mut net, _, valid) = setup(3);
     let config = net.env.config();
-    edit(&mut net.env, &config, |a| a.owner = Keypair::new().pubkey());
+    net.env.edit_account(&config, |a| a.owner = Keypair::new().pubkey());
     // When a cranker finalizes / Then it fails, changing nothing
-    assert_finalize_rejected(&mut net.env, &valid, &valid, "InvalidAccountOwner");
+    net.env.assert_altered_rejected(&valid, &valid, "InvalidAccountOwner");
 }
 
 #[test]
@@ -411,7 +401,7 @@ fn the_config_must_hold_a_config() {
     let mut ix = valid.clone();
     ix.accounts[2].pubkey = net.env.treasury();
     // When a cranker sends it / Then it fails, changing nothing
-    assert_finalize_rejected(&mut net.env, &valid, &ix, "InvalidAccountData");
+    net.env.assert_altered_rejected(&valid, &ix, "InvalidAccountData");
 }
 
 #[test]
@@ -420,9 +410,9 @@ fn the_vaults_must_be_owned_by_the_program() {
     for vault in [net.env.treasury(), net.env.insurance()] {
         // Given a vault's data under another owner
         let original = net.env.account(&vault).unwrap();
-        edit(&mut net.env, &vault, |a| a.owner = Keypair::new().pubkey());
+        net.env.edit_account(&vault, |a| a.owner = Keypair::new().pubkey());
         // When anyone finalizes / Then it fails, changing nothing
-        assert_finalize_rejected(&mut net.env, &valid, &valid, "InvalidAccountOwner");
+        net.env.assert_altered_rejected(&valid, &valid, "InvalidAccountOwner");
         net.env.svm.set_account(vault, original).unwrap();
     }
 }
@@ -436,7 +426,7 @@ fn the_vaults_must_hold_vaults() {
         let mut ix = valid.clone();
         ix.accounts[index].pubkey = model;
         // When it is sent / Then it fails, changing nothing
-        assert_finalize_rejected(&mut net.env, &valid, &ix, "InvalidAccountData");
+        net.env.assert_altered_rejected(&valid, &ix, "InvalidAccountData");
     }
 }
 
@@ -450,7 +440,7 @@ fn the_vaults_must_be_the_configured_ones() {
         ix.accounts[3].pubkey = t;
         ix.accounts[4].pubkey = i;
         // When it is sent / Then it fails, changing nothing
-        assert_finalize_rejected(&mut net.env, &valid, &ix, "VaultMismatch");
+        net.env.assert_altered_rejected(&valid, &ix, "VaultMismatch");
     }
 }
 
@@ -470,7 +460,7 @@ fn a_missing_or_extra_seat_account_is_rejected() {
     no_seats.accounts.truncate(FIXED);
     for ix in [missing_model, missing_worker, extra, no_seats] {
         // When a cranker sends one / Then it fails, changing nothing
-        assert_finalize_rejected(&mut net.env, &valid, &ix, "SeatAccountMismatch");
+        net.env.assert_altered_rejected(&valid, &ix, "SeatAccountMismatch");
     }
 }
 
@@ -485,7 +475,7 @@ fn seat_workers_must_match_the_seats_in_order() {
     outsider.accounts[FIXED].pubkey = net.env.worker_pda(&net.workers[3].pubkey());
     // When either is sent / Then it fails, changing nothing
     for ix in [swapped, outsider] {
-        assert_finalize_rejected(&mut net.env, &valid, &ix, "SeatAccountMismatch");
+        net.env.assert_altered_rejected(&valid, &ix, "SeatAccountMismatch");
     }
 }
 
@@ -497,7 +487,11 @@ fn seat_models_must_be_the_revealed_models_in_order() {
     let second = net.workers[1].insecure_clone();
     let ix = net.env.ix_update_worker(&second.pubkey(), modality::ALL, &[model_id(OTHER_MODEL)]);
     net.env.send(&[ix], &[&second]).expect("update_worker");
-    let answers = [Answer::new(MANIPULATED, 90, Network::MODEL), Answer::new(MANIPULATED, 90, OTHER_MODEL), Answer::new(MANIPULATED, 90, Network::MODEL)];
+    let answers = [
+        Answer::new(MANIPULATED, 90, Network::MODEL),
+        Answer::new(MANIPULATED, 90, OTHER_MODEL),
+        Answer::new(MANIPULATED, 90, Network::MODEL),
+    ];
     let request = net.submit_join_commit(&RequestSpec::default(), &answers.clone().map(Some));
     for (w, a) in net.worker_keys().iter().zip(&answers) {
         net.env.reveal(w, &request, a).expect("reveal");
@@ -510,7 +504,7 @@ fn seat_models_must_be_the_revealed_models_in_order() {
     let mut wrong = valid.clone();
     wrong.accounts[models].pubkey = net.env.model_pda(&model_id(OTHER_MODEL));
     for ix in [swapped, wrong] {
-        assert_finalize_rejected(&mut net.env, &valid, &ix, "SeatAccountMismatch");
+        net.env.assert_altered_rejected(&valid, &ix, "SeatAccountMismatch");
     }
 }
 
@@ -523,7 +517,7 @@ fn seat_accounts_must_be_writable() {
         let mut ix = valid.clone();
         ix.accounts.iter_mut().filter(|m| m.pubkey == address).for_each(|m| m.is_writable = false);
         // When it is sent / Then it fails, changing nothing
-        assert_finalize_rejected(&mut net.env, &valid, &ix, "AccountNotWritable");
+        net.env.assert_altered_rejected(&valid, &ix, "AccountNotWritable");
     }
 }
 
@@ -534,9 +528,9 @@ fn seat_accounts_must_be_owned_by_the_program() {
         // Given a seat's worker, then model, under another owner
         let address = valid.accounts[index].pubkey;
         let original = net.env.account(&address).unwrap();
-        edit(&mut net.env, &address, |a| a.owner = Keypair::new().pubkey());
+        net.env.edit_account(&address, |a| a.owner = Keypair::new().pubkey());
         // When anyone finalizes / Then it fails, changing nothing
-        assert_finalize_rejected(&mut net.env, &valid, &valid, "InvalidAccountOwner");
+        net.env.assert_altered_rejected(&valid, &valid, "InvalidAccountOwner");
         net.env.svm.set_account(address, original).unwrap();
     }
 }
@@ -552,7 +546,7 @@ fn seat_accounts_must_hold_the_right_type() {
     worker_as_model.accounts[FIXED + 3].pubkey = worker;
     // When either is sent / Then it fails, changing nothing
     for ix in [model_as_worker, worker_as_model] {
-        assert_finalize_rejected(&mut net.env, &valid, &ix, "InvalidAccountData");
+        net.env.assert_altered_rejected(&valid, &ix, "InvalidAccountData");
     }
 }
 
@@ -561,9 +555,8 @@ fn a_reward_total_that_would_overflow_is_rejected() {
     // Given a paid seat's worker whose rewards counter is at u64::MAX (forged: unreachable in practice)
     let (mut net, _, valid) = setup(3);
     let worker = valid.accounts[FIXED].pubkey;
-    let offset = field_offset(&net.env, "Worker", "rewards");
-    edit(&mut net.env, &worker, |a| a.data[offset..offset + 8].copy_from_slice(&u64::MAX.to_le_bytes()));
+    net.env.set_field(&worker, "Worker", "rewards", &u64::MAX.to_le_bytes());
     assert_eq!(net.env.decode("Worker", &worker).unwrap()["rewards"], u64::MAX);
     // When a cranker finalizes / Then it fails, changing nothing
-    assert_finalize_rejected(&mut net.env, &valid, &valid, "ArithmeticOverflow");
+    net.env.assert_altered_rejected(&valid, &valid, "ArithmeticOverflow");
 }

@@ -81,7 +81,18 @@ const WORKERS: usize = 7;
 /// Client nonces a valid `submit_request` uses: 10–15 exist in the world, 16 and 17 are free.
 const NONCES: [u64; 8] = [10, 11, 12, 13, 14, 15, 16, 17];
 /// Amounts for stake, unstake, withdrawals: zero, dust, around rent and stake, and overflow bait.
-const AMOUNTS: [u64; 10] = [0, 1, 1_000, 890_880, LAMPORTS_PER_SOL / 2, LAMPORTS_PER_SOL, 2 * LAMPORTS_PER_SOL, 40 * LAMPORTS_PER_SOL, u64::MAX / 2, u64::MAX];
+const AMOUNTS: [u64; 10] = [
+    0,
+    1,
+    1_000,
+    890_880,
+    LAMPORTS_PER_SOL / 2,
+    LAMPORTS_PER_SOL,
+    2 * LAMPORTS_PER_SOL,
+    40 * LAMPORTS_PER_SOL,
+    u64::MAX / 2,
+    u64::MAX,
+];
 
 // ---- the world ---------------------------------------------------------------------------------
 
@@ -175,7 +186,12 @@ impl World {
             env.request_pda(&client.pubkey(), 17),
         ];
 
-        let mut keys = vec![env.authority.insecure_clone(), client.insecure_clone(), developer.insecure_clone(), stranger.insecure_clone()];
+        let mut keys = vec![
+            env.authority.insecure_clone(),
+            client.insecure_clone(),
+            developer.insecure_clone(),
+            stranger.insecure_clone(),
+        ];
         keys.extend(w.iter().map(|k| k.insecure_clone()));
         let mut pool = vec![];
         let mut add = |address: Address, label: String| pool.push(PoolEntry { address, label });
@@ -236,7 +252,11 @@ impl World {
 
     /// Worker `i`'s keypair; `WORKERS` (or more) is the stranger.
     fn worker(&self, i: usize) -> &Keypair {
-        if i < WORKERS { &self.net.workers[i] } else { &self.stranger }
+        if i < WORKERS {
+            &self.net.workers[i]
+        } else {
+            &self.stranger
+        }
     }
 
     /// A valid-looking instruction from the harness's builders, parameterised by `p`.
@@ -267,7 +287,12 @@ impl World {
                 let (payer, id) = if p.flag { (developer, MODEL2) } else { (stranger, "fuzz-model") };
                 env.ix_register_model(&payer, &model_id(id), &stranger, modality::FACE_MANIPULATION)
             }
-            5 => env.ix_update_model(&developer, &model_id(MODEL2), if p.flag { &stranger } else { &self.model2_payout }, modality::ALL),
+            5 => env.ix_update_model(
+                &developer,
+                &model_id(MODEL2),
+                if p.flag { &stranger } else { &self.model2_payout },
+                modality::ALL,
+            ),
             6 => env.ix_deactivate_model(&developer, &model_id(MODEL2)),
             7 => {
                 if p.flag {
@@ -279,7 +304,8 @@ impl World {
             8 => env.ix_register_worker(&worker, amount, modality::ALL, &[model_id(Network::MODEL)]),
             9 => env.ix_add_stake(&worker, amount),
             10 => {
-                let (modalities, model) = if p.flag { (modality::FACE_MANIPULATION, MODEL2) } else { (modality::ALL, Network::MODEL) };
+                let (modalities, model) =
+                    if p.flag { (modality::FACE_MANIPULATION, MODEL2) } else { (modality::ALL, Network::MODEL) };
                 env.ix_update_worker(&worker, modalities, &[model_id(model)])
             }
             11 => env.ix_request_unstake(&worker, amount),
@@ -313,7 +339,11 @@ impl World {
                 Args::default(),
             ),
             19 if env.decode("Request", &request).is_some() => env.ix_expire_request(&request),
-            19 => env.ix("expire_request", vec![AccountMeta::new(request, false), AccountMeta::new(client, false)], Args::default()),
+            19 => env.ix(
+                "expire_request",
+                vec![AccountMeta::new(request, false), AccountMeta::new(client, false)],
+                Args::default(),
+            ),
             _ => env.ix_close_request(&client, &request),
         }
     }
@@ -339,7 +369,11 @@ impl World {
                 .find(|n| account.data.len() >= 8 && account.data[..8] == idl.account_discriminator(n))
                 .ok_or_else(|| format!("{label}: program-owned account with unknown discriminator"))?;
             if account.data.len() != idl.account_len(name) {
-                return Err(format!("{label}: {name} of {} bytes, expected {}", account.data.len(), idl.account_len(name)));
+                return Err(format!(
+                    "{label}: {name} of {} bytes, expected {}",
+                    account.data.len(),
+                    idl.account_len(name)
+                ));
             }
             decoded.insert(*address, (name, idl.decode_account(name, &account.data), account.lamports));
         }
@@ -360,7 +394,10 @@ impl World {
                 "Worker" => {
                     let seats = open_seats.get(&dfpn_tests::idl::pubkey(&v["authority"])).copied().unwrap_or(0);
                     if u(&v["active_seats"]) != seats {
-                        return Err(format!("{label}: active_seats {} but holds {seats} seats in open requests", v["active_seats"]));
+                        return Err(format!(
+                            "{label}: active_seats {} but holds {seats} seats in open requests",
+                            v["active_seats"]
+                        ));
                     }
                     rent + u(&v["stake"]) + u(&v["unbonding_amount"]) + u(&v["rewards"])
                 }
@@ -481,8 +518,8 @@ struct Step {
 const SEATS: [(usize, usize); 9] = [(5, 0), (1, 1), (0, 2), (0, 3), (1, 3), (2, 3), (3, 4), (4, 4), (6, 5)];
 
 fn pick() -> impl Strategy<Value = Pick> {
-    let any_pick = (0..INSTRUCTIONS.len(), 0..=WORKERS, 0..8usize)
-        .prop_map(|(ix, worker, request)| (ix, worker, request));
+    let any_pick =
+        (0..INSTRUCTIONS.len(), 0..=WORKERS, 0..8usize).prop_map(|(ix, worker, request)| (ix, worker, request));
     // join (the fresh request takes anyone), commit, reveal, finalize, expire for a seated worker.
     let seated = (15..=19usize, 0..SEATS.len()).prop_map(|(ix, s)| (ix, SEATS[s].0, SEATS[s].1));
     (prop_oneof![any_pick, seated], 0..AMOUNTS.len(), 0..NONCES.len(), any::<bool>())
@@ -521,8 +558,18 @@ fn random_bytes() -> impl Strategy<Value = Vec<u8>> {
     vec(any::<u8>(), 0..200)
 }
 
-fn step(data: BoxedStrategy<Data>, accounts: BoxedStrategy<Accounts>, jump: BoxedStrategy<Jump>) -> impl Strategy<Value = Step> {
-    (jump, pick(), data, accounts, any::<u8>()).prop_map(|(jump, pick, data, accounts, payer)| Step { jump, pick, data, accounts, payer })
+fn step(
+    data: BoxedStrategy<Data>,
+    accounts: BoxedStrategy<Accounts>,
+    jump: BoxedStrategy<Jump>,
+) -> impl Strategy<Value = Step> {
+    (jump, pick(), data, accounts, any::<u8>()).prop_map(|(jump, pick, data, accounts, payer)| Step {
+        jump,
+        pick,
+        data,
+        accounts,
+        payer,
+    })
 }
 
 fn random_accounts() -> BoxedStrategy<Accounts> {
@@ -560,7 +607,9 @@ struct Case {
 
 impl World {
     fn apply_jump(&mut self, jump: &Jump) {
-        let field = |w: &World, i: usize, f: &str| w.env().decode("Request", &w.requests[i % w.requests.len()]).map(|r| r[f].as_i64().unwrap());
+        let field = |w: &World, i: usize, f: &str| {
+            w.env().decode("Request", &w.requests[i % w.requests.len()]).map(|r| r[f].as_i64().unwrap())
+        };
         let target = match jump {
             Jump::Stay => None,
             Jump::Secs(s) => Some(self.env().now() + *s as i64),
@@ -638,10 +687,21 @@ impl World {
         let accounts: Vec<String> = ix
             .accounts
             .iter()
-            .map(|m| format!("{}{}{}", self.label(&m.pubkey), if m.is_signer { " [signer]" } else { "" }, if m.is_writable { " [writable]" } else { "" }))
+            .map(|m| {
+                format!(
+                    "{}{}{}",
+                    self.label(&m.pubkey),
+                    if m.is_signer { " [signer]" } else { "" },
+                    if m.is_writable { " [writable]" } else { "" }
+                )
+            })
             .collect();
         let hex: String = ix.data.iter().map(|b| format!("{b:02x}")).collect();
-        format!("{name} paid by {}\n  accounts: {accounts:?}\n  data ({} bytes): {hex}", self.label(payer), ix.data.len())
+        format!(
+            "{name} paid by {}\n  accounts: {accounts:?}\n  data ({} bytes): {hex}",
+            self.label(payer),
+            ix.data.len()
+        )
     }
 
     fn instruction_name(&self, data: &[u8]) -> String {
@@ -663,7 +723,8 @@ impl World {
         let blockhash = env.svm.latest_blockhash();
         let message = Message::new_with_blockhash(std::slice::from_ref(&ix), Some(&payer.pubkey()), &blockhash);
         let signer_keys = &message.account_keys[..message.header.num_required_signatures as usize];
-        let signers: Vec<&Keypair> = signer_keys.iter().map(|k| self.keys.iter().find(|h| h.pubkey() == *k).expect("held key")).collect();
+        let signers: Vec<&Keypair> =
+            signer_keys.iter().map(|k| self.keys.iter().find(|h| h.pubkey() == *k).expect("held key")).collect();
         let tx = Transaction::new(&signers, message.clone(), blockhash);
 
         case.tracked.extend(message.account_keys.iter().copied());
@@ -687,19 +748,28 @@ impl World {
             Ok(meta) => {
                 stats.record(&name, "ok".into());
                 if spent != meta.fee as i128 {
-                    return Err(format!("lamports not conserved: {spent} left the accounts, fee was {}\n{}", meta.fee, context()));
+                    return Err(format!(
+                        "lamports not conserved: {spent} left the accounts, fee was {}\n{}",
+                        meta.fee,
+                        context()
+                    ));
                 }
                 if name == "withdraw_treasury" {
                     case.donated.insert(ix.accounts[3].pubkey);
                 }
-                self.check_books(&case.tracked, &case.donated).map_err(|e| format!("books broken: {e}\n{}", context()))?;
+                self.check_books(&case.tracked, &case.donated)
+                    .map_err(|e| format!("books broken: {e}\n{}", context()))?;
             }
             Err(failed) => {
                 stats.record(&name, short_error(&failed.err));
                 allowed_failure(&failed.err).map_err(|e| format!("{e}\n{}", context()))?;
                 // Executed and failed: only the fee left, from the payer. Rejected before execution: nothing moved.
                 if spent != failed.meta.fee as i128 && spent != 0 {
-                    return Err(format!("failed transaction moved {spent} lamports, fee {}\n{}", failed.meta.fee, context()));
+                    return Err(format!(
+                        "failed transaction moved {spent} lamports, fee {}\n{}",
+                        failed.meta.fee,
+                        context()
+                    ));
                 }
                 for ((address, b), a) in involved.iter().zip(&before).zip(&after) {
                     let same = match (b, a) {
@@ -754,11 +824,29 @@ fn allowed_failure(err: &TransactionError) -> Result<(), String> {
         TransactionError::InstructionError(_, e) => match e {
             Custom(c) if program_error_codes().contains(c) => Ok(()),
             // Builtin `ProgramError`s a program (or the entrypoint's account parsing) may return.
-            InvalidArgument | InvalidInstructionData | InvalidAccountData | AccountDataTooSmall | InsufficientFunds
-            | IncorrectProgramId | MissingRequiredSignature | AccountAlreadyInitialized | UninitializedAccount
-            | NotEnoughAccountKeys | MissingAccount | AccountBorrowFailed | MaxSeedLengthExceeded | InvalidSeeds | BorshIoError
-            | AccountNotRentExempt | UnsupportedSysvar | IllegalOwner | InvalidAccountOwner | ArithmeticOverflow
-            | Immutable | IncorrectAuthority | InvalidRealloc => Ok(()),
+            InvalidArgument
+            | InvalidInstructionData
+            | InvalidAccountData
+            | AccountDataTooSmall
+            | InsufficientFunds
+            | IncorrectProgramId
+            | MissingRequiredSignature
+            | AccountAlreadyInitialized
+            | UninitializedAccount
+            | NotEnoughAccountKeys
+            | MissingAccount
+            | AccountBorrowFailed
+            | MaxSeedLengthExceeded
+            | InvalidSeeds
+            | BorshIoError
+            | AccountNotRentExempt
+            | UnsupportedSysvar
+            | IllegalOwner
+            | InvalidAccountOwner
+            | ArithmeticOverflow
+            | Immutable
+            | IncorrectAuthority
+            | InvalidRealloc => Ok(()),
             other => Err(format!("instruction failed with {other:?}: not a program error")),
         },
         // The runtime's rent-state check after execution (e.g. a payout to an empty wallet below the
@@ -782,7 +870,9 @@ fn check_property(property: &str, strategy: impl Strategy<Value = Vec<Step>>) {
         world.reset();
         let mut case = Case { tracked: world.pool.iter().map(|p| p.address).collect(), donated: BTreeSet::new() };
         for (i, s) in steps.iter().enumerate() {
-            world.run_step(s, &mut case, &mut stats.borrow_mut()).map_err(|e| TestCaseError::fail(format!("step {i}: {e}")))?;
+            world
+                .run_step(s, &mut case, &mut stats.borrow_mut())
+                .map_err(|e| TestCaseError::fail(format!("step {i}: {e}")))?;
         }
         Ok(())
     });
@@ -797,7 +887,11 @@ fn check_property(property: &str, strategy: impl Strategy<Value = Vec<Step>>) {
 /// (a) fully random data or a valid discriminator with a random tail, (b) random account lists.
 #[test]
 fn random_instructions_fail_cleanly() {
-    let data = prop_oneof![random_bytes().prop_map(Data::Random), (0..INSTRUCTIONS.len(), random_bytes()).prop_map(|(i, t)| Data::DiscTail(i, t))].boxed();
+    let data = prop_oneof![
+        random_bytes().prop_map(Data::Random),
+        (0..INSTRUCTIONS.len(), random_bytes()).prop_map(|(i, t)| Data::DiscTail(i, t))
+    ]
+    .boxed();
     check_property("random data, random accounts", vec(step(data, random_accounts(), jump().boxed()), 1..=3));
 }
 
@@ -836,12 +930,12 @@ fn every_account_substitution_fails_cleanly_or_keeps_the_books() {
         (0, 0, 0, 0, false),
         (1, 0, 0, 0, false),
         (2, 0, 0, 0, true),
-        (3, 0, 0, 2, false),  // withdraw 1000 to the authority
-        (4, 0, 0, 0, false),  // stranger registers fuzz-model
+        (3, 0, 0, 2, false), // withdraw 1000 to the authority
+        (4, 0, 0, 0, false), // stranger registers fuzz-model
         (5, 0, 0, 0, false),
         (6, 0, 0, 0, false),
-        (7, 0, 0, 0, true),   // model 2 (nothing to claim)
-        (8, 7, 0, 5, false),  // stranger registers with 1 SOL
+        (7, 0, 0, 0, true),  // model 2 (nothing to claim)
+        (8, 7, 0, 5, false), // stranger registers with 1 SOL
         (9, 0, 0, 2, false),
         (10, 0, 0, 0, false),
         (11, 6, 0, 2, false), // worker 6 unstakes more
@@ -865,7 +959,8 @@ fn every_account_substitution_fails_cleanly_or_keeps_the_books() {
         for pos in 0..n {
             for slot in 0..world.pool.len() as u8 {
                 let original = &world.valid_ix(p).accounts[pos as usize];
-                let meta = MetaGen { slot: Slot::Pool(slot), signer: original.is_signer, writable: original.is_writable };
+                let meta =
+                    MetaGen { slot: Slot::Pool(slot), signer: original.is_signer, writable: original.is_writable };
                 steps.push(Accounts::Edited(vec![AccountEdit::Replace(pos, meta)]));
             }
             steps.push(Accounts::Edited(vec![AccountEdit::FlipSigner(pos)]));
@@ -884,7 +979,6 @@ fn every_account_substitution_fails_cleanly_or_keeps_the_books() {
     stats.print("account substitution sweep");
     assert!(violations.is_empty(), "{} violations:\n{}", violations.len(), violations.join("\n\n"));
 }
-
 
 // ---- bugs the fuzzing found, as regression tests ----------------------------------------------------
 //
@@ -964,7 +1058,12 @@ fn claim_model_fees_to_the_model_itself_fails_cleanly() {
 #[test]
 fn a_client_cannot_block_finalization_by_emptying_its_wallet() {
     let mut net = Network::new(1);
-    let spec = RequestSpec { min_workers: 1, max_workers: 1, max_fee: net.env.params.fee(modality::FACE_MANIPULATION, 1) + 1, ..Default::default() };
+    let spec = RequestSpec {
+        min_workers: 1,
+        max_workers: 1,
+        max_fee: net.env.params.fee(modality::FACE_MANIPULATION, 1) + 1,
+        ..Default::default()
+    };
     let a = Answer::new(MANIPULATED, 90, Network::MODEL);
     let request = net.submit_join_commit(&spec, &[Some(a.clone())]);
     let worker = net.workers[0].insecure_clone();

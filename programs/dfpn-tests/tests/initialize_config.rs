@@ -1,35 +1,17 @@
 //! `initialize_config`: creates the config and the treasury and insurance vaults, once.
 use dfpn_tests::*;
-use serde_json::{json, Value};
+use serde_json::json;
 use solana_account::Account;
 use solana_address::Address;
 use solana_instruction::{AccountMeta, Instruction};
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 
-/// A transaction expected to fail: a fresh keypair pays the fee so that the instruction's own accounts
-/// (and the three config PDAs) can be compared before and after.
-struct Attempt {
-    result: TxResult,
-    watched: Vec<Address>,
-    before: Vec<Option<Account>>,
-}
-
-impl Attempt {
-    fn send(env: &mut Env, ix: Instruction, signers: &[&Keypair]) -> Self {
-        let mut watched: Vec<Address> = ix.accounts.iter().map(|m| m.pubkey).collect();
-        watched.extend([env.config(), env.treasury(), env.insurance()]);
-        let before = env.snapshot(&watched);
-        let payer = env.keypair(LAMPORTS_PER_SOL);
-        let result = env.send(&[ix], &[&[&payer][..], signers].concat());
-        Self { result, watched, before }
-    }
-
-    #[track_caller]
-    fn assert_rejected(&self, env: &Env, error: &str) {
-        assert_error(env, &self.result, error);
-        assert_eq!(env.snapshot(&self.watched), self.before, "a rejected instruction changes no account");
-    }
+/// Send `ix` with a fresh fee payer and assert it fails with `error`, changing none of its accounts nor
+/// the config and both vaults.
+#[track_caller]
+fn assert_rejected(env: &mut Env, ix: Instruction, signers: &[&Keypair], error: &str) {
+    env.assert_ix_rejected(&ix, signers, &[env.config(), env.treasury(), env.insurance()], error);
 }
 
 /// `bare()` plus the authority keypair and its `initialize_config` with the reference parameters.
@@ -38,21 +20,6 @@ fn setup() -> (Env, Keypair, Instruction) {
     let authority = env.authority.insecure_clone();
     let ix = env.ix_initialize_config(&authority.pubkey(), &env.params);
     (env, authority, ix)
-}
-
-fn params_json(p: &Params) -> Value {
-    json!({
-        "base_fees": p.base_fees,
-        "worker_surcharge_bps": p.worker_surcharge_bps,
-        "slash_bps": p.slash_bps,
-        "max_weight_bps": p.max_weight_bps,
-        "reputation_alpha_bps": p.reputation_alpha_bps,
-        "min_stake": p.min_stake,
-        "unbonding_secs": p.unbonding_secs,
-        "min_deadline_secs": p.min_deadline_secs,
-        "reveal_window_secs": p.reveal_window_secs,
-        "min_consensus_weight": p.min_consensus_weight,
-    })
 }
 
 fn bump(env: &Env, seed: &[u8]) -> u8 {
@@ -66,36 +33,6 @@ fn non_canonical_pda(env: &Env, seed: &[u8]) -> Address {
         .rev()
         .find_map(|b| Address::create_program_address(&[seed, &[b]], &env.program_id).ok())
         .expect("some lower bump is off the curve")
-}
-
-/// The reference parameters with one change.
-fn with(change: impl FnOnce(&mut Params)) -> Params {
-    let mut p = Params::default();
-    change(&mut p);
-    p
-}
-
-/// One parameter set just outside each bound of `ConfigParams::validate`.
-fn out_of_range_params() -> Vec<(&'static str, Params)> {
-    vec![
-        ("zero first base fee", with(|p| p.base_fees[0] = 0)),
-        ("zero last base fee", with(|p| p.base_fees[4] = 0)),
-        ("base fee above 1000 SOL", with(|p| p.base_fees[2] = 1_000_000_000_001)),
-        ("worker surcharge above 100%", with(|p| p.worker_surcharge_bps = 10_001)),
-        ("slash above 100%", with(|p| p.slash_bps = 10_001)),
-        ("zero max weight", with(|p| p.max_weight_bps = 0)),
-        ("max weight above 100%", with(|p| p.max_weight_bps = 10_001)),
-        ("zero reputation alpha", with(|p| p.reputation_alpha_bps = 0)),
-        ("reputation alpha above 50%", with(|p| p.reputation_alpha_bps = 5_001)),
-        ("zero min stake", with(|p| p.min_stake = 0)),
-        ("negative unbonding", with(|p| p.unbonding_secs = -1)),
-        ("unbonding above a year", with(|p| p.unbonding_secs = 365 * 86_400 + 1)),
-        ("min deadline below a minute", with(|p| p.min_deadline_secs = 59)),
-        ("min deadline above 30 days", with(|p| p.min_deadline_secs = 30 * 86_400 + 1)),
-        ("zero reveal window", with(|p| p.reveal_window_secs = 0)),
-        ("reveal window as long as the min deadline", with(|p| p.reveal_window_secs = p.min_deadline_secs)),
-        ("consensus weight above 100000", with(|p| p.min_consensus_weight = 100_001)),
-    ]
 }
 
 #[test]
@@ -115,7 +52,7 @@ fn creates_the_config_and_both_vaults_with_the_signer_as_authority() {
             "authority": authority.pubkey().as_ref(),
             "treasury": env.treasury().as_ref(),
             "insurance": env.insurance().as_ref(),
-            "params": params_json(&env.params),
+            "params": env.params.to_json(),
             "paused": 0,
             "bump": bump(&env, b"config"),
             "treasury_bump": bump(&env, b"treasury"),
@@ -172,11 +109,8 @@ fn rejects_a_second_initialization_by_the_same_authority() {
     let authority = env.authority.insecure_clone();
     let ix = env.ix_initialize_config(&authority.pubkey(), &env.params);
 
-    // When the authority initializes again
-    let attempt = Attempt::send(&mut env, ix, &[&authority]);
-
-    // Then it fails and the config is untouched
-    attempt.assert_rejected(&env, "AccountAlreadyInitialized");
+    // When the authority initializes again / Then it fails and the config is untouched
+    assert_rejected(&mut env, ix, &[&authority], "AccountAlreadyInitialized");
 }
 
 #[test]
@@ -186,11 +120,8 @@ fn rejects_a_takeover_by_initializing_again_with_another_signer() {
     let outsider = env.keypair(10 * LAMPORTS_PER_SOL);
     let ix = env.ix_initialize_config(&outsider.pubkey(), &env.params);
 
-    // When the outsider initializes with itself as authority
-    let attempt = Attempt::send(&mut env, ix, &[&outsider]);
-
-    // Then it fails and the authority is unchanged
-    attempt.assert_rejected(&env, "AccountAlreadyInitialized");
+    // When the outsider initializes with itself as authority / Then it fails and the authority is unchanged
+    assert_rejected(&mut env, ix, &[&outsider], "AccountAlreadyInitialized");
 }
 
 #[test]
@@ -201,11 +132,8 @@ fn rejects_an_authority_that_cannot_fund_all_three_accounts() {
     let authority = env.keypair(funds);
     let ix = env.ix_initialize_config(&authority.pubkey(), &env.params);
 
-    // When it initializes
-    let attempt = Attempt::send(&mut env, ix, &[&authority]);
-
-    // Then it fails and the accounts created before the shortfall are rolled back
-    attempt.assert_rejected(&env, "InsufficientFunds");
+    // When it initializes / Then it fails and the accounts created before the shortfall are rolled back
+    assert_rejected(&mut env, ix, &[&authority], "InsufficientFunds");
 }
 
 #[test]
@@ -214,11 +142,8 @@ fn rejects_too_few_accounts() {
     let (mut env, authority, mut ix) = setup();
     ix.accounts.pop();
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&authority]);
-
-    // Then
-    attempt.assert_rejected(&env, "NotEnoughAccounts");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&authority], "NotEnoughAccounts");
 }
 
 #[test]
@@ -227,11 +152,8 @@ fn rejects_an_authority_that_does_not_sign() {
     let (mut env, _, mut ix) = setup();
     ix.accounts[0].is_signer = false;
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[]);
-
-    // Then
-    attempt.assert_rejected(&env, "MissingSignature");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[], "MissingSignature");
 }
 
 #[test]
@@ -240,11 +162,8 @@ fn rejects_a_read_only_authority() {
     let (mut env, authority, mut ix) = setup();
     ix.accounts[0] = AccountMeta::new_readonly(authority.pubkey(), true);
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&authority]);
-
-    // Then
-    attempt.assert_rejected(&env, "AccountNotWritable");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&authority], "AccountNotWritable");
 }
 
 #[test]
@@ -254,11 +173,8 @@ fn rejects_a_read_only_config_treasury_or_insurance() {
         let (mut env, authority, mut ix) = setup();
         ix.accounts[index].is_writable = false;
 
-        // When it is sent
-        let attempt = Attempt::send(&mut env, ix, &[&authority]);
-
-        // Then
-        attempt.assert_rejected(&env, "AccountNotWritable");
+        // When it is sent / Then it fails, changing nothing
+        assert_rejected(&mut env, ix, &[&authority], "AccountNotWritable");
     }
 }
 
@@ -269,11 +185,8 @@ fn rejects_a_non_canonical_config_treasury_or_insurance_address() {
         let (mut env, authority, mut ix) = setup();
         ix.accounts[index].pubkey = non_canonical_pda(&env, seed);
 
-        // When it is sent
-        let attempt = Attempt::send(&mut env, ix, &[&authority]);
-
-        // Then
-        attempt.assert_rejected(&env, "InvalidPda");
+        // When it is sent / Then it fails, changing nothing
+        assert_rejected(&mut env, ix, &[&authority], "InvalidPda");
     }
 }
 
@@ -283,11 +196,8 @@ fn rejects_swapped_vault_addresses() {
     let (mut env, authority, mut ix) = setup();
     ix.accounts.swap(2, 3);
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&authority]);
-
-    // Then
-    attempt.assert_rejected(&env, "InvalidPda");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&authority], "InvalidPda");
 }
 
 #[test]
@@ -296,11 +206,8 @@ fn rejects_a_wrong_system_program() {
     let (mut env, authority, mut ix) = setup();
     ix.accounts[4].pubkey = Keypair::new().pubkey();
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&authority]);
-
-    // Then
-    attempt.assert_rejected(&env, "InvalidSystemProgram");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&authority], "InvalidSystemProgram");
 }
 
 #[test]
@@ -309,11 +216,8 @@ fn rejects_truncated_params() {
     let (mut env, authority, mut ix) = setup();
     ix.data.pop();
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&authority]);
-
-    // Then
-    attempt.assert_rejected(&env, "InvalidInstructionData");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&authority], "InvalidInstructionData");
 }
 
 #[test]
@@ -322,11 +226,8 @@ fn rejects_missing_params() {
     let (mut env, authority, mut ix) = setup();
     ix.data.truncate(8);
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&authority]);
-
-    // Then
-    attempt.assert_rejected(&env, "InvalidInstructionData");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&authority], "InvalidInstructionData");
 }
 
 #[test]
@@ -335,11 +236,8 @@ fn rejects_trailing_bytes() {
     let (mut env, authority, mut ix) = setup();
     ix.data.push(0);
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&authority]);
-
-    // Then
-    attempt.assert_rejected(&env, "InvalidInstructionData");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&authority], "InvalidInstructionData");
 }
 
 #[test]
@@ -348,11 +246,8 @@ fn rejects_an_unknown_discriminator() {
     let (mut env, authority, mut ix) = setup();
     ix.data[0] ^= 0xff;
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&authority]);
-
-    // Then
-    attempt.assert_rejected(&env, "InvalidInstructionData");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&authority], "InvalidInstructionData");
 }
 
 #[test]
@@ -361,25 +256,19 @@ fn rejects_data_shorter_than_a_discriminator() {
     let (mut env, authority, mut ix) = setup();
     ix.data.truncate(7);
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&authority]);
-
-    // Then
-    attempt.assert_rejected(&env, "InvalidInstructionData");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&authority], "InvalidInstructionData");
 }
 
 #[test]
 fn rejects_every_out_of_range_parameter() {
-    for (case, params) in out_of_range_params() {
+    for (case, params) in Params::out_of_range() {
         // Given parameters with one value just out of range (the case is printed for a failing run)
         println!("case: {case}");
         let (mut env, authority, _) = setup();
         let ix = env.ix_initialize_config(&authority.pubkey(), &params);
 
-        // When it is sent
-        let attempt = Attempt::send(&mut env, ix, &[&authority]);
-
-        // Then
-        attempt.assert_rejected(&env, "InvalidConfig");
+        // When it is sent / Then it fails, changing nothing
+        assert_rejected(&mut env, ix, &[&authority], "InvalidConfig");
     }
 }

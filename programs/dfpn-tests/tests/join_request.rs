@@ -1,36 +1,8 @@
 //! `join_request`: every account check, phase rule and eligibility error of the instruction.
 use dfpn_tests::*;
-use solana_account::Account;
 use solana_address::Address;
-use solana_instruction::Instruction;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
-
-/// Send `ixs` signed by `signers` with a fresh fee payer (so its fee touches none of `watched`), and assert
-/// the program rejects it with `error` leaving every watched account exactly as it was.
-#[track_caller]
-fn assert_rejected(env: &mut Env, ixs: &[Instruction], signers: &[&Keypair], watched: &[Address], error: &str) {
-    let payer = env.keypair(LAMPORTS_PER_SOL);
-    let signers: Vec<&Keypair> = std::iter::once(&payer).chain(signers.iter().copied()).collect();
-    let before = env.snapshot(watched);
-    let result = env.send(ixs, &signers);
-    assert_error(env, &result, error);
-    assert_eq!(env.snapshot(watched), before, "{error}: accounts changed");
-}
-
-/// Overwrite a stored account (to forge owners and data the program must refuse).
-fn edit(env: &mut Env, address: &Address, change: impl FnOnce(&mut Account)) {
-    let mut account = env.account(address).expect("account exists");
-    change(&mut account);
-    env.svm.set_account(*address, account).unwrap();
-}
-
-/// Byte offset of `field` in the account data of `type_name`, from the IDL layout (discriminator included).
-fn field_offset(env: &Env, type_name: &str, field: &str) -> usize {
-    let types = env.idl.0["types"].as_array().unwrap();
-    let fields = types.iter().find(|t| t["name"] == type_name).unwrap()["type"]["fields"].as_array().unwrap();
-    8 + fields.iter().take_while(|f| f["name"] != field).map(|f| env.idl.size_of(&f["type"])).sum::<usize>()
-}
 
 /// A network of `n` workers and a submitted request for `spec`.
 fn setup(n: usize, spec: &RequestSpec) -> (Network, Address) {
@@ -50,7 +22,7 @@ fn watched(env: &Env, operator: &Keypair, request: &Address) -> Vec<Address> {
 fn assert_join_rejected(env: &mut Env, operator: &Keypair, request: &Address, error: &str) {
     let ix = env.ix_join_request(&operator.pubkey(), request);
     let watched = watched(env, operator, request);
-    assert_rejected(env, &[ix], &[operator], &watched, error);
+    env.assert_rejected(&[ix], &[operator], &watched, error);
 }
 
 #[test]
@@ -112,7 +84,7 @@ fn fewer_than_four_accounts_are_rejected() {
     ix.accounts.pop();
     // When the operator sends it / Then it fails, changing nothing
     let watched = watched(&net.env, &operator, &request);
-    assert_rejected(&mut net.env, &[ix], &[&operator], &watched, "NotEnoughAccounts");
+    net.env.assert_rejected(&[ix], &[&operator], &watched, "NotEnoughAccounts");
 }
 
 #[test]
@@ -124,7 +96,7 @@ fn the_operator_must_sign() {
     ix.accounts[0].is_signer = false;
     // When someone else sends it / Then it fails, changing nothing
     let watched = watched(&net.env, &operator, &request);
-    assert_rejected(&mut net.env, &[ix], &[], &watched, "MissingSignature");
+    net.env.assert_rejected(&[ix], &[], &watched, "MissingSignature");
 }
 
 #[test]
@@ -136,7 +108,7 @@ fn the_worker_must_be_writable() {
     ix.accounts[1].is_writable = false;
     // When the operator sends it / Then it fails, changing nothing
     let watched = watched(&net.env, &operator, &request);
-    assert_rejected(&mut net.env, &[ix], &[&operator], &watched, "AccountNotWritable");
+    net.env.assert_rejected(&[ix], &[&operator], &watched, "AccountNotWritable");
 }
 
 #[test]
@@ -145,7 +117,7 @@ fn the_worker_must_be_owned_by_the_program() {
     let (mut net, request) = setup(1, &RequestSpec::default());
     let operator = net.workers[0].insecure_clone();
     let worker = net.env.worker_pda(&operator.pubkey());
-    edit(&mut net.env, &worker, |a| a.owner = Keypair::new().pubkey());
+    net.env.edit_account(&worker, |a| a.owner = Keypair::new().pubkey());
     // When it joins / Then it fails, changing nothing
     assert_join_rejected(&mut net.env, &operator, &request, "InvalidAccountOwner");
 }
@@ -162,11 +134,11 @@ fn the_worker_must_hold_a_worker() {
     // When the operator sends it / Then it fails, changing nothing
     let mut with_other = watched(&net.env, &operator, &request);
     with_other.push(other);
-    assert_rejected(&mut net.env, &[ix], &[&operator], &with_other, "InvalidAccountData");
+    net.env.assert_rejected(&[ix], &[&operator], &with_other, "InvalidAccountData");
 
     // Given the worker with a corrupted discriminator
     let worker = net.env.worker_pda(&operator.pubkey());
-    edit(&mut net.env, &worker, |a| a.data[0] ^= 0xff);
+    net.env.edit_account(&worker, |a| a.data[0] ^= 0xff);
     // When the operator joins / Then it fails, changing nothing
     assert_join_rejected(&mut net.env, &operator, &request, "InvalidAccountData");
 }
@@ -181,7 +153,7 @@ fn the_worker_must_belong_to_the_signer() {
     // When it joins / Then it fails, changing nothing
     let mut watched = watched(&net.env, &operator, &request);
     watched.push(net.env.worker_pda(&other.pubkey()));
-    assert_rejected(&mut net.env, &[ix], &[&operator], &watched, "Unauthorized");
+    net.env.assert_rejected(&[ix], &[&operator], &watched, "Unauthorized");
 }
 
 #[test]
@@ -193,7 +165,7 @@ fn the_request_must_be_writable() {
     ix.accounts[2].is_writable = false;
     // When the operator sends it / Then it fails, changing nothing
     let watched = watched(&net.env, &operator, &request);
-    assert_rejected(&mut net.env, &[ix], &[&operator], &watched, "AccountNotWritable");
+    net.env.assert_rejected(&[ix], &[&operator], &watched, "AccountNotWritable");
 }
 
 #[test]
@@ -201,7 +173,7 @@ fn the_request_must_be_owned_by_the_program() {
     // Given the request's data under another owner
     let (mut net, request) = setup(1, &RequestSpec::default());
     let operator = net.workers[0].insecure_clone();
-    edit(&mut net.env, &request, |a| a.owner = Keypair::new().pubkey());
+    net.env.edit_account(&request, |a| a.owner = Keypair::new().pubkey());
     // When a worker joins it / Then it fails, changing nothing
     assert_join_rejected(&mut net.env, &operator, &request, "InvalidAccountOwner");
 }
@@ -216,7 +188,7 @@ fn the_request_must_hold_a_request() {
     assert_join_rejected(&mut net.env, &operator, &other_worker, "InvalidAccountData");
 
     // Given the request with a corrupted discriminator
-    edit(&mut net.env, &request, |a| a.data[0] ^= 0xff);
+    net.env.edit_account(&request, |a| a.data[0] ^= 0xff);
     // When the operator joins it / Then it fails, changing nothing
     assert_join_rejected(&mut net.env, &operator, &request, "InvalidAccountData");
 }
@@ -227,7 +199,7 @@ fn the_config_must_be_owned_by_the_program() {
     let (mut net, request) = setup(1, &RequestSpec::default());
     let operator = net.workers[0].insecure_clone();
     let config = net.env.config();
-    edit(&mut net.env, &config, |a| a.owner = Keypair::new().pubkey());
+    net.env.edit_account(&config, |a| a.owner = Keypair::new().pubkey());
     // When a worker joins / Then it fails, changing nothing
     assert_join_rejected(&mut net.env, &operator, &request, "InvalidAccountOwner");
 }
@@ -242,7 +214,7 @@ fn the_config_must_hold_a_config() {
     // When the operator sends it / Then it fails, changing nothing
     let mut watched = watched(&net.env, &operator, &request);
     watched.push(net.env.insurance());
-    assert_rejected(&mut net.env, &[ix], &[&operator], &watched, "InvalidAccountData");
+    net.env.assert_rejected(&[ix], &[&operator], &watched, "InvalidAccountData");
 }
 
 #[test]
@@ -254,7 +226,7 @@ fn trailing_data_is_rejected() {
     ix.data.push(0);
     // When the operator sends it / Then it fails, changing nothing
     let watched = watched(&net.env, &operator, &request);
-    assert_rejected(&mut net.env, &[ix], &[&operator], &watched, "InvalidInstructionData");
+    net.env.assert_rejected(&[ix], &[&operator], &watched, "InvalidInstructionData");
 }
 
 #[test]
@@ -334,7 +306,10 @@ fn a_worker_lacking_a_requested_modality_cannot_join() {
     let face_only = net.env.register_worker(stake, modality::FACE_MANIPULATION, &[Network::MODEL]);
     let image_only = net.env.register_worker(stake, modality::IMAGE_AUTHENTICITY, &[Network::MODEL]);
     let client = net.client.insecure_clone();
-    let both = net.env.submit(&client, &RequestSpec { modalities: modality::FACE_MANIPULATION | modality::VOICE_CLONING, ..Default::default() });
+    let both = net.env.submit(
+        &client,
+        &RequestSpec { modalities: modality::FACE_MANIPULATION | modality::VOICE_CLONING, ..Default::default() },
+    );
     let face = net.env.submit(&client, &RequestSpec { nonce: 2, ..Default::default() });
     // When the workers join requests they do not fully support / Then it fails, changing nothing
     assert_join_rejected(&mut net.env, &face_only, &both, "ModalityNotSupported");
@@ -347,8 +322,7 @@ fn an_active_seat_counter_at_its_maximum_is_rejected() {
     let (mut net, request) = setup(1, &RequestSpec::default());
     let operator = net.workers[0].insecure_clone();
     let worker = net.env.worker_pda(&operator.pubkey());
-    let offset = field_offset(&net.env, "Worker", "active_seats");
-    edit(&mut net.env, &worker, |a| a.data[offset..offset + 2].copy_from_slice(&u16::MAX.to_le_bytes()));
+    net.env.set_field(&worker, "Worker", "active_seats", &u16::MAX.to_le_bytes());
     assert_eq!(net.env.decode("Worker", &worker).unwrap()["active_seats"], u16::MAX);
     // When it joins / Then it fails, changing nothing
     assert_join_rejected(&mut net.env, &operator, &request, "ArithmeticOverflow");

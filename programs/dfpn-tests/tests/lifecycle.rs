@@ -6,7 +6,8 @@ use solana_signer::Signer;
 /// Checks lamport conservation: balances before and after differ by exactly the transaction fees paid.
 fn run(n_workers: usize, spec: RequestSpec, answers: Vec<Option<Answer>>) -> (Network, solana_address::Address, u64) {
     let mut net = Network::new(n_workers);
-    let commits: Vec<Option<Answer>> = answers.iter().map(|a| Some(a.clone().unwrap_or(Answer::new(AUTHENTIC, 50, Network::MODEL)))).collect();
+    let commits: Vec<Option<Answer>> =
+        answers.iter().map(|a| Some(a.clone().unwrap_or(Answer::new(AUTHENTIC, 50, Network::MODEL)))).collect();
     let watched = {
         let request = net.env.request_pda(&net.client.pubkey(), spec.nonce);
         let mut w = net.accounts(&request);
@@ -77,7 +78,10 @@ fn five_workers_unanimous_authentic() {
         answers(&[(AUTHENTIC, 95), (AUTHENTIC, 85), (AUTHENTIC, 75), (AUTHENTIC, 65), (AUTHENTIC, 55)]),
     );
     let r = net.env.decode("Request", &request).unwrap();
-    assert_eq!((r["verdict"].as_u64(), r["consensus"].as_u64(), r["confidence"].as_u64()), (Some(1), Some(1), Some(75)));
+    assert_eq!(
+        (r["verdict"].as_u64(), r["consensus"].as_u64(), r["confidence"].as_u64()),
+        (Some(1), Some(1), Some(75))
+    );
 }
 
 #[test]
@@ -137,7 +141,10 @@ fn a_non_revealer_is_slashed_and_the_verdict_still_stands() {
 fn a_reveal_that_does_not_match_its_commitment_is_rejected() {
     let mut net = Network::new(3);
     let honest = Answer::new(MANIPULATED, 90, Network::MODEL);
-    let request = net.submit_join_commit(&RequestSpec::default(), &[Some(honest.clone()), Some(honest.clone()), Some(honest.clone())]);
+    let request = net.submit_join_commit(
+        &RequestSpec::default(),
+        &[Some(honest.clone()), Some(honest.clone()), Some(honest.clone())],
+    );
     net.to_reveal_phase(&request);
     let watched = net.accounts(&request);
     let before = net.env.snapshot(&watched);
@@ -165,7 +172,10 @@ fn too_few_workers_expires_with_full_refund() {
     let before = net.env.lamports(&client);
     let watched = net.accounts(&net.env.request_pda(&client, spec.nonce));
     let total_before = net.env.total_lamports(&watched);
-    let request = net.submit_join_commit(&spec, &[Some(Answer::new(AUTHENTIC, 90, Network::MODEL)), Some(Answer::new(AUTHENTIC, 90, Network::MODEL))]);
+    let request = net.submit_join_commit(
+        &spec,
+        &[Some(Answer::new(AUTHENTIC, 90, Network::MODEL)), Some(Answer::new(AUTHENTIC, 90, Network::MODEL))],
+    );
     net.to_reveal_phase(&request);
     let cranker = net.env.keypair(LAMPORTS_PER_SOL);
     let ix = net.env.ix_expire_request(&request);

@@ -7,29 +7,11 @@ use solana_instruction::{AccountMeta, Instruction};
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 
-/// A transaction expected to fail: a fresh keypair pays the fee so that the instruction's own accounts
-/// (and the model PDA of `MODEL`) can be compared before and after.
-struct Attempt {
-    result: TxResult,
-    watched: Vec<Address>,
-    before: Vec<Option<Account>>,
-}
-
-impl Attempt {
-    fn send(env: &mut Env, ix: Instruction, signers: &[&Keypair]) -> Self {
-        let mut watched: Vec<Address> = ix.accounts.iter().map(|m| m.pubkey).collect();
-        watched.push(env.model_pda(&model_id(MODEL)));
-        let before = env.snapshot(&watched);
-        let payer = env.keypair(LAMPORTS_PER_SOL);
-        let result = env.send(&[ix], &[&[&payer][..], signers].concat());
-        Self { result, watched, before }
-    }
-
-    #[track_caller]
-    fn assert_rejected(&self, env: &Env, error: &str) {
-        assert_error(env, &self.result, error);
-        assert_eq!(env.snapshot(&self.watched), self.before, "a rejected instruction changes no account");
-    }
+/// Send `ix` with a fresh fee payer and assert it fails with `error`, changing none of its accounts nor
+/// the model PDA of `MODEL`.
+#[track_caller]
+fn assert_rejected(env: &mut Env, ix: Instruction, signers: &[&Keypair], error: &str) {
+    env.assert_ix_rejected(&ix, signers, &[env.model_pda(&model_id(MODEL))], error);
 }
 
 const MODEL: &str = "face-forensics-sbi";
@@ -139,10 +121,9 @@ fn rejects_registering_the_same_id_twice() {
 
     // When the developer registers it again
     let ix = env.ix_register_model(&developer.pubkey(), &model_id(MODEL), &payout, MODALITIES);
-    let attempt = Attempt::send(&mut env, ix, &[&developer]);
 
     // Then
-    attempt.assert_rejected(&env, "AccountAlreadyInitialized");
+    assert_rejected(&mut env, ix, &[&developer], "AccountAlreadyInitialized");
 }
 
 #[test]
@@ -154,10 +135,9 @@ fn rejects_a_takeover_of_a_registered_id_by_another_developer() {
 
     // When the rival registers the same id
     let ix = env.ix_register_model(&rival.pubkey(), &model_id(MODEL), &rival.pubkey(), MODALITIES);
-    let attempt = Attempt::send(&mut env, ix, &[&rival]);
 
     // Then the original registration stands
-    attempt.assert_rejected(&env, "AccountAlreadyInitialized");
+    assert_rejected(&mut env, ix, &[&rival], "AccountAlreadyInitialized");
 }
 
 #[test]
@@ -167,11 +147,8 @@ fn rejects_a_developer_who_cannot_pay_the_rent() {
     let developer = env.keypair(env.rent(env.idl.account_len("Model")) - 1);
     let ix = env.ix_register_model(&developer.pubkey(), &model_id(MODEL), &developer.pubkey(), MODALITIES);
 
-    // When it registers (another keypair pays the fee)
-    let attempt = Attempt::send(&mut env, ix, &[&developer]);
-
-    // Then
-    attempt.assert_rejected(&env, "InsufficientFunds");
+    // When it registers (another keypair pays the fee) / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&developer], "InsufficientFunds");
 }
 
 #[test]
@@ -180,11 +157,8 @@ fn rejects_too_few_accounts() {
     let (mut env, developer, _, mut ix) = setup();
     ix.accounts.pop();
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&developer]);
-
-    // Then
-    attempt.assert_rejected(&env, "NotEnoughAccounts");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&developer], "NotEnoughAccounts");
 }
 
 #[test]
@@ -193,11 +167,8 @@ fn rejects_a_developer_that_does_not_sign() {
     let (mut env, _, _, mut ix) = setup();
     ix.accounts[0].is_signer = false;
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[]);
-
-    // Then
-    attempt.assert_rejected(&env, "MissingSignature");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[], "MissingSignature");
 }
 
 #[test]
@@ -206,11 +177,8 @@ fn rejects_a_read_only_developer() {
     let (mut env, developer, _, mut ix) = setup();
     ix.accounts[0] = AccountMeta::new_readonly(developer.pubkey(), true);
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&developer]);
-
-    // Then
-    attempt.assert_rejected(&env, "AccountNotWritable");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&developer], "AccountNotWritable");
 }
 
 #[test]
@@ -219,11 +187,8 @@ fn rejects_a_read_only_model() {
     let (mut env, developer, _, mut ix) = setup();
     ix.accounts[1].is_writable = false;
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&developer]);
-
-    // Then
-    attempt.assert_rejected(&env, "AccountNotWritable");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&developer], "AccountNotWritable");
 }
 
 #[test]
@@ -232,11 +197,8 @@ fn rejects_the_pda_of_another_model_id() {
     let (mut env, developer, _, mut ix) = setup();
     ix.accounts[1].pubkey = env.model_pda(&model_id("other-model"));
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&developer]);
-
-    // Then
-    attempt.assert_rejected(&env, "InvalidPda");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&developer], "InvalidPda");
 }
 
 #[test]
@@ -250,11 +212,8 @@ fn rejects_a_non_canonical_model_pda() {
         .find_map(|b| Address::create_program_address(&[b"model", &id, &[b]], &env.program_id).ok())
         .expect("some lower bump is off the curve");
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&developer]);
-
-    // Then
-    attempt.assert_rejected(&env, "InvalidPda");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&developer], "InvalidPda");
 }
 
 #[test]
@@ -263,11 +222,8 @@ fn rejects_a_wrong_system_program() {
     let (mut env, developer, _, mut ix) = setup();
     ix.accounts[3].pubkey = Keypair::new().pubkey();
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&developer]);
-
-    // Then
-    attempt.assert_rejected(&env, "InvalidSystemProgram");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&developer], "InvalidSystemProgram");
 }
 
 #[test]
@@ -288,11 +244,8 @@ fn rejects_ids_that_are_empty_or_not_printable_ascii() {
         let (mut env, developer, payout, _) = setup();
         let ix = env.ix_register_model(&developer.pubkey(), &id, &payout, MODALITIES);
 
-        // When it is sent
-        let attempt = Attempt::send(&mut env, ix, &[&developer]);
-
-        // Then
-        attempt.assert_rejected(&env, "InvalidModelId");
+        // When it is sent / Then it fails, changing nothing
+        assert_rejected(&mut env, ix, &[&developer], "InvalidModelId");
     }
 }
 
@@ -304,11 +257,8 @@ fn rejects_empty_or_unknown_modalities() {
         let (mut env, developer, payout, _) = setup();
         let ix = env.ix_register_model(&developer.pubkey(), &model_id(MODEL), &payout, modalities);
 
-        // When it is sent
-        let attempt = Attempt::send(&mut env, ix, &[&developer]);
-
-        // Then
-        attempt.assert_rejected(&env, "InvalidModalities");
+        // When it is sent / Then it fails, changing nothing
+        assert_rejected(&mut env, ix, &[&developer], "InvalidModalities");
     }
 }
 
@@ -318,11 +268,8 @@ fn rejects_missing_modalities() {
     let (mut env, developer, _, mut ix) = setup();
     ix.data.pop();
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&developer]);
-
-    // Then
-    attempt.assert_rejected(&env, "InvalidInstructionData");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&developer], "InvalidInstructionData");
 }
 
 #[test]
@@ -331,11 +278,8 @@ fn rejects_missing_arguments() {
     let (mut env, developer, _, mut ix) = setup();
     ix.data.truncate(8);
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&developer]);
-
-    // Then
-    attempt.assert_rejected(&env, "InvalidInstructionData");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&developer], "InvalidInstructionData");
 }
 
 #[test]
@@ -344,11 +288,8 @@ fn rejects_trailing_bytes() {
     let (mut env, developer, _, mut ix) = setup();
     ix.data.push(0);
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&developer]);
-
-    // Then
-    attempt.assert_rejected(&env, "InvalidInstructionData");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&developer], "InvalidInstructionData");
 }
 
 #[test]
@@ -357,9 +298,6 @@ fn rejects_an_unknown_discriminator() {
     let (mut env, developer, _, mut ix) = setup();
     ix.data[0] ^= 0xff;
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&developer]);
-
-    // Then
-    attempt.assert_rejected(&env, "InvalidInstructionData");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&developer], "InvalidInstructionData");
 }

@@ -1,7 +1,6 @@
 //! `register_worker`: an operator creates its worker PDA, funding rent and stake.
 use dfpn_tests::*;
 use serde_json::json;
-use solana_account::Account;
 use solana_address::Address;
 use solana_instruction::Instruction;
 use solana_keypair::Keypair;
@@ -25,20 +24,6 @@ fn watched(env: &Env, operator: &Keypair) -> Vec<Address> {
 
 fn register_ix(env: &Env, operator: &Keypair) -> Instruction {
     env.ix_register_worker(&operator.pubkey(), STAKE, modality::ALL, &[model_id(MODEL)])
-}
-
-/// Send `ix` with a fresh fee payer, so the signers' balances move only by what the program does.
-fn send_paid(env: &mut Env, ix: Instruction, signers: &[&Keypair]) -> TxResult {
-    let payer = env.keypair(LAMPORTS_PER_SOL);
-    let all: Vec<&Keypair> = std::iter::once(&payer).chain(signers.iter().copied()).collect();
-    env.send(&[ix], &all)
-}
-
-/// Rewrite a stored account (tests forge states the program would never produce).
-fn edit(env: &mut Env, address: &Address, change: impl FnOnce(&mut Account)) {
-    let mut account = env.account(address).expect("account exists");
-    change(&mut account);
-    env.svm.set_account(*address, account).unwrap();
 }
 
 #[test]
@@ -124,7 +109,7 @@ fn registers_even_when_someone_prefunded_the_worker_address() {
 
     // When the operator registers
     let ix = register_ix(&env, &operator);
-    let meta = send_paid(&mut env, ix, &[&operator]).expect("register_worker");
+    let meta = env.send_paid(&[ix], &[&operator]).expect("register_worker");
 
     // Then the worker holds exactly rent + stake and the operator paid only the difference
     let rent = env.rent(env.idl.account_len("Worker"));
@@ -143,7 +128,7 @@ fn a_prefund_above_rent_and_stake_still_leaves_the_worker_books_balanced() {
 
     // When the operator registers with 2 SOL of stake
     let ix = register_ix(&env, &operator);
-    send_paid(&mut env, ix, &[&operator]).expect("register_worker");
+    env.send_paid(&[ix], &[&operator]).expect("register_worker");
 
     // Then every lamport the worker holds is accounted for (docs/protocol.md: rent + stake + unbonding + rewards)
     let w = env.decode("Worker", &worker).unwrap();
@@ -158,14 +143,9 @@ fn rejects_missing_accounts() {
     let mut ix = register_ix(&env, &operator);
     ix.accounts.pop();
     let watched = watched(&env, &operator);
-    let before = env.snapshot(&watched);
 
-    // When it is sent
-    let result = send_paid(&mut env, ix, &[&operator]);
-
-    // Then
-    assert_error(&env, &result, "NotEnoughAccounts");
-    assert_eq!(env.snapshot(&watched), before);
+    // When it is sent / Then it fails, changing nothing
+    env.assert_rejected(&[ix], &[&operator], &watched, "NotEnoughAccounts");
 }
 
 #[test]
@@ -175,14 +155,9 @@ fn rejects_an_operator_that_does_not_sign() {
     let mut ix = register_ix(&env, &operator);
     ix.accounts[0].is_signer = false;
     let watched = watched(&env, &operator);
-    let before = env.snapshot(&watched);
 
-    // When a third party sends it
-    let result = send_paid(&mut env, ix, &[]);
-
-    // Then
-    assert_error(&env, &result, "MissingSignature");
-    assert_eq!(env.snapshot(&watched), before);
+    // When a third party sends it / Then it fails, changing nothing
+    env.assert_rejected(&[ix], &[], &watched, "MissingSignature");
 }
 
 #[test]
@@ -192,14 +167,9 @@ fn rejects_a_read_only_operator() {
     let mut ix = register_ix(&env, &operator);
     ix.accounts[0].is_writable = false;
     let watched = watched(&env, &operator);
-    let before = env.snapshot(&watched);
 
-    // When it is sent
-    let result = send_paid(&mut env, ix, &[&operator]);
-
-    // Then
-    assert_error(&env, &result, "AccountNotWritable");
-    assert_eq!(env.snapshot(&watched), before);
+    // When it is sent / Then it fails, changing nothing
+    env.assert_rejected(&[ix], &[&operator], &watched, "AccountNotWritable");
 }
 
 #[test]
@@ -209,14 +179,9 @@ fn rejects_a_read_only_worker_account() {
     let mut ix = register_ix(&env, &operator);
     ix.accounts[1].is_writable = false;
     let watched = watched(&env, &operator);
-    let before = env.snapshot(&watched);
 
-    // When it is sent
-    let result = send_paid(&mut env, ix, &[&operator]);
-
-    // Then
-    assert_error(&env, &result, "AccountNotWritable");
-    assert_eq!(env.snapshot(&watched), before);
+    // When it is sent / Then it fails, changing nothing
+    env.assert_rejected(&[ix], &[&operator], &watched, "AccountNotWritable");
 }
 
 #[test]
@@ -228,14 +193,9 @@ fn rejects_a_worker_address_that_is_not_the_operators_pda() {
     ix.accounts[1].pubkey = wrong;
     let mut watched = watched(&env, &operator);
     watched.push(wrong);
-    let before = env.snapshot(&watched);
 
-    // When it is sent
-    let result = send_paid(&mut env, ix, &[&operator]);
-
-    // Then
-    assert_error(&env, &result, "InvalidPda");
-    assert_eq!(env.snapshot(&watched), before);
+    // When it is sent / Then it fails, changing nothing
+    env.assert_rejected(&[ix], &[&operator], &watched, "InvalidPda");
 }
 
 #[test]
@@ -243,17 +203,14 @@ fn rejects_a_config_owned_by_another_program() {
     // Given the config's data held by another owner
     let (mut env, operator) = setup();
     let config = env.config();
-    edit(&mut env, &config, |a| a.owner = Keypair::new().pubkey());
+    env.edit_account(&config, |a| a.owner = Keypair::new().pubkey());
     let watched = watched(&env, &operator);
-    let before = env.snapshot(&watched);
 
     // When the operator registers
     let ix = register_ix(&env, &operator);
-    let result = send_paid(&mut env, ix, &[&operator]);
 
     // Then
-    assert_error(&env, &result, "InvalidAccountOwner");
-    assert_eq!(env.snapshot(&watched), before);
+    env.assert_rejected(&[ix], &[&operator], &watched, "InvalidAccountOwner");
 }
 
 #[test]
@@ -261,17 +218,14 @@ fn rejects_a_config_with_the_wrong_discriminator() {
     // Given the config's discriminator corrupted
     let (mut env, operator) = setup();
     let config = env.config();
-    edit(&mut env, &config, |a| a.data[0] ^= 0xff);
+    env.edit_account(&config, |a| a.data[0] ^= 0xff);
     let watched = watched(&env, &operator);
-    let before = env.snapshot(&watched);
 
     // When the operator registers
     let ix = register_ix(&env, &operator);
-    let result = send_paid(&mut env, ix, &[&operator]);
 
     // Then
-    assert_error(&env, &result, "InvalidAccountData");
-    assert_eq!(env.snapshot(&watched), before);
+    env.assert_rejected(&[ix], &[&operator], &watched, "InvalidAccountData");
 }
 
 #[test]
@@ -279,19 +233,16 @@ fn rejects_a_config_with_the_wrong_length() {
     // Given the config one byte short
     let (mut env, operator) = setup();
     let config = env.config();
-    edit(&mut env, &config, |a| {
+    env.edit_account(&config, |a| {
         a.data.pop();
     });
     let watched = watched(&env, &operator);
-    let before = env.snapshot(&watched);
 
     // When the operator registers
     let ix = register_ix(&env, &operator);
-    let result = send_paid(&mut env, ix, &[&operator]);
 
     // Then
-    assert_error(&env, &result, "InvalidAccountData");
-    assert_eq!(env.snapshot(&watched), before);
+    env.assert_rejected(&[ix], &[&operator], &watched, "InvalidAccountData");
 }
 
 #[test]
@@ -301,14 +252,9 @@ fn rejects_a_wrong_system_program() {
     let mut ix = register_ix(&env, &operator);
     ix.accounts[3].pubkey = Keypair::new().pubkey();
     let watched = watched(&env, &operator);
-    let before = env.snapshot(&watched);
 
-    // When it is sent
-    let result = send_paid(&mut env, ix, &[&operator]);
-
-    // Then
-    assert_error(&env, &result, "InvalidSystemProgram");
-    assert_eq!(env.snapshot(&watched), before);
+    // When it is sent / Then it fails, changing nothing
+    env.assert_rejected(&[ix], &[&operator], &watched, "InvalidSystemProgram");
 }
 
 #[test]
@@ -327,14 +273,8 @@ fn rejects_truncated_or_overlong_instruction_data() {
     trailing.data.push(0);
     for ix in [truncated, trailing, declares_two_sends_one] {
         // Given instruction data that is not exactly one encoded argument list
-        let before = env.snapshot(&watched);
-
-        // When it is sent
-        let result = send_paid(&mut env, ix, &[&operator]);
-
-        // Then
-        assert_error(&env, &result, "InvalidInstructionData");
-        assert_eq!(env.snapshot(&watched), before);
+        // When it is sent / Then it fails, changing nothing
+        env.assert_rejected(&[ix], &[&operator], &watched, "InvalidInstructionData");
     }
 }
 
@@ -345,14 +285,9 @@ fn rejects_more_than_four_models() {
     let models: Vec<[u8; 32]> = (1..=5).map(|i| model_id(&format!("m{i}"))).collect();
     let ix = env.ix_register_worker(&operator.pubkey(), STAKE, modality::ALL, &models);
     let watched = watched(&env, &operator);
-    let before = env.snapshot(&watched);
 
-    // When the operator registers
-    let result = send_paid(&mut env, ix, &[&operator]);
-
-    // Then
-    assert_error(&env, &result, "TooManyModels");
-    assert_eq!(env.snapshot(&watched), before);
+    // When the operator registers / Then it fails, changing nothing
+    env.assert_rejected(&[ix], &[&operator], &watched, "TooManyModels");
 }
 
 #[test]
@@ -366,14 +301,9 @@ fn rejects_no_models_or_malformed_model_ids() {
     for models in cases {
         // Given a model list that is empty or holds an id that is not 1–32 printable ASCII bytes, zero-padded
         let ix = env.ix_register_worker(&operator.pubkey(), STAKE, modality::ALL, models);
-        let before = env.snapshot(&watched);
 
-        // When the operator registers
-        let result = send_paid(&mut env, ix, &[&operator]);
-
-        // Then
-        assert_error(&env, &result, "InvalidModelId");
-        assert_eq!(env.snapshot(&watched), before);
+        // When the operator registers / Then it fails, changing nothing
+        env.assert_rejected(&[ix], &[&operator], &watched, "InvalidModelId");
     }
 }
 
@@ -384,14 +314,9 @@ fn rejects_empty_or_unknown_modalities() {
     for modalities in [0, 1 << 5, modality::ALL | 1 << 7] {
         // Given no modality, or a bit beyond the five known ones
         let ix = env.ix_register_worker(&operator.pubkey(), STAKE, modalities, &[model_id(MODEL)]);
-        let before = env.snapshot(&watched);
 
-        // When the operator registers
-        let result = send_paid(&mut env, ix, &[&operator]);
-
-        // Then
-        assert_error(&env, &result, "InvalidModalities");
-        assert_eq!(env.snapshot(&watched), before);
+        // When the operator registers / Then it fails, changing nothing
+        env.assert_rejected(&[ix], &[&operator], &watched, "InvalidModalities");
     }
 }
 
@@ -401,14 +326,9 @@ fn rejects_stake_below_the_minimum() {
     let (mut env, operator) = setup();
     let ix = env.ix_register_worker(&operator.pubkey(), env.params.min_stake - 1, modality::ALL, &[model_id(MODEL)]);
     let watched = watched(&env, &operator);
-    let before = env.snapshot(&watched);
 
-    // When the operator registers
-    let result = send_paid(&mut env, ix, &[&operator]);
-
-    // Then
-    assert_error(&env, &result, "InsufficientStake");
-    assert_eq!(env.snapshot(&watched), before);
+    // When the operator registers / Then it fails, changing nothing
+    env.assert_rejected(&[ix], &[&operator], &watched, "InsufficientStake");
 }
 
 #[test]
@@ -417,15 +337,12 @@ fn rejects_an_operator_who_cannot_pay_rent_and_stake() {
     let mut env = Env::new();
     let operator = env.keypair(STAKE);
     let watched = watched(&env, &operator);
-    let before = env.snapshot(&watched);
 
     // When it registers with all of it as stake
     let ix = register_ix(&env, &operator);
-    let result = send_paid(&mut env, ix, &[&operator]);
 
     // Then
-    assert_error(&env, &result, "InsufficientFunds");
-    assert_eq!(env.snapshot(&watched), before);
+    env.assert_rejected(&[ix], &[&operator], &watched, "InsufficientFunds");
 }
 
 #[test]
@@ -434,13 +351,10 @@ fn rejects_registering_twice() {
     let (mut env, operator) = setup();
     env.send(&[register_ix(&env, &operator)], &[&operator]).expect("first register_worker");
     let watched = watched(&env, &operator);
-    let before = env.snapshot(&watched);
 
     // When the operator registers again
     let ix = register_ix(&env, &operator);
-    let result = send_paid(&mut env, ix, &[&operator]);
 
     // Then
-    assert_error(&env, &result, "AccountAlreadyInitialized");
-    assert_eq!(env.snapshot(&watched), before);
+    env.assert_rejected(&[ix], &[&operator], &watched, "AccountAlreadyInitialized");
 }

@@ -1,9 +1,7 @@
 //! `request_unstake`: the operator moves stake into unbonding, withdrawable after `unbonding_secs`.
 use dfpn_tests::*;
 use serde_json::json;
-use solana_account::Account;
 use solana_address::Address;
-use solana_instruction::Instruction;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 
@@ -32,36 +30,6 @@ fn join_a_request(env: &mut Env, operator: &Keypair) -> Address {
     request
 }
 
-/// Send `ix` with a fresh fee payer, so the signers' balances move only by what the program does.
-fn send_paid(env: &mut Env, ix: Instruction, signers: &[&Keypair]) -> TxResult {
-    let payer = env.keypair(LAMPORTS_PER_SOL);
-    let all: Vec<&Keypair> = std::iter::once(&payer).chain(signers.iter().copied()).collect();
-    env.send(&[ix], &all)
-}
-
-/// Rewrite a stored account (tests forge states the program would never produce).
-fn edit(env: &mut Env, address: &Address, change: impl FnOnce(&mut Account)) {
-    let mut account = env.account(address).expect("account exists");
-    change(&mut account);
-    env.svm.set_account(*address, account).unwrap();
-}
-
-/// Overwrite one field of a stored Worker, located through the IDL layout.
-fn set_worker_field(env: &mut Env, worker: &Address, field: &str, bytes: &[u8]) {
-    let layout = env.idl.0["types"].as_array().unwrap().iter().find(|t| t["name"] == "Worker").unwrap();
-    let preceding = layout["type"]["fields"].as_array().unwrap().iter().take_while(|f| f["name"] != field);
-    let offset = 8 + preceding.map(|f| env.idl.size_of(&f["type"])).sum::<usize>();
-    edit(env, worker, |a| a.data[offset..offset + bytes.len()].copy_from_slice(bytes));
-}
-
-/// Worker lamports = rent + stake + unbonding + rewards.
-#[track_caller]
-fn assert_worker_lamports(env: &Env, worker: &Address) {
-    let w = env.decode("Worker", worker).unwrap();
-    let held = ["stake", "unbonding_amount", "rewards"].iter().map(|f| w[f].as_u64().unwrap()).sum::<u64>();
-    assert_eq!(env.lamports(worker), env.rent(env.idl.account_len("Worker")) + held);
-}
-
 #[test]
 fn moves_the_amount_from_stake_to_unbonding() {
     // Given a worker with 2 SOL staked, an hour after registering
@@ -84,7 +52,7 @@ fn moves_the_amount_from_stake_to_unbonding() {
     // And no lamports left the worker (the operator paid only the fee)
     assert_eq!(env.lamports(&worker), worker_lamports);
     assert_eq!(env.lamports(&operator.pubkey()), operator_lamports - meta.fee);
-    assert_worker_lamports(&env, &worker);
+    env.assert_worker_lamports(&worker);
     // And the event says when it can be withdrawn
     assert_eq!(
         events(&env, &meta),
@@ -107,7 +75,7 @@ fn the_whole_stake_can_be_unstaked() {
     // Then nothing is left staked
     let w = env.decode("Worker", &worker).unwrap();
     assert_eq!((w["stake"].as_u64(), w["unbonding_amount"].as_u64()), (Some(0), Some(STAKE)));
-    assert_worker_lamports(&env, &worker);
+    env.assert_worker_lamports(&worker);
 }
 
 #[test]
@@ -121,18 +89,21 @@ fn a_second_request_adds_up_and_restarts_the_delay() {
     let ix = env.ix_request_unstake(&operator.pubkey(), AMOUNT);
     env.send(&[ix], &[&operator]).expect("second request_unstake");
     let w = env.decode("Worker", &worker).unwrap();
-    assert_eq!((w["unbonding_amount"].as_u64(), w["unbonding_ends_at"].as_i64()), (Some(2 * AMOUNT), Some(second_at + env.params.unbonding_secs)));
+    assert_eq!(
+        (w["unbonding_amount"].as_u64(), w["unbonding_ends_at"].as_i64()),
+        (Some(2 * AMOUNT), Some(second_at + env.params.unbonding_secs))
+    );
 
     // When the operator withdraws once the first request's delay is over
     env.set_time(START_TIME + env.params.unbonding_secs);
     let ix = env.ix_withdraw_stake(&operator.pubkey());
-    let early = send_paid(&mut env, ix, &[&operator]);
+    let early = env.send_paid(&[ix], &[&operator]);
 
     // Then it has to wait for the second request's delay, and then gets both amounts
     assert_error(&env, &early, "UnbondingNotReady");
     env.set_time(second_at + env.params.unbonding_secs);
     let ix = env.ix_withdraw_stake(&operator.pubkey());
-    let meta = send_paid(&mut env, ix, &[&operator]).expect("withdraw_stake");
+    let meta = env.send_paid(&[ix], &[&operator]).expect("withdraw_stake");
     assert_eq!(events(&env, &meta)[0].1["amount"], 2 * AMOUNT);
 }
 
@@ -145,15 +116,12 @@ fn an_unbonding_worker_cannot_join_a_request() {
     let client = env.keypair(10 * LAMPORTS_PER_SOL);
     let request = env.submit(&client, &RequestSpec::default());
     let watched = [operator.pubkey(), worker, request];
-    let before = env.snapshot(&watched);
 
     // When it tries to join an open request
     let ix = env.ix_join_request(&operator.pubkey(), &request);
-    let result = send_paid(&mut env, ix, &[&operator]);
 
     // Then
-    assert_error(&env, &result, "WorkerUnbonding");
-    assert_eq!(env.snapshot(&watched), before);
+    env.assert_rejected(&[ix], &[&operator], &watched, "WorkerUnbonding");
 }
 
 #[test]
@@ -164,7 +132,7 @@ fn a_worker_can_unstake_once_its_request_has_expired() {
     let commit_deadline = env.decode("Request", &request).unwrap()["commit_deadline"].as_i64().unwrap();
     env.set_time(commit_deadline);
     let ix = env.ix_expire_request(&request);
-    send_paid(&mut env, ix, &[]).expect("expire_request");
+    env.send_paid(&[ix], &[]).expect("expire_request");
 
     // When the operator asks to unstake
     let ix = env.ix_request_unstake(&operator.pubkey(), AMOUNT);
@@ -183,15 +151,12 @@ fn rejects_a_worker_holding_a_seat() {
     assert_eq!(env.decode("Worker", &worker).unwrap()["active_seats"], 1);
     let mut watched = watched(&env, &operator);
     watched.push(request);
-    let before = env.snapshot(&watched);
 
     // When the operator asks to unstake
     let ix = env.ix_request_unstake(&operator.pubkey(), AMOUNT);
-    let result = send_paid(&mut env, ix, &[&operator]);
 
     // Then
-    assert_error(&env, &result, "WorkerHasActiveCommitments");
-    assert_eq!(env.snapshot(&watched), before);
+    env.assert_rejected(&[ix], &[&operator], &watched, "WorkerHasActiveCommitments");
 }
 
 #[test]
@@ -200,31 +165,23 @@ fn rejects_more_than_the_stake() {
     let (mut env, operator, _) = setup();
     let ix = env.ix_request_unstake(&operator.pubkey(), STAKE + 1);
     let watched = watched(&env, &operator);
-    let before = env.snapshot(&watched);
 
-    // When it is sent
-    let result = send_paid(&mut env, ix, &[&operator]);
-
-    // Then
-    assert_error(&env, &result, "InsufficientStake");
-    assert_eq!(env.snapshot(&watched), before);
+    // When it is sent / Then it fails, changing nothing
+    env.assert_rejected(&[ix], &[&operator], &watched, "InsufficientStake");
 }
 
 #[test]
 fn rejects_an_unbonding_total_that_would_overflow() {
     // Given a (forged) worker already unbonding u64::MAX
     let (mut env, operator, worker) = setup();
-    set_worker_field(&mut env, &worker, "unbonding_amount", &u64::MAX.to_le_bytes());
+    env.set_field(&worker, "Worker", "unbonding_amount", &u64::MAX.to_le_bytes());
     let watched = watched(&env, &operator);
-    let before = env.snapshot(&watched);
 
     // When the operator asks to unstake more
     let ix = env.ix_request_unstake(&operator.pubkey(), AMOUNT);
-    let result = send_paid(&mut env, ix, &[&operator]);
 
     // Then
-    assert_error(&env, &result, "ArithmeticOverflow");
-    assert_eq!(env.snapshot(&watched), before);
+    env.assert_rejected(&[ix], &[&operator], &watched, "ArithmeticOverflow");
 }
 
 #[test]
@@ -234,14 +191,9 @@ fn rejects_missing_config() {
     let mut ix = env.ix_request_unstake(&operator.pubkey(), AMOUNT);
     ix.accounts.pop();
     let watched = watched(&env, &operator);
-    let before = env.snapshot(&watched);
 
-    // When it is sent
-    let result = send_paid(&mut env, ix, &[&operator]);
-
-    // Then
-    assert_error(&env, &result, "NotEnoughAccounts");
-    assert_eq!(env.snapshot(&watched), before);
+    // When it is sent / Then it fails, changing nothing
+    env.assert_rejected(&[ix], &[&operator], &watched, "NotEnoughAccounts");
 }
 
 #[test]
@@ -251,14 +203,9 @@ fn rejects_an_operator_that_does_not_sign() {
     let mut ix = env.ix_request_unstake(&operator.pubkey(), AMOUNT);
     ix.accounts[0].is_signer = false;
     let watched = watched(&env, &operator);
-    let before = env.snapshot(&watched);
 
-    // When a third party sends it
-    let result = send_paid(&mut env, ix, &[]);
-
-    // Then
-    assert_error(&env, &result, "MissingSignature");
-    assert_eq!(env.snapshot(&watched), before);
+    // When a third party sends it / Then it fails, changing nothing
+    env.assert_rejected(&[ix], &[], &watched, "MissingSignature");
 }
 
 #[test]
@@ -268,65 +215,51 @@ fn rejects_a_read_only_worker_account() {
     let mut ix = env.ix_request_unstake(&operator.pubkey(), AMOUNT);
     ix.accounts[1].is_writable = false;
     let watched = watched(&env, &operator);
-    let before = env.snapshot(&watched);
 
-    // When it is sent
-    let result = send_paid(&mut env, ix, &[&operator]);
-
-    // Then
-    assert_error(&env, &result, "AccountNotWritable");
-    assert_eq!(env.snapshot(&watched), before);
+    // When it is sent / Then it fails, changing nothing
+    env.assert_rejected(&[ix], &[&operator], &watched, "AccountNotWritable");
 }
 
 #[test]
 fn rejects_a_worker_owned_by_another_program() {
     // Given the worker's data held by another owner
     let (mut env, operator, worker) = setup();
-    edit(&mut env, &worker, |a| a.owner = Keypair::new().pubkey());
+    env.edit_account(&worker, |a| a.owner = Keypair::new().pubkey());
     let watched = watched(&env, &operator);
-    let before = env.snapshot(&watched);
 
     // When the operator asks to unstake
     let ix = env.ix_request_unstake(&operator.pubkey(), AMOUNT);
-    let result = send_paid(&mut env, ix, &[&operator]);
 
     // Then
-    assert_error(&env, &result, "InvalidAccountOwner");
-    assert_eq!(env.snapshot(&watched), before);
+    env.assert_rejected(&[ix], &[&operator], &watched, "InvalidAccountOwner");
 }
 
 #[test]
 fn rejects_a_worker_with_the_wrong_discriminator() {
     // Given the worker's discriminator corrupted
     let (mut env, operator, worker) = setup();
-    edit(&mut env, &worker, |a| a.data[0] ^= 0xff);
+    env.edit_account(&worker, |a| a.data[0] ^= 0xff);
     let watched = watched(&env, &operator);
-    let before = env.snapshot(&watched);
 
     // When the operator asks to unstake
     let ix = env.ix_request_unstake(&operator.pubkey(), AMOUNT);
-    let result = send_paid(&mut env, ix, &[&operator]);
 
     // Then
-    assert_error(&env, &result, "InvalidAccountData");
-    assert_eq!(env.snapshot(&watched), before);
+    env.assert_rejected(&[ix], &[&operator], &watched, "InvalidAccountData");
 }
 
 #[test]
 fn rejects_a_worker_with_the_wrong_length() {
     // Given the worker one byte too long
     let (mut env, operator, worker) = setup();
-    edit(&mut env, &worker, |a| a.data.push(0));
+    env.edit_account(&worker, |a| a.data.push(0));
     let watched = watched(&env, &operator);
-    let before = env.snapshot(&watched);
 
     // When the operator asks to unstake
     let ix = env.ix_request_unstake(&operator.pubkey(), AMOUNT);
-    let result = send_paid(&mut env, ix, &[&operator]);
 
     // Then
-    assert_error(&env, &result, "InvalidAccountData");
-    assert_eq!(env.snapshot(&watched), before);
+    env.assert_rejected(&[ix], &[&operator], &watched, "InvalidAccountData");
 }
 
 #[test]
@@ -338,14 +271,9 @@ fn rejects_a_signer_that_is_not_the_workers_authority() {
     ix.accounts[1].pubkey = worker;
     let mut watched = watched(&env, &operator);
     watched.extend([impostor.pubkey(), env.worker_pda(&impostor.pubkey())]);
-    let before = env.snapshot(&watched);
 
-    // When it sends the instruction
-    let result = send_paid(&mut env, ix, &[&impostor]);
-
-    // Then
-    assert_error(&env, &result, "Unauthorized");
-    assert_eq!(env.snapshot(&watched), before);
+    // When it sends the instruction / Then it fails, changing nothing
+    env.assert_rejected(&[ix], &[&impostor], &watched, "Unauthorized");
 }
 
 #[test]
@@ -353,17 +281,14 @@ fn rejects_a_config_owned_by_another_program() {
     // Given the config's data held by another owner
     let (mut env, operator, _) = setup();
     let config = env.config();
-    edit(&mut env, &config, |a| a.owner = Keypair::new().pubkey());
+    env.edit_account(&config, |a| a.owner = Keypair::new().pubkey());
     let watched = watched(&env, &operator);
-    let before = env.snapshot(&watched);
 
     // When the operator asks to unstake
     let ix = env.ix_request_unstake(&operator.pubkey(), AMOUNT);
-    let result = send_paid(&mut env, ix, &[&operator]);
 
     // Then
-    assert_error(&env, &result, "InvalidAccountOwner");
-    assert_eq!(env.snapshot(&watched), before);
+    env.assert_rejected(&[ix], &[&operator], &watched, "InvalidAccountOwner");
 }
 
 #[test]
@@ -371,17 +296,14 @@ fn rejects_a_config_with_the_wrong_discriminator() {
     // Given the config's discriminator corrupted
     let (mut env, operator, _) = setup();
     let config = env.config();
-    edit(&mut env, &config, |a| a.data[0] ^= 0xff);
+    env.edit_account(&config, |a| a.data[0] ^= 0xff);
     let watched = watched(&env, &operator);
-    let before = env.snapshot(&watched);
 
     // When the operator asks to unstake
     let ix = env.ix_request_unstake(&operator.pubkey(), AMOUNT);
-    let result = send_paid(&mut env, ix, &[&operator]);
 
     // Then
-    assert_error(&env, &result, "InvalidAccountData");
-    assert_eq!(env.snapshot(&watched), before);
+    env.assert_rejected(&[ix], &[&operator], &watched, "InvalidAccountData");
 }
 
 #[test]
@@ -389,19 +311,16 @@ fn rejects_a_config_with_the_wrong_length() {
     // Given the config one byte short
     let (mut env, operator, _) = setup();
     let config = env.config();
-    edit(&mut env, &config, |a| {
+    env.edit_account(&config, |a| {
         a.data.pop();
     });
     let watched = watched(&env, &operator);
-    let before = env.snapshot(&watched);
 
     // When the operator asks to unstake
     let ix = env.ix_request_unstake(&operator.pubkey(), AMOUNT);
-    let result = send_paid(&mut env, ix, &[&operator]);
 
     // Then
-    assert_error(&env, &result, "InvalidAccountData");
-    assert_eq!(env.snapshot(&watched), before);
+    env.assert_rejected(&[ix], &[&operator], &watched, "InvalidAccountData");
 }
 
 #[test]
@@ -415,13 +334,7 @@ fn rejects_truncated_overlong_or_zero_amounts() {
     let zero = env.ix_request_unstake(&operator.pubkey(), 0);
     for ix in [truncated, trailing, zero] {
         // Given an amount that is not exactly one non-zero u64
-        let before = env.snapshot(&watched);
-
-        // When it is sent
-        let result = send_paid(&mut env, ix, &[&operator]);
-
-        // Then
-        assert_error(&env, &result, "InvalidInstructionData");
-        assert_eq!(env.snapshot(&watched), before);
+        // When it is sent / Then it fails, changing nothing
+        env.assert_rejected(&[ix], &[&operator], &watched, "InvalidInstructionData");
     }
 }

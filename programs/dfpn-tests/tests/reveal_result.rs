@@ -1,34 +1,17 @@
 //! `reveal_result`: every account check, argument rule, phase rule and seat error of the instruction.
 use dfpn_tests::*;
-use solana_account::Account;
 use solana_address::Address;
-use solana_instruction::Instruction;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
-
-/// Send `ixs` signed by `signers` with a fresh fee payer (so its fee touches none of `watched`), and assert
-/// the program rejects it with `error` leaving every watched account exactly as it was.
-#[track_caller]
-fn assert_rejected(env: &mut Env, ixs: &[Instruction], signers: &[&Keypair], watched: &[Address], error: &str) {
-    let payer = env.keypair(LAMPORTS_PER_SOL);
-    let signers: Vec<&Keypair> = std::iter::once(&payer).chain(signers.iter().copied()).collect();
-    let before = env.snapshot(watched);
-    let result = env.send(ixs, &signers);
-    assert_error(env, &result, error);
-    assert_eq!(env.snapshot(watched), before, "{error}: accounts changed");
-}
-
-/// Overwrite a stored account (to forge owners and data the program must refuse).
-fn edit(env: &mut Env, address: &Address, change: impl FnOnce(&mut Account)) {
-    let mut account = env.account(address).expect("account exists");
-    change(&mut account);
-    env.svm.set_account(*address, account).unwrap();
-}
 
 const OTHER_MODEL: &str = "other-model";
 
 fn answers() -> [Answer; 3] {
-    [Answer::new(MANIPULATED, 90, Network::MODEL), Answer::new(MANIPULATED, 80, Network::MODEL), Answer::new(AUTHENTIC, 70, Network::MODEL)]
+    [
+        Answer::new(MANIPULATED, 90, Network::MODEL),
+        Answer::new(MANIPULATED, 80, Network::MODEL),
+        Answer::new(AUTHENTIC, 70, Network::MODEL),
+    ]
 }
 
 /// The first three of `net`'s workers commit `answers` to a default request (3 seats): the commit phase
@@ -54,7 +37,7 @@ fn watched(env: &Env, operator: &Keypair, request: &Address, answer: &Answer) ->
 fn assert_reveal_rejected(env: &mut Env, operator: &Keypair, request: &Address, answer: &Answer, error: &str) {
     let ix = env.ix_reveal_result(&operator.pubkey(), request, answer);
     let watched = watched(env, operator, request, answer);
-    assert_rejected(env, &[ix], &[operator], &watched, error);
+    env.assert_rejected(&[ix], &[operator], &watched, error);
 }
 
 #[test]
@@ -63,7 +46,8 @@ fn revealing_a_matching_answer_records_it_on_the_seat() {
     let (mut net, request) = setup(3);
     let operator = net.workers[1].insecure_clone();
     let answer = &answers()[1];
-    let touched = [request, net.env.worker_pda(&operator.pubkey()), net.env.model_pda(&answer.model), operator.pubkey()];
+    let touched =
+        [request, net.env.worker_pda(&operator.pubkey()), net.env.model_pda(&answer.model), operator.pubkey()];
     let before = touched.map(|a| net.env.lamports(&a));
 
     // When the second seat reveals its answer
@@ -173,7 +157,7 @@ fn fewer_than_four_accounts_are_rejected() {
     ix.accounts.pop();
     // When the operator sends it / Then it fails, changing nothing
     let watched = watched(&net.env, &operator, &request, answer);
-    assert_rejected(&mut net.env, &[ix], &[&operator], &watched, "NotEnoughAccounts");
+    net.env.assert_rejected(&[ix], &[&operator], &watched, "NotEnoughAccounts");
 }
 
 #[test]
@@ -186,7 +170,7 @@ fn the_operator_must_sign() {
     ix.accounts[0].is_signer = false;
     // When someone else sends it / Then it fails, changing nothing
     let watched = watched(&net.env, &operator, &request, answer);
-    assert_rejected(&mut net.env, &[ix], &[], &watched, "MissingSignature");
+    net.env.assert_rejected(&[ix], &[], &watched, "MissingSignature");
 }
 
 #[test]
@@ -199,7 +183,7 @@ fn the_request_must_be_writable() {
     ix.accounts[1].is_writable = false;
     // When the operator sends it / Then it fails, changing nothing
     let watched = watched(&net.env, &operator, &request, answer);
-    assert_rejected(&mut net.env, &[ix], &[&operator], &watched, "AccountNotWritable");
+    net.env.assert_rejected(&[ix], &[&operator], &watched, "AccountNotWritable");
 }
 
 #[test]
@@ -207,7 +191,7 @@ fn the_request_must_be_owned_by_the_program() {
     // Given the request's data under another owner
     let (mut net, request) = setup(3);
     let operator = net.workers[0].insecure_clone();
-    edit(&mut net.env, &request, |a| a.owner = Keypair::new().pubkey());
+    net.env.edit_account(&request, |a| a.owner = Keypair::new().pubkey());
     // When a committed seat reveals / Then it fails, changing nothing
     assert_reveal_rejected(&mut net.env, &operator, &request, &answers()[0], "InvalidAccountOwner");
 }
@@ -222,7 +206,7 @@ fn the_request_must_hold_a_request() {
     assert_reveal_rejected(&mut net.env, &operator, &other_worker, &answers()[0], "InvalidAccountData");
 
     // Given the request with a corrupted discriminator
-    edit(&mut net.env, &request, |a| a.data[0] ^= 0xff);
+    net.env.edit_account(&request, |a| a.data[0] ^= 0xff);
     // When the operator reveals to it / Then it fails, changing nothing
     assert_reveal_rejected(&mut net.env, &operator, &request, &answers()[0], "InvalidAccountData");
 }
@@ -233,7 +217,7 @@ fn the_worker_must_be_owned_by_the_program() {
     let (mut net, request) = setup(3);
     let operator = net.workers[0].insecure_clone();
     let worker = net.env.worker_pda(&operator.pubkey());
-    edit(&mut net.env, &worker, |a| a.owner = Keypair::new().pubkey());
+    net.env.edit_account(&worker, |a| a.owner = Keypair::new().pubkey());
     // When it reveals / Then it fails, changing nothing
     assert_reveal_rejected(&mut net.env, &operator, &request, &answers()[0], "InvalidAccountOwner");
 }
@@ -248,11 +232,11 @@ fn the_worker_must_hold_a_worker() {
     ix.accounts[2].pubkey = net.env.model_pda(&answer.model);
     // When the operator sends it / Then it fails, changing nothing
     let watched = watched(&net.env, &operator, &request, answer);
-    assert_rejected(&mut net.env, &[ix], &[&operator], &watched, "InvalidAccountData");
+    net.env.assert_rejected(&[ix], &[&operator], &watched, "InvalidAccountData");
 
     // Given the worker with a corrupted discriminator
     let worker = net.env.worker_pda(&operator.pubkey());
-    edit(&mut net.env, &worker, |a| a.data[0] ^= 0xff);
+    net.env.edit_account(&worker, |a| a.data[0] ^= 0xff);
     // When the operator reveals / Then it fails, changing nothing
     assert_reveal_rejected(&mut net.env, &operator, &request, answer, "InvalidAccountData");
 }
@@ -268,7 +252,7 @@ fn the_worker_must_belong_to_the_signer() {
     // When it reveals / Then it fails, changing nothing
     let mut watched = watched(&net.env, &operator, &request, answer);
     watched.push(net.env.worker_pda(&other.pubkey()));
-    assert_rejected(&mut net.env, &[ix], &[&operator], &watched, "Unauthorized");
+    net.env.assert_rejected(&[ix], &[&operator], &watched, "Unauthorized");
 }
 
 #[test]
@@ -277,7 +261,7 @@ fn the_model_must_be_owned_by_the_program() {
     let (mut net, request) = setup(3);
     let operator = net.workers[0].insecure_clone();
     let model = net.env.model_pda(&model_id(Network::MODEL));
-    edit(&mut net.env, &model, |a| a.owner = Keypair::new().pubkey());
+    net.env.edit_account(&model, |a| a.owner = Keypair::new().pubkey());
     // When a committed seat reveals with that model / Then it fails, changing nothing
     assert_reveal_rejected(&mut net.env, &operator, &request, &answers()[0], "InvalidAccountOwner");
 }
@@ -292,11 +276,11 @@ fn the_model_must_hold_a_model() {
     ix.accounts[3].pubkey = net.env.worker_pda(&operator.pubkey());
     // When the operator sends it / Then it fails, changing nothing
     let watched = watched(&net.env, &operator, &request, answer);
-    assert_rejected(&mut net.env, &[ix], &[&operator], &watched, "InvalidAccountData");
+    net.env.assert_rejected(&[ix], &[&operator], &watched, "InvalidAccountData");
 
     // Given the model with a corrupted discriminator
     let model = net.env.model_pda(&answer.model);
-    edit(&mut net.env, &model, |a| a.data[0] ^= 0xff);
+    net.env.edit_account(&model, |a| a.data[0] ^= 0xff);
     // When the operator reveals / Then it fails, changing nothing
     assert_reveal_rejected(&mut net.env, &operator, &request, answer, "InvalidAccountData");
 }
@@ -314,7 +298,7 @@ fn the_model_must_be_the_revealed_model() {
     // When it reveals / Then it fails, changing nothing
     let mut watched = watched(&net.env, &operator, &request, answer);
     watched.push(other);
-    assert_rejected(&mut net.env, &[ix], &[&operator], &watched, "InvalidPda");
+    net.env.assert_rejected(&[ix], &[&operator], &watched, "InvalidPda");
 }
 
 #[test]
@@ -331,7 +315,7 @@ fn truncated_or_trailing_data_is_rejected() {
     let watched = watched(&net.env, &operator, &request, answer);
     for bad in [truncated, trailing] {
         // When the operator sends it / Then it fails, changing nothing
-        assert_rejected(&mut net.env, &[bad], &[&operator], &watched, "InvalidInstructionData");
+        net.env.assert_rejected(&[bad], &[&operator], &watched, "InvalidInstructionData");
     }
 }
 
@@ -380,7 +364,8 @@ fn a_deactivated_model_cannot_be_revealed() {
     let mut net = Network::new(3);
     let (developer, _) = net.env.register_model(OTHER_MODEL, modality::ALL);
     let operator = net.workers[0].insecure_clone();
-    let ix = net.env.ix_update_worker(&operator.pubkey(), modality::ALL, &[model_id(Network::MODEL), model_id(OTHER_MODEL)]);
+    let ix =
+        net.env.ix_update_worker(&operator.pubkey(), modality::ALL, &[model_id(Network::MODEL), model_id(OTHER_MODEL)]);
     net.env.send(&[ix], &[&operator]).expect("update_worker");
     let mut a = answers();
     a[0] = Answer::new(MANIPULATED, 90, OTHER_MODEL);

@@ -1,35 +1,15 @@
 //! `set_paused`: the authority pauses or resumes new requests.
 use dfpn_tests::*;
 use serde_json::json;
-use solana_account::Account;
-use solana_address::Address;
 use solana_instruction::Instruction;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 
-/// A transaction expected to fail: a fresh keypair pays the fee so that the instruction's own accounts
-/// (and the config PDA) can be compared before and after.
-struct Attempt {
-    result: TxResult,
-    watched: Vec<Address>,
-    before: Vec<Option<Account>>,
-}
-
-impl Attempt {
-    fn send(env: &mut Env, ix: Instruction, signers: &[&Keypair]) -> Self {
-        let mut watched: Vec<Address> = ix.accounts.iter().map(|m| m.pubkey).collect();
-        watched.push(env.config());
-        let before = env.snapshot(&watched);
-        let payer = env.keypair(LAMPORTS_PER_SOL);
-        let result = env.send(&[ix], &[&[&payer][..], signers].concat());
-        Self { result, watched, before }
-    }
-
-    #[track_caller]
-    fn assert_rejected(&self, env: &Env, error: &str) {
-        assert_error(env, &self.result, error);
-        assert_eq!(env.snapshot(&self.watched), self.before, "a rejected instruction changes no account");
-    }
+/// Send `ix` with a fresh fee payer and assert it fails with `error`, changing none of its accounts nor
+/// the config PDA.
+#[track_caller]
+fn assert_rejected(env: &mut Env, ix: Instruction, signers: &[&Keypair], error: &str) {
+    env.assert_ix_rejected(&ix, signers, &[env.config()], error);
 }
 
 /// An initialized env, its authority, and a `set_paused(true)`.
@@ -38,13 +18,6 @@ fn setup() -> (Env, Keypair, Instruction) {
     let authority = env.authority.insecure_clone();
     let ix = env.ix_set_paused(&authority.pubkey(), true);
     (env, authority, ix)
-}
-
-/// Overwrite an existing account with `edit` applied.
-fn tamper(env: &mut Env, address: Address, edit: impl FnOnce(&mut Account)) {
-    let mut account = env.account(&address).expect("account exists");
-    edit(&mut account);
-    env.svm.set_account(address, account).unwrap();
 }
 
 #[test]
@@ -93,10 +66,9 @@ fn pausing_blocks_new_requests_until_resumed() {
 
     // When the client submits a request
     let submit = env.ix_submit_request(&client.pubkey(), &spec);
-    let attempt = Attempt::send(&mut env, submit, &[&client]);
 
     // Then it is refused, and accepted once the authority resumes
-    attempt.assert_rejected(&env, "Paused");
+    assert_rejected(&mut env, submit, &[&client], "Paused");
     let ix = env.ix_set_paused(&authority.pubkey(), false);
     env.send(&[ix], &[&authority]).expect("resume");
     env.submit(&client, &spec);
@@ -108,11 +80,8 @@ fn rejects_too_few_accounts() {
     let (mut env, authority, mut ix) = setup();
     ix.accounts.pop();
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&authority]);
-
-    // Then
-    attempt.assert_rejected(&env, "NotEnoughAccounts");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&authority], "NotEnoughAccounts");
 }
 
 #[test]
@@ -121,11 +90,8 @@ fn rejects_an_authority_that_does_not_sign() {
     let (mut env, _, mut ix) = setup();
     ix.accounts[0].is_signer = false;
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[]);
-
-    // Then
-    attempt.assert_rejected(&env, "MissingSignature");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[], "MissingSignature");
 }
 
 #[test]
@@ -134,11 +100,8 @@ fn rejects_a_read_only_config() {
     let (mut env, authority, mut ix) = setup();
     ix.accounts[1].is_writable = false;
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&authority]);
-
-    // Then
-    attempt.assert_rejected(&env, "AccountNotWritable");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&authority], "AccountNotWritable");
 }
 
 #[test]
@@ -146,13 +109,10 @@ fn rejects_a_config_owned_by_another_program() {
     // Given the config's exact bytes under another owner
     let (mut env, authority, ix) = setup();
     let config = env.config();
-    tamper(&mut env, config, |a| a.owner = Keypair::new().pubkey());
+    env.edit_account(&config, |a| a.owner = Keypair::new().pubkey());
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&authority]);
-
-    // Then
-    attempt.assert_rejected(&env, "InvalidAccountOwner");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&authority], "InvalidAccountOwner");
 }
 
 #[test]
@@ -161,11 +121,8 @@ fn rejects_a_system_account_as_config() {
     let (mut env, authority, mut ix) = setup();
     ix.accounts[1].pubkey = env.keypair(LAMPORTS_PER_SOL).pubkey();
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&authority]);
-
-    // Then
-    attempt.assert_rejected(&env, "InvalidAccountOwner");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&authority], "InvalidAccountOwner");
 }
 
 #[test]
@@ -173,13 +130,10 @@ fn rejects_a_config_with_a_wrong_discriminator() {
     // Given the config's first byte flipped
     let (mut env, authority, ix) = setup();
     let config = env.config();
-    tamper(&mut env, config, |a| a.data[0] ^= 0xff);
+    env.edit_account(&config, |a| a.data[0] ^= 0xff);
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&authority]);
-
-    // Then
-    attempt.assert_rejected(&env, "InvalidAccountData");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&authority], "InvalidAccountData");
 }
 
 #[test]
@@ -187,15 +141,12 @@ fn rejects_a_config_with_a_wrong_length() {
     // Given the config one byte short
     let (mut env, authority, ix) = setup();
     let config = env.config();
-    tamper(&mut env, config, |a| {
+    env.edit_account(&config, |a| {
         a.data.pop();
     });
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&authority]);
-
-    // Then
-    attempt.assert_rejected(&env, "InvalidAccountData");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&authority], "InvalidAccountData");
 }
 
 #[test]
@@ -204,11 +155,8 @@ fn rejects_another_program_account_as_config() {
     let (mut env, authority, mut ix) = setup();
     ix.accounts[1].pubkey = env.insurance();
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&authority]);
-
-    // Then
-    attempt.assert_rejected(&env, "InvalidAccountData");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&authority], "InvalidAccountData");
 }
 
 #[test]
@@ -218,11 +166,8 @@ fn rejects_a_signer_that_is_not_the_authority() {
     let outsider = env.keypair(LAMPORTS_PER_SOL);
     let ix = env.ix_set_paused(&outsider.pubkey(), true);
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&outsider]);
-
-    // Then
-    attempt.assert_rejected(&env, "Unauthorized");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&outsider], "Unauthorized");
 }
 
 #[test]
@@ -231,11 +176,8 @@ fn rejects_a_bool_other_than_0_or_1() {
     let (mut env, authority, mut ix) = setup();
     *ix.data.last_mut().unwrap() = 2;
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&authority]);
-
-    // Then
-    attempt.assert_rejected(&env, "InvalidInstructionData");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&authority], "InvalidInstructionData");
 }
 
 #[test]
@@ -244,11 +186,8 @@ fn rejects_a_missing_flag() {
     let (mut env, authority, mut ix) = setup();
     ix.data.truncate(8);
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&authority]);
-
-    // Then
-    attempt.assert_rejected(&env, "InvalidInstructionData");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&authority], "InvalidInstructionData");
 }
 
 #[test]
@@ -257,11 +196,8 @@ fn rejects_trailing_bytes() {
     let (mut env, authority, mut ix) = setup();
     ix.data.push(0);
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&authority]);
-
-    // Then
-    attempt.assert_rejected(&env, "InvalidInstructionData");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&authority], "InvalidInstructionData");
 }
 
 #[test]
@@ -270,9 +206,6 @@ fn rejects_an_unknown_discriminator() {
     let (mut env, authority, mut ix) = setup();
     ix.data[0] ^= 0xff;
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&authority]);
-
-    // Then
-    attempt.assert_rejected(&env, "InvalidInstructionData");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&authority], "InvalidInstructionData");
 }

@@ -1,30 +1,9 @@
 //! `submit_request`: every account check, argument rule and error of the instruction, plus the escrow it takes.
 use dfpn_tests::*;
 use litesvm::types::TransactionMetadata;
-use solana_account::Account;
 use solana_address::Address;
-use solana_instruction::Instruction;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
-
-/// Send `ixs` signed by `signers` with a fresh fee payer (so its fee touches none of `watched`), and assert
-/// the program rejects it with `error` leaving every watched account exactly as it was.
-#[track_caller]
-fn assert_rejected(env: &mut Env, ixs: &[Instruction], signers: &[&Keypair], watched: &[Address], error: &str) {
-    let payer = env.keypair(LAMPORTS_PER_SOL);
-    let signers: Vec<&Keypair> = std::iter::once(&payer).chain(signers.iter().copied()).collect();
-    let before = env.snapshot(watched);
-    let result = env.send(ixs, &signers);
-    assert_error(env, &result, error);
-    assert_eq!(env.snapshot(watched), before, "{error}: accounts changed");
-}
-
-/// Overwrite a stored account (to forge owners and data the program must refuse).
-fn edit(env: &mut Env, address: &Address, change: impl FnOnce(&mut Account)) {
-    let mut account = env.account(address).expect("account exists");
-    change(&mut account);
-    env.svm.set_account(*address, account).unwrap();
-}
 
 /// Configured network and a client with 10 SOL.
 fn setup() -> (Env, Keypair) {
@@ -42,14 +21,15 @@ fn watched(env: &Env, client: &Keypair, spec: &RequestSpec) -> Vec<Address> {
 fn assert_spec_rejected(env: &mut Env, client: &Keypair, spec: &RequestSpec, error: &str) {
     let ix = env.ix_submit_request(&client.pubkey(), spec);
     let watched = watched(env, client, spec);
-    assert_rejected(env, &[ix], &[client], &watched, error);
+    env.assert_rejected(&[ix], &[client], &watched, error);
 }
 
 #[track_caller]
 fn assert_accepted(env: &mut Env, client: &Keypair, spec: &RequestSpec) -> TransactionMetadata {
     let ix = env.ix_submit_request(&client.pubkey(), spec);
     let payer = env.keypair(LAMPORTS_PER_SOL);
-    env.send(&[ix], &[&payer, client]).unwrap_or_else(|e| panic!("{spec:?} rejected: {:?}\n{}", e.err, e.meta.pretty_logs()))
+    env.send(&[ix], &[&payer, client])
+        .unwrap_or_else(|e| panic!("{spec:?} rejected: {:?}\n{}", e.err, e.meta.pretty_logs()))
 }
 
 #[test]
@@ -83,11 +63,17 @@ fn submitting_escrows_max_fee_plus_rent_and_records_the_request() {
     assert_eq!(r["nonce"], spec.nonce);
     assert_eq!(idl::bytes32(&r["content_hash"]), spec.content_hash);
     assert_eq!(idl::text(&r["storage_uri"], &r["storage_uri_len"]), spec.storage_uri);
-    assert_eq!((r["modalities"].as_u64(), r["min_workers"].as_u64(), r["max_workers"].as_u64()), (Some(18), Some(3), Some(5)));
+    assert_eq!(
+        (r["modalities"].as_u64(), r["min_workers"].as_u64(), r["max_workers"].as_u64()),
+        (Some(18), Some(3), Some(5))
+    );
     for field in ["status", "joined", "commits", "reveals", "verdict", "confidence", "consensus", "finalized_at"] {
         assert_eq!(r[field], 0, "{field}");
     }
-    assert_eq!(r["bump"], Address::find_program_address(&[b"request", client.pubkey().as_ref(), &7u64.to_le_bytes()], &env.program_id).1);
+    assert_eq!(
+        r["bump"],
+        Address::find_program_address(&[b"request", client.pubkey().as_ref(), &7u64.to_le_bytes()], &env.program_id).1
+    );
     assert_eq!(r["fee"], fee);
     assert_eq!(r["escrow"], spec.max_fee);
     assert_eq!(r["created_at"], now);
@@ -105,7 +91,10 @@ fn submitting_escrows_max_fee_plus_rent_and_records_the_request() {
     assert_eq!(e["nonce"], spec.nonce);
     assert_eq!(idl::bytes32(&e["content_hash"]), spec.content_hash);
     assert_eq!(e["storage_uri"], spec.storage_uri.as_str());
-    assert_eq!((e["modalities"].as_u64(), e["min_workers"].as_u64(), e["max_workers"].as_u64()), (Some(18), Some(3), Some(5)));
+    assert_eq!(
+        (e["modalities"].as_u64(), e["min_workers"].as_u64(), e["max_workers"].as_u64()),
+        (Some(18), Some(3), Some(5))
+    );
     assert_eq!(e["fee"], fee);
     assert_eq!(e["escrow"], spec.max_fee);
     assert_eq!(e["commit_deadline"], deadline - env.params.reveal_window_secs);
@@ -117,7 +106,10 @@ fn every_storage_scheme_and_a_200_byte_uri_are_accepted() {
     // Given a client
     let (mut env, client) = setup();
     let long = format!("https://{}", "a".repeat(200 - "https://".len()));
-    for (nonce, uri) in ["ipfs://x", "s3://bucket/key", "https://h/p?q=1", "http://h", "file:///tmp/m.png", &long].into_iter().enumerate() {
+    for (nonce, uri) in ["ipfs://x", "s3://bucket/key", "https://h/p?q=1", "http://h", "file:///tmp/m.png", &long]
+        .into_iter()
+        .enumerate()
+    {
         // When it submits with that storage URI
         let spec = RequestSpec { nonce: nonce as u64, storage_uri: uri.into(), ..Default::default() };
         let meta = assert_accepted(&mut env, &client, &spec);
@@ -135,9 +127,23 @@ fn the_limits_of_the_arguments_are_accepted() {
     let fee = env.params.fee(modality::ALL, 1);
     let limits = [
         // The shortest deadline and a max fee equal to the fee
-        RequestSpec { nonce: 1, deadline_in: env.params.min_deadline_secs, modalities: modality::ALL, min_workers: 1, max_workers: 1, max_fee: fee, ..Default::default() },
+        RequestSpec {
+            nonce: 1,
+            deadline_in: env.params.min_deadline_secs,
+            modalities: modality::ALL,
+            min_workers: 1,
+            max_workers: 1,
+            max_fee: fee,
+            ..Default::default()
+        },
         // The most workers
-        RequestSpec { nonce: 2, min_workers: 10, max_workers: 10, max_fee: env.params.fee(modality::FACE_MANIPULATION, 10), ..Default::default() },
+        RequestSpec {
+            nonce: 2,
+            min_workers: 10,
+            max_workers: 10,
+            max_fee: env.params.fee(modality::FACE_MANIPULATION, 10),
+            ..Default::default()
+        },
         // The widest worker range
         RequestSpec { nonce: 3, min_workers: 1, max_workers: 10, ..Default::default() },
     ];
@@ -195,7 +201,7 @@ fn fewer_than_four_accounts_are_rejected() {
     ix.accounts.pop();
     // When the client sends it / Then it fails, changing nothing
     let watched = watched(&env, &client, &spec);
-    assert_rejected(&mut env, &[ix], &[&client], &watched, "NotEnoughAccounts");
+    env.assert_rejected(&[ix], &[&client], &watched, "NotEnoughAccounts");
 }
 
 #[test]
@@ -207,7 +213,7 @@ fn the_client_must_sign() {
     ix.accounts[0].is_signer = false;
     // When another wallet sends it / Then it fails, changing nothing
     let watched = watched(&env, &client, &spec);
-    assert_rejected(&mut env, &[ix], &[], &watched, "MissingSignature");
+    env.assert_rejected(&[ix], &[], &watched, "MissingSignature");
 }
 
 #[test]
@@ -219,7 +225,7 @@ fn the_client_must_be_writable() {
     ix.accounts[0].is_writable = false;
     // When the client sends it / Then it fails, changing nothing
     let watched = watched(&env, &client, &spec);
-    assert_rejected(&mut env, &[ix], &[&client], &watched, "AccountNotWritable");
+    env.assert_rejected(&[ix], &[&client], &watched, "AccountNotWritable");
 }
 
 #[test]
@@ -231,7 +237,7 @@ fn the_request_must_be_writable() {
     ix.accounts[1].is_writable = false;
     // When the client sends it / Then it fails, changing nothing
     let watched = watched(&env, &client, &spec);
-    assert_rejected(&mut env, &[ix], &[&client], &watched, "AccountNotWritable");
+    env.assert_rejected(&[ix], &[&client], &watched, "AccountNotWritable");
 }
 
 #[test]
@@ -239,14 +245,18 @@ fn the_request_must_be_the_pda_of_the_client_and_nonce() {
     // Given request addresses derived from another nonce, another client, or nothing at all
     let (mut env, client) = setup();
     let spec = RequestSpec::default();
-    let wrong = [env.request_pda(&client.pubkey(), spec.nonce + 1), env.request_pda(&env.authority.pubkey(), spec.nonce), Keypair::new().pubkey()];
+    let wrong = [
+        env.request_pda(&client.pubkey(), spec.nonce + 1),
+        env.request_pda(&env.authority.pubkey(), spec.nonce),
+        Keypair::new().pubkey(),
+    ];
     for address in wrong {
         let mut ix = env.ix_submit_request(&client.pubkey(), &spec);
         ix.accounts[1].pubkey = address;
         // When the client submits with one / Then it fails, changing nothing
         let mut watched = watched(&env, &client, &spec);
         watched.push(address);
-        assert_rejected(&mut env, &[ix], &[&client], &watched, "InvalidPda");
+        env.assert_rejected(&[ix], &[&client], &watched, "InvalidPda");
     }
 }
 
@@ -259,7 +269,7 @@ fn the_config_must_be_writable() {
     ix.accounts[2].is_writable = false;
     // When the client sends it / Then it fails, changing nothing
     let watched = watched(&env, &client, &spec);
-    assert_rejected(&mut env, &[ix], &[&client], &watched, "AccountNotWritable");
+    env.assert_rejected(&[ix], &[&client], &watched, "AccountNotWritable");
 }
 
 #[test]
@@ -268,11 +278,11 @@ fn the_config_must_be_owned_by_the_program() {
     let (mut env, client) = setup();
     let spec = RequestSpec::default();
     let config = env.config();
-    edit(&mut env, &config, |a| a.owner = Keypair::new().pubkey());
+    env.edit_account(&config, |a| a.owner = Keypair::new().pubkey());
     // When the client submits / Then it fails, changing nothing
     let ix = env.ix_submit_request(&client.pubkey(), &spec);
     let watched = watched(&env, &client, &spec);
-    assert_rejected(&mut env, &[ix], &[&client], &watched, "InvalidAccountOwner");
+    env.assert_rejected(&[ix], &[&client], &watched, "InvalidAccountOwner");
 }
 
 #[test]
@@ -286,14 +296,14 @@ fn the_config_must_hold_a_config() {
     // When the client submits / Then it fails, changing nothing
     let mut with_treasury = watched.clone();
     with_treasury.push(env.treasury());
-    assert_rejected(&mut env, &[ix], &[&client], &with_treasury, "InvalidAccountData");
+    env.assert_rejected(&[ix], &[&client], &with_treasury, "InvalidAccountData");
 
     // Given the config with a corrupted discriminator
     let config = env.config();
-    edit(&mut env, &config, |a| a.data[0] ^= 0xff);
+    env.edit_account(&config, |a| a.data[0] ^= 0xff);
     // When the client submits / Then it fails, changing nothing
     let ix = env.ix_submit_request(&client.pubkey(), &spec);
-    assert_rejected(&mut env, &[ix], &[&client], &watched, "InvalidAccountData");
+    env.assert_rejected(&[ix], &[&client], &watched, "InvalidAccountData");
 }
 
 #[test]
@@ -305,7 +315,7 @@ fn the_system_program_must_be_the_system_program() {
     ix.accounts[3].pubkey = env.program_id;
     // When the client sends it / Then it fails, changing nothing
     let watched = watched(&env, &client, &spec);
-    assert_rejected(&mut env, &[ix], &[&client], &watched, "InvalidSystemProgram");
+    env.assert_rejected(&[ix], &[&client], &watched, "InvalidSystemProgram");
 }
 
 #[test]
@@ -323,7 +333,7 @@ fn truncated_empty_or_trailing_data_is_rejected() {
     empty.data.truncate(8);
     for bad in [truncated, trailing, empty] {
         // When the client sends it / Then it fails, changing nothing
-        assert_rejected(&mut env, &[bad], &[&client], &watched, "InvalidInstructionData");
+        env.assert_rejected(&[bad], &[&client], &watched, "InvalidInstructionData");
     }
 }
 
@@ -332,16 +342,34 @@ fn a_zero_content_hash_is_rejected() {
     // Given a client
     let (mut env, client) = setup();
     // When it submits an all-zero content hash / Then it fails, changing nothing
-    assert_spec_rejected(&mut env, &client, &RequestSpec { content_hash: [0; 32], ..Default::default() }, "InvalidContentHash");
+    assert_spec_rejected(
+        &mut env,
+        &client,
+        &RequestSpec { content_hash: [0; 32], ..Default::default() },
+        "InvalidContentHash",
+    );
 }
 
 #[test]
 fn storage_uris_without_a_known_scheme_are_rejected() {
     // Given a client
     let (mut env, client) = setup();
-    for uri in ["", "ipfs://", "ipfs:/bafy", "ftp://host/file", "IPFS://bafy", "bafkreigh2akiscaildc", "data:image/png;base64,AA"] {
+    for uri in [
+        "",
+        "ipfs://",
+        "ipfs:/bafy",
+        "ftp://host/file",
+        "IPFS://bafy",
+        "bafkreigh2akiscaildc",
+        "data:image/png;base64,AA",
+    ] {
         // When it submits a URI without a known scheme (or nothing after it) / Then it fails, changing nothing
-        assert_spec_rejected(&mut env, &client, &RequestSpec { storage_uri: uri.into(), ..Default::default() }, "InvalidStorageUri");
+        assert_spec_rejected(
+            &mut env,
+            &client,
+            &RequestSpec { storage_uri: uri.into(), ..Default::default() },
+            "InvalidStorageUri",
+        );
     }
 }
 
@@ -351,7 +379,12 @@ fn a_storage_uri_longer_than_200_bytes_is_rejected() {
     let (mut env, client) = setup();
     let uri = format!("https://{}", "a".repeat(201 - "https://".len()));
     // When it submits it / Then it fails, changing nothing
-    assert_spec_rejected(&mut env, &client, &RequestSpec { storage_uri: uri, ..Default::default() }, "InvalidStorageUri");
+    assert_spec_rejected(
+        &mut env,
+        &client,
+        &RequestSpec { storage_uri: uri, ..Default::default() },
+        "InvalidStorageUri",
+    );
 }
 
 #[test]
@@ -360,7 +393,12 @@ fn a_storage_uri_with_spaces_or_non_ascii_is_rejected() {
     let (mut env, client) = setup();
     for uri in ["ipfs://bafy kre", "ipfs://bafy\n", "https://exämple.org/m.png", "ipfs://bafy\t"] {
         // When it submits a URI with whitespace or non-ASCII bytes / Then it fails, changing nothing
-        assert_spec_rejected(&mut env, &client, &RequestSpec { storage_uri: uri.into(), ..Default::default() }, "InvalidStorageUri");
+        assert_spec_rejected(
+            &mut env,
+            &client,
+            &RequestSpec { storage_uri: uri.into(), ..Default::default() },
+            "InvalidStorageUri",
+        );
     }
 }
 
@@ -380,7 +418,12 @@ fn worker_counts_out_of_range_are_rejected() {
     let (mut env, client) = setup();
     for (min_workers, max_workers) in [(0, 3), (0, 0), (4, 3), (3, 11), (11, 11), (1, 255)] {
         // When it asks for no worker, min above max, or more than 10 seats / Then it fails, changing nothing
-        assert_spec_rejected(&mut env, &client, &RequestSpec { min_workers, max_workers, ..Default::default() }, "InvalidWorkerCount");
+        assert_spec_rejected(
+            &mut env,
+            &client,
+            &RequestSpec { min_workers, max_workers, ..Default::default() },
+            "InvalidWorkerCount",
+        );
     }
 }
 
@@ -422,7 +465,12 @@ fn an_escrow_that_overflows_is_rejected() {
     // Given a client
     let (mut env, client) = setup();
     // When it offers a max fee that overflows once the rent is added / Then it fails, changing nothing
-    assert_spec_rejected(&mut env, &client, &RequestSpec { max_fee: u64::MAX, ..Default::default() }, "ArithmeticOverflow");
+    assert_spec_rejected(
+        &mut env,
+        &client,
+        &RequestSpec { max_fee: u64::MAX, ..Default::default() },
+        "ArithmeticOverflow",
+    );
 }
 
 #[test]

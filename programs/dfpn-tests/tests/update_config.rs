@@ -1,35 +1,16 @@
 //! `update_config`: the authority replaces the parameters and may hand over authority.
 use dfpn_tests::*;
-use serde_json::{json, Value};
-use solana_account::Account;
+use serde_json::json;
 use solana_address::Address;
 use solana_instruction::Instruction;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 
-/// A transaction expected to fail: a fresh keypair pays the fee so that the instruction's own accounts
-/// (and the config PDA) can be compared before and after.
-struct Attempt {
-    result: TxResult,
-    watched: Vec<Address>,
-    before: Vec<Option<Account>>,
-}
-
-impl Attempt {
-    fn send(env: &mut Env, ix: Instruction, signers: &[&Keypair]) -> Self {
-        let mut watched: Vec<Address> = ix.accounts.iter().map(|m| m.pubkey).collect();
-        watched.push(env.config());
-        let before = env.snapshot(&watched);
-        let payer = env.keypair(LAMPORTS_PER_SOL);
-        let result = env.send(&[ix], &[&[&payer][..], signers].concat());
-        Self { result, watched, before }
-    }
-
-    #[track_caller]
-    fn assert_rejected(&self, env: &Env, error: &str) {
-        assert_error(env, &self.result, error);
-        assert_eq!(env.snapshot(&self.watched), self.before, "a rejected instruction changes no account");
-    }
+/// Send `ix` with a fresh fee payer and assert it fails with `error`, changing none of its accounts nor
+/// the config PDA.
+#[track_caller]
+fn assert_rejected(env: &mut Env, ix: Instruction, signers: &[&Keypair], error: &str) {
+    env.assert_ix_rejected(&ix, signers, &[env.config()], error);
 }
 
 /// An initialized env, its authority, and an `update_config` that keeps the parameters and authority.
@@ -38,58 +19,6 @@ fn setup() -> (Env, Keypair, Instruction) {
     let authority = env.authority.insecure_clone();
     let ix = env.ix_update_config(&authority.pubkey(), &env.params, &authority.pubkey());
     (env, authority, ix)
-}
-
-/// Overwrite an existing account with `edit` applied.
-fn tamper(env: &mut Env, address: Address, edit: impl FnOnce(&mut Account)) {
-    let mut account = env.account(&address).expect("account exists");
-    edit(&mut account);
-    env.svm.set_account(address, account).unwrap();
-}
-
-fn params_json(p: &Params) -> Value {
-    json!({
-        "base_fees": p.base_fees,
-        "worker_surcharge_bps": p.worker_surcharge_bps,
-        "slash_bps": p.slash_bps,
-        "max_weight_bps": p.max_weight_bps,
-        "reputation_alpha_bps": p.reputation_alpha_bps,
-        "min_stake": p.min_stake,
-        "unbonding_secs": p.unbonding_secs,
-        "min_deadline_secs": p.min_deadline_secs,
-        "reveal_window_secs": p.reveal_window_secs,
-        "min_consensus_weight": p.min_consensus_weight,
-    })
-}
-
-/// The reference parameters with one change.
-fn with(change: impl FnOnce(&mut Params)) -> Params {
-    let mut p = Params::default();
-    change(&mut p);
-    p
-}
-
-/// One parameter set just outside each bound of `ConfigParams::validate`.
-fn out_of_range_params() -> Vec<(&'static str, Params)> {
-    vec![
-        ("zero first base fee", with(|p| p.base_fees[0] = 0)),
-        ("zero last base fee", with(|p| p.base_fees[4] = 0)),
-        ("base fee above 1000 SOL", with(|p| p.base_fees[2] = 1_000_000_000_001)),
-        ("worker surcharge above 100%", with(|p| p.worker_surcharge_bps = 10_001)),
-        ("slash above 100%", with(|p| p.slash_bps = 10_001)),
-        ("zero max weight", with(|p| p.max_weight_bps = 0)),
-        ("max weight above 100%", with(|p| p.max_weight_bps = 10_001)),
-        ("zero reputation alpha", with(|p| p.reputation_alpha_bps = 0)),
-        ("reputation alpha above 50%", with(|p| p.reputation_alpha_bps = 5_001)),
-        ("zero min stake", with(|p| p.min_stake = 0)),
-        ("negative unbonding", with(|p| p.unbonding_secs = -1)),
-        ("unbonding above a year", with(|p| p.unbonding_secs = 365 * 86_400 + 1)),
-        ("min deadline below a minute", with(|p| p.min_deadline_secs = 59)),
-        ("min deadline above 30 days", with(|p| p.min_deadline_secs = 30 * 86_400 + 1)),
-        ("zero reveal window", with(|p| p.reveal_window_secs = 0)),
-        ("reveal window as long as the min deadline", with(|p| p.reveal_window_secs = p.min_deadline_secs)),
-        ("consensus weight above 100000", with(|p| p.min_consensus_weight = 100_001)),
-    ]
 }
 
 #[test]
@@ -117,7 +46,7 @@ fn authority_replaces_the_params_and_hands_over_authority() {
 
     // Then the params and the authority change and nothing else does
     let mut expected = before;
-    expected["params"] = params_json(&params);
+    expected["params"] = params.to_json();
     expected["authority"] = json!(successor.as_ref());
     assert_eq!(env.decode("Config", &env.config()).unwrap(), expected);
     // And the event names the new authority
@@ -134,10 +63,9 @@ fn after_a_handover_only_the_new_authority_can_update() {
 
     // When the old authority tries to take it back
     let ix = env.ix_update_config(&authority.pubkey(), &env.params, &authority.pubkey());
-    let attempt = Attempt::send(&mut env, ix, &[&authority]);
 
     // Then it is refused, and the successor can still update
-    attempt.assert_rejected(&env, "Unauthorized");
+    assert_rejected(&mut env, ix, &[&authority], "Unauthorized");
     let ix = env.ix_update_config(&successor.pubkey(), &env.params, &authority.pubkey());
     env.send(&[ix], &[&successor]).expect("successor hands back");
     assert_eq!(env.decode("Config", &env.config()).unwrap()["authority"], json!(authority.pubkey().as_ref()));
@@ -177,7 +105,7 @@ fn accepts_params_on_every_inclusive_bound() {
         env.send(&[ix], &[&authority]).unwrap_or_else(|e| panic!("{params:?}: {}", e.meta.pretty_logs()));
 
         // Then they are stored as given
-        assert_eq!(env.decode("Config", &env.config()).unwrap()["params"], params_json(&params));
+        assert_eq!(env.decode("Config", &env.config()).unwrap()["params"], params.to_json());
     }
 }
 
@@ -187,11 +115,8 @@ fn rejects_too_few_accounts() {
     let (mut env, authority, mut ix) = setup();
     ix.accounts.pop();
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&authority]);
-
-    // Then
-    attempt.assert_rejected(&env, "NotEnoughAccounts");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&authority], "NotEnoughAccounts");
 }
 
 #[test]
@@ -200,11 +125,8 @@ fn rejects_an_authority_that_does_not_sign() {
     let (mut env, _, mut ix) = setup();
     ix.accounts[0].is_signer = false;
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[]);
-
-    // Then
-    attempt.assert_rejected(&env, "MissingSignature");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[], "MissingSignature");
 }
 
 #[test]
@@ -213,11 +135,8 @@ fn rejects_a_read_only_config() {
     let (mut env, authority, mut ix) = setup();
     ix.accounts[1].is_writable = false;
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&authority]);
-
-    // Then
-    attempt.assert_rejected(&env, "AccountNotWritable");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&authority], "AccountNotWritable");
 }
 
 #[test]
@@ -225,13 +144,10 @@ fn rejects_a_config_owned_by_another_program() {
     // Given the config's exact bytes under another owner
     let (mut env, authority, ix) = setup();
     let config = env.config();
-    tamper(&mut env, config, |a| a.owner = Keypair::new().pubkey());
+    env.edit_account(&config, |a| a.owner = Keypair::new().pubkey());
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&authority]);
-
-    // Then
-    attempt.assert_rejected(&env, "InvalidAccountOwner");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&authority], "InvalidAccountOwner");
 }
 
 #[test]
@@ -240,11 +156,8 @@ fn rejects_a_system_account_as_config() {
     let (mut env, authority, mut ix) = setup();
     ix.accounts[1].pubkey = env.keypair(LAMPORTS_PER_SOL).pubkey();
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&authority]);
-
-    // Then
-    attempt.assert_rejected(&env, "InvalidAccountOwner");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&authority], "InvalidAccountOwner");
 }
 
 #[test]
@@ -252,13 +165,10 @@ fn rejects_a_config_with_a_wrong_discriminator() {
     // Given the config's first byte flipped
     let (mut env, authority, ix) = setup();
     let config = env.config();
-    tamper(&mut env, config, |a| a.data[0] ^= 0xff);
+    env.edit_account(&config, |a| a.data[0] ^= 0xff);
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&authority]);
-
-    // Then
-    attempt.assert_rejected(&env, "InvalidAccountData");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&authority], "InvalidAccountData");
 }
 
 #[test]
@@ -266,13 +176,10 @@ fn rejects_a_config_with_a_wrong_length() {
     // Given the config with one extra byte
     let (mut env, authority, ix) = setup();
     let config = env.config();
-    tamper(&mut env, config, |a| a.data.push(0));
+    env.edit_account(&config, |a| a.data.push(0));
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&authority]);
-
-    // Then
-    attempt.assert_rejected(&env, "InvalidAccountData");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&authority], "InvalidAccountData");
 }
 
 #[test]
@@ -281,11 +188,8 @@ fn rejects_another_program_account_as_config() {
     let (mut env, authority, mut ix) = setup();
     ix.accounts[1].pubkey = env.treasury();
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&authority]);
-
-    // Then
-    attempt.assert_rejected(&env, "InvalidAccountData");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&authority], "InvalidAccountData");
 }
 
 #[test]
@@ -295,11 +199,8 @@ fn rejects_a_signer_that_is_not_the_authority() {
     let outsider = env.keypair(LAMPORTS_PER_SOL);
     let ix = env.ix_update_config(&outsider.pubkey(), &env.params, &outsider.pubkey());
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&outsider]);
-
-    // Then
-    attempt.assert_rejected(&env, "Unauthorized");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&outsider], "Unauthorized");
 }
 
 #[test]
@@ -308,26 +209,20 @@ fn rejects_the_zero_address_as_new_authority() {
     let (mut env, authority, _) = setup();
     let ix = env.ix_update_config(&authority.pubkey(), &env.params, &Address::new_from_array([0; 32]));
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&authority]);
-
-    // Then
-    attempt.assert_rejected(&env, "InvalidConfig");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&authority], "InvalidConfig");
 }
 
 #[test]
 fn rejects_every_out_of_range_parameter() {
-    for (case, params) in out_of_range_params() {
+    for (case, params) in Params::out_of_range() {
         // Given parameters with one value just out of range (the case is printed for a failing run)
         println!("case: {case}");
         let (mut env, authority, _) = setup();
         let ix = env.ix_update_config(&authority.pubkey(), &params, &authority.pubkey());
 
-        // When it is sent
-        let attempt = Attempt::send(&mut env, ix, &[&authority]);
-
-        // Then
-        attempt.assert_rejected(&env, "InvalidConfig");
+        // When it is sent / Then it fails, changing nothing
+        assert_rejected(&mut env, ix, &[&authority], "InvalidConfig");
     }
 }
 
@@ -337,11 +232,8 @@ fn rejects_a_truncated_new_authority() {
     let (mut env, authority, mut ix) = setup();
     ix.data.pop();
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&authority]);
-
-    // Then
-    attempt.assert_rejected(&env, "InvalidInstructionData");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&authority], "InvalidInstructionData");
 }
 
 #[test]
@@ -350,11 +242,8 @@ fn rejects_missing_arguments() {
     let (mut env, authority, mut ix) = setup();
     ix.data.truncate(8);
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&authority]);
-
-    // Then
-    attempt.assert_rejected(&env, "InvalidInstructionData");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&authority], "InvalidInstructionData");
 }
 
 #[test]
@@ -363,11 +252,8 @@ fn rejects_trailing_bytes() {
     let (mut env, authority, mut ix) = setup();
     ix.data.push(0);
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&authority]);
-
-    // Then
-    attempt.assert_rejected(&env, "InvalidInstructionData");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&authority], "InvalidInstructionData");
 }
 
 #[test]
@@ -376,9 +262,6 @@ fn rejects_an_unknown_discriminator() {
     let (mut env, authority, mut ix) = setup();
     ix.data[0] ^= 0xff;
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&authority]);
-
-    // Then
-    attempt.assert_rejected(&env, "InvalidInstructionData");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&authority], "InvalidInstructionData");
 }

@@ -1,35 +1,16 @@
 //! `update_model`: the developer changes a model's payout wallet and modalities.
 use dfpn_tests::*;
 use serde_json::json;
-use solana_account::Account;
 use solana_address::Address;
 use solana_instruction::Instruction;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 
-/// A transaction expected to fail: a fresh keypair pays the fee so that the instruction's own accounts
-/// (and the model PDA of `MODEL`) can be compared before and after.
-struct Attempt {
-    result: TxResult,
-    watched: Vec<Address>,
-    before: Vec<Option<Account>>,
-}
-
-impl Attempt {
-    fn send(env: &mut Env, ix: Instruction, signers: &[&Keypair]) -> Self {
-        let mut watched: Vec<Address> = ix.accounts.iter().map(|m| m.pubkey).collect();
-        watched.push(env.model_pda(&model_id(MODEL)));
-        let before = env.snapshot(&watched);
-        let payer = env.keypair(LAMPORTS_PER_SOL);
-        let result = env.send(&[ix], &[&[&payer][..], signers].concat());
-        Self { result, watched, before }
-    }
-
-    #[track_caller]
-    fn assert_rejected(&self, env: &Env, error: &str) {
-        assert_error(env, &self.result, error);
-        assert_eq!(env.snapshot(&self.watched), self.before, "a rejected instruction changes no account");
-    }
+/// Send `ix` with a fresh fee payer and assert it fails with `error`, changing none of its accounts nor
+/// the model PDA of `MODEL`.
+#[track_caller]
+fn assert_rejected(env: &mut Env, ix: Instruction, signers: &[&Keypair], error: &str) {
+    env.assert_ix_rejected(&ix, signers, &[env.model_pda(&model_id(MODEL))], error);
 }
 
 const MODEL: &str = "face-forensics-sbi";
@@ -43,13 +24,6 @@ fn setup() -> (Env, Keypair, Address, Instruction) {
     let new_payout = Keypair::new().pubkey();
     let ix = env.ix_update_model(&developer.pubkey(), &model_id(MODEL), &new_payout, NEW_MODALITIES);
     (env, developer, new_payout, ix)
-}
-
-/// Overwrite an existing account with `edit` applied.
-fn tamper(env: &mut Env, address: Address, edit: impl FnOnce(&mut Account)) {
-    let mut account = env.account(&address).expect("account exists");
-    edit(&mut account);
-    env.svm.set_account(address, account).unwrap();
 }
 
 #[test]
@@ -85,11 +59,8 @@ fn rejects_too_few_accounts() {
     let (mut env, developer, _, mut ix) = setup();
     ix.accounts.pop();
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&developer]);
-
-    // Then
-    attempt.assert_rejected(&env, "NotEnoughAccounts");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&developer], "NotEnoughAccounts");
 }
 
 #[test]
@@ -98,11 +69,8 @@ fn rejects_a_developer_that_does_not_sign() {
     let (mut env, _, _, mut ix) = setup();
     ix.accounts[0].is_signer = false;
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[]);
-
-    // Then
-    attempt.assert_rejected(&env, "MissingSignature");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[], "MissingSignature");
 }
 
 #[test]
@@ -111,11 +79,8 @@ fn rejects_a_read_only_model() {
     let (mut env, developer, _, mut ix) = setup();
     ix.accounts[1].is_writable = false;
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&developer]);
-
-    // Then
-    attempt.assert_rejected(&env, "AccountNotWritable");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&developer], "AccountNotWritable");
 }
 
 #[test]
@@ -123,13 +88,10 @@ fn rejects_a_model_owned_by_another_program() {
     // Given the model's exact bytes under another owner
     let (mut env, developer, _, ix) = setup();
     let model = env.model_pda(&model_id(MODEL));
-    tamper(&mut env, model, |a| a.owner = Keypair::new().pubkey());
+    env.edit_account(&model, |a| a.owner = Keypair::new().pubkey());
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&developer]);
-
-    // Then
-    attempt.assert_rejected(&env, "InvalidAccountOwner");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&developer], "InvalidAccountOwner");
 }
 
 #[test]
@@ -138,11 +100,8 @@ fn rejects_an_unregistered_model() {
     let (mut env, developer, new_payout, _) = setup();
     let ix = env.ix_update_model(&developer.pubkey(), &model_id("unregistered"), &new_payout, NEW_MODALITIES);
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&developer]);
-
-    // Then
-    attempt.assert_rejected(&env, "InvalidAccountOwner");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&developer], "InvalidAccountOwner");
 }
 
 #[test]
@@ -150,13 +109,10 @@ fn rejects_a_model_with_a_wrong_discriminator() {
     // Given the model's first byte flipped
     let (mut env, developer, _, ix) = setup();
     let model = env.model_pda(&model_id(MODEL));
-    tamper(&mut env, model, |a| a.data[0] ^= 0xff);
+    env.edit_account(&model, |a| a.data[0] ^= 0xff);
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&developer]);
-
-    // Then
-    attempt.assert_rejected(&env, "InvalidAccountData");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&developer], "InvalidAccountData");
 }
 
 #[test]
@@ -164,13 +120,10 @@ fn rejects_a_model_with_a_wrong_length() {
     // Given the model with one extra byte
     let (mut env, developer, _, ix) = setup();
     let model = env.model_pda(&model_id(MODEL));
-    tamper(&mut env, model, |a| a.data.push(0));
+    env.edit_account(&model, |a| a.data.push(0));
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&developer]);
-
-    // Then
-    attempt.assert_rejected(&env, "InvalidAccountData");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&developer], "InvalidAccountData");
 }
 
 #[test]
@@ -179,11 +132,8 @@ fn rejects_another_program_account_as_model() {
     let (mut env, developer, _, mut ix) = setup();
     ix.accounts[1].pubkey = env.config();
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&developer]);
-
-    // Then
-    attempt.assert_rejected(&env, "InvalidAccountData");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&developer], "InvalidAccountData");
 }
 
 #[test]
@@ -193,11 +143,8 @@ fn rejects_a_signer_that_is_not_the_developer() {
     let outsider = env.keypair(LAMPORTS_PER_SOL);
     let ix = env.ix_update_model(&outsider.pubkey(), &model_id(MODEL), &outsider.pubkey(), NEW_MODALITIES);
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&outsider]);
-
-    // Then
-    attempt.assert_rejected(&env, "Unauthorized");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&outsider], "Unauthorized");
 }
 
 #[test]
@@ -208,11 +155,8 @@ fn rejects_empty_or_unknown_modalities() {
         let (mut env, developer, new_payout, _) = setup();
         let ix = env.ix_update_model(&developer.pubkey(), &model_id(MODEL), &new_payout, modalities);
 
-        // When it is sent
-        let attempt = Attempt::send(&mut env, ix, &[&developer]);
-
-        // Then
-        attempt.assert_rejected(&env, "InvalidModalities");
+        // When it is sent / Then it fails, changing nothing
+        assert_rejected(&mut env, ix, &[&developer], "InvalidModalities");
     }
 }
 
@@ -222,11 +166,8 @@ fn rejects_missing_modalities() {
     let (mut env, developer, _, mut ix) = setup();
     ix.data.truncate(8);
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&developer]);
-
-    // Then
-    attempt.assert_rejected(&env, "InvalidInstructionData");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&developer], "InvalidInstructionData");
 }
 
 #[test]
@@ -235,11 +176,8 @@ fn rejects_trailing_bytes() {
     let (mut env, developer, _, mut ix) = setup();
     ix.data.push(0);
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&developer]);
-
-    // Then
-    attempt.assert_rejected(&env, "InvalidInstructionData");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&developer], "InvalidInstructionData");
 }
 
 #[test]
@@ -248,9 +186,6 @@ fn rejects_an_unknown_discriminator() {
     let (mut env, developer, _, mut ix) = setup();
     ix.data[0] ^= 0xff;
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&developer]);
-
-    // Then
-    attempt.assert_rejected(&env, "InvalidInstructionData");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&developer], "InvalidInstructionData");
 }

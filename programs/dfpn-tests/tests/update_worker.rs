@@ -1,7 +1,6 @@
 //! `update_worker`: the operator replaces its worker's modalities and models.
 use dfpn_tests::*;
 use serde_json::json;
-use solana_account::Account;
 use solana_address::Address;
 use solana_instruction::Instruction;
 use solana_keypair::Keypair;
@@ -21,20 +20,6 @@ fn setup() -> (Env, Keypair, Address) {
 
 fn update_ix(env: &Env, operator: &Keypair) -> Instruction {
     env.ix_update_worker(&operator.pubkey(), modality::FACE_MANIPULATION, &[model_id(NEW_MODEL)])
-}
-
-/// Send `ix` with a fresh fee payer, so the signers' balances move only by what the program does.
-fn send_paid(env: &mut Env, ix: Instruction, signers: &[&Keypair]) -> TxResult {
-    let payer = env.keypair(LAMPORTS_PER_SOL);
-    let all: Vec<&Keypair> = std::iter::once(&payer).chain(signers.iter().copied()).collect();
-    env.send(&[ix], &all)
-}
-
-/// Rewrite a stored account (tests forge states the program would never produce).
-fn edit(env: &mut Env, address: &Address, change: impl FnOnce(&mut Account)) {
-    let mut account = env.account(address).expect("account exists");
-    change(&mut account);
-    env.svm.set_account(*address, account).unwrap();
 }
 
 #[test]
@@ -75,14 +60,9 @@ fn rejects_missing_accounts() {
     let mut ix = update_ix(&env, &operator);
     ix.accounts.pop();
     let watched = [operator.pubkey(), worker];
-    let before = env.snapshot(&watched);
 
-    // When it is sent
-    let result = send_paid(&mut env, ix, &[&operator]);
-
-    // Then
-    assert_error(&env, &result, "NotEnoughAccounts");
-    assert_eq!(env.snapshot(&watched), before);
+    // When it is sent / Then it fails, changing nothing
+    env.assert_rejected(&[ix], &[&operator], &watched, "NotEnoughAccounts");
 }
 
 #[test]
@@ -92,14 +72,9 @@ fn rejects_an_operator_that_does_not_sign() {
     let mut ix = update_ix(&env, &operator);
     ix.accounts[0].is_signer = false;
     let watched = [operator.pubkey(), worker];
-    let before = env.snapshot(&watched);
 
-    // When a third party sends it
-    let result = send_paid(&mut env, ix, &[]);
-
-    // Then
-    assert_error(&env, &result, "MissingSignature");
-    assert_eq!(env.snapshot(&watched), before);
+    // When a third party sends it / Then it fails, changing nothing
+    env.assert_rejected(&[ix], &[], &watched, "MissingSignature");
 }
 
 #[test]
@@ -109,67 +84,53 @@ fn rejects_a_read_only_worker_account() {
     let mut ix = update_ix(&env, &operator);
     ix.accounts[1].is_writable = false;
     let watched = [operator.pubkey(), worker];
-    let before = env.snapshot(&watched);
 
-    // When it is sent
-    let result = send_paid(&mut env, ix, &[&operator]);
-
-    // Then
-    assert_error(&env, &result, "AccountNotWritable");
-    assert_eq!(env.snapshot(&watched), before);
+    // When it is sent / Then it fails, changing nothing
+    env.assert_rejected(&[ix], &[&operator], &watched, "AccountNotWritable");
 }
 
 #[test]
 fn rejects_a_worker_owned_by_another_program() {
     // Given the worker's data held by another owner
     let (mut env, operator, worker) = setup();
-    edit(&mut env, &worker, |a| a.owner = Keypair::new().pubkey());
+    env.edit_account(&worker, |a| a.owner = Keypair::new().pubkey());
     let watched = [operator.pubkey(), worker];
-    let before = env.snapshot(&watched);
 
     // When the operator updates it
     let ix = update_ix(&env, &operator);
-    let result = send_paid(&mut env, ix, &[&operator]);
 
     // Then
-    assert_error(&env, &result, "InvalidAccountOwner");
-    assert_eq!(env.snapshot(&watched), before);
+    env.assert_rejected(&[ix], &[&operator], &watched, "InvalidAccountOwner");
 }
 
 #[test]
 fn rejects_a_worker_with_the_wrong_discriminator() {
     // Given the worker's discriminator corrupted
     let (mut env, operator, worker) = setup();
-    edit(&mut env, &worker, |a| a.data[0] ^= 0xff);
+    env.edit_account(&worker, |a| a.data[0] ^= 0xff);
     let watched = [operator.pubkey(), worker];
-    let before = env.snapshot(&watched);
 
     // When the operator updates it
     let ix = update_ix(&env, &operator);
-    let result = send_paid(&mut env, ix, &[&operator]);
 
     // Then
-    assert_error(&env, &result, "InvalidAccountData");
-    assert_eq!(env.snapshot(&watched), before);
+    env.assert_rejected(&[ix], &[&operator], &watched, "InvalidAccountData");
 }
 
 #[test]
 fn rejects_a_worker_with_the_wrong_length() {
     // Given the worker one byte short
     let (mut env, operator, worker) = setup();
-    edit(&mut env, &worker, |a| {
+    env.edit_account(&worker, |a| {
         a.data.pop();
     });
     let watched = [operator.pubkey(), worker];
-    let before = env.snapshot(&watched);
 
     // When the operator updates it
     let ix = update_ix(&env, &operator);
-    let result = send_paid(&mut env, ix, &[&operator]);
 
     // Then
-    assert_error(&env, &result, "InvalidAccountData");
-    assert_eq!(env.snapshot(&watched), before);
+    env.assert_rejected(&[ix], &[&operator], &watched, "InvalidAccountData");
 }
 
 #[test]
@@ -180,14 +141,9 @@ fn rejects_a_signer_that_is_not_the_workers_authority() {
     let mut ix = update_ix(&env, &impostor);
     ix.accounts[1].pubkey = worker;
     let watched = [operator.pubkey(), worker, impostor.pubkey(), env.worker_pda(&impostor.pubkey())];
-    let before = env.snapshot(&watched);
 
-    // When it sends the instruction
-    let result = send_paid(&mut env, ix, &[&impostor]);
-
-    // Then
-    assert_error(&env, &result, "Unauthorized");
-    assert_eq!(env.snapshot(&watched), before);
+    // When it sends the instruction / Then it fails, changing nothing
+    env.assert_rejected(&[ix], &[&impostor], &watched, "Unauthorized");
 }
 
 #[test]
@@ -206,14 +162,8 @@ fn rejects_truncated_or_overlong_instruction_data() {
     trailing.data.push(0);
     for ix in [truncated, trailing, declares_two_sends_one] {
         // Given instruction data that is not exactly one encoded argument list
-        let before = env.snapshot(&watched);
-
-        // When it is sent
-        let result = send_paid(&mut env, ix, &[&operator]);
-
-        // Then
-        assert_error(&env, &result, "InvalidInstructionData");
-        assert_eq!(env.snapshot(&watched), before);
+        // When it is sent / Then it fails, changing nothing
+        env.assert_rejected(&[ix], &[&operator], &watched, "InvalidInstructionData");
     }
 }
 
@@ -224,14 +174,9 @@ fn rejects_more_than_four_models() {
     let models: Vec<[u8; 32]> = (1..=5).map(|i| model_id(&format!("m{i}"))).collect();
     let ix = env.ix_update_worker(&operator.pubkey(), modality::ALL, &models);
     let watched = [operator.pubkey(), worker];
-    let before = env.snapshot(&watched);
 
-    // When the operator updates
-    let result = send_paid(&mut env, ix, &[&operator]);
-
-    // Then
-    assert_error(&env, &result, "TooManyModels");
-    assert_eq!(env.snapshot(&watched), before);
+    // When the operator updates / Then it fails, changing nothing
+    env.assert_rejected(&[ix], &[&operator], &watched, "TooManyModels");
 }
 
 #[test]
@@ -245,14 +190,9 @@ fn rejects_no_models_or_malformed_model_ids() {
     for models in cases {
         // Given a model list that is empty or holds an id that is not 1–32 printable ASCII bytes, zero-padded
         let ix = env.ix_update_worker(&operator.pubkey(), modality::ALL, models);
-        let before = env.snapshot(&watched);
 
-        // When the operator updates
-        let result = send_paid(&mut env, ix, &[&operator]);
-
-        // Then
-        assert_error(&env, &result, "InvalidModelId");
-        assert_eq!(env.snapshot(&watched), before);
+        // When the operator updates / Then it fails, changing nothing
+        env.assert_rejected(&[ix], &[&operator], &watched, "InvalidModelId");
     }
 }
 
@@ -263,14 +203,9 @@ fn rejects_empty_or_unknown_modalities() {
     for modalities in [0, 1 << 5, modality::ALL | 1 << 7] {
         // Given no modality, or a bit beyond the five known ones
         let ix = env.ix_update_worker(&operator.pubkey(), modalities, &[model_id(MODEL)]);
-        let before = env.snapshot(&watched);
 
-        // When the operator updates
-        let result = send_paid(&mut env, ix, &[&operator]);
-
-        // Then
-        assert_error(&env, &result, "InvalidModalities");
-        assert_eq!(env.snapshot(&watched), before);
+        // When the operator updates / Then it fails, changing nothing
+        env.assert_rejected(&[ix], &[&operator], &watched, "InvalidModalities");
     }
 }
 
@@ -282,13 +217,10 @@ fn rejects_changes_while_the_worker_holds_a_seat() {
     let request = env.submit(&client, &RequestSpec { min_workers: 1, max_workers: 2, ..Default::default() });
     env.join(&operator, &request).expect("join");
     let watched = [operator.pubkey(), worker, request];
-    let before = env.snapshot(&watched);
 
     // When the operator changes its models mid-request (its own reveal would then fail)
     let ix = update_ix(&env, &operator);
-    let result = send_paid(&mut env, ix, &[&operator]);
 
     // Then
-    assert_error(&env, &result, "WorkerHasActiveCommitments");
-    assert_eq!(env.snapshot(&watched), before);
+    env.assert_rejected(&[ix], &[&operator], &watched, "WorkerHasActiveCommitments");
 }

@@ -1,9 +1,7 @@
 //! `withdraw_stake`: after `unbonding_secs`, the operator takes its unbonding stake back.
 use dfpn_tests::*;
 use serde_json::json;
-use solana_account::Account;
 use solana_address::Address;
-use solana_instruction::Instruction;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 
@@ -33,36 +31,6 @@ fn watched(env: &Env, operator: &Keypair) -> Vec<Address> {
     vec![operator.pubkey(), env.worker_pda(&operator.pubkey())]
 }
 
-/// Send `ix` with a fresh fee payer, so the signers' balances move only by what the program does.
-fn send_paid(env: &mut Env, ix: Instruction, signers: &[&Keypair]) -> TxResult {
-    let payer = env.keypair(LAMPORTS_PER_SOL);
-    let all: Vec<&Keypair> = std::iter::once(&payer).chain(signers.iter().copied()).collect();
-    env.send(&[ix], &all)
-}
-
-/// Rewrite a stored account (tests forge states the program would never produce).
-fn edit(env: &mut Env, address: &Address, change: impl FnOnce(&mut Account)) {
-    let mut account = env.account(address).expect("account exists");
-    change(&mut account);
-    env.svm.set_account(*address, account).unwrap();
-}
-
-/// Overwrite one field of a stored Worker, located through the IDL layout.
-fn set_worker_field(env: &mut Env, worker: &Address, field: &str, bytes: &[u8]) {
-    let layout = env.idl.0["types"].as_array().unwrap().iter().find(|t| t["name"] == "Worker").unwrap();
-    let preceding = layout["type"]["fields"].as_array().unwrap().iter().take_while(|f| f["name"] != field);
-    let offset = 8 + preceding.map(|f| env.idl.size_of(&f["type"])).sum::<usize>();
-    edit(env, worker, |a| a.data[offset..offset + bytes.len()].copy_from_slice(bytes));
-}
-
-/// Worker lamports = rent + stake + unbonding + rewards.
-#[track_caller]
-fn assert_worker_lamports(env: &Env, worker: &Address) {
-    let w = env.decode("Worker", worker).unwrap();
-    let held = ["stake", "unbonding_amount", "rewards"].iter().map(|f| w[f].as_u64().unwrap()).sum::<u64>();
-    assert_eq!(env.lamports(worker), env.rent(env.idl.account_len("Worker")) + held);
-}
-
 #[test]
 fn pays_out_the_unbonding_stake_once_the_delay_has_passed() {
     // Given a worker unbonding 0.5 SOL, exactly `unbonding_secs` after it asked
@@ -82,7 +50,7 @@ fn pays_out_the_unbonding_stake_once_the_delay_has_passed() {
     // And exactly the unbonding amount moved to the operator
     assert_eq!(env.lamports(&worker), worker_lamports - UNBONDING);
     assert_eq!(env.lamports(&operator.pubkey()), operator_lamports + UNBONDING - meta.fee);
-    assert_worker_lamports(&env, &worker);
+    env.assert_worker_lamports(&worker);
     // And the withdrawal is announced
     assert_eq!(
         events(&env, &meta),
@@ -96,15 +64,12 @@ fn rejects_a_withdrawal_one_second_before_the_delay_ends() {
     let (mut env, operator, _) = ready();
     env.advance(-1);
     let watched = watched(&env, &operator);
-    let before = env.snapshot(&watched);
 
     // When the operator withdraws
     let ix = env.ix_withdraw_stake(&operator.pubkey());
-    let result = send_paid(&mut env, ix, &[&operator]);
 
     // Then
-    assert_error(&env, &result, "UnbondingNotReady");
-    assert_eq!(env.snapshot(&watched), before);
+    env.assert_rejected(&[ix], &[&operator], &watched, "UnbondingNotReady");
 }
 
 #[test]
@@ -114,15 +79,12 @@ fn rejects_a_worker_with_nothing_unbonding() {
     let operator = env.register_worker(STAKE, modality::ALL, &[MODEL]);
     env.advance(env.params.unbonding_secs);
     let watched = watched(&env, &operator);
-    let before = env.snapshot(&watched);
 
     // When the operator withdraws
     let ix = env.ix_withdraw_stake(&operator.pubkey());
-    let result = send_paid(&mut env, ix, &[&operator]);
 
     // Then
-    assert_error(&env, &result, "NothingToClaim");
-    assert_eq!(env.snapshot(&watched), before);
+    env.assert_rejected(&[ix], &[&operator], &watched, "NothingToClaim");
 }
 
 #[test]
@@ -132,15 +94,12 @@ fn rejects_a_second_withdrawal() {
     let ix = env.ix_withdraw_stake(&operator.pubkey());
     env.send(&[ix], &[&operator]).expect("first withdraw_stake");
     let watched = watched(&env, &operator);
-    let before = env.snapshot(&watched);
 
     // When the operator withdraws again
     let ix = env.ix_withdraw_stake(&operator.pubkey());
-    let result = send_paid(&mut env, ix, &[&operator]);
 
     // Then
-    assert_error(&env, &result, "NothingToClaim");
-    assert_eq!(env.snapshot(&watched), before);
+    env.assert_rejected(&[ix], &[&operator], &watched, "NothingToClaim");
 }
 
 #[test]
@@ -148,17 +107,14 @@ fn rejects_a_worker_holding_a_seat() {
     // Given a (forged) ready worker that also holds a seat: unreachable through the program, since an
     // unbonding worker cannot join and a seated one cannot unstake, so the guard is tested directly
     let (mut env, operator, worker) = ready();
-    set_worker_field(&mut env, &worker, "active_seats", &1u16.to_le_bytes());
+    env.set_field(&worker, "Worker", "active_seats", &1u16.to_le_bytes());
     let watched = watched(&env, &operator);
-    let before = env.snapshot(&watched);
 
     // When the operator withdraws
     let ix = env.ix_withdraw_stake(&operator.pubkey());
-    let result = send_paid(&mut env, ix, &[&operator]);
 
     // Then
-    assert_error(&env, &result, "WorkerHasActiveCommitments");
-    assert_eq!(env.snapshot(&watched), before);
+    env.assert_rejected(&[ix], &[&operator], &watched, "WorkerHasActiveCommitments");
 }
 
 #[test]
@@ -168,14 +124,9 @@ fn rejects_an_operator_that_does_not_sign() {
     let mut ix = env.ix_withdraw_stake(&operator.pubkey());
     ix.accounts[0].is_signer = false;
     let watched = watched(&env, &operator);
-    let before = env.snapshot(&watched);
 
-    // When a third party sends it
-    let result = send_paid(&mut env, ix, &[]);
-
-    // Then
-    assert_error(&env, &result, "MissingSignature");
-    assert_eq!(env.snapshot(&watched), before);
+    // When a third party sends it / Then it fails, changing nothing
+    env.assert_rejected(&[ix], &[], &watched, "MissingSignature");
 }
 
 #[test]
@@ -185,14 +136,9 @@ fn rejects_a_read_only_operator() {
     let mut ix = env.ix_withdraw_stake(&operator.pubkey());
     ix.accounts[0].is_writable = false;
     let watched = watched(&env, &operator);
-    let before = env.snapshot(&watched);
 
-    // When it is sent
-    let result = send_paid(&mut env, ix, &[&operator]);
-
-    // Then
-    assert_error(&env, &result, "AccountNotWritable");
-    assert_eq!(env.snapshot(&watched), before);
+    // When it is sent / Then it fails, changing nothing
+    env.assert_rejected(&[ix], &[&operator], &watched, "AccountNotWritable");
 }
 
 #[test]
@@ -202,65 +148,51 @@ fn rejects_a_read_only_worker_account() {
     let mut ix = env.ix_withdraw_stake(&operator.pubkey());
     ix.accounts[1].is_writable = false;
     let watched = watched(&env, &operator);
-    let before = env.snapshot(&watched);
 
-    // When it is sent
-    let result = send_paid(&mut env, ix, &[&operator]);
-
-    // Then
-    assert_error(&env, &result, "AccountNotWritable");
-    assert_eq!(env.snapshot(&watched), before);
+    // When it is sent / Then it fails, changing nothing
+    env.assert_rejected(&[ix], &[&operator], &watched, "AccountNotWritable");
 }
 
 #[test]
 fn rejects_a_worker_owned_by_another_program() {
     // Given the worker's data held by another owner
     let (mut env, operator, worker) = ready();
-    edit(&mut env, &worker, |a| a.owner = Keypair::new().pubkey());
+    env.edit_account(&worker, |a| a.owner = Keypair::new().pubkey());
     let watched = watched(&env, &operator);
-    let before = env.snapshot(&watched);
 
     // When the operator withdraws
     let ix = env.ix_withdraw_stake(&operator.pubkey());
-    let result = send_paid(&mut env, ix, &[&operator]);
 
     // Then
-    assert_error(&env, &result, "InvalidAccountOwner");
-    assert_eq!(env.snapshot(&watched), before);
+    env.assert_rejected(&[ix], &[&operator], &watched, "InvalidAccountOwner");
 }
 
 #[test]
 fn rejects_a_worker_with_the_wrong_discriminator() {
     // Given the worker's discriminator corrupted
     let (mut env, operator, worker) = ready();
-    edit(&mut env, &worker, |a| a.data[0] ^= 0xff);
+    env.edit_account(&worker, |a| a.data[0] ^= 0xff);
     let watched = watched(&env, &operator);
-    let before = env.snapshot(&watched);
 
     // When the operator withdraws
     let ix = env.ix_withdraw_stake(&operator.pubkey());
-    let result = send_paid(&mut env, ix, &[&operator]);
 
     // Then
-    assert_error(&env, &result, "InvalidAccountData");
-    assert_eq!(env.snapshot(&watched), before);
+    env.assert_rejected(&[ix], &[&operator], &watched, "InvalidAccountData");
 }
 
 #[test]
 fn rejects_a_worker_with_the_wrong_length() {
     // Given the worker one byte too long
     let (mut env, operator, worker) = ready();
-    edit(&mut env, &worker, |a| a.data.push(0));
+    env.edit_account(&worker, |a| a.data.push(0));
     let watched = watched(&env, &operator);
-    let before = env.snapshot(&watched);
 
     // When the operator withdraws
     let ix = env.ix_withdraw_stake(&operator.pubkey());
-    let result = send_paid(&mut env, ix, &[&operator]);
 
     // Then
-    assert_error(&env, &result, "InvalidAccountData");
-    assert_eq!(env.snapshot(&watched), before);
+    env.assert_rejected(&[ix], &[&operator], &watched, "InvalidAccountData");
 }
 
 #[test]
@@ -272,14 +204,9 @@ fn rejects_a_signer_that_is_not_the_workers_authority() {
     ix.accounts[1].pubkey = worker;
     let mut watched = watched(&env, &operator);
     watched.extend([impostor.pubkey(), env.worker_pda(&impostor.pubkey())]);
-    let before = env.snapshot(&watched);
 
-    // When it tries to withdraw the stake to itself
-    let result = send_paid(&mut env, ix, &[&impostor]);
-
-    // Then
-    assert_error(&env, &result, "Unauthorized");
-    assert_eq!(env.snapshot(&watched), before);
+    // When it tries to withdraw the stake to itself / Then it fails, changing nothing
+    env.assert_rejected(&[ix], &[&impostor], &watched, "Unauthorized");
 }
 
 #[test]
@@ -289,21 +216,17 @@ fn rejects_trailing_instruction_data() {
     let mut ix = env.ix_withdraw_stake(&operator.pubkey());
     ix.data.push(0);
     let watched = watched(&env, &operator);
-    let before = env.snapshot(&watched);
 
-    // When it is sent
-    let result = send_paid(&mut env, ix, &[&operator]);
-
-    // Then
-    assert_error(&env, &result, "InvalidInstructionData");
-    assert_eq!(env.snapshot(&watched), before);
+    // When it is sent / Then it fails, changing nothing
+    env.assert_rejected(&[ix], &[&operator], &watched, "InvalidInstructionData");
 }
 
 #[test]
 fn a_later_config_change_does_not_move_the_unbonding_deadline() {
     // Given a worker unbonding under a one-day delay
     let (mut env, operator, _) = ready();
-    let ends_at = env.decode("Worker", &env.worker_pda(&operator.pubkey())).unwrap()["unbonding_ends_at"].as_i64().unwrap();
+    let ends_at =
+        env.decode("Worker", &env.worker_pda(&operator.pubkey())).unwrap()["unbonding_ends_at"].as_i64().unwrap();
     // When the authority lengthens the delay to a year
     let mut params = env.params.clone();
     params.unbonding_secs = 365 * 86_400;

@@ -1,36 +1,16 @@
 //! `withdraw_treasury`: the authority moves treasury lamports above rent to a recipient.
 use dfpn_tests::*;
 use serde_json::json;
-use solana_account::Account;
 use solana_address::Address;
-use solana_instruction::{error::InstructionError, Instruction};
+use solana_instruction::Instruction;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
-use solana_transaction_error::TransactionError;
 
-/// A transaction expected to fail: a fresh keypair pays the fee so that the instruction's own accounts
-/// (and the config and both vaults) can be compared before and after.
-struct Attempt {
-    result: TxResult,
-    watched: Vec<Address>,
-    before: Vec<Option<Account>>,
-}
-
-impl Attempt {
-    fn send(env: &mut Env, ix: Instruction, signers: &[&Keypair]) -> Self {
-        let mut watched: Vec<Address> = ix.accounts.iter().map(|m| m.pubkey).collect();
-        watched.extend([env.config(), env.treasury(), env.insurance()]);
-        let before = env.snapshot(&watched);
-        let payer = env.keypair(LAMPORTS_PER_SOL);
-        let result = env.send(&[ix], &[&[&payer][..], signers].concat());
-        Self { result, watched, before }
-    }
-
-    #[track_caller]
-    fn assert_rejected(&self, env: &Env, error: &str) {
-        assert_error(env, &self.result, error);
-        assert_eq!(env.snapshot(&self.watched), self.before, "a rejected instruction changes no account");
-    }
+/// Send `ix` with a fresh fee payer and assert it fails with `error`, changing none of its accounts nor
+/// the config and both vaults.
+#[track_caller]
+fn assert_rejected(env: &mut Env, ix: Instruction, signers: &[&Keypair], error: &str) {
+    env.assert_ix_rejected(&ix, signers, &[env.config(), env.treasury(), env.insurance()], error);
 }
 
 /// Lamports the treasury holds above rent in `setup`.
@@ -48,13 +28,6 @@ fn setup() -> (Env, Keypair, Address, Instruction) {
     let recipient = env.keypair(LAMPORTS_PER_SOL).pubkey();
     let ix = env.ix_withdraw_treasury(&authority.pubkey(), &recipient, AMOUNT);
     (env, authority, recipient, ix)
-}
-
-/// Overwrite an existing account with `edit` applied.
-fn tamper(env: &mut Env, address: Address, edit: impl FnOnce(&mut Account)) {
-    let mut account = env.account(&address).expect("account exists");
-    edit(&mut account);
-    env.svm.set_account(address, account).unwrap();
 }
 
 #[test]
@@ -102,11 +75,8 @@ fn rejects_more_than_the_treasury_holds_above_rent() {
     let (mut env, authority, recipient, _) = setup();
     let ix = env.ix_withdraw_treasury(&authority.pubkey(), &recipient, POOL + 1);
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&authority]);
-
-    // Then
-    attempt.assert_rejected(&env, "NothingToClaim");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&authority], "NothingToClaim");
 }
 
 #[test]
@@ -115,11 +85,8 @@ fn rejects_a_zero_amount() {
     let (mut env, authority, recipient, _) = setup();
     let ix = env.ix_withdraw_treasury(&authority.pubkey(), &recipient, 0);
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&authority]);
-
-    // Then
-    attempt.assert_rejected(&env, "NothingToClaim");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&authority], "NothingToClaim");
 }
 
 #[test]
@@ -130,11 +97,8 @@ fn rejects_any_withdrawal_from_an_empty_treasury() {
     let recipient = env.keypair(LAMPORTS_PER_SOL).pubkey();
     let ix = env.ix_withdraw_treasury(&authority.pubkey(), &recipient, 1);
 
-    // When one lamport is withdrawn
-    let attempt = Attempt::send(&mut env, ix, &[&authority]);
-
-    // Then
-    attempt.assert_rejected(&env, "NothingToClaim");
+    // When one lamport is withdrawn / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&authority], "NothingToClaim");
 }
 
 #[test]
@@ -144,12 +108,8 @@ fn withdrawing_to_the_treasury_itself_cannot_mint_lamports() {
     let treasury = env.treasury();
     let ix = env.ix_withdraw_treasury(&authority.pubkey(), &treasury, AMOUNT);
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&authority]);
-
-    // Then the program refuses to pay an account to itself and nothing changes
-    assert_error(&env, &attempt.result, "DuplicateAccount");
-    assert_eq!(env.snapshot(&attempt.watched), attempt.before);
+    // When it is sent / Then the program refuses to pay an account to itself and nothing changes
+    assert_rejected(&mut env, ix, &[&authority], "DuplicateAccount");
 }
 
 #[test]
@@ -158,11 +118,8 @@ fn rejects_too_few_accounts() {
     let (mut env, authority, _, mut ix) = setup();
     ix.accounts.pop();
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&authority]);
-
-    // Then
-    attempt.assert_rejected(&env, "NotEnoughAccounts");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&authority], "NotEnoughAccounts");
 }
 
 #[test]
@@ -171,11 +128,8 @@ fn rejects_an_authority_that_does_not_sign() {
     let (mut env, _, _, mut ix) = setup();
     ix.accounts[0].is_signer = false;
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[]);
-
-    // Then
-    attempt.assert_rejected(&env, "MissingSignature");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[], "MissingSignature");
 }
 
 #[test]
@@ -183,13 +137,10 @@ fn rejects_a_config_owned_by_another_program() {
     // Given the config's exact bytes under another owner
     let (mut env, authority, _, ix) = setup();
     let config = env.config();
-    tamper(&mut env, config, |a| a.owner = Keypair::new().pubkey());
+    env.edit_account(&config, |a| a.owner = Keypair::new().pubkey());
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&authority]);
-
-    // Then
-    attempt.assert_rejected(&env, "InvalidAccountOwner");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&authority], "InvalidAccountOwner");
 }
 
 #[test]
@@ -198,11 +149,8 @@ fn rejects_a_system_account_as_config() {
     let (mut env, authority, _, mut ix) = setup();
     ix.accounts[1].pubkey = env.keypair(LAMPORTS_PER_SOL).pubkey();
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&authority]);
-
-    // Then
-    attempt.assert_rejected(&env, "InvalidAccountOwner");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&authority], "InvalidAccountOwner");
 }
 
 #[test]
@@ -210,13 +158,10 @@ fn rejects_a_config_with_a_wrong_discriminator() {
     // Given the config's first byte flipped
     let (mut env, authority, _, ix) = setup();
     let config = env.config();
-    tamper(&mut env, config, |a| a.data[0] ^= 0xff);
+    env.edit_account(&config, |a| a.data[0] ^= 0xff);
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&authority]);
-
-    // Then
-    attempt.assert_rejected(&env, "InvalidAccountData");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&authority], "InvalidAccountData");
 }
 
 #[test]
@@ -225,11 +170,8 @@ fn rejects_a_config_with_a_wrong_length() {
     let (mut env, authority, _, mut ix) = setup();
     ix.accounts[1].pubkey = env.insurance();
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&authority]);
-
-    // Then
-    attempt.assert_rejected(&env, "InvalidAccountData");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&authority], "InvalidAccountData");
 }
 
 #[test]
@@ -239,11 +181,8 @@ fn rejects_a_signer_that_is_not_the_authority() {
     let outsider = env.keypair(LAMPORTS_PER_SOL);
     let ix = env.ix_withdraw_treasury(&outsider.pubkey(), &recipient, AMOUNT);
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&outsider]);
-
-    // Then
-    attempt.assert_rejected(&env, "Unauthorized");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&outsider], "Unauthorized");
 }
 
 #[test]
@@ -252,11 +191,8 @@ fn rejects_a_read_only_treasury() {
     let (mut env, authority, _, mut ix) = setup();
     ix.accounts[2].is_writable = false;
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&authority]);
-
-    // Then
-    attempt.assert_rejected(&env, "AccountNotWritable");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&authority], "AccountNotWritable");
 }
 
 #[test]
@@ -264,13 +200,10 @@ fn rejects_a_treasury_owned_by_another_program() {
     // Given the treasury's exact bytes and lamports under another owner
     let (mut env, authority, _, ix) = setup();
     let treasury = env.treasury();
-    tamper(&mut env, treasury, |a| a.owner = Keypair::new().pubkey());
+    env.edit_account(&treasury, |a| a.owner = Keypair::new().pubkey());
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&authority]);
-
-    // Then
-    attempt.assert_rejected(&env, "InvalidAccountOwner");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&authority], "InvalidAccountOwner");
 }
 
 #[test]
@@ -279,11 +212,8 @@ fn rejects_a_system_account_as_treasury() {
     let (mut env, authority, _, mut ix) = setup();
     ix.accounts[2].pubkey = env.keypair(LAMPORTS_PER_SOL).pubkey();
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&authority]);
-
-    // Then
-    attempt.assert_rejected(&env, "InvalidAccountOwner");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&authority], "InvalidAccountOwner");
 }
 
 #[test]
@@ -291,13 +221,10 @@ fn rejects_a_treasury_with_a_wrong_discriminator() {
     // Given the treasury's first byte flipped
     let (mut env, authority, _, ix) = setup();
     let treasury = env.treasury();
-    tamper(&mut env, treasury, |a| a.data[0] ^= 0xff);
+    env.edit_account(&treasury, |a| a.data[0] ^= 0xff);
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&authority]);
-
-    // Then
-    attempt.assert_rejected(&env, "InvalidAccountData");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&authority], "InvalidAccountData");
 }
 
 #[test]
@@ -305,13 +232,10 @@ fn rejects_a_treasury_with_a_wrong_length() {
     // Given the treasury with one extra byte
     let (mut env, authority, _, ix) = setup();
     let treasury = env.treasury();
-    tamper(&mut env, treasury, |a| a.data.push(0));
+    env.edit_account(&treasury, |a| a.data.push(0));
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&authority]);
-
-    // Then
-    attempt.assert_rejected(&env, "InvalidAccountData");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&authority], "InvalidAccountData");
 }
 
 #[test]
@@ -322,11 +246,8 @@ fn rejects_the_insurance_vault_as_treasury() {
     env.fund(&insurance, POOL);
     ix.accounts[2].pubkey = insurance;
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&authority]);
-
-    // Then
-    attempt.assert_rejected(&env, "VaultMismatch");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&authority], "VaultMismatch");
 }
 
 #[test]
@@ -335,11 +256,8 @@ fn rejects_a_read_only_recipient() {
     let (mut env, authority, _, mut ix) = setup();
     ix.accounts[3].is_writable = false;
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&authority]);
-
-    // Then
-    attempt.assert_rejected(&env, "AccountNotWritable");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&authority], "AccountNotWritable");
 }
 
 #[test]
@@ -348,11 +266,8 @@ fn rejects_a_truncated_amount() {
     let (mut env, authority, _, mut ix) = setup();
     ix.data.pop();
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&authority]);
-
-    // Then
-    attempt.assert_rejected(&env, "InvalidInstructionData");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&authority], "InvalidInstructionData");
 }
 
 #[test]
@@ -361,11 +276,8 @@ fn rejects_trailing_bytes() {
     let (mut env, authority, _, mut ix) = setup();
     ix.data.push(0);
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&authority]);
-
-    // Then
-    attempt.assert_rejected(&env, "InvalidInstructionData");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&authority], "InvalidInstructionData");
 }
 
 #[test]
@@ -374,9 +286,6 @@ fn rejects_an_unknown_discriminator() {
     let (mut env, authority, _, mut ix) = setup();
     ix.data[0] ^= 0xff;
 
-    // When it is sent
-    let attempt = Attempt::send(&mut env, ix, &[&authority]);
-
-    // Then
-    attempt.assert_rejected(&env, "InvalidInstructionData");
+    // When it is sent / Then it fails, changing nothing
+    assert_rejected(&mut env, ix, &[&authority], "InvalidInstructionData");
 }

@@ -70,7 +70,8 @@ struct Bench {
 impl Bench {
     /// Record the compute units of a transaction that must succeed.
     fn record(&mut self, name: &str, scenario: &str, result: TxResult) {
-        let meta = result.unwrap_or_else(|f| panic!("{name} ({scenario}) failed: {:?}\n{}", f.err, f.meta.pretty_logs()));
+        let meta =
+            result.unwrap_or_else(|f| panic!("{name} ({scenario}) failed: {:?}\n{}", f.err, f.meta.pretty_logs()));
         let cu = meta.compute_units_consumed;
         match self.rows.iter_mut().find(|r| r.name == name) {
             Some(row) => row.samples.push(cu),
@@ -209,9 +210,10 @@ fn request_instructions(b: &mut Bench) {
 }
 
 fn main() {
-    let out = std::env::args().nth(1).map(PathBuf::from).unwrap_or_else(|| {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/bench/cu.json")
-    });
+    let out = std::env::args()
+        .nth(1)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/bench/cu.json"));
     let mut b = Bench::default();
     config_instructions(&mut b);
     model_instructions(&mut b);
@@ -221,7 +223,9 @@ fn main() {
         request_flow(&mut b, n, &format!(" ({n} workers)"));
     }
     // Per-seat rows of the 3- and 5-worker runs repeat what the 10-worker run shows.
-    b.rows.retain(|r| r.name.starts_with("finalize") || !(r.name.ends_with("(3 workers)") || r.name.ends_with("(5 workers)")));
+    b.rows.retain(|r| {
+        r.name.starts_with("finalize") || !(r.name.ends_with("(3 workers)") || r.name.ends_with("(5 workers)"))
+    });
 
     // Keep the 21 instructions first, in dispatch order, then the per-size rows.
     let env = Env::bare();
@@ -233,7 +237,15 @@ fn main() {
 
     println!("{:<34} {:>8} {:>8} {:>8} {:>4}  scenario", "instruction", "min", "median", "max", "n");
     for r in &b.rows {
-        println!("{:<34} {:>8} {:>8} {:>8} {:>4}  {}", r.name, r.min(), r.median(), r.max(), r.samples.len(), r.scenario);
+        println!(
+            "{:<34} {:>8} {:>8} {:>8} {:>4}  {}",
+            r.name,
+            r.min(),
+            r.median(),
+            r.max(),
+            r.samples.len(),
+            r.scenario
+        );
     }
 
     println!("\n{:<10} {:>6} {:>14}", "account", "bytes", "rent-exempt");
@@ -299,6 +311,7 @@ fn main() {
     if let Some(dir) = out.parent() {
         std::fs::create_dir_all(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
     }
-    std::fs::write(&out, serde_json::to_string_pretty(&report).unwrap() + "\n").unwrap_or_else(|e| panic!("{}: {e}", out.display()));
+    std::fs::write(&out, serde_json::to_string_pretty(&report).unwrap() + "\n")
+        .unwrap_or_else(|e| panic!("{}: {e}", out.display()));
     println!("\nwrote {}", out.display());
 }

@@ -16,7 +16,14 @@ const MODEL: &str = "dfpn-metadata-rules";
 
 /// Generator names and text-chunk keys that image generators write into the files they produce.
 const GENERATOR_MARKERS: [&str; 9] = [
-    "Stable Diffusion", "Midjourney", "DALL-E", "DALL·E", "Adobe Firefly", "NovelAI", "ComfyUI", "trainedAlgorithmicMedia",
+    "Stable Diffusion",
+    "Midjourney",
+    "DALL-E",
+    "DALL·E",
+    "Adobe Firefly",
+    "NovelAI",
+    "ComfyUI",
+    "trainedAlgorithmicMedia",
     "Imagen",
 ];
 const PNG_AI_KEYS: [&str; 4] = ["parameters", "prompt", "workflow", "Dream"];
@@ -76,7 +83,10 @@ fn sample_png() -> Vec<u8> {
     }
     let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
     png.extend(chunk(b"IHDR", &[0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0]));
-    png.extend(chunk(b"tEXt", b"parameters\0a portrait photo, Steps: 30, Sampler: Euler a, Model: Stable Diffusion XL"));
+    png.extend(chunk(
+        b"tEXt",
+        b"parameters\0a portrait photo, Steps: 30, Sampler: Euler a, Model: Stable Diffusion XL",
+    ));
     png.extend(chunk(b"IDAT", &[0x78, 0x9c, 0x63, 0x60, 0x00, 0x00, 0x00, 0x02, 0x00, 0x01]));
     png.extend(chunk(b"IEND", &[]));
     png
@@ -123,7 +133,13 @@ fn main() {
     env.register_model(MODEL, modality::ALL);
     let operators: Vec<Keypair> =
         (0..workers).map(|_| env.register_worker(env.params.min_stake, modality::ALL, &[MODEL])).collect();
-    step(started, &format!("model '{MODEL}' registered; {workers} workers staked {} SOL each", env.params.min_stake / LAMPORTS_PER_SOL));
+    step(
+        started,
+        &format!(
+            "model '{MODEL}' registered; {workers} workers staked {} SOL each",
+            env.params.min_stake / LAMPORTS_PER_SOL
+        ),
+    );
 
     // Client: hash, point at the file, submit with escrow.
     let client = env.keypair(10 * LAMPORTS_PER_SOL);
@@ -140,7 +156,14 @@ fn main() {
     let ix = env.ix_submit_request(&client.pubkey(), &spec);
     let submit = env.send(&[ix], &[&client]).expect("submit_request");
     let request = env.request_pda(&client.pubkey(), spec.nonce);
-    step(started, &format!("request {request} submitted: {} bytes, fee {fee} lamports escrowed (max {})", media.len(), spec.max_fee));
+    step(
+        started,
+        &format!(
+            "request {request} submitted: {} bytes, fee {fee} lamports escrowed (max {})",
+            media.len(),
+            spec.max_fee
+        ),
+    );
 
     // Workers: fetch, verify, analyse, commit.
     let mut answers = vec![];
