@@ -6,7 +6,7 @@ TESTS_DIR := programs/dfpn-tests
 CARGO_TESTS := cargo --locked
 CARGO_TEST_FLAGS := --ignore-rust-version
 
-.PHONY: setup build idl idl-check test test-program test-litesvm bench bench-cu demo clean
+.PHONY: setup build idl idl-check test test-program test-litesvm test-python bench bench-cu demo clean
 
 ## setup: install every toolchain piece (Debian rustc-web, sbpf-linker) and build the program
 setup: build
@@ -24,7 +24,7 @@ idl-check:
 	python3 scripts/gen_idl.py --check
 
 ## test: everything (the command CI runs)
-test: build idl-check test-program test-litesvm
+test: build idl-check test-program test-litesvm test-python
 
 ## test-program: host unit tests and the IDL-vs-program check
 test-program:
@@ -33,6 +33,21 @@ test-program:
 ## test-litesvm: the built .so in LiteSVM, one file per instruction, lifecycles, fuzzing
 test-litesvm:
 	cd $(TESTS_DIR) && $(CARGO_TESTS) test $(CARGO_TEST_FLAGS)
+
+## test-python: the Python SDK (sdk-python): generated code current, ruff, mypy --strict, pytest on LiteSVM
+VENV := .venv
+$(VENV)/.sdk-python-installed: sdk-python/pyproject.toml
+	test -x $(VENV)/bin/python || python3 -m venv $(VENV)
+	$(VENV)/bin/python -m pip install -q --upgrade pip
+	$(VENV)/bin/python -m pip install -q -e 'sdk-python[test]'
+	touch $@
+
+test-python: $(VENV)/.sdk-python-installed
+	@test -f target/deploy/dfpn.so || $(MAKE) build
+	python3 scripts/gen_python.py --check
+	cd sdk-python && ../$(VENV)/bin/ruff check src tests
+	cd sdk-python && ../$(VENV)/bin/mypy src
+	cd sdk-python && ../$(VENV)/bin/pytest -q
 
 ## bench / bench-cu: compute units per instruction, account sizes and rent -> target/bench/cu.json
 ## (compute units are deterministic, so the debug build that the tests already compiled is used)

@@ -1,0 +1,72 @@
+"""DFPN (Deepfake Proof Network) Python SDK.
+
+Submit media for deepfake analysis by staked workers and get an on-chain-audited verdict::
+
+    from dfpn import DFPNClient, Modality
+    with DFPNClient(network="local") as client:
+        request = client.submit_request(media_path="photo.jpg", modalities=[Modality.FACE_MANIPULATION],
+                                        min_workers=3, max_fee=0.01, deadline_seconds=300)
+        result = client.wait_for_result(request.id, timeout=360)
+"""
+
+from __future__ import annotations
+
+import logging
+
+from dfpn.client import AsyncDFPNClient, DFPNClient
+from dfpn.errors import DFPNError, ErrorCode
+from dfpn.fees import LAMPORTS_PER_SOL, estimate_fee, fee_from_params
+from dfpn.generated import PROGRAM_ID
+from dfpn.local import REFERENCE_PARAMS, LocalNetwork
+from dfpn.models import (
+    ALL_MODALITIES,
+    AnalysisResult,
+    Audit,
+    ConsensusType,
+    Detection,
+    Modality,
+    Region,
+    RequestInfo,
+    RequestStatus,
+    SeatInfo,
+    SeatState,
+    SubmittedRequest,
+    Verdict,
+    WorkerResult,
+)
+from dfpn.transport import AccountInfo, TransactionRecord, Transport
+
+logging.getLogger(__name__).addHandler(logging.NullHandler())
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ALL_MODALITIES",
+    "LAMPORTS_PER_SOL",
+    "PROGRAM_ID",
+    "REFERENCE_PARAMS",
+    "AccountInfo",
+    "AnalysisResult",
+    "AsyncDFPNClient",
+    "Audit",
+    "ConsensusType",
+    "DFPNClient",
+    "DFPNError",
+    "Detection",
+    "ErrorCode",
+    "LocalNetwork",
+    "Modality",
+    "Region",
+    "RequestInfo",
+    "RequestStatus",
+    "SeatInfo",
+    "SeatState",
+    "SubmittedRequest",
+    "TransactionRecord",
+    "Transport",
+    "Verdict",
+    "WorkerResult",
+    "__version__",
+    "estimate_fee",
+    "fee_from_params",
+]

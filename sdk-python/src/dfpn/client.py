@@ -1,0 +1,615 @@
+"""`AsyncDFPNClient` and its synchronous facade `DFPNClient`.
+
+```python
+from dfpn import DFPNClient, Modality
+with DFPNClient(network="local") as client:
+    request = client.submit_request(media_path="photo.jpg", modalities=[Modality.FACE_MANIPULATION],
+                                    min_workers=3, max_fee=0.01, deadline_seconds=300)
+    result = client.wait_for_result(request.id, timeout=360)
+```
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import secrets
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import Any, TypeVar
+
+from pydantic import ValidationError
+from solders.keypair import Keypair
+from solders.pubkey import Pubkey
+
+from dfpn import instructions as ix
+from dfpn import storage as store
+from dfpn.borsh import BorshError
+from dfpn.errors import DFPNError, ErrorCode
+from dfpn.events import parse_logs
+from dfpn.fees import LAMPORTS_PER_SOL, fee_from_params, sol_to_lamports
+from dfpn.generated.events import Event, RequestFinalized, RequestSubmitted
+from dfpn.generated.types import Config, Request, Seat
+from dfpn.local import LocalNetwork
+from dfpn.models import (
+    AnalysisResult,
+    Audit,
+    ConsensusType,
+    Detection,
+    Modality,
+    RequestInfo,
+    RequestStatus,
+    SeatInfo,
+    SeatState,
+    SubmittedRequest,
+    Verdict,
+    WorkerResult,
+)
+from dfpn.pda import config_address, decode_model_id, request_address
+from dfpn.transport import Transport
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+_STATUS_OPEN, _STATUS_FINALIZED, _STATUS_EXPIRED = 0, 1, 2
+_SEAT_REVEALED = 2
+_NONCE_BITS = 63
+#: Lamports a wallet created by the client on the local network starts with.
+LOCAL_WALLET_LAMPORTS = 10 * LAMPORTS_PER_SOL
+RequestId = str | Pubkey
+
+
+def _address(request_id: RequestId) -> Pubkey:
+    if isinstance(request_id, Pubkey):
+        return request_id
+    try:
+        return Pubkey.from_string(str(request_id))
+    except ValueError as e:
+        raise DFPNError(
+            ErrorCode.INVALID_ARGUMENT, f"{request_id!r} is not a request id (a base58 address)."
+        ) from e
+
+
+def _text(raw: bytes, length: int) -> str:
+    return bytes(raw[:length]).decode("utf-8", errors="replace")
+
+
+def _seat_info(seat: Seat) -> SeatInfo:
+    state = SeatState.from_code(seat.state)
+    revealed = state is SeatState.REVEALED
+    return SeatInfo(
+        worker=str(seat.authority),
+        state=state,
+        model_id=decode_model_id(seat.model_id) if revealed else None,
+        verdict=Verdict.from_code(seat.verdict) if revealed else None,
+        confidence=seat.confidence if revealed else None,
+        report_uri=_text(seat.report_uri, seat.report_uri_len) if revealed else None,
+        report_hash=seat.report_hash.hex() if revealed else None,
+        commitment=seat.commitment.hex() if state is not SeatState.JOINED else None,
+    )
+
+
+def request_info(address: Pubkey, r: Request) -> RequestInfo:
+    """A decoded request account as the user-facing model."""
+    return RequestInfo(
+        id=str(address),
+        client=str(r.client),
+        nonce=r.nonce,
+        status=RequestStatus.from_code(r.status),
+        content_hash=r.content_hash.hex(),
+        storage_uri=_text(r.storage_uri, r.storage_uri_len),
+        modalities=Modality.from_mask(r.modalities),
+        min_workers=r.min_workers,
+        max_workers=r.max_workers,
+        joined=r.joined,
+        commits=r.commits,
+        reveals=r.reveals,
+        verdict=Verdict.from_code(r.verdict),
+        confidence=r.confidence,
+        consensus_type=ConsensusType.from_code(r.consensus),
+        fee_lamports=r.fee,
+        escrow_lamports=r.escrow,
+        created_at=r.created_at,
+        commit_deadline=r.commit_deadline,
+        deadline=r.deadline,
+        finalized_at=r.finalized_at,
+        seats=[_seat_info(s) for s in r.seats[: r.joined]],
+    )
+
+
+def is_finalizable(r: Request, now: int) -> bool:
+    """docs/protocol.md "Finalizable": commits ≥ min_workers and (deadline passed, or the commit phase is over
+    and every committer revealed)."""
+    if r.status != _STATUS_OPEN or r.commits < r.min_workers:
+        return False
+    commit_over = now >= r.commit_deadline or r.commits >= r.max_workers
+    return now >= r.deadline or (commit_over and r.reveals == r.commits)
+
+
+def is_expirable(r: Request, now: int) -> bool:
+    """docs/protocol.md "Expirable": the commit deadline passed with fewer than min_workers commits."""
+    return r.status == _STATUS_OPEN and now >= r.commit_deadline and r.commits < r.min_workers
+
+
+class AsyncDFPNClient:
+    """The DFPN client (async). Use as `async with AsyncDFPNClient(...) as client:`.
+
+    `network`: "local" (an embedded LiteSVM with the program, see `LocalNetwork`) or a `Transport`. `wallet` pays
+    and signs; on the local network a funded wallet is created when none is given. `auto_crank`: while waiting
+    for a result, finalize a request that is finalizable, or expire one that can only expire (anyone may; the
+    client pays only the transaction fee, and an expiry returns its escrow).
+    """
+
+    def __init__(
+        self,
+        network: str | Transport = "local",
+        wallet: Keypair | None = None,
+        *,
+        program_path: str | os.PathLike[str] | None = None,
+        poll_interval: float | None = None,
+        auto_crank: bool = True,
+    ) -> None:
+        self._owns_transport = not isinstance(network, Transport)
+        if isinstance(network, Transport):
+            self.transport: Transport = network
+        elif network == "local":
+            self.transport = LocalNetwork(program_path)
+        else:
+            raise DFPNError(ErrorCode.NETWORK_NOT_SUPPORTED, f"network {network!r} is not available yet.")
+        if wallet is None:
+            if not isinstance(self.transport, LocalNetwork):
+                raise DFPNError(
+                    ErrorCode.INVALID_ARGUMENT, "wallet=Keypair(...) is required on this network."
+                )
+            wallet = self.transport.funded_keypair(LOCAL_WALLET_LAMPORTS)
+        self.wallet = wallet
+        self.poll_interval = (
+            poll_interval if poll_interval is not None else (0.05 if self.transport.is_local else 2.0)
+        )
+        self.auto_crank = auto_crank
+        self._request_txs: dict[str, str] = {}
+
+    @property
+    def program_id(self) -> Pubkey:
+        return self.transport.program_id
+
+    async def __aenter__(self) -> AsyncDFPNClient:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        if self._owns_transport:
+            await self.transport.close()
+
+    # ---- reading -------------------------------------------------------------------------------------------
+
+    async def get_config(self) -> Config:
+        """The on-chain configuration."""
+        address = config_address(self.program_id)
+        account = await self.transport.get_account(address)
+        if account is None or account.owner != self.program_id:
+            raise DFPNError(
+                ErrorCode.CONFIG_NOT_FOUND, f"no configuration at {address} on {self.transport.name}."
+            )
+        return Config.from_account_data(account.data)
+
+    async def estimate_fee(self, modalities: Iterable[Modality | int], min_workers: int) -> int:
+        """The fee in lamports the program will charge for these modalities and `min_workers`, from the
+        on-chain configuration."""
+        config = await self.get_config()
+        try:
+            return fee_from_params(config.params, list(modalities), min_workers)
+        except ValueError as e:
+            raise DFPNError(ErrorCode.INVALID_ARGUMENT, str(e)) from e
+
+    async def _load_request(self, address: Pubkey) -> Request:
+        account = await self.transport.get_account(address)
+        if account is None or account.owner != self.program_id:
+            raise DFPNError(ErrorCode.REQUEST_NOT_FOUND, f"no request at {address} on {self.transport.name}.")
+        try:
+            return Request.from_account_data(account.data)
+        except BorshError as e:
+            raise DFPNError(ErrorCode.REQUEST_NOT_FOUND, f"{address} is not a request account: {e}.") from e
+
+    async def get_request(self, request_id: RequestId) -> RequestInfo:
+        """The request account, decoded."""
+        address = _address(request_id)
+        return request_info(address, await self._load_request(address))
+
+    # ---- submitting ----------------------------------------------------------------------------------------
+
+    async def submit_request(
+        self,
+        media_path: str | os.PathLike[str] | None = None,
+        *,
+        uri: str | None = None,
+        content_hash: bytes | str | None = None,
+        modalities: Sequence[Modality | int],
+        min_workers: int = 3,
+        max_workers: int | None = None,
+        max_fee: float | int | str | None = None,
+        deadline_seconds: int = 300,
+        storage: str | None = None,
+        nonce: int | None = None,
+    ) -> SubmittedRequest:
+        """Submit media for analysis and escrow `max_fee` (SOL; default: exactly the fee).
+
+        Give `media_path` (hashed with SHA-256; stored with `storage`, by default file:// on the local network) or
+        `uri` with `content_hash` (or with `media_path` to hash). The deadline is `deadline_seconds` after the
+        cluster clock; the program refuses less than its minimum (`DEADLINE_TOO_SHORT`).
+        """
+        if not modalities:
+            raise DFPNError(ErrorCode.INVALID_ARGUMENT, "modalities: name at least one Modality.")
+        if media_path is None and uri is None:
+            raise DFPNError(
+                ErrorCode.INVALID_ARGUMENT, "give media_path=... or uri=... (with content_hash=...)."
+            )
+        digest = _parse_hash(content_hash) if content_hash is not None else None
+        if media_path is not None:
+            path = Path(media_path)
+            if not path.is_file():
+                raise DFPNError(ErrorCode.MEDIA_NOT_FOUND, f"media file {path} does not exist.")
+            actual = store.sha256_file(path)
+            if digest is not None and digest != actual:
+                raise DFPNError(
+                    ErrorCode.CONTENT_HASH_MISMATCH,
+                    f"{path} hashes to {actual.hex()}, not the given content_hash {digest.hex()}.",
+                )
+            digest = actual
+            if uri is None:
+                backend = storage or ("file" if self.transport.is_local else "ipfs")
+                if backend == "file" and not self.transport.is_local:
+                    raise DFPNError(
+                        ErrorCode.STORAGE_NOT_SUPPORTED, "file:// URIs are only for the local network."
+                    )
+                uri = store.upload(path, backend)
+        if digest is None or uri is None:
+            raise DFPNError(
+                ErrorCode.INVALID_ARGUMENT, "with uri=..., give content_hash=... or media_path=...."
+            )
+        max_workers = min_workers if max_workers is None else max_workers
+        config = await self.get_config()
+        try:
+            fee = fee_from_params(config.params, list(modalities), min_workers)
+            max_fee_lamports = fee if max_fee is None else sol_to_lamports(max_fee)
+        except ValueError as e:
+            raise DFPNError(ErrorCode.INVALID_ARGUMENT, str(e)) from e
+        client = self.wallet.pubkey()
+        if nonce is None:
+            nonce = await self._fresh_nonce(client)
+        address = request_address(client, nonce, self.program_id)
+        deadline = await self.transport.unix_timestamp() + deadline_seconds
+        instruction = ix.submit_request(
+            client,
+            nonce,
+            digest,
+            uri,
+            list(modalities),
+            min_workers,
+            max_workers,
+            max_fee_lamports,
+            deadline,
+            self.program_id,
+        )
+        record = await self.transport.send_transaction([instruction], [self.wallet])
+        self._request_txs[str(address)] = record.signature
+        r = await self._load_request(address)
+        logger.info(
+            "request %s submitted (fee %d lamports, escrow %d): %s",
+            address,
+            r.fee,
+            r.escrow,
+            record.signature,
+        )
+        return SubmittedRequest(
+            id=str(address),
+            nonce=nonce,
+            signature=record.signature,
+            client=str(client),
+            content_hash=digest.hex(),
+            storage_uri=uri,
+            modalities=Modality.from_mask(r.modalities),
+            min_workers=r.min_workers,
+            max_workers=r.max_workers,
+            fee_lamports=r.fee,
+            max_fee_lamports=r.escrow,
+            commit_deadline=r.commit_deadline,
+            deadline=r.deadline,
+        )
+
+    async def _fresh_nonce(self, client: Pubkey) -> int:
+        for _ in range(8):
+            nonce = secrets.randbits(_NONCE_BITS)
+            if await self.transport.get_account(request_address(client, nonce, self.program_id)) is None:
+                return nonce
+        raise DFPNError(ErrorCode.INVALID_ARGUMENT, "could not find an unused request nonce; pass nonce=...")
+
+    async def fetch_media(self, request_id: RequestId) -> bytes:
+        """The request's media, checked against its content hash (`CONTENT_HASH_MISMATCH` when it differs)."""
+        address = _address(request_id)
+        r = await self._load_request(address)
+        uri = _text(r.storage_uri, r.storage_uri_len)
+        data = await store.read_uri(uri, max_bytes=1 << 40)
+        store.check_hash(data, r.content_hash, ErrorCode.CONTENT_HASH_MISMATCH, f"media of request {address}")
+        return data
+
+    # ---- lifecycle -----------------------------------------------------------------------------------------
+
+    async def finalize(self, request_id: RequestId) -> str:
+        """Send `finalize_request` (anyone may, once the request is finalizable); returns the signature."""
+        address = _address(request_id)
+        r = await self._load_request(address)
+        record = await self.transport.send_transaction(
+            [ix.finalize_request(address, r, self.program_id)], [self.wallet]
+        )
+        return record.signature
+
+    async def expire(self, request_id: RequestId) -> str:
+        """Send `expire_request` (anyone may, after the commit deadline with too few commits)."""
+        address = _address(request_id)
+        r = await self._load_request(address)
+        record = await self.transport.send_transaction(
+            [ix.expire_request(address, r, self.program_id)], [self.wallet]
+        )
+        return record.signature
+
+    async def close_request(self, request_id: RequestId) -> str:
+        """The client closes its finished request and gets the rent (and any leftover escrow) back."""
+        address = _address(request_id)
+        record = await self.transport.send_transaction(
+            [ix.close_request(self.wallet.pubkey(), address, self.program_id)], [self.wallet]
+        )
+        return record.signature
+
+    async def wait_for_result(
+        self, request_id: RequestId, timeout: float = 360.0, *, poll_interval: float | None = None
+    ) -> AnalysisResult:
+        """Follow the request until it is finalized and return the full result.
+
+        Raises `NO_WORKERS_AVAILABLE` when the request expired (or, with `auto_crank`, could only expire: it is
+        expired and the escrow returned), `TIMEOUT` after `timeout` seconds of wall-clock time.
+        """
+        address = _address(request_id)
+        interval = self.poll_interval if poll_interval is None else poll_interval
+        loop = asyncio.get_running_loop()
+        give_up = loop.time() + timeout
+        while True:
+            r = await self._load_request(address)
+            if r.status == _STATUS_FINALIZED:
+                return await self._assemble(address, r)
+            if r.status == _STATUS_EXPIRED:
+                raise _no_workers(address, r)
+            if self.auto_crank:
+                now = await self.transport.unix_timestamp()
+                if is_expirable(r, now) and await self._crank(self.expire, address, "expire"):
+                    raise _no_workers(address, r)
+                if is_finalizable(r, now) and await self._crank(self.finalize, address, "finalize"):
+                    continue
+            remaining = give_up - loop.time()
+            if remaining <= 0:
+                raise DFPNError(
+                    ErrorCode.TIMEOUT,
+                    f"request {address} not finalized after {timeout:g} s "
+                    f"({r.joined} joined, {r.commits} committed, {r.reveals} revealed).",
+                )
+            await asyncio.sleep(min(interval, remaining))
+
+    async def _crank(self, action: Callable[[Pubkey], Awaitable[str]], address: Pubkey, what: str) -> bool:
+        """Run `action`; False when the program says it is not (or no longer) possible."""
+        try:
+            signature = await action(address)
+        except DFPNError as e:
+            # Someone else may have finalized or expired it first; the next poll sees the new status.
+            if e.code not in (
+                ErrorCode.REQUEST_NOT_OPEN,
+                ErrorCode.FINALIZE_TOO_EARLY,
+                ErrorCode.CANNOT_EXPIRE,
+            ):
+                raise
+            logger.info("%s of %s not possible: %s", what, address, e.code.value)
+            return False
+        logger.info("%s of %s: %s", what, address, signature)
+        return True
+
+    # ---- result assembly -----------------------------------------------------------------------------------
+
+    async def _assemble(self, address: Pubkey, r: Request) -> AnalysisResult:
+        results = [await self._worker_result(s) for s in r.seats[: r.joined] if s.state == _SEAT_REVEALED]
+        request_tx = self._request_txs.get(str(address)) or await self._find_tx(address, RequestSubmitted)
+        finalize_tx = await self._find_tx(address, RequestFinalized)
+        return AnalysisResult(
+            request_id=str(address),
+            verdict=Verdict.from_code(r.verdict),
+            confidence=r.confidence,
+            consensus_type=ConsensusType.from_code(r.consensus),
+            worker_results=results,
+            audit=Audit(
+                request_tx=request_tx,
+                finalize_tx=finalize_tx,
+                worker_count=r.joined,
+                commit_count=r.commits,
+                reveal_count=r.reveals,
+            ),
+            fee_lamports=r.fee,
+        )
+
+    async def _worker_result(self, seat: Seat) -> WorkerResult:
+        uri = _text(seat.report_uri, seat.report_uri_len)
+        detections: list[Detection] = []
+        verified = False
+        try:
+            data = await store.read_uri(uri)
+        except DFPNError as e:
+            logger.warning("report of worker %s not loaded: %s", seat.authority, e)
+        else:
+            store.check_hash(
+                data, seat.report_hash, ErrorCode.REPORT_HASH_MISMATCH, f"report {uri} of {seat.authority}"
+            )
+            verified = True
+            detections = _detections(data, uri)
+        return WorkerResult(
+            worker=str(seat.authority),
+            model_id=decode_model_id(seat.model_id),
+            verdict=Verdict.from_code(seat.verdict),
+            confidence=seat.confidence,
+            detections=detections,
+            report_uri=uri,
+            report_hash=seat.report_hash.hex(),
+            report_verified=verified,
+        )
+
+    async def _find_tx(self, address: Pubkey, kind: type[Event]) -> str | None:
+        for signature in await self.transport.signatures_for_address(address):
+            record = await self.transport.get_transaction(signature)
+            if record is None:
+                continue
+            for event in parse_logs(record.logs, self.program_id):
+                if isinstance(event, kind) and getattr(event, "request", None) == address:
+                    return signature
+        return None
+
+
+def _detections(data: bytes, uri: str) -> list[Detection]:
+    try:
+        report = json.loads(data)
+        items = (report.get("detections") or []) if isinstance(report, dict) else []
+        return [Detection.model_validate(d) for d in items]
+    except (ValueError, ValidationError, AttributeError) as e:
+        logger.warning("report %s has no readable detections: %s", uri, e)
+        return []
+
+
+def _no_workers(address: Pubkey, r: Request) -> DFPNError:
+    return DFPNError(
+        ErrorCode.NO_WORKERS_AVAILABLE,
+        f"request {address} expired: {r.commits} of the {r.min_workers} required workers committed.",
+    )
+
+
+def _parse_hash(value: bytes | str) -> bytes:
+    try:
+        raw = bytes.fromhex(value.removeprefix("0x")) if isinstance(value, str) else bytes(value)
+    except ValueError as e:
+        raise DFPNError(ErrorCode.INVALID_ARGUMENT, f"content_hash {value!r} is not hex.") from e
+    if len(raw) != 32:
+        raise DFPNError(ErrorCode.INVALID_ARGUMENT, "content_hash must be 32 bytes (SHA-256), bytes or hex.")
+    return raw
+
+
+class DFPNClient:
+    """The synchronous facade: the same methods as `AsyncDFPNClient`, each run to completion.
+
+    It runs its own event loop, so call it from synchronous code (not from inside a running event loop; use
+    `AsyncDFPNClient` there).
+    """
+
+    def __init__(
+        self,
+        network: str | Transport = "local",
+        wallet: Keypair | None = None,
+        *,
+        program_path: str | os.PathLike[str] | None = None,
+        poll_interval: float | None = None,
+        auto_crank: bool = True,
+    ) -> None:
+        self._runner = asyncio.Runner()
+        self.aio = AsyncDFPNClient(
+            network, wallet, program_path=program_path, poll_interval=poll_interval, auto_crank=auto_crank
+        )
+
+    def _run(self, coro: Coroutine[Any, Any, T]) -> T:
+        return self._runner.run(coro)
+
+    @property
+    def transport(self) -> Transport:
+        return self.aio.transport
+
+    @property
+    def wallet(self) -> Keypair:
+        return self.aio.wallet
+
+    def __enter__(self) -> DFPNClient:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        try:
+            self._run(self.aio.close())
+        finally:
+            self._runner.close()
+
+    def get_config(self) -> Config:
+        return self._run(self.aio.get_config())
+
+    def estimate_fee(self, modalities: Iterable[Modality | int], min_workers: int) -> int:
+        return self._run(self.aio.estimate_fee(modalities, min_workers))
+
+    def get_request(self, request_id: RequestId) -> RequestInfo:
+        return self._run(self.aio.get_request(request_id))
+
+    def submit_request(
+        self,
+        media_path: str | os.PathLike[str] | None = None,
+        *,
+        uri: str | None = None,
+        content_hash: bytes | str | None = None,
+        modalities: Sequence[Modality | int],
+        min_workers: int = 3,
+        max_workers: int | None = None,
+        max_fee: float | int | str | None = None,
+        deadline_seconds: int = 300,
+        storage: str | None = None,
+        nonce: int | None = None,
+    ) -> SubmittedRequest:
+        return self._run(
+            self.aio.submit_request(
+                media_path,
+                uri=uri,
+                content_hash=content_hash,
+                modalities=modalities,
+                min_workers=min_workers,
+                max_workers=max_workers,
+                max_fee=max_fee,
+                deadline_seconds=deadline_seconds,
+                storage=storage,
+                nonce=nonce,
+            )
+        )
+
+    def fetch_media(self, request_id: RequestId) -> bytes:
+        return self._run(self.aio.fetch_media(request_id))
+
+    def finalize(self, request_id: RequestId) -> str:
+        return self._run(self.aio.finalize(request_id))
+
+    def expire(self, request_id: RequestId) -> str:
+        return self._run(self.aio.expire(request_id))
+
+    def close_request(self, request_id: RequestId) -> str:
+        return self._run(self.aio.close_request(request_id))
+
+    def wait_for_result(
+        self, request_id: RequestId, timeout: float = 360.0, *, poll_interval: float | None = None
+    ) -> AnalysisResult:
+        return self._run(self.aio.wait_for_result(request_id, timeout, poll_interval=poll_interval))
+
+
+__all__ = [
+    "AsyncDFPNClient",
+    "DFPNClient",
+    "is_expirable",
+    "is_finalizable",
+    "request_info",
+]

@@ -1,0 +1,120 @@
+# Generated from idl/dfpn.json by scripts/gen_python.py — do not edit.
+"""Program events: a decoder for `Program data:` payloads, by discriminator."""
+
+from __future__ import annotations
+
+from typing import TypeAlias
+
+from .types import (
+    ConfigInitialized,
+    ConfigUpdated,
+    ModelDeactivated,
+    ModelFeesClaimed,
+    ModelRegistered,
+    ModelUpdated,
+    PauseSet,
+    RequestClosed,
+    RequestExpired,
+    RequestFinalized,
+    RequestSubmitted,
+    ResultCommitted,
+    ResultRevealed,
+    StakeAdded,
+    StakeWithdrawn,
+    TreasuryWithdrawn,
+    UnstakeRequested,
+    WorkerJoined,
+    WorkerPaid,
+    WorkerRegistered,
+    WorkerRewardsClaimed,
+    WorkerSlashed,
+    WorkerUpdated,
+)
+
+Event: TypeAlias = (
+    ConfigInitialized
+    | ConfigUpdated
+    | PauseSet
+    | TreasuryWithdrawn
+    | ModelRegistered
+    | ModelUpdated
+    | ModelDeactivated
+    | ModelFeesClaimed
+    | WorkerRegistered
+    | StakeAdded
+    | WorkerUpdated
+    | UnstakeRequested
+    | StakeWithdrawn
+    | WorkerRewardsClaimed
+    | RequestSubmitted
+    | WorkerJoined
+    | ResultCommitted
+    | ResultRevealed
+    | RequestFinalized
+    | WorkerPaid
+    | WorkerSlashed
+    | RequestExpired
+    | RequestClosed
+)
+
+EVENT_TYPES: dict[bytes, type[Event]] = {
+    ConfigInitialized.DISCRIMINATOR: ConfigInitialized,
+    ConfigUpdated.DISCRIMINATOR: ConfigUpdated,
+    PauseSet.DISCRIMINATOR: PauseSet,
+    TreasuryWithdrawn.DISCRIMINATOR: TreasuryWithdrawn,
+    ModelRegistered.DISCRIMINATOR: ModelRegistered,
+    ModelUpdated.DISCRIMINATOR: ModelUpdated,
+    ModelDeactivated.DISCRIMINATOR: ModelDeactivated,
+    ModelFeesClaimed.DISCRIMINATOR: ModelFeesClaimed,
+    WorkerRegistered.DISCRIMINATOR: WorkerRegistered,
+    StakeAdded.DISCRIMINATOR: StakeAdded,
+    WorkerUpdated.DISCRIMINATOR: WorkerUpdated,
+    UnstakeRequested.DISCRIMINATOR: UnstakeRequested,
+    StakeWithdrawn.DISCRIMINATOR: StakeWithdrawn,
+    WorkerRewardsClaimed.DISCRIMINATOR: WorkerRewardsClaimed,
+    RequestSubmitted.DISCRIMINATOR: RequestSubmitted,
+    WorkerJoined.DISCRIMINATOR: WorkerJoined,
+    ResultCommitted.DISCRIMINATOR: ResultCommitted,
+    ResultRevealed.DISCRIMINATOR: ResultRevealed,
+    RequestFinalized.DISCRIMINATOR: RequestFinalized,
+    WorkerPaid.DISCRIMINATOR: WorkerPaid,
+    WorkerSlashed.DISCRIMINATOR: WorkerSlashed,
+    RequestExpired.DISCRIMINATOR: RequestExpired,
+    RequestClosed.DISCRIMINATOR: RequestClosed,
+}
+
+
+def decode_event(data: bytes) -> Event | None:
+    """Decode one event payload (discriminator ‖ fields); None when the discriminator is unknown."""
+    cls = EVENT_TYPES.get(bytes(data[:8]))
+    return None if cls is None else cls.from_event_data(data)
+
+
+__all__ = [
+    'EVENT_TYPES',
+    'ConfigInitialized',
+    'ConfigUpdated',
+    'Event',
+    'ModelDeactivated',
+    'ModelFeesClaimed',
+    'ModelRegistered',
+    'ModelUpdated',
+    'PauseSet',
+    'RequestClosed',
+    'RequestExpired',
+    'RequestFinalized',
+    'RequestSubmitted',
+    'ResultCommitted',
+    'ResultRevealed',
+    'StakeAdded',
+    'StakeWithdrawn',
+    'TreasuryWithdrawn',
+    'UnstakeRequested',
+    'WorkerJoined',
+    'WorkerPaid',
+    'WorkerRegistered',
+    'WorkerRewardsClaimed',
+    'WorkerSlashed',
+    'WorkerUpdated',
+    'decode_event',
+]

@@ -1,0 +1,1047 @@
+# Generated from idl/dfpn.json by scripts/gen_python.py — do not edit.
+"""Instruction discriminators, argument encoders and the IDL's account lists."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from solders.pubkey import Pubkey
+
+from dfpn.borsh import BorshError, Reader, Writer
+
+from .types import ConfigParams
+
+
+@dataclass(frozen=True, slots=True)
+class Seed:
+    """One PDA seed: `const` bytes, or the value of an `account` or `arg` named by `path`."""
+
+    kind: str
+    value: bytes | str
+
+
+@dataclass(frozen=True, slots=True)
+class AccountSpec:
+    """One account of an instruction, as the IDL lists it."""
+
+    name: str
+    writable: bool = False
+    signer: bool = False
+    address: str | None = None
+    seeds: tuple[Seed, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class InstructionSpec:
+    """An instruction of the IDL: name, discriminator, fixed accounts (in order) and argument names."""
+
+    name: str
+    discriminator: bytes
+    accounts: tuple[AccountSpec, ...]
+    args: tuple[str, ...]
+
+
+INITIALIZE_CONFIG_DISCRIMINATOR = bytes([208, 127, 21, 1, 194, 190, 196, 70])
+
+
+@dataclass(frozen=True, slots=True)
+class InitializeConfigArgs:
+    """Arguments of `initialize_config`. Create the configuration and the treasury and insurance vaults."""
+
+    DISCRIMINATOR: ClassVar[bytes] = INITIALIZE_CONFIG_DISCRIMINATOR
+    NAME: ClassVar[str] = 'initialize_config'
+
+    params: ConfigParams
+
+    def encode(self) -> bytes:
+        """Instruction data: the discriminator, then the Borsh arguments."""
+        w = Writer()
+        w.raw(self.DISCRIMINATOR)
+        self.params.write(w)
+        return w.getvalue()
+
+    @classmethod
+    def decode(cls, data: bytes) -> InitializeConfigArgs:
+        """Parse instruction data; fails on a wrong discriminator or short or trailing bytes."""
+        if bytes(data[:8]) != cls.DISCRIMINATOR:
+            raise BorshError("not initialize_config instruction data")
+        r = Reader(bytes(data[8:]))
+        value = cls(
+            params=ConfigParams.read(r),
+        )
+        r.finish()
+        return value
+
+
+UPDATE_CONFIG_DISCRIMINATOR = bytes([29, 158, 252, 191, 10, 83, 219, 99])
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateConfigArgs:
+    """Arguments of `update_config`. The authority changes parameters or hands over authority."""
+
+    DISCRIMINATOR: ClassVar[bytes] = UPDATE_CONFIG_DISCRIMINATOR
+    NAME: ClassVar[str] = 'update_config'
+
+    params: ConfigParams
+    new_authority: Pubkey
+
+    def encode(self) -> bytes:
+        """Instruction data: the discriminator, then the Borsh arguments."""
+        w = Writer()
+        w.raw(self.DISCRIMINATOR)
+        self.params.write(w)
+        w.pubkey(self.new_authority, 'new_authority')
+        return w.getvalue()
+
+    @classmethod
+    def decode(cls, data: bytes) -> UpdateConfigArgs:
+        """Parse instruction data; fails on a wrong discriminator or short or trailing bytes."""
+        if bytes(data[:8]) != cls.DISCRIMINATOR:
+            raise BorshError("not update_config instruction data")
+        r = Reader(bytes(data[8:]))
+        value = cls(
+            params=ConfigParams.read(r),
+            new_authority=r.pubkey(),
+        )
+        r.finish()
+        return value
+
+
+SET_PAUSED_DISCRIMINATOR = bytes([91, 60, 125, 192, 176, 225, 166, 218])
+
+
+@dataclass(frozen=True, slots=True)
+class SetPausedArgs:
+    """Arguments of `set_paused`. The authority pauses or resumes new requests."""
+
+    DISCRIMINATOR: ClassVar[bytes] = SET_PAUSED_DISCRIMINATOR
+    NAME: ClassVar[str] = 'set_paused'
+
+    paused: bool
+
+    def encode(self) -> bytes:
+        """Instruction data: the discriminator, then the Borsh arguments."""
+        w = Writer()
+        w.raw(self.DISCRIMINATOR)
+        w.bool(self.paused, 'paused')
+        return w.getvalue()
+
+    @classmethod
+    def decode(cls, data: bytes) -> SetPausedArgs:
+        """Parse instruction data; fails on a wrong discriminator or short or trailing bytes."""
+        if bytes(data[:8]) != cls.DISCRIMINATOR:
+            raise BorshError("not set_paused instruction data")
+        r = Reader(bytes(data[8:]))
+        value = cls(
+            paused=r.bool(),
+        )
+        r.finish()
+        return value
+
+
+WITHDRAW_TREASURY_DISCRIMINATOR = bytes([40, 63, 122, 158, 144, 216, 83, 96])
+
+
+@dataclass(frozen=True, slots=True)
+class WithdrawTreasuryArgs:
+    """Arguments of `withdraw_treasury`. The authority moves treasury lamports above rent to a recipient."""
+
+    DISCRIMINATOR: ClassVar[bytes] = WITHDRAW_TREASURY_DISCRIMINATOR
+    NAME: ClassVar[str] = 'withdraw_treasury'
+
+    amount: int
+
+    def encode(self) -> bytes:
+        """Instruction data: the discriminator, then the Borsh arguments."""
+        w = Writer()
+        w.raw(self.DISCRIMINATOR)
+        w.u64(self.amount, 'amount')
+        return w.getvalue()
+
+    @classmethod
+    def decode(cls, data: bytes) -> WithdrawTreasuryArgs:
+        """Parse instruction data; fails on a wrong discriminator or short or trailing bytes."""
+        if bytes(data[:8]) != cls.DISCRIMINATOR:
+            raise BorshError("not withdraw_treasury instruction data")
+        r = Reader(bytes(data[8:]))
+        value = cls(
+            amount=r.u64(),
+        )
+        r.finish()
+        return value
+
+
+REGISTER_MODEL_DISCRIMINATOR = bytes([111, 236, 93, 31, 195, 210, 142, 125])
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterModelArgs:
+    """Arguments of `register_model`. A model developer registers a detection model and its payout wallet."""
+
+    DISCRIMINATOR: ClassVar[bytes] = REGISTER_MODEL_DISCRIMINATOR
+    NAME: ClassVar[str] = 'register_model'
+
+    model_id: bytes
+    modalities: int
+
+    def encode(self) -> bytes:
+        """Instruction data: the discriminator, then the Borsh arguments."""
+        w = Writer()
+        w.raw(self.DISCRIMINATOR)
+        w.fixed_bytes(self.model_id, 32, 'model_id')
+        w.u8(self.modalities, 'modalities')
+        return w.getvalue()
+
+    @classmethod
+    def decode(cls, data: bytes) -> RegisterModelArgs:
+        """Parse instruction data; fails on a wrong discriminator or short or trailing bytes."""
+        if bytes(data[:8]) != cls.DISCRIMINATOR:
+            raise BorshError("not register_model instruction data")
+        r = Reader(bytes(data[8:]))
+        value = cls(
+            model_id=r.fixed_bytes(32),
+            modalities=r.u8(),
+        )
+        r.finish()
+        return value
+
+
+UPDATE_MODEL_DISCRIMINATOR = bytes([76, 230, 44, 16, 103, 83, 24, 73])
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateModelArgs:
+    """Arguments of `update_model`. The developer changes the payout wallet and modalities."""
+
+    DISCRIMINATOR: ClassVar[bytes] = UPDATE_MODEL_DISCRIMINATOR
+    NAME: ClassVar[str] = 'update_model'
+
+    modalities: int
+
+    def encode(self) -> bytes:
+        """Instruction data: the discriminator, then the Borsh arguments."""
+        w = Writer()
+        w.raw(self.DISCRIMINATOR)
+        w.u8(self.modalities, 'modalities')
+        return w.getvalue()
+
+    @classmethod
+    def decode(cls, data: bytes) -> UpdateModelArgs:
+        """Parse instruction data; fails on a wrong discriminator or short or trailing bytes."""
+        if bytes(data[:8]) != cls.DISCRIMINATOR:
+            raise BorshError("not update_model instruction data")
+        r = Reader(bytes(data[8:]))
+        value = cls(
+            modalities=r.u8(),
+        )
+        r.finish()
+        return value
+
+
+DEACTIVATE_MODEL_DISCRIMINATOR = bytes([36, 212, 100, 110, 59, 184, 208, 38])
+
+
+@dataclass(frozen=True, slots=True)
+class DeactivateModelArgs:
+    """Arguments of `deactivate_model`. The developer retires a model."""
+
+    DISCRIMINATOR: ClassVar[bytes] = DEACTIVATE_MODEL_DISCRIMINATOR
+    NAME: ClassVar[str] = 'deactivate_model'
+
+    def encode(self) -> bytes:
+        """Instruction data: the discriminator, then the Borsh arguments."""
+        w = Writer()
+        w.raw(self.DISCRIMINATOR)
+        return w.getvalue()
+
+    @classmethod
+    def decode(cls, data: bytes) -> DeactivateModelArgs:
+        """Parse instruction data; fails on a wrong discriminator or short or trailing bytes."""
+        if bytes(data[:8]) != cls.DISCRIMINATOR:
+            raise BorshError("not deactivate_model instruction data")
+        r = Reader(bytes(data[8:]))
+        value = cls()
+        r.finish()
+        return value
+
+
+CLAIM_MODEL_FEES_DISCRIMINATOR = bytes([253, 87, 210, 127, 231, 12, 111, 140])
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimModelFeesArgs:
+    """Arguments of `claim_model_fees`. Move a model's accrued fee shares to its payout wallet (anyone may
+    call).
+    """
+
+    DISCRIMINATOR: ClassVar[bytes] = CLAIM_MODEL_FEES_DISCRIMINATOR
+    NAME: ClassVar[str] = 'claim_model_fees'
+
+    def encode(self) -> bytes:
+        """Instruction data: the discriminator, then the Borsh arguments."""
+        w = Writer()
+        w.raw(self.DISCRIMINATOR)
+        return w.getvalue()
+
+    @classmethod
+    def decode(cls, data: bytes) -> ClaimModelFeesArgs:
+        """Parse instruction data; fails on a wrong discriminator or short or trailing bytes."""
+        if bytes(data[:8]) != cls.DISCRIMINATOR:
+            raise BorshError("not claim_model_fees instruction data")
+        r = Reader(bytes(data[8:]))
+        value = cls()
+        r.finish()
+        return value
+
+
+REGISTER_WORKER_DISCRIMINATOR = bytes([22, 253, 23, 225, 230, 31, 6, 192])
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterWorkerArgs:
+    """Arguments of `register_worker`. An operator stakes SOL and declares its modalities and models."""
+
+    DISCRIMINATOR: ClassVar[bytes] = REGISTER_WORKER_DISCRIMINATOR
+    NAME: ClassVar[str] = 'register_worker'
+
+    stake: int
+    modalities: int
+    models: tuple[bytes, ...]
+
+    def encode(self) -> bytes:
+        """Instruction data: the discriminator, then the Borsh arguments."""
+        w = Writer()
+        w.raw(self.DISCRIMINATOR)
+        w.u64(self.stake, 'stake')
+        w.u8(self.modalities, 'modalities')
+        w.length(self.models, None, 'models')
+        for item0 in self.models:
+            w.fixed_bytes(item0, 32, 'models[]')
+        return w.getvalue()
+
+    @classmethod
+    def decode(cls, data: bytes) -> RegisterWorkerArgs:
+        """Parse instruction data; fails on a wrong discriminator or short or trailing bytes."""
+        if bytes(data[:8]) != cls.DISCRIMINATOR:
+            raise BorshError("not register_worker instruction data")
+        r = Reader(bytes(data[8:]))
+        value = cls(
+            stake=r.u64(),
+            modalities=r.u8(),
+            models=r.vec(lambda: r.fixed_bytes(32)),
+        )
+        r.finish()
+        return value
+
+
+ADD_STAKE_DISCRIMINATOR = bytes([58, 135, 189, 105, 160, 120, 165, 224])
+
+
+@dataclass(frozen=True, slots=True)
+class AddStakeArgs:
+    """Arguments of `add_stake`. The operator adds stake."""
+
+    DISCRIMINATOR: ClassVar[bytes] = ADD_STAKE_DISCRIMINATOR
+    NAME: ClassVar[str] = 'add_stake'
+
+    amount: int
+
+    def encode(self) -> bytes:
+        """Instruction data: the discriminator, then the Borsh arguments."""
+        w = Writer()
+        w.raw(self.DISCRIMINATOR)
+        w.u64(self.amount, 'amount')
+        return w.getvalue()
+
+    @classmethod
+    def decode(cls, data: bytes) -> AddStakeArgs:
+        """Parse instruction data; fails on a wrong discriminator or short or trailing bytes."""
+        if bytes(data[:8]) != cls.DISCRIMINATOR:
+            raise BorshError("not add_stake instruction data")
+        r = Reader(bytes(data[8:]))
+        value = cls(
+            amount=r.u64(),
+        )
+        r.finish()
+        return value
+
+
+UPDATE_WORKER_DISCRIMINATOR = bytes([222, 12, 91, 141, 125, 7, 125, 116])
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateWorkerArgs:
+    """Arguments of `update_worker`. The operator changes its modalities and models (not while it holds a
+    seat).
+    """
+
+    DISCRIMINATOR: ClassVar[bytes] = UPDATE_WORKER_DISCRIMINATOR
+    NAME: ClassVar[str] = 'update_worker'
+
+    modalities: int
+    models: tuple[bytes, ...]
+
+    def encode(self) -> bytes:
+        """Instruction data: the discriminator, then the Borsh arguments."""
+        w = Writer()
+        w.raw(self.DISCRIMINATOR)
+        w.u8(self.modalities, 'modalities')
+        w.length(self.models, None, 'models')
+        for item0 in self.models:
+            w.fixed_bytes(item0, 32, 'models[]')
+        return w.getvalue()
+
+    @classmethod
+    def decode(cls, data: bytes) -> UpdateWorkerArgs:
+        """Parse instruction data; fails on a wrong discriminator or short or trailing bytes."""
+        if bytes(data[:8]) != cls.DISCRIMINATOR:
+            raise BorshError("not update_worker instruction data")
+        r = Reader(bytes(data[8:]))
+        value = cls(
+            modalities=r.u8(),
+            models=r.vec(lambda: r.fixed_bytes(32)),
+        )
+        r.finish()
+        return value
+
+
+REQUEST_UNSTAKE_DISCRIMINATOR = bytes([44, 154, 110, 253, 160, 202, 54, 34])
+
+
+@dataclass(frozen=True, slots=True)
+class RequestUnstakeArgs:
+    """Arguments of `request_unstake`. The operator starts unbonding stake; blocked while it holds a seat."""
+
+    DISCRIMINATOR: ClassVar[bytes] = REQUEST_UNSTAKE_DISCRIMINATOR
+    NAME: ClassVar[str] = 'request_unstake'
+
+    amount: int
+
+    def encode(self) -> bytes:
+        """Instruction data: the discriminator, then the Borsh arguments."""
+        w = Writer()
+        w.raw(self.DISCRIMINATOR)
+        w.u64(self.amount, 'amount')
+        return w.getvalue()
+
+    @classmethod
+    def decode(cls, data: bytes) -> RequestUnstakeArgs:
+        """Parse instruction data; fails on a wrong discriminator or short or trailing bytes."""
+        if bytes(data[:8]) != cls.DISCRIMINATOR:
+            raise BorshError("not request_unstake instruction data")
+        r = Reader(bytes(data[8:]))
+        value = cls(
+            amount=r.u64(),
+        )
+        r.finish()
+        return value
+
+
+WITHDRAW_STAKE_DISCRIMINATOR = bytes([153, 8, 22, 138, 105, 176, 87, 66])
+
+
+@dataclass(frozen=True, slots=True)
+class WithdrawStakeArgs:
+    """Arguments of `withdraw_stake`. After the unbonding delay the operator takes unbonded stake back."""
+
+    DISCRIMINATOR: ClassVar[bytes] = WITHDRAW_STAKE_DISCRIMINATOR
+    NAME: ClassVar[str] = 'withdraw_stake'
+
+    def encode(self) -> bytes:
+        """Instruction data: the discriminator, then the Borsh arguments."""
+        w = Writer()
+        w.raw(self.DISCRIMINATOR)
+        return w.getvalue()
+
+    @classmethod
+    def decode(cls, data: bytes) -> WithdrawStakeArgs:
+        """Parse instruction data; fails on a wrong discriminator or short or trailing bytes."""
+        if bytes(data[:8]) != cls.DISCRIMINATOR:
+            raise BorshError("not withdraw_stake instruction data")
+        r = Reader(bytes(data[8:]))
+        value = cls()
+        r.finish()
+        return value
+
+
+CLAIM_WORKER_REWARDS_DISCRIMINATOR = bytes([208, 24, 148, 108, 47, 2, 58, 139])
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimWorkerRewardsArgs:
+    """Arguments of `claim_worker_rewards`. The operator takes its earned fees."""
+
+    DISCRIMINATOR: ClassVar[bytes] = CLAIM_WORKER_REWARDS_DISCRIMINATOR
+    NAME: ClassVar[str] = 'claim_worker_rewards'
+
+    def encode(self) -> bytes:
+        """Instruction data: the discriminator, then the Borsh arguments."""
+        w = Writer()
+        w.raw(self.DISCRIMINATOR)
+        return w.getvalue()
+
+    @classmethod
+    def decode(cls, data: bytes) -> ClaimWorkerRewardsArgs:
+        """Parse instruction data; fails on a wrong discriminator or short or trailing bytes."""
+        if bytes(data[:8]) != cls.DISCRIMINATOR:
+            raise BorshError("not claim_worker_rewards instruction data")
+        r = Reader(bytes(data[8:]))
+        value = cls()
+        r.finish()
+        return value
+
+
+SUBMIT_REQUEST_DISCRIMINATOR = bytes([122, 30, 180, 251, 206, 230, 254, 57])
+
+
+@dataclass(frozen=True, slots=True)
+class SubmitRequestArgs:
+    """Arguments of `submit_request`. A client records media for analysis and escrows its max fee."""
+
+    DISCRIMINATOR: ClassVar[bytes] = SUBMIT_REQUEST_DISCRIMINATOR
+    NAME: ClassVar[str] = 'submit_request'
+
+    nonce: int
+    content_hash: bytes
+    storage_uri: str
+    modalities: int
+    min_workers: int
+    max_workers: int
+    max_fee: int
+    deadline: int
+    bump: int
+
+    def encode(self) -> bytes:
+        """Instruction data: the discriminator, then the Borsh arguments."""
+        w = Writer()
+        w.raw(self.DISCRIMINATOR)
+        w.u64(self.nonce, 'nonce')
+        w.fixed_bytes(self.content_hash, 32, 'content_hash')
+        w.string(self.storage_uri, 'storage_uri')
+        w.u8(self.modalities, 'modalities')
+        w.u8(self.min_workers, 'min_workers')
+        w.u8(self.max_workers, 'max_workers')
+        w.u64(self.max_fee, 'max_fee')
+        w.i64(self.deadline, 'deadline')
+        w.u8(self.bump, 'bump')
+        return w.getvalue()
+
+    @classmethod
+    def decode(cls, data: bytes) -> SubmitRequestArgs:
+        """Parse instruction data; fails on a wrong discriminator or short or trailing bytes."""
+        if bytes(data[:8]) != cls.DISCRIMINATOR:
+            raise BorshError("not submit_request instruction data")
+        r = Reader(bytes(data[8:]))
+        value = cls(
+            nonce=r.u64(),
+            content_hash=r.fixed_bytes(32),
+            storage_uri=r.string(),
+            modalities=r.u8(),
+            min_workers=r.u8(),
+            max_workers=r.u8(),
+            max_fee=r.u64(),
+            deadline=r.i64(),
+            bump=r.u8(),
+        )
+        r.finish()
+        return value
+
+
+JOIN_REQUEST_DISCRIMINATOR = bytes([166, 109, 58, 33, 148, 44, 114, 211])
+
+
+@dataclass(frozen=True, slots=True)
+class JoinRequestArgs:
+    """Arguments of `join_request`. An eligible worker takes a seat in an open request."""
+
+    DISCRIMINATOR: ClassVar[bytes] = JOIN_REQUEST_DISCRIMINATOR
+    NAME: ClassVar[str] = 'join_request'
+
+    def encode(self) -> bytes:
+        """Instruction data: the discriminator, then the Borsh arguments."""
+        w = Writer()
+        w.raw(self.DISCRIMINATOR)
+        return w.getvalue()
+
+    @classmethod
+    def decode(cls, data: bytes) -> JoinRequestArgs:
+        """Parse instruction data; fails on a wrong discriminator or short or trailing bytes."""
+        if bytes(data[:8]) != cls.DISCRIMINATOR:
+            raise BorshError("not join_request instruction data")
+        r = Reader(bytes(data[8:]))
+        value = cls()
+        r.finish()
+        return value
+
+
+COMMIT_RESULT_DISCRIMINATOR = bytes([45, 73, 224, 222, 48, 67, 191, 185])
+
+
+@dataclass(frozen=True, slots=True)
+class CommitResultArgs:
+    """Arguments of `commit_result`. A seated worker commits the hash of its answer."""
+
+    DISCRIMINATOR: ClassVar[bytes] = COMMIT_RESULT_DISCRIMINATOR
+    NAME: ClassVar[str] = 'commit_result'
+
+    commitment: bytes
+
+    def encode(self) -> bytes:
+        """Instruction data: the discriminator, then the Borsh arguments."""
+        w = Writer()
+        w.raw(self.DISCRIMINATOR)
+        w.fixed_bytes(self.commitment, 32, 'commitment')
+        return w.getvalue()
+
+    @classmethod
+    def decode(cls, data: bytes) -> CommitResultArgs:
+        """Parse instruction data; fails on a wrong discriminator or short or trailing bytes."""
+        if bytes(data[:8]) != cls.DISCRIMINATOR:
+            raise BorshError("not commit_result instruction data")
+        r = Reader(bytes(data[8:]))
+        value = cls(
+            commitment=r.fixed_bytes(32),
+        )
+        r.finish()
+        return value
+
+
+REVEAL_RESULT_DISCRIMINATOR = bytes([251, 165, 27, 86, 52, 234, 133, 173])
+
+
+@dataclass(frozen=True, slots=True)
+class RevealResultArgs:
+    """Arguments of `reveal_result`. A committed worker reveals its answer; it must hash to the commitment."""
+
+    DISCRIMINATOR: ClassVar[bytes] = REVEAL_RESULT_DISCRIMINATOR
+    NAME: ClassVar[str] = 'reveal_result'
+
+    verdict: int
+    confidence: int
+    model_id: bytes
+    report_hash: bytes
+    salt: bytes
+    report_uri: str
+
+    def encode(self) -> bytes:
+        """Instruction data: the discriminator, then the Borsh arguments."""
+        w = Writer()
+        w.raw(self.DISCRIMINATOR)
+        w.u8(self.verdict, 'verdict')
+        w.u8(self.confidence, 'confidence')
+        w.fixed_bytes(self.model_id, 32, 'model_id')
+        w.fixed_bytes(self.report_hash, 32, 'report_hash')
+        w.fixed_bytes(self.salt, 32, 'salt')
+        w.string(self.report_uri, 'report_uri')
+        return w.getvalue()
+
+    @classmethod
+    def decode(cls, data: bytes) -> RevealResultArgs:
+        """Parse instruction data; fails on a wrong discriminator or short or trailing bytes."""
+        if bytes(data[:8]) != cls.DISCRIMINATOR:
+            raise BorshError("not reveal_result instruction data")
+        r = Reader(bytes(data[8:]))
+        value = cls(
+            verdict=r.u8(),
+            confidence=r.u8(),
+            model_id=r.fixed_bytes(32),
+            report_hash=r.fixed_bytes(32),
+            salt=r.fixed_bytes(32),
+            report_uri=r.string(),
+        )
+        r.finish()
+        return value
+
+
+FINALIZE_REQUEST_DISCRIMINATOR = bytes([147, 60, 211, 130, 76, 138, 43, 255])
+
+
+@dataclass(frozen=True, slots=True)
+class FinalizeRequestArgs:
+    """Arguments of `finalize_request`. Anyone finalizes after the reveal phase. Remaining accounts: one
+    writable worker PDA per seat in seat order, then one writable model PDA per revealed seat in seat
+    order.
+    """
+
+    DISCRIMINATOR: ClassVar[bytes] = FINALIZE_REQUEST_DISCRIMINATOR
+    NAME: ClassVar[str] = 'finalize_request'
+
+    def encode(self) -> bytes:
+        """Instruction data: the discriminator, then the Borsh arguments."""
+        w = Writer()
+        w.raw(self.DISCRIMINATOR)
+        return w.getvalue()
+
+    @classmethod
+    def decode(cls, data: bytes) -> FinalizeRequestArgs:
+        """Parse instruction data; fails on a wrong discriminator or short or trailing bytes."""
+        if bytes(data[:8]) != cls.DISCRIMINATOR:
+            raise BorshError("not finalize_request instruction data")
+        r = Reader(bytes(data[8:]))
+        value = cls()
+        r.finish()
+        return value
+
+
+EXPIRE_REQUEST_DISCRIMINATOR = bytes([219, 189, 105, 97, 227, 47, 124, 23])
+
+
+@dataclass(frozen=True, slots=True)
+class ExpireRequestArgs:
+    """Arguments of `expire_request`. Anyone expires a request without enough commitments. Remaining
+    accounts: one writable worker PDA per seat in seat order.
+    """
+
+    DISCRIMINATOR: ClassVar[bytes] = EXPIRE_REQUEST_DISCRIMINATOR
+    NAME: ClassVar[str] = 'expire_request'
+
+    def encode(self) -> bytes:
+        """Instruction data: the discriminator, then the Borsh arguments."""
+        w = Writer()
+        w.raw(self.DISCRIMINATOR)
+        return w.getvalue()
+
+    @classmethod
+    def decode(cls, data: bytes) -> ExpireRequestArgs:
+        """Parse instruction data; fails on a wrong discriminator or short or trailing bytes."""
+        if bytes(data[:8]) != cls.DISCRIMINATOR:
+            raise BorshError("not expire_request instruction data")
+        r = Reader(bytes(data[8:]))
+        value = cls()
+        r.finish()
+        return value
+
+
+CLOSE_REQUEST_DISCRIMINATOR = bytes([170, 46, 165, 120, 223, 102, 115, 2])
+
+
+@dataclass(frozen=True, slots=True)
+class CloseRequestArgs:
+    """Arguments of `close_request`. The client closes a finished request and gets its rent back."""
+
+    DISCRIMINATOR: ClassVar[bytes] = CLOSE_REQUEST_DISCRIMINATOR
+    NAME: ClassVar[str] = 'close_request'
+
+    def encode(self) -> bytes:
+        """Instruction data: the discriminator, then the Borsh arguments."""
+        w = Writer()
+        w.raw(self.DISCRIMINATOR)
+        return w.getvalue()
+
+    @classmethod
+    def decode(cls, data: bytes) -> CloseRequestArgs:
+        """Parse instruction data; fails on a wrong discriminator or short or trailing bytes."""
+        if bytes(data[:8]) != cls.DISCRIMINATOR:
+            raise BorshError("not close_request instruction data")
+        r = Reader(bytes(data[8:]))
+        value = cls()
+        r.finish()
+        return value
+
+
+INSTRUCTIONS: dict[str, InstructionSpec] = {
+    'initialize_config': InstructionSpec(
+        name='initialize_config',
+        discriminator=INITIALIZE_CONFIG_DISCRIMINATOR,
+        accounts=(
+            AccountSpec('authority', writable=True, signer=True),
+            AccountSpec('config', writable=True, seeds=(Seed('const', b'config'),)),
+            AccountSpec('treasury', writable=True, seeds=(Seed('const', b'treasury'),)),
+            AccountSpec('insurance', writable=True, seeds=(Seed('const', b'insurance'),)),
+            AccountSpec('system_program', address='11111111111111111111111111111111'),
+        ),
+        args=('params',),
+    ),
+    'update_config': InstructionSpec(
+        name='update_config',
+        discriminator=UPDATE_CONFIG_DISCRIMINATOR,
+        accounts=(
+            AccountSpec('authority', signer=True),
+            AccountSpec('config', writable=True, seeds=(Seed('const', b'config'),)),
+        ),
+        args=('params', 'new_authority'),
+    ),
+    'set_paused': InstructionSpec(
+        name='set_paused',
+        discriminator=SET_PAUSED_DISCRIMINATOR,
+        accounts=(
+            AccountSpec('authority', signer=True),
+            AccountSpec('config', writable=True, seeds=(Seed('const', b'config'),)),
+        ),
+        args=('paused',),
+    ),
+    'withdraw_treasury': InstructionSpec(
+        name='withdraw_treasury',
+        discriminator=WITHDRAW_TREASURY_DISCRIMINATOR,
+        accounts=(
+            AccountSpec('authority', signer=True),
+            AccountSpec('config', seeds=(Seed('const', b'config'),)),
+            AccountSpec('treasury', writable=True, seeds=(Seed('const', b'treasury'),)),
+            AccountSpec('recipient', writable=True),
+        ),
+        args=('amount',),
+    ),
+    'register_model': InstructionSpec(
+        name='register_model',
+        discriminator=REGISTER_MODEL_DISCRIMINATOR,
+        accounts=(
+            AccountSpec('developer', writable=True, signer=True),
+            AccountSpec('model', writable=True, seeds=(Seed('const', b'model'), Seed('arg', 'model_id'),)),
+            AccountSpec('payout_wallet'),
+            AccountSpec('system_program', address='11111111111111111111111111111111'),
+        ),
+        args=('model_id', 'modalities'),
+    ),
+    'update_model': InstructionSpec(
+        name='update_model',
+        discriminator=UPDATE_MODEL_DISCRIMINATOR,
+        accounts=(
+            AccountSpec('developer', signer=True),
+            AccountSpec('model', writable=True),
+            AccountSpec('payout_wallet'),
+        ),
+        args=('modalities',),
+    ),
+    'deactivate_model': InstructionSpec(
+        name='deactivate_model',
+        discriminator=DEACTIVATE_MODEL_DISCRIMINATOR,
+        accounts=(
+            AccountSpec('developer', signer=True),
+            AccountSpec('model', writable=True),
+        ),
+        args=(),
+    ),
+    'claim_model_fees': InstructionSpec(
+        name='claim_model_fees',
+        discriminator=CLAIM_MODEL_FEES_DISCRIMINATOR,
+        accounts=(
+            AccountSpec('model', writable=True),
+            AccountSpec('payout_wallet', writable=True),
+        ),
+        args=(),
+    ),
+    'register_worker': InstructionSpec(
+        name='register_worker',
+        discriminator=REGISTER_WORKER_DISCRIMINATOR,
+        accounts=(
+            AccountSpec('authority', writable=True, signer=True),
+            AccountSpec(
+                'worker',
+                writable=True,
+                seeds=(Seed('const', b'worker'), Seed('account', 'authority'),),
+            ),
+            AccountSpec('config', seeds=(Seed('const', b'config'),)),
+            AccountSpec('system_program', address='11111111111111111111111111111111'),
+        ),
+        args=('stake', 'modalities', 'models'),
+    ),
+    'add_stake': InstructionSpec(
+        name='add_stake',
+        discriminator=ADD_STAKE_DISCRIMINATOR,
+        accounts=(
+            AccountSpec('authority', writable=True, signer=True),
+            AccountSpec(
+                'worker',
+                writable=True,
+                seeds=(Seed('const', b'worker'), Seed('account', 'authority'),),
+            ),
+            AccountSpec('system_program', address='11111111111111111111111111111111'),
+        ),
+        args=('amount',),
+    ),
+    'update_worker': InstructionSpec(
+        name='update_worker',
+        discriminator=UPDATE_WORKER_DISCRIMINATOR,
+        accounts=(
+            AccountSpec('authority', signer=True),
+            AccountSpec(
+                'worker',
+                writable=True,
+                seeds=(Seed('const', b'worker'), Seed('account', 'authority'),),
+            ),
+        ),
+        args=('modalities', 'models'),
+    ),
+    'request_unstake': InstructionSpec(
+        name='request_unstake',
+        discriminator=REQUEST_UNSTAKE_DISCRIMINATOR,
+        accounts=(
+            AccountSpec('authority', signer=True),
+            AccountSpec(
+                'worker',
+                writable=True,
+                seeds=(Seed('const', b'worker'), Seed('account', 'authority'),),
+            ),
+            AccountSpec('config', seeds=(Seed('const', b'config'),)),
+        ),
+        args=('amount',),
+    ),
+    'withdraw_stake': InstructionSpec(
+        name='withdraw_stake',
+        discriminator=WITHDRAW_STAKE_DISCRIMINATOR,
+        accounts=(
+            AccountSpec('authority', writable=True, signer=True),
+            AccountSpec(
+                'worker',
+                writable=True,
+                seeds=(Seed('const', b'worker'), Seed('account', 'authority'),),
+            ),
+        ),
+        args=(),
+    ),
+    'claim_worker_rewards': InstructionSpec(
+        name='claim_worker_rewards',
+        discriminator=CLAIM_WORKER_REWARDS_DISCRIMINATOR,
+        accounts=(
+            AccountSpec('authority', writable=True, signer=True),
+            AccountSpec(
+                'worker',
+                writable=True,
+                seeds=(Seed('const', b'worker'), Seed('account', 'authority'),),
+            ),
+        ),
+        args=(),
+    ),
+    'submit_request': InstructionSpec(
+        name='submit_request',
+        discriminator=SUBMIT_REQUEST_DISCRIMINATOR,
+        accounts=(
+            AccountSpec('client', writable=True, signer=True),
+            AccountSpec(
+                'request',
+                writable=True,
+                seeds=(Seed('const', b'request'), Seed('account', 'client'), Seed('arg', 'nonce'),),
+            ),
+            AccountSpec('config', writable=True, seeds=(Seed('const', b'config'),)),
+            AccountSpec('system_program', address='11111111111111111111111111111111'),
+        ),
+        args=(
+            'nonce',
+            'content_hash',
+            'storage_uri',
+            'modalities',
+            'min_workers',
+            'max_workers',
+            'max_fee',
+            'deadline',
+            'bump',
+        ),
+    ),
+    'join_request': InstructionSpec(
+        name='join_request',
+        discriminator=JOIN_REQUEST_DISCRIMINATOR,
+        accounts=(
+            AccountSpec('authority', signer=True),
+            AccountSpec(
+                'worker',
+                writable=True,
+                seeds=(Seed('const', b'worker'), Seed('account', 'authority'),),
+            ),
+            AccountSpec('request', writable=True),
+            AccountSpec('config', seeds=(Seed('const', b'config'),)),
+        ),
+        args=(),
+    ),
+    'commit_result': InstructionSpec(
+        name='commit_result',
+        discriminator=COMMIT_RESULT_DISCRIMINATOR,
+        accounts=(
+            AccountSpec('authority', signer=True),
+            AccountSpec('request', writable=True),
+        ),
+        args=('commitment',),
+    ),
+    'reveal_result': InstructionSpec(
+        name='reveal_result',
+        discriminator=REVEAL_RESULT_DISCRIMINATOR,
+        accounts=(
+            AccountSpec('authority', signer=True),
+            AccountSpec('request', writable=True),
+            AccountSpec('worker', seeds=(Seed('const', b'worker'), Seed('account', 'authority'),)),
+            AccountSpec('model'),
+        ),
+        args=('verdict', 'confidence', 'model_id', 'report_hash', 'salt', 'report_uri'),
+    ),
+    'finalize_request': InstructionSpec(
+        name='finalize_request',
+        discriminator=FINALIZE_REQUEST_DISCRIMINATOR,
+        accounts=(
+            AccountSpec('request', writable=True),
+            AccountSpec('client', writable=True),
+            AccountSpec('config', seeds=(Seed('const', b'config'),)),
+            AccountSpec('treasury', writable=True, seeds=(Seed('const', b'treasury'),)),
+            AccountSpec('insurance', writable=True, seeds=(Seed('const', b'insurance'),)),
+        ),
+        args=(),
+    ),
+    'expire_request': InstructionSpec(
+        name='expire_request',
+        discriminator=EXPIRE_REQUEST_DISCRIMINATOR,
+        accounts=(
+            AccountSpec('request', writable=True),
+            AccountSpec('client', writable=True),
+        ),
+        args=(),
+    ),
+    'close_request': InstructionSpec(
+        name='close_request',
+        discriminator=CLOSE_REQUEST_DISCRIMINATOR,
+        accounts=(
+            AccountSpec('client', writable=True, signer=True),
+            AccountSpec('request', writable=True),
+        ),
+        args=(),
+    ),
+}
+
+
+__all__ = [
+    'ADD_STAKE_DISCRIMINATOR',
+    'CLAIM_MODEL_FEES_DISCRIMINATOR',
+    'CLAIM_WORKER_REWARDS_DISCRIMINATOR',
+    'CLOSE_REQUEST_DISCRIMINATOR',
+    'COMMIT_RESULT_DISCRIMINATOR',
+    'DEACTIVATE_MODEL_DISCRIMINATOR',
+    'EXPIRE_REQUEST_DISCRIMINATOR',
+    'FINALIZE_REQUEST_DISCRIMINATOR',
+    'INITIALIZE_CONFIG_DISCRIMINATOR',
+    'INSTRUCTIONS',
+    'JOIN_REQUEST_DISCRIMINATOR',
+    'REGISTER_MODEL_DISCRIMINATOR',
+    'REGISTER_WORKER_DISCRIMINATOR',
+    'REQUEST_UNSTAKE_DISCRIMINATOR',
+    'REVEAL_RESULT_DISCRIMINATOR',
+    'SET_PAUSED_DISCRIMINATOR',
+    'SUBMIT_REQUEST_DISCRIMINATOR',
+    'UPDATE_CONFIG_DISCRIMINATOR',
+    'UPDATE_MODEL_DISCRIMINATOR',
+    'UPDATE_WORKER_DISCRIMINATOR',
+    'WITHDRAW_STAKE_DISCRIMINATOR',
+    'WITHDRAW_TREASURY_DISCRIMINATOR',
+    'AccountSpec',
+    'AddStakeArgs',
+    'ClaimModelFeesArgs',
+    'ClaimWorkerRewardsArgs',
+    'CloseRequestArgs',
+    'CommitResultArgs',
+    'DeactivateModelArgs',
+    'ExpireRequestArgs',
+    'FinalizeRequestArgs',
+    'InitializeConfigArgs',
+    'InstructionSpec',
+    'JoinRequestArgs',
+    'RegisterModelArgs',
+    'RegisterWorkerArgs',
+    'RequestUnstakeArgs',
+    'RevealResultArgs',
+    'Seed',
+    'SetPausedArgs',
+    'SubmitRequestArgs',
+    'UpdateConfigArgs',
+    'UpdateModelArgs',
+    'UpdateWorkerArgs',
+    'WithdrawStakeArgs',
+    'WithdrawTreasuryArgs',
+]

@@ -1,0 +1,384 @@
+"""Builders for every instruction of the program, as solders `Instruction`s.
+
+The fixed account lists come from the IDL (`dfpn.generated.instructions.INSTRUCTIONS`): each builder names the
+accounts in IDL order and the signer/writable flags are taken from the IDL, so a builder cannot drift from it.
+`finalize_request` and `expire_request` append the variable accounts docs/protocol.md describes, read from the
+request's seats.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+
+from solders.instruction import AccountMeta, Instruction
+from solders.pubkey import Pubkey
+from solders.system_program import ID as SYSTEM_PROGRAM_ID
+
+from dfpn.generated import PROGRAM_ID
+from dfpn.generated import instructions as gen
+from dfpn.generated.types import ConfigParams, Request
+from dfpn.models import Modality, Verdict
+from dfpn.pda import (
+    config_address,
+    encode_model_id,
+    insurance_address,
+    model_address,
+    request_address_and_bump,
+    treasury_address,
+    worker_address,
+)
+
+logger = logging.getLogger(__name__)
+
+SEAT_REVEALED = 2
+
+
+def _mask(modalities: Iterable[Modality | int] | int) -> int:
+    return modalities if isinstance(modalities, int) else Modality.mask(modalities)
+
+
+def _build(
+    name: str,
+    accounts: Sequence[Pubkey],
+    data: bytes,
+    program_id: Pubkey,
+    remaining: Sequence[AccountMeta] = (),
+) -> Instruction:
+    spec = gen.INSTRUCTIONS[name]
+    if len(accounts) != len(spec.accounts):
+        raise ValueError(f"{name}: {len(spec.accounts)} accounts in the IDL, {len(accounts)} given")
+    metas = [AccountMeta(key, a.signer, a.writable) for key, a in zip(accounts, spec.accounts, strict=True)]
+    return Instruction(program_id, data, [*metas, *remaining])
+
+
+# ---- configuration -----------------------------------------------------------------------------------------
+
+
+def initialize_config(
+    authority: Pubkey, params: ConfigParams, program_id: Pubkey = PROGRAM_ID
+) -> Instruction:
+    return _build(
+        "initialize_config",
+        [
+            authority,
+            config_address(program_id),
+            treasury_address(program_id),
+            insurance_address(program_id),
+            SYSTEM_PROGRAM_ID,
+        ],
+        gen.InitializeConfigArgs(params=params).encode(),
+        program_id,
+    )
+
+
+def update_config(
+    authority: Pubkey, params: ConfigParams, new_authority: Pubkey, program_id: Pubkey = PROGRAM_ID
+) -> Instruction:
+    return _build(
+        "update_config",
+        [authority, config_address(program_id)],
+        gen.UpdateConfigArgs(params=params, new_authority=new_authority).encode(),
+        program_id,
+    )
+
+
+def set_paused(authority: Pubkey, paused: bool, program_id: Pubkey = PROGRAM_ID) -> Instruction:
+    return _build(
+        "set_paused",
+        [authority, config_address(program_id)],
+        gen.SetPausedArgs(paused=paused).encode(),
+        program_id,
+    )
+
+
+def withdraw_treasury(
+    authority: Pubkey, recipient: Pubkey, amount: int, program_id: Pubkey = PROGRAM_ID
+) -> Instruction:
+    return _build(
+        "withdraw_treasury",
+        [authority, config_address(program_id), treasury_address(program_id), recipient],
+        gen.WithdrawTreasuryArgs(amount=amount).encode(),
+        program_id,
+    )
+
+
+# ---- models ------------------------------------------------------------------------------------------------
+
+
+def register_model(
+    developer: Pubkey,
+    model_id: str | bytes,
+    payout_wallet: Pubkey,
+    modalities: Iterable[Modality | int] | int,
+    program_id: Pubkey = PROGRAM_ID,
+) -> Instruction:
+    mid = encode_model_id(model_id)
+    return _build(
+        "register_model",
+        [developer, model_address(mid, program_id), payout_wallet, SYSTEM_PROGRAM_ID],
+        gen.RegisterModelArgs(model_id=mid, modalities=_mask(modalities)).encode(),
+        program_id,
+    )
+
+
+def update_model(
+    developer: Pubkey,
+    model_id: str | bytes,
+    payout_wallet: Pubkey,
+    modalities: Iterable[Modality | int] | int,
+    program_id: Pubkey = PROGRAM_ID,
+) -> Instruction:
+    return _build(
+        "update_model",
+        [developer, model_address(model_id, program_id), payout_wallet],
+        gen.UpdateModelArgs(modalities=_mask(modalities)).encode(),
+        program_id,
+    )
+
+
+def deactivate_model(
+    developer: Pubkey, model_id: str | bytes, program_id: Pubkey = PROGRAM_ID
+) -> Instruction:
+    return _build(
+        "deactivate_model",
+        [developer, model_address(model_id, program_id)],
+        gen.DeactivateModelArgs().encode(),
+        program_id,
+    )
+
+
+def claim_model_fees(
+    model_id: str | bytes, payout_wallet: Pubkey, program_id: Pubkey = PROGRAM_ID
+) -> Instruction:
+    return _build(
+        "claim_model_fees",
+        [model_address(model_id, program_id), payout_wallet],
+        gen.ClaimModelFeesArgs().encode(),
+        program_id,
+    )
+
+
+# ---- workers -----------------------------------------------------------------------------------------------
+
+
+def register_worker(
+    authority: Pubkey,
+    stake: int,
+    modalities: Iterable[Modality | int] | int,
+    models: Sequence[str | bytes],
+    program_id: Pubkey = PROGRAM_ID,
+) -> Instruction:
+    return _build(
+        "register_worker",
+        [authority, worker_address(authority, program_id), config_address(program_id), SYSTEM_PROGRAM_ID],
+        gen.RegisterWorkerArgs(
+            stake=stake, modalities=_mask(modalities), models=tuple(encode_model_id(m) for m in models)
+        ).encode(),
+        program_id,
+    )
+
+
+def add_stake(authority: Pubkey, amount: int, program_id: Pubkey = PROGRAM_ID) -> Instruction:
+    return _build(
+        "add_stake",
+        [authority, worker_address(authority, program_id), SYSTEM_PROGRAM_ID],
+        gen.AddStakeArgs(amount=amount).encode(),
+        program_id,
+    )
+
+
+def update_worker(
+    authority: Pubkey,
+    modalities: Iterable[Modality | int] | int,
+    models: Sequence[str | bytes],
+    program_id: Pubkey = PROGRAM_ID,
+) -> Instruction:
+    return _build(
+        "update_worker",
+        [authority, worker_address(authority, program_id)],
+        gen.UpdateWorkerArgs(
+            modalities=_mask(modalities), models=tuple(encode_model_id(m) for m in models)
+        ).encode(),
+        program_id,
+    )
+
+
+def request_unstake(authority: Pubkey, amount: int, program_id: Pubkey = PROGRAM_ID) -> Instruction:
+    return _build(
+        "request_unstake",
+        [authority, worker_address(authority, program_id), config_address(program_id)],
+        gen.RequestUnstakeArgs(amount=amount).encode(),
+        program_id,
+    )
+
+
+def withdraw_stake(authority: Pubkey, program_id: Pubkey = PROGRAM_ID) -> Instruction:
+    return _build(
+        "withdraw_stake",
+        [authority, worker_address(authority, program_id)],
+        gen.WithdrawStakeArgs().encode(),
+        program_id,
+    )
+
+
+def claim_worker_rewards(authority: Pubkey, program_id: Pubkey = PROGRAM_ID) -> Instruction:
+    return _build(
+        "claim_worker_rewards",
+        [authority, worker_address(authority, program_id)],
+        gen.ClaimWorkerRewardsArgs().encode(),
+        program_id,
+    )
+
+
+# ---- requests ----------------------------------------------------------------------------------------------
+
+
+def submit_request(
+    client: Pubkey,
+    nonce: int,
+    content_hash: bytes,
+    storage_uri: str,
+    modalities: Iterable[Modality | int] | int,
+    min_workers: int,
+    max_workers: int,
+    max_fee: int,
+    deadline: int,
+    program_id: Pubkey = PROGRAM_ID,
+) -> Instruction:
+    """`submit_request`; `deadline` is a unix timestamp; the canonical request bump is the last argument."""
+    request, bump = request_address_and_bump(client, nonce, program_id)
+    args = gen.SubmitRequestArgs(
+        nonce=nonce,
+        content_hash=content_hash,
+        storage_uri=storage_uri,
+        modalities=_mask(modalities),
+        min_workers=min_workers,
+        max_workers=max_workers,
+        max_fee=max_fee,
+        deadline=deadline,
+        bump=bump,
+    )
+    return _build(
+        "submit_request",
+        [client, request, config_address(program_id), SYSTEM_PROGRAM_ID],
+        args.encode(),
+        program_id,
+    )
+
+
+def join_request(authority: Pubkey, request: Pubkey, program_id: Pubkey = PROGRAM_ID) -> Instruction:
+    return _build(
+        "join_request",
+        [authority, worker_address(authority, program_id), request, config_address(program_id)],
+        gen.JoinRequestArgs().encode(),
+        program_id,
+    )
+
+
+def commit_result(
+    authority: Pubkey, request: Pubkey, commitment: bytes, program_id: Pubkey = PROGRAM_ID
+) -> Instruction:
+    return _build(
+        "commit_result",
+        [authority, request],
+        gen.CommitResultArgs(commitment=commitment).encode(),
+        program_id,
+    )
+
+
+def reveal_result(
+    authority: Pubkey,
+    request: Pubkey,
+    verdict: Verdict | int,
+    confidence: int,
+    model_id: str | bytes,
+    report_hash: bytes,
+    salt: bytes,
+    report_uri: str,
+    program_id: Pubkey = PROGRAM_ID,
+) -> Instruction:
+    mid = encode_model_id(model_id)
+    args = gen.RevealResultArgs(
+        verdict=verdict.code if isinstance(verdict, Verdict) else verdict,
+        confidence=confidence,
+        model_id=mid,
+        report_hash=report_hash,
+        salt=salt,
+        report_uri=report_uri,
+    )
+    return _build(
+        "reveal_result",
+        [authority, request, worker_address(authority, program_id), model_address(mid, program_id)],
+        args.encode(),
+        program_id,
+    )
+
+
+def finalize_request(
+    request_address: Pubkey, request: Request, program_id: Pubkey = PROGRAM_ID
+) -> Instruction:
+    """`finalize_request` with its remaining accounts: a writable worker PDA per seat (seat order), then a
+    writable model PDA per revealed seat (seat order)."""
+    seats = request.seats[: request.joined]
+    remaining = [AccountMeta(worker_address(s.authority, program_id), False, True) for s in seats]
+    remaining += [
+        AccountMeta(model_address(s.model_id, program_id), False, True)
+        for s in seats
+        if s.state == SEAT_REVEALED
+    ]
+    return _build(
+        "finalize_request",
+        [
+            request_address,
+            request.client,
+            config_address(program_id),
+            treasury_address(program_id),
+            insurance_address(program_id),
+        ],
+        gen.FinalizeRequestArgs().encode(),
+        program_id,
+        remaining,
+    )
+
+
+def expire_request(request_address: Pubkey, request: Request, program_id: Pubkey = PROGRAM_ID) -> Instruction:
+    """`expire_request` with a writable worker PDA per seat, in seat order."""
+    seats = request.seats[: request.joined]
+    remaining = [AccountMeta(worker_address(s.authority, program_id), False, True) for s in seats]
+    return _build(
+        "expire_request",
+        [request_address, request.client],
+        gen.ExpireRequestArgs().encode(),
+        program_id,
+        remaining,
+    )
+
+
+def close_request(client: Pubkey, request: Pubkey, program_id: Pubkey = PROGRAM_ID) -> Instruction:
+    return _build("close_request", [client, request], gen.CloseRequestArgs().encode(), program_id)
+
+
+__all__ = [
+    "add_stake",
+    "claim_model_fees",
+    "claim_worker_rewards",
+    "close_request",
+    "commit_result",
+    "deactivate_model",
+    "expire_request",
+    "finalize_request",
+    "initialize_config",
+    "join_request",
+    "register_model",
+    "register_worker",
+    "request_unstake",
+    "reveal_result",
+    "set_paused",
+    "submit_request",
+    "update_config",
+    "update_model",
+    "update_worker",
+    "withdraw_stake",
+    "withdraw_treasury",
+]

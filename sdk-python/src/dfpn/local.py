@@ -1,0 +1,209 @@
+"""The "local" network: the built program in an embedded LiteSVM (`solders.litesvm`), no validator needed.
+
+`LocalNetwork()` loads `dfpn.so` at the IDL's program address, sets the clock to the wall clock, funds an
+authority and initialises the configuration with the reference parameters of docs/protocol.md. Besides the
+async `Transport` methods the clients use, it has synchronous helpers for tests and demos: `process` (send and
+raise `DFPNError` on failure), `airdrop`, `funded_keypair`, `now`/`set_time`/`advance` (the Clock sysvar) and
+`account`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from solders.instruction import Instruction
+from solders.keypair import Keypair
+from solders.litesvm import LiteSVM
+from solders.message import Message
+from solders.pubkey import Pubkey
+from solders.transaction import Transaction
+from solders.transaction_metadata import FailedTransactionMetadata
+
+from dfpn import instructions as ix
+from dfpn.errors import DFPNError, ErrorCode, from_transaction_error
+from dfpn.fees import LAMPORTS_PER_SOL
+from dfpn.generated import PROGRAM_ID
+from dfpn.generated.types import ConfigParams
+from dfpn.transport import AccountInfo, TransactionRecord, Transport
+
+logger = logging.getLogger(__name__)
+
+#: The reference configuration of docs/protocol.md ("Configuration").
+REFERENCE_PARAMS = ConfigParams(
+    base_fees=(2_000_000, 3_000_000, 3_000_000, 8_000_000, 4_000_000),
+    worker_surcharge_bps=2_500,
+    slash_bps=1_000,
+    max_weight_bps=8_000,
+    reputation_alpha_bps=1_000,
+    min_stake=LAMPORTS_PER_SOL,
+    unbonding_secs=86_400,
+    min_deadline_secs=60,
+    reveal_window_secs=20,
+    min_consensus_weight=5_000,
+)
+
+PROGRAM_ENV = "DFPN_PROGRAM_SO"
+_RELATIVE_SO = Path("target") / "deploy" / "dfpn.so"
+
+
+def find_program(path: str | os.PathLike[str] | None = None) -> Path:
+    """Locate `dfpn.so`: `path`, else `$DFPN_PROGRAM_SO`, else `target/deploy/dfpn.so` in the current directory,
+    the SDK's source tree or any of their parents."""
+    if path is not None:
+        candidates = [Path(path)]
+    elif os.environ.get(PROGRAM_ENV):
+        candidates = [Path(os.environ[PROGRAM_ENV])]
+    else:
+        starts = [Path.cwd().resolve(), Path(__file__).resolve().parent]
+        candidates = [d / _RELATIVE_SO for s in starts for d in (s, *s.parents)]
+    for c in candidates:
+        if c.is_file():
+            return c
+    raise DFPNError(
+        ErrorCode.PROGRAM_NOT_FOUND, f"dfpn.so not found (looked at {', '.join(map(str, candidates[:3]))}…)."
+    )
+
+
+class LocalNetwork(Transport):
+    """An embedded LiteSVM with the DFPN program deployed and configured."""
+
+    name = "local"
+
+    def __init__(
+        self,
+        program_path: str | os.PathLike[str] | None = None,
+        *,
+        params: ConfigParams = REFERENCE_PARAMS,
+        initialize: bool = True,
+        start_time: int | None = None,
+        authority: Keypair | None = None,
+        program_id: Pubkey = PROGRAM_ID,
+    ) -> None:
+        self.program_id = program_id
+        self.program_path = find_program(program_path)
+        self.svm = LiteSVM()
+        self.svm.add_program_from_file(program_id, self.program_path)
+        self._records: dict[str, TransactionRecord] = {}
+        self._by_address: dict[Pubkey, list[str]] = {}
+        self.set_time(int(time.time()) if start_time is None else start_time)
+        self.authority = authority or Keypair()
+        self.params = params
+        self.airdrop(self.authority.pubkey(), 100 * LAMPORTS_PER_SOL)
+        if initialize:
+            self.process(
+                [ix.initialize_config(self.authority.pubkey(), params, program_id)], [self.authority]
+            )
+            logger.info("local network: %s loaded from %s, config initialised", program_id, self.program_path)
+
+    @property
+    def is_local(self) -> bool:
+        return True
+
+    # ---- synchronous helpers -------------------------------------------------------------------------------
+
+    def now(self) -> int:
+        """The Clock sysvar's unix timestamp."""
+        return int(self.svm.get_clock().unix_timestamp)
+
+    def set_time(self, unix_timestamp: int) -> None:
+        """Set the Clock sysvar's unix timestamp (and move to the next slot)."""
+        clock = self.svm.get_clock()
+        clock.unix_timestamp = unix_timestamp
+        clock.slot = clock.slot + 1
+        self.svm.set_clock(clock)
+
+    def advance(self, seconds: int) -> None:
+        self.set_time(self.now() + seconds)
+
+    def airdrop(self, address: Pubkey, lamports: int) -> None:
+        result = self.svm.airdrop(address, lamports)
+        if isinstance(result, FailedTransactionMetadata):
+            raise DFPNError(ErrorCode.TRANSACTION_FAILED, f"airdrop to {address} failed: {result.err()}")
+
+    def funded_keypair(self, lamports: int = 10 * LAMPORTS_PER_SOL) -> Keypair:
+        kp = Keypair()
+        self.airdrop(kp.pubkey(), lamports)
+        return kp
+
+    def account(self, address: Pubkey) -> AccountInfo | None:
+        acc = self.svm.get_account(address)
+        if acc is None or (acc.lamports == 0 and not acc.data):
+            return None
+        return AccountInfo(address, acc.lamports, acc.owner, bytes(acc.data), acc.executable)
+
+    def balance(self, address: Pubkey) -> int:
+        acc = self.account(address)
+        return 0 if acc is None else acc.lamports
+
+    def process(self, instructions: Sequence[Instruction], signers: Sequence[Keypair]) -> TransactionRecord:
+        """Sign (the first signer pays), process, record; raise `DFPNError` mapped from the failure."""
+        if not signers:
+            raise DFPNError(
+                ErrorCode.INVALID_ARGUMENT, "a transaction needs at least one signer (the fee payer)"
+            )
+        self.svm.expire_blockhash()
+        blockhash = self.svm.latest_blockhash()
+        message = Message.new_with_blockhash(list(instructions), signers[0].pubkey(), blockhash)
+        tx = Transaction(list(signers), message, blockhash)
+        result = self.svm.send_transaction(tx)
+        names = ", ".join(_instruction_name(i, self.program_id) for i in instructions)
+        if isinstance(result, FailedTransactionMetadata):
+            meta = result.meta()
+            logs = list(meta.logs())
+            index = {n: i.program_id == self.program_id for n, i in enumerate(instructions)}
+            error = from_transaction_error(
+                result.err(), program_index=index, logs=logs, signature=str(meta.signature()), context=names
+            )
+            logger.info("%s failed: %s", names, error)
+            raise error
+        record = TransactionRecord(
+            signature=str(result.signature()),
+            slot=int(self.svm.get_clock().slot),
+            accounts=tuple(message.account_keys),
+            logs=tuple(result.logs()),
+            fee=int(result.fee()),
+            compute_units=int(result.compute_units_consumed()),
+        )
+        self._records[record.signature] = record
+        for key in record.accounts:
+            self._by_address.setdefault(key, []).append(record.signature)
+        logger.debug("%s ok: %s (%d CU)", names, record.signature, record.compute_units)
+        return record
+
+    # ---- Transport -----------------------------------------------------------------------------------------
+
+    async def get_account(self, address: Pubkey) -> AccountInfo | None:
+        return self.account(address)
+
+    async def send_transaction(
+        self, instructions: Sequence[Instruction], signers: Sequence[Keypair]
+    ) -> TransactionRecord:
+        return self.process(instructions, signers)
+
+    async def unix_timestamp(self) -> int:
+        return self.now()
+
+    async def minimum_balance_for_rent_exemption(self, size: int) -> int:
+        return int(self.svm.minimum_balance_for_rent_exemption(size))
+
+    async def signatures_for_address(self, address: Pubkey) -> list[str]:
+        return list(reversed(self._by_address.get(address, [])))
+
+    async def get_transaction(self, signature: str) -> TransactionRecord | None:
+        return self._records.get(signature)
+
+
+def _instruction_name(instruction: Instruction, program_id: Pubkey) -> str:
+    if instruction.program_id != program_id:
+        return str(instruction.program_id)
+    from dfpn.generated.instructions import INSTRUCTIONS
+
+    disc = bytes(instruction.data[:8])
+    return next((n for n, spec in INSTRUCTIONS.items() if spec.discriminator == disc), "unknown instruction")
+
+
+__all__ = ["PROGRAM_ENV", "REFERENCE_PARAMS", "LocalNetwork", "find_program"]

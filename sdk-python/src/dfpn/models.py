@@ -1,0 +1,243 @@
+"""What SDK users see: frozen pydantic v2 models.
+
+`model_dump(by_alias=True)` (or `model_dump_json(by_alias=True)`) gives the camelCase result format of the protocol
+sheet: `verdict, confidence, consensusType, workerResults: [{worker, modelId, verdict, confidence, detections:
+[{type, region {x,y,w,h}, confidence}]}], audit: {requestTx, finalizeTx, workerCount, commitCount, revealCount}`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from enum import IntEnum, StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+logger = logging.getLogger(__name__)
+
+
+class Modality(IntEnum):
+    """A kind of analysis; the value is the modality's bit in the program's `u8` mask."""
+
+    IMAGE_AUTHENTICITY = 1
+    FACE_MANIPULATION = 2
+    AI_GENERATED_IMAGE = 4
+    VIDEO_AUTHENTICITY = 8
+    VOICE_CLONING = 16
+
+    @classmethod
+    def mask(cls, modalities: Iterable[Modality | int]) -> int:
+        """The program's bitmask for a set of modalities."""
+        m = 0
+        for item in modalities:
+            m |= int(cls(item))
+        return m
+
+    @classmethod
+    def from_mask(cls, mask: int) -> list[Modality]:
+        """The modalities named by a bitmask, in bit order (unknown bits are ignored)."""
+        return [m for m in cls if mask & m]
+
+
+#: Every modality's bit: the mask a worker uses to accept any request.
+ALL_MODALITIES = Modality.mask(Modality)
+
+
+class Verdict(StrEnum):
+    """A verdict; `code` is the program's byte."""
+
+    INCONCLUSIVE = "Inconclusive"
+    AUTHENTIC = "Authentic"
+    MANIPULATED = "Manipulated"
+
+    @property
+    def code(self) -> int:
+        return _VERDICT_CODES[self]
+
+    @classmethod
+    def from_code(cls, code: int) -> Verdict:
+        return _VERDICTS[code]
+
+
+_VERDICTS = [Verdict.INCONCLUSIVE, Verdict.AUTHENTIC, Verdict.MANIPULATED]
+_VERDICT_CODES = {v: i for i, v in enumerate(_VERDICTS)}
+
+
+class ConsensusType(StrEnum):
+    """How strongly the revealed, reputation-weighted verdicts agreed; `code` is the program's byte."""
+
+    NONE = "None"
+    UNANIMOUS = "Unanimous"
+    SUPERMAJORITY = "Supermajority"
+    MAJORITY = "Majority"
+
+    @property
+    def code(self) -> int:
+        return _CONSENSUS_CODES[self]
+
+    @classmethod
+    def from_code(cls, code: int) -> ConsensusType:
+        return _CONSENSUS[code]
+
+
+_CONSENSUS = [
+    ConsensusType.NONE,
+    ConsensusType.UNANIMOUS,
+    ConsensusType.SUPERMAJORITY,
+    ConsensusType.MAJORITY,
+]
+_CONSENSUS_CODES = {v: i for i, v in enumerate(_CONSENSUS)}
+
+
+class RequestStatus(StrEnum):
+    OPEN = "Open"
+    FINALIZED = "Finalized"
+    EXPIRED = "Expired"
+
+    @classmethod
+    def from_code(cls, code: int) -> RequestStatus:
+        return [cls.OPEN, cls.FINALIZED, cls.EXPIRED][code]
+
+
+class SeatState(StrEnum):
+    JOINED = "Joined"
+    COMMITTED = "Committed"
+    REVEALED = "Revealed"
+
+    @classmethod
+    def from_code(cls, code: int) -> SeatState:
+        return [cls.JOINED, cls.COMMITTED, cls.REVEALED][code]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, populate_by_name=True, alias_generator=to_camel, extra="ignore")
+
+
+class Region(_Frozen):
+    """A rectangle in the media (pixels, or the report's own unit)."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+
+
+class Detection(_Frozen):
+    """One finding in a worker's report."""
+
+    type: str
+    region: Region | None = None
+    confidence: float
+
+
+class WorkerResult(_Frozen):
+    """One revealed worker's answer, with the detections from its report."""
+
+    worker: str
+    model_id: str
+    verdict: Verdict
+    confidence: int
+    detections: list[Detection] = Field(default_factory=list)
+    report_uri: str = ""
+    report_hash: str = ""
+    #: True when the report was fetched and its SHA-256 matched the committed report hash.
+    report_verified: bool = False
+
+
+class Audit(_Frozen):
+    """Where to check the result on-chain."""
+
+    request_tx: str | None
+    finalize_tx: str | None
+    worker_count: int
+    commit_count: int
+    reveal_count: int
+
+
+class AnalysisResult(_Frozen):
+    """The finalized result of a request."""
+
+    request_id: str
+    verdict: Verdict
+    confidence: int
+    consensus_type: ConsensusType
+    worker_results: list[WorkerResult]
+    audit: Audit
+    fee_lamports: int
+
+
+class SeatInfo(_Frozen):
+    """A seat of a request as stored on-chain."""
+
+    worker: str
+    state: SeatState
+    model_id: str | None
+    verdict: Verdict | None
+    confidence: int | None
+    report_uri: str | None
+    report_hash: str | None
+    commitment: str | None
+
+
+class RequestInfo(_Frozen):
+    """A request account, decoded."""
+
+    id: str
+    client: str
+    nonce: int
+    status: RequestStatus
+    content_hash: str
+    storage_uri: str
+    modalities: list[Modality]
+    min_workers: int
+    max_workers: int
+    joined: int
+    commits: int
+    reveals: int
+    verdict: Verdict
+    confidence: int
+    consensus_type: ConsensusType
+    fee_lamports: int
+    escrow_lamports: int
+    created_at: int
+    commit_deadline: int
+    deadline: int
+    finalized_at: int
+    seats: list[SeatInfo]
+
+
+class SubmittedRequest(_Frozen):
+    """What `submit_request` returns: the request id (its address) and what was recorded."""
+
+    id: str
+    nonce: int
+    signature: str
+    client: str
+    content_hash: str
+    storage_uri: str
+    modalities: list[Modality]
+    min_workers: int
+    max_workers: int
+    fee_lamports: int
+    max_fee_lamports: int
+    commit_deadline: int
+    deadline: int
+
+
+__all__ = [
+    "ALL_MODALITIES",
+    "AnalysisResult",
+    "Audit",
+    "ConsensusType",
+    "Detection",
+    "Modality",
+    "Region",
+    "RequestInfo",
+    "RequestStatus",
+    "SeatInfo",
+    "SeatState",
+    "SubmittedRequest",
+    "Verdict",
+    "WorkerResult",
+]

@@ -1,0 +1,91 @@
+"""How the SDK reaches a network: the `Transport` interface the clients are written against.
+
+One implementation ships today, `dfpn.local.LocalNetwork` (an embedded LiteSVM). An RPC transport (devnet,
+localnet, an RPC URL) implements the same methods over JSON-RPC.
+"""
+
+from __future__ import annotations
+
+import abc
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from solders.instruction import Instruction
+from solders.keypair import Keypair
+from solders.pubkey import Pubkey
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class AccountInfo:
+    """An account as a network returns it."""
+
+    address: Pubkey
+    lamports: int
+    owner: Pubkey
+    data: bytes
+    executable: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class TransactionRecord:
+    """A processed transaction: its signature, the accounts it named, and its logs."""
+
+    signature: str
+    slot: int
+    accounts: tuple[Pubkey, ...]
+    logs: tuple[str, ...]
+    fee: int = 0
+    compute_units: int = 0
+
+
+class Transport(abc.ABC):
+    """The network operations the SDK needs. Every method may raise `dfpn.errors.DFPNError`."""
+
+    #: Short name for logs and errors ("local", "devnet", an RPC URL).
+    name: str
+    #: The DFPN program's address on this network.
+    program_id: Pubkey
+
+    @property
+    def is_local(self) -> bool:
+        """True for an embedded network whose storage is the local file system (file:// URIs)."""
+        return False
+
+    @abc.abstractmethod
+    async def get_account(self, address: Pubkey) -> AccountInfo | None:
+        """The account at `address`, or None when it does not exist (or holds no lamports)."""
+
+    async def get_balance(self, address: Pubkey) -> int:
+        account = await self.get_account(address)
+        return 0 if account is None else account.lamports
+
+    @abc.abstractmethod
+    async def send_transaction(
+        self, instructions: Sequence[Instruction], signers: Sequence[Keypair]
+    ) -> TransactionRecord:
+        """Sign with `signers` (the first pays the fee), send, wait until processed; raise `DFPNError` on failure."""
+
+    @abc.abstractmethod
+    async def unix_timestamp(self) -> int:
+        """The cluster clock (the Clock sysvar's `unix_timestamp`) that the program's deadlines use."""
+
+    @abc.abstractmethod
+    async def minimum_balance_for_rent_exemption(self, size: int) -> int:
+        """Lamports that keep an account of `size` bytes rent-exempt."""
+
+    @abc.abstractmethod
+    async def signatures_for_address(self, address: Pubkey) -> list[str]:
+        """Signatures of processed transactions that named `address`, newest first."""
+
+    @abc.abstractmethod
+    async def get_transaction(self, signature: str) -> TransactionRecord | None:
+        """A processed transaction, or None when the network does not know it."""
+
+    async def close(self) -> None:  # noqa: B027 - optional hook
+        """Release connections. The default does nothing."""
+
+
+__all__ = ["AccountInfo", "TransactionRecord", "Transport"]

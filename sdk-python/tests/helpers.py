@@ -1,0 +1,112 @@
+"""Test workers driving the real program through the SDK's instruction builders (no shortcuts)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from solders.keypair import Keypair
+from solders.pubkey import Pubkey
+
+from dfpn import ALL_MODALITIES, LAMPORTS_PER_SOL, LocalNetwork, Verdict
+from dfpn import instructions as ix
+from dfpn.commitment import commitment, derive_salt
+from dfpn.generated.types import Request
+from dfpn.pda import worker_address
+from dfpn.transport import TransactionRecord
+
+MODEL = "face-forensics-sbi"
+IDL_PATH = Path(__file__).resolve().parents[2] / "idl" / "dfpn.json"
+VECTORS_PATH = Path(__file__).resolve().parent / "vectors.json"
+
+
+def load_idl() -> dict[str, Any]:
+    return json.loads(IDL_PATH.read_text())
+
+
+def load_vectors() -> dict[str, Any]:
+    return json.loads(VECTORS_PATH.read_text())
+
+
+def request_account(net: LocalNetwork, address: Pubkey) -> Request:
+    acc = net.account(address)
+    assert acc is not None, f"no account at {address}"
+    return Request.from_account_data(acc.data)
+
+
+@dataclass
+class Answer:
+    verdict: Verdict
+    confidence: int
+    detections: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class TestWorker:
+    """A staked worker: joins, writes its report to a file, commits, reveals."""
+
+    net: LocalNetwork
+    keypair: Keypair
+    reports_dir: Path
+    model: str = MODEL
+    answers: dict[str, tuple[Answer, bytes, bytes, str]] = field(default_factory=dict)
+
+    __test__ = False  # not a pytest class
+
+    @property
+    def pubkey(self) -> Pubkey:
+        return self.keypair.pubkey()
+
+    @classmethod
+    def register(cls, net: LocalNetwork, reports_dir: Path, stake: int | None = None) -> TestWorker:
+        kp = net.funded_keypair(12 * LAMPORTS_PER_SOL)
+        stake = net.params.min_stake if stake is None else stake
+        net.process([ix.register_worker(kp.pubkey(), stake, ALL_MODALITIES, [MODEL])], [kp])
+        return cls(net, kp, reports_dir)
+
+    def join(self, request: Pubkey) -> TransactionRecord:
+        return self.net.process([ix.join_request(self.pubkey, request)], [self.keypair])
+
+    def commit(self, request: Pubkey, answer: Answer) -> TransactionRecord:
+        report = json.dumps(
+            {
+                "request": str(request),
+                "worker": str(self.pubkey),
+                "modelId": self.model,
+                "verdict": answer.verdict.code,
+                "confidence": answer.confidence,
+                "detections": answer.detections,
+            },
+            indent=2,
+        ).encode()
+        # Report URIs are at most 128 bytes on-chain: keep the file name short.
+        path = (
+            self.reports_dir / f"{hashlib.sha256(bytes(request) + bytes(self.pubkey)).hexdigest()[:12]}.json"
+        )
+        path.write_bytes(report)
+        report_hash = hashlib.sha256(report).digest()
+        salt = derive_salt(self.keypair, request)
+        c = commitment(request, self.pubkey, answer.verdict, answer.confidence, self.model, report_hash, salt)
+        self.answers[str(request)] = (answer, report_hash, salt, path.as_uri())
+        return self.net.process([ix.commit_result(self.pubkey, request, c)], [self.keypair])
+
+    def reveal(self, request: Pubkey) -> TransactionRecord:
+        answer, report_hash, salt, uri = self.answers[str(request)]
+        instruction = ix.reveal_result(
+            self.pubkey, request, answer.verdict, answer.confidence, self.model, report_hash, salt, uri
+        )
+        return self.net.process([instruction], [self.keypair])
+
+    @property
+    def worker_pda(self) -> Pubkey:
+        return worker_address(self.pubkey)
+
+
+def register_model(net: LocalNetwork, name: str = MODEL) -> Keypair:
+    developer = net.funded_keypair(10 * LAMPORTS_PER_SOL)
+    payout = Keypair().pubkey()
+    net.process([ix.register_model(developer.pubkey(), name, payout, ALL_MODALITIES)], [developer])
+    return developer

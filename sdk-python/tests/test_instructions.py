@@ -1,0 +1,136 @@
+"""Instruction builders: account lists and flags exactly as the IDL, PDAs from the IDL's seeds."""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+from solders.instruction import Instruction
+from solders.keypair import Keypair
+from solders.pubkey import Pubkey
+
+from dfpn import REFERENCE_PARAMS, Verdict
+from dfpn import instructions as ix
+from dfpn.generated import PROGRAM_ID
+from dfpn.generated.instructions import INSTRUCTIONS, SubmitRequestArgs
+from dfpn.generated.types import Request, Seat
+from dfpn.pda import encode_model_id, model_address, request_address_and_bump, worker_address
+
+A, B, C = (Keypair().pubkey() for _ in range(3))
+MODEL = "face-forensics-sbi"
+BUILT: dict[str, tuple[Instruction, dict[str, Any]]] = {
+    # name: (instruction, the values the IDL's "account"/"arg" seeds refer to)
+    "initialize_config": (ix.initialize_config(A, REFERENCE_PARAMS), {}),
+    "update_config": (ix.update_config(A, REFERENCE_PARAMS, B), {}),
+    "set_paused": (ix.set_paused(A, True), {}),
+    "withdraw_treasury": (ix.withdraw_treasury(A, B, 5), {}),
+    "register_model": (ix.register_model(A, MODEL, B, 3), {"model_id": encode_model_id(MODEL)}),
+    "update_model": (ix.update_model(A, MODEL, B, 3), {}),
+    "deactivate_model": (ix.deactivate_model(A, MODEL), {}),
+    "claim_model_fees": (ix.claim_model_fees(MODEL, B), {}),
+    "register_worker": (ix.register_worker(A, 10, 31, [MODEL]), {}),
+    "add_stake": (ix.add_stake(A, 10), {}),
+    "update_worker": (ix.update_worker(A, 31, [MODEL, "other"]), {}),
+    "request_unstake": (ix.request_unstake(A, 10), {}),
+    "withdraw_stake": (ix.withdraw_stake(A), {}),
+    "claim_worker_rewards": (ix.claim_worker_rewards(A), {}),
+    "submit_request": (ix.submit_request(A, 42, b"\1" * 32, "file:///x", 2, 3, 3, 10, 100), {"nonce": 42}),
+    "join_request": (ix.join_request(A, B), {}),
+    "commit_result": (ix.commit_result(A, B, b"\2" * 32), {}),
+    "reveal_result": (
+        ix.reveal_result(A, B, Verdict.MANIPULATED, 90, MODEL, b"\3" * 32, b"\4" * 32, "file:///r"),
+        {},
+    ),
+    "close_request": (ix.close_request(A, B), {}),
+}
+
+
+def seed_bytes(seed: Any, names: dict[str, Pubkey], args: dict[str, Any]) -> bytes:
+    if seed.kind == "const":
+        return bytes(seed.value)
+    if seed.kind == "account":
+        return bytes(names[seed.value])
+    value = args[seed.value]
+    return value.to_bytes(8, "little") if isinstance(value, int) else bytes(value)
+
+
+def test_every_instruction_has_a_builder() -> None:
+    builders = {n for n, f in inspect.getmembers(ix, inspect.isfunction) if f.__module__ == ix.__name__}
+    assert set(INSTRUCTIONS) <= builders
+    assert set(INSTRUCTIONS) - {"finalize_request", "expire_request"} == set(BUILT)
+
+
+def test_fixed_accounts_follow_the_idl() -> None:
+    for name, (instruction, args) in BUILT.items():
+        spec = INSTRUCTIONS[name]
+        # Given a built instruction, Then program, discriminator and the account count are the IDL's
+        assert instruction.program_id == PROGRAM_ID
+        assert bytes(instruction.data[:8]) == spec.discriminator
+        metas = instruction.accounts
+        assert len(metas) == len(spec.accounts), name
+        names = {a.name: m.pubkey for a, m in zip(spec.accounts, metas, strict=True)}
+        for a, m in zip(spec.accounts, metas, strict=True):
+            # And every account has the IDL's signer and writable flags, fixed address and PDA seeds
+            assert (m.is_signer, m.is_writable) == (a.signer, a.writable), f"{name}.{a.name}"
+            if a.address:
+                assert str(m.pubkey) == a.address
+            if a.seeds:
+                seeds = [seed_bytes(s, names, args) for s in a.seeds]
+                assert m.pubkey == Pubkey.find_program_address(seeds, PROGRAM_ID)[0], f"{name}.{a.name}"
+
+
+def test_submit_request_passes_the_canonical_bump_last() -> None:
+    instruction, _ = BUILT["submit_request"]
+    args = SubmitRequestArgs.decode(bytes(instruction.data))
+    address, bump = request_address_and_bump(A, 42)
+    assert args.bump == bump and instruction.accounts[1].pubkey == address
+
+
+def _request(states: list[int]) -> Request:
+    seats = [
+        Seat(
+            authority=Keypair().pubkey(),
+            commitment=bytes(32),
+            report_hash=bytes(32),
+            model_id=encode_model_id(f"model-{i}"),
+            state=s,
+            verdict=2,
+            confidence=90,
+            report_uri_len=0,
+            report_uri=bytes(128),
+        )
+        for i, s in enumerate(states)
+    ]
+    empty = Seat(Pubkey.default(), bytes(32), bytes(32), bytes(32), 0, 0, 0, 0, bytes(128))
+    return Request(
+        client=C, nonce=1, content_hash=bytes(32), modalities=2, min_workers=1, max_workers=10, status=0,
+        joined=len(seats), commits=0, reveals=0, verdict=0, confidence=0, consensus=0, bump=255,
+        storage_uri_len=0, storage_uri=bytes(200), fee=0, escrow=0, created_at=0, commit_deadline=0, deadline=0,
+        finalized_at=0, reserved=bytes(16), seats=tuple(seats + [empty] * (10 - len(seats))),
+    )  # fmt: skip
+
+
+def test_finalize_remaining_accounts() -> None:
+    # Given seats Revealed, Committed, Revealed, Joined
+    r = _request([2, 1, 2, 0])
+    instruction = ix.finalize_request(B, r)
+    fixed = INSTRUCTIONS["finalize_request"].accounts
+    rest = instruction.accounts[len(fixed) :]
+    # Then the fixed accounts are request, client, config, treasury, insurance
+    assert [m.pubkey for m in instruction.accounts[:2]] == [B, C]
+    # And a writable worker PDA per seat, then a writable model PDA per revealed seat, in seat order
+    seats = r.seats[:4]
+    expected = [worker_address(s.authority) for s in seats] + [
+        model_address(seats[i].model_id) for i in (0, 2)
+    ]
+    assert [m.pubkey for m in rest] == expected
+    assert all(m.is_writable and not m.is_signer for m in rest)
+
+
+def test_expire_remaining_accounts() -> None:
+    r = _request([1, 0])
+    instruction = ix.expire_request(B, r)
+    assert [m.pubkey for m in instruction.accounts] == [B, C] + [
+        worker_address(s.authority) for s in r.seats[:2]
+    ]
+    assert all(m.is_writable for m in instruction.accounts[2:])
