@@ -120,6 +120,8 @@ fn main() {
     assert!((1..=10).contains(&workers), "--workers must be 1..=10");
     let out = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/demo");
     std::fs::create_dir_all(out.join("reports")).unwrap();
+    // Report URIs are stored on-chain (at most 128 bytes): keep the path short.
+    let out = out.canonicalize().unwrap();
     let media_path = media_path.unwrap_or_else(|| {
         let p = out.join("sample-sd.png");
         std::fs::write(&p, sample_png()).unwrap();
