@@ -6,7 +6,7 @@ TESTS_DIR := programs/dfpn-tests
 CARGO_TESTS := cargo --locked
 CARGO_TEST_FLAGS := --ignore-rust-version
 
-.PHONY: setup build idl idl-check test test-program test-litesvm test-python bench bench-cu demo clean
+.PHONY: setup build idl idl-check test test-program test-litesvm test-python test-anchorpy bench bench-cu demo clean
 
 ## setup: install every toolchain piece (Debian rustc-web, sbpf-linker) and build the program
 setup: build
@@ -15,7 +15,7 @@ setup: build
 build:
 	scripts/build-sbf.sh
 
-## idl: regenerate idl/dfpn.json
+## idl: regenerate idl/dfpn.json and idl/dfpn.legacy.json (the pre-0.30 format, for anchorpy)
 idl:
 	python3 scripts/gen_idl.py
 
@@ -24,7 +24,7 @@ idl-check:
 	python3 scripts/gen_idl.py --check
 
 ## test: everything (the command CI runs)
-test: build idl-check test-program test-litesvm test-python
+test: build idl-check test-program test-litesvm test-anchorpy test-python
 
 ## test-program: host unit tests and the IDL-vs-program check
 test-program:
@@ -44,10 +44,20 @@ $(VENV)/.sdk-python-installed: sdk-python/pyproject.toml
 
 test-python: $(VENV)/.sdk-python-installed
 	@test -f target/deploy/dfpn.so || $(MAKE) build
+	scripts/install-kubo.sh >/dev/null
 	python3 scripts/gen_python.py --check
 	cd sdk-python && ../$(VENV)/bin/ruff check src tests
 	cd sdk-python && ../$(VENV)/bin/mypy src
 	cd sdk-python && ../$(VENV)/bin/pytest -q
+
+## test-anchorpy: anchorpy loads idl/dfpn.legacy.json and sends initialize_config + set_paused to dfpn.so in LiteSVM.
+## Its own venv: anchorpy 0.21.0 needs solana 0.36.x -> solders<0.27, the SDK pins solders 0.29 (sdk-python/README.md).
+ANCHORPY_VENV := .venv-anchorpy
+test-anchorpy:
+	@test -f target/deploy/dfpn.so || $(MAKE) build
+	test -x $(ANCHORPY_VENV)/bin/python || python3 -m venv $(ANCHORPY_VENV)
+	$(ANCHORPY_VENV)/bin/python -m pip install -q 'anchorpy==0.21.0'
+	$(ANCHORPY_VENV)/bin/python scripts/anchorpy_check.py
 
 ## bench / bench-cu: compute units per instruction, account sizes and rent -> target/bench/cu.json
 ## (compute units are deterministic, so the debug build that the tests already compiled is used)

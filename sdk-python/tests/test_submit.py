@@ -210,12 +210,11 @@ async def test_bad_inputs(client: AsyncDFPNClient, media: Path, tmp_path: Path) 
     with pytest.raises(DFPNError) as missing:
         await client.submit_request(tmp_path / "nope.jpg", modalities=[M.FACE_MANIPULATION])
     assert missing.value.code is ErrorCode.MEDIA_NOT_FOUND
-    # Given IPFS or S3 storage, Then STORAGE_NOT_SUPPORTED says to upload and pass uri=
-    for backend in ("ipfs", "s3"):
-        with pytest.raises(DFPNError) as unsupported:
-            await client.submit_request(media, modalities=[M.FACE_MANIPULATION], storage=backend)
-        assert unsupported.value.code is ErrorCode.STORAGE_NOT_SUPPORTED
-        assert "uri=" in str(unsupported.value)
+    # Given a storage backend the SDK does not have, Then STORAGE_NOT_SUPPORTED names the ones it has and uri=
+    with pytest.raises(DFPNError) as unsupported:
+        await client.submit_request(media, modalities=[M.FACE_MANIPULATION], storage="gopher")
+    assert unsupported.value.code is ErrorCode.STORAGE_NOT_SUPPORTED
+    assert "'ipfs'" in str(unsupported.value) and "uri=" in str(unsupported.value)
     # Given a URI the program does not accept, Then the program's INVALID_STORAGE_URI
     with pytest.raises(DFPNError) as bad_uri:
         await client.submit_request(

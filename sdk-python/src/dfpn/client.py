@@ -152,6 +152,7 @@ class AsyncDFPNClient:
         program_path: str | os.PathLike[str] | None = None,
         poll_interval: float | None = None,
         auto_crank: bool = True,
+        storage: store.Backend | None = None,
     ) -> None:
         self._owns_transport = not isinstance(network, Transport)
         if isinstance(network, Transport):
@@ -172,6 +173,10 @@ class AsyncDFPNClient:
         )
         self.auto_crank = auto_crank
         self._request_txs: dict[str, str] = {}
+        #: Default backend for `submit_request(media_path=...)`: "file" on the local network, else "ipfs".
+        self.storage: store.Backend = storage or ("file" if self.transport.is_local else "ipfs")
+        self._ipfs = self.storage if isinstance(self.storage, store.IPFSStorage) else None
+        self._s3 = self.storage if isinstance(self.storage, store.S3Storage) else None
 
     @property
     def program_id(self) -> Pubkey:
@@ -237,14 +242,17 @@ class AsyncDFPNClient:
         max_workers: int | None = None,
         max_fee: float | int | str | None = None,
         deadline_seconds: int = 300,
-        storage: str | None = None,
+        storage: store.Backend | None = None,
         nonce: int | None = None,
+        upload_progress: store.ProgressCallback | None = None,
     ) -> SubmittedRequest:
         """Submit media for analysis and escrow `max_fee` (SOL; default: exactly the fee).
 
-        Give `media_path` (hashed with SHA-256; stored with `storage`, by default file:// on the local network) or
-        `uri` with `content_hash` (or with `media_path` to hash). The deadline is `deadline_seconds` after the
-        cluster clock; the program refuses less than its minimum (`DEADLINE_TOO_SHORT`).
+        Give `media_path` (hashed with SHA-256; stored with `storage`: "file", "ipfs", "s3" or a configured
+        `IPFSStorage` / `S3Storage`, by default the client's `storage`; `upload_progress(sent, total)` follows
+        the upload) or `uri` with `content_hash` (or with `media_path` to hash). The deadline is
+        `deadline_seconds` after the cluster clock; the program refuses less than its minimum
+        (`DEADLINE_TOO_SHORT`).
         """
         if not modalities:
             raise DFPNError(ErrorCode.INVALID_ARGUMENT, "modalities: name at least one Modality.")
@@ -265,12 +273,17 @@ class AsyncDFPNClient:
                 )
             digest = actual
             if uri is None:
-                backend = storage or ("file" if self.transport.is_local else "ipfs")
+                backend = storage or self.storage
                 if backend == "file" and not self.transport.is_local:
                     raise DFPNError(
                         ErrorCode.STORAGE_NOT_SUPPORTED, "file:// URIs are only for the local network."
                     )
-                uri = store.upload(path, backend)
+                uri = await store.upload(path, backend, progress=upload_progress)
+                if len(uri.encode()) > store.MAX_STORAGE_URI:
+                    raise DFPNError(
+                        ErrorCode.INVALID_STORAGE_URI,
+                        f"{uri} is longer than the {store.MAX_STORAGE_URI} bytes the program accepts.",
+                    )
         if digest is None or uri is None:
             raise DFPNError(
                 ErrorCode.INVALID_ARGUMENT, "with uri=..., give content_hash=... or media_path=...."
@@ -337,7 +350,7 @@ class AsyncDFPNClient:
         address = _address(request_id)
         r = await self._load_request(address)
         uri = _text(r.storage_uri, r.storage_uri_len)
-        data = await store.read_uri(uri, max_bytes=1 << 40)
+        data = await store.read_uri(uri, max_bytes=1 << 40, timeout=3600.0, ipfs=self._ipfs, s3=self._s3)
         store.check_hash(data, r.content_hash, ErrorCode.CONTENT_HASH_MISMATCH, f"media of request {address}")
         return data
 
@@ -446,7 +459,7 @@ class AsyncDFPNClient:
         detections: list[Detection] = []
         verified = False
         try:
-            data = await store.read_uri(uri)
+            data = await store.read_uri(uri, ipfs=self._ipfs, s3=self._s3)
         except DFPNError as e:
             logger.warning("report of worker %s not loaded: %s", seat.authority, e)
         else:
@@ -519,10 +532,16 @@ class DFPNClient:
         program_path: str | os.PathLike[str] | None = None,
         poll_interval: float | None = None,
         auto_crank: bool = True,
+        storage: store.Backend | None = None,
     ) -> None:
         self._runner = asyncio.Runner()
         self.aio = AsyncDFPNClient(
-            network, wallet, program_path=program_path, poll_interval=poll_interval, auto_crank=auto_crank
+            network,
+            wallet,
+            program_path=program_path,
+            poll_interval=poll_interval,
+            auto_crank=auto_crank,
+            storage=storage,
         )
 
     def _run(self, coro: Coroutine[Any, Any, T]) -> T:
@@ -570,8 +589,9 @@ class DFPNClient:
         max_workers: int | None = None,
         max_fee: float | int | str | None = None,
         deadline_seconds: int = 300,
-        storage: str | None = None,
+        storage: store.Backend | None = None,
         nonce: int | None = None,
+        upload_progress: store.ProgressCallback | None = None,
     ) -> SubmittedRequest:
         return self._run(
             self.aio.submit_request(
@@ -585,6 +605,7 @@ class DFPNClient:
                 deadline_seconds=deadline_seconds,
                 storage=storage,
                 nonce=nonce,
+                upload_progress=upload_progress,
             )
         )
 

@@ -29,6 +29,8 @@ class ErrorCode(StrEnum):
     REPORT_UNAVAILABLE = "REPORT_UNAVAILABLE"
     MEDIA_NOT_FOUND = "MEDIA_NOT_FOUND"
     STORAGE_NOT_SUPPORTED = "STORAGE_NOT_SUPPORTED"
+    STORAGE_UNAVAILABLE = "STORAGE_UNAVAILABLE"
+    STORAGE_FAILED = "STORAGE_FAILED"
     NETWORK_NOT_SUPPORTED = "NETWORK_NOT_SUPPORTED"
     PROGRAM_NOT_FOUND = "PROGRAM_NOT_FOUND"
     CONFIG_NOT_FOUND = "CONFIG_NOT_FOUND"
@@ -123,8 +125,15 @@ HINTS: Mapping[ErrorCode, str] = {
     ErrorCode.REPORT_UNAVAILABLE: "A worker's report URI could not be read; check the path or URL and retry.",
     ErrorCode.MEDIA_NOT_FOUND: "The media file does not exist or cannot be read; check the path.",
     ErrorCode.STORAGE_NOT_SUPPORTED: (
-        "This version uploads only to file:// on the local network. For IPFS or S3, upload the media yourself and "
-        "pass uri=... with content_hash=... (or media_path=... to hash it)."
+        "Use a storage backend the SDK has: 'ipfs' (a Kubo daemon), 's3' (pip install 'dfpn[s3]'), or 'file' on "
+        "the local network; or upload yourself and pass uri=... with content_hash=... (or media_path=...)."
+    ),
+    ErrorCode.STORAGE_UNAVAILABLE: (
+        "The storage service is unreachable. For IPFS start a Kubo daemon (`ipfs daemon`; scripts/install-kubo.sh "
+        "builds Kubo) or point DFPN_IPFS_API at one; for S3 check the endpoint URL and credentials."
+    ),
+    ErrorCode.STORAGE_FAILED: (
+        "The storage service refused the upload or read; see the message for its answer (bucket, CID, size)."
     ),
     ErrorCode.NETWORK_NOT_SUPPORTED: (
         "This version ships only the embedded 'local' network (LiteSVM); RPC networks (devnet, localnet, URLs) "

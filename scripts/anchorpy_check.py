@@ -1,0 +1,105 @@
+#!/usr/bin/env python3
+"""anchorpy against the DFPN program: load idl/dfpn.legacy.json with anchorpy, build `initialize_config` and
+`set_paused` with anchorpy's instruction coder, send them to the built dfpn.so in solders' embedded LiteSVM and
+decode the `Config` account with anchorpy's account coder.
+
+anchorpy cannot be installed next to the SDK (anchorpy 0.21.0 -> solana 0.36.x -> solders<0.27, the SDK pins
+solders 0.29; see sdk-python/README.md), so this runs in its own venv: `make test-anchorpy`. Exit 0 on success.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+from pathlib import Path
+
+from anchorpy import Context, Idl, Program, Provider, Wallet
+from solana.rpc.async_api import AsyncClient
+from solders.keypair import Keypair
+from solders.litesvm import LiteSVM
+from solders.message import Message
+from solders.pubkey import Pubkey
+from solders.rent import Rent
+from solders.transaction import Transaction
+
+ROOT = Path(__file__).resolve().parent.parent
+SYSTEM_PROGRAM = Pubkey.from_string("11111111111111111111111111111111")
+
+
+def main() -> int:
+    idl = Idl.from_json((ROOT / "idl/dfpn.legacy.json").read_text())
+    program_id = Pubkey.from_string("14UaT5Z7TsogWsWyzf45m9PNXcSeH29esMMsJ8NRFFnp")
+    authority = Keypair()
+    # The provider is never used to talk to a cluster: instructions are built offline and sent to LiteSVM.
+    program = Program(idl, program_id, Provider(AsyncClient("http://127.0.0.1:1"), Wallet(authority)))
+
+    svm = LiteSVM()
+    # solders 0.26's LiteSVM has the pre-SIMD-0194 Rent sysvar (3480 lamports/byte-year, threshold 2.0); the
+    # program (pinocchio 0.12) reads the new layout (lamports per byte, threshold 1.0), as solders 0.29's LiteSVM
+    # and current clusters have it. Set the same rent in the new form: the minimum balances are unchanged.
+    svm.set_rent(Rent(6_960, 1.0, 50))
+    svm.add_program_from_file(program_id, ROOT / "target/deploy/dfpn.so")
+    clock = svm.get_clock()
+    clock.unix_timestamp = int(time.time())
+    svm.set_clock(clock)
+    svm.airdrop(authority.pubkey(), 10_000_000_000)
+
+    def pda(seed: bytes) -> Pubkey:
+        return Pubkey.find_program_address([seed], program_id)[0]
+
+    config, treasury, insurance = pda(b"config"), pda(b"treasury"), pda(b"insurance")
+
+    def send(instruction: object, what: str) -> None:
+        svm.expire_blockhash()
+        blockhash = svm.latest_blockhash()
+        message = Message.new_with_blockhash([instruction], authority.pubkey(), blockhash)  # type: ignore[list-item]
+        result = svm.send_transaction(Transaction([authority], message, blockhash))
+        if not hasattr(result, "signature"):
+            raise SystemExit(f"{what} failed: {result}")
+        print(f"{what}: ok ({result.signature()})")
+
+    params = program.type["ConfigParams"](
+        base_fees=[2_000_000, 3_000_000, 3_000_000, 8_000_000, 4_000_000],
+        worker_surcharge_bps=2_500,
+        slash_bps=1_000,
+        max_weight_bps=8_000,
+        reputation_alpha_bps=1_000,
+        min_stake=1_000_000_000,
+        unbonding_secs=86_400,
+        min_deadline_secs=60,
+        reveal_window_secs=20,
+        min_consensus_weight=5_000,
+    )
+    init = program.instruction["initialize_config"](
+        params,
+        ctx=Context(
+            accounts={
+                "authority": authority.pubkey(),
+                "config": config,
+                "treasury": treasury,
+                "insurance": insurance,
+                "system_program": SYSTEM_PROGRAM,
+            }
+        ),
+    )
+    send(init, "initialize_config (anchorpy-built)")
+    pause = program.instruction["set_paused"](
+        True, ctx=Context(accounts={"authority": authority.pubkey(), "config": config})
+    )
+    send(pause, "set_paused(true) (anchorpy-built)")
+
+    account = svm.get_account(config)
+    assert account is not None, "no config account"
+    decoded = program.account["Config"].coder.accounts.decode(bytes(account.data))
+    print(f"Config decoded by anchorpy: authority={decoded.authority} paused={decoded.paused}")
+    assert decoded.authority == authority.pubkey(), decoded
+    assert decoded.paused == 1, decoded
+    assert list(decoded.params.base_fees) == list(params.base_fees), decoded
+    asyncio.run(program.close())
+    print("anchorpy check: ok")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
