@@ -20,7 +20,8 @@ from dfpn.transport import TransactionRecord
 
 MODEL = "face-forensics-sbi"
 IDL_PATH = Path(__file__).resolve().parents[2] / "idl" / "dfpn.json"
-VECTORS_PATH = Path(__file__).resolve().parent / "vectors.json"
+# Shared with the Rust tests (programs/dfpn-tests/tests/vectors.rs) and, later, the TypeScript SDK.
+VECTORS_PATH = Path(__file__).resolve().parents[2] / "tests" / "vectors.json"
 
 
 def load_idl() -> dict[str, Any]:

@@ -160,6 +160,11 @@ pub fn text(v: &Value, len: &Value) -> String {
     String::from_utf8(b[..len.as_u64().unwrap() as usize].to_vec()).unwrap()
 }
 
+/// A base58 address (as written in the IDL and the shared test vectors).
+pub fn address(base58: &str) -> Address {
+    Address::new_from_array(bs58_decode(base58).try_into().expect("32-byte address"))
+}
+
 fn bs58_decode(s: &str) -> Vec<u8> {
     const ALPHABET: &[u8] = b"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
     let mut bytes: Vec<u8> = vec![0];
