@@ -6,7 +6,7 @@ TESTS_DIR := programs/dfpn-tests
 CARGO_TESTS := cargo --locked
 CARGO_TEST_FLAGS := --ignore-rust-version
 
-.PHONY: setup build idl idl-check test test-program test-litesvm test-python test-anchorpy bench bench-cu demo clean
+.PHONY: setup build idl idl-check lint test test-program test-litesvm test-python test-anchorpy bench bench-cu demo clean
 
 ## setup: install every toolchain piece (Debian rustc-web, sbpf-linker) and build the program
 setup: build
@@ -24,7 +24,13 @@ idl-check:
 	python3 scripts/gen_idl.py --check
 
 ## test: everything (the command CI runs)
-test: build idl-check test-program test-litesvm test-anchorpy test-python
+test: build idl-check lint test-program test-litesvm test-anchorpy test-python
+
+## lint: rustfmt and clippy (warnings are errors) on the program and its LiteSVM tests
+lint:
+	cargo fmt --check -p dfpn
+	cargo clippy --locked -p dfpn --all-targets -- -D warnings
+	cd $(TESTS_DIR) && cargo fmt --check && $(CARGO_TESTS) clippy $(CARGO_TEST_FLAGS) --all-targets -- -D warnings
 
 ## test-program: host unit tests and the IDL-vs-program check
 test-program:

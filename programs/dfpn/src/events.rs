@@ -63,7 +63,13 @@ pub fn pause_set(paused: bool) {
 }
 
 #[inline(always)]
-pub fn model_registered(model: &[u8; 32], model_id: &[u8; 32], developer: &[u8; 32], payout: &[u8; 32], modalities: u8) {
+pub fn model_registered(
+    model: &[u8; 32],
+    model_id: &[u8; 32],
+    developer: &[u8; 32],
+    payout: &[u8; 32],
+    modalities: u8,
+) {
     let mut w = start::<137>(MODEL_REGISTERED);
     w.put(model).put(model_id).put(developer).put(payout).u8(modalities);
     emit(&w);

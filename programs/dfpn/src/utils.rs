@@ -42,6 +42,10 @@ pub trait AccountState: Sized {
     const LEN: usize;
 
     /// Check owner, length and discriminator, then view the data as `Self`.
+    ///
+    /// `AccountView` is a handle to the account in the runtime's input region, not the data's owner, so a
+    /// mutable view of the data from a shared handle is what pinocchio's own unchecked borrows give too.
+    #[allow(clippy::mut_from_ref)]
     #[inline(always)]
     fn load(account: &AccountView) -> Result<&mut Self, ProgramError> {
         if !account.owned_by(&ID) {
@@ -64,6 +68,7 @@ pub trait AccountState: Sized {
     }
 
     /// View freshly allocated (zeroed) data of a just-created account as `Self`, writing the discriminator.
+    #[allow(clippy::mut_from_ref)]
     #[inline(always)]
     fn init(account: &AccountView) -> Result<&mut Self, ProgramError> {
         if account.data_len() != Self::LEN || !account.owned_by(&ID) {
@@ -79,17 +84,29 @@ pub trait AccountState: Sized {
 
 #[inline(always)]
 pub fn require_signer(account: &AccountView) -> ProgramResult {
-    if account.is_signer() { Ok(()) } else { Err(DfpnError::MissingSignature.into()) }
+    if account.is_signer() {
+        Ok(())
+    } else {
+        Err(DfpnError::MissingSignature.into())
+    }
 }
 
 #[inline(always)]
 pub fn require_writable(account: &AccountView) -> ProgramResult {
-    if account.is_writable() { Ok(()) } else { Err(DfpnError::AccountNotWritable.into()) }
+    if account.is_writable() {
+        Ok(())
+    } else {
+        Err(DfpnError::AccountNotWritable.into())
+    }
 }
 
 #[inline(always)]
 pub fn require_system_program(account: &AccountView) -> ProgramResult {
-    if account.address() == &pinocchio_system::ID { Ok(()) } else { Err(DfpnError::InvalidSystemProgram.into()) }
+    if account.address() == &pinocchio_system::ID {
+        Ok(())
+    } else {
+        Err(DfpnError::InvalidSystemProgram.into())
+    }
 }
 
 /// A constant seed as a value computed at run time.
@@ -106,7 +123,11 @@ pub fn seed(s: &'static [u8]) -> &'static [u8] {
 #[inline(always)]
 pub fn require_pda(account: &AccountView, seeds: &[&[u8]]) -> Result<u8, ProgramError> {
     let (expected, bump) = Address::find_program_address(seeds, &ID);
-    if account.address() == &expected { Ok(bump) } else { Err(DfpnError::InvalidPda.into()) }
+    if account.address() == &expected {
+        Ok(bump)
+    } else {
+        Err(DfpnError::InvalidPda.into())
+    }
 }
 
 /// Require `account` to be the PDA of `seeds` (the last seed being the bump the client supplied): one

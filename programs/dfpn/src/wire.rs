@@ -87,7 +87,11 @@ impl<'a> Reader<'a> {
     /// Instruction data must be consumed exactly: trailing bytes are an error, not ignored.
     #[inline(always)]
     pub fn finish(self) -> Result<(), ProgramError> {
-        if self.data.is_empty() { Ok(()) } else { Err(DfpnError::InvalidInstructionData.into()) }
+        if self.data.is_empty() {
+            Ok(())
+        } else {
+            Err(DfpnError::InvalidInstructionData.into())
+        }
     }
 }
 

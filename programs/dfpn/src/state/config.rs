@@ -92,7 +92,11 @@ impl ConfigParams {
             && self.reveal_window_secs.get() >= 1
             && self.reveal_window_secs.get() < self.min_deadline_secs.get()
             && self.min_consensus_weight.get() <= 100_000;
-        if ok { Ok(()) } else { Err(DfpnError::InvalidConfig.into()) }
+        if ok {
+            Ok(())
+        } else {
+            Err(DfpnError::InvalidConfig.into())
+        }
     }
 }
 

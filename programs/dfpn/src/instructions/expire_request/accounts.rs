@@ -6,7 +6,7 @@ use crate::{error::DfpnError, state::Request, utils::*};
 ///
 /// 0. `[writable]` request — the request to expire
 /// 1. `[writable]` client — the request's client; receives the whole escrow
-/// 2.. `[writable]` worker — one worker PDA per seat, in seat order (their seats are released)
+/// 2. `[writable]` worker… — from here, one worker PDA per seat, in seat order (their seats are released)
 pub struct ExpireRequestAccounts<'a> {
     pub request_account: &'a AccountView,
     pub request: &'a mut Request,

@@ -13,8 +13,8 @@ use crate::{
 /// 2. `[]` config — the configuration PDA
 /// 3. `[writable]` treasury — the configured treasury vault
 /// 4. `[writable]` insurance — the configured insurance vault
-/// 5.. `[writable]` worker — one worker PDA per seat, in seat order
-/// then `[writable]` model — one model PDA per revealed seat, in seat order
+/// 5. `[writable]` worker… — from here, one worker PDA per seat, in seat order, then
+///    `[writable]` model… — one model PDA per revealed seat, in seat order
 pub struct FinalizeRequestAccounts<'a> {
     pub request_account: &'a AccountView,
     pub request: &'a mut Request,

@@ -24,7 +24,13 @@ pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
         (accts.treasury, seeds::TREASURY, treasury_bump, Vault::TREASURY),
         (accts.insurance, seeds::INSURANCE, insurance_bump, Vault::INSURANCE),
     ] {
-        create_pda(accts.authority, vault, rent_exempt(Vault::LEN)?, Vault::LEN, &[Seed::from(seed), Seed::from(&[bump])])?;
+        create_pda(
+            accts.authority,
+            vault,
+            rent_exempt(Vault::LEN)?,
+            Vault::LEN,
+            &[Seed::from(seed), Seed::from(&[bump])],
+        )?;
         let state = Vault::init(vault)?;
         state.kind = kind;
         state.bump = bump;

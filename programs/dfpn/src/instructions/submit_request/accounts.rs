@@ -31,7 +31,10 @@ impl<'a> SubmitRequestAccounts<'a> {
         // 2. The request is writable and the PDA of (client, nonce, bump): one derivation keeps submission's
         //    cost flat (a canonical-bump search costs 1,500 CU per attempt, up to ~20k for unlucky addresses).
         require_writable(request)?;
-        require_pda_with_bump(request, &[seed(seeds::REQUEST), client.address().as_ref(), &nonce.to_le_bytes(), &[bump]])?;
+        require_pda_with_bump(
+            request,
+            &[seed(seeds::REQUEST), client.address().as_ref(), &nonce.to_le_bytes(), &[bump]],
+        )?;
         // 3. The config is this program's, writable (request counter).
         require_writable(config)?;
         let config = Config::load(config)?;

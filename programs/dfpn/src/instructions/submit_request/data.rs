@@ -2,10 +2,12 @@ use pinocchio::error::ProgramError;
 
 use crate::{
     error::DfpnError,
-    state::{modality, request::{MAX_SEATS, MAX_URI_LEN}},
+    state::{
+        modality,
+        request::{MAX_SEATS, MAX_URI_LEN},
+    },
     wire::Reader,
 };
-
 
 /// Arguments of `submit_request`: `nonce: u64, content_hash: [u8; 32], storage_uri: String, modalities: u8,
 /// min_workers: u8, max_workers: u8, max_fee: u64, deadline: i64, bump: u8` (the request PDA's bump; clients

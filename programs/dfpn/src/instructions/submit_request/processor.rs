@@ -36,7 +36,12 @@ pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
         accts.request,
         lamports,
         Request::LEN,
-        &[Seed::from(seeds::REQUEST), Seed::from(accts.client.address().as_ref()), Seed::from(&nonce), Seed::from(&[args.bump])],
+        &[
+            Seed::from(seeds::REQUEST),
+            Seed::from(accts.client.address().as_ref()),
+            Seed::from(&nonce),
+            Seed::from(&[args.bump]),
+        ],
     )?;
 
     let request = Request::init(accts.request)?;

@@ -15,6 +15,10 @@ pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
     accts.worker.modalities = args.capabilities.modalities;
     accts.worker.models = args.capabilities.models;
     accts.worker.model_count = args.capabilities.model_count;
-    events::worker_updated(accts.worker_account.address().as_array(), accts.worker.modalities, accts.worker.model_count);
+    events::worker_updated(
+        accts.worker_account.address().as_array(),
+        accts.worker.modalities,
+        accts.worker.model_count,
+    );
     Ok(())
 }
