@@ -140,9 +140,9 @@ def test_status_on_the_local_network_explains_the_limitation() -> None:
 
 
 def test_unknown_network_exits_2() -> None:
-    code, out, err = run("estimate-fee", "--modality", "face", "--network", "devnet")
+    code, out, err = run("estimate-fee", "--modality", "face", "--network", "mars")
     assert code == 2 and out == ""
-    assert "RPC networks" in err and "not implemented yet" in err
+    assert "unknown network 'mars'" in err and "RPC URL" in err
 
 
 def test_bad_modality_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
@@ -164,10 +164,10 @@ def test_as_a_subprocess() -> None:
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["feeLamports"] == 4_500_000
     bad = subprocess.run(
-        [sys.executable, "-m", "dfpn.cli", "config", "show", "--network", "mainnet"],
+        [sys.executable, "-m", "dfpn.cli", "config", "show", "--network", "mars"],
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
     )
-    assert bad.returncode == 2 and "not implemented yet" in bad.stderr
+    assert bad.returncode == 2 and "unknown network" in bad.stderr

@@ -256,8 +256,12 @@ def test_paused_network(network: LocalNetwork, sync_client: DFPNClient, media: P
 
 def test_unsupported_network_and_missing_program(tmp_path: Path) -> None:
     with pytest.raises(DFPNError) as net:
-        DFPNClient(network="devnet", wallet=Keypair())
+        DFPNClient(network="mars", wallet=Keypair())
     assert net.value.code is ErrorCode.NETWORK_NOT_SUPPORTED
+    assert "'devnet'" in str(net.value) and "RPC URL" in str(net.value)
+    with pytest.raises(DFPNError) as no_wallet:
+        DFPNClient(network="devnet")
+    assert no_wallet.value.code is ErrorCode.INVALID_ARGUMENT
     with pytest.raises(DFPNError) as prog:
         LocalNetwork(tmp_path / "missing.so")
     assert prog.value.code is ErrorCode.PROGRAM_NOT_FOUND

@@ -7,15 +7,18 @@ dfpn status <request id>
 dfpn config show --json
 ```
 
-Only the "local" network (the program in an embedded LiteSVM, see `dfpn.local`) exists today; it lives inside
-the process, so a request is visible only to the command that submitted it (`submit --wait`). Exit codes: 0 ok,
-1 a `DFPNError` (printed as `error: CODE: message`), 2 a usage error or a network that is not implemented.
+Networks: "local" (the default: the program in an embedded LiteSVM, see `dfpn.local`; it lives inside the process,
+so a request is visible only to the command that submitted it, `submit --wait`), "localnet" (a local validator at
+http://127.0.0.1:8899, e.g. `make localnet`), "devnet", or an RPC URL. On RPC networks `--keypair` (default
+`$DFPN_KEYPAIR`, else ~/.config/solana/id.json) pays and signs. Exit codes: 0 ok, 1 a `DFPNError` (printed as
+`error: CODE: message`), 2 a usage error.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -29,6 +32,7 @@ from dfpn.fees import LAMPORTS_PER_SOL
 from dfpn.generated.types import Config
 from dfpn.local import LocalNetwork
 from dfpn.models import Modality
+from dfpn.rpc import resolve_network
 
 #: Short modality names accepted by `--modality` (the enum names, any case, are accepted too).
 MODALITY_NAMES: dict[str, Modality] = {
@@ -38,7 +42,7 @@ MODALITY_NAMES: dict[str, Modality] = {
     "video": Modality.VIDEO_AUTHENTICITY,
     "voice": Modality.VOICE_CLONING,
 }
-NETWORKS = ("local",)
+DEFAULT_KEYPAIR = "~/.config/solana/id.json"
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
 
@@ -76,12 +80,13 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument(
         "--network",
         default="local",
-        help='network to use; only "local" (the program in an embedded LiteSVM) is implemented (default: local)',
+        help='"local" (embedded LiteSVM, default), "localnet", "devnet" or an RPC URL',
     )
     common.add_argument(
         "--keypair",
         metavar="PATH",
-        help="Solana JSON keypair file that pays and signs (local: a funded throwaway keypair if omitted)",
+        help="Solana JSON keypair file that pays and signs (local: a funded throwaway keypair if omitted; "
+        f"other networks: $DFPN_KEYPAIR, else {DEFAULT_KEYPAIR})",
     )
     common.add_argument("--json", action="store_true", help="print the result as JSON (camelCase)")
 
@@ -126,13 +131,16 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _open_client(args: argparse.Namespace) -> DFPNClient:
-    if args.network not in NETWORKS:
-        raise _UsageError(
-            f"network {args.network!r}: RPC networks (devnet, localnet, an RPC URL) are not implemented yet; "
-            f"only --network local (the program in an embedded LiteSVM) works today."
-        )
-    wallet = load_keypair(args.keypair) if args.keypair else None
-    client = DFPNClient(args.network)
+    if args.network == "local":
+        wallet = load_keypair(args.keypair) if args.keypair else None
+        client = DFPNClient(args.network)
+    else:
+        try:
+            resolve_network(args.network)
+        except DFPNError as e:
+            raise _UsageError(str(e)) from e
+        wallet = load_keypair(args.keypair or os.environ.get("DFPN_KEYPAIR") or DEFAULT_KEYPAIR)
+        client = DFPNClient(args.network, wallet=wallet)
     if wallet is not None:
         transport = client.transport
         if isinstance(transport, LocalNetwork) and transport.balance(wallet.pubkey()) == 0:

@@ -49,6 +49,7 @@ from dfpn.models import (
     WorkerResult,
 )
 from dfpn.pda import config_address, decode_model_id, request_address
+from dfpn.rpc import RpcTransport
 from dfpn.transport import Transport
 
 logger = logging.getLogger(__name__)
@@ -138,10 +139,11 @@ def is_expirable(r: Request, now: int) -> bool:
 class AsyncDFPNClient:
     """The DFPN client (async). Use as `async with AsyncDFPNClient(...) as client:`.
 
-    `network`: "local" (an embedded LiteSVM with the program, see `LocalNetwork`) or a `Transport`. `wallet` pays
-    and signs; on the local network a funded wallet is created when none is given. `auto_crank`: while waiting
-    for a result, finalize a request that is finalizable, or expire one that can only expire (anyone may; the
-    client pays only the transaction fee, and an expiry returns its escrow).
+    `network`: "local" (an embedded LiteSVM with the program, see `LocalNetwork`), "localnet", "devnet", an RPC
+    URL (`dfpn.rpc.RpcTransport`: JSON-RPC with bounded retries, websocket subscriptions) or a `Transport`.
+    `wallet` pays and signs; on the local network a funded wallet is created when none is given. `auto_crank`:
+    while waiting for a result, finalize a request that is finalizable, or expire one that can only expire
+    (anyone may; the client pays only the transaction fee, and an expiry returns its escrow).
     """
 
     def __init__(
@@ -155,12 +157,14 @@ class AsyncDFPNClient:
         storage: store.Backend | None = None,
     ) -> None:
         self._owns_transport = not isinstance(network, Transport)
+        if wallet is None and isinstance(network, str) and network != "local":
+            raise DFPNError(ErrorCode.INVALID_ARGUMENT, f"wallet=Keypair(...) is required on {network}.")
         if isinstance(network, Transport):
             self.transport: Transport = network
         elif network == "local":
             self.transport = LocalNetwork(program_path)
         else:
-            raise DFPNError(ErrorCode.NETWORK_NOT_SUPPORTED, f"network {network!r} is not available yet.")
+            self.transport = RpcTransport(network)
         if wallet is None:
             if not isinstance(self.transport, LocalNetwork):
                 raise DFPNError(
@@ -413,7 +417,9 @@ class AsyncDFPNClient:
                     f"request {address} not finalized after {timeout:g} s "
                     f"({r.joined} joined, {r.commits} committed, {r.reveals} revealed).",
                 )
-            await asyncio.sleep(min(interval, remaining))
+            # Deadlines pass without an account change, so even with a subscription the loop wakes up every
+            # `interval` to check the clock.
+            await self.transport.wait_for_change(address, min(interval, remaining))
 
     async def _crank(self, action: Callable[[Pubkey], Awaitable[str]], address: Pubkey, what: str) -> bool:
         """Run `action`; False when the program says it is not (or no longer) possible."""

@@ -196,6 +196,13 @@ class LocalNetwork(Transport):
     async def get_transaction(self, signature: str) -> TransactionRecord | None:
         return self._records.get(signature)
 
+    async def program_accounts(self, discriminator: bytes) -> list[AccountInfo]:
+        # LiteSVM has no account index; every account the program can own was named by a recorded transaction.
+        found = (self.account(a) for a in self._by_address)
+        return [
+            a for a in found if a is not None and a.owner == self.program_id and a.data.startswith(discriminator)
+        ]
+
 
 def _instruction_name(instruction: Instruction, program_id: Pubkey) -> str:
     if instruction.program_id != program_id:

@@ -7,6 +7,7 @@ localnet, an RPC URL) implements the same methods over JSON-RPC.
 from __future__ import annotations
 
 import abc
+import asyncio
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -83,6 +84,18 @@ class Transport(abc.ABC):
     @abc.abstractmethod
     async def get_transaction(self, signature: str) -> TransactionRecord | None:
         """A processed transaction, or None when the network does not know it."""
+
+    @abc.abstractmethod
+    async def program_accounts(self, discriminator: bytes) -> list[AccountInfo]:
+        """Every account owned by the DFPN program whose data starts with `discriminator` (an account type's
+        8-byte Anchor discriminator), like `getProgramAccounts` with a memcmp filter at offset 0."""
+
+    async def wait_for_change(self, address: Pubkey, timeout: float) -> None:
+        """Return when the account at `address` may have changed, at the latest after `timeout` seconds.
+
+        The default just sleeps (polling); transports with subscriptions return as soon as a change is pushed.
+        """
+        await asyncio.sleep(timeout)
 
     async def close(self) -> None:  # noqa: B027 - optional hook
         """Release connections. The default does nothing."""

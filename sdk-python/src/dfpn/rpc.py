@@ -1,0 +1,433 @@
+"""`RpcTransport`: the SDK over Solana JSON-RPC (HTTP) and its websocket PubSub, for devnet, a local validator
+(`solana-test-validator`, `dfpn localnet`) or any RPC URL.
+
+Failure policy (what "never hangs" means here):
+- Every HTTP call has a timeout (`request_timeout`, default 10 s).
+- Transport failures (connection refused or reset, timeouts, HTTP 429 and 5xx) are retried with exponential
+  backoff and full jitter, `retries` times (default 5, delays 0.25 s doubling up to 4 s); then
+  `DFPNError(RPC_ERROR)` says which endpoint failed and how often.
+- JSON-RPC errors are answers, not outages: they are mapped at once (`dfpn.errors.from_rpc_error`), so a failed
+  preflight simulation becomes the program's own error code with its logs.
+- A sent transaction is confirmed by polling `getSignatureStatuses` until it is confirmed, fails, or its
+  blockhash expires (`TIMEOUT`, the transaction can safely be rebuilt and resent), bounded by
+  `confirm_timeout`. Re-sending the same signed transaction is idempotent (same signature), so a send is retried
+  like a read.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import logging
+import random
+import struct
+from collections.abc import AsyncIterator, Sequence
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+from solders.hash import Hash
+from solders.instruction import Instruction
+from solders.keypair import Keypair
+from solders.message import Message
+from solders.pubkey import Pubkey
+from solders.transaction import Transaction
+
+from dfpn.errors import DFPNError, ErrorCode, from_rpc_error, from_transaction_error
+from dfpn.generated import PROGRAM_ID
+from dfpn.transport import AccountInfo, TransactionRecord, Transport
+
+logger = logging.getLogger(__name__)
+
+#: Named clusters. "localnet" is solana-test-validator's (and `dfpn localnet`'s) default ports.
+NETWORKS: dict[str, tuple[str, str]] = {
+    "localnet": ("http://127.0.0.1:8899", "ws://127.0.0.1:8900"),
+    "devnet": ("https://api.devnet.solana.com", "wss://api.devnet.solana.com"),
+    "testnet": ("https://api.testnet.solana.com", "wss://api.testnet.solana.com"),
+    "mainnet": ("https://api.mainnet-beta.solana.com", "wss://api.mainnet-beta.solana.com"),
+}
+
+CLOCK_SYSVAR = Pubkey.from_string("SysvarC1ock11111111111111111111111111111111")
+_CLOCK_UNIX_TIMESTAMP = (
+    32  # slot u64, epoch_start_timestamp i64, epoch u64, leader_schedule_epoch u64, then this
+)
+_RETRY_STATUS = {408, 425, 429, 500, 502, 503, 504}
+
+
+def websocket_url(http_url: str) -> str:
+    """The PubSub URL of an RPC URL by Solana's convention: ws(s) scheme, and port + 1 when a port is given."""
+    parts = urlsplit(http_url)
+    scheme = "wss" if parts.scheme == "https" else "ws"
+    netloc = parts.netloc
+    if parts.port is not None:
+        host = netloc.rsplit(":", 1)[0]
+        netloc = f"{host}:{parts.port + 1}"
+    return urlunsplit((scheme, netloc, parts.path, parts.query, ""))
+
+
+def resolve_network(network: str) -> tuple[str, str, str]:
+    """(name, http URL, websocket URL) for a cluster name or an http(s) URL."""
+    if network in NETWORKS:
+        http, ws = NETWORKS[network]
+        return network, http, ws
+    if network.startswith(("http://", "https://")):
+        return network, network, websocket_url(network)
+    raise DFPNError(
+        ErrorCode.NETWORK_NOT_SUPPORTED,
+        f"unknown network {network!r}: use 'local', {', '.join(repr(n) for n in NETWORKS)} or an http(s) RPC URL.",
+    )
+
+
+class RpcTransport(Transport):
+    """The `Transport` interface over JSON-RPC. Use `async with RpcTransport("localnet") as rpc:` or close it."""
+
+    def __init__(
+        self,
+        network: str = "localnet",
+        *,
+        program_id: Pubkey = PROGRAM_ID,
+        ws_url: str | None = None,
+        commitment: str = "confirmed",
+        request_timeout: float = 10.0,
+        retries: int = 5,
+        backoff_base: float = 0.25,
+        backoff_max: float = 4.0,
+        confirm_timeout: float = 90.0,
+        poll_interval: float = 0.4,
+    ) -> None:
+        self.name, self.url, default_ws = resolve_network(network)
+        self.ws_url = ws_url or default_ws
+        self.program_id = program_id
+        self.commitment = commitment
+        self.retries = retries
+        self.backoff_base = backoff_base
+        self.backoff_max = backoff_max
+        self.confirm_timeout = confirm_timeout
+        self.poll_interval = poll_interval
+        self._http = httpx.AsyncClient(timeout=request_timeout)
+        self._ids = 0
+        self._watchers: dict[Pubkey, tuple[asyncio.Task[None], asyncio.Event]] = {}
+
+    async def __aenter__(self) -> RpcTransport:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        for task, _ in self._watchers.values():
+            task.cancel()
+        await asyncio.gather(*(t for t, _ in self._watchers.values()), return_exceptions=True)
+        self._watchers.clear()
+        await self._http.aclose()
+
+    # ---- JSON-RPC ------------------------------------------------------------------------------------------
+
+    def _delay(self, attempt: int) -> float:
+        return random.uniform(0, min(self.backoff_max, self.backoff_base * 2**attempt))
+
+    async def call(self, method: str, *params: Any) -> Any:
+        """One JSON-RPC call with bounded retries on transport failures; returns `result`, raises the mapped
+        `DFPNError` for a JSON-RPC error."""
+        payload = await self._exchange(method, list(params))
+        if payload.get("error") is not None:
+            raise from_rpc_error(payload["error"], context=method)
+        return payload["result"]
+
+    async def _exchange(self, method: str, params: list[Any]) -> dict[str, Any]:
+        """POST one JSON-RPC request, retrying transport failures; the reply holds `result` or `error`."""
+        self._ids += 1
+        body = {"jsonrpc": "2.0", "id": self._ids, "method": method, "params": params}
+        last = ""
+        for attempt in range(self.retries + 1):
+            if attempt:
+                delay = self._delay(attempt - 1)
+                logger.info(
+                    "%s %s failed (%s); retry %d/%d in %.2fs",
+                    self.url,
+                    method,
+                    last,
+                    attempt,
+                    self.retries,
+                    delay,
+                )
+                await asyncio.sleep(delay)
+            try:
+                response = await self._http.post(self.url, json=body)
+            except httpx.TimeoutException as e:
+                last = f"timeout: {type(e).__name__}"
+                continue
+            except httpx.TransportError as e:
+                last = f"{type(e).__name__}: {e}"
+                continue
+            if response.status_code in _RETRY_STATUS:
+                last = f"HTTP {response.status_code}"
+                continue
+            try:
+                payload = response.json()
+            except json.JSONDecodeError:
+                raise DFPNError(
+                    ErrorCode.RPC_ERROR,
+                    f"{self.url} answered {method} with HTTP {response.status_code} and no JSON; is it a Solana RPC?",
+                ) from None
+            if not isinstance(payload, dict) or ("result" not in payload and payload.get("error") is None):
+                raise DFPNError(
+                    ErrorCode.RPC_ERROR, f"{self.url} answered {method} with {str(payload)[:200]}"
+                )
+            return payload
+        raise DFPNError(
+            ErrorCode.RPC_ERROR,
+            f"{self.url} did not answer {method} after {self.retries + 1} attempts ({last}). Check that the RPC "
+            f"endpoint is up and reachable, or use another one.",
+        )
+
+    # ---- Transport -----------------------------------------------------------------------------------------
+
+    async def get_account(self, address: Pubkey) -> AccountInfo | None:
+        result = await self.call(
+            "getAccountInfo", str(address), {"encoding": "base64", "commitment": self.commitment}
+        )
+        return _account(address, result.get("value") if isinstance(result, dict) else None)
+
+    async def get_balance(self, address: Pubkey) -> int:
+        result = await self.call("getBalance", str(address), {"commitment": self.commitment})
+        return int(result["value"])
+
+    async def latest_blockhash(self) -> tuple[Hash, int]:
+        result = await self.call("getLatestBlockhash", {"commitment": self.commitment})
+        value = result["value"]
+        return Hash.from_string(value["blockhash"]), int(value["lastValidBlockHeight"])
+
+    async def send_transaction(
+        self, instructions: Sequence[Instruction], signers: Sequence[Keypair]
+    ) -> TransactionRecord:
+        if not signers:
+            raise DFPNError(
+                ErrorCode.INVALID_ARGUMENT, "a transaction needs at least one signer (the fee payer)"
+            )
+        blockhash, last_valid = await self.latest_blockhash()
+        message = Message.new_with_blockhash(list(instructions), signers[0].pubkey(), blockhash)
+        tx = Transaction(list(signers), message, blockhash)
+        program_index = {n: i.program_id == self.program_id for n, i in enumerate(instructions)}
+        wire = base64.b64encode(bytes(tx)).decode()
+        signature = await self._send(wire, program_index)
+        await self._confirm(signature, last_valid, program_index)
+        record = await self._fetch_transaction(signature)
+        if record is None:  # confirmed but not yet served by getTransaction
+            record = TransactionRecord(signature, 0, tuple(message.account_keys), ())
+        return record
+
+    async def _send(self, wire: str, program_index: dict[int, bool]) -> str:
+        payload = await self._exchange(
+            "sendTransaction", [wire, {"encoding": "base64", "preflightCommitment": self.commitment}]
+        )
+        error = payload.get("error")
+        if error is None:
+            return str(payload["result"])
+        # A failed preflight simulation: map the transaction error with the instruction indexes, so that only a
+        # DFPN instruction's Custom code is read as a DFPN error.
+        data = error.get("data") if isinstance(error, dict) else None
+        if isinstance(data, dict) and data.get("err") is not None:
+            logs = [str(x) for x in data.get("logs") or ()]
+            raise from_transaction_error(data["err"], program_index=program_index, logs=logs)
+        raise from_rpc_error(error, context="sendTransaction")
+
+    async def _confirm(self, signature: str, last_valid: int, program_index: dict[int, bool]) -> None:
+        loop = asyncio.get_running_loop()
+        give_up = loop.time() + self.confirm_timeout
+        while True:
+            result = await self.call("getSignatureStatuses", [signature], {"searchTransactionHistory": False})
+            status = result["value"][0]
+            if status is not None:
+                if status.get("err") is not None:
+                    record = await self._fetch_transaction(signature)
+                    raise from_transaction_error(
+                        status["err"],
+                        program_index=program_index,
+                        logs=record.logs if record else (),
+                        signature=signature,
+                    )
+                if (
+                    status.get("confirmationStatus") in ("confirmed", "finalized")
+                    or self.commitment == "processed"
+                ):
+                    return
+            height = int(await self.call("getBlockHeight", {"commitment": self.commitment}))
+            if height > last_valid:
+                raise DFPNError(
+                    ErrorCode.TIMEOUT,
+                    f"transaction {signature} was not confirmed before its blockhash expired; it did not land, "
+                    f"send it again.",
+                    signature=signature,
+                )
+            if loop.time() > give_up:
+                raise DFPNError(
+                    ErrorCode.TIMEOUT,
+                    f"transaction {signature} not confirmed within {self.confirm_timeout:.0f} s; check it with "
+                    f"getSignatureStatuses before sending again.",
+                    signature=signature,
+                )
+            await asyncio.sleep(self.poll_interval)
+
+    async def _fetch_transaction(self, signature: str, attempts: int = 5) -> TransactionRecord | None:
+        for attempt in range(attempts):
+            record = await self.get_transaction(signature)
+            if record is not None:
+                return record
+            await asyncio.sleep(self.poll_interval * (attempt + 1))
+        return None
+
+    async def unix_timestamp(self) -> int:
+        clock = await self.get_account(CLOCK_SYSVAR)
+        if clock is None or len(clock.data) < _CLOCK_UNIX_TIMESTAMP + 8:
+            raise DFPNError(ErrorCode.RPC_ERROR, f"{self.url} returned no Clock sysvar")
+        return int(struct.unpack_from("<q", clock.data, _CLOCK_UNIX_TIMESTAMP)[0])
+
+    async def minimum_balance_for_rent_exemption(self, size: int) -> int:
+        return int(await self.call("getMinimumBalanceForRentExemption", size))
+
+    async def signatures_for_address(self, address: Pubkey) -> list[str]:
+        result = await self.call(
+            "getSignaturesForAddress", str(address), {"limit": 1000, "commitment": self.commitment}
+        )
+        return [str(item["signature"]) for item in result if item.get("err") is None]
+
+    async def get_transaction(self, signature: str) -> TransactionRecord | None:
+        result = await self.call(
+            "getTransaction",
+            signature,
+            {"encoding": "json", "commitment": self.commitment, "maxSupportedTransactionVersion": 0},
+        )
+        if result is None:
+            return None
+        meta = result.get("meta") or {}
+        keys = result["transaction"]["message"]["accountKeys"]
+        return TransactionRecord(
+            signature=signature,
+            slot=int(result.get("slot", 0)),
+            accounts=tuple(Pubkey.from_string(k if isinstance(k, str) else k["pubkey"]) for k in keys),
+            logs=tuple(meta.get("logMessages") or ()),
+            fee=int(meta.get("fee", 0)),
+            compute_units=int(meta.get("computeUnitsConsumed", 0)),
+        )
+
+    async def program_accounts(self, discriminator: bytes) -> list[AccountInfo]:
+        filters = [
+            {"memcmp": {"offset": 0, "bytes": base64.b64encode(discriminator).decode(), "encoding": "base64"}}
+        ]
+        result = await self.call(
+            "getProgramAccounts",
+            str(self.program_id),
+            {"encoding": "base64", "commitment": self.commitment, "filters": filters},
+        )
+        items = result.get("value", []) if isinstance(result, dict) else result
+        accounts = []
+        for item in items:
+            account = _account(Pubkey.from_string(item["pubkey"]), item["account"])
+            if account is not None:
+                accounts.append(account)
+        return accounts
+
+    async def airdrop(self, address: Pubkey, lamports: int) -> str:
+        """Ask the cluster's faucet for lamports (local validators and devnet) and wait until it lands."""
+        signature = str(
+            await self.call("requestAirdrop", str(address), lamports, {"commitment": self.commitment})
+        )
+        _, last_valid = await self.latest_blockhash()
+        await self._confirm(signature, last_valid + 150, {})
+        return signature
+
+    async def health(self) -> bool:
+        """True when the node answers `getHealth` with "ok"."""
+        try:
+            return bool(await self.call("getHealth") == "ok")
+        except DFPNError:
+            return False
+
+    # ---- websocket PubSub ----------------------------------------------------------------------------------
+
+    async def wait_for_change(self, address: Pubkey, timeout: float) -> None:
+        """Wait for an `accountSubscribe` notification for `address` (one subscription per address, kept open),
+        at most `timeout` seconds. Without a working websocket this is plain polling."""
+        watcher = self._watchers.get(address)
+        if watcher is None:
+            event = asyncio.Event()
+            task = asyncio.create_task(self._watch(address, event), name=f"watch {address}")
+            watcher = self._watchers[address] = (task, event)
+        task, event = watcher
+        if task.done():
+            await asyncio.sleep(timeout)
+            return
+        try:
+            await asyncio.wait_for(event.wait(), timeout)
+        except TimeoutError:
+            return
+        event.clear()
+
+    async def _watch(self, address: Pubkey, event: asyncio.Event) -> None:
+        try:
+            async for _ in self.account_updates(address):
+                event.set()
+        except DFPNError as e:
+            logger.warning("no account subscription for %s (%s); polling instead", address, e)
+
+    async def account_updates(self, address: Pubkey) -> AsyncIterator[AccountInfo | None]:
+        """Yield the account each time it changes (`accountSubscribe`); reconnects with backoff."""
+        params = [str(address), {"encoding": "base64", "commitment": self.commitment}]
+        async for value in self._subscribe("accountSubscribe", "accountUnsubscribe", params):
+            yield _account(address, value.get("value") if isinstance(value, dict) else None)
+
+    async def program_logs(self) -> AsyncIterator[tuple[str, list[str]]]:
+        """Yield (signature, logs) for each transaction that mentions the program (`logsSubscribe`)."""
+        params: list[Any] = [{"mentions": [str(self.program_id)]}, {"commitment": self.commitment}]
+        async for value in self._subscribe("logsSubscribe", "logsUnsubscribe", params):
+            inner = value.get("value", {}) if isinstance(value, dict) else {}
+            if inner.get("err") is None:
+                yield str(inner.get("signature", "")), [str(x) for x in inner.get("logs") or ()]
+
+    async def _subscribe(self, method: str, unsubscribe: str, params: list[Any]) -> AsyncIterator[Any]:
+        import websockets  # imported here: only subscriptions need it
+
+        attempt = 0
+        while True:
+            try:
+                async with websockets.connect(self.ws_url, open_timeout=10, ping_interval=20) as ws:
+                    await ws.send(json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}))
+                    reply = json.loads(await asyncio.wait_for(ws.recv(), 10))
+                    if reply.get("error"):
+                        raise from_rpc_error(reply["error"], context=method)
+                    attempt = 0
+                    async for raw in ws:
+                        note = json.loads(raw)
+                        if note.get("method", "").endswith("Notification"):
+                            yield note["params"]["result"]
+            except (TimeoutError, OSError, websockets.WebSocketException) as e:
+                if attempt >= self.retries:
+                    raise DFPNError(
+                        ErrorCode.RPC_ERROR,
+                        f"websocket {self.ws_url} unavailable for {method} after {attempt + 1} attempts: {e}",
+                    ) from e
+                delay = self._delay(attempt)
+                attempt += 1
+                logger.info(
+                    "websocket %s %s dropped (%s); reconnecting in %.2fs", self.ws_url, method, e, delay
+                )
+                await asyncio.sleep(delay)
+
+
+def _account(address: Pubkey, value: Any) -> AccountInfo | None:
+    if not value:
+        return None
+    data = value.get("data")
+    raw = base64.b64decode(data[0]) if isinstance(data, list) else b""
+    return AccountInfo(
+        address=address,
+        lamports=int(value["lamports"]),
+        owner=Pubkey.from_string(value["owner"]),
+        data=raw,
+        executable=bool(value.get("executable", False)),
+    )
+
+
+__all__ = ["NETWORKS", "RpcTransport", "resolve_network", "websocket_url"]

@@ -1,0 +1,320 @@
+"""RpcTransport's failure handling, against small local HTTP and websocket servers that misbehave on purpose.
+
+These tests check the client side of JSON-RPC (retries, bounded backoff, error mapping, subscriptions). The
+transport against a real validator is tested in tests/ at the repository root (tests/test_rpc_localnet.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+import websockets
+from solders.keypair import Keypair
+from solders.pubkey import Pubkey
+from solders.system_program import TransferParams, transfer
+
+from dfpn import instructions as ix
+from dfpn.errors import DFPNError, ErrorCode
+from dfpn.generated import PROGRAM_ID
+from dfpn.rpc import RpcTransport, resolve_network, websocket_url
+
+Reply = Callable[[dict[str, Any]], tuple[int, Any, float]]  # request -> (HTTP status, JSON body, delay)
+
+
+class FakeRpc:
+    """An HTTP server answering each JSON-RPC call with `reply(request)`; records the calls."""
+
+    def __init__(self, reply: Reply) -> None:
+        self.reply = reply
+        self.calls: list[dict[str, Any]] = []
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                outer.calls.append(body)
+                status, payload, delay = outer.reply(body)
+                time.sleep(delay)
+                data = json.dumps(payload).encode() if payload is not None else b"not json"
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):  # the client timed out first
+                    pass
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def methods(self) -> list[str]:
+        return [c["method"] for c in self.calls]
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def ok(result: Any) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    return lambda req: {"jsonrpc": "2.0", "id": req["id"], "result": result}
+
+
+@pytest.fixture
+def fake_rpc() -> Iterator[Callable[[Reply], FakeRpc]]:
+    servers: list[FakeRpc] = []
+
+    def start(reply: Reply) -> FakeRpc:
+        servers.append(FakeRpc(reply))
+        return servers[-1]
+
+    yield start
+    for s in servers:
+        s.close()
+
+
+def fast(url: str, **kw: Any) -> RpcTransport:
+    """A transport with test-sized timeouts and backoff."""
+    options: dict[str, Any] = {"retries": 3, "backoff_base": 0.01, "backoff_max": 0.05, "request_timeout": 1.0}
+    options.update(kw)
+    return RpcTransport(url, **options)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+# ---- endpoints ---------------------------------------------------------------------------------------------
+
+
+def test_named_networks_and_urls_resolve() -> None:
+    assert resolve_network("localnet") == ("localnet", "http://127.0.0.1:8899", "ws://127.0.0.1:8900")
+    assert resolve_network("devnet")[1:] == ("https://api.devnet.solana.com", "wss://api.devnet.solana.com")
+    assert websocket_url("http://10.0.0.2:9000/rpc") == "ws://10.0.0.2:9001/rpc"
+    assert websocket_url("https://rpc.example.com/key") == "wss://rpc.example.com/key"
+    with pytest.raises(DFPNError) as err:
+        resolve_network("ftp://example.com")
+    assert err.value.code is ErrorCode.NETWORK_NOT_SUPPORTED
+
+
+# ---- retries -----------------------------------------------------------------------------------------------
+
+
+async def test_given_a_flaky_endpoint_when_reading_then_it_retries_and_succeeds(fake_rpc: Any) -> None:
+    # Given an endpoint that answers 503 twice, then a balance
+    answers = iter([(503, {}, 0.0), (503, {}, 0.0)])
+
+    def reply(req: dict[str, Any]) -> tuple[int, Any, float]:
+        return next(answers, (200, ok({"context": {"slot": 1}, "value": 42})(req), 0.0))
+
+    server = fake_rpc(reply)
+    async with fast(server.url) as rpc:
+        # When reading a balance
+        balance = await rpc.get_balance(Pubkey.default())
+    # Then the third attempt's answer is returned
+    assert balance == 42
+    assert server.methods() == ["getBalance"] * 3
+
+
+async def test_given_an_endpoint_that_stays_down_then_the_error_is_bounded_and_clear(fake_rpc: Any) -> None:
+    server = fake_rpc(lambda req: (503, {}, 0.0))
+    async with fast(server.url, retries=4) as rpc:
+        started = time.monotonic()
+        with pytest.raises(DFPNError) as err:
+            await rpc.get_balance(Pubkey.default())
+    assert err.value.code is ErrorCode.RPC_ERROR
+    assert "after 5 attempts" in str(err.value) and "HTTP 503" in str(err.value) and server.url in str(err.value)
+    assert len(server.calls) == 5
+    assert time.monotonic() - started < 5
+
+
+async def test_given_no_server_then_connection_refused_is_retried_then_reported() -> None:
+    url = f"http://127.0.0.1:{free_port()}"
+    async with fast(url) as rpc:
+        with pytest.raises(DFPNError) as err:
+            await rpc.unix_timestamp()
+    assert err.value.code is ErrorCode.RPC_ERROR
+    assert "ConnectError" in str(err.value) and "after 4 attempts" in str(err.value)
+
+
+async def test_given_a_hanging_endpoint_then_each_call_times_out(fake_rpc: Any) -> None:
+    server = fake_rpc(lambda req: (200, ok(1)(req), 2.0))
+    async with fast(server.url, retries=1, request_timeout=0.2) as rpc:
+        started = time.monotonic()
+        with pytest.raises(DFPNError) as err:
+            await rpc.minimum_balance_for_rent_exemption(100)
+    assert err.value.code is ErrorCode.RPC_ERROR and "timeout" in str(err.value)
+    assert time.monotonic() - started < 1.5
+
+
+async def test_a_json_rpc_error_is_an_answer_and_is_not_retried(fake_rpc: Any) -> None:
+    error = {"code": -32602, "message": "Invalid param: WrongSize"}
+    server = fake_rpc(lambda req: (200, {"jsonrpc": "2.0", "id": req["id"], "error": error}, 0.0))
+    async with fast(server.url) as rpc:
+        with pytest.raises(DFPNError) as err:
+            await rpc.get_account(Pubkey.default())
+    assert err.value.code is ErrorCode.RPC_ERROR and "WrongSize" in str(err.value)
+    assert len(server.calls) == 1
+
+
+async def test_an_endpoint_that_is_not_json_rpc_is_named(fake_rpc: Any) -> None:
+    server = fake_rpc(lambda req: (200, None, 0.0))
+    async with fast(server.url) as rpc:
+        with pytest.raises(DFPNError) as err:
+            await rpc.get_account(Pubkey.default())
+    assert err.value.code is ErrorCode.RPC_ERROR and "is it a Solana RPC" in str(err.value)
+
+
+# ---- transactions ------------------------------------------------------------------------------------------
+
+BLOCKHASH = {"context": {"slot": 1}, "value": {"blockhash": "11111111111111111111111111111111",
+                                                 "lastValidBlockHeight": 150}}
+
+
+async def test_a_failed_preflight_maps_to_the_programs_error_with_its_logs(fake_rpc: Any) -> None:
+    # Given an endpoint whose simulation of a DFPN instruction fails with DeadlineTooShort
+    logs = ["Program 14Ua... invoke [1]", "Program log: deadline too short", "Program 14Ua... failed"]
+    deadline_code = ErrorCode.DEADLINE_TOO_SHORT.program_code
+
+    def reply(req: dict[str, Any]) -> tuple[int, Any, float]:
+        if req["method"] == "getLatestBlockhash":
+            return 200, ok(BLOCKHASH)(req), 0.0
+        error = {
+            "code": -32002,
+            "message": "Transaction simulation failed: Error processing Instruction 0: custom program error",
+            "data": {"err": {"InstructionError": [0, {"Custom": deadline_code}]}, "logs": logs},
+        }
+        return 200, {"jsonrpc": "2.0", "id": req["id"], "error": error}, 0.0
+
+    server = fake_rpc(reply)
+    payer = Keypair()
+    async with fast(server.url) as rpc:
+        # When a set_paused is sent
+        with pytest.raises(DFPNError) as err:
+            await rpc.send_transaction([ix.set_paused(payer.pubkey(), True)], [payer])
+    # Then the program's error code comes back with the logs, and the transaction was sent once
+    assert err.value.code is ErrorCode.DEADLINE_TOO_SHORT
+    assert err.value.logs == logs
+    assert server.methods() == ["getLatestBlockhash", "sendTransaction"]
+
+
+async def test_a_system_program_custom_error_is_not_read_as_a_dfpn_code(fake_rpc: Any) -> None:
+    def reply(req: dict[str, Any]) -> tuple[int, Any, float]:
+        if req["method"] == "getLatestBlockhash":
+            return 200, ok(BLOCKHASH)(req), 0.0
+        data = {"err": {"InstructionError": [0, {"Custom": 1}]}, "logs": []}
+        error = {"code": -32002, "message": "Transaction simulation failed", "data": data}
+        return 200, {"jsonrpc": "2.0", "id": req["id"], "error": error}, 0.0
+
+    server = fake_rpc(reply)
+    payer = Keypair()
+    send = transfer(TransferParams(from_pubkey=payer.pubkey(), to_pubkey=Pubkey.default(), lamports=1))
+    async with fast(server.url) as rpc:
+        with pytest.raises(DFPNError) as err:
+            await rpc.send_transaction([send], [payer])
+    assert err.value.code is ErrorCode.INSUFFICIENT_FUNDS
+
+
+async def test_an_unconfirmed_transaction_times_out_when_its_blockhash_expires(fake_rpc: Any) -> None:
+    # Given an endpoint that accepts the transaction but never confirms it, while block height passes expiry
+    def reply(req: dict[str, Any]) -> tuple[int, Any, float]:
+        answers = {
+            "getLatestBlockhash": BLOCKHASH,
+            "sendTransaction": "5" * 64,
+            "getSignatureStatuses": {"context": {"slot": 1}, "value": [None]},
+            "getBlockHeight": 151,
+        }
+        return 200, ok(answers[req["method"]])(req), 0.0
+
+    server = fake_rpc(reply)
+    payer = Keypair()
+    async with fast(server.url, poll_interval=0.01) as rpc:
+        with pytest.raises(DFPNError) as err:
+            await rpc.send_transaction([ix.set_paused(payer.pubkey(), True)], [payer])
+    assert err.value.code is ErrorCode.TIMEOUT and "blockhash expired" in str(err.value)
+
+
+async def test_a_transaction_that_fails_after_landing_maps_its_error(fake_rpc: Any) -> None:
+    def reply(req: dict[str, Any]) -> tuple[int, Any, float]:
+        answers = {
+            "getLatestBlockhash": BLOCKHASH,
+            "sendTransaction": "5" * 64,
+            "getSignatureStatuses": {
+                "context": {"slot": 1},
+                "value": [{"err": {"InstructionError": [0, {"Custom": 6001}]}, "confirmationStatus": "confirmed"}],
+            },
+            "getTransaction": None,
+        }
+        return 200, ok(answers[req["method"]])(req), 0.0
+
+    server = fake_rpc(reply)
+    payer = Keypair()
+    async with fast(server.url, poll_interval=0.01) as rpc:
+        with pytest.raises(DFPNError) as err:
+            await rpc.send_transaction([ix.set_paused(payer.pubkey(), True)], [payer])
+    assert err.value.code is ErrorCode.from_program_code(6001)
+
+
+async def test_program_accounts_filters_by_discriminator(fake_rpc: Any) -> None:
+    owner = str(PROGRAM_ID)
+    item = {
+        "pubkey": str(Pubkey.new_unique()),
+        "account": {"lamports": 5, "owner": owner, "data": [base64.b64encode(b"12345678xyz").decode(), "base64"],
+                    "executable": False},
+    }
+    server = fake_rpc(lambda req: (200, ok([item])(req), 0.0))
+    async with fast(server.url) as rpc:
+        found = await rpc.program_accounts(b"12345678")
+    assert [a.data for a in found] == [b"12345678xyz"]
+    params = server.calls[0]["params"]
+    assert params[0] == owner
+    memcmp = params[1]["filters"][0]["memcmp"]
+    assert memcmp["offset"] == 0 and base64.b64decode(memcmp["bytes"]) == b"12345678"
+
+
+# ---- subscriptions -----------------------------------------------------------------------------------------
+
+
+async def test_an_account_notification_wakes_the_waiter_before_the_poll_interval() -> None:
+    # Given a PubSub server that confirms a subscription and pushes one notification after 0.2 s
+    async def pubsub(ws: Any) -> None:
+        request = json.loads(await ws.recv())
+        assert request["method"] == "accountSubscribe"
+        await ws.send(json.dumps({"jsonrpc": "2.0", "id": request["id"], "result": 7}))
+        await asyncio.sleep(0.2)
+        note = {"method": "accountNotification", "params": {"subscription": 7, "result": {"value": None}}}
+        await ws.send(json.dumps(note))
+        await asyncio.sleep(5)
+
+    async with websockets.serve(pubsub, "127.0.0.1", 0) as server:
+        port = next(iter(server.sockets)).getsockname()[1]
+        async with fast("http://127.0.0.1:1", ws_url=f"ws://127.0.0.1:{port}") as rpc:
+            # When waiting for a change with a 5 s poll interval
+            started = time.monotonic()
+            await rpc.wait_for_change(Pubkey.default(), 5.0)
+            # Then the notification ends the wait early
+            assert time.monotonic() - started < 2
+
+
+async def test_without_a_websocket_waiting_falls_back_to_polling() -> None:
+    async with fast("http://127.0.0.1:1", ws_url=f"ws://127.0.0.1:{free_port()}", retries=1) as rpc:
+        started = time.monotonic()
+        await rpc.wait_for_change(Pubkey.default(), 0.3)  # first wait: the subscription gives up meanwhile
+        await asyncio.sleep(0.2)
+        await rpc.wait_for_change(Pubkey.default(), 0.3)  # then plain sleeping
+        assert 0.7 < time.monotonic() - started < 3
