@@ -1,15 +1,20 @@
 # DFPN task runner. `make setup` on a fresh machine, then `make test`.
 SHELL := /bin/bash
 TESTS_DIR := programs/dfpn-tests
+VENV := .venv
 # LiteSVM 0.17 needs agave 4.3 crates, whose manifests declare a newer rust-version than rustup's stable;
 # they build fine with it (Cargo.lock pins them), so the check is skipped for that crate only.
 CARGO_TESTS := cargo --locked
 CARGO_TEST_FLAGS := --ignore-rust-version
 
-.PHONY: setup build idl idl-check lint test test-program test-litesvm test-python test-anchorpy bench bench-cu demo clean
+.PHONY: setup setup-python build idl idl-check lint test test-program test-litesvm test-python test-anchorpy test-e2e validator \
+	localnet bench bench-cu demo clean
 
 ## setup: install every toolchain piece (Debian rustc-web, sbpf-linker) and build the program
-setup: build
+setup: build setup-python
+
+## setup-python: .venv with the Python packages (SDK, local network tools) in editable mode
+setup-python: $(VENV)/.installed
 
 ## build: target/deploy/dfpn.so via Debian rustc-web + sbpf-linker (installs what is missing)
 build:
@@ -24,7 +29,7 @@ idl-check:
 	python3 scripts/gen_idl.py --check
 
 ## test: everything (the command CI runs)
-test: build idl-check lint test-program test-litesvm test-anchorpy test-python
+test: build idl-check lint test-program test-litesvm test-anchorpy test-python test-e2e
 
 ## lint: rustfmt and clippy (warnings are errors) on the program and its LiteSVM tests
 lint:
@@ -41,14 +46,14 @@ test-litesvm:
 	cd $(TESTS_DIR) && $(CARGO_TESTS) test $(CARGO_TEST_FLAGS)
 
 ## test-python: the Python SDK (sdk-python): generated code current, ruff, mypy --strict, pytest on LiteSVM
-VENV := .venv
-$(VENV)/.sdk-python-installed: sdk-python/pyproject.toml
+PY_PROJECTS := sdk-python/pyproject.toml localnet/pyproject.toml
+$(VENV)/.installed: $(PY_PROJECTS)
 	test -x $(VENV)/bin/python || python3 -m venv $(VENV)
 	$(VENV)/bin/python -m pip install -q --upgrade pip
-	$(VENV)/bin/python -m pip install -q -e 'sdk-python[test]'
+	$(VENV)/bin/python -m pip install -q -e 'sdk-python[test]' -e localnet
 	touch $@
 
-test-python: $(VENV)/.sdk-python-installed
+test-python: $(VENV)/.installed
 	@test -f target/deploy/dfpn.so || $(MAKE) build
 	scripts/install-kubo.sh >/dev/null
 	python3 scripts/gen_python.py --check
@@ -64,6 +69,22 @@ test-anchorpy:
 	test -x $(ANCHORPY_VENV)/bin/python || python3 -m venv $(ANCHORPY_VENV)
 	$(ANCHORPY_VENV)/bin/python -m pip install -q 'anchorpy==0.21.0'
 	$(ANCHORPY_VENV)/bin/python scripts/anchorpy_check.py
+
+## validator: solana-test-validator from PATH, else agave's built from crates.io once (scripts/install-validator.sh)
+validator:
+	scripts/install-validator.sh >/dev/null
+
+## test-e2e: cross-component tests (tests/): the SDK over JSON-RPC + websockets against a real solana-test-validator
+test-e2e: $(VENV)/.installed validator
+	@test -f target/deploy/dfpn.so || $(MAKE) build
+	$(VENV)/bin/ruff check tests && $(VENV)/bin/ruff check --config localnet/pyproject.toml localnet/src
+	$(VENV)/bin/mypy --config-file localnet/pyproject.toml localnet/src
+	$(VENV)/bin/pytest -q tests
+
+## localnet: a real local validator with DFPN deployed and configured; prints its URL and keeps running
+localnet: $(VENV)/.installed validator
+	@test -f target/deploy/dfpn.so || $(MAKE) build
+	$(VENV)/bin/dfpn-localnet $(if $(PORT),--port $(PORT))
 
 ## bench / bench-cu: compute units per instruction, account sizes and rent -> target/bench/cu.json
 ## (compute units are deterministic, so the debug build that the tests already compiled is used)

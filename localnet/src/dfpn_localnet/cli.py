@@ -1,0 +1,122 @@
+"""`dfpn-localnet`: start a real local validator with DFPN deployed and configured, print its URL, keep running.
+
+```sh
+dfpn-localnet                      # = dfpn-localnet up: RPC http://127.0.0.1:8899, websocket :8900, Ctrl-C to stop
+dfpn-localnet up --port 9000 --state-dir .localnet
+dfpn-localnet init-config --url devnet --authority ~/.config/solana/id.json   # after deploying elsewhere
+```
+`up` writes the authority keypair to `<state-dir>/authority.json`, so the configuration can be changed later.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import signal
+import sys
+import threading
+from pathlib import Path
+
+from dfpn.cli import load_keypair
+from dfpn.errors import DFPNError
+from dfpn.models import Modality
+from dfpn.rpc import RpcTransport
+from solders.keypair import Keypair
+
+from dfpn_localnet.validator import Validator, find_validator, initialise
+
+logger = logging.getLogger(__name__)
+
+
+def _keypair(path: Path) -> Keypair:
+    if path.exists():
+        return load_keypair(path)
+    kp = Keypair()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(list(bytes(kp))))
+    path.chmod(0o600)
+    return kp
+
+
+def _parse_model(value: str) -> tuple[str, list[Modality]]:
+    model_id, _, names = value.partition(":")
+    try:
+        modalities = [Modality[n.strip().upper()] for n in names.split(",") if n.strip()] or list(Modality)
+    except KeyError as e:
+        raise argparse.ArgumentTypeError(f"unknown modality {e} in {value!r}") from None
+    return model_id, modalities
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="dfpn-localnet", description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("-v", "--verbose", action="store_true")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    model_help = "register a model id with its modalities (developer: the authority), repeatable"
+
+    up = sub.add_parser("up", help="start a local validator with DFPN deployed and configured (default)")
+    up.add_argument("--port", type=int, default=8899, help="RPC port (websocket: port + 1; default 8899)")
+    up.add_argument("--state-dir", type=Path, default=Path(".localnet"), help="keypairs and ledger")
+    up.add_argument("--program", type=Path, help="dfpn.so (default: target/deploy/dfpn.so)")
+    up.add_argument("--validator", type=Path, help="solana-test-validator binary (default: found or built)")
+    up.add_argument(
+        "--model", action="append", type=_parse_model, default=[], metavar="ID[:MODALITY,..]", help=model_help
+    )
+
+    init = sub.add_parser("init-config", help="initialise the configuration of an already deployed program")
+    init.add_argument("--url", required=True, help='RPC URL or "devnet"/"localnet"')
+    init.add_argument("--authority", type=Path, required=True, help="keypair file of the authority (pays)")
+    init.add_argument(
+        "--model", action="append", type=_parse_model, default=[], metavar="ID[:MODALITY,..]", help=model_help
+    )
+    return parser
+
+
+def run(argv: list[str] | None = None) -> int:
+    given = sys.argv[1:] if argv is None else argv
+    args = _parser().parse_args(given)
+    if args.command is None:  # `dfpn-localnet [-v]` means `dfpn-localnet [-v] up`
+        args = _parser().parse_args([*given, "up"])
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
+    try:
+        if args.command == "init-config":
+            authority = load_keypair(args.authority)
+            asyncio.run(_configure(args.url, authority, args.model))
+            print(f"configuration initialised on {args.url} (authority {authority.pubkey()})")
+            return 0
+        return _up(args)
+    except DFPNError as e:
+        print(f"error: {e.code.value}: {e}", file=sys.stderr)
+        return 1
+
+
+def _up(args: argparse.Namespace) -> int:
+    authority = _keypair(args.state_dir / "authority.json")
+    binary = find_validator(args.validator, install=True)
+    kwargs = {"program_path": args.program} if args.program else {}
+    validator = Validator(binary=binary, rpc_port=args.port, ledger=args.state_dir / "ledger", **kwargs)
+    validator.start()
+    try:
+        asyncio.run(_configure(validator.url, authority, args.model))
+        print(f"DFPN local network: RPC {validator.url}  websocket {validator.ws_url}", flush=True)
+        print(f"program {validator.program_id}; authority {authority.pubkey()}; Ctrl-C to stop", flush=True)
+        stop = threading.Event()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, lambda *_: stop.set())
+        while not stop.wait(1.0):
+            if validator.process is None or validator.process.poll() is not None:
+                print(f"validator exited; log:\n{validator.log_tail()}", file=sys.stderr)
+                return 1
+        return 0
+    finally:
+        validator.stop()
+
+
+async def _configure(url: str, authority: Keypair, models: list[tuple[str, list[Modality]]]) -> None:
+    async with RpcTransport(url) as rpc:
+        await initialise(rpc, authority, models=models)
+
+
+if __name__ == "__main__":
+    sys.exit(run())

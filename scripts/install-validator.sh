@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# A real Solana RPC validator for `dfpn-localnet` and the RPC end-to-end tests, from registries only.
+#   1. `solana-test-validator` on PATH (the standard Solana CLI install): used as is.
+#   2. Otherwise agave's own test validator built from crates.io (the `agave-validator` crate ships the
+#      `solana-test-validator` binary): `cargo install agave-validator --version $AGAVE_VERSION --locked
+#      --bin solana-test-validator`, once, into $CACHE/agave-$AGAVE_VERSION (a long first build: ~800 crates).
+# Release binaries (github.com/anza-xyz/agave releases, release.anza.xyz) cannot be downloaded on our machines.
+# Prints the binary's path on stdout.
+set -euo pipefail
+
+AGAVE_VERSION=${AGAVE_VERSION:-3.1.12}
+CACHE=${DFPN_TOOLCHAIN_CACHE:-$HOME/.cache/dfpn-toolchain}
+ROOT=$CACHE/agave-$AGAVE_VERSION
+BIN=$ROOT/bin/solana-test-validator
+
+log() { printf '[install-validator] %s\n' "$*" >&2; }
+
+if [ -z "${DFPN_BUILD_VALIDATOR:-}" ] && command -v solana-test-validator >/dev/null 2>&1; then
+  command -v solana-test-validator
+  exit 0
+fi
+if [ -x "$BIN" ]; then
+  echo "$BIN"
+  exit 0
+fi
+
+mkdir -p "$CACHE"
+exec 9>"$CACHE/agave-$AGAVE_VERSION.lock"
+flock 9
+if [ -x "$BIN" ]; then
+  echo "$BIN"
+  exit 0
+fi
+
+# rocksdb (bindgen -> libclang), protobuf, hidapi (libudev), openssl.
+SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+need=()
+for pkg in libclang-dev clang protobuf-compiler libudev-dev pkg-config libssl-dev; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || need+=("$pkg")
+done
+if [ ${#need[@]} -gt 0 ]; then
+  log "installing Debian packages: ${need[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+libclang=$(dirname "$(ls /usr/lib/llvm-*/lib/libclang.so 2>/dev/null | head -1)")
+
+log "building solana-test-validator (agave-validator $AGAVE_VERSION) from crates.io, once; cached in $ROOT"
+start=$(date +%s)
+# The target dir is kept in the cache, so an interrupted build resumes where it stopped.
+LIBCLANG_PATH=$libclang CARGO_TARGET_DIR=$CACHE/agave-build/target \
+  cargo install agave-validator --version "$AGAVE_VERSION" --locked --bin solana-test-validator --root "$ROOT"
+log "built $BIN in $(( $(date +%s) - start ))s"
+echo "$BIN"

@@ -1,0 +1,107 @@
+"""Scripted workers for tests, demos and benchmarks: they join, write a report file, commit and reveal the
+answers they are given, over any `Transport` (the embedded LiteSVM or JSON-RPC).
+
+They run no detector and decide nothing: the reference worker node (`dfpn-worker`) is the real thing. These let a
+test choose each answer and the timing of each phase.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from solders.keypair import Keypair
+from solders.pubkey import Pubkey
+
+from dfpn import instructions as ix
+from dfpn.commitment import commitment, derive_salt
+from dfpn.fees import LAMPORTS_PER_SOL
+from dfpn.models import ALL_MODALITIES, Verdict
+from dfpn.transport import TransactionRecord, Transport
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What a scripted worker reports: a verdict, a confidence 0-100 and report detections."""
+
+    verdict: Verdict
+    confidence: int
+    detections: tuple[dict[str, Any], ...] = ()
+
+
+@dataclass
+class ScriptedWorker:
+    """A registered worker whose answers are given by the caller."""
+
+    transport: Transport
+    keypair: Keypair
+    reports_dir: Path
+    model: str
+    _answers: dict[Pubkey, tuple[Answer, bytes, bytes, str]] = field(default_factory=dict)
+
+    @property
+    def pubkey(self) -> Pubkey:
+        return self.keypair.pubkey()
+
+    @classmethod
+    async def register(
+        cls, transport: Transport, keypair: Keypair, reports_dir: Path, model: str, stake: int = LAMPORTS_PER_SOL
+    ) -> ScriptedWorker:
+        """Register `keypair` (already funded with `stake` plus fees and rent) as a worker for every modality."""
+        await transport.send_transaction(
+            [ix.register_worker(keypair.pubkey(), stake, ALL_MODALITIES, [model], transport.program_id)], [keypair]
+        )
+        return cls(transport, keypair, reports_dir, model)
+
+    async def _send(self, instruction: Any) -> TransactionRecord:
+        return await self.transport.send_transaction([instruction], [self.keypair])
+
+    async def join(self, request: Pubkey) -> TransactionRecord:
+        return await self._send(ix.join_request(self.pubkey, request, self.transport.program_id))
+
+    async def commit(self, request: Pubkey, answer: Answer) -> TransactionRecord:
+        """Write the report file, then commit to (verdict, confidence, model, report hash, salt)."""
+        report = json.dumps(
+            {
+                "request": str(request),
+                "worker": str(self.pubkey),
+                "modelId": self.model,
+                "verdict": answer.verdict.value,
+                "confidence": answer.confidence,
+                "detections": list(answer.detections),
+            }
+        ).encode()
+        # Report URIs are at most 128 bytes on-chain: keep the file name short.
+        name = hashlib.sha256(bytes(request) + bytes(self.pubkey)).hexdigest()[:12]
+        path = self.reports_dir / f"{name}.json"
+        path.write_bytes(report)
+        report_hash = hashlib.sha256(report).digest()
+        salt = derive_salt(self.keypair, request)
+        c = commitment(request, self.pubkey, answer.verdict, answer.confidence, self.model, report_hash, salt)
+        self._answers[request] = (answer, report_hash, salt, path.as_uri())
+        return await self._send(ix.commit_result(self.pubkey, request, c, self.transport.program_id))
+
+    async def reveal(self, request: Pubkey) -> TransactionRecord:
+        answer, report_hash, salt, uri = self._answers[request]
+        return await self._send(
+            ix.reveal_result(
+                self.pubkey,
+                request,
+                answer.verdict,
+                answer.confidence,
+                self.model,
+                report_hash,
+                salt,
+                uri,
+                self.transport.program_id,
+            )
+        )
+
+
+__all__ = ["Answer", "ScriptedWorker"]

@@ -1,0 +1,164 @@
+"""The Python SDK over JSON-RPC and websockets against a real `solana-test-validator` running dfpn.so.
+
+Same client code as on devnet: `AsyncDFPNClient(network=<RPC URL>, wallet=...)`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from dfpn import AsyncDFPNClient, DFPNError, ErrorCode, Modality, Verdict
+from dfpn.fees import LAMPORTS_PER_SOL
+from dfpn.generated.types import Request
+from dfpn.rpc import RpcTransport
+from dfpn.testing import Answer, ScriptedWorker
+from solders.keypair import Keypair
+from solders.pubkey import Pubkey
+
+from conftest import MODEL, Endpoint
+
+M, A = Verdict.MANIPULATED, Verdict.AUTHENTIC
+FACE = [Modality.FACE_MANIPULATION]
+
+
+@pytest.fixture
+def media(tmp_path: Path) -> Path:
+    path = tmp_path / "photo.jpg"
+    path.write_bytes(b"\xff\xd8\xff\xe0" + bytes(range(256)) * 64 + str(time.time_ns()).encode())
+    return path
+
+
+async def funded(rpc: RpcTransport, sol: int = 2) -> Keypair:
+    kp = Keypair()
+    await rpc.airdrop(kp.pubkey(), sol * LAMPORTS_PER_SOL)
+    return kp
+
+
+async def worker(rpc: RpcTransport, reports: Path) -> ScriptedWorker:
+    return await ScriptedWorker.register(rpc, await funded(rpc, 3), reports, MODEL)
+
+
+async def test_given_a_validator_when_a_request_is_submitted_then_the_fee_is_the_estimate(
+    validator: Endpoint, media: Path
+) -> None:
+    async with RpcTransport(validator.url) as rpc:
+        wallet = await funded(rpc)
+        async with AsyncDFPNClient(rpc, wallet, storage="file") as client:
+            # Given the fee the SDK estimates from the on-chain config
+            modalities = [Modality.FACE_MANIPULATION, Modality.IMAGE_AUTHENTICITY]
+            estimate = await client.estimate_fee(modalities, 4)
+            # When a request is sent over JSON-RPC with max_fee above it
+            sub = await client.submit_request(
+                media, modalities=modalities, min_workers=4, max_fee=0.05, deadline_seconds=120
+            )
+            # Then the program recorded exactly that fee, escrowed max_fee, and the request is listed
+            info = await client.get_request(sub.id)
+            assert info.fee_lamports == estimate == sub.fee_lamports
+            assert info.escrow_lamports == int(0.05 * LAMPORTS_PER_SOL)
+            listed = await rpc.program_accounts(Request.DISCRIMINATOR)
+            assert Pubkey.from_string(sub.id) in {a.address for a in listed}
+            record = await rpc.get_transaction(sub.signature)
+            assert record is not None and record.fee == 5_000 and record.compute_units > 0
+
+
+async def test_given_three_workers_over_rpc_then_the_client_gets_the_verdict(
+    validator: Endpoint, media: Path, tmp_path: Path
+) -> None:
+    async with RpcTransport(validator.url) as rpc:
+        wallet = await funded(rpc)
+        workers = await asyncio.gather(*(worker(rpc, tmp_path) for _ in range(3)))
+        async with AsyncDFPNClient(rpc, wallet, storage="file", poll_interval=1.0) as client:
+            # Given a request for three workers
+            sub = await client.submit_request(media, modalities=FACE, min_workers=3, deadline_seconds=90)
+            request = Pubkey.from_string(sub.id)
+            waiting = asyncio.create_task(client.wait_for_result(sub.id, timeout=120))
+            # When the workers join, commit (M 90 with a detection, M 80, A 70) and reveal
+            detection = {"type": "face_swap", "region": {"x": 1, "y": 2, "w": 3, "h": 4}, "confidence": 0.9}
+            answers = [Answer(M, 90, (detection,)), Answer(M, 80), Answer(A, 70)]
+            for w in workers:
+                await w.join(request)
+            await asyncio.gather(*(w.commit(request, a) for w, a in zip(workers, answers, strict=True)))
+            await asyncio.gather(*(w.reveal(request) for w in workers))
+            # Then the waiting client (woken by its account subscription) finalizes and assembles the result
+            result = await waiting
+    assert (result.verdict, result.confidence, result.consensus_type.value) == (M, 56, "Majority")
+    assert [r.worker for r in result.worker_results] == [str(w.pubkey) for w in workers]
+    assert all(r.report_verified for r in result.worker_results)
+    assert result.worker_results[0].detections[0].type == "face_swap"
+    assert result.audit.request_tx == sub.signature and result.audit.finalize_tx
+    assert (result.audit.worker_count, result.audit.commit_count, result.audit.reveal_count) == (3, 3, 3)
+
+
+async def test_program_errors_come_back_with_their_codes_over_rpc(validator: Endpoint, media: Path) -> None:
+    async with RpcTransport(validator.url) as rpc:
+        wallet = await funded(rpc)
+        async with AsyncDFPNClient(rpc, wallet, storage="file") as client:
+            # A deadline under the configured minimum (60 s) is refused by the program
+            with pytest.raises(DFPNError) as short:
+                await client.submit_request(media, modalities=FACE, min_workers=1, deadline_seconds=10)
+            assert short.value.code is ErrorCode.DEADLINE_TOO_SHORT and short.value.logs
+            # A max fee under the fee
+            with pytest.raises(DFPNError) as low:
+                await client.submit_request(media, modalities=FACE, min_workers=3, max_fee=0.000001)
+            assert low.value.code is ErrorCode.MAX_FEE_TOO_LOW
+        # A wallet that cannot pay
+        poor = Keypair()
+        await rpc.airdrop(poor.pubkey(), 3_000_000)
+        async with AsyncDFPNClient(rpc, poor, storage="file") as client:
+            with pytest.raises(DFPNError) as funds:
+                await client.submit_request(media, modalities=FACE, min_workers=3, max_fee=1)
+            assert funds.value.code is ErrorCode.INSUFFICIENT_FUNDS
+            # And nothing changed: the balance is what it was
+            assert await rpc.get_balance(poor.pubkey()) == 3_000_000
+
+
+async def test_an_account_subscription_reports_a_change_before_the_poll_interval(
+    validator: Endpoint, media: Path, tmp_path: Path
+) -> None:
+    async with RpcTransport(validator.url) as rpc:
+        wallet = await funded(rpc)
+        joiner = await worker(rpc, tmp_path)
+        async with AsyncDFPNClient(rpc, wallet, storage="file") as client:
+            sub = await client.submit_request(media, modalities=FACE, min_workers=1, deadline_seconds=90)
+            request = Pubkey.from_string(sub.id)
+            await rpc.wait_for_change(request, 0.5)  # opens the subscription
+            # When a worker joins while the client waits with a 30 s poll interval
+            started = time.monotonic()
+            joining = asyncio.create_task(joiner.join(request))
+            await rpc.wait_for_change(request, 30)
+            # Then the notification arrives long before the interval
+            assert time.monotonic() - started < 10
+            await joining
+            assert (await client.get_request(sub.id)).joined == 1
+
+
+def test_the_cli_reads_the_config_over_rpc(validator: Endpoint, tmp_path: Path) -> None:
+    keypair = tmp_path / "id.json"
+    keypair.write_text(json.dumps(list(bytes(Keypair()))))
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "dfpn.cli",
+            "estimate-fee",
+            "--modality",
+            "face",
+            "--network",
+            validator.url,
+            "--keypair",
+            str(keypair),
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["feeLamports"] == 4_500_000
