@@ -143,10 +143,10 @@ async def test_ipfs_read_limit_and_cid_of_known_bytes(kubo: Kubo, tmp_path: Path
     digest = hashlib.sha256(b"hello dfpn\n").digest()
     expected = "b" + base64.b32encode(b"\x01\x55\x12\x20" + digest).decode().lower().rstrip("=")
     assert uri == f"ipfs://{expected}"
-    # When read with a limit below its size, Then REPORT_UNAVAILABLE names the limit
+    # When read with a limit below its size, Then CONTENT_TOO_LARGE names the limit
     with pytest.raises(DFPNError) as big:
         await read_uri(uri, max_bytes=4, ipfs=IPFSStorage(kubo.api_url))
-    assert big.value.code is ErrorCode.REPORT_UNAVAILABLE and "4-byte limit" in str(big.value)
+    assert big.value.code is ErrorCode.CONTENT_TOO_LARGE and "4-byte limit" in str(big.value)
 
 
 async def test_ipfs_daemon_down(tmp_path: Path) -> None:
@@ -231,7 +231,7 @@ async def test_s3_upload_read_and_progress(s3_endpoint: str, big_file: Path) -> 
     # And a limit below its size is refused
     with pytest.raises(DFPNError) as big:
         await store.read(uri, max_bytes=1000)
-    assert big.value.code is ErrorCode.REPORT_UNAVAILABLE
+    assert big.value.code is ErrorCode.CONTENT_TOO_LARGE
 
 
 async def test_s3_from_environment_and_missing_key(s3_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -284,7 +284,7 @@ async def test_http_read_and_oversize(http_dir: tuple[str, Path]) -> None:
     # When the large file is read with a smaller limit, Then it is refused
     with pytest.raises(DFPNError) as big:
         await read_uri(f"{base}/big.bin", max_bytes=10_000)
-    assert big.value.code is ErrorCode.REPORT_UNAVAILABLE and "10000-byte limit" in str(big.value)
+    assert big.value.code is ErrorCode.CONTENT_TOO_LARGE and "10000-byte limit" in str(big.value)
     # When a missing path is read, Then REPORT_UNAVAILABLE
     with pytest.raises(DFPNError) as missing:
         await read_uri(f"{base}/nope.json")

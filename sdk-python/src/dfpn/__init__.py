@@ -34,7 +34,9 @@ from dfpn.models import (
     Verdict,
     WorkerResult,
 )
+from dfpn.rpc import RpcTransport
 from dfpn.transport import AccountInfo, TransactionRecord, Transport
+from dfpn.wallet import load_keypair, write_keypair
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
@@ -59,6 +61,7 @@ __all__ = [
     "Region",
     "RequestInfo",
     "RequestStatus",
+    "RpcTransport",
     "SeatInfo",
     "SeatState",
     "SubmittedRequest",
@@ -69,4 +72,6 @@ __all__ = [
     "__version__",
     "estimate_fee",
     "fee_from_params",
+    "load_keypair",
+    "write_keypair",
 ]

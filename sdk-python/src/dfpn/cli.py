@@ -21,10 +21,7 @@ import json
 import os
 import sys
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any, TextIO
-
-from solders.keypair import Keypair
 
 from dfpn.client import DFPNClient
 from dfpn.errors import DFPNError, ErrorCode
@@ -33,6 +30,7 @@ from dfpn.generated.types import Config
 from dfpn.local import LocalNetwork
 from dfpn.models import Modality
 from dfpn.rpc import resolve_network
+from dfpn.wallet import load_keypair
 
 #: Short modality names accepted by `--modality` (the enum names, any case, are accepted too).
 MODALITY_NAMES: dict[str, Modality] = {
@@ -59,20 +57,6 @@ def parse_modality(value: str) -> Modality:
         return Modality[enum_name]
     names = ", ".join([*MODALITY_NAMES, *(m.name for m in Modality)])
     raise argparse.ArgumentTypeError(f"unknown modality {value!r} (one of: {names})")
-
-
-def load_keypair(path: str | Path) -> Keypair:
-    """A Solana CLI keypair file: a JSON array of 64 bytes."""
-    p = Path(path).expanduser()
-    try:
-        raw = json.loads(p.read_text())
-        return Keypair.from_bytes(bytes(raw))
-    except FileNotFoundError as e:
-        raise DFPNError(ErrorCode.INVALID_ARGUMENT, f"keypair file {p} does not exist.") from e
-    except (ValueError, TypeError) as e:
-        raise DFPNError(
-            ErrorCode.INVALID_ARGUMENT, f"{p} is not a Solana keypair file (a JSON array of 64 bytes): {e}"
-        ) from e
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -395,6 +395,12 @@ class AsyncDFPNClient:
         expired and the escrow returned), `TIMEOUT` after `timeout` seconds of wall-clock time.
         """
         address = _address(request_id)
+        try:
+            return await self._follow(address, timeout, poll_interval)
+        finally:
+            await self.transport.stop_watching(address)
+
+    async def _follow(self, address: Pubkey, timeout: float, poll_interval: float | None) -> AnalysisResult:
         interval = self.poll_interval if poll_interval is None else poll_interval
         loop = asyncio.get_running_loop()
         give_up = loop.time() + timeout

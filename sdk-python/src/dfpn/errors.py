@@ -28,6 +28,7 @@ class ErrorCode(StrEnum):
     REPORT_HASH_MISMATCH = "REPORT_HASH_MISMATCH"
     REPORT_UNAVAILABLE = "REPORT_UNAVAILABLE"
     MEDIA_NOT_FOUND = "MEDIA_NOT_FOUND"
+    CONTENT_TOO_LARGE = "CONTENT_TOO_LARGE"
     STORAGE_NOT_SUPPORTED = "STORAGE_NOT_SUPPORTED"
     STORAGE_UNAVAILABLE = "STORAGE_UNAVAILABLE"
     STORAGE_FAILED = "STORAGE_FAILED"
@@ -124,6 +125,7 @@ HINTS: Mapping[ErrorCode, str] = {
     ),
     ErrorCode.REPORT_UNAVAILABLE: "A worker's report URI could not be read; check the path or URL and retry.",
     ErrorCode.MEDIA_NOT_FOUND: "The media file does not exist or cannot be read; check the path.",
+    ErrorCode.CONTENT_TOO_LARGE: "The content is over the size limit for this read; it was not downloaded in full.",
     ErrorCode.STORAGE_NOT_SUPPORTED: (
         "Use a storage backend the SDK has: 'ipfs' (a Kubo daemon), 's3' (pip install 'dfpn[s3]'), or 'file' on "
         "the local network; or upload yourself and pass uri=... with content_hash=... (or media_path=...)."

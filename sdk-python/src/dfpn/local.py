@@ -9,10 +9,11 @@ raise `DFPNError` on failure), `airdrop`, `funded_keypair`, `now`/`set_time`/`ad
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 
 from solders.instruction import Instruction
@@ -88,6 +89,7 @@ class LocalNetwork(Transport):
         self.svm = LiteSVM()
         self.svm.add_program_from_file(program_id, self.program_path)
         self._records: dict[str, TransactionRecord] = {}
+        self._log_queues: list[asyncio.Queue[tuple[str, list[str]]]] = []
         self._by_address: dict[Pubkey, list[str]] = {}
         self.set_time(int(time.time()) if start_time is None else start_time)
         self.authority = authority or Keypair()
@@ -171,6 +173,9 @@ class LocalNetwork(Transport):
         self._records[record.signature] = record
         for key in record.accounts:
             self._by_address.setdefault(key, []).append(record.signature)
+        if self.program_id in record.accounts:
+            for queue in self._log_queues:
+                queue.put_nowait((record.signature, list(record.logs)))
         logger.debug("%s ok: %s (%d CU)", names, record.signature, record.compute_units)
         return record
 
@@ -195,6 +200,16 @@ class LocalNetwork(Transport):
 
     async def get_transaction(self, signature: str) -> TransactionRecord | None:
         return self._records.get(signature)
+
+    async def program_logs(self) -> AsyncIterator[tuple[str, list[str]]]:
+        """Each processed transaction that names the program, pushed as `process` records it."""
+        queue: asyncio.Queue[tuple[str, list[str]]] = asyncio.Queue()
+        self._log_queues.append(queue)
+        try:
+            while True:
+                yield await queue.get()
+        finally:
+            self._log_queues.remove(queue)
 
     async def program_accounts(self, discriminator: bytes) -> list[AccountInfo]:
         # LiteSVM has no account index; every account the program can own was named by a recorded transaction.

@@ -53,6 +53,8 @@ _CLOCK_UNIX_TIMESTAMP = (
     32  # slot u64, epoch_start_timestamp i64, epoch u64, leader_schedule_epoch u64, then this
 )
 _RETRY_STATUS = {408, 425, 429, 500, 502, 503, 504}
+#: Most account subscriptions one transport keeps open for `wait_for_change`.
+MAX_WATCHED = 64
 
 
 def websocket_url(http_url: str) -> str:
@@ -352,6 +354,8 @@ class RpcTransport(Transport):
         at most `timeout` seconds. Without a working websocket this is plain polling."""
         watcher = self._watchers.get(address)
         if watcher is None:
+            if len(self._watchers) >= MAX_WATCHED:  # a long-lived client: drop the oldest subscription
+                await self.stop_watching(next(iter(self._watchers)))
             event = asyncio.Event()
             task = asyncio.create_task(self._watch(address, event), name=f"watch {address}")
             watcher = self._watchers[address] = (task, event)
@@ -364,6 +368,12 @@ class RpcTransport(Transport):
         except TimeoutError:
             return
         event.clear()
+
+    async def stop_watching(self, address: Pubkey) -> None:
+        watcher = self._watchers.pop(address, None)
+        if watcher is not None:
+            watcher[0].cancel()
+            await asyncio.gather(watcher[0], return_exceptions=True)
 
     async def _watch(self, address: Pubkey, event: asyncio.Event) -> None:
         try:

@@ -189,7 +189,7 @@ class IPFSStorage:
                         body += chunk
                         if len(body) > max_bytes:
                             raise DFPNError(
-                                ErrorCode.REPORT_UNAVAILABLE, f"{uri}: over the {max_bytes}-byte limit."
+                                ErrorCode.CONTENT_TOO_LARGE, f"{uri}: over the {max_bytes}-byte limit."
                             )
         except httpx.ConnectError as e:
             raise DFPNError(ErrorCode.STORAGE_UNAVAILABLE, _start_ipfs_hint(self.api_url)) from e
@@ -317,7 +317,7 @@ class S3Storage:
             if size > max_bytes:
                 obj["Body"].close()
                 raise DFPNError(
-                    ErrorCode.REPORT_UNAVAILABLE, f"{uri}: {size} bytes is over the {max_bytes}-byte limit."
+                    ErrorCode.CONTENT_TOO_LARGE, f"{uri}: {size} bytes is over the {max_bytes}-byte limit."
                 )
             data = bytes(obj["Body"].read(max_bytes + 1))
         except DFPNError:
@@ -325,7 +325,7 @@ class S3Storage:
         except Exception as e:  # botocore ClientError, EndpointConnectionError, ...
             raise self._fail(e, f"cannot read {uri}", missing=ErrorCode.REPORT_UNAVAILABLE) from e
         if len(data) > max_bytes:
-            raise DFPNError(ErrorCode.REPORT_UNAVAILABLE, f"{uri}: over the {max_bytes}-byte limit.")
+            raise DFPNError(ErrorCode.CONTENT_TOO_LARGE, f"{uri}: over the {max_bytes}-byte limit.")
         return data
 
     async def read(self, uri: str, *, max_bytes: int = MAX_REPORT_BYTES, timeout: float = 30.0) -> bytes:
@@ -376,14 +376,14 @@ async def _http_get(uri: str, *, max_bytes: int, timeout: float) -> bytes:
             declared = response.headers.get("content-length")
             if declared is not None and declared.isdigit() and int(declared) > max_bytes:
                 raise DFPNError(
-                    ErrorCode.REPORT_UNAVAILABLE,
+                    ErrorCode.CONTENT_TOO_LARGE,
                     f"{uri}: {declared} bytes is over the {max_bytes}-byte limit.",
                 )
             body = bytearray()
             async for chunk in response.aiter_bytes():
                 body += chunk
                 if len(body) > max_bytes:
-                    raise DFPNError(ErrorCode.REPORT_UNAVAILABLE, f"{uri}: over the {max_bytes}-byte limit.")
+                    raise DFPNError(ErrorCode.CONTENT_TOO_LARGE, f"{uri}: over the {max_bytes}-byte limit.")
             return bytes(body)
     except httpx.HTTPError as e:
         raise DFPNError(ErrorCode.REPORT_UNAVAILABLE, f"cannot fetch {uri}: {e}.") from e
@@ -409,7 +409,7 @@ async def read_uri(
             size = path.stat().st_size
             if size > max_bytes:
                 raise DFPNError(
-                    ErrorCode.REPORT_UNAVAILABLE, f"{uri}: {size} bytes is over the {max_bytes}-byte limit."
+                    ErrorCode.CONTENT_TOO_LARGE, f"{uri}: {size} bytes is over the {max_bytes}-byte limit."
                 )
             return path.read_bytes()
         except OSError as e:

@@ -9,12 +9,14 @@ from __future__ import annotations
 import abc
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 
 from solders.instruction import Instruction
 from solders.keypair import Keypair
 from solders.pubkey import Pubkey
+
+from dfpn.errors import DFPNError, ErrorCode
 
 logger = logging.getLogger(__name__)
 
@@ -96,6 +98,16 @@ class Transport(abc.ABC):
         The default just sleeps (polling); transports with subscriptions return as soon as a change is pushed.
         """
         await asyncio.sleep(timeout)
+
+    async def stop_watching(self, address: Pubkey) -> None:  # noqa: B027 - optional hook
+        """Release what `wait_for_change(address)` holds (a subscription). The default holds nothing."""
+
+    def program_logs(self) -> AsyncIterator[tuple[str, list[str]]]:
+        """Yield (signature, logs) for each successful transaction that calls the program, as it is processed.
+
+        Transports without a push channel raise `DFPNError(NETWORK_NOT_SUPPORTED)`; callers poll instead.
+        """
+        raise DFPNError(ErrorCode.NETWORK_NOT_SUPPORTED, f"{self.name} has no transaction log subscription.")
 
     async def close(self) -> None:  # noqa: B027 - optional hook
         """Release connections. The default does nothing."""

@@ -1,0 +1,3 @@
+from dfpn_worker.cli import run
+
+run()

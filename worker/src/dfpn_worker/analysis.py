@@ -1,0 +1,243 @@
+"""Running the detectors on a request's media and turning their analyses into one committable answer + report.
+
+How several detectors become one commitment (a request gets exactly one verdict, confidence and model id from
+each worker):
+
+1. **Selection**: the detectors whose modalities overlap the request's modalities and whose `supports(media)` is
+   true, in the configured order.
+2. **Analysis**: each selected detector runs in a thread with a time limit. A detector that raises or runs out of
+   time counts as `Inconclusive`, confidence 0, with a note (detectors are meant never to raise on bad media; the
+   worker does not trust that).
+3. **Combination**: `dfpn_detectors.combine(analyses)` gives the verdict and confidence.
+4. **Model id**: the model credited on-chain (and paid the model developers' share) is the detector that decided
+   the verdict: among the analyses that gave the combined verdict, the one with the highest confidence (the
+   first in configured order on a tie); when none did (the combination was Inconclusive out of disagreement),
+   the highest-confidence analysis overall. Only models the worker declared on-chain can be committed, so
+   undeclared detectors are skipped here.
+5. **Nothing to run** (no detector supports the media: an unsupported type, or data no decoder recognises):
+   `Inconclusive`, confidence 0, credited to the first declared detector that covers the request's modalities,
+   with a note. The worker still commits: the media is what the client submitted and its hash matched, and an
+   honest "cannot tell" is an answer.
+
+The report is canonical JSON (sorted keys, no whitespace, no timings), so the same analyses give the same bytes
+and the same report hash: that lets a worker that lost its state re-derive a commitment (see `node.py`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+import time
+from collections.abc import Iterable, Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from typing import Any
+
+from dfpn import Modality as ChainModality
+from dfpn import Verdict as ChainVerdict
+from dfpn_detectors import Analysis, Detection, Detector, Media, combine
+from dfpn_detectors import Modality as DetectorModality
+from dfpn_detectors import Verdict as DetectorVerdict
+from dfpn_worker.metrics import Metrics
+
+logger = logging.getLogger(__name__)
+
+REPORT_VERSION = "dfpn-report-v1"
+
+
+def chain_modality(modality: DetectorModality) -> ChainModality:
+    """A detector modality as the SDK's bit (the enums share member names)."""
+    return ChainModality[DetectorModality(modality).name]
+
+
+def detector_modality(modality: ChainModality) -> DetectorModality:
+    return DetectorModality[ChainModality(modality).name]
+
+
+def modality_mask(detectors: Iterable[Detector]) -> int:
+    """The union of the detectors' modalities as the program's bit mask."""
+    mask = 0
+    for d in detectors:
+        for m in d.modalities:
+            mask |= int(chain_modality(m))
+    return mask
+
+
+def chain_verdict(verdict: DetectorVerdict | str) -> ChainVerdict:
+    return ChainVerdict(str(DetectorVerdict(verdict).value))
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """One worker's answer to a request: what it commits, and the analyses behind it."""
+
+    verdict: ChainVerdict
+    confidence: int
+    model_id: str
+    detections: tuple[Detection, ...]
+    analyses: tuple[Analysis, ...]
+    notes: str
+
+
+def _inconclusive(model_id: str, note: str) -> Analysis:
+    return Analysis(
+        model_id=model_id,
+        verdict=DetectorVerdict.INCONCLUSIVE,
+        confidence=0,
+        detections=(),
+        notes=note,
+        latency_ms=0.0,
+    )
+
+
+class Analyzer:
+    """Selects, runs and combines the worker's detectors."""
+
+    def __init__(
+        self,
+        detectors: Sequence[Detector],
+        *,
+        declared_models: Iterable[str] | None = None,
+        timeout: float = 120.0,
+        metrics: Metrics | None = None,
+        executor: Executor | None = None,
+    ) -> None:
+        self.detectors = list(detectors)
+        self.declared = None if declared_models is None else set(declared_models)
+        self.timeout = timeout
+        self.metrics = metrics
+        self.executor = executor
+
+    def committable(self, detector: Detector) -> bool:
+        return self.declared is None or detector.model_id in self.declared
+
+    def covering(self, request_mask: int) -> list[Detector]:
+        """Detectors with at least one of the request's modalities, in configured order."""
+        return [d for d in self.detectors if modality_mask([d]) & request_mask]
+
+    def select(self, media: Media, request_mask: int) -> list[Detector]:
+        selected = []
+        for d in self.covering(request_mask):
+            try:
+                ok = bool(d.supports(media))
+            except Exception as e:  # a detector's bug must not stop the worker
+                logger.warning("%s.supports raised %r; skipping it", d.model_id, e)
+                ok = False
+            if ok:
+                selected.append(d)
+        return selected
+
+    async def _run_one(self, detector: Detector, media: Media) -> Analysis:
+        loop = asyncio.get_running_loop()
+        start = time.perf_counter()
+        try:
+            async with asyncio.timeout(self.timeout):
+                result = await loop.run_in_executor(self.executor, detector.analyze, media)
+            if not isinstance(result, Analysis):
+                raise TypeError(f"analyze returned {type(result).__name__}, not Analysis")
+        except TimeoutError:
+            # The thread cannot be killed; it finishes in the background and its answer is dropped.
+            logger.warning("detector %s took over %ss", detector.model_id, self.timeout)
+            result = _inconclusive(detector.model_id, f"timed out after {self.timeout:g}s")
+        except Exception as e:
+            logger.warning("detector %s failed: %r", detector.model_id, e)
+            result = _inconclusive(detector.model_id, f"detector error: {type(e).__name__}")
+        elapsed = time.perf_counter() - start
+        if self.metrics is not None:
+            self.metrics.detector_latency.labels(model_id=detector.model_id).observe(elapsed)
+        if result.model_id != detector.model_id:
+            result = result.model_copy(update={"model_id": detector.model_id})
+        return result
+
+    async def analyze(self, media: Media, request_mask: int) -> Outcome:
+        """Run the selected detectors and decide (see the module docstring). Never raises for bad media."""
+        selected = self.select(media, request_mask)
+        if not selected:
+            fallback = next((d for d in self.covering(request_mask) if self.committable(d)), None)
+            if fallback is None:
+                raise LookupError("no declared detector covers the request's modalities")
+            note = f"no detector supports this media (kind {_kind(media)!r}, {len(media.data)} bytes)"
+            return Outcome(ChainVerdict.INCONCLUSIVE, 0, fallback.model_id, (), (), note)
+        analyses = tuple(await asyncio.gather(*(self._run_one(d, media) for d in selected)))
+        try:
+            combined = combine(list(analyses))
+        except Exception as e:  # the combination is the detectors package's code: do not trust it either
+            logger.warning("combine() failed: %r; answering Inconclusive", e)
+            combined = _inconclusive(selected[0].model_id, f"combine failed: {type(e).__name__}")
+        verdict = chain_verdict(combined.verdict)
+        confidence = max(0, min(100, int(combined.confidence)))
+        model_id = self._decider(analyses, combined.verdict, selected)
+        detections = tuple(combined.detections) or tuple(d for a in analyses for d in a.detections)
+        notes = "; ".join(f"{a.model_id}: {a.notes}" for a in analyses if a.notes)
+        return Outcome(verdict, confidence, model_id, detections, analyses, notes)
+
+    def _decider(
+        self, analyses: Sequence[Analysis], verdict: DetectorVerdict, selected: Sequence[Detector]
+    ) -> str:
+        ok = {d.model_id for d in selected if self.committable(d)}
+        candidates = [a for a in analyses if a.model_id in ok]
+        if not candidates:
+            fallback = next((d for d in self.detectors if self.committable(d)), None)
+            if fallback is None:
+                raise LookupError("none of the worker's detectors is declared on-chain")
+            return fallback.model_id
+        agreeing = [a for a in candidates if a.verdict == verdict] or candidates
+        best = max(agreeing, key=lambda a: a.confidence)  # max keeps the first of equal confidences
+        return best.model_id
+
+
+def _kind(media: Media) -> str:
+    try:
+        return str(media.kind)
+    except Exception:
+        return "unknown"
+
+
+def _detection(d: Detection) -> dict[str, Any]:
+    out: dict[str, Any] = d.model_dump(exclude_none=True, mode="json")
+    return out
+
+
+def build_report(request: str, worker: str, content_hash: bytes, outcome: Outcome) -> bytes:
+    """The report JSON the worker stores and commits the SHA-256 of (canonical: sorted keys, compact)."""
+    report = {
+        "version": REPORT_VERSION,
+        "request": request,
+        "worker": worker,
+        "contentHash": content_hash.hex(),
+        "modelId": outcome.model_id,
+        "verdict": outcome.verdict.value,
+        "confidence": outcome.confidence,
+        "detections": [_detection(d) for d in outcome.detections],
+        "detectors": [
+            {
+                "modelId": a.model_id,
+                "verdict": str(DetectorVerdict(a.verdict).value),
+                "confidence": int(a.confidence),
+                "detections": [_detection(d) for d in a.detections],
+                "notes": a.notes,
+            }
+            for a in outcome.analyses
+        ],
+        "notes": outcome.notes,
+    }
+    return json.dumps(report, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
+
+
+def report_hash(report: bytes) -> bytes:
+    return hashlib.sha256(report).digest()
+
+
+__all__ = [
+    "REPORT_VERSION",
+    "Analyzer",
+    "Outcome",
+    "build_report",
+    "chain_modality",
+    "chain_verdict",
+    "detector_modality",
+    "modality_mask",
+    "report_hash",
+]

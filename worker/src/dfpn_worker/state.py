@@ -1,0 +1,223 @@
+"""Durable per-request state: what the worker joined, the commitment's preimage and salt, and how far it got.
+
+One SQLite database per worker (`<state_dir>/worker.sqlite3`, directory mode 0700) with
+`PRAGMA synchronous=FULL` and the rollback journal: when `put` returns, the row is on disk (SQLite fsyncs the
+journal, the database and the directory), so a worker killed at any instant afterwards finds it on restart.
+
+The crash-safety rule the node follows: the preimage (verdict, confidence, model id, report hash, report URI)
+and the salt are `put` in phase `prepared` **before** `commit_result` is sent. Whatever happens next (the commit
+landed or not, the process died before or after it), a restart finds the row, asks the chain which it was, and
+commits or reveals exactly that preimage.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+import sqlite3
+import time
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+DB_NAME = "worker.sqlite3"
+SCHEMA_VERSION = 1
+
+
+class Phase(StrEnum):
+    """Where a request stands for this worker. Transitions only move forward."""
+
+    #: Seat taken; nothing committed, so no stake at risk.
+    JOINED = "joined"
+    #: Preimage and salt are durable; `commit_result` is about to be (or was) sent.
+    PREPARED = "prepared"
+    #: The commitment is on-chain: the worker must reveal before the deadline.
+    COMMITTED = "committed"
+    #: Revealed; waiting for finalization.
+    REVEALED = "revealed"
+    #: The request is finalized or expired after this worker revealed (or expired before it committed).
+    DONE = "done"
+    #: Joined, then refused to analyse (content hash mismatch, media too large or unreadable); never committed.
+    REFUSED = "refused"
+    #: Committed but the reveal phase ended before the reveal (slashed), or the commit phase closed first.
+    MISSED = "missed"
+    #: Something the worker cannot recover from (see `error`).
+    FAILED = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """One request this worker joined."""
+
+    request: str
+    phase: Phase
+    commit_deadline: int
+    deadline: int
+    verdict: int | None = None
+    confidence: int | None = None
+    model_id: str | None = None
+    report_hash: bytes | None = None
+    report_uri: str | None = None
+    salt: bytes | None = None
+    commitment: bytes | None = None
+    #: Nothing left to do (the request is finished, or the worker gave up on it).
+    finished: bool = False
+    #: An ErrorCode value for refusals and failures (e.g. CONTENT_HASH_MISMATCH).
+    error_code: str | None = None
+    error: str | None = None
+    outcome: str | None = None
+    join_tx: str | None = None
+    commit_tx: str | None = None
+    reveal_tx: str | None = None
+    finalize_tx: str | None = None
+    updated_at: float = 0.0
+
+    def replace(self, **changes: object) -> Job:
+        return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
+
+    @property
+    def has_preimage(self) -> bool:
+        return None not in (
+            self.verdict,
+            self.confidence,
+            self.model_id,
+            self.report_hash,
+            self.report_uri,
+            self.salt,
+            self.commitment,
+        )
+
+
+_COLUMNS = [f.name for f in dataclasses.fields(Job)]
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS jobs (
+    request TEXT PRIMARY KEY,
+    phase TEXT NOT NULL,
+    commit_deadline INTEGER NOT NULL,
+    deadline INTEGER NOT NULL,
+    verdict INTEGER,
+    confidence INTEGER,
+    model_id TEXT,
+    report_hash BLOB,
+    report_uri TEXT,
+    salt BLOB,
+    commitment BLOB,
+    finished INTEGER NOT NULL DEFAULT 0,
+    error_code TEXT,
+    error TEXT,
+    outcome TEXT,
+    join_tx TEXT,
+    commit_tx TEXT,
+    reveal_tx TEXT,
+    finalize_tx TEXT,
+    updated_at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS jobs_unfinished ON jobs (finished);
+"""
+
+
+class StateError(Exception):
+    """The state directory cannot be used (another worker's state, an unreadable database)."""
+
+
+class StateStore:
+    """The worker's durable state. Use one store per worker key; `open` refuses another key's directory."""
+
+    def __init__(self, state_dir: str | os.PathLike[str], worker: str) -> None:
+        self.dir = Path(state_dir)
+        self.dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.path = self.dir / DB_NAME
+        try:
+            self._db = sqlite3.connect(self.path, isolation_level=None)
+            self._db.execute("PRAGMA synchronous=FULL")
+            self._db.execute("PRAGMA journal_mode=DELETE")
+            self._db.executescript(_SCHEMA)
+        except sqlite3.Error as e:
+            raise StateError(f"cannot open the worker state {self.path}: {e}") from e
+        os.chmod(self.path, 0o600)
+        owner = self._meta("worker")
+        if owner is None:
+            self._set_meta("worker", worker)
+            self._set_meta("schema", str(SCHEMA_VERSION))
+        elif owner != worker:
+            self._db.close()
+            raise StateError(
+                f"{self.path} holds the state of worker {owner}, not {worker}: use another state_dir per key."
+            )
+        self.worker = worker
+
+    def _meta(self, key: str) -> str | None:
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def _set_meta(self, key: str, value: str) -> None:
+        with self._db:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    def put(self, job: Job) -> Job:
+        """Insert or replace `job`, durably (fsynced) before returning it (with `updated_at` set)."""
+        job = job.replace(updated_at=time.time())
+        values = [getattr(job, c) for c in _COLUMNS]
+        values = [v.value if isinstance(v, Phase) else int(v) if isinstance(v, bool) else v for v in values]
+        placeholders = ", ".join("?" for _ in _COLUMNS)
+        with self._db:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.execute(
+                f"INSERT OR REPLACE INTO jobs ({', '.join(_COLUMNS)}) VALUES ({placeholders})", values
+            )
+        return job
+
+    def get(self, request: str) -> Job | None:
+        row = self._db.execute(
+            f"SELECT {', '.join(_COLUMNS)} FROM jobs WHERE request = ?", (request,)
+        ).fetchone()
+        return None if row is None else _job(row)
+
+    def unfinished(self) -> list[Job]:
+        """Jobs with work left, oldest first: what a restarted worker resumes."""
+        rows = self._db.execute(
+            f"SELECT {', '.join(_COLUMNS)} FROM jobs WHERE finished = 0 ORDER BY updated_at"
+        ).fetchall()
+        return [_job(r) for r in rows]
+
+    def recent(self, limit: int = 20) -> list[Job]:
+        rows = self._db.execute(
+            f"SELECT {', '.join(_COLUMNS)} FROM jobs ORDER BY updated_at DESC LIMIT ?", (limit,)
+        ).fetchall()
+        return [_job(r) for r in rows]
+
+    def counts(self) -> dict[str, int]:
+        """Number of jobs per phase."""
+        rows = self._db.execute("SELECT phase, COUNT(*) FROM jobs GROUP BY phase").fetchall()
+        return {str(p): int(n) for p, n in rows}
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> StateStore:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+def _job(row: tuple[Any, ...]) -> Job:
+    data: dict[str, Any] = dict(zip(_COLUMNS, row, strict=True))
+    data["phase"] = Phase(str(data["phase"]))
+    data["finished"] = bool(data["finished"])
+    for key in ("report_hash", "salt", "commitment"):
+        if data[key] is not None:
+            data[key] = bytes(data[key])
+    return Job(**data)
+
+
+__all__ = ["DB_NAME", "Job", "Phase", "StateError", "StateStore"]

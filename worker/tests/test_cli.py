@@ -1,0 +1,111 @@
+"""The `dfpn-worker` command against an injected embedded network (it lives in the test process)."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from solders.pubkey import Pubkey
+
+from dfpn import LocalNetwork
+from dfpn_detectors import Verdict
+from dfpn_worker.cli import main
+
+from helpers import FixedDetector, register_model, worker_account
+
+DETECTORS = [FixedDetector("fixed-a", Verdict.MANIPULATED, 90)]
+
+
+def _run(argv: list[str], network: LocalNetwork | None = None) -> tuple[int, str]:
+    out = io.StringIO()
+    code = main(argv, transport=network, detectors=list(DETECTORS), out=out)
+    return code, out.getvalue()
+
+
+@pytest.fixture
+def config_file(tmp_path: Path) -> Path:
+    # Given `dfpn-worker init` with a new keypair
+    path = tmp_path / "worker.toml"
+    code, out = _run(
+        [
+            "init",
+            "--config",
+            str(path),
+            "--keypair",
+            str(tmp_path / "key.json"),
+            "--generate-keypair",
+            "--stake",
+            "1.5",
+            "--detector",
+            "fixed-a",
+            "--modality",
+            "face",
+            "--state-dir",
+            str(tmp_path / "state"),
+            "--metrics-port",
+            "0",
+        ]
+    )
+    assert code == 0, out
+    assert "wrote" in out and (tmp_path / "key.json").stat().st_mode & 0o777 == 0o600
+    return path
+
+
+def test_init_refuses_to_overwrite_and_to_invent_a_missing_keypair(config_file: Path, tmp_path: Path) -> None:
+    assert _run(["init", "--config", str(config_file), "--keypair", str(tmp_path / "key.json")])[0] == 2
+    other = tmp_path / "other.toml"
+    assert _run(["init", "--config", str(other), "--keypair", str(tmp_path / "none.json")])[0] == 2
+
+
+def test_register_status_unstake_and_withdraw(config_file: Path, network: LocalNetwork) -> None:
+    # When the worker registers without its model on-chain, Then it is told who registers models
+    code, _ = _run(["register", "--config", str(config_file)], network)
+    assert code == 1
+    # When it registers (a development network: registering the model too)
+    code, out = _run(["register", "--config", str(config_file), "--register-models", "--json"], network)
+    assert code == 0, out
+    registered = json.loads(out)
+    # Then it is on-chain with its stake, modalities and models
+    assert registered["stakeLamports"] == 1_500_000_000
+    assert registered["models"] == ["fixed-a"] and registered["modalities"] == ["FaceManipulation"]
+    # And registering again changes nothing
+    code, out = _run(["register", "--config", str(config_file), "--json"], network)
+    assert json.loads(out)["actions"] == ["already registered as configured"]
+    # When it asks for its status
+    code, out = _run(["status", "--config", str(config_file), "--json"], network)
+    status = json.loads(out)
+    assert code == 0 and status["registered"] and status["onChain"]["reputation"] == 5_000
+    # When it unstakes everything, Then the stake is unbonding
+    code, out = _run(["unstake", "--config", str(config_file)], network)
+    assert code == 0, out
+    authority = Pubkey.from_string(status["worker"])
+    assert worker_account(network, authority).unbonding_amount == 1_500_000_000
+    # And withdrawing before the unbonding delay is refused, after it succeeds
+    assert _run(["unstake", "--config", str(config_file), "--withdraw"], network)[0] == 1
+    network.advance(network.params.unbonding_secs)
+    code, out = _run(["unstake", "--config", str(config_file), "--withdraw"], network)
+    assert code == 0, out
+    assert worker_account(network, authority).unbonding_amount == 0
+
+
+def test_a_stake_below_the_network_minimum_is_refused(
+    tmp_path: Path, network: LocalNetwork, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given a config with half the network's minimum stake
+    register_model(network, "fixed-a")
+    path = tmp_path / "low.toml"
+    argv = ["init", "--config", str(path), "--keypair", str(tmp_path / "k.json"), "--generate-keypair"]
+    assert _run([*argv, "--stake", "0.5", "--detector", "fixed-a", "--modality", "face"])[0] == 0
+    # When it registers, Then it is refused before any transaction, with the minimum named
+    code, _ = _run(["register", "--config", str(path)], network)
+    assert code == 1
+    assert "below the network minimum 1 SOL" in capsys.readouterr().err
+
+
+def test_an_unknown_network_is_a_clear_error(config_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Given a network name that is neither local, a cluster name nor a URL, When a command runs, Then exit 1
+    code = main(["status", "--config", str(config_file), "--network", "moonnet"])
+    assert code == 1
+    assert "NETWORK_NOT_SUPPORTED" in capsys.readouterr().err

@@ -1,0 +1,141 @@
+"""Which requests a worker joins: modalities, fee floor, concurrency; and RPC faults during the whole lifecycle."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dfpn import AsyncDFPNClient, LocalNetwork
+from dfpn import Modality as ChainModality
+from dfpn_detectors import Verdict
+from dfpn_worker import Phase
+
+from helpers import (
+    BlockingDetector,
+    FaultyTransport,
+    FixedDetector,
+    NodeFactory,
+    PushTransport,
+    counter,
+    register_model,
+    request_account,
+    wait_finished,
+    wait_for,
+    wait_phase,
+)
+
+M = Verdict.MANIPULATED
+FACE = [ChainModality.FACE_MANIPULATION]
+
+
+async def test_requests_outside_the_workers_modalities_or_fee_floor_are_not_joined(
+    network: LocalNetwork, client: AsyncDFPNClient, media: Path, make_node: NodeFactory
+) -> None:
+    # Given a face/image worker with a fee floor of 0.001 SOL per worker
+    register_model(network, "fixed-a")
+    node = await make_node("w1", [FixedDetector("fixed-a", M, 90)], fee_floor="0.001")
+    # And three requests: voice cloning (unsupported), a face request paying each of 10 seats below the floor,
+    # and a face request for one worker paying above it
+    voice = await client.submit_request(
+        media, modalities=[ChainModality.VOICE_CLONING], min_workers=1, deadline_seconds=120
+    )
+    cheap = await client.submit_request(media, modalities=FACE, min_workers=1, max_workers=10)
+    good = await client.submit_request(media, modalities=FACE, min_workers=1, deadline_seconds=120)
+    # When the worker runs
+    make_node.start(node)
+    await wait_finished(node, good.id)
+    # Then it joined only the one it supports and that pays enough
+    assert node.state.get(voice.id) is None and node.state.get(cheap.id) is None
+    assert request_account(network, voice.id).joined == 0
+    assert request_account(network, cheap.id).joined == 0
+    assert counter(node, "dfpn_worker_requests_seen_total") == 3
+    assert counter(node, "dfpn_worker_requests_skipped_total", reason="modality") == 1
+    assert counter(node, "dfpn_worker_requests_skipped_total", reason="fee_floor") == 1
+    assert counter(node, "dfpn_worker_requests_joined_total") == 1
+
+
+async def test_concurrency_bounds_the_requests_between_join_and_commit(
+    network: LocalNetwork, client: AsyncDFPNClient, media: Path, make_node: NodeFactory
+) -> None:
+    # Given a worker allowed one request in analysis at a time, whose detector blocks until released
+    register_model(network, "fixed-a")
+    detector = BlockingDetector("fixed-a", M, 90)
+    node = await make_node("w1", [detector], concurrency=1)
+    first = await client.submit_request(media, modalities=FACE, min_workers=1, deadline_seconds=120)
+    second = await client.submit_request(media, modalities=FACE, min_workers=1, deadline_seconds=120)
+    # When it runs
+    make_node.start(node)
+    await wait_for(detector.started.is_set, what="the first analysis")
+    for _ in range(5):
+        await node.poll_once()
+    # Then it joined only one while that analysis runs
+    joined = [r for r in (first.id, second.id) if node.state.get(r) is not None]
+    assert len(joined) == 1
+    # When the analysis finishes, Then it joins and completes the other one too
+    detector.release.set()
+    for r in (first.id, second.id):
+        await wait_finished(node, r)
+    assert counter(node, "dfpn_worker_requests_revealed_total") == 2
+
+
+async def test_transient_rpc_faults_are_retried_through_the_whole_lifecycle(
+    network: LocalNetwork, client: AsyncDFPNClient, media: Path, make_node: NodeFactory
+) -> None:
+    # Given a transport where every third call fails with a connection error
+    register_model(network, "fixed-a")
+    flaky = FaultyTransport(network, fail_every=3)
+    node = await make_node("w1", [FixedDetector("fixed-a", M, 90)], transport=flaky)
+    sub = await client.submit_request(media, modalities=FACE, min_workers=1, deadline_seconds=120)
+    # When the worker runs, Then it still joins, commits, reveals and finalizes
+    make_node.start(node)
+    job = await wait_finished(node, sub.id)
+    assert job.phase is Phase.DONE and job.finalize_tx is not None
+    assert flaky.failures > 3
+    retried = counter(node, "dfpn_worker_retries_total", operation="read") + counter(
+        node, "dfpn_worker_retries_total", operation="send"
+    )
+    assert retried >= flaky.failures - counter(node, "dfpn_worker_errors_total", stage="poll")
+
+
+async def test_a_request_whose_commit_phase_closes_during_analysis_is_missed_without_commit(
+    network: LocalNetwork, client: AsyncDFPNClient, media: Path, make_node: NodeFactory
+) -> None:
+    # Given a worker analysing slowly
+    register_model(network, "fixed-a")
+    detector = BlockingDetector("fixed-a", M, 90)
+    node = await make_node("w1", [detector])
+    sub = await client.submit_request(media, modalities=FACE, min_workers=1, deadline_seconds=120)
+    make_node.start(node)
+    await wait_for(detector.started.is_set, what="the analysis")
+    # When the commit deadline passes before the analysis is done
+    network.set_time(sub.commit_deadline)
+    detector.release.set()
+    # Then the worker records a miss at the commit stage, sends no commit, and expires the request
+    job = await wait_finished(node, sub.id)
+    assert job.phase is Phase.MISSED and job.commitment is not None and job.outcome == "expired"
+    assert counter(node, "dfpn_worker_requests_missed_total", stage="commit") == 1
+    assert counter(node, "dfpn_worker_requests_expired_total") == 1
+    assert request_account(network, sub.id).commits == 0
+    await wait_phase(node, sub.id, Phase.MISSED)
+
+
+async def test_pushed_program_events_drive_the_worker_without_waiting_for_polls(
+    network: LocalNetwork, media: Path, make_node: NodeFactory
+) -> None:
+    # Given two workers polling only every 60 s, on a transport that pushes every program transaction's logs
+    register_model(network, "fixed-a")
+    push = PushTransport(network)
+    nodes = [
+        await make_node(f"w{i}", [FixedDetector("fixed-a", M, 90)], transport=push, poll_interval=60)
+        for i in (1, 2)
+    ]
+    tasks = [make_node.start(n) for n in nodes]
+    await wait_for(lambda: len(push.subscribers) == 2, what="the log subscriptions")
+    # When a client submits a request for both of them through that transport
+    async with AsyncDFPNClient(push, network.funded_keypair(), auto_crank=False) as client:
+        sub = await client.submit_request(media, modalities=FACE, min_workers=2, deadline_seconds=120)
+    # Then the RequestSubmitted event makes them join at once, each commit wakes the other's job for the reveal,
+    # and the last reveal wakes the finalization: all well within one poll interval
+    for node in nodes:
+        job = await wait_finished(node, sub.id, timeout=5)
+        assert job.phase is Phase.DONE
+    assert not any(t.done() for t in tasks)

@@ -1,0 +1,188 @@
+"""Several WorkerNodes on one embedded LiteSVM network, driven in one asyncio loop: the issue's lifecycle tests."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from pathlib import Path
+
+import pytest
+from solders.pubkey import Pubkey
+
+from dfpn import AsyncDFPNClient, ConsensusType, LocalNetwork
+from dfpn import Modality as ChainModality
+from dfpn import Verdict as ChainVerdict
+from dfpn import storage as store
+from dfpn_detectors import Verdict
+from dfpn_worker import Phase
+
+from helpers import (
+    FACE_SWAP,
+    FixedDetector,
+    NodeFactory,
+    counter,
+    register_model,
+    request_account,
+    stop_task,
+    wait_finished,
+    wait_phase,
+    worker_account,
+)
+
+M, A = Verdict.MANIPULATED, Verdict.AUTHENTIC
+FACE = [ChainModality.FACE_MANIPULATION]
+
+
+async def test_three_honest_workers_reach_a_verdict_and_a_silent_fourth_is_slashed(
+    network: LocalNetwork, client: AsyncDFPNClient, media: Path, make_node: NodeFactory
+) -> None:
+    # Given two registered models and a request for 3 to 4 workers
+    register_model(network, "fixed-a")
+    register_model(network, "fixed-b")
+    sub = await client.submit_request(
+        media, modalities=FACE, min_workers=3, max_workers=4, deadline_seconds=120
+    )
+    # And a fourth worker that joins and commits, then dies for good (it never reveals)
+    silent = await make_node("w4", [FixedDetector("fixed-a", M, 60)])
+    silent_task = make_node.start(silent)
+    await wait_phase(silent, sub.id, Phase.COMMITTED)
+    await stop_task(silent_task)
+    # When three honest workers with their own detectors run
+    honest = [
+        await make_node("w1", [FixedDetector("fixed-a", M, 90, [FACE_SWAP])]),
+        await make_node("w2", [FixedDetector("fixed-b", M, 80)]),
+        await make_node("w3", [FixedDetector("fixed-b", M, 60), FixedDetector("fixed-a", M, 70)]),
+    ]
+    for node in honest:
+        make_node.start(node)
+    # Then all four seats are committed, which closes the commit phase, and the three honest workers reveal
+    for node in honest:
+        await wait_phase(node, sub.id, Phase.REVEALED, Phase.DONE)
+    r = request_account(network, sub.id)
+    assert (r.joined, r.commits, r.reveals) == (4, 4, 3)
+    # When the deadline passes (the fourth never reveals), a worker finalizes
+    network.set_time(sub.deadline)
+    jobs = [await wait_finished(node, sub.id) for node in honest]
+    # Then the verdict is the honest workers' unanimous Manipulated, confidence ⌊(90+80+70)/3⌋
+    result = await client.wait_for_result(sub.id, timeout=5)
+    assert (result.verdict, result.consensus_type, result.confidence) == (
+        ChainVerdict.MANIPULATED,
+        ConsensusType.UNANIMOUS,
+        80,
+    )
+    assert sum(j.finalize_tx is not None for j in jobs) == 1
+    assert all(j.phase is Phase.DONE and j.outcome and j.outcome.endswith("agreed") for j in jobs)
+    # And every revealed report is fetched and matches its committed hash, detections included
+    assert [w.worker for w in result.worker_results] == [str(n.authority) for n in honest]
+    assert all(w.report_verified for w in result.worker_results)
+    first = result.worker_results[0]
+    assert first.model_id == "fixed-a" and len(first.detections) == 1
+    d = first.detections[0]
+    assert (d.type, d.confidence, d.region and (d.region.x, d.region.y, d.region.w, d.region.h)) == (
+        "face_swap",
+        0.93,
+        (10, 20, 64, 48),
+    )
+    # And the worker with two agreeing detectors commits the combination (the highest confidence, 70) and
+    # credits the detector that gave it
+    assert result.worker_results[2].model_id == "fixed-a"
+    assert result.worker_results[2].confidence == 70
+    # And the silent committer is slashed 10 % of its stake; the honest ones are paid
+    assert worker_account(network, silent.authority).slashed_total == network.params.min_stake // 10
+    for node in honest:
+        assert worker_account(network, node.authority).rewards == result.fee_lamports * 6_500 // 10_000 // 3
+        assert (
+            counter(node, "dfpn_worker_requests_committed_total"),
+            counter(node, "dfpn_worker_requests_revealed_total"),
+        ) == (1, 1)
+    # And the silent worker's own record still says it committed (its next start would try to reveal)
+    silent_job = silent.state.get(sub.id)
+    assert silent_job is not None and silent_job.phase is Phase.COMMITTED and not silent_job.finished
+
+
+async def test_a_worker_given_a_wrong_hash_uri_refuses(
+    network: LocalNetwork,
+    client: AsyncDFPNClient,
+    media: Path,
+    short_dir: Path,
+    make_node: NodeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Given a request whose URI points at other bytes than its recorded content hash
+    register_model(network, "fixed-a")
+    other = short_dir / "other.png"
+    other.write_bytes(media.read_bytes() + b"tampered")
+    sub = await client.submit_request(
+        media, uri=store.file_uri(other), modalities=FACE, min_workers=1, deadline_seconds=120
+    )
+    detector = FixedDetector("fixed-a", M, 90)
+    node = await make_node("w1", [detector])
+    # When the worker runs
+    caplog.set_level(logging.WARNING, logger="dfpn_worker")
+    make_node.start(node)
+    job = await wait_phase(node, sub.id, Phase.REFUSED)
+    # Then it joined but analysed nothing and committed nothing
+    assert detector.calls == 0
+    assert job.error_code == "CONTENT_HASH_MISMATCH" and job.commitment is None
+    r = request_account(network, sub.id)
+    assert (r.joined, r.commits) == (1, 0)
+    # And the refusal is logged and counted as CONTENT_HASH_MISMATCH
+    assert counter(node, "dfpn_worker_requests_refused_total", code="CONTENT_HASH_MISMATCH") == 1
+    assert counter(node, "dfpn_worker_requests_committed_total") == 0
+    refusal = [rec for rec in caplog.records if getattr(rec, "event", None) == "refused"]
+    assert refusal and "CONTENT_HASH_MISMATCH" in refusal[0].getMessage()
+    assert getattr(refusal[0], "code", None) == "CONTENT_HASH_MISMATCH"
+    # When the commit deadline passes with no commit, Then the worker expires the request (its seat is released)
+    network.set_time(sub.commit_deadline)
+    job = await wait_finished(node, sub.id)
+    assert job.phase is Phase.REFUSED and job.outcome == "expired"
+    assert worker_account(network, node.authority).active_seats == 0
+
+
+async def test_the_report_is_canonical_json_whose_hash_is_committed(
+    network: LocalNetwork, client: AsyncDFPNClient, media: Path, make_node: NodeFactory
+) -> None:
+    # Given one worker and a request for one worker
+    register_model(network, "fixed-a")
+    sub = await client.submit_request(media, modalities=FACE, min_workers=1, deadline_seconds=120)
+    node = await make_node("w1", [FixedDetector("fixed-a", M, 88, [FACE_SWAP])])
+    # When it works the request to the end (one seat: the commit closes the commit phase, the reveal ends it)
+    make_node.start(node)
+    job = await wait_finished(node, sub.id)
+    # Then the report at the revealed URI hashes to the committed report hash and has the documented fields
+    assert job.phase is Phase.DONE and job.report_uri is not None and job.report_hash is not None
+    data = store.path_from_file_uri(job.report_uri).read_bytes()
+    assert hashlib.sha256(data).digest() == job.report_hash
+    report = json.loads(data)
+    assert report == {
+        "version": "dfpn-report-v1",
+        "request": sub.id,
+        "worker": str(node.authority),
+        "contentHash": sub.content_hash,
+        "modelId": "fixed-a",
+        "verdict": "Manipulated",
+        "confidence": 88,
+        "detections": [
+            {"type": "face_swap", "confidence": 0.93, "region": {"x": 10, "y": 20, "w": 64, "h": 48}}
+        ],
+        "detectors": [
+            {
+                "modelId": "fixed-a",
+                "verdict": "Manipulated",
+                "confidence": 88,
+                "detections": [
+                    {"type": "face_swap", "confidence": 0.93, "region": {"x": 10, "y": 20, "w": 64, "h": 48}}
+                ],
+                "notes": "fixed test answer",
+            }
+        ],
+        "notes": "fixed-a: fixed test answer",
+    }
+    assert data == json.dumps(report, sort_keys=True, separators=(",", ":")).encode()
+    # And the on-chain seat holds the same preimage the state recorded
+    seat = request_account(network, sub.id).seats[0]
+    assert (seat.verdict, seat.confidence, bytes(seat.report_hash)) == (2, 88, job.report_hash)
+    assert bytes(seat.report_uri[: seat.report_uri_len]).decode() == job.report_uri
+    assert len(job.report_uri) <= 128
+    assert Pubkey.from_string(sub.id) == Pubkey.from_string(job.request)

@@ -1,0 +1,65 @@
+"""The durable state store."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from dfpn_worker.state import DB_NAME, Job, Phase, StateError, StateStore
+
+
+def _job(request: str = "req1", **changes: object) -> Job:
+    return Job(request=request, phase=Phase.JOINED, commit_deadline=100, deadline=120).replace(**changes)
+
+
+def test_a_prepared_job_survives_reopening_byte_for_byte(tmp_path: Path) -> None:
+    # Given a job with its preimage and salt put in phase prepared
+    with StateStore(tmp_path, "worker-a") as store:
+        job = store.put(
+            _job(
+                phase=Phase.PREPARED,
+                verdict=2,
+                confidence=77,
+                model_id="fixed-a",
+                report_hash=b"\x01" * 32,
+                report_uri="file:///r/x.json",
+                salt=b"\x02" * 32,
+                commitment=b"\x03" * 32,
+            )
+        )
+    # When the store is opened again (a new process)
+    with StateStore(tmp_path, "worker-a") as store:
+        again = store.get("req1")
+        # Then everything is there, and it is a job to resume
+        assert again == job and again.has_preimage
+        assert [j.request for j in store.unfinished()] == ["req1"]
+    # And only the worker can read it (salts must stay secret until the reveal)
+    assert (tmp_path / DB_NAME).stat().st_mode & 0o777 == 0o600
+
+
+def test_the_store_is_written_through_before_put_returns(tmp_path: Path) -> None:
+    # Given a store, When a job is put, Then another connection sees it at once (committed, not buffered)
+    with StateStore(tmp_path, "worker-a") as store:
+        store.put(_job(phase=Phase.COMMITTED))
+        other = sqlite3.connect(tmp_path / DB_NAME)
+        assert other.execute("SELECT phase FROM jobs").fetchall() == [("committed",)]
+        other.close()
+        assert store._db.execute("PRAGMA synchronous").fetchone() == (2,)  # FULL
+
+
+def test_finished_jobs_are_not_resumed_and_counts_are_per_phase(tmp_path: Path) -> None:
+    with StateStore(tmp_path, "worker-a") as store:
+        store.put(_job("a", phase=Phase.DONE, finished=True))
+        store.put(_job("b", phase=Phase.REFUSED, error_code="CONTENT_HASH_MISMATCH"))
+        store.put(_job("c", phase=Phase.COMMITTED))
+        assert [j.request for j in store.unfinished()] == ["b", "c"]
+        assert store.counts() == {"done": 1, "refused": 1, "committed": 1}
+        assert [j.request for j in store.recent(2)] == ["c", "b"]
+
+
+def test_a_state_directory_belongs_to_one_worker_key(tmp_path: Path) -> None:
+    StateStore(tmp_path, "worker-a").close()
+    with pytest.raises(StateError, match="worker-a"):
+        StateStore(tmp_path, "worker-b")
