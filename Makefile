@@ -7,7 +7,7 @@ VENV := .venv
 CARGO_TESTS := cargo --locked
 CARGO_TEST_FLAGS := --ignore-rust-version
 
-.PHONY: setup setup-python build idl idl-check lint test test-program test-litesvm test-python test-anchorpy test-e2e validator \
+.PHONY: setup setup-python build idl idl-check lint test test-program test-litesvm test-python test-anchorpy test-worker test-e2e validator \
 	localnet bench bench-cu demo clean
 
 ## setup: install every toolchain piece (Debian rustc-web, sbpf-linker) and build the program
@@ -29,7 +29,7 @@ idl-check:
 	python3 scripts/gen_idl.py --check
 
 ## test: everything (the command CI runs)
-test: build idl-check lint test-program test-litesvm test-anchorpy test-python test-e2e
+test: build idl-check lint test-program test-litesvm test-anchorpy test-python test-worker test-e2e
 
 ## lint: rustfmt and clippy (warnings are errors) on the program and its LiteSVM tests
 lint:
@@ -46,11 +46,11 @@ test-litesvm:
 	cd $(TESTS_DIR) && $(CARGO_TESTS) test $(CARGO_TEST_FLAGS)
 
 ## test-python: the Python SDK (sdk-python): generated code current, ruff, mypy --strict, pytest on LiteSVM
-PY_PROJECTS := sdk-python/pyproject.toml localnet/pyproject.toml
+PY_PROJECTS := sdk-python/pyproject.toml detectors/pyproject.toml worker/pyproject.toml localnet/pyproject.toml
 $(VENV)/.installed: $(PY_PROJECTS)
 	test -x $(VENV)/bin/python || python3 -m venv $(VENV)
 	$(VENV)/bin/python -m pip install -q --upgrade pip
-	$(VENV)/bin/python -m pip install -q -e 'sdk-python[test]' -e localnet
+	$(VENV)/bin/python -m pip install -q -e 'sdk-python[test]' -e 'detectors[test]' -e 'worker[test]' -e localnet
 	touch $@
 
 test-python: $(VENV)/.installed
@@ -69,6 +69,13 @@ test-anchorpy:
 	test -x $(ANCHORPY_VENV)/bin/python || python3 -m venv $(ANCHORPY_VENV)
 	$(ANCHORPY_VENV)/bin/python -m pip install -q 'anchorpy==0.21.0'
 	$(ANCHORPY_VENV)/bin/python scripts/anchorpy_check.py
+
+## test-worker: the reference worker node (worker/): ruff, mypy --strict, pytest (embedded LiteSVM + a real validator)
+test-worker: $(VENV)/.installed validator
+	@test -f target/deploy/dfpn.so || $(MAKE) build
+	cd worker && ../$(VENV)/bin/ruff check src tests && ../$(VENV)/bin/ruff format --check src tests
+	cd worker && ../$(VENV)/bin/mypy src tests
+	cd worker && ../$(VENV)/bin/pytest -q
 
 ## validator: solana-test-validator from PATH, else agave's built from crates.io once (scripts/install-validator.sh)
 validator:
@@ -92,9 +99,10 @@ bench: bench-cu
 bench-cu: build
 	cd $(TESTS_DIR) && $(CARGO_TESTS) run $(CARGO_TEST_FLAGS) --bin bench_cu -- $(CURDIR)/target/bench/cu.json
 
-## demo: a local network on LiteSVM: program deployed, 3 workers, a request, the verdict (MEDIA=path WORKERS=n)
-demo: build
-	cd $(TESTS_DIR) && $(CARGO_TESTS) run $(CARGO_TEST_FLAGS) --bin localnet_demo -- $(if $(MEDIA),--media $(abspath $(MEDIA))) $(if $(WORKERS),--workers $(WORKERS))
+## demo: the main job on an embedded network (LiteSVM): program deployed, 3 reference workers with their real
+## detectors, a request for a sample image (or MEDIA=path), progress, then the verdict (WORKERS=n)
+demo: build $(VENV)/.installed
+	$(VENV)/bin/dfpn-localnet demo $(if $(MEDIA),--media $(abspath $(MEDIA))) $(if $(WORKERS),--workers $(WORKERS))
 
 clean:
 	cargo clean; cd $(TESTS_DIR) && cargo clean

@@ -64,6 +64,12 @@ def _parser() -> argparse.ArgumentParser:
         "--model", action="append", type=_parse_model, default=[], metavar="ID[:MODALITY,..]", help=model_help
     )
 
+    demo = sub.add_parser(
+        "demo", help="the main job on an embedded network: real workers and detectors, one request, the verdict"
+    )
+    demo.add_argument("--media", type=Path, help="image, video or audio file (default: a generated sample PNG)")
+    demo.add_argument("--workers", type=int, default=3, help="worker nodes (default 3)")
+
     init = sub.add_parser("init-config", help="initialise the configuration of an already deployed program")
     init.add_argument("--url", required=True, help='RPC URL or "devnet"/"localnet"')
     init.add_argument("--authority", type=Path, required=True, help="keypair file of the authority (pays)")
@@ -84,6 +90,17 @@ def run(argv: list[str] | None = None) -> int:
             authority = load_keypair(args.authority)
             asyncio.run(_configure(args.url, authority, args.model))
             print(f"configuration initialised on {args.url} (authority {authority.pubkey()})")
+            return 0
+        if args.command == "demo":
+            from dfpn_localnet.demo import run_demo  # the worker and detectors load only for the demo
+
+            if args.media is not None and not args.media.is_file():
+                print(f"error: {args.media} is not a file", file=sys.stderr)
+                return 2
+            if not 1 <= args.workers <= 10:
+                print("error: --workers must be 1..10 (seats per request)", file=sys.stderr)
+                return 2
+            asyncio.run(run_demo(args.media, args.workers))
             return 0
         return _up(args)
     except DFPNError as e:

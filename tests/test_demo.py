@@ -1,0 +1,48 @@
+"""The README's main job (`make demo` = `dfpn-localnet demo`) as a newcomer runs it: an embedded network, real
+worker nodes with their real detectors, one request, progress, then the verdict and the audit trail."""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from dfpn import Verdict
+from dfpn_localnet.demo import run_demo
+from PIL import Image
+
+
+def test_the_main_job_prints_progress_verdict_workers_and_audit() -> None:
+    # When the demo runs with its defaults (a generated sample PNG whose metadata names an image generator)
+    done = subprocess.run(
+        [sys.executable, "-m", "dfpn_localnet.cli", "demo"], capture_output=True, text=True, timeout=300, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    # Then progress lines show the phases advancing, up to Finalized
+    assert re.search(r"\] submitted \w+ \(AI_GENERATED_IMAGE, IMAGE_AUTHENTICITY; fee \d+ lamports\)", out)
+    assert "Finalized: 3/3 joined, 3 committed, 3 revealed" in out
+    # And the verdict: the generator's metadata is found by every worker, whose reports are verified
+    assert "verdict:    Manipulated" in out
+    assert out.count("report verified") == 3
+    assert "ai_metadata:" in out
+    # And the audit trail names both transactions and the counts
+    assert re.search(r"audit: request tx \w{80,}", out)
+    assert re.search(r"finalize tx \w{80,}", out)
+    assert "3 workers, 3 commits, 3 reveals" in out
+
+
+async def test_the_main_job_takes_the_users_media_and_worker_count(tmp_path: Path) -> None:
+    # Given a user's own photo-like JPEG with no generator metadata
+    media = tmp_path / "mine.jpg"
+    Image.effect_mandelbrot((640, 480), (-2.0, -1.2, 1.0, 1.2), 60).convert("RGB").save(media, quality=90)
+    out = io.StringIO()
+    # When the demo runs on it with two workers
+    result = await run_demo(media, 2, out)
+    # Then two workers answer and the verdict is not "generated" for lack of any such sign
+    assert result.audit.worker_count == 2 and result.audit.reveal_count == 2
+    assert f"media: {media}" in out.getvalue()
+    assert result.verdict in (Verdict.AUTHENTIC, Verdict.INCONCLUSIVE)
+    assert all(r.report_verified for r in result.worker_results)
