@@ -17,7 +17,11 @@ from PIL import Image
 def test_the_main_job_prints_progress_verdict_workers_and_audit() -> None:
     # When the demo runs with its defaults (a generated sample PNG whose metadata names an image generator)
     done = subprocess.run(
-        [sys.executable, "-m", "dfpn_localnet.cli", "demo"], capture_output=True, text=True, timeout=300, check=False
+        [sys.executable, "-m", "dfpn_localnet.cli", "demo"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     out = done.stdout

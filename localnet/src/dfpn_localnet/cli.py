@@ -12,17 +12,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import logging
 import signal
 import sys
 import threading
 from pathlib import Path
 
-from dfpn.cli import load_keypair
 from dfpn.errors import DFPNError
 from dfpn.models import Modality
 from dfpn.rpc import RpcTransport
+from dfpn.wallet import load_keypair, write_keypair
 from solders.keypair import Keypair
 
 from dfpn_localnet.validator import Validator, find_validator, initialise
@@ -31,13 +30,7 @@ logger = logging.getLogger(__name__)
 
 
 def _keypair(path: Path) -> Keypair:
-    if path.exists():
-        return load_keypair(path)
-    kp = Keypair()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(list(bytes(kp))))
-    path.chmod(0o600)
-    return kp
+    return load_keypair(path) if path.exists() else write_keypair(path)
 
 
 def _parse_model(value: str) -> tuple[str, list[Modality]]:
@@ -65,9 +58,12 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     demo = sub.add_parser(
-        "demo", help="the main job on an embedded network: real workers and detectors, one request, the verdict"
+        "demo",
+        help="the main job on an embedded network: real workers and detectors, one request, the verdict",
     )
-    demo.add_argument("--media", type=Path, help="image, video or audio file (default: a generated sample PNG)")
+    demo.add_argument(
+        "--media", type=Path, help="image, video or audio file (default: a generated sample PNG)"
+    )
     demo.add_argument("--workers", type=int, default=3, help="worker nodes (default 3)")
 
     init = sub.add_parser("init-config", help="initialise the configuration of an already deployed program")

@@ -86,7 +86,9 @@ async def run_demo(media: Path | None, workers: int, out: TextIO = sys.stdout) -
         work = Path(tmp)
         if media is None:
             media = sample_image(work / "sample.png")
-            out.write(f"media: generated sample {media.name} (a PNG whose metadata names an image generator)\n")
+            out.write(
+                f"media: generated sample {media.name} (a PNG whose metadata names an image generator)\n"
+            )
         else:
             out.write(f"media: {media}\n")
         kind = Media.from_path(media).kind
@@ -162,8 +164,10 @@ def _print_result(result: AnalysisResult, out: TextIO) -> None:
     for r in result.worker_results:
         found = ", ".join(f"{d.type} {d.confidence:.2f}" for d in r.detections) or "no detections"
         check = "report verified" if r.report_verified else "report NOT verified"
-        out.write(f"  {Pubkey.from_string(r.worker)!s:44} {r.model_id:22} {r.verdict.value:12} {r.confidence:3}"
-                  f"  {found} ({check})\n")
+        out.write(
+            f"  {Pubkey.from_string(r.worker)!s:44} {r.model_id:22} {r.verdict.value:12} {r.confidence:3}"
+            f"  {found} ({check})\n"
+        )
     a = result.audit
     out.write(f"audit: request tx {a.request_tx}\n       finalize tx {a.finalize_tx}\n")
     out.write(f"       {a.worker_count} workers, {a.commit_count} commits, {a.reveal_count} reveals\n")
