@@ -88,10 +88,11 @@ test-e2e: $(VENV)/.installed validator
 	$(VENV)/bin/mypy --config-file localnet/pyproject.toml localnet/src
 	$(VENV)/bin/pytest -q tests
 
-## localnet: a real local validator with DFPN deployed and configured; prints its URL and keeps running
+## localnet: a real local validator with DFPN deployed and configured (WORKERS=n: plus Kubo and n worker processes);
+## prints the URLs and keeps running
 localnet: $(VENV)/.installed validator
 	@test -f target/deploy/dfpn.so || $(MAKE) build
-	$(VENV)/bin/dfpn-localnet $(if $(PORT),--port $(PORT))
+	$(VENV)/bin/dfpn-localnet up $(if $(PORT),--port $(PORT)) $(if $(WORKERS),--workers $(WORKERS))
 
 ## bench / bench-cu: compute units per instruction, account sizes and rent -> target/bench/cu.json
 ## (compute units are deterministic, so the debug build that the tests already compiled is used)

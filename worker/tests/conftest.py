@@ -8,6 +8,8 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from dfpn_localnet import Validator, find_validator, free_port_pair, initialise
+from solders.keypair import Keypair
 
 from dfpn import AsyncDFPNClient, LocalNetwork
 from dfpn.rpc import RpcTransport
@@ -57,13 +59,29 @@ async def make_node(network: LocalNetwork, short_dir: Path) -> AsyncIterator[Nod
 # ---- a real RPC endpoint (the real-process kill test) ---------------------------------------------------------
 
 
-@pytest.fixture
-async def rpc_network() -> AsyncIterator[RpcNetwork]:
-    """A real validator for the real-process tests. Placeholder until the lead wires one in: the endpoint at
-    $DFPN_RPC_URL (skipped when unset), which must have the program deployed and its config initialised, and a
-    faucet (`requestAirdrop`), like `make localnet`."""
+@pytest.fixture(scope="session")
+def rpc_url() -> Iterator[str]:
+    """A real validator for the real-process tests: $DFPN_RPC_URL when set (program deployed, config initialised,
+    a faucet), else a `solana-test-validator` started here with dfpn.so (`dfpn_localnet.Validator`; the binary from
+    PATH or scripts/install-validator.sh) and configured with the reference parameters."""
     url = os.environ.get("DFPN_RPC_URL")
-    if not url:
-        pytest.skip("DFPN_RPC_URL is unset: the real-process kill test needs a validator's JSON-RPC endpoint")
-    async with RpcTransport(url) as transport:
-        yield RpcNetwork(url, transport)
+    if url:
+        yield url
+        return
+    validator = Validator(binary=find_validator(), rpc_port=free_port_pair()).start()
+
+    async def configure() -> None:
+        async with RpcTransport(validator.url) as rpc:
+            await initialise(rpc, Keypair())
+
+    try:
+        asyncio.run(configure())
+        yield validator.url
+    finally:
+        validator.stop()
+
+
+@pytest.fixture
+async def rpc_network(rpc_url: str) -> AsyncIterator[RpcNetwork]:
+    async with RpcTransport(rpc_url) as transport:
+        yield RpcNetwork(rpc_url, transport)

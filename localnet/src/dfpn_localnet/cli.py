@@ -24,7 +24,9 @@ from dfpn.rpc import RpcTransport
 from dfpn.wallet import load_keypair, write_keypair
 from solders.keypair import Keypair
 
+from dfpn_localnet.kubo import Kubo
 from dfpn_localnet.validator import Validator, find_validator, initialise
+from dfpn_localnet.workers import WorkerProcess, launch_workers
 
 logger = logging.getLogger(__name__)
 
@@ -110,10 +112,29 @@ def _up(args: argparse.Namespace) -> int:
     kwargs = {"program_path": args.program} if args.program else {}
     validator = Validator(binary=binary, rpc_port=args.port, ledger=args.state_dir / "ledger", **kwargs)
     validator.start()
+    kubo: Kubo | None = None
+    workers: list[WorkerProcess] = []
     try:
         asyncio.run(_configure(validator.url, authority, args.model))
         print(f"DFPN local network: RPC {validator.url}  websocket {validator.ws_url}", flush=True)
-        print(f"program {validator.program_id}; authority {authority.pubkey()}; Ctrl-C to stop", flush=True)
+        print(f"program {validator.program_id}; authority {authority.pubkey()}", flush=True)
+        if args.workers:
+            kubo = Kubo().start()
+            names = [n.strip() for n in args.detectors.split(",") if n.strip()]
+            workers = asyncio.run(
+                launch_workers(
+                    validator.url,
+                    args.workers,
+                    args.state_dir / "workers",
+                    detectors=names,
+                    modalities=_modalities_of(names),
+                    ipfs_api=kubo.api_url,
+                )
+            )
+            print(f"IPFS (Kubo) API {kubo.api_url}: set DFPN_IPFS_API={kubo.api_url} for clients", flush=True)
+            for w in workers:
+                print(f"worker {w.pubkey}: dfpn-worker run --config {w.config} (log {w.log})", flush=True)
+        print("Ctrl-C to stop", flush=True)
         stop = threading.Event()
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, lambda *_: stop.set())
@@ -123,7 +144,20 @@ def _up(args: argparse.Namespace) -> int:
                 return 1
         return 0
     finally:
+        for w in workers:
+            w.stop()
+        if kubo is not None:
+            kubo.stop()
         validator.stop()
+
+
+def _modalities_of(detector_names: list[str]) -> list[Modality]:
+    """The chain modalities the named installed detectors cover."""
+    from dfpn_detectors import load_detectors
+    from dfpn_worker.analysis import chain_modality
+
+    covered = {chain_modality(m) for d in load_detectors(detector_names) for m in d.modalities}
+    return sorted(covered)
 
 
 async def _configure(url: str, authority: Keypair, models: list[tuple[str, list[Modality]]]) -> None:

@@ -1,0 +1,141 @@
+"""Reference worker nodes as separate `dfpn-worker run` processes against an RPC network (a local validator),
+each with its own key, config file, state directory and JSON log."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from dfpn import Modality
+from dfpn import instructions as ix
+from dfpn.fees import LAMPORTS_PER_SOL
+from dfpn.pda import model_address
+from dfpn.rpc import RpcTransport
+from dfpn.wallet import write_keypair
+from dfpn_worker.config import WorkerConfig, pascal_name, write_config
+from solders.keypair import Keypair
+from solders.pubkey import Pubkey
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class WorkerProcess:
+    """One `dfpn-worker run` process."""
+
+    keypair: Keypair
+    config: Path
+    log: Path
+    env: dict[str, str]
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def pubkey(self) -> Pubkey:
+        return self.keypair.pubkey()
+
+    def register(self) -> None:
+        """`dfpn-worker register` (stake, modalities, models); raises with its output on failure."""
+        done = subprocess.run(
+            [sys.executable, "-m", "dfpn_worker", "register", "--config", str(self.config)],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=180,
+            check=False,
+        )
+        if done.returncode != 0:
+            raise RuntimeError(
+                f"dfpn-worker register failed ({done.returncode}):\n{done.stdout}{done.stderr}"
+            )
+
+    def start(self) -> None:
+        with self.log.open("ab") as out:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "dfpn_worker", "run", "--config", str(self.config)],
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                env=self.env,
+            )
+
+    def stop(self, sig: int = signal.SIGTERM, timeout: float = 30) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(sig)
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def events(self) -> list[dict[str, Any]]:
+        """The JSON log lines written so far."""
+        found = []
+        for line in self.log.read_text(errors="replace").splitlines():
+            try:
+                found.append(json.loads(line))
+            except ValueError:
+                continue
+        return found
+
+
+async def launch_workers(
+    url: str,
+    count: int,
+    base: Path,
+    *,
+    detectors: Sequence[str],
+    modalities: Sequence[Modality],
+    ipfs_api: str,
+    developer: Keypair | None = None,
+    poll_interval: float = 0.5,
+) -> list[WorkerProcess]:
+    """Register the detectors' model ids (developer: `developer` or a new key), then create, fund, register and
+    start `count` worker processes storing their reports in IPFS (`ipfs_api`)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DFPN_WORKER_")}
+    env["DFPN_IPFS_API"] = ipfs_api
+    async with RpcTransport(url) as rpc:
+        dev = developer or Keypair()
+        await rpc.airdrop(dev.pubkey(), LAMPORTS_PER_SOL)
+        for model in detectors:
+            if await rpc.get_account(model_address(model, rpc.program_id)) is None:
+                await rpc.send_transaction(
+                    [ix.register_model(dev.pubkey(), model, dev.pubkey(), modalities, rpc.program_id)], [dev]
+                )
+        workers = []
+        for i in range(count):
+            d = base / f"worker-{i + 1}"
+            d.mkdir(parents=True, exist_ok=True)
+            keypair = write_keypair(d / "key.json")
+            await rpc.airdrop(keypair.pubkey(), 5 * LAMPORTS_PER_SOL)
+            config = WorkerConfig(
+                keypair=d / "key.json",
+                network=url,
+                stake="1",
+                modalities=[pascal_name(m) for m in modalities],
+                detectors=list(detectors),
+                storage="ipfs",
+                state_dir=d / "state",
+                poll_interval=poll_interval,
+                metrics_port=None,
+                log_format="json",
+                log_level="INFO",
+                shutdown_grace=10,
+            )
+            write_config(config, d / "worker.toml")
+            workers.append(WorkerProcess(keypair, d / "worker.toml", d / "worker.log", env))
+    for w in workers:
+        await asyncio.to_thread(w.register)
+        w.start()
+        logger.info("worker %s running (log %s)", w.pubkey, w.log)
+    return workers
+
+
+__all__ = ["WorkerProcess", "launch_workers"]

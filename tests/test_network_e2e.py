@@ -1,0 +1,213 @@
+"""The whole network on one machine, as on devnet: a real `solana-test-validator` running dfpn.so, a Kubo IPFS
+node, three `dfpn-worker run` processes with real detectors, and the Python client over JSON-RPC/websockets.
+
+- honest run: the verdict, every report verified, and every lamport of the fee where the payout rule puts it;
+- a worker SIGKILLed after its commit: slashed at finalization, the verdict still reached by the other two;
+- media whose bytes do not match the recorded hash: every worker refuses, the request expires, the escrow returns.
+
+The workers declare only AiGeneratedImage, so they leave the other RPC tests' requests (other modalities) alone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import signal
+import time
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from dfpn import AsyncDFPNClient, DFPNError, ErrorCode, Modality, Verdict
+from dfpn.fees import LAMPORTS_PER_SOL
+from dfpn.generated.types import Config, Model, Request, Worker
+from dfpn.pda import config_address, insurance_address, model_address, treasury_address, worker_address
+from dfpn.rpc import RpcTransport
+from dfpn.storage import IPFSStorage
+from dfpn_localnet import Kubo
+from dfpn_localnet.demo import sample_image
+from dfpn_localnet.workers import WorkerProcess, launch_workers
+from solders.keypair import Keypair
+from solders.pubkey import Pubkey
+
+from conftest import Endpoint
+
+DETECTORS = ["ai-metadata-rules"]
+MODALITY = [Modality.AI_GENERATED_IMAGE]
+WORKERS_BPS, MODELS_BPS, TREASURY_BPS = 6_500, 2_000, 1_000
+
+
+@pytest.fixture(scope="module")
+def kubo() -> Iterator[Kubo]:
+    with Kubo() as node:
+        yield node
+
+
+@pytest.fixture(scope="module")
+def workers(
+    validator: Endpoint, kubo: Kubo, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[list[WorkerProcess]]:
+    """Three funded, registered `dfpn-worker run` processes (the model registered by a separate developer key)."""
+    base = tmp_path_factory.mktemp("workers")
+    procs = asyncio.run(
+        launch_workers(
+            validator.url, 3, base, detectors=DETECTORS, modalities=MODALITY, ipfs_api=kubo.api_url
+        )
+    )
+    try:
+        yield procs
+    finally:
+        for p in procs:
+            p.stop()
+
+
+@pytest.fixture
+async def rpc(validator: Endpoint) -> AsyncIterator[RpcTransport]:
+    async with RpcTransport(validator.url) as transport:
+        yield transport
+
+
+async def decode(rpc: RpcTransport, address: Pubkey, kind: Any) -> Any:
+    account = await rpc.get_account(address)
+    assert account is not None, f"no account at {address}"
+    return kind.from_account_data(account.data)
+
+
+async def client_tx_fees(rpc: RpcTransport, client: Pubkey) -> int:
+    """Transaction fees the client paid (it is the fee payer, account 0, of each)."""
+    total = 0
+    for signature in await rpc.signatures_for_address(client):
+        record = await rpc.get_transaction(signature)
+        assert record is not None
+        if record.accounts[0] == client:
+            total += record.fee
+    return total
+
+
+async def new_client(rpc: RpcTransport, kubo: Kubo, **options: Any) -> AsyncDFPNClient:
+    wallet = Keypair()
+    await rpc.airdrop(wallet.pubkey(), 2 * LAMPORTS_PER_SOL)
+    return AsyncDFPNClient(rpc, wallet, storage=IPFSStorage(kubo.api_url), poll_interval=0.5, **options)
+
+
+async def test_three_worker_processes_reach_a_verdict_and_the_fee_lands_to_the_lamport(
+    rpc: RpcTransport, kubo: Kubo, workers: list[WorkerProcess], tmp_path: Path
+) -> None:
+    # Given the ledger before the request
+    cfg: Config = await decode(rpc, config_address(), Config)
+    treasury0 = await rpc.get_balance(treasury_address())
+    insurance0 = await rpc.get_balance(insurance_address())
+    rewards0 = {w.pubkey: (await decode(rpc, worker_address(w.pubkey), Worker)).rewards for w in workers}
+    unclaimed0 = (await decode(rpc, model_address(DETECTORS[0]), Model)).unclaimed
+    media = sample_image(tmp_path / "generated.png")
+    async with await new_client(rpc, kubo) as client:
+        balance0 = await rpc.get_balance(client.wallet.pubkey())
+        # When the Python client stores the image in IPFS and submits it for three workers
+        sub = await client.submit_request(media, modalities=MODALITY, min_workers=3, deadline_seconds=120)
+        assert sub.storage_uri.startswith("ipfs://")
+        # Then the worker processes analyse it, commit and reveal, and the client gets the verdict
+        result = await client.wait_for_result(sub.id, timeout=180)
+        assert result.verdict is Verdict.MANIPULATED
+        assert {r.worker for r in result.worker_results} == {str(w.pubkey) for w in workers}
+        assert all(r.report_verified and r.model_id == DETECTORS[0] for r in result.worker_results)
+        assert all(
+            any(d.type.startswith("ai_metadata:") for d in r.detections) for r in result.worker_results
+        )
+        assert (result.audit.commit_count, result.audit.reveal_count) == (3, 3)
+        # And, once the client closes the request, its wallet paid exactly the fee plus its transaction fees
+        await client.close_request(sub.id)
+        fee = result.fee_lamports
+        assert fee == await client.estimate_fee(MODALITY, 3)
+        spent = balance0 - await rpc.get_balance(client.wallet.pubkey())
+        assert spent == fee + await client_tx_fees(rpc, client.wallet.pubkey())
+        assert spent - fee <= 15_000
+    # And the fee was split by the payout rule (docs/protocol.md), every lamport accounted for
+    n = 3
+    per_worker = fee * WORKERS_BPS // 10_000 // n
+    per_model = fee * MODELS_BPS // 10_000 // n
+    treasury = fee * TREASURY_BPS // 10_000
+    for w in workers:
+        assert (await decode(rpc, worker_address(w.pubkey), Worker)).rewards - rewards0[
+            w.pubkey
+        ] == per_worker
+    assert (await decode(rpc, model_address(DETECTORS[0]), Model)).unclaimed - unclaimed0 == n * per_model
+    assert await rpc.get_balance(treasury_address()) - treasury0 == treasury
+    assert (
+        await rpc.get_balance(insurance_address()) - insurance0
+        == fee - n * per_worker - n * per_model - treasury
+    )
+    assert cfg.params.slash_bps > 0
+
+
+async def test_a_worker_killed_before_reveal_is_slashed_and_the_verdict_is_still_reached(
+    rpc: RpcTransport, kubo: Kubo, workers: list[WorkerProcess], tmp_path: Path
+) -> None:
+    victim = workers[2]
+    cfg: Config = await decode(rpc, config_address(), Config)
+    stake0 = (await decode(rpc, worker_address(victim.pubkey), Worker)).stake
+    insurance0 = await rpc.get_balance(insurance_address())
+    media = sample_image(tmp_path / "generated.png")
+    async with await new_client(rpc, kubo) as client:
+        # Given a request with a fourth, empty seat: the commit phase stays open until the commit deadline
+        sub = await client.submit_request(
+            media, modalities=MODALITY, min_workers=2, max_workers=4, deadline_seconds=60
+        )
+        address = Pubkey.from_string(sub.id)
+        # When all three have committed, one worker process is killed (SIGKILL) before the reveal phase opens
+        give_up = time.monotonic() + 45
+        while (r := await decode(rpc, address, Request)).commits < 3:
+            assert time.monotonic() < give_up, f"only {r.commits} commits"
+            await asyncio.sleep(0.2)
+        victim.stop(signal.SIGKILL)
+        try:
+            # Then the two others reveal after the commit deadline and the request is finalized at the deadline
+            result = await client.wait_for_result(sub.id, timeout=150)
+        finally:
+            victim.start()  # it comes back for the next test, with nothing left to reveal here
+    assert result.verdict is Verdict.MANIPULATED
+    assert (result.audit.commit_count, result.audit.reveal_count) == (3, 2)
+    assert str(victim.pubkey) not in {r.worker for r in result.worker_results}
+    # And the silent worker lost slash_bps of its stake to the insurance pool
+    slashed = stake0 * cfg.params.slash_bps // 10_000
+    after = await decode(rpc, worker_address(victim.pubkey), Worker)
+    assert after.stake == stake0 - slashed and after.slashed_total >= slashed
+    assert await rpc.get_balance(insurance_address()) - insurance0 >= slashed
+
+
+async def test_media_that_does_not_match_its_hash_is_refused_and_the_escrow_returns(
+    rpc: RpcTransport, kubo: Kubo, workers: list[WorkerProcess], tmp_path: Path
+) -> None:
+    # Given media in IPFS whose bytes are not the ones whose hash the client records
+    real = sample_image(tmp_path / "real.png")
+    other = tmp_path / "other.png"
+    other.write_bytes(real.read_bytes() + b"tampered")
+    uri = await IPFSStorage(kubo.api_url).upload(other)
+    async with await new_client(rpc, kubo) as client:
+        balance0 = await rpc.get_balance(client.wallet.pubkey())
+        sub = await client.submit_request(
+            uri=uri,
+            content_hash=hashlib.sha256(real.read_bytes()).digest(),
+            modalities=MODALITY,
+            min_workers=1,
+            deadline_seconds=60,
+        )
+        # When the workers download it, Then none analyses or commits, and the request expires for the client
+        with pytest.raises(DFPNError) as expired:
+            await client.wait_for_result(sub.id, timeout=150)
+        assert expired.value.code is ErrorCode.NO_WORKERS_AVAILABLE
+        info = await client.get_request(sub.id)
+        assert info.commits == 0 and info.status.value == "Expired"
+        await client.close_request(sub.id)
+        # And the whole escrow came back: the client paid only transaction fees
+        spent = balance0 - await rpc.get_balance(client.wallet.pubkey())
+        assert spent == await client_tx_fees(rpc, client.wallet.pubkey())
+    # And the workers that joined logged the mismatch
+    refusals = [
+        e
+        for w in workers
+        for e in w.events()
+        if "CONTENT_HASH_MISMATCH" in json.dumps(e) and sub.id in json.dumps(e)
+    ]
+    assert refusals, "no worker logged CONTENT_HASH_MISMATCH"
