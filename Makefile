@@ -7,7 +7,7 @@ VENV := .venv
 CARGO_TESTS := cargo --locked
 CARGO_TEST_FLAGS := --ignore-rust-version
 
-.PHONY: setup setup-python build idl idl-check lint test test-program test-litesvm test-python test-anchorpy test-worker test-e2e validator \
+.PHONY: setup setup-python build idl idl-check lint test test-program test-litesvm test-python test-anchorpy test-worker test-gateway test-e2e validator \
 	localnet bench bench-cu demo clean
 
 ## setup: install every toolchain piece (Debian rustc-web, sbpf-linker) and build the program
@@ -29,7 +29,7 @@ idl-check:
 	python3 scripts/gen_idl.py --check
 
 ## test: everything (the command CI runs)
-test: build idl-check lint test-program test-litesvm test-anchorpy test-python test-worker test-e2e
+test: build idl-check lint test-program test-litesvm test-anchorpy test-python test-worker test-gateway test-e2e
 
 ## lint: rustfmt and clippy (warnings are errors) on the program and its LiteSVM tests
 lint:
@@ -46,11 +46,13 @@ test-litesvm:
 	cd $(TESTS_DIR) && $(CARGO_TESTS) test $(CARGO_TEST_FLAGS)
 
 ## test-python: the Python SDK (sdk-python): generated code current, ruff, mypy --strict, pytest on LiteSVM
-PY_PROJECTS := sdk-python/pyproject.toml detectors/pyproject.toml worker/pyproject.toml localnet/pyproject.toml
+PY_PROJECTS := sdk-python/pyproject.toml detectors/pyproject.toml worker/pyproject.toml localnet/pyproject.toml \
+	gateway/pyproject.toml
 $(VENV)/.installed: $(PY_PROJECTS)
 	test -x $(VENV)/bin/python || python3 -m venv $(VENV)
 	$(VENV)/bin/python -m pip install -q --upgrade pip
-	$(VENV)/bin/python -m pip install -q -e 'sdk-python[test]' -e 'detectors[test]' -e 'worker[test]' -e localnet
+	$(VENV)/bin/python -m pip install -q -e 'sdk-python[test]' -e 'detectors[test]' -e 'worker[test]' -e localnet \
+		-e 'gateway[test]'
 	touch $@
 
 test-python: $(VENV)/.installed
@@ -76,6 +78,14 @@ test-worker: $(VENV)/.installed validator
 	cd worker && ../$(VENV)/bin/ruff check src tests && ../$(VENV)/bin/ruff format --check src tests
 	cd worker && ../$(VENV)/bin/mypy src tests
 	cd worker && ../$(VENV)/bin/pytest -q
+
+## test-gateway: the REST gateway (gateway/): ruff, mypy --strict, pytest (schemathesis, Kubo, moto S3, end-to-end)
+test-gateway: $(VENV)/.installed
+	@test -f target/deploy/dfpn.so || $(MAKE) build
+	scripts/install-kubo.sh >/dev/null
+	cd gateway && ../$(VENV)/bin/ruff check src tests && ../$(VENV)/bin/ruff format --check src tests
+	cd gateway && ../$(VENV)/bin/mypy src tests
+	cd gateway && ../$(VENV)/bin/pytest -q
 
 ## validator: solana-test-validator from PATH, else agave's built from crates.io once (scripts/install-validator.sh)
 validator:

@@ -1,0 +1,3 @@
+from dfpn_gateway.cli import run
+
+run()

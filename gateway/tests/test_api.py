@@ -1,0 +1,426 @@
+"""The HTTP API on the local network: keys, quotas and rate limits, upload limits and sniffing, parameter errors,
+JSON submissions, fees and health. Every error has the body {"error": {"code", "message"}}."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from dfpn import LAMPORTS_PER_SOL, AsyncDFPNClient, LocalNetwork, Modality
+from dfpn_gateway.config import Settings
+from dfpn_gateway.store import Store
+
+from helpers import JPEG, MP3_ID3, MP4, PNG, WAV, Key, make_settings, new_key, running
+
+IMAGE_FORM = {"modalities": "FaceManipulation", "min_workers": "1"}
+
+
+def error_of(response: httpx.Response) -> tuple[int, str]:
+    body = response.json()
+    assert set(body) == {"error"} and set(body["error"]) == {"code", "message"}, body
+    assert body["error"]["message"]
+    return response.status_code, body["error"]["code"]
+
+
+async def upload(
+    api: httpx.AsyncClient, key: Key, data: bytes, form: dict[str, Any] | None = None
+) -> httpx.Response:
+    return await api.post(
+        "/v1/requests",
+        headers=key.headers,
+        data=IMAGE_FORM if form is None else form,
+        files={"file": ("media.bin", data, "image/png")},
+    )
+
+
+# ---- keys -------------------------------------------------------------------------------------------------------
+
+
+async def test_health_needs_no_key(api: httpx.AsyncClient, sdk: AsyncDFPNClient) -> None:
+    response = await api.get("/v1/health")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok" and body["network"] == "local" and body["storage"] == "file"
+    assert body["wallet"] == str(sdk.wallet.pubkey()) and body["walletLamports"] == 100 * LAMPORTS_PER_SOL
+    assert (body["openRequests"], body["pendingWebhooks"]) == (0, 0)
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        ({}, (401, "MISSING_API_KEY")),
+        ({"Authorization": "Bearer "}, (401, "MISSING_API_KEY")),
+        ({"Authorization": "Basic dXNlcjpwYXNz"}, (401, "MISSING_API_KEY")),
+        ({"X-API-Key": "not-a-key"}, (403, "INVALID_API_KEY")),
+        ({"X-API-Key": "dfpn_0123456789ab_" + "x" * 43}, (403, "INVALID_API_KEY")),
+    ],
+)
+async def test_missing_or_bad_key(
+    api: httpx.AsyncClient, headers: dict[str, str], expected: tuple[int, str]
+) -> None:
+    for response in (
+        await api.get("/v1/fees/estimate", params={"modalities": "FaceManipulation"}, headers=headers),
+        await api.get("/v1/requests/11111111111111111111111111111111", headers=headers),
+        await api.post("/v1/requests", headers=headers, data=IMAGE_FORM, files={"file": ("a.png", PNG)}),
+    ):
+        assert error_of(response) == expected
+    if expected[0] == 401:
+        assert response.headers["www-authenticate"] == "Bearer"
+
+
+async def test_key_via_either_header_and_revocation(api: httpx.AsyncClient, store: Store, key: Key) -> None:
+    params = {"modalities": "FaceManipulation"}
+    assert (
+        await api.get("/v1/fees/estimate", params=params, headers={"X-API-Key": key.key})
+    ).status_code == 200
+    assert (await api.get("/v1/fees/estimate", params=params, headers=key.headers)).status_code == 200
+    # A key of the same shape with another secret is refused
+    forged = key.key[:-4] + ("AAAA" if not key.key.endswith("AAAA") else "BBBB")
+    assert error_of(await api.get("/v1/fees/estimate", params=params, headers={"X-API-Key": forged})) == (
+        403,
+        "INVALID_API_KEY",
+    )
+    # A revoked key is refused at once
+    assert store.revoke_key(key.record.id)
+    assert error_of(await api.get("/v1/fees/estimate", params=params, headers=key.headers)) == (
+        403,
+        "API_KEY_REVOKED",
+    )
+
+
+async def test_keys_are_stored_hashed_with_the_pepper(settings: Settings, store: Store, key: Key) -> None:
+    wal = Path(str(settings.db_path) + "-wal")
+    raw = settings.db_path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+    assert key.key.encode() not in raw
+    assert key.key.split("_")[2].encode() not in raw
+    assert store.verify_key(key.key) is not None
+    # The same database with another pepper knows no key
+    other = Store(settings.db_path, b"another pepper")
+    try:
+        assert other.verify_key(key.key) is None
+    finally:
+        other.close()
+
+
+async def test_rate_limit(api: httpx.AsyncClient, store: Store) -> None:
+    limited = new_key(store, rate="2/min")
+    params = {"modalities": "FaceManipulation"}
+    statuses = [
+        (await api.get("/v1/fees/estimate", params=params, headers=limited.headers)) for _ in range(3)
+    ]
+    assert [r.status_code for r in statuses[:2]] == [200, 200]
+    assert error_of(statuses[2]) == (429, "RATE_LIMITED")
+    assert 1 <= int(statuses[2].headers["retry-after"]) <= 30
+
+
+async def test_quota(api: httpx.AsyncClient, store: Store) -> None:
+    one = new_key(store, quota=1)
+    assert (await upload(api, one, PNG)).status_code == 202
+    assert error_of(await upload(api, one, PNG)) == (429, "QUOTA_EXHAUSTED")
+    assert store.get_key(one.record.id).used == 1  # type: ignore[union-attr]
+    # Raising the quota lets the key submit again
+    assert store.set_quota(one.record.id, 2)
+    assert (await upload(api, one, PNG)).status_code == 202
+
+
+async def test_a_key_sees_only_its_requests(api: httpx.AsyncClient, store: Store, key: Key) -> None:
+    response = await upload(api, key, PNG)
+    request_id = response.json()["id"]
+    other = new_key(store)
+    assert error_of(await api.get(f"/v1/requests/{request_id}", headers=other.headers)) == (
+        404,
+        "REQUEST_NOT_FOUND",
+    )
+    assert (await api.get(f"/v1/requests/{request_id}", headers=key.headers)).status_code == 200
+    assert error_of(await api.get("/v1/requests/not-a-request", headers=key.headers)) == (
+        404,
+        "REQUEST_NOT_FOUND",
+    )
+
+
+# ---- uploads ----------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("data", "modalities", "mime"),
+    [
+        (PNG, "ImageAuthenticity", "image/png"),
+        (JPEG, "AiGeneratedImage", "image/jpeg"),
+        (MP4, "VideoAuthenticity", "video/mp4"),
+        (MP4, "FaceManipulation", "video/mp4"),
+        (WAV, "VoiceCloning", "audio/wav"),
+        (MP3_ID3, "VoiceCloning", "audio/mpeg"),
+    ],
+)
+async def test_sniffed_types_are_accepted(
+    api: httpx.AsyncClient, key: Key, settings: Settings, data: bytes, modalities: str, mime: str
+) -> None:
+    response = await upload(api, key, data, {"modalities": modalities, "min_workers": "1"})
+    assert response.status_code == 202, response.text
+    body = response.json()
+    assert body["mediaType"] == mime and body["sizeBytes"] == len(data)
+    assert body["contentHash"] == hashlib.sha256(data).hexdigest()
+    stored = settings.media_dir / f"{body['contentHash']}{Path(body['storageUri']).suffix}"
+    assert stored.read_bytes() == data
+    # Nothing is left in the upload scratch directory
+    assert list((settings.media_dir / ".incoming").iterdir()) == []
+
+
+@pytest.mark.parametrize("fields_first", [True, False])
+async def test_unsupported_media_415(
+    api: httpx.AsyncClient, key: Key, settings: Settings, fields_first: bool
+) -> None:
+    # Text claiming to be a PNG is refused whatever the client's Content-Type says
+    assert error_of(await upload(api, key, b"hello, this is not an image at all" * 10)) == (
+        415,
+        "UNSUPPORTED_MEDIA_TYPE",
+    )
+    # Audio for image modalities is refused, whether the modalities come before or after the file
+    boundary = "b0undary"
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="modalities"\r\n\r\nAiGeneratedImage\r\n'.encode(),
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.wav"\r\n'
+        "Content-Type: image/png\r\n\r\n".encode()
+        + WAV
+        + b"\r\n",
+    ]
+    body = b"".join(parts if fields_first else parts[::-1]) + f"--{boundary}--\r\n".encode()
+    response = await api.post(
+        "/v1/requests",
+        headers={**key.headers, "Content-Type": f"multipart/form-data; boundary={boundary}"},
+        content=body,
+    )
+    status, code = error_of(response)
+    assert (status, code) == (415, "UNSUPPORTED_MEDIA_TYPE")
+    assert "audio" in response.json()["error"]["message"]
+    assert list((settings.media_dir / ".incoming").iterdir()) == []
+    # A request body that is neither multipart nor JSON
+    response = await api.post(
+        "/v1/requests", headers={**key.headers, "Content-Type": "text/plain"}, content=b"hi"
+    )
+    assert error_of(response) == (415, "UNSUPPORTED_MEDIA_TYPE")
+
+
+async def test_size_limits_413(tmp_path: Path, sdk: AsyncDFPNClient, store: Store, key: Key) -> None:
+    settings = make_settings(tmp_path, max_image_bytes=2_000, max_audio_bytes=1_000, max_video_bytes=3_000)
+    async with running(settings, sdk) as api:
+        # Exactly at the limit is fine; one byte over is 413, for each kind's own limit
+        assert (await upload(api, key, PNG + bytes(2_000 - len(PNG)))).status_code == 202
+        response = await upload(api, key, PNG + bytes(2_001 - len(PNG)))
+        assert (
+            error_of(response) == (413, "PAYLOAD_TOO_LARGE") and "2000" in response.json()["error"]["message"]
+        )
+        response = await upload(api, key, WAV + bytes(1_500), {"modalities": "VoiceCloning"})
+        assert (
+            error_of(response) == (413, "PAYLOAD_TOO_LARGE")
+            and "audio" in response.json()["error"]["message"]
+        )
+        assert (
+            await upload(api, key, MP4 + bytes(2_500), {"modalities": "VideoAuthenticity"})
+        ).status_code == 202
+
+        # A streamed body (no Content-Length) is cut off at the limit: the rest is never read
+        sent = 0
+
+        async def chunks() -> Any:
+            nonlocal sent
+            head = (
+                b'--xx\r\nContent-Disposition: form-data; name="modalities"\r\n\r\nImageAuthenticity\r\n'
+                b'--xx\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\n\r\n'
+            )
+            yield head + PNG
+            for _ in range(1_000):
+                sent += 1
+                yield bytes(1_000)
+
+        response = await api.post(
+            "/v1/requests",
+            headers={**key.headers, "Content-Type": "multipart/form-data; boundary=xx"},
+            content=chunks(),
+        )
+        assert error_of(response) == (413, "PAYLOAD_TOO_LARGE")
+        assert sent < 10
+        # A declared Content-Length over the largest limit is refused before the body is read
+        response = await api.post(
+            "/v1/requests",
+            headers={
+                **key.headers,
+                "Content-Type": "multipart/form-data; boundary=xx",
+                "Content-Length": "9999999",
+            },
+            content=b"--xx--\r\n",
+        )
+        assert error_of(response) == (413, "PAYLOAD_TOO_LARGE")
+        assert list((settings.media_dir / ".incoming").iterdir()) == []
+        # Only the accepted uploads consumed quota
+        assert store.get_key(key.record.id).used == 2  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("form", "expected"),
+    [
+        ({}, (400, "INVALID_ARGUMENT")),
+        ({"modalities": "Telepathy"}, (400, "INVALID_ARGUMENT")),
+        ({"modalities": "FaceManipulation", "min_workers": "11"}, (400, "INVALID_ARGUMENT")),
+        ({"modalities": "FaceManipulation", "min_workers": "three"}, (400, "INVALID_ARGUMENT")),
+        (
+            {"modalities": "FaceManipulation", "min_workers": "3", "max_workers": "2"},
+            (400, "INVALID_WORKER_COUNT"),
+        ),
+        ({"modalities": "FaceManipulation", "deadline_seconds": "30"}, (400, "DEADLINE_TOO_SHORT")),
+        ({"modalities": "FaceManipulation", "deadline_seconds": "86400"}, (400, "INVALID_ARGUMENT")),
+        ({"modalities": "FaceManipulation", "max_fee_lamports": "100"}, (400, "MAX_FEE_TOO_LOW")),
+        ({"modalities": "FaceManipulation", "max_fee_lamports": str(10**9)}, (400, "FEE_CAP_EXCEEDED")),
+        (
+            {"modalities": "FaceManipulation", "webhook_url": "ftp://example.org/x"},
+            (400, "INVALID_WEBHOOK_URL"),
+        ),
+        ({"modalities": "FaceManipulation", "colour": "blue"}, (400, "INVALID_ARGUMENT")),
+        (
+            {"modalities": "FaceManipulation", "media_uri": "https://example.org/a.png"},
+            (400, "INVALID_ARGUMENT"),
+        ),
+    ],
+)
+async def test_bad_parameters_400(
+    api: httpx.AsyncClient, store: Store, key: Key, form: dict[str, str], expected: tuple[int, str]
+) -> None:
+    assert error_of(await upload(api, key, PNG, form)) == expected
+    assert store.get_key(key.record.id).used == 0  # type: ignore[union-attr]
+
+
+async def test_multipart_shape_errors(api: httpx.AsyncClient, key: Key) -> None:
+    # No file at all
+    response = await api.post(
+        "/v1/requests", headers=key.headers, data=IMAGE_FORM, files={"other": ("x", b"1")}
+    )
+    assert error_of(response) == (400, "INVALID_ARGUMENT")
+    response = await api.post(
+        "/v1/requests",
+        headers={**key.headers, "Content-Type": "multipart/form-data; boundary=zz"},
+        content=b'--zz\r\nContent-Disposition: form-data; name="modalities"\r\n\r\nFaceManipulation\r\n--zz--\r\n',
+    )
+    assert error_of(response) == (400, "INVALID_ARGUMENT") and "file" in response.json()["error"]["message"]
+    # Two files
+    response = await api.post(
+        "/v1/requests",
+        headers=key.headers,
+        data=IMAGE_FORM,
+        files=[("file", ("a", PNG)), ("file", ("b", PNG))],
+    )
+    assert error_of(response) == (400, "INVALID_ARGUMENT")
+    # An empty file, a truncated body, no boundary
+    assert error_of(await upload(api, key, b"")) == (400, "INVALID_ARGUMENT")
+    response = await api.post(
+        "/v1/requests",
+        headers={**key.headers, "Content-Type": "multipart/form-data; boundary=zz"},
+        content=b'--zz\r\nContent-Disposition: form-data; name="file"; filename="a"\r\n\r\n' + PNG,
+    )
+    assert error_of(response) == (400, "INVALID_ARGUMENT")
+    response = await api.post(
+        "/v1/requests", headers={**key.headers, "Content-Type": "multipart/form-data"}, content=b"x"
+    )
+    assert error_of(response) == (400, "INVALID_ARGUMENT")
+
+
+async def test_json_submission_with_media_uri(api: httpx.AsyncClient, sdk: AsyncDFPNClient, key: Key) -> None:
+    digest = hashlib.sha256(b"elsewhere").hexdigest()
+    body = {
+        "media_uri": "ipfs://bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy",
+        "content_hash": digest,
+        "modalities": ["VideoAuthenticity", "VoiceCloning"],
+        "min_workers": 2,
+        "max_workers": 4,
+        "max_fee_lamports": 30_000_000,
+        "deadline_seconds": 600,
+    }
+    response = await api.post("/v1/requests", headers=key.headers, json=body)
+    assert response.status_code == 202, response.text
+    view = response.json()
+    assert (view["storageUri"], view["contentHash"], view["mediaType"]) == (body["media_uri"], digest, None)
+    assert (view["minWorkers"], view["maxWorkers"], view["maxFeeLamports"]) == (2, 4, 30_000_000)
+    info = await sdk.get_request(view["id"])
+    assert info.modalities == [Modality.VIDEO_AUTHENTICITY, Modality.VOICE_CLONING]
+    assert info.deadline - info.created_at == 600
+    # Schema violations are 400 with the field named
+    for bad in (
+        {**body, "media_uri": "file:///etc/passwd"},
+        {**body, "content_hash": "xyz"},
+        {**body, "modalities": []},
+        {**body, "surprise": 1},
+        {k: v for k, v in body.items() if k != "content_hash"},
+    ):
+        response = await api.post("/v1/requests", headers=key.headers, json=bad)
+        assert error_of(response) == (400, "INVALID_ARGUMENT")
+    response = await api.post(
+        "/v1/requests", headers={**key.headers, "Content-Type": "application/json"}, content=b"{not json"
+    )
+    assert error_of(response) == (400, "INVALID_ARGUMENT")
+
+
+async def test_insufficient_funds_402_gives_the_quota_back(
+    settings: Settings, network: LocalNetwork, store: Store, key: Key
+) -> None:
+    async with (
+        AsyncDFPNClient(network, network.funded_keypair(1_000_000)) as poor,
+        running(settings, poor) as api,
+    ):
+        assert error_of(await upload(api, key, PNG)) == (402, "INSUFFICIENT_FUNDS")
+    assert store.get_key(key.record.id).used == 0  # type: ignore[union-attr]
+
+
+async def test_webhook_url_policy(tmp_path: Path, sdk: AsyncDFPNClient, key: Key) -> None:
+    strict = make_settings(tmp_path, webhook_require_https=True, webhook_allow_private=False)
+    async with running(strict, sdk) as api:
+        for url in (
+            "http://example.org/hook",
+            "https://127.0.0.1/hook",
+            "https://localhost/hook",
+            "https://[::1]/hook",
+            "https://10.0.0.8/hook",
+            "https://169.254.169.254/latest",
+            "https://user:pw@example.org/hook",
+        ):
+            response = await upload(api, key, PNG, {**IMAGE_FORM, "webhook_url": url})
+            assert error_of(response) == (400, "INVALID_WEBHOOK_URL"), url
+        ok = await upload(api, key, PNG, {**IMAGE_FORM, "webhook_url": "https://hooks.example.org/dfpn"})
+        assert ok.status_code == 202
+
+
+# ---- fees, errors -----------------------------------------------------------------------------------------------
+
+
+async def test_fee_estimate_matches_the_sdk(api: httpx.AsyncClient, sdk: AsyncDFPNClient, key: Key) -> None:
+    response = await api.get(
+        "/v1/fees/estimate",
+        params=[
+            ("modalities", "FaceManipulation"),
+            ("modalities", "ImageAuthenticity"),
+            ("min_workers", "3"),
+        ],
+        headers=key.headers,
+    )
+    assert response.status_code == 200
+    body = response.json()
+    expected = await sdk.estimate_fee([Modality.FACE_MANIPULATION, Modality.IMAGE_AUTHENTICITY], 3)
+    assert body == {
+        "modalities": ["ImageAuthenticity", "FaceManipulation"],
+        "minWorkers": 3,
+        "feeLamports": expected,
+        "feeSol": expected / LAMPORTS_PER_SOL,
+    }
+    assert expected == 7_500_000
+    for params in ({"modalities": "Nope"}, {}, {"modalities": "FaceManipulation", "min_workers": "0"}):
+        assert error_of(await api.get("/v1/fees/estimate", params=params, headers=key.headers)) == (
+            400,
+            "INVALID_ARGUMENT",
+        )
+
+
+async def test_unknown_route_and_method(api: httpx.AsyncClient, key: Key) -> None:
+    assert error_of(await api.get("/v2/nothing")) == (404, "NOT_FOUND")
+    assert error_of(await api.delete("/v1/health")) == (405, "METHOD_NOT_ALLOWED")
