@@ -40,8 +40,8 @@ for pkg in libclang-dev clang protobuf-compiler libudev-dev pkg-config libssl-de
 done
 if [ ${#need[@]} -gt 0 ]; then
   log "installing Debian packages: ${need[*]}"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+  $SUDO apt-get -o DPkg::Lock::Timeout=900 update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=900 install -y -qq "${need[@]}" >/dev/null
 fi
 libclang=$(dirname "$(ls /usr/lib/llvm-*/lib/libclang.so 2>/dev/null | head -1)")
 
