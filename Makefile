@@ -7,7 +7,7 @@ VENV := .venv
 CARGO_TESTS := cargo --locked
 CARGO_TEST_FLAGS := --ignore-rust-version
 
-.PHONY: setup setup-python build idl idl-check lint test test-program test-litesvm test-python test-anchorpy test-worker test-gateway test-e2e validator \
+.PHONY: setup setup-python build idl idl-check lint test test-program test-litesvm test-python test-anchorpy test-ts test-worker test-gateway test-e2e validator \
 	localnet bench bench-cu demo clean
 
 ## setup: install every toolchain piece (Debian rustc-web, sbpf-linker) and build the program
@@ -29,7 +29,7 @@ idl-check:
 	python3 scripts/gen_idl.py --check
 
 ## test: everything (the command CI runs)
-test: build idl-check lint test-program test-litesvm test-anchorpy test-python test-gateway test-worker test-e2e
+test: build idl-check lint test-program test-litesvm test-anchorpy test-python test-ts test-gateway test-worker test-e2e
 
 ## lint: rustfmt and clippy (warnings are errors) on the program and its LiteSVM tests
 lint:
@@ -86,6 +86,14 @@ test-gateway: $(VENV)/.installed
 	cd gateway && ../$(VENV)/bin/ruff check src tests && ../$(VENV)/bin/ruff format --check src tests
 	cd gateway && ../$(VENV)/bin/mypy src tests
 	cd gateway && ../$(VENV)/bin/pytest -q
+
+## test-ts: the TypeScript SDK (sdk-ts): npm ci, generated code and lockfile current, tsc --strict,
+## vitest (dfpn.so in LiteSVM, Kubo, moto S3, Anchor, browser bundle), npm pack + quick start in a fresh project
+test-ts: $(VENV)/.installed
+	@test -f target/deploy/dfpn.so || $(MAKE) build
+	scripts/install-kubo.sh >/dev/null
+	cd sdk-ts && npm ci --no-audit --no-fund
+	cd sdk-ts && npm test
 
 ## validator: solana-test-validator from PATH, else agave's built from crates.io once (scripts/install-validator.sh)
 validator:

@@ -1,0 +1,32 @@
+// Quick start: submit media for analysis and wait for the verified verdict.
+//
+//   node examples/quickstart.mjs [media file]
+//
+// It runs on the 'local' network: the DFPN program (dfpn.so; DFPN_PROGRAM_SO or target/deploy/dfpn.so) in an
+// embedded LiteSVM, Node only, where three test workers from '@dfpn/sdk/testing' answer. On a real cluster use
+// new DFPNClient({ network: 'devnet' | 'localnet' | 'https://...', wallet }) and drop the test workers.
+import { writeFileSync, existsSync } from 'node:fs';
+import { DFPNClient, Modality, toJson } from '@dfpn/sdk';
+import { startTestWorkers } from '@dfpn/sdk/testing';
+
+const mediaPath = process.argv[2] ?? './photo.jpg';
+if (!existsSync(mediaPath)) writeFileSync(mediaPath, 'not really a photo'); // something to hash and submit
+
+const client = new DFPNClient({ network: 'local' });
+const workers = await startTestWorkers(client, { count: 3 });
+try {
+  const request = await client.submitRequest({
+    mediaPath,
+    modalities: [Modality.FaceManipulation, Modality.ImageAuthenticity],
+    minWorkers: 3,
+    maxFee: 0.01,
+    deadline: Date.now() + 300_000,
+  });
+  console.log(`request ${request.id}: fee ${request.feeLamports} lamports, stored at ${request.storageUri}`);
+  const result = await client.waitForResult(request.id, { timeout: 360_000 });
+  console.log(`verdict: ${result.verdict} (confidence ${result.confidence}, ${result.consensusType})`);
+  console.log(toJson(result, 2));
+} finally {
+  await workers.stop();
+  await client.close();
+}

@@ -1,0 +1,21 @@
+/**
+ * Everything the package exports on every platform (the Node and browser entries both re-export this).
+ * @module
+ */
+export * from './client.js';
+export * from './commitment.js';
+export * from './constants.js';
+export * from './errors.js';
+export * from './events.js';
+export * from './fees.js';
+export * from './hash.js';
+export * as instructions from './instructions.js';
+export * from './models.js';
+export * from './pda.js';
+export { mediaFromBlob, mediaFromBytes, platform, setPlatform } from './platform.js';
+export type { LocalNetworkLike, LocalNetworkOptions, MediaSource, Platform } from './platform.js';
+export * from './rpc.js';
+export * from './storage.js';
+export * from './transport.js';
+export * as generated from './generated/index.js';
+export * from './generated/index.js';

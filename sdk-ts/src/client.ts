@@ -1,0 +1,823 @@
+/**
+ * `DFPNClient`: submit media, follow a request to its verified result, read accounts and events.
+ *
+ * ```ts
+ * import { DFPNClient, Modality } from '@dfpn/sdk';
+ * const client = new DFPNClient({ network: 'devnet', wallet });          // also 'local', 'localnet' or an RPC URL
+ * const request = await client.submitRequest({ mediaPath: './photo.jpg',
+ *   modalities: [Modality.FaceManipulation, Modality.ImageAuthenticity], minWorkers: 3,
+ *   maxFee: 0.01, deadline: Date.now() + 300_000 });
+ * const result = await client.waitForResult(request.id, { timeout: 360_000 });
+ * ```
+ * @module
+ */
+import type { Address, ReadonlyUint8Array, TransactionSigner } from '@solana/kit';
+import { ACCOUNT_SIZES, PROGRAM_ID } from './constants.js';
+import { DFPNError, ErrorCode } from './errors.js';
+import { parseLogs, type DfpnEvent } from './events.js';
+import { feeFromParams, solToLamports } from './fees.js';
+import {
+  CONFIG_DISCRIMINATOR,
+  getConfigDecoder,
+  getModelDecoder,
+  getRequestDecoder,
+  getVaultDecoder,
+  getWorkerDecoder,
+  MODEL_DISCRIMINATOR,
+  REQUEST_DISCRIMINATOR,
+  WORKER_DISCRIMINATOR,
+  type Config,
+  type Model,
+  type Request,
+  type Seat,
+  type Vault,
+  type Worker,
+} from './generated/index.js';
+import { bytesEqual, fromHex, toHex } from './hash.js';
+import * as ix from './instructions.js';
+import {
+  consensusFromCode,
+  modalitiesFromMask,
+  REQUEST_STATUSES,
+  SEAT_STATES,
+  verdictFromCode,
+  type AnalysisResult,
+  type Detection,
+  type Modality,
+  type RequestInfo,
+  type SeatInfo,
+  type SubmittedRequest,
+  type WorkerResult,
+} from './models.js';
+import { configAddress, decodeModelId, insuranceAddress, modelAddress, requestAddress, treasuryAddress, workerAddress } from './pda.js';
+import { mediaFromBlob, mediaFromBytes, platform, type LocalNetworkLike, type MediaSource } from './platform.js';
+import { parseAddress, RpcTransport, type RpcTransportOptions } from './rpc.js';
+import {
+  checkHash,
+  DEFAULT_MAX_MEDIA_BYTES,
+  IpfsStorage,
+  readUri,
+  S3Storage,
+  sha256Source,
+  upload,
+  type ProgressCallback,
+  type Storage,
+} from './storage.js';
+import type { TransactionRecord, Transport } from './transport.js';
+
+const STATUS_OPEN = 0;
+const STATUS_FINALIZED = 1;
+const STATUS_EXPIRED = 2;
+const SEAT_REVEALED = 2;
+/** Lamports a wallet created by the client on the local network starts with (10 SOL). */
+export const LOCAL_WALLET_LAMPORTS = 10_000_000_000n;
+/** Default deadline of a request, seconds after the cluster clock. */
+export const DEFAULT_DEADLINE_SECONDS = 300;
+
+/** A request id: the request account's address (base58). */
+export type RequestId = string | Address;
+
+/** Where log lines go (default: nowhere). `console` works. */
+export interface Logger {
+  debug?(message: string): void;
+  info?(message: string): void;
+  warn?(message: string): void;
+}
+
+/** Options of {@link DFPNClient}. */
+export interface DFPNClientOptions {
+  /**
+   * `'local'` (default: the program in an embedded LiteSVM, Node only), `'localnet'`, `'devnet'`, `'mainnet'`, an
+   * http(s) RPC URL, or a {@link Transport}.
+   */
+  network?: string | Transport;
+  /** Pays and signs. On the local network a funded wallet is created when none is given; elsewhere the client is
+   * read-only without one (submitting and cranking need it). */
+  wallet?: TransactionSigner;
+  /** dfpn.so for the local network (default: `DFPN_PROGRAM_SO` or `target/deploy/dfpn.so` upwards). */
+  programPath?: string;
+  /** The program's address (default: the IDL's). */
+  programId?: Address;
+  /** RPC options (timeouts, retries, websocket URL, commitment) for RPC networks. */
+  rpc?: RpcTransportOptions;
+  /** How often `waitForResult` polls, ms (default 50 on the local network, 2 000 elsewhere). */
+  pollInterval?: number;
+  /**
+   * While waiting for a result, finalize a request that is finalizable and expire one that can only expire (anyone
+   * may; the client pays only the transaction fee, and an expiry returns its escrow). Default true.
+   */
+  autoCrank?: boolean;
+  /** Where `submitRequest({ mediaPath | media })` stores media: 'file' (default on the local network), 'ipfs'
+   * (default elsewhere), 's3', or a configured backend. */
+  storage?: Storage;
+  /** Largest media hashed, uploaded or fetched, bytes (default 2 GiB). */
+  maxMediaBytes?: number;
+  /** Receives the client's log lines. */
+  logger?: Logger;
+}
+
+/** Parameters of {@link DFPNClient.submitRequest}. */
+export interface SubmitRequestParams {
+  /** A media file to hash and store (Node). */
+  mediaPath?: string;
+  /** Media bytes or a Blob/File to hash and store (browsers and Node). */
+  media?: Uint8Array | Blob;
+  /** The media's name when `media` is given (file name for uploads). */
+  mediaName?: string;
+  /** An already stored media URI (ipfs://, s3://, https://, ...); give `contentHash` (or `mediaPath`/`media`). */
+  uri?: string;
+  /** SHA-256 of the media: 32 bytes or 64 hex characters. Checked against the media when both are given. */
+  contentHash?: ReadonlyUint8Array | string;
+  /** At least one modality. */
+  modalities: ReadonlyArray<Modality | number>;
+  /** Workers that must commit (default 3). */
+  minWorkers?: number;
+  /** Seats (default `minWorkers`). */
+  maxWorkers?: number;
+  /** Most the client pays, SOL (number or decimal string); the default is exactly the fee. */
+  maxFee?: number | string;
+  /** Most the client pays, lamports (instead of `maxFee`). */
+  maxFeeLamports?: bigint;
+  /**
+   * The deadline as a wall-clock time (ms since the epoch, e.g. `Date.now() + 300_000`, or a `Date`). The SDK
+   * applies the remaining time to the cluster clock (`clusterNow + round((deadline − Date.now()) / 1000)`), so a
+   * clock difference between this machine and the cluster does not shorten it.
+   */
+  deadline?: number | Date;
+  /** The deadline in seconds after the cluster clock (instead of `deadline`; default 300). */
+  deadlineSeconds?: number;
+  /** Storage for this request (overrides the client's). */
+  storage?: Storage;
+  /** The request nonce (default: random, unused). */
+  nonce?: bigint;
+  /** Called with (sent, total) bytes while uploading. */
+  uploadProgress?: ProgressCallback;
+}
+
+/** Options of {@link DFPNClient.waitForResult}. */
+export interface WaitOptions {
+  /** Give up after this many ms of wall-clock time (`TIMEOUT`; default 360 000). */
+  timeout?: number;
+  /** Poll interval, ms (default: the client's). */
+  pollInterval?: number;
+  /** Abort waiting (rejects with the signal's reason). */
+  signal?: AbortSignal;
+}
+
+function text(raw: ReadonlyUint8Array, length: number): string {
+  return new TextDecoder().decode(raw.slice(0, length));
+}
+
+function seatInfo(seat: Seat): SeatInfo {
+  const state = SEAT_STATES[seat.state] ?? 'Joined';
+  const revealed = state === 'Revealed';
+  return {
+    worker: seat.authority,
+    state,
+    modelId: revealed ? decodeModelId(seat.modelId) : null,
+    verdict: revealed ? verdictFromCode(seat.verdict) : null,
+    confidence: revealed ? seat.confidence : null,
+    reportUri: revealed ? text(seat.reportUri, seat.reportUriLen) : null,
+    reportHash: revealed ? toHex(seat.reportHash) : null,
+    commitment: state !== 'Joined' ? toHex(seat.commitment) : null,
+  };
+}
+
+/** A decoded request account as the user-facing {@link RequestInfo}. */
+export function requestInfo(address: Address, r: Request): RequestInfo {
+  return {
+    id: address,
+    client: r.client,
+    nonce: r.nonce,
+    status: REQUEST_STATUSES[r.status] ?? 'Open',
+    contentHash: toHex(r.contentHash),
+    storageUri: text(r.storageUri, r.storageUriLen),
+    modalities: modalitiesFromMask(r.modalities),
+    minWorkers: r.minWorkers,
+    maxWorkers: r.maxWorkers,
+    joined: r.joined,
+    commits: r.commits,
+    reveals: r.reveals,
+    verdict: verdictFromCode(r.verdict),
+    confidence: r.confidence,
+    consensusType: consensusFromCode(r.consensus),
+    feeLamports: r.fee,
+    escrowLamports: r.escrow,
+    createdAt: r.createdAt,
+    commitDeadline: r.commitDeadline,
+    deadline: r.deadline,
+    finalizedAt: r.finalizedAt,
+    seats: r.seats.slice(0, r.joined).map(seatInfo),
+  };
+}
+
+/** docs/protocol.md "Finalizable": commits ≥ min_workers and (deadline passed, or the commit phase is over and every
+ * committer revealed). */
+export function isFinalizable(r: Request, now: bigint): boolean {
+  if (r.status !== STATUS_OPEN || r.commits < r.minWorkers) return false;
+  const commitOver = now >= r.commitDeadline || r.commits >= r.maxWorkers;
+  return now >= r.deadline || (commitOver && r.reveals === r.commits);
+}
+
+/** docs/protocol.md "Expirable": the commit deadline passed with fewer than min_workers commits. */
+export function isExpirable(r: Request, now: bigint): boolean {
+  return r.status === STATUS_OPEN && now >= r.commitDeadline && r.commits < r.minWorkers;
+}
+
+/** Detections from a report's JSON (`{"detections": [{type, region?, confidence}]}`); invalid reports give []. */
+export function parseDetections(data: Uint8Array): Detection[] {
+  const report: unknown = JSON.parse(new TextDecoder().decode(data));
+  const items = report && typeof report === 'object' && !Array.isArray(report) ? (report as { detections?: unknown }).detections : [];
+  if (items === undefined || items === null) return [];
+  if (!Array.isArray(items)) throw new TypeError('detections is not a list');
+  return items.map((d: unknown): Detection => {
+    const o = d as { type?: unknown; region?: unknown; confidence?: unknown };
+    if (!o || typeof o !== 'object' || typeof o.type !== 'string' || typeof o.confidence !== 'number') {
+      throw new TypeError(`invalid detection ${JSON.stringify(d)}`);
+    }
+    let region: Detection['region'] = null;
+    if (o.region !== undefined && o.region !== null) {
+      const r = o.region as Record<string, unknown>;
+      if (!['x', 'y', 'w', 'h'].every((k) => typeof r[k] === 'number')) throw new TypeError(`invalid region ${JSON.stringify(o.region)}`);
+      region = { x: r['x'] as number, y: r['y'] as number, w: r['w'] as number, h: r['h'] as number };
+    }
+    return { type: o.type, region, confidence: o.confidence };
+  });
+}
+
+function parseHash(value: ReadonlyUint8Array | string): Uint8Array {
+  let raw: Uint8Array;
+  try {
+    raw = typeof value === 'string' ? fromHex(value) : Uint8Array.from(value);
+  } catch (e) {
+    throw new DFPNError(ErrorCode.INVALID_ARGUMENT, `contentHash ${JSON.stringify(value)} is not hex.`, { cause: e });
+  }
+  if (raw.length !== 32) throw new DFPNError(ErrorCode.INVALID_ARGUMENT, 'contentHash must be 32 bytes (SHA-256), bytes or hex.');
+  return raw;
+}
+
+function randomNonce(): bigint {
+  const b = new Uint8Array(8);
+  crypto.getRandomValues(b);
+  return new DataView(b.buffer).getBigUint64(0, true) >> 1n; // 63 bits, like the Python SDK
+}
+
+function noWorkers(address: Address, r: Request): DFPNError {
+  return new DFPNError(
+    ErrorCode.NO_WORKERS_AVAILABLE,
+    `request ${address} expired: ${r.commits} of the ${r.minWorkers} required workers committed.`,
+  );
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const t = setTimeout(done, ms);
+    function done() {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }
+    function onAbort() {
+      clearTimeout(t);
+      reject(signal?.reason);
+    }
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** The DFPN client. Every method is async and throws `DFPNError`. */
+export class DFPNClient {
+  /** The network name given ("local", "devnet", a URL, or the transport's name). */
+  readonly network: string;
+  readonly autoCrank: boolean;
+  readonly maxMediaBytes: number;
+  private transportValue: Transport | undefined;
+  private walletValue: TransactionSigner | undefined;
+  private readonly ownsTransport: boolean;
+  private readonly options: DFPNClientOptions;
+  private init: Promise<void> | undefined;
+  private pollIntervalValue: number | undefined;
+  private storageValue: Storage | undefined;
+  private readonly requestTxs = new Map<string, string>();
+  private readonly log: Logger;
+
+  constructor(options: DFPNClientOptions = {}) {
+    this.options = options;
+    this.autoCrank = options.autoCrank ?? true;
+    this.maxMediaBytes = options.maxMediaBytes ?? DEFAULT_MAX_MEDIA_BYTES;
+    this.walletValue = options.wallet;
+    this.log = options.logger ?? {};
+    const network = options.network ?? 'local';
+    if (typeof network !== 'string') {
+      this.transportValue = network;
+      this.network = network.name;
+      this.ownsTransport = false;
+    } else {
+      this.network = network;
+      this.ownsTransport = true;
+      if (network !== 'local') {
+        // Validates the name or URL at once (NETWORK_NOT_SUPPORTED).
+        this.transportValue = new RpcTransport(network, {
+          ...options.rpc,
+          ...(options.programId ? { programId: options.programId } : {}),
+        });
+      }
+    }
+    if (this.transportValue) this.configure(this.transportValue);
+  }
+
+  /** A client whose network is set up (the local network is created and a wallet funded). */
+  static async create(options: DFPNClientOptions = {}): Promise<DFPNClient> {
+    return new DFPNClient(options).ready();
+  }
+
+  private configure(t: Transport): void {
+    this.pollIntervalValue = this.options.pollInterval ?? (t.isLocal ? 50 : 2_000);
+    this.storageValue = this.options.storage ?? (t.isLocal ? 'file' : 'ipfs');
+  }
+
+  /** Set up the network (create the local LiteSVM and fund a wallet when needed). Called by every method. */
+  async ready(): Promise<this> {
+    this.init ??= (async () => {
+      if (this.transportValue === undefined) {
+        const local: LocalNetworkLike = await platform().createLocalNetwork({
+          programPath: this.options.programPath,
+          programId: this.options.programId,
+        });
+        this.transportValue = local;
+        this.configure(local);
+        this.walletValue ??= await local.fundedSigner(LOCAL_WALLET_LAMPORTS);
+      } else if (this.walletValue === undefined && this.transportValue.isLocal && 'fundedSigner' in this.transportValue) {
+        this.walletValue = await (this.transportValue as LocalNetworkLike).fundedSigner(LOCAL_WALLET_LAMPORTS);
+      }
+    })();
+    await this.init;
+    return this;
+  }
+
+  /** The transport (after `ready()`; every method calls it). */
+  get transport(): Transport {
+    if (!this.transportValue) {
+      throw new DFPNError(ErrorCode.INVALID_ARGUMENT, "the local network is created on first use: await client.ready() first.");
+    }
+    return this.transportValue;
+  }
+
+  /** The wallet that pays and signs. */
+  get wallet(): TransactionSigner {
+    if (!this.walletValue) {
+      throw new DFPNError(
+        ErrorCode.INVALID_ARGUMENT,
+        this.transportValue
+          ? `a wallet is required to send transactions on ${this.network}: new DFPNClient({ network, wallet }).`
+          : 'the local wallet is created on first use: await client.ready() first.',
+      );
+    }
+    return this.walletValue;
+  }
+
+  /** The DFPN program's address on this network. */
+  get programId(): Address {
+    return this.transportValue?.programId ?? this.options.programId ?? PROGRAM_ID;
+  }
+
+  /** The default storage of `submitRequest`. */
+  get storage(): Storage {
+    return this.storageValue ?? 'file';
+  }
+
+  /** Release the network connection (and the local network, when the client created it). */
+  async close(): Promise<void> {
+    if (this.ownsTransport && this.transportValue) await this.transportValue.close();
+  }
+
+  /** `await using client = ...` support. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  private ipfsBackend(): IpfsStorage | undefined {
+    return this.storageValue instanceof IpfsStorage ? this.storageValue : undefined;
+  }
+
+  private s3Backend(): S3Storage | undefined {
+    return this.storageValue instanceof S3Storage ? this.storageValue : undefined;
+  }
+
+  // ---- accounts ------------------------------------------------------------------------------------------------
+
+  private async load<T>(address: Address, discriminator: Uint8Array, decode: (d: Uint8Array) => T): Promise<T | null> {
+    const account = await this.transport.getAccount(address);
+    if (account === null || account.owner !== this.programId || !bytesEqual(account.data.subarray(0, 8), discriminator)) {
+      return null;
+    }
+    return decode(account.data);
+  }
+
+  /** The on-chain configuration (`CONFIG_NOT_FOUND` when the program is not deployed or initialised). */
+  async getConfig(): Promise<Config> {
+    await this.ready();
+    const address = await configAddress(this.programId);
+    const config = await this.load(address, CONFIG_DISCRIMINATOR, (d) => getConfigDecoder().decode(d));
+    if (config === null) throw new DFPNError(ErrorCode.CONFIG_NOT_FOUND, `no configuration at ${address} on ${this.transport.name}.`);
+    return config;
+  }
+
+  /** The fee in lamports the program will charge for these modalities and `minWorkers`, from the on-chain config. */
+  async estimateFee(modalities: Iterable<Modality | number> | number, minWorkers: number): Promise<bigint> {
+    const config = await this.getConfig();
+    try {
+      return feeFromParams(config.params, modalities, minWorkers);
+    } catch (e) {
+      throw new DFPNError(ErrorCode.INVALID_ARGUMENT, (e as Error).message, { cause: e });
+    }
+  }
+
+  /** The raw decoded request account (`REQUEST_NOT_FOUND` when there is none). */
+  async getRequestAccount(requestId: RequestId): Promise<Request> {
+    await this.ready();
+    const address = parseAddress(requestId, 'request id');
+    const r = await this.load(address, REQUEST_DISCRIMINATOR, (d) => getRequestDecoder().decode(d));
+    if (r === null) throw new DFPNError(ErrorCode.REQUEST_NOT_FOUND, `no request at ${address} on ${this.transport.name}.`);
+    return r;
+  }
+
+  /** The request account, decoded for users. */
+  async getRequest(requestId: RequestId): Promise<RequestInfo> {
+    const address = parseAddress(requestId, 'request id');
+    return requestInfo(address, await this.getRequestAccount(address));
+  }
+
+  /** A worker account by its authority, or null. */
+  async getWorker(authority: Address | string): Promise<Worker | null> {
+    await this.ready();
+    const address = await workerAddress(parseAddress(authority, 'worker authority'), this.programId);
+    return this.load(address, WORKER_DISCRIMINATOR, (d) => getWorkerDecoder().decode(d));
+  }
+
+  /** A model account by its model id, or null. */
+  async getModel(modelId: string): Promise<Model | null> {
+    await this.ready();
+    let address: Address;
+    try {
+      address = await modelAddress(modelId, this.programId);
+    } catch (e) {
+      throw new DFPNError(ErrorCode.INVALID_ARGUMENT, (e as Error).message, { cause: e });
+    }
+    return this.load(address, MODEL_DISCRIMINATOR, (d) => getModelDecoder().decode(d));
+  }
+
+  /** The treasury or insurance vault and its lamports. */
+  async getVault(kind: 'treasury' | 'insurance'): Promise<{ address: Address; vault: Vault; lamports: bigint } | null> {
+    await this.ready();
+    const address = kind === 'treasury' ? await treasuryAddress(this.programId) : await insuranceAddress(this.programId);
+    const account = await this.transport.getAccount(address);
+    if (account === null || account.owner !== this.programId) return null;
+    return { address, vault: getVaultDecoder().decode(account.data), lamports: account.lamports };
+  }
+
+  /** Every request account (optionally only one client's, or one status's). */
+  async listRequests(filter: { client?: Address | string; status?: RequestInfo['status'] } = {}): Promise<RequestInfo[]> {
+    await this.ready();
+    const accounts = await this.transport.programAccounts(REQUEST_DISCRIMINATOR);
+    return accounts
+      .filter((a) => a.data.length === ACCOUNT_SIZES.request)
+      .map((a) => requestInfo(a.address, getRequestDecoder().decode(a.data)))
+      .filter((r) => (filter.client === undefined || r.client === filter.client) && (filter.status === undefined || r.status === filter.status));
+  }
+
+  /** Every worker account. */
+  async listWorkers(): Promise<Array<{ address: Address; worker: Worker }>> {
+    await this.ready();
+    return (await this.transport.programAccounts(WORKER_DISCRIMINATOR)).map((a) => ({
+      address: a.address,
+      worker: getWorkerDecoder().decode(a.data),
+    }));
+  }
+
+  /** Every model account. */
+  async listModels(): Promise<Array<{ address: Address; model: Model }>> {
+    await this.ready();
+    return (await this.transport.programAccounts(MODEL_DISCRIMINATOR)).map((a) => ({
+      address: a.address,
+      model: getModelDecoder().decode(a.data),
+    }));
+  }
+
+  /** The DFPN events of a transaction (from its `Program data:` logs). */
+  async getEvents(signature: string): Promise<DfpnEvent[]> {
+    await this.ready();
+    const record = await this.transport.getTransaction(signature);
+    return record === null ? [] : parseLogs(record.logs, this.programId);
+  }
+
+  /**
+   * DFPN events as transactions are processed (`for await (const { signature, event } of client.events({ signal }))`),
+   * from the transport's push channel (LiteSVM: in-process; RPC: `logsSubscribe`). `NETWORK_NOT_SUPPORTED` on a
+   * transport without one. Ends when `signal` aborts.
+   */
+  async *events(options: { signal: AbortSignal }): AsyncGenerator<{ signature: string; event: DfpnEvent }> {
+    await this.ready();
+    const t = this.transport;
+    if (!t.programLogs) throw new DFPNError(ErrorCode.NETWORK_NOT_SUPPORTED, `${t.name} has no transaction log subscription.`);
+    for await (const { signature, logs } of t.programLogs(options.signal)) {
+      for (const event of parseLogs(logs, this.programId)) yield { signature, event };
+    }
+  }
+
+  // ---- submitting ----------------------------------------------------------------------------------------------
+
+  /**
+   * Submit media for analysis and escrow `maxFee` (default: exactly the fee).
+   *
+   * Give `mediaPath` or `media` (hashed with SHA-256 and stored with `storage`), or `uri` with `contentHash` (or
+   * with `mediaPath`/`media` to hash). The program is the judge of the request: `DEADLINE_TOO_SHORT`,
+   * `MAX_FEE_TOO_LOW`, `INSUFFICIENT_FUNDS`, `INVALID_STORAGE_URI`, `PAUSED`, ... come from the program itself.
+   */
+  async submitRequest(params: SubmitRequestParams): Promise<SubmittedRequest> {
+    await this.ready();
+    const wallet = this.wallet;
+    if (!params.modalities || params.modalities.length === 0) {
+      throw new DFPNError(ErrorCode.INVALID_ARGUMENT, 'modalities: name at least one Modality.');
+    }
+    if (params.mediaPath === undefined && params.media === undefined && params.uri === undefined) {
+      throw new DFPNError(ErrorCode.INVALID_ARGUMENT, 'give mediaPath, media or uri (with contentHash).');
+    }
+    if (params.mediaPath !== undefined && params.media !== undefined) {
+      throw new DFPNError(ErrorCode.INVALID_ARGUMENT, 'give mediaPath or media, not both.');
+    }
+    let digest = params.contentHash !== undefined ? parseHash(params.contentHash) : undefined;
+    let uri = params.uri;
+    let source: MediaSource | undefined;
+    if (params.mediaPath !== undefined) source = await platform().openFile(params.mediaPath);
+    else if (params.media instanceof Uint8Array) source = mediaFromBytes(params.media, params.mediaName);
+    else if (params.media !== undefined) source = mediaFromBlob(params.media, params.mediaName);
+    if (source !== undefined) {
+      if (source.size > this.maxMediaBytes) {
+        throw new DFPNError(
+          ErrorCode.INVALID_ARGUMENT,
+          `media ${source.name} is ${source.size} bytes, over the ${this.maxMediaBytes}-byte limit (maxMediaBytes).`,
+        );
+      }
+      const actual = await sha256Source(source);
+      if (digest !== undefined && !bytesEqual(digest, actual)) {
+        throw new DFPNError(
+          ErrorCode.CONTENT_HASH_MISMATCH,
+          `${source.path ?? source.name} hashes to ${toHex(actual)}, not the given contentHash ${toHex(digest)}.`,
+        );
+      }
+      digest = actual;
+      if (uri === undefined) {
+        const backend = params.storage ?? this.storage;
+        if (backend === 'file' && !this.transport.isLocal) {
+          throw new DFPNError(ErrorCode.STORAGE_NOT_SUPPORTED, 'file:// URIs are only for the local network.');
+        }
+        uri = await upload(source, backend, {
+          contentHash: digest,
+          ...(params.uploadProgress ? { progress: params.uploadProgress } : {}),
+        });
+      }
+    }
+    if (digest === undefined || uri === undefined) {
+      throw new DFPNError(ErrorCode.INVALID_ARGUMENT, 'with uri, give contentHash, mediaPath or media.');
+    }
+    const minWorkers = params.minWorkers ?? 3;
+    const maxWorkers = params.maxWorkers ?? minWorkers;
+    const config = await this.getConfig();
+    let maxFee: bigint;
+    try {
+      const fee = feeFromParams(config.params, params.modalities, minWorkers);
+      maxFee = params.maxFeeLamports ?? (params.maxFee !== undefined ? solToLamports(params.maxFee) : fee);
+    } catch (e) {
+      throw new DFPNError(ErrorCode.INVALID_ARGUMENT, (e as Error).message, { cause: e });
+    }
+    const nonce = params.nonce ?? (await this.freshNonce(wallet.address));
+    const now = await this.transport.unixTimestamp();
+    let seconds: number;
+    if (params.deadlineSeconds !== undefined) seconds = params.deadlineSeconds;
+    else if (params.deadline !== undefined) {
+      const at = params.deadline instanceof Date ? params.deadline.getTime() : params.deadline;
+      seconds = Math.round((at - Date.now()) / 1000);
+    } else seconds = DEFAULT_DEADLINE_SECONDS;
+    if (!Number.isFinite(seconds)) throw new DFPNError(ErrorCode.INVALID_ARGUMENT, 'deadline is not a time.');
+    const { instruction, request } = await ix.submitRequest(
+      {
+        client: wallet,
+        nonce,
+        contentHash: digest,
+        storageUri: uri,
+        modalities: params.modalities,
+        minWorkers,
+        maxWorkers,
+        maxFee,
+        deadline: now + BigInt(Math.trunc(seconds)),
+      },
+      this.programId,
+    );
+    const record = await this.transport.sendTransaction([instruction], wallet, { label: 'submit_request' });
+    this.requestTxs.set(request, record.signature);
+    const r = await this.getRequestAccount(request);
+    this.log.info?.(`request ${request} submitted (fee ${r.fee} lamports, escrow ${r.escrow}): ${record.signature}`);
+    return {
+      id: request,
+      nonce,
+      signature: record.signature,
+      client: wallet.address,
+      contentHash: toHex(digest),
+      storageUri: uri,
+      modalities: modalitiesFromMask(r.modalities),
+      minWorkers: r.minWorkers,
+      maxWorkers: r.maxWorkers,
+      feeLamports: r.fee,
+      maxFeeLamports: r.escrow,
+      commitDeadline: r.commitDeadline,
+      deadline: r.deadline,
+    };
+  }
+
+  private async freshNonce(client: Address): Promise<bigint> {
+    for (let i = 0; i < 8; i++) {
+      const nonce = randomNonce();
+      if ((await this.transport.getAccount(await requestAddress(client, nonce, this.programId))) === null) return nonce;
+    }
+    throw new DFPNError(ErrorCode.INVALID_ARGUMENT, 'could not find an unused request nonce; pass nonce.');
+  }
+
+  /** The request's media, checked against its content hash (`CONTENT_HASH_MISMATCH` when it differs). */
+  async fetchMedia(requestId: RequestId, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<Uint8Array> {
+    const r = await this.getRequestAccount(requestId);
+    const uri = text(r.storageUri, r.storageUriLen);
+    const data = await readUri(uri, {
+      maxBytes: this.maxMediaBytes,
+      timeoutMs: options.timeoutMs ?? 3_600_000,
+      ipfs: this.ipfsBackend(),
+      s3: this.s3Backend(),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    checkHash(data, Uint8Array.from(r.contentHash), ErrorCode.CONTENT_HASH_MISMATCH, `media of request ${String(requestId)}`);
+    return data;
+  }
+
+  // ---- lifecycle -----------------------------------------------------------------------------------------------
+
+  /** Send `finalize_request` (anyone may, once the request is finalizable); returns the signature. */
+  async finalize(requestId: RequestId): Promise<string> {
+    const address = parseAddress(requestId, 'request id');
+    const r = await this.getRequestAccount(address);
+    const record = await this.transport.sendTransaction([await ix.finalizeRequest(address, r, this.programId)], this.wallet, {
+      label: 'finalize_request',
+    });
+    return record.signature;
+  }
+
+  /** Send `expire_request` (anyone may, after the commit deadline with too few commits). */
+  async expire(requestId: RequestId): Promise<string> {
+    const address = parseAddress(requestId, 'request id');
+    const r = await this.getRequestAccount(address);
+    const record = await this.transport.sendTransaction([await ix.expireRequest(address, r, this.programId)], this.wallet, {
+      label: 'expire_request',
+    });
+    return record.signature;
+  }
+
+  /** The client closes its finished request and gets the rent (and any leftover escrow) back. */
+  async closeRequest(requestId: RequestId): Promise<string> {
+    await this.ready();
+    const address = parseAddress(requestId, 'request id');
+    const record = await this.transport.sendTransaction([ix.closeRequest(this.wallet, address, this.programId)], this.wallet, {
+      label: 'close_request',
+    });
+    return record.signature;
+  }
+
+  /**
+   * Follow the request until it is finalized and return the full result: per-worker verdicts from the request's
+   * seats, detections read from each worker's report URI and checked against the committed report hash
+   * (`REPORT_HASH_MISMATCH` when they differ; an unreadable report gives `reportVerified: false`), and the audit
+   * block. On RPC networks an account subscription wakes the wait early; it polls regardless.
+   *
+   * Throws `NO_WORKERS_AVAILABLE` when the request expired (or, with `autoCrank`, could only expire: it is expired
+   * and the escrow returned), `TIMEOUT` after `timeout` ms.
+   */
+  async waitForResult(requestId: RequestId, options: WaitOptions = {}): Promise<AnalysisResult> {
+    await this.ready();
+    const address = parseAddress(requestId, 'request id');
+    const timeout = options.timeout ?? 360_000;
+    const interval = options.pollInterval ?? this.pollIntervalValue ?? 2_000;
+    const giveUp = Date.now() + timeout;
+    const stop = new AbortController();
+    const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+    let wake: (() => void) | undefined;
+    this.transport.watchAccount?.(address, () => wake?.(), signal);
+    try {
+      for (;;) {
+        if (options.signal?.aborted) throw options.signal.reason;
+        const r = await this.getRequestAccount(address);
+        if (r.status === STATUS_FINALIZED) return await this.assemble(address, r);
+        if (r.status === STATUS_EXPIRED) throw noWorkers(address, r);
+        if (this.autoCrank && this.walletValue !== undefined) {
+          const now = await this.transport.unixTimestamp();
+          if (isExpirable(r, now) && (await this.crank(() => this.expire(address), address, 'expire'))) throw noWorkers(address, r);
+          if (isFinalizable(r, now) && (await this.crank(() => this.finalize(address), address, 'finalize'))) continue;
+        }
+        const remaining = giveUp - Date.now();
+        if (remaining <= 0) {
+          throw new DFPNError(
+            ErrorCode.TIMEOUT,
+            `request ${address} not finalized after ${timeout / 1000} s (${r.joined} joined, ${r.commits} committed, ` +
+              `${r.reveals} revealed).`,
+          );
+        }
+        await new Promise<void>((resolve, reject) => {
+          wake = resolve;
+          sleep(Math.min(interval, remaining), options.signal).then(resolve, reject);
+        });
+        wake = undefined;
+      }
+    } finally {
+      stop.abort();
+    }
+  }
+
+  /** Run `action`; false when the program says it is not (or no longer) possible. */
+  private async crank(action: () => Promise<string>, address: Address, what: string): Promise<boolean> {
+    try {
+      const signature = await action();
+      this.log.info?.(`${what} of ${address}: ${signature}`);
+      return true;
+    } catch (e) {
+      // Someone else may have finalized or expired it first; the next poll sees the new status.
+      if (
+        e instanceof DFPNError &&
+        (e.code === ErrorCode.REQUEST_NOT_OPEN || e.code === ErrorCode.FINALIZE_TOO_EARLY || e.code === ErrorCode.CANNOT_EXPIRE)
+      ) {
+        this.log.info?.(`${what} of ${address} not possible: ${e.code}`);
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  // ---- result assembly -----------------------------------------------------------------------------------------
+
+  private async assemble(address: Address, r: Request): Promise<AnalysisResult> {
+    const workerResults: WorkerResult[] = [];
+    for (const seat of r.seats.slice(0, r.joined)) {
+      if (seat.state === SEAT_REVEALED) workerResults.push(await this.workerResult(seat));
+    }
+    const requestTx = this.requestTxs.get(address) ?? (await this.findTx(address, 'RequestSubmitted'));
+    const finalizeTx = await this.findTx(address, 'RequestFinalized');
+    return {
+      requestId: address,
+      verdict: verdictFromCode(r.verdict),
+      confidence: r.confidence,
+      consensusType: consensusFromCode(r.consensus),
+      workerResults,
+      audit: { requestTx, finalizeTx, workerCount: r.joined, commitCount: r.commits, revealCount: r.reveals },
+      feeLamports: r.fee,
+    };
+  }
+
+  private async workerResult(seat: Seat): Promise<WorkerResult> {
+    const uri = text(seat.reportUri, seat.reportUriLen);
+    let detections: Detection[] = [];
+    let verified = false;
+    let data: Uint8Array | undefined;
+    try {
+      data = await readUri(uri, { ipfs: this.ipfsBackend(), s3: this.s3Backend() });
+    } catch (e) {
+      if (!(e instanceof DFPNError)) throw e;
+      this.log.warn?.(`report of worker ${seat.authority} not loaded: ${e.message}`);
+    }
+    if (data !== undefined) {
+      checkHash(data, Uint8Array.from(seat.reportHash), ErrorCode.REPORT_HASH_MISMATCH, `report ${uri} of ${seat.authority}`);
+      verified = true;
+      try {
+        detections = parseDetections(data);
+      } catch (e) {
+        this.log.warn?.(`report ${uri} has no readable detections: ${(e as Error).message}`);
+      }
+    }
+    return {
+      worker: seat.authority,
+      modelId: decodeModelId(seat.modelId),
+      verdict: verdictFromCode(seat.verdict),
+      confidence: seat.confidence,
+      detections,
+      reportUri: uri,
+      reportHash: toHex(seat.reportHash),
+      reportVerified: verified,
+    };
+  }
+
+  private async findTx(address: Address, kind: DfpnEvent['name']): Promise<string | null> {
+    for (const signature of await this.transport.signaturesForAddress(address)) {
+      const record: TransactionRecord | null = await this.transport.getTransaction(signature);
+      if (record === null) continue;
+      for (const event of parseLogs(record.logs, this.programId)) {
+        if (event.name === kind && 'request' in event && event.request === address) return signature;
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * Program-wide constants: the program id, limits and the reference configuration of docs/protocol.md.
+ * @module
+ */
+import type { Address } from '@solana/kit';
+import { DFPN_PROGRAM_ADDRESS } from './generated/programs/index.js';
+import type { ConfigParams } from './generated/types/index.js';
+
+/** The DFPN program's address (from the IDL). */
+export const PROGRAM_ID: Address = DFPN_PROGRAM_ADDRESS;
+/** The system program. */
+export const SYSTEM_PROGRAM_ID = '11111111111111111111111111111111' as Address;
+/** Lamports per SOL. */
+export const LAMPORTS_PER_SOL = 1_000_000_000n;
+/** Basis points: 10 000 = 100 %. */
+export const BPS = 10_000n;
+/** Seats per request (the program's `max_workers` bound). */
+export const MAX_SEATS = 10;
+/** Longest storage URI the program accepts, bytes. */
+export const MAX_STORAGE_URI = 200;
+/** Longest report URI the program accepts, bytes. */
+export const MAX_REPORT_URI = 128;
+/** Account sizes in bytes (docs/protocol.md, "Accounts"). */
+export const ACCOUNT_SIZES = Object.freeze({ config: 232, vault: 16, model: 172, worker: 272, request: 2956 });
+/** The transaction fee per signature on LiteSVM and default clusters. */
+export const LAMPORTS_PER_SIGNATURE = 5_000n;
+
+/** The reference configuration of docs/protocol.md ("Configuration"); the local network is initialised with it. */
+export const REFERENCE_PARAMS: ConfigParams = Object.freeze({
+  baseFees: [2_000_000n, 3_000_000n, 3_000_000n, 8_000_000n, 4_000_000n],
+  workerSurchargeBps: 2_500,
+  slashBps: 1_000,
+  maxWeightBps: 8_000,
+  reputationAlphaBps: 1_000,
+  minStake: LAMPORTS_PER_SOL,
+  unbondingSecs: 86_400n,
+  minDeadlineSecs: 60n,
+  revealWindowSecs: 20n,
+  minConsensusWeight: 5_000,
+});

@@ -1,0 +1,2923 @@
+// DO NOT EDIT. Generated from idl/dfpn.json by sdk-ts/scripts/generate.mjs (`npm run generate`);
+// `npm run check-generated` fails when this folder is not what the generator writes.
+/** The program's Anchor IDL (spec 0.1.0), as committed in idl/dfpn.json. Load it with
+ * @coral-xyz/anchor's `new Program(DFPN_IDL as Idl, provider)`. */
+export const DFPN_IDL = {
+  "address": "14UaT5Z7TsogWsWyzf45m9PNXcSeH29esMMsJ8NRFFnp",
+  "metadata": {
+    "name": "dfpn",
+    "version": "0.1.0",
+    "spec": "0.1.0",
+    "description": "Deepfake Proof Network: escrowed detection requests, staked workers, commit-reveal consensus"
+  },
+  "instructions": [
+    {
+      "name": "initialize_config",
+      "docs": [
+        "Create the configuration and the treasury and insurance vaults."
+      ],
+      "discriminator": [
+        208,
+        127,
+        21,
+        1,
+        194,
+        190,
+        196,
+        70
+      ],
+      "accounts": [
+        {
+          "name": "authority",
+          "writable": true,
+          "signer": true
+        },
+        {
+          "name": "config",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "treasury",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  116,
+                  114,
+                  101,
+                  97,
+                  115,
+                  117,
+                  114,
+                  121
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "insurance",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  105,
+                  110,
+                  115,
+                  117,
+                  114,
+                  97,
+                  110,
+                  99,
+                  101
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "system_program",
+          "address": "11111111111111111111111111111111"
+        }
+      ],
+      "args": [
+        {
+          "name": "params",
+          "type": {
+            "defined": {
+              "name": "ConfigParams"
+            }
+          }
+        }
+      ]
+    },
+    {
+      "name": "update_config",
+      "docs": [
+        "The authority changes parameters or hands over authority."
+      ],
+      "discriminator": [
+        29,
+        158,
+        252,
+        191,
+        10,
+        83,
+        219,
+        99
+      ],
+      "accounts": [
+        {
+          "name": "authority",
+          "signer": true
+        },
+        {
+          "name": "config",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              }
+            ]
+          }
+        }
+      ],
+      "args": [
+        {
+          "name": "params",
+          "type": {
+            "defined": {
+              "name": "ConfigParams"
+            }
+          }
+        },
+        {
+          "name": "new_authority",
+          "type": "pubkey"
+        }
+      ]
+    },
+    {
+      "name": "set_paused",
+      "docs": [
+        "The authority pauses or resumes new requests."
+      ],
+      "discriminator": [
+        91,
+        60,
+        125,
+        192,
+        176,
+        225,
+        166,
+        218
+      ],
+      "accounts": [
+        {
+          "name": "authority",
+          "signer": true
+        },
+        {
+          "name": "config",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              }
+            ]
+          }
+        }
+      ],
+      "args": [
+        {
+          "name": "paused",
+          "type": "bool"
+        }
+      ]
+    },
+    {
+      "name": "withdraw_treasury",
+      "docs": [
+        "The authority moves treasury lamports above rent to a recipient."
+      ],
+      "discriminator": [
+        40,
+        63,
+        122,
+        158,
+        144,
+        216,
+        83,
+        96
+      ],
+      "accounts": [
+        {
+          "name": "authority",
+          "signer": true
+        },
+        {
+          "name": "config",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "treasury",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  116,
+                  114,
+                  101,
+                  97,
+                  115,
+                  117,
+                  114,
+                  121
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "recipient",
+          "writable": true
+        }
+      ],
+      "args": [
+        {
+          "name": "amount",
+          "type": "u64"
+        }
+      ]
+    },
+    {
+      "name": "register_model",
+      "docs": [
+        "A model developer registers a detection model and its payout wallet."
+      ],
+      "discriminator": [
+        111,
+        236,
+        93,
+        31,
+        195,
+        210,
+        142,
+        125
+      ],
+      "accounts": [
+        {
+          "name": "developer",
+          "writable": true,
+          "signer": true
+        },
+        {
+          "name": "model",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  109,
+                  111,
+                  100,
+                  101,
+                  108
+                ]
+              },
+              {
+                "kind": "arg",
+                "path": "model_id"
+              }
+            ]
+          }
+        },
+        {
+          "name": "payout_wallet"
+        },
+        {
+          "name": "system_program",
+          "address": "11111111111111111111111111111111"
+        }
+      ],
+      "args": [
+        {
+          "name": "model_id",
+          "type": {
+            "array": [
+              "u8",
+              32
+            ]
+          }
+        },
+        {
+          "name": "modalities",
+          "type": "u8"
+        }
+      ]
+    },
+    {
+      "name": "update_model",
+      "docs": [
+        "The developer changes the payout wallet and modalities."
+      ],
+      "discriminator": [
+        76,
+        230,
+        44,
+        16,
+        103,
+        83,
+        24,
+        73
+      ],
+      "accounts": [
+        {
+          "name": "developer",
+          "signer": true
+        },
+        {
+          "name": "model",
+          "writable": true
+        },
+        {
+          "name": "payout_wallet"
+        }
+      ],
+      "args": [
+        {
+          "name": "modalities",
+          "type": "u8"
+        }
+      ]
+    },
+    {
+      "name": "deactivate_model",
+      "docs": [
+        "The developer retires a model."
+      ],
+      "discriminator": [
+        36,
+        212,
+        100,
+        110,
+        59,
+        184,
+        208,
+        38
+      ],
+      "accounts": [
+        {
+          "name": "developer",
+          "signer": true
+        },
+        {
+          "name": "model",
+          "writable": true
+        }
+      ],
+      "args": []
+    },
+    {
+      "name": "claim_model_fees",
+      "docs": [
+        "Move a model's accrued fee shares to its payout wallet (anyone may call)."
+      ],
+      "discriminator": [
+        253,
+        87,
+        210,
+        127,
+        231,
+        12,
+        111,
+        140
+      ],
+      "accounts": [
+        {
+          "name": "model",
+          "writable": true
+        },
+        {
+          "name": "payout_wallet",
+          "writable": true
+        }
+      ],
+      "args": []
+    },
+    {
+      "name": "register_worker",
+      "docs": [
+        "An operator stakes SOL and declares its modalities and models."
+      ],
+      "discriminator": [
+        22,
+        253,
+        23,
+        225,
+        230,
+        31,
+        6,
+        192
+      ],
+      "accounts": [
+        {
+          "name": "authority",
+          "writable": true,
+          "signer": true
+        },
+        {
+          "name": "worker",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  119,
+                  111,
+                  114,
+                  107,
+                  101,
+                  114
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "authority"
+              }
+            ]
+          }
+        },
+        {
+          "name": "config",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "system_program",
+          "address": "11111111111111111111111111111111"
+        }
+      ],
+      "args": [
+        {
+          "name": "stake",
+          "type": "u64"
+        },
+        {
+          "name": "modalities",
+          "type": "u8"
+        },
+        {
+          "name": "models",
+          "type": {
+            "vec": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          }
+        }
+      ]
+    },
+    {
+      "name": "add_stake",
+      "docs": [
+        "The operator adds stake."
+      ],
+      "discriminator": [
+        58,
+        135,
+        189,
+        105,
+        160,
+        120,
+        165,
+        224
+      ],
+      "accounts": [
+        {
+          "name": "authority",
+          "writable": true,
+          "signer": true
+        },
+        {
+          "name": "worker",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  119,
+                  111,
+                  114,
+                  107,
+                  101,
+                  114
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "authority"
+              }
+            ]
+          }
+        },
+        {
+          "name": "system_program",
+          "address": "11111111111111111111111111111111"
+        }
+      ],
+      "args": [
+        {
+          "name": "amount",
+          "type": "u64"
+        }
+      ]
+    },
+    {
+      "name": "update_worker",
+      "docs": [
+        "The operator changes its modalities and models (not while it holds a seat)."
+      ],
+      "discriminator": [
+        222,
+        12,
+        91,
+        141,
+        125,
+        7,
+        125,
+        116
+      ],
+      "accounts": [
+        {
+          "name": "authority",
+          "signer": true
+        },
+        {
+          "name": "worker",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  119,
+                  111,
+                  114,
+                  107,
+                  101,
+                  114
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "authority"
+              }
+            ]
+          }
+        }
+      ],
+      "args": [
+        {
+          "name": "modalities",
+          "type": "u8"
+        },
+        {
+          "name": "models",
+          "type": {
+            "vec": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          }
+        }
+      ]
+    },
+    {
+      "name": "request_unstake",
+      "docs": [
+        "The operator starts unbonding stake; blocked while it holds a seat."
+      ],
+      "discriminator": [
+        44,
+        154,
+        110,
+        253,
+        160,
+        202,
+        54,
+        34
+      ],
+      "accounts": [
+        {
+          "name": "authority",
+          "signer": true
+        },
+        {
+          "name": "worker",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  119,
+                  111,
+                  114,
+                  107,
+                  101,
+                  114
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "authority"
+              }
+            ]
+          }
+        },
+        {
+          "name": "config",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              }
+            ]
+          }
+        }
+      ],
+      "args": [
+        {
+          "name": "amount",
+          "type": "u64"
+        }
+      ]
+    },
+    {
+      "name": "withdraw_stake",
+      "docs": [
+        "After the unbonding delay the operator takes unbonded stake back."
+      ],
+      "discriminator": [
+        153,
+        8,
+        22,
+        138,
+        105,
+        176,
+        87,
+        66
+      ],
+      "accounts": [
+        {
+          "name": "authority",
+          "writable": true,
+          "signer": true
+        },
+        {
+          "name": "worker",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  119,
+                  111,
+                  114,
+                  107,
+                  101,
+                  114
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "authority"
+              }
+            ]
+          }
+        }
+      ],
+      "args": []
+    },
+    {
+      "name": "claim_worker_rewards",
+      "docs": [
+        "The operator takes its earned fees."
+      ],
+      "discriminator": [
+        208,
+        24,
+        148,
+        108,
+        47,
+        2,
+        58,
+        139
+      ],
+      "accounts": [
+        {
+          "name": "authority",
+          "writable": true,
+          "signer": true
+        },
+        {
+          "name": "worker",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  119,
+                  111,
+                  114,
+                  107,
+                  101,
+                  114
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "authority"
+              }
+            ]
+          }
+        }
+      ],
+      "args": []
+    },
+    {
+      "name": "submit_request",
+      "docs": [
+        "A client records media for analysis and escrows its max fee."
+      ],
+      "discriminator": [
+        122,
+        30,
+        180,
+        251,
+        206,
+        230,
+        254,
+        57
+      ],
+      "accounts": [
+        {
+          "name": "client",
+          "writable": true,
+          "signer": true
+        },
+        {
+          "name": "request",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  114,
+                  101,
+                  113,
+                  117,
+                  101,
+                  115,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "client"
+              },
+              {
+                "kind": "arg",
+                "path": "nonce"
+              }
+            ]
+          }
+        },
+        {
+          "name": "config",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "system_program",
+          "address": "11111111111111111111111111111111"
+        }
+      ],
+      "args": [
+        {
+          "name": "nonce",
+          "type": "u64"
+        },
+        {
+          "name": "content_hash",
+          "type": {
+            "array": [
+              "u8",
+              32
+            ]
+          }
+        },
+        {
+          "name": "storage_uri",
+          "type": "string"
+        },
+        {
+          "name": "modalities",
+          "type": "u8"
+        },
+        {
+          "name": "min_workers",
+          "type": "u8"
+        },
+        {
+          "name": "max_workers",
+          "type": "u8"
+        },
+        {
+          "name": "max_fee",
+          "type": "u64"
+        },
+        {
+          "name": "deadline",
+          "type": "i64"
+        },
+        {
+          "name": "bump",
+          "type": "u8"
+        }
+      ]
+    },
+    {
+      "name": "join_request",
+      "docs": [
+        "An eligible worker takes a seat in an open request."
+      ],
+      "discriminator": [
+        166,
+        109,
+        58,
+        33,
+        148,
+        44,
+        114,
+        211
+      ],
+      "accounts": [
+        {
+          "name": "authority",
+          "signer": true
+        },
+        {
+          "name": "worker",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  119,
+                  111,
+                  114,
+                  107,
+                  101,
+                  114
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "authority"
+              }
+            ]
+          }
+        },
+        {
+          "name": "request",
+          "writable": true
+        },
+        {
+          "name": "config",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              }
+            ]
+          }
+        }
+      ],
+      "args": []
+    },
+    {
+      "name": "commit_result",
+      "docs": [
+        "A seated worker commits the hash of its answer."
+      ],
+      "discriminator": [
+        45,
+        73,
+        224,
+        222,
+        48,
+        67,
+        191,
+        185
+      ],
+      "accounts": [
+        {
+          "name": "authority",
+          "signer": true
+        },
+        {
+          "name": "request",
+          "writable": true
+        }
+      ],
+      "args": [
+        {
+          "name": "commitment",
+          "type": {
+            "array": [
+              "u8",
+              32
+            ]
+          }
+        }
+      ]
+    },
+    {
+      "name": "reveal_result",
+      "docs": [
+        "A committed worker reveals its answer; it must hash to the commitment."
+      ],
+      "discriminator": [
+        251,
+        165,
+        27,
+        86,
+        52,
+        234,
+        133,
+        173
+      ],
+      "accounts": [
+        {
+          "name": "authority",
+          "signer": true
+        },
+        {
+          "name": "request",
+          "writable": true
+        },
+        {
+          "name": "worker",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  119,
+                  111,
+                  114,
+                  107,
+                  101,
+                  114
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "authority"
+              }
+            ]
+          }
+        },
+        {
+          "name": "model"
+        }
+      ],
+      "args": [
+        {
+          "name": "verdict",
+          "type": "u8"
+        },
+        {
+          "name": "confidence",
+          "type": "u8"
+        },
+        {
+          "name": "model_id",
+          "type": {
+            "array": [
+              "u8",
+              32
+            ]
+          }
+        },
+        {
+          "name": "report_hash",
+          "type": {
+            "array": [
+              "u8",
+              32
+            ]
+          }
+        },
+        {
+          "name": "salt",
+          "type": {
+            "array": [
+              "u8",
+              32
+            ]
+          }
+        },
+        {
+          "name": "report_uri",
+          "type": "string"
+        }
+      ]
+    },
+    {
+      "name": "finalize_request",
+      "docs": [
+        "Anyone finalizes after the reveal phase. Remaining accounts: one writable worker PDA per seat in seat order, then one writable model PDA per revealed seat in seat order."
+      ],
+      "discriminator": [
+        147,
+        60,
+        211,
+        130,
+        76,
+        138,
+        43,
+        255
+      ],
+      "accounts": [
+        {
+          "name": "request",
+          "writable": true
+        },
+        {
+          "name": "client",
+          "writable": true
+        },
+        {
+          "name": "config",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "treasury",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  116,
+                  114,
+                  101,
+                  97,
+                  115,
+                  117,
+                  114,
+                  121
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "insurance",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  105,
+                  110,
+                  115,
+                  117,
+                  114,
+                  97,
+                  110,
+                  99,
+                  101
+                ]
+              }
+            ]
+          }
+        }
+      ],
+      "args": []
+    },
+    {
+      "name": "expire_request",
+      "docs": [
+        "Anyone expires a request without enough commitments. Remaining accounts: one writable worker PDA per seat in seat order."
+      ],
+      "discriminator": [
+        219,
+        189,
+        105,
+        97,
+        227,
+        47,
+        124,
+        23
+      ],
+      "accounts": [
+        {
+          "name": "request",
+          "writable": true
+        },
+        {
+          "name": "client",
+          "writable": true
+        }
+      ],
+      "args": []
+    },
+    {
+      "name": "close_request",
+      "docs": [
+        "The client closes a finished request and gets its rent back."
+      ],
+      "discriminator": [
+        170,
+        46,
+        165,
+        120,
+        223,
+        102,
+        115,
+        2
+      ],
+      "accounts": [
+        {
+          "name": "client",
+          "writable": true,
+          "signer": true
+        },
+        {
+          "name": "request",
+          "writable": true
+        }
+      ],
+      "args": []
+    }
+  ],
+  "accounts": [
+    {
+      "name": "Config",
+      "discriminator": [
+        155,
+        12,
+        170,
+        224,
+        30,
+        250,
+        204,
+        130
+      ]
+    },
+    {
+      "name": "Vault",
+      "discriminator": [
+        211,
+        8,
+        232,
+        43,
+        2,
+        152,
+        117,
+        119
+      ]
+    },
+    {
+      "name": "Model",
+      "discriminator": [
+        152,
+        221,
+        247,
+        122,
+        185,
+        125,
+        223,
+        151
+      ]
+    },
+    {
+      "name": "Worker",
+      "discriminator": [
+        224,
+        158,
+        97,
+        5,
+        224,
+        241,
+        67,
+        146
+      ]
+    },
+    {
+      "name": "Request",
+      "discriminator": [
+        125,
+        172,
+        150,
+        161,
+        162,
+        115,
+        39,
+        71
+      ]
+    }
+  ],
+  "events": [
+    {
+      "name": "ConfigInitialized",
+      "discriminator": [
+        181,
+        49,
+        200,
+        156,
+        19,
+        167,
+        178,
+        91
+      ]
+    },
+    {
+      "name": "ConfigUpdated",
+      "discriminator": [
+        40,
+        241,
+        230,
+        122,
+        11,
+        19,
+        198,
+        194
+      ]
+    },
+    {
+      "name": "PauseSet",
+      "discriminator": [
+        175,
+        57,
+        198,
+        136,
+        192,
+        66,
+        204,
+        73
+      ]
+    },
+    {
+      "name": "TreasuryWithdrawn",
+      "discriminator": [
+        143,
+        181,
+        157,
+        169,
+        87,
+        155,
+        170,
+        46
+      ]
+    },
+    {
+      "name": "ModelRegistered",
+      "discriminator": [
+        220,
+        196,
+        19,
+        71,
+        42,
+        237,
+        219,
+        138
+      ]
+    },
+    {
+      "name": "ModelUpdated",
+      "discriminator": [
+        176,
+        73,
+        246,
+        100,
+        211,
+        248,
+        16,
+        248
+      ]
+    },
+    {
+      "name": "ModelDeactivated",
+      "discriminator": [
+        206,
+        93,
+        113,
+        200,
+        8,
+        64,
+        87,
+        45
+      ]
+    },
+    {
+      "name": "ModelFeesClaimed",
+      "discriminator": [
+        223,
+        47,
+        195,
+        253,
+        189,
+        175,
+        161,
+        45
+      ]
+    },
+    {
+      "name": "WorkerRegistered",
+      "discriminator": [
+        32,
+        196,
+        68,
+        85,
+        235,
+        201,
+        213,
+        179
+      ]
+    },
+    {
+      "name": "StakeAdded",
+      "discriminator": [
+        139,
+        170,
+        134,
+        90,
+        22,
+        96,
+        23,
+        193
+      ]
+    },
+    {
+      "name": "WorkerUpdated",
+      "discriminator": [
+        33,
+        39,
+        231,
+        190,
+        44,
+        226,
+        238,
+        190
+      ]
+    },
+    {
+      "name": "UnstakeRequested",
+      "discriminator": [
+        21,
+        253,
+        177,
+        85,
+        129,
+        206,
+        42,
+        152
+      ]
+    },
+    {
+      "name": "StakeWithdrawn",
+      "discriminator": [
+        33,
+        120,
+        159,
+        58,
+        140,
+        255,
+        174,
+        79
+      ]
+    },
+    {
+      "name": "WorkerRewardsClaimed",
+      "discriminator": [
+        138,
+        56,
+        157,
+        12,
+        38,
+        116,
+        60,
+        200
+      ]
+    },
+    {
+      "name": "RequestSubmitted",
+      "discriminator": [
+        113,
+        213,
+        202,
+        246,
+        213,
+        106,
+        73,
+        44
+      ]
+    },
+    {
+      "name": "WorkerJoined",
+      "discriminator": [
+        65,
+        220,
+        171,
+        79,
+        80,
+        112,
+        214,
+        244
+      ]
+    },
+    {
+      "name": "ResultCommitted",
+      "discriminator": [
+        197,
+        81,
+        109,
+        4,
+        128,
+        173,
+        1,
+        109
+      ]
+    },
+    {
+      "name": "ResultRevealed",
+      "discriminator": [
+        109,
+        13,
+        202,
+        85,
+        148,
+        63,
+        148,
+        192
+      ]
+    },
+    {
+      "name": "RequestFinalized",
+      "discriminator": [
+        48,
+        148,
+        32,
+        225,
+        89,
+        33,
+        150,
+        17
+      ]
+    },
+    {
+      "name": "WorkerPaid",
+      "discriminator": [
+        81,
+        33,
+        19,
+        141,
+        26,
+        216,
+        165,
+        20
+      ]
+    },
+    {
+      "name": "WorkerSlashed",
+      "discriminator": [
+        105,
+        194,
+        239,
+        166,
+        177,
+        74,
+        243,
+        242
+      ]
+    },
+    {
+      "name": "RequestExpired",
+      "discriminator": [
+        190,
+        61,
+        247,
+        223,
+        89,
+        107,
+        245,
+        252
+      ]
+    },
+    {
+      "name": "RequestClosed",
+      "discriminator": [
+        59,
+        172,
+        99,
+        75,
+        9,
+        19,
+        226,
+        188
+      ]
+    }
+  ],
+  "errors": [
+    {
+      "code": 6000,
+      "name": "InvalidInstructionData",
+      "msg": "Instruction data too short, too long or not a known discriminator."
+    },
+    {
+      "code": 6001,
+      "name": "NotEnoughAccounts",
+      "msg": "Fewer accounts than the instruction needs."
+    },
+    {
+      "code": 6002,
+      "name": "MissingSignature",
+      "msg": "A required signature is missing."
+    },
+    {
+      "code": 6003,
+      "name": "AccountNotWritable",
+      "msg": "An account that must be writable is read-only."
+    },
+    {
+      "code": 6004,
+      "name": "InvalidAccountOwner",
+      "msg": "An account is not owned by the expected program."
+    },
+    {
+      "code": 6005,
+      "name": "InvalidAccountData",
+      "msg": "An account's data does not start with the expected discriminator or has the wrong size."
+    },
+    {
+      "code": 6006,
+      "name": "InvalidPda",
+      "msg": "An account's address is not the expected program-derived address."
+    },
+    {
+      "code": 6007,
+      "name": "AccountAlreadyInitialized",
+      "msg": "The account to create already exists."
+    },
+    {
+      "code": 6008,
+      "name": "InvalidSystemProgram",
+      "msg": "The system program account is not the system program."
+    },
+    {
+      "code": 6009,
+      "name": "Unauthorized",
+      "msg": "Signer is not the configuration authority."
+    },
+    {
+      "code": 6010,
+      "name": "Paused",
+      "msg": "New requests are paused by the authority."
+    },
+    {
+      "code": 6011,
+      "name": "InvalidConfig",
+      "msg": "A configuration value is out of range."
+    },
+    {
+      "code": 6012,
+      "name": "ArithmeticOverflow",
+      "msg": "Arithmetic overflow or underflow."
+    },
+    {
+      "code": 6013,
+      "name": "InvalidModalities",
+      "msg": "Modality bitmask is empty or names an unknown modality."
+    },
+    {
+      "code": 6014,
+      "name": "InvalidModelId",
+      "msg": "Model id is empty, too long or not printable ASCII."
+    },
+    {
+      "code": 6015,
+      "name": "ModelInactive",
+      "msg": "The model is deactivated."
+    },
+    {
+      "code": 6016,
+      "name": "TooManyModels",
+      "msg": "Too many models for one worker."
+    },
+    {
+      "code": 6017,
+      "name": "InsufficientStake",
+      "msg": "Stake below the configured minimum."
+    },
+    {
+      "code": 6018,
+      "name": "InsufficientFunds",
+      "msg": "The payer does not have the lamports the instruction moves."
+    },
+    {
+      "code": 6019,
+      "name": "WorkerHasActiveCommitments",
+      "msg": "The worker still holds a seat in an unfinished request."
+    },
+    {
+      "code": 6020,
+      "name": "UnbondingNotReady",
+      "msg": "No unbonding in progress, or the unbonding delay has not passed."
+    },
+    {
+      "code": 6021,
+      "name": "WorkerUnbonding",
+      "msg": "The worker is unbonding and cannot take new work."
+    },
+    {
+      "code": 6022,
+      "name": "DeadlineTooShort",
+      "msg": "Deadline less than the configured minimum ahead of now."
+    },
+    {
+      "code": 6023,
+      "name": "MaxFeeTooLow",
+      "msg": "Max fee is below the fee the network charges for this request."
+    },
+    {
+      "code": 6024,
+      "name": "InvalidStorageUri",
+      "msg": "Storage URI is empty, too long, or not ipfs://, s3://, https://, http:// or file://."
+    },
+    {
+      "code": 6025,
+      "name": "InvalidWorkerCount",
+      "msg": "min/max workers out of range."
+    },
+    {
+      "code": 6026,
+      "name": "RequestNotOpen",
+      "msg": "The request is not open."
+    },
+    {
+      "code": 6027,
+      "name": "ModalityNotSupported",
+      "msg": "The worker does not support every requested modality."
+    },
+    {
+      "code": 6028,
+      "name": "RequestFull",
+      "msg": "All seats of the request are taken."
+    },
+    {
+      "code": 6029,
+      "name": "AlreadyJoined",
+      "msg": "The worker already holds a seat in this request."
+    },
+    {
+      "code": 6030,
+      "name": "NotJoined",
+      "msg": "The worker holds no seat in this request."
+    },
+    {
+      "code": 6031,
+      "name": "CommitPhaseClosed",
+      "msg": "The commit phase is over."
+    },
+    {
+      "code": 6032,
+      "name": "AlreadyCommitted",
+      "msg": "This seat already committed."
+    },
+    {
+      "code": 6033,
+      "name": "RevealPhaseNotStarted",
+      "msg": "The reveal phase has not started."
+    },
+    {
+      "code": 6034,
+      "name": "RevealPhaseClosed",
+      "msg": "The reveal phase is over."
+    },
+    {
+      "code": 6035,
+      "name": "NotCommitted",
+      "msg": "This seat has no commitment to reveal."
+    },
+    {
+      "code": 6036,
+      "name": "AlreadyRevealed",
+      "msg": "This seat already revealed."
+    },
+    {
+      "code": 6037,
+      "name": "CommitmentMismatch",
+      "msg": "The revealed preimage does not hash to the commitment."
+    },
+    {
+      "code": 6038,
+      "name": "InvalidVerdict",
+      "msg": "Verdict byte is not 0 (Inconclusive), 1 (Authentic) or 2 (Manipulated), or confidence > 100."
+    },
+    {
+      "code": 6039,
+      "name": "ModelNotDeclared",
+      "msg": "The revealed model is not one of the worker's models."
+    },
+    {
+      "code": 6040,
+      "name": "InvalidReportUri",
+      "msg": "Report URI empty or too long."
+    },
+    {
+      "code": 6041,
+      "name": "FinalizeTooEarly",
+      "msg": "The request cannot be finalized yet."
+    },
+    {
+      "code": 6042,
+      "name": "CannotExpire",
+      "msg": "The request cannot be expired: enough workers committed, or the commit phase is still open."
+    },
+    {
+      "code": 6043,
+      "name": "RequestNotFinished",
+      "msg": "The request is not finished (finalized or expired)."
+    },
+    {
+      "code": 6044,
+      "name": "SeatAccountMismatch",
+      "msg": "The remaining accounts do not match the request's seats."
+    },
+    {
+      "code": 6045,
+      "name": "NothingToClaim",
+      "msg": "Nothing to withdraw or claim."
+    },
+    {
+      "code": 6046,
+      "name": "PayoutWalletMismatch",
+      "msg": "Payout wallet does not match the model's registered wallet."
+    },
+    {
+      "code": 6047,
+      "name": "InvalidContentHash",
+      "msg": "Content hash is all zeroes."
+    },
+    {
+      "code": 6048,
+      "name": "ClientMismatch",
+      "msg": "Client account does not match the request's client."
+    },
+    {
+      "code": 6049,
+      "name": "VaultMismatch",
+      "msg": "Treasury or insurance vault does not match the configuration."
+    },
+    {
+      "code": 6050,
+      "name": "DuplicateAccount",
+      "msg": "The same account was passed where two different accounts are required."
+    },
+    {
+      "code": 6051,
+      "name": "InsufficientCommitments",
+      "msg": "Fewer than min workers committed: the request can only be expired."
+    }
+  ],
+  "types": [
+    {
+      "name": "ConfigParams",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "base_fees",
+            "type": {
+              "array": [
+                "u64",
+                5
+              ]
+            }
+          },
+          {
+            "name": "worker_surcharge_bps",
+            "type": "u16"
+          },
+          {
+            "name": "slash_bps",
+            "type": "u16"
+          },
+          {
+            "name": "max_weight_bps",
+            "type": "u16"
+          },
+          {
+            "name": "reputation_alpha_bps",
+            "type": "u16"
+          },
+          {
+            "name": "min_stake",
+            "type": "u64"
+          },
+          {
+            "name": "unbonding_secs",
+            "type": "i64"
+          },
+          {
+            "name": "min_deadline_secs",
+            "type": "i64"
+          },
+          {
+            "name": "reveal_window_secs",
+            "type": "i64"
+          },
+          {
+            "name": "min_consensus_weight",
+            "type": "u32"
+          }
+        ]
+      }
+    },
+    {
+      "name": "Seat",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "authority",
+            "type": "pubkey"
+          },
+          {
+            "name": "commitment",
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
+            "name": "report_hash",
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
+            "name": "model_id",
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
+            "name": "state",
+            "type": "u8"
+          },
+          {
+            "name": "verdict",
+            "type": "u8"
+          },
+          {
+            "name": "confidence",
+            "type": "u8"
+          },
+          {
+            "name": "report_uri_len",
+            "type": "u8"
+          },
+          {
+            "name": "report_uri",
+            "type": {
+              "array": [
+                "u8",
+                128
+              ]
+            }
+          }
+        ]
+      }
+    },
+    {
+      "name": "Config",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "authority",
+            "type": "pubkey"
+          },
+          {
+            "name": "treasury",
+            "type": "pubkey"
+          },
+          {
+            "name": "insurance",
+            "type": "pubkey"
+          },
+          {
+            "name": "params",
+            "type": {
+              "defined": {
+                "name": "ConfigParams"
+              }
+            }
+          },
+          {
+            "name": "paused",
+            "type": "u8"
+          },
+          {
+            "name": "bump",
+            "type": "u8"
+          },
+          {
+            "name": "treasury_bump",
+            "type": "u8"
+          },
+          {
+            "name": "insurance_bump",
+            "type": "u8"
+          },
+          {
+            "name": "request_count",
+            "type": "u64"
+          },
+          {
+            "name": "reserved",
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          }
+        ]
+      }
+    },
+    {
+      "name": "Vault",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "kind",
+            "type": "u8"
+          },
+          {
+            "name": "bump",
+            "type": "u8"
+          },
+          {
+            "name": "reserved",
+            "type": {
+              "array": [
+                "u8",
+                6
+              ]
+            }
+          }
+        ]
+      }
+    },
+    {
+      "name": "Model",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "model_id",
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
+            "name": "developer",
+            "type": "pubkey"
+          },
+          {
+            "name": "payout_wallet",
+            "type": "pubkey"
+          },
+          {
+            "name": "modalities",
+            "type": "u8"
+          },
+          {
+            "name": "active",
+            "type": "u8"
+          },
+          {
+            "name": "bump",
+            "type": "u8"
+          },
+          {
+            "name": "reserved0",
+            "type": "u8"
+          },
+          {
+            "name": "uses",
+            "type": "u64"
+          },
+          {
+            "name": "earned_total",
+            "type": "u64"
+          },
+          {
+            "name": "unclaimed",
+            "type": "u64"
+          },
+          {
+            "name": "registered_at",
+            "type": "i64"
+          },
+          {
+            "name": "reserved",
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          }
+        ]
+      }
+    },
+    {
+      "name": "Worker",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "authority",
+            "type": "pubkey"
+          },
+          {
+            "name": "stake",
+            "type": "u64"
+          },
+          {
+            "name": "unbonding_amount",
+            "type": "u64"
+          },
+          {
+            "name": "unbonding_ends_at",
+            "type": "i64"
+          },
+          {
+            "name": "rewards",
+            "type": "u64"
+          },
+          {
+            "name": "reputation",
+            "type": "u16"
+          },
+          {
+            "name": "active_seats",
+            "type": "u16"
+          },
+          {
+            "name": "modalities",
+            "type": "u8"
+          },
+          {
+            "name": "model_count",
+            "type": "u8"
+          },
+          {
+            "name": "bump",
+            "type": "u8"
+          },
+          {
+            "name": "reserved0",
+            "type": "u8"
+          },
+          {
+            "name": "models",
+            "type": {
+              "array": [
+                {
+                  "array": [
+                    "u8",
+                    32
+                  ]
+                },
+                4
+              ]
+            }
+          },
+          {
+            "name": "jobs_done",
+            "type": "u64"
+          },
+          {
+            "name": "jobs_agreed",
+            "type": "u64"
+          },
+          {
+            "name": "slashed_total",
+            "type": "u64"
+          },
+          {
+            "name": "registered_at",
+            "type": "i64"
+          },
+          {
+            "name": "reserved",
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          }
+        ]
+      }
+    },
+    {
+      "name": "Request",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "client",
+            "type": "pubkey"
+          },
+          {
+            "name": "nonce",
+            "type": "u64"
+          },
+          {
+            "name": "content_hash",
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
+            "name": "modalities",
+            "type": "u8"
+          },
+          {
+            "name": "min_workers",
+            "type": "u8"
+          },
+          {
+            "name": "max_workers",
+            "type": "u8"
+          },
+          {
+            "name": "status",
+            "type": "u8"
+          },
+          {
+            "name": "joined",
+            "type": "u8"
+          },
+          {
+            "name": "commits",
+            "type": "u8"
+          },
+          {
+            "name": "reveals",
+            "type": "u8"
+          },
+          {
+            "name": "verdict",
+            "type": "u8"
+          },
+          {
+            "name": "confidence",
+            "type": "u8"
+          },
+          {
+            "name": "consensus",
+            "type": "u8"
+          },
+          {
+            "name": "bump",
+            "type": "u8"
+          },
+          {
+            "name": "storage_uri_len",
+            "type": "u8"
+          },
+          {
+            "name": "storage_uri",
+            "type": {
+              "array": [
+                "u8",
+                200
+              ]
+            }
+          },
+          {
+            "name": "fee",
+            "type": "u64"
+          },
+          {
+            "name": "escrow",
+            "type": "u64"
+          },
+          {
+            "name": "created_at",
+            "type": "i64"
+          },
+          {
+            "name": "commit_deadline",
+            "type": "i64"
+          },
+          {
+            "name": "deadline",
+            "type": "i64"
+          },
+          {
+            "name": "finalized_at",
+            "type": "i64"
+          },
+          {
+            "name": "reserved",
+            "type": {
+              "array": [
+                "u8",
+                16
+              ]
+            }
+          },
+          {
+            "name": "seats",
+            "type": {
+              "array": [
+                {
+                  "defined": {
+                    "name": "Seat"
+                  }
+                },
+                10
+              ]
+            }
+          }
+        ]
+      }
+    },
+    {
+      "name": "ConfigInitialized",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "authority",
+            "type": "pubkey"
+          }
+        ]
+      }
+    },
+    {
+      "name": "ConfigUpdated",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "authority",
+            "type": "pubkey"
+          }
+        ]
+      }
+    },
+    {
+      "name": "PauseSet",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "paused",
+            "type": "bool"
+          }
+        ]
+      }
+    },
+    {
+      "name": "TreasuryWithdrawn",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "recipient",
+            "type": "pubkey"
+          },
+          {
+            "name": "amount",
+            "type": "u64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "ModelRegistered",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "model",
+            "type": "pubkey"
+          },
+          {
+            "name": "model_id",
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
+            "name": "developer",
+            "type": "pubkey"
+          },
+          {
+            "name": "payout_wallet",
+            "type": "pubkey"
+          },
+          {
+            "name": "modalities",
+            "type": "u8"
+          }
+        ]
+      }
+    },
+    {
+      "name": "ModelUpdated",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "model",
+            "type": "pubkey"
+          },
+          {
+            "name": "payout_wallet",
+            "type": "pubkey"
+          },
+          {
+            "name": "modalities",
+            "type": "u8"
+          }
+        ]
+      }
+    },
+    {
+      "name": "ModelDeactivated",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "model",
+            "type": "pubkey"
+          }
+        ]
+      }
+    },
+    {
+      "name": "ModelFeesClaimed",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "model",
+            "type": "pubkey"
+          },
+          {
+            "name": "payout_wallet",
+            "type": "pubkey"
+          },
+          {
+            "name": "amount",
+            "type": "u64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "WorkerRegistered",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "worker",
+            "type": "pubkey"
+          },
+          {
+            "name": "authority",
+            "type": "pubkey"
+          },
+          {
+            "name": "stake",
+            "type": "u64"
+          },
+          {
+            "name": "modalities",
+            "type": "u8"
+          }
+        ]
+      }
+    },
+    {
+      "name": "StakeAdded",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "worker",
+            "type": "pubkey"
+          },
+          {
+            "name": "amount",
+            "type": "u64"
+          },
+          {
+            "name": "stake",
+            "type": "u64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "WorkerUpdated",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "worker",
+            "type": "pubkey"
+          },
+          {
+            "name": "modalities",
+            "type": "u8"
+          },
+          {
+            "name": "model_count",
+            "type": "u8"
+          }
+        ]
+      }
+    },
+    {
+      "name": "UnstakeRequested",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "worker",
+            "type": "pubkey"
+          },
+          {
+            "name": "amount",
+            "type": "u64"
+          },
+          {
+            "name": "available_at",
+            "type": "i64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "StakeWithdrawn",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "worker",
+            "type": "pubkey"
+          },
+          {
+            "name": "amount",
+            "type": "u64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "WorkerRewardsClaimed",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "worker",
+            "type": "pubkey"
+          },
+          {
+            "name": "amount",
+            "type": "u64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "RequestSubmitted",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "request",
+            "type": "pubkey"
+          },
+          {
+            "name": "client",
+            "type": "pubkey"
+          },
+          {
+            "name": "nonce",
+            "type": "u64"
+          },
+          {
+            "name": "content_hash",
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
+            "name": "storage_uri",
+            "type": "string"
+          },
+          {
+            "name": "modalities",
+            "type": "u8"
+          },
+          {
+            "name": "min_workers",
+            "type": "u8"
+          },
+          {
+            "name": "max_workers",
+            "type": "u8"
+          },
+          {
+            "name": "fee",
+            "type": "u64"
+          },
+          {
+            "name": "escrow",
+            "type": "u64"
+          },
+          {
+            "name": "commit_deadline",
+            "type": "i64"
+          },
+          {
+            "name": "deadline",
+            "type": "i64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "WorkerJoined",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "request",
+            "type": "pubkey"
+          },
+          {
+            "name": "worker",
+            "type": "pubkey"
+          },
+          {
+            "name": "seat",
+            "type": "u8"
+          }
+        ]
+      }
+    },
+    {
+      "name": "ResultCommitted",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "request",
+            "type": "pubkey"
+          },
+          {
+            "name": "worker",
+            "type": "pubkey"
+          },
+          {
+            "name": "commitment",
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          }
+        ]
+      }
+    },
+    {
+      "name": "ResultRevealed",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "request",
+            "type": "pubkey"
+          },
+          {
+            "name": "worker",
+            "type": "pubkey"
+          },
+          {
+            "name": "verdict",
+            "type": "u8"
+          },
+          {
+            "name": "confidence",
+            "type": "u8"
+          },
+          {
+            "name": "model_id",
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
+            "name": "report_hash",
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
+            "name": "report_uri",
+            "type": "string"
+          }
+        ]
+      }
+    },
+    {
+      "name": "RequestFinalized",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "request",
+            "type": "pubkey"
+          },
+          {
+            "name": "verdict",
+            "type": "u8"
+          },
+          {
+            "name": "confidence",
+            "type": "u8"
+          },
+          {
+            "name": "consensus",
+            "type": "u8"
+          },
+          {
+            "name": "commits",
+            "type": "u8"
+          },
+          {
+            "name": "reveals",
+            "type": "u8"
+          },
+          {
+            "name": "fee_charged",
+            "type": "u64"
+          },
+          {
+            "name": "refund",
+            "type": "u64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "WorkerPaid",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "request",
+            "type": "pubkey"
+          },
+          {
+            "name": "worker",
+            "type": "pubkey"
+          },
+          {
+            "name": "amount",
+            "type": "u64"
+          },
+          {
+            "name": "model_id",
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
+            "name": "model_amount",
+            "type": "u64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "WorkerSlashed",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "request",
+            "type": "pubkey"
+          },
+          {
+            "name": "worker",
+            "type": "pubkey"
+          },
+          {
+            "name": "amount",
+            "type": "u64"
+          },
+          {
+            "name": "reputation",
+            "type": "u16"
+          }
+        ]
+      }
+    },
+    {
+      "name": "RequestExpired",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "request",
+            "type": "pubkey"
+          },
+          {
+            "name": "refund",
+            "type": "u64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "RequestClosed",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "request",
+            "type": "pubkey"
+          },
+          {
+            "name": "rent_returned",
+            "type": "u64"
+          }
+        ]
+      }
+    }
+  ]
+} as const;
+
+/** sha256 of idl/dfpn.json as generated from. */
+export const DFPN_IDL_SHA256 = 'bb239bb3a2b6c113824640976048342cd93ad58ec3dd8fddd5bab1a8a5d56bfe';

@@ -1,0 +1,120 @@
+// DO NOT EDIT. Generated from idl/dfpn.json by sdk-ts/scripts/generate.mjs (`npm run generate`);
+// `npm run check-generated` fails when this folder is not what the generator writes.
+/** One program error of the IDL: `Custom(code)`, its IDL name, the SDK's `ErrorCode` and the message. */
+export type ProgramErrorInfo = {
+  readonly code: number;
+  readonly name: string;
+  readonly errorCode: ProgramErrorCodeName;
+  readonly msg: string;
+};
+
+/** The SDK `ErrorCode` names of the program's errors (UPPER_SNAKE of the IDL names). */
+export type ProgramErrorCodeName =
+  | 'INVALID_INSTRUCTION_DATA'
+  | 'NOT_ENOUGH_ACCOUNTS'
+  | 'MISSING_SIGNATURE'
+  | 'ACCOUNT_NOT_WRITABLE'
+  | 'INVALID_ACCOUNT_OWNER'
+  | 'INVALID_ACCOUNT_DATA'
+  | 'INVALID_PDA'
+  | 'ACCOUNT_ALREADY_INITIALIZED'
+  | 'INVALID_SYSTEM_PROGRAM'
+  | 'UNAUTHORIZED'
+  | 'PAUSED'
+  | 'INVALID_CONFIG'
+  | 'ARITHMETIC_OVERFLOW'
+  | 'INVALID_MODALITIES'
+  | 'INVALID_MODEL_ID'
+  | 'MODEL_INACTIVE'
+  | 'TOO_MANY_MODELS'
+  | 'INSUFFICIENT_STAKE'
+  | 'INSUFFICIENT_FUNDS'
+  | 'WORKER_HAS_ACTIVE_COMMITMENTS'
+  | 'UNBONDING_NOT_READY'
+  | 'WORKER_UNBONDING'
+  | 'DEADLINE_TOO_SHORT'
+  | 'MAX_FEE_TOO_LOW'
+  | 'INVALID_STORAGE_URI'
+  | 'INVALID_WORKER_COUNT'
+  | 'REQUEST_NOT_OPEN'
+  | 'MODALITY_NOT_SUPPORTED'
+  | 'REQUEST_FULL'
+  | 'ALREADY_JOINED'
+  | 'NOT_JOINED'
+  | 'COMMIT_PHASE_CLOSED'
+  | 'ALREADY_COMMITTED'
+  | 'REVEAL_PHASE_NOT_STARTED'
+  | 'REVEAL_PHASE_CLOSED'
+  | 'NOT_COMMITTED'
+  | 'ALREADY_REVEALED'
+  | 'COMMITMENT_MISMATCH'
+  | 'INVALID_VERDICT'
+  | 'MODEL_NOT_DECLARED'
+  | 'INVALID_REPORT_URI'
+  | 'FINALIZE_TOO_EARLY'
+  | 'CANNOT_EXPIRE'
+  | 'REQUEST_NOT_FINISHED'
+  | 'SEAT_ACCOUNT_MISMATCH'
+  | 'NOTHING_TO_CLAIM'
+  | 'PAYOUT_WALLET_MISMATCH'
+  | 'INVALID_CONTENT_HASH'
+  | 'CLIENT_MISMATCH'
+  | 'VAULT_MISMATCH'
+  | 'DUPLICATE_ACCOUNT'
+  | 'INSUFFICIENT_COMMITMENTS';
+
+/** The program's errors (`DfpnError`, codes 6000..6051) in IDL order. */
+export const PROGRAM_ERRORS: ReadonlyArray<ProgramErrorInfo> = [
+  { code: 6000, name: 'InvalidInstructionData', errorCode: 'INVALID_INSTRUCTION_DATA', msg: "Instruction data too short, too long or not a known discriminator." },
+  { code: 6001, name: 'NotEnoughAccounts', errorCode: 'NOT_ENOUGH_ACCOUNTS', msg: "Fewer accounts than the instruction needs." },
+  { code: 6002, name: 'MissingSignature', errorCode: 'MISSING_SIGNATURE', msg: "A required signature is missing." },
+  { code: 6003, name: 'AccountNotWritable', errorCode: 'ACCOUNT_NOT_WRITABLE', msg: "An account that must be writable is read-only." },
+  { code: 6004, name: 'InvalidAccountOwner', errorCode: 'INVALID_ACCOUNT_OWNER', msg: "An account is not owned by the expected program." },
+  { code: 6005, name: 'InvalidAccountData', errorCode: 'INVALID_ACCOUNT_DATA', msg: "An account's data does not start with the expected discriminator or has the wrong size." },
+  { code: 6006, name: 'InvalidPda', errorCode: 'INVALID_PDA', msg: "An account's address is not the expected program-derived address." },
+  { code: 6007, name: 'AccountAlreadyInitialized', errorCode: 'ACCOUNT_ALREADY_INITIALIZED', msg: "The account to create already exists." },
+  { code: 6008, name: 'InvalidSystemProgram', errorCode: 'INVALID_SYSTEM_PROGRAM', msg: "The system program account is not the system program." },
+  { code: 6009, name: 'Unauthorized', errorCode: 'UNAUTHORIZED', msg: "Signer is not the configuration authority." },
+  { code: 6010, name: 'Paused', errorCode: 'PAUSED', msg: "New requests are paused by the authority." },
+  { code: 6011, name: 'InvalidConfig', errorCode: 'INVALID_CONFIG', msg: "A configuration value is out of range." },
+  { code: 6012, name: 'ArithmeticOverflow', errorCode: 'ARITHMETIC_OVERFLOW', msg: "Arithmetic overflow or underflow." },
+  { code: 6013, name: 'InvalidModalities', errorCode: 'INVALID_MODALITIES', msg: "Modality bitmask is empty or names an unknown modality." },
+  { code: 6014, name: 'InvalidModelId', errorCode: 'INVALID_MODEL_ID', msg: "Model id is empty, too long or not printable ASCII." },
+  { code: 6015, name: 'ModelInactive', errorCode: 'MODEL_INACTIVE', msg: "The model is deactivated." },
+  { code: 6016, name: 'TooManyModels', errorCode: 'TOO_MANY_MODELS', msg: "Too many models for one worker." },
+  { code: 6017, name: 'InsufficientStake', errorCode: 'INSUFFICIENT_STAKE', msg: "Stake below the configured minimum." },
+  { code: 6018, name: 'InsufficientFunds', errorCode: 'INSUFFICIENT_FUNDS', msg: "The payer does not have the lamports the instruction moves." },
+  { code: 6019, name: 'WorkerHasActiveCommitments', errorCode: 'WORKER_HAS_ACTIVE_COMMITMENTS', msg: "The worker still holds a seat in an unfinished request." },
+  { code: 6020, name: 'UnbondingNotReady', errorCode: 'UNBONDING_NOT_READY', msg: "No unbonding in progress, or the unbonding delay has not passed." },
+  { code: 6021, name: 'WorkerUnbonding', errorCode: 'WORKER_UNBONDING', msg: "The worker is unbonding and cannot take new work." },
+  { code: 6022, name: 'DeadlineTooShort', errorCode: 'DEADLINE_TOO_SHORT', msg: "Deadline less than the configured minimum ahead of now." },
+  { code: 6023, name: 'MaxFeeTooLow', errorCode: 'MAX_FEE_TOO_LOW', msg: "Max fee is below the fee the network charges for this request." },
+  { code: 6024, name: 'InvalidStorageUri', errorCode: 'INVALID_STORAGE_URI', msg: "Storage URI is empty, too long, or not ipfs://, s3://, https://, http:// or file://." },
+  { code: 6025, name: 'InvalidWorkerCount', errorCode: 'INVALID_WORKER_COUNT', msg: "min/max workers out of range." },
+  { code: 6026, name: 'RequestNotOpen', errorCode: 'REQUEST_NOT_OPEN', msg: "The request is not open." },
+  { code: 6027, name: 'ModalityNotSupported', errorCode: 'MODALITY_NOT_SUPPORTED', msg: "The worker does not support every requested modality." },
+  { code: 6028, name: 'RequestFull', errorCode: 'REQUEST_FULL', msg: "All seats of the request are taken." },
+  { code: 6029, name: 'AlreadyJoined', errorCode: 'ALREADY_JOINED', msg: "The worker already holds a seat in this request." },
+  { code: 6030, name: 'NotJoined', errorCode: 'NOT_JOINED', msg: "The worker holds no seat in this request." },
+  { code: 6031, name: 'CommitPhaseClosed', errorCode: 'COMMIT_PHASE_CLOSED', msg: "The commit phase is over." },
+  { code: 6032, name: 'AlreadyCommitted', errorCode: 'ALREADY_COMMITTED', msg: "This seat already committed." },
+  { code: 6033, name: 'RevealPhaseNotStarted', errorCode: 'REVEAL_PHASE_NOT_STARTED', msg: "The reveal phase has not started." },
+  { code: 6034, name: 'RevealPhaseClosed', errorCode: 'REVEAL_PHASE_CLOSED', msg: "The reveal phase is over." },
+  { code: 6035, name: 'NotCommitted', errorCode: 'NOT_COMMITTED', msg: "This seat has no commitment to reveal." },
+  { code: 6036, name: 'AlreadyRevealed', errorCode: 'ALREADY_REVEALED', msg: "This seat already revealed." },
+  { code: 6037, name: 'CommitmentMismatch', errorCode: 'COMMITMENT_MISMATCH', msg: "The revealed preimage does not hash to the commitment." },
+  { code: 6038, name: 'InvalidVerdict', errorCode: 'INVALID_VERDICT', msg: "Verdict byte is not 0 (Inconclusive), 1 (Authentic) or 2 (Manipulated), or confidence > 100." },
+  { code: 6039, name: 'ModelNotDeclared', errorCode: 'MODEL_NOT_DECLARED', msg: "The revealed model is not one of the worker's models." },
+  { code: 6040, name: 'InvalidReportUri', errorCode: 'INVALID_REPORT_URI', msg: "Report URI empty or too long." },
+  { code: 6041, name: 'FinalizeTooEarly', errorCode: 'FINALIZE_TOO_EARLY', msg: "The request cannot be finalized yet." },
+  { code: 6042, name: 'CannotExpire', errorCode: 'CANNOT_EXPIRE', msg: "The request cannot be expired: enough workers committed, or the commit phase is still open." },
+  { code: 6043, name: 'RequestNotFinished', errorCode: 'REQUEST_NOT_FINISHED', msg: "The request is not finished (finalized or expired)." },
+  { code: 6044, name: 'SeatAccountMismatch', errorCode: 'SEAT_ACCOUNT_MISMATCH', msg: "The remaining accounts do not match the request's seats." },
+  { code: 6045, name: 'NothingToClaim', errorCode: 'NOTHING_TO_CLAIM', msg: "Nothing to withdraw or claim." },
+  { code: 6046, name: 'PayoutWalletMismatch', errorCode: 'PAYOUT_WALLET_MISMATCH', msg: "Payout wallet does not match the model's registered wallet." },
+  { code: 6047, name: 'InvalidContentHash', errorCode: 'INVALID_CONTENT_HASH', msg: "Content hash is all zeroes." },
+  { code: 6048, name: 'ClientMismatch', errorCode: 'CLIENT_MISMATCH', msg: "Client account does not match the request's client." },
+  { code: 6049, name: 'VaultMismatch', errorCode: 'VAULT_MISMATCH', msg: "Treasury or insurance vault does not match the configuration." },
+  { code: 6050, name: 'DuplicateAccount', errorCode: 'DUPLICATE_ACCOUNT', msg: "The same account was passed where two different accounts are required." },
+  { code: 6051, name: 'InsufficientCommitments', errorCode: 'INSUFFICIENT_COMMITMENTS', msg: "Fewer than min workers committed: the request can only be expired." },
+];

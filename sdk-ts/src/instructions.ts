@@ -1,0 +1,413 @@
+/**
+ * Builders for every instruction of the program, on top of the Codama-generated builders in `generated/`.
+ *
+ * The generated builders carry the IDL's account lists and signer/writable flags; these wrappers derive the PDAs
+ * for the given program id, encode model ids and modalities, pass the canonical request bump to `submit_request`,
+ * and append the variable accounts docs/protocol.md describes to `finalize_request` and `expire_request`.
+ * Signer accounts take a kit `TransactionSigner`, so `signTransactionMessageWithSigners` finds every signer.
+ * @module
+ */
+import { AccountRole, type AccountMeta, type Address, type Instruction, type TransactionSigner } from '@solana/kit';
+import { PROGRAM_ID } from './constants.js';
+import {
+  getAddStakeInstruction,
+  getClaimModelFeesInstruction,
+  getClaimWorkerRewardsInstruction,
+  getCloseRequestInstruction,
+  getCommitResultInstruction,
+  getDeactivateModelInstruction,
+  getExpireRequestInstruction,
+  getFinalizeRequestInstruction,
+  getInitializeConfigInstruction,
+  getJoinRequestInstruction,
+  getRegisterModelInstruction,
+  getRegisterWorkerInstruction,
+  getRequestUnstakeInstruction,
+  getRevealResultInstruction,
+  getSetPausedInstruction,
+  getSubmitRequestInstruction,
+  getUpdateConfigInstruction,
+  getUpdateModelInstruction,
+  getUpdateWorkerInstruction,
+  getWithdrawStakeInstruction,
+  getWithdrawTreasuryInstruction,
+  type ConfigParamsArgs,
+  type Request,
+} from './generated/index.js';
+import { modalityMask, verdictCode, type Modality, type Verdict } from './models.js';
+import {
+  configAddress,
+  encodeModelId,
+  insuranceAddress,
+  modelAddress,
+  requestAddressAndBump,
+  treasuryAddress,
+  workerAddress,
+} from './pda.js';
+import type { ReadonlyUint8Array } from '@solana/kit';
+
+/** Seat state "Revealed". */
+export const SEAT_REVEALED = 2;
+
+type Modalities = Iterable<Modality | number> | number;
+type Cfg = { programAddress: Address };
+const cfg = (programId: Address): Cfg => ({ programAddress: programId });
+
+// ---- configuration ---------------------------------------------------------------------------------------------
+
+/** `initialize_config`: create the configuration and the treasury and insurance vaults. */
+export async function initializeConfig(
+  authority: TransactionSigner,
+  params: ConfigParamsArgs,
+  programId: Address = PROGRAM_ID,
+): Promise<Instruction> {
+  return getInitializeConfigInstruction(
+    {
+      authority,
+      config: await configAddress(programId),
+      treasury: await treasuryAddress(programId),
+      insurance: await insuranceAddress(programId),
+      params,
+    },
+    cfg(programId),
+  );
+}
+
+/** `update_config`: new parameters and authority (the current authority signs). */
+export async function updateConfig(
+  authority: TransactionSigner,
+  params: ConfigParamsArgs,
+  newAuthority: Address,
+  programId: Address = PROGRAM_ID,
+): Promise<Instruction> {
+  return getUpdateConfigInstruction(
+    { authority, config: await configAddress(programId), params, newAuthority },
+    cfg(programId),
+  );
+}
+
+/** `set_paused`: pause or resume new requests. */
+export async function setPaused(
+  authority: TransactionSigner,
+  paused: boolean,
+  programId: Address = PROGRAM_ID,
+): Promise<Instruction> {
+  return getSetPausedInstruction({ authority, config: await configAddress(programId), paused }, cfg(programId));
+}
+
+/** `withdraw_treasury`: the authority withdraws treasury lamports above rent. */
+export async function withdrawTreasury(
+  authority: TransactionSigner,
+  recipient: Address,
+  amount: bigint,
+  programId: Address = PROGRAM_ID,
+): Promise<Instruction> {
+  return getWithdrawTreasuryInstruction(
+    {
+      authority,
+      config: await configAddress(programId),
+      treasury: await treasuryAddress(programId),
+      recipient,
+      amount,
+    },
+    cfg(programId),
+  );
+}
+
+// ---- models ----------------------------------------------------------------------------------------------------
+
+/** `register_model`: a developer registers a model id with a payout wallet. */
+export async function registerModel(
+  developer: TransactionSigner,
+  modelId: string | ReadonlyUint8Array,
+  payoutWallet: Address,
+  modalities: Modalities,
+  programId: Address = PROGRAM_ID,
+): Promise<Instruction> {
+  const mid = encodeModelId(modelId);
+  return getRegisterModelInstruction(
+    {
+      developer,
+      model: await modelAddress(mid, programId),
+      payoutWallet,
+      modelId: mid,
+      modalities: modalityMask(modalities),
+    },
+    cfg(programId),
+  );
+}
+
+/** `update_model`: new payout wallet and modalities. */
+export async function updateModel(
+  developer: TransactionSigner,
+  modelId: string | ReadonlyUint8Array,
+  payoutWallet: Address,
+  modalities: Modalities,
+  programId: Address = PROGRAM_ID,
+): Promise<Instruction> {
+  return getUpdateModelInstruction(
+    { developer, model: await modelAddress(modelId, programId), payoutWallet, modalities: modalityMask(modalities) },
+    cfg(programId),
+  );
+}
+
+/** `deactivate_model` */
+export async function deactivateModel(
+  developer: TransactionSigner,
+  modelId: string | ReadonlyUint8Array,
+  programId: Address = PROGRAM_ID,
+): Promise<Instruction> {
+  return getDeactivateModelInstruction({ developer, model: await modelAddress(modelId, programId) }, cfg(programId));
+}
+
+/** `claim_model_fees`: pays the model's unclaimed share to its payout wallet (anyone may send it). */
+export async function claimModelFees(
+  modelId: string | ReadonlyUint8Array,
+  payoutWallet: Address,
+  programId: Address = PROGRAM_ID,
+): Promise<Instruction> {
+  return getClaimModelFeesInstruction({ model: await modelAddress(modelId, programId), payoutWallet }, cfg(programId));
+}
+
+// ---- workers ---------------------------------------------------------------------------------------------------
+
+/** `register_worker`: stake, supported modalities and up to 4 model ids. */
+export async function registerWorker(
+  authority: TransactionSigner,
+  stake: bigint,
+  modalities: Modalities,
+  models: ReadonlyArray<string | ReadonlyUint8Array>,
+  programId: Address = PROGRAM_ID,
+): Promise<Instruction> {
+  return getRegisterWorkerInstruction(
+    {
+      authority,
+      worker: await workerAddress(authority.address, programId),
+      config: await configAddress(programId),
+      stake,
+      modalities: modalityMask(modalities),
+      models: models.map((m) => encodeModelId(m)),
+    },
+    cfg(programId),
+  );
+}
+
+/** `add_stake` */
+export async function addStake(
+  authority: TransactionSigner,
+  amount: bigint,
+  programId: Address = PROGRAM_ID,
+): Promise<Instruction> {
+  return getAddStakeInstruction(
+    { authority, worker: await workerAddress(authority.address, programId), amount },
+    cfg(programId),
+  );
+}
+
+/** `update_worker`: new modalities and models (refused while the worker holds a seat). */
+export async function updateWorker(
+  authority: TransactionSigner,
+  modalities: Modalities,
+  models: ReadonlyArray<string | ReadonlyUint8Array>,
+  programId: Address = PROGRAM_ID,
+): Promise<Instruction> {
+  return getUpdateWorkerInstruction(
+    {
+      authority,
+      worker: await workerAddress(authority.address, programId),
+      modalities: modalityMask(modalities),
+      models: models.map((m) => encodeModelId(m)),
+    },
+    cfg(programId),
+  );
+}
+
+/** `request_unstake`: move stake to unbonding. */
+export async function requestUnstake(
+  authority: TransactionSigner,
+  amount: bigint,
+  programId: Address = PROGRAM_ID,
+): Promise<Instruction> {
+  return getRequestUnstakeInstruction(
+    {
+      authority,
+      worker: await workerAddress(authority.address, programId),
+      config: await configAddress(programId),
+      amount,
+    },
+    cfg(programId),
+  );
+}
+
+/** `withdraw_stake`: pay out unbonded stake. */
+export async function withdrawStake(authority: TransactionSigner, programId: Address = PROGRAM_ID): Promise<Instruction> {
+  return getWithdrawStakeInstruction(
+    { authority, worker: await workerAddress(authority.address, programId) },
+    cfg(programId),
+  );
+}
+
+/** `claim_worker_rewards` */
+export async function claimWorkerRewards(
+  authority: TransactionSigner,
+  programId: Address = PROGRAM_ID,
+): Promise<Instruction> {
+  return getClaimWorkerRewardsInstruction(
+    { authority, worker: await workerAddress(authority.address, programId) },
+    cfg(programId),
+  );
+}
+
+// ---- requests --------------------------------------------------------------------------------------------------
+
+/** Arguments of {@link submitRequest}. */
+export interface SubmitRequestArgs {
+  client: TransactionSigner;
+  nonce: bigint;
+  contentHash: ReadonlyUint8Array;
+  storageUri: string;
+  modalities: Modalities;
+  minWorkers: number;
+  maxWorkers: number;
+  /** Escrowed lamports (at least the fee). */
+  maxFee: bigint;
+  /** Unix timestamp (cluster clock). */
+  deadline: bigint;
+}
+
+/** `submit_request` with the canonical request bump as its last argument; returns the request address too. */
+export async function submitRequest(
+  args: SubmitRequestArgs,
+  programId: Address = PROGRAM_ID,
+): Promise<{ instruction: Instruction; request: Address }> {
+  const [request, bump] = await requestAddressAndBump(args.client.address, args.nonce, programId);
+  const instruction = getSubmitRequestInstruction(
+    {
+      client: args.client,
+      request,
+      config: await configAddress(programId),
+      nonce: args.nonce,
+      contentHash: args.contentHash,
+      storageUri: args.storageUri,
+      modalities: modalityMask(args.modalities),
+      minWorkers: args.minWorkers,
+      maxWorkers: args.maxWorkers,
+      maxFee: args.maxFee,
+      deadline: args.deadline,
+      bump,
+    },
+    cfg(programId),
+  );
+  return { instruction, request };
+}
+
+/** `join_request`: a worker takes a seat. */
+export async function joinRequest(
+  authority: TransactionSigner,
+  request: Address,
+  programId: Address = PROGRAM_ID,
+): Promise<Instruction> {
+  return getJoinRequestInstruction(
+    {
+      authority,
+      worker: await workerAddress(authority.address, programId),
+      request,
+      config: await configAddress(programId),
+    },
+    cfg(programId),
+  );
+}
+
+/** `commit_result` */
+export function commitResult(
+  authority: TransactionSigner,
+  request: Address,
+  commitment: ReadonlyUint8Array,
+  programId: Address = PROGRAM_ID,
+): Instruction {
+  return getCommitResultInstruction({ authority, request, commitment }, cfg(programId));
+}
+
+/** Arguments of {@link revealResult}. */
+export interface RevealResultArgs {
+  authority: TransactionSigner;
+  request: Address;
+  verdict: Verdict | number;
+  confidence: number;
+  modelId: string | ReadonlyUint8Array;
+  reportHash: ReadonlyUint8Array;
+  salt: ReadonlyUint8Array;
+  reportUri: string;
+}
+
+/** `reveal_result`: the commitment's preimage and the report URI. */
+export async function revealResult(args: RevealResultArgs, programId: Address = PROGRAM_ID): Promise<Instruction> {
+  const mid = encodeModelId(args.modelId);
+  return getRevealResultInstruction(
+    {
+      authority: args.authority,
+      request: args.request,
+      worker: await workerAddress(args.authority.address, programId),
+      model: await modelAddress(mid, programId),
+      verdict: verdictCode(args.verdict),
+      confidence: args.confidence,
+      modelId: mid,
+      reportHash: args.reportHash,
+      salt: args.salt,
+      reportUri: args.reportUri,
+    },
+    cfg(programId),
+  );
+}
+
+function withRemaining(ix: Instruction, remaining: AccountMeta[]): Instruction {
+  return Object.freeze({ ...ix, accounts: [...(ix.accounts ?? []), ...remaining] });
+}
+
+/**
+ * `finalize_request` with its remaining accounts: a writable worker PDA per seat (seat order), then a writable
+ * model PDA per revealed seat (seat order).
+ */
+export async function finalizeRequest(
+  requestAddress: Address,
+  request: Pick<Request, 'client' | 'joined' | 'seats'>,
+  programId: Address = PROGRAM_ID,
+): Promise<Instruction> {
+  const seats = request.seats.slice(0, request.joined);
+  const remaining: AccountMeta[] = [];
+  for (const s of seats) remaining.push({ address: await workerAddress(s.authority, programId), role: AccountRole.WRITABLE });
+  for (const s of seats) {
+    if (s.state === SEAT_REVEALED) {
+      remaining.push({ address: await modelAddress(s.modelId, programId), role: AccountRole.WRITABLE });
+    }
+  }
+  const ix = getFinalizeRequestInstruction(
+    {
+      request: requestAddress,
+      client: request.client,
+      config: await configAddress(programId),
+      treasury: await treasuryAddress(programId),
+      insurance: await insuranceAddress(programId),
+    },
+    cfg(programId),
+  );
+  return withRemaining(ix, remaining);
+}
+
+/** `expire_request` with a writable worker PDA per seat, in seat order. */
+export async function expireRequest(
+  requestAddress: Address,
+  request: Pick<Request, 'client' | 'joined' | 'seats'>,
+  programId: Address = PROGRAM_ID,
+): Promise<Instruction> {
+  const remaining: AccountMeta[] = [];
+  for (const s of request.seats.slice(0, request.joined)) {
+    remaining.push({ address: await workerAddress(s.authority, programId), role: AccountRole.WRITABLE });
+  }
+  return withRemaining(getExpireRequestInstruction({ request: requestAddress, client: request.client }, cfg(programId)), remaining);
+}
+
+/** `close_request`: the client closes its finished request and gets the rent back. */
+export function closeRequest(client: TransactionSigner, request: Address, programId: Address = PROGRAM_ID): Instruction {
+  return getCloseRequestInstruction({ client, request }, cfg(programId));
+}

@@ -1,0 +1,236 @@
+/**
+ * What SDK users see: modalities, verdicts and the result format of the protocol sheet
+ * (`verdict, confidence, consensusType, workerResults[{worker, modelId, verdict, confidence, detections[{type,
+ * region{x,y,w,h}, confidence}]}], audit{requestTx, finalizeTx, workerCount, commitCount, revealCount}`), the same
+ * camelCase JSON as the Python SDK's `model_dump_json(by_alias=True)`.
+ *
+ * Lamport amounts, nonces and unix timestamps are `bigint` (u64/i64 on-chain).
+ * @module
+ */
+
+/** A kind of analysis; the value is the modality's bit in the program's `u8` mask. */
+export const Modality = {
+  ImageAuthenticity: 1,
+  FaceManipulation: 2,
+  AiGeneratedImage: 4,
+  VideoAuthenticity: 8,
+  VoiceCloning: 16,
+} as const;
+/** One modality bit (see {@link Modality}). */
+export type Modality = (typeof Modality)[keyof typeof Modality];
+
+/** Every modality's bit, in bit order. */
+export const ALL_MODALITY_LIST: readonly Modality[] = Object.freeze(Object.values(Modality));
+/** The mask of every modality (a worker that accepts any request). */
+export const ALL_MODALITIES = 31;
+
+/** The program's bitmask for a set of modalities (a number is taken as a mask already). */
+export function modalityMask(modalities: Iterable<Modality | number> | number): number {
+  if (typeof modalities === 'number') return modalities;
+  let mask = 0;
+  for (const m of modalities) mask |= m;
+  return mask;
+}
+
+/** The modalities named by a bitmask, in bit order (unknown bits are ignored). */
+export function modalitiesFromMask(mask: number): Modality[] {
+  return ALL_MODALITY_LIST.filter((m) => (mask & m) !== 0);
+}
+
+/** The name of a modality bit ("FaceManipulation"). */
+export function modalityName(m: Modality): keyof typeof Modality {
+  const entry = Object.entries(Modality).find(([, v]) => v === m);
+  if (!entry) throw new RangeError(`unknown modality ${m}`);
+  return entry[0] as keyof typeof Modality;
+}
+
+/** A verdict as the SDK reports it. */
+export type Verdict = 'Inconclusive' | 'Authentic' | 'Manipulated';
+/** Verdict names by their on-chain byte. */
+export const VERDICTS: readonly Verdict[] = Object.freeze(['Inconclusive', 'Authentic', 'Manipulated']);
+/** Verdict constants (`Verdict.Manipulated === 'Manipulated'`). */
+export const Verdict = {
+  Inconclusive: 'Inconclusive',
+  Authentic: 'Authentic',
+  Manipulated: 'Manipulated',
+} as const satisfies Record<Verdict, Verdict>;
+
+/** The verdict for the program's byte. */
+export function verdictFromCode(code: number): Verdict {
+  const v = VERDICTS[code];
+  if (v === undefined) throw new RangeError(`unknown verdict code ${code}`);
+  return v;
+}
+/** The program's byte for a verdict. */
+export function verdictCode(v: Verdict | number): number {
+  if (typeof v === 'number') return v;
+  const code = VERDICTS.indexOf(v);
+  if (code < 0) throw new RangeError(`unknown verdict ${String(v)}`);
+  return code;
+}
+
+/** How strongly the revealed, reputation-weighted verdicts agreed. */
+export type ConsensusType = 'None' | 'Unanimous' | 'Supermajority' | 'Majority';
+/** Consensus names by their on-chain byte. */
+export const CONSENSUS_TYPES: readonly ConsensusType[] = Object.freeze([
+  'None',
+  'Unanimous',
+  'Supermajority',
+  'Majority',
+]);
+/** Consensus constants (`ConsensusType.Majority === 'Majority'`). */
+export const ConsensusType = {
+  None: 'None',
+  Unanimous: 'Unanimous',
+  Supermajority: 'Supermajority',
+  Majority: 'Majority',
+} as const satisfies Record<ConsensusType, ConsensusType>;
+
+/** The consensus type for the program's byte. */
+export function consensusFromCode(code: number): ConsensusType {
+  const v = CONSENSUS_TYPES[code];
+  if (v === undefined) throw new RangeError(`unknown consensus code ${code}`);
+  return v;
+}
+
+/** A request's status. */
+export type RequestStatus = 'Open' | 'Finalized' | 'Expired';
+/** Request statuses by their on-chain byte. */
+export const REQUEST_STATUSES: readonly RequestStatus[] = Object.freeze(['Open', 'Finalized', 'Expired']);
+/** A seat's state. */
+export type SeatState = 'Joined' | 'Committed' | 'Revealed';
+/** Seat states by their on-chain byte. */
+export const SEAT_STATES: readonly SeatState[] = Object.freeze(['Joined', 'Committed', 'Revealed']);
+
+/** A rectangle in the media (pixels, or the report's own unit). */
+export interface Region {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+/** One finding in a worker's report. */
+export interface Detection {
+  type: string;
+  region: Region | null;
+  confidence: number;
+}
+
+/** One revealed worker's answer, with the detections from its report. */
+export interface WorkerResult {
+  /** The worker's authority (base58). */
+  worker: string;
+  modelId: string;
+  verdict: Verdict;
+  confidence: number;
+  detections: Detection[];
+  reportUri: string;
+  /** The report hash the worker committed (hex). */
+  reportHash: string;
+  /** True when the report was fetched and its SHA-256 matched the committed report hash. */
+  reportVerified: boolean;
+}
+
+/** Where to check the result on-chain. */
+export interface Audit {
+  /** Signature of the `submit_request` transaction. */
+  requestTx: string | null;
+  /** Signature of the `finalize_request` transaction. */
+  finalizeTx: string | null;
+  workerCount: number;
+  commitCount: number;
+  revealCount: number;
+}
+
+/** The finalized result of a request. */
+export interface AnalysisResult {
+  requestId: string;
+  verdict: Verdict;
+  confidence: number;
+  consensusType: ConsensusType;
+  workerResults: WorkerResult[];
+  audit: Audit;
+  /** The fee the program charged, lamports. */
+  feeLamports: bigint;
+}
+
+/** A seat of a request as stored on-chain (fields after the commit/reveal that set them, else null). */
+export interface SeatInfo {
+  worker: string;
+  state: SeatState;
+  modelId: string | null;
+  verdict: Verdict | null;
+  confidence: number | null;
+  reportUri: string | null;
+  reportHash: string | null;
+  commitment: string | null;
+}
+
+/** A request account, decoded. */
+export interface RequestInfo {
+  id: string;
+  client: string;
+  nonce: bigint;
+  status: RequestStatus;
+  /** SHA-256 of the media (hex). */
+  contentHash: string;
+  storageUri: string;
+  modalities: Modality[];
+  minWorkers: number;
+  maxWorkers: number;
+  joined: number;
+  commits: number;
+  reveals: number;
+  verdict: Verdict;
+  confidence: number;
+  consensusType: ConsensusType;
+  feeLamports: bigint;
+  escrowLamports: bigint;
+  createdAt: bigint;
+  commitDeadline: bigint;
+  deadline: bigint;
+  finalizedAt: bigint;
+  seats: SeatInfo[];
+}
+
+/** What `submitRequest` returns: the request id (its address) and what was recorded. */
+export interface SubmittedRequest {
+  /** The request account's address (base58): pass it to `waitForResult`. */
+  id: string;
+  nonce: bigint;
+  /** Signature of the `submit_request` transaction. */
+  signature: string;
+  client: string;
+  contentHash: string;
+  storageUri: string;
+  modalities: Modality[];
+  minWorkers: number;
+  maxWorkers: number;
+  feeLamports: bigint;
+  /** The escrow: `maxFee` in lamports. */
+  maxFeeLamports: bigint;
+  /** Unix timestamps (cluster clock). */
+  commitDeadline: bigint;
+  deadline: bigint;
+}
+
+/**
+ * JSON text of any SDK value, with `bigint`s written as exact JSON numbers (what the Python SDK's
+ * `model_dump_json(by_alias=True)` writes for its ints), so `toJson(result)` is the protocol's result format.
+ */
+export function toJson(value: unknown, indent?: number): string {
+  const marks: string[] = [];
+  const text = JSON.stringify(
+    value,
+    (_key, v: unknown) => {
+      if (typeof v === 'bigint') {
+        marks.push(v.toString());
+        return `\u0000bigint:${marks.length - 1}\u0000`;
+      }
+      return v;
+    },
+    indent,
+  );
+  return text.replace(/"\\u0000bigint:(\d+)\\u0000"/g, (_m, i: string) => marks[Number(i)] ?? '0');
+}

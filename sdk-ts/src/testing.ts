@@ -1,0 +1,253 @@
+/**
+ * Test workers (Node): staked workers that join, write a JSON report to a file, commit and reveal the answers
+ * they are given, through the SDK's instruction builders — the real program, no shortcuts, on any transport
+ * (the embedded LiteSVM, or a local validator over JSON-RPC with airdropped keys). They run no detector: the
+ * reference worker node is the real thing. Used by the SDK's tests and by the quick-start example
+ * (`startTestWorkers`), so a request on `network: 'local'` gets a verdict.
+ *
+ * ```ts
+ * import { DFPNClient, Modality } from '@dfpn/sdk';
+ * import { startTestWorkers } from '@dfpn/sdk/testing';
+ * const client = await DFPNClient.create({ network: 'local' });
+ * const workers = await startTestWorkers(client, { count: 3 });
+ * // submitRequest + waitForResult as usual, then:
+ * await workers.stop();
+ * ```
+ * @module
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { address as toAddress, generateKeyPairSigner, type Address, type KeyPairSigner } from '@solana/kit';
+import type { DFPNClient } from './client.js';
+import { commitment, deriveSalt } from './commitment.js';
+import { LAMPORTS_PER_SOL } from './constants.js';
+import { DFPNError } from './errors.js';
+import { getRequestDecoder, REQUEST_DISCRIMINATOR, type Request } from './generated/index.js';
+import { sha256, toHex } from './hash.js';
+import * as ix from './instructions.js';
+import { ALL_MODALITIES, verdictCode, type Detection, type Verdict } from './models.js';
+import type { LocalNetworkLike } from './platform.js';
+import type { TransactionRecord, Transport } from './transport.js';
+
+/** A transport test workers can use: one that funds new keys (LiteSVM airdrops, or RpcTransport's requestAirdrop). */
+export type FundingTransport = Transport & Pick<LocalNetworkLike, 'fundedSigner'> & { params?: { minStake: bigint | number } };
+
+async function send(net: Transport, instruction: Parameters<Transport['sendTransaction']>[0][number], signer: KeyPairSigner) {
+  return net.sendTransaction([instruction], signer);
+}
+
+/** The model the test workers declare. */
+export const TEST_MODEL = 'face-forensics-sbi';
+
+/** What a test worker answers for a request. */
+export interface Answer {
+  verdict: Verdict;
+  confidence: number;
+  detections?: Array<Omit<Detection, 'region'> & { region?: Detection['region'] }>;
+}
+
+interface Committed {
+  answer: Answer;
+  reportHash: Uint8Array;
+  salt: Uint8Array;
+  uri: string;
+}
+
+/** Register `modelId` (all modalities) with a new funded developer; returns the developer. */
+export async function registerTestModel(net: FundingTransport, modelId: string = TEST_MODEL): Promise<KeyPairSigner> {
+  const developer = (await net.fundedSigner(10n * LAMPORTS_PER_SOL)) as KeyPairSigner;
+  const payout = (await generateKeyPairSigner()).address;
+  await send(net, await ix.registerModel(developer, modelId, payout, ALL_MODALITIES, net.programId), developer);
+  return developer;
+}
+
+/** A staked worker: joins, writes its report to a file, commits, reveals. */
+export class TestWorker {
+  readonly answers = new Map<string, Committed>();
+
+  constructor(
+    readonly net: Transport,
+    readonly signer: KeyPairSigner,
+    readonly reportsDir: string,
+    readonly model: string = TEST_MODEL,
+  ) {}
+
+  /** The worker's authority. */
+  get address(): Address {
+    return this.signer.address;
+  }
+
+  /** A new funded keypair registered as a worker with `stake` (default: the configured minimum) for every
+   * modality and `model`. */
+  static async register(
+    net: FundingTransport,
+    reportsDir: string,
+    options: { stake?: bigint; model?: string; signer?: KeyPairSigner } = {},
+  ): Promise<TestWorker> {
+    const signer = options.signer ?? ((await net.fundedSigner(12n * LAMPORTS_PER_SOL)) as KeyPairSigner);
+    const stake = options.stake ?? BigInt(net.params?.minStake ?? LAMPORTS_PER_SOL);
+    const model = options.model ?? TEST_MODEL;
+    await send(net, await ix.registerWorker(signer, stake, ALL_MODALITIES, [model], net.programId), signer);
+    return new TestWorker(net, signer, reportsDir, model);
+  }
+
+  /** `join_request` */
+  async join(request: Address): Promise<TransactionRecord> {
+    return send(this.net, await ix.joinRequest(this.signer, request, this.net.programId), this.signer);
+  }
+
+  /** Write the report, derive the salt from the key, and `commit_result`. */
+  async commit(request: Address, answer: Answer): Promise<TransactionRecord> {
+    const report = new TextEncoder().encode(
+      JSON.stringify(
+        {
+          request,
+          worker: this.address,
+          modelId: this.model,
+          verdict: verdictCode(answer.verdict),
+          confidence: answer.confidence,
+          detections: answer.detections ?? [],
+        },
+        null,
+        2,
+      ),
+    );
+    // Report URIs are at most 128 bytes on-chain: keep the file name short.
+    const path = join(this.reportsDir, `${toHex(sha256(request, this.address)).slice(0, 12)}.json`);
+    writeFileSync(path, report);
+    const reportHash = sha256(report);
+    const salt = await deriveSalt(this.signer, request);
+    const c = commitment(request, this.address, answer.verdict, answer.confidence, this.model, reportHash, salt);
+    this.answers.set(request, { answer, reportHash, salt, uri: pathToFileURL(path).href });
+    return send(this.net, ix.commitResult(this.signer, request, c, this.net.programId), this.signer);
+  }
+
+  /** `reveal_result` with the committed preimage and the report's file:// URI. */
+  async reveal(request: Address): Promise<TransactionRecord> {
+    const c = this.answers.get(request);
+    if (!c) throw new Error(`worker ${this.address} has not committed to ${request}`);
+    const instruction = await ix.revealResult(
+      {
+        authority: this.signer,
+        request,
+        verdict: c.answer.verdict,
+        confidence: c.answer.confidence,
+        modelId: this.model,
+        reportHash: c.reportHash,
+        salt: c.salt,
+        reportUri: c.uri,
+      },
+      this.net.programId,
+    );
+    return send(this.net, instruction, this.signer);
+  }
+}
+
+/** Options of {@link startTestWorkers}. */
+export interface TestWorkerOptions {
+  /** How many workers (default 3). */
+  count?: number;
+  /** The answer of worker `index` for `request` (default: Manipulated, confidence 90 − 5·index, one face_swap
+   * detection). */
+  answer?: (request: Address, index: number) => Answer;
+  /** Where reports are written (default: a new temporary folder). */
+  reportsDir?: string;
+  /** Poll interval, ms (default 20). */
+  pollMs?: number;
+  /** Called with errors the workers ran into (default: ignored; the program refusing a late join is normal). */
+  onError?: (error: unknown) => void;
+}
+
+/** Running test workers: `stop()` ends their loop. */
+export interface RunningTestWorkers {
+  readonly workers: readonly TestWorker[];
+  stop(): Promise<void>;
+}
+
+/** The default answers: everyone says Manipulated, with a face-swap region. */
+export function defaultAnswer(_request: Address, index: number): Answer {
+  return {
+    verdict: 'Manipulated',
+    confidence: Math.max(0, 90 - 5 * index),
+    detections: [{ type: 'face_swap', region: { x: 10, y: 20, w: 64, h: 48 }, confidence: 0.93 }],
+  };
+}
+
+/**
+ * Register a model and `count` workers on the client's local network and run them in the background: every open
+ * request gets joined and committed to while its commit phase is open, and revealed once the commit phase is over.
+ * With `minWorkers = maxWorkers = count`, the last commit closes the commit phase, everyone reveals and the client's
+ * `waitForResult` finalizes at once — no clock moves needed.
+ */
+export async function startTestWorkers(
+  client: DFPNClient | FundingTransport,
+  options: TestWorkerOptions = {},
+): Promise<RunningTestWorkers> {
+  const net = ('ready' in client ? (await client.ready()).transport : client) as FundingTransport;
+  if (typeof net.fundedSigner !== 'function') {
+    throw new Error("startTestWorkers needs a transport that funds keys: network 'local', or an RpcTransport on localnet");
+  }
+  const reportsDir = options.reportsDir ?? mkdtempSync(join(tmpdir(), 'dfpn-r-'));
+  mkdirSync(reportsDir, { recursive: true });
+  await registerTestModel(net).catch((e: unknown) => {
+    if (!(e instanceof DFPNError && e.code === 'ACCOUNT_ALREADY_INITIALIZED')) throw e;
+  });
+  const workers: TestWorker[] = [];
+  for (let i = 0; i < (options.count ?? 3); i++) workers.push(await TestWorker.register(net, reportsDir));
+  const answer = options.answer ?? defaultAnswer;
+  const onError = options.onError ?? (() => undefined);
+  const done = new Set<string>();
+  let stopped = false;
+
+  async function step(): Promise<void> {
+    const now = await net.unixTimestamp();
+    const open = (await net.programAccounts(REQUEST_DISCRIMINATOR))
+      .map((a) => ({ address: toAddress(a.address), r: getRequestDecoder().decode(a.data) as Request }))
+      .filter(({ r }) => r.status === 0);
+    for (const { address, r } of open) {
+      for (const [i, w] of workers.entries()) {
+        const key = `${address}:${w.address}`;
+        if (done.has(key)) continue;
+        const seat = r.seats.slice(0, r.joined).find((s) => s.authority === w.address);
+        try {
+          if (!seat && now < r.commitDeadline && r.joined < r.maxWorkers) {
+            await w.join(address);
+            await w.commit(address, answer(address, i));
+            return; // re-read the request before the next worker acts
+          }
+          const commitOver = now >= r.commitDeadline || r.commits >= r.maxWorkers;
+          if (seat && seat.state === 1 && commitOver && r.commits >= r.minWorkers && now < r.deadline) {
+            await w.reveal(address);
+            done.add(key);
+            return;
+          }
+        } catch (e) {
+          done.add(key);
+          onError(e);
+        }
+      }
+    }
+  }
+
+  const loop = (async () => {
+    while (!stopped) {
+      try {
+        await step();
+      } catch (e) {
+        onError(e);
+      }
+      await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 20));
+    }
+  })();
+
+  return {
+    workers,
+    async stop() {
+      stopped = true;
+      await loop;
+    },
+  };
+}
+

@@ -1,0 +1,262 @@
+/**
+ * Whole lifecycles on the real program: a client request, three test workers (join, commit, reveal) driven with
+ * the SDK's instruction builders and the LiteSVM clock, then the assembled AnalysisResult.
+ */
+import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Address } from '@solana/kit';
+import { describe, expect, test } from 'vitest';
+import {
+  DFPNClient,
+  deriveSalt,
+  ErrorCode,
+  instructions as ix,
+  Modality,
+  parseLogs,
+  sha256,
+  toHex,
+  toJson,
+} from '../src/index.js';
+import { startTestWorkers, TEST_MODEL, type Answer } from '../src/testing.js';
+import { localSetup, rejection, requestAccount, tempDir, testWorkers } from './helpers.js';
+
+const FACE_SWAP = { type: 'face_swap', region: { x: 10, y: 20, w: 64, h: 48 }, confidence: 0.93 };
+const M = 'Manipulated' as const;
+const A = 'Authentic' as const;
+
+type _Answer = Answer;
+
+describe('full lifecycle on the local network', () => {
+  test('majority: the worked example of docs/protocol.md, with verified detections and the audit block', async () => {
+    const { net, client, dir, media } = await localSetup();
+    const workers = await testWorkers(net, dir);
+    // Given a client request for 3 workers
+    const sub = await client.submitRequest({
+      mediaPath: media,
+      modalities: [Modality.FaceManipulation],
+      minWorkers: 3,
+      maxFee: 0.01,
+      deadline: Date.now() + 300_000,
+    });
+    const request = sub.id as Address;
+    // And three workers that join, analyse and commit: M 90 (with a detection), M 80, A 70
+    const answers: _Answer[] = [
+      { verdict: M, confidence: 90, detections: [FACE_SWAP] },
+      { verdict: M, confidence: 80 },
+      { verdict: A, confidence: 70 },
+    ];
+    for (const [i, w] of workers.entries()) {
+      await w.join(request);
+      await w.commit(request, answers[i]!);
+    }
+    // When all three seats committed the commit phase is over, and each reveals
+    for (const w of workers) await w.reveal(request);
+    const result = await client.waitForResult(sub.id, { timeout: 10_000 });
+    // Then the result is docs/protocol.md's worked example: Manipulated, Majority, ⌊85 × 6 666 / 10 000⌋ = 56
+    expect([result.verdict, result.consensusType, result.confidence]).toEqual([M, 'Majority', 56]);
+    expect(result.feeLamports).toBe(4_500_000n);
+    // And one worker result per revealed seat, in seat order, with the report's detections verified
+    expect(result.workerResults.map((r) => [r.worker, r.verdict, r.confidence])).toEqual(
+      workers.map((w, i) => [w.address, answers[i]!.verdict, answers[i]!.confidence]),
+    );
+    const first = result.workerResults[0]!;
+    expect(first.modelId).toBe(TEST_MODEL);
+    expect(first.reportVerified).toBe(true);
+    expect(first.detections).toEqual([FACE_SWAP]);
+    expect(result.workerResults.slice(1).every((r) => r.reportVerified && r.detections.length === 0)).toBe(true);
+    // And the audit block names the submit and finalize transactions and the counts
+    expect(result.audit.requestTx).toBe(sub.signature);
+    const finalize = (await net.getTransaction(result.audit.finalizeTx ?? ''))!;
+    const events = parseLogs(finalize.logs);
+    expect(events.some((e) => e.name === 'RequestFinalized' && e.request === request)).toBe(true);
+    expect(events.filter((e) => e.name === 'WorkerPaid')).toHaveLength(2);
+    expect([result.audit.workerCount, result.audit.commitCount, result.audit.revealCount]).toEqual([3, 3, 3]);
+    // And the JSON is the protocol sheet's camelCase result format (the Python SDK's model_dump_json(by_alias=True))
+    const dumped = JSON.parse(toJson(result));
+    expect(Object.keys(dumped)).toEqual(
+      expect.arrayContaining(['verdict', 'confidence', 'consensusType', 'workerResults', 'audit']),
+    );
+    expect(dumped.verdict).toBe('Manipulated');
+    expect(dumped.consensusType).toBe('Majority');
+    expect(dumped.feeLamports).toBe(4_500_000);
+    expect(Object.keys(dumped.audit).sort()).toEqual(['commitCount', 'finalizeTx', 'requestTx', 'revealCount', 'workerCount']);
+    const wr = dumped.workerResults[0];
+    expect(Object.keys(wr)).toEqual(expect.arrayContaining(['worker', 'modelId', 'verdict', 'confidence', 'detections']));
+    expect(wr.detections[0]).toEqual({ type: 'face_swap', region: { x: 10, y: 20, w: 64, h: 48 }, confidence: 0.93 });
+    // And the request is finalized on-chain, with the escrow above the fee refunded to the client
+    const info = await client.getRequest(sub.id);
+    expect(info.status).toBe('Finalized');
+    expect(info.escrowLamports).toBe(0n);
+    expect(net.balance(request)).toBe(await net.minimumBalanceForRentExemption(2956));
+    // And the client can close it and get the rent back
+    const before = net.balance(client.wallet.address);
+    await client.closeRequest(sub.id);
+    expect(net.balance(client.wallet.address)).toBe(before + (await net.minimumBalanceForRentExemption(2956)) - 5_000n);
+    expect((await rejection(() => client.getRequest(sub.id))).code).toBe(ErrorCode.REQUEST_NOT_FOUND);
+  });
+
+  test('unanimous with the cluster clock; workers are paid and gain reputation; account fetchers', async () => {
+    const { net, client, dir, media } = await localSetup();
+    const workers = await testWorkers(net, dir);
+    // Given a request with 4 seats for at least 3 workers, filled by 3 committing workers
+    const sub = await client.submitRequest({
+      mediaPath: media,
+      modalities: [Modality.FaceManipulation],
+      minWorkers: 3,
+      maxWorkers: 4,
+      deadlineSeconds: 120,
+    });
+    const request = sub.id as Address;
+    for (const [i, w] of workers.entries()) {
+      await w.join(request);
+      await w.commit(request, { verdict: M, confidence: [90, 80, 70][i]! });
+    }
+    // When a worker reveals while a seat is still open and the commit deadline is ahead
+    // Then the program refuses: the reveal phase has not started
+    expect((await rejection(() => workers[0]!.reveal(request))).code).toBe(ErrorCode.REVEAL_PHASE_NOT_STARTED);
+    // When the cluster clock reaches the commit deadline, all reveal, and the client waits
+    net.setTime(sub.commitDeadline);
+    for (const w of workers) await w.reveal(request);
+    const result = await client.waitForResult(sub.id, { timeout: 10_000 });
+    // Then Manipulated, Unanimous, confidence 80
+    expect([result.verdict, result.consensusType, result.confidence]).toEqual([M, 'Unanimous', 80]);
+    expect([result.audit.workerCount, result.audit.commitCount, result.audit.revealCount]).toEqual([3, 3, 3]);
+    // And every worker was paid and gained reputation
+    for (const w of workers) {
+      const state = (await client.getWorker(w.address))!;
+      expect(state.rewards).toBe((4_500_000n * 6_500n) / 10_000n / 3n);
+      expect(state.reputation).toBe(5_000 + ((10_000 - 5_000) * 1_000) / 10_000);
+    }
+    // And the model earned its share; the vaults hold theirs
+    const model = (await client.getModel(TEST_MODEL))!;
+    expect(model.unclaimed).toBe(((4_500_000n * 2_000n) / 10_000n / 3n) * 3n);
+    const treasury = (await client.getVault('treasury'))!;
+    expect(treasury.lamports).toBe((await net.minimumBalanceForRentExemption(16)) + 450_000n);
+    expect((await client.listWorkers()).length).toBe(3);
+    expect((await client.listModels()).map((m) => m.address)).toHaveLength(1);
+    const finalized = await client.listRequests({ client: client.wallet.address, status: 'Finalized' });
+    expect(finalized.map((r) => r.id)).toEqual([sub.id]);
+  });
+
+  test('a silent committer is slashed; a third party finalizes; another client reads the result', async () => {
+    const { net, dir, media } = await localSetup();
+    const workers = await testWorkers(net, dir);
+    // Given a request where all three commit but only two reveal
+    const submitter = await DFPNClient.create({ network: net });
+    const sub = await submitter.submitRequest({ mediaPath: media, modalities: [Modality.FaceManipulation], minWorkers: 3 });
+    const request = sub.id as Address;
+    const answers = [
+      { verdict: A, confidence: 95 },
+      { verdict: A, confidence: 85 },
+      { verdict: M, confidence: 60 },
+    ];
+    for (const [i, w] of workers.entries()) {
+      await w.join(request);
+      await w.commit(request, answers[i]!);
+    }
+    await workers[0]!.reveal(request);
+    await workers[1]!.reveal(request);
+    // And the deadline passes and a third party finalizes it with the SDK's instruction builder
+    net.setTime(sub.deadline);
+    const cranker = await net.fundedSigner();
+    const finalize = await net.process([await ix.finalizeRequest(request, requestAccount(net, request))], cranker);
+    // When a different client (not the submitter) waits for the result
+    const reader = await DFPNClient.create({ network: net });
+    const result = await reader.waitForResult(sub.id, { timeout: 5_000 });
+    // Then two reveals of three commits, Authentic by unanimity of the revealed weight
+    expect([result.verdict, result.consensusType, result.confidence]).toEqual([A, 'Unanimous', 90]);
+    expect([result.audit.commitCount, result.audit.revealCount]).toEqual([3, 2]);
+    expect(result.workerResults.map((r) => r.worker)).toEqual([workers[0]!.address, workers[1]!.address]);
+    // And the audit transactions were found from the chain (events in the logs), not from the submitter's memory
+    expect(result.audit.requestTx).toBe(sub.signature);
+    expect(result.audit.finalizeTx).toBe(finalize.signature);
+    // And the silent committer was slashed 10 % of its stake
+    const silent = (await reader.getWorker(workers[2]!.address))!;
+    expect(silent.slashedTotal).toBe(BigInt(net.params.minStake) / 10n);
+    const slashed = parseLogs(finalize.logs).find((e) => e.name === 'WorkerSlashed');
+    expect(slashed).toMatchObject({ worker: workers[2]!.address });
+  });
+
+  test('a tampered report is REPORT_HASH_MISMATCH; an unreadable one is unverified', async () => {
+    const { net, client, dir, media } = await localSetup();
+    const workers = await testWorkers(net, dir);
+    const sub = await client.submitRequest({ mediaPath: media, modalities: [Modality.FaceManipulation], minWorkers: 3 });
+    const request = sub.id as Address;
+    for (const w of workers) {
+      await w.join(request);
+      await w.commit(request, { verdict: M, confidence: 90, detections: [FACE_SWAP] });
+    }
+    for (const w of workers) await w.reveal(request);
+    await client.finalize(sub.id);
+    // When one worker's report file is altered after its reveal
+    const committed = workers[1]!.answers.get(request)!;
+    const path = fileURLToPath(committed.uri);
+    const report = JSON.parse(readFileSync(path, 'utf8'));
+    report.detections = [];
+    writeFileSync(path, JSON.stringify(report));
+    expect(toHex(sha256(readFileSync(path)))).not.toBe(toHex(committed.reportHash));
+    // Then assembling the result refuses it
+    const err = await rejection(() => client.waitForResult(sub.id, { timeout: 5_000 }));
+    expect(err.code).toBe(ErrorCode.REPORT_HASH_MISMATCH);
+    // And a report that cannot be read is reported unverified rather than failing the result
+    unlinkSync(path);
+    const result = await client.waitForResult(sub.id, { timeout: 5_000 });
+    expect(result.workerResults.map((r) => r.reportVerified)).toEqual([true, false, true]);
+  });
+
+  test('TIMEOUT while workers are missing says how far the request got', async () => {
+    const { net, client, dir, media } = await localSetup();
+    const workers = await testWorkers(net, dir);
+    const sub = await client.submitRequest({ mediaPath: media, modalities: [Modality.FaceManipulation], minWorkers: 3 });
+    await workers[0]!.join(sub.id as Address);
+    const started = Date.now();
+    const err = await rejection(() => client.waitForResult(sub.id, { timeout: 200 }));
+    expect(err.code).toBe(ErrorCode.TIMEOUT);
+    expect(err.message).toContain('1 joined, 0 committed');
+    expect(Date.now() - started).toBeLessThan(2_000);
+    // And an abort signal ends the wait too
+    const aborted = client.waitForResult(sub.id, { timeout: 60_000, signal: AbortSignal.timeout(100) });
+    await expect(aborted).rejects.toThrow();
+  });
+
+  test('a wrong reveal is COMMITMENT_MISMATCH; the salt is recoverable from the key', async () => {
+    const { net, client, dir, media } = await localSetup();
+    const [w] = await testWorkers(net, dir, 1);
+    const sub = await client.submitRequest({ mediaPath: media, modalities: [Modality.FaceManipulation], minWorkers: 1 });
+    const request = sub.id as Address;
+    await w!.join(request);
+    await w!.commit(request, { verdict: M, confidence: 90 });
+    const { reportHash, salt, uri } = w!.answers.get(request)!;
+    // When it reveals Authentic instead, Then the program's commitment check refuses it
+    const bad = await ix.revealResult({ authority: w!.signer, request, verdict: A, confidence: 90, modelId: TEST_MODEL, reportHash, salt, reportUri: uri });
+    expect((await rejection(() => net.process([bad], w!.signer))).code).toBe(ErrorCode.COMMITMENT_MISMATCH);
+    // And the salt is recoverable from the key alone, so the honest reveal still works
+    expect(toHex(await deriveSalt(w!.signer, request))).toBe(toHex(salt));
+    await w!.reveal(request);
+    expect((await client.waitForResult(sub.id, { timeout: 5_000 })).verdict).toBe(M);
+  });
+
+  test('startTestWorkers drives a request to its result with no clock moves (the quick start)', async () => {
+    const client = await DFPNClient.create({ network: 'local' });
+    const running = await startTestWorkers(client, { count: 3, reportsDir: tempDir() });
+    try {
+      const { media } = { media: (await import('./helpers.js')).mediaFile() };
+      const request = await client.submitRequest({
+        mediaPath: media,
+        modalities: [Modality.FaceManipulation, Modality.ImageAuthenticity],
+        minWorkers: 3,
+        maxFee: 0.01,
+        deadline: Date.now() + 300_000,
+      });
+      const result = await client.waitForResult(request.id, { timeout: 20_000 });
+      expect(result.verdict).toBe('Manipulated');
+      expect(result.consensusType).toBe('Unanimous');
+      expect(result.confidence).toBe(85);
+      expect(result.feeLamports).toBe(7_500_000n);
+      expect(result.workerResults.every((r) => r.reportVerified && r.detections.length === 1)).toBe(true);
+    } finally {
+      await running.stop();
+      await client.close();
+    }
+  });
+});
