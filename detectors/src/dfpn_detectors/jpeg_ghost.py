@@ -1,0 +1,275 @@
+"""Image authenticity: JPEG ghosts (double-compression analysis) that localise a spliced region.
+
+A region pasted from another JPEG keeps a trace of its first quantisation: re-quantising the image at that
+earlier, lower quality ``q0`` changes the region much less than the rest (Farid, "Exposing digital forgeries from
+JPEG ghosts", 2009). This implementation works in the DCT domain on the luminance plane (Parseval: the energy lost
+by re-quantising DCT coefficients is the pixel difference of a recompression, without its rounding):
+
+1. eight low-frequency coefficients of the 8x8 DCT of the block at *every* pixel position (separable filters);
+2. the re-quantisation error of those coefficients with the IJG table of each candidate quality (50, 58, …, 90,
+   below the file's own quality Q1, which its quantisation table gives), in units of the error expected from
+   never-quantised content;
+3. candidate grid phases: on a checkerboard of 32x32 tiles, the phase (of 64) where the error dips most — a paste
+   rarely lands on the 8-pixel grid, so the donor's grid is usually shifted;
+4. for each candidate phase, per 16x16 tile and quality: the error on that grid divided by its mean on five
+   misaligned grids (flat tiles count as 1); tiles well below 1 form the ghost, and its largest connected region
+   is the splice, scored by its contrast with the rest of the picture.
+
+A trace over most of the picture is a whole-image re-save (or a crop of a JPEG), reported as
+``double_compression``, not as a splice.
+
+What it sees: splices from a lower-quality JPEG into a higher-quality JPEG, with a bounding box.
+What it cannot see: PNG or other lossless files, splices whose donor was of equal or higher quality than the
+final save, donors that were never JPEG-compressed, images recompressed hard or resized after the splice.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+from dfpn_detectors.base import Analysis, Detection, GuardedDetector, Media, Modality, Region, decide
+from dfpn_detectors.media import MediaLimits, load_luma_jpeg
+
+logger = logging.getLogger(__name__)
+
+F32 = npt.NDArray[np.float32]
+
+_STD_LUMA = np.array([
+    16, 11, 10, 16, 24, 40, 51, 61, 12, 12, 14, 19, 26, 58, 60, 55, 14, 13, 16, 24, 40, 57, 69, 56,
+    14, 17, 22, 29, 51, 87, 80, 62, 18, 22, 37, 56, 68, 109, 103, 77, 24, 35, 55, 64, 81, 104, 113, 92,
+    49, 64, 78, 87, 103, 121, 120, 101, 72, 92, 95, 98, 112, 100, 103, 99,
+], dtype=np.float32)
+
+_DCT = np.array(
+    [[np.sqrt((1 if k == 0 else 2) / 8) * np.cos((2 * n + 1) * k * np.pi / 16) for n in range(8)] for k in range(8)],
+    dtype=np.float32,
+)
+
+
+def ijg_table(quality: int) -> F32:
+    """The IJG (libjpeg) luminance quantisation table for ``quality`` (1..100), natural order, 8x8."""
+    q = min(100, max(1, quality))
+    scale = 5000 / q if q < 50 else 200 - 2 * q
+    return np.asarray(np.clip(np.floor((_STD_LUMA * scale + 50) / 100), 1, 255).reshape(8, 8), dtype=np.float32)
+
+
+def estimate_quality(table: list[int] | None) -> int | None:
+    """The IJG quality whose luminance table is closest to ``table`` (natural order, as Pillow gives it), or None."""
+    if not table or len(table) != 64:
+        return None
+    natural = np.asarray(table, dtype=np.float32)
+    errors = [float(np.abs(ijg_table(q).reshape(-1) - natural).mean()) for q in range(1, 101)]
+    return int(np.argmin(errors)) + 1
+
+
+#: DCT coefficients (row, column) read at every pixel position: low frequencies carry energy in most blocks.
+_COEFS = ((0, 1), (1, 0), (1, 1), (0, 2), (2, 0), (1, 2), (2, 1), (2, 2))
+#: Below this mean re-quantisation error (units of Q²/12) a tile is too flat to judge.
+MIN_TEXTURE = 0.25
+#: Phases compared with a candidate grid (offsets added mod 8): misaligned by half a block or so.
+_REFERENCE_SHIFTS = ((4, 4), (0, 4), (4, 0), (2, 6), (6, 2))
+
+
+def sliding_dct(y: npt.NDArray[np.uint8], height: int, width: int) -> F32:
+    """``_COEFS`` of the 8x8 DCT of the block whose top-left corner is each pixel: shape (n_coefs, height, width).
+    Separable: one horizontal pass per column frequency, then one vertical pass per coefficient."""
+    yf = y[: height + 7, : width + 7].astype(np.float32)
+    rows = {v: cv2.filter2D(yf, cv2.CV_32F, _DCT[v][None, :], anchor=(0, 0), borderType=cv2.BORDER_REFLECT)
+            for v in sorted({v for _, v in _COEFS})}
+    out = np.empty((len(_COEFS), height, width), dtype=np.float32)
+    for i, (u, v) in enumerate(_COEFS):
+        out[i] = cv2.filter2D(rows[v], cv2.CV_32F, _DCT[u][:, None], anchor=(0, 0),
+                              borderType=cv2.BORDER_REFLECT)[:height, :width]
+    return out
+
+
+def requant_error(coefs: F32, quality: int) -> F32:
+    """Mean re-quantisation error of ``coefs`` (the first ``len(coefs)`` of ``_COEFS``) at ``quality``, in units
+    of the uniform-error expectation (Q²/12): ~1 for content never quantised on this grid at this quality, ~0 for
+    content that was."""
+    table = ijg_table(quality)
+    out = np.zeros(coefs.shape[1:], dtype=np.float32)
+    err = np.empty(coefs.shape[1:], dtype=np.float32)
+    for i in range(coefs.shape[0]):
+        u, v = _COEFS[i]
+        step = np.float32(table[u, v])
+        np.multiply(coefs[i], np.float32(1.0) / step, out=err)
+        np.rint(err, out=err)
+        err *= step
+        np.subtract(coefs[i], err, out=err)
+        np.square(err, out=err)
+        err *= np.float32(12.0) / (step * step * np.float32(coefs.shape[0]))
+        out += err
+    return out
+
+
+@dataclass(frozen=True)
+class GhostResult:
+    score: float
+    region: tuple[int, int, int, int] | None
+    ghost_quality: int | None
+    offset: tuple[int, int]
+    global_quality: int | None
+    primary_quality: int | None
+
+
+def _block_means(e: F32, th: int, tw: int) -> F32:
+    """(..., th * k, tw * k) → (..., th, tw): means of k x k cells (reductions along one axis at a time, which
+    numpy does much faster than a mean over two non-adjacent axes)."""
+    lead = e.shape[:-2]
+    kh, kw = e.shape[-2] // th, e.shape[-1] // tw
+    cols = e.reshape(*lead, th * kh, tw, kw).sum(axis=-1)
+    return np.asarray(cols.reshape(*lead, th, kh, tw).sum(axis=-2) / np.float32(kh * kw), dtype=np.float32)
+
+
+def _phase_means(e: F32) -> F32:
+    """(n, 8a, 8b) → (n, 8, 8): the mean over each of the 64 positions mod 8."""
+    n, h, w = e.shape
+    rows = e.reshape(n, h // 8, 8, w).sum(axis=1)  # (n, 8, w)
+    return np.asarray(rows.reshape(n, 8, w // 8, 8).sum(axis=2) / np.float32((h // 8) * (w // 8)),
+                      dtype=np.float32)
+
+
+def _phase_ratios(coefs: F32, qualities: list[int], phase: tuple[int, int], tile: int) -> F32:
+    """Per quality and tile: re-quantisation error on the grid ``phase`` divided by its mean on reference grids.
+    Shape (len(qualities), tiles high, tiles wide)."""
+    px, py = phase
+    th, tw = coefs.shape[1] // tile, coefs.shape[2] // tile
+    per = tile // 8
+    grids = [(px, py)] + [((px + sx) % 8, (py + sy) % 8) for sx, sy in _REFERENCE_SHIFTS]
+    # (grid, coef, block row, block column) on a block lattice: 1/64 of the positions per grid
+    sub = np.stack([coefs[:, dy::8, dx::8][:, : th * per, : tw * per] for dx, dy in grids], axis=1)
+    out = np.empty((len(qualities), th, tw), dtype=np.float32)
+    for qi, q in enumerate(qualities):
+        e = _block_means(requant_error(sub, q), th, tw)
+        own, ref = e[0], e[1:].mean(axis=0)
+        # flat tiles (coefficients far below the step) have no quantisation to show: ratio 1, no evidence
+        out[qi] = np.where(ref > MIN_TEXTURE, own / np.maximum(ref, 1e-6), 1.0)
+    return out
+
+
+def _candidate_phases(coefs: F32, qualities: list[int], tile: int, limit: int = 3) -> list[tuple[int, int]]:
+    """Grid phases where some tiles look quantised, from the 64-phase profiles of a checkerboard of tiles (the four
+    lowest-frequency coefficients only)."""
+    th, tw = coefs.shape[1] // tile, coefs.shape[2] // tile
+    t = coefs[:4, : th * tile, : tw * tile].reshape(4, th, tile, tw, tile)
+    ii, jj = np.meshgrid(np.arange(th), np.arange(tw), indexing="ij")
+    pick = (ii + jj) % 2 == 0
+    sel = t.transpose(1, 3, 0, 2, 4)[pick]  # (n, 4 coefs, tile, tile)
+    n = sel.shape[0]
+    if n == 0:
+        return [(0, 0)]
+    best = np.full((n, 8, 8), np.inf, dtype=np.float32)
+    for q in qualities:
+        e = requant_error(np.ascontiguousarray(sel.transpose(1, 0, 2, 3)), q)  # (n, tile, tile)
+        prof = _phase_means(e)  # (n, phase y, phase x)
+        mean = prof.mean(axis=(1, 2), keepdims=True)
+        ratio = np.where(mean > MIN_TEXTURE, prof / np.maximum(mean, 1e-6), 1.0)
+        best = np.minimum(best, ratio)
+    flat = best.reshape(n, 64)
+    winner = np.argmin(flat, axis=1)
+    low = flat[np.arange(n), winner] < 0.6
+    counts = np.bincount(winner[low], minlength=64)
+    order = [int(k) for k in np.argsort(-counts) if counts[k] >= 2][:limit]
+    phases = [(k % 8, k // 8) for k in order]
+    if (0, 0) not in phases:
+        phases.insert(0, (0, 0))
+    return phases
+
+
+def analyse_ghosts(y: npt.NDArray[np.uint8], primary_quality: int | None, *, threshold: float = 0.6,
+                   tile: int = 16, max_area: float = 0.6, global_fraction: float = 0.3,
+                   min_tiles: int = 8) -> GhostResult:
+    """The ghost analysis of a JPEG's luminance plane (see the module docstring)."""
+    q1 = primary_quality or 95
+    qualities = [q for q in (50, 58, 66, 74, 82, 90) if q <= q1 - 5] or [50]
+    height, width = (y.shape[0] - 8) // 32 * 32, (y.shape[1] - 8) // 32 * 32
+    if height < 64 or width < 64:
+        return GhostResult(0.0, None, None, (0, 0), None, primary_quality)
+    coefs = sliding_dct(y, height + 8, width + 8)
+    phases = _candidate_phases(coefs[:, :height, :width], qualities, 32)
+    best = GhostResult(0.0, None, None, (0, 0), None, primary_quality)
+    global_quality: int | None = None
+    for phase in phases:
+        # on the file's own grid, qualities near the final one look like ghosts everywhere: keep a margin
+        qs = [q for q in qualities if q <= q1 - 10] if phase == (0, 0) else qualities
+        if not qs:
+            continue
+        ratios = _phase_ratios(coefs, qs, phase, tile)
+        ratios = np.stack([cv2.blur(r, (3, 3), borderType=cv2.BORDER_REFLECT) for r in ratios])
+        qi_best = np.argmin(ratios, axis=0)
+        rmin = ratios.min(axis=0)
+        mask = (rmin < threshold).astype(np.uint8)
+        n_tiles = mask.size
+        if mask.mean() > global_fraction:
+            # most of the picture carries this grid's trace: the whole image was saved before (a re-save, or a
+            # crop of a JPEG when the phase is not (0, 0)), which is not a splice
+            if global_quality is None:
+                global_quality = qs[int(np.bincount(qi_best[mask > 0]).argmax())]
+            continue
+        if mask.sum() < 4:
+            continue
+        n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+        if n <= 1:
+            continue
+        idx = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+        x, yy, w, h, area = (int(v) for v in stats[idx, :5])
+        if area < min_tiles or area / n_tiles > max_area:
+            continue
+        comp = labels == idx
+        q_idx = int(np.bincount(qi_best[comp]).argmax())
+        inside = float(np.median(ratios[q_idx][comp]))
+        outside = float(np.median(ratios[q_idx][~comp])) if (~comp).any() else 1.0
+        fill = area / max(1, w * h)
+        # low-ratio tiles elsewhere mean a scattered (global) trace rather than one pasted region
+        stray = float(mask[~comp].mean()) if (~comp).any() else 0.0
+        score = float(np.clip((outside - inside) * 2.0 * (0.6 + 0.4 * fill) - 2.0 * stray, 0.0, 1.0))
+        if score > best.score:
+            # tile (i, j) of phase (px, py) covers blocks starting at (px + 8k, py + 8k)
+            box = (x * tile + phase[0], yy * tile + phase[1], w * tile, h * tile)
+            best = GhostResult(score, box, qs[q_idx], phase, None, primary_quality)
+    return GhostResult(best.score, best.region, best.ghost_quality, best.offset, global_quality, primary_quality)
+
+
+class JpegGhostDetector(GuardedDetector):
+    """Image authenticity: JPEG ghosts localise a region spliced in from a lower-quality JPEG."""
+
+    model_id = "jpeg-ghost"
+    modalities = frozenset({Modality.IMAGE_AUTHENTICITY})
+    media_kinds = frozenset({"image"})
+
+    def __init__(self, config: Mapping[str, Any] | None = None) -> None:
+        config = config or {}
+        self.limits = MediaLimits.from_config(config)
+        self.manipulated_at = float(config.get("manipulated_at", 0.85))
+        self.threshold = float(config.get("ghost_threshold", 0.6))
+
+    def supports(self, media: Media) -> bool:
+        return media.sniffed_mime == "image/jpeg"
+
+    def _analyze(self, media: Media) -> Analysis:
+        y, quant = load_luma_jpeg(media, self.limits)
+        q1 = estimate_quality(quant.get(0))
+        if q1 is not None and q1 < 50:
+            return Analysis.inconclusive(self.model_id, f"final JPEG quality ~{q1}: too low for ghosts")
+        res = analyse_ghosts(y, q1, threshold=self.threshold)
+        detections: list[Detection] = []
+        notes = f"primary quality ~{q1}"
+        if res.global_quality is not None:
+            detections.append(Detection(type="double_compression", confidence=0.6))
+            notes += f"; whole image previously saved at ~{res.global_quality} (a re-save, not a splice)"
+        if res.region is not None and res.score > 0:
+            x, yy, w, h = res.region
+            detections.append(Detection(type="jpeg_ghost", region=Region(x=x, y=yy, w=w, h=h),
+                                        confidence=round(res.score, 4)))
+            notes += (f"; ghost at quality ~{res.ghost_quality} on grid offset {res.offset} "
+                      f"in {w}x{h} at ({x},{yy}), score {res.score:.2f}")
+        return decide(self.model_id, res.score, manipulated_at=self.manipulated_at, detections=detections,
+                      notes=notes)
