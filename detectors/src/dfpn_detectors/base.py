@@ -304,10 +304,12 @@ def load_detectors(
             check_model_id(det.model_id)
             if det.model_id != name and "model_id" not in own and not getattr(det, "configurable_id", False):
                 raise ValueError(f"entry point {name!r} made a detector with model id {det.model_id!r}")
-        except Exception:
+        except Exception as e:
             if strict:
                 raise
-            logger.warning("skipping detector %s", name, exc_info=True)
+            # One line, not a traceback: a detector that needs a config file (onnx-classifier) is expected here.
+            logger.warning("skipping detector %s: %s", name, e)
+            logger.debug("detector %s failed to load", name, exc_info=True)
             continue
         detectors.append(det)
     return detectors
