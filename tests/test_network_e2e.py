@@ -13,7 +13,9 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import os
 import signal
+import subprocess
 import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -32,7 +34,7 @@ from dfpn_localnet.workers import WorkerProcess, launch_workers
 from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 
-from conftest import Endpoint
+from conftest import ROOT, Endpoint
 
 DETECTORS = ["ai-metadata-rules"]
 MODALITY = [Modality.AI_GENERATED_IMAGE]
@@ -86,6 +88,30 @@ async def client_tx_fees(rpc: RpcTransport, client: Pubkey) -> int:
     return total
 
 
+def answers(result: dict[str, Any]) -> list[tuple[Any, ...]]:
+    keys = ("worker", "modelId", "verdict", "confidence", "detections")
+    return [tuple(r[k] for k in keys) for r in result["workerResults"]]
+
+
+async def typescript_reads(url: str, request_id: str, kubo: Kubo) -> dict[str, Any]:
+    """The result as @dfpn/sdk (sdk-ts, built by `make test-ts`) reads it over JSON-RPC."""
+    script = ROOT / "sdk-ts" / "examples" / "read-result.mjs"
+    assert (ROOT / "sdk-ts" / "dist" / "index.js").is_file(), "build the TypeScript SDK first: make test-ts"
+    done = await asyncio.to_thread(
+        subprocess.run,
+        ["node", str(script), url, request_id],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "DFPN_IPFS_API": kubo.api_url},
+        cwd=ROOT / "sdk-ts",
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    parsed: dict[str, Any] = json.loads(done.stdout)
+    return parsed
+
+
 async def new_client(rpc: RpcTransport, kubo: Kubo, **options: Any) -> AsyncDFPNClient:
     wallet = Keypair()
     await rpc.airdrop(wallet.pubkey(), 2 * LAMPORTS_PER_SOL)
@@ -116,6 +142,18 @@ async def test_three_worker_processes_reach_a_verdict_and_the_fee_lands_to_the_l
             any(d.type.startswith("ai_metadata:") for d in r.detections) for r in result.worker_results
         )
         assert (result.audit.commit_count, result.audit.reveal_count) == (3, 3)
+        # And the TypeScript client reads the same finalized result from the validator
+        seen_by_ts = await typescript_reads(rpc.url, sub.id, kubo)
+        ours = result.model_dump(mode="json", by_alias=True)
+        for key in ("verdict", "confidence", "consensusType", "audit"):
+            assert seen_by_ts[key] == ours[key], key
+        assert [
+            (r["worker"], r["modelId"], r["verdict"], r["confidence"], r["detections"])
+            for r in seen_by_ts["workerResults"]
+        ] == [
+            (r["worker"], r["modelId"], r["verdict"], r["confidence"], r["detections"])
+            for r in ours["workerResults"]
+        ]
         # And, once the client closes the request, its wallet paid exactly the fee plus its transaction fees
         await client.close_request(sub.id)
         fee = result.fee_lamports
