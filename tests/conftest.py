@@ -16,7 +16,7 @@ import pytest
 from dfpn.local import REFERENCE_PARAMS
 from dfpn.models import Modality
 from dfpn.rpc import RpcTransport
-from dfpn_localnet import Validator, find_validator, free_port_pair, initialise
+from dfpn_localnet import Kubo, Validator, find_validator, free_port_pair, initialise
 from solders.keypair import Keypair
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,3 +54,10 @@ def validator() -> Iterator[Endpoint]:
     finally:
         if started is not None:
             started.stop()
+
+
+@pytest.fixture(scope="session")
+def kubo() -> Iterator[Kubo]:
+    """A real IPFS node (Kubo, offline) for media and reports on the RPC network."""
+    with Kubo() as node:
+        yield node

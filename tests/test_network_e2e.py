@@ -42,12 +42,6 @@ WORKERS_BPS, MODELS_BPS, TREASURY_BPS = 6_500, 2_000, 1_000
 
 
 @pytest.fixture(scope="module")
-def kubo() -> Iterator[Kubo]:
-    with Kubo() as node:
-        yield node
-
-
-@pytest.fixture(scope="module")
 def workers(
     validator: Endpoint, kubo: Kubo, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[list[WorkerProcess]]:
@@ -77,10 +71,18 @@ async def decode(rpc: RpcTransport, address: Pubkey, kind: Any) -> Any:
     return kind.from_account_data(account.data)
 
 
-async def client_tx_fees(rpc: RpcTransport, client: Pubkey) -> int:
-    """Transaction fees the client paid (it is the fee payer, account 0, of each)."""
+async def client_tx_fees(rpc: RpcTransport, client: Pubkey, last: str) -> int:
+    """Transaction fees the client paid (it is the fee payer, account 0, of each). The address index is written
+    after confirmation, so wait until it lists `last`, the client's latest transaction."""
+    for _ in range(50):
+        signatures = await rpc.signatures_for_address(client)
+        if last in signatures:
+            break
+        await asyncio.sleep(0.2)
+    else:
+        raise AssertionError(f"{last} never appeared in getSignaturesForAddress({client})")
     total = 0
-    for signature in await rpc.signatures_for_address(client):
+    for signature in signatures:
         record = await rpc.get_transaction(signature)
         assert record is not None
         if record.accounts[0] == client:
@@ -155,11 +157,11 @@ async def test_three_worker_processes_reach_a_verdict_and_the_fee_lands_to_the_l
             for r in ours["workerResults"]
         ]
         # And, once the client closes the request, its wallet paid exactly the fee plus its transaction fees
-        await client.close_request(sub.id)
+        closed = await client.close_request(sub.id)
         fee = result.fee_lamports
         assert fee == await client.estimate_fee(MODALITY, 3)
         spent = balance0 - await rpc.get_balance(client.wallet.pubkey())
-        assert spent == fee + await client_tx_fees(rpc, client.wallet.pubkey())
+        assert spent == fee + await client_tx_fees(rpc, client.wallet.pubkey(), closed)
         assert spent - fee <= 15_000
     # And the fee was split by the payout rule (docs/protocol.md), every lamport accounted for
     n = 3
@@ -237,10 +239,10 @@ async def test_media_that_does_not_match_its_hash_is_refused_and_the_escrow_retu
         assert expired.value.code is ErrorCode.NO_WORKERS_AVAILABLE
         info = await client.get_request(sub.id)
         assert info.commits == 0 and info.status.value == "Expired"
-        await client.close_request(sub.id)
+        closed = await client.close_request(sub.id)
         # And the whole escrow came back: the client paid only transaction fees
         spent = balance0 - await rpc.get_balance(client.wallet.pubkey())
-        assert spent == await client_tx_fees(rpc, client.wallet.pubkey())
+        assert spent == await client_tx_fees(rpc, client.wallet.pubkey(), closed)
     # And the workers that joined logged the mismatch
     refusals = [
         e

@@ -17,7 +17,9 @@ from dfpn import AsyncDFPNClient, DFPNError, ErrorCode, Modality, Verdict
 from dfpn.fees import LAMPORTS_PER_SOL
 from dfpn.generated.types import Request
 from dfpn.rpc import RpcTransport
+from dfpn.storage import IPFSStorage
 from dfpn.testing import Answer, ScriptedWorker
+from dfpn_localnet import Kubo
 from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 
@@ -45,11 +47,11 @@ async def worker(rpc: RpcTransport, reports: Path) -> ScriptedWorker:
 
 
 async def test_given_a_validator_when_a_request_is_submitted_then_the_fee_is_the_estimate(
-    validator: Endpoint, media: Path
+    validator: Endpoint, kubo: Kubo, media: Path
 ) -> None:
     async with RpcTransport(validator.url) as rpc:
         wallet = await funded(rpc)
-        async with AsyncDFPNClient(rpc, wallet, storage="file") as client:
+        async with AsyncDFPNClient(rpc, wallet, storage=IPFSStorage(kubo.api_url)) as client:
             # Given the fee the SDK estimates from the on-chain config
             modalities = [Modality.FACE_MANIPULATION, Modality.IMAGE_AUTHENTICITY]
             estimate = await client.estimate_fee(modalities, 4)
@@ -68,12 +70,14 @@ async def test_given_a_validator_when_a_request_is_submitted_then_the_fee_is_the
 
 
 async def test_given_three_workers_over_rpc_then_the_client_gets_the_verdict(
-    validator: Endpoint, media: Path, tmp_path: Path
+    validator: Endpoint, kubo: Kubo, media: Path, tmp_path: Path
 ) -> None:
     async with RpcTransport(validator.url) as rpc:
         wallet = await funded(rpc)
         workers = await asyncio.gather(*(worker(rpc, tmp_path) for _ in range(3)))
-        async with AsyncDFPNClient(rpc, wallet, storage="file", poll_interval=1.0) as client:
+        async with AsyncDFPNClient(
+            rpc, wallet, storage=IPFSStorage(kubo.api_url), poll_interval=1.0
+        ) as client:
             # Given a request for three workers
             sub = await client.submit_request(media, modalities=FACE, min_workers=3, deadline_seconds=90)
             request = Pubkey.from_string(sub.id)
@@ -95,10 +99,12 @@ async def test_given_three_workers_over_rpc_then_the_client_gets_the_verdict(
     assert (result.audit.worker_count, result.audit.commit_count, result.audit.reveal_count) == (3, 3, 3)
 
 
-async def test_program_errors_come_back_with_their_codes_over_rpc(validator: Endpoint, media: Path) -> None:
+async def test_program_errors_come_back_with_their_codes_over_rpc(
+    validator: Endpoint, kubo: Kubo, media: Path
+) -> None:
     async with RpcTransport(validator.url) as rpc:
         wallet = await funded(rpc)
-        async with AsyncDFPNClient(rpc, wallet, storage="file") as client:
+        async with AsyncDFPNClient(rpc, wallet, storage=IPFSStorage(kubo.api_url)) as client:
             # A deadline under the configured minimum (60 s) is refused by the program
             with pytest.raises(DFPNError) as short:
                 await client.submit_request(media, modalities=FACE, min_workers=1, deadline_seconds=10)
@@ -110,7 +116,7 @@ async def test_program_errors_come_back_with_their_codes_over_rpc(validator: End
         # A wallet that cannot pay
         poor = Keypair()
         await rpc.airdrop(poor.pubkey(), 3_000_000)
-        async with AsyncDFPNClient(rpc, poor, storage="file") as client:
+        async with AsyncDFPNClient(rpc, poor, storage=IPFSStorage(kubo.api_url)) as client:
             with pytest.raises(DFPNError) as funds:
                 await client.submit_request(media, modalities=FACE, min_workers=3, max_fee=1)
             assert funds.value.code is ErrorCode.INSUFFICIENT_FUNDS
@@ -119,12 +125,12 @@ async def test_program_errors_come_back_with_their_codes_over_rpc(validator: End
 
 
 async def test_an_account_subscription_reports_a_change_before_the_poll_interval(
-    validator: Endpoint, media: Path, tmp_path: Path
+    validator: Endpoint, kubo: Kubo, media: Path, tmp_path: Path
 ) -> None:
     async with RpcTransport(validator.url) as rpc:
         wallet = await funded(rpc)
         joiner = await worker(rpc, tmp_path)
-        async with AsyncDFPNClient(rpc, wallet, storage="file") as client:
+        async with AsyncDFPNClient(rpc, wallet, storage=IPFSStorage(kubo.api_url)) as client:
             sub = await client.submit_request(media, modalities=FACE, min_workers=1, deadline_seconds=90)
             request = Pubkey.from_string(sub.id)
             await rpc.wait_for_change(request, 0.5)  # opens the subscription
