@@ -7,7 +7,7 @@
 # First build: about 5 minutes on 2 cores (downloads included); afterwards it is cached.
 set -euo pipefail
 VERSION="${LIVEKIT_SERVER_VERSION:-v1.13.5}"
-PREFIX="${DFPN_TOOLCHAIN:-$HOME/.cache/dfpn-toolchain}/livekit-$VERSION"
+PREFIX="${DFPN_TOOLCHAIN_CACHE:-$HOME/.cache/dfpn-toolchain}/livekit-$VERSION"
 BIN="$PREFIX/bin/livekit-server"
 if [[ -x "$BIN" ]]; then
   echo "$BIN"

@@ -25,9 +25,8 @@ def livekit_server_binary() -> str | None:
     env = os.environ.get("LIVEKIT_SERVER_BIN")
     if env:
         return env
-    cached = (
-        Path.home() / ".cache" / "dfpn-toolchain" / f"livekit-{LIVEKIT_VERSION}" / "bin" / "livekit-server"
-    )
+    cache = Path(os.environ.get("DFPN_TOOLCHAIN_CACHE") or Path.home() / ".cache" / "dfpn-toolchain")
+    cached = cache / f"livekit-{LIVEKIT_VERSION}" / "bin" / "livekit-server"
     if cached.is_file():
         return str(cached)
     return shutil.which("livekit-server")
