@@ -282,7 +282,9 @@ def from_program_code(
 
 #: Runtime (not program) failures that mean "the payer does not have the lamports".
 #: (InsufficientFundsForFee/ForRent of the runtime, InstructionError::InsufficientFunds, an unfunded payer.)
-_FUNDS_ERRORS = ("InsufficientFunds", "AccountNotFound")
+_FUNDS_ERRORS = ("InsufficientFundsForFee", "InsufficientFundsForRent", "AccountNotFound")
+#: Whole-word matches only: `ProgramAccountNotFound` is not a funding problem.
+_FUNDS_RE = re.compile(r"(?<![A-Za-z])(" + "|".join(_FUNDS_ERRORS) + r")(?![A-Za-z])")
 #: System program `Custom(1)` while transferring: ResultWithNegativeLamports.
 _SYSTEM_INSUFFICIENT = 1
 
@@ -315,7 +317,7 @@ def from_transaction_error(
                     logs=logs,
                     signature=signature,
                 )
-        if any(name in text for name in _FUNDS_ERRORS):
+        if _FUNDS_RE.search(text):
             return DFPNError(
                 ErrorCode.INSUFFICIENT_FUNDS,
                 f"{prefix}the fee payer cannot pay the transaction ({text}).",
@@ -374,7 +376,7 @@ def from_rpc_error(payload: Mapping[str, Any] | str, *, context: str | None = No
     parsed = _parse_transaction_error(message)
     if parsed is not None and parsed[1] is not None and parsed[1] >= 6000:
         return from_program_code(parsed[1], logs=logs, context=context)
-    if any(name.lower() in message.lower().replace(" ", "") for name in _FUNDS_ERRORS):
+    if _FUNDS_RE.search(message) or "insufficient funds" in message.lower():
         return DFPNError(ErrorCode.INSUFFICIENT_FUNDS, message, logs=logs)
     return DFPNError(
         ErrorCode.RPC_ERROR,
