@@ -19,6 +19,7 @@ import threading
 from pathlib import Path
 
 from dfpn.errors import DFPNError
+from dfpn.fees import LAMPORTS_PER_SOL
 from dfpn.models import Modality
 from dfpn.rpc import RpcTransport
 from dfpn.wallet import load_keypair, write_keypair
@@ -55,6 +56,12 @@ def _parser() -> argparse.ArgumentParser:
     up.add_argument("--state-dir", type=Path, default=Path(".localnet"), help="keypairs and ledger")
     up.add_argument("--program", type=Path, help="dfpn.so (default: target/deploy/dfpn.so)")
     up.add_argument("--validator", type=Path, help="solana-test-validator binary (default: found or built)")
+    up.add_argument("--workers", type=int, default=0, help="also run N `dfpn-worker run` processes (and Kubo)")
+    up.add_argument(
+        "--detectors",
+        default="ai-metadata-rules,c2pa-provenance,jpeg-ghost",
+        help="detectors (model ids) of those workers, comma-separated",
+    )
     up.add_argument(
         "--model", action="append", type=_parse_model, default=[], metavar="ID[:MODALITY,..]", help=model_help
     )
@@ -116,7 +123,10 @@ def _up(args: argparse.Namespace) -> int:
     workers: list[WorkerProcess] = []
     try:
         asyncio.run(_configure(validator.url, authority, args.model))
+        client = _keypair(args.state_dir / "client.json")
+        asyncio.run(_fund(validator.url, client, 100 * LAMPORTS_PER_SOL))
         print(f"DFPN local network: RPC {validator.url}  websocket {validator.ws_url}", flush=True)
+        print(f"client wallet {args.state_dir / 'client.json'} ({client.pubkey()}, 100 SOL)", flush=True)
         print(f"program {validator.program_id}; authority {authority.pubkey()}", flush=True)
         if args.workers:
             kubo = Kubo().start()
@@ -158,6 +168,11 @@ def _modalities_of(detector_names: list[str]) -> list[Modality]:
 
     covered = {chain_modality(m) for d in load_detectors(detector_names) for m in d.modalities}
     return sorted(covered)
+
+
+async def _fund(url: str, keypair: Keypair, lamports: int) -> None:
+    async with RpcTransport(url) as rpc:
+        await rpc.airdrop(keypair.pubkey(), lamports)
 
 
 async def _configure(url: str, authority: Keypair, models: list[tuple[str, list[Modality]]]) -> None:

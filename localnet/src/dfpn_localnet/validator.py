@@ -114,6 +114,7 @@ class Validator:
         if self.ledger is None:
             self._tmp = tempfile.TemporaryDirectory(prefix="dfpn-ledger-")
             self.ledger = Path(self._tmp.name)
+        self.ledger.mkdir(parents=True, exist_ok=True)
         faucet = self.faucet_port or free_port_pair()
         # Dynamic ports for gossip/TPU/etc. are taken from a range near the RPC port, so parallel validators
         # (tests) do not collide.

@@ -1,0 +1,88 @@
+"""`dfpn-localnet up --workers 1` as the README shows it: a validator with the program, Kubo, a worker process and a
+funded client wallet; the `dfpn` command line submits over JSON-RPC and gets the verdict; Ctrl-C stops it all."""
+
+from __future__ import annotations
+
+import json
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from dfpn_localnet import free_port_pair
+from dfpn_localnet.demo import sample_image
+
+
+def test_up_with_a_worker_serves_the_dfpn_cli_until_interrupted(tmp_path: Path) -> None:
+    port = free_port_pair()
+    state = tmp_path / "net"
+    log = tmp_path / "up.log"
+    with log.open("w") as out:
+        up = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "dfpn_localnet.cli",
+                "up",
+                "--port",
+                str(port),
+                "--state-dir",
+                str(state),
+                "--workers",
+                "1",
+                "--detectors",
+                "ai-metadata-rules",
+            ],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        # Given the network is up (it prints its URLs, the client wallet, Kubo and the worker)
+        give_up = time.monotonic() + 240
+        while "Ctrl-C to stop" not in log.read_text():
+            assert up.poll() is None, log.read_text()
+            assert time.monotonic() < give_up, log.read_text()
+            time.sleep(0.5)
+        text = log.read_text()
+        assert f"RPC http://127.0.0.1:{port}" in text and f"websocket ws://127.0.0.1:{port + 1}" in text
+        ipfs_api = re.search(r"DFPN_IPFS_API=(\S+)", text)
+        assert ipfs_api is not None and "dfpn-worker run --config" in text
+        # When the dfpn command line submits a generated image over JSON-RPC and waits
+        media = sample_image(tmp_path / "generated.png")
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "dfpn.cli",
+                "submit",
+                str(media),
+                "--modality",
+                "ai-image",
+                "--min-workers",
+                "1",
+                "--deadline",
+                "120",
+                "--wait",
+                "--json",
+                "--network",
+                f"http://127.0.0.1:{port}",
+                "--keypair",
+                str(state / "client.json"),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=240,
+            check=False,
+            env={"PATH": "", "DFPN_IPFS_API": ipfs_api.group(1), "HOME": str(tmp_path)},
+        )
+        # Then the worker process analysed it and the verdict comes back
+        assert done.returncode == 0, done.stdout + done.stderr
+        result = json.loads(done.stdout)
+        assert result["verdict"] == "Manipulated" and result["audit"]["revealCount"] == 1
+        assert result["workerResults"][0]["modelId"] == "ai-metadata-rules"
+    finally:
+        # And Ctrl-C stops the validator, Kubo and the worker, exiting 0
+        up.send_signal(signal.SIGINT)
+        assert up.wait(60) == 0, log.read_text()
