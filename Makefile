@@ -133,7 +133,9 @@ validator:
 ## test-e2e: cross-component tests (tests/): the SDK over JSON-RPC + websockets against a real solana-test-validator
 test-e2e: $(VENV)/.installed validator
 	@test -f target/deploy/dfpn.so || $(MAKE) build
-	$(VENV)/bin/ruff check tests && $(VENV)/bin/ruff check --config localnet/pyproject.toml localnet/src
+	$(VENV)/bin/ruff check tests && $(VENV)/bin/ruff format --check tests
+	$(VENV)/bin/ruff check --config localnet/pyproject.toml localnet/src
+	$(VENV)/bin/ruff format --check --config localnet/pyproject.toml localnet/src
 	$(VENV)/bin/mypy --config-file localnet/pyproject.toml localnet/src
 	$(VENV)/bin/pytest -q tests
 

@@ -56,7 +56,9 @@ def _parser() -> argparse.ArgumentParser:
     up.add_argument("--state-dir", type=Path, default=Path(".localnet"), help="keypairs and ledger")
     up.add_argument("--program", type=Path, help="dfpn.so (default: target/deploy/dfpn.so)")
     up.add_argument("--validator", type=Path, help="solana-test-validator binary (default: found or built)")
-    up.add_argument("--workers", type=int, default=0, help="also run N `dfpn-worker run` processes (and Kubo)")
+    up.add_argument(
+        "--workers", type=int, default=0, help="also run N `dfpn-worker run` processes (and Kubo)"
+    )
     up.add_argument(
         "--detectors",
         default="ai-metadata-rules,c2pa-provenance,jpeg-ghost",
