@@ -6,9 +6,7 @@ from __future__ import annotations
 import asyncio
 import http.server
 import json
-import os
 import socket
-import subprocess
 import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -18,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 
@@ -209,63 +206,3 @@ def webhook_receiver(secret: str = "", fail_first: int = 0) -> Iterator[Receiver
     finally:
         server.shutdown()
         server.server_close()
-
-
-# ---- Kubo -------------------------------------------------------------------------------------------------------
-
-
-def kubo_binary() -> Path:
-    """The ipfs binary scripts/install-kubo.sh built (its pinned version), or $DFPN_IPFS_BIN."""
-    if env := os.environ.get("DFPN_IPFS_BIN"):
-        return Path(env)
-    script = (REPO / "scripts" / "install-kubo.sh").read_text()
-    version = script.split("KUBO_VERSION=${KUBO_VERSION:-", 1)[1].split("}", 1)[0]
-    cache = Path(os.environ.get("DFPN_TOOLCHAIN_CACHE") or Path.home() / ".cache" / "dfpn-toolchain")
-    binary = cache / f"kubo-{version}" / "ipfs"
-    if not binary.is_file():
-        pytest.fail(f"Kubo {version} is not installed ({binary} is missing): run scripts/install-kubo.sh")
-    return binary
-
-
-@contextmanager
-def kubo_daemon(repo: Path) -> Iterator[str]:
-    """A real Kubo daemon (temporary IPFS_PATH, test profile, offline, 127.0.0.1); yields its RPC URL."""
-    binary = kubo_binary()
-    env = {**os.environ, "IPFS_PATH": str(repo)}
-
-    def ipfs(*args: str) -> None:
-        subprocess.run([str(binary), *args], env=env, check=True, capture_output=True, timeout=60)
-
-    ipfs("init", "--profile", "test")
-    api_port, gateway_port, swarm_port = free_port(), free_port(), free_port()
-    ipfs("config", "Addresses.API", f"/ip4/127.0.0.1/tcp/{api_port}")
-    ipfs("config", "Addresses.Gateway", f"/ip4/127.0.0.1/tcp/{gateway_port}")
-    ipfs("config", "--json", "Addresses.Swarm", json.dumps([f"/ip4/127.0.0.1/tcp/{swarm_port}"]))
-    ipfs("config", "--json", "Bootstrap", "[]")
-    log = (repo / "daemon.log").open("wb")
-    daemon = subprocess.Popen(
-        [str(binary), "daemon", "--offline"], env=env, stdout=log, stderr=subprocess.STDOUT
-    )
-    api_url = f"http://127.0.0.1:{api_port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if daemon.poll() is not None:
-                pytest.fail(f"ipfs daemon exited ({daemon.returncode}): {(repo / 'daemon.log').read_text()}")
-            try:
-                if httpx.post(f"{api_url}/api/v0/id", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"ipfs daemon did not answer in 60s: {(repo / 'daemon.log').read_text()}")
-            time.sleep(0.2)
-        yield api_url
-    finally:
-        daemon.terminate()
-        try:
-            daemon.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            daemon.kill()
-            daemon.wait()
-        log.close()

@@ -11,19 +11,21 @@ from pathlib import Path
 import boto3
 import httpx
 import pytest
+from dfpn_localnet import Kubo
 from moto.server import ThreadedMotoServer
 
 from dfpn import AsyncDFPNClient
 from dfpn.storage import IPFSStorage
 from dfpn_gateway.store import Store
 
-from helpers import MP4, PNG, Key, free_port, kubo_daemon, make_settings, running
+from helpers import MP4, PNG, Key, free_port, make_settings, running
 
 
 @pytest.fixture(scope="module")
-def kubo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with kubo_daemon(tmp_path_factory.mktemp("ipfs")) as api_url:
-        yield api_url
+def kubo() -> Iterator[str]:
+    """A real Kubo daemon (offline, 127.0.0.1), built by scripts/install-kubo.sh."""
+    with Kubo() as node:
+        yield node.api_url
 
 
 async def test_upload_is_pinned_to_ipfs(tmp_path: Path, kubo: str, sdk: AsyncDFPNClient, key: Key) -> None:
