@@ -255,7 +255,8 @@ class AsyncDFPNClient:
         Give `media_path` (hashed with SHA-256; stored with `storage`: "file", "ipfs", "s3" or a configured
         `IPFSStorage` / `S3Storage`, by default the client's `storage`; `upload_progress(sent, total)` follows
         the upload) or `uri` with `content_hash` (or with `media_path` to hash). The deadline is
-        `deadline_seconds` after the cluster clock; the program refuses less than its minimum
+        `deadline_seconds` after the cluster clock, plus the transport's `clock_slack` (10 s on RPC networks, for
+        the clock moving on while the transaction lands); the program refuses less than its minimum
         (`DEADLINE_TOO_SHORT`).
         """
         if not modalities:
@@ -303,7 +304,9 @@ class AsyncDFPNClient:
         if nonce is None:
             nonce = await self._fresh_nonce(client)
         address = request_address(client, nonce, self.program_id)
-        deadline = await self.transport.unix_timestamp() + deadline_seconds
+        # On a real cluster the clock moves on between reading it and the transaction's slot; the slack keeps a
+        # deadline of exactly the network minimum valid when the transaction lands.
+        deadline = await self.transport.unix_timestamp() + deadline_seconds + self.transport.clock_slack
         instruction = ix.submit_request(
             client,
             nonce,

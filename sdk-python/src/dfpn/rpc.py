@@ -84,6 +84,8 @@ def resolve_network(network: str) -> tuple[str, str, str]:
 class RpcTransport(Transport):
     """The `Transport` interface over JSON-RPC. Use `async with RpcTransport("localnet") as rpc:` or close it."""
 
+    clock_slack = 10
+
     def __init__(
         self,
         network: str = "localnet",
@@ -281,7 +283,11 @@ class RpcTransport(Transport):
         return None
 
     async def unix_timestamp(self) -> int:
-        clock = await self.get_account(CLOCK_SYSVAR)
+        # "processed": the newest slot's clock, the one the next transaction will see (or close to it).
+        result = await self.call(
+            "getAccountInfo", str(CLOCK_SYSVAR), {"encoding": "base64", "commitment": "processed"}
+        )
+        clock = _account(CLOCK_SYSVAR, result.get("value") if isinstance(result, dict) else None)
         if clock is None or len(clock.data) < _CLOCK_UNIX_TIMESTAMP + 8:
             raise DFPNError(ErrorCode.RPC_ERROR, f"{self.url} returned no Clock sysvar")
         return int(struct.unpack_from("<q", clock.data, _CLOCK_UNIX_TIMESTAMP)[0])

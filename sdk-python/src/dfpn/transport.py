@@ -51,6 +51,9 @@ class Transport(abc.ABC):
     name: str
     #: The DFPN program's address on this network.
     program_id: Pubkey
+    #: Seconds the cluster clock may advance between a read and the slot a transaction lands in; added to
+    #: deadlines computed from the clock. 0 where the clock only moves when told to (the embedded network).
+    clock_slack: int = 0
 
     @property
     def is_local(self) -> bool:
