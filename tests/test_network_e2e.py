@@ -72,10 +72,13 @@ async def decode(rpc: RpcTransport, address: Pubkey, kind: Any) -> Any:
 
 
 async def client_tx_fees(rpc: RpcTransport, client: Pubkey, last: str) -> int:
-    """Transaction fees the client paid (it is the fee payer, account 0, of each). The address index is written
-    after confirmation, so wait until it lists `last`, the client's latest transaction."""
+    """Transaction fees the client paid (it is the fee payer, account 0), failed transactions included. The address
+    index is written after confirmation, so wait until it lists `last`, the client's latest transaction."""
     for _ in range(50):
-        signatures = await rpc.signatures_for_address(client)
+        listed = await rpc.call(
+            "getSignaturesForAddress", str(client), {"limit": 1000, "commitment": "confirmed"}
+        )
+        signatures = [str(item["signature"]) for item in listed]
         if last in signatures:
             break
         await asyncio.sleep(0.2)
@@ -114,10 +117,14 @@ async def typescript_reads(url: str, request_id: str, kubo: Kubo) -> dict[str, A
     return parsed
 
 
-async def new_client(rpc: RpcTransport, kubo: Kubo, **options: Any) -> AsyncDFPNClient:
+async def new_client(rpc: RpcTransport, kubo: Kubo) -> AsyncDFPNClient:
+    """A funded client that leaves finalizing and expiring to the workers (they race a cranking client, and the
+    loser of the race pays for a failed transaction), so it pays only for submitting and closing."""
     wallet = Keypair()
     await rpc.airdrop(wallet.pubkey(), 2 * LAMPORTS_PER_SOL)
-    return AsyncDFPNClient(rpc, wallet, storage=IPFSStorage(kubo.api_url), poll_interval=0.5, **options)
+    return AsyncDFPNClient(
+        rpc, wallet, storage=IPFSStorage(kubo.api_url), poll_interval=0.5, auto_crank=False
+    )
 
 
 async def test_three_worker_processes_reach_a_verdict_and_the_fee_lands_to_the_lamport(
