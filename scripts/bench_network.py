@@ -110,19 +110,22 @@ async def embedded(requests: int, media: Path, reports: Path) -> dict[str, Any]:
 
 
 async def rpc_mode(requests: int, media: Path, reports: Path, url: str | None) -> dict[str, Any]:
-    from dfpn_localnet import Validator, find_validator, free_port_pair, initialise
+    from dfpn.storage import IPFSStorage
+    from dfpn_localnet import Kubo, Validator, find_validator, free_port_pair, initialise
 
     validator = None
     if url is None:
-        validator = Validator(binary=find_validator(), rpc_port=free_port_pair()).start()
+        validator = await asyncio.to_thread(Validator(binary=find_validator(), rpc_port=free_port_pair()).start)
         url = validator.url
     try:
         async with RpcTransport(url) as rpc:
             await initialise(rpc, Keypair(), params=_shortest_windows(REFERENCE_PARAMS))
             workers = await setup_workers(rpc, reports)
             wallet = await fund(rpc, 10 * LAMPORTS_PER_SOL)
-            async with AsyncDFPNClient(rpc, wallet, storage="file", poll_interval=0.5) as client:
-                runs = [await one_request(client, workers, media, deadline=60) for _ in range(requests)]
+            with Kubo() as kubo:
+                storage = IPFSStorage(kubo.api_url)
+                async with AsyncDFPNClient(rpc, wallet, storage=storage, poll_interval=0.5) as client:
+                    runs = [await one_request(client, workers, media, deadline=60) for _ in range(requests)]
     finally:
         if validator is not None:
             validator.stop()

@@ -129,6 +129,9 @@ class Validator:
             str(self.rpc_port),
             "--faucet-port",
             str(faucet),
+            # gossip defaults to port 8000, which other local services often hold
+            "--gossip-port",
+            str(free_port_pair()),
             "--dynamic-port-range",
             f"{base}-{base + 50}",
             "--bind-address",
