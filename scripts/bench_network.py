@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from dfpn import AsyncDFPNClient, LocalNetwork, Modality, Verdict
+from dfpn import AsyncDFPNClient, DFPNError, ErrorCode, LocalNetwork, Modality, Verdict
 from dfpn import instructions as ix
 from dfpn.fees import LAMPORTS_PER_SOL
 from dfpn.generated.types import ConfigParams
@@ -57,8 +57,8 @@ async def setup_workers(transport: Transport, reports: Path, count: int = 3) -> 
             [ix.register_model(developer.pubkey(), MODEL, developer.pubkey(), list(Modality), transport.program_id)],
             [developer],
         )
-    except Exception as e:  # already registered on a long-lived validator
-        if "ALREADY_INITIALIZED" not in str(e):
+    except DFPNError as e:  # already registered on a long-lived validator
+        if e.code is not ErrorCode.ACCOUNT_ALREADY_INITIALIZED:
             raise
     workers = []
     for _ in range(count):
