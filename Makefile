@@ -118,8 +118,7 @@ $(RT_VENV)/.installed: realtime/pyproject.toml sdk-python/pyproject.toml detecto
 test-realtime: $(RT_VENV)/.installed
 	@test -f target/deploy/dfpn.so || $(MAKE) build
 	command -v chromium >/dev/null && command -v chromedriver >/dev/null && command -v espeak-ng >/dev/null || \
-	  (apt-get -o DPkg::Lock::Timeout=900 update -q && DEBIAN_FRONTEND=noninteractive \
-	   apt-get -o DPkg::Lock::Timeout=900 install -y -q chromium chromium-driver espeak-ng)
+	  scripts/apt-install.sh chromium chromium-driver espeak-ng
 	realtime/scripts/install-livekit-server.sh >/dev/null
 	cd realtime && ../$(RT_VENV)/bin/ruff check src tests examples scripts
 	cd realtime && ../$(RT_VENV)/bin/ruff format --check src tests examples scripts

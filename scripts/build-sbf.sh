@@ -24,9 +24,7 @@ need_debian_rust() {
 
 if ! need_debian_rust; then
   log "installing Debian rustc-web, cargo-web and libstd-rust-web-dev-bpf"
-  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
-  $SUDO apt-get -o DPkg::Lock::Timeout=900 update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=900 install -y -qq rustc-web cargo-web libstd-rust-web-dev-bpf >/dev/null
+  scripts/apt-install.sh rustc-web cargo-web libstd-rust-web-dev-bpf
 fi
 need_debian_rust || { log "Debian rustc-web 1.96 with the bpfel sysroot is not available"; exit 1; }
 

@@ -28,9 +28,7 @@ fi
 
 if ! command -v go >/dev/null 2>&1; then
   log "go is not on PATH; installing Debian golang-go"
-  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
-  $SUDO apt-get -o DPkg::Lock::Timeout=900 update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=900 install -y -qq golang-go >/dev/null
+  "$(dirname "$0")/apt-install.sh" golang-go
 fi
 
 log "building Kubo $KUBO_VERSION with $(go version) (once; cached in $KUBO_DIR)"

@@ -33,15 +33,13 @@ if [ -x "$BIN" ]; then
 fi
 
 # rocksdb (bindgen -> libclang), protobuf, hidapi (libudev), openssl.
-SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
 need=()
 for pkg in libclang-dev clang protobuf-compiler libudev-dev pkg-config libssl-dev; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
   log "installing Debian packages: ${need[*]}"
-  $SUDO apt-get -o DPkg::Lock::Timeout=900 update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=900 install -y -qq "${need[@]}" >/dev/null
+  "$(dirname "$0")/apt-install.sh" "${need[@]}"
 fi
 libclang=$(dirname "$(ls /usr/lib/llvm-*/lib/libclang.so 2>/dev/null | head -1)")
 
