@@ -194,6 +194,37 @@ def errors() -> list[dict]:
     return out
 
 
+IDL_INT_TYPES = {"u8": "u8", "u16": "u16", "u32": "u32", "u64": "u64", "i64": "i64", "usize": "u32"}
+
+
+def constants() -> list[dict]:
+    """Every `pub const` of programs/dfpn/src/constants.rs, in file order, as IDL constants (Anchor's format:
+    type and value as a string; byte strings as `[b, ...]`). Constants inside `pub mod name { ... }` are
+    published as `NAME_CONSTANT`. Each needs a `///` doc line and a literal value."""
+    src = (ROOT / "programs/dfpn/src/constants.rs").read_text()
+    out: list[dict] = []
+    pattern = re.compile(r'(?:/// (?P<doc>.+)\n\s*)?pub const (?P<name>\w+): (?P<ty>[^=]+) = (?P<value>[^;]+);')
+    for m in pattern.finditer(src):
+        prefix = ""
+        opened = src.rfind("\npub mod ", 0, m.start())
+        if opened >= 0 and src.find("\n}", opened, m.start()) < 0:
+            prefix = re.match(r"\npub mod (\w+)", src[opened:]).group(1).upper() + "_"
+        if not m.group("doc"):
+            raise SystemExit(f"constants.rs: {m.group('name')} has no /// doc line")
+        ty, value = m.group("ty").strip(), m.group("value").strip()
+        if ty == "&[u8]":
+            text = re.fullmatch(r'b"([^"]*)"', value)
+            if not text:
+                raise SystemExit(f"constants.rs: {m.group('name')}: a byte string literal is expected")
+            idl_ty, idl_value = "bytes", "[" + ", ".join(str(b) for b in text.group(1).encode()) + "]"
+        elif ty in IDL_INT_TYPES and re.fullmatch(r"-?[0-9_]+", value):
+            idl_ty, idl_value = IDL_INT_TYPES[ty], value.replace("_", "")
+        else:
+            raise SystemExit(f"constants.rs: {m.group('name')}: a literal of u8/u16/u32/u64/i64/usize/&[u8] expected")
+        out.append({"name": prefix + m.group("name"), "docs": [m.group("doc")], "type": idl_ty, "value": idl_value})
+    return out
+
+
 def build() -> dict:
     return {
         "address": PROGRAM_ID,
@@ -207,6 +238,7 @@ def build() -> dict:
         "accounts": [{"name": n, "discriminator": disc(f"account:{n}")} for n in ACCOUNTS],
         "events": [{"name": n, "discriminator": disc(f"event:{n}")} for n in EVENTS],
         "errors": errors(),
+        "constants": constants(),
         "types": [struct("ConfigParams", CONFIG_PARAMS), struct("Seat", SEAT)]
         + [struct(n, f) for n, f in ACCOUNTS.items()]
         + [struct(n, f) for n, f in EVENTS.items()],
@@ -277,8 +309,37 @@ def build_legacy(idl: dict) -> dict:
     }
 
 
+def upper_snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).upper()
+
+
+def catalogue_problems(idl: dict) -> list[str]:
+    """What is wrong with idl/errors.catalogue.json against the program's errors (empty when it is right)."""
+    catalogue = json.loads((ROOT / "idl/errors.catalogue.json").read_text())
+    program = {e["name"] for e in idl["errors"]}
+    listed = [e["name"] for e in catalogue["program_errors"]]
+    problems = [f"program error {n} has no catalogue entry" for n in sorted(program - set(listed))]
+    problems += [f"catalogue names {n}, which the program does not define" for n in sorted(set(listed) - program)]
+    problems += [f"{n} is listed twice" for n in sorted({n for n in listed if listed.count(n) > 1})]
+    for e in catalogue["program_errors"]:
+        if e["name"] in program and e["code"] != upper_snake(e["name"]):
+            problems.append(f"{e['name']}: SDK code must be {upper_snake(e['name'])}, not {e['code']}")
+    sdk_codes = [e["code"] for e in catalogue["sdk_errors"]]
+    clash = set(sdk_codes) & {upper_snake(n) for n in program}
+    problems += [f"SDK error {c} has a program error's name" for c in sorted(clash)]
+    for e in catalogue["sdk_errors"] + catalogue["program_errors"]:
+        if not e.get("hint"):
+            problems.append(f"{e.get('code')} has no hint")
+    return problems
+
+
 def main() -> int:
     idl = build()
+    problems = catalogue_problems(idl)
+    for problem in problems:
+        print(f"idl/errors.catalogue.json: {problem}", file=sys.stderr)
+    if problems:
+        return 1
     outputs = {
         ROOT / "idl/dfpn.json": json.dumps(idl, indent=2) + "\n",
         # For anchorpy (and other pre-0.30 Anchor tooling), which cannot parse the 0.1.0 spec: see sdk-python/README.md.

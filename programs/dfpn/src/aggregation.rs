@@ -1,8 +1,14 @@
 //! Pure arithmetic of fees, consensus and reputation. No accounts here, so it is unit-tested on the host
 //! and documented with worked examples in docs/protocol.md.
-use crate::state::{consensus, modality, verdict, ConfigParams};
+use crate::{
+    constants::{
+        MAJORITY_ABOVE_BPS, MAX_BASE_FEE, MAX_CONFIDENCE, MODELS_BPS, NON_REVEAL_PENALTY_FACTOR, REPUTATION_MAX,
+        SUPERMAJORITY_BPS, TREASURY_BPS, WORKERS_BPS,
+    },
+    state::{consensus, modality, verdict, ConfigParams},
+};
 
-const BPS: u64 = 10_000;
+use crate::constants::BPS;
 
 /// Fee for a request: `base = Σ base_fee[m]` over requested modalities, plus
 /// `base × (min_workers − 1) × worker_surcharge_bps / 10000`, rounded down. `None` on overflow.
@@ -17,7 +23,7 @@ pub fn request_fee(params: &ConfigParams, modalities: u8, min_workers: u8) -> Op
     }
     let extra_workers = (min_workers as u64).checked_sub(1)?;
     // Bounded by validation (base fees ≤ 10^12 each, at most 9 extra workers), so the product fits in u64.
-    if extra_workers >= crate::state::request::MAX_SEATS as u64 || base > 5_000_000_000_000 {
+    if extra_workers >= crate::state::request::MAX_SEATS as u64 || base > MAX_BASE_FEE * modality::COUNT as u64 {
         return None;
     }
     let surcharge = mul_bps(base * extra_workers, params.worker_surcharge_bps.get() as u64)?;
@@ -55,9 +61,9 @@ pub fn split_fee(fee: u64, paid: u64) -> Option<FeeSplit> {
     if paid == 0 {
         return None;
     }
-    let workers_pool = mul_bps(fee, 6_500)?;
-    let models_pool = mul_bps(fee, 2_000)?;
-    let treasury = mul_bps(fee, 1_000)?;
+    let workers_pool = mul_bps(fee, WORKERS_BPS)?;
+    let models_pool = mul_bps(fee, MODELS_BPS)?;
+    let treasury = mul_bps(fee, TREASURY_BPS)?;
     let per_worker = workers_pool / paid;
     let per_model = models_pool / paid;
     // per_x × paid ≤ x_pool ≤ fee: these products cannot overflow.
@@ -109,7 +115,8 @@ pub fn aggregate(votes: &[Vote], min_weight: u64) -> Outcome {
         let i = (v.verdict as usize).min(verdict::COUNT - 1);
         weights[i] = weights[i].saturating_add(v.weight);
         // weight ≤ 10000 and confidence ≤ 100: the product fits easily.
-        weighted_conf[i] = weighted_conf[i].saturating_add(v.weight.min(10_000) * v.confidence.min(100) as u64);
+        weighted_conf[i] = weighted_conf[i]
+            .saturating_add(v.weight.min(REPUTATION_MAX as u64) * v.confidence.min(MAX_CONFIDENCE) as u64);
     }
     let total: u64 = weights.iter().fold(0u64, |a, w| a.saturating_add(*w));
     if votes.is_empty() || total == 0 || total < min_weight {
@@ -127,9 +134,9 @@ pub fn aggregate(votes: &[Vote], min_weight: u64) -> Outcome {
     let share = weights[leader] * BPS / total;
     let kind = if share == BPS {
         consensus::UNANIMOUS
-    } else if share >= 6_667 {
+    } else if share >= SUPERMAJORITY_BPS {
         consensus::SUPERMAJORITY
-    } else if share > 5_000 {
+    } else if share > MAJORITY_ABOVE_BPS {
         consensus::MAJORITY
     } else {
         return none;
@@ -142,22 +149,23 @@ pub fn aggregate(votes: &[Vote], min_weight: u64) -> Outcome {
 /// Moving-average reputation update toward 10000 (agreed) or 0 (disagreed), by `alpha_bps`.
 #[inline(always)]
 pub fn update_reputation(reputation: u16, agreed: bool, alpha_bps: u16) -> u16 {
-    let rep = reputation.min(crate::state::worker::REPUTATION_MAX) as u32;
-    let alpha = alpha_bps.min(10_000) as u32;
-    let next = if agreed { rep + (10_000 - rep) * alpha / 10_000 } else { rep - rep * alpha / 10_000 };
+    let max = REPUTATION_MAX as u32;
+    let rep = (reputation as u32).min(max);
+    let alpha = (alpha_bps as u32).min(BPS as u32);
+    let next = if agreed { rep + (max - rep) * alpha / BPS as u32 } else { rep - rep * alpha / BPS as u32 };
     next as u16
 }
 
 /// A non-revealer loses reputation at twice the rate of a wrong answer (so never less than a wrong answer).
 #[inline(always)]
 pub fn penalize_non_reveal(reputation: u16, alpha_bps: u16) -> u16 {
-    update_reputation(reputation, false, alpha_bps.saturating_mul(2).min(10_000))
+    update_reputation(reputation, false, alpha_bps.saturating_mul(NON_REVEAL_PENALTY_FACTOR).min(BPS as u16))
 }
 
 /// Stake slashed from a worker that committed and did not reveal.
 #[inline(always)]
 pub fn slash_amount(stake: u64, slash_bps: u16) -> u64 {
-    mul_bps(stake, slash_bps.min(10_000) as u64).unwrap_or(0)
+    mul_bps(stake, (slash_bps as u64).min(BPS)).unwrap_or(0)
 }
 
 #[cfg(test)]

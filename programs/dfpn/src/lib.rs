@@ -9,6 +9,7 @@
 #![no_std]
 
 pub mod aggregation;
+pub mod constants;
 pub mod discriminator;
 pub mod error;
 pub mod events;

@@ -142,3 +142,55 @@ fn events_match_discriminators() {
         assert_eq!(disc(event), discriminator, "{name}");
     }
 }
+
+/// Every IDL constant equals the program's own value (the generator reads constants.rs as text; this reads the
+/// compiled values), and the IDL lists no constant the program lacks.
+#[test]
+fn constants_match_the_program() {
+    use dfpn::constants::{self as c, consensus, modality, request_status, seat_state, seeds, verdict};
+    fn bytes(v: &[u8]) -> String {
+        format!("[{}]", v.iter().map(|b| b.to_string()).collect::<Vec<_>>().join(", "))
+    }
+    macro_rules! table {
+        ($($name:literal => $value:expr),* $(,)?) => { vec![$(($name, $value.to_string())),*] };
+    }
+    let expected: Vec<(&str, String)> = table![
+        "BPS" => c::BPS, "WORKERS_BPS" => c::WORKERS_BPS, "MODELS_BPS" => c::MODELS_BPS,
+        "TREASURY_BPS" => c::TREASURY_BPS, "SUPERMAJORITY_BPS" => c::SUPERMAJORITY_BPS,
+        "MAJORITY_ABOVE_BPS" => c::MAJORITY_ABOVE_BPS, "MAX_SEATS" => c::MAX_SEATS, "MAX_URI_LEN" => c::MAX_URI_LEN,
+        "MAX_REPORT_URI_LEN" => c::MAX_REPORT_URI_LEN, "MAX_WORKER_MODELS" => c::MAX_WORKER_MODELS,
+        "MODEL_ID_LEN" => c::MODEL_ID_LEN, "REPUTATION_MAX" => c::REPUTATION_MAX,
+        "REPUTATION_START" => c::REPUTATION_START, "MAX_CONFIDENCE" => c::MAX_CONFIDENCE,
+        "NON_REVEAL_PENALTY_FACTOR" => c::NON_REVEAL_PENALTY_FACTOR, "MAX_BASE_FEE" => c::MAX_BASE_FEE,
+        "MAX_REPUTATION_ALPHA_BPS" => c::MAX_REPUTATION_ALPHA_BPS, "MAX_UNBONDING_SECS" => c::MAX_UNBONDING_SECS,
+        "MIN_DEADLINE_SECS_FLOOR" => c::MIN_DEADLINE_SECS_FLOOR,
+        "MIN_DEADLINE_SECS_CEILING" => c::MIN_DEADLINE_SECS_CEILING,
+        "MAX_MIN_CONSENSUS_WEIGHT" => c::MAX_MIN_CONSENSUS_WEIGHT, "COMMIT_DOMAIN" => bytes(c::COMMIT_DOMAIN),
+        "MODALITY_IMAGE_AUTHENTICITY" => modality::IMAGE_AUTHENTICITY,
+        "MODALITY_FACE_MANIPULATION" => modality::FACE_MANIPULATION,
+        "MODALITY_AI_GENERATED_IMAGE" => modality::AI_GENERATED_IMAGE,
+        "MODALITY_VIDEO_AUTHENTICITY" => modality::VIDEO_AUTHENTICITY,
+        "MODALITY_VOICE_CLONING" => modality::VOICE_CLONING, "MODALITY_COUNT" => modality::COUNT,
+        "MODALITY_ALL" => modality::ALL,
+        "VERDICT_INCONCLUSIVE" => verdict::INCONCLUSIVE, "VERDICT_AUTHENTIC" => verdict::AUTHENTIC,
+        "VERDICT_MANIPULATED" => verdict::MANIPULATED, "VERDICT_COUNT" => verdict::COUNT,
+        "CONSENSUS_NONE" => consensus::NONE, "CONSENSUS_UNANIMOUS" => consensus::UNANIMOUS,
+        "CONSENSUS_SUPERMAJORITY" => consensus::SUPERMAJORITY, "CONSENSUS_MAJORITY" => consensus::MAJORITY,
+        "REQUEST_STATUS_OPEN" => request_status::OPEN, "REQUEST_STATUS_FINALIZED" => request_status::FINALIZED,
+        "REQUEST_STATUS_EXPIRED" => request_status::EXPIRED,
+        "SEAT_STATE_JOINED" => seat_state::JOINED, "SEAT_STATE_COMMITTED" => seat_state::COMMITTED,
+        "SEAT_STATE_REVEALED" => seat_state::REVEALED,
+        "SEEDS_CONFIG" => bytes(seeds::CONFIG), "SEEDS_TREASURY" => bytes(seeds::TREASURY),
+        "SEEDS_INSURANCE" => bytes(seeds::INSURANCE), "SEEDS_MODEL" => bytes(seeds::MODEL),
+        "SEEDS_WORKER" => bytes(seeds::WORKER), "SEEDS_REQUEST" => bytes(seeds::REQUEST),
+    ];
+    let idl = idl();
+    let listed = idl["constants"].as_array().expect("IDL constants");
+    assert_eq!(listed.len(), expected.len(), "constants in the IDL vs in this table");
+    for (name, value) in expected {
+        let constant = listed.iter().find(|k| k["name"] == name).unwrap_or_else(|| panic!("{name} missing from IDL"));
+        assert_eq!(constant["value"].as_str().unwrap(), value, "{name}");
+    }
+    // The fee split adds up to 100 % with insurance's 5 %.
+    assert_eq!(c::WORKERS_BPS + c::MODELS_BPS + c::TREASURY_BPS + 500, c::BPS);
+}

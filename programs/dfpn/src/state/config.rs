@@ -1,4 +1,8 @@
 use crate::{
+    constants::{
+        BPS, MAX_BASE_FEE, MAX_MIN_CONSENSUS_WEIGHT, MAX_REPUTATION_ALPHA_BPS, MAX_UNBONDING_SECS,
+        MIN_DEADLINE_SECS_CEILING, MIN_DEADLINE_SECS_FLOOR,
+    },
     discriminator,
     error::DfpnError,
     state::modality,
@@ -81,17 +85,18 @@ impl ConfigParams {
     /// Bounds that keep every formula in range; see docs/protocol.md.
     #[inline(always)]
     pub fn validate(&self) -> Result<(), ProgramError> {
-        let ok = self.base_fees.iter().all(|f| f.get() > 0 && f.get() <= 1_000_000_000_000)
-            && self.worker_surcharge_bps.get() <= 10_000
-            && self.slash_bps.get() <= 10_000
-            && (1..=10_000).contains(&self.max_weight_bps.get())
-            && (1..=5_000).contains(&self.reputation_alpha_bps.get())
+        let bps = BPS as u16;
+        let ok = self.base_fees.iter().all(|f| f.get() > 0 && f.get() <= MAX_BASE_FEE)
+            && self.worker_surcharge_bps.get() <= bps
+            && self.slash_bps.get() <= bps
+            && (1..=bps).contains(&self.max_weight_bps.get())
+            && (1..=MAX_REPUTATION_ALPHA_BPS).contains(&self.reputation_alpha_bps.get())
             && self.min_stake.get() > 0
-            && (0..=365 * 86_400).contains(&self.unbonding_secs.get())
-            && (60..=30 * 86_400).contains(&self.min_deadline_secs.get())
+            && (0..=MAX_UNBONDING_SECS).contains(&self.unbonding_secs.get())
+            && (MIN_DEADLINE_SECS_FLOOR..=MIN_DEADLINE_SECS_CEILING).contains(&self.min_deadline_secs.get())
             && self.reveal_window_secs.get() >= 1
             && self.reveal_window_secs.get() < self.min_deadline_secs.get()
-            && self.min_consensus_weight.get() <= 100_000;
+            && self.min_consensus_weight.get() <= MAX_MIN_CONSENSUS_WEIGHT;
         if ok {
             Ok(())
         } else {

@@ -3,26 +3,7 @@ use crate::{
     utils::{AccountState, I64, U64},
 };
 
-/// Seats per request (the most workers one request can have).
-pub const MAX_SEATS: usize = 10;
-/// Longest storage URI.
-pub const MAX_URI_LEN: usize = 200;
-/// Longest report URI.
-pub const MAX_REPORT_URI_LEN: usize = 128;
-
-/// Request status.
-pub mod status {
-    pub const OPEN: u8 = 0;
-    pub const FINALIZED: u8 = 1;
-    pub const EXPIRED: u8 = 2;
-}
-
-/// Seat state.
-pub mod seat_state {
-    pub const JOINED: u8 = 0;
-    pub const COMMITTED: u8 = 1;
-    pub const REVEALED: u8 = 2;
-}
+pub use crate::constants::{request_status as status, seat_state, MAX_REPORT_URI_LEN, MAX_SEATS, MAX_URI_LEN};
 
 /// One worker's place in a request.
 #[repr(C)]

@@ -3,12 +3,7 @@ use crate::{
     utils::{AccountState, I64, U16, U64},
 };
 
-/// Maximum models one worker declares.
-pub const MAX_WORKER_MODELS: usize = 4;
-/// Reputation scale: 10000 = perfect.
-pub const REPUTATION_MAX: u16 = 10_000;
-/// Reputation of a new worker.
-pub const REPUTATION_START: u16 = 5_000;
+pub use crate::constants::{MAX_WORKER_MODELS, REPUTATION_MAX, REPUTATION_START};
 
 /// A staked worker, PDA `["worker", authority]`. Lamports = rent + stake + unbonding + rewards.
 #[repr(C)]

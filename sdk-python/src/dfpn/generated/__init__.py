@@ -12,7 +12,7 @@ IDL_NAME = 'dfpn'
 IDL_VERSION = '0.1.0'
 IDL_SPEC = '0.1.0'
 #: SHA-256 of the idl/dfpn.json these files were generated from.
-IDL_SHA256 = 'bb239bb3a2b6c113824640976048342cd93ad58ec3dd8fddd5bab1a8a5d56bfe'
+IDL_SHA256 = '8ce04a3ab7b71b6d0016f79fa20bb7de49bd46a0cd64660fd5942b96cb6ddf22'
 
 __all__ = [
     'IDL_NAME',

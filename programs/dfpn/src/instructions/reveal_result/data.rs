@@ -1,6 +1,7 @@
 use pinocchio::error::ProgramError;
 
 use crate::{
+    constants::MAX_CONFIDENCE,
     error::DfpnError,
     state::{request::MAX_REPORT_URI_LEN, verdict},
     wire::Reader,
@@ -32,7 +33,7 @@ impl<'a> TryFrom<&'a [u8]> for RevealResultData<'a> {
             report_uri: r.byte_string(MAX_REPORT_URI_LEN, DfpnError::InvalidReportUri)?,
         };
         r.finish()?;
-        if args.verdict as usize >= verdict::COUNT || args.confidence > 100 {
+        if args.verdict as usize >= verdict::COUNT || args.confidence > MAX_CONFIDENCE {
             return Err(DfpnError::InvalidVerdict.into());
         }
         if args.report_uri.is_empty() || !args.report_uri.iter().all(|b| b.is_ascii_graphic()) {

@@ -2,14 +2,12 @@ use pinocchio::{AccountView, ProgramResult};
 
 use super::{accounts::RevealResultAccounts, data::RevealResultData};
 use crate::{
+    constants::COMMIT_DOMAIN,
     error::DfpnError,
     events,
     state::request::{seat_state, status},
     utils::*,
 };
-
-/// Domain separator of commitments.
-pub const COMMIT_DOMAIN: &[u8] = b"dfpn-commit-v1";
 
 /// `sha256("dfpn-commit-v1" ‖ request ‖ worker ‖ verdict ‖ confidence ‖ model_id ‖ report_hash ‖ salt)`.
 #[inline(always)]

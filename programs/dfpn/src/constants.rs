@@ -1,0 +1,133 @@
+//! Every protocol fact the SDKs share, written once. `scripts/gen_idl.py` reads this file into the IDL's
+//! `constants` (a constant inside `pub mod name { … }` is published as `NAME_CONSTANT`), both SDKs generate their
+//! code from the IDL, and `programs/dfpn/tests/idl.rs` checks the IDL against these values. Keep one
+//! `/// doc` line and one literal value per constant: the generator reads them as written.
+
+/// Basis-point denominator: 10 000 bps = 100 %.
+pub const BPS: u64 = 10_000;
+/// Workers' share of a fee, in bps, divided equally among the paid workers.
+pub const WORKERS_BPS: u64 = 6_500;
+/// Model developers' share of a fee, in bps, one part per paid worker's model.
+pub const MODELS_BPS: u64 = 2_000;
+/// Treasury's share of a fee, in bps. Insurance gets the rest (5 % plus rounding dust).
+pub const TREASURY_BPS: u64 = 1_000;
+/// Leading share (bps of revealed weight) at or above which the consensus is Supermajority.
+pub const SUPERMAJORITY_BPS: u64 = 6_667;
+/// Leading share (bps of revealed weight) strictly above which the consensus is Majority.
+pub const MAJORITY_ABOVE_BPS: u64 = 5_000;
+/// Seats per request: the most workers one request can have.
+pub const MAX_SEATS: usize = 10;
+/// Longest storage URI, in bytes.
+pub const MAX_URI_LEN: usize = 200;
+/// Longest report URI, in bytes.
+pub const MAX_REPORT_URI_LEN: usize = 128;
+/// Most models one worker declares.
+pub const MAX_WORKER_MODELS: usize = 4;
+/// Model id length: printable ASCII, zero-padded to this many bytes.
+pub const MODEL_ID_LEN: usize = 32;
+/// Reputation scale: 10 000 = perfect.
+pub const REPUTATION_MAX: u16 = 10_000;
+/// Reputation of a new worker.
+pub const REPUTATION_START: u16 = 5_000;
+/// Highest confidence a worker may reveal.
+pub const MAX_CONFIDENCE: u8 = 100;
+/// A non-revealer loses reputation this many times as fast as a wrong answer.
+pub const NON_REVEAL_PENALTY_FACTOR: u16 = 2;
+/// Largest base fee of one modality, in lamports (configuration bound).
+pub const MAX_BASE_FEE: u64 = 1_000_000_000_000;
+/// Largest reputation moving-average step, in bps (configuration bound).
+pub const MAX_REPUTATION_ALPHA_BPS: u16 = 5_000;
+/// Longest unbonding delay, in seconds (configuration bound: one year).
+pub const MAX_UNBONDING_SECS: i64 = 31_536_000;
+/// Shortest allowed `min_deadline_secs` (configuration bound).
+pub const MIN_DEADLINE_SECS_FLOOR: i64 = 60;
+/// Longest allowed `min_deadline_secs` (configuration bound: 30 days).
+pub const MIN_DEADLINE_SECS_CEILING: i64 = 2_592_000;
+/// Largest `min_consensus_weight` (configuration bound).
+pub const MAX_MIN_CONSENSUS_WEIGHT: u32 = 100_000;
+/// Domain separator of commitments.
+pub const COMMIT_DOMAIN: &[u8] = b"dfpn-commit-v1";
+
+/// The five modalities, as bits of a `u8` mask.
+pub mod modality {
+    /// Image authenticity (bit 0).
+    pub const IMAGE_AUTHENTICITY: u8 = 1;
+    /// Face manipulation (bit 1).
+    pub const FACE_MANIPULATION: u8 = 2;
+    /// AI-generated image (bit 2).
+    pub const AI_GENERATED_IMAGE: u8 = 4;
+    /// Video authenticity (bit 3).
+    pub const VIDEO_AUTHENTICITY: u8 = 8;
+    /// Voice cloning (bit 4).
+    pub const VOICE_CLONING: u8 = 16;
+    /// Number of modalities (the length of `ConfigParams.base_fees`).
+    pub const COUNT: usize = 5;
+    /// Every modality's bit.
+    pub const ALL: u8 = 31;
+
+    /// A non-empty mask of known modalities.
+    #[inline(always)]
+    pub const fn is_valid(mask: u8) -> bool {
+        mask != 0 && mask & !ALL == 0
+    }
+}
+
+/// Verdicts, as stored in seats and results.
+pub mod verdict {
+    /// No usable answer.
+    pub const INCONCLUSIVE: u8 = 0;
+    /// The media is authentic.
+    pub const AUTHENTIC: u8 = 1;
+    /// The media is manipulated.
+    pub const MANIPULATED: u8 = 2;
+    /// Number of verdicts.
+    pub const COUNT: usize = 3;
+}
+
+/// Consensus types of a finalized request.
+pub mod consensus {
+    /// No consensus (no reveals, too little weight, a tie, or no majority).
+    pub const NONE: u8 = 0;
+    /// Every revealed weight agreed.
+    pub const UNANIMOUS: u8 = 1;
+    /// At least `SUPERMAJORITY_BPS` of the revealed weight agreed.
+    pub const SUPERMAJORITY: u8 = 2;
+    /// More than `MAJORITY_ABOVE_BPS` of the revealed weight agreed.
+    pub const MAJORITY: u8 = 3;
+}
+
+/// Request status.
+pub mod request_status {
+    /// Accepting seats, commits and reveals.
+    pub const OPEN: u8 = 0;
+    /// Aggregated and paid out.
+    pub const FINALIZED: u8 = 1;
+    /// Too few commitments; the escrow went back.
+    pub const EXPIRED: u8 = 2;
+}
+
+/// Seat state.
+pub mod seat_state {
+    /// Holds a seat, nothing committed yet.
+    pub const JOINED: u8 = 0;
+    /// Committed the hash of its answer.
+    pub const COMMITTED: u8 = 1;
+    /// Revealed its answer.
+    pub const REVEALED: u8 = 2;
+}
+
+/// PDA seed prefixes.
+pub mod seeds {
+    /// Configuration PDA `["config"]`.
+    pub const CONFIG: &[u8] = b"config";
+    /// Treasury vault PDA `["treasury"]`.
+    pub const TREASURY: &[u8] = b"treasury";
+    /// Insurance vault PDA `["insurance"]`.
+    pub const INSURANCE: &[u8] = b"insurance";
+    /// Model PDA `["model", model_id]`.
+    pub const MODEL: &[u8] = b"model";
+    /// Worker PDA `["worker", authority]`.
+    pub const WORKER: &[u8] = b"worker";
+    /// Request PDA `["request", client, nonce u64 LE]`.
+    pub const REQUEST: &[u8] = b"request";
+}

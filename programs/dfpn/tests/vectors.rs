@@ -1,0 +1,108 @@
+//! The shared vectors (tests/vectors.json) are the program's truth: every phase, aggregation, payout, reputation,
+//! slashing and weight case is evaluated with the program's own functions. The Python and TypeScript SDKs check
+//! their single copy of each rule against the same cases, so a rule change fails here and there alike.
+use dfpn::{
+    aggregation::{self, FeeSplit, Vote},
+    state::Request,
+    utils::AccountState,
+};
+use serde_json::Value;
+
+fn vectors(section: &str) -> Vec<Value> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/vectors.json");
+    let all: Value = serde_json::from_str(&std::fs::read_to_string(path).expect("tests/vectors.json")).unwrap();
+    let cases = all[section]["cases"].as_array().unwrap_or_else(|| panic!("no {section} cases")).clone();
+    assert!(!cases.is_empty(), "{section}: no cases");
+    cases
+}
+
+fn int(v: &Value) -> u64 {
+    v.as_u64().unwrap_or_else(|| panic!("not an integer: {v}"))
+}
+
+/// A zeroed request account with the phase fields of a vector case set.
+fn request_from(case: &Value) -> Vec<u8> {
+    let mut bytes = vec![0u8; Request::LEN];
+    // SAFETY: `Request` is `#[repr(C)]` with alignment 1 (only byte arrays and u8 fields), `bytes` holds exactly
+    // `Request::LEN` initialised bytes, and every bit pattern is a valid `Request`.
+    let r = unsafe { &mut *(bytes.as_mut_ptr() as *mut Request) };
+    r.commits = int(&case["commits"]) as u8;
+    r.reveals = int(&case["reveals"]) as u8;
+    r.min_workers = int(&case["min_workers"]) as u8;
+    r.max_workers = int(&case["max_workers"]) as u8;
+    r.commit_deadline.set(case["commit_deadline"].as_i64().unwrap());
+    r.deadline.set(case["deadline"].as_i64().unwrap());
+    bytes
+}
+
+#[test]
+fn phases() {
+    for case in vectors("phases") {
+        let mut bytes = request_from(&case["request"]);
+        // SAFETY: as in `request_from`.
+        let r = unsafe { &*(bytes.as_mut_ptr() as *const Request) };
+        let now = case["now"].as_i64().unwrap();
+        let got = [r.commit_open(now), r.reveal_open(now), r.finalizable(now), r.expirable(now)];
+        let want = ["commit_open", "reveal_open", "finalizable", "expirable"].map(|k| case[k].as_bool().unwrap());
+        assert_eq!(got, want, "{case}");
+    }
+}
+
+#[test]
+fn payouts() {
+    for case in vectors("payouts") {
+        let s = aggregation::split_fee(int(&case["fee"]), int(&case["paid"])).unwrap();
+        let want = FeeSplit {
+            per_worker: int(&case["per_worker"]),
+            per_model: int(&case["per_model"]),
+            treasury: int(&case["treasury"]),
+            insurance: int(&case["insurance"]),
+        };
+        assert_eq!(s, want, "{case}");
+    }
+}
+
+#[test]
+fn aggregation() {
+    for case in vectors("aggregation") {
+        let votes: Vec<Vote> = case["votes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| Vote {
+                verdict: int(&v["verdict"]) as u8,
+                confidence: int(&v["confidence"]) as u8,
+                weight: int(&v["weight"]),
+            })
+            .collect();
+        let o = aggregation::aggregate(&votes, int(&case["min_consensus_weight"]));
+        let got = [o.verdict, o.confidence, o.consensus].map(u64::from);
+        assert_eq!(got, ["verdict", "confidence", "consensus"].map(|k| int(&case[k])), "{case}");
+    }
+}
+
+#[test]
+fn reputation() {
+    for case in vectors("reputation") {
+        let (rep, alpha) = (int(&case["reputation"]) as u16, int(&case["alpha_bps"]) as u16);
+        let got = [
+            aggregation::update_reputation(rep, true, alpha),
+            aggregation::update_reputation(rep, false, alpha),
+            aggregation::penalize_non_reveal(rep, alpha),
+        ]
+        .map(u64::from);
+        assert_eq!(got, ["agreed", "disagreed", "non_reveal"].map(|k| int(&case[k])), "{case}");
+    }
+}
+
+#[test]
+fn slashing_and_weights() {
+    for case in vectors("slashing") {
+        let got = aggregation::slash_amount(int(&case["stake"]), int(&case["slash_bps"]) as u16);
+        assert_eq!(got, int(&case["slashed"]), "{case}");
+    }
+    for case in vectors("weights") {
+        let got = aggregation::weight(int(&case["reputation"]) as u16, int(&case["max_weight_bps"]) as u16);
+        assert_eq!(got, int(&case["weight"]), "{case}");
+    }
+}
