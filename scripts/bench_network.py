@@ -54,7 +54,15 @@ async def setup_workers(transport: Transport, reports: Path, count: int = 3) -> 
     developer = await fund(transport, 2 * LAMPORTS_PER_SOL)
     try:
         await transport.send_transaction(
-            [ix.register_model(developer.pubkey(), MODEL, developer.pubkey(), list(Modality), transport.program_id)],
+            [
+                ix.register_model(
+                    developer=developer.pubkey(),
+                    model_id=MODEL,
+                    payout_wallet=developer.pubkey(),
+                    modalities=list(Modality),
+                    program_id=transport.program_id,
+                )
+            ],
             [developer],
         )
     except DFPNError as e:  # already registered on a long-lived validator
@@ -90,7 +98,9 @@ async def one_request(
 async def embedded(requests: int, media: Path, reports: Path) -> dict[str, Any]:
     network = LocalNetwork(params=REFERENCE_PARAMS)
     workers = await setup_workers(network, reports)
-    async with AsyncDFPNClient(network, network.funded_keypair(100 * LAMPORTS_PER_SOL), storage="file") as client:
+    async with AsyncDFPNClient(
+        network, network.funded_keypair(100 * LAMPORTS_PER_SOL), storage="file"
+    ) as client:
         await one_request(client, workers, media)  # warm-up
         runs = []
         started = time.perf_counter()
@@ -115,7 +125,9 @@ async def rpc_mode(requests: int, media: Path, reports: Path, url: str | None) -
 
     validator = None
     if url is None:
-        validator = await asyncio.to_thread(Validator(binary=find_validator(), rpc_port=free_port_pair()).start)
+        validator = await asyncio.to_thread(
+            Validator(binary=find_validator(), rpc_port=free_port_pair()).start
+        )
         url = validator.url
     try:
         async with RpcTransport(url) as rpc:
@@ -133,7 +145,10 @@ async def rpc_mode(requests: int, media: Path, reports: Path, url: str | None) -
     return {
         "url": url,
         "requests": requests,
-        "submit_to_verdict_ms": {"p50": round(statistics.median(times) * 1000), "max": round(times[-1] * 1000)},
+        "submit_to_verdict_ms": {
+            "p50": round(statistics.median(times) * 1000),
+            "max": round(times[-1] * 1000),
+        },
         "client_lamports_beyond_fee": max(r["paid_beyond_fee"] for r in runs),
     }
 
@@ -161,7 +176,9 @@ def main() -> int:
             "embedded": asyncio.run(embedded(args.requests, media, Path(tmp))),
         }
         if args.rpc or args.rpc_url:
-            report["rpc_local_validator"] = asyncio.run(rpc_mode(args.rpc_requests, media, Path(tmp), args.rpc_url))
+            report["rpc_local_validator"] = asyncio.run(
+                rpc_mode(args.rpc_requests, media, Path(tmp), args.rpc_url)
+            )
     report["targets"] = {
         "embedded_submit_to_verdict_ms_max": 1000,
         "embedded_finalized_per_second_min": 50,

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""Write sdk-python/src/dfpn/generated/ from idl/dfpn.json (Anchor IDL spec 0.1.0).
+"""Write sdk-python/src/dfpn/generated/ from idl/dfpn.json (Anchor IDL spec 0.1.0) and idl/errors.catalogue.json.
 
 Generated: the program id, one frozen dataclass per IDL type with its exact Borsh layout (accounts carry their
 discriminator and size, events their discriminator), instruction discriminators and argument encoders with the
-IDL's account lists, and the program's error table. The SDK's hand-written modules build on these.
+IDL's account lists, the protocol constants, and the error table (program errors, the SDK's codes and hints). The SDK's hand-written modules build on these.
 
     python3 scripts/gen_python.py           # (re)write the files
     python3 scripts/gen_python.py --check   # exit 1 when the committed files are not what would be written
@@ -23,6 +23,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 IDL_PATH = ROOT / "idl" / "dfpn.json"
+CATALOGUE_PATH = ROOT / "idl" / "errors.catalogue.json"
 OUT_DIR = ROOT / "sdk-python" / "src" / "dfpn" / "generated"
 BANNER = "# Generated from idl/dfpn.json by scripts/gen_python.py — do not edit."
 LINE = 110
@@ -57,6 +58,16 @@ def pystr(text: str, indent: int) -> str:
     pad = " " * (indent + 4)
     body = "\n".join(pad + json.dumps(p, ensure_ascii=False) for p in parts)
     return "(\n" + body + "\n" + " " * indent + ")"
+
+
+def keyed(prefix: str, text: str) -> list[str]:
+    """`prefix` followed by a string literal and a comma, wrapped into a parenthesised block when too long."""
+    lit = json.dumps(text, ensure_ascii=False)
+    if len(prefix) + len(lit) + 1 <= LINE:
+        return [f"{prefix}{lit},"]
+    pad = " " * (len(prefix) - len(prefix.lstrip()) + 4)
+    parts = textwrap.wrap(text, width=LINE - len(pad) - 4, drop_whitespace=False, break_on_hyphens=False)
+    return [f"{prefix}(", *(pad + json.dumps(part, ensure_ascii=False) for part in parts), f"{pad[:-4]}),"]
 
 
 def docstring(lines: list[str], indent: int) -> list[str]:
@@ -489,11 +500,75 @@ def gen_instructions(idl: dict[str, Any]) -> str:
     return "\n".join(out) + "\n"
 
 
-def gen_errors(idl: dict[str, Any]) -> str:
-    out = header("The program's error table: custom error codes, names and messages.")
+def gen_constants(idl: dict[str, Any]) -> str:
+    out = header("The protocol's constants and enum values, as the program defines them (IDL `constants`).")
+    out += ["from typing import Final", ""]
+    names = []
+    for c in idl.get("constants", []):
+        for doc in c.get("docs", []):
+            out.append(f"#: {doc}")
+        if c["type"] == "bytes":
+            value = repr(bytes(json.loads(c["value"])))
+        elif c["type"] in INTS:
+            value = f"{int(c['value']):_}" if abs(int(c["value"])) >= 10_000 else str(int(c["value"]))
+        else:
+            raise GenError(f"constant {c['name']}: type {c['type']} is not supported")
+        out.append(f"{c['name']}: Final = {value}")
+        names.append(c["name"])
+    out += ["", "__all__ = ["] + [f"    {n!r}," for n in exports_sorted(names)] + ["]"]
+    return "\n".join(out) + "\n"
+
+
+def gen_error_codes(idl: dict[str, Any], catalogue: dict[str, Any]) -> list[str]:
+    """`ErrorCode` (the SDK's codes, then the program's in code order) and each code's hint, from the catalogue."""
+    program = {e["name"]: e for e in catalogue["program_errors"]}
+    codes = [(e["code"], e["hint"]) for e in catalogue["sdk_errors"]]
+    missing = [e["name"] for e in idl["errors"] if e["name"] not in program]
+    if missing:
+        raise GenError(f"idl/errors.catalogue.json has no entry for program error(s) {', '.join(missing)}")
+    codes += [(program[e["name"]]["code"], program[e["name"]]["hint"]) for e in idl["errors"]]
+    out = [
+        "",
+        "",
+        "class ErrorCode(StrEnum):",
+        '    """What went wrong. Program errors keep the program\'s name; the first block is the SDK\'s own."""',
+        "",
+    ]
+    out += [f'    {code} = "{code}"' for code, _ in codes]
+    out += [
+        "",
+        "    @property",
+        "    def program_code(self) -> int | None:",
+        '        """The program\'s `Custom` code for program errors, None for the SDK\'s own codes."""',
+        "        member = ProgramErrorCode.__members__.get(self.value)",
+        "        return None if member is None else int(member)",
+        "",
+        "    @classmethod",
+        "    def from_program_code(cls, code: int) -> ErrorCode | None:",
+        '        """The member for a program error code (6000..), None for a code the program does not define."""',
+        "        try:",
+        "            return cls(ProgramErrorCode(code).name)",
+        "        except ValueError:",
+        "            return None",
+        "",
+        "",
+        "#: The SDK's own codes' default messages (program errors take theirs from `PROGRAM_ERRORS`).",
+        "SDK_ERROR_MESSAGES: dict[ErrorCode, str] = {",
+    ]
+    for e in catalogue["sdk_errors"]:
+        out += keyed(f"    ErrorCode.{e['code']}: ", e["message"])
+    out += ["}", "", "#: What to do about each failure, appended to the message of a `DFPNError`.", "ERROR_HINTS: dict[ErrorCode, str] = {"]
+    for code, hint in codes:
+        out += keyed(f"    ErrorCode.{code}: ", hint)
+    out.append("}")
+    return out
+
+
+def gen_errors(idl: dict[str, Any], catalogue: dict[str, Any]) -> str:
+    out = header("The error table: program errors (IDL), the SDK's codes and hints (idl/errors.catalogue.json).")
     out += [
         "from dataclasses import dataclass",
-        "from enum import IntEnum",
+        "from enum import IntEnum, StrEnum",
         "",
         "",
         "class ProgramErrorCode(IntEnum):",
@@ -522,7 +597,10 @@ def gen_errors(idl: dict[str, Any]) -> str:
         out.append(f"        {e['name']!r},")
         out.append(f"        {pystr(e['msg'], 8)},")
         out.append("    ),")
-    out += ["}", "", "", '__all__ = ["PROGRAM_ERRORS", "ProgramErrorCode", "ProgramErrorInfo"]']
+    out.append("}")
+    out += gen_error_codes(idl, catalogue)
+    exports = ["ERROR_HINTS", "ErrorCode", "PROGRAM_ERRORS", "ProgramErrorCode", "ProgramErrorInfo", "SDK_ERROR_MESSAGES"]
+    out += ["", "", "__all__ = ["] + [f"    {n!r}," for n in exports_sorted(exports)] + ["]"]
     return "\n".join(out) + "\n"
 
 
@@ -532,7 +610,7 @@ def gen_init(idl: dict[str, Any], idl_bytes: bytes) -> str:
     out += [
         "from solders.pubkey import Pubkey",
         "",
-        "from . import accounts, errors, events, instructions, types",
+        "from . import accounts, constants, errors, events, instructions, types",
         "",
         f"PROGRAM_ID = Pubkey.from_string({idl['address']!r})",
         f"IDL_NAME = {meta['name']!r}",
@@ -544,7 +622,7 @@ def gen_init(idl: dict[str, Any], idl_bytes: bytes) -> str:
         "__all__ = [",
     ]
     names = ["IDL_NAME", "IDL_SHA256", "IDL_SPEC", "IDL_VERSION", "PROGRAM_ID"]
-    names += ["accounts", "errors", "events", "instructions", "types"]
+    names += ["accounts", "constants", "errors", "events", "instructions", "types"]
     out += [f"    {n!r}," for n in names] + ["]"]
     return "\n".join(out) + "\n"
 
@@ -561,7 +639,8 @@ def render() -> dict[str, str]:
         "accounts.py": gen_accounts(idl),
         "events.py": gen_events(idl),
         "instructions.py": gen_instructions(idl),
-        "errors.py": gen_errors(idl),
+        "errors.py": gen_errors(idl, json.loads(CATALOGUE_PATH.read_text())),
+        "constants.py": gen_constants(idl),
     }
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from dfpn import AsyncDFPNClient, DFPNError, ErrorCode, Modality, Verdict
+from dfpn import AsyncDFPNClient, DFPNError, ErrorCode, Modality, Verdict, protocol
 from dfpn.fees import LAMPORTS_PER_SOL
 from dfpn.generated.types import Config, Model, Request, Worker
 from dfpn.pda import config_address, insurance_address, model_address, treasury_address, worker_address
@@ -38,7 +38,6 @@ from conftest import ROOT, Endpoint
 
 DETECTORS = ["ai-metadata-rules"]
 MODALITY = [Modality.AI_GENERATED_IMAGE]
-WORKERS_BPS, MODELS_BPS, TREASURY_BPS = 6_500, 2_000, 1_000
 
 
 @pytest.fixture(scope="module")
@@ -171,9 +170,8 @@ async def test_three_worker_processes_reach_a_verdict_and_the_fee_lands_to_the_l
         assert spent - fee <= 15_000
     # And the fee was split by the payout rule (docs/protocol.md), every lamport accounted for
     n = 3
-    per_worker = fee * WORKERS_BPS // 10_000 // n
-    per_model = fee * MODELS_BPS // 10_000 // n
-    treasury = fee * TREASURY_BPS // 10_000
+    split = protocol.split_fee(fee, n)
+    per_worker, per_model, treasury = split.per_worker, split.per_model, split.treasury
     for w in workers:
         assert (await decode(rpc, worker_address(w.pubkey), Worker)).rewards - rewards0[
             w.pubkey
@@ -182,7 +180,7 @@ async def test_three_worker_processes_reach_a_verdict_and_the_fee_lands_to_the_l
     assert await rpc.get_balance(treasury_address()) - treasury0 == treasury
     assert (
         await rpc.get_balance(insurance_address()) - insurance0
-        == fee - n * per_worker - n * per_model - treasury
+        == split.insurance
     )
 
 

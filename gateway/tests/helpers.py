@@ -126,7 +126,15 @@ async def register_workers(network: LocalNetwork, reports: Path, n: int = 3) -> 
     """A registered model and `n` staked ScriptedWorkers supporting every modality."""
     developer = network.funded_keypair(10 * LAMPORTS_PER_SOL)
     await network.send_transaction(
-        [ix.register_model(developer.pubkey(), MODEL, Keypair().pubkey(), ALL_MODALITIES)], [developer]
+        [
+            ix.register_model(
+                developer=developer.pubkey(),
+                model_id=MODEL,
+                payout_wallet=Keypair().pubkey(),
+                modalities=ALL_MODALITIES,
+            )
+        ],
+        [developer],
     )
     reports.mkdir(parents=True, exist_ok=True)
     return [

@@ -56,7 +56,15 @@ def network() -> LocalNetwork:
 async def workers(network: LocalNetwork, tmp_path: Path) -> list[ScriptedWorker]:
     developer = network.funded_keypair(10 * LAMPORTS_PER_SOL)
     network.process(
-        [ix.register_model(developer.pubkey(), MODEL, Keypair().pubkey(), ALL_MODALITIES)], [developer]
+        [
+            ix.register_model(
+                developer=developer.pubkey(),
+                model_id=MODEL,
+                payout_wallet=Keypair().pubkey(),
+                modalities=ALL_MODALITIES,
+            )
+        ],
+        [developer],
     )
     reports = tmp_path / "reports"
     reports.mkdir()

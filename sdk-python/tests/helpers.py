@@ -65,11 +65,18 @@ class TestWorker:
     def register(cls, net: LocalNetwork, reports_dir: Path, stake: int | None = None) -> TestWorker:
         kp = net.funded_keypair(12 * LAMPORTS_PER_SOL)
         stake = net.params.min_stake if stake is None else stake
-        net.process([ix.register_worker(kp.pubkey(), stake, ALL_MODALITIES, [MODEL])], [kp])
+        net.process(
+            [
+                ix.register_worker(
+                    authority=kp.pubkey(), stake=stake, modalities=ALL_MODALITIES, models=[MODEL]
+                )
+            ],
+            [kp],
+        )
         return cls(net, kp, reports_dir)
 
     def join(self, request: Pubkey) -> TransactionRecord:
-        return self.net.process([ix.join_request(self.pubkey, request)], [self.keypair])
+        return self.net.process([ix.join_request(authority=self.pubkey, request=request)], [self.keypair])
 
     def commit(self, request: Pubkey, answer: Answer) -> TransactionRecord:
         report = json.dumps(
@@ -92,12 +99,21 @@ class TestWorker:
         salt = derive_salt(self.keypair, request)
         c = commitment(request, self.pubkey, answer.verdict, answer.confidence, self.model, report_hash, salt)
         self.answers[str(request)] = (answer, report_hash, salt, path.as_uri())
-        return self.net.process([ix.commit_result(self.pubkey, request, c)], [self.keypair])
+        return self.net.process(
+            [ix.commit_result(authority=self.pubkey, request=request, commitment=c)], [self.keypair]
+        )
 
     def reveal(self, request: Pubkey) -> TransactionRecord:
         answer, report_hash, salt, uri = self.answers[str(request)]
         instruction = ix.reveal_result(
-            self.pubkey, request, answer.verdict, answer.confidence, self.model, report_hash, salt, uri
+            authority=self.pubkey,
+            request=request,
+            verdict=answer.verdict,
+            confidence=answer.confidence,
+            model_id=self.model,
+            report_hash=report_hash,
+            salt=salt,
+            report_uri=uri,
         )
         return self.net.process([instruction], [self.keypair])
 
@@ -109,5 +125,12 @@ class TestWorker:
 def register_model(net: LocalNetwork, name: str = MODEL) -> Keypair:
     developer = net.funded_keypair(10 * LAMPORTS_PER_SOL)
     payout = Keypair().pubkey()
-    net.process([ix.register_model(developer.pubkey(), name, payout, ALL_MODALITIES)], [developer])
+    net.process(
+        [
+            ix.register_model(
+                developer=developer.pubkey(), model_id=name, payout_wallet=payout, modalities=ALL_MODALITIES
+            )
+        ],
+        [developer],
+    )
     return developer

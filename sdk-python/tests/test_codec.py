@@ -207,6 +207,18 @@ def test_generator_check_passes_and_detects_staleness(tmp_path: Path) -> None:
     shutil.copytree(ROOT / "sdk-python" / "src" / "dfpn" / "generated", gen_dir)
     idl_copy = tmp_path / "idl" / "dfpn.json"
     idl_copy.write_text(idl_copy.read_text().replace("InsufficientFunds", "NotEnoughLamports"))
+    # (an error the catalogue does not know is refused with its name)
+    unknown = subprocess.run(
+        [sys.executable, str(tmp_path / "scripts" / "gen_python.py"), "--check"], capture_output=True, text=True
+    )
+    assert unknown.returncode == 2
+    assert "NotEnoughLamports" in unknown.stderr and "errors.catalogue.json" in unknown.stderr
+    catalogue = tmp_path / "idl" / "errors.catalogue.json"
+    catalogue.write_text(
+        catalogue.read_text().replace('"InsufficientFunds"', '"NotEnoughLamports"').replace(
+            '"INSUFFICIENT_FUNDS"', '"NOT_ENOUGH_LAMPORTS"'
+        )
+    )
     stale = subprocess.run(
         [sys.executable, str(tmp_path / "scripts" / "gen_python.py"), "--check"],
         capture_output=True,

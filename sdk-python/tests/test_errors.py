@@ -78,7 +78,10 @@ def test_litesvm_transaction_errors() -> None:
         mapped = from_transaction_error(fieldless)
         assert (mapped.code, mapped.program_code) == (ErrorCode.INSUFFICIENT_FUNDS, None)
     # Given a missing program (a name that contains "AccountNotFound"), Then not a funding problem
-    assert from_transaction_error(TransactionErrorFieldless.ProgramAccountNotFound).code is ErrorCode.TRANSACTION_FAILED
+    assert (
+        from_transaction_error(TransactionErrorFieldless.ProgramAccountNotFound).code
+        is ErrorCode.TRANSACTION_FAILED
+    )
     assert from_transaction_error("ProgramAccountNotFound").code is ErrorCode.TRANSACTION_FAILED
     # Given another instruction error, Then TRANSACTION_FAILED naming it
     other = TransactionErrorInstructionError(0, InstructionErrorFieldless.MissingAccount)

@@ -20,28 +20,53 @@ A, B, C = (Keypair().pubkey() for _ in range(3))
 MODEL = "face-forensics-sbi"
 BUILT: dict[str, tuple[Instruction, dict[str, Any]]] = {
     # name: (instruction, the values the IDL's "account"/"arg" seeds refer to)
-    "initialize_config": (ix.initialize_config(A, REFERENCE_PARAMS), {}),
-    "update_config": (ix.update_config(A, REFERENCE_PARAMS, B), {}),
-    "set_paused": (ix.set_paused(A, True), {}),
-    "withdraw_treasury": (ix.withdraw_treasury(A, B, 5), {}),
-    "register_model": (ix.register_model(A, MODEL, B, 3), {"model_id": encode_model_id(MODEL)}),
-    "update_model": (ix.update_model(A, MODEL, B, 3), {}),
-    "deactivate_model": (ix.deactivate_model(A, MODEL), {}),
-    "claim_model_fees": (ix.claim_model_fees(MODEL, B), {}),
-    "register_worker": (ix.register_worker(A, 10, 31, [MODEL]), {}),
-    "add_stake": (ix.add_stake(A, 10), {}),
-    "update_worker": (ix.update_worker(A, 31, [MODEL, "other"]), {}),
-    "request_unstake": (ix.request_unstake(A, 10), {}),
-    "withdraw_stake": (ix.withdraw_stake(A), {}),
-    "claim_worker_rewards": (ix.claim_worker_rewards(A), {}),
-    "submit_request": (ix.submit_request(A, 42, b"\1" * 32, "file:///x", 2, 3, 3, 10, 100), {"nonce": 42}),
-    "join_request": (ix.join_request(A, B), {}),
-    "commit_result": (ix.commit_result(A, B, b"\2" * 32), {}),
+    "initialize_config": (ix.initialize_config(authority=A, params=REFERENCE_PARAMS), {}),
+    "update_config": (ix.update_config(authority=A, params=REFERENCE_PARAMS, new_authority=B), {}),
+    "set_paused": (ix.set_paused(authority=A, paused=True), {}),
+    "withdraw_treasury": (ix.withdraw_treasury(authority=A, recipient=B, amount=5), {}),
+    "register_model": (
+        ix.register_model(developer=A, model_id=MODEL, payout_wallet=B, modalities=3),
+        {"model_id": encode_model_id(MODEL)},
+    ),
+    "update_model": (ix.update_model(developer=A, model_id=MODEL, payout_wallet=B, modalities=3), {}),
+    "deactivate_model": (ix.deactivate_model(developer=A, model_id=MODEL), {}),
+    "claim_model_fees": (ix.claim_model_fees(model_id=MODEL, payout_wallet=B), {}),
+    "register_worker": (ix.register_worker(authority=A, stake=10, modalities=31, models=[MODEL]), {}),
+    "add_stake": (ix.add_stake(authority=A, amount=10), {}),
+    "update_worker": (ix.update_worker(authority=A, modalities=31, models=[MODEL, "other"]), {}),
+    "request_unstake": (ix.request_unstake(authority=A, amount=10), {}),
+    "withdraw_stake": (ix.withdraw_stake(authority=A), {}),
+    "claim_worker_rewards": (ix.claim_worker_rewards(authority=A), {}),
+    "submit_request": (
+        ix.submit_request(
+            client=A,
+            nonce=42,
+            content_hash=b"\1" * 32,
+            storage_uri="file:///x",
+            modalities=2,
+            min_workers=3,
+            max_workers=3,
+            max_fee=10,
+            deadline=100,
+        ),
+        {"nonce": 42},
+    ),
+    "join_request": (ix.join_request(authority=A, request=B), {}),
+    "commit_result": (ix.commit_result(authority=A, request=B, commitment=b"\2" * 32), {}),
     "reveal_result": (
-        ix.reveal_result(A, B, Verdict.MANIPULATED, 90, MODEL, b"\3" * 32, b"\4" * 32, "file:///r"),
+        ix.reveal_result(
+            authority=A,
+            request=B,
+            verdict=Verdict.MANIPULATED,
+            confidence=90,
+            model_id=MODEL,
+            report_hash=b"\3" * 32,
+            salt=b"\4" * 32,
+            report_uri="file:///r",
+        ),
         {},
     ),
-    "close_request": (ix.close_request(A, B), {}),
+    "close_request": (ix.close_request(client=A, request=B), {}),
 }
 
 
@@ -113,7 +138,7 @@ def _request(states: list[int]) -> Request:
 def test_finalize_remaining_accounts() -> None:
     # Given seats Revealed, Committed, Revealed, Joined
     r = _request([2, 1, 2, 0])
-    instruction = ix.finalize_request(B, r)
+    instruction = ix.finalize_request(request=B, request_data=r)
     fixed = INSTRUCTIONS["finalize_request"].accounts
     rest = instruction.accounts[len(fixed) :]
     # Then the fixed accounts are request, client, config, treasury, insurance
@@ -129,7 +154,7 @@ def test_finalize_remaining_accounts() -> None:
 
 def test_expire_remaining_accounts() -> None:
     r = _request([1, 0])
-    instruction = ix.expire_request(B, r)
+    instruction = ix.expire_request(request=B, request_data=r)
     assert [m.pubkey for m in instruction.accounts] == [B, C] + [
         worker_address(s.authority) for s in r.seats[:2]
     ]

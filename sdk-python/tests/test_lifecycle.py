@@ -139,7 +139,9 @@ async def test_a_silent_committer_and_a_finalize_by_someone_else(
     # And the deadline passes and a third party finalizes it with the SDK's instruction builder
     network.set_time(sub.deadline)
     cranker = network.funded_keypair()
-    finalize = network.process([ix.finalize_request(request, request_account(network, request))], [cranker])
+    finalize = network.process(
+        [ix.finalize_request(request=request, request_data=request_account(network, request))], [cranker]
+    )
     # When a different client (not the submitter) waits for the result
     async with AsyncDFPNClient(network) as reader:
         result = await reader.wait_for_result(sub.id, timeout=5)
@@ -208,7 +210,16 @@ async def test_a_wrong_reveal_is_a_commitment_mismatch(
     w.commit(request, Answer(M, 90))
     _, report_hash, salt, uri = w.answers[sub.id]
     # When it reveals Authentic instead, Then the program's commitment check refuses it
-    bad = ix.reveal_result(w.pubkey, request, A, 90, MODEL, report_hash, salt, uri)
+    bad = ix.reveal_result(
+        authority=w.pubkey,
+        request=request,
+        verdict=A,
+        confidence=90,
+        model_id=MODEL,
+        report_hash=report_hash,
+        salt=salt,
+        report_uri=uri,
+    )
     with pytest.raises(DFPNError) as err:
         network.process([bad], [w.keypair])
     assert err.value.code is ErrorCode.COMMITMENT_MISMATCH

@@ -88,7 +88,12 @@ def fake_rpc() -> Iterator[Callable[[Reply], FakeRpc]]:
 
 def fast(url: str, **kw: Any) -> RpcTransport:
     """A transport with test-sized timeouts and backoff."""
-    options: dict[str, Any] = {"retries": 3, "backoff_base": 0.01, "backoff_max": 0.05, "request_timeout": 1.0}
+    options: dict[str, Any] = {
+        "retries": 3,
+        "backoff_base": 0.01,
+        "backoff_max": 0.05,
+        "request_timeout": 1.0,
+    }
     options.update(kw)
     return RpcTransport(url, **options)
 
@@ -138,7 +143,9 @@ async def test_given_an_endpoint_that_stays_down_then_the_error_is_bounded_and_c
         with pytest.raises(DFPNError) as err:
             await rpc.get_balance(Pubkey.default())
     assert err.value.code is ErrorCode.RPC_ERROR
-    assert "after 5 attempts" in str(err.value) and "HTTP 503" in str(err.value) and server.url in str(err.value)
+    assert (
+        "after 5 attempts" in str(err.value) and "HTTP 503" in str(err.value) and server.url in str(err.value)
+    )
     assert len(server.calls) == 5
     assert time.monotonic() - started < 5
 
@@ -182,8 +189,10 @@ async def test_an_endpoint_that_is_not_json_rpc_is_named(fake_rpc: Any) -> None:
 
 # ---- transactions ------------------------------------------------------------------------------------------
 
-BLOCKHASH = {"context": {"slot": 1}, "value": {"blockhash": "11111111111111111111111111111111",
-                                                 "lastValidBlockHeight": 150}}
+BLOCKHASH = {
+    "context": {"slot": 1},
+    "value": {"blockhash": "11111111111111111111111111111111", "lastValidBlockHeight": 150},
+}
 
 
 async def test_a_failed_preflight_maps_to_the_programs_error_with_its_logs(fake_rpc: Any) -> None:
@@ -206,7 +215,7 @@ async def test_a_failed_preflight_maps_to_the_programs_error_with_its_logs(fake_
     async with fast(server.url) as rpc:
         # When a set_paused is sent
         with pytest.raises(DFPNError) as err:
-            await rpc.send_transaction([ix.set_paused(payer.pubkey(), True)], [payer])
+            await rpc.send_transaction([ix.set_paused(authority=payer.pubkey(), paused=True)], [payer])
     # Then the program's error code comes back with the logs, and the transaction was sent once
     assert err.value.code is ErrorCode.DEADLINE_TOO_SHORT
     assert err.value.logs == logs
@@ -245,7 +254,7 @@ async def test_an_unconfirmed_transaction_times_out_when_its_blockhash_expires(f
     payer = Keypair()
     async with fast(server.url, poll_interval=0.01) as rpc:
         with pytest.raises(DFPNError) as err:
-            await rpc.send_transaction([ix.set_paused(payer.pubkey(), True)], [payer])
+            await rpc.send_transaction([ix.set_paused(authority=payer.pubkey(), paused=True)], [payer])
     assert err.value.code is ErrorCode.TIMEOUT and "blockhash expired" in str(err.value)
 
 
@@ -256,7 +265,9 @@ async def test_a_transaction_that_fails_after_landing_maps_its_error(fake_rpc: A
             "sendTransaction": "5" * 64,
             "getSignatureStatuses": {
                 "context": {"slot": 1},
-                "value": [{"err": {"InstructionError": [0, {"Custom": 6001}]}, "confirmationStatus": "confirmed"}],
+                "value": [
+                    {"err": {"InstructionError": [0, {"Custom": 6001}]}, "confirmationStatus": "confirmed"}
+                ],
             },
             "getTransaction": None,
         }
@@ -266,7 +277,7 @@ async def test_a_transaction_that_fails_after_landing_maps_its_error(fake_rpc: A
     payer = Keypair()
     async with fast(server.url, poll_interval=0.01) as rpc:
         with pytest.raises(DFPNError) as err:
-            await rpc.send_transaction([ix.set_paused(payer.pubkey(), True)], [payer])
+            await rpc.send_transaction([ix.set_paused(authority=payer.pubkey(), paused=True)], [payer])
     assert err.value.code is ErrorCode.from_program_code(6001)
 
 
@@ -274,8 +285,12 @@ async def test_program_accounts_filters_by_discriminator(fake_rpc: Any) -> None:
     owner = str(PROGRAM_ID)
     item = {
         "pubkey": str(Pubkey.new_unique()),
-        "account": {"lamports": 5, "owner": owner, "data": [base64.b64encode(b"12345678xyz").decode(), "base64"],
-                    "executable": False},
+        "account": {
+            "lamports": 5,
+            "owner": owner,
+            "data": [base64.b64encode(b"12345678xyz").decode(), "base64"],
+            "executable": False,
+        },
     }
     server = fake_rpc(lambda req: (200, ok([item])(req), 0.0))
     async with fast(server.url) as rpc:

@@ -92,7 +92,11 @@ async def test_estimate_fee_follows_an_updated_config(network: LocalNetwork, cli
 
     params = replace(network.params, worker_surcharge_bps=3_333, base_fees=(1, 2, 3, 4, 1_000_000_000_000))
     network.process(
-        [ix.update_config(network.authority.pubkey(), params, network.authority.pubkey())],
+        [
+            ix.update_config(
+                authority=network.authority.pubkey(), params=params, new_authority=network.authority.pubkey()
+            )
+        ],
         [network.authority],
     )
     # When estimating, Then the new config is what the estimate reads
@@ -248,7 +252,7 @@ def test_paused_network(network: LocalNetwork, sync_client: DFPNClient, media: P
     # Given the authority paused new requests, When submitting, Then PAUSED
     from dfpn import instructions as ix
 
-    network.process([ix.set_paused(network.authority.pubkey(), True)], [network.authority])
+    network.process([ix.set_paused(authority=network.authority.pubkey(), paused=True)], [network.authority])
     with pytest.raises(DFPNError) as err:
         sync_client.submit_request(media, modalities=[M.FACE_MANIPULATION], min_workers=1)
     assert err.value.code is ErrorCode.PAUSED

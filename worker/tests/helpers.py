@@ -160,7 +160,17 @@ class FaultyTransport(Transport):
 
 def register_model(net: LocalNetwork, model_id: str) -> None:
     developer = net.funded_keypair(10 * LAMPORTS_PER_SOL)
-    net.process([ix.register_model(developer.pubkey(), model_id, Keypair().pubkey(), 0b11111)], [developer])
+    net.process(
+        [
+            ix.register_model(
+                developer=developer.pubkey(),
+                model_id=model_id,
+                payout_wallet=Keypair().pubkey(),
+                modalities=0b11111,
+            )
+        ],
+        [developer],
+    )
 
 
 def write_keypair(path: Path, keypair: Keypair) -> Path:

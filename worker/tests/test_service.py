@@ -108,7 +108,7 @@ async def test_a_worker_that_is_unbonding_joins_nothing(
     # Given a registered worker that requested to unstake
     register_model(network, "fixed-a")
     keypair, config = await make_node.register("w1", [FixedDetector("fixed-a", M, 90)])
-    network.process([ix.request_unstake(keypair.pubkey(), 1)], [keypair])
+    network.process([ix.request_unstake(authority=keypair.pubkey(), amount=1)], [keypair])
     node = make_node.node(keypair, config, [FixedDetector("fixed-a", M, 90)])
     sub = await client.submit_request(media, modalities=FACE, min_workers=1, deadline_seconds=120)
     # When it polls, Then it does not join and its health says why

@@ -216,7 +216,8 @@ async def initialise(
         await rpc.airdrop(authority.pubkey(), 100 * LAMPORTS_PER_SOL)
     if await rpc.get_account(config_address(rpc.program_id)) is None:
         await rpc.send_transaction(
-            [ix.initialize_config(authority.pubkey(), params, rpc.program_id)], [authority]
+            [ix.initialize_config(authority=authority.pubkey(), params=params, program_id=rpc.program_id)],
+            [authority],
         )
         logger.info("configuration initialised by %s", authority.pubkey())
     dev = developer or authority
@@ -225,7 +226,16 @@ async def initialise(
     for model_id, modalities in models:
         if await rpc.get_account(model_address(model_id, rpc.program_id)) is None:
             await rpc.send_transaction(
-                [ix.register_model(dev.pubkey(), model_id, dev.pubkey(), modalities, rpc.program_id)], [dev]
+                [
+                    ix.register_model(
+                        developer=dev.pubkey(),
+                        model_id=model_id,
+                        payout_wallet=dev.pubkey(),
+                        modalities=modalities,
+                        program_id=rpc.program_id,
+                    )
+                ],
+                [dev],
             )
             logger.info("model %s registered", model_id)
 

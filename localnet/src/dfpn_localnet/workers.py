@@ -107,7 +107,16 @@ async def launch_workers(
         for model in detectors:
             if await rpc.get_account(model_address(model, rpc.program_id)) is None:
                 await rpc.send_transaction(
-                    [ix.register_model(dev.pubkey(), model, dev.pubkey(), modalities, rpc.program_id)], [dev]
+                    [
+                        ix.register_model(
+                            developer=dev.pubkey(),
+                            model_id=model,
+                            payout_wallet=dev.pubkey(),
+                            modalities=modalities,
+                            program_id=rpc.program_id,
+                        )
+                    ],
+                    [dev],
                 )
         workers = []
         for i in range(count):

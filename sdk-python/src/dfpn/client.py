@@ -26,11 +26,13 @@ from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 
 from dfpn import instructions as ix
+from dfpn import protocol
 from dfpn import storage as store
 from dfpn.borsh import BorshError
 from dfpn.errors import DFPNError, ErrorCode
 from dfpn.events import parse_logs
 from dfpn.fees import LAMPORTS_PER_SOL, fee_from_params, sol_to_lamports
+from dfpn.generated.constants import REQUEST_STATUS_EXPIRED, REQUEST_STATUS_FINALIZED, SEAT_STATE_REVEALED
 from dfpn.generated.events import Event, RequestFinalized, RequestSubmitted
 from dfpn.generated.types import Config, Request, Seat
 from dfpn.local import LocalNetwork
@@ -56,8 +58,6 @@ logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-_STATUS_OPEN, _STATUS_FINALIZED, _STATUS_EXPIRED = 0, 1, 2
-_SEAT_REVEALED = 2
 _NONCE_BITS = 63
 #: Lamports a wallet created by the client on the local network starts with.
 LOCAL_WALLET_LAMPORTS = 10 * LAMPORTS_PER_SOL
@@ -123,17 +123,13 @@ def request_info(address: Pubkey, r: Request) -> RequestInfo:
 
 
 def is_finalizable(r: Request, now: int) -> bool:
-    """docs/protocol.md "Finalizable": commits ≥ min_workers and (deadline passed, or the commit phase is over
-    and every committer revealed)."""
-    if r.status != _STATUS_OPEN or r.commits < r.min_workers:
-        return False
-    commit_over = now >= r.commit_deadline or r.commits >= r.max_workers
-    return now >= r.deadline or (commit_over and r.reveals == r.commits)
+    """An open request that anyone may finalize now (`dfpn.protocol.finalizable`)."""
+    return protocol.is_open(r.status) and protocol.finalizable(r, now)
 
 
 def is_expirable(r: Request, now: int) -> bool:
-    """docs/protocol.md "Expirable": the commit deadline passed with fewer than min_workers commits."""
-    return r.status == _STATUS_OPEN and now >= r.commit_deadline and r.commits < r.min_workers
+    """An open request that anyone may expire now (`dfpn.protocol.expirable`)."""
+    return protocol.is_open(r.status) and protocol.expirable(r, now)
 
 
 class AsyncDFPNClient:
@@ -308,16 +304,16 @@ class AsyncDFPNClient:
         # deadline of exactly the network minimum valid when the transaction lands.
         deadline = await self.transport.unix_timestamp() + deadline_seconds + self.transport.clock_slack
         instruction = ix.submit_request(
-            client,
-            nonce,
-            digest,
-            uri,
-            list(modalities),
-            min_workers,
-            max_workers,
-            max_fee_lamports,
-            deadline,
-            self.program_id,
+            client=client,
+            nonce=nonce,
+            content_hash=digest,
+            storage_uri=uri,
+            modalities=list(modalities),
+            min_workers=min_workers,
+            max_workers=max_workers,
+            max_fee=max_fee_lamports,
+            deadline=deadline,
+            program_id=self.program_id,
         )
         record = await self.transport.send_transaction([instruction], [self.wallet])
         self._request_txs[str(address)] = record.signature
@@ -368,7 +364,7 @@ class AsyncDFPNClient:
         address = _address(request_id)
         r = await self._load_request(address)
         record = await self.transport.send_transaction(
-            [ix.finalize_request(address, r, self.program_id)], [self.wallet]
+            [ix.finalize_request(request=address, request_data=r, program_id=self.program_id)], [self.wallet]
         )
         return record.signature
 
@@ -377,7 +373,7 @@ class AsyncDFPNClient:
         address = _address(request_id)
         r = await self._load_request(address)
         record = await self.transport.send_transaction(
-            [ix.expire_request(address, r, self.program_id)], [self.wallet]
+            [ix.expire_request(request=address, request_data=r, program_id=self.program_id)], [self.wallet]
         )
         return record.signature
 
@@ -385,7 +381,8 @@ class AsyncDFPNClient:
         """The client closes its finished request and gets the rent (and any leftover escrow) back."""
         address = _address(request_id)
         record = await self.transport.send_transaction(
-            [ix.close_request(self.wallet.pubkey(), address, self.program_id)], [self.wallet]
+            [ix.close_request(client=self.wallet.pubkey(), request=address, program_id=self.program_id)],
+            [self.wallet],
         )
         return record.signature
 
@@ -409,9 +406,9 @@ class AsyncDFPNClient:
         give_up = loop.time() + timeout
         while True:
             r = await self._load_request(address)
-            if r.status == _STATUS_FINALIZED:
+            if r.status == REQUEST_STATUS_FINALIZED:
                 return await self._assemble(address, r)
-            if r.status == _STATUS_EXPIRED:
+            if r.status == REQUEST_STATUS_EXPIRED:
                 raise _no_workers(address, r)
             if self.auto_crank:
                 now = await self.transport.unix_timestamp()
@@ -450,7 +447,9 @@ class AsyncDFPNClient:
     # ---- result assembly -----------------------------------------------------------------------------------
 
     async def _assemble(self, address: Pubkey, r: Request) -> AnalysisResult:
-        results = [await self._worker_result(s) for s in r.seats[: r.joined] if s.state == _SEAT_REVEALED]
+        results = [
+            await self._worker_result(s) for s in r.seats[: r.joined] if s.state == SEAT_STATE_REVEALED
+        ]
         request_tx = self._request_txs.get(str(address)) or await self._find_tx(address, RequestSubmitted)
         finalize_tx = await self._find_tx(address, RequestFinalized)
         return AnalysisResult(

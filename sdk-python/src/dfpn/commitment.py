@@ -13,12 +13,13 @@ import logging
 from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 
+from dfpn.generated.constants import COMMIT_DOMAIN
 from dfpn.models import Verdict
 from dfpn.pda import encode_model_id
 
 logger = logging.getLogger(__name__)
 
-DOMAIN = b"dfpn-commit-v1"
+DOMAIN = COMMIT_DOMAIN
 
 
 def _b32(name: str, value: bytes) -> bytes:

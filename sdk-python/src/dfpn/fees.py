@@ -1,7 +1,6 @@
 """The request fee, computed from the on-chain configuration exactly as the program does (docs/protocol.md, "Fees").
 
-`base = Σ base_fees[m]` over the requested modalities;
-`fee = base + ⌊base × (min_workers − 1) × worker_surcharge_bps / 10 000⌋`.
+The rule itself is `dfpn.protocol.request_fee`; this module adds the SDK's conveniences (modality lists, SOL).
 """
 
 from __future__ import annotations
@@ -11,11 +10,10 @@ from collections.abc import Iterable
 
 from dfpn.generated.types import Config, ConfigParams
 from dfpn.models import Modality
+from dfpn.protocol import request_fee
 
 logger = logging.getLogger(__name__)
 
-BPS = 10_000
-MAX_SEATS = 10
 LAMPORTS_PER_SOL = 1_000_000_000
 
 
@@ -24,12 +22,7 @@ def fee_from_params(
 ) -> int:
     """The fee in lamports the program records for a request with these modalities and `min_workers`."""
     mask = modalities if isinstance(modalities, int) else Modality.mask(modalities)
-    if mask == 0 or mask >= 1 << len(params.base_fees):
-        raise ValueError(f"modalities mask {mask}: name at least one known modality")
-    if not 1 <= min_workers <= MAX_SEATS:
-        raise ValueError(f"min_workers {min_workers}: must be 1..{MAX_SEATS}")
-    base = sum(fee for bit, fee in enumerate(params.base_fees) if mask & (1 << bit))
-    return base + base * (min_workers - 1) * params.worker_surcharge_bps // BPS
+    return request_fee(params, mask, min_workers)
 
 
 def estimate_fee(config: Config, modalities: Iterable[Modality | int] | int, min_workers: int) -> int:

@@ -2,6 +2,8 @@
 
 The fixed account lists come from the IDL (`dfpn.generated.instructions.INSTRUCTIONS`): each builder names the
 accounts in IDL order and the signer/writable flags are taken from the IDL, so a builder cannot drift from it.
+Every builder takes keyword arguments only, named as the IDL names the accounts and arguments (`request` is an
+address; `request_data` a decoded `Request`).
 `finalize_request` and `expire_request` append the variable accounts docs/protocol.md describes, read from the
 request's seats.
 """
@@ -17,6 +19,7 @@ from solders.system_program import ID as SYSTEM_PROGRAM_ID
 
 from dfpn.generated import PROGRAM_ID
 from dfpn.generated import instructions as gen
+from dfpn.generated.constants import SEAT_STATE_REVEALED
 from dfpn.generated.types import ConfigParams, Request
 from dfpn.models import Modality, Verdict
 from dfpn.pda import (
@@ -30,8 +33,6 @@ from dfpn.pda import (
 )
 
 logger = logging.getLogger(__name__)
-
-SEAT_REVEALED = 2
 
 
 def _mask(modalities: Iterable[Modality | int] | int) -> int:
@@ -56,7 +57,7 @@ def _build(
 
 
 def initialize_config(
-    authority: Pubkey, params: ConfigParams, program_id: Pubkey = PROGRAM_ID
+    *, authority: Pubkey, params: ConfigParams, program_id: Pubkey = PROGRAM_ID
 ) -> Instruction:
     return _build(
         "initialize_config",
@@ -73,7 +74,7 @@ def initialize_config(
 
 
 def update_config(
-    authority: Pubkey, params: ConfigParams, new_authority: Pubkey, program_id: Pubkey = PROGRAM_ID
+    *, authority: Pubkey, params: ConfigParams, new_authority: Pubkey, program_id: Pubkey = PROGRAM_ID
 ) -> Instruction:
     return _build(
         "update_config",
@@ -83,7 +84,7 @@ def update_config(
     )
 
 
-def set_paused(authority: Pubkey, paused: bool, program_id: Pubkey = PROGRAM_ID) -> Instruction:
+def set_paused(*, authority: Pubkey, paused: bool, program_id: Pubkey = PROGRAM_ID) -> Instruction:
     return _build(
         "set_paused",
         [authority, config_address(program_id)],
@@ -93,7 +94,7 @@ def set_paused(authority: Pubkey, paused: bool, program_id: Pubkey = PROGRAM_ID)
 
 
 def withdraw_treasury(
-    authority: Pubkey, recipient: Pubkey, amount: int, program_id: Pubkey = PROGRAM_ID
+    *, authority: Pubkey, recipient: Pubkey, amount: int, program_id: Pubkey = PROGRAM_ID
 ) -> Instruction:
     return _build(
         "withdraw_treasury",
@@ -107,6 +108,7 @@ def withdraw_treasury(
 
 
 def register_model(
+    *,
     developer: Pubkey,
     model_id: str | bytes,
     payout_wallet: Pubkey,
@@ -123,6 +125,7 @@ def register_model(
 
 
 def update_model(
+    *,
     developer: Pubkey,
     model_id: str | bytes,
     payout_wallet: Pubkey,
@@ -138,7 +141,7 @@ def update_model(
 
 
 def deactivate_model(
-    developer: Pubkey, model_id: str | bytes, program_id: Pubkey = PROGRAM_ID
+    *, developer: Pubkey, model_id: str | bytes, program_id: Pubkey = PROGRAM_ID
 ) -> Instruction:
     return _build(
         "deactivate_model",
@@ -149,7 +152,7 @@ def deactivate_model(
 
 
 def claim_model_fees(
-    model_id: str | bytes, payout_wallet: Pubkey, program_id: Pubkey = PROGRAM_ID
+    *, model_id: str | bytes, payout_wallet: Pubkey, program_id: Pubkey = PROGRAM_ID
 ) -> Instruction:
     return _build(
         "claim_model_fees",
@@ -163,6 +166,7 @@ def claim_model_fees(
 
 
 def register_worker(
+    *,
     authority: Pubkey,
     stake: int,
     modalities: Iterable[Modality | int] | int,
@@ -179,7 +183,7 @@ def register_worker(
     )
 
 
-def add_stake(authority: Pubkey, amount: int, program_id: Pubkey = PROGRAM_ID) -> Instruction:
+def add_stake(*, authority: Pubkey, amount: int, program_id: Pubkey = PROGRAM_ID) -> Instruction:
     return _build(
         "add_stake",
         [authority, worker_address(authority, program_id), SYSTEM_PROGRAM_ID],
@@ -189,6 +193,7 @@ def add_stake(authority: Pubkey, amount: int, program_id: Pubkey = PROGRAM_ID) -
 
 
 def update_worker(
+    *,
     authority: Pubkey,
     modalities: Iterable[Modality | int] | int,
     models: Sequence[str | bytes],
@@ -204,7 +209,7 @@ def update_worker(
     )
 
 
-def request_unstake(authority: Pubkey, amount: int, program_id: Pubkey = PROGRAM_ID) -> Instruction:
+def request_unstake(*, authority: Pubkey, amount: int, program_id: Pubkey = PROGRAM_ID) -> Instruction:
     return _build(
         "request_unstake",
         [authority, worker_address(authority, program_id), config_address(program_id)],
@@ -213,7 +218,7 @@ def request_unstake(authority: Pubkey, amount: int, program_id: Pubkey = PROGRAM
     )
 
 
-def withdraw_stake(authority: Pubkey, program_id: Pubkey = PROGRAM_ID) -> Instruction:
+def withdraw_stake(*, authority: Pubkey, program_id: Pubkey = PROGRAM_ID) -> Instruction:
     return _build(
         "withdraw_stake",
         [authority, worker_address(authority, program_id)],
@@ -222,7 +227,7 @@ def withdraw_stake(authority: Pubkey, program_id: Pubkey = PROGRAM_ID) -> Instru
     )
 
 
-def claim_worker_rewards(authority: Pubkey, program_id: Pubkey = PROGRAM_ID) -> Instruction:
+def claim_worker_rewards(*, authority: Pubkey, program_id: Pubkey = PROGRAM_ID) -> Instruction:
     return _build(
         "claim_worker_rewards",
         [authority, worker_address(authority, program_id)],
@@ -235,6 +240,7 @@ def claim_worker_rewards(authority: Pubkey, program_id: Pubkey = PROGRAM_ID) -> 
 
 
 def submit_request(
+    *,
     client: Pubkey,
     nonce: int,
     content_hash: bytes,
@@ -267,7 +273,7 @@ def submit_request(
     )
 
 
-def join_request(authority: Pubkey, request: Pubkey, program_id: Pubkey = PROGRAM_ID) -> Instruction:
+def join_request(*, authority: Pubkey, request: Pubkey, program_id: Pubkey = PROGRAM_ID) -> Instruction:
     return _build(
         "join_request",
         [authority, worker_address(authority, program_id), request, config_address(program_id)],
@@ -277,7 +283,7 @@ def join_request(authority: Pubkey, request: Pubkey, program_id: Pubkey = PROGRA
 
 
 def commit_result(
-    authority: Pubkey, request: Pubkey, commitment: bytes, program_id: Pubkey = PROGRAM_ID
+    *, authority: Pubkey, request: Pubkey, commitment: bytes, program_id: Pubkey = PROGRAM_ID
 ) -> Instruction:
     return _build(
         "commit_result",
@@ -288,6 +294,7 @@ def commit_result(
 
 
 def reveal_result(
+    *,
     authority: Pubkey,
     request: Pubkey,
     verdict: Verdict | int,
@@ -316,22 +323,22 @@ def reveal_result(
 
 
 def finalize_request(
-    request_address: Pubkey, request: Request, program_id: Pubkey = PROGRAM_ID
+    *, request: Pubkey, request_data: Request, program_id: Pubkey = PROGRAM_ID
 ) -> Instruction:
     """`finalize_request` with its remaining accounts: a writable worker PDA per seat (seat order), then a
     writable model PDA per revealed seat (seat order)."""
-    seats = request.seats[: request.joined]
+    seats = request_data.seats[: request_data.joined]
     remaining = [AccountMeta(worker_address(s.authority, program_id), False, True) for s in seats]
     remaining += [
         AccountMeta(model_address(s.model_id, program_id), False, True)
         for s in seats
-        if s.state == SEAT_REVEALED
+        if s.state == SEAT_STATE_REVEALED
     ]
     return _build(
         "finalize_request",
         [
-            request_address,
-            request.client,
+            request,
+            request_data.client,
             config_address(program_id),
             treasury_address(program_id),
             insurance_address(program_id),
@@ -342,20 +349,20 @@ def finalize_request(
     )
 
 
-def expire_request(request_address: Pubkey, request: Request, program_id: Pubkey = PROGRAM_ID) -> Instruction:
+def expire_request(*, request: Pubkey, request_data: Request, program_id: Pubkey = PROGRAM_ID) -> Instruction:
     """`expire_request` with a writable worker PDA per seat, in seat order."""
-    seats = request.seats[: request.joined]
+    seats = request_data.seats[: request_data.joined]
     remaining = [AccountMeta(worker_address(s.authority, program_id), False, True) for s in seats]
     return _build(
         "expire_request",
-        [request_address, request.client],
+        [request, request_data.client],
         gen.ExpireRequestArgs().encode(),
         program_id,
         remaining,
     )
 
 
-def close_request(client: Pubkey, request: Pubkey, program_id: Pubkey = PROGRAM_ID) -> Instruction:
+def close_request(*, client: Pubkey, request: Pubkey, program_id: Pubkey = PROGRAM_ID) -> Instruction:
     return _build("close_request", [client, request], gen.CloseRequestArgs().encode(), program_id)
 
 

@@ -97,7 +97,12 @@ class LocalNetwork(Transport):
         self.airdrop(self.authority.pubkey(), 100 * LAMPORTS_PER_SOL)
         if initialize:
             self.process(
-                [ix.initialize_config(self.authority.pubkey(), params, program_id)], [self.authority]
+                [
+                    ix.initialize_config(
+                        authority=self.authority.pubkey(), params=params, program_id=program_id
+                    )
+                ],
+                [self.authority],
             )
             logger.info("local network: %s loaded from %s, config initialised", program_id, self.program_path)
 
@@ -215,7 +220,9 @@ class LocalNetwork(Transport):
         # LiteSVM has no account index; every account the program can own was named by a recorded transaction.
         found = (self.account(a) for a in self._by_address)
         return [
-            a for a in found if a is not None and a.owner == self.program_id and a.data.startswith(discriminator)
+            a
+            for a in found
+            if a is not None and a.owner == self.program_id and a.data.startswith(discriminator)
         ]
 
 

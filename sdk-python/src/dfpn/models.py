@@ -14,17 +14,19 @@ from enum import IntEnum, StrEnum
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
+from dfpn.generated import constants as c
+
 logger = logging.getLogger(__name__)
 
 
 class Modality(IntEnum):
     """A kind of analysis; the value is the modality's bit in the program's `u8` mask."""
 
-    IMAGE_AUTHENTICITY = 1
-    FACE_MANIPULATION = 2
-    AI_GENERATED_IMAGE = 4
-    VIDEO_AUTHENTICITY = 8
-    VOICE_CLONING = 16
+    IMAGE_AUTHENTICITY = c.MODALITY_IMAGE_AUTHENTICITY
+    FACE_MANIPULATION = c.MODALITY_FACE_MANIPULATION
+    AI_GENERATED_IMAGE = c.MODALITY_AI_GENERATED_IMAGE
+    VIDEO_AUTHENTICITY = c.MODALITY_VIDEO_AUTHENTICITY
+    VOICE_CLONING = c.MODALITY_VOICE_CLONING
 
     @classmethod
     def mask(cls, modalities: Iterable[Modality | int]) -> int:
@@ -60,8 +62,12 @@ class Verdict(StrEnum):
         return _VERDICTS[code]
 
 
-_VERDICTS = [Verdict.INCONCLUSIVE, Verdict.AUTHENTIC, Verdict.MANIPULATED]
-_VERDICT_CODES = {v: i for i, v in enumerate(_VERDICTS)}
+_VERDICT_CODES = {
+    Verdict.INCONCLUSIVE: c.VERDICT_INCONCLUSIVE,
+    Verdict.AUTHENTIC: c.VERDICT_AUTHENTIC,
+    Verdict.MANIPULATED: c.VERDICT_MANIPULATED,
+}
+_VERDICTS = {code: v for v, code in _VERDICT_CODES.items()}
 
 
 class ConsensusType(StrEnum):
@@ -81,13 +87,13 @@ class ConsensusType(StrEnum):
         return _CONSENSUS[code]
 
 
-_CONSENSUS = [
-    ConsensusType.NONE,
-    ConsensusType.UNANIMOUS,
-    ConsensusType.SUPERMAJORITY,
-    ConsensusType.MAJORITY,
-]
-_CONSENSUS_CODES = {v: i for i, v in enumerate(_CONSENSUS)}
+_CONSENSUS_CODES = {
+    ConsensusType.NONE: c.CONSENSUS_NONE,
+    ConsensusType.UNANIMOUS: c.CONSENSUS_UNANIMOUS,
+    ConsensusType.SUPERMAJORITY: c.CONSENSUS_SUPERMAJORITY,
+    ConsensusType.MAJORITY: c.CONSENSUS_MAJORITY,
+}
+_CONSENSUS = {code: v for v, code in _CONSENSUS_CODES.items()}
 
 
 class RequestStatus(StrEnum):
@@ -97,7 +103,7 @@ class RequestStatus(StrEnum):
 
     @classmethod
     def from_code(cls, code: int) -> RequestStatus:
-        return [cls.OPEN, cls.FINALIZED, cls.EXPIRED][code]
+        return _STATUSES[code]
 
 
 class SeatState(StrEnum):
@@ -107,7 +113,19 @@ class SeatState(StrEnum):
 
     @classmethod
     def from_code(cls, code: int) -> SeatState:
-        return [cls.JOINED, cls.COMMITTED, cls.REVEALED][code]
+        return _SEAT_STATES[code]
+
+
+_STATUSES = {
+    c.REQUEST_STATUS_OPEN: RequestStatus.OPEN,
+    c.REQUEST_STATUS_FINALIZED: RequestStatus.FINALIZED,
+    c.REQUEST_STATUS_EXPIRED: RequestStatus.EXPIRED,
+}
+_SEAT_STATES = {
+    c.SEAT_STATE_JOINED: SeatState.JOINED,
+    c.SEAT_STATE_COMMITTED: SeatState.COMMITTED,
+    c.SEAT_STATE_REVEALED: SeatState.REVEALED,
+}
 
 
 class _Frozen(BaseModel):

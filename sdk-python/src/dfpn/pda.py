@@ -7,17 +7,24 @@ import logging
 from solders.pubkey import Pubkey
 
 from dfpn.generated import PROGRAM_ID
+from dfpn.generated.constants import (
+    MODEL_ID_LEN,
+    SEEDS_CONFIG,
+    SEEDS_INSURANCE,
+    SEEDS_MODEL,
+    SEEDS_REQUEST,
+    SEEDS_TREASURY,
+    SEEDS_WORKER,
+)
 
 logger = logging.getLogger(__name__)
 
-CONFIG_SEED = b"config"
-TREASURY_SEED = b"treasury"
-INSURANCE_SEED = b"insurance"
-MODEL_SEED = b"model"
-WORKER_SEED = b"worker"
-REQUEST_SEED = b"request"
-
-MODEL_ID_LEN = 32
+CONFIG_SEED = SEEDS_CONFIG
+TREASURY_SEED = SEEDS_TREASURY
+INSURANCE_SEED = SEEDS_INSURANCE
+MODEL_SEED = SEEDS_MODEL
+WORKER_SEED = SEEDS_WORKER
+REQUEST_SEED = SEEDS_REQUEST
 
 
 def encode_model_id(model_id: str | bytes) -> bytes:

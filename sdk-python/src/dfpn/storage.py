@@ -34,11 +34,12 @@ from urllib.request import url2pathname
 import httpx
 
 from dfpn.errors import DFPNError, ErrorCode
+from dfpn.generated.constants import MAX_URI_LEN
 
 logger = logging.getLogger(__name__)
 
 #: Longest storage URI the program accepts.
-MAX_STORAGE_URI = 200
+MAX_STORAGE_URI = MAX_URI_LEN
 #: Largest report the SDK downloads.
 MAX_REPORT_BYTES = 16 * 1024 * 1024
 #: Default Kubo RPC address.

@@ -51,11 +51,25 @@ class ScriptedWorker:
 
     @classmethod
     async def register(
-        cls, transport: Transport, keypair: Keypair, reports_dir: Path, model: str, stake: int = LAMPORTS_PER_SOL
+        cls,
+        transport: Transport,
+        keypair: Keypair,
+        reports_dir: Path,
+        model: str,
+        stake: int = LAMPORTS_PER_SOL,
     ) -> ScriptedWorker:
         """Register `keypair` (already funded with `stake` plus fees and rent) as a worker for every modality."""
         await transport.send_transaction(
-            [ix.register_worker(keypair.pubkey(), stake, ALL_MODALITIES, [model], transport.program_id)], [keypair]
+            [
+                ix.register_worker(
+                    authority=keypair.pubkey(),
+                    stake=stake,
+                    modalities=ALL_MODALITIES,
+                    models=[model],
+                    program_id=transport.program_id,
+                )
+            ],
+            [keypair],
         )
         return cls(transport, keypair, reports_dir, model)
 
@@ -63,7 +77,9 @@ class ScriptedWorker:
         return await self.transport.send_transaction([instruction], [self.keypair])
 
     async def join(self, request: Pubkey) -> TransactionRecord:
-        return await self._send(ix.join_request(self.pubkey, request, self.transport.program_id))
+        return await self._send(
+            ix.join_request(authority=self.pubkey, request=request, program_id=self.transport.program_id)
+        )
 
     async def commit(self, request: Pubkey, answer: Answer) -> TransactionRecord:
         """Write the report file, then commit to (verdict, confidence, model, report hash, salt)."""
@@ -85,21 +101,25 @@ class ScriptedWorker:
         salt = derive_salt(self.keypair, request)
         c = commitment(request, self.pubkey, answer.verdict, answer.confidence, self.model, report_hash, salt)
         self._answers[request] = (answer, report_hash, salt, path.as_uri())
-        return await self._send(ix.commit_result(self.pubkey, request, c, self.transport.program_id))
+        return await self._send(
+            ix.commit_result(
+                authority=self.pubkey, request=request, commitment=c, program_id=self.transport.program_id
+            )
+        )
 
     async def reveal(self, request: Pubkey) -> TransactionRecord:
         answer, report_hash, salt, uri = self._answers[request]
         return await self._send(
             ix.reveal_result(
-                self.pubkey,
-                request,
-                answer.verdict,
-                answer.confidence,
-                self.model,
-                report_hash,
-                salt,
-                uri,
-                self.transport.program_id,
+                authority=self.pubkey,
+                request=request,
+                verdict=answer.verdict,
+                confidence=answer.confidence,
+                model_id=self.model,
+                report_hash=report_hash,
+                salt=salt,
+                report_uri=uri,
+                program_id=self.transport.program_id,
             )
         )
 

@@ -34,6 +34,7 @@ from dfpn import LAMPORTS_PER_SOL, LocalNetwork, Transport, load_keypair
 from dfpn import Modality as ChainModality
 from dfpn import instructions as ix
 from dfpn.errors import DFPNError, ErrorCode
+from dfpn.generated import constants as generated_constants
 from dfpn.generated.types import Config, Model, Worker
 from dfpn.pda import config_address, decode_model_id, model_address, worker_address
 from dfpn.rpc import RpcTransport
@@ -55,7 +56,7 @@ logger = logging.getLogger(__name__)
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 #: Most models a worker declares on-chain (the Worker account's `models` array).
-MAX_WORKER_MODELS = 4
+MAX_WORKER_MODELS = generated_constants.MAX_WORKER_MODELS
 
 
 class UsageError(Exception):
@@ -185,7 +186,11 @@ async def register_models(transport: Transport, keypair: Keypair, detectors: Seq
         await transport.send_transaction(
             [
                 ix.register_model(
-                    keypair.pubkey(), d.model_id, keypair.pubkey(), modality_mask([d]), transport.program_id
+                    developer=keypair.pubkey(),
+                    model_id=d.model_id,
+                    payout_wallet=keypair.pubkey(),
+                    modalities=modality_mask([d]),
+                    program_id=transport.program_id,
                 )
             ],
             [keypair],
@@ -222,20 +227,34 @@ async def register_worker(
                 f"{chain.params.min_stake / LAMPORTS_PER_SOL:g} SOL"
             )
         await transport.send_transaction(
-            [ix.register_worker(authority, stake, mask, models, transport.program_id)], [keypair]
+            [
+                ix.register_worker(
+                    authority=authority,
+                    stake=stake,
+                    modalities=mask,
+                    models=models,
+                    program_id=transport.program_id,
+                )
+            ],
+            [keypair],
         )
         actions.append(f"registered with {stake} lamports")
     else:
         current = [decode_model_id(m) for m in worker.models[: worker.model_count]]
         if worker.modalities != mask or current != models:
             await transport.send_transaction(
-                [ix.update_worker(authority, mask, models, transport.program_id)], [keypair]
+                [
+                    ix.update_worker(
+                        authority=authority, modalities=mask, models=models, program_id=transport.program_id
+                    )
+                ],
+                [keypair],
             )
             actions.append("updated modalities and models")
         if worker.stake < config.stake_lamports:
             extra = config.stake_lamports - worker.stake
             await transport.send_transaction(
-                [ix.add_stake(authority, extra, transport.program_id)], [keypair]
+                [ix.add_stake(authority=authority, amount=extra, program_id=transport.program_id)], [keypair]
             )
             actions.append(f"added {extra} lamports of stake")
     after = await fetch_worker(transport, authority)
@@ -401,7 +420,9 @@ async def cmd_unstake(
         raise WorkerError(f"worker {authority} is not registered on {transport.name}")
     pid = transport.program_id
     if args.withdraw:
-        record = await transport.send_transaction([ix.withdraw_stake(authority, pid)], [keypair])
+        record = await transport.send_transaction(
+            [ix.withdraw_stake(authority=authority, program_id=pid)], [keypair]
+        )
         print(f"withdrew {worker.unbonding_amount} lamports: {record.signature}", file=out)
         return EXIT_OK
     from dfpn.fees import sol_to_lamports
@@ -409,7 +430,9 @@ async def cmd_unstake(
     amount = worker.stake if args.amount is None else sol_to_lamports(args.amount)
     if amount <= 0:
         raise WorkerError("nothing staked to unstake")
-    record = await transport.send_transaction([ix.request_unstake(authority, amount, pid)], [keypair])
+    record = await transport.send_transaction(
+        [ix.request_unstake(authority=authority, amount=amount, program_id=pid)], [keypair]
+    )
     after = await fetch_worker(transport, authority)
     ends = after.unbonding_ends_at if after is not None else 0
     print(
@@ -426,7 +449,7 @@ async def cmd_claim(config: WorkerConfig, transport: Transport, out: TextIO) -> 
     if worker is None:
         raise WorkerError(f"worker {keypair.pubkey()} is not registered on {transport.name}")
     record = await transport.send_transaction(
-        [ix.claim_worker_rewards(keypair.pubkey(), transport.program_id)], [keypair]
+        [ix.claim_worker_rewards(authority=keypair.pubkey(), program_id=transport.program_id)], [keypair]
     )
     print(f"claimed {worker.rewards} lamports: {record.signature}", file=out)
     return EXIT_OK

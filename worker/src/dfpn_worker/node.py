@@ -34,11 +34,19 @@ from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 
 from dfpn import instructions as ix
+from dfpn import protocol
 from dfpn.borsh import BorshError
 from dfpn.client import is_expirable, is_finalizable
 from dfpn.commitment import commitment, derive_salt
 from dfpn.errors import DFPNError, ErrorCode
 from dfpn.events import parse_logs
+from dfpn.generated.constants import (
+    REQUEST_STATUS_EXPIRED,
+    REQUEST_STATUS_FINALIZED,
+    REQUEST_STATUS_OPEN,
+    SEAT_STATE_COMMITTED,
+    SEAT_STATE_REVEALED,
+)
 from dfpn.generated.events import RequestSubmitted
 from dfpn.generated.types import Config, Request, Seat, Worker
 from dfpn.models import ConsensusType, Verdict
@@ -54,11 +62,11 @@ from dfpn_worker.transfer import MediaRefusedError, ReportStore, check_content_h
 
 logger = logging.getLogger(__name__)
 
-STATUS_OPEN, STATUS_FINALIZED, STATUS_EXPIRED = 0, 1, 2
-SEAT_JOINED, SEAT_COMMITTED, SEAT_REVEALED = 0, 1, 2
-_STATUS_NAMES = {STATUS_OPEN: "open", STATUS_FINALIZED: "finalized", STATUS_EXPIRED: "expired"}
-#: Share of a fee that goes to the workers (docs/protocol.md "Payout").
-WORKERS_BPS = 6_500
+_STATUS_NAMES = {
+    REQUEST_STATUS_OPEN: "open",
+    REQUEST_STATUS_FINALIZED: "finalized",
+    REQUEST_STATUS_EXPIRED: "expired",
+}
 #: Join refusals that will not change for this request: do not try again.
 _FINAL_JOIN_ERRORS = {
     ErrorCode.REQUEST_FULL,
@@ -73,17 +81,16 @@ class WorkerError(Exception):
 
 
 def commit_phase_open(r: Request, now: int) -> bool:
-    return r.status == STATUS_OPEN and now < r.commit_deadline and r.commits < r.max_workers
+    return protocol.is_open(r.status) and protocol.commit_open(r, now)
 
 
 def reveal_phase_open(r: Request, now: int) -> bool:
-    commit_over = now >= r.commit_deadline or r.commits >= r.max_workers
-    return r.status == STATUS_OPEN and commit_over and r.commits >= r.min_workers and now < r.deadline
+    return protocol.is_open(r.status) and protocol.reveal_open(r, now)
 
 
 def worker_share(r: Request) -> int:
-    """The worst-case payout of one worker: ⌊⌊fee × 65 %⌋ / max_workers⌋ (every seat filled and paid)."""
-    return r.fee * WORKERS_BPS // 10_000 // max(1, r.max_workers)
+    """The worst-case payout of one worker: the fee split among `max_workers` (every seat filled and paid)."""
+    return protocol.worker_share(r.fee, max(1, r.max_workers))
 
 
 class WorkerNode:
@@ -386,7 +393,7 @@ class WorkerNode:
                 r = Request.from_account_data(account.data)
             except BorshError:
                 continue
-            if r.status != STATUS_OPEN:
+            if not protocol.is_open(r.status):
                 continue
             open_now.add(key)
             job = self.state.get(key)
@@ -457,7 +464,8 @@ class WorkerNode:
         key = str(address)
         try:
             record = await self._send(
-                f"join {key}", [ix.join_request(self.authority, address, self.program_id)]
+                f"join {key}",
+                [ix.join_request(authority=self.authority, request=address, program_id=self.program_id)],
             )
             join_tx: str | None = record.signature
         except DFPNError as e:
@@ -495,7 +503,7 @@ class WorkerNode:
     def _recover(self, address: Pubkey, r: Request, seat: Seat) -> None:
         """A seat on-chain with no local state (state lost, or a crash right after joining)."""
         key = str(address)
-        phase = Phase.REVEALED if seat.state == SEAT_REVEALED else Phase.JOINED
+        phase = Phase.REVEALED if seat.state == SEAT_STATE_REVEALED else Phase.JOINED
         logger.warning(
             "found a seat in %s with no local state (seat state %d); recovering",
             key,
@@ -613,17 +621,17 @@ class WorkerNode:
 
     def _closed(self, job: Job, r: Request, seat: Seat | None) -> Job | None:
         """The job's end when the request is no longer open, else None."""
-        if r.status == STATUS_OPEN:
+        if protocol.is_open(r.status):
             return None
         keep = job.phase in (Phase.REFUSED, Phase.MISSED, Phase.FAILED)
-        if r.status == STATUS_EXPIRED:
+        if r.status == REQUEST_STATUS_EXPIRED:
             return self._finish(job, "expired", None if keep else Phase.DONE)
         verdict = Verdict.from_code(r.verdict).value
         outcome = f"finalized: {verdict} {r.confidence} ({ConsensusType.from_code(r.consensus).value})"
-        if seat is not None and seat.state == SEAT_COMMITTED and not keep:
+        if seat is not None and seat.state == SEAT_STATE_COMMITTED and not keep:
             self.metrics.requests_missed.labels(stage="reveal").inc()
             return self._finish(job, outcome + "; not revealed (slashed)", Phase.MISSED)
-        if seat is not None and seat.state == SEAT_REVEALED:
+        if seat is not None and seat.state == SEAT_STATE_REVEALED:
             agreed = seat.verdict == r.verdict
             outcome += "; agreed" if agreed else "; disagreed"
         return self._finish(job, outcome, None if keep else Phase.DONE)
@@ -636,8 +644,8 @@ class WorkerNode:
             return closed
         if seat is None:
             return self._fail(job, "NOT_JOINED", "this worker holds no seat in the request")
-        recovering = seat.state >= SEAT_COMMITTED
-        if seat.state == SEAT_REVEALED:
+        recovering = seat.state >= SEAT_STATE_COMMITTED
+        if seat.state == SEAT_STATE_REVEALED:
             return self._put(job.replace(phase=Phase.REVEALED))
         if not recovering and not commit_phase_open(r, now):
             return self._miss(job, "commit", "the commit phase closed before the analysis started")
@@ -717,7 +725,7 @@ class WorkerNode:
             return closed
         if seat is None:
             return self._fail(job, "NOT_JOINED", "this worker holds no seat in the request")
-        if seat.state >= SEAT_COMMITTED:
+        if seat.state >= SEAT_STATE_COMMITTED:
             if bytes(seat.commitment) == job.commitment:
                 return self._put(job.replace(phase=Phase.COMMITTED))
             return self._fail(job, "COMMITMENT_MISMATCH", "the on-chain commitment is not the stored one")
@@ -727,7 +735,14 @@ class WorkerNode:
         try:
             record = await self._send(
                 f"commit {job.request}",
-                [ix.commit_result(self.authority, address, job.commitment, self.program_id)],
+                [
+                    ix.commit_result(
+                        authority=self.authority,
+                        request=address,
+                        commitment=job.commitment,
+                        program_id=self.program_id,
+                    )
+                ],
             )
         except DFPNError as e:
             if e.code is ErrorCode.ALREADY_COMMITTED:
@@ -751,22 +766,22 @@ class WorkerNode:
         closed = self._closed(job, r, seat)
         if closed is not None:
             return closed
-        if seat is not None and seat.state == SEAT_REVEALED:
+        if seat is not None and seat.state == SEAT_STATE_REVEALED:
             return self._put(job.replace(phase=Phase.REVEALED))
         if now >= r.deadline:
             return self._miss(job, "reveal", "the deadline passed before the reveal")
         if reveal_phase_open(r, now):
             assert job.has_preimage
             instruction = ix.reveal_result(
-                self.authority,
-                address,
-                job.verdict or 0,
-                job.confidence or 0,
-                job.model_id or "",
-                job.report_hash or b"",
-                job.salt or b"",
-                job.report_uri or "",
-                self.program_id,
+                authority=self.authority,
+                request=address,
+                verdict=job.verdict or 0,
+                confidence=job.confidence or 0,
+                model_id=job.model_id or "",
+                report_hash=job.report_hash or b"",
+                salt=job.salt or b"",
+                report_uri=job.report_uri or "",
+                program_id=self.program_id,
             )
             try:
                 record = await self._send(f"reveal {job.request}", [instruction])
@@ -796,7 +811,8 @@ class WorkerNode:
         if self.config.finalize and is_finalizable(r, now):
             try:
                 record = await self._send(
-                    f"finalize {job.request}", [ix.finalize_request(address, r, self.program_id)]
+                    f"finalize {job.request}",
+                    [ix.finalize_request(request=address, request_data=r, program_id=self.program_id)],
                 )
             except DFPNError as e:
                 if e.code not in (ErrorCode.REQUEST_NOT_OPEN, ErrorCode.FINALIZE_TOO_EARLY):
@@ -821,7 +837,8 @@ class WorkerNode:
         elif self.config.finalize and is_finalizable(r, now):
             with contextlib.suppress(DFPNError):
                 await self._send(
-                    f"finalize {job.request}", [ix.finalize_request(address, r, self.program_id)]
+                    f"finalize {job.request}",
+                    [ix.finalize_request(request=address, request_data=r, program_id=self.program_id)],
                 )
                 self.metrics.requests_finalized.inc()
         return await self._wait(job)
@@ -830,7 +847,10 @@ class WorkerNode:
         if not self.config.expire:
             return
         try:
-            await self._send(f"expire {job.request}", [ix.expire_request(address, r, self.program_id)])
+            await self._send(
+                f"expire {job.request}",
+                [ix.expire_request(request=address, request_data=r, program_id=self.program_id)],
+            )
         except DFPNError as e:
             if e.code not in (ErrorCode.REQUEST_NOT_OPEN, ErrorCode.CANNOT_EXPIRE):
                 raise

@@ -11,12 +11,13 @@ from urllib.parse import unquote, urlparse
 
 from dfpn import storage as store
 from dfpn.errors import DFPNError, ErrorCode
+from dfpn.generated.constants import MAX_REPORT_URI_LEN
 from dfpn_worker.retry import retrying
 
 logger = logging.getLogger(__name__)
 
 #: Longest report URI the program accepts (`reveal_result`).
-MAX_REPORT_URI = 128
+MAX_REPORT_URI = MAX_REPORT_URI_LEN
 #: Characters of the report hash used as the report's file name (content-addressed, short: see MAX_REPORT_URI).
 _NAME_HEX = 32
 

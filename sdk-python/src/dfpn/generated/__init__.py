@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from solders.pubkey import Pubkey
 
-from . import accounts, errors, events, instructions, types
+from . import accounts, constants, errors, events, instructions, types
 
 PROGRAM_ID = Pubkey.from_string('14UaT5Z7TsogWsWyzf45m9PNXcSeH29esMMsJ8NRFFnp')
 IDL_NAME = 'dfpn'
@@ -21,6 +21,7 @@ __all__ = [
     'IDL_VERSION',
     'PROGRAM_ID',
     'accounts',
+    'constants',
     'errors',
     'events',
     'instructions',

@@ -1,0 +1,157 @@
+# Generated from idl/dfpn.json by scripts/gen_python.py — do not edit.
+"""The protocol's constants and enum values, as the program defines them (IDL `constants`)."""
+
+from __future__ import annotations
+
+from typing import Final
+
+#: Basis-point denominator: 10 000 bps = 100 %.
+BPS: Final = 10_000
+#: Workers' share of a fee, in bps, divided equally among the paid workers.
+WORKERS_BPS: Final = 6500
+#: Model developers' share of a fee, in bps, one part per paid worker's model.
+MODELS_BPS: Final = 2000
+#: Treasury's share of a fee, in bps. Insurance gets the rest (5 % plus rounding dust).
+TREASURY_BPS: Final = 1000
+#: Leading share (bps of revealed weight) at or above which the consensus is Supermajority.
+SUPERMAJORITY_BPS: Final = 6667
+#: Leading share (bps of revealed weight) strictly above which the consensus is Majority.
+MAJORITY_ABOVE_BPS: Final = 5000
+#: Seats per request: the most workers one request can have.
+MAX_SEATS: Final = 10
+#: Longest storage URI, in bytes.
+MAX_URI_LEN: Final = 200
+#: Longest report URI, in bytes.
+MAX_REPORT_URI_LEN: Final = 128
+#: Most models one worker declares.
+MAX_WORKER_MODELS: Final = 4
+#: Model id length: printable ASCII, zero-padded to this many bytes.
+MODEL_ID_LEN: Final = 32
+#: Reputation scale: 10 000 = perfect.
+REPUTATION_MAX: Final = 10_000
+#: Reputation of a new worker.
+REPUTATION_START: Final = 5000
+#: Highest confidence a worker may reveal.
+MAX_CONFIDENCE: Final = 100
+#: A non-revealer loses reputation this many times as fast as a wrong answer.
+NON_REVEAL_PENALTY_FACTOR: Final = 2
+#: Largest base fee of one modality, in lamports (configuration bound).
+MAX_BASE_FEE: Final = 1_000_000_000_000
+#: Largest reputation moving-average step, in bps (configuration bound).
+MAX_REPUTATION_ALPHA_BPS: Final = 5000
+#: Longest unbonding delay, in seconds (configuration bound: one year).
+MAX_UNBONDING_SECS: Final = 31_536_000
+#: Shortest allowed `min_deadline_secs` (configuration bound).
+MIN_DEADLINE_SECS_FLOOR: Final = 60
+#: Longest allowed `min_deadline_secs` (configuration bound: 30 days).
+MIN_DEADLINE_SECS_CEILING: Final = 2_592_000
+#: Largest `min_consensus_weight` (configuration bound).
+MAX_MIN_CONSENSUS_WEIGHT: Final = 100_000
+#: Domain separator of commitments.
+COMMIT_DOMAIN: Final = b'dfpn-commit-v1'
+#: Image authenticity (bit 0).
+MODALITY_IMAGE_AUTHENTICITY: Final = 1
+#: Face manipulation (bit 1).
+MODALITY_FACE_MANIPULATION: Final = 2
+#: AI-generated image (bit 2).
+MODALITY_AI_GENERATED_IMAGE: Final = 4
+#: Video authenticity (bit 3).
+MODALITY_VIDEO_AUTHENTICITY: Final = 8
+#: Voice cloning (bit 4).
+MODALITY_VOICE_CLONING: Final = 16
+#: Number of modalities (the length of `ConfigParams.base_fees`).
+MODALITY_COUNT: Final = 5
+#: Every modality's bit.
+MODALITY_ALL: Final = 31
+#: No usable answer.
+VERDICT_INCONCLUSIVE: Final = 0
+#: The media is authentic.
+VERDICT_AUTHENTIC: Final = 1
+#: The media is manipulated.
+VERDICT_MANIPULATED: Final = 2
+#: Number of verdicts.
+VERDICT_COUNT: Final = 3
+#: No consensus (no reveals, too little weight, a tie, or no majority).
+CONSENSUS_NONE: Final = 0
+#: Every revealed weight agreed.
+CONSENSUS_UNANIMOUS: Final = 1
+#: At least `SUPERMAJORITY_BPS` of the revealed weight agreed.
+CONSENSUS_SUPERMAJORITY: Final = 2
+#: More than `MAJORITY_ABOVE_BPS` of the revealed weight agreed.
+CONSENSUS_MAJORITY: Final = 3
+#: Accepting seats, commits and reveals.
+REQUEST_STATUS_OPEN: Final = 0
+#: Aggregated and paid out.
+REQUEST_STATUS_FINALIZED: Final = 1
+#: Too few commitments; the escrow went back.
+REQUEST_STATUS_EXPIRED: Final = 2
+#: Holds a seat, nothing committed yet.
+SEAT_STATE_JOINED: Final = 0
+#: Committed the hash of its answer.
+SEAT_STATE_COMMITTED: Final = 1
+#: Revealed its answer.
+SEAT_STATE_REVEALED: Final = 2
+#: Configuration PDA `["config"]`.
+SEEDS_CONFIG: Final = b'config'
+#: Treasury vault PDA `["treasury"]`.
+SEEDS_TREASURY: Final = b'treasury'
+#: Insurance vault PDA `["insurance"]`.
+SEEDS_INSURANCE: Final = b'insurance'
+#: Model PDA `["model", model_id]`.
+SEEDS_MODEL: Final = b'model'
+#: Worker PDA `["worker", authority]`.
+SEEDS_WORKER: Final = b'worker'
+#: Request PDA `["request", client, nonce u64 LE]`.
+SEEDS_REQUEST: Final = b'request'
+
+__all__ = [
+    'BPS',
+    'COMMIT_DOMAIN',
+    'CONSENSUS_MAJORITY',
+    'CONSENSUS_NONE',
+    'CONSENSUS_SUPERMAJORITY',
+    'CONSENSUS_UNANIMOUS',
+    'MAJORITY_ABOVE_BPS',
+    'MAX_BASE_FEE',
+    'MAX_CONFIDENCE',
+    'MAX_MIN_CONSENSUS_WEIGHT',
+    'MAX_REPORT_URI_LEN',
+    'MAX_REPUTATION_ALPHA_BPS',
+    'MAX_SEATS',
+    'MAX_UNBONDING_SECS',
+    'MAX_URI_LEN',
+    'MAX_WORKER_MODELS',
+    'MIN_DEADLINE_SECS_CEILING',
+    'MIN_DEADLINE_SECS_FLOOR',
+    'MODALITY_AI_GENERATED_IMAGE',
+    'MODALITY_ALL',
+    'MODALITY_COUNT',
+    'MODALITY_FACE_MANIPULATION',
+    'MODALITY_IMAGE_AUTHENTICITY',
+    'MODALITY_VIDEO_AUTHENTICITY',
+    'MODALITY_VOICE_CLONING',
+    'MODELS_BPS',
+    'MODEL_ID_LEN',
+    'NON_REVEAL_PENALTY_FACTOR',
+    'REPUTATION_MAX',
+    'REPUTATION_START',
+    'REQUEST_STATUS_EXPIRED',
+    'REQUEST_STATUS_FINALIZED',
+    'REQUEST_STATUS_OPEN',
+    'SEAT_STATE_COMMITTED',
+    'SEAT_STATE_JOINED',
+    'SEAT_STATE_REVEALED',
+    'SEEDS_CONFIG',
+    'SEEDS_INSURANCE',
+    'SEEDS_MODEL',
+    'SEEDS_REQUEST',
+    'SEEDS_TREASURY',
+    'SEEDS_WORKER',
+    'SUPERMAJORITY_BPS',
+    'TREASURY_BPS',
+    'VERDICT_AUTHENTIC',
+    'VERDICT_COUNT',
+    'VERDICT_INCONCLUSIVE',
+    'VERDICT_MANIPULATED',
+    'WORKERS_BPS',
+]

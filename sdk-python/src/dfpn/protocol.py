@@ -1,0 +1,231 @@
+"""The program's rules, written once for Python: phases, fee, fee split, aggregation, reputation and slashing.
+
+Each function mirrors the program's own (`programs/dfpn/src/state/request.rs`, `aggregation.rs`) and is checked
+against the same cases in `tests/vectors.json` as the program and the TypeScript SDK (`sdk-ts/src/protocol.ts`),
+so a rule change fails in every language at once. Numbers come from the generated constants (the IDL), never
+from hand-written copies. docs/protocol.md explains each rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from dfpn.generated.constants import (
+    BPS,
+    CONSENSUS_MAJORITY,
+    CONSENSUS_NONE,
+    CONSENSUS_SUPERMAJORITY,
+    CONSENSUS_UNANIMOUS,
+    MAJORITY_ABOVE_BPS,
+    MAX_CONFIDENCE,
+    MAX_SEATS,
+    MODELS_BPS,
+    NON_REVEAL_PENALTY_FACTOR,
+    REPUTATION_MAX,
+    REQUEST_STATUS_OPEN,
+    SUPERMAJORITY_BPS,
+    TREASURY_BPS,
+    VERDICT_COUNT,
+    VERDICT_INCONCLUSIVE,
+    WORKERS_BPS,
+)
+from dfpn.generated.types import ConfigParams
+
+
+class PhaseFields(Protocol):
+    """The request fields the phase rules read (a decoded `Request` has them)."""
+
+    @property
+    def commits(self) -> int: ...
+    @property
+    def reveals(self) -> int: ...
+    @property
+    def min_workers(self) -> int: ...
+    @property
+    def max_workers(self) -> int: ...
+    @property
+    def commit_deadline(self) -> int: ...
+    @property
+    def deadline(self) -> int: ...
+
+
+# ---- phases (docs/protocol.md "Phases"); they describe an open request ---------------------------------------
+
+
+def commit_open(r: PhaseFields, now: int) -> bool:
+    """Joining and committing: before the commit deadline while some seat may still commit."""
+    return now < r.commit_deadline and r.commits < r.max_workers
+
+
+def reveal_open(r: PhaseFields, now: int) -> bool:
+    """Revealing: the commit phase is over with enough commitments, before the deadline."""
+    return not commit_open(r, now) and r.commits >= r.min_workers and now < r.deadline
+
+
+def finalizable(r: PhaseFields, now: int) -> bool:
+    """Enough commitments, and the deadline passed or every committer revealed after the commit phase."""
+    return r.commits >= r.min_workers and (now >= r.deadline or (not commit_open(r, now) and r.reveals == r.commits))
+
+
+def expirable(r: PhaseFields, now: int) -> bool:
+    """The commit phase ended without enough commitments."""
+    return now >= r.commit_deadline and r.commits < r.min_workers
+
+
+def is_open(status: int) -> bool:
+    """Whether a request status still accepts joins, commits and reveals."""
+    return status == REQUEST_STATUS_OPEN
+
+
+# ---- fees and payout (docs/protocol.md "Fees", "Payout and rounding rule") -----------------------------------
+
+
+def mul_bps(value: int, bps: int) -> int:
+    """`value × bps / 10 000` rounded down, as the program computes it."""
+    return (value // BPS) * bps + (value % BPS) * bps // BPS
+
+
+def request_fee(params: ConfigParams, modalities: int, min_workers: int) -> int:
+    """The fee the program records: `base + ⌊base × (min_workers − 1) × worker_surcharge_bps / 10 000⌋`."""
+    if modalities == 0 or modalities >= 1 << len(params.base_fees):
+        raise ValueError(f"modalities mask {modalities}: name at least one known modality")
+    if not 1 <= min_workers <= MAX_SEATS:
+        raise ValueError(f"min_workers {min_workers}: must be 1..{MAX_SEATS}")
+    base = sum(fee for bit, fee in enumerate(params.base_fees) if modalities & (1 << bit))
+    return base + base * (min_workers - 1) * params.worker_surcharge_bps // BPS
+
+
+@dataclass(frozen=True, slots=True)
+class FeeSplit:
+    """How a fee is divided among `paid` workers; the parts add up to the fee exactly."""
+
+    per_worker: int
+    per_model: int
+    treasury: int
+    #: 5 % plus every lamport of rounding dust.
+    insurance: int
+
+
+def split_fee(fee: int, paid: int) -> FeeSplit:
+    """65 % to the workers, 20 % to their models, 10 % treasury, the rest (5 % + dust) insurance."""
+    if paid < 1:
+        raise ValueError("at least one paid worker")
+    per_worker = mul_bps(fee, WORKERS_BPS) // paid
+    per_model = mul_bps(fee, MODELS_BPS) // paid
+    treasury = mul_bps(fee, TREASURY_BPS)
+    return FeeSplit(per_worker, per_model, treasury, fee - per_worker * paid - per_model * paid - treasury)
+
+
+def worker_share(fee: int, paid: int) -> int:
+    """What each paid worker earns from a fee."""
+    return split_fee(fee, paid).per_worker
+
+
+# ---- aggregation, reputation, slashing (docs/protocol.md "Aggregation", "Reputation and slashing") -----------
+
+
+@dataclass(frozen=True, slots=True)
+class Vote:
+    """One revealed answer as the aggregation sees it."""
+
+    verdict: int
+    confidence: int
+    weight: int
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """The aggregated result (program codes for verdict and consensus)."""
+
+    verdict: int
+    confidence: int
+    consensus: int
+
+
+def weight(reputation: int, max_weight_bps: int) -> int:
+    """A worker's voting weight: its reputation capped at `max_weight_bps`."""
+    return min(reputation, max_weight_bps)
+
+
+def _consensus_kind(share: int) -> int:
+    if share == BPS:
+        return CONSENSUS_UNANIMOUS
+    if share >= SUPERMAJORITY_BPS:
+        return CONSENSUS_SUPERMAJORITY
+    if share > MAJORITY_ABOVE_BPS:
+        return CONSENSUS_MAJORITY
+    return CONSENSUS_NONE
+
+
+def aggregate(votes: Sequence[Vote], min_consensus_weight: int) -> Outcome:
+    """Reputation-weighted vote: the leading verdict, its consensus type and weighted confidence."""
+    none = Outcome(VERDICT_INCONCLUSIVE, 0, CONSENSUS_NONE)
+    weights = [0] * VERDICT_COUNT
+    weighted_confidence = [0] * VERDICT_COUNT
+    for v in votes:
+        i = min(v.verdict, VERDICT_COUNT - 1)
+        weights[i] += v.weight
+        weighted_confidence[i] += min(v.weight, REPUTATION_MAX) * min(v.confidence, MAX_CONFIDENCE)
+    total = sum(weights)
+    if not votes or total == 0 or total < min_consensus_weight:
+        return none
+    leader = max(range(VERDICT_COUNT), key=lambda i: (weights[i], -i))
+    if any(i != leader and weights[i] == weights[leader] for i in range(VERDICT_COUNT)):
+        return none
+    share = weights[leader] * BPS // total
+    kind = _consensus_kind(share)
+    if kind == CONSENSUS_NONE:
+        return none
+    confidence = (weighted_confidence[leader] // weights[leader]) * share // BPS
+    return Outcome(leader, confidence, kind)
+
+
+def update_reputation(reputation: int, agreed: bool, alpha_bps: int) -> int:
+    """Moving average toward 10 000 (agreed with the consensus) or 0 (disagreed), by `alpha_bps`."""
+    rep, alpha = min(reputation, REPUTATION_MAX), min(alpha_bps, BPS)
+    return rep + (REPUTATION_MAX - rep) * alpha // BPS if agreed else rep - rep * alpha // BPS
+
+
+def penalize_non_reveal(reputation: int, alpha_bps: int) -> int:
+    """A committer that did not reveal loses reputation `NON_REVEAL_PENALTY_FACTOR` times as fast."""
+    return update_reputation(reputation, False, min(alpha_bps * NON_REVEAL_PENALTY_FACTOR, BPS))
+
+
+def slash_amount(stake: int, slash_bps: int) -> int:
+    """Stake moved to insurance from a committer that did not reveal."""
+    return mul_bps(stake, min(slash_bps, BPS))
+
+
+def mask_of(modalities: Iterable[int] | int) -> int:
+    """A modality bitmask from a mask or from modality bits."""
+    if isinstance(modalities, int):
+        return modalities
+    mask = 0
+    for bit in modalities:
+        mask |= int(bit)
+    return mask
+
+
+__all__ = [
+    "FeeSplit",
+    "Outcome",
+    "PhaseFields",
+    "Vote",
+    "aggregate",
+    "commit_open",
+    "expirable",
+    "finalizable",
+    "is_open",
+    "mask_of",
+    "mul_bps",
+    "penalize_non_reveal",
+    "request_fee",
+    "reveal_open",
+    "slash_amount",
+    "split_fee",
+    "update_reputation",
+    "weight",
+    "worker_share",
+]
