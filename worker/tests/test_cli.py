@@ -109,3 +109,27 @@ def test_an_unknown_network_is_a_clear_error(config_file: Path, capsys: pytest.C
     code = main(["status", "--config", str(config_file), "--network", "moonnet"])
     assert code == 1
     assert "NETWORK_NOT_SUPPORTED" in capsys.readouterr().err
+
+
+def test_a_configuration_account_the_program_does_not_own_is_not_a_configuration() -> None:
+    import asyncio
+
+    from solders.account import Account
+
+    from dfpn import DFPNError, ErrorCode
+    from dfpn.pda import config_address
+    from dfpn_worker.cli import fetch_config
+
+    # Given a network whose configuration is the program's (positive control: it is read)
+    network = LocalNetwork()
+    address = config_address(network.program_id)
+    assert asyncio.run(fetch_config(network)).params.min_stake > 0
+    # When the same bytes sit at the config address under another owner (an impostor account)
+    real = network.svm.get_account(address)
+    assert real is not None
+    impostor = Account(real.lamports, real.data, Pubkey.new_unique(), real.executable, real.rent_epoch)
+    network.svm.set_account(address, impostor)
+    # Then it is refused as no configuration
+    with pytest.raises(DFPNError) as refused:
+        asyncio.run(fetch_config(network))
+    assert refused.value.code is ErrorCode.CONFIG_NOT_FOUND

@@ -22,6 +22,7 @@ from types import TracebackType
 from typing import Any, TypeVar
 
 from pydantic import ValidationError
+from solders.instruction import Instruction
 from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 
@@ -257,6 +258,37 @@ class AsyncDFPNClient:
         """
         if not modalities:
             raise DFPNError(ErrorCode.INVALID_ARGUMENT, "modalities: name at least one Modality.")
+        digest, uri = await self._media_for_request(media_path, uri, content_hash, storage, upload_progress)
+        max_fee_lamports = await self._escrow_for_request(modalities, min_workers, max_fee)
+        client = self.wallet.pubkey()
+        nonce = await self._fresh_nonce(client) if nonce is None else nonce
+        # On a real cluster the clock moves on between reading it and the transaction's slot; the slack keeps a
+        # deadline of exactly the network minimum valid when the transaction lands.
+        deadline = await self.transport.unix_timestamp() + deadline_seconds + self.transport.clock_slack
+        instruction = ix.submit_request(
+            client=client,
+            nonce=nonce,
+            content_hash=digest,
+            storage_uri=uri,
+            modalities=list(modalities),
+            min_workers=min_workers,
+            max_workers=min_workers if max_workers is None else max_workers,
+            max_fee=max_fee_lamports,
+            deadline=deadline,
+            program_id=self.program_id,
+        )
+        return await self._send_request(instruction, request_address(client, nonce, self.program_id), nonce)
+
+    async def _media_for_request(
+        self,
+        media_path: str | os.PathLike[str] | None,
+        uri: str | None,
+        content_hash: bytes | str | None,
+        storage: store.Backend | None,
+        upload_progress: store.ProgressCallback | None,
+    ) -> tuple[bytes, str]:
+        """The content hash and storage URI of the media: hashed from `media_path` (checked against a given
+        `content_hash`) and uploaded unless a `uri` is given."""
         if media_path is None and uri is None:
             raise DFPNError(
                 ErrorCode.INVALID_ARGUMENT, "give media_path=... or uri=... (with content_hash=...)."
@@ -274,64 +306,53 @@ class AsyncDFPNClient:
                 )
             digest = actual
             if uri is None:
-                backend = storage or self.storage
-                if backend == "file" and not self.transport.is_local:
-                    raise DFPNError(
-                        ErrorCode.STORAGE_NOT_SUPPORTED, "file:// URIs are only for the local network."
-                    )
-                uri = await store.upload(path, backend, progress=upload_progress)
-                if len(uri.encode()) > store.MAX_STORAGE_URI:
-                    raise DFPNError(
-                        ErrorCode.INVALID_STORAGE_URI,
-                        f"{uri} is longer than the {store.MAX_STORAGE_URI} bytes the program accepts.",
-                    )
+                uri = await self._upload(path, storage or self.storage, upload_progress)
         if digest is None or uri is None:
             raise DFPNError(
                 ErrorCode.INVALID_ARGUMENT, "with uri=..., give content_hash=... or media_path=...."
             )
-        max_workers = min_workers if max_workers is None else max_workers
+        return digest, uri
+
+    async def _upload(
+        self, path: Path, backend: store.Backend, upload_progress: store.ProgressCallback | None
+    ) -> str:
+        """Upload the media; the URI must fit the program's storage URI field."""
+        if backend == "file" and not self.transport.is_local:
+            raise DFPNError(ErrorCode.STORAGE_NOT_SUPPORTED, "file:// URIs are only for the local network.")
+        uri = await store.upload(path, backend, progress=upload_progress)
+        if len(uri.encode()) > store.MAX_STORAGE_URI:
+            raise DFPNError(
+                ErrorCode.INVALID_STORAGE_URI,
+                f"{uri} is longer than the {store.MAX_STORAGE_URI} bytes the program accepts.",
+            )
+        return uri
+
+    async def _escrow_for_request(
+        self, modalities: Sequence[Modality | int], min_workers: int, max_fee: float | int | str | None
+    ) -> int:
+        """The lamports to escrow: `max_fee` in SOL, by default exactly the fee the program will record."""
         config = await self.get_config()
         try:
             fee = fee_from_params(config.params, list(modalities), min_workers)
-            max_fee_lamports = fee if max_fee is None else sol_to_lamports(max_fee)
+            return fee if max_fee is None else sol_to_lamports(max_fee)
         except ValueError as e:
             raise DFPNError(ErrorCode.INVALID_ARGUMENT, str(e)) from e
-        client = self.wallet.pubkey()
-        if nonce is None:
-            nonce = await self._fresh_nonce(client)
-        address = request_address(client, nonce, self.program_id)
-        # On a real cluster the clock moves on between reading it and the transaction's slot; the slack keeps a
-        # deadline of exactly the network minimum valid when the transaction lands.
-        deadline = await self.transport.unix_timestamp() + deadline_seconds + self.transport.clock_slack
-        instruction = ix.submit_request(
-            client=client,
-            nonce=nonce,
-            content_hash=digest,
-            storage_uri=uri,
-            modalities=list(modalities),
-            min_workers=min_workers,
-            max_workers=max_workers,
-            max_fee=max_fee_lamports,
-            deadline=deadline,
-            program_id=self.program_id,
-        )
+
+    async def _send_request(self, instruction: Instruction, address: Pubkey, nonce: int) -> SubmittedRequest:
+        """Send `submit_request` and describe the request as the program recorded it."""
         record = await self.transport.send_transaction([instruction], [self.wallet])
         self._request_txs[str(address)] = record.signature
         r = await self._load_request(address)
         logger.info(
-            "request %s submitted (fee %d lamports, escrow %d): %s",
-            address,
-            r.fee,
-            r.escrow,
-            record.signature,
+            "request %s submitted (fee %d lamports, escrow %d): %s", address, r.fee, r.escrow, record.signature
         )
         return SubmittedRequest(
             id=str(address),
             nonce=nonce,
             signature=record.signature,
-            client=str(client),
-            content_hash=digest.hex(),
-            storage_uri=uri,
+            client=str(r.client),
+            content_hash=bytes(r.content_hash).hex(),
+            storage_uri=_text(r.storage_uri, r.storage_uri_len),
             modalities=Modality.from_mask(r.modalities),
             min_workers=r.min_workers,
             max_workers=r.max_workers,

@@ -163,9 +163,12 @@ async def fetch_worker(transport: Transport, authority: Pubkey) -> Worker | None
 
 
 async def fetch_config(transport: Transport) -> Config:
-    account = await transport.get_account(config_address(transport.program_id))
-    if account is None:
-        raise DFPNError(ErrorCode.CONFIG_NOT_FOUND, f"no DFPN configuration on {transport.name}")
+    """The network's configuration; an account at the config address that the program does not own is refused
+    like a missing one (anyone can put lamports or data at an address they do not control)."""
+    address = config_address(transport.program_id)
+    account = await transport.get_account(address)
+    if account is None or account.owner != transport.program_id:
+        raise DFPNError(ErrorCode.CONFIG_NOT_FOUND, f"no DFPN configuration at {address} on {transport.name}")
     return Config.from_account_data(account.data)
 
 
