@@ -11,7 +11,7 @@
  * ```
  * @module
  */
-import type { Address, ReadonlyUint8Array, TransactionSigner } from '@solana/kit';
+import type { Address, Instruction, ReadonlyUint8Array, TransactionSigner } from '@solana/kit';
 import { ACCOUNT_SIZES, PROGRAM_ID } from './constants.js';
 import { DFPNError, ErrorCode } from './errors.js';
 import { parseLogs, type DfpnEvent } from './events.js';
@@ -254,6 +254,40 @@ function parseHash(value: ReadonlyUint8Array | string): Uint8Array {
   }
   if (raw.length !== 32) throw new DFPNError(ErrorCode.INVALID_ARGUMENT, 'contentHash must be 32 bytes (SHA-256), bytes or hex.');
   return raw;
+}
+
+/** Argument checks of `submitRequest` that need no network. */
+function checkSubmitParams(params: SubmitRequestParams): void {
+  if (!params.modalities || params.modalities.length === 0) {
+    throw new DFPNError(ErrorCode.INVALID_ARGUMENT, 'modalities: name at least one Modality.');
+  }
+  if (params.mediaPath === undefined && params.media === undefined && params.uri === undefined) {
+    throw new DFPNError(ErrorCode.INVALID_ARGUMENT, 'give mediaPath, media or uri (with contentHash).');
+  }
+  if (params.mediaPath !== undefined && params.media !== undefined) {
+    throw new DFPNError(ErrorCode.INVALID_ARGUMENT, 'give mediaPath or media, not both.');
+  }
+}
+
+/** The media source of `mediaPath` or `media`, undefined when only a `uri` is given. */
+async function openMedia(params: SubmitRequestParams): Promise<MediaSource | undefined> {
+  if (params.mediaPath !== undefined) return platform().openFile(params.mediaPath);
+  if (params.media instanceof Uint8Array) return mediaFromBytes(params.media, params.mediaName);
+  if (params.media !== undefined) return mediaFromBlob(params.media, params.mediaName);
+  return undefined;
+}
+
+/** Seconds from the cluster clock to the request's deadline: `deadlineSeconds`, the remaining time to the
+ * wall-clock `deadline`, or the default. */
+function deadlineSeconds(params: SubmitRequestParams): number {
+  let seconds: number;
+  if (params.deadlineSeconds !== undefined) seconds = params.deadlineSeconds;
+  else if (params.deadline !== undefined) {
+    const at = params.deadline instanceof Date ? params.deadline.getTime() : params.deadline;
+    seconds = Math.round((at - Date.now()) / 1000);
+  } else seconds = DEFAULT_DEADLINE_SECONDS;
+  if (!Number.isFinite(seconds)) throw new DFPNError(ErrorCode.INVALID_ARGUMENT, 'deadline is not a time.');
+  return seconds;
 }
 
 function randomNonce(): bigint {
@@ -537,94 +571,98 @@ export class DFPNClient {
   async submitRequest(params: SubmitRequestParams): Promise<SubmittedRequest> {
     await this.ready();
     const wallet = this.wallet;
-    if (!params.modalities || params.modalities.length === 0) {
-      throw new DFPNError(ErrorCode.INVALID_ARGUMENT, 'modalities: name at least one Modality.');
-    }
-    if (params.mediaPath === undefined && params.media === undefined && params.uri === undefined) {
-      throw new DFPNError(ErrorCode.INVALID_ARGUMENT, 'give mediaPath, media or uri (with contentHash).');
-    }
-    if (params.mediaPath !== undefined && params.media !== undefined) {
-      throw new DFPNError(ErrorCode.INVALID_ARGUMENT, 'give mediaPath or media, not both.');
-    }
+    checkSubmitParams(params);
+    const { contentHash, uri } = await this.storeMedia(params);
+    const minWorkers = params.minWorkers ?? 3;
+    const maxWorkers = params.maxWorkers ?? minWorkers;
+    const maxFee = await this.maxFeeFor(params, minWorkers);
+    const nonce = params.nonce ?? (await this.freshNonce(wallet.address));
+    const now = await this.transport.unixTimestamp();
+    const deadline = now + BigInt(Math.trunc(deadlineSeconds(params)));
+    const { instruction, request } = await ix.submitRequest(
+      { client: wallet, nonce, contentHash, storageUri: uri, modalities: params.modalities, minWorkers, maxWorkers, maxFee, deadline },
+      this.programId,
+    );
+    return this.sendSubmit(instruction, request, { nonce, contentHash, uri });
+  }
+
+  /**
+   * Upload step of `submitRequest`: hash the media given (`mediaPath` or `media`), check it against `contentHash`,
+   * and store it unless a `uri` is given. Returns the content hash and the storage URI to record.
+   */
+  private async storeMedia(params: SubmitRequestParams): Promise<{ contentHash: Uint8Array; uri: string }> {
     let digest = params.contentHash !== undefined ? parseHash(params.contentHash) : undefined;
     let uri = params.uri;
-    let source: MediaSource | undefined;
-    if (params.mediaPath !== undefined) source = await platform().openFile(params.mediaPath);
-    else if (params.media instanceof Uint8Array) source = mediaFromBytes(params.media, params.mediaName);
-    else if (params.media !== undefined) source = mediaFromBlob(params.media, params.mediaName);
+    const source = await openMedia(params);
     if (source !== undefined) {
-      if (source.size > this.maxMediaBytes) {
-        throw new DFPNError(
-          ErrorCode.INVALID_ARGUMENT,
-          `media ${source.name} is ${source.size} bytes, over the ${this.maxMediaBytes}-byte limit (maxMediaBytes).`,
-        );
-      }
-      const actual = await sha256Source(source);
-      if (digest !== undefined && !bytesEqual(digest, actual)) {
-        throw new DFPNError(
-          ErrorCode.CONTENT_HASH_MISMATCH,
-          `${source.path ?? source.name} hashes to ${toHex(actual)}, not the given contentHash ${toHex(digest)}.`,
-        );
-      }
-      digest = actual;
-      if (uri === undefined) {
-        const backend = params.storage ?? this.storage;
-        if (backend === 'file' && !this.transport.isLocal) {
-          throw new DFPNError(ErrorCode.STORAGE_NOT_SUPPORTED, 'file:// URIs are only for the local network.');
-        }
-        uri = await upload(source, backend, {
-          contentHash: digest,
-          ...(params.uploadProgress ? { progress: params.uploadProgress } : {}),
-        });
-      }
+      digest = await this.hashMedia(source, digest);
+      if (uri === undefined) uri = await this.uploadMedia(source, digest, params);
     }
     if (digest === undefined || uri === undefined) {
       throw new DFPNError(ErrorCode.INVALID_ARGUMENT, 'with uri, give contentHash, mediaPath or media.');
     }
-    const minWorkers = params.minWorkers ?? 3;
-    const maxWorkers = params.maxWorkers ?? minWorkers;
+    return { contentHash: digest, uri };
+  }
+
+  /** SHA-256 of the media (size-checked), which must equal `expected` when one was given. */
+  private async hashMedia(source: MediaSource, expected: Uint8Array | undefined): Promise<Uint8Array> {
+    if (source.size > this.maxMediaBytes) {
+      throw new DFPNError(
+        ErrorCode.INVALID_ARGUMENT,
+        `media ${source.name} is ${source.size} bytes, over the ${this.maxMediaBytes}-byte limit (maxMediaBytes).`,
+      );
+    }
+    const actual = await sha256Source(source);
+    if (expected !== undefined && !bytesEqual(expected, actual)) {
+      throw new DFPNError(
+        ErrorCode.CONTENT_HASH_MISMATCH,
+        `${source.path ?? source.name} hashes to ${toHex(actual)}, not the given contentHash ${toHex(expected)}.`,
+      );
+    }
+    return actual;
+  }
+
+  /** Store the media with the request's (or the client's) storage; returns its URI. */
+  private async uploadMedia(source: MediaSource, contentHash: Uint8Array, params: SubmitRequestParams): Promise<string> {
+    const backend = params.storage ?? this.storage;
+    if (backend === 'file' && !this.transport.isLocal) {
+      throw new DFPNError(ErrorCode.STORAGE_NOT_SUPPORTED, 'file:// URIs are only for the local network.');
+    }
+    return upload(source, backend, {
+      contentHash,
+      ...(params.uploadProgress ? { progress: params.uploadProgress } : {}),
+    });
+  }
+
+  /** Fee step of `submitRequest`: the escrow in lamports (`maxFeeLamports`, `maxFee` in SOL, or exactly the fee). */
+  private async maxFeeFor(params: SubmitRequestParams, minWorkers: number): Promise<bigint> {
     const config = await this.getConfig();
-    let maxFee: bigint;
     try {
       const fee = feeFromParams(config.params, params.modalities, minWorkers);
-      maxFee = params.maxFeeLamports ?? (params.maxFee !== undefined ? solToLamports(params.maxFee) : fee);
+      return params.maxFeeLamports ?? (params.maxFee !== undefined ? solToLamports(params.maxFee) : fee);
     } catch (e) {
       throw new DFPNError(ErrorCode.INVALID_ARGUMENT, (e as Error).message, { cause: e });
     }
-    const nonce = params.nonce ?? (await this.freshNonce(wallet.address));
-    const now = await this.transport.unixTimestamp();
-    let seconds: number;
-    if (params.deadlineSeconds !== undefined) seconds = params.deadlineSeconds;
-    else if (params.deadline !== undefined) {
-      const at = params.deadline instanceof Date ? params.deadline.getTime() : params.deadline;
-      seconds = Math.round((at - Date.now()) / 1000);
-    } else seconds = DEFAULT_DEADLINE_SECONDS;
-    if (!Number.isFinite(seconds)) throw new DFPNError(ErrorCode.INVALID_ARGUMENT, 'deadline is not a time.');
-    const { instruction, request } = await ix.submitRequest(
-      {
-        client: wallet,
-        nonce,
-        contentHash: digest,
-        storageUri: uri,
-        modalities: params.modalities,
-        minWorkers,
-        maxWorkers,
-        maxFee,
-        deadline: now + BigInt(Math.trunc(seconds)),
-      },
-      this.programId,
-    );
+  }
+
+  /** Send step of `submitRequest`: send the transaction and read back what the program recorded. */
+  private async sendSubmit(
+    instruction: Instruction,
+    request: Address,
+    sent: { nonce: bigint; contentHash: Uint8Array; uri: string },
+  ): Promise<SubmittedRequest> {
+    const wallet = this.wallet;
     const record = await this.transport.sendTransaction([instruction], wallet, { label: 'submit_request' });
     this.requestTxs.set(request, record.signature);
     const r = await this.getRequestAccount(request);
     this.log.info?.(`request ${request} submitted (fee ${r.fee} lamports, escrow ${r.escrow}): ${record.signature}`);
     return {
       id: request,
-      nonce,
+      nonce: sent.nonce,
       signature: record.signature,
       client: wallet.address,
-      contentHash: toHex(digest),
-      storageUri: uri,
+      contentHash: toHex(sent.contentHash),
+      storageUri: sent.uri,
       modalities: modalitiesFromMask(r.modalities),
       minWorkers: r.minWorkers,
       maxWorkers: r.maxWorkers,
@@ -664,7 +702,7 @@ export class DFPNClient {
   async finalize(requestId: RequestId): Promise<string> {
     const address = parseAddress(requestId, 'request id');
     const r = await this.getRequestAccount(address);
-    const record = await this.transport.sendTransaction([await ix.finalizeRequest(address, r, this.programId)], this.wallet, {
+    const record = await this.transport.sendTransaction([await ix.finalizeRequest({ request: address, requestData: r }, this.programId)], this.wallet, {
       label: 'finalize_request',
     });
     return record.signature;
@@ -674,7 +712,7 @@ export class DFPNClient {
   async expire(requestId: RequestId): Promise<string> {
     const address = parseAddress(requestId, 'request id');
     const r = await this.getRequestAccount(address);
-    const record = await this.transport.sendTransaction([await ix.expireRequest(address, r, this.programId)], this.wallet, {
+    const record = await this.transport.sendTransaction([await ix.expireRequest({ request: address, requestData: r }, this.programId)], this.wallet, {
       label: 'expire_request',
     });
     return record.signature;
@@ -684,7 +722,7 @@ export class DFPNClient {
   async closeRequest(requestId: RequestId): Promise<string> {
     await this.ready();
     const address = parseAddress(requestId, 'request id');
-    const record = await this.transport.sendTransaction([ix.closeRequest(this.wallet, address, this.programId)], this.wallet, {
+    const record = await this.transport.sendTransaction([ix.closeRequest({ client: this.wallet, request: address }, this.programId)], this.wallet, {
       label: 'close_request',
     });
     return record.signature;

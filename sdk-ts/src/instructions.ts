@@ -1,6 +1,11 @@
 /**
  * Builders for every instruction of the program, on top of the Codama-generated builders in `generated/`.
  *
+ * Each builder takes one object whose fields are the instruction's IDL accounts and arguments, camelCase as Codama
+ * names them (`initializeConfig({ authority, params })`, `revealResult({ authority, request, verdict, ... })`), and
+ * the program id last. Accounts the builder derives (config, vaults, worker and model PDAs, system program) are not
+ * fields; a model's PDA is derived from its `modelId`, the request's remaining accounts from its decoded
+ * `requestData`.
  * The generated builders carry the IDL's account lists and signer/writable flags; these wrappers derive the PDAs
  * for the given program id, encode model ids and modalities, pass the canonical request bump to `submit_request`,
  * and append the variable accounts docs/protocol.md describes to `finalize_request` and `expire_request`.
@@ -50,15 +55,21 @@ import type { ReadonlyUint8Array } from '@solana/kit';
 export const SEAT_REVEALED = 2;
 
 type Modalities = Iterable<Modality | number> | number;
+type ModelId = string | ReadonlyUint8Array;
 type Cfg = { programAddress: Address };
 const cfg = (programId: Address): Cfg => ({ programAddress: programId });
 
 // ---- configuration ---------------------------------------------------------------------------------------------
 
+/** Fields of {@link initializeConfig}. */
+export interface InitializeConfigArgs {
+  authority: TransactionSigner;
+  params: ConfigParamsArgs;
+}
+
 /** `initialize_config`: create the configuration and the treasury and insurance vaults. */
 export async function initializeConfig(
-  authority: TransactionSigner,
-  params: ConfigParamsArgs,
+  { authority, params }: InitializeConfigArgs,
   programId: Address = PROGRAM_ID,
 ): Promise<Instruction> {
   return getInitializeConfigInstruction(
@@ -73,11 +84,17 @@ export async function initializeConfig(
   );
 }
 
+/** Fields of {@link updateConfig}. */
+export interface UpdateConfigArgs {
+  /** The current authority. */
+  authority: TransactionSigner;
+  params: ConfigParamsArgs;
+  newAuthority: Address;
+}
+
 /** `update_config`: new parameters and authority (the current authority signs). */
 export async function updateConfig(
-  authority: TransactionSigner,
-  params: ConfigParamsArgs,
-  newAuthority: Address,
+  { authority, params, newAuthority }: UpdateConfigArgs,
   programId: Address = PROGRAM_ID,
 ): Promise<Instruction> {
   return getUpdateConfigInstruction(
@@ -86,20 +103,28 @@ export async function updateConfig(
   );
 }
 
+/** Fields of {@link setPaused}. */
+export interface SetPausedArgs {
+  authority: TransactionSigner;
+  paused: boolean;
+}
+
 /** `set_paused`: pause or resume new requests. */
-export async function setPaused(
-  authority: TransactionSigner,
-  paused: boolean,
-  programId: Address = PROGRAM_ID,
-): Promise<Instruction> {
+export async function setPaused({ authority, paused }: SetPausedArgs, programId: Address = PROGRAM_ID): Promise<Instruction> {
   return getSetPausedInstruction({ authority, config: await configAddress(programId), paused }, cfg(programId));
+}
+
+/** Fields of {@link withdrawTreasury}. */
+export interface WithdrawTreasuryArgs {
+  authority: TransactionSigner;
+  recipient: Address;
+  /** Lamports. */
+  amount: bigint;
 }
 
 /** `withdraw_treasury`: the authority withdraws treasury lamports above rent. */
 export async function withdrawTreasury(
-  authority: TransactionSigner,
-  recipient: Address,
-  amount: bigint,
+  { authority, recipient, amount }: WithdrawTreasuryArgs,
   programId: Address = PROGRAM_ID,
 ): Promise<Instruction> {
   return getWithdrawTreasuryInstruction(
@@ -116,12 +141,18 @@ export async function withdrawTreasury(
 
 // ---- models ----------------------------------------------------------------------------------------------------
 
+/** Fields of {@link registerModel}. */
+export interface RegisterModelArgs {
+  developer: TransactionSigner;
+  /** 1–32 printable ASCII characters (or the zero-padded bytes); the `model` PDA is derived from it. */
+  modelId: ModelId;
+  payoutWallet: Address;
+  modalities: Modalities;
+}
+
 /** `register_model`: a developer registers a model id with a payout wallet. */
 export async function registerModel(
-  developer: TransactionSigner,
-  modelId: string | ReadonlyUint8Array,
-  payoutWallet: Address,
-  modalities: Modalities,
+  { developer, modelId, payoutWallet, modalities }: RegisterModelArgs,
   programId: Address = PROGRAM_ID,
 ): Promise<Instruction> {
   const mid = encodeModelId(modelId);
@@ -137,12 +168,18 @@ export async function registerModel(
   );
 }
 
+/** Fields of {@link updateModel}. */
+export interface UpdateModelArgs {
+  developer: TransactionSigner;
+  /** The model's id; its `model` PDA is derived from it. */
+  modelId: ModelId;
+  payoutWallet: Address;
+  modalities: Modalities;
+}
+
 /** `update_model`: new payout wallet and modalities. */
 export async function updateModel(
-  developer: TransactionSigner,
-  modelId: string | ReadonlyUint8Array,
-  payoutWallet: Address,
-  modalities: Modalities,
+  { developer, modelId, payoutWallet, modalities }: UpdateModelArgs,
   programId: Address = PROGRAM_ID,
 ): Promise<Instruction> {
   return getUpdateModelInstruction(
@@ -151,19 +188,32 @@ export async function updateModel(
   );
 }
 
+/** Fields of {@link deactivateModel}. */
+export interface DeactivateModelArgs {
+  developer: TransactionSigner;
+  /** The model's id; its `model` PDA is derived from it. */
+  modelId: ModelId;
+}
+
 /** `deactivate_model` */
 export async function deactivateModel(
-  developer: TransactionSigner,
-  modelId: string | ReadonlyUint8Array,
+  { developer, modelId }: DeactivateModelArgs,
   programId: Address = PROGRAM_ID,
 ): Promise<Instruction> {
   return getDeactivateModelInstruction({ developer, model: await modelAddress(modelId, programId) }, cfg(programId));
 }
 
+/** Fields of {@link claimModelFees}. */
+export interface ClaimModelFeesArgs {
+  /** The model's id; its `model` PDA is derived from it. */
+  modelId: ModelId;
+  /** The model's registered payout wallet. */
+  payoutWallet: Address;
+}
+
 /** `claim_model_fees`: pays the model's unclaimed share to its payout wallet (anyone may send it). */
 export async function claimModelFees(
-  modelId: string | ReadonlyUint8Array,
-  payoutWallet: Address,
+  { modelId, payoutWallet }: ClaimModelFeesArgs,
   programId: Address = PROGRAM_ID,
 ): Promise<Instruction> {
   return getClaimModelFeesInstruction({ model: await modelAddress(modelId, programId), payoutWallet }, cfg(programId));
@@ -171,12 +221,19 @@ export async function claimModelFees(
 
 // ---- workers ---------------------------------------------------------------------------------------------------
 
+/** Fields of {@link registerWorker}. */
+export interface RegisterWorkerArgs {
+  authority: TransactionSigner;
+  /** Lamports. */
+  stake: bigint;
+  modalities: Modalities;
+  /** Up to 4 model ids. */
+  models: ReadonlyArray<ModelId>;
+}
+
 /** `register_worker`: stake, supported modalities and up to 4 model ids. */
 export async function registerWorker(
-  authority: TransactionSigner,
-  stake: bigint,
-  modalities: Modalities,
-  models: ReadonlyArray<string | ReadonlyUint8Array>,
+  { authority, stake, modalities, models }: RegisterWorkerArgs,
   programId: Address = PROGRAM_ID,
 ): Promise<Instruction> {
   return getRegisterWorkerInstruction(
@@ -192,23 +249,32 @@ export async function registerWorker(
   );
 }
 
+/** Fields of {@link addStake} and {@link requestUnstake}. */
+export interface StakeAmountArgs {
+  authority: TransactionSigner;
+  /** Lamports. */
+  amount: bigint;
+}
+
 /** `add_stake` */
-export async function addStake(
-  authority: TransactionSigner,
-  amount: bigint,
-  programId: Address = PROGRAM_ID,
-): Promise<Instruction> {
+export async function addStake({ authority, amount }: StakeAmountArgs, programId: Address = PROGRAM_ID): Promise<Instruction> {
   return getAddStakeInstruction(
     { authority, worker: await workerAddress(authority.address, programId), amount },
     cfg(programId),
   );
 }
 
+/** Fields of {@link updateWorker}. */
+export interface UpdateWorkerArgs {
+  authority: TransactionSigner;
+  modalities: Modalities;
+  /** Up to 4 model ids. */
+  models: ReadonlyArray<ModelId>;
+}
+
 /** `update_worker`: new modalities and models (refused while the worker holds a seat). */
 export async function updateWorker(
-  authority: TransactionSigner,
-  modalities: Modalities,
-  models: ReadonlyArray<string | ReadonlyUint8Array>,
+  { authority, modalities, models }: UpdateWorkerArgs,
   programId: Address = PROGRAM_ID,
 ): Promise<Instruction> {
   return getUpdateWorkerInstruction(
@@ -224,8 +290,7 @@ export async function updateWorker(
 
 /** `request_unstake`: move stake to unbonding. */
 export async function requestUnstake(
-  authority: TransactionSigner,
-  amount: bigint,
+  { authority, amount }: StakeAmountArgs,
   programId: Address = PROGRAM_ID,
 ): Promise<Instruction> {
   return getRequestUnstakeInstruction(
@@ -239,8 +304,13 @@ export async function requestUnstake(
   );
 }
 
+/** Fields of the worker instructions whose only account is the worker's authority (its PDA is derived). */
+export interface WorkerAuthorityArgs {
+  authority: TransactionSigner;
+}
+
 /** `withdraw_stake`: pay out unbonded stake. */
-export async function withdrawStake(authority: TransactionSigner, programId: Address = PROGRAM_ID): Promise<Instruction> {
+export async function withdrawStake({ authority }: WorkerAuthorityArgs, programId: Address = PROGRAM_ID): Promise<Instruction> {
   return getWithdrawStakeInstruction(
     { authority, worker: await workerAddress(authority.address, programId) },
     cfg(programId),
@@ -249,7 +319,7 @@ export async function withdrawStake(authority: TransactionSigner, programId: Add
 
 /** `claim_worker_rewards` */
 export async function claimWorkerRewards(
-  authority: TransactionSigner,
+  { authority }: WorkerAuthorityArgs,
   programId: Address = PROGRAM_ID,
 ): Promise<Instruction> {
   return getClaimWorkerRewardsInstruction(
@@ -260,7 +330,7 @@ export async function claimWorkerRewards(
 
 // ---- requests --------------------------------------------------------------------------------------------------
 
-/** Arguments of {@link submitRequest}. */
+/** Fields of {@link submitRequest}. */
 export interface SubmitRequestArgs {
   client: TransactionSigner;
   nonce: bigint;
@@ -301,12 +371,15 @@ export async function submitRequest(
   return { instruction, request };
 }
 
+/** Fields of {@link joinRequest}. */
+export interface JoinRequestArgs {
+  /** The worker's authority (its worker PDA is derived). */
+  authority: TransactionSigner;
+  request: Address;
+}
+
 /** `join_request`: a worker takes a seat. */
-export async function joinRequest(
-  authority: TransactionSigner,
-  request: Address,
-  programId: Address = PROGRAM_ID,
-): Promise<Instruction> {
+export async function joinRequest({ authority, request }: JoinRequestArgs, programId: Address = PROGRAM_ID): Promise<Instruction> {
   return getJoinRequestInstruction(
     {
       authority,
@@ -318,23 +391,27 @@ export async function joinRequest(
   );
 }
 
+/** Fields of {@link commitResult}. */
+export interface CommitResultArgs {
+  authority: TransactionSigner;
+  request: Address;
+  /** The 32-byte commitment (see `commitment()`). */
+  commitment: ReadonlyUint8Array;
+}
+
 /** `commit_result` */
-export function commitResult(
-  authority: TransactionSigner,
-  request: Address,
-  commitment: ReadonlyUint8Array,
-  programId: Address = PROGRAM_ID,
-): Instruction {
+export function commitResult({ authority, request, commitment }: CommitResultArgs, programId: Address = PROGRAM_ID): Instruction {
   return getCommitResultInstruction({ authority, request, commitment }, cfg(programId));
 }
 
-/** Arguments of {@link revealResult}. */
+/** Fields of {@link revealResult}. */
 export interface RevealResultArgs {
   authority: TransactionSigner;
   request: Address;
   verdict: Verdict | number;
   confidence: number;
-  modelId: string | ReadonlyUint8Array;
+  /** The revealed model; its `model` PDA is derived from it. */
+  modelId: ModelId;
   reportHash: ReadonlyUint8Array;
   salt: ReadonlyUint8Array;
   reportUri: string;
@@ -364,16 +441,23 @@ function withRemaining(ix: Instruction, remaining: AccountMeta[]): Instruction {
   return Object.freeze({ ...ix, accounts: [...(ix.accounts ?? []), ...remaining] });
 }
 
+/** Fields of {@link finalizeRequest} and {@link expireRequest}. */
+export interface FinishRequestArgs {
+  /** The request account's address. */
+  request: Address;
+  /** The decoded request account: its `client` and, for the remaining accounts, its joined seats. */
+  requestData: Pick<Request, 'client' | 'joined' | 'seats'>;
+}
+
 /**
  * `finalize_request` with its remaining accounts: a writable worker PDA per seat (seat order), then a writable
  * model PDA per revealed seat (seat order).
  */
 export async function finalizeRequest(
-  requestAddress: Address,
-  request: Pick<Request, 'client' | 'joined' | 'seats'>,
+  { request, requestData }: FinishRequestArgs,
   programId: Address = PROGRAM_ID,
 ): Promise<Instruction> {
-  const seats = request.seats.slice(0, request.joined);
+  const seats = requestData.seats.slice(0, requestData.joined);
   const remaining: AccountMeta[] = [];
   for (const s of seats) remaining.push({ address: await workerAddress(s.authority, programId), role: AccountRole.WRITABLE });
   for (const s of seats) {
@@ -383,8 +467,8 @@ export async function finalizeRequest(
   }
   const ix = getFinalizeRequestInstruction(
     {
-      request: requestAddress,
-      client: request.client,
+      request,
+      client: requestData.client,
       config: await configAddress(programId),
       treasury: await treasuryAddress(programId),
       insurance: await insuranceAddress(programId),
@@ -396,18 +480,23 @@ export async function finalizeRequest(
 
 /** `expire_request` with a writable worker PDA per seat, in seat order. */
 export async function expireRequest(
-  requestAddress: Address,
-  request: Pick<Request, 'client' | 'joined' | 'seats'>,
+  { request, requestData }: FinishRequestArgs,
   programId: Address = PROGRAM_ID,
 ): Promise<Instruction> {
   const remaining: AccountMeta[] = [];
-  for (const s of request.seats.slice(0, request.joined)) {
+  for (const s of requestData.seats.slice(0, requestData.joined)) {
     remaining.push({ address: await workerAddress(s.authority, programId), role: AccountRole.WRITABLE });
   }
-  return withRemaining(getExpireRequestInstruction({ request: requestAddress, client: request.client }, cfg(programId)), remaining);
+  return withRemaining(getExpireRequestInstruction({ request, client: requestData.client }, cfg(programId)), remaining);
+}
+
+/** Fields of {@link closeRequest}. */
+export interface CloseRequestArgs {
+  client: TransactionSigner;
+  request: Address;
 }
 
 /** `close_request`: the client closes its finished request and gets the rent back. */
-export function closeRequest(client: TransactionSigner, request: Address, programId: Address = PROGRAM_ID): Instruction {
+export function closeRequest({ client, request }: CloseRequestArgs, programId: Address = PROGRAM_ID): Instruction {
   return getCloseRequestInstruction({ client, request }, cfg(programId));
 }

@@ -181,7 +181,7 @@ export class LiteSvmTransport implements Transport {
     t.params = options.params ?? REFERENCE_PARAMS;
     t.airdrop(t.authority.address, 100n * LAMPORTS_PER_SOL);
     if (options.initialize ?? true) {
-      await t.process([await initializeConfig(t.authority, t.params, t.programId)], t.authority);
+      await t.process([await initializeConfig({ authority: t.authority, params: t.params }, t.programId)], t.authority);
     }
     return t;
   }

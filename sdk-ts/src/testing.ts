@@ -59,7 +59,7 @@ interface Committed {
 export async function registerTestModel(net: FundingTransport, modelId: string = TEST_MODEL): Promise<KeyPairSigner> {
   const developer = (await net.fundedSigner(10n * LAMPORTS_PER_SOL)) as KeyPairSigner;
   const payout = (await generateKeyPairSigner()).address;
-  await send(net, await ix.registerModel(developer, modelId, payout, ALL_MODALITIES, net.programId), developer);
+  await send(net, await ix.registerModel({ developer, modelId, payoutWallet: payout, modalities: ALL_MODALITIES }, net.programId), developer);
   return developer;
 }
 
@@ -89,13 +89,13 @@ export class TestWorker {
     const signer = options.signer ?? ((await net.fundedSigner(12n * LAMPORTS_PER_SOL)) as KeyPairSigner);
     const stake = options.stake ?? BigInt(net.params?.minStake ?? LAMPORTS_PER_SOL);
     const model = options.model ?? TEST_MODEL;
-    await send(net, await ix.registerWorker(signer, stake, ALL_MODALITIES, [model], net.programId), signer);
+    await send(net, await ix.registerWorker({ authority: signer, stake, modalities: ALL_MODALITIES, models: [model] }, net.programId), signer);
     return new TestWorker(net, signer, reportsDir, model);
   }
 
   /** `join_request` */
   async join(request: Address): Promise<TransactionRecord> {
-    return send(this.net, await ix.joinRequest(this.signer, request, this.net.programId), this.signer);
+    return send(this.net, await ix.joinRequest({ authority: this.signer, request }, this.net.programId), this.signer);
   }
 
   /** Write the report, derive the salt from the key, and `commit_result`. */
@@ -121,7 +121,7 @@ export class TestWorker {
     const salt = await deriveSalt(this.signer, request);
     const c = commitment(request, this.address, answer.verdict, answer.confidence, this.model, reportHash, salt);
     this.answers.set(request, { answer, reportHash, salt, uri: pathToFileURL(path).href });
-    return send(this.net, ix.commitResult(this.signer, request, c, this.net.programId), this.signer);
+    return send(this.net, ix.commitResult({ authority: this.signer, request, commitment: c }, this.net.programId), this.signer);
   }
 
   /** `reveal_result` with the committed preimage and the report's file:// URI. */

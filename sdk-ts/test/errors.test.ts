@@ -26,9 +26,11 @@ function upperSnake(name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
 }
 
-/** The Python SDK's `ErrorCode` members, read from sdk-python/src/dfpn/errors.py. */
+/** The Python SDK's `ErrorCode` members, read from its source (sdk-python/src/dfpn/errors.py, or the generated
+ * table it imports from sdk-python/src/dfpn/generated/errors.py). */
 function pythonErrorCodes(): string[] {
-  const text = readFileSync(join(REPO, 'sdk-python', 'src', 'dfpn', 'errors.py'), 'utf8');
+  const files = [['errors.py'], ['generated', 'errors.py']].map((p) => join(REPO, 'sdk-python', 'src', 'dfpn', ...p));
+  const text = files.map((f) => readFileSync(f, 'utf8')).find((t) => t.includes('class ErrorCode(StrEnum):'))!;
   const body = text.split('class ErrorCode(StrEnum):')[1]!.split('\n    @property')[0]!;
   return [...body.matchAll(/^ {4}([A-Z_]+) = "([A-Z_]+)"$/gm)].map((m) => {
     expect(m[1]).toBe(m[2]);

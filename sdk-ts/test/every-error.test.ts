@@ -131,7 +131,7 @@ async function nonCanonicalPda(seed: string): Promise<Address> {
 describe('program errors (6000-6051) through the real program', () => {
   test('malformed instructions: INVALID_INSTRUCTION_DATA, NOT_ENOUGH_ACCOUNTS, MISSING_SIGNATURE, ACCOUNT_NOT_WRITABLE', async () => {
     const { net } = await world(0);
-    const base = await ix.setPaused(net.authority, true);
+    const base = await ix.setPaused({ authority: net.authority, paused: true });
     const payer = await net.fundedSigner();
     await expectCode(
       ErrorCode.INVALID_INSTRUCTION_DATA,
@@ -155,7 +155,7 @@ describe('program errors (6000-6051) through the real program', () => {
     const w = await world(1);
     const { net } = w;
     const stranger = await net.fundedSigner();
-    const base = await ix.withdrawTreasury(net.authority, stranger.address, 1n);
+    const base = await ix.withdrawTreasury({ authority: net.authority, recipient: stranger.address, amount: 1n });
     await expectCode(
       ErrorCode.INVALID_ACCOUNT_OWNER,
       send(net, setMeta(base, 1, { address: stranger.address, role: AccountRole.READONLY }), net.authority),
@@ -169,7 +169,7 @@ describe('program errors (6000-6051) through the real program', () => {
     net.airdrop(await treasuryAddress(), LAMPORTS_PER_SOL);
     await expectCode(
       ErrorCode.DUPLICATE_ACCOUNT,
-      send(net, await ix.withdrawTreasury(net.authority, await treasuryAddress(), 1n), net.authority),
+      send(net, await ix.withdrawTreasury({ authority: net.authority, recipient: await treasuryAddress(), amount: 1n }), net.authority),
       'withdraw_treasury to the treasury itself',
     );
     net.airdrop(await insuranceAddress(), LAMPORTS_PER_SOL);
@@ -178,7 +178,7 @@ describe('program errors (6000-6051) through the real program', () => {
       send(net, setMeta(base, 2, { address: await insuranceAddress(), role: AccountRole.WRITABLE }), net.authority),
       'withdraw_treasury from the insurance vault',
     );
-    const stake = await ix.addStake(w.workers[0]!.signer, 1n);
+    const stake = await ix.addStake({ authority: w.workers[0]!.signer, amount: 1n });
     await expectCode(
       ErrorCode.INVALID_SYSTEM_PROGRAM,
       send(net, setMeta(stake, 2, { address: stranger.address, role: AccountRole.READONLY }), w.workers[0]!.signer),
@@ -186,7 +186,7 @@ describe('program errors (6000-6051) through the real program', () => {
     );
     // A fresh deployment: initialize_config with a non-canonical config PDA
     const fresh = await LiteSvmTransport.create({ programPath: PROGRAM_SO, initialize: false });
-    const init = await ix.initializeConfig(fresh.authority, REFERENCE_PARAMS);
+    const init = await ix.initializeConfig({ authority: fresh.authority, params: REFERENCE_PARAMS });
     await expectCode(
       ErrorCode.INVALID_PDA,
       send(fresh, setMeta(init, 1, { address: await nonCanonicalPda('config'), role: AccountRole.WRITABLE }), fresh.authority),
@@ -199,16 +199,16 @@ describe('program errors (6000-6051) through the real program', () => {
     const stranger = await net.fundedSigner();
     await expectCode(
       ErrorCode.ACCOUNT_ALREADY_INITIALIZED,
-      send(net, await ix.initializeConfig(stranger, REFERENCE_PARAMS), stranger),
+      send(net, await ix.initializeConfig({ authority: stranger, params: REFERENCE_PARAMS }), stranger),
       'initialize_config twice',
     );
-    await expectCode(ErrorCode.UNAUTHORIZED, send(net, await ix.setPaused(stranger, true), stranger), 'set_paused by a stranger');
+    await expectCode(ErrorCode.UNAUTHORIZED, send(net, await ix.setPaused({ authority: stranger, paused: true }), stranger), 'set_paused by a stranger');
     await expectCode(
       ErrorCode.INVALID_CONFIG,
-      send(net, await ix.updateConfig(net.authority, { ...REFERENCE_PARAMS, workerSurchargeBps: 10_001 }, net.authority.address), net.authority),
+      send(net, await ix.updateConfig({ authority: net.authority, params: { ...REFERENCE_PARAMS, workerSurchargeBps: 10_001 }, newAuthority: net.authority.address }), net.authority),
       'update_config with a 100.01 % surcharge',
     );
-    await net.process([await ix.setPaused(net.authority, true)], net.authority);
+    await net.process([await ix.setPaused({ authority: net.authority, paused: true })], net.authority);
     await expectCode(ErrorCode.PAUSED, () => client.submitRequest({ mediaPath: media, modalities: [Modality.FaceManipulation], minWorkers: 1 }), 'submit while paused');
   });
 
@@ -218,7 +218,7 @@ describe('program errors (6000-6051) through the real program', () => {
     const dev = await net.fundedSigner();
     await expectCode(
       ErrorCode.INVALID_MODALITIES,
-      send(net, await ix.registerModel(dev, 'other-model', dev.address, 1 << 5), dev),
+      send(net, await ix.registerModel({ developer: dev, modelId: 'other-model', payoutWallet: dev.address, modalities: 1 << 5 }), dev),
       'register_model with an unknown modality bit',
     );
     const badId = new Uint8Array(32);
@@ -229,12 +229,12 @@ describe('program errors (6000-6051) through the real program', () => {
     const op = await net.fundedSigner(20n * LAMPORTS_PER_SOL);
     await expectCode(
       ErrorCode.TOO_MANY_MODELS,
-      send(net, await ix.registerWorker(op, LAMPORTS_PER_SOL, 31, ['a', 'b', 'c', 'd', 'e']), op),
+      send(net, await ix.registerWorker({ authority: op, stake: LAMPORTS_PER_SOL, modalities: 31, models: ['a', 'b', 'c', 'd', 'e'] }), op),
       'register_worker with five models',
     );
     await expectCode(
       ErrorCode.INSUFFICIENT_STAKE,
-      send(net, await ix.registerWorker(op, LAMPORTS_PER_SOL - 1n, 31, [TEST_MODEL]), op),
+      send(net, await ix.registerWorker({ authority: op, stake: LAMPORTS_PER_SOL - 1n, modalities: 31, models: [TEST_MODEL] }), op),
       'register_worker one lamport under min_stake',
     );
     // A (forged) worker whose stake is already u64::MAX, adding one lamport
@@ -250,15 +250,15 @@ describe('program errors (6000-6051) through the real program', () => {
       programAddress: net.programId,
       space: BigInt(forged.length),
     });
-    await expectCode(ErrorCode.ARITHMETIC_OVERFLOW, send(net, await ix.addStake(worker.signer, 1n), worker.signer), 'add_stake over u64::MAX');
+    await expectCode(ErrorCode.ARITHMETIC_OVERFLOW, send(net, await ix.addStake({ authority: worker.signer, amount: 1n }), worker.signer), 'add_stake over u64::MAX');
     await expectCode(
       ErrorCode.NOTHING_TO_CLAIM,
-      send(net, await ix.claimWorkerRewards(worker.signer), worker.signer),
+      send(net, await ix.claimWorkerRewards({ authority: worker.signer }), worker.signer),
       'claim_worker_rewards with nothing earned',
     );
     await expectCode(
       ErrorCode.PAYOUT_WALLET_MISMATCH,
-      send(net, await ix.claimModelFees(TEST_MODEL, dev.address), dev),
+      send(net, await ix.claimModelFees({ modelId: TEST_MODEL, payoutWallet: dev.address }), dev),
       'claim_model_fees to another wallet',
     );
   });
@@ -302,19 +302,19 @@ describe('program errors (6000-6051) through the real program', () => {
     const w = await world(3);
     const { net } = w;
     const imageOnly = await net.fundedSigner(12n * LAMPORTS_PER_SOL);
-    await net.process([await ix.registerWorker(imageOnly, LAMPORTS_PER_SOL, [Modality.ImageAuthenticity], [TEST_MODEL])], imageOnly);
+    await net.process([await ix.registerWorker({ authority: imageOnly, stake: LAMPORTS_PER_SOL, modalities: [Modality.ImageAuthenticity], models: [TEST_MODEL] })], imageOnly);
     const request = await submit(w, 1);
-    await expectCode(ErrorCode.MODALITY_NOT_SUPPORTED, send(net, await ix.joinRequest(imageOnly, request), imageOnly), 'an image-only worker');
+    await expectCode(ErrorCode.MODALITY_NOT_SUPPORTED, send(net, await ix.joinRequest({ authority: imageOnly, request }), imageOnly), 'an image-only worker');
     const [a, b, c] = w.workers as [TestWorker, TestWorker, TestWorker];
     await a.join(request);
     await expectCode(ErrorCode.ALREADY_JOINED, () => a.join(request), 'joining twice');
     await expectCode(ErrorCode.REQUEST_FULL, () => b.join(request), 'a second worker on one seat');
     await expectCode(
       ErrorCode.WORKER_HAS_ACTIVE_COMMITMENTS,
-      send(net, await ix.requestUnstake(a.signer, 1n), a.signer),
+      send(net, await ix.requestUnstake({ authority: a.signer, amount: 1n }), a.signer),
       'unstaking while seated',
     );
-    await net.process([await ix.requestUnstake(b.signer, 1n)], b.signer);
+    await net.process([await ix.requestUnstake({ authority: b.signer, amount: 1n })], b.signer);
     const other = await submit(w, 1);
     await expectCode(ErrorCode.WORKER_UNBONDING, () => b.join(other), 'an unbonding worker');
     net.setTime(requestAccount(net, other).commitDeadline);
@@ -362,7 +362,7 @@ describe('program errors (6000-6051) through the real program', () => {
     await a.reveal(request);
     await expectCode(ErrorCode.ALREADY_REVEALED, () => a.reveal(request), 'revealing twice');
     // The developer deactivates the model: the next reveal with it is refused
-    await net.process([await ix.deactivateModel(w.developer, TEST_MODEL)], w.developer);
+    await net.process([await ix.deactivateModel({ developer: w.developer, modelId: TEST_MODEL })], w.developer);
     await expectCode(ErrorCode.MODEL_INACTIVE, () => b.reveal(request), 'a deactivated model');
     net.setTime(r.deadline);
     await expectCode(ErrorCode.REVEAL_PHASE_CLOSED, () => c.reveal(request), 'reveal at the deadline');
@@ -377,7 +377,7 @@ describe('program errors (6000-6051) through the real program', () => {
     await commitAll(w, request);
     await expectCode(ErrorCode.FINALIZE_TOO_EARLY, () => client.finalize(request), 'finalize before the reveals');
     for (const worker of w.workers) await worker.reveal(request);
-    const good = await ix.finalizeRequest(request, requestAccount(net, request));
+    const good = await ix.finalizeRequest({ request, requestData: requestAccount(net, request) });
     await expectCode(
       ErrorCode.SEAT_ACCOUNT_MISMATCH,
       send(net, withAccounts(good, (m) => m.slice(0, -1)), client.wallet),
@@ -394,8 +394,8 @@ describe('program errors (6000-6051) through the real program', () => {
     net.setTime(requestAccount(net, under).commitDeadline);
     await expectCode(ErrorCode.INSUFFICIENT_COMMITMENTS, () => client.finalize(under), 'finalize an under-committed request');
     const worker = w.workers[0]!;
-    await net.process([await ix.requestUnstake(worker.signer, 1n)], worker.signer);
-    await expectCode(ErrorCode.UNBONDING_NOT_READY, send(net, await ix.withdrawStake(worker.signer), worker.signer), 'withdraw before the delay');
+    await net.process([await ix.requestUnstake({ authority: worker.signer, amount: 1n })], worker.signer);
+    await expectCode(ErrorCode.UNBONDING_NOT_READY, send(net, await ix.withdrawStake({ authority: worker.signer }), worker.signer), 'withdraw before the delay');
   });
 });
 

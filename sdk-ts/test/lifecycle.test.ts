@@ -159,7 +159,7 @@ describe('full lifecycle on the local network', () => {
     // And the deadline passes and a third party finalizes it with the SDK's instruction builder
     net.setTime(sub.deadline);
     const cranker = await net.fundedSigner();
-    const finalize = await net.process([await ix.finalizeRequest(request, requestAccount(net, request))], cranker);
+    const finalize = await net.process([await ix.finalizeRequest({ request, requestData: requestAccount(net, request) })], cranker);
     // When a different client (not the submitter) waits for the result
     const reader = await DFPNClient.create({ network: net });
     const result = await reader.waitForResult(sub.id, { timeout: 5_000 });

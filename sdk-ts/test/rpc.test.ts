@@ -150,7 +150,7 @@ describe('reading and sending over JSON-RPC (scripted)', () => {
       }),
     );
     const t = new RpcTransport(s.url, FAST);
-    const err = await rejection(async () => t.sendTransaction([await ix.setPaused(signer, true)], signer, { label: 'set_paused' }));
+    const err = await rejection(async () => t.sendTransaction([await ix.setPaused({ authority: signer, paused: true })], signer, { label: 'set_paused' }));
     expect([err.code, err.programCode, err.logs]).toEqual([ErrorCode.DEADLINE_TOO_SHORT, 6022, ['Program log: deadline too short']]);
     expect(err.message).toContain('set_paused');
     expect(s.calls.filter((c) => c.method === 'sendTransaction')).toHaveLength(1);
@@ -178,7 +178,7 @@ describe('reading and sending over JSON-RPC (scripted)', () => {
       }),
     );
     const t = new RpcTransport(s.url, { ...FAST, confirmPollMs: 10 });
-    const e = await rejection(async () => t.sendTransaction([await ix.setPaused(signer, true)], signer));
+    const e = await rejection(async () => t.sendTransaction([await ix.setPaused({ authority: signer, paused: true })], signer));
     expect([e.code, e.programCode, e.logs]).toEqual([ErrorCode.REQUEST_NOT_OPEN, 6026, ['Program log: not open']]);
     expect(e.signature).toBeTruthy();
   });
@@ -204,14 +204,14 @@ describe('reading and sending over JSON-RPC (scripted)', () => {
     );
     const slow = new RpcTransport(s.url, { ...FAST, confirmPollMs: 10, confirmTimeoutMs: 300 });
     const started = Date.now();
-    const timeout = await rejection(async () => slow.sendTransaction([await ix.setPaused(signer, true)], signer));
+    const timeout = await rejection(async () => slow.sendTransaction([await ix.setPaused({ authority: signer, paused: true })], signer));
     expect(timeout.code).toBe(ErrorCode.TIMEOUT);
     expect(timeout.message).toContain('not confirmed within 0.3 s');
     expect(Date.now() - started).toBeLessThan(3_000);
     // it was re-broadcast while waiting
     expect(s.calls.filter((c) => c.method === 'sendTransaction').length).toBeGreaterThan(1);
     height = 151;
-    const expired = await rejection(async () => slow.sendTransaction([await ix.setPaused(signer, true)], signer));
+    const expired = await rejection(async () => slow.sendTransaction([await ix.setPaused({ authority: signer, paused: true })], signer));
     expect(expired.code).toBe(ErrorCode.TIMEOUT);
     expect(expired.message).toContain('blockhash expired; it did not land');
   });
@@ -264,7 +264,7 @@ describe('log subscriptions', () => {
   test('client.events() decodes DFPN events pushed by logsSubscribe (failed transactions are skipped)', async () => {
     const { net, client } = await localSetup();
     // A real PauseSet event from the program, replayed by a websocket server as logsNotification
-    const record = await net.process([await ix.setPaused(net.authority, true)], net.authority);
+    const record = await net.process([await ix.setPaused({ authority: net.authority, paused: true })], net.authority);
     const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
     await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
     const subscribed: unknown[] = [];
@@ -304,7 +304,7 @@ describe('log subscriptions', () => {
         return null;
       })();
       await new Promise((r) => setTimeout(r, 10));
-      await net.process([await ix.setPaused(net.authority, false)], net.authority);
+      await net.process([await ix.setPaused({ authority: net.authority, paused: false })], net.authority);
       expect(await pushed).toMatchObject({ name: 'PauseSet', paused: false });
     } finally {
       for (const c of wss.clients) c.terminate();

@@ -91,7 +91,7 @@ describe('submitRequest on the local network (dfpn.so in LiteSVM)', () => {
     const { net, client } = await localSetup();
     // Given the authority raises the surcharge on-chain
     const params = { ...net.params, workerSurchargeBps: 3_333, baseFees: [1n, 2n, 3n, 4n, 1_000_000_000_000n] };
-    await net.process([await ix.updateConfig(net.authority, params, net.authority.address)], net.authority);
+    await net.process([await ix.updateConfig({ authority: net.authority, params, newAuthority: net.authority.address })], net.authority);
     // When estimating, Then the new config is what the estimate reads
     expect(await client.estimateFee([M.VoiceCloning, M.ImageAuthenticity], 4)).toBe(
       1_000_000_000_001n + (1_000_000_000_001n * 3n * 3_333n) / 10_000n,
@@ -255,7 +255,7 @@ describe('submitRequest on the local network (dfpn.so in LiteSVM)', () => {
 
   test('PAUSED', async () => {
     const { net, client, media } = await localSetup();
-    await net.process([await ix.setPaused(net.authority, true)], net.authority);
+    await net.process([await ix.setPaused({ authority: net.authority, paused: true })], net.authority);
     const err = await rejection(() => client.submitRequest({ mediaPath: media, modalities: [M.FaceManipulation], minWorkers: 1 }));
     expect(err.code).toBe(ErrorCode.PAUSED);
     expect((await client.getConfig()).paused).toBe(1);

@@ -1897,6 +1897,400 @@ export const DFPN_IDL = {
       "msg": "Fewer than min workers committed: the request can only be expired."
     }
   ],
+  "constants": [
+    {
+      "name": "BPS",
+      "docs": [
+        "Basis-point denominator: 10 000 bps = 100 %."
+      ],
+      "type": "u64",
+      "value": "10000"
+    },
+    {
+      "name": "WORKERS_BPS",
+      "docs": [
+        "Workers' share of a fee, in bps, divided equally among the paid workers."
+      ],
+      "type": "u64",
+      "value": "6500"
+    },
+    {
+      "name": "MODELS_BPS",
+      "docs": [
+        "Model developers' share of a fee, in bps, one part per paid worker's model."
+      ],
+      "type": "u64",
+      "value": "2000"
+    },
+    {
+      "name": "TREASURY_BPS",
+      "docs": [
+        "Treasury's share of a fee, in bps. Insurance gets the rest (5 % plus rounding dust)."
+      ],
+      "type": "u64",
+      "value": "1000"
+    },
+    {
+      "name": "SUPERMAJORITY_BPS",
+      "docs": [
+        "Leading share (bps of revealed weight) at or above which the consensus is Supermajority."
+      ],
+      "type": "u64",
+      "value": "6667"
+    },
+    {
+      "name": "MAJORITY_ABOVE_BPS",
+      "docs": [
+        "Leading share (bps of revealed weight) strictly above which the consensus is Majority."
+      ],
+      "type": "u64",
+      "value": "5000"
+    },
+    {
+      "name": "MAX_SEATS",
+      "docs": [
+        "Seats per request: the most workers one request can have."
+      ],
+      "type": "u32",
+      "value": "10"
+    },
+    {
+      "name": "MAX_URI_LEN",
+      "docs": [
+        "Longest storage URI, in bytes."
+      ],
+      "type": "u32",
+      "value": "200"
+    },
+    {
+      "name": "MAX_REPORT_URI_LEN",
+      "docs": [
+        "Longest report URI, in bytes."
+      ],
+      "type": "u32",
+      "value": "128"
+    },
+    {
+      "name": "MAX_WORKER_MODELS",
+      "docs": [
+        "Most models one worker declares."
+      ],
+      "type": "u32",
+      "value": "4"
+    },
+    {
+      "name": "MODEL_ID_LEN",
+      "docs": [
+        "Model id length: printable ASCII, zero-padded to this many bytes."
+      ],
+      "type": "u32",
+      "value": "32"
+    },
+    {
+      "name": "REPUTATION_MAX",
+      "docs": [
+        "Reputation scale: 10 000 = perfect."
+      ],
+      "type": "u16",
+      "value": "10000"
+    },
+    {
+      "name": "REPUTATION_START",
+      "docs": [
+        "Reputation of a new worker."
+      ],
+      "type": "u16",
+      "value": "5000"
+    },
+    {
+      "name": "MAX_CONFIDENCE",
+      "docs": [
+        "Highest confidence a worker may reveal."
+      ],
+      "type": "u8",
+      "value": "100"
+    },
+    {
+      "name": "NON_REVEAL_PENALTY_FACTOR",
+      "docs": [
+        "A non-revealer loses reputation this many times as fast as a wrong answer."
+      ],
+      "type": "u16",
+      "value": "2"
+    },
+    {
+      "name": "MAX_BASE_FEE",
+      "docs": [
+        "Largest base fee of one modality, in lamports (configuration bound)."
+      ],
+      "type": "u64",
+      "value": "1000000000000"
+    },
+    {
+      "name": "MAX_REPUTATION_ALPHA_BPS",
+      "docs": [
+        "Largest reputation moving-average step, in bps (configuration bound)."
+      ],
+      "type": "u16",
+      "value": "5000"
+    },
+    {
+      "name": "MAX_UNBONDING_SECS",
+      "docs": [
+        "Longest unbonding delay, in seconds (configuration bound: one year)."
+      ],
+      "type": "i64",
+      "value": "31536000"
+    },
+    {
+      "name": "MIN_DEADLINE_SECS_FLOOR",
+      "docs": [
+        "Shortest allowed `min_deadline_secs` (configuration bound)."
+      ],
+      "type": "i64",
+      "value": "60"
+    },
+    {
+      "name": "MIN_DEADLINE_SECS_CEILING",
+      "docs": [
+        "Longest allowed `min_deadline_secs` (configuration bound: 30 days)."
+      ],
+      "type": "i64",
+      "value": "2592000"
+    },
+    {
+      "name": "MAX_MIN_CONSENSUS_WEIGHT",
+      "docs": [
+        "Largest `min_consensus_weight` (configuration bound)."
+      ],
+      "type": "u32",
+      "value": "100000"
+    },
+    {
+      "name": "COMMIT_DOMAIN",
+      "docs": [
+        "Domain separator of commitments."
+      ],
+      "type": "bytes",
+      "value": "[100, 102, 112, 110, 45, 99, 111, 109, 109, 105, 116, 45, 118, 49]"
+    },
+    {
+      "name": "MODALITY_IMAGE_AUTHENTICITY",
+      "docs": [
+        "Image authenticity (bit 0)."
+      ],
+      "type": "u8",
+      "value": "1"
+    },
+    {
+      "name": "MODALITY_FACE_MANIPULATION",
+      "docs": [
+        "Face manipulation (bit 1)."
+      ],
+      "type": "u8",
+      "value": "2"
+    },
+    {
+      "name": "MODALITY_AI_GENERATED_IMAGE",
+      "docs": [
+        "AI-generated image (bit 2)."
+      ],
+      "type": "u8",
+      "value": "4"
+    },
+    {
+      "name": "MODALITY_VIDEO_AUTHENTICITY",
+      "docs": [
+        "Video authenticity (bit 3)."
+      ],
+      "type": "u8",
+      "value": "8"
+    },
+    {
+      "name": "MODALITY_VOICE_CLONING",
+      "docs": [
+        "Voice cloning (bit 4)."
+      ],
+      "type": "u8",
+      "value": "16"
+    },
+    {
+      "name": "MODALITY_COUNT",
+      "docs": [
+        "Number of modalities (the length of `ConfigParams.base_fees`)."
+      ],
+      "type": "u32",
+      "value": "5"
+    },
+    {
+      "name": "MODALITY_ALL",
+      "docs": [
+        "Every modality's bit."
+      ],
+      "type": "u8",
+      "value": "31"
+    },
+    {
+      "name": "VERDICT_INCONCLUSIVE",
+      "docs": [
+        "No usable answer."
+      ],
+      "type": "u8",
+      "value": "0"
+    },
+    {
+      "name": "VERDICT_AUTHENTIC",
+      "docs": [
+        "The media is authentic."
+      ],
+      "type": "u8",
+      "value": "1"
+    },
+    {
+      "name": "VERDICT_MANIPULATED",
+      "docs": [
+        "The media is manipulated."
+      ],
+      "type": "u8",
+      "value": "2"
+    },
+    {
+      "name": "VERDICT_COUNT",
+      "docs": [
+        "Number of verdicts."
+      ],
+      "type": "u32",
+      "value": "3"
+    },
+    {
+      "name": "CONSENSUS_NONE",
+      "docs": [
+        "No consensus (no reveals, too little weight, a tie, or no majority)."
+      ],
+      "type": "u8",
+      "value": "0"
+    },
+    {
+      "name": "CONSENSUS_UNANIMOUS",
+      "docs": [
+        "Every revealed weight agreed."
+      ],
+      "type": "u8",
+      "value": "1"
+    },
+    {
+      "name": "CONSENSUS_SUPERMAJORITY",
+      "docs": [
+        "At least `SUPERMAJORITY_BPS` of the revealed weight agreed."
+      ],
+      "type": "u8",
+      "value": "2"
+    },
+    {
+      "name": "CONSENSUS_MAJORITY",
+      "docs": [
+        "More than `MAJORITY_ABOVE_BPS` of the revealed weight agreed."
+      ],
+      "type": "u8",
+      "value": "3"
+    },
+    {
+      "name": "REQUEST_STATUS_OPEN",
+      "docs": [
+        "Accepting seats, commits and reveals."
+      ],
+      "type": "u8",
+      "value": "0"
+    },
+    {
+      "name": "REQUEST_STATUS_FINALIZED",
+      "docs": [
+        "Aggregated and paid out."
+      ],
+      "type": "u8",
+      "value": "1"
+    },
+    {
+      "name": "REQUEST_STATUS_EXPIRED",
+      "docs": [
+        "Too few commitments; the escrow went back."
+      ],
+      "type": "u8",
+      "value": "2"
+    },
+    {
+      "name": "SEAT_STATE_JOINED",
+      "docs": [
+        "Holds a seat, nothing committed yet."
+      ],
+      "type": "u8",
+      "value": "0"
+    },
+    {
+      "name": "SEAT_STATE_COMMITTED",
+      "docs": [
+        "Committed the hash of its answer."
+      ],
+      "type": "u8",
+      "value": "1"
+    },
+    {
+      "name": "SEAT_STATE_REVEALED",
+      "docs": [
+        "Revealed its answer."
+      ],
+      "type": "u8",
+      "value": "2"
+    },
+    {
+      "name": "SEEDS_CONFIG",
+      "docs": [
+        "Configuration PDA `[\"config\"]`."
+      ],
+      "type": "bytes",
+      "value": "[99, 111, 110, 102, 105, 103]"
+    },
+    {
+      "name": "SEEDS_TREASURY",
+      "docs": [
+        "Treasury vault PDA `[\"treasury\"]`."
+      ],
+      "type": "bytes",
+      "value": "[116, 114, 101, 97, 115, 117, 114, 121]"
+    },
+    {
+      "name": "SEEDS_INSURANCE",
+      "docs": [
+        "Insurance vault PDA `[\"insurance\"]`."
+      ],
+      "type": "bytes",
+      "value": "[105, 110, 115, 117, 114, 97, 110, 99, 101]"
+    },
+    {
+      "name": "SEEDS_MODEL",
+      "docs": [
+        "Model PDA `[\"model\", model_id]`."
+      ],
+      "type": "bytes",
+      "value": "[109, 111, 100, 101, 108]"
+    },
+    {
+      "name": "SEEDS_WORKER",
+      "docs": [
+        "Worker PDA `[\"worker\", authority]`."
+      ],
+      "type": "bytes",
+      "value": "[119, 111, 114, 107, 101, 114]"
+    },
+    {
+      "name": "SEEDS_REQUEST",
+      "docs": [
+        "Request PDA `[\"request\", client, nonce u64 LE]`."
+      ],
+      "type": "bytes",
+      "value": "[114, 101, 113, 117, 101, 115, 116]"
+    }
+  ],
   "types": [
     {
       "name": "ConfigParams",
@@ -2920,4 +3314,4 @@ export const DFPN_IDL = {
 } as const;
 
 /** sha256 of idl/dfpn.json as generated from. */
-export const DFPN_IDL_SHA256 = 'bb239bb3a2b6c113824640976048342cd93ad58ec3dd8fddd5bab1a8a5d56bfe';
+export const DFPN_IDL_SHA256 = '8ce04a3ab7b71b6d0016f79fa20bb7de49bd46a0cd64660fd5942b96cb6ddf22';
