@@ -115,55 +115,68 @@ def _key_json(key: st.ApiKey, store: st.Store) -> dict[str, Any]:
 
 
 def _keys(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    commands = {
+        "create": _keys_create,
+        "list": _keys_list,
+        "revoke": _keys_revoke,
+        "set-quota": _keys_set_quota,
+    }
+    command = commands.get(args.keys_command)
     store = _open_store(settings)
     try:
-        if args.keys_command == "create":
-            rate = st.parse_rate(args.rate or settings.default_rate)
-            record, key = store.create_key(args.name, quota=args.quota, rate=rate)
-            if args.json:
-                body = {**_key_json(record, store), "key": key, "webhookSecret": record.webhook_secret}
-                print(json.dumps(body, indent=2), file=out)
-            else:
-                print(f"key id:         {record.id}", file=out)
-                print(f"api key:        {key}", file=out)
-                print(f"webhook secret: {record.webhook_secret}", file=out)
-                print(
-                    f"quota:          {record.quota if record.quota is not None else 'unlimited'}", file=out
-                )
-                print(f"rate:           {record.rate}", file=out)
-                print("The key is shown only now: the gateway stores its hash.", file=out)
-            return EXIT_OK
-        if args.keys_command == "list":
-            keys = store.list_keys()
-            if args.json:
-                print(json.dumps([_key_json(k, store) for k in keys], indent=2), file=out)
-                return EXIT_OK
-            print(f"{'id':<14}{'name':<20}{'used/quota':<16}{'rate':<12}state", file=out)
-            for k in keys:
-                quota = f"{k.used}/{k.quota if k.quota is not None else '∞'}"
-                state = (
-                    "revoked " + time.strftime("%Y-%m-%d", time.gmtime(k.revoked_at))
-                    if k.revoked_at
-                    else "active"
-                )
-                print(f"{k.id:<14}{k.name[:19]:<20}{quota:<16}{k.rate!s:<12}{state}", file=out)
-            return EXIT_OK
-        if args.keys_command == "revoke":
-            if not store.revoke_key(args.key_id):
-                print(f"error: no active key {args.key_id}", file=sys.stderr)
-                return EXIT_ERROR
-            print(f"revoked {args.key_id}", file=out)
-            return EXIT_OK
-        if args.keys_command == "set-quota":
-            value = None if args.quota == "unlimited" else int(args.quota)
-            if not store.set_quota(args.key_id, value):
-                print(f"error: no key {args.key_id}", file=sys.stderr)
-                return EXIT_ERROR
-            print(f"quota of {args.key_id}: {args.quota}", file=out)
-            return EXIT_OK
+        if command is not None:
+            return command(args, settings, store, out)
     finally:
         store.close()
     raise AssertionError(args.keys_command)
+
+
+def _keys_create(args: argparse.Namespace, settings: Settings, store: st.Store, out: TextIO) -> int:
+    rate = st.parse_rate(args.rate or settings.default_rate)
+    record, key = store.create_key(args.name, quota=args.quota, rate=rate)
+    if args.json:
+        body = {**_key_json(record, store), "key": key, "webhookSecret": record.webhook_secret}
+        print(json.dumps(body, indent=2), file=out)
+    else:
+        print(f"key id:         {record.id}", file=out)
+        print(f"api key:        {key}", file=out)
+        print(f"webhook secret: {record.webhook_secret}", file=out)
+        print(f"quota:          {record.quota if record.quota is not None else 'unlimited'}", file=out)
+        print(f"rate:           {record.rate}", file=out)
+        print("The key is shown only now: the gateway stores its hash.", file=out)
+    return EXIT_OK
+
+
+def _keys_list(args: argparse.Namespace, _settings: Settings, store: st.Store, out: TextIO) -> int:
+    keys = store.list_keys()
+    if args.json:
+        print(json.dumps([_key_json(k, store) for k in keys], indent=2), file=out)
+        return EXIT_OK
+    print(f"{'id':<14}{'name':<20}{'used/quota':<16}{'rate':<12}state", file=out)
+    for k in keys:
+        quota = f"{k.used}/{k.quota if k.quota is not None else '∞'}"
+        state = (
+            "revoked " + time.strftime("%Y-%m-%d", time.gmtime(k.revoked_at)) if k.revoked_at else "active"
+        )
+        print(f"{k.id:<14}{k.name[:19]:<20}{quota:<16}{k.rate!s:<12}{state}", file=out)
+    return EXIT_OK
+
+
+def _keys_revoke(args: argparse.Namespace, _settings: Settings, store: st.Store, out: TextIO) -> int:
+    if not store.revoke_key(args.key_id):
+        print(f"error: no active key {args.key_id}", file=sys.stderr)
+        return EXIT_ERROR
+    print(f"revoked {args.key_id}", file=out)
+    return EXIT_OK
+
+
+def _keys_set_quota(args: argparse.Namespace, _settings: Settings, store: st.Store, out: TextIO) -> int:
+    value = None if args.quota == "unlimited" else int(args.quota)
+    if not store.set_quota(args.key_id, value):
+        print(f"error: no key {args.key_id}", file=sys.stderr)
+        return EXIT_ERROR
+    print(f"quota of {args.key_id}: {args.quota}", file=out)
+    return EXIT_OK
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from enum import StrEnum
+from typing import Any
 
 from dfpn.errors import DFPNError, ErrorCode
 
@@ -92,4 +93,18 @@ def from_dfpn(error: DFPNError) -> ApiError:
     return ApiError(http_status(error.code), error.code.value, error.message)
 
 
-__all__ = ["ApiError", "GatewayCode", "from_dfpn", "http_status"]
+def validation_message(errors: Any) -> str:
+    """Pydantic's (or FastAPI's) validation errors as one message: the first five, ``field: reason`` each."""
+    parts = []
+    for e in list(errors)[:5]:
+        loc = ".".join(str(p) for p in e.get("loc", ()) if p not in ("body", "query", "path"))
+        parts.append(f"{loc or 'body'}: {e.get('msg', 'invalid')}")
+    return "; ".join(parts) or "invalid request"
+
+
+def invalid_argument(errors: Any) -> ApiError:
+    """The 400 INVALID_ARGUMENT answer to validation errors."""
+    return ApiError(400, ErrorCode.INVALID_ARGUMENT.value, validation_message(errors))
+
+
+__all__ = ["ApiError", "GatewayCode", "from_dfpn", "http_status", "invalid_argument", "validation_message"]

@@ -222,6 +222,22 @@ def parse_modalities(values: list[str]) -> list[Modality]:
     return found
 
 
+def _webhook_info(stored: st.StoredRequest, delivery: st.Delivery | None) -> WebhookInfo | None:
+    """The webhook part of a request's view: none without a webhook URL, ``scheduled`` before any delivery."""
+    if not stored.webhook_url:
+        return None
+    if delivery is None:
+        return WebhookInfo(url=stored.webhook_url, state="scheduled", attempts=0)
+    state: WebhookState = delivery.state  # type: ignore[assignment]
+    return WebhookInfo(
+        url=delivery.url,
+        state=state,
+        attempts=delivery.attempts,
+        delivered_at=delivery.delivered_at,
+        last_status=delivery.last_status,
+    )
+
+
 def request_view(
     stored: st.StoredRequest,
     *,
@@ -232,19 +248,7 @@ def request_view(
     """The API view of a stored request (`info`: the live account, for progress while open)."""
     sub = Submission.model_validate_json(stored.submitted)
     s = sub.submitted
-    webhook: WebhookInfo | None = None
-    if with_webhook and stored.webhook_url:
-        if delivery is None:
-            webhook = WebhookInfo(url=stored.webhook_url, state="scheduled", attempts=0)
-        else:
-            state: WebhookState = delivery.state  # type: ignore[assignment]
-            webhook = WebhookInfo(
-                url=delivery.url,
-                state=state,
-                attempts=delivery.attempts,
-                delivered_at=delivery.delivered_at,
-                last_status=delivery.last_status,
-            )
+    webhook = _webhook_info(stored, delivery) if with_webhook else None
     status: RequestState = stored.state  # type: ignore[assignment]
     return RequestView(
         id=s.id,

@@ -191,36 +191,15 @@ class WebhookDeliverer:
 
     async def deliver(self, d: st.Delivery) -> bool:
         """One attempt; records the outcome. True when delivered."""
-        body = d.payload.encode()
         status: int | None = None
         secret = self.secret_for(d.request_id)
         if secret is None:
             self.store.mark_failed_attempt(d.request_id, status=None, error="no signing secret", next_at=None)
             return False
         try:
-            parts = urlsplit(d.url)
-            port = parts.port or (443 if parts.scheme == "https" else 80)
-            if not self.settings.webhook_allow_private and not await _resolves_public(
-                parts.hostname or "", port
-            ):
-                self.store.mark_failed_attempt(
-                    d.request_id, status=None, error="the host resolves to a non-public address", next_at=None
-                )
-                logger.warning("webhook %s for %s refused: non-public address", d.url, d.request_id)
+            if not await self._host_allowed(d):
                 return False
-            event = _event_of(d.payload)
-            response = await self._http.post(
-                d.url,
-                content=body,
-                headers={
-                    "Content-Type": "application/json",
-                    "User-Agent": "dfpn-gateway",
-                    SIGNATURE_HEADER: sign(secret, body),
-                    DELIVERY_HEADER: d.delivery_id,
-                    EVENT_HEADER: event,
-                },
-            )
-            status = response.status_code
+            status = await self._post(d, secret)
             if 200 <= status < 300:
                 self.store.mark_delivered(d.request_id, status)
                 logger.info("webhook for %s delivered to %s (HTTP %d)", d.request_id, d.url, status)
@@ -228,6 +207,41 @@ class WebhookDeliverer:
             error = f"HTTP {status}"
         except (httpx.HTTPError, OSError) as e:
             error = f"{type(e).__name__}: {e}"
+        self._record_failure(d, status, error)
+        return False
+
+    async def _host_allowed(self, d: st.Delivery) -> bool:
+        """Unless private addresses are allowed, the URL's host must resolve to public addresses only (checked
+        at each attempt: DNS may have changed since submission); a refusal is final."""
+        parts = urlsplit(d.url)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        if not self.settings.webhook_allow_private and not await _resolves_public(parts.hostname or "", port):
+            self.store.mark_failed_attempt(
+                d.request_id, status=None, error="the host resolves to a non-public address", next_at=None
+            )
+            logger.warning("webhook %s for %s refused: non-public address", d.url, d.request_id)
+            return False
+        return True
+
+    async def _post(self, d: st.Delivery, secret: str) -> int:
+        """POST the signed payload; the HTTP status of the answer."""
+        body = d.payload.encode()
+        event = _event_of(d.payload)
+        response = await self._http.post(
+            d.url,
+            content=body,
+            headers={
+                "Content-Type": "application/json",
+                "User-Agent": "dfpn-gateway",
+                SIGNATURE_HEADER: sign(secret, body),
+                DELIVERY_HEADER: d.delivery_id,
+                EVENT_HEADER: event,
+            },
+        )
+        return response.status_code
+
+    def _record_failure(self, d: st.Delivery, status: int | None, error: str) -> None:
+        """A failed attempt: schedule the next one after the backoff, or give up after the last."""
         attempts = d.attempts + 1
         if attempts >= self.settings.webhook_max_attempts:
             self.store.mark_failed_attempt(d.request_id, status=status, error=error, next_at=None)
@@ -240,7 +254,6 @@ class WebhookDeliverer:
             logger.info(
                 "webhook for %s attempt %d failed (%s); retry in %.1fs", d.request_id, attempts, error, delay
             )
-        return False
 
 
 def _event_of(payload: str) -> str:

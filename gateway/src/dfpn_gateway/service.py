@@ -1,0 +1,309 @@
+"""The service layer: `Gateway`, everything the routes ask of the network, through the SDK (`AsyncDFPNClient`).
+
+Routes parse HTTP and call one method here; this module knows no HTTP beyond the `ApiError`s it raises. A
+submission runs in named steps: check the request (`_check`), price it (`_price`), reserve quota, pin the
+media, record the intent (`_record_intent`, so a crash before confirmation is recovered on restart), send the
+transaction (`_send_transaction`) and confirm (`_confirm`)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import secrets
+from dataclasses import dataclass
+from decimal import Decimal
+
+from dfpn.client import AsyncDFPNClient
+from dfpn.errors import DFPNError, ErrorCode
+from dfpn.fees import LAMPORTS_PER_SOL
+from dfpn.models import Modality, SubmittedRequest
+from dfpn.pda import request_address
+from dfpn_gateway import __version__
+from dfpn_gateway import store as st
+from dfpn_gateway.auth import RateLimiter
+from dfpn_gateway.config import Settings
+from dfpn_gateway.errors import ApiError, GatewayCode
+from dfpn_gateway.media import FILE_FIELD, Upload, check_kind
+from dfpn_gateway.recovery import recover_submissions
+from dfpn_gateway.runtime import Runtime, open_runtime
+from dfpn_gateway.schemas import (
+    MODALITY_BY_NAME,
+    FeeEstimate,
+    Health,
+    RequestView,
+    Submission,
+    SubmitFields,
+    modality_names,
+    request_view,
+)
+from dfpn_gateway.webhooks import check_url
+
+logger = logging.getLogger(__name__)
+
+_NONCE_BITS = 63
+#: How long /v1/health waits for the wallet's balance.
+HEALTH_TIMEOUT = 5
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """A checked submission: what the program will be asked for."""
+
+    modalities: list[Modality]
+    min_workers: int
+    max_workers: int
+    deadline_seconds: int
+    content_hash: bytes
+
+
+class Gateway:
+    """The app's state: settings, and while the app runs, its `Runtime` (store, client, watcher, deliverer)."""
+
+    def __init__(self, settings: Settings, client: AsyncDFPNClient | None = None) -> None:
+        self.settings = settings
+        self._given_client = client
+        self.limiter = RateLimiter()
+        self._rt: Runtime | None = None
+
+    @property
+    def rt(self) -> Runtime:
+        if self._rt is None:
+            raise ApiError(503, ErrorCode.RPC_ERROR.value, "the gateway is starting or stopping")
+        return self._rt
+
+    # ---- lifecycle -------------------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Open the runtime, settle interrupted submissions, then start delivering webhooks and following
+        open requests."""
+        rt = self._rt = open_runtime(self.settings, self._given_client)
+        await recover_submissions(rt.store, rt.client)
+        rt.deliverer.start()
+        rt.watcher.start()
+        logger.info(
+            "gateway up: network %s, wallet %s, storage %s, db %s",
+            rt.client.transport.name,
+            rt.client.wallet.pubkey(),
+            rt.media.backend,
+            self.settings.db_path,
+        )
+
+    async def stop(self) -> None:
+        """Stop following and delivering (waiting for deliveries in flight); close what `start` opened (a client
+        given to the constructor stays open)."""
+        rt, self._rt = self._rt, None
+        if rt is None:
+            return
+        await rt.watcher.stop()
+        await rt.deliverer.stop()
+        if self._given_client is None:
+            await rt.client.close()
+        rt.store.close()
+        logger.info("gateway stopped")
+
+    # ---- requests --------------------------------------------------------------------------------------------
+
+    async def submit(self, key: st.ApiKey, fields: SubmitFields, upload: Upload | None) -> RequestView:
+        """Check, price and send a request paid from the gateway's wallet; the quota is given back when it
+        fails."""
+        plan = self._check(fields, upload)
+        max_fee = await self._price(plan, fields)
+        if not self.rt.store.reserve_quota(key.id):
+            raise ApiError(
+                429,
+                GatewayCode.QUOTA_EXHAUSTED,
+                f"API key {key.id} has used its quota of {key.quota} requests",
+            )
+        try:
+            return await self._send(key, fields, upload, plan, max_fee)
+        except BaseException:
+            self.rt.store.release_quota(key.id)
+            raise
+
+    def _check(self, fields: SubmitFields, upload: Upload | None) -> _Plan:
+        """Worker counts, deadline, media (an upload of a kind the modalities take, or a URI with its hash) and
+        webhook URL, with the gateway's defaults filled in."""
+        s = self.settings
+        modalities = [MODALITY_BY_NAME[n] for n in fields.modalities]
+        min_workers = fields.min_workers or s.default_min_workers
+        max_workers = fields.max_workers or min_workers
+        if max_workers < min_workers:
+            raise ApiError(
+                400,
+                ErrorCode.INVALID_WORKER_COUNT.value,
+                f"max_workers ({max_workers}) must be at least min_workers ({min_workers})",
+            )
+        deadline_seconds = fields.deadline_seconds or s.default_deadline_seconds
+        if deadline_seconds > s.max_deadline_seconds:
+            raise ApiError(
+                400,
+                ErrorCode.INVALID_ARGUMENT.value,
+                f"deadline_seconds {deadline_seconds} is over this gateway's maximum of {s.max_deadline_seconds}",
+            )
+        content_hash = _content_hash(fields, upload, modalities)
+        if fields.webhook_url is not None:
+            check_url(fields.webhook_url, s)
+        return _Plan(modalities, min_workers, max_workers, deadline_seconds, content_hash)
+
+    async def _price(self, plan: _Plan, fields: SubmitFields) -> int:
+        """The most the request may escrow: `max_fee_lamports` (default: exactly the fee), at least the fee and
+        at most the gateway's cap."""
+        fee = await self.rt.client.estimate_fee(plan.modalities, plan.min_workers)
+        max_fee = fields.max_fee_lamports or fee
+        if max_fee < fee:
+            raise ApiError(
+                400,
+                ErrorCode.MAX_FEE_TOO_LOW.value,
+                f"max_fee_lamports {max_fee} is below the fee of {fee} lamports for these modalities and workers",
+            )
+        cap = self.settings.max_fee_cap_lamports
+        if cap is not None and max_fee > cap:
+            raise ApiError(
+                400,
+                GatewayCode.FEE_CAP_EXCEEDED,
+                f"this gateway escrows at most {cap} lamports per request (asked: {max_fee})",
+            )
+        return max_fee
+
+    async def _send(
+        self, key: st.ApiKey, fields: SubmitFields, upload: Upload | None, plan: _Plan, max_fee: int
+    ) -> RequestView:
+        """Pin the upload, record the intent, send the transaction, confirm and follow the request."""
+        uri = fields.media_uri if upload is None else await self.rt.media.pin(upload)
+        assert uri is not None
+        nonce = secrets.randbits(_NONCE_BITS)
+        address = await self._record_intent(key, fields, upload, plan, uri, nonce, max_fee)
+        try:
+            sub = await self._send_transaction(plan, uri, nonce, max_fee)
+        except BaseException:
+            self.rt.store.drop_request(address)
+            raise
+        return self._confirm(key, sub, upload, uri)
+
+    async def _record_intent(
+        self,
+        key: st.ApiKey,
+        fields: SubmitFields,
+        upload: Upload | None,
+        plan: _Plan,
+        uri: str,
+        nonce: int,
+        max_fee: int,
+    ) -> str:
+        """Store the submission under its request address before sending it; returns the address."""
+        rt = self.rt
+        address = str(request_address(rt.client.wallet.pubkey(), nonce, rt.client.program_id))
+        intent = {
+            "max_fee_lamports": max_fee,
+            "media_type": upload.media_type.mime if upload is not None else None,
+            "size_bytes": upload.size if upload is not None else None,
+            "storage_uri": uri,
+        }
+        now = await rt.client.transport.unix_timestamp()
+        rt.store.begin_request(
+            address, key.id, json.dumps(intent), fields.webhook_url, now + plan.deadline_seconds
+        )
+        return address
+
+    async def _send_transaction(self, plan: _Plan, uri: str, nonce: int, max_fee: int) -> SubmittedRequest:
+        return await self.rt.client.submit_request(
+            uri=uri,
+            content_hash=plan.content_hash,
+            modalities=plan.modalities,
+            min_workers=plan.min_workers,
+            max_workers=plan.max_workers,
+            max_fee=str(Decimal(max_fee) / LAMPORTS_PER_SOL),
+            deadline_seconds=plan.deadline_seconds,
+            nonce=nonce,
+        )
+
+    def _confirm(self, key: st.ApiKey, sub: SubmittedRequest, upload: Upload | None, uri: str) -> RequestView:
+        """Record the landed submission, start following it, and answer with its view."""
+        rt = self.rt
+        media_type = upload.media_type.mime if upload is not None else None
+        size = upload.size if upload is not None else None
+        record = Submission(submitted=sub, media_type=media_type, size_bytes=size)
+        rt.store.confirm_request(sub.id, record.model_dump_json(), sub.deadline, sub.fee_lamports)
+        rt.watcher.follow(sub.id)
+        logger.info("key %s submitted %s (%s, fee %d)", key.id, sub.id, media_type or uri, sub.fee_lamports)
+        stored = rt.store.get_request(sub.id)
+        assert stored is not None
+        return request_view(stored)
+
+    async def view(self, key: st.ApiKey, request_id: str) -> RequestView:
+        """A request of this key: its stored view, with live seat counts while it is open."""
+        rt = self.rt
+        stored = rt.store.get_request(request_id)
+        if stored is None or stored.key_id != key.id or stored.state == st.SUBMITTING:
+            raise ApiError(
+                404,
+                ErrorCode.REQUEST_NOT_FOUND.value,
+                f"no request {request_id} was submitted with this API key",
+            )
+        info = None
+        if stored.state == st.OPEN:
+            try:
+                info = await rt.client.get_request(request_id)
+            except DFPNError as e:
+                logger.info("live state of %s unavailable: %s", request_id, e)
+        return request_view(stored, delivery=rt.store.get_delivery(request_id), info=info)
+
+    # ---- fees and health -------------------------------------------------------------------------------------
+
+    async def estimate_fee(self, modalities: list[Modality], min_workers: int) -> FeeEstimate:
+        """What the program charges, from the on-chain configuration."""
+        fee = await self.rt.client.estimate_fee(modalities, min_workers)
+        return FeeEstimate(
+            modalities=modality_names(sorted(modalities)),
+            min_workers=min_workers,
+            fee_lamports=fee,
+            fee_sol=fee / LAMPORTS_PER_SOL,
+        )
+
+    async def health(self) -> Health:
+        """Liveness: the wallet's balance (``degraded`` with a `detail` when the network cannot be reached),
+        open requests and pending webhooks."""
+        rt = self.rt
+        detail: str | None = None
+        lamports: int | None = None
+        try:
+            async with asyncio.timeout(HEALTH_TIMEOUT):
+                lamports = await rt.client.transport.get_balance(rt.client.wallet.pubkey())
+        except (DFPNError, TimeoutError) as e:
+            detail = f"network unreachable: {e}"
+        counts = rt.store.counts()
+        return Health(
+            status="ok" if detail is None else "degraded",
+            version=__version__,
+            network=rt.client.transport.name,
+            program_id=str(rt.client.program_id),
+            wallet=str(rt.client.wallet.pubkey()),
+            wallet_lamports=lamports,
+            storage=rt.media.backend,
+            open_requests=counts["openRequests"],
+            pending_webhooks=counts["pendingWebhooks"],
+            detail=detail,
+        )
+
+
+def _content_hash(fields: SubmitFields, upload: Upload | None, modalities: list[Modality]) -> bytes:
+    """The media's SHA-256: the upload's (of a kind every modality takes), or the given `content_hash` with
+    `media_uri`; exactly one of the two."""
+    if upload is not None:
+        check_kind(upload.media_type, modalities)
+        content_hash = upload.sha256
+    elif fields.media_uri and fields.content_hash:
+        content_hash = bytes.fromhex(fields.content_hash.removeprefix("0x"))
+    else:
+        raise ApiError(
+            400,
+            ErrorCode.INVALID_ARGUMENT.value,
+            f"send the media as the form field {FILE_FIELD!r}, or give media_uri and content_hash",
+        )
+    if upload is not None and fields.media_uri:
+        raise ApiError(400, ErrorCode.INVALID_ARGUMENT.value, "send either a file or media_uri, not both")
+    return content_hash
+
+
+__all__ = ["HEALTH_TIMEOUT", "Gateway"]
