@@ -162,6 +162,34 @@ pub fn penalize_non_reveal(reputation: u16, alpha_bps: u16) -> u16 {
     update_reputation(reputation, false, alpha_bps.saturating_mul(NON_REVEAL_PENALTY_FACTOR).min(BPS as u16))
 }
 
+/// How a seat ended, as its worker's reputation step sees it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SeatOutcome {
+    /// Revealed the consensus verdict.
+    Agreed,
+    /// Revealed a verdict other than the consensus.
+    Disagreed,
+    /// Revealed, and the request ended without a consensus.
+    NoConsensus,
+    /// Committed and did not reveal.
+    NonReveal,
+    /// Joined and never committed: no stake was at risk, but it blocked a seat.
+    Uncommitted,
+}
+
+/// A worker's reputation after finalization: toward 10000 when it agreed with the consensus, toward 0 when it
+/// disagreed or never committed, twice as fast toward 0 when it committed and did not reveal, unchanged without
+/// a consensus.
+#[inline(always)]
+pub fn reputation_step(reputation: u16, outcome: SeatOutcome, alpha_bps: u16) -> u16 {
+    match outcome {
+        SeatOutcome::Agreed => update_reputation(reputation, true, alpha_bps),
+        SeatOutcome::Disagreed | SeatOutcome::Uncommitted => update_reputation(reputation, false, alpha_bps),
+        SeatOutcome::NonReveal => penalize_non_reveal(reputation, alpha_bps),
+        SeatOutcome::NoConsensus => reputation,
+    }
+}
+
 /// Stake slashed from a worker that committed and did not reveal.
 #[inline(always)]
 pub fn slash_amount(stake: u64, slash_bps: u16) -> u64 {

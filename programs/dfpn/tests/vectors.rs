@@ -1,17 +1,20 @@
-//! The shared vectors (tests/vectors.json) are the program's truth: every phase, aggregation, payout, reputation,
-//! slashing and weight case is evaluated with the program's own functions. The Python and TypeScript SDKs check
+//! The shared vectors (tests/vectors.json) are the program's truth: every phase, fee, aggregation, payout,
+//! reputation, slashing and weight case is evaluated with the program's own functions. The Python and TypeScript SDKs check
 //! their single copy of each rule against the same cases, so a rule change fails here and there alike.
 use dfpn::{
-    aggregation::{self, FeeSplit, Vote},
-    state::Request,
-    utils::AccountState,
+    aggregation::{self, FeeSplit, SeatOutcome, Vote},
+    state::{ConfigParams, Request},
+    utils::{AccountState, I64, U16, U32, U64},
 };
 use serde_json::Value;
 
-fn vectors(section: &str) -> Vec<Value> {
+fn vectors_root() -> Value {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/vectors.json");
-    let all: Value = serde_json::from_str(&std::fs::read_to_string(path).expect("tests/vectors.json")).unwrap();
-    let cases = all[section]["cases"].as_array().unwrap_or_else(|| panic!("no {section} cases")).clone();
+    serde_json::from_str(&std::fs::read_to_string(path).expect("tests/vectors.json")).unwrap()
+}
+
+fn vectors(section: &str) -> Vec<Value> {
+    let cases = vectors_root()[section]["cases"].as_array().unwrap_or_else(|| panic!("no {section} cases")).clone();
     assert!(!cases.is_empty(), "{section}: no cases");
     cases
 }
@@ -26,6 +29,7 @@ fn request_from(case: &Value) -> Vec<u8> {
     // SAFETY: `Request` is `#[repr(C)]` with alignment 1 (only byte arrays and u8 fields), `bytes` holds exactly
     // `Request::LEN` initialised bytes, and every bit pattern is a valid `Request`.
     let r = unsafe { &mut *(bytes.as_mut_ptr() as *mut Request) };
+    r.status = int(&case["status"]) as u8;
     r.commits = int(&case["commits"]) as u8;
     r.reveals = int(&case["reveals"]) as u8;
     r.min_workers = int(&case["min_workers"]) as u8;
@@ -83,15 +87,41 @@ fn aggregation() {
 
 #[test]
 fn reputation() {
+    let outcomes = [
+        ("agreed", SeatOutcome::Agreed),
+        ("disagreed", SeatOutcome::Disagreed),
+        ("no_consensus", SeatOutcome::NoConsensus),
+        ("non_reveal", SeatOutcome::NonReveal),
+        ("uncommitted", SeatOutcome::Uncommitted),
+    ];
     for case in vectors("reputation") {
         let (rep, alpha) = (int(&case["reputation"]) as u16, int(&case["alpha_bps"]) as u16);
-        let got = [
-            aggregation::update_reputation(rep, true, alpha),
-            aggregation::update_reputation(rep, false, alpha),
-            aggregation::penalize_non_reveal(rep, alpha),
-        ]
-        .map(u64::from);
-        assert_eq!(got, ["agreed", "disagreed", "non_reveal"].map(|k| int(&case[k])), "{case}");
+        for (key, outcome) in outcomes {
+            let got = aggregation::reputation_step(rep, outcome, alpha) as u64;
+            assert_eq!(got, int(&case[key]), "{key}: {case}");
+        }
+    }
+}
+
+#[test]
+fn fees() {
+    let section = &vectors_root()["fees"];
+    let base_fees: Vec<u64> = section["base_fees"].as_array().unwrap().iter().map(int).collect();
+    let params = ConfigParams {
+        base_fees: <[u64; 5]>::try_from(base_fees).expect("five base fees").map(U64::new),
+        worker_surcharge_bps: U16::new(int(&section["worker_surcharge_bps"]) as u16),
+        slash_bps: U16::new(0),
+        max_weight_bps: U16::new(0),
+        reputation_alpha_bps: U16::new(0),
+        min_stake: U64::new(0),
+        unbonding_secs: I64::new(0),
+        min_deadline_secs: I64::new(0),
+        reveal_window_secs: I64::new(0),
+        min_consensus_weight: U32::new(0),
+    };
+    for case in vectors("fees") {
+        let got = aggregation::request_fee(&params, int(&case["modalities"]) as u8, int(&case["min_workers"]) as u8);
+        assert_eq!(got, Some(int(&case["fee"])), "{case}");
     }
 }
 

@@ -73,29 +73,38 @@ impl Request {
         self.seats[..joined].iter_mut().find(|s| &s.authority == authority)
     }
 
-    /// Commit phase: before the commit deadline and while some seat may still commit.
+    /// Open: accepting seats, commits and reveals (not yet finalized or expired). Every phase below is a phase
+    /// of an open request.
+    #[inline(always)]
+    pub fn is_open(&self) -> bool {
+        self.status == status::OPEN
+    }
+
+    /// Commit phase: an open request before the commit deadline while some seat may still commit.
     #[inline(always)]
     pub fn commit_open(&self, now: i64) -> bool {
-        now < self.commit_deadline.get() && self.commits < self.max_workers
+        self.is_open() && now < self.commit_deadline.get() && self.commits < self.max_workers
     }
 
-    /// Reveal phase: commit phase over with enough commitments, before the deadline.
+    /// Reveal phase: an open request whose commit phase is over with enough commitments, before the deadline.
     #[inline(always)]
     pub fn reveal_open(&self, now: i64) -> bool {
-        !self.commit_open(now) && self.commits >= self.min_workers && now < self.deadline.get()
+        self.is_open() && !self.commit_open(now) && self.commits >= self.min_workers && now < self.deadline.get()
     }
 
-    /// Finalizable: enough commitments, and either the deadline passed or every committer revealed.
+    /// Finalizable: an open request with enough commitments, and either the deadline passed or every committer
+    /// revealed.
     #[inline(always)]
     pub fn finalizable(&self, now: i64) -> bool {
-        self.commits >= self.min_workers
+        self.is_open()
+            && self.commits >= self.min_workers
             && (now >= self.deadline.get() || (!self.commit_open(now) && self.reveals == self.commits))
     }
 
-    /// Expirable: the commit phase ended without enough commitments.
+    /// Expirable: an open request whose commit phase ended without enough commitments.
     #[inline(always)]
     pub fn expirable(&self, now: i64) -> bool {
-        now >= self.commit_deadline.get() && self.commits < self.min_workers
+        self.is_open() && now >= self.commit_deadline.get() && self.commits < self.min_workers
     }
 }
 

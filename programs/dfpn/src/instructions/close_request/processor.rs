@@ -1,13 +1,13 @@
 use pinocchio::{AccountView, ProgramResult};
 
 use super::{accounts::CloseRequestAccounts, data::CloseRequestData};
-use crate::{error::DfpnError, events, state::request::status, utils::*};
+use crate::{error::DfpnError, events, utils::*};
 
 #[inline(always)]
 pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
     let accts = CloseRequestAccounts::try_from(accounts)?;
     CloseRequestData::try_from(data)?;
-    if accts.request.status == status::OPEN {
+    if accts.request.is_open() {
         return Err(DfpnError::RequestNotFinished.into());
     }
     let rent = accts.request_account.lamports();

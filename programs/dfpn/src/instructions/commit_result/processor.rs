@@ -1,19 +1,14 @@
 use pinocchio::{AccountView, ProgramResult};
 
 use super::{accounts::CommitResultAccounts, data::CommitResultData};
-use crate::{
-    error::DfpnError,
-    events,
-    state::request::{seat_state, status},
-    utils::*,
-};
+use crate::{error::DfpnError, events, state::request::seat_state, utils::*};
 
 #[inline(always)]
 pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
     let accts = CommitResultAccounts::try_from(accounts)?;
     let args = CommitResultData::try_from(data)?;
     let request = accts.request;
-    if request.status != status::OPEN {
+    if !request.is_open() {
         return Err(DfpnError::RequestNotOpen.into());
     }
     if !request.commit_open(now()?) {

@@ -13,7 +13,7 @@ pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
     let accts = ExpireRequestAccounts::try_from(accounts)?;
     ExpireRequestData::try_from(data)?;
     let request = accts.request;
-    if request.status != status::OPEN {
+    if !request.is_open() {
         return Err(DfpnError::RequestNotOpen.into());
     }
     if !request.expirable(now()?) {

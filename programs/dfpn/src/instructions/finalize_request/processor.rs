@@ -2,7 +2,7 @@ use pinocchio::{AccountView, ProgramResult};
 
 use super::{accounts::FinalizeRequestAccounts, data::FinalizeRequestData};
 use crate::{
-    aggregation::{self, Vote},
+    aggregation::{self, SeatOutcome, Vote},
     error::DfpnError,
     events,
     state::{
@@ -18,7 +18,7 @@ pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
     FinalizeRequestData::try_from(data)?;
     let request = accts.request;
     let params = &accts.config.params;
-    if request.status != status::OPEN {
+    if !request.is_open() {
         return Err(DfpnError::RequestNotOpen.into());
     }
     let now = now()?;
@@ -65,12 +65,14 @@ pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
                 let model_account = &accts.models[model_index];
                 model_index += 1;
                 worker.jobs_done.set(add(worker.jobs_done.get(), 1)?);
-                if let Some(winning) = outcome.winning {
-                    let agreed = seat.verdict == winning;
-                    worker.reputation.set(aggregation::update_reputation(worker.reputation.get(), agreed, alpha));
-                    if agreed {
-                        worker.jobs_agreed.set(add(worker.jobs_agreed.get(), 1)?);
-                    }
+                let step = match outcome.winning {
+                    Some(winning) if seat.verdict == winning => SeatOutcome::Agreed,
+                    Some(_) => SeatOutcome::Disagreed,
+                    None => SeatOutcome::NoConsensus,
+                };
+                worker.reputation.set(aggregation::reputation_step(worker.reputation.get(), step, alpha));
+                if step == SeatOutcome::Agreed {
+                    worker.jobs_agreed.set(add(worker.jobs_agreed.get(), 1)?);
                 }
                 let model = Model::load(model_account)?;
                 if model.model_id != seat.model_id {
@@ -96,13 +98,21 @@ pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
                 let slashed = aggregation::slash_amount(worker.stake.get(), params.slash_bps.get());
                 worker.stake.set(sub(worker.stake.get(), slashed)?);
                 worker.slashed_total.set(add(worker.slashed_total.get(), slashed)?);
-                worker.reputation.set(aggregation::penalize_non_reveal(worker.reputation.get(), alpha));
+                worker.reputation.set(aggregation::reputation_step(
+                    worker.reputation.get(),
+                    SeatOutcome::NonReveal,
+                    alpha,
+                ));
                 move_lamports(account, accts.insurance, slashed)?;
                 events::worker_slashed(&request_key, &seat.authority, slashed, worker.reputation.get());
             }
             _ => {
                 // Held a seat and never committed: no stake at risk, but it blocked a seat.
-                worker.reputation.set(aggregation::update_reputation(worker.reputation.get(), false, alpha));
+                worker.reputation.set(aggregation::reputation_step(
+                    worker.reputation.get(),
+                    SeatOutcome::Uncommitted,
+                    alpha,
+                ));
             }
         }
     }

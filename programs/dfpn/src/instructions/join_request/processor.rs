@@ -4,7 +4,7 @@ use super::{accounts::JoinRequestAccounts, data::JoinRequestData};
 use crate::{
     error::DfpnError,
     events,
-    state::request::{seat_state, status, MAX_SEATS},
+    state::request::{seat_state, MAX_SEATS},
     utils::*,
 };
 
@@ -13,7 +13,7 @@ pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
     let accts = JoinRequestAccounts::try_from(accounts)?;
     JoinRequestData::try_from(data)?;
     let (worker, request) = (accts.worker, accts.request);
-    if request.status != status::OPEN {
+    if !request.is_open() {
         return Err(DfpnError::RequestNotOpen.into());
     }
     if !request.commit_open(now()?) {

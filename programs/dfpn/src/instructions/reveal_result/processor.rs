@@ -1,13 +1,7 @@
 use pinocchio::{AccountView, ProgramResult};
 
 use super::{accounts::RevealResultAccounts, data::RevealResultData};
-use crate::{
-    constants::COMMIT_DOMAIN,
-    error::DfpnError,
-    events,
-    state::request::{seat_state, status},
-    utils::*,
-};
+use crate::{constants::COMMIT_DOMAIN, error::DfpnError, events, state::request::seat_state, utils::*};
 
 /// `sha256("dfpn-commit-v1" ‖ request ‖ worker ‖ verdict ‖ confidence ‖ model_id ‖ report_hash ‖ salt)`.
 #[inline(always)]
@@ -29,7 +23,7 @@ pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
     let accts = RevealResultAccounts::try_from(accounts)?;
     let args = RevealResultData::try_from(data)?;
     let request = accts.request;
-    if request.status != status::OPEN {
+    if !request.is_open() {
         return Err(DfpnError::RequestNotOpen.into());
     }
     let now = now()?;
