@@ -107,18 +107,19 @@ class Gateway:
     async def submit(self, key: st.ApiKey, fields: SubmitFields, upload: Upload | None) -> RequestView:
         """Check, price and send a request paid from the gateway's wallet; the quota is given back when it
         fails."""
+        rt = self.rt  # one runtime for the whole submission, its clean-up included
         plan = self._check(fields, upload)
-        max_fee = await self._price(plan, fields)
-        if not self.rt.store.reserve_quota(key.id):
+        max_fee = await self._price(rt, plan, fields)
+        if not rt.store.reserve_quota(key.id):
             raise ApiError(
                 429,
                 GatewayCode.QUOTA_EXHAUSTED,
                 f"API key {key.id} has used its quota of {key.quota} requests",
             )
         try:
-            return await self._send(key, fields, upload, plan, max_fee)
+            return await self._send(rt, key, fields, upload, plan, max_fee)
         except BaseException:
-            self.rt.store.release_quota(key.id)
+            rt.store.release_quota(key.id)
             raise
 
     def _check(self, fields: SubmitFields, upload: Upload | None) -> _Plan:
@@ -146,10 +147,10 @@ class Gateway:
             check_url(fields.webhook_url, s)
         return _Plan(modalities, min_workers, max_workers, deadline_seconds, content_hash)
 
-    async def _price(self, plan: _Plan, fields: SubmitFields) -> int:
+    async def _price(self, rt: Runtime, plan: _Plan, fields: SubmitFields) -> int:
         """The most the request may escrow: `max_fee_lamports` (default: exactly the fee), at least the fee and
         at most the gateway's cap."""
-        fee = await self.rt.client.estimate_fee(plan.modalities, plan.min_workers)
+        fee = await rt.client.estimate_fee(plan.modalities, plan.min_workers)
         max_fee = fields.max_fee_lamports or fee
         if max_fee < fee:
             raise ApiError(
@@ -167,69 +168,25 @@ class Gateway:
         return max_fee
 
     async def _send(
-        self, key: st.ApiKey, fields: SubmitFields, upload: Upload | None, plan: _Plan, max_fee: int
-    ) -> RequestView:
-        """Pin the upload, record the intent, send the transaction, confirm and follow the request."""
-        uri = fields.media_uri if upload is None else await self.rt.media.pin(upload)
-        assert uri is not None
-        nonce = secrets.randbits(_NONCE_BITS)
-        address = await self._record_intent(key, fields, upload, plan, uri, nonce, max_fee)
-        try:
-            sub = await self._send_transaction(plan, uri, nonce, max_fee)
-        except BaseException:
-            self.rt.store.drop_request(address)
-            raise
-        return self._confirm(key, sub, upload, uri)
-
-    async def _record_intent(
         self,
+        rt: Runtime,
         key: st.ApiKey,
         fields: SubmitFields,
         upload: Upload | None,
         plan: _Plan,
-        uri: str,
-        nonce: int,
         max_fee: int,
-    ) -> str:
-        """Store the submission under its request address before sending it; returns the address."""
-        rt = self.rt
-        address = str(request_address(rt.client.wallet.pubkey(), nonce, rt.client.program_id))
-        intent = {
-            "max_fee_lamports": max_fee,
-            "media_type": upload.media_type.mime if upload is not None else None,
-            "size_bytes": upload.size if upload is not None else None,
-            "storage_uri": uri,
-        }
-        now = await rt.client.transport.unix_timestamp()
-        rt.store.begin_request(
-            address, key.id, json.dumps(intent), fields.webhook_url, now + plan.deadline_seconds
-        )
-        return address
-
-    async def _send_transaction(self, plan: _Plan, uri: str, nonce: int, max_fee: int) -> SubmittedRequest:
-        return await self.rt.client.submit_request(
-            uri=uri,
-            content_hash=plan.content_hash,
-            modalities=plan.modalities,
-            min_workers=plan.min_workers,
-            max_workers=plan.max_workers,
-            max_fee=str(Decimal(max_fee) / LAMPORTS_PER_SOL),
-            deadline_seconds=plan.deadline_seconds,
-            nonce=nonce,
-        )
-
-    def _confirm(self, key: st.ApiKey, sub: SubmittedRequest, upload: Upload | None, uri: str) -> RequestView:
-        """Record the landed submission, start following it, and answer with its view."""
-        rt = self.rt
-        media_type = upload.media_type.mime if upload is not None else None
-        size = upload.size if upload is not None else None
-        record = Submission(submitted=sub, media_type=media_type, size_bytes=size)
-        rt.store.confirm_request(sub.id, record.model_dump_json(), sub.deadline, sub.fee_lamports)
-        rt.watcher.follow(sub.id)
-        logger.info("key %s submitted %s (%s, fee %d)", key.id, sub.id, media_type or uri, sub.fee_lamports)
-        stored = rt.store.get_request(sub.id)
-        assert stored is not None
-        return request_view(stored)
+    ) -> RequestView:
+        """Pin the upload, record the intent, send the transaction, confirm and follow the request."""
+        uri = fields.media_uri if upload is None else await rt.media.pin(upload)
+        assert uri is not None
+        nonce = secrets.randbits(_NONCE_BITS)
+        address = await _record_intent(rt, key, fields, upload, plan, uri, nonce, max_fee)
+        try:
+            sub = await _send_transaction(rt, plan, uri, nonce, max_fee)
+        except BaseException:
+            rt.store.drop_request(address)
+            raise
+        return _confirm(rt, key, sub, upload, uri)
 
     async def view(self, key: st.ApiKey, request_id: str) -> RequestView:
         """A request of this key: its stored view, with live seat counts while it is open."""
@@ -285,6 +242,60 @@ class Gateway:
             pending_webhooks=counts["pendingWebhooks"],
             detail=detail,
         )
+
+
+async def _record_intent(
+    rt: Runtime,
+    key: st.ApiKey,
+    fields: SubmitFields,
+    upload: Upload | None,
+    plan: _Plan,
+    uri: str,
+    nonce: int,
+    max_fee: int,
+) -> str:
+    """Store the submission under its request address before sending it; returns the address."""
+    address = str(request_address(rt.client.wallet.pubkey(), nonce, rt.client.program_id))
+    intent = {
+        "max_fee_lamports": max_fee,
+        "media_type": upload.media_type.mime if upload is not None else None,
+        "size_bytes": upload.size if upload is not None else None,
+        "storage_uri": uri,
+    }
+    now = await rt.client.transport.unix_timestamp()
+    rt.store.begin_request(
+        address, key.id, json.dumps(intent), fields.webhook_url, now + plan.deadline_seconds
+    )
+    return address
+
+
+async def _send_transaction(rt: Runtime, plan: _Plan, uri: str, nonce: int, max_fee: int) -> SubmittedRequest:
+    """Send the submit transaction from the gateway's wallet (`max_fee` in lamports, given to the SDK in SOL)."""
+    return await rt.client.submit_request(
+        uri=uri,
+        content_hash=plan.content_hash,
+        modalities=plan.modalities,
+        min_workers=plan.min_workers,
+        max_workers=plan.max_workers,
+        max_fee=str(Decimal(max_fee) / LAMPORTS_PER_SOL),
+        deadline_seconds=plan.deadline_seconds,
+        nonce=nonce,
+    )
+
+
+def _confirm(
+    rt: Runtime, key: st.ApiKey, sub: SubmittedRequest, upload: Upload | None, uri: str
+) -> RequestView:
+    """Record the landed submission, start following it, and answer with its view."""
+    media_type = upload.media_type.mime if upload is not None else None
+    size = upload.size if upload is not None else None
+    record = Submission(submitted=sub, media_type=media_type, size_bytes=size)
+    rt.store.confirm_request(sub.id, record.model_dump_json(), sub.deadline, sub.fee_lamports)
+    rt.watcher.follow(sub.id)
+    logger.info("key %s submitted %s (%s, fee %d)", key.id, sub.id, media_type or uri, sub.fee_lamports)
+    stored = rt.store.get_request(sub.id)
+    assert stored is not None
+    return request_view(stored)
 
 
 def _content_hash(fields: SubmitFields, upload: Upload | None, modalities: list[Modality]) -> bytes:
