@@ -178,10 +178,7 @@ async def test_three_worker_processes_reach_a_verdict_and_the_fee_lands_to_the_l
         ] == per_worker
     assert (await decode(rpc, model_address(DETECTORS[0]), Model)).unclaimed - unclaimed0 == n * per_model
     assert await rpc.get_balance(treasury_address()) - treasury0 == treasury
-    assert (
-        await rpc.get_balance(insurance_address()) - insurance0
-        == split.insurance
-    )
+    assert await rpc.get_balance(insurance_address()) - insurance0 == split.insurance
 
 
 async def test_a_worker_killed_before_reveal_is_slashed_and_the_verdict_is_still_reached(

@@ -3,13 +3,14 @@ checked against (`programs/dfpn/tests/vectors.rs`) and the TypeScript SDK's `pro
 
 from __future__ import annotations
 
+from dataclasses import replace
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
 from dfpn import REFERENCE_PARAMS, protocol
-from dfpn.protocol import FeeSplit, Outcome, Vote
+from dfpn.protocol import FeeSplit, Outcome, SeatOutcome, Vote
 
 from helpers import load_vectors
 
@@ -48,6 +49,8 @@ def test_aggregation(case: dict[str, Any]) -> None:
 @pytest.mark.parametrize("case", cases("reputation"))
 def test_reputation(case: dict[str, Any]) -> None:
     rep, alpha = case["reputation"], case["alpha_bps"]
+    for outcome in SeatOutcome:
+        assert protocol.reputation_step(rep, outcome, alpha) == case[outcome.value], outcome
     assert protocol.update_reputation(rep, True, alpha) == case["agreed"]
     assert protocol.update_reputation(rep, False, alpha) == case["disagreed"]
     assert protocol.penalize_non_reveal(rep, alpha) == case["non_reveal"]
@@ -62,7 +65,12 @@ def test_slashing_and_weights() -> None:
 
 @pytest.mark.parametrize("case", V["fees"]["cases"])
 def test_fee_estimates(case: dict[str, Any]) -> None:
-    assert protocol.request_fee(REFERENCE_PARAMS, case["modalities"], case["min_workers"]) == case["fee"]
+    params = replace(
+        REFERENCE_PARAMS,
+        base_fees=tuple(V["fees"]["base_fees"]),
+        worker_surcharge_bps=V["fees"]["worker_surcharge_bps"],
+    )
+    assert protocol.request_fee(params, case["modalities"], case["min_workers"]) == case["fee"]
 
 
 def test_split_refuses_zero_paid_workers() -> None:

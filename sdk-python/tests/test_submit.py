@@ -105,6 +105,35 @@ async def test_estimate_fee_follows_an_updated_config(network: LocalNetwork, cli
     )
 
 
+async def test_get_config_reads_only_the_programs_own_config_account(
+    network: LocalNetwork, client: AsyncDFPNClient
+) -> None:
+    # Given the configuration the program created
+    from solders.account import Account
+
+    address = config_address()
+    real = network.account(address)
+    assert real is not None and (await client.get_config()).params == network.params
+    # When another program owns an account at the config address holding a byte-for-byte copy of it
+    network.svm.set_account(address, Account(real.lamports, real.data, Keypair().pubkey(), False, 0))
+    # Then it is not the configuration: CONFIG_NOT_FOUND, for the fee estimate too
+    with pytest.raises(DFPNError) as err:
+        await client.get_config()
+    assert err.value.code is ErrorCode.CONFIG_NOT_FOUND
+    with pytest.raises(DFPNError) as estimate:
+        await client.estimate_fee([M.FACE_MANIPULATION], 1)
+    assert estimate.value.code is ErrorCode.CONFIG_NOT_FOUND
+
+
+async def test_get_config_on_a_network_without_configuration_is_config_not_found() -> None:
+    # Given the program deployed but not configured, When reading the configuration, Then CONFIG_NOT_FOUND
+    bare = LocalNetwork(initialize=False)
+    async with AsyncDFPNClient(bare) as client:
+        with pytest.raises(DFPNError) as err:
+            await client.get_config()
+    assert err.value.code is ErrorCode.CONFIG_NOT_FOUND
+
+
 def test_deadline_too_short_comes_from_the_program(sync_client: DFPNClient, media: Path) -> None:
     # Given the reference minimum deadline of 60 s
     # When submitting with a 59 s deadline

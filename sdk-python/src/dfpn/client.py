@@ -125,12 +125,12 @@ def request_info(address: Pubkey, r: Request) -> RequestInfo:
 
 def is_finalizable(r: Request, now: int) -> bool:
     """An open request that anyone may finalize now (`dfpn.protocol.finalizable`)."""
-    return protocol.is_open(r.status) and protocol.finalizable(r, now)
+    return protocol.finalizable(r, now)
 
 
 def is_expirable(r: Request, now: int) -> bool:
     """An open request that anyone may expire now (`dfpn.protocol.expirable`)."""
-    return protocol.is_open(r.status) and protocol.expirable(r, now)
+    return protocol.expirable(r, now)
 
 
 class AsyncDFPNClient:

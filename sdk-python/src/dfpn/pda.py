@@ -19,13 +19,6 @@ from dfpn.generated.constants import (
 
 logger = logging.getLogger(__name__)
 
-CONFIG_SEED = SEEDS_CONFIG
-TREASURY_SEED = SEEDS_TREASURY
-INSURANCE_SEED = SEEDS_INSURANCE
-MODEL_SEED = SEEDS_MODEL
-WORKER_SEED = SEEDS_WORKER
-REQUEST_SEED = SEEDS_REQUEST
-
 
 def encode_model_id(model_id: str | bytes) -> bytes:
     """A model id as the program stores it: 1–32 printable ASCII bytes, zero-padded to 32."""
@@ -48,30 +41,30 @@ def find(seeds: list[bytes], program_id: Pubkey = PROGRAM_ID) -> tuple[Pubkey, i
 
 
 def config_address(program_id: Pubkey = PROGRAM_ID) -> Pubkey:
-    return find([CONFIG_SEED], program_id)[0]
+    return find([SEEDS_CONFIG], program_id)[0]
 
 
 def treasury_address(program_id: Pubkey = PROGRAM_ID) -> Pubkey:
-    return find([TREASURY_SEED], program_id)[0]
+    return find([SEEDS_TREASURY], program_id)[0]
 
 
 def insurance_address(program_id: Pubkey = PROGRAM_ID) -> Pubkey:
-    return find([INSURANCE_SEED], program_id)[0]
+    return find([SEEDS_INSURANCE], program_id)[0]
 
 
 def model_address(model_id: str | bytes, program_id: Pubkey = PROGRAM_ID) -> Pubkey:
-    return find([MODEL_SEED, encode_model_id(model_id)], program_id)[0]
+    return find([SEEDS_MODEL, encode_model_id(model_id)], program_id)[0]
 
 
 def worker_address(authority: Pubkey, program_id: Pubkey = PROGRAM_ID) -> Pubkey:
-    return find([WORKER_SEED, bytes(authority)], program_id)[0]
+    return find([SEEDS_WORKER, bytes(authority)], program_id)[0]
 
 
 def request_address_and_bump(
     client: Pubkey, nonce: int, program_id: Pubkey = PROGRAM_ID
 ) -> tuple[Pubkey, int]:
     """The request PDA `["request", client, nonce (u64 LE)]` and its canonical bump (`submit_request`'s last arg)."""
-    return find([REQUEST_SEED, bytes(client), nonce.to_bytes(8, "little")], program_id)
+    return find([SEEDS_REQUEST, bytes(client), nonce.to_bytes(8, "little")], program_id)
 
 
 def request_address(client: Pubkey, nonce: int, program_id: Pubkey = PROGRAM_ID) -> Pubkey:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Protocol
 
 from dfpn.generated.constants import (
@@ -38,6 +39,8 @@ class PhaseFields(Protocol):
     """The request fields the phase rules read (a decoded `Request` has them)."""
 
     @property
+    def status(self) -> int: ...
+    @property
     def commits(self) -> int: ...
     @property
     def reveals(self) -> int: ...
@@ -51,32 +54,37 @@ class PhaseFields(Protocol):
     def deadline(self) -> int: ...
 
 
-# ---- phases (docs/protocol.md "Phases"); they describe an open request ---------------------------------------
-
-
-def commit_open(r: PhaseFields, now: int) -> bool:
-    """Joining and committing: before the commit deadline while some seat may still commit."""
-    return now < r.commit_deadline and r.commits < r.max_workers
-
-
-def reveal_open(r: PhaseFields, now: int) -> bool:
-    """Revealing: the commit phase is over with enough commitments, before the deadline."""
-    return not commit_open(r, now) and r.commits >= r.min_workers and now < r.deadline
-
-
-def finalizable(r: PhaseFields, now: int) -> bool:
-    """Enough commitments, and the deadline passed or every committer revealed after the commit phase."""
-    return r.commits >= r.min_workers and (now >= r.deadline or (not commit_open(r, now) and r.reveals == r.commits))
-
-
-def expirable(r: PhaseFields, now: int) -> bool:
-    """The commit phase ended without enough commitments."""
-    return now >= r.commit_deadline and r.commits < r.min_workers
+# ---- phases (docs/protocol.md "Phases"); a request that is not open is in none of them ----------------------
 
 
 def is_open(status: int) -> bool:
-    """Whether a request status still accepts joins, commits and reveals."""
+    """Whether a request status still accepts joins, commits and reveals (not finalized or expired)."""
     return status == REQUEST_STATUS_OPEN
+
+
+def commit_open(r: PhaseFields, now: int) -> bool:
+    """Joining and committing: an open request before the commit deadline while some seat may still commit."""
+    return is_open(r.status) and now < r.commit_deadline and r.commits < r.max_workers
+
+
+def reveal_open(r: PhaseFields, now: int) -> bool:
+    """Revealing: an open request whose commit phase is over with enough commitments, before the deadline."""
+    return is_open(r.status) and not commit_open(r, now) and r.commits >= r.min_workers and now < r.deadline
+
+
+def finalizable(r: PhaseFields, now: int) -> bool:
+    """An open request with enough commitments whose deadline passed or whose committers all revealed after the
+    commit phase."""
+    return (
+        is_open(r.status)
+        and r.commits >= r.min_workers
+        and (now >= r.deadline or (not commit_open(r, now) and r.reveals == r.commits))
+    )
+
+
+def expirable(r: PhaseFields, now: int) -> bool:
+    """An open request whose commit phase ended without enough commitments."""
+    return is_open(r.status) and now >= r.commit_deadline and r.commits < r.min_workers
 
 
 # ---- fees and payout (docs/protocol.md "Fees", "Payout and rounding rule") -----------------------------------
@@ -193,6 +201,34 @@ def penalize_non_reveal(reputation: int, alpha_bps: int) -> int:
     return update_reputation(reputation, False, min(alpha_bps * NON_REVEAL_PENALTY_FACTOR, BPS))
 
 
+class SeatOutcome(StrEnum):
+    """How a seat ended, as its worker's reputation step sees it (the keys of the reputation vectors)."""
+
+    #: Revealed the consensus verdict.
+    AGREED = "agreed"
+    #: Revealed a verdict other than the consensus.
+    DISAGREED = "disagreed"
+    #: Revealed, and the request ended without a consensus.
+    NO_CONSENSUS = "no_consensus"
+    #: Committed and did not reveal (also slashed).
+    NON_REVEAL = "non_reveal"
+    #: Joined and never committed.
+    UNCOMMITTED = "uncommitted"
+
+
+def reputation_step(reputation: int, outcome: SeatOutcome, alpha_bps: int) -> int:
+    """A worker's reputation after finalization: toward 10 000 when it agreed with the consensus, toward 0 when
+    it disagreed or never committed, twice as fast toward 0 when it committed and did not reveal, unchanged
+    without a consensus."""
+    if outcome is SeatOutcome.AGREED:
+        return update_reputation(reputation, True, alpha_bps)
+    if outcome in (SeatOutcome.DISAGREED, SeatOutcome.UNCOMMITTED):
+        return update_reputation(reputation, False, alpha_bps)
+    if outcome is SeatOutcome.NON_REVEAL:
+        return penalize_non_reveal(reputation, alpha_bps)
+    return reputation
+
+
 def slash_amount(stake: int, slash_bps: int) -> int:
     """Stake moved to insurance from a committer that did not reveal."""
     return mul_bps(stake, min(slash_bps, BPS))
@@ -212,6 +248,7 @@ __all__ = [
     "FeeSplit",
     "Outcome",
     "PhaseFields",
+    "SeatOutcome",
     "Vote",
     "aggregate",
     "commit_open",
@@ -221,6 +258,7 @@ __all__ = [
     "mask_of",
     "mul_bps",
     "penalize_non_reveal",
+    "reputation_step",
     "request_fee",
     "reveal_open",
     "slash_amount",
