@@ -20,7 +20,7 @@ each worker):
    honest "cannot tell" is an answer.
 
 The report is canonical JSON (sorted keys, no whitespace, no timings), so the same analyses give the same bytes
-and the same report hash: that lets a worker that lost its state re-derive a commitment (see `node.py`).
+and the same report hash: that lets a worker that lost its state re-derive a commitment (see `preimage.py`).
 """
 
 from __future__ import annotations

@@ -28,15 +28,11 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from solders.keypair import Keypair
-from solders.pubkey import Pubkey
 
-from dfpn import LAMPORTS_PER_SOL, LocalNetwork, Transport, load_keypair
+from dfpn import LocalNetwork, Transport, load_keypair
 from dfpn import Modality as ChainModality
 from dfpn import instructions as ix
-from dfpn.errors import DFPNError, ErrorCode
-from dfpn.generated import constants as generated_constants
-from dfpn.generated.types import Config, Model, Worker
-from dfpn.pda import config_address, decode_model_id, model_address, worker_address
+from dfpn.errors import DFPNError
 from dfpn.rpc import RpcTransport
 from dfpn_detectors import Detector, load_detectors
 from dfpn_worker.analysis import modality_mask
@@ -50,20 +46,29 @@ from dfpn_worker.config import (
 )
 from dfpn_worker.logs import setup_logging
 from dfpn_worker.node import WorkerError, WorkerNode
+from dfpn_worker.registration import (
+    MAX_WORKER_MODELS,
+    choose_detectors,
+    fetch_config,
+    fetch_worker,
+    fund_if_local,
+    model_ids,
+    register_models,
+    register_worker,
+    worker_summary,
+)
 from dfpn_worker.state import StateError, StateStore
 
 logger = logging.getLogger(__name__)
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
-#: Most models a worker declares on-chain (the Worker account's `models` array).
-MAX_WORKER_MODELS = generated_constants.MAX_WORKER_MODELS
 
 
 class UsageError(Exception):
     """A bad command line or configuration (exit 2)."""
 
 
-# ---- building blocks (also used by tests) -------------------------------------------------------------------
+# ---- building blocks (also used by tests; the registration ones live in `registration.py`) -----------------
 
 
 def open_transport(config: WorkerConfig) -> Transport:
@@ -121,167 +126,6 @@ def _import_detector(path: str, settings: dict[str, Any]) -> Detector:
     return detector
 
 
-def declared_mask(config: WorkerConfig, detectors: Sequence[Detector]) -> int:
-    """The modalities the worker declares: the configured ones, else everything its detectors cover."""
-    if config.modalities:
-        return ChainModality.mask(config.chain_modalities)
-    return modality_mask(detectors)
-
-
-def _model_ids(detectors: Sequence[Detector]) -> list[str]:
-    ids = list(dict.fromkeys(d.model_id for d in detectors))
-    if len(ids) > MAX_WORKER_MODELS:
-        raise WorkerError(
-            f"a worker declares at most {MAX_WORKER_MODELS} models on-chain; configure fewer detectors ({ids})"
-        )
-    return ids
-
-
-def choose_detectors(detectors: Sequence[Detector], limit: int = MAX_WORKER_MODELS) -> list[Detector]:
-    """At most `limit` detectors, chosen greedily for modality coverage (each pick adds the most modalities not
-    yet covered; ties and the remaining slots in load order)."""
-    chosen: list[Detector] = []
-    covered = 0
-    while len(chosen) < limit:
-        rest = [d for d in detectors if d not in chosen]
-        if not rest:
-            break
-        best = max(rest, key=lambda d: bin(modality_mask([d]) & ~covered).count("1"))
-        if modality_mask([best]) & ~covered == 0:
-            chosen += rest[: limit - len(chosen)]
-            break
-        chosen.append(best)
-        covered |= modality_mask([best])
-    return [d for d in detectors if d in chosen]
-
-
-async def fetch_worker(transport: Transport, authority: Pubkey) -> Worker | None:
-    account = await transport.get_account(worker_address(authority, transport.program_id))
-    if account is None or account.owner != transport.program_id:
-        return None
-    return Worker.from_account_data(account.data)
-
-
-async def fetch_config(transport: Transport) -> Config:
-    """The network's configuration; an account at the config address that the program does not own is refused
-    like a missing one (anyone can put lamports or data at an address they do not control)."""
-    address = config_address(transport.program_id)
-    account = await transport.get_account(address)
-    if account is None or account.owner != transport.program_id:
-        raise DFPNError(ErrorCode.CONFIG_NOT_FOUND, f"no DFPN configuration at {address} on {transport.name}")
-    return Config.from_account_data(account.data)
-
-
-async def fund_if_local(transport: Transport, authority: Pubkey) -> None:
-    """The embedded network starts empty: give the worker's key lamports there (never elsewhere)."""
-    if isinstance(transport, LocalNetwork) and transport.balance(authority) < 2 * LAMPORTS_PER_SOL:
-        transport.airdrop(authority, 20 * LAMPORTS_PER_SOL)
-
-
-async def register_models(transport: Transport, keypair: Keypair, detectors: Sequence[Detector]) -> list[str]:
-    """Development and test networks only: register each detector's model id with this key as developer and
-    payout wallet when it is not registered yet (on a real network the model's developer does this)."""
-    done = []
-    for d in detectors:
-        address = model_address(d.model_id, transport.program_id)
-        if await transport.get_account(address) is not None:
-            continue
-        await transport.send_transaction(
-            [
-                ix.register_model(
-                    developer=keypair.pubkey(),
-                    model_id=d.model_id,
-                    payout_wallet=keypair.pubkey(),
-                    modalities=modality_mask([d]),
-                    program_id=transport.program_id,
-                )
-            ],
-            [keypair],
-        )
-        done.append(d.model_id)
-    return done
-
-
-async def register_worker(
-    transport: Transport, keypair: Keypair, config: WorkerConfig, detectors: Sequence[Detector]
-) -> dict[str, Any]:
-    """Register the worker (stake, modalities, models), or bring an existing registration up to the config:
-    `update_worker` when the modalities or models differ, `add_stake` when the stake is below `stake`."""
-    authority = keypair.pubkey()
-    mask = declared_mask(config, detectors)
-    models = _model_ids(detectors)
-    chain = await fetch_config(transport)
-    for m in models:
-        account = await transport.get_account(model_address(m, transport.program_id))
-        if account is None:
-            raise WorkerError(
-                f"model {m!r} is not registered on {transport.name}: its developer registers it "
-                "(on a dev network: `dfpn-worker register --register-models`)"
-            )
-        if not Model.from_account_data(account.data).active:
-            raise WorkerError(f"model {m!r} is deactivated on {transport.name}")
-    worker = await fetch_worker(transport, authority)
-    actions: list[str] = []
-    if worker is None:
-        stake = config.stake_lamports
-        if stake < chain.params.min_stake:
-            raise WorkerError(
-                f"stake {config.stake} SOL is below the network minimum "
-                f"{chain.params.min_stake / LAMPORTS_PER_SOL:g} SOL"
-            )
-        await transport.send_transaction(
-            [
-                ix.register_worker(
-                    authority=authority,
-                    stake=stake,
-                    modalities=mask,
-                    models=models,
-                    program_id=transport.program_id,
-                )
-            ],
-            [keypair],
-        )
-        actions.append(f"registered with {stake} lamports")
-    else:
-        current = [decode_model_id(m) for m in worker.models[: worker.model_count]]
-        if worker.modalities != mask or current != models:
-            await transport.send_transaction(
-                [
-                    ix.update_worker(
-                        authority=authority, modalities=mask, models=models, program_id=transport.program_id
-                    )
-                ],
-                [keypair],
-            )
-            actions.append("updated modalities and models")
-        if worker.stake < config.stake_lamports:
-            extra = config.stake_lamports - worker.stake
-            await transport.send_transaction(
-                [ix.add_stake(authority=authority, amount=extra, program_id=transport.program_id)], [keypair]
-            )
-            actions.append(f"added {extra} lamports of stake")
-    after = await fetch_worker(transport, authority)
-    assert after is not None
-    return {**worker_summary(after), "actions": actions or ["already registered as configured"]}
-
-
-def worker_summary(worker: Worker) -> dict[str, Any]:
-    return {
-        "authority": str(worker.authority),
-        "stakeLamports": worker.stake,
-        "unbondingLamports": worker.unbonding_amount,
-        "unbondingEndsAt": worker.unbonding_ends_at or None,
-        "rewardsLamports": worker.rewards,
-        "reputation": worker.reputation,
-        "activeSeats": worker.active_seats,
-        "modalities": [pascal_name(m) for m in ChainModality.from_mask(worker.modalities)],
-        "models": [decode_model_id(m) for m in worker.models[: worker.model_count]],
-        "jobsDone": worker.jobs_done,
-        "jobsAgreed": worker.jobs_agreed,
-        "slashedLamports": worker.slashed_total,
-    }
-
-
 # ---- commands -----------------------------------------------------------------------------------------------
 
 
@@ -315,23 +159,7 @@ def cmd_init(args: argparse.Namespace, out: TextIO) -> int:
         generate_keypair(config.keypair)
         keypair_note = "generated"
     keypair = load_keypair(config.keypair)
-    notes: list[str] = []
-    if not config.detectors or not config.modalities:
-        detectors = load_worker_detectors(config)
-        update: dict[str, Any] = {}
-        if not config.detectors:
-            chosen = choose_detectors(detectors)
-            left = [d.model_id for d in detectors if d not in chosen]
-            if left:
-                notes.append(
-                    f"a worker declares at most {MAX_WORKER_MODELS} models: left out {', '.join(left)} "
-                    "(choose with --detector)"
-                )
-            detectors = chosen
-            update["detectors"] = _model_ids(detectors)
-        if not config.modalities:
-            update["modalities"] = [pascal_name(m) for m in ChainModality.from_mask(modality_mask(detectors))]
-        config = config.model_copy(update=update)
+    config, notes = _fill_detectors_and_modalities(config)
     write_config(config, path)
     print(f"wrote {path}", file=out)
     print(f"worker key: {keypair.pubkey()} ({config.keypair}, {keypair_note})", file=out)
@@ -341,6 +169,29 @@ def cmd_init(args: argparse.Namespace, out: TextIO) -> int:
         print(f"note: {note}", file=out)
     print("next: fund the key with SOL for the stake and fees, then `dfpn-worker register`", file=out)
     return EXIT_OK
+
+
+def _fill_detectors_and_modalities(config: WorkerConfig) -> tuple[WorkerConfig, list[str]]:
+    """`config` with the installed detectors (at most `MAX_WORKER_MODELS`, chosen for coverage) when it names
+    none, and their modalities when it names none; notes for the user."""
+    notes: list[str] = []
+    if config.detectors and config.modalities:
+        return config, notes
+    detectors = load_worker_detectors(config)
+    update: dict[str, Any] = {}
+    if not config.detectors:
+        chosen = choose_detectors(detectors)
+        left = [d.model_id for d in detectors if d not in chosen]
+        if left:
+            notes.append(
+                f"a worker declares at most {MAX_WORKER_MODELS} models: left out {', '.join(left)} "
+                "(choose with --detector)"
+            )
+        detectors = chosen
+        update["detectors"] = model_ids(detectors)
+    if not config.modalities:
+        update["modalities"] = [pascal_name(m) for m in ChainModality.from_mask(modality_mask(detectors))]
+    return config.model_copy(update=update), notes
 
 
 async def cmd_register(
@@ -486,46 +337,12 @@ def _modality(value: str) -> str:
 
 
 def parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--config",
-        metavar="PATH",
-        help="config file (default $DFPN_WORKER_CONFIG or ~/.config/dfpn-worker/config.toml)",
-    )
-    common.add_argument("--network", help='"local", "localnet", "devnet" or an RPC URL')
-    common.add_argument("--keypair", metavar="PATH", help="the worker's Solana JSON keypair file")
-    common.add_argument("--state-dir", metavar="DIR", help="durable worker state directory")
-    common.add_argument("--log-level", metavar="LEVEL", help="DEBUG, INFO, WARNING, ...")
-    common.add_argument("--log-format", choices=["json", "text"], help="log line format (default json)")
-
+    common = _common_options()
     p = argparse.ArgumentParser(
         prog="dfpn-worker", description="DFPN reference worker node: run deepfake detectors for fees."
     )
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    init = sub.add_parser("init", parents=[common], help="write a config file (and optionally a new keypair)")
-    init.add_argument("--generate-keypair", action="store_true", help="create the keypair file if missing")
-    init.add_argument("--stake", metavar="SOL", help="stake to put up at registration (default 1)")
-    init.add_argument(
-        "--modality",
-        action="append",
-        type=_modality,
-        help="modality to accept, repeatable (default: every modality the detectors cover)",
-    )
-    init.add_argument(
-        "--detector",
-        action="append",
-        help="detector (model id) to run, repeatable (default: every installed detector)",
-    )
-    init.add_argument("--concurrency", type=int, help="requests analysed at once (default 4)")
-    init.add_argument("--fee-floor", metavar="SOL", help="skip requests paying a worker less than this")
-    init.add_argument("--storage", choices=["file", "ipfs", "s3"], help="where reports go (default file)")
-    init.add_argument("--reports-dir", metavar="DIR", help="report files directory (file storage)")
-    init.add_argument(
-        "--metrics-port", help="metrics/health port (default 9464; 0: any free port; off: none)"
-    )
-    init.add_argument("--force", action="store_true", help="overwrite an existing config file")
-
+    _add_init(sub, common)
     register = sub.add_parser("register", parents=[common], help="register (or update) the worker on-chain")
     register.add_argument(
         "--register-models",
@@ -549,6 +366,49 @@ def parser() -> argparse.ArgumentParser:
 
     sub.add_parser("claim", parents=[common], help="claim the worker's rewards")
     return p
+
+
+def _common_options() -> argparse.ArgumentParser:
+    """The options every command takes (they override the config file)."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--config",
+        metavar="PATH",
+        help="config file (default $DFPN_WORKER_CONFIG or ~/.config/dfpn-worker/config.toml)",
+    )
+    common.add_argument("--network", help='"local", "localnet", "devnet" or an RPC URL')
+    common.add_argument("--keypair", metavar="PATH", help="the worker's Solana JSON keypair file")
+    common.add_argument("--state-dir", metavar="DIR", help="durable worker state directory")
+    common.add_argument("--log-level", metavar="LEVEL", help="DEBUG, INFO, WARNING, ...")
+    common.add_argument("--log-format", choices=["json", "text"], help="log line format (default json)")
+    return common
+
+
+def _add_init(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
+    init = sub.add_parser("init", parents=[common], help="write a config file (and optionally a new keypair)")
+    init.add_argument("--generate-keypair", action="store_true", help="create the keypair file if missing")
+    init.add_argument("--stake", metavar="SOL", help="stake to put up at registration (default 1)")
+    init.add_argument(
+        "--modality",
+        action="append",
+        type=_modality,
+        help="modality to accept, repeatable (default: every modality the detectors cover)",
+    )
+    init.add_argument(
+        "--detector",
+        action="append",
+        help="detector (model id) to run, repeatable (default: every installed detector)",
+    )
+    init.add_argument("--concurrency", type=int, help="requests analysed at once (default 4)")
+    init.add_argument("--fee-floor", metavar="SOL", help="skip requests paying a worker less than this")
+    init.add_argument("--storage", choices=["file", "ipfs", "s3"], help="where reports go (default file)")
+    init.add_argument("--reports-dir", metavar="DIR", help="report files directory (file storage)")
+    init.add_argument(
+        "--metrics-port", help="metrics/health port (default 9464; 0: any free port; off: none)"
+    )
+    init.add_argument("--force", action="store_true", help="overwrite an existing config file")
 
 
 async def _dispatch(
@@ -611,6 +471,8 @@ def run() -> None:
 
 
 __all__ = [
+    "choose_detectors",
+    "fetch_config",
     "fetch_worker",
     "generate_keypair",
     "load_worker_detectors",

@@ -50,6 +50,34 @@ async def fetch_media(
     file size, the Content-Length header, or while streaming), each attempt within `timeout` seconds; network
     faults are retried `attempts` times in all with bounded backoff. file:// URIs only when `allow_file` (the
     embedded local network): elsewhere a client must not make the worker read its own disk."""
+    _check_before_download(uri, max_bytes=max_bytes, allow_file=allow_file)
+
+    async def read() -> bytes:
+        return await store.read_uri(uri, max_bytes=max_bytes, timeout=timeout)
+
+    try:
+        data = await retrying(
+            f"download {uri}",
+            read,
+            attempts=attempts,
+            base=backoff_base,
+            transient=_transient_download_error,
+            on_retry=on_retry,
+        )
+    except DFPNError as e:
+        if _too_large(e):
+            raise MediaRefusedError("MEDIA_TOO_LARGE", e.message) from e
+        raise MediaRefusedError("MEDIA_UNAVAILABLE", e.message) from e
+    if len(data) > max_bytes:  # belt and braces: every path above already enforces it
+        raise MediaRefusedError(
+            "MEDIA_TOO_LARGE", f"{uri}: {len(data)} bytes, over the {max_bytes}-byte limit"
+        )
+    return data
+
+
+def _check_before_download(uri: str, *, max_bytes: int, allow_file: bool) -> None:
+    """Refuse what can be refused without downloading: an unsupported scheme, file:// media off the local
+    network, a local file that is missing or too large."""
     scheme = urlparse(uri).scheme
     if scheme == "file":
         if not allow_file:
@@ -68,34 +96,14 @@ async def fetch_media(
     elif scheme not in ("http", "https", "ipfs", "s3"):
         raise MediaRefusedError("STORAGE_NOT_SUPPORTED", f"cannot read {scheme or 'scheme-less'} URI {uri!r}")
 
-    def transient(error: BaseException) -> bool:
-        if isinstance(error, DFPNError):
-            if _too_large(error):
-                return False
-            return error.code in (ErrorCode.REPORT_UNAVAILABLE, ErrorCode.STORAGE_UNAVAILABLE)
-        return isinstance(error, OSError | TimeoutError)
 
-    async def read() -> bytes:
-        return await store.read_uri(uri, max_bytes=max_bytes, timeout=timeout)
-
-    try:
-        data = await retrying(
-            f"download {uri}",
-            read,
-            attempts=attempts,
-            base=backoff_base,
-            transient=transient,
-            on_retry=on_retry,
-        )
-    except DFPNError as e:
-        if _too_large(e):
-            raise MediaRefusedError("MEDIA_TOO_LARGE", e.message) from e
-        raise MediaRefusedError("MEDIA_UNAVAILABLE", e.message) from e
-    if len(data) > max_bytes:  # belt and braces: every path above already enforces it
-        raise MediaRefusedError(
-            "MEDIA_TOO_LARGE", f"{uri}: {len(data)} bytes, over the {max_bytes}-byte limit"
-        )
-    return data
+def _transient_download_error(error: BaseException) -> bool:
+    """Worth another download attempt: the storage did not answer (not: the media is too large)."""
+    if isinstance(error, DFPNError):
+        if _too_large(error):
+            return False
+        return error.code in (ErrorCode.REPORT_UNAVAILABLE, ErrorCode.STORAGE_UNAVAILABLE)
+    return isinstance(error, OSError | TimeoutError)
 
 
 def check_content_hash(data: bytes, expected: bytes, uri: str) -> None:

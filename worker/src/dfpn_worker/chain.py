@@ -1,0 +1,101 @@
+"""The node's reads and writes on the network.
+
+Every read and every transaction is retried with exponential backoff while it fails with a transient RPC fault
+(`retry.retrying`; each retry counted in `dfpn_worker_retries_total{operation="read"|"send"}`). An account the
+program does not own is treated as absent: anyone can put lamports or data at an address they do not control.
+Times are the cluster clock (`transport.unix_timestamp()`), as the program's deadlines are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TypeVar
+
+from solders.instruction import Instruction
+from solders.keypair import Keypair
+from solders.pubkey import Pubkey
+
+from dfpn.borsh import BorshError
+from dfpn.generated.types import Config, Request, Seat, Worker
+from dfpn.pda import config_address, worker_address
+from dfpn.transport import AccountInfo, TransactionRecord, Transport
+from dfpn_worker.errors import WorkerError
+from dfpn_worker.metrics import Metrics
+from dfpn_worker.retry import retrying
+
+T = TypeVar("T")
+
+
+class Chain:
+    """One worker key on one network: its reads (config, worker account, requests, clock) and its transactions,
+    signed by the worker's key."""
+
+    def __init__(self, transport: Transport, keypair: Keypair, metrics: Metrics, backoff_base: float) -> None:
+        self.transport = transport
+        self.keypair = keypair
+        self.authority = keypair.pubkey()
+        self.program_id = transport.program_id
+        self.metrics = metrics
+        self.backoff_base = backoff_base
+
+    @property
+    def worker_pda(self) -> Pubkey:
+        return worker_address(self.authority, self.program_id)
+
+    async def read(self, what: str, call: Callable[[], Awaitable[T]]) -> T:
+        return await retrying(
+            what,
+            call,
+            base=self.backoff_base,
+            on_retry=lambda op: self.metrics.retries.labels(operation="read").inc(),
+        )
+
+    async def now(self) -> int:
+        return int(await self.read("clock", self.transport.unix_timestamp))
+
+    async def config(self) -> Config:
+        """The network's configuration (a `WorkerError` when there is none)."""
+        address = config_address(self.program_id)
+        account = await self.read("config", lambda: self.transport.get_account(address))
+        if account is None or account.owner != self.program_id:
+            raise WorkerError(f"no DFPN configuration at {address} on {self.transport.name}")
+        return Config.from_account_data(account.data)
+
+    async def worker(self) -> Worker | None:
+        """This worker's account; None when it is not registered."""
+        account = await self.read("worker", lambda: self.transport.get_account(self.worker_pda))
+        if account is None or account.owner != self.program_id:
+            return None
+        return Worker.from_account_data(account.data)
+
+    async def requests(self) -> list[AccountInfo]:
+        """Every Request account of the program (decoded by the caller)."""
+        return await self.read(
+            "list requests", lambda: self.transport.program_accounts(Request.DISCRIMINATOR)
+        )
+
+    async def request(self, address: Pubkey) -> Request | None:
+        """The request at `address`; None when the account is closed or is not a request."""
+        account = await self.read("request", lambda: self.transport.get_account(address))
+        if account is None or account.owner != self.program_id:
+            return None
+        try:
+            return Request.from_account_data(account.data)
+        except BorshError:
+            return None
+
+    def seat(self, r: Request) -> Seat | None:
+        """This worker's seat in `r`, if it holds one."""
+        return next((s for s in r.seats[: r.joined] if s.authority == self.authority), None)
+
+    async def send(self, what: str, instructions: Sequence[Instruction]) -> TransactionRecord:
+        """One transaction signed by the worker's key."""
+        return await retrying(
+            what,
+            lambda: self.transport.send_transaction(instructions, [self.keypair]),
+            base=self.backoff_base,
+            on_retry=lambda op: self.metrics.retries.labels(operation="send").inc(),
+        )
+
+
+__all__ = ["Chain"]

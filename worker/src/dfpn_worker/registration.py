@@ -1,0 +1,287 @@
+"""The worker's registration on-chain, and what it allows the node to do.
+
+- `register_worker` registers the worker (stake, modalities, models) or brings an existing registration up to the
+  config (`update_worker` when the modalities or models differ, `add_stake` when the stake is below the configured
+  one); `register_models` registers the detectors' model ids on development networks.
+- `Standing` is the node's view of its registration: the network config, the worker account, the models it
+  declared, and the modalities it serves — declared on-chain, configured, and covered by a detector whose model is
+  declared. `join_blocked_reason` says why a worker may join nothing at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from solders.keypair import Keypair
+from solders.pubkey import Pubkey
+
+from dfpn import LAMPORTS_PER_SOL, LocalNetwork, Transport
+from dfpn import Modality as ChainModality
+from dfpn import instructions as ix
+from dfpn.errors import DFPNError, ErrorCode
+from dfpn.generated import constants as generated_constants
+from dfpn.generated.types import Config, Model, Worker
+from dfpn.pda import config_address, decode_model_id, model_address, worker_address
+from dfpn_detectors import Detector
+from dfpn_worker.analysis import Analyzer, modality_mask
+from dfpn_worker.config import WorkerConfig, pascal_name
+from dfpn_worker.errors import WorkerError
+
+#: Most models a worker declares on-chain (the Worker account's `models` array).
+MAX_WORKER_MODELS = generated_constants.MAX_WORKER_MODELS
+
+
+# ---- what the worker declares ------------------------------------------------------------------------------
+
+
+def declared_mask(config: WorkerConfig, detectors: Sequence[Detector]) -> int:
+    """The modalities the worker declares: the configured ones, else everything its detectors cover."""
+    if config.modalities:
+        return ChainModality.mask(config.chain_modalities)
+    return modality_mask(detectors)
+
+
+def model_ids(detectors: Sequence[Detector]) -> list[str]:
+    """The model ids the worker declares: its detectors', once each, at most `MAX_WORKER_MODELS`."""
+    ids = list(dict.fromkeys(d.model_id for d in detectors))
+    if len(ids) > MAX_WORKER_MODELS:
+        raise WorkerError(
+            f"a worker declares at most {MAX_WORKER_MODELS} models on-chain; configure fewer detectors ({ids})"
+        )
+    return ids
+
+
+def choose_detectors(detectors: Sequence[Detector], limit: int = MAX_WORKER_MODELS) -> list[Detector]:
+    """At most `limit` detectors, chosen greedily for modality coverage (each pick adds the most modalities not
+    yet covered; ties and the remaining slots in load order)."""
+    chosen: list[Detector] = []
+    covered = 0
+    while len(chosen) < limit:
+        rest = [d for d in detectors if d not in chosen]
+        if not rest:
+            break
+        best = max(rest, key=lambda d: bin(modality_mask([d]) & ~covered).count("1"))
+        if modality_mask([best]) & ~covered == 0:
+            chosen += rest[: limit - len(chosen)]
+            break
+        chosen.append(best)
+        covered |= modality_mask([best])
+    return [d for d in detectors if d in chosen]
+
+
+def declared_models(worker: Worker) -> list[str]:
+    """The model ids the worker account declares."""
+    return [decode_model_id(m) for m in worker.models[: worker.model_count]]
+
+
+# ---- reading the chain ---------------------------------------------------------------------------------------
+
+
+async def fetch_worker(transport: Transport, authority: Pubkey) -> Worker | None:
+    account = await transport.get_account(worker_address(authority, transport.program_id))
+    if account is None or account.owner != transport.program_id:
+        return None
+    return Worker.from_account_data(account.data)
+
+
+async def fetch_config(transport: Transport) -> Config:
+    """The network's configuration; an account at the config address that the program does not own is refused
+    like a missing one (anyone can put lamports or data at an address they do not control)."""
+    address = config_address(transport.program_id)
+    account = await transport.get_account(address)
+    if account is None or account.owner != transport.program_id:
+        raise DFPNError(ErrorCode.CONFIG_NOT_FOUND, f"no DFPN configuration at {address} on {transport.name}")
+    return Config.from_account_data(account.data)
+
+
+def worker_summary(worker: Worker) -> dict[str, Any]:
+    return {
+        "authority": str(worker.authority),
+        "stakeLamports": worker.stake,
+        "unbondingLamports": worker.unbonding_amount,
+        "unbondingEndsAt": worker.unbonding_ends_at or None,
+        "rewardsLamports": worker.rewards,
+        "reputation": worker.reputation,
+        "activeSeats": worker.active_seats,
+        "modalities": [pascal_name(m) for m in ChainModality.from_mask(worker.modalities)],
+        "models": declared_models(worker),
+        "jobsDone": worker.jobs_done,
+        "jobsAgreed": worker.jobs_agreed,
+        "slashedLamports": worker.slashed_total,
+    }
+
+
+# ---- registering ---------------------------------------------------------------------------------------------
+
+
+async def fund_if_local(transport: Transport, authority: Pubkey) -> None:
+    """The embedded network starts empty: give the worker's key lamports there (never elsewhere)."""
+    if isinstance(transport, LocalNetwork) and transport.balance(authority) < 2 * LAMPORTS_PER_SOL:
+        transport.airdrop(authority, 20 * LAMPORTS_PER_SOL)
+
+
+async def register_models(transport: Transport, keypair: Keypair, detectors: Sequence[Detector]) -> list[str]:
+    """Development and test networks only: register each detector's model id with this key as developer and
+    payout wallet when it is not registered yet (on a real network the model's developer does this)."""
+    done = []
+    for d in detectors:
+        address = model_address(d.model_id, transport.program_id)
+        if await transport.get_account(address) is not None:
+            continue
+        await transport.send_transaction(
+            [
+                ix.register_model(
+                    developer=keypair.pubkey(),
+                    model_id=d.model_id,
+                    payout_wallet=keypair.pubkey(),
+                    modalities=modality_mask([d]),
+                    program_id=transport.program_id,
+                )
+            ],
+            [keypair],
+        )
+        done.append(d.model_id)
+    return done
+
+
+async def register_worker(
+    transport: Transport, keypair: Keypair, config: WorkerConfig, detectors: Sequence[Detector]
+) -> dict[str, Any]:
+    """Register the worker (stake, modalities, models), or bring an existing registration up to the config:
+    `update_worker` when the modalities or models differ, `add_stake` when the stake is below `stake`."""
+    authority = keypair.pubkey()
+    mask = declared_mask(config, detectors)
+    models = model_ids(detectors)
+    chain = await fetch_config(transport)
+    await _check_models(transport, models)
+    worker = await fetch_worker(transport, authority)
+    if worker is None:
+        actions = [await _register_new(transport, keypair, config, chain, mask, models)]
+    else:
+        actions = await _update_registration(transport, keypair, config, worker, mask, models)
+    after = await fetch_worker(transport, authority)
+    assert after is not None
+    return {**worker_summary(after), "actions": actions or ["already registered as configured"]}
+
+
+async def _check_models(transport: Transport, models: Sequence[str]) -> None:
+    """Every model the worker declares is registered and active."""
+    for m in models:
+        account = await transport.get_account(model_address(m, transport.program_id))
+        if account is None:
+            raise WorkerError(
+                f"model {m!r} is not registered on {transport.name}: its developer registers it "
+                "(on a dev network: `dfpn-worker register --register-models`)"
+            )
+        if not Model.from_account_data(account.data).active:
+            raise WorkerError(f"model {m!r} is deactivated on {transport.name}")
+
+
+async def _register_new(
+    transport: Transport,
+    keypair: Keypair,
+    config: WorkerConfig,
+    chain: Config,
+    mask: int,
+    models: list[str],
+) -> str:
+    stake = config.stake_lamports
+    if stake < chain.params.min_stake:
+        raise WorkerError(
+            f"stake {config.stake} SOL is below the network minimum "
+            f"{chain.params.min_stake / LAMPORTS_PER_SOL:g} SOL"
+        )
+    instruction = ix.register_worker(
+        authority=keypair.pubkey(),
+        stake=stake,
+        modalities=mask,
+        models=models,
+        program_id=transport.program_id,
+    )
+    await transport.send_transaction([instruction], [keypair])
+    return f"registered with {stake} lamports"
+
+
+async def _update_registration(
+    transport: Transport,
+    keypair: Keypair,
+    config: WorkerConfig,
+    worker: Worker,
+    mask: int,
+    models: list[str],
+) -> list[str]:
+    authority = keypair.pubkey()
+    actions: list[str] = []
+    if worker.modalities != mask or declared_models(worker) != models:
+        await transport.send_transaction(
+            [
+                ix.update_worker(
+                    authority=authority, modalities=mask, models=models, program_id=transport.program_id
+                )
+            ],
+            [keypair],
+        )
+        actions.append("updated modalities and models")
+    if worker.stake < config.stake_lamports:
+        extra = config.stake_lamports - worker.stake
+        await transport.send_transaction(
+            [ix.add_stake(authority=authority, amount=extra, program_id=transport.program_id)], [keypair]
+        )
+        actions.append(f"added {extra} lamports of stake")
+    return actions
+
+
+# ---- what the registration allows ----------------------------------------------------------------------------
+
+
+@dataclass
+class Standing:
+    """This worker's registration as the node last read it, and what follows from it."""
+
+    chain_config: Config | None = None
+    worker: Worker | None = None
+    declared_models: list[str] = field(default_factory=list)
+    #: The modalities the node serves (0 until the worker account was read).
+    supported_mask: int = 0
+
+
+def served_mask(
+    worker: Worker, detectors: Sequence[Detector], analyzer: Analyzer, config: WorkerConfig
+) -> int:
+    """The modalities the node serves: declared on-chain, covered by a detector whose model can be committed
+    (declared), and configured when `modalities` is set."""
+    mask = worker.modalities & modality_mask(d for d in detectors if analyzer.committable(d))
+    if config.modalities:
+        mask &= sum({int(m) for m in config.chain_modalities})
+    return mask
+
+
+def join_blocked_reason(worker: Worker | None, chain_config: Config | None) -> str | None:
+    """Why this worker cannot join anything now (None: it can)."""
+    if worker is None:
+        return "not registered"
+    if worker.unbonding_amount > 0:
+        return "unbonding (request_unstake was sent; a worker with unbonding stake cannot join)"
+    if chain_config is not None and worker.stake < chain_config.params.min_stake:
+        return f"stake {worker.stake} below the network minimum {chain_config.params.min_stake}"
+    return None
+
+
+__all__ = [
+    "MAX_WORKER_MODELS",
+    "Standing",
+    "choose_detectors",
+    "declared_mask",
+    "declared_models",
+    "fetch_config",
+    "fetch_worker",
+    "fund_if_local",
+    "join_blocked_reason",
+    "model_ids",
+    "register_models",
+    "register_worker",
+    "served_mask",
+    "worker_summary",
+]

@@ -1,0 +1,288 @@
+"""The per-seat steps: what a joined request's job does next, decided from the chain each time.
+
+    JOINED --analyse, store report, write preimage+salt (fsync)--> PREPARED --commit_result--> COMMITTED
+    COMMITTED --reveal phase: reveal_result--> REVEALED --finalizable: finalize_request--> DONE
+    JOINED --media refused (hash mismatch, too large, unreadable)--> REFUSED
+    COMMITTED --deadline passed before the reveal--> MISSED
+
+Every step re-reads the request account and decides from it, never from memory, so a job resumed after a crash
+(any phase, any instant) does the right thing: a PREPARED job whose commit already landed is recognised by its
+on-chain commitment and goes straight to the reveal; a seat found committed with no preimage on disk is recovered
+by re-deriving the preimage (`preimage.py`). A REFUSED or MISSED job has nothing to send for itself, but helps the
+request end (finalize or expire) so its seat is released.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+
+from solders.pubkey import Pubkey
+
+from dfpn import instructions as ix
+from dfpn import protocol
+from dfpn.client import is_expirable, is_finalizable
+from dfpn.errors import DFPNError, ErrorCode
+from dfpn.generated.constants import REQUEST_STATUS_EXPIRED, SEAT_STATE_COMMITTED, SEAT_STATE_REVEALED
+from dfpn.generated.types import Request, Seat
+from dfpn.models import ConsensusType, Verdict
+from dfpn_worker.chain import Chain
+from dfpn_worker.config import WorkerConfig
+from dfpn_worker.jobs import Jobs
+from dfpn_worker.metrics import Metrics
+from dfpn_worker.preimage import Preimages, media_uri
+from dfpn_worker.state import Job, Phase
+from dfpn_worker.transfer import MediaRefusedError
+
+logger = logging.getLogger(__name__)
+
+
+class SeatSteps:
+    """`step(address, job)`: one step of a job (`jobs.Step`)."""
+
+    def __init__(
+        self, config: WorkerConfig, chain: Chain, jobs: Jobs, preimages: Preimages, metrics: Metrics
+    ) -> None:
+        self.config = config
+        self.chain = chain
+        self.jobs = jobs
+        self.preimages = preimages
+        self.metrics = metrics
+
+    async def step(self, address: Pubkey, job: Job) -> Job | None:
+        """Advance `job` by one step from what the chain says now."""
+        r = await self.chain.request(address)
+        if r is None:
+            return self._finish(job, "request account closed")
+        seat = self.chain.seat(r)
+        now = await self.chain.now()
+        if job.phase is Phase.FAILED:
+            return self._finish(job, job.outcome or "failed")
+        closed = self._closed(job, r, seat)
+        if closed is not None:
+            return closed
+        # From here on the request is open: the phase rules below apply.
+        if job.phase is Phase.JOINED:
+            return await self._analyse(address, job, r, seat, now)
+        if job.phase is Phase.PREPARED:
+            return await self._commit(address, job, r, seat, now)
+        if job.phase is Phase.COMMITTED:
+            return await self._reveal(address, job, r, seat, now)
+        if job.phase is Phase.REVEALED:
+            return await self._finalize(address, job, r, now)
+        return await self._follow(address, job, r, now)  # REFUSED, MISSED, DONE
+
+    # ---- the end of a request ------------------------------------------------------------------------------
+
+    def _closed(self, job: Job, r: Request, seat: Seat | None) -> Job | None:
+        """The job's end when the request is no longer open, else None."""
+        if protocol.is_open(r.status):
+            return None
+        keep = job.phase in (Phase.REFUSED, Phase.MISSED, Phase.FAILED)
+        if r.status == REQUEST_STATUS_EXPIRED:
+            return self._finish(job, "expired", None if keep else Phase.DONE)
+        verdict = Verdict.from_code(r.verdict).value
+        outcome = f"finalized: {verdict} {r.confidence} ({ConsensusType.from_code(r.consensus).value})"
+        if seat is not None and seat.state == SEAT_STATE_COMMITTED and not keep:
+            self.metrics.requests_missed.labels(stage="reveal").inc()
+            return self._finish(job, outcome + "; not revealed (slashed)", Phase.MISSED)
+        if seat is not None and seat.state == SEAT_STATE_REVEALED:
+            agreed = seat.verdict == r.verdict
+            outcome += "; agreed" if agreed else "; disagreed"
+        return self._finish(job, outcome, None if keep else Phase.DONE)
+
+    # ---- JOINED: analyse --------------------------------------------------------------------------------------
+
+    async def _analyse(self, address: Pubkey, job: Job, r: Request, seat: Seat | None, now: int) -> Job:
+        if seat is None:
+            return self._fail(job, "NOT_JOINED", "this worker holds no seat in the request")
+        recovering = seat.state >= SEAT_STATE_COMMITTED
+        if seat.state == SEAT_STATE_REVEALED:
+            return self.jobs.put(job.replace(phase=Phase.REVEALED))
+        if not recovering and not protocol.commit_open(r, now):
+            return self._miss(job, "commit", "the commit phase closed before the analysis started")
+        try:
+            data = await self.preimages.media(r)
+        except MediaRefusedError as e:
+            return self._refuse(job, e, media_uri(r))
+        prepared = await self.preimages.prepare(address, job, r, data)
+        if recovering:
+            return self._recover_commitment(prepared, seat)
+        # The crash-safety point: preimage and salt are on disk before commit_result is sent.
+        return self.jobs.put(prepared.replace(phase=Phase.PREPARED))
+
+    def _refuse(self, job: Job, e: MediaRefusedError, uri: str) -> Job:
+        self.metrics.requests_refused.labels(code=e.code).inc()
+        logger.warning(
+            "refusing %s: %s",
+            job.request,
+            e,
+            extra={"event": "refused", "request": job.request, "code": e.code, "uri": uri},
+        )
+        return self.jobs.put(job.replace(phase=Phase.REFUSED, error_code=e.code, error=e.message))
+
+    def _recover_commitment(self, prepared: Job, seat: Seat) -> Job:
+        """The seat was committed before the state was lost: the re-derived preimage must match it."""
+        if prepared.commitment == bytes(seat.commitment):
+            logger.warning(
+                "recovered the committed preimage of %s", prepared.request, extra={"event": "recovered"}
+            )
+            return self.jobs.put(prepared.replace(phase=Phase.COMMITTED))
+        return self._fail(
+            prepared, "PREIMAGE_LOST", "the seat is committed and the preimage could not be re-derived"
+        )
+
+    # ---- PREPARED: commit -------------------------------------------------------------------------------------
+
+    async def _commit(self, address: Pubkey, job: Job, r: Request, seat: Seat | None, now: int) -> Job:
+        if seat is None:
+            return self._fail(job, "NOT_JOINED", "this worker holds no seat in the request")
+        if seat.state >= SEAT_STATE_COMMITTED:
+            if bytes(seat.commitment) == job.commitment:
+                return self.jobs.put(job.replace(phase=Phase.COMMITTED))
+            return self._fail(job, "COMMITMENT_MISMATCH", "the on-chain commitment is not the stored one")
+        if not protocol.commit_open(r, now):
+            return self._miss(job, "commit", "the commit phase closed before the commit")
+        assert job.commitment is not None
+        instruction = ix.commit_result(
+            authority=self.chain.authority,
+            request=address,
+            commitment=job.commitment,
+            program_id=self.chain.program_id,
+        )
+        try:
+            record = await self.chain.send(f"commit {job.request}", [instruction])
+        except DFPNError as e:
+            if e.code is ErrorCode.ALREADY_COMMITTED:
+                return job  # the next step reads the seat
+            if e.code is ErrorCode.COMMIT_PHASE_CLOSED:
+                return self._miss(job, "commit", "the commit phase closed before the commit")
+            raise
+        self.metrics.requests_committed.inc()
+        self.metrics.verdicts.labels(verdict=Verdict.from_code(job.verdict or 0).value).inc()
+        logger.info(
+            "committed %s",
+            job.request,
+            extra={"event": "committed", "request": job.request, "tx": record.signature},
+        )
+        return self.jobs.put(job.replace(phase=Phase.COMMITTED, commit_tx=record.signature))
+
+    # ---- COMMITTED: reveal ------------------------------------------------------------------------------------
+
+    async def _reveal(self, address: Pubkey, job: Job, r: Request, seat: Seat | None, now: int) -> Job | None:
+        if seat is not None and seat.state == SEAT_STATE_REVEALED:
+            return self.jobs.put(job.replace(phase=Phase.REVEALED))
+        if now >= r.deadline:
+            return self._miss(job, "reveal", "the deadline passed before the reveal")
+        if protocol.reveal_open(r, now):
+            return await self._send_reveal(address, job)
+        if is_expirable(r, now):
+            await self._expire(address, r, job)
+        return await self.jobs.wait(job)
+
+    async def _send_reveal(self, address: Pubkey, job: Job) -> Job | None:
+        assert job.has_preimage
+        instruction = ix.reveal_result(
+            authority=self.chain.authority,
+            request=address,
+            verdict=job.verdict or 0,
+            confidence=job.confidence or 0,
+            model_id=job.model_id or "",
+            report_hash=job.report_hash or b"",
+            salt=job.salt or b"",
+            report_uri=job.report_uri or "",
+            program_id=self.chain.program_id,
+        )
+        try:
+            record = await self.chain.send(f"reveal {job.request}", [instruction])
+        except DFPNError as e:
+            if e.code in (ErrorCode.ALREADY_REVEALED, ErrorCode.REVEAL_PHASE_NOT_STARTED):
+                return await self.jobs.wait(job)
+            if e.code is ErrorCode.REVEAL_PHASE_CLOSED:
+                return self._miss(job, "reveal", "the reveal phase closed before the reveal")
+            if e.code is ErrorCode.COMMITMENT_MISMATCH:
+                return self._fail(job, e.code.value, str(e))
+            raise
+        self.metrics.requests_revealed.inc()
+        logger.info(
+            "revealed %s",
+            job.request,
+            extra={"event": "revealed", "request": job.request, "tx": record.signature},
+        )
+        return self.jobs.put(job.replace(phase=Phase.REVEALED, reveal_tx=record.signature))
+
+    # ---- REVEALED: finalize; REFUSED / MISSED: follow -------------------------------------------------------
+
+    async def _finalize(self, address: Pubkey, job: Job, r: Request, now: int) -> Job | None:
+        if not (self.config.finalize and is_finalizable(r, now)):
+            return await self.jobs.wait(job)
+        instruction = ix.finalize_request(request=address, request_data=r, program_id=self.chain.program_id)
+        try:
+            record = await self.chain.send(f"finalize {job.request}", [instruction])
+        except DFPNError as e:
+            if e.code not in (ErrorCode.REQUEST_NOT_OPEN, ErrorCode.FINALIZE_TOO_EARLY):
+                raise
+            return await self.jobs.wait(job)
+        self.metrics.requests_finalized.inc()
+        logger.info(
+            "finalized %s",
+            job.request,
+            extra={"event": "finalized", "request": job.request, "tx": record.signature},
+        )
+        return self.jobs.put(job.replace(finalize_tx=record.signature))  # the next step reads the result
+
+    async def _follow(self, address: Pubkey, job: Job, r: Request, now: int) -> Job | None:
+        """REFUSED / MISSED: nothing to send for ourselves; help the request end so the seat is released."""
+        if is_expirable(r, now):
+            await self._expire(address, r, job)
+        elif self.config.finalize and is_finalizable(r, now):
+            with contextlib.suppress(DFPNError):
+                await self.chain.send(
+                    f"finalize {job.request}",
+                    [ix.finalize_request(request=address, request_data=r, program_id=self.chain.program_id)],
+                )
+                self.metrics.requests_finalized.inc()
+        return await self.jobs.wait(job)
+
+    async def _expire(self, address: Pubkey, r: Request, job: Job) -> None:
+        if not self.config.expire:
+            return
+        try:
+            await self.chain.send(
+                f"expire {job.request}",
+                [ix.expire_request(request=address, request_data=r, program_id=self.chain.program_id)],
+            )
+        except DFPNError as e:
+            if e.code not in (ErrorCode.REQUEST_NOT_OPEN, ErrorCode.CANNOT_EXPIRE):
+                raise
+            return
+        self.metrics.requests_expired.inc()
+        logger.info("expired %s", job.request, extra={"event": "expired", "request": job.request})
+
+    # ---- outcomes -----------------------------------------------------------------------------------------------
+
+    def _finish(self, job: Job, outcome: str, phase: Phase | None = None) -> Job:
+        return self.jobs.put(job.replace(finished=True, outcome=outcome, phase=phase or job.phase))
+
+    def _miss(self, job: Job, stage: str, why: str) -> Job:
+        self.metrics.requests_missed.labels(stage=stage).inc()
+        logger.warning(
+            "missed %s: %s",
+            job.request,
+            why,
+            extra={"event": "missed", "request": job.request, "stage": stage},
+        )
+        return self.jobs.put(job.replace(phase=Phase.MISSED, error=why))
+
+    def _fail(self, job: Job, code: str, why: str) -> Job:
+        self.metrics.errors.labels(stage=job.phase.value).inc()
+        logger.error(
+            "giving up on %s: %s",
+            job.request,
+            why,
+            extra={"event": "failed", "request": job.request, "code": code},
+        )
+        return self.jobs.put(job.replace(phase=Phase.FAILED, error_code=code, error=why, finished=True))
+
+
+__all__ = ["SeatSteps"]
