@@ -21,7 +21,6 @@ from solders.pubkey import Pubkey
 
 from dfpn import instructions as ix
 from dfpn import protocol
-from dfpn.client import is_expirable, is_finalizable
 from dfpn.errors import DFPNError, ErrorCode
 from dfpn.generated.constants import REQUEST_STATUS_EXPIRED, SEAT_STATE_COMMITTED, SEAT_STATE_REVEALED
 from dfpn.generated.types import Request, Seat
@@ -61,7 +60,7 @@ class SeatSteps:
         closed = self._closed(job, r, seat)
         if closed is not None:
             return closed
-        # From here on the request is open: the phase rules below apply.
+        # From here on the request is open.
         if job.phase is Phase.JOINED:
             return await self._analyse(address, job, r, seat, now)
         if job.phase is Phase.PREPARED:
@@ -176,7 +175,7 @@ class SeatSteps:
             return self._miss(job, "reveal", "the deadline passed before the reveal")
         if protocol.reveal_open(r, now):
             return await self._send_reveal(address, job)
-        if is_expirable(r, now):
+        if protocol.expirable(r, now):
             await self._expire(address, r, job)
         return await self.jobs.wait(job)
 
@@ -214,7 +213,7 @@ class SeatSteps:
     # ---- REVEALED: finalize; REFUSED / MISSED: follow -------------------------------------------------------
 
     async def _finalize(self, address: Pubkey, job: Job, r: Request, now: int) -> Job | None:
-        if not (self.config.finalize and is_finalizable(r, now)):
+        if not (self.config.finalize and protocol.finalizable(r, now)):
             return await self.jobs.wait(job)
         instruction = ix.finalize_request(request=address, request_data=r, program_id=self.chain.program_id)
         try:
@@ -233,9 +232,9 @@ class SeatSteps:
 
     async def _follow(self, address: Pubkey, job: Job, r: Request, now: int) -> Job | None:
         """REFUSED / MISSED: nothing to send for ourselves; help the request end so the seat is released."""
-        if is_expirable(r, now):
+        if protocol.expirable(r, now):
             await self._expire(address, r, job)
-        elif self.config.finalize and is_finalizable(r, now):
+        elif self.config.finalize and protocol.finalizable(r, now):
             with contextlib.suppress(DFPNError):
                 await self.chain.send(
                     f"finalize {job.request}",
