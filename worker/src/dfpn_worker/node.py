@@ -11,6 +11,7 @@ finalize. Works over any `dfpn.transport.Transport` (the embedded `LocalNetwork`
 | `steps.py` | the per-seat steps: analyse, commit, reveal, finalize, follow; each decided from the chain |
 | `preimage.py` | the committed answer: media check, detectors, report, salt and commitment |
 | `chain.py` | reads and transactions with retries |
+| `errors.py` | `WorkerError`: the node cannot run as configured |
 
 Each joined request is a job driven by a small state machine over the durable `StateStore` (see `state.Phase`
 and `steps.py`); every step decides from the chain, never from memory, so a job resumed after a crash does the
