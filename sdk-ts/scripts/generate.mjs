@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Generates sdk-ts/src/generated/ from the committed Anchor IDL (../idl/dfpn.json).
+// Generates sdk-ts/src/generated/ from the committed Anchor IDL (../idl/dfpn.json) and the error catalogue
+// (../idl/errors.catalogue.json).
 //
 //   node scripts/generate.mjs           write src/generated/
 //   node scripts/generate.mjs --check   regenerate into a temporary folder and fail (exit 1) when it differs
@@ -9,8 +10,11 @@
 //   - adds the event structs as defined types (Codama reads events but its JS renderer does not render them),
 //   - makes the output valid Node ESM (explicit `.js` / `/index.js` on relative imports) and browser-safe
 //     (no bare `process` reference),
-//   - writes events.ts (event discriminators and a decoder), programErrors.ts (the IDL's error table) and
-//     idl.ts (the IDL itself, for @coral-xyz/anchor's `Program`),
+//   - writes events.ts (event discriminators and a decoder), programErrors.ts (the IDL's error table),
+//     constants.ts (the IDL's `constants`: the protocol's numbers, seeds, commitment domain, and the enum tables
+//     built from the MODALITY_/VERDICT_/CONSENSUS_/REQUEST_STATUS_/SEAT_STATE_ groups), errorCodes.ts (`ErrorCode`,
+//     the SDK's own codes and messages, every code's hint: the catalogue, with the TypeScript wording of
+//     scripts/ts-hints.json where a hint names SDK API) and idl.ts (the IDL itself, for @coral-xyz/anchor),
 //   - puts a do-not-edit banner on every file.
 import { createFromRoot, definedTypeNode } from 'codama';
 import { rootNodeFromAnchor } from '@codama/nodes-from-anchor';
@@ -24,14 +28,18 @@ import { fileURLToPath } from 'node:url';
 const HERE = dirname(fileURLToPath(import.meta.url));
 const SDK = resolve(HERE, '..');
 const IDL_PATH = resolve(SDK, '..', 'idl', 'dfpn.json');
+const CATALOGUE_PATH = resolve(SDK, '..', 'idl', 'errors.catalogue.json');
+const TS_HINTS_PATH = join(HERE, 'ts-hints.json');
 const TARGET = join(SDK, 'src', 'generated');
 
-const BANNER = `// DO NOT EDIT. Generated from idl/dfpn.json by sdk-ts/scripts/generate.mjs (\`npm run generate\`);
-// \`npm run check-generated\` fails when this folder is not what the generator writes.
+const BANNER = `// DO NOT EDIT. Generated from idl/dfpn.json and idl/errors.catalogue.json by sdk-ts/scripts/generate.mjs
+// (\`npm run generate\`); \`npm run check-generated\` fails when this folder is not what the generator writes.
 `;
 
 const idlText = readFileSync(IDL_PATH, 'utf8');
 const idl = JSON.parse(idlText);
+const catalogue = JSON.parse(readFileSync(CATALOGUE_PATH, 'utf8'));
+const tsHints = JSON.parse(readFileSync(TS_HINTS_PATH, 'utf8')).hints;
 
 /** `SomeName` / `some_name` -> `someName`. */
 function camel(name) {
@@ -156,9 +164,21 @@ export function decodeDfpnEventBase64(data: string): DfpnEvent | null {
   return lines.join('\n');
 }
 
+/** The catalogue entry of every program error, in IDL order; fails when the catalogue and the IDL disagree. */
+function programCatalogue() {
+  const byName = new Map(catalogue.program_errors.map((e) => [e.name, e]));
+  const missing = idl.errors.filter((e) => !byName.has(e.name)).map((e) => e.name);
+  if (missing.length) throw new Error(`idl/errors.catalogue.json has no entry for program error(s) ${missing.join(', ')}`);
+  const known = new Set(idl.errors.map((e) => e.name));
+  const extra = catalogue.program_errors.filter((e) => !known.has(e.name)).map((e) => e.name);
+  if (extra.length) throw new Error(`idl/errors.catalogue.json names program error(s) the IDL lacks: ${extra.join(', ')}`);
+  return idl.errors.map((e) => ({ ...e, errorCode: byName.get(e.name).code, hint: byName.get(e.name).hint }));
+}
+
 function errorsFile() {
-  const rows = idl.errors.map(
-    (e) => `  { code: ${e.code}, name: '${e.name}', errorCode: '${upperSnake(e.name)}', msg: ${JSON.stringify(e.msg)} },`,
+  const program = programCatalogue();
+  const rows = program.map(
+    (e) => `  { code: ${e.code}, name: '${e.name}', errorCode: '${e.errorCode}', msg: ${JSON.stringify(e.msg)} },`,
   );
   return `/** One program error of the IDL: \`Custom(code)\`, its IDL name, the SDK's \`ErrorCode\` and the message. */
 export type ProgramErrorInfo = {
@@ -168,15 +188,158 @@ export type ProgramErrorInfo = {
   readonly msg: string;
 };
 
-/** The SDK \`ErrorCode\` names of the program's errors (UPPER_SNAKE of the IDL names). */
+/** The SDK \`ErrorCode\` names of the program's errors (idl/errors.catalogue.json: UPPER_SNAKE of the IDL names). */
 export type ProgramErrorCodeName =
-${idl.errors.map((e) => `  | '${upperSnake(e.name)}'`).join('\n')};
+${program.map((e) => `  | '${e.errorCode}'`).join('\n')};
 
 /** The program's errors (\`DfpnError\`, codes ${idl.errors[0].code}..${idl.errors.at(-1).code}) in IDL order. */
 export const PROGRAM_ERRORS: ReadonlyArray<ProgramErrorInfo> = [
 ${rows.join('\n')}
 ];
 `;
+}
+
+/** A string literal for generated code. */
+function lit(text) {
+  return JSON.stringify(text);
+}
+
+/** `1234567` -> `1_234_567` (numbers of five digits and more, as the program writes them). */
+function digits(value) {
+  const text = String(value);
+  return text.replace(/^-/, '').length < 5 ? text : text.replace(/\B(?=(\d{3})+(?!\d))/g, '_');
+}
+
+/** Doc comment lines at `indent`. */
+function docLines(lines, indent = '') {
+  const text = lines.map((l) => l.trim()).filter(Boolean).join(' ');
+  return text ? [`${indent}/** ${text.replaceAll('*/', '* /')} */`] : [];
+}
+
+const SMALL_INTS = new Set(['u8', 'u16', 'u32', 'i8', 'i16', 'i32']);
+const BIG_INTS = new Set(['u64', 'i64']);
+
+/**
+ * Groups of IDL constants that are the values of one enum: `<prefix><MEMBER>` (a `<prefix>COUNT` and, for bit
+ * flags, a `<prefix>ALL` check the group). `codes` enums are 0..n−1 and become a table of names by code; `bits`
+ * enums are 1 << i and become an object of bits by name.
+ */
+const ENUMS = [
+  { prefix: 'MODALITY_', table: 'MODALITY_BITS', kind: 'bits', what: "the modalities by name, each one's bit in the program's `u8` mask" },
+  { prefix: 'VERDICT_', table: 'VERDICT_NAMES', kind: 'codes', what: 'the verdict names by their on-chain byte' },
+  { prefix: 'CONSENSUS_', table: 'CONSENSUS_NAMES', kind: 'codes', what: 'the consensus names by their on-chain byte' },
+  { prefix: 'REQUEST_STATUS_', table: 'REQUEST_STATUS_NAMES', kind: 'codes', what: 'the request statuses by their on-chain byte' },
+  { prefix: 'SEAT_STATE_', table: 'SEAT_STATE_NAMES', kind: 'codes', what: 'the seat states by their on-chain byte' },
+];
+
+/** `AI_GENERATED_IMAGE` -> `AiGeneratedImage` */
+function memberName(upper) {
+  return pascal(upper.toLowerCase());
+}
+
+function enumTable(spec, constants) {
+  const group = constants.filter((c) => c.name.startsWith(spec.prefix));
+  const count = group.find((c) => c.name === `${spec.prefix}COUNT`);
+  const all = group.find((c) => c.name === `${spec.prefix}ALL`);
+  const members = group.filter((c) => c !== count && c !== all);
+  if (members.length === 0) throw new Error(`IDL constants: no ${spec.prefix}* members`);
+  members.forEach((c, i) => {
+    const want = spec.kind === 'bits' ? 1 << i : i;
+    if (c.type !== 'u8' || Number(c.value) !== want) {
+      throw new Error(`IDL constant ${c.name} = ${c.value} (${c.type}): ${spec.prefix}* must be u8 ${spec.kind === 'bits' ? '1 << i' : 'i'} in order`);
+    }
+  });
+  if (count && Number(count.value) !== members.length) throw new Error(`${count.name} is not the number of ${spec.prefix}* members`);
+  if (all && Number(all.value) !== (1 << members.length) - 1) throw new Error(`${all.name} is not every ${spec.prefix}* bit`);
+  const what = spec.what.charAt(0).toUpperCase() + spec.what.slice(1);
+  const lines = ['', ...docLines([`${what} (IDL constants \`${spec.prefix}*\`).`])];
+  if (spec.kind === 'bits') {
+    lines.push(`export const ${spec.table} = {`);
+    for (const c of members) lines.push(`  ${memberName(c.name.slice(spec.prefix.length))}: ${c.name},`);
+    lines.push('} as const;');
+  } else {
+    const names = members.map((c) => lit(memberName(c.name.slice(spec.prefix.length))).replaceAll('"', "'"));
+    lines.push(`export const ${spec.table} = [${names.join(', ')}] as const;`);
+  }
+  return lines;
+}
+
+function constantsFile() {
+  const constants = idl.constants ?? [];
+  const lines = [
+    `import type { ReadonlyUint8Array } from '@solana/kit';`,
+    '',
+    '// The program\'s constants (programs/dfpn/src/constants.rs, in the IDL\'s `constants`): u64/i64 as bigint, smaller',
+    '// integers as number, byte strings as bytes.',
+  ];
+  for (const c of constants) {
+    lines.push('');
+    if (c.type === 'bytes') {
+      const bytes = JSON.parse(c.value);
+      const text = Buffer.from(bytes).toString('latin1');
+      const printable = /^[\x21-\x7e]+$/.test(text) ? ` (\`"${text}"\`)` : '';
+      lines.push(...docLines([...(c.docs ?? []), printable && `Bytes${printable}.`]));
+      lines.push(`export const ${c.name}: ReadonlyUint8Array = new Uint8Array([${bytes.join(', ')}]);`);
+    } else if (SMALL_INTS.has(c.type)) {
+      lines.push(...docLines(c.docs ?? []));
+      lines.push(`export const ${c.name} = ${digits(BigInt(c.value))};`);
+    } else if (BIG_INTS.has(c.type)) {
+      lines.push(...docLines(c.docs ?? []));
+      lines.push(`export const ${c.name} = ${digits(BigInt(c.value))}n;`);
+    } else {
+      throw new Error(`IDL constant ${c.name}: type ${c.type} is not supported`);
+    }
+  }
+  for (const spec of ENUMS) lines.push(...enumTable(spec, constants));
+  return lines.join('\n') + '\n';
+}
+
+/** `ErrorCode`, the SDK's codes and messages, and every code's hint (catalogue order: the SDK's, then the program's). */
+function errorCodesFile() {
+  const program = programCatalogue();
+  const sdk = catalogue.sdk_errors;
+  const codes = [...sdk.map((e) => e.code), ...program.map((e) => e.errorCode)];
+  const hints = new Map([...sdk.map((e) => [e.code, e.hint]), ...program.map((e) => [e.errorCode, e.hint])]);
+  for (const [code, hint] of Object.entries(tsHints)) {
+    if (!hints.has(code)) throw new Error(`scripts/ts-hints.json: ${code} is not an error code of the catalogue`);
+    if (hints.get(code) === hint) throw new Error(`scripts/ts-hints.json: ${code} is the catalogue's hint already; drop it`);
+    hints.set(code, hint);
+  }
+  const q = (text) => `'${text.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
+  const lines = [
+    `import type { ProgramErrorCodeName } from './programErrors.js';`,
+    '',
+    '/** The SDK\'s own error codes (not program errors), in the catalogue\'s order. */',
+    'export const SDK_ERROR_CODES = [',
+    ...sdk.map((e) => `  ${q(e.code)},`),
+    '] as const;',
+    '',
+    '/** One of the SDK\'s own error codes. */',
+    'export type SdkErrorCode = (typeof SDK_ERROR_CODES)[number];',
+    '',
+    '/** What went wrong: an SDK code or a program error\'s name in UPPER_SNAKE case. */',
+    'export type ErrorCode = SdkErrorCode | ProgramErrorCodeName;',
+    '',
+    '/** Every error code as a constant: `ErrorCode.INSUFFICIENT_FUNDS === \'INSUFFICIENT_FUNDS\'`; the SDK\'s codes first, then',
+    ' * the program\'s in code order. */',
+    'export const ErrorCode: { readonly [K in ErrorCode]: K } = Object.freeze({',
+    ...codes.map((c) => `  ${c}: ${q(c)},`),
+    '});',
+    '',
+    '/** Every error code, the SDK\'s first, then the program\'s in code order. */',
+    'export const ALL_ERROR_CODES: readonly ErrorCode[] = Object.freeze(Object.keys(ErrorCode) as ErrorCode[]);',
+    '',
+    '/** The default message of each of the SDK\'s own codes (program errors take the IDL\'s message). */',
+    'export const SDK_ERROR_MESSAGES: Readonly<Record<SdkErrorCode, string>> = Object.freeze({',
+    ...sdk.map((e) => `  ${e.code}: ${q(e.message)},`),
+    '});',
+    '',
+    '/** What to do about each failure; appended to the message of a `DFPNError`. */',
+    'export const ERROR_HINTS: Readonly<Record<ErrorCode, string>> = Object.freeze({',
+    ...codes.map((c) => `  ${c}: ${q(hints.get(c))},`),
+    '});',
+  ];
+  return lines.join('\n') + '\n';
 }
 
 function idlFile() {
@@ -194,12 +357,12 @@ async function generate(outDir) {
   await codama.accept(renderVisitor(outDir, { deleteFolderBeforeRendering: true, formatCode: true }));
   writeFileSync(join(outDir, 'events.ts'), eventsFile());
   writeFileSync(join(outDir, 'programErrors.ts'), errorsFile());
+  writeFileSync(join(outDir, 'constants.ts'), constantsFile());
+  writeFileSync(join(outDir, 'errorCodes.ts'), errorCodesFile());
   writeFileSync(join(outDir, 'idl.ts'), idlFile());
   const index = join(outDir, 'index.ts');
-  writeFileSync(
-    index,
-    `${readFileSync(index, 'utf8')}export * from './events';\nexport * from './programErrors';\nexport * from './idl';\n`,
-  );
+  const extra = ['events', 'programErrors', 'constants', 'errorCodes', 'idl'].map((m) => `export * from './${m}';\n`);
+  writeFileSync(index, `${readFileSync(index, 'utf8')}${extra.join('')}`);
   for (const file of walk(outDir)) {
     let text = readFileSync(file, 'utf8');
     text = browserSafe(esmImports(file, text));
@@ -211,7 +374,10 @@ async function main() {
   const check = process.argv.includes('--check');
   if (!check) {
     await generate(TARGET);
-    console.log(`wrote ${relative(process.cwd(), TARGET) || TARGET} from ${relative(process.cwd(), IDL_PATH)}`);
+    console.log(
+      `wrote ${relative(process.cwd(), TARGET) || TARGET} from ${relative(process.cwd(), IDL_PATH)} and ` +
+        relative(process.cwd(), CATALOGUE_PATH),
+    );
     return;
   }
   const tmp = mkdtempSync(join(tmpdir(), 'dfpn-generated-'));
@@ -233,7 +399,7 @@ async function main() {
       for (const p of problems) console.error(`  ${p}`);
       process.exit(1);
     }
-    console.log(`src/generated/ is current (${want.size} files, idl/dfpn.json)`);
+    console.log(`src/generated/ is current (${want.size} files, idl/dfpn.json, idl/errors.catalogue.json)`);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

@@ -12,6 +12,7 @@ export * from './hash.js';
 export * as instructions from './instructions.js';
 export * from './models.js';
 export * from './pda.js';
+export * as protocol from './protocol.js';
 export { mediaFromBlob, mediaFromBytes, platform, setPlatform } from './platform.js';
 export type { LocalNetworkLike, LocalNetworkOptions, MediaSource, Platform } from './platform.js';
 export * from './rpc.js';

@@ -33,6 +33,7 @@ import {
   type Vault,
   type Worker,
 } from './generated/index.js';
+import { REQUEST_STATUS_EXPIRED, REQUEST_STATUS_FINALIZED, SEAT_STATE_REVEALED } from './generated/constants.js';
 import { bytesEqual, fromHex, toHex } from './hash.js';
 import * as ix from './instructions.js';
 import {
@@ -51,6 +52,7 @@ import {
 } from './models.js';
 import { configAddress, decodeModelId, insuranceAddress, modelAddress, requestAddress, treasuryAddress, workerAddress } from './pda.js';
 import { mediaFromBlob, mediaFromBytes, platform, type LocalNetworkLike, type MediaSource } from './platform.js';
+import { isExpirable, isFinalizable } from './protocol.js';
 import { parseAddress, RpcTransport, type RpcTransportOptions } from './rpc.js';
 import {
   checkHash,
@@ -65,10 +67,6 @@ import {
 } from './storage.js';
 import type { TransactionRecord, Transport } from './transport.js';
 
-const STATUS_OPEN = 0;
-const STATUS_FINALIZED = 1;
-const STATUS_EXPIRED = 2;
-const SEAT_REVEALED = 2;
 /** Lamports a wallet created by the client on the local network starts with (10 SOL). */
 export const LOCAL_WALLET_LAMPORTS = 10_000_000_000n;
 /** Default deadline of a request, seconds after the cluster clock. */
@@ -211,18 +209,8 @@ export function requestInfo(address: Address, r: Request): RequestInfo {
   };
 }
 
-/** docs/protocol.md "Finalizable": commits ≥ min_workers and (deadline passed, or the commit phase is over and every
- * committer revealed). */
-export function isFinalizable(r: Request, now: bigint): boolean {
-  if (r.status !== STATUS_OPEN || r.commits < r.minWorkers) return false;
-  const commitOver = now >= r.commitDeadline || r.commits >= r.maxWorkers;
-  return now >= r.deadline || (commitOver && r.reveals === r.commits);
-}
-
-/** docs/protocol.md "Expirable": the commit deadline passed with fewer than min_workers commits. */
-export function isExpirable(r: Request, now: bigint): boolean {
-  return r.status === STATUS_OPEN && now >= r.commitDeadline && r.commits < r.minWorkers;
-}
+/** docs/protocol.md "Finalizable" and "Expirable" for an open request (the rules are in `protocol.ts`). */
+export { isExpirable, isFinalizable };
 
 /** Detections from a report's JSON (`{"detections": [{type, region?, confidence}]}`); invalid reports give []. */
 export function parseDetections(data: Uint8Array): Detection[] {
@@ -751,8 +739,8 @@ export class DFPNClient {
       for (;;) {
         if (options.signal?.aborted) throw options.signal.reason;
         const r = await this.getRequestAccount(address);
-        if (r.status === STATUS_FINALIZED) return await this.assemble(address, r);
-        if (r.status === STATUS_EXPIRED) throw noWorkers(address, r);
+        if (r.status === REQUEST_STATUS_FINALIZED) return await this.assemble(address, r);
+        if (r.status === REQUEST_STATUS_EXPIRED) throw noWorkers(address, r);
         if (this.autoCrank && this.walletValue !== undefined) {
           const now = await this.transport.unixTimestamp();
           if (isExpirable(r, now) && (await this.crank(() => this.expire(address), address, 'expire'))) throw noWorkers(address, r);
@@ -801,7 +789,7 @@ export class DFPNClient {
   private async assemble(address: Address, r: Request): Promise<AnalysisResult> {
     const workerResults: WorkerResult[] = [];
     for (const seat of r.seats.slice(0, r.joined)) {
-      if (seat.state === SEAT_REVEALED) workerResults.push(await this.workerResult(seat));
+      if (seat.state === SEAT_STATE_REVEALED) workerResults.push(await this.workerResult(seat));
     }
     const requestTx = this.requestTxs.get(address) ?? (await this.findTx(address, 'RequestSubmitted'));
     const finalizeTx = await this.findTx(address, 'RequestFinalized');

@@ -13,12 +13,13 @@ import {
   type MessagePartialSigner,
   type ReadonlyUint8Array,
 } from '@solana/kit';
+import { COMMIT_DOMAIN } from './generated/constants.js';
 import { sha256 } from './hash.js';
 import { verdictCode, type Verdict } from './models.js';
 import { encodeModelId } from './pda.js';
 
-/** The domain separator at the start of every commitment preimage. */
-export const COMMITMENT_DOMAIN = 'dfpn-commit-v1';
+/** The domain separator at the start of every commitment preimage, as text (the generated `COMMIT_DOMAIN` bytes). */
+export const COMMITMENT_DOMAIN: string = new TextDecoder().decode(COMMIT_DOMAIN);
 
 function b32(name: string, value: ReadonlyUint8Array): ReadonlyUint8Array {
   if (value.length !== 32) throw new RangeError(`${name} must be 32 bytes, got ${value.length}`);
@@ -41,7 +42,7 @@ export function commitment(
   }
   const addr = getAddressEncoder();
   return sha256(
-    COMMITMENT_DOMAIN,
+    COMMIT_DOMAIN,
     addr.encode(request),
     addr.encode(worker),
     new Uint8Array([code, confidence]),

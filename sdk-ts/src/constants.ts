@@ -1,8 +1,13 @@
 /**
- * Program-wide constants: the program id, limits and the reference configuration of docs/protocol.md.
+ * Program-wide constants: the program id, limits and the reference configuration of docs/protocol.md. The
+ * protocol's own numbers (bps, limits, enum values, seeds) are the program's, generated from the IDL into
+ * `generated/constants.ts`; this module adds what is not (SOL, transaction fees, the reference configuration) and
+ * the account sizes of the generated codecs.
  * @module
  */
 import type { Address } from '@solana/kit';
+import { BPS, MAX_REPORT_URI_LEN, MAX_SEATS, MAX_URI_LEN } from './generated/constants.js';
+import { getConfigSize, getModelSize, getRequestSize, getVaultSize, getWorkerSize } from './generated/accounts/index.js';
 import { DFPN_PROGRAM_ADDRESS } from './generated/programs/index.js';
 import type { ConfigParams } from './generated/types/index.js';
 
@@ -12,16 +17,20 @@ export const PROGRAM_ID: Address = DFPN_PROGRAM_ADDRESS;
 export const SYSTEM_PROGRAM_ID = '11111111111111111111111111111111' as Address;
 /** Lamports per SOL. */
 export const LAMPORTS_PER_SOL = 1_000_000_000n;
-/** Basis points: 10 000 = 100 %. */
-export const BPS = 10_000n;
-/** Seats per request (the program's `max_workers` bound). */
-export const MAX_SEATS = 10;
-/** Longest storage URI the program accepts, bytes. */
-export const MAX_STORAGE_URI = 200;
-/** Longest report URI the program accepts, bytes. */
-export const MAX_REPORT_URI = 128;
-/** Account sizes in bytes (docs/protocol.md, "Accounts"). */
-export const ACCOUNT_SIZES = Object.freeze({ config: 232, vault: 16, model: 172, worker: 272, request: 2956 });
+/** Basis points (10 000 = 100 %) and the seats per request (the program's `max_workers` bound), as generated. */
+export { BPS, MAX_SEATS };
+/** Longest storage URI the program accepts, bytes (the generated `MAX_URI_LEN`). */
+export const MAX_STORAGE_URI = MAX_URI_LEN;
+/** Longest report URI the program accepts, bytes (the generated `MAX_REPORT_URI_LEN`). */
+export const MAX_REPORT_URI = MAX_REPORT_URI_LEN;
+/** Account sizes in bytes (docs/protocol.md, "Accounts"), from the generated account codecs. */
+export const ACCOUNT_SIZES = Object.freeze({
+  config: getConfigSize(),
+  vault: getVaultSize(),
+  model: getModelSize(),
+  worker: getWorkerSize(),
+  request: getRequestSize(),
+});
 /** The transaction fee per signature on LiteSVM and default clusters. */
 export const LAMPORTS_PER_SIGNATURE = 5_000n;
 

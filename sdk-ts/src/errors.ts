@@ -3,44 +3,26 @@
  *
  * Program errors (`Custom(6000..)`, names and messages from the IDL) map one-to-one onto `ErrorCode` members of the
  * same name in UPPER_SNAKE case; the SDK adds its own codes (`NO_WORKERS_AVAILABLE`, `CONTENT_HASH_MISMATCH`,
- * `TIMEOUT`, ...). The names and the set are the Python SDK's (`dfpn.errors.ErrorCode`), checked by a test.
+ * `TIMEOUT`, ...). The codes, the SDK's messages and every hint are generated (`generated/errorCodes.ts`) from the
+ * IDL and idl/errors.catalogue.json, the table the Python SDK is generated from too; this module holds the error
+ * class and the mapping of failures onto it.
  * Failed LiteSVM transactions and JSON-RPC error payloads are both mapped by {@link fromTransactionError} and
  * {@link fromRpcError}.
  * @module
  */
-import { PROGRAM_ERRORS, type ProgramErrorCodeName, type ProgramErrorInfo } from './generated/programErrors.js';
+import {
+  ALL_ERROR_CODES,
+  ERROR_HINTS,
+  ErrorCode,
+  SDK_ERROR_CODES,
+  SDK_ERROR_MESSAGES,
+  type SdkErrorCode,
+} from './generated/errorCodes.js';
+import { PROGRAM_ERRORS, type ProgramErrorInfo } from './generated/programErrors.js';
 
-/** The SDK's own codes (not program errors), as in the Python SDK. */
-export const SDK_ERROR_CODES = [
-  'NO_WORKERS_AVAILABLE',
-  'CONTENT_HASH_MISMATCH',
-  'REPORT_HASH_MISMATCH',
-  'REPORT_UNAVAILABLE',
-  'MEDIA_NOT_FOUND',
-  'CONTENT_TOO_LARGE',
-  'STORAGE_NOT_SUPPORTED',
-  'STORAGE_UNAVAILABLE',
-  'STORAGE_FAILED',
-  'NETWORK_NOT_SUPPORTED',
-  'PROGRAM_NOT_FOUND',
-  'CONFIG_NOT_FOUND',
-  'REQUEST_NOT_FOUND',
-  'INVALID_ARGUMENT',
-  'TIMEOUT',
-  'RPC_ERROR',
-  'TRANSACTION_FAILED',
-] as const;
-
-/** What went wrong: an SDK code or a program error's name in UPPER_SNAKE case. */
-export type ErrorCode = (typeof SDK_ERROR_CODES)[number] | ProgramErrorCodeName;
-
-/** Every error code as a constant: `ErrorCode.INSUFFICIENT_FUNDS === 'INSUFFICIENT_FUNDS'`. */
-export const ErrorCode: { readonly [K in ErrorCode]: K } = Object.freeze(
-  Object.fromEntries([...SDK_ERROR_CODES, ...PROGRAM_ERRORS.map((e) => e.errorCode)].map((c) => [c, c])),
-) as { readonly [K in ErrorCode]: K };
-
-/** Every error code, SDK codes first, then the program's in code order. */
-export const ALL_ERROR_CODES: readonly ErrorCode[] = Object.freeze(Object.keys(ErrorCode) as ErrorCode[]);
+export { ALL_ERROR_CODES, ErrorCode, SDK_ERROR_CODES };
+/** What to do about each failure, appended to the message of a `DFPNError`: the generated `ERROR_HINTS`. */
+export { ERROR_HINTS as HINTS };
 
 const BY_PROGRAM_CODE = new Map<number, ProgramErrorInfo>(PROGRAM_ERRORS.map((e) => [e.code, e]));
 const BY_NAME = new Map<string, ProgramErrorInfo>(PROGRAM_ERRORS.map((e) => [e.errorCode, e]));
@@ -54,102 +36,6 @@ export function programCodeOf(code: ErrorCode): number | undefined {
 export function errorCodeFromProgramCode(code: number): ErrorCode | undefined {
   return BY_PROGRAM_CODE.get(code)?.errorCode;
 }
-
-/** What to do about each failure; appended to the message of a `DFPNError`. */
-export const HINTS: Readonly<Record<ErrorCode, string>> = Object.freeze({
-  NO_WORKERS_AVAILABLE:
-    'Fewer workers than minWorkers committed before the commit deadline; the escrow went back to the client. ' +
-    'Submit again with a later deadline, fewer minWorkers or modalities more workers support.',
-  CONTENT_HASH_MISMATCH:
-    'The media bytes do not hash (SHA-256) to the recorded content hash: the file changed or the wrong file or ' +
-    'URI was given. Do not analyse it; use the exact bytes that were submitted.',
-  REPORT_HASH_MISMATCH:
-    "A worker's report does not hash to the report hash it committed on-chain: the report was altered or " +
-    "replaced after the reveal. Treat that worker's detections as untrustworthy.",
-  REPORT_UNAVAILABLE: "A worker's report URI could not be read; check the path or URL and retry.",
-  MEDIA_NOT_FOUND: 'The media file does not exist or cannot be read; check the path.',
-  CONTENT_TOO_LARGE: 'The content is over the size limit for this read; it was not downloaded in full.',
-  STORAGE_NOT_SUPPORTED:
-    "Use a storage backend the SDK has: 'ipfs' (a Kubo daemon), 's3' (npm install @aws-sdk/client-s3), an " +
-    "HttpStorage (HTTP PUT), or 'file' on the local network; or upload yourself and pass uri with contentHash " +
-    '(or mediaPath).',
-  STORAGE_UNAVAILABLE:
-    'The storage service is unreachable. For IPFS start a Kubo daemon (`ipfs daemon`; scripts/install-kubo.sh ' +
-    'builds Kubo) or point DFPN_IPFS_API at one; for S3 check the endpoint URL and credentials.',
-  STORAGE_FAILED: 'The storage service refused the upload or read; see the message for its answer (bucket, CID, size).',
-  NETWORK_NOT_SUPPORTED:
-    "Use 'local' (LiteSVM, Node only), 'localnet', 'devnet', an http(s) RPC URL, or a Transport.",
-  PROGRAM_NOT_FOUND:
-    'The program binary dfpn.so was not found: run `make build` in the repository, or pass programPath or set ' +
-    'DFPN_PROGRAM_SO.',
-  CONFIG_NOT_FOUND:
-    'The network has no DFPN configuration account: the program is not deployed or not initialised there.',
-  REQUEST_NOT_FOUND: "No request account at this address: check the id (the request's address), or it was closed.",
-  INVALID_ARGUMENT: 'Fix the argument named in the message.',
-  TIMEOUT: 'The request did not finish in time; call waitForResult again with a longer timeout.',
-  RPC_ERROR: 'The RPC endpoint failed or is unreachable; check the URL and retry later.',
-  TRANSACTION_FAILED: 'The transaction failed outside the program; see the logs attached to the error.',
-  INVALID_INSTRUCTION_DATA: 'The SDK and the deployed program disagree on the IDL; upgrade the SDK.',
-  NOT_ENOUGH_ACCOUNTS: 'The SDK and the deployed program disagree on the IDL; upgrade the SDK.',
-  MISSING_SIGNATURE: 'Sign with the account named in the IDL (wallet, worker or model authority).',
-  ACCOUNT_NOT_WRITABLE: 'The SDK and the deployed program disagree on the IDL; upgrade the SDK.',
-  INVALID_ACCOUNT_OWNER: 'An account passed is not a DFPN account (wrong address or wrong network).',
-  INVALID_ACCOUNT_DATA: 'An account passed is not of the expected DFPN type; check the address.',
-  INVALID_PDA: 'An address is not the expected PDA; derive it with the pda helpers for this program id.',
-  ACCOUNT_ALREADY_INITIALIZED: 'It already exists: use another nonce, model id or worker key.',
-  INVALID_SYSTEM_PROGRAM: 'Pass the system program (11111111111111111111111111111111).',
-  UNAUTHORIZED: 'Only the configuration authority may do this; sign with its key.',
-  PAUSED: 'New requests are paused by the network authority; try again later.',
-  INVALID_CONFIG: 'A configuration value is out of the bounds listed in docs/protocol.md.',
-  ARITHMETIC_OVERFLOW: 'A value is too large (fee, stake or deadline); use smaller numbers.',
-  INVALID_MODALITIES: 'Name at least one known Modality.',
-  INVALID_MODEL_ID: "Model ids are 1-32 printable ASCII characters, such as 'face-forensics-sbi'.",
-  MODEL_INACTIVE: 'The model was deactivated by its developer; use another model.',
-  TOO_MANY_MODELS: 'A worker declares at most 4 models.',
-  INSUFFICIENT_STAKE: 'Stake at least the configured minStake.',
-  INSUFFICIENT_FUNDS:
-    'The paying wallet lacks the lamports this needs (for a request: max fee + the request account\'s rent + ' +
-    'the transaction fee). Fund the wallet or lower maxFee.',
-  WORKER_HAS_ACTIVE_COMMITMENTS: "Wait until the worker's open requests are finalized or expired.",
-  UNBONDING_NOT_READY: 'Request an unstake first, then wait for the unbonding delay to pass.',
-  WORKER_UNBONDING: 'A worker with unbonding stake cannot take work; withdraw it first.',
-  DEADLINE_TOO_SHORT:
-    'The deadline must be at least the configured minDeadlineSecs (60 s on the reference configuration) ahead ' +
-    'of the cluster clock; pass a later deadline.',
-  MAX_FEE_TOO_LOW: 'Raise maxFee to at least estimateFee(modalities, minWorkers).',
-  INVALID_STORAGE_URI:
-    'The storage URI must be ipfs://, s3://, https://, http:// or file://, printable ASCII without spaces, at ' +
-    'most 200 bytes.',
-  INVALID_WORKER_COUNT: 'Use 1 <= minWorkers <= maxWorkers <= 10.',
-  REQUEST_NOT_OPEN: 'The request is already finalized or expired.',
-  MODALITY_NOT_SUPPORTED: 'The worker must support every modality the request names.',
-  REQUEST_FULL: 'Every seat of the request is taken.',
-  ALREADY_JOINED: 'The worker already holds a seat in this request.',
-  NOT_JOINED: 'Join the request before committing or revealing.',
-  COMMIT_PHASE_CLOSED: 'The commit phase is over; commit earlier next time.',
-  ALREADY_COMMITTED: 'This seat already committed.',
-  REVEAL_PHASE_NOT_STARTED: 'Wait for the commit phase to close (all seats committed or commit deadline).',
-  REVEAL_PHASE_CLOSED: 'The reveal phase is over.',
-  NOT_COMMITTED: 'Commit before revealing.',
-  ALREADY_REVEALED: 'This seat already revealed.',
-  COMMITMENT_MISMATCH:
-    'The revealed verdict, confidence, model, report hash or salt differ from what was committed; reveal the ' +
-    'exact preimage (the salt is recoverable with deriveSalt).',
-  INVALID_VERDICT: 'Verdict must be Inconclusive, Authentic or Manipulated, confidence 0-100.',
-  MODEL_NOT_DECLARED: 'Reveal with one of the models the worker declared (update_worker).',
-  INVALID_REPORT_URI: 'The report URI must be 1-128 bytes.',
-  FINALIZE_TOO_EARLY: 'Wait until every committer revealed or the deadline passed.',
-  CANNOT_EXPIRE: 'Only a request with too few commits after the commit deadline can be expired.',
-  REQUEST_NOT_FINISHED: 'Finalize or expire the request before closing it.',
-  SEAT_ACCOUNT_MISMATCH: 'Pass one worker PDA per seat, then one model PDA per revealed seat.',
-  NOTHING_TO_CLAIM: 'There is nothing to withdraw or claim yet.',
-  PAYOUT_WALLET_MISMATCH: "Pass the model's registered payout wallet.",
-  INVALID_CONTENT_HASH: 'The content hash must be the SHA-256 of the media, not all zeroes.',
-  CLIENT_MISMATCH: "Pass the request's own client account.",
-  VAULT_MISMATCH: 'Pass the treasury and insurance vaults of the configuration.',
-  DUPLICATE_ACCOUNT: 'Pass two different accounts where the instruction needs two.',
-  INSUFFICIENT_COMMITMENTS: 'Too few workers committed: expire the request instead of finalizing it.',
-} satisfies Record<ErrorCode, string>);
 
 /** Options of a {@link DFPNError}. */
 export interface DFPNErrorOptions {
@@ -182,11 +68,8 @@ export class DFPNError extends Error {
   readonly detail: string;
 
   constructor(code: ErrorCode, message?: string, options: DFPNErrorOptions = {}) {
-    const base =
-      message ??
-      programMessage(programCodeOf(code)) ??
-      code.replaceAll('_', ' ').toLowerCase().replace(/^./, (c) => c.toUpperCase());
-    const hint = HINTS[code];
+    const base = message ?? programMessage(programCodeOf(code)) ?? SDK_ERROR_MESSAGES[code as SdkErrorCode] ?? code;
+    const hint = ERROR_HINTS[code];
     const detail = hint && !base.includes(hint) ? `${base} ${hint}` : base;
     super(`[${code}] ${detail}`, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'DFPNError';

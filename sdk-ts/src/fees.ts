@@ -1,12 +1,14 @@
 /**
  * The request fee, computed from the on-chain configuration exactly as the program does (docs/protocol.md, "Fees"):
  * `base = Σ base_fees[m]` over the requested modalities;
- * `fee = base + ⌊base × (min_workers − 1) × worker_surcharge_bps / 10 000⌋`.
+ * `fee = base + ⌊base × (min_workers − 1) × worker_surcharge_bps / 10 000⌋` (the rule is `protocol.requestFee`);
+ * and SOL amounts.
  * @module
  */
-import { BPS, LAMPORTS_PER_SOL, MAX_SEATS } from './constants.js';
+import { LAMPORTS_PER_SOL } from './constants.js';
 import type { Config, ConfigParams, ConfigParamsArgs } from './generated/index.js';
 import { modalityMask, type Modality } from './models.js';
+import { requestFee } from './protocol.js';
 
 /** The fee in lamports the program records for a request with these modalities and `minWorkers`. */
 export function feeFromParams(
@@ -14,19 +16,7 @@ export function feeFromParams(
   modalities: Iterable<Modality | number> | number,
   minWorkers: number,
 ): bigint {
-  const mask = modalityMask(modalities);
-  const n = params.baseFees.length;
-  if (!Number.isInteger(mask) || mask <= 0 || mask >= 1 << n) {
-    throw new RangeError(`modalities mask ${mask}: name at least one known modality`);
-  }
-  if (!Number.isInteger(minWorkers) || minWorkers < 1 || minWorkers > MAX_SEATS) {
-    throw new RangeError(`min_workers ${minWorkers}: must be 1..${MAX_SEATS}`);
-  }
-  let base = 0n;
-  params.baseFees.forEach((fee, bit) => {
-    if (mask & (1 << bit)) base += BigInt(fee);
-  });
-  return base + (base * BigInt(minWorkers - 1) * BigInt(params.workerSurchargeBps)) / BPS;
+  return requestFee(params, modalityMask(modalities), minWorkers);
 }
 
 /** {@link feeFromParams} over a decoded `Config` account. */

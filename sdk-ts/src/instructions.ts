@@ -39,6 +39,7 @@ import {
   type ConfigParamsArgs,
   type Request,
 } from './generated/index.js';
+import { SEAT_STATE_REVEALED } from './generated/constants.js';
 import { modalityMask, verdictCode, type Modality, type Verdict } from './models.js';
 import {
   configAddress,
@@ -50,9 +51,6 @@ import {
   workerAddress,
 } from './pda.js';
 import type { ReadonlyUint8Array } from '@solana/kit';
-
-/** Seat state "Revealed". */
-export const SEAT_REVEALED = 2;
 
 type Modalities = Iterable<Modality | number> | number;
 type ModelId = string | ReadonlyUint8Array;
@@ -461,7 +459,7 @@ export async function finalizeRequest(
   const remaining: AccountMeta[] = [];
   for (const s of seats) remaining.push({ address: await workerAddress(s.authority, programId), role: AccountRole.WRITABLE });
   for (const s of seats) {
-    if (s.state === SEAT_REVEALED) {
+    if (s.state === SEAT_STATE_REVEALED) {
       remaining.push({ address: await modelAddress(s.modelId, programId), role: AccountRole.WRITABLE });
     }
   }

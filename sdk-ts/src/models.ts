@@ -8,21 +8,29 @@
  * @module
  */
 
-/** A kind of analysis; the value is the modality's bit in the program's `u8` mask. */
-export const Modality = {
-  ImageAuthenticity: 1,
-  FaceManipulation: 2,
-  AiGeneratedImage: 4,
-  VideoAuthenticity: 8,
-  VoiceCloning: 16,
-} as const;
+import {
+  CONSENSUS_NAMES,
+  MODALITY_ALL,
+  MODALITY_BITS,
+  REQUEST_STATUS_NAMES,
+  SEAT_STATE_NAMES,
+  VERDICT_NAMES,
+} from './generated/constants.js';
+
+/** `{ A: 'A', B: 'B' }` from the names `['A', 'B']`. */
+function nameConstants<const T extends string>(names: readonly T[]): { readonly [K in T]: K } {
+  return Object.fromEntries(names.map((n) => [n, n])) as { readonly [K in T]: K };
+}
+
+/** A kind of analysis; the value is the modality's bit in the program's `u8` mask (generated from the IDL). */
+export const Modality = MODALITY_BITS;
 /** One modality bit (see {@link Modality}). */
 export type Modality = (typeof Modality)[keyof typeof Modality];
 
 /** Every modality's bit, in bit order. */
 export const ALL_MODALITY_LIST: readonly Modality[] = Object.freeze(Object.values(Modality));
 /** The mask of every modality (a worker that accepts any request). */
-export const ALL_MODALITIES = 31;
+export const ALL_MODALITIES = MODALITY_ALL;
 
 /** The program's bitmask for a set of modalities (a number is taken as a mask already). */
 export function modalityMask(modalities: Iterable<Modality | number> | number): number {
@@ -45,15 +53,11 @@ export function modalityName(m: Modality): keyof typeof Modality {
 }
 
 /** A verdict as the SDK reports it. */
-export type Verdict = 'Inconclusive' | 'Authentic' | 'Manipulated';
+export type Verdict = (typeof VERDICT_NAMES)[number];
 /** Verdict names by their on-chain byte. */
-export const VERDICTS: readonly Verdict[] = Object.freeze(['Inconclusive', 'Authentic', 'Manipulated']);
+export const VERDICTS: readonly Verdict[] = Object.freeze([...VERDICT_NAMES]);
 /** Verdict constants (`Verdict.Manipulated === 'Manipulated'`). */
-export const Verdict = {
-  Inconclusive: 'Inconclusive',
-  Authentic: 'Authentic',
-  Manipulated: 'Manipulated',
-} as const satisfies Record<Verdict, Verdict>;
+export const Verdict = nameConstants(VERDICT_NAMES);
 
 /** The verdict for the program's byte. */
 export function verdictFromCode(code: number): Verdict {
@@ -70,21 +74,11 @@ export function verdictCode(v: Verdict | number): number {
 }
 
 /** How strongly the revealed, reputation-weighted verdicts agreed. */
-export type ConsensusType = 'None' | 'Unanimous' | 'Supermajority' | 'Majority';
+export type ConsensusType = (typeof CONSENSUS_NAMES)[number];
 /** Consensus names by their on-chain byte. */
-export const CONSENSUS_TYPES: readonly ConsensusType[] = Object.freeze([
-  'None',
-  'Unanimous',
-  'Supermajority',
-  'Majority',
-]);
+export const CONSENSUS_TYPES: readonly ConsensusType[] = Object.freeze([...CONSENSUS_NAMES]);
 /** Consensus constants (`ConsensusType.Majority === 'Majority'`). */
-export const ConsensusType = {
-  None: 'None',
-  Unanimous: 'Unanimous',
-  Supermajority: 'Supermajority',
-  Majority: 'Majority',
-} as const satisfies Record<ConsensusType, ConsensusType>;
+export const ConsensusType = nameConstants(CONSENSUS_NAMES);
 
 /** The consensus type for the program's byte. */
 export function consensusFromCode(code: number): ConsensusType {
@@ -94,13 +88,13 @@ export function consensusFromCode(code: number): ConsensusType {
 }
 
 /** A request's status. */
-export type RequestStatus = 'Open' | 'Finalized' | 'Expired';
+export type RequestStatus = (typeof REQUEST_STATUS_NAMES)[number];
 /** Request statuses by their on-chain byte. */
-export const REQUEST_STATUSES: readonly RequestStatus[] = Object.freeze(['Open', 'Finalized', 'Expired']);
+export const REQUEST_STATUSES: readonly RequestStatus[] = Object.freeze([...REQUEST_STATUS_NAMES]);
 /** A seat's state. */
-export type SeatState = 'Joined' | 'Committed' | 'Revealed';
+export type SeatState = (typeof SEAT_STATE_NAMES)[number];
 /** Seat states by their on-chain byte. */
-export const SEAT_STATES: readonly SeatState[] = Object.freeze(['Joined', 'Committed', 'Revealed']);
+export const SEAT_STATES: readonly SeatState[] = Object.freeze([...SEAT_STATE_NAMES]);
 
 /** A rectangle in the media (pixels, or the report's own unit). */
 export interface Region {

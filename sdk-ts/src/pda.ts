@@ -11,17 +11,26 @@ import {
   type ReadonlyUint8Array,
 } from '@solana/kit';
 import { PROGRAM_ID } from './constants.js';
+import {
+  MODEL_ID_LEN,
+  SEEDS_CONFIG,
+  SEEDS_INSURANCE,
+  SEEDS_MODEL,
+  SEEDS_REQUEST,
+  SEEDS_TREASURY,
+  SEEDS_WORKER,
+} from './generated/constants.js';
 
-/** Length of a stored model id. */
-export const MODEL_ID_LEN = 32;
+/** Length of a stored model id (generated from the IDL). */
+export { MODEL_ID_LEN };
 const enc = new TextEncoder();
 const SEEDS = {
-  config: enc.encode('config'),
-  treasury: enc.encode('treasury'),
-  insurance: enc.encode('insurance'),
-  model: enc.encode('model'),
-  worker: enc.encode('worker'),
-  request: enc.encode('request'),
+  config: SEEDS_CONFIG,
+  treasury: SEEDS_TREASURY,
+  insurance: SEEDS_INSURANCE,
+  model: SEEDS_MODEL,
+  worker: SEEDS_WORKER,
+  request: SEEDS_REQUEST,
 };
 
 /** A model id as the program stores it: 1–32 printable ASCII bytes (no spaces), zero-padded to 32. */
@@ -31,7 +40,7 @@ export function encodeModelId(modelId: string | ReadonlyUint8Array): Uint8Array 
   while (end > 0 && raw[end - 1] === 0) end--;
   const trimmed = raw.subarray(0, end);
   if (raw.length > MODEL_ID_LEN || trimmed.length === 0 || !trimmed.every((b) => b > 0x20 && b < 0x7f)) {
-    throw new RangeError(`model id ${JSON.stringify(String(modelId))}: 1-32 printable ASCII characters, no spaces`);
+    throw new RangeError(`model id ${JSON.stringify(String(modelId))}: 1-${MODEL_ID_LEN} printable ASCII characters, no spaces`);
   }
   const out = new Uint8Array(MODEL_ID_LEN);
   out.set(trimmed);

@@ -24,11 +24,13 @@ import type { DFPNClient } from './client.js';
 import { commitment, deriveSalt } from './commitment.js';
 import { LAMPORTS_PER_SOL } from './constants.js';
 import { DFPNError } from './errors.js';
+import { SEAT_STATE_COMMITTED } from './generated/constants.js';
 import { getRequestDecoder, REQUEST_DISCRIMINATOR, type Request } from './generated/index.js';
 import { sha256, toHex } from './hash.js';
 import * as ix from './instructions.js';
 import { ALL_MODALITIES, verdictCode, type Detection, type Verdict } from './models.js';
 import type { LocalNetworkLike } from './platform.js';
+import { commitOpen, isOpen, revealOpen } from './protocol.js';
 import type { TransactionRecord, Transport } from './transport.js';
 
 /** A transport test workers can use: one that funds new keys (LiteSVM airdrops, or RpcTransport's requestAirdrop). */
@@ -205,20 +207,19 @@ export async function startTestWorkers(
     const now = await net.unixTimestamp();
     const open = (await net.programAccounts(REQUEST_DISCRIMINATOR))
       .map((a) => ({ address: toAddress(a.address), r: getRequestDecoder().decode(a.data) as Request }))
-      .filter(({ r }) => r.status === 0);
+      .filter(({ r }) => isOpen(r.status));
     for (const { address, r } of open) {
       for (const [i, w] of workers.entries()) {
         const key = `${address}:${w.address}`;
         if (done.has(key)) continue;
         const seat = r.seats.slice(0, r.joined).find((s) => s.authority === w.address);
         try {
-          if (!seat && now < r.commitDeadline && r.joined < r.maxWorkers) {
+          if (!seat && commitOpen(r, now) && r.joined < r.maxWorkers) {
             await w.join(address);
             await w.commit(address, answer(address, i));
             return; // re-read the request before the next worker acts
           }
-          const commitOver = now >= r.commitDeadline || r.commits >= r.maxWorkers;
-          if (seat && seat.state === 1 && commitOver && r.commits >= r.minWorkers && now < r.deadline) {
+          if (seat && seat.state === SEAT_STATE_COMMITTED && revealOpen(r, now)) {
             await w.reveal(address);
             done.add(key);
             return;

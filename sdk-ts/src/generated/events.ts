@@ -1,5 +1,5 @@
-// DO NOT EDIT. Generated from idl/dfpn.json by sdk-ts/scripts/generate.mjs (`npm run generate`);
-// `npm run check-generated` fails when this folder is not what the generator writes.
+// DO NOT EDIT. Generated from idl/dfpn.json and idl/errors.catalogue.json by sdk-ts/scripts/generate.mjs
+// (`npm run generate`); `npm run check-generated` fails when this folder is not what the generator writes.
 import { getBase64Encoder, type ReadonlyUint8Array } from '@solana/kit';
 import {
   getConfigInitializedDecoder,

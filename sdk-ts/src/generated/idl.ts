@@ -1,5 +1,5 @@
-// DO NOT EDIT. Generated from idl/dfpn.json by sdk-ts/scripts/generate.mjs (`npm run generate`);
-// `npm run check-generated` fails when this folder is not what the generator writes.
+// DO NOT EDIT. Generated from idl/dfpn.json and idl/errors.catalogue.json by sdk-ts/scripts/generate.mjs
+// (`npm run generate`); `npm run check-generated` fails when this folder is not what the generator writes.
 /** The program's Anchor IDL (spec 0.1.0), as committed in idl/dfpn.json. Load it with
  * @coral-xyz/anchor's `new Program(DFPN_IDL as Idl, provider)`. */
 export const DFPN_IDL = {

@@ -1,5 +1,5 @@
-// DO NOT EDIT. Generated from idl/dfpn.json by sdk-ts/scripts/generate.mjs (`npm run generate`);
-// `npm run check-generated` fails when this folder is not what the generator writes.
+// DO NOT EDIT. Generated from idl/dfpn.json and idl/errors.catalogue.json by sdk-ts/scripts/generate.mjs
+// (`npm run generate`); `npm run check-generated` fails when this folder is not what the generator writes.
 /** One program error of the IDL: `Custom(code)`, its IDL name, the SDK's `ErrorCode` and the message. */
 export type ProgramErrorInfo = {
   readonly code: number;
@@ -8,7 +8,7 @@ export type ProgramErrorInfo = {
   readonly msg: string;
 };
 
-/** The SDK `ErrorCode` names of the program's errors (UPPER_SNAKE of the IDL names). */
+/** The SDK `ErrorCode` names of the program's errors (idl/errors.catalogue.json: UPPER_SNAKE of the IDL names). */
 export type ProgramErrorCodeName =
   | 'INVALID_INSTRUCTION_DATA'
   | 'NOT_ENOUGH_ACCOUNTS'

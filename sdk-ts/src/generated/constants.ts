@@ -1,0 +1,174 @@
+// DO NOT EDIT. Generated from idl/dfpn.json and idl/errors.catalogue.json by sdk-ts/scripts/generate.mjs
+// (`npm run generate`); `npm run check-generated` fails when this folder is not what the generator writes.
+import type { ReadonlyUint8Array } from '@solana/kit';
+
+// The program's constants (programs/dfpn/src/constants.rs, in the IDL's `constants`): u64/i64 as bigint, smaller
+// integers as number, byte strings as bytes.
+
+/** Basis-point denominator: 10 000 bps = 100 %. */
+export const BPS = 10_000n;
+
+/** Workers' share of a fee, in bps, divided equally among the paid workers. */
+export const WORKERS_BPS = 6500n;
+
+/** Model developers' share of a fee, in bps, one part per paid worker's model. */
+export const MODELS_BPS = 2000n;
+
+/** Treasury's share of a fee, in bps. Insurance gets the rest (5 % plus rounding dust). */
+export const TREASURY_BPS = 1000n;
+
+/** Leading share (bps of revealed weight) at or above which the consensus is Supermajority. */
+export const SUPERMAJORITY_BPS = 6667n;
+
+/** Leading share (bps of revealed weight) strictly above which the consensus is Majority. */
+export const MAJORITY_ABOVE_BPS = 5000n;
+
+/** Seats per request: the most workers one request can have. */
+export const MAX_SEATS = 10;
+
+/** Longest storage URI, in bytes. */
+export const MAX_URI_LEN = 200;
+
+/** Longest report URI, in bytes. */
+export const MAX_REPORT_URI_LEN = 128;
+
+/** Most models one worker declares. */
+export const MAX_WORKER_MODELS = 4;
+
+/** Model id length: printable ASCII, zero-padded to this many bytes. */
+export const MODEL_ID_LEN = 32;
+
+/** Reputation scale: 10 000 = perfect. */
+export const REPUTATION_MAX = 10_000;
+
+/** Reputation of a new worker. */
+export const REPUTATION_START = 5000;
+
+/** Highest confidence a worker may reveal. */
+export const MAX_CONFIDENCE = 100;
+
+/** A non-revealer loses reputation this many times as fast as a wrong answer. */
+export const NON_REVEAL_PENALTY_FACTOR = 2;
+
+/** Largest base fee of one modality, in lamports (configuration bound). */
+export const MAX_BASE_FEE = 1_000_000_000_000n;
+
+/** Largest reputation moving-average step, in bps (configuration bound). */
+export const MAX_REPUTATION_ALPHA_BPS = 5000;
+
+/** Longest unbonding delay, in seconds (configuration bound: one year). */
+export const MAX_UNBONDING_SECS = 31_536_000n;
+
+/** Shortest allowed `min_deadline_secs` (configuration bound). */
+export const MIN_DEADLINE_SECS_FLOOR = 60n;
+
+/** Longest allowed `min_deadline_secs` (configuration bound: 30 days). */
+export const MIN_DEADLINE_SECS_CEILING = 2_592_000n;
+
+/** Largest `min_consensus_weight` (configuration bound). */
+export const MAX_MIN_CONSENSUS_WEIGHT = 100_000;
+
+/** Domain separator of commitments. Bytes (`"dfpn-commit-v1"`). */
+export const COMMIT_DOMAIN: ReadonlyUint8Array = new Uint8Array([100, 102, 112, 110, 45, 99, 111, 109, 109, 105, 116, 45, 118, 49]);
+
+/** Image authenticity (bit 0). */
+export const MODALITY_IMAGE_AUTHENTICITY = 1;
+
+/** Face manipulation (bit 1). */
+export const MODALITY_FACE_MANIPULATION = 2;
+
+/** AI-generated image (bit 2). */
+export const MODALITY_AI_GENERATED_IMAGE = 4;
+
+/** Video authenticity (bit 3). */
+export const MODALITY_VIDEO_AUTHENTICITY = 8;
+
+/** Voice cloning (bit 4). */
+export const MODALITY_VOICE_CLONING = 16;
+
+/** Number of modalities (the length of `ConfigParams.base_fees`). */
+export const MODALITY_COUNT = 5;
+
+/** Every modality's bit. */
+export const MODALITY_ALL = 31;
+
+/** No usable answer. */
+export const VERDICT_INCONCLUSIVE = 0;
+
+/** The media is authentic. */
+export const VERDICT_AUTHENTIC = 1;
+
+/** The media is manipulated. */
+export const VERDICT_MANIPULATED = 2;
+
+/** Number of verdicts. */
+export const VERDICT_COUNT = 3;
+
+/** No consensus (no reveals, too little weight, a tie, or no majority). */
+export const CONSENSUS_NONE = 0;
+
+/** Every revealed weight agreed. */
+export const CONSENSUS_UNANIMOUS = 1;
+
+/** At least `SUPERMAJORITY_BPS` of the revealed weight agreed. */
+export const CONSENSUS_SUPERMAJORITY = 2;
+
+/** More than `MAJORITY_ABOVE_BPS` of the revealed weight agreed. */
+export const CONSENSUS_MAJORITY = 3;
+
+/** Accepting seats, commits and reveals. */
+export const REQUEST_STATUS_OPEN = 0;
+
+/** Aggregated and paid out. */
+export const REQUEST_STATUS_FINALIZED = 1;
+
+/** Too few commitments; the escrow went back. */
+export const REQUEST_STATUS_EXPIRED = 2;
+
+/** Holds a seat, nothing committed yet. */
+export const SEAT_STATE_JOINED = 0;
+
+/** Committed the hash of its answer. */
+export const SEAT_STATE_COMMITTED = 1;
+
+/** Revealed its answer. */
+export const SEAT_STATE_REVEALED = 2;
+
+/** Configuration PDA `["config"]`. Bytes (`"config"`). */
+export const SEEDS_CONFIG: ReadonlyUint8Array = new Uint8Array([99, 111, 110, 102, 105, 103]);
+
+/** Treasury vault PDA `["treasury"]`. Bytes (`"treasury"`). */
+export const SEEDS_TREASURY: ReadonlyUint8Array = new Uint8Array([116, 114, 101, 97, 115, 117, 114, 121]);
+
+/** Insurance vault PDA `["insurance"]`. Bytes (`"insurance"`). */
+export const SEEDS_INSURANCE: ReadonlyUint8Array = new Uint8Array([105, 110, 115, 117, 114, 97, 110, 99, 101]);
+
+/** Model PDA `["model", model_id]`. Bytes (`"model"`). */
+export const SEEDS_MODEL: ReadonlyUint8Array = new Uint8Array([109, 111, 100, 101, 108]);
+
+/** Worker PDA `["worker", authority]`. Bytes (`"worker"`). */
+export const SEEDS_WORKER: ReadonlyUint8Array = new Uint8Array([119, 111, 114, 107, 101, 114]);
+
+/** Request PDA `["request", client, nonce u64 LE]`. Bytes (`"request"`). */
+export const SEEDS_REQUEST: ReadonlyUint8Array = new Uint8Array([114, 101, 113, 117, 101, 115, 116]);
+
+/** The modalities by name, each one's bit in the program's `u8` mask (IDL constants `MODALITY_*`). */
+export const MODALITY_BITS = {
+  ImageAuthenticity: MODALITY_IMAGE_AUTHENTICITY,
+  FaceManipulation: MODALITY_FACE_MANIPULATION,
+  AiGeneratedImage: MODALITY_AI_GENERATED_IMAGE,
+  VideoAuthenticity: MODALITY_VIDEO_AUTHENTICITY,
+  VoiceCloning: MODALITY_VOICE_CLONING,
+} as const;
+
+/** The verdict names by their on-chain byte (IDL constants `VERDICT_*`). */
+export const VERDICT_NAMES = ['Inconclusive', 'Authentic', 'Manipulated'] as const;
+
+/** The consensus names by their on-chain byte (IDL constants `CONSENSUS_*`). */
+export const CONSENSUS_NAMES = ['None', 'Unanimous', 'Supermajority', 'Majority'] as const;
+
+/** The request statuses by their on-chain byte (IDL constants `REQUEST_STATUS_*`). */
+export const REQUEST_STATUS_NAMES = ['Open', 'Finalized', 'Expired'] as const;
+
+/** The seat states by their on-chain byte (IDL constants `SEAT_STATE_*`). */
+export const SEAT_STATE_NAMES = ['Joined', 'Committed', 'Revealed'] as const;

@@ -1,0 +1,243 @@
+/**
+ * The program's rules, written once for TypeScript: the phases of a request, the fee, the fee split, aggregation,
+ * reputation and slashing.
+ *
+ * Each function mirrors the program's own (`programs/dfpn/src/state/request.rs`, `aggregation.rs`) and is checked
+ * against the same cases of tests/vectors.json as the program and the Python SDK (`dfpn.protocol`), so a rule change
+ * fails in every language at once. Numbers come from the generated constants (the IDL), never from hand-written
+ * copies. docs/protocol.md explains each rule.
+ *
+ * Lamports and stakes are `bigint` (u64 on-chain); reputations, bps of a configuration, verdicts, confidences and
+ * counts are `number`; `now` and deadlines are unix timestamps as `bigint` (i64), like the decoded accounts.
+ * @module
+ */
+import {
+  BPS,
+  CONSENSUS_MAJORITY,
+  CONSENSUS_NONE,
+  CONSENSUS_SUPERMAJORITY,
+  CONSENSUS_UNANIMOUS,
+  MAJORITY_ABOVE_BPS,
+  MAX_CONFIDENCE,
+  MAX_SEATS,
+  MODELS_BPS,
+  NON_REVEAL_PENALTY_FACTOR,
+  REPUTATION_MAX,
+  REQUEST_STATUS_OPEN,
+  SUPERMAJORITY_BPS,
+  TREASURY_BPS,
+  VERDICT_COUNT,
+  VERDICT_INCONCLUSIVE,
+  WORKERS_BPS,
+} from './generated/constants.js';
+import type { ConfigParams, ConfigParamsArgs, Request } from './generated/index.js';
+
+const BPS_NUMBER = Number(BPS);
+
+// ---- phases (docs/protocol.md "Phases"); a request that is not open is in none of them -------------------------
+
+/** The request fields the phase rules read (a decoded `Request` has them). */
+export type PhaseFields = Pick<
+  Request,
+  'status' | 'commits' | 'reveals' | 'minWorkers' | 'maxWorkers' | 'commitDeadline' | 'deadline'
+>;
+
+/** Whether a request status still accepts joins, commits and reveals (not finalized or expired). */
+export function isOpen(status: number): boolean {
+  return status === REQUEST_STATUS_OPEN;
+}
+
+/** Joining and committing: an open request before the commit deadline while some seat may still commit. */
+export function commitOpen(r: PhaseFields, now: bigint): boolean {
+  return isOpen(r.status) && now < r.commitDeadline && r.commits < r.maxWorkers;
+}
+
+/** Revealing: an open request whose commit phase is over with enough commitments, before the deadline. */
+export function revealOpen(r: PhaseFields, now: bigint): boolean {
+  return isOpen(r.status) && !commitOpen(r, now) && r.commits >= r.minWorkers && now < r.deadline;
+}
+
+/** An open request with enough commitments whose deadline passed or whose committers all revealed after the commit
+ * phase: `finalize_request` accepts it. */
+export function finalizable(r: PhaseFields, now: bigint): boolean {
+  return (
+    isOpen(r.status) &&
+    r.commits >= r.minWorkers &&
+    (now >= r.deadline || (!commitOpen(r, now) && r.reveals === r.commits))
+  );
+}
+
+/** An open request whose commit phase ended without enough commitments: `expire_request` accepts it. */
+export function expirable(r: PhaseFields, now: bigint): boolean {
+  return isOpen(r.status) && now >= r.commitDeadline && r.commits < r.minWorkers;
+}
+
+/** {@link finalizable}, by the name the client exports. */
+export const isFinalizable: (r: PhaseFields, now: bigint) => boolean = finalizable;
+/** {@link expirable}, by the name the client exports. */
+export const isExpirable: (r: PhaseFields, now: bigint) => boolean = expirable;
+
+// ---- fees and payout (docs/protocol.md "Fees", "Payout and rounding rule") ---------------------------------------
+
+/** `value × bps / 10 000` rounded down, as the program computes it (`RangeError` when bps is not 0..10 000). */
+export function mulBps(value: bigint, bps: bigint | number): bigint {
+  const b = BigInt(bps);
+  if (b < 0n || b > BPS) throw new RangeError(`${b} bps: must be 0..${BPS}`);
+  return (value / BPS) * b + ((value % BPS) * b) / BPS;
+}
+
+/**
+ * The fee the program records for a request: `base = Σ base_fees[m]` over the requested modalities,
+ * `fee = base + ⌊base × (min_workers − 1) × worker_surcharge_bps / 10 000⌋`. `RangeError` for a mask naming no known
+ * modality or `minWorkers` outside 1..MAX_SEATS.
+ */
+export function requestFee(params: ConfigParams | ConfigParamsArgs, modalities: number, minWorkers: number): bigint {
+  const n = params.baseFees.length;
+  if (!Number.isInteger(modalities) || modalities <= 0 || modalities >= 1 << n) {
+    throw new RangeError(`modalities mask ${modalities}: name at least one known modality`);
+  }
+  if (!Number.isInteger(minWorkers) || minWorkers < 1 || minWorkers > MAX_SEATS) {
+    throw new RangeError(`min_workers ${minWorkers}: must be 1..${MAX_SEATS}`);
+  }
+  let base = 0n;
+  params.baseFees.forEach((fee, bit) => {
+    if (modalities & (1 << bit)) base += BigInt(fee);
+  });
+  return base + (base * BigInt(minWorkers - 1) * BigInt(params.workerSurchargeBps)) / BPS;
+}
+
+/** How a fee is divided among the paid workers; the parts add up to the fee exactly. */
+export interface FeeSplit {
+  /** Paid to each paid worker. */
+  perWorker: bigint;
+  /** Paid to the model of each paid worker. */
+  perModel: bigint;
+  treasury: bigint;
+  /** The insurance share plus every lamport of rounding dust. */
+  insurance: bigint;
+}
+
+/**
+ * Split `fee` among `paid` workers: the workers' share (`WORKERS_BPS`), the models' (`MODELS_BPS`) and the
+ * treasury's (`TREASURY_BPS`), each rounded down; insurance gets the rest. `RangeError` for fewer than one worker.
+ */
+export function splitFee(fee: bigint, paid: number | bigint): FeeSplit {
+  const n = BigInt(paid);
+  if (n < 1n) throw new RangeError('at least one paid worker');
+  const perWorker = mulBps(fee, WORKERS_BPS) / n;
+  const perModel = mulBps(fee, MODELS_BPS) / n;
+  const treasury = mulBps(fee, TREASURY_BPS);
+  return { perWorker, perModel, treasury, insurance: fee - perWorker * n - perModel * n - treasury };
+}
+
+/** What each paid worker earns from a fee. */
+export function workerShare(fee: bigint, paid: number | bigint): bigint {
+  return splitFee(fee, paid).perWorker;
+}
+
+// ---- aggregation, reputation, slashing (docs/protocol.md "Aggregation", "Reputation and slashing") ---------------
+
+/** One revealed answer as the aggregation sees it (program codes). */
+export interface Vote {
+  verdict: number;
+  confidence: number;
+  weight: number | bigint;
+}
+
+/** The aggregated result (program codes for verdict and consensus). */
+export interface Outcome {
+  verdict: number;
+  confidence: number;
+  consensus: number;
+}
+
+/** A worker's voting weight: its reputation capped at `maxWeightBps`. */
+export function weight(reputation: number, maxWeightBps: number): number {
+  return Math.min(reputation, maxWeightBps);
+}
+
+function consensusKind(share: bigint): number {
+  if (share === BPS) return CONSENSUS_UNANIMOUS;
+  if (share >= SUPERMAJORITY_BPS) return CONSENSUS_SUPERMAJORITY;
+  if (share > MAJORITY_ABOVE_BPS) return CONSENSUS_MAJORITY;
+  return CONSENSUS_NONE;
+}
+
+/** Reputation-weighted vote: the leading verdict, its consensus type and weighted confidence. */
+export function aggregate(votes: readonly Vote[], minConsensusWeight: number | bigint): Outcome {
+  const none: Outcome = { verdict: VERDICT_INCONCLUSIVE, confidence: 0, consensus: CONSENSUS_NONE };
+  const weights: bigint[] = new Array<bigint>(VERDICT_COUNT).fill(0n);
+  const weightedConfidence: bigint[] = new Array<bigint>(VERDICT_COUNT).fill(0n);
+  for (const v of votes) {
+    const i = Math.min(v.verdict, VERDICT_COUNT - 1);
+    const w = BigInt(v.weight);
+    weights[i] = weights[i]! + w;
+    const capped = w < BigInt(REPUTATION_MAX) ? w : BigInt(REPUTATION_MAX);
+    weightedConfidence[i] = weightedConfidence[i]! + capped * BigInt(Math.min(v.confidence, MAX_CONFIDENCE));
+  }
+  const total = weights.reduce((a, b) => a + b, 0n);
+  if (votes.length === 0 || total === 0n || total < BigInt(minConsensusWeight)) return none;
+  let leader = 0;
+  for (let i = 1; i < VERDICT_COUNT; i++) if (weights[i]! > weights[leader]!) leader = i;
+  const lead = weights[leader]!;
+  if (weights.some((w, i) => i !== leader && w === lead)) return none;
+  const share = (lead * BPS) / total;
+  const consensus = consensusKind(share);
+  if (consensus === CONSENSUS_NONE) return none;
+  const confidence = ((weightedConfidence[leader]! / lead) * share) / BPS;
+  return { verdict: leader, confidence: Number(confidence), consensus };
+}
+
+/** Moving average toward `REPUTATION_MAX` (agreed with the consensus) or 0 (disagreed), by `alphaBps`. */
+export function updateReputation(reputation: number, agreed: boolean, alphaBps: number): number {
+  const rep = Math.min(reputation, REPUTATION_MAX);
+  const alpha = Math.min(alphaBps, BPS_NUMBER);
+  return agreed
+    ? rep + Math.floor(((REPUTATION_MAX - rep) * alpha) / BPS_NUMBER)
+    : rep - Math.floor((rep * alpha) / BPS_NUMBER);
+}
+
+/** A committer that did not reveal loses reputation `NON_REVEAL_PENALTY_FACTOR` times as fast as a wrong answer. */
+export function penalizeNonReveal(reputation: number, alphaBps: number): number {
+  return updateReputation(reputation, false, Math.min(alphaBps * NON_REVEAL_PENALTY_FACTOR, BPS_NUMBER));
+}
+
+/** How a seat ended, as its worker's reputation step sees it (the keys of the reputation vectors). */
+export const SeatOutcome = {
+  /** Revealed the consensus verdict. */
+  Agreed: 'agreed',
+  /** Revealed a verdict other than the consensus. */
+  Disagreed: 'disagreed',
+  /** Revealed, and the request ended without a consensus. */
+  NoConsensus: 'no_consensus',
+  /** Committed and did not reveal (also slashed). */
+  NonReveal: 'non_reveal',
+  /** Joined and never committed. */
+  Uncommitted: 'uncommitted',
+} as const;
+/** One of {@link SeatOutcome}. */
+export type SeatOutcome = (typeof SeatOutcome)[keyof typeof SeatOutcome];
+
+/**
+ * A worker's reputation after finalization: toward `REPUTATION_MAX` when it agreed with the consensus, toward 0 when
+ * it disagreed or never committed, `NON_REVEAL_PENALTY_FACTOR` times as fast toward 0 when it committed and did not
+ * reveal, unchanged without a consensus.
+ */
+export function reputationStep(reputation: number, outcome: SeatOutcome, alphaBps: number): number {
+  switch (outcome) {
+    case SeatOutcome.Agreed:
+      return updateReputation(reputation, true, alphaBps);
+    case SeatOutcome.Disagreed:
+    case SeatOutcome.Uncommitted:
+      return updateReputation(reputation, false, alphaBps);
+    case SeatOutcome.NonReveal:
+      return penalizeNonReveal(reputation, alphaBps);
+    case SeatOutcome.NoConsensus:
+      return reputation;
+  }
+}
+
+/** Stake moved to insurance from a committer that did not reveal. */
+export function slashAmount(stake: bigint, slashBps: number): bigint {
+  return mulBps(stake, Math.min(slashBps, BPS_NUMBER));
+}

@@ -1,0 +1,164 @@
+/**
+ * `protocol.ts` against every case of tests/vectors.json — the same cases the program's own functions are checked
+ * against (programs/dfpn/tests/vectors.rs) and the Python SDK's `dfpn.protocol` — and the generated constants
+ * against the IDL's.
+ */
+import { describe, expect, test } from 'vitest';
+import * as generatedConstants from '../src/generated/constants.js';
+import {
+  ALL_MODALITIES,
+  CONSENSUS_TYPES,
+  feeFromParams,
+  isExpirable,
+  isFinalizable,
+  Modality,
+  protocol,
+  REFERENCE_PARAMS,
+  REQUEST_STATUSES,
+  SEAT_STATES,
+  VERDICTS,
+} from '../src/index.js';
+import { loadIdl, loadVectors } from './helpers.js';
+
+const V = loadVectors();
+const IDL_CONSTANTS: Array<{ name: string; type: string; value: string }> = loadIdl().constants;
+
+function cases(section: string): any[] {
+  const found = V[section].cases;
+  expect(found.length, `${section}: no cases`).toBeGreaterThan(0);
+  return found;
+}
+
+/** A vectors request (snake_case, numbers) as the decoded account's fields. */
+function phaseFields(r: any): protocol.PhaseFields {
+  return {
+    status: r.status ?? 0,
+    commits: r.commits,
+    reveals: r.reveals,
+    minWorkers: r.min_workers,
+    maxWorkers: r.max_workers,
+    commitDeadline: BigInt(r.commit_deadline),
+    deadline: BigInt(r.deadline),
+  };
+}
+
+describe('phases', () => {
+  test.each<any>(cases('phases').map((c: any, i: number) => [i, c.now, c]))('case %i (now %i)', (_i, _now, c) => {
+    const r = phaseFields(c.request);
+    const now = BigInt(c.now);
+    expect([protocol.commitOpen(r, now), protocol.revealOpen(r, now), protocol.finalizable(r, now), protocol.expirable(r, now)]).toEqual([
+      c.commit_open,
+      c.reveal_open,
+      c.finalizable,
+      c.expirable,
+    ]);
+    // The names the client cranks with.
+    expect([isFinalizable(r, now), isExpirable(r, now)]).toEqual([c.finalizable, c.expirable]);
+  });
+});
+
+describe('fees', () => {
+  const params = { ...REFERENCE_PARAMS, baseFees: V.fees.base_fees.map(BigInt), workerSurchargeBps: V.fees.worker_surcharge_bps };
+  test.each<any>(V.fees.cases.map((c: any) => [c.modalities, c.min_workers, c.fee]))(
+    'modalities %i with %i workers: %i lamports',
+    (m: number, w: number, fee: number) => {
+      expect(protocol.requestFee(params, m, w)).toBe(BigInt(fee));
+      expect(feeFromParams(params, m, w)).toBe(BigInt(fee));
+    },
+  );
+
+  test('refuses what the program refuses', () => {
+    expect(() => protocol.requestFee(REFERENCE_PARAMS, 0, 1)).toThrow(RangeError);
+    expect(() => protocol.requestFee(REFERENCE_PARAMS, 1 << 5, 1)).toThrow(/modalit/);
+    expect(() => protocol.requestFee(REFERENCE_PARAMS, 1, 0)).toThrow(/min_workers/);
+    expect(() => protocol.requestFee(REFERENCE_PARAMS, 1, generatedConstants.MAX_SEATS + 1)).toThrow(/min_workers/);
+  });
+});
+
+describe('payouts', () => {
+  test.each<any>(cases('payouts').map((c: any) => [c.fee, c.paid, c]))('fee %i among %i workers', (_f, _p, c) => {
+    const fee = BigInt(c.fee);
+    const split = protocol.splitFee(fee, c.paid);
+    expect(split).toEqual({
+      perWorker: BigInt(c.per_worker),
+      perModel: BigInt(c.per_model),
+      treasury: BigInt(c.treasury),
+      insurance: BigInt(c.insurance),
+    });
+    expect(protocol.workerShare(fee, BigInt(c.paid))).toBe(BigInt(c.per_worker));
+    const n = BigInt(c.paid);
+    expect(split.perWorker * n + split.perModel * n + split.treasury + split.insurance).toBe(fee);
+  });
+
+  test('refuses zero paid workers', () => {
+    expect(() => protocol.splitFee(100n, 0)).toThrow(/at least one paid worker/);
+  });
+});
+
+describe('aggregation', () => {
+  test.each<any>(cases('aggregation').map((c: any, i: number) => [i, c]))('case %i', (_i, c) => {
+    const votes: protocol.Vote[] = c.votes.map((v: any) => ({ verdict: v.verdict, confidence: v.confidence, weight: v.weight }));
+    expect(protocol.aggregate(votes, c.min_consensus_weight)).toEqual({
+      verdict: c.verdict,
+      confidence: c.confidence,
+      consensus: c.consensus,
+    });
+  });
+});
+
+describe('reputation, slashing, weights', () => {
+  test.each<any>(cases('reputation').map((c: any) => [c.reputation, c.alpha_bps, c]))('reputation %i, alpha %i bps', (_r, _a, c) => {
+    expect(protocol.updateReputation(c.reputation, true, c.alpha_bps)).toBe(c.agreed);
+    expect(protocol.updateReputation(c.reputation, false, c.alpha_bps)).toBe(c.disagreed);
+    expect(protocol.penalizeNonReveal(c.reputation, c.alpha_bps)).toBe(c.non_reveal);
+    // Every seat outcome the case gives (the vectors name them as `SeatOutcome`'s values).
+    for (const outcome of Object.values(protocol.SeatOutcome).filter((o) => o in c)) {
+      expect(protocol.reputationStep(c.reputation, outcome, c.alpha_bps), outcome).toBe(c[outcome]);
+    }
+  });
+
+  test.each<any>(cases('slashing').map((c: any) => [c.stake, c.slash_bps, c]))('stake %s, slash %i bps', (_s, _b, c) => {
+    expect(protocol.slashAmount(BigInt(c.stake), c.slash_bps)).toBe(BigInt(c.slashed));
+  });
+
+  test.each<any>(cases('weights').map((c: any) => [c.reputation, c.max_weight_bps, c]))('reputation %i capped at %i', (_r, _m, c) => {
+    expect(protocol.weight(c.reputation, c.max_weight_bps)).toBe(c.weight);
+  });
+});
+
+describe('generated constants are the IDL constants', () => {
+  test('every IDL constant, with its value and kind', () => {
+    expect(IDL_CONSTANTS.length).toBeGreaterThan(40);
+    const exported = generatedConstants as unknown as Record<string, unknown>;
+    for (const c of IDL_CONSTANTS) {
+      const value = exported[c.name];
+      if (c.type === 'bytes') expect([...(value as Uint8Array)], c.name).toEqual(JSON.parse(c.value));
+      else if (c.type === 'u64' || c.type === 'i64') expect(value, c.name).toBe(BigInt(c.value));
+      else expect(value, c.name).toBe(Number(c.value));
+    }
+  });
+
+  test("the SDK's enums are the IDL's", () => {
+    const byPrefix = (prefix: string) =>
+      IDL_CONSTANTS.filter((c) => c.name.startsWith(prefix) && !/_(COUNT|ALL)$/.test(c.name)).map((c) => Number(c.value));
+    expect(Object.values(Modality)).toEqual(byPrefix('MODALITY_'));
+    expect(ALL_MODALITIES).toBe(byPrefix('MODALITY_').reduce((a, b) => a | b, 0));
+    expect(VERDICTS.map((_, i) => i)).toEqual(byPrefix('VERDICT_'));
+    expect(CONSENSUS_TYPES.map((_, i) => i)).toEqual(byPrefix('CONSENSUS_'));
+    expect(REQUEST_STATUSES.map((_, i) => i)).toEqual(byPrefix('REQUEST_STATUS_'));
+    expect(SEAT_STATES.map((_, i) => i)).toEqual(byPrefix('SEAT_STATE_'));
+    // Names: the IDL constant's suffix in PascalCase.
+    const names = (prefix: string) =>
+      IDL_CONSTANTS.filter((c) => c.name.startsWith(prefix) && !/_(COUNT|ALL)$/.test(c.name)).map((c) =>
+        c.name
+          .slice(prefix.length)
+          .toLowerCase()
+          .replace(/(^|_)([a-z])/g, (_m, _u, ch: string) => ch.toUpperCase()),
+      );
+    expect(Object.keys(Modality)).toEqual(names('MODALITY_'));
+    expect([...VERDICTS]).toEqual(names('VERDICT_'));
+    expect([...CONSENSUS_TYPES]).toEqual(names('CONSENSUS_'));
+    expect([...REQUEST_STATUSES]).toEqual(names('REQUEST_STATUS_'));
+    expect([...SEAT_STATES]).toEqual(names('SEAT_STATE_'));
+  });
+});
