@@ -12,11 +12,11 @@ pub use request::{Request, Seat};
 pub use vault::Vault;
 pub use worker::Worker;
 
-pub use crate::constants::{consensus, modality, seeds, verdict};
+pub use crate::constants::{consensus, modality, seeds, verdict, MODEL_ID_LEN};
 
-/// A model id: 1–32 bytes of printable ASCII, zero-padded to 32.
+/// A model id: 1–`MODEL_ID_LEN` bytes of printable ASCII, zero-padded to `MODEL_ID_LEN`.
 #[inline(always)]
-pub fn model_id_is_valid(id: &[u8; 32]) -> bool {
-    let len = id.iter().position(|b| *b == 0).unwrap_or(32);
+pub fn model_id_is_valid(id: &[u8; MODEL_ID_LEN]) -> bool {
+    let len = id.iter().position(|b| *b == 0).unwrap_or(MODEL_ID_LEN);
     len > 0 && id[..len].iter().all(|b| b.is_ascii_graphic()) && id[len..].iter().all(|b| *b == 0)
 }

@@ -1,4 +1,5 @@
 use crate::{
+    constants::MODEL_ID_LEN,
     discriminator,
     utils::{AccountState, I64, U64},
 };
@@ -9,7 +10,7 @@ use crate::{
 pub struct Model {
     pub discriminator: [u8; 8],
     /// Printable ASCII, zero-padded (e.g. `face-forensics-sbi`).
-    pub model_id: [u8; 32],
+    pub model_id: [u8; MODEL_ID_LEN],
     pub developer: [u8; 32],
     pub payout_wallet: [u8; 32],
     pub modalities: u8,
@@ -27,7 +28,7 @@ pub struct Model {
 
 impl AccountState for Model {
     const DISCRIMINATOR: [u8; 8] = discriminator::anchor("account:Model");
-    const LEN: usize = 8 + 32 * 3 + 4 + 8 * 4 + 32;
+    const LEN: usize = 8 + MODEL_ID_LEN + 32 * 2 + 4 + 8 * 4 + 32;
 }
 
 const _: () = assert!(core::mem::size_of::<Model>() == Model::LEN);

@@ -3,7 +3,9 @@ use crate::{
     utils::{AccountState, I64, U64},
 };
 
-pub use crate::constants::{request_status as status, seat_state, MAX_REPORT_URI_LEN, MAX_SEATS, MAX_URI_LEN};
+pub use crate::constants::{
+    request_status as status, seat_state, MAX_REPORT_URI_LEN, MAX_SEATS, MAX_URI_LEN, MODEL_ID_LEN,
+};
 
 /// One worker's place in a request.
 #[repr(C)]
@@ -13,7 +15,7 @@ pub struct Seat {
     pub authority: [u8; 32],
     pub commitment: [u8; 32],
     pub report_hash: [u8; 32],
-    pub model_id: [u8; 32],
+    pub model_id: [u8; MODEL_ID_LEN],
     pub state: u8,
     pub verdict: u8,
     pub confidence: u8,
@@ -22,7 +24,7 @@ pub struct Seat {
 }
 
 impl Seat {
-    pub const LEN: usize = 32 * 4 + 4 + MAX_REPORT_URI_LEN;
+    pub const LEN: usize = 32 * 3 + MODEL_ID_LEN + 4 + MAX_REPORT_URI_LEN;
 }
 
 /// An analysis request, PDA `["request", client, nonce_le]`. Lamports = rent + escrow.

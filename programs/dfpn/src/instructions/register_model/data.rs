@@ -2,13 +2,13 @@ use pinocchio::error::ProgramError;
 
 use crate::{
     error::DfpnError,
-    state::{modality, model_id_is_valid},
+    state::{modality, model_id_is_valid, MODEL_ID_LEN},
     wire::Reader,
 };
 
 /// Arguments of `register_model`: `model_id: [u8; 32]` (ASCII, zero-padded), `modalities: u8`.
 pub struct RegisterModelData {
-    pub model_id: [u8; 32],
+    pub model_id: [u8; MODEL_ID_LEN],
     pub modalities: u8,
 }
 

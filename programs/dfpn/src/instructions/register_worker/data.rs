@@ -2,7 +2,7 @@ use pinocchio::error::ProgramError;
 
 use crate::{
     error::DfpnError,
-    state::{modality, model_id_is_valid, worker::MAX_WORKER_MODELS},
+    state::{modality, model_id_is_valid, worker::MAX_WORKER_MODELS, MODEL_ID_LEN},
     wire::Reader,
 };
 
@@ -15,7 +15,7 @@ pub struct RegisterWorkerData {
 /// Modalities and models a worker declares (shared with `update_worker`).
 pub struct Capabilities {
     pub modalities: u8,
-    pub models: [[u8; 32]; MAX_WORKER_MODELS],
+    pub models: [[u8; MODEL_ID_LEN]; MAX_WORKER_MODELS],
     pub model_count: u8,
 }
 

@@ -1,7 +1,7 @@
 use pinocchio::error::ProgramError;
 
 use crate::{
-    constants::MAX_CONFIDENCE,
+    constants::{MAX_CONFIDENCE, MODEL_ID_LEN},
     error::DfpnError,
     state::{request::MAX_REPORT_URI_LEN, verdict},
     wire::Reader,
@@ -12,7 +12,7 @@ use crate::{
 pub struct RevealResultData<'a> {
     pub verdict: u8,
     pub confidence: u8,
-    pub model_id: [u8; 32],
+    pub model_id: [u8; MODEL_ID_LEN],
     pub report_hash: [u8; 32],
     pub salt: [u8; 32],
     pub report_uri: &'a [u8],
