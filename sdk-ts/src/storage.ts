@@ -207,6 +207,42 @@ function extension(name: string): string {
 
 // ---- IPFS ------------------------------------------------------------------------------------------------------
 
+/** The `multipart/form-data` body Kubo's `add` takes: streamed with progress, or a Blob in browsers. */
+function multipartBody(source: MediaSource, progress: ProgressCallback | undefined): { body: BodyInit; contentType: string } {
+  const boundary = `dfpn${toHex(sha256(String(Math.random()), String(Date.now()))).slice(0, 24)}`;
+  const name = encodeURIComponent(source.name) || 'media';
+  const enc = new TextEncoder();
+  const pre = enc.encode(
+    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\n` +
+      'Content-Type: application/octet-stream\r\n\r\n',
+  );
+  const post = enc.encode(`\r\n--${boundary}--\r\n`);
+  let body: BodyInit;
+  if (source.blob) {
+    // Browsers refuse streaming request bodies over HTTP/1.1: send a Blob (progress at start and end).
+    progress?.(0, source.size);
+    body = new Blob([pre, source.blob(), post]);
+  } else {
+    body = concatStreams([pre, withProgress(source, progress), post]);
+  }
+  return { body, contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
+/** The CID of the last JSON line of Kubo's `add` answer ('' when none). */
+function lastCid(text: string): string {
+  let cid = '';
+  for (const line of text.split('\n')) {
+    if (line.trim()) {
+      try {
+        cid = String((JSON.parse(line) as { Hash?: unknown }).Hash ?? '');
+      } catch {
+        // not JSON: ignored
+      }
+    }
+  }
+  return cid;
+}
+
 /** Options of {@link IpfsStorage}. */
 export interface IpfsStorageOptions {
   /** Kubo RPC address (default `DFPN_IPFS_API` or `http://127.0.0.1:5001`). */
@@ -242,29 +278,23 @@ export class IpfsStorage implements StorageBackend {
 
   /** Add and pin `source` (CIDv1, raw leaves); returns `ipfs://<cid>`. */
   async upload(source: MediaSource, options: { progress?: ProgressCallback } = {}): Promise<string> {
-    const boundary = `dfpn${toHex(sha256(String(Math.random()), String(Date.now()))).slice(0, 24)}`;
-    const name = encodeURIComponent(source.name) || 'media';
-    const enc = new TextEncoder();
-    const pre = enc.encode(
-      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\n` +
-        'Content-Type: application/octet-stream\r\n\r\n',
-    );
-    const post = enc.encode(`\r\n--${boundary}--\r\n`);
+    const { body, contentType } = multipartBody(source, options.progress);
+    const text = await this.add(source, body, contentType);
+    if (source.blob) options.progress?.(source.size, source.size);
+    const cid = lastCid(text);
+    if (!cid) throw new DFPNError(ErrorCode.STORAGE_FAILED, `IPFS add of ${source.name}: no CID in ${JSON.stringify(text.slice(0, 300))}.`);
+    return `ipfs://${cid}`;
+  }
+
+  /** POST the multipart body to Kubo's `/api/v0/add`; returns the response text (JSON lines). */
+  private async add(source: MediaSource, body: BodyInit, contentType: string): Promise<string> {
     const url = `${this.apiUrl}/api/v0/add?pin=true&cid-version=1&raw-leaves=true&progress=false`;
-    let body: BodyInit;
-    if (source.blob) {
-      // Browsers refuse streaming request bodies over HTTP/1.1: send a Blob (progress at start and end).
-      options.progress?.(0, source.size);
-      body = new Blob([pre, source.blob(), post]);
-    } else {
-      body = concatStreams([pre, withProgress(source, options.progress), post]);
-    }
     let response: Response;
     try {
       response = await fetch(url, {
         method: 'POST',
         body,
-        headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}` },
+        headers: { 'Content-Type': contentType },
         signal: AbortSignal.timeout(this.timeoutMs),
         ...({ duplex: 'half' } as object),
       });
@@ -281,19 +311,7 @@ export class IpfsStorage implements StorageBackend {
         `IPFS add of ${source.name} failed: HTTP ${response.status} ${text.trim().slice(0, 300)}`,
       );
     }
-    if (source.blob) options.progress?.(source.size, source.size);
-    let cid = '';
-    for (const line of text.split('\n')) {
-      if (line.trim()) {
-        try {
-          cid = String((JSON.parse(line) as { Hash?: unknown }).Hash ?? '');
-        } catch {
-          // not JSON: ignored
-        }
-      }
-    }
-    if (!cid) throw new DFPNError(ErrorCode.STORAGE_FAILED, `IPFS add of ${source.name}: no CID in ${JSON.stringify(text.slice(0, 300))}.`);
-    return `ipfs://${cid}`;
+    return text;
   }
 
   /** The bytes of `ipfs://<cid>[/path]`, through the gateway when one is configured, else the RPC's `cat`. */

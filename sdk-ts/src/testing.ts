@@ -178,6 +178,46 @@ export function defaultAnswer(_request: Address, index: number): Answer {
 }
 
 /**
+ * One round of the test workers' loop: the first worker that can act on an open request does (join and commit while
+ * the commit phase is open, reveal once the reveal phase is), then the round ends so the request is read again.
+ * `done` holds the `request:worker` pairs that revealed or failed.
+ */
+async function actOnce(
+  net: Transport,
+  workers: readonly TestWorker[],
+  answer: (request: Address, index: number) => Answer,
+  done: Set<string>,
+  onError: (error: unknown) => void,
+): Promise<void> {
+  const now = await net.unixTimestamp();
+  const open = (await net.programAccounts(REQUEST_DISCRIMINATOR))
+    .map((a) => ({ address: toAddress(a.address), r: getRequestDecoder().decode(a.data) as Request }))
+    .filter(({ r }) => isOpen(r.status));
+  for (const { address, r } of open) {
+    for (const [i, w] of workers.entries()) {
+      const key = `${address}:${w.address}`;
+      if (done.has(key)) continue;
+      const seat = r.seats.slice(0, r.joined).find((s) => s.authority === w.address);
+      try {
+        if (!seat && commitOpen(r, now) && r.joined < r.maxWorkers) {
+          await w.join(address);
+          await w.commit(address, answer(address, i));
+          return; // re-read the request before the next worker acts
+        }
+        if (seat && seat.state === SEAT_STATE_COMMITTED && revealOpen(r, now)) {
+          await w.reveal(address);
+          done.add(key);
+          return;
+        }
+      } catch (e) {
+        done.add(key);
+        onError(e);
+      }
+    }
+  }
+}
+
+/**
  * Register a model and `count` workers on the client's local network and run them in the background: every open
  * request gets joined and committed to while its commit phase is open, and revealed once the commit phase is over.
  * With `minWorkers = maxWorkers = count`, the last commit closes the commit phase, everyone reveals and the client's
@@ -202,35 +242,7 @@ export async function startTestWorkers(
   const onError = options.onError ?? (() => undefined);
   const done = new Set<string>();
   let stopped = false;
-
-  async function step(): Promise<void> {
-    const now = await net.unixTimestamp();
-    const open = (await net.programAccounts(REQUEST_DISCRIMINATOR))
-      .map((a) => ({ address: toAddress(a.address), r: getRequestDecoder().decode(a.data) as Request }))
-      .filter(({ r }) => isOpen(r.status));
-    for (const { address, r } of open) {
-      for (const [i, w] of workers.entries()) {
-        const key = `${address}:${w.address}`;
-        if (done.has(key)) continue;
-        const seat = r.seats.slice(0, r.joined).find((s) => s.authority === w.address);
-        try {
-          if (!seat && commitOpen(r, now) && r.joined < r.maxWorkers) {
-            await w.join(address);
-            await w.commit(address, answer(address, i));
-            return; // re-read the request before the next worker acts
-          }
-          if (seat && seat.state === SEAT_STATE_COMMITTED && revealOpen(r, now)) {
-            await w.reveal(address);
-            done.add(key);
-            return;
-          }
-        } catch (e) {
-          done.add(key);
-          onError(e);
-        }
-      }
-    }
-  }
+  const step = () => actOnce(net, workers, answer, done, onError);
 
   const loop = (async () => {
     while (!stopped) {
