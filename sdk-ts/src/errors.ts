@@ -26,6 +26,9 @@ export { ERROR_HINTS as HINTS };
 
 const BY_PROGRAM_CODE = new Map<number, ProgramErrorInfo>(PROGRAM_ERRORS.map((e) => [e.code, e]));
 const BY_NAME = new Map<string, ProgramErrorInfo>(PROGRAM_ERRORS.map((e) => [e.errorCode, e]));
+/** The first program error code (Anchor's `Custom` offset, 6000): a `Custom` code from it up is the program's own,
+ * even one this SDK does not know (a newer program). */
+const FIRST_PROGRAM_CODE = Math.min(...PROGRAM_ERRORS.map((e) => e.code));
 
 /** The program's `Custom` code of a program error, undefined for the SDK's own codes. */
 export function programCodeOf(code: ErrorCode): number | undefined {
@@ -179,7 +182,7 @@ export function fromTransactionError(
     if (pi !== undefined && parsed.index !== undefined) {
       isDfpn = (Array.isArray(pi) ? pi[parsed.index] : (pi as ReadonlyMap<number, boolean>).get(parsed.index)) ?? true;
     }
-    if (isDfpn && parsed.custom >= 6000) return fromProgramCode(parsed.custom, options);
+    if (isDfpn && parsed.custom >= FIRST_PROGRAM_CODE) return fromProgramCode(parsed.custom, options);
     if (!isDfpn && parsed.custom === SYSTEM_INSUFFICIENT) {
       return new DFPNError(
         ErrorCode.INSUFFICIENT_FUNDS,
@@ -213,7 +216,7 @@ export function fromRpcError(
   const prefix = options.context ? `${options.context}: ` : '';
   if (typeof payload === 'string') {
     const parsed = parseTransactionError(payload);
-    if (parsed?.custom !== undefined && parsed.custom >= 6000) return fromProgramCode(parsed.custom, options);
+    if (parsed?.custom !== undefined && parsed.custom >= FIRST_PROGRAM_CODE) return fromProgramCode(parsed.custom, options);
     return new DFPNError(ErrorCode.RPC_ERROR, `${prefix}${payload}`);
   }
   const data = payload.data;
@@ -227,7 +230,7 @@ export function fromRpcError(
   }
   const message = String(payload.message ?? text(payload));
   const parsed = parseTransactionError(message);
-  if (parsed?.custom !== undefined && parsed.custom >= 6000) {
+  if (parsed?.custom !== undefined && parsed.custom >= FIRST_PROGRAM_CODE) {
     return fromProgramCode(parsed.custom, { ...options, logs });
   }
   if (FUNDS_RE.test(message) || /insufficient (funds|lamports)|no record of a prior credit/i.test(message)) {
