@@ -91,8 +91,13 @@ fn config_instructions(b: &mut Bench) {
     let params = env.params.clone();
     let ix = env.ix_initialize_config(&authority.pubkey(), &params);
     b.record("initialize_config", "creates config, treasury, insurance", env.send(&[ix], &[&authority]));
-    let ix = env.ix_update_config(&authority.pubkey(), &params, &authority.pubkey());
-    b.record("update_config", "same params and authority", env.send(&[ix], &[&authority]));
+    let ix = env.ix_update_config(&authority.pubkey(), &params);
+    b.record("update_config", "same params", env.send(&[ix], &[&authority]));
+    let successor = env.keypair(LAMPORTS_PER_SOL);
+    let ix = env.ix_propose_authority(&authority.pubkey(), &successor.pubkey());
+    b.record("propose_authority", "name a successor", env.send(&[ix], &[&authority]));
+    let ix = env.ix_accept_authority(&successor.pubkey());
+    b.record("accept_authority", "the successor takes over", env.send(&[ix], &[&successor]));
     let ix = env.ix_set_paused(&authority.pubkey(), true);
     b.record("set_paused", "pause", env.send(&[ix], &[&authority]));
 }
