@@ -336,7 +336,7 @@ fn attack_9_errors_name_what_is_wrong() {
     net.env.finalize(&request).expect("finalize");
     let client = net.client.insecure_clone();
     let ix = net.env.ix_close_request(&client.pubkey(), &request);
-    net.env.send(&[ix.clone()], &[&client]).expect("close");
+    net.env.send(std::slice::from_ref(&ix), &[&client]).expect("close");
     net.env.assert_ix_rejected(&ix, &[&client], &[client.pubkey()], "RequestAlreadyClosed");
     // When a worker's operator pauses the network / Then NotConfigAuthority (the config authority's own error)
     let w = net.workers[0].insecure_clone();
