@@ -343,3 +343,19 @@ fn attack_9_errors_name_what_is_wrong() {
     let ix = net.env.ix_set_paused(&w.pubkey(), true);
     net.env.assert_ix_rejected(&ix, &[&w], &[net.env.config()], "NotConfigAuthority");
 }
+
+#[test]
+fn attack_9_lamports_sent_to_a_worker_account_are_not_stranded() {
+    // Given a registered worker whose PDA received lamports outside the program's books (no rewards yet)
+    let mut env = Env::new();
+    env.register_model(Network::MODEL, modality::ALL);
+    let operator = env.register_worker(LAMPORTS_PER_SOL, modality::ALL, &[Network::MODEL]);
+    let worker = env.worker_pda(&operator.pubkey());
+    env.edit_account(&worker, |a| a.lamports += 50_000);
+    let before = env.lamports(&operator.pubkey());
+    // When its operator claims / Then the lamports reach the operator and the worker holds exactly its books
+    let ix = env.ix_claim_worker_rewards(&operator.pubkey());
+    let meta = env.send(&[ix], &[&operator]).expect("claim");
+    assert_eq!(env.lamports(&operator.pubkey()), before + 50_000 - meta.fee);
+    env.assert_worker_lamports(&worker);
+}
