@@ -22,6 +22,7 @@ from dfpn.generated.constants import (
     MAJORITY_ABOVE_BPS,
     MAX_CONFIDENCE,
     MAX_SEATS,
+    MIN_REVEALS_FOR_REPUTATION,
     MODELS_BPS,
     NON_REVEAL_PENALTY_FACTOR,
     REPUTATION_MAX,
@@ -131,6 +132,23 @@ def worker_share(fee: int, paid: int) -> int:
     return split_fee(fee, paid).per_worker
 
 
+def charged_fee(fee: int, paid: int, consensus: bool, no_consensus_fee_bps: int) -> int:
+    """The part of the fee a finalized request charges (the rest of the escrow goes back to the client): all of
+    it when a consensus pays its `paid` agreeing revealers, `no_consensus_fee_bps` of it split among all revealers
+    when they reached no consensus, nothing without revealers."""
+    if paid == 0:
+        return 0
+    return fee if consensus else mul_bps(fee, no_consensus_fee_bps)
+
+
+def seat_bond(fee: int, min_workers: int, multiplier: int) -> int:
+    """The bond a seat locks in its worker's stake from join to commit (forfeited to insurance by a seat that never
+    commits): `multiplier × ⌊⌊fee × 65 %⌋ / min_workers⌋`, the per-seat reward of the request scaled up."""
+    if min_workers < 1:
+        raise ValueError("min_workers must be at least 1")
+    return mul_bps(fee, WORKERS_BPS) // min_workers * multiplier
+
+
 # ---- aggregation, reputation, slashing (docs/protocol.md "Aggregation", "Reputation and slashing") -----------
 
 
@@ -229,6 +247,20 @@ def reputation_step(reputation: int, outcome: SeatOutcome, alpha_bps: int) -> in
     return reputation
 
 
+def reputation_counts(reveals: int) -> bool:
+    """Whether agreeing with the consensus raises reputation at finalization: only when at least
+    `MIN_REVEALS_FOR_REPUTATION` workers revealed (one key answering alone cannot farm reputation)."""
+    return reveals >= MIN_REVEALS_FOR_REPUTATION
+
+
+def finalize_reputation(reputation: int, outcome: SeatOutcome, alpha_bps: int, reveals: int) -> int:
+    """A seat's worker's reputation after `finalize_request` of a request with `reveals` revealers:
+    `reputation_step`, except that agreeing leaves it unchanged below `MIN_REVEALS_FOR_REPUTATION` reveals."""
+    if outcome is SeatOutcome.AGREED and not reputation_counts(reveals):
+        return reputation
+    return reputation_step(reputation, outcome, alpha_bps)
+
+
 def slash_amount(stake: int, slash_bps: int) -> int:
     """Stake moved to insurance from a committer that did not reveal."""
     return mul_bps(stake, min(slash_bps, BPS))
@@ -251,16 +283,20 @@ __all__ = [
     "SeatOutcome",
     "Vote",
     "aggregate",
+    "charged_fee",
     "commit_open",
     "expirable",
     "finalizable",
+    "finalize_reputation",
     "is_open",
     "mask_of",
     "mul_bps",
     "penalize_non_reveal",
+    "reputation_counts",
     "reputation_step",
     "request_fee",
     "reveal_open",
+    "seat_bond",
     "slash_amount",
     "split_fee",
     "update_reputation",
