@@ -170,7 +170,9 @@ async def test_leaving_early_gives_the_bond_back(
     # And after the halfway point of the commit window a joined seat can no longer be given back
     w.join(request)
     halfway = r.created_at + (r.commit_deadline - r.created_at) // 2
+    assert protocol.leave_open(request_account(network, request), halfway - 1)
     network.set_time(halfway)
+    assert not protocol.leave_open(request_account(network, request), halfway)
     with pytest.raises(DFPNError) as err:
         w.leave(request)
     assert err.value.code is ErrorCode.LEAVE_WINDOW_CLOSED

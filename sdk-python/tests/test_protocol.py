@@ -33,6 +33,17 @@ def test_phases(case: dict[str, Any]) -> None:
     assert got == [case["commit_open"], case["reveal_open"], case["finalizable"], case["expirable"]]
 
 
+@pytest.mark.parametrize("case", cases("phases"))
+def test_leaving_is_the_first_half_of_the_commit_phase(case: dict[str, Any]) -> None:
+    # Given a request of the phase vectors, created some time before its commit deadline
+    fields = dict(case["request"])
+    r = SimpleNamespace(**fields, created_at=fields["commit_deadline"] - 100)
+    halfway = r.commit_deadline - 50
+    # Then a seat may be given back while the commit phase is open and its first half not over
+    for now in (r.created_at, halfway - 1, halfway, r.commit_deadline):
+        assert protocol.leave_open(r, now) == (protocol.commit_open(r, now) and now < halfway), now
+
+
 @pytest.mark.parametrize("case", cases("payouts"))
 def test_payouts(case: dict[str, Any]) -> None:
     want = FeeSplit(case["per_worker"], case["per_model"], case["treasury"], case["insurance"])

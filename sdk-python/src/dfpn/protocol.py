@@ -55,6 +55,13 @@ class PhaseFields(Protocol):
     def deadline(self) -> int: ...
 
 
+class LeaveFields(PhaseFields, Protocol):
+    """The request fields the leave rule reads besides the phase fields."""
+
+    @property
+    def created_at(self) -> int: ...
+
+
 # ---- phases (docs/protocol.md "Phases"); a request that is not open is in none of them ----------------------
 
 
@@ -66,6 +73,13 @@ def is_open(status: int) -> bool:
 def commit_open(r: PhaseFields, now: int) -> bool:
     """Joining and committing: an open request before the commit deadline while some seat may still commit."""
     return is_open(r.status) and now < r.commit_deadline and r.commits < r.max_workers
+
+
+def leave_open(r: LeaveFields, now: int) -> bool:
+    """Giving back an uncommitted seat (`leave_request`): the commit phase is open and its first half not over
+    (`created_at + ⌊(commit_deadline − created_at) / 2⌋`); later a seat is a promise to the client."""
+    halfway = r.created_at + (r.commit_deadline - r.created_at) // 2
+    return commit_open(r, now) and now < halfway
 
 
 def reveal_open(r: PhaseFields, now: int) -> bool:
@@ -278,6 +292,7 @@ def mask_of(modalities: Iterable[int] | int) -> int:
 
 __all__ = [
     "FeeSplit",
+    "LeaveFields",
     "Outcome",
     "PhaseFields",
     "SeatOutcome",
@@ -289,6 +304,7 @@ __all__ = [
     "finalizable",
     "finalize_reputation",
     "is_open",
+    "leave_open",
     "mask_of",
     "mul_bps",
     "penalize_non_reveal",
