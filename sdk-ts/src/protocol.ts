@@ -20,6 +20,7 @@ import {
   MAJORITY_ABOVE_BPS,
   MAX_CONFIDENCE,
   MAX_SEATS,
+  MIN_REVEALS_FOR_REPUTATION,
   MODELS_BPS,
   NON_REVEAL_PENALTY_FACTOR,
   REPUTATION_MAX,
@@ -135,6 +136,26 @@ export function workerShare(fee: bigint, paid: number | bigint): bigint {
   return splitFee(fee, paid).perWorker;
 }
 
+/**
+ * The part of the fee a finalized request charges (the rest of the escrow goes back to the client): all of it when a
+ * consensus pays its `paid` agreeing revealers, `noConsensusFeeBps` of it (split among all revealers) when they
+ * reached no consensus, nothing without revealers.
+ */
+export function chargedFee(fee: bigint, paid: number | bigint, consensus: boolean, noConsensusFeeBps: number): bigint {
+  if (BigInt(paid) === 0n) return 0n;
+  return consensus ? fee : mulBps(fee, noConsensusFeeBps);
+}
+
+/**
+ * The bond a seat locks in its worker's stake from join until the request ends (forfeited to insurance by a seat
+ * that never commits): `multiplier × ⌊⌊fee × 65 %⌋ / minWorkers⌋`, the per-seat reward of the request scaled up.
+ * `RangeError` for `minWorkers` below 1.
+ */
+export function seatBond(fee: bigint, minWorkers: number, multiplier: number): bigint {
+  if (!Number.isInteger(minWorkers) || minWorkers < 1) throw new RangeError(`min_workers ${minWorkers}: must be at least 1`);
+  return (mulBps(fee, WORKERS_BPS) / BigInt(minWorkers)) * BigInt(multiplier);
+}
+
 // ---- aggregation, reputation, slashing (docs/protocol.md "Aggregation", "Reputation and slashing") ---------------
 
 /** One revealed answer as the aggregation sees it (program codes). */
@@ -235,6 +256,21 @@ export function reputationStep(reputation: number, outcome: SeatOutcome, alphaBp
     case SeatOutcome.NoConsensus:
       return reputation;
   }
+}
+
+/** Whether agreeing with the consensus raises reputation at finalization: only when at least
+ * `MIN_REVEALS_FOR_REPUTATION` workers revealed (one key answering alone cannot farm reputation). */
+export function reputationCounts(reveals: number): boolean {
+  return reveals >= MIN_REVEALS_FOR_REPUTATION;
+}
+
+/**
+ * A seat's worker's reputation after `finalize_request` of a request with `reveals` revealers: {@link reputationStep},
+ * except that agreeing leaves it unchanged below `MIN_REVEALS_FOR_REPUTATION` reveals.
+ */
+export function finalizeReputation(reputation: number, outcome: SeatOutcome, alphaBps: number, reveals: number): number {
+  if (outcome === SeatOutcome.Agreed && !reputationCounts(reveals)) return reputation;
+  return reputationStep(reputation, outcome, alphaBps);
 }
 
 /** Stake moved to insurance from a committer that did not reveal. */
