@@ -53,6 +53,18 @@ export function commitOpen(r: PhaseFields, now: bigint): boolean {
   return isOpen(r.status) && now < r.commitDeadline && r.commits < r.maxWorkers;
 }
 
+/** The request fields the leave rule reads besides the phase fields. */
+export type LeaveFields = PhaseFields & Pick<Request, 'createdAt'>;
+
+/**
+ * Giving back an uncommitted seat (`leave_request`): the commit phase is open and its first half not over
+ * (`createdAt + ⌊(commitDeadline − createdAt) / 2⌋`); later a seat is a promise to the client.
+ */
+export function leaveOpen(r: LeaveFields, now: bigint): boolean {
+  const halfway = r.createdAt + (r.commitDeadline - r.createdAt) / 2n;
+  return commitOpen(r, now) && now < halfway;
+}
+
 /** Revealing: an open request whose commit phase is over with enough commitments, before the deadline. */
 export function revealOpen(r: PhaseFields, now: bigint): boolean {
   return isOpen(r.status) && !commitOpen(r, now) && r.commits >= r.minWorkers && now < r.deadline;

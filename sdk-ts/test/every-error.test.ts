@@ -32,6 +32,7 @@ import {
   ErrorCode,
   findPda,
   PROGRAM_ID,
+  protocol,
   getRegisterModelInstruction,
   getSubmitRequestInstruction,
   getWorkerDecoder,
@@ -391,7 +392,10 @@ describe('program errors (6000-6063) through the real program', () => {
     await c.join(other);
     await c.leave(other);
     await c.join(other);
-    net.setTime(r.createdAt + (r.commitDeadline - r.createdAt) / 2n);
+    const halfway = r.createdAt + (r.commitDeadline - r.createdAt) / 2n;
+    expect(protocol.leaveOpen(requestAccount(net, other), halfway - 1n)).toBe(true);
+    net.setTime(halfway);
+    expect(protocol.leaveOpen(requestAccount(net, other), halfway)).toBe(false);
     await expectCode(ErrorCode.LEAVE_WINDOW_CLOSED, () => c.leave(other), 'leaving at half the commit window');
     net.setTime(r.commitDeadline);
     await expectCode(ErrorCode.COMMIT_PHASE_CLOSED, () => a.join(other), 'joining at the commit deadline');

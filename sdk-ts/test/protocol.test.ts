@@ -57,6 +57,19 @@ describe('phases', () => {
   });
 });
 
+describe('leaving', () => {
+  test.each<any>(cases('phases').map((c: any, i: number) => [i, c]))('case %i: the first half of the commit phase', (_i, c) => {
+    // Given a request of the phase vectors, created some time before its commit deadline
+    const base = phaseFields(c.request);
+    const r = { ...base, createdAt: base.commitDeadline - 100n };
+    const halfway = base.commitDeadline - 50n;
+    // Then a seat may be given back while the commit phase is open and its first half not over
+    for (const now of [r.createdAt, halfway - 1n, halfway, r.commitDeadline]) {
+      expect(protocol.leaveOpen(r, now), String(now)).toBe(protocol.commitOpen(r, now) && now < halfway);
+    }
+  });
+});
+
 describe('fees', () => {
   const params = { ...REFERENCE_PARAMS, baseFees: V.fees.base_fees.map(BigInt), workerSurchargeBps: V.fees.worker_surcharge_bps };
   test.each<any>(V.fees.cases.map((c: any) => [c.modalities, c.min_workers, c.fee]))(
