@@ -13,7 +13,7 @@ from solders.pubkey import Pubkey
 from dfpn import AsyncDFPNClient, DFPNError, ErrorCode, LocalNetwork, Modality, Verdict, protocol
 from dfpn import instructions as ix
 from dfpn import pda as pda_module
-from dfpn.client import _deadline
+from dfpn.client import _deadline, fee_charged
 from dfpn.commitment import answer_codes, commitment
 from dfpn.generated.constants import SEAT_STATE_JOINED
 from dfpn.generated.types import Config, Worker
@@ -255,6 +255,9 @@ async def test_without_consensus_only_the_no_consensus_share_is_charged(
     charged = protocol.charged_fee(r.fee, 2, False, network.params.no_consensus_fee_bps)
     assert 0 < charged < r.fee
     assert network.balance(client.wallet.pubkey()) == before + r.fee - charged
+    # And the result reports the fee charged, not the whole fee
+    async with AsyncDFPNClient(network) as reader:
+        assert (await reader.wait_for_result(sub.id, timeout=5)).fee_lamports == charged == fee_charged(r)
     # And both revealers were paid their part of it, reputation unchanged
     for w in workers[:2]:
         state = worker_state(network, w)

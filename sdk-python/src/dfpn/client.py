@@ -32,7 +32,12 @@ from dfpn.borsh import BorshError
 from dfpn.errors import DFPNError, ErrorCode
 from dfpn.events import parse_logs
 from dfpn.fees import LAMPORTS_PER_SOL, fee_from_params, sol_to_lamports
-from dfpn.generated.constants import REQUEST_STATUS_EXPIRED, REQUEST_STATUS_FINALIZED, SEAT_STATE_REVEALED
+from dfpn.generated.constants import (
+    CONSENSUS_NONE,
+    REQUEST_STATUS_EXPIRED,
+    REQUEST_STATUS_FINALIZED,
+    SEAT_STATE_REVEALED,
+)
 from dfpn.generated.events import Event, RequestFinalized, RequestSubmitted
 from dfpn.generated.types import Config, Request, Seat
 from dfpn.local import LocalNetwork
@@ -119,6 +124,16 @@ def request_info(address: Pubkey, r: Request) -> RequestInfo:
         finalized_at=r.finalized_at,
         seats=[_seat_info(s) for s in r.seats[: r.joined]],
     )
+
+
+def fee_charged(r: Request) -> int:
+    """The fee a finalized request charged (`dfpn.protocol.charged_fee`): all of it when its revealers reached a
+    consensus (the agreeing ones are paid), the request's `no_consensus_fee_bps` share of it without one (every
+    revealer is paid), nothing without revealers; the rest of the escrow went back to the client."""
+    consensus = r.consensus != CONSENSUS_NONE
+    revealed = [s for s in r.seats[: r.joined] if s.state == SEAT_STATE_REVEALED]
+    paid = sum(1 for s in revealed if s.verdict == r.verdict) if consensus else len(revealed)
+    return protocol.charged_fee(r.fee, paid, consensus, r.no_consensus_fee_bps)
 
 
 def is_finalizable(r: Request, now: int) -> bool:
@@ -494,7 +509,7 @@ class AsyncDFPNClient:
                 commit_count=r.commits,
                 reveal_count=r.reveals,
             ),
-            fee_lamports=r.fee,
+            fee_lamports=fee_charged(r),
         )
 
     async def _worker_result(self, seat: Seat) -> WorkerResult:
@@ -684,6 +699,7 @@ class DFPNClient:
 __all__ = [
     "AsyncDFPNClient",
     "DFPNClient",
+    "fee_charged",
     "is_expirable",
     "is_finalizable",
     "request_info",
