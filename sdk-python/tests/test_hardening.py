@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from solders.instruction import AccountMeta, Instruction
 from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 
@@ -20,7 +21,7 @@ from dfpn.generated.types import Config, Worker
 from dfpn.pda import TOP_BUMP, config_address, insurance_address, request_address_and_bump, worker_address
 from dfpn.protocol import SeatOutcome
 
-from helpers import Answer, TestWorker, request_account
+from helpers import MODEL, Answer, TestWorker, request_account
 
 M, A = Verdict.MANIPULATED, Verdict.AUTHENTIC
 FACE = [Modality.FACE_MANIPULATION]
@@ -120,6 +121,42 @@ async def test_an_out_of_range_answer_never_reaches_the_chain(
     assert (r.commits, r.seats[0].state) == (0, SEAT_STATE_JOINED)
 
 
+async def test_the_program_refuses_what_the_sdk_would_not_send_and_says_why(
+    network: LocalNetwork, client: AsyncDFPNClient, workers: list[TestWorker], media: Path
+) -> None:
+    # Given two workers, one seated with a committed answer
+    sub = await client.submit_request(media, modalities=FACE, min_workers=1)
+    request = Pubkey.from_string(sub.id)
+    w, other = workers[0], workers[1]
+    w.join(request)
+    # When its commit names another worker's account (built by hand: the SDK derives the signer's own)
+    honest = ix.commit_result(authority=w.pubkey, request=request, commitment=bytes(32), model_id=MODEL)
+    accounts = list(honest.accounts)
+    accounts[2] = AccountMeta(worker_address(other.pubkey), False, False)
+    with pytest.raises(DFPNError) as err:
+        network.process([Instruction(honest.program_id, bytes(honest.data), accounts)], [w.keypair])
+    # Then it is Unauthorized, with the message and hint about whose key signs for an account
+    assert err.value.code is ErrorCode.UNAUTHORIZED
+    assert "Signer is not the authority of this account" in str(err.value)
+    assert "the worker's operator key or the model's developer key" in str(err.value)
+    # When it reveals a confidence above 100 (built by hand: the SDK's commitment refuses one)
+    w.commit(request, Answer(M, 90))
+    _, report_hash, salt, uri = w.answers[str(request)]
+    reveal = ix.reveal_result(
+        authority=w.pubkey,
+        request=request,
+        verdict=M,
+        confidence=101,
+        report_hash=report_hash,
+        salt=salt,
+        report_uri=uri,
+    )
+    with pytest.raises(DFPNError) as err:
+        network.process([reveal], [w.keypair])
+    # Then the program refuses it as InvalidConfidence (no longer InvalidVerdict)
+    assert err.value.code is ErrorCode.INVALID_CONFIDENCE and "Confidence is above 100" in str(err.value)
+
+
 # ---- deadlines -------------------------------------------------------------------------------------------------
 
 
@@ -205,10 +242,12 @@ async def test_a_seat_held_to_expiry_forfeits_its_bond_to_insurance(
 
 def test_the_authority_is_handed_over_in_two_steps(network: LocalNetwork) -> None:
     old, new, stranger = network.authority, network.funded_keypair(), network.funded_keypair()
-    # Given a key that is not the authority, Then it cannot change the configuration
+    # Given a key that is not the authority, Then it cannot change the configuration, and is told so
     with pytest.raises(DFPNError) as err:
         network.process([ix.update_config(authority=stranger.pubkey(), params=network.params)], [stranger])
-    assert err.value.code is ErrorCode.NOT_CONFIG_AUTHORITY
+    assert err.value.code is ErrorCode.NOT_CONFIG_AUTHORITY and err.value.program_code == 6057
+    assert "Signer is not the configuration authority" in str(err.value)
+    assert "Only the configuration authority may do this; sign with its key." in str(err.value)
     # When the authority proposes a successor, Then nothing changes until it accepts, and nobody else can
     network.process([ix.propose_authority(authority=old.pubkey(), new_authority=new.pubkey())], [old])
     assert (config_state(network).authority, config_state(network).pending_authority) == (
@@ -218,6 +257,7 @@ def test_the_authority_is_handed_over_in_two_steps(network: LocalNetwork) -> Non
     with pytest.raises(DFPNError) as err:
         network.process([ix.accept_authority(new_authority=stranger.pubkey())], [stranger])
     assert err.value.code is ErrorCode.NOT_PENDING_AUTHORITY
+    assert "Sign with the key named by propose_authority" in str(err.value)
     # When the successor accepts, Then it is the authority and the old key is not
     network.process([ix.accept_authority(new_authority=new.pubkey())], [new])
     assert (config_state(network).authority, config_state(network).pending_authority) == (
