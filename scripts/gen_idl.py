@@ -66,8 +66,8 @@ INSTRUCTIONS = [
      [acc("authority", w=True, s=True), CONFIG_W,
       acc("treasury", w=True, pda=[const_seed("treasury")]), acc("insurance", w=True, pda=[const_seed("insurance")]), SYS],
      [arg("params", defined("ConfigParams"))]),
-    ("update_config", "The authority changes parameters or hands over authority.",
-     [acc("authority", s=True), CONFIG_W], [arg("params", defined("ConfigParams")), arg("new_authority", "pubkey")]),
+    ("update_config", "The authority changes parameters; requests already submitted keep theirs.",
+     [acc("authority", s=True), CONFIG_W], [arg("params", defined("ConfigParams"))]),
     ("set_paused", "The authority pauses or resumes new requests.",
      [acc("authority", s=True), CONFIG_W], [arg("paused", "bool")]),
     ("withdraw_treasury", "The authority moves treasury lamports above rent to a recipient.",
@@ -105,30 +105,42 @@ INSTRUCTIONS = [
       arg("bump", "u8")]),
     ("join_request", "An eligible worker takes a seat in an open request.",
      [acc("authority", s=True), acc("worker", w=True, pda=WORKER_SEEDS), acc("request", w=True), CONFIG_RO], []),
-    ("commit_result", "A seated worker commits the hash of its answer.",
-     [acc("authority", s=True), acc("request", w=True)], [arg("commitment", B32)]),
-    ("reveal_result", "A committed worker reveals its answer; it must hash to the commitment.",
+    ("commit_result", "A seated worker commits the hash of its answer and the model it comes from (fixed in the "
+     "seat: later changes to the model do not reach this request).",
      [acc("authority", s=True), acc("request", w=True), acc("worker", pda=WORKER_SEEDS), acc("model")],
-     [arg("verdict", "u8"), arg("confidence", "u8"), arg("model_id", B32), arg("report_hash", B32), arg("salt", B32),
+     [arg("commitment", B32)]),
+    ("reveal_result", "A committed worker reveals its answer; it must hash to the commitment (with the seat's model).",
+     [acc("authority", s=True), acc("request", w=True)],
+     [arg("verdict", "u8"), arg("confidence", "u8"), arg("report_hash", B32), arg("salt", B32),
       arg("report_uri", "string")]),
     ("finalize_request", "Anyone finalizes after the reveal phase. Remaining accounts: one writable worker PDA per "
      "seat in seat order, then one writable model PDA per revealed seat in seat order.",
      [acc("request", w=True), acc("client", w=True), CONFIG_RO, acc("treasury", w=True, pda=[const_seed("treasury")]),
       acc("insurance", w=True, pda=[const_seed("insurance")])], []),
-    ("expire_request", "Anyone expires a request without enough commitments. Remaining accounts: one writable "
-     "worker PDA per seat in seat order.", [acc("request", w=True), acc("client", w=True)], []),
+    ("expire_request", "Anyone expires a request without enough commitments; seats that never committed forfeit "
+     "their bond to insurance. Remaining accounts: one writable worker PDA per seat in seat order.",
+     [acc("request", w=True), acc("client", w=True), acc("insurance", w=True, pda=[const_seed("insurance")])], []),
     ("close_request", "The client closes a finished request and gets its rent back.",
      [acc("client", w=True, s=True), acc("request", w=True)], []),
+    ("propose_authority", "The authority proposes its successor (all zeroes withdraws the proposal).",
+     [acc("authority", s=True), CONFIG_W], [arg("new_authority", "pubkey")]),
+    ("accept_authority", "The proposed authority accepts and takes over the configuration.",
+     [acc("new_authority", s=True), CONFIG_W], []),
+    ("leave_request", "A worker gives back a seat it has not committed, in the first half of the commit window "
+     "(its bond is released).",
+     [acc("authority", s=True), acc("worker", w=True, pda=WORKER_SEEDS), acc("request", w=True)], []),
 ]
 
 CONFIG_PARAMS = [("base_fees", arr("u64", 5)), ("worker_surcharge_bps", "u16"), ("slash_bps", "u16"),
                  ("max_weight_bps", "u16"), ("reputation_alpha_bps", "u16"), ("min_stake", "u64"),
                  ("unbonding_secs", "i64"), ("min_deadline_secs", "i64"), ("reveal_window_secs", "i64"),
-                 ("min_consensus_weight", "u32")]
+                 ("min_consensus_weight", "u32"), ("max_deadline_secs", "i64"), ("no_consensus_fee_bps", "u16"),
+                 ("seat_bond_multiplier", "u16")]
 ACCOUNTS = {
     "Config": [("authority", "pubkey"), ("treasury", "pubkey"), ("insurance", "pubkey"),
                ("params", defined("ConfigParams")), ("paused", "u8"), ("bump", "u8"), ("treasury_bump", "u8"),
-               ("insurance_bump", "u8"), ("request_count", "u64"), ("reserved", B32)],
+               ("insurance_bump", "u8"), ("request_count", "u64"), ("pending_authority", "pubkey"),
+               ("reserved", B32)],
     "Vault": [("kind", "u8"), ("bump", "u8"), ("reserved", arr("u8", 6))],
     "Model": [("model_id", B32), ("developer", "pubkey"), ("payout_wallet", "pubkey"), ("modalities", "u8"),
               ("active", "u8"), ("bump", "u8"), ("reserved0", "u8"), ("uses", "u64"), ("earned_total", "u64"),
@@ -137,12 +149,14 @@ ACCOUNTS = {
                ("rewards", "u64"), ("reputation", "u16"), ("active_seats", "u16"), ("modalities", "u8"),
                ("model_count", "u8"), ("bump", "u8"), ("reserved0", "u8"), ("models", arr(B32, 4)),
                ("jobs_done", "u64"), ("jobs_agreed", "u64"), ("slashed_total", "u64"), ("registered_at", "i64"),
-               ("reserved", B32)],
+               ("bonded", "u64"), ("reserved", arr("u8", 24))],
     "Request": [("client", "pubkey"), ("nonce", "u64"), ("content_hash", B32), ("modalities", "u8"),
                 ("min_workers", "u8"), ("max_workers", "u8"), ("status", "u8"), ("joined", "u8"), ("commits", "u8"),
                 ("reveals", "u8"), ("verdict", "u8"), ("confidence", "u8"), ("consensus", "u8"), ("bump", "u8"),
                 ("storage_uri_len", "u8"), ("storage_uri", arr("u8", 200)), ("fee", "u64"), ("escrow", "u64"),
                 ("created_at", "i64"), ("commit_deadline", "i64"), ("deadline", "i64"), ("finalized_at", "i64"),
+                ("slash_bps", "u16"), ("reputation_alpha_bps", "u16"), ("max_weight_bps", "u16"),
+                ("no_consensus_fee_bps", "u16"), ("min_consensus_weight", "u32"), ("seat_bond", "u64"),
                 ("reserved", arr("u8", 16)), ("seats", arr(defined("Seat"), 10))],
 }
 SEAT = [("authority", "pubkey"), ("commitment", B32), ("report_hash", B32), ("model_id", B32), ("state", "u8"),
@@ -178,6 +192,9 @@ EVENTS = {
     "WorkerSlashed": [("request", "pubkey"), ("worker", "pubkey"), ("amount", "u64"), ("reputation", "u16")],
     "RequestExpired": [("request", "pubkey"), ("refund", "u64")],
     "RequestClosed": [("request", "pubkey"), ("rent_returned", "u64")],
+    "AuthorityProposed": [("proposed", "pubkey")],
+    "AuthorityTransferred": [("authority", "pubkey")],
+    "WorkerLeft": [("request", "pubkey"), ("worker", "pubkey")],
 }
 
 

@@ -14,7 +14,7 @@ from dfpn import LAMPORTS_PER_SOL, AsyncDFPNClient, LocalNetwork, Modality
 from dfpn_gateway.config import Settings
 from dfpn_gateway.store import Store
 
-from helpers import JPEG, MP3_ID3, MP4, PNG, WAV, Key, make_settings, new_key, running
+from helpers import JPEG, MP3_ID3, MP4, PEPPER, PNG, WAV, Key, make_settings, new_key, running
 
 IMAGE_FORM = {"modalities": "FaceManipulation", "min_workers": "1"}
 
@@ -291,6 +291,20 @@ async def test_bad_parameters_400(
 ) -> None:
     assert error_of(await upload(api, key, PNG, form)) == expected
     assert store.get_key(key.record.id).used == 0  # type: ignore[union-attr]
+
+
+async def test_a_deadline_beyond_the_networks_maximum_is_400(
+    tmp_path: Path, sdk: AsyncDFPNClient, network: LocalNetwork
+) -> None:
+    # Given a gateway that allows longer deadlines than the network does
+    settings = make_settings(tmp_path, max_deadline_seconds=2 * network.params.max_deadline_secs)
+    async with running(settings, sdk) as api:
+        store = Store(settings.db_path, PEPPER.encode())
+        key = new_key(store)
+        # When a request asks for more than the network's maximum, Then the program's refusal is a bad request
+        form = {**IMAGE_FORM, "deadline_seconds": str(network.params.max_deadline_secs + 1)}
+        assert error_of(await upload(api, key, PNG, form)) == (400, "DEADLINE_TOO_LONG")
+        store.close()
 
 
 async def test_multipart_shape_errors(api: httpx.AsyncClient, key: Key) -> None:

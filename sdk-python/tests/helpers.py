@@ -78,6 +78,9 @@ class TestWorker:
     def join(self, request: Pubkey) -> TransactionRecord:
         return self.net.process([ix.join_request(authority=self.pubkey, request=request)], [self.keypair])
 
+    def leave(self, request: Pubkey) -> TransactionRecord:
+        return self.net.process([ix.leave_request(authority=self.pubkey, request=request)], [self.keypair])
+
     def commit(self, request: Pubkey, answer: Answer) -> TransactionRecord:
         report = json.dumps(
             {
@@ -100,7 +103,8 @@ class TestWorker:
         c = commitment(request, self.pubkey, answer.verdict, answer.confidence, self.model, report_hash, salt)
         self.answers[str(request)] = (answer, report_hash, salt, path.as_uri())
         return self.net.process(
-            [ix.commit_result(authority=self.pubkey, request=request, commitment=c)], [self.keypair]
+            [ix.commit_result(authority=self.pubkey, request=request, commitment=c, model_id=self.model)],
+            [self.keypair],
         )
 
     def reveal(self, request: Pubkey) -> TransactionRecord:
@@ -110,7 +114,6 @@ class TestWorker:
             request=request,
             verdict=answer.verdict,
             confidence=answer.confidence,
-            model_id=self.model,
             report_hash=report_hash,
             salt=salt,
             report_uri=uri,

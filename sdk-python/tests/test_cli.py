@@ -61,6 +61,9 @@ def test_config_show() -> None:
     data = json.loads(out)
     assert data["network"] == "local" and data["paused"] is False
     assert data["baseFees"]["FACE_MANIPULATION"] == 3_000_000 and data["minDeadlineSecs"] == 60
+    bounds = (data["maxDeadlineSecs"], data["noConsensusFeeBps"], data["seatBondMultiplier"])
+    assert bounds == (86_400, 2_000, 10)
+    assert data["pendingAuthority"] is None
     lines = hout.splitlines()
     assert lines[0].startswith("network:") and all(": " in line for line in lines)
     value_columns = {len(line) - len(line[line.index(":") + 1 :].lstrip()) for line in lines}

@@ -41,6 +41,7 @@ def test_fee_vectors(case: dict[str, Any]) -> None:
         treasury_bump=255,
         insurance_bump=255,
         request_count=0,
+        pending_authority=Pubkey.default(),
         reserved=bytes(32),
     )
     assert estimate_fee(config, case["modalities"], case["min_workers"]) == case["fee"]

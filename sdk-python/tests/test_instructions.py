@@ -12,16 +12,24 @@ from solders.pubkey import Pubkey
 from dfpn import REFERENCE_PARAMS, Verdict
 from dfpn import instructions as ix
 from dfpn.generated import PROGRAM_ID
-from dfpn.generated.instructions import INSTRUCTIONS, SubmitRequestArgs
+from dfpn.generated.instructions import INSTRUCTIONS, RevealResultArgs, SubmitRequestArgs
 from dfpn.generated.types import Request, Seat
-from dfpn.pda import encode_model_id, model_address, request_address_and_bump, worker_address
+from dfpn.pda import (
+    encode_model_id,
+    insurance_address,
+    model_address,
+    request_address_and_bump,
+    worker_address,
+)
 
 A, B, C = (Keypair().pubkey() for _ in range(3))
 MODEL = "face-forensics-sbi"
 BUILT: dict[str, tuple[Instruction, dict[str, Any]]] = {
     # name: (instruction, the values the IDL's "account"/"arg" seeds refer to)
     "initialize_config": (ix.initialize_config(authority=A, params=REFERENCE_PARAMS), {}),
-    "update_config": (ix.update_config(authority=A, params=REFERENCE_PARAMS, new_authority=B), {}),
+    "update_config": (ix.update_config(authority=A, params=REFERENCE_PARAMS), {}),
+    "propose_authority": (ix.propose_authority(authority=A, new_authority=B), {}),
+    "accept_authority": (ix.accept_authority(new_authority=B), {}),
     "set_paused": (ix.set_paused(authority=A, paused=True), {}),
     "withdraw_treasury": (ix.withdraw_treasury(authority=A, recipient=B, amount=5), {}),
     "register_model": (
@@ -52,14 +60,14 @@ BUILT: dict[str, tuple[Instruction, dict[str, Any]]] = {
         {"nonce": 42},
     ),
     "join_request": (ix.join_request(authority=A, request=B), {}),
-    "commit_result": (ix.commit_result(authority=A, request=B, commitment=b"\2" * 32), {}),
+    "leave_request": (ix.leave_request(authority=A, request=B), {}),
+    "commit_result": (ix.commit_result(authority=A, request=B, commitment=b"\2" * 32, model_id=MODEL), {}),
     "reveal_result": (
         ix.reveal_result(
             authority=A,
             request=B,
             verdict=Verdict.MANIPULATED,
             confidence=90,
-            model_id=MODEL,
             report_hash=b"\3" * 32,
             salt=b"\4" * 32,
             report_uri="file:///r",
@@ -131,7 +139,9 @@ def _request(states: list[int]) -> Request:
         client=C, nonce=1, content_hash=bytes(32), modalities=2, min_workers=1, max_workers=10, status=0,
         joined=len(seats), commits=0, reveals=0, verdict=0, confidence=0, consensus=0, bump=255,
         storage_uri_len=0, storage_uri=bytes(200), fee=0, escrow=0, created_at=0, commit_deadline=0, deadline=0,
-        finalized_at=0, reserved=bytes(16), seats=tuple(seats + [empty] * (10 - len(seats))),
+        finalized_at=0, slash_bps=1_000, reputation_alpha_bps=1_000, max_weight_bps=8_000,
+        no_consensus_fee_bps=2_000, min_consensus_weight=5_000, seat_bond=0, reserved=bytes(16),
+        seats=tuple(seats + [empty] * (10 - len(seats))),
     )  # fmt: skip
 
 
@@ -153,9 +163,24 @@ def test_finalize_remaining_accounts() -> None:
 
 
 def test_expire_remaining_accounts() -> None:
+    # Given seats Committed, Joined
     r = _request([1, 0])
     instruction = ix.expire_request(request=B, request_data=r)
-    assert [m.pubkey for m in instruction.accounts] == [B, C] + [
+    # Then the accounts are request, client, the insurance vault (it takes forfeited bonds), then a worker PDA
+    # per seat, in seat order, all writable
+    assert [m.pubkey for m in instruction.accounts] == [B, C, insurance_address()] + [
         worker_address(s.authority) for s in r.seats[:2]
     ]
-    assert all(m.is_writable for m in instruction.accounts[2:])
+    assert all(m.is_writable for m in instruction.accounts)
+
+
+def test_commit_names_the_worker_and_the_model_and_reveal_does_not() -> None:
+    # Given a commit with a model id
+    commit, _ = BUILT["commit_result"]
+    # Then its accounts are the authority, the request, the authority's worker PDA and that model's PDA
+    assert [m.pubkey for m in commit.accounts] == [A, B, worker_address(A), model_address(MODEL)]
+    # And the reveal carries no model: only the authority and the request, the model is the seat's
+    reveal, _ = BUILT["reveal_result"]
+    assert [m.pubkey for m in reveal.accounts] == [A, B]
+    args = RevealResultArgs.decode(bytes(reveal.data))
+    assert (args.verdict, args.confidence, args.report_uri) == (Verdict.MANIPULATED.code, 90, "file:///r")

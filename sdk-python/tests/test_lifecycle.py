@@ -23,7 +23,7 @@ from dfpn import (
 )
 from dfpn import instructions as ix
 from dfpn.events import parse_logs
-from dfpn.generated.types import RequestFinalized, Worker
+from dfpn.generated.types import Request, RequestFinalized, Worker
 from dfpn.pda import worker_address
 
 from helpers import MODEL, Answer, TestWorker, request_account
@@ -88,7 +88,7 @@ async def test_full_lifecycle_majority(
     info = await client.get_request(sub.id)
     assert info.status.value == "Finalized"
     assert info.escrow_lamports == 0
-    assert network.balance(request) == await network.minimum_balance_for_rent_exemption(2956)
+    assert network.balance(request) == await network.minimum_balance_for_rent_exemption(Request.SIZE)
 
 
 def test_unanimous_with_the_clock_sync_client(
@@ -215,7 +215,6 @@ async def test_a_wrong_reveal_is_a_commitment_mismatch(
         request=request,
         verdict=A,
         confidence=90,
-        model_id=MODEL,
         report_hash=report_hash,
         salt=salt,
         report_uri=uri,

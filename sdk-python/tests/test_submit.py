@@ -20,6 +20,7 @@ from dfpn import (
     RequestStatus,
     Verdict,
 )
+from dfpn.generated.types import Request
 from dfpn.pda import config_address
 
 from helpers import Answer, TestWorker, request_account
@@ -38,7 +39,7 @@ async def test_submit_escrows_max_fee_and_records_the_request(
     )
     # Then the request account holds its rent plus the whole max fee in escrow
     address = Pubkey.from_string(sub.id)
-    rent = await network.minimum_balance_for_rent_exemption(2956)
+    rent = await network.minimum_balance_for_rent_exemption(Request.SIZE)
     assert network.balance(address) == rent + 50_000_000
     record = network._records[sub.signature]
     assert network.balance(client.wallet.pubkey()) == before - rent - 50_000_000 - record.fee
@@ -90,18 +91,14 @@ async def test_estimate_fee_follows_an_updated_config(network: LocalNetwork, cli
 
     from dfpn import instructions as ix
 
-    params = replace(network.params, worker_surcharge_bps=3_333, base_fees=(1, 2, 3, 4, 1_000_000_000_000))
+    base_fees = (10_000, 20_000, 30_000, 40_000, 1_000_000_000_000)
+    params = replace(network.params, worker_surcharge_bps=3_333, base_fees=base_fees)
     network.process(
-        [
-            ix.update_config(
-                authority=network.authority.pubkey(), params=params, new_authority=network.authority.pubkey()
-            )
-        ],
-        [network.authority],
+        [ix.update_config(authority=network.authority.pubkey(), params=params)], [network.authority]
     )
     # When estimating, Then the new config is what the estimate reads
     assert await client.estimate_fee([M.VOICE_CLONING, M.IMAGE_AUTHENTICITY], 4) == (
-        1_000_000_000_001 + 1_000_000_000_001 * 3 * 3_333 // 10_000
+        1_000_000_010_000 + 1_000_000_010_000 * 3 * 3_333 // 10_000
     )
 
 

@@ -14,7 +14,7 @@
 //     constants.ts (the IDL's `constants`: the protocol's numbers, seeds, commitment domain, and the enum tables
 //     built from the MODALITY_/VERDICT_/CONSENSUS_/REQUEST_STATUS_/SEAT_STATE_ groups), errorCodes.ts (`ErrorCode`,
 //     the SDK's own codes and messages, every code's hint: the catalogue, with the TypeScript wording of
-//     scripts/ts-hints.json where a hint names SDK API) and idl.ts (the IDL itself, for @coral-xyz/anchor),
+//     the catalogue's `hint_ts` where a hint names SDK API) and idl.ts (the IDL itself, for @coral-xyz/anchor),
 //   - puts a do-not-edit banner on every file.
 import { createFromRoot, definedTypeNode } from 'codama';
 import { rootNodeFromAnchor } from '@codama/nodes-from-anchor';
@@ -29,7 +29,6 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const SDK = resolve(HERE, '..');
 const IDL_PATH = resolve(SDK, '..', 'idl', 'dfpn.json');
 const CATALOGUE_PATH = resolve(SDK, '..', 'idl', 'errors.catalogue.json');
-const TS_HINTS_PATH = join(HERE, 'ts-hints.json');
 const TARGET = join(SDK, 'src', 'generated');
 
 const BANNER = `// DO NOT EDIT. Generated from idl/dfpn.json and idl/errors.catalogue.json by sdk-ts/scripts/generate.mjs
@@ -39,7 +38,6 @@ const BANNER = `// DO NOT EDIT. Generated from idl/dfpn.json and idl/errors.cata
 const idlText = readFileSync(IDL_PATH, 'utf8');
 const idl = JSON.parse(idlText);
 const catalogue = JSON.parse(readFileSync(CATALOGUE_PATH, 'utf8'));
-const tsHints = JSON.parse(readFileSync(TS_HINTS_PATH, 'utf8')).hints;
 
 /** `SomeName` / `some_name` -> `someName`. */
 function camel(name) {
@@ -172,7 +170,7 @@ function programCatalogue() {
   const known = new Set(idl.errors.map((e) => e.name));
   const extra = catalogue.program_errors.filter((e) => !known.has(e.name)).map((e) => e.name);
   if (extra.length) throw new Error(`idl/errors.catalogue.json names program error(s) the IDL lacks: ${extra.join(', ')}`);
-  return idl.errors.map((e) => ({ ...e, errorCode: byName.get(e.name).code, hint: byName.get(e.name).hint }));
+  return idl.errors.map((e) => ({ ...e, errorCode: byName.get(e.name).code, hint: byName.get(e.name).hint, hint_ts: byName.get(e.name).hint_ts }));
 }
 
 function errorsFile() {
@@ -299,12 +297,12 @@ function errorCodesFile() {
   const program = programCatalogue();
   const sdk = catalogue.sdk_errors;
   const codes = [...sdk.map((e) => e.code), ...program.map((e) => e.errorCode)];
-  const hints = new Map([...sdk.map((e) => [e.code, e.hint]), ...program.map((e) => [e.errorCode, e.hint])]);
-  for (const [code, hint] of Object.entries(tsHints)) {
-    if (!hints.has(code)) throw new Error(`scripts/ts-hints.json: ${code} is not an error code of the catalogue`);
-    if (hints.get(code) === hint) throw new Error(`scripts/ts-hints.json: ${code} is the catalogue's hint already; drop it`);
-    hints.set(code, hint);
-  }
+  // The catalogue's `hint_ts` is the TypeScript wording where a hint names SDK API; it must differ from `hint`.
+  const tsHint = (e) => {
+    if (e.hint_ts === e.hint) throw new Error(`idl/errors.catalogue.json: ${e.code ?? e.name}: hint_ts repeats hint; drop it`);
+    return e.hint_ts ?? e.hint;
+  };
+  const hints = new Map([...sdk.map((e) => [e.code, tsHint(e)]), ...program.map((e) => [e.errorCode, tsHint(e)])]);
   const q = (text) => `'${text.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
   const lines = [
     `import type { ProgramErrorCodeName } from './programErrors.js';`,

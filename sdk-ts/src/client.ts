@@ -33,7 +33,12 @@ import {
   type Vault,
   type Worker,
 } from './generated/index.js';
-import { REQUEST_STATUS_EXPIRED, REQUEST_STATUS_FINALIZED, SEAT_STATE_REVEALED } from './generated/constants.js';
+import {
+  CONSENSUS_NONE,
+  REQUEST_STATUS_EXPIRED,
+  REQUEST_STATUS_FINALIZED,
+  SEAT_STATE_REVEALED,
+} from './generated/constants.js';
 import { bytesEqual, fromHex, toHex } from './hash.js';
 import * as ix from './instructions.js';
 import {
@@ -50,9 +55,18 @@ import {
   type SubmittedRequest,
   type WorkerResult,
 } from './models.js';
-import { configAddress, decodeModelId, insuranceAddress, modelAddress, requestAddress, treasuryAddress, workerAddress } from './pda.js';
+import {
+  configAddress,
+  decodeModelId,
+  insuranceAddress,
+  modelAddress,
+  randomRequestNonce,
+  requestAddress,
+  treasuryAddress,
+  workerAddress,
+} from './pda.js';
 import { mediaFromBlob, mediaFromBytes, platform, type LocalNetworkLike, type MediaSource } from './platform.js';
-import { isExpirable, isFinalizable } from './protocol.js';
+import { chargedFee, isExpirable, isFinalizable } from './protocol.js';
 import { parseAddress, RpcTransport, type RpcTransportOptions } from './rpc.js';
 import {
   checkHash,
@@ -146,7 +160,8 @@ export interface SubmitRequestParams {
   deadlineSeconds?: number;
   /** Storage for this request (overrides the client's). */
   storage?: Storage;
-  /** The request nonce (default: random, unused). */
+  /** The request nonce (default: random, unused, with the request address's canonical bump 255: see
+   * `randomRequestNonce`). */
   nonce?: bigint;
   /** Called with (sent, total) bytes while uploading. */
   uploadProgress?: ProgressCallback;
@@ -169,15 +184,17 @@ function text(raw: ReadonlyUint8Array, length: number): string {
 function seatInfo(seat: Seat): SeatInfo {
   const state = SEAT_STATES[seat.state] ?? 'Joined';
   const revealed = state === 'Revealed';
+  const committed = state !== 'Joined';
   return {
     worker: seat.authority,
     state,
-    modelId: revealed ? decodeModelId(seat.modelId) : null,
+    // The commit fixes the seat's model; the reveal its answer.
+    modelId: committed ? decodeModelId(seat.modelId) : null,
     verdict: revealed ? verdictFromCode(seat.verdict) : null,
     confidence: revealed ? seat.confidence : null,
     reportUri: revealed ? text(seat.reportUri, seat.reportUriLen) : null,
     reportHash: revealed ? toHex(seat.reportHash) : null,
-    commitment: state !== 'Joined' ? toHex(seat.commitment) : null,
+    commitment: committed ? toHex(seat.commitment) : null,
   };
 }
 
@@ -207,6 +224,17 @@ export function requestInfo(address: Address, r: Request): RequestInfo {
     finalizedAt: r.finalizedAt,
     seats: r.seats.slice(0, r.joined).map(seatInfo),
   };
+}
+
+/**
+ * The fee a finalized request charged (`protocol.chargedFee`): all of it when its revealers reached a consensus (the
+ * agreeing ones are paid), the request's `noConsensusFeeBps` share of it without one, nothing without revealers.
+ */
+export function feeCharged(r: Pick<Request, 'fee' | 'consensus' | 'verdict' | 'joined' | 'seats' | 'noConsensusFeeBps'>): bigint {
+  const consensus = r.consensus !== CONSENSUS_NONE;
+  const revealed = r.seats.slice(0, r.joined).filter((s) => s.state === SEAT_STATE_REVEALED);
+  const paid = consensus ? revealed.filter((s) => s.verdict === r.verdict).length : revealed.length;
+  return chargedFee(r.fee, paid, consensus, r.noConsensusFeeBps);
 }
 
 /** docs/protocol.md "Finalizable" and "Expirable" for an open request (the rules are in `protocol.ts`). */
@@ -276,12 +304,6 @@ function deadlineSeconds(params: SubmitRequestParams): number {
   } else seconds = DEFAULT_DEADLINE_SECONDS;
   if (!Number.isFinite(seconds)) throw new DFPNError(ErrorCode.INVALID_ARGUMENT, 'deadline is not a time.');
   return seconds;
-}
-
-function randomNonce(): bigint {
-  const b = new Uint8Array(8);
-  crypto.getRandomValues(b);
-  return new DataView(b.buffer).getBigUint64(0, true) >> 1n; // 63 bits, like the Python SDK
 }
 
 function noWorkers(address: Address, r: Request): DFPNError {
@@ -661,9 +683,11 @@ export class DFPNClient {
     };
   }
 
+  /** An unused random nonce whose request PDA has the top canonical bump (`submit_request` then checks no higher
+   * bump, which would cost ~1,500 CU each). */
   private async freshNonce(client: Address): Promise<bigint> {
     for (let i = 0; i < 8; i++) {
-      const nonce = randomNonce();
+      const nonce = await randomRequestNonce(client, this.programId);
       if ((await this.transport.getAccount(await requestAddress(client, nonce, this.programId))) === null) return nonce;
     }
     throw new DFPNError(ErrorCode.INVALID_ARGUMENT, 'could not find an unused request nonce; pass nonce.');
@@ -800,7 +824,7 @@ export class DFPNClient {
       consensusType: consensusFromCode(r.consensus),
       workerResults,
       audit: { requestTx, finalizeTx, workerCount: r.joined, commitCount: r.commits, revealCount: r.reveals },
-      feeLamports: r.fee,
+      feeLamports: feeCharged(r),
     };
   }
 

@@ -13,9 +13,10 @@ import {
   type MessagePartialSigner,
   type ReadonlyUint8Array,
 } from '@solana/kit';
-import { COMMIT_DOMAIN } from './generated/constants.js';
+import { DFPNError, ErrorCode } from './errors.js';
+import { COMMIT_DOMAIN, MAX_CONFIDENCE } from './generated/constants.js';
 import { sha256 } from './hash.js';
-import { verdictCode, type Verdict } from './models.js';
+import { VERDICTS, type Verdict } from './models.js';
 import { encodeModelId } from './pda.js';
 
 /** The domain separator at the start of every commitment preimage, as text (the generated `COMMIT_DOMAIN` bytes). */
@@ -26,7 +27,27 @@ function b32(name: string, value: ReadonlyUint8Array): ReadonlyUint8Array {
   return value;
 }
 
-/** The 32-byte commitment a worker submits with `commit_result` and the program recomputes at reveal. */
+/**
+ * The verdict byte and confidence of an answer the program accepts. `INVALID_ARGUMENT` naming the field for an
+ * unknown verdict (name or code) or a confidence that is not an integer 0..`MAX_CONFIDENCE`: the program would
+ * refuse the reveal, and the worker that committed it would be slashed.
+ */
+export function answerCodes(verdict: Verdict | number, confidence: number): { verdict: number; confidence: number } {
+  const code = typeof verdict === 'number' ? verdict : VERDICTS.indexOf(verdict);
+  if (!Number.isInteger(code) || code < 0 || code >= VERDICTS.length) {
+    const known = VERDICTS.map((v, i) => `${i} ${v}`).join(', ');
+    throw new DFPNError(ErrorCode.INVALID_ARGUMENT, `verdict ${JSON.stringify(verdict)} is not a known verdict (${known}).`);
+  }
+  if (typeof confidence !== 'number' || !Number.isInteger(confidence) || confidence < 0 || confidence > MAX_CONFIDENCE) {
+    throw new DFPNError(ErrorCode.INVALID_ARGUMENT, `confidence ${String(confidence)} must be an integer 0..${MAX_CONFIDENCE}.`);
+  }
+  return { verdict: code, confidence };
+}
+
+/**
+ * The 32-byte commitment a worker submits with `commit_result` and the program recomputes at reveal. An answer the
+ * program cannot accept is refused with `INVALID_ARGUMENT` (see {@link answerCodes}).
+ */
 export function commitment(
   request: Address,
   worker: Address,
@@ -36,16 +57,13 @@ export function commitment(
   reportHash: ReadonlyUint8Array,
   salt: ReadonlyUint8Array,
 ): Uint8Array {
-  const code = verdictCode(verdict);
-  if (!Number.isInteger(code) || code < 0 || code > 255 || !Number.isInteger(confidence) || confidence < 0 || confidence > 255) {
-    throw new RangeError('verdict and confidence are single bytes');
-  }
+  const answer = answerCodes(verdict, confidence);
   const addr = getAddressEncoder();
   return sha256(
     COMMIT_DOMAIN,
     addr.encode(request),
     addr.encode(worker),
-    new Uint8Array([code, confidence]),
+    new Uint8Array([answer.verdict, answer.confidence]),
     encodeModelId(modelId),
     b32('reportHash', reportHash),
     b32('salt', salt),

@@ -46,4 +46,7 @@ export const REFERENCE_PARAMS: ConfigParams = Object.freeze({
   minDeadlineSecs: 60n,
   revealWindowSecs: 20n,
   minConsensusWeight: 5_000,
+  maxDeadlineSecs: 86_400n,
+  noConsensusFeeBps: 2_000,
+  seatBondMultiplier: 10,
 });

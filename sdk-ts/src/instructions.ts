@@ -15,6 +15,7 @@
 import { AccountRole, type AccountMeta, type Address, type Instruction, type TransactionSigner } from '@solana/kit';
 import { PROGRAM_ID } from './constants.js';
 import {
+  getAcceptAuthorityInstruction,
   getAddStakeInstruction,
   getClaimModelFeesInstruction,
   getClaimWorkerRewardsInstruction,
@@ -25,6 +26,8 @@ import {
   getFinalizeRequestInstruction,
   getInitializeConfigInstruction,
   getJoinRequestInstruction,
+  getLeaveRequestInstruction,
+  getProposeAuthorityInstruction,
   getRegisterModelInstruction,
   getRegisterWorkerInstruction,
   getRequestUnstakeInstruction,
@@ -84,21 +87,41 @@ export async function initializeConfig(
 
 /** Fields of {@link updateConfig}. */
 export interface UpdateConfigArgs {
-  /** The current authority. */
+  /** The configuration authority. */
   authority: TransactionSigner;
   params: ConfigParamsArgs;
+}
+
+/** `update_config`: new parameters (the authority signs; requests already submitted keep theirs). */
+export async function updateConfig({ authority, params }: UpdateConfigArgs, programId: Address = PROGRAM_ID): Promise<Instruction> {
+  return getUpdateConfigInstruction({ authority, config: await configAddress(programId), params }, cfg(programId));
+}
+
+/** Fields of {@link proposeAuthority}. */
+export interface ProposeAuthorityArgs {
+  /** The current configuration authority. */
+  authority: TransactionSigner;
+  /** The proposed successor (the default address, all zero bytes, withdraws a proposal). */
   newAuthority: Address;
 }
 
-/** `update_config`: new parameters and authority (the current authority signs). */
-export async function updateConfig(
-  { authority, params, newAuthority }: UpdateConfigArgs,
+/** `propose_authority`: the authority names its successor, who takes over with {@link acceptAuthority}. */
+export async function proposeAuthority(
+  { authority, newAuthority }: ProposeAuthorityArgs,
   programId: Address = PROGRAM_ID,
 ): Promise<Instruction> {
-  return getUpdateConfigInstruction(
-    { authority, config: await configAddress(programId), params, newAuthority },
-    cfg(programId),
-  );
+  return getProposeAuthorityInstruction({ authority, config: await configAddress(programId), newAuthority }, cfg(programId));
+}
+
+/** Fields of {@link acceptAuthority}. */
+export interface AcceptAuthorityArgs {
+  /** The proposed authority; it signs. */
+  newAuthority: TransactionSigner;
+}
+
+/** `accept_authority`: the proposed authority signs and becomes the configuration authority. */
+export async function acceptAuthority({ newAuthority }: AcceptAuthorityArgs, programId: Address = PROGRAM_ID): Promise<Instruction> {
+  return getAcceptAuthorityInstruction({ newAuthority, config: await configAddress(programId) }, cfg(programId));
 }
 
 /** Fields of {@link setPaused}. */
@@ -389,17 +412,47 @@ export async function joinRequest({ authority, request }: JoinRequestArgs, progr
   );
 }
 
+/** Fields of {@link leaveRequest}. */
+export interface LeaveRequestArgs {
+  /** The seated worker's authority (its worker PDA is derived). */
+  authority: TransactionSigner;
+  request: Address;
+}
+
+/** `leave_request`: give back a seat not yet committed, in the first half of the commit window (bond released). */
+export async function leaveRequest({ authority, request }: LeaveRequestArgs, programId: Address = PROGRAM_ID): Promise<Instruction> {
+  return getLeaveRequestInstruction(
+    { authority, worker: await workerAddress(authority.address, programId), request },
+    cfg(programId),
+  );
+}
+
 /** Fields of {@link commitResult}. */
 export interface CommitResultArgs {
   authority: TransactionSigner;
   request: Address;
   /** The 32-byte commitment (see `commitment()`). */
   commitment: ReadonlyUint8Array;
+  /** The model the answer comes from (the one hashed into the commitment); its `model` PDA is derived from it and
+   * the program fixes it in the seat. */
+  modelId: ModelId;
 }
 
-/** `commit_result` */
-export function commitResult({ authority, request, commitment }: CommitResultArgs, programId: Address = PROGRAM_ID): Instruction {
-  return getCommitResultInstruction({ authority, request, commitment }, cfg(programId));
+/** `commit_result` with the authority's worker PDA and the PDA of the model the answer comes from. */
+export async function commitResult(
+  { authority, request, commitment, modelId }: CommitResultArgs,
+  programId: Address = PROGRAM_ID,
+): Promise<Instruction> {
+  return getCommitResultInstruction(
+    {
+      authority,
+      request,
+      worker: await workerAddress(authority.address, programId),
+      model: await modelAddress(modelId, programId),
+      commitment,
+    },
+    cfg(programId),
+  );
 }
 
 /** Fields of {@link revealResult}. */
@@ -408,25 +461,19 @@ export interface RevealResultArgs {
   request: Address;
   verdict: Verdict | number;
   confidence: number;
-  /** The revealed model; its `model` PDA is derived from it. */
-  modelId: ModelId;
   reportHash: ReadonlyUint8Array;
   salt: ReadonlyUint8Array;
   reportUri: string;
 }
 
-/** `reveal_result`: the commitment's preimage and the report URI. */
-export async function revealResult(args: RevealResultArgs, programId: Address = PROGRAM_ID): Promise<Instruction> {
-  const mid = encodeModelId(args.modelId);
+/** `reveal_result`: the commitment's preimage (the model is the one the seat committed with) and the report URI. */
+export function revealResult(args: RevealResultArgs, programId: Address = PROGRAM_ID): Instruction {
   return getRevealResultInstruction(
     {
       authority: args.authority,
       request: args.request,
-      worker: await workerAddress(args.authority.address, programId),
-      model: await modelAddress(mid, programId),
       verdict: verdictCode(args.verdict),
       confidence: args.confidence,
-      modelId: mid,
       reportHash: args.reportHash,
       salt: args.salt,
       reportUri: args.reportUri,
@@ -476,7 +523,10 @@ export async function finalizeRequest(
   return withRemaining(ix, remaining);
 }
 
-/** `expire_request` with a writable worker PDA per seat, in seat order. */
+/**
+ * `expire_request` with the insurance vault (it receives the bonds of seats that never committed), then a writable
+ * worker PDA per seat, in seat order.
+ */
 export async function expireRequest(
   { request, requestData }: FinishRequestArgs,
   programId: Address = PROGRAM_ID,
@@ -485,7 +535,11 @@ export async function expireRequest(
   for (const s of requestData.seats.slice(0, requestData.joined)) {
     remaining.push({ address: await workerAddress(s.authority, programId), role: AccountRole.WRITABLE });
   }
-  return withRemaining(getExpireRequestInstruction({ request, client: requestData.client }, cfg(programId)), remaining);
+  const ix = getExpireRequestInstruction(
+    { request, client: requestData.client, insurance: await insuranceAddress(programId) },
+    cfg(programId),
+  );
+  return withRemaining(ix, remaining);
 }
 
 /** Fields of {@link closeRequest}. */

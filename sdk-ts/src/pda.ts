@@ -93,6 +93,31 @@ export async function requestAddressAndBump(
 ): Promise<ProgramDerivedAddress> {
   return findPda([SEEDS.request, getAddressEncoder().encode(client), getU64Encoder().encode(nonce)], programId);
 }
+/**
+ * The highest bump. `submit_request` checks that no bump above the given one is valid (about 1,500 CU each), so a
+ * request whose canonical bump is this one costs no extra compute; about half of all nonces have it.
+ */
+export const TOP_BUMP = 255;
+/** Request nonces the SDK picks are random 63-bit numbers (as the Python SDK's). */
+export const NONCE_BITS = 63;
+
+function randomNonce(): bigint {
+  const b = new Uint8Array(8);
+  crypto.getRandomValues(b);
+  return new DataView(b.buffer).getBigUint64(0, true) >> BigInt(64 - NONCE_BITS);
+}
+
+/**
+ * A random request nonce of `client` whose request PDA has the canonical bump {@link TOP_BUMP}: random nonces are
+ * tried until one does (each has about even odds, so `attempts` failures in a row do not happen in practice).
+ */
+export async function randomRequestNonce(client: Address, programId: Address = PROGRAM_ID, attempts = 128): Promise<bigint> {
+  for (let i = 0; i < attempts; i++) {
+    const nonce = randomNonce();
+    if ((await requestAddressAndBump(client, nonce, programId))[1] === TOP_BUMP) return nonce;
+  }
+  throw new Error(`no request nonce with bump ${TOP_BUMP} in ${attempts} random tries`);
+}
 /** The request PDA of `client` and `nonce`. */
 export async function requestAddress(client: Address, nonce: bigint, programId: Address = PROGRAM_ID): Promise<Address> {
   return (await requestAddressAndBump(client, nonce, programId))[0];

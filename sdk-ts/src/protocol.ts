@@ -20,6 +20,7 @@ import {
   MAJORITY_ABOVE_BPS,
   MAX_CONFIDENCE,
   MAX_SEATS,
+  MIN_REVEALS_FOR_REPUTATION,
   MODELS_BPS,
   NON_REVEAL_PENALTY_FACTOR,
   REPUTATION_MAX,
@@ -50,6 +51,18 @@ export function isOpen(status: number): boolean {
 /** Joining and committing: an open request before the commit deadline while some seat may still commit. */
 export function commitOpen(r: PhaseFields, now: bigint): boolean {
   return isOpen(r.status) && now < r.commitDeadline && r.commits < r.maxWorkers;
+}
+
+/** The request fields the leave rule reads besides the phase fields. */
+export type LeaveFields = PhaseFields & Pick<Request, 'createdAt'>;
+
+/**
+ * Giving back an uncommitted seat (`leave_request`): the commit phase is open and its first half not over
+ * (`createdAt + ⌊(commitDeadline − createdAt) / 2⌋`); later a seat is a promise to the client.
+ */
+export function leaveOpen(r: LeaveFields, now: bigint): boolean {
+  const halfway = r.createdAt + (r.commitDeadline - r.createdAt) / 2n;
+  return commitOpen(r, now) && now < halfway;
 }
 
 /** Revealing: an open request whose commit phase is over with enough commitments, before the deadline. */
@@ -133,6 +146,26 @@ export function splitFee(fee: bigint, paid: number | bigint): FeeSplit {
 /** What each paid worker earns from a fee. */
 export function workerShare(fee: bigint, paid: number | bigint): bigint {
   return splitFee(fee, paid).perWorker;
+}
+
+/**
+ * The part of the fee a finalized request charges (the rest of the escrow goes back to the client): all of it when a
+ * consensus pays its `paid` agreeing revealers, `noConsensusFeeBps` of it (split among all revealers) when they
+ * reached no consensus, nothing without revealers.
+ */
+export function chargedFee(fee: bigint, paid: number | bigint, consensus: boolean, noConsensusFeeBps: number): bigint {
+  if (BigInt(paid) === 0n) return 0n;
+  return consensus ? fee : mulBps(fee, noConsensusFeeBps);
+}
+
+/**
+ * The bond a seat locks in its worker's stake from join until the request ends (forfeited to insurance by a seat
+ * that never commits): `multiplier × ⌊⌊fee × 65 %⌋ / minWorkers⌋`, the per-seat reward of the request scaled up.
+ * `RangeError` for `minWorkers` below 1.
+ */
+export function seatBond(fee: bigint, minWorkers: number, multiplier: number): bigint {
+  if (!Number.isInteger(minWorkers) || minWorkers < 1) throw new RangeError(`min_workers ${minWorkers}: must be at least 1`);
+  return (mulBps(fee, WORKERS_BPS) / BigInt(minWorkers)) * BigInt(multiplier);
 }
 
 // ---- aggregation, reputation, slashing (docs/protocol.md "Aggregation", "Reputation and slashing") ---------------
@@ -235,6 +268,21 @@ export function reputationStep(reputation: number, outcome: SeatOutcome, alphaBp
     case SeatOutcome.NoConsensus:
       return reputation;
   }
+}
+
+/** Whether agreeing with the consensus raises reputation at finalization: only when at least
+ * `MIN_REVEALS_FOR_REPUTATION` workers revealed (one key answering alone cannot farm reputation). */
+export function reputationCounts(reveals: number): boolean {
+  return reveals >= MIN_REVEALS_FOR_REPUTATION;
+}
+
+/**
+ * A seat's worker's reputation after `finalize_request` of a request with `reveals` revealers: {@link reputationStep},
+ * except that agreeing leaves it unchanged below `MIN_REVEALS_FOR_REPUTATION` reveals.
+ */
+export function finalizeReputation(reputation: number, outcome: SeatOutcome, alphaBps: number, reveals: number): number {
+  if (outcome === SeatOutcome.Agreed && !reputationCounts(reveals)) return reputation;
+  return reputationStep(reputation, outcome, alphaBps);
 }
 
 /** Stake moved to insurance from a committer that did not reveal. */

@@ -1,6 +1,6 @@
 /**
- * Test workers (Node): staked workers that join, write a JSON report to a file, commit and reveal the answers
- * they are given, through the SDK's instruction builders — the real program, no shortcuts, on any transport
+ * Test workers (Node): staked workers that join, write a JSON report to a file, commit (with their model) and reveal
+ * the answers they are given, through the SDK's instruction builders — the real program, no shortcuts, on any transport
  * (the embedded LiteSVM, or a local validator over JSON-RPC with airdropped keys). They run no detector: the
  * reference worker node is the real thing. Used by the SDK's tests and by the quick-start example
  * (`startTestWorkers`), so a request on `network: 'local'` gets a verdict.
@@ -21,14 +21,14 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { address as toAddress, generateKeyPairSigner, type Address, type KeyPairSigner } from '@solana/kit';
 import type { DFPNClient } from './client.js';
-import { commitment, deriveSalt } from './commitment.js';
+import { answerCodes, commitment, deriveSalt } from './commitment.js';
 import { LAMPORTS_PER_SOL } from './constants.js';
 import { DFPNError } from './errors.js';
 import { SEAT_STATE_COMMITTED } from './generated/constants.js';
 import { getRequestDecoder, REQUEST_DISCRIMINATOR, type Request } from './generated/index.js';
 import { sha256, toHex } from './hash.js';
 import * as ix from './instructions.js';
-import { ALL_MODALITIES, verdictCode, type Detection, type Verdict } from './models.js';
+import { ALL_MODALITIES, type Detection, type Verdict } from './models.js';
 import type { LocalNetworkLike } from './platform.js';
 import { commitOpen, isOpen, revealOpen } from './protocol.js';
 import type { TransactionRecord, Transport } from './transport.js';
@@ -100,16 +100,24 @@ export class TestWorker {
     return send(this.net, await ix.joinRequest({ authority: this.signer, request }, this.net.programId), this.signer);
   }
 
-  /** Write the report, derive the salt from the key, and `commit_result`. */
+  /** `leave_request`: give the seat back (first half of the commit window, nothing committed; bond released). */
+  async leave(request: Address): Promise<TransactionRecord> {
+    return send(this.net, await ix.leaveRequest({ authority: this.signer, request }, this.net.programId), this.signer);
+  }
+
+  /** Write the report, derive the salt from the key, and `commit_result` with the worker's model (the program fixes
+   * it in the seat). */
   async commit(request: Address, answer: Answer): Promise<TransactionRecord> {
+    // An answer the program cannot accept is refused here (INVALID_ARGUMENT), before anything is written or sent.
+    const codes = answerCodes(answer.verdict, answer.confidence);
     const report = new TextEncoder().encode(
       JSON.stringify(
         {
           request,
           worker: this.address,
           modelId: this.model,
-          verdict: verdictCode(answer.verdict),
-          confidence: answer.confidence,
+          verdict: codes.verdict,
+          confidence: codes.confidence,
           detections: answer.detections ?? [],
         },
         null,
@@ -123,20 +131,20 @@ export class TestWorker {
     const salt = await deriveSalt(this.signer, request);
     const c = commitment(request, this.address, answer.verdict, answer.confidence, this.model, reportHash, salt);
     this.answers.set(request, { answer, reportHash, salt, uri: pathToFileURL(path).href });
-    return send(this.net, ix.commitResult({ authority: this.signer, request, commitment: c }, this.net.programId), this.signer);
+    const instruction = await ix.commitResult({ authority: this.signer, request, commitment: c, modelId: this.model }, this.net.programId);
+    return send(this.net, instruction, this.signer);
   }
 
-  /** `reveal_result` with the committed preimage and the report's file:// URI. */
+  /** `reveal_result` with the committed preimage (the model is the seat's) and the report's file:// URI. */
   async reveal(request: Address): Promise<TransactionRecord> {
     const c = this.answers.get(request);
     if (!c) throw new Error(`worker ${this.address} has not committed to ${request}`);
-    const instruction = await ix.revealResult(
+    const instruction = ix.revealResult(
       {
         authority: this.signer,
         request,
         verdict: c.answer.verdict,
         confidence: c.answer.confidence,
-        modelId: this.model,
         reportHash: c.reportHash,
         salt: c.salt,
         reportUri: c.uri,

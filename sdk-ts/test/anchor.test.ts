@@ -39,7 +39,7 @@ describe('@coral-xyz/anchor Program from idl/dfpn.json', () => {
     const program = new Program(loadIdl() as Idl, provider);
     expect(program.programId.toBase58()).toBe(PROGRAM_ID);
     // The generated DFPN_IDL constant is the same IDL
-    expect(new Program(DFPN_IDL as unknown as Idl, provider).idl.instructions.length).toBe(21);
+    expect(new Program(DFPN_IDL as unknown as Idl, provider).idl.instructions.length).toBe(24);
 
     // When Anchor's methods builder makes initialize_config (PDAs resolved by Anchor from the IDL's seeds)
     const params = {
@@ -53,6 +53,9 @@ describe('@coral-xyz/anchor Program from idl/dfpn.json', () => {
       minDeadlineSecs: new BN(REFERENCE_PARAMS.minDeadlineSecs.toString()),
       revealWindowSecs: new BN(REFERENCE_PARAMS.revealWindowSecs.toString()),
       minConsensusWeight: REFERENCE_PARAMS.minConsensusWeight,
+      maxDeadlineSecs: new BN(REFERENCE_PARAMS.maxDeadlineSecs.toString()),
+      noConsensusFeeBps: REFERENCE_PARAMS.noConsensusFeeBps,
+      seatBondMultiplier: REFERENCE_PARAMS.seatBondMultiplier,
     };
     const authorityKey = new PublicKey(authority.address);
     const init = await program.methods["initializeConfig"]!(params).accounts({ authority: authorityKey }).instruction();
@@ -66,6 +69,8 @@ describe('@coral-xyz/anchor Program from idl/dfpn.json', () => {
     const decoded = coder.accounts.decode('Config', Buffer.from(config.data));
     expect(decoded.authority.toBase58()).toBe(authority.address);
     expect(decoded.params.worker_surcharge_bps ?? decoded.params.workerSurchargeBps).toBe(2_500);
+    expect(decoded.params.seat_bond_multiplier ?? decoded.params.seatBondMultiplier).toBe(10);
+    expect(getConfigDecoder().decode(config.data).params).toEqual(REFERENCE_PARAMS);
     expect(decoded.paused).toBe(0);
     expect(getConfigDecoder().decode(config.data).authority).toBe(authority.address);
 

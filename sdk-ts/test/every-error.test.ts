@@ -1,5 +1,5 @@
 /**
- * Every `ErrorCode` reached for real: each program error (6000–6051) by sending a transaction the real dfpn.so in
+ * Every `ErrorCode` reached for real: each program error (6000–6063) by sending a transaction the real dfpn.so in
  * LiteSVM refuses, and each SDK code through the SDK call that reports it. The last test checks that nothing was
  * left out.
  */
@@ -10,6 +10,7 @@ import {
   AccountRole,
   getAddressDecoder,
   getAddressEncoder,
+  getU64Encoder,
   isOffCurveAddress,
   generateKeyPairSigner,
   lamports,
@@ -24,10 +25,14 @@ import {
   ALL_ERROR_CODES,
   configAddress,
   DFPNClient,
+  ALL_MODALITIES,
+  ALL_MODALITY_LIST,
   DFPNError,
+  encodeModelId,
   ErrorCode,
   findPda,
   PROGRAM_ID,
+  protocol,
   getRegisterModelInstruction,
   getSubmitRequestInstruction,
   getWorkerDecoder,
@@ -114,21 +119,21 @@ function send(net: LiteSvmTransport, instruction: Instruction, payer: Transactio
   return () => net.process([instruction], payer);
 }
 
-/** A PDA of `seed` with a lower, off-curve bump than the canonical one (sha256(seeds ‖ bump ‖ program ‖ marker)). */
-async function nonCanonicalPda(seed: string): Promise<Address> {
-  const enc = new TextEncoder();
-  const [canonical] = await findPda([enc.encode(seed)]);
-  for (let bump = 254; bump >= 0; bump--) {
-    const hash = sha256(enc.encode(seed), new Uint8Array([bump]), getAddressEncoder().encode(PROGRAM_ID), 'ProgramDerivedAddress');
+/** A PDA of `seeds` with a lower, off-curve bump than the canonical one (sha256(seeds ‖ bump ‖ program ‖ marker)),
+ * and that bump. */
+async function nonCanonicalPda(seeds: ReadonlyArray<Uint8Array>): Promise<[Address, number]> {
+  const [canonical, canonicalBump] = await findPda(seeds);
+  for (let bump = canonicalBump - 1; bump >= 0; bump--) {
+    const hash = sha256(...seeds, new Uint8Array([bump]), getAddressEncoder().encode(PROGRAM_ID), 'ProgramDerivedAddress');
     const candidate = getAddressDecoder().decode(hash);
-    if (candidate !== canonical && isOffCurveAddress(candidate)) return candidate;
+    if (candidate !== canonical && isOffCurveAddress(candidate)) return [candidate, bump];
   }
   throw new Error('no off-curve bump');
 }
 
 // ---- program errors --------------------------------------------------------------------------------------------
 
-describe('program errors (6000-6051) through the real program', () => {
+describe('program errors (6000-6063) through the real program', () => {
   test('malformed instructions: INVALID_INSTRUCTION_DATA, NOT_ENOUGH_ACCOUNTS, MISSING_SIGNATURE, ACCOUNT_NOT_WRITABLE', async () => {
     const { net } = await world(0);
     const base = await ix.setPaused({ authority: net.authority, paused: true });
@@ -189,27 +194,71 @@ describe('program errors (6000-6051) through the real program', () => {
     const init = await ix.initializeConfig({ authority: fresh.authority, params: REFERENCE_PARAMS });
     await expectCode(
       ErrorCode.INVALID_PDA,
-      send(fresh, setMeta(init, 1, { address: await nonCanonicalPda('config'), role: AccountRole.WRITABLE }), fresh.authority),
+      send(fresh, setMeta(init, 1, { address: (await nonCanonicalPda([new TextEncoder().encode('config')]))[0], role: AccountRole.WRITABLE }), fresh.authority),
       'initialize_config at a non-canonical config PDA',
     );
   });
 
-  test('configuration: ACCOUNT_ALREADY_INITIALIZED, UNAUTHORIZED, PAUSED, INVALID_CONFIG', async () => {
-    const { net, client, media } = await world(0);
+  test('configuration: ACCOUNT_ALREADY_INITIALIZED, UNAUTHORIZED, NOT_CONFIG_AUTHORITY, NOT_PENDING_AUTHORITY, PAUSED, INVALID_CONFIG', async () => {
+    const { net, client, media, developer } = await world(0);
     const stranger = await net.fundedSigner();
     await expectCode(
       ErrorCode.ACCOUNT_ALREADY_INITIALIZED,
       send(net, await ix.initializeConfig({ authority: stranger, params: REFERENCE_PARAMS }), stranger),
       'initialize_config twice',
     );
-    await expectCode(ErrorCode.UNAUTHORIZED, send(net, await ix.setPaused({ authority: stranger, paused: true }), stranger), 'set_paused by a stranger');
+    // The owner checks of workers and models stay UNAUTHORIZED; the configuration authority's have their own code
     await expectCode(
-      ErrorCode.INVALID_CONFIG,
-      send(net, await ix.updateConfig({ authority: net.authority, params: { ...REFERENCE_PARAMS, workerSurchargeBps: 10_001 }, newAuthority: net.authority.address }), net.authority),
-      'update_config with a 100.01 % surcharge',
+      ErrorCode.UNAUTHORIZED,
+      send(net, await ix.updateModel({ developer: stranger, modelId: TEST_MODEL, payoutWallet: stranger.address, modalities: 1 }), stranger),
+      "update_model by someone other than the model's developer",
     );
+    await expectCode(
+      ErrorCode.NOT_CONFIG_AUTHORITY,
+      send(net, await ix.setPaused({ authority: stranger, paused: true }), stranger),
+      'set_paused by a stranger',
+    );
+    const invalid: Array<[string, Partial<typeof REFERENCE_PARAMS>]> = [
+      ['a 100.01 % surcharge', { workerSurchargeBps: 10_001 }],
+      ['a base fee under MIN_BASE_FEE', { baseFees: [9_999n, 3_000_000n, 3_000_000n, 8_000_000n, 4_000_000n] }],
+      ['max_deadline_secs under min_deadline_secs', { maxDeadlineSecs: 59n }],
+      ['a no-consensus share over 50 %', { noConsensusFeeBps: 5_001 }],
+      ['a seat bond multiplier under 10', { seatBondMultiplier: 9 }],
+    ];
+    for (const [what, params] of invalid) {
+      await expectCode(
+        ErrorCode.INVALID_CONFIG,
+        send(net, await ix.updateConfig({ authority: net.authority, params: { ...REFERENCE_PARAMS, ...params } }), net.authority),
+        `update_config with ${what}`,
+      );
+    }
     await net.process([await ix.setPaused({ authority: net.authority, paused: true })], net.authority);
     await expectCode(ErrorCode.PAUSED, () => client.submitRequest({ mediaPath: media, modalities: [Modality.FaceManipulation], minWorkers: 1 }), 'submit while paused');
+    // Two-step authority transfer: only the proposed key can accept, and only after a proposal
+    const next = await net.fundedSigner();
+    await expectCode(
+      ErrorCode.NOT_PENDING_AUTHORITY,
+      send(net, await ix.acceptAuthority({ newAuthority: next }), next),
+      'accept_authority with nothing proposed',
+    );
+    await expectCode(
+      ErrorCode.NOT_CONFIG_AUTHORITY,
+      send(net, await ix.proposeAuthority({ authority: stranger, newAuthority: stranger.address }), stranger),
+      'propose_authority by a stranger',
+    );
+    await net.process([await ix.proposeAuthority({ authority: net.authority, newAuthority: next.address })], net.authority);
+    await expectCode(
+      ErrorCode.NOT_PENDING_AUTHORITY,
+      send(net, await ix.acceptAuthority({ newAuthority: developer }), developer),
+      'accept_authority by a key that was not proposed',
+    );
+    await net.process([await ix.acceptAuthority({ newAuthority: next })], next);
+    await expectCode(
+      ErrorCode.NOT_CONFIG_AUTHORITY,
+      send(net, await ix.setPaused({ authority: net.authority, paused: false }), net.authority),
+      'set_paused by the former authority',
+    );
+    await net.process([await ix.setPaused({ authority: next, paused: false })], next);
   });
 
   test('models and workers: INVALID_MODALITIES, INVALID_MODEL_ID, TOO_MANY_MODELS, INSUFFICIENT_STAKE, ARITHMETIC_OVERFLOW, NOTHING_TO_CLAIM, PAYOUT_WALLET_MISMATCH', async () => {
@@ -237,8 +286,13 @@ describe('program errors (6000-6051) through the real program', () => {
       send(net, await ix.registerWorker({ authority: op, stake: LAMPORTS_PER_SOL - 1n, modalities: 31, models: [TEST_MODEL] }), op),
       'register_worker one lamport under min_stake',
     );
-    // A (forged) worker whose stake is already u64::MAX, adding one lamport
     const worker = w.workers[0]!;
+    await expectCode(
+      ErrorCode.NOTHING_TO_CLAIM,
+      send(net, await ix.claimWorkerRewards({ authority: worker.signer }), worker.signer),
+      'claim_worker_rewards with nothing earned',
+    );
+    // A (forged) worker whose stake is already u64::MAX, adding one lamport
     const pda = await workerAddress(worker.address);
     const acc = net.account(pda)!;
     const forged = getWorkerEncoder().encode({ ...getWorkerDecoder().decode(acc.data), stake: 2n ** 64n - 1n });
@@ -252,18 +306,13 @@ describe('program errors (6000-6051) through the real program', () => {
     });
     await expectCode(ErrorCode.ARITHMETIC_OVERFLOW, send(net, await ix.addStake({ authority: worker.signer, amount: 1n }), worker.signer), 'add_stake over u64::MAX');
     await expectCode(
-      ErrorCode.NOTHING_TO_CLAIM,
-      send(net, await ix.claimWorkerRewards({ authority: worker.signer }), worker.signer),
-      'claim_worker_rewards with nothing earned',
-    );
-    await expectCode(
       ErrorCode.PAYOUT_WALLET_MISMATCH,
       send(net, await ix.claimModelFees({ modelId: TEST_MODEL, payoutWallet: dev.address }), dev),
       'claim_model_fees to another wallet',
     );
   });
 
-  test('submitting: INVALID_CONTENT_HASH, INVALID_STORAGE_URI, INVALID_WORKER_COUNT, DEADLINE_TOO_SHORT, MAX_FEE_TOO_LOW, INSUFFICIENT_FUNDS', async () => {
+  test('submitting: INVALID_CONTENT_HASH, INVALID_STORAGE_URI, INVALID_WORKER_COUNT, DEADLINE_TOO_SHORT, DEADLINE_TOO_LONG, NON_CANONICAL_BUMP, MAX_FEE_TOO_LOW, INSUFFICIENT_FUNDS', async () => {
     const { net, client, media } = await world(0);
     const now = net.now();
     const raw = async (over: Partial<Parameters<typeof getSubmitRequestInstruction>[0]> = {}) => {
@@ -289,6 +338,24 @@ describe('program errors (6000-6051) through the real program', () => {
     await expectCode(ErrorCode.INVALID_WORKER_COUNT, send(net, await raw({ minWorkers: 2, maxWorkers: 1 }), client.wallet), 'min above max');
     await expectCode(ErrorCode.INVALID_MODALITIES, send(net, await raw({ modalities: 0 }), client.wallet), 'no modality');
     await expectCode(ErrorCode.DEADLINE_TOO_SHORT, send(net, await raw({ deadline: now + 59n }), client.wallet), '59 s deadline');
+    await expectCode(
+      ErrorCode.DEADLINE_TOO_LONG,
+      send(net, await raw({ deadline: now + REFERENCE_PARAMS.maxDeadlineSecs + 1n }), client.wallet),
+      'one second past max_deadline_secs',
+    );
+    await expectCode(
+      ErrorCode.DEADLINE_TOO_LONG,
+      () => client.submitRequest({ mediaPath: media, modalities: [Modality.FaceManipulation], minWorkers: 1, deadlineSeconds: 100 * 365 * 86_400 }),
+      'a 100-year deadline through submitRequest',
+    );
+    // The same (client, nonce) at a lower valid bump than the canonical one
+    const seeds = [new TextEncoder().encode('request'), getAddressEncoder().encode(client.wallet.address), getU64Encoder().encode(7n)];
+    const [lowerAddress, lowerBump] = await nonCanonicalPda(seeds as Uint8Array[]);
+    await expectCode(
+      ErrorCode.NON_CANONICAL_BUMP,
+      send(net, await raw({ request: lowerAddress, bump: lowerBump }), client.wallet),
+      'a non-canonical request bump',
+    );
     await expectCode(ErrorCode.MAX_FEE_TOO_LOW, send(net, await raw({ maxFee: 2_999_999n }), client.wallet), 'one lamport under the fee');
     const poor = await DFPNClient.create({ network: net, wallet: await net.fundedSigner(10_000_000n) });
     await expectCode(
@@ -298,7 +365,7 @@ describe('program errors (6000-6051) through the real program', () => {
     );
   });
 
-  test('joining: MODALITY_NOT_SUPPORTED, REQUEST_FULL, ALREADY_JOINED, WORKER_HAS_ACTIVE_COMMITMENTS, WORKER_UNBONDING, COMMIT_PHASE_CLOSED', async () => {
+  test('joining and leaving: MODALITY_NOT_SUPPORTED, REQUEST_FULL, ALREADY_JOINED, WORKER_HAS_ACTIVE_COMMITMENTS, WORKER_UNBONDING, COMMIT_PHASE_CLOSED, SELF_DEALING, LEAVE_WINDOW_CLOSED, BOND_EXCEEDS_FREE_STAKE', async () => {
     const w = await world(3);
     const { net } = w;
     const imageOnly = await net.fundedSigner(12n * LAMPORTS_PER_SOL);
@@ -317,18 +384,51 @@ describe('program errors (6000-6051) through the real program', () => {
     await net.process([await ix.requestUnstake({ authority: b.signer, amount: 1n })], b.signer);
     const other = await submit(w, 1);
     await expectCode(ErrorCode.WORKER_UNBONDING, () => b.join(other), 'an unbonding worker');
-    net.setTime(requestAccount(net, other).commitDeadline);
-    await expectCode(ErrorCode.COMMIT_PHASE_CLOSED, () => c.join(other), 'joining at the commit deadline');
+    // The client's own key, registered as a worker, cannot staff its request
+    const dealer = await TestWorker.register(net, w.dir, { signer: w.client.wallet as KeyPairSigner });
+    await expectCode(ErrorCode.SELF_DEALING, () => dealer.join(other), "the client joins its own request");
+    // A seat can be given back in the first half of the commit window only
+    const r = requestAccount(net, other);
+    await c.join(other);
+    await c.leave(other);
+    await c.join(other);
+    const halfway = r.createdAt + (r.commitDeadline - r.createdAt) / 2n;
+    expect(protocol.leaveOpen(requestAccount(net, other), halfway - 1n)).toBe(true);
+    net.setTime(halfway);
+    expect(protocol.leaveOpen(requestAccount(net, other), halfway)).toBe(false);
+    await expectCode(ErrorCode.LEAVE_WINDOW_CLOSED, () => c.leave(other), 'leaving at half the commit window');
+    net.setTime(r.commitDeadline);
+    await expectCode(ErrorCode.COMMIT_PHASE_CLOSED, () => a.join(other), 'joining at the commit deadline');
+    // With the largest bond multiplier, one seat of an all-modality request bonds 1.3 SOL: more than a 1 SOL stake
+    await net.process([await ix.updateConfig({ authority: net.authority, params: { ...REFERENCE_PARAMS, seatBondMultiplier: 100 } })], net.authority);
+    const big = (await w.client.submitRequest({ mediaPath: w.media, modalities: ALL_MODALITY_LIST, minWorkers: 1 })).id as Address;
+    expect(requestAccount(net, big).seatBond).toBe(1_300_000_000n);
+    await expectCode(ErrorCode.BOND_EXCEEDS_FREE_STAKE, () => c.join(big), 'a seat bond above the free stake');
+    await net.process([await ix.addStake({ authority: c.signer, amount: LAMPORTS_PER_SOL })], c.signer);
+    await c.join(big);
+    const bonded = getWorkerDecoder().decode(net.account(await workerAddress(c.address))!.data).bonded;
+    expect(bonded).toBe(requestAccount(net, other).seatBond + 1_300_000_000n);
   });
 
-  test('committing and revealing: NOT_JOINED, ALREADY_COMMITTED, REVEAL_PHASE_NOT_STARTED, NOT_COMMITTED, INVALID_VERDICT, INVALID_REPORT_URI, MODEL_NOT_DECLARED, MODEL_INACTIVE, COMMITMENT_MISMATCH, ALREADY_REVEALED, REVEAL_PHASE_CLOSED', async () => {
+  test('committing and revealing: NOT_JOINED, ALREADY_COMMITTED, MODEL_NOT_DECLARED, MODEL_INACTIVE, REVEAL_PHASE_NOT_STARTED, NOT_COMMITTED, INVALID_VERDICT, INVALID_CONFIDENCE, INVALID_REPORT_URI, COMMITMENT_MISMATCH, ALREADY_REVEALED, REVEAL_PHASE_CLOSED', async () => {
     const w = await world(4);
     const { net } = w;
     const [a, b, c, d] = w.workers as [TestWorker, TestWorker, TestWorker, TestWorker];
     const request = await submit(w, 2, 4);
     await expectCode(ErrorCode.NOT_JOINED, () => a.commit(request, { verdict: 'Manipulated', confidence: 90 }), 'commit before joining');
-    await commitAll(w, request, [a, b, c]);
+    await commitAll(w, request, [a, b]);
     await expectCode(ErrorCode.ALREADY_COMMITTED, () => a.commit(request, { verdict: 'Manipulated', confidence: 90 }), 'committing twice');
+    // The model is fixed at commit: a registered model the worker did not declare is refused there
+    await registerTestModel(net, 'other-model');
+    await c.join(request);
+    await expectCode(
+      ErrorCode.MODEL_NOT_DECLARED,
+      () => new TestWorker(net, c.signer, w.dir, 'other-model').commit(request, { verdict: 'Manipulated', confidence: 90 }),
+      'commit with an undeclared model',
+    );
+    // The developer deactivates the model: the next commit with it is refused (the earlier commits keep theirs)
+    await net.process([await ix.deactivateModel({ developer: w.developer, modelId: TEST_MODEL })], w.developer);
+    await expectCode(ErrorCode.MODEL_INACTIVE, () => c.commit(request, { verdict: 'Manipulated', confidence: 90 }), 'commit with a deactivated model');
     await d.join(request); // joins, never commits
     await expectCode(ErrorCode.REVEAL_PHASE_NOT_STARTED, () => a.reveal(request), 'reveal during the commit phase');
     const r = requestAccount(net, request);
@@ -337,12 +437,11 @@ describe('program errors (6000-6051) through the real program', () => {
       const committed = from.answers.get(request)!;
       return net.process(
         [
-          await ix.revealResult({
+          ix.revealResult({
             authority: worker.signer,
             request,
             verdict: committed.answer.verdict,
             confidence: committed.answer.confidence,
-            modelId: TEST_MODEL,
             reportHash: committed.reportHash,
             salt: committed.salt,
             reportUri: committed.uri,
@@ -354,21 +453,46 @@ describe('program errors (6000-6051) through the real program', () => {
     };
     await expectCode(ErrorCode.NOT_COMMITTED, reveal(d, {}, a), 'the silent seat reveals');
     await expectCode(ErrorCode.INVALID_VERDICT, reveal(a, { verdict: 3 }), 'verdict 3');
+    await expectCode(ErrorCode.INVALID_CONFIDENCE, reveal(a, { confidence: 101 }), 'confidence 101');
     await expectCode(ErrorCode.INVALID_REPORT_URI, reveal(a, { reportUri: '' }), 'an empty report URI');
-    // A registered model the worker did not declare
-    await registerTestModel(net, 'other-model');
-    await expectCode(ErrorCode.MODEL_NOT_DECLARED, reveal(a, { modelId: 'other-model' }), 'an undeclared model');
     await expectCode(ErrorCode.COMMITMENT_MISMATCH, reveal(a, { confidence: 89 }), 'a different confidence');
-    await a.reveal(request);
+    await a.reveal(request); // the model deactivated after its commit does not matter
     await expectCode(ErrorCode.ALREADY_REVEALED, () => a.reveal(request), 'revealing twice');
-    // The developer deactivates the model: the next reveal with it is refused
-    await net.process([await ix.deactivateModel({ developer: w.developer, modelId: TEST_MODEL })], w.developer);
-    await expectCode(ErrorCode.MODEL_INACTIVE, () => b.reveal(request), 'a deactivated model');
     net.setTime(r.deadline);
-    await expectCode(ErrorCode.REVEAL_PHASE_CLOSED, () => c.reveal(request), 'reveal at the deadline');
+    await expectCode(ErrorCode.REVEAL_PHASE_CLOSED, () => b.reveal(request), 'reveal at the deadline');
   });
 
-  test('finishing: FINALIZE_TOO_EARLY, SEAT_ACCOUNT_MISMATCH, CLIENT_MISMATCH, CANNOT_EXPIRE, REQUEST_NOT_FINISHED, REQUEST_NOT_OPEN, INSUFFICIENT_COMMITMENTS, UNBONDING_NOT_READY', async () => {
+  test('the model a seat commits with: MODEL_MODALITY_MISMATCH, SELF_DEALING', async () => {
+    const w = await world(0);
+    const { net, client } = w;
+    // Given a worker that declares the test model, an image-only model and a model of the client's
+    const imageDev = await net.fundedSigner();
+    await net.process(
+      [await ix.registerModel({ developer: imageDev, modelId: 'image-only', payoutWallet: imageDev.address, modalities: [Modality.ImageAuthenticity] })],
+      imageDev,
+    );
+    const clientWallet = client.wallet as KeyPairSigner;
+    await net.process(
+      [await ix.registerModel({ developer: clientWallet, modelId: 'client-model', payoutWallet: clientWallet.address, modalities: ALL_MODALITIES })],
+      clientWallet,
+    );
+    const operator = await net.fundedSigner(12n * LAMPORTS_PER_SOL);
+    await net.process(
+      [await ix.registerWorker({ authority: operator, stake: LAMPORTS_PER_SOL, modalities: ALL_MODALITIES, models: [TEST_MODEL, 'image-only', 'client-model'] })],
+      operator,
+    );
+    const as = (model: string) => new TestWorker(net, operator as KeyPairSigner, w.dir, model);
+    const request = await submit(w, 1);
+    await as(TEST_MODEL).join(request);
+    const answer = { verdict: 'Manipulated' as const, confidence: 90 };
+    await expectCode(ErrorCode.MODEL_MODALITY_MISMATCH, () => as('image-only').commit(request, answer), 'an image-only model on a face request');
+    await expectCode(ErrorCode.SELF_DEALING, () => as('client-model').commit(request, answer), "a model of the request's client");
+    // And the declared model that covers the request commits (positive control)
+    await as(TEST_MODEL).commit(request, answer);
+    expect(requestAccount(net, request).seats[0]!.modelId).toEqual(encodeModelId(TEST_MODEL));
+  });
+
+  test('finishing: FINALIZE_TOO_EARLY, SEAT_ACCOUNT_MISMATCH, MODEL_MISMATCH, CLIENT_MISMATCH, CANNOT_EXPIRE, REQUEST_NOT_FINISHED, REQUEST_NOT_OPEN, REQUEST_ALREADY_CLOSED, INSUFFICIENT_COMMITMENTS, UNBONDING_NOT_READY', async () => {
     const w = await world(3);
     const { net, client } = w;
     const request = await submit(w, 3);
@@ -383,6 +507,13 @@ describe('program errors (6000-6051) through the real program', () => {
       send(net, withAccounts(good, (m) => m.slice(0, -1)), client.wallet),
       'finalize without the last model account',
     );
+    await registerTestModel(net, 'other-model');
+    const otherModel = { address: await modelAddress('other-model'), role: AccountRole.WRITABLE };
+    await expectCode(
+      ErrorCode.MODEL_MISMATCH,
+      send(net, withAccounts(good, (m) => [...m.slice(0, -1), otherModel]), client.wallet),
+      "finalize naming a model that is not the last seat's",
+    );
     await expectCode(
       ErrorCode.CLIENT_MISMATCH,
       send(net, setMeta(good, 1, { address: w.workers[0]!.address, role: AccountRole.WRITABLE }), client.wallet),
@@ -390,12 +521,34 @@ describe('program errors (6000-6051) through the real program', () => {
     );
     await client.finalize(request);
     await expectCode(ErrorCode.REQUEST_NOT_OPEN, () => client.finalize(request), 'finalize twice');
+    await client.closeRequest(request);
+    await expectCode(ErrorCode.REQUEST_ALREADY_CLOSED, () => client.closeRequest(request), 'close twice');
     const under = await submit(w, 2);
     net.setTime(requestAccount(net, under).commitDeadline);
     await expectCode(ErrorCode.INSUFFICIENT_COMMITMENTS, () => client.finalize(under), 'finalize an under-committed request');
     const worker = w.workers[0]!;
     await net.process([await ix.requestUnstake({ authority: worker.signer, amount: 1n })], worker.signer);
     await expectCode(ErrorCode.UNBONDING_NOT_READY, send(net, await ix.withdrawStake({ authority: worker.signer }), worker.signer), 'withdraw before the delay');
+  });
+
+  test('claiming: PAYOUT_BELOW_RENT', async () => {
+    // Given a one-worker request finalized: the model earned 20 % of 3,000,000 lamports, below an empty wallet's rent
+    const w = await world(1);
+    const { net, client } = w;
+    const request = await submit(w, 1);
+    await commitAll(w, request);
+    await w.workers[0]!.reveal(request);
+    await client.finalize(request);
+    const model = (await client.getModel(TEST_MODEL))!;
+    expect(model.unclaimed).toBe(600_000n);
+    expect(net.account(model.payoutWallet)).toBeNull();
+    expect(model.unclaimed).toBeLessThan(await net.minimumBalanceForRentExemption(0));
+    const claim = await ix.claimModelFees({ modelId: TEST_MODEL, payoutWallet: model.payoutWallet });
+    await expectCode(ErrorCode.PAYOUT_BELOW_RENT, send(net, claim, client.wallet), 'a claim to an empty payout wallet');
+    // And once the wallet exists the same claim pays (positive control)
+    net.airdrop(model.payoutWallet, LAMPORTS_PER_SOL);
+    await net.process([claim], client.wallet);
+    expect(net.balance(model.payoutWallet)).toBe(LAMPORTS_PER_SOL + 600_000n);
   });
 });
 

@@ -13,6 +13,7 @@ import {
   instructions as ix,
   Modality,
   parseLogs,
+  protocol,
   sha256,
   toHex,
   toJson,
@@ -87,11 +88,11 @@ describe('full lifecycle on the local network', () => {
     const info = await client.getRequest(sub.id);
     expect(info.status).toBe('Finalized');
     expect(info.escrowLamports).toBe(0n);
-    expect(net.balance(request)).toBe(await net.minimumBalanceForRentExemption(2956));
+    expect(net.balance(request)).toBe(await net.minimumBalanceForRentExemption(2976));
     // And the client can close it and get the rent back
     const before = net.balance(client.wallet.address);
     await client.closeRequest(sub.id);
-    expect(net.balance(client.wallet.address)).toBe(before + (await net.minimumBalanceForRentExemption(2956)) - 5_000n);
+    expect(net.balance(client.wallet.address)).toBe(before + (await net.minimumBalanceForRentExemption(2976)) - 5_000n);
     expect((await rejection(() => client.getRequest(sub.id))).code).toBe(ErrorCode.REQUEST_NOT_FOUND);
   });
 
@@ -228,12 +229,133 @@ describe('full lifecycle on the local network', () => {
     await w!.commit(request, { verdict: M, confidence: 90 });
     const { reportHash, salt, uri } = w!.answers.get(request)!;
     // When it reveals Authentic instead, Then the program's commitment check refuses it
-    const bad = await ix.revealResult({ authority: w!.signer, request, verdict: A, confidence: 90, modelId: TEST_MODEL, reportHash, salt, reportUri: uri });
+    const bad = ix.revealResult({ authority: w!.signer, request, verdict: A, confidence: 90, reportHash, salt, reportUri: uri });
     expect((await rejection(() => net.process([bad], w!.signer))).code).toBe(ErrorCode.COMMITMENT_MISMATCH);
     // And the salt is recoverable from the key alone, so the honest reveal still works
     expect(toHex(await deriveSalt(w!.signer, request))).toBe(toHex(salt));
     await w!.reveal(request);
     expect((await client.waitForResult(sub.id, { timeout: 5_000 })).verdict).toBe(M);
+  });
+
+  test('an answer the program cannot accept is refused before sending: INVALID_ARGUMENT naming the field', async () => {
+    const { net, client, dir, media } = await localSetup();
+    const [w] = await testWorkers(net, dir, 1);
+    const sub = await client.submitRequest({ mediaPath: media, modalities: [Modality.FaceManipulation], minWorkers: 1 });
+    const request = sub.id as Address;
+    await w!.join(request);
+    const sent = (await net.signaturesForAddress(request)).length;
+    for (const [answer, field] of [
+      [{ verdict: M, confidence: 101 }, 'confidence'],
+      [{ verdict: 'Fake' as never, confidence: 90 }, 'verdict'],
+    ] as const) {
+      const err = await rejection(() => w!.commit(request, answer));
+      expect(err.code).toBe(ErrorCode.INVALID_ARGUMENT);
+      expect(err.message).toMatch(new RegExp(`^\\[INVALID_ARGUMENT\\] ${field} `));
+      expect(err.programCode).toBeUndefined();
+    }
+    // Nothing was sent: no transaction touched the request and the seat is still uncommitted
+    expect((await net.signaturesForAddress(request)).length).toBe(sent);
+    expect(requestAccount(net, request).commits).toBe(0);
+    // And the highest confidence there is commits
+    await w!.commit(request, { verdict: M, confidence: 100 });
+    expect(requestAccount(net, request).commits).toBe(1);
+  });
+
+  test('without consensus only the participation share is charged; a lone agreeing worker gains no reputation', async () => {
+    const { net, client, dir, media } = await localSetup();
+    const workers = await testWorkers(net, dir, 2);
+    const start = (await client.getWorker(workers[0]!.address))!.reputation;
+    // Given two workers of equal weight that disagree (a tie)
+    const sub = await client.submitRequest({ mediaPath: media, modalities: [Modality.FaceManipulation], minWorkers: 2 });
+    const request = sub.id as Address;
+    const r0 = requestAccount(net, request);
+    expect([r0.noConsensusFeeBps, r0.seatBond]).toEqual([2_000, 10n * protocol.workerShare(r0.fee, 2)]);
+    for (const [i, w] of workers.entries()) {
+      await w.join(request);
+      await w.commit(request, { verdict: [M, A][i]!, confidence: 90 });
+    }
+    for (const w of workers) await w.reveal(request);
+    const before = net.balance(client.wallet.address);
+    const result = await client.waitForResult(sub.id, { timeout: 10_000 });
+    // Then no consensus: 20 % of the 3,750,000-lamport fee is charged and split among both revealers
+    expect([result.verdict, result.consensusType]).toEqual(['Inconclusive', 'None']);
+    const charged = protocol.chargedFee(r0.fee, 2, false, r0.noConsensusFeeBps);
+    expect(charged).toBe(750_000n);
+    expect(result.feeLamports).toBe(charged);
+    const finalized = parseLogs((await net.getTransaction(result.audit.finalizeTx!))!.logs).find((e) => e.name === 'RequestFinalized');
+    expect(finalized).toMatchObject({ feeCharged: charged, refund: r0.escrow - charged });
+    // And the client got the rest of the escrow back (it paid the finalize transaction's fee)
+    expect(net.balance(client.wallet.address)).toBe(before + r0.escrow - charged - 5_000n);
+    for (const w of workers) {
+      const state = (await client.getWorker(w.address))!;
+      expect(state.rewards).toBe(protocol.splitFee(charged, 2).perWorker);
+      expect(state.reputation).toBe(protocol.finalizeReputation(start, protocol.SeatOutcome.NoConsensus, 1_000, 2));
+      expect(state.reputation).toBe(start);
+      expect(state.bonded).toBe(0n);
+    }
+    // When one worker alone answers a one-worker request and is the consensus
+    const solo = await client.submitRequest({ mediaPath: media, modalities: [Modality.FaceManipulation], minWorkers: 1 });
+    await workers[0]!.join(solo.id as Address);
+    await workers[0]!.commit(solo.id as Address, { verdict: M, confidence: 90 });
+    await workers[0]!.reveal(solo.id as Address);
+    const soloResult = await client.waitForResult(solo.id, { timeout: 10_000 });
+    expect([soloResult.consensusType, soloResult.feeLamports]).toEqual(['Unanimous', 3_000_000n]);
+    // Then it is paid, but its reputation does not rise: fewer than MIN_REVEALS_FOR_REPUTATION revealed
+    const state = (await client.getWorker(workers[0]!.address))!;
+    expect(state.jobsAgreed).toBe(1n);
+    expect(state.reputation).toBe(start);
+    expect(protocol.finalizeReputation(start, protocol.SeatOutcome.Agreed, 1_000, 1)).toBe(start);
+  });
+
+  test('a seat is given back with leave_request; a seat that never commits forfeits its bond at expiry', async () => {
+    const { net, client, dir, media } = await localSetup();
+    const [a, b] = await testWorkers(net, dir, 2);
+    const sub = await client.submitRequest({ mediaPath: media, modalities: [Modality.FaceManipulation], minWorkers: 2 });
+    const request = sub.id as Address;
+    const bond = requestAccount(net, request).seatBond;
+    expect(bond).toBe(protocol.seatBond(3_750_000n, 2, 10));
+    // When a worker joins, its bond is locked; when it leaves (first half of the commit window) it is released
+    await a!.join(request);
+    expect((await client.getWorker(a!.address))!.bonded).toBe(bond);
+    const left = await a!.leave(request);
+    expect(parseLogs(left.logs)).toEqual([{ name: 'WorkerLeft', request, worker: a!.address }]);
+    expect((await client.getWorker(a!.address))!.bonded).toBe(0n);
+    expect(requestAccount(net, request).joined).toBe(0);
+    // And when it joins again and commits while the other joins and never commits, the request expires
+    await a!.join(request);
+    await a!.commit(request, { verdict: M, confidence: 90 });
+    await b!.join(request);
+    const insurance = (await client.getVault('insurance'))!.lamports;
+    const stake = (await client.getWorker(b!.address))!.stake;
+    net.setTime(sub.commitDeadline);
+    expect((await rejection(() => client.waitForResult(sub.id, { timeout: 5_000 }))).code).toBe(ErrorCode.NO_WORKERS_AVAILABLE);
+    // Then the silent seat's bond went from its stake to insurance; the committed seat's bond was released
+    const silent = (await client.getWorker(b!.address))!;
+    expect([silent.stake, silent.bonded]).toEqual([stake - bond, 0n]);
+    expect((await client.getVault('insurance'))!.lamports).toBe(insurance + bond);
+    expect((await client.getWorker(a!.address))!.bonded).toBe(0n);
+    expect((await client.getRequest(sub.id)).status).toBe('Expired');
+  });
+
+  test('the configuration authority moves in two steps; submitted requests keep their parameters', async () => {
+    const { net, client, media } = await localSetup();
+    const next = await net.fundedSigner();
+    const before = await client.submitRequest({ mediaPath: media, modalities: [Modality.FaceManipulation], minWorkers: 1 });
+    // When the authority proposes a successor, nothing changes until it accepts
+    const proposed = await net.process([await ix.proposeAuthority({ authority: net.authority, newAuthority: next.address })], net.authority);
+    expect(parseLogs(proposed.logs)).toEqual([{ name: 'AuthorityProposed', proposed: next.address }]);
+    expect([(await client.getConfig()).authority, (await client.getConfig()).pendingAuthority]).toEqual([net.authority.address, next.address]);
+    const accepted = await net.process([await ix.acceptAuthority({ newAuthority: next })], next);
+    expect(parseLogs(accepted.logs)).toEqual([{ name: 'AuthorityTransferred', authority: next.address }]);
+    const config = await client.getConfig();
+    expect(config.authority).toBe(next.address);
+    expect(config.pendingAuthority).toBe('11111111111111111111111111111111');
+    // Then the new authority updates the configuration, and only later requests see it
+    await net.process([await ix.updateConfig({ authority: next, params: { ...net.params, seatBondMultiplier: 20, noConsensusFeeBps: 5_000 } })], next);
+    const after = await client.submitRequest({ mediaPath: media, modalities: [Modality.FaceManipulation], minWorkers: 1 });
+    const [old, fresh] = [requestAccount(net, before.id as Address), requestAccount(net, after.id as Address)];
+    expect([old.seatBond, old.noConsensusFeeBps]).toEqual([19_500_000n, 2_000]);
+    expect([fresh.seatBond, fresh.noConsensusFeeBps]).toEqual([39_000_000n, 5_000]);
   });
 
   test('startTestWorkers drives a request to its result with no clock moves (the quick start)', async () => {

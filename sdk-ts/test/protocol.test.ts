@@ -57,6 +57,19 @@ describe('phases', () => {
   });
 });
 
+describe('leaving', () => {
+  test.each<any>(cases('phases').map((c: any, i: number) => [i, c]))('case %i: the first half of the commit phase', (_i, c) => {
+    // Given a request of the phase vectors, created some time before its commit deadline
+    const base = phaseFields(c.request);
+    const r = { ...base, createdAt: base.commitDeadline - 100n };
+    const halfway = base.commitDeadline - 50n;
+    // Then a seat may be given back while the commit phase is open and its first half not over
+    for (const now of [r.createdAt, halfway - 1n, halfway, r.commitDeadline]) {
+      expect(protocol.leaveOpen(r, now), String(now)).toBe(protocol.commitOpen(r, now) && now < halfway);
+    }
+  });
+});
+
 describe('fees', () => {
   const params = { ...REFERENCE_PARAMS, baseFees: V.fees.base_fees.map(BigInt), workerSurchargeBps: V.fees.worker_surcharge_bps };
   test.each<any>(V.fees.cases.map((c: any) => [c.modalities, c.min_workers, c.fee]))(
@@ -95,6 +108,37 @@ describe('payouts', () => {
   });
 });
 
+describe('charged fees and seat bonds', () => {
+  test.each<any>(cases('charges').map((c: any) => [c.fee, c.paid, c.consensus, c.no_consensus_fee_bps, c]))(
+    'fee %s, %i paid, consensus %s, no-consensus share %i bps',
+    (_f, _p, _c, _b, c) => {
+      const charged = protocol.chargedFee(BigInt(c.fee), c.paid, c.consensus, c.no_consensus_fee_bps);
+      expect(typeof charged).toBe('bigint');
+      expect(charged).toBe(BigInt(c.charged));
+      expect(protocol.chargedFee(BigInt(c.fee), BigInt(c.paid), c.consensus, c.no_consensus_fee_bps)).toBe(BigInt(c.charged));
+    },
+  );
+
+  test.each<any>(cases('seat_bonds').map((c: any) => [c.fee, c.min_workers, c.multiplier, c]))(
+    'fee %s, %i workers, multiplier %i',
+    (_f, _w, _m, c) => {
+      const bond = protocol.seatBond(BigInt(c.fee), c.min_workers, c.multiplier);
+      expect(typeof bond).toBe('bigint');
+      expect(bond).toBe(BigInt(c.bond));
+    },
+  );
+
+  test('a seat bond needs at least one worker', () => {
+    expect(() => protocol.seatBond(10_000n, 0, 10)).toThrow(/min_workers/);
+  });
+
+  test('the reference configuration: its bond is ten times a seat reward, and a 1 SOL stake covers seats', () => {
+    const fee = protocol.requestFee(REFERENCE_PARAMS, ALL_MODALITIES, 1);
+    expect(protocol.seatBond(fee, 1, REFERENCE_PARAMS.seatBondMultiplier)).toBe(10n * protocol.workerShare(fee, 1));
+    expect(REFERENCE_PARAMS.minStake / protocol.seatBond(fee, 1, REFERENCE_PARAMS.seatBondMultiplier)).toBe(7n);
+  });
+});
+
 describe('aggregation', () => {
   test.each<any>(cases('aggregation').map((c: any, i: number) => [i, c]))('case %i', (_i, c) => {
     const votes: protocol.Vote[] = c.votes.map((v: any) => ({ verdict: v.verdict, confidence: v.confidence, weight: v.weight }));
@@ -115,6 +159,18 @@ describe('reputation, slashing, weights', () => {
     for (const outcome of Object.values(protocol.SeatOutcome).filter((o) => o in c)) {
       expect(protocol.reputationStep(c.reputation, outcome, c.alpha_bps), outcome).toBe(c[outcome]);
     }
+    // At finalization agreeing counts only with MIN_REVEALS_FOR_REPUTATION revealers; every other outcome always
+    const min = generatedConstants.MIN_REVEALS_FOR_REPUTATION;
+    for (const outcome of Object.values(protocol.SeatOutcome).filter((o) => o in c)) {
+      const below = outcome === protocol.SeatOutcome.Agreed ? c.reputation : c[outcome];
+      expect(protocol.finalizeReputation(c.reputation, outcome, c.alpha_bps, min - 1), `${outcome}, ${min - 1} reveals`).toBe(below);
+      expect(protocol.finalizeReputation(c.reputation, outcome, c.alpha_bps, min), `${outcome}, ${min} reveals`).toBe(c[outcome]);
+    }
+  });
+
+  test('reputation counts from MIN_REVEALS_FOR_REPUTATION (3) reveals', () => {
+    expect(generatedConstants.MIN_REVEALS_FOR_REPUTATION).toBe(3);
+    expect([0, 1, 2, 3, 4, 10].map(protocol.reputationCounts)).toEqual([false, false, false, true, true, true]);
   });
 
   test.each<any>(cases('slashing').map((c: any) => [c.stake, c.slash_bps, c]))('stake %s, slash %i bps', (_s, _b, c) => {
@@ -123,6 +179,21 @@ describe('reputation, slashing, weights', () => {
 
   test.each<any>(cases('weights').map((c: any) => [c.reputation, c.max_weight_bps, c]))('reputation %i capped at %i', (_r, _m, c) => {
     expect(protocol.weight(c.reputation, c.max_weight_bps)).toBe(c.weight);
+  });
+});
+
+describe('the reference configuration', () => {
+  test("is within the program's configuration bounds (generated constants)", () => {
+    const c = generatedConstants;
+    const p = REFERENCE_PARAMS;
+    expect(p.baseFees.every((f) => f >= c.MIN_BASE_FEE && f <= 1_000_000_000_000n)).toBe(true);
+    expect(p.slashBps).toBeLessThanOrEqual(c.MAX_SLASH_BPS);
+    expect(p.maxDeadlineSecs >= p.minDeadlineSecs && p.maxDeadlineSecs <= c.MAX_DEADLINE_SECS_CEILING).toBe(true);
+    expect(p.noConsensusFeeBps).toBeLessThanOrEqual(c.MAX_NO_CONSENSUS_FEE_BPS);
+    expect(p.seatBondMultiplier).toBeGreaterThanOrEqual(c.MIN_SEAT_BOND_MULTIPLIER);
+    expect(p.seatBondMultiplier).toBeLessThanOrEqual(c.MAX_SEAT_BOND_MULTIPLIER);
+    // docs/protocol.md's values of the #14 parameters
+    expect([p.maxDeadlineSecs, p.noConsensusFeeBps, p.seatBondMultiplier]).toEqual([86_400n, 2_000, 10]);
   });
 });
 

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { generateKeyPairSigner, writeKeyPairSigner, type Address } from '@solana/kit';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import {
   configAddress,
   DFPNClient,
@@ -12,8 +12,12 @@ import {
   LAMPORTS_PER_SOL,
   loadKeypair,
   Modality,
+  NONCE_BITS,
+  randomRequestNonce,
+  requestAddressAndBump,
   sha256,
   toHex,
+  TOP_BUMP,
 } from '../src/index.js';
 import { LiteSvmTransport } from '../src/local.js';
 import { localSetup, rejection, requestAccount, tempDir, testWorkers } from './helpers.js';
@@ -35,7 +39,7 @@ describe('submitRequest on the local network (dfpn.so in LiteSVM)', () => {
     });
     // Then the request account holds its rent plus the whole max fee in escrow
     const address = sub.id as Address;
-    const rent = await net.minimumBalanceForRentExemption(2956);
+    const rent = await net.minimumBalanceForRentExemption(2976);
     expect(net.balance(address)).toBe(rent + 50_000_000n);
     const record = (await net.getTransaction(sub.signature))!;
     expect(record.fee).toBe(5_000n);
@@ -60,6 +64,48 @@ describe('submitRequest on the local network (dfpn.so in LiteSVM)', () => {
     const events = await client.getEvents(sub.signature);
     expect(events.map((e) => e.name)).toEqual(['RequestSubmitted']);
     expect(events[0]).toMatchObject({ request: sub.id, client: client.wallet.address, fee: 4_500_000n });
+  });
+
+  test('picks request nonces whose request address has the canonical bump 255, retrying random nonces', async () => {
+    const { net, client, media } = await localSetup();
+    const wallet = client.wallet.address;
+    // Given the nonces 0..63 of this wallet: some have the top canonical bump, some a lower one
+    const bumps = await Promise.all(Array.from({ length: 64 }, async (_, i) => (await requestAddressAndBump(wallet, BigInt(i)))[1]));
+    const low = bumps.findIndex((b) => b < TOP_BUMP);
+    const top = bumps.findIndex((b) => b === TOP_BUMP);
+    expect([low, top].every((i) => i >= 0)).toBe(true);
+    // When the random source first gives a nonce with a lower bump, then one with the top bump
+    const spy = vi.spyOn(globalThis.crypto, 'getRandomValues');
+    for (const n of [low, top]) {
+      spy.mockImplementationOnce(<T extends ArrayBufferView | null>(array: T): T => {
+        new DataView((array as unknown as Uint8Array).buffer).setBigUint64(0, BigInt(n) << 1n, true); // 63-bit nonce n
+        return array;
+      });
+    }
+    let picked: bigint;
+    try {
+      picked = await randomRequestNonce(wallet);
+    } finally {
+      spy.mockRestore();
+    }
+    // Then the first is passed over and the second taken
+    expect(picked).toBe(BigInt(top));
+    // And every nonce it picks has the top bump and fits 63 bits
+    for (let i = 0; i < 16; i++) {
+      const nonce = await randomRequestNonce(wallet);
+      expect((await requestAddressAndBump(wallet, nonce))[1]).toBe(TOP_BUMP);
+      expect(nonce < 1n << BigInt(NONCE_BITS)).toBe(true);
+    }
+    // And submitRequest without a nonce sends such a nonce (the bump is the instruction's last byte)
+    const sub = await client.submitRequest({ mediaPath: media, modalities: [M.FaceManipulation], minWorkers: 1 });
+    expect((await requestAddressAndBump(wallet, sub.nonce))[1]).toBe(TOP_BUMP);
+    expect(requestAccount(net, sub.id as Address).nonce).toBe(sub.nonce);
+    // And a given nonce with a lower canonical bump is accepted too, at the cost of the program checking every bump
+    // above it (~1,500 compute units each)
+    const lower = await client.submitRequest({ mediaPath: media, modalities: [M.FaceManipulation], minWorkers: 1, nonce: BigInt(low) });
+    expect(lower.nonce).toBe(BigInt(low));
+    const cu = async (signature: string) => (await net.getTransaction(signature))!.computeUnits;
+    expect(await cu(lower.signature)).toBeGreaterThan((await cu(sub.signature)) + 1_000n);
   });
 
   test.each([
@@ -90,11 +136,12 @@ describe('submitRequest on the local network (dfpn.so in LiteSVM)', () => {
   test('estimateFee follows an updated config', async () => {
     const { net, client } = await localSetup();
     // Given the authority raises the surcharge on-chain
-    const params = { ...net.params, workerSurchargeBps: 3_333, baseFees: [1n, 2n, 3n, 4n, 1_000_000_000_000n] };
-    await net.process([await ix.updateConfig({ authority: net.authority, params, newAuthority: net.authority.address })], net.authority);
+    // (base fees at the configuration's bounds, MIN_BASE_FEE and 10^12)
+    const params = { ...net.params, workerSurchargeBps: 3_333, baseFees: [10_000n, 20_000n, 30_000n, 40_000n, 1_000_000_000_000n] };
+    await net.process([await ix.updateConfig({ authority: net.authority, params })], net.authority);
     // When estimating, Then the new config is what the estimate reads
     expect(await client.estimateFee([M.VoiceCloning, M.ImageAuthenticity], 4)).toBe(
-      1_000_000_000_001n + (1_000_000_000_001n * 3n * 3_333n) / 10_000n,
+      1_000_000_010_000n + (1_000_000_010_000n * 3n * 3_333n) / 10_000n,
     );
   });
 

@@ -6,7 +6,10 @@ import { createHash } from 'node:crypto';
 import { address, createKeyPairSignerFromPrivateKeyBytes, getAddressEncoder } from '@solana/kit';
 import { describe, expect, test } from 'vitest';
 import {
+  answerCodes,
   commitment,
+  DFPNError,
+  ErrorCode,
   configAddress,
   decodeModelId,
   DFPN_IDL,
@@ -95,7 +98,31 @@ describe('salts and commitments', () => {
 
   test('commitment inputs are checked', () => {
     const a = address(V.commitments[0].request);
-    expect(() => commitment(a, a, 2, 256, 'm', new Uint8Array(32), new Uint8Array(32))).toThrow(RangeError);
+    const zero = new Uint8Array(32);
+    // An answer the program would refuse at reveal is refused here, naming the field
+    for (const [verdict, confidence, field] of [
+      [2, 101, 'confidence'],
+      [2, 256, 'confidence'],
+      [2, -1, 'confidence'],
+      [2, 90.5, 'confidence'],
+      [3, 90, 'verdict'],
+      [-1, 90, 'verdict'],
+      ['Bogus', 90, 'verdict'],
+    ] as const) {
+      let caught: unknown;
+      try {
+        commitment(a, a, verdict as never, confidence, 'm', zero, zero);
+      } catch (e) {
+        caught = e;
+      }
+      expect(caught, `${verdict}/${confidence}`).toBeInstanceOf(DFPNError);
+      expect((caught as DFPNError).code).toBe(ErrorCode.INVALID_ARGUMENT);
+      expect((caught as DFPNError).message).toMatch(new RegExp(`^\\[INVALID_ARGUMENT\\] ${field} `));
+    }
+    // The bounds themselves are answers
+    expect(commitment(a, a, 'Manipulated', 100, 'm', zero, zero)).toHaveLength(32);
+    expect(commitment(a, a, 0, 0, 'm', zero, zero)).toHaveLength(32);
+    expect(answerCodes('Authentic', 100)).toEqual({ verdict: 1, confidence: 100 });
     expect(() => commitment(a, a, 2, 90, 'm', new Uint8Array(31), new Uint8Array(32))).toThrow(/reportHash/);
     expect(() => encodeModelId('has space')).toThrow(RangeError);
     expect(() => encodeModelId('x'.repeat(33))).toThrow(RangeError);
@@ -167,15 +194,56 @@ describe('discriminators', () => {
   });
 
   test('account sizes match docs/protocol.md', () => {
-    expect(generated.getConfigSize()).toBe(232);
+    expect(generated.getConfigSize()).toBe(276);
     expect(generated.getVaultSize()).toBe(16);
     expect(generated.getModelSize()).toBe(172);
     expect(generated.getWorkerSize()).toBe(272);
-    expect(generated.getRequestSize()).toBe(2956);
+    expect(generated.getRequestSize()).toBe(2976);
   });
 
   test('the generated IDL module is the committed IDL', () => {
     expect(JSON.parse(JSON.stringify(DFPN_IDL))).toEqual(IDL);
+  });
+
+  test('account lists of the #14 instruction shapes', async () => {
+    const { instructions } = await import('../src/index.js');
+    const authority = await keypair('client');
+    const request = V.pdas.requests[1].address;
+    const roles = (ix: { accounts?: readonly { address: string; role: number }[] }) => ix.accounts!.map((a) => [a.address, a.role]);
+    const worker = await workerAddress(authority.address);
+    const model = await modelAddress('face-forensics-sbi');
+    const [R, W, RS] = [0, 1, 2]; // AccountRole: READONLY, WRITABLE, READONLY_SIGNER
+    // commit_result: authority, request, the authority's worker PDA and the committed model's PDA (both read-only)
+    const commit = await instructions.commitResult({ authority, request, commitment: new Uint8Array(32), modelId: 'face-forensics-sbi' });
+    expect(roles(commit)).toEqual([[authority.address, RS], [request, W], [worker, R], [model, R]]);
+    expect(commit.data!.length).toBe(8 + 32);
+    // reveal_result: authority and request only; no model id in the data (8 + 1 + 1 + 32 + 32 + 4 + uri)
+    const reveal = instructions.revealResult({
+      authority,
+      request,
+      verdict: 'Manipulated',
+      confidence: 90,
+      reportHash: new Uint8Array(32),
+      salt: new Uint8Array(32),
+      reportUri: 'file:///r',
+    });
+    expect(roles(reveal)).toEqual([[authority.address, RS], [request, W]]);
+    expect(reveal.data!.length).toBe(8 + 1 + 1 + 32 + 32 + 4 + 9);
+    // leave_request: authority, its worker PDA (writable: the bond is released), request
+    expect(roles(await instructions.leaveRequest({ authority, request }))).toEqual([[authority.address, RS], [worker, W], [request, W]]);
+    // expire_request: request, client, insurance vault, then a worker PDA per seat
+    const seat = { authority: authority.address } as never;
+    const expire = await instructions.expireRequest({ request, requestData: { client: authority.address, joined: 1, seats: [seat] } });
+    expect(roles(expire)).toEqual([[request, W], [authority.address, W], [await insuranceAddress(), W], [worker, W]]);
+    // update_config carries only the parameters; the authority moves with propose_authority / accept_authority
+    const update = await instructions.updateConfig({ authority, params: REFERENCE_PARAMS });
+    expect(update.data!.length).toBe(8 + 5 * 8 + 4 * 2 + 8 + 3 * 8 + 4 + 8 + 2 + 2);
+    const other = (await keypair('worker0')).address;
+    const propose = await instructions.proposeAuthority({ authority, newAuthority: other });
+    expect(roles(propose)).toEqual([[authority.address, RS], [await configAddress(), W]]);
+    expect([...propose.data!.subarray(8)]).toEqual([...getAddressEncoder().encode(other)]);
+    const accept = await instructions.acceptAuthority({ newAuthority: authority });
+    expect(roles(accept)).toEqual([[authority.address, RS], [await configAddress(), W]]);
   });
 
   test('submit_request argument bytes: discriminator, Borsh fields, bump last', async () => {

@@ -18,6 +18,7 @@ from solders.pubkey import Pubkey
 from dfpn import LAMPORTS_PER_SOL, LocalNetwork, Transport
 from dfpn import instructions as ix
 from dfpn.errors import DFPNError, ErrorCode
+from dfpn.generated.constants import MODALITY_ALL
 from dfpn.generated.types import Request, Worker
 from dfpn.pda import worker_address
 from dfpn.rpc import RpcTransport
@@ -158,7 +159,8 @@ class FaultyTransport(Transport):
         return await self.inner.program_accounts(discriminator)
 
 
-def register_model(net: LocalNetwork, model_id: str) -> None:
+def register_model(net: LocalNetwork, model_id: str, modalities: int = MODALITY_ALL) -> None:
+    """Register `model_id` (by default for every modality) with a fresh developer key."""
     developer = net.funded_keypair(10 * LAMPORTS_PER_SOL)
     net.process(
         [
@@ -166,7 +168,7 @@ def register_model(net: LocalNetwork, model_id: str) -> None:
                 developer=developer.pubkey(),
                 model_id=model_id,
                 payout_wallet=Keypair().pubkey(),
-                modalities=0b11111,
+                modalities=modalities,
             )
         ],
         [developer],

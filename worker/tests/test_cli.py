@@ -9,11 +9,13 @@ from pathlib import Path
 import pytest
 from solders.pubkey import Pubkey
 
-from dfpn import LocalNetwork
+from dfpn import DFPNClient, LocalNetwork, load_keypair
+from dfpn import Modality as ChainModality
+from dfpn import instructions as ix
 from dfpn_detectors import Verdict
 from dfpn_worker.cli import main
 
-from helpers import FixedDetector, register_model, worker_account
+from helpers import FixedDetector, register_model, request_account, worker_account
 
 DETECTORS = [FixedDetector("fixed-a", Verdict.MANIPULATED, 90)]
 
@@ -77,6 +79,7 @@ def test_register_status_unstake_and_withdraw(config_file: Path, network: LocalN
     code, out = _run(["status", "--config", str(config_file), "--json"], network)
     status = json.loads(out)
     assert code == 0 and status["registered"] and status["onChain"]["reputation"] == 5_000
+    assert status["onChain"]["bondedLamports"] == 0
     # When it unstakes everything, Then the stake is unbonding
     code, out = _run(["unstake", "--config", str(config_file)], network)
     assert code == 0, out
@@ -88,6 +91,28 @@ def test_register_status_unstake_and_withdraw(config_file: Path, network: LocalN
     code, out = _run(["unstake", "--config", str(config_file), "--withdraw"], network)
     assert code == 0, out
     assert worker_account(network, authority).unbonding_amount == 0
+
+
+def test_leave_gives_a_joined_seat_back(config_file: Path, network: LocalNetwork, media: Path) -> None:
+    # Given a registered worker that joined a request (its seat bond is locked in its stake)
+    assert _run(["register", "--config", str(config_file), "--register-models"], network)[0] == 0
+    keypair = load_keypair(config_file.parent / "key.json")
+    authority = keypair.pubkey()
+    with DFPNClient(network, auto_crank=False) as client:
+        sub = client.submit_request(media, modalities=[ChainModality.FACE_MANIPULATION], min_workers=1)
+    request = Pubkey.from_string(sub.id)
+    network.process([ix.join_request(authority=authority, request=request)], [keypair])
+    assert worker_account(network, authority).bonded == request_account(network, sub.id).seat_bond > 0
+    # When it leaves with `dfpn-worker leave`
+    code, out = _run(["leave", sub.id, "--config", str(config_file)], network)
+    # Then the seat is given back and the bond released
+    assert code == 0 and f"left {sub.id}" in out
+    assert request_account(network, sub.id).joined == 0
+    after = worker_account(network, authority)
+    assert (after.bonded, after.active_seats, after.stake) == (0, 0, 1_500_000_000)
+    # And leaving a request it holds no seat in is the program's refusal, a bad address a usage error
+    assert _run(["leave", sub.id, "--config", str(config_file)], network)[0] == 1
+    assert _run(["leave", "not-an-address", "--config", str(config_file)], network)[0] == 2
 
 
 def test_a_stake_below_the_network_minimum_is_refused(

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from dfpn import AsyncDFPNClient, LocalNetwork
 from dfpn import Modality as ChainModality
+from dfpn import instructions as ix
+from dfpn.pda import decode_model_id
 from dfpn_detectors import Verdict
 from dfpn_worker import Phase
 
@@ -21,6 +24,7 @@ from helpers import (
     wait_finished,
     wait_for,
     wait_phase,
+    worker_account,
 )
 
 M = Verdict.MANIPULATED
@@ -51,6 +55,63 @@ async def test_requests_outside_the_workers_modalities_or_fee_floor_are_not_join
     assert counter(node, "dfpn_worker_requests_skipped_total", reason="modality") == 1
     assert counter(node, "dfpn_worker_requests_skipped_total", reason="fee_floor") == 1
     assert counter(node, "dfpn_worker_requests_joined_total") == 1
+
+
+async def test_a_commit_names_a_model_registered_for_all_the_requests_modalities(
+    network: LocalNetwork, client: AsyncDFPNClient, media: Path, make_node: NodeFactory
+) -> None:
+    # Given a worker whose two detectors' models are registered for one modality each: face manipulation
+    # (fixed-a) and image authenticity (fixed-b), the latter answering with more confidence
+    register_model(network, "fixed-a", int(ChainModality.FACE_MANIPULATION))
+    register_model(network, "fixed-b", int(ChainModality.IMAGE_AUTHENTICITY))
+    node = await make_node("w1", [FixedDetector("fixed-a", M, 70), FixedDetector("fixed-b", M, 95)])
+    # And a request for both modalities (no model of the worker may serve it) and one for face manipulation
+    both = await client.submit_request(
+        media,
+        modalities=[ChainModality.FACE_MANIPULATION, ChainModality.IMAGE_AUTHENTICITY],
+        min_workers=1,
+        deadline_seconds=120,
+    )
+    face = await client.submit_request(media, modalities=FACE, min_workers=1, deadline_seconds=120)
+    # When the worker runs
+    make_node.start(node)
+    job = await wait_finished(node, face.id)
+    # Then it did not join the request no model of its covers (the program would refuse the commit)
+    assert node.state.get(both.id) is None and request_account(network, both.id).joined == 0
+    assert counter(node, "dfpn_worker_requests_skipped_total", reason="no_model") == 1
+    # And for the face request it credits the face model, not the more confident detector whose model is
+    # registered for image authenticity only; the program fixed that model in the seat
+    assert (job.phase, job.model_id, job.confidence) == (Phase.DONE, "fixed-a", 95)
+    seat = request_account(network, face.id).seats[0]
+    assert decode_model_id(seat.model_id) == "fixed-a"
+
+
+async def test_own_requests_and_seats_the_free_stake_cannot_bond_are_not_joined(
+    network: LocalNetwork, client: AsyncDFPNClient, media: Path, make_node: NodeFactory
+) -> None:
+    # Given a worker staked 1 SOL
+    register_model(network, "fixed-a")
+    keypair, config = await make_node.register("w1", [FixedDetector("fixed-a", M, 90)])
+    node = make_node.node(keypair, config, [FixedDetector("fixed-a", M, 90)])
+    # And a request the worker's own key submitted (the program refuses self-dealing)
+    async with AsyncDFPNClient(network, keypair, auto_crank=False) as own_client:
+        own = await own_client.submit_request(media, modalities=FACE, min_workers=1, deadline_seconds=120)
+    # And a request whose fee makes the seat bond (10 × its per-seat reward) more than the whole stake
+    authority = network.authority
+    dear = replace(network.params, base_fees=(2_000_000, 200_000_000, 3_000_000, 8_000_000, 4_000_000))
+    network.process([ix.update_config(authority=authority.pubkey(), params=dear)], [authority])
+    costly = await client.submit_request(media, modalities=FACE, min_workers=1, deadline_seconds=120)
+    network.process([ix.update_config(authority=authority.pubkey(), params=network.params)], [authority])
+    assert request_account(network, costly.id).seat_bond > worker_account(network, keypair.pubkey()).stake
+    # When the worker runs beside an ordinary request
+    good = await client.submit_request(media, modalities=FACE, min_workers=1, deadline_seconds=120)
+    make_node.start(node)
+    await wait_finished(node, good.id)
+    # Then it joined only the ordinary one, and tried no join the program would refuse
+    assert request_account(network, own.id).joined == 0 and request_account(network, costly.id).joined == 0
+    assert counter(node, "dfpn_worker_requests_skipped_total", reason="own_request") == 1
+    assert counter(node, "dfpn_worker_requests_joined_total") == 1
+    assert counter(node, "dfpn_worker_errors_total", stage="join") == 0
 
 
 async def test_concurrency_bounds_the_requests_between_join_and_commit(

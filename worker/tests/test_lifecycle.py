@@ -101,7 +101,7 @@ async def test_three_honest_workers_reach_a_verdict_and_a_silent_fourth_is_slash
     assert silent_job is not None and silent_job.phase is Phase.COMMITTED and not silent_job.finished
 
 
-async def test_a_worker_given_a_wrong_hash_uri_refuses(
+async def test_a_worker_given_a_wrong_hash_uri_refuses_and_gives_the_seat_back(
     network: LocalNetwork,
     client: AsyncDFPNClient,
     media: Path,
@@ -118,26 +118,69 @@ async def test_a_worker_given_a_wrong_hash_uri_refuses(
     )
     detector = FixedDetector("fixed-a", M, 90)
     node = await make_node("w1", [detector])
-    # When the worker runs
-    caplog.set_level(logging.WARNING, logger="dfpn_worker")
+    stake = worker_account(network, node.authority).stake
+    # When the worker runs (the clock is in the first half of the commit window)
+    caplog.set_level(logging.INFO, logger="dfpn_worker")
     make_node.start(node)
-    job = await wait_phase(node, sub.id, Phase.REFUSED)
+    job = await wait_finished(node, sub.id)
     # Then it joined but analysed nothing and committed nothing
     assert detector.calls == 0
     assert job.error_code == "CONTENT_HASH_MISMATCH" and job.commitment is None
+    assert job.join_tx is not None
+    # And it gave the seat back: the request has no seat, the bond is released and the stake whole
+    assert job.phase is Phase.LEFT and job.outcome == "left the seat: CONTENT_HASH_MISMATCH"
     r = request_account(network, sub.id)
-    assert (r.joined, r.commits) == (1, 0)
-    # And the refusal is logged and counted as CONTENT_HASH_MISMATCH
+    assert (r.joined, r.commits) == (0, 0) and r.seat_bond > 0
+    w = worker_account(network, node.authority)
+    assert (w.bonded, w.active_seats, w.stake, w.slashed_total) == (0, 0, stake, 0)
+    # And the refusal and the leave are logged and counted
     assert counter(node, "dfpn_worker_requests_refused_total", code="CONTENT_HASH_MISMATCH") == 1
+    assert counter(node, "dfpn_worker_requests_left_total") == 1
     assert counter(node, "dfpn_worker_requests_committed_total") == 0
     refusal = [rec for rec in caplog.records if getattr(rec, "event", None) == "refused"]
     assert refusal and "CONTENT_HASH_MISMATCH" in refusal[0].getMessage()
     assert getattr(refusal[0], "code", None) == "CONTENT_HASH_MISMATCH"
+    assert [
+        getattr(rec, "code", None) for rec in caplog.records if getattr(rec, "event", None) == "left"
+    ] == ["CONTENT_HASH_MISMATCH"]
+    # And it does not join the request again
+    await node.poll_once()
+    assert request_account(network, sub.id).joined == 0
+
+
+async def test_a_refusal_after_the_leave_window_holds_the_seat_and_forfeits_the_bond(
+    network: LocalNetwork,
+    client: AsyncDFPNClient,
+    media: Path,
+    short_dir: Path,
+    make_node: NodeFactory,
+) -> None:
+    # Given a worker that joined a request with a wrong-hash URI, and the clock past the leave window
+    register_model(network, "fixed-a")
+    other = short_dir / "other.png"
+    other.write_bytes(media.read_bytes() + b"tampered")
+    sub = await client.submit_request(
+        media, uri=store.file_uri(other), modalities=FACE, min_workers=1, deadline_seconds=120
+    )
+    node = await make_node("w1", [FixedDetector("fixed-a", M, 90)])
+    await node.poll_once()
+    r = request_account(network, sub.id)
+    assert r.joined == 1
+    network.set_time(r.created_at + (r.commit_deadline - r.created_at) // 2)
+    stake = worker_account(network, node.authority).stake
+    # When it runs, Then it refuses and can no longer give the seat back
+    make_node.start(node)
+    job = await wait_phase(node, sub.id, Phase.REFUSED)
+    assert job.error_code == "CONTENT_HASH_MISMATCH"
+    assert request_account(network, sub.id).joined == 1
+    assert counter(node, "dfpn_worker_requests_left_total") == 0
     # When the commit deadline passes with no commit, Then the worker expires the request (its seat is released)
     network.set_time(sub.commit_deadline)
     job = await wait_finished(node, sub.id)
     assert job.phase is Phase.REFUSED and job.outcome == "expired"
-    assert worker_account(network, node.authority).active_seats == 0
+    # And the seat it held without committing forfeited its bond to insurance
+    w = worker_account(network, node.authority)
+    assert (w.active_seats, w.bonded, w.stake) == (0, 0, stake - r.seat_bond)
 
 
 async def test_the_report_is_canonical_json_whose_hash_is_committed(

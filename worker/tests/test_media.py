@@ -29,7 +29,6 @@ from helpers import (
     register_model,
     request_account,
     wait_finished,
-    wait_phase,
 )
 
 M, A = Verdict.MANIPULATED, Verdict.AUTHENTIC
@@ -105,12 +104,12 @@ async def test_media_over_the_size_limit_is_refused_without_analysis(
     sub = await client.submit_request(media, modalities=FACE, min_workers=1, deadline_seconds=120)
     detector = FixedDetector("fixed-a", M, 90)
     node = await make_node("w1", [detector], max_media_bytes=64)
-    # When it runs, Then it refuses with MEDIA_TOO_LARGE and never analyses or commits
+    # When it runs, Then it refuses with MEDIA_TOO_LARGE, never analyses or commits, and gives the seat back
     make_node.start(node)
-    job = await wait_phase(node, sub.id, Phase.REFUSED)
-    assert job.error_code == "MEDIA_TOO_LARGE" and detector.calls == 0
+    job = await wait_finished(node, sub.id)
+    assert (job.phase, job.error_code, detector.calls) == (Phase.LEFT, "MEDIA_TOO_LARGE", 0)
     assert counter(node, "dfpn_worker_requests_refused_total", code="MEDIA_TOO_LARGE") == 1
-    assert request_account(network, sub.id).commits == 0
+    assert (request_account(network, sub.id).commits, request_account(network, sub.id).joined) == (0, 0)
 
 
 # ---- media over HTTP -----------------------------------------------------------------------------------------
@@ -164,8 +163,8 @@ async def test_a_download_declared_too_large_is_refused_before_it_completes(
     node = await make_node("w1", [FixedDetector("fixed-a", M, 75)], max_media_bytes=1024 * 1024)
     # When the worker runs, Then it refuses from the Content-Length, having received a small part at most
     make_node.start(node)
-    job = await wait_phase(node, sub.id, Phase.REFUSED)
-    assert job.error_code == "MEDIA_TOO_LARGE"
+    job = await wait_finished(node, sub.id)
+    assert (job.phase, job.error_code) == (Phase.LEFT, "MEDIA_TOO_LARGE")
     assert media_server.requests == 1  # not retried
     assert media_server.bytes_sent < 50 * 1024 * 1024
 
@@ -186,6 +185,6 @@ async def test_an_unreachable_media_uri_is_refused_after_bounded_retries(
     node = await make_node("w1", [FixedDetector("fixed-a", M, 75)], download_attempts=3)
     # When the worker runs, Then after 3 attempts it refuses with MEDIA_UNAVAILABLE
     make_node.start(node)
-    job = await wait_phase(node, sub.id, Phase.REFUSED)
-    assert job.error_code == "MEDIA_UNAVAILABLE"
+    job = await wait_finished(node, sub.id)
+    assert (job.phase, job.error_code) == (Phase.LEFT, "MEDIA_UNAVAILABLE")
     assert counter(node, "dfpn_worker_retries_total", operation="download") == 2

@@ -50,6 +50,7 @@ class ApiError(Exception):
 _BAD_REQUEST = {
     ErrorCode.INVALID_ARGUMENT,
     ErrorCode.DEADLINE_TOO_SHORT,
+    ErrorCode.DEADLINE_TOO_LONG,
     ErrorCode.MAX_FEE_TOO_LOW,
     ErrorCode.INVALID_MODALITIES,
     ErrorCode.INVALID_WORKER_COUNT,

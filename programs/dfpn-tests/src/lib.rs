@@ -59,6 +59,9 @@ pub struct Params {
     pub min_deadline_secs: i64,
     pub reveal_window_secs: i64,
     pub min_consensus_weight: u32,
+    pub max_deadline_secs: i64,
+    pub no_consensus_fee_bps: u16,
+    pub seat_bond_multiplier: u16,
 }
 
 impl Default for Params {
@@ -74,6 +77,9 @@ impl Default for Params {
             min_deadline_secs: 60,
             reveal_window_secs: 20,
             min_consensus_weight: 5_000,
+            max_deadline_secs: 86_400,
+            no_consensus_fee_bps: 2_000,
+            seat_bond_multiplier: 10,
         }
     }
 }
@@ -93,6 +99,9 @@ impl Params {
         b.extend(self.min_deadline_secs.to_le_bytes());
         b.extend(self.reveal_window_secs.to_le_bytes());
         b.extend(self.min_consensus_weight.to_le_bytes());
+        b.extend(self.max_deadline_secs.to_le_bytes());
+        b.extend(self.no_consensus_fee_bps.to_le_bytes());
+        b.extend(self.seat_bond_multiplier.to_le_bytes());
         b
     }
 
@@ -107,10 +116,11 @@ impl Params {
     pub fn out_of_range() -> Vec<(&'static str, Params)> {
         vec![
             ("zero first base fee", Self::with(|p| p.base_fees[0] = 0)),
+            ("first base fee below the minimum", Self::with(|p| p.base_fees[0] = 9_999)),
             ("zero last base fee", Self::with(|p| p.base_fees[4] = 0)),
             ("base fee above 1000 SOL", Self::with(|p| p.base_fees[2] = 1_000_000_000_001)),
             ("worker surcharge above 100%", Self::with(|p| p.worker_surcharge_bps = 10_001)),
-            ("slash above 100%", Self::with(|p| p.slash_bps = 10_001)),
+            ("slash above 30%", Self::with(|p| p.slash_bps = 3_001)),
             ("zero max weight", Self::with(|p| p.max_weight_bps = 0)),
             ("max weight above 100%", Self::with(|p| p.max_weight_bps = 10_001)),
             ("zero reputation alpha", Self::with(|p| p.reputation_alpha_bps = 0)),
@@ -123,6 +133,11 @@ impl Params {
             ("zero reveal window", Self::with(|p| p.reveal_window_secs = 0)),
             ("reveal window as long as the min deadline", Self::with(|p| p.reveal_window_secs = p.min_deadline_secs)),
             ("consensus weight above 100000", Self::with(|p| p.min_consensus_weight = 100_001)),
+            ("max deadline below the min deadline", Self::with(|p| p.max_deadline_secs = p.min_deadline_secs - 1)),
+            ("max deadline above 30 days", Self::with(|p| p.max_deadline_secs = 30 * 86_400 + 1)),
+            ("no-consensus fee above 50%", Self::with(|p| p.no_consensus_fee_bps = 5_001)),
+            ("seat bond below 10x the reward", Self::with(|p| p.seat_bond_multiplier = 9)),
+            ("seat bond above 100x the reward", Self::with(|p| p.seat_bond_multiplier = 101)),
         ]
     }
 
@@ -139,6 +154,9 @@ impl Params {
             "min_deadline_secs": self.min_deadline_secs,
             "reveal_window_secs": self.reveal_window_secs,
             "min_consensus_weight": self.min_consensus_weight,
+            "max_deadline_secs": self.max_deadline_secs,
+            "no_consensus_fee_bps": self.no_consensus_fee_bps,
+            "seat_bond_multiplier": self.seat_bond_multiplier,
         })
     }
 
@@ -146,6 +164,11 @@ impl Params {
     pub fn fee(&self, modalities: u8, min_workers: u8) -> u64 {
         let base: u64 = (0..5).filter(|b| modalities & (1 << b) != 0).map(|b| self.base_fees[b]).sum();
         base + base * (min_workers as u64 - 1) * self.worker_surcharge_bps as u64 / 10_000
+    }
+
+    /// The seat bond of a request: `seat_bond_multiplier × ⌊⌊fee × 65 %⌋ / min_workers⌋`, restated for tests.
+    pub fn seat_bond(&self, fee: u64, min_workers: u8) -> u64 {
+        fee * 6_500 / 10_000 / min_workers as u64 * self.seat_bond_multiplier as u64
     }
 }
 
@@ -447,11 +470,27 @@ impl Env {
         )
     }
 
-    pub fn ix_update_config(&self, authority: &Address, params: &Params, new_authority: &Address) -> Instruction {
+    pub fn ix_update_config(&self, authority: &Address, params: &Params) -> Instruction {
         self.ix(
             "update_config",
             vec![AccountMeta::new_readonly(*authority, true), AccountMeta::new(self.config(), false)],
-            Args(params.encode()).bytes(new_authority.as_ref()),
+            Args(params.encode()),
+        )
+    }
+
+    pub fn ix_propose_authority(&self, authority: &Address, new_authority: &Address) -> Instruction {
+        self.ix(
+            "propose_authority",
+            vec![AccountMeta::new_readonly(*authority, true), AccountMeta::new(self.config(), false)],
+            Args::default().bytes(new_authority.as_ref()),
+        )
+    }
+
+    pub fn ix_accept_authority(&self, new_authority: &Address) -> Instruction {
+        self.ix(
+            "accept_authority",
+            vec![AccountMeta::new_readonly(*new_authority, true), AccountMeta::new(self.config(), false)],
+            Args::default(),
         )
     }
 
@@ -625,30 +664,43 @@ impl Env {
         )
     }
 
-    pub fn ix_commit_result(&self, authority: &Address, request: &Address, commitment: &[u8; 32]) -> Instruction {
+    /// `commit_result` declaring `model` (a model id) as the answer's model.
+    pub fn ix_commit_result(
+        &self,
+        authority: &Address,
+        request: &Address,
+        commitment: &[u8; 32],
+        model: &[u8; 32],
+    ) -> Instruction {
         self.ix(
             "commit_result",
-            vec![AccountMeta::new_readonly(*authority, true), AccountMeta::new(*request, false)],
+            vec![
+                AccountMeta::new_readonly(*authority, true),
+                AccountMeta::new(*request, false),
+                AccountMeta::new_readonly(self.worker_pda(authority), false),
+                AccountMeta::new_readonly(self.model_pda(model), false),
+            ],
             Args::default().bytes(commitment),
+        )
+    }
+
+    pub fn ix_leave_request(&self, authority: &Address, request: &Address) -> Instruction {
+        self.ix(
+            "leave_request",
+            vec![
+                AccountMeta::new_readonly(*authority, true),
+                AccountMeta::new(self.worker_pda(authority), false),
+                AccountMeta::new(*request, false),
+            ],
+            Args::default(),
         )
     }
 
     pub fn ix_reveal_result(&self, authority: &Address, request: &Address, a: &Answer) -> Instruction {
         self.ix(
             "reveal_result",
-            vec![
-                AccountMeta::new_readonly(*authority, true),
-                AccountMeta::new(*request, false),
-                AccountMeta::new_readonly(self.worker_pda(authority), false),
-                AccountMeta::new_readonly(self.model_pda(&a.model), false),
-            ],
-            Args::default()
-                .u8(a.verdict)
-                .u8(a.confidence)
-                .bytes(&a.model)
-                .bytes(&a.report_hash)
-                .bytes(&a.salt)
-                .string(&a.report_uri),
+            vec![AccountMeta::new_readonly(*authority, true), AccountMeta::new(*request, false)],
+            Args::default().u8(a.verdict).u8(a.confidence).bytes(&a.report_hash).bytes(&a.salt).string(&a.report_uri),
         )
     }
 
@@ -675,7 +727,11 @@ impl Env {
 
     pub fn ix_expire_request(&self, request: &Address) -> Instruction {
         let r = self.decode("Request", request).expect("request exists");
-        let mut metas = vec![AccountMeta::new(*request, false), AccountMeta::new(idl::pubkey(&r["client"]), false)];
+        let mut metas = vec![
+            AccountMeta::new(*request, false),
+            AccountMeta::new(idl::pubkey(&r["client"]), false),
+            AccountMeta::new(self.insurance(), false),
+        ];
         for seat in self.seats(&r) {
             metas.push(AccountMeta::new(self.worker_pda(&idl::pubkey(&seat["authority"])), false));
         }
@@ -730,7 +786,7 @@ impl Env {
 
     pub fn commit(&mut self, worker: &Keypair, request: &Address, a: &Answer) -> TxResult {
         let c = commitment(request, &worker.pubkey(), a.verdict, a.confidence, &a.model, &a.report_hash, &a.salt);
-        let ix = self.ix_commit_result(&worker.pubkey(), request, &c);
+        let ix = self.ix_commit_result(&worker.pubkey(), request, &c, &a.model);
         self.send(&[ix], &[worker])
     }
 
@@ -786,6 +842,8 @@ pub struct Network {
     pub env: Env,
     pub model: String,
     pub model_payout: Address,
+    /// The developer of `MODEL`.
+    pub model_developer: Keypair,
     pub workers: Vec<Keypair>,
     pub client: Keypair,
 }
@@ -795,11 +853,11 @@ impl Network {
 
     pub fn new(n: usize) -> Self {
         let mut env = Env::new();
-        let (_developer, model_payout) = env.register_model(Self::MODEL, modality::ALL);
+        let (model_developer, model_payout) = env.register_model(Self::MODEL, modality::ALL);
         let stake = env.params.min_stake;
         let workers = (0..n).map(|_| env.register_worker(stake, modality::ALL, &[Self::MODEL])).collect();
         let client = env.keypair(10 * LAMPORTS_PER_SOL);
-        Self { env, model: Self::MODEL.to_string(), model_payout, workers, client }
+        Self { env, model: Self::MODEL.to_string(), model_payout, model_developer, workers, client }
     }
 
     /// Submit `spec`, let the first `answers.len()` workers join and commit; `None` answers join without

@@ -58,6 +58,25 @@ fn pays_the_earned_rewards_to_the_operator() {
 }
 
 #[test]
+fn lamports_sent_to_the_worker_account_are_paid_with_the_rewards() {
+    // Given a paid worker whose PDA also received 12,345 lamports sent to it directly (outside the books)
+    let (mut env, workers, rewards) = rewarded();
+    let operator = &workers[0];
+    let worker = env.worker_pda(&operator.pubkey());
+    env.edit_account(&worker, |a| a.lamports += 12_345);
+    let operator_lamports = env.lamports(&operator.pubkey());
+
+    // When its operator claims
+    let ix = env.ix_claim_worker_rewards(&operator.pubkey());
+    let meta = env.send(&[ix], &[operator]).expect("claim_worker_rewards");
+
+    // Then the donation is paid out with the rewards, and the worker holds exactly its books again
+    assert_eq!(env.lamports(&operator.pubkey()), operator_lamports + rewards + 12_345 - meta.fee);
+    env.assert_worker_lamports(&worker);
+    assert_eq!(events(&env, &meta)[0].1["amount"], rewards + 12_345);
+}
+
+#[test]
 fn rejects_a_worker_without_rewards() {
     // Given a registered worker that never finished a request
     let mut env = Env::new();

@@ -94,8 +94,8 @@ fn rejects_closing_twice() {
     // When the client closes it again
     let ix = env.ix_close_request(&client.pubkey(), &request);
 
-    // Then the address no longer holds a program account
-    env.assert_rejected(&[ix], &[&client], &watched, "InvalidAccountOwner");
+    // Then it is refused with an error that says the request is gone
+    env.assert_rejected(&[ix], &[&client], &watched, "RequestAlreadyClosed");
 }
 
 #[test]

@@ -5,6 +5,8 @@ use solana_instruction::Instruction;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 
+const OTHER_MODEL: &str = "other-model";
+
 /// A network of `n` workers and a default request (3 seats) that the first three joined.
 fn setup(n: usize) -> (Network, Address) {
     let mut net = Network::new(n);
@@ -19,7 +21,7 @@ fn commitment_of(operator: &Keypair, request: &Address) -> [u8; 32] {
 }
 
 fn commit_ix(env: &Env, operator: &Keypair, request: &Address) -> Instruction {
-    env.ix_commit_result(&operator.pubkey(), request, &commitment_of(operator, request))
+    env.ix_commit_result(&operator.pubkey(), request, &commitment_of(operator, request), &model_id(Network::MODEL))
 }
 
 /// `operator` commits to `request` (a separate payer pays the fee); expect `error` and no change.
@@ -38,7 +40,7 @@ fn committing_stores_the_commitment_and_counts_it() {
 
     // When the second seat commits
     let c = commitment_of(&operator, &request);
-    let ix = net.env.ix_commit_result(&operator.pubkey(), &request, &c);
+    let ix = net.env.ix_commit_result(&operator.pubkey(), &request, &c, &model_id(Network::MODEL));
     let meta = net.env.send(&[ix], &[&operator]).expect("commit_result");
 
     // Then its seat holds the commitment and the request counts one commit
@@ -77,7 +79,7 @@ fn committing_works_until_the_commit_deadline_and_not_at_it() {
 }
 
 #[test]
-fn fewer_than_two_accounts_are_rejected() {
+fn fewer_than_four_accounts_are_rejected() {
     // Given a commit without the request
     let (mut net, request) = setup(3);
     let operator = net.workers[0].insecure_clone();
@@ -182,6 +184,97 @@ fn a_seat_commits_only_once() {
     // When it sends the same commit again (a replay) / Then it fails, changing nothing
     assert_commit_rejected(&mut net.env, &operator, &request, "AlreadyCommitted");
     // When it tries to replace its commitment / Then it fails, changing nothing
-    let ix = net.env.ix_commit_result(&operator.pubkey(), &request, &sha256(b"another answer"));
+    let ix =
+        net.env.ix_commit_result(&operator.pubkey(), &request, &sha256(b"another answer"), &model_id(Network::MODEL));
     net.env.assert_rejected(&[ix], &[&operator], &[operator.pubkey(), request], "AlreadyCommitted");
+}
+
+/// A commit by the first seated operator naming `model` as its answer's model; expect `error`, no change.
+#[track_caller]
+fn assert_commit_with_model_rejected(net: &mut Network, request: &Address, model: &str, error: &str) {
+    let operator = net.workers[0].insecure_clone();
+    let ix =
+        net.env.ix_commit_result(&operator.pubkey(), request, &commitment_of(&operator, request), &model_id(model));
+    let watched = [operator.pubkey(), *request, net.env.model_pda(&model_id(model))];
+    net.env.assert_rejected(&[ix], &[&operator], &watched, error);
+}
+
+#[test]
+fn the_seat_records_the_model_at_commit() {
+    // Given a seated operator / When it commits with its declared model (positive control for the model rules)
+    let (mut net, request) = setup(3);
+    let operator = net.workers[0].insecure_clone();
+    net.env.send(&[commit_ix(&net.env, &operator, &request)], &[&operator]).expect("commit");
+    // Then the seat holds that model from now on
+    let r = net.env.decode("Request", &request).unwrap();
+    assert_eq!(idl::bytes32(&r["seats"][0]["model_id"]), model_id(Network::MODEL));
+}
+
+#[test]
+fn the_worker_must_be_the_signers_worker_account() {
+    let (mut net, request) = setup(3);
+    let [operator, other] = [net.workers[0].insecure_clone(), net.workers[1].insecure_clone()];
+    let watched = [operator.pubkey(), request];
+    // Given another operator's worker in the worker's place / Then it fails, changing nothing
+    let mut ix = commit_ix(&net.env, &operator, &request);
+    ix.accounts[2].pubkey = net.env.worker_pda(&other.pubkey());
+    net.env.assert_rejected(&[ix], &[&operator], &watched, "Unauthorized");
+    // Given the model account in the worker's place / Then it fails, changing nothing
+    let mut ix = commit_ix(&net.env, &operator, &request);
+    ix.accounts[2].pubkey = net.env.model_pda(&model_id(Network::MODEL));
+    net.env.assert_rejected(&[ix], &[&operator], &watched, "InvalidAccountData");
+    // Given the worker's data under another owner / Then it fails, changing nothing
+    let worker = net.env.worker_pda(&operator.pubkey());
+    net.env.edit_account(&worker, |a| a.owner = Keypair::new().pubkey());
+    assert_commit_rejected(&mut net.env, &operator, &request, "InvalidAccountOwner");
+}
+
+#[test]
+fn the_model_must_be_a_model_account_of_the_program() {
+    let (mut net, request) = setup(3);
+    let operator = net.workers[0].insecure_clone();
+    let watched = [operator.pubkey(), request];
+    // Given the operator's worker account in the model's place / Then it fails, changing nothing
+    let mut ix = commit_ix(&net.env, &operator, &request);
+    ix.accounts[3].pubkey = net.env.worker_pda(&operator.pubkey());
+    net.env.assert_rejected(&[ix], &[&operator], &watched, "InvalidAccountData");
+    // Given the model's data under another owner / Then it fails, changing nothing
+    let model = net.env.model_pda(&model_id(Network::MODEL));
+    net.env.edit_account(&model, |a| a.owner = Keypair::new().pubkey());
+    assert_commit_rejected(&mut net.env, &operator, &request, "InvalidAccountOwner");
+}
+
+#[test]
+fn a_deactivated_model_cannot_be_committed_with() {
+    // Given the network's model deactivated by its developer before the commit
+    let (mut net, request) = setup(3);
+    let developer = net.model_developer.insecure_clone();
+    let ix = net.env.ix_deactivate_model(&developer.pubkey(), &model_id(Network::MODEL));
+    net.env.send(&[ix], &[&developer]).expect("deactivate_model");
+    // When a seated operator commits with it / Then it fails, changing nothing
+    assert_commit_with_model_rejected(&mut net, &request, Network::MODEL, "ModelInactive");
+}
+
+#[test]
+fn a_model_the_worker_did_not_declare_cannot_be_committed_with() {
+    // Given a registered model the operator never declared
+    let (mut net, request) = setup(3);
+    net.env.register_model(OTHER_MODEL, modality::ALL);
+    // When the operator commits with it / Then it fails, changing nothing
+    assert_commit_with_model_rejected(&mut net, &request, OTHER_MODEL, "ModelNotDeclared");
+}
+
+#[test]
+fn a_model_must_cover_every_requested_modality() {
+    // Given a declared model registered for voice only, and a face request (the default)
+    let mut net = Network::new(3);
+    net.env.register_model(OTHER_MODEL, modality::VOICE_CLONING);
+    for w in net.worker_keys() {
+        let ix =
+            net.env.ix_update_worker(&w.pubkey(), modality::ALL, &[model_id(Network::MODEL), model_id(OTHER_MODEL)]);
+        net.env.send(&[ix], &[&w]).expect("update_worker");
+    }
+    let request = net.submit_join_commit(&RequestSpec::default(), &[None, None, None]);
+    // When a seat commits with it / Then it fails, changing nothing
+    assert_commit_with_model_rejected(&mut net, &request, OTHER_MODEL, "ModelModalityMismatch");
 }

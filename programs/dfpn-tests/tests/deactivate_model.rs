@@ -44,28 +44,41 @@ fn developer_deactivates_the_model() {
 }
 
 #[test]
-fn a_deactivated_model_can_no_longer_back_a_reveal() {
-    // Given three workers committed to answers made with the model
+fn deactivating_stops_new_commits_but_not_the_reveals_of_seats_that_committed() {
+    // Given three workers committed to answers made with the model, and a fourth seat not yet committed
     let (mut env, developer, ix) = setup();
     let workers: Vec<Keypair> =
-        (0..3).map(|_| env.register_worker(env.params.min_stake, modality::ALL, &[MODEL])).collect();
+        (0..4).map(|_| env.register_worker(env.params.min_stake, modality::ALL, &[MODEL])).collect();
     let client = env.keypair(10 * LAMPORTS_PER_SOL);
-    let request = env.submit(&client, &RequestSpec::default());
+    let request = env.submit(&client, &RequestSpec { max_workers: 4, ..Default::default() });
     let answer = Answer::new(MANIPULATED, 90, MODEL);
     for worker in &workers {
         env.join(worker, &request).expect("join");
+    }
+    for worker in &workers[..3] {
         env.commit(worker, &request, &answer).expect("commit");
     }
-    // And the developer deactivated the model before the reveal phase
+    // When the developer deactivates the model before the reveal phase
     env.send(&[ix], &[&developer]).expect("deactivate_model");
+
+    // Then the seat that had not committed can no longer commit with it
+    let c = commitment(
+        &request,
+        &workers[3].pubkey(),
+        answer.verdict,
+        answer.confidence,
+        &answer.model,
+        &answer.report_hash,
+        &answer.salt,
+    );
+    let commit = env.ix_commit_result(&workers[3].pubkey(), &request, &c, &answer.model);
+    assert_rejected(&mut env, commit, &[&workers[3]], "ModelInactive");
+    // But the committed seats reveal as they promised (their model was fixed at commit)
     let commit_deadline = env.decode("Request", &request).unwrap()["commit_deadline"].as_i64().unwrap();
     env.set_time(commit_deadline);
-
-    // When a worker reveals
-    let reveal = env.ix_reveal_result(&workers[0].pubkey(), &request, &answer);
-
-    // Then
-    assert_rejected(&mut env, reveal, &[&workers[0]], "ModelInactive");
+    for worker in &workers[..3] {
+        env.reveal(worker, &request, &answer).expect("reveal after deactivation");
+    }
 }
 
 #[test]

@@ -6,7 +6,7 @@ use solana_keypair::Keypair;
 use solana_signer::Signer;
 
 /// Fixed accounts before the seat accounts.
-const FIXED: usize = 2;
+const FIXED: usize = 3;
 
 fn answer() -> Answer {
     Answer::new(MANIPULATED, 90, Network::MODEL)
@@ -23,8 +23,9 @@ fn setup(n: usize) -> (Network, Address, Instruction) {
 }
 
 #[test]
-fn expiring_refunds_the_whole_escrow_and_releases_every_seat() {
-    // Given a request with two commitments of the three required, at its commit deadline
+fn expiring_refunds_the_escrow_releases_the_seats_and_takes_the_idle_seats_bond() {
+    // Given a request with two commitments of the three required (the third seat only joined), at its commit
+    // deadline
     let (mut net, request, ix) = setup(3);
     let env = &mut net.env;
     let spec = RequestSpec::default();
@@ -40,29 +41,46 @@ fn expiring_refunds_the_whole_escrow_and_releases_every_seat() {
     assert_eq!(ix.accounts.len(), FIXED + 3, "one account per seat");
     let meta = env.send(&[ix], &[&cranker]).expect("expire");
 
-    // Then the whole escrow goes back to the client, the request keeps its rent, nobody is paid or slashed
+    // Then the whole escrow goes back to the client, the request keeps its rent, and the seat that never
+    // committed forfeits its bond to insurance (nobody is paid)
     let rent = env.rent(env.idl.account_len("Request"));
+    let bond = env.params.seat_bond(env.params.fee(spec.modalities, spec.min_workers), spec.min_workers);
+    assert!(bond > 0);
     let after: Vec<u64> = touched.iter().map(|a| env.lamports(a)).collect();
     let mut expected = before.clone();
     expected[0] = rent;
     expected[1] += spec.max_fee;
+    expected[3] += bond;
     expected[4] -= meta.fee;
+    expected[7] -= bond;
     assert_eq!(after, expected);
     assert_eq!(before[0], rent + spec.max_fee);
     // And the request is expired with nothing left in escrow
     let r = env.decode("Request", &request).unwrap();
     assert_eq!([&r["status"], &r["escrow"], &r["commits"], &r["verdict"], &r["finalized_at"]], [2, 0, 2, 0, 0]);
-    // And every worker holds one seat fewer and nothing else changed
-    for (pda, was) in worker_pdas.iter().zip(workers_before) {
-        let mut now = env.decode("Worker", pda).unwrap();
+    // And every worker holds one seat fewer with its bond released; the idle one also lost the bond from its
+    // stake and reputation as for a wrong answer
+    for (index, (pda, was)) in worker_pdas.iter().zip(workers_before).enumerate() {
+        let now = env.decode("Worker", pda).unwrap();
         assert_eq!((was["active_seats"].as_u64(), now["active_seats"].as_u64()), (Some(1), Some(0)));
-        now["active_seats"] = was["active_seats"].clone();
-        assert_eq!(now, was);
+        assert_eq!((was["bonded"].as_u64(), now["bonded"].as_u64()), (Some(bond), Some(0)));
+        let mut expected = was.clone();
+        expected["active_seats"] = 0.into();
+        expected["bonded"] = 0.into();
+        if index == 2 {
+            expected["stake"] = (was["stake"].as_u64().unwrap() - bond).into();
+            expected["slashed_total"] = bond.into();
+            expected["reputation"] = 4_500.into();
+        }
+        assert_eq!(now, expected, "worker {index}");
     }
-    // And a RequestExpired event reports the refund
+    // And a WorkerSlashed event reports the forfeited bond, then RequestExpired the refund
     let events = events(env, &meta);
-    assert_eq!(events.len(), 1);
-    let (name, e) = &events[0];
+    assert_eq!(events.len(), 2);
+    assert_eq!(events[0].0, "WorkerSlashed");
+    assert_eq!(idl::pubkey(&events[0].1["worker"]), net.workers[2].pubkey());
+    assert_eq!(events[0].1["amount"], bond);
+    let (name, e) = &events[1];
     assert_eq!(name, "RequestExpired");
     assert_eq!(idl::pubkey(&e["request"]), request);
     assert_eq!(e["refund"], spec.max_fee);
@@ -204,6 +222,23 @@ fn the_client_must_be_the_requests_client() {
     ix.accounts[1].pubkey = thief.pubkey();
     // When it is sent / Then it fails, changing nothing
     net.env.assert_altered_rejected(&valid, &ix, "ClientMismatch");
+}
+
+#[test]
+fn the_insurance_vault_must_be_the_writable_insurance_vault() {
+    let (mut net, _, valid) = setup(3);
+    // Given the treasury vault in the insurance vault's place
+    let mut treasury = valid.clone();
+    treasury.accounts[2].pubkey = net.env.treasury();
+    net.env.assert_altered_rejected(&valid, &treasury, "VaultMismatch");
+    // Given a wallet in its place
+    let mut wallet = valid.clone();
+    wallet.accounts[2].pubkey = net.env.keypair(LAMPORTS_PER_SOL).pubkey();
+    net.env.assert_altered_rejected(&valid, &wallet, "InvalidAccountOwner");
+    // Given the insurance vault read-only
+    let mut read_only = valid.clone();
+    read_only.accounts[2].is_writable = false;
+    net.env.assert_altered_rejected(&valid, &read_only, "AccountNotWritable");
 }
 
 #[test]

@@ -73,21 +73,22 @@ fn finalizing_pays_the_majority_slashes_the_silent_and_refunds_the_rest() {
     let treasury = fee * 10 / 100;
     let insurance = fee - 2 * per_worker - 2 * per_model - treasury;
     let slashed = env.params.min_stake * env.params.slash_bps as u64 / 10_000;
+    let bond = env.params.seat_bond(fee, spec.min_workers);
     let rent = env.rent(env.idl.account_len("Request"));
     let after: Vec<u64> = touched.iter().map(|a| env.lamports(a)).collect();
     let expected = [
-        rent,                            // request keeps only its rent
-        before[1] + spec.max_fee - fee,  // client refund
-        before[2],                       // config
-        before[3] + treasury,            // treasury
-        before[4] + insurance + slashed, // insurance: its share, the dust and the slash
-        before[5] + 2 * per_model,       // model: one share per paid worker
-        before[6] - meta.fee,            // cranker pays only the transaction fee
-        before[7] + per_worker,          // Manipulated 90
-        before[8] + per_worker,          // Manipulated 80
-        before[9],                       // Authentic: outvoted, unpaid
-        before[10] - slashed,            // committed, never revealed
-        before[11],                      // joined, never committed: nothing at stake
+        rent,                                   // request keeps only its rent
+        before[1] + spec.max_fee - fee,         // client refund
+        before[2],                              // config
+        before[3] + treasury,                   // treasury
+        before[4] + insurance + slashed + bond, // insurance: its share, the dust, the slash and the bond
+        before[5] + 2 * per_model,              // model: one share per paid worker
+        before[6] - meta.fee,                   // cranker pays only the transaction fee
+        before[7] + per_worker,                 // Manipulated 90
+        before[8] + per_worker,                 // Manipulated 80
+        before[9],                              // Authentic: outvoted, unpaid
+        before[10] - slashed,                   // committed, never revealed
+        before[11] - bond,                      // joined, never committed: forfeits its seat bond
     ];
     assert_eq!(after, expected);
     assert_eq!(before.iter().sum::<u64>(), after.iter().sum::<u64>() + meta.fee, "lamports conserved");
@@ -122,14 +123,17 @@ fn finalizing_pays_the_majority_slashes_the_silent_and_refunds_the_rest() {
     expect_worker(1, per_worker, 5_500, 1, 1, 0);
     expect_worker(2, 0, 4_500, 1, 0, 0);
     expect_worker(3, 0, 4_000, 0, 0, slashed);
-    expect_worker(4, 0, 4_500, 0, 0, 0);
+    expect_worker(4, 0, 4_500, 0, 0, bond);
+    for pda in &worker_pdas {
+        assert_eq!(decode(env, "Worker", pda)["bonded"], 0, "every bond released");
+    }
     // And the model accrued its shares
     let m = decode(env, "Model", &model);
     assert_eq!([&m["unclaimed"], &m["earned_total"], &m["uses"]], [2 * per_model, 2 * per_model, 2]);
     // And the events tell the same story, seat by seat, then the result
     let events = events(env, &meta);
     let names: Vec<&str> = events.iter().map(|(n, _)| n.as_str()).collect();
-    assert_eq!(names, ["WorkerPaid", "WorkerPaid", "WorkerSlashed", "RequestFinalized"]);
+    assert_eq!(names, ["WorkerPaid", "WorkerPaid", "WorkerSlashed", "WorkerSlashed", "RequestFinalized"]);
     for (i, (_, e)) in events[..2].iter().enumerate() {
         assert_eq!(idl::pubkey(&e["request"]), request);
         assert_eq!(idl::pubkey(&e["worker"]), workers[i].pubkey());
@@ -140,7 +144,10 @@ fn finalizing_pays_the_majority_slashes_the_silent_and_refunds_the_rest() {
     let slash = &events[2].1;
     assert_eq!(idl::pubkey(&slash["worker"]), workers[3].pubkey());
     assert_eq!((slash["amount"].as_u64(), slash["reputation"].as_u64()), (Some(slashed), Some(4_000)));
-    let done = &events[3].1;
+    let forfeit = &events[3].1;
+    assert_eq!(idl::pubkey(&forfeit["worker"]), workers[4].pubkey());
+    assert_eq!((forfeit["amount"].as_u64(), forfeit["reputation"].as_u64()), (Some(bond), Some(4_500)));
+    let done = &events[4].1;
     assert_eq!(idl::pubkey(&done["request"]), request);
     assert_eq!(
         [&done["verdict"], &done["confidence"], &done["consensus"], &done["commits"], &done["reveals"]],
@@ -504,7 +511,7 @@ fn seat_models_must_be_the_revealed_models_in_order() {
     let mut wrong = valid.clone();
     wrong.accounts[models].pubkey = net.env.model_pda(&model_id(OTHER_MODEL));
     for ix in [swapped, wrong] {
-        net.env.assert_altered_rejected(&valid, &ix, "SeatAccountMismatch");
+        net.env.assert_altered_rejected(&valid, &ix, "ModelMismatch");
     }
 }
 

@@ -50,7 +50,7 @@ use solana_transaction::Transaction;
 use solana_transaction_error::TransactionError;
 
 /// The program's instructions in dispatch order; a `Pick` names one by index.
-const INSTRUCTIONS: [&str; 21] = [
+const INSTRUCTIONS: [&str; 24] = [
     "initialize_config",
     "update_config",
     "set_paused",
@@ -72,6 +72,9 @@ const INSTRUCTIONS: [&str; 21] = [
     "finalize_request",
     "expire_request",
     "close_request",
+    "propose_authority",
+    "accept_authority",
+    "leave_request",
 ];
 
 /// A second model, registered by a developer whose keypair the world keeps (update/deactivate need it).
@@ -276,7 +279,7 @@ impl World {
                 if p.flag {
                     params.min_stake *= 2;
                 }
-                env.ix_update_config(&authority, &params, &authority)
+                env.ix_update_config(&authority, &params)
             }
             2 => env.ix_set_paused(&authority, p.flag),
             3 => {
@@ -319,7 +322,7 @@ impl World {
             16 => {
                 let a = answer(p.worker);
                 let c = commitment(&request, &worker, a.verdict, a.confidence, &a.model, &a.report_hash, &a.salt);
-                env.ix_commit_result(&worker, &request, &c)
+                env.ix_commit_result(&worker, &request, &c, &a.model)
             }
             17 => {
                 let mut a = answer(p.worker);
@@ -341,10 +344,18 @@ impl World {
             19 if env.decode("Request", &request).is_some() => env.ix_expire_request(&request),
             19 => env.ix(
                 "expire_request",
-                vec![AccountMeta::new(request, false), AccountMeta::new(client, false)],
+                vec![
+                    AccountMeta::new(request, false),
+                    AccountMeta::new(client, false),
+                    AccountMeta::new(env.insurance(), false),
+                ],
                 Args::default(),
             ),
-            _ => env.ix_close_request(&client, &request),
+            20 => env.ix_close_request(&client, &request),
+            // A proposal to a stranger or to the authority itself, and its acceptance by either.
+            21 => env.ix_propose_authority(&authority, if p.flag { &stranger } else { &authority }),
+            22 => env.ix_accept_authority(if p.flag { &stranger } else { &authority }),
+            _ => env.ix_leave_request(&worker, &request),
         }
     }
 

@@ -58,6 +58,7 @@ fn creates_the_config_and_both_vaults_with_the_signer_as_authority() {
             "treasury_bump": bump(&env, b"treasury"),
             "insurance_bump": bump(&env, b"insurance"),
             "request_count": 0,
+            "pending_authority": vec![0; 32],
             "reserved": vec![0; 32],
         })
     );

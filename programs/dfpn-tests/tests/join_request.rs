@@ -291,7 +291,7 @@ fn a_worker_below_the_minimum_stake_cannot_join() {
     let mut params = net.env.params.clone();
     params.min_stake *= 2;
     let authority = net.env.authority.insecure_clone();
-    let ix = net.env.ix_update_config(&authority.pubkey(), &params, &authority.pubkey());
+    let ix = net.env.ix_update_config(&authority.pubkey(), &params);
     net.env.send(&[ix], &[&authority]).expect("update_config");
     // When the worker joins / Then it fails, changing nothing
     let operator = net.workers[0].insecure_clone();

@@ -203,7 +203,7 @@ fn fee_remainder_goes_to_insurance() {
     let mut params = net.env.params.clone();
     params.base_fees[1] = 2_000_001;
     let authority = net.env.authority.insecure_clone();
-    let ix = net.env.ix_update_config(&authority.pubkey(), &params, &authority.pubkey());
+    let ix = net.env.ix_update_config(&authority.pubkey(), &params);
     net.env.send(&[ix], &[&authority]).expect("update_config");
     net.env.params = params;
     let spec = RequestSpec::default();

@@ -59,7 +59,8 @@ fn registers_a_worker_with_its_stake_and_capabilities() {
             "jobs_agreed": 0,
             "slashed_total": 0,
             "registered_at": START_TIME,
-            "reserved": EMPTY,
+            "bonded": 0,
+            "reserved": vec![0; 24],
         })
     );
     // And the operator paid rent + stake (+ the fee), all of which the worker holds

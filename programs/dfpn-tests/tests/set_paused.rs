@@ -167,7 +167,7 @@ fn rejects_a_signer_that_is_not_the_authority() {
     let ix = env.ix_set_paused(&outsider.pubkey(), true);
 
     // When it is sent / Then it fails, changing nothing
-    assert_rejected(&mut env, ix, &[&outsider], "Unauthorized");
+    assert_rejected(&mut env, ix, &[&outsider], "NotConfigAuthority");
 }
 
 #[test]

@@ -1,7 +1,6 @@
-//! `update_config`: the authority replaces the parameters and may hand over authority.
+//! `update_config`: the authority replaces the parameters (handing over authority is `propose_authority`).
 use dfpn_tests::*;
 use serde_json::json;
-use solana_address::Address;
 use solana_instruction::Instruction;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
@@ -17,12 +16,12 @@ fn assert_rejected(env: &mut Env, ix: Instruction, signers: &[&Keypair], error: 
 fn setup() -> (Env, Keypair, Instruction) {
     let env = Env::new();
     let authority = env.authority.insecure_clone();
-    let ix = env.ix_update_config(&authority.pubkey(), &env.params, &authority.pubkey());
+    let ix = env.ix_update_config(&authority.pubkey(), &env.params);
     (env, authority, ix)
 }
 
 #[test]
-fn authority_replaces_the_params_and_hands_over_authority() {
+fn authority_replaces_the_params_and_nothing_else() {
     // Given an initialized config and new parameters for every field
     let (mut env, authority, _) = setup();
     let before = env.decode("Config", &env.config()).unwrap();
@@ -37,45 +36,31 @@ fn authority_replaces_the_params_and_hands_over_authority() {
         min_deadline_secs: 120,
         reveal_window_secs: 30,
         min_consensus_weight: 6_000,
+        max_deadline_secs: 3_600,
+        no_consensus_fee_bps: 1_000,
+        seat_bond_multiplier: 20,
     };
-    let successor = Keypair::new().pubkey();
-    let ix = env.ix_update_config(&authority.pubkey(), &params, &successor);
+    let ix = env.ix_update_config(&authority.pubkey(), &params);
 
     // When the authority updates the config
     let meta = env.send(&[ix], &[&authority]).expect("update_config");
 
-    // Then the params and the authority change and nothing else does
+    // Then the params change and nothing else does (the authority stays: handing over is two-step)
     let mut expected = before;
     expected["params"] = params.to_json();
-    expected["authority"] = json!(successor.as_ref());
     assert_eq!(env.decode("Config", &env.config()).unwrap(), expected);
-    // And the event names the new authority
-    assert_eq!(events(&env, &meta), vec![("ConfigUpdated".to_string(), json!({"authority": successor.as_ref()}))]);
-}
-
-#[test]
-fn after_a_handover_only_the_new_authority_can_update() {
-    // Given the authority handed over to a successor
-    let (mut env, authority, _) = setup();
-    let successor = env.keypair(LAMPORTS_PER_SOL);
-    let ix = env.ix_update_config(&authority.pubkey(), &env.params, &successor.pubkey());
-    env.send(&[ix], &[&authority]).expect("handover");
-
-    // When the old authority tries to take it back
-    let ix = env.ix_update_config(&authority.pubkey(), &env.params, &authority.pubkey());
-
-    // Then it is refused, and the successor can still update
-    assert_rejected(&mut env, ix, &[&authority], "Unauthorized");
-    let ix = env.ix_update_config(&successor.pubkey(), &env.params, &authority.pubkey());
-    env.send(&[ix], &[&successor]).expect("successor hands back");
-    assert_eq!(env.decode("Config", &env.config()).unwrap()["authority"], json!(authority.pubkey().as_ref()));
+    // And the event names the (unchanged) authority
+    assert_eq!(
+        events(&env, &meta),
+        vec![("ConfigUpdated".to_string(), json!({"authority": authority.pubkey().as_ref()}))]
+    );
 }
 
 #[test]
 fn accepts_params_on_every_inclusive_bound() {
     // Given parameter sets at the low and at the high end of every range
     let low = Params {
-        base_fees: [1; 5],
+        base_fees: [10_000; 5],
         worker_surcharge_bps: 0,
         slash_bps: 0,
         max_weight_bps: 1,
@@ -85,11 +70,14 @@ fn accepts_params_on_every_inclusive_bound() {
         min_deadline_secs: 60,
         reveal_window_secs: 1,
         min_consensus_weight: 0,
+        max_deadline_secs: 60,
+        no_consensus_fee_bps: 0,
+        seat_bond_multiplier: 10,
     };
     let high = Params {
         base_fees: [1_000_000_000_000; 5],
         worker_surcharge_bps: 10_000,
-        slash_bps: 10_000,
+        slash_bps: 3_000,
         max_weight_bps: 10_000,
         reputation_alpha_bps: 5_000,
         min_stake: u64::MAX,
@@ -97,11 +85,14 @@ fn accepts_params_on_every_inclusive_bound() {
         min_deadline_secs: 30 * 86_400,
         reveal_window_secs: 30 * 86_400 - 1,
         min_consensus_weight: 100_000,
+        max_deadline_secs: 30 * 86_400,
+        no_consensus_fee_bps: 5_000,
+        seat_bond_multiplier: 100,
     };
     let (mut env, authority, _) = setup();
     for params in [low, high] {
         // When the authority sets them
-        let ix = env.ix_update_config(&authority.pubkey(), &params, &authority.pubkey());
+        let ix = env.ix_update_config(&authority.pubkey(), &params);
         env.send(&[ix], &[&authority]).unwrap_or_else(|e| panic!("{params:?}: {}", e.meta.pretty_logs()));
 
         // Then they are stored as given
@@ -194,23 +185,13 @@ fn rejects_another_program_account_as_config() {
 
 #[test]
 fn rejects_a_signer_that_is_not_the_authority() {
-    // Given an outsider who signs and names itself the new authority
+    // Given an outsider who signs an update
     let (mut env, _, _) = setup();
     let outsider = env.keypair(LAMPORTS_PER_SOL);
-    let ix = env.ix_update_config(&outsider.pubkey(), &env.params, &outsider.pubkey());
+    let ix = env.ix_update_config(&outsider.pubkey(), &env.params);
 
-    // When it is sent / Then it fails, changing nothing
-    assert_rejected(&mut env, ix, &[&outsider], "Unauthorized");
-}
-
-#[test]
-fn rejects_the_zero_address_as_new_authority() {
-    // Given a handover to the all-zero address (nobody could sign for it)
-    let (mut env, authority, _) = setup();
-    let ix = env.ix_update_config(&authority.pubkey(), &env.params, &Address::new_from_array([0; 32]));
-
-    // When it is sent / Then it fails, changing nothing
-    assert_rejected(&mut env, ix, &[&authority], "InvalidConfig");
+    // When it is sent / Then it fails with the configuration authority's own error, changing nothing
+    assert_rejected(&mut env, ix, &[&outsider], "NotConfigAuthority");
 }
 
 #[test]
@@ -219,7 +200,7 @@ fn rejects_every_out_of_range_parameter() {
         // Given parameters with one value just out of range (the case is printed for a failing run)
         println!("case: {case}");
         let (mut env, authority, _) = setup();
-        let ix = env.ix_update_config(&authority.pubkey(), &params, &authority.pubkey());
+        let ix = env.ix_update_config(&authority.pubkey(), &params);
 
         // When it is sent / Then it fails, changing nothing
         assert_rejected(&mut env, ix, &[&authority], "InvalidConfig");
@@ -227,8 +208,8 @@ fn rejects_every_out_of_range_parameter() {
 }
 
 #[test]
-fn rejects_a_truncated_new_authority() {
-    // Given the new authority one byte short
+fn rejects_truncated_params() {
+    // Given the parameters one byte short
     let (mut env, authority, mut ix) = setup();
     ix.data.pop();
 
@@ -248,7 +229,7 @@ fn rejects_missing_arguments() {
 
 #[test]
 fn rejects_trailing_bytes() {
-    // Given one byte after the new authority
+    // Given one byte after the parameters
     let (mut env, authority, mut ix) = setup();
     ix.data.push(0);
 

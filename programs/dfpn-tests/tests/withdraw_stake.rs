@@ -231,7 +231,7 @@ fn a_later_config_change_does_not_move_the_unbonding_deadline() {
     let mut params = env.params.clone();
     params.unbonding_secs = 365 * 86_400;
     let authority = env.authority.insecure_clone();
-    let ix = env.ix_update_config(&authority.pubkey(), &params, &authority.pubkey());
+    let ix = env.ix_update_config(&authority.pubkey(), &params);
     env.send(&[ix], &[&authority]).expect("update_config");
     // Then the stake is still withdrawable at the deadline announced when unstaking
     env.set_time(ends_at);

@@ -182,7 +182,7 @@ fn rejects_a_signer_that_is_not_the_authority() {
     let ix = env.ix_withdraw_treasury(&outsider.pubkey(), &recipient, AMOUNT);
 
     // When it is sent / Then it fails, changing nothing
-    assert_rejected(&mut env, ix, &[&outsider], "Unauthorized");
+    assert_rejected(&mut env, ix, &[&outsider], "NotConfigAuthority");
 }
 
 #[test]

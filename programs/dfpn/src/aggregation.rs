@@ -72,6 +72,32 @@ pub fn split_fee(fee: u64, paid: u64) -> Option<FeeSplit> {
     Some(FeeSplit { per_worker, per_model, treasury, insurance })
 }
 
+/// The part of the fee a finalized request charges: the whole fee when a consensus pays its agreeing revealers,
+/// `no_consensus_fee_bps` of it when the revealers reached no consensus (each is paid for taking part, strictly
+/// less than agreeing with a consensus would pay; the rest goes back to the client), nothing without revealers.
+#[inline(always)]
+pub fn charged_fee(fee: u64, paid: u64, consensus: bool, no_consensus_fee_bps: u16) -> Option<u64> {
+    if paid == 0 {
+        Some(0)
+    } else if consensus {
+        Some(fee)
+    } else {
+        mul_bps(fee, no_consensus_fee_bps as u64)
+    }
+}
+
+/// A seat's bond: `multiplier × ⌊⌊fee × 65 %⌋ / min_workers⌋`, the per-seat reward of a request that is paid
+/// out among `min_workers`. `None` when `min_workers` is 0.
+#[inline(always)]
+pub fn seat_bond(fee: u64, min_workers: u8, multiplier: u16) -> Option<u64> {
+    if min_workers == 0 {
+        return None;
+    }
+    let per_seat = mul_bps(fee, WORKERS_BPS)? / min_workers as u64;
+    // Fees are bounded by the configuration (≤ 5 × 10^12 × 3.25) and the multiplier by 100: no overflow.
+    Some(per_seat * multiplier as u64)
+}
+
 /// One revealed answer as the aggregation sees it.
 #[derive(Clone, Copy, Debug)]
 pub struct Vote {
@@ -213,6 +239,9 @@ mod tests {
             min_deadline_secs: I64::new(60),
             reveal_window_secs: I64::new(20),
             min_consensus_weight: U32::new(5_000),
+            max_deadline_secs: I64::new(86_400),
+            no_consensus_fee_bps: U16::new(2_000),
+            seat_bond_multiplier: U16::new(10),
         }
     }
 

@@ -45,6 +45,22 @@ pub const MIN_DEADLINE_SECS_FLOOR: i64 = 60;
 pub const MIN_DEADLINE_SECS_CEILING: i64 = 2_592_000;
 /// Largest `min_consensus_weight` (configuration bound).
 pub const MAX_MIN_CONSENSUS_WEIGHT: u32 = 100_000;
+/// Smallest base fee of one modality, in lamports (configuration bound): with fees at least this large, the
+/// rounding dust that goes to insurance (at most 2·(paid − 1) + 2 lamports) stays under 1 % of any fee.
+pub const MIN_BASE_FEE: u64 = 10_000;
+/// Largest share of a non-revealer's stake that may be slashed, in bps (configuration bound).
+pub const MAX_SLASH_BPS: u16 = 3_000;
+/// Largest share of the fee charged when revealers reach no consensus, in bps (configuration bound).
+pub const MAX_NO_CONSENSUS_FEE_BPS: u16 = 5_000;
+/// Longest allowed `max_deadline_secs` (configuration bound: 30 days), so no seat locks stake longer.
+pub const MAX_DEADLINE_SECS_CEILING: i64 = 2_592_000;
+/// Smallest seat bond multiplier (configuration bound): a seat that is never committed forfeits at least ten
+/// times what it would have earned.
+pub const MIN_SEAT_BOND_MULTIPLIER: u16 = 10;
+/// Largest seat bond multiplier (configuration bound).
+pub const MAX_SEAT_BOND_MULTIPLIER: u16 = 100;
+/// Fewest revealers for agreeing with the consensus to raise reputation (one key cannot farm it alone).
+pub const MIN_REVEALS_FOR_REPUTATION: u8 = 3;
 /// Domain separator of commitments.
 pub const COMMIT_DOMAIN: &[u8] = b"dfpn-commit-v1";
 

@@ -23,7 +23,7 @@ pub enum DfpnError {
     AccountAlreadyInitialized = 6007,
     /// The system program account is not the system program.
     InvalidSystemProgram = 6008,
-    /// Signer is not the configuration authority.
+    /// Signer is not the authority of this account (the worker's operator or the model's developer).
     Unauthorized = 6009,
     /// New requests are paused by the authority.
     Paused = 6010,
@@ -81,7 +81,7 @@ pub enum DfpnError {
     AlreadyRevealed = 6036,
     /// The revealed preimage does not hash to the commitment.
     CommitmentMismatch = 6037,
-    /// Verdict byte is not 0 (Inconclusive), 1 (Authentic) or 2 (Manipulated), or confidence > 100.
+    /// Verdict byte is not 0 (Inconclusive), 1 (Authentic) or 2 (Manipulated).
     InvalidVerdict = 6038,
     /// The revealed model is not one of the worker's models.
     ModelNotDeclared = 6039,
@@ -109,15 +109,39 @@ pub enum DfpnError {
     DuplicateAccount = 6050,
     /// Fewer than min workers committed: the request can only be expired.
     InsufficientCommitments = 6051,
+    /// Deadline is further from now than the configuration's max_deadline_secs.
+    DeadlineTooLong = 6052,
+    /// A worker or model may not serve a request whose client is its own operator or developer.
+    SelfDealing = 6053,
+    /// Confidence is above 100.
+    InvalidConfidence = 6054,
+    /// The model account is not the model the seat committed with.
+    ModelMismatch = 6055,
+    /// The model does not cover every modality the request names.
+    ModelModalityMismatch = 6056,
+    /// Signer is not the configuration authority.
+    NotConfigAuthority = 6057,
+    /// Signer is not the proposed configuration authority (or none is proposed).
+    NotPendingAuthority = 6058,
+    /// The request address does not use the canonical PDA bump.
+    NonCanonicalBump = 6059,
+    /// The payout wallet is empty and the amount is below its rent-exempt minimum.
+    PayoutBelowRent = 6060,
+    /// No request account at this address: it was closed already, or never submitted.
+    RequestAlreadyClosed = 6061,
+    /// The worker's stake not already bonded by its other seats does not cover this request's seat bond.
+    BondExceedsFreeStake = 6062,
+    /// A seat can be left only during the first half of the commit window.
+    LeaveWindowClosed = 6063,
 }
 
 impl DfpnError {
     /// Every variant, in code order (used by tests and the IDL check).
-    pub const ALL: [DfpnError; 52] = {
-        let mut all = [DfpnError::InvalidInstructionData; 52];
+    pub const ALL: [DfpnError; 64] = {
+        let mut all = [DfpnError::InvalidInstructionData; 64];
         let mut i = 0;
-        while i < 52 {
-            // SAFETY: the enum is `repr(u32)` with contiguous discriminants 6000..6052.
+        while i < 64 {
+            // SAFETY: the enum is `repr(u32)` with contiguous discriminants 6000..6064.
             all[i] = unsafe { core::mem::transmute::<u32, DfpnError>(6000 + i as u32) };
             i += 1;
         }

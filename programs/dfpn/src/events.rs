@@ -38,6 +38,9 @@ pub const WORKER_PAID: [u8; 8] = anchor("event:WorkerPaid");
 pub const WORKER_SLASHED: [u8; 8] = anchor("event:WorkerSlashed");
 pub const REQUEST_EXPIRED: [u8; 8] = anchor("event:RequestExpired");
 pub const REQUEST_CLOSED: [u8; 8] = anchor("event:RequestClosed");
+pub const AUTHORITY_PROPOSED: [u8; 8] = anchor("event:AuthorityProposed");
+pub const AUTHORITY_TRANSFERRED: [u8; 8] = anchor("event:AuthorityTransferred");
+pub const WORKER_LEFT: [u8; 8] = anchor("event:WorkerLeft");
 
 /// Event with one address field.
 #[inline(always)]
@@ -145,6 +148,13 @@ pub fn request_submitted(e: &Submitted) {
 pub fn worker_joined(request: &[u8; 32], worker: &[u8; 32], seat: u8) {
     let mut w = start::<73>(WORKER_JOINED);
     w.put(request).put(worker).u8(seat);
+    emit(&w);
+}
+
+#[inline(always)]
+pub fn worker_left(request: &[u8; 32], worker: &[u8; 32]) {
+    let mut w = start::<72>(WORKER_LEFT);
+    w.put(request).put(worker);
     emit(&w);
 }
 

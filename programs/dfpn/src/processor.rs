@@ -4,7 +4,7 @@ use pinocchio::{AccountView, Address, ProgramResult};
 use crate::{error::DfpnError, instructions::*};
 
 /// Every instruction by name with its discriminator; the IDL check walks this table.
-pub const INSTRUCTIONS: [(&str, [u8; 8]); 21] = [
+pub const INSTRUCTIONS: [(&str, [u8; 8]); 24] = [
     ("initialize_config", initialize_config::DISCRIMINATOR),
     ("update_config", update_config::DISCRIMINATOR),
     ("set_paused", set_paused::DISCRIMINATOR),
@@ -26,6 +26,9 @@ pub const INSTRUCTIONS: [(&str, [u8; 8]); 21] = [
     ("finalize_request", finalize_request::DISCRIMINATOR),
     ("expire_request", expire_request::DISCRIMINATOR),
     ("close_request", close_request::DISCRIMINATOR),
+    ("propose_authority", propose_authority::DISCRIMINATOR),
+    ("accept_authority", accept_authority::DISCRIMINATOR),
+    ("leave_request", leave_request::DISCRIMINATOR),
 ];
 
 #[inline(always)]
@@ -59,6 +62,9 @@ pub fn process_instruction(program_id: &Address, accounts: &mut [AccountView], d
         finalize_request::DISCRIMINATOR => finalize_request::process(accounts, args),
         expire_request::DISCRIMINATOR => expire_request::process(accounts, args),
         close_request::DISCRIMINATOR => close_request::process(accounts, args),
+        propose_authority::DISCRIMINATOR => propose_authority::process(accounts, args),
+        accept_authority::DISCRIMINATOR => accept_authority::process(accounts, args),
+        leave_request::DISCRIMINATOR => leave_request::process(accounts, args),
         _ => Err(DfpnError::InvalidInstructionData.into()),
     }
 }

@@ -141,6 +141,22 @@ pub fn require_pda_with_bump(account: &AccountView, seeds: &[&[u8]]) -> ProgramR
     }
 }
 
+/// Require `bump` to be the canonical (highest valid) bump of `seeds ‖ [bump]`: no higher bump may give a
+/// valid PDA, else two addresses would exist for the same seeds. Costs one derivation per bump above the given
+/// one, so clients pick seeds whose canonical bump is 255 (half of all nonces) and pay nothing extra.
+#[inline(always)]
+pub fn require_canonical_bump(seeds: &[&[u8]; 3], bump: u8) -> ProgramResult {
+    let mut higher = bump;
+    while higher < u8::MAX {
+        higher += 1;
+        let candidate = [higher];
+        if Address::create_program_address(&[seeds[0], seeds[1], seeds[2], &candidate], &ID).is_ok() {
+            return Err(DfpnError::NonCanonicalBump.into());
+        }
+    }
+    Ok(())
+}
+
 /// Current unix time from the Clock sysvar.
 #[inline(always)]
 pub fn now() -> Result<i64, ProgramError> {

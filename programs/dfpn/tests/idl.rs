@@ -110,7 +110,7 @@ fn error_codes_are_pinned() {
 #[test]
 fn events_match_discriminators() {
     let idl = idl();
-    let program: [(&str, [u8; 8]); 23] = [
+    let program: [(&str, [u8; 8]); 26] = [
         ("ConfigInitialized", events::CONFIG_INITIALIZED),
         ("ConfigUpdated", events::CONFIG_UPDATED),
         ("PauseSet", events::PAUSE_SET),
@@ -134,6 +134,9 @@ fn events_match_discriminators() {
         ("WorkerSlashed", events::WORKER_SLASHED),
         ("RequestExpired", events::REQUEST_EXPIRED),
         ("RequestClosed", events::REQUEST_CLOSED),
+        ("AuthorityProposed", events::AUTHORITY_PROPOSED),
+        ("AuthorityTransferred", events::AUTHORITY_TRANSFERRED),
+        ("WorkerLeft", events::WORKER_LEFT),
     ];
     let listed = idl["events"].as_array().unwrap();
     assert_eq!(listed.len(), program.len());
@@ -165,7 +168,12 @@ fn constants_match_the_program() {
         "MAX_REPUTATION_ALPHA_BPS" => c::MAX_REPUTATION_ALPHA_BPS, "MAX_UNBONDING_SECS" => c::MAX_UNBONDING_SECS,
         "MIN_DEADLINE_SECS_FLOOR" => c::MIN_DEADLINE_SECS_FLOOR,
         "MIN_DEADLINE_SECS_CEILING" => c::MIN_DEADLINE_SECS_CEILING,
-        "MAX_MIN_CONSENSUS_WEIGHT" => c::MAX_MIN_CONSENSUS_WEIGHT, "COMMIT_DOMAIN" => bytes(c::COMMIT_DOMAIN),
+        "MAX_MIN_CONSENSUS_WEIGHT" => c::MAX_MIN_CONSENSUS_WEIGHT, "MIN_BASE_FEE" => c::MIN_BASE_FEE,
+        "MAX_SLASH_BPS" => c::MAX_SLASH_BPS, "MAX_NO_CONSENSUS_FEE_BPS" => c::MAX_NO_CONSENSUS_FEE_BPS,
+        "MAX_DEADLINE_SECS_CEILING" => c::MAX_DEADLINE_SECS_CEILING,
+        "MIN_SEAT_BOND_MULTIPLIER" => c::MIN_SEAT_BOND_MULTIPLIER,
+        "MAX_SEAT_BOND_MULTIPLIER" => c::MAX_SEAT_BOND_MULTIPLIER,
+        "MIN_REVEALS_FOR_REPUTATION" => c::MIN_REVEALS_FOR_REPUTATION, "COMMIT_DOMAIN" => bytes(c::COMMIT_DOMAIN),
         "MODALITY_IMAGE_AUTHENTICITY" => modality::IMAGE_AUTHENTICITY,
         "MODALITY_FACE_MANIPULATION" => modality::FACE_MANIPULATION,
         "MODALITY_AI_GENERATED_IMAGE" => modality::AI_GENERATED_IMAGE,

@@ -118,6 +118,9 @@ fn fees() {
         min_deadline_secs: I64::new(0),
         reveal_window_secs: I64::new(0),
         min_consensus_weight: U32::new(0),
+        max_deadline_secs: I64::new(0),
+        no_consensus_fee_bps: U16::new(0),
+        seat_bond_multiplier: U16::new(0),
     };
     for case in vectors("fees") {
         let got = aggregation::request_fee(&params, int(&case["modalities"]) as u8, int(&case["min_workers"]) as u8);
@@ -134,5 +137,23 @@ fn slashing_and_weights() {
     for case in vectors("weights") {
         let got = aggregation::weight(int(&case["reputation"]) as u16, int(&case["max_weight_bps"]) as u16);
         assert_eq!(got, int(&case["weight"]), "{case}");
+    }
+}
+
+#[test]
+fn charges_and_seat_bonds() {
+    for case in vectors("charges") {
+        let got = aggregation::charged_fee(
+            int(&case["fee"]),
+            int(&case["paid"]),
+            case["consensus"].as_bool().unwrap(),
+            int(&case["no_consensus_fee_bps"]) as u16,
+        );
+        assert_eq!(got, Some(int(&case["charged"])), "{case}");
+    }
+    for case in vectors("seat_bonds") {
+        let got =
+            aggregation::seat_bond(int(&case["fee"]), int(&case["min_workers"]) as u8, int(&case["multiplier"]) as u16);
+        assert_eq!(got, Some(int(&case["bond"])), "{case}");
     }
 }

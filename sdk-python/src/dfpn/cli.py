@@ -23,6 +23,8 @@ import sys
 from collections.abc import Mapping, Sequence
 from typing import Any, TextIO
 
+from solders.pubkey import Pubkey
+
 from dfpn.client import DFPNClient
 from dfpn.errors import DFPNError, ErrorCode
 from dfpn.fees import LAMPORTS_PER_SOL
@@ -155,10 +157,12 @@ def _emit(args: argparse.Namespace, data: Mapping[str, Any], human: Mapping[str,
 
 def _config_dict(config: Config) -> dict[str, Any]:
     p = config.params
+    pending = config.pending_authority
     return {
         "authority": str(config.authority),
         "treasury": str(config.treasury),
         "insurance": str(config.insurance),
+        "pendingAuthority": None if pending == Pubkey.default() else str(pending),
         "paused": bool(config.paused),
         "requestCount": config.request_count,
         "baseFees": {m.name: fee for m, fee in zip(Modality, p.base_fees, strict=True)},
@@ -171,6 +175,9 @@ def _config_dict(config: Config) -> dict[str, Any]:
         "minDeadlineSecs": p.min_deadline_secs,
         "revealWindowSecs": p.reveal_window_secs,
         "minConsensusWeight": p.min_consensus_weight,
+        "maxDeadlineSecs": p.max_deadline_secs,
+        "noConsensusFeeBps": p.no_consensus_fee_bps,
+        "seatBondMultiplier": p.seat_bond_multiplier,
     }
 
 

@@ -15,7 +15,6 @@ import asyncio
 import json
 import logging
 import os
-import secrets
 from collections.abc import Awaitable, Callable, Coroutine, Iterable, Sequence
 from pathlib import Path
 from types import TracebackType
@@ -33,7 +32,12 @@ from dfpn.borsh import BorshError
 from dfpn.errors import DFPNError, ErrorCode
 from dfpn.events import parse_logs
 from dfpn.fees import LAMPORTS_PER_SOL, fee_from_params, sol_to_lamports
-from dfpn.generated.constants import REQUEST_STATUS_EXPIRED, REQUEST_STATUS_FINALIZED, SEAT_STATE_REVEALED
+from dfpn.generated.constants import (
+    CONSENSUS_NONE,
+    REQUEST_STATUS_EXPIRED,
+    REQUEST_STATUS_FINALIZED,
+    SEAT_STATE_REVEALED,
+)
 from dfpn.generated.events import Event, RequestFinalized, RequestSubmitted
 from dfpn.generated.types import Config, Request, Seat
 from dfpn.local import LocalNetwork
@@ -51,7 +55,7 @@ from dfpn.models import (
     Verdict,
     WorkerResult,
 )
-from dfpn.pda import config_address, decode_model_id, request_address
+from dfpn.pda import config_address, decode_model_id, random_request_nonce, request_address
 from dfpn.rpc import RpcTransport
 from dfpn.transport import Transport
 
@@ -59,7 +63,6 @@ logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-_NONCE_BITS = 63
 #: Lamports a wallet created by the client on the local network starts with.
 LOCAL_WALLET_LAMPORTS = 10 * LAMPORTS_PER_SOL
 RequestId = str | Pubkey
@@ -121,6 +124,16 @@ def request_info(address: Pubkey, r: Request) -> RequestInfo:
         finalized_at=r.finalized_at,
         seats=[_seat_info(s) for s in r.seats[: r.joined]],
     )
+
+
+def fee_charged(r: Request) -> int:
+    """The fee a finalized request charged (`dfpn.protocol.charged_fee`): all of it when its revealers reached a
+    consensus (the agreeing ones are paid), the request's `no_consensus_fee_bps` share of it without one (every
+    revealer is paid), nothing without revealers; the rest of the escrow went back to the client."""
+    consensus = r.consensus != CONSENSUS_NONE
+    revealed = [s for s in r.seats[: r.joined] if s.state == SEAT_STATE_REVEALED]
+    paid = sum(1 for s in revealed if s.verdict == r.verdict) if consensus else len(revealed)
+    return protocol.charged_fee(r.fee, paid, consensus, r.no_consensus_fee_bps)
 
 
 def is_finalizable(r: Request, now: int) -> bool:
@@ -253,18 +266,23 @@ class AsyncDFPNClient:
         `IPFSStorage` / `S3Storage`, by default the client's `storage`; `upload_progress(sent, total)` follows
         the upload) or `uri` with `content_hash` (or with `media_path` to hash). The deadline is
         `deadline_seconds` after the cluster clock, plus the transport's `clock_slack` (10 s on RPC networks, for
-        the clock moving on while the transaction lands); the program refuses less than its minimum
-        (`DEADLINE_TOO_SHORT`).
+        the clock moving on while the transaction lands, never beyond the network's maximum); the program refuses
+        less than its minimum (`DEADLINE_TOO_SHORT`) and more than its maximum (`DEADLINE_TOO_LONG`). Without a
+        `nonce`, a random unused one whose request address has the top canonical bump is chosen.
         """
         if not modalities:
             raise DFPNError(ErrorCode.INVALID_ARGUMENT, "modalities: name at least one Modality.")
         digest, uri = await self._media_for_request(media_path, uri, content_hash, storage, upload_progress)
-        max_fee_lamports = await self._escrow_for_request(modalities, min_workers, max_fee)
+        config = await self.get_config()
+        max_fee_lamports = self._escrow_for_request(config, modalities, min_workers, max_fee)
         client = self.wallet.pubkey()
         nonce = await self._fresh_nonce(client) if nonce is None else nonce
-        # On a real cluster the clock moves on between reading it and the transaction's slot; the slack keeps a
-        # deadline of exactly the network minimum valid when the transaction lands.
-        deadline = await self.transport.unix_timestamp() + deadline_seconds + self.transport.clock_slack
+        deadline = _deadline(
+            await self.transport.unix_timestamp(),
+            deadline_seconds,
+            self.transport.clock_slack,
+            config.params.max_deadline_secs,
+        )
         instruction = ix.submit_request(
             client=client,
             nonce=nonce,
@@ -327,11 +345,14 @@ class AsyncDFPNClient:
             )
         return uri
 
-    async def _escrow_for_request(
-        self, modalities: Sequence[Modality | int], min_workers: int, max_fee: float | int | str | None
+    @staticmethod
+    def _escrow_for_request(
+        config: Config,
+        modalities: Sequence[Modality | int],
+        min_workers: int,
+        max_fee: float | int | str | None,
     ) -> int:
         """The lamports to escrow: `max_fee` in SOL, by default exactly the fee the program will record."""
-        config = await self.get_config()
         try:
             fee = fee_from_params(config.params, list(modalities), min_workers)
             return fee if max_fee is None else sol_to_lamports(max_fee)
@@ -363,8 +384,10 @@ class AsyncDFPNClient:
         )
 
     async def _fresh_nonce(self, client: Pubkey) -> int:
+        """An unused random nonce whose request PDA has the top canonical bump (`submit_request` then checks no
+        higher bump, which costs ~1,500 CU per bump)."""
         for _ in range(8):
-            nonce = secrets.randbits(_NONCE_BITS)
+            nonce = random_request_nonce(client, self.program_id)
             if await self.transport.get_account(request_address(client, nonce, self.program_id)) is None:
                 return nonce
         raise DFPNError(ErrorCode.INVALID_ARGUMENT, "could not find an unused request nonce; pass nonce=...")
@@ -486,7 +509,7 @@ class AsyncDFPNClient:
                 commit_count=r.commits,
                 reveal_count=r.reveals,
             ),
-            fee_lamports=r.fee,
+            fee_lamports=fee_charged(r),
         )
 
     async def _worker_result(self, seat: Seat) -> WorkerResult:
@@ -533,6 +556,17 @@ def _detections(data: bytes, uri: str) -> list[Detection]:
     except (ValueError, ValidationError, AttributeError) as e:
         logger.warning("report %s has no readable detections: %s", uri, e)
         return []
+
+
+def _deadline(now: int, deadline_seconds: int, clock_slack: int, max_deadline_secs: int) -> int:
+    """The deadline timestamp of a request submitted at the cluster time `now`. On a real cluster the clock moves
+    on between reading it and the transaction's slot: the slack keeps a deadline of exactly the network minimum
+    valid when the transaction lands, and is cut where it would pass the network maximum (the landing time is
+    never before `now`, so `now + max_deadline_secs` stays valid)."""
+    deadline = now + deadline_seconds + clock_slack
+    if deadline_seconds <= max_deadline_secs:
+        deadline = min(deadline, now + max_deadline_secs)
+    return deadline
 
 
 def _no_workers(address: Pubkey, r: Request) -> DFPNError:
@@ -665,6 +699,7 @@ class DFPNClient:
 __all__ = [
     "AsyncDFPNClient",
     "DFPNClient",
+    "fee_charged",
     "is_expirable",
     "is_finalizable",
     "request_info",

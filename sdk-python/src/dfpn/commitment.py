@@ -13,7 +13,8 @@ import logging
 from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 
-from dfpn.generated.constants import COMMIT_DOMAIN
+from dfpn.errors import DFPNError, ErrorCode
+from dfpn.generated.constants import COMMIT_DOMAIN, MAX_CONFIDENCE
 from dfpn.models import Verdict
 from dfpn.pda import encode_model_id
 
@@ -28,6 +29,30 @@ def _b32(name: str, value: bytes) -> bytes:
     return bytes(value)
 
 
+def answer_codes(verdict: Verdict | int, confidence: int) -> tuple[int, int]:
+    """The verdict byte and confidence of an answer the program accepts; `INVALID_ARGUMENT` naming the field for
+    an unknown verdict or a confidence outside 0..`MAX_CONFIDENCE` (the program would refuse the reveal, and the
+    worker that committed it would be slashed)."""
+    if isinstance(verdict, Verdict):
+        code = verdict.code
+    else:
+        try:
+            code = Verdict.from_code(int(verdict)).code
+        except (KeyError, TypeError, ValueError):
+            known = ", ".join(f"{v.code} ({v.value})" for v in Verdict)
+            raise DFPNError(
+                ErrorCode.INVALID_ARGUMENT, f"verdict {verdict!r} is not a known verdict: {known}."
+            ) from None
+    in_range = (
+        isinstance(confidence, int) and not isinstance(confidence, bool) and 0 <= confidence <= MAX_CONFIDENCE
+    )
+    if not in_range:
+        raise DFPNError(
+            ErrorCode.INVALID_ARGUMENT, f"confidence {confidence!r} must be an integer 0..{MAX_CONFIDENCE}."
+        )
+    return code, confidence
+
+
 def commitment(
     request: Pubkey,
     worker: Pubkey,
@@ -37,10 +62,9 @@ def commitment(
     report_hash: bytes,
     salt: bytes,
 ) -> bytes:
-    """The 32-byte commitment a worker submits with `commit_result` and the program recomputes at reveal."""
-    code = verdict.code if isinstance(verdict, Verdict) else int(verdict)
-    if not 0 <= code <= 255 or not 0 <= confidence <= 255:
-        raise ValueError("verdict and confidence are single bytes")
+    """The 32-byte commitment a worker submits with `commit_result` and the program recomputes at reveal.
+    An answer the program cannot accept (see `answer_codes`) is refused with `INVALID_ARGUMENT`."""
+    code, confidence = answer_codes(verdict, confidence)
     h = hashlib.sha256(DOMAIN)
     h.update(bytes(request))
     h.update(bytes(worker))
@@ -56,4 +80,4 @@ def derive_salt(worker: Keypair, request: Pubkey) -> bytes:
     return hashlib.sha256(bytes(worker.sign_message(bytes(request)))).digest()
 
 
-__all__ = ["DOMAIN", "commitment", "derive_salt"]
+__all__ = ["DOMAIN", "answer_codes", "commitment", "derive_salt"]

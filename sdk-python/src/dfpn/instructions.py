@@ -73,13 +73,34 @@ def initialize_config(
     )
 
 
-def update_config(
-    *, authority: Pubkey, params: ConfigParams, new_authority: Pubkey, program_id: Pubkey = PROGRAM_ID
-) -> Instruction:
+def update_config(*, authority: Pubkey, params: ConfigParams, program_id: Pubkey = PROGRAM_ID) -> Instruction:
+    """`update_config`: new parameters (requests already submitted keep theirs)."""
     return _build(
         "update_config",
         [authority, config_address(program_id)],
-        gen.UpdateConfigArgs(params=params, new_authority=new_authority).encode(),
+        gen.UpdateConfigArgs(params=params).encode(),
+        program_id,
+    )
+
+
+def propose_authority(
+    *, authority: Pubkey, new_authority: Pubkey, program_id: Pubkey = PROGRAM_ID
+) -> Instruction:
+    """`propose_authority`: the authority names its successor (all zeroes withdraws the proposal)."""
+    return _build(
+        "propose_authority",
+        [authority, config_address(program_id)],
+        gen.ProposeAuthorityArgs(new_authority=new_authority).encode(),
+        program_id,
+    )
+
+
+def accept_authority(*, new_authority: Pubkey, program_id: Pubkey = PROGRAM_ID) -> Instruction:
+    """`accept_authority`: the proposed authority signs and takes over the configuration."""
+    return _build(
+        "accept_authority",
+        [new_authority, config_address(program_id)],
+        gen.AcceptAuthorityArgs().encode(),
         program_id,
     )
 
@@ -282,12 +303,30 @@ def join_request(*, authority: Pubkey, request: Pubkey, program_id: Pubkey = PRO
     )
 
 
+def leave_request(*, authority: Pubkey, request: Pubkey, program_id: Pubkey = PROGRAM_ID) -> Instruction:
+    """`leave_request`: give back a seat not yet committed, in the first half of the commit window (the bond is
+    released)."""
+    return _build(
+        "leave_request",
+        [authority, worker_address(authority, program_id), request],
+        gen.LeaveRequestArgs().encode(),
+        program_id,
+    )
+
+
 def commit_result(
-    *, authority: Pubkey, request: Pubkey, commitment: bytes, program_id: Pubkey = PROGRAM_ID
+    *,
+    authority: Pubkey,
+    request: Pubkey,
+    commitment: bytes,
+    model_id: str | bytes,
+    program_id: Pubkey = PROGRAM_ID,
 ) -> Instruction:
+    """`commit_result` with the authority's worker PDA and the PDA of the model the answer comes from (the
+    program fixes that model in the seat; the reveal hashes with it)."""
     return _build(
         "commit_result",
-        [authority, request],
+        [authority, request, worker_address(authority, program_id), model_address(model_id, program_id)],
         gen.CommitResultArgs(commitment=commitment).encode(),
         program_id,
     )
@@ -299,27 +338,20 @@ def reveal_result(
     request: Pubkey,
     verdict: Verdict | int,
     confidence: int,
-    model_id: str | bytes,
     report_hash: bytes,
     salt: bytes,
     report_uri: str,
     program_id: Pubkey = PROGRAM_ID,
 ) -> Instruction:
-    mid = encode_model_id(model_id)
+    """`reveal_result`: the committed answer (the model is the one the seat committed with)."""
     args = gen.RevealResultArgs(
         verdict=verdict.code if isinstance(verdict, Verdict) else verdict,
         confidence=confidence,
-        model_id=mid,
         report_hash=report_hash,
         salt=salt,
         report_uri=report_uri,
     )
-    return _build(
-        "reveal_result",
-        [authority, request, worker_address(authority, program_id), model_address(mid, program_id)],
-        args.encode(),
-        program_id,
-    )
+    return _build("reveal_result", [authority, request], args.encode(), program_id)
 
 
 def finalize_request(
@@ -350,12 +382,13 @@ def finalize_request(
 
 
 def expire_request(*, request: Pubkey, request_data: Request, program_id: Pubkey = PROGRAM_ID) -> Instruction:
-    """`expire_request` with a writable worker PDA per seat, in seat order."""
+    """`expire_request` with the insurance vault (it receives the bonds of seats that never committed), then a
+    writable worker PDA per seat, in seat order."""
     seats = request_data.seats[: request_data.joined]
     remaining = [AccountMeta(worker_address(s.authority, program_id), False, True) for s in seats]
     return _build(
         "expire_request",
-        [request, request_data.client],
+        [request, request_data.client, insurance_address(program_id)],
         gen.ExpireRequestArgs().encode(),
         program_id,
         remaining,
@@ -367,6 +400,7 @@ def close_request(*, client: Pubkey, request: Pubkey, program_id: Pubkey = PROGR
 
 
 __all__ = [
+    "accept_authority",
     "add_stake",
     "claim_model_fees",
     "claim_worker_rewards",
@@ -377,6 +411,8 @@ __all__ = [
     "finalize_request",
     "initialize_config",
     "join_request",
+    "leave_request",
+    "propose_authority",
     "register_model",
     "register_worker",
     "request_unstake",

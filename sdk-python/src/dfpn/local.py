@@ -45,6 +45,9 @@ REFERENCE_PARAMS = ConfigParams(
     min_deadline_secs=60,
     reveal_window_secs=20,
     min_consensus_weight=5_000,
+    max_deadline_secs=86_400,
+    no_consensus_fee_bps=2_000,
+    seat_bond_multiplier=10,
 )
 
 PROGRAM_ENV = "DFPN_PROGRAM_SO"

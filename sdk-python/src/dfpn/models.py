@@ -182,6 +182,8 @@ class AnalysisResult(_Frozen):
     consensus_type: ConsensusType
     worker_results: list[WorkerResult]
     audit: Audit
+    #: The fee the request charged: the whole fee with a consensus, the no-consensus share of it without one
+    #: (the rest of the escrow went back to the client).
     fee_lamports: int
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import secrets
 
 from solders.pubkey import Pubkey
 
@@ -18,6 +19,12 @@ from dfpn.generated.constants import (
 )
 
 logger = logging.getLogger(__name__)
+
+#: The highest bump. `submit_request` checks that no bump above the given one is valid (about 1,500 CU each), so
+#: a request whose canonical bump is this one costs no extra compute; about half of all nonces have it.
+TOP_BUMP = 0xFF
+#: Request nonces are random 63-bit numbers (they fit a JavaScript-safe signed 64-bit integer).
+NONCE_BITS = 63
 
 
 def encode_model_id(model_id: str | bytes) -> bytes:
@@ -71,14 +78,27 @@ def request_address(client: Pubkey, nonce: int, program_id: Pubkey = PROGRAM_ID)
     return request_address_and_bump(client, nonce, program_id)[0]
 
 
+def random_request_nonce(client: Pubkey, program_id: Pubkey = PROGRAM_ID, *, attempts: int = 128) -> int:
+    """A random request nonce whose canonical bump is `TOP_BUMP` (random nonces are tried until one is: each has
+    about even odds, so `attempts` failures in a row do not happen in practice)."""
+    for _ in range(attempts):
+        nonce = secrets.randbits(NONCE_BITS)
+        if request_address_and_bump(client, nonce, program_id)[1] == TOP_BUMP:
+            return nonce
+    raise RuntimeError(f"no request nonce with bump {TOP_BUMP} in {attempts} random tries")
+
+
 __all__ = [
     "MODEL_ID_LEN",
+    "NONCE_BITS",
+    "TOP_BUMP",
     "config_address",
     "decode_model_id",
     "encode_model_id",
     "find",
     "insurance_address",
     "model_address",
+    "random_request_nonce",
     "request_address",
     "request_address_and_bump",
     "treasury_address",

@@ -22,6 +22,7 @@ from dfpn.generated.constants import (
     MAJORITY_ABOVE_BPS,
     MAX_CONFIDENCE,
     MAX_SEATS,
+    MIN_REVEALS_FOR_REPUTATION,
     MODELS_BPS,
     NON_REVEAL_PENALTY_FACTOR,
     REPUTATION_MAX,
@@ -54,6 +55,13 @@ class PhaseFields(Protocol):
     def deadline(self) -> int: ...
 
 
+class LeaveFields(PhaseFields, Protocol):
+    """The request fields the leave rule reads besides the phase fields."""
+
+    @property
+    def created_at(self) -> int: ...
+
+
 # ---- phases (docs/protocol.md "Phases"); a request that is not open is in none of them ----------------------
 
 
@@ -65,6 +73,13 @@ def is_open(status: int) -> bool:
 def commit_open(r: PhaseFields, now: int) -> bool:
     """Joining and committing: an open request before the commit deadline while some seat may still commit."""
     return is_open(r.status) and now < r.commit_deadline and r.commits < r.max_workers
+
+
+def leave_open(r: LeaveFields, now: int) -> bool:
+    """Giving back an uncommitted seat (`leave_request`): the commit phase is open and its first half not over
+    (`created_at + ⌊(commit_deadline − created_at) / 2⌋`); later a seat is a promise to the client."""
+    halfway = r.created_at + (r.commit_deadline - r.created_at) // 2
+    return commit_open(r, now) and now < halfway
 
 
 def reveal_open(r: PhaseFields, now: int) -> bool:
@@ -129,6 +144,23 @@ def split_fee(fee: int, paid: int) -> FeeSplit:
 def worker_share(fee: int, paid: int) -> int:
     """What each paid worker earns from a fee."""
     return split_fee(fee, paid).per_worker
+
+
+def charged_fee(fee: int, paid: int, consensus: bool, no_consensus_fee_bps: int) -> int:
+    """The part of the fee a finalized request charges (the rest of the escrow goes back to the client): all of
+    it when a consensus pays its `paid` agreeing revealers, `no_consensus_fee_bps` of it split among all revealers
+    when they reached no consensus, nothing without revealers."""
+    if paid == 0:
+        return 0
+    return fee if consensus else mul_bps(fee, no_consensus_fee_bps)
+
+
+def seat_bond(fee: int, min_workers: int, multiplier: int) -> int:
+    """The bond a seat locks in its worker's stake from join to commit (forfeited to insurance by a seat that never
+    commits): `multiplier × ⌊⌊fee × 65 %⌋ / min_workers⌋`, the per-seat reward of the request scaled up."""
+    if min_workers < 1:
+        raise ValueError("min_workers must be at least 1")
+    return mul_bps(fee, WORKERS_BPS) // min_workers * multiplier
 
 
 # ---- aggregation, reputation, slashing (docs/protocol.md "Aggregation", "Reputation and slashing") -----------
@@ -229,6 +261,20 @@ def reputation_step(reputation: int, outcome: SeatOutcome, alpha_bps: int) -> in
     return reputation
 
 
+def reputation_counts(reveals: int) -> bool:
+    """Whether agreeing with the consensus raises reputation at finalization: only when at least
+    `MIN_REVEALS_FOR_REPUTATION` workers revealed (one key answering alone cannot farm reputation)."""
+    return reveals >= MIN_REVEALS_FOR_REPUTATION
+
+
+def finalize_reputation(reputation: int, outcome: SeatOutcome, alpha_bps: int, reveals: int) -> int:
+    """A seat's worker's reputation after `finalize_request` of a request with `reveals` revealers:
+    `reputation_step`, except that agreeing leaves it unchanged below `MIN_REVEALS_FOR_REPUTATION` reveals."""
+    if outcome is SeatOutcome.AGREED and not reputation_counts(reveals):
+        return reputation
+    return reputation_step(reputation, outcome, alpha_bps)
+
+
 def slash_amount(stake: int, slash_bps: int) -> int:
     """Stake moved to insurance from a committer that did not reveal."""
     return mul_bps(stake, min(slash_bps, BPS))
@@ -246,21 +292,27 @@ def mask_of(modalities: Iterable[int] | int) -> int:
 
 __all__ = [
     "FeeSplit",
+    "LeaveFields",
     "Outcome",
     "PhaseFields",
     "SeatOutcome",
     "Vote",
     "aggregate",
+    "charged_fee",
     "commit_open",
     "expirable",
     "finalizable",
+    "finalize_reputation",
     "is_open",
+    "leave_open",
     "mask_of",
     "mul_bps",
     "penalize_non_reveal",
+    "reputation_counts",
     "reputation_step",
     "request_fee",
     "reveal_open",
+    "seat_bond",
     "slash_amount",
     "split_fee",
     "update_reputation",

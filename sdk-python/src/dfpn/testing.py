@@ -81,8 +81,15 @@ class ScriptedWorker:
             ix.join_request(authority=self.pubkey, request=request, program_id=self.transport.program_id)
         )
 
+    async def leave(self, request: Pubkey) -> TransactionRecord:
+        """Give the seat back (first half of the commit window, nothing committed): the bond is released."""
+        return await self._send(
+            ix.leave_request(authority=self.pubkey, request=request, program_id=self.transport.program_id)
+        )
+
     async def commit(self, request: Pubkey, answer: Answer) -> TransactionRecord:
-        """Write the report file, then commit to (verdict, confidence, model, report hash, salt)."""
+        """Write the report file, then commit to (verdict, confidence, model, report hash, salt); the model is
+        fixed in the seat by the commit."""
         report = json.dumps(
             {
                 "request": str(request),
@@ -103,7 +110,11 @@ class ScriptedWorker:
         self._answers[request] = (answer, report_hash, salt, path.as_uri())
         return await self._send(
             ix.commit_result(
-                authority=self.pubkey, request=request, commitment=c, program_id=self.transport.program_id
+                authority=self.pubkey,
+                request=request,
+                commitment=c,
+                model_id=self.model,
+                program_id=self.transport.program_id,
             )
         )
 
@@ -115,7 +126,6 @@ class ScriptedWorker:
                 request=request,
                 verdict=answer.verdict,
                 confidence=answer.confidence,
-                model_id=self.model,
                 report_hash=report_hash,
                 salt=salt,
                 report_uri=uri,

@@ -68,6 +68,27 @@ export const MIN_DEADLINE_SECS_CEILING = 2_592_000n;
 /** Largest `min_consensus_weight` (configuration bound). */
 export const MAX_MIN_CONSENSUS_WEIGHT = 100_000;
 
+/** rounding dust that goes to insurance (at most 2·(paid − 1) + 2 lamports) stays under 1 % of any fee. */
+export const MIN_BASE_FEE = 10_000n;
+
+/** Largest share of a non-revealer's stake that may be slashed, in bps (configuration bound). */
+export const MAX_SLASH_BPS = 3000;
+
+/** Largest share of the fee charged when revealers reach no consensus, in bps (configuration bound). */
+export const MAX_NO_CONSENSUS_FEE_BPS = 5000;
+
+/** Longest allowed `max_deadline_secs` (configuration bound: 30 days), so no seat locks stake longer. */
+export const MAX_DEADLINE_SECS_CEILING = 2_592_000n;
+
+/** times what it would have earned. */
+export const MIN_SEAT_BOND_MULTIPLIER = 10;
+
+/** Largest seat bond multiplier (configuration bound). */
+export const MAX_SEAT_BOND_MULTIPLIER = 100;
+
+/** Fewest revealers for agreeing with the consensus to raise reputation (one key cannot farm it alone). */
+export const MIN_REVEALS_FOR_REPUTATION = 3;
+
 /** Domain separator of commitments. Bytes (`"dfpn-commit-v1"`). */
 export const COMMIT_DOMAIN: ReadonlyUint8Array = new Uint8Array([100, 102, 112, 110, 45, 99, 111, 109, 109, 105, 116, 45, 118, 49]);
 

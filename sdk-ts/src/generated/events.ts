@@ -48,6 +48,12 @@ import {
   type RequestExpired,
   getRequestClosedDecoder,
   type RequestClosed,
+  getAuthorityProposedDecoder,
+  type AuthorityProposed,
+  getAuthorityTransferredDecoder,
+  type AuthorityTransferred,
+  getWorkerLeftDecoder,
+  type WorkerLeft,
 } from './types/index.js';
 
 /** `sha256("event:ConfigInitialized")[..8]` */
@@ -96,6 +102,12 @@ export const WORKER_SLASHED_EVENT_DISCRIMINATOR = new Uint8Array([105, 194, 239,
 export const REQUEST_EXPIRED_EVENT_DISCRIMINATOR = new Uint8Array([190, 61, 247, 223, 89, 107, 245, 252]);
 /** `sha256("event:RequestClosed")[..8]` */
 export const REQUEST_CLOSED_EVENT_DISCRIMINATOR = new Uint8Array([59, 172, 99, 75, 9, 19, 226, 188]);
+/** `sha256("event:AuthorityProposed")[..8]` */
+export const AUTHORITY_PROPOSED_EVENT_DISCRIMINATOR = new Uint8Array([244, 117, 94, 112, 53, 151, 35, 89]);
+/** `sha256("event:AuthorityTransferred")[..8]` */
+export const AUTHORITY_TRANSFERRED_EVENT_DISCRIMINATOR = new Uint8Array([245, 109, 179, 54, 135, 92, 22, 64]);
+/** `sha256("event:WorkerLeft")[..8]` */
+export const WORKER_LEFT_EVENT_DISCRIMINATOR = new Uint8Array([20, 11, 160, 162, 150, 63, 249, 213]);
 
 /** Every DFPN event, tagged with its IDL name. */
 export type DfpnEvent =
@@ -121,10 +133,13 @@ export type DfpnEvent =
   | ({ name: 'WorkerPaid' } & WorkerPaid)
   | ({ name: 'WorkerSlashed' } & WorkerSlashed)
   | ({ name: 'RequestExpired' } & RequestExpired)
-  | ({ name: 'RequestClosed' } & RequestClosed);
+  | ({ name: 'RequestClosed' } & RequestClosed)
+  | ({ name: 'AuthorityProposed' } & AuthorityProposed)
+  | ({ name: 'AuthorityTransferred' } & AuthorityTransferred)
+  | ({ name: 'WorkerLeft' } & WorkerLeft);
 
 /** The IDL name of every event, in IDL order. */
-export const DFPN_EVENT_NAMES = ['ConfigInitialized', 'ConfigUpdated', 'PauseSet', 'TreasuryWithdrawn', 'ModelRegistered', 'ModelUpdated', 'ModelDeactivated', 'ModelFeesClaimed', 'WorkerRegistered', 'StakeAdded', 'WorkerUpdated', 'UnstakeRequested', 'StakeWithdrawn', 'WorkerRewardsClaimed', 'RequestSubmitted', 'WorkerJoined', 'ResultCommitted', 'ResultRevealed', 'RequestFinalized', 'WorkerPaid', 'WorkerSlashed', 'RequestExpired', 'RequestClosed'] as const;
+export const DFPN_EVENT_NAMES = ['ConfigInitialized', 'ConfigUpdated', 'PauseSet', 'TreasuryWithdrawn', 'ModelRegistered', 'ModelUpdated', 'ModelDeactivated', 'ModelFeesClaimed', 'WorkerRegistered', 'StakeAdded', 'WorkerUpdated', 'UnstakeRequested', 'StakeWithdrawn', 'WorkerRewardsClaimed', 'RequestSubmitted', 'WorkerJoined', 'ResultCommitted', 'ResultRevealed', 'RequestFinalized', 'WorkerPaid', 'WorkerSlashed', 'RequestExpired', 'RequestClosed', 'AuthorityProposed', 'AuthorityTransferred', 'WorkerLeft'] as const;
 
 const DECODERS: ReadonlyArray<{ name: DfpnEvent['name']; discriminator: Uint8Array; decode: (bytes: ReadonlyUint8Array) => object }> = [
   { name: 'ConfigInitialized', discriminator: CONFIG_INITIALIZED_EVENT_DISCRIMINATOR, decode: (b) => getConfigInitializedDecoder().decode(b) },
@@ -150,6 +165,9 @@ const DECODERS: ReadonlyArray<{ name: DfpnEvent['name']; discriminator: Uint8Arr
   { name: 'WorkerSlashed', discriminator: WORKER_SLASHED_EVENT_DISCRIMINATOR, decode: (b) => getWorkerSlashedDecoder().decode(b) },
   { name: 'RequestExpired', discriminator: REQUEST_EXPIRED_EVENT_DISCRIMINATOR, decode: (b) => getRequestExpiredDecoder().decode(b) },
   { name: 'RequestClosed', discriminator: REQUEST_CLOSED_EVENT_DISCRIMINATOR, decode: (b) => getRequestClosedDecoder().decode(b) },
+  { name: 'AuthorityProposed', discriminator: AUTHORITY_PROPOSED_EVENT_DISCRIMINATOR, decode: (b) => getAuthorityProposedDecoder().decode(b) },
+  { name: 'AuthorityTransferred', discriminator: AUTHORITY_TRANSFERRED_EVENT_DISCRIMINATOR, decode: (b) => getAuthorityTransferredDecoder().decode(b) },
+  { name: 'WorkerLeft', discriminator: WORKER_LEFT_EVENT_DISCRIMINATOR, decode: (b) => getWorkerLeftDecoder().decode(b) },
 ];
 
 /**

@@ -113,7 +113,7 @@ export const DFPN_IDL = {
     {
       "name": "update_config",
       "docs": [
-        "The authority changes parameters or hands over authority."
+        "The authority changes parameters; requests already submitted keep theirs."
       ],
       "discriminator": [
         29,
@@ -158,10 +158,6 @@ export const DFPN_IDL = {
               "name": "ConfigParams"
             }
           }
-        },
-        {
-          "name": "new_authority",
-          "type": "pubkey"
         }
       ]
     },
@@ -997,7 +993,7 @@ export const DFPN_IDL = {
     {
       "name": "commit_result",
       "docs": [
-        "A seated worker commits the hash of its answer."
+        "A seated worker commits the hash of its answer and the model it comes from (fixed in the seat: later changes to the model do not reach this request)."
       ],
       "discriminator": [
         45,
@@ -1008,43 +1004,6 @@ export const DFPN_IDL = {
         67,
         191,
         185
-      ],
-      "accounts": [
-        {
-          "name": "authority",
-          "signer": true
-        },
-        {
-          "name": "request",
-          "writable": true
-        }
-      ],
-      "args": [
-        {
-          "name": "commitment",
-          "type": {
-            "array": [
-              "u8",
-              32
-            ]
-          }
-        }
-      ]
-    },
-    {
-      "name": "reveal_result",
-      "docs": [
-        "A committed worker reveals its answer; it must hash to the commitment."
-      ],
-      "discriminator": [
-        251,
-        165,
-        27,
-        86,
-        52,
-        234,
-        133,
-        173
       ],
       "accounts": [
         {
@@ -1083,21 +1042,49 @@ export const DFPN_IDL = {
       ],
       "args": [
         {
-          "name": "verdict",
-          "type": "u8"
-        },
-        {
-          "name": "confidence",
-          "type": "u8"
-        },
-        {
-          "name": "model_id",
+          "name": "commitment",
           "type": {
             "array": [
               "u8",
               32
             ]
           }
+        }
+      ]
+    },
+    {
+      "name": "reveal_result",
+      "docs": [
+        "A committed worker reveals its answer; it must hash to the commitment (with the seat's model)."
+      ],
+      "discriminator": [
+        251,
+        165,
+        27,
+        86,
+        52,
+        234,
+        133,
+        173
+      ],
+      "accounts": [
+        {
+          "name": "authority",
+          "signer": true
+        },
+        {
+          "name": "request",
+          "writable": true
+        }
+      ],
+      "args": [
+        {
+          "name": "verdict",
+          "type": "u8"
+        },
+        {
+          "name": "confidence",
+          "type": "u8"
         },
         {
           "name": "report_hash",
@@ -1214,7 +1201,7 @@ export const DFPN_IDL = {
     {
       "name": "expire_request",
       "docs": [
-        "Anyone expires a request without enough commitments. Remaining accounts: one writable worker PDA per seat in seat order."
+        "Anyone expires a request without enough commitments; seats that never committed forfeit their bond to insurance. Remaining accounts: one writable worker PDA per seat in seat order."
       ],
       "discriminator": [
         219,
@@ -1234,6 +1221,28 @@ export const DFPN_IDL = {
         {
           "name": "client",
           "writable": true
+        },
+        {
+          "name": "insurance",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  105,
+                  110,
+                  115,
+                  117,
+                  114,
+                  97,
+                  110,
+                  99,
+                  101
+                ]
+              }
+            ]
+          }
         }
       ],
       "args": []
@@ -1258,6 +1267,145 @@ export const DFPN_IDL = {
           "name": "client",
           "writable": true,
           "signer": true
+        },
+        {
+          "name": "request",
+          "writable": true
+        }
+      ],
+      "args": []
+    },
+    {
+      "name": "propose_authority",
+      "docs": [
+        "The authority proposes its successor (all zeroes withdraws the proposal)."
+      ],
+      "discriminator": [
+        20,
+        148,
+        236,
+        198,
+        76,
+        119,
+        99,
+        142
+      ],
+      "accounts": [
+        {
+          "name": "authority",
+          "signer": true
+        },
+        {
+          "name": "config",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              }
+            ]
+          }
+        }
+      ],
+      "args": [
+        {
+          "name": "new_authority",
+          "type": "pubkey"
+        }
+      ]
+    },
+    {
+      "name": "accept_authority",
+      "docs": [
+        "The proposed authority accepts and takes over the configuration."
+      ],
+      "discriminator": [
+        107,
+        86,
+        198,
+        91,
+        33,
+        12,
+        107,
+        160
+      ],
+      "accounts": [
+        {
+          "name": "new_authority",
+          "signer": true
+        },
+        {
+          "name": "config",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              }
+            ]
+          }
+        }
+      ],
+      "args": []
+    },
+    {
+      "name": "leave_request",
+      "docs": [
+        "A worker gives back a seat it has not committed, in the first half of the commit window (its bond is released)."
+      ],
+      "discriminator": [
+        109,
+        36,
+        63,
+        9,
+        52,
+        19,
+        84,
+        215
+      ],
+      "accounts": [
+        {
+          "name": "authority",
+          "signer": true
+        },
+        {
+          "name": "worker",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  119,
+                  111,
+                  114,
+                  107,
+                  101,
+                  114
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "authority"
+              }
+            ]
+          }
         },
         {
           "name": "request",
@@ -1633,6 +1781,45 @@ export const DFPN_IDL = {
         226,
         188
       ]
+    },
+    {
+      "name": "AuthorityProposed",
+      "discriminator": [
+        244,
+        117,
+        94,
+        112,
+        53,
+        151,
+        35,
+        89
+      ]
+    },
+    {
+      "name": "AuthorityTransferred",
+      "discriminator": [
+        245,
+        109,
+        179,
+        54,
+        135,
+        92,
+        22,
+        64
+      ]
+    },
+    {
+      "name": "WorkerLeft",
+      "discriminator": [
+        20,
+        11,
+        160,
+        162,
+        150,
+        63,
+        249,
+        213
+      ]
     }
   ],
   "errors": [
@@ -1684,7 +1871,7 @@ export const DFPN_IDL = {
     {
       "code": 6009,
       "name": "Unauthorized",
-      "msg": "Signer is not the configuration authority."
+      "msg": "Signer is not the authority of this account (the worker's operator or the model's developer)."
     },
     {
       "code": 6010,
@@ -1829,7 +2016,7 @@ export const DFPN_IDL = {
     {
       "code": 6038,
       "name": "InvalidVerdict",
-      "msg": "Verdict byte is not 0 (Inconclusive), 1 (Authentic) or 2 (Manipulated), or confidence > 100."
+      "msg": "Verdict byte is not 0 (Inconclusive), 1 (Authentic) or 2 (Manipulated)."
     },
     {
       "code": 6039,
@@ -1895,6 +2082,66 @@ export const DFPN_IDL = {
       "code": 6051,
       "name": "InsufficientCommitments",
       "msg": "Fewer than min workers committed: the request can only be expired."
+    },
+    {
+      "code": 6052,
+      "name": "DeadlineTooLong",
+      "msg": "Deadline is further from now than the configuration's max_deadline_secs."
+    },
+    {
+      "code": 6053,
+      "name": "SelfDealing",
+      "msg": "A worker or model may not serve a request whose client is its own operator or developer."
+    },
+    {
+      "code": 6054,
+      "name": "InvalidConfidence",
+      "msg": "Confidence is above 100."
+    },
+    {
+      "code": 6055,
+      "name": "ModelMismatch",
+      "msg": "The model account is not the model the seat committed with."
+    },
+    {
+      "code": 6056,
+      "name": "ModelModalityMismatch",
+      "msg": "The model does not cover every modality the request names."
+    },
+    {
+      "code": 6057,
+      "name": "NotConfigAuthority",
+      "msg": "Signer is not the configuration authority."
+    },
+    {
+      "code": 6058,
+      "name": "NotPendingAuthority",
+      "msg": "Signer is not the proposed configuration authority (or none is proposed)."
+    },
+    {
+      "code": 6059,
+      "name": "NonCanonicalBump",
+      "msg": "The request address does not use the canonical PDA bump."
+    },
+    {
+      "code": 6060,
+      "name": "PayoutBelowRent",
+      "msg": "The payout wallet is empty and the amount is below its rent-exempt minimum."
+    },
+    {
+      "code": 6061,
+      "name": "RequestAlreadyClosed",
+      "msg": "No request account at this address: it was closed already, or never submitted."
+    },
+    {
+      "code": 6062,
+      "name": "BondExceedsFreeStake",
+      "msg": "The worker's stake not already bonded by its other seats does not cover this request's seat bond."
+    },
+    {
+      "code": 6063,
+      "name": "LeaveWindowClosed",
+      "msg": "A seat can be left only during the first half of the commit window."
     }
   ],
   "constants": [
@@ -2065,6 +2312,62 @@ export const DFPN_IDL = {
       ],
       "type": "u32",
       "value": "100000"
+    },
+    {
+      "name": "MIN_BASE_FEE",
+      "docs": [
+        "rounding dust that goes to insurance (at most 2·(paid − 1) + 2 lamports) stays under 1 % of any fee."
+      ],
+      "type": "u64",
+      "value": "10000"
+    },
+    {
+      "name": "MAX_SLASH_BPS",
+      "docs": [
+        "Largest share of a non-revealer's stake that may be slashed, in bps (configuration bound)."
+      ],
+      "type": "u16",
+      "value": "3000"
+    },
+    {
+      "name": "MAX_NO_CONSENSUS_FEE_BPS",
+      "docs": [
+        "Largest share of the fee charged when revealers reach no consensus, in bps (configuration bound)."
+      ],
+      "type": "u16",
+      "value": "5000"
+    },
+    {
+      "name": "MAX_DEADLINE_SECS_CEILING",
+      "docs": [
+        "Longest allowed `max_deadline_secs` (configuration bound: 30 days), so no seat locks stake longer."
+      ],
+      "type": "i64",
+      "value": "2592000"
+    },
+    {
+      "name": "MIN_SEAT_BOND_MULTIPLIER",
+      "docs": [
+        "times what it would have earned."
+      ],
+      "type": "u16",
+      "value": "10"
+    },
+    {
+      "name": "MAX_SEAT_BOND_MULTIPLIER",
+      "docs": [
+        "Largest seat bond multiplier (configuration bound)."
+      ],
+      "type": "u16",
+      "value": "100"
+    },
+    {
+      "name": "MIN_REVEALS_FOR_REPUTATION",
+      "docs": [
+        "Fewest revealers for agreeing with the consensus to raise reputation (one key cannot farm it alone)."
+      ],
+      "type": "u8",
+      "value": "3"
     },
     {
       "name": "COMMIT_DOMAIN",
@@ -2341,6 +2644,18 @@ export const DFPN_IDL = {
           {
             "name": "min_consensus_weight",
             "type": "u32"
+          },
+          {
+            "name": "max_deadline_secs",
+            "type": "i64"
+          },
+          {
+            "name": "no_consensus_fee_bps",
+            "type": "u16"
+          },
+          {
+            "name": "seat_bond_multiplier",
+            "type": "u16"
           }
         ]
       }
@@ -2453,6 +2768,10 @@ export const DFPN_IDL = {
           {
             "name": "request_count",
             "type": "u64"
+          },
+          {
+            "name": "pending_authority",
+            "type": "pubkey"
           },
           {
             "name": "reserved",
@@ -2637,11 +2956,15 @@ export const DFPN_IDL = {
             "type": "i64"
           },
           {
+            "name": "bonded",
+            "type": "u64"
+          },
+          {
             "name": "reserved",
             "type": {
               "array": [
                 "u8",
-                32
+                24
               ]
             }
           }
@@ -2750,6 +3073,30 @@ export const DFPN_IDL = {
           {
             "name": "finalized_at",
             "type": "i64"
+          },
+          {
+            "name": "slash_bps",
+            "type": "u16"
+          },
+          {
+            "name": "reputation_alpha_bps",
+            "type": "u16"
+          },
+          {
+            "name": "max_weight_bps",
+            "type": "u16"
+          },
+          {
+            "name": "no_consensus_fee_bps",
+            "type": "u16"
+          },
+          {
+            "name": "min_consensus_weight",
+            "type": "u32"
+          },
+          {
+            "name": "seat_bond",
+            "type": "u64"
           },
           {
             "name": "reserved",
@@ -3309,9 +3656,49 @@ export const DFPN_IDL = {
           }
         ]
       }
+    },
+    {
+      "name": "AuthorityProposed",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "proposed",
+            "type": "pubkey"
+          }
+        ]
+      }
+    },
+    {
+      "name": "AuthorityTransferred",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "authority",
+            "type": "pubkey"
+          }
+        ]
+      }
+    },
+    {
+      "name": "WorkerLeft",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "request",
+            "type": "pubkey"
+          },
+          {
+            "name": "worker",
+            "type": "pubkey"
+          }
+        ]
+      }
     }
   ]
 } as const;
 
 /** sha256 of idl/dfpn.json as generated from. */
-export const DFPN_IDL_SHA256 = '8ce04a3ab7b71b6d0016f79fa20bb7de49bd46a0cd64660fd5942b96cb6ddf22';
+export const DFPN_IDL_SHA256 = '7e17de0b8a88e307310508efd3107877df31aa7fa3c7319e64eaf198eb7a0d58';

@@ -61,9 +61,21 @@ export type ProgramErrorCodeName =
   | 'CLIENT_MISMATCH'
   | 'VAULT_MISMATCH'
   | 'DUPLICATE_ACCOUNT'
-  | 'INSUFFICIENT_COMMITMENTS';
+  | 'INSUFFICIENT_COMMITMENTS'
+  | 'DEADLINE_TOO_LONG'
+  | 'SELF_DEALING'
+  | 'INVALID_CONFIDENCE'
+  | 'MODEL_MISMATCH'
+  | 'MODEL_MODALITY_MISMATCH'
+  | 'NOT_CONFIG_AUTHORITY'
+  | 'NOT_PENDING_AUTHORITY'
+  | 'NON_CANONICAL_BUMP'
+  | 'PAYOUT_BELOW_RENT'
+  | 'REQUEST_ALREADY_CLOSED'
+  | 'BOND_EXCEEDS_FREE_STAKE'
+  | 'LEAVE_WINDOW_CLOSED';
 
-/** The program's errors (`DfpnError`, codes 6000..6051) in IDL order. */
+/** The program's errors (`DfpnError`, codes 6000..6063) in IDL order. */
 export const PROGRAM_ERRORS: ReadonlyArray<ProgramErrorInfo> = [
   { code: 6000, name: 'InvalidInstructionData', errorCode: 'INVALID_INSTRUCTION_DATA', msg: "Instruction data too short, too long or not a known discriminator." },
   { code: 6001, name: 'NotEnoughAccounts', errorCode: 'NOT_ENOUGH_ACCOUNTS', msg: "Fewer accounts than the instruction needs." },
@@ -74,7 +86,7 @@ export const PROGRAM_ERRORS: ReadonlyArray<ProgramErrorInfo> = [
   { code: 6006, name: 'InvalidPda', errorCode: 'INVALID_PDA', msg: "An account's address is not the expected program-derived address." },
   { code: 6007, name: 'AccountAlreadyInitialized', errorCode: 'ACCOUNT_ALREADY_INITIALIZED', msg: "The account to create already exists." },
   { code: 6008, name: 'InvalidSystemProgram', errorCode: 'INVALID_SYSTEM_PROGRAM', msg: "The system program account is not the system program." },
-  { code: 6009, name: 'Unauthorized', errorCode: 'UNAUTHORIZED', msg: "Signer is not the configuration authority." },
+  { code: 6009, name: 'Unauthorized', errorCode: 'UNAUTHORIZED', msg: "Signer is not the authority of this account (the worker's operator or the model's developer)." },
   { code: 6010, name: 'Paused', errorCode: 'PAUSED', msg: "New requests are paused by the authority." },
   { code: 6011, name: 'InvalidConfig', errorCode: 'INVALID_CONFIG', msg: "A configuration value is out of range." },
   { code: 6012, name: 'ArithmeticOverflow', errorCode: 'ARITHMETIC_OVERFLOW', msg: "Arithmetic overflow or underflow." },
@@ -103,7 +115,7 @@ export const PROGRAM_ERRORS: ReadonlyArray<ProgramErrorInfo> = [
   { code: 6035, name: 'NotCommitted', errorCode: 'NOT_COMMITTED', msg: "This seat has no commitment to reveal." },
   { code: 6036, name: 'AlreadyRevealed', errorCode: 'ALREADY_REVEALED', msg: "This seat already revealed." },
   { code: 6037, name: 'CommitmentMismatch', errorCode: 'COMMITMENT_MISMATCH', msg: "The revealed preimage does not hash to the commitment." },
-  { code: 6038, name: 'InvalidVerdict', errorCode: 'INVALID_VERDICT', msg: "Verdict byte is not 0 (Inconclusive), 1 (Authentic) or 2 (Manipulated), or confidence > 100." },
+  { code: 6038, name: 'InvalidVerdict', errorCode: 'INVALID_VERDICT', msg: "Verdict byte is not 0 (Inconclusive), 1 (Authentic) or 2 (Manipulated)." },
   { code: 6039, name: 'ModelNotDeclared', errorCode: 'MODEL_NOT_DECLARED', msg: "The revealed model is not one of the worker's models." },
   { code: 6040, name: 'InvalidReportUri', errorCode: 'INVALID_REPORT_URI', msg: "Report URI empty or too long." },
   { code: 6041, name: 'FinalizeTooEarly', errorCode: 'FINALIZE_TOO_EARLY', msg: "The request cannot be finalized yet." },
@@ -117,4 +129,16 @@ export const PROGRAM_ERRORS: ReadonlyArray<ProgramErrorInfo> = [
   { code: 6049, name: 'VaultMismatch', errorCode: 'VAULT_MISMATCH', msg: "Treasury or insurance vault does not match the configuration." },
   { code: 6050, name: 'DuplicateAccount', errorCode: 'DUPLICATE_ACCOUNT', msg: "The same account was passed where two different accounts are required." },
   { code: 6051, name: 'InsufficientCommitments', errorCode: 'INSUFFICIENT_COMMITMENTS', msg: "Fewer than min workers committed: the request can only be expired." },
+  { code: 6052, name: 'DeadlineTooLong', errorCode: 'DEADLINE_TOO_LONG', msg: "Deadline is further from now than the configuration's max_deadline_secs." },
+  { code: 6053, name: 'SelfDealing', errorCode: 'SELF_DEALING', msg: "A worker or model may not serve a request whose client is its own operator or developer." },
+  { code: 6054, name: 'InvalidConfidence', errorCode: 'INVALID_CONFIDENCE', msg: "Confidence is above 100." },
+  { code: 6055, name: 'ModelMismatch', errorCode: 'MODEL_MISMATCH', msg: "The model account is not the model the seat committed with." },
+  { code: 6056, name: 'ModelModalityMismatch', errorCode: 'MODEL_MODALITY_MISMATCH', msg: "The model does not cover every modality the request names." },
+  { code: 6057, name: 'NotConfigAuthority', errorCode: 'NOT_CONFIG_AUTHORITY', msg: "Signer is not the configuration authority." },
+  { code: 6058, name: 'NotPendingAuthority', errorCode: 'NOT_PENDING_AUTHORITY', msg: "Signer is not the proposed configuration authority (or none is proposed)." },
+  { code: 6059, name: 'NonCanonicalBump', errorCode: 'NON_CANONICAL_BUMP', msg: "The request address does not use the canonical PDA bump." },
+  { code: 6060, name: 'PayoutBelowRent', errorCode: 'PAYOUT_BELOW_RENT', msg: "The payout wallet is empty and the amount is below its rent-exempt minimum." },
+  { code: 6061, name: 'RequestAlreadyClosed', errorCode: 'REQUEST_ALREADY_CLOSED', msg: "No request account at this address: it was closed already, or never submitted." },
+  { code: 6062, name: 'BondExceedsFreeStake', errorCode: 'BOND_EXCEEDS_FREE_STAKE', msg: "The worker's stake not already bonded by its other seats does not cover this request's seat bond." },
+  { code: 6063, name: 'LeaveWindowClosed', errorCode: 'LEAVE_WINDOW_CLOSED', msg: "A seat can be left only during the first half of the commit window." },
 ];

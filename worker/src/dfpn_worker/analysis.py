@@ -12,12 +12,15 @@ each worker):
 4. **Model id**: the model credited on-chain (and paid the model developers' share) is the detector that decided
    the verdict: among the analyses that gave the combined verdict, the one with the highest confidence (the
    first in configured order on a tie); when none did (the combination was Inconclusive out of disagreement),
-   the highest-confidence analysis overall. Only models the worker declared on-chain can be committed, so
-   undeclared detectors are skipped here.
+   the highest-confidence analysis overall. The program accepts a commit only with a model the worker declared
+   whose registered modalities cover all of the request's (it fixes that model in the seat), so only such
+   models are credited here (`creditable`); when no analysed detector's model qualifies, the first detector
+   whose model does is credited.
 5. **Nothing to run** (no detector supports the media: an unsupported type, or data no decoder recognises):
-   `Inconclusive`, confidence 0, credited to the first declared detector that covers the request's modalities,
-   with a note. The worker still commits: the media is what the client submitted and its hash matched, and an
-   honest "cannot tell" is an answer.
+   `Inconclusive`, confidence 0, credited to the first creditable detector that covers the request's
+   modalities, with a note. The worker still commits: the media is what the client submitted and its hash
+   matched, and an honest "cannot tell" is an answer.
+6. **No creditable model at all**: `LookupError` (the node does not join such requests, see `can_credit`).
 
 The report is canonical JSON (sorted keys, no whitespace, no timings), so the same analyses give the same bytes
 and the same report hash: that lets a worker that lost its state re-derive a commitment (see `preimage.py`).
@@ -30,7 +33,7 @@ import hashlib
 import json
 import logging
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Any
@@ -100,18 +103,37 @@ class Analyzer:
         detectors: Sequence[Detector],
         *,
         declared_models: Iterable[str] | None = None,
+        model_modalities: Mapping[str, int] | None = None,
         timeout: float = 120.0,
         metrics: Metrics | None = None,
         executor: Executor | None = None,
     ) -> None:
         self.detectors = list(detectors)
         self.declared = None if declared_models is None else set(declared_models)
+        #: The modality mask each model is registered with on-chain (active models only; the node reads them);
+        #: None: each detector's own modalities stand in for its model's.
+        self.model_modalities = None if model_modalities is None else dict(model_modalities)
         self.timeout = timeout
         self.metrics = metrics
         self.executor = executor
 
     def committable(self, detector: Detector) -> bool:
         return self.declared is None or detector.model_id in self.declared
+
+    def model_mask(self, detector: Detector) -> int:
+        """The modalities the detector's model is registered for (0: not registered or deactivated)."""
+        if self.model_modalities is None:
+            return modality_mask([detector])
+        return self.model_modalities.get(detector.model_id, 0)
+
+    def creditable(self, detector: Detector, request_mask: int) -> bool:
+        """Whether a commit may name this detector's model for a request: declared by the worker, and registered
+        for every one of the request's modalities (what `commit_result` checks)."""
+        return self.committable(detector) and self.model_mask(detector) & request_mask == request_mask
+
+    def can_credit(self, request_mask: int) -> bool:
+        """Whether some detector's model may be named in a commit for a request with these modalities."""
+        return any(self.creditable(d, request_mask) for d in self.detectors)
 
     def covering(self, request_mask: int) -> list[Detector]:
         """Detectors with at least one of the request's modalities, in configured order."""
@@ -155,9 +177,11 @@ class Analyzer:
         """Run the selected detectors and decide (see the module docstring). Never raises for bad media."""
         selected = self.select(media, request_mask)
         if not selected:
-            fallback = next((d for d in self.covering(request_mask) if self.committable(d)), None)
+            fallback = next(
+                (d for d in self.covering(request_mask) if self.creditable(d, request_mask)), None
+            )
             if fallback is None:
-                raise LookupError("no declared detector covers the request's modalities")
+                raise LookupError("no declared model is registered for all of the request's modalities")
             note = f"no detector supports this media (kind {_kind(media)!r}, {len(media.data)} bytes)"
             return Outcome(ChainVerdict.INCONCLUSIVE, 0, fallback.model_id, (), (), note)
         analyses = tuple(await asyncio.gather(*(self._run_one(d, media) for d in selected)))
@@ -168,20 +192,24 @@ class Analyzer:
             combined = _inconclusive(selected[0].model_id, f"combine failed: {type(e).__name__}")
         verdict = chain_verdict(combined.verdict)
         confidence = max(0, min(100, int(combined.confidence)))
-        model_id = self._decider(analyses, combined.verdict, selected)
+        model_id = self._decider(analyses, combined.verdict, selected, request_mask)
         detections = tuple(combined.detections) or tuple(d for a in analyses for d in a.detections)
         notes = "; ".join(f"{a.model_id}: {a.notes}" for a in analyses if a.notes)
         return Outcome(verdict, confidence, model_id, detections, analyses, notes)
 
     def _decider(
-        self, analyses: Sequence[Analysis], verdict: DetectorVerdict, selected: Sequence[Detector]
+        self,
+        analyses: Sequence[Analysis],
+        verdict: DetectorVerdict,
+        selected: Sequence[Detector],
+        request_mask: int,
     ) -> str:
-        ok = {d.model_id for d in selected if self.committable(d)}
+        ok = {d.model_id for d in selected if self.creditable(d, request_mask)}
         candidates = [a for a in analyses if a.model_id in ok]
         if not candidates:
-            fallback = next((d for d in self.detectors if self.committable(d)), None)
+            fallback = next((d for d in self.detectors if self.creditable(d, request_mask)), None)
             if fallback is None:
-                raise LookupError("none of the worker's detectors is declared on-chain")
+                raise LookupError("no declared model is registered for all of the request's modalities")
             return fallback.model_id
         agreeing = [a for a in candidates if a.verdict == verdict] or candidates
         best = max(agreeing, key=lambda a: a.confidence)  # max keeps the first of equal confidences

@@ -16,8 +16,8 @@ from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 
 from dfpn.borsh import BorshError
-from dfpn.generated.types import Config, Request, Seat, Worker
-from dfpn.pda import config_address, worker_address
+from dfpn.generated.types import Config, Model, Request, Seat, Worker
+from dfpn.pda import config_address, model_address, worker_address
 from dfpn.transport import AccountInfo, TransactionRecord, Transport
 from dfpn_worker.errors import WorkerError
 from dfpn_worker.metrics import Metrics
@@ -67,6 +67,17 @@ class Chain:
         if account is None or account.owner != self.program_id:
             return None
         return Worker.from_account_data(account.data)
+
+    async def model(self, model_id: str) -> Model | None:
+        """The registered model `model_id`; None when it is not registered."""
+        address = model_address(model_id, self.program_id)
+        account = await self.read(f"model {model_id}", lambda: self.transport.get_account(address))
+        if account is None or account.owner != self.program_id:
+            return None
+        try:
+            return Model.from_account_data(account.data)
+        except BorshError:
+            return None
 
     async def requests(self) -> list[AccountInfo]:
         """Every Request account of the program (decoded by the caller)."""

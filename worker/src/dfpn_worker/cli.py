@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from solders.keypair import Keypair
+from solders.pubkey import Pubkey
 
 from dfpn import LocalNetwork, Transport, load_keypair
 from dfpn import Modality as ChainModality
@@ -57,7 +58,7 @@ from dfpn_worker.registration import (
     register_worker,
     worker_summary,
 )
-from dfpn_worker.state import StateError, StateStore
+from dfpn_worker.state import Phase, StateError, StateStore
 
 logger = logging.getLogger(__name__)
 
@@ -309,6 +310,29 @@ async def cmd_claim(config: WorkerConfig, transport: Transport, out: TextIO) -> 
     return EXIT_OK
 
 
+async def cmd_leave(args: argparse.Namespace, config: WorkerConfig, transport: Transport, out: TextIO) -> int:
+    """Give back the seat of a request this worker joined and has not committed (in the first half of the commit
+    window: the seat bond is released); a local job for it is recorded as left, so `run` leaves it alone."""
+    keypair = load_keypair(config.keypair)
+    try:
+        request = Pubkey.from_string(args.request)
+    except ValueError as e:
+        raise UsageError(f"{args.request!r} is not a request address") from e
+    record = await transport.send_transaction(
+        [ix.leave_request(authority=keypair.pubkey(), request=request, program_id=transport.program_id)],
+        [keypair],
+    )
+    if (config.state_dir / "worker.sqlite3").is_file():
+        with StateStore(config.state_dir, str(keypair.pubkey())) as state:
+            job = state.get(str(request))
+            if job is not None and not job.finished:
+                state.put(
+                    job.replace(phase=Phase.LEFT, finished=True, outcome="left the seat (dfpn-worker leave)")
+                )
+    print(f"left {request}: {record.signature}; seat bond released", file=out)
+    return EXIT_OK
+
+
 def _print(data: dict[str, Any], as_json: bool, out: TextIO) -> None:
     if as_json:
         print(json.dumps(data, indent=2, default=str), file=out)
@@ -365,6 +389,13 @@ def parser() -> argparse.ArgumentParser:
     )
 
     sub.add_parser("claim", parents=[common], help="claim the worker's rewards")
+
+    leave = sub.add_parser(
+        "leave",
+        parents=[common],
+        help="give back an uncommitted seat (first half of the commit window; the seat bond is released)",
+    )
+    leave.add_argument("request", help="the request's address")
     return p
 
 
@@ -435,6 +466,8 @@ async def _dispatch(
             return await cmd_unstake(args, config, t, out)
         if args.command == "claim":
             return await cmd_claim(config, t, out)
+        if args.command == "leave":
+            return await cmd_leave(args, config, t, out)
         raise UsageError(f"unknown command {args.command}")
     finally:
         if own:

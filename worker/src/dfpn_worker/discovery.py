@@ -2,9 +2,11 @@
 
 Each poll lists the program's Request accounts (`getProgramAccounts` by discriminator). For each open request:
 a job this worker already has is resumed; a seat it holds with no local state is recovered; any other request is
-a candidate unless it is skipped for good (modality not served, below the fee floor, full, commit phase over).
-Candidates are joined best-paid first (then the soonest commit deadline) while fewer than `concurrency` requests
-are between join and commit and the worker may join at all (registered, not unbonding, staked enough).
+a candidate unless it is skipped for good (modality not served, no declared model registered for all its
+modalities, the worker's own request, below the fee floor, full, commit phase over). Candidates are joined
+best-paid first (then the soonest commit deadline) while fewer than `concurrency` requests are between join and
+commit, the worker may join at all (registered, not unbonding, staked enough) and its free stake (stake not
+bonded by other seats) covers the request's seat bond.
 
 The node polls every `poll_interval` seconds. When the transport has a log subscription
 (`Transport.program_logs`), a pushed `RequestSubmitted` event triggers a poll at once (`Discovery.wake`), and any
@@ -45,6 +47,7 @@ _FINAL_JOIN_ERRORS = {
     ErrorCode.COMMIT_PHASE_CLOSED,
     ErrorCode.REQUEST_NOT_OPEN,
     ErrorCode.MODALITY_NOT_SUPPORTED,
+    ErrorCode.SELF_DEALING,
 }
 
 
@@ -78,8 +81,11 @@ class Discovery:
         standing: Standing,
         metrics: Metrics,
         spawn: Callable[[Job], None],
+        can_credit: Callable[[int], bool] = lambda mask: True,
     ) -> None:
         self.config = config
+        #: Whether a commit could name one of the worker's models for a request with these modalities.
+        self.can_credit = can_credit
         self.chain = chain
         self.jobs = jobs
         self.standing = standing
@@ -150,6 +156,10 @@ class Discovery:
         if key in self._skipped:
             return None
         reason = skip_reason(r, now, self.standing.supported_mask, self.config.fee_floor_lamports)
+        if reason is None and r.client == self.chain.authority:
+            reason = "own_request"  # the program refuses it (SelfDealing)
+        if reason is None and not self.can_credit(r.modalities):
+            reason = "no_model"  # no declared model is registered for all its modalities
         if reason is not None:
             self._skip(key, reason)
             return None
@@ -163,14 +173,24 @@ class Discovery:
     async def _join_best(self, candidates: list[tuple[Pubkey, Request]]) -> None:
         """Join the candidates best-paid first, then the soonest commit deadline, while there is room."""
         candidates.sort(key=lambda c: (-worker_share(c[1]), c[1].commit_deadline))
+        worker = self.standing.worker
+        free = None if worker is None else worker.stake - worker.bonded
         for address, r in candidates:
             if self.jobs.stopping or self.join_blocked is not None:
                 break
             if len(self.jobs.pre_commit) >= self.config.concurrency:
                 break  # busy: these stay candidates for the next poll
-            await self._join(address, r)
+            if free is not None and r.seat_bond > free:
+                # The seat's bond would exceed the stake not bonded yet: a candidate again once seats end.
+                logger.debug(
+                    "not joining %s yet: seat bond %d above free stake %d", address, r.seat_bond, free
+                )
+                continue
+            if await self._join(address, r) and free is not None:
+                free -= r.seat_bond
 
-    async def _join(self, address: Pubkey, r: Request) -> None:
+    async def _join(self, address: Pubkey, r: Request) -> bool:
+        """Join `r`; whether this worker holds the seat now."""
         key = str(address)
         instruction = ix.join_request(
             authority=self.chain.authority, request=address, program_id=self.chain.program_id
@@ -183,13 +203,13 @@ class Discovery:
                 join_tx = None
             elif e.code in _FINAL_JOIN_ERRORS:
                 self._skip(key, e.code.value.lower())
-                return
+                return False
             else:
                 self.metrics.errors.labels(stage="join").inc()
                 logger.warning(
                     "join of %s failed: %s", key, e, extra={"event": "join_failed", "request": key}
                 )
-                return
+                return False
         job = Job(
             request=key,
             phase=Phase.JOINED,
@@ -208,6 +228,7 @@ class Discovery:
             extra={"event": "joined", "request": key, "tx": join_tx},
         )
         self.spawn(job)
+        return True
 
     def _recover(self, address: Pubkey, r: Request, seat: Seat) -> None:
         """A seat on-chain with no local state (state lost, or a crash right after joining)."""

@@ -54,6 +54,11 @@ class Metrics:
             ["code"],
             registry=r,
         )
+        self.requests_left = Counter(
+            "dfpn_worker_requests_left",
+            "Seats given back with leave_request after a refusal, in the leave window (bond released).",
+            registry=r,
+        )
         self.requests_finalized = Counter(
             "dfpn_worker_requests_finalized", "finalize_request transactions this worker sent.", registry=r
         )

@@ -82,7 +82,9 @@ class WorkerNode:
             config, transport, keypair, self.analyzer, self.reports, self.metrics, backoff_base
         )
         self.steps = SeatSteps(config, self.chain, self.jobs, preimages, self.metrics)
-        self.discovery = Discovery(config, self.chain, self.jobs, self.standing, self.metrics, self._spawn)
+        self.discovery = Discovery(
+            config, self.chain, self.jobs, self.standing, self.metrics, self._spawn, self.analyzer.can_credit
+        )
         self._executor: ThreadPoolExecutor | None = None
         self._log_task: asyncio.Task[None] | None = None
         self._started = False
@@ -139,6 +141,7 @@ class WorkerNode:
         self.standing.worker = worker
         self.standing.declared_models = declared_models(worker)
         self.analyzer.declared = set(self.standing.declared_models)
+        self.analyzer.model_modalities = await self._model_modalities()
         undeclared = [d.model_id for d in self.detectors if d.model_id not in self.standing.declared_models]
         if undeclared:
             logger.warning(
@@ -153,6 +156,20 @@ class WorkerNode:
                 f"(declared models: {self.standing.declared_models or 'none'}; detectors: "
                 f"{[d.model_id for d in self.detectors]})"
             )
+
+    async def _model_modalities(self) -> dict[str, int]:
+        """The registered modalities of each declared model that is active (a commit may only name those, for
+        requests whose modalities they all cover)."""
+        masks = {}
+        for model_id in self.standing.declared_models:
+            model = await self.chain.model(model_id)
+            if model is None or not model.active:
+                logger.warning(
+                    "declared model %s is not registered or deactivated: never committed", model_id
+                )
+                continue
+            masks[model_id] = model.modalities
+        return masks
 
     async def run(self) -> None:
         """Poll and work until `stop()`; then shut down gracefully. Cancelling `run` abandons in-flight work

@@ -100,6 +100,7 @@ def worker_summary(worker: Worker) -> dict[str, Any]:
     return {
         "authority": str(worker.authority),
         "stakeLamports": worker.stake,
+        "bondedLamports": worker.bonded,
         "unbondingLamports": worker.unbonding_amount,
         "unbondingEndsAt": worker.unbonding_ends_at or None,
         "rewardsLamports": worker.rewards,

@@ -42,8 +42,12 @@ class Phase(StrEnum):
     REVEALED = "revealed"
     #: The request is finalized or expired after this worker revealed (or expired before it committed).
     DONE = "done"
-    #: Joined, then refused to analyse (content hash mismatch, media too large or unreadable); never committed.
+    #: Joined, then could not serve the request (content hash mismatch, media too large or unreadable, no model
+    #: the program accepts); never committed. The seat is given back while the leave window is open (LEFT);
+    #: otherwise it is held to the end and its bond forfeited.
     REFUSED = "refused"
+    #: Refused, and gave the seat back with `leave_request` in the leave window: bond released (finished).
+    LEFT = "left"
     #: Committed but the reveal phase ended before the reveal (slashed), or the commit phase closed first.
     MISSED = "missed"
     #: Something the worker cannot recover from (see `error`).

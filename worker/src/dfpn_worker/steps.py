@@ -2,14 +2,18 @@
 
     JOINED --analyse, store report, write preimage+salt (fsync)--> PREPARED --commit_result--> COMMITTED
     COMMITTED --reveal phase: reveal_result--> REVEALED --finalizable: finalize_request--> DONE
-    JOINED --media refused (hash mismatch, too large, unreadable)--> REFUSED
+    JOINED --media refused (hash mismatch, too large, unreadable) or no model to commit with--> REFUSED
+    PREPARED --commit refused for its model (inactive, not declared, modalities not covered)--> REFUSED
+    REFUSED --leave window open: leave_request--> LEFT (bond released)
     COMMITTED --deadline passed before the reveal--> MISSED
 
 Every step re-reads the request account and decides from it, never from memory, so a job resumed after a crash
 (any phase, any instant) does the right thing: a PREPARED job whose commit already landed is recognised by its
 on-chain commitment and goes straight to the reveal; a seat found committed with no preimage on disk is recovered
-by re-deriving the preimage (`preimage.py`). A REFUSED or MISSED job has nothing to send for itself, but helps the
-request end (finalize or expire) so its seat is released.
+by re-deriving the preimage (`preimage.py`). A worker that cannot serve a request gives its seat back while the
+program allows it (the first half of the commit window): a seat held to the end without a commitment forfeits its
+bond. A REFUSED job past the leave window, or a MISSED one, has nothing to send for itself, but helps the request
+end (finalize or expire) so its seat is released.
 """
 
 from __future__ import annotations
@@ -22,7 +26,12 @@ from solders.pubkey import Pubkey
 from dfpn import instructions as ix
 from dfpn import protocol
 from dfpn.errors import DFPNError, ErrorCode
-from dfpn.generated.constants import REQUEST_STATUS_EXPIRED, SEAT_STATE_COMMITTED, SEAT_STATE_REVEALED
+from dfpn.generated.constants import (
+    REQUEST_STATUS_EXPIRED,
+    SEAT_STATE_COMMITTED,
+    SEAT_STATE_JOINED,
+    SEAT_STATE_REVEALED,
+)
 from dfpn.generated.types import Request, Seat
 from dfpn.models import ConsensusType, Verdict
 from dfpn_worker.chain import Chain
@@ -34,6 +43,14 @@ from dfpn_worker.state import Job, Phase
 from dfpn_worker.transfer import MediaRefusedError
 
 logger = logging.getLogger(__name__)
+
+#: Commit refusals about the answer's model: this worker cannot commit it for this request.
+_MODEL_REFUSALS = {
+    ErrorCode.MODEL_INACTIVE,
+    ErrorCode.MODEL_NOT_DECLARED,
+    ErrorCode.MODEL_MODALITY_MISMATCH,
+    ErrorCode.SELF_DEALING,
+}
 
 
 class SeatSteps:
@@ -69,7 +86,9 @@ class SeatSteps:
             return await self._reveal(address, job, r, seat, now)
         if job.phase is Phase.REVEALED:
             return await self._finalize(address, job, r, now)
-        return await self._follow(address, job, r, now)  # REFUSED, MISSED, DONE
+        if job.phase is Phase.REFUSED:
+            return await self._leave(address, job, r, seat, now)
+        return await self._follow(address, job, r, now)  # MISSED, DONE
 
     # ---- the end of a request ------------------------------------------------------------------------------
 
@@ -103,22 +122,30 @@ class SeatSteps:
         try:
             data = await self.preimages.media(r)
         except MediaRefusedError as e:
-            return self._refuse(job, e, media_uri(r))
-        prepared = await self.preimages.prepare(address, job, r, data)
+            return self._refuse(job, e.code, e.message, media_uri(r))
+        try:
+            prepared = await self.preimages.prepare(address, job, r, data)
+        except LookupError as e:  # no model the program would accept in a commit for this request
+            if recovering:
+                raise
+            return self._refuse(job, "NO_COMMITTABLE_MODEL", str(e), media_uri(r))
         if recovering:
             return self._recover_commitment(prepared, seat)
         # The crash-safety point: preimage and salt are on disk before commit_result is sent.
         return self.jobs.put(prepared.replace(phase=Phase.PREPARED))
 
-    def _refuse(self, job: Job, e: MediaRefusedError, uri: str) -> Job:
-        self.metrics.requests_refused.labels(code=e.code).inc()
+    def _refuse(self, job: Job, code: str, message: str, uri: str) -> Job:
+        """The worker cannot serve this request (`code`: CONTENT_HASH_MISMATCH, MEDIA_TOO_LARGE, ...); the next
+        step gives the seat back if the program still allows it."""
+        self.metrics.requests_refused.labels(code=code).inc()
         logger.warning(
-            "refusing %s: %s",
+            "refusing %s: [%s] %s",
             job.request,
-            e,
-            extra={"event": "refused", "request": job.request, "code": e.code, "uri": uri},
+            code,
+            message,
+            extra={"event": "refused", "request": job.request, "code": code, "uri": uri},
         )
-        return self.jobs.put(job.replace(phase=Phase.REFUSED, error_code=e.code, error=e.message))
+        return self.jobs.put(job.replace(phase=Phase.REFUSED, error_code=code, error=message))
 
     def _recover_commitment(self, prepared: Job, seat: Seat) -> Job:
         """The seat was committed before the state was lost: the re-derived preimage must match it."""
@@ -143,10 +170,12 @@ class SeatSteps:
         if not protocol.commit_open(r, now):
             return self._miss(job, "commit", "the commit phase closed before the commit")
         assert job.commitment is not None
+        assert job.model_id is not None
         instruction = ix.commit_result(
             authority=self.chain.authority,
             request=address,
             commitment=job.commitment,
+            model_id=job.model_id,
             program_id=self.chain.program_id,
         )
         try:
@@ -156,6 +185,8 @@ class SeatSteps:
                 return job  # the next step reads the seat
             if e.code is ErrorCode.COMMIT_PHASE_CLOSED:
                 return self._miss(job, "commit", "the commit phase closed before the commit")
+            if e.code in _MODEL_REFUSALS:  # the answer's model cannot serve this request: nothing to commit
+                return self._refuse(job, e.code.value, str(e), media_uri(r))
             raise
         self.metrics.requests_committed.inc()
         self.metrics.verdicts.labels(verdict=Verdict.from_code(job.verdict or 0).value).inc()
@@ -186,7 +217,6 @@ class SeatSteps:
             request=address,
             verdict=job.verdict or 0,
             confidence=job.confidence or 0,
-            model_id=job.model_id or "",
             report_hash=job.report_hash or b"",
             salt=job.salt or b"",
             report_uri=job.report_uri or "",
@@ -229,6 +259,43 @@ class SeatSteps:
             extra={"event": "finalized", "request": job.request, "tx": record.signature},
         )
         return self.jobs.put(job.replace(finalize_tx=record.signature))  # the next step reads the result
+
+    # ---- REFUSED: give the seat back -----------------------------------------------------------------------
+
+    async def _leave(self, address: Pubkey, job: Job, r: Request, seat: Seat | None, now: int) -> Job | None:
+        """A refused job gives its seat back while the leave window is open (its bond is released); past it,
+        the seat is held to the end (its bond is forfeited) and the job helps the request end."""
+        if seat is None:  # the leave landed before the state recorded it (or the seat is gone otherwise)
+            return self._left(job, None)
+        if seat.state != SEAT_STATE_JOINED or not protocol.leave_open(r, now):
+            return await self._follow(address, job, r, now)
+        instruction = ix.leave_request(
+            authority=self.chain.authority, request=address, program_id=self.chain.program_id
+        )
+        try:
+            record = await self.chain.send(f"leave {job.request}", [instruction])
+        except DFPNError as e:
+            if e.code not in (
+                ErrorCode.LEAVE_WINDOW_CLOSED,
+                ErrorCode.NOT_JOINED,
+                ErrorCode.ALREADY_COMMITTED,
+            ):
+                raise
+            return await self.jobs.wait(job)  # the next step reads the seat and the clock again
+        return self._left(job, record.signature)
+
+    def _left(self, job: Job, signature: str | None) -> Job:
+        self.metrics.requests_left.inc()
+        logger.info(
+            "left %s (refused: %s); seat bond released",
+            job.request,
+            job.error_code,
+            extra={"event": "left", "request": job.request, "code": job.error_code, "tx": signature},
+        )
+        outcome = f"left the seat: {job.error_code or 'refused'}"
+        return self._finish(job, outcome, Phase.LEFT)
+
+    # ---- MISSED / DONE: follow ------------------------------------------------------------------------------
 
     async def _follow(self, address: Pubkey, job: Job, r: Request, now: int) -> Job | None:
         """REFUSED / MISSED: nothing to send for ourselves; help the request end so the seat is released."""

@@ -1,4 +1,5 @@
 //! One folder per instruction: `accounts.rs` (numbered checks), `data.rs` (Borsh arguments), `processor.rs`.
+pub mod accept_authority;
 pub mod add_stake;
 pub mod claim_model_fees;
 pub mod claim_worker_rewards;
@@ -9,6 +10,8 @@ pub mod expire_request;
 pub mod finalize_request;
 pub mod initialize_config;
 pub mod join_request;
+pub mod leave_request;
+pub mod propose_authority;
 pub mod register_model;
 pub mod register_worker;
 pub mod request_unstake;

@@ -1,7 +1,8 @@
 use crate::{
     constants::{
-        BPS, MAX_BASE_FEE, MAX_MIN_CONSENSUS_WEIGHT, MAX_REPUTATION_ALPHA_BPS, MAX_UNBONDING_SECS,
-        MIN_DEADLINE_SECS_CEILING, MIN_DEADLINE_SECS_FLOOR,
+        BPS, MAX_BASE_FEE, MAX_DEADLINE_SECS_CEILING, MAX_MIN_CONSENSUS_WEIGHT, MAX_NO_CONSENSUS_FEE_BPS,
+        MAX_REPUTATION_ALPHA_BPS, MAX_SEAT_BOND_MULTIPLIER, MAX_SLASH_BPS, MAX_UNBONDING_SECS, MIN_BASE_FEE,
+        MIN_DEADLINE_SECS_CEILING, MIN_DEADLINE_SECS_FLOOR, MIN_SEAT_BOND_MULTIPLIER,
     },
     discriminator,
     error::DfpnError,
@@ -28,6 +29,8 @@ pub struct Config {
     pub insurance_bump: u8,
     /// Requests submitted so far.
     pub request_count: U64,
+    /// Proposed next authority (`propose_authority`); all zeroes when none. It takes over by `accept_authority`.
+    pub pending_authority: [u8; 32],
     pub reserved: [u8; 32],
 }
 
@@ -55,10 +58,17 @@ pub struct ConfigParams {
     pub reveal_window_secs: I64,
     /// Minimum summed weight of revealers for a non-Inconclusive verdict.
     pub min_consensus_weight: U32,
+    /// Longest time between submission and deadline (a seat locks stake until then).
+    pub max_deadline_secs: I64,
+    /// Share of the fee charged when the revealers reach no consensus, in basis points; the rest is refunded.
+    pub no_consensus_fee_bps: U16,
+    /// A seat's bond is this many times the request's per-seat reward, locked from the worker's stake while it
+    /// holds the seat and forfeited if it never commits.
+    pub seat_bond_multiplier: U16,
 }
 
 impl ConfigParams {
-    pub const LEN: usize = 84;
+    pub const LEN: usize = 96;
 
     #[inline(always)]
     pub fn read(r: &mut Reader) -> Result<Self, ProgramError> {
@@ -77,6 +87,9 @@ impl ConfigParams {
             min_deadline_secs: I64::new(r.i64()?),
             reveal_window_secs: I64::new(r.i64()?),
             min_consensus_weight: U32::new(r.u32()?),
+            max_deadline_secs: I64::new(r.i64()?),
+            no_consensus_fee_bps: U16::new(r.u16()?),
+            seat_bond_multiplier: U16::new(r.u16()?),
         };
         params.validate()?;
         Ok(params)
@@ -86,9 +99,9 @@ impl ConfigParams {
     #[inline(always)]
     pub fn validate(&self) -> Result<(), ProgramError> {
         let bps = BPS as u16;
-        let ok = self.base_fees.iter().all(|f| f.get() > 0 && f.get() <= MAX_BASE_FEE)
+        let ok = self.base_fees.iter().all(|f| (MIN_BASE_FEE..=MAX_BASE_FEE).contains(&f.get()))
             && self.worker_surcharge_bps.get() <= bps
-            && self.slash_bps.get() <= bps
+            && self.slash_bps.get() <= MAX_SLASH_BPS
             && (1..=bps).contains(&self.max_weight_bps.get())
             && (1..=MAX_REPUTATION_ALPHA_BPS).contains(&self.reputation_alpha_bps.get())
             && self.min_stake.get() > 0
@@ -96,7 +109,10 @@ impl ConfigParams {
             && (MIN_DEADLINE_SECS_FLOOR..=MIN_DEADLINE_SECS_CEILING).contains(&self.min_deadline_secs.get())
             && self.reveal_window_secs.get() >= 1
             && self.reveal_window_secs.get() < self.min_deadline_secs.get()
-            && self.min_consensus_weight.get() <= MAX_MIN_CONSENSUS_WEIGHT;
+            && self.min_consensus_weight.get() <= MAX_MIN_CONSENSUS_WEIGHT
+            && (self.min_deadline_secs.get()..=MAX_DEADLINE_SECS_CEILING).contains(&self.max_deadline_secs.get())
+            && self.no_consensus_fee_bps.get() <= MAX_NO_CONSENSUS_FEE_BPS
+            && (MIN_SEAT_BOND_MULTIPLIER..=MAX_SEAT_BOND_MULTIPLIER).contains(&self.seat_bond_multiplier.get());
         if ok {
             Ok(())
         } else {
@@ -107,7 +123,7 @@ impl ConfigParams {
 
 impl AccountState for Config {
     const DISCRIMINATOR: [u8; 8] = discriminator::anchor("account:Config");
-    const LEN: usize = 8 + 32 * 3 + ConfigParams::LEN + 4 + 8 + 32;
+    const LEN: usize = 8 + 32 * 3 + ConfigParams::LEN + 4 + 8 + 32 + 32;
 }
 
 const _: () = assert!(core::mem::size_of::<ConfigParams>() == ConfigParams::LEN);

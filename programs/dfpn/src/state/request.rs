@@ -1,6 +1,6 @@
 use crate::{
     discriminator,
-    utils::{AccountState, I64, U64},
+    utils::{AccountState, I64, U16, U32, U64},
 };
 
 pub use crate::constants::{
@@ -59,6 +59,14 @@ pub struct Request {
     /// Revealing ends here; then anyone may finalize.
     pub deadline: I64,
     pub finalized_at: I64,
+    /// The configuration's judging parameters at submission: later configuration changes do not reach back.
+    pub slash_bps: U16,
+    pub reputation_alpha_bps: U16,
+    pub max_weight_bps: U16,
+    pub no_consensus_fee_bps: U16,
+    pub min_consensus_weight: U32,
+    /// Locked from a worker's stake for each seat it holds; forfeited if the seat never commits.
+    pub seat_bond: U64,
     pub reserved: [u8; 16],
     pub seats: [Seat; MAX_SEATS],
 }
@@ -112,7 +120,7 @@ impl Request {
 
 impl AccountState for Request {
     const DISCRIMINATOR: [u8; 8] = discriminator::anchor("account:Request");
-    const LEN: usize = 8 + 32 + 8 + 32 + 12 + MAX_URI_LEN + 8 * 6 + 16 + Seat::LEN * MAX_SEATS;
+    const LEN: usize = 8 + 32 + 8 + 32 + 12 + MAX_URI_LEN + 8 * 6 + 2 * 4 + 4 + 8 + 16 + Seat::LEN * MAX_SEATS;
 }
 
 const _: () = assert!(core::mem::size_of::<Seat>() == Seat::LEN);

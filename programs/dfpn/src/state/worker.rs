@@ -29,10 +29,29 @@ pub struct Worker {
     pub jobs_agreed: U64,
     pub slashed_total: U64,
     pub registered_at: I64,
-    pub reserved: [u8; 32],
+    /// Seat bonds locked from `stake` by the seats it holds.
+    pub bonded: U64,
+    pub reserved: [u8; 24],
 }
 
 impl Worker {
+    /// Release one seat: its bond is no longer locked and the seat no longer counts.
+    #[inline(always)]
+    pub fn release_seat(&mut self, bond: u64) {
+        self.bonded.set(self.bonded.get().saturating_sub(bond));
+        self.active_seats.set(self.active_seats.get().saturating_sub(1));
+    }
+
+    /// Take the bond of a seat that never committed out of the stake (what the stake still holds of it);
+    /// returns the amount, which the caller moves to insurance.
+    #[inline(always)]
+    pub fn forfeit_bond(&mut self, bond: u64) -> u64 {
+        let forfeited = bond.min(self.stake.get());
+        self.stake.set(self.stake.get() - forfeited);
+        self.slashed_total.set(self.slashed_total.get().saturating_add(forfeited));
+        forfeited
+    }
+
     #[inline(always)]
     pub fn declares_model(&self, model_id: &[u8; MODEL_ID_LEN]) -> bool {
         self.models[..(self.model_count as usize).min(MAX_WORKER_MODELS)].contains(model_id)
@@ -41,7 +60,7 @@ impl Worker {
 
 impl AccountState for Worker {
     const DISCRIMINATOR: [u8; 8] = discriminator::anchor("account:Worker");
-    const LEN: usize = 8 + 32 + 8 * 4 + 2 * 2 + 4 + MODEL_ID_LEN * MAX_WORKER_MODELS + 8 * 4 + 32;
+    const LEN: usize = 8 + 32 + 8 * 4 + 2 * 2 + 4 + MODEL_ID_LEN * MAX_WORKER_MODELS + 8 * 4 + 8 + 24;
 }
 
 const _: () = assert!(core::mem::size_of::<Worker>() == Worker::LEN);

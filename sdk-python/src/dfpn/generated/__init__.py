@@ -12,7 +12,7 @@ IDL_NAME = 'dfpn'
 IDL_VERSION = '0.1.0'
 IDL_SPEC = '0.1.0'
 #: SHA-256 of the idl/dfpn.json these files were generated from.
-IDL_SHA256 = '8ce04a3ab7b71b6d0016f79fa20bb7de49bd46a0cd64660fd5942b96cb6ddf22'
+IDL_SHA256 = '7e17de0b8a88e307310508efd3107877df31aa7fa3c7319e64eaf198eb7a0d58'
 
 __all__ = [
     'IDL_NAME',

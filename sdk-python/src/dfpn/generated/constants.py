@@ -47,6 +47,20 @@ MIN_DEADLINE_SECS_FLOOR: Final = 60
 MIN_DEADLINE_SECS_CEILING: Final = 2_592_000
 #: Largest `min_consensus_weight` (configuration bound).
 MAX_MIN_CONSENSUS_WEIGHT: Final = 100_000
+#: rounding dust that goes to insurance (at most 2·(paid − 1) + 2 lamports) stays under 1 % of any fee.
+MIN_BASE_FEE: Final = 10_000
+#: Largest share of a non-revealer's stake that may be slashed, in bps (configuration bound).
+MAX_SLASH_BPS: Final = 3000
+#: Largest share of the fee charged when revealers reach no consensus, in bps (configuration bound).
+MAX_NO_CONSENSUS_FEE_BPS: Final = 5000
+#: Longest allowed `max_deadline_secs` (configuration bound: 30 days), so no seat locks stake longer.
+MAX_DEADLINE_SECS_CEILING: Final = 2_592_000
+#: times what it would have earned.
+MIN_SEAT_BOND_MULTIPLIER: Final = 10
+#: Largest seat bond multiplier (configuration bound).
+MAX_SEAT_BOND_MULTIPLIER: Final = 100
+#: Fewest revealers for agreeing with the consensus to raise reputation (one key cannot farm it alone).
+MIN_REVEALS_FOR_REPUTATION: Final = 3
 #: Domain separator of commitments.
 COMMIT_DOMAIN: Final = b'dfpn-commit-v1'
 #: Image authenticity (bit 0).
@@ -114,15 +128,22 @@ __all__ = [
     'MAJORITY_ABOVE_BPS',
     'MAX_BASE_FEE',
     'MAX_CONFIDENCE',
+    'MAX_DEADLINE_SECS_CEILING',
     'MAX_MIN_CONSENSUS_WEIGHT',
+    'MAX_NO_CONSENSUS_FEE_BPS',
     'MAX_REPORT_URI_LEN',
     'MAX_REPUTATION_ALPHA_BPS',
     'MAX_SEATS',
+    'MAX_SEAT_BOND_MULTIPLIER',
+    'MAX_SLASH_BPS',
     'MAX_UNBONDING_SECS',
     'MAX_URI_LEN',
     'MAX_WORKER_MODELS',
+    'MIN_BASE_FEE',
     'MIN_DEADLINE_SECS_CEILING',
     'MIN_DEADLINE_SECS_FLOOR',
+    'MIN_REVEALS_FOR_REPUTATION',
+    'MIN_SEAT_BOND_MULTIPLIER',
     'MODALITY_AI_GENERATED_IMAGE',
     'MODALITY_ALL',
     'MODALITY_COUNT',

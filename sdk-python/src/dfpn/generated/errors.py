@@ -62,6 +62,18 @@ class ProgramErrorCode(IntEnum):
     VAULT_MISMATCH = 6049
     DUPLICATE_ACCOUNT = 6050
     INSUFFICIENT_COMMITMENTS = 6051
+    DEADLINE_TOO_LONG = 6052
+    SELF_DEALING = 6053
+    INVALID_CONFIDENCE = 6054
+    MODEL_MISMATCH = 6055
+    MODEL_MODALITY_MISMATCH = 6056
+    NOT_CONFIG_AUTHORITY = 6057
+    NOT_PENDING_AUTHORITY = 6058
+    NON_CANONICAL_BUMP = 6059
+    PAYOUT_BELOW_RENT = 6060
+    REQUEST_ALREADY_CLOSED = 6061
+    BOND_EXCEEDS_FREE_STAKE = 6062
+    LEAVE_WINDOW_CLOSED = 6063
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +134,7 @@ PROGRAM_ERRORS: dict[int, ProgramErrorInfo] = {
     6009: ProgramErrorInfo(
         6009,
         'Unauthorized',
-        "Signer is not the configuration authority.",
+        "Signer is not the authority of this account (the worker's operator or the model's developer).",
     ),
     6010: ProgramErrorInfo(
         6010,
@@ -267,7 +279,7 @@ PROGRAM_ERRORS: dict[int, ProgramErrorInfo] = {
     6038: ProgramErrorInfo(
         6038,
         'InvalidVerdict',
-        "Verdict byte is not 0 (Inconclusive), 1 (Authentic) or 2 (Manipulated), or confidence > 100.",
+        "Verdict byte is not 0 (Inconclusive), 1 (Authentic) or 2 (Manipulated).",
     ),
     6039: ProgramErrorInfo(
         6039,
@@ -333,6 +345,66 @@ PROGRAM_ERRORS: dict[int, ProgramErrorInfo] = {
         6051,
         'InsufficientCommitments',
         "Fewer than min workers committed: the request can only be expired.",
+    ),
+    6052: ProgramErrorInfo(
+        6052,
+        'DeadlineTooLong',
+        "Deadline is further from now than the configuration's max_deadline_secs.",
+    ),
+    6053: ProgramErrorInfo(
+        6053,
+        'SelfDealing',
+        "A worker or model may not serve a request whose client is its own operator or developer.",
+    ),
+    6054: ProgramErrorInfo(
+        6054,
+        'InvalidConfidence',
+        "Confidence is above 100.",
+    ),
+    6055: ProgramErrorInfo(
+        6055,
+        'ModelMismatch',
+        "The model account is not the model the seat committed with.",
+    ),
+    6056: ProgramErrorInfo(
+        6056,
+        'ModelModalityMismatch',
+        "The model does not cover every modality the request names.",
+    ),
+    6057: ProgramErrorInfo(
+        6057,
+        'NotConfigAuthority',
+        "Signer is not the configuration authority.",
+    ),
+    6058: ProgramErrorInfo(
+        6058,
+        'NotPendingAuthority',
+        "Signer is not the proposed configuration authority (or none is proposed).",
+    ),
+    6059: ProgramErrorInfo(
+        6059,
+        'NonCanonicalBump',
+        "The request address does not use the canonical PDA bump.",
+    ),
+    6060: ProgramErrorInfo(
+        6060,
+        'PayoutBelowRent',
+        "The payout wallet is empty and the amount is below its rent-exempt minimum.",
+    ),
+    6061: ProgramErrorInfo(
+        6061,
+        'RequestAlreadyClosed',
+        "No request account at this address: it was closed already, or never submitted.",
+    ),
+    6062: ProgramErrorInfo(
+        6062,
+        'BondExceedsFreeStake',
+        "The worker's stake not already bonded by its other seats does not cover this request's seat bond.",
+    ),
+    6063: ProgramErrorInfo(
+        6063,
+        'LeaveWindowClosed',
+        "A seat can be left only during the first half of the commit window.",
     ),
 }
 
@@ -409,6 +481,18 @@ class ErrorCode(StrEnum):
     VAULT_MISMATCH = "VAULT_MISMATCH"
     DUPLICATE_ACCOUNT = "DUPLICATE_ACCOUNT"
     INSUFFICIENT_COMMITMENTS = "INSUFFICIENT_COMMITMENTS"
+    DEADLINE_TOO_LONG = "DEADLINE_TOO_LONG"
+    SELF_DEALING = "SELF_DEALING"
+    INVALID_CONFIDENCE = "INVALID_CONFIDENCE"
+    MODEL_MISMATCH = "MODEL_MISMATCH"
+    MODEL_MODALITY_MISMATCH = "MODEL_MODALITY_MISMATCH"
+    NOT_CONFIG_AUTHORITY = "NOT_CONFIG_AUTHORITY"
+    NOT_PENDING_AUTHORITY = "NOT_PENDING_AUTHORITY"
+    NON_CANONICAL_BUMP = "NON_CANONICAL_BUMP"
+    PAYOUT_BELOW_RENT = "PAYOUT_BELOW_RENT"
+    REQUEST_ALREADY_CLOSED = "REQUEST_ALREADY_CLOSED"
+    BOND_EXCEEDS_FREE_STAKE = "BOND_EXCEEDS_FREE_STAKE"
+    LEAVE_WINDOW_CLOSED = "LEAVE_WINDOW_CLOSED"
 
     @property
     def program_code(self) -> int | None:
@@ -517,7 +601,9 @@ ERROR_HINTS: dict[ErrorCode, str] = {
     ErrorCode.INVALID_PDA: "An address is not the expected PDA; derive it with dfpn.pda for this program id.",
     ErrorCode.ACCOUNT_ALREADY_INITIALIZED: "It already exists: use another nonce, model id or worker key.",
     ErrorCode.INVALID_SYSTEM_PROGRAM: "Pass the system program (11111111111111111111111111111111).",
-    ErrorCode.UNAUTHORIZED: "Only the configuration authority may do this; sign with its key.",
+    ErrorCode.UNAUTHORIZED: (
+        "Sign with the key that owns this account: the worker's operator key or the model's developer key."
+    ),
     ErrorCode.PAUSED: "New requests are paused by the network authority; try again later.",
     ErrorCode.INVALID_CONFIG: "A configuration value is out of the bounds listed in docs/protocol.md.",
     ErrorCode.ARITHMETIC_OVERFLOW: "A value is too large (fee, stake or deadline); use smaller numbers.",
@@ -564,7 +650,7 @@ ERROR_HINTS: dict[ErrorCode, str] = {
         "The revealed verdict, confidence, model, report hash or salt differ from what was committed; "
         "reveal the exact preimage (the salt is recoverable with dfpn.commitment.derive_salt)."
     ),
-    ErrorCode.INVALID_VERDICT: "Verdict must be Inconclusive, Authentic or Manipulated, confidence 0-100.",
+    ErrorCode.INVALID_VERDICT: "Verdict must be Inconclusive, Authentic or Manipulated.",
     ErrorCode.MODEL_NOT_DECLARED: "Reveal with one of the models the worker declared (update_worker).",
     ErrorCode.INVALID_REPORT_URI: "The report URI must be 1-128 bytes.",
     ErrorCode.FINALIZE_TOO_EARLY: "Wait until every committer revealed or the deadline passed.",
@@ -579,6 +665,42 @@ ERROR_HINTS: dict[ErrorCode, str] = {
     ErrorCode.DUPLICATE_ACCOUNT: "Pass two different accounts where the instruction needs two.",
     ErrorCode.INSUFFICIENT_COMMITMENTS: (
         "Too few workers committed: expire the request instead of finalizing it."
+    ),
+    ErrorCode.DEADLINE_TOO_LONG: (
+        "Use a deadline within the network's max_deadline_secs (default one day) of now."
+    ),
+    ErrorCode.SELF_DEALING: (
+        "A request is served by other parties than its client: use another worker key, or a model "
+        "registered by someone else."
+    ),
+    ErrorCode.INVALID_CONFIDENCE: "Confidence is 0-100; the SDK refuses to commit anything else.",
+    ErrorCode.MODEL_MISMATCH: (
+        "Pass, for each revealed seat, the model account the seat committed with (read the request's "
+        "seats)."
+    ),
+    ErrorCode.MODEL_MODALITY_MISMATCH: (
+        "Commit with a model whose registered modalities include every modality the request names."
+    ),
+    ErrorCode.NOT_CONFIG_AUTHORITY: "Only the configuration authority may do this; sign with its key.",
+    ErrorCode.NOT_PENDING_AUTHORITY: (
+        "Sign with the key named by propose_authority (the current authority proposes it first)."
+    ),
+    ErrorCode.NON_CANONICAL_BUMP: (
+        "Derive the request address with find_program_address (the SDKs do) and pass that bump."
+    ),
+    ErrorCode.PAYOUT_BELOW_RENT: (
+        "Fund the payout wallet with its rent-exempt minimum first, or claim when more fees have accrued."
+    ),
+    ErrorCode.REQUEST_ALREADY_CLOSED: (
+        "Nothing to close: the request was closed already (its rent went back to the client) or never "
+        "existed."
+    ),
+    ErrorCode.BOND_EXCEEDS_FREE_STAKE: (
+        "Add stake (add_stake) or finish open requests: each held seat locks its request's bond from the "
+        "stake."
+    ),
+    ErrorCode.LEAVE_WINDOW_CLOSED: (
+        "A seat can be given back only in the first half of the commit window; commit an answer instead."
     ),
 }
 

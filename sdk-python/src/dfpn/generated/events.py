@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import TypeAlias
 
 from .types import (
+    AuthorityProposed,
+    AuthorityTransferred,
     ConfigInitialized,
     ConfigUpdated,
     ModelDeactivated,
@@ -24,6 +26,7 @@ from .types import (
     TreasuryWithdrawn,
     UnstakeRequested,
     WorkerJoined,
+    WorkerLeft,
     WorkerPaid,
     WorkerRegistered,
     WorkerRewardsClaimed,
@@ -55,6 +58,9 @@ Event: TypeAlias = (
     | WorkerSlashed
     | RequestExpired
     | RequestClosed
+    | AuthorityProposed
+    | AuthorityTransferred
+    | WorkerLeft
 )
 
 EVENT_TYPES: dict[bytes, type[Event]] = {
@@ -81,6 +87,9 @@ EVENT_TYPES: dict[bytes, type[Event]] = {
     WorkerSlashed.DISCRIMINATOR: WorkerSlashed,
     RequestExpired.DISCRIMINATOR: RequestExpired,
     RequestClosed.DISCRIMINATOR: RequestClosed,
+    AuthorityProposed.DISCRIMINATOR: AuthorityProposed,
+    AuthorityTransferred.DISCRIMINATOR: AuthorityTransferred,
+    WorkerLeft.DISCRIMINATOR: WorkerLeft,
 }
 
 
@@ -92,6 +101,8 @@ def decode_event(data: bytes) -> Event | None:
 
 __all__ = [
     'EVENT_TYPES',
+    'AuthorityProposed',
+    'AuthorityTransferred',
     'ConfigInitialized',
     'ConfigUpdated',
     'Event',
@@ -111,6 +122,7 @@ __all__ = [
     'TreasuryWithdrawn',
     'UnstakeRequested',
     'WorkerJoined',
+    'WorkerLeft',
     'WorkerPaid',
     'WorkerRegistered',
     'WorkerRewardsClaimed',

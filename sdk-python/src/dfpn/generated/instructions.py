@@ -79,20 +79,20 @@ UPDATE_CONFIG_DISCRIMINATOR = bytes([29, 158, 252, 191, 10, 83, 219, 99])
 
 @dataclass(frozen=True, slots=True)
 class UpdateConfigArgs:
-    """Arguments of `update_config`. The authority changes parameters or hands over authority."""
+    """Arguments of `update_config`. The authority changes parameters; requests already submitted keep
+    theirs.
+    """
 
     DISCRIMINATOR: ClassVar[bytes] = UPDATE_CONFIG_DISCRIMINATOR
     NAME: ClassVar[str] = 'update_config'
 
     params: ConfigParams
-    new_authority: Pubkey
 
     def encode(self) -> bytes:
         """Instruction data: the discriminator, then the Borsh arguments."""
         w = Writer()
         w.raw(self.DISCRIMINATOR)
         self.params.write(w)
-        w.pubkey(self.new_authority, 'new_authority')
         return w.getvalue()
 
     @classmethod
@@ -103,7 +103,6 @@ class UpdateConfigArgs:
         r = Reader(bytes(data[8:]))
         value = cls(
             params=ConfigParams.read(r),
-            new_authority=r.pubkey(),
         )
         r.finish()
         return value
@@ -581,7 +580,9 @@ COMMIT_RESULT_DISCRIMINATOR = bytes([45, 73, 224, 222, 48, 67, 191, 185])
 
 @dataclass(frozen=True, slots=True)
 class CommitResultArgs:
-    """Arguments of `commit_result`. A seated worker commits the hash of its answer."""
+    """Arguments of `commit_result`. A seated worker commits the hash of its answer and the model it comes
+    from (fixed in the seat: later changes to the model do not reach this request).
+    """
 
     DISCRIMINATOR: ClassVar[bytes] = COMMIT_RESULT_DISCRIMINATOR
     NAME: ClassVar[str] = 'commit_result'
@@ -613,14 +614,15 @@ REVEAL_RESULT_DISCRIMINATOR = bytes([251, 165, 27, 86, 52, 234, 133, 173])
 
 @dataclass(frozen=True, slots=True)
 class RevealResultArgs:
-    """Arguments of `reveal_result`. A committed worker reveals its answer; it must hash to the commitment."""
+    """Arguments of `reveal_result`. A committed worker reveals its answer; it must hash to the commitment
+    (with the seat's model).
+    """
 
     DISCRIMINATOR: ClassVar[bytes] = REVEAL_RESULT_DISCRIMINATOR
     NAME: ClassVar[str] = 'reveal_result'
 
     verdict: int
     confidence: int
-    model_id: bytes
     report_hash: bytes
     salt: bytes
     report_uri: str
@@ -631,7 +633,6 @@ class RevealResultArgs:
         w.raw(self.DISCRIMINATOR)
         w.u8(self.verdict, 'verdict')
         w.u8(self.confidence, 'confidence')
-        w.fixed_bytes(self.model_id, 32, 'model_id')
         w.fixed_bytes(self.report_hash, 32, 'report_hash')
         w.fixed_bytes(self.salt, 32, 'salt')
         w.string(self.report_uri, 'report_uri')
@@ -646,7 +647,6 @@ class RevealResultArgs:
         value = cls(
             verdict=r.u8(),
             confidence=r.u8(),
-            model_id=r.fixed_bytes(32),
             report_hash=r.fixed_bytes(32),
             salt=r.fixed_bytes(32),
             report_uri=r.string(),
@@ -690,8 +690,9 @@ EXPIRE_REQUEST_DISCRIMINATOR = bytes([219, 189, 105, 97, 227, 47, 124, 23])
 
 @dataclass(frozen=True, slots=True)
 class ExpireRequestArgs:
-    """Arguments of `expire_request`. Anyone expires a request without enough commitments. Remaining
-    accounts: one writable worker PDA per seat in seat order.
+    """Arguments of `expire_request`. Anyone expires a request without enough commitments; seats that never
+    committed forfeit their bond to insurance. Remaining accounts: one writable worker PDA per seat in
+    seat order.
     """
 
     DISCRIMINATOR: ClassVar[bytes] = EXPIRE_REQUEST_DISCRIMINATOR
@@ -741,6 +742,96 @@ class CloseRequestArgs:
         return value
 
 
+PROPOSE_AUTHORITY_DISCRIMINATOR = bytes([20, 148, 236, 198, 76, 119, 99, 142])
+
+
+@dataclass(frozen=True, slots=True)
+class ProposeAuthorityArgs:
+    """Arguments of `propose_authority`. The authority proposes its successor (all zeroes withdraws the
+    proposal).
+    """
+
+    DISCRIMINATOR: ClassVar[bytes] = PROPOSE_AUTHORITY_DISCRIMINATOR
+    NAME: ClassVar[str] = 'propose_authority'
+
+    new_authority: Pubkey
+
+    def encode(self) -> bytes:
+        """Instruction data: the discriminator, then the Borsh arguments."""
+        w = Writer()
+        w.raw(self.DISCRIMINATOR)
+        w.pubkey(self.new_authority, 'new_authority')
+        return w.getvalue()
+
+    @classmethod
+    def decode(cls, data: bytes) -> ProposeAuthorityArgs:
+        """Parse instruction data; fails on a wrong discriminator or short or trailing bytes."""
+        if bytes(data[:8]) != cls.DISCRIMINATOR:
+            raise BorshError("not propose_authority instruction data")
+        r = Reader(bytes(data[8:]))
+        value = cls(
+            new_authority=r.pubkey(),
+        )
+        r.finish()
+        return value
+
+
+ACCEPT_AUTHORITY_DISCRIMINATOR = bytes([107, 86, 198, 91, 33, 12, 107, 160])
+
+
+@dataclass(frozen=True, slots=True)
+class AcceptAuthorityArgs:
+    """Arguments of `accept_authority`. The proposed authority accepts and takes over the configuration."""
+
+    DISCRIMINATOR: ClassVar[bytes] = ACCEPT_AUTHORITY_DISCRIMINATOR
+    NAME: ClassVar[str] = 'accept_authority'
+
+    def encode(self) -> bytes:
+        """Instruction data: the discriminator, then the Borsh arguments."""
+        w = Writer()
+        w.raw(self.DISCRIMINATOR)
+        return w.getvalue()
+
+    @classmethod
+    def decode(cls, data: bytes) -> AcceptAuthorityArgs:
+        """Parse instruction data; fails on a wrong discriminator or short or trailing bytes."""
+        if bytes(data[:8]) != cls.DISCRIMINATOR:
+            raise BorshError("not accept_authority instruction data")
+        r = Reader(bytes(data[8:]))
+        value = cls()
+        r.finish()
+        return value
+
+
+LEAVE_REQUEST_DISCRIMINATOR = bytes([109, 36, 63, 9, 52, 19, 84, 215])
+
+
+@dataclass(frozen=True, slots=True)
+class LeaveRequestArgs:
+    """Arguments of `leave_request`. A worker gives back a seat it has not committed, in the first half of
+    the commit window (its bond is released).
+    """
+
+    DISCRIMINATOR: ClassVar[bytes] = LEAVE_REQUEST_DISCRIMINATOR
+    NAME: ClassVar[str] = 'leave_request'
+
+    def encode(self) -> bytes:
+        """Instruction data: the discriminator, then the Borsh arguments."""
+        w = Writer()
+        w.raw(self.DISCRIMINATOR)
+        return w.getvalue()
+
+    @classmethod
+    def decode(cls, data: bytes) -> LeaveRequestArgs:
+        """Parse instruction data; fails on a wrong discriminator or short or trailing bytes."""
+        if bytes(data[:8]) != cls.DISCRIMINATOR:
+            raise BorshError("not leave_request instruction data")
+        r = Reader(bytes(data[8:]))
+        value = cls()
+        r.finish()
+        return value
+
+
 INSTRUCTIONS: dict[str, InstructionSpec] = {
     'initialize_config': InstructionSpec(
         name='initialize_config',
@@ -761,7 +852,7 @@ INSTRUCTIONS: dict[str, InstructionSpec] = {
             AccountSpec('authority', signer=True),
             AccountSpec('config', writable=True, seeds=(Seed('const', b'config'),)),
         ),
-        args=('params', 'new_authority'),
+        args=('params',),
     ),
     'set_paused': InstructionSpec(
         name='set_paused',
@@ -950,6 +1041,8 @@ INSTRUCTIONS: dict[str, InstructionSpec] = {
         accounts=(
             AccountSpec('authority', signer=True),
             AccountSpec('request', writable=True),
+            AccountSpec('worker', seeds=(Seed('const', b'worker'), Seed('account', 'authority'),)),
+            AccountSpec('model'),
         ),
         args=('commitment',),
     ),
@@ -959,10 +1052,8 @@ INSTRUCTIONS: dict[str, InstructionSpec] = {
         accounts=(
             AccountSpec('authority', signer=True),
             AccountSpec('request', writable=True),
-            AccountSpec('worker', seeds=(Seed('const', b'worker'), Seed('account', 'authority'),)),
-            AccountSpec('model'),
         ),
-        args=('verdict', 'confidence', 'model_id', 'report_hash', 'salt', 'report_uri'),
+        args=('verdict', 'confidence', 'report_hash', 'salt', 'report_uri'),
     ),
     'finalize_request': InstructionSpec(
         name='finalize_request',
@@ -982,6 +1073,7 @@ INSTRUCTIONS: dict[str, InstructionSpec] = {
         accounts=(
             AccountSpec('request', writable=True),
             AccountSpec('client', writable=True),
+            AccountSpec('insurance', writable=True, seeds=(Seed('const', b'insurance'),)),
         ),
         args=(),
     ),
@@ -994,10 +1086,43 @@ INSTRUCTIONS: dict[str, InstructionSpec] = {
         ),
         args=(),
     ),
+    'propose_authority': InstructionSpec(
+        name='propose_authority',
+        discriminator=PROPOSE_AUTHORITY_DISCRIMINATOR,
+        accounts=(
+            AccountSpec('authority', signer=True),
+            AccountSpec('config', writable=True, seeds=(Seed('const', b'config'),)),
+        ),
+        args=('new_authority',),
+    ),
+    'accept_authority': InstructionSpec(
+        name='accept_authority',
+        discriminator=ACCEPT_AUTHORITY_DISCRIMINATOR,
+        accounts=(
+            AccountSpec('new_authority', signer=True),
+            AccountSpec('config', writable=True, seeds=(Seed('const', b'config'),)),
+        ),
+        args=(),
+    ),
+    'leave_request': InstructionSpec(
+        name='leave_request',
+        discriminator=LEAVE_REQUEST_DISCRIMINATOR,
+        accounts=(
+            AccountSpec('authority', signer=True),
+            AccountSpec(
+                'worker',
+                writable=True,
+                seeds=(Seed('const', b'worker'), Seed('account', 'authority'),),
+            ),
+            AccountSpec('request', writable=True),
+        ),
+        args=(),
+    ),
 }
 
 
 __all__ = [
+    'ACCEPT_AUTHORITY_DISCRIMINATOR',
     'ADD_STAKE_DISCRIMINATOR',
     'CLAIM_MODEL_FEES_DISCRIMINATOR',
     'CLAIM_WORKER_REWARDS_DISCRIMINATOR',
@@ -1009,6 +1134,8 @@ __all__ = [
     'INITIALIZE_CONFIG_DISCRIMINATOR',
     'INSTRUCTIONS',
     'JOIN_REQUEST_DISCRIMINATOR',
+    'LEAVE_REQUEST_DISCRIMINATOR',
+    'PROPOSE_AUTHORITY_DISCRIMINATOR',
     'REGISTER_MODEL_DISCRIMINATOR',
     'REGISTER_WORKER_DISCRIMINATOR',
     'REQUEST_UNSTAKE_DISCRIMINATOR',
@@ -1020,6 +1147,7 @@ __all__ = [
     'UPDATE_WORKER_DISCRIMINATOR',
     'WITHDRAW_STAKE_DISCRIMINATOR',
     'WITHDRAW_TREASURY_DISCRIMINATOR',
+    'AcceptAuthorityArgs',
     'AccountSpec',
     'AddStakeArgs',
     'ClaimModelFeesArgs',
@@ -1032,6 +1160,8 @@ __all__ = [
     'InitializeConfigArgs',
     'InstructionSpec',
     'JoinRequestArgs',
+    'LeaveRequestArgs',
+    'ProposeAuthorityArgs',
     'RegisterModelArgs',
     'RegisterWorkerArgs',
     'RequestUnstakeArgs',

@@ -12,13 +12,13 @@ from dfpn.borsh import BorshError, Reader, Writer
 
 #: Borsh size in bytes of each fixed-size type (fields only, no discriminator).
 TYPE_SIZES: dict[str, int] = {
-    'ConfigParams': 84,
+    'ConfigParams': 96,
     'Seat': 260,
-    'Config': 224,
+    'Config': 268,
     'Vault': 8,
     'Model': 164,
     'Worker': 264,
-    'Request': 2948,
+    'Request': 2968,
     'ConfigInitialized': 32,
     'ConfigUpdated': 32,
     'PauseSet': 1,
@@ -40,6 +40,9 @@ TYPE_SIZES: dict[str, int] = {
     'WorkerSlashed': 74,
     'RequestExpired': 40,
     'RequestClosed': 40,
+    'AuthorityProposed': 32,
+    'AuthorityTransferred': 32,
+    'WorkerLeft': 64,
 }
 
 
@@ -57,6 +60,9 @@ class ConfigParams:
     min_deadline_secs: int
     reveal_window_secs: int
     min_consensus_weight: int
+    max_deadline_secs: int
+    no_consensus_fee_bps: int
+    seat_bond_multiplier: int
 
     def write(self, w: Writer) -> None:
         w.length(self.base_fees, 5, 'base_fees')
@@ -71,6 +77,9 @@ class ConfigParams:
         w.i64(self.min_deadline_secs, 'min_deadline_secs')
         w.i64(self.reveal_window_secs, 'reveal_window_secs')
         w.u32(self.min_consensus_weight, 'min_consensus_weight')
+        w.i64(self.max_deadline_secs, 'max_deadline_secs')
+        w.u16(self.no_consensus_fee_bps, 'no_consensus_fee_bps')
+        w.u16(self.seat_bond_multiplier, 'seat_bond_multiplier')
 
     @classmethod
     def read(cls, r: Reader) -> ConfigParams:
@@ -85,6 +94,9 @@ class ConfigParams:
             min_deadline_secs=r.i64(),
             reveal_window_secs=r.i64(),
             min_consensus_weight=r.u32(),
+            max_deadline_secs=r.i64(),
+            no_consensus_fee_bps=r.u16(),
+            seat_bond_multiplier=r.u16(),
         )
 
     def encode(self) -> bytes:
@@ -158,10 +170,10 @@ class Seat:
 
 @dataclass(frozen=True, slots=True)
 class Config:
-    """Account `Config`: the 8-byte discriminator, then these fields (232 bytes in all)."""
+    """Account `Config`: the 8-byte discriminator, then these fields (276 bytes in all)."""
 
     DISCRIMINATOR: ClassVar[bytes] = bytes([155, 12, 170, 224, 30, 250, 204, 130])
-    SIZE: ClassVar[int] = 232
+    SIZE: ClassVar[int] = 276
 
     authority: Pubkey
     treasury: Pubkey
@@ -172,6 +184,7 @@ class Config:
     treasury_bump: int
     insurance_bump: int
     request_count: int
+    pending_authority: Pubkey
     reserved: bytes
 
     def write(self, w: Writer) -> None:
@@ -184,6 +197,7 @@ class Config:
         w.u8(self.treasury_bump, 'treasury_bump')
         w.u8(self.insurance_bump, 'insurance_bump')
         w.u64(self.request_count, 'request_count')
+        w.pubkey(self.pending_authority, 'pending_authority')
         w.fixed_bytes(self.reserved, 32, 'reserved')
 
     @classmethod
@@ -198,6 +212,7 @@ class Config:
             treasury_bump=r.u8(),
             insurance_bump=r.u8(),
             request_count=r.u64(),
+            pending_authority=r.pubkey(),
             reserved=r.fixed_bytes(32),
         )
 
@@ -380,6 +395,7 @@ class Worker:
     jobs_agreed: int
     slashed_total: int
     registered_at: int
+    bonded: int
     reserved: bytes
 
     def write(self, w: Writer) -> None:
@@ -401,7 +417,8 @@ class Worker:
         w.u64(self.jobs_agreed, 'jobs_agreed')
         w.u64(self.slashed_total, 'slashed_total')
         w.i64(self.registered_at, 'registered_at')
-        w.fixed_bytes(self.reserved, 32, 'reserved')
+        w.u64(self.bonded, 'bonded')
+        w.fixed_bytes(self.reserved, 24, 'reserved')
 
     @classmethod
     def read(cls, r: Reader) -> Worker:
@@ -422,7 +439,8 @@ class Worker:
             jobs_agreed=r.u64(),
             slashed_total=r.u64(),
             registered_at=r.i64(),
-            reserved=r.fixed_bytes(32),
+            bonded=r.u64(),
+            reserved=r.fixed_bytes(24),
         )
 
     def encode(self) -> bytes:
@@ -454,10 +472,10 @@ class Worker:
 
 @dataclass(frozen=True, slots=True)
 class Request:
-    """Account `Request`: the 8-byte discriminator, then these fields (2956 bytes in all)."""
+    """Account `Request`: the 8-byte discriminator, then these fields (2976 bytes in all)."""
 
     DISCRIMINATOR: ClassVar[bytes] = bytes([125, 172, 150, 161, 162, 115, 39, 71])
-    SIZE: ClassVar[int] = 2956
+    SIZE: ClassVar[int] = 2976
 
     client: Pubkey
     nonce: int
@@ -481,6 +499,12 @@ class Request:
     commit_deadline: int
     deadline: int
     finalized_at: int
+    slash_bps: int
+    reputation_alpha_bps: int
+    max_weight_bps: int
+    no_consensus_fee_bps: int
+    min_consensus_weight: int
+    seat_bond: int
     reserved: bytes
     seats: tuple[Seat, ...]
 
@@ -507,6 +531,12 @@ class Request:
         w.i64(self.commit_deadline, 'commit_deadline')
         w.i64(self.deadline, 'deadline')
         w.i64(self.finalized_at, 'finalized_at')
+        w.u16(self.slash_bps, 'slash_bps')
+        w.u16(self.reputation_alpha_bps, 'reputation_alpha_bps')
+        w.u16(self.max_weight_bps, 'max_weight_bps')
+        w.u16(self.no_consensus_fee_bps, 'no_consensus_fee_bps')
+        w.u32(self.min_consensus_weight, 'min_consensus_weight')
+        w.u64(self.seat_bond, 'seat_bond')
         w.fixed_bytes(self.reserved, 16, 'reserved')
         w.length(self.seats, 10, 'seats')
         for item0 in self.seats:
@@ -537,6 +567,12 @@ class Request:
             commit_deadline=r.i64(),
             deadline=r.i64(),
             finalized_at=r.i64(),
+            slash_bps=r.u16(),
+            reputation_alpha_bps=r.u16(),
+            max_weight_bps=r.u16(),
+            no_consensus_fee_bps=r.u16(),
+            min_consensus_weight=r.u32(),
+            seat_bond=r.u64(),
             reserved=r.fixed_bytes(16),
             seats=r.array(10, lambda: Seat.read(r)),
         )
@@ -1705,8 +1741,139 @@ class RequestClosed:
         return self.DISCRIMINATOR + self.encode()
 
 
+@dataclass(frozen=True, slots=True)
+class AuthorityProposed:
+    """Event `AuthorityProposed`, logged as `Program data:` base64(discriminator ‖ fields)."""
+
+    DISCRIMINATOR: ClassVar[bytes] = bytes([244, 117, 94, 112, 53, 151, 35, 89])
+
+    proposed: Pubkey
+
+    def write(self, w: Writer) -> None:
+        w.pubkey(self.proposed, 'proposed')
+
+    @classmethod
+    def read(cls, r: Reader) -> AuthorityProposed:
+        return cls(
+            proposed=r.pubkey(),
+        )
+
+    def encode(self) -> bytes:
+        """The Borsh encoding of the fields (no discriminator)."""
+        w = Writer()
+        self.write(w)
+        return w.getvalue()
+
+    @classmethod
+    def decode(cls, data: bytes) -> AuthorityProposed:
+        """Decode exactly `data` (no discriminator); trailing bytes are an error."""
+        r = Reader(data)
+        value = cls.read(r)
+        r.finish()
+        return value
+
+    @classmethod
+    def from_event_data(cls, data: bytes) -> AuthorityProposed:
+        """Decode event data: the discriminator, then exactly the fields."""
+        if bytes(data[:8]) != cls.DISCRIMINATOR:
+            raise BorshError("not a AuthorityProposed event: discriminator mismatch")
+        return cls.decode(bytes(data[8:]))
+
+    def to_event_data(self) -> bytes:
+        return self.DISCRIMINATOR + self.encode()
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorityTransferred:
+    """Event `AuthorityTransferred`, logged as `Program data:` base64(discriminator ‖ fields)."""
+
+    DISCRIMINATOR: ClassVar[bytes] = bytes([245, 109, 179, 54, 135, 92, 22, 64])
+
+    authority: Pubkey
+
+    def write(self, w: Writer) -> None:
+        w.pubkey(self.authority, 'authority')
+
+    @classmethod
+    def read(cls, r: Reader) -> AuthorityTransferred:
+        return cls(
+            authority=r.pubkey(),
+        )
+
+    def encode(self) -> bytes:
+        """The Borsh encoding of the fields (no discriminator)."""
+        w = Writer()
+        self.write(w)
+        return w.getvalue()
+
+    @classmethod
+    def decode(cls, data: bytes) -> AuthorityTransferred:
+        """Decode exactly `data` (no discriminator); trailing bytes are an error."""
+        r = Reader(data)
+        value = cls.read(r)
+        r.finish()
+        return value
+
+    @classmethod
+    def from_event_data(cls, data: bytes) -> AuthorityTransferred:
+        """Decode event data: the discriminator, then exactly the fields."""
+        if bytes(data[:8]) != cls.DISCRIMINATOR:
+            raise BorshError("not a AuthorityTransferred event: discriminator mismatch")
+        return cls.decode(bytes(data[8:]))
+
+    def to_event_data(self) -> bytes:
+        return self.DISCRIMINATOR + self.encode()
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerLeft:
+    """Event `WorkerLeft`, logged as `Program data:` base64(discriminator ‖ fields)."""
+
+    DISCRIMINATOR: ClassVar[bytes] = bytes([20, 11, 160, 162, 150, 63, 249, 213])
+
+    request: Pubkey
+    worker: Pubkey
+
+    def write(self, w: Writer) -> None:
+        w.pubkey(self.request, 'request')
+        w.pubkey(self.worker, 'worker')
+
+    @classmethod
+    def read(cls, r: Reader) -> WorkerLeft:
+        return cls(
+            request=r.pubkey(),
+            worker=r.pubkey(),
+        )
+
+    def encode(self) -> bytes:
+        """The Borsh encoding of the fields (no discriminator)."""
+        w = Writer()
+        self.write(w)
+        return w.getvalue()
+
+    @classmethod
+    def decode(cls, data: bytes) -> WorkerLeft:
+        """Decode exactly `data` (no discriminator); trailing bytes are an error."""
+        r = Reader(data)
+        value = cls.read(r)
+        r.finish()
+        return value
+
+    @classmethod
+    def from_event_data(cls, data: bytes) -> WorkerLeft:
+        """Decode event data: the discriminator, then exactly the fields."""
+        if bytes(data[:8]) != cls.DISCRIMINATOR:
+            raise BorshError("not a WorkerLeft event: discriminator mismatch")
+        return cls.decode(bytes(data[8:]))
+
+    def to_event_data(self) -> bytes:
+        return self.DISCRIMINATOR + self.encode()
+
+
 __all__ = [
     'TYPE_SIZES',
+    'AuthorityProposed',
+    'AuthorityTransferred',
     'Config',
     'ConfigInitialized',
     'ConfigParams',
@@ -1732,6 +1899,7 @@ __all__ = [
     'Vault',
     'Worker',
     'WorkerJoined',
+    'WorkerLeft',
     'WorkerPaid',
     'WorkerRegistered',
     'WorkerRewardsClaimed',

@@ -66,6 +66,7 @@ export type Config = {
   treasuryBump: number;
   insuranceBump: number;
   requestCount: bigint;
+  pendingAuthority: Address;
   reserved: ReadonlyUint8Array;
 };
 
@@ -79,6 +80,7 @@ export type ConfigArgs = {
   treasuryBump: number;
   insuranceBump: number;
   requestCount: number | bigint;
+  pendingAuthority: Address;
   reserved: ReadonlyUint8Array;
 };
 
@@ -96,6 +98,7 @@ export function getConfigEncoder(): FixedSizeEncoder<ConfigArgs> {
       ["treasuryBump", getU8Encoder()],
       ["insuranceBump", getU8Encoder()],
       ["requestCount", getU64Encoder()],
+      ["pendingAuthority", getAddressEncoder()],
       ["reserved", fixEncoderSize(getBytesEncoder(), 32)],
     ]),
     (value) => ({ ...value, discriminator: CONFIG_DISCRIMINATOR }),
@@ -115,6 +118,7 @@ export function getConfigDecoder(): FixedSizeDecoder<Config> {
     ["treasuryBump", getU8Decoder()],
     ["insuranceBump", getU8Decoder()],
     ["requestCount", getU64Decoder()],
+    ["pendingAuthority", getAddressDecoder()],
     ["reserved", fixDecoderSize(getBytesDecoder(), 32)],
   ]);
 }
@@ -178,5 +182,5 @@ export async function fetchAllMaybeConfig(
 }
 
 export function getConfigSize(): number {
-  return 232;
+  return 276;
 }

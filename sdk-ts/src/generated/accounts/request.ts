@@ -27,6 +27,10 @@ import {
   getI64Encoder,
   getStructDecoder,
   getStructEncoder,
+  getU16Decoder,
+  getU16Encoder,
+  getU32Decoder,
+  getU32Encoder,
   getU64Decoder,
   getU64Encoder,
   getU8Decoder,
@@ -83,6 +87,12 @@ export type Request = {
   commitDeadline: bigint;
   deadline: bigint;
   finalizedAt: bigint;
+  slashBps: number;
+  reputationAlphaBps: number;
+  maxWeightBps: number;
+  noConsensusFeeBps: number;
+  minConsensusWeight: number;
+  seatBond: bigint;
   reserved: ReadonlyUint8Array;
   seats: Array<Seat>;
 };
@@ -110,6 +120,12 @@ export type RequestArgs = {
   commitDeadline: number | bigint;
   deadline: number | bigint;
   finalizedAt: number | bigint;
+  slashBps: number;
+  reputationAlphaBps: number;
+  maxWeightBps: number;
+  noConsensusFeeBps: number;
+  minConsensusWeight: number;
+  seatBond: number | bigint;
   reserved: ReadonlyUint8Array;
   seats: Array<SeatArgs>;
 };
@@ -141,6 +157,12 @@ export function getRequestEncoder(): FixedSizeEncoder<RequestArgs> {
       ["commitDeadline", getI64Encoder()],
       ["deadline", getI64Encoder()],
       ["finalizedAt", getI64Encoder()],
+      ["slashBps", getU16Encoder()],
+      ["reputationAlphaBps", getU16Encoder()],
+      ["maxWeightBps", getU16Encoder()],
+      ["noConsensusFeeBps", getU16Encoder()],
+      ["minConsensusWeight", getU32Encoder()],
+      ["seatBond", getU64Encoder()],
       ["reserved", fixEncoderSize(getBytesEncoder(), 16)],
       ["seats", getArrayEncoder(getSeatEncoder(), { size: 10 })],
     ]),
@@ -174,6 +196,12 @@ export function getRequestDecoder(): FixedSizeDecoder<Request> {
     ["commitDeadline", getI64Decoder()],
     ["deadline", getI64Decoder()],
     ["finalizedAt", getI64Decoder()],
+    ["slashBps", getU16Decoder()],
+    ["reputationAlphaBps", getU16Decoder()],
+    ["maxWeightBps", getU16Decoder()],
+    ["noConsensusFeeBps", getU16Decoder()],
+    ["minConsensusWeight", getU32Decoder()],
+    ["seatBond", getU64Decoder()],
     ["reserved", fixDecoderSize(getBytesDecoder(), 16)],
     ["seats", getArrayDecoder(getSeatDecoder(), { size: 10 })],
   ]);
@@ -238,5 +266,5 @@ export async function fetchAllMaybeRequest(
 }
 
 export function getRequestSize(): number {
-  return 2956;
+  return 2976;
 }

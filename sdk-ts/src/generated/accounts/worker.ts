@@ -73,6 +73,7 @@ export type Worker = {
   jobsAgreed: bigint;
   slashedTotal: bigint;
   registeredAt: bigint;
+  bonded: bigint;
   reserved: ReadonlyUint8Array;
 };
 
@@ -93,6 +94,7 @@ export type WorkerArgs = {
   jobsAgreed: number | bigint;
   slashedTotal: number | bigint;
   registeredAt: number | bigint;
+  bonded: number | bigint;
   reserved: ReadonlyUint8Array;
 };
 
@@ -120,7 +122,8 @@ export function getWorkerEncoder(): FixedSizeEncoder<WorkerArgs> {
       ["jobsAgreed", getU64Encoder()],
       ["slashedTotal", getU64Encoder()],
       ["registeredAt", getI64Encoder()],
-      ["reserved", fixEncoderSize(getBytesEncoder(), 32)],
+      ["bonded", getU64Encoder()],
+      ["reserved", fixEncoderSize(getBytesEncoder(), 24)],
     ]),
     (value) => ({ ...value, discriminator: WORKER_DISCRIMINATOR }),
   );
@@ -149,7 +152,8 @@ export function getWorkerDecoder(): FixedSizeDecoder<Worker> {
     ["jobsAgreed", getU64Decoder()],
     ["slashedTotal", getU64Decoder()],
     ["registeredAt", getI64Decoder()],
-    ["reserved", fixDecoderSize(getBytesDecoder(), 32)],
+    ["bonded", getU64Decoder()],
+    ["reserved", fixDecoderSize(getBytesDecoder(), 24)],
   ]);
 }
 

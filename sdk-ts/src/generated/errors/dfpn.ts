@@ -34,7 +34,7 @@ export const DFPN_ERROR__INVALID_PDA = 0x1776; // 6006
 export const DFPN_ERROR__ACCOUNT_ALREADY_INITIALIZED = 0x1777; // 6007
 /** InvalidSystemProgram: The system program account is not the system program. */
 export const DFPN_ERROR__INVALID_SYSTEM_PROGRAM = 0x1778; // 6008
-/** Unauthorized: Signer is not the configuration authority. */
+/** Unauthorized: Signer is not the authority of this account (the worker's operator or the model's developer). */
 export const DFPN_ERROR__UNAUTHORIZED = 0x1779; // 6009
 /** Paused: New requests are paused by the authority. */
 export const DFPN_ERROR__PAUSED = 0x177a; // 6010
@@ -92,7 +92,7 @@ export const DFPN_ERROR__NOT_COMMITTED = 0x1793; // 6035
 export const DFPN_ERROR__ALREADY_REVEALED = 0x1794; // 6036
 /** CommitmentMismatch: The revealed preimage does not hash to the commitment. */
 export const DFPN_ERROR__COMMITMENT_MISMATCH = 0x1795; // 6037
-/** InvalidVerdict: Verdict byte is not 0 (Inconclusive), 1 (Authentic) or 2 (Manipulated), or confidence > 100. */
+/** InvalidVerdict: Verdict byte is not 0 (Inconclusive), 1 (Authentic) or 2 (Manipulated). */
 export const DFPN_ERROR__INVALID_VERDICT = 0x1796; // 6038
 /** ModelNotDeclared: The revealed model is not one of the worker's models. */
 export const DFPN_ERROR__MODEL_NOT_DECLARED = 0x1797; // 6039
@@ -120,6 +120,30 @@ export const DFPN_ERROR__VAULT_MISMATCH = 0x17a1; // 6049
 export const DFPN_ERROR__DUPLICATE_ACCOUNT = 0x17a2; // 6050
 /** InsufficientCommitments: Fewer than min workers committed: the request can only be expired. */
 export const DFPN_ERROR__INSUFFICIENT_COMMITMENTS = 0x17a3; // 6051
+/** DeadlineTooLong: Deadline is further from now than the configuration's max_deadline_secs. */
+export const DFPN_ERROR__DEADLINE_TOO_LONG = 0x17a4; // 6052
+/** SelfDealing: A worker or model may not serve a request whose client is its own operator or developer. */
+export const DFPN_ERROR__SELF_DEALING = 0x17a5; // 6053
+/** InvalidConfidence: Confidence is above 100. */
+export const DFPN_ERROR__INVALID_CONFIDENCE = 0x17a6; // 6054
+/** ModelMismatch: The model account is not the model the seat committed with. */
+export const DFPN_ERROR__MODEL_MISMATCH = 0x17a7; // 6055
+/** ModelModalityMismatch: The model does not cover every modality the request names. */
+export const DFPN_ERROR__MODEL_MODALITY_MISMATCH = 0x17a8; // 6056
+/** NotConfigAuthority: Signer is not the configuration authority. */
+export const DFPN_ERROR__NOT_CONFIG_AUTHORITY = 0x17a9; // 6057
+/** NotPendingAuthority: Signer is not the proposed configuration authority (or none is proposed). */
+export const DFPN_ERROR__NOT_PENDING_AUTHORITY = 0x17aa; // 6058
+/** NonCanonicalBump: The request address does not use the canonical PDA bump. */
+export const DFPN_ERROR__NON_CANONICAL_BUMP = 0x17ab; // 6059
+/** PayoutBelowRent: The payout wallet is empty and the amount is below its rent-exempt minimum. */
+export const DFPN_ERROR__PAYOUT_BELOW_RENT = 0x17ac; // 6060
+/** RequestAlreadyClosed: No request account at this address: it was closed already, or never submitted. */
+export const DFPN_ERROR__REQUEST_ALREADY_CLOSED = 0x17ad; // 6061
+/** BondExceedsFreeStake: The worker's stake not already bonded by its other seats does not cover this request's seat bond. */
+export const DFPN_ERROR__BOND_EXCEEDS_FREE_STAKE = 0x17ae; // 6062
+/** LeaveWindowClosed: A seat can be left only during the first half of the commit window. */
+export const DFPN_ERROR__LEAVE_WINDOW_CLOSED = 0x17af; // 6063
 
 export type DfpnError =
   | typeof DFPN_ERROR__ACCOUNT_ALREADY_INITIALIZED
@@ -128,10 +152,12 @@ export type DfpnError =
   | typeof DFPN_ERROR__ALREADY_JOINED
   | typeof DFPN_ERROR__ALREADY_REVEALED
   | typeof DFPN_ERROR__ARITHMETIC_OVERFLOW
+  | typeof DFPN_ERROR__BOND_EXCEEDS_FREE_STAKE
   | typeof DFPN_ERROR__CANNOT_EXPIRE
   | typeof DFPN_ERROR__CLIENT_MISMATCH
   | typeof DFPN_ERROR__COMMITMENT_MISMATCH
   | typeof DFPN_ERROR__COMMIT_PHASE_CLOSED
+  | typeof DFPN_ERROR__DEADLINE_TOO_LONG
   | typeof DFPN_ERROR__DEADLINE_TOO_SHORT
   | typeof DFPN_ERROR__DUPLICATE_ACCOUNT
   | typeof DFPN_ERROR__FINALIZE_TOO_EARLY
@@ -140,6 +166,7 @@ export type DfpnError =
   | typeof DFPN_ERROR__INSUFFICIENT_STAKE
   | typeof DFPN_ERROR__INVALID_ACCOUNT_DATA
   | typeof DFPN_ERROR__INVALID_ACCOUNT_OWNER
+  | typeof DFPN_ERROR__INVALID_CONFIDENCE
   | typeof DFPN_ERROR__INVALID_CONFIG
   | typeof DFPN_ERROR__INVALID_CONTENT_HASH
   | typeof DFPN_ERROR__INVALID_INSTRUCTION_DATA
@@ -151,23 +178,32 @@ export type DfpnError =
   | typeof DFPN_ERROR__INVALID_SYSTEM_PROGRAM
   | typeof DFPN_ERROR__INVALID_VERDICT
   | typeof DFPN_ERROR__INVALID_WORKER_COUNT
+  | typeof DFPN_ERROR__LEAVE_WINDOW_CLOSED
   | typeof DFPN_ERROR__MAX_FEE_TOO_LOW
   | typeof DFPN_ERROR__MISSING_SIGNATURE
   | typeof DFPN_ERROR__MODALITY_NOT_SUPPORTED
   | typeof DFPN_ERROR__MODEL_INACTIVE
+  | typeof DFPN_ERROR__MODEL_MISMATCH
+  | typeof DFPN_ERROR__MODEL_MODALITY_MISMATCH
   | typeof DFPN_ERROR__MODEL_NOT_DECLARED
+  | typeof DFPN_ERROR__NON_CANONICAL_BUMP
   | typeof DFPN_ERROR__NOT_COMMITTED
+  | typeof DFPN_ERROR__NOT_CONFIG_AUTHORITY
   | typeof DFPN_ERROR__NOT_ENOUGH_ACCOUNTS
   | typeof DFPN_ERROR__NOTHING_TO_CLAIM
   | typeof DFPN_ERROR__NOT_JOINED
+  | typeof DFPN_ERROR__NOT_PENDING_AUTHORITY
   | typeof DFPN_ERROR__PAUSED
+  | typeof DFPN_ERROR__PAYOUT_BELOW_RENT
   | typeof DFPN_ERROR__PAYOUT_WALLET_MISMATCH
+  | typeof DFPN_ERROR__REQUEST_ALREADY_CLOSED
   | typeof DFPN_ERROR__REQUEST_FULL
   | typeof DFPN_ERROR__REQUEST_NOT_FINISHED
   | typeof DFPN_ERROR__REQUEST_NOT_OPEN
   | typeof DFPN_ERROR__REVEAL_PHASE_CLOSED
   | typeof DFPN_ERROR__REVEAL_PHASE_NOT_STARTED
   | typeof DFPN_ERROR__SEAT_ACCOUNT_MISMATCH
+  | typeof DFPN_ERROR__SELF_DEALING
   | typeof DFPN_ERROR__TOO_MANY_MODELS
   | typeof DFPN_ERROR__UNAUTHORIZED
   | typeof DFPN_ERROR__UNBONDING_NOT_READY
@@ -184,10 +220,12 @@ if ((globalThis as { process?: { env?: Record<string, string | undefined> } }).p
     [DFPN_ERROR__ALREADY_JOINED]: `The worker already holds a seat in this request.`,
     [DFPN_ERROR__ALREADY_REVEALED]: `This seat already revealed.`,
     [DFPN_ERROR__ARITHMETIC_OVERFLOW]: `Arithmetic overflow or underflow.`,
+    [DFPN_ERROR__BOND_EXCEEDS_FREE_STAKE]: `The worker's stake not already bonded by its other seats does not cover this request's seat bond.`,
     [DFPN_ERROR__CANNOT_EXPIRE]: `The request cannot be expired: enough workers committed, or the commit phase is still open.`,
     [DFPN_ERROR__CLIENT_MISMATCH]: `Client account does not match the request's client.`,
     [DFPN_ERROR__COMMITMENT_MISMATCH]: `The revealed preimage does not hash to the commitment.`,
     [DFPN_ERROR__COMMIT_PHASE_CLOSED]: `The commit phase is over.`,
+    [DFPN_ERROR__DEADLINE_TOO_LONG]: `Deadline is further from now than the configuration's max_deadline_secs.`,
     [DFPN_ERROR__DEADLINE_TOO_SHORT]: `Deadline less than the configured minimum ahead of now.`,
     [DFPN_ERROR__DUPLICATE_ACCOUNT]: `The same account was passed where two different accounts are required.`,
     [DFPN_ERROR__FINALIZE_TOO_EARLY]: `The request cannot be finalized yet.`,
@@ -196,6 +234,7 @@ if ((globalThis as { process?: { env?: Record<string, string | undefined> } }).p
     [DFPN_ERROR__INSUFFICIENT_STAKE]: `Stake below the configured minimum.`,
     [DFPN_ERROR__INVALID_ACCOUNT_DATA]: `An account's data does not start with the expected discriminator or has the wrong size.`,
     [DFPN_ERROR__INVALID_ACCOUNT_OWNER]: `An account is not owned by the expected program.`,
+    [DFPN_ERROR__INVALID_CONFIDENCE]: `Confidence is above 100.`,
     [DFPN_ERROR__INVALID_CONFIG]: `A configuration value is out of range.`,
     [DFPN_ERROR__INVALID_CONTENT_HASH]: `Content hash is all zeroes.`,
     [DFPN_ERROR__INVALID_INSTRUCTION_DATA]: `Instruction data too short, too long or not a known discriminator.`,
@@ -205,27 +244,36 @@ if ((globalThis as { process?: { env?: Record<string, string | undefined> } }).p
     [DFPN_ERROR__INVALID_REPORT_URI]: `Report URI empty or too long.`,
     [DFPN_ERROR__INVALID_STORAGE_URI]: `Storage URI is empty, too long, or not ipfs://, s3://, https://, http:// or file://.`,
     [DFPN_ERROR__INVALID_SYSTEM_PROGRAM]: `The system program account is not the system program.`,
-    [DFPN_ERROR__INVALID_VERDICT]: `Verdict byte is not 0 (Inconclusive), 1 (Authentic) or 2 (Manipulated), or confidence > 100.`,
+    [DFPN_ERROR__INVALID_VERDICT]: `Verdict byte is not 0 (Inconclusive), 1 (Authentic) or 2 (Manipulated).`,
     [DFPN_ERROR__INVALID_WORKER_COUNT]: `min/max workers out of range.`,
+    [DFPN_ERROR__LEAVE_WINDOW_CLOSED]: `A seat can be left only during the first half of the commit window.`,
     [DFPN_ERROR__MAX_FEE_TOO_LOW]: `Max fee is below the fee the network charges for this request.`,
     [DFPN_ERROR__MISSING_SIGNATURE]: `A required signature is missing.`,
     [DFPN_ERROR__MODALITY_NOT_SUPPORTED]: `The worker does not support every requested modality.`,
     [DFPN_ERROR__MODEL_INACTIVE]: `The model is deactivated.`,
+    [DFPN_ERROR__MODEL_MISMATCH]: `The model account is not the model the seat committed with.`,
+    [DFPN_ERROR__MODEL_MODALITY_MISMATCH]: `The model does not cover every modality the request names.`,
     [DFPN_ERROR__MODEL_NOT_DECLARED]: `The revealed model is not one of the worker's models.`,
+    [DFPN_ERROR__NON_CANONICAL_BUMP]: `The request address does not use the canonical PDA bump.`,
     [DFPN_ERROR__NOT_COMMITTED]: `This seat has no commitment to reveal.`,
+    [DFPN_ERROR__NOT_CONFIG_AUTHORITY]: `Signer is not the configuration authority.`,
     [DFPN_ERROR__NOT_ENOUGH_ACCOUNTS]: `Fewer accounts than the instruction needs.`,
     [DFPN_ERROR__NOTHING_TO_CLAIM]: `Nothing to withdraw or claim.`,
     [DFPN_ERROR__NOT_JOINED]: `The worker holds no seat in this request.`,
+    [DFPN_ERROR__NOT_PENDING_AUTHORITY]: `Signer is not the proposed configuration authority (or none is proposed).`,
     [DFPN_ERROR__PAUSED]: `New requests are paused by the authority.`,
+    [DFPN_ERROR__PAYOUT_BELOW_RENT]: `The payout wallet is empty and the amount is below its rent-exempt minimum.`,
     [DFPN_ERROR__PAYOUT_WALLET_MISMATCH]: `Payout wallet does not match the model's registered wallet.`,
+    [DFPN_ERROR__REQUEST_ALREADY_CLOSED]: `No request account at this address: it was closed already, or never submitted.`,
     [DFPN_ERROR__REQUEST_FULL]: `All seats of the request are taken.`,
     [DFPN_ERROR__REQUEST_NOT_FINISHED]: `The request is not finished (finalized or expired).`,
     [DFPN_ERROR__REQUEST_NOT_OPEN]: `The request is not open.`,
     [DFPN_ERROR__REVEAL_PHASE_CLOSED]: `The reveal phase is over.`,
     [DFPN_ERROR__REVEAL_PHASE_NOT_STARTED]: `The reveal phase has not started.`,
     [DFPN_ERROR__SEAT_ACCOUNT_MISMATCH]: `The remaining accounts do not match the request's seats.`,
+    [DFPN_ERROR__SELF_DEALING]: `A worker or model may not serve a request whose client is its own operator or developer.`,
     [DFPN_ERROR__TOO_MANY_MODELS]: `Too many models for one worker.`,
-    [DFPN_ERROR__UNAUTHORIZED]: `Signer is not the configuration authority.`,
+    [DFPN_ERROR__UNAUTHORIZED]: `Signer is not the authority of this account (the worker's operator or the model's developer).`,
     [DFPN_ERROR__UNBONDING_NOT_READY]: `No unbonding in progress, or the unbonding delay has not passed.`,
     [DFPN_ERROR__VAULT_MISMATCH]: `Treasury or insurance vault does not match the configuration.`,
     [DFPN_ERROR__WORKER_HAS_ACTIVE_COMMITMENTS]: `The worker still holds a seat in an unfinished request.`,

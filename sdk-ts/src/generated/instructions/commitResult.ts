@@ -26,13 +26,19 @@ import {
   type Instruction,
   type InstructionWithAccounts,
   type InstructionWithData,
+  type ReadonlyAccount,
   type ReadonlySignerAccount,
   type ReadonlyUint8Array,
   type TransactionSigner,
   type WritableAccount,
 } from "@solana/kit";
+import { findWorkerPda } from "../pdas/index.js";
 import { DFPN_PROGRAM_ADDRESS } from "../programs/index.js";
-import { getAccountMetaFactory, type ResolvedAccount } from "../shared/index.js";
+import {
+  expectAddress,
+  getAccountMetaFactory,
+  type ResolvedAccount,
+} from "../shared/index.js";
 
 export const COMMIT_RESULT_DISCRIMINATOR = new Uint8Array([
   45, 73, 224, 222, 48, 67, 191, 185,
@@ -48,6 +54,8 @@ export type CommitResultInstruction<
   TProgram extends string = typeof DFPN_PROGRAM_ADDRESS,
   TAccountAuthority extends string | AccountMeta<string> = string,
   TAccountRequest extends string | AccountMeta<string> = string,
+  TAccountWorker extends string | AccountMeta<string> = string,
+  TAccountModel extends string | AccountMeta<string> = string,
   TRemainingAccounts extends readonly AccountMeta<string>[] = [],
 > = Instruction<TProgram> &
   InstructionWithData<ReadonlyUint8Array> &
@@ -60,6 +68,12 @@ export type CommitResultInstruction<
       TAccountRequest extends string
         ? WritableAccount<TAccountRequest>
         : TAccountRequest,
+      TAccountWorker extends string
+        ? ReadonlyAccount<TAccountWorker>
+        : TAccountWorker,
+      TAccountModel extends string
+        ? ReadonlyAccount<TAccountModel>
+        : TAccountModel,
       ...TRemainingAccounts,
     ]
   >;
@@ -100,26 +114,41 @@ export function getCommitResultInstructionDataCodec(): FixedSizeCodec<
   );
 }
 
-export type CommitResultInput<
+export type CommitResultAsyncInput<
   TAccountAuthority extends string = string,
   TAccountRequest extends string = string,
+  TAccountWorker extends string = string,
+  TAccountModel extends string = string,
 > = {
   authority: TransactionSigner<TAccountAuthority>;
   request: Address<TAccountRequest>;
+  worker?: Address<TAccountWorker>;
+  model: Address<TAccountModel>;
   commitment: CommitResultInstructionDataArgs["commitment"];
 };
 
-export function getCommitResultInstruction<
+export async function getCommitResultInstructionAsync<
   TAccountAuthority extends string,
   TAccountRequest extends string,
+  TAccountWorker extends string,
+  TAccountModel extends string,
   TProgramAddress extends Address = typeof DFPN_PROGRAM_ADDRESS,
 >(
-  input: CommitResultInput<TAccountAuthority, TAccountRequest>,
+  input: CommitResultAsyncInput<
+    TAccountAuthority,
+    TAccountRequest,
+    TAccountWorker,
+    TAccountModel
+  >,
   config?: { programAddress?: TProgramAddress },
-): CommitResultInstruction<
-  TProgramAddress,
-  TAccountAuthority,
-  TAccountRequest
+): Promise<
+  CommitResultInstruction<
+    TProgramAddress,
+    TAccountAuthority,
+    TAccountRequest,
+    TAccountWorker,
+    TAccountModel
+  >
 > {
   // Program address.
   const programAddress = config?.programAddress ?? DFPN_PROGRAM_ADDRESS;
@@ -128,6 +157,88 @@ export function getCommitResultInstruction<
   const originalAccounts = {
     authority: { value: input.authority ?? null, isWritable: false },
     request: { value: input.request ?? null, isWritable: true },
+    worker: { value: input.worker ?? null, isWritable: false },
+    model: { value: input.model ?? null, isWritable: false },
+  };
+  const accounts = originalAccounts as Record<
+    keyof typeof originalAccounts,
+    ResolvedAccount
+  >;
+
+  // Original args.
+  const args = { ...input };
+
+  // Resolve default values.
+  if (!accounts.worker.value) {
+    accounts.worker.value = await findWorkerPda({
+      authority: expectAddress(accounts.authority.value),
+    });
+  }
+
+  const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
+  return Object.freeze({
+    accounts: [
+      getAccountMeta(accounts.authority),
+      getAccountMeta(accounts.request),
+      getAccountMeta(accounts.worker),
+      getAccountMeta(accounts.model),
+    ],
+    data: getCommitResultInstructionDataEncoder().encode(
+      args as CommitResultInstructionDataArgs,
+    ),
+    programAddress,
+  } as CommitResultInstruction<
+    TProgramAddress,
+    TAccountAuthority,
+    TAccountRequest,
+    TAccountWorker,
+    TAccountModel
+  >);
+}
+
+export type CommitResultInput<
+  TAccountAuthority extends string = string,
+  TAccountRequest extends string = string,
+  TAccountWorker extends string = string,
+  TAccountModel extends string = string,
+> = {
+  authority: TransactionSigner<TAccountAuthority>;
+  request: Address<TAccountRequest>;
+  worker: Address<TAccountWorker>;
+  model: Address<TAccountModel>;
+  commitment: CommitResultInstructionDataArgs["commitment"];
+};
+
+export function getCommitResultInstruction<
+  TAccountAuthority extends string,
+  TAccountRequest extends string,
+  TAccountWorker extends string,
+  TAccountModel extends string,
+  TProgramAddress extends Address = typeof DFPN_PROGRAM_ADDRESS,
+>(
+  input: CommitResultInput<
+    TAccountAuthority,
+    TAccountRequest,
+    TAccountWorker,
+    TAccountModel
+  >,
+  config?: { programAddress?: TProgramAddress },
+): CommitResultInstruction<
+  TProgramAddress,
+  TAccountAuthority,
+  TAccountRequest,
+  TAccountWorker,
+  TAccountModel
+> {
+  // Program address.
+  const programAddress = config?.programAddress ?? DFPN_PROGRAM_ADDRESS;
+
+  // Original accounts.
+  const originalAccounts = {
+    authority: { value: input.authority ?? null, isWritable: false },
+    request: { value: input.request ?? null, isWritable: true },
+    worker: { value: input.worker ?? null, isWritable: false },
+    model: { value: input.model ?? null, isWritable: false },
   };
   const accounts = originalAccounts as Record<
     keyof typeof originalAccounts,
@@ -142,6 +253,8 @@ export function getCommitResultInstruction<
     accounts: [
       getAccountMeta(accounts.authority),
       getAccountMeta(accounts.request),
+      getAccountMeta(accounts.worker),
+      getAccountMeta(accounts.model),
     ],
     data: getCommitResultInstructionDataEncoder().encode(
       args as CommitResultInstructionDataArgs,
@@ -150,7 +263,9 @@ export function getCommitResultInstruction<
   } as CommitResultInstruction<
     TProgramAddress,
     TAccountAuthority,
-    TAccountRequest
+    TAccountRequest,
+    TAccountWorker,
+    TAccountModel
   >);
 }
 
@@ -162,6 +277,8 @@ export type ParsedCommitResultInstruction<
   accounts: {
     authority: TAccountMetas[0];
     request: TAccountMetas[1];
+    worker: TAccountMetas[2];
+    model: TAccountMetas[3];
   };
   data: CommitResultInstructionData;
 };
@@ -174,7 +291,7 @@ export function parseCommitResultInstruction<
     InstructionWithAccounts<TAccountMetas> &
     InstructionWithData<ReadonlyUint8Array>,
 ): ParsedCommitResultInstruction<TProgram, TAccountMetas> {
-  if (instruction.accounts.length < 2) {
+  if (instruction.accounts.length < 4) {
     // TODO: Coded error.
     throw new Error("Not enough accounts");
   }
@@ -186,7 +303,12 @@ export function parseCommitResultInstruction<
   };
   return {
     programAddress: instruction.programAddress,
-    accounts: { authority: getNextAccount(), request: getNextAccount() },
+    accounts: {
+      authority: getNextAccount(),
+      request: getNextAccount(),
+      worker: getNextAccount(),
+      model: getNextAccount(),
+    },
     data: getCommitResultInstructionDataDecoder().decode(instruction.data),
   };
 }

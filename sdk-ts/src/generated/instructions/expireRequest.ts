@@ -28,6 +28,7 @@ import {
   type ReadonlyUint8Array,
   type WritableAccount,
 } from "@solana/kit";
+import { findInsurancePda } from "../pdas/index.js";
 import { DFPN_PROGRAM_ADDRESS } from "../programs/index.js";
 import { getAccountMetaFactory, type ResolvedAccount } from "../shared/index.js";
 
@@ -45,6 +46,7 @@ export type ExpireRequestInstruction<
   TProgram extends string = typeof DFPN_PROGRAM_ADDRESS,
   TAccountRequest extends string | AccountMeta<string> = string,
   TAccountClient extends string | AccountMeta<string> = string,
+  TAccountInsurance extends string | AccountMeta<string> = string,
   TRemainingAccounts extends readonly AccountMeta<string>[] = [],
 > = Instruction<TProgram> &
   InstructionWithData<ReadonlyUint8Array> &
@@ -56,6 +58,9 @@ export type ExpireRequestInstruction<
       TAccountClient extends string
         ? WritableAccount<TAccountClient>
         : TAccountClient,
+      TAccountInsurance extends string
+        ? WritableAccount<TAccountInsurance>
+        : TAccountInsurance,
       ...TRemainingAccounts,
     ]
   >;
@@ -89,22 +94,36 @@ export function getExpireRequestInstructionDataCodec(): FixedSizeCodec<
   );
 }
 
-export type ExpireRequestInput<
+export type ExpireRequestAsyncInput<
   TAccountRequest extends string = string,
   TAccountClient extends string = string,
+  TAccountInsurance extends string = string,
 > = {
   request: Address<TAccountRequest>;
   client: Address<TAccountClient>;
+  insurance?: Address<TAccountInsurance>;
 };
 
-export function getExpireRequestInstruction<
+export async function getExpireRequestInstructionAsync<
   TAccountRequest extends string,
   TAccountClient extends string,
+  TAccountInsurance extends string,
   TProgramAddress extends Address = typeof DFPN_PROGRAM_ADDRESS,
 >(
-  input: ExpireRequestInput<TAccountRequest, TAccountClient>,
+  input: ExpireRequestAsyncInput<
+    TAccountRequest,
+    TAccountClient,
+    TAccountInsurance
+  >,
   config?: { programAddress?: TProgramAddress },
-): ExpireRequestInstruction<TProgramAddress, TAccountRequest, TAccountClient> {
+): Promise<
+  ExpireRequestInstruction<
+    TProgramAddress,
+    TAccountRequest,
+    TAccountClient,
+    TAccountInsurance
+  >
+> {
   // Program address.
   const programAddress = config?.programAddress ?? DFPN_PROGRAM_ADDRESS;
 
@@ -112,6 +131,67 @@ export function getExpireRequestInstruction<
   const originalAccounts = {
     request: { value: input.request ?? null, isWritable: true },
     client: { value: input.client ?? null, isWritable: true },
+    insurance: { value: input.insurance ?? null, isWritable: true },
+  };
+  const accounts = originalAccounts as Record<
+    keyof typeof originalAccounts,
+    ResolvedAccount
+  >;
+
+  // Resolve default values.
+  if (!accounts.insurance.value) {
+    accounts.insurance.value = await findInsurancePda();
+  }
+
+  const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
+  return Object.freeze({
+    accounts: [
+      getAccountMeta(accounts.request),
+      getAccountMeta(accounts.client),
+      getAccountMeta(accounts.insurance),
+    ],
+    data: getExpireRequestInstructionDataEncoder().encode({}),
+    programAddress,
+  } as ExpireRequestInstruction<
+    TProgramAddress,
+    TAccountRequest,
+    TAccountClient,
+    TAccountInsurance
+  >);
+}
+
+export type ExpireRequestInput<
+  TAccountRequest extends string = string,
+  TAccountClient extends string = string,
+  TAccountInsurance extends string = string,
+> = {
+  request: Address<TAccountRequest>;
+  client: Address<TAccountClient>;
+  insurance: Address<TAccountInsurance>;
+};
+
+export function getExpireRequestInstruction<
+  TAccountRequest extends string,
+  TAccountClient extends string,
+  TAccountInsurance extends string,
+  TProgramAddress extends Address = typeof DFPN_PROGRAM_ADDRESS,
+>(
+  input: ExpireRequestInput<TAccountRequest, TAccountClient, TAccountInsurance>,
+  config?: { programAddress?: TProgramAddress },
+): ExpireRequestInstruction<
+  TProgramAddress,
+  TAccountRequest,
+  TAccountClient,
+  TAccountInsurance
+> {
+  // Program address.
+  const programAddress = config?.programAddress ?? DFPN_PROGRAM_ADDRESS;
+
+  // Original accounts.
+  const originalAccounts = {
+    request: { value: input.request ?? null, isWritable: true },
+    client: { value: input.client ?? null, isWritable: true },
+    insurance: { value: input.insurance ?? null, isWritable: true },
   };
   const accounts = originalAccounts as Record<
     keyof typeof originalAccounts,
@@ -123,13 +203,15 @@ export function getExpireRequestInstruction<
     accounts: [
       getAccountMeta(accounts.request),
       getAccountMeta(accounts.client),
+      getAccountMeta(accounts.insurance),
     ],
     data: getExpireRequestInstructionDataEncoder().encode({}),
     programAddress,
   } as ExpireRequestInstruction<
     TProgramAddress,
     TAccountRequest,
-    TAccountClient
+    TAccountClient,
+    TAccountInsurance
   >);
 }
 
@@ -141,6 +223,7 @@ export type ParsedExpireRequestInstruction<
   accounts: {
     request: TAccountMetas[0];
     client: TAccountMetas[1];
+    insurance: TAccountMetas[2];
   };
   data: ExpireRequestInstructionData;
 };
@@ -153,7 +236,7 @@ export function parseExpireRequestInstruction<
     InstructionWithAccounts<TAccountMetas> &
     InstructionWithData<ReadonlyUint8Array>,
 ): ParsedExpireRequestInstruction<TProgram, TAccountMetas> {
-  if (instruction.accounts.length < 2) {
+  if (instruction.accounts.length < 3) {
     // TODO: Coded error.
     throw new Error("Not enough accounts");
   }
@@ -165,7 +248,11 @@ export function parseExpireRequestInstruction<
   };
   return {
     programAddress: instruction.programAddress,
-    accounts: { request: getNextAccount(), client: getNextAccount() },
+    accounts: {
+      request: getNextAccount(),
+      client: getNextAccount(),
+      insurance: getNextAccount(),
+    },
     data: getExpireRequestInstructionDataDecoder().decode(instruction.data),
   };
 }

@@ -8,6 +8,7 @@
  * @see https://github.com/codama-idl/codama
  */
 
+export * from "./acceptAuthority.js";
 export * from "./addStake.js";
 export * from "./claimModelFees.js";
 export * from "./claimWorkerRewards.js";
@@ -18,6 +19,8 @@ export * from "./expireRequest.js";
 export * from "./finalizeRequest.js";
 export * from "./initializeConfig.js";
 export * from "./joinRequest.js";
+export * from "./leaveRequest.js";
+export * from "./proposeAuthority.js";
 export * from "./registerModel.js";
 export * from "./registerWorker.js";
 export * from "./requestUnstake.js";

@@ -34,19 +34,13 @@ import {
   type Instruction,
   type InstructionWithAccounts,
   type InstructionWithData,
-  type ReadonlyAccount,
   type ReadonlySignerAccount,
   type ReadonlyUint8Array,
   type TransactionSigner,
   type WritableAccount,
 } from "@solana/kit";
-import { findWorkerPda } from "../pdas/index.js";
 import { DFPN_PROGRAM_ADDRESS } from "../programs/index.js";
-import {
-  expectAddress,
-  getAccountMetaFactory,
-  type ResolvedAccount,
-} from "../shared/index.js";
+import { getAccountMetaFactory, type ResolvedAccount } from "../shared/index.js";
 
 export const REVEAL_RESULT_DISCRIMINATOR = new Uint8Array([
   251, 165, 27, 86, 52, 234, 133, 173,
@@ -62,8 +56,6 @@ export type RevealResultInstruction<
   TProgram extends string = typeof DFPN_PROGRAM_ADDRESS,
   TAccountAuthority extends string | AccountMeta<string> = string,
   TAccountRequest extends string | AccountMeta<string> = string,
-  TAccountWorker extends string | AccountMeta<string> = string,
-  TAccountModel extends string | AccountMeta<string> = string,
   TRemainingAccounts extends readonly AccountMeta<string>[] = [],
 > = Instruction<TProgram> &
   InstructionWithData<ReadonlyUint8Array> &
@@ -76,12 +68,6 @@ export type RevealResultInstruction<
       TAccountRequest extends string
         ? WritableAccount<TAccountRequest>
         : TAccountRequest,
-      TAccountWorker extends string
-        ? ReadonlyAccount<TAccountWorker>
-        : TAccountWorker,
-      TAccountModel extends string
-        ? ReadonlyAccount<TAccountModel>
-        : TAccountModel,
       ...TRemainingAccounts,
     ]
   >;
@@ -90,7 +76,6 @@ export type RevealResultInstructionData = {
   discriminator: ReadonlyUint8Array;
   verdict: number;
   confidence: number;
-  modelId: ReadonlyUint8Array;
   reportHash: ReadonlyUint8Array;
   salt: ReadonlyUint8Array;
   reportUri: string;
@@ -99,7 +84,6 @@ export type RevealResultInstructionData = {
 export type RevealResultInstructionDataArgs = {
   verdict: number;
   confidence: number;
-  modelId: ReadonlyUint8Array;
   reportHash: ReadonlyUint8Array;
   salt: ReadonlyUint8Array;
   reportUri: string;
@@ -111,7 +95,6 @@ export function getRevealResultInstructionDataEncoder(): Encoder<RevealResultIns
       ["discriminator", fixEncoderSize(getBytesEncoder(), 8)],
       ["verdict", getU8Encoder()],
       ["confidence", getU8Encoder()],
-      ["modelId", fixEncoderSize(getBytesEncoder(), 32)],
       ["reportHash", fixEncoderSize(getBytesEncoder(), 32)],
       ["salt", fixEncoderSize(getBytesEncoder(), 32)],
       ["reportUri", addEncoderSizePrefix(getUtf8Encoder(), getU32Encoder())],
@@ -125,7 +108,6 @@ export function getRevealResultInstructionDataDecoder(): Decoder<RevealResultIns
     ["discriminator", fixDecoderSize(getBytesDecoder(), 8)],
     ["verdict", getU8Decoder()],
     ["confidence", getU8Decoder()],
-    ["modelId", fixDecoderSize(getBytesDecoder(), 32)],
     ["reportHash", fixDecoderSize(getBytesDecoder(), 32)],
     ["salt", fixDecoderSize(getBytesDecoder(), 32)],
     ["reportUri", addDecoderSizePrefix(getUtf8Decoder(), getU32Decoder())],
@@ -142,106 +124,14 @@ export function getRevealResultInstructionDataCodec(): Codec<
   );
 }
 
-export type RevealResultAsyncInput<
-  TAccountAuthority extends string = string,
-  TAccountRequest extends string = string,
-  TAccountWorker extends string = string,
-  TAccountModel extends string = string,
-> = {
-  authority: TransactionSigner<TAccountAuthority>;
-  request: Address<TAccountRequest>;
-  worker?: Address<TAccountWorker>;
-  model: Address<TAccountModel>;
-  verdict: RevealResultInstructionDataArgs["verdict"];
-  confidence: RevealResultInstructionDataArgs["confidence"];
-  modelId: RevealResultInstructionDataArgs["modelId"];
-  reportHash: RevealResultInstructionDataArgs["reportHash"];
-  salt: RevealResultInstructionDataArgs["salt"];
-  reportUri: RevealResultInstructionDataArgs["reportUri"];
-};
-
-export async function getRevealResultInstructionAsync<
-  TAccountAuthority extends string,
-  TAccountRequest extends string,
-  TAccountWorker extends string,
-  TAccountModel extends string,
-  TProgramAddress extends Address = typeof DFPN_PROGRAM_ADDRESS,
->(
-  input: RevealResultAsyncInput<
-    TAccountAuthority,
-    TAccountRequest,
-    TAccountWorker,
-    TAccountModel
-  >,
-  config?: { programAddress?: TProgramAddress },
-): Promise<
-  RevealResultInstruction<
-    TProgramAddress,
-    TAccountAuthority,
-    TAccountRequest,
-    TAccountWorker,
-    TAccountModel
-  >
-> {
-  // Program address.
-  const programAddress = config?.programAddress ?? DFPN_PROGRAM_ADDRESS;
-
-  // Original accounts.
-  const originalAccounts = {
-    authority: { value: input.authority ?? null, isWritable: false },
-    request: { value: input.request ?? null, isWritable: true },
-    worker: { value: input.worker ?? null, isWritable: false },
-    model: { value: input.model ?? null, isWritable: false },
-  };
-  const accounts = originalAccounts as Record<
-    keyof typeof originalAccounts,
-    ResolvedAccount
-  >;
-
-  // Original args.
-  const args = { ...input };
-
-  // Resolve default values.
-  if (!accounts.worker.value) {
-    accounts.worker.value = await findWorkerPda({
-      authority: expectAddress(accounts.authority.value),
-    });
-  }
-
-  const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
-  return Object.freeze({
-    accounts: [
-      getAccountMeta(accounts.authority),
-      getAccountMeta(accounts.request),
-      getAccountMeta(accounts.worker),
-      getAccountMeta(accounts.model),
-    ],
-    data: getRevealResultInstructionDataEncoder().encode(
-      args as RevealResultInstructionDataArgs,
-    ),
-    programAddress,
-  } as RevealResultInstruction<
-    TProgramAddress,
-    TAccountAuthority,
-    TAccountRequest,
-    TAccountWorker,
-    TAccountModel
-  >);
-}
-
 export type RevealResultInput<
   TAccountAuthority extends string = string,
   TAccountRequest extends string = string,
-  TAccountWorker extends string = string,
-  TAccountModel extends string = string,
 > = {
   authority: TransactionSigner<TAccountAuthority>;
   request: Address<TAccountRequest>;
-  worker: Address<TAccountWorker>;
-  model: Address<TAccountModel>;
   verdict: RevealResultInstructionDataArgs["verdict"];
   confidence: RevealResultInstructionDataArgs["confidence"];
-  modelId: RevealResultInstructionDataArgs["modelId"];
   reportHash: RevealResultInstructionDataArgs["reportHash"];
   salt: RevealResultInstructionDataArgs["salt"];
   reportUri: RevealResultInstructionDataArgs["reportUri"];
@@ -250,23 +140,14 @@ export type RevealResultInput<
 export function getRevealResultInstruction<
   TAccountAuthority extends string,
   TAccountRequest extends string,
-  TAccountWorker extends string,
-  TAccountModel extends string,
   TProgramAddress extends Address = typeof DFPN_PROGRAM_ADDRESS,
 >(
-  input: RevealResultInput<
-    TAccountAuthority,
-    TAccountRequest,
-    TAccountWorker,
-    TAccountModel
-  >,
+  input: RevealResultInput<TAccountAuthority, TAccountRequest>,
   config?: { programAddress?: TProgramAddress },
 ): RevealResultInstruction<
   TProgramAddress,
   TAccountAuthority,
-  TAccountRequest,
-  TAccountWorker,
-  TAccountModel
+  TAccountRequest
 > {
   // Program address.
   const programAddress = config?.programAddress ?? DFPN_PROGRAM_ADDRESS;
@@ -275,8 +156,6 @@ export function getRevealResultInstruction<
   const originalAccounts = {
     authority: { value: input.authority ?? null, isWritable: false },
     request: { value: input.request ?? null, isWritable: true },
-    worker: { value: input.worker ?? null, isWritable: false },
-    model: { value: input.model ?? null, isWritable: false },
   };
   const accounts = originalAccounts as Record<
     keyof typeof originalAccounts,
@@ -291,8 +170,6 @@ export function getRevealResultInstruction<
     accounts: [
       getAccountMeta(accounts.authority),
       getAccountMeta(accounts.request),
-      getAccountMeta(accounts.worker),
-      getAccountMeta(accounts.model),
     ],
     data: getRevealResultInstructionDataEncoder().encode(
       args as RevealResultInstructionDataArgs,
@@ -301,9 +178,7 @@ export function getRevealResultInstruction<
   } as RevealResultInstruction<
     TProgramAddress,
     TAccountAuthority,
-    TAccountRequest,
-    TAccountWorker,
-    TAccountModel
+    TAccountRequest
   >);
 }
 
@@ -315,8 +190,6 @@ export type ParsedRevealResultInstruction<
   accounts: {
     authority: TAccountMetas[0];
     request: TAccountMetas[1];
-    worker: TAccountMetas[2];
-    model: TAccountMetas[3];
   };
   data: RevealResultInstructionData;
 };
@@ -329,7 +202,7 @@ export function parseRevealResultInstruction<
     InstructionWithAccounts<TAccountMetas> &
     InstructionWithData<ReadonlyUint8Array>,
 ): ParsedRevealResultInstruction<TProgram, TAccountMetas> {
-  if (instruction.accounts.length < 4) {
+  if (instruction.accounts.length < 2) {
     // TODO: Coded error.
     throw new Error("Not enough accounts");
   }
@@ -341,12 +214,7 @@ export function parseRevealResultInstruction<
   };
   return {
     programAddress: instruction.programAddress,
-    accounts: {
-      authority: getNextAccount(),
-      request: getNextAccount(),
-      worker: getNextAccount(),
-      model: getNextAccount(),
-    },
+    accounts: { authority: getNextAccount(), request: getNextAccount() },
     data: getRevealResultInstructionDataDecoder().decode(instruction.data),
   };
 }

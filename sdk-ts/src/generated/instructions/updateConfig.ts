@@ -12,8 +12,6 @@ import {
   combineCodec,
   fixDecoderSize,
   fixEncoderSize,
-  getAddressDecoder,
-  getAddressEncoder,
   getBytesDecoder,
   getBytesEncoder,
   getStructDecoder,
@@ -76,20 +74,15 @@ export type UpdateConfigInstruction<
 export type UpdateConfigInstructionData = {
   discriminator: ReadonlyUint8Array;
   params: ConfigParams;
-  newAuthority: Address;
 };
 
-export type UpdateConfigInstructionDataArgs = {
-  params: ConfigParamsArgs;
-  newAuthority: Address;
-};
+export type UpdateConfigInstructionDataArgs = { params: ConfigParamsArgs };
 
 export function getUpdateConfigInstructionDataEncoder(): FixedSizeEncoder<UpdateConfigInstructionDataArgs> {
   return transformEncoder(
     getStructEncoder([
       ["discriminator", fixEncoderSize(getBytesEncoder(), 8)],
       ["params", getConfigParamsEncoder()],
-      ["newAuthority", getAddressEncoder()],
     ]),
     (value) => ({ ...value, discriminator: UPDATE_CONFIG_DISCRIMINATOR }),
   );
@@ -99,7 +92,6 @@ export function getUpdateConfigInstructionDataDecoder(): FixedSizeDecoder<Update
   return getStructDecoder([
     ["discriminator", fixDecoderSize(getBytesDecoder(), 8)],
     ["params", getConfigParamsDecoder()],
-    ["newAuthority", getAddressDecoder()],
   ]);
 }
 
@@ -120,7 +112,6 @@ export type UpdateConfigAsyncInput<
   authority: TransactionSigner<TAccountAuthority>;
   config?: Address<TAccountConfig>;
   params: UpdateConfigInstructionDataArgs["params"];
-  newAuthority: UpdateConfigInstructionDataArgs["newAuthority"];
 };
 
 export async function getUpdateConfigInstructionAsync<
@@ -178,7 +169,6 @@ export type UpdateConfigInput<
   authority: TransactionSigner<TAccountAuthority>;
   config: Address<TAccountConfig>;
   params: UpdateConfigInstructionDataArgs["params"];
-  newAuthority: UpdateConfigInstructionDataArgs["newAuthority"];
 };
 
 export function getUpdateConfigInstruction<

@@ -19,6 +19,7 @@ import {
   type ReadonlyUint8Array,
 } from "@solana/kit";
 import {
+  parseAcceptAuthorityInstruction,
   parseAddStakeInstruction,
   parseClaimModelFeesInstruction,
   parseClaimWorkerRewardsInstruction,
@@ -29,6 +30,8 @@ import {
   parseFinalizeRequestInstruction,
   parseInitializeConfigInstruction,
   parseJoinRequestInstruction,
+  parseLeaveRequestInstruction,
+  parseProposeAuthorityInstruction,
   parseRegisterModelInstruction,
   parseRegisterWorkerInstruction,
   parseRequestUnstakeInstruction,
@@ -40,6 +43,7 @@ import {
   parseUpdateWorkerInstruction,
   parseWithdrawStakeInstruction,
   parseWithdrawTreasuryInstruction,
+  type ParsedAcceptAuthorityInstruction,
   type ParsedAddStakeInstruction,
   type ParsedClaimModelFeesInstruction,
   type ParsedClaimWorkerRewardsInstruction,
@@ -50,6 +54,8 @@ import {
   type ParsedFinalizeRequestInstruction,
   type ParsedInitializeConfigInstruction,
   type ParsedJoinRequestInstruction,
+  type ParsedLeaveRequestInstruction,
+  type ParsedProposeAuthorityInstruction,
   type ParsedRegisterModelInstruction,
   type ParsedRegisterWorkerInstruction,
   type ParsedRequestUnstakeInstruction,
@@ -160,6 +166,9 @@ export enum DfpnInstruction {
   FinalizeRequest,
   ExpireRequest,
   CloseRequest,
+  ProposeAuthority,
+  AcceptAuthority,
+  LeaveRequest,
 }
 
 export function identifyDfpnInstruction(
@@ -397,6 +406,39 @@ export function identifyDfpnInstruction(
   ) {
     return DfpnInstruction.CloseRequest;
   }
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([20, 148, 236, 198, 76, 119, 99, 142]),
+      ),
+      0,
+    )
+  ) {
+    return DfpnInstruction.ProposeAuthority;
+  }
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([107, 86, 198, 91, 33, 12, 107, 160]),
+      ),
+      0,
+    )
+  ) {
+    return DfpnInstruction.AcceptAuthority;
+  }
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([109, 36, 63, 9, 52, 19, 84, 215]),
+      ),
+      0,
+    )
+  ) {
+    return DfpnInstruction.LeaveRequest;
+  }
   throw new Error(
     "The provided instruction could not be identified as a dfpn instruction.",
   );
@@ -467,7 +509,16 @@ export type ParsedDfpnInstruction<
     } & ParsedExpireRequestInstruction<TProgram>)
   | ({
       instructionType: DfpnInstruction.CloseRequest;
-    } & ParsedCloseRequestInstruction<TProgram>);
+    } & ParsedCloseRequestInstruction<TProgram>)
+  | ({
+      instructionType: DfpnInstruction.ProposeAuthority;
+    } & ParsedProposeAuthorityInstruction<TProgram>)
+  | ({
+      instructionType: DfpnInstruction.AcceptAuthority;
+    } & ParsedAcceptAuthorityInstruction<TProgram>)
+  | ({
+      instructionType: DfpnInstruction.LeaveRequest;
+    } & ParsedLeaveRequestInstruction<TProgram>);
 
 export function parseDfpnInstruction<TProgram extends string>(
   instruction: Instruction<TProgram> & InstructionWithData<ReadonlyUint8Array>,
@@ -619,6 +670,27 @@ export function parseDfpnInstruction<TProgram extends string>(
       return {
         instructionType: DfpnInstruction.CloseRequest,
         ...parseCloseRequestInstruction(instruction),
+      };
+    }
+    case DfpnInstruction.ProposeAuthority: {
+      assertIsInstructionWithAccounts(instruction);
+      return {
+        instructionType: DfpnInstruction.ProposeAuthority,
+        ...parseProposeAuthorityInstruction(instruction),
+      };
+    }
+    case DfpnInstruction.AcceptAuthority: {
+      assertIsInstructionWithAccounts(instruction);
+      return {
+        instructionType: DfpnInstruction.AcceptAuthority,
+        ...parseAcceptAuthorityInstruction(instruction),
+      };
+    }
+    case DfpnInstruction.LeaveRequest: {
+      assertIsInstructionWithAccounts(instruction);
+      return {
+        instructionType: DfpnInstruction.LeaveRequest,
+        ...parseLeaveRequestInstruction(instruction),
       };
     }
     default:

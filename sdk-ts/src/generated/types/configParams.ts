@@ -38,6 +38,9 @@ export type ConfigParams = {
   minDeadlineSecs: bigint;
   revealWindowSecs: bigint;
   minConsensusWeight: number;
+  maxDeadlineSecs: bigint;
+  noConsensusFeeBps: number;
+  seatBondMultiplier: number;
 };
 
 export type ConfigParamsArgs = {
@@ -51,6 +54,9 @@ export type ConfigParamsArgs = {
   minDeadlineSecs: number | bigint;
   revealWindowSecs: number | bigint;
   minConsensusWeight: number;
+  maxDeadlineSecs: number | bigint;
+  noConsensusFeeBps: number;
+  seatBondMultiplier: number;
 };
 
 export function getConfigParamsEncoder(): FixedSizeEncoder<ConfigParamsArgs> {
@@ -65,6 +71,9 @@ export function getConfigParamsEncoder(): FixedSizeEncoder<ConfigParamsArgs> {
     ["minDeadlineSecs", getI64Encoder()],
     ["revealWindowSecs", getI64Encoder()],
     ["minConsensusWeight", getU32Encoder()],
+    ["maxDeadlineSecs", getI64Encoder()],
+    ["noConsensusFeeBps", getU16Encoder()],
+    ["seatBondMultiplier", getU16Encoder()],
   ]);
 }
 
@@ -80,6 +89,9 @@ export function getConfigParamsDecoder(): FixedSizeDecoder<ConfigParams> {
     ["minDeadlineSecs", getI64Decoder()],
     ["revealWindowSecs", getI64Decoder()],
     ["minConsensusWeight", getU32Decoder()],
+    ["maxDeadlineSecs", getI64Decoder()],
+    ["noConsensusFeeBps", getU16Decoder()],
+    ["seatBondMultiplier", getU16Decoder()],
   ]);
 }
 

@@ -8,6 +8,8 @@
  * @see https://github.com/codama-idl/codama
  */
 
+export * from "./authorityProposed.js";
+export * from "./authorityTransferred.js";
 export * from "./configInitialized.js";
 export * from "./configParams.js";
 export * from "./configUpdated.js";
@@ -28,6 +30,7 @@ export * from "./stakeWithdrawn.js";
 export * from "./treasuryWithdrawn.js";
 export * from "./unstakeRequested.js";
 export * from "./workerJoined.js";
+export * from "./workerLeft.js";
 export * from "./workerPaid.js";
 export * from "./workerRegistered.js";
 export * from "./workerRewardsClaimed.js";

@@ -23,7 +23,11 @@ impl<'a> TryFrom<&'a [AccountView]> for CloseRequestAccounts<'a> {
         // 1. The client signs and receives the rent.
         require_signer(client)?;
         require_writable(client)?;
-        // 2. The request is this program's, writable.
+        // 2. The request exists (a closed one is gone: no lamports, no longer this program's), is this
+        //    program's and writable.
+        if request_account.lamports() == 0 && !request_account.owned_by(&crate::ID) {
+            return Err(DfpnError::RequestAlreadyClosed.into());
+        }
         require_writable(request_account)?;
         let request = Request::load(request_account)?;
         // 3. The signer is the request's client.

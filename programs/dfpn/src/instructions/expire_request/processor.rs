@@ -2,9 +2,13 @@ use pinocchio::{AccountView, ProgramResult};
 
 use super::{accounts::ExpireRequestAccounts, data::ExpireRequestData};
 use crate::{
+    aggregation,
     error::DfpnError,
     events,
-    state::{request::status, Worker},
+    state::{
+        request::{seat_state, status},
+        Worker,
+    },
     utils::*,
 };
 
@@ -19,12 +23,21 @@ pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
     if !request.expirable(now()?) {
         return Err(DfpnError::CannotExpire.into());
     }
+    let request_key = accts.request_account.address().to_bytes();
+    let alpha = request.reputation_alpha_bps.get();
     for (seat, account) in request.seats().iter().zip(accts.workers) {
         let worker = Worker::load(account)?;
         if worker.authority != seat.authority {
             return Err(DfpnError::SeatAccountMismatch.into());
         }
-        worker.active_seats.set(worker.active_seats.get().saturating_sub(1));
+        worker.release_seat(request.seat_bond.get());
+        if seat.state == seat_state::JOINED {
+            // It held a seat it never used while the request starved: the bond goes, as at finalization.
+            let forfeited = worker.forfeit_bond(request.seat_bond.get());
+            worker.reputation.set(aggregation::update_reputation(worker.reputation.get(), false, alpha));
+            move_lamports(account, accts.insurance, forfeited)?;
+            events::worker_slashed(&request_key, &seat.authority, forfeited, worker.reputation.get());
+        }
     }
     let refund = request.escrow.get();
     let kept = refund_to_client(accts.request_account, accts.client, refund)?;

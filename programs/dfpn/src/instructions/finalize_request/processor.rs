@@ -3,6 +3,7 @@ use pinocchio::{AccountView, ProgramResult};
 use super::{accounts::FinalizeRequestAccounts, data::FinalizeRequestData};
 use crate::{
     aggregation::{self, SeatOutcome, Vote},
+    constants::MIN_REVEALS_FOR_REPUTATION,
     error::DfpnError,
     events,
     state::{
@@ -17,7 +18,6 @@ pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
     let accts = FinalizeRequestAccounts::try_from(accounts)?;
     FinalizeRequestData::try_from(data)?;
     let request = accts.request;
-    let params = &accts.config.params;
     if !request.is_open() {
         return Err(DfpnError::RequestNotOpen.into());
     }
@@ -38,28 +38,36 @@ pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
             return Err(DfpnError::SeatAccountMismatch.into());
         }
         if seat.state == seat_state::REVEALED {
-            let weight = aggregation::weight(worker.reputation.get(), params.max_weight_bps.get());
+            let weight = aggregation::weight(worker.reputation.get(), request.max_weight_bps.get());
             votes[vote_count] = Vote { verdict: seat.verdict, confidence: seat.confidence, weight };
             vote_count += 1;
         }
     }
-    let outcome = aggregation::aggregate(&votes[..vote_count], params.min_consensus_weight.get() as u64);
+    let outcome = aggregation::aggregate(&votes[..vote_count], request.min_consensus_weight.get() as u64);
     let is_paid = |verdict: u8| outcome.winning.is_none_or(|w| w == verdict);
     let paid = request.seats().iter().filter(|s| s.state == seat_state::REVEALED && is_paid(s.verdict)).count() as u64;
     let escrow = request.escrow.get();
-    let fee = if paid > 0 { request.fee.get() } else { 0 };
+    let fee = aggregation::charged_fee(
+        request.fee.get(),
+        paid,
+        outcome.winning.is_some(),
+        request.no_consensus_fee_bps.get(),
+    )
+    .ok_or(DfpnError::ArithmeticOverflow)?;
+    // Agreeing with a consensus raises reputation only where several workers answered: one key cannot farm it.
+    let reputation_counts = request.reveals >= MIN_REVEALS_FOR_REPUTATION;
     let split = aggregation::split_fee(fee, paid.max(1)).ok_or(DfpnError::ArithmeticOverflow)?;
     let request_key = accts.request_account.address().to_bytes();
 
     // Pass 2: pay, slash and move reputation, seat by seat.
-    let alpha = params.reputation_alpha_bps.get();
+    let alpha = request.reputation_alpha_bps.get();
     let mut model_index = 0usize;
     for (index, account) in accts.workers.iter().enumerate() {
         // Copy one seat (not the whole array: the BPF stack is 4 KiB).
         let seat = request.seats[index];
         let seat = &seat;
         let worker = Worker::load(account)?;
-        worker.active_seats.set(worker.active_seats.get().saturating_sub(1));
+        worker.release_seat(request.seat_bond.get());
         match seat.state {
             seat_state::REVEALED => {
                 let model_account = &accts.models[model_index];
@@ -70,13 +78,16 @@ pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
                     Some(_) => SeatOutcome::Disagreed,
                     None => SeatOutcome::NoConsensus,
                 };
-                worker.reputation.set(aggregation::reputation_step(worker.reputation.get(), step, alpha));
+                // Agreeing with a consensus raises reputation only where several workers answered.
+                if step != SeatOutcome::Agreed || reputation_counts {
+                    worker.reputation.set(aggregation::reputation_step(worker.reputation.get(), step, alpha));
+                }
                 if step == SeatOutcome::Agreed {
                     worker.jobs_agreed.set(add(worker.jobs_agreed.get(), 1)?);
                 }
                 let model = Model::load(model_account)?;
                 if model.model_id != seat.model_id {
-                    return Err(DfpnError::SeatAccountMismatch.into());
+                    return Err(DfpnError::ModelMismatch.into());
                 }
                 if is_paid(seat.verdict) && paid > 0 {
                     worker.rewards.set(add(worker.rewards.get(), split.per_worker)?);
@@ -95,7 +106,7 @@ pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
                 }
             }
             seat_state::COMMITTED => {
-                let slashed = aggregation::slash_amount(worker.stake.get(), params.slash_bps.get());
+                let slashed = aggregation::slash_amount(worker.stake.get(), request.slash_bps.get());
                 worker.stake.set(sub(worker.stake.get(), slashed)?);
                 worker.slashed_total.set(add(worker.slashed_total.get(), slashed)?);
                 worker.reputation.set(aggregation::reputation_step(
@@ -107,12 +118,15 @@ pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
                 events::worker_slashed(&request_key, &seat.authority, slashed, worker.reputation.get());
             }
             _ => {
-                // Held a seat and never committed: no stake at risk, but it blocked a seat.
+                // Held a seat and never committed: it blocked the seat, so it forfeits the bond.
+                let forfeited = worker.forfeit_bond(request.seat_bond.get());
                 worker.reputation.set(aggregation::reputation_step(
                     worker.reputation.get(),
                     SeatOutcome::Uncommitted,
                     alpha,
                 ));
+                move_lamports(account, accts.insurance, forfeited)?;
+                events::worker_slashed(&request_key, &seat.authority, forfeited, worker.reputation.get());
             }
         }
     }

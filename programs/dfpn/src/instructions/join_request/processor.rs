@@ -29,8 +29,17 @@ pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
         return Err(DfpnError::ModalityNotSupported.into());
     }
     let authority = accts.authority.address().to_bytes();
+    // A client cannot staff its own request (and so certify its own media).
+    if authority == request.client {
+        return Err(DfpnError::SelfDealing.into());
+    }
     if request.seat_of(&authority).is_some() {
         return Err(DfpnError::AlreadyJoined.into());
+    }
+    // Holding a seat puts stake at risk: the seat bond is locked from stake no other seat has bonded.
+    let bond = request.seat_bond.get();
+    if worker.stake.get().saturating_sub(worker.bonded.get()) < bond {
+        return Err(DfpnError::BondExceedsFreeStake.into());
     }
     let index = request.joined as usize;
     if index >= request.max_workers as usize || index >= MAX_SEATS {
@@ -40,6 +49,7 @@ pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
     seat.authority = authority;
     seat.state = seat_state::JOINED;
     request.joined = inc(request.joined)?;
+    worker.bonded.set(add(worker.bonded.get(), bond)?);
     worker.active_seats.set(worker.active_seats.get().checked_add(1).ok_or(DfpnError::ArithmeticOverflow)?);
     events::worker_joined(accts.request_account.address().as_array(), &authority, index as u8);
     Ok(())

@@ -1,23 +1,15 @@
 use pinocchio::{error::ProgramError, AccountView};
 
-use crate::{
-    error::DfpnError,
-    state::{Model, Request, Worker},
-    utils::*,
-};
+use crate::{error::DfpnError, state::Request, utils::*};
 
 /// Accounts of `reveal_result`.
 ///
 /// 0. `[signer]` authority — the seated worker's operator
-/// 1. `[writable]` request — the request it committed to
-/// 2. `[]` worker — the operator's worker PDA (declared models)
-/// 3. `[]` model — the model PDA of the revealed model id
+/// 1. `[writable]` request — the request it committed to (the seat holds the model fixed at commit)
 pub struct RevealResultAccounts<'a> {
     pub authority: &'a AccountView,
     pub request_account: &'a AccountView,
     pub request: &'a mut Request,
-    pub worker: &'a Worker,
-    pub model: &'a Model,
 }
 
 impl<'a> TryFrom<&'a [AccountView]> for RevealResultAccounts<'a> {
@@ -25,7 +17,7 @@ impl<'a> TryFrom<&'a [AccountView]> for RevealResultAccounts<'a> {
 
     #[inline(always)]
     fn try_from(accounts: &'a [AccountView]) -> Result<Self, ProgramError> {
-        let [authority, request_account, worker, model, ..] = accounts else {
+        let [authority, request_account, ..] = accounts else {
             return Err(DfpnError::NotEnoughAccounts.into());
         };
         // 1. The operator signs.
@@ -33,13 +25,6 @@ impl<'a> TryFrom<&'a [AccountView]> for RevealResultAccounts<'a> {
         // 2. The request is this program's, writable.
         require_writable(request_account)?;
         let request = Request::load(request_account)?;
-        // 3. The worker is this program's and the signer's.
-        let worker = Worker::load(worker)?;
-        if authority.address().as_array() != &worker.authority {
-            return Err(DfpnError::Unauthorized.into());
-        }
-        // 4. The model is this program's (its id is matched against the arguments by the processor).
-        let model = Model::load(model)?;
-        Ok(Self { authority, request_account, request, worker, model })
+        Ok(Self { authority, request_account, request })
     }
 }

@@ -1,18 +1,17 @@
 use pinocchio::error::ProgramError;
 
 use crate::{
-    constants::{MAX_CONFIDENCE, MODEL_ID_LEN},
+    constants::MAX_CONFIDENCE,
     error::DfpnError,
     state::{request::MAX_REPORT_URI_LEN, verdict},
     wire::Reader,
 };
 
-/// Arguments of `reveal_result`: `verdict: u8, confidence: u8, model_id: [u8; 32], report_hash: [u8; 32],
-/// salt: [u8; 32], report_uri: String`.
+/// Arguments of `reveal_result`: `verdict: u8, confidence: u8, report_hash: [u8; 32], salt: [u8; 32],
+/// report_uri: String` (the model is the seat's, fixed at commit).
 pub struct RevealResultData<'a> {
     pub verdict: u8,
     pub confidence: u8,
-    pub model_id: [u8; MODEL_ID_LEN],
     pub report_hash: [u8; 32],
     pub salt: [u8; 32],
     pub report_uri: &'a [u8],
@@ -27,14 +26,16 @@ impl<'a> TryFrom<&'a [u8]> for RevealResultData<'a> {
         let args = Self {
             verdict: r.u8()?,
             confidence: r.u8()?,
-            model_id: r.bytes()?,
             report_hash: r.bytes()?,
             salt: r.bytes()?,
             report_uri: r.byte_string(MAX_REPORT_URI_LEN, DfpnError::InvalidReportUri)?,
         };
         r.finish()?;
-        if args.verdict as usize >= verdict::COUNT || args.confidence > MAX_CONFIDENCE {
+        if args.verdict as usize >= verdict::COUNT {
             return Err(DfpnError::InvalidVerdict.into());
+        }
+        if args.confidence > MAX_CONFIDENCE {
+            return Err(DfpnError::InvalidConfidence.into());
         }
         if args.report_uri.is_empty() || !args.report_uri.iter().all(|b| b.is_ascii_graphic()) {
             return Err(DfpnError::InvalidReportUri.into());

@@ -33,15 +33,6 @@ pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
     if !request.reveal_open(now) {
         return Err(DfpnError::RevealPhaseClosed.into());
     }
-    if accts.model.model_id != args.model_id {
-        return Err(DfpnError::InvalidPda.into());
-    }
-    if accts.model.active == 0 {
-        return Err(DfpnError::ModelInactive.into());
-    }
-    if !accts.worker.declares_model(&args.model_id) {
-        return Err(DfpnError::ModelNotDeclared.into());
-    }
     let request_key = accts.request_account.address().as_array();
     let authority = accts.authority.address().as_array();
     let seat = request.seat_of(authority).ok_or(DfpnError::NotJoined)?;
@@ -55,7 +46,7 @@ pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
         authority,
         args.verdict,
         args.confidence,
-        &args.model_id,
+        &seat.model_id,
         &args.report_hash,
         &args.salt,
     );
@@ -65,17 +56,17 @@ pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
     seat.state = seat_state::REVEALED;
     seat.verdict = args.verdict;
     seat.confidence = args.confidence;
-    seat.model_id = args.model_id;
     seat.report_hash = args.report_hash;
     seat.report_uri_len = args.report_uri.len() as u8;
     seat.report_uri[..args.report_uri.len()].copy_from_slice(args.report_uri);
+    let model_id = seat.model_id;
     request.reveals = inc(request.reveals)?;
     events::result_revealed(&events::Revealed {
         request: request_key,
         worker: authority,
         verdict: args.verdict,
         confidence: args.confidence,
-        model_id: &args.model_id,
+        model_id: &model_id,
         report_hash: &args.report_hash,
         report_uri: args.report_uri,
     });

@@ -2,7 +2,7 @@ use pinocchio::{cpi::Seed, AccountView, ProgramResult};
 
 use super::{accounts::SubmitRequestAccounts, data::SubmitRequestData};
 use crate::{
-    aggregation::request_fee,
+    aggregation::{request_fee, seat_bond},
     error::DfpnError,
     events,
     state::{request::status, seeds, Request},
@@ -21,6 +21,11 @@ pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
     let earliest = now.checked_add(params.min_deadline_secs.get()).ok_or(DfpnError::ArithmeticOverflow)?;
     if args.deadline < earliest {
         return Err(DfpnError::DeadlineTooShort.into());
+    }
+    // A seat locks its worker's stake until the deadline: bounded, so nobody can freeze stake for decades.
+    let latest = now.checked_add(params.max_deadline_secs.get()).ok_or(DfpnError::ArithmeticOverflow)?;
+    if args.deadline > latest {
+        return Err(DfpnError::DeadlineTooLong.into());
     }
     let fee = request_fee(&params, args.modalities, args.min_workers).ok_or(DfpnError::ArithmeticOverflow)?;
     if args.max_fee < fee {
@@ -61,6 +66,15 @@ pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
     let commit_deadline = args.deadline - params.reveal_window_secs.get();
     request.commit_deadline.set(commit_deadline);
     request.deadline.set(args.deadline);
+    // The request is judged by the parameters it was submitted under, whatever the configuration says later.
+    request.slash_bps = params.slash_bps;
+    request.reputation_alpha_bps = params.reputation_alpha_bps;
+    request.max_weight_bps = params.max_weight_bps;
+    request.no_consensus_fee_bps = params.no_consensus_fee_bps;
+    request.min_consensus_weight = params.min_consensus_weight;
+    let bond =
+        seat_bond(fee, args.min_workers, params.seat_bond_multiplier.get()).ok_or(DfpnError::ArithmeticOverflow)?;
+    request.seat_bond.set(bond);
     accts.config.request_count.set(add(accts.config.request_count.get(), 1)?);
 
     events::request_submitted(&events::Submitted {

@@ -2,7 +2,7 @@ use pinocchio::{error::ProgramError, AccountView};
 
 use crate::{error::DfpnError, state::Config, utils::*};
 
-/// Accounts of `update_config`, `set_paused` (authority-only changes to the configuration).
+/// Accounts of `update_config`, `set_paused`, `propose_authority` (authority-only changes to the configuration).
 ///
 /// 0. `[signer]` authority — the current configuration authority
 /// 1. `[writable]` config — the configuration PDA
@@ -26,7 +26,7 @@ impl<'a> TryFrom<&'a [AccountView]> for AuthorityAccounts<'a> {
         let config = Config::load(config)?;
         // 3. The signer is the stored authority.
         if authority.address().as_array() != &config.authority {
-            return Err(DfpnError::Unauthorized.into());
+            return Err(DfpnError::NotConfigAuthority.into());
         }
         Ok(Self { authority, config })
     }

@@ -2,10 +2,9 @@ use pinocchio::error::ProgramError;
 
 use crate::{state::ConfigParams, wire::Reader};
 
-/// Arguments of `update_config`: `params: ConfigParams, new_authority: Pubkey`.
+/// Arguments of `update_config`: `params: ConfigParams`.
 pub struct UpdateConfigData {
     pub params: ConfigParams,
-    pub new_authority: [u8; 32],
 }
 
 impl TryFrom<&[u8]> for UpdateConfigData {
@@ -15,8 +14,7 @@ impl TryFrom<&[u8]> for UpdateConfigData {
     fn try_from(data: &[u8]) -> Result<Self, ProgramError> {
         let mut r = Reader::new(data);
         let params = ConfigParams::read(&mut r)?;
-        let new_authority = r.bytes()?;
         r.finish()?;
-        Ok(Self { params, new_authority })
+        Ok(Self { params })
     }
 }

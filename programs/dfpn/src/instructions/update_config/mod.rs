@@ -1,4 +1,4 @@
-//! `update_config`: the authority changes parameters or hands over authority.
+//! `update_config`: the authority changes parameters (for requests submitted afterwards).
 pub mod accounts;
 pub mod data;
 pub mod processor;

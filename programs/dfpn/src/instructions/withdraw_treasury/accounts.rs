@@ -29,7 +29,7 @@ impl<'a> TryFrom<&'a [AccountView]> for WithdrawTreasuryAccounts<'a> {
         require_signer(authority)?;
         let config = Config::load(config)?;
         if authority.address().as_array() != &config.authority {
-            return Err(DfpnError::Unauthorized.into());
+            return Err(DfpnError::NotConfigAuthority.into());
         }
         // 2. The treasury is the configured vault, writable.
         require_writable(treasury)?;

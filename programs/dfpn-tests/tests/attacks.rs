@@ -1,0 +1,361 @@
+//! Attacks found in review (issue #14), each performed on the built `dfpn.so` as an outsider would, and shown to
+//! fail with the exact error or to be harmless (balances, stake, reputation and verdict checked). Each test says
+//! what the attack was; the numbers follow docs/protocol.md's threat model.
+use dfpn_tests::*;
+use solana_address::Address;
+use solana_keypair::Keypair;
+use solana_signer::Signer;
+
+fn worker(env: &Env, operator: &Keypair) -> serde_json::Value {
+    env.decode("Worker", &env.worker_pda(&operator.pubkey())).unwrap()
+}
+
+fn u64_of(v: &serde_json::Value) -> u64 {
+    v.as_u64().unwrap()
+}
+
+/// 1. A model developer flips verdicts: between commit and reveal it deactivates its model, so that every
+///    honest committer that declared it could not reveal and was slashed. Now the model is fixed at commit.
+#[test]
+fn attack_1_deactivating_a_model_after_the_commits_changes_nothing() {
+    // Given three honest workers that committed Manipulated answers made with the network's model
+    let mut net = Network::new(3);
+    let answer = Answer::new(MANIPULATED, 90, Network::MODEL);
+    let request = net.submit_join_commit(
+        &RequestSpec::default(),
+        &[Some(answer.clone()), Some(answer.clone()), Some(answer.clone())],
+    );
+    let stakes: Vec<u64> = net.worker_keys().iter().map(|w| u64_of(&worker(&net.env, w)["stake"])).collect();
+
+    // When the model's developer deactivates it before the reveal phase
+    let developer = net.model_developer.insecure_clone();
+    let ix = net.env.ix_deactivate_model(&developer.pubkey(), &model_id(Network::MODEL));
+    net.env.send(&[ix], &[&developer]).expect("deactivate_model");
+    net.to_reveal_phase(&request);
+
+    // Then every reveal is accepted, nobody is slashed, and the verdict is the honest one
+    for w in net.worker_keys() {
+        net.env.reveal(&w, &request, &answer).expect("reveal");
+    }
+    net.env.finalize(&request).expect("finalize");
+    let r = net.env.decode("Request", &request).unwrap();
+    assert_eq!((r["verdict"].as_u64(), r["consensus"].as_u64()), (Some(MANIPULATED as u64), Some(1)));
+    for (w, stake) in net.worker_keys().iter().zip(stakes) {
+        let now = worker(&net.env, w);
+        assert_eq!((u64_of(&now["stake"]), u64_of(&now["slashed_total"])), (stake, 0));
+        assert!(u64_of(&now["rewards"]) > 0, "the honest revealers are paid");
+    }
+}
+
+/// 2. Free seat squatting: one stake held every seat of many requests, never committed, and lost nothing when
+///    they expired. Now each seat locks a bond of 10 × the per-seat reward, forfeited at expiry.
+#[test]
+fn attack_2_squatting_costs_each_seat_ten_times_its_reward() {
+    // Given a squatter holding every seat of a request (three squatter keys, 1 SOL each) that it never commits
+    let mut net = Network::new(3);
+    let spec = RequestSpec::default();
+    let request = net.submit_join_commit(&spec, &[None, None, None]);
+    let before: Vec<u64> = net.worker_keys().iter().map(|w| u64_of(&worker(&net.env, w)["stake"])).collect();
+
+    // When the request expires for want of commitments
+    net.to_reveal_phase(&request);
+    let ix = net.env.ix_expire_request(&request);
+    let cranker = net.env.keypair(LAMPORTS_PER_SOL);
+    net.env.send(&[ix], &[&cranker]).expect("expire");
+
+    // Then each squatting seat lost at least ten times what it would have earned
+    let fee = net.env.params.fee(spec.modalities, spec.min_workers);
+    let per_seat_reward = fee * 6_500 / 10_000 / spec.min_workers as u64;
+    for (w, stake) in net.worker_keys().iter().zip(before) {
+        let lost = stake - u64_of(&worker(&net.env, w)["stake"]);
+        assert!(lost >= 10 * per_seat_reward, "lost {lost}, reward {per_seat_reward}");
+    }
+}
+
+#[test]
+fn attack_2_a_1_sol_stake_holds_no_more_seats_than_its_bonds_cover() {
+    // Given one worker with 1 SOL of stake and requests whose seat bond is 130,000,000 lamports
+    // (all modalities, one worker: fee 20,000,000, per-seat reward 13,000,000, bond ×10)
+    let mut env = Env::new();
+    env.register_model(Network::MODEL, modality::ALL);
+    let squatter = env.register_worker(LAMPORTS_PER_SOL, modality::ALL, &[Network::MODEL]);
+    let client = env.keypair(100 * LAMPORTS_PER_SOL);
+    let spec =
+        |nonce| RequestSpec { nonce, modalities: modality::ALL, min_workers: 1, max_workers: 1, ..Default::default() };
+    let bond = env.params.seat_bond(env.params.fee(modality::ALL, 1), 1);
+    let covered = LAMPORTS_PER_SOL / bond;
+    assert_eq!(covered, 7);
+
+    // When it joins one request after another
+    for nonce in 0..covered {
+        let request = env.submit(&client, &spec(nonce + 1));
+        env.join(&squatter, &request).expect("a seat its free stake covers");
+    }
+    let one_more = env.submit(&client, &spec(covered + 1));
+
+    // Then the next seat is refused: its bonds already lock the stake
+    let ix = env.ix_join_request(&squatter.pubkey(), &one_more);
+    env.assert_ix_rejected(&ix, &[&squatter], &[one_more, env.worker_pda(&squatter.pubkey())], "BondExceedsFreeStake");
+    assert_eq!(u64_of(&worker(&env, &squatter)["bonded"]), covered * bond);
+}
+
+/// 3. Stake frozen for decades: any deadline was accepted, and a seat locks its worker's stake until then.
+#[test]
+fn attack_3_a_deadline_beyond_max_deadline_secs_is_refused() {
+    let mut env = Env::new();
+    let client = env.keypair(10 * LAMPORTS_PER_SOL);
+    // Given a request asking for a 100-year deadline / Then it is refused, creating nothing
+    let century = RequestSpec { deadline_in: 100 * 365 * 86_400, ..Default::default() };
+    let ix = env.ix_submit_request(&client.pubkey(), &century);
+    let request = env.request_pda(&client.pubkey(), century.nonce);
+    env.assert_ix_rejected(&ix, &[&client], &[client.pubkey(), request], "DeadlineTooLong");
+    // And one second past the configured maximum is refused too, while the maximum itself is accepted
+    let max = env.params.max_deadline_secs;
+    let past = RequestSpec { deadline_in: max + 1, ..Default::default() };
+    let ix = env.ix_submit_request(&client.pubkey(), &past);
+    env.assert_ix_rejected(&ix, &[&client], &[client.pubkey(), request], "DeadlineTooLong");
+    env.submit(&client, &RequestSpec { deadline_in: max, ..Default::default() });
+}
+
+/// 4. Lazy answers paid without consensus: with a tie, or a lone worker below `min_consensus_weight`, every
+///    revealer was paid in full. Now a no-consensus outcome pays a participation share, strictly less than
+///    agreeing with a consensus, and the client gets the rest back.
+#[test]
+fn attack_4_no_consensus_pays_only_a_participation_share() {
+    // Given a tie (Manipulated vs Authentic, equal weight) on a two-worker request
+    let mut net = Network::new(2);
+    let spec = RequestSpec { min_workers: 2, max_workers: 2, ..Default::default() };
+    let answers = [Answer::new(MANIPULATED, 90, Network::MODEL), Answer::new(AUTHENTIC, 90, Network::MODEL)];
+    let request = net.submit_join_commit(&spec, &[Some(answers[0].clone()), Some(answers[1].clone())]);
+    net.to_reveal_phase(&request);
+    for (w, a) in net.worker_keys().iter().zip(&answers) {
+        net.env.reveal(w, &request, a).expect("reveal");
+    }
+    let client_before = net.env.lamports(&net.client.pubkey());
+
+    // When it is finalized
+    net.env.finalize(&request).expect("finalize");
+
+    // Then the verdict is Inconclusive with no consensus, each revealer earns the participation share only
+    let fee = net.env.params.fee(spec.modalities, spec.min_workers);
+    let charged = fee * net.env.params.no_consensus_fee_bps as u64 / 10_000;
+    let participation = charged * 6_500 / 10_000 / 2;
+    let consensus_pay = fee * 6_500 / 10_000 / 2;
+    let r = net.env.decode("Request", &request).unwrap();
+    assert_eq!((r["verdict"].as_u64(), r["consensus"].as_u64()), (Some(0), Some(0)));
+    for w in net.worker_keys() {
+        assert_eq!(u64_of(&worker(&net.env, &w)["rewards"]), participation);
+    }
+    assert!(participation < consensus_pay, "strictly less than agreeing with a consensus");
+    // And the client got back everything but the charged share
+    assert_eq!(net.env.lamports(&net.client.pubkey()), client_before + spec.max_fee - charged);
+}
+
+/// 5. Self-dealt reputation and self-certification: one key as client and worker raised its reputation for a
+///    few lamports and certified its own media.
+#[test]
+fn attack_5_a_client_cannot_take_a_seat_in_its_own_request() {
+    // Given a client that is also a registered worker
+    let mut env = Env::new();
+    env.register_model(Network::MODEL, modality::ALL);
+    let dealer = env.register_worker(LAMPORTS_PER_SOL, modality::ALL, &[Network::MODEL]);
+    env.fund(&dealer.pubkey(), 10 * LAMPORTS_PER_SOL);
+    let request = env.submit(&dealer, &RequestSpec::default());
+    // When it joins its own request / Then it is refused, changing nothing
+    let ix = env.ix_join_request(&dealer.pubkey(), &request);
+    env.assert_ix_rejected(&ix, &[&dealer], &[request, env.worker_pda(&dealer.pubkey())], "SelfDealing");
+    // And another worker (positive control) may join
+    let honest = env.register_worker(LAMPORTS_PER_SOL, modality::ALL, &[Network::MODEL]);
+    env.join(&honest, &request).expect("join");
+}
+
+#[test]
+fn attack_5_a_seat_cannot_use_a_model_of_the_client() {
+    // Given a client that registered its own model, declared by the workers that joined its request
+    let mut net = Network::new(3);
+    let (client_model_developer, _) = net.env.register_model("client-model", modality::ALL);
+    for w in net.worker_keys() {
+        let ix =
+            net.env.ix_update_worker(&w.pubkey(), modality::ALL, &[model_id(Network::MODEL), model_id("client-model")]);
+        net.env.send(&[ix], &[&w]).expect("update_worker");
+    }
+    net.env.fund(&client_model_developer.pubkey(), 10 * LAMPORTS_PER_SOL);
+    let request = net.env.submit(&client_model_developer, &RequestSpec::default());
+    let w = net.workers[0].insecure_clone();
+    net.env.join(&w, &request).expect("join");
+    // When a seat commits with the client's model (its 20 % would flow back to the client) / Then it is refused
+    let a = Answer::new(MANIPULATED, 90, "client-model");
+    let c = commitment(&request, &w.pubkey(), a.verdict, a.confidence, &a.model, &a.report_hash, &a.salt);
+    let ix = net.env.ix_commit_result(&w.pubkey(), &request, &c, &a.model);
+    net.env.assert_ix_rejected(&ix, &[&w], &[request], "SelfDealing");
+}
+
+#[test]
+fn attack_5_reputation_rises_only_from_requests_with_three_revealers() {
+    // Given two workers (sybils of one owner) agreeing on a two-worker request
+    let mut net = Network::new(3);
+    let spec = RequestSpec { min_workers: 2, max_workers: 2, ..Default::default() };
+    let a = Answer::new(AUTHENTIC, 99, Network::MODEL);
+    let request = net.submit_join_commit(&spec, &[Some(a.clone()), Some(a.clone())]);
+    net.to_reveal_phase(&request);
+    for w in &net.worker_keys()[..2] {
+        net.env.reveal(w, &request, &a).expect("reveal");
+    }
+    // When it is finalized with a unanimous verdict
+    net.env.finalize(&request).expect("finalize");
+    // Then they are paid, but their reputation did not rise
+    for w in &net.worker_keys()[..2] {
+        let now = worker(&net.env, w);
+        assert!(u64_of(&now["rewards"]) > 0);
+        assert_eq!(u64_of(&now["reputation"]), 5_000);
+    }
+    // And with three revealers (positive control) it does
+    let request = net.submit_join_commit(
+        &RequestSpec { nonce: 2, ..Default::default() },
+        &[Some(a.clone()), Some(a.clone()), Some(a.clone())],
+    );
+    net.to_reveal_phase(&request);
+    for w in net.worker_keys() {
+        net.env.reveal(&w, &request, &a).expect("reveal");
+    }
+    net.env.finalize(&request).expect("finalize");
+    assert_eq!(u64_of(&worker(&net.env, &net.workers[0])["reputation"]), 5_500);
+}
+
+/// 7. Configuration reaching back into running requests: raising `slash_bps` after the commits took a whole
+///    stake. Now the program bounds it, and a request keeps the parameters of its submission.
+#[test]
+fn attack_7_a_config_change_after_the_commits_does_not_reach_the_request() {
+    // Given a request whose three seats committed, one of which will not reveal
+    let mut net = Network::new(3);
+    let a = Answer::new(MANIPULATED, 90, Network::MODEL);
+    let request = net.submit_join_commit(&RequestSpec::default(), &[Some(a.clone()), Some(a.clone()), Some(a.clone())]);
+    let authority = net.env.authority.insecure_clone();
+    // When the authority tries to set slash_bps to 100 % / Then the program refuses it
+    let greedy = Params::with(|p| p.slash_bps = 10_000);
+    let ix = net.env.ix_update_config(&authority.pubkey(), &greedy);
+    net.env.assert_ix_rejected(&ix, &[&authority], &[net.env.config()], "InvalidConfig");
+    // And when it raises slash_bps to the maximum allowed after the commits
+    let raised = Params::with(|p| p.slash_bps = 3_000);
+    let ix = net.env.ix_update_config(&authority.pubkey(), &raised);
+    net.env.send(&[ix], &[&authority]).expect("update_config");
+    net.to_reveal_phase(&request);
+    for w in &net.worker_keys()[..2] {
+        net.env.reveal(w, &request, &a).expect("reveal");
+    }
+    net.to_deadline(&request);
+    net.env.finalize(&request).expect("finalize");
+    // Then the silent committer is slashed at the 10 % its request was submitted under
+    let silent = worker(&net.env, &net.workers[2]);
+    assert_eq!(u64_of(&silent["slashed_total"]), net.env.params.min_stake / 10);
+}
+
+/// 8. The same (client, nonce) submitted twice through a non-canonical request PDA bump.
+#[test]
+fn attack_8_a_non_canonical_request_bump_is_refused() {
+    let mut env = Env::new();
+    let client = env.keypair(10 * LAMPORTS_PER_SOL);
+    let spec = RequestSpec::default();
+    let canonical = env.request_bump(&client.pubkey(), spec.nonce);
+    // Given the next lower bump that also gives a valid PDA
+    let (client_key, nonce) = (client.pubkey(), spec.nonce.to_le_bytes());
+    let seeds: [&[u8]; 3] = [b"request", client_key.as_ref(), &nonce];
+    let (bump, address) = (0..canonical)
+        .rev()
+        .find_map(|b| {
+            Address::create_program_address(&[seeds[0], seeds[1], seeds[2], &[b]], &env.program_id).ok().map(|a| (b, a))
+        })
+        .expect("a lower valid bump");
+    let mut ix = env.ix_submit_request(&client.pubkey(), &spec);
+    ix.accounts[1].pubkey = address;
+    *ix.data.last_mut().unwrap() = bump;
+    // When the client submits at that address / Then it is refused, creating nothing
+    env.assert_ix_rejected(&ix, &[&client], &[client.pubkey(), address], "NonCanonicalBump");
+    // And the canonical address (positive control) is accepted
+    env.submit(&client, &spec);
+}
+
+/// 9. Smaller ones.
+#[test]
+fn attack_9_a_claim_to_an_empty_payout_wallet_below_rent_gets_a_clear_error() {
+    // Given a model whose payout wallet does not exist yet and a few lamports of unclaimed fees
+    let mut env = Env::new();
+    let developer = env.keypair(10 * LAMPORTS_PER_SOL);
+    let payout = Keypair::new().pubkey();
+    let ix = env.ix_register_model(&developer.pubkey(), &model_id("tiny"), &payout, modality::ALL);
+    env.send(&[ix], &[&developer]).expect("register_model");
+    let model = env.model_pda(&model_id("tiny"));
+    env.set_field(&model, "Model", "unclaimed", &1_000u64.to_le_bytes());
+    env.edit_account(&model, |a| a.lamports += 1_000);
+    // When anyone claims / Then the program says why, changing nothing
+    let ix = env.ix_claim_model_fees(&model_id("tiny"), &payout);
+    env.assert_ix_rejected(&ix, &[], &[model, payout], "PayoutBelowRent");
+    // And once the wallet exists (positive control) the same claim goes through
+    env.fund(&payout, LAMPORTS_PER_SOL);
+    env.send_paid(&[ix], &[]).expect("claim_model_fees");
+    assert_eq!(env.lamports(&payout), LAMPORTS_PER_SOL + 1_000);
+}
+
+#[test]
+fn attack_9_rounding_dust_stays_under_one_percent_of_the_smallest_fee() {
+    // Given the smallest fee the configuration allows (one modality at the minimum base fee, one worker) and
+    // every number of paid workers
+    let min_fee = 10_000u64;
+    for paid in 1..=10u64 {
+        // When it is split / Then what rounding leaves to insurance beyond its 5 % is under 1 % of the fee
+        let per_worker = min_fee * 6_500 / 10_000 / paid;
+        let per_model = min_fee * 2_000 / 10_000 / paid;
+        let dust = min_fee - paid * per_worker - paid * per_model - min_fee / 10 - min_fee * 500 / 10_000;
+        assert!(dust * 100 < min_fee, "paid {paid}: dust {dust}");
+    }
+    // And the configuration refuses a smaller base fee (the 13-lamport fee of the review)
+    let mut env = Env::new();
+    let authority = env.authority.insecure_clone();
+    let ix = env.ix_update_config(&authority.pubkey(), &Params::with(|p| p.base_fees[0] = 13));
+    env.assert_ix_rejected(&ix, &[&authority], &[env.config()], "InvalidConfig");
+}
+
+#[test]
+fn attack_9_errors_name_what_is_wrong() {
+    // Given a finalized request with three revealed seats
+    let mut net = Network::new(3);
+    net.env.register_model("other-model", modality::ALL);
+    let a = Answer::new(MANIPULATED, 90, Network::MODEL);
+    let request = net.submit_join_commit(&RequestSpec::default(), &[Some(a.clone()), Some(a.clone()), Some(a.clone())]);
+    net.to_reveal_phase(&request);
+    for w in net.worker_keys() {
+        net.env.reveal(&w, &request, &a).expect("reveal");
+    }
+    // When finalize names a model that is not the seat's / Then ModelMismatch (not InvalidPda)
+    let valid = net.env.ix_finalize_request(&request);
+    let mut wrong = valid.clone();
+    let last = wrong.accounts.len() - 1;
+    wrong.accounts[last].pubkey = net.env.model_pda(&model_id("other-model"));
+    net.env.assert_altered_rejected(&valid, &wrong, "ModelMismatch");
+    // When the client closes the request twice / Then RequestAlreadyClosed (not InvalidAccountOwner)
+    net.env.finalize(&request).expect("finalize");
+    let client = net.client.insecure_clone();
+    let ix = net.env.ix_close_request(&client.pubkey(), &request);
+    net.env.send(std::slice::from_ref(&ix), &[&client]).expect("close");
+    net.env.assert_ix_rejected(&ix, &[&client], &[client.pubkey()], "RequestAlreadyClosed");
+    // When a worker's operator pauses the network / Then NotConfigAuthority (the config authority's own error)
+    let w = net.workers[0].insecure_clone();
+    let ix = net.env.ix_set_paused(&w.pubkey(), true);
+    net.env.assert_ix_rejected(&ix, &[&w], &[net.env.config()], "NotConfigAuthority");
+}
+
+#[test]
+fn attack_9_lamports_sent_to_a_worker_account_are_not_stranded() {
+    // Given a registered worker whose PDA received lamports outside the program's books (no rewards yet)
+    let mut env = Env::new();
+    env.register_model(Network::MODEL, modality::ALL);
+    let operator = env.register_worker(LAMPORTS_PER_SOL, modality::ALL, &[Network::MODEL]);
+    let worker = env.worker_pda(&operator.pubkey());
+    env.edit_account(&worker, |a| a.lamports += 50_000);
+    let before = env.lamports(&operator.pubkey());
+    // When its operator claims / Then the lamports reach the operator and the worker holds exactly its books
+    let ix = env.ix_claim_worker_rewards(&operator.pubkey());
+    let meta = env.send(&[ix], &[&operator]).expect("claim");
+    assert_eq!(env.lamports(&operator.pubkey()), before + 50_000 - meta.fee);
+    env.assert_worker_lamports(&worker);
+}
