@@ -197,7 +197,7 @@ export const ERROR_HINTS: Readonly<Record<ErrorCode, string>> = Object.freeze({
   ALREADY_REVEALED: 'This seat already revealed.',
   COMMITMENT_MISMATCH: 'The revealed verdict, confidence, model, report hash or salt differ from what was committed; reveal the exact preimage (the salt is recoverable with deriveSalt).',
   INVALID_VERDICT: 'Verdict must be Inconclusive, Authentic or Manipulated.',
-  MODEL_NOT_DECLARED: 'Reveal with one of the models the worker declared (update_worker).',
+  MODEL_NOT_DECLARED: 'Commit with one of the models the worker declared (update_worker).',
   INVALID_REPORT_URI: 'The report URI must be 1-128 bytes.',
   FINALIZE_TOO_EARLY: 'Wait until every committer revealed or the deadline passed.',
   CANNOT_EXPIRE: 'Only a request with too few commits after the commit deadline can be expired.',

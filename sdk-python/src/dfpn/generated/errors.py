@@ -651,7 +651,7 @@ ERROR_HINTS: dict[ErrorCode, str] = {
         "reveal the exact preimage (the salt is recoverable with dfpn.commitment.derive_salt)."
     ),
     ErrorCode.INVALID_VERDICT: "Verdict must be Inconclusive, Authentic or Manipulated.",
-    ErrorCode.MODEL_NOT_DECLARED: "Reveal with one of the models the worker declared (update_worker).",
+    ErrorCode.MODEL_NOT_DECLARED: "Commit with one of the models the worker declared (update_worker).",
     ErrorCode.INVALID_REPORT_URI: "The report URI must be 1-128 bytes.",
     ErrorCode.FINALIZE_TOO_EARLY: "Wait until every committer revealed or the deadline passed.",
     ErrorCode.CANNOT_EXPIRE: "Only a request with too few commits after the commit deadline can be expired.",
