@@ -298,15 +298,28 @@ fn attack_9_a_claim_to_an_empty_payout_wallet_below_rent_gets_a_clear_error() {
 
 #[test]
 fn attack_9_rounding_dust_stays_under_one_percent_of_the_smallest_fee() {
-    // Given the smallest fee the configuration allows (one modality at the minimum base fee, one worker) and
-    // every number of paid workers
-    let min_fee = 10_000u64;
-    for paid in 1..=10u64 {
-        // When it is split / Then what rounding leaves to insurance beyond its 5 % is under 1 % of the fee
-        let per_worker = min_fee * 6_500 / 10_000 / paid;
-        let per_model = min_fee * 2_000 / 10_000 / paid;
-        let dust = min_fee - paid * per_worker - paid * per_model - min_fee / 10 - min_fee * 500 / 10_000;
-        assert!(dust * 100 < min_fee, "paid {paid}: dust {dust}");
+    // Given the smallest base fees the configuration allows, and requests paid out among 1, 2 and 3 workers
+    for paid in 1..=3u8 {
+        let mut net = Network::new(3);
+        let authority = net.env.authority.insecure_clone();
+        let cheapest = Params::with(|p| p.base_fees = [10_000; 5]);
+        let ix = net.env.ix_update_config(&authority.pubkey(), &cheapest);
+        net.env.send(&[ix], &[&authority]).expect("update_config");
+        let spec = RequestSpec { min_workers: paid, max_workers: paid, ..Default::default() };
+        let a = Answer::new(MANIPULATED, 90, Network::MODEL);
+        let answers: Vec<Option<Answer>> = (0..paid).map(|_| Some(a.clone())).collect();
+        let request = net.submit_join_commit(&spec, &answers);
+        net.to_reveal_phase(&request);
+        for w in &net.worker_keys()[..paid as usize] {
+            net.env.reveal(w, &request, &a).expect("reveal");
+        }
+        let insurance_before = net.env.lamports(&net.env.insurance());
+        // When it is finalized
+        net.env.finalize(&request).expect("finalize");
+        // Then what insurance receives beyond its 5 % (the rounding dust) is under 1 % of the fee
+        let fee = u64_of(&net.env.decode("Request", &request).unwrap()["fee"]);
+        let dust = net.env.lamports(&net.env.insurance()) - insurance_before - fee * 500 / 10_000;
+        assert!(dust * 100 < fee, "{paid} paid: dust {dust} of fee {fee}");
     }
     // And the configuration refuses a smaller base fee (the 13-lamport fee of the review)
     let mut env = Env::new();

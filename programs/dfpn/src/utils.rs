@@ -131,8 +131,8 @@ pub fn require_pda(account: &AccountView, seeds: &[&[u8]]) -> Result<u8, Program
 }
 
 /// Require `account` to be the PDA of `seeds` (the last seed being the bump the client supplied): one
-/// derivation instead of a search. Used where a non-canonical bump is harmless (it only names another
-/// account) and the search's cost would vary by address.
+/// derivation instead of a search, whose cost would vary by address. Where one set of seeds must name one
+/// account, pair it with `require_canonical_bump`.
 #[inline(always)]
 pub fn require_pda_with_bump(account: &AccountView, seeds: &[&[u8]]) -> ProgramResult {
     match Address::create_program_address(seeds, &ID) {

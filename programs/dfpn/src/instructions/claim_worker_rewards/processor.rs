@@ -16,7 +16,7 @@ pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
     ClaimWorkerRewardsData::try_from(data)?;
     let worker = &accts.worker;
     let booked = add(add(rent_exempt(Worker::LEN)?, worker.stake.get())?, worker.unbonding_amount.get())?;
-    let amount = accts.worker_account.lamports().saturating_sub(booked).max(worker.rewards.get());
+    let amount = accts.worker_account.lamports().saturating_sub(booked);
     if amount == 0 {
         return Err(DfpnError::NothingToClaim.into());
     }
