@@ -8,7 +8,7 @@ from hand-written copies. docs/protocol.md explains each rule.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
@@ -280,16 +280,6 @@ def slash_amount(stake: int, slash_bps: int) -> int:
     return mul_bps(stake, min(slash_bps, BPS))
 
 
-def mask_of(modalities: Iterable[int] | int) -> int:
-    """A modality bitmask from a mask or from modality bits."""
-    if isinstance(modalities, int):
-        return modalities
-    mask = 0
-    for bit in modalities:
-        mask |= int(bit)
-    return mask
-
-
 __all__ = [
     "FeeSplit",
     "LeaveFields",
@@ -305,7 +295,6 @@ __all__ = [
     "finalize_reputation",
     "is_open",
     "leave_open",
-    "mask_of",
     "mul_bps",
     "penalize_non_reveal",
     "reputation_counts",
