@@ -60,11 +60,28 @@ CONFIG_SEEDS = [const_seed("config")]
 CONFIG_RO = acc("config", pda=CONFIG_SEEDS)
 CONFIG_W = acc("config", w=True, pda=CONFIG_SEEDS)
 WORKER_SEEDS = [const_seed("worker"), {"kind": "account", "path": "authority"}]
+LOADER_V3 = "BPFLoaderUpgradeab1e11111111111111111111111"
+
+
+def b58decode(text: str) -> list[int]:
+    alphabet = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+    n = 0
+    for ch in text:
+        n = n * 58 + alphabet.index(ch)
+    return list(n.to_bytes(32, "big"))
+
+
+# The program's ProgramData account: PDA of the program id under the upgradeable loader.
+PROGRAM_DATA = acc("program_data", doc="This program's ProgramData account; its upgrade authority must sign.")
+PROGRAM_DATA["pda"] = {"seeds": [{"kind": "const", "value": b58decode(PROGRAM_ID)}],
+                       "program": {"kind": "const", "value": b58decode(LOADER_V3)}}
 
 INSTRUCTIONS = [
-    ("initialize_config", "Create the configuration and the treasury and insurance vaults.",
+    ("initialize_config", "Create the configuration and the treasury and insurance vaults; only the program's "
+     "upgrade authority may.",
      [acc("authority", w=True, s=True), CONFIG_W,
-      acc("treasury", w=True, pda=[const_seed("treasury")]), acc("insurance", w=True, pda=[const_seed("insurance")]), SYS],
+      acc("treasury", w=True, pda=[const_seed("treasury")]), acc("insurance", w=True, pda=[const_seed("insurance")]), SYS,
+      PROGRAM_DATA],
      [arg("params", defined("ConfigParams"))]),
     ("update_config", "The authority changes parameters; requests already submitted keep theirs.",
      [acc("authority", s=True), CONFIG_W], [arg("params", defined("ConfigParams"))]),
@@ -75,7 +92,8 @@ INSTRUCTIONS = [
      [arg("amount", "u64")]),
     ("register_model", "A model developer registers a detection model and its payout wallet.",
      [acc("developer", w=True, s=True),
-      acc("model", w=True, pda=[const_seed("model"), {"kind": "arg", "path": "model_id"}]), acc("payout_wallet"), SYS],
+      acc("model", w=True, pda=[const_seed("model"), {"kind": "account", "path": "developer"},
+                                {"kind": "arg", "path": "model_id"}]), acc("payout_wallet"), SYS],
      [arg("model_id", B32), arg("modalities", "u8")]),
     ("update_model", "The developer changes the payout wallet and modalities.",
      [acc("developer", s=True), acc("model", w=True), acc("payout_wallet")], [arg("modalities", "u8")]),
@@ -84,12 +102,12 @@ INSTRUCTIONS = [
      [acc("model", w=True), acc("payout_wallet", w=True)], []),
     ("register_worker", "An operator stakes SOL and declares its modalities and models.",
      [acc("authority", w=True, s=True), acc("worker", w=True, pda=WORKER_SEEDS), CONFIG_RO, SYS],
-     [arg("stake", "u64"), arg("modalities", "u8"), arg("models", {"vec": B32})]),
+     [arg("stake", "u64"), arg("modalities", "u8"), arg("models", {"vec": "pubkey"})]),
     ("add_stake", "The operator adds stake.",
      [acc("authority", w=True, s=True), acc("worker", w=True, pda=WORKER_SEEDS), SYS], [arg("amount", "u64")]),
     ("update_worker", "The operator changes its modalities and models (not while it holds a seat).",
      [acc("authority", s=True), acc("worker", w=True, pda=WORKER_SEEDS)],
-     [arg("modalities", "u8"), arg("models", {"vec": B32})]),
+     [arg("modalities", "u8"), arg("models", {"vec": "pubkey"})]),
     ("request_unstake", "The operator starts unbonding stake; blocked while it holds a seat.",
      [acc("authority", s=True), acc("worker", w=True, pda=WORKER_SEEDS), CONFIG_RO], [arg("amount", "u64")]),
     ("withdraw_stake", "After the unbonding delay the operator takes unbonded stake back.",
@@ -129,6 +147,15 @@ INSTRUCTIONS = [
     ("leave_request", "A worker gives back a seat it has not committed, in the first half of the commit window "
      "(its bond is released).",
      [acc("authority", s=True), acc("worker", w=True, pda=WORKER_SEEDS), acc("request", w=True)], []),
+    ("withdraw_insurance", "The authority moves at most MAX_INSURANCE_WITHDRAWAL_BPS of the insurance vault above "
+     "rent to a recipient, at most once per INSURANCE_WITHDRAWAL_INTERVAL_SECS.",
+     [acc("authority", s=True), CONFIG_W, acc("insurance", w=True, pda=[const_seed("insurance")]),
+      acc("recipient", w=True)],
+     [arg("amount", "u64")]),
+    ("propose_model_transfer", "A model's developer proposes its successor (all zeroes withdraws the proposal).",
+     [acc("developer", s=True), acc("model", w=True)], [arg("new_developer", "pubkey")]),
+    ("accept_model_transfer", "The proposed developer accepts and takes over the model.",
+     [acc("new_developer", s=True), acc("model", w=True)], []),
 ]
 
 CONFIG_PARAMS = [("base_fees", arr("u64", 5)), ("worker_surcharge_bps", "u16"), ("slash_bps", "u16"),
@@ -140,14 +167,15 @@ ACCOUNTS = {
     "Config": [("authority", "pubkey"), ("treasury", "pubkey"), ("insurance", "pubkey"),
                ("params", defined("ConfigParams")), ("paused", "u8"), ("bump", "u8"), ("treasury_bump", "u8"),
                ("insurance_bump", "u8"), ("request_count", "u64"), ("pending_authority", "pubkey"),
-               ("reserved", B32)],
+               ("insurance_withdrawn_at", "i64"), ("reserved", arr("u8", 24))],
     "Vault": [("kind", "u8"), ("bump", "u8"), ("reserved", arr("u8", 6))],
     "Model": [("model_id", B32), ("developer", "pubkey"), ("payout_wallet", "pubkey"), ("modalities", "u8"),
               ("active", "u8"), ("bump", "u8"), ("reserved0", "u8"), ("uses", "u64"), ("earned_total", "u64"),
-              ("unclaimed", "u64"), ("registered_at", "i64"), ("reserved", B32)],
+              ("unclaimed", "u64"), ("registered_at", "i64"), ("pending_developer", "pubkey"),
+              ("registrant", "pubkey"), ("reserved", B32)],
     "Worker": [("authority", "pubkey"), ("stake", "u64"), ("unbonding_amount", "u64"), ("unbonding_ends_at", "i64"),
                ("rewards", "u64"), ("reputation", "u16"), ("active_seats", "u16"), ("modalities", "u8"),
-               ("model_count", "u8"), ("bump", "u8"), ("reserved0", "u8"), ("models", arr(B32, 4)),
+               ("model_count", "u8"), ("bump", "u8"), ("reserved0", "u8"), ("models", arr("pubkey", 4)),
                ("jobs_done", "u64"), ("jobs_agreed", "u64"), ("slashed_total", "u64"), ("registered_at", "i64"),
                ("bonded", "u64"), ("reserved", arr("u8", 24))],
     "Request": [("client", "pubkey"), ("nonce", "u64"), ("content_hash", B32), ("modalities", "u8"),
@@ -159,7 +187,7 @@ ACCOUNTS = {
                 ("no_consensus_fee_bps", "u16"), ("min_consensus_weight", "u32"), ("seat_bond", "u64"),
                 ("reserved", arr("u8", 16)), ("seats", arr(defined("Seat"), 10))],
 }
-SEAT = [("authority", "pubkey"), ("commitment", B32), ("report_hash", B32), ("model_id", B32), ("state", "u8"),
+SEAT = [("authority", "pubkey"), ("commitment", B32), ("report_hash", B32), ("model", "pubkey"), ("state", "u8"),
         ("verdict", "u8"), ("confidence", "u8"), ("report_uri_len", "u8"), ("report_uri", arr("u8", 128))]
 EVENTS = {
     "ConfigInitialized": [("authority", "pubkey")],
@@ -184,10 +212,10 @@ EVENTS = {
     "WorkerJoined": [("request", "pubkey"), ("worker", "pubkey"), ("seat", "u8")],
     "ResultCommitted": [("request", "pubkey"), ("worker", "pubkey"), ("commitment", B32)],
     "ResultRevealed": [("request", "pubkey"), ("worker", "pubkey"), ("verdict", "u8"), ("confidence", "u8"),
-                       ("model_id", B32), ("report_hash", B32), ("report_uri", "string")],
+                       ("model", "pubkey"), ("report_hash", B32), ("report_uri", "string")],
     "RequestFinalized": [("request", "pubkey"), ("verdict", "u8"), ("confidence", "u8"), ("consensus", "u8"),
                          ("commits", "u8"), ("reveals", "u8"), ("fee_charged", "u64"), ("refund", "u64")],
-    "WorkerPaid": [("request", "pubkey"), ("worker", "pubkey"), ("amount", "u64"), ("model_id", B32),
+    "WorkerPaid": [("request", "pubkey"), ("worker", "pubkey"), ("amount", "u64"), ("model", "pubkey"),
                    ("model_amount", "u64")],
     "WorkerSlashed": [("request", "pubkey"), ("worker", "pubkey"), ("amount", "u64"), ("reputation", "u16")],
     "RequestExpired": [("request", "pubkey"), ("refund", "u64")],
@@ -195,6 +223,9 @@ EVENTS = {
     "AuthorityProposed": [("proposed", "pubkey")],
     "AuthorityTransferred": [("authority", "pubkey")],
     "WorkerLeft": [("request", "pubkey"), ("worker", "pubkey")],
+    "InsuranceWithdrawn": [("recipient", "pubkey"), ("amount", "u64")],
+    "ModelTransferProposed": [("model", "pubkey"), ("proposed", "pubkey")],
+    "ModelTransferred": [("model", "pubkey"), ("developer", "pubkey")],
 }
 
 

@@ -50,6 +50,10 @@ pub const MAX_MIN_CONSENSUS_WEIGHT: u32 = 100_000;
 pub const MIN_BASE_FEE: u64 = 10_000;
 /// Largest share of a non-revealer's stake that may be slashed, in bps (configuration bound).
 pub const MAX_SLASH_BPS: u16 = 3_000;
+/// Largest share of the insurance vault (above rent) one `withdraw_insurance` may move, in bps.
+pub const MAX_INSURANCE_WITHDRAWAL_BPS: u16 = 1_000;
+/// Shortest time between two `withdraw_insurance` calls, in seconds (7 days).
+pub const INSURANCE_WITHDRAWAL_INTERVAL_SECS: i64 = 604_800;
 /// Largest share of the fee charged when revealers reach no consensus, in bps (configuration bound).
 pub const MAX_NO_CONSENSUS_FEE_BPS: u16 = 5_000;
 /// Longest allowed `max_deadline_secs` (configuration bound: 30 days), so no seat locks stake longer.
@@ -62,7 +66,7 @@ pub const MAX_SEAT_BOND_MULTIPLIER: u16 = 100;
 /// Fewest revealers for agreeing with the consensus to raise reputation (one key cannot farm it alone).
 pub const MIN_REVEALS_FOR_REPUTATION: u8 = 3;
 /// Domain separator of commitments.
-pub const COMMIT_DOMAIN: &[u8] = b"dfpn-commit-v1";
+pub const COMMIT_DOMAIN: &[u8] = b"dfpn-commit-v2";
 
 /// The five modalities, as bits of a `u8` mask.
 pub mod modality {
@@ -140,7 +144,7 @@ pub mod seeds {
     pub const TREASURY: &[u8] = b"treasury";
     /// Insurance vault PDA `["insurance"]`.
     pub const INSURANCE: &[u8] = b"insurance";
-    /// Model PDA `["model", model_id]`.
+    /// Model PDA `["model", registrant, model_id]`: ids are scoped by the developer that registered them.
     pub const MODEL: &[u8] = b"model";
     /// Worker PDA `["worker", authority]`.
     pub const WORKER: &[u8] = b"worker";

@@ -133,15 +133,25 @@ pub enum DfpnError {
     BondExceedsFreeStake = 6062,
     /// A seat can be left only during the first half of the commit window.
     LeaveWindowClosed = 6063,
+    /// The signer is not the program's upgrade authority: only it may initialize the configuration.
+    NotUpgradeAuthority = 6064,
+    /// The program-data account is not this program's (BPF upgradeable loader, PDA of the program id).
+    InvalidProgramData = 6065,
+    /// An insurance withdrawal may move at most `MAX_INSURANCE_WITHDRAWAL_BPS` of the vault above rent.
+    InsuranceWithdrawalTooLarge = 6066,
+    /// Insurance was withdrawn less than `INSURANCE_WITHDRAWAL_INTERVAL_SECS` ago.
+    InsuranceWithdrawalTooSoon = 6067,
+    /// The signer is not the model's proposed developer.
+    NotPendingDeveloper = 6068,
 }
 
 impl DfpnError {
     /// Every variant, in code order (used by tests and the IDL check).
-    pub const ALL: [DfpnError; 64] = {
-        let mut all = [DfpnError::InvalidInstructionData; 64];
+    pub const ALL: [DfpnError; 69] = {
+        let mut all = [DfpnError::InvalidInstructionData; 69];
         let mut i = 0;
-        while i < 64 {
-            // SAFETY: the enum is `repr(u32)` with contiguous discriminants 6000..6064.
+        while i < 69 {
+            // SAFETY: the enum is `repr(u32)` with contiguous discriminants 6000..6069.
             all[i] = unsafe { core::mem::transmute::<u32, DfpnError>(6000 + i as u32) };
             i += 1;
         }

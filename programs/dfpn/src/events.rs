@@ -40,6 +40,9 @@ pub const REQUEST_EXPIRED: [u8; 8] = anchor("event:RequestExpired");
 pub const REQUEST_CLOSED: [u8; 8] = anchor("event:RequestClosed");
 pub const AUTHORITY_PROPOSED: [u8; 8] = anchor("event:AuthorityProposed");
 pub const AUTHORITY_TRANSFERRED: [u8; 8] = anchor("event:AuthorityTransferred");
+pub const INSURANCE_WITHDRAWN: [u8; 8] = anchor("event:InsuranceWithdrawn");
+pub const MODEL_TRANSFER_PROPOSED: [u8; 8] = anchor("event:ModelTransferProposed");
+pub const MODEL_TRANSFERRED: [u8; 8] = anchor("event:ModelTransferred");
 pub const WORKER_LEFT: [u8; 8] = anchor("event:WorkerLeft");
 
 /// Event with one address field.
@@ -47,6 +50,14 @@ pub const WORKER_LEFT: [u8; 8] = anchor("event:WorkerLeft");
 pub fn address_event(discriminator: [u8; 8], address: &[u8; 32]) {
     let mut w = start::<40>(discriminator);
     w.put(address);
+    emit(&w);
+}
+
+/// Event with two address fields (a model and a developer).
+#[inline(always)]
+pub fn address_pair_event(discriminator: [u8; 8], first: &[u8; 32], second: &[u8; 32]) {
+    let mut w = start::<72>(discriminator);
+    w.put(first).put(second);
     emit(&w);
 }
 
@@ -170,7 +181,7 @@ pub struct Revealed<'a> {
     pub worker: &'a [u8; 32],
     pub verdict: u8,
     pub confidence: u8,
-    pub model_id: &'a [u8; 32],
+    pub model: &'a [u8; 32],
     pub report_hash: &'a [u8; 32],
     pub report_uri: &'a [u8],
 }
@@ -178,7 +189,7 @@ pub struct Revealed<'a> {
 #[inline(always)]
 pub fn result_revealed(e: &Revealed) {
     let mut w = start::<{ 8 + 64 + 2 + 64 + 4 + 128 }>(RESULT_REVEALED);
-    w.put(e.request).put(e.worker).u8(e.verdict).u8(e.confidence).put(e.model_id).put(e.report_hash);
+    w.put(e.request).put(e.worker).u8(e.verdict).u8(e.confidence).put(e.model).put(e.report_hash);
     w.string(e.report_uri);
     emit(&w);
 }
@@ -203,9 +214,9 @@ pub fn request_finalized(e: &Finalized) {
 }
 
 #[inline(always)]
-pub fn worker_paid(request: &[u8; 32], worker: &[u8; 32], amount: u64, model_id: &[u8; 32], model_amount: u64) {
+pub fn worker_paid(request: &[u8; 32], worker: &[u8; 32], amount: u64, model: &[u8; 32], model_amount: u64) {
     let mut w = start::<{ 8 + 64 + 8 + 32 + 8 }>(WORKER_PAID);
-    w.put(request).put(worker).u64(amount).put(model_id).u64(model_amount);
+    w.put(request).put(worker).u64(amount).put(model).u64(model_amount);
     emit(&w);
 }
 

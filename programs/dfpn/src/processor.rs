@@ -4,7 +4,7 @@ use pinocchio::{AccountView, Address, ProgramResult};
 use crate::{error::DfpnError, instructions::*};
 
 /// Every instruction by name with its discriminator; the IDL check walks this table.
-pub const INSTRUCTIONS: [(&str, [u8; 8]); 24] = [
+pub const INSTRUCTIONS: [(&str, [u8; 8]); 27] = [
     ("initialize_config", initialize_config::DISCRIMINATOR),
     ("update_config", update_config::DISCRIMINATOR),
     ("set_paused", set_paused::DISCRIMINATOR),
@@ -29,6 +29,9 @@ pub const INSTRUCTIONS: [(&str, [u8; 8]); 24] = [
     ("propose_authority", propose_authority::DISCRIMINATOR),
     ("accept_authority", accept_authority::DISCRIMINATOR),
     ("leave_request", leave_request::DISCRIMINATOR),
+    ("withdraw_insurance", withdraw_insurance::DISCRIMINATOR),
+    ("propose_model_transfer", propose_model_transfer::DISCRIMINATOR),
+    ("accept_model_transfer", accept_model_transfer::DISCRIMINATOR),
 ];
 
 #[inline(always)]
@@ -65,6 +68,9 @@ pub fn process_instruction(program_id: &Address, accounts: &mut [AccountView], d
         propose_authority::DISCRIMINATOR => propose_authority::process(accounts, args),
         accept_authority::DISCRIMINATOR => accept_authority::process(accounts, args),
         leave_request::DISCRIMINATOR => leave_request::process(accounts, args),
+        withdraw_insurance::DISCRIMINATOR => withdraw_insurance::process(accounts, args),
+        propose_model_transfer::DISCRIMINATOR => propose_model_transfer::process(accounts, args),
+        accept_model_transfer::DISCRIMINATOR => accept_model_transfer::process(accounts, args),
         _ => Err(DfpnError::InvalidInstructionData.into()),
     }
 }

@@ -1,5 +1,6 @@
 //! One folder per instruction: `accounts.rs` (numbered checks), `data.rs` (Borsh arguments), `processor.rs`.
 pub mod accept_authority;
+pub mod accept_model_transfer;
 pub mod add_stake;
 pub mod claim_model_fees;
 pub mod claim_worker_rewards;
@@ -12,6 +13,7 @@ pub mod initialize_config;
 pub mod join_request;
 pub mod leave_request;
 pub mod propose_authority;
+pub mod propose_model_transfer;
 pub mod register_model;
 pub mod register_worker;
 pub mod request_unstake;
@@ -21,5 +23,6 @@ pub mod submit_request;
 pub mod update_config;
 pub mod update_model;
 pub mod update_worker;
+pub mod withdraw_insurance;
 pub mod withdraw_stake;
 pub mod withdraw_treasury;

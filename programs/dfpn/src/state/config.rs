@@ -31,7 +31,9 @@ pub struct Config {
     pub request_count: U64,
     /// Proposed next authority (`propose_authority`); all zeroes when none. It takes over by `accept_authority`.
     pub pending_authority: [u8; 32],
-    pub reserved: [u8; 32],
+    /// Time of the last `withdraw_insurance` (0: never).
+    pub insurance_withdrawn_at: I64,
+    pub reserved: [u8; 24],
 }
 
 /// Tunable parameters; the argument of `initialize_config` and `update_config`.

@@ -4,7 +4,7 @@ use crate::{
     utils::{AccountState, I64, U64},
 };
 
-/// A registered detection model, PDA `["model", model_id]`. Fee shares accrue here until claimed to
+/// A registered detection model, PDA `["model", registrant, model_id]`. Fee shares accrue here until claimed to
 /// the payout wallet.
 #[repr(C)]
 pub struct Model {
@@ -23,12 +23,16 @@ pub struct Model {
     /// Lamports held by this account above rent, claimable to `payout_wallet`.
     pub unclaimed: U64,
     pub registered_at: I64,
+    /// Proposed next developer (`propose_model_transfer`); all zeroes when none.
+    pub pending_developer: [u8; 32],
+    /// The developer that registered the model: its address's seed, unchanged by a transfer.
+    pub registrant: [u8; 32],
     pub reserved: [u8; 32],
 }
 
 impl AccountState for Model {
     const DISCRIMINATOR: [u8; 8] = discriminator::anchor("account:Model");
-    const LEN: usize = 8 + MODEL_ID_LEN + 32 * 2 + 4 + 8 * 4 + 32;
+    const LEN: usize = 8 + MODEL_ID_LEN + 32 * 2 + 4 + 8 * 4 + 32 * 3;
 }
 
 const _: () = assert!(core::mem::size_of::<Model>() == Model::LEN);

@@ -4,7 +4,7 @@ use crate::{
 };
 
 pub use crate::constants::{
-    request_status as status, seat_state, MAX_REPORT_URI_LEN, MAX_SEATS, MAX_URI_LEN, MODEL_ID_LEN,
+    request_status as status, seat_state, MAX_REPORT_URI_LEN, MAX_SEATS, MAX_URI_LEN,
 };
 
 /// One worker's place in a request.
@@ -15,7 +15,8 @@ pub struct Seat {
     pub authority: [u8; 32],
     pub commitment: [u8; 32],
     pub report_hash: [u8; 32],
-    pub model_id: [u8; MODEL_ID_LEN],
+    /// The model PDA the answer comes from, fixed at commit.
+    pub model: [u8; 32],
     pub state: u8,
     pub verdict: u8,
     pub confidence: u8,
@@ -24,7 +25,7 @@ pub struct Seat {
 }
 
 impl Seat {
-    pub const LEN: usize = 32 * 3 + MODEL_ID_LEN + 4 + MAX_REPORT_URI_LEN;
+    pub const LEN: usize = 32 * 4 + 4 + MAX_REPORT_URI_LEN;
 }
 
 /// An analysis request, PDA `["request", client, nonce_le]`. Lamports = rent + escrow.

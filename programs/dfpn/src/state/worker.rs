@@ -3,7 +3,7 @@ use crate::{
     utils::{AccountState, I64, U16, U64},
 };
 
-pub use crate::constants::{MAX_WORKER_MODELS, MODEL_ID_LEN, REPUTATION_MAX, REPUTATION_START};
+pub use crate::constants::{MAX_WORKER_MODELS, REPUTATION_MAX, REPUTATION_START};
 
 /// A staked worker, PDA `["worker", authority]`. Lamports = rent + stake + unbonding + rewards.
 #[repr(C)]
@@ -24,7 +24,8 @@ pub struct Worker {
     pub model_count: u8,
     pub bump: u8,
     pub reserved0: u8,
-    pub models: [[u8; MODEL_ID_LEN]; MAX_WORKER_MODELS],
+    /// Addresses of the model PDAs it runs (a model is its developer and id, so the address names both).
+    pub models: [[u8; 32]; MAX_WORKER_MODELS],
     pub jobs_done: U64,
     pub jobs_agreed: U64,
     pub slashed_total: U64,
@@ -53,14 +54,14 @@ impl Worker {
     }
 
     #[inline(always)]
-    pub fn declares_model(&self, model_id: &[u8; MODEL_ID_LEN]) -> bool {
-        self.models[..(self.model_count as usize).min(MAX_WORKER_MODELS)].contains(model_id)
+    pub fn declares_model(&self, model: &[u8; 32]) -> bool {
+        self.models[..(self.model_count as usize).min(MAX_WORKER_MODELS)].contains(model)
     }
 }
 
 impl AccountState for Worker {
     const DISCRIMINATOR: [u8; 8] = discriminator::anchor("account:Worker");
-    const LEN: usize = 8 + 32 + 8 * 4 + 2 * 2 + 4 + MODEL_ID_LEN * MAX_WORKER_MODELS + 8 * 4 + 8 + 24;
+    const LEN: usize = 8 + 32 + 8 * 4 + 2 * 2 + 4 + 32 * MAX_WORKER_MODELS + 8 * 4 + 8 + 24;
 }
 
 const _: () = assert!(core::mem::size_of::<Worker>() == Worker::LEN);

@@ -18,6 +18,7 @@ pub struct CommitResultAccounts<'a> {
     pub request_account: &'a AccountView,
     pub request: &'a mut Request,
     pub worker: &'a Worker,
+    pub model_account: &'a AccountView,
     pub model: &'a Model,
 }
 
@@ -40,7 +41,8 @@ impl<'a> TryFrom<&'a [AccountView]> for CommitResultAccounts<'a> {
             return Err(DfpnError::Unauthorized.into());
         }
         // 4. The model is this program's (whether it may serve is the processor's rule).
-        let model = Model::load(model)?;
-        Ok(Self { authority, request_account, request, worker, model })
+        let model_account = model;
+        let model = Model::load(model_account)?;
+        Ok(Self { authority, request_account, request, worker, model_account, model })
     }
 }

@@ -3,7 +3,7 @@ use pinocchio::error::ProgramError;
 use crate::wire::Reader;
 
 /// Arguments of `commit_result`: `commitment: [u8; 32]` =
-/// `sha256("dfpn-commit-v1" ‖ request ‖ worker authority ‖ verdict ‖ confidence ‖ model_id ‖ report_hash ‖ salt)`.
+/// `sha256("dfpn-commit-v2" ‖ request ‖ worker authority ‖ verdict ‖ confidence ‖ model ‖ report_hash ‖ salt)`.
 pub struct CommitResultData {
     pub commitment: [u8; 32],
 }

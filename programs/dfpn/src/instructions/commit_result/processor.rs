@@ -19,7 +19,8 @@ pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
     if model.active == 0 {
         return Err(DfpnError::ModelInactive.into());
     }
-    if !accts.worker.declares_model(&model.model_id) {
+    let model_address = accts.model_account.address().as_array();
+    if !accts.worker.declares_model(model_address) {
         return Err(DfpnError::ModelNotDeclared.into());
     }
     if model.modalities & request.modalities != request.modalities {
@@ -34,7 +35,7 @@ pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
         return Err(DfpnError::AlreadyCommitted.into());
     }
     seat.commitment = args.commitment;
-    seat.model_id = model.model_id;
+    seat.model = *model_address;
     seat.state = seat_state::COMMITTED;
     request.commits = inc(request.commits)?;
     events::result_committed(accts.request_account.address().as_array(), authority, &args.commitment);

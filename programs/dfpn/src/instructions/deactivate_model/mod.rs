@@ -1,4 +1,5 @@
-//! `deactivate_model`: the developer retires a model; workers can no longer reveal with it.
+//! `deactivate_model`: the developer retires a model; no new commitment may name it (seats that
+//! committed with it before are unaffected).
 pub mod accounts;
 pub mod data;
 pub mod processor;

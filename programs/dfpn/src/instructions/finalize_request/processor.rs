@@ -86,7 +86,7 @@ pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
                     worker.jobs_agreed.set(add(worker.jobs_agreed.get(), 1)?);
                 }
                 let model = Model::load(model_account)?;
-                if model.model_id != seat.model_id {
+                if model_account.address().as_array() != &seat.model {
                     return Err(DfpnError::ModelMismatch.into());
                 }
                 if is_paid(seat.verdict) && paid > 0 {
@@ -100,7 +100,7 @@ pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
                         &request_key,
                         &seat.authority,
                         split.per_worker,
-                        &seat.model_id,
+                        &seat.model,
                         split.per_model,
                     );
                 }

@@ -1,6 +1,36 @@
-use pinocchio::{error::ProgramError, AccountView};
+use pinocchio::{error::ProgramError, AccountView, Address};
 
-use crate::{error::DfpnError, state::seeds, utils::*};
+use crate::{error::DfpnError, state::seeds, utils::*, ID};
+
+/// The BPF upgradeable loader (loader v3), owner of every upgradeable program's ProgramData account.
+const LOADER_V3: Address = Address::from_str_const("BPFLoaderUpgradeab1e11111111111111111111111");
+/// `UpgradeableLoaderState::ProgramData`: u32 tag 3, u64 slot, `Option<Pubkey>` upgrade authority.
+const PROGRAM_DATA_TAG: [u8; 4] = 3u32.to_le_bytes();
+const AUTHORITY_OPTION_AT: usize = 12;
+const PROGRAM_DATA_HEADER: usize = 45;
+
+/// `program_data` is this program's ProgramData account and names `authority` as its upgrade authority.
+#[inline(always)]
+fn require_upgrade_authority(program_data: &AccountView, authority: &AccountView) -> Result<(), ProgramError> {
+    let (expected, _) = Address::find_program_address(&[ID.as_ref()], &LOADER_V3);
+    if program_data.address() != &expected || !program_data.owned_by(&LOADER_V3) {
+        return Err(DfpnError::InvalidProgramData.into());
+    }
+    if program_data.data_len() < PROGRAM_DATA_HEADER {
+        return Err(DfpnError::InvalidProgramData.into());
+    }
+    // SAFETY: the loader owns the account and it holds at least the 45-byte header; nothing in this
+    // instruction writes it, so a shared view of its bytes cannot alias a mutable one.
+    let header = unsafe { core::slice::from_raw_parts(program_data.data_ptr(), PROGRAM_DATA_HEADER) };
+    if header[..4] != PROGRAM_DATA_TAG {
+        return Err(DfpnError::InvalidProgramData.into());
+    }
+    // An immutable program (no upgrade authority) cannot be initialized: initialize before finalizing it.
+    if header[AUTHORITY_OPTION_AT] != 1 || &header[AUTHORITY_OPTION_AT + 1..] != authority.address().as_ref() {
+        return Err(DfpnError::NotUpgradeAuthority.into());
+    }
+    Ok(())
+}
 
 /// Accounts of `initialize_config`.
 ///
@@ -9,6 +39,8 @@ use crate::{error::DfpnError, state::seeds, utils::*};
 /// 2. `[writable]` treasury — PDA `["treasury"]`, created here
 /// 3. `[writable]` insurance — PDA `["insurance"]`, created here
 /// 4. `[]` system_program
+/// 5. `[]` program_data — this program's ProgramData account (BPF upgradeable loader); its upgrade authority
+///    must be the signer, so only whoever deployed the program can initialize it (nobody can front-run)
 pub struct InitializeConfigAccounts<'a> {
     pub authority: &'a AccountView,
     pub config: &'a AccountView,
@@ -22,7 +54,7 @@ impl<'a> TryFrom<&'a [AccountView]> for InitializeConfigAccounts<'a> {
 
     #[inline(always)]
     fn try_from(accounts: &'a [AccountView]) -> Result<Self, ProgramError> {
-        let [authority, config, treasury, insurance, system_program, ..] = accounts else {
+        let [authority, config, treasury, insurance, system_program, program_data, ..] = accounts else {
             return Err(DfpnError::NotEnoughAccounts.into());
         };
         // 1. The authority signs and pays.
@@ -37,6 +69,8 @@ impl<'a> TryFrom<&'a [AccountView]> for InitializeConfigAccounts<'a> {
         let insurance_bump = require_pda(insurance, &[seed(seeds::INSURANCE)])?;
         // 3. The system program creates them.
         require_system_program(system_program)?;
+        // 4. The signer is the program's upgrade authority.
+        require_upgrade_authority(program_data, authority)?;
         Ok(Self { authority, config, treasury, insurance, bumps: [config_bump, treasury_bump, insurance_bump] })
     }
 }

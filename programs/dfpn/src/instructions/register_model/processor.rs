@@ -17,11 +17,17 @@ pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
         accts.model,
         rent,
         Model::LEN,
-        &[Seed::from(seeds::MODEL), Seed::from(&args.model_id), Seed::from(&[accts.bump])],
+        &[
+            Seed::from(seeds::MODEL),
+            Seed::from(accts.developer.address().as_ref()),
+            Seed::from(&args.model_id),
+            Seed::from(&[accts.bump]),
+        ],
     )?;
     let model = Model::init(accts.model)?;
     model.model_id = args.model_id;
     model.developer = accts.developer.address().to_bytes();
+    model.registrant = model.developer;
     model.payout_wallet = accts.payout_wallet.address().to_bytes();
     model.modalities = args.modalities;
     model.active = 1;

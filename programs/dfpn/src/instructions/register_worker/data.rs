@@ -2,11 +2,11 @@ use pinocchio::error::ProgramError;
 
 use crate::{
     error::DfpnError,
-    state::{modality, model_id_is_valid, worker::MAX_WORKER_MODELS, MODEL_ID_LEN},
+    state::{modality, worker::MAX_WORKER_MODELS},
     wire::Reader,
 };
 
-/// Arguments of `register_worker`: `stake: u64, modalities: u8, models: Vec<[u8; 32]>` (1–4 model ids).
+/// Arguments of `register_worker`: `stake: u64, modalities: u8, models: Vec<Pubkey>` (1–4 model PDA addresses).
 pub struct RegisterWorkerData {
     pub stake: u64,
     pub capabilities: Capabilities,
@@ -15,7 +15,7 @@ pub struct RegisterWorkerData {
 /// Modalities and models a worker declares (shared with `update_worker`).
 pub struct Capabilities {
     pub modalities: u8,
-    pub models: [[u8; MODEL_ID_LEN]; MAX_WORKER_MODELS],
+    pub models: [[u8; 32]; MAX_WORKER_MODELS],
     pub model_count: u8,
 }
 
@@ -27,7 +27,7 @@ impl Capabilities {
         if !modality::is_valid(modalities) {
             return Err(DfpnError::InvalidModalities.into());
         }
-        if model_count == 0 || !models[..model_count as usize].iter().all(model_id_is_valid) {
+        if model_count == 0 || models[..model_count as usize].contains(&[0u8; 32]) {
             return Err(DfpnError::InvalidModelId.into());
         }
         Ok(Self { modalities, models, model_count })

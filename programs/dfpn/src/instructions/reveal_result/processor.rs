@@ -3,18 +3,18 @@ use pinocchio::{AccountView, ProgramResult};
 use super::{accounts::RevealResultAccounts, data::RevealResultData};
 use crate::{constants::COMMIT_DOMAIN, error::DfpnError, events, state::request::seat_state, utils::*};
 
-/// `sha256("dfpn-commit-v1" ‖ request ‖ worker ‖ verdict ‖ confidence ‖ model_id ‖ report_hash ‖ salt)`.
+/// `sha256("dfpn-commit-v2" ‖ request ‖ worker ‖ verdict ‖ confidence ‖ model ‖ report_hash ‖ salt)`.
 #[inline(always)]
 pub fn commitment(
     request: &[u8; 32],
     worker: &[u8; 32],
     verdict: u8,
     confidence: u8,
-    model_id: &[u8; 32],
+    model: &[u8; 32],
     report_hash: &[u8; 32],
     salt: &[u8; 32],
 ) -> [u8; 32] {
-    solana_sha256_hasher::hashv(&[COMMIT_DOMAIN, request, worker, &[verdict, confidence], model_id, report_hash, salt])
+    solana_sha256_hasher::hashv(&[COMMIT_DOMAIN, request, worker, &[verdict, confidence], model, report_hash, salt])
         .to_bytes()
 }
 
@@ -46,7 +46,7 @@ pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
         authority,
         args.verdict,
         args.confidence,
-        &seat.model_id,
+        &seat.model,
         &args.report_hash,
         &args.salt,
     );
@@ -59,14 +59,14 @@ pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
     seat.report_hash = args.report_hash;
     seat.report_uri_len = args.report_uri.len() as u8;
     seat.report_uri[..args.report_uri.len()].copy_from_slice(args.report_uri);
-    let model_id = seat.model_id;
+    let model = seat.model;
     request.reveals = inc(request.reveals)?;
     events::result_revealed(&events::Revealed {
         request: request_key,
         worker: authority,
         verdict: args.verdict,
         confidence: args.confidence,
-        model_id: &model_id,
+        model: &model,
         report_hash: &args.report_hash,
         report_uri: args.report_uri,
     });

@@ -1,0 +1,2 @@
+/// `accept_model_transfer` takes no arguments.
+pub type AcceptModelTransferData = crate::wire::NoArgs;
