@@ -35,7 +35,9 @@ fn program_id_and_pdas_match() {
         assert_eq!(bump as u64, pdas[name]["bump"].as_u64().unwrap(), "{name}");
     }
     for m in pdas["models"].as_array().unwrap() {
-        assert_eq!(env.model_pda(&model_id(m["model_id"].as_str().unwrap())), address(m["address"].as_str().unwrap()));
+        let developer = address(m["developer"].as_str().unwrap());
+        let model = env.model_pda_by(&developer, &model_id(m["model_id"].as_str().unwrap()));
+        assert_eq!(model, address(m["address"].as_str().unwrap()));
     }
     for w in pdas["workers"].as_array().unwrap() {
         assert_eq!(env.worker_pda(&address(w["authority"].as_str().unwrap())), address(w["address"].as_str().unwrap()));
@@ -75,7 +77,12 @@ fn commitments_match() {
             &address(c["worker"].as_str().unwrap()),
             c["verdict"].as_u64().unwrap() as u8,
             c["confidence"].as_u64().unwrap() as u8,
-            &hex32(&c["model_id_hex"]),
+            &{
+                let developer = address(c["model_developer"].as_str().unwrap());
+                let model = model_address_by(&developer, &model_id(c["model_id"].as_str().unwrap()));
+                assert_eq!(model, address(c["model"].as_str().unwrap()));
+                model.to_bytes()
+            },
             &hex32(&c["report_hash"]),
             &hex32(&c["salt"]),
         );
