@@ -3,6 +3,10 @@
 `set_paused` with anchorpy's instruction coder, send them to the built dfpn.so in solders' embedded LiteSVM and
 decode the `Config` account with anchorpy's account coder.
 
+Only the program's upgrade authority may `initialize_config`, so the program is deployed with the upgradeable
+loader and the authority as its upgrade authority (the legacy IDL has no PDAs: the ProgramData account is passed
+explicitly).
+
 anchorpy cannot be installed next to the SDK (anchorpy 0.21.0 -> solana 0.36.x -> solders<0.27, the SDK pins
 solders 0.29; see sdk-python/README.md), so this runs in its own venv: `make test-anchorpy`. Exit 0 on success.
 """
@@ -16,6 +20,7 @@ from pathlib import Path
 
 from anchorpy import Context, Idl, Program, Provider, Wallet
 from solana.rpc.async_api import AsyncClient
+from solders.account import Account
 from solders.keypair import Keypair
 from solders.litesvm import LiteSVM
 from solders.message import Message
@@ -25,6 +30,22 @@ from solders.transaction import Transaction
 
 ROOT = Path(__file__).resolve().parent.parent
 SYSTEM_PROGRAM = Pubkey.from_string("11111111111111111111111111111111")
+BPF_LOADER_UPGRADEABLE = Pubkey.from_string("BPFLoaderUpgradeab1e11111111111111111111111")
+
+
+def deploy_upgradeable(svm: LiteSVM, program_id: Pubkey, so: Path, authority: Pubkey) -> Pubkey:
+    """Deploy `so` at `program_id` as the upgradeable loader does, with `authority` as the upgrade authority;
+    returns the ProgramData address. (solders 0.26's `add_program_from_file` deploys with the non-upgradeable
+    BPFLoader2, which has no ProgramData account for `initialize_config` to check.)"""
+    program_data = Pubkey.find_program_address([bytes(program_id)], BPF_LOADER_UPGRADEABLE)[0]
+    # UpgradeableLoaderState::ProgramData: u32 tag 3, u64 slot, Option<Pubkey> upgrade authority, then the ELF.
+    data = (3).to_bytes(4, "little") + bytes(8) + b"\x01" + bytes(authority) + so.read_bytes()
+    rent = svm.minimum_balance_for_rent_exemption
+    svm.set_account(program_data, Account(rent(len(data)), data, BPF_LOADER_UPGRADEABLE, False, 0))
+    # UpgradeableLoaderState::Program: u32 tag 2, the ProgramData address.
+    program = (2).to_bytes(4, "little") + bytes(program_data)
+    svm.set_account(program_id, Account(rent(len(program)), program, BPF_LOADER_UPGRADEABLE, True, 0))
+    return program_data
 
 
 def main() -> int:
@@ -39,11 +60,11 @@ def main() -> int:
     # program (pinocchio 0.12) reads the new layout (lamports per byte, threshold 1.0), as solders 0.29's LiteSVM
     # and current clusters have it. Set the same rent in the new form: the minimum balances are unchanged.
     svm.set_rent(Rent(6_960, 1.0, 50))
-    svm.add_program_from_file(program_id, ROOT / "target/deploy/dfpn.so")
+    svm.airdrop(authority.pubkey(), 10_000_000_000)
+    program_data = deploy_upgradeable(svm, program_id, ROOT / "target/deploy/dfpn.so", authority.pubkey())
     clock = svm.get_clock()
     clock.unix_timestamp = int(time.time())
     svm.set_clock(clock)
-    svm.airdrop(authority.pubkey(), 10_000_000_000)
 
     def pda(seed: bytes) -> Pubkey:
         return Pubkey.find_program_address([seed], program_id)[0]
@@ -83,6 +104,7 @@ def main() -> int:
                 "treasury": treasury,
                 "insurance": insurance,
                 "system_program": SYSTEM_PROGRAM,
+                "program_data": program_data,
             }
         ),
     )

@@ -361,10 +361,63 @@ def gen_events(idl: dict[str, Any]) -> str:
     return "\n".join(out) + "\n"
 
 
+def bytes_literal(value: bytes) -> str:
+    """Printable ASCII as a bytes literal (b'config'), anything else (an address) as hex."""
+    if all(0x20 <= b < 0x7F for b in value):
+        return repr(value)
+    return f"bytes.fromhex({value.hex()!r})"
+
+
 def seed_literal(seed: dict[str, Any]) -> str:
     if seed["kind"] == "const":
-        return f"Seed('const', {bytes(seed['value'])!r})"
-    return f"Seed({seed['kind']!r}, {seed['path']!r})"
+        return f"Seed('const', {bytes_literal(bytes(seed['value']))})"
+    if seed["kind"] in ("account", "arg"):
+        return f"Seed({seed['kind']!r}, {seed['path']!r})"
+    raise GenError(f"unsupported PDA seed kind {seed['kind']!r}")
+
+
+def seed_lines(prefix: str, seed: dict[str, Any], indent: int) -> list[str]:
+    """`prefix` + a `Seed(...)` + ",", on one line when it fits, else one argument per line."""
+    pad = " " * indent
+    line = f"{pad}{prefix}{seed_literal(seed)},"
+    if len(line) <= LINE:
+        return [line]
+    inner = seed_literal(seed)[len("Seed(") : -1].split(", ", 1)
+    return [f"{pad}{prefix}Seed(", *[f"{pad}    {part}," for part in inner], f"{pad}),"]
+
+
+def account_spec_lines(a: dict[str, Any]) -> list[str]:
+    """One `AccountSpec(...)` of the INSTRUCTIONS table, wrapped to the line length."""
+    parts = [repr(a["name"])]
+    if a.get("writable"):
+        parts.append("writable=True")
+    if a.get("signer"):
+        parts.append("signer=True")
+    if a.get("address"):
+        parts.append(f"address={a['address']!r}")
+    seeds = a.get("pda", {}).get("seeds", [])
+    program = a.get("pda", {}).get("program")
+    if program is not None and not seeds:
+        raise GenError(f"account {a['name']}: a PDA program without seeds")
+    flat = list(parts)
+    if seeds:
+        flat.append(f"seeds=({', '.join(seed_literal(s) for s in seeds)},)")
+    if program is not None:
+        flat.append(f"program={seed_literal(program)}")
+    line = f"            AccountSpec({', '.join(flat)}),"
+    if len(line) <= LINE:
+        return [line]
+    body = [f"                {p}," for p in flat]
+    if any(len(b) > LINE for b in body):
+        body = [f"                {p}," for p in parts]
+        if seeds:
+            body.append("                seeds=(")
+            for seed in seeds:
+                body += seed_lines("", seed, 20)
+            body.append("                ),")
+        if program is not None:
+            body += seed_lines("program=", program, 16)
+    return ["            AccountSpec(", *body, "            ),"]
 
 
 def gen_instructions(idl: dict[str, Any]) -> str:
@@ -408,6 +461,8 @@ def gen_instructions(idl: dict[str, Any]) -> str:
         "    signer: bool = False",
         "    address: str | None = None",
         "    seeds: tuple[Seed, ...] = ()",
+        "    #: The program the PDA is derived under when it is not this one (the IDL's `pda.program`).",
+        "    program: Seed | None = None",
         "",
         "",
         "@dataclass(frozen=True, slots=True)",
@@ -470,21 +525,7 @@ def gen_instructions(idl: dict[str, Any]) -> str:
         out += [f"    {name!r}: InstructionSpec(", f"        name={name!r},", f"        discriminator={const},"]
         out.append("        accounts=(")
         for a in ix["accounts"]:
-            parts = [repr(a["name"])]
-            if a.get("writable"):
-                parts.append("writable=True")
-            if a.get("signer"):
-                parts.append("signer=True")
-            if a.get("address"):
-                parts.append(f"address={a['address']!r}")
-            seeds = a.get("pda", {}).get("seeds", [])
-            if seeds:
-                parts.append(f"seeds=({', '.join(seed_literal(s) for s in seeds)},)".replace(",,)", ",)"))
-            line = f"            AccountSpec({', '.join(parts)}),"
-            if len(line) <= LINE:
-                out.append(line)
-            else:
-                out += ["            AccountSpec(", *[f"                {p}," for p in parts], "            ),"]
+            out += account_spec_lines(a)
         out.append("        ),")
         args = ", ".join(repr(a["name"]) for a in ix["args"])
         line = f"        args=({args}{',' if len(ix['args']) == 1 else ''}),"

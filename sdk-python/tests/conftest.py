@@ -38,7 +38,7 @@ def media(tmp_path: Path) -> Path:
 @pytest.fixture
 def workers(network: LocalNetwork, tmp_path: Path) -> list[TestWorker]:
     """A registered model and three staked workers that support every modality."""
-    register_model(network)
+    _, model = register_model(network)
     reports = tmp_path / "reports"
     reports.mkdir()
-    return [TestWorker.register(network, reports) for _ in range(3)]
+    return [TestWorker.register(network, reports, model=model) for _ in range(3)]

@@ -15,7 +15,7 @@ from dfpn import ALL_MODALITIES, LAMPORTS_PER_SOL, LocalNetwork, Verdict
 from dfpn import instructions as ix
 from dfpn.commitment import commitment, derive_salt
 from dfpn.generated.types import Request
-from dfpn.pda import worker_address
+from dfpn.pda import model_address, worker_address
 from dfpn.transport import TransactionRecord
 
 MODEL = "face-forensics-sbi"
@@ -52,7 +52,8 @@ class TestWorker:
     net: LocalNetwork
     keypair: Keypair
     reports_dir: Path
-    model: str = MODEL
+    #: The address of the model it declares and commits with.
+    model: Pubkey
     answers: dict[str, tuple[Answer, bytes, bytes, str]] = field(default_factory=dict)
 
     __test__ = False  # not a pytest class
@@ -62,18 +63,21 @@ class TestWorker:
         return self.keypair.pubkey()
 
     @classmethod
-    def register(cls, net: LocalNetwork, reports_dir: Path, stake: int | None = None) -> TestWorker:
+    def register(
+        cls, net: LocalNetwork, reports_dir: Path, *, model: Pubkey, stake: int | None = None
+    ) -> TestWorker:
+        """A funded worker for every modality declaring the model at address `model`."""
         kp = net.funded_keypair(12 * LAMPORTS_PER_SOL)
         stake = net.params.min_stake if stake is None else stake
         net.process(
             [
                 ix.register_worker(
-                    authority=kp.pubkey(), stake=stake, modalities=ALL_MODALITIES, models=[MODEL]
+                    authority=kp.pubkey(), stake=stake, modalities=ALL_MODALITIES, models=[model]
                 )
             ],
             [kp],
         )
-        return cls(net, kp, reports_dir)
+        return cls(net, kp, reports_dir, model)
 
     def join(self, request: Pubkey) -> TransactionRecord:
         return self.net.process([ix.join_request(authority=self.pubkey, request=request)], [self.keypair])
@@ -86,7 +90,7 @@ class TestWorker:
             {
                 "request": str(request),
                 "worker": str(self.pubkey),
-                "modelId": self.model,
+                "model": str(self.model),
                 "verdict": answer.verdict.code,
                 "confidence": answer.confidence,
                 "detections": answer.detections,
@@ -100,10 +104,18 @@ class TestWorker:
         path.write_bytes(report)
         report_hash = hashlib.sha256(report).digest()
         salt = derive_salt(self.keypair, request)
-        c = commitment(request, self.pubkey, answer.verdict, answer.confidence, self.model, report_hash, salt)
+        c = commitment(
+            request=request,
+            worker=self.pubkey,
+            verdict=answer.verdict,
+            confidence=answer.confidence,
+            model=self.model,
+            report_hash=report_hash,
+            salt=salt,
+        )
         self.answers[str(request)] = (answer, report_hash, salt, path.as_uri())
         return self.net.process(
-            [ix.commit_result(authority=self.pubkey, request=request, commitment=c, model_id=self.model)],
+            [ix.commit_result(authority=self.pubkey, request=request, commitment=c, model=self.model)],
             [self.keypair],
         )
 
@@ -125,7 +137,8 @@ class TestWorker:
         return worker_address(self.pubkey)
 
 
-def register_model(net: LocalNetwork, name: str = MODEL) -> Keypair:
+def register_model(net: LocalNetwork, name: str = MODEL) -> tuple[Keypair, Pubkey]:
+    """A funded developer registers `name` for every modality: the developer and the model's address."""
     developer = net.funded_keypair(10 * LAMPORTS_PER_SOL)
     payout = Keypair().pubkey()
     net.process(
@@ -136,4 +149,4 @@ def register_model(net: LocalNetwork, name: str = MODEL) -> Keypair:
         ],
         [developer],
     )
-    return developer
+    return developer, model_address(developer.pubkey(), name)

@@ -23,7 +23,7 @@ from helpers import load_idl
 IDL = load_idl()
 ROOT = Path(__file__).resolve().parents[2]
 PRIMITIVE_SIZES = {"u8": 1, "u16": 2, "u32": 4, "u64": 8, "i64": 8, "bool": 1, "pubkey": 32}
-DOCS_ACCOUNT_SIZES = {"Config": 276, "Vault": 16, "Model": 172, "Worker": 272, "Request": 2976}
+DOCS_ACCOUNT_SIZES = {"Config": 276, "Vault": 16, "Model": 236, "Worker": 272, "Request": 2976}
 
 
 def sha8(text: str) -> bytes:
@@ -178,11 +178,14 @@ def test_submit_request_args_match_hand_encoding() -> None:
 
 def test_register_worker_vec_and_fixed_array_checks() -> None:
     # Given a vec argument, When encoding, Then it is u32 length-prefixed
-    args = instructions.RegisterWorkerArgs(stake=1, modalities=31, models=(b"a" * 32, b"b" * 32))
+    first, second = Pubkey.from_bytes(b"a" * 32), Pubkey.from_bytes(b"b" * 32)
+    args = instructions.RegisterWorkerArgs(stake=1, modalities=31, models=(first, second))
     assert args.encode()[8:] == struct.pack("<QBI", 1, 31, 2) + b"a" * 32 + b"b" * 32
+    # And the declared models (addresses) decode back
+    assert instructions.RegisterWorkerArgs.decode(args.encode()).models == (first, second)
     # And a fixed array of the wrong length is refused, not silently padded
     with pytest.raises(BorshError):
-        instructions.RegisterWorkerArgs(stake=1, modalities=31, models=(b"short",)).encode()
+        instructions.CommitResultArgs(commitment=b"short").encode()
     with pytest.raises(BorshError):
         instructions.SetPausedArgs(paused=True).decode(sha8("global:set_paused") + b"\x02")
 

@@ -11,6 +11,7 @@ from solders.pubkey import Pubkey
 
 from dfpn.commitment import commitment, derive_salt
 from dfpn.models import Verdict
+from dfpn.pda import model_address
 
 from helpers import load_vectors
 
@@ -24,30 +25,49 @@ def test_vector_keypairs() -> None:
         assert str(KEYS[k["name"]].pubkey()) == k["pubkey"]
 
 
+def preimage(case: dict[str, Any]) -> dict[str, Any]:
+    """`commitment`'s keyword arguments from a vector."""
+    return {
+        "request": Pubkey.from_string(case["request"]),
+        "worker": Pubkey.from_string(case["worker"]),
+        "verdict": case["verdict"],
+        "confidence": case["confidence"],
+        "model": Pubkey.from_string(case["model"]),
+        "report_hash": bytes.fromhex(case["report_hash"]),
+        "salt": bytes.fromhex(case["salt"]),
+    }
+
+
 @pytest.mark.parametrize("case", V["commitments"], ids=lambda c: c["commitment"][:8])
 def test_commitment_vectors(case: dict[str, Any]) -> None:
     # Given the preimage fields of a vector, When hashing, Then the commitment is the vector's
-    got = commitment(
-        Pubkey.from_string(case["request"]),
-        Pubkey.from_string(case["worker"]),
-        case["verdict"],
-        case["confidence"],
-        case["model_id"],
-        bytes.fromhex(case["report_hash"]),
-        bytes.fromhex(case["salt"]),
-    )
+    got = commitment(**preimage(case))
     assert got.hex() == case["commitment"]
+    # And the model is the PDA of the vector's developer and model id
+    assert str(model_address(Pubkey.from_string(case["model_developer"]), case["model_id"])) == case["model"]
     # And a Verdict enum gives the same bytes as its code
-    again = commitment(
-        Pubkey.from_string(case["request"]),
-        Pubkey.from_string(case["worker"]),
-        Verdict.from_code(case["verdict"]),
-        case["confidence"],
-        bytes.fromhex(case["model_id_hex"]),
-        bytes.fromhex(case["report_hash"]),
-        bytes.fromhex(case["salt"]),
+    assert commitment(**{**preimage(case), "verdict": Verdict.from_code(case["verdict"])}) == got
+    # And the domain is v2 and the model enters as its 32 address bytes: the hash spelled out by hand
+    fields = preimage(case)
+    by_hand = hashlib.sha256(
+        b"dfpn-commit-v2"
+        + bytes(fields["request"])
+        + bytes(fields["worker"])
+        + bytes([case["verdict"], case["confidence"]])
+        + bytes(fields["model"])
+        + fields["report_hash"]
+        + fields["salt"]
     )
-    assert again == got
+    assert by_hand.hexdigest() == case["commitment"]
+
+
+def test_a_model_id_instead_of_the_model_address_is_refused() -> None:
+    # Given the preimage of a vector with the model's id (or its padded bytes) where its address belongs
+    case = V["commitments"][0]
+    for wrong in (case["model_id"], case["model_id"].encode().ljust(32, b"\0")):
+        # When hashing, Then it is refused rather than hashed into a commitment the program cannot match
+        with pytest.raises(TypeError, match="model's address"):
+            commitment(**{**preimage(case), "model": wrong})
 
 
 @pytest.mark.parametrize("case", V["salts"], ids=lambda c: c["salt"][:8])
@@ -64,26 +84,19 @@ def test_salt_vectors(case: dict[str, Any]) -> None:
 def test_every_field_binds_the_commitment() -> None:
     # Given a commitment, When any one field changes, Then the commitment changes
     c = V["commitments"][0]
-    base: list[Any] = [
-        Pubkey.from_string(c["request"]),
-        Pubkey.from_string(c["worker"]),
-        c["verdict"],
-        c["confidence"],
-        c["model_id"],
-        bytes.fromhex(c["report_hash"]),
-        bytes.fromhex(c["salt"]),
-    ]
-    ref = commitment(*base)
-    changes: list[Any] = [
-        Pubkey.from_string(c["worker"]),
-        Pubkey.from_string(c["request"]),
-        (c["verdict"] + 1) % 3,
-        c["confidence"] - 1,
-        "other-model",
-        bytes(32),
-        bytes(32),
-    ]
-    for i, v in enumerate(changes):
-        args = list(base)
-        args[i] = v
-        assert commitment(*args) != ref, f"field {i} does not bind"
+    base = preimage(c)
+    ref = commitment(**base)
+    other = Keypair().pubkey()
+    changes: dict[str, Any] = {
+        "request": Pubkey.from_string(c["worker"]),
+        "worker": Pubkey.from_string(c["request"]),
+        "verdict": (c["verdict"] + 1) % 3,
+        "confidence": c["confidence"] - 1,
+        # the same id registered by another developer is another model
+        "model": model_address(other, c["model_id"]),
+        "report_hash": bytes(32),
+        "salt": bytes(32),
+    }
+    assert set(changes) == set(base)
+    for name, value in changes.items():
+        assert commitment(**{**base, name: value}) != ref, f"{name} does not bind"

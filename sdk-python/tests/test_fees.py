@@ -42,7 +42,8 @@ def test_fee_vectors(case: dict[str, Any]) -> None:
         insurance_bump=255,
         request_count=0,
         pending_authority=Pubkey.default(),
-        reserved=bytes(32),
+        insurance_withdrawn_at=0,
+        reserved=bytes(24),
     )
     assert estimate_fee(config, case["modalities"], case["min_workers"]) == case["fee"]
     assert estimate_fee(config, Modality.from_mask(case["modalities"]), case["min_workers"]) == case["fee"]

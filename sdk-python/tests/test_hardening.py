@@ -5,6 +5,7 @@ seat to expiry), the two-step authority hand-over, the no-consensus charge and t
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from solders.instruction import AccountMeta, Instruction
@@ -21,7 +22,7 @@ from dfpn.generated.types import Config, Worker
 from dfpn.pda import TOP_BUMP, config_address, insurance_address, request_address_and_bump, worker_address
 from dfpn.protocol import SeatOutcome
 
-from helpers import MODEL, Answer, TestWorker, request_account
+from helpers import Answer, TestWorker, request_account
 
 M, A = Verdict.MANIPULATED, Verdict.AUTHENTIC
 FACE = [Modality.FACE_MANIPULATION]
@@ -82,17 +83,31 @@ def test_random_request_nonces_have_the_top_bump() -> None:
 # ---- answers the program refuses are refused before sending ---------------------------------------------------
 
 
+def _answer(*, verdict: object, confidence: object) -> Any:
+    """`commitment`'s arguments with this verdict and confidence."""
+    zero = Pubkey.default()
+    return {
+        "request": zero,
+        "worker": zero,
+        "verdict": verdict,
+        "confidence": confidence,
+        "model": zero,
+        "report_hash": bytes(32),
+        "salt": bytes(32),
+    }
+
+
 @pytest.mark.parametrize("confidence", [101, 255, -1, 3.5, True])
 def test_a_confidence_outside_0_to_100_is_refused(confidence: object) -> None:
     with pytest.raises(DFPNError) as err:
-        commitment(Pubkey.default(), Pubkey.default(), M, confidence, "m", bytes(32), bytes(32))  # type: ignore[arg-type]
+        commitment(**_answer(verdict=M, confidence=confidence))
     assert err.value.code is ErrorCode.INVALID_ARGUMENT and "confidence" in str(err.value)
 
 
 @pytest.mark.parametrize("verdict", [3, 255, -1, "Manipulated?"])
 def test_an_unknown_verdict_is_refused(verdict: object) -> None:
     with pytest.raises(DFPNError) as err:
-        commitment(Pubkey.default(), Pubkey.default(), verdict, 90, "m", bytes(32), bytes(32))  # type: ignore[arg-type]
+        commitment(**_answer(verdict=verdict, confidence=90))
     assert err.value.code is ErrorCode.INVALID_ARGUMENT and "verdict" in str(err.value)
 
 
@@ -130,7 +145,7 @@ async def test_the_program_refuses_what_the_sdk_would_not_send_and_says_why(
     w, other = workers[0], workers[1]
     w.join(request)
     # When its commit names another worker's account (built by hand: the SDK derives the signer's own)
-    honest = ix.commit_result(authority=w.pubkey, request=request, commitment=bytes(32), model_id=MODEL)
+    honest = ix.commit_result(authority=w.pubkey, request=request, commitment=bytes(32), model=w.model)
     accounts = list(honest.accounts)
     accounts[2] = AccountMeta(worker_address(other.pubkey), False, False)
     with pytest.raises(DFPNError) as err:

@@ -12,18 +12,30 @@ from solders.pubkey import Pubkey
 from dfpn import REFERENCE_PARAMS, Verdict
 from dfpn import instructions as ix
 from dfpn.generated import PROGRAM_ID
-from dfpn.generated.instructions import INSTRUCTIONS, RevealResultArgs, SubmitRequestArgs
+from dfpn.generated.instructions import (
+    INSTRUCTIONS,
+    ProposeModelTransferArgs,
+    RegisterWorkerArgs,
+    RevealResultArgs,
+    SubmitRequestArgs,
+    UpdateWorkerArgs,
+    WithdrawInsuranceArgs,
+)
 from dfpn.generated.types import Request, Seat
 from dfpn.pda import (
+    config_address,
     encode_model_id,
     insurance_address,
     model_address,
+    program_data_address,
     request_address_and_bump,
     worker_address,
 )
 
 A, B, C = (Keypair().pubkey() for _ in range(3))
 MODEL = "face-forensics-sbi"
+#: The model A registered as MODEL, and another one.
+MODEL_A, OTHER = model_address(A, MODEL), model_address(B, MODEL)
 BUILT: dict[str, tuple[Instruction, dict[str, Any]]] = {
     # name: (instruction, the values the IDL's "account"/"arg" seeds refer to)
     "initialize_config": (ix.initialize_config(authority=A, params=REFERENCE_PARAMS), {}),
@@ -36,12 +48,15 @@ BUILT: dict[str, tuple[Instruction, dict[str, Any]]] = {
         ix.register_model(developer=A, model_id=MODEL, payout_wallet=B, modalities=3),
         {"model_id": encode_model_id(MODEL)},
     ),
-    "update_model": (ix.update_model(developer=A, model_id=MODEL, payout_wallet=B, modalities=3), {}),
-    "deactivate_model": (ix.deactivate_model(developer=A, model_id=MODEL), {}),
-    "claim_model_fees": (ix.claim_model_fees(model_id=MODEL, payout_wallet=B), {}),
-    "register_worker": (ix.register_worker(authority=A, stake=10, modalities=31, models=[MODEL]), {}),
+    "update_model": (ix.update_model(developer=A, model=MODEL_A, payout_wallet=B, modalities=3), {}),
+    "deactivate_model": (ix.deactivate_model(developer=A, model=MODEL_A), {}),
+    "claim_model_fees": (ix.claim_model_fees(model=MODEL_A, payout_wallet=B), {}),
+    "propose_model_transfer": (ix.propose_model_transfer(developer=A, model=MODEL_A, new_developer=B), {}),
+    "accept_model_transfer": (ix.accept_model_transfer(new_developer=B, model=MODEL_A), {}),
+    "withdraw_insurance": (ix.withdraw_insurance(authority=A, recipient=B, amount=5), {}),
+    "register_worker": (ix.register_worker(authority=A, stake=10, modalities=31, models=[MODEL_A]), {}),
     "add_stake": (ix.add_stake(authority=A, amount=10), {}),
-    "update_worker": (ix.update_worker(authority=A, modalities=31, models=[MODEL, "other"]), {}),
+    "update_worker": (ix.update_worker(authority=A, modalities=31, models=[MODEL_A, OTHER]), {}),
     "request_unstake": (ix.request_unstake(authority=A, amount=10), {}),
     "withdraw_stake": (ix.withdraw_stake(authority=A), {}),
     "claim_worker_rewards": (ix.claim_worker_rewards(authority=A), {}),
@@ -61,7 +76,7 @@ BUILT: dict[str, tuple[Instruction, dict[str, Any]]] = {
     ),
     "join_request": (ix.join_request(authority=A, request=B), {}),
     "leave_request": (ix.leave_request(authority=A, request=B), {}),
-    "commit_result": (ix.commit_result(authority=A, request=B, commitment=b"\2" * 32, model_id=MODEL), {}),
+    "commit_result": (ix.commit_result(authority=A, request=B, commitment=b"\2" * 32, model=MODEL_A), {}),
     "reveal_result": (
         ix.reveal_result(
             authority=A,
@@ -109,7 +124,8 @@ def test_fixed_accounts_follow_the_idl() -> None:
                 assert str(m.pubkey) == a.address
             if a.seeds:
                 seeds = [seed_bytes(s, names, args) for s in a.seeds]
-                assert m.pubkey == Pubkey.find_program_address(seeds, PROGRAM_ID)[0], f"{name}.{a.name}"
+                owner = PROGRAM_ID if a.program is None else Pubkey(seed_bytes(a.program, names, args))
+                assert m.pubkey == Pubkey.find_program_address(seeds, owner)[0], f"{name}.{a.name}"
 
 
 def test_submit_request_passes_the_canonical_bump_last() -> None:
@@ -125,7 +141,7 @@ def _request(states: list[int]) -> Request:
             authority=Keypair().pubkey(),
             commitment=bytes(32),
             report_hash=bytes(32),
-            model_id=encode_model_id(f"model-{i}"),
+            model=model_address(A, f"model-{i}"),
             state=s,
             verdict=2,
             confidence=90,
@@ -134,7 +150,7 @@ def _request(states: list[int]) -> Request:
         )
         for i, s in enumerate(states)
     ]
-    empty = Seat(Pubkey.default(), bytes(32), bytes(32), bytes(32), 0, 0, 0, 0, bytes(128))
+    empty = Seat(Pubkey.default(), bytes(32), bytes(32), Pubkey.default(), 0, 0, 0, 0, bytes(128))
     return Request(
         client=C, nonce=1, content_hash=bytes(32), modalities=2, min_workers=1, max_workers=10, status=0,
         joined=len(seats), commits=0, reveals=0, verdict=0, confidence=0, consensus=0, bump=255,
@@ -153,11 +169,10 @@ def test_finalize_remaining_accounts() -> None:
     rest = instruction.accounts[len(fixed) :]
     # Then the fixed accounts are request, client, config, treasury, insurance
     assert [m.pubkey for m in instruction.accounts[:2]] == [B, C]
-    # And a writable worker PDA per seat, then a writable model PDA per revealed seat, in seat order
+    # And a writable worker PDA per seat, then a writable model PDA per revealed seat (the model its seat
+    # committed with), in seat order
     seats = r.seats[:4]
-    expected = [worker_address(s.authority) for s in seats] + [
-        model_address(seats[i].model_id) for i in (0, 2)
-    ]
+    expected = [worker_address(s.authority) for s in seats] + [model_address(A, f"model-{i}") for i in (0, 2)]
     assert [m.pubkey for m in rest] == expected
     assert all(m.is_writable and not m.is_signer for m in rest)
 
@@ -175,12 +190,54 @@ def test_expire_remaining_accounts() -> None:
 
 
 def test_commit_names_the_worker_and_the_model_and_reveal_does_not() -> None:
-    # Given a commit with a model id
+    # Given a commit with a model address
     commit, _ = BUILT["commit_result"]
-    # Then its accounts are the authority, the request, the authority's worker PDA and that model's PDA
-    assert [m.pubkey for m in commit.accounts] == [A, B, worker_address(A), model_address(MODEL)]
+    # Then its accounts are the authority, the request, the authority's worker PDA and that model
+    assert [m.pubkey for m in commit.accounts] == [A, B, worker_address(A), MODEL_A]
     # And the reveal carries no model: only the authority and the request, the model is the seat's
     reveal, _ = BUILT["reveal_result"]
     assert [m.pubkey for m in reveal.accounts] == [A, B]
     args = RevealResultArgs.decode(bytes(reveal.data))
     assert (args.verdict, args.confidence, args.report_uri) == (Verdict.MANIPULATED.code, 90, "file:///r")
+
+
+def test_initialize_config_passes_the_program_data_account_last() -> None:
+    # Given initialize_config, Then its last account is the program's ProgramData (read-only, not a signer)
+    instruction, _ = BUILT["initialize_config"]
+    last = instruction.accounts[-1]
+    assert (last.pubkey, last.is_signer, last.is_writable) == (program_data_address(), False, False)
+    # And for another program id it is that program's
+    other = Keypair().pubkey()
+    moved = ix.initialize_config(authority=A, params=REFERENCE_PARAMS, program_id=other)
+    assert moved.accounts[-1].pubkey == program_data_address(other) != last.pubkey
+
+
+def test_workers_declare_model_addresses() -> None:
+    # Given register_worker and update_worker with model addresses, Then the arguments carry those addresses
+    register, _ = BUILT["register_worker"]
+    update, _ = BUILT["update_worker"]
+    assert RegisterWorkerArgs.decode(bytes(register.data)).models == (MODEL_A,)
+    assert UpdateWorkerArgs.decode(bytes(update.data)).models == (MODEL_A, OTHER)
+    # And the same id registered by two developers is two models
+    assert MODEL_A != OTHER
+
+
+def test_model_builders_take_the_model_address() -> None:
+    # Given the model instructions built for MODEL_A, Then the model account is that address, whoever signs
+    for name in ("update_model", "deactivate_model", "propose_model_transfer", "accept_model_transfer"):
+        instruction, _ = BUILT[name]
+        assert instruction.accounts[1].pubkey == MODEL_A, name
+    claim, _ = BUILT["claim_model_fees"]
+    assert [m.pubkey for m in claim.accounts] == [MODEL_A, B]
+    # And the proposal carries the successor, the acceptance is signed by it
+    propose, _ = BUILT["propose_model_transfer"]
+    assert ProposeModelTransferArgs.decode(bytes(propose.data)).new_developer == B
+    accept, _ = BUILT["accept_model_transfer"]
+    assert (accept.accounts[0].pubkey, accept.accounts[0].is_signer) == (B, True)
+    assert bytes(accept.data) == INSTRUCTIONS["accept_model_transfer"].discriminator
+
+
+def test_withdraw_insurance_moves_the_amount_from_the_insurance_vault() -> None:
+    instruction, _ = BUILT["withdraw_insurance"]
+    assert [m.pubkey for m in instruction.accounts] == [A, config_address(), insurance_address(), B]
+    assert WithdrawInsuranceArgs.decode(bytes(instruction.data)).amount == 5

@@ -57,7 +57,7 @@ async def test_full_lifecycle_majority(
         (str(w.pubkey), a.verdict, a.confidence) for w, a in zip(workers, answers, strict=True)
     ]
     first = result.worker_results[0]
-    assert first.model_id == MODEL and first.report_verified
+    assert first.model_id == MODEL and first.model == str(workers[0].model) and first.report_verified
     assert len(first.detections) == 1
     d = first.detections[0]
     assert (d.type, d.confidence, d.region and (d.region.x, d.region.y, d.region.w, d.region.h)) == (

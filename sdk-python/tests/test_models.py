@@ -27,6 +27,7 @@ def sample() -> AnalysisResult:
         worker_results=[
             WorkerResult(
                 worker="W",
+                model="Bz8EhrsssfozpCqanfgYRneaKeN17ribVTgXhZz2pY42",
                 model_id="face-forensics-sbi",
                 verdict=Verdict.MANIPULATED,
                 confidence=90,
@@ -43,6 +44,7 @@ def test_dump_by_alias_is_camel_case() -> None:
     d = sample().model_dump(by_alias=True, mode="json")
     assert d["consensusType"] == "Unanimous" and d["verdict"] == "Manipulated"
     assert d["workerResults"][0]["modelId"] == "face-forensics-sbi"
+    assert d["workerResults"][0]["model"] == "Bz8EhrsssfozpCqanfgYRneaKeN17ribVTgXhZz2pY42"
     assert d["workerResults"][0]["detections"][0] == {
         "type": "face_swap",
         "region": {"x": 1.0, "y": 2.0, "w": 3.0, "h": 4.0},

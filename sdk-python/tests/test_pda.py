@@ -27,9 +27,27 @@ def test_singleton_pdas_match_vectors() -> None:
 
 @pytest.mark.parametrize("case", V["pdas"]["models"], ids=lambda c: c["model_id"])
 def test_model_pda(case: dict[str, Any]) -> None:
-    # Given a model id, When deriving its PDA, Then it is ["model", zero-padded id]
-    assert str(pda.model_address(case["model_id"])) == case["address"]
-    assert pda.model_address(case["model_id"]) == pda.model_address(pda.encode_model_id(case["model_id"]))
+    # Given a developer and a model id, When deriving its PDA, Then it is ["model", developer, zero-padded id]
+    developer = Pubkey.from_string(case["developer"])
+    address = pda.model_address(developer, case["model_id"])
+    assert (str(address), pda.find([b"model", bytes(developer), pda.encode_model_id(case["model_id"])])[1]) == (
+        case["address"],
+        case["bump"],
+    )
+    assert address == pda.model_address(developer, pda.encode_model_id(case["model_id"]))
+    # And the same id registered by another developer is another model
+    assert pda.model_address(Pubkey.default(), case["model_id"]) != address
+
+
+def test_program_data_pda() -> None:
+    # Given the program id, Then its ProgramData account is the upgradeable loader's PDA of the program id
+    assert str(pda.BPF_LOADER_UPGRADEABLE_ID) == "BPFLoaderUpgradeab1e11111111111111111111111"
+    expected = Pubkey.find_program_address([bytes(PROGRAM_ID)], pda.BPF_LOADER_UPGRADEABLE_ID)[0]
+    assert pda.program_data_address() == expected
+    # And the IDL declares initialize_config's program_data account with exactly those seeds and that program
+    spec = next(a for a in INSTRUCTIONS["initialize_config"].accounts if a.name == "program_data")
+    assert [s.value for s in spec.seeds] == [bytes(PROGRAM_ID)]
+    assert spec.program is not None and spec.program.value == bytes(pda.BPF_LOADER_UPGRADEABLE_ID)
 
 
 @pytest.mark.parametrize("case", V["pdas"]["workers"], ids=lambda c: c["authority"][:8])
@@ -56,7 +74,7 @@ def test_idl_seed_constants_are_the_sdk_seeds() -> None:
         for spec in INSTRUCTIONS.values()
         for a in spec.accounts
         for s in a.seeds
-        if s.kind == "const"
+        if s.kind == "const" and a.program is None  # (PDAs of this program)
     }
     assert consts == {b"config", b"treasury", b"insurance", b"model", b"worker", b"request"}
 

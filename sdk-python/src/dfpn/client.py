@@ -39,7 +39,7 @@ from dfpn.generated.constants import (
     SEAT_STATE_REVEALED,
 )
 from dfpn.generated.events import Event, RequestFinalized, RequestSubmitted
-from dfpn.generated.types import Config, Request, Seat
+from dfpn.generated.types import Config, Model, Request, Seat
 from dfpn.local import LocalNetwork
 from dfpn.models import (
     AnalysisResult,
@@ -89,7 +89,7 @@ def _seat_info(seat: Seat) -> SeatInfo:
     return SeatInfo(
         worker=str(seat.authority),
         state=state,
-        model_id=decode_model_id(seat.model_id) if revealed else None,
+        model=str(seat.model) if state is not SeatState.JOINED else None,
         verdict=Verdict.from_code(seat.verdict) if revealed else None,
         confidence=seat.confidence if revealed else None,
         report_uri=_text(seat.report_uri, seat.report_uri_len) if revealed else None,
@@ -187,6 +187,8 @@ class AsyncDFPNClient:
         )
         self.auto_crank = auto_crank
         self._request_txs: dict[str, str] = {}
+        #: Model ids by model address (a model's id never changes).
+        self._model_ids: dict[Pubkey, str] = {}
         #: Default backend for `submit_request(media_path=...)`: "file" on the local network, else "ipfs".
         self.storage: store.Backend = storage or ("file" if self.transport.is_local else "ipfs")
         self._ipfs = self.storage if isinstance(self.storage, store.IPFSStorage) else None
@@ -528,7 +530,8 @@ class AsyncDFPNClient:
             detections = _detections(data, uri)
         return WorkerResult(
             worker=str(seat.authority),
-            model_id=decode_model_id(seat.model_id),
+            model=str(seat.model),
+            model_id=await self._model_id(seat.model),
             verdict=Verdict.from_code(seat.verdict),
             confidence=seat.confidence,
             detections=detections,
@@ -536,6 +539,20 @@ class AsyncDFPNClient:
             report_hash=seat.report_hash.hex(),
             report_verified=verified,
         )
+
+    async def _model_id(self, model: Pubkey) -> str | None:
+        """The id a model was registered with, read from its account (None when it cannot be read)."""
+        if model not in self._model_ids:
+            acc = await self.transport.get_account(model)
+            try:
+                found = None if acc is None else decode_model_id(Model.from_account_data(acc.data).model_id)
+            except BorshError as e:
+                logger.warning("model account %s not decoded: %s", model, e)
+                found = None
+            if found is None:
+                return None
+            self._model_ids[model] = found
+        return self._model_ids[model]
 
     async def _find_tx(self, address: Pubkey, kind: type[Event]) -> str | None:
         for signature in await self.transport.signatures_for_address(address):

@@ -1,7 +1,8 @@
 """The commit-reveal commitment and the worker's recoverable salt (docs/protocol.md, "Commitment").
 
-`commitment = sha256("dfpn-commit-v1" ‖ request (32) ‖ worker authority (32) ‖ verdict (1) ‖ confidence (1) ‖
-model_id (32) ‖ report_hash (32) ‖ salt (32))`; `salt = sha256(ed25519_sign(worker key, request address))`.
+`commitment = sha256("dfpn-commit-v2" ‖ request (32) ‖ worker authority (32) ‖ verdict (1) ‖ confidence (1) ‖
+model (32: the model's PDA address, `dfpn.pda.model_address(developer, model_id)`) ‖ report_hash (32) ‖
+salt (32))`; `salt = sha256(ed25519_sign(worker key, request address))`.
 Ed25519 signatures are deterministic, so a worker that lost its disk derives the same salt from its key.
 """
 
@@ -16,7 +17,6 @@ from solders.pubkey import Pubkey
 from dfpn.errors import DFPNError, ErrorCode
 from dfpn.generated.constants import COMMIT_DOMAIN, MAX_CONFIDENCE
 from dfpn.models import Verdict
-from dfpn.pda import encode_model_id
 
 logger = logging.getLogger(__name__)
 
@@ -54,22 +54,26 @@ def answer_codes(verdict: Verdict | int, confidence: int) -> tuple[int, int]:
 
 
 def commitment(
+    *,
     request: Pubkey,
     worker: Pubkey,
     verdict: Verdict | int,
     confidence: int,
-    model_id: str | bytes,
+    model: Pubkey,
     report_hash: bytes,
     salt: bytes,
 ) -> bytes:
-    """The 32-byte commitment a worker submits with `commit_result` and the program recomputes at reveal.
-    An answer the program cannot accept (see `answer_codes`) is refused with `INVALID_ARGUMENT`."""
+    """The 32-byte commitment a worker submits with `commit_result` and the program recomputes at reveal with
+    the seat's model (the model address the commit named). An answer the program cannot accept (see
+    `answer_codes`) is refused with `INVALID_ARGUMENT`."""
     code, confidence = answer_codes(verdict, confidence)
+    if not isinstance(model, Pubkey):
+        raise TypeError(f"model must be the model's address (a Pubkey), got {type(model).__name__}")
     h = hashlib.sha256(DOMAIN)
     h.update(bytes(request))
     h.update(bytes(worker))
     h.update(bytes([code, confidence]))
-    h.update(encode_model_id(model_id))
+    h.update(bytes(model))
     h.update(_b32("report_hash", report_hash))
     h.update(_b32("salt", salt))
     return h.digest()

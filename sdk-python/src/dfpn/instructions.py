@@ -3,7 +3,8 @@
 The fixed account lists come from the IDL (`dfpn.generated.instructions.INSTRUCTIONS`): each builder names the
 accounts in IDL order and the signer/writable flags are taken from the IDL, so a builder cannot drift from it.
 Every builder takes keyword arguments only, named as the IDL names the accounts and arguments (`request` is an
-address; `request_data` a decoded `Request`).
+address; `request_data` a decoded `Request`; `model` a model's address, `dfpn.pda.model_address(developer,
+model_id)`, which stays the same when the model changes hands).
 `finalize_request` and `expire_request` append the variable accounts docs/protocol.md describes, read from the
 request's seats.
 """
@@ -27,6 +28,7 @@ from dfpn.pda import (
     encode_model_id,
     insurance_address,
     model_address,
+    program_data_address,
     request_address_and_bump,
     treasury_address,
     worker_address,
@@ -59,6 +61,8 @@ def _build(
 def initialize_config(
     *, authority: Pubkey, params: ConfigParams, program_id: Pubkey = PROGRAM_ID
 ) -> Instruction:
+    """`initialize_config`: only the program's upgrade authority may (the program's ProgramData account is
+    passed so the program can check it)."""
     return _build(
         "initialize_config",
         [
@@ -67,6 +71,7 @@ def initialize_config(
             treasury_address(program_id),
             insurance_address(program_id),
             SYSTEM_PROGRAM_ID,
+            program_data_address(program_id),
         ],
         gen.InitializeConfigArgs(params=params).encode(),
         program_id,
@@ -125,6 +130,19 @@ def withdraw_treasury(
     )
 
 
+def withdraw_insurance(
+    *, authority: Pubkey, recipient: Pubkey, amount: int, program_id: Pubkey = PROGRAM_ID
+) -> Instruction:
+    """`withdraw_insurance`: the authority moves at most `MAX_INSURANCE_WITHDRAWAL_BPS` of the insurance vault
+    above rent to `recipient`, at most once per `INSURANCE_WITHDRAWAL_INTERVAL_SECS`."""
+    return _build(
+        "withdraw_insurance",
+        [authority, config_address(program_id), insurance_address(program_id), recipient],
+        gen.WithdrawInsuranceArgs(amount=amount).encode(),
+        program_id,
+    )
+
+
 # ---- models ------------------------------------------------------------------------------------------------
 
 
@@ -136,10 +154,11 @@ def register_model(
     modalities: Iterable[Modality | int] | int,
     program_id: Pubkey = PROGRAM_ID,
 ) -> Instruction:
+    """`register_model`: the model's address is `["model", developer, model_id]`."""
     mid = encode_model_id(model_id)
     return _build(
         "register_model",
-        [developer, model_address(mid, program_id), payout_wallet, SYSTEM_PROGRAM_ID],
+        [developer, model_address(developer, mid, program_id), payout_wallet, SYSTEM_PROGRAM_ID],
         gen.RegisterModelArgs(model_id=mid, modalities=_mask(modalities)).encode(),
         program_id,
     )
@@ -148,37 +167,59 @@ def register_model(
 def update_model(
     *,
     developer: Pubkey,
-    model_id: str | bytes,
+    model: Pubkey,
     payout_wallet: Pubkey,
     modalities: Iterable[Modality | int] | int,
     program_id: Pubkey = PROGRAM_ID,
 ) -> Instruction:
+    """`update_model`: the model's current developer changes its payout wallet and modalities."""
     return _build(
         "update_model",
-        [developer, model_address(model_id, program_id), payout_wallet],
+        [developer, model, payout_wallet],
         gen.UpdateModelArgs(modalities=_mask(modalities)).encode(),
         program_id,
     )
 
 
-def deactivate_model(
-    *, developer: Pubkey, model_id: str | bytes, program_id: Pubkey = PROGRAM_ID
-) -> Instruction:
+def deactivate_model(*, developer: Pubkey, model: Pubkey, program_id: Pubkey = PROGRAM_ID) -> Instruction:
     return _build(
         "deactivate_model",
-        [developer, model_address(model_id, program_id)],
+        [developer, model],
         gen.DeactivateModelArgs().encode(),
         program_id,
     )
 
 
-def claim_model_fees(
-    *, model_id: str | bytes, payout_wallet: Pubkey, program_id: Pubkey = PROGRAM_ID
-) -> Instruction:
+def claim_model_fees(*, model: Pubkey, payout_wallet: Pubkey, program_id: Pubkey = PROGRAM_ID) -> Instruction:
     return _build(
         "claim_model_fees",
-        [model_address(model_id, program_id), payout_wallet],
+        [model, payout_wallet],
         gen.ClaimModelFeesArgs().encode(),
+        program_id,
+    )
+
+
+def propose_model_transfer(
+    *, developer: Pubkey, model: Pubkey, new_developer: Pubkey, program_id: Pubkey = PROGRAM_ID
+) -> Instruction:
+    """`propose_model_transfer`: the model's developer names its successor (all zeroes withdraws the
+    proposal); the model's address does not change."""
+    return _build(
+        "propose_model_transfer",
+        [developer, model],
+        gen.ProposeModelTransferArgs(new_developer=new_developer).encode(),
+        program_id,
+    )
+
+
+def accept_model_transfer(
+    *, new_developer: Pubkey, model: Pubkey, program_id: Pubkey = PROGRAM_ID
+) -> Instruction:
+    """`accept_model_transfer`: the proposed developer signs and takes the model over."""
+    return _build(
+        "accept_model_transfer",
+        [new_developer, model],
+        gen.AcceptModelTransferArgs().encode(),
         program_id,
     )
 
@@ -191,15 +232,14 @@ def register_worker(
     authority: Pubkey,
     stake: int,
     modalities: Iterable[Modality | int] | int,
-    models: Sequence[str | bytes],
+    models: Sequence[Pubkey],
     program_id: Pubkey = PROGRAM_ID,
 ) -> Instruction:
+    """`register_worker`: `models` are the addresses of the models the worker declares (1–4)."""
     return _build(
         "register_worker",
         [authority, worker_address(authority, program_id), config_address(program_id), SYSTEM_PROGRAM_ID],
-        gen.RegisterWorkerArgs(
-            stake=stake, modalities=_mask(modalities), models=tuple(encode_model_id(m) for m in models)
-        ).encode(),
+        gen.RegisterWorkerArgs(stake=stake, modalities=_mask(modalities), models=tuple(models)).encode(),
         program_id,
     )
 
@@ -217,15 +257,14 @@ def update_worker(
     *,
     authority: Pubkey,
     modalities: Iterable[Modality | int] | int,
-    models: Sequence[str | bytes],
+    models: Sequence[Pubkey],
     program_id: Pubkey = PROGRAM_ID,
 ) -> Instruction:
+    """`update_worker`: new modalities and declared model addresses (1–4)."""
     return _build(
         "update_worker",
         [authority, worker_address(authority, program_id)],
-        gen.UpdateWorkerArgs(
-            modalities=_mask(modalities), models=tuple(encode_model_id(m) for m in models)
-        ).encode(),
+        gen.UpdateWorkerArgs(modalities=_mask(modalities), models=tuple(models)).encode(),
         program_id,
     )
 
@@ -319,14 +358,14 @@ def commit_result(
     authority: Pubkey,
     request: Pubkey,
     commitment: bytes,
-    model_id: str | bytes,
+    model: Pubkey,
     program_id: Pubkey = PROGRAM_ID,
 ) -> Instruction:
-    """`commit_result` with the authority's worker PDA and the PDA of the model the answer comes from (the
-    program fixes that model in the seat; the reveal hashes with it)."""
+    """`commit_result` with the authority's worker PDA and the address of the model the answer comes from (one
+    the worker declared; the program fixes it in the seat and the reveal hashes with it)."""
     return _build(
         "commit_result",
-        [authority, request, worker_address(authority, program_id), model_address(model_id, program_id)],
+        [authority, request, worker_address(authority, program_id), model],
         gen.CommitResultArgs(commitment=commitment).encode(),
         program_id,
     )
@@ -361,11 +400,7 @@ def finalize_request(
     writable model PDA per revealed seat (seat order)."""
     seats = request_data.seats[: request_data.joined]
     remaining = [AccountMeta(worker_address(s.authority, program_id), False, True) for s in seats]
-    remaining += [
-        AccountMeta(model_address(s.model_id, program_id), False, True)
-        for s in seats
-        if s.state == SEAT_STATE_REVEALED
-    ]
+    remaining += [AccountMeta(s.model, False, True) for s in seats if s.state == SEAT_STATE_REVEALED]
     return _build(
         "finalize_request",
         [
@@ -401,6 +436,7 @@ def close_request(*, client: Pubkey, request: Pubkey, program_id: Pubkey = PROGR
 
 __all__ = [
     "accept_authority",
+    "accept_model_transfer",
     "add_stake",
     "claim_model_fees",
     "claim_worker_rewards",
@@ -413,6 +449,7 @@ __all__ = [
     "join_request",
     "leave_request",
     "propose_authority",
+    "propose_model_transfer",
     "register_model",
     "register_worker",
     "request_unstake",
@@ -422,6 +459,7 @@ __all__ = [
     "update_config",
     "update_model",
     "update_worker",
+    "withdraw_insurance",
     "withdraw_stake",
     "withdraw_treasury",
 ]

@@ -1,7 +1,8 @@
 """The "local" network: the built program in an embedded LiteSVM (`solders.litesvm`), no validator needed.
 
 `LocalNetwork()` loads `dfpn.so` at the IDL's program address, sets the clock to the wall clock, funds an
-authority and initialises the configuration with the reference parameters of docs/protocol.md. Besides the
+authority, makes it the program's upgrade authority (LiteSVM deploys with none; only the upgrade authority may
+`initialize_config`) and initialises the configuration with the reference parameters of docs/protocol.md. Besides the
 async `Transport` methods the clients use, it has synchronous helpers for tests and demos: `process` (send and
 raise `DFPNError` on failure), `airdrop`, `funded_keypair`, `now`/`set_time`/`advance` (the Clock sysvar) and
 `account`.
@@ -16,6 +17,7 @@ import time
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 
+from solders.account import Account
 from solders.instruction import Instruction
 from solders.keypair import Keypair
 from solders.litesvm import LiteSVM
@@ -29,6 +31,7 @@ from dfpn.errors import DFPNError, ErrorCode, from_transaction_error
 from dfpn.fees import LAMPORTS_PER_SOL
 from dfpn.generated import PROGRAM_ID
 from dfpn.generated.types import ConfigParams
+from dfpn.pda import program_data_address
 from dfpn.transport import AccountInfo, TransactionRecord, Transport
 
 logger = logging.getLogger(__name__)
@@ -49,6 +52,11 @@ REFERENCE_PARAMS = ConfigParams(
     no_consensus_fee_bps=2_000,
     seat_bond_multiplier=10,
 )
+
+#: ProgramData header of the upgradeable loader: u32 tag (3), u64 deployment slot, then Option<Pubkey> (the
+#: upgrade authority): its tag byte and the 32 key bytes.
+_AUTHORITY_TAG = 12
+_AUTHORITY_KEY = slice(13, 45)
 
 PROGRAM_ENV = "DFPN_PROGRAM_SO"
 _RELATIVE_SO = Path("target") / "deploy" / "dfpn.so"
@@ -98,6 +106,7 @@ class LocalNetwork(Transport):
         self.authority = authority or Keypair()
         self.params = params
         self.airdrop(self.authority.pubkey(), 100 * LAMPORTS_PER_SOL)
+        self.set_upgrade_authority(self.authority.pubkey())
         if initialize:
             self.process(
                 [
@@ -114,6 +123,29 @@ class LocalNetwork(Transport):
         return True
 
     # ---- synchronous helpers -------------------------------------------------------------------------------
+
+    def set_upgrade_authority(self, authority: Pubkey | None) -> None:
+        """Rewrite the program's ProgramData header so `authority` is its upgrade authority (None: immutable).
+        LiteSVM deploys with no upgrade authority; `initialize_config` needs the signer to be it."""
+        address = program_data_address(self.program_id)
+        acc = self.svm.get_account(address)
+        if acc is None:
+            raise DFPNError(
+                ErrorCode.PROGRAM_NOT_FOUND, f"no ProgramData account {address} for {self.program_id}"
+            )
+        data = bytearray(acc.data)
+        data[_AUTHORITY_TAG] = 0 if authority is None else 1
+        data[_AUTHORITY_KEY] = bytes(32) if authority is None else bytes(authority)
+        self.svm.set_account(
+            address,
+            Account(
+                lamports=acc.lamports,
+                data=bytes(data),
+                owner=acc.owner,
+                executable=acc.executable,
+                rent_epoch=acc.rent_epoch,
+            ),
+        )
 
     def now(self) -> int:
         """The Clock sysvar's unix timestamp."""

@@ -1,8 +1,9 @@
 """What SDK users see: frozen pydantic v2 models.
 
 `model_dump(by_alias=True)` (or `model_dump_json(by_alias=True)`) gives the camelCase result format of the protocol
-sheet: `verdict, confidence, consensusType, workerResults: [{worker, modelId, verdict, confidence, detections:
-[{type, region {x,y,w,h}, confidence}]}], audit: {requestTx, finalizeTx, workerCount, commitCount, revealCount}`.
+sheet: `verdict, confidence, consensusType, workerResults: [{worker, model, modelId, verdict, confidence,
+detections: [{type, region {x,y,w,h}, confidence}]}], audit: {requestTx, finalizeTx, workerCount, commitCount,
+revealCount}` (`model` is the model's address; model ids are scoped by the developer that registered them).
 """
 
 from __future__ import annotations
@@ -153,7 +154,10 @@ class WorkerResult(_Frozen):
     """One revealed worker's answer, with the detections from its report."""
 
     worker: str
-    model_id: str
+    #: The address of the model the worker answered with (fixed in its seat at commit).
+    model: str
+    #: The id that model was registered with (read from its account; None when it could not be read).
+    model_id: str | None
     verdict: Verdict
     confidence: int
     detections: list[Detection] = Field(default_factory=list)
@@ -192,7 +196,8 @@ class SeatInfo(_Frozen):
 
     worker: str
     state: SeatState
-    model_id: str | None
+    #: The address of the model the seat committed with (None before the commit).
+    model: str | None
     verdict: Verdict | None
     confidence: int | None
     report_uri: str | None

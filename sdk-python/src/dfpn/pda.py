@@ -25,6 +25,8 @@ logger = logging.getLogger(__name__)
 TOP_BUMP = 0xFF
 #: Request nonces are random 63-bit numbers (they fit a JavaScript-safe signed 64-bit integer).
 NONCE_BITS = 63
+#: The upgradeable BPF loader (loader v3): a program's ProgramData account is its PDA of the program id.
+BPF_LOADER_UPGRADEABLE_ID = Pubkey.from_string("BPFLoaderUpgradeab1e11111111111111111111111")
 
 
 def encode_model_id(model_id: str | bytes) -> bytes:
@@ -59,8 +61,15 @@ def insurance_address(program_id: Pubkey = PROGRAM_ID) -> Pubkey:
     return find([SEEDS_INSURANCE], program_id)[0]
 
 
-def model_address(model_id: str | bytes, program_id: Pubkey = PROGRAM_ID) -> Pubkey:
-    return find([SEEDS_MODEL, encode_model_id(model_id)], program_id)[0]
+def model_address(developer: Pubkey, model_id: str | bytes, program_id: Pubkey = PROGRAM_ID) -> Pubkey:
+    """The model PDA `["model", developer, model_id (zero-padded)]`: ids are scoped by the developer that
+    registered the model (its `registrant`; the address stays when the model is transferred)."""
+    return find([SEEDS_MODEL, bytes(developer), encode_model_id(model_id)], program_id)[0]
+
+
+def program_data_address(program_id: Pubkey = PROGRAM_ID) -> Pubkey:
+    """The program's ProgramData account (upgradeable loader): `initialize_config` checks its upgrade authority."""
+    return Pubkey.find_program_address([bytes(program_id)], BPF_LOADER_UPGRADEABLE_ID)[0]
 
 
 def worker_address(authority: Pubkey, program_id: Pubkey = PROGRAM_ID) -> Pubkey:
@@ -89,6 +98,7 @@ def random_request_nonce(client: Pubkey, program_id: Pubkey = PROGRAM_ID, *, att
 
 
 __all__ = [
+    "BPF_LOADER_UPGRADEABLE_ID",
     "MODEL_ID_LEN",
     "NONCE_BITS",
     "TOP_BUMP",
@@ -98,6 +108,7 @@ __all__ = [
     "find",
     "insurance_address",
     "model_address",
+    "program_data_address",
     "random_request_nonce",
     "request_address",
     "request_address_and_bump",

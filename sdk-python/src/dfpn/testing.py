@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,8 @@ from solders.pubkey import Pubkey
 from dfpn import instructions as ix
 from dfpn.commitment import commitment, derive_salt
 from dfpn.fees import LAMPORTS_PER_SOL
-from dfpn.models import ALL_MODALITIES, Verdict
+from dfpn.models import ALL_MODALITIES, Modality, Verdict
+from dfpn.pda import model_address
 from dfpn.transport import TransactionRecord, Transport
 
 logger = logging.getLogger(__name__)
@@ -35,6 +37,31 @@ class Answer:
     detections: tuple[dict[str, Any], ...] = ()
 
 
+async def register_model(
+    transport: Transport,
+    developer: Keypair,
+    model_id: str,
+    *,
+    payout_wallet: Pubkey | None = None,
+    modalities: Iterable[Modality | int] | int = ALL_MODALITIES,
+) -> Pubkey:
+    """Register `model_id` by `developer` (funded) for `modalities` (default: all); returns the model's address,
+    which is what workers declare and commit with."""
+    await transport.send_transaction(
+        [
+            ix.register_model(
+                developer=developer.pubkey(),
+                model_id=model_id,
+                payout_wallet=payout_wallet or developer.pubkey(),
+                modalities=modalities,
+                program_id=transport.program_id,
+            )
+        ],
+        [developer],
+    )
+    return model_address(developer.pubkey(), model_id, transport.program_id)
+
+
 @dataclass
 class ScriptedWorker:
     """A registered worker whose answers are given by the caller."""
@@ -42,7 +69,8 @@ class ScriptedWorker:
     transport: Transport
     keypair: Keypair
     reports_dir: Path
-    model: str
+    #: The address of the model it declares and answers with (`dfpn.pda.model_address(developer, model_id)`).
+    model: Pubkey
     _answers: dict[Pubkey, tuple[Answer, bytes, bytes, str]] = field(default_factory=dict)
 
     @property
@@ -55,10 +83,11 @@ class ScriptedWorker:
         transport: Transport,
         keypair: Keypair,
         reports_dir: Path,
-        model: str,
+        model: Pubkey,
         stake: int = LAMPORTS_PER_SOL,
     ) -> ScriptedWorker:
-        """Register `keypair` (already funded with `stake` plus fees and rent) as a worker for every modality."""
+        """Register `keypair` (already funded with `stake` plus fees and rent) as a worker for every modality,
+        declaring the model at address `model`."""
         await transport.send_transaction(
             [
                 ix.register_worker(
@@ -94,7 +123,7 @@ class ScriptedWorker:
             {
                 "request": str(request),
                 "worker": str(self.pubkey),
-                "modelId": self.model,
+                "model": str(self.model),
                 "verdict": answer.verdict.value,
                 "confidence": answer.confidence,
                 "detections": list(answer.detections),
@@ -106,14 +135,22 @@ class ScriptedWorker:
         path.write_bytes(report)
         report_hash = hashlib.sha256(report).digest()
         salt = derive_salt(self.keypair, request)
-        c = commitment(request, self.pubkey, answer.verdict, answer.confidence, self.model, report_hash, salt)
+        c = commitment(
+            request=request,
+            worker=self.pubkey,
+            verdict=answer.verdict,
+            confidence=answer.confidence,
+            model=self.model,
+            report_hash=report_hash,
+            salt=salt,
+        )
         self._answers[request] = (answer, report_hash, salt, path.as_uri())
         return await self._send(
             ix.commit_result(
                 authority=self.pubkey,
                 request=request,
                 commitment=c,
-                model_id=self.model,
+                model=self.model,
                 program_id=self.transport.program_id,
             )
         )
@@ -134,4 +171,4 @@ class ScriptedWorker:
         )
 
 
-__all__ = ["Answer", "ScriptedWorker"]
+__all__ = ["Answer", "ScriptedWorker", "register_model"]

@@ -51,6 +51,10 @@ MAX_MIN_CONSENSUS_WEIGHT: Final = 100_000
 MIN_BASE_FEE: Final = 10_000
 #: Largest share of a non-revealer's stake that may be slashed, in bps (configuration bound).
 MAX_SLASH_BPS: Final = 3000
+#: Largest share of the insurance vault (above rent) one `withdraw_insurance` may move, in bps.
+MAX_INSURANCE_WITHDRAWAL_BPS: Final = 1000
+#: Shortest time between two `withdraw_insurance` calls, in seconds (7 days).
+INSURANCE_WITHDRAWAL_INTERVAL_SECS: Final = 604_800
 #: Largest share of the fee charged when revealers reach no consensus, in bps (configuration bound).
 MAX_NO_CONSENSUS_FEE_BPS: Final = 5000
 #: Longest allowed `max_deadline_secs` (configuration bound: 30 days), so no seat locks stake longer.
@@ -62,7 +66,7 @@ MAX_SEAT_BOND_MULTIPLIER: Final = 100
 #: Fewest revealers for agreeing with the consensus to raise reputation (one key cannot farm it alone).
 MIN_REVEALS_FOR_REPUTATION: Final = 3
 #: Domain separator of commitments.
-COMMIT_DOMAIN: Final = b'dfpn-commit-v1'
+COMMIT_DOMAIN: Final = b'dfpn-commit-v2'
 #: Image authenticity (bit 0).
 MODALITY_IMAGE_AUTHENTICITY: Final = 1
 #: Face manipulation (bit 1).
@@ -111,7 +115,7 @@ SEEDS_CONFIG: Final = b'config'
 SEEDS_TREASURY: Final = b'treasury'
 #: Insurance vault PDA `["insurance"]`.
 SEEDS_INSURANCE: Final = b'insurance'
-#: Model PDA `["model", model_id]`.
+#: Model PDA `["model", registrant, model_id]`: ids are scoped by the developer that registered them.
 SEEDS_MODEL: Final = b'model'
 #: Worker PDA `["worker", authority]`.
 SEEDS_WORKER: Final = b'worker'
@@ -125,10 +129,12 @@ __all__ = [
     'CONSENSUS_NONE',
     'CONSENSUS_SUPERMAJORITY',
     'CONSENSUS_UNANIMOUS',
+    'INSURANCE_WITHDRAWAL_INTERVAL_SECS',
     'MAJORITY_ABOVE_BPS',
     'MAX_BASE_FEE',
     'MAX_CONFIDENCE',
     'MAX_DEADLINE_SECS_CEILING',
+    'MAX_INSURANCE_WITHDRAWAL_BPS',
     'MAX_MIN_CONSENSUS_WEIGHT',
     'MAX_NO_CONSENSUS_FEE_BPS',
     'MAX_REPORT_URI_LEN',

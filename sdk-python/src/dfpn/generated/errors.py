@@ -74,6 +74,11 @@ class ProgramErrorCode(IntEnum):
     REQUEST_ALREADY_CLOSED = 6061
     BOND_EXCEEDS_FREE_STAKE = 6062
     LEAVE_WINDOW_CLOSED = 6063
+    NOT_UPGRADE_AUTHORITY = 6064
+    INVALID_PROGRAM_DATA = 6065
+    INSURANCE_WITHDRAWAL_TOO_LARGE = 6066
+    INSURANCE_WITHDRAWAL_TOO_SOON = 6067
+    NOT_PENDING_DEVELOPER = 6068
 
 
 @dataclass(frozen=True, slots=True)
@@ -406,6 +411,31 @@ PROGRAM_ERRORS: dict[int, ProgramErrorInfo] = {
         'LeaveWindowClosed',
         "A seat can be left only during the first half of the commit window.",
     ),
+    6064: ProgramErrorInfo(
+        6064,
+        'NotUpgradeAuthority',
+        "The signer is not the program's upgrade authority: only it may initialize the configuration.",
+    ),
+    6065: ProgramErrorInfo(
+        6065,
+        'InvalidProgramData',
+        "The program-data account is not this program's (BPF upgradeable loader, PDA of the program id).",
+    ),
+    6066: ProgramErrorInfo(
+        6066,
+        'InsuranceWithdrawalTooLarge',
+        "An insurance withdrawal may move at most `MAX_INSURANCE_WITHDRAWAL_BPS` of the vault above rent.",
+    ),
+    6067: ProgramErrorInfo(
+        6067,
+        'InsuranceWithdrawalTooSoon',
+        "Insurance was withdrawn less than `INSURANCE_WITHDRAWAL_INTERVAL_SECS` ago.",
+    ),
+    6068: ProgramErrorInfo(
+        6068,
+        'NotPendingDeveloper',
+        "The signer is not the model's proposed developer.",
+    ),
 }
 
 
@@ -493,6 +523,11 @@ class ErrorCode(StrEnum):
     REQUEST_ALREADY_CLOSED = "REQUEST_ALREADY_CLOSED"
     BOND_EXCEEDS_FREE_STAKE = "BOND_EXCEEDS_FREE_STAKE"
     LEAVE_WINDOW_CLOSED = "LEAVE_WINDOW_CLOSED"
+    NOT_UPGRADE_AUTHORITY = "NOT_UPGRADE_AUTHORITY"
+    INVALID_PROGRAM_DATA = "INVALID_PROGRAM_DATA"
+    INSURANCE_WITHDRAWAL_TOO_LARGE = "INSURANCE_WITHDRAWAL_TOO_LARGE"
+    INSURANCE_WITHDRAWAL_TOO_SOON = "INSURANCE_WITHDRAWAL_TOO_SOON"
+    NOT_PENDING_DEVELOPER = "NOT_PENDING_DEVELOPER"
 
     @property
     def program_code(self) -> int | None:
@@ -701,6 +736,24 @@ ERROR_HINTS: dict[ErrorCode, str] = {
     ),
     ErrorCode.LEAVE_WINDOW_CLOSED: (
         "A seat can be given back only in the first half of the commit window; commit an answer instead."
+    ),
+    ErrorCode.NOT_UPGRADE_AUTHORITY: (
+        "Initialize the configuration with the key that deployed the program (its upgrade authority), "
+        "before making the program immutable."
+    ),
+    ErrorCode.INVALID_PROGRAM_DATA: (
+        "Pass the program's ProgramData account (the upgradeable loader's PDA of the program id); deploy "
+        "the program as upgradeable."
+    ),
+    ErrorCode.INSURANCE_WITHDRAWAL_TOO_LARGE: (
+        "Withdraw at most MAX_INSURANCE_WITHDRAWAL_BPS of the insurance vault's balance above rent."
+    ),
+    ErrorCode.INSURANCE_WITHDRAWAL_TOO_SOON: (
+        "Wait INSURANCE_WITHDRAWAL_INTERVAL_SECS after the last insurance withdrawal "
+        "(Config.insurance_withdrawn_at)."
+    ),
+    ErrorCode.NOT_PENDING_DEVELOPER: (
+        "Sign with the key named by propose_model_transfer (the model's developer proposes it first)."
     ),
 }
 

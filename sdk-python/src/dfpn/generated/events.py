@@ -10,9 +10,12 @@ from .types import (
     AuthorityTransferred,
     ConfigInitialized,
     ConfigUpdated,
+    InsuranceWithdrawn,
     ModelDeactivated,
     ModelFeesClaimed,
     ModelRegistered,
+    ModelTransferProposed,
+    ModelTransferred,
     ModelUpdated,
     PauseSet,
     RequestClosed,
@@ -61,6 +64,9 @@ Event: TypeAlias = (
     | AuthorityProposed
     | AuthorityTransferred
     | WorkerLeft
+    | InsuranceWithdrawn
+    | ModelTransferProposed
+    | ModelTransferred
 )
 
 EVENT_TYPES: dict[bytes, type[Event]] = {
@@ -90,6 +96,9 @@ EVENT_TYPES: dict[bytes, type[Event]] = {
     AuthorityProposed.DISCRIMINATOR: AuthorityProposed,
     AuthorityTransferred.DISCRIMINATOR: AuthorityTransferred,
     WorkerLeft.DISCRIMINATOR: WorkerLeft,
+    InsuranceWithdrawn.DISCRIMINATOR: InsuranceWithdrawn,
+    ModelTransferProposed.DISCRIMINATOR: ModelTransferProposed,
+    ModelTransferred.DISCRIMINATOR: ModelTransferred,
 }
 
 
@@ -106,9 +115,12 @@ __all__ = [
     'ConfigInitialized',
     'ConfigUpdated',
     'Event',
+    'InsuranceWithdrawn',
     'ModelDeactivated',
     'ModelFeesClaimed',
     'ModelRegistered',
+    'ModelTransferProposed',
+    'ModelTransferred',
     'ModelUpdated',
     'PauseSet',
     'RequestClosed',

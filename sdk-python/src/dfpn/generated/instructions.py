@@ -30,6 +30,8 @@ class AccountSpec:
     signer: bool = False
     address: str | None = None
     seeds: tuple[Seed, ...] = ()
+    #: The program the PDA is derived under when it is not this one (the IDL's `pda.program`).
+    program: Seed | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +49,9 @@ INITIALIZE_CONFIG_DISCRIMINATOR = bytes([208, 127, 21, 1, 194, 190, 196, 70])
 
 @dataclass(frozen=True, slots=True)
 class InitializeConfigArgs:
-    """Arguments of `initialize_config`. Create the configuration and the treasury and insurance vaults."""
+    """Arguments of `initialize_config`. Create the configuration and the treasury and insurance vaults;
+    only the program's upgrade authority may.
+    """
 
     DISCRIMINATOR: ClassVar[bytes] = INITIALIZE_CONFIG_DISCRIMINATOR
     NAME: ClassVar[str] = 'initialize_config'
@@ -307,7 +311,7 @@ class RegisterWorkerArgs:
 
     stake: int
     modalities: int
-    models: tuple[bytes, ...]
+    models: tuple[Pubkey, ...]
 
     def encode(self) -> bytes:
         """Instruction data: the discriminator, then the Borsh arguments."""
@@ -317,7 +321,7 @@ class RegisterWorkerArgs:
         w.u8(self.modalities, 'modalities')
         w.length(self.models, None, 'models')
         for item0 in self.models:
-            w.fixed_bytes(item0, 32, 'models[]')
+            w.pubkey(item0, 'models[]')
         return w.getvalue()
 
     @classmethod
@@ -329,7 +333,7 @@ class RegisterWorkerArgs:
         value = cls(
             stake=r.u64(),
             modalities=r.u8(),
-            models=r.vec(lambda: r.fixed_bytes(32)),
+            models=r.vec(lambda: r.pubkey()),
         )
         r.finish()
         return value
@@ -380,7 +384,7 @@ class UpdateWorkerArgs:
     NAME: ClassVar[str] = 'update_worker'
 
     modalities: int
-    models: tuple[bytes, ...]
+    models: tuple[Pubkey, ...]
 
     def encode(self) -> bytes:
         """Instruction data: the discriminator, then the Borsh arguments."""
@@ -389,7 +393,7 @@ class UpdateWorkerArgs:
         w.u8(self.modalities, 'modalities')
         w.length(self.models, None, 'models')
         for item0 in self.models:
-            w.fixed_bytes(item0, 32, 'models[]')
+            w.pubkey(item0, 'models[]')
         return w.getvalue()
 
     @classmethod
@@ -400,7 +404,7 @@ class UpdateWorkerArgs:
         r = Reader(bytes(data[8:]))
         value = cls(
             modalities=r.u8(),
-            models=r.vec(lambda: r.fixed_bytes(32)),
+            models=r.vec(lambda: r.pubkey()),
         )
         r.finish()
         return value
@@ -832,6 +836,101 @@ class LeaveRequestArgs:
         return value
 
 
+WITHDRAW_INSURANCE_DISCRIMINATOR = bytes([201, 133, 145, 118, 235, 89, 90, 189])
+
+
+@dataclass(frozen=True, slots=True)
+class WithdrawInsuranceArgs:
+    """Arguments of `withdraw_insurance`. The authority moves at most MAX_INSURANCE_WITHDRAWAL_BPS of the
+    insurance vault above rent to a recipient, at most once per INSURANCE_WITHDRAWAL_INTERVAL_SECS.
+    """
+
+    DISCRIMINATOR: ClassVar[bytes] = WITHDRAW_INSURANCE_DISCRIMINATOR
+    NAME: ClassVar[str] = 'withdraw_insurance'
+
+    amount: int
+
+    def encode(self) -> bytes:
+        """Instruction data: the discriminator, then the Borsh arguments."""
+        w = Writer()
+        w.raw(self.DISCRIMINATOR)
+        w.u64(self.amount, 'amount')
+        return w.getvalue()
+
+    @classmethod
+    def decode(cls, data: bytes) -> WithdrawInsuranceArgs:
+        """Parse instruction data; fails on a wrong discriminator or short or trailing bytes."""
+        if bytes(data[:8]) != cls.DISCRIMINATOR:
+            raise BorshError("not withdraw_insurance instruction data")
+        r = Reader(bytes(data[8:]))
+        value = cls(
+            amount=r.u64(),
+        )
+        r.finish()
+        return value
+
+
+PROPOSE_MODEL_TRANSFER_DISCRIMINATOR = bytes([105, 219, 1, 62, 14, 212, 104, 181])
+
+
+@dataclass(frozen=True, slots=True)
+class ProposeModelTransferArgs:
+    """Arguments of `propose_model_transfer`. A model's developer proposes its successor (all zeroes
+    withdraws the proposal).
+    """
+
+    DISCRIMINATOR: ClassVar[bytes] = PROPOSE_MODEL_TRANSFER_DISCRIMINATOR
+    NAME: ClassVar[str] = 'propose_model_transfer'
+
+    new_developer: Pubkey
+
+    def encode(self) -> bytes:
+        """Instruction data: the discriminator, then the Borsh arguments."""
+        w = Writer()
+        w.raw(self.DISCRIMINATOR)
+        w.pubkey(self.new_developer, 'new_developer')
+        return w.getvalue()
+
+    @classmethod
+    def decode(cls, data: bytes) -> ProposeModelTransferArgs:
+        """Parse instruction data; fails on a wrong discriminator or short or trailing bytes."""
+        if bytes(data[:8]) != cls.DISCRIMINATOR:
+            raise BorshError("not propose_model_transfer instruction data")
+        r = Reader(bytes(data[8:]))
+        value = cls(
+            new_developer=r.pubkey(),
+        )
+        r.finish()
+        return value
+
+
+ACCEPT_MODEL_TRANSFER_DISCRIMINATOR = bytes([222, 105, 2, 76, 62, 50, 24, 83])
+
+
+@dataclass(frozen=True, slots=True)
+class AcceptModelTransferArgs:
+    """Arguments of `accept_model_transfer`. The proposed developer accepts and takes over the model."""
+
+    DISCRIMINATOR: ClassVar[bytes] = ACCEPT_MODEL_TRANSFER_DISCRIMINATOR
+    NAME: ClassVar[str] = 'accept_model_transfer'
+
+    def encode(self) -> bytes:
+        """Instruction data: the discriminator, then the Borsh arguments."""
+        w = Writer()
+        w.raw(self.DISCRIMINATOR)
+        return w.getvalue()
+
+    @classmethod
+    def decode(cls, data: bytes) -> AcceptModelTransferArgs:
+        """Parse instruction data; fails on a wrong discriminator or short or trailing bytes."""
+        if bytes(data[:8]) != cls.DISCRIMINATOR:
+            raise BorshError("not accept_model_transfer instruction data")
+        r = Reader(bytes(data[8:]))
+        value = cls()
+        r.finish()
+        return value
+
+
 INSTRUCTIONS: dict[str, InstructionSpec] = {
     'initialize_config': InstructionSpec(
         name='initialize_config',
@@ -842,6 +941,19 @@ INSTRUCTIONS: dict[str, InstructionSpec] = {
             AccountSpec('treasury', writable=True, seeds=(Seed('const', b'treasury'),)),
             AccountSpec('insurance', writable=True, seeds=(Seed('const', b'insurance'),)),
             AccountSpec('system_program', address='11111111111111111111111111111111'),
+            AccountSpec(
+                'program_data',
+                seeds=(
+                    Seed(
+                        'const',
+                        bytes.fromhex('00e3ec6be5dffec01dcda9a685b90b9fa11290efcf8e808bd471107d03cf9869'),
+                    ),
+                ),
+                program=Seed(
+                    'const',
+                    bytes.fromhex('02a8f6914e88a1b0e210153ef763ae2b00c2b93d16c124d2c0537a1004800000'),
+                ),
+            ),
         ),
         args=('params',),
     ),
@@ -879,7 +991,11 @@ INSTRUCTIONS: dict[str, InstructionSpec] = {
         discriminator=REGISTER_MODEL_DISCRIMINATOR,
         accounts=(
             AccountSpec('developer', writable=True, signer=True),
-            AccountSpec('model', writable=True, seeds=(Seed('const', b'model'), Seed('arg', 'model_id'),)),
+            AccountSpec(
+                'model',
+                writable=True,
+                seeds=(Seed('const', b'model'), Seed('account', 'developer'), Seed('arg', 'model_id'),),
+            ),
             AccountSpec('payout_wallet'),
             AccountSpec('system_program', address='11111111111111111111111111111111'),
         ),
@@ -1118,11 +1234,41 @@ INSTRUCTIONS: dict[str, InstructionSpec] = {
         ),
         args=(),
     ),
+    'withdraw_insurance': InstructionSpec(
+        name='withdraw_insurance',
+        discriminator=WITHDRAW_INSURANCE_DISCRIMINATOR,
+        accounts=(
+            AccountSpec('authority', signer=True),
+            AccountSpec('config', writable=True, seeds=(Seed('const', b'config'),)),
+            AccountSpec('insurance', writable=True, seeds=(Seed('const', b'insurance'),)),
+            AccountSpec('recipient', writable=True),
+        ),
+        args=('amount',),
+    ),
+    'propose_model_transfer': InstructionSpec(
+        name='propose_model_transfer',
+        discriminator=PROPOSE_MODEL_TRANSFER_DISCRIMINATOR,
+        accounts=(
+            AccountSpec('developer', signer=True),
+            AccountSpec('model', writable=True),
+        ),
+        args=('new_developer',),
+    ),
+    'accept_model_transfer': InstructionSpec(
+        name='accept_model_transfer',
+        discriminator=ACCEPT_MODEL_TRANSFER_DISCRIMINATOR,
+        accounts=(
+            AccountSpec('new_developer', signer=True),
+            AccountSpec('model', writable=True),
+        ),
+        args=(),
+    ),
 }
 
 
 __all__ = [
     'ACCEPT_AUTHORITY_DISCRIMINATOR',
+    'ACCEPT_MODEL_TRANSFER_DISCRIMINATOR',
     'ADD_STAKE_DISCRIMINATOR',
     'CLAIM_MODEL_FEES_DISCRIMINATOR',
     'CLAIM_WORKER_REWARDS_DISCRIMINATOR',
@@ -1136,6 +1282,7 @@ __all__ = [
     'JOIN_REQUEST_DISCRIMINATOR',
     'LEAVE_REQUEST_DISCRIMINATOR',
     'PROPOSE_AUTHORITY_DISCRIMINATOR',
+    'PROPOSE_MODEL_TRANSFER_DISCRIMINATOR',
     'REGISTER_MODEL_DISCRIMINATOR',
     'REGISTER_WORKER_DISCRIMINATOR',
     'REQUEST_UNSTAKE_DISCRIMINATOR',
@@ -1145,9 +1292,11 @@ __all__ = [
     'UPDATE_CONFIG_DISCRIMINATOR',
     'UPDATE_MODEL_DISCRIMINATOR',
     'UPDATE_WORKER_DISCRIMINATOR',
+    'WITHDRAW_INSURANCE_DISCRIMINATOR',
     'WITHDRAW_STAKE_DISCRIMINATOR',
     'WITHDRAW_TREASURY_DISCRIMINATOR',
     'AcceptAuthorityArgs',
+    'AcceptModelTransferArgs',
     'AccountSpec',
     'AddStakeArgs',
     'ClaimModelFeesArgs',
@@ -1162,6 +1311,7 @@ __all__ = [
     'JoinRequestArgs',
     'LeaveRequestArgs',
     'ProposeAuthorityArgs',
+    'ProposeModelTransferArgs',
     'RegisterModelArgs',
     'RegisterWorkerArgs',
     'RequestUnstakeArgs',
@@ -1172,6 +1322,7 @@ __all__ = [
     'UpdateConfigArgs',
     'UpdateModelArgs',
     'UpdateWorkerArgs',
+    'WithdrawInsuranceArgs',
     'WithdrawStakeArgs',
     'WithdrawTreasuryArgs',
 ]

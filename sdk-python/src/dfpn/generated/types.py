@@ -16,7 +16,7 @@ TYPE_SIZES: dict[str, int] = {
     'Seat': 260,
     'Config': 268,
     'Vault': 8,
-    'Model': 164,
+    'Model': 228,
     'Worker': 264,
     'Request': 2968,
     'ConfigInitialized': 32,
@@ -43,6 +43,9 @@ TYPE_SIZES: dict[str, int] = {
     'AuthorityProposed': 32,
     'AuthorityTransferred': 32,
     'WorkerLeft': 64,
+    'InsuranceWithdrawn': 40,
+    'ModelTransferProposed': 64,
+    'ModelTransferred': 64,
 }
 
 
@@ -121,7 +124,7 @@ class Seat:
     authority: Pubkey
     commitment: bytes
     report_hash: bytes
-    model_id: bytes
+    model: Pubkey
     state: int
     verdict: int
     confidence: int
@@ -132,7 +135,7 @@ class Seat:
         w.pubkey(self.authority, 'authority')
         w.fixed_bytes(self.commitment, 32, 'commitment')
         w.fixed_bytes(self.report_hash, 32, 'report_hash')
-        w.fixed_bytes(self.model_id, 32, 'model_id')
+        w.pubkey(self.model, 'model')
         w.u8(self.state, 'state')
         w.u8(self.verdict, 'verdict')
         w.u8(self.confidence, 'confidence')
@@ -145,7 +148,7 @@ class Seat:
             authority=r.pubkey(),
             commitment=r.fixed_bytes(32),
             report_hash=r.fixed_bytes(32),
-            model_id=r.fixed_bytes(32),
+            model=r.pubkey(),
             state=r.u8(),
             verdict=r.u8(),
             confidence=r.u8(),
@@ -185,6 +188,7 @@ class Config:
     insurance_bump: int
     request_count: int
     pending_authority: Pubkey
+    insurance_withdrawn_at: int
     reserved: bytes
 
     def write(self, w: Writer) -> None:
@@ -198,7 +202,8 @@ class Config:
         w.u8(self.insurance_bump, 'insurance_bump')
         w.u64(self.request_count, 'request_count')
         w.pubkey(self.pending_authority, 'pending_authority')
-        w.fixed_bytes(self.reserved, 32, 'reserved')
+        w.i64(self.insurance_withdrawn_at, 'insurance_withdrawn_at')
+        w.fixed_bytes(self.reserved, 24, 'reserved')
 
     @classmethod
     def read(cls, r: Reader) -> Config:
@@ -213,7 +218,8 @@ class Config:
             insurance_bump=r.u8(),
             request_count=r.u64(),
             pending_authority=r.pubkey(),
-            reserved=r.fixed_bytes(32),
+            insurance_withdrawn_at=r.i64(),
+            reserved=r.fixed_bytes(24),
         )
 
     def encode(self) -> bytes:
@@ -296,10 +302,10 @@ class Vault:
 
 @dataclass(frozen=True, slots=True)
 class Model:
-    """Account `Model`: the 8-byte discriminator, then these fields (172 bytes in all)."""
+    """Account `Model`: the 8-byte discriminator, then these fields (236 bytes in all)."""
 
     DISCRIMINATOR: ClassVar[bytes] = bytes([152, 221, 247, 122, 185, 125, 223, 151])
-    SIZE: ClassVar[int] = 172
+    SIZE: ClassVar[int] = 236
 
     model_id: bytes
     developer: Pubkey
@@ -312,6 +318,8 @@ class Model:
     earned_total: int
     unclaimed: int
     registered_at: int
+    pending_developer: Pubkey
+    registrant: Pubkey
     reserved: bytes
 
     def write(self, w: Writer) -> None:
@@ -326,6 +334,8 @@ class Model:
         w.u64(self.earned_total, 'earned_total')
         w.u64(self.unclaimed, 'unclaimed')
         w.i64(self.registered_at, 'registered_at')
+        w.pubkey(self.pending_developer, 'pending_developer')
+        w.pubkey(self.registrant, 'registrant')
         w.fixed_bytes(self.reserved, 32, 'reserved')
 
     @classmethod
@@ -342,6 +352,8 @@ class Model:
             earned_total=r.u64(),
             unclaimed=r.u64(),
             registered_at=r.i64(),
+            pending_developer=r.pubkey(),
+            registrant=r.pubkey(),
             reserved=r.fixed_bytes(32),
         )
 
@@ -390,7 +402,7 @@ class Worker:
     model_count: int
     bump: int
     reserved0: int
-    models: tuple[bytes, ...]
+    models: tuple[Pubkey, ...]
     jobs_done: int
     jobs_agreed: int
     slashed_total: int
@@ -412,7 +424,7 @@ class Worker:
         w.u8(self.reserved0, 'reserved0')
         w.length(self.models, 4, 'models')
         for item0 in self.models:
-            w.fixed_bytes(item0, 32, 'models[]')
+            w.pubkey(item0, 'models[]')
         w.u64(self.jobs_done, 'jobs_done')
         w.u64(self.jobs_agreed, 'jobs_agreed')
         w.u64(self.slashed_total, 'slashed_total')
@@ -434,7 +446,7 @@ class Worker:
             model_count=r.u8(),
             bump=r.u8(),
             reserved0=r.u8(),
-            models=r.array(4, lambda: r.fixed_bytes(32)),
+            models=r.array(4, lambda: r.pubkey()),
             jobs_done=r.u64(),
             jobs_agreed=r.u64(),
             slashed_total=r.u64(),
@@ -1433,7 +1445,7 @@ class ResultRevealed:
     worker: Pubkey
     verdict: int
     confidence: int
-    model_id: bytes
+    model: Pubkey
     report_hash: bytes
     report_uri: str
 
@@ -1442,7 +1454,7 @@ class ResultRevealed:
         w.pubkey(self.worker, 'worker')
         w.u8(self.verdict, 'verdict')
         w.u8(self.confidence, 'confidence')
-        w.fixed_bytes(self.model_id, 32, 'model_id')
+        w.pubkey(self.model, 'model')
         w.fixed_bytes(self.report_hash, 32, 'report_hash')
         w.string(self.report_uri, 'report_uri')
 
@@ -1453,7 +1465,7 @@ class ResultRevealed:
             worker=r.pubkey(),
             verdict=r.u8(),
             confidence=r.u8(),
-            model_id=r.fixed_bytes(32),
+            model=r.pubkey(),
             report_hash=r.fixed_bytes(32),
             report_uri=r.string(),
         )
@@ -1555,14 +1567,14 @@ class WorkerPaid:
     request: Pubkey
     worker: Pubkey
     amount: int
-    model_id: bytes
+    model: Pubkey
     model_amount: int
 
     def write(self, w: Writer) -> None:
         w.pubkey(self.request, 'request')
         w.pubkey(self.worker, 'worker')
         w.u64(self.amount, 'amount')
-        w.fixed_bytes(self.model_id, 32, 'model_id')
+        w.pubkey(self.model, 'model')
         w.u64(self.model_amount, 'model_amount')
 
     @classmethod
@@ -1571,7 +1583,7 @@ class WorkerPaid:
             request=r.pubkey(),
             worker=r.pubkey(),
             amount=r.u64(),
-            model_id=r.fixed_bytes(32),
+            model=r.pubkey(),
             model_amount=r.u64(),
         )
 
@@ -1870,6 +1882,141 @@ class WorkerLeft:
         return self.DISCRIMINATOR + self.encode()
 
 
+@dataclass(frozen=True, slots=True)
+class InsuranceWithdrawn:
+    """Event `InsuranceWithdrawn`, logged as `Program data:` base64(discriminator ‖ fields)."""
+
+    DISCRIMINATOR: ClassVar[bytes] = bytes([85, 95, 150, 170, 148, 235, 180, 156])
+
+    recipient: Pubkey
+    amount: int
+
+    def write(self, w: Writer) -> None:
+        w.pubkey(self.recipient, 'recipient')
+        w.u64(self.amount, 'amount')
+
+    @classmethod
+    def read(cls, r: Reader) -> InsuranceWithdrawn:
+        return cls(
+            recipient=r.pubkey(),
+            amount=r.u64(),
+        )
+
+    def encode(self) -> bytes:
+        """The Borsh encoding of the fields (no discriminator)."""
+        w = Writer()
+        self.write(w)
+        return w.getvalue()
+
+    @classmethod
+    def decode(cls, data: bytes) -> InsuranceWithdrawn:
+        """Decode exactly `data` (no discriminator); trailing bytes are an error."""
+        r = Reader(data)
+        value = cls.read(r)
+        r.finish()
+        return value
+
+    @classmethod
+    def from_event_data(cls, data: bytes) -> InsuranceWithdrawn:
+        """Decode event data: the discriminator, then exactly the fields."""
+        if bytes(data[:8]) != cls.DISCRIMINATOR:
+            raise BorshError("not a InsuranceWithdrawn event: discriminator mismatch")
+        return cls.decode(bytes(data[8:]))
+
+    def to_event_data(self) -> bytes:
+        return self.DISCRIMINATOR + self.encode()
+
+
+@dataclass(frozen=True, slots=True)
+class ModelTransferProposed:
+    """Event `ModelTransferProposed`, logged as `Program data:` base64(discriminator ‖ fields)."""
+
+    DISCRIMINATOR: ClassVar[bytes] = bytes([42, 221, 235, 204, 174, 74, 96, 123])
+
+    model: Pubkey
+    proposed: Pubkey
+
+    def write(self, w: Writer) -> None:
+        w.pubkey(self.model, 'model')
+        w.pubkey(self.proposed, 'proposed')
+
+    @classmethod
+    def read(cls, r: Reader) -> ModelTransferProposed:
+        return cls(
+            model=r.pubkey(),
+            proposed=r.pubkey(),
+        )
+
+    def encode(self) -> bytes:
+        """The Borsh encoding of the fields (no discriminator)."""
+        w = Writer()
+        self.write(w)
+        return w.getvalue()
+
+    @classmethod
+    def decode(cls, data: bytes) -> ModelTransferProposed:
+        """Decode exactly `data` (no discriminator); trailing bytes are an error."""
+        r = Reader(data)
+        value = cls.read(r)
+        r.finish()
+        return value
+
+    @classmethod
+    def from_event_data(cls, data: bytes) -> ModelTransferProposed:
+        """Decode event data: the discriminator, then exactly the fields."""
+        if bytes(data[:8]) != cls.DISCRIMINATOR:
+            raise BorshError("not a ModelTransferProposed event: discriminator mismatch")
+        return cls.decode(bytes(data[8:]))
+
+    def to_event_data(self) -> bytes:
+        return self.DISCRIMINATOR + self.encode()
+
+
+@dataclass(frozen=True, slots=True)
+class ModelTransferred:
+    """Event `ModelTransferred`, logged as `Program data:` base64(discriminator ‖ fields)."""
+
+    DISCRIMINATOR: ClassVar[bytes] = bytes([230, 97, 111, 224, 193, 163, 90, 116])
+
+    model: Pubkey
+    developer: Pubkey
+
+    def write(self, w: Writer) -> None:
+        w.pubkey(self.model, 'model')
+        w.pubkey(self.developer, 'developer')
+
+    @classmethod
+    def read(cls, r: Reader) -> ModelTransferred:
+        return cls(
+            model=r.pubkey(),
+            developer=r.pubkey(),
+        )
+
+    def encode(self) -> bytes:
+        """The Borsh encoding of the fields (no discriminator)."""
+        w = Writer()
+        self.write(w)
+        return w.getvalue()
+
+    @classmethod
+    def decode(cls, data: bytes) -> ModelTransferred:
+        """Decode exactly `data` (no discriminator); trailing bytes are an error."""
+        r = Reader(data)
+        value = cls.read(r)
+        r.finish()
+        return value
+
+    @classmethod
+    def from_event_data(cls, data: bytes) -> ModelTransferred:
+        """Decode event data: the discriminator, then exactly the fields."""
+        if bytes(data[:8]) != cls.DISCRIMINATOR:
+            raise BorshError("not a ModelTransferred event: discriminator mismatch")
+        return cls.decode(bytes(data[8:]))
+
+    def to_event_data(self) -> bytes:
+        return self.DISCRIMINATOR + self.encode()
+
+
 __all__ = [
     'TYPE_SIZES',
     'AuthorityProposed',
@@ -1878,10 +2025,13 @@ __all__ = [
     'ConfigInitialized',
     'ConfigParams',
     'ConfigUpdated',
+    'InsuranceWithdrawn',
     'Model',
     'ModelDeactivated',
     'ModelFeesClaimed',
     'ModelRegistered',
+    'ModelTransferProposed',
+    'ModelTransferred',
     'ModelUpdated',
     'PauseSet',
     'Request',
