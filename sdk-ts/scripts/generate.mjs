@@ -14,11 +14,14 @@
 //     constants.ts (the IDL's `constants`: the protocol's numbers, seeds, commitment domain, and the enum tables
 //     built from the MODALITY_/VERDICT_/CONSENSUS_/REQUEST_STATUS_/SEAT_STATE_ groups), errorCodes.ts (`ErrorCode`,
 //     the SDK's own codes and messages, every code's hint: the catalogue, with the TypeScript wording of
-//     the catalogue's `hint_ts` where a hint names SDK API) and idl.ts (the IDL itself, for @coral-xyz/anchor),
+//     the catalogue's `hint_ts` where a hint names SDK API), idl.ts (the IDL itself, for @coral-xyz/anchor) and
+//     programData.ts (the BPF upgradeable loader, after checking that the IDL's only PDA under another program is
+//     `program_data`, the ProgramData account of the program id, which `initialize_config` takes),
 //   - puts a do-not-edit banner on every file.
 import { createFromRoot, definedTypeNode } from 'codama';
 import { rootNodeFromAnchor } from '@codama/nodes-from-anchor';
 import { renderVisitor } from '@codama/renderers-js';
+import { getAddressDecoder } from '@solana/kit';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -350,6 +353,55 @@ export const DFPN_IDL_SHA256 = '${createHash('sha256').update(idlText).digest('h
 `;
 }
 
+/** The BPF upgradeable loader: the owner of a program's ProgramData account, the PDA of `[program id]` under it. */
+const UPGRADEABLE_LOADER = 'BPFLoaderUpgradeab1e11111111111111111111111';
+
+/**
+ * Instruction accounts whose PDA the IDL derives under another program (`"pda": { "seeds", "program" }`): Codama
+ * renders them (its async builders derive them with the IDL's program address as a constant seed). The SDK supports
+ * one kind, checked here: a `program_data` account that is this program's ProgramData (one constant seed, the IDL's
+ * program address, under the BPF upgradeable loader, a constant `program`). Anything else fails the generation
+ * rather than render an address the SDK's own PDA helpers would derive differently. Returns where it is used.
+ */
+function programDataAccounts() {
+  const addr = getAddressDecoder();
+  const found = [];
+  for (const ix of idl.instructions) {
+    for (const account of ix.accounts ?? []) {
+      const program = account.pda?.program;
+      if (!program) continue;
+      const where = `${ix.name}.${account.name}`;
+      const owner =
+        program.kind === 'const' && Array.isArray(program.value) && program.value.length === 32
+          ? addr.decode(Uint8Array.from(program.value))
+          : null;
+      const seeds = account.pda.seeds ?? [];
+      const seed =
+        seeds.length === 1 && seeds[0].kind === 'const' && seeds[0].value?.length === 32
+          ? addr.decode(Uint8Array.from(seeds[0].value))
+          : null;
+      if (account.name !== 'program_data' || owner !== UPGRADEABLE_LOADER || seed !== idl.address) {
+        throw new Error(
+          `${where}: a PDA under another program is supported only as \`program_data\`, the PDA of [${idl.address}] ` +
+            `under ${UPGRADEABLE_LOADER} (extend scripts/generate.mjs for others)`,
+        );
+      }
+      found.push(where);
+    }
+  }
+  return found;
+}
+
+function programDataFile() {
+  const users = programDataAccounts().map((u) => `\`${u}\``);
+  const what = users.length ? ` (IDL: ${users.join(', ')})` : '';
+  return `import type { Address } from '@solana/kit';
+
+/** The BPF upgradeable loader: a program's ProgramData account is the PDA of \`[program id]\` under it${what}. */
+export const BPF_LOADER_UPGRADEABLE_ADDRESS = '${UPGRADEABLE_LOADER}' as Address<'${UPGRADEABLE_LOADER}'>;
+`;
+}
+
 async function generate(outDir) {
   const codama = createFromRoot(buildRoot());
   await codama.accept(renderVisitor(outDir, { deleteFolderBeforeRendering: true, formatCode: true }));
@@ -358,8 +410,9 @@ async function generate(outDir) {
   writeFileSync(join(outDir, 'constants.ts'), constantsFile());
   writeFileSync(join(outDir, 'errorCodes.ts'), errorCodesFile());
   writeFileSync(join(outDir, 'idl.ts'), idlFile());
+  writeFileSync(join(outDir, 'programData.ts'), programDataFile());
   const index = join(outDir, 'index.ts');
-  const extra = ['events', 'programErrors', 'constants', 'errorCodes', 'idl'].map((m) => `export * from './${m}';\n`);
+  const extra = ['events', 'programErrors', 'constants', 'errorCodes', 'idl', 'programData'].map((m) => `export * from './${m}';\n`);
   writeFileSync(index, `${readFileSync(index, 'utf8')}${extra.join('')}`);
   for (const file of walk(outDir)) {
     let text = readFileSync(file, 'utf8');

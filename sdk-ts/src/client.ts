@@ -188,8 +188,8 @@ function seatInfo(seat: Seat): SeatInfo {
   return {
     worker: seat.authority,
     state,
-    // The commit fixes the seat's model; the reveal its answer.
-    modelId: committed ? decodeModelId(seat.modelId) : null,
+    // The commit fixes the seat's model (its PDA address); the reveal its answer.
+    model: committed ? seat.model : null,
     verdict: revealed ? verdictFromCode(seat.verdict) : null,
     confidence: revealed ? seat.confidence : null,
     reportUri: revealed ? text(seat.reportUri, seat.reportUriLen) : null,
@@ -499,13 +499,21 @@ export class DFPNClient {
     return this.load(address, WORKER_DISCRIMINATOR, (d) => getWorkerDecoder().decode(d));
   }
 
-  /** A model account by its model id, or null. */
-  async getModel(modelId: string): Promise<Model | null> {
+  /**
+   * A model account, or null: `getModel(model)` by its PDA address (what seats and workers name), or
+   * `getModel(developer, modelId)` by the key that registered it and its id (`INVALID_ARGUMENT` for a malformed
+   * address or id).
+   */
+  async getModel(modelOrDeveloper: Address | string, modelId?: string): Promise<Model | null> {
     await this.ready();
     let address: Address;
     try {
-      address = await modelAddress(modelId, this.programId);
+      address =
+        modelId === undefined
+          ? parseAddress(modelOrDeveloper, 'model')
+          : await modelAddress(parseAddress(modelOrDeveloper, 'model developer'), modelId, this.programId);
     } catch (e) {
+      if (e instanceof DFPNError) throw e;
       throw new DFPNError(ErrorCode.INVALID_ARGUMENT, (e as Error).message, { cause: e });
     }
     return this.load(address, MODEL_DISCRIMINATOR, (d) => getModelDecoder().decode(d));
@@ -812,8 +820,11 @@ export class DFPNClient {
 
   private async assemble(address: Address, r: Request): Promise<AnalysisResult> {
     const workerResults: WorkerResult[] = [];
+    const modelIds = new Map<Address, Promise<string | null>>();
     for (const seat of r.seats.slice(0, r.joined)) {
-      if (seat.state === SEAT_STATE_REVEALED) workerResults.push(await this.workerResult(seat));
+      if (seat.state !== SEAT_STATE_REVEALED) continue;
+      if (!modelIds.has(seat.model)) modelIds.set(seat.model, this.modelIdOf(seat.model));
+      workerResults.push(await this.workerResult(seat, await modelIds.get(seat.model)!));
     }
     const requestTx = this.requestTxs.get(address) ?? (await this.findTx(address, 'RequestSubmitted'));
     const finalizeTx = await this.findTx(address, 'RequestFinalized');
@@ -828,7 +839,14 @@ export class DFPNClient {
     };
   }
 
-  private async workerResult(seat: Seat): Promise<WorkerResult> {
+  /** The id of the model at `model` (its account's `modelId`), null when there is no model account there. */
+  private async modelIdOf(model: Address): Promise<string | null> {
+    const account = await this.load(model, MODEL_DISCRIMINATOR, (d) => getModelDecoder().decode(d));
+    if (account === null) this.log.warn?.(`no model account at ${model}`);
+    return account === null ? null : decodeModelId(account.modelId);
+  }
+
+  private async workerResult(seat: Seat, modelId: string | null): Promise<WorkerResult> {
     const uri = text(seat.reportUri, seat.reportUriLen);
     let detections: Detection[] = [];
     let verified = false;
@@ -850,7 +868,8 @@ export class DFPNClient {
     }
     return {
       worker: seat.authority,
-      modelId: decodeModelId(seat.modelId),
+      model: seat.model,
+      modelId,
       verdict: verdictFromCode(seat.verdict),
       confidence: seat.confidence,
       detections,

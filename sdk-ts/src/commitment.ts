@@ -1,14 +1,16 @@
 /**
  * The commit-reveal commitment and the worker's recoverable salt (docs/protocol.md, "Commitment").
  *
- * `commitment = sha256("dfpn-commit-v1" ‖ request (32) ‖ worker authority (32) ‖ verdict (1) ‖ confidence (1) ‖
- * model_id (32) ‖ report_hash (32) ‖ salt (32))`; `salt = sha256(ed25519_sign(worker key, request address))`.
+ * `commitment = sha256(COMMIT_DOMAIN ‖ request (32) ‖ worker authority (32) ‖ verdict (1) ‖ confidence (1) ‖
+ * model (32: the model PDA address) ‖ report_hash (32) ‖ salt (32))` with `COMMIT_DOMAIN` the IDL's
+ * (`"dfpn-commit-v2"`); `salt = sha256(ed25519_sign(worker key, request address))`.
  * Ed25519 signatures are deterministic, so a worker that lost its disk derives the same salt from its key.
  * @module
  */
 import {
   createSignableMessage,
   getAddressEncoder,
+  isAddress,
   type Address,
   type MessagePartialSigner,
   type ReadonlyUint8Array,
@@ -17,7 +19,6 @@ import { DFPNError, ErrorCode } from './errors.js';
 import { COMMIT_DOMAIN, MAX_CONFIDENCE } from './generated/constants.js';
 import { sha256 } from './hash.js';
 import { VERDICTS, type Verdict } from './models.js';
-import { encodeModelId } from './pda.js';
 
 /** The domain separator at the start of every commitment preimage, as text (the generated `COMMIT_DOMAIN` bytes). */
 export const COMMITMENT_DOMAIN: string = new TextDecoder().decode(COMMIT_DOMAIN);
@@ -45,26 +46,33 @@ export function answerCodes(verdict: Verdict | number, confidence: number): { ve
 }
 
 /**
- * The 32-byte commitment a worker submits with `commit_result` and the program recomputes at reveal. An answer the
- * program cannot accept is refused with `INVALID_ARGUMENT` (see {@link answerCodes}).
+ * The 32-byte commitment a worker submits with `commit_result` and the program recomputes at reveal with the seat's
+ * model. `model` is the model's PDA address (`modelAddress(developer, modelId)`), the account `commit_result` is
+ * given, not its id. An answer the program cannot accept is refused with `INVALID_ARGUMENT` (see {@link answerCodes}).
  */
 export function commitment(
   request: Address,
   worker: Address,
   verdict: Verdict | number,
   confidence: number,
-  modelId: string | ReadonlyUint8Array,
+  model: Address,
   reportHash: ReadonlyUint8Array,
   salt: ReadonlyUint8Array,
 ): Uint8Array {
   const answer = answerCodes(verdict, confidence);
+  if (typeof model !== 'string' || !isAddress(model)) {
+    throw new DFPNError(
+      ErrorCode.INVALID_ARGUMENT,
+      `model ${JSON.stringify(model)} is not an address: give the model's PDA (modelAddress(developer, modelId)), not its id.`,
+    );
+  }
   const addr = getAddressEncoder();
   return sha256(
     COMMIT_DOMAIN,
     addr.encode(request),
     addr.encode(worker),
     new Uint8Array([answer.verdict, answer.confidence]),
-    encodeModelId(modelId),
+    addr.encode(model),
     b32('reportHash', reportHash),
     b32('salt', salt),
   );

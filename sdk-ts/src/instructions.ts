@@ -3,9 +3,12 @@
  *
  * Each builder takes one object whose fields are the instruction's IDL accounts and arguments, camelCase as Codama
  * names them (`initializeConfig({ authority, params })`, `revealResult({ authority, request, verdict, ... })`), and
- * the program id last. Accounts the builder derives (config, vaults, worker and model PDAs, system program) are not
- * fields; a model's PDA is derived from its `modelId`, the request's remaining accounts from its decoded
- * `requestData`.
+ * the program id last. Accounts the builder derives (config, vaults, worker PDAs, the program's ProgramData, system
+ * program) are not fields; the request's remaining accounts come from its decoded `requestData`.
+ * Models are addressed by their PDA `["model", developer, model_id]`: the model instructions take either its
+ * address (`model`) or its `modelId` with the key that registered it (`registrant`, by default the signing
+ * developer; see {@link ModelSelector}); workers declare and commit with model addresses (`modelAddress(developer,
+ * modelId)`).
  * The generated builders carry the IDL's account lists and signer/writable flags; these wrappers derive the PDAs
  * for the given program id, encode model ids and modalities, pass the canonical request bump to `submit_request`,
  * and append the variable accounts docs/protocol.md describes to `finalize_request` and `expire_request`.
@@ -16,6 +19,7 @@ import { AccountRole, type AccountMeta, type Address, type Instruction, type Tra
 import { PROGRAM_ID } from './constants.js';
 import {
   getAcceptAuthorityInstruction,
+  getAcceptModelTransferInstruction,
   getAddStakeInstruction,
   getClaimModelFeesInstruction,
   getClaimWorkerRewardsInstruction,
@@ -28,6 +32,7 @@ import {
   getJoinRequestInstruction,
   getLeaveRequestInstruction,
   getProposeAuthorityInstruction,
+  getProposeModelTransferInstruction,
   getRegisterModelInstruction,
   getRegisterWorkerInstruction,
   getRequestUnstakeInstruction,
@@ -37,6 +42,7 @@ import {
   getUpdateConfigInstruction,
   getUpdateModelInstruction,
   getUpdateWorkerInstruction,
+  getWithdrawInsuranceInstruction,
   getWithdrawStakeInstruction,
   getWithdrawTreasuryInstruction,
   type ConfigParamsArgs,
@@ -49,6 +55,7 @@ import {
   encodeModelId,
   insuranceAddress,
   modelAddress,
+  programDataAddress,
   requestAddressAndBump,
   treasuryAddress,
   workerAddress,
@@ -64,11 +71,18 @@ const cfg = (programId: Address): Cfg => ({ programAddress: programId });
 
 /** Fields of {@link initializeConfig}. */
 export interface InitializeConfigArgs {
+  /** The program's upgrade authority (the program refuses any other key); it pays and becomes the configuration
+   * authority. */
   authority: TransactionSigner;
   params: ConfigParamsArgs;
 }
 
-/** `initialize_config`: create the configuration and the treasury and insurance vaults. */
+/**
+ * `initialize_config`: create the configuration and the treasury and insurance vaults. The program's ProgramData
+ * account (`programDataAddress(programId)`) is passed as the 6th account: its upgrade authority must be `authority`
+ * (`NOT_UPGRADE_AUTHORITY` otherwise). Deploy with an upgrade authority (solana-test-validator:
+ * `--upgradeable-program <program id> dfpn.so <authority>`) and initialize before making the program immutable.
+ */
 export async function initializeConfig(
   { authority, params }: InitializeConfigArgs,
   programId: Address = PROGRAM_ID,
@@ -79,6 +93,7 @@ export async function initializeConfig(
       config: await configAddress(programId),
       treasury: await treasuryAddress(programId),
       insurance: await insuranceAddress(programId),
+      programData: await programDataAddress(programId),
       params,
     },
     cfg(programId),
@@ -160,18 +175,76 @@ export async function withdrawTreasury(
   );
 }
 
+/** Fields of {@link withdrawInsurance}. */
+export interface WithdrawInsuranceArgs {
+  /** The configuration authority. */
+  authority: TransactionSigner;
+  recipient: Address;
+  /** Lamports: at most `MAX_INSURANCE_WITHDRAWAL_BPS` of the vault above rent. */
+  amount: bigint;
+}
+
+/**
+ * `withdraw_insurance`: the authority moves part of the insurance vault to `recipient` (for example to make a client
+ * whole): at most `MAX_INSURANCE_WITHDRAWAL_BPS` of the lamports above rent (`INSURANCE_WITHDRAWAL_TOO_LARGE`), at
+ * most once per `INSURANCE_WITHDRAWAL_INTERVAL_SECS` (`INSURANCE_WITHDRAWAL_TOO_SOON`).
+ */
+export async function withdrawInsurance(
+  { authority, recipient, amount }: WithdrawInsuranceArgs,
+  programId: Address = PROGRAM_ID,
+): Promise<Instruction> {
+  return getWithdrawInsuranceInstruction(
+    {
+      authority,
+      config: await configAddress(programId),
+      insurance: await insuranceAddress(programId),
+      recipient,
+      amount,
+    },
+    cfg(programId),
+  );
+}
+
 // ---- models ----------------------------------------------------------------------------------------------------
+
+/**
+ * Which model an instruction acts on: its PDA address (`model`), or its `modelId` and `registrant`, the key that
+ * registered it (the PDA `["model", registrant, model_id]` is derived). The address stays the registrant's even
+ * after the model's control moved to another developer.
+ */
+export type ModelSelector =
+  | { model: Address; modelId?: undefined; registrant?: undefined }
+  | { model?: undefined; modelId: ModelId; registrant: Address };
+
+/** A {@link ModelSelector} for instructions the model's developer signs: `registrant` defaults to the signer. */
+export type DeveloperModelSelector =
+  | { model: Address; modelId?: undefined; registrant?: undefined }
+  | { model?: undefined; modelId: ModelId; registrant?: Address };
+
+async function resolveModel(
+  selector: DeveloperModelSelector,
+  signer: Address | undefined,
+  programId: Address,
+): Promise<Address> {
+  if (selector.model !== undefined) return selector.model;
+  const registrant = selector.registrant ?? signer;
+  if (registrant === undefined) throw new TypeError('give the model address (model) or its modelId and registrant');
+  return modelAddress(registrant, selector.modelId, programId);
+}
 
 /** Fields of {@link registerModel}. */
 export interface RegisterModelArgs {
+  /** Registers the model and becomes its `registrant` (part of its address) and first `developer`. */
   developer: TransactionSigner;
-  /** 1–32 printable ASCII characters (or the zero-padded bytes); the `model` PDA is derived from it. */
+  /** 1–32 printable ASCII characters (or the zero-padded bytes), unique per developer; the `model` PDA
+   * `["model", developer, model_id]` is derived from it. */
   modelId: ModelId;
   payoutWallet: Address;
   modalities: Modalities;
 }
 
-/** `register_model`: a developer registers a model id with a payout wallet. */
+/** `register_model`: a developer registers a model id (in its own namespace) with a payout wallet. The model's
+ * address is `modelAddress(developer.address, modelId)`. */
 export async function registerModel(
   { developer, modelId, payoutWallet, modalities }: RegisterModelArgs,
   programId: Address = PROGRAM_ID,
@@ -180,7 +253,7 @@ export async function registerModel(
   return getRegisterModelInstruction(
     {
       developer,
-      model: await modelAddress(mid, programId),
+      model: await modelAddress(developer.address, mid, programId),
       payoutWallet,
       modelId: mid,
       modalities: modalityMask(modalities),
@@ -189,55 +262,98 @@ export async function registerModel(
   );
 }
 
-/** Fields of {@link updateModel}. */
-export interface UpdateModelArgs {
+/** Fields of {@link updateModel}: the model (by address, or by id registered by `registrant`, default the
+ * developer), its new payout wallet and modalities. */
+export type UpdateModelArgs = DeveloperModelSelector & {
+  /** The model's current developer. */
   developer: TransactionSigner;
-  /** The model's id; its `model` PDA is derived from it. */
-  modelId: ModelId;
   payoutWallet: Address;
   modalities: Modalities;
-}
+};
 
-/** `update_model`: new payout wallet and modalities. */
-export async function updateModel(
-  { developer, modelId, payoutWallet, modalities }: UpdateModelArgs,
-  programId: Address = PROGRAM_ID,
-): Promise<Instruction> {
+/** `update_model`: new payout wallet and modalities (the model's current developer signs). */
+export async function updateModel(args: UpdateModelArgs, programId: Address = PROGRAM_ID): Promise<Instruction> {
+  const { developer, payoutWallet, modalities } = args;
   return getUpdateModelInstruction(
-    { developer, model: await modelAddress(modelId, programId), payoutWallet, modalities: modalityMask(modalities) },
+    {
+      developer,
+      model: await resolveModel(args, developer.address, programId),
+      payoutWallet,
+      modalities: modalityMask(modalities),
+    },
     cfg(programId),
   );
 }
 
-/** Fields of {@link deactivateModel}. */
-export interface DeactivateModelArgs {
+/** Fields of {@link deactivateModel}: the model (by address, or by id registered by `registrant`, default the
+ * developer). */
+export type DeactivateModelArgs = DeveloperModelSelector & {
+  /** The model's current developer. */
   developer: TransactionSigner;
-  /** The model's id; its `model` PDA is derived from it. */
-  modelId: ModelId;
+};
+
+/** `deactivate_model`: no new commit may use the model (seats that committed with it keep it). */
+export async function deactivateModel(args: DeactivateModelArgs, programId: Address = PROGRAM_ID): Promise<Instruction> {
+  return getDeactivateModelInstruction(
+    { developer: args.developer, model: await resolveModel(args, args.developer.address, programId) },
+    cfg(programId),
+  );
 }
 
-/** `deactivate_model` */
-export async function deactivateModel(
-  { developer, modelId }: DeactivateModelArgs,
-  programId: Address = PROGRAM_ID,
-): Promise<Instruction> {
-  return getDeactivateModelInstruction({ developer, model: await modelAddress(modelId, programId) }, cfg(programId));
-}
-
-/** Fields of {@link claimModelFees}. */
-export interface ClaimModelFeesArgs {
-  /** The model's id; its `model` PDA is derived from it. */
-  modelId: ModelId;
+/** Fields of {@link claimModelFees}: the model (by address, or by id and `registrant`) and its payout wallet. */
+export type ClaimModelFeesArgs = ModelSelector & {
   /** The model's registered payout wallet. */
   payoutWallet: Address;
-}
+};
 
 /** `claim_model_fees`: pays the model's unclaimed share to its payout wallet (anyone may send it). */
-export async function claimModelFees(
-  { modelId, payoutWallet }: ClaimModelFeesArgs,
+export async function claimModelFees(args: ClaimModelFeesArgs, programId: Address = PROGRAM_ID): Promise<Instruction> {
+  return getClaimModelFeesInstruction(
+    { model: await resolveModel(args, undefined, programId), payoutWallet: args.payoutWallet },
+    cfg(programId),
+  );
+}
+
+/** Fields of {@link proposeModelTransfer}: the model (by address, or by id registered by `registrant`, default the
+ * developer) and the proposed successor. */
+export type ProposeModelTransferArgs = DeveloperModelSelector & {
+  /** The model's current developer. */
+  developer: TransactionSigner;
+  /** The proposed developer (the default address, all zero bytes, withdraws a proposal). */
+  newDeveloper: Address;
+};
+
+/**
+ * `propose_model_transfer`: the model's developer names its successor, who takes control (updates, deactivation,
+ * further transfers) with {@link acceptModelTransfer}. The model's address does not change.
+ */
+export async function proposeModelTransfer(
+  args: ProposeModelTransferArgs,
   programId: Address = PROGRAM_ID,
 ): Promise<Instruction> {
-  return getClaimModelFeesInstruction({ model: await modelAddress(modelId, programId), payoutWallet }, cfg(programId));
+  return getProposeModelTransferInstruction(
+    {
+      developer: args.developer,
+      model: await resolveModel(args, args.developer.address, programId),
+      newDeveloper: args.newDeveloper,
+    },
+    cfg(programId),
+  );
+}
+
+/** Fields of {@link acceptModelTransfer}: the model (by address, or by id and the `registrant` that registered it)
+ * and the proposed developer. */
+export type AcceptModelTransferArgs = ModelSelector & {
+  /** The proposed developer; it signs (`NOT_PENDING_DEVELOPER` for any other key). */
+  newDeveloper: TransactionSigner;
+};
+
+/** `accept_model_transfer`: the proposed developer signs and becomes the model's developer. */
+export async function acceptModelTransfer(args: AcceptModelTransferArgs, programId: Address = PROGRAM_ID): Promise<Instruction> {
+  return getAcceptModelTransferInstruction(
+    { newDeveloper: args.newDeveloper, model: await resolveModel(args, undefined, programId) },
+    cfg(programId),
+  );
 }
 
 // ---- workers ---------------------------------------------------------------------------------------------------
@@ -248,11 +364,11 @@ export interface RegisterWorkerArgs {
   /** Lamports. */
   stake: bigint;
   modalities: Modalities;
-  /** Up to 4 model ids. */
-  models: ReadonlyArray<ModelId>;
+  /** 1–4 model addresses (the models' PDAs, `modelAddress(developer, modelId)`). */
+  models: ReadonlyArray<Address>;
 }
 
-/** `register_worker`: stake, supported modalities and up to 4 model ids. */
+/** `register_worker`: stake, supported modalities and the 1–4 models (by address) the worker answers with. */
 export async function registerWorker(
   { authority, stake, modalities, models }: RegisterWorkerArgs,
   programId: Address = PROGRAM_ID,
@@ -264,7 +380,7 @@ export async function registerWorker(
       config: await configAddress(programId),
       stake,
       modalities: modalityMask(modalities),
-      models: models.map((m) => encodeModelId(m)),
+      models: [...models],
     },
     cfg(programId),
   );
@@ -289,11 +405,11 @@ export async function addStake({ authority, amount }: StakeAmountArgs, programId
 export interface UpdateWorkerArgs {
   authority: TransactionSigner;
   modalities: Modalities;
-  /** Up to 4 model ids. */
-  models: ReadonlyArray<ModelId>;
+  /** 1–4 model addresses (the models' PDAs, `modelAddress(developer, modelId)`). */
+  models: ReadonlyArray<Address>;
 }
 
-/** `update_worker`: new modalities and models (refused while the worker holds a seat). */
+/** `update_worker`: new modalities and models, by address (refused while the worker holds a seat). */
 export async function updateWorker(
   { authority, modalities, models }: UpdateWorkerArgs,
   programId: Address = PROGRAM_ID,
@@ -303,7 +419,7 @@ export async function updateWorker(
       authority,
       worker: await workerAddress(authority.address, programId),
       modalities: modalityMask(modalities),
-      models: models.map((m) => encodeModelId(m)),
+      models: [...models],
     },
     cfg(programId),
   );
@@ -433,14 +549,14 @@ export interface CommitResultArgs {
   request: Address;
   /** The 32-byte commitment (see `commitment()`). */
   commitment: ReadonlyUint8Array;
-  /** The model the answer comes from (the one hashed into the commitment); its `model` PDA is derived from it and
-   * the program fixes it in the seat. */
-  modelId: ModelId;
+  /** The PDA address of the model the answer comes from (the one hashed into the commitment); it must be one the
+   * worker declared, and the program fixes it in the seat. */
+  model: Address;
 }
 
-/** `commit_result` with the authority's worker PDA and the PDA of the model the answer comes from. */
+/** `commit_result` with the authority's worker PDA and the model the answer comes from. */
 export async function commitResult(
-  { authority, request, commitment, modelId }: CommitResultArgs,
+  { authority, request, commitment, model }: CommitResultArgs,
   programId: Address = PROGRAM_ID,
 ): Promise<Instruction> {
   return getCommitResultInstruction(
@@ -448,7 +564,7 @@ export async function commitResult(
       authority,
       request,
       worker: await workerAddress(authority.address, programId),
-      model: await modelAddress(modelId, programId),
+      model,
       commitment,
     },
     cfg(programId),
@@ -496,7 +612,7 @@ export interface FinishRequestArgs {
 
 /**
  * `finalize_request` with its remaining accounts: a writable worker PDA per seat (seat order), then a writable
- * model PDA per revealed seat (seat order).
+ * model per revealed seat (seat order: the model each seat committed with).
  */
 export async function finalizeRequest(
   { request, requestData }: FinishRequestArgs,
@@ -506,9 +622,7 @@ export async function finalizeRequest(
   const remaining: AccountMeta[] = [];
   for (const s of seats) remaining.push({ address: await workerAddress(s.authority, programId), role: AccountRole.WRITABLE });
   for (const s of seats) {
-    if (s.state === SEAT_STATE_REVEALED) {
-      remaining.push({ address: await modelAddress(s.modelId, programId), role: AccountRole.WRITABLE });
-    }
+    if (s.state === SEAT_STATE_REVEALED) remaining.push({ address: s.model, role: AccountRole.WRITABLE });
   }
   const ix = getFinalizeRequestInstruction(
     {

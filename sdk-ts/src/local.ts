@@ -3,9 +3,11 @@
  * Node only (LiteSVM is a native module).
  *
  * `LiteSvmTransport.create()` loads `dfpn.so` at the IDL's program address, sets the clock to the wall clock,
- * funds an authority and initialises the configuration with the reference parameters of docs/protocol.md. Besides
+ * funds an authority, makes it the program's upgrade authority (LiteSVM deploys with none, and only the upgrade
+ * authority may `initialize_config`) and initialises the configuration with the reference parameters of
+ * docs/protocol.md. Besides
  * the `Transport` methods the client uses, it has helpers for tests and demos: `airdrop`, `fundedSigner`,
- * `now`/`setTime`/`advance` (the Clock sysvar), `account`, `balance`.
+ * `now`/`setTime`/`advance` (the Clock sysvar), `account`, `balance`, `setUpgradeAuthority`.
  * @module
  */
 import { existsSync, statSync } from 'node:fs';
@@ -13,6 +15,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   generateKeyPairSigner,
+  getAddressDecoder,
+  getAddressEncoder,
   getSignatureFromTransaction,
   lamports,
   type Address,
@@ -25,6 +29,7 @@ import { DFPNError, ErrorCode, fromTransactionError } from './errors.js';
 import { DfpnInstruction, identifyDfpnInstruction, type ConfigParamsArgs } from './generated/index.js';
 import { bytesEqual } from './hash.js';
 import { initializeConfig } from './instructions.js';
+import { programDataAddress } from './pda.js';
 import {
   buildSignedTransaction,
   pushQueue,
@@ -84,11 +89,19 @@ export interface LiteSvmOptions {
   initialize?: boolean;
   /** Initial unix timestamp of the Clock sysvar (default: the wall clock). */
   startTime?: bigint;
-  /** The configuration authority (default: a new funded keypair). */
+  /** The configuration authority, also made the program's upgrade authority (default: a new funded keypair). */
   authority?: TransactionSigner;
   /** The program's address (default: the IDL's). */
   programId?: Address;
 }
+
+/**
+ * The header of an `UpgradeableLoaderState::ProgramData` account: u32 tag (3), u64 deployment slot, then
+ * `Option<Pubkey>` upgrade authority (a 1-byte tag at 12, the key at 13..45); the program's ELF follows.
+ */
+const PROGRAM_DATA_TAG = 3;
+const AUTHORITY_OPTION_AT = 12;
+const PROGRAM_DATA_HEADER_LEN = AUTHORITY_OPTION_AT + 1 + 32;
 
 // Names of litesvm's const enums (d.ts only), by value.
 const TX_ERRORS = (
@@ -180,6 +193,7 @@ export class LiteSvmTransport implements Transport {
     t.authority = options.authority ?? (await generateKeyPairSigner());
     t.params = options.params ?? REFERENCE_PARAMS;
     t.airdrop(t.authority.address, 100n * LAMPORTS_PER_SOL);
+    await t.setUpgradeAuthority(t.authority.address);
     if (options.initialize ?? true) {
       await t.process([await initializeConfig({ authority: t.authority, params: t.params }, t.programId)], t.authority);
     }
@@ -187,6 +201,34 @@ export class LiteSvmTransport implements Transport {
   }
 
   // ---- helpers ---------------------------------------------------------------------------------------------
+
+  /**
+   * Rewrite the upgrade authority in the program's ProgramData header (`null`: none, an immutable program).
+   * LiteSVM deploys with the upgradeable loader and no upgrade authority; `initialize_config` accepts only the
+   * upgrade authority's signature, so {@link create} sets it to the configuration authority.
+   */
+  async setUpgradeAuthority(authority: Address | null): Promise<void> {
+    const address = await programDataAddress(this.programId);
+    const acc = this.svm.getAccount(address);
+    const data = acc.exists ? Uint8Array.from(acc.data) : new Uint8Array();
+    const tag = new DataView(data.buffer, data.byteOffset, data.byteLength);
+    if (!acc.exists || data.length < PROGRAM_DATA_HEADER_LEN || tag.getUint32(0, true) !== PROGRAM_DATA_TAG) {
+      throw new DFPNError(
+        ErrorCode.PROGRAM_NOT_FOUND,
+        `${this.programId} has no ProgramData account at ${address} (not deployed with the upgradeable loader).`,
+      );
+    }
+    data[AUTHORITY_OPTION_AT] = authority === null ? 0 : 1;
+    data.set(authority === null ? new Uint8Array(32) : getAddressEncoder().encode(authority), AUTHORITY_OPTION_AT + 1);
+    this.svm.setAccount({ ...acc, address, data });
+  }
+
+  /** The upgrade authority in the program's ProgramData header (null: none). */
+  async upgradeAuthority(): Promise<Address | null> {
+    const acc = this.svm.getAccount(await programDataAddress(this.programId));
+    if (!acc.exists || acc.data[AUTHORITY_OPTION_AT] !== 1) return null;
+    return getAddressDecoder().decode(acc.data.subarray(AUTHORITY_OPTION_AT + 1, PROGRAM_DATA_HEADER_LEN));
+  }
 
   /** The Clock sysvar's unix timestamp. */
   now(): bigint {

@@ -1,6 +1,6 @@
 /**
  * What SDK users see: modalities, verdicts and the result format of the protocol sheet
- * (`verdict, confidence, consensusType, workerResults[{worker, modelId, verdict, confidence, detections[{type,
+ * (`verdict, confidence, consensusType, workerResults[{worker, model, modelId, verdict, confidence, detections[{type,
  * region{x,y,w,h}, confidence}]}], audit{requestTx, finalizeTx, workerCount, commitCount, revealCount}`), the same
  * camelCase JSON as the Python SDK's `model_dump_json(by_alias=True)`.
  *
@@ -115,7 +115,11 @@ export interface Detection {
 export interface WorkerResult {
   /** The worker's authority (base58). */
   worker: string;
-  modelId: string;
+  /** The model the seat committed with: its PDA address (base58), `["model", developer, model_id]`. */
+  model: string;
+  /** That model's id (read from its account; null when the account could not be read). Ids are unique per
+   * developer only: `model` identifies the model. */
+  modelId: string | null;
   verdict: Verdict;
   confidence: number;
   detections: Detection[];
@@ -153,7 +157,8 @@ export interface AnalysisResult {
 export interface SeatInfo {
   worker: string;
   state: SeatState;
-  modelId: string | null;
+  /** The model the seat committed with (its PDA address, base58), null before the commit. */
+  model: string | null;
   verdict: Verdict | null;
   confidence: number | null;
   reportUri: string | null;

@@ -1,5 +1,6 @@
 /**
- * Program-derived addresses of the DFPN program (seeds as in docs/protocol.md and the IDL) and model ids.
+ * Program-derived addresses of the DFPN program (seeds as in docs/protocol.md and the IDL), model ids, and the
+ * program's ProgramData account (under the BPF upgradeable loader).
  * @module
  */
 import {
@@ -20,6 +21,7 @@ import {
   SEEDS_TREASURY,
   SEEDS_WORKER,
 } from './generated/constants.js';
+import { BPF_LOADER_UPGRADEABLE_ADDRESS } from './generated/programData.js';
 
 /** Length of a stored model id (generated from the IDL). */
 export { MODEL_ID_LEN };
@@ -74,12 +76,32 @@ export async function treasuryAddress(programId: Address = PROGRAM_ID): Promise<
 export async function insuranceAddress(programId: Address = PROGRAM_ID): Promise<Address> {
   return (await findPda([SEEDS.insurance], programId))[0];
 }
-/** `["model", model_id (32, zero-padded)]` */
+/**
+ * `["model", developer, model_id (32, zero-padded)]`: model ids are scoped by the developer that registered them
+ * (the model's `registrant`). A model's address never changes, not even when its control moves to another developer
+ * (`propose_model_transfer` / `accept_model_transfer`); workers declare and commit with this address.
+ */
 export async function modelAddress(
+  developer: Address,
   modelId: string | ReadonlyUint8Array,
   programId: Address = PROGRAM_ID,
 ): Promise<Address> {
-  return (await findPda([SEEDS.model, encodeModelId(modelId)], programId))[0];
+  return (await modelAddressAndBump(developer, modelId, programId))[0];
+}
+/** {@link modelAddress} with its canonical bump. */
+export async function modelAddressAndBump(
+  developer: Address,
+  modelId: string | ReadonlyUint8Array,
+  programId: Address = PROGRAM_ID,
+): Promise<ProgramDerivedAddress> {
+  return findPda([SEEDS.model, getAddressEncoder().encode(developer), encodeModelId(modelId)], programId);
+}
+/**
+ * The program's ProgramData account: the PDA of `[program id]` under the BPF upgradeable loader. Its header names the
+ * upgrade authority, the only key `initialize_config` accepts as the configuration's first authority.
+ */
+export async function programDataAddress(programId: Address = PROGRAM_ID): Promise<Address> {
+  return (await findPda([getAddressEncoder().encode(programId)], BPF_LOADER_UPGRADEABLE_ADDRESS))[0];
 }
 /** `["worker", authority]` */
 export async function workerAddress(authority: Address, programId: Address = PROGRAM_ID): Promise<Address> {

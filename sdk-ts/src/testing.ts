@@ -23,11 +23,11 @@ import { address as toAddress, generateKeyPairSigner, type Address, type KeyPair
 import type { DFPNClient } from './client.js';
 import { answerCodes, commitment, deriveSalt } from './commitment.js';
 import { LAMPORTS_PER_SOL } from './constants.js';
-import { DFPNError } from './errors.js';
 import { SEAT_STATE_COMMITTED } from './generated/constants.js';
 import { getRequestDecoder, REQUEST_DISCRIMINATOR, type Request } from './generated/index.js';
 import { sha256, toHex } from './hash.js';
 import * as ix from './instructions.js';
+import { modelAddress } from './pda.js';
 import { ALL_MODALITIES, type Detection, type Verdict } from './models.js';
 import type { LocalNetworkLike } from './platform.js';
 import { commitOpen, isOpen, revealOpen } from './protocol.js';
@@ -40,8 +40,18 @@ async function send(net: Transport, instruction: Parameters<Transport['sendTrans
   return net.sendTransaction([instruction], signer);
 }
 
-/** The model the test workers declare. */
+/** The id of the model the test workers declare (registered by a new developer each time, so its address differs). */
 export const TEST_MODEL = 'face-forensics-sbi';
+
+/** A model registered by {@link registerTestModel}. */
+export interface TestModel {
+  /** The developer that registered it (and controls it). */
+  developer: KeyPairSigner;
+  /** Its id. */
+  modelId: string;
+  /** Its PDA address, `["model", developer, model_id]`: what workers declare and commit with. */
+  model: Address;
+}
 
 /** What a test worker answers for a request. */
 export interface Answer {
@@ -57,12 +67,12 @@ interface Committed {
   uri: string;
 }
 
-/** Register `modelId` (all modalities) with a new funded developer; returns the developer. */
-export async function registerTestModel(net: FundingTransport, modelId: string = TEST_MODEL): Promise<KeyPairSigner> {
+/** Register `modelId` (all modalities) with a new funded developer; returns the developer and the model's address. */
+export async function registerTestModel(net: FundingTransport, modelId: string = TEST_MODEL): Promise<TestModel> {
   const developer = (await net.fundedSigner(10n * LAMPORTS_PER_SOL)) as KeyPairSigner;
   const payout = (await generateKeyPairSigner()).address;
   await send(net, await ix.registerModel({ developer, modelId, payoutWallet: payout, modalities: ALL_MODALITIES }, net.programId), developer);
-  return developer;
+  return { developer, modelId, model: await modelAddress(developer.address, modelId, net.programId) };
 }
 
 /** A staked worker: joins, writes its report to a file, commits, reveals. */
@@ -73,7 +83,8 @@ export class TestWorker {
     readonly net: Transport,
     readonly signer: KeyPairSigner,
     readonly reportsDir: string,
-    readonly model: string = TEST_MODEL,
+    /** The model (PDA address) it commits with. */
+    readonly model: Address,
   ) {}
 
   /** The worker's authority. */
@@ -81,18 +92,18 @@ export class TestWorker {
     return this.signer.address;
   }
 
-  /** A new funded keypair registered as a worker with `stake` (default: the configured minimum) for every
-   * modality and `model`. */
+  /** A worker (a new funded keypair unless `signer` is given) registered with `stake` (default: the configured
+   * minimum) for every modality and the one `model` (a model address, e.g. {@link registerTestModel}'s). */
   static async register(
     net: FundingTransport,
     reportsDir: string,
-    options: { stake?: bigint; model?: string; signer?: KeyPairSigner } = {},
+    options: { model: Address; stake?: bigint; signer?: KeyPairSigner },
   ): Promise<TestWorker> {
     const signer = options.signer ?? ((await net.fundedSigner(12n * LAMPORTS_PER_SOL)) as KeyPairSigner);
     const stake = options.stake ?? BigInt(net.params?.minStake ?? LAMPORTS_PER_SOL);
-    const model = options.model ?? TEST_MODEL;
-    await send(net, await ix.registerWorker({ authority: signer, stake, modalities: ALL_MODALITIES, models: [model] }, net.programId), signer);
-    return new TestWorker(net, signer, reportsDir, model);
+    const models = [options.model];
+    await send(net, await ix.registerWorker({ authority: signer, stake, modalities: ALL_MODALITIES, models }, net.programId), signer);
+    return new TestWorker(net, signer, reportsDir, options.model);
   }
 
   /** `join_request` */
@@ -115,7 +126,7 @@ export class TestWorker {
         {
           request,
           worker: this.address,
-          modelId: this.model,
+          model: this.model,
           verdict: codes.verdict,
           confidence: codes.confidence,
           detections: answer.detections ?? [],
@@ -131,7 +142,7 @@ export class TestWorker {
     const salt = await deriveSalt(this.signer, request);
     const c = commitment(request, this.address, answer.verdict, answer.confidence, this.model, reportHash, salt);
     this.answers.set(request, { answer, reportHash, salt, uri: pathToFileURL(path).href });
-    const instruction = await ix.commitResult({ authority: this.signer, request, commitment: c, modelId: this.model }, this.net.programId);
+    const instruction = await ix.commitResult({ authority: this.signer, request, commitment: c, model: this.model }, this.net.programId);
     return send(this.net, instruction, this.signer);
   }
 
@@ -241,11 +252,10 @@ export async function startTestWorkers(
   }
   const reportsDir = options.reportsDir ?? mkdtempSync(join(tmpdir(), 'dfpn-r-'));
   mkdirSync(reportsDir, { recursive: true });
-  await registerTestModel(net).catch((e: unknown) => {
-    if (!(e instanceof DFPNError && e.code === 'ACCOUNT_ALREADY_INITIALIZED')) throw e;
-  });
+  // A new developer each time: its model's address is new, so a second call on the same network registers again.
+  const { model } = await registerTestModel(net);
   const workers: TestWorker[] = [];
-  for (let i = 0; i < (options.count ?? 3); i++) workers.push(await TestWorker.register(net, reportsDir));
+  for (let i = 0; i < (options.count ?? 3); i++) workers.push(await TestWorker.register(net, reportsDir, { model }));
   const answer = options.answer ?? defaultAnswer;
   const onError = options.onError ?? (() => undefined);
   const done = new Set<string>();

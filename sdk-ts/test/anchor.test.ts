@@ -1,6 +1,7 @@
 /**
  * The program through @coral-xyz/anchor's `Program`, loaded from the committed IDL (spec 0.1.0): Anchor's methods
- * builder makes `initialize_config` and `set_paused`, the transactions go to dfpn.so in LiteSVM, and Anchor's coders
+ * builder makes `initialize_config` (signed by the upgrade authority LiteSvmTransport sets) and `set_paused`, the
+ * transactions go to dfpn.so in LiteSVM, and Anchor's coders
  * decode the Config account and the events. Anchor is built on @solana/web3.js v1; the SDK is on @solana/kit, so the
  * test converts Anchor's `TransactionInstruction` into a kit instruction (`fromWeb3Instruction`).
  */
@@ -8,7 +9,7 @@ import { AnchorProvider, BN, BorshCoder, EventParser, Program, Wallet, type Idl 
 import { Connection, Keypair, PublicKey, type TransactionInstruction } from '@solana/web3.js';
 import { AccountRole, address, type Instruction } from '@solana/kit';
 import { describe, expect, test } from 'vitest';
-import { configAddress, DFPN_IDL, getConfigDecoder, PROGRAM_ID, REFERENCE_PARAMS } from '../src/index.js';
+import { configAddress, DFPN_IDL, getConfigDecoder, PROGRAM_ID, programDataAddress, REFERENCE_PARAMS } from '../src/index.js';
 import { LiteSvmTransport } from '../src/local.js';
 import { loadIdl, PROGRAM_SO } from './helpers.js';
 
@@ -39,9 +40,10 @@ describe('@coral-xyz/anchor Program from idl/dfpn.json', () => {
     const program = new Program(loadIdl() as Idl, provider);
     expect(program.programId.toBase58()).toBe(PROGRAM_ID);
     // The generated DFPN_IDL constant is the same IDL
-    expect(new Program(DFPN_IDL as unknown as Idl, provider).idl.instructions.length).toBe(24);
+    expect(new Program(DFPN_IDL as unknown as Idl, provider).idl.instructions.length).toBe(27);
 
-    // When Anchor's methods builder makes initialize_config (PDAs resolved by Anchor from the IDL's seeds)
+    // When Anchor's methods builder makes initialize_config (PDAs resolved by Anchor from the IDL's seeds, the
+    // program_data account under the BPF upgradeable loader, as the IDL's "program" says)
     const params = {
       baseFees: REFERENCE_PARAMS.baseFees.map((f) => new BN(f.toString())),
       workerSurchargeBps: REFERENCE_PARAMS.workerSurchargeBps,
@@ -60,6 +62,7 @@ describe('@coral-xyz/anchor Program from idl/dfpn.json', () => {
     const authorityKey = new PublicKey(authority.address);
     const init = await program.methods["initializeConfig"]!(params).accounts({ authority: authorityKey }).instruction();
     expect(init.keys[1]!.pubkey.toBase58()).toBe(await configAddress());
+    expect(init.keys.map((k) => k.pubkey.toBase58())[5]).toBe(await programDataAddress());
     // And it is sent to the program
     await net.process([fromWeb3Instruction(init)], authority);
 

@@ -1,5 +1,5 @@
 /**
- * Every `ErrorCode` reached for real: each program error (6000–6063) by sending a transaction the real dfpn.so in
+ * Every `ErrorCode` reached for real: each program error (6000–6068) by sending a transaction the real dfpn.so in
  * LiteSVM refuses, and each SDK code through the SDK call that reports it. The last test checks that nothing was
  * left out.
  */
@@ -28,7 +28,6 @@ import {
   ALL_MODALITIES,
   ALL_MODALITY_LIST,
   DFPNError,
-  encodeModelId,
   ErrorCode,
   findPda,
   PROGRAM_ID,
@@ -39,6 +38,10 @@ import {
   getWorkerEncoder,
   insuranceAddress,
   instructions as ix,
+  INSURANCE_WITHDRAWAL_INTERVAL_SECS,
+  MAX_INSURANCE_WITHDRAWAL_BPS,
+  parseLogs,
+  programDataAddress,
   IpfsStorage,
   LAMPORTS_PER_SOL,
   mediaFromBytes,
@@ -48,6 +51,7 @@ import {
   REFERENCE_PARAMS,
   requestAddressAndBump,
   RpcTransport,
+  SEEDS_MODEL,
   sha256,
   treasuryAddress,
   workerAddress,
@@ -82,17 +86,19 @@ interface World {
   dir: string;
   media: string;
   workers: TestWorker[];
+  /** The developer of the test model, and the model's address (every worker declares it). */
   developer: KeyPairSigner;
+  model: Address;
 }
 
 async function world(nWorkers = 3): Promise<World> {
   const net = await LiteSvmTransport.create({ programPath: PROGRAM_SO });
   const client = await DFPNClient.create({ network: net });
   const dir = tempDir();
-  const developer = await registerTestModel(net);
+  const { developer, model } = await registerTestModel(net);
   const workers: TestWorker[] = [];
-  for (let i = 0; i < nWorkers; i++) workers.push(await TestWorker.register(net, dir));
-  return { net, client, dir, media: mediaFile(dir), workers, developer };
+  for (let i = 0; i < nWorkers; i++) workers.push(await TestWorker.register(net, dir, { model }));
+  return { net, client, dir, media: mediaFile(dir), workers, developer, model };
 }
 
 async function submit(w: World, minWorkers: number, maxWorkers = minWorkers): Promise<Address> {
@@ -133,7 +139,7 @@ async function nonCanonicalPda(seeds: ReadonlyArray<Uint8Array>): Promise<[Addre
 
 // ---- program errors --------------------------------------------------------------------------------------------
 
-describe('program errors (6000-6063) through the real program', () => {
+describe('program errors (6000-6068) through the real program', () => {
   test('malformed instructions: INVALID_INSTRUCTION_DATA, NOT_ENOUGH_ACCOUNTS, MISSING_SIGNATURE, ACCOUNT_NOT_WRITABLE', async () => {
     const { net } = await world(0);
     const base = await ix.setPaused({ authority: net.authority, paused: true });
@@ -168,7 +174,7 @@ describe('program errors (6000-6063) through the real program', () => {
     );
     await expectCode(
       ErrorCode.INVALID_ACCOUNT_DATA,
-      send(net, setMeta(base, 1, { address: await modelAddress(TEST_MODEL), role: AccountRole.READONLY }), net.authority),
+      send(net, setMeta(base, 1, { address: w.model, role: AccountRole.READONLY }), net.authority),
       'withdraw_treasury, a model as config',
     );
     net.airdrop(await treasuryAddress(), LAMPORTS_PER_SOL);
@@ -200,17 +206,17 @@ describe('program errors (6000-6063) through the real program', () => {
   });
 
   test('configuration: ACCOUNT_ALREADY_INITIALIZED, UNAUTHORIZED, NOT_CONFIG_AUTHORITY, NOT_PENDING_AUTHORITY, PAUSED, INVALID_CONFIG', async () => {
-    const { net, client, media, developer } = await world(0);
+    const { net, client, media, developer, model } = await world(0);
     const stranger = await net.fundedSigner();
     await expectCode(
       ErrorCode.ACCOUNT_ALREADY_INITIALIZED,
-      send(net, await ix.initializeConfig({ authority: stranger, params: REFERENCE_PARAMS }), stranger),
-      'initialize_config twice',
+      send(net, await ix.initializeConfig({ authority: net.authority, params: REFERENCE_PARAMS }), net.authority),
+      'initialize_config twice (by the upgrade authority)',
     );
     // The owner checks of workers and models stay UNAUTHORIZED; the configuration authority's have their own code
     await expectCode(
       ErrorCode.UNAUTHORIZED,
-      send(net, await ix.updateModel({ developer: stranger, modelId: TEST_MODEL, payoutWallet: stranger.address, modalities: 1 }), stranger),
+      send(net, await ix.updateModel({ developer: stranger, model, payoutWallet: stranger.address, modalities: 1 }), stranger),
       "update_model by someone other than the model's developer",
     );
     await expectCode(
@@ -272,18 +278,26 @@ describe('program errors (6000-6063) through the real program', () => {
     );
     const badId = new Uint8Array(32);
     badId.set(new TextEncoder().encode('has space'));
-    const [badPda] = await findPda([new TextEncoder().encode('model'), badId]);
+    const [badPda] = await findPda([SEEDS_MODEL, getAddressEncoder().encode(dev.address), badId]);
     const badModel = getRegisterModelInstruction({ developer: dev, model: badPda, payoutWallet: dev.address, modelId: badId, modalities: 1 });
     await expectCode(ErrorCode.INVALID_MODEL_ID, send(net, badModel, dev), 'register_model "has space"');
     const op = await net.fundedSigner(20n * LAMPORTS_PER_SOL);
+    const five = await Promise.all(['a', 'b', 'c', 'd', 'e'].map((id) => modelAddress(dev.address, id)));
     await expectCode(
       ErrorCode.TOO_MANY_MODELS,
-      send(net, await ix.registerWorker({ authority: op, stake: LAMPORTS_PER_SOL, modalities: 31, models: ['a', 'b', 'c', 'd', 'e'] }), op),
+      send(net, await ix.registerWorker({ authority: op, stake: LAMPORTS_PER_SOL, modalities: 31, models: five }), op),
       'register_worker with five models',
+    );
+    // Workers declare model addresses: the all-zero address is no model
+    const zero = getAddressDecoder().decode(new Uint8Array(32));
+    await expectCode(
+      ErrorCode.INVALID_MODEL_ID,
+      send(net, await ix.registerWorker({ authority: op, stake: LAMPORTS_PER_SOL, modalities: 31, models: [w.model, zero] }), op),
+      'register_worker declaring the all-zero model address',
     );
     await expectCode(
       ErrorCode.INSUFFICIENT_STAKE,
-      send(net, await ix.registerWorker({ authority: op, stake: LAMPORTS_PER_SOL - 1n, modalities: 31, models: [TEST_MODEL] }), op),
+      send(net, await ix.registerWorker({ authority: op, stake: LAMPORTS_PER_SOL - 1n, modalities: 31, models: [w.model] }), op),
       'register_worker one lamport under min_stake',
     );
     const worker = w.workers[0]!;
@@ -307,7 +321,7 @@ describe('program errors (6000-6063) through the real program', () => {
     await expectCode(ErrorCode.ARITHMETIC_OVERFLOW, send(net, await ix.addStake({ authority: worker.signer, amount: 1n }), worker.signer), 'add_stake over u64::MAX');
     await expectCode(
       ErrorCode.PAYOUT_WALLET_MISMATCH,
-      send(net, await ix.claimModelFees({ modelId: TEST_MODEL, payoutWallet: dev.address }), dev),
+      send(net, await ix.claimModelFees({ model: w.model, payoutWallet: dev.address }), dev),
       'claim_model_fees to another wallet',
     );
   });
@@ -369,7 +383,7 @@ describe('program errors (6000-6063) through the real program', () => {
     const w = await world(3);
     const { net } = w;
     const imageOnly = await net.fundedSigner(12n * LAMPORTS_PER_SOL);
-    await net.process([await ix.registerWorker({ authority: imageOnly, stake: LAMPORTS_PER_SOL, modalities: [Modality.ImageAuthenticity], models: [TEST_MODEL] })], imageOnly);
+    await net.process([await ix.registerWorker({ authority: imageOnly, stake: LAMPORTS_PER_SOL, modalities: [Modality.ImageAuthenticity], models: [w.model] })], imageOnly);
     const request = await submit(w, 1);
     await expectCode(ErrorCode.MODALITY_NOT_SUPPORTED, send(net, await ix.joinRequest({ authority: imageOnly, request }), imageOnly), 'an image-only worker');
     const [a, b, c] = w.workers as [TestWorker, TestWorker, TestWorker];
@@ -385,7 +399,7 @@ describe('program errors (6000-6063) through the real program', () => {
     const other = await submit(w, 1);
     await expectCode(ErrorCode.WORKER_UNBONDING, () => b.join(other), 'an unbonding worker');
     // The client's own key, registered as a worker, cannot staff its request
-    const dealer = await TestWorker.register(net, w.dir, { signer: w.client.wallet as KeyPairSigner });
+    const dealer = await TestWorker.register(net, w.dir, { model: w.model, signer: w.client.wallet as KeyPairSigner });
     await expectCode(ErrorCode.SELF_DEALING, () => dealer.join(other), "the client joins its own request");
     // A seat can be given back in the first half of the commit window only
     const r = requestAccount(net, other);
@@ -418,14 +432,22 @@ describe('program errors (6000-6063) through the real program', () => {
     await expectCode(ErrorCode.NOT_JOINED, () => a.commit(request, { verdict: 'Manipulated', confidence: 90 }), 'commit before joining');
     await commitAll(w, request, [a, b]);
     await expectCode(ErrorCode.ALREADY_COMMITTED, () => a.commit(request, { verdict: 'Manipulated', confidence: 90 }), 'committing twice');
-    // The model is fixed at commit: a registered model the worker did not declare is refused there
-    await registerTestModel(net, 'other-model');
+    // The model is fixed at commit: a registered model the worker did not declare is refused there, and so is the
+    // same id registered by another developer (ids are scoped by developer: a different address)
+    const other = await registerTestModel(net, 'other-model');
+    const sameId = await registerTestModel(net, TEST_MODEL);
+    expect(sameId.model).not.toBe(w.model);
     await c.join(request);
-    await expectCode(
-      ErrorCode.MODEL_NOT_DECLARED,
-      () => new TestWorker(net, c.signer, w.dir, 'other-model').commit(request, { verdict: 'Manipulated', confidence: 90 }),
-      'commit with an undeclared model',
-    );
+    for (const [model, what] of [
+      [other.model, 'commit with an undeclared model'],
+      [sameId.model, "commit with the declared model's id under another developer"],
+    ] as const) {
+      await expectCode(
+        ErrorCode.MODEL_NOT_DECLARED,
+        () => new TestWorker(net, c.signer, w.dir, model).commit(request, { verdict: 'Manipulated', confidence: 90 }),
+        what,
+      );
+    }
     // The developer deactivates the model: the next commit with it is refused (the earlier commits keep theirs)
     await net.process([await ix.deactivateModel({ developer: w.developer, modelId: TEST_MODEL })], w.developer);
     await expectCode(ErrorCode.MODEL_INACTIVE, () => c.commit(request, { verdict: 'Manipulated', confidence: 90 }), 'commit with a deactivated model');
@@ -476,20 +498,22 @@ describe('program errors (6000-6063) through the real program', () => {
       [await ix.registerModel({ developer: clientWallet, modelId: 'client-model', payoutWallet: clientWallet.address, modalities: ALL_MODALITIES })],
       clientWallet,
     );
+    const imageOnly = await modelAddress(imageDev.address, 'image-only');
+    const clientModel = await modelAddress(clientWallet.address, 'client-model');
     const operator = await net.fundedSigner(12n * LAMPORTS_PER_SOL);
     await net.process(
-      [await ix.registerWorker({ authority: operator, stake: LAMPORTS_PER_SOL, modalities: ALL_MODALITIES, models: [TEST_MODEL, 'image-only', 'client-model'] })],
+      [await ix.registerWorker({ authority: operator, stake: LAMPORTS_PER_SOL, modalities: ALL_MODALITIES, models: [w.model, imageOnly, clientModel] })],
       operator,
     );
-    const as = (model: string) => new TestWorker(net, operator as KeyPairSigner, w.dir, model);
+    const as = (model: Address) => new TestWorker(net, operator as KeyPairSigner, w.dir, model);
     const request = await submit(w, 1);
-    await as(TEST_MODEL).join(request);
+    await as(w.model).join(request);
     const answer = { verdict: 'Manipulated' as const, confidence: 90 };
-    await expectCode(ErrorCode.MODEL_MODALITY_MISMATCH, () => as('image-only').commit(request, answer), 'an image-only model on a face request');
-    await expectCode(ErrorCode.SELF_DEALING, () => as('client-model').commit(request, answer), "a model of the request's client");
-    // And the declared model that covers the request commits (positive control)
-    await as(TEST_MODEL).commit(request, answer);
-    expect(requestAccount(net, request).seats[0]!.modelId).toEqual(encodeModelId(TEST_MODEL));
+    await expectCode(ErrorCode.MODEL_MODALITY_MISMATCH, () => as(imageOnly).commit(request, answer), 'an image-only model on a face request');
+    await expectCode(ErrorCode.SELF_DEALING, () => as(clientModel).commit(request, answer), "a model of the request's client");
+    // And the declared model that covers the request commits (positive control); the seat records its address
+    await as(w.model).commit(request, answer);
+    expect(requestAccount(net, request).seats[0]!.model).toBe(w.model);
   });
 
   test('finishing: FINALIZE_TOO_EARLY, SEAT_ACCOUNT_MISMATCH, MODEL_MISMATCH, CLIENT_MISMATCH, CANNOT_EXPIRE, REQUEST_NOT_FINISHED, REQUEST_NOT_OPEN, REQUEST_ALREADY_CLOSED, INSUFFICIENT_COMMITMENTS, UNBONDING_NOT_READY', async () => {
@@ -507,8 +531,7 @@ describe('program errors (6000-6063) through the real program', () => {
       send(net, withAccounts(good, (m) => m.slice(0, -1)), client.wallet),
       'finalize without the last model account',
     );
-    await registerTestModel(net, 'other-model');
-    const otherModel = { address: await modelAddress('other-model'), role: AccountRole.WRITABLE };
+    const otherModel = { address: (await registerTestModel(net, 'other-model')).model, role: AccountRole.WRITABLE };
     await expectCode(
       ErrorCode.MODEL_MISMATCH,
       send(net, withAccounts(good, (m) => [...m.slice(0, -1), otherModel]), client.wallet),
@@ -531,6 +554,132 @@ describe('program errors (6000-6063) through the real program', () => {
     await expectCode(ErrorCode.UNBONDING_NOT_READY, send(net, await ix.withdrawStake({ authority: worker.signer }), worker.signer), 'withdraw before the delay');
   });
 
+  test('initialize_config by the upgrade authority only: NOT_UPGRADE_AUTHORITY, INVALID_PROGRAM_DATA', async () => {
+    // Given a fresh deployment whose upgrade authority is the transport's authority (LiteSvmTransport sets it)
+    const fresh = await LiteSvmTransport.create({ programPath: PROGRAM_SO, initialize: false });
+    expect(await fresh.upgradeAuthority()).toBe(fresh.authority.address);
+    const stranger = await fresh.fundedSigner();
+    await expectCode(
+      ErrorCode.NOT_UPGRADE_AUTHORITY,
+      send(fresh, await ix.initializeConfig({ authority: stranger, params: REFERENCE_PARAMS }), stranger),
+      'initialize_config by a key that is not the upgrade authority',
+    );
+    const init = await ix.initializeConfig({ authority: fresh.authority, params: REFERENCE_PARAMS });
+    expect(init.accounts![5]).toEqual({ address: await programDataAddress(), role: AccountRole.READONLY });
+    // Another account in program_data's place: a wallet, and the program account itself
+    for (const [address, what] of [
+      [stranger.address, 'a wallet as program_data'],
+      [PROGRAM_ID, 'the program account as program_data'],
+    ] as const) {
+      await expectCode(ErrorCode.INVALID_PROGRAM_DATA, send(fresh, setMeta(init, 5, { address, role: AccountRole.READONLY }), fresh.authority), what);
+    }
+    // An immutable program (no upgrade authority) cannot be initialized, not even by its former authority
+    await fresh.setUpgradeAuthority(null);
+    expect(await fresh.upgradeAuthority()).toBeNull();
+    await expectCode(ErrorCode.NOT_UPGRADE_AUTHORITY, send(fresh, init, fresh.authority), 'initialize_config of an immutable program');
+    // Positive control: with the upgrade authority back, the same instruction initializes, naming it the authority
+    await fresh.setUpgradeAuthority(fresh.authority.address);
+    await fresh.process([init], fresh.authority);
+    expect((await new DFPNClient({ network: fresh }).getConfig()).authority).toBe(fresh.authority.address);
+  });
+
+  test('model transfer: NOT_PENDING_DEVELOPER, and control moves while the address stays', async () => {
+    const { net, client, developer, model } = await world(0);
+    const next = await net.fundedSigner();
+    const stranger = await net.fundedSigner();
+    await expectCode(
+      ErrorCode.NOT_PENDING_DEVELOPER,
+      send(net, await ix.acceptModelTransfer({ newDeveloper: next, model }), next),
+      'accept_model_transfer with nothing proposed',
+    );
+    await expectCode(
+      ErrorCode.UNAUTHORIZED,
+      send(net, await ix.proposeModelTransfer({ developer: stranger, model, newDeveloper: stranger.address }), stranger),
+      "propose_model_transfer by someone other than the model's developer",
+    );
+    // The developer proposes (by id: the registrant defaults to the signing developer)
+    const proposed = await net.process(
+      [await ix.proposeModelTransfer({ developer, modelId: TEST_MODEL, newDeveloper: next.address })],
+      developer,
+    );
+    expect(parseLogs(proposed.logs)).toEqual([{ name: 'ModelTransferProposed', model, proposed: next.address }]);
+    expect((await client.getModel(model))!.pendingDeveloper).toBe(next.address);
+    await expectCode(
+      ErrorCode.NOT_PENDING_DEVELOPER,
+      send(net, await ix.acceptModelTransfer({ newDeveloper: stranger, model }), stranger),
+      'accept_model_transfer by a key that was not proposed',
+    );
+    // Positive control: the proposed key accepts (the model named by its id and registrant)
+    const accepted = await net.process(
+      [await ix.acceptModelTransfer({ newDeveloper: next, modelId: TEST_MODEL, registrant: developer.address })],
+      next,
+    );
+    expect(parseLogs(accepted.logs)).toEqual([{ name: 'ModelTransferred', model, developer: next.address }]);
+    const after = (await client.getModel(model))!;
+    expect([after.developer, after.registrant, after.pendingDeveloper]).toEqual([next.address, developer.address, getAddressDecoder().decode(new Uint8Array(32))]);
+    // The former developer lost control; the new one updates the model at the same address
+    await expectCode(
+      ErrorCode.UNAUTHORIZED,
+      send(net, await ix.updateModel({ developer, model, payoutWallet: developer.address, modalities: 1 }), developer),
+      'update_model by the former developer',
+    );
+    await net.process([await ix.updateModel({ developer: next, model, payoutWallet: next.address, modalities: ALL_MODALITIES })], next);
+    expect((await client.getModel(developer.address, TEST_MODEL))!.payoutWallet).toBe(next.address);
+    // A proposal withdrawn (the all-zero address) cannot be accepted
+    const third = await net.fundedSigner();
+    await net.process([await ix.proposeModelTransfer({ developer: next, model, newDeveloper: third.address })], next);
+    await net.process([await ix.proposeModelTransfer({ developer: next, model, newDeveloper: getAddressDecoder().decode(new Uint8Array(32)) })], next);
+    await expectCode(
+      ErrorCode.NOT_PENDING_DEVELOPER,
+      send(net, await ix.acceptModelTransfer({ newDeveloper: third, model }), third),
+      'accept_model_transfer after the proposal was withdrawn',
+    );
+  });
+
+  test('insurance withdrawal: INSURANCE_WITHDRAWAL_TOO_LARGE, INSURANCE_WITHDRAWAL_TOO_SOON', async () => {
+    const { net, client } = await world(0);
+    const recipient = await net.fundedSigner();
+    const insurance = await insuranceAddress();
+    const rent = await net.minimumBalanceForRentExemption(16);
+    await expectCode(
+      ErrorCode.NOTHING_TO_CLAIM,
+      send(net, await ix.withdrawInsurance({ authority: net.authority, recipient: recipient.address, amount: 1n }), net.authority),
+      'withdraw_insurance from a vault holding only its rent',
+    );
+    // Given 10 SOL above rent in the insurance vault: at most MAX_INSURANCE_WITHDRAWAL_BPS (10 %) may move
+    net.airdrop(insurance, 10n * LAMPORTS_PER_SOL);
+    const limit = protocol.mulBps(10n * LAMPORTS_PER_SOL, MAX_INSURANCE_WITHDRAWAL_BPS);
+    expect(limit).toBe(LAMPORTS_PER_SOL);
+    await expectCode(
+      ErrorCode.NOT_CONFIG_AUTHORITY,
+      send(net, await ix.withdrawInsurance({ authority: recipient, recipient: recipient.address, amount: 1n }), recipient),
+      'withdraw_insurance by a stranger',
+    );
+    await expectCode(
+      ErrorCode.INSURANCE_WITHDRAWAL_TOO_LARGE,
+      send(net, await ix.withdrawInsurance({ authority: net.authority, recipient: recipient.address, amount: limit + 1n }), net.authority),
+      'withdraw_insurance one lamport over the limit',
+    );
+    // Positive control: exactly the limit moves, with an event, and the time is recorded
+    const before = net.balance(recipient.address);
+    const record = await net.process(
+      [await ix.withdrawInsurance({ authority: net.authority, recipient: recipient.address, amount: limit })],
+      net.authority,
+    );
+    expect(net.balance(recipient.address)).toBe(before + limit);
+    expect(net.balance(insurance)).toBe(rent + 10n * LAMPORTS_PER_SOL - limit);
+    expect(parseLogs(record.logs)).toEqual([{ name: 'InsuranceWithdrawn', recipient: recipient.address, amount: limit }]);
+    const at = net.now();
+    expect((await client.getConfig()).insuranceWithdrawnAt).toBe(at);
+    // A second withdrawal within INSURANCE_WITHDRAWAL_INTERVAL_SECS is refused, one at the interval passes
+    net.setTime(at + INSURANCE_WITHDRAWAL_INTERVAL_SECS - 1n);
+    const again = await ix.withdrawInsurance({ authority: net.authority, recipient: recipient.address, amount: 1n });
+    await expectCode(ErrorCode.INSURANCE_WITHDRAWAL_TOO_SOON, send(net, again, net.authority), 'a second withdrawal a second early');
+    net.setTime(at + INSURANCE_WITHDRAWAL_INTERVAL_SECS);
+    await net.process([again], net.authority);
+    expect(net.balance(recipient.address)).toBe(before + limit + 1n);
+  });
+
   test('claiming: PAYOUT_BELOW_RENT', async () => {
     // Given a one-worker request finalized: the model earned 20 % of 3,000,000 lamports, below an empty wallet's rent
     const w = await world(1);
@@ -539,11 +688,11 @@ describe('program errors (6000-6063) through the real program', () => {
     await commitAll(w, request);
     await w.workers[0]!.reveal(request);
     await client.finalize(request);
-    const model = (await client.getModel(TEST_MODEL))!;
+    const model = (await client.getModel(w.model))!;
     expect(model.unclaimed).toBe(600_000n);
     expect(net.account(model.payoutWallet)).toBeNull();
     expect(model.unclaimed).toBeLessThan(await net.minimumBalanceForRentExemption(0));
-    const claim = await ix.claimModelFees({ modelId: TEST_MODEL, payoutWallet: model.payoutWallet });
+    const claim = await ix.claimModelFees({ modelId: TEST_MODEL, registrant: w.developer.address, payoutWallet: model.payoutWallet });
     await expectCode(ErrorCode.PAYOUT_BELOW_RENT, send(net, claim, client.wallet), 'a claim to an empty payout wallet');
     // And once the wallet exists the same claim pays (positive control)
     net.airdrop(model.payoutWallet, LAMPORTS_PER_SOL);

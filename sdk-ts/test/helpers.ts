@@ -60,11 +60,11 @@ export async function localSetup(): Promise<{ net: LiteSvmTransport; client: DFP
   return { net, client, dir, media: mediaFile(dir) };
 }
 
-/** A registered model and `n` staked workers that support every modality. */
+/** A registered model and `n` staked workers that support every modality and declare it. */
 export async function testWorkers(net: LiteSvmTransport, dir: string, n = 3): Promise<TestWorker[]> {
-  await registerTestModel(net);
+  const { model } = await registerTestModel(net);
   const workers: TestWorker[] = [];
-  for (let i = 0; i < n; i++) workers.push(await TestWorker.register(net, dir));
+  for (let i = 0; i < n; i++) workers.push(await TestWorker.register(net, dir, { model }));
   return workers;
 }
 

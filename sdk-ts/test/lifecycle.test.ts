@@ -61,6 +61,8 @@ describe('full lifecycle on the local network', () => {
       workers.map((w, i) => [w.address, answers[i]!.verdict, answers[i]!.confidence]),
     );
     const first = result.workerResults[0]!;
+    // The seat names the model by its PDA address; the client reads its id from the model account
+    expect(first.model).toBe(workers[0]!.model);
     expect(first.modelId).toBe(TEST_MODEL);
     expect(first.reportVerified).toBe(true);
     expect(first.detections).toEqual([FACE_SWAP]);
@@ -82,7 +84,7 @@ describe('full lifecycle on the local network', () => {
     expect(dumped.feeLamports).toBe(4_500_000);
     expect(Object.keys(dumped.audit).sort()).toEqual(['commitCount', 'finalizeTx', 'requestTx', 'revealCount', 'workerCount']);
     const wr = dumped.workerResults[0];
-    expect(Object.keys(wr)).toEqual(expect.arrayContaining(['worker', 'modelId', 'verdict', 'confidence', 'detections']));
+    expect(Object.keys(wr)).toEqual(expect.arrayContaining(['worker', 'model', 'modelId', 'verdict', 'confidence', 'detections']));
     expect(wr.detections[0]).toEqual({ type: 'face_swap', region: { x: 10, y: 20, w: 64, h: 48 }, confidence: 0.93 });
     // And the request is finalized on-chain, with the escrow above the fee refunded to the client
     const info = await client.getRequest(sub.id);
@@ -129,8 +131,10 @@ describe('full lifecycle on the local network', () => {
       expect(state.reputation).toBe(5_000 + ((10_000 - 5_000) * 1_000) / 10_000);
     }
     // And the model earned its share; the vaults hold theirs
-    const model = (await client.getModel(TEST_MODEL))!;
+    const model = (await client.getModel(workers[0]!.model))!;
     expect(model.unclaimed).toBe(((4_500_000n * 2_000n) / 10_000n / 3n) * 3n);
+    // The same account by its registrant and id
+    expect(await client.getModel(model.registrant, TEST_MODEL)).toEqual(model);
     const treasury = (await client.getVault('treasury'))!;
     expect(treasury.lamports).toBe((await net.minimumBalanceForRentExemption(16)) + 450_000n);
     expect((await client.listWorkers()).length).toBe(3);

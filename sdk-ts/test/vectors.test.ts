@@ -3,11 +3,13 @@
  * commitments, PDAs, fees; and every discriminator against sha256 of its name and against the IDL.
  */
 import { createHash } from 'node:crypto';
-import { address, createKeyPairSignerFromPrivateKeyBytes, getAddressEncoder } from '@solana/kit';
+import { address, createKeyPairSignerFromPrivateKeyBytes, getAddressDecoder, getAddressEncoder } from '@solana/kit';
 import { describe, expect, test } from 'vitest';
 import {
   answerCodes,
+  BPF_LOADER_UPGRADEABLE_ADDRESS,
   commitment,
+  COMMITMENT_DOMAIN,
   DFPNError,
   ErrorCode,
   configAddress,
@@ -20,7 +22,9 @@ import {
   generated,
   insuranceAddress,
   modelAddress,
+  modelAddressAndBump,
   PROGRAM_ID,
+  programDataAddress,
   REFERENCE_PARAMS,
   requestAddressAndBump,
   saltSignature,
@@ -78,26 +82,56 @@ describe('salts and commitments', () => {
     },
   );
 
-  test.each<any>(V.commitments.map((c: any, i: number) => [i, c.model_id]))('commitment %i (model %s)', (i: number) => {
+  test.each<any>(V.commitments.map((c: any, i: number) => [i, c.model_id]))('commitment %i (model %s)', async (i: number) => {
     const c = V.commitments[i];
-    expect(toHex(encodeModelId(c.model_id))).toBe(c.model_id_hex);
-    expect(decodeModelId(fromHex(c.model_id_hex))).toBe(c.model_id);
+    // The model is hashed as its PDA address, ["model", developer, model_id]
+    expect(await modelAddress(address(c.model_developer), c.model_id)).toBe(c.model);
+    expect(decodeModelId(encodeModelId(c.model_id))).toBe(c.model_id);
     const got = commitment(
       address(c.request),
       address(c.worker),
       c.verdict,
       c.confidence,
-      c.model_id,
+      address(c.model),
       fromHex(c.report_hash),
       fromHex(c.salt),
     );
     expect(toHex(got)).toBe(c.commitment);
-    // the raw 32-byte model id gives the same commitment
-    expect(toHex(commitment(address(c.request), address(c.worker), c.verdict, c.confidence, fromHex(c.model_id_hex), fromHex(c.report_hash), fromHex(c.salt)))).toBe(c.commitment);
+    // the preimage, spelled out: the domain is dfpn-commit-v2 and the model field is the address's 32 bytes
+    const addr = (a: string) => Uint8Array.from(getAddressEncoder().encode(address(a)));
+    const preimage = Buffer.concat([
+      Buffer.from(COMMITMENT_DOMAIN),
+      addr(c.request),
+      addr(c.worker),
+      Buffer.from([c.verdict, c.confidence]),
+      addr(c.model),
+      fromHex(c.report_hash),
+      fromHex(c.salt),
+    ]);
+    expect(COMMITMENT_DOMAIN).toBe('dfpn-commit-v2');
+    expect(createHash('sha256').update(preimage).digest('hex')).toBe(c.commitment);
+    // another developer's model of the same id is another address, so another commitment
+    const other = await modelAddress(address(c.worker), c.model_id);
+    expect(other).not.toBe(c.model);
+    const otherCommitment = commitment(address(c.request), address(c.worker), c.verdict, c.confidence, other, fromHex(c.report_hash), fromHex(c.salt));
+    expect(toHex(otherCommitment)).not.toBe(c.commitment);
   });
 
   test('commitment inputs are checked', () => {
     const a = address(V.commitments[0].request);
+    // The model is an address: a model id in its place is refused, naming the field (the vector's model is accepted)
+    for (const id of ['face-forensics-sbi', 'm', 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx']) {
+      let caught: unknown;
+      try {
+        commitment(a, a, 2, 90, id as never, new Uint8Array(32), new Uint8Array(32));
+      } catch (e) {
+        caught = e;
+      }
+      expect(caught, id).toBeInstanceOf(DFPNError);
+      expect((caught as DFPNError).code).toBe(ErrorCode.INVALID_ARGUMENT);
+      expect((caught as DFPNError).message).toMatch(/^\[INVALID_ARGUMENT\] model /);
+    }
+    expect(commitment(a, a, 2, 90, address(V.commitments[0].model), new Uint8Array(32), new Uint8Array(32))).toHaveLength(32);
     const zero = new Uint8Array(32);
     // An answer the program would refuse at reveal is refused here, naming the field
     for (const [verdict, confidence, field] of [
@@ -111,7 +145,7 @@ describe('salts and commitments', () => {
     ] as const) {
       let caught: unknown;
       try {
-        commitment(a, a, verdict as never, confidence, 'm', zero, zero);
+        commitment(a, a, verdict as never, confidence, a, zero, zero);
       } catch (e) {
         caught = e;
       }
@@ -120,10 +154,10 @@ describe('salts and commitments', () => {
       expect((caught as DFPNError).message).toMatch(new RegExp(`^\\[INVALID_ARGUMENT\\] ${field} `));
     }
     // The bounds themselves are answers
-    expect(commitment(a, a, 'Manipulated', 100, 'm', zero, zero)).toHaveLength(32);
-    expect(commitment(a, a, 0, 0, 'm', zero, zero)).toHaveLength(32);
+    expect(commitment(a, a, 'Manipulated', 100, a, zero, zero)).toHaveLength(32);
+    expect(commitment(a, a, 0, 0, a, zero, zero)).toHaveLength(32);
     expect(answerCodes('Authentic', 100)).toEqual({ verdict: 1, confidence: 100 });
-    expect(() => commitment(a, a, 2, 90, 'm', new Uint8Array(31), new Uint8Array(32))).toThrow(/reportHash/);
+    expect(() => commitment(a, a, 2, 90, a, new Uint8Array(31), new Uint8Array(32))).toThrow(/reportHash/);
     expect(() => encodeModelId('has space')).toThrow(RangeError);
     expect(() => encodeModelId('x'.repeat(33))).toThrow(RangeError);
     expect(() => encodeModelId('')).toThrow(RangeError);
@@ -143,11 +177,17 @@ describe('PDAs', () => {
     }
   });
 
-  test('models, workers, requests (nonce up to 2^64 - 1)', async () => {
+  test('models (scoped by developer), workers, requests (nonce up to 2^64 - 1)', async () => {
     for (const m of V.pdas.models) {
-      expect(await modelAddress(m.model_id)).toBe(m.address);
-      expect((await generated.findModelPda({ modelId: encodeModelId(m.model_id) }))[1]).toBe(m.bump);
+      const developer = address(m.developer);
+      expect(await modelAddress(developer, m.model_id)).toBe(m.address);
+      expect(await modelAddressAndBump(developer, m.model_id)).toEqual([m.address, m.bump]);
+      expect(await generated.findModelPda({ developer, modelId: encodeModelId(m.model_id) })).toEqual([m.address, m.bump]);
     }
+    // The same id under two developers: two models
+    const [a, b] = V.pdas.models.map((m: any) => address(m.developer));
+    expect(a).not.toBe(b);
+    expect(await modelAddress(a, 'same-id')).not.toBe(await modelAddress(b, 'same-id'));
     for (const w of V.pdas.workers) {
       expect(await workerAddress(address(w.authority))).toBe(w.address);
       expect((await generated.findWorkerPda({ authority: address(w.authority) }))).toEqual([w.address, w.bump]);
@@ -196,7 +236,7 @@ describe('discriminators', () => {
   test('account sizes match docs/protocol.md', () => {
     expect(generated.getConfigSize()).toBe(276);
     expect(generated.getVaultSize()).toBe(16);
-    expect(generated.getModelSize()).toBe(172);
+    expect(generated.getModelSize()).toBe(236); // 172 + pending_developer + registrant
     expect(generated.getWorkerSize()).toBe(272);
     expect(generated.getRequestSize()).toBe(2976);
   });
@@ -211,10 +251,10 @@ describe('discriminators', () => {
     const request = V.pdas.requests[1].address;
     const roles = (ix: { accounts?: readonly { address: string; role: number }[] }) => ix.accounts!.map((a) => [a.address, a.role]);
     const worker = await workerAddress(authority.address);
-    const model = await modelAddress('face-forensics-sbi');
+    const model = address(V.pdas.models[0].address);
     const [R, W, RS] = [0, 1, 2]; // AccountRole: READONLY, WRITABLE, READONLY_SIGNER
     // commit_result: authority, request, the authority's worker PDA and the committed model's PDA (both read-only)
-    const commit = await instructions.commitResult({ authority, request, commitment: new Uint8Array(32), modelId: 'face-forensics-sbi' });
+    const commit = await instructions.commitResult({ authority, request, commitment: new Uint8Array(32), model });
     expect(roles(commit)).toEqual([[authority.address, RS], [request, W], [worker, R], [model, R]]);
     expect(commit.data!.length).toBe(8 + 32);
     // reveal_result: authority and request only; no model id in the data (8 + 1 + 1 + 32 + 32 + 4 + uri)
@@ -244,6 +284,78 @@ describe('discriminators', () => {
     expect([...propose.data!.subarray(8)]).toEqual([...getAddressEncoder().encode(other)]);
     const accept = await instructions.acceptAuthority({ newAuthority: authority });
     expect(roles(accept)).toEqual([[authority.address, RS], [await configAddress(), W]]);
+  });
+
+  test('account lists and data of the #14 points 6, 9a, 9b instructions', async () => {
+    const { instructions } = await import('../src/index.js');
+    const [R, W, RS, WS] = [0, 1, 2, 3]; // AccountRole: READONLY, WRITABLE, READONLY_SIGNER, WRITABLE_SIGNER
+    const roles = (ix: { accounts?: readonly { address: string; role: number }[] }) => ix.accounts!.map((a) => [a.address, a.role]);
+    const dev = await keypair('client');
+    const other = (await keypair('worker0')).address;
+    const m = V.pdas.models.find((x: any) => x.developer === dev.address) ?? V.pdas.models[1];
+    expect(m.developer).toBe(dev.address);
+    const model = address(m.address);
+    // initialize_config: a 6th, read-only account, the program's ProgramData (the loader's PDA of the program id),
+    // as Codama's async builder derives it from the IDL
+    const init = await instructions.initializeConfig({ authority: dev, params: REFERENCE_PARAMS });
+    const programData = await programDataAddress();
+    expect(roles(init)).toEqual([
+      [dev.address, WS],
+      [await configAddress(), W],
+      [await treasuryAddress(), W],
+      [await insuranceAddress(), W],
+      ['11111111111111111111111111111111', R],
+      [programData, R],
+    ]);
+    expect(programData).toBe((await findPda([getAddressEncoder().encode(PROGRAM_ID)], BPF_LOADER_UPGRADEABLE_ADDRESS))[0]);
+    const viaCodama = await generated.getInitializeConfigInstructionAsync({ authority: dev, params: REFERENCE_PARAMS });
+    expect(roles(viaCodama)).toEqual(roles(init));
+    // register_model: the PDA of the signing developer and the id
+    const reg = await instructions.registerModel({ developer: dev, modelId: m.model_id, payoutWallet: other, modalities: 1 });
+    expect(roles(reg)).toEqual([[dev.address, WS], [model, W], [other, R], ['11111111111111111111111111111111', R]]);
+    // register_worker / update_worker: the models are a Borsh Vec<Pubkey> of the given addresses
+    const addresses = V.pdas.models.map((x: any) => address(x.address));
+    const regWorker = await instructions.registerWorker({ authority: dev, stake: 1n, modalities: 3, models: addresses });
+    const tail = (n: number) => regWorker.data!.subarray(regWorker.data!.length - n);
+    expect([...tail(4 + 32 * addresses.length).subarray(0, 4)]).toEqual([addresses.length, 0, 0, 0]);
+    expect(getAddressDecoder().decode(tail(32))).toBe(addresses.at(-1));
+    const upd = await instructions.updateWorker({ authority: dev, modalities: 3, models: [model] });
+    expect(upd.data!.length).toBe(8 + 1 + 4 + 32);
+    // The model instructions take the address, or the id and its registrant (default: the signing developer)
+    for (const selector of [{ model }, { modelId: m.model_id }, { modelId: m.model_id, registrant: dev.address }]) {
+      const update = await instructions.updateModel({ developer: dev, ...selector, payoutWallet: other, modalities: 1 });
+      expect(roles(update)).toEqual([[dev.address, RS], [model, W], [other, R]]);
+      expect(roles(await instructions.deactivateModel({ developer: dev, ...selector }))).toEqual([[dev.address, RS], [model, W]]);
+      // propose_model_transfer(new_developer): developer signer, model writable
+      const propose = await instructions.proposeModelTransfer({ developer: dev, ...selector, newDeveloper: other });
+      expect(roles(propose)).toEqual([[dev.address, RS], [model, W]]);
+      expect([...propose.data!]).toEqual([...disc('global', 'propose_model_transfer'), ...getAddressEncoder().encode(other)]);
+    }
+    // A transferred model keeps its registrant's address: the new developer names it by address or registrant
+    const next = await keypair('worker0');
+    for (const selector of [{ model }, { modelId: m.model_id, registrant: dev.address }]) {
+      const update = await instructions.updateModel({ developer: next, ...selector, payoutWallet: other, modalities: 1 });
+      expect(roles(update)[1]).toEqual([model, W]);
+      // accept_model_transfer(): new developer signer, model writable, no arguments
+      const accept = await instructions.acceptModelTransfer({ newDeveloper: next, ...selector });
+      expect(roles(accept)).toEqual([[next.address, RS], [model, W]]);
+      expect([...accept.data!]).toEqual(disc('global', 'accept_model_transfer'));
+      expect(roles(await instructions.claimModelFees({ ...selector, payoutWallet: other }))).toEqual([[model, W], [other, W]]);
+    }
+    // ...while its id alone would name the new developer's own (other) model
+    const byId = await instructions.updateModel({ developer: next, modelId: m.model_id, payoutWallet: other, modalities: 1 });
+    expect(roles(byId)[1]).toEqual([await modelAddress(next.address, m.model_id), W]);
+    // withdraw_insurance(amount): authority signer, config, insurance vault and recipient writable
+    const withdraw = await instructions.withdrawInsurance({ authority: dev, recipient: other, amount: 2n ** 64n - 1n });
+    expect(roles(withdraw)).toEqual([[dev.address, RS], [await configAddress(), W], [await insuranceAddress(), W], [other, W]]);
+    expect([...withdraw.data!]).toEqual([...disc('global', 'withdraw_insurance'), 255, 255, 255, 255, 255, 255, 255, 255]);
+    // finalize_request names the model each revealed seat committed with, as stored in the seat
+    const seat = (state: number, m: string) => ({ authority: dev.address, state, model: m }) as never;
+    const fin = await instructions.finalizeRequest({
+      request: address(V.pdas.requests[0].address),
+      requestData: { client: dev.address, joined: 3, seats: [seat(2, addresses[0]), seat(1, addresses[1]), seat(2, addresses[1])] },
+    });
+    expect(roles(fin).slice(5 + 3)).toEqual([[addresses[0], W], [addresses[1], W]]);
   });
 
   test('submit_request argument bytes: discriminator, Borsh fields, bump last', async () => {

@@ -74,6 +74,12 @@ export const MIN_BASE_FEE = 10_000n;
 /** Largest share of a non-revealer's stake that may be slashed, in bps (configuration bound). */
 export const MAX_SLASH_BPS = 3000;
 
+/** Largest share of the insurance vault (above rent) one `withdraw_insurance` may move, in bps. */
+export const MAX_INSURANCE_WITHDRAWAL_BPS = 1000;
+
+/** Shortest time between two `withdraw_insurance` calls, in seconds (7 days). */
+export const INSURANCE_WITHDRAWAL_INTERVAL_SECS = 604_800n;
+
 /** Largest share of the fee charged when revealers reach no consensus, in bps (configuration bound). */
 export const MAX_NO_CONSENSUS_FEE_BPS = 5000;
 
@@ -89,8 +95,8 @@ export const MAX_SEAT_BOND_MULTIPLIER = 100;
 /** Fewest revealers for agreeing with the consensus to raise reputation (one key cannot farm it alone). */
 export const MIN_REVEALS_FOR_REPUTATION = 3;
 
-/** Domain separator of commitments. Bytes (`"dfpn-commit-v1"`). */
-export const COMMIT_DOMAIN: ReadonlyUint8Array = new Uint8Array([100, 102, 112, 110, 45, 99, 111, 109, 109, 105, 116, 45, 118, 49]);
+/** Domain separator of commitments. Bytes (`"dfpn-commit-v2"`). */
+export const COMMIT_DOMAIN: ReadonlyUint8Array = new Uint8Array([100, 102, 112, 110, 45, 99, 111, 109, 109, 105, 116, 45, 118, 50]);
 
 /** Image authenticity (bit 0). */
 export const MODALITY_IMAGE_AUTHENTICITY = 1;
@@ -164,7 +170,7 @@ export const SEEDS_TREASURY: ReadonlyUint8Array = new Uint8Array([116, 114, 101,
 /** Insurance vault PDA `["insurance"]`. Bytes (`"insurance"`). */
 export const SEEDS_INSURANCE: ReadonlyUint8Array = new Uint8Array([105, 110, 115, 117, 114, 97, 110, 99, 101]);
 
-/** Model PDA `["model", model_id]`. Bytes (`"model"`). */
+/** Model PDA `["model", registrant, model_id]`: ids are scoped by the developer that registered them. Bytes (`"model"`). */
 export const SEEDS_MODEL: ReadonlyUint8Array = new Uint8Array([109, 111, 100, 101, 108]);
 
 /** Worker PDA `["worker", authority]`. Bytes (`"worker"`). */

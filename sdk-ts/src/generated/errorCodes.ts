@@ -113,6 +113,11 @@ export const ErrorCode: { readonly [K in ErrorCode]: K } = Object.freeze({
   REQUEST_ALREADY_CLOSED: 'REQUEST_ALREADY_CLOSED',
   BOND_EXCEEDS_FREE_STAKE: 'BOND_EXCEEDS_FREE_STAKE',
   LEAVE_WINDOW_CLOSED: 'LEAVE_WINDOW_CLOSED',
+  NOT_UPGRADE_AUTHORITY: 'NOT_UPGRADE_AUTHORITY',
+  INVALID_PROGRAM_DATA: 'INVALID_PROGRAM_DATA',
+  INSURANCE_WITHDRAWAL_TOO_LARGE: 'INSURANCE_WITHDRAWAL_TOO_LARGE',
+  INSURANCE_WITHDRAWAL_TOO_SOON: 'INSURANCE_WITHDRAWAL_TOO_SOON',
+  NOT_PENDING_DEVELOPER: 'NOT_PENDING_DEVELOPER',
 });
 
 /** Every error code, the SDK's first, then the program's in code order. */
@@ -222,4 +227,9 @@ export const ERROR_HINTS: Readonly<Record<ErrorCode, string>> = Object.freeze({
   REQUEST_ALREADY_CLOSED: 'Nothing to close: the request was closed already (its rent went back to the client) or never existed.',
   BOND_EXCEEDS_FREE_STAKE: 'Add stake (add_stake) or finish open requests: each held seat locks its request\'s bond from the stake.',
   LEAVE_WINDOW_CLOSED: 'A seat can be given back only in the first half of the commit window; commit an answer instead.',
+  NOT_UPGRADE_AUTHORITY: 'Initialize the configuration with the key that deployed the program (its upgrade authority), before making the program immutable.',
+  INVALID_PROGRAM_DATA: 'Pass the program\'s ProgramData account (the upgradeable loader\'s PDA of the program id); deploy the program as upgradeable.',
+  INSURANCE_WITHDRAWAL_TOO_LARGE: 'Withdraw at most MAX_INSURANCE_WITHDRAWAL_BPS of the insurance vault\'s balance above rent.',
+  INSURANCE_WITHDRAWAL_TOO_SOON: 'Wait INSURANCE_WITHDRAWAL_INTERVAL_SECS after the last insurance withdrawal (Config.insurance_withdrawn_at).',
+  NOT_PENDING_DEVELOPER: 'Sign with the key named by propose_model_transfer (the model\'s developer proposes it first).',
 });

@@ -54,6 +54,12 @@ import {
   type AuthorityTransferred,
   getWorkerLeftDecoder,
   type WorkerLeft,
+  getInsuranceWithdrawnDecoder,
+  type InsuranceWithdrawn,
+  getModelTransferProposedDecoder,
+  type ModelTransferProposed,
+  getModelTransferredDecoder,
+  type ModelTransferred,
 } from './types/index.js';
 
 /** `sha256("event:ConfigInitialized")[..8]` */
@@ -108,6 +114,12 @@ export const AUTHORITY_PROPOSED_EVENT_DISCRIMINATOR = new Uint8Array([244, 117, 
 export const AUTHORITY_TRANSFERRED_EVENT_DISCRIMINATOR = new Uint8Array([245, 109, 179, 54, 135, 92, 22, 64]);
 /** `sha256("event:WorkerLeft")[..8]` */
 export const WORKER_LEFT_EVENT_DISCRIMINATOR = new Uint8Array([20, 11, 160, 162, 150, 63, 249, 213]);
+/** `sha256("event:InsuranceWithdrawn")[..8]` */
+export const INSURANCE_WITHDRAWN_EVENT_DISCRIMINATOR = new Uint8Array([85, 95, 150, 170, 148, 235, 180, 156]);
+/** `sha256("event:ModelTransferProposed")[..8]` */
+export const MODEL_TRANSFER_PROPOSED_EVENT_DISCRIMINATOR = new Uint8Array([42, 221, 235, 204, 174, 74, 96, 123]);
+/** `sha256("event:ModelTransferred")[..8]` */
+export const MODEL_TRANSFERRED_EVENT_DISCRIMINATOR = new Uint8Array([230, 97, 111, 224, 193, 163, 90, 116]);
 
 /** Every DFPN event, tagged with its IDL name. */
 export type DfpnEvent =
@@ -136,10 +148,13 @@ export type DfpnEvent =
   | ({ name: 'RequestClosed' } & RequestClosed)
   | ({ name: 'AuthorityProposed' } & AuthorityProposed)
   | ({ name: 'AuthorityTransferred' } & AuthorityTransferred)
-  | ({ name: 'WorkerLeft' } & WorkerLeft);
+  | ({ name: 'WorkerLeft' } & WorkerLeft)
+  | ({ name: 'InsuranceWithdrawn' } & InsuranceWithdrawn)
+  | ({ name: 'ModelTransferProposed' } & ModelTransferProposed)
+  | ({ name: 'ModelTransferred' } & ModelTransferred);
 
 /** The IDL name of every event, in IDL order. */
-export const DFPN_EVENT_NAMES = ['ConfigInitialized', 'ConfigUpdated', 'PauseSet', 'TreasuryWithdrawn', 'ModelRegistered', 'ModelUpdated', 'ModelDeactivated', 'ModelFeesClaimed', 'WorkerRegistered', 'StakeAdded', 'WorkerUpdated', 'UnstakeRequested', 'StakeWithdrawn', 'WorkerRewardsClaimed', 'RequestSubmitted', 'WorkerJoined', 'ResultCommitted', 'ResultRevealed', 'RequestFinalized', 'WorkerPaid', 'WorkerSlashed', 'RequestExpired', 'RequestClosed', 'AuthorityProposed', 'AuthorityTransferred', 'WorkerLeft'] as const;
+export const DFPN_EVENT_NAMES = ['ConfigInitialized', 'ConfigUpdated', 'PauseSet', 'TreasuryWithdrawn', 'ModelRegistered', 'ModelUpdated', 'ModelDeactivated', 'ModelFeesClaimed', 'WorkerRegistered', 'StakeAdded', 'WorkerUpdated', 'UnstakeRequested', 'StakeWithdrawn', 'WorkerRewardsClaimed', 'RequestSubmitted', 'WorkerJoined', 'ResultCommitted', 'ResultRevealed', 'RequestFinalized', 'WorkerPaid', 'WorkerSlashed', 'RequestExpired', 'RequestClosed', 'AuthorityProposed', 'AuthorityTransferred', 'WorkerLeft', 'InsuranceWithdrawn', 'ModelTransferProposed', 'ModelTransferred'] as const;
 
 const DECODERS: ReadonlyArray<{ name: DfpnEvent['name']; discriminator: Uint8Array; decode: (bytes: ReadonlyUint8Array) => object }> = [
   { name: 'ConfigInitialized', discriminator: CONFIG_INITIALIZED_EVENT_DISCRIMINATOR, decode: (b) => getConfigInitializedDecoder().decode(b) },
@@ -168,6 +183,9 @@ const DECODERS: ReadonlyArray<{ name: DfpnEvent['name']; discriminator: Uint8Arr
   { name: 'AuthorityProposed', discriminator: AUTHORITY_PROPOSED_EVENT_DISCRIMINATOR, decode: (b) => getAuthorityProposedDecoder().decode(b) },
   { name: 'AuthorityTransferred', discriminator: AUTHORITY_TRANSFERRED_EVENT_DISCRIMINATOR, decode: (b) => getAuthorityTransferredDecoder().decode(b) },
   { name: 'WorkerLeft', discriminator: WORKER_LEFT_EVENT_DISCRIMINATOR, decode: (b) => getWorkerLeftDecoder().decode(b) },
+  { name: 'InsuranceWithdrawn', discriminator: INSURANCE_WITHDRAWN_EVENT_DISCRIMINATOR, decode: (b) => getInsuranceWithdrawnDecoder().decode(b) },
+  { name: 'ModelTransferProposed', discriminator: MODEL_TRANSFER_PROPOSED_EVENT_DISCRIMINATOR, decode: (b) => getModelTransferProposedDecoder().decode(b) },
+  { name: 'ModelTransferred', discriminator: MODEL_TRANSFERRED_EVENT_DISCRIMINATOR, decode: (b) => getModelTransferredDecoder().decode(b) },
 ];
 
 /**

@@ -14,7 +14,7 @@ export const DFPN_IDL = {
     {
       "name": "initialize_config",
       "docs": [
-        "Create the configuration and the treasury and insurance vaults."
+        "Create the configuration and the treasury and insurance vaults; only the program's upgrade authority may."
       ],
       "discriminator": [
         208,
@@ -97,6 +97,90 @@ export const DFPN_IDL = {
         {
           "name": "system_program",
           "address": "11111111111111111111111111111111"
+        },
+        {
+          "name": "program_data",
+          "docs": [
+            "This program's ProgramData account; its upgrade authority must sign."
+          ],
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  0,
+                  227,
+                  236,
+                  107,
+                  229,
+                  223,
+                  254,
+                  192,
+                  29,
+                  205,
+                  169,
+                  166,
+                  133,
+                  185,
+                  11,
+                  159,
+                  161,
+                  18,
+                  144,
+                  239,
+                  207,
+                  142,
+                  128,
+                  139,
+                  212,
+                  113,
+                  16,
+                  125,
+                  3,
+                  207,
+                  152,
+                  105
+                ]
+              }
+            ],
+            "program": {
+              "kind": "const",
+              "value": [
+                2,
+                168,
+                246,
+                145,
+                78,
+                136,
+                161,
+                176,
+                226,
+                16,
+                21,
+                62,
+                247,
+                99,
+                174,
+                43,
+                0,
+                194,
+                185,
+                61,
+                22,
+                193,
+                36,
+                210,
+                192,
+                83,
+                122,
+                16,
+                4,
+                128,
+                0,
+                0
+              ]
+            }
+          }
         }
       ],
       "args": [
@@ -316,6 +400,10 @@ export const DFPN_IDL = {
                 ]
               },
               {
+                "kind": "account",
+                "path": "developer"
+              },
+              {
                 "kind": "arg",
                 "path": "model_id"
               }
@@ -514,12 +602,7 @@ export const DFPN_IDL = {
         {
           "name": "models",
           "type": {
-            "vec": {
-              "array": [
-                "u8",
-                32
-              ]
-            }
+            "vec": "pubkey"
           }
         }
       ]
@@ -632,12 +715,7 @@ export const DFPN_IDL = {
         {
           "name": "models",
           "type": {
-            "vec": {
-              "array": [
-                "u8",
-                32
-              ]
-            }
+            "vec": "pubkey"
           }
         }
       ]
@@ -1413,6 +1491,138 @@ export const DFPN_IDL = {
         }
       ],
       "args": []
+    },
+    {
+      "name": "withdraw_insurance",
+      "docs": [
+        "The authority moves at most MAX_INSURANCE_WITHDRAWAL_BPS of the insurance vault above rent to a recipient, at most once per INSURANCE_WITHDRAWAL_INTERVAL_SECS."
+      ],
+      "discriminator": [
+        201,
+        133,
+        145,
+        118,
+        235,
+        89,
+        90,
+        189
+      ],
+      "accounts": [
+        {
+          "name": "authority",
+          "signer": true
+        },
+        {
+          "name": "config",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "insurance",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  105,
+                  110,
+                  115,
+                  117,
+                  114,
+                  97,
+                  110,
+                  99,
+                  101
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "recipient",
+          "writable": true
+        }
+      ],
+      "args": [
+        {
+          "name": "amount",
+          "type": "u64"
+        }
+      ]
+    },
+    {
+      "name": "propose_model_transfer",
+      "docs": [
+        "A model's developer proposes its successor (all zeroes withdraws the proposal)."
+      ],
+      "discriminator": [
+        105,
+        219,
+        1,
+        62,
+        14,
+        212,
+        104,
+        181
+      ],
+      "accounts": [
+        {
+          "name": "developer",
+          "signer": true
+        },
+        {
+          "name": "model",
+          "writable": true
+        }
+      ],
+      "args": [
+        {
+          "name": "new_developer",
+          "type": "pubkey"
+        }
+      ]
+    },
+    {
+      "name": "accept_model_transfer",
+      "docs": [
+        "The proposed developer accepts and takes over the model."
+      ],
+      "discriminator": [
+        222,
+        105,
+        2,
+        76,
+        62,
+        50,
+        24,
+        83
+      ],
+      "accounts": [
+        {
+          "name": "new_developer",
+          "signer": true
+        },
+        {
+          "name": "model",
+          "writable": true
+        }
+      ],
+      "args": []
     }
   ],
   "accounts": [
@@ -1820,6 +2030,45 @@ export const DFPN_IDL = {
         249,
         213
       ]
+    },
+    {
+      "name": "InsuranceWithdrawn",
+      "discriminator": [
+        85,
+        95,
+        150,
+        170,
+        148,
+        235,
+        180,
+        156
+      ]
+    },
+    {
+      "name": "ModelTransferProposed",
+      "discriminator": [
+        42,
+        221,
+        235,
+        204,
+        174,
+        74,
+        96,
+        123
+      ]
+    },
+    {
+      "name": "ModelTransferred",
+      "discriminator": [
+        230,
+        97,
+        111,
+        224,
+        193,
+        163,
+        90,
+        116
+      ]
     }
   ],
   "errors": [
@@ -2142,6 +2391,31 @@ export const DFPN_IDL = {
       "code": 6063,
       "name": "LeaveWindowClosed",
       "msg": "A seat can be left only during the first half of the commit window."
+    },
+    {
+      "code": 6064,
+      "name": "NotUpgradeAuthority",
+      "msg": "The signer is not the program's upgrade authority: only it may initialize the configuration."
+    },
+    {
+      "code": 6065,
+      "name": "InvalidProgramData",
+      "msg": "The program-data account is not this program's (BPF upgradeable loader, PDA of the program id)."
+    },
+    {
+      "code": 6066,
+      "name": "InsuranceWithdrawalTooLarge",
+      "msg": "An insurance withdrawal may move at most `MAX_INSURANCE_WITHDRAWAL_BPS` of the vault above rent."
+    },
+    {
+      "code": 6067,
+      "name": "InsuranceWithdrawalTooSoon",
+      "msg": "Insurance was withdrawn less than `INSURANCE_WITHDRAWAL_INTERVAL_SECS` ago."
+    },
+    {
+      "code": 6068,
+      "name": "NotPendingDeveloper",
+      "msg": "The signer is not the model's proposed developer."
     }
   ],
   "constants": [
@@ -2330,6 +2604,22 @@ export const DFPN_IDL = {
       "value": "3000"
     },
     {
+      "name": "MAX_INSURANCE_WITHDRAWAL_BPS",
+      "docs": [
+        "Largest share of the insurance vault (above rent) one `withdraw_insurance` may move, in bps."
+      ],
+      "type": "u16",
+      "value": "1000"
+    },
+    {
+      "name": "INSURANCE_WITHDRAWAL_INTERVAL_SECS",
+      "docs": [
+        "Shortest time between two `withdraw_insurance` calls, in seconds (7 days)."
+      ],
+      "type": "i64",
+      "value": "604800"
+    },
+    {
       "name": "MAX_NO_CONSENSUS_FEE_BPS",
       "docs": [
         "Largest share of the fee charged when revealers reach no consensus, in bps (configuration bound)."
@@ -2375,7 +2665,7 @@ export const DFPN_IDL = {
         "Domain separator of commitments."
       ],
       "type": "bytes",
-      "value": "[100, 102, 112, 110, 45, 99, 111, 109, 109, 105, 116, 45, 118, 49]"
+      "value": "[100, 102, 112, 110, 45, 99, 111, 109, 109, 105, 116, 45, 118, 50]"
     },
     {
       "name": "MODALITY_IMAGE_AUTHENTICITY",
@@ -2572,7 +2862,7 @@ export const DFPN_IDL = {
     {
       "name": "SEEDS_MODEL",
       "docs": [
-        "Model PDA `[\"model\", model_id]`."
+        "Model PDA `[\"model\", registrant, model_id]`: ids are scoped by the developer that registered them."
       ],
       "type": "bytes",
       "value": "[109, 111, 100, 101, 108]"
@@ -2688,13 +2978,8 @@ export const DFPN_IDL = {
             }
           },
           {
-            "name": "model_id",
-            "type": {
-              "array": [
-                "u8",
-                32
-              ]
-            }
+            "name": "model",
+            "type": "pubkey"
           },
           {
             "name": "state",
@@ -2774,11 +3059,15 @@ export const DFPN_IDL = {
             "type": "pubkey"
           },
           {
+            "name": "insurance_withdrawn_at",
+            "type": "i64"
+          },
+          {
             "name": "reserved",
             "type": {
               "array": [
                 "u8",
-                32
+                24
               ]
             }
           }
@@ -2865,6 +3154,14 @@ export const DFPN_IDL = {
             "type": "i64"
           },
           {
+            "name": "pending_developer",
+            "type": "pubkey"
+          },
+          {
+            "name": "registrant",
+            "type": "pubkey"
+          },
+          {
             "name": "reserved",
             "type": {
               "array": [
@@ -2929,12 +3226,7 @@ export const DFPN_IDL = {
             "name": "models",
             "type": {
               "array": [
-                {
-                  "array": [
-                    "u8",
-                    32
-                  ]
-                },
+                "pubkey",
                 4
               ]
             }
@@ -3504,13 +3796,8 @@ export const DFPN_IDL = {
             "type": "u8"
           },
           {
-            "name": "model_id",
-            "type": {
-              "array": [
-                "u8",
-                32
-              ]
-            }
+            "name": "model",
+            "type": "pubkey"
           },
           {
             "name": "report_hash",
@@ -3586,13 +3873,8 @@ export const DFPN_IDL = {
             "type": "u64"
           },
           {
-            "name": "model_id",
-            "type": {
-              "array": [
-                "u8",
-                32
-              ]
-            }
+            "name": "model",
+            "type": "pubkey"
           },
           {
             "name": "model_amount",
@@ -3696,9 +3978,57 @@ export const DFPN_IDL = {
           }
         ]
       }
+    },
+    {
+      "name": "InsuranceWithdrawn",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "recipient",
+            "type": "pubkey"
+          },
+          {
+            "name": "amount",
+            "type": "u64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "ModelTransferProposed",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "model",
+            "type": "pubkey"
+          },
+          {
+            "name": "proposed",
+            "type": "pubkey"
+          }
+        ]
+      }
+    },
+    {
+      "name": "ModelTransferred",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "model",
+            "type": "pubkey"
+          },
+          {
+            "name": "developer",
+            "type": "pubkey"
+          }
+        ]
+      }
     }
   ]
 } as const;
 
 /** sha256 of idl/dfpn.json as generated from. */
-export const DFPN_IDL_SHA256 = '7e17de0b8a88e307310508efd3107877df31aa7fa3c7319e64eaf198eb7a0d58';
+export const DFPN_IDL_SHA256 = 'b07dbb0e91fd5378988f165680949ef178ed2b087f09c52189b07cc287d92ee3';

@@ -19,3 +19,4 @@ export * from './programErrors.js';
 export * from './constants.js';
 export * from './errorCodes.js';
 export * from './idl.js';
+export * from './programData.js';

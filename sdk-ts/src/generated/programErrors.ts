@@ -73,9 +73,14 @@ export type ProgramErrorCodeName =
   | 'PAYOUT_BELOW_RENT'
   | 'REQUEST_ALREADY_CLOSED'
   | 'BOND_EXCEEDS_FREE_STAKE'
-  | 'LEAVE_WINDOW_CLOSED';
+  | 'LEAVE_WINDOW_CLOSED'
+  | 'NOT_UPGRADE_AUTHORITY'
+  | 'INVALID_PROGRAM_DATA'
+  | 'INSURANCE_WITHDRAWAL_TOO_LARGE'
+  | 'INSURANCE_WITHDRAWAL_TOO_SOON'
+  | 'NOT_PENDING_DEVELOPER';
 
-/** The program's errors (`DfpnError`, codes 6000..6063) in IDL order. */
+/** The program's errors (`DfpnError`, codes 6000..6068) in IDL order. */
 export const PROGRAM_ERRORS: ReadonlyArray<ProgramErrorInfo> = [
   { code: 6000, name: 'InvalidInstructionData', errorCode: 'INVALID_INSTRUCTION_DATA', msg: "Instruction data too short, too long or not a known discriminator." },
   { code: 6001, name: 'NotEnoughAccounts', errorCode: 'NOT_ENOUGH_ACCOUNTS', msg: "Fewer accounts than the instruction needs." },
@@ -141,4 +146,9 @@ export const PROGRAM_ERRORS: ReadonlyArray<ProgramErrorInfo> = [
   { code: 6061, name: 'RequestAlreadyClosed', errorCode: 'REQUEST_ALREADY_CLOSED', msg: "No request account at this address: it was closed already, or never submitted." },
   { code: 6062, name: 'BondExceedsFreeStake', errorCode: 'BOND_EXCEEDS_FREE_STAKE', msg: "The worker's stake not already bonded by its other seats does not cover this request's seat bond." },
   { code: 6063, name: 'LeaveWindowClosed', errorCode: 'LEAVE_WINDOW_CLOSED', msg: "A seat can be left only during the first half of the commit window." },
+  { code: 6064, name: 'NotUpgradeAuthority', errorCode: 'NOT_UPGRADE_AUTHORITY', msg: "The signer is not the program's upgrade authority: only it may initialize the configuration." },
+  { code: 6065, name: 'InvalidProgramData', errorCode: 'INVALID_PROGRAM_DATA', msg: "The program-data account is not this program's (BPF upgradeable loader, PDA of the program id)." },
+  { code: 6066, name: 'InsuranceWithdrawalTooLarge', errorCode: 'INSURANCE_WITHDRAWAL_TOO_LARGE', msg: "An insurance withdrawal may move at most `MAX_INSURANCE_WITHDRAWAL_BPS` of the vault above rent." },
+  { code: 6067, name: 'InsuranceWithdrawalTooSoon', errorCode: 'INSURANCE_WITHDRAWAL_TOO_SOON', msg: "Insurance was withdrawn less than `INSURANCE_WITHDRAWAL_INTERVAL_SECS` ago." },
+  { code: 6068, name: 'NotPendingDeveloper', errorCode: 'NOT_PENDING_DEVELOPER', msg: "The signer is not the model's proposed developer." },
 ];

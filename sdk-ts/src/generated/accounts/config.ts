@@ -21,6 +21,8 @@ import {
   getAddressEncoder,
   getBytesDecoder,
   getBytesEncoder,
+  getI64Decoder,
+  getI64Encoder,
   getStructDecoder,
   getStructEncoder,
   getU64Decoder,
@@ -67,6 +69,7 @@ export type Config = {
   insuranceBump: number;
   requestCount: bigint;
   pendingAuthority: Address;
+  insuranceWithdrawnAt: bigint;
   reserved: ReadonlyUint8Array;
 };
 
@@ -81,6 +84,7 @@ export type ConfigArgs = {
   insuranceBump: number;
   requestCount: number | bigint;
   pendingAuthority: Address;
+  insuranceWithdrawnAt: number | bigint;
   reserved: ReadonlyUint8Array;
 };
 
@@ -99,7 +103,8 @@ export function getConfigEncoder(): FixedSizeEncoder<ConfigArgs> {
       ["insuranceBump", getU8Encoder()],
       ["requestCount", getU64Encoder()],
       ["pendingAuthority", getAddressEncoder()],
-      ["reserved", fixEncoderSize(getBytesEncoder(), 32)],
+      ["insuranceWithdrawnAt", getI64Encoder()],
+      ["reserved", fixEncoderSize(getBytesEncoder(), 24)],
     ]),
     (value) => ({ ...value, discriminator: CONFIG_DISCRIMINATOR }),
   );
@@ -119,7 +124,8 @@ export function getConfigDecoder(): FixedSizeDecoder<Config> {
     ["insuranceBump", getU8Decoder()],
     ["requestCount", getU64Decoder()],
     ["pendingAuthority", getAddressDecoder()],
-    ["reserved", fixDecoderSize(getBytesDecoder(), 32)],
+    ["insuranceWithdrawnAt", getI64Decoder()],
+    ["reserved", fixDecoderSize(getBytesDecoder(), 24)],
   ]);
 }
 

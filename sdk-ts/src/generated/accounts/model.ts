@@ -64,6 +64,8 @@ export type Model = {
   earnedTotal: bigint;
   unclaimed: bigint;
   registeredAt: bigint;
+  pendingDeveloper: Address;
+  registrant: Address;
   reserved: ReadonlyUint8Array;
 };
 
@@ -79,6 +81,8 @@ export type ModelArgs = {
   earnedTotal: number | bigint;
   unclaimed: number | bigint;
   registeredAt: number | bigint;
+  pendingDeveloper: Address;
+  registrant: Address;
   reserved: ReadonlyUint8Array;
 };
 
@@ -98,6 +102,8 @@ export function getModelEncoder(): FixedSizeEncoder<ModelArgs> {
       ["earnedTotal", getU64Encoder()],
       ["unclaimed", getU64Encoder()],
       ["registeredAt", getI64Encoder()],
+      ["pendingDeveloper", getAddressEncoder()],
+      ["registrant", getAddressEncoder()],
       ["reserved", fixEncoderSize(getBytesEncoder(), 32)],
     ]),
     (value) => ({ ...value, discriminator: MODEL_DISCRIMINATOR }),
@@ -119,6 +125,8 @@ export function getModelDecoder(): FixedSizeDecoder<Model> {
     ["earnedTotal", getU64Decoder()],
     ["unclaimed", getU64Decoder()],
     ["registeredAt", getI64Decoder()],
+    ["pendingDeveloper", getAddressDecoder()],
+    ["registrant", getAddressDecoder()],
     ["reserved", fixDecoderSize(getBytesDecoder(), 32)],
   ]);
 }
@@ -182,5 +190,5 @@ export async function fetchAllMaybeModel(
 }
 
 export function getModelSize(): number {
-  return 172;
+  return 236;
 }

@@ -68,7 +68,7 @@ export type Worker = {
   modelCount: number;
   bump: number;
   reserved0: number;
-  models: Array<ReadonlyUint8Array>;
+  models: Array<Address>;
   jobsDone: bigint;
   jobsAgreed: bigint;
   slashedTotal: bigint;
@@ -89,7 +89,7 @@ export type WorkerArgs = {
   modelCount: number;
   bump: number;
   reserved0: number;
-  models: Array<ReadonlyUint8Array>;
+  models: Array<Address>;
   jobsDone: number | bigint;
   jobsAgreed: number | bigint;
   slashedTotal: number | bigint;
@@ -114,10 +114,7 @@ export function getWorkerEncoder(): FixedSizeEncoder<WorkerArgs> {
       ["modelCount", getU8Encoder()],
       ["bump", getU8Encoder()],
       ["reserved0", getU8Encoder()],
-      [
-        "models",
-        getArrayEncoder(fixEncoderSize(getBytesEncoder(), 32), { size: 4 }),
-      ],
+      ["models", getArrayEncoder(getAddressEncoder(), { size: 4 })],
       ["jobsDone", getU64Encoder()],
       ["jobsAgreed", getU64Encoder()],
       ["slashedTotal", getU64Encoder()],
@@ -144,10 +141,7 @@ export function getWorkerDecoder(): FixedSizeDecoder<Worker> {
     ["modelCount", getU8Decoder()],
     ["bump", getU8Decoder()],
     ["reserved0", getU8Decoder()],
-    [
-      "models",
-      getArrayDecoder(fixDecoderSize(getBytesDecoder(), 32), { size: 4 }),
-    ],
+    ["models", getArrayDecoder(getAddressDecoder(), { size: 4 })],
     ["jobsDone", getU64Decoder()],
     ["jobsAgreed", getU64Decoder()],
     ["slashedTotal", getU64Decoder()],

@@ -144,6 +144,16 @@ export const DFPN_ERROR__REQUEST_ALREADY_CLOSED = 0x17ad; // 6061
 export const DFPN_ERROR__BOND_EXCEEDS_FREE_STAKE = 0x17ae; // 6062
 /** LeaveWindowClosed: A seat can be left only during the first half of the commit window. */
 export const DFPN_ERROR__LEAVE_WINDOW_CLOSED = 0x17af; // 6063
+/** NotUpgradeAuthority: The signer is not the program's upgrade authority: only it may initialize the configuration. */
+export const DFPN_ERROR__NOT_UPGRADE_AUTHORITY = 0x17b0; // 6064
+/** InvalidProgramData: The program-data account is not this program's (BPF upgradeable loader, PDA of the program id). */
+export const DFPN_ERROR__INVALID_PROGRAM_DATA = 0x17b1; // 6065
+/** InsuranceWithdrawalTooLarge: An insurance withdrawal may move at most `MAX_INSURANCE_WITHDRAWAL_BPS` of the vault above rent. */
+export const DFPN_ERROR__INSURANCE_WITHDRAWAL_TOO_LARGE = 0x17b2; // 6066
+/** InsuranceWithdrawalTooSoon: Insurance was withdrawn less than `INSURANCE_WITHDRAWAL_INTERVAL_SECS` ago. */
+export const DFPN_ERROR__INSURANCE_WITHDRAWAL_TOO_SOON = 0x17b3; // 6067
+/** NotPendingDeveloper: The signer is not the model's proposed developer. */
+export const DFPN_ERROR__NOT_PENDING_DEVELOPER = 0x17b4; // 6068
 
 export type DfpnError =
   | typeof DFPN_ERROR__ACCOUNT_ALREADY_INITIALIZED
@@ -164,6 +174,8 @@ export type DfpnError =
   | typeof DFPN_ERROR__INSUFFICIENT_COMMITMENTS
   | typeof DFPN_ERROR__INSUFFICIENT_FUNDS
   | typeof DFPN_ERROR__INSUFFICIENT_STAKE
+  | typeof DFPN_ERROR__INSURANCE_WITHDRAWAL_TOO_LARGE
+  | typeof DFPN_ERROR__INSURANCE_WITHDRAWAL_TOO_SOON
   | typeof DFPN_ERROR__INVALID_ACCOUNT_DATA
   | typeof DFPN_ERROR__INVALID_ACCOUNT_OWNER
   | typeof DFPN_ERROR__INVALID_CONFIDENCE
@@ -173,6 +185,7 @@ export type DfpnError =
   | typeof DFPN_ERROR__INVALID_MODALITIES
   | typeof DFPN_ERROR__INVALID_MODEL_ID
   | typeof DFPN_ERROR__INVALID_PDA
+  | typeof DFPN_ERROR__INVALID_PROGRAM_DATA
   | typeof DFPN_ERROR__INVALID_REPORT_URI
   | typeof DFPN_ERROR__INVALID_STORAGE_URI
   | typeof DFPN_ERROR__INVALID_SYSTEM_PROGRAM
@@ -193,6 +206,8 @@ export type DfpnError =
   | typeof DFPN_ERROR__NOTHING_TO_CLAIM
   | typeof DFPN_ERROR__NOT_JOINED
   | typeof DFPN_ERROR__NOT_PENDING_AUTHORITY
+  | typeof DFPN_ERROR__NOT_PENDING_DEVELOPER
+  | typeof DFPN_ERROR__NOT_UPGRADE_AUTHORITY
   | typeof DFPN_ERROR__PAUSED
   | typeof DFPN_ERROR__PAYOUT_BELOW_RENT
   | typeof DFPN_ERROR__PAYOUT_WALLET_MISMATCH
@@ -232,6 +247,8 @@ if ((globalThis as { process?: { env?: Record<string, string | undefined> } }).p
     [DFPN_ERROR__INSUFFICIENT_COMMITMENTS]: `Fewer than min workers committed: the request can only be expired.`,
     [DFPN_ERROR__INSUFFICIENT_FUNDS]: `The payer does not have the lamports the instruction moves.`,
     [DFPN_ERROR__INSUFFICIENT_STAKE]: `Stake below the configured minimum.`,
+    [DFPN_ERROR__INSURANCE_WITHDRAWAL_TOO_LARGE]: `An insurance withdrawal may move at most \`MAX_INSURANCE_WITHDRAWAL_BPS\` of the vault above rent.`,
+    [DFPN_ERROR__INSURANCE_WITHDRAWAL_TOO_SOON]: `Insurance was withdrawn less than \`INSURANCE_WITHDRAWAL_INTERVAL_SECS\` ago.`,
     [DFPN_ERROR__INVALID_ACCOUNT_DATA]: `An account's data does not start with the expected discriminator or has the wrong size.`,
     [DFPN_ERROR__INVALID_ACCOUNT_OWNER]: `An account is not owned by the expected program.`,
     [DFPN_ERROR__INVALID_CONFIDENCE]: `Confidence is above 100.`,
@@ -241,6 +258,7 @@ if ((globalThis as { process?: { env?: Record<string, string | undefined> } }).p
     [DFPN_ERROR__INVALID_MODALITIES]: `Modality bitmask is empty or names an unknown modality.`,
     [DFPN_ERROR__INVALID_MODEL_ID]: `Model id is empty, too long or not printable ASCII.`,
     [DFPN_ERROR__INVALID_PDA]: `An account's address is not the expected program-derived address.`,
+    [DFPN_ERROR__INVALID_PROGRAM_DATA]: `The program-data account is not this program's (BPF upgradeable loader, PDA of the program id).`,
     [DFPN_ERROR__INVALID_REPORT_URI]: `Report URI empty or too long.`,
     [DFPN_ERROR__INVALID_STORAGE_URI]: `Storage URI is empty, too long, or not ipfs://, s3://, https://, http:// or file://.`,
     [DFPN_ERROR__INVALID_SYSTEM_PROGRAM]: `The system program account is not the system program.`,
@@ -261,6 +279,8 @@ if ((globalThis as { process?: { env?: Record<string, string | undefined> } }).p
     [DFPN_ERROR__NOTHING_TO_CLAIM]: `Nothing to withdraw or claim.`,
     [DFPN_ERROR__NOT_JOINED]: `The worker holds no seat in this request.`,
     [DFPN_ERROR__NOT_PENDING_AUTHORITY]: `Signer is not the proposed configuration authority (or none is proposed).`,
+    [DFPN_ERROR__NOT_PENDING_DEVELOPER]: `The signer is not the model's proposed developer.`,
+    [DFPN_ERROR__NOT_UPGRADE_AUTHORITY]: `The signer is not the program's upgrade authority: only it may initialize the configuration.`,
     [DFPN_ERROR__PAUSED]: `New requests are paused by the authority.`,
     [DFPN_ERROR__PAYOUT_BELOW_RENT]: `The payout wallet is empty and the amount is below its rent-exempt minimum.`,
     [DFPN_ERROR__PAYOUT_WALLET_MISMATCH]: `Payout wallet does not match the model's registered wallet.`,

@@ -9,6 +9,7 @@
  */
 
 export * from "./acceptAuthority.js";
+export * from "./acceptModelTransfer.js";
 export * from "./addStake.js";
 export * from "./claimModelFees.js";
 export * from "./claimWorkerRewards.js";
@@ -21,6 +22,7 @@ export * from "./initializeConfig.js";
 export * from "./joinRequest.js";
 export * from "./leaveRequest.js";
 export * from "./proposeAuthority.js";
+export * from "./proposeModelTransfer.js";
 export * from "./registerModel.js";
 export * from "./registerWorker.js";
 export * from "./requestUnstake.js";
@@ -30,5 +32,6 @@ export * from "./submitRequest.js";
 export * from "./updateConfig.js";
 export * from "./updateModel.js";
 export * from "./updateWorker.js";
+export * from "./withdrawInsurance.js";
 export * from "./withdrawStake.js";
 export * from "./withdrawTreasury.js";

@@ -14,6 +14,7 @@ import {
   fixEncoderSize,
   getBytesDecoder,
   getBytesEncoder,
+  getProgramDerivedAddress,
   getStructDecoder,
   getStructEncoder,
   transformEncoder,
@@ -60,6 +61,7 @@ export type InitializeConfigInstruction<
   TAccountInsurance extends string | AccountMeta<string> = string,
   TAccountSystemProgram extends string | AccountMeta<string> =
     "11111111111111111111111111111111",
+  TAccountProgramData extends string | AccountMeta<string> = string,
   TRemainingAccounts extends readonly AccountMeta<string>[] = [],
 > = Instruction<TProgram> &
   InstructionWithData<ReadonlyUint8Array> &
@@ -81,6 +83,9 @@ export type InitializeConfigInstruction<
       TAccountSystemProgram extends string
         ? ReadonlyAccount<TAccountSystemProgram>
         : TAccountSystemProgram,
+      TAccountProgramData extends string
+        ? ReadonlyAccount<TAccountProgramData>
+        : TAccountProgramData,
       ...TRemainingAccounts,
     ]
   >;
@@ -125,12 +130,15 @@ export type InitializeConfigAsyncInput<
   TAccountTreasury extends string = string,
   TAccountInsurance extends string = string,
   TAccountSystemProgram extends string = string,
+  TAccountProgramData extends string = string,
 > = {
   authority: TransactionSigner<TAccountAuthority>;
   config?: Address<TAccountConfig>;
   treasury?: Address<TAccountTreasury>;
   insurance?: Address<TAccountInsurance>;
   systemProgram?: Address<TAccountSystemProgram>;
+  /** This program's ProgramData account; its upgrade authority must sign. */
+  programData?: Address<TAccountProgramData>;
   params: InitializeConfigInstructionDataArgs["params"];
 };
 
@@ -140,6 +148,7 @@ export async function getInitializeConfigInstructionAsync<
   TAccountTreasury extends string,
   TAccountInsurance extends string,
   TAccountSystemProgram extends string,
+  TAccountProgramData extends string,
   TProgramAddress extends Address = typeof DFPN_PROGRAM_ADDRESS,
 >(
   input: InitializeConfigAsyncInput<
@@ -147,7 +156,8 @@ export async function getInitializeConfigInstructionAsync<
     TAccountConfig,
     TAccountTreasury,
     TAccountInsurance,
-    TAccountSystemProgram
+    TAccountSystemProgram,
+    TAccountProgramData
   >,
   config?: { programAddress?: TProgramAddress },
 ): Promise<
@@ -157,7 +167,8 @@ export async function getInitializeConfigInstructionAsync<
     TAccountConfig,
     TAccountTreasury,
     TAccountInsurance,
-    TAccountSystemProgram
+    TAccountSystemProgram,
+    TAccountProgramData
   >
 > {
   // Program address.
@@ -170,6 +181,7 @@ export async function getInitializeConfigInstructionAsync<
     treasury: { value: input.treasury ?? null, isWritable: true },
     insurance: { value: input.insurance ?? null, isWritable: true },
     systemProgram: { value: input.systemProgram ?? null, isWritable: false },
+    programData: { value: input.programData ?? null, isWritable: false },
   };
   const accounts = originalAccounts as Record<
     keyof typeof originalAccounts,
@@ -193,6 +205,21 @@ export async function getInitializeConfigInstructionAsync<
     accounts.systemProgram.value =
       "11111111111111111111111111111111" as Address<"11111111111111111111111111111111">;
   }
+  if (!accounts.programData.value) {
+    accounts.programData.value = await getProgramDerivedAddress({
+      programAddress:
+        "BPFLoaderUpgradeab1e11111111111111111111111" as Address<"BPFLoaderUpgradeab1e11111111111111111111111">,
+      seeds: [
+        getBytesEncoder().encode(
+          new Uint8Array([
+            0, 227, 236, 107, 229, 223, 254, 192, 29, 205, 169, 166, 133, 185,
+            11, 159, 161, 18, 144, 239, 207, 142, 128, 139, 212, 113, 16, 125,
+            3, 207, 152, 105,
+          ]),
+        ),
+      ],
+    });
+  }
 
   const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
   return Object.freeze({
@@ -202,6 +229,7 @@ export async function getInitializeConfigInstructionAsync<
       getAccountMeta(accounts.treasury),
       getAccountMeta(accounts.insurance),
       getAccountMeta(accounts.systemProgram),
+      getAccountMeta(accounts.programData),
     ],
     data: getInitializeConfigInstructionDataEncoder().encode(
       args as InitializeConfigInstructionDataArgs,
@@ -213,7 +241,8 @@ export async function getInitializeConfigInstructionAsync<
     TAccountConfig,
     TAccountTreasury,
     TAccountInsurance,
-    TAccountSystemProgram
+    TAccountSystemProgram,
+    TAccountProgramData
   >);
 }
 
@@ -223,12 +252,15 @@ export type InitializeConfigInput<
   TAccountTreasury extends string = string,
   TAccountInsurance extends string = string,
   TAccountSystemProgram extends string = string,
+  TAccountProgramData extends string = string,
 > = {
   authority: TransactionSigner<TAccountAuthority>;
   config: Address<TAccountConfig>;
   treasury: Address<TAccountTreasury>;
   insurance: Address<TAccountInsurance>;
   systemProgram?: Address<TAccountSystemProgram>;
+  /** This program's ProgramData account; its upgrade authority must sign. */
+  programData: Address<TAccountProgramData>;
   params: InitializeConfigInstructionDataArgs["params"];
 };
 
@@ -238,6 +270,7 @@ export function getInitializeConfigInstruction<
   TAccountTreasury extends string,
   TAccountInsurance extends string,
   TAccountSystemProgram extends string,
+  TAccountProgramData extends string,
   TProgramAddress extends Address = typeof DFPN_PROGRAM_ADDRESS,
 >(
   input: InitializeConfigInput<
@@ -245,7 +278,8 @@ export function getInitializeConfigInstruction<
     TAccountConfig,
     TAccountTreasury,
     TAccountInsurance,
-    TAccountSystemProgram
+    TAccountSystemProgram,
+    TAccountProgramData
   >,
   config?: { programAddress?: TProgramAddress },
 ): InitializeConfigInstruction<
@@ -254,7 +288,8 @@ export function getInitializeConfigInstruction<
   TAccountConfig,
   TAccountTreasury,
   TAccountInsurance,
-  TAccountSystemProgram
+  TAccountSystemProgram,
+  TAccountProgramData
 > {
   // Program address.
   const programAddress = config?.programAddress ?? DFPN_PROGRAM_ADDRESS;
@@ -266,6 +301,7 @@ export function getInitializeConfigInstruction<
     treasury: { value: input.treasury ?? null, isWritable: true },
     insurance: { value: input.insurance ?? null, isWritable: true },
     systemProgram: { value: input.systemProgram ?? null, isWritable: false },
+    programData: { value: input.programData ?? null, isWritable: false },
   };
   const accounts = originalAccounts as Record<
     keyof typeof originalAccounts,
@@ -289,6 +325,7 @@ export function getInitializeConfigInstruction<
       getAccountMeta(accounts.treasury),
       getAccountMeta(accounts.insurance),
       getAccountMeta(accounts.systemProgram),
+      getAccountMeta(accounts.programData),
     ],
     data: getInitializeConfigInstructionDataEncoder().encode(
       args as InitializeConfigInstructionDataArgs,
@@ -300,7 +337,8 @@ export function getInitializeConfigInstruction<
     TAccountConfig,
     TAccountTreasury,
     TAccountInsurance,
-    TAccountSystemProgram
+    TAccountSystemProgram,
+    TAccountProgramData
   >);
 }
 
@@ -315,6 +353,8 @@ export type ParsedInitializeConfigInstruction<
     treasury: TAccountMetas[2];
     insurance: TAccountMetas[3];
     systemProgram: TAccountMetas[4];
+    /** This program's ProgramData account; its upgrade authority must sign. */
+    programData: TAccountMetas[5];
   };
   data: InitializeConfigInstructionData;
 };
@@ -327,7 +367,7 @@ export function parseInitializeConfigInstruction<
     InstructionWithAccounts<TAccountMetas> &
     InstructionWithData<ReadonlyUint8Array>,
 ): ParsedInitializeConfigInstruction<TProgram, TAccountMetas> {
-  if (instruction.accounts.length < 5) {
+  if (instruction.accounts.length < 6) {
     // TODO: Coded error.
     throw new Error("Not enough accounts");
   }
@@ -345,6 +385,7 @@ export function parseInitializeConfigInstruction<
       treasury: getNextAccount(),
       insurance: getNextAccount(),
       systemProgram: getNextAccount(),
+      programData: getNextAccount(),
     },
     data: getInitializeConfigInstructionDataDecoder().decode(instruction.data),
   };

@@ -37,6 +37,7 @@ import {
 import { findModelPda } from "../pdas/index.js";
 import { DFPN_PROGRAM_ADDRESS } from "../programs/index.js";
 import {
+  expectAddress,
   expectSome,
   getAccountMetaFactory,
   type ResolvedAccount,
@@ -179,6 +180,7 @@ export async function getRegisterModelInstructionAsync<
   // Resolve default values.
   if (!accounts.model.value) {
     accounts.model.value = await findModelPda({
+      developer: expectAddress(accounts.developer.value),
       modelId: expectSome(args.modelId),
     });
   }

@@ -12,6 +12,8 @@ import {
   combineCodec,
   fixDecoderSize,
   fixEncoderSize,
+  getAddressDecoder,
+  getAddressEncoder,
   getArrayDecoder,
   getArrayEncoder,
   getBytesDecoder,
@@ -89,13 +91,13 @@ export type RegisterWorkerInstructionData = {
   discriminator: ReadonlyUint8Array;
   stake: bigint;
   modalities: number;
-  models: Array<ReadonlyUint8Array>;
+  models: Array<Address>;
 };
 
 export type RegisterWorkerInstructionDataArgs = {
   stake: number | bigint;
   modalities: number;
-  models: Array<ReadonlyUint8Array>;
+  models: Array<Address>;
 };
 
 export function getRegisterWorkerInstructionDataEncoder(): Encoder<RegisterWorkerInstructionDataArgs> {
@@ -104,7 +106,7 @@ export function getRegisterWorkerInstructionDataEncoder(): Encoder<RegisterWorke
       ["discriminator", fixEncoderSize(getBytesEncoder(), 8)],
       ["stake", getU64Encoder()],
       ["modalities", getU8Encoder()],
-      ["models", getArrayEncoder(fixEncoderSize(getBytesEncoder(), 32))],
+      ["models", getArrayEncoder(getAddressEncoder())],
     ]),
     (value) => ({ ...value, discriminator: REGISTER_WORKER_DISCRIMINATOR }),
   );
@@ -115,7 +117,7 @@ export function getRegisterWorkerInstructionDataDecoder(): Decoder<RegisterWorke
     ["discriminator", fixDecoderSize(getBytesDecoder(), 8)],
     ["stake", getU64Decoder()],
     ["modalities", getU8Decoder()],
-    ["models", getArrayDecoder(fixDecoderSize(getBytesDecoder(), 32))],
+    ["models", getArrayDecoder(getAddressDecoder())],
   ]);
 }
 

@@ -12,6 +12,8 @@ import {
   combineCodec,
   fixDecoderSize,
   fixEncoderSize,
+  getAddressDecoder,
+  getAddressEncoder,
   getArrayDecoder,
   getArrayEncoder,
   getBytesDecoder,
@@ -76,12 +78,12 @@ export type UpdateWorkerInstruction<
 export type UpdateWorkerInstructionData = {
   discriminator: ReadonlyUint8Array;
   modalities: number;
-  models: Array<ReadonlyUint8Array>;
+  models: Array<Address>;
 };
 
 export type UpdateWorkerInstructionDataArgs = {
   modalities: number;
-  models: Array<ReadonlyUint8Array>;
+  models: Array<Address>;
 };
 
 export function getUpdateWorkerInstructionDataEncoder(): Encoder<UpdateWorkerInstructionDataArgs> {
@@ -89,7 +91,7 @@ export function getUpdateWorkerInstructionDataEncoder(): Encoder<UpdateWorkerIns
     getStructEncoder([
       ["discriminator", fixEncoderSize(getBytesEncoder(), 8)],
       ["modalities", getU8Encoder()],
-      ["models", getArrayEncoder(fixEncoderSize(getBytesEncoder(), 32))],
+      ["models", getArrayEncoder(getAddressEncoder())],
     ]),
     (value) => ({ ...value, discriminator: UPDATE_WORKER_DISCRIMINATOR }),
   );
@@ -99,7 +101,7 @@ export function getUpdateWorkerInstructionDataDecoder(): Decoder<UpdateWorkerIns
   return getStructDecoder([
     ["discriminator", fixDecoderSize(getBytesDecoder(), 8)],
     ["modalities", getU8Decoder()],
-    ["models", getArrayDecoder(fixDecoderSize(getBytesDecoder(), 32))],
+    ["models", getArrayDecoder(getAddressDecoder())],
   ]);
 }
 

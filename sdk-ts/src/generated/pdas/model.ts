@@ -10,6 +10,7 @@
 
 import {
   fixEncoderSize,
+  getAddressEncoder,
   getBytesEncoder,
   getProgramDerivedAddress,
   type Address,
@@ -18,6 +19,7 @@ import {
 } from "@solana/kit";
 
 export type ModelSeeds = {
+  developer: Address;
   modelId: ReadonlyUint8Array;
 };
 
@@ -32,6 +34,7 @@ export async function findModelPda(
     programAddress,
     seeds: [
       getBytesEncoder().encode(new Uint8Array([109, 111, 100, 101, 108])),
+      getAddressEncoder().encode(seeds.developer),
       fixEncoderSize(getBytesEncoder(), 32).encode(seeds.modelId),
     ],
   });

@@ -20,6 +20,7 @@ import {
 } from "@solana/kit";
 import {
   parseAcceptAuthorityInstruction,
+  parseAcceptModelTransferInstruction,
   parseAddStakeInstruction,
   parseClaimModelFeesInstruction,
   parseClaimWorkerRewardsInstruction,
@@ -32,6 +33,7 @@ import {
   parseJoinRequestInstruction,
   parseLeaveRequestInstruction,
   parseProposeAuthorityInstruction,
+  parseProposeModelTransferInstruction,
   parseRegisterModelInstruction,
   parseRegisterWorkerInstruction,
   parseRequestUnstakeInstruction,
@@ -41,9 +43,11 @@ import {
   parseUpdateConfigInstruction,
   parseUpdateModelInstruction,
   parseUpdateWorkerInstruction,
+  parseWithdrawInsuranceInstruction,
   parseWithdrawStakeInstruction,
   parseWithdrawTreasuryInstruction,
   type ParsedAcceptAuthorityInstruction,
+  type ParsedAcceptModelTransferInstruction,
   type ParsedAddStakeInstruction,
   type ParsedClaimModelFeesInstruction,
   type ParsedClaimWorkerRewardsInstruction,
@@ -56,6 +60,7 @@ import {
   type ParsedJoinRequestInstruction,
   type ParsedLeaveRequestInstruction,
   type ParsedProposeAuthorityInstruction,
+  type ParsedProposeModelTransferInstruction,
   type ParsedRegisterModelInstruction,
   type ParsedRegisterWorkerInstruction,
   type ParsedRequestUnstakeInstruction,
@@ -65,6 +70,7 @@ import {
   type ParsedUpdateConfigInstruction,
   type ParsedUpdateModelInstruction,
   type ParsedUpdateWorkerInstruction,
+  type ParsedWithdrawInsuranceInstruction,
   type ParsedWithdrawStakeInstruction,
   type ParsedWithdrawTreasuryInstruction,
 } from "../instructions/index.js";
@@ -169,6 +175,9 @@ export enum DfpnInstruction {
   ProposeAuthority,
   AcceptAuthority,
   LeaveRequest,
+  WithdrawInsurance,
+  ProposeModelTransfer,
+  AcceptModelTransfer,
 }
 
 export function identifyDfpnInstruction(
@@ -439,6 +448,39 @@ export function identifyDfpnInstruction(
   ) {
     return DfpnInstruction.LeaveRequest;
   }
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([201, 133, 145, 118, 235, 89, 90, 189]),
+      ),
+      0,
+    )
+  ) {
+    return DfpnInstruction.WithdrawInsurance;
+  }
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([105, 219, 1, 62, 14, 212, 104, 181]),
+      ),
+      0,
+    )
+  ) {
+    return DfpnInstruction.ProposeModelTransfer;
+  }
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([222, 105, 2, 76, 62, 50, 24, 83]),
+      ),
+      0,
+    )
+  ) {
+    return DfpnInstruction.AcceptModelTransfer;
+  }
   throw new Error(
     "The provided instruction could not be identified as a dfpn instruction.",
   );
@@ -518,7 +560,16 @@ export type ParsedDfpnInstruction<
     } & ParsedAcceptAuthorityInstruction<TProgram>)
   | ({
       instructionType: DfpnInstruction.LeaveRequest;
-    } & ParsedLeaveRequestInstruction<TProgram>);
+    } & ParsedLeaveRequestInstruction<TProgram>)
+  | ({
+      instructionType: DfpnInstruction.WithdrawInsurance;
+    } & ParsedWithdrawInsuranceInstruction<TProgram>)
+  | ({
+      instructionType: DfpnInstruction.ProposeModelTransfer;
+    } & ParsedProposeModelTransferInstruction<TProgram>)
+  | ({
+      instructionType: DfpnInstruction.AcceptModelTransfer;
+    } & ParsedAcceptModelTransferInstruction<TProgram>);
 
 export function parseDfpnInstruction<TProgram extends string>(
   instruction: Instruction<TProgram> & InstructionWithData<ReadonlyUint8Array>,
@@ -691,6 +742,27 @@ export function parseDfpnInstruction<TProgram extends string>(
       return {
         instructionType: DfpnInstruction.LeaveRequest,
         ...parseLeaveRequestInstruction(instruction),
+      };
+    }
+    case DfpnInstruction.WithdrawInsurance: {
+      assertIsInstructionWithAccounts(instruction);
+      return {
+        instructionType: DfpnInstruction.WithdrawInsurance,
+        ...parseWithdrawInsuranceInstruction(instruction),
+      };
+    }
+    case DfpnInstruction.ProposeModelTransfer: {
+      assertIsInstructionWithAccounts(instruction);
+      return {
+        instructionType: DfpnInstruction.ProposeModelTransfer,
+        ...parseProposeModelTransferInstruction(instruction),
+      };
+    }
+    case DfpnInstruction.AcceptModelTransfer: {
+      assertIsInstructionWithAccounts(instruction);
+      return {
+        instructionType: DfpnInstruction.AcceptModelTransfer,
+        ...parseAcceptModelTransferInstruction(instruction),
       };
     }
     default:

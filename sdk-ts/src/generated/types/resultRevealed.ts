@@ -38,7 +38,7 @@ export type ResultRevealed = {
   worker: Address;
   verdict: number;
   confidence: number;
-  modelId: ReadonlyUint8Array;
+  model: Address;
   reportHash: ReadonlyUint8Array;
   reportUri: string;
 };
@@ -51,7 +51,7 @@ export function getResultRevealedEncoder(): Encoder<ResultRevealedArgs> {
     ["worker", getAddressEncoder()],
     ["verdict", getU8Encoder()],
     ["confidence", getU8Encoder()],
-    ["modelId", fixEncoderSize(getBytesEncoder(), 32)],
+    ["model", getAddressEncoder()],
     ["reportHash", fixEncoderSize(getBytesEncoder(), 32)],
     ["reportUri", addEncoderSizePrefix(getUtf8Encoder(), getU32Encoder())],
   ]);
@@ -63,7 +63,7 @@ export function getResultRevealedDecoder(): Decoder<ResultRevealed> {
     ["worker", getAddressDecoder()],
     ["verdict", getU8Decoder()],
     ["confidence", getU8Decoder()],
-    ["modelId", fixDecoderSize(getBytesDecoder(), 32)],
+    ["model", getAddressDecoder()],
     ["reportHash", fixDecoderSize(getBytesDecoder(), 32)],
     ["reportUri", addDecoderSizePrefix(getUtf8Decoder(), getU32Decoder())],
   ]);

@@ -31,7 +31,7 @@ export type Seat = {
   authority: Address;
   commitment: ReadonlyUint8Array;
   reportHash: ReadonlyUint8Array;
-  modelId: ReadonlyUint8Array;
+  model: Address;
   state: number;
   verdict: number;
   confidence: number;
@@ -46,7 +46,7 @@ export function getSeatEncoder(): FixedSizeEncoder<SeatArgs> {
     ["authority", getAddressEncoder()],
     ["commitment", fixEncoderSize(getBytesEncoder(), 32)],
     ["reportHash", fixEncoderSize(getBytesEncoder(), 32)],
-    ["modelId", fixEncoderSize(getBytesEncoder(), 32)],
+    ["model", getAddressEncoder()],
     ["state", getU8Encoder()],
     ["verdict", getU8Encoder()],
     ["confidence", getU8Encoder()],
@@ -60,7 +60,7 @@ export function getSeatDecoder(): FixedSizeDecoder<Seat> {
     ["authority", getAddressDecoder()],
     ["commitment", fixDecoderSize(getBytesDecoder(), 32)],
     ["reportHash", fixDecoderSize(getBytesDecoder(), 32)],
-    ["modelId", fixDecoderSize(getBytesDecoder(), 32)],
+    ["model", getAddressDecoder()],
     ["state", getU8Decoder()],
     ["verdict", getU8Decoder()],
     ["confidence", getU8Decoder()],

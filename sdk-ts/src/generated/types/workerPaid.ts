@@ -10,12 +10,8 @@
 
 import {
   combineCodec,
-  fixDecoderSize,
-  fixEncoderSize,
   getAddressDecoder,
   getAddressEncoder,
-  getBytesDecoder,
-  getBytesEncoder,
   getStructDecoder,
   getStructEncoder,
   getU64Decoder,
@@ -24,14 +20,13 @@ import {
   type FixedSizeCodec,
   type FixedSizeDecoder,
   type FixedSizeEncoder,
-  type ReadonlyUint8Array,
 } from "@solana/kit";
 
 export type WorkerPaid = {
   request: Address;
   worker: Address;
   amount: bigint;
-  modelId: ReadonlyUint8Array;
+  model: Address;
   modelAmount: bigint;
 };
 
@@ -39,7 +34,7 @@ export type WorkerPaidArgs = {
   request: Address;
   worker: Address;
   amount: number | bigint;
-  modelId: ReadonlyUint8Array;
+  model: Address;
   modelAmount: number | bigint;
 };
 
@@ -48,7 +43,7 @@ export function getWorkerPaidEncoder(): FixedSizeEncoder<WorkerPaidArgs> {
     ["request", getAddressEncoder()],
     ["worker", getAddressEncoder()],
     ["amount", getU64Encoder()],
-    ["modelId", fixEncoderSize(getBytesEncoder(), 32)],
+    ["model", getAddressEncoder()],
     ["modelAmount", getU64Encoder()],
   ]);
 }
@@ -58,7 +53,7 @@ export function getWorkerPaidDecoder(): FixedSizeDecoder<WorkerPaid> {
     ["request", getAddressDecoder()],
     ["worker", getAddressDecoder()],
     ["amount", getU64Decoder()],
-    ["modelId", fixDecoderSize(getBytesDecoder(), 32)],
+    ["model", getAddressDecoder()],
     ["modelAmount", getU64Decoder()],
   ]);
 }
