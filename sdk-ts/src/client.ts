@@ -343,6 +343,8 @@ export class DFPNClient {
   private pollIntervalValue: number | undefined;
   private storageValue: Storage | undefined;
   private readonly requestTxs = new Map<string, string>();
+  /** Model ids by model address (a model's id never changes; only ids found are kept). */
+  private readonly modelIds = new Map<Address, string>();
   private readonly log: Logger;
 
   constructor(options: DFPNClientOptions = {}) {
@@ -820,11 +822,8 @@ export class DFPNClient {
 
   private async assemble(address: Address, r: Request): Promise<AnalysisResult> {
     const workerResults: WorkerResult[] = [];
-    const modelIds = new Map<Address, Promise<string | null>>();
     for (const seat of r.seats.slice(0, r.joined)) {
-      if (seat.state !== SEAT_STATE_REVEALED) continue;
-      if (!modelIds.has(seat.model)) modelIds.set(seat.model, this.modelIdOf(seat.model));
-      workerResults.push(await this.workerResult(seat, await modelIds.get(seat.model)!));
+      if (seat.state === SEAT_STATE_REVEALED) workerResults.push(await this.workerResult(seat, await this.modelIdOf(seat.model)));
     }
     const requestTx = this.requestTxs.get(address) ?? (await this.findTx(address, 'RequestSubmitted'));
     const finalizeTx = await this.findTx(address, 'RequestFinalized');
@@ -841,9 +840,16 @@ export class DFPNClient {
 
   /** The id of the model at `model` (its account's `modelId`), null when there is no model account there. */
   private async modelIdOf(model: Address): Promise<string | null> {
+    const known = this.modelIds.get(model);
+    if (known !== undefined) return known;
     const account = await this.load(model, MODEL_DISCRIMINATOR, (d) => getModelDecoder().decode(d));
-    if (account === null) this.log.warn?.(`no model account at ${model}`);
-    return account === null ? null : decodeModelId(account.modelId);
+    if (account === null) {
+      this.log.warn?.(`no model account at ${model}`);
+      return null;
+    }
+    const id = decodeModelId(account.modelId);
+    this.modelIds.set(model, id);
+    return id;
   }
 
   private async workerResult(seat: Seat, modelId: string | null): Promise<WorkerResult> {
