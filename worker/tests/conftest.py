@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from dfpn_localnet import Validator, find_validator, free_port_pair, initialise
-from solders.keypair import Keypair
 
 from dfpn import AsyncDFPNClient, LocalNetwork
 from dfpn.rpc import RpcTransport
@@ -63,7 +62,8 @@ async def make_node(network: LocalNetwork, short_dir: Path) -> AsyncIterator[Nod
 def rpc_url() -> Iterator[str]:
     """A real validator for the real-process tests: $DFPN_RPC_URL when set (program deployed, config initialised,
     a faucet), else a `solana-test-validator` started here with dfpn.so (`dfpn_localnet.Validator`; the binary from
-    PATH or scripts/install-validator.sh) and configured with the reference parameters."""
+    PATH or scripts/install-validator.sh) and configured with the reference parameters by the program's upgrade
+    authority."""
     url = os.environ.get("DFPN_RPC_URL")
     if url:
         yield url
@@ -72,7 +72,7 @@ def rpc_url() -> Iterator[str]:
 
     async def configure() -> None:
         async with RpcTransport(validator.url) as rpc:
-            await initialise(rpc, Keypair())
+            await initialise(rpc, validator.upgrade_authority)
 
     try:
         asyncio.run(configure())

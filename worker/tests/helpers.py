@@ -20,7 +20,7 @@ from dfpn import instructions as ix
 from dfpn.errors import DFPNError, ErrorCode
 from dfpn.generated.constants import MODALITY_ALL
 from dfpn.generated.types import Request, Worker
-from dfpn.pda import worker_address
+from dfpn.pda import model_address, worker_address
 from dfpn.rpc import RpcTransport
 from dfpn.transport import AccountInfo, TransactionRecord
 from dfpn_detectors import Analysis, Detection, Detector, Media, Modality, Region, Verdict
@@ -159,9 +159,17 @@ class FaultyTransport(Transport):
         return await self.inner.program_accounts(discriminator)
 
 
-def register_model(net: LocalNetwork, model_id: str, modalities: int = MODALITY_ALL) -> None:
-    """Register `model_id` (by default for every modality) with a fresh developer key."""
-    developer = net.funded_keypair(10 * LAMPORTS_PER_SOL)
+#: The developer that registers the test models: `worker_config` names it as `model_developer`.
+MODEL_DEVELOPER = Keypair.from_seed(bytes([7] * 32))
+
+
+def register_model(
+    net: LocalNetwork, model_id: str, modalities: int = MODALITY_ALL, developer: Keypair = MODEL_DEVELOPER
+) -> Pubkey:
+    """Register `model_id` (by default for every modality) by `developer` (default `MODEL_DEVELOPER`, funded
+    here); returns the model's address."""
+    if net.balance(developer.pubkey()) < LAMPORTS_PER_SOL:
+        net.airdrop(developer.pubkey(), 10 * LAMPORTS_PER_SOL)
     net.process(
         [
             ix.register_model(
@@ -173,6 +181,7 @@ def register_model(net: LocalNetwork, model_id: str, modalities: int = MODALITY_
         ],
         [developer],
     )
+    return model_address(developer.pubkey(), model_id)
 
 
 def write_keypair(path: Path, keypair: Keypair) -> Path:
@@ -250,6 +259,7 @@ def worker_config(base: Path, name: str, keypair: Keypair, **overrides: Any) -> 
         "detector_timeout": 5,
         "shutdown_grace": 5,
         "log_format": "text",
+        "model_developer": str(MODEL_DEVELOPER.pubkey()),
     }
     values.update(overrides)
     return WorkerConfig(**values)

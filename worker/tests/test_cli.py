@@ -12,10 +12,11 @@ from solders.pubkey import Pubkey
 from dfpn import DFPNClient, LocalNetwork, load_keypair
 from dfpn import Modality as ChainModality
 from dfpn import instructions as ix
+from dfpn.pda import model_address
 from dfpn_detectors import Verdict
 from dfpn_worker.cli import main
 
-from helpers import FixedDetector, register_model, request_account, worker_account
+from helpers import MODEL_DEVELOPER, FixedDetector, register_model, request_account, worker_account
 
 DETECTORS = [FixedDetector("fixed-a", Verdict.MANIPULATED, 90)]
 
@@ -69,9 +70,11 @@ def test_register_status_unstake_and_withdraw(config_file: Path, network: LocalN
     code, out = _run(["register", "--config", str(config_file), "--register-models", "--json"], network)
     assert code == 0, out
     registered = json.loads(out)
-    # Then it is on-chain with its stake, modalities and models
+    # Then it is on-chain with its stake, modalities and models: the model id registered by its own key
+    authority = load_keypair(config_file.parent / "key.json").pubkey()
     assert registered["stakeLamports"] == 1_500_000_000
-    assert registered["models"] == ["fixed-a"] and registered["modalities"] == ["FaceManipulation"]
+    assert registered["models"] == [str(model_address(authority, "fixed-a"))]
+    assert registered["modalities"] == ["FaceManipulation"]
     # And registering again changes nothing
     code, out = _run(["register", "--config", str(config_file), "--json"], network)
     assert json.loads(out)["actions"] == ["already registered as configured"]
@@ -83,7 +86,7 @@ def test_register_status_unstake_and_withdraw(config_file: Path, network: LocalN
     # When it unstakes everything, Then the stake is unbonding
     code, out = _run(["unstake", "--config", str(config_file)], network)
     assert code == 0, out
-    authority = Pubkey.from_string(status["worker"])
+    assert Pubkey.from_string(status["worker"]) == authority
     assert worker_account(network, authority).unbonding_amount == 1_500_000_000
     # And withdrawing before the unbonding delay is refused, after it succeeds
     assert _run(["unstake", "--config", str(config_file), "--withdraw"], network)[0] == 1
@@ -122,11 +125,47 @@ def test_a_stake_below_the_network_minimum_is_refused(
     register_model(network, "fixed-a")
     path = tmp_path / "low.toml"
     argv = ["init", "--config", str(path), "--keypair", str(tmp_path / "k.json"), "--generate-keypair"]
+    argv += ["--model-developer", str(MODEL_DEVELOPER.pubkey())]
     assert _run([*argv, "--stake", "0.5", "--detector", "fixed-a", "--modality", "face"])[0] == 0
     # When it registers, Then it is refused before any transaction, with the minimum named
     code, _ = _run(["register", "--config", str(path)], network)
     assert code == 1
     assert "below the network minimum 1 SOL" in capsys.readouterr().err
+
+
+def test_models_are_named_by_developer_and_id_or_by_address(
+    tmp_path: Path, network: LocalNetwork, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given fixed-a registered by two developers: the test developer and another key
+    other = network.funded_keypair()
+    theirs = register_model(network, "fixed-a")
+    mine = register_model(network, "fixed-a", developer=other)
+    wrong = register_model(network, "fixed-b", developer=other)
+    base = ["init", "--keypair", str(tmp_path / "k.json"), "--generate-keypair", "--detector", "fixed-a"]
+    base += ["--modality", "face", "--state-dir", str(tmp_path / "state")]
+    # When a config names the model by its developer, Then the worker declares that developer's model
+    by_developer = tmp_path / "developer.toml"
+    argv = [*base, "--config", str(by_developer), "--model-developer", str(MODEL_DEVELOPER.pubkey())]
+    assert _run(argv)[0] == 0
+    code, out = _run(["register", "--config", str(by_developer), "--json"], network)
+    assert code == 0, out
+    assert json.loads(out)["models"] == [str(theirs)]
+    # When a config names it by address (overriding the developer), Then that model is declared instead
+    by_address = tmp_path / "address.toml"
+    argv = [*base, "--config", str(by_address), "--model", f"fixed-a={mine}"]
+    assert _run(argv)[0] == 0
+    assert f'models = {{ "fixed-a" = "{mine}" }}' in by_address.read_text()
+    code, out = _run(["register", "--config", str(by_address), "--json"], network)
+    assert code == 0, out
+    assert json.loads(out)["models"] == [str(mine)]
+    # When the address holds another model id, Then registration is refused before any transaction
+    bad = tmp_path / "bad.toml"
+    assert _run([*base, "--config", str(bad), "--model", f"fixed-a={wrong}"])[0] == 0
+    capsys.readouterr()
+    assert _run(["register", "--config", str(bad)], network)[0] == 1
+    assert f"the model at {wrong} is 'fixed-b', not 'fixed-a'" in capsys.readouterr().err
+    # And an address that is not base58 is a usage error
+    assert _run([*base, "--config", str(tmp_path / "x.toml"), "--model", "fixed-a=nope"])[0] == 2
 
 
 def test_an_unknown_network_is_a_clear_error(config_file: Path, capsys: pytest.CaptureFixture[str]) -> None:

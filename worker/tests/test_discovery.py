@@ -8,7 +8,6 @@ from pathlib import Path
 from dfpn import AsyncDFPNClient, LocalNetwork
 from dfpn import Modality as ChainModality
 from dfpn import instructions as ix
-from dfpn.pda import decode_model_id
 from dfpn_detectors import Verdict
 from dfpn_worker import Phase
 
@@ -62,7 +61,7 @@ async def test_a_commit_names_a_model_registered_for_all_the_requests_modalities
 ) -> None:
     # Given a worker whose two detectors' models are registered for one modality each: face manipulation
     # (fixed-a) and image authenticity (fixed-b), the latter answering with more confidence
-    register_model(network, "fixed-a", int(ChainModality.FACE_MANIPULATION))
+    face_model = register_model(network, "fixed-a", int(ChainModality.FACE_MANIPULATION))
     register_model(network, "fixed-b", int(ChainModality.IMAGE_AUTHENTICITY))
     node = await make_node("w1", [FixedDetector("fixed-a", M, 70), FixedDetector("fixed-b", M, 95)])
     # And a request for both modalities (no model of the worker may serve it) and one for face manipulation
@@ -81,9 +80,13 @@ async def test_a_commit_names_a_model_registered_for_all_the_requests_modalities
     assert counter(node, "dfpn_worker_requests_skipped_total", reason="no_model") == 1
     # And for the face request it credits the face model, not the more confident detector whose model is
     # registered for image authenticity only; the program fixed that model in the seat
-    assert (job.phase, job.model_id, job.confidence) == (Phase.DONE, "fixed-a", 95)
-    seat = request_account(network, face.id).seats[0]
-    assert decode_model_id(seat.model_id) == "fixed-a"
+    assert (job.phase, job.model_id, job.model, job.confidence) == (
+        Phase.DONE,
+        "fixed-a",
+        str(face_model),
+        95,
+    )
+    assert request_account(network, face.id).seats[0].model == face_model
 
 
 async def test_own_requests_and_seats_the_free_stake_cannot_bond_are_not_joined(

@@ -14,6 +14,7 @@ from dfpn import AsyncDFPNClient, ConsensusType, LocalNetwork
 from dfpn import Modality as ChainModality
 from dfpn import Verdict as ChainVerdict
 from dfpn import storage as store
+from dfpn.generated.types import Model
 from dfpn_detectors import Verdict
 from dfpn_worker import Phase
 
@@ -187,7 +188,7 @@ async def test_the_report_is_canonical_json_whose_hash_is_committed(
     network: LocalNetwork, client: AsyncDFPNClient, media: Path, make_node: NodeFactory
 ) -> None:
     # Given one worker and a request for one worker
-    register_model(network, "fixed-a")
+    model = register_model(network, "fixed-a")
     sub = await client.submit_request(media, modalities=FACE, min_workers=1, deadline_seconds=120)
     node = await make_node("w1", [FixedDetector("fixed-a", M, 88, [FACE_SWAP])])
     # When it works the request to the end (one seat: the commit closes the commit phase, the reveal ends it)
@@ -203,6 +204,7 @@ async def test_the_report_is_canonical_json_whose_hash_is_committed(
         "request": sub.id,
         "worker": str(node.authority),
         "contentHash": sub.content_hash,
+        "model": str(model),
         "modelId": "fixed-a",
         "verdict": "Manipulated",
         "confidence": 88,
@@ -226,6 +228,27 @@ async def test_the_report_is_canonical_json_whose_hash_is_committed(
     # And the on-chain seat holds the same preimage the state recorded
     seat = request_account(network, sub.id).seats[0]
     assert (seat.verdict, seat.confidence, bytes(seat.report_hash)) == (2, 88, job.report_hash)
+    assert seat.model == model and job.model == str(model)
     assert bytes(seat.report_uri[: seat.report_uri_len]).decode() == job.report_uri
     assert len(job.report_uri) <= 128
     assert Pubkey.from_string(sub.id) == Pubkey.from_string(job.request)
+
+
+async def test_a_model_named_by_address_is_the_one_declared_committed_and_paid(
+    network: LocalNetwork, client: AsyncDFPNClient, media: Path, make_node: NodeFactory
+) -> None:
+    # Given fixed-a registered by the usual test developer and, separately, by another developer
+    register_model(network, "fixed-a")
+    other = register_model(network, "fixed-a", developer=network.funded_keypair())
+    # And a worker whose config names the other developer's fixed-a by its address
+    node = await make_node("w1", [FixedDetector("fixed-a", M, 90)], models={"fixed-a": str(other)})
+    assert list(worker_account(network, node.authority).models[:1]) == [other]
+    sub = await client.submit_request(media, modalities=FACE, min_workers=1, deadline_seconds=120)
+    # When it works the request to the end
+    make_node.start(node)
+    job = await wait_finished(node, sub.id)
+    # Then it committed with that model (the seat and the state name its address) and that model earned the share
+    assert (job.phase, job.model_id, job.model) == (Phase.DONE, "fixed-a", str(other))
+    assert request_account(network, sub.id).seats[0].model == other
+    acc = network.account(other)
+    assert acc is not None and Model.from_account_data(acc.data).uses == 1

@@ -23,6 +23,7 @@ def test_a_prepared_job_survives_reopening_byte_for_byte(tmp_path: Path) -> None
                 verdict=2,
                 confidence=77,
                 model_id="fixed-a",
+                model="Bz8EhrsssfozpCqanfgYRneaKeN17ribVTgXhZz2pY42",
                 report_hash=b"\x01" * 32,
                 report_uri="file:///r/x.json",
                 salt=b"\x02" * 32,
@@ -37,6 +38,31 @@ def test_a_prepared_job_survives_reopening_byte_for_byte(tmp_path: Path) -> None
         assert [j.request for j in store.unfinished()] == ["req1"]
     # And only the worker can read it (salts must stay secret until the reveal)
     assert (tmp_path / DB_NAME).stat().st_mode & 0o777 == 0o600
+
+
+def test_a_schema_1_database_gains_the_model_address_column(tmp_path: Path) -> None:
+    # Given a database written by a worker of schema 1 (no model address: model ids were global before #14)
+    db = sqlite3.connect(tmp_path / DB_NAME)
+    db.executescript(
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+        "INSERT INTO meta VALUES ('worker', 'worker-a'), ('schema', '1');"
+        "CREATE TABLE jobs (request TEXT PRIMARY KEY, phase TEXT NOT NULL, commit_deadline INTEGER NOT NULL,"
+        " deadline INTEGER NOT NULL, verdict INTEGER, confidence INTEGER, model_id TEXT, report_hash BLOB,"
+        " report_uri TEXT, salt BLOB, commitment BLOB, finished INTEGER NOT NULL DEFAULT 0, error_code TEXT,"
+        " error TEXT, outcome TEXT, join_tx TEXT, commit_tx TEXT, reveal_tx TEXT, finalize_tx TEXT,"
+        " updated_at REAL NOT NULL);"
+        "INSERT INTO jobs (request, phase, commit_deadline, deadline, finished, updated_at)"
+        " VALUES ('old', 'done', 1, 2, 1, 0);"
+    )
+    db.close()
+    # When the store opens it, Then the old rows read back (no model address) and new ones keep theirs
+    with StateStore(tmp_path, "worker-a") as store:
+        old = store.get("old")
+        assert old is not None and (old.phase, old.model) == (Phase.DONE, None)
+        store.put(_job("new", model="Bz8EhrsssfozpCqanfgYRneaKeN17ribVTgXhZz2pY42"))
+        new = store.get("new")
+        assert new is not None and new.model == "Bz8EhrsssfozpCqanfgYRneaKeN17ribVTgXhZz2pY42"
+        assert store._meta("schema") == "2"
 
 
 def test_the_store_is_written_through_before_put_returns(tmp_path: Path) -> None:

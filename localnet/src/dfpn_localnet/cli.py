@@ -5,7 +5,9 @@ dfpn-localnet                      # = dfpn-localnet up: RPC http://127.0.0.1:88
 dfpn-localnet up --port 9000 --state-dir .localnet
 dfpn-localnet init-config --url devnet --authority ~/.config/solana/id.json   # after deploying elsewhere
 ```
-`up` writes the authority keypair to `<state-dir>/authority.json`, so the configuration can be changed later.
+`up` writes the authority keypair to `<state-dir>/authority.json`, so the configuration can be changed later; it
+is also the program's upgrade authority there (only the upgrade authority may initialise the configuration, so
+`init-config` needs the key that deployed the program).
 """
 
 from __future__ import annotations
@@ -49,7 +51,10 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="dfpn-localnet", description=(__doc__ or "").splitlines()[0])
     parser.add_argument("-v", "--verbose", action="store_true")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    model_help = "register a model id with its modalities (developer: the authority), repeatable"
+    model_help = (
+        "register a model id with its modalities (developer: the authority; its address is "
+        '["model", authority, id]), repeatable'
+    )
 
     up = sub.add_parser("up", help="start a local validator with DFPN deployed and configured (default)")
     up.add_argument("--port", type=int, default=8899, help="RPC port (websocket: port + 1; default 8899)")
@@ -79,7 +84,12 @@ def _parser() -> argparse.ArgumentParser:
 
     init = sub.add_parser("init-config", help="initialise the configuration of an already deployed program")
     init.add_argument("--url", required=True, help='RPC URL or "devnet"/"localnet"')
-    init.add_argument("--authority", type=Path, required=True, help="keypair file of the authority (pays)")
+    init.add_argument(
+        "--authority",
+        type=Path,
+        required=True,
+        help="keypair file of the program's upgrade authority (initialises and pays)",
+    )
     init.add_argument(
         "--model", action="append", type=_parse_model, default=[], metavar="ID[:MODALITY,..]", help=model_help
     )
@@ -119,7 +129,13 @@ def _up(args: argparse.Namespace) -> int:
     authority = _keypair(args.state_dir / "authority.json")
     binary = find_validator(args.validator, install=True)
     kwargs = {"program_path": args.program} if args.program else {}
-    validator = Validator(binary=binary, rpc_port=args.port, ledger=args.state_dir / "ledger", **kwargs)
+    validator = Validator(
+        binary=binary,
+        rpc_port=args.port,
+        ledger=args.state_dir / "ledger",
+        upgrade_authority=authority,
+        **kwargs,
+    )
     validator.start()
     kubo: Kubo | None = None
     workers: list[WorkerProcess] = []
@@ -179,7 +195,9 @@ async def _fund(url: str, keypair: Keypair, lamports: int) -> None:
 
 async def _configure(url: str, authority: Keypair, models: list[tuple[str, list[Modality]]]) -> None:
     async with RpcTransport(url) as rpc:
-        await initialise(rpc, authority, models=models)
+        addresses = await initialise(rpc, authority, models=models)
+    for model_id, address in addresses.items():
+        print(f"model {model_id}: {address}", flush=True)
 
 
 if __name__ == "__main__":

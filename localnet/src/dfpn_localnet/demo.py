@@ -109,7 +109,11 @@ async def run_demo(media: Path | None, workers: int, out: TextIO = sys.stdout) -
         detectors = choose_detectors(load_worker_detectors(base))
         developer = network.funded_keypair(10 * LAMPORTS_PER_SOL)
         await register_models(network, developer, detectors)
-        out.write(f"models registered: {', '.join(d.model_id for d in detectors)}\n")
+        # The workers declare the models by their developer and id (`["model", developer, id]`).
+        base = base.model_copy(update={"model_developer": str(developer.pubkey())})
+        out.write(
+            f"models registered: {', '.join(d.model_id for d in detectors)} (developer {developer.pubkey()})\n"
+        )
         nodes = await _start_workers(network, base, detectors, workers, work, out)
         tasks = [asyncio.create_task(n.run(), name=f"worker {i}") for i, n in enumerate(nodes)]
         try:
@@ -165,7 +169,7 @@ def _print_result(result: AnalysisResult, out: TextIO) -> None:
         found = ", ".join(f"{d.type} {d.confidence:.2f}" for d in r.detections) or "no detections"
         check = "report verified" if r.report_verified else "report NOT verified"
         out.write(
-            f"  {Pubkey.from_string(r.worker)!s:44} {r.model_id:22} {r.verdict.value:12} {r.confidence:3}"
+            f"  {Pubkey.from_string(r.worker)!s:44} {r.model_id or r.model:22} {r.verdict.value:12} {r.confidence:3}"
             f"  {found} ({check})\n"
         )
     a = result.audit

@@ -1,8 +1,9 @@
 """A real local Solana validator with the DFPN program deployed and its configuration initialised.
 
 `solana-test-validator` (the Solana CLI's, or agave's built from crates.io by scripts/install-validator.sh)
-loads `dfpn.so` at genesis under the program id (`--bpf-program`), so the program is deployed before the first
-slot; then the authority initialises the configuration over JSON-RPC, like on devnet.
+loads `dfpn.so` at genesis under the program id with the upgradeable loader and an upgrade authority
+(`--upgradeable-program ID dfpn.so AUTHORITY`), so the program is deployed before the first slot; then that
+authority initialises the configuration over JSON-RPC, like on devnet (only the program's upgrade authority may).
 """
 
 from __future__ import annotations
@@ -89,9 +90,11 @@ def _free(port: int) -> bool:
 
 @dataclass
 class Validator:
-    """A running `solana-test-validator` with dfpn.so; `start()` then `stop()`, or `with Validator() as v:`."""
+    """A running `solana-test-validator` with dfpn.so; `start()` then `stop()`, or `with Validator() as v:`.
+    `upgrade_authority` is the program's upgrade authority: the key that may `initialise` the configuration."""
 
     program_path: Path = field(default_factory=find_program)
+    upgrade_authority: Keypair = field(default_factory=Keypair)
     binary: Path | None = None
     rpc_port: int = 8899
     faucet_port: int | None = None
@@ -136,9 +139,10 @@ class Validator:
             f"{base}-{base + 50}",
             "--bind-address",
             "127.0.0.1",
-            "--bpf-program",
+            "--upgradeable-program",
             str(self.program_id),
             str(self.program_path),
+            str(self.upgrade_authority.pubkey()),
             *self.extra_args,
         ]
         logger.info("starting %s", " ".join(args))
@@ -209,9 +213,10 @@ async def initialise(
     params: ConfigParams = REFERENCE_PARAMS,
     models: Sequence[tuple[str, Sequence[Modality]]] = (),
     developer: Keypair | None = None,
-) -> None:
-    """Fund the authority, initialise the configuration (once) and register `models` (model id, modalities) with
-    `developer` as their developer and payout wallet."""
+) -> dict[str, Pubkey]:
+    """Fund the authority, initialise the configuration (once; `authority` must be the program's upgrade
+    authority) and register `models` (model id, modalities) with `developer` (default: the authority) as their
+    developer and payout wallet. Returns each model's address (`["model", developer, model_id]`)."""
     if await rpc.get_balance(authority.pubkey()) < LAMPORTS_PER_SOL:
         await rpc.airdrop(authority.pubkey(), 100 * LAMPORTS_PER_SOL)
     if await rpc.get_account(config_address(rpc.program_id)) is None:
@@ -223,8 +228,10 @@ async def initialise(
     dev = developer or authority
     if dev is not authority and await rpc.get_balance(dev.pubkey()) < LAMPORTS_PER_SOL:
         await rpc.airdrop(dev.pubkey(), 10 * LAMPORTS_PER_SOL)
+    addresses: dict[str, Pubkey] = {}
     for model_id, modalities in models:
-        if await rpc.get_account(model_address(model_id, rpc.program_id)) is None:
+        addresses[model_id] = model_address(dev.pubkey(), model_id, rpc.program_id)
+        if await rpc.get_account(addresses[model_id]) is None:
             await rpc.send_transaction(
                 [
                     ix.register_model(
@@ -237,7 +244,8 @@ async def initialise(
                 ],
                 [dev],
             )
-            logger.info("model %s registered", model_id)
+            logger.info("model %s registered at %s", model_id, addresses[model_id])
+    return addresses
 
 
 __all__ = ["VALIDATOR_ENV", "Validator", "find_validator", "free_port_pair", "initialise"]

@@ -98,14 +98,15 @@ async def launch_workers(
     poll_interval: float = 0.5,
 ) -> list[WorkerProcess]:
     """Register the detectors' model ids (developer: `developer` or a new key), then create, fund, register and
-    start `count` worker processes storing their reports in IPFS (`ipfs_api`)."""
+    start `count` worker processes storing their reports in IPFS (`ipfs_api`); their configs name that developer
+    (`model_developer`), so they declare and commit with its models' addresses."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("DFPN_WORKER_")}
     env["DFPN_IPFS_API"] = ipfs_api
     async with RpcTransport(url) as rpc:
         dev = developer or Keypair()
         await rpc.airdrop(dev.pubkey(), LAMPORTS_PER_SOL)
         for model in detectors:
-            if await rpc.get_account(model_address(model, rpc.program_id)) is None:
+            if await rpc.get_account(model_address(dev.pubkey(), model, rpc.program_id)) is None:
                 await rpc.send_transaction(
                     [
                         ix.register_model(
@@ -130,6 +131,7 @@ async def launch_workers(
                 stake="1",
                 modalities=[pascal_name(m) for m in modalities],
                 detectors=list(detectors),
+                model_developer=str(dev.pubkey()),
                 storage="ipfs",
                 state_dir=d / "state",
                 poll_interval=poll_interval,

@@ -228,13 +228,15 @@ def _detection(d: Detection) -> dict[str, Any]:
     return out
 
 
-def build_report(request: str, worker: str, content_hash: bytes, outcome: Outcome) -> bytes:
-    """The report JSON the worker stores and commits the SHA-256 of (canonical: sorted keys, compact)."""
+def build_report(*, request: str, worker: str, content_hash: bytes, outcome: Outcome, model: str) -> bytes:
+    """The report JSON the worker stores and commits the SHA-256 of (canonical: sorted keys, compact); `model`
+    is the address of the committed model (`outcome.model_id` as the worker's config resolves it)."""
     report = {
         "version": REPORT_VERSION,
         "request": request,
         "worker": worker,
         "contentHash": content_hash.hex(),
+        "model": model,
         "modelId": outcome.model_id,
         "verdict": outcome.verdict.value,
         "confidence": outcome.confidence,

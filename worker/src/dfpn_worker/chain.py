@@ -17,7 +17,7 @@ from solders.pubkey import Pubkey
 
 from dfpn.borsh import BorshError
 from dfpn.generated.types import Config, Model, Request, Seat, Worker
-from dfpn.pda import config_address, model_address, worker_address
+from dfpn.pda import config_address, worker_address
 from dfpn.transport import AccountInfo, TransactionRecord, Transport
 from dfpn_worker.errors import WorkerError
 from dfpn_worker.metrics import Metrics
@@ -68,10 +68,9 @@ class Chain:
             return None
         return Worker.from_account_data(account.data)
 
-    async def model(self, model_id: str) -> Model | None:
-        """The registered model `model_id`; None when it is not registered."""
-        address = model_address(model_id, self.program_id)
-        account = await self.read(f"model {model_id}", lambda: self.transport.get_account(address))
+    async def model(self, address: Pubkey) -> Model | None:
+        """The model at `address`; None when no model of this program is there."""
+        account = await self.read(f"model {address}", lambda: self.transport.get_account(address))
         if account is None or account.owner != self.program_id:
             return None
         try:

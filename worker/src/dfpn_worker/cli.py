@@ -152,6 +152,9 @@ def cmd_init(args: argparse.Namespace, out: TextIO) -> int:
         values["modalities"] = args.modality
     if args.detector:
         values["detectors"] = args.detector
+    values["model_developer"] = args.model_developer
+    if args.model:
+        values["models"] = dict(args.model)
     config = WorkerConfig(**{k: v for k, v in values.items() if v is not None})
     keypair_note = "exists"
     if not config.keypair.exists():
@@ -166,6 +169,10 @@ def cmd_init(args: argparse.Namespace, out: TextIO) -> int:
     print(f"worker key: {keypair.pubkey()} ({config.keypair}, {keypair_note})", file=out)
     print(f"detectors:  {', '.join(config.detectors)}", file=out)
     print(f"modalities: {', '.join(config.modalities)}", file=out)
+    developer = config.model_developer or f"{keypair.pubkey()} (the worker's key)"
+    print(f"models:     registered by {developer}", file=out)
+    for model_id, address in config.models.items():
+        print(f"            {model_id} at {address}", file=out)
     for note in notes:
         print(f"note: {note}", file=out)
     print("next: fund the key with SOL for the stake and fees, then `dfpn-worker register`", file=out)
@@ -353,6 +360,13 @@ def _print(data: dict[str, Any], as_json: bool, out: TextIO) -> None:
 # ---- argument parsing ---------------------------------------------------------------------------------------
 
 
+def _model(value: str) -> tuple[str, str]:
+    model_id, sep, address = value.partition("=")
+    if not sep or not model_id.strip() or not address.strip():
+        raise argparse.ArgumentTypeError(f"{value!r}: expected MODEL_ID=ADDRESS")
+    return model_id.strip(), address.strip()
+
+
 def _modality(value: str) -> str:
     try:
         return pascal_name(parse_modality(value))
@@ -431,6 +445,18 @@ def _add_init(
         "--detector",
         action="append",
         help="detector (model id) to run, repeatable (default: every installed detector)",
+    )
+    init.add_argument(
+        "--model-developer",
+        metavar="KEY",
+        help="the key that registered the detectors' model ids (default: the worker's own key)",
+    )
+    init.add_argument(
+        "--model",
+        action="append",
+        type=_model,
+        metavar="ID=ADDRESS",
+        help="a model registered by another developer, by its address; repeatable",
     )
     init.add_argument("--concurrency", type=int, help="requests analysed at once (default 4)")
     init.add_argument("--fee-floor", metavar="SOL", help="skip requests paying a worker less than this")

@@ -6,7 +6,12 @@ defaults. The file is `--config PATH`, else `$DFPN_WORKER_CONFIG`, else `~/.conf
 
 Every key is a top-level TOML key, and the environment variable is the key in upper case with the prefix,
 e.g. `network = "devnet"` / `DFPN_WORKER_NETWORK=devnet`. Lists in the environment are comma-separated
-(`DFPN_WORKER_MODALITIES=FaceManipulation,ImageAuthenticity`) or JSON; `detector_config` is JSON.
+(`DFPN_WORKER_MODALITIES=FaceManipulation,ImageAuthenticity`) or JSON; `detector_config` and `models` are JSON.
+
+Models on-chain are addressed by the developer that registered them and their id (`["model", developer,
+model_id]`): `model_developer` names that developer for the detectors' model ids (default: the worker's own key,
+which `register --register-models` uses on development networks), and `models` names a model by its address
+for an id registered by someone else.
 """
 
 from __future__ import annotations
@@ -27,8 +32,10 @@ from pydantic_settings import (
     SettingsConfigDict,
     TomlConfigSettingsSource,
 )
+from solders.pubkey import Pubkey
 
 from dfpn import Modality as ChainModality
+from dfpn import pda
 from dfpn.errors import DFPNError, ErrorCode
 from dfpn.fees import sol_to_lamports
 
@@ -104,6 +111,12 @@ class WorkerConfig(BaseSettings):
     detectors: list[str] = Field(default_factory=list)
     #: Per-detector settings handed to `load_detectors(config=...)`, keyed by detector name.
     detector_config: dict[str, Any] = Field(default_factory=dict)
+    #: The key that registered the detectors' model ids (a model's address is `["model", developer, id]`);
+    #: unset: the worker's own key (what `register --register-models` registers with).
+    model_developer: str | None = None
+    #: Models named by address, by model id (`{"face-forensics-sbi" = "<model address>"}`): for ids registered
+    #: by another developer than `model_developer`; the node checks the account there holds that id.
+    models: dict[str, str] = Field(default_factory=dict)
     #: Most requests in progress between joining and committing (the expensive part).
     concurrency: int = Field(default=4, ge=1, le=64)
     #: Fee floor in SOL: skip a request when the worker's worst-case share of its fee,
@@ -159,10 +172,22 @@ class WorkerConfig(BaseSettings):
             return None
         return value
 
-    @field_validator("detector_config", mode="before")
+    @field_validator("detector_config", "models", mode="before")
     @classmethod
     def _json_mapping(cls, value: Any) -> Any:
         return json.loads(value) if isinstance(value, str) else value
+
+    @field_validator("model_developer")
+    @classmethod
+    def _developer(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        return str(_pubkey(value, "model_developer"))
+
+    @field_validator("models")
+    @classmethod
+    def _model_addresses(cls, value: dict[str, str]) -> dict[str, str]:
+        return {model_id: str(_pubkey(address, f"models.{model_id}")) for model_id, address in value.items()}
 
     @field_validator("stake", "fee_floor", mode="before")
     @classmethod
@@ -211,6 +236,21 @@ class WorkerConfig(BaseSettings):
     @property
     def report_dir(self) -> Path:
         return self.reports_dir if self.reports_dir is not None else self.state_dir / "reports"
+
+    def model_address(self, model_id: str, worker: Pubkey, program_id: Pubkey) -> Pubkey:
+        """The on-chain address of the model a detector's `model_id` names: from `models` when listed there,
+        else the PDA of `model_developer` (default: `worker`, the worker's own key) and the id."""
+        if model_id in self.models:
+            return Pubkey.from_string(self.models[model_id])
+        developer = Pubkey.from_string(self.model_developer) if self.model_developer else worker
+        return pda.model_address(developer, model_id, program_id)
+
+
+def _pubkey(value: str, what: str) -> Pubkey:
+    try:
+        return Pubkey.from_string(value.strip())
+    except ValueError as e:
+        raise ValueError(f"{what}: {value!r} is not a base58 address") from e
 
 
 def config_path(path: str | os.PathLike[str] | None = None) -> Path:

@@ -30,6 +30,7 @@ from typing import Any
 from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 
+from dfpn.pda import decode_model_id
 from dfpn.transport import Transport
 from dfpn_detectors import Detector
 from dfpn_worker.analysis import Analyzer
@@ -40,7 +41,7 @@ from dfpn_worker.errors import WorkerError
 from dfpn_worker.jobs import Jobs, first
 from dfpn_worker.metrics import Metrics, MetricsServer
 from dfpn_worker.preimage import Preimages
-from dfpn_worker.registration import Standing, declared_models, served_mask
+from dfpn_worker.registration import Standing, declared_models, model_refs, served_mask
 from dfpn_worker.state import Job, StateStore
 from dfpn_worker.steps import SeatSteps
 from dfpn_worker.transfer import ReportStore
@@ -139,7 +140,17 @@ class WorkerNode:
                 f"worker {self.authority} is not registered on {self.transport.name}: run `dfpn-worker register`"
             )
         self.standing.worker = worker
-        self.standing.declared_models = declared_models(worker)
+        refs = model_refs(self.config, self.authority, (d.model_id for d in self.detectors), self.program_id)
+        declared = declared_models(worker)
+        self.standing.model_refs = refs
+        self.standing.declared_models = [m for m, address in refs.items() if address in declared]
+        unknown = [str(a) for a in declared if a not in refs.values()]
+        if unknown:
+            logger.warning(
+                "models %s are declared on-chain but no configured detector names them (see `model_developer` "
+                "and `models`): never committed",
+                unknown,
+            )
         self.analyzer.declared = set(self.standing.declared_models)
         self.analyzer.model_modalities = await self._model_modalities()
         undeclared = [d.model_id for d in self.detectors if d.model_id not in self.standing.declared_models]
@@ -162,10 +173,13 @@ class WorkerNode:
         requests whose modalities they all cover)."""
         masks = {}
         for model_id in self.standing.declared_models:
-            model = await self.chain.model(model_id)
-            if model is None or not model.active:
+            address = self.standing.model_refs[model_id]
+            model = await self.chain.model(address)
+            if model is None or not model.active or decode_model_id(model.model_id) != model_id:
                 logger.warning(
-                    "declared model %s is not registered or deactivated: never committed", model_id
+                    "declared model %s (%s) is not registered under that id or deactivated: never committed",
+                    model_id,
+                    address,
                 )
                 continue
             masks[model_id] = model.modalities

@@ -3,7 +3,7 @@
 For a joined request: download the media (size, time and retry limits) and check its SHA-256 against the on-chain
 content hash, refusing it otherwise; run the detectors (`analysis.Analyzer`); store the canonical report
 (`transfer.ReportStore`); derive the salt from the worker's key; compute the commitment. The result is the job's
-preimage (verdict, confidence, model id, report hash, report URI), salt and commitment, which the seat steps
+preimage (verdict, confidence, model id and address, report hash, report URI), salt and commitment, which the seat steps
 (`steps.py`) write to disk before `commit_result` is sent.
 
 Both halves are deterministic: the report is canonical JSON, and the salt is `sha256(ed25519_sign(key, request))`
@@ -80,20 +80,34 @@ class Preimages:
         key = job.request
         media = Media(data=data, mime_type=None, name=media_name(media_uri(r)))
         outcome = await self.analyzer.analyze(media, r.modalities)
-        report = build_report(key, str(self.authority), bytes(r.content_hash), outcome)
+        model = self.config.model_address(outcome.model_id, self.authority, self.transport.program_id)
+        report = build_report(
+            request=key,
+            worker=str(self.authority),
+            content_hash=bytes(r.content_hash),
+            outcome=outcome,
+            model=str(model),
+        )
         digest = report_hash(report)
         report_uri = await self.reports.put(
             report, on_retry=lambda op: self.metrics.retries.labels(operation="upload").inc()
         )
         salt = derive_salt(self.keypair, address)
         c = commitment(
-            address, self.authority, outcome.verdict, outcome.confidence, outcome.model_id, digest, salt
+            request=address,
+            worker=self.authority,
+            verdict=outcome.verdict,
+            confidence=outcome.confidence,
+            model=model,
+            report_hash=digest,
+            salt=salt,
         )
         _log_analysed(key, outcome, report_uri)
         return job.replace(
             verdict=outcome.verdict.code,
             confidence=outcome.confidence,
             model_id=outcome.model_id,
+            model=str(model),
             report_hash=digest,
             report_uri=report_uri,
             salt=salt,

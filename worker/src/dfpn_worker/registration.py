@@ -3,6 +3,9 @@
 - `register_worker` registers the worker (stake, modalities, models) or brings an existing registration up to the
   config (`update_worker` when the modalities or models differ, `add_stake` when the stake is below the configured
   one); `register_models` registers the detectors' model ids on development networks.
+- A worker declares model ADDRESSES (`["model", developer, model_id]`): `model_refs` maps each detector's model
+  id to the address the config names (`model_developer` / `models`), and `check_models` verifies each one holds
+  that id and is active.
 - `Standing` is the node's view of its registration: the network config, the worker account, the models it
   declared, and the modalities it serves — declared on-chain, configured, and covered by a detector whose model is
   declared. `join_blocked_reason` says why a worker may join nothing at all.
@@ -10,7 +13,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +23,7 @@ from solders.pubkey import Pubkey
 from dfpn import LAMPORTS_PER_SOL, LocalNetwork, Transport
 from dfpn import Modality as ChainModality
 from dfpn import instructions as ix
+from dfpn.borsh import BorshError
 from dfpn.errors import DFPNError, ErrorCode
 from dfpn.generated import constants as generated_constants
 from dfpn.generated.types import Config, Model, Worker
@@ -71,9 +75,16 @@ def choose_detectors(detectors: Sequence[Detector], limit: int = MAX_WORKER_MODE
     return [d for d in detectors if d in chosen]
 
 
-def declared_models(worker: Worker) -> list[str]:
-    """The model ids the worker account declares."""
-    return [decode_model_id(m) for m in worker.models[: worker.model_count]]
+def model_refs(
+    config: WorkerConfig, authority: Pubkey, ids: Iterable[str], program_id: Pubkey
+) -> dict[str, Pubkey]:
+    """The address the config names for each model id (see `WorkerConfig.model_address`)."""
+    return {m: config.model_address(m, authority, program_id) for m in dict.fromkeys(ids)}
+
+
+def declared_models(worker: Worker) -> list[Pubkey]:
+    """The model addresses the worker account declares."""
+    return list(worker.models[: worker.model_count])
 
 
 # ---- reading the chain ---------------------------------------------------------------------------------------
@@ -107,7 +118,7 @@ def worker_summary(worker: Worker) -> dict[str, Any]:
         "reputation": worker.reputation,
         "activeSeats": worker.active_seats,
         "modalities": [pascal_name(m) for m in ChainModality.from_mask(worker.modalities)],
-        "models": declared_models(worker),
+        "models": [str(m) for m in declared_models(worker)],
         "jobsDone": worker.jobs_done,
         "jobsAgreed": worker.jobs_agreed,
         "slashedLamports": worker.slashed_total,
@@ -125,11 +136,13 @@ async def fund_if_local(transport: Transport, authority: Pubkey) -> None:
 
 async def register_models(transport: Transport, keypair: Keypair, detectors: Sequence[Detector]) -> list[str]:
     """Development and test networks only: register each detector's model id with this key as developer and
-    payout wallet when it is not registered yet (on a real network the model's developer does this)."""
+    payout wallet when it is not registered yet (on a real network the model's developer does this). The
+    models' addresses are `["model", this key, id]`: a worker declares them when its config names no other
+    `model_developer`."""
     done = []
     for d in detectors:
-        address = model_address(d.model_id, transport.program_id)
-        if await transport.get_account(address) is not None:
+        address = model_address(keypair.pubkey(), d.model_id, transport.program_id)
+        if d.model_id in done or await transport.get_account(address) is not None:
             continue
         await transport.send_transaction(
             [
@@ -154,9 +167,10 @@ async def register_worker(
     `update_worker` when the modalities or models differ, `add_stake` when the stake is below `stake`."""
     authority = keypair.pubkey()
     mask = declared_mask(config, detectors)
-    models = model_ids(detectors)
+    refs = model_refs(config, authority, model_ids(detectors), transport.program_id)
     chain = await fetch_config(transport)
-    await _check_models(transport, models)
+    await check_models(transport, refs)
+    models = list(refs.values())
     worker = await fetch_worker(transport, authority)
     if worker is None:
         actions = [await _register_new(transport, keypair, config, chain, mask, models)]
@@ -167,17 +181,27 @@ async def register_worker(
     return {**worker_summary(after), "actions": actions or ["already registered as configured"]}
 
 
-async def _check_models(transport: Transport, models: Sequence[str]) -> None:
-    """Every model the worker declares is registered and active."""
-    for m in models:
-        account = await transport.get_account(model_address(m, transport.program_id))
-        if account is None:
+async def check_models(transport: Transport, refs: Mapping[str, Pubkey]) -> None:
+    """Every model the worker declares is registered at its address, under its id, and active."""
+    for model_id, address in refs.items():
+        account = await transport.get_account(address)
+        if account is None or account.owner != transport.program_id:
             raise WorkerError(
-                f"model {m!r} is not registered on {transport.name}: its developer registers it "
-                "(on a dev network: `dfpn-worker register --register-models`)"
+                f"model {model_id!r} is not registered at {address} on {transport.name}: its developer registers "
+                "it, and the config names that developer (`model_developer`) or the model's address (`models`) "
+                "(on a dev network: `dfpn-worker register --register-models` registers it with the worker's key)"
             )
-        if not Model.from_account_data(account.data).active:
-            raise WorkerError(f"model {m!r} is deactivated on {transport.name}")
+        try:
+            model = Model.from_account_data(account.data)
+        except BorshError as e:
+            raise WorkerError(f"{address} is not a model account ({model_id!r}): {e}") from e
+        registered = decode_model_id(model.model_id)
+        if registered != model_id:
+            raise WorkerError(
+                f"the model at {address} is {registered!r}, not {model_id!r}: fix `models` in the config"
+            )
+        if not model.active:
+            raise WorkerError(f"model {model_id!r} ({address}) is deactivated on {transport.name}")
 
 
 async def _register_new(
@@ -186,7 +210,7 @@ async def _register_new(
     config: WorkerConfig,
     chain: Config,
     mask: int,
-    models: list[str],
+    models: list[Pubkey],
 ) -> str:
     stake = config.stake_lamports
     if stake < chain.params.min_stake:
@@ -211,7 +235,7 @@ async def _update_registration(
     config: WorkerConfig,
     worker: Worker,
     mask: int,
-    models: list[str],
+    models: list[Pubkey],
 ) -> list[str]:
     authority = keypair.pubkey()
     actions: list[str] = []
@@ -243,7 +267,10 @@ class Standing:
 
     chain_config: Config | None = None
     worker: Worker | None = None
+    #: The model ids the worker declared on-chain (those of its configured models whose addresses it declares).
     declared_models: list[str] = field(default_factory=list)
+    #: The address of each configured model, by model id.
+    model_refs: dict[str, Pubkey] = field(default_factory=dict)
     #: The modalities the node serves (0 until the worker account was read).
     supported_mask: int = 0
 
@@ -273,6 +300,7 @@ def join_blocked_reason(worker: Worker | None, chain_config: Config | None) -> s
 __all__ = [
     "MAX_WORKER_MODELS",
     "Standing",
+    "check_models",
     "choose_detectors",
     "declared_mask",
     "declared_models",
@@ -281,6 +309,7 @@ __all__ = [
     "fund_if_local",
     "join_blocked_reason",
     "model_ids",
+    "model_refs",
     "register_models",
     "register_worker",
     "served_mask",

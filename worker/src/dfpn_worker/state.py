@@ -4,7 +4,8 @@ One SQLite database per worker (`<state_dir>/worker.sqlite3`, directory mode 070
 `PRAGMA synchronous=FULL` and the rollback journal: when `put` returns, the row is on disk (SQLite fsyncs the
 journal, the database and the directory), so a worker killed at any instant afterwards finds it on restart.
 
-The crash-safety rule the node follows: the preimage (verdict, confidence, model id, report hash, report URI)
+The crash-safety rule the node follows: the preimage (verdict, confidence, model id and address, report hash,
+report URI)
 and the salt are `put` in phase `prepared` **before** `commit_result` is sent. Whatever happens next (the commit
 landed or not, the process died before or after it), a restart finds the row, asks the chain which it was, and
 commits or reveals exactly that preimage.
@@ -26,7 +27,8 @@ from typing import Any
 logger = logging.getLogger(__name__)
 
 DB_NAME = "worker.sqlite3"
-SCHEMA_VERSION = 1
+#: 2: `jobs.model`, the address of the committed model (model ids are scoped by developer since #14).
+SCHEMA_VERSION = 2
 
 
 class Phase(StrEnum):
@@ -65,6 +67,8 @@ class Job:
     verdict: int | None = None
     confidence: int | None = None
     model_id: str | None = None
+    #: The address of the model committed with (the commitment hashes it; `commit_result` names it).
+    model: str | None = None
     report_hash: bytes | None = None
     report_uri: str | None = None
     salt: bytes | None = None
@@ -90,6 +94,7 @@ class Job:
             self.verdict,
             self.confidence,
             self.model_id,
+            self.model,
             self.report_hash,
             self.report_uri,
             self.salt,
@@ -108,6 +113,7 @@ CREATE TABLE IF NOT EXISTS jobs (
     verdict INTEGER,
     confidence INTEGER,
     model_id TEXT,
+    model TEXT,
     report_hash BLOB,
     report_uri TEXT,
     salt BLOB,
@@ -142,6 +148,7 @@ class StateStore:
             self._db.execute("PRAGMA synchronous=FULL")
             self._db.execute("PRAGMA journal_mode=DELETE")
             self._db.executescript(_SCHEMA)
+            _migrate(self._db)
         except sqlite3.Error as e:
             raise StateError(f"cannot open the worker state {self.path}: {e}") from e
         os.chmod(self.path, 0o600)
@@ -212,6 +219,14 @@ class StateStore:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.close()
+
+
+def _migrate(db: sqlite3.Connection) -> None:
+    """Bring a database of an older schema up to this one (columns are only ever added)."""
+    columns = {str(row[1]) for row in db.execute("PRAGMA table_info(jobs)")}
+    if "model" not in columns:  # schema 1: rows from before #14 have no model address (and cannot reveal)
+        db.execute("ALTER TABLE jobs ADD COLUMN model TEXT")
+    db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
 
 
 def _job(row: tuple[Any, ...]) -> Job:

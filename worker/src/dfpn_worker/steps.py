@@ -170,12 +170,12 @@ class SeatSteps:
         if not protocol.commit_open(r, now):
             return self._miss(job, "commit", "the commit phase closed before the commit")
         assert job.commitment is not None
-        assert job.model_id is not None
+        assert job.model is not None
         instruction = ix.commit_result(
             authority=self.chain.authority,
             request=address,
             commitment=job.commitment,
-            model_id=job.model_id,
+            model=Pubkey.from_string(job.model),
             program_id=self.chain.program_id,
         )
         try:
