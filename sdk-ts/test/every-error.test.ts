@@ -300,6 +300,18 @@ describe('program errors (6000-6068) through the real program', () => {
       send(net, await ix.registerWorker({ authority: op, stake: LAMPORTS_PER_SOL - 1n, modalities: 31, models: [w.model] }), op),
       'register_worker one lamport under min_stake',
     );
+    // Positive control: four model addresses and the minimum stake register; the worker stores the addresses
+    await net.process([await ix.registerWorker({ authority: op, stake: LAMPORTS_PER_SOL, modalities: 31, models: [w.model, ...five.slice(0, 3)] })], op);
+    const declared = getWorkerDecoder().decode(net.account(await workerAddress(op.address))!.data);
+    expect(declared.models).toEqual([w.model, ...five.slice(0, 3)]);
+    // update_worker refuses the all-zero address too, and takes a real one
+    await expectCode(
+      ErrorCode.INVALID_MODEL_ID,
+      send(net, await ix.updateWorker({ authority: op, modalities: 31, models: [zero] }), op),
+      'update_worker declaring the all-zero model address',
+    );
+    await net.process([await ix.updateWorker({ authority: op, modalities: 31, models: [five[4]!] })], op);
+    expect(getWorkerDecoder().decode(net.account(await workerAddress(op.address))!.data).models[0]).toBe(five[4]);
     const worker = w.workers[0]!;
     await expectCode(
       ErrorCode.NOTHING_TO_CLAIM,

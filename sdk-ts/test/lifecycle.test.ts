@@ -89,6 +89,7 @@ describe('full lifecycle on the local network', () => {
     // And the request is finalized on-chain, with the escrow above the fee refunded to the client
     const info = await client.getRequest(sub.id);
     expect(info.status).toBe('Finalized');
+    expect(info.seats.map((seat) => seat.model)).toEqual(workers.map((w) => w.model));
     expect(info.escrowLamports).toBe(0n);
     expect(net.balance(request)).toBe(await net.minimumBalanceForRentExemption(2976));
     // And the client can close it and get the rent back
