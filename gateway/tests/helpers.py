@@ -19,9 +19,8 @@ import httpx
 from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 
-from dfpn import ALL_MODALITIES, LAMPORTS_PER_SOL, AsyncDFPNClient, LocalNetwork, Verdict
-from dfpn import instructions as ix
-from dfpn.testing import Answer, ScriptedWorker
+from dfpn import LAMPORTS_PER_SOL, AsyncDFPNClient, LocalNetwork, Verdict
+from dfpn.testing import Answer, ScriptedWorker, register_model
 from dfpn_gateway.app import create_app
 from dfpn_gateway.config import Settings
 from dfpn_gateway.store import ApiKey, Store, parse_rate
@@ -125,20 +124,10 @@ async def eventually(check: Callable[[], Any], timeout: float = 20.0, interval: 
 async def register_workers(network: LocalNetwork, reports: Path, n: int = 3) -> list[ScriptedWorker]:
     """A registered model and `n` staked ScriptedWorkers supporting every modality."""
     developer = network.funded_keypair(10 * LAMPORTS_PER_SOL)
-    await network.send_transaction(
-        [
-            ix.register_model(
-                developer=developer.pubkey(),
-                model_id=MODEL,
-                payout_wallet=Keypair().pubkey(),
-                modalities=ALL_MODALITIES,
-            )
-        ],
-        [developer],
-    )
+    model = await register_model(network, developer, MODEL, payout_wallet=Keypair().pubkey())
     reports.mkdir(parents=True, exist_ok=True)
     return [
-        await ScriptedWorker.register(network, network.funded_keypair(12 * LAMPORTS_PER_SOL), reports, MODEL)
+        await ScriptedWorker.register(network, network.funded_keypair(12 * LAMPORTS_PER_SOL), reports, model)
         for _ in range(n)
     ]
 
