@@ -24,13 +24,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-from dfpn import AsyncDFPNClient, DFPNError, ErrorCode, LocalNetwork, Modality, Verdict
-from dfpn import instructions as ix
+from dfpn import AsyncDFPNClient, LocalNetwork, Modality, Verdict
 from dfpn.fees import LAMPORTS_PER_SOL
 from dfpn.generated.types import ConfigParams
 from dfpn.local import REFERENCE_PARAMS
 from dfpn.rpc import RpcTransport
-from dfpn.testing import Answer, ScriptedWorker
+from dfpn.testing import Answer, ScriptedWorker, register_model
 from dfpn.transport import Transport
 from solders.keypair import Keypair
 from solders.pubkey import Pubkey
@@ -51,27 +50,13 @@ async def fund(transport: Transport, lamports: int) -> Keypair:
 
 
 async def setup_workers(transport: Transport, reports: Path, count: int = 3) -> list[ScriptedWorker]:
+    # A fresh developer each run: its model (`["model", developer, MODEL]`) is new even on a long-lived validator.
     developer = await fund(transport, 2 * LAMPORTS_PER_SOL)
-    try:
-        await transport.send_transaction(
-            [
-                ix.register_model(
-                    developer=developer.pubkey(),
-                    model_id=MODEL,
-                    payout_wallet=developer.pubkey(),
-                    modalities=list(Modality),
-                    program_id=transport.program_id,
-                )
-            ],
-            [developer],
-        )
-    except DFPNError as e:  # already registered on a long-lived validator
-        if e.code is not ErrorCode.ACCOUNT_ALREADY_INITIALIZED:
-            raise
+    model = await register_model(transport, developer, MODEL, modalities=list(Modality))
     workers = []
     for _ in range(count):
         kp = await fund(transport, 3 * LAMPORTS_PER_SOL)
-        workers.append(await ScriptedWorker.register(transport, kp, reports, MODEL))
+        workers.append(await ScriptedWorker.register(transport, kp, reports, model))
     return workers
 
 
@@ -124,14 +109,17 @@ async def rpc_mode(requests: int, media: Path, reports: Path, url: str | None) -
     from dfpn_localnet import Kubo, Validator, find_validator, free_port_pair, initialise
 
     validator = None
+    # Only the program's upgrade authority initialises the configuration: the started validator's; a validator
+    # given by URL must be configured already.
+    authority = Keypair()
     if url is None:
         validator = await asyncio.to_thread(
-            Validator(binary=find_validator(), rpc_port=free_port_pair()).start
+            Validator(binary=find_validator(), rpc_port=free_port_pair(), upgrade_authority=authority).start
         )
         url = validator.url
     try:
         async with RpcTransport(url) as rpc:
-            await initialise(rpc, Keypair(), params=_shortest_windows(REFERENCE_PARAMS))
+            await initialise(rpc, authority, params=_shortest_windows(REFERENCE_PARAMS))
             workers = await setup_workers(rpc, reports)
             wallet = await fund(rpc, 10 * LAMPORTS_PER_SOL)
             with Kubo() as kubo:

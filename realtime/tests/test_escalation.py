@@ -6,9 +6,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from dfpn import ALL_MODALITIES, LAMPORTS_PER_SOL, AsyncDFPNClient, LocalNetwork, SubmittedRequest, Verdict
-from dfpn import instructions as ix
-from dfpn.testing import Answer, ScriptedWorker
+from dfpn import LAMPORTS_PER_SOL, AsyncDFPNClient, LocalNetwork, SubmittedRequest, Verdict
+from dfpn.testing import Answer, ScriptedWorker, register_model
 from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 
@@ -55,21 +54,11 @@ def network() -> LocalNetwork:
 @pytest.fixture
 async def workers(network: LocalNetwork, tmp_path: Path) -> list[ScriptedWorker]:
     developer = network.funded_keypair(10 * LAMPORTS_PER_SOL)
-    network.process(
-        [
-            ix.register_model(
-                developer=developer.pubkey(),
-                model_id=MODEL,
-                payout_wallet=Keypair().pubkey(),
-                modalities=ALL_MODALITIES,
-            )
-        ],
-        [developer],
-    )
+    model = await register_model(network, developer, MODEL, payout_wallet=Keypair().pubkey())
     reports = tmp_path / "reports"
     reports.mkdir()
     return [
-        await ScriptedWorker.register(network, network.funded_keypair(12 * LAMPORTS_PER_SOL), reports, MODEL)
+        await ScriptedWorker.register(network, network.funded_keypair(12 * LAMPORTS_PER_SOL), reports, model)
         for _ in range(3)
     ]
 
