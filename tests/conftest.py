@@ -1,8 +1,11 @@
 """Fixtures for the cross-component tests: a real `solana-test-validator` with dfpn.so, configured.
 
-By default the session starts its own validator (`dfpn_localnet.Validator`). Under `anchor test` (which starts
+By default the session starts its own validator (`dfpn_localnet.Validator`, dfpn.so loaded with the upgradeable
+loader and a fresh upgrade authority, which initialises the configuration). Under `anchor test` (which starts
 solana-test-validator with target/deploy/dfpn.so from Anchor.toml and sets ANCHOR_PROVIDER_URL), or with
-DFPN_RPC_URL set, the tests use that validator instead and initialise the configuration if it is missing.
+DFPN_RPC_URL set, the tests use that validator instead and initialise the configuration if it is missing, signed by
+the program's upgrade authority: the keypair file in DFPN_AUTHORITY_KEYPAIR, else ANCHOR_WALLET (Anchor's provider
+wallet, the upgrade authority of what `anchor test` deploys).
 """
 
 from __future__ import annotations
@@ -16,18 +19,29 @@ import pytest
 from dfpn.local import REFERENCE_PARAMS
 from dfpn.models import Modality
 from dfpn.rpc import RpcTransport
+from dfpn.wallet import load_keypair
 from dfpn_localnet import Kubo, Validator, find_validator, free_port_pair, initialise
 from solders.keypair import Keypair
+from solders.pubkey import Pubkey
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = "rpc-test-model"
 
 
 class Endpoint:
-    """Where the tests' validator answers."""
+    """Where the tests' validator answers, and the address of the test model (`MODEL`, registered by the
+    configuration authority: `["model", authority, MODEL]`)."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, model: Pubkey) -> None:
         self.url = url
+        self.model = model
+
+
+def _external_authority() -> Keypair:
+    """The upgrade authority of a validator started elsewhere (see the module docstring); a fresh key when none is
+    named, which can only use a configuration that already exists."""
+    path = os.environ.get("DFPN_AUTHORITY_KEYPAIR") or os.environ.get("ANCHOR_WALLET")
+    return load_keypair(Path(path).expanduser()) if path else Keypair()
 
 
 @pytest.fixture(scope="session")
@@ -38,19 +52,24 @@ def validator() -> Iterator[Endpoint]:
     started: Validator | None = None
     if external:
         url = external
+        authority = _external_authority()
     else:
         started = Validator(
             binary=find_validator(), rpc_port=free_port_pair(), program_path=ROOT / "target/deploy/dfpn.so"
         ).start()
         url = started.url
+        authority = started.upgrade_authority
 
-    async def setup() -> None:
+    async def setup() -> Pubkey:
         async with RpcTransport(url) as rpc:
-            await initialise(rpc, Keypair(), params=REFERENCE_PARAMS, models=[(MODEL, list(Modality))])
+            models = await initialise(
+                rpc, authority, params=REFERENCE_PARAMS, models=[(MODEL, list(Modality))]
+            )
+            return models[MODEL]
 
     try:
-        asyncio.run(setup())
-        yield Endpoint(url)
+        model = asyncio.run(setup())
+        yield Endpoint(url, model)
     finally:
         if started is not None:
             started.stop()

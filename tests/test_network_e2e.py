@@ -39,6 +39,10 @@ from conftest import ROOT, Endpoint
 
 DETECTORS = ["ai-metadata-rules"]
 MODALITY = [Modality.AI_GENERATED_IMAGE]
+#: The developer that registers the detectors' models (`launch_workers`); the workers' configs name it.
+DEVELOPER = Keypair()
+#: The address of the model the workers commit with: `["model", DEVELOPER, DETECTORS[0]]`.
+MODEL = model_address(DEVELOPER.pubkey(), DETECTORS[0])
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +53,13 @@ def workers(
     base = tmp_path_factory.mktemp("workers")
     procs = asyncio.run(
         launch_workers(
-            validator.url, 3, base, detectors=DETECTORS, modalities=MODALITY, ipfs_api=kubo.api_url
+            validator.url,
+            3,
+            base,
+            detectors=DETECTORS,
+            modalities=MODALITY,
+            ipfs_api=kubo.api_url,
+            developer=DEVELOPER,
         )
     )
     try:
@@ -134,7 +144,7 @@ async def test_three_worker_processes_reach_a_verdict_and_the_fee_lands_to_the_l
     treasury0 = await rpc.get_balance(treasury_address())
     insurance0 = await rpc.get_balance(insurance_address())
     rewards0 = {w.pubkey: (await decode(rpc, worker_address(w.pubkey), Worker)).rewards for w in workers}
-    unclaimed0 = (await decode(rpc, model_address(DETECTORS[0]), Model)).unclaimed
+    unclaimed0 = (await decode(rpc, MODEL, Model)).unclaimed
     media = sample_image(tmp_path / "generated.png")
     async with await new_client(rpc, kubo) as client:
         balance0 = await rpc.get_balance(client.wallet.pubkey())
@@ -146,6 +156,7 @@ async def test_three_worker_processes_reach_a_verdict_and_the_fee_lands_to_the_l
         assert result.verdict is Verdict.MANIPULATED
         assert {r.worker for r in result.worker_results} == {str(w.pubkey) for w in workers}
         assert all(r.report_verified and r.model_id == DETECTORS[0] for r in result.worker_results)
+        assert all(r.model == str(MODEL) for r in result.worker_results)
         assert all(
             any(d.type.startswith("ai_metadata:") for d in r.detections) for r in result.worker_results
         )
@@ -177,7 +188,7 @@ async def test_three_worker_processes_reach_a_verdict_and_the_fee_lands_to_the_l
         assert (await decode(rpc, worker_address(w.pubkey), Worker)).rewards - rewards0[
             w.pubkey
         ] == per_worker
-    assert (await decode(rpc, model_address(DETECTORS[0]), Model)).unclaimed - unclaimed0 == n * per_model
+    assert (await decode(rpc, MODEL, Model)).unclaimed - unclaimed0 == n * per_model
     assert await rpc.get_balance(treasury_address()) - treasury0 == treasury
     assert await rpc.get_balance(insurance_address()) - insurance0 == split.insurance
 

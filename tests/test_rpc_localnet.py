@@ -23,7 +23,7 @@ from dfpn_localnet import Kubo
 from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 
-from conftest import MODEL, Endpoint
+from conftest import Endpoint
 
 M, A = Verdict.MANIPULATED, Verdict.AUTHENTIC
 FACE = [Modality.FACE_MANIPULATION]
@@ -42,8 +42,9 @@ async def funded(rpc: RpcTransport, sol: int = 2) -> Keypair:
     return kp
 
 
-async def worker(rpc: RpcTransport, reports: Path) -> ScriptedWorker:
-    return await ScriptedWorker.register(rpc, await funded(rpc, 3), reports, MODEL)
+async def worker(rpc: RpcTransport, reports: Path, model: Pubkey) -> ScriptedWorker:
+    """A funded scripted worker declaring the test model (by its address)."""
+    return await ScriptedWorker.register(rpc, await funded(rpc, 3), reports, model)
 
 
 async def test_given_a_validator_when_a_request_is_submitted_then_the_fee_is_the_estimate(
@@ -74,7 +75,7 @@ async def test_given_three_workers_over_rpc_then_the_client_gets_the_verdict(
 ) -> None:
     async with RpcTransport(validator.url) as rpc:
         wallet = await funded(rpc)
-        workers = await asyncio.gather(*(worker(rpc, tmp_path) for _ in range(3)))
+        workers = await asyncio.gather(*(worker(rpc, tmp_path, validator.model) for _ in range(3)))
         async with AsyncDFPNClient(
             rpc, wallet, storage=IPFSStorage(kubo.api_url), poll_interval=1.0
         ) as client:
@@ -129,7 +130,7 @@ async def test_an_account_subscription_reports_a_change_before_the_poll_interval
 ) -> None:
     async with RpcTransport(validator.url) as rpc:
         wallet = await funded(rpc)
-        joiner = await worker(rpc, tmp_path)
+        joiner = await worker(rpc, tmp_path, validator.model)
         async with AsyncDFPNClient(rpc, wallet, storage=IPFSStorage(kubo.api_url)) as client:
             sub = await client.submit_request(media, modalities=FACE, min_workers=1, deadline_seconds=90)
             request = Pubkey.from_string(sub.id)

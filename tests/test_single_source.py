@@ -7,7 +7,7 @@ theirs from the IDL. This test fails when the hand-written code of any package
   `SEAT_STATE_REVEALED`);
 - spells out a number only the protocol uses (the fee split's 6 500, the supermajority's 6 667) or divides by the
   basis-point denominator (`/ 10_000`);
-- writes the commitment domain string or a PDA seed as a literal (`b"dfpn-commit-v1"`, `b"config"`,
+- writes the commitment domain string or a PDA seed as a literal (`b"dfpn-commit-v2"`, `b"config"`,
   `encode("worker")`);
 each of which would silently disagree with the program the day the rule changes. It reads the source tree only.
 """
@@ -50,7 +50,7 @@ LITERAL_SEED = re.compile(
     + "|".join(re.escape(s) for s in [COMMIT_DOMAIN, *SEEDS])
     + r")\1"
 )
-#: The domain string as a value (not in prose: `sha256("dfpn-commit-v1" ‖ ...)` in a docstring is fine).
+#: The domain string as a value (not in prose: `sha256("dfpn-commit-v2" ‖ ...)` in a docstring is fine).
 DOMAIN_LITERAL = re.compile(
     rf"""(?:[=(,:\[]|return)\s*b?(['"`]){re.escape(COMMIT_DOMAIN)}\1\s*(?:[,;)\]]|$)"""
 )
@@ -125,7 +125,7 @@ PLANTED = {
     ".py": [
         "MAX_STORAGE_URI = 200",
         "MAX_SEATS = 12",
-        'DOMAIN = b"dfpn-commit-v1"',
+        f'DOMAIN = b"{COMMIT_DOMAIN}"',
         "share = fee * 6_500 // 10_000",
         "per_model = fee * 2000 // 10000",
         'seeds = [b"worker", bytes(authority)]',
@@ -137,7 +137,7 @@ PLANTED = {
         "const share = (fee * 6_500n) / 10_000n;",
         "if (share >= 6667n) return 2;",
         "const seed = new TextEncoder().encode('config');",
-        "const DOMAIN = 'dfpn-commit-v1';",
+        f"const DOMAIN = '{COMMIT_DOMAIN}';",
     ],
 }
 
