@@ -36,6 +36,12 @@ impl Idl {
         self.0["instructions"].as_array().unwrap().iter().map(|i| i["name"].as_str().unwrap().to_string()).collect()
     }
 
+    /// A numeric constant of the IDL (`constants`, value as a decimal string).
+    pub fn constant_u64(&self, name: &str) -> u64 {
+        let c = self.0["constants"].as_array().unwrap().iter().find(|c| c["name"] == name);
+        c.unwrap_or_else(|| panic!("no constant {name} in IDL"))["value"].as_str().unwrap().parse().unwrap()
+    }
+
     pub fn error_code(&self, name: &str) -> u32 {
         let e = self.0["errors"].as_array().unwrap().iter().find(|e| e["name"] == name);
         e.unwrap_or_else(|| panic!("no error {name} in IDL"))["code"].as_u64().unwrap() as u32

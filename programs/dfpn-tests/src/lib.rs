@@ -30,6 +30,8 @@ pub use idl::Idl;
 pub const LAMPORTS_PER_SOL: u64 = 1_000_000_000;
 pub const START_TIME: i64 = 1_700_000_000;
 pub const SYSTEM_PROGRAM: Address = Address::new_from_array([0u8; 32]);
+/// The BPF upgradeable loader, which LiteSVM deploys programs with.
+pub const LOADER_V3: Address = Address::from_str_const("BPFLoaderUpgradeab1e11111111111111111111111");
 
 /// Modality bits.
 pub mod modality {
@@ -179,7 +181,30 @@ pub fn model_id(name: &str) -> [u8; 32] {
     id
 }
 
-/// `sha256("dfpn-commit-v1" ‖ request ‖ worker ‖ verdict ‖ confidence ‖ model_id ‖ report_hash ‖ salt)`.
+/// The deterministic developer key the scenario helpers register model `name` with (so a test can name a
+/// model's address without carrying its developer around).
+pub fn developer_of(name: &str) -> Keypair {
+    Keypair::new_from_array(sha256(format!("developer of {name}").as_bytes()))
+}
+
+/// The IDL's program id, read once.
+pub fn program_id() -> Address {
+    static ID: std::sync::OnceLock<Address> = std::sync::OnceLock::new();
+    *ID.get_or_init(|| Idl::load().address())
+}
+
+/// The model PDA `["model", developer, model_id]`.
+pub fn model_address_by(developer: &Address, id: &[u8; 32]) -> Address {
+    Address::find_program_address(&[b"model", developer.as_ref(), id], &program_id()).0
+}
+
+/// The address of model `name` as `Env::register_model` registers it (developer `developer_of(name)`).
+pub fn model_address(name: &str) -> Address {
+    model_address_by(&developer_of(name).pubkey(), &model_id(name))
+}
+
+/// `sha256("dfpn-commit-v2" ‖ request ‖ worker ‖ verdict ‖ confidence ‖ model ‖ report_hash ‖ salt)`, `model`
+/// being the model PDA's address.
 pub fn commitment(
     request: &Address,
     worker: &Address,
@@ -190,7 +215,7 @@ pub fn commitment(
     salt: &[u8; 32],
 ) -> [u8; 32] {
     let mut h = Sha256::new();
-    h.update(b"dfpn-commit-v1");
+    h.update(b"dfpn-commit-v2");
     h.update(request.as_ref());
     h.update(worker.as_ref());
     h.update([verdict, confidence]);
@@ -284,7 +309,7 @@ impl Answer {
         Self {
             verdict,
             confidence,
-            model: model_id(model),
+            model: model_address(model).to_bytes(),
             report_hash: sha256(format!("report {verdict} {confidence}").as_bytes()),
             salt: sha256(format!("salt {verdict} {confidence} {model}").as_bytes()),
             report_uri: "ipfs://bafkreireport".into(),
@@ -323,7 +348,19 @@ impl Env {
         env.set_time(START_TIME);
         let authority = env.authority.pubkey();
         env.fund(&authority, 100 * LAMPORTS_PER_SOL);
+        env.set_upgrade_authority(Some(&authority));
         env
+    }
+
+    /// Rewrite the upgrade authority in the program's ProgramData header (LiteSVM deploys without one), as
+    /// `solana program deploy` records the deployer.
+    pub fn set_upgrade_authority(&mut self, authority: Option<&Address>) {
+        let program_data = self.program_data();
+        self.edit_account(&program_data, |account| {
+            // UpgradeableLoaderState::ProgramData: u32 tag, u64 slot, Option<Pubkey> at byte 12.
+            account.data[12] = authority.is_some() as u8;
+            account.data[13..45].copy_from_slice(authority.map_or(&[0u8; 32][..], |a| a.as_ref()));
+        });
     }
 
     /// `bare()` plus `initialize_config` with the reference parameters.
@@ -435,8 +472,19 @@ impl Env {
     pub fn insurance(&self) -> Address {
         self.pda(&[b"insurance"])
     }
+    /// The model with this id registered by its scenario developer (`developer_of`).
     pub fn model_pda(&self, id: &[u8; 32]) -> Address {
-        self.pda(&[b"model", id])
+        let len = id.iter().position(|b| *b == 0).unwrap_or(32);
+        let name = std::str::from_utf8(&id[..len]).expect("ASCII model id");
+        model_address_by(&developer_of(name).pubkey(), id)
+    }
+    /// The model PDA `["model", developer, id]`.
+    pub fn model_pda_by(&self, developer: &Address, id: &[u8; 32]) -> Address {
+        self.pda(&[b"model", developer.as_ref(), id])
+    }
+    /// This program's ProgramData account (upgradeable loader).
+    pub fn program_data(&self) -> Address {
+        Address::find_program_address(&[self.program_id.as_ref()], &LOADER_V3).0
     }
     pub fn worker_pda(&self, authority: &Address) -> Address {
         self.pda(&[b"worker", authority.as_ref()])
@@ -465,6 +513,7 @@ impl Env {
                 AccountMeta::new(self.treasury(), false),
                 AccountMeta::new(self.insurance(), false),
                 AccountMeta::new_readonly(SYSTEM_PROGRAM, false),
+                AccountMeta::new_readonly(self.program_data(), false),
             ],
             Args(params.encode()),
         )
@@ -526,7 +575,7 @@ impl Env {
             "register_model",
             vec![
                 AccountMeta::new(*developer, true),
-                AccountMeta::new(self.model_pda(id), false),
+                AccountMeta::new(self.model_pda_by(developer, id), false),
                 AccountMeta::new_readonly(*payout, false),
                 AccountMeta::new_readonly(SYSTEM_PROGRAM, false),
             ],
@@ -534,31 +583,71 @@ impl Env {
         )
     }
 
-    pub fn ix_update_model(&self, developer: &Address, id: &[u8; 32], payout: &Address, modalities: u8) -> Instruction {
+    pub fn ix_update_model(
+        &self,
+        developer: &Address,
+        model: &Address,
+        payout: &Address,
+        modalities: u8,
+    ) -> Instruction {
         self.ix(
             "update_model",
             vec![
                 AccountMeta::new_readonly(*developer, true),
-                AccountMeta::new(self.model_pda(id), false),
+                AccountMeta::new(*model, false),
                 AccountMeta::new_readonly(*payout, false),
             ],
             Args::default().u8(modalities),
         )
     }
 
-    pub fn ix_deactivate_model(&self, developer: &Address, id: &[u8; 32]) -> Instruction {
+    pub fn ix_deactivate_model(&self, developer: &Address, model: &Address) -> Instruction {
         self.ix(
             "deactivate_model",
-            vec![AccountMeta::new_readonly(*developer, true), AccountMeta::new(self.model_pda(id), false)],
+            vec![AccountMeta::new_readonly(*developer, true), AccountMeta::new(*model, false)],
             Args::default(),
         )
     }
 
-    pub fn ix_claim_model_fees(&self, id: &[u8; 32], payout: &Address) -> Instruction {
+    pub fn ix_propose_model_transfer(
+        &self,
+        developer: &Address,
+        model: &Address,
+        new_developer: &Address,
+    ) -> Instruction {
+        self.ix(
+            "propose_model_transfer",
+            vec![AccountMeta::new_readonly(*developer, true), AccountMeta::new(*model, false)],
+            Args::default().bytes(new_developer.as_ref()),
+        )
+    }
+
+    pub fn ix_accept_model_transfer(&self, new_developer: &Address, model: &Address) -> Instruction {
+        self.ix(
+            "accept_model_transfer",
+            vec![AccountMeta::new_readonly(*new_developer, true), AccountMeta::new(*model, false)],
+            Args::default(),
+        )
+    }
+
+    pub fn ix_claim_model_fees(&self, model: &Address, payout: &Address) -> Instruction {
         self.ix(
             "claim_model_fees",
-            vec![AccountMeta::new(self.model_pda(id), false), AccountMeta::new(*payout, false)],
+            vec![AccountMeta::new(*model, false), AccountMeta::new(*payout, false)],
             Args::default(),
+        )
+    }
+
+    pub fn ix_withdraw_insurance(&self, authority: &Address, recipient: &Address, amount: u64) -> Instruction {
+        self.ix(
+            "withdraw_insurance",
+            vec![
+                AccountMeta::new_readonly(*authority, true),
+                AccountMeta::new(self.config(), false),
+                AccountMeta::new(self.insurance(), false),
+                AccountMeta::new(*recipient, false),
+            ],
+            Args::default().u64(amount),
         )
     }
 
@@ -664,7 +753,7 @@ impl Env {
         )
     }
 
-    /// `commit_result` declaring `model` (a model id) as the answer's model.
+    /// `commit_result` declaring `model` (a model PDA's address) as the answer's model.
     pub fn ix_commit_result(
         &self,
         authority: &Address,
@@ -678,7 +767,7 @@ impl Env {
                 AccountMeta::new_readonly(*authority, true),
                 AccountMeta::new(*request, false),
                 AccountMeta::new_readonly(self.worker_pda(authority), false),
-                AccountMeta::new_readonly(self.model_pda(model), false),
+                AccountMeta::new_readonly(Address::from(*model), false),
             ],
             Args::default().bytes(commitment),
         )
@@ -720,7 +809,7 @@ impl Env {
             metas.push(AccountMeta::new(self.worker_pda(&idl::pubkey(&seat["authority"])), false));
         }
         for seat in seats.iter().filter(|s| s["state"] == 2) {
-            metas.push(AccountMeta::new(self.model_pda(&idl::bytes32(&seat["model_id"])), false));
+            metas.push(AccountMeta::new(idl::pubkey(&seat["model"]), false));
         }
         self.ix("finalize_request", metas, Args::default())
     }
@@ -754,8 +843,11 @@ impl Env {
 
     // ---- scenario helpers ---------------------------------------------------------------------
     /// Register a model (developer pays, payout to a fresh wallet); returns (developer, payout wallet).
+    /// The developer is `developer_of(name)`, so `model_pda(&model_id(name))` names the model.
     pub fn register_model(&mut self, name: &str, modalities: u8) -> (Keypair, Address) {
-        let developer = self.keypair(10 * LAMPORTS_PER_SOL);
+        let developer = developer_of(name);
+        self.fund(&developer.pubkey(), 10 * LAMPORTS_PER_SOL);
+        self.known.push(developer.pubkey());
         let payout = Keypair::new().pubkey();
         self.known.push(payout);
         let ix = self.ix_register_model(&developer.pubkey(), &model_id(name), &payout, modalities);
@@ -766,7 +858,7 @@ impl Env {
     /// Register a worker with `stake` supporting `modalities` and `models`.
     pub fn register_worker(&mut self, stake: u64, modalities: u8, models: &[&str]) -> Keypair {
         let operator = self.keypair(stake + 10 * LAMPORTS_PER_SOL);
-        let ids: Vec<[u8; 32]> = models.iter().map(|m| model_id(m)).collect();
+        let ids: Vec<[u8; 32]> = models.iter().map(|m| model_address(m).to_bytes()).collect();
         let ix = self.ix_register_worker(&operator.pubkey(), stake, modalities, &ids);
         self.send(&[ix], &[&operator]).expect("register_worker");
         operator

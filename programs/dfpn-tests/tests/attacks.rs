@@ -29,7 +29,7 @@ fn attack_1_deactivating_a_model_after_the_commits_changes_nothing() {
 
     // When the model's developer deactivates it before the reveal phase
     let developer = net.model_developer.insecure_clone();
-    let ix = net.env.ix_deactivate_model(&developer.pubkey(), &model_id(Network::MODEL));
+    let ix = net.env.ix_deactivate_model(&developer.pubkey(), &model_address(Network::MODEL));
     net.env.send(&[ix], &[&developer]).expect("deactivate_model");
     net.to_reveal_phase(&request);
 
@@ -175,8 +175,11 @@ fn attack_5_a_seat_cannot_use_a_model_of_the_client() {
     let mut net = Network::new(3);
     let (client_model_developer, _) = net.env.register_model("client-model", modality::ALL);
     for w in net.worker_keys() {
-        let ix =
-            net.env.ix_update_worker(&w.pubkey(), modality::ALL, &[model_id(Network::MODEL), model_id("client-model")]);
+        let ix = net.env.ix_update_worker(
+            &w.pubkey(),
+            modality::ALL,
+            &[model_address(Network::MODEL).to_bytes(), model_address("client-model").to_bytes()],
+        );
         net.env.send(&[ix], &[&w]).expect("update_worker");
     }
     net.env.fund(&client_model_developer.pubkey(), 10 * LAMPORTS_PER_SOL);
@@ -220,6 +223,78 @@ fn attack_5_reputation_rises_only_from_requests_with_three_revealers() {
     }
     net.env.finalize(&request).expect("finalize");
     assert_eq!(u64_of(&worker(&net.env, &net.workers[0])["reputation"]), 5_500);
+}
+
+/// 6. Model ids were first come: anyone could register `face-forensics-sbi` before its author and collect the
+///    20 % model share of every worker that named the id. Now a model is its developer's key and its id.
+#[test]
+fn attack_6_registering_someone_elses_model_id_earns_nothing() {
+    // Given the author's model, and a squatter that registers the same id (before the author's workers use it)
+    let mut net = Network::new(3);
+    let squatter = net.env.keypair(10 * LAMPORTS_PER_SOL);
+    let squatter_payout = Keypair::new().pubkey();
+    let id = model_id(Network::MODEL);
+    let ix = net.env.ix_register_model(&squatter.pubkey(), &id, &squatter_payout, modality::ALL);
+    net.env.send(&[ix], &[&squatter]).expect("the squatter can register the id under its own key");
+    let squatted = net.env.model_pda_by(&squatter.pubkey(), &id);
+    let authentic = model_address(Network::MODEL);
+    assert_ne!(squatted, authentic);
+
+    // When honest workers (who declared the author's model) answer a request
+    let answer = Answer::new(MANIPULATED, 90, Network::MODEL);
+    let request = net.submit_join_commit(
+        &RequestSpec::default(),
+        &[Some(answer.clone()), Some(answer.clone()), Some(answer.clone())],
+    );
+    net.to_reveal_phase(&request);
+    for w in net.worker_keys() {
+        net.env.reveal(&w, &request, &answer).expect("reveal");
+    }
+    net.env.finalize(&request).expect("finalize");
+
+    // Then the author's model earned the model share and the squatter's nothing
+    let earned = |env: &Env, model: &Address| u64_of(&env.decode("Model", model).unwrap()["earned_total"]);
+    assert!(earned(&net.env, &authentic) > 0);
+    assert_eq!(earned(&net.env, &squatted), 0);
+
+    // And a worker cannot be made to commit with the squatter's model: it declared the author's address only
+    let request = net.env.submit(&net.client.insecure_clone(), &RequestSpec { nonce: 2, ..Default::default() });
+    let w = net.workers[0].insecure_clone();
+    net.env.join(&w, &request).expect("join");
+    let c = commitment(&request, &w.pubkey(), MANIPULATED, 90, &squatted.to_bytes(), &answer.report_hash, &answer.salt);
+    let ix = net.env.ix_commit_result(&w.pubkey(), &request, &c, &squatted.to_bytes());
+    net.env.assert_ix_rejected(&ix, &[&w], &[request], "ModelNotDeclared");
+    // And the squatter cannot redirect the author's fees: the author's model answers only to its developer
+    let ix = net.env.ix_update_model(&squatter.pubkey(), &authentic, &squatter_payout, modality::ALL);
+    net.env.assert_ix_rejected(&ix, &[&squatter], &[authentic], "Unauthorized");
+    let ix = net.env.ix_claim_model_fees(&authentic, &squatter_payout);
+    net.env.assert_ix_rejected(&ix, &[], &[authentic, squatter_payout], "PayoutWalletMismatch");
+}
+
+/// 6. A model changes developer only when the successor accepts: a mistyped or hostile key cannot take it.
+#[test]
+fn attack_6_a_model_cannot_be_taken_over_without_the_two_step_transfer() {
+    // Given a registered model, its developer and an outsider
+    let mut env = Env::new();
+    let (developer, _) = env.register_model("transferable", modality::ALL);
+    let model = model_address("transferable");
+    let outsider = env.keypair(LAMPORTS_PER_SOL);
+
+    // When the outsider proposes itself, or accepts without a proposal / Then both are refused
+    let ix = env.ix_propose_model_transfer(&outsider.pubkey(), &model, &outsider.pubkey());
+    env.assert_ix_rejected(&ix, &[&outsider], &[model], "Unauthorized");
+    let ix = env.ix_accept_model_transfer(&outsider.pubkey(), &model);
+    env.assert_ix_rejected(&ix, &[&outsider], &[model], "NotPendingDeveloper");
+
+    // And when the developer proposes a successor (positive control) only that successor can accept
+    let successor = env.keypair(LAMPORTS_PER_SOL);
+    let ix = env.ix_propose_model_transfer(&developer.pubkey(), &model, &successor.pubkey());
+    env.send(&[ix], &[&developer]).expect("propose_model_transfer");
+    let ix = env.ix_accept_model_transfer(&outsider.pubkey(), &model);
+    env.assert_ix_rejected(&ix, &[&outsider], &[model], "NotPendingDeveloper");
+    let ix = env.ix_accept_model_transfer(&successor.pubkey(), &model);
+    env.send(&[ix], &[&successor]).expect("accept_model_transfer");
+    assert_eq!(idl::pubkey(&env.decode("Model", &model).unwrap()["developer"]), successor.pubkey());
 }
 
 /// 7. Configuration reaching back into running requests: raising `slash_bps` after the commits took a whole
@@ -284,11 +359,11 @@ fn attack_9_a_claim_to_an_empty_payout_wallet_below_rent_gets_a_clear_error() {
     let payout = Keypair::new().pubkey();
     let ix = env.ix_register_model(&developer.pubkey(), &model_id("tiny"), &payout, modality::ALL);
     env.send(&[ix], &[&developer]).expect("register_model");
-    let model = env.model_pda(&model_id("tiny"));
+    let model = env.model_pda_by(&developer.pubkey(), &model_id("tiny"));
     env.set_field(&model, "Model", "unclaimed", &1_000u64.to_le_bytes());
     env.edit_account(&model, |a| a.lamports += 1_000);
     // When anyone claims / Then the program says why, changing nothing
-    let ix = env.ix_claim_model_fees(&model_id("tiny"), &payout);
+    let ix = env.ix_claim_model_fees(&model, &payout);
     env.assert_ix_rejected(&ix, &[], &[model, payout], "PayoutBelowRent");
     // And once the wallet exists (positive control) the same claim goes through
     env.fund(&payout, LAMPORTS_PER_SOL);
@@ -371,4 +446,55 @@ fn attack_9_lamports_sent_to_a_worker_account_are_not_stranded() {
     let meta = env.send(&[ix], &[&operator]).expect("claim");
     assert_eq!(env.lamports(&operator.pubkey()), before + 50_000 - meta.fee);
     env.assert_worker_lamports(&worker);
+}
+
+/// 9. `initialize_config` could be front-run: whoever sent it first after deployment became the authority.
+///    Now only the program's upgrade authority (read from its ProgramData account) may initialize.
+#[test]
+fn attack_9_initialize_config_cannot_be_front_run() {
+    // Given a fresh deployment (upgrade authority: the deployer) and an attacker watching the chain
+    let mut env = Env::bare();
+    let attacker = env.keypair(10 * LAMPORTS_PER_SOL);
+
+    // When the attacker initializes first, naming itself authority / Then it is refused and nothing exists
+    let ix = env.ix_initialize_config(&attacker.pubkey(), &env.params);
+    env.assert_ix_rejected(&ix, &[&attacker], &[env.config(), env.treasury(), env.insurance()], "NotUpgradeAuthority");
+
+    // And the deployer (positive control) still initializes
+    let deployer = env.authority.insecure_clone();
+    let ix = env.ix_initialize_config(&deployer.pubkey(), &env.params);
+    env.send(&[ix], &[&deployer]).expect("initialize_config");
+}
+
+/// 9. Insurance could never be spent. Now the authority may withdraw, but at most 10 % of the vault per call and
+///    one call per week, in public (an event), so even a stolen authority key drains it only slowly.
+#[test]
+fn attack_9_insurance_withdrawal_is_governed_and_bounded() {
+    // Given an insurance vault holding 10 SOL above rent, its authority and an outsider
+    let mut env = Env::new();
+    let insurance = env.insurance();
+    env.edit_account(&insurance, |a| a.lamports += 10 * LAMPORTS_PER_SOL);
+    let authority = env.authority.insecure_clone();
+    let outsider = env.keypair(LAMPORTS_PER_SOL);
+    let recipient = Keypair::new().pubkey();
+    let watched = [insurance, recipient, env.config()];
+
+    // When the outsider withdraws / Then it is refused
+    let ix = env.ix_withdraw_insurance(&outsider.pubkey(), &outsider.pubkey(), LAMPORTS_PER_SOL);
+    env.assert_ix_rejected(&ix, &[&outsider], &watched, "NotConfigAuthority");
+    // When the authority asks for more than 10 % / Then it is refused
+    let ix = env.ix_withdraw_insurance(&authority.pubkey(), &recipient, LAMPORTS_PER_SOL + 1);
+    env.assert_ix_rejected(&ix, &[&authority], &watched, "InsuranceWithdrawalTooLarge");
+    // When it asks for exactly 10 % (positive control) / Then the lamports move and an event says so
+    let ix = env.ix_withdraw_insurance(&authority.pubkey(), &recipient, LAMPORTS_PER_SOL);
+    let meta = env.send(&[ix], &[&authority]).expect("withdraw_insurance");
+    assert_eq!(env.lamports(&recipient), LAMPORTS_PER_SOL);
+    assert_eq!(events(&env, &meta)[0].0, "InsuranceWithdrawn");
+    // And a second withdrawal within the week is refused, one a week later goes through
+    env.advance(6 * 86_400);
+    let ix = env.ix_withdraw_insurance(&authority.pubkey(), &recipient, 1_000);
+    env.assert_ix_rejected(&ix, &[&authority], &[insurance, recipient], "InsuranceWithdrawalTooSoon");
+    env.advance(86_400);
+    let ix = env.ix_withdraw_insurance(&authority.pubkey(), &recipient, 1_000);
+    env.send(&[ix], &[&authority]).expect("a week later");
 }

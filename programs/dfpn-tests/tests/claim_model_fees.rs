@@ -58,7 +58,7 @@ fn anyone_claims_the_accrued_fees_to_the_payout_wallet() {
 
     // When a stranger cranks the claim
     let stranger = env.keypair(LAMPORTS_PER_SOL);
-    let ix = env.ix_claim_model_fees(&model_id(MODEL), &payout);
+    let ix = env.ix_claim_model_fees(&model_address(MODEL), &payout);
     let meta = env.send(&[ix], &[&stranger]).expect("claim_model_fees");
 
     // Then exactly the share moves to the payout wallet and the model keeps its rent
@@ -82,11 +82,11 @@ fn anyone_claims_the_accrued_fees_to_the_payout_wallet() {
 fn fees_earned_before_deactivation_remain_claimable() {
     // Given a model with accrued fees that its developer then deactivated
     let (mut env, developer, payout) = earned();
-    let ix = env.ix_deactivate_model(&developer.pubkey(), &model_id(MODEL));
+    let ix = env.ix_deactivate_model(&developer.pubkey(), &model_address(MODEL));
     env.send(&[ix], &[&developer]).expect("deactivate_model");
 
     // When the fees are claimed
-    let ix = env.ix_claim_model_fees(&model_id(MODEL), &payout);
+    let ix = env.ix_claim_model_fees(&model_address(MODEL), &payout);
     env.send(&[ix], &[&developer]).expect("claim_model_fees");
 
     // Then the payout wallet has them
@@ -98,17 +98,17 @@ fn claims_follow_the_payout_wallet_set_by_update_model() {
     // Given a model with accrued fees whose developer moved the payout to a new wallet
     let (mut env, developer, old_payout) = earned();
     let new_payout = Keypair::new().pubkey();
-    let ix = env.ix_update_model(&developer.pubkey(), &model_id(MODEL), &new_payout, modality::ALL);
+    let ix = env.ix_update_model(&developer.pubkey(), &model_address(MODEL), &new_payout, modality::ALL);
     env.send(&[ix], &[&developer]).expect("update_model");
 
     // When the fees are claimed to the old wallet
-    let ix = env.ix_claim_model_fees(&model_id(MODEL), &old_payout);
+    let ix = env.ix_claim_model_fees(&model_address(MODEL), &old_payout);
 
     // Then it is refused
     assert_rejected(&mut env, ix, &[], "PayoutWalletMismatch");
 
     // When they are claimed to the new wallet
-    let ix = env.ix_claim_model_fees(&model_id(MODEL), &new_payout);
+    let ix = env.ix_claim_model_fees(&model_address(MODEL), &new_payout);
     env.send(&[ix], &[&developer]).expect("claim to the new wallet");
 
     // Then the new wallet has them and the old one nothing
@@ -121,11 +121,11 @@ fn a_model_paying_out_to_itself_cannot_mint_lamports() {
     // Given a model with accrued fees whose payout wallet was set to the model account itself
     let (mut env, developer, _) = earned();
     let model = env.model_pda(&model_id(MODEL));
-    let ix = env.ix_update_model(&developer.pubkey(), &model_id(MODEL), &model, modality::ALL);
+    let ix = env.ix_update_model(&developer.pubkey(), &model_address(MODEL), &model, modality::ALL);
     env.send(&[ix], &[&developer]).expect("update_model");
 
     // When the fees are claimed to it
-    let ix = env.ix_claim_model_fees(&model_id(MODEL), &model);
+    let ix = env.ix_claim_model_fees(&model_address(MODEL), &model);
 
     // Then the program refuses to pay an account to itself and nothing changes
     assert_rejected(&mut env, ix, &[], "DuplicateAccount");
@@ -136,7 +136,7 @@ fn rejects_a_claim_when_nothing_has_accrued() {
     // Given a freshly registered model
     let mut env = Env::new();
     let (_, payout) = env.register_model(MODEL, modality::ALL);
-    let ix = env.ix_claim_model_fees(&model_id(MODEL), &payout);
+    let ix = env.ix_claim_model_fees(&model_address(MODEL), &payout);
 
     // When its fees are claimed / Then it fails, changing nothing
     assert_rejected(&mut env, ix, &[], "NothingToClaim");
@@ -146,7 +146,7 @@ fn rejects_a_claim_when_nothing_has_accrued() {
 fn rejects_claiming_twice() {
     // Given the accrued fees were already claimed
     let (mut env, _, payout) = earned();
-    let ix = env.ix_claim_model_fees(&model_id(MODEL), &payout);
+    let ix = env.ix_claim_model_fees(&model_address(MODEL), &payout);
     let cranker = env.keypair(LAMPORTS_PER_SOL);
     env.send(std::slice::from_ref(&ix), &[&cranker]).expect("first claim");
 
@@ -158,7 +158,7 @@ fn rejects_claiming_twice() {
 fn rejects_too_few_accounts() {
     // Given the instruction without the payout wallet
     let (mut env, _, payout) = earned();
-    let mut ix = env.ix_claim_model_fees(&model_id(MODEL), &payout);
+    let mut ix = env.ix_claim_model_fees(&model_address(MODEL), &payout);
     ix.accounts.pop();
 
     // When it is sent / Then it fails, changing nothing
@@ -169,7 +169,7 @@ fn rejects_too_few_accounts() {
 fn rejects_a_read_only_model() {
     // Given the model's meta is read-only
     let (mut env, _, payout) = earned();
-    let mut ix = env.ix_claim_model_fees(&model_id(MODEL), &payout);
+    let mut ix = env.ix_claim_model_fees(&model_address(MODEL), &payout);
     ix.accounts[0].is_writable = false;
 
     // When it is sent / Then it fails, changing nothing
@@ -182,7 +182,7 @@ fn rejects_a_model_owned_by_another_program() {
     let (mut env, _, payout) = earned();
     let model = env.model_pda(&model_id(MODEL));
     env.edit_account(&model, |a| a.owner = Keypair::new().pubkey());
-    let ix = env.ix_claim_model_fees(&model_id(MODEL), &payout);
+    let ix = env.ix_claim_model_fees(&model_address(MODEL), &payout);
 
     // When it is sent / Then it fails, changing nothing
     assert_rejected(&mut env, ix, &[], "InvalidAccountOwner");
@@ -192,7 +192,7 @@ fn rejects_a_model_owned_by_another_program() {
 fn rejects_an_unregistered_model() {
     // Given the PDA of an id nobody registered (a system account)
     let (mut env, _, payout) = earned();
-    let ix = env.ix_claim_model_fees(&model_id("unregistered"), &payout);
+    let ix = env.ix_claim_model_fees(&model_address("unregistered"), &payout);
 
     // When it is sent / Then it fails, changing nothing
     assert_rejected(&mut env, ix, &[], "InvalidAccountOwner");
@@ -204,7 +204,7 @@ fn rejects_a_model_with_a_wrong_discriminator() {
     let (mut env, _, payout) = earned();
     let model = env.model_pda(&model_id(MODEL));
     env.edit_account(&model, |a| a.data[0] ^= 0xff);
-    let ix = env.ix_claim_model_fees(&model_id(MODEL), &payout);
+    let ix = env.ix_claim_model_fees(&model_address(MODEL), &payout);
 
     // When it is sent / Then it fails, changing nothing
     assert_rejected(&mut env, ix, &[], "InvalidAccountData");
@@ -216,7 +216,7 @@ fn rejects_a_model_with_a_wrong_length() {
     let (mut env, _, payout) = earned();
     let model = env.model_pda(&model_id(MODEL));
     env.edit_account(&model, |a| a.data.push(0));
-    let ix = env.ix_claim_model_fees(&model_id(MODEL), &payout);
+    let ix = env.ix_claim_model_fees(&model_address(MODEL), &payout);
 
     // When it is sent / Then it fails, changing nothing
     assert_rejected(&mut env, ix, &[], "InvalidAccountData");
@@ -226,7 +226,7 @@ fn rejects_a_model_with_a_wrong_length() {
 fn rejects_another_program_account_as_model() {
     // Given the treasury vault (program-owned, another type, holding fees) in the model's place
     let (mut env, _, payout) = earned();
-    let mut ix = env.ix_claim_model_fees(&model_id(MODEL), &payout);
+    let mut ix = env.ix_claim_model_fees(&model_address(MODEL), &payout);
     ix.accounts[0].pubkey = env.treasury();
 
     // When it is sent / Then it fails, changing nothing
@@ -237,7 +237,7 @@ fn rejects_another_program_account_as_model() {
 fn rejects_a_read_only_payout_wallet() {
     // Given the payout wallet's meta is read-only
     let (mut env, _, payout) = earned();
-    let mut ix = env.ix_claim_model_fees(&model_id(MODEL), &payout);
+    let mut ix = env.ix_claim_model_fees(&model_address(MODEL), &payout);
     ix.accounts[1].is_writable = false;
 
     // When it is sent / Then it fails, changing nothing
@@ -248,7 +248,7 @@ fn rejects_a_read_only_payout_wallet() {
 fn rejects_a_wallet_other_than_the_registered_payout() {
     // Given the developer's own wallet in the payout wallet's place
     let (mut env, developer, _) = earned();
-    let ix = env.ix_claim_model_fees(&model_id(MODEL), &developer.pubkey());
+    let ix = env.ix_claim_model_fees(&model_address(MODEL), &developer.pubkey());
 
     // When it is sent / Then it fails, changing nothing
     assert_rejected(&mut env, ix, &[], "PayoutWalletMismatch");
@@ -258,7 +258,7 @@ fn rejects_a_wallet_other_than_the_registered_payout() {
 fn rejects_trailing_bytes() {
     // Given one byte of data after the discriminator (the instruction takes no arguments)
     let (mut env, _, payout) = earned();
-    let mut ix = env.ix_claim_model_fees(&model_id(MODEL), &payout);
+    let mut ix = env.ix_claim_model_fees(&model_address(MODEL), &payout);
     ix.data.push(0);
 
     // When it is sent / Then it fails, changing nothing
@@ -269,7 +269,7 @@ fn rejects_trailing_bytes() {
 fn rejects_an_unknown_discriminator() {
     // Given the instruction with one discriminator byte changed
     let (mut env, _, payout) = earned();
-    let mut ix = env.ix_claim_model_fees(&model_id(MODEL), &payout);
+    let mut ix = env.ix_claim_model_fees(&model_address(MODEL), &payout);
     ix.data[0] ^= 0xff;
 
     // When it is sent / Then it fails, changing nothing

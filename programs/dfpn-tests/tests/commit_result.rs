@@ -21,7 +21,12 @@ fn commitment_of(operator: &Keypair, request: &Address) -> [u8; 32] {
 }
 
 fn commit_ix(env: &Env, operator: &Keypair, request: &Address) -> Instruction {
-    env.ix_commit_result(&operator.pubkey(), request, &commitment_of(operator, request), &model_id(Network::MODEL))
+    env.ix_commit_result(
+        &operator.pubkey(),
+        request,
+        &commitment_of(operator, request),
+        &model_address(Network::MODEL).to_bytes(),
+    )
 }
 
 /// `operator` commits to `request` (a separate payer pays the fee); expect `error` and no change.
@@ -40,7 +45,7 @@ fn committing_stores_the_commitment_and_counts_it() {
 
     // When the second seat commits
     let c = commitment_of(&operator, &request);
-    let ix = net.env.ix_commit_result(&operator.pubkey(), &request, &c, &model_id(Network::MODEL));
+    let ix = net.env.ix_commit_result(&operator.pubkey(), &request, &c, &model_address(Network::MODEL).to_bytes());
     let meta = net.env.send(&[ix], &[&operator]).expect("commit_result");
 
     // Then its seat holds the commitment and the request counts one commit
@@ -184,8 +189,12 @@ fn a_seat_commits_only_once() {
     // When it sends the same commit again (a replay) / Then it fails, changing nothing
     assert_commit_rejected(&mut net.env, &operator, &request, "AlreadyCommitted");
     // When it tries to replace its commitment / Then it fails, changing nothing
-    let ix =
-        net.env.ix_commit_result(&operator.pubkey(), &request, &sha256(b"another answer"), &model_id(Network::MODEL));
+    let ix = net.env.ix_commit_result(
+        &operator.pubkey(),
+        &request,
+        &sha256(b"another answer"),
+        &model_address(Network::MODEL).to_bytes(),
+    );
     net.env.assert_rejected(&[ix], &[&operator], &[operator.pubkey(), request], "AlreadyCommitted");
 }
 
@@ -193,8 +202,12 @@ fn a_seat_commits_only_once() {
 #[track_caller]
 fn assert_commit_with_model_rejected(net: &mut Network, request: &Address, model: &str, error: &str) {
     let operator = net.workers[0].insecure_clone();
-    let ix =
-        net.env.ix_commit_result(&operator.pubkey(), request, &commitment_of(&operator, request), &model_id(model));
+    let ix = net.env.ix_commit_result(
+        &operator.pubkey(),
+        request,
+        &commitment_of(&operator, request),
+        &model_address(model).to_bytes(),
+    );
     let watched = [operator.pubkey(), *request, net.env.model_pda(&model_id(model))];
     net.env.assert_rejected(&[ix], &[&operator], &watched, error);
 }
@@ -207,7 +220,7 @@ fn the_seat_records_the_model_at_commit() {
     net.env.send(&[commit_ix(&net.env, &operator, &request)], &[&operator]).expect("commit");
     // Then the seat holds that model from now on
     let r = net.env.decode("Request", &request).unwrap();
-    assert_eq!(idl::bytes32(&r["seats"][0]["model_id"]), model_id(Network::MODEL));
+    assert_eq!(idl::pubkey(&r["seats"][0]["model"]), model_address(Network::MODEL));
 }
 
 #[test]
@@ -249,7 +262,7 @@ fn a_deactivated_model_cannot_be_committed_with() {
     // Given the network's model deactivated by its developer before the commit
     let (mut net, request) = setup(3);
     let developer = net.model_developer.insecure_clone();
-    let ix = net.env.ix_deactivate_model(&developer.pubkey(), &model_id(Network::MODEL));
+    let ix = net.env.ix_deactivate_model(&developer.pubkey(), &model_address(Network::MODEL));
     net.env.send(&[ix], &[&developer]).expect("deactivate_model");
     // When a seated operator commits with it / Then it fails, changing nothing
     assert_commit_with_model_rejected(&mut net, &request, Network::MODEL, "ModelInactive");
@@ -270,8 +283,11 @@ fn a_model_must_cover_every_requested_modality() {
     let mut net = Network::new(3);
     net.env.register_model(OTHER_MODEL, modality::VOICE_CLONING);
     for w in net.worker_keys() {
-        let ix =
-            net.env.ix_update_worker(&w.pubkey(), modality::ALL, &[model_id(Network::MODEL), model_id(OTHER_MODEL)]);
+        let ix = net.env.ix_update_worker(
+            &w.pubkey(),
+            modality::ALL,
+            &[model_address(Network::MODEL).to_bytes(), model_address(OTHER_MODEL).to_bytes()],
+        );
         net.env.send(&[ix], &[&w]).expect("update_worker");
     }
     let request = net.submit_join_commit(&RequestSpec::default(), &[None, None, None]);

@@ -18,7 +18,7 @@ const MODEL: &str = "face-forensics-sbi";
 fn setup() -> (Env, Keypair, Instruction) {
     let mut env = Env::new();
     let (developer, _) = env.register_model(MODEL, modality::ALL);
-    let ix = env.ix_deactivate_model(&developer.pubkey(), &model_id(MODEL));
+    let ix = env.ix_deactivate_model(&developer.pubkey(), &model_address(MODEL));
     (env, developer, ix)
 }
 
@@ -88,7 +88,7 @@ fn rejects_deactivating_twice() {
     env.send(&[ix], &[&developer]).expect("deactivate_model");
 
     // When the developer deactivates it again
-    let ix = env.ix_deactivate_model(&developer.pubkey(), &model_id(MODEL));
+    let ix = env.ix_deactivate_model(&developer.pubkey(), &model_address(MODEL));
 
     // Then
     assert_rejected(&mut env, ix, &[&developer], "ModelInactive");
@@ -139,7 +139,7 @@ fn rejects_a_model_owned_by_another_program() {
 fn rejects_an_unregistered_model() {
     // Given the PDA of an id nobody registered (a system account)
     let (mut env, developer, _) = setup();
-    let ix = env.ix_deactivate_model(&developer.pubkey(), &model_id("unregistered"));
+    let ix = env.ix_deactivate_model(&developer.pubkey(), &model_address("unregistered"));
 
     // When it is sent / Then it fails, changing nothing
     assert_rejected(&mut env, ix, &[&developer], "InvalidAccountOwner");
@@ -184,7 +184,7 @@ fn rejects_a_signer_that_is_not_the_developer() {
     // Given an outsider who signs
     let (mut env, _, _) = setup();
     let outsider = env.keypair(LAMPORTS_PER_SOL);
-    let ix = env.ix_deactivate_model(&outsider.pubkey(), &model_id(MODEL));
+    let ix = env.ix_deactivate_model(&outsider.pubkey(), &model_address(MODEL));
 
     // When it is sent / Then it fails, changing nothing
     assert_rejected(&mut env, ix, &[&outsider], "Unauthorized");

@@ -138,7 +138,7 @@ fn finalizing_pays_the_majority_slashes_the_silent_and_refunds_the_rest() {
         assert_eq!(idl::pubkey(&e["request"]), request);
         assert_eq!(idl::pubkey(&e["worker"]), workers[i].pubkey());
         assert_eq!(e["amount"], per_worker);
-        assert_eq!(idl::bytes32(&e["model_id"]), model_id(Network::MODEL));
+        assert_eq!(idl::pubkey(&e["model"]), model_address(Network::MODEL));
         assert_eq!(e["model_amount"], per_model);
     }
     let slash = &events[2].1;
@@ -492,7 +492,7 @@ fn seat_models_must_be_the_revealed_models_in_order() {
     let mut net = Network::new(3);
     net.env.register_model(OTHER_MODEL, modality::ALL);
     let second = net.workers[1].insecure_clone();
-    let ix = net.env.ix_update_worker(&second.pubkey(), modality::ALL, &[model_id(OTHER_MODEL)]);
+    let ix = net.env.ix_update_worker(&second.pubkey(), modality::ALL, &[model_address(OTHER_MODEL).to_bytes()]);
     net.env.send(&[ix], &[&second]).expect("update_worker");
     let answers = [
         Answer::new(MANIPULATED, 90, Network::MODEL),

@@ -137,7 +137,8 @@ impl World {
         let client = net.client.insecure_clone();
 
         // A second model whose developer we keep.
-        let developer = net.env.keypair(10 * LAMPORTS_PER_SOL);
+        let developer = developer_of(MODEL2);
+        net.env.fund(&developer.pubkey(), 10 * LAMPORTS_PER_SOL);
         let model2_payout = Keypair::new().pubkey();
         let ix = net.env.ix_register_model(&developer.pubkey(), &model_id(MODEL2), &model2_payout, modality::ALL);
         net.env.send(&[ix], &[&developer]).expect("register model 2");
@@ -292,24 +293,24 @@ impl World {
             }
             5 => env.ix_update_model(
                 &developer,
-                &model_id(MODEL2),
+                &model_address(MODEL2),
                 if p.flag { &stranger } else { &self.model2_payout },
                 modality::ALL,
             ),
-            6 => env.ix_deactivate_model(&developer, &model_id(MODEL2)),
+            6 => env.ix_deactivate_model(&developer, &model_address(MODEL2)),
             7 => {
                 if p.flag {
-                    env.ix_claim_model_fees(&model_id(MODEL2), &self.model2_payout)
+                    env.ix_claim_model_fees(&model_address(MODEL2), &self.model2_payout)
                 } else {
-                    env.ix_claim_model_fees(&model_id(Network::MODEL), &self.net.model_payout)
+                    env.ix_claim_model_fees(&model_address(Network::MODEL), &self.net.model_payout)
                 }
             }
-            8 => env.ix_register_worker(&worker, amount, modality::ALL, &[model_id(Network::MODEL)]),
+            8 => env.ix_register_worker(&worker, amount, modality::ALL, &[model_address(Network::MODEL).to_bytes()]),
             9 => env.ix_add_stake(&worker, amount),
             10 => {
                 let (modalities, model) =
                     if p.flag { (modality::FACE_MANIPULATION, MODEL2) } else { (modality::ALL, Network::MODEL) };
-                env.ix_update_worker(&worker, modalities, &[model_id(model)])
+                env.ix_update_worker(&worker, modalities, &[model_address(model).to_bytes()])
             }
             11 => env.ix_request_unstake(&worker, amount),
             12 => env.ix_withdraw_stake(&worker),
@@ -1036,15 +1037,16 @@ fn withdraw_treasury_to_the_treasury_itself_fails_cleanly() {
 fn claim_model_fees_to_the_model_itself_fails_cleanly() {
     let mut net = Network::new(1);
     // Our own model, whose developer key we keep, used by the worker.
-    let developer = net.env.keypair(10 * LAMPORTS_PER_SOL);
-    let id = model_id(Network::MODEL);
+    let developer = developer_of("self-paying-model");
+    net.env.fund(&developer.pubkey(), 10 * LAMPORTS_PER_SOL);
+    let id = model_address(Network::MODEL).to_bytes();
     // A model whose payout wallet is its own PDA, declared by the worker and used for its answer.
     let own = model_id("self-paying-model");
     let own_pda = net.env.model_pda(&own);
     let ix = net.env.ix_register_model(&developer.pubkey(), &own, &own_pda, modality::ALL);
     net.env.send(&[ix], &[&developer]).expect("register_model with itself as payout wallet");
     let worker = net.workers[0].insecure_clone();
-    let ix = net.env.ix_update_worker(&worker.pubkey(), modality::ALL, &[id, own]);
+    let ix = net.env.ix_update_worker(&worker.pubkey(), modality::ALL, &[id, own_pda.to_bytes()]);
     net.env.send(&[ix], &[&worker]).expect("update_worker");
     let a = Answer::new(MANIPULATED, 90, "self-paying-model");
     let spec = RequestSpec { min_workers: 1, max_workers: 1, ..Default::default() };
@@ -1052,7 +1054,7 @@ fn claim_model_fees_to_the_model_itself_fails_cleanly() {
     net.env.reveal(&worker, &request, &a).expect("reveal");
     net.env.finalize(&request).expect("finalize");
     assert!(net.env.decode("Model", &own_pda).unwrap()["unclaimed"].as_u64().unwrap() > 0);
-    let ix = net.env.ix_claim_model_fees(&own, &own_pda);
+    let ix = net.env.ix_claim_model_fees(&own_pda, &own_pda);
     let payer = net.env.keypair(LAMPORTS_PER_SOL);
     assert_clean(&net.env.send(&[ix], &[&payer]));
 }

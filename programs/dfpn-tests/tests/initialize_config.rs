@@ -1,4 +1,5 @@
-//! `initialize_config`: creates the config and the treasury and insurance vaults, once.
+//! `initialize_config`: creates the config and the treasury and insurance vaults, once, signed by the program's
+//! upgrade authority.
 use dfpn_tests::*;
 use serde_json::json;
 use solana_account::Account;
@@ -59,7 +60,8 @@ fn creates_the_config_and_both_vaults_with_the_signer_as_authority() {
             "insurance_bump": bump(&env, b"insurance"),
             "request_count": 0,
             "pending_authority": vec![0; 32],
-            "reserved": vec![0; 32],
+            "insurance_withdrawn_at": 0,
+            "reserved": vec![0; 24],
         })
     );
     // And the vaults are tagged treasury (0) and insurance (1)
@@ -122,7 +124,56 @@ fn rejects_a_takeover_by_initializing_again_with_another_signer() {
     let ix = env.ix_initialize_config(&outsider.pubkey(), &env.params);
 
     // When the outsider initializes with itself as authority / Then it fails and the authority is unchanged
-    assert_rejected(&mut env, ix, &[&outsider], "AccountAlreadyInitialized");
+    assert_rejected(&mut env, ix, &[&outsider], "NotUpgradeAuthority");
+}
+
+#[test]
+fn only_the_upgrade_authority_can_initialize_a_fresh_deployment() {
+    // Given a fresh deployment whose upgrade authority is the deployer, and an outsider watching for it
+    let (mut env, authority, ix) = setup();
+    let outsider = env.keypair(10 * LAMPORTS_PER_SOL);
+    let front_run = env.ix_initialize_config(&outsider.pubkey(), &env.params);
+
+    // When the outsider initializes first / Then it is refused and nothing is created
+    assert_rejected(&mut env, front_run, &[&outsider], "NotUpgradeAuthority");
+
+    // And the deployer (positive control) initializes with itself as authority
+    env.send(&[ix], &[&authority]).expect("initialize_config by the upgrade authority");
+    assert_eq!(env.decode("Config", &env.config()).unwrap()["authority"], json!(authority.pubkey().as_ref()));
+}
+
+#[test]
+fn an_immutable_program_cannot_be_initialized() {
+    // Given a deployment without an upgrade authority (finalized before initializing)
+    let (mut env, authority, ix) = setup();
+    env.set_upgrade_authority(None);
+
+    // When its former deployer initializes / Then it is refused
+    assert_rejected(&mut env, ix, &[&authority], "NotUpgradeAuthority");
+}
+
+#[test]
+fn rejects_a_program_data_account_that_is_not_this_programs() {
+    // Given the real upgrade authority, and in place of the ProgramData account: a system account, a copy of
+    // the real one at another address, and the real address owned by another program
+    for case in ["system account", "copy elsewhere", "other owner"] {
+        let (mut env, authority, mut ix) = setup();
+        let program_data = env.program_data();
+        match case {
+            "system account" => ix.accounts[5].pubkey = authority.pubkey(),
+            "copy elsewhere" => {
+                let copy = Keypair::new().pubkey();
+                env.svm.set_account(copy, env.account(&program_data).unwrap()).unwrap();
+                ix.accounts[5].pubkey = copy;
+            }
+            _ => env.edit_account(&program_data, |a| a.owner = SYSTEM_PROGRAM),
+        }
+        // When it initializes / Then the account is refused by name
+        assert_rejected(&mut env, ix, &[&authority], "InvalidProgramData");
+    }
+    // And with the real account (positive control) it goes through
+    let (mut env, authority, ix) = setup();
+    env.send(&[ix], &[&authority]).expect("initialize_config");
 }
 
 #[test]
@@ -131,6 +182,7 @@ fn rejects_an_authority_that_cannot_fund_all_three_accounts() {
     let mut env = Env::bare();
     let funds = env.rent(env.idl.account_len("Config")) + env.rent(env.idl.account_len("Vault")) + env.rent(0);
     let authority = env.keypair(funds);
+    env.set_upgrade_authority(Some(&authority.pubkey()));
     let ix = env.ix_initialize_config(&authority.pubkey(), &env.params);
 
     // When it initializes / Then it fails and the accounts created before the shortfall are rolled back

@@ -1,4 +1,5 @@
-//! `register_model`: a developer registers a model id, its modalities and its payout wallet.
+//! `register_model`: a developer registers a model id (scoped by its own key), its modalities and its payout
+//! wallet.
 use dfpn_tests::*;
 use serde_json::json;
 use solana_account::Account;
@@ -20,7 +21,8 @@ const MODALITIES: u8 = modality::FACE_MANIPULATION | modality::AI_GENERATED_IMAG
 /// An initialized env, a funded developer, a payout wallet, and the developer's `register_model` of `MODEL`.
 fn setup() -> (Env, Keypair, Address, Instruction) {
     let mut env = Env::new();
-    let developer = env.keypair(10 * LAMPORTS_PER_SOL);
+    let developer = developer_of(MODEL);
+    env.fund(&developer.pubkey(), 10 * LAMPORTS_PER_SOL);
     let payout = Keypair::new().pubkey();
     let ix = env.ix_register_model(&developer.pubkey(), &model_id(MODEL), &payout, MODALITIES);
     (env, developer, payout, ix)
@@ -31,7 +33,7 @@ fn developer_registers_an_active_model_with_its_payout_wallet() {
     // Given a developer and a payout wallet
     let (mut env, developer, payout, ix) = setup();
     let id = model_id(MODEL);
-    let (model, bump) = Address::find_program_address(&[b"model", &id], &env.program_id);
+    let (model, bump) = Address::find_program_address(&[b"model", developer.pubkey().as_ref(), &id], &env.program_id);
     let balance = env.lamports(&developer.pubkey());
 
     // When the developer registers the model
@@ -52,6 +54,8 @@ fn developer_registers_an_active_model_with_its_payout_wallet() {
             "earned_total": 0,
             "unclaimed": 0,
             "registered_at": START_TIME,
+            "pending_developer": vec![0; 32],
+            "registrant": developer.pubkey().as_ref(),
             "reserved": vec![0; 32],
         })
     );
@@ -89,7 +93,8 @@ fn accepts_printable_ascii_ids_from_1_to_32_bytes() {
         env.send(&[ix], &[&developer]).unwrap_or_else(|e| panic!("{name}: {}", e.meta.pretty_logs()));
 
         // Then it is stored verbatim
-        assert_eq!(env.decode("Model", &env.model_pda(&id)).unwrap()["model_id"], json!(id));
+        let model = env.model_pda_by(&developer.pubkey(), &id);
+        assert_eq!(env.decode("Model", &model).unwrap()["model_id"], json!(id));
     }
 }
 
@@ -127,17 +132,36 @@ fn rejects_registering_the_same_id_twice() {
 }
 
 #[test]
-fn rejects_a_takeover_of_a_registered_id_by_another_developer() {
+fn the_same_id_by_another_developer_is_another_model() {
     // Given a registered model and a second developer with its own payout wallet
-    let (mut env, developer, _, ix) = setup();
+    let (mut env, developer, payout, ix) = setup();
     env.send(&[ix], &[&developer]).expect("register_model");
+    let original = env.model_pda(&model_id(MODEL));
+    let before = env.account(&original).unwrap();
     let rival = env.keypair(10 * LAMPORTS_PER_SOL);
 
     // When the rival registers the same id
     let ix = env.ix_register_model(&rival.pubkey(), &model_id(MODEL), &rival.pubkey(), MODALITIES);
+    env.send(&[ix], &[&rival]).expect("register_model by the rival");
 
-    // Then the original registration stands
-    assert_rejected(&mut env, ix, &[&rival], "AccountAlreadyInitialized");
+    // Then the rival got its own model at its own address, and the original is untouched
+    let copy = env.model_pda_by(&rival.pubkey(), &model_id(MODEL));
+    assert_ne!(copy, original);
+    assert_eq!(env.decode("Model", &copy).unwrap()["payout_wallet"], json!(rival.pubkey().as_ref()));
+    assert_eq!(env.account(&original).unwrap(), before);
+    assert_eq!(env.decode("Model", &original).unwrap()["payout_wallet"], json!(payout.as_ref()));
+}
+
+#[test]
+fn rejects_a_model_address_derived_without_the_developer() {
+    // Given the pre-#14 address of the model, `["model", model_id]`
+    let (mut env, developer, _, mut ix) = setup();
+    let legacy = env.pda(&[b"model", &model_id(MODEL)]);
+    ix.accounts[1].pubkey = legacy;
+
+    // When the developer registers there / Then the address is refused
+    assert_rejected(&mut env, ix, &[&developer], "InvalidPda");
+    assert!(env.account(&legacy).is_none());
 }
 
 #[test]

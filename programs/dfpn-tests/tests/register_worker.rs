@@ -23,7 +23,7 @@ fn watched(env: &Env, operator: &Keypair) -> Vec<Address> {
 }
 
 fn register_ix(env: &Env, operator: &Keypair) -> Instruction {
-    env.ix_register_worker(&operator.pubkey(), STAKE, modality::ALL, &[model_id(MODEL)])
+    env.ix_register_worker(&operator.pubkey(), STAKE, modality::ALL, &[model_address(MODEL).to_bytes()])
 }
 
 #[test]
@@ -31,7 +31,7 @@ fn registers_a_worker_with_its_stake_and_capabilities() {
     // Given an operator with 10 SOL
     let (mut env, operator) = setup();
     let worker = env.worker_pda(&operator.pubkey());
-    let models = [model_id(MODEL), model_id("voice-clone-detector")];
+    let models = [model_address(MODEL).to_bytes(), model_address("voice-clone-detector").to_bytes()];
     let modalities = modality::FACE_MANIPULATION | modality::VOICE_CLONING;
 
     // When it registers with 2 SOL of stake and two models
@@ -86,7 +86,7 @@ fn registers_a_worker_with_its_stake_and_capabilities() {
 fn accepts_exactly_the_minimum_stake_and_four_models() {
     // Given an operator declaring the most models a worker may have
     let (mut env, operator) = setup();
-    let models = [model_id("m1"), model_id("m2"), model_id("m3"), model_id("m4")];
+    let models = ["m1", "m2", "m3", "m4"].map(|m| model_address(m).to_bytes());
     let min_stake = env.params.min_stake;
 
     // When it registers with exactly the minimum stake
@@ -283,7 +283,7 @@ fn rejects_truncated_or_overlong_instruction_data() {
 fn rejects_more_than_four_models() {
     // Given five models
     let (mut env, operator) = setup();
-    let models: Vec<[u8; 32]> = (1..=5).map(|i| model_id(&format!("m{i}"))).collect();
+    let models: Vec<[u8; 32]> = (1..=5).map(|i| model_address(&format!("m{i}")).to_bytes()).collect();
     let ix = env.ix_register_worker(&operator.pubkey(), STAKE, modality::ALL, &models);
     let watched = watched(&env, &operator);
 
@@ -292,15 +292,12 @@ fn rejects_more_than_four_models() {
 }
 
 #[test]
-fn rejects_no_models_or_malformed_model_ids() {
+fn rejects_no_models_or_a_zero_model_address() {
     let (mut env, operator) = setup();
     let watched = watched(&env, &operator);
-    let mut bytes_after_padding = model_id("model");
-    bytes_after_padding[31] = b'x';
-    let cases: [&[[u8; 32]]; 4] =
-        [&[], &[[0u8; 32]], &[model_id(MODEL), model_id("has space")], &[bytes_after_padding]];
+    let cases: [&[[u8; 32]]; 3] = [&[], &[[0u8; 32]], &[model_address(MODEL).to_bytes(), [0u8; 32]]];
     for models in cases {
-        // Given a model list that is empty or holds an id that is not 1–32 printable ASCII bytes, zero-padded
+        // Given a model list that is empty or holds the all-zero address (no model PDA can have it)
         let ix = env.ix_register_worker(&operator.pubkey(), STAKE, modality::ALL, models);
 
         // When the operator registers / Then it fails, changing nothing
@@ -314,7 +311,7 @@ fn rejects_empty_or_unknown_modalities() {
     let watched = watched(&env, &operator);
     for modalities in [0, 1 << 5, modality::ALL | 1 << 7] {
         // Given no modality, or a bit beyond the five known ones
-        let ix = env.ix_register_worker(&operator.pubkey(), STAKE, modalities, &[model_id(MODEL)]);
+        let ix = env.ix_register_worker(&operator.pubkey(), STAKE, modalities, &[model_address(MODEL).to_bytes()]);
 
         // When the operator registers / Then it fails, changing nothing
         env.assert_rejected(&[ix], &[&operator], &watched, "InvalidModalities");
@@ -325,7 +322,12 @@ fn rejects_empty_or_unknown_modalities() {
 fn rejects_stake_below_the_minimum() {
     // Given one lamport less than the minimum stake
     let (mut env, operator) = setup();
-    let ix = env.ix_register_worker(&operator.pubkey(), env.params.min_stake - 1, modality::ALL, &[model_id(MODEL)]);
+    let ix = env.ix_register_worker(
+        &operator.pubkey(),
+        env.params.min_stake - 1,
+        modality::ALL,
+        &[model_address(MODEL).to_bytes()],
+    );
     let watched = watched(&env, &operator);
 
     // When the operator registers / Then it fails, changing nothing

@@ -29,7 +29,7 @@ fn setup(n: usize) -> (Network, Address) {
 
 /// Every account a reveal by `operator` of `answer` can touch.
 fn watched(env: &Env, operator: &Keypair, request: &Address, answer: &Answer) -> Vec<Address> {
-    vec![operator.pubkey(), *request, env.worker_pda(&operator.pubkey()), env.model_pda(&answer.model)]
+    vec![operator.pubkey(), *request, env.worker_pda(&operator.pubkey()), solana_address::Address::from(answer.model)]
 }
 
 /// `operator` reveals `answer` (a separate payer pays the fee); expect `error` and no change.
@@ -46,8 +46,12 @@ fn revealing_a_matching_answer_records_it_on_the_seat() {
     let (mut net, request) = setup(3);
     let operator = net.workers[1].insecure_clone();
     let answer = &answers()[1];
-    let touched =
-        [request, net.env.worker_pda(&operator.pubkey()), net.env.model_pda(&answer.model), operator.pubkey()];
+    let touched = [
+        request,
+        net.env.worker_pda(&operator.pubkey()),
+        solana_address::Address::from(answer.model),
+        operator.pubkey(),
+    ];
     let before = touched.map(|a| net.env.lamports(&a));
 
     // When the second seat reveals its answer
@@ -63,7 +67,7 @@ fn revealing_a_matching_answer_records_it_on_the_seat() {
     assert_eq!(seat["state"], 2);
     assert_eq!(seat["verdict"], answer.verdict);
     assert_eq!(seat["confidence"], answer.confidence);
-    assert_eq!(idl::bytes32(&seat["model_id"]), answer.model);
+    assert_eq!(idl::pubkey(&seat["model"]).to_bytes(), answer.model);
     assert_eq!(idl::bytes32(&seat["report_hash"]), answer.report_hash);
     assert_eq!(idl::text(&seat["report_uri"], &seat["report_uri_len"]), answer.report_uri);
     assert_eq!(r["seats"][0]["state"], 1, "other seats untouched");
@@ -77,7 +81,7 @@ fn revealing_a_matching_answer_records_it_on_the_seat() {
     assert_eq!(idl::pubkey(&e["request"]), request);
     assert_eq!(idl::pubkey(&e["worker"]), operator.pubkey());
     assert_eq!((e["verdict"].as_u64(), e["confidence"].as_u64()), (Some(MANIPULATED as u64), Some(80)));
-    assert_eq!(idl::bytes32(&e["model_id"]), answer.model);
+    assert_eq!(idl::pubkey(&e["model"]).to_bytes(), answer.model);
     assert_eq!(idl::bytes32(&e["report_hash"]), answer.report_hash);
     assert_eq!(e["report_uri"], answer.report_uri.as_str());
 }
@@ -281,18 +285,21 @@ fn a_model_deactivated_after_the_commit_still_backs_the_reveal() {
     let mut net = Network::new(3);
     let (developer, _) = net.env.register_model(OTHER_MODEL, modality::ALL);
     let operator = net.workers[0].insecure_clone();
-    let ix =
-        net.env.ix_update_worker(&operator.pubkey(), modality::ALL, &[model_id(Network::MODEL), model_id(OTHER_MODEL)]);
+    let ix = net.env.ix_update_worker(
+        &operator.pubkey(),
+        modality::ALL,
+        &[model_address(Network::MODEL).to_bytes(), model_address(OTHER_MODEL).to_bytes()],
+    );
     net.env.send(&[ix], &[&operator]).expect("update_worker");
     let mut a = answers();
     a[0] = Answer::new(MANIPULATED, 90, OTHER_MODEL);
     let request = commit_all(&mut net, &a);
-    let ix = net.env.ix_deactivate_model(&developer.pubkey(), &model_id(OTHER_MODEL));
+    let ix = net.env.ix_deactivate_model(&developer.pubkey(), &model_address(OTHER_MODEL));
     net.env.send(&[ix], &[&developer]).expect("deactivate_model");
     // When it reveals / Then the reveal is accepted with the model fixed at commit
     net.env.reveal(&operator, &request, &a[0]).expect("reveal after deactivation");
     let r = net.env.decode("Request", &request).unwrap();
-    assert_eq!(idl::bytes32(&r["seats"][0]["model_id"]), model_id(OTHER_MODEL));
+    assert_eq!(idl::pubkey(&r["seats"][0]["model"]), model_address(OTHER_MODEL));
     assert_eq!(r["seats"][0]["state"], 2);
 }
 

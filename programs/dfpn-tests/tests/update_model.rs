@@ -22,7 +22,7 @@ fn setup() -> (Env, Keypair, Address, Instruction) {
     let mut env = Env::new();
     let (developer, _) = env.register_model(MODEL, modality::FACE_MANIPULATION);
     let new_payout = Keypair::new().pubkey();
-    let ix = env.ix_update_model(&developer.pubkey(), &model_id(MODEL), &new_payout, NEW_MODALITIES);
+    let ix = env.ix_update_model(&developer.pubkey(), &model_address(MODEL), &new_payout, NEW_MODALITIES);
     (env, developer, new_payout, ix)
 }
 
@@ -98,7 +98,7 @@ fn rejects_a_model_owned_by_another_program() {
 fn rejects_an_unregistered_model() {
     // Given the PDA of an id nobody registered (a system account)
     let (mut env, developer, new_payout, _) = setup();
-    let ix = env.ix_update_model(&developer.pubkey(), &model_id("unregistered"), &new_payout, NEW_MODALITIES);
+    let ix = env.ix_update_model(&developer.pubkey(), &model_address("unregistered"), &new_payout, NEW_MODALITIES);
 
     // When it is sent / Then it fails, changing nothing
     assert_rejected(&mut env, ix, &[&developer], "InvalidAccountOwner");
@@ -141,7 +141,7 @@ fn rejects_a_signer_that_is_not_the_developer() {
     // Given an outsider who signs and redirects the payout to itself
     let (mut env, _, _, _) = setup();
     let outsider = env.keypair(LAMPORTS_PER_SOL);
-    let ix = env.ix_update_model(&outsider.pubkey(), &model_id(MODEL), &outsider.pubkey(), NEW_MODALITIES);
+    let ix = env.ix_update_model(&outsider.pubkey(), &model_address(MODEL), &outsider.pubkey(), NEW_MODALITIES);
 
     // When it is sent / Then it fails, changing nothing
     assert_rejected(&mut env, ix, &[&outsider], "Unauthorized");
@@ -153,7 +153,7 @@ fn rejects_empty_or_unknown_modalities() {
         // Given a mask with no modality or an unknown bit
         println!("case: {modalities:#04x}");
         let (mut env, developer, new_payout, _) = setup();
-        let ix = env.ix_update_model(&developer.pubkey(), &model_id(MODEL), &new_payout, modalities);
+        let ix = env.ix_update_model(&developer.pubkey(), &model_address(MODEL), &new_payout, modalities);
 
         // When it is sent / Then it fails, changing nothing
         assert_rejected(&mut env, ix, &[&developer], "InvalidModalities");

@@ -19,7 +19,7 @@ fn setup() -> (Env, Keypair, Address) {
 }
 
 fn update_ix(env: &Env, operator: &Keypair) -> Instruction {
-    env.ix_update_worker(&operator.pubkey(), modality::FACE_MANIPULATION, &[model_id(NEW_MODEL)])
+    env.ix_update_worker(&operator.pubkey(), modality::FACE_MANIPULATION, &[model_address(NEW_MODEL).to_bytes()])
 }
 
 #[test]
@@ -38,7 +38,7 @@ fn replaces_modalities_and_models() {
     let mut expected = state_before;
     expected["modalities"] = json!(modality::FACE_MANIPULATION);
     expected["model_count"] = json!(1);
-    expected["models"] = json!([model_id(NEW_MODEL), EMPTY, EMPTY, EMPTY]);
+    expected["models"] = json!([model_address(NEW_MODEL).as_ref(), EMPTY, EMPTY, EMPTY]);
     assert_eq!(env.decode("Worker", &worker).unwrap(), expected);
     // And no lamports moved but the fee
     assert_eq!(env.lamports(&worker), worker_lamports);
@@ -171,7 +171,7 @@ fn rejects_truncated_or_overlong_instruction_data() {
 fn rejects_more_than_four_models() {
     // Given five models
     let (mut env, operator, worker) = setup();
-    let models: Vec<[u8; 32]> = (1..=5).map(|i| model_id(&format!("m{i}"))).collect();
+    let models: Vec<[u8; 32]> = (1..=5).map(|i| model_address(&format!("m{i}")).to_bytes()).collect();
     let ix = env.ix_update_worker(&operator.pubkey(), modality::ALL, &models);
     let watched = [operator.pubkey(), worker];
 
@@ -180,15 +180,12 @@ fn rejects_more_than_four_models() {
 }
 
 #[test]
-fn rejects_no_models_or_malformed_model_ids() {
+fn rejects_no_models_or_a_zero_model_address() {
     let (mut env, operator, worker) = setup();
     let watched = [operator.pubkey(), worker];
-    let mut bytes_after_padding = model_id("model");
-    bytes_after_padding[31] = b'x';
-    let cases: [&[[u8; 32]]; 4] =
-        [&[], &[[0u8; 32]], &[model_id(MODEL), model_id("has space")], &[bytes_after_padding]];
+    let cases: [&[[u8; 32]]; 3] = [&[], &[[0u8; 32]], &[model_address(MODEL).to_bytes(), [0u8; 32]]];
     for models in cases {
-        // Given a model list that is empty or holds an id that is not 1–32 printable ASCII bytes, zero-padded
+        // Given a model list that is empty or holds the all-zero address (no model PDA can have it)
         let ix = env.ix_update_worker(&operator.pubkey(), modality::ALL, models);
 
         // When the operator updates / Then it fails, changing nothing
@@ -202,7 +199,7 @@ fn rejects_empty_or_unknown_modalities() {
     let watched = [operator.pubkey(), worker];
     for modalities in [0, 1 << 5, modality::ALL | 1 << 7] {
         // Given no modality, or a bit beyond the five known ones
-        let ix = env.ix_update_worker(&operator.pubkey(), modalities, &[model_id(MODEL)]);
+        let ix = env.ix_update_worker(&operator.pubkey(), modalities, &[model_address(MODEL).to_bytes()]);
 
         // When the operator updates / Then it fails, changing nothing
         env.assert_rejected(&[ix], &[&operator], &watched, "InvalidModalities");

@@ -125,7 +125,7 @@ pub enum DfpnError {
     NotPendingAuthority = 6058,
     /// The request address does not use the canonical PDA bump.
     NonCanonicalBump = 6059,
-    /// The payout wallet is empty and the amount is below its rent-exempt minimum.
+    /// The receiving wallet is empty and the amount is below its rent-exempt minimum.
     PayoutBelowRent = 6060,
     /// No request account at this address: it was closed already, or never submitted.
     RequestAlreadyClosed = 6061,

@@ -110,7 +110,7 @@ fn error_codes_are_pinned() {
 #[test]
 fn events_match_discriminators() {
     let idl = idl();
-    let program: [(&str, [u8; 8]); 26] = [
+    let program: [(&str, [u8; 8]); 29] = [
         ("ConfigInitialized", events::CONFIG_INITIALIZED),
         ("ConfigUpdated", events::CONFIG_UPDATED),
         ("PauseSet", events::PAUSE_SET),
@@ -137,6 +137,9 @@ fn events_match_discriminators() {
         ("AuthorityProposed", events::AUTHORITY_PROPOSED),
         ("AuthorityTransferred", events::AUTHORITY_TRANSFERRED),
         ("WorkerLeft", events::WORKER_LEFT),
+        ("InsuranceWithdrawn", events::INSURANCE_WITHDRAWN),
+        ("ModelTransferProposed", events::MODEL_TRANSFER_PROPOSED),
+        ("ModelTransferred", events::MODEL_TRANSFERRED),
     ];
     let listed = idl["events"].as_array().unwrap();
     assert_eq!(listed.len(), program.len());
@@ -170,6 +173,8 @@ fn constants_match_the_program() {
         "MIN_DEADLINE_SECS_CEILING" => c::MIN_DEADLINE_SECS_CEILING,
         "MAX_MIN_CONSENSUS_WEIGHT" => c::MAX_MIN_CONSENSUS_WEIGHT, "MIN_BASE_FEE" => c::MIN_BASE_FEE,
         "MAX_SLASH_BPS" => c::MAX_SLASH_BPS, "MAX_NO_CONSENSUS_FEE_BPS" => c::MAX_NO_CONSENSUS_FEE_BPS,
+        "MAX_INSURANCE_WITHDRAWAL_BPS" => c::MAX_INSURANCE_WITHDRAWAL_BPS,
+        "INSURANCE_WITHDRAWAL_INTERVAL_SECS" => c::INSURANCE_WITHDRAWAL_INTERVAL_SECS,
         "MAX_DEADLINE_SECS_CEILING" => c::MAX_DEADLINE_SECS_CEILING,
         "MIN_SEAT_BOND_MULTIPLIER" => c::MIN_SEAT_BOND_MULTIPLIER,
         "MAX_SEAT_BOND_MULTIPLIER" => c::MAX_SEAT_BOND_MULTIPLIER,

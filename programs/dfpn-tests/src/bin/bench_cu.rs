@@ -105,19 +105,25 @@ fn config_instructions(b: &mut Bench) {
 /// Model instructions: registration sampled over fresh model ids.
 fn model_instructions(b: &mut Bench) {
     let mut env = Env::new();
-    let developer = env.keypair(10 * LAMPORTS_PER_SOL);
+    // A fixed developer: model PDAs depend on it and the id, so they are the same every run.
+    let developer = developer_of("bench");
+    env.fund(&developer.pubkey(), 10 * LAMPORTS_PER_SOL);
     let payout = Keypair::new().pubkey();
-    // Model PDAs depend only on the id: these are the same every run.
     for i in 0..SAMPLES {
         let id = model_id(&format!("bench-model-{i}"));
         let ix = env.ix_register_model(&developer.pubkey(), &id, &payout, modality::ALL);
         b.record("register_model", "fresh model id (sampled)", env.send(&[ix], &[&developer]));
     }
-    let id = model_id("bench-model-0");
-    let ix = env.ix_update_model(&developer.pubkey(), &id, &payout, modality::FACE_MANIPULATION);
+    let model = env.model_pda_by(&developer.pubkey(), &model_id("bench-model-0"));
+    let ix = env.ix_update_model(&developer.pubkey(), &model, &payout, modality::FACE_MANIPULATION);
     b.record("update_model", "new modalities", env.send(&[ix], &[&developer]));
-    let ix = env.ix_deactivate_model(&developer.pubkey(), &id);
-    b.record("deactivate_model", "active model", env.send(&[ix], &[&developer]));
+    let successor = env.keypair(LAMPORTS_PER_SOL);
+    let ix = env.ix_propose_model_transfer(&developer.pubkey(), &model, &successor.pubkey());
+    b.record("propose_model_transfer", "name a successor", env.send(&[ix], &[&developer]));
+    let ix = env.ix_accept_model_transfer(&successor.pubkey(), &model);
+    b.record("accept_model_transfer", "the successor takes over", env.send(&[ix], &[&successor]));
+    let ix = env.ix_deactivate_model(&successor.pubkey(), &model);
+    b.record("deactivate_model", "active model", env.send(&[ix], &[&successor]));
 }
 
 /// Worker instructions that need no request: registration sampled over fresh operators.
@@ -207,7 +213,7 @@ fn request_instructions(b: &mut Bench) {
     let rent0 = env.rent(0);
     env.fund(&payout, rent0);
     let cranker = env.keypair(LAMPORTS_PER_SOL);
-    let ix = env.ix_claim_model_fees(&model_id(Network::MODEL), &payout);
+    let ix = env.ix_claim_model_fees(&model_address(Network::MODEL), &payout);
     b.record("claim_model_fees", "after one paid request", env.send(&[ix], &[&cranker]));
     let authority = env.authority.insecure_clone();
     let ix = env.ix_withdraw_treasury(&authority.pubkey(), &authority.pubkey(), 1_000);

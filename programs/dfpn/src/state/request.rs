@@ -3,9 +3,7 @@ use crate::{
     utils::{AccountState, I64, U16, U32, U64},
 };
 
-pub use crate::constants::{
-    request_status as status, seat_state, MAX_REPORT_URI_LEN, MAX_SEATS, MAX_URI_LEN,
-};
+pub use crate::constants::{request_status as status, seat_state, MAX_REPORT_URI_LEN, MAX_SEATS, MAX_URI_LEN};
 
 /// One worker's place in a request.
 #[repr(C)]

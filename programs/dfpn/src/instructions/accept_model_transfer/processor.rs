@@ -9,6 +9,10 @@ pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
     AcceptModelTransferData::try_from(data)?;
     accts.model.developer = accts.model.pending_developer;
     accts.model.pending_developer = [0u8; 32];
-    events::address_pair_event(events::MODEL_TRANSFERRED, accts.model_account.address().as_array(), &accts.model.developer);
+    events::address_pair_event(
+        events::MODEL_TRANSFERRED,
+        accts.model_account.address().as_array(),
+        &accts.model.developer,
+    );
     Ok(())
 }

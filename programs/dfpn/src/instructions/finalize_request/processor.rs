@@ -96,13 +96,7 @@ pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
                     model.earned_total.set(add(model.earned_total.get(), split.per_model)?);
                     model.uses.set(add(model.uses.get(), 1)?);
                     move_lamports(accts.request_account, model_account, split.per_model)?;
-                    events::worker_paid(
-                        &request_key,
-                        &seat.authority,
-                        split.per_worker,
-                        &seat.model,
-                        split.per_model,
-                    );
+                    events::worker_paid(&request_key, &seat.authority, split.per_worker, &seat.model, split.per_model);
                 }
             }
             seat_state::COMMITTED => {

@@ -41,15 +41,8 @@ pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
         seat_state::REVEALED => return Err(DfpnError::AlreadyRevealed.into()),
         _ => return Err(DfpnError::NotCommitted.into()),
     }
-    let expected = commitment(
-        request_key,
-        authority,
-        args.verdict,
-        args.confidence,
-        &seat.model,
-        &args.report_hash,
-        &args.salt,
-    );
+    let expected =
+        commitment(request_key, authority, args.verdict, args.confidence, &seat.model, &args.report_hash, &args.salt);
     if expected != seat.commitment {
         return Err(DfpnError::CommitmentMismatch.into());
     }

@@ -29,6 +29,10 @@ pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
     if args.amount > limit {
         return Err(DfpnError::InsuranceWithdrawalTooLarge.into());
     }
+    // An account that does not exist yet must end rent-exempt, or the runtime fails the whole transaction.
+    if accts.recipient.lamports() == 0 && args.amount < rent_exempt(0)? {
+        return Err(DfpnError::PayoutBelowRent.into());
+    }
     accts.config.insurance_withdrawn_at.set(now);
     move_lamports(accts.insurance, accts.recipient, args.amount)?;
     events::amount_event(events::INSURANCE_WITHDRAWN, accts.recipient.address().as_array(), args.amount);
