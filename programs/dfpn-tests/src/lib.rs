@@ -514,6 +514,7 @@ impl Env {
                 AccountMeta::new(self.insurance(), false),
                 AccountMeta::new_readonly(SYSTEM_PROGRAM, false),
                 AccountMeta::new_readonly(self.program_data(), false),
+                AccountMeta::new_readonly(self.program_id, false),
             ],
             Args(params.encode()),
         )

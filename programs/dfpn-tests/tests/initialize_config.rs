@@ -155,8 +155,9 @@ fn an_immutable_program_cannot_be_initialized() {
 #[test]
 fn rejects_a_program_data_account_that_is_not_this_programs() {
     // Given the real upgrade authority, and in place of the ProgramData account: a system account, a copy of
-    // the real one at another address, and the real address owned by another program
-    for case in ["system account", "copy elsewhere", "other owner"] {
+    // the real one at another address, and the real address owned by another program; or in place of the
+    // program account, another program's
+    for case in ["system account", "copy elsewhere", "other owner", "other program"] {
         let (mut env, authority, mut ix) = setup();
         let program_data = env.program_data();
         match case {
@@ -166,7 +167,8 @@ fn rejects_a_program_data_account_that_is_not_this_programs() {
                 env.svm.set_account(copy, env.account(&program_data).unwrap()).unwrap();
                 ix.accounts[5].pubkey = copy;
             }
-            _ => env.edit_account(&program_data, |a| a.owner = SYSTEM_PROGRAM),
+            "other owner" => env.edit_account(&program_data, |a| a.owner = SYSTEM_PROGRAM),
+            _ => ix.accounts[6].pubkey = LOADER_V3,
         }
         // When it initializes / Then the account is refused by name
         assert_rejected(&mut env, ix, &[&authority], "InvalidProgramData");

@@ -218,6 +218,10 @@ fn request_instructions(b: &mut Bench) {
     let authority = env.authority.insecure_clone();
     let ix = env.ix_withdraw_treasury(&authority.pubkey(), &authority.pubkey(), 1_000);
     b.record("withdraw_treasury", "1000 lamports to the authority", env.send(&[ix], &[&authority]));
+    let insurance = env.insurance();
+    env.edit_account(&insurance, |a| a.lamports += LAMPORTS_PER_SOL);
+    let ix = env.ix_withdraw_insurance(&authority.pubkey(), &authority.pubkey(), 1_000);
+    b.record("withdraw_insurance", "1000 lamports to the authority", env.send(&[ix], &[&authority]));
     let ix = env.ix_close_request(&client.pubkey(), &request);
     b.record("close_request", "finalized request", env.send(&[ix], &[&client]));
 
