@@ -35,12 +35,12 @@ pub struct Config {
 
 impl Config {
     pub fn full() -> Self {
-        Self { requests: 1_500, ..Self::quick() }
+        Self { requests: 3_000, ..Self::quick() }
     }
 
     pub fn quick() -> Self {
         let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-        Self { requests: 150, workers: 30, seed: 15, threads, workload: Workload::default() }
+        Self { requests: 300, workers: 30, seed: 15, threads, workload: Workload::default() }
     }
 
     pub fn to_json(&self) -> Value {
@@ -112,7 +112,7 @@ pub fn scenarios(c: &Config) -> Vec<Scenario> {
             operator_share: SELF_CERT_SHARE,
             ..Scenario::new("self_certification", mix(n + 3, Strategy::Operator, 3, HONEST_85))
         },
-        Scenario::new("crash_1pct", mix(n, Strategy::CrashHonest, n / 2, HONEST_85)),
+        Scenario::new("crash_1pct", mix(n, Strategy::CrashHonest, n * 2 / 3, HONEST_85)),
         Scenario::new("squatter", mix(n, Strategy::Squatter, 1, HONEST_85)),
     ];
     for share in SHARES {
@@ -209,17 +209,17 @@ pub fn summary(c: &Config, results: &[ScenarioResult]) -> Value {
     let squat = find(results, "squatter");
     let squat_loss = -per_seat(squat, Strategy::Squatter);
     let certified = self_cert.operator_certified.max(1) as f64;
-    let operator_net = self_cert.operator_client_net + self_cert.row(Strategy::Operator).map_or(0, |r| r.net_lamports);
     json!({
         "honest_margin_lamports": margins,
         "honest_margin_by_deviant_lamports": margins_by_type,
         "newcomer_margin_all_lazy_lamports":
             (per_seat(newcomer, HONEST_85) - per_seat(newcomer, Strategy::Lazy)).round() as i64,
         "self_certification_rate": self_cert.self_certification_rate(),
-        "self_certification_cost_per_fake_lamports": (-(operator_net as f64) / certified).round() as i64,
+        "self_certification_cost_per_fake_lamports": (-(self_cert.operator_requests_net as f64) / certified).round() as i64,
         "honest_crash_1pct_net_lamports": per_seat(crash, Strategy::CrashHonest).round() as i64,
         "honest_no_crash_net_lamports": per_seat(crash, HONEST_85).round() as i64,
-        "squat_cost_over_reward": squat_loss / squat.reward_per_paid_seat().max(1.0),
+        "squat_cost_over_reward": squat_loss / squat.reward_per_seat.max(1.0),
+        "reward_per_seat_lamports": squat.reward_per_seat.round() as i64,
         "squatter_expiry_rate": squat.expiry_rate(),
         "false_authentic_rate": find(results, "lazy_30pct").false_authentic_rate(),
         "false_authentic_rate_all_strategies": find(results, "all_strategies").false_authentic_rate(),

@@ -19,8 +19,6 @@ pub struct Row {
     pub reveals: u64,
     pub correct: u64,
     pub mean_reputation: f64,
-    pub rewards: u64,
-    pub paid_seats: u64,
 }
 
 impl Row {
@@ -64,8 +62,10 @@ pub struct ScenarioResult {
     pub expired: usize,
     pub operator_requests: usize,
     pub operator_certified: usize,
-    /// What the self-certifying client's wallet gained (negative: spent) over the scenario.
-    pub operator_client_net: i64,
+    /// What the self-certifying operator (client wallet and workers) gained over its own requests.
+    pub operator_requests_net: i64,
+    /// The reward of one seat of a unanimous request, as the program credited it.
+    pub reward_per_seat: f64,
     pub lamport_drift: i128,
     pub seconds: f64,
 }
@@ -85,7 +85,8 @@ impl ScenarioResult {
             expired: sim.outcomes.iter().filter(|o| o.status == super::sim::EXPIRED).count(),
             operator_requests: operator.len(),
             operator_certified: operator.iter().filter(certified).count(),
-            operator_client_net: sim.operator_client_net(),
+            operator_requests_net: sim.operator_requests_net,
+            reward_per_seat: reward_per_seat(sim),
             lamport_drift: sim.lamport_drift(),
             seconds,
         }
@@ -107,23 +108,13 @@ impl ScenarioResult {
         ratio(self.operator_certified, self.operator_requests)
     }
 
-    /// The mean reward credited per paid seat (the chain's own "per-seat reward").
-    pub fn reward_per_paid_seat(&self) -> f64 {
-        let (rewards, seats) = self.rows.iter().fold((0, 0), |(r, s), row| (r + row.rewards, s + row.paid_seats));
-        if seats == 0 {
-            0.0
-        } else {
-            rewards as f64 / seats as f64
-        }
-    }
-
     pub fn to_json(&self) -> Value {
         json!({
             "requests": self.requests,
             "rows": self.rows.iter().map(Row::to_json).collect::<Vec<_>>(),
             "false_authentic_rate": self.false_authentic_rate(),
             "expiry_rate": self.expiry_rate(),
-            "reward_per_paid_seat_lamports": self.reward_per_paid_seat().round() as i64,
+            "reward_per_seat_lamports": self.reward_per_seat.round() as i64,
             "operator_requests": self.operator_requests,
             "self_certification_rate": (self.operator_requests > 0).then(|| self.self_certification_rate()),
             "lamport_drift": self.lamport_drift as i64,
@@ -172,6 +163,18 @@ fn ratio(a: usize, b: usize) -> f64 {
     }
 }
 
+/// Rewards per seat over unanimous ordinary requests: every seat is paid there, so this is the per-seat reward
+/// the fee buys (split requests pay the same pool to fewer seats).
+fn reward_per_seat(sim: &Sim) -> f64 {
+    let unanimous = sim.outcomes.iter().filter(|o| !o.operator && o.status == FINALIZED && o.consensus == 1);
+    let (rewards, seats) = unanimous.fold((0, 0), |(r, s), o| (r + o.worker_rewards, s + o.seats));
+    if seats == 0 {
+        0.0
+    } else {
+        rewards as f64 / seats as f64
+    }
+}
+
 fn rows(sim: &Sim) -> Vec<Row> {
     let mut by: BTreeMap<Strategy, Row> = BTreeMap::new();
     for (i, a) in sim.agents.iter().enumerate() {
@@ -186,8 +189,6 @@ fn rows(sim: &Sim) -> Vec<Row> {
             reveals: 0,
             correct: 0,
             mean_reputation: 0.0,
-            rewards: 0,
-            paid_seats: 0,
         });
         row.workers += 1;
         row.seats += a.seats;
@@ -197,8 +198,6 @@ fn rows(sim: &Sim) -> Vec<Row> {
         row.reveals += a.reveals;
         row.correct += a.correct;
         row.mean_reputation += rep;
-        row.rewards += a.rewards;
-        row.paid_seats += a.paid_seats;
     }
     by.into_values().map(|mut r| {
         r.mean_reputation /= r.workers as f64;

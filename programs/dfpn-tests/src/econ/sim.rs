@@ -54,9 +54,6 @@ pub struct Agent {
     pub correct: u64,
     pub slashes: u64,
     pub slashed_lamports: u64,
-    /// Rewards credited and the seats they were credited on (to measure the per-seat reward).
-    pub rewards: u64,
-    pub paid_seats: u64,
 }
 
 /// What happened to one request.
@@ -68,6 +65,9 @@ pub struct Outcome {
     pub verdict: u64,
     pub consensus: u64,
     pub squatted: bool,
+    pub seats: u64,
+    /// Rewards the program credited to the seated workers.
+    pub worker_rewards: u64,
 }
 
 pub struct Sim {
@@ -87,7 +87,8 @@ pub struct Sim {
     fees: u64,
     total_at_start: u64,
     known_at_start: usize,
-    operator_client_baseline: u64,
+    /// What the operator (its client wallet and its workers) gained over its own requests only.
+    pub operator_requests_net: i64,
 }
 
 impl Sim {
@@ -113,7 +114,7 @@ impl Sim {
             fees: 0,
             total_at_start: 0,
             known_at_start: 0,
-            operator_client_baseline: 0,
+            operator_requests_net: 0,
         };
         sim.start_measuring();
         sim
@@ -136,10 +137,10 @@ impl Sim {
             a.baseline = holdings;
         }
         self.outcomes.clear();
+        self.operator_requests_net = 0;
         self.fees = 0;
         self.known_at_start = self.net.env.known.len();
         self.total_at_start = self.total_lamports();
-        self.operator_client_baseline = self.net.env.lamports(&self.operator_client.pubkey());
     }
 
     /// Wallet plus worker account: stake, unclaimed rewards and rent.
@@ -149,11 +150,6 @@ impl Sim {
 
     pub fn net_of(&self, agent: &Agent) -> i64 {
         self.holdings(&agent.key.pubkey()) as i64 - agent.baseline as i64
-    }
-
-    /// What the operator's client wallet spent (fees, escrow, rent) since measuring started.
-    pub fn operator_client_net(&self) -> i64 {
-        self.net.env.lamports(&self.operator_client.pubkey()) as i64 - self.operator_client_baseline as i64
     }
 
     /// Every lamport the simulation can move: known wallets, vaults, model, workers, requests.
@@ -190,6 +186,21 @@ impl Sim {
 
     /// One request from submission to finalization or expiry.
     fn run_request(&mut self, operator: bool) {
+        let before = if operator { self.operator_holdings() } else { 0 };
+        self.play_request(operator);
+        if operator {
+            self.operator_requests_net += self.operator_holdings() as i64 - before as i64;
+        }
+    }
+
+    /// The self-certifying operator's wallet and workers (stake top-ups only move lamports between them).
+    fn operator_holdings(&self) -> u64 {
+        let workers = self.agents.iter().filter(|a| a.strategy == Strategy::Operator);
+        self.net.env.lamports(&self.operator_client.pubkey())
+            + workers.map(|a| self.holdings(&a.key.pubkey())).sum::<u64>()
+    }
+
+    fn play_request(&mut self, operator: bool) {
         let media = if operator { self.new_media(true) } else { self.draw_media() };
         let seats = if operator { 1 } else { self.workload.workers_per_request };
         let request = self.submit(&media, seats, operator);
@@ -205,13 +216,22 @@ impl Sim {
         let stakes_before: Vec<u64> = seated.iter().map(|&i| self.worker(i)["stake"].as_u64().unwrap()).collect();
         let rewards_before: Vec<u64> = seated.iter().map(|&i| self.worker(i)["rewards"].as_u64().unwrap()).collect();
         self.close_out(&request, &plans, media.fake);
-        let outcome = self.record(&request, &media, operator, &plans);
-        self.settle_seats(&seated, &stakes_before, &rewards_before);
+        let mut outcome = self.record(&request, &media, operator, &plans);
+        outcome.worker_rewards = self.settle_seats(&seated, &stakes_before, &rewards_before);
         if outcome.status == FINALIZED && outcome.verdict != 0 {
             self.public_verdicts.insert(media.content_hash, outcome.verdict as u8);
         }
         self.outcomes.push(outcome);
+        self.close(&request, operator);
         self.net.env.advance(10);
+    }
+
+    /// The client takes the request's rent back, so client costs are fees only.
+    fn close(&mut self, request: &Address, operator: bool) {
+        let client = if operator { self.operator_client.insecure_clone() } else { self.net.client.insecure_clone() };
+        let ix = self.net.env.ix_close_request(&client.pubkey(), request);
+        let r = self.net.env.send(&[ix], &[&client]);
+        self.paid(r).expect("close_request");
     }
 
     fn draw_media(&mut self) -> Media {
@@ -275,6 +295,9 @@ impl Sim {
         let mut front: Vec<usize> = vec![];
         if operator {
             front.extend(order.iter().filter(|i| strategy(i) == Strategy::Operator));
+            // A lone reveal counts only with weight ≥ min_consensus_weight: the operator sends its best-reputed
+            // worker first.
+            front.sort_by_key(|&i| std::cmp::Reverse(self.worker(i)["reputation"].as_u64().unwrap()));
         } else if let Some(p) = first_cartel {
             front.extend(order[..p].iter());
             front.extend(order.iter().filter(|i| strategy(i) == Strategy::Cartel));
@@ -335,13 +358,17 @@ impl Sim {
             verdict: r["verdict"].as_u64().unwrap(),
             consensus: r["consensus"].as_u64().unwrap(),
             squatted: plans.iter().any(|(_, p)| matches!(p, Plan::Squat)),
+            seats: plans.len() as u64,
+            worker_rewards: 0,
         }
     }
 
     /// Count slashes and rewards as the chain booked them, then top stakes back up to the minimum (the
-    /// operator re-stakes from its wallet: capital moves, only the transaction fee is a cost).
-    fn settle_seats(&mut self, seated: &[usize], stakes_before: &[u64], rewards_before: &[u64]) {
+    /// operator re-stakes from its wallet: capital moves, only the transaction fee is a cost). Returns the
+    /// rewards credited.
+    fn settle_seats(&mut self, seated: &[usize], stakes_before: &[u64], rewards_before: &[u64]) -> u64 {
         let min_stake = self.net.env.params.min_stake;
+        let mut credited = 0;
         for (k, &i) in seated.iter().enumerate() {
             let w = self.worker(i);
             let (stake, rewards) = (w["stake"].as_u64().unwrap(), w["rewards"].as_u64().unwrap());
@@ -350,14 +377,12 @@ impl Sim {
                 a.slashes += 1;
                 a.slashed_lamports += stakes_before[k] - stake;
             }
-            if rewards > rewards_before[k] {
-                a.rewards += rewards - rewards_before[k];
-                a.paid_seats += 1;
-            }
+            credited += rewards.saturating_sub(rewards_before[k]);
             if stake < min_stake {
                 self.add_stake(i, min_stake - stake);
             }
         }
+        credited
     }
 
     fn add_stake(&mut self, i: usize, amount: u64) {
@@ -384,8 +409,6 @@ impl Agent {
             correct: 0,
             slashes: 0,
             slashed_lamports: 0,
-            rewards: 0,
-            paid_seats: 0,
         }
     }
 }
