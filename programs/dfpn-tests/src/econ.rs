@@ -104,10 +104,7 @@ pub fn scenarios(c: &Config) -> Vec<Scenario> {
             r
         }),
         Scenario::new("all_strategies", all_strategies(n)),
-        Scenario {
-            newcomers: vec![HONEST_85],
-            ..Scenario::new("newcomer_all_lazy", vec![Strategy::Lazy; n - 1])
-        },
+        Scenario { newcomers: vec![HONEST_85], ..Scenario::new("newcomer_all_lazy", vec![Strategy::Lazy; n - 1]) },
         Scenario {
             operator_share: SELF_CERT_SHARE,
             ..Scenario::new("self_certification", mix(n + 3, Strategy::Operator, 3, HONEST_85))

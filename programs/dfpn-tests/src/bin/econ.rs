@@ -26,12 +26,16 @@ fn config() -> Config {
 }
 
 fn main() {
-    let out = std::env::args().nth(1).map(PathBuf::from).unwrap_or_else(|| {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/econ/summary.json")
-    });
+    let out = std::env::args()
+        .nth(1)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/econ/summary.json"));
     let c = config();
     let started = std::time::Instant::now();
-    println!("# DFPN economic simulation: {} requests per scenario, {} workers, seed {}", c.requests, c.workers, c.seed);
+    println!(
+        "# DFPN economic simulation: {} requests per scenario, {} workers, seed {}",
+        c.requests, c.workers, c.seed
+    );
     let results = econ::run(&c);
     for r in &results {
         r.print();

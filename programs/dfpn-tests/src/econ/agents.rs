@@ -73,7 +73,8 @@ pub struct Context<'a> {
 }
 
 pub fn plan(strategy: Strategy, ctx: &Context, rng: &mut Rng) -> Plan {
-    let serve = |verdict, confidence| Plan::Serve { answer: Answer::new(verdict, confidence, Network::MODEL), crash: false };
+    let serve =
+        |verdict, confidence| Plan::Serve { answer: Answer::new(verdict, confidence, Network::MODEL), crash: false };
     match strategy {
         Strategy::Honest(acc) => detector(ctx.media, acc, rng, false),
         Strategy::CrashHonest => {

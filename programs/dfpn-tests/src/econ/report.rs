@@ -199,8 +199,10 @@ fn rows(sim: &Sim) -> Vec<Row> {
         row.correct += a.correct;
         row.mean_reputation += rep;
     }
-    by.into_values().map(|mut r| {
-        r.mean_reputation /= r.workers as f64;
-        r
-    }).collect()
+    by.into_values()
+        .map(|mut r| {
+            r.mean_reputation /= r.workers as f64;
+            r
+        })
+        .collect()
 }

@@ -400,15 +400,6 @@ impl Sim {
 
 impl Agent {
     fn new(key: Keypair, strategy: Strategy) -> Self {
-        Self {
-            key,
-            strategy,
-            baseline: 0,
-            seats: 0,
-            reveals: 0,
-            correct: 0,
-            slashes: 0,
-            slashed_lamports: 0,
-        }
+        Self { key, strategy, baseline: 0, seats: 0, reveals: 0, correct: 0, slashes: 0, slashed_lamports: 0 }
     }
 }
