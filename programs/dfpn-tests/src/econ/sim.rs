@@ -64,7 +64,6 @@ pub struct Outcome {
     pub status: u64,
     pub verdict: u64,
     pub consensus: u64,
-    pub squatted: bool,
     pub seats: u64,
     /// Rewards the program credited to the seated workers.
     pub worker_rewards: u64,
@@ -357,7 +356,6 @@ impl Sim {
             status: r["status"].as_u64().unwrap(),
             verdict: r["verdict"].as_u64().unwrap(),
             consensus: r["consensus"].as_u64().unwrap(),
-            squatted: plans.iter().any(|(_, p)| matches!(p, Plan::Squat)),
             seats: plans.len() as u64,
             worker_rewards: 0,
         }
