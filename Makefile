@@ -8,7 +8,7 @@ CARGO_TESTS := cargo --locked
 CARGO_TEST_FLAGS := --ignore-rust-version
 
 .PHONY: setup setup-python build idl idl-check lint test test-program test-litesvm test-python test-anchorpy test-detectors test-ts test-realtime test-worker test-gateway test-e2e validator \
-	localnet bench bench-cu bench-detectors bench-network bench-realtime demo clean
+	localnet bench bench-cu bench-detectors bench-network bench-realtime econ demo clean
 
 ## setup: install every toolchain piece (Debian rustc-web, sbpf-linker) and build the program
 setup: build setup-python
@@ -162,6 +162,13 @@ bench-realtime: $(RT_VENV)/.installed
 bench: bench-cu bench-detectors bench-network bench-realtime
 bench-cu: build
 	cd $(TESTS_DIR) && $(CARGO_TESTS) run $(CARGO_TEST_FLAGS) --bin bench_cu -- $(CURDIR)/target/bench/cu.json
+
+## econ: agent-based economic simulation on dfpn.so in LiteSVM (issue #15): per-strategy tables on stdout and
+## target/econ/summary.json (docs/economics.md); QUICK=1 for the short run (release build: the SBF interpreter is
+## ~50x slower in a debug build). A seconds-long version runs in test-litesvm (tests/econ.rs).
+econ: build
+	cd $(TESTS_DIR) && ECON_QUICK=$(QUICK) $(CARGO_TESTS) run --release $(CARGO_TEST_FLAGS) --bin econ -- \
+		$(CURDIR)/target/econ/summary.json
 
 ## demo: the main job on an embedded network (LiteSVM): program deployed, 3 reference workers with their real
 ## detectors, a request for a sample image (or MEDIA=path), progress, then the verdict (WORKERS=n)

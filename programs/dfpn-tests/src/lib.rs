@@ -5,6 +5,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod assertions;
+pub mod econ;
 pub mod idl;
 
 use std::{collections::HashMap, path::PathBuf};

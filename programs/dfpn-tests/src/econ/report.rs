@@ -1,0 +1,208 @@
+//! Per-strategy statistics of a finished scenario, the printed table and the JSON rows.
+use std::collections::BTreeMap;
+
+use serde_json::{json, Value};
+
+use super::agents::Strategy;
+use super::sim::{Sim, FINALIZED};
+use crate::AUTHENTIC;
+
+/// One strategy's numbers in one scenario.
+#[derive(Clone, Debug)]
+pub struct Row {
+    pub strategy: Strategy,
+    pub workers: usize,
+    pub seats: u64,
+    pub net_lamports: i64,
+    pub slashes: u64,
+    pub slashed_lamports: u64,
+    pub reveals: u64,
+    pub correct: u64,
+    pub mean_reputation: f64,
+}
+
+impl Row {
+    /// Net per seat held; a strategy that never got a seat earned nothing per seat.
+    pub fn net_per_seat(&self) -> f64 {
+        if self.seats == 0 {
+            0.0
+        } else {
+            self.net_lamports as f64 / self.seats as f64
+        }
+    }
+
+    pub fn accuracy(&self) -> Option<f64> {
+        (self.reveals > 0).then(|| self.correct as f64 / self.reveals as f64)
+    }
+
+    pub fn to_json(&self) -> Value {
+        json!({
+            "strategy": self.strategy.label(),
+            "workers": self.workers,
+            "seats": self.seats,
+            "net_lamports": self.net_lamports,
+            "net_per_seat_lamports": self.net_per_seat().round() as i64,
+            "slashes": self.slashes,
+            "slashed_lamports": self.slashed_lamports,
+            "accuracy": self.accuracy(),
+            "mean_reputation": self.mean_reputation.round() as i64,
+        })
+    }
+}
+
+/// What a scenario produced.
+#[derive(Clone, Debug)]
+pub struct ScenarioResult {
+    pub name: String,
+    pub requests: usize,
+    pub rows: Vec<Row>,
+    /// Ordinary requests on fake media, and those finalized Authentic.
+    pub fakes: usize,
+    pub fakes_certified: usize,
+    pub expired: usize,
+    pub operator_requests: usize,
+    pub operator_certified: usize,
+    /// What the self-certifying operator (client wallet and workers) gained over its own requests.
+    pub operator_requests_net: i64,
+    /// The reward of one seat of a unanimous request, as the program credited it.
+    pub reward_per_seat: f64,
+    pub lamport_drift: i128,
+    pub seconds: f64,
+}
+
+impl ScenarioResult {
+    pub fn collect(name: &str, sim: &Sim, seconds: f64) -> Self {
+        let ordinary = sim.outcomes.iter().filter(|o| !o.operator);
+        let fakes: Vec<_> = ordinary.clone().filter(|o| o.fake).collect();
+        let certified = |o: &&&super::sim::Outcome| o.status == FINALIZED && o.verdict == AUTHENTIC as u64;
+        let operator: Vec<_> = sim.outcomes.iter().filter(|o| o.operator).collect();
+        Self {
+            name: name.into(),
+            requests: sim.outcomes.len(),
+            rows: rows(sim),
+            fakes: fakes.len(),
+            fakes_certified: fakes.iter().filter(certified).count(),
+            expired: sim.outcomes.iter().filter(|o| o.status == super::sim::EXPIRED).count(),
+            operator_requests: operator.len(),
+            operator_certified: operator.iter().filter(certified).count(),
+            operator_requests_net: sim.operator_requests_net,
+            reward_per_seat: reward_per_seat(sim),
+            lamport_drift: sim.lamport_drift(),
+            seconds,
+        }
+    }
+
+    pub fn row(&self, strategy: Strategy) -> Option<&Row> {
+        self.rows.iter().find(|r| r.strategy == strategy)
+    }
+
+    pub fn false_authentic_rate(&self) -> f64 {
+        ratio(self.fakes_certified, self.fakes)
+    }
+
+    pub fn expiry_rate(&self) -> f64 {
+        ratio(self.expired, self.requests)
+    }
+
+    pub fn self_certification_rate(&self) -> f64 {
+        ratio(self.operator_certified, self.operator_requests)
+    }
+
+    pub fn to_json(&self) -> Value {
+        json!({
+            "requests": self.requests,
+            "rows": self.rows.iter().map(Row::to_json).collect::<Vec<_>>(),
+            "false_authentic_rate": self.false_authentic_rate(),
+            "expiry_rate": self.expiry_rate(),
+            "reward_per_seat_lamports": self.reward_per_seat.round() as i64,
+            "operator_requests": self.operator_requests,
+            "self_certification_rate": (self.operator_requests > 0).then(|| self.self_certification_rate()),
+            "lamport_drift": self.lamport_drift as i64,
+            "seconds": (self.seconds * 10.0).round() / 10.0,
+        })
+    }
+
+    pub fn print(&self) {
+        println!(
+            "\n## {} — {} requests, fakes certified Authentic {:.1} %, expired {:.1} %{}",
+            self.name,
+            self.requests,
+            100.0 * self.false_authentic_rate(),
+            100.0 * self.expiry_rate(),
+            if self.operator_requests > 0 {
+                format!(", operator fakes certified {:.1} %", 100.0 * self.self_certification_rate())
+            } else {
+                String::new()
+            }
+        );
+        println!(
+            "{:<22} {:>7} {:>7} {:>14} {:>8} {:>9} {:>10}",
+            "strategy", "workers", "seats", "net/seat", "slashes", "accuracy", "reputation"
+        );
+        for r in &self.rows {
+            let acc = r.accuracy().map(|a| format!("{:.3}", a)).unwrap_or_else(|| "-".into());
+            println!(
+                "{:<22} {:>7} {:>7} {:>14.0} {:>8} {:>9} {:>10.0}",
+                r.strategy.label(),
+                r.workers,
+                r.seats,
+                r.net_per_seat(),
+                r.slashes,
+                acc,
+                r.mean_reputation
+            );
+        }
+    }
+}
+
+fn ratio(a: usize, b: usize) -> f64 {
+    if b == 0 {
+        0.0
+    } else {
+        a as f64 / b as f64
+    }
+}
+
+/// Rewards per seat over unanimous ordinary requests: every seat is paid there, so this is the per-seat reward
+/// the fee buys (split requests pay the same pool to fewer seats).
+fn reward_per_seat(sim: &Sim) -> f64 {
+    let unanimous = sim.outcomes.iter().filter(|o| !o.operator && o.status == FINALIZED && o.consensus == 1);
+    let (rewards, seats) = unanimous.fold((0, 0), |(r, s), o| (r + o.worker_rewards, s + o.seats));
+    if seats == 0 {
+        0.0
+    } else {
+        rewards as f64 / seats as f64
+    }
+}
+
+fn rows(sim: &Sim) -> Vec<Row> {
+    let mut by: BTreeMap<Strategy, Row> = BTreeMap::new();
+    for (i, a) in sim.agents.iter().enumerate() {
+        let rep = sim.worker(i)["reputation"].as_u64().unwrap() as f64;
+        let row = by.entry(a.strategy).or_insert(Row {
+            strategy: a.strategy,
+            workers: 0,
+            seats: 0,
+            net_lamports: 0,
+            slashes: 0,
+            slashed_lamports: 0,
+            reveals: 0,
+            correct: 0,
+            mean_reputation: 0.0,
+        });
+        row.workers += 1;
+        row.seats += a.seats;
+        row.net_lamports += sim.net_of(a);
+        row.slashes += a.slashes;
+        row.slashed_lamports += a.slashed_lamports;
+        row.reveals += a.reveals;
+        row.correct += a.correct;
+        row.mean_reputation += rep;
+    }
+    by.into_values()
+        .map(|mut r| {
+            r.mean_reputation /= r.workers as f64;
+            r
+        })
+        .collect()
+}

@@ -1,0 +1,403 @@
+//! The engine: a `Network` (the real `dfpn.so` in LiteSVM) whose workers follow strategies. Requests run one
+//! after another; every transaction goes through the harness helpers and pays its 5,000 lamports per
+//! signature from the signer's own wallet, so an agent's net is simply the change of its wallet plus its
+//! worker account, as the chain records it.
+use std::collections::HashMap;
+
+use serde_json::Value;
+use solana_address::Address;
+use solana_keypair::Keypair;
+use solana_signer::Signer;
+
+use super::agents::{self, Context, Media, Plan, Strategy};
+use super::rng::Rng;
+use crate::{modality, Network, RequestSpec, TxResult, LAMPORTS_PER_SOL};
+
+/// Request status values of the program (docs/protocol.md).
+pub const FINALIZED: u64 = 1;
+pub const EXPIRED: u64 = 2;
+
+/// How requests are drawn.
+#[derive(Clone, Debug)]
+pub struct Workload {
+    pub fake_share: f64,
+    /// Share of requests that resubmit media seen before (same content hash, same truth).
+    pub resubmit_share: f64,
+    pub modalities: u8,
+    pub workers_per_request: u8,
+    pub deadline_secs: i64,
+    /// Share of requests submitted by the self-certifying operator (0 unless the scenario has one).
+    pub operator_share: f64,
+}
+
+impl Default for Workload {
+    fn default() -> Self {
+        Self {
+            fake_share: 0.30,
+            resubmit_share: 0.30,
+            modalities: modality::FACE_MANIPULATION,
+            workers_per_request: 3,
+            deadline_secs: 300,
+            operator_share: 0.0,
+        }
+    }
+}
+
+/// One worker and what the simulation counted about it since measuring started.
+pub struct Agent {
+    pub key: Keypair,
+    pub strategy: Strategy,
+    /// Wallet + worker account lamports when measuring started.
+    pub baseline: u64,
+    pub seats: u64,
+    pub reveals: u64,
+    pub correct: u64,
+    pub slashes: u64,
+    pub slashed_lamports: u64,
+}
+
+/// What happened to one request.
+#[derive(Clone, Debug)]
+pub struct Outcome {
+    pub fake: bool,
+    pub operator: bool,
+    pub status: u64,
+    pub verdict: u64,
+    pub consensus: u64,
+    pub seats: u64,
+    /// Rewards the program credited to the seated workers.
+    pub worker_rewards: u64,
+}
+
+pub struct Sim {
+    pub net: Network,
+    pub agents: Vec<Agent>,
+    pub workload: Workload,
+    pub rng: Rng,
+    /// The self-certifying client (a key of its own: a client may not sit in its own request).
+    pub operator_client: Keypair,
+    pub outcomes: Vec<Outcome>,
+    media: Vec<Media>,
+    /// Last finalized verdict per content hash: public on-chain, what a replaying worker copies.
+    public_verdicts: HashMap<[u8; 32], u8>,
+    nonce: u64,
+    requests: Vec<Address>,
+    /// Lamport bookkeeping since measuring started: every fee paid and every airdrop of a new cranker.
+    fees: u64,
+    total_at_start: u64,
+    known_at_start: usize,
+    /// What the operator (its client wallet and its workers) gained over its own requests only.
+    pub operator_requests_net: i64,
+}
+
+impl Sim {
+    /// A network of `strategies.len()` registered workers (1 SOL stake each) following `strategies`.
+    pub fn new(strategies: &[Strategy], workload: Workload, rng: Rng) -> Self {
+        let mut net = Network::new(strategies.len());
+        // Clients pay fees and rent for thousands of requests.
+        let client = net.client.pubkey();
+        net.env.fund(&client, 100_000 * LAMPORTS_PER_SOL);
+        let operator_client = net.env.keypair(100_000 * LAMPORTS_PER_SOL);
+        let agents = net.worker_keys().into_iter().zip(strategies).map(|(k, s)| Agent::new(k, *s)).collect();
+        let mut sim = Self {
+            net,
+            agents,
+            workload,
+            rng,
+            operator_client,
+            outcomes: vec![],
+            media: vec![],
+            public_verdicts: HashMap::new(),
+            nonce: 0,
+            requests: vec![],
+            fees: 0,
+            total_at_start: 0,
+            known_at_start: 0,
+            operator_requests_net: 0,
+        };
+        sim.start_measuring();
+        sim
+    }
+
+    /// Register one more worker mid-run (a newcomer); call `start_measuring` afterwards.
+    pub fn add_worker(&mut self, strategy: Strategy) {
+        let stake = self.net.env.params.min_stake;
+        let key = self.net.env.register_worker(stake, modality::ALL, &[Network::MODEL]);
+        self.net.workers.push(key.insecure_clone());
+        self.agents.push(Agent::new(key, strategy));
+    }
+
+    /// Reset every counter and balance baseline: what follows is what the results report.
+    pub fn start_measuring(&mut self) {
+        for i in 0..self.agents.len() {
+            let holdings = self.holdings(&self.agents[i].key.pubkey());
+            let a = &mut self.agents[i];
+            *a = Agent::new(a.key.insecure_clone(), a.strategy);
+            a.baseline = holdings;
+        }
+        self.outcomes.clear();
+        self.operator_requests_net = 0;
+        self.fees = 0;
+        self.known_at_start = self.net.env.known.len();
+        self.total_at_start = self.total_lamports();
+    }
+
+    /// Wallet plus worker account: stake, unclaimed rewards and rent.
+    pub fn holdings(&self, authority: &Address) -> u64 {
+        self.net.env.lamports(authority) + self.net.env.lamports(&self.net.env.worker_pda(authority))
+    }
+
+    pub fn net_of(&self, agent: &Agent) -> i64 {
+        self.holdings(&agent.key.pubkey()) as i64 - agent.baseline as i64
+    }
+
+    /// Every lamport the simulation can move: known wallets, vaults, model, workers, requests.
+    pub fn total_lamports(&self) -> u64 {
+        // `Network::accounts` lists the client, model, workers and their accounts around one request; the
+        // requests themselves are added from our own list.
+        let mut extra = self.net.accounts(&self.net.client.pubkey());
+        extra.extend(&self.requests);
+        extra.push(self.operator_client.pubkey());
+        self.net.env.total_lamports(&extra)
+    }
+
+    /// Lamports created or destroyed since measuring started beyond airdrops to new crankers and fees burnt
+    /// (0 when the program conserves lamports).
+    pub fn lamport_drift(&self) -> i128 {
+        let airdrops = (self.net.env.known.len() - self.known_at_start) as u64 * LAMPORTS_PER_SOL;
+        self.total_lamports() as i128 - (self.total_at_start as i128 + airdrops as i128 - self.fees as i128)
+    }
+
+    fn paid(&mut self, result: TxResult) -> TxResult {
+        self.fees += match &result {
+            Ok(meta) => meta.fee,
+            Err(failed) => failed.meta.fee,
+        };
+        result
+    }
+
+    pub fn run(&mut self, requests: usize) {
+        for _ in 0..requests {
+            let operator = self.rng.chance(self.workload.operator_share);
+            self.run_request(operator);
+        }
+    }
+
+    /// One request from submission to finalization or expiry.
+    fn run_request(&mut self, operator: bool) {
+        let before = if operator { self.operator_holdings() } else { 0 };
+        self.play_request(operator);
+        if operator {
+            self.operator_requests_net += self.operator_holdings() as i64 - before as i64;
+        }
+    }
+
+    /// The self-certifying operator's wallet and workers (stake top-ups only move lamports between them).
+    fn operator_holdings(&self) -> u64 {
+        let workers = self.agents.iter().filter(|a| a.strategy == Strategy::Operator);
+        self.net.env.lamports(&self.operator_client.pubkey())
+            + workers.map(|a| self.holdings(&a.key.pubkey())).sum::<u64>()
+    }
+
+    fn play_request(&mut self, operator: bool) {
+        let media = if operator { self.new_media(true) } else { self.draw_media() };
+        let seats = if operator { 1 } else { self.workload.workers_per_request };
+        let request = self.submit(&media, seats, operator);
+        let ctx = Context {
+            media: &media,
+            earlier_verdict: self.public_verdicts.get(&media.content_hash).copied(),
+            operator_request: operator,
+        };
+        let seated = self.seat(&request, seats, operator);
+        let plans: Vec<(usize, Plan)> =
+            seated.iter().map(|&i| (i, agents::plan(self.agents[i].strategy, &ctx, &mut self.rng))).collect();
+        self.commit_all(&request, &plans);
+        let stakes_before: Vec<u64> = seated.iter().map(|&i| self.worker(i)["stake"].as_u64().unwrap()).collect();
+        let rewards_before: Vec<u64> = seated.iter().map(|&i| self.worker(i)["rewards"].as_u64().unwrap()).collect();
+        self.close_out(&request, &plans, media.fake);
+        let mut outcome = self.record(&request, &media, operator, &plans);
+        outcome.worker_rewards = self.settle_seats(&seated, &stakes_before, &rewards_before);
+        if outcome.status == FINALIZED && outcome.verdict != 0 {
+            self.public_verdicts.insert(media.content_hash, outcome.verdict as u8);
+        }
+        self.outcomes.push(outcome);
+        self.close(&request, operator);
+        self.net.env.advance(10);
+    }
+
+    /// The client takes the request's rent back, so client costs are fees only.
+    fn close(&mut self, request: &Address, operator: bool) {
+        let client = if operator { self.operator_client.insecure_clone() } else { self.net.client.insecure_clone() };
+        let ix = self.net.env.ix_close_request(&client.pubkey(), request);
+        let r = self.net.env.send(&[ix], &[&client]);
+        self.paid(r).expect("close_request");
+    }
+
+    fn draw_media(&mut self) -> Media {
+        if !self.media.is_empty() && self.rng.chance(self.workload.resubmit_share) {
+            return self.media[self.rng.below(self.media.len())];
+        }
+        let fake = self.rng.chance(self.workload.fake_share);
+        let m = self.new_media(fake);
+        self.media.push(m);
+        m
+    }
+
+    fn new_media(&mut self, fake: bool) -> Media {
+        let hash = crate::sha256(&self.rng.next_u64().to_le_bytes());
+        Media { content_hash: hash, fake }
+    }
+
+    fn submit(&mut self, media: &Media, seats: u8, operator: bool) -> Address {
+        self.nonce += 1;
+        let spec = RequestSpec {
+            nonce: self.nonce,
+            content_hash: media.content_hash,
+            modalities: self.workload.modalities,
+            min_workers: seats,
+            max_workers: seats,
+            max_fee: LAMPORTS_PER_SOL,
+            deadline_in: self.workload.deadline_secs,
+            ..RequestSpec::default()
+        };
+        let client = if operator { self.operator_client.insecure_clone() } else { self.net.client.insecure_clone() };
+        let request = self.net.env.submit(&client, &spec);
+        self.fees += 5_000; // `Env::submit` returns only the address; one signature
+        self.requests.push(request);
+        request
+    }
+
+    /// First come, first seated: workers arrive in a random order (the cartel together, the operator's own
+    /// workers first on its requests since it knows them before anyone). Returns the seated agents.
+    fn seat(&mut self, request: &Address, seats: u8, operator: bool) -> Vec<usize> {
+        let order = self.arrival_order(operator);
+        let mut seated = vec![];
+        for i in order {
+            if seated.len() == seats as usize {
+                break;
+            }
+            let key = self.agents[i].key.insecure_clone();
+            let joined = self.net.env.join(&key, request);
+            if self.paid(joined).is_ok() {
+                self.agents[i].seats += 1;
+                seated.push(i);
+            }
+        }
+        seated
+    }
+
+    fn arrival_order(&mut self, operator: bool) -> Vec<usize> {
+        let mut order: Vec<usize> = (0..self.agents.len()).collect();
+        self.rng.shuffle(&mut order);
+        let strategy = |i: &usize| self.agents[*i].strategy;
+        let first_cartel = order.iter().position(|i| strategy(i) == Strategy::Cartel);
+        let mut front: Vec<usize> = vec![];
+        if operator {
+            front.extend(order.iter().filter(|i| strategy(i) == Strategy::Operator));
+            // A lone reveal counts only with weight ≥ min_consensus_weight: the operator sends its best-reputed
+            // worker first.
+            front.sort_by_key(|&i| std::cmp::Reverse(self.worker(i)["reputation"].as_u64().unwrap()));
+        } else if let Some(p) = first_cartel {
+            front.extend(order[..p].iter());
+            front.extend(order.iter().filter(|i| strategy(i) == Strategy::Cartel));
+        }
+        let rest = order.iter().filter(|i| !front.contains(i)).copied().collect::<Vec<_>>();
+        front.into_iter().chain(rest).collect()
+    }
+
+    fn commit_all(&mut self, request: &Address, plans: &[(usize, Plan)]) {
+        for (i, plan) in plans {
+            if let Plan::Serve { answer, .. } = plan {
+                let key = self.agents[*i].key.insecure_clone();
+                let r = self.net.env.commit(&key, request, answer);
+                self.paid(r).expect("commit");
+            }
+        }
+    }
+
+    /// Reveal, then finalize (at once when everyone revealed, else at the deadline) or expire.
+    fn close_out(&mut self, request: &Address, plans: &[(usize, Plan)], fake: bool) {
+        let r = self.net.env.decode("Request", request).unwrap();
+        let (commits, min) = (r["commits"].as_u64().unwrap(), r["min_workers"].as_u64().unwrap());
+        if commits < r["max_workers"].as_u64().unwrap() {
+            self.net.env.set_time(r["commit_deadline"].as_i64().unwrap());
+        }
+        if commits < min {
+            let ix = self.net.env.ix_expire_request(request);
+            let r = self.net.env.send_paid(&[ix], &[]);
+            self.paid(r).expect("expire");
+            return;
+        }
+        let mut all_revealed = true;
+        for (i, plan) in plans {
+            match plan {
+                Plan::Serve { answer, crash: false } => {
+                    let key = self.agents[*i].key.insecure_clone();
+                    let r = self.net.env.reveal(&key, request, answer);
+                    self.paid(r).expect("reveal");
+                    self.agents[*i].reveals += 1;
+                    self.agents[*i].correct += agents::correct(answer.verdict, fake) as u64;
+                }
+                _ => all_revealed = false,
+            }
+        }
+        if !all_revealed {
+            self.net.env.set_time(r["deadline"].as_i64().unwrap());
+        }
+        let r = self.net.env.finalize(request);
+        self.paid(r).expect("finalize");
+    }
+
+    fn record(&self, request: &Address, media: &Media, operator: bool, plans: &[(usize, Plan)]) -> Outcome {
+        let r = self.net.env.decode("Request", request).unwrap();
+        Outcome {
+            fake: media.fake,
+            operator,
+            status: r["status"].as_u64().unwrap(),
+            verdict: r["verdict"].as_u64().unwrap(),
+            consensus: r["consensus"].as_u64().unwrap(),
+            seats: plans.len() as u64,
+            worker_rewards: 0,
+        }
+    }
+
+    /// Count slashes and rewards as the chain booked them, then top stakes back up to the minimum (the
+    /// operator re-stakes from its wallet: capital moves, only the transaction fee is a cost). Returns the
+    /// rewards credited.
+    fn settle_seats(&mut self, seated: &[usize], stakes_before: &[u64], rewards_before: &[u64]) -> u64 {
+        let min_stake = self.net.env.params.min_stake;
+        let mut credited = 0;
+        for (k, &i) in seated.iter().enumerate() {
+            let w = self.worker(i);
+            let (stake, rewards) = (w["stake"].as_u64().unwrap(), w["rewards"].as_u64().unwrap());
+            let a = &mut self.agents[i];
+            if stake < stakes_before[k] {
+                a.slashes += 1;
+                a.slashed_lamports += stakes_before[k] - stake;
+            }
+            credited += rewards.saturating_sub(rewards_before[k]);
+            if stake < min_stake {
+                self.add_stake(i, min_stake - stake);
+            }
+        }
+        credited
+    }
+
+    fn add_stake(&mut self, i: usize, amount: u64) {
+        let key = self.agents[i].key.insecure_clone();
+        let ix = self.net.env.ix_add_stake(&key.pubkey(), amount);
+        let r = self.net.env.send(&[ix], &[&key]);
+        self.paid(r).expect("add_stake");
+    }
+
+    pub fn worker(&self, i: usize) -> Value {
+        let pda = self.net.env.worker_pda(&self.agents[i].key.pubkey());
+        self.net.env.decode("Worker", &pda).unwrap()
+    }
+}
+
+impl Agent {
+    fn new(key: Keypair, strategy: Strategy) -> Self {
+        Self { key, strategy, baseline: 0, seats: 0, reveals: 0, correct: 0, slashes: 0, slashed_lamports: 0 }
+    }
+}
