@@ -159,7 +159,7 @@ INSTRUCTIONS = [
      [acc("new_developer", s=True), acc("model", w=True)], []),
 ]
 
-CONFIG_PARAMS = [("base_fees", arr("u64", 5)), ("worker_surcharge_bps", "u16"), ("slash_bps", "u16"),
+CONFIG_PARAMS = [("base_fees", arr("u64", 5)), ("worker_surcharge_bps", "u16"), ("non_reveal_slash_bps", "u16"),
                  ("max_weight_bps", "u16"), ("reputation_alpha_bps", "u16"), ("min_stake", "u64"),
                  ("unbonding_secs", "i64"), ("min_deadline_secs", "i64"), ("reveal_window_secs", "i64"),
                  ("min_consensus_weight", "u32"), ("max_deadline_secs", "i64"), ("no_consensus_fee_bps", "u16"),
@@ -184,7 +184,7 @@ ACCOUNTS = {
                 ("reveals", "u8"), ("verdict", "u8"), ("confidence", "u8"), ("consensus", "u8"), ("bump", "u8"),
                 ("storage_uri_len", "u8"), ("storage_uri", arr("u8", 200)), ("fee", "u64"), ("escrow", "u64"),
                 ("created_at", "i64"), ("commit_deadline", "i64"), ("deadline", "i64"), ("finalized_at", "i64"),
-                ("slash_bps", "u16"), ("reputation_alpha_bps", "u16"), ("max_weight_bps", "u16"),
+                ("non_reveal_slash_bps", "u16"), ("reputation_alpha_bps", "u16"), ("max_weight_bps", "u16"),
                 ("no_consensus_fee_bps", "u16"), ("min_consensus_weight", "u32"), ("seat_bond", "u64"),
                 ("reserved", arr("u8", 16)), ("seats", arr(defined("Seat"), 10))],
 }

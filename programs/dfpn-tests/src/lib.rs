@@ -54,7 +54,7 @@ pub const MANIPULATED: u8 = 2;
 pub struct Params {
     pub base_fees: [u64; 5],
     pub worker_surcharge_bps: u16,
-    pub slash_bps: u16,
+    pub non_reveal_slash_bps: u16,
     pub max_weight_bps: u16,
     pub reputation_alpha_bps: u16,
     pub min_stake: u64,
@@ -72,7 +72,7 @@ impl Default for Params {
         Self {
             base_fees: [2_000_000, 3_000_000, 3_000_000, 8_000_000, 4_000_000],
             worker_surcharge_bps: 2_500,
-            slash_bps: 1_000,
+            non_reveal_slash_bps: 30_000,
             max_weight_bps: 8_000,
             reputation_alpha_bps: 1_000,
             min_stake: LAMPORTS_PER_SOL,
@@ -94,7 +94,7 @@ impl Params {
             b.extend(f.to_le_bytes());
         }
         b.extend(self.worker_surcharge_bps.to_le_bytes());
-        b.extend(self.slash_bps.to_le_bytes());
+        b.extend(self.non_reveal_slash_bps.to_le_bytes());
         b.extend(self.max_weight_bps.to_le_bytes());
         b.extend(self.reputation_alpha_bps.to_le_bytes());
         b.extend(self.min_stake.to_le_bytes());
@@ -123,7 +123,8 @@ impl Params {
             ("zero last base fee", Self::with(|p| p.base_fees[4] = 0)),
             ("base fee above 1000 SOL", Self::with(|p| p.base_fees[2] = 1_000_000_000_001)),
             ("worker surcharge above 100%", Self::with(|p| p.worker_surcharge_bps = 10_001)),
-            ("slash above 30%", Self::with(|p| p.slash_bps = 3_001)),
+            ("non-reveal slash below 1x the reward", Self::with(|p| p.non_reveal_slash_bps = 9_999)),
+            ("non-reveal slash above 6x the reward", Self::with(|p| p.non_reveal_slash_bps = 60_001)),
             ("zero max weight", Self::with(|p| p.max_weight_bps = 0)),
             ("max weight above 100%", Self::with(|p| p.max_weight_bps = 10_001)),
             ("zero reputation alpha", Self::with(|p| p.reputation_alpha_bps = 0)),
@@ -149,7 +150,7 @@ impl Params {
         json!({
             "base_fees": self.base_fees,
             "worker_surcharge_bps": self.worker_surcharge_bps,
-            "slash_bps": self.slash_bps,
+            "non_reveal_slash_bps": self.non_reveal_slash_bps,
             "max_weight_bps": self.max_weight_bps,
             "reputation_alpha_bps": self.reputation_alpha_bps,
             "min_stake": self.min_stake,
@@ -170,6 +171,10 @@ impl Params {
     }
 
     /// The seat bond of a request: `seat_bond_multiplier × ⌊⌊fee × 65 %⌋ / min_workers⌋`, restated for tests.
+    /// What a committed seat that does not reveal loses: `non_reveal_slash_bps` of the per-seat reward.
+    pub fn non_reveal_slash(&self, fee: u64, min_workers: u8) -> u64 {
+        fee * 6_500 / 10_000 / min_workers as u64 * self.non_reveal_slash_bps as u64 / 10_000
+    }
     pub fn seat_bond(&self, fee: u64, min_workers: u8) -> u64 {
         fee * 6_500 / 10_000 / min_workers as u64 * self.seat_bond_multiplier as u64
     }

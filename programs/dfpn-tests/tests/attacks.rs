@@ -297,21 +297,23 @@ fn attack_6_a_model_cannot_be_taken_over_without_the_two_step_transfer() {
     assert_eq!(idl::pubkey(&env.decode("Model", &model).unwrap()["developer"]), successor.pubkey());
 }
 
-/// 7. Configuration reaching back into running requests: raising `slash_bps` after the commits took a whole
-///    stake. Now the program bounds it, and a request keeps the parameters of its submission.
+/// 7. Configuration reaching back into running requests: raising the slash after the commits took a whole
+///    stake. Now the program bounds it (at most 6 × the per-seat reward), and a request keeps the parameters of
+///    its submission.
 #[test]
 fn attack_7_a_config_change_after_the_commits_does_not_reach_the_request() {
     // Given a request whose three seats committed, one of which will not reveal
     let mut net = Network::new(3);
     let a = Answer::new(MANIPULATED, 90, Network::MODEL);
-    let request = net.submit_join_commit(&RequestSpec::default(), &[Some(a.clone()), Some(a.clone()), Some(a.clone())]);
+    let spec = RequestSpec::default();
+    let request = net.submit_join_commit(&spec, &[Some(a.clone()), Some(a.clone()), Some(a.clone())]);
     let authority = net.env.authority.insecure_clone();
-    // When the authority tries to set slash_bps to 100 % / Then the program refuses it
-    let greedy = Params::with(|p| p.slash_bps = 10_000);
+    // When the authority tries to set the slash beyond the bound / Then the program refuses it
+    let greedy = Params::with(|p| p.non_reveal_slash_bps = u16::MAX);
     let ix = net.env.ix_update_config(&authority.pubkey(), &greedy);
     net.env.assert_ix_rejected(&ix, &[&authority], &[net.env.config()], "InvalidConfig");
-    // And when it raises slash_bps to the maximum allowed after the commits
-    let raised = Params::with(|p| p.slash_bps = 3_000);
+    // And when it raises the slash to the maximum allowed after the commits
+    let raised = Params::with(|p| p.non_reveal_slash_bps = 60_000);
     let ix = net.env.ix_update_config(&authority.pubkey(), &raised);
     net.env.send(&[ix], &[&authority]).expect("update_config");
     net.to_reveal_phase(&request);
@@ -320,9 +322,11 @@ fn attack_7_a_config_change_after_the_commits_does_not_reach_the_request() {
     }
     net.to_deadline(&request);
     net.env.finalize(&request).expect("finalize");
-    // Then the silent committer is slashed at the 10 % its request was submitted under
+    // Then the silent committer is slashed at the 3 × reward its request was submitted under, not 6 ×
     let silent = worker(&net.env, &net.workers[2]);
-    assert_eq!(u64_of(&silent["slashed_total"]), net.env.params.min_stake / 10);
+    let fee = net.env.params.fee(spec.modalities, spec.min_workers);
+    assert_eq!(u64_of(&silent["slashed_total"]), net.env.params.non_reveal_slash(fee, spec.min_workers));
+    assert!(u64_of(&silent["slashed_total"]) < raised.non_reveal_slash(fee, spec.min_workers));
 }
 
 /// 8. The same (client, nonce) submitted twice through a non-canonical request PDA bump.

@@ -72,7 +72,7 @@ fn finalizing_pays_the_majority_slashes_the_silent_and_refunds_the_rest() {
     let per_model = fee * 20 / 100 / 2;
     let treasury = fee * 10 / 100;
     let insurance = fee - 2 * per_worker - 2 * per_model - treasury;
-    let slashed = env.params.min_stake * env.params.slash_bps as u64 / 10_000;
+    let slashed = env.params.non_reveal_slash(fee, spec.min_workers);
     let bond = env.params.seat_bond(fee, spec.min_workers);
     let rent = env.rent(env.idl.account_len("Request"));
     let after: Vec<u64> = touched.iter().map(|a| env.lamports(a)).collect();
@@ -174,8 +174,10 @@ fn a_request_nobody_revealed_charges_nothing_and_slashes_every_committer() {
     let cranker = net.env.keypair(LAMPORTS_PER_SOL);
     let meta = net.env.send(&[ix], &[&cranker]).expect("finalize");
 
-    // Then the client gets the whole escrow back and the stake slashed from all three goes to insurance
-    let slashed = net.env.params.min_stake / 10;
+    // Then the client gets the whole escrow back and the stake slashed from all three (3 × the per-seat reward
+    // each) goes to insurance
+    let slashed =
+        net.env.params.non_reveal_slash(net.env.params.fee(spec.modalities, spec.min_workers), spec.min_workers);
     assert_eq!(
         [client, vaults[0], vaults[1]].map(|x| net.env.lamports(&x)),
         [before[0] + spec.max_fee, before[1], before[2] + 3 * slashed]

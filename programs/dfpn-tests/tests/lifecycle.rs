@@ -131,8 +131,12 @@ fn a_non_revealer_is_slashed_and_the_verdict_still_stands() {
     assert_eq!(r["verdict"], MANIPULATED);
     let silent = net.env.decode("Worker", &net.env.worker_pda(&net.workers[2].pubkey())).unwrap();
     let stake = net.env.params.min_stake;
-    assert_eq!(silent["stake"], stake - stake / 10);
-    assert_eq!(silent["slashed_total"], stake / 10);
+    let spec = RequestSpec::default();
+    let slash =
+        net.env.params.non_reveal_slash(net.env.params.fee(spec.modalities, spec.min_workers), spec.min_workers);
+    assert_eq!(slash, 3 * net.env.params.fee(spec.modalities, spec.min_workers) * 65 / 100 / spec.min_workers as u64);
+    assert_eq!(silent["stake"], stake - slash);
+    assert_eq!(silent["slashed_total"], slash);
     assert_eq!(silent["reputation"], 4_000, "non-reveal costs twice a wrong answer");
     assert_eq!(silent["active_seats"], 0);
 }

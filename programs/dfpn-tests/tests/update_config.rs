@@ -28,7 +28,7 @@ fn authority_replaces_the_params_and_nothing_else() {
     let params = Params {
         base_fees: [1_000_000, 2_000_000, 3_000_000, 4_000_000, 5_000_000],
         worker_surcharge_bps: 3_000,
-        slash_bps: 2_000,
+        non_reveal_slash_bps: 20_000,
         max_weight_bps: 7_000,
         reputation_alpha_bps: 500,
         min_stake: 2 * LAMPORTS_PER_SOL,
@@ -62,7 +62,7 @@ fn accepts_params_on_every_inclusive_bound() {
     let low = Params {
         base_fees: [10_000; 5],
         worker_surcharge_bps: 0,
-        slash_bps: 0,
+        non_reveal_slash_bps: 10_000,
         max_weight_bps: 1,
         reputation_alpha_bps: 1,
         min_stake: 1,
@@ -77,7 +77,7 @@ fn accepts_params_on_every_inclusive_bound() {
     let high = Params {
         base_fees: [1_000_000_000_000; 5],
         worker_surcharge_bps: 10_000,
-        slash_bps: 3_000,
+        non_reveal_slash_bps: 60_000,
         max_weight_bps: 10_000,
         reputation_alpha_bps: 5_000,
         min_stake: u64::MAX,

@@ -86,16 +86,21 @@ pub fn charged_fee(fee: u64, paid: u64, consensus: bool, no_consensus_fee_bps: u
     }
 }
 
-/// A seat's bond: `multiplier × ⌊⌊fee × 65 %⌋ / min_workers⌋`, the per-seat reward of a request that is paid
-/// out among `min_workers`. `None` when `min_workers` is 0.
+/// A request's per-seat reward, `⌊⌊fee × 65 %⌋ / min_workers⌋`: what each seat earns when the fee is paid out
+/// among `min_workers`. `None` when `min_workers` is 0.
 #[inline(always)]
-pub fn seat_bond(fee: u64, min_workers: u8, multiplier: u16) -> Option<u64> {
+pub fn per_seat_reward(fee: u64, min_workers: u8) -> Option<u64> {
     if min_workers == 0 {
         return None;
     }
-    let per_seat = mul_bps(fee, WORKERS_BPS)? / min_workers as u64;
+    Some(mul_bps(fee, WORKERS_BPS)? / min_workers as u64)
+}
+
+/// A seat's bond: `multiplier × per_seat_reward`. `None` when `min_workers` is 0.
+#[inline(always)]
+pub fn seat_bond(fee: u64, min_workers: u8, multiplier: u16) -> Option<u64> {
     // Fees are bounded by the configuration (≤ 5 × 10^12 × 3.25) and the multiplier by 100: no overflow.
-    Some(per_seat * multiplier as u64)
+    Some(per_seat_reward(fee, min_workers)? * multiplier as u64)
 }
 
 /// One revealed answer as the aggregation sees it.
@@ -216,10 +221,16 @@ pub fn reputation_step(reputation: u16, outcome: SeatOutcome, alpha_bps: u16) ->
     }
 }
 
-/// Stake slashed from a worker that committed and did not reveal.
+/// Stake slashed from a worker that committed and did not reveal: `slash_bps` of the request's per-seat reward,
+/// at most the stake.
 #[inline(always)]
-pub fn slash_amount(stake: u64, slash_bps: u16) -> u64 {
-    mul_bps(stake, (slash_bps as u64).min(BPS)).unwrap_or(0)
+pub fn non_reveal_slash(stake: u64, fee: u64, min_workers: u8, slash_bps: u16) -> u64 {
+    let (whole, part) = (slash_bps as u64 / BPS, slash_bps as u64 % BPS);
+    // `mul_bps` takes at most 10 000 bps: split off the whole multiples. The reward is bounded by the fee
+    // (≤ 1.7 × 10^13) and `whole` by 6, so the product cannot overflow.
+    let slash =
+        per_seat_reward(fee, min_workers).and_then(|reward| Some(reward * whole + mul_bps(reward, part)?)).unwrap_or(0);
+    slash.min(stake)
 }
 
 #[cfg(test)]
@@ -231,7 +242,7 @@ mod tests {
         ConfigParams {
             base_fees: [2_000_000, 3_000_000, 3_000_000, 8_000_000, 4_000_000].map(U64::new),
             worker_surcharge_bps: U16::new(2_500),
-            slash_bps: U16::new(1_000),
+            non_reveal_slash_bps: U16::new(30_000),
             max_weight_bps: U16::new(8_000),
             reputation_alpha_bps: U16::new(1_000),
             min_stake: U64::new(1_000_000_000),
@@ -296,6 +307,9 @@ mod tests {
         assert_eq!(penalize_non_reveal(5000, 1000), 4000);
         assert_eq!(update_reputation(10_000, true, 5000), 10_000);
         assert_eq!(update_reputation(0, false, 5000), 0);
-        assert_eq!(slash_amount(1_000_000_000, 1000), 100_000_000);
+        // 3 × the per-seat reward of a 3-worker, 3 000 000-lamport request (650 000 each), capped by the stake
+        assert_eq!(non_reveal_slash(1_000_000_000, 3_000_000, 3, 30_000), 1_950_000);
+        assert_eq!(non_reveal_slash(1_000_000_000, 3_000_000, 3, 15_000), 975_000);
+        assert_eq!(non_reveal_slash(1_000_000, 3_000_000, 3, 30_000), 1_000_000);
     }
 }

@@ -48,8 +48,12 @@ pub const MAX_MIN_CONSENSUS_WEIGHT: u32 = 100_000;
 /// Smallest base fee of one modality, in lamports (configuration bound): with fees at least this large, the
 /// rounding dust that goes to insurance (at most 2·(paid − 1) + 2 lamports) stays under 1 % of any fee.
 pub const MIN_BASE_FEE: u64 = 10_000;
-/// Largest share of a non-revealer's stake that may be slashed, in bps (configuration bound).
-pub const MAX_SLASH_BPS: u16 = 3_000;
+/// Smallest non-reveal slash, in bps of the request's per-seat reward (configuration bound): not revealing must
+/// cost at least what revealing would have earned.
+pub const MIN_NON_REVEAL_SLASH_BPS: u16 = 10_000;
+/// Largest non-reveal slash, in bps of the per-seat reward (configuration bound): a crash must not cost an honest
+/// worker more than a few requests' earnings.
+pub const MAX_NON_REVEAL_SLASH_BPS: u16 = 60_000;
 /// Largest share of the insurance vault (above rent) one `withdraw_insurance` may move, in bps.
 pub const MAX_INSURANCE_WITHDRAWAL_BPS: u16 = 1_000;
 /// Shortest time between two `withdraw_insurance` calls, in seconds (7 days).

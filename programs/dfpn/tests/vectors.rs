@@ -110,7 +110,7 @@ fn fees() {
     let params = ConfigParams {
         base_fees: <[u64; 5]>::try_from(base_fees).expect("five base fees").map(U64::new),
         worker_surcharge_bps: U16::new(int(&section["worker_surcharge_bps"]) as u16),
-        slash_bps: U16::new(0),
+        non_reveal_slash_bps: U16::new(0),
         max_weight_bps: U16::new(0),
         reputation_alpha_bps: U16::new(0),
         min_stake: U64::new(0),
@@ -131,7 +131,12 @@ fn fees() {
 #[test]
 fn slashing_and_weights() {
     for case in vectors("slashing") {
-        let got = aggregation::slash_amount(int(&case["stake"]), int(&case["slash_bps"]) as u16);
+        let got = aggregation::non_reveal_slash(
+            int(&case["stake"]),
+            int(&case["fee"]),
+            int(&case["min_workers"]) as u8,
+            int(&case["non_reveal_slash_bps"]) as u16,
+        );
         assert_eq!(got, int(&case["slashed"]), "{case}");
     }
     for case in vectors("weights") {

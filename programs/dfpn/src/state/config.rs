@@ -1,8 +1,8 @@
 use crate::{
     constants::{
-        BPS, MAX_BASE_FEE, MAX_DEADLINE_SECS_CEILING, MAX_MIN_CONSENSUS_WEIGHT, MAX_NO_CONSENSUS_FEE_BPS,
-        MAX_REPUTATION_ALPHA_BPS, MAX_SEAT_BOND_MULTIPLIER, MAX_SLASH_BPS, MAX_UNBONDING_SECS, MIN_BASE_FEE,
-        MIN_DEADLINE_SECS_CEILING, MIN_DEADLINE_SECS_FLOOR, MIN_SEAT_BOND_MULTIPLIER,
+        BPS, MAX_BASE_FEE, MAX_DEADLINE_SECS_CEILING, MAX_MIN_CONSENSUS_WEIGHT, MAX_NON_REVEAL_SLASH_BPS,
+        MAX_NO_CONSENSUS_FEE_BPS, MAX_REPUTATION_ALPHA_BPS, MAX_SEAT_BOND_MULTIPLIER, MAX_UNBONDING_SECS, MIN_BASE_FEE,
+        MIN_DEADLINE_SECS_CEILING, MIN_DEADLINE_SECS_FLOOR, MIN_NON_REVEAL_SLASH_BPS, MIN_SEAT_BOND_MULTIPLIER,
     },
     discriminator,
     error::DfpnError,
@@ -44,8 +44,10 @@ pub struct ConfigParams {
     pub base_fees: [U64; modality::COUNT],
     /// Extra fee per required worker beyond the first, in basis points of the base fee sum.
     pub worker_surcharge_bps: U16,
-    /// Share of a non-revealer's stake moved to insurance, in basis points.
-    pub slash_bps: U16,
+    /// What a seat that commits and does not reveal loses from its stake, in bps of the request's per-seat reward
+    /// (`aggregation::non_reveal_slash`): sized to the reward, not to the stake, so a rare crash costs an honest
+    /// worker a few requests' earnings, not a share of everything it staked.
+    pub non_reveal_slash_bps: U16,
     /// Cap on one worker's voting weight (reputation is 0–10000).
     pub max_weight_bps: U16,
     /// Speed of the reputation moving average, in basis points per finalized request.
@@ -81,7 +83,7 @@ impl ConfigParams {
         let params = Self {
             base_fees,
             worker_surcharge_bps: U16::new(r.u16()?),
-            slash_bps: U16::new(r.u16()?),
+            non_reveal_slash_bps: U16::new(r.u16()?),
             max_weight_bps: U16::new(r.u16()?),
             reputation_alpha_bps: U16::new(r.u16()?),
             min_stake: U64::new(r.u64()?),
@@ -103,7 +105,7 @@ impl ConfigParams {
         let bps = BPS as u16;
         let ok = self.base_fees.iter().all(|f| (MIN_BASE_FEE..=MAX_BASE_FEE).contains(&f.get()))
             && self.worker_surcharge_bps.get() <= bps
-            && self.slash_bps.get() <= MAX_SLASH_BPS
+            && (MIN_NON_REVEAL_SLASH_BPS..=MAX_NON_REVEAL_SLASH_BPS).contains(&self.non_reveal_slash_bps.get())
             && (1..=bps).contains(&self.max_weight_bps.get())
             && (1..=MAX_REPUTATION_ALPHA_BPS).contains(&self.reputation_alpha_bps.get())
             && self.min_stake.get() > 0

@@ -59,7 +59,7 @@ pub struct Request {
     pub deadline: I64,
     pub finalized_at: I64,
     /// The configuration's judging parameters at submission: later configuration changes do not reach back.
-    pub slash_bps: U16,
+    pub non_reveal_slash_bps: U16,
     pub reputation_alpha_bps: U16,
     pub max_weight_bps: U16,
     pub no_consensus_fee_bps: U16,

@@ -100,7 +100,12 @@ pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
                 }
             }
             seat_state::COMMITTED => {
-                let slashed = aggregation::slash_amount(worker.stake.get(), request.slash_bps.get());
+                let slashed = aggregation::non_reveal_slash(
+                    worker.stake.get(),
+                    request.fee.get(),
+                    request.min_workers,
+                    request.non_reveal_slash_bps.get(),
+                );
                 worker.stake.set(sub(worker.stake.get(), slashed)?);
                 worker.slashed_total.set(add(worker.slashed_total.get(), slashed)?);
                 worker.reputation.set(aggregation::reputation_step(
