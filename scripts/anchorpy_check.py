@@ -4,8 +4,8 @@
 decode the `Config` account with anchorpy's account coder.
 
 Only the program's upgrade authority may `initialize_config`, so the program is deployed with the upgradeable
-loader and the authority as its upgrade authority (the legacy IDL has no PDAs: the ProgramData account is passed
-explicitly).
+loader and the authority as its upgrade authority (the legacy IDL has no PDAs: the ProgramData account and the
+program's own account, which names it, are passed explicitly).
 
 anchorpy cannot be installed next to the SDK (anchorpy 0.21.0 -> solana 0.36.x -> solders<0.27, the SDK pins
 solders 0.29; see sdk-python/README.md), so this runs in its own venv: `make test-anchorpy`. Exit 0 on success.
@@ -105,6 +105,7 @@ def main() -> int:
                 "insurance": insurance,
                 "system_program": SYSTEM_PROGRAM,
                 "program_data": program_data,
+                "program": program_id,
             }
         ),
     )

@@ -15,6 +15,7 @@ from dfpn import AsyncDFPNClient, DFPNError, ErrorCode, LocalNetwork, Modality, 
 from dfpn import instructions as ix
 from dfpn.events import parse_logs
 from dfpn.generated.constants import INSURANCE_WITHDRAWAL_INTERVAL_SECS, MAX_INSURANCE_WITHDRAWAL_BPS
+from dfpn.generated.instructions import INSTRUCTIONS
 from dfpn.generated.types import (
     Config,
     InsuranceWithdrawn,
@@ -69,7 +70,9 @@ def test_only_the_upgrade_authority_initializes_the_configuration() -> None:
     assert "before making the program immutable" in str(err)
     # When the account passed as ProgramData is not the program's, Then it is InvalidProgramData
     honest = ix.initialize_config(authority=upgrade_authority.pubkey(), params=network.params)
-    forged = [*honest.accounts[:-1], AccountMeta(Keypair().pubkey(), False, False)]
+    at = [a.name for a in INSTRUCTIONS["initialize_config"].accounts].index("program_data")
+    forged = list(honest.accounts)
+    forged[at] = AccountMeta(Keypair().pubkey(), False, False)
     err = refused(network, Instruction(honest.program_id, bytes(honest.data), forged), upgrade_authority)
     assert (err.code, err.program_code) == (ErrorCode.INVALID_PROGRAM_DATA, 6065)
     assert network.account(config_address()) is None

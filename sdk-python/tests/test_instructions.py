@@ -201,15 +201,16 @@ def test_commit_names_the_worker_and_the_model_and_reveal_does_not() -> None:
     assert (args.verdict, args.confidence, args.report_uri) == (Verdict.MANIPULATED.code, 90, "file:///r")
 
 
-def test_initialize_config_passes_the_program_data_account_last() -> None:
-    # Given initialize_config, Then its last account is the program's ProgramData (read-only, not a signer)
+def test_initialize_config_passes_the_program_data_account() -> None:
+    # Given initialize_config, Then it passes the program's ProgramData (read-only, not a signer)
+    at = [a.name for a in INSTRUCTIONS["initialize_config"].accounts].index("program_data")
     instruction, _ = BUILT["initialize_config"]
-    last = instruction.accounts[-1]
-    assert (last.pubkey, last.is_signer, last.is_writable) == (program_data_address(), False, False)
+    meta = instruction.accounts[at]
+    assert (meta.pubkey, meta.is_signer, meta.is_writable) == (program_data_address(), False, False)
     # And for another program id it is that program's
     other = Keypair().pubkey()
     moved = ix.initialize_config(authority=A, params=REFERENCE_PARAMS, program_id=other)
-    assert moved.accounts[-1].pubkey == program_data_address(other) != last.pubkey
+    assert moved.accounts[at].pubkey == program_data_address(other) != meta.pubkey
 
 
 def test_workers_declare_model_addresses() -> None:

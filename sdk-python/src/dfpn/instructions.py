@@ -61,8 +61,8 @@ def _build(
 def initialize_config(
     *, authority: Pubkey, params: ConfigParams, program_id: Pubkey = PROGRAM_ID
 ) -> Instruction:
-    """`initialize_config`: only the program's upgrade authority may (the program's ProgramData account is
-    passed so the program can check it)."""
+    """`initialize_config`: only the program's upgrade authority may (the program's ProgramData account and the
+    program's own account, which names it, are passed so the program can check it)."""
     return _build(
         "initialize_config",
         [
@@ -72,6 +72,7 @@ def initialize_config(
             insurance_address(program_id),
             SYSTEM_PROGRAM_ID,
             program_data_address(program_id),
+            program_id,
         ],
         gen.InitializeConfigArgs(params=params).encode(),
         program_id,

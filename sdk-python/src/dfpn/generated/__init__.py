@@ -12,7 +12,7 @@ IDL_NAME = 'dfpn'
 IDL_VERSION = '0.1.0'
 IDL_SPEC = '0.1.0'
 #: SHA-256 of the idl/dfpn.json these files were generated from.
-IDL_SHA256 = 'b07dbb0e91fd5378988f165680949ef178ed2b087f09c52189b07cc287d92ee3'
+IDL_SHA256 = '212cbe7afc3ec78625236fd58074ed89750283216e177e32b2129c908ba075a4'
 
 __all__ = [
     'IDL_NAME',

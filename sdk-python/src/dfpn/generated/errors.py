@@ -394,7 +394,7 @@ PROGRAM_ERRORS: dict[int, ProgramErrorInfo] = {
     6060: ProgramErrorInfo(
         6060,
         'PayoutBelowRent',
-        "The payout wallet is empty and the amount is below its rent-exempt minimum.",
+        "The receiving wallet is empty and the amount is below its rent-exempt minimum.",
     ),
     6061: ProgramErrorInfo(
         6061,
@@ -724,7 +724,8 @@ ERROR_HINTS: dict[ErrorCode, str] = {
         "Derive the request address with find_program_address (the SDKs do) and pass that bump."
     ),
     ErrorCode.PAYOUT_BELOW_RENT: (
-        "Fund the payout wallet with its rent-exempt minimum first, or claim when more fees have accrued."
+        "Fund the receiving wallet with its rent-exempt minimum first, or move at least that much (model "
+        "fees, insurance withdrawals)."
     ),
     ErrorCode.REQUEST_ALREADY_CLOSED: (
         "Nothing to close: the request was closed already (its rent went back to the client) or never "

@@ -954,6 +954,7 @@ INSTRUCTIONS: dict[str, InstructionSpec] = {
                     bytes.fromhex('02a8f6914e88a1b0e210153ef763ae2b00c2b93d16c124d2c0537a1004800000'),
                 ),
             ),
+            AccountSpec('program', address='14UaT5Z7TsogWsWyzf45m9PNXcSeH29esMMsJ8NRFFnp'),
         ),
         args=('params',),
     ),
