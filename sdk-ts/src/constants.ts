@@ -38,7 +38,7 @@ export const LAMPORTS_PER_SIGNATURE = 5_000n;
 export const REFERENCE_PARAMS: ConfigParams = Object.freeze({
   baseFees: [2_000_000n, 3_000_000n, 3_000_000n, 8_000_000n, 4_000_000n],
   workerSurchargeBps: 2_500,
-  slashBps: 1_000,
+  nonRevealSlashBps: 30_000,
   maxWeightBps: 8_000,
   reputationAlphaBps: 1_000,
   minStake: LAMPORTS_PER_SOL,

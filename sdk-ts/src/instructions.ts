@@ -79,7 +79,8 @@ export interface InitializeConfigArgs {
 
 /**
  * `initialize_config`: create the configuration and the treasury and insurance vaults. The program's ProgramData
- * account (`programDataAddress(programId)`) is passed as the 6th account: its upgrade authority must be `authority`
+ * account (`programDataAddress(programId)`) is passed as the 6th account and the program's own account as the 7th
+ * (it names the ProgramData account): the upgrade authority must be `authority`
  * (`NOT_UPGRADE_AUTHORITY` otherwise). Deploy with an upgrade authority (solana-test-validator:
  * `--upgradeable-program <program id> dfpn.so <authority>`) and initialize before making the program immutable.
  */
@@ -94,6 +95,7 @@ export async function initializeConfig(
       treasury: await treasuryAddress(programId),
       insurance: await insuranceAddress(programId),
       programData: await programDataAddress(programId),
+      program: programId,
       params,
     },
     cfg(programId),

@@ -159,13 +159,21 @@ export function chargedFee(fee: bigint, paid: number | bigint, consensus: boolea
 }
 
 /**
+ * A request's per-seat reward, `⌊⌊fee × 65 %⌋ / minWorkers⌋`: what each seat earns when the fee is paid out among
+ * `minWorkers` (the basis of the seat bond and of the non-reveal slash). `RangeError` for `minWorkers` below 1.
+ */
+export function perSeatReward(fee: bigint, minWorkers: number): bigint {
+  if (!Number.isInteger(minWorkers) || minWorkers < 1) throw new RangeError(`min_workers ${minWorkers}: must be at least 1`);
+  return mulBps(fee, WORKERS_BPS) / BigInt(minWorkers);
+}
+
+/**
  * The bond a seat locks in its worker's stake from join until the request ends (forfeited to insurance by a seat
  * that never commits): `multiplier × ⌊⌊fee × 65 %⌋ / minWorkers⌋`, the per-seat reward of the request scaled up.
  * `RangeError` for `minWorkers` below 1.
  */
 export function seatBond(fee: bigint, minWorkers: number, multiplier: number): bigint {
-  if (!Number.isInteger(minWorkers) || minWorkers < 1) throw new RangeError(`min_workers ${minWorkers}: must be at least 1`);
-  return (mulBps(fee, WORKERS_BPS) / BigInt(minWorkers)) * BigInt(multiplier);
+  return perSeatReward(fee, minWorkers) * BigInt(multiplier);
 }
 
 // ---- aggregation, reputation, slashing (docs/protocol.md "Aggregation", "Reputation and slashing") ---------------
@@ -285,7 +293,21 @@ export function finalizeReputation(reputation: number, outcome: SeatOutcome, alp
   return reputationStep(reputation, outcome, alphaBps);
 }
 
-/** Stake moved to insurance from a committer that did not reveal. */
-export function slashAmount(stake: bigint, slashBps: number): bigint {
-  return mulBps(stake, Math.min(slashBps, BPS_NUMBER));
+/**
+ * Stake moved to insurance from a seat that committed and did not reveal: `nonRevealSlashBps` of the request's
+ * per-seat reward ({@link perSeatReward}; 30 000 bps, the reference, is 3× the reward), at most the stake:
+ * `min(stake, reward × ⌊bps / 10 000⌋ + ⌊reward × (bps mod 10 000) / 10 000⌋)`, as the program's
+ * `aggregation::non_reveal_slash` computes it (the whole multiples of 10 000 bps and the remainder apart, each
+ * rounded down). A request fixes `nonRevealSlashBps` at submission (`Request.nonRevealSlashBps`); the configuration
+ * keeps it within `MIN_NON_REVEAL_SLASH_BPS..=MAX_NON_REVEAL_SLASH_BPS` (1×..6× the reward). `RangeError` for
+ * `minWorkers` below 1 or `nonRevealSlashBps` outside a u16.
+ */
+export function nonRevealSlash(stake: bigint, fee: bigint, minWorkers: number, nonRevealSlashBps: number): bigint {
+  if (!Number.isInteger(nonRevealSlashBps) || nonRevealSlashBps < 0 || nonRevealSlashBps > 0xffff) {
+    throw new RangeError(`non_reveal_slash_bps ${nonRevealSlashBps}: must be an integer in 0..=65535`);
+  }
+  const reward = perSeatReward(fee, minWorkers);
+  const whole = BigInt(Math.floor(nonRevealSlashBps / BPS_NUMBER));
+  const slash = reward * whole + mulBps(reward, nonRevealSlashBps % BPS_NUMBER);
+  return slash < stake ? slash : stake;
 }

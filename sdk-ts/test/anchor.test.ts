@@ -47,7 +47,7 @@ describe('@coral-xyz/anchor Program from idl/dfpn.json', () => {
     const params = {
       baseFees: REFERENCE_PARAMS.baseFees.map((f) => new BN(f.toString())),
       workerSurchargeBps: REFERENCE_PARAMS.workerSurchargeBps,
-      slashBps: REFERENCE_PARAMS.slashBps,
+      nonRevealSlashBps: REFERENCE_PARAMS.nonRevealSlashBps,
       maxWeightBps: REFERENCE_PARAMS.maxWeightBps,
       reputationAlphaBps: REFERENCE_PARAMS.reputationAlphaBps,
       minStake: new BN(REFERENCE_PARAMS.minStake.toString()),
@@ -62,7 +62,9 @@ describe('@coral-xyz/anchor Program from idl/dfpn.json', () => {
     const authorityKey = new PublicKey(authority.address);
     const init = await program.methods["initializeConfig"]!(params).accounts({ authority: authorityKey }).instruction();
     expect(init.keys[1]!.pubkey.toBase58()).toBe(await configAddress());
-    expect(init.keys.map((k) => k.pubkey.toBase58())[5]).toBe(await programDataAddress());
+    // (and the program's own account, the IDL's fixed address, 7th)
+    expect(init.keys.map((k) => k.pubkey.toBase58()).slice(5)).toEqual([await programDataAddress(), PROGRAM_ID]);
+    expect(init.keys.slice(5).map((k) => [k.isSigner, k.isWritable])).toEqual([[false, false], [false, false]]);
     // And it is sent to the program
     await net.process([fromWeb3Instruction(init)], authority);
 
@@ -73,6 +75,7 @@ describe('@coral-xyz/anchor Program from idl/dfpn.json', () => {
     expect(decoded.authority.toBase58()).toBe(authority.address);
     expect(decoded.params.worker_surcharge_bps ?? decoded.params.workerSurchargeBps).toBe(2_500);
     expect(decoded.params.seat_bond_multiplier ?? decoded.params.seatBondMultiplier).toBe(10);
+    expect(decoded.params.non_reveal_slash_bps ?? decoded.params.nonRevealSlashBps).toBe(30_000);
     expect(getConfigDecoder().decode(config.data).params).toEqual(REFERENCE_PARAMS);
     expect(decoded.paused).toBe(0);
     expect(getConfigDecoder().decode(config.data).authority).toBe(authority.address);

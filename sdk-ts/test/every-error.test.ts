@@ -40,6 +40,8 @@ import {
   instructions as ix,
   INSURANCE_WITHDRAWAL_INTERVAL_SECS,
   MAX_INSURANCE_WITHDRAWAL_BPS,
+  MAX_NON_REVEAL_SLASH_BPS,
+  MIN_NON_REVEAL_SLASH_BPS,
   parseLogs,
   programDataAddress,
   IpfsStorage,
@@ -230,6 +232,8 @@ describe('program errors (6000-6068) through the real program', () => {
       ['max_deadline_secs under min_deadline_secs', { maxDeadlineSecs: 59n }],
       ['a no-consensus share over 50 %', { noConsensusFeeBps: 5_001 }],
       ['a seat bond multiplier under 10', { seatBondMultiplier: 9 }],
+      ['a non-reveal slash under 1x the seat reward', { nonRevealSlashBps: MIN_NON_REVEAL_SLASH_BPS - 1 }],
+      ['a non-reveal slash over 6x the seat reward', { nonRevealSlashBps: MAX_NON_REVEAL_SLASH_BPS + 1 }],
     ];
     for (const [what, params] of invalid) {
       await expectCode(
@@ -237,6 +241,11 @@ describe('program errors (6000-6068) through the real program', () => {
         send(net, await ix.updateConfig({ authority: net.authority, params: { ...REFERENCE_PARAMS, ...params } }), net.authority),
         `update_config with ${what}`,
       );
+    }
+    // Positive control: the non-reveal slash bounds themselves are accepted (then the reference is restored)
+    for (const nonRevealSlashBps of [MIN_NON_REVEAL_SLASH_BPS, MAX_NON_REVEAL_SLASH_BPS, REFERENCE_PARAMS.nonRevealSlashBps]) {
+      await net.process([await ix.updateConfig({ authority: net.authority, params: { ...REFERENCE_PARAMS, nonRevealSlashBps } })], net.authority);
+      expect((await client.getConfig()).params.nonRevealSlashBps).toBe(nonRevealSlashBps);
     }
     await net.process([await ix.setPaused({ authority: net.authority, paused: true })], net.authority);
     await expectCode(ErrorCode.PAUSED, () => client.submitRequest({ mediaPath: media, modalities: [Modality.FaceManipulation], minWorkers: 1 }), 'submit while paused');
@@ -585,6 +594,39 @@ describe('program errors (6000-6068) through the real program', () => {
     ] as const) {
       await expectCode(ErrorCode.INVALID_PROGRAM_DATA, send(fresh, setMeta(init, 5, { address, role: AccountRole.READONLY }), fresh.authority), what);
     }
+    // The 7th account is the program's own (it names the ProgramData account); anything else in its place is refused
+    expect(init.accounts![6]).toEqual({ address: PROGRAM_ID, role: AccountRole.READONLY });
+    expect(init.accounts).toHaveLength(7);
+    const programAccount = fresh.svm.getAccount(PROGRAM_ID);
+    if (!programAccount.exists) throw new Error('no program account');
+    // (a copy of the program account elsewhere: loader-owned and naming the real ProgramData, at the wrong address)
+    const copy = (await generateKeyPairSigner()).address;
+    fresh.svm.setAccount({ ...programAccount, address: copy });
+    // (another deployment of the same code, whose upgrade authority is the stranger)
+    const otherProgram = (await generateKeyPairSigner()).address;
+    fresh.svm.addProgramFromFile(otherProgram, PROGRAM_SO);
+    const otherData = await programDataAddress(otherProgram);
+    const header = fresh.svm.getAccount(otherData);
+    if (!header.exists) throw new Error("no ProgramData account for the other deployment");
+    const data = Uint8Array.from(header.data);
+    data[12] = 1; // UpgradeableLoaderState::ProgramData: tag u32, slot u64, then Option<Pubkey>
+    data.set(getAddressEncoder().encode(stranger.address), 13);
+    fresh.svm.setAccount({ ...header, address: otherData, data });
+    for (const [address, what] of [
+      [stranger.address, 'a wallet as program'],
+      [await programDataAddress(), 'the ProgramData account as program'],
+      [copy, "a copy of the program's account at another address as program"],
+      [otherProgram, "another deployment's program account as program"],
+    ] as const) {
+      await expectCode(ErrorCode.INVALID_PROGRAM_DATA, send(fresh, setMeta(init, 6, { address, role: AccountRole.READONLY }), fresh.authority), what);
+    }
+    // Another deployment the stranger controls, its program and ProgramData both, does not make it this one's authority
+    const stolen = withAccounts(await ix.initializeConfig({ authority: stranger, params: REFERENCE_PARAMS }), (m) =>
+      m.map((x, i) => (i === 5 ? { address: otherData, role: AccountRole.READONLY } : i === 6 ? { address: otherProgram, role: AccountRole.READONLY } : x)),
+    );
+    await expectCode(ErrorCode.INVALID_PROGRAM_DATA, send(fresh, stolen, stranger), "initialize_config with another deployment's program and ProgramData");
+    // Without the program account at all, the instruction has too few accounts
+    await expectCode(ErrorCode.NOT_ENOUGH_ACCOUNTS, send(fresh, withAccounts(init, (m) => m.slice(0, 6)), fresh.authority), 'initialize_config without program');
     // An immutable program (no upgrade authority) cannot be initialized, not even by its former authority
     await fresh.setUpgradeAuthority(null);
     expect(await fresh.upgradeAuthority()).toBeNull();

@@ -176,11 +176,17 @@ describe('full lifecycle on the local network', () => {
     // And the audit transactions were found from the chain (events in the logs), not from the submitter's memory
     expect(result.audit.requestTx).toBe(sub.signature);
     expect(result.audit.finalizeTx).toBe(finalize.signature);
-    // And the silent committer was slashed 10 % of its stake
+    // And the silent committer lost 3x its seat's reward (non_reveal_slash_bps 30 000 of ⌊⌊4 500 000 × 65 %⌋ / 3⌋
+    // = 975 000), not a share of its stake, as the request fixed it at submission and protocol.nonRevealSlash says
+    const data = requestAccount(net, request);
+    expect([data.fee, data.minWorkers, data.nonRevealSlashBps]).toEqual([4_500_000n, 3, 30_000]);
+    const expected = protocol.nonRevealSlash(BigInt(net.params.minStake), data.fee, data.minWorkers, data.nonRevealSlashBps);
+    expect(expected).toBe(2_925_000n);
     const silent = (await reader.getWorker(workers[2]!.address))!;
-    expect(silent.slashedTotal).toBe(BigInt(net.params.minStake) / 10n);
+    expect(silent.slashedTotal).toBe(expected);
+    expect(silent.stake).toBe(BigInt(net.params.minStake) - expected);
     const slashed = parseLogs(finalize.logs).find((e) => e.name === 'WorkerSlashed');
-    expect(slashed).toMatchObject({ worker: workers[2]!.address });
+    expect(slashed).toMatchObject({ worker: workers[2]!.address, amount: expected });
   });
 
   test('a tampered report is REPORT_HASH_MISMATCH; an unreadable one is unverified', async () => {

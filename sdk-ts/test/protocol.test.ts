@@ -173,8 +173,46 @@ describe('reputation, slashing, weights', () => {
     expect([0, 1, 2, 3, 4, 10].map(protocol.reputationCounts)).toEqual([false, false, false, true, true, true]);
   });
 
-  test.each<any>(cases('slashing').map((c: any) => [c.stake, c.slash_bps, c]))('stake %s, slash %i bps', (_s, _b, c) => {
-    expect(protocol.slashAmount(BigInt(c.stake), c.slash_bps)).toBe(BigInt(c.slashed));
+  test.each<any>(cases('slashing').map((c: any) => [c.stake, c.fee, c.min_workers, c.non_reveal_slash_bps, c]))(
+    'stake %s, fee %s, %i workers, non-reveal slash %i bps of the seat reward',
+    (_s, _f, _w, _b, c) => {
+      const slashed = protocol.nonRevealSlash(BigInt(c.stake), BigInt(c.fee), c.min_workers, c.non_reveal_slash_bps);
+      expect(typeof slashed).toBe('bigint');
+      expect(slashed).toBe(BigInt(c.slashed));
+    },
+  );
+
+  test('the slashing vectors span the bounds, a stake that caps the slash and one that does not', () => {
+    const all = cases('slashing');
+    const bps = new Set(all.map((c: any) => c.non_reveal_slash_bps));
+    expect(bps.has(generatedConstants.MIN_NON_REVEAL_SLASH_BPS) && bps.has(generatedConstants.MAX_NON_REVEAL_SLASH_BPS)).toBe(true);
+    expect(all.some((c: any) => BigInt(c.slashed) === BigInt(c.stake) && c.stake > 0)).toBe(true);
+    expect(all.some((c: any) => BigInt(c.slashed) < BigInt(c.stake) && BigInt(c.slashed) > 0n)).toBe(true);
+  });
+
+  test("the non-reveal slash is sized to the seat reward, not to the stake (the program's worked examples)", () => {
+    // fee 3 000 000, 3 workers: a seat earns ⌊1 950 000 / 3⌋ = 650 000
+    expect(protocol.perSeatReward(3_000_000n, 3)).toBe(650_000n);
+    expect(protocol.nonRevealSlash(1_000_000_000n, 3_000_000n, 3, 30_000)).toBe(1_950_000n); // 3x
+    expect(protocol.nonRevealSlash(1_000_000_000n, 3_000_000n, 3, 15_000)).toBe(975_000n); // 1.5x
+    expect(protocol.nonRevealSlash(1_000_000n, 3_000_000n, 3, 30_000)).toBe(1_000_000n); // capped at the stake
+    // A larger stake loses no more
+    expect(protocol.nonRevealSlash(2_000_000_000n, 3_000_000n, 3, 30_000)).toBe(1_950_000n);
+    // The remainder of the bps is rounded down apart from the whole multiples: reward 7, 1.5x = 7 + ⌊3.5⌋ = 10
+    expect(protocol.perSeatReward(11n, 1)).toBe(7n);
+    expect(protocol.nonRevealSlash(100n, 11n, 1, 15_000)).toBe(10n);
+    // The seat bond has the same basis
+    expect(protocol.seatBond(3_000_000n, 3, 10)).toBe(10n * protocol.perSeatReward(3_000_000n, 3));
+  });
+
+  test('the non-reveal slash refuses zero workers and a bps outside a u16', () => {
+    expect(() => protocol.nonRevealSlash(1n, 10_000n, 0, 30_000)).toThrow(/min_workers/);
+    expect(() => protocol.nonRevealSlash(1n, 10_000n, 1, -1)).toThrow(/non_reveal_slash_bps/);
+    expect(() => protocol.nonRevealSlash(1n, 10_000n, 1, 65_536)).toThrow(/non_reveal_slash_bps/);
+    expect(() => protocol.nonRevealSlash(1n, 10_000n, 1, 1.5)).toThrow(/non_reveal_slash_bps/);
+    // Positive control: the u16 edges compute
+    expect(protocol.nonRevealSlash(10n ** 18n, 10_000n, 1, 0)).toBe(0n);
+    expect(protocol.nonRevealSlash(10n ** 18n, 10_000n, 1, 65_535)).toBe(6_500n * 6n + (6_500n * 5_535n) / 10_000n);
   });
 
   test.each<any>(cases('weights').map((c: any) => [c.reputation, c.max_weight_bps, c]))('reputation %i capped at %i', (_r, _m, c) => {
@@ -187,13 +225,18 @@ describe('the reference configuration', () => {
     const c = generatedConstants;
     const p = REFERENCE_PARAMS;
     expect(p.baseFees.every((f) => f >= c.MIN_BASE_FEE && f <= 1_000_000_000_000n)).toBe(true);
-    expect(p.slashBps).toBeLessThanOrEqual(c.MAX_SLASH_BPS);
+    expect(p.nonRevealSlashBps).toBeGreaterThanOrEqual(c.MIN_NON_REVEAL_SLASH_BPS);
+    expect(p.nonRevealSlashBps).toBeLessThanOrEqual(c.MAX_NON_REVEAL_SLASH_BPS);
     expect(p.maxDeadlineSecs >= p.minDeadlineSecs && p.maxDeadlineSecs <= c.MAX_DEADLINE_SECS_CEILING).toBe(true);
     expect(p.noConsensusFeeBps).toBeLessThanOrEqual(c.MAX_NO_CONSENSUS_FEE_BPS);
     expect(p.seatBondMultiplier).toBeGreaterThanOrEqual(c.MIN_SEAT_BOND_MULTIPLIER);
     expect(p.seatBondMultiplier).toBeLessThanOrEqual(c.MAX_SEAT_BOND_MULTIPLIER);
     // docs/protocol.md's values of the #14 parameters
     expect([p.maxDeadlineSecs, p.noConsensusFeeBps, p.seatBondMultiplier]).toEqual([86_400n, 2_000, 10]);
+    // #15 point 3: a committed seat that does not reveal loses 3x its reward
+    expect(p.nonRevealSlashBps).toBe(30_000);
+    expect([c.MIN_NON_REVEAL_SLASH_BPS, c.MAX_NON_REVEAL_SLASH_BPS]).toEqual([10_000, 60_000]);
+    expect('MAX_SLASH_BPS' in c).toBe(false);
   });
 });
 

@@ -296,7 +296,8 @@ describe('discriminators', () => {
     expect(m.developer).toBe(dev.address);
     const model = address(m.address);
     // initialize_config: a 6th, read-only account, the program's ProgramData (the loader's PDA of the program id),
-    // as Codama's async builder derives it from the IDL
+    // as Codama's async builder derives it from the IDL, and a 7th, read-only, the program's own account (its
+    // address is the program id; the program reads the ProgramData address from it)
     const init = await instructions.initializeConfig({ authority: dev, params: REFERENCE_PARAMS });
     const programData = await programDataAddress();
     expect(roles(init)).toEqual([
@@ -306,10 +307,16 @@ describe('discriminators', () => {
       [await insuranceAddress(), W],
       ['11111111111111111111111111111111', R],
       [programData, R],
+      [PROGRAM_ID, R],
     ]);
     expect(programData).toBe((await findPda([getAddressEncoder().encode(PROGRAM_ID)], BPF_LOADER_UPGRADEABLE_ADDRESS))[0]);
     const viaCodama = await generated.getInitializeConfigInstructionAsync({ authority: dev, params: REFERENCE_PARAMS });
     expect(roles(viaCodama)).toEqual(roles(init));
+    // Under another program id (a deployment of its own), the 6th and 7th accounts are that program's, not the IDL's
+    const otherId = (await keypair('worker1')).address;
+    const initOther = await instructions.initializeConfig({ authority: dev, params: REFERENCE_PARAMS }, otherId);
+    expect(initOther.programAddress).toBe(otherId);
+    expect(roles(initOther).slice(5)).toEqual([[await programDataAddress(otherId), R], [otherId, R]]);
     // register_model: the PDA of the signing developer and the id
     const reg = await instructions.registerModel({ developer: dev, modelId: m.model_id, payoutWallet: other, modalities: 1 });
     expect(roles(reg)).toEqual([[dev.address, WS], [model, W], [other, R], ['11111111111111111111111111111111', R]]);

@@ -71,8 +71,11 @@ export const MAX_MIN_CONSENSUS_WEIGHT = 100_000;
 /** rounding dust that goes to insurance (at most 2·(paid − 1) + 2 lamports) stays under 1 % of any fee. */
 export const MIN_BASE_FEE = 10_000n;
 
-/** Largest share of a non-revealer's stake that may be slashed, in bps (configuration bound). */
-export const MAX_SLASH_BPS = 3000;
+/** cost at least what revealing would have earned. */
+export const MIN_NON_REVEAL_SLASH_BPS = 10_000;
+
+/** worker more than a few requests' earnings. */
+export const MAX_NON_REVEAL_SLASH_BPS = 60_000;
 
 /** Largest share of the insurance vault (above rent) one `withdraw_insurance` may move, in bps. */
 export const MAX_INSURANCE_WITHDRAWAL_BPS = 1000;

@@ -223,7 +223,7 @@ export const ERROR_HINTS: Readonly<Record<ErrorCode, string>> = Object.freeze({
   NOT_CONFIG_AUTHORITY: 'Only the configuration authority may do this; sign with its key.',
   NOT_PENDING_AUTHORITY: 'Sign with the key named by propose_authority (the current authority proposes it first).',
   NON_CANONICAL_BUMP: 'Derive the request address with requestAddressAndBump (the SDK\'s builders do) and pass that bump.',
-  PAYOUT_BELOW_RENT: 'Fund the payout wallet with its rent-exempt minimum first, or claim when more fees have accrued.',
+  PAYOUT_BELOW_RENT: 'Fund the receiving wallet with its rent-exempt minimum first, or move at least that much (model fees, insurance withdrawals).',
   REQUEST_ALREADY_CLOSED: 'Nothing to close: the request was closed already (its rent went back to the client) or never existed.',
   BOND_EXCEEDS_FREE_STAKE: 'Add stake (add_stake) or finish open requests: each held seat locks its request\'s bond from the stake.',
   LEAVE_WINDOW_CLOSED: 'A seat can be given back only in the first half of the commit window; commit an answer instead.',

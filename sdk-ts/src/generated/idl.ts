@@ -181,6 +181,13 @@ export const DFPN_IDL = {
               ]
             }
           }
+        },
+        {
+          "name": "program",
+          "docs": [
+            "This program's own account, which names its ProgramData account."
+          ],
+          "address": "14UaT5Z7TsogWsWyzf45m9PNXcSeH29esMMsJ8NRFFnp"
         }
       ],
       "args": [
@@ -2375,7 +2382,7 @@ export const DFPN_IDL = {
     {
       "code": 6060,
       "name": "PayoutBelowRent",
-      "msg": "The payout wallet is empty and the amount is below its rent-exempt minimum."
+      "msg": "The receiving wallet is empty and the amount is below its rent-exempt minimum."
     },
     {
       "code": 6061,
@@ -2596,12 +2603,20 @@ export const DFPN_IDL = {
       "value": "10000"
     },
     {
-      "name": "MAX_SLASH_BPS",
+      "name": "MIN_NON_REVEAL_SLASH_BPS",
       "docs": [
-        "Largest share of a non-revealer's stake that may be slashed, in bps (configuration bound)."
+        "cost at least what revealing would have earned."
       ],
       "type": "u16",
-      "value": "3000"
+      "value": "10000"
+    },
+    {
+      "name": "MAX_NON_REVEAL_SLASH_BPS",
+      "docs": [
+        "worker more than a few requests' earnings."
+      ],
+      "type": "u16",
+      "value": "60000"
     },
     {
       "name": "MAX_INSURANCE_WITHDRAWAL_BPS",
@@ -2904,7 +2919,7 @@ export const DFPN_IDL = {
             "type": "u16"
           },
           {
-            "name": "slash_bps",
+            "name": "non_reveal_slash_bps",
             "type": "u16"
           },
           {
@@ -3367,7 +3382,7 @@ export const DFPN_IDL = {
             "type": "i64"
           },
           {
-            "name": "slash_bps",
+            "name": "non_reveal_slash_bps",
             "type": "u16"
           },
           {
@@ -4031,4 +4046,4 @@ export const DFPN_IDL = {
 } as const;
 
 /** sha256 of idl/dfpn.json as generated from. */
-export const DFPN_IDL_SHA256 = 'b07dbb0e91fd5378988f165680949ef178ed2b087f09c52189b07cc287d92ee3';
+export const DFPN_IDL_SHA256 = '4a94f4f039166dfa03d02969878bb3fdeb4876c8ccd663c023ebbc1eee12b86e';

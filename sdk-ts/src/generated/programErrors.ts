@@ -142,7 +142,7 @@ export const PROGRAM_ERRORS: ReadonlyArray<ProgramErrorInfo> = [
   { code: 6057, name: 'NotConfigAuthority', errorCode: 'NOT_CONFIG_AUTHORITY', msg: "Signer is not the configuration authority." },
   { code: 6058, name: 'NotPendingAuthority', errorCode: 'NOT_PENDING_AUTHORITY', msg: "Signer is not the proposed configuration authority (or none is proposed)." },
   { code: 6059, name: 'NonCanonicalBump', errorCode: 'NON_CANONICAL_BUMP', msg: "The request address does not use the canonical PDA bump." },
-  { code: 6060, name: 'PayoutBelowRent', errorCode: 'PAYOUT_BELOW_RENT', msg: "The payout wallet is empty and the amount is below its rent-exempt minimum." },
+  { code: 6060, name: 'PayoutBelowRent', errorCode: 'PAYOUT_BELOW_RENT', msg: "The receiving wallet is empty and the amount is below its rent-exempt minimum." },
   { code: 6061, name: 'RequestAlreadyClosed', errorCode: 'REQUEST_ALREADY_CLOSED', msg: "No request account at this address: it was closed already, or never submitted." },
   { code: 6062, name: 'BondExceedsFreeStake', errorCode: 'BOND_EXCEEDS_FREE_STAKE', msg: "The worker's stake not already bonded by its other seats does not cover this request's seat bond." },
   { code: 6063, name: 'LeaveWindowClosed', errorCode: 'LEAVE_WINDOW_CLOSED', msg: "A seat can be left only during the first half of the commit window." },

@@ -87,7 +87,7 @@ export type Request = {
   commitDeadline: bigint;
   deadline: bigint;
   finalizedAt: bigint;
-  slashBps: number;
+  nonRevealSlashBps: number;
   reputationAlphaBps: number;
   maxWeightBps: number;
   noConsensusFeeBps: number;
@@ -120,7 +120,7 @@ export type RequestArgs = {
   commitDeadline: number | bigint;
   deadline: number | bigint;
   finalizedAt: number | bigint;
-  slashBps: number;
+  nonRevealSlashBps: number;
   reputationAlphaBps: number;
   maxWeightBps: number;
   noConsensusFeeBps: number;
@@ -157,7 +157,7 @@ export function getRequestEncoder(): FixedSizeEncoder<RequestArgs> {
       ["commitDeadline", getI64Encoder()],
       ["deadline", getI64Encoder()],
       ["finalizedAt", getI64Encoder()],
-      ["slashBps", getU16Encoder()],
+      ["nonRevealSlashBps", getU16Encoder()],
       ["reputationAlphaBps", getU16Encoder()],
       ["maxWeightBps", getU16Encoder()],
       ["noConsensusFeeBps", getU16Encoder()],
@@ -196,7 +196,7 @@ export function getRequestDecoder(): FixedSizeDecoder<Request> {
     ["commitDeadline", getI64Decoder()],
     ["deadline", getI64Decoder()],
     ["finalizedAt", getI64Decoder()],
-    ["slashBps", getU16Decoder()],
+    ["nonRevealSlashBps", getU16Decoder()],
     ["reputationAlphaBps", getU16Decoder()],
     ["maxWeightBps", getU16Decoder()],
     ["noConsensusFeeBps", getU16Decoder()],

@@ -136,7 +136,7 @@ export const DFPN_ERROR__NOT_CONFIG_AUTHORITY = 0x17a9; // 6057
 export const DFPN_ERROR__NOT_PENDING_AUTHORITY = 0x17aa; // 6058
 /** NonCanonicalBump: The request address does not use the canonical PDA bump. */
 export const DFPN_ERROR__NON_CANONICAL_BUMP = 0x17ab; // 6059
-/** PayoutBelowRent: The payout wallet is empty and the amount is below its rent-exempt minimum. */
+/** PayoutBelowRent: The receiving wallet is empty and the amount is below its rent-exempt minimum. */
 export const DFPN_ERROR__PAYOUT_BELOW_RENT = 0x17ac; // 6060
 /** RequestAlreadyClosed: No request account at this address: it was closed already, or never submitted. */
 export const DFPN_ERROR__REQUEST_ALREADY_CLOSED = 0x17ad; // 6061
@@ -282,7 +282,7 @@ if ((globalThis as { process?: { env?: Record<string, string | undefined> } }).p
     [DFPN_ERROR__NOT_PENDING_DEVELOPER]: `The signer is not the model's proposed developer.`,
     [DFPN_ERROR__NOT_UPGRADE_AUTHORITY]: `The signer is not the program's upgrade authority: only it may initialize the configuration.`,
     [DFPN_ERROR__PAUSED]: `New requests are paused by the authority.`,
-    [DFPN_ERROR__PAYOUT_BELOW_RENT]: `The payout wallet is empty and the amount is below its rent-exempt minimum.`,
+    [DFPN_ERROR__PAYOUT_BELOW_RENT]: `The receiving wallet is empty and the amount is below its rent-exempt minimum.`,
     [DFPN_ERROR__PAYOUT_WALLET_MISMATCH]: `Payout wallet does not match the model's registered wallet.`,
     [DFPN_ERROR__REQUEST_ALREADY_CLOSED]: `No request account at this address: it was closed already, or never submitted.`,
     [DFPN_ERROR__REQUEST_FULL]: `All seats of the request are taken.`,

@@ -62,6 +62,8 @@ export type InitializeConfigInstruction<
   TAccountSystemProgram extends string | AccountMeta<string> =
     "11111111111111111111111111111111",
   TAccountProgramData extends string | AccountMeta<string> = string,
+  TAccountProgram extends string | AccountMeta<string> =
+    "14UaT5Z7TsogWsWyzf45m9PNXcSeH29esMMsJ8NRFFnp",
   TRemainingAccounts extends readonly AccountMeta<string>[] = [],
 > = Instruction<TProgram> &
   InstructionWithData<ReadonlyUint8Array> &
@@ -86,6 +88,9 @@ export type InitializeConfigInstruction<
       TAccountProgramData extends string
         ? ReadonlyAccount<TAccountProgramData>
         : TAccountProgramData,
+      TAccountProgram extends string
+        ? ReadonlyAccount<TAccountProgram>
+        : TAccountProgram,
       ...TRemainingAccounts,
     ]
   >;
@@ -131,6 +136,7 @@ export type InitializeConfigAsyncInput<
   TAccountInsurance extends string = string,
   TAccountSystemProgram extends string = string,
   TAccountProgramData extends string = string,
+  TAccountProgram extends string = string,
 > = {
   authority: TransactionSigner<TAccountAuthority>;
   config?: Address<TAccountConfig>;
@@ -139,6 +145,8 @@ export type InitializeConfigAsyncInput<
   systemProgram?: Address<TAccountSystemProgram>;
   /** This program's ProgramData account; its upgrade authority must sign. */
   programData?: Address<TAccountProgramData>;
+  /** This program's own account, which names its ProgramData account. */
+  program?: Address<TAccountProgram>;
   params: InitializeConfigInstructionDataArgs["params"];
 };
 
@@ -149,6 +157,7 @@ export async function getInitializeConfigInstructionAsync<
   TAccountInsurance extends string,
   TAccountSystemProgram extends string,
   TAccountProgramData extends string,
+  TAccountProgram extends string,
   TProgramAddress extends Address = typeof DFPN_PROGRAM_ADDRESS,
 >(
   input: InitializeConfigAsyncInput<
@@ -157,7 +166,8 @@ export async function getInitializeConfigInstructionAsync<
     TAccountTreasury,
     TAccountInsurance,
     TAccountSystemProgram,
-    TAccountProgramData
+    TAccountProgramData,
+    TAccountProgram
   >,
   config?: { programAddress?: TProgramAddress },
 ): Promise<
@@ -168,7 +178,8 @@ export async function getInitializeConfigInstructionAsync<
     TAccountTreasury,
     TAccountInsurance,
     TAccountSystemProgram,
-    TAccountProgramData
+    TAccountProgramData,
+    TAccountProgram
   >
 > {
   // Program address.
@@ -182,6 +193,7 @@ export async function getInitializeConfigInstructionAsync<
     insurance: { value: input.insurance ?? null, isWritable: true },
     systemProgram: { value: input.systemProgram ?? null, isWritable: false },
     programData: { value: input.programData ?? null, isWritable: false },
+    program: { value: input.program ?? null, isWritable: false },
   };
   const accounts = originalAccounts as Record<
     keyof typeof originalAccounts,
@@ -220,6 +232,10 @@ export async function getInitializeConfigInstructionAsync<
       ],
     });
   }
+  if (!accounts.program.value) {
+    accounts.program.value =
+      "14UaT5Z7TsogWsWyzf45m9PNXcSeH29esMMsJ8NRFFnp" as Address<"14UaT5Z7TsogWsWyzf45m9PNXcSeH29esMMsJ8NRFFnp">;
+  }
 
   const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
   return Object.freeze({
@@ -230,6 +246,7 @@ export async function getInitializeConfigInstructionAsync<
       getAccountMeta(accounts.insurance),
       getAccountMeta(accounts.systemProgram),
       getAccountMeta(accounts.programData),
+      getAccountMeta(accounts.program),
     ],
     data: getInitializeConfigInstructionDataEncoder().encode(
       args as InitializeConfigInstructionDataArgs,
@@ -242,7 +259,8 @@ export async function getInitializeConfigInstructionAsync<
     TAccountTreasury,
     TAccountInsurance,
     TAccountSystemProgram,
-    TAccountProgramData
+    TAccountProgramData,
+    TAccountProgram
   >);
 }
 
@@ -253,6 +271,7 @@ export type InitializeConfigInput<
   TAccountInsurance extends string = string,
   TAccountSystemProgram extends string = string,
   TAccountProgramData extends string = string,
+  TAccountProgram extends string = string,
 > = {
   authority: TransactionSigner<TAccountAuthority>;
   config: Address<TAccountConfig>;
@@ -261,6 +280,8 @@ export type InitializeConfigInput<
   systemProgram?: Address<TAccountSystemProgram>;
   /** This program's ProgramData account; its upgrade authority must sign. */
   programData: Address<TAccountProgramData>;
+  /** This program's own account, which names its ProgramData account. */
+  program?: Address<TAccountProgram>;
   params: InitializeConfigInstructionDataArgs["params"];
 };
 
@@ -271,6 +292,7 @@ export function getInitializeConfigInstruction<
   TAccountInsurance extends string,
   TAccountSystemProgram extends string,
   TAccountProgramData extends string,
+  TAccountProgram extends string,
   TProgramAddress extends Address = typeof DFPN_PROGRAM_ADDRESS,
 >(
   input: InitializeConfigInput<
@@ -279,7 +301,8 @@ export function getInitializeConfigInstruction<
     TAccountTreasury,
     TAccountInsurance,
     TAccountSystemProgram,
-    TAccountProgramData
+    TAccountProgramData,
+    TAccountProgram
   >,
   config?: { programAddress?: TProgramAddress },
 ): InitializeConfigInstruction<
@@ -289,7 +312,8 @@ export function getInitializeConfigInstruction<
   TAccountTreasury,
   TAccountInsurance,
   TAccountSystemProgram,
-  TAccountProgramData
+  TAccountProgramData,
+  TAccountProgram
 > {
   // Program address.
   const programAddress = config?.programAddress ?? DFPN_PROGRAM_ADDRESS;
@@ -302,6 +326,7 @@ export function getInitializeConfigInstruction<
     insurance: { value: input.insurance ?? null, isWritable: true },
     systemProgram: { value: input.systemProgram ?? null, isWritable: false },
     programData: { value: input.programData ?? null, isWritable: false },
+    program: { value: input.program ?? null, isWritable: false },
   };
   const accounts = originalAccounts as Record<
     keyof typeof originalAccounts,
@@ -316,6 +341,10 @@ export function getInitializeConfigInstruction<
     accounts.systemProgram.value =
       "11111111111111111111111111111111" as Address<"11111111111111111111111111111111">;
   }
+  if (!accounts.program.value) {
+    accounts.program.value =
+      "14UaT5Z7TsogWsWyzf45m9PNXcSeH29esMMsJ8NRFFnp" as Address<"14UaT5Z7TsogWsWyzf45m9PNXcSeH29esMMsJ8NRFFnp">;
+  }
 
   const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
   return Object.freeze({
@@ -326,6 +355,7 @@ export function getInitializeConfigInstruction<
       getAccountMeta(accounts.insurance),
       getAccountMeta(accounts.systemProgram),
       getAccountMeta(accounts.programData),
+      getAccountMeta(accounts.program),
     ],
     data: getInitializeConfigInstructionDataEncoder().encode(
       args as InitializeConfigInstructionDataArgs,
@@ -338,7 +368,8 @@ export function getInitializeConfigInstruction<
     TAccountTreasury,
     TAccountInsurance,
     TAccountSystemProgram,
-    TAccountProgramData
+    TAccountProgramData,
+    TAccountProgram
   >);
 }
 
@@ -355,6 +386,8 @@ export type ParsedInitializeConfigInstruction<
     systemProgram: TAccountMetas[4];
     /** This program's ProgramData account; its upgrade authority must sign. */
     programData: TAccountMetas[5];
+    /** This program's own account, which names its ProgramData account. */
+    program: TAccountMetas[6];
   };
   data: InitializeConfigInstructionData;
 };
@@ -367,7 +400,7 @@ export function parseInitializeConfigInstruction<
     InstructionWithAccounts<TAccountMetas> &
     InstructionWithData<ReadonlyUint8Array>,
 ): ParsedInitializeConfigInstruction<TProgram, TAccountMetas> {
-  if (instruction.accounts.length < 6) {
+  if (instruction.accounts.length < 7) {
     // TODO: Coded error.
     throw new Error("Not enough accounts");
   }
@@ -386,6 +419,7 @@ export function parseInitializeConfigInstruction<
       insurance: getNextAccount(),
       systemProgram: getNextAccount(),
       programData: getNextAccount(),
+      program: getNextAccount(),
     },
     data: getInitializeConfigInstructionDataDecoder().decode(instruction.data),
   };

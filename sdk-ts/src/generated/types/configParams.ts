@@ -30,7 +30,7 @@ import {
 export type ConfigParams = {
   baseFees: Array<bigint>;
   workerSurchargeBps: number;
-  slashBps: number;
+  nonRevealSlashBps: number;
   maxWeightBps: number;
   reputationAlphaBps: number;
   minStake: bigint;
@@ -46,7 +46,7 @@ export type ConfigParams = {
 export type ConfigParamsArgs = {
   baseFees: Array<number | bigint>;
   workerSurchargeBps: number;
-  slashBps: number;
+  nonRevealSlashBps: number;
   maxWeightBps: number;
   reputationAlphaBps: number;
   minStake: number | bigint;
@@ -63,7 +63,7 @@ export function getConfigParamsEncoder(): FixedSizeEncoder<ConfigParamsArgs> {
   return getStructEncoder([
     ["baseFees", getArrayEncoder(getU64Encoder(), { size: 5 })],
     ["workerSurchargeBps", getU16Encoder()],
-    ["slashBps", getU16Encoder()],
+    ["nonRevealSlashBps", getU16Encoder()],
     ["maxWeightBps", getU16Encoder()],
     ["reputationAlphaBps", getU16Encoder()],
     ["minStake", getU64Encoder()],
@@ -81,7 +81,7 @@ export function getConfigParamsDecoder(): FixedSizeDecoder<ConfigParams> {
   return getStructDecoder([
     ["baseFees", getArrayDecoder(getU64Decoder(), { size: 5 })],
     ["workerSurchargeBps", getU16Decoder()],
-    ["slashBps", getU16Decoder()],
+    ["nonRevealSlashBps", getU16Decoder()],
     ["maxWeightBps", getU16Decoder()],
     ["reputationAlphaBps", getU16Decoder()],
     ["minStake", getU64Decoder()],
