@@ -121,7 +121,7 @@ INSTRUCTIONS = [
       CONFIG_W, SYS],
      [arg("nonce", "u64"), arg("content_hash", B32), arg("storage_uri", "string"), arg("modalities", "u8"),
       arg("min_workers", "u8"), arg("max_workers", "u8"), arg("max_fee", "u64"), arg("deadline", "i64"),
-      arg("bump", "u8")]),
+      arg("bump", "u8"), arg("attestation", B32)]),
     ("join_request", "An eligible worker takes a seat in an open request.",
      [acc("authority", s=True), acc("worker", w=True, pda=WORKER_SEEDS), acc("request", w=True), CONFIG_RO], []),
     ("commit_result", "A seated worker commits the hash of its answer and the model it comes from (fixed in the "
@@ -132,8 +132,9 @@ INSTRUCTIONS = [
      [acc("authority", s=True), acc("request", w=True)],
      [arg("verdict", "u8"), arg("confidence", "u8"), arg("report_hash", B32), arg("salt", B32),
       arg("report_uri", "string")]),
-    ("finalize_request", "Anyone finalizes after the reveal phase. Remaining accounts: one writable worker PDA per "
-     "seat in seat order, then one writable model PDA per revealed seat in seat order.",
+    ("finalize_request", "Finalizes after the reveal phase: the client at once (signing as `client`), anyone else "
+     "FINALIZE_GRACE_SECS after the deadline. Remaining accounts: one writable worker PDA per seat in seat order, "
+     "then one writable model PDA per revealed seat in seat order.",
      [acc("request", w=True), acc("client", w=True), CONFIG_RO, acc("treasury", w=True, pda=[const_seed("treasury")]),
       acc("insurance", w=True, pda=[const_seed("insurance")])], []),
     ("expire_request", "Anyone expires a request without enough commitments; seats that never committed forfeit "
@@ -157,18 +158,30 @@ INSTRUCTIONS = [
      [acc("developer", s=True), acc("model", w=True)], [arg("new_developer", "pubkey")]),
     ("accept_model_transfer", "The proposed developer accepts and takes over the model.",
      [acc("new_developer", s=True), acc("model", w=True)], []),
+    ("register_challenger", "The authority lets a key reveal known-answer challenges.",
+     [acc("authority", w=True, s=True), CONFIG_RO,
+      acc("challenger", w=True, pda=[const_seed("challenger"), {"kind": "arg", "path": "challenger"}]), SYS],
+     [arg("challenger", "pubkey")]),
+    ("remove_challenger", "The authority withdraws a challenger; its account's rent returns to the authority.",
+     [acc("authority", w=True, s=True), CONFIG_RO, acc("challenger", w=True)], []),
+    ("reveal_challenge", "A registered challenger reveals the label and salt its request's attestation committed "
+     "to, after the reveal phase and before finalization.",
+     [acc("client", s=True),
+      acc("challenger", w=True, pda=[const_seed("challenger"), {"kind": "account", "path": "client"}]),
+      acc("request", w=True)],
+     [arg("label", "u8"), arg("salt", B32)]),
 ]
 
 CONFIG_PARAMS = [("base_fees", arr("u64", 5)), ("worker_surcharge_bps", "u16"), ("non_reveal_slash_bps", "u16"),
                  ("max_weight_bps", "u16"), ("reputation_alpha_bps", "u16"), ("min_stake", "u64"),
                  ("unbonding_secs", "i64"), ("min_deadline_secs", "i64"), ("reveal_window_secs", "i64"),
                  ("min_consensus_weight", "u32"), ("max_deadline_secs", "i64"), ("no_consensus_fee_bps", "u16"),
-                 ("seat_bond_multiplier", "u16")]
+                 ("seat_bond_multiplier", "u16"), ("challenge_slash_bps", "u16")]
 ACCOUNTS = {
     "Config": [("authority", "pubkey"), ("treasury", "pubkey"), ("insurance", "pubkey"),
                ("params", defined("ConfigParams")), ("paused", "u8"), ("bump", "u8"), ("treasury_bump", "u8"),
                ("insurance_bump", "u8"), ("request_count", "u64"), ("pending_authority", "pubkey"),
-               ("insurance_withdrawn_at", "i64"), ("reserved", arr("u8", 24))],
+               ("insurance_withdrawn_at", "i64"), ("reserved", arr("u8", 22))],
     "Vault": [("kind", "u8"), ("bump", "u8"), ("reserved", arr("u8", 6))],
     "Model": [("model_id", B32), ("developer", "pubkey"), ("payout_wallet", "pubkey"), ("modalities", "u8"),
               ("active", "u8"), ("bump", "u8"), ("reserved0", "u8"), ("uses", "u64"), ("earned_total", "u64"),
@@ -186,7 +199,10 @@ ACCOUNTS = {
                 ("created_at", "i64"), ("commit_deadline", "i64"), ("deadline", "i64"), ("finalized_at", "i64"),
                 ("non_reveal_slash_bps", "u16"), ("reputation_alpha_bps", "u16"), ("max_weight_bps", "u16"),
                 ("no_consensus_fee_bps", "u16"), ("min_consensus_weight", "u32"), ("seat_bond", "u64"),
-                ("reserved", arr("u8", 16)), ("seats", arr(defined("Seat"), 10))],
+                ("challenge_slash_bps", "u16"), ("challenged", "u8"), ("challenge_label", "u8"),
+                ("reserved", arr("u8", 12)), ("attestation", B32), ("seats", arr(defined("Seat"), 10))],
+    "Challenger": [("authority", "pubkey"), ("registered_at", "i64"), ("challenges", "u64"), ("bump", "u8"),
+                   ("reserved", arr("u8", 31))],
 }
 SEAT = [("authority", "pubkey"), ("commitment", B32), ("report_hash", B32), ("model", "pubkey"), ("state", "u8"),
         ("verdict", "u8"), ("confidence", "u8"), ("report_uri_len", "u8"), ("report_uri", arr("u8", 128))]
@@ -227,6 +243,9 @@ EVENTS = {
     "InsuranceWithdrawn": [("recipient", "pubkey"), ("amount", "u64")],
     "ModelTransferProposed": [("model", "pubkey"), ("proposed", "pubkey")],
     "ModelTransferred": [("model", "pubkey"), ("developer", "pubkey")],
+    "ChallengerRegistered": [("challenger", "pubkey")],
+    "ChallengerRemoved": [("challenger", "pubkey")],
+    "ChallengeRevealed": [("request", "pubkey"), ("label", "u8")],
 }
 
 

@@ -65,6 +65,7 @@ pub struct Params {
     pub max_deadline_secs: i64,
     pub no_consensus_fee_bps: u16,
     pub seat_bond_multiplier: u16,
+    pub challenge_slash_bps: u16,
 }
 
 impl Default for Params {
@@ -83,6 +84,7 @@ impl Default for Params {
             max_deadline_secs: 86_400,
             no_consensus_fee_bps: 2_000,
             seat_bond_multiplier: 10,
+            challenge_slash_bps: 200,
         }
     }
 }
@@ -105,6 +107,7 @@ impl Params {
         b.extend(self.max_deadline_secs.to_le_bytes());
         b.extend(self.no_consensus_fee_bps.to_le_bytes());
         b.extend(self.seat_bond_multiplier.to_le_bytes());
+        b.extend(self.challenge_slash_bps.to_le_bytes());
         b
     }
 
@@ -142,6 +145,7 @@ impl Params {
             ("no-consensus fee above 50%", Self::with(|p| p.no_consensus_fee_bps = 5_001)),
             ("seat bond below 10x the reward", Self::with(|p| p.seat_bond_multiplier = 9)),
             ("seat bond above 100x the reward", Self::with(|p| p.seat_bond_multiplier = 101)),
+            ("challenge slash above 5%", Self::with(|p| p.challenge_slash_bps = 501)),
         ]
     }
 
@@ -161,6 +165,7 @@ impl Params {
             "max_deadline_secs": self.max_deadline_secs,
             "no_consensus_fee_bps": self.no_consensus_fee_bps,
             "seat_bond_multiplier": self.seat_bond_multiplier,
+            "challenge_slash_bps": self.challenge_slash_bps,
         })
     }
 
@@ -207,6 +212,16 @@ pub fn model_address_by(developer: &Address, id: &[u8; 32]) -> Address {
 /// The address of model `name` as `Env::register_model` registers it (developer `developer_of(name)`).
 pub fn model_address(name: &str) -> Address {
     model_address_by(&developer_of(name).pubkey(), &model_id(name))
+}
+
+/// A challenge's attestation: `sha256("dfpn-challenge-v1" ‖ request ‖ label ‖ salt)`.
+pub fn challenge_attestation(request: &Address, label: u8, salt: &[u8; 32]) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(b"dfpn-challenge-v1");
+    h.update(request.as_ref());
+    h.update([label]);
+    h.update(salt);
+    h.finalize().into()
 }
 
 /// `sha256("dfpn-commit-v2" ‖ request ‖ worker ‖ verdict ‖ confidence ‖ model ‖ report_hash ‖ salt)`, `model`
@@ -282,6 +297,8 @@ pub struct RequestSpec {
     pub max_fee: u64,
     /// Seconds after the current time.
     pub deadline_in: i64,
+    /// Random bytes for an ordinary request; `challenge_attestation(..)` for a known-answer challenge.
+    pub attestation: [u8; 32],
 }
 
 impl Default for RequestSpec {
@@ -295,6 +312,7 @@ impl Default for RequestSpec {
             max_workers: 3,
             max_fee: 50_000_000,
             deadline_in: 300,
+            attestation: sha256(b"an ordinary request's random attestation"),
         }
     }
 }
@@ -332,6 +350,8 @@ pub struct Env {
     pub params: Params,
     /// Every signer a test created (for lamport conservation over all of them).
     pub known: Vec<Address>,
+    /// Clients of the requests submitted through `submit`, so `finalize` can sign as the client.
+    pub clients: HashMap<Address, Keypair>,
 }
 
 pub type TxResult = Result<TransactionMetadata, FailedTransactionMetadata>;
@@ -349,8 +369,15 @@ impl Env {
         let path = so_path();
         let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e} (run `make build` first)", path.display()));
         svm.add_program(program_id, &bytes).expect("load dfpn.so");
-        let mut env =
-            Self { svm, idl, program_id, authority: Keypair::new(), params: Params::default(), known: vec![] };
+        let mut env = Self {
+            svm,
+            idl,
+            program_id,
+            authority: Keypair::new(),
+            params: Params::default(),
+            known: vec![],
+            clients: HashMap::new(),
+        };
         env.set_time(START_TIME);
         let authority = env.authority.pubkey();
         env.fund(&authority, 100 * LAMPORTS_PER_SOL);
@@ -743,7 +770,8 @@ impl Env {
                 .u8(spec.max_workers)
                 .u64(spec.max_fee)
                 .i64(self.now() + spec.deadline_in)
-                .u8(self.request_bump(client, spec.nonce)),
+                .u8(self.request_bump(client, spec.nonce))
+                .bytes(&spec.attestation),
         )
     }
 
@@ -800,7 +828,24 @@ impl Env {
         )
     }
 
-    /// `finalize_request` with the remaining accounts read from the request's seats.
+    /// Move the clock to where anyone may finalize `request`: `FINALIZE_GRACE_SECS` after its deadline.
+    pub fn to_grace_end(&mut self, request: &Address) {
+        let r = self.decode("Request", request).expect("request exists");
+        let t = r["deadline"].as_i64().unwrap() + self.idl.constant_u64("FINALIZE_GRACE_SECS") as i64;
+        if self.now() < t {
+            self.set_time(t);
+        }
+    }
+
+    /// `finalize_request` signed by the request's client (allowed before the grace period ends).
+    pub fn ix_finalize_request_by_client(&self, request: &Address) -> Instruction {
+        let mut ix = self.ix_finalize_request(request);
+        ix.accounts[1].is_signer = true;
+        ix
+    }
+
+    /// `finalize_request` with the remaining accounts read from the request's seats, by anyone (the client does
+    /// not sign: allowed from `FINALIZE_GRACE_SECS` after the deadline).
     pub fn ix_finalize_request(&self, request: &Address) -> Instruction {
         let r = self.decode("Request", request).expect("request exists");
         let client = idl::pubkey(&r["client"]);
@@ -819,6 +864,47 @@ impl Env {
             metas.push(AccountMeta::new(idl::pubkey(&seat["model"]), false));
         }
         self.ix("finalize_request", metas, Args::default())
+    }
+
+    pub fn challenger_pda(&self, key: &Address) -> Address {
+        self.pda(&[b"challenger", key.as_ref()])
+    }
+
+    pub fn ix_register_challenger(&self, authority: &Address, challenger: &Address) -> Instruction {
+        self.ix(
+            "register_challenger",
+            vec![
+                AccountMeta::new(*authority, true),
+                AccountMeta::new_readonly(self.config(), false),
+                AccountMeta::new(self.challenger_pda(challenger), false),
+                AccountMeta::new_readonly(SYSTEM_PROGRAM, false),
+            ],
+            Args::default().bytes(challenger.as_ref()),
+        )
+    }
+
+    pub fn ix_remove_challenger(&self, authority: &Address, challenger: &Address) -> Instruction {
+        self.ix(
+            "remove_challenger",
+            vec![
+                AccountMeta::new(*authority, true),
+                AccountMeta::new_readonly(self.config(), false),
+                AccountMeta::new(self.challenger_pda(challenger), false),
+            ],
+            Args::default(),
+        )
+    }
+
+    pub fn ix_reveal_challenge(&self, client: &Address, request: &Address, label: u8, salt: &[u8; 32]) -> Instruction {
+        self.ix(
+            "reveal_challenge",
+            vec![
+                AccountMeta::new_readonly(*client, true),
+                AccountMeta::new(self.challenger_pda(client), false),
+                AccountMeta::new(*request, false),
+            ],
+            Args::default().u8(label).bytes(salt),
+        )
     }
 
     pub fn ix_expire_request(&self, request: &Address) -> Instruction {
@@ -875,6 +961,7 @@ impl Env {
     pub fn submit(&mut self, client: &Keypair, spec: &RequestSpec) -> Address {
         let ix = self.ix_submit_request(&client.pubkey(), spec);
         self.send(&[ix], &[client]).expect("submit_request");
+        self.clients.insert(client.pubkey(), client.insecure_clone());
         self.request_pda(&client.pubkey(), spec.nonce)
     }
 
@@ -894,11 +981,23 @@ impl Env {
         self.send(&[ix], &[worker])
     }
 
-    /// Finalize, signed and paid by a fresh cranker.
+    /// Finalize, paid by a fresh cranker; the client co-signs while only it may (before `FINALIZE_GRACE_SECS`
+    /// after the deadline, when `submit` knows the client).
     pub fn finalize(&mut self, request: &Address) -> TxResult {
+        let r = self.decode("Request", request).expect("request exists");
+        let grace_ends = r["deadline"].as_i64().unwrap() + self.idl.constant_u64("FINALIZE_GRACE_SECS") as i64;
+        let client = self.clients.get(&idl::pubkey(&r["client"])).map(|k| k.insecure_clone());
         let cranker = self.keypair(LAMPORTS_PER_SOL);
-        let ix = self.ix_finalize_request(request);
-        self.send(&[ix], &[&cranker])
+        match client {
+            Some(client) if self.now() < grace_ends => {
+                let ix = self.ix_finalize_request_by_client(request);
+                self.send(&[ix], &[&cranker, &client])
+            }
+            _ => {
+                let ix = self.ix_finalize_request(request);
+                self.send(&[ix], &[&cranker])
+            }
+        }
     }
 
     /// Sum of lamports over every account the test knows plus the program's PDAs it touched.

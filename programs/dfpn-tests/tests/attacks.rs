@@ -347,7 +347,8 @@ fn attack_8_a_non_canonical_request_bump_is_refused() {
         .expect("a lower valid bump");
     let mut ix = env.ix_submit_request(&client.pubkey(), &spec);
     ix.accounts[1].pubkey = address;
-    *ix.data.last_mut().unwrap() = bump;
+    let bump_at = ix.data.len() - 33; // the bump, then the 32-byte attestation
+    ix.data[bump_at] = bump;
     // When the client submits at that address / Then it is refused, creating nothing
     env.assert_ix_rejected(&ix, &[&client], &[client.pubkey(), address], "NonCanonicalBump");
     // And the canonical address (positive control) is accepted
@@ -419,6 +420,7 @@ fn attack_9_errors_name_what_is_wrong() {
         net.env.reveal(&w, &request, &a).expect("reveal");
     }
     // When finalize names a model that is not the seat's / Then ModelMismatch (not InvalidPda)
+    net.env.to_grace_end(&request);
     let valid = net.env.ix_finalize_request(&request);
     let mut wrong = valid.clone();
     let last = wrong.accounts.len() - 1;

@@ -23,6 +23,7 @@ fn setup(n: usize) -> (Network, Address, Instruction) {
     for (w, a) in net.worker_keys().iter().zip(&answers) {
         net.env.reveal(w, &request, a).expect("reveal");
     }
+    net.env.to_grace_end(&request); // anyone may finalize from here
     let ix = net.env.ix_finalize_request(&request);
     (net, request, ix)
 }
@@ -61,6 +62,7 @@ fn finalizing_pays_the_majority_slashes_the_silent_and_refunds_the_rest() {
     let before: Vec<u64> = touched.iter().map(|a| env.lamports(a)).collect();
 
     // When anyone finalizes after the deadline
+    env.to_grace_end(&request); // anyone may finalize from here
     let ix = env.ix_finalize_request(&request);
     assert_eq!(ix.accounts.len(), FIXED + 5 + 3, "five workers, three revealed models");
     let meta = env.send(&[ix], &[&cranker]).expect("finalize");
@@ -169,6 +171,7 @@ fn a_request_nobody_revealed_charges_nothing_and_slashes_every_committer() {
     let before = [client, vaults[0], vaults[1]].map(|x| net.env.lamports(&x));
 
     // When anyone finalizes
+    net.env.to_grace_end(&request); // anyone may finalize from here
     let ix = net.env.ix_finalize_request(&request);
     assert_eq!(ix.accounts.len(), FIXED + 3, "no model accounts without reveals");
     let cranker = net.env.keypair(LAMPORTS_PER_SOL);
@@ -227,6 +230,7 @@ fn finalizes_with_3_5_and_10_workers_each_on_its_own_model() {
 
         // When a cranker finalizes
         let cranker = env.keypair(LAMPORTS_PER_SOL);
+        env.to_grace_end(&request); // anyone may finalize from here
         let ix = env.ix_finalize_request(&request);
         assert_eq!(ix.accounts.len(), FIXED + 2 * n as usize);
         let message = Message::new(std::slice::from_ref(&ix), Some(&cranker.pubkey()));
@@ -505,6 +509,7 @@ fn seat_models_must_be_the_revealed_models_in_order() {
     for (w, a) in net.worker_keys().iter().zip(&answers) {
         net.env.reveal(w, &request, a).expect("reveal");
     }
+    net.env.to_grace_end(&request); // anyone may finalize from here
     let valid = net.env.ix_finalize_request(&request);
     let models = FIXED + 3;
     // When the model accounts are swapped, or the other model stands in for seat 0's / Then it fails, changing nothing

@@ -227,7 +227,8 @@ fn fee_remainder_goes_to_insurance() {
     let dust = fee - per_worker * 3 - per_model * 3 - fee * 10 / 100;
     assert!(dust > fee * 5 / 100, "there is rounding dust");
     assert_eq!(net.env.lamports(&net.env.insurance()) - insurance_before, dust);
-    // Conservation: submit + 3 × (join, commit, reveal) + finalize by a cranker funded with 1 SOL.
-    let fees = 5_000 + 9 * 5_000 + 5_000;
+    // Conservation: submit + 3 × (join, commit, reveal) + finalize by a cranker funded with 1 SOL, the client
+    // co-signing (before the grace period only the client may finalize).
+    let fees = 5_000 + 9 * 5_000 + 10_000;
     assert_eq!(net.env.total_lamports(&watched) + fees, total_before + LAMPORTS_PER_SOL);
 }

@@ -39,6 +39,7 @@ fn authority_replaces_the_params_and_nothing_else() {
         max_deadline_secs: 3_600,
         no_consensus_fee_bps: 1_000,
         seat_bond_multiplier: 20,
+        challenge_slash_bps: 300,
     };
     let ix = env.ix_update_config(&authority.pubkey(), &params);
 
@@ -73,6 +74,7 @@ fn accepts_params_on_every_inclusive_bound() {
         max_deadline_secs: 60,
         no_consensus_fee_bps: 0,
         seat_bond_multiplier: 10,
+        challenge_slash_bps: 0,
     };
     let high = Params {
         base_fees: [1_000_000_000_000; 5],
@@ -88,6 +90,7 @@ fn accepts_params_on_every_inclusive_bound() {
         max_deadline_secs: 30 * 86_400,
         no_consensus_fee_bps: 5_000,
         seat_bond_multiplier: 100,
+        challenge_slash_bps: 500,
     };
     let (mut env, authority, _) = setup();
     for params in [low, high] {

@@ -253,6 +253,7 @@ mod tests {
             max_deadline_secs: I64::new(86_400),
             no_consensus_fee_bps: U16::new(2_000),
             seat_bond_multiplier: U16::new(10),
+            challenge_slash_bps: U16::new(0),
         }
     }
 

@@ -54,6 +54,12 @@ pub const MIN_NON_REVEAL_SLASH_BPS: u16 = 10_000;
 /// Largest non-reveal slash, in bps of the per-seat reward (configuration bound): a crash must not cost an honest
 /// worker more than a few requests' earnings.
 pub const MAX_NON_REVEAL_SLASH_BPS: u16 = 60_000;
+/// Largest `challenge_slash_bps`: share of a worker's stake one failed known-answer challenge may take
+/// (configuration bound), so a wrong label costs an honest worker at most this much.
+pub const MAX_CHALLENGE_SLASH_BPS: u16 = 500;
+/// After the deadline, only the client may finalize for this long, so a challenger can reveal its label
+/// before anyone finalizes (workers cannot tell challenges apart, so none is finalized early to dodge one).
+pub const FINALIZE_GRACE_SECS: i64 = 120;
 /// Largest share of the insurance vault (above rent) one `withdraw_insurance` may move, in bps.
 pub const MAX_INSURANCE_WITHDRAWAL_BPS: u16 = 1_000;
 /// Shortest time between two `withdraw_insurance` calls, in seconds (7 days).
@@ -71,6 +77,8 @@ pub const MAX_SEAT_BOND_MULTIPLIER: u16 = 100;
 pub const MIN_REVEALS_FOR_REPUTATION: u8 = 3;
 /// Domain separator of commitments.
 pub const COMMIT_DOMAIN: &[u8] = b"dfpn-commit-v2";
+/// Domain tag of a challenge's attestation: `sha256(CHALLENGE_DOMAIN ‖ request ‖ label ‖ salt)`.
+pub const CHALLENGE_DOMAIN: &[u8] = b"dfpn-challenge-v1";
 
 /// The five modalities, as bits of a `u8` mask.
 pub mod modality {
@@ -152,6 +160,8 @@ pub mod seeds {
     pub const MODEL: &[u8] = b"model";
     /// Worker PDA `["worker", authority]`.
     pub const WORKER: &[u8] = b"worker";
+    /// Challenger PDA `["challenger", authority]`: a key governance lets reveal known-answer challenges.
+    pub const CHALLENGER: &[u8] = b"challenger";
     /// Request PDA `["request", client, nonce u64 LE]`.
     pub const REQUEST: &[u8] = b"request";
 }

@@ -143,15 +143,25 @@ pub enum DfpnError {
     InsuranceWithdrawalTooSoon = 6067,
     /// The signer is not the model's proposed developer.
     NotPendingDeveloper = 6068,
+    /// The signer is not a registered challenger (`register_challenger`).
+    NotChallenger = 6069,
+    /// The label and salt do not hash to the request's attestation.
+    ChallengeMismatch = 6070,
+    /// A challenge can be revealed only once the reveal phase is over, and before finalization.
+    ChallengeTooEarly = 6071,
+    /// The challenge of this request was already revealed.
+    ChallengeAlreadyRevealed = 6072,
+    /// Until `FINALIZE_GRACE_SECS` after the deadline only the client may finalize.
+    FinalizeReservedForClient = 6073,
 }
 
 impl DfpnError {
     /// Every variant, in code order (used by tests and the IDL check).
-    pub const ALL: [DfpnError; 69] = {
-        let mut all = [DfpnError::InvalidInstructionData; 69];
+    pub const ALL: [DfpnError; 74] = {
+        let mut all = [DfpnError::InvalidInstructionData; 74];
         let mut i = 0;
-        while i < 69 {
-            // SAFETY: the enum is `repr(u32)` with contiguous discriminants 6000..6069.
+        while i < 74 {
+            // SAFETY: the enum is `repr(u32)` with contiguous discriminants 6000..6074.
             all[i] = unsafe { core::mem::transmute::<u32, DfpnError>(6000 + i as u32) };
             i += 1;
         }

@@ -44,6 +44,9 @@ pub const INSURANCE_WITHDRAWN: [u8; 8] = anchor("event:InsuranceWithdrawn");
 pub const MODEL_TRANSFER_PROPOSED: [u8; 8] = anchor("event:ModelTransferProposed");
 pub const MODEL_TRANSFERRED: [u8; 8] = anchor("event:ModelTransferred");
 pub const WORKER_LEFT: [u8; 8] = anchor("event:WorkerLeft");
+pub const CHALLENGER_REGISTERED: [u8; 8] = anchor("event:ChallengerRegistered");
+pub const CHALLENGER_REMOVED: [u8; 8] = anchor("event:ChallengerRemoved");
+pub const CHALLENGE_REVEALED: [u8; 8] = anchor("event:ChallengeRevealed");
 
 /// Event with one address field.
 #[inline(always)]
@@ -66,6 +69,13 @@ pub fn address_pair_event(discriminator: [u8; 8], first: &[u8; 32], second: &[u8
 pub fn amount_event(discriminator: [u8; 8], address: &[u8; 32], amount: u64) {
     let mut w = start::<48>(discriminator);
     w.put(address).u64(amount);
+    emit(&w);
+}
+
+#[inline(always)]
+pub fn challenge_revealed(request: &[u8; 32], label: u8) {
+    let mut w = start::<41>(CHALLENGE_REVEALED);
+    w.put(request).u8(label);
     emit(&w);
 }
 

@@ -4,7 +4,7 @@ use pinocchio::{AccountView, Address, ProgramResult};
 use crate::{error::DfpnError, instructions::*};
 
 /// Every instruction by name with its discriminator; the IDL check walks this table.
-pub const INSTRUCTIONS: [(&str, [u8; 8]); 27] = [
+pub const INSTRUCTIONS: [(&str, [u8; 8]); 30] = [
     ("initialize_config", initialize_config::DISCRIMINATOR),
     ("update_config", update_config::DISCRIMINATOR),
     ("set_paused", set_paused::DISCRIMINATOR),
@@ -32,6 +32,9 @@ pub const INSTRUCTIONS: [(&str, [u8; 8]); 27] = [
     ("withdraw_insurance", withdraw_insurance::DISCRIMINATOR),
     ("propose_model_transfer", propose_model_transfer::DISCRIMINATOR),
     ("accept_model_transfer", accept_model_transfer::DISCRIMINATOR),
+    ("register_challenger", register_challenger::DISCRIMINATOR),
+    ("remove_challenger", remove_challenger::DISCRIMINATOR),
+    ("reveal_challenge", reveal_challenge::DISCRIMINATOR),
 ];
 
 #[inline(always)]
@@ -71,6 +74,9 @@ pub fn process_instruction(program_id: &Address, accounts: &mut [AccountView], d
         withdraw_insurance::DISCRIMINATOR => withdraw_insurance::process(accounts, args),
         propose_model_transfer::DISCRIMINATOR => propose_model_transfer::process(accounts, args),
         accept_model_transfer::DISCRIMINATOR => accept_model_transfer::process(accounts, args),
+        register_challenger::DISCRIMINATOR => register_challenger::process(accounts, args),
+        remove_challenger::DISCRIMINATOR => remove_challenger::process(accounts, args),
+        reveal_challenge::DISCRIMINATOR => reveal_challenge::process(accounts, args),
         _ => Err(DfpnError::InvalidInstructionData.into()),
     }
 }

@@ -3,7 +3,7 @@ use dfpn::{
     error::DfpnError,
     events,
     processor::INSTRUCTIONS,
-    state::{Config, Model, Request, Vault, Worker},
+    state::{Challenger, Config, Model, Request, Vault, Worker},
     utils::AccountState,
 };
 use serde_json::Value;
@@ -67,11 +67,12 @@ fn instructions_match_the_program() {
 #[test]
 fn accounts_match_discriminators_and_sizes() {
     let idl = idl();
-    let cases: [(&str, [u8; 8], usize); 5] = [
+    let cases: [(&str, [u8; 8], usize); 6] = [
         ("Config", Config::DISCRIMINATOR, Config::LEN),
         ("Vault", Vault::DISCRIMINATOR, Vault::LEN),
         ("Model", Model::DISCRIMINATOR, Model::LEN),
         ("Worker", Worker::DISCRIMINATOR, Worker::LEN),
+        ("Challenger", Challenger::DISCRIMINATOR, Challenger::LEN),
         ("Request", Request::DISCRIMINATOR, Request::LEN),
     ];
     assert_eq!(idl["accounts"].as_array().unwrap().len(), cases.len());
@@ -110,7 +111,7 @@ fn error_codes_are_pinned() {
 #[test]
 fn events_match_discriminators() {
     let idl = idl();
-    let program: [(&str, [u8; 8]); 29] = [
+    let program: [(&str, [u8; 8]); 32] = [
         ("ConfigInitialized", events::CONFIG_INITIALIZED),
         ("ConfigUpdated", events::CONFIG_UPDATED),
         ("PauseSet", events::PAUSE_SET),
@@ -140,6 +141,9 @@ fn events_match_discriminators() {
         ("InsuranceWithdrawn", events::INSURANCE_WITHDRAWN),
         ("ModelTransferProposed", events::MODEL_TRANSFER_PROPOSED),
         ("ModelTransferred", events::MODEL_TRANSFERRED),
+        ("ChallengerRegistered", events::CHALLENGER_REGISTERED),
+        ("ChallengerRemoved", events::CHALLENGER_REMOVED),
+        ("ChallengeRevealed", events::CHALLENGE_REVEALED),
     ];
     let listed = idl["events"].as_array().unwrap();
     assert_eq!(listed.len(), program.len());
@@ -174,6 +178,8 @@ fn constants_match_the_program() {
         "MAX_MIN_CONSENSUS_WEIGHT" => c::MAX_MIN_CONSENSUS_WEIGHT, "MIN_BASE_FEE" => c::MIN_BASE_FEE,
         "MIN_NON_REVEAL_SLASH_BPS" => c::MIN_NON_REVEAL_SLASH_BPS, "MAX_NON_REVEAL_SLASH_BPS" => c::MAX_NON_REVEAL_SLASH_BPS, "MAX_NO_CONSENSUS_FEE_BPS" => c::MAX_NO_CONSENSUS_FEE_BPS,
         "MAX_INSURANCE_WITHDRAWAL_BPS" => c::MAX_INSURANCE_WITHDRAWAL_BPS,
+        "MAX_CHALLENGE_SLASH_BPS" => c::MAX_CHALLENGE_SLASH_BPS, "FINALIZE_GRACE_SECS" => c::FINALIZE_GRACE_SECS,
+        "CHALLENGE_DOMAIN" => bytes(c::CHALLENGE_DOMAIN), "SEEDS_CHALLENGER" => bytes(seeds::CHALLENGER),
         "INSURANCE_WITHDRAWAL_INTERVAL_SECS" => c::INSURANCE_WITHDRAWAL_INTERVAL_SECS,
         "MAX_DEADLINE_SECS_CEILING" => c::MAX_DEADLINE_SECS_CEILING,
         "MIN_SEAT_BOND_MULTIPLIER" => c::MIN_SEAT_BOND_MULTIPLIER,

@@ -1,8 +1,9 @@
 use crate::{
     constants::{
-        BPS, MAX_BASE_FEE, MAX_DEADLINE_SECS_CEILING, MAX_MIN_CONSENSUS_WEIGHT, MAX_NON_REVEAL_SLASH_BPS,
-        MAX_NO_CONSENSUS_FEE_BPS, MAX_REPUTATION_ALPHA_BPS, MAX_SEAT_BOND_MULTIPLIER, MAX_UNBONDING_SECS, MIN_BASE_FEE,
-        MIN_DEADLINE_SECS_CEILING, MIN_DEADLINE_SECS_FLOOR, MIN_NON_REVEAL_SLASH_BPS, MIN_SEAT_BOND_MULTIPLIER,
+        BPS, MAX_BASE_FEE, MAX_CHALLENGE_SLASH_BPS, MAX_DEADLINE_SECS_CEILING, MAX_MIN_CONSENSUS_WEIGHT,
+        MAX_NON_REVEAL_SLASH_BPS, MAX_NO_CONSENSUS_FEE_BPS, MAX_REPUTATION_ALPHA_BPS, MAX_SEAT_BOND_MULTIPLIER,
+        MAX_UNBONDING_SECS, MIN_BASE_FEE, MIN_DEADLINE_SECS_CEILING, MIN_DEADLINE_SECS_FLOOR, MIN_NON_REVEAL_SLASH_BPS,
+        MIN_SEAT_BOND_MULTIPLIER,
     },
     discriminator,
     error::DfpnError,
@@ -33,7 +34,7 @@ pub struct Config {
     pub pending_authority: [u8; 32],
     /// Time of the last `withdraw_insurance` (0: never).
     pub insurance_withdrawn_at: I64,
-    pub reserved: [u8; 24],
+    pub reserved: [u8; 22],
 }
 
 /// Tunable parameters; the argument of `initialize_config` and `update_config`.
@@ -69,10 +70,13 @@ pub struct ConfigParams {
     /// A seat's bond is this many times the request's per-seat reward, locked from the worker's stake while it
     /// holds the seat and forfeited if it never commits.
     pub seat_bond_multiplier: U16,
+    /// Share of its stake a worker loses for each known-answer challenge it fails (a revealed verdict other than
+    /// the challenger's label, or no reveal), in basis points.
+    pub challenge_slash_bps: U16,
 }
 
 impl ConfigParams {
-    pub const LEN: usize = 96;
+    pub const LEN: usize = 98;
 
     #[inline(always)]
     pub fn read(r: &mut Reader) -> Result<Self, ProgramError> {
@@ -94,6 +98,7 @@ impl ConfigParams {
             max_deadline_secs: I64::new(r.i64()?),
             no_consensus_fee_bps: U16::new(r.u16()?),
             seat_bond_multiplier: U16::new(r.u16()?),
+            challenge_slash_bps: U16::new(r.u16()?),
         };
         params.validate()?;
         Ok(params)
@@ -116,7 +121,8 @@ impl ConfigParams {
             && self.min_consensus_weight.get() <= MAX_MIN_CONSENSUS_WEIGHT
             && (self.min_deadline_secs.get()..=MAX_DEADLINE_SECS_CEILING).contains(&self.max_deadline_secs.get())
             && self.no_consensus_fee_bps.get() <= MAX_NO_CONSENSUS_FEE_BPS
-            && (MIN_SEAT_BOND_MULTIPLIER..=MAX_SEAT_BOND_MULTIPLIER).contains(&self.seat_bond_multiplier.get());
+            && (MIN_SEAT_BOND_MULTIPLIER..=MAX_SEAT_BOND_MULTIPLIER).contains(&self.seat_bond_multiplier.get())
+            && self.challenge_slash_bps.get() <= MAX_CHALLENGE_SLASH_BPS;
         if ok {
             Ok(())
         } else {
@@ -127,7 +133,7 @@ impl ConfigParams {
 
 impl AccountState for Config {
     const DISCRIMINATOR: [u8; 8] = discriminator::anchor("account:Config");
-    const LEN: usize = 8 + 32 * 3 + ConfigParams::LEN + 4 + 8 + 32 + 32;
+    const LEN: usize = 8 + 32 * 3 + ConfigParams::LEN + 4 + 8 + 32 + 8 + 22;
 }
 
 const _: () = assert!(core::mem::size_of::<ConfigParams>() == ConfigParams::LEN);

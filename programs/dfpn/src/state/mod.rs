@@ -1,11 +1,13 @@
 //! Account layouts. Every struct is `#[repr(C)]`, alignment 1, its size pinned at compile time, and its
 //! bytes equal to the Borsh encoding that `idl/dfpn.json` describes.
+pub mod challenger;
 pub mod config;
 pub mod model;
 pub mod request;
 pub mod vault;
 pub mod worker;
 
+pub use challenger::Challenger;
 pub use config::{Config, ConfigParams};
 pub use model::Model;
 pub use request::{Request, Seat};

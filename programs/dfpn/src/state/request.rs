@@ -66,7 +66,16 @@ pub struct Request {
     pub min_consensus_weight: U32,
     /// Locked from a worker's stake for each seat it holds; forfeited if the seat never commits.
     pub seat_bond: U64,
-    pub reserved: [u8; 16],
+    /// `challenge_slash_bps` of the configuration at submission.
+    pub challenge_slash_bps: U16,
+    /// 1 once a registered challenger revealed the label its attestation committed to.
+    pub challenged: u8,
+    /// The revealed label (a verdict), when `challenged`.
+    pub challenge_label: u8,
+    pub reserved: [u8; 12],
+    /// 32 bytes from the client: random for an ordinary request, `sha256(CHALLENGE_DOMAIN ‖ request ‖ label ‖
+    /// salt)` for a known-answer challenge. Nobody can tell them apart until the challenger reveals.
+    pub attestation: [u8; 32],
     pub seats: [Seat; MAX_SEATS],
 }
 
@@ -110,6 +119,13 @@ impl Request {
             && (now >= self.deadline.get() || (!self.commit_open(now) && self.reveals == self.commits))
     }
 
+    /// Open to any finalizer (not only the client): `FINALIZE_GRACE_SECS` after the deadline, so a challenger
+    /// has time to reveal its label first.
+    #[inline(always)]
+    pub fn finalizable_by_anyone(&self, now: i64) -> bool {
+        self.finalizable(now) && now >= self.deadline.get().saturating_add(crate::constants::FINALIZE_GRACE_SECS)
+    }
+
     /// Expirable: an open request whose commit phase ended without enough commitments.
     #[inline(always)]
     pub fn expirable(&self, now: i64) -> bool {
@@ -119,7 +135,8 @@ impl Request {
 
 impl AccountState for Request {
     const DISCRIMINATOR: [u8; 8] = discriminator::anchor("account:Request");
-    const LEN: usize = 8 + 32 + 8 + 32 + 12 + MAX_URI_LEN + 8 * 6 + 2 * 4 + 4 + 8 + 16 + Seat::LEN * MAX_SEATS;
+    const LEN: usize =
+        8 + 32 + 8 + 32 + 12 + MAX_URI_LEN + 8 * 6 + 2 * 4 + 4 + 8 + 2 + 2 + 12 + 32 + Seat::LEN * MAX_SEATS;
 }
 
 const _: () = assert!(core::mem::size_of::<Seat>() == Seat::LEN);

@@ -8,7 +8,7 @@ use crate::{
     events,
     state::{
         request::{seat_state, status, MAX_SEATS},
-        Model, Worker,
+        Model, Request, Worker,
     },
     utils::*,
 };
@@ -28,6 +28,11 @@ pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
     if !request.finalizable(now) {
         return Err(DfpnError::FinalizeTooEarly.into());
     }
+    // Until the grace period ends only the client finalizes, so a challenger can reveal its label first.
+    if !accts.client.is_signer() && !request.finalizable_by_anyone(now) {
+        return Err(DfpnError::FinalizeReservedForClient.into());
+    }
+    let challenge = (request.challenged != 0).then_some(request.challenge_label);
 
     // Pass 1: check every seat's worker account and collect the revealed votes.
     let mut votes = [Vote { verdict: 0, confidence: 0, weight: 0 }; MAX_SEATS];
@@ -44,13 +49,17 @@ pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
         }
     }
     let outcome = aggregation::aggregate(&votes[..vote_count], request.min_consensus_weight.get() as u64);
-    let is_paid = |verdict: u8| outcome.winning.is_none_or(|w| w == verdict);
+    // A revealed challenge pays the known answer, not the consensus: agreement earns nothing against the truth.
+    let is_paid = |verdict: u8| match challenge {
+        Some(label) => verdict == label,
+        None => outcome.winning.is_none_or(|w| w == verdict),
+    };
     let paid = request.seats().iter().filter(|s| s.state == seat_state::REVEALED && is_paid(s.verdict)).count() as u64;
     let escrow = request.escrow.get();
     let fee = aggregation::charged_fee(
         request.fee.get(),
         paid,
-        outcome.winning.is_some(),
+        outcome.winning.is_some() || challenge.is_some(),
         request.no_consensus_fee_bps.get(),
     )
     .ok_or(DfpnError::ArithmeticOverflow)?;
@@ -73,14 +82,21 @@ pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
                 let model_account = &accts.models[model_index];
                 model_index += 1;
                 worker.jobs_done.set(add(worker.jobs_done.get(), 1)?);
-                let step = match outcome.winning {
-                    Some(winning) if seat.verdict == winning => SeatOutcome::Agreed,
-                    Some(_) => SeatOutcome::Disagreed,
-                    None => SeatOutcome::NoConsensus,
+                let step = match (challenge, outcome.winning) {
+                    // A known answer drives reputation: failing one costs as much as not revealing.
+                    (Some(label), _) if seat.verdict == label => SeatOutcome::Agreed,
+                    (Some(_), _) => SeatOutcome::NonReveal,
+                    (None, Some(winning)) if seat.verdict == winning => SeatOutcome::Agreed,
+                    (None, Some(_)) => SeatOutcome::Disagreed,
+                    (None, None) => SeatOutcome::NoConsensus,
                 };
-                // Agreeing with a consensus raises reputation only where several workers answered.
-                if step != SeatOutcome::Agreed || reputation_counts {
+                // Agreeing with a consensus raises reputation only where several workers answered; matching a
+                // known answer always does.
+                if step != SeatOutcome::Agreed || reputation_counts || challenge.is_some() {
                     worker.reputation.set(aggregation::reputation_step(worker.reputation.get(), step, alpha));
+                }
+                if step == SeatOutcome::NonReveal {
+                    slash_failed_challenge(account, worker, accts.insurance, &request_key, &seat.authority, request)?;
                 }
                 if step == SeatOutcome::Agreed {
                     worker.jobs_agreed.set(add(worker.jobs_agreed.get(), 1)?);
@@ -115,6 +131,9 @@ pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
                 ));
                 move_lamports(account, accts.insurance, slashed)?;
                 events::worker_slashed(&request_key, &seat.authority, slashed, worker.reputation.get());
+                if challenge.is_some() {
+                    slash_failed_challenge(account, worker, accts.insurance, &request_key, &seat.authority, request)?;
+                }
             }
             _ => {
                 // Held a seat and never committed: it blocked the seat, so it forfeits the bond.
@@ -153,5 +172,23 @@ pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
         fee_charged: fee,
         refund,
     });
+    Ok(())
+}
+
+/// A failed known-answer challenge: `challenge_slash_bps` of the worker's stake to insurance.
+#[inline(always)]
+fn slash_failed_challenge(
+    account: &AccountView,
+    worker: &mut Worker,
+    insurance: &AccountView,
+    request_key: &[u8; 32],
+    authority: &[u8; 32],
+    request: &Request,
+) -> ProgramResult {
+    let slashed = aggregation::mul_bps(worker.stake.get(), request.challenge_slash_bps.get() as u64).unwrap_or(0);
+    worker.stake.set(sub(worker.stake.get(), slashed)?);
+    worker.slashed_total.set(add(worker.slashed_total.get(), slashed)?);
+    move_lamports(account, insurance, slashed)?;
+    events::worker_slashed(request_key, authority, slashed, worker.reputation.get());
     Ok(())
 }

@@ -10,8 +10,9 @@ use crate::{
 };
 
 /// Arguments of `submit_request`: `nonce: u64, content_hash: [u8; 32], storage_uri: String, modalities: u8,
-/// min_workers: u8, max_workers: u8, max_fee: u64, deadline: i64, bump: u8` (the request PDA's bump; clients
-/// use the canonical one from `find_program_address`).
+/// min_workers: u8, max_workers: u8, max_fee: u64, deadline: i64, bump: u8, attestation: [u8; 32]` (the request
+/// PDA's bump: the canonical one from `find_program_address`; the attestation: random bytes, or a challenger's
+/// commitment to the label).
 pub struct SubmitRequestData<'a> {
     pub nonce: u64,
     pub content_hash: [u8; 32],
@@ -22,6 +23,7 @@ pub struct SubmitRequestData<'a> {
     pub max_fee: u64,
     pub deadline: i64,
     pub bump: u8,
+    pub attestation: [u8; 32],
 }
 
 impl<'a> TryFrom<&'a [u8]> for SubmitRequestData<'a> {
@@ -40,6 +42,7 @@ impl<'a> TryFrom<&'a [u8]> for SubmitRequestData<'a> {
             max_fee: r.u64()?,
             deadline: r.i64()?,
             bump: r.u8()?,
+            attestation: r.bytes()?,
         };
         r.finish()?;
         if args.content_hash == [0u8; 32] {

@@ -68,6 +68,8 @@ pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
     request.deadline.set(args.deadline);
     // The request is judged by the parameters it was submitted under, whatever the configuration says later.
     request.non_reveal_slash_bps = params.non_reveal_slash_bps;
+    request.challenge_slash_bps = params.challenge_slash_bps;
+    request.attestation = args.attestation;
     request.reputation_alpha_bps = params.reputation_alpha_bps;
     request.max_weight_bps = params.max_weight_bps;
     request.no_consensus_fee_bps = params.no_consensus_fee_bps;

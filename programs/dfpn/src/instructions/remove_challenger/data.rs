@@ -1,0 +1,2 @@
+/// `remove_challenger` takes no arguments.
+pub type RemoveChallengerData = crate::wire::NoArgs;

@@ -1,0 +1,48 @@
+use pinocchio::{error::ProgramError, AccountView};
+
+use crate::{
+    error::DfpnError,
+    state::{seeds, Challenger, Request},
+    utils::*,
+};
+
+/// Accounts of `reveal_challenge`.
+///
+/// 0. `[signer]` client — the request's client, a registered challenger
+/// 1. `[writable]` challenger — its challenger PDA `["challenger", client]`
+/// 2. `[writable]` request — the challenge request
+pub struct RevealChallengeAccounts<'a> {
+    pub request_account: &'a AccountView,
+    pub request: &'a mut Request,
+    pub challenger: &'a mut Challenger,
+}
+
+impl<'a> TryFrom<&'a [AccountView]> for RevealChallengeAccounts<'a> {
+    type Error = ProgramError;
+
+    #[inline(always)]
+    fn try_from(accounts: &'a [AccountView]) -> Result<Self, ProgramError> {
+        let [client, challenger, request_account, ..] = accounts else {
+            return Err(DfpnError::NotEnoughAccounts.into());
+        };
+        // 1. The client signs.
+        require_signer(client)?;
+        // 2. The challenger account is the client's (PDA with its stored bump) and registered.
+        require_writable(challenger)?;
+        let challenger_state = Challenger::load(challenger).map_err(|_| DfpnError::NotChallenger)?;
+        if challenger_state.authority != client.address().to_bytes() {
+            return Err(DfpnError::NotChallenger.into());
+        }
+        require_pda_with_bump(
+            challenger,
+            &[seed(seeds::CHALLENGER), client.address().as_ref(), &[challenger_state.bump]],
+        )?;
+        // 3. The request is this program's, writable, and the client's.
+        require_writable(request_account)?;
+        let request = Request::load(request_account)?;
+        if request.client != client.address().to_bytes() {
+            return Err(DfpnError::ClientMismatch.into());
+        }
+        Ok(Self { request_account, request, challenger: challenger_state })
+    }
+}
