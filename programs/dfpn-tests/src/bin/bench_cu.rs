@@ -179,6 +179,32 @@ fn request_flow(b: &mut Bench, n: usize, suffix: &str) -> (Network, Address) {
     (net, request)
 }
 
+/// A known-answer challenge in a 3-worker network, one worker answering wrong: registration, the reveal, the
+/// finalization that applies it, and the removal.
+fn challenge_instructions(b: &mut Bench) {
+    let mut net = Network::new(3);
+    let (authority, client) = (net.env.authority.insecure_clone(), net.client.insecure_clone());
+    let ix = net.env.ix_register_challenger(&authority.pubkey(), &client.pubkey());
+    b.record("register_challenger", "a new challenger", net.env.send(&[ix], &[&authority]));
+    let salt = [7u8; 32];
+    let spec = RequestSpec { nonce: 9, ..Default::default() };
+    let address = net.env.request_pda(&client.pubkey(), spec.nonce);
+    let spec = RequestSpec { attestation: challenge_attestation(&address, MANIPULATED, &salt), ..spec };
+    let right = Answer::new(MANIPULATED, 90, Network::MODEL);
+    let wrong = Answer::new(AUTHENTIC, 90, Network::MODEL);
+    let answers = [Some(right.clone()), Some(right.clone()), Some(wrong.clone())];
+    let request = net.submit_join_commit(&spec, &answers);
+    for (w, a) in net.worker_keys().iter().zip(&answers) {
+        net.env.reveal(w, &request, a.as_ref().unwrap()).expect("reveal");
+    }
+    let ix = net.env.ix_reveal_challenge(&client.pubkey(), &request, MANIPULATED, &salt);
+    b.record("reveal_challenge", "after every seat revealed", net.env.send(&[ix], &[&client]));
+    let r = net.env.finalize(&request);
+    b.record("finalize_request (challenge)", "3 workers, 2 match the label, 1 slashed", r);
+    let ix = net.env.ix_remove_challenger(&authority.pubkey(), &client.pubkey());
+    b.record("remove_challenger", "close the account", net.env.send(&[ix], &[&authority]));
+}
+
 /// Request instructions in a 3-worker network, plus the claims and withdrawals that need a finished request.
 fn request_instructions(b: &mut Bench) {
     // submit_request, sampled over nonces (each a different request PDA) of a fixed client. The program proves
@@ -224,6 +250,8 @@ fn request_instructions(b: &mut Bench) {
     b.record("withdraw_insurance", "1000 lamports to the authority", env.send(&[ix], &[&authority]));
     let ix = env.ix_close_request(&client.pubkey(), &request);
     b.record("close_request", "finalized request", env.send(&[ix], &[&client]));
+
+    challenge_instructions(b);
 
     // expire_request: 3 needed, 2 joined and committed, commit phase over.
     let mut net = Network::new(2);
