@@ -2,6 +2,16 @@
  * Everything the package exports on every platform (the Node and browser entries both re-export this).
  * @module
  */
+export {
+  ATTESTATION_LEN,
+  challengeAttestation,
+  challengeLabelCode,
+  randomAttestation,
+  randomChallengeSalt,
+  type ChallengeAttestationArgs,
+  type ChallengeLabel,
+  type ChallengeSecret,
+} from './challenge.js';
 export * from './client.js';
 export * from './commitment.js';
 export * from './constants.js';

@@ -12,12 +12,22 @@
  * @module
  */
 import type { Address, Instruction, ReadonlyUint8Array, TransactionSigner } from '@solana/kit';
+import {
+  challengeAttestation,
+  challengeLabelCode,
+  check32,
+  randomChallengeSalt,
+  type ChallengeLabel,
+  type ChallengeSecret,
+} from './challenge.js';
 import { ACCOUNT_SIZES, PROGRAM_ID } from './constants.js';
 import { DFPNError, ErrorCode } from './errors.js';
 import { parseLogs, type DfpnEvent } from './events.js';
 import { feeFromParams, solToLamports } from './fees.js';
 import {
+  CHALLENGER_DISCRIMINATOR,
   CONFIG_DISCRIMINATOR,
+  getChallengerDecoder,
   getConfigDecoder,
   getModelDecoder,
   getRequestDecoder,
@@ -26,6 +36,7 @@ import {
   MODEL_DISCRIMINATOR,
   REQUEST_DISCRIMINATOR,
   WORKER_DISCRIMINATOR,
+  type Challenger,
   type Config,
   type Model,
   type Request,
@@ -35,6 +46,7 @@ import {
 } from './generated/index.js';
 import {
   CONSENSUS_NONE,
+  FINALIZE_GRACE_SECS,
   REQUEST_STATUS_EXPIRED,
   REQUEST_STATUS_FINALIZED,
   SEAT_STATE_REVEALED,
@@ -49,6 +61,7 @@ import {
   verdictFromCode,
   type AnalysisResult,
   type Detection,
+  type Verdict,
   type Modality,
   type RequestInfo,
   type SeatInfo,
@@ -56,6 +69,7 @@ import {
   type WorkerResult,
 } from './models.js';
 import {
+  challengerAddress,
   configAddress,
   decodeModelId,
   insuranceAddress,
@@ -66,7 +80,7 @@ import {
   workerAddress,
 } from './pda.js';
 import { mediaFromBlob, mediaFromBytes, platform, type LocalNetworkLike, type MediaSource } from './platform.js';
-import { chargedFee, isExpirable, isFinalizable } from './protocol.js';
+import { chargedFee, finalizableByAnyone, finalizeOpenToAnyoneAt, isExpirable, isFinalizable } from './protocol.js';
 import { parseAddress, RpcTransport, type RpcTransportOptions } from './rpc.js';
 import {
   checkHash,
@@ -115,8 +129,11 @@ export interface DFPNClientOptions {
   /** How often `waitForResult` polls, ms (default 50 on the local network, 2 000 elsewhere). */
   pollInterval?: number;
   /**
-   * While waiting for a result, finalize a request that is finalizable and expire one that can only expire (anyone
-   * may; the client pays only the transaction fee, and an expiry returns its escrow). Default true.
+   * While waiting for a result, finalize a request that is finalizable and expire one that can only expire (the
+   * client pays only the transaction fee, and an expiry returns its escrow). The request's own client finalizes (as a
+   * signer) as soon as it is finalizable, first revealing a challenge it submitted with `submitRequest({ challenge })`;
+   * any other wallet only from `deadline + FINALIZE_GRACE_SECS` on (before, the program reserves finalization for the
+   * client). Default true.
    */
   autoCrank?: boolean;
   /** Where `submitRequest({ mediaPath | media })` stores media: 'file' (default on the local network), 'ipfs'
@@ -165,6 +182,18 @@ export interface SubmitRequestParams {
   nonce?: bigint;
   /** Called with (sent, total) bytes while uploading. */
   uploadProgress?: ProgressCallback;
+  /**
+   * The request's 32-byte attestation. Default: 32 random bytes (`crypto.getRandomValues`), so that a challenge
+   * cannot be told from an ordinary request; give `challenge` rather than computing a challenge's attestation.
+   */
+  attestation?: ReadonlyUint8Array;
+  /**
+   * Submit a known-answer challenge (the wallet must be a registered challenger to reveal it): the media's known
+   * verdict (`label`, Authentic or Manipulated) and a 32-byte `salt` (default random). The attestation is then
+   * `challengeAttestation({ request, label, salt })`; the label and salt are returned (`SubmittedRequest.challenge`)
+   * and remembered by this client, which reveals them before it finalizes (`finalize`, `waitForResult`).
+   */
+  challenge?: { label: ChallengeLabel | Verdict | number; salt?: ReadonlyUint8Array };
 }
 
 /** Options of {@link DFPNClient.waitForResult}. */
@@ -222,6 +251,9 @@ export function requestInfo(address: Address, r: Request): RequestInfo {
     commitDeadline: r.commitDeadline,
     deadline: r.deadline,
     finalizedAt: r.finalizedAt,
+    challengeSlashBps: r.challengeSlashBps,
+    challengeLabel: r.challenged !== 0 ? verdictFromCode(r.challengeLabel) : null,
+    attestation: toHex(r.attestation),
     seats: r.seats.slice(0, r.joined).map(seatInfo),
   };
 }
@@ -229,12 +261,21 @@ export function requestInfo(address: Address, r: Request): RequestInfo {
 /**
  * The fee a finalized request charged (`protocol.chargedFee`): all of it when its revealers reached a consensus (the
  * agreeing ones are paid), the request's `noConsensusFeeBps` share of it without one, nothing without revealers.
+ * With a revealed challenge the revealers whose verdict is the label are paid (all the fee), whatever the consensus;
+ * none matching charges nothing.
  */
-export function feeCharged(r: Pick<Request, 'fee' | 'consensus' | 'verdict' | 'joined' | 'seats' | 'noConsensusFeeBps'>): bigint {
+export function feeCharged(
+  r: Pick<Request, 'fee' | 'consensus' | 'verdict' | 'joined' | 'seats' | 'noConsensusFeeBps' | 'challenged' | 'challengeLabel'>,
+): bigint {
+  const challenged = r.challenged !== 0;
   const consensus = r.consensus !== CONSENSUS_NONE;
   const revealed = r.seats.slice(0, r.joined).filter((s) => s.state === SEAT_STATE_REVEALED);
-  const paid = consensus ? revealed.filter((s) => s.verdict === r.verdict).length : revealed.length;
-  return chargedFee(r.fee, paid, consensus, r.noConsensusFeeBps);
+  const paid = challenged
+    ? revealed.filter((s) => s.verdict === r.challengeLabel).length
+    : consensus
+      ? revealed.filter((s) => s.verdict === r.verdict).length
+      : revealed.length;
+  return chargedFee(r.fee, paid, consensus || challenged, r.noConsensusFeeBps);
 }
 
 /** docs/protocol.md "Finalizable" and "Expirable" for an open request (the rules are in `protocol.ts`). */
@@ -343,6 +384,8 @@ export class DFPNClient {
   private pollIntervalValue: number | undefined;
   private storageValue: Storage | undefined;
   private readonly requestTxs = new Map<string, string>();
+  /** Challenges this client submitted and has not revealed yet, by request address. */
+  private readonly challenges = new Map<string, { label: number; salt: Uint8Array }>();
   /** Model ids by model address (a model's id never changes; only ids found are kept). */
   private readonly modelIds = new Map<Address, string>();
   private readonly log: Logger;
@@ -502,6 +545,17 @@ export class DFPNClient {
   }
 
   /**
+   * The challenger account of a key (default: this client's wallet), or null when it is not a registered challenger
+   * (`register_challenger` creates it, `remove_challenger` closes it).
+   */
+  async getChallenger(authority?: Address | string): Promise<Challenger | null> {
+    await this.ready();
+    const key = authority === undefined ? this.wallet.address : parseAddress(authority, 'challenger');
+    const address = await challengerAddress(key, this.programId);
+    return this.load(address, CHALLENGER_DISCRIMINATOR, (d) => getChallengerDecoder().decode(d));
+  }
+
+  /**
    * A model account, or null: `getModel(model)` by its PDA address (what seats and workers name), or
    * `getModel(developer, modelId)` by the key that registered it and its id (`INVALID_ARGUMENT` for a malformed
    * address or id).
@@ -599,11 +653,47 @@ export class DFPNClient {
     const nonce = params.nonce ?? (await this.freshNonce(wallet.address));
     const now = await this.transport.unixTimestamp();
     const deadline = now + BigInt(Math.trunc(deadlineSeconds(params)));
-    const { instruction, request } = await ix.submitRequest(
-      { client: wallet, nonce, contentHash, storageUri: uri, modalities: params.modalities, minWorkers, maxWorkers, maxFee, deadline },
+    const challenge = await this.challengeFor(params, wallet.address, nonce);
+    const attestation = challenge?.attestation ?? params.attestation;
+    const { instruction, request, attestation: sentAttestation } = await ix.submitRequest(
+      {
+        client: wallet,
+        nonce,
+        contentHash,
+        storageUri: uri,
+        modalities: params.modalities,
+        minWorkers,
+        maxWorkers,
+        maxFee,
+        deadline,
+        ...(attestation !== undefined ? { attestation } : {}),
+      },
       this.programId,
     );
-    return this.sendSubmit(instruction, request, { nonce, contentHash, uri });
+    const submitted = await this.sendSubmit(instruction, request, { nonce, contentHash, uri, attestation: sentAttestation });
+    if (challenge === undefined) return submitted;
+    this.challenges.set(request, { label: challenge.label, salt: challenge.salt });
+    return { ...submitted, challenge: { label: verdictFromCode(challenge.label), salt: toHex(challenge.salt) } };
+  }
+
+  /** The challenge of `submitRequest({ challenge })`: its label code, salt and attestation (`INVALID_ARGUMENT` for
+   * a bad label or salt, or for an attestation given too). */
+  private async challengeFor(
+    params: SubmitRequestParams,
+    client: Address,
+    nonce: bigint,
+  ): Promise<{ label: number; salt: Uint8Array; attestation: Uint8Array } | undefined> {
+    if (params.challenge === undefined) {
+      if (params.attestation !== undefined) check32('attestation', params.attestation);
+      return undefined;
+    }
+    if (params.attestation !== undefined) {
+      throw new DFPNError(ErrorCode.INVALID_ARGUMENT, 'give attestation or challenge, not both.');
+    }
+    const label = challengeLabelCode(params.challenge.label);
+    const salt = Uint8Array.from(check32('salt', params.challenge.salt ?? randomChallengeSalt()));
+    const request = await requestAddress(client, nonce, this.programId);
+    return { label, salt, attestation: challengeAttestation({ request, label, salt }) };
   }
 
   /**
@@ -669,7 +759,7 @@ export class DFPNClient {
   private async sendSubmit(
     instruction: Instruction,
     request: Address,
-    sent: { nonce: bigint; contentHash: Uint8Array; uri: string },
+    sent: { nonce: bigint; contentHash: Uint8Array; uri: string; attestation: ReadonlyUint8Array },
   ): Promise<SubmittedRequest> {
     const wallet = this.wallet;
     const record = await this.transport.sendTransaction([instruction], wallet, { label: 'submit_request' });
@@ -690,6 +780,8 @@ export class DFPNClient {
       maxFeeLamports: r.escrow,
       commitDeadline: r.commitDeadline,
       deadline: r.deadline,
+      attestation: toHex(sent.attestation),
+      challenge: null,
     };
   }
 
@@ -720,13 +812,74 @@ export class DFPNClient {
 
   // ---- lifecycle -----------------------------------------------------------------------------------------------
 
-  /** Send `finalize_request` (anyone may, once the request is finalizable); returns the signature. */
+  /**
+   * Send `finalize_request`; returns the signature. When this client's wallet is the request's client it signs as
+   * the client, which the program accepts as soon as the request is finalizable (and it first reveals, in the same
+   * transaction, a challenge this client submitted and has not revealed). Any other wallet finalizes as a cranker,
+   * which the program accepts only from `deadline + FINALIZE_GRACE_SECS` on: before, `FINALIZE_RESERVED_FOR_CLIENT`
+   * naming the time it opens (`protocol.finalizeOpenToAnyoneAt`).
+   */
   async finalize(requestId: RequestId): Promise<string> {
     const address = parseAddress(requestId, 'request id');
     const r = await this.getRequestAccount(address);
-    const record = await this.transport.sendTransaction([await ix.finalizeRequest({ request: address, requestData: r }, this.programId)], this.wallet, {
-      label: 'finalize_request',
-    });
+    const wallet = this.wallet;
+    const asClient = wallet.address === r.client;
+    const instructions: Instruction[] = [];
+    const challenge = asClient && r.challenged === 0 ? this.challenges.get(address) : undefined;
+    if (challenge !== undefined) {
+      instructions.push(await ix.revealChallenge({ client: wallet, request: address, ...challenge }, this.programId));
+    }
+    instructions.push(
+      await ix.finalizeRequest({ request: address, requestData: r, ...(asClient ? { client: wallet } : {}) }, this.programId),
+    );
+    try {
+      const record = await this.transport.sendTransaction(instructions, wallet, {
+        label: challenge ? 'reveal_challenge + finalize_request' : 'finalize_request',
+      });
+      this.challenges.delete(address);
+      return record.signature;
+    } catch (e) {
+      if (e instanceof DFPNError && e.code === ErrorCode.FINALIZE_RESERVED_FOR_CLIENT) throw await this.reservedForClient(address, r, e);
+      throw e;
+    }
+  }
+
+  /** `FINALIZE_RESERVED_FOR_CLIENT` saying who may finalize and from when anyone may. */
+  private async reservedForClient(address: Address, r: Request, cause: DFPNError): Promise<DFPNError> {
+    const opens = finalizeOpenToAnyoneAt(r);
+    const now = await this.transport.unixTimestamp().catch(() => undefined);
+    const wait = now === undefined ? '' : ` (${opens - now > 0n ? opens - now : 0n} s from now)`;
+    return new DFPNError(
+      ErrorCode.FINALIZE_RESERVED_FOR_CLIENT,
+      `finalize of ${address}: only its client ${r.client} may finalize until deadline + FINALIZE_GRACE_SECS ` +
+        `(${r.deadline} + ${FINALIZE_GRACE_SECS} = ${opens}, cluster time)${wait}; this wallet is ${this.wallet.address}.`,
+      { programCode: cause.programCode, logs: cause.logs, signature: cause.signature, cause },
+    );
+  }
+
+  /**
+   * The client reveals the label and salt of its challenge request (`reveal_challenge`), once the request is
+   * finalizable and before it is finalized; returns the signature. Without `secret`, the one this client remembers
+   * from `submitRequest({ challenge })`. The wallet must be the request's client and a registered challenger
+   * (`NOT_CHALLENGER`); `CHALLENGE_MISMATCH` when the label and salt are not the attestation's, `CHALLENGE_TOO_EARLY`
+   * before the reveals are over, `CHALLENGE_ALREADY_REVEALED` the second time.
+   */
+  async revealChallenge(requestId: RequestId, secret?: { label: ChallengeSecret['label']; salt: ReadonlyUint8Array | string }): Promise<string> {
+    await this.ready();
+    const address = parseAddress(requestId, 'request id');
+    const known = secret ?? this.challenges.get(address);
+    if (known === undefined) {
+      throw new DFPNError(ErrorCode.INVALID_ARGUMENT, `no challenge of ${address} is known to this client: give its label and salt.`);
+    }
+    let salt: ReadonlyUint8Array;
+    try {
+      salt = typeof known.salt === 'string' ? fromHex(known.salt) : known.salt;
+    } catch (e) {
+      throw new DFPNError(ErrorCode.INVALID_ARGUMENT, `salt ${JSON.stringify(known.salt)} is not hex.`, { cause: e });
+    }
+    const instruction = await ix.revealChallenge({ client: this.wallet, request: address, label: challengeLabelCode(known.label), salt }, this.programId);
+    const record = await this.transport.sendTransaction([instruction], this.wallet, { label: 'reveal_challenge' });
+    this.challenges.delete(address);
     return record.signature;
   }
 
@@ -778,7 +931,10 @@ export class DFPNClient {
         if (this.autoCrank && this.walletValue !== undefined) {
           const now = await this.transport.unixTimestamp();
           if (isExpirable(r, now) && (await this.crank(() => this.expire(address), address, 'expire'))) throw noWorkers(address, r);
-          if (isFinalizable(r, now) && (await this.crank(() => this.finalize(address), address, 'finalize'))) continue;
+          // The client finalizes as soon as it may; a cranker waits for the grace period (the client's, and a
+          // challenger's, time to act first).
+          const mayFinalize = this.walletValue.address === r.client ? isFinalizable(r, now) : finalizableByAnyone(r, now);
+          if (mayFinalize && (await this.crank(() => this.finalize(address), address, 'finalize'))) continue;
         }
         const remaining = giveUp - Date.now();
         if (remaining <= 0) {
@@ -806,10 +962,14 @@ export class DFPNClient {
       this.log.info?.(`${what} of ${address}: ${signature}`);
       return true;
     } catch (e) {
-      // Someone else may have finalized or expired it first; the next poll sees the new status.
+      // Someone else may have finalized or expired it first, or the cluster clock is behind ours (the grace period
+      // not over yet): the next poll sees the new status.
       if (
         e instanceof DFPNError &&
-        (e.code === ErrorCode.REQUEST_NOT_OPEN || e.code === ErrorCode.FINALIZE_TOO_EARLY || e.code === ErrorCode.CANNOT_EXPIRE)
+        (e.code === ErrorCode.REQUEST_NOT_OPEN ||
+          e.code === ErrorCode.FINALIZE_TOO_EARLY ||
+          e.code === ErrorCode.FINALIZE_RESERVED_FOR_CLIENT ||
+          e.code === ErrorCode.CANNOT_EXPIRE)
       ) {
         this.log.info?.(`${what} of ${address} not possible: ${e.code}`);
         return false;

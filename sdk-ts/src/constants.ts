@@ -7,7 +7,14 @@
  */
 import type { Address } from '@solana/kit';
 import { BPS, MAX_REPORT_URI_LEN, MAX_SEATS, MAX_URI_LEN } from './generated/constants.js';
-import { getConfigSize, getModelSize, getRequestSize, getVaultSize, getWorkerSize } from './generated/accounts/index.js';
+import {
+  getChallengerSize,
+  getConfigSize,
+  getModelSize,
+  getRequestSize,
+  getVaultSize,
+  getWorkerSize,
+} from './generated/accounts/index.js';
 import { DFPN_PROGRAM_ADDRESS } from './generated/programs/index.js';
 import type { ConfigParams } from './generated/types/index.js';
 
@@ -30,6 +37,7 @@ export const ACCOUNT_SIZES = Object.freeze({
   model: getModelSize(),
   worker: getWorkerSize(),
   request: getRequestSize(),
+  challenger: getChallengerSize(),
 });
 /** The transaction fee per signature on LiteSVM and default clusters. */
 export const LAMPORTS_PER_SIGNATURE = 5_000n;
@@ -49,4 +57,5 @@ export const REFERENCE_PARAMS: ConfigParams = Object.freeze({
   maxDeadlineSecs: 86_400n,
   noConsensusFeeBps: 2_000,
   seatBondMultiplier: 10,
+  challengeSlashBps: 200,
 });

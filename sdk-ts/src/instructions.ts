@@ -10,8 +10,9 @@
  * developer; see {@link ModelSelector}); workers declare and commit with model addresses (`modelAddress(developer,
  * modelId)`).
  * The generated builders carry the IDL's account lists and signer/writable flags; these wrappers derive the PDAs
- * for the given program id, encode model ids and modalities, pass the canonical request bump to `submit_request`,
- * and append the variable accounts docs/protocol.md describes to `finalize_request` and `expire_request`.
+ * for the given program id, encode model ids and modalities, pass the canonical request bump and an attestation
+ * (random unless given) to `submit_request`, make the client a signer of its own `finalize_request`, and append the
+ * variable accounts docs/protocol.md describes to `finalize_request` and `expire_request`.
  * Signer accounts take a kit `TransactionSigner`, so `signTransactionMessageWithSigners` finds every signer.
  * @module
  */
@@ -33,9 +34,12 @@ import {
   getLeaveRequestInstruction,
   getProposeAuthorityInstruction,
   getProposeModelTransferInstruction,
+  getRegisterChallengerInstruction,
   getRegisterModelInstruction,
   getRegisterWorkerInstruction,
+  getRemoveChallengerInstruction,
   getRequestUnstakeInstruction,
+  getRevealChallengeInstruction,
   getRevealResultInstruction,
   getSetPausedInstruction,
   getSubmitRequestInstruction,
@@ -48,9 +52,12 @@ import {
   type ConfigParamsArgs,
   type Request,
 } from './generated/index.js';
+import { check32, challengeLabelCode, randomAttestation, type ChallengeLabel } from './challenge.js';
+import { DFPNError, ErrorCode } from './errors.js';
 import { SEAT_STATE_REVEALED } from './generated/constants.js';
 import { modalityMask, verdictCode, type Modality, type Verdict } from './models.js';
 import {
+  challengerAddress,
   configAddress,
   encodeModelId,
   insuranceAddress,
@@ -202,6 +209,102 @@ export async function withdrawInsurance(
       insurance: await insuranceAddress(programId),
       recipient,
       amount,
+    },
+    cfg(programId),
+  );
+}
+
+// ---- challengers (known-answer challenges) -----------------------------------------------------------------------
+
+/** Fields of {@link registerChallenger}. */
+export interface RegisterChallengerArgs {
+  /** The configuration authority (`NOT_CONFIG_AUTHORITY` for any other key); it pays the challenger account's
+   * rent. */
+  authority: TransactionSigner;
+  /** The key to register: from now on it may reveal known-answer challenges of its own requests
+   * ({@link revealChallenge}). Its challenger PDA `["challenger", challenger]` is derived. */
+  challenger: Address;
+}
+
+/**
+ * `register_challenger(challenger: pubkey)`: the configuration authority registers a key that may submit
+ * known-answer challenges and reveal them (creates the challenger PDA `challengerAddress(challenger)`; the
+ * `ChallengerRegistered` event). Accounts: authority (signer, writable: pays the rent), config, the challenger PDA
+ * (writable), the system program.
+ */
+export async function registerChallenger(
+  { authority, challenger }: RegisterChallengerArgs,
+  programId: Address = PROGRAM_ID,
+): Promise<Instruction> {
+  return getRegisterChallengerInstruction(
+    {
+      authority,
+      config: await configAddress(programId),
+      challenger: await challengerAddress(challenger, programId),
+      challengerArg: challenger,
+    },
+    cfg(programId),
+  );
+}
+
+/** Fields of {@link removeChallenger}. */
+export interface RemoveChallengerArgs {
+  /** The configuration authority; it receives the challenger account's rent. */
+  authority: TransactionSigner;
+  /** The registered key to remove (its challenger PDA is derived). */
+  challenger: Address;
+}
+
+/**
+ * `remove_challenger()`: the configuration authority withdraws a challenger (closes its PDA, the rent goes to the
+ * authority; the `ChallengerRemoved` event). Its requests already submitted can no longer be revealed as challenges
+ * (`NOT_CHALLENGER`). Accounts: authority (signer, writable), config, the challenger PDA (writable).
+ */
+export async function removeChallenger(
+  { authority, challenger }: RemoveChallengerArgs,
+  programId: Address = PROGRAM_ID,
+): Promise<Instruction> {
+  return getRemoveChallengerInstruction(
+    {
+      authority,
+      config: await configAddress(programId),
+      challenger: await challengerAddress(challenger, programId),
+    },
+    cfg(programId),
+  );
+}
+
+/** Fields of {@link revealChallenge}. */
+export interface RevealChallengeArgs {
+  /** The request's client, a registered challenger (`NOT_CHALLENGER` otherwise); it signs. */
+  client: TransactionSigner;
+  /** The challenge request. */
+  request: Address;
+  /** The known answer the attestation committed to: Authentic or Manipulated. */
+  label: ChallengeLabel | number;
+  /** The 32-byte salt the attestation committed to. */
+  salt: ReadonlyUint8Array;
+}
+
+/**
+ * `reveal_challenge(label: u8, salt: [u8; 32])`: the challenger reveals the label and salt of its request's
+ * attestation (`challengeAttestation({ request, label, salt })`; `CHALLENGE_MISMATCH` when they do not hash to it),
+ * once the request is finalizable (the deadline passed, or every committed seat revealed; `CHALLENGE_TOO_EARLY`
+ * before) and before it is finalized. Finalization then pays the revealers whose verdict is the label and slashes the
+ * others `challengeSlashBps` of their stake. Accounts: client (signer), its challenger PDA (writable), request
+ * (writable). `INVALID_ARGUMENT` here for a label that is not Authentic or Manipulated or a salt that is not 32 bytes.
+ */
+export async function revealChallenge(
+  { client, request, label, salt }: RevealChallengeArgs,
+  programId: Address = PROGRAM_ID,
+): Promise<Instruction> {
+  return getRevealChallengeInstruction(
+    {
+      client,
+      challenger: await challengerAddress(client.address, programId),
+      request,
+      label: challengeLabelCode(label),
+      salt: check32('salt', salt),
     },
     cfg(programId),
   );
@@ -482,13 +585,25 @@ export interface SubmitRequestArgs {
   maxFee: bigint;
   /** Unix timestamp (cluster clock). */
   deadline: bigint;
+  /**
+   * The request's 32-byte attestation (the last argument). Default: 32 random bytes from `crypto.getRandomValues`
+   * ({@link randomAttestation}), what every ordinary request must send so challenges cannot be told apart. A
+   * registered challenger passes `challengeAttestation({ request, label, salt })` (the request address is
+   * `requestAddress(client.address, nonce)`).
+   */
+  attestation?: ReadonlyUint8Array;
 }
 
-/** `submit_request` with the canonical request bump as its last argument; returns the request address too. */
+/**
+ * `submit_request` with the canonical request bump and the attestation (random unless given) as its last arguments;
+ * returns the request address and the attestation sent too. `INVALID_ARGUMENT` for an attestation that is not 32
+ * bytes.
+ */
 export async function submitRequest(
   args: SubmitRequestArgs,
   programId: Address = PROGRAM_ID,
-): Promise<{ instruction: Instruction; request: Address }> {
+): Promise<{ instruction: Instruction; request: Address; attestation: ReadonlyUint8Array }> {
+  const attestation = args.attestation === undefined ? randomAttestation() : check32('attestation', args.attestation);
   const [request, bump] = await requestAddressAndBump(args.client.address, args.nonce, programId);
   const instruction = getSubmitRequestInstruction(
     {
@@ -504,10 +619,11 @@ export async function submitRequest(
       maxFee: args.maxFee,
       deadline: args.deadline,
       bump,
+      attestation,
     },
     cfg(programId),
   );
-  return { instruction, request };
+  return { instruction, request, attestation };
 }
 
 /** Fields of {@link joinRequest}. */
@@ -612,14 +728,33 @@ export interface FinishRequestArgs {
   requestData: Pick<Request, 'client' | 'joined' | 'seats'>;
 }
 
+/** Fields of {@link finalizeRequest}. */
+export interface FinalizeRequestArgs extends FinishRequestArgs {
+  /**
+   * The request's client, to finalize as it: the 2nd account becomes a signer, which the program requires until
+   * `deadline + FINALIZE_GRACE_SECS` (`FINALIZE_RESERVED_FOR_CLIENT` otherwise; `protocol.finalizableByAnyone`).
+   * Leave it out to finalize as anyone (a cranker) after that. `INVALID_ARGUMENT` when it is not
+   * `requestData.client`.
+   */
+  client?: TransactionSigner;
+}
+
 /**
  * `finalize_request` with its remaining accounts: a writable worker PDA per seat (seat order), then a writable
- * model per revealed seat (seat order: the model each seat committed with).
+ * model per revealed seat (seat order: the model each seat committed with). With `client` the client account signs
+ * (the client may finalize as soon as the request is finalizable); without it only from
+ * `deadline + FINALIZE_GRACE_SECS` on.
  */
 export async function finalizeRequest(
-  { request, requestData }: FinishRequestArgs,
+  { request, requestData, client }: FinalizeRequestArgs,
   programId: Address = PROGRAM_ID,
 ): Promise<Instruction> {
+  if (client !== undefined && client.address !== requestData.client) {
+    throw new DFPNError(
+      ErrorCode.INVALID_ARGUMENT,
+      `client ${client.address} is not the request's client ${requestData.client}: only the client signs its finalize.`,
+    );
+  }
   const seats = requestData.seats.slice(0, requestData.joined);
   const remaining: AccountMeta[] = [];
   for (const s of seats) remaining.push({ address: await workerAddress(s.authority, programId), role: AccountRole.WRITABLE });
@@ -636,7 +771,16 @@ export async function finalizeRequest(
     },
     cfg(programId),
   );
-  return withRemaining(ix, remaining);
+  const signed =
+    client === undefined
+      ? ix
+      : Object.freeze({
+          ...ix,
+          accounts: (ix.accounts ?? []).map((meta, i) =>
+            i === 1 ? { address: client.address, role: AccountRole.WRITABLE_SIGNER, signer: client } : meta,
+          ),
+        });
+  return withRemaining(signed, remaining);
 }
 
 /**

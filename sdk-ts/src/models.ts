@@ -190,6 +190,13 @@ export interface RequestInfo {
   commitDeadline: bigint;
   deadline: bigint;
   finalizedAt: bigint;
+  /** The share of a worker's stake a failed challenge costs, bps (fixed at submission from the configuration). */
+  challengeSlashBps: number;
+  /** The known answer, once the request's challenger revealed it (`reveal_challenge`); null for an ordinary request
+   * and a challenge not (yet) revealed. */
+  challengeLabel: Verdict | null;
+  /** The request's 32-byte attestation (hex): random bytes, or a challenger's `challengeAttestation`. */
+  attestation: string;
   seats: SeatInfo[];
 }
 
@@ -212,6 +219,11 @@ export interface SubmittedRequest {
   /** Unix timestamps (cluster clock). */
   commitDeadline: bigint;
   deadline: bigint;
+  /** The attestation sent (hex): random bytes, or the challenge's attestation. */
+  attestation: string;
+  /** For a challenge (`submitRequest({ challenge })`): the label and the salt (hex) to reveal with
+   * `revealChallenge`; keep them secret until then. Null for an ordinary request. */
+  challenge: { label: Verdict; salt: string } | null;
 }
 
 /**

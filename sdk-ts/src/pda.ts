@@ -14,6 +14,7 @@ import {
 import { PROGRAM_ID } from './constants.js';
 import {
   MODEL_ID_LEN,
+  SEEDS_CHALLENGER,
   SEEDS_CONFIG,
   SEEDS_INSURANCE,
   SEEDS_MODEL,
@@ -33,6 +34,7 @@ const SEEDS = {
   model: SEEDS_MODEL,
   worker: SEEDS_WORKER,
   request: SEEDS_REQUEST,
+  challenger: SEEDS_CHALLENGER,
 };
 
 /** A model id as the program stores it: 1–32 printable ASCII bytes (no spaces), zero-padded to 32. */
@@ -106,6 +108,13 @@ export async function programDataAddress(programId: Address = PROGRAM_ID): Promi
 /** `["worker", authority]` */
 export async function workerAddress(authority: Address, programId: Address = PROGRAM_ID): Promise<Address> {
   return (await findPda([SEEDS.worker, getAddressEncoder().encode(authority)], programId))[0];
+}
+/**
+ * `["challenger", authority]`: the account `register_challenger` creates for a key governance lets reveal
+ * known-answer challenges (`reveal_challenge` reads it for the signing client).
+ */
+export async function challengerAddress(authority: Address, programId: Address = PROGRAM_ID): Promise<Address> {
+  return (await findPda([SEEDS.challenger, getAddressEncoder().encode(authority)], programId))[0];
 }
 /** `["request", client, nonce (u64 LE)]` with its canonical bump (`submit_request`'s last argument). */
 export async function requestAddressAndBump(

@@ -17,6 +17,7 @@ import {
   CONSENSUS_NONE,
   CONSENSUS_SUPERMAJORITY,
   CONSENSUS_UNANIMOUS,
+  FINALIZE_GRACE_SECS,
   MAJORITY_ABOVE_BPS,
   MAX_CONFIDENCE,
   MAX_SEATS,
@@ -78,6 +79,21 @@ export function finalizable(r: PhaseFields, now: bigint): boolean {
     r.commits >= r.minWorkers &&
     (now >= r.deadline || (!commitOpen(r, now) && r.reveals === r.commits))
   );
+}
+
+/**
+ * When anyone, not only the client, may finalize: `deadline + FINALIZE_GRACE_SECS`. Until then `finalize_request`
+ * needs the client's signature (`FINALIZE_RESERVED_FOR_CLIENT` otherwise), so a challenger has time to reveal its
+ * label before a worker could finalize to dodge it.
+ */
+export function finalizeOpenToAnyoneAt(r: Pick<Request, 'deadline'>): bigint {
+  return r.deadline + FINALIZE_GRACE_SECS;
+}
+
+/** A {@link finalizable} request that anyone may finalize (a cranker: not its client): from
+ * {@link finalizeOpenToAnyoneAt} on. The client itself may as soon as it is finalizable. */
+export function finalizableByAnyone(r: PhaseFields, now: bigint): boolean {
+  return finalizable(r, now) && now >= finalizeOpenToAnyoneAt(r);
 }
 
 /** An open request whose commit phase ended without enough commitments: `expire_request` accepts it. */
@@ -310,4 +326,15 @@ export function nonRevealSlash(stake: bigint, fee: bigint, minWorkers: number, n
   const whole = BigInt(Math.floor(nonRevealSlashBps / BPS_NUMBER));
   const slash = reward * whole + mulBps(reward, nonRevealSlashBps % BPS_NUMBER);
   return slash < stake ? slash : stake;
+}
+
+/**
+ * Stake a worker loses on a request whose challenge was revealed when it revealed a verdict other than the label or
+ * committed and did not reveal: `challengeSlashBps` of its stake, rounded down (`mulBps`), as the program's
+ * finalization computes it; the request fixes `challengeSlashBps` at submission (`Request.challengeSlashBps`,
+ * at most `MAX_CHALLENGE_SLASH_BPS`). A committed non-revealer loses this on top of {@link nonRevealSlash}, each
+ * taken from the stake left.
+ */
+export function challengeSlash(stake: bigint, challengeSlashBps: number): bigint {
+  return mulBps(stake, challengeSlashBps);
 }

@@ -44,6 +44,7 @@ import {
   MIN_NON_REVEAL_SLASH_BPS,
   parseLogs,
   programDataAddress,
+  randomAttestation,
   IpfsStorage,
   LAMPORTS_PER_SOL,
   mediaFromBytes,
@@ -365,6 +366,7 @@ describe('program errors (6000-6068) through the real program', () => {
         maxFee: 10_000_000n,
         deadline: now + 300n,
         bump,
+        attestation: randomAttestation(),
         ...over,
       });
     };

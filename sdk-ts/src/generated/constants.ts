@@ -77,6 +77,12 @@ export const MIN_NON_REVEAL_SLASH_BPS = 10_000;
 /** worker more than a few requests' earnings. */
 export const MAX_NON_REVEAL_SLASH_BPS = 60_000;
 
+/** (configuration bound), so a wrong label costs an honest worker at most this much. */
+export const MAX_CHALLENGE_SLASH_BPS = 500;
+
+/** before anyone finalizes (workers cannot tell challenges apart, so none is finalized early to dodge one). */
+export const FINALIZE_GRACE_SECS = 120n;
+
 /** Largest share of the insurance vault (above rent) one `withdraw_insurance` may move, in bps. */
 export const MAX_INSURANCE_WITHDRAWAL_BPS = 1000;
 
@@ -100,6 +106,9 @@ export const MIN_REVEALS_FOR_REPUTATION = 3;
 
 /** Domain separator of commitments. Bytes (`"dfpn-commit-v2"`). */
 export const COMMIT_DOMAIN: ReadonlyUint8Array = new Uint8Array([100, 102, 112, 110, 45, 99, 111, 109, 109, 105, 116, 45, 118, 50]);
+
+/** Domain tag of a challenge's attestation: `sha256(CHALLENGE_DOMAIN ‖ request ‖ label ‖ salt)`. Bytes (`"dfpn-challenge-v1"`). */
+export const CHALLENGE_DOMAIN: ReadonlyUint8Array = new Uint8Array([100, 102, 112, 110, 45, 99, 104, 97, 108, 108, 101, 110, 103, 101, 45, 118, 49]);
 
 /** Image authenticity (bit 0). */
 export const MODALITY_IMAGE_AUTHENTICITY = 1;
@@ -178,6 +187,9 @@ export const SEEDS_MODEL: ReadonlyUint8Array = new Uint8Array([109, 111, 100, 10
 
 /** Worker PDA `["worker", authority]`. Bytes (`"worker"`). */
 export const SEEDS_WORKER: ReadonlyUint8Array = new Uint8Array([119, 111, 114, 107, 101, 114]);
+
+/** Challenger PDA `["challenger", authority]`: a key governance lets reveal known-answer challenges. Bytes (`"challenger"`). */
+export const SEEDS_CHALLENGER: ReadonlyUint8Array = new Uint8Array([99, 104, 97, 108, 108, 101, 110, 103, 101, 114]);
 
 /** Request PDA `["request", client, nonce u64 LE]`. Bytes (`"request"`). */
 export const SEEDS_REQUEST: ReadonlyUint8Array = new Uint8Array([114, 101, 113, 117, 101, 115, 116]);

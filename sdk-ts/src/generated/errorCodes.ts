@@ -118,6 +118,11 @@ export const ErrorCode: { readonly [K in ErrorCode]: K } = Object.freeze({
   INSURANCE_WITHDRAWAL_TOO_LARGE: 'INSURANCE_WITHDRAWAL_TOO_LARGE',
   INSURANCE_WITHDRAWAL_TOO_SOON: 'INSURANCE_WITHDRAWAL_TOO_SOON',
   NOT_PENDING_DEVELOPER: 'NOT_PENDING_DEVELOPER',
+  NOT_CHALLENGER: 'NOT_CHALLENGER',
+  CHALLENGE_MISMATCH: 'CHALLENGE_MISMATCH',
+  CHALLENGE_TOO_EARLY: 'CHALLENGE_TOO_EARLY',
+  CHALLENGE_ALREADY_REVEALED: 'CHALLENGE_ALREADY_REVEALED',
+  FINALIZE_RESERVED_FOR_CLIENT: 'FINALIZE_RESERVED_FOR_CLIENT',
 });
 
 /** Every error code, the SDK's first, then the program's in code order. */
@@ -232,4 +237,9 @@ export const ERROR_HINTS: Readonly<Record<ErrorCode, string>> = Object.freeze({
   INSURANCE_WITHDRAWAL_TOO_LARGE: 'Withdraw at most MAX_INSURANCE_WITHDRAWAL_BPS of the insurance vault\'s balance above rent.',
   INSURANCE_WITHDRAWAL_TOO_SOON: 'Wait INSURANCE_WITHDRAWAL_INTERVAL_SECS after the last insurance withdrawal (Config.insurance_withdrawn_at).',
   NOT_PENDING_DEVELOPER: 'Sign with the key named by propose_model_transfer (the model\'s developer proposes it first).',
+  NOT_CHALLENGER: 'Only a key registered by governance (register_challenger) may reveal a challenge; ordinary requests need no reveal.',
+  CHALLENGE_MISMATCH: 'Reveal the label and salt the request\'s attestation was computed from: sha256(CHALLENGE_DOMAIN || request || label || salt).',
+  CHALLENGE_TOO_EARLY: 'Reveal the challenge after the reveal phase (at the deadline, or once every committed seat revealed) and before finalizing.',
+  CHALLENGE_ALREADY_REVEALED: 'This request\'s challenge is already revealed; finalize it.',
+  FINALIZE_RESERVED_FOR_CLIENT: 'Only the client may finalize until FINALIZE_GRACE_SECS after the deadline; sign as the client or retry after the grace period.',
 });

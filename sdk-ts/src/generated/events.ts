@@ -60,6 +60,12 @@ import {
   type ModelTransferProposed,
   getModelTransferredDecoder,
   type ModelTransferred,
+  getChallengerRegisteredDecoder,
+  type ChallengerRegistered,
+  getChallengerRemovedDecoder,
+  type ChallengerRemoved,
+  getChallengeRevealedDecoder,
+  type ChallengeRevealed,
 } from './types/index.js';
 
 /** `sha256("event:ConfigInitialized")[..8]` */
@@ -120,6 +126,12 @@ export const INSURANCE_WITHDRAWN_EVENT_DISCRIMINATOR = new Uint8Array([85, 95, 1
 export const MODEL_TRANSFER_PROPOSED_EVENT_DISCRIMINATOR = new Uint8Array([42, 221, 235, 204, 174, 74, 96, 123]);
 /** `sha256("event:ModelTransferred")[..8]` */
 export const MODEL_TRANSFERRED_EVENT_DISCRIMINATOR = new Uint8Array([230, 97, 111, 224, 193, 163, 90, 116]);
+/** `sha256("event:ChallengerRegistered")[..8]` */
+export const CHALLENGER_REGISTERED_EVENT_DISCRIMINATOR = new Uint8Array([147, 14, 134, 173, 249, 39, 199, 249]);
+/** `sha256("event:ChallengerRemoved")[..8]` */
+export const CHALLENGER_REMOVED_EVENT_DISCRIMINATOR = new Uint8Array([171, 242, 166, 150, 34, 148, 0, 70]);
+/** `sha256("event:ChallengeRevealed")[..8]` */
+export const CHALLENGE_REVEALED_EVENT_DISCRIMINATOR = new Uint8Array([70, 75, 160, 9, 210, 81, 97, 221]);
 
 /** Every DFPN event, tagged with its IDL name. */
 export type DfpnEvent =
@@ -151,10 +163,13 @@ export type DfpnEvent =
   | ({ name: 'WorkerLeft' } & WorkerLeft)
   | ({ name: 'InsuranceWithdrawn' } & InsuranceWithdrawn)
   | ({ name: 'ModelTransferProposed' } & ModelTransferProposed)
-  | ({ name: 'ModelTransferred' } & ModelTransferred);
+  | ({ name: 'ModelTransferred' } & ModelTransferred)
+  | ({ name: 'ChallengerRegistered' } & ChallengerRegistered)
+  | ({ name: 'ChallengerRemoved' } & ChallengerRemoved)
+  | ({ name: 'ChallengeRevealed' } & ChallengeRevealed);
 
 /** The IDL name of every event, in IDL order. */
-export const DFPN_EVENT_NAMES = ['ConfigInitialized', 'ConfigUpdated', 'PauseSet', 'TreasuryWithdrawn', 'ModelRegistered', 'ModelUpdated', 'ModelDeactivated', 'ModelFeesClaimed', 'WorkerRegistered', 'StakeAdded', 'WorkerUpdated', 'UnstakeRequested', 'StakeWithdrawn', 'WorkerRewardsClaimed', 'RequestSubmitted', 'WorkerJoined', 'ResultCommitted', 'ResultRevealed', 'RequestFinalized', 'WorkerPaid', 'WorkerSlashed', 'RequestExpired', 'RequestClosed', 'AuthorityProposed', 'AuthorityTransferred', 'WorkerLeft', 'InsuranceWithdrawn', 'ModelTransferProposed', 'ModelTransferred'] as const;
+export const DFPN_EVENT_NAMES = ['ConfigInitialized', 'ConfigUpdated', 'PauseSet', 'TreasuryWithdrawn', 'ModelRegistered', 'ModelUpdated', 'ModelDeactivated', 'ModelFeesClaimed', 'WorkerRegistered', 'StakeAdded', 'WorkerUpdated', 'UnstakeRequested', 'StakeWithdrawn', 'WorkerRewardsClaimed', 'RequestSubmitted', 'WorkerJoined', 'ResultCommitted', 'ResultRevealed', 'RequestFinalized', 'WorkerPaid', 'WorkerSlashed', 'RequestExpired', 'RequestClosed', 'AuthorityProposed', 'AuthorityTransferred', 'WorkerLeft', 'InsuranceWithdrawn', 'ModelTransferProposed', 'ModelTransferred', 'ChallengerRegistered', 'ChallengerRemoved', 'ChallengeRevealed'] as const;
 
 const DECODERS: ReadonlyArray<{ name: DfpnEvent['name']; discriminator: Uint8Array; decode: (bytes: ReadonlyUint8Array) => object }> = [
   { name: 'ConfigInitialized', discriminator: CONFIG_INITIALIZED_EVENT_DISCRIMINATOR, decode: (b) => getConfigInitializedDecoder().decode(b) },
@@ -186,6 +201,9 @@ const DECODERS: ReadonlyArray<{ name: DfpnEvent['name']; discriminator: Uint8Arr
   { name: 'InsuranceWithdrawn', discriminator: INSURANCE_WITHDRAWN_EVENT_DISCRIMINATOR, decode: (b) => getInsuranceWithdrawnDecoder().decode(b) },
   { name: 'ModelTransferProposed', discriminator: MODEL_TRANSFER_PROPOSED_EVENT_DISCRIMINATOR, decode: (b) => getModelTransferProposedDecoder().decode(b) },
   { name: 'ModelTransferred', discriminator: MODEL_TRANSFERRED_EVENT_DISCRIMINATOR, decode: (b) => getModelTransferredDecoder().decode(b) },
+  { name: 'ChallengerRegistered', discriminator: CHALLENGER_REGISTERED_EVENT_DISCRIMINATOR, decode: (b) => getChallengerRegisteredDecoder().decode(b) },
+  { name: 'ChallengerRemoved', discriminator: CHALLENGER_REMOVED_EVENT_DISCRIMINATOR, decode: (b) => getChallengerRemovedDecoder().decode(b) },
+  { name: 'ChallengeRevealed', discriminator: CHALLENGE_REVEALED_EVENT_DISCRIMINATOR, decode: (b) => getChallengeRevealedDecoder().decode(b) },
 ];
 
 /**

@@ -1004,6 +1004,15 @@ export const DFPN_IDL = {
         {
           "name": "bump",
           "type": "u8"
+        },
+        {
+          "name": "attestation",
+          "type": {
+            "array": [
+              "u8",
+              32
+            ]
+          }
         }
       ]
     },
@@ -1198,7 +1207,7 @@ export const DFPN_IDL = {
     {
       "name": "finalize_request",
       "docs": [
-        "Anyone finalizes after the reveal phase. Remaining accounts: one writable worker PDA per seat in seat order, then one writable model PDA per revealed seat in seat order."
+        "Finalizes after the reveal phase: the client at once (signing as `client`), anyone else FINALIZE_GRACE_SECS after the deadline. Remaining accounts: one writable worker PDA per seat in seat order, then one writable model PDA per revealed seat in seat order."
       ],
       "discriminator": [
         147,
@@ -1630,6 +1639,198 @@ export const DFPN_IDL = {
         }
       ],
       "args": []
+    },
+    {
+      "name": "register_challenger",
+      "docs": [
+        "The authority lets a key reveal known-answer challenges."
+      ],
+      "discriminator": [
+        69,
+        151,
+        151,
+        202,
+        4,
+        226,
+        241,
+        134
+      ],
+      "accounts": [
+        {
+          "name": "authority",
+          "writable": true,
+          "signer": true
+        },
+        {
+          "name": "config",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "challenger",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  104,
+                  97,
+                  108,
+                  108,
+                  101,
+                  110,
+                  103,
+                  101,
+                  114
+                ]
+              },
+              {
+                "kind": "arg",
+                "path": "challenger"
+              }
+            ]
+          }
+        },
+        {
+          "name": "system_program",
+          "address": "11111111111111111111111111111111"
+        }
+      ],
+      "args": [
+        {
+          "name": "challenger",
+          "type": "pubkey"
+        }
+      ]
+    },
+    {
+      "name": "remove_challenger",
+      "docs": [
+        "The authority withdraws a challenger; its account's rent returns to the authority."
+      ],
+      "discriminator": [
+        145,
+        72,
+        92,
+        235,
+        116,
+        74,
+        96,
+        0
+      ],
+      "accounts": [
+        {
+          "name": "authority",
+          "writable": true,
+          "signer": true
+        },
+        {
+          "name": "config",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "challenger",
+          "writable": true
+        }
+      ],
+      "args": []
+    },
+    {
+      "name": "reveal_challenge",
+      "docs": [
+        "A registered challenger reveals the label and salt its request's attestation committed to, after the reveal phase and before finalization."
+      ],
+      "discriminator": [
+        133,
+        221,
+        237,
+        26,
+        70,
+        84,
+        22,
+        96
+      ],
+      "accounts": [
+        {
+          "name": "client",
+          "signer": true
+        },
+        {
+          "name": "challenger",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  104,
+                  97,
+                  108,
+                  108,
+                  101,
+                  110,
+                  103,
+                  101,
+                  114
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "client"
+              }
+            ]
+          }
+        },
+        {
+          "name": "request",
+          "writable": true
+        }
+      ],
+      "args": [
+        {
+          "name": "label",
+          "type": "u8"
+        },
+        {
+          "name": "salt",
+          "type": {
+            "array": [
+              "u8",
+              32
+            ]
+          }
+        }
+      ]
     }
   ],
   "accounts": [
@@ -1696,6 +1897,19 @@ export const DFPN_IDL = {
         115,
         39,
         71
+      ]
+    },
+    {
+      "name": "Challenger",
+      "discriminator": [
+        89,
+        121,
+        93,
+        18,
+        145,
+        185,
+        209,
+        216
       ]
     }
   ],
@@ -2076,6 +2290,45 @@ export const DFPN_IDL = {
         90,
         116
       ]
+    },
+    {
+      "name": "ChallengerRegistered",
+      "discriminator": [
+        147,
+        14,
+        134,
+        173,
+        249,
+        39,
+        199,
+        249
+      ]
+    },
+    {
+      "name": "ChallengerRemoved",
+      "discriminator": [
+        171,
+        242,
+        166,
+        150,
+        34,
+        148,
+        0,
+        70
+      ]
+    },
+    {
+      "name": "ChallengeRevealed",
+      "discriminator": [
+        70,
+        75,
+        160,
+        9,
+        210,
+        81,
+        97,
+        221
+      ]
     }
   ],
   "errors": [
@@ -2423,6 +2676,31 @@ export const DFPN_IDL = {
       "code": 6068,
       "name": "NotPendingDeveloper",
       "msg": "The signer is not the model's proposed developer."
+    },
+    {
+      "code": 6069,
+      "name": "NotChallenger",
+      "msg": "The signer is not a registered challenger (`register_challenger`)."
+    },
+    {
+      "code": 6070,
+      "name": "ChallengeMismatch",
+      "msg": "The label and salt do not hash to the request's attestation."
+    },
+    {
+      "code": 6071,
+      "name": "ChallengeTooEarly",
+      "msg": "A challenge can be revealed only once the reveal phase is over, and before finalization."
+    },
+    {
+      "code": 6072,
+      "name": "ChallengeAlreadyRevealed",
+      "msg": "The challenge of this request was already revealed."
+    },
+    {
+      "code": 6073,
+      "name": "FinalizeReservedForClient",
+      "msg": "Until `FINALIZE_GRACE_SECS` after the deadline only the client may finalize."
     }
   ],
   "constants": [
@@ -2619,6 +2897,22 @@ export const DFPN_IDL = {
       "value": "60000"
     },
     {
+      "name": "MAX_CHALLENGE_SLASH_BPS",
+      "docs": [
+        "(configuration bound), so a wrong label costs an honest worker at most this much."
+      ],
+      "type": "u16",
+      "value": "500"
+    },
+    {
+      "name": "FINALIZE_GRACE_SECS",
+      "docs": [
+        "before anyone finalizes (workers cannot tell challenges apart, so none is finalized early to dodge one)."
+      ],
+      "type": "i64",
+      "value": "120"
+    },
+    {
       "name": "MAX_INSURANCE_WITHDRAWAL_BPS",
       "docs": [
         "Largest share of the insurance vault (above rent) one `withdraw_insurance` may move, in bps."
@@ -2681,6 +2975,14 @@ export const DFPN_IDL = {
       ],
       "type": "bytes",
       "value": "[100, 102, 112, 110, 45, 99, 111, 109, 109, 105, 116, 45, 118, 50]"
+    },
+    {
+      "name": "CHALLENGE_DOMAIN",
+      "docs": [
+        "Domain tag of a challenge's attestation: `sha256(CHALLENGE_DOMAIN ‖ request ‖ label ‖ salt)`."
+      ],
+      "type": "bytes",
+      "value": "[100, 102, 112, 110, 45, 99, 104, 97, 108, 108, 101, 110, 103, 101, 45, 118, 49]"
     },
     {
       "name": "MODALITY_IMAGE_AUTHENTICITY",
@@ -2891,6 +3193,14 @@ export const DFPN_IDL = {
       "value": "[119, 111, 114, 107, 101, 114]"
     },
     {
+      "name": "SEEDS_CHALLENGER",
+      "docs": [
+        "Challenger PDA `[\"challenger\", authority]`: a key governance lets reveal known-answer challenges."
+      ],
+      "type": "bytes",
+      "value": "[99, 104, 97, 108, 108, 101, 110, 103, 101, 114]"
+    },
+    {
       "name": "SEEDS_REQUEST",
       "docs": [
         "Request PDA `[\"request\", client, nonce u64 LE]`."
@@ -2960,6 +3270,10 @@ export const DFPN_IDL = {
           },
           {
             "name": "seat_bond_multiplier",
+            "type": "u16"
+          },
+          {
+            "name": "challenge_slash_bps",
             "type": "u16"
           }
         ]
@@ -3082,7 +3396,7 @@ export const DFPN_IDL = {
             "type": {
               "array": [
                 "u8",
-                24
+                22
               ]
             }
           }
@@ -3406,11 +3720,32 @@ export const DFPN_IDL = {
             "type": "u64"
           },
           {
+            "name": "challenge_slash_bps",
+            "type": "u16"
+          },
+          {
+            "name": "challenged",
+            "type": "u8"
+          },
+          {
+            "name": "challenge_label",
+            "type": "u8"
+          },
+          {
             "name": "reserved",
             "type": {
               "array": [
                 "u8",
-                16
+                12
+              ]
+            }
+          },
+          {
+            "name": "attestation",
+            "type": {
+              "array": [
+                "u8",
+                32
               ]
             }
           },
@@ -3424,6 +3759,39 @@ export const DFPN_IDL = {
                   }
                 },
                 10
+              ]
+            }
+          }
+        ]
+      }
+    },
+    {
+      "name": "Challenger",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "authority",
+            "type": "pubkey"
+          },
+          {
+            "name": "registered_at",
+            "type": "i64"
+          },
+          {
+            "name": "challenges",
+            "type": "u64"
+          },
+          {
+            "name": "bump",
+            "type": "u8"
+          },
+          {
+            "name": "reserved",
+            "type": {
+              "array": [
+                "u8",
+                31
               ]
             }
           }
@@ -4041,9 +4409,49 @@ export const DFPN_IDL = {
           }
         ]
       }
+    },
+    {
+      "name": "ChallengerRegistered",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "challenger",
+            "type": "pubkey"
+          }
+        ]
+      }
+    },
+    {
+      "name": "ChallengerRemoved",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "challenger",
+            "type": "pubkey"
+          }
+        ]
+      }
+    },
+    {
+      "name": "ChallengeRevealed",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "request",
+            "type": "pubkey"
+          },
+          {
+            "name": "label",
+            "type": "u8"
+          }
+        ]
+      }
     }
   ]
 } as const;
 
 /** sha256 of idl/dfpn.json as generated from. */
-export const DFPN_IDL_SHA256 = '4a94f4f039166dfa03d02969878bb3fdeb4876c8ccd663c023ebbc1eee12b86e';
+export const DFPN_IDL_SHA256 = '05f0e3703eaca992cdead6f02e7ccc2f0b49ea71108131524f363af03377ba4f';

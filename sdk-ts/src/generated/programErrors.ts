@@ -78,9 +78,14 @@ export type ProgramErrorCodeName =
   | 'INVALID_PROGRAM_DATA'
   | 'INSURANCE_WITHDRAWAL_TOO_LARGE'
   | 'INSURANCE_WITHDRAWAL_TOO_SOON'
-  | 'NOT_PENDING_DEVELOPER';
+  | 'NOT_PENDING_DEVELOPER'
+  | 'NOT_CHALLENGER'
+  | 'CHALLENGE_MISMATCH'
+  | 'CHALLENGE_TOO_EARLY'
+  | 'CHALLENGE_ALREADY_REVEALED'
+  | 'FINALIZE_RESERVED_FOR_CLIENT';
 
-/** The program's errors (`DfpnError`, codes 6000..6068) in IDL order. */
+/** The program's errors (`DfpnError`, codes 6000..6073) in IDL order. */
 export const PROGRAM_ERRORS: ReadonlyArray<ProgramErrorInfo> = [
   { code: 6000, name: 'InvalidInstructionData', errorCode: 'INVALID_INSTRUCTION_DATA', msg: "Instruction data too short, too long or not a known discriminator." },
   { code: 6001, name: 'NotEnoughAccounts', errorCode: 'NOT_ENOUGH_ACCOUNTS', msg: "Fewer accounts than the instruction needs." },
@@ -151,4 +156,9 @@ export const PROGRAM_ERRORS: ReadonlyArray<ProgramErrorInfo> = [
   { code: 6066, name: 'InsuranceWithdrawalTooLarge', errorCode: 'INSURANCE_WITHDRAWAL_TOO_LARGE', msg: "An insurance withdrawal may move at most `MAX_INSURANCE_WITHDRAWAL_BPS` of the vault above rent." },
   { code: 6067, name: 'InsuranceWithdrawalTooSoon', errorCode: 'INSURANCE_WITHDRAWAL_TOO_SOON', msg: "Insurance was withdrawn less than `INSURANCE_WITHDRAWAL_INTERVAL_SECS` ago." },
   { code: 6068, name: 'NotPendingDeveloper', errorCode: 'NOT_PENDING_DEVELOPER', msg: "The signer is not the model's proposed developer." },
+  { code: 6069, name: 'NotChallenger', errorCode: 'NOT_CHALLENGER', msg: "The signer is not a registered challenger (`register_challenger`)." },
+  { code: 6070, name: 'ChallengeMismatch', errorCode: 'CHALLENGE_MISMATCH', msg: "The label and salt do not hash to the request's attestation." },
+  { code: 6071, name: 'ChallengeTooEarly', errorCode: 'CHALLENGE_TOO_EARLY', msg: "A challenge can be revealed only once the reveal phase is over, and before finalization." },
+  { code: 6072, name: 'ChallengeAlreadyRevealed', errorCode: 'CHALLENGE_ALREADY_REVEALED', msg: "The challenge of this request was already revealed." },
+  { code: 6073, name: 'FinalizeReservedForClient', errorCode: 'FINALIZE_RESERVED_FOR_CLIENT', msg: "Until `FINALIZE_GRACE_SECS` after the deadline only the client may finalize." },
 ];

@@ -104,7 +104,7 @@ export function getConfigEncoder(): FixedSizeEncoder<ConfigArgs> {
       ["requestCount", getU64Encoder()],
       ["pendingAuthority", getAddressEncoder()],
       ["insuranceWithdrawnAt", getI64Encoder()],
-      ["reserved", fixEncoderSize(getBytesEncoder(), 24)],
+      ["reserved", fixEncoderSize(getBytesEncoder(), 22)],
     ]),
     (value) => ({ ...value, discriminator: CONFIG_DISCRIMINATOR }),
   );
@@ -125,7 +125,7 @@ export function getConfigDecoder(): FixedSizeDecoder<Config> {
     ["requestCount", getU64Decoder()],
     ["pendingAuthority", getAddressDecoder()],
     ["insuranceWithdrawnAt", getI64Decoder()],
-    ["reserved", fixDecoderSize(getBytesDecoder(), 24)],
+    ["reserved", fixDecoderSize(getBytesDecoder(), 22)],
   ]);
 }
 

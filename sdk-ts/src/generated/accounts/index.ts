@@ -8,6 +8,7 @@
  * @see https://github.com/codama-idl/codama
  */
 
+export * from "./challenger.js";
 export * from "./config.js";
 export * from "./model.js";
 export * from "./request.js";

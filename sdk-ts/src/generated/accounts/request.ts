@@ -93,7 +93,11 @@ export type Request = {
   noConsensusFeeBps: number;
   minConsensusWeight: number;
   seatBond: bigint;
+  challengeSlashBps: number;
+  challenged: number;
+  challengeLabel: number;
   reserved: ReadonlyUint8Array;
+  attestation: ReadonlyUint8Array;
   seats: Array<Seat>;
 };
 
@@ -126,7 +130,11 @@ export type RequestArgs = {
   noConsensusFeeBps: number;
   minConsensusWeight: number;
   seatBond: number | bigint;
+  challengeSlashBps: number;
+  challenged: number;
+  challengeLabel: number;
   reserved: ReadonlyUint8Array;
+  attestation: ReadonlyUint8Array;
   seats: Array<SeatArgs>;
 };
 
@@ -163,7 +171,11 @@ export function getRequestEncoder(): FixedSizeEncoder<RequestArgs> {
       ["noConsensusFeeBps", getU16Encoder()],
       ["minConsensusWeight", getU32Encoder()],
       ["seatBond", getU64Encoder()],
-      ["reserved", fixEncoderSize(getBytesEncoder(), 16)],
+      ["challengeSlashBps", getU16Encoder()],
+      ["challenged", getU8Encoder()],
+      ["challengeLabel", getU8Encoder()],
+      ["reserved", fixEncoderSize(getBytesEncoder(), 12)],
+      ["attestation", fixEncoderSize(getBytesEncoder(), 32)],
       ["seats", getArrayEncoder(getSeatEncoder(), { size: 10 })],
     ]),
     (value) => ({ ...value, discriminator: REQUEST_DISCRIMINATOR }),
@@ -202,7 +214,11 @@ export function getRequestDecoder(): FixedSizeDecoder<Request> {
     ["noConsensusFeeBps", getU16Decoder()],
     ["minConsensusWeight", getU32Decoder()],
     ["seatBond", getU64Decoder()],
-    ["reserved", fixDecoderSize(getBytesDecoder(), 16)],
+    ["challengeSlashBps", getU16Decoder()],
+    ["challenged", getU8Decoder()],
+    ["challengeLabel", getU8Decoder()],
+    ["reserved", fixDecoderSize(getBytesDecoder(), 12)],
+    ["attestation", fixDecoderSize(getBytesDecoder(), 32)],
     ["seats", getArrayDecoder(getSeatDecoder(), { size: 10 })],
   ]);
 }
@@ -266,5 +282,5 @@ export async function fetchAllMaybeRequest(
 }
 
 export function getRequestSize(): number {
-  return 2976;
+  return 3008;
 }

@@ -154,6 +154,16 @@ export const DFPN_ERROR__INSURANCE_WITHDRAWAL_TOO_LARGE = 0x17b2; // 6066
 export const DFPN_ERROR__INSURANCE_WITHDRAWAL_TOO_SOON = 0x17b3; // 6067
 /** NotPendingDeveloper: The signer is not the model's proposed developer. */
 export const DFPN_ERROR__NOT_PENDING_DEVELOPER = 0x17b4; // 6068
+/** NotChallenger: The signer is not a registered challenger (`register_challenger`). */
+export const DFPN_ERROR__NOT_CHALLENGER = 0x17b5; // 6069
+/** ChallengeMismatch: The label and salt do not hash to the request's attestation. */
+export const DFPN_ERROR__CHALLENGE_MISMATCH = 0x17b6; // 6070
+/** ChallengeTooEarly: A challenge can be revealed only once the reveal phase is over, and before finalization. */
+export const DFPN_ERROR__CHALLENGE_TOO_EARLY = 0x17b7; // 6071
+/** ChallengeAlreadyRevealed: The challenge of this request was already revealed. */
+export const DFPN_ERROR__CHALLENGE_ALREADY_REVEALED = 0x17b8; // 6072
+/** FinalizeReservedForClient: Until `FINALIZE_GRACE_SECS` after the deadline only the client may finalize. */
+export const DFPN_ERROR__FINALIZE_RESERVED_FOR_CLIENT = 0x17b9; // 6073
 
 export type DfpnError =
   | typeof DFPN_ERROR__ACCOUNT_ALREADY_INITIALIZED
@@ -164,12 +174,16 @@ export type DfpnError =
   | typeof DFPN_ERROR__ARITHMETIC_OVERFLOW
   | typeof DFPN_ERROR__BOND_EXCEEDS_FREE_STAKE
   | typeof DFPN_ERROR__CANNOT_EXPIRE
+  | typeof DFPN_ERROR__CHALLENGE_ALREADY_REVEALED
+  | typeof DFPN_ERROR__CHALLENGE_MISMATCH
+  | typeof DFPN_ERROR__CHALLENGE_TOO_EARLY
   | typeof DFPN_ERROR__CLIENT_MISMATCH
   | typeof DFPN_ERROR__COMMITMENT_MISMATCH
   | typeof DFPN_ERROR__COMMIT_PHASE_CLOSED
   | typeof DFPN_ERROR__DEADLINE_TOO_LONG
   | typeof DFPN_ERROR__DEADLINE_TOO_SHORT
   | typeof DFPN_ERROR__DUPLICATE_ACCOUNT
+  | typeof DFPN_ERROR__FINALIZE_RESERVED_FOR_CLIENT
   | typeof DFPN_ERROR__FINALIZE_TOO_EARLY
   | typeof DFPN_ERROR__INSUFFICIENT_COMMITMENTS
   | typeof DFPN_ERROR__INSUFFICIENT_FUNDS
@@ -200,6 +214,7 @@ export type DfpnError =
   | typeof DFPN_ERROR__MODEL_MODALITY_MISMATCH
   | typeof DFPN_ERROR__MODEL_NOT_DECLARED
   | typeof DFPN_ERROR__NON_CANONICAL_BUMP
+  | typeof DFPN_ERROR__NOT_CHALLENGER
   | typeof DFPN_ERROR__NOT_COMMITTED
   | typeof DFPN_ERROR__NOT_CONFIG_AUTHORITY
   | typeof DFPN_ERROR__NOT_ENOUGH_ACCOUNTS
@@ -237,12 +252,16 @@ if ((globalThis as { process?: { env?: Record<string, string | undefined> } }).p
     [DFPN_ERROR__ARITHMETIC_OVERFLOW]: `Arithmetic overflow or underflow.`,
     [DFPN_ERROR__BOND_EXCEEDS_FREE_STAKE]: `The worker's stake not already bonded by its other seats does not cover this request's seat bond.`,
     [DFPN_ERROR__CANNOT_EXPIRE]: `The request cannot be expired: enough workers committed, or the commit phase is still open.`,
+    [DFPN_ERROR__CHALLENGE_ALREADY_REVEALED]: `The challenge of this request was already revealed.`,
+    [DFPN_ERROR__CHALLENGE_MISMATCH]: `The label and salt do not hash to the request's attestation.`,
+    [DFPN_ERROR__CHALLENGE_TOO_EARLY]: `A challenge can be revealed only once the reveal phase is over, and before finalization.`,
     [DFPN_ERROR__CLIENT_MISMATCH]: `Client account does not match the request's client.`,
     [DFPN_ERROR__COMMITMENT_MISMATCH]: `The revealed preimage does not hash to the commitment.`,
     [DFPN_ERROR__COMMIT_PHASE_CLOSED]: `The commit phase is over.`,
     [DFPN_ERROR__DEADLINE_TOO_LONG]: `Deadline is further from now than the configuration's max_deadline_secs.`,
     [DFPN_ERROR__DEADLINE_TOO_SHORT]: `Deadline less than the configured minimum ahead of now.`,
     [DFPN_ERROR__DUPLICATE_ACCOUNT]: `The same account was passed where two different accounts are required.`,
+    [DFPN_ERROR__FINALIZE_RESERVED_FOR_CLIENT]: `Until \`FINALIZE_GRACE_SECS\` after the deadline only the client may finalize.`,
     [DFPN_ERROR__FINALIZE_TOO_EARLY]: `The request cannot be finalized yet.`,
     [DFPN_ERROR__INSUFFICIENT_COMMITMENTS]: `Fewer than min workers committed: the request can only be expired.`,
     [DFPN_ERROR__INSUFFICIENT_FUNDS]: `The payer does not have the lamports the instruction moves.`,
@@ -273,6 +292,7 @@ if ((globalThis as { process?: { env?: Record<string, string | undefined> } }).p
     [DFPN_ERROR__MODEL_MODALITY_MISMATCH]: `The model does not cover every modality the request names.`,
     [DFPN_ERROR__MODEL_NOT_DECLARED]: `The revealed model is not one of the worker's models.`,
     [DFPN_ERROR__NON_CANONICAL_BUMP]: `The request address does not use the canonical PDA bump.`,
+    [DFPN_ERROR__NOT_CHALLENGER]: `The signer is not a registered challenger (\`register_challenger\`).`,
     [DFPN_ERROR__NOT_COMMITTED]: `This seat has no commitment to reveal.`,
     [DFPN_ERROR__NOT_CONFIG_AUTHORITY]: `Signer is not the configuration authority.`,
     [DFPN_ERROR__NOT_ENOUGH_ACCOUNTS]: `Fewer accounts than the instruction needs.`,

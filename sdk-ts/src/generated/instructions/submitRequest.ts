@@ -103,6 +103,7 @@ export type SubmitRequestInstructionData = {
   maxFee: bigint;
   deadline: bigint;
   bump: number;
+  attestation: ReadonlyUint8Array;
 };
 
 export type SubmitRequestInstructionDataArgs = {
@@ -115,6 +116,7 @@ export type SubmitRequestInstructionDataArgs = {
   maxFee: number | bigint;
   deadline: number | bigint;
   bump: number;
+  attestation: ReadonlyUint8Array;
 };
 
 export function getSubmitRequestInstructionDataEncoder(): Encoder<SubmitRequestInstructionDataArgs> {
@@ -130,6 +132,7 @@ export function getSubmitRequestInstructionDataEncoder(): Encoder<SubmitRequestI
       ["maxFee", getU64Encoder()],
       ["deadline", getI64Encoder()],
       ["bump", getU8Encoder()],
+      ["attestation", fixEncoderSize(getBytesEncoder(), 32)],
     ]),
     (value) => ({ ...value, discriminator: SUBMIT_REQUEST_DISCRIMINATOR }),
   );
@@ -147,6 +150,7 @@ export function getSubmitRequestInstructionDataDecoder(): Decoder<SubmitRequestI
     ["maxFee", getU64Decoder()],
     ["deadline", getI64Decoder()],
     ["bump", getU8Decoder()],
+    ["attestation", fixDecoderSize(getBytesDecoder(), 32)],
   ]);
 }
 
@@ -179,6 +183,7 @@ export type SubmitRequestAsyncInput<
   maxFee: SubmitRequestInstructionDataArgs["maxFee"];
   deadline: SubmitRequestInstructionDataArgs["deadline"];
   bump: SubmitRequestInstructionDataArgs["bump"];
+  attestation: SubmitRequestInstructionDataArgs["attestation"];
 };
 
 export async function getSubmitRequestInstructionAsync<
@@ -277,6 +282,7 @@ export type SubmitRequestInput<
   maxFee: SubmitRequestInstructionDataArgs["maxFee"];
   deadline: SubmitRequestInstructionDataArgs["deadline"];
   bump: SubmitRequestInstructionDataArgs["bump"];
+  attestation: SubmitRequestInstructionDataArgs["attestation"];
 };
 
 export function getSubmitRequestInstruction<

@@ -8,9 +8,11 @@
  * @see https://github.com/codama-idl/codama
  */
 
+export * from "./challenger.js";
 export * from "./config.js";
 export * from "./insurance.js";
 export * from "./model.js";
 export * from "./request.js";
+export * from "./revealChallengeChallenger.js";
 export * from "./treasury.js";
 export * from "./worker.js";

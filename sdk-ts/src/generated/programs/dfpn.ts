@@ -34,9 +34,12 @@ import {
   parseLeaveRequestInstruction,
   parseProposeAuthorityInstruction,
   parseProposeModelTransferInstruction,
+  parseRegisterChallengerInstruction,
   parseRegisterModelInstruction,
   parseRegisterWorkerInstruction,
+  parseRemoveChallengerInstruction,
   parseRequestUnstakeInstruction,
+  parseRevealChallengeInstruction,
   parseRevealResultInstruction,
   parseSetPausedInstruction,
   parseSubmitRequestInstruction,
@@ -61,9 +64,12 @@ import {
   type ParsedLeaveRequestInstruction,
   type ParsedProposeAuthorityInstruction,
   type ParsedProposeModelTransferInstruction,
+  type ParsedRegisterChallengerInstruction,
   type ParsedRegisterModelInstruction,
   type ParsedRegisterWorkerInstruction,
+  type ParsedRemoveChallengerInstruction,
   type ParsedRequestUnstakeInstruction,
+  type ParsedRevealChallengeInstruction,
   type ParsedRevealResultInstruction,
   type ParsedSetPausedInstruction,
   type ParsedSubmitRequestInstruction,
@@ -84,6 +90,7 @@ export enum DfpnAccount {
   Model,
   Worker,
   Request,
+  Challenger,
 }
 
 export function identifyDfpnAccount(
@@ -145,6 +152,17 @@ export function identifyDfpnAccount(
   ) {
     return DfpnAccount.Request;
   }
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([89, 121, 93, 18, 145, 185, 209, 216]),
+      ),
+      0,
+    )
+  ) {
+    return DfpnAccount.Challenger;
+  }
   throw new Error(
     "The provided account could not be identified as a dfpn account.",
   );
@@ -178,6 +196,9 @@ export enum DfpnInstruction {
   WithdrawInsurance,
   ProposeModelTransfer,
   AcceptModelTransfer,
+  RegisterChallenger,
+  RemoveChallenger,
+  RevealChallenge,
 }
 
 export function identifyDfpnInstruction(
@@ -481,6 +502,39 @@ export function identifyDfpnInstruction(
   ) {
     return DfpnInstruction.AcceptModelTransfer;
   }
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([69, 151, 151, 202, 4, 226, 241, 134]),
+      ),
+      0,
+    )
+  ) {
+    return DfpnInstruction.RegisterChallenger;
+  }
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([145, 72, 92, 235, 116, 74, 96, 0]),
+      ),
+      0,
+    )
+  ) {
+    return DfpnInstruction.RemoveChallenger;
+  }
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([133, 221, 237, 26, 70, 84, 22, 96]),
+      ),
+      0,
+    )
+  ) {
+    return DfpnInstruction.RevealChallenge;
+  }
   throw new Error(
     "The provided instruction could not be identified as a dfpn instruction.",
   );
@@ -569,7 +623,16 @@ export type ParsedDfpnInstruction<
     } & ParsedProposeModelTransferInstruction<TProgram>)
   | ({
       instructionType: DfpnInstruction.AcceptModelTransfer;
-    } & ParsedAcceptModelTransferInstruction<TProgram>);
+    } & ParsedAcceptModelTransferInstruction<TProgram>)
+  | ({
+      instructionType: DfpnInstruction.RegisterChallenger;
+    } & ParsedRegisterChallengerInstruction<TProgram>)
+  | ({
+      instructionType: DfpnInstruction.RemoveChallenger;
+    } & ParsedRemoveChallengerInstruction<TProgram>)
+  | ({
+      instructionType: DfpnInstruction.RevealChallenge;
+    } & ParsedRevealChallengeInstruction<TProgram>);
 
 export function parseDfpnInstruction<TProgram extends string>(
   instruction: Instruction<TProgram> & InstructionWithData<ReadonlyUint8Array>,
@@ -763,6 +826,27 @@ export function parseDfpnInstruction<TProgram extends string>(
       return {
         instructionType: DfpnInstruction.AcceptModelTransfer,
         ...parseAcceptModelTransferInstruction(instruction),
+      };
+    }
+    case DfpnInstruction.RegisterChallenger: {
+      assertIsInstructionWithAccounts(instruction);
+      return {
+        instructionType: DfpnInstruction.RegisterChallenger,
+        ...parseRegisterChallengerInstruction(instruction),
+      };
+    }
+    case DfpnInstruction.RemoveChallenger: {
+      assertIsInstructionWithAccounts(instruction);
+      return {
+        instructionType: DfpnInstruction.RemoveChallenger,
+        ...parseRemoveChallengerInstruction(instruction),
+      };
+    }
+    case DfpnInstruction.RevealChallenge: {
+      assertIsInstructionWithAccounts(instruction);
+      return {
+        instructionType: DfpnInstruction.RevealChallenge,
+        ...parseRevealChallengeInstruction(instruction),
       };
     }
     default:

@@ -41,6 +41,7 @@ export type ConfigParams = {
   maxDeadlineSecs: bigint;
   noConsensusFeeBps: number;
   seatBondMultiplier: number;
+  challengeSlashBps: number;
 };
 
 export type ConfigParamsArgs = {
@@ -57,6 +58,7 @@ export type ConfigParamsArgs = {
   maxDeadlineSecs: number | bigint;
   noConsensusFeeBps: number;
   seatBondMultiplier: number;
+  challengeSlashBps: number;
 };
 
 export function getConfigParamsEncoder(): FixedSizeEncoder<ConfigParamsArgs> {
@@ -74,6 +76,7 @@ export function getConfigParamsEncoder(): FixedSizeEncoder<ConfigParamsArgs> {
     ["maxDeadlineSecs", getI64Encoder()],
     ["noConsensusFeeBps", getU16Encoder()],
     ["seatBondMultiplier", getU16Encoder()],
+    ["challengeSlashBps", getU16Encoder()],
   ]);
 }
 
@@ -92,6 +95,7 @@ export function getConfigParamsDecoder(): FixedSizeDecoder<ConfigParams> {
     ["maxDeadlineSecs", getI64Decoder()],
     ["noConsensusFeeBps", getU16Decoder()],
     ["seatBondMultiplier", getU16Decoder()],
+    ["challengeSlashBps", getU16Decoder()],
   ]);
 }
 

@@ -10,6 +10,9 @@
 
 export * from "./authorityProposed.js";
 export * from "./authorityTransferred.js";
+export * from "./challengeRevealed.js";
+export * from "./challengerRegistered.js";
+export * from "./challengerRemoved.js";
 export * from "./configInitialized.js";
 export * from "./configParams.js";
 export * from "./configUpdated.js";
