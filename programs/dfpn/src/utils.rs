@@ -157,6 +157,22 @@ pub fn require_canonical_bump(seeds: &[&[u8]; 3], bump: u8) -> ProgramResult {
     Ok(())
 }
 
+/// `authority` signs and is the configuration's stored authority; returns the configuration (mutable for the
+/// instructions that change it; the caller checks `config` is writable where it writes).
+#[allow(clippy::mut_from_ref)]
+#[inline(always)]
+pub fn require_config_authority<'a>(
+    authority: &AccountView,
+    config: &'a AccountView,
+) -> Result<&'a mut crate::state::Config, ProgramError> {
+    require_signer(authority)?;
+    let config = crate::state::Config::load(config)?;
+    if authority.address().as_array() != &config.authority {
+        return Err(DfpnError::NotConfigAuthority.into());
+    }
+    Ok(config)
+}
+
 /// Current unix time from the Clock sysvar.
 #[inline(always)]
 pub fn now() -> Result<i64, ProgramError> {

@@ -1,10 +1,6 @@
 use pinocchio::{error::ProgramError, AccountView};
 
-use crate::{
-    error::DfpnError,
-    state::{seeds, Config},
-    utils::*,
-};
+use crate::{error::DfpnError, state::seeds, utils::*};
 
 /// Accounts of `register_challenger`.
 ///
@@ -25,12 +21,8 @@ impl<'a> RegisterChallengerAccounts<'a> {
             return Err(DfpnError::NotEnoughAccounts.into());
         };
         // 1. The authority signs, pays, and is the stored authority.
-        require_signer(authority)?;
         require_writable(authority)?;
-        let config = Config::load(config)?;
-        if authority.address().as_array() != &config.authority {
-            return Err(DfpnError::NotConfigAuthority.into());
-        }
+        require_config_authority(authority, config)?;
         // 2. The challenger account is writable and the canonical PDA of the key.
         require_writable(challenger)?;
         let bump = require_pda(challenger, &[seed(seeds::CHALLENGER), key])?;

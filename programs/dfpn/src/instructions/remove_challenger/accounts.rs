@@ -1,10 +1,6 @@
 use pinocchio::{error::ProgramError, AccountView};
 
-use crate::{
-    error::DfpnError,
-    state::{Challenger, Config},
-    utils::*,
-};
+use crate::{error::DfpnError, state::Challenger, utils::*};
 
 /// Accounts of `remove_challenger`.
 ///
@@ -26,12 +22,8 @@ impl<'a> TryFrom<&'a [AccountView]> for RemoveChallengerAccounts<'a> {
             return Err(DfpnError::NotEnoughAccounts.into());
         };
         // 1. The authority signs, receives the rent, and is the stored authority.
-        require_signer(authority)?;
         require_writable(authority)?;
-        let config = Config::load(config)?;
-        if authority.address().as_array() != &config.authority {
-            return Err(DfpnError::NotConfigAuthority.into());
-        }
+        require_config_authority(authority, config)?;
         // 2. The challenger account is this program's, writable.
         require_writable(challenger_account)?;
         let challenger = Challenger::load(challenger_account)?;

@@ -19,15 +19,10 @@ impl<'a> TryFrom<&'a [AccountView]> for AuthorityAccounts<'a> {
         let [authority, config, ..] = accounts else {
             return Err(DfpnError::NotEnoughAccounts.into());
         };
-        // 1. The authority signs.
-        require_signer(authority)?;
-        // 2. The config is this program's, writable.
+        // 1. The config is writable.
         require_writable(config)?;
-        let config = Config::load(config)?;
-        // 3. The signer is the stored authority.
-        if authority.address().as_array() != &config.authority {
-            return Err(DfpnError::NotConfigAuthority.into());
-        }
+        // 2. The authority signs and is the stored authority.
+        let config = require_config_authority(authority, config)?;
         Ok(Self { authority, config })
     }
 }

@@ -26,13 +26,9 @@ impl<'a> TryFrom<&'a [AccountView]> for WithdrawInsuranceAccounts<'a> {
         let [authority, config, insurance, recipient, ..] = accounts else {
             return Err(DfpnError::NotEnoughAccounts.into());
         };
-        // 1. The authority signs and is the stored authority.
-        require_signer(authority)?;
+        // 1. The authority signs and is the stored authority; the config is writable.
         require_writable(config)?;
-        let config = Config::load(config)?;
-        if authority.address().as_array() != &config.authority {
-            return Err(DfpnError::NotConfigAuthority.into());
-        }
+        let config = require_config_authority(authority, config)?;
         // 2. The insurance account is the configured vault, writable.
         require_writable(insurance)?;
         Vault::load(insurance)?;

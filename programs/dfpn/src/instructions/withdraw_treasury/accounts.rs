@@ -1,10 +1,6 @@
 use pinocchio::{error::ProgramError, AccountView};
 
-use crate::{
-    error::DfpnError,
-    state::{Config, Vault},
-    utils::*,
-};
+use crate::{error::DfpnError, state::Vault, utils::*};
 
 /// Accounts of `withdraw_treasury`.
 ///
@@ -26,11 +22,7 @@ impl<'a> TryFrom<&'a [AccountView]> for WithdrawTreasuryAccounts<'a> {
             return Err(DfpnError::NotEnoughAccounts.into());
         };
         // 1. The authority signs and is the stored authority.
-        require_signer(authority)?;
-        let config = Config::load(config)?;
-        if authority.address().as_array() != &config.authority {
-            return Err(DfpnError::NotConfigAuthority.into());
-        }
+        let config = require_config_authority(authority, config)?;
         // 2. The treasury is the configured vault, writable.
         require_writable(treasury)?;
         Vault::load(treasury)?;
