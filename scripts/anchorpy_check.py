@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""anchorpy against the DFPN program: load idl/dfpn.legacy.json with anchorpy, build `initialize_config` and
-`set_paused` with anchorpy's instruction coder, send them to the built dfpn.so in solders' embedded LiteSVM and
-decode the `Config` account with anchorpy's account coder.
+"""anchorpy against the DFPN program: load idl/dfpn.legacy.json with anchorpy, build `initialize_config`,
+`set_paused` and `register_challenger` with anchorpy's instruction coder, send them to the built dfpn.so in solders'
+embedded LiteSVM and decode the `Config` and `Challenger` accounts with anchorpy's account coder.
 
 Only the program's upgrade authority may `initialize_config`, so the program is deployed with the upgradeable
 loader and the authority as its upgrade authority (the legacy IDL has no PDAs: the ProgramData account and the
@@ -83,7 +83,7 @@ def main() -> int:
     params = program.type["ConfigParams"](
         base_fees=[2_000_000, 3_000_000, 3_000_000, 8_000_000, 4_000_000],
         worker_surcharge_bps=2_500,
-        slash_bps=1_000,
+        non_reveal_slash_bps=30_000,
         max_weight_bps=8_000,
         reputation_alpha_bps=1_000,
         min_stake=1_000_000_000,
@@ -94,6 +94,7 @@ def main() -> int:
         max_deadline_secs=86_400,
         no_consensus_fee_bps=2_000,
         seat_bond_multiplier=10,
+        challenge_slash_bps=200,
     )
     init = program.instruction["initialize_config"](
         params,
@@ -122,6 +123,26 @@ def main() -> int:
     assert decoded.authority == authority.pubkey(), decoded
     assert decoded.paused == 1, decoded
     assert list(decoded.params.base_fees) == list(params.base_fees), decoded
+    # A challenger registered with anchorpy's builder (an instruction from #15), its account decoded by anchorpy
+    key = Keypair().pubkey()
+    challenger = Pubkey.find_program_address([b"challenger", bytes(key)], program_id)[0]
+    register = program.instruction["register_challenger"](
+        key,
+        ctx=Context(
+            accounts={
+                "authority": authority.pubkey(),
+                "config": config,
+                "challenger": challenger,
+                "system_program": SYSTEM_PROGRAM,
+            }
+        ),
+    )
+    send(register, "register_challenger (anchorpy-built)")
+    account = svm.get_account(challenger)
+    assert account is not None, "no challenger account"
+    registered = program.account["Challenger"].coder.accounts.decode(bytes(account.data))
+    print(f"Challenger decoded by anchorpy: authority={registered.authority} challenges={registered.challenges}")
+    assert registered.authority == key and registered.challenges == 0, registered
     asyncio.run(program.close())
     print("anchorpy check: ok")
     return 0

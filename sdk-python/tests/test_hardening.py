@@ -17,7 +17,7 @@ from dfpn import instructions as ix
 from dfpn import pda as pda_module
 from dfpn.client import _deadline, fee_charged
 from dfpn.commitment import answer_codes, commitment
-from dfpn.generated.constants import SEAT_STATE_JOINED
+from dfpn.generated.constants import FINALIZE_GRACE_SECS, SEAT_STATE_JOINED
 from dfpn.generated.types import Config, Worker
 from dfpn.pda import TOP_BUMP, config_address, insurance_address, request_address_and_bump, worker_address
 from dfpn.protocol import SeatOutcome
@@ -300,7 +300,8 @@ async def test_without_consensus_only_the_no_consensus_share_is_charged(
     for w in workers[:2]:
         w.reveal(request)
     before = network.balance(client.wallet.pubkey())
-    # When a third party finalizes it
+    # When a third party finalizes it, after the grace period that reserves finalizing for the client
+    network.set_time(request_account(network, request).deadline + FINALIZE_GRACE_SECS)
     cranker = network.funded_keypair()
     network.process(
         [ix.finalize_request(request=request, request_data=request_account(network, request))], [cranker]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 from typing import Any
 
+import pytest
 from solders.instruction import Instruction
 from solders.keypair import Keypair
 from solders.pubkey import Pubkey
@@ -15,7 +16,9 @@ from dfpn.generated import PROGRAM_ID
 from dfpn.generated.instructions import (
     INSTRUCTIONS,
     ProposeModelTransferArgs,
+    RegisterChallengerArgs,
     RegisterWorkerArgs,
+    RevealChallengeArgs,
     RevealResultArgs,
     SubmitRequestArgs,
     UpdateWorkerArgs,
@@ -23,6 +26,7 @@ from dfpn.generated.instructions import (
 )
 from dfpn.generated.types import Request, Seat
 from dfpn.pda import (
+    challenger_address,
     config_address,
     encode_model_id,
     insurance_address,
@@ -36,6 +40,19 @@ A, B, C = (Keypair().pubkey() for _ in range(3))
 MODEL = "face-forensics-sbi"
 #: The model A registered as MODEL, and another one.
 MODEL_A, OTHER = model_address(A, MODEL), model_address(B, MODEL)
+SYSTEM = Pubkey.from_string("11111111111111111111111111111111")
+#: submit_request's arguments but the attestation.
+SUBMIT: dict[str, Any] = {
+    "client": A,
+    "nonce": 42,
+    "content_hash": b"\1" * 32,
+    "storage_uri": "file:///x",
+    "modalities": 2,
+    "min_workers": 3,
+    "max_workers": 3,
+    "max_fee": 10,
+    "deadline": 100,
+}
 BUILT: dict[str, tuple[Instruction, dict[str, Any]]] = {
     # name: (instruction, the values the IDL's "account"/"arg" seeds refer to)
     "initialize_config": (ix.initialize_config(authority=A, params=REFERENCE_PARAMS), {}),
@@ -60,20 +77,7 @@ BUILT: dict[str, tuple[Instruction, dict[str, Any]]] = {
     "request_unstake": (ix.request_unstake(authority=A, amount=10), {}),
     "withdraw_stake": (ix.withdraw_stake(authority=A), {}),
     "claim_worker_rewards": (ix.claim_worker_rewards(authority=A), {}),
-    "submit_request": (
-        ix.submit_request(
-            client=A,
-            nonce=42,
-            content_hash=b"\1" * 32,
-            storage_uri="file:///x",
-            modalities=2,
-            min_workers=3,
-            max_workers=3,
-            max_fee=10,
-            deadline=100,
-        ),
-        {"nonce": 42},
-    ),
+    "submit_request": (ix.submit_request(**SUBMIT), {"nonce": 42}),
     "join_request": (ix.join_request(authority=A, request=B), {}),
     "leave_request": (ix.leave_request(authority=A, request=B), {}),
     "commit_result": (ix.commit_result(authority=A, request=B, commitment=b"\2" * 32, model=MODEL_A), {}),
@@ -90,6 +94,12 @@ BUILT: dict[str, tuple[Instruction, dict[str, Any]]] = {
         {},
     ),
     "close_request": (ix.close_request(client=A, request=B), {}),
+    "register_challenger": (ix.register_challenger(authority=A, challenger=B), {"challenger": B}),
+    "remove_challenger": (ix.remove_challenger(authority=A, challenger=B), {}),
+    "reveal_challenge": (
+        ix.reveal_challenge(client=A, request=B, label=Verdict.MANIPULATED, salt=b"\5" * 32),
+        {},
+    ),
 }
 
 
@@ -128,11 +138,54 @@ def test_fixed_accounts_follow_the_idl() -> None:
                 assert m.pubkey == Pubkey.find_program_address(seeds, owner)[0], f"{name}.{a.name}"
 
 
-def test_submit_request_passes_the_canonical_bump_last() -> None:
+def test_submit_request_passes_the_canonical_bump_then_the_attestation() -> None:
     instruction, _ = BUILT["submit_request"]
     args = SubmitRequestArgs.decode(bytes(instruction.data))
     address, bump = request_address_and_bump(A, 42)
     assert args.bump == bump and instruction.accounts[1].pubkey == address
+    # And the attestation is the last 32 bytes of the data: a given one as given
+    given = ix.submit_request(**SUBMIT, attestation=b"\7" * 32)
+    assert SubmitRequestArgs.decode(bytes(given.data)).attestation == b"\7" * 32
+    assert bytes(given.data)[-32:] == b"\7" * 32
+
+
+def test_submit_request_attestations_are_random_by_default() -> None:
+    # Given two otherwise identical submissions without an attestation
+    first, second = (SubmitRequestArgs.decode(bytes(ix.submit_request(**SUBMIT).data)) for _ in range(2))
+    # Then each carries 32 fresh random bytes: they differ, and differ from any fixed value
+    assert len(first.attestation) == len(second.attestation) == 32
+    assert first.attestation != second.attestation
+    assert bytes(32) not in (first.attestation, second.attestation)
+    # And everything else is the same (positive control: the arguments are otherwise deterministic)
+    assert first.nonce == second.nonce and first.bump == second.bump and first.deadline == second.deadline
+
+
+@pytest.mark.parametrize("bad", [b"", b"\1" * 31, b"\1" * 33])
+def test_an_attestation_that_is_not_32_bytes_is_refused(bad: bytes) -> None:
+    # Positive control: 32 bytes are accepted
+    ix.submit_request(**SUBMIT, attestation=b"\1" * 32)
+    with pytest.raises(ValueError, match="attestation must be 32 bytes"):
+        ix.submit_request(**SUBMIT, attestation=bad)
+
+
+def test_challenger_builders() -> None:
+    # Given the three challenge instructions, Then each names the key's challenger PDA
+    register, _ = BUILT["register_challenger"]
+    assert [m.pubkey for m in register.accounts] == [A, config_address(), challenger_address(B), SYSTEM]
+    assert RegisterChallengerArgs.decode(bytes(register.data)).challenger == B
+    remove, _ = BUILT["remove_challenger"]
+    assert [(m.pubkey, m.is_signer, m.is_writable) for m in remove.accounts] == [
+        (A, True, True),
+        (config_address(), False, False),
+        (challenger_address(B), False, True),
+    ]
+    reveal, _ = BUILT["reveal_challenge"]
+    assert [m.pubkey for m in reveal.accounts] == [A, challenger_address(A), B]
+    args = RevealChallengeArgs.decode(bytes(reveal.data))
+    assert (args.label, args.salt) == (Verdict.MANIPULATED.code, b"\5" * 32)
+    # And a label is sent as given, for the program to judge (it refuses anything but Authentic/Manipulated)
+    raw = ix.reveal_challenge(client=A, request=B, label=0, salt=bytes(32))
+    assert RevealChallengeArgs.decode(bytes(raw.data)).label == 0
 
 
 def _request(states: list[int]) -> Request:
@@ -155,8 +208,9 @@ def _request(states: list[int]) -> Request:
         client=C, nonce=1, content_hash=bytes(32), modalities=2, min_workers=1, max_workers=10, status=0,
         joined=len(seats), commits=0, reveals=0, verdict=0, confidence=0, consensus=0, bump=255,
         storage_uri_len=0, storage_uri=bytes(200), fee=0, escrow=0, created_at=0, commit_deadline=0, deadline=0,
-        finalized_at=0, slash_bps=1_000, reputation_alpha_bps=1_000, max_weight_bps=8_000,
-        no_consensus_fee_bps=2_000, min_consensus_weight=5_000, seat_bond=0, reserved=bytes(16),
+        finalized_at=0, non_reveal_slash_bps=30_000, reputation_alpha_bps=1_000, max_weight_bps=8_000,
+        no_consensus_fee_bps=2_000, min_consensus_weight=5_000, seat_bond=0, challenge_slash_bps=200,
+        challenged=0, challenge_label=0, reserved=bytes(12), attestation=bytes(32),
         seats=tuple(seats + [empty] * (10 - len(seats))),
     )  # fmt: skip
 
@@ -175,6 +229,20 @@ def test_finalize_remaining_accounts() -> None:
     expected = [worker_address(s.authority) for s in seats] + [model_address(A, f"model-{i}") for i in (0, 2)]
     assert [m.pubkey for m in rest] == expected
     assert all(m.is_writable and not m.is_signer for m in rest)
+    # And a cranker's finalize leaves the client unsigned (the IDL's flags)
+    assert (instruction.accounts[1].is_signer, instruction.accounts[1].is_writable) == (False, True)
+
+
+def test_the_clients_own_finalize_signs_as_the_client() -> None:
+    # Given a request's client finalizing it
+    r = _request([2, 2])
+    own = ix.finalize_request(request=B, request_data=r, client_signs=True)
+    # Then the client account (the 2nd) signs and stays writable, and nothing else changes
+    assert (own.accounts[1].pubkey, own.accounts[1].is_signer, own.accounts[1].is_writable) == (C, True, True)
+    other = ix.finalize_request(request=B, request_data=r)
+    assert [m.pubkey for m in own.accounts] == [m.pubkey for m in other.accounts]
+    assert [m.is_signer for m in own.accounts] == [i == 1 for i in range(len(other.accounts))]
+    assert bytes(own.data) == bytes(other.data)
 
 
 def test_expire_remaining_accounts() -> None:

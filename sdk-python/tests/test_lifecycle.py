@@ -22,7 +22,9 @@ from dfpn import (
     Verdict,
 )
 from dfpn import instructions as ix
+from dfpn import protocol
 from dfpn.events import parse_logs
+from dfpn.generated.constants import FINALIZE_GRACE_SECS
 from dfpn.generated.types import Request, RequestFinalized, Worker
 from dfpn.pda import worker_address
 
@@ -136,9 +138,19 @@ async def test_a_silent_committer_and_a_finalize_by_someone_else(
         w.commit(request, a)
     workers[0].reveal(request)
     workers[1].reveal(request)
-    # And the deadline passes and a third party finalizes it with the SDK's instruction builder
-    network.set_time(sub.deadline)
+    # And the deadline passes: a third party's finalize (the SDK's instruction builder) is refused while the
+    # grace period reserves finalizing for the client, up to its last second
     cranker = network.funded_keypair()
+    for now in (sub.deadline, sub.deadline + FINALIZE_GRACE_SECS - 1):
+        network.set_time(now)
+        with pytest.raises(DFPNError) as early:
+            network.process(
+                [ix.finalize_request(request=request, request_data=request_account(network, request))], [cranker]
+            )
+        assert early.value.code is ErrorCode.FINALIZE_RESERVED_FOR_CLIENT
+        assert "retry after the grace period" in str(early.value)
+    # And once the grace period is over, the third party finalizes it
+    network.set_time(sub.deadline + FINALIZE_GRACE_SECS)
     finalize = network.process(
         [ix.finalize_request(request=request, request_data=request_account(network, request))], [cranker]
     )
@@ -152,10 +164,13 @@ async def test_a_silent_committer_and_a_finalize_by_someone_else(
     # And the audit transactions were found from the chain, not from the submitter's memory
     assert result.audit.request_tx == sub.signature
     assert result.audit.finalize_tx == finalize.signature
-    # And the silent committer was slashed 10 % of its stake
+    # And the silent committer was slashed 3x its seat's reward (the reference non-reveal rate), not its stake
     acc = network.account(worker_address(workers[2].pubkey))
     assert acc is not None
-    assert Worker.from_account_data(acc.data).slashed_total == network.params.min_stake // 10
+    fee = request_account(network, request).fee
+    slashed = protocol.non_reveal_slash(network.params.min_stake, fee, 3, network.params.non_reveal_slash_bps)
+    assert slashed == 3 * protocol.per_seat_reward(fee, 3) < network.params.min_stake
+    assert Worker.from_account_data(acc.data).slashed_total == slashed
 
 
 async def test_a_tampered_report_is_a_report_hash_mismatch(

@@ -76,7 +76,15 @@ def test_idl_seed_constants_are_the_sdk_seeds() -> None:
         for s in a.seeds
         if s.kind == "const" and a.program is None  # (PDAs of this program)
     }
-    assert consts == {b"config", b"treasury", b"insurance", b"model", b"worker", b"request"}
+    assert consts == {b"config", b"treasury", b"insurance", b"model", b"worker", b"request", b"challenger"}
+
+
+def test_challenger_pda() -> None:
+    # Given a key, Then its challenger account is ["challenger", key], what register_challenger creates
+    key = Pubkey.from_bytes(bytes(range(32)))
+    assert pda.challenger_address(key) == Pubkey.find_program_address([b"challenger", bytes(key)], PROGRAM_ID)[0]
+    # And another key's is another account
+    assert pda.challenger_address(key) != pda.challenger_address(Pubkey.from_bytes(bytes(32)))
 
 
 @pytest.mark.parametrize("bad", ["", "has space", "x" * 33, "naïve"])

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from dfpn import REFERENCE_PARAMS, protocol
-from dfpn.generated.constants import MIN_REVEALS_FOR_REPUTATION
+from dfpn.generated.constants import FINALIZE_GRACE_SECS, MAX_CHALLENGE_SLASH_BPS, MIN_REVEALS_FOR_REPUTATION
 from dfpn.protocol import FeeSplit, Outcome, SeatOutcome, Vote
 
 from helpers import load_vectors
@@ -98,11 +98,97 @@ def test_seat_bond_refuses_zero_min_workers() -> None:
         protocol.seat_bond(10_000, 0, 10)
 
 
-def test_slashing_and_weights() -> None:
-    for case in cases("slashing"):
-        assert protocol.slash_amount(case["stake"], case["slash_bps"]) == case["slashed"], case
+@pytest.mark.parametrize("case", cases("slashing"))
+def test_non_reveal_slash(case: dict[str, Any]) -> None:
+    # Given a committed seat that did not reveal, Then it loses non_reveal_slash_bps of the per-seat reward, at
+    # most its stake, exactly as the program's aggregation::non_reveal_slash
+    got = protocol.non_reveal_slash(
+        case["stake"], case["fee"], case["min_workers"], case["non_reveal_slash_bps"]
+    )
+    assert got == case["slashed"]
+
+
+def test_the_non_reveal_slash_is_sized_to_the_per_seat_reward() -> None:
+    # Given a 3-worker request of 3 000 000 lamports: each seat's reward is ⌊⌊3 000 000 × 65 %⌋ / 3⌋ = 650 000
+    assert protocol.per_seat_reward(3_000_000, 3) == 650_000
+    assert protocol.seat_bond(3_000_000, 3, 10) == 10 * protocol.per_seat_reward(3_000_000, 3)
+    # Then the reference rate (3x) slashes 1 950 000, 1.5x 975 000, and never more than the stake
+    assert protocol.non_reveal_slash(10**9, 3_000_000, 3, REFERENCE_PARAMS.non_reveal_slash_bps) == 1_950_000
+    assert protocol.non_reveal_slash(10**9, 3_000_000, 3, 15_000) == 975_000
+    assert protocol.non_reveal_slash(1_000_000, 3_000_000, 3, 30_000) == 1_000_000
+    # And the rate's whole multiples and remainder are rounded apart: 1.5 × 7 = 10 (not ⌊10.5⌋ of a whole product)
+    assert protocol.non_reveal_slash(10**9, 10_000, 1, 15_000) == 6_500 + 3_250
+    assert protocol.per_seat_reward(11, 1) == 7 and protocol.non_reveal_slash(100, 11, 1, 15_000) == 7 + 3
+
+
+@pytest.mark.parametrize(
+    ("call", "match"),
+    [
+        (lambda: protocol.per_seat_reward(10_000, 0), "min_workers"),
+        (lambda: protocol.non_reveal_slash(10**9, 10_000, 0, 30_000), "min_workers"),
+        (lambda: protocol.non_reveal_slash(10**9, 10_000, 1, 65_536), "non_reveal_slash_bps"),
+        (lambda: protocol.non_reveal_slash(10**9, 10_000, 1, -1), "non_reveal_slash_bps"),
+        (lambda: protocol.challenge_slash(10**9, 10_001), "challenge_slash_bps"),
+    ],
+)
+def test_slash_arguments_outside_the_programs_ranges_are_refused(call: Any, match: str) -> None:
+    # Positive controls: the same calls with valid arguments answer (above and below)
+    assert protocol.per_seat_reward(10_000, 1) == 6_500
+    assert protocol.non_reveal_slash(10**9, 10_000, 1, 65_535) == 6_500 * 6 + 6_500 * 5_535 // 10_000
+    with pytest.raises(ValueError, match=match):
+        call()
+
+
+def test_challenge_slash_is_a_share_of_the_stake() -> None:
+    # Given the reference challenge rate, 200 bps: 2 % of the stake, rounded down
+    assert REFERENCE_PARAMS.challenge_slash_bps == 200
+    assert protocol.challenge_slash(1_000_000_000, 200) == 20_000_000
+    assert protocol.challenge_slash(149, 200) == 2 and protocol.challenge_slash(0, 200) == 0
+    # And the configuration's upper bound is 5 %
+    assert protocol.challenge_slash(1_000_000_000, MAX_CHALLENGE_SLASH_BPS) == 50_000_000
+
+
+def test_weights() -> None:
     for case in cases("weights"):
         assert protocol.weight(case["reputation"], case["max_weight_bps"]) == case["weight"], case
+
+
+@pytest.mark.parametrize("case", cases("phases"))
+def test_only_the_client_finalizes_until_the_grace_period_ends(case: dict[str, Any]) -> None:
+    # Given a request of the phase vectors
+    r = SimpleNamespace(**case["request"])
+    opens = r.deadline + FINALIZE_GRACE_SECS
+    assert protocol.open_to_anyone_at(r) == opens
+    # Then anyone may finalize it exactly when the client may and the grace period after the deadline is over
+    for now in (case["now"], r.deadline, opens - 1, opens, opens + 1):
+        assert protocol.finalizable_by_anyone(r, now) == (protocol.finalizable(r, now) and now >= opens), now
+    # And the vector's own instant is never open to anyone while only the client may finalize
+    if case["finalizable"] and case["now"] < opens:
+        assert not protocol.finalizable_by_anyone(r, case["now"])
+
+
+def test_the_grace_period_saturates_like_the_program() -> None:
+    # Given a deadline within the grace period of the i64 maximum, Then the opening saturates there
+    top = (1 << 63) - 1
+    r = SimpleNamespace(status=0, commits=1, reveals=1, min_workers=1, max_workers=1, commit_deadline=0,
+                        deadline=top - 1)  # fmt: skip
+    assert protocol.open_to_anyone_at(r) == top
+    assert protocol.finalizable_by_anyone(r, top) and not protocol.finalizable_by_anyone(r, top - 1)
+
+
+@pytest.mark.parametrize(
+    ("verdict", "consensus", "label", "paid"),
+    [
+        (2, 2, None, True),  # agreed with the consensus
+        (1, 2, None, False),  # disagreed with it
+        (1, None, None, True),  # no consensus: every revealer is paid
+        (1, 2, 1, True),  # a challenge pays its label, against the consensus
+        (2, 2, 1, False),  # and not the consensus
+        (2, None, 1, False),  # with or without one
+    ],
+)
+def test_who_is_paid(verdict: int, consensus: int | None, label: int | None, paid: bool) -> None:
+    assert protocol.is_paid(verdict, consensus_verdict=consensus, challenge_label=label) is paid
 
 
 @pytest.mark.parametrize("case", V["fees"]["cases"])

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 
 from dfpn.client import AsyncDFPNClient, DFPNClient
+from dfpn.commitment import Challenge, challenge_attestation
 from dfpn.errors import DFPNError, ErrorCode
 from dfpn.fees import LAMPORTS_PER_SOL, estimate_fee, fee_from_params
 from dfpn.generated import PROGRAM_ID
@@ -51,6 +52,7 @@ __all__ = [
     "AnalysisResult",
     "AsyncDFPNClient",
     "Audit",
+    "Challenge",
     "ConsensusType",
     "DFPNClient",
     "DFPNError",
@@ -70,6 +72,7 @@ __all__ = [
     "Verdict",
     "WorkerResult",
     "__version__",
+    "challenge_attestation",
     "estimate_fee",
     "fee_from_params",
     "load_keypair",

@@ -167,7 +167,7 @@ def _config_dict(config: Config) -> dict[str, Any]:
         "requestCount": config.request_count,
         "baseFees": {m.name: fee for m, fee in zip(Modality, p.base_fees, strict=True)},
         "workerSurchargeBps": p.worker_surcharge_bps,
-        "slashBps": p.slash_bps,
+        "nonRevealSlashBps": p.non_reveal_slash_bps,
         "maxWeightBps": p.max_weight_bps,
         "reputationAlphaBps": p.reputation_alpha_bps,
         "minStake": p.min_stake,
@@ -178,6 +178,7 @@ def _config_dict(config: Config) -> dict[str, Any]:
         "maxDeadlineSecs": p.max_deadline_secs,
         "noConsensusFeeBps": p.no_consensus_fee_bps,
         "seatBondMultiplier": p.seat_bond_multiplier,
+        "challengeSlashBps": p.challenge_slash_bps,
     }
 
 

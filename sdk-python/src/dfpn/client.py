@@ -29,6 +29,7 @@ from dfpn import instructions as ix
 from dfpn import protocol
 from dfpn import storage as store
 from dfpn.borsh import BorshError
+from dfpn.commitment import Challenge, random_attestation
 from dfpn.errors import DFPNError, ErrorCode
 from dfpn.events import parse_logs
 from dfpn.fees import LAMPORTS_PER_SOL, fee_from_params, sol_to_lamports
@@ -128,17 +129,27 @@ def request_info(address: Pubkey, r: Request) -> RequestInfo:
 
 def fee_charged(r: Request) -> int:
     """The fee a finalized request charged (`dfpn.protocol.charged_fee`): all of it when its revealers reached a
-    consensus (the agreeing ones are paid), the request's `no_consensus_fee_bps` share of it without one (every
+    consensus (the agreeing ones are paid) or a known-answer challenge was revealed (the revealers of its label are
+    paid; none of them: nothing charged), the request's `no_consensus_fee_bps` share of it without either (every
     revealer is paid), nothing without revealers; the rest of the escrow went back to the client."""
-    consensus = r.consensus != CONSENSUS_NONE
+    winning = r.verdict if r.consensus != CONSENSUS_NONE else None
+    label = r.challenge_label if r.challenged else None
     revealed = [s for s in r.seats[: r.joined] if s.state == SEAT_STATE_REVEALED]
-    paid = sum(1 for s in revealed if s.verdict == r.verdict) if consensus else len(revealed)
+    paid = sum(protocol.is_paid(s.verdict, consensus_verdict=winning, challenge_label=label) for s in revealed)
+    consensus = winning is not None or label is not None
     return protocol.charged_fee(r.fee, paid, consensus, r.no_consensus_fee_bps)
 
 
 def is_finalizable(r: Request, now: int) -> bool:
-    """An open request that anyone may finalize now (`dfpn.protocol.finalizable`)."""
+    """An open request its client may finalize now, signing as the client (`dfpn.protocol.finalizable`); anyone
+    else may only once `is_finalizable_by_anyone`."""
     return protocol.finalizable(r, now)
+
+
+def is_finalizable_by_anyone(r: Request, now: int) -> bool:
+    """An open request anyone may finalize now, `FINALIZE_GRACE_SECS` after its deadline
+    (`dfpn.protocol.finalizable_by_anyone`)."""
+    return protocol.finalizable_by_anyone(r, now)
 
 
 def is_expirable(r: Request, now: int) -> bool:
@@ -152,8 +163,10 @@ class AsyncDFPNClient:
     `network`: "local" (an embedded LiteSVM with the program, see `LocalNetwork`), "localnet", "devnet", an RPC
     URL (`dfpn.rpc.RpcTransport`: JSON-RPC with bounded retries, websocket subscriptions) or a `Transport`.
     `wallet` pays and signs; on the local network a funded wallet is created when none is given. `auto_crank`:
-    while waiting for a result, finalize a request that is finalizable, or expire one that can only expire
-    (anyone may; the client pays only the transaction fee, and an expiry returns its escrow).
+    while waiting for a result, finalize a request that is finalizable, or expire one that can only expire (the
+    client pays only the transaction fee, and an expiry returns its escrow). The wallet finalizes its own requests
+    as soon as they are finalizable (it signs as the client); another client's only `FINALIZE_GRACE_SECS` after
+    their deadline, as the program allows any finalizer but the client.
     """
 
     def __init__(
@@ -261,6 +274,7 @@ class AsyncDFPNClient:
         storage: store.Backend | None = None,
         nonce: int | None = None,
         upload_progress: store.ProgressCallback | None = None,
+        attestation: bytes | None = None,
     ) -> SubmittedRequest:
         """Submit media for analysis and escrow `max_fee` (SOL; default: exactly the fee).
 
@@ -271,9 +285,19 @@ class AsyncDFPNClient:
         the clock moving on while the transaction lands, never beyond the network's maximum); the program refuses
         less than its minimum (`DEADLINE_TOO_SHORT`) and more than its maximum (`DEADLINE_TOO_LONG`). Without a
         `nonce`, a random unused one whose request address has the top canonical bump is chosen.
+
+        `attestation`: the request's 32-byte attestation, by default 32 random bytes (`os.urandom`), so that
+        ordinary requests and known-answer challenges look alike. A registered challenger passes
+        `Challenge.attestation(request_address(wallet, nonce))` (or `challenge_attestation(...)`) with that `nonce`,
+        and later reveals it (`reveal_challenge`, or `wait_for_result(..., challenge=...)`).
         """
         if not modalities:
             raise DFPNError(ErrorCode.INVALID_ARGUMENT, "modalities: name at least one Modality.")
+        attestation = random_attestation() if attestation is None else bytes(attestation)
+        if len(attestation) != 32:
+            raise DFPNError(
+                ErrorCode.INVALID_ARGUMENT, f"attestation must be 32 bytes, got {len(attestation)}."
+            )
         digest, uri = await self._media_for_request(media_path, uri, content_hash, storage, upload_progress)
         config = await self.get_config()
         max_fee_lamports = self._escrow_for_request(config, modalities, min_workers, max_fee)
@@ -295,6 +319,7 @@ class AsyncDFPNClient:
             max_workers=min_workers if max_workers is None else max_workers,
             max_fee=max_fee_lamports,
             deadline=deadline,
+            attestation=attestation,
             program_id=self.program_id,
         )
         return await self._send_request(instruction, request_address(client, nonce, self.program_id), nonce)
@@ -406,12 +431,29 @@ class AsyncDFPNClient:
     # ---- lifecycle -----------------------------------------------------------------------------------------
 
     async def finalize(self, request_id: RequestId) -> str:
-        """Send `finalize_request` (anyone may, once the request is finalizable); returns the signature."""
+        """Send `finalize_request`; returns the signature. On the wallet's own request it signs as the client, which
+        the program allows as soon as the request is finalizable; on another client's request it is a cranker,
+        allowed only `FINALIZE_GRACE_SECS` after the deadline (`FINALIZE_RESERVED_FOR_CLIENT` before)."""
         address = _address(request_id)
         r = await self._load_request(address)
-        record = await self.transport.send_transaction(
-            [ix.finalize_request(request=address, request_data=r, program_id=self.program_id)], [self.wallet]
+        own = r.client == self.wallet.pubkey()
+        instruction = ix.finalize_request(
+            request=address, request_data=r, client_signs=own, program_id=self.program_id
         )
+        record = await self.transport.send_transaction([instruction], [self.wallet])
+        return record.signature
+
+    async def reveal_challenge(self, request_id: RequestId, *, label: Verdict | int, salt: bytes) -> str:
+        """Open the known-answer challenge the wallet's request carries (the wallet must be a registered challenger,
+        `register_challenger`): its `label` and `salt`, once the request is finalizable and before it is
+        finalized. The finalization then pays the revealers whose verdict is `label` and slashes the others.
+        Returns the signature."""
+        address = _address(request_id)
+        instruction = ix.reveal_challenge(
+            client=self.wallet.pubkey(), request=address, label=label, salt=salt, program_id=self.program_id
+        )
+        record = await self.transport.send_transaction([instruction], [self.wallet])
+        logger.info("challenge of %s revealed: %s", address, record.signature)
         return record.signature
 
     async def expire(self, request_id: RequestId) -> str:
@@ -433,20 +475,31 @@ class AsyncDFPNClient:
         return record.signature
 
     async def wait_for_result(
-        self, request_id: RequestId, timeout: float = 360.0, *, poll_interval: float | None = None
+        self,
+        request_id: RequestId,
+        timeout: float = 360.0,
+        *,
+        poll_interval: float | None = None,
+        challenge: Challenge | None = None,
     ) -> AnalysisResult:
         """Follow the request until it is finalized and return the full result.
+
+        `challenge`: the request is the wallet's known-answer challenge; once it is finalizable its label and salt
+        are revealed (`reveal_challenge`), before the finalization (by `auto_crank`, or anyone after the grace
+        period) applies it.
 
         Raises `NO_WORKERS_AVAILABLE` when the request expired (or, with `auto_crank`, could only expire: it is
         expired and the escrow returned), `TIMEOUT` after `timeout` seconds of wall-clock time.
         """
         address = _address(request_id)
         try:
-            return await self._follow(address, timeout, poll_interval)
+            return await self._follow(address, timeout, poll_interval, challenge)
         finally:
             await self.transport.stop_watching(address)
 
-    async def _follow(self, address: Pubkey, timeout: float, poll_interval: float | None) -> AnalysisResult:
+    async def _follow(
+        self, address: Pubkey, timeout: float, poll_interval: float | None, challenge: Challenge | None
+    ) -> AnalysisResult:
         interval = self.poll_interval if poll_interval is None else poll_interval
         loop = asyncio.get_running_loop()
         give_up = loop.time() + timeout
@@ -456,11 +509,15 @@ class AsyncDFPNClient:
                 return await self._assemble(address, r)
             if r.status == REQUEST_STATUS_EXPIRED:
                 raise _no_workers(address, r)
-            if self.auto_crank:
-                now = await self.transport.unix_timestamp()
+            now = await self.transport.unix_timestamp()
+            if challenge is not None and not r.challenged and is_finalizable(r, now):
+                # The label goes on-chain before anything finalizes (this client never finalizes before it).
+                if await self._reveal_before_finalizing(address, challenge):
+                    continue
+            elif self.auto_crank:
                 if is_expirable(r, now) and await self._crank(self.expire, address, "expire"):
                     raise _no_workers(address, r)
-                if is_finalizable(r, now) and await self._crank(self.finalize, address, "finalize"):
+                if self._may_finalize(r, now) and await self._crank(self.finalize, address, "finalize"):
                     continue
             remaining = give_up - loop.time()
             if remaining <= 0:
@@ -473,15 +530,38 @@ class AsyncDFPNClient:
             # `interval` to check the clock.
             await self.transport.wait_for_change(address, min(interval, remaining))
 
+    def _may_finalize(self, r: Request, now: int) -> bool:
+        """Whether this wallet may finalize `r` now: its own request as soon as it is finalizable, another
+        client's once the grace period after the deadline is over."""
+        if r.client == self.wallet.pubkey():
+            return is_finalizable(r, now)
+        return is_finalizable_by_anyone(r, now)
+
+    async def _reveal_before_finalizing(self, address: Pubkey, challenge: Challenge) -> bool:
+        """Reveal the challenge; False when the cluster's clock says it is too early (try again after a wait)."""
+        try:
+            await self.reveal_challenge(address, label=challenge.label, salt=challenge.salt)
+        except DFPNError as e:
+            # Revealed already (by an earlier call), or finalized meanwhile: the next poll reads which.
+            if e.code in (ErrorCode.CHALLENGE_ALREADY_REVEALED, ErrorCode.REQUEST_NOT_OPEN):
+                logger.info("challenge of %s not revealed: %s", address, e.code.value)
+                return True
+            if e.code is ErrorCode.CHALLENGE_TOO_EARLY:
+                return False
+            raise
+        return True
+
     async def _crank(self, action: Callable[[Pubkey], Awaitable[str]], address: Pubkey, what: str) -> bool:
-        """Run `action`; False when the program says it is not (or no longer) possible."""
+        """Run `action`; False when the program says it is not (or no longer, or not yet) possible."""
         try:
             signature = await action(address)
         except DFPNError as e:
-            # Someone else may have finalized or expired it first; the next poll sees the new status.
+            # Someone else may have finalized or expired it first, or (another client's request) the grace period
+            # is not over by the cluster's clock: the next poll sees the new status and time.
             if e.code not in (
                 ErrorCode.REQUEST_NOT_OPEN,
                 ErrorCode.FINALIZE_TOO_EARLY,
+                ErrorCode.FINALIZE_RESERVED_FOR_CLIENT,
                 ErrorCode.CANNOT_EXPIRE,
             ):
                 raise
@@ -678,6 +758,7 @@ class DFPNClient:
         storage: store.Backend | None = None,
         nonce: int | None = None,
         upload_progress: store.ProgressCallback | None = None,
+        attestation: bytes | None = None,
     ) -> SubmittedRequest:
         return self._run(
             self.aio.submit_request(
@@ -692,6 +773,7 @@ class DFPNClient:
                 storage=storage,
                 nonce=nonce,
                 upload_progress=upload_progress,
+                attestation=attestation,
             )
         )
 
@@ -701,6 +783,9 @@ class DFPNClient:
     def finalize(self, request_id: RequestId) -> str:
         return self._run(self.aio.finalize(request_id))
 
+    def reveal_challenge(self, request_id: RequestId, *, label: Verdict | int, salt: bytes) -> str:
+        return self._run(self.aio.reveal_challenge(request_id, label=label, salt=salt))
+
     def expire(self, request_id: RequestId) -> str:
         return self._run(self.aio.expire(request_id))
 
@@ -708,9 +793,16 @@ class DFPNClient:
         return self._run(self.aio.close_request(request_id))
 
     def wait_for_result(
-        self, request_id: RequestId, timeout: float = 360.0, *, poll_interval: float | None = None
+        self,
+        request_id: RequestId,
+        timeout: float = 360.0,
+        *,
+        poll_interval: float | None = None,
+        challenge: Challenge | None = None,
     ) -> AnalysisResult:
-        return self._run(self.aio.wait_for_result(request_id, timeout, poll_interval=poll_interval))
+        return self._run(
+            self.aio.wait_for_result(request_id, timeout, poll_interval=poll_interval, challenge=challenge)
+        )
 
 
 __all__ = [
@@ -719,5 +811,6 @@ __all__ = [
     "fee_charged",
     "is_expirable",
     "is_finalizable",
+    "is_finalizable_by_anyone",
     "request_info",
 ]

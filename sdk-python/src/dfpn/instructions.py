@@ -18,12 +18,14 @@ from solders.instruction import AccountMeta, Instruction
 from solders.pubkey import Pubkey
 from solders.system_program import ID as SYSTEM_PROGRAM_ID
 
+from dfpn.commitment import random_attestation
 from dfpn.generated import PROGRAM_ID
 from dfpn.generated import instructions as gen
 from dfpn.generated.constants import SEAT_STATE_REVEALED
 from dfpn.generated.types import ConfigParams, Request
 from dfpn.models import Modality, Verdict
 from dfpn.pda import (
+    challenger_address,
     config_address,
     encode_model_id,
     insurance_address,
@@ -47,11 +49,18 @@ def _build(
     data: bytes,
     program_id: Pubkey,
     remaining: Sequence[AccountMeta] = (),
+    *,
+    signers: frozenset[str] = frozenset(),
 ) -> Instruction:
+    """The instruction with the IDL's account flags; `signers` names accounts that sign although the IDL does
+    not require it (an optional signer such as `finalize_request`'s client)."""
     spec = gen.INSTRUCTIONS[name]
     if len(accounts) != len(spec.accounts):
         raise ValueError(f"{name}: {len(spec.accounts)} accounts in the IDL, {len(accounts)} given")
-    metas = [AccountMeta(key, a.signer, a.writable) for key, a in zip(accounts, spec.accounts, strict=True)]
+    metas = [
+        AccountMeta(key, a.signer or a.name in signers, a.writable)
+        for key, a in zip(accounts, spec.accounts, strict=True)
+    ]
     return Instruction(program_id, data, [*metas, *remaining])
 
 
@@ -140,6 +149,32 @@ def withdraw_insurance(
         "withdraw_insurance",
         [authority, config_address(program_id), insurance_address(program_id), recipient],
         gen.WithdrawInsuranceArgs(amount=amount).encode(),
+        program_id,
+    )
+
+
+def register_challenger(
+    *, authority: Pubkey, challenger: Pubkey, program_id: Pubkey = PROGRAM_ID
+) -> Instruction:
+    """`register_challenger`: the configuration authority lets `challenger` (a key) reveal known-answer challenges;
+    it pays the rent of the challenger PDA `["challenger", challenger]`."""
+    return _build(
+        "register_challenger",
+        [authority, config_address(program_id), challenger_address(challenger, program_id), SYSTEM_PROGRAM_ID],
+        gen.RegisterChallengerArgs(challenger=challenger).encode(),
+        program_id,
+    )
+
+
+def remove_challenger(
+    *, authority: Pubkey, challenger: Pubkey, program_id: Pubkey = PROGRAM_ID
+) -> Instruction:
+    """`remove_challenger`: the configuration authority withdraws `challenger` (a key; its PDA is closed and the
+    rent returns to the authority). Its unrevealed challenges become ordinary requests."""
+    return _build(
+        "remove_challenger",
+        [authority, config_address(program_id), challenger_address(challenger, program_id)],
+        gen.RemoveChallengerArgs().encode(),
         program_id,
     )
 
@@ -311,10 +346,17 @@ def submit_request(
     max_workers: int,
     max_fee: int,
     deadline: int,
+    attestation: bytes | None = None,
     program_id: Pubkey = PROGRAM_ID,
 ) -> Instruction:
-    """`submit_request`; `deadline` is a unix timestamp; the canonical request bump is the last argument."""
+    """`submit_request`; `deadline` is a unix timestamp; the canonical request bump follows it. `attestation`
+    (the last argument, 32 bytes): by default 32 random bytes (`dfpn.commitment.random_attestation`), as every
+    ordinary client sends; a registered challenger passes `dfpn.commitment.challenge_attestation(...)` of this
+    request's address instead."""
     request, bump = request_address_and_bump(client, nonce, program_id)
+    attestation = random_attestation() if attestation is None else bytes(attestation)
+    if len(attestation) != 32:
+        raise ValueError(f"attestation must be 32 bytes, got {len(attestation)}")
     args = gen.SubmitRequestArgs(
         nonce=nonce,
         content_hash=content_hash,
@@ -325,6 +367,7 @@ def submit_request(
         max_fee=max_fee,
         deadline=deadline,
         bump=bump,
+        attestation=attestation,
     )
     return _build(
         "submit_request",
@@ -395,10 +438,15 @@ def reveal_result(
 
 
 def finalize_request(
-    *, request: Pubkey, request_data: Request, program_id: Pubkey = PROGRAM_ID
+    *, request: Pubkey, request_data: Request, client_signs: bool = False, program_id: Pubkey = PROGRAM_ID
 ) -> Instruction:
     """`finalize_request` with its remaining accounts: a writable worker PDA per seat (seat order), then a
-    writable model PDA per revealed seat (seat order)."""
+    writable model PDA per revealed seat (seat order).
+
+    `client_signs`: the request's client signs (its key must then sign the transaction), which lets it finalize as
+    soon as the request is finalizable; anyone else (`client_signs=False`) may only from `FINALIZE_GRACE_SECS`
+    after the deadline (`dfpn.protocol.finalizable_by_anyone`), before which the program answers
+    `FINALIZE_RESERVED_FOR_CLIENT`."""
     seats = request_data.seats[: request_data.joined]
     remaining = [AccountMeta(worker_address(s.authority, program_id), False, True) for s in seats]
     remaining += [AccountMeta(s.model, False, True) for s in seats if s.state == SEAT_STATE_REVEALED]
@@ -414,6 +462,7 @@ def finalize_request(
         gen.FinalizeRequestArgs().encode(),
         program_id,
         remaining,
+        signers=frozenset({"client"}) if client_signs else frozenset(),
     )
 
 
@@ -435,6 +484,28 @@ def close_request(*, client: Pubkey, request: Pubkey, program_id: Pubkey = PROGR
     return _build("close_request", [client, request], gen.CloseRequestArgs().encode(), program_id)
 
 
+def reveal_challenge(
+    *,
+    client: Pubkey,
+    request: Pubkey,
+    label: Verdict | int,
+    salt: bytes,
+    program_id: Pubkey = PROGRAM_ID,
+) -> Instruction:
+    """`reveal_challenge`: the request's client, a registered challenger, opens the attestation it submitted
+    (`label`: Authentic or Manipulated, and the `salt`), once the request is finalizable and before it is
+    finalized; `finalize_request` then pays the revealers whose verdict is `label` and slashes the others. The
+    label is sent as given (the program refuses anything but Authentic or Manipulated with `INVALID_VERDICT`)."""
+    return _build(
+        "reveal_challenge",
+        [client, challenger_address(client, program_id), request],
+        gen.RevealChallengeArgs(
+            label=label.code if isinstance(label, Verdict) else label, salt=bytes(salt)
+        ).encode(),
+        program_id,
+    )
+
+
 __all__ = [
     "accept_authority",
     "accept_model_transfer",
@@ -451,9 +522,12 @@ __all__ = [
     "leave_request",
     "propose_authority",
     "propose_model_transfer",
+    "register_challenger",
     "register_model",
     "register_worker",
+    "remove_challenger",
     "request_unstake",
+    "reveal_challenge",
     "reveal_result",
     "set_paused",
     "submit_request",

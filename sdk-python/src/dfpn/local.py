@@ -40,7 +40,7 @@ logger = logging.getLogger(__name__)
 REFERENCE_PARAMS = ConfigParams(
     base_fees=(2_000_000, 3_000_000, 3_000_000, 8_000_000, 4_000_000),
     worker_surcharge_bps=2_500,
-    slash_bps=1_000,
+    non_reveal_slash_bps=30_000,
     max_weight_bps=8_000,
     reputation_alpha_bps=1_000,
     min_stake=LAMPORTS_PER_SOL,
@@ -51,6 +51,7 @@ REFERENCE_PARAMS = ConfigParams(
     max_deadline_secs=86_400,
     no_consensus_fee_bps=2_000,
     seat_bond_multiplier=10,
+    challenge_slash_bps=200,
 )
 
 #: ProgramData header of the upgradeable loader: u32 tag (3), u64 deployment slot, then Option<Pubkey> (the

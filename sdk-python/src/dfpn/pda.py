@@ -10,6 +10,7 @@ from solders.pubkey import Pubkey
 from dfpn.generated import PROGRAM_ID
 from dfpn.generated.constants import (
     MODEL_ID_LEN,
+    SEEDS_CHALLENGER,
     SEEDS_CONFIG,
     SEEDS_INSURANCE,
     SEEDS_MODEL,
@@ -76,6 +77,12 @@ def worker_address(authority: Pubkey, program_id: Pubkey = PROGRAM_ID) -> Pubkey
     return find([SEEDS_WORKER, bytes(authority)], program_id)[0]
 
 
+def challenger_address(key: Pubkey, program_id: Pubkey = PROGRAM_ID) -> Pubkey:
+    """The challenger PDA `["challenger", key]`: exists while governance lets `key` reveal known-answer
+    challenges (`register_challenger` / `remove_challenger`)."""
+    return find([SEEDS_CHALLENGER, bytes(key)], program_id)[0]
+
+
 def request_address_and_bump(
     client: Pubkey, nonce: int, program_id: Pubkey = PROGRAM_ID
 ) -> tuple[Pubkey, int]:
@@ -102,6 +109,7 @@ __all__ = [
     "MODEL_ID_LEN",
     "NONCE_BITS",
     "TOP_BUMP",
+    "challenger_address",
     "config_address",
     "decode_model_id",
     "encode_model_id",

@@ -19,6 +19,7 @@ from dfpn.generated.constants import (
     CONSENSUS_NONE,
     CONSENSUS_SUPERMAJORITY,
     CONSENSUS_UNANIMOUS,
+    FINALIZE_GRACE_SECS,
     MAJORITY_ABOVE_BPS,
     MAX_CONFIDENCE,
     MAX_SEATS,
@@ -97,6 +98,24 @@ def finalizable(r: PhaseFields, now: int) -> bool:
     )
 
 
+#: The largest i64: the program's timestamps are i64 and its `deadline + FINALIZE_GRACE_SECS` saturates there.
+_I64_MAX = (1 << 63) - 1
+
+
+def open_to_anyone_at(r: PhaseFields) -> int:
+    """When finalizing opens to anyone besides the client: `deadline + FINALIZE_GRACE_SECS` (saturating, as the
+    program adds). Until then only the request's client, signing, may finalize, so a challenger has time to reveal
+    its label (`reveal_challenge`) first."""
+    return min(r.deadline + FINALIZE_GRACE_SECS, _I64_MAX)
+
+
+def finalizable_by_anyone(r: PhaseFields, now: int) -> bool:
+    """Finalizable by a cranker that is not the client (a worker, a gateway, any third party): `finalizable` and
+    `FINALIZE_GRACE_SECS` past the deadline (`open_to_anyone_at`). The client itself may finalize as soon as
+    `finalizable`, signing as the client."""
+    return finalizable(r, now) and now >= open_to_anyone_at(r)
+
+
 def expirable(r: PhaseFields, now: int) -> bool:
     """An open request whose commit phase ended without enough commitments."""
     return is_open(r.status) and now >= r.commit_deadline and r.commits < r.min_workers
@@ -146,6 +165,16 @@ def worker_share(fee: int, paid: int) -> int:
     return split_fee(fee, paid).per_worker
 
 
+def is_paid(verdict: int, *, consensus_verdict: int | None, challenge_label: int | None = None) -> bool:
+    """Whether a revealed seat with `verdict` is paid at finalization. With a revealed known-answer challenge
+    (`challenge_label`, the request's `challenge_label` when `challenged`), exactly the revealers of the label (the
+    known answer, not the consensus); otherwise, with a consensus (`consensus_verdict`), its voters, and without one
+    every revealer. Pay the `charged_fee` of the paid count with `consensus` = a consensus or a challenge."""
+    if challenge_label is not None:
+        return verdict == challenge_label
+    return consensus_verdict is None or verdict == consensus_verdict
+
+
 def charged_fee(fee: int, paid: int, consensus: bool, no_consensus_fee_bps: int) -> int:
     """The part of the fee a finalized request charges (the rest of the escrow goes back to the client): all of
     it when a consensus pays its `paid` agreeing revealers, `no_consensus_fee_bps` of it split among all revealers
@@ -155,12 +184,19 @@ def charged_fee(fee: int, paid: int, consensus: bool, no_consensus_fee_bps: int)
     return fee if consensus else mul_bps(fee, no_consensus_fee_bps)
 
 
+def per_seat_reward(fee: int, min_workers: int) -> int:
+    """A request's per-seat reward, `⌊⌊fee × 65 %⌋ / min_workers⌋`: what each seat earns when the fee is paid out
+    among `min_workers` (the unit of the seat bond and of the non-reveal slash). `ValueError` for `min_workers`
+    below 1."""
+    if min_workers < 1:
+        raise ValueError("min_workers must be at least 1")
+    return mul_bps(fee, WORKERS_BPS) // min_workers
+
+
 def seat_bond(fee: int, min_workers: int, multiplier: int) -> int:
     """The bond a seat locks in its worker's stake from join to commit (forfeited to insurance by a seat that never
     commits): `multiplier × ⌊⌊fee × 65 %⌋ / min_workers⌋`, the per-seat reward of the request scaled up."""
-    if min_workers < 1:
-        raise ValueError("min_workers must be at least 1")
-    return mul_bps(fee, WORKERS_BPS) // min_workers * multiplier
+    return per_seat_reward(fee, min_workers) * multiplier
 
 
 # ---- aggregation, reputation, slashing (docs/protocol.md "Aggregation", "Reputation and slashing") -----------
@@ -275,9 +311,28 @@ def finalize_reputation(reputation: int, outcome: SeatOutcome, alpha_bps: int, r
     return reputation_step(reputation, outcome, alpha_bps)
 
 
-def slash_amount(stake: int, slash_bps: int) -> int:
-    """Stake moved to insurance from a committer that did not reveal."""
-    return mul_bps(stake, min(slash_bps, BPS))
+def non_reveal_slash(stake: int, fee: int, min_workers: int, non_reveal_slash_bps: int) -> int:
+    """Stake moved to insurance from a seat that committed and did not reveal: `non_reveal_slash_bps` of the
+    request's per-seat reward (`per_seat_reward`; the reference 30 000 bps is 3× the reward), at most the stake:
+    `min(stake, reward × ⌊bps / 10 000⌋ + ⌊reward × (bps mod 10 000) / 10 000⌋)`, as the program's
+    `aggregation::non_reveal_slash` computes it (the whole multiples and the remainder apart, each rounded down).
+    A request fixes the rate at submission (`Request.non_reveal_slash_bps`); the configuration keeps it within
+    `MIN_NON_REVEAL_SLASH_BPS..=MAX_NON_REVEAL_SLASH_BPS`. `ValueError` for `min_workers` below 1 or a rate
+    outside a u16."""
+    if not 0 <= non_reveal_slash_bps <= 0xFFFF:
+        raise ValueError(f"non_reveal_slash_bps {non_reveal_slash_bps}: must be in 0..=65535")
+    reward = per_seat_reward(fee, min_workers)
+    whole, part = divmod(non_reveal_slash_bps, BPS)
+    return min(stake, reward * whole + mul_bps(reward, part))
+
+
+def challenge_slash(stake: int, challenge_slash_bps: int) -> int:
+    """Stake moved to insurance from a worker that fails a revealed known-answer challenge (a verdict other than the
+    challenger's label, or committed and no reveal): `challenge_slash_bps` of its stake (rounded down), on top of
+    a non-reveal slash. The configuration bounds the rate by `MAX_CHALLENGE_SLASH_BPS`; `ValueError` above 100 %."""
+    if not 0 <= challenge_slash_bps <= BPS:
+        raise ValueError(f"challenge_slash_bps {challenge_slash_bps}: must be in 0..={BPS}")
+    return mul_bps(stake, challenge_slash_bps)
 
 
 __all__ = [
@@ -288,21 +343,26 @@ __all__ = [
     "SeatOutcome",
     "Vote",
     "aggregate",
+    "challenge_slash",
     "charged_fee",
     "commit_open",
     "expirable",
     "finalizable",
+    "finalizable_by_anyone",
     "finalize_reputation",
     "is_open",
+    "is_paid",
     "leave_open",
     "mul_bps",
+    "non_reveal_slash",
+    "open_to_anyone_at",
     "penalize_non_reveal",
+    "per_seat_reward",
     "reputation_counts",
     "reputation_step",
     "request_fee",
     "reveal_open",
     "seat_bond",
-    "slash_amount",
     "split_fee",
     "update_reputation",
     "weight",

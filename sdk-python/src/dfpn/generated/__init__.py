@@ -12,7 +12,7 @@ IDL_NAME = 'dfpn'
 IDL_VERSION = '0.1.0'
 IDL_SPEC = '0.1.0'
 #: SHA-256 of the idl/dfpn.json these files were generated from.
-IDL_SHA256 = '212cbe7afc3ec78625236fd58074ed89750283216e177e32b2129c908ba075a4'
+IDL_SHA256 = '05f0e3703eaca992cdead6f02e7ccc2f0b49ea71108131524f363af03377ba4f'
 
 __all__ = [
     'IDL_NAME',

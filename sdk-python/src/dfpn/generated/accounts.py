@@ -7,9 +7,9 @@ from typing import TypeAlias
 
 from dfpn.borsh import BorshError
 
-from .types import Config, Model, Request, Vault, Worker
+from .types import Challenger, Config, Model, Request, Vault, Worker
 
-Account: TypeAlias = Config | Vault | Model | Worker | Request
+Account: TypeAlias = Config | Vault | Model | Worker | Request | Challenger
 
 ACCOUNT_TYPES: dict[bytes, type[Account]] = {
     Config.DISCRIMINATOR: Config,
@@ -17,6 +17,7 @@ ACCOUNT_TYPES: dict[bytes, type[Account]] = {
     Model.DISCRIMINATOR: Model,
     Worker.DISCRIMINATOR: Worker,
     Request.DISCRIMINATOR: Request,
+    Challenger.DISCRIMINATOR: Challenger,
 }
 #: Account size in bytes, discriminator included.
 ACCOUNT_SIZES: dict[str, int] = {
@@ -25,6 +26,7 @@ ACCOUNT_SIZES: dict[str, int] = {
     'Model': Model.SIZE,
     'Worker': Worker.SIZE,
     'Request': Request.SIZE,
+    'Challenger': Challenger.SIZE,
 }
 
 
@@ -40,6 +42,7 @@ __all__ = [
     'ACCOUNT_SIZES',
     'ACCOUNT_TYPES',
     'Account',
+    'Challenger',
     'Config',
     'Model',
     'Request',

@@ -49,8 +49,14 @@ MIN_DEADLINE_SECS_CEILING: Final = 2_592_000
 MAX_MIN_CONSENSUS_WEIGHT: Final = 100_000
 #: rounding dust that goes to insurance (at most 2·(paid − 1) + 2 lamports) stays under 1 % of any fee.
 MIN_BASE_FEE: Final = 10_000
-#: Largest share of a non-revealer's stake that may be slashed, in bps (configuration bound).
-MAX_SLASH_BPS: Final = 3000
+#: cost at least what revealing would have earned.
+MIN_NON_REVEAL_SLASH_BPS: Final = 10_000
+#: worker more than a few requests' earnings.
+MAX_NON_REVEAL_SLASH_BPS: Final = 60_000
+#: (configuration bound), so a wrong label costs an honest worker at most this much.
+MAX_CHALLENGE_SLASH_BPS: Final = 500
+#: before anyone finalizes (workers cannot tell challenges apart, so none is finalized early to dodge one).
+FINALIZE_GRACE_SECS: Final = 120
 #: Largest share of the insurance vault (above rent) one `withdraw_insurance` may move, in bps.
 MAX_INSURANCE_WITHDRAWAL_BPS: Final = 1000
 #: Shortest time between two `withdraw_insurance` calls, in seconds (7 days).
@@ -67,6 +73,8 @@ MAX_SEAT_BOND_MULTIPLIER: Final = 100
 MIN_REVEALS_FOR_REPUTATION: Final = 3
 #: Domain separator of commitments.
 COMMIT_DOMAIN: Final = b'dfpn-commit-v2'
+#: Domain tag of a challenge's attestation: `sha256(CHALLENGE_DOMAIN ‖ request ‖ label ‖ salt)`.
+CHALLENGE_DOMAIN: Final = b'dfpn-challenge-v1'
 #: Image authenticity (bit 0).
 MODALITY_IMAGE_AUTHENTICITY: Final = 1
 #: Face manipulation (bit 1).
@@ -119,35 +127,41 @@ SEEDS_INSURANCE: Final = b'insurance'
 SEEDS_MODEL: Final = b'model'
 #: Worker PDA `["worker", authority]`.
 SEEDS_WORKER: Final = b'worker'
+#: Challenger PDA `["challenger", authority]`: a key governance lets reveal known-answer challenges.
+SEEDS_CHALLENGER: Final = b'challenger'
 #: Request PDA `["request", client, nonce u64 LE]`.
 SEEDS_REQUEST: Final = b'request'
 
 __all__ = [
     'BPS',
+    'CHALLENGE_DOMAIN',
     'COMMIT_DOMAIN',
     'CONSENSUS_MAJORITY',
     'CONSENSUS_NONE',
     'CONSENSUS_SUPERMAJORITY',
     'CONSENSUS_UNANIMOUS',
+    'FINALIZE_GRACE_SECS',
     'INSURANCE_WITHDRAWAL_INTERVAL_SECS',
     'MAJORITY_ABOVE_BPS',
     'MAX_BASE_FEE',
+    'MAX_CHALLENGE_SLASH_BPS',
     'MAX_CONFIDENCE',
     'MAX_DEADLINE_SECS_CEILING',
     'MAX_INSURANCE_WITHDRAWAL_BPS',
     'MAX_MIN_CONSENSUS_WEIGHT',
+    'MAX_NON_REVEAL_SLASH_BPS',
     'MAX_NO_CONSENSUS_FEE_BPS',
     'MAX_REPORT_URI_LEN',
     'MAX_REPUTATION_ALPHA_BPS',
     'MAX_SEATS',
     'MAX_SEAT_BOND_MULTIPLIER',
-    'MAX_SLASH_BPS',
     'MAX_UNBONDING_SECS',
     'MAX_URI_LEN',
     'MAX_WORKER_MODELS',
     'MIN_BASE_FEE',
     'MIN_DEADLINE_SECS_CEILING',
     'MIN_DEADLINE_SECS_FLOOR',
+    'MIN_NON_REVEAL_SLASH_BPS',
     'MIN_REVEALS_FOR_REPUTATION',
     'MIN_SEAT_BOND_MULTIPLIER',
     'MODALITY_AI_GENERATED_IMAGE',
@@ -168,6 +182,7 @@ __all__ = [
     'SEAT_STATE_COMMITTED',
     'SEAT_STATE_JOINED',
     'SEAT_STATE_REVEALED',
+    'SEEDS_CHALLENGER',
     'SEEDS_CONFIG',
     'SEEDS_INSURANCE',
     'SEEDS_MODEL',

@@ -79,6 +79,11 @@ class ProgramErrorCode(IntEnum):
     INSURANCE_WITHDRAWAL_TOO_LARGE = 6066
     INSURANCE_WITHDRAWAL_TOO_SOON = 6067
     NOT_PENDING_DEVELOPER = 6068
+    NOT_CHALLENGER = 6069
+    CHALLENGE_MISMATCH = 6070
+    CHALLENGE_TOO_EARLY = 6071
+    CHALLENGE_ALREADY_REVEALED = 6072
+    FINALIZE_RESERVED_FOR_CLIENT = 6073
 
 
 @dataclass(frozen=True, slots=True)
@@ -436,6 +441,31 @@ PROGRAM_ERRORS: dict[int, ProgramErrorInfo] = {
         'NotPendingDeveloper',
         "The signer is not the model's proposed developer.",
     ),
+    6069: ProgramErrorInfo(
+        6069,
+        'NotChallenger',
+        "The signer is not a registered challenger (`register_challenger`).",
+    ),
+    6070: ProgramErrorInfo(
+        6070,
+        'ChallengeMismatch',
+        "The label and salt do not hash to the request's attestation.",
+    ),
+    6071: ProgramErrorInfo(
+        6071,
+        'ChallengeTooEarly',
+        "A challenge can be revealed only once the reveal phase is over, and before finalization.",
+    ),
+    6072: ProgramErrorInfo(
+        6072,
+        'ChallengeAlreadyRevealed',
+        "The challenge of this request was already revealed.",
+    ),
+    6073: ProgramErrorInfo(
+        6073,
+        'FinalizeReservedForClient',
+        "Until `FINALIZE_GRACE_SECS` after the deadline only the client may finalize.",
+    ),
 }
 
 
@@ -528,6 +558,11 @@ class ErrorCode(StrEnum):
     INSURANCE_WITHDRAWAL_TOO_LARGE = "INSURANCE_WITHDRAWAL_TOO_LARGE"
     INSURANCE_WITHDRAWAL_TOO_SOON = "INSURANCE_WITHDRAWAL_TOO_SOON"
     NOT_PENDING_DEVELOPER = "NOT_PENDING_DEVELOPER"
+    NOT_CHALLENGER = "NOT_CHALLENGER"
+    CHALLENGE_MISMATCH = "CHALLENGE_MISMATCH"
+    CHALLENGE_TOO_EARLY = "CHALLENGE_TOO_EARLY"
+    CHALLENGE_ALREADY_REVEALED = "CHALLENGE_ALREADY_REVEALED"
+    FINALIZE_RESERVED_FOR_CLIENT = "FINALIZE_RESERVED_FOR_CLIENT"
 
     @property
     def program_code(self) -> int | None:
@@ -755,6 +790,23 @@ ERROR_HINTS: dict[ErrorCode, str] = {
     ),
     ErrorCode.NOT_PENDING_DEVELOPER: (
         "Sign with the key named by propose_model_transfer (the model's developer proposes it first)."
+    ),
+    ErrorCode.NOT_CHALLENGER: (
+        "Only a key registered by governance (register_challenger) may reveal a challenge; ordinary "
+        "requests need no reveal."
+    ),
+    ErrorCode.CHALLENGE_MISMATCH: (
+        "Reveal the label and salt the request's attestation was computed from: sha256(CHALLENGE_DOMAIN || "
+        "request || label || salt)."
+    ),
+    ErrorCode.CHALLENGE_TOO_EARLY: (
+        "Reveal the challenge after the reveal phase (at the deadline, or once every committed seat "
+        "revealed) and before finalizing."
+    ),
+    ErrorCode.CHALLENGE_ALREADY_REVEALED: "This request's challenge is already revealed; finalize it.",
+    ErrorCode.FINALIZE_RESERVED_FOR_CLIENT: (
+        "Only the client may finalize until FINALIZE_GRACE_SECS after the deadline; sign as the client or "
+        "retry after the grace period."
     ),
 }
 

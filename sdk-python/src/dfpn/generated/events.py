@@ -8,6 +8,9 @@ from typing import TypeAlias
 from .types import (
     AuthorityProposed,
     AuthorityTransferred,
+    ChallengeRevealed,
+    ChallengerRegistered,
+    ChallengerRemoved,
     ConfigInitialized,
     ConfigUpdated,
     InsuranceWithdrawn,
@@ -67,6 +70,9 @@ Event: TypeAlias = (
     | InsuranceWithdrawn
     | ModelTransferProposed
     | ModelTransferred
+    | ChallengerRegistered
+    | ChallengerRemoved
+    | ChallengeRevealed
 )
 
 EVENT_TYPES: dict[bytes, type[Event]] = {
@@ -99,6 +105,9 @@ EVENT_TYPES: dict[bytes, type[Event]] = {
     InsuranceWithdrawn.DISCRIMINATOR: InsuranceWithdrawn,
     ModelTransferProposed.DISCRIMINATOR: ModelTransferProposed,
     ModelTransferred.DISCRIMINATOR: ModelTransferred,
+    ChallengerRegistered.DISCRIMINATOR: ChallengerRegistered,
+    ChallengerRemoved.DISCRIMINATOR: ChallengerRemoved,
+    ChallengeRevealed.DISCRIMINATOR: ChallengeRevealed,
 }
 
 
@@ -112,6 +121,9 @@ __all__ = [
     'EVENT_TYPES',
     'AuthorityProposed',
     'AuthorityTransferred',
+    'ChallengeRevealed',
+    'ChallengerRegistered',
+    'ChallengerRemoved',
     'ConfigInitialized',
     'ConfigUpdated',
     'Event',

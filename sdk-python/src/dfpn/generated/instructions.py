@@ -515,6 +515,7 @@ class SubmitRequestArgs:
     max_fee: int
     deadline: int
     bump: int
+    attestation: bytes
 
     def encode(self) -> bytes:
         """Instruction data: the discriminator, then the Borsh arguments."""
@@ -529,6 +530,7 @@ class SubmitRequestArgs:
         w.u64(self.max_fee, 'max_fee')
         w.i64(self.deadline, 'deadline')
         w.u8(self.bump, 'bump')
+        w.fixed_bytes(self.attestation, 32, 'attestation')
         return w.getvalue()
 
     @classmethod
@@ -547,6 +549,7 @@ class SubmitRequestArgs:
             max_fee=r.u64(),
             deadline=r.i64(),
             bump=r.u8(),
+            attestation=r.fixed_bytes(32),
         )
         r.finish()
         return value
@@ -664,9 +667,9 @@ FINALIZE_REQUEST_DISCRIMINATOR = bytes([147, 60, 211, 130, 76, 138, 43, 255])
 
 @dataclass(frozen=True, slots=True)
 class FinalizeRequestArgs:
-    """Arguments of `finalize_request`. Anyone finalizes after the reveal phase. Remaining accounts: one
-    writable worker PDA per seat in seat order, then one writable model PDA per revealed seat in seat
-    order.
+    """Arguments of `finalize_request`. Finalizes after the reveal phase: the client at once (signing as
+    `client`), anyone else FINALIZE_GRACE_SECS after the deadline. Remaining accounts: one writable
+    worker PDA per seat in seat order, then one writable model PDA per revealed seat in seat order.
     """
 
     DISCRIMINATOR: ClassVar[bytes] = FINALIZE_REQUEST_DISCRIMINATOR
@@ -931,6 +934,104 @@ class AcceptModelTransferArgs:
         return value
 
 
+REGISTER_CHALLENGER_DISCRIMINATOR = bytes([69, 151, 151, 202, 4, 226, 241, 134])
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterChallengerArgs:
+    """Arguments of `register_challenger`. The authority lets a key reveal known-answer challenges."""
+
+    DISCRIMINATOR: ClassVar[bytes] = REGISTER_CHALLENGER_DISCRIMINATOR
+    NAME: ClassVar[str] = 'register_challenger'
+
+    challenger: Pubkey
+
+    def encode(self) -> bytes:
+        """Instruction data: the discriminator, then the Borsh arguments."""
+        w = Writer()
+        w.raw(self.DISCRIMINATOR)
+        w.pubkey(self.challenger, 'challenger')
+        return w.getvalue()
+
+    @classmethod
+    def decode(cls, data: bytes) -> RegisterChallengerArgs:
+        """Parse instruction data; fails on a wrong discriminator or short or trailing bytes."""
+        if bytes(data[:8]) != cls.DISCRIMINATOR:
+            raise BorshError("not register_challenger instruction data")
+        r = Reader(bytes(data[8:]))
+        value = cls(
+            challenger=r.pubkey(),
+        )
+        r.finish()
+        return value
+
+
+REMOVE_CHALLENGER_DISCRIMINATOR = bytes([145, 72, 92, 235, 116, 74, 96, 0])
+
+
+@dataclass(frozen=True, slots=True)
+class RemoveChallengerArgs:
+    """Arguments of `remove_challenger`. The authority withdraws a challenger; its account's rent returns
+    to the authority.
+    """
+
+    DISCRIMINATOR: ClassVar[bytes] = REMOVE_CHALLENGER_DISCRIMINATOR
+    NAME: ClassVar[str] = 'remove_challenger'
+
+    def encode(self) -> bytes:
+        """Instruction data: the discriminator, then the Borsh arguments."""
+        w = Writer()
+        w.raw(self.DISCRIMINATOR)
+        return w.getvalue()
+
+    @classmethod
+    def decode(cls, data: bytes) -> RemoveChallengerArgs:
+        """Parse instruction data; fails on a wrong discriminator or short or trailing bytes."""
+        if bytes(data[:8]) != cls.DISCRIMINATOR:
+            raise BorshError("not remove_challenger instruction data")
+        r = Reader(bytes(data[8:]))
+        value = cls()
+        r.finish()
+        return value
+
+
+REVEAL_CHALLENGE_DISCRIMINATOR = bytes([133, 221, 237, 26, 70, 84, 22, 96])
+
+
+@dataclass(frozen=True, slots=True)
+class RevealChallengeArgs:
+    """Arguments of `reveal_challenge`. A registered challenger reveals the label and salt its request's
+    attestation committed to, after the reveal phase and before finalization.
+    """
+
+    DISCRIMINATOR: ClassVar[bytes] = REVEAL_CHALLENGE_DISCRIMINATOR
+    NAME: ClassVar[str] = 'reveal_challenge'
+
+    label: int
+    salt: bytes
+
+    def encode(self) -> bytes:
+        """Instruction data: the discriminator, then the Borsh arguments."""
+        w = Writer()
+        w.raw(self.DISCRIMINATOR)
+        w.u8(self.label, 'label')
+        w.fixed_bytes(self.salt, 32, 'salt')
+        return w.getvalue()
+
+    @classmethod
+    def decode(cls, data: bytes) -> RevealChallengeArgs:
+        """Parse instruction data; fails on a wrong discriminator or short or trailing bytes."""
+        if bytes(data[:8]) != cls.DISCRIMINATOR:
+            raise BorshError("not reveal_challenge instruction data")
+        r = Reader(bytes(data[8:]))
+        value = cls(
+            label=r.u8(),
+            salt=r.fixed_bytes(32),
+        )
+        r.finish()
+        return value
+
+
 INSTRUCTIONS: dict[str, InstructionSpec] = {
     'initialize_config': InstructionSpec(
         name='initialize_config',
@@ -1135,6 +1236,7 @@ INSTRUCTIONS: dict[str, InstructionSpec] = {
             'max_fee',
             'deadline',
             'bump',
+            'attestation',
         ),
     ),
     'join_request': InstructionSpec(
@@ -1264,6 +1366,45 @@ INSTRUCTIONS: dict[str, InstructionSpec] = {
         ),
         args=(),
     ),
+    'register_challenger': InstructionSpec(
+        name='register_challenger',
+        discriminator=REGISTER_CHALLENGER_DISCRIMINATOR,
+        accounts=(
+            AccountSpec('authority', writable=True, signer=True),
+            AccountSpec('config', seeds=(Seed('const', b'config'),)),
+            AccountSpec(
+                'challenger',
+                writable=True,
+                seeds=(Seed('const', b'challenger'), Seed('arg', 'challenger'),),
+            ),
+            AccountSpec('system_program', address='11111111111111111111111111111111'),
+        ),
+        args=('challenger',),
+    ),
+    'remove_challenger': InstructionSpec(
+        name='remove_challenger',
+        discriminator=REMOVE_CHALLENGER_DISCRIMINATOR,
+        accounts=(
+            AccountSpec('authority', writable=True, signer=True),
+            AccountSpec('config', seeds=(Seed('const', b'config'),)),
+            AccountSpec('challenger', writable=True),
+        ),
+        args=(),
+    ),
+    'reveal_challenge': InstructionSpec(
+        name='reveal_challenge',
+        discriminator=REVEAL_CHALLENGE_DISCRIMINATOR,
+        accounts=(
+            AccountSpec('client', signer=True),
+            AccountSpec(
+                'challenger',
+                writable=True,
+                seeds=(Seed('const', b'challenger'), Seed('account', 'client'),),
+            ),
+            AccountSpec('request', writable=True),
+        ),
+        args=('label', 'salt'),
+    ),
 }
 
 
@@ -1284,9 +1425,12 @@ __all__ = [
     'LEAVE_REQUEST_DISCRIMINATOR',
     'PROPOSE_AUTHORITY_DISCRIMINATOR',
     'PROPOSE_MODEL_TRANSFER_DISCRIMINATOR',
+    'REGISTER_CHALLENGER_DISCRIMINATOR',
     'REGISTER_MODEL_DISCRIMINATOR',
     'REGISTER_WORKER_DISCRIMINATOR',
+    'REMOVE_CHALLENGER_DISCRIMINATOR',
     'REQUEST_UNSTAKE_DISCRIMINATOR',
+    'REVEAL_CHALLENGE_DISCRIMINATOR',
     'REVEAL_RESULT_DISCRIMINATOR',
     'SET_PAUSED_DISCRIMINATOR',
     'SUBMIT_REQUEST_DISCRIMINATOR',
@@ -1313,9 +1457,12 @@ __all__ = [
     'LeaveRequestArgs',
     'ProposeAuthorityArgs',
     'ProposeModelTransferArgs',
+    'RegisterChallengerArgs',
     'RegisterModelArgs',
     'RegisterWorkerArgs',
+    'RemoveChallengerArgs',
     'RequestUnstakeArgs',
+    'RevealChallengeArgs',
     'RevealResultArgs',
     'Seed',
     'SetPausedArgs',

@@ -12,13 +12,14 @@ from dfpn.borsh import BorshError, Reader, Writer
 
 #: Borsh size in bytes of each fixed-size type (fields only, no discriminator).
 TYPE_SIZES: dict[str, int] = {
-    'ConfigParams': 96,
+    'ConfigParams': 98,
     'Seat': 260,
     'Config': 268,
     'Vault': 8,
     'Model': 228,
     'Worker': 264,
-    'Request': 2968,
+    'Request': 3000,
+    'Challenger': 80,
     'ConfigInitialized': 32,
     'ConfigUpdated': 32,
     'PauseSet': 1,
@@ -46,6 +47,9 @@ TYPE_SIZES: dict[str, int] = {
     'InsuranceWithdrawn': 40,
     'ModelTransferProposed': 64,
     'ModelTransferred': 64,
+    'ChallengerRegistered': 32,
+    'ChallengerRemoved': 32,
+    'ChallengeRevealed': 33,
 }
 
 
@@ -55,7 +59,7 @@ class ConfigParams:
 
     base_fees: tuple[int, ...]
     worker_surcharge_bps: int
-    slash_bps: int
+    non_reveal_slash_bps: int
     max_weight_bps: int
     reputation_alpha_bps: int
     min_stake: int
@@ -66,13 +70,14 @@ class ConfigParams:
     max_deadline_secs: int
     no_consensus_fee_bps: int
     seat_bond_multiplier: int
+    challenge_slash_bps: int
 
     def write(self, w: Writer) -> None:
         w.length(self.base_fees, 5, 'base_fees')
         for item0 in self.base_fees:
             w.u64(item0, 'base_fees[]')
         w.u16(self.worker_surcharge_bps, 'worker_surcharge_bps')
-        w.u16(self.slash_bps, 'slash_bps')
+        w.u16(self.non_reveal_slash_bps, 'non_reveal_slash_bps')
         w.u16(self.max_weight_bps, 'max_weight_bps')
         w.u16(self.reputation_alpha_bps, 'reputation_alpha_bps')
         w.u64(self.min_stake, 'min_stake')
@@ -83,13 +88,14 @@ class ConfigParams:
         w.i64(self.max_deadline_secs, 'max_deadline_secs')
         w.u16(self.no_consensus_fee_bps, 'no_consensus_fee_bps')
         w.u16(self.seat_bond_multiplier, 'seat_bond_multiplier')
+        w.u16(self.challenge_slash_bps, 'challenge_slash_bps')
 
     @classmethod
     def read(cls, r: Reader) -> ConfigParams:
         return cls(
             base_fees=r.array(5, lambda: r.u64()),
             worker_surcharge_bps=r.u16(),
-            slash_bps=r.u16(),
+            non_reveal_slash_bps=r.u16(),
             max_weight_bps=r.u16(),
             reputation_alpha_bps=r.u16(),
             min_stake=r.u64(),
@@ -100,6 +106,7 @@ class ConfigParams:
             max_deadline_secs=r.i64(),
             no_consensus_fee_bps=r.u16(),
             seat_bond_multiplier=r.u16(),
+            challenge_slash_bps=r.u16(),
         )
 
     def encode(self) -> bytes:
@@ -203,7 +210,7 @@ class Config:
         w.u64(self.request_count, 'request_count')
         w.pubkey(self.pending_authority, 'pending_authority')
         w.i64(self.insurance_withdrawn_at, 'insurance_withdrawn_at')
-        w.fixed_bytes(self.reserved, 24, 'reserved')
+        w.fixed_bytes(self.reserved, 22, 'reserved')
 
     @classmethod
     def read(cls, r: Reader) -> Config:
@@ -219,7 +226,7 @@ class Config:
             request_count=r.u64(),
             pending_authority=r.pubkey(),
             insurance_withdrawn_at=r.i64(),
-            reserved=r.fixed_bytes(24),
+            reserved=r.fixed_bytes(22),
         )
 
     def encode(self) -> bytes:
@@ -484,10 +491,10 @@ class Worker:
 
 @dataclass(frozen=True, slots=True)
 class Request:
-    """Account `Request`: the 8-byte discriminator, then these fields (2976 bytes in all)."""
+    """Account `Request`: the 8-byte discriminator, then these fields (3008 bytes in all)."""
 
     DISCRIMINATOR: ClassVar[bytes] = bytes([125, 172, 150, 161, 162, 115, 39, 71])
-    SIZE: ClassVar[int] = 2976
+    SIZE: ClassVar[int] = 3008
 
     client: Pubkey
     nonce: int
@@ -511,13 +518,17 @@ class Request:
     commit_deadline: int
     deadline: int
     finalized_at: int
-    slash_bps: int
+    non_reveal_slash_bps: int
     reputation_alpha_bps: int
     max_weight_bps: int
     no_consensus_fee_bps: int
     min_consensus_weight: int
     seat_bond: int
+    challenge_slash_bps: int
+    challenged: int
+    challenge_label: int
     reserved: bytes
+    attestation: bytes
     seats: tuple[Seat, ...]
 
     def write(self, w: Writer) -> None:
@@ -543,13 +554,17 @@ class Request:
         w.i64(self.commit_deadline, 'commit_deadline')
         w.i64(self.deadline, 'deadline')
         w.i64(self.finalized_at, 'finalized_at')
-        w.u16(self.slash_bps, 'slash_bps')
+        w.u16(self.non_reveal_slash_bps, 'non_reveal_slash_bps')
         w.u16(self.reputation_alpha_bps, 'reputation_alpha_bps')
         w.u16(self.max_weight_bps, 'max_weight_bps')
         w.u16(self.no_consensus_fee_bps, 'no_consensus_fee_bps')
         w.u32(self.min_consensus_weight, 'min_consensus_weight')
         w.u64(self.seat_bond, 'seat_bond')
-        w.fixed_bytes(self.reserved, 16, 'reserved')
+        w.u16(self.challenge_slash_bps, 'challenge_slash_bps')
+        w.u8(self.challenged, 'challenged')
+        w.u8(self.challenge_label, 'challenge_label')
+        w.fixed_bytes(self.reserved, 12, 'reserved')
+        w.fixed_bytes(self.attestation, 32, 'attestation')
         w.length(self.seats, 10, 'seats')
         for item0 in self.seats:
             item0.write(w)
@@ -579,13 +594,17 @@ class Request:
             commit_deadline=r.i64(),
             deadline=r.i64(),
             finalized_at=r.i64(),
-            slash_bps=r.u16(),
+            non_reveal_slash_bps=r.u16(),
             reputation_alpha_bps=r.u16(),
             max_weight_bps=r.u16(),
             no_consensus_fee_bps=r.u16(),
             min_consensus_weight=r.u32(),
             seat_bond=r.u64(),
-            reserved=r.fixed_bytes(16),
+            challenge_slash_bps=r.u16(),
+            challenged=r.u8(),
+            challenge_label=r.u8(),
+            reserved=r.fixed_bytes(12),
+            attestation=r.fixed_bytes(32),
             seats=r.array(10, lambda: Seat.read(r)),
         )
 
@@ -610,6 +629,63 @@ class Request:
             raise BorshError("not a Request account: discriminator mismatch")
         if len(data) != cls.SIZE:
             raise BorshError(f"Request account is {cls.SIZE} bytes, got {len(data)}")
+        return cls.decode(bytes(data[8:]))
+
+    def to_account_data(self) -> bytes:
+        return self.DISCRIMINATOR + self.encode()
+
+
+@dataclass(frozen=True, slots=True)
+class Challenger:
+    """Account `Challenger`: the 8-byte discriminator, then these fields (88 bytes in all)."""
+
+    DISCRIMINATOR: ClassVar[bytes] = bytes([89, 121, 93, 18, 145, 185, 209, 216])
+    SIZE: ClassVar[int] = 88
+
+    authority: Pubkey
+    registered_at: int
+    challenges: int
+    bump: int
+    reserved: bytes
+
+    def write(self, w: Writer) -> None:
+        w.pubkey(self.authority, 'authority')
+        w.i64(self.registered_at, 'registered_at')
+        w.u64(self.challenges, 'challenges')
+        w.u8(self.bump, 'bump')
+        w.fixed_bytes(self.reserved, 31, 'reserved')
+
+    @classmethod
+    def read(cls, r: Reader) -> Challenger:
+        return cls(
+            authority=r.pubkey(),
+            registered_at=r.i64(),
+            challenges=r.u64(),
+            bump=r.u8(),
+            reserved=r.fixed_bytes(31),
+        )
+
+    def encode(self) -> bytes:
+        """The Borsh encoding of the fields (no discriminator)."""
+        w = Writer()
+        self.write(w)
+        return w.getvalue()
+
+    @classmethod
+    def decode(cls, data: bytes) -> Challenger:
+        """Decode exactly `data` (no discriminator); trailing bytes are an error."""
+        r = Reader(data)
+        value = cls.read(r)
+        r.finish()
+        return value
+
+    @classmethod
+    def from_account_data(cls, data: bytes) -> Challenger:
+        """Decode account data: the discriminator, then exactly the fields."""
+        if bytes(data[:8]) != cls.DISCRIMINATOR:
+            raise BorshError("not a Challenger account: discriminator mismatch")
+        if len(data) != cls.SIZE:
+            raise BorshError(f"Challenger account is {cls.SIZE} bytes, got {len(data)}")
         return cls.decode(bytes(data[8:]))
 
     def to_account_data(self) -> bytes:
@@ -2017,10 +2093,143 @@ class ModelTransferred:
         return self.DISCRIMINATOR + self.encode()
 
 
+@dataclass(frozen=True, slots=True)
+class ChallengerRegistered:
+    """Event `ChallengerRegistered`, logged as `Program data:` base64(discriminator ‖ fields)."""
+
+    DISCRIMINATOR: ClassVar[bytes] = bytes([147, 14, 134, 173, 249, 39, 199, 249])
+
+    challenger: Pubkey
+
+    def write(self, w: Writer) -> None:
+        w.pubkey(self.challenger, 'challenger')
+
+    @classmethod
+    def read(cls, r: Reader) -> ChallengerRegistered:
+        return cls(
+            challenger=r.pubkey(),
+        )
+
+    def encode(self) -> bytes:
+        """The Borsh encoding of the fields (no discriminator)."""
+        w = Writer()
+        self.write(w)
+        return w.getvalue()
+
+    @classmethod
+    def decode(cls, data: bytes) -> ChallengerRegistered:
+        """Decode exactly `data` (no discriminator); trailing bytes are an error."""
+        r = Reader(data)
+        value = cls.read(r)
+        r.finish()
+        return value
+
+    @classmethod
+    def from_event_data(cls, data: bytes) -> ChallengerRegistered:
+        """Decode event data: the discriminator, then exactly the fields."""
+        if bytes(data[:8]) != cls.DISCRIMINATOR:
+            raise BorshError("not a ChallengerRegistered event: discriminator mismatch")
+        return cls.decode(bytes(data[8:]))
+
+    def to_event_data(self) -> bytes:
+        return self.DISCRIMINATOR + self.encode()
+
+
+@dataclass(frozen=True, slots=True)
+class ChallengerRemoved:
+    """Event `ChallengerRemoved`, logged as `Program data:` base64(discriminator ‖ fields)."""
+
+    DISCRIMINATOR: ClassVar[bytes] = bytes([171, 242, 166, 150, 34, 148, 0, 70])
+
+    challenger: Pubkey
+
+    def write(self, w: Writer) -> None:
+        w.pubkey(self.challenger, 'challenger')
+
+    @classmethod
+    def read(cls, r: Reader) -> ChallengerRemoved:
+        return cls(
+            challenger=r.pubkey(),
+        )
+
+    def encode(self) -> bytes:
+        """The Borsh encoding of the fields (no discriminator)."""
+        w = Writer()
+        self.write(w)
+        return w.getvalue()
+
+    @classmethod
+    def decode(cls, data: bytes) -> ChallengerRemoved:
+        """Decode exactly `data` (no discriminator); trailing bytes are an error."""
+        r = Reader(data)
+        value = cls.read(r)
+        r.finish()
+        return value
+
+    @classmethod
+    def from_event_data(cls, data: bytes) -> ChallengerRemoved:
+        """Decode event data: the discriminator, then exactly the fields."""
+        if bytes(data[:8]) != cls.DISCRIMINATOR:
+            raise BorshError("not a ChallengerRemoved event: discriminator mismatch")
+        return cls.decode(bytes(data[8:]))
+
+    def to_event_data(self) -> bytes:
+        return self.DISCRIMINATOR + self.encode()
+
+
+@dataclass(frozen=True, slots=True)
+class ChallengeRevealed:
+    """Event `ChallengeRevealed`, logged as `Program data:` base64(discriminator ‖ fields)."""
+
+    DISCRIMINATOR: ClassVar[bytes] = bytes([70, 75, 160, 9, 210, 81, 97, 221])
+
+    request: Pubkey
+    label: int
+
+    def write(self, w: Writer) -> None:
+        w.pubkey(self.request, 'request')
+        w.u8(self.label, 'label')
+
+    @classmethod
+    def read(cls, r: Reader) -> ChallengeRevealed:
+        return cls(
+            request=r.pubkey(),
+            label=r.u8(),
+        )
+
+    def encode(self) -> bytes:
+        """The Borsh encoding of the fields (no discriminator)."""
+        w = Writer()
+        self.write(w)
+        return w.getvalue()
+
+    @classmethod
+    def decode(cls, data: bytes) -> ChallengeRevealed:
+        """Decode exactly `data` (no discriminator); trailing bytes are an error."""
+        r = Reader(data)
+        value = cls.read(r)
+        r.finish()
+        return value
+
+    @classmethod
+    def from_event_data(cls, data: bytes) -> ChallengeRevealed:
+        """Decode event data: the discriminator, then exactly the fields."""
+        if bytes(data[:8]) != cls.DISCRIMINATOR:
+            raise BorshError("not a ChallengeRevealed event: discriminator mismatch")
+        return cls.decode(bytes(data[8:]))
+
+    def to_event_data(self) -> bytes:
+        return self.DISCRIMINATOR + self.encode()
+
+
 __all__ = [
     'TYPE_SIZES',
     'AuthorityProposed',
     'AuthorityTransferred',
+    'ChallengeRevealed',
+    'Challenger',
+    'ChallengerRegistered',
+    'ChallengerRemoved',
     'Config',
     'ConfigInitialized',
     'ConfigParams',
