@@ -1,5 +1,5 @@
 /**
- * Every `ErrorCode` reached for real: each program error (6000–6068) by sending a transaction the real dfpn.so in
+ * Every `ErrorCode` reached for real: each program error (6000–6073) by sending a transaction the real dfpn.so in
  * LiteSVM refuses, and each SDK code through the SDK call that reports it. The last test checks that nothing was
  * left out.
  */
@@ -142,7 +142,7 @@ async function nonCanonicalPda(seeds: ReadonlyArray<Uint8Array>): Promise<[Addre
 
 // ---- program errors --------------------------------------------------------------------------------------------
 
-describe('program errors (6000-6068) through the real program', () => {
+describe('program errors (6000-6073) through the real program', () => {
   test('malformed instructions: INVALID_INSTRUCTION_DATA, NOT_ENOUGH_ACCOUNTS, MISSING_SIGNATURE, ACCOUNT_NOT_WRITABLE', async () => {
     const { net } = await world(0);
     const base = await ix.setPaused({ authority: net.authority, paused: true });
@@ -754,6 +754,36 @@ describe('program errors (6000-6068) through the real program', () => {
     net.airdrop(model.payoutWallet, LAMPORTS_PER_SOL);
     await net.process([claim], client.wallet);
     expect(net.balance(model.payoutWallet)).toBe(LAMPORTS_PER_SOL + 600_000n);
+  });
+
+  test('challenges: NOT_CHALLENGER, CHALLENGE_TOO_EARLY, CHALLENGE_MISMATCH, CHALLENGE_ALREADY_REVEALED, FINALIZE_RESERVED_FOR_CLIENT', async () => {
+    const w = await world(3);
+    const { net, client } = w;
+    const salt = new Uint8Array(32).fill(3);
+    const challenge = { label: 'Manipulated' as const, salt };
+    const sub = await client.submitRequest({ mediaPath: w.media, modalities: [Modality.FaceManipulation], minWorkers: 3, challenge });
+    const request = sub.id as Address;
+    const reveal = async (label: 'Authentic' | 'Manipulated', s: Uint8Array) =>
+      net.process([await ix.revealChallenge({ client: client.wallet, request, label, salt: s })], client.wallet);
+    await expectCode(ErrorCode.NOT_CHALLENGER, () => reveal('Manipulated', salt), 'reveal by a client that is not a registered challenger');
+    await net.process([await ix.registerChallenger({ authority: net.authority, challenger: client.wallet.address })], net.authority);
+    await commitAll(w, request);
+    await expectCode(ErrorCode.CHALLENGE_TOO_EARLY, () => reveal('Manipulated', salt), 'reveal before the workers revealed');
+    for (const worker of w.workers) await worker.reveal(request);
+    const other = Uint8Array.from(salt).fill(4);
+    await expectCode(ErrorCode.CHALLENGE_MISMATCH, () => reveal('Manipulated', other), 'reveal with another salt');
+    const cranker = await net.fundedSigner();
+    await expectCode(
+      ErrorCode.FINALIZE_RESERVED_FOR_CLIENT,
+      send(net, await ix.finalizeRequest({ request, requestData: requestAccount(net, request) }), cranker),
+      'finalize by a third party before deadline + FINALIZE_GRACE_SECS',
+    );
+    // The registered client with the right label and salt reveals (positive control), once
+    await reveal('Manipulated', salt);
+    await expectCode(ErrorCode.CHALLENGE_ALREADY_REVEALED, () => reveal('Manipulated', salt), 'reveal twice');
+    // And the client itself finalizes at once (signing as the client)
+    await client.finalize(request);
+    expect((await client.getRequest(request)).status).toBe('Finalized');
   });
 });
 

@@ -7,8 +7,10 @@ import { fileURLToPath } from 'node:url';
 import type { Address } from '@solana/kit';
 import { describe, expect, test } from 'vitest';
 import {
+  ACCOUNT_SIZES,
   DFPNClient,
   deriveSalt,
+  FINALIZE_GRACE_SECS,
   ErrorCode,
   instructions as ix,
   Modality,
@@ -91,11 +93,11 @@ describe('full lifecycle on the local network', () => {
     expect(info.status).toBe('Finalized');
     expect(info.seats.map((seat) => seat.model)).toEqual(workers.map((w) => w.model));
     expect(info.escrowLamports).toBe(0n);
-    expect(net.balance(request)).toBe(await net.minimumBalanceForRentExemption(2976));
+    expect(net.balance(request)).toBe(await net.minimumBalanceForRentExemption(ACCOUNT_SIZES.request));
     // And the client can close it and get the rent back
     const before = net.balance(client.wallet.address);
     await client.closeRequest(sub.id);
-    expect(net.balance(client.wallet.address)).toBe(before + (await net.minimumBalanceForRentExemption(2976)) - 5_000n);
+    expect(net.balance(client.wallet.address)).toBe(before + (await net.minimumBalanceForRentExemption(ACCOUNT_SIZES.request)) - 5_000n);
     expect((await rejection(() => client.getRequest(sub.id))).code).toBe(ErrorCode.REQUEST_NOT_FOUND);
   });
 
@@ -162,10 +164,16 @@ describe('full lifecycle on the local network', () => {
     }
     await workers[0]!.reveal(request);
     await workers[1]!.reveal(request);
-    // And the deadline passes and a third party finalizes it with the SDK's instruction builder
+    // And the deadline passes: a third party (not the client) may not finalize yet, the grace period is the client's
     net.setTime(sub.deadline);
     const cranker = await net.fundedSigner();
-    const finalize = await net.process([await ix.finalizeRequest({ request, requestData: requestAccount(net, request) })], cranker);
+    const crank = async () => net.process([await ix.finalizeRequest({ request, requestData: requestAccount(net, request) })], cranker);
+    expect((await rejection(crank)).code).toBe(ErrorCode.FINALIZE_RESERVED_FOR_CLIENT);
+    net.setTime(sub.deadline + FINALIZE_GRACE_SECS - 1n);
+    expect((await rejection(crank)).code).toBe(ErrorCode.FINALIZE_RESERVED_FOR_CLIENT);
+    // And once FINALIZE_GRACE_SECS have passed it finalizes with the SDK's instruction builder (no client signature)
+    net.setTime(sub.deadline + FINALIZE_GRACE_SECS);
+    const finalize = await crank();
     // When a different client (not the submitter) waits for the result
     const reader = await DFPNClient.create({ network: net });
     const result = await reader.waitForResult(sub.id, { timeout: 5_000 });

@@ -237,6 +237,36 @@ describe('the reference configuration', () => {
     expect(p.nonRevealSlashBps).toBe(30_000);
     expect([c.MIN_NON_REVEAL_SLASH_BPS, c.MAX_NON_REVEAL_SLASH_BPS]).toEqual([10_000, 60_000]);
     expect('MAX_SLASH_BPS' in c).toBe(false);
+    // #15 point 1: a failed known-answer challenge costs 2 % of the stake (at most 5 %); crankers wait 120 s
+    expect(p.challengeSlashBps).toBe(200);
+    expect(p.challengeSlashBps).toBeLessThanOrEqual(c.MAX_CHALLENGE_SLASH_BPS);
+    expect([c.MAX_CHALLENGE_SLASH_BPS, c.FINALIZE_GRACE_SECS]).toEqual([500, 120n]);
+  });
+});
+
+describe('challenges and who finalizes', () => {
+  test.each<any>(cases('phases').map((c: any, i: number) => [i, c]))(
+    'case %i: anyone finalizes from deadline + FINALIZE_GRACE_SECS, the client as soon as finalizable',
+    (_i, c) => {
+      const r = phaseFields(c.request);
+      const opens = protocol.finalizeOpenToAnyoneAt(r);
+      expect(opens).toBe(r.deadline + generatedConstants.FINALIZE_GRACE_SECS);
+      // At the vector's time, and from the deadline to past the grace period
+      for (const now of [BigInt(c.now), r.deadline, opens - 1n, opens, opens + 1n]) {
+        const expected = protocol.finalizable(r, now) && now >= opens;
+        expect(protocol.finalizableByAnyone(r, now), String(now)).toBe(expected);
+        // never open to anyone while not finalizable at all
+        if (!protocol.finalizable(r, now)) expect(protocol.finalizableByAnyone(r, now)).toBe(false);
+      }
+    },
+  );
+
+  test('a failed challenge slashes challenge_slash_bps of the stake, rounded down as mulBps', () => {
+    expect(protocol.challengeSlash(1_000_000_000n, 200)).toBe(20_000_000n);
+    expect(protocol.challengeSlash(1_000_000_000n, 500)).toBe(50_000_000n);
+    expect(protocol.challengeSlash(999n, 200)).toBe(19n);
+    expect(protocol.challengeSlash(2n ** 64n - 1n, 500)).toBe(protocol.mulBps(2n ** 64n - 1n, 500));
+    expect(protocol.challengeSlash(123n, 0)).toBe(0n);
   });
 });
 

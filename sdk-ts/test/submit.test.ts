@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { generateKeyPairSigner, writeKeyPairSigner, type Address } from '@solana/kit';
 import { describe, expect, test, vi } from 'vitest';
 import {
+  ACCOUNT_SIZES,
   configAddress,
   DFPNClient,
   ErrorCode,
@@ -39,7 +40,8 @@ describe('submitRequest on the local network (dfpn.so in LiteSVM)', () => {
     });
     // Then the request account holds its rent plus the whole max fee in escrow
     const address = sub.id as Address;
-    const rent = await net.minimumBalanceForRentExemption(2976);
+    const rent = await net.minimumBalanceForRentExemption(ACCOUNT_SIZES.request);
+    expect(ACCOUNT_SIZES.request).toBe(3008);
     expect(net.balance(address)).toBe(rent + 50_000_000n);
     const record = (await net.getTransaction(sub.signature))!;
     expect(record.fee).toBe(5_000n);
@@ -60,6 +62,12 @@ describe('submitRequest on the local network (dfpn.so in LiteSVM)', () => {
     expect(info.storageUri).toBe(sub.storageUri);
     expect(info.modalities).toEqual([M.FaceManipulation]);
     expect(typeof info.nonce).toBe('bigint');
+    // And it carries the attestation sent (random: an ordinary request), no revealed challenge, and the configured
+    // challenge slash
+    expect(sub.attestation).toMatch(/^[0-9a-f]{64}$/);
+    expect([toHex(r.attestation), info.attestation]).toEqual([sub.attestation, sub.attestation]);
+    expect(sub.challenge).toBeNull();
+    expect([info.challengeLabel, info.challengeSlashBps, r.challenged]).toEqual([null, 200, 0]);
     // And the RequestSubmitted event is in the submit transaction's logs
     const events = await client.getEvents(sub.signature);
     expect(events.map((e) => e.name)).toEqual(['RequestSubmitted']);

@@ -8,6 +8,9 @@ import { describe, expect, test } from 'vitest';
 import {
   answerCodes,
   BPF_LOADER_UPGRADEABLE_ADDRESS,
+  CHALLENGE_DOMAIN,
+  challengeAttestation,
+  challengerAddress,
   commitment,
   COMMITMENT_DOMAIN,
   DFPNError,
@@ -25,6 +28,7 @@ import {
   modelAddressAndBump,
   PROGRAM_ID,
   programDataAddress,
+  randomAttestation,
   REFERENCE_PARAMS,
   requestAddressAndBump,
   saltSignature,
@@ -238,7 +242,8 @@ describe('discriminators', () => {
     expect(generated.getVaultSize()).toBe(16);
     expect(generated.getModelSize()).toBe(236); // 172 + pending_developer + registrant
     expect(generated.getWorkerSize()).toBe(272);
-    expect(generated.getRequestSize()).toBe(2976);
+    expect(generated.getRequestSize()).toBe(3008); // 2976 + challenge_slash_bps, challenged, challenge_label, attestation
+    expect(generated.getChallengerSize()).toBe(8 + 32 + 8 + 8 + 1 + 31);
   });
 
   test('the generated IDL module is the committed IDL', () => {
@@ -277,7 +282,7 @@ describe('discriminators', () => {
     expect(roles(expire)).toEqual([[request, W], [authority.address, W], [await insuranceAddress(), W], [worker, W]]);
     // update_config carries only the parameters; the authority moves with propose_authority / accept_authority
     const update = await instructions.updateConfig({ authority, params: REFERENCE_PARAMS });
-    expect(update.data!.length).toBe(8 + 5 * 8 + 4 * 2 + 8 + 3 * 8 + 4 + 8 + 2 + 2);
+    expect(update.data!.length).toBe(8 + 5 * 8 + 4 * 2 + 8 + 3 * 8 + 4 + 8 + 2 + 2 + 2); // ... challenge_slash_bps last
     const other = (await keypair('worker0')).address;
     const propose = await instructions.proposeAuthority({ authority, newAuthority: other });
     expect(roles(propose)).toEqual([[authority.address, RS], [await configAddress(), W]]);
@@ -365,7 +370,7 @@ describe('discriminators', () => {
     expect(roles(fin).slice(5 + 3)).toEqual([[addresses[0], W], [addresses[1], W]]);
   });
 
-  test('submit_request argument bytes: discriminator, Borsh fields, bump last', async () => {
+  test('submit_request argument bytes: discriminator, Borsh fields, bump, attestation last', async () => {
     const client = await keypair('client');
     const { instructions } = await import('../src/index.js');
     const { instruction, request } = await instructions.submitRequest({
@@ -378,6 +383,7 @@ describe('discriminators', () => {
       maxWorkers: 4,
       maxFee: 7_500_000n,
       deadline: 1_700_000_000n,
+      attestation: new Uint8Array(32).fill(0xcd),
     });
     expect(request).toBe(V.pdas.requests[1].address);
     const data = instruction.data!;
@@ -390,7 +396,9 @@ describe('discriminators', () => {
     expect(view.getBigUint64(63, true)).toBe(7_500_000n);
     expect(view.getBigInt64(71, true)).toBe(1_700_000_000n);
     expect(data[79]).toBe(V.pdas.requests[1].bump);
-    expect(data.length).toBe(80);
+    // the attestation is the last argument, after the bump
+    expect([...data.subarray(80)]).toEqual(new Array(32).fill(0xcd));
+    expect(data.length).toBe(112);
     expect(instruction.accounts?.map((a) => a.address)).toEqual([
       client.address,
       request,
@@ -398,5 +406,138 @@ describe('discriminators', () => {
       '11111111111111111111111111111111',
     ]);
     expect(getAddressEncoder().encode(client.address).length).toBe(32);
+  });
+
+  test('submit_request attestations: random by default (32 bytes, a new one each time), a given one is sent as is', async () => {
+    const client = await keypair('client');
+    const { instructions } = await import('../src/index.js');
+    const base = {
+      client,
+      nonce: 1n,
+      contentHash: new Uint8Array(32).fill(0xab),
+      storageUri: 'ipfs://x',
+      modalities: [2],
+      minWorkers: 1,
+      maxWorkers: 1,
+      maxFee: 7_500_000n,
+      deadline: 1_700_000_000n,
+    };
+    const [a, b] = [await instructions.submitRequest(base), await instructions.submitRequest(base)];
+    expect(a.attestation).toHaveLength(32);
+    expect([...a.instruction.data!.subarray(80)]).toEqual([...a.attestation]);
+    expect(toHex(a.attestation)).not.toBe(toHex(b.attestation));
+    // Everything but the attestation is the same instruction
+    expect([...a.instruction.data!.subarray(0, 80)]).toEqual([...b.instruction.data!.subarray(0, 80)]);
+    // A challenger's attestation goes through unchanged (positive control); one that is not 32 bytes is refused
+    const given = challengeAttestation({ request: a.request, label: 'Manipulated', salt: new Uint8Array(32).fill(7) });
+    const c = await instructions.submitRequest({ ...base, attestation: given });
+    expect([...c.instruction.data!.subarray(80)]).toEqual([...given]);
+    for (const bad of [new Uint8Array(31), new Uint8Array(33)]) {
+      await expect(instructions.submitRequest({ ...base, attestation: bad })).rejects.toMatchObject({ code: ErrorCode.INVALID_ARGUMENT });
+    }
+  });
+
+  test('challengeAttestation is sha256(CHALLENGE_DOMAIN || request || label || salt)', async () => {
+    const request = address(V.pdas.requests[0].address);
+    const salt = fromHex('11'.repeat(32));
+    expect(new TextDecoder().decode(CHALLENGE_DOMAIN)).toBe('dfpn-challenge-v1');
+    for (const [label, code] of [
+      ['Authentic', 1],
+      ['Manipulated', 2],
+      [1, 1],
+      [2, 2],
+    ] as const) {
+      const preimage = Buffer.concat([Buffer.from('dfpn-challenge-v1'), Buffer.from(getAddressEncoder().encode(request)), Buffer.from([code]), salt]);
+      expect(toHex(challengeAttestation({ request, label, salt }))).toBe(createHash('sha256').update(preimage).digest('hex'));
+    }
+    // Bound to the request, the label and the salt
+    const base = toHex(challengeAttestation({ request, label: 'Manipulated', salt }));
+    expect(toHex(challengeAttestation({ request: address(V.pdas.requests[1].address), label: 'Manipulated', salt }))).not.toBe(base);
+    expect(toHex(challengeAttestation({ request, label: 'Authentic', salt }))).not.toBe(base);
+    expect(toHex(challengeAttestation({ request, label: 'Manipulated', salt: fromHex('12'.repeat(32)) }))).not.toBe(base);
+    // A label the program cannot reveal (Inconclusive, unknown) and a salt that is not 32 bytes are refused
+    for (const [args, field] of [
+      [{ request, label: 'Inconclusive', salt }, 'label'],
+      [{ request, label: 0, salt }, 'label'],
+      [{ request, label: 3, salt }, 'label'],
+      [{ request, label: 'Manipulated', salt: new Uint8Array(31) }, 'salt'],
+      [{ request: 'not-an-address', label: 'Manipulated', salt }, 'request'],
+    ] as const) {
+      let caught: unknown;
+      try {
+        challengeAttestation(args as never);
+      } catch (e) {
+        caught = e;
+      }
+      expect(caught, JSON.stringify(args.label)).toBeInstanceOf(DFPNError);
+      expect((caught as DFPNError).code).toBe(ErrorCode.INVALID_ARGUMENT);
+      expect((caught as DFPNError).message).toMatch(new RegExp(`^\\[INVALID_ARGUMENT\\] ${field} `));
+    }
+    expect(randomAttestation()).toHaveLength(32);
+    expect(toHex(randomAttestation())).not.toBe(toHex(randomAttestation()));
+  });
+
+  test('account lists and data of the challenge instructions: register_challenger, remove_challenger, reveal_challenge', async () => {
+    const { instructions } = await import('../src/index.js');
+    const [R, W, RS, WS] = [0, 1, 2, 3]; // AccountRole: READONLY, WRITABLE, READONLY_SIGNER, WRITABLE_SIGNER
+    const roles = (ix: { accounts?: readonly { address: string; role: number }[] }) => ix.accounts!.map((a) => [a.address, a.role]);
+    const authority = await keypair('client');
+    const key = (await keypair('worker0')).address;
+    const [pda, bump] = await findPda([new TextEncoder().encode('challenger'), getAddressEncoder().encode(key)]);
+    expect(await challengerAddress(key)).toBe(pda);
+    expect(await generated.findChallengerPda({ challenger: key })).toEqual([pda, bump]);
+    // register_challenger(challenger): authority signer+writable (pays the rent), config, the key's challenger PDA
+    // (writable, created), system program; the data is the key
+    const register = await instructions.registerChallenger({ authority, challenger: key });
+    expect(roles(register)).toEqual([
+      [authority.address, WS],
+      [await configAddress(), R],
+      [pda, W],
+      ['11111111111111111111111111111111', R],
+    ]);
+    expect([...register.data!]).toEqual([...disc('global', 'register_challenger'), ...getAddressEncoder().encode(key)]);
+    // remove_challenger(): authority signer+writable (receives the rent), config, the challenger PDA (writable)
+    const remove = await instructions.removeChallenger({ authority, challenger: key });
+    expect(roles(remove)).toEqual([[authority.address, WS], [await configAddress(), R], [pda, W]]);
+    expect([...remove.data!]).toEqual(disc('global', 'remove_challenger'));
+    // reveal_challenge(label u8, salt [u8; 32]): client signer, its own challenger PDA (writable), request (writable)
+    const request = address(V.pdas.requests[0].address);
+    const salt = new Uint8Array(32).fill(9);
+    const reveal = await instructions.revealChallenge({ client: authority, request, label: 'Manipulated', salt });
+    const clientPda = await challengerAddress(authority.address);
+    expect(roles(reveal)).toEqual([[authority.address, RS], [clientPda, W], [request, W]]);
+    expect([...reveal.data!]).toEqual([...disc('global', 'reveal_challenge'), 2, ...salt]);
+    expect(await generated.findRevealChallengeChallengerPda({ client: authority.address })).toEqual(await findPda([new TextEncoder().encode('challenger'), getAddressEncoder().encode(authority.address)]));
+    expect([...(await instructions.revealChallenge({ client: authority, request, label: 1, salt })).data!.subarray(8, 9)]).toEqual([1]);
+    // A label that is not Authentic/Manipulated, or a salt of another length, is refused before anything is built
+    await expect(instructions.revealChallenge({ client: authority, request, label: 0, salt })).rejects.toMatchObject({ code: ErrorCode.INVALID_ARGUMENT });
+    await expect(instructions.revealChallenge({ client: authority, request, label: 2, salt: salt.subarray(1) })).rejects.toMatchObject({
+      code: ErrorCode.INVALID_ARGUMENT,
+    });
+    // Under another program id every PDA is that program's
+    const other = address(V.pdas.requests[0].client);
+    const elsewhere = await instructions.registerChallenger({ authority, challenger: key }, other);
+    expect(elsewhere.programAddress).toBe(other);
+    expect(roles(elsewhere)[2]).toEqual([await challengerAddress(key, other), W]);
+  });
+
+  test('finalize_request: the client signs its own finalize (2nd account writable signer); a cranker does not', async () => {
+    const { instructions } = await import('../src/index.js');
+    const [W, WS] = [1, 3];
+    const client = await keypair('client');
+    const request = address(V.pdas.requests[0].address);
+    const requestData = { client: client.address, joined: 0, seats: [] };
+    const asCranker = await instructions.finalizeRequest({ request, requestData });
+    expect(asCranker.accounts![1]).toEqual({ address: client.address, role: W });
+    const asClient = await instructions.finalizeRequest({ request, requestData, client });
+    expect(asClient.accounts![1]).toMatchObject({ address: client.address, role: WS, signer: client });
+    // The other accounts and the data are the same
+    expect(asClient.accounts!.filter((_, i) => i !== 1)).toEqual(asCranker.accounts!.filter((_, i) => i !== 1));
+    expect([...asClient.data!]).toEqual([...asCranker.data!]);
+    // Another key cannot sign as the client
+    const stranger = await keypair('worker0');
+    await expect(instructions.finalizeRequest({ request, requestData, client: stranger })).rejects.toMatchObject({
+      code: ErrorCode.INVALID_ARGUMENT,
+    });
   });
 });
