@@ -80,7 +80,7 @@ import {
   workerAddress,
 } from './pda.js';
 import { mediaFromBlob, mediaFromBytes, platform, type LocalNetworkLike, type MediaSource } from './platform.js';
-import { chargedFee, finalizableByAnyone, finalizeOpenToAnyoneAt, isExpirable, isFinalizable } from './protocol.js';
+import { chargedFee, finalizableByAnyone, finalizeOpenToAnyoneAt, isExpirable, isFinalizable, isPaid } from './protocol.js';
 import { parseAddress, RpcTransport, type RpcTransportOptions } from './rpc.js';
 import {
   checkHash,
@@ -269,12 +269,9 @@ export function feeCharged(
 ): bigint {
   const challenged = r.challenged !== 0;
   const consensus = r.consensus !== CONSENSUS_NONE;
+  const rule = { consensusVerdict: consensus ? r.verdict : null, challengeLabel: challenged ? r.challengeLabel : null };
   const revealed = r.seats.slice(0, r.joined).filter((s) => s.state === SEAT_STATE_REVEALED);
-  const paid = challenged
-    ? revealed.filter((s) => s.verdict === r.challengeLabel).length
-    : consensus
-      ? revealed.filter((s) => s.verdict === r.verdict).length
-      : revealed.length;
+  const paid = revealed.filter((s) => isPaid(s.verdict, rule)).length;
   return chargedFee(r.fee, paid, consensus || challenged, r.noConsensusFeeBps);
 }
 

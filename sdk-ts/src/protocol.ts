@@ -87,8 +87,12 @@ export function finalizable(r: PhaseFields, now: bigint): boolean {
  * label before a worker could finalize to dodge it.
  */
 export function finalizeOpenToAnyoneAt(r: Pick<Request, 'deadline'>): bigint {
-  return r.deadline + FINALIZE_GRACE_SECS;
+  const at = r.deadline + FINALIZE_GRACE_SECS;
+  return at > I64_MAX ? I64_MAX : at; // the program's saturating i64 addition
 }
+
+/** The largest i64: timestamps are i64 on-chain. */
+const I64_MAX = (1n << 63n) - 1n;
 
 /** A {@link finalizable} request that anyone may finalize (a cranker: not its client): from
  * {@link finalizeOpenToAnyoneAt} on. The client itself may as soon as it is finalizable. */
@@ -162,6 +166,20 @@ export function splitFee(fee: bigint, paid: number | bigint): FeeSplit {
 /** What each paid worker earns from a fee. */
 export function workerShare(fee: bigint, paid: number | bigint): bigint {
   return splitFee(fee, paid).perWorker;
+}
+
+/**
+ * Whether a revealed seat with `verdict` is paid at finalization: with a revealed known-answer challenge
+ * (`challengeLabel`: the request's `challengeLabel` when `challenged`), exactly the revealers of the label, whatever
+ * the consensus; otherwise, with a consensus (`consensusVerdict`), its voters, and without one every revealer. The
+ * request then charges `chargedFee(fee, paid, consensus || challenged, …)`.
+ */
+export function isPaid(
+  verdict: number,
+  { consensusVerdict, challengeLabel }: { consensusVerdict: number | null; challengeLabel?: number | null },
+): boolean {
+  if (challengeLabel !== undefined && challengeLabel !== null) return verdict === challengeLabel;
+  return consensusVerdict === null || verdict === consensusVerdict;
 }
 
 /**

@@ -152,6 +152,30 @@ describe('known-answer challenges', () => {
     expect([result.verdict, result.consensusType, result.feeLamports]).toEqual([M, 'Majority', r.fee]);
   });
 
+  test('nobody matches the known answer: nothing is charged, the escrow goes back, every revealer is slashed', async () => {
+    const { net, client, dir, media } = await localSetup();
+    const workers = await testWorkers(net, dir, 3);
+    await register(net, client.wallet.address);
+    const sub = await client.submitRequest({ mediaPath: media, modalities: [Modality.FaceManipulation], minWorkers: 3, challenge: { label: A } });
+    const request = sub.id as Address;
+    const stake = (await client.getWorker(workers[0]!.address))!.stake;
+    await answerAll(request, workers, [
+      { verdict: M, confidence: 90 },
+      { verdict: M, confidence: 80 },
+      { verdict: M, confidence: 70 },
+    ]);
+    const before = net.balance(client.wallet.address);
+    const escrow = requestAccount(net, request).escrow;
+    const result = await client.waitForResult(sub.id, { timeout: 10_000 });
+    // Then the unanimous (wrong) answer earns nothing: charged 0, the whole escrow refunded (minus the tx fee)
+    expect([result.verdict, result.consensusType, result.feeLamports]).toEqual([M, 'Unanimous', 0n]);
+    const logs = (await net.getTransaction(result.audit.finalizeTx!))!.logs;
+    expect(eventsOf(logs, 'RequestFinalized')[0]).toMatchObject({ feeCharged: 0n, refund: escrow });
+    expect(eventsOf(logs, 'WorkerPaid')).toHaveLength(0);
+    expect(net.balance(client.wallet.address)).toBe(before + escrow - 5_000n);
+    for (const w of workers) expect((await client.getWorker(w.address))!.stake).toBe(stake - protocol.challengeSlash(stake, 200));
+  });
+
   test('NOT_CHALLENGER for a client governance has not registered (then registered: the same reveal works); remove_challenger', async () => {
     const { net, client, dir, media } = await localSetup();
     const workers = await testWorkers(net, dir, 3);

@@ -261,6 +261,23 @@ describe('challenges and who finalizes', () => {
     },
   );
 
+  test('the deadline + grace sum saturates at the largest i64, as the program adds', () => {
+    const max = (1n << 63n) - 1n;
+    expect(protocol.finalizeOpenToAnyoneAt({ deadline: max - 1n })).toBe(max);
+    expect(protocol.finalizeOpenToAnyoneAt({ deadline: max - 120n })).toBe(max);
+    expect(protocol.finalizeOpenToAnyoneAt({ deadline: 1_000n })).toBe(1_120n);
+  });
+
+  test('who is paid: the label with a revealed challenge, else the consensus voters, else every revealer', () => {
+    const [A, M] = [1, 2];
+    expect([A, M].map((v) => protocol.isPaid(v, { consensusVerdict: M }))).toEqual([false, true]);
+    expect([A, M].map((v) => protocol.isPaid(v, { consensusVerdict: null }))).toEqual([true, true]);
+    // A known answer wins over the consensus, and over its absence
+    expect([A, M].map((v) => protocol.isPaid(v, { consensusVerdict: M, challengeLabel: A }))).toEqual([true, false]);
+    expect([A, M].map((v) => protocol.isPaid(v, { consensusVerdict: null, challengeLabel: M }))).toEqual([false, true]);
+    expect(protocol.isPaid(M, { consensusVerdict: M, challengeLabel: null })).toBe(true);
+  });
+
   test('a failed challenge slashes challenge_slash_bps of the stake, rounded down as mulBps', () => {
     expect(protocol.challengeSlash(1_000_000_000n, 200)).toBe(20_000_000n);
     expect(protocol.challengeSlash(1_000_000_000n, 500)).toBe(50_000_000n);
