@@ -20,9 +20,9 @@ from dfpn import (
     LocalNetwork,
     Modality,
     Verdict,
+    protocol,
 )
 from dfpn import instructions as ix
-from dfpn import protocol
 from dfpn.events import parse_logs
 from dfpn.generated.constants import FINALIZE_GRACE_SECS
 from dfpn.generated.types import Request, RequestFinalized, Worker

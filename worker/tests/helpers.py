@@ -15,7 +15,7 @@ from solders.instruction import Instruction
 from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 
-from dfpn import LAMPORTS_PER_SOL, LocalNetwork, Transport
+from dfpn import LAMPORTS_PER_SOL, LocalNetwork, Transport, protocol
 from dfpn import instructions as ix
 from dfpn.errors import DFPNError, ErrorCode
 from dfpn.generated.constants import MODALITY_ALL
@@ -231,6 +231,41 @@ async def wait_finished(node: WorkerNode, request: str, timeout: float = 10.0) -
     job = node.state.get(request)
     assert job is not None
     return job
+
+
+def job_of(node: WorkerNode, request: str) -> Job:
+    """The node's stored job for `request` (it must have one)."""
+    job = node.state.get(request)
+    assert job is not None, f"{node.authority} has no job for {request}"
+    return job
+
+
+def open_finalizing_to_anyone(network: LocalNetwork, request: str | Pubkey) -> None:
+    """Move the chain clock to `deadline + FINALIZE_GRACE_SECS` of `request` (never backwards): from then on anyone,
+    a worker included, may finalize it; before, only its client."""
+    r = request_account(network, request)
+    network.set_time(max(network.now(), protocol.open_to_anyone_at(r)))
+
+
+async def finish_after_grace(
+    network: LocalNetwork, node: WorkerNode, request: str, timeout: float = 10.0
+) -> Job:
+    """The job of `node` in `request` once it finished, where the request ends by a worker's finalization: wait until
+    the request is finalizable (every committer revealed, or the deadline passed) or the job finished otherwise,
+    then open finalizing to anyone (the tests' client never finalizes by itself, and a worker may not before the
+    grace period after the deadline) and wait for the job to finish."""
+
+    def ready() -> bool:
+        job = node.state.get(request)
+        if job is not None and job.finished:
+            return True
+        return protocol.finalizable(request_account(network, request), network.now())
+
+    await wait_for(ready, timeout, f"{request} to become finalizable")
+    job = node.state.get(request)
+    if job is None or not job.finished:
+        open_finalizing_to_anyone(network, request)
+    return await wait_finished(node, request, timeout)
 
 
 async def stop_task(task: asyncio.Task[Any]) -> None:

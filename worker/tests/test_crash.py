@@ -23,10 +23,10 @@ from helpers import (
     FaultyTransport,
     FixedDetector,
     NodeFactory,
+    finish_after_grace,
     register_model,
     request_account,
     stop_task,
-    wait_finished,
     wait_for,
     wait_phase,
 )
@@ -57,7 +57,7 @@ async def test_a_worker_abandoned_after_commit_reveals_the_stored_preimage_on_re
     restarted = make_node.node(keypair, config, [FixedDetector("fixed-a", A, 10)])
     make_node.start(restarted)
     # Then it reveals the preimage it committed before the crash (not a new analysis), and the request finalizes
-    job = await wait_finished(restarted, sub.id)
+    job = await finish_after_grace(network, restarted, sub.id)
     assert job.phase is Phase.DONE
     assert (job.verdict, job.confidence, job.salt, job.report_hash) == (
         committed.verdict,
@@ -95,7 +95,7 @@ async def test_a_crash_around_the_commit_transaction_still_ends_in_a_reveal(
     restarted = make_node.node(keypair, config, detectors)
     make_node.start(restarted)
     # Then it commits (or recognises its landed commitment) and reveals exactly the stored preimage
-    done = await wait_finished(restarted, sub.id)
+    done = await finish_after_grace(network, restarted, sub.id)
     assert done.phase is Phase.DONE and done.commitment == job.commitment
     r = request_account(network, sub.id)
     assert (r.commits, r.reveals, r.verdict, r.confidence) == (1, 1, 2, 64)
@@ -116,10 +116,10 @@ async def test_a_crash_after_the_reveal_landed_is_not_a_second_reveal(
     await wait_for(lambda: faulty.crash is None, what="the crash")
     await stop_task(task)
     assert (job := node.state.get(sub.id)) is not None and job.phase is Phase.COMMITTED
-    # When it restarts, Then it sees its seat revealed, finalizes and finishes
+    # When it restarts, Then it sees its seat revealed, finalizes (once anyone may) and finishes
     restarted = make_node.node(keypair, config, detectors)
     make_node.start(restarted)
-    done = await wait_finished(restarted, sub.id)
+    done = await finish_after_grace(network, restarted, sub.id)
     assert done.phase is Phase.DONE and done.outcome == "finalized: Authentic 70 (Unanimous); agreed"
     assert done.reveal_tx is None  # it did not (could not) reveal twice
 
@@ -145,7 +145,7 @@ async def test_a_worker_that_lost_its_state_re_derives_its_commitment_and_reveal
     other = await make_node("w2", [FixedDetector("fixed-a", M, 91)])
     make_node.start(other)
     # Then it finds its committed seat, re-derives salt (from its key) and report (canonical JSON), and reveals
-    job = await wait_finished(restarted, sub.id)
+    job = await finish_after_grace(network, restarted, sub.id)
     assert job.phase is Phase.DONE
     r = request_account(network, sub.id)
     assert (r.commits, r.reveals, r.verdict) == (2, 2, 2)

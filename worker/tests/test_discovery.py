@@ -18,6 +18,8 @@ from helpers import (
     NodeFactory,
     PushTransport,
     counter,
+    finish_after_grace,
+    open_finalizing_to_anyone,
     register_model,
     request_account,
     wait_finished,
@@ -45,7 +47,7 @@ async def test_requests_outside_the_workers_modalities_or_fee_floor_are_not_join
     good = await client.submit_request(media, modalities=FACE, min_workers=1, deadline_seconds=120)
     # When the worker runs
     make_node.start(node)
-    await wait_finished(node, good.id)
+    await finish_after_grace(network, node, good.id)
     # Then it joined only the one it supports and that pays enough
     assert node.state.get(voice.id) is None and node.state.get(cheap.id) is None
     assert request_account(network, voice.id).joined == 0
@@ -74,7 +76,7 @@ async def test_a_commit_names_a_model_registered_for_all_the_requests_modalities
     face = await client.submit_request(media, modalities=FACE, min_workers=1, deadline_seconds=120)
     # When the worker runs
     make_node.start(node)
-    job = await wait_finished(node, face.id)
+    job = await finish_after_grace(network, node, face.id)
     # Then it did not join the request no model of its covers (the program would refuse the commit)
     assert node.state.get(both.id) is None and request_account(network, both.id).joined == 0
     assert counter(node, "dfpn_worker_requests_skipped_total", reason="no_model") == 1
@@ -109,7 +111,7 @@ async def test_own_requests_and_seats_the_free_stake_cannot_bond_are_not_joined(
     # When the worker runs beside an ordinary request
     good = await client.submit_request(media, modalities=FACE, min_workers=1, deadline_seconds=120)
     make_node.start(node)
-    await wait_finished(node, good.id)
+    await finish_after_grace(network, node, good.id)
     # Then it joined only the ordinary one, and tried no join the program would refuse
     assert request_account(network, own.id).joined == 0 and request_account(network, costly.id).joined == 0
     assert counter(node, "dfpn_worker_requests_skipped_total", reason="own_request") == 1
@@ -137,6 +139,9 @@ async def test_concurrency_bounds_the_requests_between_join_and_commit(
     # When the analysis finishes, Then it joins and completes the other one too
     detector.release.set()
     for r in (first.id, second.id):
+        await wait_phase(node, r, Phase.REVEALED)
+    open_finalizing_to_anyone(network, second.id)
+    for r in (first.id, second.id):
         await wait_finished(node, r)
     assert counter(node, "dfpn_worker_requests_revealed_total") == 2
 
@@ -151,7 +156,7 @@ async def test_transient_rpc_faults_are_retried_through_the_whole_lifecycle(
     sub = await client.submit_request(media, modalities=FACE, min_workers=1, deadline_seconds=120)
     # When the worker runs, Then it still joins, commits, reveals and finalizes
     make_node.start(node)
-    job = await wait_finished(node, sub.id)
+    job = await finish_after_grace(network, node, sub.id)
     assert job.phase is Phase.DONE and job.finalize_tx is not None
     assert flaky.failures > 3
     retried = counter(node, "dfpn_worker_retries_total", operation="read") + counter(
@@ -197,9 +202,18 @@ async def test_pushed_program_events_drive_the_worker_without_waiting_for_polls(
     # When a client submits a request for both of them through that transport
     async with AsyncDFPNClient(push, network.funded_keypair(), auto_crank=False) as client:
         sub = await client.submit_request(media, modalities=FACE, min_workers=2, deadline_seconds=120)
-    # Then the RequestSubmitted event makes them join at once, each commit wakes the other's job for the reveal,
-    # and the last reveal wakes the finalization: all well within one poll interval
+        # Then the RequestSubmitted event makes them join at once and each commit wakes the other's job for the
+        # reveal, well within one poll interval
+        for node in nodes:
+            await wait_phase(node, sub.id, Phase.REVEALED, timeout=5)
+        # And no worker finalizes: until the grace period after the deadline only the client may
+        assert request_account(network, sub.id).status == 0
+        assert sum(counter(n, "dfpn_worker_requests_finalized_total") for n in nodes) == 0
+        # When the client finalizes at once (signing as the client), Then its RequestFinalized event ends both
+        # jobs, again without waiting for a poll
+        await client.finalize(sub.id)
     for node in nodes:
         job = await wait_finished(node, sub.id, timeout=5)
-        assert job.phase is Phase.DONE
+        assert job.phase is Phase.DONE and job.finalize_tx is None
+        assert job.outcome == "finalized: Manipulated 90 (Unanimous); agreed"
     assert not any(t.done() for t in tasks)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
@@ -10,23 +11,31 @@ from pathlib import Path
 import pytest
 from solders.pubkey import Pubkey
 
-from dfpn import AsyncDFPNClient, ConsensusType, LocalNetwork
+from dfpn import AsyncDFPNClient, Challenge, ConsensusType, LocalNetwork, protocol
 from dfpn import Modality as ChainModality
 from dfpn import Verdict as ChainVerdict
+from dfpn import instructions as ix
 from dfpn import storage as store
+from dfpn.generated.constants import FINALIZE_GRACE_SECS, REQUEST_STATUS_OPEN
 from dfpn.generated.types import Model
+from dfpn.pda import random_request_nonce, request_address
 from dfpn_detectors import Verdict
 from dfpn_worker import Phase
 
 from helpers import (
     FACE_SWAP,
+    FaultyTransport,
     FixedDetector,
     NodeFactory,
     counter,
+    finish_after_grace,
+    job_of,
+    open_finalizing_to_anyone,
     register_model,
     request_account,
     stop_task,
     wait_finished,
+    wait_for,
     wait_phase,
     worker_account,
 )
@@ -62,8 +71,19 @@ async def test_three_honest_workers_reach_a_verdict_and_a_silent_fourth_is_slash
         await wait_phase(node, sub.id, Phase.REVEALED, Phase.DONE)
     r = request_account(network, sub.id)
     assert (r.joined, r.commits, r.reveals) == (4, 4, 3)
-    # When the deadline passes (the fourth never reveals), a worker finalizes
-    network.set_time(sub.deadline)
+    # When the deadline passes (the fourth never reveals), no worker finalizes during the grace period that
+    # reserves finalizing for the client, up to its last second
+    for now in (sub.deadline, sub.deadline + FINALIZE_GRACE_SECS - 1):
+        network.set_time(now)
+        for _ in range(3):
+            for node in honest:
+                await node.poll_once()
+            await asyncio.sleep(0.05)  # several of the nodes' 0.01 s poll intervals
+        assert request_account(network, sub.id).status == REQUEST_STATUS_OPEN
+        assert all(job_of(node, sub.id).phase is Phase.REVEALED for node in honest)
+    assert sum(counter(n, "dfpn_worker_requests_finalized_total") for n in honest) == 0
+    # When it is over, a worker finalizes
+    network.set_time(sub.deadline + FINALIZE_GRACE_SECS)
     jobs = [await wait_finished(node, sub.id) for node in honest]
     # Then the verdict is the honest workers' unanimous Manipulated, confidence ⌊(90+80+70)/3⌋
     result = await client.wait_for_result(sub.id, timeout=5)
@@ -89,8 +109,15 @@ async def test_three_honest_workers_reach_a_verdict_and_a_silent_fourth_is_slash
     # credits the detector that gave it
     assert result.worker_results[2].model_id == "fixed-a"
     assert result.worker_results[2].confidence == 70
-    # And the silent committer is slashed 10 % of its stake; the honest ones are paid
-    assert worker_account(network, silent.authority).slashed_total == network.params.min_stake // 10
+    # And the silent committer is slashed 3x its seat's reward (4 seats' request for 3 workers); the honest ones
+    # are paid, and no worker counted a failed finalize
+    r = request_account(network, sub.id)
+    slashed = protocol.non_reveal_slash(
+        network.params.min_stake, r.fee, 3, network.params.non_reveal_slash_bps
+    )
+    assert slashed == 3 * protocol.per_seat_reward(r.fee, 3)
+    assert worker_account(network, silent.authority).slashed_total == slashed
+    assert sum(counter(n, "dfpn_worker_errors_total", stage="revealed") for n in honest) == 0
     for node in honest:
         assert worker_account(network, node.authority).rewards == result.fee_lamports * 6_500 // 10_000 // 3
         assert (
@@ -193,7 +220,7 @@ async def test_the_report_is_canonical_json_whose_hash_is_committed(
     node = await make_node("w1", [FixedDetector("fixed-a", M, 88, [FACE_SWAP])])
     # When it works the request to the end (one seat: the commit closes the commit phase, the reveal ends it)
     make_node.start(node)
-    job = await wait_finished(node, sub.id)
+    job = await finish_after_grace(network, node, sub.id)
     # Then the report at the revealed URI hashes to the committed report hash and has the documented fields
     assert job.phase is Phase.DONE and job.report_uri is not None and job.report_hash is not None
     data = store.path_from_file_uri(job.report_uri).read_bytes()
@@ -246,9 +273,107 @@ async def test_a_model_named_by_address_is_the_one_declared_committed_and_paid(
     sub = await client.submit_request(media, modalities=FACE, min_workers=1, deadline_seconds=120)
     # When it works the request to the end
     make_node.start(node)
-    job = await wait_finished(node, sub.id)
+    job = await finish_after_grace(network, node, sub.id)
     # Then it committed with that model (the seat and the state name its address) and that model earned the share
     assert (job.phase, job.model_id, job.model) == (Phase.DONE, "fixed-a", str(other))
     assert request_account(network, sub.id).seats[0].model == other
     acc = network.account(other)
     assert acc is not None and Model.from_account_data(acc.data).uses == 1
+
+
+class AheadClock(FaultyTransport):
+    """A transport whose clock reads `ahead` seconds later than the chain's (an RPC node whose clock is ahead of
+    the cluster's): the worker then believes the grace period over while the program does not."""
+
+    def __init__(self, inner: LocalNetwork) -> None:
+        super().__init__(inner)
+        self.ahead = 0
+
+    async def unix_timestamp(self) -> int:
+        return await super().unix_timestamp() + self.ahead
+
+
+async def test_finalize_reserved_for_the_client_is_retried_later_not_a_failure(
+    network: LocalNetwork,
+    client: AsyncDFPNClient,
+    media: Path,
+    make_node: NodeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Given a worker that revealed in a request for one worker (finalizable at once, by the client only)
+    register_model(network, "fixed-a")
+    clock = AheadClock(network)
+    node = await make_node("w1", [FixedDetector("fixed-a", M, 90)], transport=clock)
+    sub = await client.submit_request(media, modalities=FACE, min_workers=1, deadline_seconds=120)
+    caplog.set_level(logging.INFO, logger="dfpn_worker")
+    make_node.start(node)
+    await wait_phase(node, sub.id, Phase.REVEALED)
+    # When its clock runs past the grace period while the chain's has not reached the deadline
+    clock.ahead = sub.deadline + FINALIZE_GRACE_SECS - network.now()
+    await wait_for(lambda: len(_events(caplog, "finalize_later")) >= 2, what="two finalize attempts")
+    # Then the program refuses its finalize (FINALIZE_RESERVED_FOR_CLIENT), and the job waits in REVEALED: no
+    # failed step, no error counted, nothing lost
+    assert {getattr(r, "code", None) for r in _events(caplog, "finalize_later")} == {
+        "FINALIZE_RESERVED_FOR_CLIENT"
+    }
+    job = job_of(node, sub.id)
+    assert job.phase is Phase.REVEALED and not job.finished and job.has_preimage and job.reveal_tx
+    assert counter(node, "dfpn_worker_errors_total", stage="revealed") == 0
+    assert _events(caplog, "step_failed") == []
+    assert request_account(network, sub.id).status == REQUEST_STATUS_OPEN
+    # When the chain's clock reaches the end of the grace period too, Then the same job finalizes (positive
+    # control: the refusal was the grace period, not the instruction)
+    open_finalizing_to_anyone(network, sub.id)
+    done = await wait_finished(node, sub.id)
+    assert done.phase is Phase.DONE and done.finalize_tx is not None
+    assert done.outcome == "finalized: Manipulated 90 (Unanimous); agreed"
+    assert counter(node, "dfpn_worker_requests_finalized_total") == 1
+
+
+def _events(caplog: pytest.LogCaptureFixture, event: str) -> list[logging.LogRecord]:
+    return [r for r in caplog.records if getattr(r, "event", None) == event]
+
+
+async def test_a_known_answer_challenge_pays_the_label_and_slashes_the_other_worker(
+    network: LocalNetwork, media: Path, make_node: NodeFactory
+) -> None:
+    # Given a challenger registered by the configuration authority
+    register_model(network, "fixed-a")
+    challenger = network.funded_keypair()
+    authority = network.authority
+    network.process(
+        [ix.register_challenger(authority=authority.pubkey(), challenger=challenger.pubkey())], [authority]
+    )
+    # And two workers that answer differently
+    right = await make_node("w1", [FixedDetector("fixed-a", M, 90)])
+    wrong = await make_node("w2", [FixedDetector("fixed-a", A, 80)])
+    stakes = {n.authority: worker_account(network, n.authority).stake for n in (right, wrong)}
+    # When the challenger submits media it knows is Manipulated, its attestation committing to that label
+    challenge = Challenge(ChainVerdict.MANIPULATED)
+    async with AsyncDFPNClient(network, challenger, auto_crank=False) as client:
+        nonce = random_request_nonce(challenger.pubkey())
+        attestation = challenge.attestation(request_address(challenger.pubkey(), nonce))
+        sub = await client.submit_request(
+            media, modalities=FACE, min_workers=2, deadline_seconds=120, nonce=nonce, attestation=attestation
+        )
+        for node in (right, wrong):
+            make_node.start(node)
+        for node in (right, wrong):
+            await wait_phase(node, sub.id, Phase.REVEALED)
+        # And, the reveals done, reveals the challenge and finalizes (as the client, at once)
+        await client.reveal_challenge(sub.id, label=challenge.label, salt=challenge.salt)
+        await client.finalize(sub.id)
+    # Then the worker whose verdict is the label passed and was paid; the other failed and lost 2 % of its stake
+    jobs = {n.authority: await wait_finished(n, sub.id) for n in (right, wrong)}
+    r = request_account(network, sub.id)
+    assert (r.challenged, r.challenge_label) == (1, ChainVerdict.MANIPULATED.code)
+    assert str(jobs[right.authority].outcome).endswith("known-answer challenge: Manipulated; passed")
+    assert str(jobs[wrong.authority].outcome).endswith(
+        "known-answer challenge: Manipulated; failed (slashed)"
+    )
+    paid = worker_account(network, right.authority)
+    assert paid.rewards == protocol.split_fee(r.fee, 1).per_worker and paid.stake == stakes[right.authority]
+    slashed = protocol.challenge_slash(stakes[wrong.authority], r.challenge_slash_bps)
+    assert slashed == stakes[wrong.authority] * 2 // 100
+    lost = worker_account(network, wrong.authority)
+    assert (lost.rewards, lost.stake) == (0, stakes[wrong.authority] - slashed)

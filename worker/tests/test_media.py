@@ -26,6 +26,7 @@ from helpers import (
     NodeFactory,
     RaisingDetector,
     counter,
+    finish_after_grace,
     register_model,
     request_account,
     wait_finished,
@@ -53,7 +54,7 @@ async def test_media_no_detector_can_read_gets_an_inconclusive_report_and_is_sti
     node = await make_node("w1", [detector])
     # When the worker runs
     make_node.start(node)
-    job = await wait_finished(node, sub.id)
+    job = await finish_after_grace(network, node, sub.id)
     # Then it committed and revealed Inconclusive 0 with the reason in the report, without running the detector
     assert detector.calls == 0
     assert (job.phase, job.verdict, job.confidence, job.model_id) == (Phase.DONE, 0, 0, "fixed-a")
@@ -75,7 +76,7 @@ async def test_a_detector_that_raises_or_hangs_counts_as_inconclusive(
     node = await make_node("w1", detectors, detector_timeout=0.2)
     # When it analyses the media
     make_node.start(node)
-    job = await wait_finished(node, sub.id)
+    job = await finish_after_grace(network, node, sub.id)
     slow.release.set()
     # Then the node neither crashed nor waited: the two faulty detectors are Inconclusive 0 in the report
     report = _report(job.report_uri)
@@ -141,7 +142,7 @@ async def test_a_download_that_fails_at_first_is_retried_with_backoff(
     node = await make_node("w1", [FixedDetector("fixed-a", M, 75)], download_attempts=3)
     # When the worker runs, Then it retries, verifies the hash and completes the request
     make_node.start(node)
-    job = await wait_finished(node, sub.id)
+    job = await finish_after_grace(network, node, sub.id)
     assert job.phase is Phase.DONE and media_server.requests == 3
     assert counter(node, "dfpn_worker_retries_total", operation="download") == 2
 

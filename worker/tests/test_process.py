@@ -142,7 +142,9 @@ async def test_a_worker_killed_between_commit_and_reveal_reveals_after_restart(
     server.port = int(listener.sockets[0].getsockname()[1])
     client_key = Keypair()
     await rpc.airdrop(client_key.pubkey(), 2 * LAMPORTS_PER_SOL)
-    async with listener, AsyncDFPNClient(rpc, client_key, auto_crank=False) as client:
+    # (the client finalizes its own request as soon as every committer revealed: a worker may only once the grace
+    # period after the deadline is over)
+    async with listener, AsyncDFPNClient(rpc, client_key) as client:
         sub = await client.submit_request(
             uri=server.url,
             content_hash=hashlib.sha256(media).digest(),
@@ -176,7 +178,7 @@ async def test_a_worker_killed_between_commit_and_reveal_reveals_after_restart(
         # And restarted from the same config and state directory
         restarted = _worker("run", "--config", str(config), log=log)
         processes.append(restarted)
-        # Then it reveals what it committed once the reveal phase opens, and finalizes
+        # Then it reveals what it committed once the reveal phase opens, and the client finalizes
         result = await client.wait_for_result(sub.id, timeout=120, poll_interval=0.5)
         assert result.verdict is ChainVerdict.MANIPULATED and result.confidence == 83
         assert result.audit.reveal_count == 1 and result.worker_results[0].report_verified

@@ -19,7 +19,7 @@ from dfpn_worker import Phase, WorkerConfig
 from dfpn_worker.analysis import modality_mask
 from dfpn_worker.cli import load_worker_detectors
 
-from helpers import NodeFactory, register_model, wait_finished
+from helpers import NodeFactory, finish_after_grace, register_model
 
 
 def _installed() -> list[str]:
@@ -83,7 +83,7 @@ async def test_bad_media_gives_an_inconclusive_commitment_never_a_crash(
     )
     # When it works the request
     make_node.start(node)
-    job = await wait_finished(node, sub.id, timeout=90)
+    job = await finish_after_grace(network, node, sub.id, timeout=90)
     # Then it answered Inconclusive (committed and revealed), and the node is still running
     assert (job.phase, job.verdict) == (Phase.DONE, 0), job
     assert node.in_flight == [] and node.state.counts() == {"done": 1}
@@ -111,7 +111,7 @@ async def test_a_real_image_is_analysed_by_the_installed_detectors_and_reported(
     )
     # When it works the request
     make_node.start(node)
-    job = await wait_finished(node, sub.id, timeout=90)
+    job = await finish_after_grace(network, node, sub.id, timeout=90)
     # Then every detector that reads JPEG images ran, and the report carries their analyses
     assert job.phase is Phase.DONE and job.model_id in IMAGE_DETECTORS
     report = json.loads(store.path_from_file_uri(job.report_uri or "").read_bytes())

@@ -22,11 +22,10 @@ from helpers import (
     FixedDetector,
     NodeFactory,
     counter,
+    finish_after_grace,
     register_model,
     request_account,
-    wait_finished,
     wait_for,
-    wait_phase,
 )
 
 M = Verdict.MANIPULATED
@@ -59,7 +58,7 @@ async def test_a_graceful_stop_finishes_the_commit_in_progress_and_hands_over_th
     restarted = make_node.node(keypair, config, [FixedDetector("fixed-a", M, 90)])
     make_node.start(restarted)
     make_node.start(await make_node("w2", [FixedDetector("fixed-a", M, 80)]))
-    done = await wait_finished(restarted, sub.id)
+    done = await finish_after_grace(network, restarted, sub.id)
     assert done.phase is Phase.DONE and done.reveal_tx is not None
 
 
@@ -71,7 +70,7 @@ async def test_metrics_and_health_are_served_over_http(
     node = await make_node("w1", [FixedDetector("fixed-a", M, 90)], metrics_port=0)
     sub = await client.submit_request(media, modalities=FACE, min_workers=1, deadline_seconds=120)
     task = make_node.start(node)
-    await wait_finished(node, sub.id)
+    await finish_after_grace(network, node, sub.id)
     assert node.server is not None
     base = f"http://127.0.0.1:{node.server.port}"
     # When Prometheus scrapes /metrics and a probe calls /healthz
@@ -131,7 +130,7 @@ async def test_logs_are_one_json_object_per_line_with_the_events_fields(
         sub = await client.submit_request(media, modalities=FACE, min_workers=1, deadline_seconds=120)
         # When the worker works a request
         make_node.start(node)
-        await wait_phase(node, sub.id, Phase.DONE)
+        await finish_after_grace(network, node, sub.id)
     finally:
         logging.getLogger().handlers.clear()
     # Then every line is JSON and the lifecycle events carry the request id

@@ -142,7 +142,8 @@ class WorkerConfig(BaseSettings):
     poll_interval: float = Field(default=2.0, gt=0)
     #: Seconds a graceful shutdown waits for in-flight analysis and commits before handing over.
     shutdown_grace: float = Field(default=30.0, ge=0)
-    #: Finalize requests this worker revealed in, once allowed (anyone may; costs one transaction fee).
+    #: Finalize requests this worker revealed in, once anyone may: `FINALIZE_GRACE_SECS` after the deadline (before,
+    #: only the client may); costs one transaction fee.
     finalize: bool = True
     #: Expire requests this worker joined that can only expire (releases the worker's seat).
     expire: bool = True

@@ -1,7 +1,7 @@
 """The per-seat steps: what a joined request's job does next, decided from the chain each time.
 
     JOINED --analyse, store report, write preimage+salt (fsync)--> PREPARED --commit_result--> COMMITTED
-    COMMITTED --reveal phase: reveal_result--> REVEALED --finalizable: finalize_request--> DONE
+    COMMITTED --reveal phase: reveal_result--> REVEALED --finalizable by anyone: finalize_request--> DONE
     JOINED --media refused (hash mismatch, too large, unreadable) or no model to commit with--> REFUSED
     PREPARED --commit refused for its model (inactive, not declared, modalities not covered)--> REFUSED
     REFUSED --leave window open: leave_request--> LEFT (bond released)
@@ -14,6 +14,12 @@ by re-deriving the preimage (`preimage.py`). A worker that cannot serve a reques
 program allows it (the first half of the commit window): a seat held to the end without a commitment forfeits its
 bond. A REFUSED job past the leave window, or a MISSED one, has nothing to send for itself, but helps the request
 end (finalize or expire) so its seat is released.
+
+The worker is never the request's client, so it finalizes as a cranker: only once `FINALIZE_GRACE_SECS` have passed
+after the deadline (`dfpn.protocol.finalizable_by_anyone`), when the program lets anyone finalize. Until then the
+client alone may (a known-answer challenger reveals its label in that time). A REVEALED job waits for that instant
+or for the client's finalization, whichever comes first; a `FINALIZE_RESERVED_FOR_CLIENT` answer (the cluster's
+clock behind the one the worker read) means "try again later", never a failure.
 """
 
 from __future__ import annotations
@@ -43,6 +49,14 @@ from dfpn_worker.state import Job, Phase
 from dfpn_worker.transfer import MediaRefusedError
 
 logger = logging.getLogger(__name__)
+
+#: Finalize answers that mean "not now": someone finalized first, the request is not finalizable yet, or the grace
+#: period reserving it for the client is not over by the cluster's clock. The job waits and reads the chain again.
+_FINALIZE_LATER = {
+    ErrorCode.REQUEST_NOT_OPEN,
+    ErrorCode.FINALIZE_TOO_EARLY,
+    ErrorCode.FINALIZE_RESERVED_FOR_CLIENT,
+}
 
 #: Commit refusals about the answer's model: this worker cannot commit it for this request.
 _MODEL_REFUSALS = {
@@ -104,9 +118,13 @@ class SeatSteps:
         if seat is not None and seat.state == SEAT_STATE_COMMITTED and not keep:
             self.metrics.requests_missed.labels(stage="reveal").inc()
             return self._finish(job, outcome + "; not revealed (slashed)", Phase.MISSED)
+        if r.challenged:
+            outcome += f"; known-answer challenge: {Verdict.from_code(r.challenge_label).value}"
         if seat is not None and seat.state == SEAT_STATE_REVEALED:
-            agreed = seat.verdict == r.verdict
-            outcome += "; agreed" if agreed else "; disagreed"
+            if r.challenged:
+                outcome += "; passed" if seat.verdict == r.challenge_label else "; failed (slashed)"
+            else:
+                outcome += "; agreed" if seat.verdict == r.verdict else "; disagreed"
         return self._finish(job, outcome, None if keep else Phase.DONE)
 
     # ---- JOINED: analyse --------------------------------------------------------------------------------------
@@ -243,14 +261,17 @@ class SeatSteps:
     # ---- REVEALED: finalize; REFUSED / MISSED: follow -------------------------------------------------------
 
     async def _finalize(self, address: Pubkey, job: Job, r: Request, now: int) -> Job | None:
-        if not (self.config.finalize and protocol.finalizable(r, now)):
+        """Finalize once anyone may (the grace period after the deadline is over); until then the client may
+        finalize, and the next step reads that."""
+        if not (self.config.finalize and protocol.finalizable_by_anyone(r, now)):
             return await self.jobs.wait(job)
         instruction = ix.finalize_request(request=address, request_data=r, program_id=self.chain.program_id)
         try:
             record = await self.chain.send(f"finalize {job.request}", [instruction])
         except DFPNError as e:
-            if e.code not in (ErrorCode.REQUEST_NOT_OPEN, ErrorCode.FINALIZE_TOO_EARLY):
+            if e.code not in _FINALIZE_LATER:
                 raise
+            self._finalize_later(job, e.code)
             return await self.jobs.wait(job)
         self.metrics.requests_finalized.inc()
         logger.info(
@@ -301,7 +322,7 @@ class SeatSteps:
         """REFUSED / MISSED: nothing to send for ourselves; help the request end so the seat is released."""
         if protocol.expirable(r, now):
             await self._expire(address, r, job)
-        elif self.config.finalize and protocol.finalizable(r, now):
+        elif self.config.finalize and protocol.finalizable_by_anyone(r, now):
             with contextlib.suppress(DFPNError):
                 await self.chain.send(
                     f"finalize {job.request}",
@@ -309,6 +330,14 @@ class SeatSteps:
                 )
                 self.metrics.requests_finalized.inc()
         return await self.jobs.wait(job)
+
+    def _finalize_later(self, job: Job, code: ErrorCode) -> None:
+        logger.info(
+            "finalize of %s not possible yet (%s); retrying later",
+            job.request,
+            code.value,
+            extra={"event": "finalize_later", "request": job.request, "code": code.value},
+        )
 
     async def _expire(self, address: Pubkey, r: Request, job: Job) -> None:
         if not self.config.expire:
