@@ -29,12 +29,14 @@ MODEL = "rpc-test-model"
 
 
 class Endpoint:
-    """Where the tests' validator answers, and the address of the test model (`MODEL`, registered by the
-    configuration authority: `["model", authority, MODEL]`)."""
+    """Where the tests' validator answers, the address of the test model (`MODEL`, registered by the
+    configuration authority: `["model", authority, MODEL]`) and that authority's key (governance tests: registering
+    a challenger)."""
 
-    def __init__(self, url: str, model: Pubkey) -> None:
+    def __init__(self, url: str, model: Pubkey, authority: Keypair) -> None:
         self.url = url
         self.model = model
+        self.authority = authority
 
 
 def _external_authority() -> Keypair:
@@ -69,7 +71,7 @@ def validator() -> Iterator[Endpoint]:
 
     try:
         model = asyncio.run(setup())
-        yield Endpoint(url, model)
+        yield Endpoint(url, model, authority)
     finally:
         if started is not None:
             started.stop()

@@ -1,8 +1,10 @@
 """The whole network on one machine, as on devnet: a real `solana-test-validator` running dfpn.so, a Kubo IPFS
 node, three `dfpn-worker run` processes with real detectors, and the Python client over JSON-RPC/websockets.
 
-- honest run: the verdict, every report verified, and every lamport of the fee where the payout rule puts it;
-- a worker SIGKILLed after its commit: slashed at finalization, the verdict still reached by the other two;
+- honest run: the verdict, every report verified, and every lamport of the fee where the payout rule puts it (the
+  client finalizes its own request as soon as every worker revealed);
+- a worker SIGKILLed after its commit: slashed at finalization, the verdict still reached by the other two, and
+  the request finalized by a worker process only once anyone may (FINALIZE_GRACE_SECS after the deadline);
 - media whose bytes do not match the recorded hash: every worker refuses and gives its seat back (bond released),
   the request expires, the escrow returns.
 
@@ -25,8 +27,9 @@ from typing import Any
 import pytest
 from dfpn import AsyncDFPNClient, DFPNError, ErrorCode, Modality, Verdict, protocol
 from dfpn.fees import LAMPORTS_PER_SOL
-from dfpn.generated.types import Config, Model, Request, Worker
-from dfpn.pda import config_address, insurance_address, model_address, treasury_address, worker_address
+from dfpn.generated.constants import FINALIZE_GRACE_SECS
+from dfpn.generated.types import Model, Request, Worker
+from dfpn.pda import insurance_address, model_address, treasury_address, worker_address
 from dfpn.rpc import RpcTransport
 from dfpn.storage import IPFSStorage
 from dfpn_localnet import Kubo
@@ -127,13 +130,14 @@ async def typescript_reads(url: str, request_id: str, kubo: Kubo) -> dict[str, A
     return parsed
 
 
-async def new_client(rpc: RpcTransport, kubo: Kubo) -> AsyncDFPNClient:
-    """A funded client that leaves finalizing and expiring to the workers (they race a cranking client, and the
-    loser of the race pays for a failed transaction), so it pays only for submitting and closing."""
+async def new_client(rpc: RpcTransport, kubo: Kubo, *, auto_crank: bool = True) -> AsyncDFPNClient:
+    """A funded client. With `auto_crank` it finalizes its own request as soon as it is finalizable (it signs as the
+    client; no worker may before the grace period after the deadline, so there is no race to lose); without, it
+    leaves finalizing to the worker processes."""
     wallet = Keypair()
     await rpc.airdrop(wallet.pubkey(), 2 * LAMPORTS_PER_SOL)
     return AsyncDFPNClient(
-        rpc, wallet, storage=IPFSStorage(kubo.api_url), poll_interval=0.5, auto_crank=False
+        rpc, wallet, storage=IPFSStorage(kubo.api_url), poll_interval=0.5, auto_crank=auto_crank
     )
 
 
@@ -151,8 +155,11 @@ async def test_three_worker_processes_reach_a_verdict_and_the_fee_lands_to_the_l
         # When the Python client stores the image in IPFS and submits it for three workers
         sub = await client.submit_request(media, modalities=MODALITY, min_workers=3, deadline_seconds=120)
         assert sub.storage_uri.startswith("ipfs://")
-        # Then the worker processes analyse it, commit and reveal, and the client gets the verdict
+        # Then the worker processes analyse it, commit and reveal, and the client finalizes and gets the verdict,
+        # before the deadline (no waiting for the grace period that reserves finalizing for the client)
         result = await client.wait_for_result(sub.id, timeout=180)
+        r = await decode(rpc, Pubkey.from_string(sub.id), Request)
+        assert r.finalized_at < r.deadline
         assert result.verdict is Verdict.MANIPULATED
         assert {r.worker for r in result.worker_results} == {str(w.pubkey) for w in workers}
         assert all(r.report_verified and r.model_id == DETECTORS[0] for r in result.worker_results)
@@ -174,6 +181,7 @@ async def test_three_worker_processes_reach_a_verdict_and_the_fee_lands_to_the_l
             for r in ours["workerResults"]
         ]
         # And, once the client closes the request, its wallet paid exactly the fee plus its transaction fees
+        # (submit, finalize, close: no failed transaction)
         closed = await client.close_request(sub.id)
         fee = result.fee_lamports
         assert fee == await client.estimate_fee(MODALITY, 3)
@@ -197,11 +205,10 @@ async def test_a_worker_killed_before_reveal_is_slashed_and_the_verdict_is_still
     rpc: RpcTransport, kubo: Kubo, workers: list[WorkerProcess], tmp_path: Path
 ) -> None:
     victim = workers[2]
-    cfg: Config = await decode(rpc, config_address(), Config)
     stake0 = (await decode(rpc, worker_address(victim.pubkey), Worker)).stake
     insurance0 = await rpc.get_balance(insurance_address())
     media = sample_image(tmp_path / "generated.png")
-    async with await new_client(rpc, kubo) as client:
+    async with await new_client(rpc, kubo, auto_crank=False) as client:
         # Given a request with a fourth, empty seat: the commit phase stays open until the commit deadline
         sub = await client.submit_request(
             media, modalities=MODALITY, min_workers=2, max_workers=4, deadline_seconds=60
@@ -214,15 +221,21 @@ async def test_a_worker_killed_before_reveal_is_slashed_and_the_verdict_is_still
             await asyncio.sleep(0.2)
         victim.stop(signal.SIGKILL)
         try:
-            # Then the two others reveal after the commit deadline and the request is finalized at the deadline
-            result = await client.wait_for_result(sub.id, timeout=150)
+            # Then the two others reveal after the commit deadline, and (the client leaving it to them) a worker
+            # process finalizes once anyone may: FINALIZE_GRACE_SECS after the deadline
+            result = await client.wait_for_result(sub.id, timeout=60 + 10 + FINALIZE_GRACE_SECS + 90)
         finally:
             victim.start()  # it comes back for the next test, with nothing left to reveal here
     assert result.verdict is Verdict.MANIPULATED
     assert (result.audit.commit_count, result.audit.reveal_count) == (3, 2)
     assert str(victim.pubkey) not in {r.worker for r in result.worker_results}
-    # And the silent worker lost slash_bps of its stake to the insurance pool
-    slashed = stake0 * cfg.params.slash_bps // 10_000
+    r = await decode(rpc, address, Request)
+    assert r.finalized_at >= protocol.open_to_anyone_at(r)
+    finalize = await rpc.get_transaction(result.audit.finalize_tx or "")
+    assert finalize is not None and finalize.accounts[0] in {w.pubkey for w in workers[:2]}
+    # And the silent worker lost non_reveal_slash_bps of its seat's reward (3x, the reference) to insurance
+    slashed = protocol.non_reveal_slash(stake0, r.fee, r.min_workers, r.non_reveal_slash_bps)
+    assert slashed == 3 * protocol.per_seat_reward(r.fee, r.min_workers)
     after = await decode(rpc, worker_address(victim.pubkey), Worker)
     assert after.stake == stake0 - slashed and after.slashed_total >= slashed
     assert await rpc.get_balance(insurance_address()) - insurance0 >= slashed
@@ -237,7 +250,7 @@ async def test_media_that_does_not_match_its_hash_is_refused_the_seats_given_bac
     other.write_bytes(real.read_bytes() + b"tampered")
     uri = await IPFSStorage(kubo.api_url).upload(other)
     stakes0 = [(await decode(rpc, worker_address(w.pubkey), Worker)).stake for w in workers]
-    async with await new_client(rpc, kubo) as client:
+    async with await new_client(rpc, kubo, auto_crank=False) as client:
         balance0 = await rpc.get_balance(client.wallet.pubkey())
         sub = await client.submit_request(
             uri=uri,

@@ -13,9 +13,11 @@ import time
 from pathlib import Path
 
 import pytest
-from dfpn import AsyncDFPNClient, DFPNError, ErrorCode, Modality, Verdict
+from dfpn import AsyncDFPNClient, Challenge, DFPNError, ErrorCode, Modality, Verdict, protocol
+from dfpn import instructions as ix
 from dfpn.fees import LAMPORTS_PER_SOL
-from dfpn.generated.types import Request
+from dfpn.generated.types import Request, Worker
+from dfpn.pda import random_request_nonce, request_address, worker_address
 from dfpn.rpc import RpcTransport
 from dfpn.storage import IPFSStorage
 from dfpn.testing import Answer, ScriptedWorker
@@ -40,6 +42,12 @@ async def funded(rpc: RpcTransport, sol: int = 2) -> Keypair:
     kp = Keypair()
     await rpc.airdrop(kp.pubkey(), sol * LAMPORTS_PER_SOL)
     return kp
+
+
+async def decode_worker(rpc: RpcTransport, authority: Pubkey) -> Worker:
+    account = await rpc.get_account(worker_address(authority))
+    assert account is not None
+    return Worker.from_account_data(account.data)
 
 
 async def worker(rpc: RpcTransport, reports: Path, model: Pubkey) -> ScriptedWorker:
@@ -169,3 +177,82 @@ def test_the_cli_reads_the_config_over_rpc(validator: Endpoint, tmp_path: Path) 
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["feeLamports"] == 4_500_000
+
+
+async def test_a_known_answer_challenge_over_rpc_pays_the_label_and_slashes_the_consensus(
+    validator: Endpoint, kubo: Kubo, media: Path, tmp_path: Path
+) -> None:
+    async with RpcTransport(validator.url) as rpc:
+        # Given a client the configuration authority registered as a challenger
+        authority = validator.authority
+        async with AsyncDFPNClient(rpc, authority) as reader:
+            config = await reader.get_config()
+        if config.authority != authority.pubkey():
+            pytest.skip("the validator's configuration authority is not a key these tests hold")
+        wallet = await funded(rpc)
+        await rpc.send_transaction(
+            [ix.register_challenger(authority=authority.pubkey(), challenger=wallet.pubkey())], [authority]
+        )
+        workers = await asyncio.gather(*(worker(rpc, tmp_path, validator.model) for _ in range(3)))
+        stakes = [(await decode_worker(rpc, w.pubkey)).stake for w in workers]
+        async with AsyncDFPNClient(
+            rpc, wallet, storage=IPFSStorage(kubo.api_url), poll_interval=1.0
+        ) as client:
+            # When it submits media it knows is Authentic, its attestation committing to that label
+            challenge = Challenge(A)
+            nonce = random_request_nonce(wallet.pubkey())
+            request = request_address(wallet.pubkey(), nonce)
+            sub = await client.submit_request(
+                media,
+                modalities=FACE,
+                min_workers=3,
+                deadline_seconds=90,
+                nonce=nonce,
+                attestation=challenge.attestation(request),
+            )
+            # And two workers answer Manipulated, one Authentic, and all reveal
+            for w in workers:
+                await w.join(request)
+            answers = [Answer(M, 90), Answer(M, 80), Answer(A, 70)]
+            await asyncio.gather(*(w.commit(request, a) for w, a in zip(workers, answers, strict=True)))
+            await asyncio.gather(*(w.reveal(request) for w in workers))
+            # And it waits with its challenge: the label is revealed, then it finalizes as the client, at once
+            result = await client.wait_for_result(sub.id, timeout=60, challenge=challenge)
+        account = await rpc.get_account(request)
+        assert account is not None
+        r = Request.from_account_data(account.data)
+        after = [await decode_worker(rpc, w.pubkey) for w in workers]
+    # Then the consensus is recorded, but the label decided who is paid and who is slashed
+    assert result.verdict is M and (r.challenged, r.challenge_label) == (1, A.code)
+    assert r.finalized_at < r.deadline
+    assert after[2].rewards == protocol.split_fee(r.fee, 1).per_worker and after[2].stake == stakes[2]
+    for state, stake in zip(after[:2], stakes[:2], strict=True):
+        slashed = protocol.challenge_slash(stake, r.challenge_slash_bps)
+        assert slashed > 0 and (state.rewards, state.stake) == (0, stake - slashed)
+
+
+async def test_a_crankers_early_finalize_is_refused_over_rpc_and_the_clients_is_not(
+    validator: Endpoint, kubo: Kubo, media: Path, tmp_path: Path
+) -> None:
+    async with RpcTransport(validator.url) as rpc:
+        wallet, cranker = await funded(rpc), await funded(rpc)
+        joiner = await worker(rpc, tmp_path, validator.model)
+        async with AsyncDFPNClient(
+            rpc, wallet, storage=IPFSStorage(kubo.api_url), auto_crank=False
+        ) as client:
+            # Given a request its one worker answered, finalizable long before its deadline
+            sub = await client.submit_request(media, modalities=FACE, min_workers=1, deadline_seconds=90)
+            request = Pubkey.from_string(sub.id)
+            await joiner.join(request)
+            await joiner.commit(request, Answer(M, 75))
+            await joiner.reveal(request)
+            # When a cranker (not the client) finalizes it, Then the program refuses, and the error comes back with
+            # its code over JSON-RPC
+            async with AsyncDFPNClient(rpc, cranker) as other:
+                with pytest.raises(DFPNError) as early:
+                    await other.finalize(sub.id)
+            assert early.value.code is ErrorCode.FINALIZE_RESERVED_FOR_CLIENT and early.value.logs
+            # Positive control: the client's own finalize (signing as the client) goes through at once
+            await client.finalize(sub.id)
+            info = await client.get_request(sub.id)
+    assert info.status.value == "Finalized" and info.finalized_at < info.deadline

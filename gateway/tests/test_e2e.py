@@ -101,6 +101,12 @@ async def test_upload_through_http_workers_finalize_signed_webhook(
                 assert done["result"]["consensusType"] == "Majority"
                 assert done["result"]["workerResults"][0]["detections"][0]["type"] == "face_swap"
                 assert done["progress"] is None and done["error"] is None
+                # And the gateway finalized as the request's client, at once: before the deadline, when no one
+                # else may (a cranker must wait FINALIZE_GRACE_SECS after it)
+                info = await sdk.get_request(view["id"])
+                assert info.finalized_at < info.deadline
+                finalize = await network.get_transaction(done["result"]["audit"]["finalizeTx"])
+                assert finalize is not None and finalize.accounts[0] == sdk.wallet.pubkey()
 
                 # And exactly one webhook arrives, signed with the key's secret, carrying the same result
                 await eventually(lambda: hook.deliveries)
