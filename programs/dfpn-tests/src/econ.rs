@@ -4,6 +4,11 @@
 //! strategy (`agents`). The simulation decides only what a worker answers and in which order workers arrive;
 //! fees, payouts, reputation, slashing, seat bonds and expiry are whatever the program does, read back from the
 //! chain. `run` plays every scenario and `summary` condenses them into the numbers the issue asks for.
+//!
+//! Known-answer challenges: the client (the key that submits every ordinary request) is a registered challenger
+//! and turns a share of its requests into challenges (`Challenges`). The headline numbers are measured with the
+//! reference challenges; every scenario also runs without them (`/no_challenges`, the baseline) and the
+//! share-0.5 deviant scenarios run over a grid of challenge rates and slashes (the sweep).
 //! `src/bin/econ.rs` prints the tables and writes `target/econ/summary.json`; docs/economics.md has the method
 //! and the results.
 pub mod agents;
@@ -11,7 +16,7 @@ pub mod report;
 pub mod rng;
 pub mod sim;
 
-use std::{sync::Mutex, time::Instant};
+use std::{collections::HashMap, sync::Mutex, time::Instant};
 
 use serde_json::{json, Map, Value};
 
@@ -19,6 +24,48 @@ use agents::Strategy;
 use report::ScenarioResult;
 use rng::Rng;
 use sim::{Sim, Workload};
+
+use crate::Network;
+
+/// Known-answer challenges of a run: the share of the client's requests that are challenges and the program's
+/// `challenge_slash_bps` (share of a failing worker's stake).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Challenges {
+    pub rate: f64,
+    pub slash_bps: u16,
+}
+
+impl Challenges {
+    /// No challenges (the program's reference slash stays configured; nobody reveals a label).
+    pub const NONE: Self = Self { rate: 0.0, slash_bps: 200 };
+    /// The reference: 10 % of requests, 2 % of stake.
+    pub const REFERENCE: Self = Self { rate: 0.10, slash_bps: 200 };
+
+    /// The grid of the sweep: rates × slashes.
+    pub fn grid(rates: &[f64], slashes: &[u16]) -> Vec<Self> {
+        rates.iter().flat_map(|&rate| slashes.iter().map(move |&slash_bps| Self { rate, slash_bps })).collect()
+    }
+
+    /// Scenario name suffix of a non-reference variant.
+    pub fn suffix(&self) -> String {
+        if self.rate == 0.0 {
+            NO_CHALLENGES.into()
+        } else {
+            format!("/q{}_slash{}", rate_key(self.rate), self.slash_bps)
+        }
+    }
+}
+
+/// Suffix of the baseline scenarios.
+pub const NO_CHALLENGES: &str = "/no_challenges";
+/// The deviant share the challenge sweep runs at.
+pub const SWEEP_SHARE: &str = "0.5";
+pub const SWEEP_RATES: [f64; 3] = [0.05, 0.10, 0.20];
+pub const SWEEP_SLASH_BPS: [u16; 3] = [100, 200, 500];
+
+fn rate_key(rate: f64) -> String {
+    format!("{rate:.2}")
+}
 
 /// How big a run is.
 #[derive(Clone, Debug)]
@@ -31,16 +78,36 @@ pub struct Config {
     /// Scenarios run side by side (each has its own LiteSVM).
     pub threads: usize,
     pub workload: Workload,
+    /// Challenges of the headline run.
+    pub challenges: Challenges,
+    /// Also run every scenario without challenges (`baseline_no_challenges`).
+    pub baseline: bool,
+    /// Challenge settings of the sweep (the share-0.5 deviant scenarios; the headline setting is reused).
+    pub sweep: Vec<Challenges>,
 }
 
 impl Config {
+    /// 3,000 requests per scenario and the whole sweep (3 rates × 3 slashes).
     pub fn full() -> Self {
-        Self { requests: 3_000, ..Self::quick() }
+        Self { requests: 3_000, sweep: Challenges::grid(&SWEEP_RATES, &SWEEP_SLASH_BPS), ..Self::quick() }
     }
 
+    /// 300 requests per scenario and a reduced sweep: each axis through the reference point.
     pub fn quick() -> Self {
         let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-        Self { requests: 300, workers: 30, seed: 15, threads, workload: Workload::default() }
+        let r = Challenges::REFERENCE;
+        let mut sweep = Challenges::grid(&SWEEP_RATES, &[r.slash_bps]);
+        sweep.extend(Challenges::grid(&[r.rate], &SWEEP_SLASH_BPS).into_iter().filter(|c| *c != r));
+        Self {
+            requests: 300,
+            workers: 30,
+            seed: 15,
+            threads,
+            workload: Workload::default(),
+            challenges: r,
+            baseline: true,
+            sweep,
+        }
     }
 
     pub fn to_json(&self) -> Value {
@@ -56,7 +123,12 @@ impl Config {
             "deadline_secs": w.deadline_secs,
             "crash_rate": agents::CRASH_RATE,
             "self_certifier_requests_share": SELF_CERT_SHARE,
-            "params": crate::Params::default().to_json(),
+            "challenge_rate": self.challenges.rate,
+            "challenge_slash_bps": self.challenges.slash_bps,
+            "baseline_no_challenges": self.baseline,
+            "challenge_sweep": self.sweep.iter().map(|c| json!([c.rate, c.slash_bps])).collect::<Vec<_>>(),
+            "params": crate::Params { challenge_slash_bps: self.challenges.slash_bps, ..crate::Params::default() }
+                .to_json(),
         })
     }
 }
@@ -69,17 +141,35 @@ pub const SELF_CERT_SHARE: f64 = 0.2;
 const HONEST_85: Strategy = Strategy::Honest(85);
 
 /// A scenario: a roster of strategies and how it is played.
+#[derive(Clone, Debug)]
 pub struct Scenario {
+    /// The base name plus the challenge variant's suffix (none for the headline setting).
     pub name: String,
+    /// The base name: it seeds the scenario's random stream, so its variants draw the same media, arrivals and
+    /// answers and differ only by the challenges and what the program made of them.
+    pub base: String,
     pub roster: Vec<Strategy>,
     pub operator_share: f64,
     /// Workers registered after a warm-up (the newcomer), measured from their registration.
     pub newcomers: Vec<Strategy>,
+    pub challenges: Challenges,
 }
 
 impl Scenario {
     fn new(name: impl Into<String>, roster: Vec<Strategy>) -> Self {
-        Self { name: name.into(), roster, operator_share: 0.0, newcomers: vec![] }
+        let name = name.into();
+        Self {
+            base: name.clone(),
+            name,
+            roster,
+            operator_share: 0.0,
+            newcomers: vec![],
+            challenges: Challenges::REFERENCE,
+        }
+    }
+
+    fn variant(&self, challenges: Challenges, suffix: &str) -> Self {
+        Self { name: format!("{}{suffix}", self.base), challenges, ..self.clone() }
     }
 }
 
@@ -93,7 +183,26 @@ fn honest_thirds(n: usize) -> Vec<Strategy> {
     (0..n).map(|i| Strategy::Honest([95, 85, 70][i % 3])).collect()
 }
 
+/// Every scenario of a run: the base scenarios with the headline challenges, then without challenges (when
+/// `c.baseline`), then the sweep's variants of the share-0.5 deviant scenarios.
 pub fn scenarios(c: &Config) -> Vec<Scenario> {
+    let base = base_scenarios(c);
+    let mut out: Vec<Scenario> = base.iter().map(|s| s.variant(c.challenges, "")).collect();
+    if c.baseline {
+        out.extend(base.iter().map(|s| s.variant(Challenges::NONE, NO_CHALLENGES)));
+    }
+    for point in c.sweep.iter().filter(|p| **p != c.challenges) {
+        let swept = base.iter().filter(|s| sweep_scenario(&s.base));
+        out.extend(swept.map(|s| s.variant(*point, &point.suffix())));
+    }
+    out
+}
+
+fn sweep_scenario(base: &str) -> bool {
+    base.starts_with("deviant_") && base.ends_with(&format!("_{SWEEP_SHARE}"))
+}
+
+fn base_scenarios(c: &Config) -> Vec<Scenario> {
     let n = c.workers;
     let mut out = vec![
         Scenario::new("honest_only", honest_thirds(n)),
@@ -133,9 +242,19 @@ fn all_strategies(n: usize) -> Vec<Strategy> {
 
 /// Play one scenario on a fresh network.
 pub fn play(c: &Config, s: &Scenario) -> ScenarioResult {
+    play_on(c, s, Network::new(s.roster.len()))
+}
+
+/// Play one scenario on `net`, a fresh network with one worker per roster entry.
+fn play_on(c: &Config, s: &Scenario, net: Network) -> ScenarioResult {
     let start = Instant::now();
-    let workload = Workload { operator_share: s.operator_share, ..c.workload.clone() };
-    let mut sim = Sim::new(&s.roster, workload, Rng::for_name(c.seed, &s.name));
+    let workload = Workload {
+        operator_share: s.operator_share,
+        challenge_rate: s.challenges.rate,
+        challenge_slash_bps: s.challenges.slash_bps,
+        ..c.workload.clone()
+    };
+    let mut sim = Sim::on(net, &s.roster, workload, Rng::for_name(c.seed, &s.base));
     if !s.newcomers.is_empty() {
         // The incumbents have been running for a while (reputation built up) when the newcomer arrives.
         sim.run(c.requests / 4);
@@ -148,9 +267,20 @@ pub fn play(c: &Config, s: &Scenario) -> ScenarioResult {
     ScenarioResult::collect(&s.name, &sim, start.elapsed().as_secs_f64())
 }
 
-/// Play every scenario, `c.threads` at a time; results in scenario order.
+/// Play every scenario, `c.threads` at a time; results in scenario order. Networks of the same size are copies
+/// of one template (registering the workers once).
 pub fn run(c: &Config) -> Vec<ScenarioResult> {
     let list = scenarios(c);
+    let templates: Mutex<HashMap<usize, Network>> = Mutex::new(HashMap::new());
+    let fresh = |n: usize| {
+        if let Some(t) = templates.lock().unwrap().get(&n) {
+            return sim::copy_network(t);
+        }
+        let t = Network::new(n);
+        let copy = sim::copy_network(&t);
+        templates.lock().unwrap().entry(n).or_insert(t);
+        copy
+    };
     let next = Mutex::new(0usize);
     let results = Mutex::new(vec![None; list.len()]);
     std::thread::scope(|scope| {
@@ -162,7 +292,7 @@ pub fn run(c: &Config) -> Vec<ScenarioResult> {
                     *n - 1
                 };
                 let Some(s) = list.get(i) else { break };
-                let r = play(c, s);
+                let r = play_on(c, s, fresh(s.roster.len()));
                 results.lock().unwrap()[i] = Some(r);
             });
         }
@@ -178,35 +308,44 @@ fn per_seat(r: &ScenarioResult, s: Strategy) -> f64 {
     r.row(s).map(|row| row.net_per_seat()).unwrap_or(0.0)
 }
 
-/// Honest .85's net per seat minus each deviant's, per deviant share; the headline takes the best deviant.
-fn honest_margins(results: &[ScenarioResult]) -> (Value, Value) {
+/// Honest .85's net per seat minus each deviant's at `share` in the variant `suffix`: the smallest (against the
+/// best-paid deviant) and each.
+fn margins_at(results: &[ScenarioResult], share: &str, suffix: &str) -> (i64, Value) {
+    let mut margins = Map::new();
+    let mut worst = f64::INFINITY;
+    for d in DEVIANTS {
+        let r = find(results, &format!("deviant_{}_{share}{suffix}", d.label()));
+        let m = per_seat(r, HONEST_85) - per_seat(r, d);
+        worst = worst.min(m);
+        margins.insert(d.label(), json!(m.round() as i64));
+    }
+    (worst.round() as i64, Value::Object(margins))
+}
+
+/// Honest .85's margins per deviant share; the headline takes the best deviant.
+fn honest_margins(results: &[ScenarioResult], suffix: &str) -> (Value, Value) {
     let mut headline = Map::new();
     let mut by_type = Map::new();
     for share in SHARES {
-        let mut margins = Map::new();
-        let mut worst = f64::INFINITY;
-        for d in DEVIANTS {
-            let r = find(results, &format!("deviant_{}_{share}", d.label()));
-            let m = per_seat(r, HONEST_85) - per_seat(r, d);
-            worst = worst.min(m);
-            margins.insert(d.label(), json!(m.round() as i64));
-        }
-        headline.insert(share.into(), json!(worst.round() as i64));
-        by_type.insert(share.into(), Value::Object(margins));
+        let (worst, margins) = margins_at(results, share, suffix);
+        headline.insert(share.into(), json!(worst));
+        by_type.insert(share.into(), margins);
     }
     (Value::Object(headline), Value::Object(by_type))
 }
 
-/// The summary the issue asks for, plus the configuration and every scenario's rows.
-pub fn summary(c: &Config, results: &[ScenarioResult]) -> Value {
-    let (margins, margins_by_type) = honest_margins(results);
-    let newcomer = find(results, "newcomer_all_lazy");
-    let self_cert = find(results, "self_certification");
-    let crash = find(results, "crash_1pct");
-    let squat = find(results, "squatter");
+/// The numbers the issue asks for, measured on the scenarios of one variant (`suffix`: "" for the headline
+/// challenges, `NO_CHALLENGES` for the baseline).
+fn headline(results: &[ScenarioResult], suffix: &str) -> Map<String, Value> {
+    let find = |base: &str| find(results, &format!("{base}{suffix}"));
+    let (margins, margins_by_type) = honest_margins(results, suffix);
+    let newcomer = find("newcomer_all_lazy");
+    let self_cert = find("self_certification");
+    let crash = find("crash_1pct");
+    let squat = find("squatter");
     let squat_loss = -per_seat(squat, Strategy::Squatter);
     let certified = self_cert.operator_certified.max(1) as f64;
-    json!({
+    let value = json!({
         "honest_margin_lamports": margins,
         "honest_margin_by_deviant_lamports": margins_by_type,
         "newcomer_margin_all_lazy_lamports":
@@ -218,14 +357,70 @@ pub fn summary(c: &Config, results: &[ScenarioResult]) -> Value {
         "squat_cost_over_reward": squat_loss / squat.reward_per_seat.max(1.0),
         "reward_per_seat_lamports": squat.reward_per_seat.round() as i64,
         "squatter_expiry_rate": squat.expiry_rate(),
-        "false_authentic_rate": find(results, "lazy_30pct").false_authentic_rate(),
-        "false_authentic_rate_all_strategies": find(results, "all_strategies").false_authentic_rate(),
-        "false_authentic_rate_honest_only": find(results, "honest_only").false_authentic_rate(),
+        "false_authentic_rate": find("lazy_30pct").false_authentic_rate(),
+        "false_authentic_rate_all_strategies": find("all_strategies").false_authentic_rate(),
+        "false_authentic_rate_honest_only": find("honest_only").false_authentic_rate(),
         "false_authentic_rate_all_lazy": newcomer.false_authentic_rate(),
+    });
+    match value {
+        Value::Object(map) => map,
+        _ => unreachable!(),
+    }
+}
+
+/// Honest .85's margin at the sweep share for every (rate, slash) point of `c.sweep`, as
+/// `{rate: {slash_bps: margin}}`, the same per deviant, and honest .85's own net per seat (mean over the four
+/// deviant scenarios: whether honest work still pays at all).
+fn challenge_sweep(c: &Config, results: &[ScenarioResult]) -> Value {
+    let mut grid = Map::new();
+    let mut by_deviant = Map::new();
+    let mut honest = Map::new();
+    for p in &c.sweep {
+        let suffix = if *p == c.challenges { String::new() } else { p.suffix() };
+        let (worst, margins) = margins_at(results, SWEEP_SHARE, &suffix);
+        let slash = p.slash_bps.to_string();
+        grid.entry(rate_key(p.rate)).or_insert_with(|| json!({}))[&slash] = json!(worst);
+        by_deviant.entry(rate_key(p.rate)).or_insert_with(|| json!({}))[&slash] = margins;
+        let nets = DEVIANTS
+            .map(|d| per_seat(find(results, &format!("deviant_{}_{SWEEP_SHARE}{suffix}", d.label())), HONEST_85));
+        let mean = nets.iter().sum::<f64>() / nets.len() as f64;
+        honest.entry(rate_key(p.rate)).or_insert_with(|| json!({}))[&slash] = json!(mean.round() as i64);
+    }
+    let baseline = c.baseline.then(|| margins_at(results, SWEEP_SHARE, NO_CHALLENGES));
+    json!({
+        "deviant_share": SWEEP_SHARE,
+        "honest_margin_lamports": grid,
+        "honest_margin_by_deviant_lamports": by_deviant,
+        "honest_net_per_seat_lamports": honest,
+        "no_challenges_honest_margin_lamports": baseline.as_ref().map(|b| b.0),
+        "no_challenges_honest_margin_by_deviant_lamports": baseline.map(|b| b.1),
+    })
+}
+
+/// The summary the issue asks for (measured with the headline challenges), the same without challenges, the
+/// sweep, the configuration and every scenario's rows.
+pub fn summary(c: &Config, results: &[ScenarioResult]) -> Value {
+    let mut s = headline(results, "");
+    let measured: Vec<&ScenarioResult> = results.iter().filter(|r| !r.name.contains('/')).collect();
+    let challenges = measured.iter().map(|r| r.challenges).sum::<usize>();
+    let challenger_net = measured.iter().map(|r| r.challenger_net).sum::<i64>();
+    let slashed = measured.iter().map(|r| r.challenge_slashed_lamports()).sum::<u64>();
+    let revealed = measured.iter().map(|r| r.challenges_revealed).sum::<usize>();
+    let extra = json!({
+        "challenge_rate": c.challenges.rate,
+        "challenge_slash_bps": c.challenges.slash_bps,
+        "challenges": challenges,
+        "challenges_revealed": revealed,
+        "challenger_cost_per_challenge_lamports": (-(challenger_net as f64) / challenges.max(1) as f64).round() as i64,
+        "challenge_slashed_per_revealed_challenge_lamports": (slashed as f64 / revealed.max(1) as f64).round() as i64,
+        "baseline_no_challenges": c.baseline.then(|| Value::Object(headline(results, NO_CHALLENGES))),
+        "challenge_sweep": challenge_sweep(c, results),
         "net_lamports_are_per_seat": true,
         "requests_simulated": results.iter().map(|r| r.requests).sum::<usize>(),
         "max_lamport_drift": results.iter().map(|r| r.lamport_drift.abs()).max().unwrap_or(0) as i64,
         "config": c.to_json(),
         "scenarios": results.iter().map(|r| (r.name.clone(), r.to_json())).collect::<Map<_, _>>(),
-    })
+    });
+    s.extend(extra.as_object().unwrap().clone());
+    Value::Object(s)
 }

@@ -7,7 +7,8 @@
 //! `ECON_REQUESTS=n` overrides the requests per scenario, `ECON_SEED=n` the seed.
 use std::path::PathBuf;
 
-use dfpn_tests::econ::{self, Config};
+use dfpn_tests::econ::{self, Config, SWEEP_SLASH_BPS};
+use serde_json::Value;
 
 fn env_number(name: &str) -> Option<u64> {
     std::env::var(name).ok().filter(|v| !v.is_empty()).map(|v| v.parse().unwrap_or_else(|_| panic!("{name}={v}")))
@@ -42,10 +43,50 @@ fn main() {
     }
     let mut summary = econ::summary(&c, &results);
     summary["seconds"] = serde_json::json!(started.elapsed().as_secs());
+    print_comparison(&summary);
+    print_sweep(&summary);
     println!("\n{}", serde_json::to_string_pretty(&without_scenarios(&summary)).unwrap());
     std::fs::create_dir_all(out.parent().unwrap()).unwrap();
     std::fs::write(&out, serde_json::to_string_pretty(&summary).unwrap() + "\n").unwrap();
     println!("\nwrote {}", out.display());
+}
+
+/// The headline numbers without challenges next to those with them.
+fn print_comparison(summary: &Value) {
+    let Some(base) = summary["baseline_no_challenges"].as_object() else { return };
+    println!(
+        "\n## Without challenges -> with challenges (rate {}, slash {} bps)",
+        summary["challenge_rate"], summary["challenge_slash_bps"]
+    );
+    for (key, before) in base {
+        if key == "honest_margin_by_deviant_lamports" {
+            continue;
+        }
+        println!("{key:<45} {before} -> {}", summary[key]);
+    }
+}
+
+/// Honest .85's margin at the sweep's deviant share, rates by rows and slashes by columns.
+fn print_sweep(summary: &Value) {
+    let sweep = &summary["challenge_sweep"];
+    let Some(grid) = sweep["honest_margin_lamports"].as_object() else { return };
+    println!(
+        "\n## Challenge sweep: honest .85 margin at deviant share {} (no challenges: {})",
+        sweep["deviant_share"].as_str().unwrap_or("?"),
+        sweep["no_challenges_honest_margin_lamports"]
+    );
+    print!("{:<8}", "rate");
+    for slash in SWEEP_SLASH_BPS {
+        print!(" {:>12}", format!("{slash} bps"));
+    }
+    println!();
+    for (rate, row) in grid {
+        print!("{rate:<8}");
+        for slash in SWEEP_SLASH_BPS {
+            print!(" {:>12}", row.get(slash.to_string()).map(|v| v.to_string()).unwrap_or_else(|| "-".into()));
+        }
+        println!();
+    }
 }
 
 /// The headline numbers (the per-scenario rows are already printed as tables).

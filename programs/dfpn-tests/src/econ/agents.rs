@@ -14,7 +14,8 @@ pub enum Strategy {
     Lazy,
     /// A coin flip.
     Random,
-    /// Never downloads the media: on resubmitted media copies the earlier public verdict, else "Authentic".
+    /// Never downloads the media: on resubmitted media copies the earlier public verdict (a revealed challenge's
+    /// label, which is public too, over its consensus), else "Authentic".
     Replay,
     /// A colluding group: always "Authentic", and its members join together (they share a feed, so when one
     /// sees a request all of them race for its seats).
@@ -63,10 +64,12 @@ pub enum Plan {
     Serve { answer: Answer, crash: bool },
 }
 
-/// The public facts a worker can see when it decides.
+/// The public facts a worker can see when it decides. A request's attestation is not among them: workers cannot
+/// tell a known-answer challenge from an ordinary request.
 pub struct Context<'a> {
     pub media: &'a Media,
-    /// The verdict of the last finalized request on the same content hash, if any (public on-chain).
+    /// The verdict of the last finalized request on the same content hash, if any (public on-chain; the label when
+    /// that request was a revealed challenge).
     pub earlier_verdict: Option<u8>,
     /// The request was submitted by the self-certifying operator.
     pub operator_request: bool,

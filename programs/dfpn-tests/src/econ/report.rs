@@ -19,6 +19,11 @@ pub struct Row {
     pub reveals: u64,
     pub correct: u64,
     pub mean_reputation: f64,
+    /// Seats held on revealed challenges, and the program's slashes there (failed challenges).
+    pub challenge_seats: u64,
+    pub challenge_slashes: u64,
+    /// Stake the program took on revealed challenges (any non-reveal slash there included).
+    pub challenge_slashed_lamports: u64,
 }
 
 impl Row {
@@ -46,6 +51,9 @@ impl Row {
             "slashed_lamports": self.slashed_lamports,
             "accuracy": self.accuracy(),
             "mean_reputation": self.mean_reputation.round() as i64,
+            "challenge_seats": self.challenge_seats,
+            "challenge_slashes": self.challenge_slashes,
+            "challenge_slashed_lamports": self.challenge_slashed_lamports,
         })
     }
 }
@@ -56,7 +64,14 @@ pub struct ScenarioResult {
     pub name: String,
     pub requests: usize,
     pub rows: Vec<Row>,
-    /// Ordinary requests on fake media, and those finalized Authentic.
+    /// Known-answer challenges: share of requests and slash configured, issued, revealed (not expired), and what
+    /// the challenger gained over them (negative: the fees it paid).
+    pub challenge_rate: f64,
+    pub challenge_slash_bps: u16,
+    pub challenges: usize,
+    pub challenges_revealed: usize,
+    pub challenger_net: i64,
+    /// Ordinary requests (neither the operator's nor challenges) on fake media, and those finalized Authentic.
     pub fakes: usize,
     pub fakes_certified: usize,
     pub expired: usize,
@@ -72,7 +87,7 @@ pub struct ScenarioResult {
 
 impl ScenarioResult {
     pub fn collect(name: &str, sim: &Sim, seconds: f64) -> Self {
-        let ordinary = sim.outcomes.iter().filter(|o| !o.operator);
+        let ordinary = sim.outcomes.iter().filter(|o| !o.operator && !o.challenge);
         let fakes: Vec<_> = ordinary.clone().filter(|o| o.fake).collect();
         let certified = |o: &&&super::sim::Outcome| o.status == FINALIZED && o.verdict == AUTHENTIC as u64;
         let operator: Vec<_> = sim.outcomes.iter().filter(|o| o.operator).collect();
@@ -80,6 +95,11 @@ impl ScenarioResult {
             name: name.into(),
             requests: sim.outcomes.len(),
             rows: rows(sim),
+            challenge_rate: sim.workload.challenge_rate,
+            challenge_slash_bps: sim.workload.challenge_slash_bps,
+            challenges: sim.outcomes.iter().filter(|o| o.challenge).count(),
+            challenges_revealed: sim.outcomes.iter().filter(|o| o.challenged).count(),
+            challenger_net: sim.challenger_net,
             fakes: fakes.len(),
             fakes_certified: fakes.iter().filter(certified).count(),
             expired: sim.outcomes.iter().filter(|o| o.status == super::sim::EXPIRED).count(),
@@ -104,6 +124,11 @@ impl ScenarioResult {
         ratio(self.expired, self.requests)
     }
 
+    /// Stake slashed on revealed challenges (to the insurance vault), all strategies.
+    pub fn challenge_slashed_lamports(&self) -> u64 {
+        self.rows.iter().map(|r| r.challenge_slashed_lamports).sum()
+    }
+
     pub fn self_certification_rate(&self) -> f64 {
         ratio(self.operator_certified, self.operator_requests)
     }
@@ -111,6 +136,12 @@ impl ScenarioResult {
     pub fn to_json(&self) -> Value {
         json!({
             "requests": self.requests,
+            "challenge_rate": self.challenge_rate,
+            "challenge_slash_bps": self.challenge_slash_bps,
+            "challenges": self.challenges,
+            "challenges_revealed": self.challenges_revealed,
+            "challenger_net_lamports": self.challenger_net,
+            "challenge_slashed_lamports": self.challenge_slashed_lamports(),
             "rows": self.rows.iter().map(Row::to_json).collect::<Vec<_>>(),
             "false_authentic_rate": self.false_authentic_rate(),
             "expiry_rate": self.expiry_rate(),
@@ -124,7 +155,7 @@ impl ScenarioResult {
 
     pub fn print(&self) {
         println!(
-            "\n## {} — {} requests, fakes certified Authentic {:.1} %, expired {:.1} %{}",
+            "\n## {} — {} requests, fakes certified Authentic {:.1} %, expired {:.1} %{}{}",
             self.name,
             self.requests,
             100.0 * self.false_authentic_rate(),
@@ -133,23 +164,32 @@ impl ScenarioResult {
                 format!(", operator fakes certified {:.1} %", 100.0 * self.self_certification_rate())
             } else {
                 String::new()
+            },
+            if self.challenges > 0 {
+                format!(
+                    ", {} challenges ({} revealed, slash {} bps, challenger net {})",
+                    self.challenges, self.challenges_revealed, self.challenge_slash_bps, self.challenger_net
+                )
+            } else {
+                String::new()
             }
         );
         println!(
-            "{:<22} {:>7} {:>7} {:>14} {:>8} {:>9} {:>10}",
-            "strategy", "workers", "seats", "net/seat", "slashes", "accuracy", "reputation"
+            "{:<22} {:>7} {:>7} {:>14} {:>8} {:>9} {:>10} {:>12}",
+            "strategy", "workers", "seats", "net/seat", "slashes", "accuracy", "reputation", "chal. failed"
         );
         for r in &self.rows {
             let acc = r.accuracy().map(|a| format!("{:.3}", a)).unwrap_or_else(|| "-".into());
             println!(
-                "{:<22} {:>7} {:>7} {:>14.0} {:>8} {:>9} {:>10.0}",
+                "{:<22} {:>7} {:>7} {:>14.0} {:>8} {:>9} {:>10.0} {:>12}",
                 r.strategy.label(),
                 r.workers,
                 r.seats,
                 r.net_per_seat(),
                 r.slashes,
                 acc,
-                r.mean_reputation
+                r.mean_reputation,
+                format!("{}/{}", r.challenge_slashes, r.challenge_seats)
             );
         }
     }
@@ -164,9 +204,10 @@ fn ratio(a: usize, b: usize) -> f64 {
 }
 
 /// Rewards per seat over unanimous ordinary requests: every seat is paid there, so this is the per-seat reward
-/// the fee buys (split requests pay the same pool to fewer seats).
+/// the fee buys (split requests pay the same pool to fewer seats; a challenge pays only the right answers).
 fn reward_per_seat(sim: &Sim) -> f64 {
-    let unanimous = sim.outcomes.iter().filter(|o| !o.operator && o.status == FINALIZED && o.consensus == 1);
+    let unanimous =
+        sim.outcomes.iter().filter(|o| !o.operator && !o.challenge && o.status == FINALIZED && o.consensus == 1);
     let (rewards, seats) = unanimous.fold((0, 0), |(r, s), o| (r + o.worker_rewards, s + o.seats));
     if seats == 0 {
         0.0
@@ -189,6 +230,9 @@ fn rows(sim: &Sim) -> Vec<Row> {
             reveals: 0,
             correct: 0,
             mean_reputation: 0.0,
+            challenge_seats: 0,
+            challenge_slashes: 0,
+            challenge_slashed_lamports: 0,
         });
         row.workers += 1;
         row.seats += a.seats;
@@ -197,6 +241,9 @@ fn rows(sim: &Sim) -> Vec<Row> {
         row.slashed_lamports += a.slashed_lamports;
         row.reveals += a.reveals;
         row.correct += a.correct;
+        row.challenge_seats += a.challenge_seats;
+        row.challenge_slashes += a.challenge_slashes;
+        row.challenge_slashed_lamports += a.challenge_slashed_lamports;
         row.mean_reputation += rep;
     }
     by.into_values()

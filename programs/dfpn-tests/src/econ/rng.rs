@@ -17,6 +17,12 @@ impl Rng {
         r
     }
 
+    /// An independent stream named `name`, derived from this one's state without drawing from it (so adding a
+    /// stream leaves every draw of this one unchanged).
+    pub fn derive(&self, name: &str) -> Self {
+        Self::for_name(self.0, name)
+    }
+
     pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
@@ -37,6 +43,14 @@ impl Rng {
     /// Uniform in 0..n (n > 0).
     pub fn below(&mut self, n: usize) -> usize {
         (self.next_u64() % n as u64) as usize
+    }
+
+    pub fn bytes32(&mut self) -> [u8; 32] {
+        let mut out = [0u8; 32];
+        for chunk in out.chunks_mut(8) {
+            chunk.copy_from_slice(&self.next_u64().to_le_bytes());
+        }
+        out
     }
 
     pub fn shuffle<T>(&mut self, items: &mut [T]) {

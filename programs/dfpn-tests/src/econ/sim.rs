@@ -11,7 +11,10 @@ use solana_signer::Signer;
 
 use super::agents::{self, Context, Media, Plan, Strategy};
 use super::rng::Rng;
-use crate::{modality, Network, RequestSpec, TxResult, LAMPORTS_PER_SOL};
+use crate::{
+    challenge_attestation, idl::Idl, modality, Env, Network, RequestSpec, TxResult, AUTHENTIC, LAMPORTS_PER_SOL,
+    MANIPULATED,
+};
 
 /// Request status values of the program (docs/protocol.md).
 pub const FINALIZED: u64 = 1;
@@ -28,6 +31,10 @@ pub struct Workload {
     pub deadline_secs: i64,
     /// Share of requests submitted by the self-certifying operator (0 unless the scenario has one).
     pub operator_share: f64,
+    /// Share of the (non-operator) client's requests that are known-answer challenges (0: none).
+    pub challenge_rate: f64,
+    /// The program's `challenge_slash_bps` for the run (set by governance through `update_config`).
+    pub challenge_slash_bps: u16,
 }
 
 impl Default for Workload {
@@ -39,6 +46,8 @@ impl Default for Workload {
             workers_per_request: 3,
             deadline_secs: 300,
             operator_share: 0.0,
+            challenge_rate: 0.0,
+            challenge_slash_bps: crate::Params::default().challenge_slash_bps,
         }
     }
 }
@@ -54,6 +63,10 @@ pub struct Agent {
     pub correct: u64,
     pub slashes: u64,
     pub slashed_lamports: u64,
+    /// Seats held on revealed challenges, and those the program slashed there (a failed challenge).
+    pub challenge_seats: u64,
+    pub challenge_slashes: u64,
+    pub challenge_slashed_lamports: u64,
 }
 
 /// What happened to one request.
@@ -61,6 +74,11 @@ pub struct Agent {
 pub struct Outcome {
     pub fake: bool,
     pub operator: bool,
+    /// Submitted as a known-answer challenge.
+    pub challenge: bool,
+    /// The program recorded the challenge as revealed (an expired challenge never is), and its label.
+    pub challenged: bool,
+    pub challenge_label: u64,
     pub status: u64,
     pub verdict: u64,
     pub consensus: u64,
@@ -74,6 +92,9 @@ pub struct Sim {
     pub agents: Vec<Agent>,
     pub workload: Workload,
     pub rng: Rng,
+    /// The clients' own stream (attestations, salts, which requests are challenges): separate from `rng`, so a
+    /// run with challenges draws the same media, arrivals and answers as one without.
+    client_rng: Rng,
     /// The self-certifying client (a key of its own: a client may not sit in its own request).
     pub operator_client: Keypair,
     pub outcomes: Vec<Outcome>,
@@ -88,21 +109,43 @@ pub struct Sim {
     known_at_start: usize,
     /// What the operator (its client wallet and its workers) gained over its own requests only.
     pub operator_requests_net: i64,
+    /// What the challenger (the client's wallet) gained over its challenge requests only (negative: a cost).
+    pub challenger_net: i64,
 }
 
 impl Sim {
     /// A network of `strategies.len()` registered workers (1 SOL stake each) following `strategies`.
     pub fn new(strategies: &[Strategy], workload: Workload, rng: Rng) -> Self {
-        let mut net = Network::new(strategies.len());
+        Self::on(Network::new(strategies.len()), strategies, workload, rng)
+    }
+
+    /// The same on `net`, a fresh network of `strategies.len()` workers (a `copy_network` of a template).
+    /// Governance sets `challenge_slash_bps` and, when the workload has challenges, registers the client as a
+    /// challenger: the challenger is the client that submits every ordinary request, so its key tells a worker
+    /// nothing about which requests are challenges.
+    pub fn on(mut net: Network, strategies: &[Strategy], workload: Workload, rng: Rng) -> Self {
+        assert_eq!(net.workers.len(), strategies.len(), "one strategy per worker");
         // Clients pay fees and rent for thousands of requests.
         let client = net.client.pubkey();
         net.env.fund(&client, 100_000 * LAMPORTS_PER_SOL);
         let operator_client = net.env.keypair(100_000 * LAMPORTS_PER_SOL);
+        let authority = net.env.authority.insecure_clone();
+        if workload.challenge_slash_bps != net.env.params.challenge_slash_bps {
+            let params = crate::Params { challenge_slash_bps: workload.challenge_slash_bps, ..net.env.params.clone() };
+            let ix = net.env.ix_update_config(&authority.pubkey(), &params);
+            net.env.send(&[ix], &[&authority]).expect("update_config: challenge_slash_bps");
+            net.env.params = params;
+        }
+        if workload.challenge_rate > 0.0 {
+            let ix = net.env.ix_register_challenger(&authority.pubkey(), &client);
+            net.env.send(&[ix], &[&authority]).expect("register_challenger");
+        }
         let agents = net.worker_keys().into_iter().zip(strategies).map(|(k, s)| Agent::new(k, *s)).collect();
         let mut sim = Self {
             net,
             agents,
             workload,
+            client_rng: rng.derive("clients"),
             rng,
             operator_client,
             outcomes: vec![],
@@ -114,6 +157,7 @@ impl Sim {
             total_at_start: 0,
             known_at_start: 0,
             operator_requests_net: 0,
+            challenger_net: 0,
         };
         sim.start_measuring();
         sim
@@ -137,6 +181,7 @@ impl Sim {
         }
         self.outcomes.clear();
         self.operator_requests_net = 0;
+        self.challenger_net = 0;
         self.fees = 0;
         self.known_at_start = self.net.env.known.len();
         self.total_at_start = self.total_lamports();
@@ -179,16 +224,23 @@ impl Sim {
     pub fn run(&mut self, requests: usize) {
         for _ in 0..requests {
             let operator = self.rng.chance(self.workload.operator_share);
-            self.run_request(operator);
+            // Drawn for every request (from the clients' stream), so which requests are challenges does not
+            // depend on the operator's.
+            let challenge = self.client_rng.chance(self.workload.challenge_rate) && !operator;
+            self.run_request(operator, challenge);
         }
     }
 
     /// One request from submission to finalization or expiry.
-    fn run_request(&mut self, operator: bool) {
+    fn run_request(&mut self, operator: bool, challenge: bool) {
         let before = if operator { self.operator_holdings() } else { 0 };
-        self.play_request(operator);
+        let client_before = self.net.env.lamports(&self.net.client.pubkey());
+        self.play_request(operator, challenge);
         if operator {
             self.operator_requests_net += self.operator_holdings() as i64 - before as i64;
+        }
+        if challenge {
+            self.challenger_net += self.net.env.lamports(&self.net.client.pubkey()) as i64 - client_before as i64;
         }
     }
 
@@ -199,10 +251,14 @@ impl Sim {
             + workers.map(|a| self.holdings(&a.key.pubkey())).sum::<u64>()
     }
 
-    fn play_request(&mut self, operator: bool) {
+    fn play_request(&mut self, operator: bool, challenge: bool) {
         let media = if operator { self.new_media(true) } else { self.draw_media() };
         let seats = if operator { 1 } else { self.workload.workers_per_request };
-        let request = self.submit(&media, seats, operator);
+        // A challenge commits to the truth of its media; the label and salt stay with the challenger until the
+        // reveals are over. Workers see neither (`Context` has no attestation).
+        let known_answer =
+            challenge.then(|| (if media.fake { MANIPULATED } else { AUTHENTIC }, self.client_rng.bytes32()));
+        let request = self.submit(&media, seats, operator, known_answer.as_ref());
         let ctx = Context {
             media: &media,
             earlier_verdict: self.public_verdicts.get(&media.content_hash).copied(),
@@ -214,11 +270,15 @@ impl Sim {
         self.commit_all(&request, &plans);
         let stakes_before: Vec<u64> = seated.iter().map(|&i| self.worker(i)["stake"].as_u64().unwrap()).collect();
         let rewards_before: Vec<u64> = seated.iter().map(|&i| self.worker(i)["rewards"].as_u64().unwrap()).collect();
-        self.close_out(&request, &plans, media.fake);
+        self.close_out(&request, &plans, media.fake, known_answer.as_ref());
         let mut outcome = self.record(&request, &media, operator, &plans);
-        outcome.worker_rewards = self.settle_seats(&seated, &stakes_before, &rewards_before);
-        if outcome.status == FINALIZED && outcome.verdict != 0 {
-            self.public_verdicts.insert(media.content_hash, outcome.verdict as u8);
+        outcome.challenge = challenge;
+        outcome.worker_rewards = self.settle_seats(&seated, &stakes_before, &rewards_before, outcome.challenged);
+        // What a replaying worker can copy: the revealed label of a challenge (public on-chain, and the truth)
+        // rather than its consensus, else the finalized verdict.
+        let public = if outcome.challenged { outcome.challenge_label } else { outcome.verdict };
+        if outcome.status == FINALIZED && public != 0 {
+            self.public_verdicts.insert(media.content_hash, public as u8);
         }
         self.outcomes.push(outcome);
         self.close(&request, operator);
@@ -248,8 +308,17 @@ impl Sim {
         Media { content_hash: hash, fake }
     }
 
-    fn submit(&mut self, media: &Media, seats: u8, operator: bool) -> Address {
+    /// Submit a request: a challenge's attestation commits to `known_answer` (label, salt), any other request's
+    /// is 32 random bytes, as the SDKs send.
+    fn submit(&mut self, media: &Media, seats: u8, operator: bool, known_answer: Option<&(u8, [u8; 32])>) -> Address {
         self.nonce += 1;
+        let client = if operator { self.operator_client.insecure_clone() } else { self.net.client.insecure_clone() };
+        let attestation = match known_answer {
+            Some((label, salt)) => {
+                challenge_attestation(&self.net.env.request_pda(&client.pubkey(), self.nonce), *label, salt)
+            }
+            None => self.client_rng.bytes32(),
+        };
         let spec = RequestSpec {
             nonce: self.nonce,
             content_hash: media.content_hash,
@@ -258,9 +327,9 @@ impl Sim {
             max_workers: seats,
             max_fee: LAMPORTS_PER_SOL,
             deadline_in: self.workload.deadline_secs,
+            attestation,
             ..RequestSpec::default()
         };
-        let client = if operator { self.operator_client.insecure_clone() } else { self.net.client.insecure_clone() };
         let request = self.net.env.submit(&client, &spec);
         self.fees += 5_000; // `Env::submit` returns only the address; one signature
         self.requests.push(request);
@@ -315,8 +384,15 @@ impl Sim {
         }
     }
 
-    /// Reveal, then finalize (at once when everyone revealed, else at the deadline) or expire.
-    fn close_out(&mut self, request: &Address, plans: &[(usize, Plan)], fake: bool) {
+    /// Reveal, then finalize (at once when everyone revealed, else at the deadline) or expire. On a challenge the
+    /// challenger reveals its label and salt first, once the reveals are over, then finalizes as the client.
+    fn close_out(
+        &mut self,
+        request: &Address,
+        plans: &[(usize, Plan)],
+        fake: bool,
+        known_answer: Option<&(u8, [u8; 32])>,
+    ) {
         let r = self.net.env.decode("Request", request).unwrap();
         let (commits, min) = (r["commits"].as_u64().unwrap(), r["min_workers"].as_u64().unwrap());
         if commits < r["max_workers"].as_u64().unwrap() {
@@ -344,6 +420,13 @@ impl Sim {
         if !all_revealed {
             self.net.env.set_time(r["deadline"].as_i64().unwrap());
         }
+        if let Some((label, salt)) = known_answer {
+            let client = self.net.client.insecure_clone();
+            let ix = self.net.env.ix_reveal_challenge(&client.pubkey(), request, *label, salt);
+            let r = self.net.env.send(&[ix], &[&client]);
+            self.paid(r).expect("reveal_challenge");
+        }
+        // `Env::finalize` co-signs as the client (only the client may finalize before the grace period ends).
         let r = self.net.env.finalize(request);
         self.paid(r).expect("finalize");
     }
@@ -353,6 +436,9 @@ impl Sim {
         Outcome {
             fake: media.fake,
             operator,
+            challenge: false,
+            challenged: r["challenged"].as_u64().unwrap() != 0,
+            challenge_label: r["challenge_label"].as_u64().unwrap(),
             status: r["status"].as_u64().unwrap(),
             verdict: r["verdict"].as_u64().unwrap(),
             consensus: r["consensus"].as_u64().unwrap(),
@@ -364,7 +450,13 @@ impl Sim {
     /// Count slashes and rewards as the chain booked them, then top stakes back up to the minimum (the
     /// operator re-stakes from its wallet: capital moves, only the transaction fee is a cost). Returns the
     /// rewards credited.
-    fn settle_seats(&mut self, seated: &[usize], stakes_before: &[u64], rewards_before: &[u64]) -> u64 {
+    fn settle_seats(
+        &mut self,
+        seated: &[usize],
+        stakes_before: &[u64],
+        rewards_before: &[u64],
+        challenged: bool,
+    ) -> u64 {
         let min_stake = self.net.env.params.min_stake;
         let mut credited = 0;
         for (k, &i) in seated.iter().enumerate() {
@@ -374,7 +466,12 @@ impl Sim {
             if stake < stakes_before[k] {
                 a.slashes += 1;
                 a.slashed_lamports += stakes_before[k] - stake;
+                if challenged {
+                    a.challenge_slashes += 1;
+                    a.challenge_slashed_lamports += stakes_before[k] - stake;
+                }
             }
+            a.challenge_seats += challenged as u64;
             credited += rewards.saturating_sub(rewards_before[k]);
             if stake < min_stake {
                 self.add_stake(i, min_stake - stake);
@@ -398,6 +495,40 @@ impl Sim {
 
 impl Agent {
     fn new(key: Keypair, strategy: Strategy) -> Self {
-        Self { key, strategy, baseline: 0, seats: 0, reveals: 0, correct: 0, slashes: 0, slashed_lamports: 0 }
+        Self {
+            key,
+            strategy,
+            baseline: 0,
+            seats: 0,
+            reveals: 0,
+            correct: 0,
+            slashes: 0,
+            slashed_lamports: 0,
+            challenge_seats: 0,
+            challenge_slashes: 0,
+            challenge_slashed_lamports: 0,
+        }
+    }
+}
+
+/// An independent copy of `net` (its own LiteSVM state, the same keys): every scenario with the same number of
+/// workers starts from one template instead of registering its workers again (most of a short run's time).
+pub fn copy_network(net: &Network) -> Network {
+    let e = &net.env;
+    Network {
+        env: Env {
+            svm: e.svm.clone(),
+            idl: Idl(e.idl.0.clone()),
+            program_id: e.program_id,
+            authority: e.authority.insecure_clone(),
+            params: e.params.clone(),
+            known: e.known.clone(),
+            clients: e.clients.iter().map(|(a, k)| (*a, k.insecure_clone())).collect(),
+        },
+        model: net.model.clone(),
+        model_payout: net.model_payout,
+        model_developer: net.model_developer.insecure_clone(),
+        workers: net.worker_keys(),
+        client: net.client.insecure_clone(),
     }
 }
