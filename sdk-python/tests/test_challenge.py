@@ -133,6 +133,9 @@ async def test_random_attestations_differ_between_two_submissions(
     a = request_account(network, Pubkey.from_string(first.id)).attestation
     b = request_account(network, Pubkey.from_string(second.id)).attestation
     assert len(a) == len(b) == 32 and a != b and bytes(32) not in (a, b)
+    assert (first.attestation, second.attestation) == (a.hex(), b.hex())
+    info = await client.get_request(first.id)
+    assert info.attestation == a.hex() and info.challenge_label is None
     # And a given attestation is recorded as given (positive control: the field is the submitted one)
     given = await client.submit_request(media, modalities=FACE, min_workers=1, attestation=b"\5" * 32)
     assert request_account(network, Pubkey.from_string(given.id)).attestation == b"\5" * 32
@@ -222,7 +225,11 @@ async def test_a_challenge_pays_the_label_not_the_consensus_end_to_end(
         answer(workers, request, [Answer(M, 90), Answer(M, 80), Answer(A, 70)])
         # And the client waits for the result with its challenge: it reveals the label, then finalizes
         result = await client.wait_for_result(str(request), timeout=10, challenge=challenge)
-    # Then the label was revealed before the finalization, which the client sent at once (no grace period)
+        info = await client.get_request(str(request))
+    # Then the request shows the revealed label, its attestation and the slash rates it was submitted under
+    assert (info.challenge_label, info.attestation) == (A, challenge.attestation(request).hex())
+    assert (info.non_reveal_slash_bps, info.challenge_slash_bps) == (30_000, 200)
+    # And the label was revealed before the finalization, which the client sent at once (no grace period)
     r = request_account(network, request)
     assert (r.status, r.challenged, r.challenge_label) == (REQUEST_STATUS_FINALIZED, 1, A.code)
     assert r.finalized_at < r.deadline

@@ -75,6 +75,7 @@ def _submitted_from_chain(info: RequestInfo, intent: dict[str, Any], signature: 
         max_fee_lamports=int(intent.get("max_fee_lamports") or info.escrow_lamports),
         commit_deadline=info.commit_deadline,
         deadline=info.deadline,
+        attestation=info.attestation,
     )
 
 

@@ -295,6 +295,8 @@ def _cmd_status(client: DFPNClient, args: argparse.Namespace, out: TextIO) -> No
         "deadline": info.deadline,
         "storage uri": info.storage_uri,
     }
+    if info.challenge_label is not None:
+        human["known-answer challenge"] = info.challenge_label.value
     _emit(args, data, human, out)
 
 

@@ -123,6 +123,10 @@ def request_info(address: Pubkey, r: Request) -> RequestInfo:
         commit_deadline=r.commit_deadline,
         deadline=r.deadline,
         finalized_at=r.finalized_at,
+        non_reveal_slash_bps=r.non_reveal_slash_bps,
+        challenge_slash_bps=r.challenge_slash_bps,
+        attestation=bytes(r.attestation).hex(),
+        challenge_label=Verdict.from_code(r.challenge_label) if r.challenged else None,
         seats=[_seat_info(s) for s in r.seats[: r.joined]],
     )
 
@@ -408,6 +412,7 @@ class AsyncDFPNClient:
             max_fee_lamports=r.escrow,
             commit_deadline=r.commit_deadline,
             deadline=r.deadline,
+            attestation=bytes(r.attestation).hex(),
         )
 
     async def _fresh_nonce(self, client: Pubkey) -> int:

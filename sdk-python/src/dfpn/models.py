@@ -229,6 +229,15 @@ class RequestInfo(_Frozen):
     commit_deadline: int
     deadline: int
     finalized_at: int
+    #: What a committed seat that does not reveal loses, in bps of its reward (fixed at submission).
+    non_reveal_slash_bps: int
+    #: What a worker failing a revealed known-answer challenge loses, in bps of its stake (fixed at submission).
+    challenge_slash_bps: int
+    #: The request's 32-byte attestation (hex): random bytes, or a challenger's commitment to the true label.
+    attestation: str
+    #: The known answer once the request's challenger revealed it (`reveal_challenge`); None for an ordinary
+    #: request or a challenge not (yet) revealed.
+    challenge_label: Verdict | None
     seats: list[SeatInfo]
 
 
@@ -248,6 +257,8 @@ class SubmittedRequest(_Frozen):
     max_fee_lamports: int
     commit_deadline: int
     deadline: int
+    #: The attestation sent (hex): random bytes, or a challenge's attestation ("" when not known).
+    attestation: str = ""
 
 
 __all__ = [
