@@ -40,7 +40,8 @@ class Phase(StrEnum):
     PREPARED = "prepared"
     #: The commitment is on-chain: the worker must reveal before the deadline.
     COMMITTED = "committed"
-    #: Revealed; waiting for finalization.
+    #: Revealed; waiting for finalization: by the client (at once), or by anyone, this worker included, from
+    #: `FINALIZE_GRACE_SECS` after the deadline.
     REVEALED = "revealed"
     #: The request is finalized or expired after this worker revealed (or expired before it committed).
     DONE = "done"
