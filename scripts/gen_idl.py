@@ -271,7 +271,9 @@ def constants() -> list[dict]:
     published as `NAME_CONSTANT`. Each needs a `///` doc line and a literal value."""
     src = (ROOT / "programs/dfpn/src/constants.rs").read_text()
     out: list[dict] = []
-    pattern = re.compile(r'(?:/// (?P<doc>.+)\n\s*)?pub const (?P<name>\w+): (?P<ty>[^=]+) = (?P<value>[^;]+);')
+    pattern = re.compile(
+        r'(?P<doc>(?:[ \t]*/// .+\n)*)[ \t]*pub const (?P<name>\w+): (?P<ty>[^=]+) = (?P<value>[^;]+);'
+    )
     for m in pattern.finditer(src):
         prefix = ""
         opened = src.rfind("\npub mod ", 0, m.start())
@@ -289,7 +291,9 @@ def constants() -> list[dict]:
             idl_ty, idl_value = IDL_INT_TYPES[ty], value.replace("_", "")
         else:
             raise SystemExit(f"constants.rs: {m.group('name')}: a literal of u8/u16/u32/u64/i64/usize/&[u8] expected")
-        out.append({"name": prefix + m.group("name"), "docs": [m.group("doc")], "type": idl_ty, "value": idl_value})
+        # Every line of the doc comment, not only the last one.
+        docs = [line.strip().removeprefix("/// ") for line in m.group("doc").splitlines()]
+        out.append({"name": prefix + m.group("name"), "docs": docs, "type": idl_ty, "value": idl_value})
     return out
 
 

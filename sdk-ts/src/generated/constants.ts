@@ -68,19 +68,19 @@ export const MIN_DEADLINE_SECS_CEILING = 2_592_000n;
 /** Largest `min_consensus_weight` (configuration bound). */
 export const MAX_MIN_CONSENSUS_WEIGHT = 100_000;
 
-/** rounding dust that goes to insurance (at most 2·(paid − 1) + 2 lamports) stays under 1 % of any fee. */
+/** Smallest base fee of one modality, in lamports (configuration bound): with fees at least this large, the rounding dust that goes to insurance (at most 2·(paid − 1) + 2 lamports) stays under 1 % of any fee. */
 export const MIN_BASE_FEE = 10_000n;
 
-/** cost at least what revealing would have earned. */
+/** Smallest non-reveal slash, in bps of the request's per-seat reward (configuration bound): not revealing must cost at least what revealing would have earned. */
 export const MIN_NON_REVEAL_SLASH_BPS = 10_000;
 
-/** worker more than a few requests' earnings. */
+/** Largest non-reveal slash, in bps of the per-seat reward (configuration bound): a crash must not cost an honest worker more than a few requests' earnings. */
 export const MAX_NON_REVEAL_SLASH_BPS = 60_000;
 
-/** (configuration bound), so a wrong label costs an honest worker at most this much. */
+/** Largest `challenge_slash_bps`: share of a worker's stake one failed known-answer challenge may take (configuration bound), so a wrong label costs an honest worker at most this much. */
 export const MAX_CHALLENGE_SLASH_BPS = 500;
 
-/** before anyone finalizes (workers cannot tell challenges apart, so none is finalized early to dodge one). */
+/** After the deadline, only the client may finalize for this long, so a challenger can reveal its label before anyone finalizes (workers cannot tell challenges apart, so none is finalized early to dodge one). */
 export const FINALIZE_GRACE_SECS = 120n;
 
 /** Largest share of the insurance vault (above rent) one `withdraw_insurance` may move, in bps. */
@@ -95,7 +95,7 @@ export const MAX_NO_CONSENSUS_FEE_BPS = 5000;
 /** Longest allowed `max_deadline_secs` (configuration bound: 30 days), so no seat locks stake longer. */
 export const MAX_DEADLINE_SECS_CEILING = 2_592_000n;
 
-/** times what it would have earned. */
+/** Smallest seat bond multiplier (configuration bound): a seat that is never committed forfeits at least ten times what it would have earned. */
 export const MIN_SEAT_BOND_MULTIPLIER = 10;
 
 /** Largest seat bond multiplier (configuration bound). */

@@ -2875,6 +2875,7 @@ export const DFPN_IDL = {
     {
       "name": "MIN_BASE_FEE",
       "docs": [
+        "Smallest base fee of one modality, in lamports (configuration bound): with fees at least this large, the",
         "rounding dust that goes to insurance (at most 2·(paid − 1) + 2 lamports) stays under 1 % of any fee."
       ],
       "type": "u64",
@@ -2883,6 +2884,7 @@ export const DFPN_IDL = {
     {
       "name": "MIN_NON_REVEAL_SLASH_BPS",
       "docs": [
+        "Smallest non-reveal slash, in bps of the request's per-seat reward (configuration bound): not revealing must",
         "cost at least what revealing would have earned."
       ],
       "type": "u16",
@@ -2891,6 +2893,7 @@ export const DFPN_IDL = {
     {
       "name": "MAX_NON_REVEAL_SLASH_BPS",
       "docs": [
+        "Largest non-reveal slash, in bps of the per-seat reward (configuration bound): a crash must not cost an honest",
         "worker more than a few requests' earnings."
       ],
       "type": "u16",
@@ -2899,6 +2902,7 @@ export const DFPN_IDL = {
     {
       "name": "MAX_CHALLENGE_SLASH_BPS",
       "docs": [
+        "Largest `challenge_slash_bps`: share of a worker's stake one failed known-answer challenge may take",
         "(configuration bound), so a wrong label costs an honest worker at most this much."
       ],
       "type": "u16",
@@ -2907,6 +2911,7 @@ export const DFPN_IDL = {
     {
       "name": "FINALIZE_GRACE_SECS",
       "docs": [
+        "After the deadline, only the client may finalize for this long, so a challenger can reveal its label",
         "before anyone finalizes (workers cannot tell challenges apart, so none is finalized early to dodge one)."
       ],
       "type": "i64",
@@ -2947,6 +2952,7 @@ export const DFPN_IDL = {
     {
       "name": "MIN_SEAT_BOND_MULTIPLIER",
       "docs": [
+        "Smallest seat bond multiplier (configuration bound): a seat that is never committed forfeits at least ten",
         "times what it would have earned."
       ],
       "type": "u16",
@@ -4454,4 +4460,4 @@ export const DFPN_IDL = {
 } as const;
 
 /** sha256 of idl/dfpn.json as generated from. */
-export const DFPN_IDL_SHA256 = '05f0e3703eaca992cdead6f02e7ccc2f0b49ea71108131524f363af03377ba4f';
+export const DFPN_IDL_SHA256 = 'e7e23c7310f60b4b1845d103bf748bc22b1bec85368166a3ea74c10b4599f502';

@@ -12,7 +12,7 @@ IDL_NAME = 'dfpn'
 IDL_VERSION = '0.1.0'
 IDL_SPEC = '0.1.0'
 #: SHA-256 of the idl/dfpn.json these files were generated from.
-IDL_SHA256 = '05f0e3703eaca992cdead6f02e7ccc2f0b49ea71108131524f363af03377ba4f'
+IDL_SHA256 = 'e7e23c7310f60b4b1845d103bf748bc22b1bec85368166a3ea74c10b4599f502'
 
 __all__ = [
     'IDL_NAME',

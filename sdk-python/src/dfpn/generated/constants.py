@@ -47,14 +47,19 @@ MIN_DEADLINE_SECS_FLOOR: Final = 60
 MIN_DEADLINE_SECS_CEILING: Final = 2_592_000
 #: Largest `min_consensus_weight` (configuration bound).
 MAX_MIN_CONSENSUS_WEIGHT: Final = 100_000
+#: Smallest base fee of one modality, in lamports (configuration bound): with fees at least this large, the
 #: rounding dust that goes to insurance (at most 2·(paid − 1) + 2 lamports) stays under 1 % of any fee.
 MIN_BASE_FEE: Final = 10_000
+#: Smallest non-reveal slash, in bps of the request's per-seat reward (configuration bound): not revealing must
 #: cost at least what revealing would have earned.
 MIN_NON_REVEAL_SLASH_BPS: Final = 10_000
+#: Largest non-reveal slash, in bps of the per-seat reward (configuration bound): a crash must not cost an honest
 #: worker more than a few requests' earnings.
 MAX_NON_REVEAL_SLASH_BPS: Final = 60_000
+#: Largest `challenge_slash_bps`: share of a worker's stake one failed known-answer challenge may take
 #: (configuration bound), so a wrong label costs an honest worker at most this much.
 MAX_CHALLENGE_SLASH_BPS: Final = 500
+#: After the deadline, only the client may finalize for this long, so a challenger can reveal its label
 #: before anyone finalizes (workers cannot tell challenges apart, so none is finalized early to dodge one).
 FINALIZE_GRACE_SECS: Final = 120
 #: Largest share of the insurance vault (above rent) one `withdraw_insurance` may move, in bps.
@@ -65,6 +70,7 @@ INSURANCE_WITHDRAWAL_INTERVAL_SECS: Final = 604_800
 MAX_NO_CONSENSUS_FEE_BPS: Final = 5000
 #: Longest allowed `max_deadline_secs` (configuration bound: 30 days), so no seat locks stake longer.
 MAX_DEADLINE_SECS_CEILING: Final = 2_592_000
+#: Smallest seat bond multiplier (configuration bound): a seat that is never committed forfeits at least ten
 #: times what it would have earned.
 MIN_SEAT_BOND_MULTIPLIER: Final = 10
 #: Largest seat bond multiplier (configuration bound).
