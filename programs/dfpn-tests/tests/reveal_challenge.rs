@@ -6,7 +6,6 @@
 use dfpn_tests::*;
 use serde_json::Value;
 use solana_address::Address;
-use solana_keypair::Keypair;
 use solana_signer::Signer;
 
 const SALT: [u8; 32] = [7; 32];
@@ -253,5 +252,4 @@ fn malformed_data_is_rejected() {
     let mut ix = net.env.ix_reveal_challenge(&client.pubkey(), &request, MANIPULATED, &SALT);
     ix.accounts.pop();
     net.env.assert_ix_rejected(&ix, &[&client], &[request], "NotEnoughAccounts");
-    let _ = Keypair::new();
 }
