@@ -2,7 +2,7 @@ use pinocchio::{error::ProgramError, AccountView};
 
 use crate::{
     error::DfpnError,
-    state::{seeds, Challenger, Request},
+    state::{Challenger, Request},
     utils::*,
 };
 
@@ -27,16 +27,13 @@ impl<'a> TryFrom<&'a [AccountView]> for RevealChallengeAccounts<'a> {
         };
         // 1. The client signs.
         require_signer(client)?;
-        // 2. The challenger account is the client's (PDA with its stored bump) and registered.
+        // 2. The challenger account is registered and the client's (only `register_challenger` creates one, at the
+        //    key's PDA, so the stored key suffices: no derivation).
         require_writable(challenger)?;
         let challenger_state = Challenger::load(challenger).map_err(|_| DfpnError::NotChallenger)?;
         if challenger_state.authority != client.address().to_bytes() {
             return Err(DfpnError::NotChallenger.into());
         }
-        require_pda_with_bump(
-            challenger,
-            &[seed(seeds::CHALLENGER), client.address().as_ref(), &[challenger_state.bump]],
-        )?;
         // 3. The request is this program's, writable, and the client's.
         require_writable(request_account)?;
         let request = Request::load(request_account)?;
