@@ -102,7 +102,7 @@ INSTRUCTIONS = [
     ("claim_model_fees", "Move a model's accrued fee shares to its payout wallet (anyone may call).",
      [acc("model", w=True), acc("payout_wallet", w=True)], []),
     ("register_worker", "An operator stakes SOL and declares its modalities and models.",
-     [acc("authority", w=True, s=True), acc("worker", w=True, pda=WORKER_SEEDS), CONFIG_RO, SYS],
+     [acc("authority", w=True, s=True), acc("worker", w=True, pda=WORKER_SEEDS), CONFIG_W, SYS],
      [arg("stake", "u64"), arg("modalities", "u8"), arg("models", {"vec": "pubkey"})]),
     ("add_stake", "The operator adds stake.",
      [acc("authority", w=True, s=True), acc("worker", w=True, pda=WORKER_SEEDS), SYS], [arg("amount", "u64")]),
@@ -122,7 +122,7 @@ INSTRUCTIONS = [
      [arg("nonce", "u64"), arg("content_hash", B32), arg("storage_uri", "string"), arg("modalities", "u8"),
       arg("min_workers", "u8"), arg("max_workers", "u8"), arg("max_fee", "u64"), arg("deadline", "i64"),
       arg("bump", "u8"), arg("attestation", B32)]),
-    ("join_request", "An eligible worker takes a seat in an open request.",
+    ("join_request", "A drawn worker accepts its seat (draw_seats) and locks the seat bond from its free stake.",
      [acc("authority", s=True), acc("worker", w=True, pda=WORKER_SEEDS), acc("request", w=True), CONFIG_RO], []),
     ("commit_result", "A seated worker commits the hash of its answer and the model it comes from (fixed in the "
      "seat: later changes to the model do not reach this request).",
@@ -146,8 +146,8 @@ INSTRUCTIONS = [
      [acc("authority", s=True), CONFIG_W], [arg("new_authority", "pubkey")]),
     ("accept_authority", "The proposed authority accepts and takes over the configuration.",
      [acc("new_authority", s=True), CONFIG_W], []),
-    ("leave_request", "A worker gives back a seat it has not committed, in the first half of the commit window "
-     "(its bond is released).",
+    ("leave_request", "A drawn worker gives back a seat it has not committed, in the first half of the commit "
+     "window (its bond is released if it accepted); the seat is drawn again.",
      [acc("authority", s=True), acc("worker", w=True, pda=WORKER_SEEDS), acc("request", w=True)], []),
     ("withdraw_insurance", "The authority moves at most MAX_INSURANCE_WITHDRAWAL_BPS of the insurance vault above "
      "rent to a recipient, at most once per INSURANCE_WITHDRAWAL_INTERVAL_SECS.",
@@ -170,18 +170,28 @@ INSTRUCTIONS = [
       acc("challenger", w=True, pda=[const_seed("challenger"), {"kind": "account", "path": "client"}]),
       acc("request", w=True)],
      [arg("label", "u8"), arg("salt", B32)]),
+    ("draw_seats", "Anyone draws workers into a request's empty seats with the hash of the first slot at or after "
+     "its draw_slot (DRAW_DOMAIN); past halfway through the commit window it first replaces seats still only "
+     "drawn (their bond is forfeited). Remaining accounts: the writable worker PDA of every such seat in seat "
+     "order, then read-only candidate worker PDAs in draw order: candidate k is the worker whose pool_index is "
+     "the first 8 bytes (LE) of sha256(seed ‖ k as u32 LE) modulo the request's pool_count; it takes a seat if "
+     "eligible and the next 8 bytes (LE) modulo draw_stake_cap are below its stake.",
+     [acc("request", w=True), CONFIG_RO,
+      acc("slot_hashes", address="SysvarS1otHashes111111111111111111111111111"),
+      acc("insurance", w=True, pda=[const_seed("insurance")])], []),
 ]
 
 CONFIG_PARAMS = [("base_fees", arr("u64", 5)), ("worker_surcharge_bps", "u16"), ("non_reveal_slash_bps", "u16"),
                  ("max_weight_bps", "u16"), ("reputation_alpha_bps", "u16"), ("min_stake", "u64"),
                  ("unbonding_secs", "i64"), ("min_deadline_secs", "i64"), ("reveal_window_secs", "i64"),
                  ("min_consensus_weight", "u32"), ("max_deadline_secs", "i64"), ("no_consensus_fee_bps", "u16"),
-                 ("seat_bond_multiplier", "u16"), ("challenge_slash_bps", "u16")]
+                 ("seat_bond_multiplier", "u16"), ("challenge_slash_bps", "u16"), ("min_workers_floor", "u8"),
+                 ("draw_stake_cap", "u64")]
 ACCOUNTS = {
     "Config": [("authority", "pubkey"), ("treasury", "pubkey"), ("insurance", "pubkey"),
                ("params", defined("ConfigParams")), ("paused", "u8"), ("bump", "u8"), ("treasury_bump", "u8"),
                ("insurance_bump", "u8"), ("request_count", "u64"), ("pending_authority", "pubkey"),
-               ("insurance_withdrawn_at", "i64"), ("reserved", arr("u8", 22))],
+               ("insurance_withdrawn_at", "i64"), ("worker_count", "u32"), ("reserved", arr("u8", 9))],
     "Vault": [("kind", "u8"), ("bump", "u8"), ("reserved", arr("u8", 6))],
     "Model": [("model_id", B32), ("developer", "pubkey"), ("payout_wallet", "pubkey"), ("modalities", "u8"),
               ("active", "u8"), ("bump", "u8"), ("reserved0", "u8"), ("uses", "u64"), ("earned_total", "u64"),
@@ -191,7 +201,8 @@ ACCOUNTS = {
                ("rewards", "u64"), ("reputation", "u16"), ("active_seats", "u16"), ("modalities", "u8"),
                ("model_count", "u8"), ("bump", "u8"), ("reserved0", "u8"), ("models", arr("pubkey", 4)),
                ("jobs_done", "u64"), ("jobs_agreed", "u64"), ("slashed_total", "u64"), ("registered_at", "i64"),
-               ("bonded", "u64"), ("reserved", arr("u8", 24))],
+               ("bonded", "u64"), ("pool_index", "u32"), ("eligible_since_slot", "u64"),
+               ("reserved", arr("u8", 12))],
     "Request": [("client", "pubkey"), ("nonce", "u64"), ("content_hash", B32), ("modalities", "u8"),
                 ("min_workers", "u8"), ("max_workers", "u8"), ("status", "u8"), ("joined", "u8"), ("commits", "u8"),
                 ("reveals", "u8"), ("verdict", "u8"), ("confidence", "u8"), ("consensus", "u8"), ("bump", "u8"),
@@ -200,7 +211,8 @@ ACCOUNTS = {
                 ("non_reveal_slash_bps", "u16"), ("reputation_alpha_bps", "u16"), ("max_weight_bps", "u16"),
                 ("no_consensus_fee_bps", "u16"), ("min_consensus_weight", "u32"), ("seat_bond", "u64"),
                 ("challenge_slash_bps", "u16"), ("challenged", "u8"), ("challenge_label", "u8"),
-                ("reserved", arr("u8", 12)), ("attestation", B32), ("seats", arr(defined("Seat"), 10))],
+                ("reserved", arr("u8", 12)), ("draw_slot", "u64"), ("draw_seed", B32), ("draw_cursor", "u32"),
+                ("pool_count", "u32"), ("attestation", B32), ("seats", arr(defined("Seat"), 10))],
     "Challenger": [("authority", "pubkey"), ("registered_at", "i64"), ("challenges", "u64"), ("bump", "u8"),
                    ("reserved", arr("u8", 31))],
 }
@@ -246,6 +258,8 @@ EVENTS = {
     "ChallengerRegistered": [("challenger", "pubkey")],
     "ChallengerRemoved": [("challenger", "pubkey")],
     "ChallengeRevealed": [("request", "pubkey"), ("label", "u8")],
+    "SeatDrawn": [("request", "pubkey"), ("worker", "pubkey"), ("seat", "u8")],
+    "DrawRearmed": [("request", "pubkey"), ("draw_slot", "u64")],
 }
 
 

@@ -33,6 +33,12 @@ pub const START_TIME: i64 = 1_700_000_000;
 pub const SYSTEM_PROGRAM: Address = Address::new_from_array([0u8; 32]);
 /// The BPF upgradeable loader, which LiteSVM deploys programs with.
 pub const LOADER_V3: Address = Address::from_str_const("BPFLoaderUpgradeab1e11111111111111111111111");
+/// The SlotHashes sysvar.
+pub const SLOT_HASHES: Address = Address::from_str_const("SysvarS1otHashes111111111111111111111111111");
+
+fn solana_hash_of(bytes: &[u8; 32]) -> solana_hash::Hash {
+    solana_hash::Hash::new_from_array(*bytes)
+}
 
 /// Modality bits.
 pub mod modality {
@@ -66,6 +72,8 @@ pub struct Params {
     pub no_consensus_fee_bps: u16,
     pub seat_bond_multiplier: u16,
     pub challenge_slash_bps: u16,
+    pub min_workers_floor: u8,
+    pub draw_stake_cap: u64,
 }
 
 impl Default for Params {
@@ -85,6 +93,10 @@ impl Default for Params {
             no_consensus_fee_bps: 2_000,
             seat_bond_multiplier: 10,
             challenge_slash_bps: 200,
+            // Instruction tests use small requests and min-stake workers: no floor, every candidate's stake
+            // lottery wins. `Params::reference()` has the reference floor and cap.
+            min_workers_floor: 1,
+            draw_stake_cap: LAMPORTS_PER_SOL,
         }
     }
 }
@@ -108,7 +120,18 @@ impl Params {
         b.extend(self.no_consensus_fee_bps.to_le_bytes());
         b.extend(self.seat_bond_multiplier.to_le_bytes());
         b.extend(self.challenge_slash_bps.to_le_bytes());
+        b.push(self.min_workers_floor);
+        b.extend(self.draw_stake_cap.to_le_bytes());
         b
+    }
+
+    /// The reference configuration of docs/protocol.md: the default with the floor of 5 workers per request
+    /// and a draw stake cap of 10 SOL.
+    pub fn reference() -> Params {
+        Self::with(|p| {
+            p.min_workers_floor = 5;
+            p.draw_stake_cap = 10 * LAMPORTS_PER_SOL;
+        })
     }
 
     /// The reference parameters with one change.
@@ -146,6 +169,9 @@ impl Params {
             ("seat bond below 10x the reward", Self::with(|p| p.seat_bond_multiplier = 9)),
             ("seat bond above 100x the reward", Self::with(|p| p.seat_bond_multiplier = 101)),
             ("challenge slash above 5%", Self::with(|p| p.challenge_slash_bps = 501)),
+            ("zero min workers floor", Self::with(|p| p.min_workers_floor = 0)),
+            ("min workers floor above 10", Self::with(|p| p.min_workers_floor = 11)),
+            ("draw stake cap below the min stake", Self::with(|p| p.draw_stake_cap = p.min_stake - 1)),
         ]
     }
 
@@ -166,6 +192,8 @@ impl Params {
             "no_consensus_fee_bps": self.no_consensus_fee_bps,
             "seat_bond_multiplier": self.seat_bond_multiplier,
             "challenge_slash_bps": self.challenge_slash_bps,
+            "min_workers_floor": self.min_workers_floor,
+            "draw_stake_cap": self.draw_stake_cap,
         })
     }
 
@@ -244,6 +272,26 @@ pub fn commitment(
     h.update(report_hash);
     h.update(salt);
     h.finalize().into()
+}
+
+/// A request's draw seed: `sha256("dfpn-draw-v1" ‖ request ‖ slot hash)`, restated for tests.
+pub fn draw_seed(request: &Address, slot_hash: &[u8; 32]) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(b"dfpn-draw-v1");
+    h.update(request.as_ref());
+    h.update(slot_hash);
+    h.finalize().into()
+}
+
+/// Candidate `k` of a draw: `(pool index, stake lottery)` from `sha256(seed ‖ k as u32 LE)`, restated for tests.
+pub fn draw_candidate(seed: &[u8; 32], k: u32, pool_count: u32, stake_cap: u64) -> (u32, u64) {
+    let mut h = Sha256::new();
+    h.update(seed);
+    h.update(k.to_le_bytes());
+    let h: [u8; 32] = h.finalize().into();
+    let first = u64::from_le_bytes(h[..8].try_into().unwrap());
+    let second = u64::from_le_bytes(h[8..16].try_into().unwrap());
+    ((first % pool_count.max(1) as u64) as u32, second % stake_cap.max(1))
 }
 
 pub fn sha256(data: &[u8]) -> [u8; 32] {
@@ -352,6 +400,13 @@ pub struct Env {
     pub known: Vec<Address>,
     /// Clients of the requests submitted through `submit`, so `finalize` can sign as the client.
     pub clients: HashMap<Address, Keypair>,
+    /// Operators of registered workers, by pool index (recorded from successful `register_worker`s).
+    pub pool: Vec<Address>,
+    /// The SlotHashes sysvar as the harness last set it (newest first).
+    pub slot_hashes: Vec<(u64, [u8; 32])>,
+    /// Workers a test wants drawn into a request (`expect_seats`): the harness picks a slot hash that draws
+    /// them, as a test would wait for a lucky slot.
+    pub wanted_seats: HashMap<Address, Vec<Address>>,
 }
 
 pub type TxResult = Result<TransactionMetadata, FailedTransactionMetadata>;
@@ -377,6 +432,9 @@ impl Env {
             params: Params::default(),
             known: vec![],
             clients: HashMap::new(),
+            pool: Vec::new(),
+            slot_hashes: Vec::new(),
+            wanted_seats: HashMap::new(),
         };
         env.set_time(START_TIME);
         let authority = env.authority.pubkey();
@@ -442,7 +500,14 @@ impl Env {
         let payer = signers[0].pubkey();
         let msg = Message::new_with_blockhash(ixs, Some(&payer), &self.svm.latest_blockhash());
         let tx = Transaction::new(signers, msg, self.svm.latest_blockhash());
-        self.svm.send_transaction(tx)
+        let result = self.svm.send_transaction(tx);
+        if result.is_ok() {
+            let register = self.idl.instruction_discriminator("register_worker");
+            for ix in ixs.iter().filter(|ix| ix.program_id == self.program_id && ix.data.starts_with(&register)) {
+                self.pool.push(ix.accounts[0].pubkey);
+            }
+        }
+        result
     }
 
     /// Send instructions signed by `signers`, with a fresh funded keypair paying the fee in front of them, so
@@ -697,7 +762,7 @@ impl Env {
             vec![
                 AccountMeta::new(*authority, true),
                 AccountMeta::new(self.worker_pda(authority), false),
-                AccountMeta::new_readonly(self.config(), false),
+                AccountMeta::new(self.config(), false),
                 AccountMeta::new_readonly(SYSTEM_PROGRAM, false),
             ],
             Args::default().u64(stake).u8(modalities).vec32(models),
@@ -957,17 +1022,183 @@ impl Env {
         operator
     }
 
-    /// Submit a request from `client`; returns its address.
+    /// Submit a request from `client`; returns its address. The clock moves two slots first, so no two
+    /// requests submitted this way share a draw slot.
     pub fn submit(&mut self, client: &Keypair, spec: &RequestSpec) -> Address {
+        let mut clock = self.svm.get_sysvar::<Clock>();
+        clock.slot += 2;
+        self.svm.set_sysvar(&clock);
         let ix = self.ix_submit_request(&client.pubkey(), spec);
         self.send(&[ix], &[client]).expect("submit_request");
         self.clients.insert(client.pubkey(), client.insecure_clone());
         self.request_pda(&client.pubkey(), spec.nonce)
     }
 
+    /// Accept the worker's drawn seat, drawing the request's seats first if nobody has.
     pub fn join(&mut self, worker: &Keypair, request: &Address) -> TxResult {
+        if let Some(r) = self.decode("Request", request) {
+            let unseeded = idl::bytes32(&r["draw_seed"]) == [0; 32];
+            if unseeded && r["status"] == 0 && r["pool_count"].as_u64() != Some(0) {
+                let _ = self.draw(request);
+            }
+        }
         let ix = self.ix_join_request(&worker.pubkey(), request);
         self.send(&[ix], &[worker])
+    }
+
+    // ---- seat draws ---------------------------------------------------------------------------
+    /// `draw_seats` replacing the seats of `replaced` (operators) and trying `candidates` (operators), in order.
+    pub fn ix_draw_seats(&self, request: &Address, replaced: &[Address], candidates: &[Address]) -> Instruction {
+        let mut metas = vec![
+            AccountMeta::new(*request, false),
+            AccountMeta::new_readonly(self.config(), false),
+            AccountMeta::new_readonly(SLOT_HASHES, false),
+            AccountMeta::new(self.insurance(), false),
+        ];
+        metas.extend(replaced.iter().map(|a| AccountMeta::new(self.worker_pda(a), false)));
+        metas.extend(candidates.iter().map(|a| AccountMeta::new_readonly(self.worker_pda(a), false)));
+        self.ix("draw_seats", metas, Args::default())
+    }
+
+    /// Give `slot` the hash `hash` in the SlotHashes sysvar (LiteSVM does not produce slot hashes itself);
+    /// the clock moves past `slot` if it is not already.
+    pub fn set_slot_hash(&mut self, slot: u64, hash: [u8; 32]) {
+        self.slot_hashes.retain(|(s, _)| *s != slot);
+        self.slot_hashes.push((slot, hash));
+        self.slot_hashes.sort_by(|a, b| b.0.cmp(&a.0));
+        self.slot_hashes.truncate(512);
+        let entries: Vec<_> = self.slot_hashes.iter().map(|(s, h)| (*s, solana_hash_of(h))).collect();
+        self.svm.set_sysvar(&solana_slot_hashes::SlotHashes::new(&entries));
+        let mut clock = self.svm.get_sysvar::<Clock>();
+        if clock.slot <= slot {
+            clock.slot = slot + 1;
+            self.svm.set_sysvar(&clock);
+        }
+    }
+
+    /// Ask the harness to draw `workers` (operators) into `request`: it picks the draw slot's hash among
+    /// candidates until the draw seats them (a test standing in for waiting on a lucky slot).
+    pub fn expect_seats(&mut self, request: &Address, workers: &[Address]) {
+        self.wanted_seats.insert(*request, workers.to_vec());
+    }
+
+    /// Operators drawn into `request` so far (any seat state), in seat order.
+    pub fn drawn(&self, request: &Address) -> Vec<Address> {
+        let r = self.decode("Request", request).expect("request exists");
+        self.seats(&r).iter().map(|s| idl::pubkey(&s["authority"])).collect()
+    }
+
+    /// Draw `request`'s seats the way a client or worker would: fix the draw slot's hash if the request has
+    /// no seed yet (chosen to seat `expect_seats`' workers when a test asked for them), then send
+    /// `draw_seats` with the replaced seats and the candidates that fill the free seats, until they are full or
+    /// the pool gives no more. Returns the last transaction's result.
+    pub fn draw(&mut self, request: &Address) -> TxResult {
+        let r = self.decode("Request", request).expect("request exists");
+        if idl::bytes32(&r["draw_seed"]) == [0; 32] {
+            let draw_slot = r["draw_slot"].as_u64().unwrap();
+            let hash = match self.slot_hashes.iter().find(|(s, _)| *s == draw_slot) {
+                Some((_, h)) => *h,
+                None => self.pick_slot_hash(request, &r),
+            };
+            self.set_slot_hash(draw_slot, hash);
+        }
+        let mut last = None;
+        for _ in 0..8 {
+            let r = self.decode("Request", request).expect("request exists");
+            let replaced = self.unanswered_seats(&r);
+            let seed = match idl::bytes32(&r["draw_seed"]) {
+                s if s == [0; 32] => draw_seed(request, &self.slot_hash_for(&r)),
+                s => s,
+            };
+            let free = r["max_workers"].as_u64().unwrap() as usize - self.seats(&r).len() + replaced.len();
+            let mut seated: Vec<Address> = self.seats(&r).iter().map(|s| idl::pubkey(&s["authority"])).collect();
+            seated.retain(|a| !replaced.contains(a));
+            let (candidates, drawn) = self.predict_draw(&r, &seed, &seated, free, 16);
+            let ix = self.ix_draw_seats(request, &replaced, &candidates);
+            let cranker = self.keypair(LAMPORTS_PER_SOL);
+            let result = self.send(&[ix], &[&cranker]);
+            let done = result.is_err() || drawn.len() >= free || candidates.is_empty();
+            last = Some(result);
+            if done {
+                break;
+            }
+        }
+        last.expect("one draw sent")
+    }
+
+    /// Seats still only drawn past halfway through the commit window: the next draw replaces them.
+    fn unanswered_seats(&self, r: &Value) -> Vec<Address> {
+        let created = r["created_at"].as_i64().unwrap();
+        let halfway = created + (r["commit_deadline"].as_i64().unwrap() - created) / 2;
+        if self.now() < halfway {
+            return vec![];
+        }
+        let drawn = self.idl.constant_u64("SEAT_STATE_DRAWN");
+        self.seats(r).iter().filter(|s| s["state"].as_u64() == Some(drawn)).map(|s| idl::pubkey(&s["authority"])).collect()
+    }
+
+    fn slot_hash_for(&self, r: &Value) -> [u8; 32] {
+        let draw_slot = r["draw_slot"].as_u64().unwrap();
+        self.slot_hashes.iter().rev().find(|(s, _)| *s >= draw_slot).map(|(_, h)| *h).unwrap_or_default()
+    }
+
+    /// A slot hash whose draw seats every worker `expect_seats` named for this request (the first of a
+    /// deterministic sequence if none was named, or none works).
+    fn pick_slot_hash(&self, request: &Address, r: &Value) -> [u8; 32] {
+        let wanted = self.wanted_seats.get(request).cloned().unwrap_or_default();
+        let max = r["max_workers"].as_u64().unwrap() as usize;
+        let hash_at = |i: u32| sha256(&[request.as_ref(), &i.to_le_bytes()].concat());
+        (0..20_000u32)
+            .map(hash_at)
+            .find(|h| {
+                let (_, drawn) = self.predict_draw(r, &draw_seed(request, h), &[], max, 64);
+                wanted.iter().all(|w| drawn.contains(w))
+            })
+            .unwrap_or_else(|| hash_at(0))
+    }
+
+    /// The program's draw, restated: from the request's cursor, the candidates tried (up to `max_candidates`,
+    /// stopping once `free` seats are filled) and the operators they seat.
+    pub fn predict_draw(
+        &self,
+        r: &Value,
+        seed: &[u8; 32],
+        seated: &[Address],
+        free: usize,
+        max_candidates: usize,
+    ) -> (Vec<Address>, Vec<Address>) {
+        let config = self.decode("Config", &self.config()).expect("config");
+        let (min_stake, cap) =
+            (config["params"]["min_stake"].as_u64().unwrap(), config["params"]["draw_stake_cap"].as_u64().unwrap());
+        let pool_count = r["pool_count"].as_u64().unwrap() as u32;
+        let cursor = r["draw_cursor"].as_u64().unwrap() as u32;
+        let (mut candidates, mut drawn) = (vec![], vec![]);
+        if pool_count == 0 {
+            return (candidates, drawn);
+        }
+        let mut k = cursor;
+        while drawn.len() < free && candidates.len() < max_candidates {
+            let (index, lottery) = draw_candidate(seed, k, pool_count, cap);
+            k += 1;
+            let Some(operator) = self.pool.get(index as usize).copied() else { break };
+            candidates.push(operator);
+            let w = self.decode("Worker", &self.worker_pda(&operator)).expect("pool worker");
+            let stake = w["stake"].as_u64().unwrap();
+            let modalities = r["modalities"].as_u64().unwrap();
+            let eligible = w["unbonding_amount"].as_u64() == Some(0)
+                && stake >= min_stake
+                && w["modalities"].as_u64().unwrap() & modalities == modalities
+                && w["eligible_since_slot"].as_u64().unwrap() < r["draw_slot"].as_u64().unwrap()
+                && operator != idl::pubkey(&r["client"])
+                && stake.saturating_sub(w["bonded"].as_u64().unwrap()) >= r["seat_bond"].as_u64().unwrap()
+                && lottery < stake.min(cap)
+                && !seated.contains(&operator)
+                && !drawn.contains(&operator);
+            if eligible {
+                drawn.push(operator);
+            }
+        }
+        (candidates, drawn)
     }
 
     pub fn commit(&mut self, worker: &Keypair, request: &Address, a: &Answer) -> TxResult {
@@ -1062,6 +1293,8 @@ impl Network {
     /// committing. Returns the request address.
     pub fn submit_join_commit(&mut self, spec: &RequestSpec, answers: &[Option<Answer>]) -> Address {
         let request = self.env.submit(&self.client.insecure_clone(), spec);
+        let wanted: Vec<Address> = self.workers.iter().take(answers.len()).map(|w| w.pubkey()).collect();
+        self.env.expect_seats(&request, &wanted);
         for (worker, answer) in self.workers.iter().zip(answers) {
             let worker = worker.insecure_clone();
             self.env.join(&worker, &request).expect("join");

@@ -40,6 +40,8 @@ fn authority_replaces_the_params_and_nothing_else() {
         no_consensus_fee_bps: 1_000,
         seat_bond_multiplier: 20,
         challenge_slash_bps: 300,
+        min_workers_floor: 4,
+        draw_stake_cap: 5 * LAMPORTS_PER_SOL,
     };
     let ix = env.ix_update_config(&authority.pubkey(), &params);
 
@@ -75,6 +77,8 @@ fn accepts_params_on_every_inclusive_bound() {
         no_consensus_fee_bps: 0,
         seat_bond_multiplier: 10,
         challenge_slash_bps: 0,
+        min_workers_floor: 1,
+        draw_stake_cap: 1,
     };
     let high = Params {
         base_fees: [1_000_000_000_000; 5],
@@ -91,6 +95,8 @@ fn accepts_params_on_every_inclusive_bound() {
         no_consensus_fee_bps: 5_000,
         seat_bond_multiplier: 100,
         challenge_slash_bps: 500,
+        min_workers_floor: 10,
+        draw_stake_cap: u64::MAX,
     };
     let (mut env, authority, _) = setup();
     for params in [low, high] {

@@ -73,10 +73,19 @@ pub const MAX_DEADLINE_SECS_CEILING: i64 = 2_592_000;
 pub const MIN_SEAT_BOND_MULTIPLIER: u16 = 10;
 /// Largest seat bond multiplier (configuration bound).
 pub const MAX_SEAT_BOND_MULTIPLIER: u16 = 100;
+/// A request's draw uses the hash of this many slots after its submission slot (or the first slot produced
+/// after it): a hash the client cannot know when it submits.
+pub const DRAW_DELAY_SLOTS: u64 = 1;
+/// Largest `min_workers_floor` (configuration bound).
+pub const MAX_MIN_WORKERS_FLOOR: u8 = 10;
 /// Fewest revealers for agreeing with the consensus to raise reputation (one key cannot farm it alone).
 pub const MIN_REVEALS_FOR_REPUTATION: u8 = 3;
 /// Domain separator of commitments.
 pub const COMMIT_DOMAIN: &[u8] = b"dfpn-commit-v2";
+/// Domain tag of a request's draw seed: `sha256(DRAW_DOMAIN ‖ request ‖ slot hash)`; candidate `k` is
+/// `sha256(seed ‖ k as u32 LE)`, its first 8 bytes (LE, modulo the pool size at submission) a worker's
+/// `pool_index`, the next 8 (LE, modulo `draw_stake_cap`) its stake lottery.
+pub const DRAW_DOMAIN: &[u8] = b"dfpn-draw-v1";
 /// Domain tag of a challenge's attestation: `sha256(CHALLENGE_DOMAIN ‖ request ‖ label ‖ salt)`.
 pub const CHALLENGE_DOMAIN: &[u8] = b"dfpn-challenge-v1";
 
@@ -140,12 +149,14 @@ pub mod request_status {
 
 /// Seat state.
 pub mod seat_state {
-    /// Holds a seat, nothing committed yet.
+    /// Accepted its drawn seat (bond locked), nothing committed yet.
     pub const JOINED: u8 = 0;
     /// Committed the hash of its answer.
     pub const COMMITTED: u8 = 1;
     /// Revealed its answer.
     pub const REVEALED: u8 = 2;
+    /// Drawn for the seat, not yet accepted (`join_request`): no bond locked yet.
+    pub const DRAWN: u8 = 3;
 }
 
 /// PDA seed prefixes.

@@ -153,15 +153,29 @@ pub enum DfpnError {
     ChallengeAlreadyRevealed = 6072,
     /// Until `FINALIZE_GRACE_SECS` after the deadline only the client may finalize.
     FinalizeReservedForClient = 6073,
+    /// The signer holds no drawn, unaccepted seat in this request: seats are drawn (`draw_seats`), not taken.
+    NotDrawn = 6074,
+    /// The draw's slot hash does not exist yet: draw after the slot following `draw_slot`.
+    DrawTooEarly = 6075,
+    /// A candidate account is not the worker at the drawn pool index (or a replaced seat's worker).
+    DrawAccountMismatch = 6076,
+    /// No worker was registered when the request was submitted: nobody can be drawn.
+    NoWorkersToDraw = 6077,
+    /// min_workers is below the configuration's min_workers_floor.
+    MinWorkersBelowFloor = 6078,
+    /// Every seat is drawn and no drawn seat went unanswered past halfway: nothing to draw.
+    NothingToDraw = 6079,
+    /// The slot-hashes account is not the SlotHashes sysvar.
+    NotSlotHashesSysvar = 6080,
 }
 
 impl DfpnError {
     /// Every variant, in code order (used by tests and the IDL check).
-    pub const ALL: [DfpnError; 74] = {
-        let mut all = [DfpnError::InvalidInstructionData; 74];
+    pub const ALL: [DfpnError; 81] = {
+        let mut all = [DfpnError::InvalidInstructionData; 81];
         let mut i = 0;
-        while i < 74 {
-            // SAFETY: the enum is `repr(u32)` with contiguous discriminants 6000..6074.
+        while i < 81 {
+            // SAFETY: the enum is `repr(u32)` with contiguous discriminants 6000..6081.
             all[i] = unsafe { core::mem::transmute::<u32, DfpnError>(6000 + i as u32) };
             i += 1;
         }

@@ -47,6 +47,8 @@ pub const WORKER_LEFT: [u8; 8] = anchor("event:WorkerLeft");
 pub const CHALLENGER_REGISTERED: [u8; 8] = anchor("event:ChallengerRegistered");
 pub const CHALLENGER_REMOVED: [u8; 8] = anchor("event:ChallengerRemoved");
 pub const CHALLENGE_REVEALED: [u8; 8] = anchor("event:ChallengeRevealed");
+pub const SEAT_DRAWN: [u8; 8] = anchor("event:SeatDrawn");
+pub const DRAW_REARMED: [u8; 8] = anchor("event:DrawRearmed");
 
 /// Event with one address field.
 #[inline(always)]
@@ -234,5 +236,14 @@ pub fn worker_paid(request: &[u8; 32], worker: &[u8; 32], amount: u64, model: &[
 pub fn worker_slashed(request: &[u8; 32], worker: &[u8; 32], amount: u64, reputation: u16) {
     let mut w = start::<82>(WORKER_SLASHED);
     w.put(request).put(worker).u64(amount).u16(reputation);
+    emit(&w);
+}
+
+/// `SeatDrawn`: `worker` (an operator key) was drawn for seat `seat` of `request`. The draw transaction also
+/// names the worker's PDA, so a worker finds its seats with a log subscription that mentions its PDA.
+#[inline(always)]
+pub fn seat_drawn(request: &[u8; 32], worker: &[u8; 32], seat: u8) {
+    let mut w = start::<73>(SEAT_DRAWN);
+    w.put(request).put(worker).u8(seat);
     emit(&w);
 }

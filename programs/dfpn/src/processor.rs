@@ -4,7 +4,7 @@ use pinocchio::{AccountView, Address, ProgramResult};
 use crate::{error::DfpnError, instructions::*};
 
 /// Every instruction by name with its discriminator; the IDL check walks this table.
-pub const INSTRUCTIONS: [(&str, [u8; 8]); 30] = [
+pub const INSTRUCTIONS: [(&str, [u8; 8]); 31] = [
     ("initialize_config", initialize_config::DISCRIMINATOR),
     ("update_config", update_config::DISCRIMINATOR),
     ("set_paused", set_paused::DISCRIMINATOR),
@@ -35,6 +35,7 @@ pub const INSTRUCTIONS: [(&str, [u8; 8]); 30] = [
     ("register_challenger", register_challenger::DISCRIMINATOR),
     ("remove_challenger", remove_challenger::DISCRIMINATOR),
     ("reveal_challenge", reveal_challenge::DISCRIMINATOR),
+    ("draw_seats", draw_seats::DISCRIMINATOR),
 ];
 
 #[inline(always)]
@@ -77,6 +78,7 @@ pub fn process_instruction(program_id: &Address, accounts: &mut [AccountView], d
         register_challenger::DISCRIMINATOR => register_challenger::process(accounts, args),
         remove_challenger::DISCRIMINATOR => remove_challenger::process(accounts, args),
         reveal_challenge::DISCRIMINATOR => reveal_challenge::process(accounts, args),
+        draw_seats::DISCRIMINATOR => draw_seats::process(accounts, args),
         _ => Err(DfpnError::InvalidInstructionData.into()),
     }
 }

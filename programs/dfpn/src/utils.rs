@@ -179,6 +179,12 @@ pub fn now() -> Result<i64, ProgramError> {
     Ok(Clock::get()?.unix_timestamp)
 }
 
+/// Current slot from the Clock sysvar.
+#[inline(always)]
+pub fn current_slot() -> Result<u64, ProgramError> {
+    Ok(Clock::get()?.slot)
+}
+
 /// Rent-exempt minimum for `len` bytes.
 #[inline(always)]
 pub fn rent_exempt(len: usize) -> Result<u64, ProgramError> {

@@ -101,11 +101,20 @@ export const MIN_SEAT_BOND_MULTIPLIER = 10;
 /** Largest seat bond multiplier (configuration bound). */
 export const MAX_SEAT_BOND_MULTIPLIER = 100;
 
+/** A request's draw uses the hash of this many slots after its submission slot (or the first slot produced after it): a hash the client cannot know when it submits. */
+export const DRAW_DELAY_SLOTS = 1n;
+
+/** Largest `min_workers_floor` (configuration bound). */
+export const MAX_MIN_WORKERS_FLOOR = 10;
+
 /** Fewest revealers for agreeing with the consensus to raise reputation (one key cannot farm it alone). */
 export const MIN_REVEALS_FOR_REPUTATION = 3;
 
 /** Domain separator of commitments. Bytes (`"dfpn-commit-v2"`). */
 export const COMMIT_DOMAIN: ReadonlyUint8Array = new Uint8Array([100, 102, 112, 110, 45, 99, 111, 109, 109, 105, 116, 45, 118, 50]);
+
+/** Domain tag of a request's draw seed: `sha256(DRAW_DOMAIN ‖ request ‖ slot hash)`; candidate `k` is `sha256(seed ‖ k as u32 LE)`, its first 8 bytes (LE, modulo the pool size at submission) a worker's `pool_index`, the next 8 (LE, modulo `draw_stake_cap`) its stake lottery. Bytes (`"dfpn-draw-v1"`). */
+export const DRAW_DOMAIN: ReadonlyUint8Array = new Uint8Array([100, 102, 112, 110, 45, 100, 114, 97, 119, 45, 118, 49]);
 
 /** Domain tag of a challenge's attestation: `sha256(CHALLENGE_DOMAIN ‖ request ‖ label ‖ salt)`. Bytes (`"dfpn-challenge-v1"`). */
 export const CHALLENGE_DOMAIN: ReadonlyUint8Array = new Uint8Array([100, 102, 112, 110, 45, 99, 104, 97, 108, 108, 101, 110, 103, 101, 45, 118, 49]);
@@ -164,7 +173,7 @@ export const REQUEST_STATUS_FINALIZED = 1;
 /** Too few commitments; the escrow went back. */
 export const REQUEST_STATUS_EXPIRED = 2;
 
-/** Holds a seat, nothing committed yet. */
+/** Accepted its drawn seat (bond locked), nothing committed yet. */
 export const SEAT_STATE_JOINED = 0;
 
 /** Committed the hash of its answer. */
@@ -172,6 +181,9 @@ export const SEAT_STATE_COMMITTED = 1;
 
 /** Revealed its answer. */
 export const SEAT_STATE_REVEALED = 2;
+
+/** Drawn for the seat, not yet accepted (`join_request`): no bond locked yet. */
+export const SEAT_STATE_DRAWN = 3;
 
 /** Configuration PDA `["config"]`. Bytes (`"config"`). */
 export const SEEDS_CONFIG: ReadonlyUint8Array = new Uint8Array([99, 111, 110, 102, 105, 103]);
@@ -213,4 +225,4 @@ export const CONSENSUS_NAMES = ['None', 'Unanimous', 'Supermajority', 'Majority'
 export const REQUEST_STATUS_NAMES = ['Open', 'Finalized', 'Expired'] as const;
 
 /** The seat states by their on-chain byte (IDL constants `SEAT_STATE_*`). */
-export const SEAT_STATE_NAMES = ['Joined', 'Committed', 'Revealed'] as const;
+export const SEAT_STATE_NAMES = ['Joined', 'Committed', 'Revealed', 'Drawn'] as const;

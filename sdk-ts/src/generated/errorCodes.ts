@@ -123,6 +123,13 @@ export const ErrorCode: { readonly [K in ErrorCode]: K } = Object.freeze({
   CHALLENGE_TOO_EARLY: 'CHALLENGE_TOO_EARLY',
   CHALLENGE_ALREADY_REVEALED: 'CHALLENGE_ALREADY_REVEALED',
   FINALIZE_RESERVED_FOR_CLIENT: 'FINALIZE_RESERVED_FOR_CLIENT',
+  NOT_DRAWN: 'NOT_DRAWN',
+  DRAW_TOO_EARLY: 'DRAW_TOO_EARLY',
+  DRAW_ACCOUNT_MISMATCH: 'DRAW_ACCOUNT_MISMATCH',
+  NO_WORKERS_TO_DRAW: 'NO_WORKERS_TO_DRAW',
+  MIN_WORKERS_BELOW_FLOOR: 'MIN_WORKERS_BELOW_FLOOR',
+  NOTHING_TO_DRAW: 'NOTHING_TO_DRAW',
+  NOT_SLOT_HASHES_SYSVAR: 'NOT_SLOT_HASHES_SYSVAR',
 });
 
 /** Every error code, the SDK's first, then the program's in code order. */
@@ -196,9 +203,9 @@ export const ERROR_HINTS: Readonly<Record<ErrorCode, string>> = Object.freeze({
   INVALID_WORKER_COUNT: 'Use 1 <= minWorkers <= maxWorkers <= 10.',
   REQUEST_NOT_OPEN: 'The request is already finalized or expired.',
   MODALITY_NOT_SUPPORTED: 'The worker must support every modality the request names.',
-  REQUEST_FULL: 'Every seat of the request is taken.',
+  REQUEST_FULL: 'Every seat of the request is drawn.',
   ALREADY_JOINED: 'The worker already holds a seat in this request.',
-  NOT_JOINED: 'Join the request before committing or revealing.',
+  NOT_JOINED: 'This worker holds no seat in the request: seats are drawn (draw_seats), then accepted (join_request).',
   COMMIT_PHASE_CLOSED: 'The commit phase is over; commit earlier next time.',
   ALREADY_COMMITTED: 'This seat already committed.',
   REVEAL_PHASE_NOT_STARTED: 'Wait for the commit phase to close (all seats committed or commit deadline).',
@@ -242,4 +249,11 @@ export const ERROR_HINTS: Readonly<Record<ErrorCode, string>> = Object.freeze({
   CHALLENGE_TOO_EARLY: 'Reveal the challenge after the reveal phase (at the deadline, or once every committed seat revealed) and before finalizing.',
   CHALLENGE_ALREADY_REVEALED: 'This request\'s challenge is already revealed; finalize it.',
   FINALIZE_RESERVED_FOR_CLIENT: 'Only the client may finalize until FINALIZE_GRACE_SECS after the deadline; sign as the client or retry after the grace period.',
+  NOT_DRAWN: 'Seats are drawn, not taken: wait for draw_seats to draw this worker (a worker learns it from the SeatDrawn event or the request\'s seats).',
+  DRAW_TOO_EARLY: 'The draw slot\'s hash does not exist yet: retry a slot or two later.',
+  DRAW_ACCOUNT_MISMATCH: 'Pass, for candidate k, the worker whose pool_index the draw names (the SDKs compute it), after the workers of seats being replaced.',
+  NO_WORKERS_TO_DRAW: 'No worker was registered when the request was submitted; submit again once workers have registered.',
+  MIN_WORKERS_BELOW_FLOOR: 'Ask for at least the network\'s minWorkersFloor workers (config params).',
+  NOTHING_TO_DRAW: 'Every seat is drawn; nothing to do until halfway through the commit window, when unanswered seats can be replaced.',
+  NOT_SLOT_HASHES_SYSVAR: 'Pass the SlotHashes sysvar (SysvarS1otHashes111111111111111111111111111).',
 });

@@ -66,6 +66,10 @@ import {
   type ChallengerRemoved,
   getChallengeRevealedDecoder,
   type ChallengeRevealed,
+  getSeatDrawnDecoder,
+  type SeatDrawn,
+  getDrawRearmedDecoder,
+  type DrawRearmed,
 } from './types/index.js';
 
 /** `sha256("event:ConfigInitialized")[..8]` */
@@ -132,6 +136,10 @@ export const CHALLENGER_REGISTERED_EVENT_DISCRIMINATOR = new Uint8Array([147, 14
 export const CHALLENGER_REMOVED_EVENT_DISCRIMINATOR = new Uint8Array([171, 242, 166, 150, 34, 148, 0, 70]);
 /** `sha256("event:ChallengeRevealed")[..8]` */
 export const CHALLENGE_REVEALED_EVENT_DISCRIMINATOR = new Uint8Array([70, 75, 160, 9, 210, 81, 97, 221]);
+/** `sha256("event:SeatDrawn")[..8]` */
+export const SEAT_DRAWN_EVENT_DISCRIMINATOR = new Uint8Array([110, 61, 47, 40, 12, 221, 221, 122]);
+/** `sha256("event:DrawRearmed")[..8]` */
+export const DRAW_REARMED_EVENT_DISCRIMINATOR = new Uint8Array([25, 27, 196, 88, 205, 188, 4, 191]);
 
 /** Every DFPN event, tagged with its IDL name. */
 export type DfpnEvent =
@@ -166,10 +174,12 @@ export type DfpnEvent =
   | ({ name: 'ModelTransferred' } & ModelTransferred)
   | ({ name: 'ChallengerRegistered' } & ChallengerRegistered)
   | ({ name: 'ChallengerRemoved' } & ChallengerRemoved)
-  | ({ name: 'ChallengeRevealed' } & ChallengeRevealed);
+  | ({ name: 'ChallengeRevealed' } & ChallengeRevealed)
+  | ({ name: 'SeatDrawn' } & SeatDrawn)
+  | ({ name: 'DrawRearmed' } & DrawRearmed);
 
 /** The IDL name of every event, in IDL order. */
-export const DFPN_EVENT_NAMES = ['ConfigInitialized', 'ConfigUpdated', 'PauseSet', 'TreasuryWithdrawn', 'ModelRegistered', 'ModelUpdated', 'ModelDeactivated', 'ModelFeesClaimed', 'WorkerRegistered', 'StakeAdded', 'WorkerUpdated', 'UnstakeRequested', 'StakeWithdrawn', 'WorkerRewardsClaimed', 'RequestSubmitted', 'WorkerJoined', 'ResultCommitted', 'ResultRevealed', 'RequestFinalized', 'WorkerPaid', 'WorkerSlashed', 'RequestExpired', 'RequestClosed', 'AuthorityProposed', 'AuthorityTransferred', 'WorkerLeft', 'InsuranceWithdrawn', 'ModelTransferProposed', 'ModelTransferred', 'ChallengerRegistered', 'ChallengerRemoved', 'ChallengeRevealed'] as const;
+export const DFPN_EVENT_NAMES = ['ConfigInitialized', 'ConfigUpdated', 'PauseSet', 'TreasuryWithdrawn', 'ModelRegistered', 'ModelUpdated', 'ModelDeactivated', 'ModelFeesClaimed', 'WorkerRegistered', 'StakeAdded', 'WorkerUpdated', 'UnstakeRequested', 'StakeWithdrawn', 'WorkerRewardsClaimed', 'RequestSubmitted', 'WorkerJoined', 'ResultCommitted', 'ResultRevealed', 'RequestFinalized', 'WorkerPaid', 'WorkerSlashed', 'RequestExpired', 'RequestClosed', 'AuthorityProposed', 'AuthorityTransferred', 'WorkerLeft', 'InsuranceWithdrawn', 'ModelTransferProposed', 'ModelTransferred', 'ChallengerRegistered', 'ChallengerRemoved', 'ChallengeRevealed', 'SeatDrawn', 'DrawRearmed'] as const;
 
 const DECODERS: ReadonlyArray<{ name: DfpnEvent['name']; discriminator: Uint8Array; decode: (bytes: ReadonlyUint8Array) => object }> = [
   { name: 'ConfigInitialized', discriminator: CONFIG_INITIALIZED_EVENT_DISCRIMINATOR, decode: (b) => getConfigInitializedDecoder().decode(b) },
@@ -204,6 +214,8 @@ const DECODERS: ReadonlyArray<{ name: DfpnEvent['name']; discriminator: Uint8Arr
   { name: 'ChallengerRegistered', discriminator: CHALLENGER_REGISTERED_EVENT_DISCRIMINATOR, decode: (b) => getChallengerRegisteredDecoder().decode(b) },
   { name: 'ChallengerRemoved', discriminator: CHALLENGER_REMOVED_EVENT_DISCRIMINATOR, decode: (b) => getChallengerRemovedDecoder().decode(b) },
   { name: 'ChallengeRevealed', discriminator: CHALLENGE_REVEALED_EVENT_DISCRIMINATOR, decode: (b) => getChallengeRevealedDecoder().decode(b) },
+  { name: 'SeatDrawn', discriminator: SEAT_DRAWN_EVENT_DISCRIMINATOR, decode: (b) => getSeatDrawnDecoder().decode(b) },
+  { name: 'DrawRearmed', discriminator: DRAW_REARMED_EVENT_DISCRIMINATOR, decode: (b) => getDrawRearmedDecoder().decode(b) },
 ];
 
 /**

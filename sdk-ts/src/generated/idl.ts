@@ -576,6 +576,7 @@ export const DFPN_IDL = {
         },
         {
           "name": "config",
+          "writable": true,
           "pda": {
             "seeds": [
               {
@@ -1019,7 +1020,7 @@ export const DFPN_IDL = {
     {
       "name": "join_request",
       "docs": [
-        "An eligible worker takes a seat in an open request."
+        "A drawn worker accepts its seat (draw_seats) and locks the seat bond from its free stake."
       ],
       "discriminator": [
         166,
@@ -1461,7 +1462,7 @@ export const DFPN_IDL = {
     {
       "name": "leave_request",
       "docs": [
-        "A worker gives back a seat it has not committed, in the first half of the commit window (its bond is released)."
+        "A drawn worker gives back a seat it has not committed, in the first half of the commit window (its bond is released if it accepted); the seat is drawn again."
       ],
       "discriminator": [
         109,
@@ -1831,6 +1832,73 @@ export const DFPN_IDL = {
           }
         }
       ]
+    },
+    {
+      "name": "draw_seats",
+      "docs": [
+        "Anyone draws workers into a request's empty seats with the hash of the first slot at or after its draw_slot (DRAW_DOMAIN); past halfway through the commit window it first replaces seats still only drawn (their bond is forfeited). Remaining accounts: the writable worker PDA of every such seat in seat order, then read-only candidate worker PDAs in draw order: candidate k is the worker whose pool_index is the first 8 bytes (LE) of sha256(seed ‖ k as u32 LE) modulo the request's pool_count; it takes a seat if eligible and the next 8 bytes (LE) modulo draw_stake_cap are below its stake."
+      ],
+      "discriminator": [
+        80,
+        164,
+        20,
+        16,
+        140,
+        65,
+        65,
+        111
+      ],
+      "accounts": [
+        {
+          "name": "request",
+          "writable": true
+        },
+        {
+          "name": "config",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "slot_hashes",
+          "address": "SysvarS1otHashes111111111111111111111111111"
+        },
+        {
+          "name": "insurance",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  105,
+                  110,
+                  115,
+                  117,
+                  114,
+                  97,
+                  110,
+                  99,
+                  101
+                ]
+              }
+            ]
+          }
+        }
+      ],
+      "args": []
     }
   ],
   "accounts": [
@@ -2329,6 +2397,32 @@ export const DFPN_IDL = {
         97,
         221
       ]
+    },
+    {
+      "name": "SeatDrawn",
+      "discriminator": [
+        110,
+        61,
+        47,
+        40,
+        12,
+        221,
+        221,
+        122
+      ]
+    },
+    {
+      "name": "DrawRearmed",
+      "discriminator": [
+        25,
+        27,
+        196,
+        88,
+        205,
+        188,
+        4,
+        191
+      ]
     }
   ],
   "errors": [
@@ -2701,6 +2795,41 @@ export const DFPN_IDL = {
       "code": 6073,
       "name": "FinalizeReservedForClient",
       "msg": "Until `FINALIZE_GRACE_SECS` after the deadline only the client may finalize."
+    },
+    {
+      "code": 6074,
+      "name": "NotDrawn",
+      "msg": "The signer holds no drawn, unaccepted seat in this request: seats are drawn (`draw_seats`), not taken."
+    },
+    {
+      "code": 6075,
+      "name": "DrawTooEarly",
+      "msg": "The draw's slot hash does not exist yet: draw after the slot following `draw_slot`."
+    },
+    {
+      "code": 6076,
+      "name": "DrawAccountMismatch",
+      "msg": "A candidate account is not the worker at the drawn pool index (or a replaced seat's worker)."
+    },
+    {
+      "code": 6077,
+      "name": "NoWorkersToDraw",
+      "msg": "No worker was registered when the request was submitted: nobody can be drawn."
+    },
+    {
+      "code": 6078,
+      "name": "MinWorkersBelowFloor",
+      "msg": "min_workers is below the configuration's min_workers_floor."
+    },
+    {
+      "code": 6079,
+      "name": "NothingToDraw",
+      "msg": "Every seat is drawn and no drawn seat went unanswered past halfway: nothing to draw."
+    },
+    {
+      "code": 6080,
+      "name": "NotSlotHashesSysvar",
+      "msg": "The slot-hashes account is not the SlotHashes sysvar."
     }
   ],
   "constants": [
@@ -2967,6 +3096,23 @@ export const DFPN_IDL = {
       "value": "100"
     },
     {
+      "name": "DRAW_DELAY_SLOTS",
+      "docs": [
+        "A request's draw uses the hash of this many slots after its submission slot (or the first slot produced",
+        "after it): a hash the client cannot know when it submits."
+      ],
+      "type": "u64",
+      "value": "1"
+    },
+    {
+      "name": "MAX_MIN_WORKERS_FLOOR",
+      "docs": [
+        "Largest `min_workers_floor` (configuration bound)."
+      ],
+      "type": "u8",
+      "value": "10"
+    },
+    {
       "name": "MIN_REVEALS_FOR_REPUTATION",
       "docs": [
         "Fewest revealers for agreeing with the consensus to raise reputation (one key cannot farm it alone)."
@@ -2981,6 +3127,16 @@ export const DFPN_IDL = {
       ],
       "type": "bytes",
       "value": "[100, 102, 112, 110, 45, 99, 111, 109, 109, 105, 116, 45, 118, 50]"
+    },
+    {
+      "name": "DRAW_DOMAIN",
+      "docs": [
+        "Domain tag of a request's draw seed: `sha256(DRAW_DOMAIN ‖ request ‖ slot hash)`; candidate `k` is",
+        "`sha256(seed ‖ k as u32 LE)`, its first 8 bytes (LE, modulo the pool size at submission) a worker's",
+        "`pool_index`, the next 8 (LE, modulo `draw_stake_cap`) its stake lottery."
+      ],
+      "type": "bytes",
+      "value": "[100, 102, 112, 110, 45, 100, 114, 97, 119, 45, 118, 49]"
     },
     {
       "name": "CHALLENGE_DOMAIN",
@@ -3137,7 +3293,7 @@ export const DFPN_IDL = {
     {
       "name": "SEAT_STATE_JOINED",
       "docs": [
-        "Holds a seat, nothing committed yet."
+        "Accepted its drawn seat (bond locked), nothing committed yet."
       ],
       "type": "u8",
       "value": "0"
@@ -3157,6 +3313,14 @@ export const DFPN_IDL = {
       ],
       "type": "u8",
       "value": "2"
+    },
+    {
+      "name": "SEAT_STATE_DRAWN",
+      "docs": [
+        "Drawn for the seat, not yet accepted (`join_request`): no bond locked yet."
+      ],
+      "type": "u8",
+      "value": "3"
     },
     {
       "name": "SEEDS_CONFIG",
@@ -3281,6 +3445,14 @@ export const DFPN_IDL = {
           {
             "name": "challenge_slash_bps",
             "type": "u16"
+          },
+          {
+            "name": "min_workers_floor",
+            "type": "u8"
+          },
+          {
+            "name": "draw_stake_cap",
+            "type": "u64"
           }
         ]
       }
@@ -3398,11 +3570,15 @@ export const DFPN_IDL = {
             "type": "i64"
           },
           {
+            "name": "worker_count",
+            "type": "u32"
+          },
+          {
             "name": "reserved",
             "type": {
               "array": [
                 "u8",
-                22
+                9
               ]
             }
           }
@@ -3587,11 +3763,19 @@ export const DFPN_IDL = {
             "type": "u64"
           },
           {
+            "name": "pool_index",
+            "type": "u32"
+          },
+          {
+            "name": "eligible_since_slot",
+            "type": "u64"
+          },
+          {
             "name": "reserved",
             "type": {
               "array": [
                 "u8",
-                24
+                12
               ]
             }
           }
@@ -3745,6 +3929,27 @@ export const DFPN_IDL = {
                 12
               ]
             }
+          },
+          {
+            "name": "draw_slot",
+            "type": "u64"
+          },
+          {
+            "name": "draw_seed",
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
+            "name": "draw_cursor",
+            "type": "u32"
+          },
+          {
+            "name": "pool_count",
+            "type": "u32"
           },
           {
             "name": "attestation",
@@ -4455,9 +4660,45 @@ export const DFPN_IDL = {
           }
         ]
       }
+    },
+    {
+      "name": "SeatDrawn",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "request",
+            "type": "pubkey"
+          },
+          {
+            "name": "worker",
+            "type": "pubkey"
+          },
+          {
+            "name": "seat",
+            "type": "u8"
+          }
+        ]
+      }
+    },
+    {
+      "name": "DrawRearmed",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "request",
+            "type": "pubkey"
+          },
+          {
+            "name": "draw_slot",
+            "type": "u64"
+          }
+        ]
+      }
     }
   ]
 } as const;
 
 /** sha256 of idl/dfpn.json as generated from. */
-export const DFPN_IDL_SHA256 = 'e7e23c7310f60b4b1845d103bf748bc22b1bec85368166a3ea74c10b4599f502';
+export const DFPN_IDL_SHA256 = '58df3b44b5df96eb1ba0aeac5a1256bfeb9e2ab329847abca805a3ca21ca47da';

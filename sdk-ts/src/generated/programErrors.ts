@@ -83,9 +83,16 @@ export type ProgramErrorCodeName =
   | 'CHALLENGE_MISMATCH'
   | 'CHALLENGE_TOO_EARLY'
   | 'CHALLENGE_ALREADY_REVEALED'
-  | 'FINALIZE_RESERVED_FOR_CLIENT';
+  | 'FINALIZE_RESERVED_FOR_CLIENT'
+  | 'NOT_DRAWN'
+  | 'DRAW_TOO_EARLY'
+  | 'DRAW_ACCOUNT_MISMATCH'
+  | 'NO_WORKERS_TO_DRAW'
+  | 'MIN_WORKERS_BELOW_FLOOR'
+  | 'NOTHING_TO_DRAW'
+  | 'NOT_SLOT_HASHES_SYSVAR';
 
-/** The program's errors (`DfpnError`, codes 6000..6073) in IDL order. */
+/** The program's errors (`DfpnError`, codes 6000..6080) in IDL order. */
 export const PROGRAM_ERRORS: ReadonlyArray<ProgramErrorInfo> = [
   { code: 6000, name: 'InvalidInstructionData', errorCode: 'INVALID_INSTRUCTION_DATA', msg: "Instruction data too short, too long or not a known discriminator." },
   { code: 6001, name: 'NotEnoughAccounts', errorCode: 'NOT_ENOUGH_ACCOUNTS', msg: "Fewer accounts than the instruction needs." },
@@ -161,4 +168,11 @@ export const PROGRAM_ERRORS: ReadonlyArray<ProgramErrorInfo> = [
   { code: 6071, name: 'ChallengeTooEarly', errorCode: 'CHALLENGE_TOO_EARLY', msg: "A challenge can be revealed only once the reveal phase is over, and before finalization." },
   { code: 6072, name: 'ChallengeAlreadyRevealed', errorCode: 'CHALLENGE_ALREADY_REVEALED', msg: "The challenge of this request was already revealed." },
   { code: 6073, name: 'FinalizeReservedForClient', errorCode: 'FINALIZE_RESERVED_FOR_CLIENT', msg: "Until `FINALIZE_GRACE_SECS` after the deadline only the client may finalize." },
+  { code: 6074, name: 'NotDrawn', errorCode: 'NOT_DRAWN', msg: "The signer holds no drawn, unaccepted seat in this request: seats are drawn (`draw_seats`), not taken." },
+  { code: 6075, name: 'DrawTooEarly', errorCode: 'DRAW_TOO_EARLY', msg: "The draw's slot hash does not exist yet: draw after the slot following `draw_slot`." },
+  { code: 6076, name: 'DrawAccountMismatch', errorCode: 'DRAW_ACCOUNT_MISMATCH', msg: "A candidate account is not the worker at the drawn pool index (or a replaced seat's worker)." },
+  { code: 6077, name: 'NoWorkersToDraw', errorCode: 'NO_WORKERS_TO_DRAW', msg: "No worker was registered when the request was submitted: nobody can be drawn." },
+  { code: 6078, name: 'MinWorkersBelowFloor', errorCode: 'MIN_WORKERS_BELOW_FLOOR', msg: "min_workers is below the configuration's min_workers_floor." },
+  { code: 6079, name: 'NothingToDraw', errorCode: 'NOTHING_TO_DRAW', msg: "Every seat is drawn and no drawn seat went unanswered past halfway: nothing to draw." },
+  { code: 6080, name: 'NotSlotHashesSysvar', errorCode: 'NOT_SLOT_HASHES_SYSVAR', msg: "The slot-hashes account is not the SlotHashes sysvar." },
 ];

@@ -7,6 +7,7 @@ pub mod claim_worker_rewards;
 pub mod close_request;
 pub mod commit_result;
 pub mod deactivate_model;
+pub mod draw_seats;
 pub mod expire_request;
 pub mod finalize_request;
 pub mod initialize_config;

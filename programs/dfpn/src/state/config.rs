@@ -1,6 +1,6 @@
 use crate::{
     constants::{
-        BPS, MAX_BASE_FEE, MAX_CHALLENGE_SLASH_BPS, MAX_DEADLINE_SECS_CEILING, MAX_MIN_CONSENSUS_WEIGHT,
+        BPS, MAX_BASE_FEE, MAX_CHALLENGE_SLASH_BPS, MAX_DEADLINE_SECS_CEILING, MAX_MIN_CONSENSUS_WEIGHT, MAX_MIN_WORKERS_FLOOR,
         MAX_NON_REVEAL_SLASH_BPS, MAX_NO_CONSENSUS_FEE_BPS, MAX_REPUTATION_ALPHA_BPS, MAX_SEAT_BOND_MULTIPLIER,
         MAX_UNBONDING_SECS, MIN_BASE_FEE, MIN_DEADLINE_SECS_CEILING, MIN_DEADLINE_SECS_FLOOR, MIN_NON_REVEAL_SLASH_BPS,
         MIN_SEAT_BOND_MULTIPLIER,
@@ -34,7 +34,9 @@ pub struct Config {
     pub pending_authority: [u8; 32],
     /// Time of the last `withdraw_insurance` (0: never).
     pub insurance_withdrawn_at: I64,
-    pub reserved: [u8; 22],
+    /// Workers registered so far; the next one gets this as its `pool_index`.
+    pub worker_count: U32,
+    pub reserved: [u8; 9],
 }
 
 /// Tunable parameters; the argument of `initialize_config` and `update_config`.
@@ -73,10 +75,17 @@ pub struct ConfigParams {
     /// Share of its stake a worker loses for each known-answer challenge it fails (a revealed verdict other than
     /// the challenger's label, or no reveal), in basis points.
     pub challenge_slash_bps: U16,
+    /// Smallest `min_workers` a request may ask for: fewer seats make a verdict cheap to buy with a few
+    /// operator-controlled workers.
+    pub min_workers_floor: u8,
+    /// Stake, in lamports, at which a worker's draw chance stops growing: a candidate is accepted with
+    /// probability `min(stake, cap) / cap`, so stake above the cap buys no extra seats (a bigger operator runs
+    /// several workers, each staking up to the cap).
+    pub draw_stake_cap: U64,
 }
 
 impl ConfigParams {
-    pub const LEN: usize = 98;
+    pub const LEN: usize = 107;
 
     #[inline(always)]
     pub fn read(r: &mut Reader) -> Result<Self, ProgramError> {
@@ -99,6 +108,8 @@ impl ConfigParams {
             no_consensus_fee_bps: U16::new(r.u16()?),
             seat_bond_multiplier: U16::new(r.u16()?),
             challenge_slash_bps: U16::new(r.u16()?),
+            min_workers_floor: r.u8()?,
+            draw_stake_cap: U64::new(r.u64()?),
         };
         params.validate()?;
         Ok(params)
@@ -122,7 +133,9 @@ impl ConfigParams {
             && (self.min_deadline_secs.get()..=MAX_DEADLINE_SECS_CEILING).contains(&self.max_deadline_secs.get())
             && self.no_consensus_fee_bps.get() <= MAX_NO_CONSENSUS_FEE_BPS
             && (MIN_SEAT_BOND_MULTIPLIER..=MAX_SEAT_BOND_MULTIPLIER).contains(&self.seat_bond_multiplier.get())
-            && self.challenge_slash_bps.get() <= MAX_CHALLENGE_SLASH_BPS;
+            && self.challenge_slash_bps.get() <= MAX_CHALLENGE_SLASH_BPS
+            && (1..=MAX_MIN_WORKERS_FLOOR).contains(&self.min_workers_floor)
+            && self.draw_stake_cap.get() >= self.min_stake.get();
         if ok {
             Ok(())
         } else {
@@ -133,7 +146,7 @@ impl ConfigParams {
 
 impl AccountState for Config {
     const DISCRIMINATOR: [u8; 8] = discriminator::anchor("account:Config");
-    const LEN: usize = 8 + 32 * 3 + ConfigParams::LEN + 4 + 8 + 32 + 8 + 22;
+    const LEN: usize = 8 + 32 * 3 + ConfigParams::LEN + 4 + 8 + 32 + 8 + 4 + 9;
 }
 
 const _: () = assert!(core::mem::size_of::<ConfigParams>() == ConfigParams::LEN);

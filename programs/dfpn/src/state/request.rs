@@ -24,6 +24,13 @@ pub struct Seat {
 
 impl Seat {
     pub const LEN: usize = 32 * 4 + 4 + MAX_REPORT_URI_LEN;
+
+    /// Whether the seat locked its worker's bond and counts among its active seats (accepted; a seat only
+    /// drawn did neither).
+    #[inline(always)]
+    pub fn accepted(&self) -> bool {
+        self.state != seat_state::DRAWN
+    }
 }
 
 /// An analysis request, PDA `["request", client, nonce_le]`. Lamports = rent + escrow.
@@ -73,6 +80,14 @@ pub struct Request {
     /// The revealed label (a verdict), when `challenged`.
     pub challenge_label: u8,
     pub reserved: [u8; 12],
+    /// Seats are drawn with the hash of the first slot at or after this one (`draw_seats`).
+    pub draw_slot: U64,
+    /// `sha256(DRAW_DOMAIN ‖ request ‖ slot hash)`, fixed by the first draw (all zeroes before).
+    pub draw_seed: [u8; 32],
+    /// Candidates drawn so far: the next candidate is number `draw_cursor`.
+    pub draw_cursor: U32,
+    /// Workers registered at submission: candidates are pool indices below this.
+    pub pool_count: U32,
     /// 32 bytes from the client: random for an ordinary request, `sha256(CHALLENGE_DOMAIN ‖ request ‖ label ‖
     /// salt)` for a known-answer challenge. Nobody can tell them apart until the challenger reveals.
     pub attestation: [u8; 32],
@@ -89,6 +104,31 @@ impl Request {
     pub fn seat_of(&mut self, authority: &[u8; 32]) -> Option<&mut Seat> {
         let joined = (self.joined as usize).min(MAX_SEATS);
         self.seats[..joined].iter_mut().find(|s| &s.authority == authority)
+    }
+
+    /// Remove seat `index`; the last occupied seat takes its place (seat order only matters for the account
+    /// lists, which clients read from the request).
+    #[inline(always)]
+    pub fn remove_seat(&mut self, index: usize) {
+        let last = (self.joined as usize).min(MAX_SEATS) - 1;
+        self.seats[index] = self.seats[last];
+        // SAFETY: `Seat` is `#[repr(C)]` plain bytes (byte arrays and u8 fields): all-zero is a valid value.
+        self.seats[last] = unsafe { core::mem::zeroed() };
+        self.joined -= 1;
+    }
+
+    /// Seeded: the first draw fixed the seed.
+    #[inline(always)]
+    pub fn seeded(&self) -> bool {
+        self.draw_seed != [0; 32]
+    }
+
+    /// Halfway through the commit window: seats can be handed back before, unanswered draws are replaced
+    /// after.
+    #[inline(always)]
+    pub fn commit_halfway(&self) -> i64 {
+        let created = self.created_at.get();
+        created + (self.commit_deadline.get() - created) / 2
     }
 
     /// Open: accepting seats, commits and reveals (not yet finalized or expired). Every phase below is a phase
@@ -136,7 +176,7 @@ impl Request {
 impl AccountState for Request {
     const DISCRIMINATOR: [u8; 8] = discriminator::anchor("account:Request");
     const LEN: usize =
-        8 + 32 + 8 + 32 + 12 + MAX_URI_LEN + 8 * 6 + 2 * 4 + 4 + 8 + 2 + 2 + 12 + 32 + Seat::LEN * MAX_SEATS;
+        8 + 32 + 8 + 32 + 12 + MAX_URI_LEN + 8 * 6 + 2 * 4 + 4 + 8 + 2 + 2 + 12 + 8 + 32 + 4 + 4 + 32 + Seat::LEN * MAX_SEATS;
 }
 
 const _: () = assert!(core::mem::size_of::<Seat>() == Seat::LEN);

@@ -1,6 +1,6 @@
 use crate::{
     discriminator,
-    utils::{AccountState, I64, U16, U64},
+    utils::{AccountState, I64, U16, U32, U64},
 };
 
 pub use crate::constants::{MAX_WORKER_MODELS, REPUTATION_MAX, REPUTATION_START};
@@ -32,7 +32,14 @@ pub struct Worker {
     pub registered_at: I64,
     /// Seat bonds locked from `stake` by the seats it holds.
     pub bonded: U64,
-    pub reserved: [u8; 24],
+    /// Its place in the draw pool (registration order): a request draws indices below the pool size at its
+    /// submission, so a worker registered later is never drawn for it.
+    pub pool_index: U32,
+    /// Slot of the last rise in its draw eligibility (registration, added stake or modalities, withdrawn
+    /// unbonding): it is drawn only by requests whose draw slot is later, so nobody raises its odds once a
+    /// draw's slot hash is known.
+    pub eligible_since_slot: U64,
+    pub reserved: [u8; 12],
 }
 
 impl Worker {
@@ -53,6 +60,13 @@ impl Worker {
         forfeited
     }
 
+    /// Record a rise in draw eligibility (see `eligible_since`).
+    #[inline(always)]
+    pub fn raise_eligibility(&mut self) -> Result<(), pinocchio::error::ProgramError> {
+        self.eligible_since_slot.set(crate::utils::current_slot()?);
+        Ok(())
+    }
+
     #[inline(always)]
     pub fn declares_model(&self, model: &[u8; 32]) -> bool {
         self.models[..(self.model_count as usize).min(MAX_WORKER_MODELS)].contains(model)
@@ -61,7 +75,7 @@ impl Worker {
 
 impl AccountState for Worker {
     const DISCRIMINATOR: [u8; 8] = discriminator::anchor("account:Worker");
-    const LEN: usize = 8 + 32 + 8 * 4 + 2 * 2 + 4 + 32 * MAX_WORKER_MODELS + 8 * 4 + 8 + 24;
+    const LEN: usize = 8 + 32 + 8 * 4 + 2 * 2 + 4 + 32 * MAX_WORKER_MODELS + 8 * 4 + 8 + 4 + 8 + 12;
 }
 
 const _: () = assert!(core::mem::size_of::<Worker>() == Worker::LEN);

@@ -12,7 +12,7 @@ IDL_NAME = 'dfpn'
 IDL_VERSION = '0.1.0'
 IDL_SPEC = '0.1.0'
 #: SHA-256 of the idl/dfpn.json these files were generated from.
-IDL_SHA256 = 'e7e23c7310f60b4b1845d103bf748bc22b1bec85368166a3ea74c10b4599f502'
+IDL_SHA256 = '58df3b44b5df96eb1ba0aeac5a1256bfeb9e2ab329847abca805a3ca21ca47da'
 
 __all__ = [
     'IDL_NAME',

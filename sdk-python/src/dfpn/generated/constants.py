@@ -75,10 +75,19 @@ MAX_DEADLINE_SECS_CEILING: Final = 2_592_000
 MIN_SEAT_BOND_MULTIPLIER: Final = 10
 #: Largest seat bond multiplier (configuration bound).
 MAX_SEAT_BOND_MULTIPLIER: Final = 100
+#: A request's draw uses the hash of this many slots after its submission slot (or the first slot produced
+#: after it): a hash the client cannot know when it submits.
+DRAW_DELAY_SLOTS: Final = 1
+#: Largest `min_workers_floor` (configuration bound).
+MAX_MIN_WORKERS_FLOOR: Final = 10
 #: Fewest revealers for agreeing with the consensus to raise reputation (one key cannot farm it alone).
 MIN_REVEALS_FOR_REPUTATION: Final = 3
 #: Domain separator of commitments.
 COMMIT_DOMAIN: Final = b'dfpn-commit-v2'
+#: Domain tag of a request's draw seed: `sha256(DRAW_DOMAIN ‖ request ‖ slot hash)`; candidate `k` is
+#: `sha256(seed ‖ k as u32 LE)`, its first 8 bytes (LE, modulo the pool size at submission) a worker's
+#: `pool_index`, the next 8 (LE, modulo `draw_stake_cap`) its stake lottery.
+DRAW_DOMAIN: Final = b'dfpn-draw-v1'
 #: Domain tag of a challenge's attestation: `sha256(CHALLENGE_DOMAIN ‖ request ‖ label ‖ salt)`.
 CHALLENGE_DOMAIN: Final = b'dfpn-challenge-v1'
 #: Image authenticity (bit 0).
@@ -117,12 +126,14 @@ REQUEST_STATUS_OPEN: Final = 0
 REQUEST_STATUS_FINALIZED: Final = 1
 #: Too few commitments; the escrow went back.
 REQUEST_STATUS_EXPIRED: Final = 2
-#: Holds a seat, nothing committed yet.
+#: Accepted its drawn seat (bond locked), nothing committed yet.
 SEAT_STATE_JOINED: Final = 0
 #: Committed the hash of its answer.
 SEAT_STATE_COMMITTED: Final = 1
 #: Revealed its answer.
 SEAT_STATE_REVEALED: Final = 2
+#: Drawn for the seat, not yet accepted (`join_request`): no bond locked yet.
+SEAT_STATE_DRAWN: Final = 3
 #: Configuration PDA `["config"]`.
 SEEDS_CONFIG: Final = b'config'
 #: Treasury vault PDA `["treasury"]`.
@@ -146,6 +157,8 @@ __all__ = [
     'CONSENSUS_NONE',
     'CONSENSUS_SUPERMAJORITY',
     'CONSENSUS_UNANIMOUS',
+    'DRAW_DELAY_SLOTS',
+    'DRAW_DOMAIN',
     'FINALIZE_GRACE_SECS',
     'INSURANCE_WITHDRAWAL_INTERVAL_SECS',
     'MAJORITY_ABOVE_BPS',
@@ -155,6 +168,7 @@ __all__ = [
     'MAX_DEADLINE_SECS_CEILING',
     'MAX_INSURANCE_WITHDRAWAL_BPS',
     'MAX_MIN_CONSENSUS_WEIGHT',
+    'MAX_MIN_WORKERS_FLOOR',
     'MAX_NON_REVEAL_SLASH_BPS',
     'MAX_NO_CONSENSUS_FEE_BPS',
     'MAX_REPORT_URI_LEN',
@@ -186,6 +200,7 @@ __all__ = [
     'REQUEST_STATUS_FINALIZED',
     'REQUEST_STATUS_OPEN',
     'SEAT_STATE_COMMITTED',
+    'SEAT_STATE_DRAWN',
     'SEAT_STATE_JOINED',
     'SEAT_STATE_REVEALED',
     'SEEDS_CHALLENGER',

@@ -84,6 +84,13 @@ class ProgramErrorCode(IntEnum):
     CHALLENGE_TOO_EARLY = 6071
     CHALLENGE_ALREADY_REVEALED = 6072
     FINALIZE_RESERVED_FOR_CLIENT = 6073
+    NOT_DRAWN = 6074
+    DRAW_TOO_EARLY = 6075
+    DRAW_ACCOUNT_MISMATCH = 6076
+    NO_WORKERS_TO_DRAW = 6077
+    MIN_WORKERS_BELOW_FLOOR = 6078
+    NOTHING_TO_DRAW = 6079
+    NOT_SLOT_HASHES_SYSVAR = 6080
 
 
 @dataclass(frozen=True, slots=True)
@@ -466,6 +473,44 @@ PROGRAM_ERRORS: dict[int, ProgramErrorInfo] = {
         'FinalizeReservedForClient',
         "Until `FINALIZE_GRACE_SECS` after the deadline only the client may finalize.",
     ),
+    6074: ProgramErrorInfo(
+        6074,
+        'NotDrawn',
+        (
+            "The signer holds no drawn, unaccepted seat in this request: seats are drawn (`draw_seats`), "
+            "not taken."
+        ),
+    ),
+    6075: ProgramErrorInfo(
+        6075,
+        'DrawTooEarly',
+        "The draw's slot hash does not exist yet: draw after the slot following `draw_slot`.",
+    ),
+    6076: ProgramErrorInfo(
+        6076,
+        'DrawAccountMismatch',
+        "A candidate account is not the worker at the drawn pool index (or a replaced seat's worker).",
+    ),
+    6077: ProgramErrorInfo(
+        6077,
+        'NoWorkersToDraw',
+        "No worker was registered when the request was submitted: nobody can be drawn.",
+    ),
+    6078: ProgramErrorInfo(
+        6078,
+        'MinWorkersBelowFloor',
+        "min_workers is below the configuration's min_workers_floor.",
+    ),
+    6079: ProgramErrorInfo(
+        6079,
+        'NothingToDraw',
+        "Every seat is drawn and no drawn seat went unanswered past halfway: nothing to draw.",
+    ),
+    6080: ProgramErrorInfo(
+        6080,
+        'NotSlotHashesSysvar',
+        "The slot-hashes account is not the SlotHashes sysvar.",
+    ),
 }
 
 
@@ -563,6 +608,13 @@ class ErrorCode(StrEnum):
     CHALLENGE_TOO_EARLY = "CHALLENGE_TOO_EARLY"
     CHALLENGE_ALREADY_REVEALED = "CHALLENGE_ALREADY_REVEALED"
     FINALIZE_RESERVED_FOR_CLIENT = "FINALIZE_RESERVED_FOR_CLIENT"
+    NOT_DRAWN = "NOT_DRAWN"
+    DRAW_TOO_EARLY = "DRAW_TOO_EARLY"
+    DRAW_ACCOUNT_MISMATCH = "DRAW_ACCOUNT_MISMATCH"
+    NO_WORKERS_TO_DRAW = "NO_WORKERS_TO_DRAW"
+    MIN_WORKERS_BELOW_FLOOR = "MIN_WORKERS_BELOW_FLOOR"
+    NOTHING_TO_DRAW = "NOTHING_TO_DRAW"
+    NOT_SLOT_HASHES_SYSVAR = "NOT_SLOT_HASHES_SYSVAR"
 
     @property
     def program_code(self) -> int | None:
@@ -705,9 +757,12 @@ ERROR_HINTS: dict[ErrorCode, str] = {
     ErrorCode.INVALID_WORKER_COUNT: "Use 1 <= min_workers <= max_workers <= 10.",
     ErrorCode.REQUEST_NOT_OPEN: "The request is already finalized or expired.",
     ErrorCode.MODALITY_NOT_SUPPORTED: "The worker must support every modality the request names.",
-    ErrorCode.REQUEST_FULL: "Every seat of the request is taken.",
+    ErrorCode.REQUEST_FULL: "Every seat of the request is drawn.",
     ErrorCode.ALREADY_JOINED: "The worker already holds a seat in this request.",
-    ErrorCode.NOT_JOINED: "Join the request before committing or revealing.",
+    ErrorCode.NOT_JOINED: (
+        "This worker holds no seat in the request: seats are drawn (draw_seats), then accepted "
+        "(join_request)."
+    ),
     ErrorCode.COMMIT_PHASE_CLOSED: "The commit phase is over; commit earlier next time.",
     ErrorCode.ALREADY_COMMITTED: "This seat already committed.",
     ErrorCode.REVEAL_PHASE_NOT_STARTED: (
@@ -807,6 +862,29 @@ ERROR_HINTS: dict[ErrorCode, str] = {
     ErrorCode.FINALIZE_RESERVED_FOR_CLIENT: (
         "Only the client may finalize until FINALIZE_GRACE_SECS after the deadline; sign as the client or "
         "retry after the grace period."
+    ),
+    ErrorCode.NOT_DRAWN: (
+        "Seats are drawn, not taken: wait for draw_seats to draw this worker (a worker learns it from the "
+        "SeatDrawn event or the request's seats)."
+    ),
+    ErrorCode.DRAW_TOO_EARLY: "The draw slot's hash does not exist yet: retry a slot or two later.",
+    ErrorCode.DRAW_ACCOUNT_MISMATCH: (
+        "Pass, for candidate k, the worker whose pool_index the draw names (the SDKs compute it), after the"
+        " workers of seats being replaced."
+    ),
+    ErrorCode.NO_WORKERS_TO_DRAW: (
+        "No worker was registered when the request was submitted; submit again once workers have "
+        "registered."
+    ),
+    ErrorCode.MIN_WORKERS_BELOW_FLOOR: (
+        "Ask for at least the network's min_workers_floor workers (Config.params.min_workers_floor)."
+    ),
+    ErrorCode.NOTHING_TO_DRAW: (
+        "Every seat is drawn; nothing to do until halfway through the commit window, when unanswered seats "
+        "can be replaced."
+    ),
+    ErrorCode.NOT_SLOT_HASHES_SYSVAR: (
+        "Pass the SlotHashes sysvar (SysvarS1otHashes111111111111111111111111111)."
     ),
 }
 

@@ -13,6 +13,7 @@ from .types import (
     ChallengerRemoved,
     ConfigInitialized,
     ConfigUpdated,
+    DrawRearmed,
     InsuranceWithdrawn,
     ModelDeactivated,
     ModelFeesClaimed,
@@ -27,6 +28,7 @@ from .types import (
     RequestSubmitted,
     ResultCommitted,
     ResultRevealed,
+    SeatDrawn,
     StakeAdded,
     StakeWithdrawn,
     TreasuryWithdrawn,
@@ -73,6 +75,8 @@ Event: TypeAlias = (
     | ChallengerRegistered
     | ChallengerRemoved
     | ChallengeRevealed
+    | SeatDrawn
+    | DrawRearmed
 )
 
 EVENT_TYPES: dict[bytes, type[Event]] = {
@@ -108,6 +112,8 @@ EVENT_TYPES: dict[bytes, type[Event]] = {
     ChallengerRegistered.DISCRIMINATOR: ChallengerRegistered,
     ChallengerRemoved.DISCRIMINATOR: ChallengerRemoved,
     ChallengeRevealed.DISCRIMINATOR: ChallengeRevealed,
+    SeatDrawn.DISCRIMINATOR: SeatDrawn,
+    DrawRearmed.DISCRIMINATOR: DrawRearmed,
 }
 
 
@@ -126,6 +132,7 @@ __all__ = [
     'ChallengerRemoved',
     'ConfigInitialized',
     'ConfigUpdated',
+    'DrawRearmed',
     'Event',
     'InsuranceWithdrawn',
     'ModelDeactivated',
@@ -141,6 +148,7 @@ __all__ = [
     'RequestSubmitted',
     'ResultCommitted',
     'ResultRevealed',
+    'SeatDrawn',
     'StakeAdded',
     'StakeWithdrawn',
     'TreasuryWithdrawn',

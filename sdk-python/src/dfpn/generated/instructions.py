@@ -560,7 +560,9 @@ JOIN_REQUEST_DISCRIMINATOR = bytes([166, 109, 58, 33, 148, 44, 114, 211])
 
 @dataclass(frozen=True, slots=True)
 class JoinRequestArgs:
-    """Arguments of `join_request`. An eligible worker takes a seat in an open request."""
+    """Arguments of `join_request`. A drawn worker accepts its seat (draw_seats) and locks the seat bond
+    from its free stake.
+    """
 
     DISCRIMINATOR: ClassVar[bytes] = JOIN_REQUEST_DISCRIMINATOR
     NAME: ClassVar[str] = 'join_request'
@@ -815,8 +817,8 @@ LEAVE_REQUEST_DISCRIMINATOR = bytes([109, 36, 63, 9, 52, 19, 84, 215])
 
 @dataclass(frozen=True, slots=True)
 class LeaveRequestArgs:
-    """Arguments of `leave_request`. A worker gives back a seat it has not committed, in the first half of
-    the commit window (its bond is released).
+    """Arguments of `leave_request`. A drawn worker gives back a seat it has not committed, in the first
+    half of the commit window (its bond is released if it accepted); the seat is drawn again.
     """
 
     DISCRIMINATOR: ClassVar[bytes] = LEAVE_REQUEST_DISCRIMINATOR
@@ -1032,6 +1034,40 @@ class RevealChallengeArgs:
         return value
 
 
+DRAW_SEATS_DISCRIMINATOR = bytes([80, 164, 20, 16, 140, 65, 65, 111])
+
+
+@dataclass(frozen=True, slots=True)
+class DrawSeatsArgs:
+    """Arguments of `draw_seats`. Anyone draws workers into a request's empty seats with the hash of the
+    first slot at or after its draw_slot (DRAW_DOMAIN); past halfway through the commit window it first
+    replaces seats still only drawn (their bond is forfeited). Remaining accounts: the writable worker
+    PDA of every such seat in seat order, then read-only candidate worker PDAs in draw order: candidate
+    k is the worker whose pool_index is the first 8 bytes (LE) of sha256(seed ‖ k as u32 LE) modulo the
+    request's pool_count; it takes a seat if eligible and the next 8 bytes (LE) modulo draw_stake_cap
+    are below its stake.
+    """
+
+    DISCRIMINATOR: ClassVar[bytes] = DRAW_SEATS_DISCRIMINATOR
+    NAME: ClassVar[str] = 'draw_seats'
+
+    def encode(self) -> bytes:
+        """Instruction data: the discriminator, then the Borsh arguments."""
+        w = Writer()
+        w.raw(self.DISCRIMINATOR)
+        return w.getvalue()
+
+    @classmethod
+    def decode(cls, data: bytes) -> DrawSeatsArgs:
+        """Parse instruction data; fails on a wrong discriminator or short or trailing bytes."""
+        if bytes(data[:8]) != cls.DISCRIMINATOR:
+            raise BorshError("not draw_seats instruction data")
+        r = Reader(bytes(data[8:]))
+        value = cls()
+        r.finish()
+        return value
+
+
 INSTRUCTIONS: dict[str, InstructionSpec] = {
     'initialize_config': InstructionSpec(
         name='initialize_config',
@@ -1141,7 +1177,7 @@ INSTRUCTIONS: dict[str, InstructionSpec] = {
                 writable=True,
                 seeds=(Seed('const', b'worker'), Seed('account', 'authority'),),
             ),
-            AccountSpec('config', seeds=(Seed('const', b'config'),)),
+            AccountSpec('config', writable=True, seeds=(Seed('const', b'config'),)),
             AccountSpec('system_program', address='11111111111111111111111111111111'),
         ),
         args=('stake', 'modalities', 'models'),
@@ -1405,6 +1441,17 @@ INSTRUCTIONS: dict[str, InstructionSpec] = {
         ),
         args=('label', 'salt'),
     ),
+    'draw_seats': InstructionSpec(
+        name='draw_seats',
+        discriminator=DRAW_SEATS_DISCRIMINATOR,
+        accounts=(
+            AccountSpec('request', writable=True),
+            AccountSpec('config', seeds=(Seed('const', b'config'),)),
+            AccountSpec('slot_hashes', address='SysvarS1otHashes111111111111111111111111111'),
+            AccountSpec('insurance', writable=True, seeds=(Seed('const', b'insurance'),)),
+        ),
+        args=(),
+    ),
 }
 
 
@@ -1417,6 +1464,7 @@ __all__ = [
     'CLOSE_REQUEST_DISCRIMINATOR',
     'COMMIT_RESULT_DISCRIMINATOR',
     'DEACTIVATE_MODEL_DISCRIMINATOR',
+    'DRAW_SEATS_DISCRIMINATOR',
     'EXPIRE_REQUEST_DISCRIMINATOR',
     'FINALIZE_REQUEST_DISCRIMINATOR',
     'INITIALIZE_CONFIG_DISCRIMINATOR',
@@ -1449,6 +1497,7 @@ __all__ = [
     'CloseRequestArgs',
     'CommitResultArgs',
     'DeactivateModelArgs',
+    'DrawSeatsArgs',
     'ExpireRequestArgs',
     'FinalizeRequestArgs',
     'InitializeConfigArgs',

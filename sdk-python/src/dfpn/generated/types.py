@@ -12,13 +12,13 @@ from dfpn.borsh import BorshError, Reader, Writer
 
 #: Borsh size in bytes of each fixed-size type (fields only, no discriminator).
 TYPE_SIZES: dict[str, int] = {
-    'ConfigParams': 98,
+    'ConfigParams': 107,
     'Seat': 260,
     'Config': 268,
     'Vault': 8,
     'Model': 228,
     'Worker': 264,
-    'Request': 3000,
+    'Request': 3048,
     'Challenger': 80,
     'ConfigInitialized': 32,
     'ConfigUpdated': 32,
@@ -50,6 +50,8 @@ TYPE_SIZES: dict[str, int] = {
     'ChallengerRegistered': 32,
     'ChallengerRemoved': 32,
     'ChallengeRevealed': 33,
+    'SeatDrawn': 65,
+    'DrawRearmed': 40,
 }
 
 
@@ -71,6 +73,8 @@ class ConfigParams:
     no_consensus_fee_bps: int
     seat_bond_multiplier: int
     challenge_slash_bps: int
+    min_workers_floor: int
+    draw_stake_cap: int
 
     def write(self, w: Writer) -> None:
         w.length(self.base_fees, 5, 'base_fees')
@@ -89,6 +93,8 @@ class ConfigParams:
         w.u16(self.no_consensus_fee_bps, 'no_consensus_fee_bps')
         w.u16(self.seat_bond_multiplier, 'seat_bond_multiplier')
         w.u16(self.challenge_slash_bps, 'challenge_slash_bps')
+        w.u8(self.min_workers_floor, 'min_workers_floor')
+        w.u64(self.draw_stake_cap, 'draw_stake_cap')
 
     @classmethod
     def read(cls, r: Reader) -> ConfigParams:
@@ -107,6 +113,8 @@ class ConfigParams:
             no_consensus_fee_bps=r.u16(),
             seat_bond_multiplier=r.u16(),
             challenge_slash_bps=r.u16(),
+            min_workers_floor=r.u8(),
+            draw_stake_cap=r.u64(),
         )
 
     def encode(self) -> bytes:
@@ -196,6 +204,7 @@ class Config:
     request_count: int
     pending_authority: Pubkey
     insurance_withdrawn_at: int
+    worker_count: int
     reserved: bytes
 
     def write(self, w: Writer) -> None:
@@ -210,7 +219,8 @@ class Config:
         w.u64(self.request_count, 'request_count')
         w.pubkey(self.pending_authority, 'pending_authority')
         w.i64(self.insurance_withdrawn_at, 'insurance_withdrawn_at')
-        w.fixed_bytes(self.reserved, 22, 'reserved')
+        w.u32(self.worker_count, 'worker_count')
+        w.fixed_bytes(self.reserved, 9, 'reserved')
 
     @classmethod
     def read(cls, r: Reader) -> Config:
@@ -226,7 +236,8 @@ class Config:
             request_count=r.u64(),
             pending_authority=r.pubkey(),
             insurance_withdrawn_at=r.i64(),
-            reserved=r.fixed_bytes(22),
+            worker_count=r.u32(),
+            reserved=r.fixed_bytes(9),
         )
 
     def encode(self) -> bytes:
@@ -415,6 +426,8 @@ class Worker:
     slashed_total: int
     registered_at: int
     bonded: int
+    pool_index: int
+    eligible_since_slot: int
     reserved: bytes
 
     def write(self, w: Writer) -> None:
@@ -437,7 +450,9 @@ class Worker:
         w.u64(self.slashed_total, 'slashed_total')
         w.i64(self.registered_at, 'registered_at')
         w.u64(self.bonded, 'bonded')
-        w.fixed_bytes(self.reserved, 24, 'reserved')
+        w.u32(self.pool_index, 'pool_index')
+        w.u64(self.eligible_since_slot, 'eligible_since_slot')
+        w.fixed_bytes(self.reserved, 12, 'reserved')
 
     @classmethod
     def read(cls, r: Reader) -> Worker:
@@ -459,7 +474,9 @@ class Worker:
             slashed_total=r.u64(),
             registered_at=r.i64(),
             bonded=r.u64(),
-            reserved=r.fixed_bytes(24),
+            pool_index=r.u32(),
+            eligible_since_slot=r.u64(),
+            reserved=r.fixed_bytes(12),
         )
 
     def encode(self) -> bytes:
@@ -491,10 +508,10 @@ class Worker:
 
 @dataclass(frozen=True, slots=True)
 class Request:
-    """Account `Request`: the 8-byte discriminator, then these fields (3008 bytes in all)."""
+    """Account `Request`: the 8-byte discriminator, then these fields (3056 bytes in all)."""
 
     DISCRIMINATOR: ClassVar[bytes] = bytes([125, 172, 150, 161, 162, 115, 39, 71])
-    SIZE: ClassVar[int] = 3008
+    SIZE: ClassVar[int] = 3056
 
     client: Pubkey
     nonce: int
@@ -528,6 +545,10 @@ class Request:
     challenged: int
     challenge_label: int
     reserved: bytes
+    draw_slot: int
+    draw_seed: bytes
+    draw_cursor: int
+    pool_count: int
     attestation: bytes
     seats: tuple[Seat, ...]
 
@@ -564,6 +585,10 @@ class Request:
         w.u8(self.challenged, 'challenged')
         w.u8(self.challenge_label, 'challenge_label')
         w.fixed_bytes(self.reserved, 12, 'reserved')
+        w.u64(self.draw_slot, 'draw_slot')
+        w.fixed_bytes(self.draw_seed, 32, 'draw_seed')
+        w.u32(self.draw_cursor, 'draw_cursor')
+        w.u32(self.pool_count, 'pool_count')
         w.fixed_bytes(self.attestation, 32, 'attestation')
         w.length(self.seats, 10, 'seats')
         for item0 in self.seats:
@@ -604,6 +629,10 @@ class Request:
             challenged=r.u8(),
             challenge_label=r.u8(),
             reserved=r.fixed_bytes(12),
+            draw_slot=r.u64(),
+            draw_seed=r.fixed_bytes(32),
+            draw_cursor=r.u32(),
+            pool_count=r.u32(),
             attestation=r.fixed_bytes(32),
             seats=r.array(10, lambda: Seat.read(r)),
         )
@@ -2222,6 +2251,99 @@ class ChallengeRevealed:
         return self.DISCRIMINATOR + self.encode()
 
 
+@dataclass(frozen=True, slots=True)
+class SeatDrawn:
+    """Event `SeatDrawn`, logged as `Program data:` base64(discriminator ‖ fields)."""
+
+    DISCRIMINATOR: ClassVar[bytes] = bytes([110, 61, 47, 40, 12, 221, 221, 122])
+
+    request: Pubkey
+    worker: Pubkey
+    seat: int
+
+    def write(self, w: Writer) -> None:
+        w.pubkey(self.request, 'request')
+        w.pubkey(self.worker, 'worker')
+        w.u8(self.seat, 'seat')
+
+    @classmethod
+    def read(cls, r: Reader) -> SeatDrawn:
+        return cls(
+            request=r.pubkey(),
+            worker=r.pubkey(),
+            seat=r.u8(),
+        )
+
+    def encode(self) -> bytes:
+        """The Borsh encoding of the fields (no discriminator)."""
+        w = Writer()
+        self.write(w)
+        return w.getvalue()
+
+    @classmethod
+    def decode(cls, data: bytes) -> SeatDrawn:
+        """Decode exactly `data` (no discriminator); trailing bytes are an error."""
+        r = Reader(data)
+        value = cls.read(r)
+        r.finish()
+        return value
+
+    @classmethod
+    def from_event_data(cls, data: bytes) -> SeatDrawn:
+        """Decode event data: the discriminator, then exactly the fields."""
+        if bytes(data[:8]) != cls.DISCRIMINATOR:
+            raise BorshError("not a SeatDrawn event: discriminator mismatch")
+        return cls.decode(bytes(data[8:]))
+
+    def to_event_data(self) -> bytes:
+        return self.DISCRIMINATOR + self.encode()
+
+
+@dataclass(frozen=True, slots=True)
+class DrawRearmed:
+    """Event `DrawRearmed`, logged as `Program data:` base64(discriminator ‖ fields)."""
+
+    DISCRIMINATOR: ClassVar[bytes] = bytes([25, 27, 196, 88, 205, 188, 4, 191])
+
+    request: Pubkey
+    draw_slot: int
+
+    def write(self, w: Writer) -> None:
+        w.pubkey(self.request, 'request')
+        w.u64(self.draw_slot, 'draw_slot')
+
+    @classmethod
+    def read(cls, r: Reader) -> DrawRearmed:
+        return cls(
+            request=r.pubkey(),
+            draw_slot=r.u64(),
+        )
+
+    def encode(self) -> bytes:
+        """The Borsh encoding of the fields (no discriminator)."""
+        w = Writer()
+        self.write(w)
+        return w.getvalue()
+
+    @classmethod
+    def decode(cls, data: bytes) -> DrawRearmed:
+        """Decode exactly `data` (no discriminator); trailing bytes are an error."""
+        r = Reader(data)
+        value = cls.read(r)
+        r.finish()
+        return value
+
+    @classmethod
+    def from_event_data(cls, data: bytes) -> DrawRearmed:
+        """Decode event data: the discriminator, then exactly the fields."""
+        if bytes(data[:8]) != cls.DISCRIMINATOR:
+            raise BorshError("not a DrawRearmed event: discriminator mismatch")
+        return cls.decode(bytes(data[8:]))
+
+    def to_event_data(self) -> bytes:
+        return self.DISCRIMINATOR + self.encode()
+
+
 __all__ = [
     'TYPE_SIZES',
     'AuthorityProposed',
@@ -2234,6 +2356,7 @@ __all__ = [
     'ConfigInitialized',
     'ConfigParams',
     'ConfigUpdated',
+    'DrawRearmed',
     'InsuranceWithdrawn',
     'Model',
     'ModelDeactivated',
@@ -2251,6 +2374,7 @@ __all__ = [
     'ResultCommitted',
     'ResultRevealed',
     'Seat',
+    'SeatDrawn',
     'StakeAdded',
     'StakeWithdrawn',
     'TreasuryWithdrawn',

@@ -25,6 +25,8 @@ import {
   getI64Encoder,
   getStructDecoder,
   getStructEncoder,
+  getU32Decoder,
+  getU32Encoder,
   getU64Decoder,
   getU64Encoder,
   getU8Decoder,
@@ -70,6 +72,7 @@ export type Config = {
   requestCount: bigint;
   pendingAuthority: Address;
   insuranceWithdrawnAt: bigint;
+  workerCount: number;
   reserved: ReadonlyUint8Array;
 };
 
@@ -85,6 +88,7 @@ export type ConfigArgs = {
   requestCount: number | bigint;
   pendingAuthority: Address;
   insuranceWithdrawnAt: number | bigint;
+  workerCount: number;
   reserved: ReadonlyUint8Array;
 };
 
@@ -104,7 +108,8 @@ export function getConfigEncoder(): FixedSizeEncoder<ConfigArgs> {
       ["requestCount", getU64Encoder()],
       ["pendingAuthority", getAddressEncoder()],
       ["insuranceWithdrawnAt", getI64Encoder()],
-      ["reserved", fixEncoderSize(getBytesEncoder(), 22)],
+      ["workerCount", getU32Encoder()],
+      ["reserved", fixEncoderSize(getBytesEncoder(), 9)],
     ]),
     (value) => ({ ...value, discriminator: CONFIG_DISCRIMINATOR }),
   );
@@ -125,7 +130,8 @@ export function getConfigDecoder(): FixedSizeDecoder<Config> {
     ["requestCount", getU64Decoder()],
     ["pendingAuthority", getAddressDecoder()],
     ["insuranceWithdrawnAt", getI64Decoder()],
-    ["reserved", fixDecoderSize(getBytesDecoder(), 22)],
+    ["workerCount", getU32Decoder()],
+    ["reserved", fixDecoderSize(getBytesDecoder(), 9)],
   ]);
 }
 

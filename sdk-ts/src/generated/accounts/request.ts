@@ -97,6 +97,10 @@ export type Request = {
   challenged: number;
   challengeLabel: number;
   reserved: ReadonlyUint8Array;
+  drawSlot: bigint;
+  drawSeed: ReadonlyUint8Array;
+  drawCursor: number;
+  poolCount: number;
   attestation: ReadonlyUint8Array;
   seats: Array<Seat>;
 };
@@ -134,6 +138,10 @@ export type RequestArgs = {
   challenged: number;
   challengeLabel: number;
   reserved: ReadonlyUint8Array;
+  drawSlot: number | bigint;
+  drawSeed: ReadonlyUint8Array;
+  drawCursor: number;
+  poolCount: number;
   attestation: ReadonlyUint8Array;
   seats: Array<SeatArgs>;
 };
@@ -175,6 +183,10 @@ export function getRequestEncoder(): FixedSizeEncoder<RequestArgs> {
       ["challenged", getU8Encoder()],
       ["challengeLabel", getU8Encoder()],
       ["reserved", fixEncoderSize(getBytesEncoder(), 12)],
+      ["drawSlot", getU64Encoder()],
+      ["drawSeed", fixEncoderSize(getBytesEncoder(), 32)],
+      ["drawCursor", getU32Encoder()],
+      ["poolCount", getU32Encoder()],
       ["attestation", fixEncoderSize(getBytesEncoder(), 32)],
       ["seats", getArrayEncoder(getSeatEncoder(), { size: 10 })],
     ]),
@@ -218,6 +230,10 @@ export function getRequestDecoder(): FixedSizeDecoder<Request> {
     ["challenged", getU8Decoder()],
     ["challengeLabel", getU8Decoder()],
     ["reserved", fixDecoderSize(getBytesDecoder(), 12)],
+    ["drawSlot", getU64Decoder()],
+    ["drawSeed", fixDecoderSize(getBytesDecoder(), 32)],
+    ["drawCursor", getU32Decoder()],
+    ["poolCount", getU32Decoder()],
     ["attestation", fixDecoderSize(getBytesDecoder(), 32)],
     ["seats", getArrayDecoder(getSeatDecoder(), { size: 10 })],
   ]);
@@ -282,5 +298,5 @@ export async function fetchAllMaybeRequest(
 }
 
 export function getRequestSize(): number {
-  return 3008;
+  return 3056;
 }

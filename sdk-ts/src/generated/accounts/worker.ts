@@ -29,6 +29,8 @@ import {
   getStructEncoder,
   getU16Decoder,
   getU16Encoder,
+  getU32Decoder,
+  getU32Encoder,
   getU64Decoder,
   getU64Encoder,
   getU8Decoder,
@@ -74,6 +76,8 @@ export type Worker = {
   slashedTotal: bigint;
   registeredAt: bigint;
   bonded: bigint;
+  poolIndex: number;
+  eligibleSinceSlot: bigint;
   reserved: ReadonlyUint8Array;
 };
 
@@ -95,6 +99,8 @@ export type WorkerArgs = {
   slashedTotal: number | bigint;
   registeredAt: number | bigint;
   bonded: number | bigint;
+  poolIndex: number;
+  eligibleSinceSlot: number | bigint;
   reserved: ReadonlyUint8Array;
 };
 
@@ -120,7 +126,9 @@ export function getWorkerEncoder(): FixedSizeEncoder<WorkerArgs> {
       ["slashedTotal", getU64Encoder()],
       ["registeredAt", getI64Encoder()],
       ["bonded", getU64Encoder()],
-      ["reserved", fixEncoderSize(getBytesEncoder(), 24)],
+      ["poolIndex", getU32Encoder()],
+      ["eligibleSinceSlot", getU64Encoder()],
+      ["reserved", fixEncoderSize(getBytesEncoder(), 12)],
     ]),
     (value) => ({ ...value, discriminator: WORKER_DISCRIMINATOR }),
   );
@@ -147,7 +155,9 @@ export function getWorkerDecoder(): FixedSizeDecoder<Worker> {
     ["slashedTotal", getU64Decoder()],
     ["registeredAt", getI64Decoder()],
     ["bonded", getU64Decoder()],
-    ["reserved", fixDecoderSize(getBytesDecoder(), 24)],
+    ["poolIndex", getU32Decoder()],
+    ["eligibleSinceSlot", getU64Decoder()],
+    ["reserved", fixDecoderSize(getBytesDecoder(), 12)],
   ]);
 }
 

@@ -164,6 +164,20 @@ export const DFPN_ERROR__CHALLENGE_TOO_EARLY = 0x17b7; // 6071
 export const DFPN_ERROR__CHALLENGE_ALREADY_REVEALED = 0x17b8; // 6072
 /** FinalizeReservedForClient: Until `FINALIZE_GRACE_SECS` after the deadline only the client may finalize. */
 export const DFPN_ERROR__FINALIZE_RESERVED_FOR_CLIENT = 0x17b9; // 6073
+/** NotDrawn: The signer holds no drawn, unaccepted seat in this request: seats are drawn (`draw_seats`), not taken. */
+export const DFPN_ERROR__NOT_DRAWN = 0x17ba; // 6074
+/** DrawTooEarly: The draw's slot hash does not exist yet: draw after the slot following `draw_slot`. */
+export const DFPN_ERROR__DRAW_TOO_EARLY = 0x17bb; // 6075
+/** DrawAccountMismatch: A candidate account is not the worker at the drawn pool index (or a replaced seat's worker). */
+export const DFPN_ERROR__DRAW_ACCOUNT_MISMATCH = 0x17bc; // 6076
+/** NoWorkersToDraw: No worker was registered when the request was submitted: nobody can be drawn. */
+export const DFPN_ERROR__NO_WORKERS_TO_DRAW = 0x17bd; // 6077
+/** MinWorkersBelowFloor: min_workers is below the configuration's min_workers_floor. */
+export const DFPN_ERROR__MIN_WORKERS_BELOW_FLOOR = 0x17be; // 6078
+/** NothingToDraw: Every seat is drawn and no drawn seat went unanswered past halfway: nothing to draw. */
+export const DFPN_ERROR__NOTHING_TO_DRAW = 0x17bf; // 6079
+/** NotSlotHashesSysvar: The slot-hashes account is not the SlotHashes sysvar. */
+export const DFPN_ERROR__NOT_SLOT_HASHES_SYSVAR = 0x17c0; // 6080
 
 export type DfpnError =
   | typeof DFPN_ERROR__ACCOUNT_ALREADY_INITIALIZED
@@ -182,6 +196,8 @@ export type DfpnError =
   | typeof DFPN_ERROR__COMMIT_PHASE_CLOSED
   | typeof DFPN_ERROR__DEADLINE_TOO_LONG
   | typeof DFPN_ERROR__DEADLINE_TOO_SHORT
+  | typeof DFPN_ERROR__DRAW_ACCOUNT_MISMATCH
+  | typeof DFPN_ERROR__DRAW_TOO_EARLY
   | typeof DFPN_ERROR__DUPLICATE_ACCOUNT
   | typeof DFPN_ERROR__FINALIZE_RESERVED_FOR_CLIENT
   | typeof DFPN_ERROR__FINALIZE_TOO_EARLY
@@ -207,6 +223,7 @@ export type DfpnError =
   | typeof DFPN_ERROR__INVALID_WORKER_COUNT
   | typeof DFPN_ERROR__LEAVE_WINDOW_CLOSED
   | typeof DFPN_ERROR__MAX_FEE_TOO_LOW
+  | typeof DFPN_ERROR__MIN_WORKERS_BELOW_FLOOR
   | typeof DFPN_ERROR__MISSING_SIGNATURE
   | typeof DFPN_ERROR__MODALITY_NOT_SUPPORTED
   | typeof DFPN_ERROR__MODEL_INACTIVE
@@ -217,12 +234,16 @@ export type DfpnError =
   | typeof DFPN_ERROR__NOT_CHALLENGER
   | typeof DFPN_ERROR__NOT_COMMITTED
   | typeof DFPN_ERROR__NOT_CONFIG_AUTHORITY
+  | typeof DFPN_ERROR__NOT_DRAWN
   | typeof DFPN_ERROR__NOT_ENOUGH_ACCOUNTS
   | typeof DFPN_ERROR__NOTHING_TO_CLAIM
+  | typeof DFPN_ERROR__NOTHING_TO_DRAW
   | typeof DFPN_ERROR__NOT_JOINED
   | typeof DFPN_ERROR__NOT_PENDING_AUTHORITY
   | typeof DFPN_ERROR__NOT_PENDING_DEVELOPER
+  | typeof DFPN_ERROR__NOT_SLOT_HASHES_SYSVAR
   | typeof DFPN_ERROR__NOT_UPGRADE_AUTHORITY
+  | typeof DFPN_ERROR__NO_WORKERS_TO_DRAW
   | typeof DFPN_ERROR__PAUSED
   | typeof DFPN_ERROR__PAYOUT_BELOW_RENT
   | typeof DFPN_ERROR__PAYOUT_WALLET_MISMATCH
@@ -260,6 +281,8 @@ if ((globalThis as { process?: { env?: Record<string, string | undefined> } }).p
     [DFPN_ERROR__COMMIT_PHASE_CLOSED]: `The commit phase is over.`,
     [DFPN_ERROR__DEADLINE_TOO_LONG]: `Deadline is further from now than the configuration's max_deadline_secs.`,
     [DFPN_ERROR__DEADLINE_TOO_SHORT]: `Deadline less than the configured minimum ahead of now.`,
+    [DFPN_ERROR__DRAW_ACCOUNT_MISMATCH]: `A candidate account is not the worker at the drawn pool index (or a replaced seat's worker).`,
+    [DFPN_ERROR__DRAW_TOO_EARLY]: `The draw's slot hash does not exist yet: draw after the slot following \`draw_slot\`.`,
     [DFPN_ERROR__DUPLICATE_ACCOUNT]: `The same account was passed where two different accounts are required.`,
     [DFPN_ERROR__FINALIZE_RESERVED_FOR_CLIENT]: `Until \`FINALIZE_GRACE_SECS\` after the deadline only the client may finalize.`,
     [DFPN_ERROR__FINALIZE_TOO_EARLY]: `The request cannot be finalized yet.`,
@@ -285,6 +308,7 @@ if ((globalThis as { process?: { env?: Record<string, string | undefined> } }).p
     [DFPN_ERROR__INVALID_WORKER_COUNT]: `min/max workers out of range.`,
     [DFPN_ERROR__LEAVE_WINDOW_CLOSED]: `A seat can be left only during the first half of the commit window.`,
     [DFPN_ERROR__MAX_FEE_TOO_LOW]: `Max fee is below the fee the network charges for this request.`,
+    [DFPN_ERROR__MIN_WORKERS_BELOW_FLOOR]: `min_workers is below the configuration's min_workers_floor.`,
     [DFPN_ERROR__MISSING_SIGNATURE]: `A required signature is missing.`,
     [DFPN_ERROR__MODALITY_NOT_SUPPORTED]: `The worker does not support every requested modality.`,
     [DFPN_ERROR__MODEL_INACTIVE]: `The model is deactivated.`,
@@ -295,12 +319,16 @@ if ((globalThis as { process?: { env?: Record<string, string | undefined> } }).p
     [DFPN_ERROR__NOT_CHALLENGER]: `The signer is not a registered challenger (\`register_challenger\`).`,
     [DFPN_ERROR__NOT_COMMITTED]: `This seat has no commitment to reveal.`,
     [DFPN_ERROR__NOT_CONFIG_AUTHORITY]: `Signer is not the configuration authority.`,
+    [DFPN_ERROR__NOT_DRAWN]: `The signer holds no drawn, unaccepted seat in this request: seats are drawn (\`draw_seats\`), not taken.`,
     [DFPN_ERROR__NOT_ENOUGH_ACCOUNTS]: `Fewer accounts than the instruction needs.`,
     [DFPN_ERROR__NOTHING_TO_CLAIM]: `Nothing to withdraw or claim.`,
+    [DFPN_ERROR__NOTHING_TO_DRAW]: `Every seat is drawn and no drawn seat went unanswered past halfway: nothing to draw.`,
     [DFPN_ERROR__NOT_JOINED]: `The worker holds no seat in this request.`,
     [DFPN_ERROR__NOT_PENDING_AUTHORITY]: `Signer is not the proposed configuration authority (or none is proposed).`,
     [DFPN_ERROR__NOT_PENDING_DEVELOPER]: `The signer is not the model's proposed developer.`,
+    [DFPN_ERROR__NOT_SLOT_HASHES_SYSVAR]: `The slot-hashes account is not the SlotHashes sysvar.`,
     [DFPN_ERROR__NOT_UPGRADE_AUTHORITY]: `The signer is not the program's upgrade authority: only it may initialize the configuration.`,
+    [DFPN_ERROR__NO_WORKERS_TO_DRAW]: `No worker was registered when the request was submitted: nobody can be drawn.`,
     [DFPN_ERROR__PAUSED]: `New requests are paused by the authority.`,
     [DFPN_ERROR__PAYOUT_BELOW_RENT]: `The receiving wallet is empty and the amount is below its rent-exempt minimum.`,
     [DFPN_ERROR__PAYOUT_WALLET_MISMATCH]: `Payout wallet does not match the model's registered wallet.`,

@@ -16,6 +16,7 @@ export * from "./claimWorkerRewards.js";
 export * from "./closeRequest.js";
 export * from "./commitResult.js";
 export * from "./deactivateModel.js";
+export * from "./drawSeats.js";
 export * from "./expireRequest.js";
 export * from "./finalizeRequest.js";
 export * from "./initializeConfig.js";

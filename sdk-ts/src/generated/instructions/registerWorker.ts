@@ -78,7 +78,7 @@ export type RegisterWorkerInstruction<
         ? WritableAccount<TAccountWorker>
         : TAccountWorker,
       TAccountConfig extends string
-        ? ReadonlyAccount<TAccountConfig>
+        ? WritableAccount<TAccountConfig>
         : TAccountConfig,
       TAccountSystemProgram extends string
         ? ReadonlyAccount<TAccountSystemProgram>
@@ -176,7 +176,7 @@ export async function getRegisterWorkerInstructionAsync<
   const originalAccounts = {
     authority: { value: input.authority ?? null, isWritable: true },
     worker: { value: input.worker ?? null, isWritable: true },
-    config: { value: input.config ?? null, isWritable: false },
+    config: { value: input.config ?? null, isWritable: true },
     systemProgram: { value: input.systemProgram ?? null, isWritable: false },
   };
   const accounts = originalAccounts as Record<
@@ -265,7 +265,7 @@ export function getRegisterWorkerInstruction<
   const originalAccounts = {
     authority: { value: input.authority ?? null, isWritable: true },
     worker: { value: input.worker ?? null, isWritable: true },
-    config: { value: input.config ?? null, isWritable: false },
+    config: { value: input.config ?? null, isWritable: true },
     systemProgram: { value: input.systemProgram ?? null, isWritable: false },
   };
   const accounts = originalAccounts as Record<

@@ -27,6 +27,7 @@ import {
   parseCloseRequestInstruction,
   parseCommitResultInstruction,
   parseDeactivateModelInstruction,
+  parseDrawSeatsInstruction,
   parseExpireRequestInstruction,
   parseFinalizeRequestInstruction,
   parseInitializeConfigInstruction,
@@ -57,6 +58,7 @@ import {
   type ParsedCloseRequestInstruction,
   type ParsedCommitResultInstruction,
   type ParsedDeactivateModelInstruction,
+  type ParsedDrawSeatsInstruction,
   type ParsedExpireRequestInstruction,
   type ParsedFinalizeRequestInstruction,
   type ParsedInitializeConfigInstruction,
@@ -199,6 +201,7 @@ export enum DfpnInstruction {
   RegisterChallenger,
   RemoveChallenger,
   RevealChallenge,
+  DrawSeats,
 }
 
 export function identifyDfpnInstruction(
@@ -535,6 +538,17 @@ export function identifyDfpnInstruction(
   ) {
     return DfpnInstruction.RevealChallenge;
   }
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([80, 164, 20, 16, 140, 65, 65, 111]),
+      ),
+      0,
+    )
+  ) {
+    return DfpnInstruction.DrawSeats;
+  }
   throw new Error(
     "The provided instruction could not be identified as a dfpn instruction.",
   );
@@ -632,7 +646,10 @@ export type ParsedDfpnInstruction<
     } & ParsedRemoveChallengerInstruction<TProgram>)
   | ({
       instructionType: DfpnInstruction.RevealChallenge;
-    } & ParsedRevealChallengeInstruction<TProgram>);
+    } & ParsedRevealChallengeInstruction<TProgram>)
+  | ({
+      instructionType: DfpnInstruction.DrawSeats;
+    } & ParsedDrawSeatsInstruction<TProgram>);
 
 export function parseDfpnInstruction<TProgram extends string>(
   instruction: Instruction<TProgram> & InstructionWithData<ReadonlyUint8Array>,
@@ -847,6 +864,13 @@ export function parseDfpnInstruction<TProgram extends string>(
       return {
         instructionType: DfpnInstruction.RevealChallenge,
         ...parseRevealChallengeInstruction(instruction),
+      };
+    }
+    case DfpnInstruction.DrawSeats: {
+      assertIsInstructionWithAccounts(instruction);
+      return {
+        instructionType: DfpnInstruction.DrawSeats,
+        ...parseDrawSeatsInstruction(instruction),
       };
     }
     default:

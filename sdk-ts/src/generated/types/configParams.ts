@@ -22,6 +22,8 @@ import {
   getU32Encoder,
   getU64Decoder,
   getU64Encoder,
+  getU8Decoder,
+  getU8Encoder,
   type FixedSizeCodec,
   type FixedSizeDecoder,
   type FixedSizeEncoder,
@@ -42,6 +44,8 @@ export type ConfigParams = {
   noConsensusFeeBps: number;
   seatBondMultiplier: number;
   challengeSlashBps: number;
+  minWorkersFloor: number;
+  drawStakeCap: bigint;
 };
 
 export type ConfigParamsArgs = {
@@ -59,6 +63,8 @@ export type ConfigParamsArgs = {
   noConsensusFeeBps: number;
   seatBondMultiplier: number;
   challengeSlashBps: number;
+  minWorkersFloor: number;
+  drawStakeCap: number | bigint;
 };
 
 export function getConfigParamsEncoder(): FixedSizeEncoder<ConfigParamsArgs> {
@@ -77,6 +83,8 @@ export function getConfigParamsEncoder(): FixedSizeEncoder<ConfigParamsArgs> {
     ["noConsensusFeeBps", getU16Encoder()],
     ["seatBondMultiplier", getU16Encoder()],
     ["challengeSlashBps", getU16Encoder()],
+    ["minWorkersFloor", getU8Encoder()],
+    ["drawStakeCap", getU64Encoder()],
   ]);
 }
 
@@ -96,6 +104,8 @@ export function getConfigParamsDecoder(): FixedSizeDecoder<ConfigParams> {
     ["noConsensusFeeBps", getU16Decoder()],
     ["seatBondMultiplier", getU16Decoder()],
     ["challengeSlashBps", getU16Decoder()],
+    ["minWorkersFloor", getU8Decoder()],
+    ["drawStakeCap", getU64Decoder()],
   ]);
 }
 

@@ -14,6 +14,8 @@ pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
     pinocchio_system::instructions::Transfer { from: accts.authority, to: accts.worker_account, lamports: args.amount }
         .invoke()?;
     accts.worker.stake.set(stake);
+    // More stake, better draw odds: only for draws whose slot hash does not exist yet.
+    accts.worker.raise_eligibility()?;
     events::stake_added(accts.worker_account.address().as_array(), args.amount, stake);
     Ok(())
 }

@@ -30,9 +30,12 @@ pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
         if worker.authority != seat.authority {
             return Err(DfpnError::SeatAccountMismatch.into());
         }
-        worker.release_seat(request.seat_bond.get());
-        if seat.state == seat_state::JOINED {
-            // It held a seat it never used while the request starved: the bond goes, as at finalization.
+        if seat.accepted() {
+            worker.release_seat(request.seat_bond.get());
+        }
+        if seat.state == seat_state::JOINED || seat.state == seat_state::DRAWN {
+            // It held (or was drawn for) a seat it never used while the request starved: the bond goes, as at
+            // finalization.
             let forfeited = worker.forfeit_bond(request.seat_bond.get());
             worker.reputation.set(aggregation::update_reputation(worker.reputation.get(), false, alpha));
             move_lamports(account, accts.insurance, forfeited)?;

@@ -76,7 +76,9 @@ pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
         let seat = request.seats[index];
         let seat = &seat;
         let worker = Worker::load(account)?;
-        worker.release_seat(request.seat_bond.get());
+        if seat.accepted() {
+            worker.release_seat(request.seat_bond.get());
+        }
         match seat.state {
             seat_state::REVEALED => {
                 let model_account = &accts.models[model_index];
@@ -136,7 +138,7 @@ pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
                 }
             }
             _ => {
-                // Held a seat and never committed: it blocked the seat, so it forfeits the bond.
+                // Held (or was drawn for) a seat and never committed: it blocked the seat, so it forfeits the bond.
                 let forfeited = worker.forfeit_bond(request.seat_bond.get());
                 worker.reputation.set(aggregation::reputation_step(
                     worker.reputation.get(),

@@ -4,7 +4,7 @@ use super::{accounts::JoinRequestAccounts, data::JoinRequestData};
 use crate::{
     error::DfpnError,
     events,
-    state::request::{seat_state, MAX_SEATS},
+    state::request::seat_state,
     utils::*,
 };
 
@@ -29,26 +29,23 @@ pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
         return Err(DfpnError::ModalityNotSupported.into());
     }
     let authority = accts.authority.address().to_bytes();
-    // A client cannot staff its own request (and so certify its own media).
+    // A client cannot staff its own request (and so certify its own media); the draw never seats it either.
     if authority == request.client {
         return Err(DfpnError::SelfDealing.into());
     }
-    if request.seat_of(&authority).is_some() {
-        return Err(DfpnError::AlreadyJoined.into());
+    // Seats are drawn (`draw_seats`): a worker only accepts the seat the draw gave it.
+    let index = request.seats().iter().position(|s| s.authority == authority).ok_or(DfpnError::NotDrawn)?;
+    match request.seats[index].state {
+        seat_state::DRAWN => {}
+        seat_state::JOINED => return Err(DfpnError::AlreadyJoined.into()),
+        _ => return Err(DfpnError::AlreadyCommitted.into()),
     }
     // Holding a seat puts stake at risk: the seat bond is locked from stake no other seat has bonded.
     let bond = request.seat_bond.get();
     if worker.stake.get().saturating_sub(worker.bonded.get()) < bond {
         return Err(DfpnError::BondExceedsFreeStake.into());
     }
-    let index = request.joined as usize;
-    if index >= request.max_workers as usize || index >= MAX_SEATS {
-        return Err(DfpnError::RequestFull.into());
-    }
-    let seat = &mut request.seats[index];
-    seat.authority = authority;
-    seat.state = seat_state::JOINED;
-    request.joined = inc(request.joined)?;
+    request.seats[index].state = seat_state::JOINED;
     worker.bonded.set(add(worker.bonded.get(), bond)?);
     worker.active_seats.set(worker.active_seats.get().checked_add(1).ok_or(DfpnError::ArithmeticOverflow)?);
     events::worker_joined(accts.request_account.address().as_array(), &authority, index as u8);

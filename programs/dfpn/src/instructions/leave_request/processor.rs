@@ -8,9 +8,9 @@ use crate::{
     utils::*,
 };
 
-/// A worker that cannot serve a request (its media is unreachable, it was crowded out of the work) hands the
-/// seat back during the first half of the commit window, bond released. Later the seat is a promise: a squatter
-/// that could leave at the last moment would block the request for free.
+/// A drawn worker that cannot serve a request (its media is unreachable, it lacks the free stake) hands the
+/// seat back during the first half of the commit window, bond released if it had accepted; the seat is drawn
+/// again. Later the seat is a promise: unanswered, it is replaced and its bond forfeited.
 #[inline(always)]
 pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
     let accts = LeaveRequestAccounts::try_from(accounts)?;
@@ -20,30 +20,17 @@ pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
         return Err(DfpnError::RequestNotOpen.into());
     }
     let now = now()?;
-    let created = request.created_at.get();
-    let halfway = created + (request.commit_deadline.get() - created) / 2;
-    if !request.commit_open(now) || now >= halfway {
+    if !request.commit_open(now) || now >= request.commit_halfway() {
         return Err(DfpnError::LeaveWindowClosed.into());
     }
     let authority = accts.authority.address().to_bytes();
-    let joined = (request.joined as usize).min(request.seats.len());
-    let index = request.seats[..joined].iter().position(|s| s.authority == authority).ok_or(DfpnError::NotJoined)?;
-    if request.seats[index].state != seat_state::JOINED {
-        return Err(DfpnError::AlreadyCommitted.into());
+    let index = request.seats().iter().position(|s| s.authority == authority).ok_or(DfpnError::NotJoined)?;
+    match request.seats[index].state {
+        seat_state::JOINED => worker.release_seat(request.seat_bond.get()),
+        seat_state::DRAWN => {}
+        _ => return Err(DfpnError::AlreadyCommitted.into()),
     }
-    // Swap-remove: the last seat takes this place (seat order only matters for the account lists, which
-    // clients read from the request).
-    request.seats[index] = request.seats[joined - 1];
-    request.seats[joined - 1] = empty_seat();
-    request.joined -= 1;
-    worker.release_seat(request.seat_bond.get());
+    request.remove_seat(index);
     events::worker_left(accts.request_account.address().as_array(), &authority);
     Ok(())
-}
-
-/// An empty seat (all zero bytes, as a fresh request holds).
-#[inline(always)]
-fn empty_seat() -> crate::state::Seat {
-    // SAFETY: `Seat` is `#[repr(C)]` plain bytes (byte arrays and u8 fields): all-zero is a valid value.
-    unsafe { core::mem::zeroed() }
 }

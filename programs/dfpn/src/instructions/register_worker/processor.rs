@@ -32,6 +32,11 @@ pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
     worker.model_count = args.capabilities.model_count;
     worker.bump = accts.bump;
     worker.registered_at.set(now()?);
+    // Its place in the draw pool: requests submitted from now on may draw it.
+    let index = accts.config.worker_count.get();
+    worker.pool_index.set(index);
+    accts.config.worker_count.set(index.checked_add(1).ok_or(DfpnError::ArithmeticOverflow)?);
+    worker.raise_eligibility()?;
     // Lamports someone sent to the address before it existed stay the operator's: book them as rewards so
     // lamports = rent + stake + unbonding + rewards holds and nothing is stranded.
     worker.rewards.set(accts.worker.lamports().saturating_sub(lamports));

@@ -3,6 +3,7 @@ use pinocchio::{cpi::Seed, AccountView, ProgramResult};
 use super::{accounts::SubmitRequestAccounts, data::SubmitRequestData};
 use crate::{
     aggregation::{request_fee, seat_bond},
+    constants::DRAW_DELAY_SLOTS,
     error::DfpnError,
     events,
     state::{request::status, seeds, Request},
@@ -26,6 +27,9 @@ pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
     let latest = now.checked_add(params.max_deadline_secs.get()).ok_or(DfpnError::ArithmeticOverflow)?;
     if args.deadline > latest {
         return Err(DfpnError::DeadlineTooLong.into());
+    }
+    if args.min_workers < params.min_workers_floor {
+        return Err(DfpnError::MinWorkersBelowFloor.into());
     }
     let fee = request_fee(&params, args.modalities, args.min_workers).ok_or(DfpnError::ArithmeticOverflow)?;
     if args.max_fee < fee {
@@ -77,6 +81,9 @@ pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
     let bond =
         seat_bond(fee, args.min_workers, params.seat_bond_multiplier.get()).ok_or(DfpnError::ArithmeticOverflow)?;
     request.seat_bond.set(bond);
+    // Seats are drawn from the workers registered now, with the hash of a slot that does not exist yet.
+    request.pool_count = accts.config.worker_count;
+    request.draw_slot.set(add(current_slot()?, DRAW_DELAY_SLOTS)?);
     accts.config.request_count.set(add(accts.config.request_count.get(), 1)?);
 
     events::request_submitted(&events::Submitted {

@@ -20,6 +20,8 @@ pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
     }
     worker.unbonding_amount.set(0);
     worker.unbonding_ends_at.set(0);
+    // No longer unbonding, drawable again: only for draws whose slot hash does not exist yet.
+    worker.raise_eligibility()?;
     move_lamports(accts.worker_account, accts.authority, amount)?;
     events::amount_event(events::STAKE_WITHDRAWN, accts.worker_account.address().as_array(), amount);
     Ok(())
