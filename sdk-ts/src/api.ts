@@ -15,6 +15,7 @@ export {
 export * from './client.js';
 export * from './commitment.js';
 export * from './constants.js';
+export * from './draw.js';
 export * from './errors.js';
 export * from './events.js';
 export * from './fees.js';

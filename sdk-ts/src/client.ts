@@ -21,6 +21,18 @@ import {
   type ChallengeSecret,
 } from './challenge.js';
 import { ACCOUNT_SIZES, PROGRAM_ID } from './constants.js';
+import {
+  DEFAULT_DRAW_BATCH,
+  drawCandidates,
+  drawSeed,
+  isSeeded,
+  lookupSlotHash,
+  MAX_DRAW_WORKER_ACCOUNTS,
+  parseSlotHashes,
+  replacedSeats,
+  SLOT_HASHES_SYSVAR,
+  WorkerPool,
+} from './draw.js';
 import { DFPNError, ErrorCode } from './errors.js';
 import { parseLogs, type DfpnEvent } from './events.js';
 import { feeFromParams, solToLamports } from './fees.js';
@@ -49,6 +61,7 @@ import {
   FINALIZE_GRACE_SECS,
   REQUEST_STATUS_EXPIRED,
   REQUEST_STATUS_FINALIZED,
+  SEAT_STATE_DRAWN,
   SEAT_STATE_REVEALED,
 } from './generated/constants.js';
 import { bytesEqual, fromHex, toHex } from './hash.js';
@@ -80,7 +93,16 @@ import {
   workerAddress,
 } from './pda.js';
 import { mediaFromBlob, mediaFromBytes, platform, type LocalNetworkLike, type MediaSource } from './platform.js';
-import { chargedFee, finalizableByAnyone, finalizeOpenToAnyoneAt, isExpirable, isFinalizable, isPaid } from './protocol.js';
+import {
+  chargedFee,
+  commitHalfway,
+  commitOpen,
+  finalizableByAnyone,
+  finalizeOpenToAnyoneAt,
+  isExpirable,
+  isFinalizable,
+  isPaid,
+} from './protocol.js';
 import { parseAddress, RpcTransport, type RpcTransportOptions } from './rpc.js';
 import {
   checkHash,
@@ -97,6 +119,8 @@ import type { TransactionRecord, Transport } from './transport.js';
 
 /** Lamports a wallet created by the client on the local network starts with (10 SOL). */
 export const LOCAL_WALLET_LAMPORTS = 10_000_000_000n;
+/** Workers a request asks for when `minWorkers` is not given (raised to the configuration's `minWorkersFloor`). */
+export const DEFAULT_MIN_WORKERS = 3;
 /** Default deadline of a request, seconds after the cluster clock. */
 export const DEFAULT_DEADLINE_SECONDS = 300;
 
@@ -136,6 +160,12 @@ export interface DFPNClientOptions {
    * client). Default true.
    */
   autoCrank?: boolean;
+  /**
+   * Draw seats for requests (`draw_seats`, any wallet may send it): `submitRequest` draws right after submitting
+   * (unless `submitRequest({ draw: false })`), and `waitForResult` draws again while seats are free and, past halfway
+   * through the commit window, replaces seats it saw still only drawn before halfway. Default true.
+   */
+  autoDraw?: boolean;
   /** Where `submitRequest({ mediaPath | media })` stores media: 'file' (default on the local network), 'ipfs'
    * (default elsewhere), 's3', or a configured backend. */
   storage?: Storage;
@@ -159,7 +189,7 @@ export interface SubmitRequestParams {
   contentHash?: ReadonlyUint8Array | string;
   /** At least one modality. */
   modalities: ReadonlyArray<Modality | number>;
-  /** Workers that must commit (default 3). */
+  /** Workers that must commit (default: 3, or the configuration's `minWorkersFloor` when higher). */
   minWorkers?: number;
   /** Seats (default `minWorkers`). */
   maxWorkers?: number;
@@ -194,6 +224,46 @@ export interface SubmitRequestParams {
    * and remembered by this client, which reveals them before it finalizes (`finalize`, `waitForResult`).
    */
   challenge?: { label: ChallengeLabel | Verdict | number; salt?: ReadonlyUint8Array };
+  /**
+   * Draw the request's seats right after submitting (`drawSeats`, default: the client's `autoDraw`, true). A draw
+   * that fails is logged, not thrown: the request is submitted, and `waitForResult` draws again.
+   */
+  draw?: boolean | DrawSeatsOptions;
+}
+
+/** Options of {@link DFPNClient.drawSeats}. */
+export interface DrawSeatsOptions {
+  /** Candidates tried per transaction (default 16; at most 27 minus the seats replaced, what a transaction holds). */
+  batchSize?: number;
+  /** Most `draw_seats` transactions (default 8). */
+  maxTransactions?: number;
+  /** Stop after this many transactions in a row that seated nobody (default 2). */
+  maxIdleTransactions?: number;
+  /** Give up after this many ms of waiting for the draw slot's hash (`DRAW_TOO_EARLY`; default 20 000). */
+  timeout?: number;
+  /** How long to wait between tries while the draw slot's hash does not exist yet, ms (default 400, a slot). */
+  retryInterval?: number;
+  /** Abort (rejects with the signal's reason). */
+  signal?: AbortSignal;
+}
+
+/** What {@link DFPNClient.drawSeats} did. */
+export interface DrawSeatsResult {
+  /** The request. */
+  request: Address;
+  /** Seats drawn by these transactions (`SeatDrawn` events): the operator and its seat index. */
+  drawn: Array<{ worker: Address; seat: number }>;
+  /** Operators whose drawn seats were replaced (they forfeited their bond), in the order replaced. */
+  replaced: Address[];
+  /** Signatures of the `draw_seats` transactions sent. */
+  signatures: string[];
+  /** Seats held after the draw (drawn or accepted) and the request's `maxWorkers`. */
+  seats: number;
+  maxWorkers: number;
+  /** Candidates tried so far (the request's `drawCursor`). */
+  cursor: number;
+  /** The draw slot's hash had rolled out of the SlotHashes window: the program re-armed the draw on a later slot. */
+  rearmed: boolean;
 }
 
 /** Options of {@link DFPNClient.waitForResult}. */
@@ -213,7 +283,7 @@ function text(raw: ReadonlyUint8Array, length: number): string {
 function seatInfo(seat: Seat): SeatInfo {
   const state = SEAT_STATES[seat.state] ?? 'Joined';
   const revealed = state === 'Revealed';
-  const committed = state !== 'Joined';
+  const committed = state === 'Committed' || revealed;
   return {
     worker: seat.authority,
     state,
@@ -367,6 +437,46 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/**
+ * When `waitForResult` draws: while seats are free (again after a draw that left some free only once a seat was
+ * given back or some polls passed), and past halfway through the commit window to replace seats it saw still only
+ * drawn before halfway (a draw past halfway replaces every seat still only drawn, so it does not draw while only
+ * seats drawn after halfway are waiting for their workers).
+ */
+class DrawPolicy {
+  /** Operators seen holding a seat still only drawn before halfway. */
+  private readonly seenBeforeHalfway = new Set<Address>();
+  /** Seats held after the last draw that left seats free (a draw again only below it, or after `retryAt`). */
+  private idleSeats: number | undefined;
+  private retryAt = 0;
+  private blocked = false;
+
+  constructor(private readonly interval: number) {}
+
+  due(r: Request, now: bigint): boolean {
+    if (this.blocked || !commitOpen(r, now)) return false;
+    const drawn = r.seats.slice(0, r.joined).filter((s) => s.state === SEAT_STATE_DRAWN);
+    const pastHalfway = now >= commitHalfway(r);
+    if (!pastHalfway) for (const s of drawn) this.seenBeforeHalfway.add(s.authority);
+    if (pastHalfway && drawn.some((s) => this.seenBeforeHalfway.has(s.authority))) return true;
+    if (pastHalfway && drawn.length > 0) return false;
+    if (r.joined >= r.maxWorkers || (r.poolCount === 0 && !isSeeded(r))) return false;
+    return this.idleSeats === undefined || r.joined < this.idleSeats || Date.now() >= this.retryAt;
+  }
+
+  done(_r: Request, result: DrawSeatsResult): void {
+    for (const worker of result.replaced) this.seenBeforeHalfway.delete(worker);
+    this.idleSeats = result.seats < result.maxWorkers ? result.seats : undefined;
+    this.retryAt = Date.now() + 15 * this.interval;
+  }
+
+  failed(r: Request, code: ErrorCode): void {
+    if (code === ErrorCode.NO_WORKERS_TO_DRAW) this.blocked = true;
+    this.idleSeats = r.joined;
+    this.retryAt = Date.now() + 15 * this.interval;
+  }
+}
+
 /** The DFPN client. Every method is async and throws `DFPNError`. */
 export class DFPNClient {
   /** The network name given ("local", "devnet", a URL, or the transport's name). */
@@ -383,6 +493,9 @@ export class DFPNClient {
   private readonly requestTxs = new Map<string, string>();
   /** Challenges this client submitted and has not revealed yet, by request address. */
   private readonly challenges = new Map<string, { label: number; salt: Uint8Array }>();
+  readonly autoDraw: boolean;
+  /** Pool index → worker PDA, for draws (created with the transport). */
+  private poolValue: WorkerPool | undefined;
   /** Model ids by model address (a model's id never changes; only ids found are kept). */
   private readonly modelIds = new Map<Address, string>();
   private readonly log: Logger;
@@ -390,6 +503,7 @@ export class DFPNClient {
   constructor(options: DFPNClientOptions = {}) {
     this.options = options;
     this.autoCrank = options.autoCrank ?? true;
+    this.autoDraw = options.autoDraw ?? true;
     this.maxMediaBytes = options.maxMediaBytes ?? DEFAULT_MAX_MEDIA_BYTES;
     this.walletValue = options.wallet;
     this.log = options.logger ?? {};
@@ -644,9 +758,10 @@ export class DFPNClient {
     const wallet = this.wallet;
     checkSubmitParams(params);
     const { contentHash, uri } = await this.storeMedia(params);
-    const minWorkers = params.minWorkers ?? 3;
+    const config = await this.getConfig();
+    const minWorkers = params.minWorkers ?? Math.max(DEFAULT_MIN_WORKERS, config.params.minWorkersFloor);
     const maxWorkers = params.maxWorkers ?? minWorkers;
-    const maxFee = await this.maxFeeFor(params, minWorkers);
+    const maxFee = this.maxFeeFor(params, config, minWorkers);
     const nonce = params.nonce ?? (await this.freshNonce(wallet.address));
     const now = await this.transport.unixTimestamp();
     const deadline = now + BigInt(Math.trunc(deadlineSeconds(params)));
@@ -668,9 +783,23 @@ export class DFPNClient {
       this.programId,
     );
     const submitted = await this.sendSubmit(instruction, request, { nonce, contentHash, uri, attestation: sentAttestation });
+    if (challenge !== undefined) this.challenges.set(request, { label: challenge.label, salt: challenge.salt });
+    const draw = params.draw ?? this.autoDraw;
+    if (draw !== false) await this.drawQuietly(request, draw === true ? {} : draw);
     if (challenge === undefined) return submitted;
-    this.challenges.set(request, { label: challenge.label, salt: challenge.salt });
     return { ...submitted, challenge: { label: verdictFromCode(challenge.label), salt: toHex(challenge.salt) } };
+  }
+
+  /** `drawSeats`, logging instead of throwing a program's refusal or a timeout (the caller goes on; a later draw
+   * may succeed). Returns null when it failed. */
+  private async drawQuietly(request: Address, options: DrawSeatsOptions): Promise<DrawSeatsResult | null> {
+    try {
+      return await this.drawSeats(request, options);
+    } catch (e) {
+      if (!(e instanceof DFPNError) || e.code === ErrorCode.INVALID_ARGUMENT) throw e;
+      this.log.warn?.(`draw of ${request} failed: ${e.message}`);
+      return null;
+    }
   }
 
   /** The challenge of `submitRequest({ challenge })`: its label code, salt and attestation (`INVALID_ARGUMENT` for
@@ -742,8 +871,7 @@ export class DFPNClient {
   }
 
   /** Fee step of `submitRequest`: the escrow in lamports (`maxFeeLamports`, `maxFee` in SOL, or exactly the fee). */
-  private async maxFeeFor(params: SubmitRequestParams, minWorkers: number): Promise<bigint> {
-    const config = await this.getConfig();
+  private maxFeeFor(params: SubmitRequestParams, config: Config, minWorkers: number): bigint {
     try {
       const fee = feeFromParams(config.params, params.modalities, minWorkers);
       return params.maxFeeLamports ?? (params.maxFee !== undefined ? solToLamports(params.maxFee) : fee);
@@ -805,6 +933,132 @@ export class DFPNClient {
     });
     checkHash(data, Uint8Array.from(r.contentHash), ErrorCode.CONTENT_HASH_MISMATCH, `media of request ${String(requestId)}`);
     return data;
+  }
+
+  // ---- seat draws ----------------------------------------------------------------------------------------------
+
+  /** Pool index → worker PDA (one `getProgramAccounts` with a 4-byte slice, cached). */
+  get workerPool(): WorkerPool {
+    this.poolValue ??= new WorkerPool(this.transport);
+    return this.poolValue;
+  }
+
+  /**
+   * Draw the request's free seats from the worker pool (`draw_seats`; any wallet may send it, paying the
+   * transaction fee). Each transaction passes, past halfway through the commit window, the worker PDAs of every seat
+   * still only drawn (the program replaces them: their workers forfeit the bond), then a batch of candidates: from
+   * the request's `drawCursor` on, the worker PDAs whose `poolIndex` the draw names (`draw.drawCandidates`, with the
+   * request's seed, or the seed the SlotHashes sysvar gives when no draw has fixed it yet; pool indices map to PDAs
+   * through {@link workerPool}). The program seats the eligible candidates; this repeats until every seat is held,
+   * `maxTransactions` were sent, or `maxIdleTransactions` in a row seated nobody.
+   *
+   * While the draw slot's hash does not exist yet (`DRAW_TOO_EARLY`, the slot after submission still running) it
+   * waits and retries until `timeout`, then throws `DRAW_TOO_EARLY`. When the hash rolled out of the SlotHashes
+   * window, the first transaction re-arms the draw on a later slot (`rearmed`) and the draw goes on from there.
+   * Throws the program's refusals: `NOTHING_TO_DRAW` (full, nothing to replace), `NO_WORKERS_TO_DRAW` (no worker
+   * was registered at submission), `COMMIT_PHASE_CLOSED`, `REQUEST_NOT_OPEN`; returns at once, sending nothing,
+   * when every seat is held and none is due for replacement.
+   */
+  async drawSeats(requestId: RequestId, options: DrawSeatsOptions = {}): Promise<DrawSeatsResult> {
+    await this.ready();
+    const address = parseAddress(requestId, 'request id');
+    const wallet = this.wallet;
+    const batchSize = options.batchSize ?? DEFAULT_DRAW_BATCH;
+    const maxTransactions = options.maxTransactions ?? 8;
+    const maxIdle = options.maxIdleTransactions ?? 2;
+    const timeout = options.timeout ?? 20_000;
+    const retryInterval = options.retryInterval ?? 400;
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new DFPNError(ErrorCode.INVALID_ARGUMENT, 'batchSize must be a positive integer.');
+    const giveUp = Date.now() + timeout;
+    const config = await this.getConfig();
+    const stakeCap = config.params.drawStakeCap;
+    const result: DrawSeatsResult = {
+      request: address,
+      drawn: [],
+      replaced: [],
+      signatures: [],
+      seats: 0,
+      maxWorkers: 0,
+      cursor: 0,
+      rearmed: false,
+    };
+    let idle = 0;
+    let mismatches = 0;
+    let r = await this.getRequestAccount(address);
+    while (result.signatures.length < maxTransactions) {
+      if (options.signal?.aborted) throw options.signal.reason;
+      const now = await this.transport.unixTimestamp();
+      const replaced = replacedSeats(r, now);
+      const free = r.maxWorkers - r.joined + replaced.length;
+      // Every seat held and none due for replacement: nothing to send (the program would say NOTHING_TO_DRAW).
+      if (free <= 0) break;
+      let seed: ReadonlyUint8Array | undefined;
+      let rearm = false;
+      if (isSeeded(r)) seed = r.drawSeed;
+      else if (r.poolCount > 0) {
+        const sysvar = await this.transport.getAccount(SLOT_HASHES_SYSVAR);
+        const found = lookupSlotHash(sysvar === null ? [] : parseSlotHashes(sysvar.data), r.drawSlot);
+        if (found.kind === 'ready') seed = drawSeed(address, found.hash);
+        else if (found.kind === 'expired') rearm = true;
+        else {
+          await this.waitForSlot(address, r.drawSlot, giveUp, retryInterval, options.signal);
+          r = await this.getRequestAccount(address);
+          continue;
+        }
+      }
+      const room = Math.max(0, Math.min(batchSize, MAX_DRAW_WORKER_ACCOUNTS - replaced.length));
+      const picks = seed === undefined || rearm ? [] : drawCandidates(seed, r.drawCursor, room, r.poolCount, stakeCap);
+      const candidates = await this.workerPool.addresses(picks.map((c) => c.poolIndex));
+      const instruction = await ix.drawSeats({ request: address, replaced, candidates }, this.programId);
+      let record: TransactionRecord;
+      try {
+        record = await this.transport.sendTransaction([instruction], wallet, { label: 'draw_seats' });
+      } catch (e) {
+        if (!(e instanceof DFPNError)) throw e;
+        if (e.code === ErrorCode.DRAW_TOO_EARLY) {
+          await this.waitForSlot(address, r.drawSlot, giveUp, retryInterval, options.signal);
+        } else if (
+          (e.code === ErrorCode.DRAW_ACCOUNT_MISMATCH || e.code === ErrorCode.NOT_ENOUGH_ACCOUNTS) &&
+          mismatches++ < 2
+        ) {
+          // The request or the clock moved between reading and sending (a seat accepted, halfway passed, a seed
+          // fixed by someone else): read again and rebuild.
+          this.log.info?.(`draw of ${address}: ${e.code}, reading the request again`);
+        } else throw e;
+        r = await this.getRequestAccount(address);
+        continue;
+      }
+      result.signatures.push(record.signature);
+      let seated = 0;
+      for (const event of parseLogs(record.logs, this.programId)) {
+        if (event.name === 'SeatDrawn' && event.request === address) {
+          result.drawn.push({ worker: event.worker, seat: event.seat });
+          seated++;
+        } else if (event.name === 'WorkerSlashed' && event.request === address) result.replaced.push(event.worker);
+        else if (event.name === 'DrawRearmed') result.rearmed = true;
+      }
+      this.log.info?.(`draw of ${address}: ${seated} seated, ${replaced.length} replaced, ${picks.length} tried: ${record.signature}`);
+      r = await this.getRequestAccount(address);
+      if (rearm) continue;
+      idle = seated === 0 ? idle + 1 : 0;
+      if (r.joined >= r.maxWorkers || idle >= maxIdle) break;
+    }
+    result.seats = r.joined;
+    result.maxWorkers = r.maxWorkers;
+    result.cursor = r.drawCursor;
+    return result;
+  }
+
+  /** Wait for the next slot while a draw's slot hash does not exist yet (`DRAW_TOO_EARLY` after `giveUp`). */
+  private async waitForSlot(address: Address, drawSlot: bigint, giveUp: number, interval: number, signal?: AbortSignal): Promise<void> {
+    if (Date.now() >= giveUp) {
+      throw new DFPNError(
+        ErrorCode.DRAW_TOO_EARLY,
+        `draw of ${address}: no hash for slot ${drawSlot} or later in the SlotHashes sysvar on ${this.transport.name} yet.`,
+      );
+    }
+    if (this.transport.advanceSlot) await this.transport.advanceSlot();
+    else await sleep(Math.max(1, Math.min(interval, giveUp - Date.now())), signal);
   }
 
   // ---- lifecycle -----------------------------------------------------------------------------------------------
@@ -906,6 +1160,9 @@ export class DFPNClient {
    * (`REPORT_HASH_MISMATCH` when they differ; an unreadable report gives `reportVerified: false`), and the audit
    * block. On RPC networks an account subscription wakes the wait early; it polls regardless.
    *
+   * With `autoDraw` (default) it draws seats while some are free and, past halfway through the commit window,
+   * replaces seats it saw still only drawn before halfway (see {@link DFPNClient.drawSeats}).
+   *
    * Throws `NO_WORKERS_AVAILABLE` when the request expired (or, with `autoCrank`, could only expire: it is expired
    * and the escrow returned), `TIMEOUT` after `timeout` ms.
    */
@@ -919,12 +1176,27 @@ export class DFPNClient {
     const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
     let wake: (() => void) | undefined;
     this.transport.watchAccount?.(address, () => wake?.(), signal);
+    const draws = new DrawPolicy(interval);
     try {
       for (;;) {
         if (options.signal?.aborted) throw options.signal.reason;
         const r = await this.getRequestAccount(address);
         if (r.status === REQUEST_STATUS_FINALIZED) return await this.assemble(address, r);
         if (r.status === REQUEST_STATUS_EXPIRED) throw noWorkers(address, r);
+        if (this.autoDraw && this.walletValue !== undefined) {
+          const now = await this.transport.unixTimestamp();
+          if (draws.due(r, now)) {
+            const timeout = Math.max(1, Math.min(20_000, giveUp - Date.now()));
+            try {
+              draws.done(r, await this.drawSeats(address, { timeout, ...(options.signal ? { signal: options.signal } : {}) }));
+            } catch (e) {
+              if (!(e instanceof DFPNError) || e.code === ErrorCode.INVALID_ARGUMENT) throw e;
+              this.log.info?.(`draw of ${address} not possible now: ${e.code}`);
+              draws.failed(r, e.code);
+            }
+            continue;
+          }
+        }
         if (this.autoCrank && this.walletValue !== undefined) {
           const now = await this.transport.unixTimestamp();
           if (isExpirable(r, now) && (await this.crank(() => this.expire(address), address, 'expire'))) throw noWorkers(address, r);

@@ -42,7 +42,11 @@ export const ACCOUNT_SIZES = Object.freeze({
 /** The transaction fee per signature on LiteSVM and default clusters. */
 export const LAMPORTS_PER_SIGNATURE = 5_000n;
 
-/** The reference configuration of docs/protocol.md ("Configuration"); the local network is initialised with it. */
+/**
+ * The reference configuration of docs/protocol.md ("Configuration"); the local network is initialised with it.
+ * Requests ask for at least `minWorkersFloor` (5) workers; a drawn candidate is seated with probability
+ * `min(stake, drawStakeCap) / drawStakeCap` (cap 10 SOL: a minimum-stake worker wins one draw in ten).
+ */
 export const REFERENCE_PARAMS: ConfigParams = Object.freeze({
   baseFees: [2_000_000n, 3_000_000n, 3_000_000n, 8_000_000n, 4_000_000n],
   workerSurchargeBps: 2_500,
@@ -58,4 +62,6 @@ export const REFERENCE_PARAMS: ConfigParams = Object.freeze({
   noConsensusFeeBps: 2_000,
   seatBondMultiplier: 10,
   challengeSlashBps: 200,
+  minWorkersFloor: 5,
+  drawStakeCap: 10n * LAMPORTS_PER_SOL,
 });

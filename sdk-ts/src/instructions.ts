@@ -27,6 +27,7 @@ import {
   getCloseRequestInstruction,
   getCommitResultInstruction,
   getDeactivateModelInstruction,
+  getDrawSeatsInstruction,
   getExpireRequestInstruction,
   getFinalizeRequestInstruction,
   getInitializeConfigInstruction,
@@ -626,6 +627,46 @@ export async function submitRequest(
   return { instruction, request, attestation };
 }
 
+/** Fields of {@link drawSeats}. */
+export interface DrawSeatsArgs {
+  /** The request whose seats are drawn. */
+  request: Address;
+  /**
+   * Operators (worker authorities) of the seats this draw replaces, in seat order: past halfway through the commit
+   * window, every seat still only drawn (`draw.replacedSeats`); none before. Their worker PDAs are passed writable
+   * (they forfeit their bond to the insurance vault).
+   */
+  replaced?: ReadonlyArray<Address>;
+  /**
+   * Worker PDAs (not operators) of the candidates to try, in draw order: candidate `k = drawCursor, drawCursor + 1,
+   * …` must be the worker whose `poolIndex` is `drawCandidate(seed, k, poolCount, drawStakeCap).poolIndex`
+   * (`DRAW_ACCOUNT_MISMATCH` otherwise). Passed read-only. Candidates past the last free seat are ignored.
+   */
+  candidates?: ReadonlyArray<Address>;
+}
+
+/**
+ * `draw_seats` (no arguments; anyone may send it): request (writable), config, the SlotHashes sysvar, the insurance
+ * vault (writable), then the replaced seats' worker PDAs (writable, seat order) and the candidates' worker PDAs
+ * (read-only, draw order). `DrawSeats` fixes the seed on first use, replaces the unanswered drawn seats past halfway
+ * and seats eligible candidates (`SeatDrawn` events) until `maxWorkers` seats are held. `DRAW_TOO_EARLY` before the
+ * draw slot's hash exists; `DrawRearmed` (and nothing drawn) when it rolled out of the SlotHashes window. The client
+ * method `DFPNClient.drawSeats` computes the accounts.
+ */
+export async function drawSeats(
+  { request, replaced = [], candidates = [] }: DrawSeatsArgs,
+  programId: Address = PROGRAM_ID,
+): Promise<Instruction> {
+  const remaining: AccountMeta[] = [];
+  for (const operator of replaced) remaining.push({ address: await workerAddress(operator, programId), role: AccountRole.WRITABLE });
+  for (const worker of candidates) remaining.push({ address: worker, role: AccountRole.READONLY });
+  const ix = getDrawSeatsInstruction(
+    { request, config: await configAddress(programId), insurance: await insuranceAddress(programId) },
+    cfg(programId),
+  );
+  return withRemaining(ix, remaining);
+}
+
 /** Fields of {@link joinRequest}. */
 export interface JoinRequestArgs {
   /** The worker's authority (its worker PDA is derived). */
@@ -633,7 +674,10 @@ export interface JoinRequestArgs {
   request: Address;
 }
 
-/** `join_request`: a worker takes a seat. */
+/**
+ * `join_request`: a drawn worker accepts its seat (Drawn → Joined; the seat bond is locked from its free stake).
+ * Seats are drawn, not taken: a worker without a drawn seat in the request gets `NOT_DRAWN`.
+ */
 export async function joinRequest({ authority, request }: JoinRequestArgs, programId: Address = PROGRAM_ID): Promise<Instruction> {
   return getJoinRequestInstruction(
     {
@@ -653,7 +697,8 @@ export interface LeaveRequestArgs {
   request: Address;
 }
 
-/** `leave_request`: give back a seat not yet committed, in the first half of the commit window (bond released). */
+/** `leave_request`: give back a seat not yet committed (drawn or accepted), in the first half of the commit window
+ * (an accepted seat's bond released); the seat is drawn again. */
 export async function leaveRequest({ authority, request }: LeaveRequestArgs, programId: Address = PROGRAM_ID): Promise<Instruction> {
   return getLeaveRequestInstruction(
     { authority, worker: await workerAddress(authority.address, programId), request },

@@ -5,9 +5,11 @@
  * `LiteSvmTransport.create()` loads `dfpn.so` at the IDL's program address, sets the clock to the wall clock,
  * funds an authority, makes it the program's upgrade authority (LiteSVM deploys with none, and only the upgrade
  * authority may `initialize_config`) and initialises the configuration with the reference parameters of
- * docs/protocol.md. Besides
- * the `Transport` methods the client uses, it has helpers for tests and demos: `airdrop`, `fundedSigner`,
- * `now`/`setTime`/`advance` (the Clock sysvar), `account`, `balance`, `setUpgradeAuthority`.
+ * docs/protocol.md. LiteSVM produces no slot hashes: the transport writes the SlotHashes sysvar itself (a random
+ * hash for each slot it leaves, by default; `setSlotHash` to pick one), so seat draws work as on a cluster.
+ * Besides the `Transport` methods the client uses, it has helpers for tests and demos: `airdrop`, `fundedSigner`,
+ * `now`/`setTime`/`advance` (the Clock sysvar), `slot`/`advanceSlot`/`setSlotHash`/`slotHashes` (slots and the
+ * SlotHashes sysvar), `account`, `balance`, `setUpgradeAuthority`.
  * @module
  */
 import { existsSync, statSync } from 'node:fs';
@@ -21,12 +23,14 @@ import {
   lamports,
   type Address,
   type Instruction,
+  type ReadonlyUint8Array,
   type TransactionSigner,
 } from '@solana/kit';
 import { FailedTransactionMetadata, LiteSVM } from 'litesvm';
 import { LAMPORTS_PER_SIGNATURE, LAMPORTS_PER_SOL, PROGRAM_ID, REFERENCE_PARAMS } from './constants.js';
 import { DFPNError, ErrorCode, fromTransactionError } from './errors.js';
 import { DfpnInstruction, identifyDfpnInstruction, type ConfigParamsArgs } from './generated/index.js';
+import { encodeSlotHashes, parseSlotHashes, SLOT_HASHES_SYSVAR, type SlotHashEntry } from './draw.js';
 import { bytesEqual } from './hash.js';
 import { initializeConfig } from './instructions.js';
 import { programDataAddress } from './pda.js';
@@ -35,6 +39,7 @@ import {
   pushQueue,
   transactionAccounts,
   type AccountInfo,
+  type ProgramAccountsOptions,
   type ProgramLogs,
   type SendOptions,
   type TransactionRecord,
@@ -46,6 +51,8 @@ export { REFERENCE_PARAMS };
 /** The environment variable naming the program binary. */
 export const PROGRAM_ENV = 'DFPN_PROGRAM_SO';
 const RELATIVE_SO = join('target', 'deploy', 'dfpn.so');
+/** Owner of the sysvar accounts. */
+const SYSVAR_OWNER = 'Sysvar1111111111111111111111111111111111111' as Address;
 
 function parents(start: string): string[] {
   const out: string[] = [];
@@ -93,6 +100,12 @@ export interface LiteSvmOptions {
   authority?: TransactionSigner;
   /** The program's address (default: the IDL's). */
   programId?: Address;
+  /**
+   * How the SlotHashes sysvar is filled (LiteSVM produces no slot hashes): `'auto'` (default) records a random hash
+   * for each slot the network leaves (`advanceSlot`, `setTime`/`advance`), as a cluster's slots would, so seat draws
+   * work without help; `'manual'` leaves it to {@link LiteSvmTransport.setSlotHash} (tests that pick a draw's hash).
+   */
+  slotHashes?: 'auto' | 'manual';
 }
 
 /**
@@ -178,6 +191,12 @@ export class LiteSvmTransport implements Transport {
   private readonly records = new Map<string, TransactionRecord>();
   private readonly byAddress = new Map<Address, string[]>();
   private readonly logListeners = new Set<(logs: ProgramLogs) => void>();
+  /** The transaction being processed (see {@link process}). */
+  private queue: Promise<unknown> = Promise.resolve();
+  /** Whether leaving a slot records a random hash for it (`LiteSvmOptions.slotHashes`). */
+  slotHashMode: 'auto' | 'manual' = 'auto';
+  /** The SlotHashes sysvar's entries as this transport last wrote them, newest first. */
+  private hashes: SlotHashEntry[] = [];
 
   private constructor(programPath: string, programId: Address) {
     this.programId = programId;
@@ -189,6 +208,8 @@ export class LiteSvmTransport implements Transport {
   /** A LiteSVM with dfpn.so loaded, the clock at `startTime` (default: now) and, by default, the config set. */
   static async create(options: LiteSvmOptions = {}): Promise<LiteSvmTransport> {
     const t = new LiteSvmTransport(findProgram(options.programPath), options.programId ?? PROGRAM_ID);
+    t.slotHashMode = options.slotHashes ?? 'auto';
+    t.hashes = t.readSlotHashes();
     t.setTime(options.startTime ?? BigInt(Math.floor(Date.now() / 1000)));
     t.authority = options.authority ?? (await generateKeyPairSigner());
     t.params = options.params ?? REFERENCE_PARAMS;
@@ -235,12 +256,79 @@ export class LiteSvmTransport implements Transport {
     return this.svm.getClock().unixTimestamp;
   }
 
-  /** Set the Clock sysvar's unix timestamp (and move to the next slot). */
+  /** Set the Clock sysvar's unix timestamp (and move to the next slot, see {@link advanceSlot}). */
   setTime(unixTimestamp: bigint): void {
     const clock = this.svm.getClock();
+    this.leaveSlot(clock.slot);
     clock.unixTimestamp = unixTimestamp;
     clock.slot = clock.slot + 1n;
     this.svm.setClock(clock);
+  }
+
+  /** The Clock sysvar's slot. */
+  slot(): bigint {
+    return this.svm.getClock().slot;
+  }
+
+  /**
+   * End the current slot and start the next (the unix timestamp stays). With `slotHashes: 'auto'` the slot left
+   * gets a random hash in the SlotHashes sysvar unless it has one already, as a cluster's produced slot would.
+   */
+  async advanceSlot(): Promise<void> {
+    const clock = this.svm.getClock();
+    this.leaveSlot(clock.slot);
+    clock.slot = clock.slot + 1n;
+    this.svm.setClock(clock);
+  }
+
+  private leaveSlot(slot: bigint): void {
+    if (this.slotHashMode !== 'auto' || this.hashes.some((e) => e.slot === slot)) return;
+    this.writeSlotHashes([{ slot, hash: crypto.getRandomValues(new Uint8Array(32)) }, ...this.hashes]);
+  }
+
+  /**
+   * Give `slot` the hash `hash` in the SlotHashes sysvar (replacing the one it had), and move the clock past `slot`
+   * if it is not already (a slot's hash exists once the slot is over). Tests use it to pick the hash a request's
+   * draw uses (a test standing in for waiting on a lucky slot).
+   */
+  setSlotHash(slot: bigint, hash: ReadonlyUint8Array): void {
+    if (hash.length !== 32) throw new RangeError('a slot hash is 32 bytes');
+    this.writeSlotHashes([{ slot, hash: Uint8Array.from(hash) }, ...this.hashes.filter((e) => e.slot !== slot)]);
+    const clock = this.svm.getClock();
+    if (clock.slot <= slot) {
+      clock.slot = slot + 1n;
+      this.svm.setClock(clock);
+    }
+  }
+
+  /** Replace the SlotHashes sysvar's entries (any order; the newest 512 are kept). */
+  setSlotHashes(entries: readonly SlotHashEntry[]): void {
+    this.writeSlotHashes(entries);
+  }
+
+  /** The SlotHashes sysvar's entries, newest first. */
+  slotHashes(): SlotHashEntry[] {
+    return this.readSlotHashes();
+  }
+
+  private readSlotHashes(): SlotHashEntry[] {
+    const acc = this.svm.getAccount(SLOT_HASHES_SYSVAR);
+    return acc.exists ? parseSlotHashes(acc.data) : [];
+  }
+
+  private writeSlotHashes(entries: readonly SlotHashEntry[]): void {
+    const data = encodeSlotHashes(entries);
+    this.hashes = parseSlotHashes(data);
+    const acc = this.svm.getAccount(SLOT_HASHES_SYSVAR);
+    const rent = this.svm.minimumBalanceForRentExemption(BigInt(data.length));
+    this.svm.setAccount({
+      address: SLOT_HASHES_SYSVAR,
+      data,
+      executable: false,
+      lamports: acc.exists ? acc.lamports : lamports(rent),
+      programAddress: SYSVAR_OWNER,
+      space: BigInt(data.length),
+    });
   }
 
   /** Move the clock forward by `seconds`. */
@@ -286,6 +374,18 @@ export class LiteSvmTransport implements Transport {
     instructions: readonly Instruction[],
     feePayer: TransactionSigner,
     options: SendOptions = {},
+  ): Promise<TransactionRecord> {
+    // One transaction at a time: each is signed over a fresh blockhash, which the next one's would expire while
+    // this one is still being signed (concurrent senders: test workers, a waiting client, a test).
+    const run = this.queue.then(() => this.processNow(instructions, feePayer, options));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async processNow(
+    instructions: readonly Instruction[],
+    feePayer: TransactionSigner,
+    options: SendOptions,
   ): Promise<TransactionRecord> {
     this.svm.expireBlockhash();
     const tx = await buildSignedTransaction(
@@ -361,15 +461,17 @@ export class LiteSvmTransport implements Transport {
     return this.records.get(signature) ?? null;
   }
 
-  async programAccounts(discriminator: Uint8Array): Promise<AccountInfo[]> {
+  async programAccounts(discriminator: Uint8Array, options: ProgramAccountsOptions = {}): Promise<AccountInfo[]> {
+    const slice = options.dataSlice;
     return this.svm
       .getProgramAccounts(this.programId)
       .filter((a) => bytesEqual(a.data.subarray(0, discriminator.length), discriminator))
+      .filter((a) => options.dataSize === undefined || a.data.length === options.dataSize)
       .map((a) => ({
         address: a.address,
         lamports: a.lamports,
         owner: a.programAddress,
-        data: Uint8Array.from(a.data),
+        data: Uint8Array.from(slice ? a.data.subarray(slice.offset, slice.offset + slice.length) : a.data),
         executable: a.executable,
       }));
   }

@@ -49,7 +49,7 @@ export function isOpen(status: number): boolean {
   return status === REQUEST_STATUS_OPEN;
 }
 
-/** Joining and committing: an open request before the commit deadline while some seat may still commit. */
+/** Drawing, accepting and committing: an open request before the commit deadline while some seat may still commit. */
 export function commitOpen(r: PhaseFields, now: bigint): boolean {
   return isOpen(r.status) && now < r.commitDeadline && r.commits < r.maxWorkers;
 }
@@ -58,12 +58,20 @@ export function commitOpen(r: PhaseFields, now: bigint): boolean {
 export type LeaveFields = PhaseFields & Pick<Request, 'createdAt'>;
 
 /**
- * Giving back an uncommitted seat (`leave_request`): the commit phase is open and its first half not over
- * (`createdAt + ⌊(commitDeadline − createdAt) / 2⌋`); later a seat is a promise to the client.
+ * Halfway through the commit window, `createdAt + ⌊(commitDeadline − createdAt) / 2⌋` (both i64, so the division
+ * rounds toward zero as Rust's does): a drawn or accepted seat can be handed back before (`leave_request`); from
+ * then on a `draw_seats` replaces every seat still only drawn, whose worker forfeits the bond.
+ */
+export function commitHalfway(r: Pick<Request, 'createdAt' | 'commitDeadline'>): bigint {
+  return r.createdAt + (r.commitDeadline - r.createdAt) / 2n;
+}
+
+/**
+ * Giving back an uncommitted seat, drawn or accepted (`leave_request`): the commit phase is open and its first half
+ * not over ({@link commitHalfway}); later a seat is a promise to the client.
  */
 export function leaveOpen(r: LeaveFields, now: bigint): boolean {
-  const halfway = r.createdAt + (r.commitDeadline - r.createdAt) / 2n;
-  return commitOpen(r, now) && now < halfway;
+  return commitOpen(r, now) && now < commitHalfway(r);
 }
 
 /** Revealing: an open request whose commit phase is over with enough commitments, before the deadline. */

@@ -40,6 +40,7 @@ import { DFPNError, ErrorCode, fromRpcError, fromTransactionError, type JsonRpcE
 import {
   buildSignedTransaction,
   type AccountInfo,
+  type ProgramAccountsOptions,
   type ProgramLogs,
   type SendOptions,
   type TransactionRecord,
@@ -328,14 +329,20 @@ export class RpcTransport implements Transport {
     };
   }
 
-  async programAccounts(discriminator: Uint8Array): Promise<AccountInfo[]> {
+  async programAccounts(discriminator: Uint8Array, options: ProgramAccountsOptions = {}): Promise<AccountInfo[]> {
     const bytes = getBase58Decoder().decode(discriminator) as Base58EncodedBytes;
+    const filters = [
+      { memcmp: { offset: 0n, bytes, encoding: 'base58' as const } },
+      ...(options.dataSize !== undefined ? [{ dataSize: BigInt(options.dataSize) }] : []),
+    ];
+    const slice = options.dataSlice;
     const list = await this.call('getProgramAccounts', () =>
       this.rpc
         .getProgramAccounts(this.programId, {
           encoding: 'base64',
           commitment: this.commitment,
-          filters: [{ memcmp: { offset: 0n, bytes, encoding: 'base58' } }],
+          filters,
+          ...(slice ? { dataSlice: { offset: slice.offset, length: slice.length } } : {}),
         })
         .send(),
     );

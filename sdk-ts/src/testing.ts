@@ -1,9 +1,10 @@
 /**
- * Test workers (Node): staked workers that join, write a JSON report to a file, commit (with their model) and reveal
- * the answers they are given, through the SDK's instruction builders — the real program, no shortcuts, on any transport
- * (the embedded LiteSVM, or a local validator over JSON-RPC with airdropped keys). They run no detector: the
- * reference worker node is the real thing. Used by the SDK's tests and by the quick-start example
- * (`startTestWorkers`), so a request on `network: 'local'` gets a verdict.
+ * Test workers (Node): staked workers that accept the seats they are drawn for, write a JSON report to a file, commit
+ * (with their model) and reveal the answers they are given, through the SDK's instruction builders — the real
+ * program, no shortcuts, on any transport (the embedded LiteSVM, or a local validator over JSON-RPC with airdropped
+ * keys). They run no detector: the reference worker node is the real thing. Used by the SDK's tests and by the
+ * quick-start example (`startTestWorkers`), so a request on `network: 'local'` gets a verdict. Seats are drawn
+ * (`draw_seats`, which the client sends after submitting): a test worker joins only a seat it was drawn for.
  *
  * ```ts
  * import { DFPNClient, Modality } from '@dfpn/sdk';
@@ -23,18 +24,37 @@ import { address as toAddress, generateKeyPairSigner, type Address, type KeyPair
 import type { DFPNClient } from './client.js';
 import { answerCodes, commitment, deriveSalt } from './commitment.js';
 import { LAMPORTS_PER_SOL } from './constants.js';
-import { SEAT_STATE_COMMITTED } from './generated/constants.js';
-import { getRequestDecoder, REQUEST_DISCRIMINATOR, type Request } from './generated/index.js';
+import { DFPNError, ErrorCode } from './errors.js';
+import { SEAT_STATE_COMMITTED, SEAT_STATE_DRAWN, SEAT_STATE_JOINED } from './generated/constants.js';
+import { getConfigDecoder, getRequestDecoder, REQUEST_DISCRIMINATOR, type Config, type Request } from './generated/index.js';
 import { sha256, toHex } from './hash.js';
 import * as ix from './instructions.js';
-import { modelAddress } from './pda.js';
+import { configAddress, modelAddress } from './pda.js';
 import { ALL_MODALITIES, type Detection, type Verdict } from './models.js';
 import type { LocalNetworkLike } from './platform.js';
 import { commitOpen, isOpen, revealOpen } from './protocol.js';
 import type { TransactionRecord, Transport } from './transport.js';
 
 /** A transport test workers can use: one that funds new keys (LiteSVM airdrops, or RpcTransport's requestAirdrop). */
-export type FundingTransport = Transport & Pick<LocalNetworkLike, 'fundedSigner'> & { params?: { minStake: bigint | number } };
+export type FundingTransport = Transport & Pick<LocalNetworkLike, 'fundedSigner'>;
+
+/** The on-chain configuration (`CONFIG_NOT_FOUND` when there is none). */
+async function readConfig(net: Transport): Promise<Config> {
+  const account = await net.getAccount(await configAddress(net.programId));
+  if (account === null || account.owner !== net.programId) {
+    throw new DFPNError(ErrorCode.CONFIG_NOT_FOUND, `no configuration on ${net.name}.`);
+  }
+  return getConfigDecoder().decode(account.data);
+}
+
+/**
+ * The stake that gives a worker full draw odds: `max(minStake, drawStakeCap)` (a candidate is seated with
+ * probability `min(stake, drawStakeCap) / drawStakeCap`), what test workers stake by default.
+ */
+export async function fullOddsStake(net: Transport): Promise<bigint> {
+  const { params } = await readConfig(net);
+  return params.drawStakeCap > params.minStake ? params.drawStakeCap : params.minStake;
+}
 
 async function send(net: Transport, instruction: Parameters<Transport['sendTransaction']>[0][number], signer: KeyPairSigner) {
   return net.sendTransaction([instruction], signer);
@@ -92,26 +112,28 @@ export class TestWorker {
     return this.signer.address;
   }
 
-  /** A worker (a new funded keypair unless `signer` is given) registered with `stake` (default: the configured
-   * minimum) for every modality and the one `model` (a model address, e.g. {@link registerTestModel}'s). */
+  /** A worker (a new funded keypair unless `signer` is given) registered with `stake` (default:
+   * {@link fullOddsStake}, the larger of the minimum stake and the draw stake cap) for every modality and the one
+   * `model` (a model address, e.g. {@link registerTestModel}'s). It joins the draw pool at the next `poolIndex`. */
   static async register(
     net: FundingTransport,
     reportsDir: string,
     options: { model: Address; stake?: bigint; signer?: KeyPairSigner },
   ): Promise<TestWorker> {
-    const signer = options.signer ?? ((await net.fundedSigner(12n * LAMPORTS_PER_SOL)) as KeyPairSigner);
-    const stake = options.stake ?? BigInt(net.params?.minStake ?? LAMPORTS_PER_SOL);
+    const stake = options.stake ?? (await fullOddsStake(net));
+    const signer = options.signer ?? ((await net.fundedSigner(stake + 2n * LAMPORTS_PER_SOL)) as KeyPairSigner);
     const models = [options.model];
     await send(net, await ix.registerWorker({ authority: signer, stake, modalities: ALL_MODALITIES, models }, net.programId), signer);
     return new TestWorker(net, signer, reportsDir, options.model);
   }
 
-  /** `join_request` */
+  /** `join_request`: accept the seat this worker was drawn for (`NOT_DRAWN` when it holds no drawn seat). */
   async join(request: Address): Promise<TransactionRecord> {
     return send(this.net, await ix.joinRequest({ authority: this.signer, request }, this.net.programId), this.signer);
   }
 
-  /** `leave_request`: give the seat back (first half of the commit window, nothing committed; bond released). */
+  /** `leave_request`: give the seat back, drawn or accepted (first half of the commit window, nothing committed; an
+   * accepted seat's bond released). */
   async leave(request: Address): Promise<TransactionRecord> {
     return send(this.net, await ix.leaveRequest({ authority: this.signer, request }, this.net.programId), this.signer);
   }
@@ -168,7 +190,7 @@ export class TestWorker {
 
 /** Options of {@link startTestWorkers}. */
 export interface TestWorkerOptions {
-  /** How many workers (default 3). */
+  /** How many workers (default: 3, or the configuration's `minWorkersFloor` when higher). */
   count?: number;
   /** The answer of worker `index` for `request` (default: Manipulated, confidence 90 − 5·index, one face_swap
    * detection). */
@@ -197,9 +219,10 @@ export function defaultAnswer(_request: Address, index: number): Answer {
 }
 
 /**
- * One round of the test workers' loop: the first worker that can act on an open request does (join and commit while
- * the commit phase is open, reveal once the reveal phase is), then the round ends so the request is read again.
- * `done` holds the `request:worker` pairs that revealed or failed.
+ * One round of the test workers' loop: the first worker that can act on an open request does (accept a seat it was
+ * drawn for and commit while the commit phase is open, reveal once the reveal phase is), then the round ends so the
+ * request is read again. Workers not drawn leave the request alone. `done` holds the `request:worker` pairs that
+ * revealed or failed.
  */
 async function actOnce(
   net: Transport,
@@ -218,8 +241,8 @@ async function actOnce(
       if (done.has(key)) continue;
       const seat = r.seats.slice(0, r.joined).find((s) => s.authority === w.address);
       try {
-        if (!seat && commitOpen(r, now) && r.joined < r.maxWorkers) {
-          await w.join(address);
+        if (seat && (seat.state === SEAT_STATE_DRAWN || seat.state === SEAT_STATE_JOINED) && commitOpen(r, now)) {
+          if (seat.state === SEAT_STATE_DRAWN) await w.join(address);
           await w.commit(address, answer(address, i));
           return; // re-read the request before the next worker acts
         }
@@ -237,10 +260,12 @@ async function actOnce(
 }
 
 /**
- * Register a model and `count` workers on the client's local network and run them in the background: every open
- * request gets joined and committed to while its commit phase is open, and revealed once the commit phase is over.
- * With `minWorkers = maxWorkers = count`, the last commit closes the commit phase, everyone reveals and the client's
- * `waitForResult` finalizes at once — no clock moves needed.
+ * Register a model and `count` workers on the client's local network and run them in the background: every seat
+ * they are drawn for in an open request is accepted and committed to while the commit phase is open, and revealed
+ * once the commit phase is over. The client draws the seats (`submitRequest` then `waitForResult`); test workers
+ * stake {@link fullOddsStake}, so with no other workers registered and `minWorkers = maxWorkers = count` the draw
+ * seats all of them, the last commit closes the commit phase, everyone reveals and `waitForResult` finalizes at
+ * once — no clock moves needed.
  */
 export async function startTestWorkers(
   client: DFPNClient | FundingTransport,
@@ -255,7 +280,8 @@ export async function startTestWorkers(
   // A new developer each time: its model's address is new, so a second call on the same network registers again.
   const { model } = await registerTestModel(net);
   const workers: TestWorker[] = [];
-  for (let i = 0; i < (options.count ?? 3); i++) workers.push(await TestWorker.register(net, reportsDir, { model }));
+  const count = options.count ?? Math.max(3, (await readConfig(net)).params.minWorkersFloor);
+  for (let i = 0; i < count; i++) workers.push(await TestWorker.register(net, reportsDir, { model }));
   const answer = options.answer ?? defaultAnswer;
   const onError = options.onError ?? (() => undefined);
   const done = new Set<string>();

@@ -80,6 +80,14 @@ export function pushQueue<T>(signal: AbortSignal, onClose?: () => void): { push(
   };
 }
 
+/** Options of {@link Transport.programAccounts}: server-side filters and a slice, as `getProgramAccounts` takes. */
+export interface ProgramAccountsOptions {
+  /** Only accounts of exactly this many bytes (a `dataSize` filter). */
+  dataSize?: number;
+  /** Return only these bytes of each account's data (`dataSlice`); the filters still apply to the whole data. */
+  dataSlice?: { offset: number; length: number };
+}
+
 /** Options of {@link Transport.sendTransaction}. */
 export interface SendOptions {
   /** Signers that are not attached to the instructions' account metas (e.g. instructions built by Anchor). */
@@ -121,9 +129,10 @@ export interface Transport {
   getTransaction(signature: string): Promise<TransactionRecord | null>;
   /**
    * Every account owned by the DFPN program whose data starts with `discriminator` (an account type's 8-byte
-   * Anchor discriminator), like `getProgramAccounts` with a memcmp filter at offset 0.
+   * Anchor discriminator), like `getProgramAccounts` with a memcmp filter at offset 0; `options` adds a `dataSize`
+   * filter and a `dataSlice` (then `data` holds only the slice).
    */
-  programAccounts(discriminator: Uint8Array): Promise<AccountInfo[]>;
+  programAccounts(discriminator: Uint8Array, options?: ProgramAccountsOptions): Promise<AccountInfo[]>;
   /**
    * Optional: call `onChange` whenever the account at `address` changes, until `signal` aborts. Used by
    * `waitForResult` to wake up early; polling continues regardless, so a failing subscription only costs latency.
@@ -135,6 +144,12 @@ export interface Transport {
    * program). Transports without a push channel leave it out; callers poll instead.
    */
   programLogs?(signal: AbortSignal): AsyncIterable<ProgramLogs>;
+  /**
+   * Optional, for embedded networks whose slots do not pass by themselves: end the current slot (recording its
+   * hash in the SlotHashes sysvar, as a cluster does) and start the next. `drawSeats` calls it, instead of
+   * sleeping, while the hash its draw needs does not exist yet.
+   */
+  advanceSlot?(): Promise<void>;
   /** Release connections. */
   close(): Promise<void>;
 }

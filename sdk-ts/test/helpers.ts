@@ -3,8 +3,23 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Address } from '@solana/kit';
-import { DFPNClient, getRequestDecoder, type Request } from '../src/index.js';
+import { createHash } from 'node:crypto';
+import { getAddressEncoder, type Address } from '@solana/kit';
+import {
+  ACCOUNT_SIZES,
+  configAddress,
+  DFPNClient,
+  getConfigDecoder,
+  getRequestDecoder,
+  getWorkerDecoder,
+  REFERENCE_PARAMS,
+  WORKER_DISCRIMINATOR,
+  type ConfigParams,
+  type DrawSeatsResult,
+  type Request,
+  type SubmitRequestParams,
+  type Worker,
+} from '../src/index.js';
 import { LiteSvmTransport } from '../src/local.js';
 import { registerTestModel, TestWorker } from '../src/testing.js';
 
@@ -52,12 +67,143 @@ export function mediaFile(dir = tempDir()): string {
   return path;
 }
 
-/** The real dfpn.so in LiteSVM with the reference configuration, and a client on it with a funded wallet. */
-export async function localSetup(): Promise<{ net: LiteSvmTransport; client: DFPNClient; dir: string; media: string }> {
-  const net = await LiteSvmTransport.create({ programPath: PROGRAM_SO });
+/**
+ * The configuration of instruction-level tests (as the program's LiteSVM tests use by default): the reference
+ * parameters without the `min_workers` floor (1) and with the draw stake cap at the minimum stake, so every drawn
+ * candidate with the minimum stake wins its stake lottery. `REFERENCE_PARAMS` (floor 5, cap 10 SOL) is what the
+ * local network and the quick start use.
+ */
+export const TEST_PARAMS: ConfigParams = Object.freeze({
+  ...REFERENCE_PARAMS,
+  minWorkersFloor: 1,
+  drawStakeCap: REFERENCE_PARAMS.minStake,
+});
+
+/** The real dfpn.so in LiteSVM ({@link TEST_PARAMS} unless `params` is given), and a client on it with a funded
+ * wallet. */
+export async function localSetup(
+  options: { params?: ConfigParams; slotHashes?: 'auto' | 'manual' } = {},
+): Promise<{ net: LiteSvmTransport; client: DFPNClient; dir: string; media: string }> {
+  const net = await LiteSvmTransport.create({
+    programPath: PROGRAM_SO,
+    params: options.params ?? TEST_PARAMS,
+    ...(options.slotHashes ? { slotHashes: options.slotHashes } : {}),
+  });
   const client = await DFPNClient.create({ network: net });
   const dir = tempDir();
   return { net, client, dir, media: mediaFile(dir) };
+}
+
+/** Every worker account by pool index (full accounts: what the test's prediction of a draw reads). */
+export function poolWorkers(net: LiteSvmTransport): Map<number, { pda: Address; worker: Worker }> {
+  const out = new Map<number, { pda: Address; worker: Worker }>();
+  for (const a of net.svm.getProgramAccounts(net.programId)) {
+    if (a.data.length !== ACCOUNT_SIZES.worker || !WORKER_DISCRIMINATOR.every((b, i) => a.data[i] === b)) continue;
+    const worker = getWorkerDecoder().decode(a.data);
+    out.set(worker.poolIndex, { pda: a.address, worker });
+  }
+  return out;
+}
+
+/**
+ * The program's draw, restated for tests from the full worker accounts (`drawable` in
+ * programs/dfpn/src/instructions/draw_seats/processor.rs): from the request's cursor, the candidates (worker PDAs)
+ * `count` candidate numbers name, and the operators they seat (at most the free seats). The candidate indices come
+ * from an independent implementation (node:crypto) of `sha256(seed ‖ k as u32 LE)`. `pool`: {@link poolWorkers}, `params`: {@link configParams}.
+ */
+export function predictDraw(
+  pool: Map<number, { pda: Address; worker: Worker }>,
+  params: Pick<ConfigParams, 'minStake' | 'drawStakeCap'>,
+  r: Request,
+  seed: Uint8Array,
+  count = 16,
+  replaced: readonly Address[] = [],
+): { candidates: Address[]; seated: Address[]; poolIndices: number[] } {
+  const { minStake, drawStakeCap } = params;
+  const seated = r.seats.slice(0, r.joined).map((s) => s.authority).filter((a) => !replaced.includes(a));
+  const free = r.maxWorkers - seated.length;
+  const out = { candidates: [] as Address[], seated: [] as Address[], poolIndices: [] as number[] };
+  for (let k = r.drawCursor; k < r.drawCursor + count && out.seated.length < free; k++) {
+    const h = createHash('sha256').update(seed).update(Buffer.from(new Uint32Array([k]).buffer)).digest();
+    const index = Number(h.readBigUInt64LE(0) % BigInt(Math.max(r.poolCount, 1)));
+    const lottery = h.readBigUInt64LE(8) % (drawStakeCap > 0n ? drawStakeCap : 1n);
+    const entry = pool.get(index);
+    if (!entry) throw new Error(`no worker at pool index ${index}`);
+    out.candidates.push(entry.pda);
+    out.poolIndices.push(index);
+    const w = entry.worker;
+    const cap = w.stake < drawStakeCap ? w.stake : drawStakeCap;
+    const drawable =
+      w.unbondingAmount === 0n &&
+      w.stake >= minStake &&
+      (w.modalities & r.modalities) === r.modalities &&
+      w.eligibleSinceSlot < r.drawSlot &&
+      w.authority !== r.client &&
+      w.stake - w.bonded >= r.seatBond &&
+      lottery < cap &&
+      !seated.includes(w.authority) &&
+      !out.seated.includes(w.authority);
+    if (drawable) out.seated.push(w.authority);
+  }
+  return out;
+}
+
+/** The configuration parameters on the network. */
+export async function configParams(net: LiteSvmTransport): Promise<ConfigParams> {
+  return getConfigDecoder().decode(net.account(await configAddress(net.programId))!.data).params;
+}
+
+/** The seed `draw_seats` will fix for `request` with `slotHash` (independently: node:crypto). */
+export function expectedSeed(request: Address, slotHash: Uint8Array): Uint8Array {
+  return createHash('sha256').update('dfpn-draw-v1').update(Uint8Array.from(getAddressEncoder().encode(request))).update(slotHash).digest();
+}
+
+/**
+ * Draw `wanted` (operators) into `request`, standing in for a lucky slot: pick a hash for the request's draw slot
+ * whose first batch of candidates seats them in the next seats, in the order given (and nobody else when they fill
+ * every free seat), write it into the SlotHashes sysvar, and let the client draw. Throws when no hash of 20 000
+ * tried works. The request must not be seeded yet.
+ */
+export async function drawWorkers(
+  net: LiteSvmTransport,
+  client: DFPNClient,
+  request: Address,
+  wanted: ReadonlyArray<Address | { address: Address }>,
+): Promise<DrawSeatsResult> {
+  const params = await configParams(net);
+  const pool = poolWorkers(net);
+  const want = wanted.map((w) => (typeof w === 'string' ? w : w.address));
+  const r = requestAccount(net, request);
+  if (!r.drawSeed.some((b) => b !== 0)) {
+    const free = r.maxWorkers - r.joined;
+    let found: Uint8Array | undefined;
+    for (let i = 0; i < 20_000 && !found; i++) {
+      const hash = createHash('sha256').update(request).update(String(i)).digest();
+      const { seated } = predictDraw(pool, params, r, expectedSeed(request, hash), 16);
+      // The wanted operators take the next seats in the order given (the tests' seat order), and nobody else does
+      // when they fill every free seat.
+      const ok = want.every((w, i) => seated[i] === w) && (want.length < free || seated.length === want.length);
+      if (ok) found = hash;
+    }
+    if (!found) throw new Error(`no slot hash draws ${want.join(', ')} into ${request}`);
+    net.setSlotHash(r.drawSlot, found);
+  }
+  const result = await client.drawSeats(request);
+  const seated = requestAccount(net, request).seats.map((s) => s.authority);
+  for (const w of want) if (!seated.includes(w)) throw new Error(`${w} was not drawn into ${request}`);
+  return result;
+}
+
+/** Submit through the client without its automatic draw, then draw exactly `wanted`; returns the request address. */
+export async function submitDrawing(
+  net: LiteSvmTransport,
+  client: DFPNClient,
+  params: SubmitRequestParams,
+  wanted: ReadonlyArray<Address | { address: Address }>,
+): Promise<Address> {
+  const sub = await client.submitRequest({ ...params, draw: false });
+  await drawWorkers(net, client, sub.id as Address, wanted);
+  return sub.id as Address;
 }
 
 /** A registered model and `n` staked workers that support every modality and declare it. */

@@ -3,7 +3,8 @@
  * - `scriptedRpc`: answers each call with a scripted reply (HTTP status, JSON-RPC error, result, or no answer), to
  *   prove retries, backoff, time limits and error mapping;
  * - `liteSvmRpc`: a JSON-RPC facade over a LiteSVM with dfpn.so (the methods `RpcTransport` uses, answered in the
- *   shapes of the Solana JSON-RPC API), so the whole client runs over HTTP.
+ *   shapes of the Solana JSON-RPC API, `getProgramAccounts` with memcmp and dataSize filters and dataSlice), so the
+ *   whole client runs over HTTP; a slot passes every 20 ms (with a hash in the SlotHashes sysvar).
  * These test the client's JSON-RPC handling, not a real validator (the lead runs that separately).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -165,17 +166,24 @@ export function liteSvmRpc(net: LiteSvmTransport): Promise<TestServer> {
       };
     },
     getProgramAccounts: ([program, options]) => {
-      const filters = (options?.filters ?? []) as Array<{ memcmp?: { offset: number; bytes: string } }>;
+      const filters = (options?.filters ?? []) as Array<{ memcmp?: { offset: number; bytes: string }; dataSize?: number }>;
+      const slice = options?.dataSlice as { offset: number; length: number } | undefined;
       return net.svm
         .getProgramAccounts(program)
         .filter((a) =>
           filters.every((f) => {
+            if (f.dataSize !== undefined) return a.data.length === Number(f.dataSize);
             if (!f.memcmp) return true;
             const want = getBase58Encoder().encode(f.memcmp.bytes);
             return want.every((byte, i) => a.data[Number(f.memcmp!.offset) + i] === byte);
           }),
         )
-        .map((a) => ({ pubkey: a.address, account: account(a.address) }));
+        .map((a) => {
+          const full = account(a.address)!;
+          if (!slice) return { pubkey: a.address, account: full };
+          const data = a.data.subarray(Number(slice.offset), Number(slice.offset) + Number(slice.length));
+          return { pubkey: a.address, account: { ...full, data: [b64.decode(data), 'base64'] } };
+        });
     },
     getHealth: () => 'ok',
     requestAirdrop: ([a, amount]) => {
@@ -226,5 +234,15 @@ export function liteSvmRpc(net: LiteSvmTransport): Promise<TestServer> {
     }
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', id: body.id, ...reply }));
   });
-  return listen(server, calls, []);
+  // Slots pass with time, as on a cluster (LiteSVM's transport records a hash for each slot it leaves), so the
+  // client's seat draws find their slot hash.
+  const slots = setInterval(() => void net.advanceSlot(), 20);
+  slots.unref();
+  return listen(server, calls, []).then((t) => ({
+    ...t,
+    close: () => {
+      clearInterval(slots);
+      return t.close();
+    },
+  }));
 }

@@ -8,6 +8,7 @@ import { generateKeyPairSigner, type Address } from '@solana/kit';
 import { afterEach, describe, expect, test } from 'vitest';
 import { WebSocketServer } from 'ws';
 import {
+  ACCOUNT_SIZES,
   DFPNClient,
   ErrorCode,
   instructions as ix,
@@ -15,8 +16,9 @@ import {
   resolveNetwork,
   RpcTransport,
   websocketUrlFor,
+  WORKER_POOL_INDEX_OFFSET,
 } from '../src/index.js';
-import { localSetup, rejection, requestAccount, tempDir, testWorkers } from './helpers.js';
+import { drawWorkers, localSetup, rejection, requestAccount, tempDir, testWorkers } from './helpers.js';
 import { liteSvmRpc, scriptedRpc, type TestServer } from './rpc-server.js';
 import { startTestWorkers } from '../src/testing.js';
 
@@ -350,7 +352,15 @@ describe('the whole client over JSON-RPC (a facade over dfpn.so in LiteSVM)', ()
     );
     expect([tooShort.code, tooShort.programCode]).toEqual([ErrorCode.DEADLINE_TOO_SHORT, 6022]);
     expect(tooShort.logs.length).toBeGreaterThan(0);
-    // Workers do their job on the same chain
+    // The client drew the seats over JSON-RPC: the worker pool came from one getProgramAccounts of 4-byte slices
+    const poolCalls = s.calls.filter((c) => c.method === 'getProgramAccounts' && (c.params[1] as { dataSlice?: unknown })?.dataSlice);
+    expect(poolCalls).toHaveLength(1);
+    expect(poolCalls[0]!.params[1]).toMatchObject({ dataSlice: { offset: WORKER_POOL_INDEX_OFFSET, length: 4 } });
+    expect((poolCalls[0]!.params[1] as { filters: unknown[] }).filters).toContainEqual({ dataSize: ACCOUNT_SIZES.worker });
+    expect(requestAccount(net, sub.id as Address).seats.slice(0, 3).map((seat) => seat.authority).sort()).toEqual(
+      workers.map((w) => w.address).sort(),
+    );
+    // Workers accept their drawn seats and do their job on the same chain
     for (const w of workers) {
       await w.join(sub.id as Address);
       await w.commit(sub.id as Address, { verdict: 'Authentic', confidence: 80 });
@@ -376,7 +386,9 @@ describe('the whole client over JSON-RPC (a facade over dfpn.so in LiteSVM)', ()
     expect(await rpc.health()).toBe(true);
     const running = await startTestWorkers(rpc, { count: 2, pollMs: 20, reportsDir: tempDir() });
     try {
-      const second = await client.submitRequest({ uri: 'ipfs://second', contentHash: 'cd'.repeat(32), modalities: [2], minWorkers: 2 });
+      // (five workers are registered now; the draw, over JSON-RPC, is steered to the two that run)
+      const second = await client.submitRequest({ uri: 'ipfs://second', contentHash: 'cd'.repeat(32), modalities: [2], minWorkers: 2, draw: false });
+      await drawWorkers(net, client, second.id as Address, running.workers);
       const r2 = await client.waitForResult(second.id, { timeout: 15_000 });
       expect([r2.verdict, r2.workerResults.length]).toEqual(['Manipulated', 2]);
     } finally {

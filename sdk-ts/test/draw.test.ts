@@ -1,0 +1,387 @@
+/**
+ * Seat draws on the real program (dfpn.so in LiteSVM, which produces no slot hashes: the tests write the SlotHashes
+ * sysvar): the SDK's seed and candidates against an independent restatement and against what `draw_seats` accepts,
+ * the worker pool read with one sliced getProgramAccounts, DRAW_ACCOUNT_MISMATCH beside its positive control,
+ * DRAW_TOO_EARLY, a re-armed draw, replacements past halfway, joining only a drawn seat, the default and the floor of
+ * minWorkers, and waitForResult drawing a replacement.
+ */
+import { createHash } from 'node:crypto';
+import type { Address } from '@solana/kit';
+import { describe, expect, test } from 'vitest';
+import {
+  ACCOUNT_SIZES,
+  DFPNClient,
+  DRAW_DOMAIN,
+  drawCandidate,
+  drawCandidates,
+  drawSeed,
+  encodeSlotHashes,
+  ErrorCode,
+  instructions as ix,
+  lookupSlotHash,
+  Modality,
+  parseLogs,
+  parseSlotHashes,
+  protocol,
+  REFERENCE_PARAMS,
+  replacedSeats,
+  SEAT_STATE_DRAWN,
+  SEAT_STATE_JOINED,
+  SLOT_HASHES_SYSVAR,
+  WORKER_POOL_INDEX_OFFSET,
+  WorkerPool,
+  workerAddress,
+  type Transport,
+} from '../src/index.js';
+import { LiteSvmTransport } from '../src/local.js';
+import { registerTestModel, startTestWorkers, TestWorker } from '../src/testing.js';
+import {
+  configParams,
+  drawWorkers,
+  expectedSeed,
+  localSetup,
+  PROGRAM_SO,
+  poolWorkers,
+  predictDraw,
+  rejection,
+  requestAccount,
+  tempDir,
+  testWorkers,
+} from './helpers.js';
+
+const FACE = [Modality.FaceManipulation];
+const hashOf = (label: string) => createHash('sha256').update(label).digest();
+
+describe('the draw restated (no network)', () => {
+  test('seed and candidates equal an independent sha256 restatement; the domain is the IDL constant', () => {
+    expect(new TextDecoder().decode(DRAW_DOMAIN as Uint8Array)).toBe('dfpn-draw-v1');
+    const request = 'Fg6PaFpoGXkYsidMpWTK6W2BeZ7FEfcYkg476zPFsLnS' as Address;
+    const slotHash = hashOf('slot');
+    const seed = drawSeed(request, slotHash);
+    expect(Buffer.from(seed)).toEqual(Buffer.from(expectedSeed(request, slotHash)));
+    for (const [k, pool, cap] of [
+      [0, 7, 1_000_000_000n],
+      [1, 1, 1n],
+      [41, 1_000, 10_000_000_000n],
+      [0xffff_ffff, 3, 5n],
+    ] as const) {
+      const h = createHash('sha256').update(seed).update(Buffer.from(new Uint32Array([k]).buffer)).digest();
+      const c = drawCandidate(seed, k, pool, cap);
+      expect(c).toEqual({ k, poolIndex: Number(h.readBigUInt64LE(0) % BigInt(pool)), lottery: h.readBigUInt64LE(8) % cap });
+    }
+    // A zero pool or cap is taken as 1, as the program's max(1)
+    expect(drawCandidate(seed, 3, 0, 0n)).toMatchObject({ poolIndex: 0, lottery: 0n });
+    expect(drawCandidates(seed, 5, 3, 7, 9n).map((c) => c.k)).toEqual([5, 6, 7]);
+    expect(() => drawCandidate(seed, -1, 3, 1n)).toThrow(RangeError);
+  });
+
+  test('poolIndex sits at byte 248 of a 272-byte Worker account (from the generated codec)', () => {
+    expect(WORKER_POOL_INDEX_OFFSET).toBe(8 + 32 + 4 * 8 + 2 * 2 + 4 + 4 * 32 + 5 * 8);
+    expect(ACCOUNT_SIZES.worker).toBe(272);
+  });
+
+  test('SlotHashes: encode/parse round trip, and the program lookup (ready, skipped slots, too early, expired)', () => {
+    const entries = [10n, 12n, 13n, 11n].map((slot) => ({ slot, hash: hashOf(`s${slot}`) }));
+    const data = encodeSlotHashes(entries);
+    expect(data.length).toBe(8 + 512 * 40);
+    const parsed = parseSlotHashes(data);
+    expect(parsed.map((e) => e.slot)).toEqual([13n, 12n, 11n, 10n]); // newest first, as the sysvar stores them
+    expect(lookupSlotHash(parsed, 11n)).toMatchObject({ kind: 'ready', slot: 11n });
+    expect(lookupSlotHash(parsed, 10n)).toMatchObject({ kind: 'ready', slot: 10n });
+    expect(lookupSlotHash(parsed, 14n)).toEqual({ kind: 'too-early' });
+    expect(lookupSlotHash(parsed, 9n)).toEqual({ kind: 'expired' }); // slot 9's successor may have rolled out
+    // A skipped draw slot: the first slot produced after it
+    const gap = parseSlotHashes(encodeSlotHashes([20n, 23n].map((slot) => ({ slot, hash: hashOf(`g${slot}`) }))));
+    expect(lookupSlotHash(gap, 21n)).toMatchObject({ kind: 'ready', slot: 23n });
+    expect(lookupSlotHash([], 1n)).toEqual({ kind: 'too-early' });
+  });
+});
+
+describe('draw_seats on dfpn.so', () => {
+  test('the SDK computes the candidates the program accepts, and the program seats the predicted workers', async () => {
+    const { net, client, dir, media } = await localSetup({ slotHashes: 'manual' });
+    await testWorkers(net, dir, 6);
+    const sub = await client.submitRequest({ mediaPath: media, modalities: FACE, minWorkers: 3, draw: false });
+    const request = sub.id as Address;
+    const before = requestAccount(net, request);
+    expect([before.poolCount, before.drawCursor, before.drawSeed.every((b) => b === 0)]).toEqual([6, 0, true]);
+    expect(before.drawSlot).toBe(net.slot() + 1n); // the slot after submission
+    // Given a hash for the draw slot
+    const slotHash = hashOf('lucky slot');
+    net.setSlotHash(before.drawSlot, slotHash);
+    // When the SDK computes the seed and 16 candidates and maps them to worker PDAs (one sliced getProgramAccounts)
+    const seed = drawSeed(request, slotHash);
+    const picks = drawCandidates(seed, 0, 16, before.poolCount, (await configParams(net)).drawStakeCap);
+    const candidates = await new WorkerPool(net).addresses(picks.map((c) => c.poolIndex));
+    const predicted = predictDraw(poolWorkers(net), await configParams(net), before, expectedSeed(request, slotHash));
+    expect(candidates.slice(0, predicted.candidates.length)).toEqual(predicted.candidates);
+    // Then draw_seats with them succeeds
+    const record = await net.process([await ix.drawSeats({ request, candidates }, net.programId)], client.wallet);
+    // And seats exactly the predicted workers, in order, as Drawn, with one SeatDrawn event each
+    const after = requestAccount(net, request);
+    expect(predicted.seated).toHaveLength(3);
+    expect(after.seats.slice(0, after.joined).map((s) => [s.authority, s.state])).toEqual(
+      predicted.seated.map((a) => [a, SEAT_STATE_DRAWN]),
+    );
+    expect(parseLogs(record.logs).filter((e) => e.name === 'SeatDrawn')).toEqual(
+      predicted.seated.map((worker, seat) => ({ name: 'SeatDrawn', request, worker, seat })),
+    );
+    // And the seed the program fixed is the SDK's; the cursor stopped after the candidate that filled the last seat
+    expect(Buffer.from(after.drawSeed)).toEqual(Buffer.from(seed));
+    expect(after.drawCursor).toBe(predicted.candidates.length);
+    expect((await client.getRequest(request)).seats.map((s) => [s.state, s.model, s.commitment])).toEqual(
+      predicted.seated.map(() => ['Drawn', null, null]),
+    );
+  });
+
+  test('DRAW_ACCOUNT_MISMATCH for a wrong candidate account; the right accounts succeed (positive control)', async () => {
+    const { net, client, dir, media } = await localSetup({ slotHashes: 'manual' });
+    await testWorkers(net, dir, 4);
+    const sub = await client.submitRequest({ mediaPath: media, modalities: FACE, minWorkers: 2, draw: false });
+    const request = sub.id as Address;
+    const r = requestAccount(net, request);
+    net.setSlotHash(r.drawSlot, hashOf('slot for a mismatch'));
+    const seed = drawSeed(request, hashOf('slot for a mismatch'));
+    const picks = drawCandidates(seed, 0, 8, r.poolCount, (await configParams(net)).drawStakeCap);
+    const right = await new WorkerPool(net).addresses(picks.map((c) => c.poolIndex));
+    // When the first candidate is another worker's PDA
+    const pool = poolWorkers(net);
+    const other = [...pool.values()].find((w) => w.pda !== right[0])!.pda;
+    const wrong = [other, ...right.slice(1)];
+    const err = await rejection(async () => net.process([await ix.drawSeats({ request, candidates: wrong }, net.programId)], client.wallet));
+    expect(err.code).toBe(ErrorCode.DRAW_ACCOUNT_MISMATCH);
+    // Then nothing changed (no seed, no cursor, no seat)
+    const unchanged = requestAccount(net, request);
+    expect([unchanged.joined, unchanged.drawCursor, unchanged.drawSeed.every((b) => b === 0)]).toEqual([0, 0, true]);
+    // And an account that is not a worker at all (the client's wallet) is refused too
+    const notWorker = await rejection(async () =>
+      net.process([await ix.drawSeats({ request, candidates: [client.wallet.address] }, net.programId)], client.wallet),
+    );
+    expect(notWorker.code).toBe(ErrorCode.INVALID_ACCOUNT_OWNER);
+    // And the SDK's accounts are accepted
+    await net.process([await ix.drawSeats({ request, candidates: right }, net.programId)], client.wallet);
+    expect(requestAccount(net, request).joined).toBe(2);
+    // And once every seat is held, another draw is NOTHING_TO_DRAW; the client sends nothing
+    const full = await rejection(async () => net.process([await ix.drawSeats({ request }, net.programId)], client.wallet));
+    expect(full.code).toBe(ErrorCode.NOTHING_TO_DRAW);
+    const res = await client.drawSeats(request);
+    expect([res.signatures, res.seats, res.maxWorkers]).toEqual([[], 2, 2]);
+  });
+
+  test('DRAW_TOO_EARLY until the draw slot has a hash; the client retries until its deadline, then draws', async () => {
+    const { net, client, dir, media } = await localSetup({ slotHashes: 'manual' });
+    await testWorkers(net, dir, 3);
+    const sub = await client.submitRequest({ mediaPath: media, modalities: FACE, minWorkers: 3, draw: false });
+    const request = sub.id as Address;
+    // No hash for the draw slot (manual slot hashes): the program refuses
+    const early = await rejection(async () => net.process([await ix.drawSeats({ request }, net.programId)], client.wallet));
+    expect(early.code).toBe(ErrorCode.DRAW_TOO_EARLY);
+    // And the client, whose slots pass but get no hash, gives up at its deadline with DRAW_TOO_EARLY
+    const timedOut = await rejection(() => client.drawSeats(request, { timeout: 200 }));
+    expect(timedOut.code).toBe(ErrorCode.DRAW_TOO_EARLY);
+    expect(timedOut.message).toContain(`slot ${requestAccount(net, request).drawSlot}`);
+    // When slots get hashes again (a cluster producing them), the same call draws every seat
+    net.slotHashMode = 'auto';
+    const res = await client.drawSeats(request);
+    expect([res.seats, res.maxWorkers, res.drawn.length, res.rearmed]).toEqual([3, 3, 3, false]);
+    expect(requestAccount(net, request).drawSeed.some((b) => b !== 0)).toBe(true);
+  });
+
+  test('a draw slot whose hash rolled out of the window is re-armed (DrawRearmed), then drawn', async () => {
+    const { net, client, dir, media } = await localSetup();
+    await testWorkers(net, dir, 3);
+    const sub = await client.submitRequest({ mediaPath: media, modalities: FACE, minWorkers: 3, draw: false });
+    const request = sub.id as Address;
+    const drawSlot = requestAccount(net, request).drawSlot;
+    // Only slots long after the draw slot are left in the window
+    net.setSlotHashes([{ slot: drawSlot + 600n, hash: hashOf('late') }]);
+    net.setSlotHash(drawSlot + 601n, hashOf('later'));
+    const res = await client.drawSeats(request);
+    expect(res.rearmed).toBe(true);
+    const first = (await net.getTransaction(res.signatures[0]!))!;
+    const rearmed = parseLogs(first.logs).find((e) => e.name === 'DrawRearmed');
+    expect(rearmed).toBeDefined();
+    const r = requestAccount(net, request);
+    expect(r.drawSlot).toBeGreaterThan(drawSlot + 601n);
+    expect([r.joined, res.drawn.length]).toEqual([3, 3]);
+  });
+
+  test('join_request accepts only a drawn seat: NOT_DRAWN, then Drawn → Joined, ALREADY_JOINED; leave a drawn seat', async () => {
+    const { net, client, dir, media } = await localSetup();
+    const [a, b, c] = await testWorkers(net, dir, 3);
+    const sub = await client.submitRequest({ mediaPath: media, modalities: FACE, minWorkers: 2, draw: false });
+    const request = sub.id as Address;
+    // Before any draw nobody may join
+    expect((await rejection(() => a!.join(request))).code).toBe(ErrorCode.NOT_DRAWN);
+    await drawWorkers(net, client, request, [a!, b!]);
+    // A worker that was not drawn still may not
+    expect((await rejection(() => c!.join(request))).code).toBe(ErrorCode.NOT_DRAWN);
+    // The drawn worker accepts: its bond is locked only now
+    expect((await client.getWorker(a!.address))!.bonded).toBe(0n);
+    await a!.join(request);
+    const r = requestAccount(net, request);
+    expect(r.seats.slice(0, 2).map((s) => s.state)).toEqual([SEAT_STATE_JOINED, SEAT_STATE_DRAWN]);
+    expect((await client.getWorker(a!.address))!.bonded).toBe(r.seatBond);
+    expect((await rejection(() => a!.join(request))).code).toBe(ErrorCode.ALREADY_JOINED);
+    // A drawn worker may hand its seat back in the first half of the commit window (nothing was bonded)
+    await b!.leave(request);
+    expect(requestAccount(net, request).joined).toBe(1);
+    // And the next draw fills the seat again (from the cursor on)
+    const res = await client.drawSeats(request);
+    expect(res.seats).toBe(2);
+  });
+
+  test('past halfway the unanswered drawn seat is replaced: its worker forfeits the bond; accounts in seat order', async () => {
+    const { net, client, dir, media } = await localSetup();
+    const [a, b, c] = await testWorkers(net, dir, 3);
+    const sub = await client.submitRequest({ mediaPath: media, modalities: FACE, minWorkers: 2, draw: false });
+    const request = sub.id as Address;
+    await drawWorkers(net, client, request, [a!, b!]);
+    await a!.join(request);
+    // Before halfway nothing is due for replacement and the request is full
+    expect(replacedSeats(requestAccount(net, request), net.now())).toEqual([]);
+    expect((await client.drawSeats(request)).signatures).toEqual([]);
+    // When the clock passes halfway with b still only drawn
+    net.setTime(protocol.commitHalfway(requestAccount(net, request)));
+    const r = requestAccount(net, request);
+    expect(replacedSeats(r, net.now())).toEqual([b!.address]);
+    // Then a draw must pass b's worker PDA first, writable: another worker there is DRAW_ACCOUNT_MISMATCH, a
+    // read-only one ACCOUNT_NOT_WRITABLE, none NOT_ENOUGH_ACCOUNTS
+    const send = async (args: Parameters<typeof ix.drawSeats>[0]) =>
+      (await rejection(async () => net.process([await ix.drawSeats(args, net.programId)], client.wallet))).code;
+    expect(await send({ request, replaced: [c!.address] })).toBe(ErrorCode.DRAW_ACCOUNT_MISMATCH);
+    expect(await send({ request, candidates: [await workerAddress(b!.address)] })).toBe(ErrorCode.ACCOUNT_NOT_WRITABLE);
+    expect(await send({ request })).toBe(ErrorCode.NOT_ENOUGH_ACCOUNTS);
+    // And the client's draw replaces b (bond to insurance, a WorkerSlashed event) and draws again
+    const stake = (await client.getWorker(b!.address))!.stake;
+    const insurance = (await client.getVault('insurance'))!.lamports;
+    const res = await client.drawSeats(request);
+    expect(res.replaced).toEqual([b!.address]);
+    expect((await client.getWorker(b!.address))!.stake).toBe(stake - r.seatBond);
+    expect((await client.getVault('insurance'))!.lamports).toBe(insurance + r.seatBond);
+    const seats = requestAccount(net, request).seats.slice(0, 2);
+    // b's stake fell below the minimum: of the pool only c is drawable, and takes b's seat
+    expect(seats.map((seat) => [seat.authority, seat.state])).toEqual([
+      [a!.address, SEAT_STATE_JOINED],
+      [c!.address, SEAT_STATE_DRAWN],
+    ]);
+    expect(res.drawn.map((d) => d.seat)).toEqual([1]);
+  });
+
+  test('the worker pool: one getProgramAccounts (dataSize + 4-byte dataSlice), cached, fetched again for a new index', async () => {
+    const { net, dir } = await localSetup();
+    const workers = await testWorkers(net, dir, 3);
+    const calls: Array<Parameters<Transport['programAccounts']>> = [];
+    const spy: Transport = Object.assign(Object.create(net) as LiteSvmTransport, {
+      programAccounts: (...args: Parameters<Transport['programAccounts']>) => {
+        calls.push(args);
+        return net.programAccounts(...args);
+      },
+    });
+    const pool = new WorkerPool(spy);
+    const pdas = await Promise.all(workers.map((w) => workerAddress(w.address)));
+    expect(await pool.addresses([2, 0, 1, 0])).toEqual([pdas[2], pdas[0], pdas[1], pdas[0]]);
+    expect(await pool.addresses([1])).toEqual([pdas[1]]);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]![1]).toEqual({ dataSize: ACCOUNT_SIZES.worker, dataSlice: { offset: WORKER_POOL_INDEX_OFFSET, length: 4 } });
+    expect((await net.programAccounts(calls[0]![0], calls[0]![1])).every((a) => a.data.length === 4)).toBe(true);
+    // A worker registered later: its index is fetched once more
+    const { model } = await registerTestModel(net);
+    const late = await TestWorker.register(net, dir, { model });
+    expect(await pool.addresses([3])).toEqual([await workerAddress(late.address)]);
+    expect(pool.fetches).toBe(2);
+    // An index nobody has
+    expect((await rejection(() => pool.addresses([9]))).code).toBe(ErrorCode.DRAW_ACCOUNT_MISMATCH);
+  });
+
+  test('NO_WORKERS_TO_DRAW with an empty pool: submitRequest still returns (the draw failure is logged)', async () => {
+    const { client, media } = await localSetup();
+    const warnings: string[] = [];
+    const logged = await DFPNClient.create({ network: client.transport, wallet: client.wallet, logger: { warn: (m) => warnings.push(m) } });
+    const sub = await logged.submitRequest({ mediaPath: media, modalities: FACE, minWorkers: 1 });
+    expect(warnings.some((w) => w.includes('NO_WORKERS_TO_DRAW'))).toBe(true);
+    expect((await rejection(() => logged.drawSeats(sub.id))).code).toBe(ErrorCode.NO_WORKERS_TO_DRAW);
+  });
+
+  test('reference configuration: minWorkers defaults to the floor (5), below it is MIN_WORKERS_BELOW_FLOOR; the stake lottery', async () => {
+    const net = await LiteSvmTransport.create({ programPath: PROGRAM_SO });
+    const client = await DFPNClient.create({ network: net });
+    const media = `${tempDir()}/m.bin`;
+    (await import('node:fs')).writeFileSync(media, 'media');
+    expect((await client.getConfig()).params).toMatchObject({ minWorkersFloor: 5, drawStakeCap: 10_000_000_000n });
+    const low = await rejection(() => client.submitRequest({ mediaPath: media, modalities: FACE, minWorkers: 3, draw: false }));
+    expect(low.code).toBe(ErrorCode.MIN_WORKERS_BELOW_FLOOR);
+    const sub = await client.submitRequest({ mediaPath: media, modalities: FACE, draw: false });
+    expect([sub.minWorkers, sub.maxWorkers]).toEqual([5, 5]);
+    // A minimum-stake worker wins the lottery only below 1 SOL of the 10 SOL cap; a worker staking the cap always
+    const { model } = await registerTestModel(net);
+    const small = await TestWorker.register(net, tempDir(), { model, stake: REFERENCE_PARAMS.minStake });
+    const big = await TestWorker.register(net, tempDir(), { model });
+    expect((await client.getWorker(big.address))!.stake).toBe(10_000_000_000n);
+    const later = await client.submitRequest({ mediaPath: media, modalities: FACE, draw: false });
+    const r = requestAccount(net, later.id as Address);
+    net.setSlotHash(r.drawSlot, hashOf('reference draw'));
+    const params = await configParams(net);
+    const predicted = predictDraw(poolWorkers(net), params, r, expectedSeed(later.id as Address, hashOf('reference draw')), 16);
+    const res = await client.drawSeats(later.id, { maxTransactions: 1 });
+    expect(res.drawn.map((d) => d.worker)).toEqual(predicted.seated);
+    expect(predicted.seated).toContain(big.address);
+    // (the small worker is seated only if one of its candidate numbers drew a lottery number below 1 SOL)
+    expect(predicted.seated.includes(small.address)).toBe(res.drawn.some((d) => d.worker === small.address));
+  });
+});
+
+describe('drawing in the client flows', () => {
+  test('waitForResult replaces a drawn worker that never accepts (its bond forfeited) once halfway passes', async () => {
+    const { net, client, media } = await localSetup();
+    // Three test workers that accept their drawn seats, and a sleeper that never acts
+    const running = await startTestWorkers(client, { count: 3, reportsDir: tempDir(), pollMs: 5 });
+    try {
+      const { model } = await registerTestModel(net);
+      const sleeper = await TestWorker.register(net, tempDir(), { model });
+      const [w0, w1] = running.workers;
+      // The draw seats the sleeper and two test workers
+      const sub = await client.submitRequest({ mediaPath: media, modalities: FACE, minWorkers: 3, draw: false });
+      const request = sub.id as Address;
+      await drawWorkers(net, client, request, [w0!, sleeper, w1!]);
+      // The sleeper stops being drawable (unbonding), so the replacement draw seats the third test worker
+      await net.process([await ix.requestUnstake({ authority: sleeper.signer, amount: 1n }, net.programId)], sleeper.signer);
+      const bond = requestAccount(net, request).seatBond;
+      const stake = (await client.getWorker(sleeper.address))!.stake;
+      const waiting = client.waitForResult(request, { timeout: 20_000 });
+      // Wait until the two test workers committed while the sleeper's seat is still only drawn (before halfway), and
+      // the waiting client has seen it so
+      for (let i = 0; i < 400 && requestAccount(net, request).commits < 2; i++) await new Promise((r) => setTimeout(r, 10));
+      await new Promise((r) => setTimeout(r, 150));
+      expect(requestAccount(net, request).seats[1]!.state).toBe(SEAT_STATE_DRAWN);
+      // When the clock passes halfway
+      net.setTime(protocol.commitHalfway(requestAccount(net, request)));
+      const result = await waiting;
+      // Then the sleeper was replaced (bond forfeited) and the third test worker answered in its place
+      expect((await client.getWorker(sleeper.address))!.stake).toBe(stake - bond);
+      expect(result.workerResults.map((w) => w.worker).sort()).toEqual(running.workers.map((w) => w.address).sort());
+      expect(result.verdict).toBe('Manipulated');
+    } finally {
+      await running.stop();
+    }
+  });
+
+  test('the quick start on the reference configuration: startTestWorkers defaults to the floor; submitRequest draws at once', async () => {
+    const client = await DFPNClient.create({ network: await LiteSvmTransport.create({ programPath: PROGRAM_SO }) });
+    const running = await startTestWorkers(client, { reportsDir: tempDir() });
+    try {
+      expect(running.workers).toHaveLength(5);
+      const media = `${tempDir()}/photo.jpg`;
+      (await import('node:fs')).writeFileSync(media, 'not really a photo');
+      const sub = await client.submitRequest({ mediaPath: media, modalities: [Modality.FaceManipulation, Modality.ImageAuthenticity], maxFee: 0.01 });
+      expect(sub.minWorkers).toBe(5);
+      const result = await client.waitForResult(sub.id, { timeout: 20_000 });
+      expect([result.verdict, result.workerResults.length, result.feeLamports]).toEqual(['Manipulated', 5, 10_000_000n]);
+    } finally {
+      await running.stop();
+    }
+  });
+});
+
+// Keep an import of the sysvar address the tests rely on (the third account of draw_seats).
+expect(SLOT_HASHES_SYSVAR).toBe('SysvarS1otHashes111111111111111111111111111');
