@@ -95,6 +95,8 @@ def main() -> int:
         no_consensus_fee_bps=2_000,
         seat_bond_multiplier=10,
         challenge_slash_bps=200,
+        min_workers_floor=5,
+        draw_stake_cap=10_000_000_000,
     )
     init = program.instruction["initialize_config"](
         params,

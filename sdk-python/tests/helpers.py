@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
+from collections.abc import Coroutine, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 
-from dfpn import ALL_MODALITIES, LAMPORTS_PER_SOL, LocalNetwork, Verdict
+from dfpn import ALL_MODALITIES, LAMPORTS_PER_SOL, DrawResult, LocalNetwork, Verdict
+from dfpn import draw as drawing
 from dfpn import instructions as ix
 from dfpn.commitment import commitment, derive_salt
-from dfpn.generated.types import Request
-from dfpn.pda import model_address, worker_address
+from dfpn.draw import DRAW_BATCH
+from dfpn.generated.types import Config, Request, Worker
+from dfpn.pda import config_address, model_address, worker_address
 from dfpn.transport import TransactionRecord
+
+T = TypeVar("T")
 
 MODEL = "face-forensics-sbi"
 IDL_PATH = Path(__file__).resolve().parents[2] / "idl" / "dfpn.json"
@@ -80,6 +87,9 @@ class TestWorker:
         return cls(net, kp, reports_dir, model)
 
     def join(self, request: Pubkey) -> TransactionRecord:
+        """Accept the seat the draw gave this worker, drawing the request's seats first if nobody has."""
+        if not drawing.seeded(request_account(self.net, request)):
+            draw(self.net, request)
         return self.net.process([ix.join_request(authority=self.pubkey, request=request)], [self.keypair])
 
     def leave(self, request: Pubkey) -> TransactionRecord:
@@ -135,6 +145,72 @@ class TestWorker:
     @property
     def worker_pda(self) -> Pubkey:
         return worker_address(self.pubkey)
+
+
+def run_sync(coro: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine to completion from synchronous test code, also inside an async test (in a thread of its
+    own: the embedded network's coroutines only need a loop, not this one)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
+def workers_by_index(net: LocalNetwork) -> dict[int, Worker]:
+    """Every registered worker account, by pool index."""
+    found = run_sync(net.program_accounts(Worker.DISCRIMINATOR, data_size=Worker.SIZE))
+    workers = [Worker.from_account_data(a.data) for a in found]
+    return {w.pool_index: w for w in workers}
+
+
+def config_account(net: LocalNetwork) -> Config:
+    acc = net.account(config_address())
+    assert acc is not None
+    return Config.from_account_data(acc.data)
+
+
+def choose_slot_hash(net: LocalNetwork, request: Pubkey, seat: Sequence[TestWorker]) -> bytes:
+    """A hash for the request's draw slot whose draw seats every worker of `seat` (a test standing in for waiting
+    for a lucky slot)."""
+    r = request_account(net, request)
+    params = config_account(net).params
+    pool = workers_by_index(net)
+    wanted = {w.pubkey for w in seat}
+    for i in range(20_000):
+        slot_hash = hashlib.sha256(bytes(request) + i.to_bytes(4, "little")).digest()
+        _, drawn = drawing.predict(
+            r,
+            drawing.draw_seed(request, slot_hash),
+            pool,
+            min_stake=params.min_stake,
+            stake_cap=params.draw_stake_cap,
+            now=net.now(),
+            max_candidates=DRAW_BATCH,
+        )
+        if wanted <= set(drawn):
+            return slot_hash
+    raise AssertionError(f"no slot hash seats {sorted(map(str, wanted))}")
+
+
+def draw(net: LocalNetwork, request: Pubkey, *, seat: Sequence[TestWorker] = ()) -> DrawResult:
+    """Draw the request's seats as a client would (`dfpn.draw.draw_seats`, paid by a fresh key); when the request
+    has no seed yet and `seat` names workers, its draw slot gets a hash whose draw seats them."""
+    r = request_account(net, request)
+    if seat and not drawing.seeded(r):
+        net.set_slot_hash(r.draw_slot, choose_slot_hash(net, request, seat))
+    payer = net.funded_keypair(LAMPORTS_PER_SOL)
+    return run_sync(drawing.draw_seats(net, payer, request))
+
+
+def seated(net: LocalNetwork, request: Pubkey, workers: Sequence[TestWorker]) -> list[TestWorker]:
+    """The workers of `workers` the draw seated in the request, in seat order (drawing first if nobody has)."""
+    if not drawing.seeded(request_account(net, request)):
+        draw(net, request)
+    r = request_account(net, request)
+    by_key = {w.pubkey: w for w in workers}
+    return [by_key[s.authority] for s in r.seats[: r.joined] if s.authority in by_key]
 
 
 def register_model(net: LocalNetwork, name: str = MODEL) -> tuple[Keypair, Pubkey]:

@@ -43,7 +43,8 @@ def test_fee_vectors(case: dict[str, Any]) -> None:
         request_count=0,
         pending_authority=Pubkey.default(),
         insurance_withdrawn_at=0,
-        reserved=bytes(24),
+        worker_count=0,
+        reserved=bytes(9),
     )
     assert estimate_fee(config, case["modalities"], case["min_workers"]) == case["fee"]
     assert estimate_fee(config, Modality.from_mask(case["modalities"]), case["min_workers"]) == case["fee"]

@@ -29,7 +29,7 @@ from dfpn.pda import config_address, decode_model_id, insurance_address, model_a
 from dfpn.protocol import split_fee
 from dfpn.transport import TransactionRecord
 
-from helpers import MODEL, Answer, TestWorker, register_model, request_account
+from helpers import MODEL, Answer, TestWorker, register_model, request_account, seated
 
 M = Verdict.MANIPULATED
 FACE = [Modality.FACE_MANIPULATION]
@@ -126,11 +126,11 @@ async def test_a_worker_commits_only_with_a_model_address_it_declared(
     network: LocalNetwork, client: AsyncDFPNClient, workers: list[TestWorker], media: Path
 ) -> None:
     # Given a worker declaring one model, and the same model id registered by someone else
-    w = workers[0]
     _, lookalike = register_model(network)
-    assert lookalike != w.model
     sub = await client.submit_request(media, modalities=FACE, min_workers=1)
     request = Pubkey.from_string(sub.id)
+    [w] = seated(network, request, workers)
+    assert lookalike != w.model
     w.join(request)
     # When it commits naming the look-alike (same id, other developer), Then the program refuses it
     err = refused(

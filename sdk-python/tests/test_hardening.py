@@ -22,7 +22,7 @@ from dfpn.generated.types import Config, Worker
 from dfpn.pda import TOP_BUMP, config_address, insurance_address, request_address_and_bump, worker_address
 from dfpn.protocol import SeatOutcome
 
-from helpers import Answer, TestWorker, request_account
+from helpers import Answer, TestWorker, draw, request_account, seated
 
 M, A = Verdict.MANIPULATED, Verdict.AUTHENTIC
 FACE = [Modality.FACE_MANIPULATION]
@@ -120,10 +120,10 @@ def test_every_known_verdict_and_confidence_bound_is_accepted() -> None:
 async def test_an_out_of_range_answer_never_reaches_the_chain(
     network: LocalNetwork, client: AsyncDFPNClient, workers: list[TestWorker], media: Path
 ) -> None:
-    # Given a joined worker
+    # Given a worker drawn into a request's seat that accepted it
     sub = await client.submit_request(media, modalities=FACE, min_workers=1)
     request = Pubkey.from_string(sub.id)
-    w = workers[0]
+    [w] = seated(network, request, workers)
     w.join(request)
     sent = len(network._records)
     # When it tries to commit confidence 101
@@ -142,7 +142,8 @@ async def test_the_program_refuses_what_the_sdk_would_not_send_and_says_why(
     # Given two workers, one seated with a committed answer
     sub = await client.submit_request(media, modalities=FACE, min_workers=1)
     request = Pubkey.from_string(sub.id)
-    w, other = workers[0], workers[1]
+    [w] = seated(network, request, workers)
+    other = next(x for x in workers if x is not w)
     w.join(request)
     # When its commit names another worker's account (built by hand: the SDK derives the signer's own)
     honest = ix.commit_result(authority=w.pubkey, request=request, commitment=bytes(32), model=w.model)
@@ -204,10 +205,11 @@ async def test_a_deadline_beyond_the_maximum_is_deadline_too_long(
 async def test_leaving_early_gives_the_bond_back(
     network: LocalNetwork, client: AsyncDFPNClient, workers: list[TestWorker], media: Path
 ) -> None:
-    # Given a worker that joined a request for 3 workers: the seat's bond is locked in its stake
+    # Given a worker drawn into a request for 3 workers that accepted: the seat's bond is locked in its stake
     sub = await client.submit_request(media, modalities=FACE, min_workers=3)
     request = Pubkey.from_string(sub.id)
     w = workers[0]
+    assert str(w.pubkey) in sub.drawn
     w.join(request)
     r = request_account(network, request)
     bond = protocol.seat_bond(r.fee, r.min_workers, network.params.seat_bond_multiplier)
@@ -218,8 +220,10 @@ async def test_leaving_early_gives_the_bond_back(
     # Then the seat is free, the bond released and the stake whole
     state = worker_state(network, w)
     assert (state.bonded, state.active_seats, state.stake) == (0, 0, network.params.min_stake)
-    assert request_account(network, request).joined == 0
-    # And after the halfway point of the commit window a joined seat can no longer be given back
+    r = request_account(network, request)
+    assert r.joined == 2 and w.pubkey not in [s.authority for s in r.seats[: r.joined]]
+    # And the seat is drawn again: the only worker of the pool not seated is this one, which accepts again
+    draw(network, request)
     w.join(request)
     halfway = r.created_at + (r.commit_deadline - r.created_at) // 2
     assert protocol.leave_open(request_account(network, request), halfway - 1)
@@ -233,10 +237,11 @@ async def test_leaving_early_gives_the_bond_back(
 async def test_a_seat_held_to_expiry_forfeits_its_bond_to_insurance(
     network: LocalNetwork, client: AsyncDFPNClient, workers: list[TestWorker], media: Path
 ) -> None:
-    # Given a request for 3 workers: one commits, one holds its seat and never commits
+    # Given a request for 3 workers, all three drawn: one commits, one accepts its seat and never commits, one
+    # never even accepts its drawn seat
     sub = await client.submit_request(media, modalities=FACE, min_workers=3)
     request = Pubkey.from_string(sub.id)
-    committer, squatter = workers[0], workers[1]
+    committer, squatter, absent = workers
     for w in (committer, squatter):
         w.join(request)
     committer.commit(request, Answer(M, 90))
@@ -245,11 +250,14 @@ async def test_a_seat_held_to_expiry_forfeits_its_bond_to_insurance(
     # When the commit phase ends without enough commitments and the client's SDK expires it
     network.set_time(sub.commit_deadline)
     await client.expire(sub.id)
-    # Then the squatter's bond moved from its stake to insurance, the committer lost nothing
-    assert network.balance(insurance_address()) == insurance + bond
+    # Then the squatter's and the absent worker's bonds moved from their stake to insurance, the committer lost
+    # nothing
+    assert network.balance(insurance_address()) == insurance + 2 * bond
     held, served = worker_state(network, squatter), worker_state(network, committer)
     assert (held.stake, held.bonded, held.active_seats) == (network.params.min_stake - bond, 0, 0)
     assert (served.stake, served.bonded, served.active_seats) == (network.params.min_stake, 0, 0)
+    ignored = worker_state(network, absent)
+    assert (ignored.stake, ignored.bonded, ignored.active_seats) == (network.params.min_stake - bond, 0, 0)
 
 
 # ---- configuration authority ---------------------------------------------------------------------------------
@@ -294,10 +302,11 @@ async def test_without_consensus_only_the_no_consensus_share_is_charged(
     # Given two revealers of equal weight that disagree (no consensus)
     sub = await client.submit_request(media, modalities=FACE, min_workers=2)
     request = Pubkey.from_string(sub.id)
-    for w, a in zip(workers[:2], [Answer(M, 90), Answer(A, 90)], strict=True):
+    ws = seated(network, request, workers)
+    for w, a in zip(ws, [Answer(M, 90), Answer(A, 90)], strict=True):
         w.join(request)
         w.commit(request, a)
-    for w in workers[:2]:
+    for w in ws:
         w.reveal(request)
     before = network.balance(client.wallet.pubkey())
     # When a third party finalizes it, after the grace period that reserves finalizing for the client
@@ -315,7 +324,7 @@ async def test_without_consensus_only_the_no_consensus_share_is_charged(
     async with AsyncDFPNClient(network) as reader:
         assert (await reader.wait_for_result(sub.id, timeout=5)).fee_lamports == charged == fee_charged(r)
     # And both revealers were paid their part of it, reputation unchanged
-    for w in workers[:2]:
+    for w in ws:
         state = worker_state(network, w)
         assert state.rewards == protocol.split_fee(charged, 2).per_worker
         assert state.reputation == protocol.finalize_reputation(5_000, SeatOutcome.NO_CONSENSUS, 1_000, 2)
@@ -327,7 +336,7 @@ async def test_agreeing_alone_earns_but_does_not_raise_reputation(
     # Given a request for one worker, answered and finalized
     sub = await client.submit_request(media, modalities=FACE, min_workers=1)
     request = Pubkey.from_string(sub.id)
-    w = workers[0]
+    [w] = seated(network, request, workers)
     before = worker_state(network, w).reputation
     w.join(request)
     w.commit(request, Answer(M, 90))

@@ -78,6 +78,7 @@ BUILT: dict[str, tuple[Instruction, dict[str, Any]]] = {
     "withdraw_stake": (ix.withdraw_stake(authority=A), {}),
     "claim_worker_rewards": (ix.claim_worker_rewards(authority=A), {}),
     "submit_request": (ix.submit_request(**SUBMIT), {"nonce": 42}),
+    "draw_seats": (ix.draw_seats(request=B), {}),
     "join_request": (ix.join_request(authority=A, request=B), {}),
     "leave_request": (ix.leave_request(authority=A, request=B), {}),
     "commit_result": (ix.commit_result(authority=A, request=B, commitment=b"\2" * 32, model=MODEL_A), {}),
@@ -210,7 +211,8 @@ def _request(states: list[int]) -> Request:
         storage_uri_len=0, storage_uri=bytes(200), fee=0, escrow=0, created_at=0, commit_deadline=0, deadline=0,
         finalized_at=0, non_reveal_slash_bps=30_000, reputation_alpha_bps=1_000, max_weight_bps=8_000,
         no_consensus_fee_bps=2_000, min_consensus_weight=5_000, seat_bond=0, challenge_slash_bps=200,
-        challenged=0, challenge_label=0, reserved=bytes(12), attestation=bytes(32),
+        challenged=0, challenge_label=0, reserved=bytes(12), draw_slot=0, draw_seed=bytes(32), draw_cursor=0,
+        pool_count=0, attestation=bytes(32),
         seats=tuple(seats + [empty] * (10 - len(seats))),
     )  # fmt: skip
 
@@ -310,3 +312,26 @@ def test_withdraw_insurance_moves_the_amount_from_the_insurance_vault() -> None:
     instruction, _ = BUILT["withdraw_insurance"]
     assert [m.pubkey for m in instruction.accounts] == [A, config_address(), insurance_address(), B]
     assert WithdrawInsuranceArgs.decode(bytes(instruction.data)).amount == 5
+
+
+def test_draw_seats_remaining_accounts() -> None:
+    # Given two seats to replace and three candidates (one named twice: a pool index drawn twice)
+    replaced = [worker_address(Pubkey.new_unique()) for _ in range(2)]
+    first, second = worker_address(Pubkey.new_unique()), worker_address(Pubkey.new_unique())
+    instruction = ix.draw_seats(request=B, replaced=replaced, candidates=[first, second, first])
+    fixed = INSTRUCTIONS["draw_seats"].accounts
+    # Then the fixed accounts are request, config, the SlotHashes sysvar and insurance
+    assert [m.pubkey for m in instruction.accounts[: len(fixed)]] == [
+        B,
+        config_address(),
+        Pubkey.from_string("SysvarS1otHashes111111111111111111111111111"),
+        insurance_address(),
+    ]
+    # And the replaced seats' workers come first, writable, then the candidates in order, read-only
+    rest = instruction.accounts[len(fixed) :]
+    assert [(m.pubkey, m.is_signer, m.is_writable) for m in rest] == [
+        *((w, False, True) for w in replaced),
+        (first, False, False),
+        (second, False, False),
+        (first, False, False),
+    ]

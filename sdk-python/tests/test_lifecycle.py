@@ -28,7 +28,7 @@ from dfpn.generated.constants import FINALIZE_GRACE_SECS
 from dfpn.generated.types import Request, RequestFinalized, Worker
 from dfpn.pda import worker_address
 
-from helpers import MODEL, Answer, TestWorker, request_account
+from helpers import MODEL, Answer, TestWorker, request_account, seated
 
 M, A = Verdict.MANIPULATED, Verdict.AUTHENTIC
 FACE_SWAP = {"type": "face_swap", "region": {"x": 10, "y": 20, "w": 64, "h": 48}, "confidence": 0.93}
@@ -42,13 +42,16 @@ async def test_full_lifecycle_majority(
         media, modalities=[Modality.FACE_MANIPULATION], min_workers=3, max_fee=0.01, deadline_seconds=300
     )
     request = Pubkey.from_string(sub.id)
-    # And three workers that join, analyse and commit: M 90 (with a detection), M 80, A 70
+    # And the three workers drawn into its seats (the client drew them at submission), in seat order
+    ws = seated(network, request, workers)
+    assert [str(w.pubkey) for w in ws] == sub.drawn and len(ws) == 3
+    # That accept, analyse and commit: M 90 (with a detection), M 80, A 70
     answers = [Answer(M, 90, [FACE_SWAP]), Answer(M, 80), Answer(A, 70)]
-    for w, a in zip(workers, answers, strict=True):
+    for w, a in zip(ws, answers, strict=True):
         w.join(request)
         w.commit(request, a)
     # When all three seats committed the commit phase is over, and each reveals
-    for w in workers:
+    for w in ws:
         w.reveal(request)
     result = await client.wait_for_result(sub.id, timeout=10)
     # Then the result is docs/protocol.md's worked example: Manipulated, Majority, ⌊85 × 6 666 / 10 000⌋ = 56
@@ -56,7 +59,7 @@ async def test_full_lifecycle_majority(
     assert result.fee_lamports == 4_500_000
     # And one worker result per revealed seat, in seat order, with the report's detections verified
     assert [(r.worker, r.verdict, r.confidence) for r in result.worker_results] == [
-        (str(w.pubkey), a.verdict, a.confidence) for w, a in zip(workers, answers, strict=True)
+        (str(w.pubkey), a.verdict, a.confidence) for w, a in zip(ws, answers, strict=True)
     ]
     first = result.worker_results[0]
     assert first.model_id == MODEL and first.model == str(workers[0].model) and first.report_verified
@@ -101,12 +104,13 @@ def test_unanimous_with_the_clock_sync_client(
         media, modalities=[Modality.FACE_MANIPULATION], min_workers=3, max_workers=4, deadline_seconds=120
     )
     request = Pubkey.from_string(sub.id)
-    for w, a in zip(workers, [Answer(M, 90), Answer(M, 80), Answer(M, 70)], strict=True):
+    ws = seated(network, request, workers)
+    for w, a in zip(ws, [Answer(M, 90), Answer(M, 80), Answer(M, 70)], strict=True):
         w.join(request)
         w.commit(request, a)
     # When a worker reveals while a seat is still open and the commit deadline is ahead
     with pytest.raises(DFPNError) as early:
-        workers[0].reveal(request)
+        ws[0].reveal(request)
     # Then the program refuses: the reveal phase has not started
     assert early.value.code is ErrorCode.REVEAL_PHASE_NOT_STARTED
     # When the cluster clock reaches the commit deadline, all reveal, and the client waits
@@ -133,11 +137,12 @@ async def test_a_silent_committer_and_a_finalize_by_someone_else(
     async with AsyncDFPNClient(network) as submitter:
         sub = await submitter.submit_request(media, modalities=[Modality.FACE_MANIPULATION], min_workers=3)
     request = Pubkey.from_string(sub.id)
-    for w, a in zip(workers, [Answer(A, 95), Answer(A, 85), Answer(M, 60)], strict=True):
+    ws = seated(network, request, workers)
+    for w, a in zip(ws, [Answer(A, 95), Answer(A, 85), Answer(M, 60)], strict=True):
         w.join(request)
         w.commit(request, a)
-    workers[0].reveal(request)
-    workers[1].reveal(request)
+    ws[0].reveal(request)
+    ws[1].reveal(request)
     # And the deadline passes: a third party's finalize (the SDK's instruction builder) is refused while the
     # grace period reserves finalizing for the client, up to its last second
     cranker = network.funded_keypair()
@@ -160,12 +165,12 @@ async def test_a_silent_committer_and_a_finalize_by_someone_else(
     # Then the result counts two reveals of three commits, Authentic by unanimity of the revealed weight
     assert (result.verdict, result.consensus_type, result.confidence) == (A, ConsensusType.UNANIMOUS, 90)
     assert (result.audit.commit_count, result.audit.reveal_count) == (3, 2)
-    assert [r.worker for r in result.worker_results] == [str(workers[0].pubkey), str(workers[1].pubkey)]
+    assert [r.worker for r in result.worker_results] == [str(ws[0].pubkey), str(ws[1].pubkey)]
     # And the audit transactions were found from the chain, not from the submitter's memory
     assert result.audit.request_tx == sub.signature
     assert result.audit.finalize_tx == finalize.signature
     # And the silent committer was slashed 3x its seat's reward (the reference non-reveal rate), not its stake
-    acc = network.account(worker_address(workers[2].pubkey))
+    acc = network.account(worker_address(ws[2].pubkey))
     assert acc is not None
     fee = request_account(network, request).fee
     slashed = protocol.non_reveal_slash(network.params.min_stake, fee, 3, network.params.non_reveal_slash_bps)
@@ -179,19 +184,20 @@ async def test_a_tampered_report_is_a_report_hash_mismatch(
     # Given a finished lifecycle
     sub = await client.submit_request(media, modalities=[Modality.FACE_MANIPULATION], min_workers=3)
     request = Pubkey.from_string(sub.id)
-    for w in workers:
+    ws = seated(network, request, workers)
+    for w in ws:
         w.join(request)
         w.commit(request, Answer(M, 90, [FACE_SWAP]))
-    for w in workers:
+    for w in ws:
         w.reveal(request)
     await client.finalize(sub.id)
-    # When one worker's report file is altered after its reveal
-    uri = workers[1].answers[sub.id][3]
+    # When the second seat's worker's report file is altered after its reveal
+    uri = ws[1].answers[sub.id][3]
     path = Path(uri.removeprefix("file://"))
     report = json.loads(path.read_text())
     report["detections"] = []
     path.write_text(json.dumps(report))
-    assert hashlib.sha256(path.read_bytes()).digest() != workers[1].answers[sub.id][1]
+    assert hashlib.sha256(path.read_bytes()).digest() != ws[1].answers[sub.id][1]
     # Then assembling the result refuses it
     with pytest.raises(DFPNError) as err:
         await client.wait_for_result(sub.id, timeout=5)
@@ -205,13 +211,14 @@ async def test_a_tampered_report_is_a_report_hash_mismatch(
 async def test_wait_times_out_while_workers_are_missing(
     client: AsyncDFPNClient, workers: list[TestWorker], media: Path
 ) -> None:
-    # Given an open request nobody works on, When waiting briefly, Then TIMEOUT with the request's progress
+    # Given an open request whose three seats are drawn and one accepted, When waiting briefly, Then TIMEOUT with
+    # the request's progress
     sub = await client.submit_request(media, modalities=[Modality.FACE_MANIPULATION], min_workers=3)
     workers[0].join(Pubkey.from_string(sub.id))
     with pytest.raises(DFPNError) as err:
         await client.wait_for_result(sub.id, timeout=0.2)
     assert err.value.code is ErrorCode.TIMEOUT
-    assert "1 joined, 0 committed" in str(err.value)
+    assert "3 seats drawn, 1 accepted, 0 committed" in str(err.value)
 
 
 async def test_a_wrong_reveal_is_a_commitment_mismatch(
@@ -220,7 +227,7 @@ async def test_a_wrong_reveal_is_a_commitment_mismatch(
     # Given a worker that committed Manipulated 90
     sub = await client.submit_request(media, modalities=[Modality.FACE_MANIPULATION], min_workers=1)
     request = Pubkey.from_string(sub.id)
-    w = workers[0]
+    [w] = seated(network, request, workers)
     w.join(request)
     w.commit(request, Answer(M, 90))
     _, report_hash, salt, uri = w.answers[sub.id]

@@ -302,6 +302,30 @@ async def test_program_accounts_filters_by_discriminator(fake_rpc: Any) -> None:
     assert memcmp["offset"] == 0 and base64.b64decode(memcmp["bytes"]) == b"12345678"
 
 
+async def test_program_accounts_sends_size_memcmp_and_slice_filters(fake_rpc: Any) -> None:
+    item = {
+        "pubkey": str(Pubkey.new_unique()),
+        "account": {
+            "lamports": 5,
+            "owner": str(PROGRAM_ID),
+            "data": [base64.b64encode(b"\1\0\0\0").decode(), "base64"],
+            "executable": False,
+        },
+    }
+    server = fake_rpc(lambda req: (200, ok([item])(req), 0.0))
+    async with fast(server.url) as rpc:
+        found = await rpc.program_accounts(
+            b"12345678", data_size=272, memcmp=[(40, b"\7" * 32)], data_slice=(248, 4)
+        )
+    # Then the node got the discriminator and each memcmp (base64), the size filter and the slice
+    assert [a.data for a in found] == [b"\1\0\0\0"]
+    config = server.calls[0]["params"][1]
+    memcmps = [f["memcmp"] for f in config["filters"] if "memcmp" in f]
+    assert [(m["offset"], base64.b64decode(m["bytes"])) for m in memcmps] == [(0, b"12345678"), (40, b"\7" * 32)]
+    assert {"dataSize": 272} in config["filters"]
+    assert config["dataSlice"] == {"offset": 248, "length": 4}
+
+
 # ---- subscriptions -----------------------------------------------------------------------------------------
 
 

@@ -18,13 +18,14 @@ from dfpn.commitment import Challenge, challenge_attestation
 from dfpn.errors import DFPNError, ErrorCode
 from dfpn.fees import LAMPORTS_PER_SOL, estimate_fee, fee_from_params
 from dfpn.generated import PROGRAM_ID
-from dfpn.local import REFERENCE_PARAMS, LocalNetwork
+from dfpn.local import LOCAL_PARAMS, REFERENCE_PARAMS, LocalNetwork
 from dfpn.models import (
     ALL_MODALITIES,
     AnalysisResult,
     Audit,
     ConsensusType,
     Detection,
+    DrawResult,
     Modality,
     Region,
     RequestInfo,
@@ -46,6 +47,7 @@ __version__ = "0.1.0"
 __all__ = [
     "ALL_MODALITIES",
     "LAMPORTS_PER_SOL",
+    "LOCAL_PARAMS",
     "PROGRAM_ID",
     "REFERENCE_PARAMS",
     "AccountInfo",
@@ -57,6 +59,7 @@ __all__ = [
     "DFPNClient",
     "DFPNError",
     "Detection",
+    "DrawResult",
     "ErrorCode",
     "LocalNetwork",
     "Modality",

@@ -25,12 +25,12 @@ from typing import Any, TextIO
 
 from solders.pubkey import Pubkey
 
-from dfpn.client import DFPNClient
+from dfpn.client import DEFAULT_MIN_WORKERS, DFPNClient
 from dfpn.errors import DFPNError, ErrorCode
 from dfpn.fees import LAMPORTS_PER_SOL
 from dfpn.generated.types import Config
 from dfpn.local import LocalNetwork
-from dfpn.models import Modality
+from dfpn.models import Modality, SeatState
 from dfpn.rpc import resolve_network
 from dfpn.wallet import load_keypair
 
@@ -86,7 +86,11 @@ def _parser() -> argparse.ArgumentParser:
     submit.add_argument("file", metavar="FILE", help="the media file (hashed with SHA-256)")
     submit.add_argument("--modality", action="append", type=parse_modality, required=True, help=modality_help)
     submit.add_argument(
-        "--min-workers", type=int, default=3, metavar="N", help="workers required (default 3)"
+        "--min-workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="workers required (default 3, or the network's min_workers_floor when higher)",
     )
     submit.add_argument("--max-fee", metavar="SOL", help="most to escrow, in SOL (default: exactly the fee)")
     submit.add_argument(
@@ -108,7 +112,13 @@ def _parser() -> argparse.ArgumentParser:
         "estimate-fee", parents=[common], help="the fee the program charges, from its config"
     )
     fee.add_argument("--modality", action="append", type=parse_modality, required=True, help=modality_help)
-    fee.add_argument("--min-workers", type=int, default=3, metavar="N", help="workers required (default 3)")
+    fee.add_argument(
+        "--min-workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="workers required (default 3, or the network's min_workers_floor when higher)",
+    )
 
     config = sub.add_parser("config", help="the on-chain configuration")
     config_sub = config.add_subparsers(dest="config_command", required=True, metavar="COMMAND")
@@ -179,21 +189,27 @@ def _config_dict(config: Config) -> dict[str, Any]:
         "noConsensusFeeBps": p.no_consensus_fee_bps,
         "seatBondMultiplier": p.seat_bond_multiplier,
         "challengeSlashBps": p.challenge_slash_bps,
+        "minWorkersFloor": p.min_workers_floor,
+        "drawStakeCap": p.draw_stake_cap,
+        "workerCount": config.worker_count,
     }
 
 
 def _cmd_estimate_fee(client: DFPNClient, args: argparse.Namespace, out: TextIO) -> None:
     modalities: list[Modality] = args.modality
-    lamports = client.estimate_fee(modalities, args.min_workers)
+    workers = args.min_workers
+    if workers is None:
+        workers = max(DEFAULT_MIN_WORKERS, client.get_config().params.min_workers_floor)
+    lamports = client.estimate_fee(modalities, workers)
     data = {
         "modalities": [m.name for m in modalities],
-        "minWorkers": args.min_workers,
+        "minWorkers": workers,
         "feeLamports": lamports,
         "feeSol": lamports / LAMPORTS_PER_SOL,
     }
     human = {
         "modalities": [m.name for m in modalities],
-        "min workers": args.min_workers,
+        "min workers": workers,
         "fee": _sol(lamports),
     }
     _emit(args, data, human, out)
@@ -232,6 +248,7 @@ def _cmd_submit(client: DFPNClient, args: argparse.Namespace, out: TextIO) -> No
             "storage uri": submitted.storage_uri,
             "modalities": [m.name for m in submitted.modalities],
             "workers": f"{submitted.min_workers}..{submitted.max_workers}",
+            "drawn workers": ", ".join(submitted.drawn) or "not drawn yet",
             "fee": _sol(submitted.fee_lamports),
             "escrow": _sol(submitted.max_fee_lamports),
             "commit deadline": submitted.commit_deadline,
@@ -284,7 +301,8 @@ def _cmd_status(client: DFPNClient, args: argparse.Namespace, out: TextIO) -> No
         "status": info.status.value,
         "client": info.client,
         "modalities": [m.name for m in info.modalities],
-        "workers": f"{info.min_workers}..{info.max_workers} (joined {info.joined}, commits {info.commits}, "
+        "workers": f"{info.min_workers}..{info.max_workers} (seats drawn {info.joined}, accepted "
+        f"{sum(seat.state is not SeatState.DRAWN for seat in info.seats)}, commits {info.commits}, "
         f"reveals {info.reveals})",
         "verdict": info.verdict.value,
         "confidence": info.confidence,

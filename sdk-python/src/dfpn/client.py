@@ -25,6 +25,7 @@ from solders.instruction import Instruction
 from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 
+from dfpn import draw as drawing
 from dfpn import instructions as ix
 from dfpn import protocol
 from dfpn import storage as store
@@ -37,6 +38,7 @@ from dfpn.generated.constants import (
     CONSENSUS_NONE,
     REQUEST_STATUS_EXPIRED,
     REQUEST_STATUS_FINALIZED,
+    SEAT_STATE_DRAWN,
     SEAT_STATE_REVEALED,
 )
 from dfpn.generated.events import Event, RequestFinalized, RequestSubmitted
@@ -47,6 +49,7 @@ from dfpn.models import (
     Audit,
     ConsensusType,
     Detection,
+    DrawResult,
     Modality,
     RequestInfo,
     RequestStatus,
@@ -64,6 +67,8 @@ logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
+#: Workers a request asks for when the caller does not say (raised to the network's `min_workers_floor`).
+DEFAULT_MIN_WORKERS = 3
 #: Lamports a wallet created by the client on the local network starts with.
 LOCAL_WALLET_LAMPORTS = 10 * LAMPORTS_PER_SOL
 RequestId = str | Pubkey
@@ -87,15 +92,16 @@ def _text(raw: bytes, length: int) -> str:
 def _seat_info(seat: Seat) -> SeatInfo:
     state = SeatState.from_code(seat.state)
     revealed = state is SeatState.REVEALED
+    committed = state in (SeatState.COMMITTED, SeatState.REVEALED)
     return SeatInfo(
         worker=str(seat.authority),
         state=state,
-        model=str(seat.model) if state is not SeatState.JOINED else None,
+        model=str(seat.model) if committed else None,
         verdict=Verdict.from_code(seat.verdict) if revealed else None,
         confidence=seat.confidence if revealed else None,
         report_uri=_text(seat.report_uri, seat.report_uri_len) if revealed else None,
         report_hash=seat.report_hash.hex() if revealed else None,
-        commitment=seat.commitment.hex() if state is not SeatState.JOINED else None,
+        commitment=seat.commitment.hex() if committed else None,
     )
 
 
@@ -170,7 +176,10 @@ class AsyncDFPNClient:
     while waiting for a result, finalize a request that is finalizable, or expire one that can only expire (the
     client pays only the transaction fee, and an expiry returns its escrow). The wallet finalizes its own requests
     as soon as they are finalizable (it signs as the client); another client's only `FINALIZE_GRACE_SECS` after
-    their deadline, as the program allows any finalizer but the client.
+    their deadline, as the program allows any finalizer but the client. It also keeps the seat draw moving
+    (`draw_seats`): it draws a request nobody drew yet, draws again while fewer than `min_workers` seats are drawn,
+    and past halfway through the commit window replaces seats whose drawn workers did not accept within
+    `replace_grace` seconds (default `dfpn.draw.REPLACE_GRACE`, 10 s).
     """
 
     def __init__(
@@ -210,6 +219,11 @@ class AsyncDFPNClient:
         self.storage: store.Backend = storage or ("file" if self.transport.is_local else "ipfs")
         self._ipfs = self.storage if isinstance(self.storage, store.IPFSStorage) else None
         self._s3 = self.storage if isinstance(self.storage, store.S3Storage) else None
+        #: Worker PDAs by pool index, for draws (read once, refreshed when a new index appears).
+        self._pool: drawing.WorkerPool | None = None
+        #: Seconds a seat must be seen unanswered past halfway before `wait_for_result` replaces it.
+        self.replace_grace = drawing.REPLACE_GRACE
+        self._unanswered = drawing.Unanswered()
 
     @property
     def program_id(self) -> Pubkey:
@@ -271,7 +285,7 @@ class AsyncDFPNClient:
         uri: str | None = None,
         content_hash: bytes | str | None = None,
         modalities: Sequence[Modality | int],
-        min_workers: int = 3,
+        min_workers: int | None = None,
         max_workers: int | None = None,
         max_fee: float | int | str | None = None,
         deadline_seconds: int = 300,
@@ -279,8 +293,18 @@ class AsyncDFPNClient:
         nonce: int | None = None,
         upload_progress: store.ProgressCallback | None = None,
         attestation: bytes | None = None,
+        draw: bool = True,
     ) -> SubmittedRequest:
         """Submit media for analysis and escrow `max_fee` (SOL; default: exactly the fee).
+
+        `min_workers`: by default `DEFAULT_MIN_WORKERS` (3), raised to the network's floor
+        (`Config.params.min_workers_floor`); fewer than the floor is refused (`MIN_WORKERS_BELOW_FLOOR`).
+        `max_workers`: by default `min_workers`.
+
+        Seats are drawn, not taken: with `draw` (the default) the client draws the request's seats right after
+        submitting (`draw_seats`, a slot or two later, when the draw slot's hash exists; the workers drawn are in
+        `SubmittedRequest.drawn`). A failed draw does not fail the submission: `wait_for_result` and the worker
+        nodes draw too. `draw=False` leaves it to them (or to a later `draw_seats`).
 
         Give `media_path` (hashed with SHA-256; stored with `storage`: "file", "ipfs", "s3" or a configured
         `IPFSStorage` / `S3Storage`, by default the client's `storage`; `upload_progress(sent, total)` follows
@@ -302,8 +326,9 @@ class AsyncDFPNClient:
             raise DFPNError(
                 ErrorCode.INVALID_ARGUMENT, f"attestation must be 32 bytes, got {len(attestation)}."
             )
-        digest, uri = await self._media_for_request(media_path, uri, content_hash, storage, upload_progress)
         config = await self.get_config()
+        min_workers = _min_workers(config, min_workers)
+        digest, uri = await self._media_for_request(media_path, uri, content_hash, storage, upload_progress)
         max_fee_lamports = self._escrow_for_request(config, modalities, min_workers, max_fee)
         client = self.wallet.pubkey()
         nonce = await self._fresh_nonce(client) if nonce is None else nonce
@@ -326,7 +351,16 @@ class AsyncDFPNClient:
             attestation=attestation,
             program_id=self.program_id,
         )
-        return await self._send_request(instruction, request_address(client, nonce, self.program_id), nonce)
+        address = request_address(client, nonce, self.program_id)
+        submitted = await self._send_request(instruction, address, nonce)
+        if not draw:
+            return submitted
+        try:
+            result = await self.draw_seats(address)
+        except DFPNError as e:
+            logger.warning("request %s submitted, its seats not drawn yet: %s", address, e)
+            return submitted
+        return submitted.model_copy(update={"drawn": result.drawn})
 
     async def _media_for_request(
         self,
@@ -435,6 +469,17 @@ class AsyncDFPNClient:
 
     # ---- lifecycle -----------------------------------------------------------------------------------------
 
+    async def draw_seats(self, request_id: RequestId, *, timeout: float = 30.0) -> DrawResult:
+        """Draw the request's free seats from the registered workers (`draw_seats`; anyone may, the wallet pays the
+        transaction fees) and, past halfway through the commit window, replace the seats whose workers never
+        accepted (they forfeit their bond). See `dfpn.draw.draw_seats`: it waits for the draw slot's hash (at most
+        `timeout` seconds), then sends candidates in batches until the seats are full."""
+        if self._pool is None:
+            self._pool = drawing.WorkerPool(self.transport)
+        return await drawing.draw_seats(
+            self.transport, self.wallet, _address(request_id), pool=self._pool, timeout=timeout
+        )
+
     async def finalize(self, request_id: RequestId) -> str:
         """Send `finalize_request`; returns the signature. On the wallet's own request it signs as the client, which
         the program allows as soon as the request is finalizable; on another client's request it is a cranker,
@@ -508,6 +553,7 @@ class AsyncDFPNClient:
         interval = self.poll_interval if poll_interval is None else poll_interval
         loop = asyncio.get_running_loop()
         give_up = loop.time() + timeout
+        draws = _Redraws(address, self._unanswered, self.replace_grace)
         while True:
             r = await self._load_request(address)
             if r.status == REQUEST_STATUS_FINALIZED:
@@ -524,12 +570,14 @@ class AsyncDFPNClient:
                     raise _no_workers(address, r)
                 if self._may_finalize(r, now) and await self._crank(self.finalize, address, "finalize"):
                     continue
+                if draws.due(r, now, loop.time()) and await self._redraw(address, draws, give_up - loop.time()):
+                    continue
             remaining = give_up - loop.time()
             if remaining <= 0:
                 raise DFPNError(
                     ErrorCode.TIMEOUT,
-                    f"request {address} not finalized after {timeout:g} s "
-                    f"({r.joined} joined, {r.commits} committed, {r.reveals} revealed).",
+                    f"request {address} not finalized after {timeout:g} s ({r.joined} seats drawn, "
+                    f"{_accepted(r)} accepted, {r.commits} committed, {r.reveals} revealed).",
                 )
             # Deadlines pass without an account change, so even with a subscription the loop wakes up every
             # `interval` to check the clock.
@@ -555,6 +603,20 @@ class AsyncDFPNClient:
                 return False
             raise
         return True
+
+    async def _redraw(self, address: Pubkey, draws: _Redraws, remaining: float) -> bool:
+        """Draw the request's seats while following it; True when a draw was sent (read the request again)."""
+        draws.tried_at = asyncio.get_running_loop().time()
+        try:
+            result = await self.draw_seats(address, timeout=max(1.0, min(remaining, 20.0)))
+        except DFPNError as e:
+            if e.code is ErrorCode.NO_WORKERS_TO_DRAW:
+                draws.hopeless = True
+            elif e.code not in _DRAW_LATER:
+                raise
+            logger.info("draw of %s not possible now: %s", address, e.code.value)
+            return False
+        return bool(result.signatures)
 
     async def _crank(self, action: Callable[[Pubkey], Awaitable[str]], address: Pubkey, what: str) -> bool:
         """Run `action`; False when the program says it is not (or no longer, or not yet) possible."""
@@ -671,6 +733,66 @@ def _deadline(now: int, deadline_seconds: int, clock_slack: int, max_deadline_se
     return deadline
 
 
+#: Draw failures that a later try may not have: the slot hash not there yet, accounts read before someone else
+#: drew, nothing to draw (yet), or the phase moved on.
+_DRAW_LATER = {
+    ErrorCode.DRAW_TOO_EARLY,
+    ErrorCode.DRAW_ACCOUNT_MISMATCH,
+    ErrorCode.NOTHING_TO_DRAW,
+    ErrorCode.COMMIT_PHASE_CLOSED,
+    ErrorCode.REQUEST_NOT_OPEN,
+    ErrorCode.TIMEOUT,
+}
+#: Seconds between draws of a request whose seats are not all drawn (the pool may have turned eligible since).
+REDRAW_INTERVAL = 5.0
+
+
+class _Redraws:
+    """When `wait_for_result` draws a request's seats: at once while it has no seed; past halfway, once every seat
+    still only drawn was seen so for `replace_grace` seconds (`dfpn.draw.Unanswered`: the draw replaces them all);
+    every `REDRAW_INTERVAL` seconds while fewer than `min_workers` seats are drawn."""
+
+    def __init__(self, address: Pubkey, unanswered: drawing.Unanswered, grace: float) -> None:
+        self.address = address
+        self.unanswered = unanswered
+        self.grace = grace
+        self.tried_at: float | None = None
+        #: Nobody was registered at submission: no draw can ever seat anyone.
+        self.hopeless = False
+
+    def due(self, r: Request, now: int, clock: float) -> bool:
+        if self.hopeless or not protocol.commit_open(r, now) or r.pool_count == 0:
+            return False
+        if not drawing.seeded(r):
+            return True
+        if not self.unanswered.ready(self.address, r, now, clock, self.grace):
+            return False
+        if drawing.unanswered_seats(r, now):
+            return True
+        recent = self.tried_at is not None and clock - self.tried_at < REDRAW_INTERVAL
+        return r.joined < r.min_workers and not recent
+
+
+def _accepted(r: Request) -> int:
+    """Seats whose drawn worker accepted them (`join_request`)."""
+    return sum(s.state != SEAT_STATE_DRAWN for s in r.seats[: r.joined])
+
+
+def _min_workers(config: Config, min_workers: int | None) -> int:
+    """`min_workers` for a new request: `DEFAULT_MIN_WORKERS` raised to the network's floor when not given; refused
+    below the floor with `MIN_WORKERS_BELOW_FLOOR`."""
+    floor = config.params.min_workers_floor
+    if min_workers is None:
+        return max(DEFAULT_MIN_WORKERS, floor)
+    if min_workers < floor:
+        raise DFPNError(
+            ErrorCode.MIN_WORKERS_BELOW_FLOOR,
+            f"min_workers={min_workers} is below this network's floor of {floor} workers per request "
+            f"(Config.params.min_workers_floor): ask for at least {floor}.",
+        )
+    return min_workers
+
+
 def _no_workers(address: Pubkey, r: Request) -> DFPNError:
     return DFPNError(
         ErrorCode.NO_WORKERS_AVAILABLE,
@@ -756,7 +878,7 @@ class DFPNClient:
         uri: str | None = None,
         content_hash: bytes | str | None = None,
         modalities: Sequence[Modality | int],
-        min_workers: int = 3,
+        min_workers: int | None = None,
         max_workers: int | None = None,
         max_fee: float | int | str | None = None,
         deadline_seconds: int = 300,
@@ -764,6 +886,7 @@ class DFPNClient:
         nonce: int | None = None,
         upload_progress: store.ProgressCallback | None = None,
         attestation: bytes | None = None,
+        draw: bool = True,
     ) -> SubmittedRequest:
         return self._run(
             self.aio.submit_request(
@@ -779,8 +902,12 @@ class DFPNClient:
                 nonce=nonce,
                 upload_progress=upload_progress,
                 attestation=attestation,
+                draw=draw,
             )
         )
+
+    def draw_seats(self, request_id: RequestId, *, timeout: float = 30.0) -> DrawResult:
+        return self._run(self.aio.draw_seats(request_id, timeout=timeout))
 
     def fetch_media(self, request_id: RequestId) -> bytes:
         return self._run(self.aio.fetch_media(request_id))
@@ -811,6 +938,7 @@ class DFPNClient:
 
 
 __all__ = [
+    "DEFAULT_MIN_WORKERS",
     "AsyncDFPNClient",
     "DFPNClient",
     "fee_charged",

@@ -377,7 +377,34 @@ def submit_request(
     )
 
 
+def draw_seats(
+    *,
+    request: Pubkey,
+    replaced: Sequence[Pubkey] = (),
+    candidates: Sequence[Pubkey] = (),
+    program_id: Pubkey = PROGRAM_ID,
+) -> Instruction:
+    """`draw_seats` (anyone may send it): the request, the config, the SlotHashes sysvar and the insurance vault,
+    then `replaced`, the writable worker PDAs of the seats still only drawn past halfway through the commit window
+    (seat order; their bonds are forfeited and the seats drawn again), then `candidates`, read-only worker PDAs in
+    draw order (candidate `k` must be the worker whose `pool_index` the draw names: `dfpn.draw.candidates`).
+    `dfpn.draw.draw_seats` computes both lists and sends this until the seats are full."""
+    slot_hashes = gen.INSTRUCTIONS["draw_seats"].accounts[2].address
+    assert slot_hashes is not None
+    remaining = [AccountMeta(w, False, True) for w in replaced]
+    remaining += [AccountMeta(w, False, False) for w in candidates]
+    return _build(
+        "draw_seats",
+        [request, config_address(program_id), Pubkey.from_string(slot_hashes), insurance_address(program_id)],
+        gen.DrawSeatsArgs().encode(),
+        program_id,
+        remaining,
+    )
+
+
 def join_request(*, authority: Pubkey, request: Pubkey, program_id: Pubkey = PROGRAM_ID) -> Instruction:
+    """`join_request`: a drawn worker accepts its seat (`DRAWN` -> `JOINED`) and locks the seat bond; a worker the
+    draw did not seat gets `NOT_DRAWN`."""
     return _build(
         "join_request",
         [authority, worker_address(authority, program_id), request, config_address(program_id)],
@@ -387,8 +414,8 @@ def join_request(*, authority: Pubkey, request: Pubkey, program_id: Pubkey = PRO
 
 
 def leave_request(*, authority: Pubkey, request: Pubkey, program_id: Pubkey = PROGRAM_ID) -> Instruction:
-    """`leave_request`: give back a seat not yet committed, in the first half of the commit window (the bond is
-    released)."""
+    """`leave_request`: give back a seat not yet committed, drawn or accepted, in the first half of the commit window
+    (an accepted seat's bond is released); the seat is drawn again."""
     return _build(
         "leave_request",
         [authority, worker_address(authority, program_id), request],
@@ -515,6 +542,7 @@ __all__ = [
     "close_request",
     "commit_result",
     "deactivate_model",
+    "draw_seats",
     "expire_request",
     "finalize_request",
     "initialize_config",

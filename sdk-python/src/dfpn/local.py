@@ -2,15 +2,19 @@
 
 `LocalNetwork()` loads `dfpn.so` at the IDL's program address, sets the clock to the wall clock, funds an
 authority, makes it the program's upgrade authority (LiteSVM deploys with none; only the upgrade authority may
-`initialize_config`) and initialises the configuration with the reference parameters of docs/protocol.md. Besides the
-async `Transport` methods the clients use, it has synchronous helpers for tests and demos: `process` (send and
-raise `DFPNError` on failure), `airdrop`, `funded_keypair`, `now`/`set_time`/`advance` (the Clock sysvar) and
-`account`.
+`initialize_config`) and initialises the configuration with `LOCAL_PARAMS` (the reference parameters of
+docs/protocol.md without a `min_workers` floor, draw stake cap = minimum stake). Besides the async `Transport`
+methods the clients use, it has synchronous helpers for tests and demos: `process` (send and raise `DFPNError` on
+failure), `airdrop`, `funded_keypair`, `now`/`set_time`/`advance` (the Clock sysvar), `produce_slot`/`set_slot_hash`
+(LiteSVM produces no slot hashes: every slot this network ends gets one in the SlotHashes sysvar, which seat draws
+read) and `account`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import hashlib
 import logging
 import os
 import time
@@ -18,6 +22,7 @@ from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 
 from solders.account import Account
+from solders.hash import Hash
 from solders.instruction import Instruction
 from solders.keypair import Keypair
 from solders.litesvm import LiteSVM
@@ -32,7 +37,7 @@ from dfpn.fees import LAMPORTS_PER_SOL
 from dfpn.generated import PROGRAM_ID
 from dfpn.generated.types import ConfigParams
 from dfpn.pda import program_data_address
-from dfpn.transport import AccountInfo, TransactionRecord, Transport
+from dfpn.transport import AccountInfo, TransactionRecord, Transport, matches
 
 logger = logging.getLogger(__name__)
 
@@ -52,12 +57,23 @@ REFERENCE_PARAMS = ConfigParams(
     no_consensus_fee_bps=2_000,
     seat_bond_multiplier=10,
     challenge_slash_bps=200,
+    min_workers_floor=5,
+    draw_stake_cap=10 * LAMPORTS_PER_SOL,
 )
+
+#: The configuration of a network on one machine (`LocalNetwork`, `dfpn-localnet`): the reference parameters with no
+#: floor on `min_workers` (a demo runs a handful of workers, maybe one) and a draw stake cap equal to the minimum
+#: stake, so every worker staking at least that wins its stake lottery whenever it is drawn: seats are drawn
+#: uniformly from the pool.
+LOCAL_PARAMS = dataclasses.replace(REFERENCE_PARAMS, min_workers_floor=1, draw_stake_cap=LAMPORTS_PER_SOL)
 
 #: ProgramData header of the upgradeable loader: u32 tag (3), u64 deployment slot, then Option<Pubkey> (the
 #: upgrade authority): its tag byte and the 32 key bytes.
 _AUTHORITY_TAG = 12
 _AUTHORITY_KEY = slice(13, 45)
+
+#: Entries the SlotHashes sysvar keeps (`solana_slot_hashes::MAX_ENTRIES`).
+MAX_SLOT_HASHES = 512
 
 PROGRAM_ENV = "DFPN_PROGRAM_SO"
 _RELATIVE_SO = Path("target") / "deploy" / "dfpn.so"
@@ -90,7 +106,7 @@ class LocalNetwork(Transport):
         self,
         program_path: str | os.PathLike[str] | None = None,
         *,
-        params: ConfigParams = REFERENCE_PARAMS,
+        params: ConfigParams = LOCAL_PARAMS,
         initialize: bool = True,
         start_time: int | None = None,
         authority: Keypair | None = None,
@@ -103,6 +119,8 @@ class LocalNetwork(Transport):
         self._records: dict[str, TransactionRecord] = {}
         self._log_queues: list[asyncio.Queue[tuple[str, list[str]]]] = []
         self._by_address: dict[Pubkey, list[str]] = {}
+        #: The SlotHashes entries this network produced, newest first (LiteSVM starts with one of its own).
+        self._slot_hashes: dict[int, bytes] = {}
         self.set_time(int(time.time()) if start_time is None else start_time)
         self.authority = authority or Keypair()
         self.params = params
@@ -152,12 +170,46 @@ class LocalNetwork(Transport):
         """The Clock sysvar's unix timestamp."""
         return int(self.svm.get_clock().unix_timestamp)
 
+    def slot(self) -> int:
+        """The Clock sysvar's slot: the slot transactions are processed in now."""
+        return int(self.svm.get_clock().slot)
+
     def set_time(self, unix_timestamp: int) -> None:
-        """Set the Clock sysvar's unix timestamp (and move to the next slot)."""
+        """Set the Clock sysvar's unix timestamp and move to the next slot (`produce_slot`)."""
+        self.produce_slot(unix_timestamp)
+
+    def produce_slot(self, unix_timestamp: int | None = None) -> None:
+        """End the current slot: it gets a hash in the SlotHashes sysvar (as a bank records its parent's), and the
+        clock moves to the next slot, at `unix_timestamp` when given. LiteSVM produces no slot hashes itself; seat
+        draws (`draw_seats`) need them."""
         clock = self.svm.get_clock()
-        clock.unix_timestamp = unix_timestamp
-        clock.slot = clock.slot + 1
+        ended = int(clock.slot)
+        if unix_timestamp is not None:
+            clock.unix_timestamp = unix_timestamp
+        clock.slot = ended + 1
         self.svm.set_clock(clock)
+        if ended not in self._slot_hashes:
+            previous = next(iter(self._slot_hashes.values()), b"")
+            digest = hashlib.sha256(b"dfpn-local-slot" + previous + ended.to_bytes(8, "little")).digest()
+            self._record_slot_hash(ended, digest)
+
+    def set_slot_hash(self, slot: int, slot_hash: bytes) -> None:
+        """Give `slot` the hash `slot_hash` in SlotHashes (replacing the one it had), producing slots until the
+        clock is past it. Tests choose a draw's slot hash with it (and so who is drawn)."""
+        while self.slot() <= slot:
+            self.produce_slot()
+        self._slot_hashes.pop(slot, None)
+        self._record_slot_hash(slot, slot_hash)
+
+    def slot_hashes(self) -> list[tuple[int, bytes]]:
+        """The SlotHashes sysvar's entries, newest first."""
+        return list(self._slot_hashes.items())
+
+    def _record_slot_hash(self, slot: int, slot_hash: bytes) -> None:
+        entries = sorted([*self._slot_hashes.items(), (slot, bytes(slot_hash))], reverse=True)
+        entries = entries[:MAX_SLOT_HASHES]
+        self._slot_hashes = dict(entries)
+        self.svm.set_slot_hashes([(s, Hash.from_bytes(h)) for s, h in entries])
 
     def advance(self, seconds: int) -> None:
         self.set_time(self.now() + seconds)
@@ -252,14 +304,29 @@ class LocalNetwork(Transport):
         finally:
             self._log_queues.remove(queue)
 
-    async def program_accounts(self, discriminator: bytes) -> list[AccountInfo]:
+    async def program_accounts(
+        self,
+        discriminator: bytes,
+        *,
+        data_size: int | None = None,
+        memcmp: Sequence[tuple[int, bytes]] = (),
+        data_slice: tuple[int, int] | None = None,
+    ) -> list[AccountInfo]:
         # LiteSVM has no account index; every account the program can own was named by a recorded transaction.
         found = (self.account(a) for a in self._by_address)
-        return [
+        selected = [
             a
             for a in found
-            if a is not None and a.owner == self.program_id and a.data.startswith(discriminator)
+            if a is not None and a.owner == self.program_id and matches(a.data, discriminator, data_size, memcmp)
         ]
+        if data_slice is None:
+            return selected
+        start, length = data_slice
+        return [dataclasses.replace(a, data=a.data[start : start + length]) for a in selected]
+
+    async def next_slot(self) -> None:
+        """Produce a slot (the clock's time stays): the slot just ended gets its hash in SlotHashes."""
+        self.produce_slot()
 
 
 def _instruction_name(instruction: Instruction, program_id: Pubkey) -> str:
@@ -271,4 +338,4 @@ def _instruction_name(instruction: Instruction, program_id: Pubkey) -> str:
     return next((n for n, spec in INSTRUCTIONS.items() if spec.discriminator == disc), "unknown instruction")
 
 
-__all__ = ["PROGRAM_ENV", "REFERENCE_PARAMS", "LocalNetwork", "find_program"]
+__all__ = ["LOCAL_PARAMS", "PROGRAM_ENV", "REFERENCE_PARAMS", "LocalNetwork", "find_program"]

@@ -108,6 +108,10 @@ class RequestStatus(StrEnum):
 
 
 class SeatState(StrEnum):
+    """A seat's state: drawn for a worker (`draw_seats`), accepted by it (`join_request`, bond locked), then
+    committed and revealed."""
+
+    DRAWN = "Drawn"
     JOINED = "Joined"
     COMMITTED = "Committed"
     REVEALED = "Revealed"
@@ -123,6 +127,7 @@ _STATUSES = {
     c.REQUEST_STATUS_EXPIRED: RequestStatus.EXPIRED,
 }
 _SEAT_STATES = {
+    c.SEAT_STATE_DRAWN: SeatState.DRAWN,
     c.SEAT_STATE_JOINED: SeatState.JOINED,
     c.SEAT_STATE_COMMITTED: SeatState.COMMITTED,
     c.SEAT_STATE_REVEALED: SeatState.REVEALED,
@@ -259,6 +264,24 @@ class SubmittedRequest(_Frozen):
     deadline: int
     #: The attestation sent (hex): random bytes, or a challenge's attestation ("" when not known).
     attestation: str = ""
+    #: The workers (operator keys) drawn into its seats right after the submission (`submit_request(draw=True)`),
+    #: in seat order; empty when it was not drawn then (the workers' crank or `wait_for_result` draws it).
+    drawn: list[str] = Field(default_factory=list)
+
+
+class DrawResult(_Frozen):
+    """What `draw_seats` did to a request's seats."""
+
+    request_id: str
+    #: Workers (operator keys) seated by these draws, in the order drawn (`SeatDrawn` events).
+    drawn: list[str]
+    #: Workers whose seat was still only drawn past halfway through the commit window: replaced, bond forfeited.
+    replaced: list[str]
+    #: The `draw_seats` transactions sent.
+    signatures: list[str]
+    #: Seats drawn or taken after the draws, of `max_workers`.
+    joined: int
+    max_workers: int
 
 
 __all__ = [
@@ -267,6 +290,7 @@ __all__ = [
     "Audit",
     "ConsensusType",
     "Detection",
+    "DrawResult",
     "Modality",
     "Region",
     "RequestInfo",

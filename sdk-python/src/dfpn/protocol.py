@@ -76,11 +76,17 @@ def commit_open(r: PhaseFields, now: int) -> bool:
     return is_open(r.status) and now < r.commit_deadline and r.commits < r.max_workers
 
 
+def commit_halfway(r: LeaveFields) -> int:
+    """Halfway through the commit window, `created_at + ⌊(commit_deadline − created_at) / 2⌋`
+    (`Request::commit_halfway`): a drawn or accepted seat may be given back before; a drawn seat still not accepted
+    is replaced (its bond forfeited) from then on."""
+    return r.created_at + (r.commit_deadline - r.created_at) // 2
+
+
 def leave_open(r: LeaveFields, now: int) -> bool:
-    """Giving back an uncommitted seat (`leave_request`): the commit phase is open and its first half not over
-    (`created_at + ⌊(commit_deadline − created_at) / 2⌋`); later a seat is a promise to the client."""
-    halfway = r.created_at + (r.commit_deadline - r.created_at) // 2
-    return commit_open(r, now) and now < halfway
+    """Giving back an uncommitted seat, drawn or accepted (`leave_request`): the commit phase is open and its first
+    half not over (`commit_halfway`); later a seat is a promise to the client."""
+    return commit_open(r, now) and now < commit_halfway(r)
 
 
 def reveal_open(r: PhaseFields, now: int) -> bool:
@@ -345,6 +351,7 @@ __all__ = [
     "aggregate",
     "challenge_slash",
     "charged_fee",
+    "commit_halfway",
     "commit_open",
     "expirable",
     "finalizable",

@@ -36,7 +36,7 @@ from solders.transaction import Transaction
 
 from dfpn.errors import DFPNError, ErrorCode, from_rpc_error, from_transaction_error
 from dfpn.generated import PROGRAM_ID
-from dfpn.transport import AccountInfo, TransactionRecord, Transport
+from dfpn.transport import SLOT_SECONDS, AccountInfo, TransactionRecord, Transport
 
 logger = logging.getLogger(__name__)
 
@@ -295,6 +295,19 @@ class RpcTransport(Transport):
     async def minimum_balance_for_rent_exemption(self, size: int) -> int:
         return int(await self.call("getMinimumBalanceForRentExemption", size))
 
+    async def slot(self, commitment: str = "processed") -> int:
+        """The node's current slot (`getSlot`)."""
+        return int(await self.call("getSlot", {"commitment": commitment}))
+
+    async def next_slot(self) -> None:
+        """Wait until the node's processed slot moves past the one it reports now (polled every `poll_interval`
+        / 4, at most about five slot times)."""
+        start = await self.slot()
+        for _ in range(int(5 * SLOT_SECONDS / (self.poll_interval / 4)) + 1):
+            await asyncio.sleep(self.poll_interval / 4)
+            if await self.slot() > start:
+                return
+
     async def signatures_for_address(self, address: Pubkey) -> list[str]:
         result = await self.call(
             "getSignaturesForAddress", str(address), {"limit": 1000, "commitment": self.commitment}
@@ -320,15 +333,24 @@ class RpcTransport(Transport):
             compute_units=int(meta.get("computeUnitsConsumed", 0)),
         )
 
-    async def program_accounts(self, discriminator: bytes) -> list[AccountInfo]:
-        filters = [
-            {"memcmp": {"offset": 0, "bytes": base64.b64encode(discriminator).decode(), "encoding": "base64"}}
+    async def program_accounts(
+        self,
+        discriminator: bytes,
+        *,
+        data_size: int | None = None,
+        memcmp: Sequence[tuple[int, bytes]] = (),
+        data_slice: tuple[int, int] | None = None,
+    ) -> list[AccountInfo]:
+        filters: list[dict[str, Any]] = [
+            {"memcmp": {"offset": offset, "bytes": base64.b64encode(value).decode(), "encoding": "base64"}}
+            for offset, value in ((0, discriminator), *memcmp)
         ]
-        result = await self.call(
-            "getProgramAccounts",
-            str(self.program_id),
-            {"encoding": "base64", "commitment": self.commitment, "filters": filters},
-        )
+        if data_size is not None:
+            filters.append({"dataSize": data_size})
+        config: dict[str, Any] = {"encoding": "base64", "commitment": self.commitment, "filters": filters}
+        if data_slice is not None:
+            config["dataSlice"] = {"offset": data_slice[0], "length": data_slice[1]}
+        result = await self.call("getProgramAccounts", str(self.program_id), config)
         items = result.get("value", []) if isinstance(result, dict) else result
         accounts = []
         for item in items:

@@ -20,6 +20,9 @@ from dfpn.errors import DFPNError, ErrorCode
 
 logger = logging.getLogger(__name__)
 
+#: A slot's target duration on Solana clusters, in seconds.
+SLOT_SECONDS = 0.4
+
 
 @dataclass(frozen=True, slots=True)
 class AccountInfo:
@@ -42,6 +45,15 @@ class TransactionRecord:
     logs: tuple[str, ...]
     fee: int = 0
     compute_units: int = 0
+
+
+def matches(
+    data: bytes, discriminator: bytes, data_size: int | None, memcmp: Sequence[tuple[int, bytes]]
+) -> bool:
+    """Whether account `data` passes `program_accounts`' filters (as an RPC node applies them)."""
+    if not data.startswith(discriminator) or (data_size is not None and len(data) != data_size):
+        return False
+    return all(data[offset : offset + len(value)] == value for offset, value in memcmp)
 
 
 class Transport(abc.ABC):
@@ -91,9 +103,24 @@ class Transport(abc.ABC):
         """A processed transaction, or None when the network does not know it."""
 
     @abc.abstractmethod
-    async def program_accounts(self, discriminator: bytes) -> list[AccountInfo]:
+    async def program_accounts(
+        self,
+        discriminator: bytes,
+        *,
+        data_size: int | None = None,
+        memcmp: Sequence[tuple[int, bytes]] = (),
+        data_slice: tuple[int, int] | None = None,
+    ) -> list[AccountInfo]:
         """Every account owned by the DFPN program whose data starts with `discriminator` (an account type's
-        8-byte Anchor discriminator), like `getProgramAccounts` with a memcmp filter at offset 0."""
+        8-byte Anchor discriminator), like `getProgramAccounts` with a memcmp filter at offset 0; with `data_size`
+        only accounts of that many bytes, with `memcmp` only those holding each `(offset, bytes)` (filters of the
+        full data, `dfpn.layout` gives offsets). With `data_slice=(offset, length)` each account's `data` is only
+        that slice (the filters still apply to the whole data)."""
+
+    async def next_slot(self) -> None:
+        """Return once the cluster has (probably) moved on by a slot: a slot hash that did not exist before may
+        exist now. The default sleeps one slot time (400 ms); the embedded network produces a slot."""
+        await asyncio.sleep(SLOT_SECONDS)
 
     async def wait_for_change(self, address: Pubkey, timeout: float) -> None:
         """Return when the account at `address` may have changed, at the latest after `timeout` seconds.
@@ -116,4 +143,4 @@ class Transport(abc.ABC):
         """Release connections. The default does nothing."""
 
 
-__all__ = ["AccountInfo", "TransactionRecord", "Transport"]
+__all__ = ["SLOT_SECONDS", "AccountInfo", "TransactionRecord", "Transport", "matches"]
