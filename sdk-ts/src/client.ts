@@ -421,6 +421,11 @@ function noWorkers(address: Address, r: Request): DFPNError {
   );
 }
 
+/** Seats whose drawn worker accepted them (`join_request`): every held seat not still only drawn. */
+function accepted(r: Pick<Request, 'joined' | 'seats'>): number {
+  return r.seats.slice(0, r.joined).filter((s) => s.state !== SEAT_STATE_DRAWN).length;
+}
+
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
@@ -955,9 +960,9 @@ export class DFPNClient {
    * While the draw slot's hash does not exist yet (`DRAW_TOO_EARLY`, the slot after submission still running) it
    * waits and retries until `timeout`, then throws `DRAW_TOO_EARLY`. When the hash rolled out of the SlotHashes
    * window, the first transaction re-arms the draw on a later slot (`rearmed`) and the draw goes on from there.
-   * Throws the program's refusals: `NOTHING_TO_DRAW` (full, nothing to replace), `NO_WORKERS_TO_DRAW` (no worker
-   * was registered at submission), `COMMIT_PHASE_CLOSED`, `REQUEST_NOT_OPEN`; returns at once, sending nothing,
-   * when every seat is held and none is due for replacement.
+   * Throws `NO_WORKERS_TO_DRAW` without sending anything when no worker was registered at submission, and the
+   * program's refusals (`COMMIT_PHASE_CLOSED`, `REQUEST_NOT_OPEN`, …); returns at once, sending nothing, when every
+   * seat is held and none is due for replacement (the program would say `NOTHING_TO_DRAW`).
    */
   async drawSeats(requestId: RequestId, options: DrawSeatsOptions = {}): Promise<DrawSeatsResult> {
     await this.ready();
@@ -985,6 +990,13 @@ export class DFPNClient {
     let idle = 0;
     let mismatches = 0;
     let r = await this.getRequestAccount(address);
+    if (r.poolCount === 0) {
+      // Nothing to send: the program would refuse (and a landed failure still pays its fee).
+      throw new DFPNError(
+        ErrorCode.NO_WORKERS_TO_DRAW,
+        `request ${address} was submitted when no worker was registered: nobody can be drawn for it.`,
+      );
+    }
     while (result.signatures.length < maxTransactions) {
       if (options.signal?.aborted) throw options.signal.reason;
       const now = await this.transport.unixTimestamp();
@@ -995,7 +1007,7 @@ export class DFPNClient {
       let seed: ReadonlyUint8Array | undefined;
       let rearm = false;
       if (isSeeded(r)) seed = r.drawSeed;
-      else if (r.poolCount > 0) {
+      else {
         const sysvar = await this.transport.getAccount(SLOT_HASHES_SYSVAR);
         const found = lookupSlotHash(sysvar === null ? [] : parseSlotHashes(sysvar.data), r.drawSlot);
         if (found.kind === 'ready') seed = drawSeed(address, found.hash);
@@ -1209,8 +1221,8 @@ export class DFPNClient {
         if (remaining <= 0) {
           throw new DFPNError(
             ErrorCode.TIMEOUT,
-            `request ${address} not finalized after ${timeout / 1000} s (${r.joined} joined, ${r.commits} committed, ` +
-              `${r.reveals} revealed).`,
+            `request ${address} not finalized after ${timeout / 1000} s (${r.joined} of ${r.maxWorkers} seats drawn, ` +
+              `${accepted(r)} accepted, ${r.commits} committed, ${r.reveals} revealed).`,
           );
         }
         await new Promise<void>((resolve, reject) => {

@@ -43,7 +43,7 @@ export const ACCOUNT_SIZES = Object.freeze({
 export const LAMPORTS_PER_SIGNATURE = 5_000n;
 
 /**
- * The reference configuration of docs/protocol.md ("Configuration"); the local network is initialised with it.
+ * The reference configuration of docs/protocol.md ("Configuration").
  * Requests ask for at least `minWorkersFloor` (5) workers; a drawn candidate is seated with probability
  * `min(stake, drawStakeCap) / drawStakeCap` (cap 10 SOL: a minimum-stake worker wins one draw in ten).
  */
@@ -64,4 +64,16 @@ export const REFERENCE_PARAMS: ConfigParams = Object.freeze({
   challengeSlashBps: 200,
   minWorkersFloor: 5,
   drawStakeCap: 10n * LAMPORTS_PER_SOL,
+});
+
+/**
+ * The configuration of a network on one machine (the embedded `'local'` network; the Python SDK's `LOCAL_PARAMS`,
+ * which `dfpn-localnet` uses too): {@link REFERENCE_PARAMS} with no floor on `minWorkers` (a demo runs a handful of
+ * workers, maybe one) and the draw stake cap at the minimum stake, so every worker staking at least that wins its
+ * stake lottery whenever it is drawn: seats are drawn uniformly from the pool.
+ */
+export const LOCAL_PARAMS: ConfigParams = Object.freeze({
+  ...REFERENCE_PARAMS,
+  minWorkersFloor: 1,
+  drawStakeCap: REFERENCE_PARAMS.minStake,
 });

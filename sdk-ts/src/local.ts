@@ -4,8 +4,8 @@
  *
  * `LiteSvmTransport.create()` loads `dfpn.so` at the IDL's program address, sets the clock to the wall clock,
  * funds an authority, makes it the program's upgrade authority (LiteSVM deploys with none, and only the upgrade
- * authority may `initialize_config`) and initialises the configuration with the reference parameters of
- * docs/protocol.md. LiteSVM produces no slot hashes: the transport writes the SlotHashes sysvar itself (a random
+ * authority may `initialize_config`) and initialises the configuration with `LOCAL_PARAMS` (the reference parameters
+ * of docs/protocol.md without a `minWorkers` floor, draw stake cap = minimum stake). LiteSVM produces no slot hashes: the transport writes the SlotHashes sysvar itself (a random
  * hash for each slot it leaves, by default; `setSlotHash` to pick one), so seat draws work as on a cluster.
  * Besides the `Transport` methods the client uses, it has helpers for tests and demos: `airdrop`, `fundedSigner`,
  * `now`/`setTime`/`advance` (the Clock sysvar), `slot`/`advanceSlot`/`setSlotHash`/`slotHashes` (slots and the
@@ -27,7 +27,7 @@ import {
   type TransactionSigner,
 } from '@solana/kit';
 import { FailedTransactionMetadata, LiteSVM } from 'litesvm';
-import { LAMPORTS_PER_SIGNATURE, LAMPORTS_PER_SOL, PROGRAM_ID, REFERENCE_PARAMS } from './constants.js';
+import { LAMPORTS_PER_SIGNATURE, LAMPORTS_PER_SOL, LOCAL_PARAMS, PROGRAM_ID, REFERENCE_PARAMS } from './constants.js';
 import { DFPNError, ErrorCode, fromTransactionError } from './errors.js';
 import { DfpnInstruction, identifyDfpnInstruction, type ConfigParamsArgs } from './generated/index.js';
 import { encodeSlotHashes, parseSlotHashes, SLOT_HASHES_SYSVAR, type SlotHashEntry } from './draw.js';
@@ -46,7 +46,7 @@ import {
   type Transport,
 } from './transport.js';
 
-export { REFERENCE_PARAMS };
+export { LOCAL_PARAMS, REFERENCE_PARAMS };
 
 /** The environment variable naming the program binary. */
 export const PROGRAM_ENV = 'DFPN_PROGRAM_SO';
@@ -90,7 +90,8 @@ export function findProgram(path?: string): string {
 export interface LiteSvmOptions {
   /** Path of dfpn.so (default: {@link findProgram}). */
   programPath?: string;
-  /** Configuration to initialise (default: {@link REFERENCE_PARAMS}). */
+  /** Configuration to initialise (default: {@link LOCAL_PARAMS}; {@link REFERENCE_PARAMS} for the reference floor
+   * and stake cap). */
   params?: ConfigParamsArgs;
   /** Initialise the configuration (default true). */
   initialize?: boolean;
@@ -187,7 +188,7 @@ export class LiteSvmTransport implements Transport {
   /** The configuration authority. */
   authority!: TransactionSigner;
   /** The parameters the configuration was initialised with. */
-  params: ConfigParamsArgs = REFERENCE_PARAMS;
+  params: ConfigParamsArgs = LOCAL_PARAMS;
   private readonly records = new Map<string, TransactionRecord>();
   private readonly byAddress = new Map<Address, string[]>();
   private readonly logListeners = new Set<(logs: ProgramLogs) => void>();
@@ -212,7 +213,7 @@ export class LiteSvmTransport implements Transport {
     t.hashes = t.readSlotHashes();
     t.setTime(options.startTime ?? BigInt(Math.floor(Date.now() / 1000)));
     t.authority = options.authority ?? (await generateKeyPairSigner());
-    t.params = options.params ?? REFERENCE_PARAMS;
+    t.params = options.params ?? LOCAL_PARAMS;
     t.airdrop(t.authority.address, 100n * LAMPORTS_PER_SOL);
     await t.setUpgradeAuthority(t.authority.address);
     if (options.initialize ?? true) {

@@ -40,7 +40,7 @@ describe('@coral-xyz/anchor Program from idl/dfpn.json', () => {
     const program = new Program(loadIdl() as Idl, provider);
     expect(program.programId.toBase58()).toBe(PROGRAM_ID);
     // The generated DFPN_IDL constant is the same IDL
-    expect(new Program(DFPN_IDL as unknown as Idl, provider).idl.instructions.length).toBe(30);
+    expect(new Program(DFPN_IDL as unknown as Idl, provider).idl.instructions.length).toBe(31);
 
     // When Anchor's methods builder makes initialize_config (PDAs resolved by Anchor from the IDL's seeds, the
     // program_data account under the BPF upgradeable loader, as the IDL's "program" says)
@@ -59,6 +59,8 @@ describe('@coral-xyz/anchor Program from idl/dfpn.json', () => {
       noConsensusFeeBps: REFERENCE_PARAMS.noConsensusFeeBps,
       seatBondMultiplier: REFERENCE_PARAMS.seatBondMultiplier,
       challengeSlashBps: REFERENCE_PARAMS.challengeSlashBps,
+      minWorkersFloor: REFERENCE_PARAMS.minWorkersFloor,
+      drawStakeCap: new BN(REFERENCE_PARAMS.drawStakeCap.toString()),
     };
     const authorityKey = new PublicKey(authority.address);
     const init = await program.methods["initializeConfig"]!(params).accounts({ authority: authorityKey }).instruction();
@@ -78,6 +80,8 @@ describe('@coral-xyz/anchor Program from idl/dfpn.json', () => {
     expect(decoded.params.seat_bond_multiplier ?? decoded.params.seatBondMultiplier).toBe(10);
     expect(decoded.params.non_reveal_slash_bps ?? decoded.params.nonRevealSlashBps).toBe(30_000);
     expect(decoded.params.challenge_slash_bps ?? decoded.params.challengeSlashBps).toBe(200);
+    expect(decoded.params.min_workers_floor ?? decoded.params.minWorkersFloor).toBe(5);
+    expect((decoded.params.draw_stake_cap ?? decoded.params.drawStakeCap).toString()).toBe('10000000000');
     expect(getConfigDecoder().decode(config.data).params).toEqual(REFERENCE_PARAMS);
     expect(decoded.paused).toBe(0);
     expect(getConfigDecoder().decode(config.data).authority).toBe(authority.address);

@@ -22,7 +22,7 @@ import {
 } from '../src/index.js';
 import type { LiteSvmTransport } from '../src/local.js';
 import type { Answer, TestWorker } from '../src/testing.js';
-import { localSetup, rejection, requestAccount, testWorkers } from './helpers.js';
+import { localSetup, rejection, requestAccount, submitDrawing, testWorkers } from './helpers.js';
 
 const M = 'Manipulated' as const;
 const A = 'Authentic' as const;
@@ -32,7 +32,8 @@ async function register(net: LiteSvmTransport, key: Address) {
   return net.process([await ix.registerChallenger({ authority: net.authority, challenger: key })], net.authority);
 }
 
-/** Every worker joins and commits its answer, then (the commit phase over: all seats committed) reveals. */
+/** Every worker accepts its drawn seat and commits its answer, then (the commit phase over: all seats committed)
+ * reveals. */
 async function answerAll(request: Address, workers: readonly TestWorker[], answers: readonly Answer[]) {
   for (const [i, w] of workers.entries()) {
     await w.join(request);
@@ -57,7 +58,8 @@ describe('known-answer challenges', () => {
     expect(net.account(await challengerAddress(client.wallet.address))!.data.length).toBe(88);
     // When it submits media it knows is Manipulated, with a challenge attestation
     const salt = new Uint8Array(32).fill(0x5a);
-    const sub = await client.submitRequest({ mediaPath: media, modalities: [Modality.FaceManipulation], minWorkers: 3, challenge: { label: M, salt } });
+    // (its draw seats the three workers in order)
+    const sub = await submitDrawing(net, client, { mediaPath: media, modalities: [Modality.FaceManipulation], minWorkers: 3, challenge: { label: M, salt } }, workers);
     const request = sub.id as Address;
     // Then the request records sha256(CHALLENGE_DOMAIN || request || label || salt), and nothing else says challenge
     const expected = challengeAttestation({ request, label: M, salt });
@@ -124,7 +126,7 @@ describe('known-answer challenges', () => {
     const workers = await testWorkers(net, dir, 3);
     await register(net, client.wallet.address);
     // Given a challenge whose label (Authentic) only one worker gives: two agree on Manipulated, a majority
-    const sub = await client.submitRequest({ mediaPath: media, modalities: [Modality.FaceManipulation], minWorkers: 3, challenge: { label: A } });
+    const sub = await submitDrawing(net, client, { mediaPath: media, modalities: [Modality.FaceManipulation], minWorkers: 3, challenge: { label: A } }, workers);
     const request = sub.id as Address;
     // (the salt was drawn at random and is returned; the attestation is computed from it)
     expect(sub.challenge!.salt).toMatch(/^[0-9a-f]{64}$/);

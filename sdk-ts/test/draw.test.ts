@@ -301,10 +301,15 @@ describe('draw_seats on dfpn.so', () => {
     const sub = await logged.submitRequest({ mediaPath: media, modalities: FACE, minWorkers: 1 });
     expect(warnings.some((w) => w.includes('NO_WORKERS_TO_DRAW'))).toBe(true);
     expect((await rejection(() => logged.drawSeats(sub.id))).code).toBe(ErrorCode.NO_WORKERS_TO_DRAW);
+    // (the client sent nothing: the program is the one refusing such a draw)
+    const net = client.transport as LiteSvmTransport;
+    expect(await net.signaturesForAddress(sub.id as Address)).toEqual([sub.signature]);
+    const refused = await rejection(async () => net.process([await ix.drawSeats({ request: sub.id as Address }, net.programId)], client.wallet));
+    expect(refused.code).toBe(ErrorCode.NO_WORKERS_TO_DRAW);
   });
 
   test('reference configuration: minWorkers defaults to the floor (5), below it is MIN_WORKERS_BELOW_FLOOR; the stake lottery', async () => {
-    const net = await LiteSvmTransport.create({ programPath: PROGRAM_SO });
+    const net = await LiteSvmTransport.create({ programPath: PROGRAM_SO, params: REFERENCE_PARAMS });
     const client = await DFPNClient.create({ network: net });
     const media = `${tempDir()}/m.bin`;
     (await import('node:fs')).writeFileSync(media, 'media');
@@ -367,7 +372,7 @@ describe('drawing in the client flows', () => {
   });
 
   test('the quick start on the reference configuration: startTestWorkers defaults to the floor; submitRequest draws at once', async () => {
-    const client = await DFPNClient.create({ network: await LiteSvmTransport.create({ programPath: PROGRAM_SO }) });
+    const client = await DFPNClient.create({ network: await LiteSvmTransport.create({ programPath: PROGRAM_SO, params: REFERENCE_PARAMS }) });
     const running = await startTestWorkers(client, { reportsDir: tempDir() });
     try {
       expect(running.workers).toHaveLength(5);

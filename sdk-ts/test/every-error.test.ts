@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import {
   AccountRole,
+  address,
   getAddressDecoder,
   getAddressEncoder,
   getU64Encoder,
@@ -28,6 +29,9 @@ import {
   ALL_MODALITIES,
   ALL_MODALITY_LIST,
   DFPNError,
+  errorCodeFromProgramCode,
+  drawCandidates,
+  drawSeed,
   ErrorCode,
   findPda,
   PROGRAM_ID,
@@ -40,6 +44,7 @@ import {
   instructions as ix,
   INSURANCE_WITHDRAWAL_INTERVAL_SECS,
   MAX_INSURANCE_WITHDRAWAL_BPS,
+  MAX_MIN_WORKERS_FLOOR,
   MAX_NON_REVEAL_SLASH_BPS,
   MIN_NON_REVEAL_SLASH_BPS,
   parseLogs,
@@ -57,11 +62,12 @@ import {
   SEEDS_MODEL,
   sha256,
   treasuryAddress,
+  WorkerPool,
   workerAddress,
 } from '../src/index.js';
 import { LiteSvmTransport } from '../src/local.js';
 import { registerTestModel, TEST_MODEL, TestWorker } from '../src/testing.js';
-import { mediaFile, PROGRAM_SO, requestAccount, tempDir } from './helpers.js';
+import { mediaFile, PROGRAM_SO, requestAccount, submitDrawing, tempDir } from './helpers.js';
 
 const reached = new Map<ErrorCode, string>();
 
@@ -104,11 +110,14 @@ async function world(nWorkers = 3): Promise<World> {
   return { net, client, dir, media: mediaFile(dir), workers, developer, model };
 }
 
-async function submit(w: World, minWorkers: number, maxWorkers = minWorkers): Promise<Address> {
-  const sub = await w.client.submitRequest({ mediaPath: w.media, modalities: [Modality.FaceManipulation], minWorkers, maxWorkers });
-  return sub.id as Address;
+/** Submit a face request; the client draws its seats, or, with `drawn`, the draw seats those workers first. */
+async function submit(w: World, minWorkers: number, maxWorkers = minWorkers, drawn?: readonly TestWorker[]): Promise<Address> {
+  const params = { mediaPath: w.media, modalities: [Modality.FaceManipulation], minWorkers, maxWorkers };
+  if (drawn) return (await submitDrawing(w.net, w.client, params, drawn)).id as Address;
+  return (await w.client.submitRequest(params)).id as Address;
 }
 
+/** The workers accept their drawn seats and commit. */
 async function commitAll(w: World, request: Address, workers = w.workers): Promise<void> {
   for (const worker of workers) {
     await worker.join(request);
@@ -235,18 +244,26 @@ describe('program errors (6000-6073) through the real program', () => {
       ['a seat bond multiplier under 10', { seatBondMultiplier: 9 }],
       ['a non-reveal slash under 1x the seat reward', { nonRevealSlashBps: MIN_NON_REVEAL_SLASH_BPS - 1 }],
       ['a non-reveal slash over 6x the seat reward', { nonRevealSlashBps: MAX_NON_REVEAL_SLASH_BPS + 1 }],
+      ['no min_workers floor (0)', { minWorkersFloor: 0 }],
+      ['a min_workers floor over MAX_MIN_WORKERS_FLOOR', { minWorkersFloor: MAX_MIN_WORKERS_FLOOR + 1 }],
+      ['a draw stake cap under the minimum stake', { drawStakeCap: REFERENCE_PARAMS.minStake - 1n }],
     ];
     for (const [what, params] of invalid) {
       await expectCode(
         ErrorCode.INVALID_CONFIG,
-        send(net, await ix.updateConfig({ authority: net.authority, params: { ...REFERENCE_PARAMS, ...params } }), net.authority),
+        send(net, await ix.updateConfig({ authority: net.authority, params: { ...net.params, ...params } }), net.authority),
         `update_config with ${what}`,
       );
     }
-    // Positive control: the non-reveal slash bounds themselves are accepted (then the reference is restored)
-    for (const nonRevealSlashBps of [MIN_NON_REVEAL_SLASH_BPS, MAX_NON_REVEAL_SLASH_BPS, REFERENCE_PARAMS.nonRevealSlashBps]) {
-      await net.process([await ix.updateConfig({ authority: net.authority, params: { ...REFERENCE_PARAMS, nonRevealSlashBps } })], net.authority);
+    // Positive control: the non-reveal slash bounds themselves are accepted (then the local network's value is
+    // restored), and so are the floor's bounds and a cap equal to the minimum stake
+    for (const nonRevealSlashBps of [MIN_NON_REVEAL_SLASH_BPS, MAX_NON_REVEAL_SLASH_BPS, net.params.nonRevealSlashBps]) {
+      await net.process([await ix.updateConfig({ authority: net.authority, params: { ...net.params, nonRevealSlashBps } })], net.authority);
       expect((await client.getConfig()).params.nonRevealSlashBps).toBe(nonRevealSlashBps);
+    }
+    for (const minWorkersFloor of [MAX_MIN_WORKERS_FLOOR, 1]) {
+      await net.process([await ix.updateConfig({ authority: net.authority, params: { ...net.params, minWorkersFloor } })], net.authority);
+      expect((await client.getConfig()).params).toMatchObject({ minWorkersFloor, drawStakeCap: net.params.minStake });
     }
     await net.process([await ix.setPaused({ authority: net.authority, paused: true })], net.authority);
     await expectCode(ErrorCode.PAUSED, () => client.submitRequest({ mediaPath: media, modalities: [Modality.FaceManipulation], minWorkers: 1 }), 'submit while paused');
@@ -402,57 +419,109 @@ describe('program errors (6000-6073) through the real program', () => {
     );
   });
 
-  test('joining and leaving: MODALITY_NOT_SUPPORTED, REQUEST_FULL, ALREADY_JOINED, WORKER_HAS_ACTIVE_COMMITMENTS, WORKER_UNBONDING, COMMIT_PHASE_CLOSED, SELF_DEALING, LEAVE_WINDOW_CLOSED, BOND_EXCEEDS_FREE_STAKE', async () => {
+  test('joining and leaving: MODALITY_NOT_SUPPORTED, NOT_DRAWN, ALREADY_JOINED, WORKER_HAS_ACTIVE_COMMITMENTS, WORKER_UNBONDING, COMMIT_PHASE_CLOSED, SELF_DEALING, LEAVE_WINDOW_CLOSED, BOND_EXCEEDS_FREE_STAKE', async () => {
     const w = await world(3);
     const { net } = w;
     const imageOnly = await net.fundedSigner(12n * LAMPORTS_PER_SOL);
     await net.process([await ix.registerWorker({ authority: imageOnly, stake: LAMPORTS_PER_SOL, modalities: [Modality.ImageAuthenticity], models: [w.model] })], imageOnly);
-    const request = await submit(w, 1);
-    await expectCode(ErrorCode.MODALITY_NOT_SUPPORTED, send(net, await ix.joinRequest({ authority: imageOnly, request }), imageOnly), 'an image-only worker');
     const [a, b, c] = w.workers as [TestWorker, TestWorker, TestWorker];
+    const request = await submit(w, 1, 1, [a]);
+    await expectCode(ErrorCode.MODALITY_NOT_SUPPORTED, send(net, await ix.joinRequest({ authority: imageOnly, request }), imageOnly), 'an image-only worker');
+    await expectCode(ErrorCode.NOT_DRAWN, () => b.join(request), 'a worker the draw did not seat');
     await a.join(request);
     await expectCode(ErrorCode.ALREADY_JOINED, () => a.join(request), 'joining twice');
-    await expectCode(ErrorCode.REQUEST_FULL, () => b.join(request), 'a second worker on one seat');
     await expectCode(
       ErrorCode.WORKER_HAS_ACTIVE_COMMITMENTS,
       send(net, await ix.requestUnstake({ authority: a.signer, amount: 1n }), a.signer),
       'unstaking while seated',
     );
     await net.process([await ix.requestUnstake({ authority: b.signer, amount: 1n })], b.signer);
-    const other = await submit(w, 1);
+    const other = await submit(w, 1, 1, [c]);
     await expectCode(ErrorCode.WORKER_UNBONDING, () => b.join(other), 'an unbonding worker');
     // The client's own key, registered as a worker, cannot staff its request
     const dealer = await TestWorker.register(net, w.dir, { model: w.model, signer: w.client.wallet as KeyPairSigner });
     await expectCode(ErrorCode.SELF_DEALING, () => dealer.join(other), "the client joins its own request");
-    // A seat can be given back in the first half of the commit window only
+    // A seat, accepted or only drawn, can be given back in the first half of the commit window only
     const r = requestAccount(net, other);
     await c.join(other);
     await c.leave(other);
-    await c.join(other);
+    await expectCode(ErrorCode.NOT_DRAWN, () => c.join(other), 'accepting a seat given back');
+    await w.client.drawSeats(other); // the seat is drawn again (a or c: the others are unbonding or the client)
+    const holder = w.workers.find((x) => x.address === requestAccount(net, other).seats[0]!.authority)!;
     const halfway = r.createdAt + (r.commitDeadline - r.createdAt) / 2n;
     expect(protocol.leaveOpen(requestAccount(net, other), halfway - 1n)).toBe(true);
     net.setTime(halfway);
     expect(protocol.leaveOpen(requestAccount(net, other), halfway)).toBe(false);
-    await expectCode(ErrorCode.LEAVE_WINDOW_CLOSED, () => c.leave(other), 'leaving at half the commit window');
+    await expectCode(ErrorCode.LEAVE_WINDOW_CLOSED, () => holder.leave(other), 'leaving a drawn seat at half the commit window');
     net.setTime(r.commitDeadline);
-    await expectCode(ErrorCode.COMMIT_PHASE_CLOSED, () => a.join(other), 'joining at the commit deadline');
-    // With the largest bond multiplier, one seat of an all-modality request bonds 1.3 SOL: more than a 1 SOL stake
-    await net.process([await ix.updateConfig({ authority: net.authority, params: { ...REFERENCE_PARAMS, seatBondMultiplier: 100 } })], net.authority);
-    const big = (await w.client.submitRequest({ mediaPath: w.media, modalities: ALL_MODALITY_LIST, minWorkers: 1 })).id as Address;
-    expect(requestAccount(net, big).seatBond).toBe(1_300_000_000n);
-    await expectCode(ErrorCode.BOND_EXCEEDS_FREE_STAKE, () => c.join(big), 'a seat bond above the free stake');
+    await expectCode(ErrorCode.COMMIT_PHASE_CLOSED, () => holder.join(other), 'accepting at the commit deadline');
+    // With the largest bond multiplier, one seat of an all-modality request bonds 1.3 SOL. A worker staking 2 SOL is
+    // drawn for two such requests (a draw checks the free stake, but bonds nothing); once it accepts one, the other's
+    // bond exceeds its free stake
+    await net.process([await ix.updateConfig({ authority: net.authority, params: { ...net.params, seatBondMultiplier: 100 } })], net.authority);
+    net.airdrop(c.address, 2n * LAMPORTS_PER_SOL);
     await net.process([await ix.addStake({ authority: c.signer, amount: LAMPORTS_PER_SOL })], c.signer);
-    await c.join(big);
+    const bigRequest = async () =>
+      (await submitDrawing(net, w.client, { mediaPath: w.media, modalities: ALL_MODALITY_LIST, minWorkers: 1 }, [c])).id as Address;
+    const [big1, big2] = [await bigRequest(), await bigRequest()];
+    expect(requestAccount(net, big1).seatBond).toBe(1_300_000_000n);
+    await c.join(big1);
+    await expectCode(ErrorCode.BOND_EXCEEDS_FREE_STAKE, () => c.join(big2), 'a seat bond above the free stake');
     const bonded = getWorkerDecoder().decode(net.account(await workerAddress(c.address))!.data).bonded;
-    expect(bonded).toBe(requestAccount(net, other).seatBond + 1_300_000_000n);
+    expect(bonded).toBe(1_300_000_000n);
+    // Positive control: with more stake the same seat is accepted
+    await net.process([await ix.addStake({ authority: c.signer, amount: LAMPORTS_PER_SOL })], c.signer);
+    await c.join(big2);
+  });
+
+  test('drawing: NO_WORKERS_TO_DRAW, DRAW_TOO_EARLY, NOT_SLOT_HASHES_SYSVAR, DRAW_ACCOUNT_MISMATCH, NOTHING_TO_DRAW, MIN_WORKERS_BELOW_FLOOR', async () => {
+    const w = await world(0);
+    const { net, client } = w;
+    const params = { mediaPath: w.media, modalities: [Modality.FaceManipulation], minWorkers: 1, draw: false } as const;
+    // No worker registered at submission: nobody can be drawn, ever (a worker registered later is not in its pool)
+    const empty = (await client.submitRequest(params)).id as Address;
+    const { model } = await registerTestModel(net);
+    const a = await TestWorker.register(net, w.dir, { model });
+    const b = await TestWorker.register(net, w.dir, { model });
+    await expectCode(ErrorCode.NO_WORKERS_TO_DRAW, send(net, await ix.drawSeats({ request: empty, candidates: [await workerAddress(a.address)] }), client.wallet), 'a draw for a request submitted with no workers');
+    const request = (await client.submitRequest(params)).id as Address;
+    const r = requestAccount(net, request);
+    const candidates = async (slotHash: Uint8Array) =>
+      new WorkerPool(net).addresses(drawCandidates(drawSeed(request, slotHash), 0, 4, r.poolCount, net.params.drawStakeCap as bigint).map((c) => c.poolIndex));
+    // The slot after submission has no hash yet
+    await expectCode(ErrorCode.DRAW_TOO_EARLY, send(net, await ix.drawSeats({ request }), client.wallet), 'a draw in the submission slot');
+    const slotHash = sha256('a slot hash');
+    net.setSlotHash(r.drawSlot, slotHash);
+    const right = await candidates(slotHash);
+    const good = await ix.drawSeats({ request, candidates: right });
+    await expectCode(
+      ErrorCode.NOT_SLOT_HASHES_SYSVAR,
+      send(net, setMeta(good, 2, { address: address('SysvarC1ock11111111111111111111111111111111'), role: AccountRole.READONLY }), client.wallet),
+      'a draw seeded from the Clock sysvar',
+    );
+    const other = right[0] === (await workerAddress(a.address)) ? await workerAddress(b.address) : await workerAddress(a.address);
+    await expectCode(
+      ErrorCode.DRAW_ACCOUNT_MISMATCH,
+      send(net, await ix.drawSeats({ request, candidates: [other, ...right.slice(1)] }), client.wallet),
+      'a draw naming another worker than the drawn pool index',
+    );
+    // Positive control: the candidates the SDK computes are accepted and seat the first
+    await net.process([good], client.wallet);
+    expect(requestAccount(net, request).joined).toBe(1);
+    await expectCode(ErrorCode.NOTHING_TO_DRAW, send(net, await ix.drawSeats({ request }), client.wallet), 'a draw when every seat is held');
+    // A floor on min_workers
+    await net.process([await ix.updateConfig({ authority: net.authority, params: { ...net.params, minWorkersFloor: 2 } })], net.authority);
+    await expectCode(ErrorCode.MIN_WORKERS_BELOW_FLOOR, () => client.submitRequest(params), 'min_workers 1 under a floor of 2');
+    expect((await client.submitRequest({ ...params, minWorkers: undefined })).minWorkers).toBe(3); // the default
+    expect((await client.submitRequest({ ...params, minWorkers: 2 })).minWorkers).toBe(2);
   });
 
   test('committing and revealing: NOT_JOINED, ALREADY_COMMITTED, MODEL_NOT_DECLARED, MODEL_INACTIVE, REVEAL_PHASE_NOT_STARTED, NOT_COMMITTED, INVALID_VERDICT, INVALID_CONFIDENCE, INVALID_REPORT_URI, COMMITMENT_MISMATCH, ALREADY_REVEALED, REVEAL_PHASE_CLOSED', async () => {
-    const w = await world(4);
+    const w = await world(5);
     const { net } = w;
-    const [a, b, c, d] = w.workers as [TestWorker, TestWorker, TestWorker, TestWorker];
-    const request = await submit(w, 2, 4);
-    await expectCode(ErrorCode.NOT_JOINED, () => a.commit(request, { verdict: 'Manipulated', confidence: 90 }), 'commit before joining');
+    const [a, b, c, d, e] = w.workers as [TestWorker, TestWorker, TestWorker, TestWorker, TestWorker];
+    const request = await submit(w, 2, 4, [a, b, c, d]);
+    await expectCode(ErrorCode.NOT_JOINED, () => e.commit(request, { verdict: 'Manipulated', confidence: 90 }), 'commit by a worker without a seat');
     await commitAll(w, request, [a, b]);
     await expectCode(ErrorCode.ALREADY_COMMITTED, () => a.commit(request, { verdict: 'Manipulated', confidence: 90 }), 'committing twice');
     // The model is fixed at commit: a registered model the worker did not declare is refused there, and so is the
@@ -474,7 +543,7 @@ describe('program errors (6000-6073) through the real program', () => {
     // The developer deactivates the model: the next commit with it is refused (the earlier commits keep theirs)
     await net.process([await ix.deactivateModel({ developer: w.developer, modelId: TEST_MODEL })], w.developer);
     await expectCode(ErrorCode.MODEL_INACTIVE, () => c.commit(request, { verdict: 'Manipulated', confidence: 90 }), 'commit with a deactivated model');
-    await d.join(request); // joins, never commits
+    await d.join(request); // accepts, never commits
     await expectCode(ErrorCode.REVEAL_PHASE_NOT_STARTED, () => a.reveal(request), 'reveal during the commit phase');
     const r = requestAccount(net, request);
     net.setTime(r.commitDeadline);
@@ -793,7 +862,8 @@ describe('SDK codes', () => {
   test('lifecycle codes: NO_WORKERS_AVAILABLE, CONTENT_HASH_MISMATCH, REPORT_HASH_MISMATCH, TIMEOUT, REQUEST_NOT_FOUND, INVALID_ARGUMENT, CONFIG_NOT_FOUND', async () => {
     const w = await world(3);
     const { net, client, media } = w;
-    const lonely = await submit(w, 2);
+    // (not drawn: an expiry takes the bond of every seat drawn and not committed, and the workers are needed below)
+    const lonely = (await client.submitRequest({ mediaPath: media, modalities: [Modality.FaceManipulation], minWorkers: 2, draw: false })).id as Address;
     net.setTime(requestAccount(net, lonely).commitDeadline);
     await expectCode(ErrorCode.NO_WORKERS_AVAILABLE, () => client.waitForResult(lonely, { timeout: 5_000 }), 'expired request');
     const request = await submit(w, 3);
@@ -863,7 +933,18 @@ describe('SDK codes', () => {
   });
 });
 
-test('every ErrorCode was reached', () => {
-  const missing = ALL_ERROR_CODES.filter((c) => !reached.has(c));
+/**
+ * Program errors no instruction returns any more (kept in the IDL so that codes stay stable): `RequestFull` (6028)
+ * was `join_request`'s answer when every seat was taken; since seats are drawn, `draw_seats` stops at `max_workers`
+ * and `join_request` answers `NotDrawn`. Each still maps from its code.
+ */
+const RETIRED: ReadonlyMap<ErrorCode, number> = new Map([[ErrorCode.REQUEST_FULL, 6028]]);
+
+test('every ErrorCode was reached (the retired ones still map from their code)', () => {
+  for (const [code, programCode] of RETIRED) {
+    expect(errorCodeFromProgramCode(programCode)).toBe(code);
+    expect(reached.has(code), `${code} is reachable again: drop it from RETIRED`).toBe(false);
+  }
+  const missing = ALL_ERROR_CODES.filter((c) => !reached.has(c) && !RETIRED.has(c));
   expect(missing).toEqual([]);
 });

@@ -12,12 +12,12 @@ import {
   getConfigDecoder,
   getRequestDecoder,
   getWorkerDecoder,
-  REFERENCE_PARAMS,
   WORKER_DISCRIMINATOR,
   type ConfigParams,
   type DrawSeatsResult,
   type Request,
   type SubmitRequestParams,
+  type SubmittedRequest,
   type Worker,
 } from '../src/index.js';
 import { LiteSvmTransport } from '../src/local.js';
@@ -67,26 +67,14 @@ export function mediaFile(dir = tempDir()): string {
   return path;
 }
 
-/**
- * The configuration of instruction-level tests (as the program's LiteSVM tests use by default): the reference
- * parameters without the `min_workers` floor (1) and with the draw stake cap at the minimum stake, so every drawn
- * candidate with the minimum stake wins its stake lottery. `REFERENCE_PARAMS` (floor 5, cap 10 SOL) is what the
- * local network and the quick start use.
- */
-export const TEST_PARAMS: ConfigParams = Object.freeze({
-  ...REFERENCE_PARAMS,
-  minWorkersFloor: 1,
-  drawStakeCap: REFERENCE_PARAMS.minStake,
-});
-
-/** The real dfpn.so in LiteSVM ({@link TEST_PARAMS} unless `params` is given), and a client on it with a funded
- * wallet. */
+/** The real dfpn.so in LiteSVM (the local network's `LOCAL_PARAMS` unless `params` is given: no `minWorkers` floor,
+ * every drawn minimum-stake worker wins its stake lottery), and a client on it with a funded wallet. */
 export async function localSetup(
   options: { params?: ConfigParams; slotHashes?: 'auto' | 'manual' } = {},
 ): Promise<{ net: LiteSvmTransport; client: DFPNClient; dir: string; media: string }> {
   const net = await LiteSvmTransport.create({
     programPath: PROGRAM_SO,
-    params: options.params ?? TEST_PARAMS,
+    ...(options.params ? { params: options.params } : {}),
     ...(options.slotHashes ? { slotHashes: options.slotHashes } : {}),
   });
   const client = await DFPNClient.create({ network: net });
@@ -194,16 +182,17 @@ export async function drawWorkers(
   return result;
 }
 
-/** Submit through the client without its automatic draw, then draw exactly `wanted`; returns the request address. */
+/** Submit through the client without its automatic draw, then draw `wanted` into the first seats, in order
+ * ({@link drawWorkers}). */
 export async function submitDrawing(
   net: LiteSvmTransport,
   client: DFPNClient,
   params: SubmitRequestParams,
   wanted: ReadonlyArray<Address | { address: Address }>,
-): Promise<Address> {
+): Promise<SubmittedRequest> {
   const sub = await client.submitRequest({ ...params, draw: false });
   await drawWorkers(net, client, sub.id as Address, wanted);
-  return sub.id as Address;
+  return sub;
 }
 
 /** A registered model and `n` staked workers that support every modality and declare it. */

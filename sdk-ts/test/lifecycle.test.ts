@@ -1,6 +1,7 @@
 /**
- * Whole lifecycles on the real program: a client request, three test workers (join, commit, reveal) driven with
- * the SDK's instruction builders and the LiteSVM clock, then the assembled AnalysisResult.
+ * Whole lifecycles on the real program: a client request whose seats are drawn (the client's draw, or a draw slot
+ * hash picked to seat given workers in order), three test workers (accept, commit, reveal) driven with the SDK's
+ * instruction builders and the LiteSVM clock, then the assembled AnalysisResult.
  */
 import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -21,7 +22,7 @@ import {
   toJson,
 } from '../src/index.js';
 import { startTestWorkers, TEST_MODEL, type Answer } from '../src/testing.js';
-import { localSetup, rejection, requestAccount, tempDir, testWorkers } from './helpers.js';
+import { localSetup, rejection, requestAccount, submitDrawing, tempDir, testWorkers } from './helpers.js';
 
 const FACE_SWAP = { type: 'face_swap', region: { x: 10, y: 20, w: 64, h: 48 }, confidence: 0.93 };
 const M = 'Manipulated' as const;
@@ -33,16 +34,15 @@ describe('full lifecycle on the local network', () => {
   test('majority: the worked example of docs/protocol.md, with verified detections and the audit block', async () => {
     const { net, client, dir, media } = await localSetup();
     const workers = await testWorkers(net, dir);
-    // Given a client request for 3 workers
-    const sub = await client.submitRequest({
-      mediaPath: media,
-      modalities: [Modality.FaceManipulation],
-      minWorkers: 3,
-      maxFee: 0.01,
-      deadline: Date.now() + 300_000,
-    });
+    // Given a client request for 3 workers, whose draw seats the three workers in order
+    const sub = await submitDrawing(
+      net,
+      client,
+      { mediaPath: media, modalities: [Modality.FaceManipulation], minWorkers: 3, maxFee: 0.01, deadline: Date.now() + 300_000 },
+      workers,
+    );
     const request = sub.id as Address;
-    // And three workers that join, analyse and commit: M 90 (with a detection), M 80, A 70
+    // And three drawn workers that accept, analyse and commit: M 90 (with a detection), M 80, A 70
     const answers: _Answer[] = [
       { verdict: M, confidence: 90, detections: [FACE_SWAP] },
       { verdict: M, confidence: 80 },
@@ -104,14 +104,14 @@ describe('full lifecycle on the local network', () => {
   test('unanimous with the cluster clock; workers are paid and gain reputation; account fetchers', async () => {
     const { net, client, dir, media } = await localSetup();
     const workers = await testWorkers(net, dir);
-    // Given a request with 4 seats for at least 3 workers, filled by 3 committing workers
-    const sub = await client.submitRequest({
-      mediaPath: media,
-      modalities: [Modality.FaceManipulation],
-      minWorkers: 3,
-      maxWorkers: 4,
-      deadlineSeconds: 120,
-    });
+    // Given a request with 4 seats for at least 3 workers, the 3 workers drawn (the pool has no fourth) and committing
+    const sub = await submitDrawing(
+      net,
+      client,
+      { mediaPath: media, modalities: [Modality.FaceManipulation], minWorkers: 3, maxWorkers: 4, deadlineSeconds: 120 },
+      workers,
+    );
+    expect(requestAccount(net, sub.id as Address).joined).toBe(3);
     const request = sub.id as Address;
     for (const [i, w] of workers.entries()) {
       await w.join(request);
@@ -151,7 +151,7 @@ describe('full lifecycle on the local network', () => {
     const workers = await testWorkers(net, dir);
     // Given a request where all three commit but only two reveal
     const submitter = await DFPNClient.create({ network: net });
-    const sub = await submitter.submitRequest({ mediaPath: media, modalities: [Modality.FaceManipulation], minWorkers: 3 });
+    const sub = await submitDrawing(net, submitter, { mediaPath: media, modalities: [Modality.FaceManipulation], minWorkers: 3 }, workers);
     const request = sub.id as Address;
     const answers = [
       { verdict: A, confidence: 95 },
@@ -200,7 +200,7 @@ describe('full lifecycle on the local network', () => {
   test('a tampered report is REPORT_HASH_MISMATCH; an unreadable one is unverified', async () => {
     const { net, client, dir, media } = await localSetup();
     const workers = await testWorkers(net, dir);
-    const sub = await client.submitRequest({ mediaPath: media, modalities: [Modality.FaceManipulation], minWorkers: 3 });
+    const sub = await submitDrawing(net, client, { mediaPath: media, modalities: [Modality.FaceManipulation], minWorkers: 3 }, workers);
     const request = sub.id as Address;
     for (const w of workers) {
       await w.join(request);
@@ -232,7 +232,7 @@ describe('full lifecycle on the local network', () => {
     const started = Date.now();
     const err = await rejection(() => client.waitForResult(sub.id, { timeout: 200 }));
     expect(err.code).toBe(ErrorCode.TIMEOUT);
-    expect(err.message).toContain('1 joined, 0 committed');
+    expect(err.message).toContain('3 of 3 seats drawn, 1 accepted, 0 committed, 0 revealed');
     expect(Date.now() - started).toBeLessThan(2_000);
     // And an abort signal ends the wait too
     const aborted = client.waitForResult(sub.id, { timeout: 60_000, signal: AbortSignal.timeout(100) });
@@ -313,7 +313,7 @@ describe('full lifecycle on the local network', () => {
       expect(state.bonded).toBe(0n);
     }
     // When one worker alone answers a one-worker request and is the consensus
-    const solo = await client.submitRequest({ mediaPath: media, modalities: [Modality.FaceManipulation], minWorkers: 1 });
+    const solo = await submitDrawing(net, client, { mediaPath: media, modalities: [Modality.FaceManipulation], minWorkers: 1 }, [workers[0]!]);
     await workers[0]!.join(solo.id as Address);
     await workers[0]!.commit(solo.id as Address, { verdict: M, confidence: 90 });
     await workers[0]!.reveal(solo.id as Address);
@@ -329,18 +329,25 @@ describe('full lifecycle on the local network', () => {
   test('a seat is given back with leave_request; a seat that never commits forfeits its bond at expiry', async () => {
     const { net, client, dir, media } = await localSetup();
     const [a, b] = await testWorkers(net, dir, 2);
+    // (the client's draw after submitting seats both: the pool has two workers)
     const sub = await client.submitRequest({ mediaPath: media, modalities: [Modality.FaceManipulation], minWorkers: 2 });
     const request = sub.id as Address;
     const bond = requestAccount(net, request).seatBond;
     expect(bond).toBe(protocol.seatBond(3_750_000n, 2, 10));
-    // When a worker joins, its bond is locked; when it leaves (first half of the commit window) it is released
+    expect(requestAccount(net, request).joined).toBe(2);
+    // When a drawn worker accepts, its bond is locked; when it leaves (first half of the commit window) it is released
     await a!.join(request);
     expect((await client.getWorker(a!.address))!.bonded).toBe(bond);
     const left = await a!.leave(request);
     expect(parseLogs(left.logs)).toEqual([{ name: 'WorkerLeft', request, worker: a!.address }]);
     expect((await client.getWorker(a!.address))!.bonded).toBe(0n);
-    expect(requestAccount(net, request).joined).toBe(0);
-    // And when it joins again and commits while the other joins and never commits, the request expires
+    expect(requestAccount(net, request).seats.slice(0, requestAccount(net, request).joined).map((s) => s.authority)).toEqual([b!.address]);
+    // And it cannot take the seat back: seats are drawn
+    expect((await rejection(() => a!.join(request))).code).toBe(ErrorCode.NOT_DRAWN);
+    // When the next draw seats it again, and it accepts and commits while the other accepts and never commits, the
+    // request expires
+    const redraw = await client.drawSeats(request);
+    expect(redraw.drawn.map((d) => d.worker)).toEqual([a!.address]);
     await a!.join(request);
     await a!.commit(request, { verdict: M, confidence: 90 });
     await b!.join(request);

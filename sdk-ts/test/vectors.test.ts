@@ -242,7 +242,9 @@ describe('discriminators', () => {
     expect(generated.getVaultSize()).toBe(16);
     expect(generated.getModelSize()).toBe(236); // 172 + pending_developer + registrant
     expect(generated.getWorkerSize()).toBe(272);
-    expect(generated.getRequestSize()).toBe(3008); // 2976 + challenge_slash_bps, challenged, challenge_label, attestation
+    // 2976 + challenge_slash_bps, challenged, challenge_label, attestation (3008), + draw_slot, draw_seed, draw_cursor,
+    // pool_count
+    expect(generated.getRequestSize()).toBe(3008 + 8 + 32 + 4 + 4);
     expect(generated.getChallengerSize()).toBe(8 + 32 + 8 + 8 + 1 + 31);
   });
 
@@ -282,7 +284,32 @@ describe('discriminators', () => {
     expect(roles(expire)).toEqual([[request, W], [authority.address, W], [await insuranceAddress(), W], [worker, W]]);
     // update_config carries only the parameters; the authority moves with propose_authority / accept_authority
     const update = await instructions.updateConfig({ authority, params: REFERENCE_PARAMS });
-    expect(update.data!.length).toBe(8 + 5 * 8 + 4 * 2 + 8 + 3 * 8 + 4 + 8 + 2 + 2 + 2); // ... challenge_slash_bps last
+    // ... challenge_slash_bps, then min_workers_floor (u8) and draw_stake_cap (u64) last
+    expect(update.data!.length).toBe(8 + 5 * 8 + 4 * 2 + 8 + 3 * 8 + 4 + 8 + 2 + 2 + 2 + 1 + 8);
+    // register_worker: the config is writable (it counts workers: the new one's pool_index)
+    const register = await instructions.registerWorker({ authority, stake: 1n, modalities: 2, models: [model] });
+    expect(roles(register)).toEqual([[authority.address, 3], [worker, W], [await configAddress(), W], ['11111111111111111111111111111111', R]]);
+    // draw_seats: request, config, the SlotHashes sysvar, insurance, then the replaced seats' worker PDAs (writable,
+    // seat order) and the candidates' worker PDAs (read-only, draw order); no arguments
+    const candidate = await workerAddress((await keypair('worker1')).address);
+    const draw = await instructions.drawSeats({ request, replaced: [authority.address], candidates: [candidate, worker] });
+    expect(roles(draw)).toEqual([
+      [request, W],
+      [await configAddress(), R],
+      ['SysvarS1otHashes111111111111111111111111111', R],
+      [await insuranceAddress(), W],
+      [worker, W],
+      [candidate, R],
+      [worker, R],
+    ]);
+    expect([...draw.data!]).toEqual(disc('global', 'draw_seats'));
+    // join_request: authority, its worker PDA, request, config (it accepts a drawn seat)
+    expect(roles(await instructions.joinRequest({ authority, request }))).toEqual([
+      [authority.address, RS],
+      [worker, W],
+      [request, W],
+      [await configAddress(), R],
+    ]);
     const other = (await keypair('worker0')).address;
     const propose = await instructions.proposeAuthority({ authority, newAuthority: other });
     expect(roles(propose)).toEqual([[authority.address, RS], [await configAddress(), W]]);
