@@ -3,8 +3,9 @@
 //   node examples/quickstart.mjs [media file]
 //
 // It runs on the 'local' network: the DFPN program (dfpn.so; DFPN_PROGRAM_SO or target/deploy/dfpn.so) in an
-// embedded LiteSVM, Node only, where three test workers from '@dfpn/sdk/testing' answer. On a real cluster use
-// new DFPNClient({ network: 'devnet' | 'localnet' | 'https://...', wallet }) and drop the test workers.
+// embedded LiteSVM, Node only, where three test workers from '@dfpn/sdk/testing' answer: submitRequest draws the
+// request's seats from the registered workers, and each test worker accepts the seat it was drawn for. On a real
+// cluster use new DFPNClient({ network: 'devnet' | 'localnet' | 'https://...', wallet }) and drop the test workers.
 import { writeFileSync, existsSync } from 'node:fs';
 import { DFPNClient, Modality, toJson } from '@dfpn/sdk';
 import { startTestWorkers } from '@dfpn/sdk/testing';
@@ -18,11 +19,12 @@ try {
   const request = await client.submitRequest({
     mediaPath,
     modalities: [Modality.FaceManipulation, Modality.ImageAuthenticity],
-    minWorkers: 3,
+    // minWorkers: by default 3, or the network's minWorkersFloor when higher (1 on the local network)
     maxFee: 0.01,
     deadline: Date.now() + 300_000,
   });
   console.log(`request ${request.id}: fee ${request.feeLamports} lamports, stored at ${request.storageUri}`);
+  console.log(`drawn: ${request.drawn.join(', ')}`);
   const result = await client.waitForResult(request.id, { timeout: 360_000 });
   console.log(`verdict: ${result.verdict} (confidence ${result.confidence}, ${result.consensusType})`);
   console.log(toJson(result, 2));

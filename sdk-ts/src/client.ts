@@ -4,8 +4,8 @@
  * ```ts
  * import { DFPNClient, Modality } from '@dfpn/sdk';
  * const client = new DFPNClient({ network: 'devnet', wallet });          // also 'local', 'localnet' or an RPC URL
- * const request = await client.submitRequest({ mediaPath: './photo.jpg',
- *   modalities: [Modality.FaceManipulation, Modality.ImageAuthenticity], minWorkers: 3,
+ * const request = await client.submitRequest({ mediaPath: './photo.jpg',   // then draws the request's seats
+ *   modalities: [Modality.FaceManipulation, Modality.ImageAuthenticity],     // minWorkers: max(3, the network's floor)
  *   maxFee: 0.01, deadline: Date.now() + 300_000 });
  * const result = await client.waitForResult(request.id, { timeout: 360_000 });
  * ```
@@ -790,7 +790,10 @@ export class DFPNClient {
     const submitted = await this.sendSubmit(instruction, request, { nonce, contentHash, uri, attestation: sentAttestation });
     if (challenge !== undefined) this.challenges.set(request, { label: challenge.label, salt: challenge.salt });
     const draw = params.draw ?? this.autoDraw;
-    if (draw !== false) await this.drawQuietly(request, draw === true ? {} : draw);
+    if (draw !== false && (await this.drawQuietly(request, draw === true ? {} : draw)) !== null) {
+      const r = await this.getRequestAccount(request);
+      submitted.drawn = r.seats.slice(0, r.joined).map((s) => s.authority);
+    }
     if (challenge === undefined) return submitted;
     return { ...submitted, challenge: { label: verdictFromCode(challenge.label), salt: toHex(challenge.salt) } };
   }
@@ -912,6 +915,7 @@ export class DFPNClient {
       deadline: r.deadline,
       attestation: toHex(sent.attestation),
       challenge: null,
+      drawn: [],
     };
   }
 

@@ -12,7 +12,8 @@
  * The generated builders carry the IDL's account lists and signer/writable flags; these wrappers derive the PDAs
  * for the given program id, encode model ids and modalities, pass the canonical request bump and an attestation
  * (random unless given) to `submit_request`, make the client a signer of its own `finalize_request`, and append the
- * variable accounts docs/protocol.md describes to `finalize_request` and `expire_request`.
+ * variable accounts docs/protocol.md describes to `finalize_request` and `expire_request`, and the replaced seats and
+ * candidates to `draw_seats`.
  * Signer accounts take a kit `TransactionSigner`, so `signTransactionMessageWithSigners` finds every signer.
  * @module
  */

@@ -224,6 +224,9 @@ export interface SubmittedRequest {
   /** For a challenge (`submitRequest({ challenge })`): the label and the salt (hex) to reveal with
    * `revealChallenge`; keep them secret until then. Null for an ordinary request. */
   challenge: { label: Verdict; salt: string } | null;
+  /** The workers (operator keys) drawn into its seats right after the submission (`submitRequest`'s draw), in seat
+   * order; empty when it was not drawn then (`draw: false`, or the draw failed: `waitForResult` draws again). */
+  drawn: string[];
 }
 
 /**

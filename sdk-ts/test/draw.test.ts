@@ -102,6 +102,7 @@ describe('draw_seats on dfpn.so', () => {
     const { net, client, dir, media } = await localSetup({ slotHashes: 'manual' });
     await testWorkers(net, dir, 6);
     const sub = await client.submitRequest({ mediaPath: media, modalities: FACE, minWorkers: 3, draw: false });
+    expect(sub.drawn).toEqual([]);
     const request = sub.id as Address;
     const before = requestAccount(net, request);
     expect([before.poolCount, before.drawCursor, before.drawSeed.every((b) => b === 0)]).toEqual([6, 0, true]);
@@ -380,6 +381,7 @@ describe('drawing in the client flows', () => {
       (await import('node:fs')).writeFileSync(media, 'not really a photo');
       const sub = await client.submitRequest({ mediaPath: media, modalities: [Modality.FaceManipulation, Modality.ImageAuthenticity], maxFee: 0.01 });
       expect(sub.minWorkers).toBe(5);
+      expect([...sub.drawn].sort()).toEqual(running.workers.map((w) => w.address).sort());
       const result = await client.waitForResult(sub.id, { timeout: 20_000 });
       expect([result.verdict, result.workerResults.length, result.feeLamports]).toEqual(['Manipulated', 5, 10_000_000n]);
     } finally {

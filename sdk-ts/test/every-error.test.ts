@@ -1,7 +1,7 @@
 /**
- * Every `ErrorCode` reached for real: each program error (6000–6073) by sending a transaction the real dfpn.so in
+ * Every `ErrorCode` reached for real: each program error (6000–6080) by sending a transaction the real dfpn.so in
  * LiteSVM refuses, and each SDK code through the SDK call that reports it. The last test checks that nothing was
- * left out.
+ * left out (but the retired `REQUEST_FULL`, which no instruction returns since seats are drawn).
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -151,7 +151,7 @@ async function nonCanonicalPda(seeds: ReadonlyArray<Uint8Array>): Promise<[Addre
 
 // ---- program errors --------------------------------------------------------------------------------------------
 
-describe('program errors (6000-6073) through the real program', () => {
+describe('program errors (6000-6080) through the real program', () => {
   test('malformed instructions: INVALID_INSTRUCTION_DATA, NOT_ENOUGH_ACCOUNTS, MISSING_SIGNATURE, ACCOUNT_NOT_WRITABLE', async () => {
     const { net } = await world(0);
     const base = await ix.setPaused({ authority: net.authority, paused: true });
