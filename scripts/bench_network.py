@@ -27,7 +27,7 @@ from typing import Any
 from dfpn import AsyncDFPNClient, LocalNetwork, Modality, Verdict
 from dfpn.fees import LAMPORTS_PER_SOL
 from dfpn.generated.types import ConfigParams
-from dfpn.local import REFERENCE_PARAMS
+from dfpn.local import LOCAL_PARAMS
 from dfpn.rpc import RpcTransport
 from dfpn.testing import Answer, ScriptedWorker, register_model
 from dfpn.transport import Transport
@@ -81,7 +81,7 @@ async def one_request(
 
 
 async def embedded(requests: int, media: Path, reports: Path) -> dict[str, Any]:
-    network = LocalNetwork(params=REFERENCE_PARAMS)
+    network = LocalNetwork(params=LOCAL_PARAMS)
     workers = await setup_workers(network, reports)
     async with AsyncDFPNClient(
         network, network.funded_keypair(100 * LAMPORTS_PER_SOL), storage="file"
@@ -119,7 +119,7 @@ async def rpc_mode(requests: int, media: Path, reports: Path, url: str | None) -
         url = validator.url
     try:
         async with RpcTransport(url) as rpc:
-            await initialise(rpc, authority, params=_shortest_windows(REFERENCE_PARAMS))
+            await initialise(rpc, authority, params=_shortest_windows(LOCAL_PARAMS))
             workers = await setup_workers(rpc, reports)
             wallet = await fund(rpc, 10 * LAMPORTS_PER_SOL)
             with Kubo() as kubo:

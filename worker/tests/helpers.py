@@ -154,9 +154,21 @@ class FaultyTransport(Transport):
     async def get_transaction(self, signature: str) -> TransactionRecord | None:
         return await self.inner.get_transaction(signature)
 
-    async def program_accounts(self, discriminator: bytes) -> list[AccountInfo]:
+    async def program_accounts(
+        self,
+        discriminator: bytes,
+        *,
+        data_size: int | None = None,
+        memcmp: Sequence[tuple[int, bytes]] = (),
+        data_slice: tuple[int, int] | None = None,
+    ) -> list[AccountInfo]:
         self._tick()
-        return await self.inner.program_accounts(discriminator)
+        return await self.inner.program_accounts(
+            discriminator, data_size=data_size, memcmp=memcmp, data_slice=data_slice
+        )
+
+    async def next_slot(self) -> None:
+        await self.inner.next_slot()
 
 
 #: The developer that registers the test models: `worker_config` names it as `model_developer`.
@@ -295,6 +307,7 @@ def worker_config(base: Path, name: str, keypair: Keypair, **overrides: Any) -> 
         "shutdown_grace": 5,
         "log_format": "text",
         "model_developer": str(MODEL_DEVELOPER.pubkey()),
+        "crank_interval": 0,
     }
     values.update(overrides)
     return WorkerConfig(**values)

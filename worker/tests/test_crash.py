@@ -38,10 +38,11 @@ FACE = [ChainModality.FACE_MANIPULATION]
 async def test_a_worker_abandoned_after_commit_reveals_the_stored_preimage_on_restart(
     network: LocalNetwork, client: AsyncDFPNClient, media: Path, make_node: NodeFactory
 ) -> None:
-    # Given a request for two workers and a worker that commits Manipulated 77
+    # Given two registered workers, a request drawing both, and the first worker committing Manipulated 77
     register_model(network, "fixed-a")
-    sub = await client.submit_request(media, modalities=FACE, min_workers=2, deadline_seconds=120)
     keypair, config = await make_node.register("w1", [FixedDetector("fixed-a", M, 77)])
+    other = await make_node("w2", [FixedDetector("fixed-a", M, 95)])
+    sub = await client.submit_request(media, modalities=FACE, min_workers=2, deadline_seconds=120)
     first = make_node.node(keypair, config, [FixedDetector("fixed-a", M, 77)])
     task = make_node.start(first)
     committed = await wait_phase(first, sub.id, Phase.COMMITTED)
@@ -49,8 +50,7 @@ async def test_a_worker_abandoned_after_commit_reveals_the_stored_preimage_on_re
     await stop_task(task)
     first.state.close()
     del first
-    # And a second worker commits, which opens the reveal phase
-    other = await make_node("w2", [FixedDetector("fixed-a", M, 95)])
+    # And the second worker commits, which opens the reveal phase
     make_node.start(other)
     await wait_phase(other, sub.id, Phase.REVEALED, Phase.DONE)
     # And the first worker restarts from the same state directory, with a detector that now answers otherwise
@@ -78,9 +78,9 @@ async def test_a_crash_around_the_commit_transaction_still_ends_in_a_reveal(
     # Given a worker whose process will die exactly when it sends its commit (before it is sent, or after it
     # landed but before the worker recorded it)
     register_model(network, "fixed-a")
-    sub = await client.submit_request(media, modalities=FACE, min_workers=1, deadline_seconds=120)
     detectors = [FixedDetector("fixed-a", M, 64)]
     keypair, config = await make_node.register("w1", detectors)
+    sub = await client.submit_request(media, modalities=FACE, min_workers=1, deadline_seconds=120)
     faulty = FaultyTransport(network)
     faulty.crash_on(COMMIT_RESULT_DISCRIMINATOR, after_send=after_send)
     node = make_node.node(keypair, config, detectors, transport=faulty)
@@ -106,9 +106,9 @@ async def test_a_crash_after_the_reveal_landed_is_not_a_second_reveal(
 ) -> None:
     # Given a worker that dies right after its reveal landed, before recording it
     register_model(network, "fixed-a")
-    sub = await client.submit_request(media, modalities=FACE, min_workers=1, deadline_seconds=120)
     detectors = [FixedDetector("fixed-a", A, 70)]
     keypair, config = await make_node.register("w1", detectors)
+    sub = await client.submit_request(media, modalities=FACE, min_workers=1, deadline_seconds=120)
     faulty = FaultyTransport(network)
     faulty.crash_on(REVEAL_RESULT_DISCRIMINATOR, after_send=True)
     node = make_node.node(keypair, config, detectors, transport=faulty)
@@ -129,9 +129,10 @@ async def test_a_worker_that_lost_its_state_re_derives_its_commitment_and_reveal
 ) -> None:
     # Given a worker that committed for a request of two workers, then lost its process and its disk
     register_model(network, "fixed-a")
-    sub = await client.submit_request(media, modalities=FACE, min_workers=2, deadline_seconds=120)
     detectors = [FixedDetector("fixed-a", M, 81)]
     keypair, config = await make_node.register("w1", detectors)
+    other = await make_node("w2", [FixedDetector("fixed-a", M, 91)])
+    sub = await client.submit_request(media, modalities=FACE, min_workers=2, deadline_seconds=120)
     node = make_node.node(keypair, config, detectors)
     task = make_node.start(node)
     await wait_phase(node, sub.id, Phase.COMMITTED)
@@ -142,7 +143,6 @@ async def test_a_worker_that_lost_its_state_re_derives_its_commitment_and_reveal
     # When it restarts with an empty state directory and the same (deterministic) detector and key
     restarted = make_node.node(keypair, config, detectors)
     make_node.start(restarted)
-    other = await make_node("w2", [FixedDetector("fixed-a", M, 91)])
     make_node.start(other)
     # Then it finds its committed seat, re-derives salt (from its key) and report (canonical JSON), and reveals
     job = await finish_after_grace(network, restarted, sub.id)

@@ -1,4 +1,5 @@
-"""Which requests a worker joins: modalities, fee floor, concurrency; and RPC faults during the whole lifecycle."""
+"""Which drawn seats a worker accepts or declines: modalities, models, fee floor, stake, concurrency; the draw crank;
+and RPC faults during the whole lifecycle."""
 
 from __future__ import annotations
 
@@ -38,24 +39,27 @@ async def test_requests_outside_the_workers_modalities_or_fee_floor_are_not_join
     # Given a face/image worker with a fee floor of 0.001 SOL per worker
     register_model(network, "fixed-a")
     node = await make_node("w1", [FixedDetector("fixed-a", M, 90)], fee_floor="0.001")
-    # And three requests: voice cloning (unsupported), a face request paying each of 10 seats below the floor,
-    # and a face request for one worker paying above it
+    # And three requests: voice cloning (unsupported: the draw never seats it), a face request paying each of 10
+    # seats below the floor, and a face request for one worker paying above it
     voice = await client.submit_request(
         media, modalities=[ChainModality.VOICE_CLONING], min_workers=1, deadline_seconds=120
     )
     cheap = await client.submit_request(media, modalities=FACE, min_workers=1, max_workers=10)
     good = await client.submit_request(media, modalities=FACE, min_workers=1, deadline_seconds=120)
+    assert (voice.drawn, cheap.drawn, good.drawn) == ([], [str(node.authority)], [str(node.authority)])
     # When the worker runs
     make_node.start(node)
     await finish_after_grace(network, node, good.id)
-    # Then it joined only the one it supports and that pays enough
-    assert node.state.get(voice.id) is None and node.state.get(cheap.id) is None
+    # Then it accepted only the seat that pays enough, and gave the cheap one back (so it can be drawn again)
+    assert node.state.get(voice.id) is None
+    declined = node.state.get(cheap.id)
+    assert declined is not None and (declined.phase, declined.error_code) == (Phase.LEFT, "fee_floor")
     assert request_account(network, voice.id).joined == 0
     assert request_account(network, cheap.id).joined == 0
-    assert counter(node, "dfpn_worker_requests_seen_total") == 3
-    assert counter(node, "dfpn_worker_requests_skipped_total", reason="modality") == 1
+    assert counter(node, "dfpn_worker_requests_seen_total") == 2
     assert counter(node, "dfpn_worker_requests_skipped_total", reason="fee_floor") == 1
     assert counter(node, "dfpn_worker_requests_joined_total") == 1
+    assert counter(node, "dfpn_worker_requests_left_total") == 1
 
 
 async def test_a_commit_names_a_model_registered_for_all_the_requests_modalities(
@@ -77,8 +81,10 @@ async def test_a_commit_names_a_model_registered_for_all_the_requests_modalities
     # When the worker runs
     make_node.start(node)
     job = await finish_after_grace(network, node, face.id)
-    # Then it did not join the request no model of its covers (the program would refuse the commit)
-    assert node.state.get(both.id) is None and request_account(network, both.id).joined == 0
+    # Then it declined the request no model of its covers (the program would refuse the commit)
+    declined = node.state.get(both.id)
+    assert declined is not None and (declined.phase, declined.error_code) == (Phase.LEFT, "no_model")
+    assert request_account(network, both.id).joined == 0
     assert counter(node, "dfpn_worker_requests_skipped_total", reason="no_model") == 1
     # And for the face request it credits the face model, not the more confident detector whose model is
     # registered for image authenticity only; the program fixed that model in the seat
@@ -112,9 +118,11 @@ async def test_own_requests_and_seats_the_free_stake_cannot_bond_are_not_joined(
     good = await client.submit_request(media, modalities=FACE, min_workers=1, deadline_seconds=120)
     make_node.start(node)
     await finish_after_grace(network, node, good.id)
-    # Then it joined only the ordinary one, and tried no join the program would refuse
+    # Then the draw seated it only in the ordinary one (never its own request, never a seat its stake cannot
+    # bond), and it tried nothing the program would refuse
+    assert (own.drawn, costly.drawn, good.drawn) == ([], [], [str(keypair.pubkey())])
     assert request_account(network, own.id).joined == 0 and request_account(network, costly.id).joined == 0
-    assert counter(node, "dfpn_worker_requests_skipped_total", reason="own_request") == 1
+    assert node.state.get(own.id) is None and node.state.get(costly.id) is None
     assert counter(node, "dfpn_worker_requests_joined_total") == 1
     assert counter(node, "dfpn_worker_errors_total", stage="join") == 0
 
@@ -128,16 +136,22 @@ async def test_concurrency_bounds_the_requests_between_join_and_commit(
     node = await make_node("w1", [detector], concurrency=1)
     first = await client.submit_request(media, modalities=FACE, min_workers=1, deadline_seconds=120)
     second = await client.submit_request(media, modalities=FACE, min_workers=1, deadline_seconds=120)
-    # When it runs
+    # When it runs (drawn into both)
     make_node.start(node)
     await wait_for(detector.started.is_set, what="the first analysis")
     for _ in range(5):
         await node.poll_once()
-    # Then it joined only one while that analysis runs
-    joined = [r for r in (first.id, second.id) if node.state.get(r) is not None]
-    assert len(joined) == 1
-    # When the analysis finishes, Then it joins and completes the other one too
+    # Then it accepted one and declined the other as busy while that analysis runs (the seat is free again)
+    jobs = {r: node.state.get(r) for r in (first.id, second.id)}
+    busy = [r for r, j in jobs.items() if j is not None and j.phase is Phase.LEFT]
+    assert len(busy) == 1 and jobs[busy[0]].error_code == "busy"  # type: ignore[union-attr]
+    assert request_account(network, busy[0]).joined == 0
+    assert counter(node, "dfpn_worker_requests_skipped_total", reason="busy") == 1
+    # When the analysis finishes and the declined request is drawn again, Then the worker accepts it this time
     detector.release.set()
+    accepted = next(r for r in jobs if r != busy[0])
+    await wait_phase(node, accepted, Phase.COMMITTED, Phase.REVEALED)
+    await client.draw_seats(busy[0])
     for r in (first.id, second.id):
         await wait_phase(node, r, Phase.REVEALED)
     open_finalizing_to_anyone(network, second.id)

@@ -47,23 +47,24 @@ FACE = [ChainModality.FACE_MANIPULATION]
 async def test_three_honest_workers_reach_a_verdict_and_a_silent_fourth_is_slashed(
     network: LocalNetwork, client: AsyncDFPNClient, media: Path, make_node: NodeFactory
 ) -> None:
-    # Given two registered models and a request for 3 to 4 workers
+    # Given two registered models, four registered workers and a request for 3 to 4 workers (all four drawn)
     register_model(network, "fixed-a")
     register_model(network, "fixed-b")
-    sub = await client.submit_request(
-        media, modalities=FACE, min_workers=3, max_workers=4, deadline_seconds=120
-    )
-    # And a fourth worker that joins and commits, then dies for good (it never reveals)
-    silent = await make_node("w4", [FixedDetector("fixed-a", M, 60)])
-    silent_task = make_node.start(silent)
-    await wait_phase(silent, sub.id, Phase.COMMITTED)
-    await stop_task(silent_task)
-    # When three honest workers with their own detectors run
     honest = [
         await make_node("w1", [FixedDetector("fixed-a", M, 90, [FACE_SWAP])]),
         await make_node("w2", [FixedDetector("fixed-b", M, 80)]),
         await make_node("w3", [FixedDetector("fixed-b", M, 60), FixedDetector("fixed-a", M, 70)]),
     ]
+    silent = await make_node("w4", [FixedDetector("fixed-a", M, 60)])
+    sub = await client.submit_request(
+        media, modalities=FACE, min_workers=3, max_workers=4, deadline_seconds=120
+    )
+    assert sorted(sub.drawn) == sorted(str(n.authority) for n in [*honest, silent])
+    # And the fourth worker accepts and commits, then dies for good (it never reveals)
+    silent_task = make_node.start(silent)
+    await wait_phase(silent, sub.id, Phase.COMMITTED)
+    await stop_task(silent_task)
+    # When the three honest workers with their own detectors run
     for node in honest:
         make_node.start(node)
     # Then all four seats are committed, which closes the commit phase, and the three honest workers reveal
@@ -94,10 +95,15 @@ async def test_three_honest_workers_reach_a_verdict_and_a_silent_fourth_is_slash
     )
     assert sum(j.finalize_tx is not None for j in jobs) == 1
     assert all(j.phase is Phase.DONE and j.outcome and j.outcome.endswith("agreed") for j in jobs)
-    # And every revealed report is fetched and matches its committed hash, detections included
-    assert [w.worker for w in result.worker_results] == [str(n.authority) for n in honest]
+    # And every revealed report is fetched and matches its committed hash, detections included (in seat order:
+    # the draw's)
+    seats = request_account(network, sub.id).seats[:4]
+    assert [w.worker for w in result.worker_results] == [
+        str(s.authority) for s in seats if s.authority != silent.authority
+    ]
     assert all(w.report_verified for w in result.worker_results)
-    first = result.worker_results[0]
+    by_worker = {w.worker: w for w in result.worker_results}
+    first = by_worker[str(honest[0].authority)]
     assert first.model_id == "fixed-a" and len(first.detections) == 1
     d = first.detections[0]
     assert (d.type, d.confidence, d.region and (d.region.x, d.region.y, d.region.w, d.region.h)) == (
@@ -107,8 +113,8 @@ async def test_three_honest_workers_reach_a_verdict_and_a_silent_fourth_is_slash
     )
     # And the worker with two agreeing detectors commits the combination (the highest confidence, 70) and
     # credits the detector that gave it
-    assert result.worker_results[2].model_id == "fixed-a"
-    assert result.worker_results[2].confidence == 70
+    third = by_worker[str(honest[2].authority)]
+    assert (third.model_id, third.confidence) == ("fixed-a", 70)
     # And the silent committer is slashed 3x its seat's reward (4 seats' request for 3 workers); the honest ones
     # are paid, and no worker counted a failed finalize
     r = request_account(network, sub.id)
@@ -141,17 +147,17 @@ async def test_a_worker_given_a_wrong_hash_uri_refuses_and_gives_the_seat_back(
     register_model(network, "fixed-a")
     other = short_dir / "other.png"
     other.write_bytes(media.read_bytes() + b"tampered")
+    detector = FixedDetector("fixed-a", M, 90)
+    node = await make_node("w1", [detector])
     sub = await client.submit_request(
         media, uri=store.file_uri(other), modalities=FACE, min_workers=1, deadline_seconds=120
     )
-    detector = FixedDetector("fixed-a", M, 90)
-    node = await make_node("w1", [detector])
     stake = worker_account(network, node.authority).stake
     # When the worker runs (the clock is in the first half of the commit window)
     caplog.set_level(logging.INFO, logger="dfpn_worker")
     make_node.start(node)
     job = await wait_finished(node, sub.id)
-    # Then it joined but analysed nothing and committed nothing
+    # Then it accepted its drawn seat but analysed nothing and committed nothing
     assert detector.calls == 0
     assert job.error_code == "CONTENT_HASH_MISMATCH" and job.commitment is None
     assert job.join_tx is not None
@@ -171,9 +177,14 @@ async def test_a_worker_given_a_wrong_hash_uri_refuses_and_gives_the_seat_back(
     assert [
         getattr(rec, "code", None) for rec in caplog.records if getattr(rec, "event", None) == "left"
     ] == ["CONTENT_HASH_MISMATCH"]
-    # And it does not join the request again
+    # And drawn into the request again, it declines at once without fetching or analysing anything
+    again = await client.draw_seats(sub.id)
+    assert again.drawn == [str(node.authority)]
     await node.poll_once()
-    assert request_account(network, sub.id).joined == 0
+    assert request_account(network, sub.id).joined == 0 and detector.calls == 0
+    declined = job_of(node, sub.id)
+    assert (declined.phase, declined.error_code) == (Phase.LEFT, "CONTENT_HASH_MISMATCH")
+    assert counter(node, "dfpn_worker_requests_skipped_total", reason="CONTENT_HASH_MISMATCH") == 1
 
 
 async def test_a_refusal_after_the_leave_window_holds_the_seat_and_forfeits_the_bond(
@@ -183,14 +194,14 @@ async def test_a_refusal_after_the_leave_window_holds_the_seat_and_forfeits_the_
     short_dir: Path,
     make_node: NodeFactory,
 ) -> None:
-    # Given a worker that joined a request with a wrong-hash URI, and the clock past the leave window
+    # Given a worker that accepted its seat in a request with a wrong-hash URI, and the clock past the leave window
     register_model(network, "fixed-a")
     other = short_dir / "other.png"
     other.write_bytes(media.read_bytes() + b"tampered")
+    node = await make_node("w1", [FixedDetector("fixed-a", M, 90)])
     sub = await client.submit_request(
         media, uri=store.file_uri(other), modalities=FACE, min_workers=1, deadline_seconds=120
     )
-    node = await make_node("w1", [FixedDetector("fixed-a", M, 90)])
     await node.poll_once()
     r = request_account(network, sub.id)
     assert r.joined == 1
@@ -216,8 +227,8 @@ async def test_the_report_is_canonical_json_whose_hash_is_committed(
 ) -> None:
     # Given one worker and a request for one worker
     model = register_model(network, "fixed-a")
-    sub = await client.submit_request(media, modalities=FACE, min_workers=1, deadline_seconds=120)
     node = await make_node("w1", [FixedDetector("fixed-a", M, 88, [FACE_SWAP])])
+    sub = await client.submit_request(media, modalities=FACE, min_workers=1, deadline_seconds=120)
     # When it works the request to the end (one seat: the commit closes the commit phase, the reveal ends it)
     make_node.start(node)
     job = await finish_after_grace(network, node, sub.id)

@@ -49,9 +49,9 @@ async def test_media_no_detector_can_read_gets_an_inconclusive_report_and_is_sti
     register_model(network, "fixed-a")
     junk = short_dir / "clip.bin"
     junk.write_bytes(b"\x00\x01garbage, truncated" * 3)
-    sub = await client.submit_request(junk, modalities=FACE, min_workers=1, deadline_seconds=120)
     detector = FixedDetector("fixed-a", M, 99)
     node = await make_node("w1", [detector])
+    sub = await client.submit_request(junk, modalities=FACE, min_workers=1, deadline_seconds=120)
     # When the worker runs
     make_node.start(node)
     job = await finish_after_grace(network, node, sub.id)
@@ -70,10 +70,10 @@ async def test_a_detector_that_raises_or_hangs_counts_as_inconclusive(
     # Given a worker with a sound detector, one that raises and one that hangs past the time limit
     for m in ("fixed-a", "broken", "slow"):
         register_model(network, m)
-    sub = await client.submit_request(media, modalities=FACE, min_workers=1, deadline_seconds=120)
     slow = BlockingDetector("slow", A, 50, seconds=3)
     detectors = [FixedDetector("fixed-a", M, 70), RaisingDetector("broken", A, 90), slow]
     node = await make_node("w1", detectors, detector_timeout=0.2)
+    sub = await client.submit_request(media, modalities=FACE, min_workers=1, deadline_seconds=120)
     # When it analyses the media
     make_node.start(node)
     job = await finish_after_grace(network, node, sub.id)
@@ -102,9 +102,9 @@ async def test_media_over_the_size_limit_is_refused_without_analysis(
 ) -> None:
     # Given a worker that downloads at most 64 bytes, and a larger media
     register_model(network, "fixed-a")
-    sub = await client.submit_request(media, modalities=FACE, min_workers=1, deadline_seconds=120)
     detector = FixedDetector("fixed-a", M, 90)
     node = await make_node("w1", [detector], max_media_bytes=64)
+    sub = await client.submit_request(media, modalities=FACE, min_workers=1, deadline_seconds=120)
     # When it runs, Then it refuses with MEDIA_TOO_LARGE, never analyses or commits, and gives the seat back
     make_node.start(node)
     job = await wait_finished(node, sub.id)
@@ -136,10 +136,10 @@ async def test_a_download_that_fails_at_first_is_retried_with_backoff(
     # Given media served over HTTP by a server that answers 503 twice before serving it
     register_model(network, "fixed-a")
     media_server.failures = 2
+    node = await make_node("w1", [FixedDetector("fixed-a", M, 75)], download_attempts=3)
     sub = await client.submit_request(
         media, uri=media_server.url, modalities=FACE, min_workers=1, deadline_seconds=120
     )
-    node = await make_node("w1", [FixedDetector("fixed-a", M, 75)], download_attempts=3)
     # When the worker runs, Then it retries, verifies the hash and completes the request
     make_node.start(node)
     job = await finish_after_grace(network, node, sub.id)
@@ -158,10 +158,10 @@ async def test_a_download_declared_too_large_is_refused_before_it_completes(
     register_model(network, "fixed-a")
     media_server.declared_length = 50 * 1024 * 1024
     digest = hashlib.sha256(media.read_bytes()).digest()
+    node = await make_node("w1", [FixedDetector("fixed-a", M, 75)], max_media_bytes=1024 * 1024)
     sub = await client.submit_request(
         uri=media_server.url, content_hash=digest, modalities=FACE, min_workers=1, deadline_seconds=120
     )
-    node = await make_node("w1", [FixedDetector("fixed-a", M, 75)], max_media_bytes=1024 * 1024)
     # When the worker runs, Then it refuses from the Content-Length, having received a small part at most
     make_node.start(node)
     job = await wait_finished(node, sub.id)
@@ -176,6 +176,7 @@ async def test_an_unreachable_media_uri_is_refused_after_bounded_retries(
     # Given a media URI nobody serves
     register_model(network, "fixed-a")
     digest = hashlib.sha256(PNG_MAGIC).digest()
+    node = await make_node("w1", [FixedDetector("fixed-a", M, 75)], download_attempts=3)
     sub = await client.submit_request(
         uri="http://127.0.0.1:9/nothing.png",
         content_hash=digest,
@@ -183,7 +184,6 @@ async def test_an_unreachable_media_uri_is_refused_after_bounded_retries(
         min_workers=1,
         deadline_seconds=120,
     )
-    node = await make_node("w1", [FixedDetector("fixed-a", M, 75)], download_attempts=3)
     # When the worker runs, Then after 3 attempts it refuses with MEDIA_UNAVAILABLE
     make_node.start(node)
     job = await wait_finished(node, sub.id)

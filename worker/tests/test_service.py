@@ -40,6 +40,7 @@ async def test_a_graceful_stop_finishes_the_commit_in_progress_and_hands_over_th
     detector = BlockingDetector("fixed-a", M, 90)
     keypair, config = await make_node.register("w1", [detector])
     node = make_node.node(keypair, config, [detector])
+    other = await make_node("w2", [FixedDetector("fixed-a", M, 80)])
     sub = await client.submit_request(media, modalities=FACE, min_workers=2, deadline_seconds=120)
     task = make_node.start(node)
     await wait_for(detector.started.is_set, what="the analysis")
@@ -57,7 +58,7 @@ async def test_a_graceful_stop_finishes_the_commit_in_progress_and_hands_over_th
     node.state.close()
     restarted = make_node.node(keypair, config, [FixedDetector("fixed-a", M, 90)])
     make_node.start(restarted)
-    make_node.start(await make_node("w2", [FixedDetector("fixed-a", M, 80)]))
+    make_node.start(other)
     done = await finish_after_grace(network, restarted, sub.id)
     assert done.phase is Phase.DONE and done.reveal_tx is not None
 
@@ -110,7 +111,7 @@ async def test_a_worker_that_is_unbonding_joins_nothing(
     network.process([ix.request_unstake(authority=keypair.pubkey(), amount=1)], [keypair])
     node = make_node.node(keypair, config, [FixedDetector("fixed-a", M, 90)])
     sub = await client.submit_request(media, modalities=FACE, min_workers=1, deadline_seconds=120)
-    # When it polls, Then it does not join and its health says why
+    # When it polls, Then it was not drawn (the program draws no unbonding worker) and its health says why
     await node.start()
     await node.poll_once()
     assert node.state.get(sub.id) is None and request_account(network, sub.id).joined == 0

@@ -27,7 +27,7 @@ from dfpn.errors import DFPNError, ErrorCode
 from dfpn.fees import LAMPORTS_PER_SOL
 from dfpn.generated import PROGRAM_ID
 from dfpn.generated.types import ConfigParams
-from dfpn.local import REFERENCE_PARAMS, find_program
+from dfpn.local import LOCAL_PARAMS, find_program
 from dfpn.models import Modality
 from dfpn.pda import config_address, model_address
 from dfpn.rpc import RpcTransport
@@ -210,7 +210,7 @@ async def initialise(
     rpc: RpcTransport,
     authority: Keypair,
     *,
-    params: ConfigParams = REFERENCE_PARAMS,
+    params: ConfigParams = LOCAL_PARAMS,
     models: Sequence[tuple[str, Sequence[Modality]]] = (),
     developer: Keypair | None = None,
 ) -> dict[str, Pubkey]:

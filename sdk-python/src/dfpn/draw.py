@@ -215,6 +215,10 @@ class Unanswered:
     def forget(self, request: Pubkey) -> None:
         self._seen.pop(request, None)
 
+    def keep_only(self, requests: Collection[Pubkey]) -> None:
+        """Forget every request but `requests` (those a follower still watches)."""
+        self._seen = {k: v for k, v in self._seen.items() if k in requests}
+
 
 # ---- the pool ------------------------------------------------------------------------------------------------
 

@@ -15,7 +15,9 @@ from solders.instruction import Instruction
 from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 
+from dfpn import layout
 from dfpn.borsh import BorshError
+from dfpn.generated.constants import REQUEST_STATUS_OPEN, SEAT_STATE_DRAWN
 from dfpn.generated.types import Config, Model, Request, Seat, Worker
 from dfpn.pda import config_address, worker_address
 from dfpn.transport import AccountInfo, TransactionRecord, Transport
@@ -24,6 +26,12 @@ from dfpn_worker.metrics import Metrics
 from dfpn_worker.retry import retrying
 
 T = TypeVar("T")
+
+#: Where a Request account holds its status, its draw seed, and each seat's authority and state.
+_STATUS = layout.offset(Request, "status")
+_DRAW_SEED = layout.offset(Request, "draw_seed")
+_SEAT_AUTHORITIES = layout.offsets(Request, "authority")
+_SEAT_STATES = layout.offsets(Request, "state")
 
 
 class Chain:
@@ -78,11 +86,37 @@ class Chain:
         except BorshError:
             return None
 
-    async def requests(self) -> list[AccountInfo]:
-        """Every Request account of the program (decoded by the caller)."""
+    async def open_requests(self, what: str, *memcmp: tuple[int, bytes]) -> list[AccountInfo]:
+        """Open Request accounts (status Open) holding each `(offset, bytes)` of `memcmp` (decoded by the
+        caller): one filtered `getProgramAccounts`."""
+        filters = [(_STATUS, bytes([REQUEST_STATUS_OPEN])), *memcmp]
         return await self.read(
-            "list requests", lambda: self.transport.program_accounts(Request.DISCRIMINATOR)
+            what,
+            lambda: self.transport.program_accounts(
+                Request.DISCRIMINATOR, data_size=Request.SIZE, memcmp=filters
+            ),
         )
+
+    async def _by_seat(self, what: str, offsets: list[int], value: bytes) -> list[AccountInfo]:
+        """Open requests with `value` at one of `offsets` (one query per seat; a request appears once)."""
+        found: dict[Pubkey, AccountInfo] = {}
+        for offset in offsets:
+            for account in await self.open_requests(what, (offset, value)):
+                found[account.address] = account
+        return list(found.values())
+
+    async def my_requests(self) -> list[AccountInfo]:
+        """The open requests holding a seat of this worker (drawn or taken): a query per seat index, each
+        matching the worker's key at that seat's `authority` (`dfpn.layout` offsets)."""
+        return await self._by_seat("my requests", _SEAT_AUTHORITIES, bytes(self.authority))
+
+    async def unseeded_requests(self) -> list[AccountInfo]:
+        """Open requests nobody has drawn yet (`draw_seed` all zeroes)."""
+        return await self.open_requests("undrawn requests", (_DRAW_SEED, bytes(32)))
+
+    async def requests_with_drawn_seats(self) -> list[AccountInfo]:
+        """Open requests with a seat still only drawn (state DRAWN), whoever holds it."""
+        return await self._by_seat("drawn seats", _SEAT_STATES, bytes([SEAT_STATE_DRAWN]))
 
     async def request(self, address: Pubkey) -> Request | None:
         """The request at `address`; None when the account is closed or is not a request."""

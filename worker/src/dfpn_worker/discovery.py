@@ -1,17 +1,29 @@
-"""Discovery: which requests this worker joins, and joining them.
+"""Discovery: the requests this worker was drawn for, accepting or declining them, and the draw crank.
 
-Each poll lists the program's Request accounts (`getProgramAccounts` by discriminator). For each open request:
-a job this worker already has is resumed; a seat it holds with no local state is recovered; any other request is
-a candidate unless it is skipped for good (modality not served, no declared model registered for all its
-modalities, the worker's own request, below the fee floor, full, commit phase over). Candidates are joined
-best-paid first (then the soonest commit deadline) while fewer than `concurrency` requests are between join and
-commit, the worker may join at all (registered, not unbonding, staked enough) and its free stake (stake not
-bonded by other seats) covers the request's seat bond.
+Seats are drawn, not taken (`draw_seats`): a worker serves the requests the draw seated it in. Each poll asks for
+the open requests holding a seat of this worker (one filtered `getProgramAccounts` per seat index: the worker's key
+at that seat's `authority` offset, `dfpn.layout`). For each:
+
+- a job this worker already has is resumed; an accepted seat with no local state is recovered;
+- a seat only drawn (state DRAWN) is accepted (`join_request`, which locks the seat bond) when the worker can serve
+  it: not blocked (registered, not unbonding, staked enough), every requested modality served, a declared model
+  registered for all of them, at least the fee floor, fewer than `concurrency` requests between accepting and
+  committing, and free stake (not bonded by other seats) for the bond. Otherwise it is declined (`leave_request`)
+  while the program allows it (the first half of the commit window), so the seat is drawn again at once; a seat
+  that cannot be declined any more is left (its bond will be forfeited). Drawn seats are decided best-paid first,
+  then the soonest commit deadline. A worker drawn again into a request it gave back for a reason that holds for
+  good (media refused, no model) declines again at once.
+
+The crank (`Crank`, every `crank_interval` seconds) keeps requests moving when their client does not: it draws the
+seats of open requests nobody drew `draw_crank_delay` seconds after submission (`draw_seed` all zeroes, one
+filtered query) and, past halfway through the commit window, replaces seats still only drawn once it has seen them
+so for `replace_grace` seconds of cluster time (one query per seat index for state DRAWN); their workers forfeit
+the bond. It pays the transaction fees.
 
 The node polls every `poll_interval` seconds. When the transport has a log subscription
-(`Transport.program_logs`), a pushed `RequestSubmitted` event triggers a poll at once (`Discovery.wake`), and any
-event naming a request (a join, commit, reveal of another worker) wakes that request's job; phases also change by
-the clock alone, which the polling catches.
+(`Transport.program_logs`), a pushed `SeatDrawn` event naming this worker (or a `RequestSubmitted`) triggers a poll
+at once (`Discovery.wake`), and any event naming a request wakes that request's job; phases also change by the
+clock alone, which the polling catches.
 """
 
 from __future__ import annotations
@@ -20,16 +32,18 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from solders.pubkey import Pubkey
 
+from dfpn import draw as drawing
 from dfpn import instructions as ix
 from dfpn import protocol
 from dfpn.borsh import BorshError
 from dfpn.errors import DFPNError, ErrorCode
 from dfpn.events import parse_logs
-from dfpn.generated.constants import SEAT_STATE_REVEALED
-from dfpn.generated.events import RequestSubmitted
+from dfpn.generated.constants import SEAT_STATE_DRAWN, SEAT_STATE_REVEALED
+from dfpn.generated.events import RequestSubmitted, SeatDrawn
 from dfpn.generated.types import Request, Seat, Worker
 from dfpn.transport import AccountInfo
 from dfpn_worker.chain import Chain
@@ -41,13 +55,32 @@ from dfpn_worker.state import Job, Phase
 
 logger = logging.getLogger(__name__)
 
-#: Join refusals that will not change for this request: do not try again.
-_FINAL_JOIN_ERRORS = {
-    ErrorCode.REQUEST_FULL,
+#: Accept refusals meaning the seat is not this worker's to accept any more (replaced, phase over): nothing to do.
+_GONE = {
+    ErrorCode.NOT_DRAWN,
     ErrorCode.COMMIT_PHASE_CLOSED,
     ErrorCode.REQUEST_NOT_OPEN,
+    ErrorCode.ALREADY_COMMITTED,
+}
+#: Accept refusals meaning this worker cannot serve the seat: decline it.
+_CANNOT_SERVE = {
+    ErrorCode.BOND_EXCEEDS_FREE_STAKE,
+    ErrorCode.WORKER_UNBONDING,
+    ErrorCode.INSUFFICIENT_STAKE,
     ErrorCode.MODALITY_NOT_SUPPORTED,
     ErrorCode.SELF_DEALING,
+}
+#: Decline reasons that may not hold next time (a later draw of the same request is decided afresh); any other
+#: reason a job was given back for (a refused media, no model) makes the worker decline a redraw at once.
+_PASSING = {"busy", "bond", "blocked", "unaccepted"}
+#: Draw answers that only mean "not now" for the crank.
+_DRAW_LATER = {
+    ErrorCode.DRAW_TOO_EARLY,
+    ErrorCode.DRAW_ACCOUNT_MISMATCH,
+    ErrorCode.NOTHING_TO_DRAW,
+    ErrorCode.COMMIT_PHASE_CLOSED,
+    ErrorCode.REQUEST_NOT_OPEN,
+    ErrorCode.TIMEOUT,
 }
 
 
@@ -57,21 +90,29 @@ def worker_share(r: Request) -> int:
 
 
 def skip_reason(r: Request, now: int, supported_mask: int, fee_floor: int) -> str | None:
-    """Why this worker does not join the open request `r` (None: it may)."""
+    """Why this worker does not serve the open request `r` it was drawn for (None: it may)."""
     if r.modalities & ~supported_mask:
         return "modality"
     if worker_share(r) < fee_floor:
         return "fee_floor"
-    if r.joined >= r.max_workers or r.commits >= r.max_workers:
-        return "full"
     if now >= r.commit_deadline:
         return "commit_phase_closed"
     return None
 
 
+@dataclass(frozen=True, slots=True)
+class _Drawn:
+    """A seat the draw gave this worker, not accepted yet."""
+
+    address: Pubkey
+    request: Request
+    #: The job this worker had for the request before (a seat it gave back), if any.
+    previous: Job | None
+
+
 class Discovery:
-    """Polls for requests and joins them, as far as this worker's `standing` allows; `spawn` starts driving a
-    job."""
+    """Polls for the requests this worker was drawn for and accepts or declines them, as far as its `standing`
+    allows; `spawn` starts driving a job. `crank` draws requests nobody else does."""
 
     def __init__(
         self,
@@ -91,48 +132,51 @@ class Discovery:
         self.standing = standing
         self.metrics = metrics
         self.spawn = spawn
-        #: Set to make the node poll now (a pushed `RequestSubmitted`).
+        self.crank = Crank(config, chain, metrics)
+        #: Set to make the node poll now (a pushed `SeatDrawn` for this worker, or a `RequestSubmitted`).
         self.wake = asyncio.Event()
-        #: Why the worker joins nothing now (None: it joins).
+        #: Why the worker accepts nothing now (None: it accepts).
         self.join_blocked: str | None = None
         #: `time.monotonic()` of the last successful poll.
         self.last_poll: float | None = None
         self._seen: set[str] = set()
-        self._skipped: dict[str, str] = {}
+        #: Drawn seats this worker could neither accept nor give back (past halfway): not tried again.
+        self._abandoned: set[str] = set()
 
     async def poll(self) -> None:
-        """One discovery round: list open requests, resume seats this worker holds, join eligible ones."""
+        """One discovery round: resume seats this worker holds, accept or decline the ones it was drawn for, then
+        (every `crank_interval`) crank the draws of other requests."""
         now = await self.chain.now()
-        accounts = await self.chain.requests()
+        accounts = await self.chain.my_requests()
         worker = await self.chain.worker()
         self._update_blocked(worker)
         if worker is not None:
             self.standing.worker = worker
-        candidates: list[tuple[Pubkey, Request]] = []
+        drawn: list[_Drawn] = []
         open_now: set[str] = set()
         for account in accounts:
-            candidate = self._sort_out(account, now, open_now)
-            if candidate is not None:
-                candidates.append(candidate)
+            found = self._sort_out(account, open_now)
+            if found is not None:
+                drawn.append(found)
         # Forget requests that are no longer open (the memory of a long-running worker stays bounded).
         self._seen &= open_now
-        self._skipped = {k: v for k, v in self._skipped.items() if k in open_now}
-        await self._join_best(candidates)
+        self._abandoned &= open_now
+        await self._answer_draws(drawn, now)
+        if not self.jobs.stopping:
+            await self.crank.maybe_run(now)
         self.last_poll = time.monotonic()
         self.metrics.last_poll.set(time.time())
 
     def _update_blocked(self, worker: Worker | None) -> None:
         reason = join_blocked_reason(worker, self.standing.chain_config)
         if reason is not None and reason != self.join_blocked:
-            logger.warning("not joining requests: %s", reason, extra={"event": "join_blocked"})
+            logger.warning("not accepting seats: %s", reason, extra={"event": "join_blocked"})
         self.join_blocked = reason
 
-    def _sort_out(self, account: AccountInfo, now: int, open_now: set[str]) -> tuple[Pubkey, Request] | None:
-        """One listed account: resume or recover this worker's own job in it, or skip it, or (returned) a join
-        candidate. Open requests are added to `open_now`."""
+    def _sort_out(self, account: AccountInfo, open_now: set[str]) -> _Drawn | None:
+        """One request holding a seat of this worker: resume or recover its job, or (returned) a drawn seat to
+        answer. Open requests are added to `open_now`."""
         key = str(account.address)
-        if key in self.jobs.tasks:
-            return None
         try:
             r = Request.from_account_data(account.data)
         except BorshError:
@@ -140,98 +184,168 @@ class Discovery:
         if not protocol.is_open(r.status):
             return None
         open_now.add(key)
-        job = self.jobs.state.get(key)
-        if job is not None:
-            if not job.finished and not self.jobs.stopping:
-                self.spawn(job)
+        if key in self.jobs.tasks:
             return None
         seat = self.chain.seat(r)
-        if seat is not None:
-            if not self.jobs.stopping:
-                self._recover(account.address, r, seat)
+        job = self.jobs.state.get(key)
+        if seat is None:  # gone since the query (given back, replaced)
+            if job is not None and not job.finished and not self.jobs.stopping:
+                self.spawn(job)
             return None
-        if key not in self._seen:
-            self._seen.add(key)
-            self.metrics.requests_seen.inc()
-        if key in self._skipped:
+        if seat.state == SEAT_STATE_DRAWN:
+            if key not in self._seen:
+                self._seen.add(key)
+                self.metrics.requests_seen.inc()
+            return None if key in self._abandoned else _Drawn(account.address, r, job)
+        if self.jobs.stopping:
             return None
+        if job is not None and not job.finished:
+            self.spawn(job)
+        elif job is None or job.phase is Phase.LEFT:
+            self._recover(account.address, r, seat)
+        return None
+
+    # ---- drawn seats: accept or decline -----------------------------------------------------------------------
+
+    async def _answer_draws(self, drawn: list[_Drawn], now: int) -> None:
+        """Accept the drawn seats this worker can serve, best-paid first (then the soonest commit deadline), and
+        decline the others while the program allows it."""
+        drawn.sort(key=lambda d: (-worker_share(d.request), d.request.commit_deadline))
+        worker = self.standing.worker
+        free = None if worker is None else worker.stake - worker.bonded
+        for d in drawn:
+            if self.jobs.stopping:
+                break  # a stopping worker takes nothing new; a restart answers the seats it still holds
+            reason = self._decline_reason(d, now, free)
+            if reason is None:
+                if await self._accept(d) and free is not None:
+                    free -= d.request.seat_bond
+            else:
+                await self._decline(d, reason, now)
+
+    def _decline_reason(self, d: _Drawn, now: int, free: int | None) -> str | None:
+        """Why this worker gives the drawn seat back (None: it accepts)."""
+        r = d.request
+        previous = d.previous
+        if previous is not None and previous.phase is Phase.LEFT and previous.error_code not in _PASSING:
+            return previous.error_code or "refused"  # given back for good before: the same holds now
+        if self.join_blocked is not None:
+            return "blocked"
         reason = skip_reason(r, now, self.standing.supported_mask, self.config.fee_floor_lamports)
-        if reason is None and r.client == self.chain.authority:
-            reason = "own_request"  # the program refuses it (SelfDealing)
         if reason is None and not self.can_credit(r.modalities):
             reason = "no_model"  # no declared model is registered for all its modalities
         if reason is not None:
-            self._skip(key, reason)
-            return None
-        return account.address, r
+            return reason
+        if len(self.jobs.pre_commit) >= self.config.concurrency:
+            return "busy"
+        if free is not None and r.seat_bond > free:
+            return "bond"  # the seat's bond exceeds the stake not bonded by this worker's other seats
+        return None
 
-    def _skip(self, key: str, reason: str) -> None:
-        self._skipped[key] = reason
-        self.metrics.requests_skipped.labels(reason=reason).inc()
-        logger.debug("skipping %s: %s", key, reason, extra={"event": "skipped", "request": key})
-
-    async def _join_best(self, candidates: list[tuple[Pubkey, Request]]) -> None:
-        """Join the candidates best-paid first, then the soonest commit deadline, while there is room."""
-        candidates.sort(key=lambda c: (-worker_share(c[1]), c[1].commit_deadline))
-        worker = self.standing.worker
-        free = None if worker is None else worker.stake - worker.bonded
-        for address, r in candidates:
-            if self.jobs.stopping or self.join_blocked is not None:
-                break
-            if len(self.jobs.pre_commit) >= self.config.concurrency:
-                break  # busy: these stay candidates for the next poll
-            if free is not None and r.seat_bond > free:
-                # The seat's bond would exceed the stake not bonded yet: a candidate again once seats end.
-                logger.debug(
-                    "not joining %s yet: seat bond %d above free stake %d", address, r.seat_bond, free
-                )
-                continue
-            if await self._join(address, r) and free is not None:
-                free -= r.seat_bond
-
-    async def _join(self, address: Pubkey, r: Request) -> bool:
-        """Join `r`; whether this worker holds the seat now."""
-        key = str(address)
+    async def _accept(self, d: _Drawn) -> bool:
+        """Accept the drawn seat (`join_request`); whether this worker holds it accepted now."""
+        key = str(d.address)
         instruction = ix.join_request(
-            authority=self.chain.authority, request=address, program_id=self.chain.program_id
+            authority=self.chain.authority, request=d.address, program_id=self.chain.program_id
         )
         try:
-            record = await self.chain.send(f"join {key}", [instruction])
+            record = await self.chain.send(f"accept {key}", [instruction])
             join_tx: str | None = record.signature
         except DFPNError as e:
             if e.code is ErrorCode.ALREADY_JOINED:
                 join_tx = None
-            elif e.code in _FINAL_JOIN_ERRORS:
-                self._skip(key, e.code.value.lower())
+            elif e.code in _GONE:
+                logger.info("drawn seat in %s gone: %s", key, e.code.value, extra={"request": key})
+                return False
+            elif e.code in _CANNOT_SERVE:
+                now = await self.chain.now()
+                await self._decline(d, e.code.value.lower(), now)
                 return False
             else:
                 self.metrics.errors.labels(stage="join").inc()
                 logger.warning(
-                    "join of %s failed: %s", key, e, extra={"event": "join_failed", "request": key}
+                    "accepting %s failed: %s", key, e, extra={"event": "join_failed", "request": key}
                 )
                 return False
-        job = Job(
-            request=key,
-            phase=Phase.JOINED,
-            commit_deadline=r.commit_deadline,
-            deadline=r.deadline,
-            join_tx=join_tx,
+        r = d.request
+        job = self.jobs.put(
+            Job(
+                request=key,
+                phase=Phase.JOINED,
+                commit_deadline=r.commit_deadline,
+                deadline=r.deadline,
+                join_tx=join_tx,
+            )
         )
-        job = self.jobs.put(job)
         self.metrics.requests_joined.inc()
         logger.info(
-            "joined %s (fee %d lamports, %d/%d seats)",
+            "accepted the seat drawn in %s (fee %d lamports, %d/%d seats drawn)",
             key,
             r.fee,
-            r.joined + 1,
+            r.joined,
             r.max_workers,
             extra={"event": "joined", "request": key, "tx": join_tx},
         )
         self.spawn(job)
         return True
 
+    async def _decline(self, d: _Drawn, reason: str, now: int) -> None:
+        """Give the drawn seat back (`leave_request`) in the first half of the commit window, so it is drawn
+        again; later it cannot be, and is left to forfeit its bond."""
+        key = str(d.address)
+        self.metrics.requests_skipped.labels(reason=reason).inc()
+        if not protocol.leave_open(d.request, now):
+            self._abandon(key, reason)
+            return
+        instruction = ix.leave_request(
+            authority=self.chain.authority, request=d.address, program_id=self.chain.program_id
+        )
+        try:
+            record = await self.chain.send(f"decline {key}", [instruction])
+        except DFPNError as e:
+            if e.code is ErrorCode.LEAVE_WINDOW_CLOSED:
+                self._abandon(key, reason)
+            elif e.code not in (
+                ErrorCode.NOT_JOINED,
+                ErrorCode.REQUEST_NOT_OPEN,
+                ErrorCode.ALREADY_COMMITTED,
+            ):
+                self.metrics.errors.labels(stage="decline").inc()
+                logger.warning(
+                    "declining %s failed: %s", key, e, extra={"event": "decline_failed", "request": key}
+                )
+            return
+        r = d.request
+        self.jobs.put(
+            Job(
+                request=key,
+                phase=Phase.LEFT,
+                commit_deadline=r.commit_deadline,
+                deadline=r.deadline,
+                finished=True,
+                error_code=reason,
+                outcome=f"declined the drawn seat: {reason}",
+            )
+        )
+        self.metrics.requests_left.inc()
+        logger.info(
+            "declined the seat drawn in %s: %s",
+            key,
+            reason,
+            extra={"event": "declined", "request": key, "code": reason, "tx": record.signature},
+        )
+
+    def _abandon(self, key: str, reason: str) -> None:
+        self._abandoned.add(key)
+        logger.warning(
+            "cannot serve the seat drawn in %s (%s) and it can no longer be given back: its bond will be forfeited",
+            key,
+            reason,
+            extra={"event": "abandoned", "request": key, "code": reason},
+        )
+
     def _recover(self, address: Pubkey, r: Request, seat: Seat) -> None:
-        """A seat on-chain with no local state (state lost, or a crash right after joining)."""
+        """An accepted seat on-chain with no local state (state lost, or a crash right after accepting)."""
         key = str(address)
         phase = Phase.REVEALED if seat.state == SEAT_STATE_REVEALED else Phase.JOINED
         logger.warning(
@@ -246,13 +360,15 @@ class Discovery:
         self.spawn(job)
 
     async def follow_logs(self) -> None:
-        """One websocket log subscription for everything: a pushed `RequestSubmitted` triggers a discovery poll,
-        any event naming a request wakes that request's job. Polling every `poll_interval` stays the fallback
-        (and catches the phase changes that only the clock makes)."""
+        """One websocket log subscription for everything: a pushed `SeatDrawn` naming this worker (or a
+        `RequestSubmitted`) triggers a discovery poll, any event naming a request wakes that request's job. Polling
+        every `poll_interval` stays the fallback (and catches the phase changes that only the clock makes)."""
         try:
             async for _signature, logs in self.chain.transport.program_logs():
                 for event in parse_logs(logs, self.chain.program_id):
-                    if isinstance(event, RequestSubmitted):
+                    if isinstance(event, RequestSubmitted) or (
+                        isinstance(event, SeatDrawn) and event.worker == self.chain.authority
+                    ):
                         self.wake.set()
                     self.jobs.wake(str(getattr(event, "request", "")))
         except asyncio.CancelledError:
@@ -261,4 +377,84 @@ class Discovery:
             logger.warning("no log subscription (%s); discovering requests by polling only", e)
 
 
-__all__ = ["Discovery", "skip_reason", "worker_share"]
+class Crank:
+    """Draws the seats of requests whose client did not (`draw_crank_delay` seconds after submission), and
+    replaces seats left unanswered past halfway through the commit window once seen so for `replace_grace`
+    seconds (cluster time), every `crank_interval` seconds. Anyone may send `draw_seats`; this worker pays."""
+
+    def __init__(self, config: WorkerConfig, chain: Chain, metrics: Metrics) -> None:
+        self.config = config
+        self.chain = chain
+        self.metrics = metrics
+        self.pool = drawing.WorkerPool(chain.transport)
+        self.unanswered = drawing.Unanswered()
+        #: Requests submitted with nobody registered: no draw can ever seat anyone.
+        self._hopeless: set[Pubkey] = set()
+        self._last: float | None = None
+
+    async def maybe_run(self, now: int) -> None:
+        """`run_once` when cranking is on and `crank_interval` seconds passed since the last run."""
+        if not self.config.crank_draws:
+            return
+        clock = time.monotonic()
+        if self._last is not None and clock - self._last < self.config.crank_interval:
+            return
+        self._last = clock
+        await self.run_once(now)
+
+    async def run_once(self, now: int) -> None:
+        for account in await self.chain.unseeded_requests():
+            r = _decode(account)
+            if r is None or account.address in self._hopeless or r.pool_count == 0:
+                continue
+            if protocol.commit_open(r, now) and now >= r.created_at + self.config.draw_crank_delay:
+                await self._draw(account.address, "seed")
+        waiting: set[Pubkey] = set()
+        for account in await self.chain.requests_with_drawn_seats():
+            r = _decode(account)
+            if r is None or not protocol.commit_open(r, now) or not drawing.unanswered_seats(r, now):
+                continue
+            waiting.add(account.address)
+            if self.unanswered.ready(account.address, r, now, float(now), self.config.replace_grace):
+                await self._draw(account.address, "replace")
+        self.unanswered.keep_only(waiting)
+
+    async def _draw(self, address: Pubkey, kind: str) -> None:
+        key = str(address)
+        try:
+            result = await drawing.draw_seats(
+                self.chain.transport, self.chain.keypair, address, pool=self.pool, timeout=5.0
+            )
+        except DFPNError as e:
+            if e.code is ErrorCode.NO_WORKERS_TO_DRAW:
+                self._hopeless.add(address)
+            if e.code in _DRAW_LATER or e.code is ErrorCode.NO_WORKERS_TO_DRAW:
+                logger.info("draw of %s not possible now: %s", key, e.code.value, extra={"request": key})
+            else:
+                self.metrics.errors.labels(stage="draw").inc()
+                logger.warning(
+                    "draw of %s failed: %s", key, e, extra={"event": "draw_failed", "request": key}
+                )
+            return
+        self.metrics.draws.labels(kind=kind).inc(len(result.signatures))
+        if result.signatures:
+            logger.info(
+                "drew seats of %s (%s): drawn %s, replaced %s; %d/%d seats",
+                key,
+                kind,
+                result.drawn,
+                result.replaced,
+                result.joined,
+                result.max_workers,
+                extra={"event": "drew", "request": key, "tx": result.signatures[-1]},
+            )
+
+
+def _decode(account: AccountInfo) -> Request | None:
+    try:
+        return Request.from_account_data(account.data)
+    except BorshError:
+        return None
+
+
+__all__ = ["Crank", "Discovery", "skip_reason", "worker_share"]

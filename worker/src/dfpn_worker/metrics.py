@@ -30,15 +30,26 @@ class Metrics:
         self.registry = registry or CollectorRegistry()
         r = self.registry
         self.requests_seen = Counter(
-            "dfpn_worker_requests_seen", "Open requests discovered on-chain (each counted once).", registry=r
+            "dfpn_worker_requests_seen",
+            "Open requests this worker was drawn for (each counted once).",
+            registry=r,
         )
         self.requests_skipped = Counter(
             "dfpn_worker_requests_skipped",
-            "Discovered requests not joined, by reason.",
+            "Drawn seats not accepted (declined with leave_request while allowed), by reason.",
             ["reason"],
             registry=r,
         )
-        self.requests_joined = Counter("dfpn_worker_requests_joined", "Requests joined.", registry=r)
+        self.requests_joined = Counter(
+            "dfpn_worker_requests_joined", "Drawn seats accepted (join_request).", registry=r
+        )
+        self.draws = Counter(
+            "dfpn_worker_draws",
+            "draw_seats transactions this worker sent as a crank: kind seed (a request nobody drew) or replace "
+            "(seats unanswered past halfway).",
+            ["kind"],
+            registry=r,
+        )
         self.requests_committed = Counter("dfpn_worker_requests_committed", "Commitments sent.", registry=r)
         self.requests_revealed = Counter("dfpn_worker_requests_revealed", "Reveals sent.", registry=r)
         self.requests_missed = Counter(
@@ -56,7 +67,8 @@ class Metrics:
         )
         self.requests_left = Counter(
             "dfpn_worker_requests_left",
-            "Seats given back with leave_request after a refusal, in the leave window (bond released).",
+            "Seats given back with leave_request in the leave window: drawn seats declined, or accepted seats whose "
+            "media or model was refused (bond released).",
             registry=r,
         )
         self.requests_finalized = Counter(

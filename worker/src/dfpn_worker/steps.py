@@ -1,4 +1,6 @@
-"""The per-seat steps: what a joined request's job does next, decided from the chain each time.
+"""The per-seat steps: what an accepted seat's job does next, decided from the chain each time.
+
+A job starts when the worker accepts a seat the draw gave it (`discovery.py`): JOINED.
 
     JOINED --analyse, store report, write preimage+salt (fsync)--> PREPARED --commit_result--> COMMITTED
     COMMITTED --reveal phase: reveal_result--> REVEALED --finalizable by anyone: finalize_request--> DONE
@@ -35,6 +37,7 @@ from dfpn.errors import DFPNError, ErrorCode
 from dfpn.generated.constants import (
     REQUEST_STATUS_EXPIRED,
     SEAT_STATE_COMMITTED,
+    SEAT_STATE_DRAWN,
     SEAT_STATE_JOINED,
     SEAT_STATE_REVEALED,
 )
@@ -132,7 +135,18 @@ class SeatSteps:
     async def _analyse(self, address: Pubkey, job: Job, r: Request, seat: Seat | None, now: int) -> Job:
         if seat is None:
             return self._fail(job, "NOT_JOINED", "this worker holds no seat in the request")
-        recovering = seat.state >= SEAT_STATE_COMMITTED
+        if (
+            seat.state == SEAT_STATE_DRAWN
+        ):  # not (or no longer) accepted: discovery answers the drawn seat again
+            return self.jobs.put(
+                job.replace(
+                    phase=Phase.LEFT,
+                    finished=True,
+                    error_code="unaccepted",
+                    outcome="the seat is drawn, not accepted",
+                )
+            )
+        recovering = seat.state in (SEAT_STATE_COMMITTED, SEAT_STATE_REVEALED)
         if seat.state == SEAT_STATE_REVEALED:
             return self.jobs.put(job.replace(phase=Phase.REVEALED))
         if not recovering and not protocol.commit_open(r, now):
@@ -181,7 +195,7 @@ class SeatSteps:
     async def _commit(self, address: Pubkey, job: Job, r: Request, seat: Seat | None, now: int) -> Job:
         if seat is None:
             return self._fail(job, "NOT_JOINED", "this worker holds no seat in the request")
-        if seat.state >= SEAT_STATE_COMMITTED:
+        if seat.state in (SEAT_STATE_COMMITTED, SEAT_STATE_REVEALED):
             if bytes(seat.commitment) == job.commitment:
                 return self.jobs.put(job.replace(phase=Phase.COMMITTED))
             return self._fail(job, "COMMITMENT_MISMATCH", "the on-chain commitment is not the stored one")
@@ -288,7 +302,7 @@ class SeatSteps:
         the seat is held to the end (its bond is forfeited) and the job helps the request end."""
         if seat is None:  # the leave landed before the state recorded it (or the seat is gone otherwise)
             return self._left(job, None)
-        if seat.state != SEAT_STATE_JOINED or not protocol.leave_open(r, now):
+        if seat.state not in (SEAT_STATE_JOINED, SEAT_STATE_DRAWN) or not protocol.leave_open(r, now):
             return await self._follow(address, job, r, now)
         instruction = ix.leave_request(
             authority=self.chain.authority, request=address, program_id=self.chain.program_id
