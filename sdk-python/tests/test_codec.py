@@ -23,7 +23,7 @@ from helpers import load_idl
 IDL = load_idl()
 ROOT = Path(__file__).resolve().parents[2]
 PRIMITIVE_SIZES = {"u8": 1, "u16": 2, "u32": 4, "u64": 8, "i64": 8, "bool": 1, "pubkey": 32}
-DOCS_ACCOUNT_SIZES = {"Config": 276, "Vault": 16, "Model": 236, "Worker": 272, "Request": 3056, "Challenger": 88}
+DOCS_ACCOUNT_SIZES = {"Config": 276, "Vault": 16, "Model": 236, "Worker": 272, "Request": 3136, "Challenger": 88}
 
 
 def sha8(text: str) -> bytes:
@@ -130,7 +130,7 @@ def test_account_bytes_are_discriminator_then_borsh() -> None:
     # When written as account data
     data = req.to_account_data()
     # Then it is the discriminator and the Borsh fields, of the documented size, and decodes by discriminator
-    assert data[:8] == types.Request.DISCRIMINATOR and len(data) == 3056
+    assert data[:8] == types.Request.DISCRIMINATOR and len(data) == 3136
     assert accounts.decode_account(data) == req
     # And wrong discriminators or sizes are refused
     with pytest.raises(BorshError):

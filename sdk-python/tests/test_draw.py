@@ -350,7 +350,7 @@ async def test_a_drawn_seat_declined_before_halfway_is_drawn_again(
     assert len(result.drawn) == 1 and request_account(network, request).joined == 2
 
 
-async def test_unanswered_seats_are_replaced_past_halfway(
+async def test_seats_unanswered_half_a_commit_window_after_their_draw_are_replaced(
     network: LocalNetwork, client: AsyncDFPNClient, pool: list[TestWorker], media: Path
 ) -> None:
     # Given a request for 2 workers: one accepts its drawn seat, the other never answers
@@ -358,12 +358,14 @@ async def test_unanswered_seats_are_replaced_past_halfway(
     answering, silent = seated(network, request, pool)
     answering.join(request)
     r = request_account(network, request)
+    answer_by = protocol.answer_by(r, r.seats[1])
+    assert answer_by == r.seats[1].drawn_at + (r.commit_deadline - r.created_at) // 2
     insurance = network.balance(insurance_address())
-    # When drawing before halfway through the commit window, Then nothing happens (nothing to draw)
+    # When drawing before the silent seat's answer_by, Then nothing happens (nothing to draw)
     assert (await client.draw_seats(request)).signatures == []
-    assert drawing.unanswered_seats(r, protocol.commit_halfway(r) - 1) == []
-    # When drawing from halfway on
-    network.set_time(protocol.commit_halfway(r))
+    assert drawing.unanswered_seats(r, answer_by - 1) == []
+    # When drawing from then on
+    network.set_time(answer_by)
     assert drawing.unanswered_seats(request_account(network, request), network.now()) == [silent.pubkey]
     result = await client.draw_seats(request)
     # Then the silent worker's seat was replaced by another worker of the pool, drawn, and its bond forfeited
@@ -376,6 +378,13 @@ async def test_unanswered_seats_are_replaced_past_halfway(
     # And the accepted seat kept its state and bond
     assert r.seats[0].state == SEAT_STATE_JOINED
     assert worker_state(network, answering.pubkey).bonded == r.seat_bond
+    # And the newly drawn seat has half a commit window of its own: it runs past the commit deadline, so it is never
+    # replaced, and its worker may still give it back
+    late = r.seats[1]
+    assert late.drawn_at == answer_by and protocol.answer_by(r, late) >= r.commit_deadline
+    assert drawing.unanswered_seats(r, r.commit_deadline - 1) == []
+    assert protocol.leave_open(r, late, network.now())
+    assert (await client.draw_seats(request)).signatures == []
 
 
 async def test_waiting_for_the_result_keeps_the_draw_moving(
@@ -390,14 +399,9 @@ async def test_waiting_for_the_result_keeps_the_draw_moving(
     r = request_account(network, request)
     assert drawing.seeded(r) and r.joined == 2
     silent = seat_keys(r)
-    # When it waits past halfway, Then the unanswered seats are left alone for `replace_grace` seconds (their
-    # workers may still accept)
-    network.set_time(protocol.commit_halfway(r))
-    client.replace_grace = 0.25
-    with pytest.raises(DFPNError):
-        await client.wait_for_result(request, timeout=0.15)
-    assert seat_keys(request_account(network, request)) == silent
-    # And then both are replaced at once (bonds forfeited), while the seats just drawn get their own grace time
+    # When it waits once the seats' time to answer is over, Then both are replaced (bonds forfeited) by workers
+    # who have half a commit window of their own
+    network.set_time(protocol.answer_by(r, r.seats[0]))
     with pytest.raises(DFPNError):
         await client.wait_for_result(request, timeout=0.3)
     r = request_account(network, request)
@@ -406,25 +410,18 @@ async def test_waiting_for_the_result_keeps_the_draw_moving(
     assert all(worker_state(network, k).slashed_total == 0 for k in seat_keys(r))
 
 
-def test_unanswered_seats_wait_for_the_grace_time() -> None:
-    request = Pubkey.new_unique()
-    a, b = Pubkey.new_unique(), Pubkey.new_unique()
-    seen = drawing.Unanswered()
-
-    def req(*drawn: Pubkey) -> Any:
-        seats = [SimpleNamespace(authority=k, state=SEAT_STATE_DRAWN) for k in drawn]
-        return SimpleNamespace(created_at=0, commit_deadline=100, joined=len(drawn), seats=seats)
-
-    # Before halfway nothing is unanswered: drawing is fine
-    assert seen.ready(request, req(a, b), 49, clock=0.0, grace=5)
-    # From halfway, both seats are first seen at clock 10: not before 15
-    assert not seen.ready(request, req(a, b), 50, clock=10.0, grace=5)
-    assert not seen.ready(request, req(a, b), 60, clock=14.9, grace=5)
-    assert seen.ready(request, req(a, b), 60, clock=15.0, grace=5)
-    # A seat drawn later (b replaced by c) restarts the wait for that seat only
-    c = Pubkey.new_unique()
-    assert not seen.ready(request, req(a, c), 61, clock=16.0, grace=5)
-    assert seen.ready(request, req(a, c), 61, clock=21.0, grace=5)
+def test_unanswered_seats_are_those_drawn_half_a_window_ago_and_not_accepted() -> None:
+    a, b, c = Pubkey.new_unique(), Pubkey.new_unique(), Pubkey.new_unique()
+    seats = [
+        SimpleNamespace(authority=a, state=SEAT_STATE_DRAWN, drawn_at=0),
+        SimpleNamespace(authority=b, state=SEAT_STATE_JOINED, drawn_at=0),
+        SimpleNamespace(authority=c, state=SEAT_STATE_DRAWN, drawn_at=30),
+    ]
+    r: Any = SimpleNamespace(created_at=0, commit_deadline=100, joined=3, seats=seats)
+    # Each drawn seat has half the 100 s commit window from its own draw; an accepted one is never replaced
+    assert drawing.unanswered_seats(r, 49) == []
+    assert drawing.unanswered_seats(r, 50) == [a]
+    assert drawing.unanswered_seats(r, 80) == [a, c]
 
 
 # ---- the pool, the floor, an empty pool ------------------------------------------------------------------------

@@ -215,7 +215,7 @@ async def test_leaving_early_gives_the_bond_back(
     bond = protocol.seat_bond(r.fee, r.min_workers, network.params.seat_bond_multiplier)
     assert r.seat_bond == bond > 0
     assert (worker_state(network, w).bonded, worker_state(network, w).active_seats) == (bond, 1)
-    # When it leaves in the first half of the commit window
+    # When it leaves within half a commit window of its draw
     w.leave(request)
     # Then the seat is free, the bond released and the stake whole
     state = worker_state(network, w)
@@ -225,10 +225,14 @@ async def test_leaving_early_gives_the_bond_back(
     # And the seat is drawn again: the only worker of the pool not seated is this one, which accepts again
     draw(network, request)
     w.join(request)
-    halfway = r.created_at + (r.commit_deadline - r.created_at) // 2
-    assert protocol.leave_open(request_account(network, request), halfway - 1)
-    network.set_time(halfway)
-    assert not protocol.leave_open(request_account(network, request), halfway)
+    # And half a commit window after its draw the seat can no longer be given back
+    r = request_account(network, request)
+    seat = next(s for s in r.seats[: r.joined] if s.authority == w.pubkey)
+    answer_by = protocol.answer_by(r, seat)
+    assert answer_by == seat.drawn_at + (r.commit_deadline - r.created_at) // 2
+    assert protocol.leave_open(r, seat, answer_by - 1)
+    network.set_time(answer_by)
+    assert not protocol.leave_open(r, seat, answer_by)
     with pytest.raises(DFPNError) as err:
         w.leave(request)
     assert err.value.code is ErrorCode.LEAVE_WINDOW_CLOSED

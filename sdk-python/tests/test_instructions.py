@@ -201,10 +201,11 @@ def _request(states: list[int]) -> Request:
             confidence=90,
             report_uri_len=0,
             report_uri=bytes(128),
+            drawn_at=0,
         )
         for i, s in enumerate(states)
     ]
-    empty = Seat(Pubkey.default(), bytes(32), bytes(32), Pubkey.default(), 0, 0, 0, 0, bytes(128))
+    empty = Seat(Pubkey.default(), bytes(32), bytes(32), Pubkey.default(), 0, 0, 0, 0, bytes(128), 0)
     return Request(
         client=C, nonce=1, content_hash=bytes(32), modalities=2, min_workers=1, max_workers=10, status=0,
         joined=len(seats), commits=0, reveals=0, verdict=0, confidence=0, consensus=0, bump=255,

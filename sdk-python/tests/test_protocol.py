@@ -34,14 +34,21 @@ def test_phases(case: dict[str, Any]) -> None:
 
 
 @pytest.mark.parametrize("case", cases("phases"))
-def test_leaving_is_the_first_half_of_the_commit_phase(case: dict[str, Any]) -> None:
-    # Given a request of the phase vectors, created some time before its commit deadline
+@pytest.mark.parametrize("drawn_after", [0, 30, 70])
+def test_a_seat_may_be_left_for_half_a_commit_window_after_its_draw(
+    case: dict[str, Any], drawn_after: int
+) -> None:
+    # Given a request of the phase vectors, created 100 s before its commit deadline, and a seat drawn some time
+    # after its creation
     fields = dict(case["request"])
     r = SimpleNamespace(**fields, created_at=fields["commit_deadline"] - 100)
-    halfway = r.commit_deadline - 50
-    # Then a seat may be given back while the commit phase is open and its first half not over
-    for now in (r.created_at, halfway - 1, halfway, r.commit_deadline):
-        assert protocol.leave_open(r, now) == (protocol.commit_open(r, now) and now < halfway), now
+    seat = SimpleNamespace(drawn_at=r.created_at + drawn_after)
+    # Then the seat must be answered half a commit window (50 s) after its draw
+    answer_by = seat.drawn_at + 50
+    assert protocol.answer_by(r, seat) == answer_by
+    # And it may be given back while the commit phase is open and that time has not come
+    for now in (r.created_at, answer_by - 1, answer_by, r.commit_deadline):
+        assert protocol.leave_open(r, seat, now) == (protocol.commit_open(r, now) and now < answer_by), now
 
 
 @pytest.mark.parametrize("case", cases("payouts"))

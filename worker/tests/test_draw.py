@@ -130,7 +130,7 @@ async def test_the_crank_draws_a_request_its_client_did_not(
     await node.shutdown()
 
 
-async def test_the_crank_replaces_seats_left_unanswered_past_halfway(
+async def test_the_crank_replaces_seats_left_unanswered_half_a_commit_window(
     network: LocalNetwork, client: AsyncDFPNClient, media: Path, make_node: NodeFactory
 ) -> None:
     # Given a running worker and two registered workers that never answer, and a request for 2 of the 3 workers
@@ -146,13 +146,14 @@ async def test_the_crank_replaces_seats_left_unanswered_past_halfway(
     r = request_account(network, sub.id)
     silent = [k for k, state in seat_states(network, sub.id).items() if state == SEAT_STATE_DRAWN]
     assert silent and str(node.authority) not in silent
-    # When the clock reaches halfway through the commit window, Then the crank first gives the silent seats
-    # `replace_grace` seconds
-    network.set_time(protocol.commit_halfway(r))
+    # When the clock is one second short of the silent seats' answer_by, Then the crank leaves them alone
+    answer_by = protocol.answer_by(r, r.seats[0])
+    assert all(protocol.answer_by(r, s) == answer_by for s in r.seats[:2])
+    network.set_time(answer_by - 1)
     await node.poll_once()
     assert [k for k, s in seat_states(network, sub.id).items() if s == SEAT_STATE_DRAWN] == silent
-    # When they are over, Then it replaces them: their workers forfeit the bond and leave the seats
-    network.set_time(protocol.commit_halfway(r) + node.config.replace_grace)
+    # When it is reached, Then it replaces them: their workers forfeit the bond and leave the seats
+    network.set_time(answer_by)
     await node.poll_once()
     assert counter(node, "dfpn_worker_draws_total", kind="replace") >= 1
     assert not set(silent) & set(seat_states(network, sub.id))

@@ -102,6 +102,7 @@ def _seat_info(seat: Seat) -> SeatInfo:
         report_uri=_text(seat.report_uri, seat.report_uri_len) if revealed else None,
         report_hash=seat.report_hash.hex() if revealed else None,
         commitment=seat.commitment.hex() if committed else None,
+        drawn_at=seat.drawn_at,
     )
 
 
@@ -177,9 +178,9 @@ class AsyncDFPNClient:
     client pays only the transaction fee, and an expiry returns its escrow). The wallet finalizes its own requests
     as soon as they are finalizable (it signs as the client); another client's only `FINALIZE_GRACE_SECS` after
     their deadline, as the program allows any finalizer but the client. It also keeps the seat draw moving
-    (`draw_seats`): it draws a request nobody drew yet, draws again while fewer than `min_workers` seats are drawn,
-    and past halfway through the commit window replaces seats whose drawn workers did not accept within
-    `replace_grace` seconds (default `dfpn.draw.REPLACE_GRACE`, 10 s).
+    (`draw_seats`): it draws a request nobody drew yet, replaces seats whose drawn workers did not accept within
+    half a commit window of their draw (`dfpn.protocol.answer_by`), and draws again every `REDRAW_INTERVAL`
+    seconds while fewer than `min_workers` seats are drawn.
     """
 
     def __init__(
@@ -221,9 +222,6 @@ class AsyncDFPNClient:
         self._s3 = self.storage if isinstance(self.storage, store.S3Storage) else None
         #: Worker PDAs by pool index, for draws (read once, refreshed when a new index appears).
         self._pool: drawing.WorkerPool | None = None
-        #: Seconds a seat must be seen unanswered past halfway before `wait_for_result` replaces it.
-        self.replace_grace = drawing.REPLACE_GRACE
-        self._unanswered = drawing.Unanswered()
 
     @property
     def program_id(self) -> Pubkey:
@@ -553,7 +551,7 @@ class AsyncDFPNClient:
         interval = self.poll_interval if poll_interval is None else poll_interval
         loop = asyncio.get_running_loop()
         give_up = loop.time() + timeout
-        draws = _Redraws(address, self._unanswered, self.replace_grace)
+        draws = _Redraws()
         while True:
             r = await self._load_request(address)
             if r.status == REQUEST_STATUS_FINALIZED:
@@ -748,14 +746,11 @@ REDRAW_INTERVAL = 5.0
 
 
 class _Redraws:
-    """When `wait_for_result` draws a request's seats: at once while it has no seed; past halfway, once every seat
-    still only drawn was seen so for `replace_grace` seconds (`dfpn.draw.Unanswered`: the draw replaces them all);
-    every `REDRAW_INTERVAL` seconds while fewer than `min_workers` seats are drawn."""
+    """When `wait_for_result` draws a request's seats: at once while it has no seed; when a seat is still only
+    drawn at its `answer_by` (the draw replaces it); every `REDRAW_INTERVAL` seconds while fewer than `min_workers`
+    seats are drawn."""
 
-    def __init__(self, address: Pubkey, unanswered: drawing.Unanswered, grace: float) -> None:
-        self.address = address
-        self.unanswered = unanswered
-        self.grace = grace
+    def __init__(self) -> None:
         self.tried_at: float | None = None
         #: Nobody was registered at submission: no draw can ever seat anyone.
         self.hopeless = False
@@ -763,11 +758,7 @@ class _Redraws:
     def due(self, r: Request, now: int, clock: float) -> bool:
         if self.hopeless or not protocol.commit_open(r, now) or r.pool_count == 0:
             return False
-        if not drawing.seeded(r):
-            return True
-        if not self.unanswered.ready(self.address, r, now, clock, self.grace):
-            return False
-        if drawing.unanswered_seats(r, now):
+        if not drawing.seeded(r) or drawing.unanswered_seats(r, now):
             return True
         recent = self.tried_at is not None and clock - self.tried_at < REDRAW_INTERVAL
         return r.joined < r.min_workers and not recent

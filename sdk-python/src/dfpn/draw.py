@@ -5,8 +5,8 @@ The rule (docs/protocol.md, the IDL's `DRAW_DOMAIN`): a request's seed is
 `k` is `h = sha256(seed ‖ k as u32 LE)`, naming the worker whose `pool_index` is `u64_le(h[0..8]) % pool_count`,
 with the stake lottery number `u64_le(h[8..16]) % draw_stake_cap`. The program tries candidates from the request's
 `draw_cursor` on, in the order the caller passes their worker accounts, and seats the eligible ones (`drawable`)
-until `max_workers` seats are drawn. Past halfway through the commit window, seats still only drawn (never
-accepted) are replaced first: their workers forfeit the seat bond.
+until `max_workers` seats are drawn. Seats still only drawn (never accepted) half a commit window after their
+draw (`dfpn.protocol.answer_by`) are replaced first: their workers forfeit the seat bond.
 
 - `draw_seed`, `candidate`, `candidates`, `lookup`, `parse_slot_hashes`, `drawable`, `predict`: the pure rule (tests
   check it against the program running in LiteSVM);
@@ -127,11 +127,13 @@ def seeded(r: Request) -> bool:
 
 
 def unanswered_seats(r: Request, now: int) -> list[Pubkey]:
-    """The operators of the seats a draw replaces at time `now`: from halfway through the commit window, every seat
-    still only drawn (not accepted), in seat order."""
-    if now < protocol.commit_halfway(r):
-        return []
-    return [s.authority for s in r.seats[: r.joined] if s.state == SEAT_STATE_DRAWN]
+    """The operators of the seats a draw replaces at time `now`: every seat still only drawn (not accepted) whose
+    `dfpn.protocol.answer_by` has come, in seat order."""
+    return [
+        s.authority
+        for s in r.seats[: r.joined]
+        if s.state == SEAT_STATE_DRAWN and now >= protocol.answer_by(r, s)
+    ]
 
 
 def drawable(
@@ -186,40 +188,6 @@ def predict(
     return tried, drawn
 
 
-#: Seconds a follower (a client waiting for its result, a worker's crank) sees a seat unanswered past halfway
-#: before it replaces it: a worker drawn late gets that long to accept.
-REPLACE_GRACE = 10.0
-
-
-class Unanswered:
-    """Since when a follower has seen each request's seats unanswered past halfway (its own clock, e.g.
-    `loop.time()`). A draw past halfway replaces every seat still only drawn (the program wants them all), so a
-    follower draws then only once all of them were seen unanswered for `grace` seconds; seats drawn by that draw
-    get the same time."""
-
-    def __init__(self) -> None:
-        self._seen: dict[Pubkey, dict[Pubkey, float]] = {}
-
-    def ready(
-        self, request: Pubkey, r: Request, now: int, clock: float, grace: float = REPLACE_GRACE
-    ) -> bool:
-        """Whether `request` may be drawn now as far as its unanswered seats go: none, or all seen for `grace`."""
-        seats = unanswered_seats(r, now)
-        if not seats:
-            self._seen.pop(request, None)
-            return True
-        seen = {a: self._seen.get(request, {}).get(a, clock) for a in seats}
-        self._seen[request] = seen
-        return all(clock - t >= grace for t in seen.values())
-
-    def forget(self, request: Pubkey) -> None:
-        self._seen.pop(request, None)
-
-    def keep_only(self, requests: Collection[Pubkey]) -> None:
-        """Forget every request but `requests` (those a follower still watches)."""
-        self._seen = {k: v for k, v in self._seen.items() if k in requests}
-
-
 # ---- the pool ------------------------------------------------------------------------------------------------
 
 
@@ -265,7 +233,7 @@ class WorkerPool:
 #: Answers of `draw_seats` meaning "nothing (more) to do now".
 _DONE = {ErrorCode.NOTHING_TO_DRAW, ErrorCode.COMMIT_PHASE_CLOSED, ErrorCode.REQUEST_NOT_OPEN}
 #: Answers meaning the accounts passed no longer fit the request (someone else drew meanwhile, the clock crossed
-#: halfway, a stale pool): read everything again.
+#: a seat's answer_by, a stale pool): read everything again.
 _STALE = {ErrorCode.DRAW_ACCOUNT_MISMATCH, ErrorCode.NOT_ENOUGH_ACCOUNTS, ErrorCode.ACCOUNT_NOT_WRITABLE}
 #: Stale answers tolerated per call before giving up.
 _MAX_STALE = 4
@@ -322,12 +290,12 @@ async def draw_seats(
     max_rounds: int = MAX_ROUNDS,
     timeout: float = 30.0,
 ) -> DrawResult:
-    """Draw the request's free seats (and replace its unanswered ones past halfway), paying with `payer`.
+    """Draw the request's free seats (and replace its unanswered ones), paying with `payer`.
 
     Sends `draw_seats` with `batch` candidates from the request's cursor until every seat is drawn, the commit
     phase is over, `max_rounds` transactions were sent, or a round seated nobody after every worker of the pool had
-    about three chances. Past halfway the first transaction replaces the seats still only drawn; seats drawn by
-    this call are never replaced by it (a later call does, if their workers do not accept either).
+    about three chances. It first replaces the seats still only drawn half a commit window after their draw
+    (`unanswered_seats`; a seat drawn now is never replaced by this call).
 
     While the draw slot's hash does not exist yet it waits a slot at a time (`Transport.next_slot`); after
     `timeout` seconds of that, `TIMEOUT`. `NO_WORKERS_TO_DRAW` when nobody was registered at the request's
@@ -367,8 +335,6 @@ async def draw_seats(
                 continue
             seed = draw_seed(request, found)
         replaced = unanswered_seats(r, now)
-        if replaced and rounds:  # seats this call drew are not replaced by it: their workers get their turn
-            break
         free = r.max_workers - r.joined + len(replaced)
         if free <= 0 or rounds >= max_rounds:
             break
@@ -437,11 +403,9 @@ async def draw_seats(
 __all__ = [
     "DRAW_BATCH",
     "MAX_ROUNDS",
-    "REPLACE_GRACE",
     "SLOT_HASHES_SYSVAR",
     "Candidate",
     "SlotHashState",
-    "Unanswered",
     "WorkerPool",
     "candidate",
     "candidates",

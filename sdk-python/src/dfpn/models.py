@@ -208,6 +208,9 @@ class SeatInfo(_Frozen):
     report_uri: str | None
     report_hash: str | None
     commitment: str | None
+    #: When the worker was drawn for the seat (cluster unix time): it may give the seat back until half a commit
+    #: window later (`dfpn.protocol.answer_by`), when a seat still only drawn may be replaced.
+    drawn_at: int = 0
 
 
 class RequestInfo(_Frozen):

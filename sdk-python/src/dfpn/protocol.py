@@ -63,6 +63,13 @@ class LeaveFields(PhaseFields, Protocol):
     def created_at(self) -> int: ...
 
 
+class SeatFields(Protocol):
+    """The seat fields the leave and replacement rules read (a decoded `Seat` has them)."""
+
+    @property
+    def drawn_at(self) -> int: ...
+
+
 # ---- phases (docs/protocol.md "Phases"); a request that is not open is in none of them ----------------------
 
 
@@ -76,17 +83,19 @@ def commit_open(r: PhaseFields, now: int) -> bool:
     return is_open(r.status) and now < r.commit_deadline and r.commits < r.max_workers
 
 
-def commit_halfway(r: LeaveFields) -> int:
-    """Halfway through the commit window, `created_at + ⌊(commit_deadline − created_at) / 2⌋`
-    (`Request::commit_halfway`): a drawn or accepted seat may be given back before; a drawn seat still not accepted
-    is replaced (its bond forfeited) from then on."""
-    return r.created_at + (r.commit_deadline - r.created_at) // 2
+def answer_by(r: LeaveFields, seat: SeatFields) -> int:
+    """When a seat's worker must have answered its draw: half a commit window after it was drawn,
+    `drawn_at + ⌊(commit_deadline − created_at) / 2⌋` (`Request::answer_by`). Before, the worker may give the seat
+    back (`leave_request`); from then on a seat still only drawn (never accepted) may be replaced by anyone
+    (`draw_seats`) and its worker forfeits the bond. A seat drawn in the second half of the commit window is never
+    replaced."""
+    return seat.drawn_at + (r.commit_deadline - r.created_at) // 2
 
 
-def leave_open(r: LeaveFields, now: int) -> bool:
-    """Giving back an uncommitted seat, drawn or accepted (`leave_request`): the commit phase is open and its first
-    half not over (`commit_halfway`); later a seat is a promise to the client."""
-    return commit_open(r, now) and now < commit_halfway(r)
+def leave_open(r: LeaveFields, seat: SeatFields, now: int) -> bool:
+    """Giving back an uncommitted seat, drawn or accepted (`leave_request`): the commit phase is open and the seat's
+    `answer_by` is not reached; later a seat is a promise to the client."""
+    return commit_open(r, now) and now < answer_by(r, seat)
 
 
 def reveal_open(r: PhaseFields, now: int) -> bool:
@@ -346,12 +355,13 @@ __all__ = [
     "LeaveFields",
     "Outcome",
     "PhaseFields",
+    "SeatFields",
     "SeatOutcome",
     "Vote",
     "aggregate",
+    "answer_by",
     "challenge_slash",
     "charged_fee",
-    "commit_halfway",
     "commit_open",
     "expirable",
     "finalizable",

@@ -148,12 +148,11 @@ class WorkerConfig(BaseSettings):
     #: Expire requests this worker joined that can only expire (releases the worker's seat).
     expire: bool = True
     #: Crank seat draws (`draw_seats`, costs transaction fees): draw open requests nobody drew `draw_crank_delay`
-    #: seconds after submission, and replace seats left unanswered past halfway through the commit window after
-    #: `replace_grace` seconds (their workers forfeit the bond). Runs every `crank_interval` seconds.
+    #: seconds after submission, and replace seats left unanswered half a commit window after their draw (their
+    #: workers forfeit the bond). Runs every `crank_interval` seconds.
     crank_draws: bool = True
     crank_interval: float = Field(default=10.0, ge=0)
     draw_crank_delay: int = Field(default=5, ge=0)
-    replace_grace: int = Field(default=10, ge=0)
     #: Prometheus metrics (/metrics) and health (/healthz) HTTP endpoint; port 0 picks a free port,
     #: "off" disables it.
     metrics_host: str = "127.0.0.1"

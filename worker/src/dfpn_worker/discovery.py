@@ -9,16 +9,15 @@ at that seat's `authority` offset, `dfpn.layout`). For each:
   it: not blocked (registered, not unbonding, staked enough), every requested modality served, a declared model
   registered for all of them, at least the fee floor, fewer than `concurrency` requests between accepting and
   committing, and free stake (not bonded by other seats) for the bond. Otherwise it is declined (`leave_request`)
-  while the program allows it (the first half of the commit window), so the seat is drawn again at once; a seat
-  that cannot be declined any more is left (its bond will be forfeited). Drawn seats are decided best-paid first,
-  then the soonest commit deadline. A worker drawn again into a request it gave back for a reason that holds for
-  good (media refused, no model) declines again at once.
+  while the program allows it (within half a commit window of the draw, `dfpn.protocol.leave_open`), so the seat
+  is drawn again at once; a seat that cannot be declined any more is left (its bond will be forfeited). Drawn
+  seats are decided best-paid first, then the soonest commit deadline. A worker drawn again into a request it gave
+  back for a reason that holds for good (media refused, no model) declines again at once.
 
 The crank (`Crank`, every `crank_interval` seconds) keeps requests moving when their client does not: it draws the
 seats of open requests nobody drew `draw_crank_delay` seconds after submission (`draw_seed` all zeroes, one
-filtered query) and, past halfway through the commit window, replaces seats still only drawn once it has seen them
-so for `replace_grace` seconds of cluster time (one query per seat index for state DRAWN); their workers forfeit
-the bond. It pays the transaction fees.
+filtered query) and replaces seats still only drawn half a commit window after their draw (one query per seat
+index for state DRAWN; `dfpn.protocol.answer_by`); their workers forfeit the bond. It pays the transaction fees.
 
 The node polls every `poll_interval` seconds. When the transport has a log subscription
 (`Transport.program_logs`), a pushed `SeatDrawn` event naming this worker (or a `RequestSubmitted`) triggers a poll
@@ -140,7 +139,7 @@ class Discovery:
         #: `time.monotonic()` of the last successful poll.
         self.last_poll: float | None = None
         self._seen: set[str] = set()
-        #: Drawn seats this worker could neither accept nor give back (past halfway): not tried again.
+        #: Drawn seats this worker could neither accept nor give back (too late): not tried again.
         self._abandoned: set[str] = set()
 
     async def poll(self) -> None:
@@ -290,11 +289,12 @@ class Discovery:
         return True
 
     async def _decline(self, d: _Drawn, reason: str, now: int) -> None:
-        """Give the drawn seat back (`leave_request`) in the first half of the commit window, so it is drawn
+        """Give the drawn seat back (`leave_request`) within half a commit window of its draw, so it is drawn
         again; later it cannot be, and is left to forfeit its bond."""
         key = str(d.address)
         self.metrics.requests_skipped.labels(reason=reason).inc()
-        if not protocol.leave_open(d.request, now):
+        seat = self.chain.seat(d.request)
+        if seat is None or not protocol.leave_open(d.request, seat, now):
             self._abandon(key, reason)
             return
         instruction = ix.leave_request(
@@ -379,15 +379,14 @@ class Discovery:
 
 class Crank:
     """Draws the seats of requests whose client did not (`draw_crank_delay` seconds after submission), and
-    replaces seats left unanswered past halfway through the commit window once seen so for `replace_grace`
-    seconds (cluster time), every `crank_interval` seconds. Anyone may send `draw_seats`; this worker pays."""
+    replaces seats left unanswered half a commit window after their draw (`dfpn.protocol.answer_by`), every
+    `crank_interval` seconds. Anyone may send `draw_seats`; this worker pays."""
 
     def __init__(self, config: WorkerConfig, chain: Chain, metrics: Metrics) -> None:
         self.config = config
         self.chain = chain
         self.metrics = metrics
         self.pool = drawing.WorkerPool(chain.transport)
-        self.unanswered = drawing.Unanswered()
         #: Requests submitted with nobody registered: no draw can ever seat anyone.
         self._hopeless: set[Pubkey] = set()
         self._last: float | None = None
@@ -409,15 +408,10 @@ class Crank:
                 continue
             if protocol.commit_open(r, now) and now >= r.created_at + self.config.draw_crank_delay:
                 await self._draw(account.address, "seed")
-        waiting: set[Pubkey] = set()
         for account in await self.chain.requests_with_drawn_seats():
             r = _decode(account)
-            if r is None or not protocol.commit_open(r, now) or not drawing.unanswered_seats(r, now):
-                continue
-            waiting.add(account.address)
-            if self.unanswered.ready(account.address, r, now, float(now), self.config.replace_grace):
+            if r is not None and protocol.commit_open(r, now) and drawing.unanswered_seats(r, now):
                 await self._draw(account.address, "replace")
-        self.unanswered.keep_only(waiting)
 
     async def _draw(self, address: Pubkey, kind: str) -> None:
         key = str(address)

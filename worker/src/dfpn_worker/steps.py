@@ -13,8 +13,8 @@ Every step re-reads the request account and decides from it, never from memory, 
 (any phase, any instant) does the right thing: a PREPARED job whose commit already landed is recognised by its
 on-chain commitment and goes straight to the reveal; a seat found committed with no preimage on disk is recovered
 by re-deriving the preimage (`preimage.py`). A worker that cannot serve a request gives its seat back while the
-program allows it (the first half of the commit window): a seat held to the end without a commitment forfeits its
-bond. A REFUSED job past the leave window, or a MISSED one, has nothing to send for itself, but helps the request
+program allows it (within half a commit window of its draw): a seat held to the end without a commitment forfeits
+its bond. A REFUSED job past the leave window, or a MISSED one, has nothing to send for itself, but helps the request
 end (finalize or expire) so its seat is released.
 
 The worker is never the request's client, so it finalizes as a cranker: only once `FINALIZE_GRACE_SECS` have passed
@@ -302,7 +302,7 @@ class SeatSteps:
         the seat is held to the end (its bond is forfeited) and the job helps the request end."""
         if seat is None:  # the leave landed before the state recorded it (or the seat is gone otherwise)
             return self._left(job, None)
-        if seat.state not in (SEAT_STATE_JOINED, SEAT_STATE_DRAWN) or not protocol.leave_open(r, now):
+        if seat.state not in (SEAT_STATE_JOINED, SEAT_STATE_DRAWN) or not protocol.leave_open(r, seat, now):
             return await self._follow(address, job, r, now)
         instruction = ix.leave_request(
             authority=self.chain.authority, request=address, program_id=self.chain.program_id
