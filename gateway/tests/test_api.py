@@ -3,6 +3,7 @@ JSON submissions, fees and health. Every error has the body {"error": {"code", "
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ import httpx
 import pytest
 
 from dfpn import LAMPORTS_PER_SOL, AsyncDFPNClient, LocalNetwork, Modality
+from dfpn import instructions as ix
 from dfpn_gateway.config import Settings
 from dfpn_gateway.store import Store
 
@@ -305,6 +307,23 @@ async def test_a_deadline_beyond_the_networks_maximum_is_400(
         form = {**IMAGE_FORM, "deadline_seconds": str(network.params.max_deadline_secs + 1)}
         assert error_of(await upload(api, key, PNG, form)) == (400, "DEADLINE_TOO_LONG")
         store.close()
+
+
+async def test_min_workers_follow_the_networks_floor(
+    api: httpx.AsyncClient, store: Store, key: Key, network: LocalNetwork
+) -> None:
+    # Given a network asking for at least 4 workers per request (above the gateway's default of 3)
+    params = dataclasses.replace(network.params, min_workers_floor=4)
+    network.process(
+        [ix.update_config(authority=network.authority.pubkey(), params=params)], [network.authority]
+    )
+    # When a request names fewer, Then it is refused with the floor in the message, and no quota is used
+    response = await upload(api, key, PNG, {"modalities": "FaceManipulation", "min_workers": "3"})
+    assert error_of(response) == (400, "MIN_WORKERS_BELOW_FLOOR") and "floor of 4" in response.text
+    assert store.get_key(key.record.id).used == 0  # type: ignore[union-attr]
+    # When it names none, Then the gateway asks for the floor (and as many seats)
+    view = (await upload(api, key, PNG, {"modalities": "FaceManipulation"})).json()
+    assert (view["minWorkers"], view["maxWorkers"]) == (4, 4)
 
 
 async def test_multipart_shape_errors(api: httpx.AsyncClient, key: Key) -> None:

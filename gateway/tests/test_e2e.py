@@ -78,9 +78,9 @@ async def test_upload_through_http_workers_finalize_signed_webhook(
                 info = await sdk.get_request(view["id"])
                 assert info.client == str(sdk.wallet.pubkey())
                 assert (await sdk.fetch_media(view["id"])) == PNG
-                # While it runs, GET shows the live progress
+                # While it runs, GET shows the live progress: the gateway drew the three workers into the seats
                 running_view = (await http.get(f"/v1/requests/{view['id']}", headers=key.headers)).json()
-                assert running_view["progress"] == {"joined": 0, "commits": 0, "reveals": 0}
+                assert running_view["progress"] == {"drawn": 3, "joined": 0, "commits": 0, "reveals": 0}
                 assert running_view["result"] is None
 
                 # When the workers analyse it (M 90, M 80, A 70)

@@ -14,7 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
-from dfpn.models import AnalysisResult, Modality, RequestInfo, SubmittedRequest
+from dfpn.models import AnalysisResult, Modality, RequestInfo, SeatState, SubmittedRequest
 from dfpn_gateway import store as st
 
 logger = logging.getLogger(__name__)
@@ -121,7 +121,8 @@ class Submission(BaseModel):
 class Progress(_Out):
     """The request account right now (while it is open)."""
 
-    joined: int
+    drawn: int = Field(description="Seats drawn for workers (accepted or not yet)")
+    joined: int = Field(description="Seats whose drawn worker accepted them")
     commits: int
     reveals: int
 
@@ -267,7 +268,12 @@ def request_view(
         deadline=s.deadline,
         created_at=stored.created_at,
         progress=(
-            Progress(joined=info.joined, commits=info.commits, reveals=info.reveals)
+            Progress(
+                drawn=info.joined,
+                joined=sum(seat.state is not SeatState.DRAWN for seat in info.seats),
+                commits=info.commits,
+                reveals=info.reveals,
+            )
             if info is not None and stored.state == st.OPEN
             else None
         ),

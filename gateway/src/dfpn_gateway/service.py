@@ -11,7 +11,7 @@ import asyncio
 import json
 import logging
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from dfpn.client import AsyncDFPNClient
@@ -108,7 +108,7 @@ class Gateway:
         """Check, price and send a request paid from the gateway's wallet; the quota is given back when it
         fails."""
         rt = self.rt  # one runtime for the whole submission, its clean-up included
-        plan = self._check(fields, upload)
+        plan = await self._floor(rt, self._check(fields, upload), fields)
         max_fee = await self._price(rt, plan, fields)
         if not rt.store.reserve_quota(key.id):
             raise ApiError(
@@ -146,6 +146,20 @@ class Gateway:
         if fields.webhook_url is not None:
             check_url(fields.webhook_url, s)
         return _Plan(modalities, min_workers, max_workers, deadline_seconds, content_hash)
+
+    async def _floor(self, rt: Runtime, plan: _Plan, fields: SubmitFields) -> _Plan:
+        """The gateway's default `min_workers` raised to the network's floor (`min_workers_floor`) when the client
+        named none; a named one below the floor is refused (400 MIN_WORKERS_BELOW_FLOOR)."""
+        floor = (await rt.client.get_config()).params.min_workers_floor
+        if plan.min_workers >= floor:
+            return plan
+        if fields.min_workers is not None:
+            raise ApiError(
+                400,
+                ErrorCode.MIN_WORKERS_BELOW_FLOOR.value,
+                f"min_workers {plan.min_workers} is below this network's floor of {floor} workers per request",
+            )
+        return replace(plan, min_workers=floor, max_workers=max(plan.max_workers, floor))
 
     async def _price(self, rt: Runtime, plan: _Plan, fields: SubmitFields) -> int:
         """The most the request may escrow: `max_fee_lamports` (default: exactly the fee), at least the fee and

@@ -1,5 +1,8 @@
-"""Scripted workers for tests, demos and benchmarks: they join, write a report file, commit and reveal the
-answers they are given, over any `Transport` (the embedded LiteSVM or JSON-RPC).
+"""Scripted workers for tests, demos and benchmarks: they accept the seats the draw gave them, write a report file,
+commit and reveal the answers they are given, over any `Transport` (the embedded LiteSVM or JSON-RPC).
+
+Seats are drawn (`draw_seats`; `AsyncDFPNClient.submit_request` draws right after submitting): `seated` says which
+scripted workers a request drew, in seat order; only those may `join` (accept) it.
 
 They run no detector and decide nothing: the reference worker node (`dfpn-worker`) is the real thing. These let a
 test choose each answer and the timing of each phase.
@@ -21,6 +24,7 @@ from solders.pubkey import Pubkey
 from dfpn import instructions as ix
 from dfpn.commitment import commitment, derive_salt
 from dfpn.fees import LAMPORTS_PER_SOL
+from dfpn.generated.types import Request
 from dfpn.models import ALL_MODALITIES, Modality, Verdict
 from dfpn.pda import model_address
 from dfpn.transport import TransactionRecord, Transport
@@ -106,12 +110,14 @@ class ScriptedWorker:
         return await self.transport.send_transaction([instruction], [self.keypair])
 
     async def join(self, request: Pubkey) -> TransactionRecord:
+        """Accept the seat the draw gave this worker (`join_request`; `NOT_DRAWN` when it has none)."""
         return await self._send(
             ix.join_request(authority=self.pubkey, request=request, program_id=self.transport.program_id)
         )
 
     async def leave(self, request: Pubkey) -> TransactionRecord:
-        """Give the seat back (first half of the commit window, nothing committed): the bond is released."""
+        """Give the seat back (within half a commit window of its draw, nothing committed): an accepted seat's bond
+        is released; the seat is drawn again."""
         return await self._send(
             ix.leave_request(authority=self.pubkey, request=request, program_id=self.transport.program_id)
         )
@@ -171,4 +177,16 @@ class ScriptedWorker:
         )
 
 
-__all__ = ["Answer", "ScriptedWorker", "register_model"]
+async def seated(
+    transport: Transport, request: Pubkey, workers: Iterable[ScriptedWorker]
+) -> list[ScriptedWorker]:
+    """The workers of `workers` that hold a seat of `request` (drawn or accepted), in seat order."""
+    account = await transport.get_account(request)
+    if account is None:
+        return []
+    r = Request.from_account_data(account.data)
+    by_key = {w.pubkey: w for w in workers}
+    return [by_key[s.authority] for s in r.seats[: r.joined] if s.authority in by_key]
+
+
+__all__ = ["Answer", "ScriptedWorker", "register_model", "seated"]
