@@ -146,8 +146,8 @@ INSTRUCTIONS = [
      [acc("authority", s=True), CONFIG_W], [arg("new_authority", "pubkey")]),
     ("accept_authority", "The proposed authority accepts and takes over the configuration.",
      [acc("new_authority", s=True), CONFIG_W], []),
-    ("leave_request", "A drawn worker gives back a seat it has not committed, in the first half of the commit "
-     "window (its bond is released if it accepted); the seat is drawn again.",
+    ("leave_request", "A drawn worker gives back a seat it has not committed, within half a commit window of "
+     "being drawn (its bond is released if it accepted); the seat is drawn again.",
      [acc("authority", s=True), acc("worker", w=True, pda=WORKER_SEEDS), acc("request", w=True)], []),
     ("withdraw_insurance", "The authority moves at most MAX_INSURANCE_WITHDRAWAL_BPS of the insurance vault above "
      "rent to a recipient, at most once per INSURANCE_WITHDRAWAL_INTERVAL_SECS.",
@@ -171,8 +171,8 @@ INSTRUCTIONS = [
       acc("request", w=True)],
      [arg("label", "u8"), arg("salt", B32)]),
     ("draw_seats", "Anyone draws workers into a request's empty seats with the hash of the first slot at or after "
-     "its draw_slot (DRAW_DOMAIN); past halfway through the commit window it first replaces seats still only "
-     "drawn (their bond is forfeited). Remaining accounts: the writable worker PDA of every such seat in seat "
+     "its draw_slot (DRAW_DOMAIN); it first replaces seats still only drawn half a commit window after they "
+     "were drawn (their bond is forfeited). Remaining accounts: the writable worker PDA of every such seat in seat "
      "order, then read-only candidate worker PDAs in draw order: candidate k is the worker whose pool_index is "
      "the first 8 bytes (LE) of sha256(seed ‖ k as u32 LE) modulo the request's pool_count; it takes a seat if "
      "eligible and the next 8 bytes (LE) modulo draw_stake_cap are below its stake.",
@@ -217,7 +217,7 @@ ACCOUNTS = {
                    ("reserved", arr("u8", 31))],
 }
 SEAT = [("authority", "pubkey"), ("commitment", B32), ("report_hash", B32), ("model", "pubkey"), ("state", "u8"),
-        ("verdict", "u8"), ("confidence", "u8"), ("report_uri_len", "u8"), ("report_uri", arr("u8", 128))]
+        ("verdict", "u8"), ("confidence", "u8"), ("report_uri_len", "u8"), ("report_uri", arr("u8", 128)), ("drawn_at", "i64")]
 EVENTS = {
     "ConfigInitialized": [("authority", "pubkey")],
     "ConfigUpdated": [("authority", "pubkey")],

@@ -456,7 +456,13 @@ impl Env {
 
     /// `bare()` plus `initialize_config` with the reference parameters.
     pub fn new() -> Self {
+        Self::with_params(Params::default())
+    }
+
+    /// `new` with the configuration initialized to `params`.
+    pub fn with_params(params: Params) -> Self {
         let mut env = Self::bare();
+        env.params = params;
         let params = env.params.clone();
         let ix = env.ix_initialize_config(&env.authority.pubkey(), &params);
         let authority = env.authority.insecure_clone();
@@ -993,6 +999,11 @@ impl Env {
         )
     }
 
+    /// The seat `worker` (an operator) holds in a decoded request.
+    pub fn seat_of(&self, request: &Value, worker: &Address) -> Value {
+        self.seats(request).into_iter().find(|s| idl::pubkey(&s["authority"]) == *worker).expect("worker holds a seat")
+    }
+
     /// The occupied seats of a decoded request.
     pub fn seats(&self, request: &Value) -> Vec<Value> {
         let joined = request["joined"].as_u64().unwrap() as usize;
@@ -1039,6 +1050,8 @@ impl Env {
         if let Some(r) = self.decode("Request", request) {
             let unseeded = idl::bytes32(&r["draw_seed"]) == [0; 32];
             if unseeded && r["status"] == 0 && r["pool_count"].as_u64() != Some(0) {
+                // Unless the test named the seats it wants, it wants this worker seated.
+                self.wanted_seats.entry(*request).or_insert_with(|| vec![worker.pubkey()]);
                 let _ = self.draw(request);
             }
         }
@@ -1065,7 +1078,7 @@ impl Env {
     pub fn set_slot_hash(&mut self, slot: u64, hash: [u8; 32]) {
         self.slot_hashes.retain(|(s, _)| *s != slot);
         self.slot_hashes.push((slot, hash));
-        self.slot_hashes.sort_by(|a, b| b.0.cmp(&a.0));
+        self.slot_hashes.sort_by_key(|e| std::cmp::Reverse(e.0));
         self.slot_hashes.truncate(512);
         let entries: Vec<_> = self.slot_hashes.iter().map(|(s, h)| (*s, solana_hash_of(h))).collect();
         self.svm.set_sysvar(&solana_slot_hashes::SlotHashes::new(&entries));
@@ -1113,11 +1126,18 @@ impl Env {
             let free = r["max_workers"].as_u64().unwrap() as usize - self.seats(&r).len() + replaced.len();
             let mut seated: Vec<Address> = self.seats(&r).iter().map(|s| idl::pubkey(&s["authority"])).collect();
             seated.retain(|a| !replaced.contains(a));
-            let (candidates, drawn) = self.predict_draw(&r, &seed, &seated, free, 16);
+            let pool = self.pool_workers();
+            let (candidates, drawn) = self.predict_draw(&r, &pool, &seed, &seated, free, 16);
             let ix = self.ix_draw_seats(request, &replaced, &candidates);
-            let cranker = self.keypair(LAMPORTS_PER_SOL);
+            // The cranker is nobody the test counts: a draw moves no lamports but a replaced seat's bond.
+            let cranker = Keypair::new();
+            self.svm.airdrop(&cranker.pubkey(), LAMPORTS_PER_SOL).expect("airdrop");
             let result = self.send(&[ix], &[&cranker]);
-            let done = result.is_err() || drawn.len() >= free || candidates.is_empty();
+            // The prediction cannot see this transaction's own forfeits: judge by the seats it left.
+            let after = self.decode("Request", request).expect("request exists");
+            let full = after["joined"] == after["max_workers"];
+            let progress = after["joined"] != r["joined"] || !replaced.is_empty();
+            let done = result.is_err() || full || candidates.is_empty() || (!progress && drawn.is_empty());
             last = Some(result);
             if done {
                 break;
@@ -1126,15 +1146,17 @@ impl Env {
         last.expect("one draw sent")
     }
 
-    /// Seats still only drawn past halfway through the commit window: the next draw replaces them.
+    /// Seats still only drawn half a commit window after their draw: the next draw replaces them.
     fn unanswered_seats(&self, r: &Value) -> Vec<Address> {
-        let created = r["created_at"].as_i64().unwrap();
-        let halfway = created + (r["commit_deadline"].as_i64().unwrap() - created) / 2;
-        if self.now() < halfway {
-            return vec![];
-        }
+        let window = r["commit_deadline"].as_i64().unwrap() - r["created_at"].as_i64().unwrap();
         let drawn = self.idl.constant_u64("SEAT_STATE_DRAWN");
-        self.seats(r).iter().filter(|s| s["state"].as_u64() == Some(drawn)).map(|s| idl::pubkey(&s["authority"])).collect()
+        self.seats(r)
+            .iter()
+            .filter(|s| {
+                s["state"].as_u64() == Some(drawn) && self.now() >= s["drawn_at"].as_i64().unwrap() + window / 2
+            })
+            .map(|s| idl::pubkey(&s["authority"]))
+            .collect()
     }
 
     fn slot_hash_for(&self, r: &Value) -> [u8; 32] {
@@ -1142,19 +1164,25 @@ impl Env {
         self.slot_hashes.iter().rev().find(|(s, _)| *s >= draw_slot).map(|(_, h)| *h).unwrap_or_default()
     }
 
-    /// A slot hash whose draw seats every worker `expect_seats` named for this request (the first of a
-    /// deterministic sequence if none was named, or none works).
+    /// A slot hash whose draw seats the workers `expect_seats` named for this request in the first seats, in
+    /// that order (the first of a deterministic sequence if none was named, or none works).
     fn pick_slot_hash(&self, request: &Address, r: &Value) -> [u8; 32] {
         let wanted = self.wanted_seats.get(request).cloned().unwrap_or_default();
         let max = r["max_workers"].as_u64().unwrap() as usize;
+        let pool = self.pool_workers();
         let hash_at = |i: u32| sha256(&[request.as_ref(), &i.to_le_bytes()].concat());
-        (0..20_000u32)
+        (0..50_000u32)
             .map(hash_at)
             .find(|h| {
-                let (_, drawn) = self.predict_draw(r, &draw_seed(request, h), &[], max, 64);
-                wanted.iter().all(|w| drawn.contains(w))
+                let (_, drawn) = self.predict_draw(r, &pool, &draw_seed(request, h), &[], max, 64);
+                drawn.len() >= wanted.len() && drawn[..wanted.len()] == wanted[..]
             })
             .unwrap_or_else(|| hash_at(0))
+    }
+
+    /// Every registered worker account, decoded, by pool index.
+    pub fn pool_workers(&self) -> Vec<Value> {
+        self.pool.iter().map(|op| self.decode("Worker", &self.worker_pda(op)).expect("pool worker")).collect()
     }
 
     /// The program's draw, restated: from the request's cursor, the candidates tried (up to `max_candidates`,
@@ -1162,6 +1190,7 @@ impl Env {
     pub fn predict_draw(
         &self,
         r: &Value,
+        pool: &[Value],
         seed: &[u8; 32],
         seated: &[Address],
         free: usize,
@@ -1180,9 +1209,10 @@ impl Env {
         while drawn.len() < free && candidates.len() < max_candidates {
             let (index, lottery) = draw_candidate(seed, k, pool_count, cap);
             k += 1;
-            let Some(operator) = self.pool.get(index as usize).copied() else { break };
+            let (Some(operator), Some(w)) = (self.pool.get(index as usize).copied(), pool.get(index as usize)) else {
+                break;
+            };
             candidates.push(operator);
-            let w = self.decode("Worker", &self.worker_pda(&operator)).expect("pool worker");
             let stake = w["stake"].as_u64().unwrap();
             let modalities = r["modalities"].as_u64().unwrap();
             let eligible = w["unbonding_amount"].as_u64() == Some(0)

@@ -19,8 +19,9 @@ fn setup() -> (Env, Keypair, Address) {
 
 #[test]
 fn adds_the_amount_to_the_stake() {
-    // Given a worker with 2 SOL staked
+    // Given a worker with 2 SOL staked, a slot after it registered
     let (mut env, operator, worker) = setup();
+    env.advance(1);
     let state_before = env.decode("Worker", &worker).unwrap();
     let (worker_lamports, operator_lamports) = (env.lamports(&worker), env.lamports(&operator.pubkey()));
 
@@ -28,9 +29,10 @@ fn adds_the_amount_to_the_stake() {
     let ix = env.ix_add_stake(&operator.pubkey(), AMOUNT);
     let meta = env.send(&[ix], &[&operator]).expect("add_stake");
 
-    // Then the stake is 5 SOL and nothing else in the worker changed
+    // Then the stake is 5 SOL, counting only for draws after this slot, and nothing else in the worker changed
     let mut expected = state_before;
     expected["stake"] = json!(STAKE + AMOUNT);
+    expected["eligible_since_slot"] = json!(env.svm.get_sysvar::<solana_clock::Clock>().slot);
     assert_eq!(env.decode("Worker", &worker).unwrap(), expected);
     // And exactly the amount moved from the operator to the worker
     assert_eq!(env.lamports(&worker), worker_lamports + AMOUNT);

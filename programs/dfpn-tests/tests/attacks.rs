@@ -93,9 +93,11 @@ fn attack_2_a_1_sol_stake_holds_no_more_seats_than_its_bonds_cover() {
     }
     let one_more = env.submit(&client, &spec(covered + 1));
 
-    // Then the next seat is refused: its bonds already lock the stake
+    // Then the next draw passes it over (its bonds already lock the stake), so it has no seat to accept
+    env.draw(&one_more).expect("draw_seats");
+    assert!(env.drawn(&one_more).is_empty());
     let ix = env.ix_join_request(&squatter.pubkey(), &one_more);
-    env.assert_ix_rejected(&ix, &[&squatter], &[one_more, env.worker_pda(&squatter.pubkey())], "BondExceedsFreeStake");
+    env.assert_ix_rejected(&ix, &[&squatter], &[one_more, env.worker_pda(&squatter.pubkey())], "NotDrawn");
     assert_eq!(u64_of(&worker(&env, &squatter)["bonded"]), covered * bond);
 }
 
@@ -159,13 +161,15 @@ fn attack_5_a_client_cannot_take_a_seat_in_its_own_request() {
     let mut env = Env::new();
     env.register_model(Network::MODEL, modality::ALL);
     let dealer = env.register_worker(LAMPORTS_PER_SOL, modality::ALL, &[Network::MODEL]);
+    let honest = env.register_worker(LAMPORTS_PER_SOL, modality::ALL, &[Network::MODEL]);
     env.fund(&dealer.pubkey(), 10 * LAMPORTS_PER_SOL);
     let request = env.submit(&dealer, &RequestSpec::default());
-    // When it joins its own request / Then it is refused, changing nothing
+    // When its request's seats are drawn / Then the draw passes it over, and joining is refused, changing nothing
+    env.draw(&request).expect("draw_seats");
+    assert_eq!(env.drawn(&request), vec![honest.pubkey()]);
     let ix = env.ix_join_request(&dealer.pubkey(), &request);
     env.assert_ix_rejected(&ix, &[&dealer], &[request, env.worker_pda(&dealer.pubkey())], "SelfDealing");
-    // And another worker (positive control) may join
-    let honest = env.register_worker(LAMPORTS_PER_SOL, modality::ALL, &[Network::MODEL]);
+    // And the other worker (positive control) accepts its drawn seat
     env.join(&honest, &request).expect("join");
 }
 

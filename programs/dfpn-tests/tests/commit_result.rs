@@ -52,9 +52,10 @@ fn committing_stores_the_commitment_and_counts_it() {
     let r = net.env.decode("Request", &request).unwrap();
     assert_eq!(r["commits"], 1);
     assert_eq!(r["joined"], 3);
-    assert_eq!(r["seats"][1]["state"], 1);
-    assert_eq!(idl::bytes32(&r["seats"][1]["commitment"]), c);
-    assert_eq!(r["seats"][0]["state"], 0, "other seats untouched");
+    let seat = net.env.seat_of(&r, &operator.pubkey());
+    assert_eq!(seat["state"], 1);
+    assert_eq!(idl::bytes32(&seat["commitment"]), c);
+    assert_eq!(net.env.seat_of(&r, &net.workers[0].pubkey())["state"], 0, "other seats untouched");
     // And no lamports moved but the operator's transaction fee
     assert_eq!([request, operator.pubkey()].map(|a| net.env.lamports(&a)), [before[0], before[1] - meta.fee]);
     // And a ResultCommitted event carries the commitment
@@ -220,7 +221,7 @@ fn the_seat_records_the_model_at_commit() {
     net.env.send(&[commit_ix(&net.env, &operator, &request)], &[&operator]).expect("commit");
     // Then the seat holds that model from now on
     let r = net.env.decode("Request", &request).unwrap();
-    assert_eq!(idl::pubkey(&r["seats"][0]["model"]), model_address(Network::MODEL));
+    assert_eq!(idl::pubkey(&net.env.seat_of(&r, &operator.pubkey())["model"]), model_address(Network::MODEL));
 }
 
 #[test]
@@ -293,4 +294,20 @@ fn a_model_must_cover_every_requested_modality() {
     let request = net.submit_join_commit(&RequestSpec::default(), &[None, None, None]);
     // When a seat commits with it / Then it fails, changing nothing
     assert_commit_with_model_rejected(&mut net, &request, OTHER_MODEL, "ModelModalityMismatch");
+}
+
+#[test]
+fn a_drawn_seat_must_be_accepted_before_committing() {
+    // Given a worker drawn for a seat it has not accepted
+    let mut net = Network::new(3);
+    let client = net.client.insecure_clone();
+    let request = net.env.submit(&client, &RequestSpec::default());
+    net.env.draw(&request).expect("draw_seats");
+    let operator = net.workers[0].insecure_clone();
+    // When it commits / Then it is told to accept first (no bond backs the seat), changing nothing
+    let ix = commit_ix(&net.env, &operator, &request);
+    net.env.assert_ix_rejected(&ix, &[&operator], &[], "NotJoined");
+    // And once it accepted (positive control) the same commit works
+    net.env.join(&operator, &request).expect("join");
+    net.env.send(&[commit_ix(&net.env, &operator, &request)], &[&operator]).expect("commit");
 }

@@ -164,12 +164,14 @@ impl World {
         env.reveal(&w[0], &finalizable, &answer(0)).expect("reveal");
         // Reveal phase: three commitments (all seats), one revealed.
         let revealing = env.submit(&client, &spec(13, 3, 3, 3_000));
+        env.expect_seats(&revealing, &[w[0].pubkey(), w[1].pubkey(), w[2].pubkey()]);
         for i in 0..3 {
             join_commit(env, i, &revealing);
         }
         env.reveal(&w[0], &revealing, &answer(0)).expect("reveal");
         // Commit phase: worker 3 joined only, worker 4 committed.
         let committing = env.submit(&client, &spec(14, 2, 4, 3_000));
+        env.expect_seats(&committing, &[w[3].pubkey(), w[4].pubkey()]);
         env.join(&w[3], &committing).expect("join");
         join_commit(env, 4, &committing);
         // Fresh.
@@ -390,11 +392,13 @@ impl World {
             decoded.insert(*address, (name, idl.decode_account(name, &account.data), account.lamports));
         }
         let u = |v: &serde_json::Value| v.as_u64().unwrap();
-        // Seats each worker authority holds in open requests.
+        // Accepted seats (bond locked; a seat only drawn locks nothing) each worker authority holds in open
+        // requests.
+        let drawn = idl.constant_u64("SEAT_STATE_DRAWN");
         let mut open_seats: HashMap<Address, u64> = HashMap::new();
         for (name, r, _) in decoded.values() {
             if *name == "Request" && r["status"] == 0 {
-                for seat in env.seats(r) {
+                for seat in env.seats(r).iter().filter(|s| u(&s["state"]) != drawn) {
                     *open_seats.entry(dfpn_tests::idl::pubkey(&seat["authority"])).or_default() += 1;
                 }
             }
@@ -416,7 +420,7 @@ impl World {
                 "Model" => rent + u(&v["unclaimed"]),
                 "Request" => {
                     let seats = env.seats(v);
-                    let commits = seats.iter().filter(|s| u(&s["state"]) >= 1).count() as u64;
+                    let commits = seats.iter().filter(|s| matches!(u(&s["state"]), 1 | 2)).count() as u64;
                     let reveals = seats.iter().filter(|s| u(&s["state"]) == 2).count() as u64;
                     let (joined, max) = (u(&v["joined"]), u(&v["max_workers"]));
                     if joined > max || max > 10 || u(&v["commits"]) != commits || u(&v["reveals"]) != reveals {

@@ -61,7 +61,8 @@ fn creates_the_config_and_both_vaults_with_the_signer_as_authority() {
             "request_count": 0,
             "pending_authority": vec![0; 32],
             "insurance_withdrawn_at": 0,
-            "reserved": vec![0; 22],
+            "worker_count": 0,
+            "reserved": vec![0; 9],
         })
     );
     // And the vaults are tagged treasury (0) and insurance (1)

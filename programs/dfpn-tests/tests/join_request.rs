@@ -4,11 +4,17 @@ use solana_address::Address;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 
-/// A network of `n` workers and a submitted request for `spec`.
+/// A network of `n` workers and a submitted request for `spec`, its seats drawn (the first workers, in order).
 fn setup(n: usize, spec: &RequestSpec) -> (Network, Address) {
     let mut net = Network::new(n);
     let client = net.client.insecure_clone();
     let request = net.env.submit(&client, spec);
+    let wanted: Vec<Address> = net.workers.iter().take(spec.max_workers as usize).map(|w| w.pubkey()).collect();
+    if !wanted.is_empty() {
+        net.env.expect_seats(&request, &wanted);
+        net.env.draw(&request).expect("draw_seats");
+        assert_eq!(net.env.drawn(&request), wanted);
+    }
     (net, request)
 }
 
@@ -38,11 +44,11 @@ fn joining_takes_the_next_seat_and_holds_an_active_seat() {
     // When a second worker joins
     let meta = net.env.join(&second, &request).expect("join");
 
-    // Then it holds seat 1, joined and nothing more
+    // Then it holds its drawn seat, joined and nothing more
     let r = net.env.decode("Request", &request).unwrap();
     assert_eq!(r["joined"], 2);
     assert_eq!(r["commits"], 0);
-    let seat = &r["seats"][1];
+    let seat = &net.env.seat_of(&r, &second.pubkey());
     assert_eq!(idl::pubkey(&seat["authority"]), second.pubkey());
     assert_eq!(seat["state"], 0);
     assert_eq!(idl::bytes32(&seat["commitment"]), [0; 32]);
@@ -254,13 +260,13 @@ fn joining_once_every_seat_has_committed_is_rejected() {
 }
 
 #[test]
-fn a_full_request_cannot_be_joined() {
-    // Given a request whose three seats are taken but not yet committed
+fn a_worker_the_draw_did_not_seat_cannot_join() {
+    // Given a request whose three seats were drawn among four workers, and accepted
     let mut net = Network::new(4);
     let request = net.submit_join_commit(&RequestSpec::default(), &[None, None, None]);
-    // When a fourth worker joins / Then it fails, changing nothing
+    // When the fourth worker, not drawn, joins / Then it fails, changing nothing: seats are drawn, not taken
     let late = net.workers[3].insecure_clone();
-    assert_join_rejected(&mut net.env, &late, &request, "RequestFull");
+    assert_join_rejected(&mut net.env, &late, &request, "NotDrawn");
 }
 
 #[test]
@@ -290,6 +296,7 @@ fn a_worker_below_the_minimum_stake_cannot_join() {
     let (mut net, request) = setup(1, &RequestSpec::default());
     let mut params = net.env.params.clone();
     params.min_stake *= 2;
+    params.draw_stake_cap = params.min_stake;
     let authority = net.env.authority.insecure_clone();
     let ix = net.env.ix_update_config(&authority.pubkey(), &params);
     net.env.send(&[ix], &[&authority]).expect("update_config");
@@ -311,9 +318,20 @@ fn a_worker_lacking_a_requested_modality_cannot_join() {
         &RequestSpec { modalities: modality::FACE_MANIPULATION | modality::VOICE_CLONING, ..Default::default() },
     );
     let face = net.env.submit(&client, &RequestSpec { nonce: 2, ..Default::default() });
-    // When the workers join requests they do not fully support / Then it fails, changing nothing
-    assert_join_rejected(&mut net.env, &face_only, &both, "ModalityNotSupported");
-    assert_join_rejected(&mut net.env, &image_only, &face, "ModalityNotSupported");
+    // When their seats are drawn / Then nobody lacking a modality is drawn
+    net.env.draw(&both).expect("draw_seats");
+    assert!(net.env.drawn(&both).is_empty());
+    net.env.draw(&face).expect("draw_seats");
+    assert_eq!(net.env.drawn(&face), vec![face_only.pubkey()]);
+    // When a drawn worker drops the modality before accepting / Then it cannot accept, changing nothing
+    let ix = net.env.ix_update_worker(
+        &face_only.pubkey(),
+        modality::IMAGE_AUTHENTICITY,
+        &[model_address(Network::MODEL).to_bytes()],
+    );
+    net.env.send(&[ix], &[&face_only]).expect("update_worker: a drawn seat is not an active one");
+    assert_join_rejected(&mut net.env, &face_only, &face, "ModalityNotSupported");
+    assert_join_rejected(&mut net.env, &image_only, &both, "ModalityNotSupported");
 }
 
 #[test]

@@ -31,8 +31,11 @@ fn leaving_frees_the_seat_and_the_bond() {
     // Then the request has two seats, the last one moved into the freed place
     let r = net.env.decode("Request", &request).unwrap();
     assert_eq!(r["joined"], 2);
-    assert_eq!(idl::pubkey(&r["seats"][0]["authority"]), net.workers[2].pubkey());
-    assert_eq!(idl::pubkey(&r["seats"][1]["authority"]), net.workers[1].pubkey());
+    let mut seated = net.env.drawn(&request);
+    seated.sort();
+    let mut others = vec![net.workers[1].pubkey(), net.workers[2].pubkey()];
+    others.sort();
+    assert_eq!(seated, others);
     assert_eq!(r["seats"][2]["authority"], serde_json::json!(vec![0u8; 32]));
     // And its worker holds no seat and no bond, its stake untouched
     let w = net.env.decode("Worker", &worker).unwrap();
@@ -43,8 +46,11 @@ fn leaving_frees_the_seat_and_the_bond() {
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].0, "WorkerLeft");
     assert_eq!(idl::pubkey(&events[0].1["worker"]), leaver.pubkey());
-    // And the freed seat can be taken by another worker
-    let newcomer = net.workers[3].insecure_clone();
+    // And the freed seat is drawn again, and the drawn worker accepts it
+    net.env.draw(&request).expect("draw the freed seat");
+    let drawn = net.env.drawn(&request);
+    assert_eq!(drawn.len(), 3);
+    let newcomer = net.workers.iter().find(|w| w.pubkey() == drawn[2]).expect("a pool worker").insecure_clone();
     net.env.join(&newcomer, &request).expect("join the freed seat");
 }
 

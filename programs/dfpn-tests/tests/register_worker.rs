@@ -38,7 +38,8 @@ fn registers_a_worker_with_its_stake_and_capabilities() {
     let ix = env.ix_register_worker(&operator.pubkey(), STAKE, modalities, &models);
     let meta = env.send(&[ix], &[&operator]).expect("register_worker");
 
-    // Then the worker account holds exactly what was declared
+    // Then the worker account holds exactly what was declared, first in the draw pool, drawable from this slot
+    let slot = env.svm.get_sysvar::<solana_clock::Clock>().slot;
     let bump = Address::find_program_address(&[b"worker", operator.pubkey().as_ref()], &env.program_id).1;
     assert_eq!(
         env.decode("Worker", &worker).unwrap(),
@@ -60,7 +61,9 @@ fn registers_a_worker_with_its_stake_and_capabilities() {
             "slashed_total": 0,
             "registered_at": START_TIME,
             "bonded": 0,
-            "reserved": vec![0; 24],
+            "pool_index": 0,
+            "eligible_since_slot": slot,
+            "reserved": vec![0; 12],
         })
     );
     // And the operator paid rent + stake (+ the fee), all of which the worker holds

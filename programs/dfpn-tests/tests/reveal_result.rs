@@ -63,14 +63,14 @@ fn revealing_a_matching_answer_records_it_on_the_seat() {
     assert_eq!(r["reveals"], 1);
     assert_eq!(r["commits"], 3);
     assert_eq!(r["status"], 0);
-    let seat = &r["seats"][1];
+    let seat = &net.env.seat_of(&r, &operator.pubkey());
     assert_eq!(seat["state"], 2);
     assert_eq!(seat["verdict"], answer.verdict);
     assert_eq!(seat["confidence"], answer.confidence);
     assert_eq!(idl::pubkey(&seat["model"]).to_bytes(), answer.model);
     assert_eq!(idl::bytes32(&seat["report_hash"]), answer.report_hash);
     assert_eq!(idl::text(&seat["report_uri"], &seat["report_uri_len"]), answer.report_uri);
-    assert_eq!(r["seats"][0]["state"], 1, "other seats untouched");
+    assert_eq!(net.env.seat_of(&r, &net.workers[0].pubkey())["state"], 1, "other seats untouched");
     // And no lamports moved but the operator's transaction fee
     assert_eq!(touched.map(|a| net.env.lamports(&a)), [before[0], before[1], before[2], before[3] - meta.fee]);
     // And a ResultRevealed event carries the answer
@@ -98,7 +98,8 @@ fn a_128_byte_report_uri_is_stored_and_emitted_intact() {
     let meta = net.env.reveal(&operator, &request, &a[0]).expect("reveal");
     // Then seat and event hold all 128 bytes
     let r = net.env.decode("Request", &request).unwrap();
-    assert_eq!(idl::text(&r["seats"][0]["report_uri"], &r["seats"][0]["report_uri_len"]), a[0].report_uri);
+    let seat = net.env.seat_of(&r, &operator.pubkey());
+    assert_eq!(idl::text(&seat["report_uri"], &seat["report_uri_len"]), a[0].report_uri);
     assert_eq!(events(&net.env, &meta)[0].1["report_uri"], a[0].report_uri.as_str());
 }
 
@@ -299,8 +300,9 @@ fn a_model_deactivated_after_the_commit_still_backs_the_reveal() {
     // When it reveals / Then the reveal is accepted with the model fixed at commit
     net.env.reveal(&operator, &request, &a[0]).expect("reveal after deactivation");
     let r = net.env.decode("Request", &request).unwrap();
-    assert_eq!(idl::pubkey(&r["seats"][0]["model"]), model_address(OTHER_MODEL));
-    assert_eq!(r["seats"][0]["state"], 2);
+    let seat = net.env.seat_of(&r, &operator.pubkey());
+    assert_eq!(idl::pubkey(&seat["model"]), model_address(OTHER_MODEL));
+    assert_eq!(seat["state"], 2);
 }
 
 #[test]

@@ -54,6 +54,27 @@ fn replaces_modalities_and_models() {
 }
 
 #[test]
+fn a_new_modality_counts_only_for_later_draws_and_a_narrowing_changes_nothing() {
+    // Given a face-manipulation worker a slot after it registered
+    let mut env = Env::new();
+    let models = [model_address(NEW_MODEL).to_bytes()];
+    let operator = env.register_worker(env.params.min_stake, modality::FACE_MANIPULATION, &[NEW_MODEL]);
+    let worker = env.worker_pda(&operator.pubkey());
+    let registered = env.decode("Worker", &worker).unwrap()["eligible_since_slot"].clone();
+    env.advance(1);
+    // When it narrows nothing but keeps its modality / Then its draw eligibility keeps its slot
+    let ix = env.ix_update_worker(&operator.pubkey(), modality::FACE_MANIPULATION, &models);
+    env.send(&[ix], &[&operator]).expect("update_worker");
+    assert_eq!(env.decode("Worker", &worker).unwrap()["eligible_since_slot"], registered);
+    // When it adds voice cloning / Then only draws after this slot may use it
+    let ix = env.ix_update_worker(&operator.pubkey(), modality::FACE_MANIPULATION | modality::VOICE_CLONING, &models);
+    env.send(&[ix], &[&operator]).expect("update_worker");
+    let slot = env.svm.get_sysvar::<solana_clock::Clock>().slot;
+    assert_eq!(env.decode("Worker", &worker).unwrap()["eligible_since_slot"], slot);
+    assert_ne!(registered, slot);
+}
+
+#[test]
 fn rejects_missing_accounts() {
     // Given the instruction without the worker account
     let (mut env, operator, worker) = setup();

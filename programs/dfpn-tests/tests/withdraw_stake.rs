@@ -42,10 +42,11 @@ fn pays_out_the_unbonding_stake_once_the_delay_has_passed() {
     let ix = env.ix_withdraw_stake(&operator.pubkey());
     let meta = env.send(&[ix], &[&operator]).expect("withdraw_stake");
 
-    // Then the unbonding is cleared and the remaining stake untouched
+    // Then the unbonding is cleared and the remaining stake untouched, drawable again for draw slots after now
     let mut expected = state_before;
     expected["unbonding_amount"] = json!(0);
     expected["unbonding_ends_at"] = json!(0);
+    expected["eligible_since_slot"] = json!(env.svm.get_sysvar::<solana_clock::Clock>().slot);
     assert_eq!(env.decode("Worker", &worker).unwrap(), expected);
     // And exactly the unbonding amount moved to the operator
     assert_eq!(env.lamports(&worker), worker_lamports - UNBONDING);

@@ -254,6 +254,8 @@ mod tests {
             no_consensus_fee_bps: U16::new(2_000),
             seat_bond_multiplier: U16::new(10),
             challenge_slash_bps: U16::new(0),
+            min_workers_floor: 5,
+            draw_stake_cap: U64::new(10_000_000_000),
         }
     }
 

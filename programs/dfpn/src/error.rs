@@ -131,7 +131,7 @@ pub enum DfpnError {
     RequestAlreadyClosed = 6061,
     /// The worker's stake not already bonded by its other seats does not cover this request's seat bond.
     BondExceedsFreeStake = 6062,
-    /// A seat can be left only during the first half of the commit window.
+    /// A seat can be given back only within half a commit window of being drawn.
     LeaveWindowClosed = 6063,
     /// The signer is not the program's upgrade authority: only it may initialize the configuration.
     NotUpgradeAuthority = 6064,
@@ -163,7 +163,7 @@ pub enum DfpnError {
     NoWorkersToDraw = 6077,
     /// min_workers is below the configuration's min_workers_floor.
     MinWorkersBelowFloor = 6078,
-    /// Every seat is drawn and no drawn seat went unanswered past halfway: nothing to draw.
+    /// Every seat is drawn and none is still unanswered half a commit window after its draw: nothing to draw.
     NothingToDraw = 6079,
     /// The slot-hashes account is not the SlotHashes sysvar.
     NotSlotHashesSysvar = 6080,

@@ -111,7 +111,7 @@ fn error_codes_are_pinned() {
 #[test]
 fn events_match_discriminators() {
     let idl = idl();
-    let program: [(&str, [u8; 8]); 32] = [
+    let program: [(&str, [u8; 8]); 34] = [
         ("ConfigInitialized", events::CONFIG_INITIALIZED),
         ("ConfigUpdated", events::CONFIG_UPDATED),
         ("PauseSet", events::PAUSE_SET),
@@ -144,6 +144,8 @@ fn events_match_discriminators() {
         ("ChallengerRegistered", events::CHALLENGER_REGISTERED),
         ("ChallengerRemoved", events::CHALLENGER_REMOVED),
         ("ChallengeRevealed", events::CHALLENGE_REVEALED),
+        ("SeatDrawn", events::SEAT_DRAWN),
+        ("DrawRearmed", events::DRAW_REARMED),
     ];
     let listed = idl["events"].as_array().unwrap();
     assert_eq!(listed.len(), program.len());
@@ -198,7 +200,9 @@ fn constants_match_the_program() {
         "REQUEST_STATUS_OPEN" => request_status::OPEN, "REQUEST_STATUS_FINALIZED" => request_status::FINALIZED,
         "REQUEST_STATUS_EXPIRED" => request_status::EXPIRED,
         "SEAT_STATE_JOINED" => seat_state::JOINED, "SEAT_STATE_COMMITTED" => seat_state::COMMITTED,
-        "SEAT_STATE_REVEALED" => seat_state::REVEALED,
+        "SEAT_STATE_REVEALED" => seat_state::REVEALED, "SEAT_STATE_DRAWN" => seat_state::DRAWN,
+        "DRAW_DOMAIN" => bytes(c::DRAW_DOMAIN), "DRAW_DELAY_SLOTS" => c::DRAW_DELAY_SLOTS,
+        "MAX_MIN_WORKERS_FLOOR" => c::MAX_MIN_WORKERS_FLOOR,
         "SEEDS_CONFIG" => bytes(seeds::CONFIG), "SEEDS_TREASURY" => bytes(seeds::TREASURY),
         "SEEDS_INSURANCE" => bytes(seeds::INSURANCE), "SEEDS_MODEL" => bytes(seeds::MODEL),
         "SEEDS_WORKER" => bytes(seeds::WORKER), "SEEDS_REQUEST" => bytes(seeds::REQUEST),

@@ -122,6 +122,8 @@ fn fees() {
         no_consensus_fee_bps: U16::new(0),
         seat_bond_multiplier: U16::new(0),
         challenge_slash_bps: U16::new(0),
+        min_workers_floor: 0,
+        draw_stake_cap: U64::new(0),
     };
     for case in vectors("fees") {
         let got = aggregation::request_fee(&params, int(&case["modalities"]) as u8, int(&case["min_workers"]) as u8);

@@ -238,7 +238,7 @@ export const ERROR_HINTS: Readonly<Record<ErrorCode, string>> = Object.freeze({
   PAYOUT_BELOW_RENT: 'Fund the receiving wallet with its rent-exempt minimum first, or move at least that much (model fees, insurance withdrawals).',
   REQUEST_ALREADY_CLOSED: 'Nothing to close: the request was closed already (its rent went back to the client) or never existed.',
   BOND_EXCEEDS_FREE_STAKE: 'Add stake (add_stake) or finish open requests: each held seat locks its request\'s bond from the stake.',
-  LEAVE_WINDOW_CLOSED: 'A seat can be given back only in the first half of the commit window; commit an answer instead.',
+  LEAVE_WINDOW_CLOSED: 'A seat can be given back only within half a commit window of being drawn; commit an answer instead.',
   NOT_UPGRADE_AUTHORITY: 'Initialize the configuration with the key that deployed the program (its upgrade authority), before making the program immutable.',
   INVALID_PROGRAM_DATA: 'Pass the program\'s ProgramData account (the upgradeable loader\'s PDA of the program id); deploy the program as upgradeable.',
   INSURANCE_WITHDRAWAL_TOO_LARGE: 'Withdraw at most MAX_INSURANCE_WITHDRAWAL_BPS of the insurance vault\'s balance above rent.',
@@ -254,6 +254,6 @@ export const ERROR_HINTS: Readonly<Record<ErrorCode, string>> = Object.freeze({
   DRAW_ACCOUNT_MISMATCH: 'Pass, for candidate k, the worker whose pool_index the draw names (the SDKs compute it), after the workers of seats being replaced.',
   NO_WORKERS_TO_DRAW: 'No worker was registered when the request was submitted; submit again once workers have registered.',
   MIN_WORKERS_BELOW_FLOOR: 'Ask for at least the network\'s minWorkersFloor workers (config params).',
-  NOTHING_TO_DRAW: 'Every seat is drawn; nothing to do until halfway through the commit window, when unanswered seats can be replaced.',
+  NOTHING_TO_DRAW: 'Every seat is drawn; a seat still unanswered half a commit window after its draw can be replaced then.',
   NOT_SLOT_HASHES_SYSVAR: 'Pass the SlotHashes sysvar (SysvarS1otHashes111111111111111111111111111).',
 });

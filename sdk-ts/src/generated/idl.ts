@@ -1462,7 +1462,7 @@ export const DFPN_IDL = {
     {
       "name": "leave_request",
       "docs": [
-        "A drawn worker gives back a seat it has not committed, in the first half of the commit window (its bond is released if it accepted); the seat is drawn again."
+        "A drawn worker gives back a seat it has not committed, within half a commit window of being drawn (its bond is released if it accepted); the seat is drawn again."
       ],
       "discriminator": [
         109,
@@ -1836,7 +1836,7 @@ export const DFPN_IDL = {
     {
       "name": "draw_seats",
       "docs": [
-        "Anyone draws workers into a request's empty seats with the hash of the first slot at or after its draw_slot (DRAW_DOMAIN); past halfway through the commit window it first replaces seats still only drawn (their bond is forfeited). Remaining accounts: the writable worker PDA of every such seat in seat order, then read-only candidate worker PDAs in draw order: candidate k is the worker whose pool_index is the first 8 bytes (LE) of sha256(seed ‖ k as u32 LE) modulo the request's pool_count; it takes a seat if eligible and the next 8 bytes (LE) modulo draw_stake_cap are below its stake."
+        "Anyone draws workers into a request's empty seats with the hash of the first slot at or after its draw_slot (DRAW_DOMAIN); it first replaces seats still only drawn half a commit window after they were drawn (their bond is forfeited). Remaining accounts: the writable worker PDA of every such seat in seat order, then read-only candidate worker PDAs in draw order: candidate k is the worker whose pool_index is the first 8 bytes (LE) of sha256(seed ‖ k as u32 LE) modulo the request's pool_count; it takes a seat if eligible and the next 8 bytes (LE) modulo draw_stake_cap are below its stake."
       ],
       "discriminator": [
         80,
@@ -2744,7 +2744,7 @@ export const DFPN_IDL = {
     {
       "code": 6063,
       "name": "LeaveWindowClosed",
-      "msg": "A seat can be left only during the first half of the commit window."
+      "msg": "A seat can be given back only within half a commit window of being drawn."
     },
     {
       "code": 6064,
@@ -2824,7 +2824,7 @@ export const DFPN_IDL = {
     {
       "code": 6079,
       "name": "NothingToDraw",
-      "msg": "Every seat is drawn and no drawn seat went unanswered past halfway: nothing to draw."
+      "msg": "Every seat is drawn and none is still unanswered half a commit window after its draw: nothing to draw."
     },
     {
       "code": 6080,
@@ -3512,6 +3512,10 @@ export const DFPN_IDL = {
                 128
               ]
             }
+          },
+          {
+            "name": "drawn_at",
+            "type": "i64"
           }
         ]
       }
@@ -4701,4 +4705,4 @@ export const DFPN_IDL = {
 } as const;
 
 /** sha256 of idl/dfpn.json as generated from. */
-export const DFPN_IDL_SHA256 = '58df3b44b5df96eb1ba0aeac5a1256bfeb9e2ab329847abca805a3ca21ca47da';
+export const DFPN_IDL_SHA256 = '4095c0df1b70825ccd7133b9e5d9e1737117e1f22cea24b6486eeee2ce90a65b';

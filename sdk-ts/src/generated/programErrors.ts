@@ -157,7 +157,7 @@ export const PROGRAM_ERRORS: ReadonlyArray<ProgramErrorInfo> = [
   { code: 6060, name: 'PayoutBelowRent', errorCode: 'PAYOUT_BELOW_RENT', msg: "The receiving wallet is empty and the amount is below its rent-exempt minimum." },
   { code: 6061, name: 'RequestAlreadyClosed', errorCode: 'REQUEST_ALREADY_CLOSED', msg: "No request account at this address: it was closed already, or never submitted." },
   { code: 6062, name: 'BondExceedsFreeStake', errorCode: 'BOND_EXCEEDS_FREE_STAKE', msg: "The worker's stake not already bonded by its other seats does not cover this request's seat bond." },
-  { code: 6063, name: 'LeaveWindowClosed', errorCode: 'LEAVE_WINDOW_CLOSED', msg: "A seat can be left only during the first half of the commit window." },
+  { code: 6063, name: 'LeaveWindowClosed', errorCode: 'LEAVE_WINDOW_CLOSED', msg: "A seat can be given back only within half a commit window of being drawn." },
   { code: 6064, name: 'NotUpgradeAuthority', errorCode: 'NOT_UPGRADE_AUTHORITY', msg: "The signer is not the program's upgrade authority: only it may initialize the configuration." },
   { code: 6065, name: 'InvalidProgramData', errorCode: 'INVALID_PROGRAM_DATA', msg: "The program-data account is not this program's (BPF upgradeable loader, PDA of the program id)." },
   { code: 6066, name: 'InsuranceWithdrawalTooLarge', errorCode: 'INSURANCE_WITHDRAWAL_TOO_LARGE', msg: "An insurance withdrawal may move at most `MAX_INSURANCE_WITHDRAWAL_BPS` of the vault above rent." },
@@ -173,6 +173,6 @@ export const PROGRAM_ERRORS: ReadonlyArray<ProgramErrorInfo> = [
   { code: 6076, name: 'DrawAccountMismatch', errorCode: 'DRAW_ACCOUNT_MISMATCH', msg: "A candidate account is not the worker at the drawn pool index (or a replaced seat's worker)." },
   { code: 6077, name: 'NoWorkersToDraw', errorCode: 'NO_WORKERS_TO_DRAW', msg: "No worker was registered when the request was submitted: nobody can be drawn." },
   { code: 6078, name: 'MinWorkersBelowFloor', errorCode: 'MIN_WORKERS_BELOW_FLOOR', msg: "min_workers is below the configuration's min_workers_floor." },
-  { code: 6079, name: 'NothingToDraw', errorCode: 'NOTHING_TO_DRAW', msg: "Every seat is drawn and no drawn seat went unanswered past halfway: nothing to draw." },
+  { code: 6079, name: 'NothingToDraw', errorCode: 'NOTHING_TO_DRAW', msg: "Every seat is drawn and none is still unanswered half a commit window after its draw: nothing to draw." },
   { code: 6080, name: 'NotSlotHashesSysvar', errorCode: 'NOT_SLOT_HASHES_SYSVAR', msg: "The slot-hashes account is not the SlotHashes sysvar." },
 ];

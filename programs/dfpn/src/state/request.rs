@@ -20,10 +20,12 @@ pub struct Seat {
     pub confidence: u8,
     pub report_uri_len: u8,
     pub report_uri: [u8; MAX_REPORT_URI_LEN],
+    /// When the worker was drawn for this seat.
+    pub drawn_at: I64,
 }
 
 impl Seat {
-    pub const LEN: usize = 32 * 4 + 4 + MAX_REPORT_URI_LEN;
+    pub const LEN: usize = 32 * 4 + 4 + MAX_REPORT_URI_LEN + 8;
 
     /// Whether the seat locked its worker's bond and counts among its active seats (accepted; a seat only
     /// drawn did neither).
@@ -123,12 +125,12 @@ impl Request {
         self.draw_seed != [0; 32]
     }
 
-    /// Halfway through the commit window: seats can be handed back before, unanswered draws are replaced
-    /// after.
+    /// Half a commit window after a seat was drawn: its worker may hand it back before, and if it is still
+    /// only drawn then, anyone may have it replaced (a seat drawn in the second half is never replaced).
     #[inline(always)]
-    pub fn commit_halfway(&self) -> i64 {
-        let created = self.created_at.get();
-        created + (self.commit_deadline.get() - created) / 2
+    pub fn answer_by(&self, seat: &Seat) -> i64 {
+        let window = self.commit_deadline.get() - self.created_at.get();
+        seat.drawn_at.get().saturating_add(window / 2)
     }
 
     /// Open: accepting seats, commits and reveals (not yet finalized or expired). Every phase below is a phase
@@ -175,8 +177,25 @@ impl Request {
 
 impl AccountState for Request {
     const DISCRIMINATOR: [u8; 8] = discriminator::anchor("account:Request");
-    const LEN: usize =
-        8 + 32 + 8 + 32 + 12 + MAX_URI_LEN + 8 * 6 + 2 * 4 + 4 + 8 + 2 + 2 + 12 + 8 + 32 + 4 + 4 + 32 + Seat::LEN * MAX_SEATS;
+    const LEN: usize = 8
+        + 32
+        + 8
+        + 32
+        + 12
+        + MAX_URI_LEN
+        + 8 * 6
+        + 2 * 4
+        + 4
+        + 8
+        + 2
+        + 2
+        + 12
+        + 8
+        + 32
+        + 4
+        + 4
+        + 32
+        + Seat::LEN * MAX_SEATS;
 }
 
 const _: () = assert!(core::mem::size_of::<Seat>() == Seat::LEN);

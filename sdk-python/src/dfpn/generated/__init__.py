@@ -12,7 +12,7 @@ IDL_NAME = 'dfpn'
 IDL_VERSION = '0.1.0'
 IDL_SPEC = '0.1.0'
 #: SHA-256 of the idl/dfpn.json these files were generated from.
-IDL_SHA256 = '58df3b44b5df96eb1ba0aeac5a1256bfeb9e2ab329847abca805a3ca21ca47da'
+IDL_SHA256 = '4095c0df1b70825ccd7133b9e5d9e1737117e1f22cea24b6486eeee2ce90a65b'
 
 __all__ = [
     'IDL_NAME',

@@ -421,7 +421,7 @@ PROGRAM_ERRORS: dict[int, ProgramErrorInfo] = {
     6063: ProgramErrorInfo(
         6063,
         'LeaveWindowClosed',
-        "A seat can be left only during the first half of the commit window.",
+        "A seat can be given back only within half a commit window of being drawn.",
     ),
     6064: ProgramErrorInfo(
         6064,
@@ -504,7 +504,10 @@ PROGRAM_ERRORS: dict[int, ProgramErrorInfo] = {
     6079: ProgramErrorInfo(
         6079,
         'NothingToDraw',
-        "Every seat is drawn and no drawn seat went unanswered past halfway: nothing to draw.",
+        (
+            "Every seat is drawn and none is still unanswered half a commit window after its draw: nothing "
+            "to draw."
+        ),
     ),
     6080: ProgramErrorInfo(
         6080,
@@ -826,7 +829,8 @@ ERROR_HINTS: dict[ErrorCode, str] = {
         "stake."
     ),
     ErrorCode.LEAVE_WINDOW_CLOSED: (
-        "A seat can be given back only in the first half of the commit window; commit an answer instead."
+        "A seat can be given back only within half a commit window of being drawn; commit an answer "
+        "instead."
     ),
     ErrorCode.NOT_UPGRADE_AUTHORITY: (
         "Initialize the configuration with the key that deployed the program (its upgrade authority), "
@@ -880,8 +884,8 @@ ERROR_HINTS: dict[ErrorCode, str] = {
         "Ask for at least the network's min_workers_floor workers (Config.params.min_workers_floor)."
     ),
     ErrorCode.NOTHING_TO_DRAW: (
-        "Every seat is drawn; nothing to do until halfway through the commit window, when unanswered seats "
-        "can be replaced."
+        "Every seat is drawn; a seat still unanswered half a commit window after its draw can be replaced "
+        "then."
     ),
     ErrorCode.NOT_SLOT_HASHES_SYSVAR: (
         "Pass the SlotHashes sysvar (SysvarS1otHashes111111111111111111111111111)."

@@ -817,8 +817,8 @@ LEAVE_REQUEST_DISCRIMINATOR = bytes([109, 36, 63, 9, 52, 19, 84, 215])
 
 @dataclass(frozen=True, slots=True)
 class LeaveRequestArgs:
-    """Arguments of `leave_request`. A drawn worker gives back a seat it has not committed, in the first
-    half of the commit window (its bond is released if it accepted); the seat is drawn again.
+    """Arguments of `leave_request`. A drawn worker gives back a seat it has not committed, within half a
+    commit window of being drawn (its bond is released if it accepted); the seat is drawn again.
     """
 
     DISCRIMINATOR: ClassVar[bytes] = LEAVE_REQUEST_DISCRIMINATOR
@@ -1040,12 +1040,12 @@ DRAW_SEATS_DISCRIMINATOR = bytes([80, 164, 20, 16, 140, 65, 65, 111])
 @dataclass(frozen=True, slots=True)
 class DrawSeatsArgs:
     """Arguments of `draw_seats`. Anyone draws workers into a request's empty seats with the hash of the
-    first slot at or after its draw_slot (DRAW_DOMAIN); past halfway through the commit window it first
-    replaces seats still only drawn (their bond is forfeited). Remaining accounts: the writable worker
-    PDA of every such seat in seat order, then read-only candidate worker PDAs in draw order: candidate
-    k is the worker whose pool_index is the first 8 bytes (LE) of sha256(seed ‖ k as u32 LE) modulo the
-    request's pool_count; it takes a seat if eligible and the next 8 bytes (LE) modulo draw_stake_cap
-    are below its stake.
+    first slot at or after its draw_slot (DRAW_DOMAIN); it first replaces seats still only drawn half a
+    commit window after they were drawn (their bond is forfeited). Remaining accounts: the writable
+    worker PDA of every such seat in seat order, then read-only candidate worker PDAs in draw order:
+    candidate k is the worker whose pool_index is the first 8 bytes (LE) of sha256(seed ‖ k as u32 LE)
+    modulo the request's pool_count; it takes a seat if eligible and the next 8 bytes (LE) modulo
+    draw_stake_cap are below its stake.
     """
 
     DISCRIMINATOR: ClassVar[bytes] = DRAW_SEATS_DISCRIMINATOR

@@ -13,12 +13,12 @@ from dfpn.borsh import BorshError, Reader, Writer
 #: Borsh size in bytes of each fixed-size type (fields only, no discriminator).
 TYPE_SIZES: dict[str, int] = {
     'ConfigParams': 107,
-    'Seat': 260,
+    'Seat': 268,
     'Config': 268,
     'Vault': 8,
     'Model': 228,
     'Worker': 264,
-    'Request': 3048,
+    'Request': 3128,
     'Challenger': 80,
     'ConfigInitialized': 32,
     'ConfigUpdated': 32,
@@ -145,6 +145,7 @@ class Seat:
     confidence: int
     report_uri_len: int
     report_uri: bytes
+    drawn_at: int
 
     def write(self, w: Writer) -> None:
         w.pubkey(self.authority, 'authority')
@@ -156,6 +157,7 @@ class Seat:
         w.u8(self.confidence, 'confidence')
         w.u8(self.report_uri_len, 'report_uri_len')
         w.fixed_bytes(self.report_uri, 128, 'report_uri')
+        w.i64(self.drawn_at, 'drawn_at')
 
     @classmethod
     def read(cls, r: Reader) -> Seat:
@@ -169,6 +171,7 @@ class Seat:
             confidence=r.u8(),
             report_uri_len=r.u8(),
             report_uri=r.fixed_bytes(128),
+            drawn_at=r.i64(),
         )
 
     def encode(self) -> bytes:
@@ -508,10 +511,10 @@ class Worker:
 
 @dataclass(frozen=True, slots=True)
 class Request:
-    """Account `Request`: the 8-byte discriminator, then these fields (3056 bytes in all)."""
+    """Account `Request`: the 8-byte discriminator, then these fields (3136 bytes in all)."""
 
     DISCRIMINATOR: ClassVar[bytes] = bytes([125, 172, 150, 161, 162, 115, 39, 71])
-    SIZE: ClassVar[int] = 3056
+    SIZE: ClassVar[int] = 3136
 
     client: Pubkey
     nonce: int

@@ -298,5 +298,5 @@ export async function fetchAllMaybeRequest(
 }
 
 export function getRequestSize(): number {
-  return 3056;
+  return 3136;
 }

@@ -142,7 +142,7 @@ export const DFPN_ERROR__PAYOUT_BELOW_RENT = 0x17ac; // 6060
 export const DFPN_ERROR__REQUEST_ALREADY_CLOSED = 0x17ad; // 6061
 /** BondExceedsFreeStake: The worker's stake not already bonded by its other seats does not cover this request's seat bond. */
 export const DFPN_ERROR__BOND_EXCEEDS_FREE_STAKE = 0x17ae; // 6062
-/** LeaveWindowClosed: A seat can be left only during the first half of the commit window. */
+/** LeaveWindowClosed: A seat can be given back only within half a commit window of being drawn. */
 export const DFPN_ERROR__LEAVE_WINDOW_CLOSED = 0x17af; // 6063
 /** NotUpgradeAuthority: The signer is not the program's upgrade authority: only it may initialize the configuration. */
 export const DFPN_ERROR__NOT_UPGRADE_AUTHORITY = 0x17b0; // 6064
@@ -174,7 +174,7 @@ export const DFPN_ERROR__DRAW_ACCOUNT_MISMATCH = 0x17bc; // 6076
 export const DFPN_ERROR__NO_WORKERS_TO_DRAW = 0x17bd; // 6077
 /** MinWorkersBelowFloor: min_workers is below the configuration's min_workers_floor. */
 export const DFPN_ERROR__MIN_WORKERS_BELOW_FLOOR = 0x17be; // 6078
-/** NothingToDraw: Every seat is drawn and no drawn seat went unanswered past halfway: nothing to draw. */
+/** NothingToDraw: Every seat is drawn and none is still unanswered half a commit window after its draw: nothing to draw. */
 export const DFPN_ERROR__NOTHING_TO_DRAW = 0x17bf; // 6079
 /** NotSlotHashesSysvar: The slot-hashes account is not the SlotHashes sysvar. */
 export const DFPN_ERROR__NOT_SLOT_HASHES_SYSVAR = 0x17c0; // 6080
@@ -306,7 +306,7 @@ if ((globalThis as { process?: { env?: Record<string, string | undefined> } }).p
     [DFPN_ERROR__INVALID_SYSTEM_PROGRAM]: `The system program account is not the system program.`,
     [DFPN_ERROR__INVALID_VERDICT]: `Verdict byte is not 0 (Inconclusive), 1 (Authentic) or 2 (Manipulated).`,
     [DFPN_ERROR__INVALID_WORKER_COUNT]: `min/max workers out of range.`,
-    [DFPN_ERROR__LEAVE_WINDOW_CLOSED]: `A seat can be left only during the first half of the commit window.`,
+    [DFPN_ERROR__LEAVE_WINDOW_CLOSED]: `A seat can be given back only within half a commit window of being drawn.`,
     [DFPN_ERROR__MAX_FEE_TOO_LOW]: `Max fee is below the fee the network charges for this request.`,
     [DFPN_ERROR__MIN_WORKERS_BELOW_FLOOR]: `min_workers is below the configuration's min_workers_floor.`,
     [DFPN_ERROR__MISSING_SIGNATURE]: `A required signature is missing.`,
@@ -322,7 +322,7 @@ if ((globalThis as { process?: { env?: Record<string, string | undefined> } }).p
     [DFPN_ERROR__NOT_DRAWN]: `The signer holds no drawn, unaccepted seat in this request: seats are drawn (\`draw_seats\`), not taken.`,
     [DFPN_ERROR__NOT_ENOUGH_ACCOUNTS]: `Fewer accounts than the instruction needs.`,
     [DFPN_ERROR__NOTHING_TO_CLAIM]: `Nothing to withdraw or claim.`,
-    [DFPN_ERROR__NOTHING_TO_DRAW]: `Every seat is drawn and no drawn seat went unanswered past halfway: nothing to draw.`,
+    [DFPN_ERROR__NOTHING_TO_DRAW]: `Every seat is drawn and none is still unanswered half a commit window after its draw: nothing to draw.`,
     [DFPN_ERROR__NOT_JOINED]: `The worker holds no seat in this request.`,
     [DFPN_ERROR__NOT_PENDING_AUTHORITY]: `Signer is not the proposed configuration authority (or none is proposed).`,
     [DFPN_ERROR__NOT_PENDING_DEVELOPER]: `The signer is not the model's proposed developer.`,

@@ -16,6 +16,8 @@ import {
   getAddressEncoder,
   getBytesDecoder,
   getBytesEncoder,
+  getI64Decoder,
+  getI64Encoder,
   getStructDecoder,
   getStructEncoder,
   getU8Decoder,
@@ -37,9 +39,21 @@ export type Seat = {
   confidence: number;
   reportUriLen: number;
   reportUri: ReadonlyUint8Array;
+  drawnAt: bigint;
 };
 
-export type SeatArgs = Seat;
+export type SeatArgs = {
+  authority: Address;
+  commitment: ReadonlyUint8Array;
+  reportHash: ReadonlyUint8Array;
+  model: Address;
+  state: number;
+  verdict: number;
+  confidence: number;
+  reportUriLen: number;
+  reportUri: ReadonlyUint8Array;
+  drawnAt: number | bigint;
+};
 
 export function getSeatEncoder(): FixedSizeEncoder<SeatArgs> {
   return getStructEncoder([
@@ -52,6 +66,7 @@ export function getSeatEncoder(): FixedSizeEncoder<SeatArgs> {
     ["confidence", getU8Encoder()],
     ["reportUriLen", getU8Encoder()],
     ["reportUri", fixEncoderSize(getBytesEncoder(), 128)],
+    ["drawnAt", getI64Encoder()],
   ]);
 }
 
@@ -66,6 +81,7 @@ export function getSeatDecoder(): FixedSizeDecoder<Seat> {
     ["confidence", getU8Decoder()],
     ["reportUriLen", getU8Decoder()],
     ["reportUri", fixDecoderSize(getBytesDecoder(), 128)],
+    ["drawnAt", getI64Decoder()],
   ]);
 }
 

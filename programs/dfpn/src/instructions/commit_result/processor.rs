@@ -31,8 +31,11 @@ pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
     }
     let authority = accts.authority.address().as_array();
     let seat = request.seat_of(authority).ok_or(DfpnError::NotJoined)?;
-    if seat.state != seat_state::JOINED {
-        return Err(DfpnError::AlreadyCommitted.into());
+    match seat.state {
+        seat_state::JOINED => {}
+        // Drawn but not accepted: no bond backs the seat yet.
+        seat_state::DRAWN => return Err(DfpnError::NotJoined.into()),
+        _ => return Err(DfpnError::AlreadyCommitted.into()),
     }
     seat.commitment = args.commitment;
     seat.model = *model_address;

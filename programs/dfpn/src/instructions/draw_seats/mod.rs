@@ -1,5 +1,5 @@
 //! `draw_seats`: anyone fills a request's empty seats with workers drawn from the pool by a slot hash, and
-//! replaces drawn workers that left their seat unanswered past halfway through the commit window.
+//! replaces drawn workers that left their seat unanswered for half a commit window.
 pub mod accounts;
 pub mod data;
 pub mod draw;

@@ -70,6 +70,7 @@ pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
             let seat = &mut request.seats[seat_index as usize];
             seat.authority = worker.authority;
             seat.state = seat_state::DRAWN;
+            seat.drawn_at.set(clock.unix_timestamp);
             request.joined = inc(request.joined)?;
             events::seat_drawn(&request_key, &worker.authority, seat_index);
         }
@@ -92,7 +93,7 @@ fn drawable(worker: &Worker, request: &Request, min_stake: u64, stake_cap: u64, 
         && request.seats().iter().all(|s| s.authority != worker.authority)
 }
 
-/// Past halfway through the commit window, a seat still only drawn was ignored: its worker forfeits the bond
+/// Half a commit window after it was drawn, a seat still only drawn was ignored: its worker forfeits the bond
 /// (as at finalization) and the seat is drawn again. `workers` starts with those workers' PDAs in seat order;
 /// returns how many it used.
 #[inline(always)]
@@ -103,14 +104,11 @@ fn replace_unanswered(
     insurance: &AccountView,
     now: i64,
 ) -> Result<usize, pinocchio::error::ProgramError> {
-    if now < request.commit_halfway() {
-        return Ok(0);
-    }
     let (bond, alpha) = (request.seat_bond.get(), request.reputation_alpha_bps.get());
     let mut used = 0usize;
     let mut index = 0usize;
     while index < request.joined as usize {
-        if request.seats[index].state != seat_state::DRAWN {
+        if request.seats[index].state != seat_state::DRAWN || now < request.answer_by(&request.seats[index]) {
             index += 1;
             continue;
         }

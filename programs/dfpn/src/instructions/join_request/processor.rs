@@ -1,12 +1,7 @@
 use pinocchio::{AccountView, ProgramResult};
 
 use super::{accounts::JoinRequestAccounts, data::JoinRequestData};
-use crate::{
-    error::DfpnError,
-    events,
-    state::request::seat_state,
-    utils::*,
-};
+use crate::{error::DfpnError, events, state::request::seat_state, utils::*};
 
 #[inline(always)]
 pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {

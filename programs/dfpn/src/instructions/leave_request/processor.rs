@@ -9,7 +9,7 @@ use crate::{
 };
 
 /// A drawn worker that cannot serve a request (its media is unreachable, it lacks the free stake) hands the
-/// seat back during the first half of the commit window, bond released if it had accepted; the seat is drawn
+/// seat back within half a commit window of being drawn, bond released if it had accepted; the seat is drawn
 /// again. Later the seat is a promise: unanswered, it is replaced and its bond forfeited.
 #[inline(always)]
 pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
@@ -20,11 +20,11 @@ pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
         return Err(DfpnError::RequestNotOpen.into());
     }
     let now = now()?;
-    if !request.commit_open(now) || now >= request.commit_halfway() {
-        return Err(DfpnError::LeaveWindowClosed.into());
-    }
     let authority = accts.authority.address().to_bytes();
     let index = request.seats().iter().position(|s| s.authority == authority).ok_or(DfpnError::NotJoined)?;
+    if !request.commit_open(now) || now >= request.answer_by(&request.seats[index]) {
+        return Err(DfpnError::LeaveWindowClosed.into());
+    }
     match request.seats[index].state {
         seat_state::JOINED => worker.release_seat(request.seat_bond.get()),
         seat_state::DRAWN => {}

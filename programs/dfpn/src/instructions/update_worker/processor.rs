@@ -3,7 +3,6 @@ use pinocchio::{AccountView, ProgramResult};
 use super::{accounts, data::UpdateWorkerData};
 use crate::{error::DfpnError, events};
 
-
 #[inline(always)]
 pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
     let accts = accounts::parse(accounts)?;
