@@ -165,3 +165,27 @@ fn charges_and_seat_bonds() {
         assert_eq!(got, Some(int(&case["bond"])), "{case}");
     }
 }
+
+#[test]
+fn draws() {
+    use dfpn::instructions::draw_seats::draw;
+    fn hex32(v: &Value) -> [u8; 32] {
+        let s = v.as_str().expect("hex string");
+        let mut out = [0u8; 32];
+        for (i, byte) in out.iter_mut().enumerate() {
+            *byte = u8::from_str_radix(&s[2 * i..2 * i + 2], 16).expect("hex");
+        }
+        out
+    }
+    let big = |v: &Value| v.as_str().expect("decimal string").parse::<u64>().expect("u64");
+    for case in vectors("draws") {
+        let request: solana_address::Address = case["request"].as_str().unwrap().parse().expect("base58 address");
+        let seed = draw::seed(request.as_array(), &hex32(&case["slot_hash"]));
+        assert_eq!(seed, hex32(&case["seed"]), "{case}");
+        let (pool, cap) = (int(&case["pool_count"]) as u32, big(&case["draw_stake_cap"]));
+        for c in case["candidates"].as_array().unwrap() {
+            let got = draw::candidate(&seed, int(&c["k"]) as u32, pool, cap);
+            assert_eq!(got, (int(&c["index"]) as u32, big(&c["lottery"])), "{c}");
+        }
+    }
+}
