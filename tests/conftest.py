@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from dfpn.local import REFERENCE_PARAMS
+from dfpn.local import LOCAL_PARAMS
 from dfpn.models import Modality
 from dfpn.rpc import RpcTransport
 from dfpn.wallet import load_keypair
@@ -64,9 +64,7 @@ def validator() -> Iterator[Endpoint]:
 
     async def setup() -> Pubkey:
         async with RpcTransport(url) as rpc:
-            models = await initialise(
-                rpc, authority, params=REFERENCE_PARAMS, models=[(MODEL, list(Modality))]
-            )
+            models = await initialise(rpc, authority, params=LOCAL_PARAMS, models=[(MODEL, list(Modality))])
             return models[MODEL]
 
     try:

@@ -27,7 +27,11 @@ def test_the_main_job_prints_progress_verdict_workers_and_audit() -> None:
     out = done.stdout
     # Then progress lines show the phases advancing, up to Finalized
     assert re.search(r"\] submitted \w+ \(AI_GENERATED_IMAGE, IMAGE_AUTHENTICITY; fee \d+ lamports\)", out)
-    assert "Finalized: 3/3 joined, 3 committed, 3 revealed" in out
+    # And the three seats were drawn from the three workers (SeatDrawn), each worker once
+    drawn = re.findall(r"\] seat (\d) drawn \(SeatDrawn\): worker (\d) \w+", out)
+    assert sorted(seat for seat, _ in drawn) == ["0", "1", "2"]
+    assert sorted(worker for _, worker in drawn) == ["1", "2", "3"]
+    assert "Finalized: 3/3 drawn, 3 accepted, 3 committed, 3 revealed" in out
     # And the verdict: the generator's metadata is found by every worker, whose reports are verified
     assert "verdict:    Manipulated" in out
     assert out.count("report verified") == 3

@@ -5,10 +5,12 @@ node, three `dfpn-worker run` processes with real detectors, and the Python clie
   client finalizes its own request as soon as every worker revealed);
 - a worker SIGKILLed after its commit: slashed at finalization, the verdict still reached by the other two, and
   the request finalized by a worker process only once anyone may (FINALIZE_GRACE_SECS after the deadline);
-- media whose bytes do not match the recorded hash: every worker refuses and gives its seat back (bond released),
-  the request expires, the escrow returns.
+- media whose bytes do not match the recorded hash: the drawn worker refuses and gives its seat back (bond
+  released), the request expires, the escrow returns.
 
-The workers declare only AiGeneratedImage, so they leave the other RPC tests' requests (other modalities) alone.
+Seats are drawn from the workers registered when a request is submitted. The workers declare only
+AiGeneratedImage, and test_rpc_localnet.py's scripted workers every other modality, so neither module's requests
+draw the other's workers.
 """
 
 from __future__ import annotations
@@ -181,13 +183,14 @@ async def test_three_worker_processes_reach_a_verdict_and_the_fee_lands_to_the_l
             for r in ours["workerResults"]
         ]
         # And, once the client closes the request, its wallet paid exactly the fee plus its transaction fees
-        # (submit, finalize, close: no failed transaction)
+        # (submit, the draw of the seats (one transaction, two if the first batch of candidates missed a worker),
+        # finalize, close: no failed transaction)
         closed = await client.close_request(sub.id)
         fee = result.fee_lamports
         assert fee == await client.estimate_fee(MODALITY, 3)
         spent = balance0 - await rpc.get_balance(client.wallet.pubkey())
         assert spent == fee + await client_tx_fees(rpc, client.wallet.pubkey(), closed)
-        assert spent - fee <= 15_000
+        assert spent - fee <= 25_000
     # And the fee was split by the payout rule (docs/protocol.md), every lamport accounted for
     n = 3
     split = protocol.split_fee(fee, n)
@@ -261,8 +264,8 @@ async def test_media_that_does_not_match_its_hash_is_refused_the_seats_given_bac
         )
         address = Pubkey.from_string(sub.id)
 
-        # When the workers download it, Then each that joined refuses it and gives its seat back while the
-        # program allows it (the first half of the commit window)
+        # When the worker drawn into its seat downloads it, Then it refuses it and gives the seat back while the
+        # program allows it (within half a commit window of the draw)
         def events(kind: str) -> list[dict[str, Any]]:
             return [
                 e for w in workers for e in w.events() if e.get("event") == kind and sub.id in json.dumps(e)

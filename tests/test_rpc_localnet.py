@@ -10,6 +10,8 @@ import json
 import subprocess
 import sys
 import time
+import warnings
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -20,7 +22,7 @@ from dfpn.generated.types import Request, Worker
 from dfpn.pda import random_request_nonce, request_address, worker_address
 from dfpn.rpc import RpcTransport
 from dfpn.storage import IPFSStorage
-from dfpn.testing import Answer, ScriptedWorker
+from dfpn.testing import Answer, ScriptedWorker, seated
 from dfpn_localnet import Kubo
 from solders.keypair import Keypair
 from solders.pubkey import Pubkey
@@ -50,9 +52,51 @@ async def decode_worker(rpc: RpcTransport, authority: Pubkey) -> Worker:
     return Worker.from_account_data(account.data)
 
 
-async def worker(rpc: RpcTransport, reports: Path, model: Pubkey) -> ScriptedWorker:
-    """A funded scripted worker declaring the test model (by its address)."""
-    return await ScriptedWorker.register(rpc, await funded(rpc, 3), reports, model)
+#: What the scripted workers here serve: every modality but AiGeneratedImage, the one test_network_e2e.py's worker
+#: processes serve, so neither module's requests ever draw the other's workers.
+SCRIPTED_MODALITIES = [m for m in Modality if m is not Modality.AI_GENERATED_IMAGE]
+
+
+@pytest.fixture
+async def retired(validator: Endpoint) -> AsyncIterator[list[ScriptedWorker]]:
+    """Scripted workers a test created (`worker`): afterwards they unstake everything (unbonding workers are never
+    drawn), so the next test's requests draw only its own workers from the session's validator."""
+    created: list[ScriptedWorker] = []
+    yield created
+    async with RpcTransport(validator.url) as rpc:
+        for w in created:
+            stake = (await decode_worker(rpc, w.pubkey)).stake
+            try:
+                await rpc.send_transaction(
+                    [ix.request_unstake(authority=w.pubkey, amount=stake)], [w.keypair]
+                )
+            except DFPNError as e:  # a seat still held (a failed test): it stays drawable
+                warnings.warn(f"worker {w.pubkey} not retired: {e}", stacklevel=1)
+
+
+async def seat_all(
+    client: AsyncDFPNClient, request: Pubkey, workers: list[ScriptedWorker]
+) -> list[ScriptedWorker]:
+    """`workers` as the request's seats hold them (seat order), once the draw seated all of them: the client drew at
+    submission, but the session's pool holds every earlier test's (retired) workers too, so a batch of candidates
+    may miss one; draw again until none is missing."""
+    for _ in range(6):
+        found = await seated(client.transport, request, workers)
+        if len(found) == len(workers):
+            return found
+        await client.draw_seats(request)
+    raise AssertionError(f"the draw did not seat {len(workers)} workers in {request}")
+
+
+async def worker(
+    rpc: RpcTransport, reports: Path, model: Pubkey, retired: list[ScriptedWorker]
+) -> ScriptedWorker:
+    """A funded scripted worker declaring the test model (by its address), retired after the test."""
+    w = await ScriptedWorker.register(
+        rpc, await funded(rpc, 3), reports, model, modalities=SCRIPTED_MODALITIES
+    )
+    retired.append(w)
+    return w
 
 
 async def test_given_a_validator_when_a_request_is_submitted_then_the_fee_is_the_estimate(
@@ -79,19 +123,21 @@ async def test_given_a_validator_when_a_request_is_submitted_then_the_fee_is_the
 
 
 async def test_given_three_workers_over_rpc_then_the_client_gets_the_verdict(
-    validator: Endpoint, kubo: Kubo, media: Path, tmp_path: Path
+    validator: Endpoint, kubo: Kubo, media: Path, tmp_path: Path, retired: list[ScriptedWorker]
 ) -> None:
     async with RpcTransport(validator.url) as rpc:
         wallet = await funded(rpc)
-        workers = await asyncio.gather(*(worker(rpc, tmp_path, validator.model) for _ in range(3)))
+        pool = await asyncio.gather(*(worker(rpc, tmp_path, validator.model, retired) for _ in range(3)))
         async with AsyncDFPNClient(
             rpc, wallet, storage=IPFSStorage(kubo.api_url), poll_interval=1.0
         ) as client:
-            # Given a request for three workers
+            # Given a request for three workers, whose seats the client drew at submission: the three workers of the
+            # pool (the earlier tests' workers are retired)
             sub = await client.submit_request(media, modalities=FACE, min_workers=3, deadline_seconds=90)
             request = Pubkey.from_string(sub.id)
+            workers = await seat_all(client, request, list(pool))
             waiting = asyncio.create_task(client.wait_for_result(sub.id, timeout=120))
-            # When the workers join, commit (M 90 with a detection, M 80, A 70) and reveal
+            # When the workers accept, commit (M 90 with a detection, M 80, A 70) and reveal
             detection = {"type": "face_swap", "region": {"x": 1, "y": 2, "w": 3, "h": 4}, "confidence": 0.9}
             answers = [Answer(M, 90, (detection,)), Answer(M, 80), Answer(A, 70)]
             for w in workers:
@@ -134,23 +180,27 @@ async def test_program_errors_come_back_with_their_codes_over_rpc(
 
 
 async def test_an_account_subscription_reports_a_change_before_the_poll_interval(
-    validator: Endpoint, kubo: Kubo, media: Path, tmp_path: Path
+    validator: Endpoint, kubo: Kubo, media: Path, tmp_path: Path, retired: list[ScriptedWorker]
 ) -> None:
     async with RpcTransport(validator.url) as rpc:
         wallet = await funded(rpc)
-        joiner = await worker(rpc, tmp_path, validator.model)
+        joiner = await worker(rpc, tmp_path, validator.model, retired)
         async with AsyncDFPNClient(rpc, wallet, storage=IPFSStorage(kubo.api_url)) as client:
             sub = await client.submit_request(media, modalities=FACE, min_workers=1, deadline_seconds=90)
             request = Pubkey.from_string(sub.id)
+            await seat_all(client, request, [joiner])
             await rpc.wait_for_change(request, 0.5)  # opens the subscription
-            # When a worker joins while the client waits with a 30 s poll interval
+            # When the worker drawn into its seat accepts it while the client waits with a 30 s poll interval
             started = time.monotonic()
             joining = asyncio.create_task(joiner.join(request))
             await rpc.wait_for_change(request, 30)
             # Then the notification arrives long before the interval
             assert time.monotonic() - started < 10
             await joining
-            assert (await client.get_request(sub.id)).joined == 1
+            seats = (await client.get_request(sub.id)).seats
+            assert [(s.worker, s.state.value) for s in seats] == [(str(joiner.pubkey), "Joined")]
+            # (it gives the seat back, so that it can be retired: a worker holding a seat cannot unstake)
+            await joiner.leave(request)
 
 
 def test_the_cli_reads_the_config_over_rpc(validator: Endpoint, tmp_path: Path) -> None:
@@ -180,7 +230,7 @@ def test_the_cli_reads_the_config_over_rpc(validator: Endpoint, tmp_path: Path) 
 
 
 async def test_a_known_answer_challenge_over_rpc_pays_the_label_and_slashes_the_consensus(
-    validator: Endpoint, kubo: Kubo, media: Path, tmp_path: Path
+    validator: Endpoint, kubo: Kubo, media: Path, tmp_path: Path, retired: list[ScriptedWorker]
 ) -> None:
     async with RpcTransport(validator.url) as rpc:
         # Given a client the configuration authority registered as a challenger
@@ -193,7 +243,7 @@ async def test_a_known_answer_challenge_over_rpc_pays_the_label_and_slashes_the_
         await rpc.send_transaction(
             [ix.register_challenger(authority=authority.pubkey(), challenger=wallet.pubkey())], [authority]
         )
-        workers = await asyncio.gather(*(worker(rpc, tmp_path, validator.model) for _ in range(3)))
+        workers = await asyncio.gather(*(worker(rpc, tmp_path, validator.model, retired) for _ in range(3)))
         stakes = [(await decode_worker(rpc, w.pubkey)).stake for w in workers]
         async with AsyncDFPNClient(
             rpc, wallet, storage=IPFSStorage(kubo.api_url), poll_interval=1.0
@@ -210,7 +260,9 @@ async def test_a_known_answer_challenge_over_rpc_pays_the_label_and_slashes_the_
                 nonce=nonce,
                 attestation=challenge.attestation(request),
             )
-            # And two workers answer Manipulated, one Authentic, and all reveal
+            # And two workers answer Manipulated, one Authentic (the three of the pool, drawn at submission), and all
+            # reveal
+            await seat_all(client, request, list(workers))
             for w in workers:
                 await w.join(request)
             answers = [Answer(M, 90), Answer(M, 80), Answer(A, 70)]
@@ -232,17 +284,18 @@ async def test_a_known_answer_challenge_over_rpc_pays_the_label_and_slashes_the_
 
 
 async def test_a_crankers_early_finalize_is_refused_over_rpc_and_the_clients_is_not(
-    validator: Endpoint, kubo: Kubo, media: Path, tmp_path: Path
+    validator: Endpoint, kubo: Kubo, media: Path, tmp_path: Path, retired: list[ScriptedWorker]
 ) -> None:
     async with RpcTransport(validator.url) as rpc:
         wallet, cranker = await funded(rpc), await funded(rpc)
-        joiner = await worker(rpc, tmp_path, validator.model)
+        joiner = await worker(rpc, tmp_path, validator.model, retired)
         async with AsyncDFPNClient(
             rpc, wallet, storage=IPFSStorage(kubo.api_url), auto_crank=False
         ) as client:
             # Given a request its one worker answered, finalizable long before its deadline
             sub = await client.submit_request(media, modalities=FACE, min_workers=1, deadline_seconds=90)
             request = Pubkey.from_string(sub.id)
+            await seat_all(client, request, [joiner])
             await joiner.join(request)
             await joiner.commit(request, Answer(M, 75))
             await joiner.reveal(request)

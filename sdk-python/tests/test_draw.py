@@ -36,6 +36,7 @@ from helpers import (
     TestWorker,
     config_account,
     draw,
+    load_vectors,
     register_model,
     request_account,
     run_sync,
@@ -114,6 +115,18 @@ def test_seed_and_candidates_are_the_documented_hashes() -> None:
     assert drawing.candidates(seed, 6, 3, 5, 9) == [drawing.candidate(seed, k, 5, 9) for k in (6, 7, 8)]
     # A zero pool or cap counts as 1, as in the program (nothing to divide by)
     assert drawing.candidate(seed, 0, 0, 0) == drawing.Candidate(0, 0, 0)
+
+
+@pytest.mark.parametrize("case", load_vectors()["draws"]["cases"], ids=lambda c: f"pool{c['pool_count']}")
+def test_the_draw_vectors(case: dict[str, Any]) -> None:
+    # Given a case of tests/vectors.json (checked against the program's own draw functions and the TypeScript SDK)
+    request = Pubkey.from_string(case["request"])
+    seed = drawing.draw_seed(request, bytes.fromhex(case["slot_hash"]))
+    # Then the seed and every candidate (pool index, stake lottery) are the vector's
+    assert seed.hex() == case["seed"]
+    for c in case["candidates"]:
+        got = drawing.candidate(seed, c["k"], case["pool_count"], int(case["draw_stake_cap"]))
+        assert (got.pool_index, got.lottery) == (c["index"], int(c["lottery"])), c
 
 
 def test_lookup_takes_the_first_slot_at_or_after_the_draw_slot() -> None:
@@ -408,6 +421,21 @@ async def test_waiting_for_the_result_keeps_the_draw_moving(
     assert r.joined == 2 and not set(silent) & set(seat_keys(r))
     assert all(worker_state(network, k).slashed_total == r.seat_bond for k in silent)
     assert all(worker_state(network, k).slashed_total == 0 for k in seat_keys(r))
+
+
+async def test_a_seat_given_back_is_drawn_again_by_the_waiting_client(
+    network: LocalNetwork, client: AsyncDFPNClient, pool: list[TestWorker], media: Path
+) -> None:
+    # Given a request for 2 of 6 workers whose first drawn worker gives its seat back
+    request = await submit(client, media, 2)
+    first, second = seated(network, request, pool)
+    first.leave(request)
+    assert seat_keys(request_account(network, request)) == [second.pubkey]
+    # When the client waits for the result, Then it draws the free seat again (fewer than min_workers were drawn)
+    with pytest.raises(DFPNError):
+        await client.wait_for_result(request, timeout=0.3)
+    r = request_account(network, request)
+    assert r.joined == 2 and seat_keys(r)[0] == second.pubkey
 
 
 def test_unanswered_seats_are_those_drawn_half_a_window_ago_and_not_accepted() -> None:

@@ -4,8 +4,9 @@
 1. an embedded LiteSVM with dfpn.so deployed and the configuration initialised (`dfpn.LocalNetwork`);
 2. the installed detectors' model ids registered, N reference worker nodes (`dfpn_worker.WorkerNode`) registered
    and staked, each running the detectors it declares;
-3. a client submits the media (default: a generated sample PNG carrying an image generator's metadata), the
-   workers download it, check its SHA-256, analyse, commit, reveal, and the client finalizes;
+3. a client submits the media (default: a generated sample PNG carrying an image generator's metadata) and draws
+   its seats from the registered workers (the `SeatDrawn` events are printed); the drawn workers accept their
+   seats, download the media, check its SHA-256, analyse, commit, reveal, and the client finalizes;
 4. progress as it happens, then the verdict, confidence, per-worker results and audit trail.
 """
 
@@ -21,8 +22,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from dfpn import AnalysisResult, AsyncDFPNClient, LocalNetwork, Modality
+from dfpn import AnalysisResult, AsyncDFPNClient, LocalNetwork, Modality, SeatState
+from dfpn.events import parse_logs
 from dfpn.fees import LAMPORTS_PER_SOL
+from dfpn.generated.events import SeatDrawn
 from dfpn_detectors import Detector, Media
 from dfpn_worker import WorkerConfig, WorkerNode
 from dfpn_worker.cli import choose_detectors, load_worker_detectors, register_models, register_worker
@@ -66,14 +69,15 @@ class Progress:
         self.out.flush()
 
     async def follow(self, client: AsyncDFPNClient, request_id: str, workers: int) -> None:
-        last: tuple[int, int, int, str] | None = None
+        last: tuple[int, int, int, int, str] | None = None
         while True:
             info = await client.get_request(request_id)
-            now = (info.joined, info.commits, info.reveals, info.status.value)
+            accepted = sum(s.state is not SeatState.DRAWN for s in info.seats)
+            now = (info.joined, accepted, info.commits, info.reveals, info.status.value)
             if now != last:
                 self.say(
-                    f"{info.status.value}: {info.joined}/{workers} joined, {info.commits} committed, "
-                    f"{info.reveals} revealed"
+                    f"{info.status.value}: {info.joined}/{info.max_workers} drawn, {accepted} accepted, "
+                    f"{info.commits} committed, {info.reveals} revealed"
                 )
                 last = now
             if info.status.value != "Open":
@@ -115,6 +119,7 @@ async def run_demo(media: Path | None, workers: int, out: TextIO = sys.stdout) -
             f"models registered: {', '.join(d.model_id for d in detectors)} (developer {developer.pubkey()})\n"
         )
         nodes = await _start_workers(network, base, detectors, workers, work, out)
+        names = {n.authority: str(i + 1) for i, n in enumerate(nodes)}
         tasks = [asyncio.create_task(n.run(), name=f"worker {i}") for i, n in enumerate(nodes)]
         try:
             async with AsyncDFPNClient(network, storage="file", poll_interval=0.05) as client:
@@ -127,6 +132,9 @@ async def run_demo(media: Path | None, workers: int, out: TextIO = sys.stdout) -
                     f"submitted {sub.id} ({', '.join(m.name for m in modalities)}; fee {fee} lamports) "
                     f"in {sub.signature[:16]}…"
                 )
+                for seat, worker in enumerate(await _seats_drawn(network, sub.id)):
+                    number = names.get(worker, "?")
+                    progress.say(f"seat {seat} drawn (SeatDrawn): worker {number} {worker}")
                 follower = asyncio.create_task(progress.follow(client, sub.id, workers))
                 result = await client.wait_for_result(sub.id, timeout=600)
                 await follower
@@ -137,6 +145,19 @@ async def run_demo(media: Path | None, workers: int, out: TextIO = sys.stdout) -
             await asyncio.gather(*tasks, return_exceptions=True)
         _print_result(result, out)
         return result
+
+
+async def _seats_drawn(network: LocalNetwork, request_id: str) -> list[Pubkey]:
+    """The workers drawn into the request's seats, in seat order, from the `SeatDrawn` events of its
+    transactions (oldest first)."""
+    request = Pubkey.from_string(request_id)
+    seats: dict[int, Pubkey] = {}
+    for signature in reversed(await network.signatures_for_address(request)):
+        record = await network.get_transaction(signature)
+        for event in parse_logs(record.logs if record else (), network.program_id):
+            if isinstance(event, SeatDrawn) and event.request == request:
+                seats[event.seat] = event.worker
+    return [seats[i] for i in sorted(seats)]
 
 
 async def _start_workers(

@@ -614,6 +614,8 @@ class AsyncDFPNClient:
                 raise
             logger.info("draw of %s not possible now: %s", address, e.code.value)
             return False
+        # Nobody eligible now: wait twice as long before the next try (each costs transaction fees)
+        draws.interval = REDRAW_INTERVAL if result.drawn else min(2 * draws.interval, MAX_REDRAW_INTERVAL)
         return bool(result.signatures)
 
     async def _crank(self, action: Callable[[Pubkey], Awaitable[str]], address: Pubkey, what: str) -> bool:
@@ -741,17 +743,20 @@ _DRAW_LATER = {
     ErrorCode.REQUEST_NOT_OPEN,
     ErrorCode.TIMEOUT,
 }
-#: Seconds between draws of a request whose seats are not all drawn (the pool may have turned eligible since).
+#: Seconds between draws of a request with fewer than `min_workers` seats drawn (a seat given back, or the pool
+#: turned eligible since); doubled after a draw that seated nobody, up to `MAX_REDRAW_INTERVAL`.
 REDRAW_INTERVAL = 5.0
+MAX_REDRAW_INTERVAL = 60.0
 
 
 class _Redraws:
     """When `wait_for_result` draws a request's seats: at once while it has no seed; when a seat is still only
-    drawn at its `answer_by` (the draw replaces it); every `REDRAW_INTERVAL` seconds while fewer than `min_workers`
-    seats are drawn."""
+    drawn at its `answer_by` (the draw replaces it); every `REDRAW_INTERVAL` seconds (longer after draws that seated
+    nobody) while fewer than `min_workers` seats are drawn."""
 
     def __init__(self) -> None:
         self.tried_at: float | None = None
+        self.interval = REDRAW_INTERVAL
         #: Nobody was registered at submission: no draw can ever seat anyone.
         self.hopeless = False
 
@@ -760,7 +765,7 @@ class _Redraws:
             return False
         if not drawing.seeded(r) or drawing.unanswered_seats(r, now):
             return True
-        recent = self.tried_at is not None and clock - self.tried_at < REDRAW_INTERVAL
+        recent = self.tried_at is not None and clock - self.tried_at < self.interval
         return r.joined < r.min_workers and not recent
 
 

@@ -89,15 +89,16 @@ class ScriptedWorker:
         reports_dir: Path,
         model: Pubkey,
         stake: int = LAMPORTS_PER_SOL,
+        modalities: Iterable[Modality | int] | int = ALL_MODALITIES,
     ) -> ScriptedWorker:
-        """Register `keypair` (already funded with `stake` plus fees and rent) as a worker for every modality,
-        declaring the model at address `model`."""
+        """Register `keypair` (already funded with `stake` plus fees and rent) as a worker for `modalities` (default:
+        every one; only requests for modalities it declares draw it), declaring the model at address `model`."""
         await transport.send_transaction(
             [
                 ix.register_worker(
                     authority=keypair.pubkey(),
                     stake=stake,
-                    modalities=ALL_MODALITIES,
+                    modalities=modalities,
                     models=[model],
                     program_id=transport.program_id,
                 )
