@@ -95,7 +95,6 @@ import {
 import { mediaFromBlob, mediaFromBytes, platform, type LocalNetworkLike, type MediaSource } from './platform.js';
 import {
   chargedFee,
-  commitHalfway,
   commitOpen,
   finalizableByAnyone,
   finalizeOpenToAnyoneAt,
@@ -162,8 +161,8 @@ export interface DFPNClientOptions {
   autoCrank?: boolean;
   /**
    * Draw seats for requests (`draw_seats`, any wallet may send it): `submitRequest` draws right after submitting
-   * (unless `submitRequest({ draw: false })`), and `waitForResult` draws again while seats are free and, past halfway
-   * through the commit window, replaces seats it saw still only drawn before halfway. Default true.
+   * (unless `submitRequest({ draw: false })`), and `waitForResult` draws again while seats are free and replaces a
+   * seat still only drawn half a commit window after its own draw (`protocol.answerBy`). Default true.
    */
   autoDraw?: boolean;
   /** Where `submitRequest({ mediaPath | media })` stores media: 'file' (default on the local network), 'ipfs'
@@ -294,6 +293,7 @@ function seatInfo(seat: Seat): SeatInfo {
     reportUri: revealed ? text(seat.reportUri, seat.reportUriLen) : null,
     reportHash: revealed ? toHex(seat.reportHash) : null,
     commitment: committed ? toHex(seat.commitment) : null,
+    drawnAt: seat.drawnAt,
   };
 }
 
@@ -443,40 +443,38 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 /**
- * When `waitForResult` draws: while seats are free (again after a draw that left some free only once a seat was
- * given back or some polls passed), and past halfway through the commit window to replace seats it saw still only
- * drawn before halfway (a draw past halfway replaces every seat still only drawn, so it does not draw while only
- * seats drawn after halfway are waiting for their workers).
+ * When `waitForResult` draws: as soon as a seat still only drawn reached its own answer time (`protocol.answerBy`,
+ * half a commit window after its draw: the draw replaces it, and only the seats whose time has come), and while seats
+ * are free (again after a draw that left some free only once a seat was given back or some polls passed). After a
+ * draw that failed it waits as long before trying again.
  */
 class DrawPolicy {
-  /** Operators seen holding a seat still only drawn before halfway. */
-  private readonly seenBeforeHalfway = new Set<Address>();
   /** Seats held after the last draw that left seats free (a draw again only below it, or after `retryAt`). */
   private idleSeats: number | undefined;
   private retryAt = 0;
+  /** The last draw failed: none before `retryAt`, even for a replacement. */
+  private failing = false;
   private blocked = false;
 
   constructor(private readonly interval: number) {}
 
   due(r: Request, now: bigint): boolean {
     if (this.blocked || !commitOpen(r, now)) return false;
-    const drawn = r.seats.slice(0, r.joined).filter((s) => s.state === SEAT_STATE_DRAWN);
-    const pastHalfway = now >= commitHalfway(r);
-    if (!pastHalfway) for (const s of drawn) this.seenBeforeHalfway.add(s.authority);
-    if (pastHalfway && drawn.some((s) => this.seenBeforeHalfway.has(s.authority))) return true;
-    if (pastHalfway && drawn.length > 0) return false;
+    if (this.failing && Date.now() < this.retryAt) return false;
+    if (replacedSeats(r, now).length > 0) return true;
     if (r.joined >= r.maxWorkers || (r.poolCount === 0 && !isSeeded(r))) return false;
     return this.idleSeats === undefined || r.joined < this.idleSeats || Date.now() >= this.retryAt;
   }
 
   done(_r: Request, result: DrawSeatsResult): void {
-    for (const worker of result.replaced) this.seenBeforeHalfway.delete(worker);
+    this.failing = false;
     this.idleSeats = result.seats < result.maxWorkers ? result.seats : undefined;
     this.retryAt = Date.now() + 15 * this.interval;
   }
 
   failed(r: Request, code: ErrorCode): void {
     if (code === ErrorCode.NO_WORKERS_TO_DRAW) this.blocked = true;
+    this.failing = true;
     this.idleSeats = r.joined;
     this.retryAt = Date.now() + 15 * this.interval;
   }
@@ -954,12 +952,13 @@ export class DFPNClient {
 
   /**
    * Draw the request's free seats from the worker pool (`draw_seats`; any wallet may send it, paying the
-   * transaction fee). Each transaction passes, past halfway through the commit window, the worker PDAs of every seat
-   * still only drawn (the program replaces them: their workers forfeit the bond), then a batch of candidates: from
-   * the request's `drawCursor` on, the worker PDAs whose `poolIndex` the draw names (`draw.drawCandidates`, with the
-   * request's seed, or the seed the SlotHashes sysvar gives when no draw has fixed it yet; pool indices map to PDAs
-   * through {@link workerPool}). The program seats the eligible candidates; this repeats until every seat is held,
-   * `maxTransactions` were sent, or `maxIdleTransactions` in a row seated nobody.
+   * transaction fee). Each transaction passes the worker PDAs of every seat still only drawn half a commit window
+   * after its own draw (`draw.replacedSeats`, `protocol.answerBy`: the program replaces them, their workers forfeit
+   * the bond; a seat this call draws gets its own window, so it is never replaced by the same call), then a batch of
+   * candidates: from the request's `drawCursor` on, the worker PDAs whose `poolIndex` the draw names
+   * (`draw.drawCandidates`, with the request's seed, or the seed the SlotHashes sysvar gives when no draw has fixed
+   * it yet; pool indices map to PDAs through {@link workerPool}). The program seats the eligible candidates; this
+   * repeats until every seat is held, `maxTransactions` were sent, or `maxIdleTransactions` in a row seated nobody.
    *
    * While the draw slot's hash does not exist yet (`DRAW_TOO_EARLY`, the slot after submission still running) it
    * waits and retries until `timeout`, then throws `DRAW_TOO_EARLY`. When the hash rolled out of the SlotHashes
@@ -1037,8 +1036,8 @@ export class DFPNClient {
           (e.code === ErrorCode.DRAW_ACCOUNT_MISMATCH || e.code === ErrorCode.NOT_ENOUGH_ACCOUNTS) &&
           mismatches++ < 2
         ) {
-          // The request or the clock moved between reading and sending (a seat accepted, halfway passed, a seed
-          // fixed by someone else): read again and rebuild.
+          // The request or the clock moved between reading and sending (a seat accepted, a seat's answer time
+          // came, a seed fixed by someone else): read again and rebuild.
           this.log.info?.(`draw of ${address}: ${e.code}, reading the request again`);
         } else throw e;
         r = await this.getRequestAccount(address);
@@ -1176,8 +1175,9 @@ export class DFPNClient {
    * (`REPORT_HASH_MISMATCH` when they differ; an unreadable report gives `reportVerified: false`), and the audit
    * block. On RPC networks an account subscription wakes the wait early; it polls regardless.
    *
-   * With `autoDraw` (default) it draws seats while some are free and, past halfway through the commit window,
-   * replaces seats it saw still only drawn before halfway (see {@link DFPNClient.drawSeats}).
+   * With `autoDraw` (default) it draws seats while some are free and replaces each seat still only drawn once half a
+   * commit window passed since its own draw (`protocol.answerBy`; a seat drawn in the second half of the commit
+   * window is never replaced; see {@link DFPNClient.drawSeats}).
    *
    * Throws `NO_WORKERS_AVAILABLE` when the request expired (or, with `autoCrank`, could only expire: it is expired
    * and the escrow returned), `TIMEOUT` after `timeout` ms.

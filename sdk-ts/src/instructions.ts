@@ -633,9 +633,9 @@ export interface DrawSeatsArgs {
   /** The request whose seats are drawn. */
   request: Address;
   /**
-   * Operators (worker authorities) of the seats this draw replaces, in seat order: past halfway through the commit
-   * window, every seat still only drawn (`draw.replacedSeats`); none before. Their worker PDAs are passed writable
-   * (they forfeit their bond to the insurance vault).
+   * Operators (worker authorities) of the seats this draw replaces, in seat order: every seat still only drawn half a
+   * commit window after its own draw (`draw.replacedSeats`, `protocol.answerBy`). Their worker PDAs are passed
+   * writable (they forfeit their bond to the insurance vault).
    */
   replaced?: ReadonlyArray<Address>;
   /**
@@ -649,10 +649,10 @@ export interface DrawSeatsArgs {
 /**
  * `draw_seats` (no arguments; anyone may send it): request (writable), config, the SlotHashes sysvar, the insurance
  * vault (writable), then the replaced seats' worker PDAs (writable, seat order) and the candidates' worker PDAs
- * (read-only, draw order). `DrawSeats` fixes the seed on first use, replaces the unanswered drawn seats past halfway
- * and seats eligible candidates (`SeatDrawn` events) until `maxWorkers` seats are held. `DRAW_TOO_EARLY` before the
- * draw slot's hash exists; `DrawRearmed` (and nothing drawn) when it rolled out of the SlotHashes window. The client
- * method `DFPNClient.drawSeats` computes the accounts.
+ * (read-only, draw order). `DrawSeats` fixes the seed on first use, replaces the seats still only drawn half a commit
+ * window after their own draw (`protocol.answerBy`) and seats eligible candidates (`SeatDrawn` events) until
+ * `maxWorkers` seats are held. `DRAW_TOO_EARLY` before the draw slot's hash exists; `DrawRearmed` (and nothing drawn)
+ * when it rolled out of the SlotHashes window. The client method `DFPNClient.drawSeats` computes the accounts.
  */
 export async function drawSeats(
   { request, replaced = [], candidates = [] }: DrawSeatsArgs,
@@ -698,8 +698,9 @@ export interface LeaveRequestArgs {
   request: Address;
 }
 
-/** `leave_request`: give back a seat not yet committed (drawn or accepted), in the first half of the commit window
- * (an accepted seat's bond released); the seat is drawn again. */
+/** `leave_request`: give back a seat not yet committed (drawn or accepted) while the commit phase is open, within
+ * half a commit window of its draw (`protocol.leaveOpen`; `LEAVE_WINDOW_CLOSED` later); an accepted seat's bond is
+ * released and the seat is drawn again. */
 export async function leaveRequest({ authority, request }: LeaveRequestArgs, programId: Address = PROGRAM_ID): Promise<Instruction> {
   return getLeaveRequestInstruction(
     { authority, worker: await workerAddress(authority.address, programId), request },
@@ -718,7 +719,8 @@ export interface CommitResultArgs {
   model: Address;
 }
 
-/** `commit_result` with the authority's worker PDA and the model the answer comes from. */
+/** `commit_result` with the authority's worker PDA and the model the answer comes from. The seat must be accepted
+ * first (`join_request`): a seat only drawn gets `NOT_JOINED`, as does a worker without a seat. */
 export async function commitResult(
   { authority, request, commitment, model }: CommitResultArgs,
   programId: Address = PROGRAM_ID,

@@ -164,6 +164,9 @@ export interface SeatInfo {
   reportUri: string | null;
   reportHash: string | null;
   commitment: string | null;
+  /** When the worker was drawn for the seat (cluster unix time, s): it may give the seat back until half a commit
+   * window later (`protocol.answerBy`), when a seat still only drawn may be replaced (its bond forfeited). */
+  drawnAt: bigint;
 }
 
 /** A request account, decoded. */

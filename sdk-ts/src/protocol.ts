@@ -32,7 +32,7 @@ import {
   VERDICT_INCONCLUSIVE,
   WORKERS_BPS,
 } from './generated/constants.js';
-import type { ConfigParams, ConfigParamsArgs, Request } from './generated/index.js';
+import type { ConfigParams, ConfigParamsArgs, Request, Seat } from './generated/index.js';
 
 const BPS_NUMBER = Number(BPS);
 
@@ -57,21 +57,28 @@ export function commitOpen(r: PhaseFields, now: bigint): boolean {
 /** The request fields the leave rule reads besides the phase fields. */
 export type LeaveFields = PhaseFields & Pick<Request, 'createdAt'>;
 
+/** The seat field the leave and replacement rules read (a decoded `Seat` has it). */
+export type SeatTimeFields = Pick<Seat, 'drawnAt'>;
+
 /**
- * Halfway through the commit window, `createdAt + ⌊(commitDeadline − createdAt) / 2⌋` (both i64, so the division
- * rounds toward zero as Rust's does): a drawn or accepted seat can be handed back before (`leave_request`); from
- * then on a `draw_seats` replaces every seat still only drawn, whose worker forfeits the bond.
+ * When a seat's worker must have answered its draw (`Request::answer_by`): half a commit window after it was drawn,
+ * `drawnAt + ⌊(commitDeadline − createdAt) / 2⌋` (i64: the division rounds toward zero and the sum saturates, as
+ * Rust's do). Before, the worker may give the seat back, drawn or accepted ({@link leaveOpen}); from then on a seat
+ * still only drawn (never accepted with `join_request`) is replaced by the next `draw_seats` (`draw.replacedSeats`)
+ * and its worker forfeits the bond. A seat drawn in the second half of the commit window answers after the commit
+ * deadline, so it is never replaced.
  */
-export function commitHalfway(r: Pick<Request, 'createdAt' | 'commitDeadline'>): bigint {
-  return r.createdAt + (r.commitDeadline - r.createdAt) / 2n;
+export function answerBy(r: Pick<Request, 'createdAt' | 'commitDeadline'>, seat: SeatTimeFields): bigint {
+  const at = seat.drawnAt + (r.commitDeadline - r.createdAt) / 2n;
+  return at > I64_MAX ? I64_MAX : at < I64_MIN ? I64_MIN : at;
 }
 
 /**
- * Giving back an uncommitted seat, drawn or accepted (`leave_request`): the commit phase is open and its first half
- * not over ({@link commitHalfway}); later a seat is a promise to the client.
+ * Giving back an uncommitted seat, drawn or accepted (`leave_request`): the commit phase is open and the seat's
+ * {@link answerBy} has not come; later a seat is a promise to the client (`LEAVE_WINDOW_CLOSED`).
  */
-export function leaveOpen(r: LeaveFields, now: bigint): boolean {
-  return commitOpen(r, now) && now < commitHalfway(r);
+export function leaveOpen(r: LeaveFields, seat: SeatTimeFields, now: bigint): boolean {
+  return commitOpen(r, now) && now < answerBy(r, seat);
 }
 
 /** Revealing: an open request whose commit phase is over with enough commitments, before the deadline. */
@@ -99,8 +106,9 @@ export function finalizeOpenToAnyoneAt(r: Pick<Request, 'deadline'>): bigint {
   return at > I64_MAX ? I64_MAX : at; // the program's saturating i64 addition
 }
 
-/** The largest i64: timestamps are i64 on-chain. */
+/** The largest and smallest i64: timestamps are i64 on-chain. */
 const I64_MAX = (1n << 63n) - 1n;
+const I64_MIN = -(1n << 63n);
 
 /** A {@link finalizable} request that anyone may finalize (a cranker: not its client): from
  * {@link finalizeOpenToAnyoneAt} on. The client itself may as soon as it is finalizable. */

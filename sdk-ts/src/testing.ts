@@ -132,8 +132,9 @@ export class TestWorker {
     return send(this.net, await ix.joinRequest({ authority: this.signer, request }, this.net.programId), this.signer);
   }
 
-  /** `leave_request`: give the seat back, drawn or accepted (first half of the commit window, nothing committed; an
-   * accepted seat's bond released). */
+  /** `leave_request`: give the seat back, drawn or accepted, nothing committed: allowed while the commit phase is open
+   * and within half a commit window of the seat's draw (`protocol.leaveOpen`; `LEAVE_WINDOW_CLOSED` later); an
+   * accepted seat's bond is released. */
   async leave(request: Address): Promise<TransactionRecord> {
     return send(this.net, await ix.leaveRequest({ authority: this.signer, request }, this.net.programId), this.signer);
   }
@@ -221,8 +222,9 @@ export function defaultAnswer(_request: Address, index: number): Answer {
 /**
  * One round of the test workers' loop: the first worker that can act on an open request does (accept a seat it was
  * drawn for and commit while the commit phase is open, reveal once the reveal phase is), then the round ends so the
- * request is read again. Workers not drawn leave the request alone. `done` holds the `request:worker` pairs that
- * revealed or failed.
+ * request is read again. Workers not drawn leave the request alone. A drawn seat is accepted even past its answer
+ * time (`protocol.answerBy`): the program takes the acceptance until a draw has replaced the seat. `done` holds the
+ * `request:worker` pairs that revealed or failed.
  */
 async function actOnce(
   net: Transport,

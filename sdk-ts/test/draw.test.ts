@@ -2,7 +2,8 @@
  * Seat draws on the real program (dfpn.so in LiteSVM, which produces no slot hashes: the tests write the SlotHashes
  * sysvar): the SDK's seed and candidates against an independent restatement and against what `draw_seats` accepts,
  * the worker pool read with one sliced getProgramAccounts, DRAW_ACCOUNT_MISMATCH beside its positive control,
- * DRAW_TOO_EARLY, a re-armed draw, replacements past halfway, joining only a drawn seat, the default and the floor of
+ * DRAW_TOO_EARLY, a re-armed draw, replacements once a seat's own half commit window is over (a seat drawn late is
+ * not replaced with the others, one drawn past halfway never), joining only a drawn seat, the default and the floor of
  * minWorkers, and waitForResult drawing a replacement.
  */
 import { createHash } from 'node:crypto';
@@ -25,6 +26,7 @@ import {
   protocol,
   REFERENCE_PARAMS,
   replacedSeats,
+  SEAT_STATE_COMMITTED,
   SEAT_STATE_DRAWN,
   SEAT_STATE_JOINED,
   SLOT_HASHES_SYSVAR,
@@ -94,6 +96,30 @@ describe('the draw restated (no network)', () => {
     const gap = parseSlotHashes(encodeSlotHashes([20n, 23n].map((slot) => ({ slot, hash: hashOf(`g${slot}`) }))));
     expect(lookupSlotHash(gap, 21n)).toMatchObject({ kind: 'ready', slot: 23n });
     expect(lookupSlotHash([], 1n)).toEqual({ kind: 'too-early' });
+  });
+});
+
+describe('replaced seats (no network)', () => {
+  test('a seat is due for replacement half a commit window after its own draw, only while it is still only drawn', () => {
+    const [a, b, c, d] = ['a', 'b', 'c', 'd'].map((x) => x.repeat(32) as Address) as [Address, Address, Address, Address];
+    const seat = (authority: Address, state: number, drawnAt: bigint) => ({ authority, state, drawnAt });
+    const r = {
+      createdAt: 0n,
+      commitDeadline: 100n,
+      joined: 3,
+      seats: [seat(a, SEAT_STATE_DRAWN, 0n), seat(b, SEAT_STATE_JOINED, 0n), seat(c, SEAT_STATE_DRAWN, 30n), seat(d, SEAT_STATE_DRAWN, 0n)],
+    } as unknown as Parameters<typeof replacedSeats>[0];
+    // Each drawn seat has half the 100 s window from its own draw; an accepted seat never is replaced, nor one past
+    // `joined`
+    expect(replacedSeats(r, 49n)).toEqual([]);
+    expect(replacedSeats(r, 50n)).toEqual([a]);
+    expect(replacedSeats(r, 79n)).toEqual([a]);
+    expect(replacedSeats(r, 80n)).toEqual([a, c]);
+    // A seat drawn in the second half answers after the commit deadline: never due while seats can be drawn
+    const lateSeat = seat(c, SEAT_STATE_DRAWN, 51n);
+    expect(protocol.answerBy(r, lateSeat)).toBe(101n);
+    expect(replacedSeats({ ...r, joined: 1, seats: [lateSeat] } as unknown as typeof r, 99n)).toEqual([]);
+    expect(replacedSeats({ ...r, seats: r.seats.map((s) => ({ ...s, state: SEAT_STATE_COMMITTED })) }, 99n)).toEqual([]);
   });
 });
 
@@ -224,7 +250,7 @@ describe('draw_seats on dfpn.so', () => {
     expect(r.seats.slice(0, 2).map((s) => s.state)).toEqual([SEAT_STATE_JOINED, SEAT_STATE_DRAWN]);
     expect((await client.getWorker(a!.address))!.bonded).toBe(r.seatBond);
     expect((await rejection(() => a!.join(request))).code).toBe(ErrorCode.ALREADY_JOINED);
-    // A drawn worker may hand its seat back in the first half of the commit window (nothing was bonded)
+    // A drawn worker may hand its seat back within half a commit window of its draw (nothing was bonded)
     await b!.leave(request);
     expect(requestAccount(net, request).joined).toBe(1);
     // And the next draw fills the seat again (from the cursor on)
@@ -232,18 +258,19 @@ describe('draw_seats on dfpn.so', () => {
     expect(res.seats).toBe(2);
   });
 
-  test('past halfway the unanswered drawn seat is replaced: its worker forfeits the bond; accounts in seat order', async () => {
+  test('half a commit window after its draw an unanswered seat is replaced: its worker forfeits the bond; accounts in seat order', async () => {
     const { net, client, dir, media } = await localSetup();
     const [a, b, c] = await testWorkers(net, dir, 3);
     const sub = await client.submitRequest({ mediaPath: media, modalities: FACE, minWorkers: 2, draw: false });
     const request = sub.id as Address;
     await drawWorkers(net, client, request, [a!, b!]);
     await a!.join(request);
-    // Before halfway nothing is due for replacement and the request is full
-    expect(replacedSeats(requestAccount(net, request), net.now())).toEqual([]);
+    // Before b's answer time nothing is due for replacement and the request is full
+    const answerBy = protocol.answerBy(requestAccount(net, request), requestAccount(net, request).seats[1]!);
+    expect(replacedSeats(requestAccount(net, request), answerBy - 1n)).toEqual([]);
     expect((await client.drawSeats(request)).signatures).toEqual([]);
-    // When the clock passes halfway with b still only drawn
-    net.setTime(protocol.commitHalfway(requestAccount(net, request)));
+    // When the clock reaches it with b still only drawn
+    net.setTime(answerBy);
     const r = requestAccount(net, request);
     expect(replacedSeats(r, net.now())).toEqual([b!.address]);
     // Then a draw must pass b's worker PDA first, writable: another worker there is DRAW_ACCOUNT_MISMATCH, a
@@ -267,6 +294,69 @@ describe('draw_seats on dfpn.so', () => {
       [c!.address, SEAT_STATE_DRAWN],
     ]);
     expect(res.drawn.map((d) => d.seat)).toEqual([1]);
+  });
+
+  test("a seat drawn late has its own window: not replaced at the request's halfway point, nor at once when drawn past it; replaced once its own window is over", async () => {
+    const { net, client, dir, media } = await localSetup();
+    const workers = await testWorkers(net, dir, 5);
+    const [a, b] = workers as [TestWorker, TestWorker];
+    const sub = await client.submitRequest({ mediaPath: media, modalities: FACE, minWorkers: 2, draw: false });
+    const request = sub.id as Address;
+    await drawWorkers(net, client, request, [a, b]);
+    // (a answers: its seat is out of the way of every replacement)
+    await a.join(request);
+    await a.commit(request, { verdict: 'Manipulated', confidence: 90 });
+    const created = requestAccount(net, request);
+    const window = created.commitDeadline - created.createdAt;
+    const halfway = created.createdAt + window / 2n;
+    const nothingToDraw = async () => {
+      expect(replacedSeats(requestAccount(net, request), net.now())).toEqual([]);
+      expect((await client.drawSeats(request)).signatures).toEqual([]);
+      const refused = await rejection(async () => net.process([await ix.drawSeats({ request }, net.programId)], client.wallet));
+      expect(refused.code).toBe(ErrorCode.NOTHING_TO_DRAW);
+    };
+    // Given b gives its seat back a quarter into the commit window, and the draw seats another worker x then
+    net.setTime(created.createdAt + window / 4n);
+    await b.leave(request);
+    const redraw = await client.drawSeats(request);
+    expect(redraw.drawn.map((d) => d.seat)).toEqual([1]);
+    const x = redraw.drawn[0]!.worker;
+    const lateSeat = requestAccount(net, request).seats[1]!;
+    expect([lateSeat.authority, lateSeat.state, lateSeat.drawnAt]).toEqual([x, SEAT_STATE_DRAWN, created.createdAt + window / 4n]);
+    const xAnswerBy = protocol.answerBy(created, lateSeat);
+    expect(xAnswerBy).toBe(lateSeat.drawnAt + window / 2n);
+    expect(xAnswerBy).toBeLessThan(created.commitDeadline);
+    // When the request's halfway point passes with x still only drawn, and until its own window is over
+    // Then x's seat is not due: the client sends nothing and the program has nothing to draw
+    for (const now of [halfway, xAnswerBy - 1n]) {
+      net.setTime(now);
+      await nothingToDraw();
+    }
+    expect(requestAccount(net, request).seats[1]!.authority).toBe(x);
+    // When x's own window is over (positive control)
+    net.setTime(xAnswerBy);
+    const stake = (await client.getWorker(x))!.stake;
+    const res = await client.drawSeats(request);
+    // Then it is replaced (its bond forfeited) and another worker is drawn into the seat
+    expect(res.replaced).toEqual([x]);
+    expect((await client.getWorker(x))!.stake).toBe(stake - created.seatBond);
+    expect(res.drawn.map((d) => d.seat)).toEqual([1]);
+    const r = requestAccount(net, request);
+    const pastHalfway = r.seats[1]!;
+    expect([pastHalfway.authority, pastHalfway.state, pastHalfway.drawnAt]).toEqual([res.drawn[0]!.worker, SEAT_STATE_DRAWN, xAnswerBy]);
+    // And that seat, drawn past the request's halfway point, answers only after the commit deadline: it is not
+    // replaced at once, nor at the last second of the commit phase
+    expect(pastHalfway.drawnAt).toBeGreaterThan(halfway);
+    expect(protocol.answerBy(r, pastHalfway)).toBeGreaterThanOrEqual(r.commitDeadline);
+    for (const now of [xAnswerBy, xAnswerBy + 1n, r.commitDeadline - 1n]) {
+      net.setTime(now);
+      await nothingToDraw();
+    }
+    expect(requestAccount(net, request).seats[1]).toEqual(pastHalfway);
+    // And its worker may still give it back
+    expect(protocol.leaveOpen(r, pastHalfway, net.now())).toBe(true);
+    await workers.find((w) => w.address === pastHalfway.authority)!.leave(request);
+    expect(requestAccount(net, request).joined).toBe(1);
   });
 
   test('the worker pool: one getProgramAccounts (dataSize + 4-byte dataSlice), cached, fetched again for a new index', async () => {
@@ -338,7 +428,7 @@ describe('draw_seats on dfpn.so', () => {
 });
 
 describe('drawing in the client flows', () => {
-  test('waitForResult replaces a drawn worker that never accepts (its bond forfeited) once halfway passes', async () => {
+  test('waitForResult replaces a drawn worker that never accepts (its bond forfeited) once its own window is over', async () => {
     const { net, client, media } = await localSetup();
     // Three test workers that accept their drawn seats, and a sleeper that never acts
     const running = await startTestWorkers(client, { count: 3, reportsDir: tempDir(), pollMs: 5 });
@@ -355,13 +445,17 @@ describe('drawing in the client flows', () => {
       const bond = requestAccount(net, request).seatBond;
       const stake = (await client.getWorker(sleeper.address))!.stake;
       const waiting = client.waitForResult(request, { timeout: 20_000 });
-      // Wait until the two test workers committed while the sleeper's seat is still only drawn (before halfway), and
-      // the waiting client has seen it so
+      // Wait until the two test workers committed while the sleeper's seat is still only drawn
       for (let i = 0; i < 400 && requestAccount(net, request).commits < 2; i++) await new Promise((r) => setTimeout(r, 10));
+      const answerBy = protocol.answerBy(requestAccount(net, request), requestAccount(net, request).seats[1]!);
+      // A second before the sleeper's answer time the waiting client leaves its seat alone
+      net.setTime(answerBy - 1n);
       await new Promise((r) => setTimeout(r, 150));
+      expect(requestAccount(net, request).seats[1]!.authority).toBe(sleeper.address);
       expect(requestAccount(net, request).seats[1]!.state).toBe(SEAT_STATE_DRAWN);
-      // When the clock passes halfway
-      net.setTime(protocol.commitHalfway(requestAccount(net, request)));
+      expect((await client.getWorker(sleeper.address))!.stake).toBe(stake);
+      // When the clock reaches it (the replacement is drawn then, past the request's halfway point: never replaced)
+      net.setTime(answerBy);
       const result = await waiting;
       // Then the sleeper was replaced (bond forfeited) and the third test worker answered in its place
       expect((await client.getWorker(sleeper.address))!.stake).toBe(stake - bond);

@@ -59,6 +59,7 @@ import {
   REFERENCE_PARAMS,
   requestAddressAndBump,
   RpcTransport,
+  SEAT_STATE_DRAWN,
   SEEDS_MODEL,
   sha256,
   treasuryAddress,
@@ -441,18 +442,25 @@ describe('program errors (6000-6080) through the real program', () => {
     // The client's own key, registered as a worker, cannot staff its request
     const dealer = await TestWorker.register(net, w.dir, { model: w.model, signer: w.client.wallet as KeyPairSigner });
     await expectCode(ErrorCode.SELF_DEALING, () => dealer.join(other), "the client joins its own request");
-    // A seat, accepted or only drawn, can be given back in the first half of the commit window only
+    // A seat, accepted or only drawn, can be given back only within half a commit window of its own draw
     const r = requestAccount(net, other);
     await c.join(other);
     await c.leave(other);
     await expectCode(ErrorCode.NOT_DRAWN, () => c.join(other), 'accepting a seat given back');
-    await w.client.drawSeats(other); // the seat is drawn again (a or c: the others are unbonding or the client)
-    const holder = w.workers.find((x) => x.address === requestAccount(net, other).seats[0]!.authority)!;
+    // The seat is drawn again 10 s after submission (a or c: the others are unbonding or the client)
+    net.setTime(r.createdAt + 10n);
+    await w.client.drawSeats(other);
+    const seat = requestAccount(net, other).seats[0]!;
+    expect(seat.drawnAt).toBe(r.createdAt + 10n);
+    const holder = w.workers.find((x) => x.address === seat.authority)!;
+    const answerBy = protocol.answerBy(r, seat);
     const halfway = r.createdAt + (r.commitDeadline - r.createdAt) / 2n;
-    expect(protocol.leaveOpen(requestAccount(net, other), halfway - 1n)).toBe(true);
-    net.setTime(halfway);
-    expect(protocol.leaveOpen(requestAccount(net, other), halfway)).toBe(false);
-    await expectCode(ErrorCode.LEAVE_WINDOW_CLOSED, () => holder.leave(other), 'leaving a drawn seat at half the commit window');
+    expect(answerBy).toBe(halfway + 10n);
+    // (the request's halfway point does not close it: the window is the seat's)
+    for (const now of [halfway, answerBy - 1n]) expect(protocol.leaveOpen(requestAccount(net, other), seat, now)).toBe(true);
+    net.setTime(answerBy);
+    expect(protocol.leaveOpen(requestAccount(net, other), seat, answerBy)).toBe(false);
+    await expectCode(ErrorCode.LEAVE_WINDOW_CLOSED, () => holder.leave(other), 'leaving a drawn seat half a commit window after its draw');
     net.setTime(r.commitDeadline);
     await expectCode(ErrorCode.COMMIT_PHASE_CLOSED, () => holder.join(other), 'accepting at the commit deadline');
     // With the largest bond multiplier, one seat of an all-modality request bonds 1.3 SOL. A worker staking 2 SOL is
@@ -522,6 +530,9 @@ describe('program errors (6000-6080) through the real program', () => {
     const [a, b, c, d, e] = w.workers as [TestWorker, TestWorker, TestWorker, TestWorker, TestWorker];
     const request = await submit(w, 2, 4, [a, b, c, d]);
     await expectCode(ErrorCode.NOT_JOINED, () => e.commit(request, { verdict: 'Manipulated', confidence: 90 }), 'commit by a worker without a seat');
+    // A seat drawn but not accepted: no bond backs it, so it cannot commit (accepted first, below, a and b can)
+    expect(requestAccount(net, request).seats[0]!.state).toBe(SEAT_STATE_DRAWN);
+    await expectCode(ErrorCode.NOT_JOINED, () => a.commit(request, { verdict: 'Manipulated', confidence: 90 }), 'commit on a seat drawn, not accepted');
     await commitAll(w, request, [a, b]);
     await expectCode(ErrorCode.ALREADY_COMMITTED, () => a.commit(request, { verdict: 'Manipulated', confidence: 90 }), 'committing twice');
     // The model is fixed at commit: a registered model the worker did not declare is refused there, and so is the

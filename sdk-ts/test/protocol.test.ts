@@ -57,16 +57,29 @@ describe('phases', () => {
   });
 });
 
-describe('leaving', () => {
-  test.each<any>(cases('phases').map((c: any, i: number) => [i, c]))('case %i: the first half of the commit phase', (_i, c) => {
-    // Given a request of the phase vectors, created some time before its commit deadline
+describe('leaving and answering a draw', () => {
+  const leaveCases = cases('phases').flatMap((c: any, i: number) => [0n, 30n, 70n].map((after) => [i, after, c]));
+  test.each<any>(leaveCases)('case %i, a seat drawn %i s after creation: half a commit window of its own', (_i, after, c) => {
+    // Given a request of the phase vectors, created 100 s before its commit deadline, and a seat drawn some time
+    // after its creation
     const base = phaseFields(c.request);
     const r = { ...base, createdAt: base.commitDeadline - 100n };
-    const halfway = base.commitDeadline - 50n;
-    // Then a seat may be given back while the commit phase is open and its first half not over
-    for (const now of [r.createdAt, halfway - 1n, halfway, r.commitDeadline]) {
-      expect(protocol.leaveOpen(r, now), String(now)).toBe(protocol.commitOpen(r, now) && now < halfway);
+    const seat = { drawnAt: r.createdAt + after };
+    // Then the seat must be answered half a commit window (50 s) after its draw, not at the request's halfway point
+    const answerBy = seat.drawnAt + 50n;
+    expect(protocol.answerBy(r, seat)).toBe(answerBy);
+    // And it may be given back while the commit phase is open and that time has not come
+    for (const now of [r.createdAt, r.createdAt + 50n, answerBy - 1n, answerBy, r.commitDeadline]) {
+      expect(protocol.leaveOpen(r, seat, now), String(now)).toBe(protocol.commitOpen(r, now) && now < answerBy);
     }
+  });
+
+  test('answerBy divides the window toward zero and saturates as i64, as the program does', () => {
+    const max = (1n << 63n) - 1n;
+    expect(protocol.answerBy({ createdAt: 0n, commitDeadline: 101n }, { drawnAt: 10n })).toBe(60n);
+    expect(protocol.answerBy({ createdAt: 0n, commitDeadline: -101n }, { drawnAt: 10n })).toBe(-40n);
+    expect(protocol.answerBy({ createdAt: 0n, commitDeadline: 100n }, { drawnAt: max - 10n })).toBe(max);
+    expect(protocol.answerBy({ createdAt: 0n, commitDeadline: -100n }, { drawnAt: -max })).toBe(-max - 1n);
   });
 });
 

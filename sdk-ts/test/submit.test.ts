@@ -41,7 +41,7 @@ describe('submitRequest on the local network (dfpn.so in LiteSVM)', () => {
     // Then the request account holds its rent plus the whole max fee in escrow
     const address = sub.id as Address;
     const rent = await net.minimumBalanceForRentExemption(ACCOUNT_SIZES.request);
-    expect(ACCOUNT_SIZES.request).toBe(3056);
+    expect(ACCOUNT_SIZES.request).toBe(3136);
     expect(net.balance(address)).toBe(rent + 50_000_000n);
     const record = (await net.getTransaction(sub.signature))!;
     expect(record.fee).toBe(5_000n);

@@ -243,8 +243,12 @@ describe('discriminators', () => {
     expect(generated.getModelSize()).toBe(236); // 172 + pending_developer + registrant
     expect(generated.getWorkerSize()).toBe(272);
     // 2976 + challenge_slash_bps, challenged, challenge_label, attestation (3008), + draw_slot, draw_seed, draw_cursor,
-    // pool_count
-    expect(generated.getRequestSize()).toBe(3008 + 8 + 32 + 4 + 4);
+    // pool_count (3056), + each of the MAX_SEATS seats' drawn_at (i64)
+    expect(generated.getRequestSize()).toBe(3008 + 8 + 32 + 4 + 4 + generated.MAX_SEATS * 8);
+    expect(generated.getRequestSize()).toBe(3136);
+    // A seat: authority, commitment, report_hash, model, state, verdict, confidence, report_uri_len, report_uri (128),
+    // drawn_at
+    expect(generated.getSeatEncoder().fixedSize).toBe(32 * 4 + 4 + 128 + 8);
     expect(generated.getChallengerSize()).toBe(8 + 32 + 8 + 8 + 1 + 31);
   });
 
