@@ -171,8 +171,8 @@ INSTRUCTIONS = [
       acc("request", w=True)],
      [arg("label", "u8"), arg("salt", B32)]),
     ("draw_seats", "Anyone draws workers into a request's empty seats with the hash of the first slot at or after "
-     "its draw_slot (DRAW_DOMAIN); it first replaces seats still only drawn half a commit window after they "
-     "were drawn (their bond is forfeited). Remaining accounts: the writable worker PDA of every such seat in seat "
+     "its draw_slot (DRAW_DOMAIN); it first replaces seats not committed half a commit window after they were "
+     "drawn (their bond is forfeited). Remaining accounts: the writable worker PDA of every such seat in seat "
      "order, then read-only candidate worker PDAs in draw order: candidate k is the worker whose pool_index is "
      "the first 8 bytes (LE) of sha256(seed ‖ k as u32 LE) modulo the request's pool_count; it takes a seat if "
      "eligible and the next 8 bytes (LE) modulo draw_stake_cap are below its stake.",

@@ -1146,14 +1146,16 @@ impl Env {
         last.expect("one draw sent")
     }
 
-    /// Seats still only drawn half a commit window after their draw: the next draw replaces them.
-    fn unanswered_seats(&self, r: &Value) -> Vec<Address> {
+    /// Seats not committed half a commit window after their draw (drawn, or accepted and silent): the next
+    /// draw replaces them.
+    pub fn unanswered_seats(&self, r: &Value) -> Vec<Address> {
         let window = r["commit_deadline"].as_i64().unwrap() - r["created_at"].as_i64().unwrap();
-        let drawn = self.idl.constant_u64("SEAT_STATE_DRAWN");
+        let uncommitted =
+            [self.idl.constant_u64("SEAT_STATE_DRAWN"), self.idl.constant_u64("SEAT_STATE_JOINED")].map(Some);
         self.seats(r)
             .iter()
             .filter(|s| {
-                s["state"].as_u64() == Some(drawn) && self.now() >= s["drawn_at"].as_i64().unwrap() + window / 2
+                uncommitted.contains(&s["state"].as_u64()) && self.now() >= s["drawn_at"].as_i64().unwrap() + window / 2
             })
             .map(|s| idl::pubkey(&s["authority"]))
             .collect()

@@ -207,14 +207,18 @@ fn no_draw_once_the_commit_phase_is_over() {
 }
 
 #[test]
-fn a_drawn_seat_left_unanswered_past_halfway_forfeits_its_bond_and_is_drawn_again() {
-    // Given four workers, a request for three: the first accepted its seat, the second and third ignore theirs
+fn a_seat_left_uncommitted_past_half_a_window_forfeits_its_bond_and_is_drawn_again() {
+    // Given four workers, a request for three: the first accepted and committed, the second accepted and stays
+    // silent (a squatter), the third ignores its seat
     let (mut net, address) = setup(4);
     let wanted: Vec<Address> = net.workers[..3].iter().map(|w| w.pubkey()).collect();
     net.env.expect_seats(&address, &wanted);
     net.env.draw(&address).expect("draw_seats");
     let accepted = net.workers[0].insecure_clone();
     net.env.join(&accepted, &address).expect("join");
+    net.env.commit(&accepted, &address, &Answer::new(MANIPULATED, 90, Network::MODEL)).expect("commit");
+    let squatter = net.workers[1].insecure_clone();
+    net.env.join(&squatter, &address).expect("join");
     let r = request(&net.env, &address);
     let (bond, alpha) = (r["seat_bond"].as_u64().unwrap(), r["reputation_alpha_bps"].as_u64().unwrap());
     let created = r["created_at"].as_i64().unwrap();
@@ -237,11 +241,11 @@ fn a_drawn_seat_left_unanswered_past_halfway_forfeits_its_bond_and_is_drawn_agai
         assert_eq!(w["stake"], LAMPORTS_PER_SOL - bond);
         assert_eq!(w["slashed_total"], bond);
         assert_eq!(w["reputation"], 5_000 - 5_000 * alpha / 10_000);
-        assert_eq!(w["active_seats"], 0, "a drawn seat never counted as active");
+        assert_eq!([&w["active_seats"], &w["bonded"]], [0, 0], "the accepted seat's bond is released, then forfeited");
         net.env.assert_worker_lamports(&net.env.worker_pda(operator));
     }
     assert_eq!(net.env.lamports(&net.env.insurance()), insurance_before + 2 * bond);
-    // And the accepted seat stays; the freed seats are drawn again (the fourth worker is the only one left
+    // And the committed seat stays; the freed seats are drawn again (the fourth worker is the only one left
     // eligible, bonds permitting: the idle ones may be drawn again too)
     let drawn = net.env.drawn(&address);
     assert_eq!(drawn[0], accepted.pubkey());

@@ -163,7 +163,7 @@ pub enum DfpnError {
     NoWorkersToDraw = 6077,
     /// min_workers is below the configuration's min_workers_floor.
     MinWorkersBelowFloor = 6078,
-    /// Every seat is drawn and none is still unanswered half a commit window after its draw: nothing to draw.
+    /// Every seat is drawn and none is uncommitted half a commit window after its draw: nothing to draw.
     NothingToDraw = 6079,
     /// The slot-hashes account is not the SlotHashes sysvar.
     NotSlotHashesSysvar = 6080,

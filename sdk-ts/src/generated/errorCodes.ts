@@ -254,6 +254,6 @@ export const ERROR_HINTS: Readonly<Record<ErrorCode, string>> = Object.freeze({
   DRAW_ACCOUNT_MISMATCH: 'Pass, for candidate k, the worker whose pool_index the draw names (the SDKs compute it), after the workers of seats being replaced.',
   NO_WORKERS_TO_DRAW: 'No worker was registered when the request was submitted; submit again once workers have registered.',
   MIN_WORKERS_BELOW_FLOOR: 'Ask for at least the network\'s minWorkersFloor workers (config params).',
-  NOTHING_TO_DRAW: 'Every seat is drawn; a seat still unanswered half a commit window after its draw can be replaced then.',
+  NOTHING_TO_DRAW: 'Every seat is drawn; a seat not committed half a commit window after its draw can be replaced then.',
   NOT_SLOT_HASHES_SYSVAR: 'Pass the SlotHashes sysvar (SysvarS1otHashes111111111111111111111111111).',
 });

@@ -1836,7 +1836,7 @@ export const DFPN_IDL = {
     {
       "name": "draw_seats",
       "docs": [
-        "Anyone draws workers into a request's empty seats with the hash of the first slot at or after its draw_slot (DRAW_DOMAIN); it first replaces seats still only drawn half a commit window after they were drawn (their bond is forfeited). Remaining accounts: the writable worker PDA of every such seat in seat order, then read-only candidate worker PDAs in draw order: candidate k is the worker whose pool_index is the first 8 bytes (LE) of sha256(seed ‖ k as u32 LE) modulo the request's pool_count; it takes a seat if eligible and the next 8 bytes (LE) modulo draw_stake_cap are below its stake."
+        "Anyone draws workers into a request's empty seats with the hash of the first slot at or after its draw_slot (DRAW_DOMAIN); it first replaces seats not committed half a commit window after they were drawn (their bond is forfeited). Remaining accounts: the writable worker PDA of every such seat in seat order, then read-only candidate worker PDAs in draw order: candidate k is the worker whose pool_index is the first 8 bytes (LE) of sha256(seed ‖ k as u32 LE) modulo the request's pool_count; it takes a seat if eligible and the next 8 bytes (LE) modulo draw_stake_cap are below its stake."
       ],
       "discriminator": [
         80,
@@ -2824,7 +2824,7 @@ export const DFPN_IDL = {
     {
       "code": 6079,
       "name": "NothingToDraw",
-      "msg": "Every seat is drawn and none is still unanswered half a commit window after its draw: nothing to draw."
+      "msg": "Every seat is drawn and none is uncommitted half a commit window after its draw: nothing to draw."
     },
     {
       "code": 6080,
@@ -4705,4 +4705,4 @@ export const DFPN_IDL = {
 } as const;
 
 /** sha256 of idl/dfpn.json as generated from. */
-export const DFPN_IDL_SHA256 = '4095c0df1b70825ccd7133b9e5d9e1737117e1f22cea24b6486eeee2ce90a65b';
+export const DFPN_IDL_SHA256 = '88c68823f233370683cc814df27c84f1296eb60534bbafa903249d965fa8234e';

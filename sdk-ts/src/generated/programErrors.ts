@@ -173,6 +173,6 @@ export const PROGRAM_ERRORS: ReadonlyArray<ProgramErrorInfo> = [
   { code: 6076, name: 'DrawAccountMismatch', errorCode: 'DRAW_ACCOUNT_MISMATCH', msg: "A candidate account is not the worker at the drawn pool index (or a replaced seat's worker)." },
   { code: 6077, name: 'NoWorkersToDraw', errorCode: 'NO_WORKERS_TO_DRAW', msg: "No worker was registered when the request was submitted: nobody can be drawn." },
   { code: 6078, name: 'MinWorkersBelowFloor', errorCode: 'MIN_WORKERS_BELOW_FLOOR', msg: "min_workers is below the configuration's min_workers_floor." },
-  { code: 6079, name: 'NothingToDraw', errorCode: 'NOTHING_TO_DRAW', msg: "Every seat is drawn and none is still unanswered half a commit window after its draw: nothing to draw." },
+  { code: 6079, name: 'NothingToDraw', errorCode: 'NOTHING_TO_DRAW', msg: "Every seat is drawn and none is uncommitted half a commit window after its draw: nothing to draw." },
   { code: 6080, name: 'NotSlotHashesSysvar', errorCode: 'NOT_SLOT_HASHES_SYSVAR', msg: "The slot-hashes account is not the SlotHashes sysvar." },
 ];

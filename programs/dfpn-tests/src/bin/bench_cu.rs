@@ -162,6 +162,8 @@ fn request_flow(b: &mut Bench, n: usize, suffix: &str) -> (Network, Address) {
     let request = net.env.submit(&client, &spec);
     let a = Answer::new(MANIPULATED, 90, Network::MODEL);
     let scenario = format!("{n}-worker request, every seat");
+    let r = net.env.draw(&request);
+    b.record(&format!("draw_seats{suffix}"), &format!("{n} seats from a pool of {n} (the last draw transaction)"), r);
     for w in net.worker_keys() {
         let r = net.env.join(&w, &request);
         b.record(&format!("join_request{suffix}"), &scenario, r);

@@ -35,6 +35,8 @@ pub struct Workload {
     pub challenge_rate: f64,
     /// The program's `challenge_slash_bps` for the run (set by governance through `update_config`).
     pub challenge_slash_bps: u16,
+    /// The program's `min_workers_floor`: the self-certifying operator asks for this many seats.
+    pub min_workers_floor: u8,
 }
 
 impl Default for Workload {
@@ -43,11 +45,12 @@ impl Default for Workload {
             fake_share: 0.30,
             resubmit_share: 0.30,
             modalities: modality::FACE_MANIPULATION,
-            workers_per_request: 3,
+            workers_per_request: 5,
             deadline_secs: 300,
             operator_share: 0.0,
             challenge_rate: 0.0,
             challenge_slash_bps: crate::Params::default().challenge_slash_bps,
+            min_workers_floor: crate::Params::reference().min_workers_floor,
         }
     }
 }
@@ -130,12 +133,17 @@ impl Sim {
         net.env.fund(&client, 100_000 * LAMPORTS_PER_SOL);
         let operator_client = net.env.keypair(100_000 * LAMPORTS_PER_SOL);
         let authority = net.env.authority.insecure_clone();
-        if workload.challenge_slash_bps != net.env.params.challenge_slash_bps {
-            let params = crate::Params { challenge_slash_bps: workload.challenge_slash_bps, ..net.env.params.clone() };
-            let ix = net.env.ix_update_config(&authority.pubkey(), &params);
-            net.env.send(&[ix], &[&authority]).expect("update_config: challenge_slash_bps");
-            net.env.params = params;
-        }
+        // Every agent stakes the same, so the draw stake cap (the minimum stake here) changes no odds; it only
+        // spares the draw its rejected lotteries.
+        let params = crate::Params {
+            challenge_slash_bps: workload.challenge_slash_bps,
+            min_workers_floor: workload.min_workers_floor,
+            draw_stake_cap: net.env.params.min_stake,
+            ..net.env.params.clone()
+        };
+        let ix = net.env.ix_update_config(&authority.pubkey(), &params);
+        net.env.send(&[ix], &[&authority]).expect("update_config");
+        net.env.params = params;
         if workload.challenge_rate > 0.0 {
             let ix = net.env.ix_register_challenger(&authority.pubkey(), &client);
             net.env.send(&[ix], &[&authority]).expect("register_challenger");
@@ -253,7 +261,8 @@ impl Sim {
 
     fn play_request(&mut self, operator: bool, challenge: bool) {
         let media = if operator { self.new_media(true) } else { self.draw_media() };
-        let seats = if operator { 1 } else { self.workload.workers_per_request };
+        // The operator asks for as few seats as the configuration allows.
+        let seats = if operator { self.workload.min_workers_floor } else { self.workload.workers_per_request };
         // A challenge commits to the truth of its media; the label and salt stay with the challenger until the
         // reveals are over. Workers see neither (`Context` has no attestation).
         let known_answer =
@@ -264,7 +273,7 @@ impl Sim {
             earlier_verdict: self.public_verdicts.get(&media.content_hash).copied(),
             operator_request: operator,
         };
-        let seated = self.seat(&request, seats, operator);
+        let seated = self.seat(&request);
         let plans: Vec<(usize, Plan)> =
             seated.iter().map(|&i| (i, agents::plan(self.agents[i].strategy, &ctx, &mut self.rng))).collect();
         self.commit_all(&request, &plans);
@@ -336,15 +345,17 @@ impl Sim {
         request
     }
 
-    /// First come, first seated: workers arrive in a random order (the cartel together, the operator's own
-    /// workers first on its requests since it knows them before anyone). Returns the seated agents.
-    fn seat(&mut self, request: &Address, seats: u8, operator: bool) -> Vec<usize> {
-        let order = self.arrival_order(operator);
+    /// Drawn seats: the draw slot's hash is the chain's (the simulation's randomness, which no agent controls);
+    /// every drawn worker accepts its seat (a squatter too: it never commits). Returns the seated agents.
+    fn seat(&mut self, request: &Address) -> Vec<usize> {
+        let r = self.net.env.decode("Request", request).expect("request");
+        let hash = self.rng.bytes32();
+        self.net.env.set_slot_hash(r["draw_slot"].as_u64().unwrap(), hash);
+        // The cranker is outside the books (its fee is one signature per draw, whoever sends it).
+        self.net.env.draw(request).expect("draw_seats");
         let mut seated = vec![];
-        for i in order {
-            if seated.len() == seats as usize {
-                break;
-            }
+        for operator in self.net.env.drawn(request) {
+            let i = self.agents.iter().position(|a| a.key.pubkey() == operator).expect("a drawn agent");
             let key = self.agents[i].key.insecure_clone();
             let joined = self.net.env.join(&key, request);
             if self.paid(joined).is_ok() {
@@ -353,25 +364,6 @@ impl Sim {
             }
         }
         seated
-    }
-
-    fn arrival_order(&mut self, operator: bool) -> Vec<usize> {
-        let mut order: Vec<usize> = (0..self.agents.len()).collect();
-        self.rng.shuffle(&mut order);
-        let strategy = |i: &usize| self.agents[*i].strategy;
-        let first_cartel = order.iter().position(|i| strategy(i) == Strategy::Cartel);
-        let mut front: Vec<usize> = vec![];
-        if operator {
-            front.extend(order.iter().filter(|i| strategy(i) == Strategy::Operator));
-            // A lone reveal counts only with weight ≥ min_consensus_weight: the operator sends its best-reputed
-            // worker first.
-            front.sort_by_key(|&i| std::cmp::Reverse(self.worker(i)["reputation"].as_u64().unwrap()));
-        } else if let Some(p) = first_cartel {
-            front.extend(order[..p].iter());
-            front.extend(order.iter().filter(|i| strategy(i) == Strategy::Cartel));
-        }
-        let rest = order.iter().filter(|i| !front.contains(i)).copied().collect::<Vec<_>>();
-        front.into_iter().chain(rest).collect()
     }
 
     fn commit_all(&mut self, request: &Address, plans: &[(usize, Plan)]) {

@@ -125,8 +125,8 @@ impl Request {
         self.draw_seed != [0; 32]
     }
 
-    /// Half a commit window after a seat was drawn: its worker may hand it back before, and if it is still
-    /// only drawn then, anyone may have it replaced (a seat drawn in the second half is never replaced).
+    /// Half a commit window after a seat was drawn: its worker may hand it back before, and if it has not
+    /// committed by then, anyone may have it replaced (a seat drawn in the second half is never replaced).
     #[inline(always)]
     pub fn answer_by(&self, seat: &Seat) -> i64 {
         let window = self.commit_deadline.get() - self.created_at.get();

@@ -12,7 +12,7 @@ IDL_NAME = 'dfpn'
 IDL_VERSION = '0.1.0'
 IDL_SPEC = '0.1.0'
 #: SHA-256 of the idl/dfpn.json these files were generated from.
-IDL_SHA256 = '4095c0df1b70825ccd7133b9e5d9e1737117e1f22cea24b6486eeee2ce90a65b'
+IDL_SHA256 = '88c68823f233370683cc814df27c84f1296eb60534bbafa903249d965fa8234e'
 
 __all__ = [
     'IDL_NAME',

@@ -504,10 +504,7 @@ PROGRAM_ERRORS: dict[int, ProgramErrorInfo] = {
     6079: ProgramErrorInfo(
         6079,
         'NothingToDraw',
-        (
-            "Every seat is drawn and none is still unanswered half a commit window after its draw: nothing "
-            "to draw."
-        ),
+        "Every seat is drawn and none is uncommitted half a commit window after its draw: nothing to draw.",
     ),
     6080: ProgramErrorInfo(
         6080,
@@ -884,7 +881,7 @@ ERROR_HINTS: dict[ErrorCode, str] = {
         "Ask for at least the network's min_workers_floor workers (Config.params.min_workers_floor)."
     ),
     ErrorCode.NOTHING_TO_DRAW: (
-        "Every seat is drawn; a seat still unanswered half a commit window after its draw can be replaced "
+        "Every seat is drawn; a seat not committed half a commit window after its draw can be replaced "
         "then."
     ),
     ErrorCode.NOT_SLOT_HASHES_SYSVAR: (

@@ -1040,7 +1040,7 @@ DRAW_SEATS_DISCRIMINATOR = bytes([80, 164, 20, 16, 140, 65, 65, 111])
 @dataclass(frozen=True, slots=True)
 class DrawSeatsArgs:
     """Arguments of `draw_seats`. Anyone draws workers into a request's empty seats with the hash of the
-    first slot at or after its draw_slot (DRAW_DOMAIN); it first replaces seats still only drawn half a
+    first slot at or after its draw_slot (DRAW_DOMAIN); it first replaces seats not committed half a
     commit window after they were drawn (their bond is forfeited). Remaining accounts: the writable
     worker PDA of every such seat in seat order, then read-only candidate worker PDAs in draw order:
     candidate k is the worker whose pool_index is the first 8 bytes (LE) of sha256(seed ‖ k as u32 LE)

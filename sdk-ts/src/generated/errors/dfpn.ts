@@ -174,7 +174,7 @@ export const DFPN_ERROR__DRAW_ACCOUNT_MISMATCH = 0x17bc; // 6076
 export const DFPN_ERROR__NO_WORKERS_TO_DRAW = 0x17bd; // 6077
 /** MinWorkersBelowFloor: min_workers is below the configuration's min_workers_floor. */
 export const DFPN_ERROR__MIN_WORKERS_BELOW_FLOOR = 0x17be; // 6078
-/** NothingToDraw: Every seat is drawn and none is still unanswered half a commit window after its draw: nothing to draw. */
+/** NothingToDraw: Every seat is drawn and none is uncommitted half a commit window after its draw: nothing to draw. */
 export const DFPN_ERROR__NOTHING_TO_DRAW = 0x17bf; // 6079
 /** NotSlotHashesSysvar: The slot-hashes account is not the SlotHashes sysvar. */
 export const DFPN_ERROR__NOT_SLOT_HASHES_SYSVAR = 0x17c0; // 6080
@@ -322,7 +322,7 @@ if ((globalThis as { process?: { env?: Record<string, string | undefined> } }).p
     [DFPN_ERROR__NOT_DRAWN]: `The signer holds no drawn, unaccepted seat in this request: seats are drawn (\`draw_seats\`), not taken.`,
     [DFPN_ERROR__NOT_ENOUGH_ACCOUNTS]: `Fewer accounts than the instruction needs.`,
     [DFPN_ERROR__NOTHING_TO_CLAIM]: `Nothing to withdraw or claim.`,
-    [DFPN_ERROR__NOTHING_TO_DRAW]: `Every seat is drawn and none is still unanswered half a commit window after its draw: nothing to draw.`,
+    [DFPN_ERROR__NOTHING_TO_DRAW]: `Every seat is drawn and none is uncommitted half a commit window after its draw: nothing to draw.`,
     [DFPN_ERROR__NOT_JOINED]: `The worker holds no seat in this request.`,
     [DFPN_ERROR__NOT_PENDING_AUTHORITY]: `Signer is not the proposed configuration authority (or none is proposed).`,
     [DFPN_ERROR__NOT_PENDING_DEVELOPER]: `The signer is not the model's proposed developer.`,

@@ -12,8 +12,8 @@ use crate::{
 /// 1. `[]` config — the configuration PDA (minimum stake, draw stake cap)
 /// 2. `[]` slot_hashes — the SlotHashes sysvar
 /// 3. `[writable]` insurance — the insurance vault; receives the bonds of replaced seats
-/// 4. `[writable]` replaced… — from here, the worker PDA of every seat still only drawn (not accepted) half a
-///    commit window after it was drawn (`Request::answer_by`), in seat order: they forfeit their bond and are
+/// 4. `[writable]` replaced… — from here, the worker PDA of every seat not committed (drawn or accepted) half
+///    a commit window after it was drawn (`Request::answer_by`), in seat order: they forfeit their bond and are
 ///    replaced
 /// 5. `[]` candidate… — then one worker PDA per candidate, in draw order (candidate `k` is the worker whose
 ///    `pool_index` is `draw::candidate(seed, k, …)`), for as many candidates as the caller wants to try

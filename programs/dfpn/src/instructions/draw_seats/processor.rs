@@ -93,8 +93,9 @@ fn drawable(worker: &Worker, request: &Request, min_stake: u64, stake_cap: u64, 
         && request.seats().iter().all(|s| s.authority != worker.authority)
 }
 
-/// Half a commit window after it was drawn, a seat still only drawn was ignored: its worker forfeits the bond
-/// (as at finalization) and the seat is drawn again. `workers` starts with those workers' PDAs in seat order;
+/// Half a commit window after it was drawn, a seat that has not committed (only drawn, or accepted and silent)
+/// is unanswered: its worker forfeits the bond (as at finalization) and the seat is drawn again, so an absent
+/// or squatting worker cannot starve the request. `workers` starts with those workers' PDAs in seat order;
 /// returns how many it used.
 #[inline(always)]
 fn replace_unanswered(
@@ -108,7 +109,9 @@ fn replace_unanswered(
     let mut used = 0usize;
     let mut index = 0usize;
     while index < request.joined as usize {
-        if request.seats[index].state != seat_state::DRAWN || now < request.answer_by(&request.seats[index]) {
+        let seat = &request.seats[index];
+        let uncommitted = seat.state == seat_state::DRAWN || seat.state == seat_state::JOINED;
+        if !uncommitted || now < request.answer_by(seat) {
             index += 1;
             continue;
         }
@@ -119,6 +122,9 @@ fn replace_unanswered(
         let authority = request.seats[index].authority;
         if worker.authority != authority {
             return Err(DfpnError::DrawAccountMismatch.into());
+        }
+        if request.seats[index].accepted() {
+            worker.release_seat(bond);
         }
         let forfeited = worker.forfeit_bond(bond);
         worker.reputation.set(aggregation::reputation_step(worker.reputation.get(), SeatOutcome::Uncommitted, alpha));
