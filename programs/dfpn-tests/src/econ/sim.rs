@@ -55,6 +55,18 @@ impl Default for Workload {
     }
 }
 
+/// Rounds of replacement draws per request (each needs half a commit window of the remaining time).
+const MAX_REPLACEMENT_ROUNDS: usize = 3;
+
+/// The seats of one request as the simulation follows them: who sits, its plan, and its holdings before.
+#[derive(Default)]
+struct Seats {
+    seated: Vec<usize>,
+    plans: Vec<(usize, Plan)>,
+    stakes_before: Vec<u64>,
+    rewards_before: Vec<u64>,
+}
+
 /// One worker and what the simulation counted about it since measuring started.
 pub struct Agent {
     pub key: Keypair,
@@ -260,7 +272,11 @@ impl Sim {
     }
 
     fn play_request(&mut self, operator: bool, challenge: bool) {
-        let media = if operator { self.new_media(true) } else { self.draw_media() };
+        let media = match (operator, challenge) {
+            (true, _) => self.new_media(true),
+            (false, true) => self.challenge_media(),
+            (false, false) => self.draw_media(),
+        };
         // The operator asks for as few seats as the configuration allows.
         let seats = if operator { self.workload.min_workers_floor } else { self.workload.workers_per_request };
         // A challenge commits to the truth of its media; the label and salt stay with the challenger until the
@@ -273,12 +289,13 @@ impl Sim {
             earlier_verdict: self.public_verdicts.get(&media.content_hash).copied(),
             operator_request: operator,
         };
-        let seated = self.seat(&request);
-        let plans: Vec<(usize, Plan)> =
-            seated.iter().map(|&i| (i, agents::plan(self.agents[i].strategy, &ctx, &mut self.rng))).collect();
-        self.commit_all(&request, &plans);
-        let stakes_before: Vec<u64> = seated.iter().map(|&i| self.worker(i)["stake"].as_u64().unwrap()).collect();
-        let rewards_before: Vec<u64> = seated.iter().map(|&i| self.worker(i)["rewards"].as_u64().unwrap()).collect();
+        let mut seats = Seats::default();
+        for i in self.seat(&request) {
+            self.take_seat(&mut seats, i, &ctx);
+        }
+        self.commit_all(&request, &seats.plans);
+        self.replace_silent(&request, &ctx, &mut seats);
+        let Seats { seated, plans, stakes_before, rewards_before } = seats;
         self.close_out(&request, &plans, media.fake, known_answer.as_ref());
         let mut outcome = self.record(&request, &media, operator, &plans);
         outcome.challenge = challenge;
@@ -294,12 +311,79 @@ impl Sim {
         self.net.env.advance(10);
     }
 
+    /// Record agent `i`'s seat: its holdings before the request's outcome and its plan.
+    fn take_seat(&mut self, seats: &mut Seats, i: usize, ctx: &Context) {
+        let w = self.worker(i);
+        seats.stakes_before.push(w["stake"].as_u64().unwrap());
+        seats.rewards_before.push(w["rewards"].as_u64().unwrap());
+        seats.plans.push((i, agents::plan(self.agents[i].strategy, ctx, &mut self.rng)));
+        seats.seated.push(i);
+    }
+
+    /// Worker nodes crank `draw_seats`: a seat not committed half a commit window after its draw is replaced
+    /// (its bond forfeited) and the newly drawn workers accept and commit, while a replacement can still commit.
+    fn replace_silent(&mut self, request: &Address, ctx: &Context, seats: &mut Seats) {
+        let drawn_state = self.net.env.idl.constant_u64("SEAT_STATE_DRAWN");
+        let uncommitted = [self.net.env.idl.constant_u64("SEAT_STATE_JOINED"), drawn_state];
+        for _ in 0..MAX_REPLACEMENT_ROUNDS {
+            let r = self.net.env.decode("Request", request).expect("request");
+            let (created, commit_deadline) =
+                (r["created_at"].as_i64().unwrap(), r["commit_deadline"].as_i64().unwrap());
+            let due = self
+                .net
+                .env
+                .seats(&r)
+                .iter()
+                .filter(|s| uncommitted.contains(&s["state"].as_u64().unwrap()))
+                .map(|s| s["drawn_at"].as_i64().unwrap() + (commit_deadline - created) / 2)
+                .min();
+            let Some(due) = due.filter(|t| *t < commit_deadline - 1) else { return };
+            let now = self.net.env.now();
+            self.net.env.set_time(due.max(now));
+            if self.net.env.draw(request).is_err() {
+                return;
+            }
+            // The seats still only drawn are the new ones: every older silent seat was just replaced.
+            let r = self.net.env.decode("Request", request).expect("request");
+            let newcomers: Vec<usize> = self
+                .net
+                .env
+                .seats(&r)
+                .iter()
+                .filter(|s| s["state"].as_u64() == Some(drawn_state))
+                .map(|s| {
+                    let op = crate::idl::pubkey(&s["authority"]);
+                    self.agents.iter().position(|a| a.key.pubkey() == op).expect("a drawn agent")
+                })
+                .collect();
+            let first_new = seats.plans.len();
+            for i in newcomers {
+                let key = self.agents[i].key.insecure_clone();
+                let joined = self.net.env.join(&key, request);
+                if self.paid(joined).is_ok() {
+                    self.agents[i].seats += 1;
+                    self.take_seat(seats, i, ctx);
+                }
+            }
+            let fresh = std::mem::take(&mut seats.plans);
+            self.commit_all(request, &fresh[first_new..]);
+            seats.plans = fresh;
+        }
+    }
+
     /// The client takes the request's rent back, so client costs are fees only.
     fn close(&mut self, request: &Address, operator: bool) {
         let client = if operator { self.operator_client.insecure_clone() } else { self.net.client.insecure_clone() };
         let ix = self.net.env.ix_close_request(&client.pubkey(), request);
         let r = self.net.env.send(&[ix], &[&client]);
         self.paid(r).expect("close_request");
+    }
+
+    /// A challenge's media: the challenger transforms each corpus item (re-encoded, cropped, resized), so its
+    /// content hash is new and nobody has a verdict to replay. Drawn from the clients' stream.
+    fn challenge_media(&mut self) -> Media {
+        let fake = self.client_rng.chance(self.workload.fake_share);
+        Media { content_hash: self.client_rng.bytes32(), fake }
     }
 
     fn draw_media(&mut self) -> Media {
