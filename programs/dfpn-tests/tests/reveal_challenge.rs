@@ -253,3 +253,63 @@ fn malformed_data_is_rejected() {
     ix.accounts.pop();
     net.env.assert_ix_rejected(&ix, &[&client], &[request], "NotEnoughAccounts");
 }
+
+#[test]
+fn attack_a_challenger_that_labels_wrongly_costs_honest_workers_at_most_the_cap_and_is_removed() {
+    // Given governance at the highest challenge slash the program allows, and a challenger that labels a fake
+    // "Authentic" on purpose while all three honest workers call it Manipulated
+    let mut net = Network::new(3);
+    let authority = net.env.authority.insecure_clone();
+    let cap = net.env.idl.constant_u64("MAX_CHALLENGE_SLASH_BPS") as u16;
+    let params = Params { challenge_slash_bps: cap, ..net.env.params.clone() };
+    let ix = net.env.ix_update_config(&authority.pubkey(), &params);
+    net.env.send(&[ix], &[&authority]).expect("update_config at the cap");
+    let above = Params { challenge_slash_bps: cap + 1, ..params.clone() };
+    let ix = net.env.ix_update_config(&authority.pubkey(), &above);
+    net.env.assert_ix_rejected(&ix, &[&authority], &[], "InvalidConfig");
+    let client = net.client.pubkey();
+    let ix = net.env.ix_register_challenger(&authority.pubkey(), &client);
+    net.env.send(&[ix], &[&authority]).expect("register_challenger");
+    let submit = |net: &mut Network, nonce: u64| {
+        let address = net.env.request_pda(&client, nonce);
+        let spec =
+            RequestSpec { nonce, attestation: challenge_attestation(&address, AUTHENTIC, &SALT), ..Default::default() };
+        let answers = [0; 3].map(|_| Some(Answer::new(MANIPULATED, 90, Network::MODEL)));
+        let request = net.submit_join_commit(&spec, &answers);
+        for (w, a) in net.worker_keys().iter().zip(&answers) {
+            net.env.reveal(w, &request, a.as_ref().unwrap()).expect("reveal");
+        }
+        request
+    };
+    let request = submit(&mut net, 1);
+    let stake = net.env.params.min_stake;
+
+    // When it reveals its wrong label and the request is finalized
+    reveal(&mut net, &request, AUTHENTIC, &SALT).expect("reveal_challenge");
+    net.env.finalize(&request).expect("finalize");
+
+    // Then each honest worker loses exactly the capped share of its stake, nothing more, and is not paid
+    let slash = stake * cap as u64 / 10_000;
+    for i in 0..3 {
+        let w = worker(&net, i);
+        assert_eq!((w["stake"].as_u64(), w["rewards"].as_u64()), (Some(stake - slash), Some(0)), "worker {i}");
+    }
+    // And the label is public on-chain next to the verdict, so anyone can audit it
+    let r = net.env.decode("Request", &request).unwrap();
+    assert_eq!((r["verdict"].as_u64(), r["challenge_label"].as_u64()), (Some(MANIPULATED as u64), Some(1)));
+
+    // When governance removes the challenger / Then its next wrong label cannot be revealed (the request is then
+    // an ordinary one, paying the honest consensus)
+    let ix = net.env.ix_remove_challenger(&authority.pubkey(), &client);
+    net.env.send(&[ix], &[&authority]).expect("remove_challenger");
+    for w in net.worker_keys() {
+        let ix = net.env.ix_add_stake(&w.pubkey(), slash);
+        net.env.send(&[ix], &[&w]).expect("top the stake back up");
+    }
+    let request = submit(&mut net, 2);
+    let client_key = net.client.insecure_clone();
+    let ix = net.env.ix_reveal_challenge(&client, &request, AUTHENTIC, &SALT);
+    net.env.assert_ix_rejected(&ix, &[&client_key], &[], "NotChallenger");
+    net.env.finalize(&request).expect("finalize");
+    assert!(worker(&net, 0)["rewards"].as_u64().unwrap() > 0, "the honest consensus is paid");
+}
