@@ -20,7 +20,7 @@ from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 
 from dfpn import LAMPORTS_PER_SOL, AsyncDFPNClient, LocalNetwork, Verdict
-from dfpn.testing import Answer, ScriptedWorker, register_model
+from dfpn.testing import Answer, ScriptedWorker, register_model, seated
 from dfpn_gateway.app import create_app
 from dfpn_gateway.config import Settings
 from dfpn_gateway.store import ApiKey, Store, parse_rate
@@ -133,8 +133,10 @@ async def register_workers(network: LocalNetwork, reports: Path, n: int = 3) -> 
 
 
 async def analyse(workers: list[ScriptedWorker], request_id: str, answers: list[Answer]) -> None:
-    """Every worker joins and commits its answer, then every one reveals."""
+    """Every worker accepts the seat the draw gave it and commits its answer, then every one reveals. The answers go
+    to the seats in seat order (the draw's): the first answer is the first seat's."""
     request = Pubkey.from_string(request_id)
+    workers = await seated(workers[0].transport, request, workers)
     for w, a in zip(workers, answers, strict=True):
         await w.join(request)
         await w.commit(request, a)

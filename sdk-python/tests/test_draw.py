@@ -21,6 +21,7 @@ from dfpn import (
     ErrorCode,
     LocalNetwork,
     Modality,
+    Verdict,
     layout,
     protocol,
 )
@@ -28,11 +29,12 @@ from dfpn import draw as drawing
 from dfpn import instructions as ix
 from dfpn.draw import SLOT_HASHES_SYSVAR, SlotHashState, WorkerPool
 from dfpn.events import parse_logs
-from dfpn.generated.constants import DRAW_DOMAIN, SEAT_STATE_DRAWN, SEAT_STATE_JOINED
+from dfpn.generated.constants import DRAW_DOMAIN, SEAT_STATE_COMMITTED, SEAT_STATE_DRAWN, SEAT_STATE_JOINED
 from dfpn.generated.types import ConfigParams, DrawRearmed, Request, SeatDrawn, Worker
 from dfpn.pda import insurance_address, worker_address
 
 from helpers import (
+    Answer,
     TestWorker,
     config_account,
     draw,
@@ -363,36 +365,53 @@ async def test_a_drawn_seat_declined_before_halfway_is_drawn_again(
     assert len(result.drawn) == 1 and request_account(network, request).joined == 2
 
 
-async def test_seats_unanswered_half_a_commit_window_after_their_draw_are_replaced(
+async def test_seats_not_committed_half_a_commit_window_after_their_draw_are_replaced(
     network: LocalNetwork, client: AsyncDFPNClient, pool: list[TestWorker], media: Path
 ) -> None:
-    # Given a request for 2 workers: one accepts its drawn seat, the other never answers
-    request = await submit(client, media, 2)
-    answering, silent = seated(network, request, pool)
-    answering.join(request)
+    # Given a request for 3 workers: one accepts its seat and commits, one accepts and stays silent, one never
+    # answers its draw
+    request = await submit(client, media, 3)
+    committer, squatter, silent = seated(network, request, pool)
+    committer.join(request)
+    committer.commit(request, Answer(Verdict.MANIPULATED, 90))
+    squatter.join(request)
     r = request_account(network, request)
-    answer_by = protocol.answer_by(r, r.seats[1])
-    assert answer_by == r.seats[1].drawn_at + (r.commit_deadline - r.created_at) // 2
+    answer_by = protocol.answer_by(r, r.seats[2])
+    assert answer_by == r.seats[2].drawn_at + (r.commit_deadline - r.created_at) // 2
     insurance = network.balance(insurance_address())
-    # When drawing before the silent seat's answer_by, Then nothing happens (nothing to draw)
+    # When drawing before their answer_by, Then nothing happens (nothing to draw)
     assert (await client.draw_seats(request)).signatures == []
     assert drawing.unanswered_seats(r, answer_by - 1) == []
     # When drawing from then on
     network.set_time(answer_by)
-    assert drawing.unanswered_seats(request_account(network, request), network.now()) == [silent.pubkey]
+    assert drawing.unanswered_seats(request_account(network, request), network.now()) == [
+        squatter.pubkey,
+        silent.pubkey,
+    ]
     result = await client.draw_seats(request)
-    # Then the silent worker's seat was replaced by another worker of the pool, drawn, and its bond forfeited
+    # Then both seats that did not commit were replaced by other workers of the pool, and their bonds forfeited (the
+    # squatter's locked bond released first)
     r = request_account(network, request)
-    assert result.replaced == [str(silent.pubkey)] and len(result.drawn) == 1
-    assert seat_keys(r)[0] == answering.pubkey and silent.pubkey not in seat_keys(r) and r.joined == 2
-    state = worker_state(network, silent.pubkey)
-    assert (state.stake, state.slashed_total) == (network.params.min_stake - r.seat_bond, r.seat_bond)
-    assert network.balance(insurance_address()) == insurance + r.seat_bond
-    # And the accepted seat kept its state and bond
-    assert r.seats[0].state == SEAT_STATE_JOINED
-    assert worker_state(network, answering.pubkey).bonded == r.seat_bond
-    # And the newly drawn seat has half a commit window of its own: it runs past the commit deadline, so it is never
-    # replaced, and its worker may still give it back
+    assert (
+        sorted(result.replaced) == sorted([str(squatter.pubkey), str(silent.pubkey)])
+        and len(result.drawn) == 2
+    )
+    assert seat_keys(r)[0] == committer.pubkey and r.joined == 3
+    assert not {squatter.pubkey, silent.pubkey} & set(seat_keys(r))
+    for w in (squatter, silent):
+        state = worker_state(network, w.pubkey)
+        assert (state.stake, state.bonded, state.active_seats, state.slashed_total) == (
+            network.params.min_stake - r.seat_bond,
+            0,
+            0,
+            r.seat_bond,
+        )
+    assert network.balance(insurance_address()) == insurance + 2 * r.seat_bond
+    # And the committed seat kept its state and bond
+    assert r.seats[0].state == SEAT_STATE_COMMITTED
+    assert worker_state(network, committer.pubkey).bonded == r.seat_bond
+    # And the newly drawn seats have half a commit window of their own: it runs past the commit deadline, so they are
+    # never replaced, and their workers may still give them back
     late = r.seats[1]
     assert late.drawn_at == answer_by and protocol.answer_by(r, late) >= r.commit_deadline
     assert drawing.unanswered_seats(r, r.commit_deadline - 1) == []
@@ -438,18 +457,19 @@ async def test_a_seat_given_back_is_drawn_again_by_the_waiting_client(
     assert r.joined == 2 and seat_keys(r)[0] == second.pubkey
 
 
-def test_unanswered_seats_are_those_drawn_half_a_window_ago_and_not_accepted() -> None:
-    a, b, c = Pubkey.new_unique(), Pubkey.new_unique(), Pubkey.new_unique()
+def test_unanswered_seats_are_those_not_committed_half_a_window_after_their_draw() -> None:
+    a, b, c, d = (Pubkey.new_unique() for _ in range(4))
     seats = [
         SimpleNamespace(authority=a, state=SEAT_STATE_DRAWN, drawn_at=0),
         SimpleNamespace(authority=b, state=SEAT_STATE_JOINED, drawn_at=0),
         SimpleNamespace(authority=c, state=SEAT_STATE_DRAWN, drawn_at=30),
+        SimpleNamespace(authority=d, state=SEAT_STATE_COMMITTED, drawn_at=0),
     ]
-    r: Any = SimpleNamespace(created_at=0, commit_deadline=100, joined=3, seats=seats)
-    # Each drawn seat has half the 100 s commit window from its own draw; an accepted one is never replaced
+    r: Any = SimpleNamespace(created_at=0, commit_deadline=100, joined=4, seats=seats)
+    # Each seat has half the 100 s commit window from its own draw to commit; a committed one is never replaced
     assert drawing.unanswered_seats(r, 49) == []
-    assert drawing.unanswered_seats(r, 50) == [a]
-    assert drawing.unanswered_seats(r, 80) == [a, c]
+    assert drawing.unanswered_seats(r, 50) == [a, b]
+    assert drawing.unanswered_seats(r, 80) == [a, b, c]
 
 
 # ---- the pool, the floor, an empty pool ------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from dfpn import AsyncDFPNClient, LocalNetwork, layout, protocol
 from dfpn import Modality as ChainModality
 from dfpn import draw as drawing
 from dfpn import instructions as ix
-from dfpn.generated.constants import SEAT_STATE_DRAWN, SEAT_STATE_JOINED
+from dfpn.generated.constants import SEAT_STATE_COMMITTED, SEAT_STATE_DRAWN, SEAT_STATE_JOINED
 from dfpn.generated.types import Request
 from dfpn_detectors import Verdict
 from dfpn_worker import Phase
@@ -24,6 +24,7 @@ from helpers import (
     counter,
     register_model,
     request_account,
+    wait_phase,
     worker_account,
 )
 
@@ -142,7 +143,9 @@ async def test_the_crank_replaces_seats_left_unanswered_half_a_commit_window(
         media, modalities=FACE, min_workers=1, max_workers=2, deadline_seconds=120
     )
     await node.start()
-    await node.poll_once()  # it accepts its seat if it was drawn
+    await node.poll_once()  # it accepts its seat if it was drawn (and its job commits it)
+    if str(node.authority) in seat_states(network, sub.id):
+        await wait_phase(node, sub.id, Phase.COMMITTED, Phase.REVEALED)
     r = request_account(network, sub.id)
     silent = [k for k, state in seat_states(network, sub.id).items() if state == SEAT_STATE_DRAWN]
     assert silent and str(node.authority) not in silent
@@ -159,9 +162,39 @@ async def test_the_crank_replaces_seats_left_unanswered_half_a_commit_window(
     assert not set(silent) & set(seat_states(network, sub.id))
     for key in silent:
         assert worker_account(network, Pubkey.from_string(key)).slashed_total == r.seat_bond
-    # And this worker holds an accepted seat (its own, or one the replacement drew it into, accepted next poll)
+    # And this worker holds a seat it accepted (its own, or one the replacement drew it into, accepted next poll)
     await node.poll_once()
-    assert seat_states(network, sub.id).get(str(node.authority)) == SEAT_STATE_JOINED
+    assert seat_states(network, sub.id).get(str(node.authority)) in (SEAT_STATE_JOINED, SEAT_STATE_COMMITTED)
+    await node.shutdown()
+
+
+async def test_the_crank_replaces_a_worker_that_accepted_its_seat_and_stays_silent(
+    network: LocalNetwork, client: AsyncDFPNClient, media: Path, make_node: NodeFactory
+) -> None:
+    # Given a request for two workers, both drawn: a running worker that commits, and one that accepts its seat (its
+    # bond locked) and then stays silent
+    register_model(network, "fixed-a")
+    node = await make_node("w1", [FixedDetector("fixed-a", M, 90)])
+    squatter, _ = await make_node.register("w2", [FixedDetector("fixed-a", M, 90)])
+    sub = await client.submit_request(media, modalities=FACE, min_workers=2, deadline_seconds=120)
+    network.process(
+        [ix.join_request(authority=squatter.pubkey(), request=Pubkey.from_string(sub.id))], [squatter]
+    )
+    await node.start()
+    await node.poll_once()
+    await wait_phase(node, sub.id, Phase.COMMITTED)
+    r = request_account(network, sub.id)
+    squatter_seat = next(s for s in r.seats[:2] if s.authority == squatter.pubkey())
+    # When its seat's answer_by comes, Then the running worker's crank replaces it (the request it is in would
+    # otherwise expire for want of commits): its bond is released and forfeited
+    network.set_time(protocol.answer_by(r, squatter_seat))
+    await node.poll_once()
+    assert str(squatter.pubkey()) not in seat_states(network, sub.id)
+    state = worker_account(network, squatter.pubkey())
+    assert (state.bonded, state.active_seats, state.slashed_total) == (0, 0, r.seat_bond)
+    assert counter(node, "dfpn_worker_draws_total", kind="replace") == 1
+    # And the worker's own committed seat is untouched
+    assert seat_states(network, sub.id)[str(node.authority)] == SEAT_STATE_COMMITTED
     await node.shutdown()
 
 

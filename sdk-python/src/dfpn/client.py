@@ -178,9 +178,9 @@ class AsyncDFPNClient:
     client pays only the transaction fee, and an expiry returns its escrow). The wallet finalizes its own requests
     as soon as they are finalizable (it signs as the client); another client's only `FINALIZE_GRACE_SECS` after
     their deadline, as the program allows any finalizer but the client. It also keeps the seat draw moving
-    (`draw_seats`): it draws a request nobody drew yet, replaces seats whose drawn workers did not accept within
-    half a commit window of their draw (`dfpn.protocol.answer_by`), and draws again every `REDRAW_INTERVAL`
-    seconds while fewer than `min_workers` seats are drawn.
+    (`draw_seats`): it draws a request nobody drew yet, replaces seats whose workers did not commit within half a
+    commit window of their draw (`dfpn.protocol.answer_by`), and draws again every `REDRAW_INTERVAL` seconds while
+    fewer than `min_workers` seats are drawn.
     """
 
     def __init__(
@@ -469,8 +469,8 @@ class AsyncDFPNClient:
 
     async def draw_seats(self, request_id: RequestId, *, timeout: float = 30.0) -> DrawResult:
         """Draw the request's free seats from the registered workers (`draw_seats`; anyone may, the wallet pays the
-        transaction fees) and, past halfway through the commit window, replace the seats whose workers never
-        accepted (they forfeit their bond). See `dfpn.draw.draw_seats`: it waits for the draw slot's hash (at most
+        transaction fees) and replace the seats not committed half a commit window after their draw (their workers
+        forfeit the bond). See `dfpn.draw.draw_seats`: it waits for the draw slot's hash (at most
         `timeout` seconds), then sends candidates in batches until the seats are full."""
         if self._pool is None:
             self._pool = drawing.WorkerPool(self.transport)
@@ -750,8 +750,8 @@ MAX_REDRAW_INTERVAL = 60.0
 
 
 class _Redraws:
-    """When `wait_for_result` draws a request's seats: at once while it has no seed; when a seat is still only
-    drawn at its `answer_by` (the draw replaces it); every `REDRAW_INTERVAL` seconds (longer after draws that seated
+    """When `wait_for_result` draws a request's seats: at once while it has no seed; when a seat has not committed
+    by its `answer_by` (the draw replaces it); every `REDRAW_INTERVAL` seconds (longer after draws that seated
     nobody) while fewer than `min_workers` seats are drawn."""
 
     def __init__(self) -> None:

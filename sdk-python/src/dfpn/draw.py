@@ -5,8 +5,9 @@ The rule (docs/protocol.md, the IDL's `DRAW_DOMAIN`): a request's seed is
 `k` is `h = sha256(seed ‖ k as u32 LE)`, naming the worker whose `pool_index` is `u64_le(h[0..8]) % pool_count`,
 with the stake lottery number `u64_le(h[8..16]) % draw_stake_cap`. The program tries candidates from the request's
 `draw_cursor` on, in the order the caller passes their worker accounts, and seats the eligible ones (`drawable`)
-until `max_workers` seats are drawn. Seats still only drawn (never accepted) half a commit window after their
-draw (`dfpn.protocol.answer_by`) are replaced first: their workers forfeit the seat bond.
+until `max_workers` seats are drawn. Seats not committed half a commit window after their draw
+(`dfpn.protocol.answer_by`; only drawn, or accepted and silent) are replaced first: their workers forfeit the seat
+bond.
 
 - `draw_seed`, `candidate`, `candidates`, `lookup`, `parse_slot_hashes`, `drawable`, `predict`: the pure rule (tests
   check it against the program running in LiteSVM);
@@ -35,7 +36,7 @@ from dfpn import layout, protocol
 from dfpn.borsh import BorshError
 from dfpn.errors import DFPNError, ErrorCode
 from dfpn.events import parse_logs
-from dfpn.generated.constants import DRAW_DOMAIN, SEAT_STATE_DRAWN
+from dfpn.generated.constants import DRAW_DOMAIN, SEAT_STATE_DRAWN, SEAT_STATE_JOINED
 from dfpn.generated.instructions import INSTRUCTIONS
 from dfpn.generated.types import Config, Request, SeatDrawn, Worker
 from dfpn.models import DrawResult
@@ -127,12 +128,12 @@ def seeded(r: Request) -> bool:
 
 
 def unanswered_seats(r: Request, now: int) -> list[Pubkey]:
-    """The operators of the seats a draw replaces at time `now`: every seat still only drawn (not accepted) whose
-    `dfpn.protocol.answer_by` has come, in seat order."""
+    """The operators of the seats a draw replaces at time `now`: every seat not committed (only drawn, or accepted
+    and silent) whose `dfpn.protocol.answer_by` has come, in seat order."""
     return [
         s.authority
         for s in r.seats[: r.joined]
-        if s.state == SEAT_STATE_DRAWN and now >= protocol.answer_by(r, s)
+        if s.state in (SEAT_STATE_DRAWN, SEAT_STATE_JOINED) and now >= protocol.answer_by(r, s)
     ]
 
 
@@ -294,7 +295,7 @@ async def draw_seats(
 
     Sends `draw_seats` with `batch` candidates from the request's cursor until every seat is drawn, the commit
     phase is over, `max_rounds` transactions were sent, or a round seated nobody after every worker of the pool had
-    about three chances. It first replaces the seats still only drawn half a commit window after their draw
+    about three chances. It first replaces the seats not committed half a commit window after their draw
     (`unanswered_seats`; a seat drawn now is never replaced by this call).
 
     While the draw slot's hash does not exist yet it waits a slot at a time (`Transport.next_slot`); after

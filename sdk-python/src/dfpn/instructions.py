@@ -385,8 +385,9 @@ def draw_seats(
     program_id: Pubkey = PROGRAM_ID,
 ) -> Instruction:
     """`draw_seats` (anyone may send it): the request, the config, the SlotHashes sysvar and the insurance vault,
-    then `replaced`, the writable worker PDAs of the seats still only drawn past halfway through the commit window
-    (seat order; their bonds are forfeited and the seats drawn again), then `candidates`, read-only worker PDAs in
+    then `replaced`, the writable worker PDAs of the seats not committed half a commit window after their draw
+    (`dfpn.draw.unanswered_seats`, seat order; their bonds are forfeited and the seats drawn again), then
+    `candidates`, read-only worker PDAs in
     draw order (candidate `k` must be the worker whose `pool_index` the draw names: `dfpn.draw.candidates`).
     `dfpn.draw.draw_seats` computes both lists and sends this until the seats are full."""
     slot_hashes = gen.INSTRUCTIONS["draw_seats"].accounts[2].address

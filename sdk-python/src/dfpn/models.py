@@ -209,7 +209,7 @@ class SeatInfo(_Frozen):
     report_hash: str | None
     commitment: str | None
     #: When the worker was drawn for the seat (cluster unix time): it may give the seat back until half a commit
-    #: window later (`dfpn.protocol.answer_by`), when a seat still only drawn may be replaced.
+    #: window later (`dfpn.protocol.answer_by`), when a seat not committed yet may be replaced.
     drawn_at: int = 0
 
 
@@ -278,7 +278,7 @@ class DrawResult(_Frozen):
     request_id: str
     #: Workers (operator keys) seated by these draws, in the order drawn (`SeatDrawn` events).
     drawn: list[str]
-    #: Workers whose seat was still only drawn past halfway through the commit window: replaced, bond forfeited.
+    #: Workers whose seat was not committed half a commit window after its draw: replaced, bond forfeited.
     replaced: list[str]
     #: The `draw_seats` transactions sent.
     signatures: list[str]

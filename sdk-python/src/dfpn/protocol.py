@@ -86,9 +86,9 @@ def commit_open(r: PhaseFields, now: int) -> bool:
 def answer_by(r: LeaveFields, seat: SeatFields) -> int:
     """When a seat's worker must have answered its draw: half a commit window after it was drawn,
     `drawn_at + ⌊(commit_deadline − created_at) / 2⌋` (`Request::answer_by`). Before, the worker may give the seat
-    back (`leave_request`); from then on a seat still only drawn (never accepted) may be replaced by anyone
-    (`draw_seats`) and its worker forfeits the bond. A seat drawn in the second half of the commit window is never
-    replaced."""
+    back (`leave_request`); from then on a seat not committed (only drawn, or accepted and silent) may be replaced by
+    anyone (`draw_seats`) and its worker forfeits the bond. A seat drawn in the second half of the commit window is
+    never replaced."""
     return seat.drawn_at + (r.commit_deadline - r.created_at) // 2
 
 

@@ -148,7 +148,7 @@ class WorkerConfig(BaseSettings):
     #: Expire requests this worker joined that can only expire (releases the worker's seat).
     expire: bool = True
     #: Crank seat draws (`draw_seats`, costs transaction fees): draw open requests nobody drew `draw_crank_delay`
-    #: seconds after submission, and replace seats left unanswered half a commit window after their draw (their
+    #: seconds after submission, and replace seats not committed half a commit window after their draw (their
     #: workers forfeit the bond). Runs every `crank_interval` seconds.
     crank_draws: bool = True
     crank_interval: float = Field(default=10.0, ge=0)

@@ -16,8 +16,10 @@ at that seat's `authority` offset, `dfpn.layout`). For each:
 
 The crank (`Crank`, every `crank_interval` seconds) keeps requests moving when their client does not: it draws the
 seats of open requests nobody drew `draw_crank_delay` seconds after submission (`draw_seed` all zeroes, one
-filtered query) and replaces seats still only drawn half a commit window after their draw (one query per seat
-index for state DRAWN; `dfpn.protocol.answer_by`); their workers forfeit the bond. It pays the transaction fees.
+filtered query) and replaces seats not committed half a commit window after their draw (`dfpn.protocol.answer_by`):
+in requests with a seat still only drawn (one query per seat index for state DRAWN) and in the requests it holds a
+seat in (an accepted seat left silent); their workers forfeit the bond. It never sends a draw that would replace its
+own seat. It pays the transaction fees.
 
 The node polls every `poll_interval` seconds. When the transport has a log subscription
 (`Transport.program_logs`), a pushed `SeatDrawn` event naming this worker (or a `RequestSubmitted`) triggers a poll
@@ -30,7 +32,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from solders.pubkey import Pubkey
@@ -162,7 +164,7 @@ class Discovery:
         self._abandoned &= open_now
         await self._answer_draws(drawn, now)
         if not self.jobs.stopping:
-            await self.crank.maybe_run(now)
+            await self.crank.maybe_run(now, accounts)
         self.last_poll = time.monotonic()
         self.metrics.last_poll.set(time.time())
 
@@ -379,7 +381,7 @@ class Discovery:
 
 class Crank:
     """Draws the seats of requests whose client did not (`draw_crank_delay` seconds after submission), and
-    replaces seats left unanswered half a commit window after their draw (`dfpn.protocol.answer_by`), every
+    replaces seats not committed half a commit window after their draw (`dfpn.protocol.answer_by`), every
     `crank_interval` seconds. Anyone may send `draw_seats`; this worker pays."""
 
     def __init__(self, config: WorkerConfig, chain: Chain, metrics: Metrics) -> None:
@@ -391,7 +393,7 @@ class Crank:
         self._hopeless: set[Pubkey] = set()
         self._last: float | None = None
 
-    async def maybe_run(self, now: int) -> None:
+    async def maybe_run(self, now: int, mine: Sequence[AccountInfo] = ()) -> None:
         """`run_once` when cranking is on and `crank_interval` seconds passed since the last run."""
         if not self.config.crank_draws:
             return
@@ -399,18 +401,27 @@ class Crank:
         if self._last is not None and clock - self._last < self.config.crank_interval:
             return
         self._last = clock
-        await self.run_once(now)
+        await self.run_once(now, mine)
 
-    async def run_once(self, now: int) -> None:
+    async def run_once(self, now: int, mine: Sequence[AccountInfo] = ()) -> None:
+        """Draw the open requests nobody drew, and replace unanswered seats: in requests with a seat still only
+        drawn (found by a filtered query), and in `mine` (the requests this worker holds a seat in, where a worker
+        that accepted and stays silent holds the others up)."""
         for account in await self.chain.unseeded_requests():
             r = _decode(account)
             if r is None or account.address in self._hopeless or r.pool_count == 0:
                 continue
             if protocol.commit_open(r, now) and now >= r.created_at + self.config.draw_crank_delay:
                 await self._draw(account.address, "seed")
-        for account in await self.chain.requests_with_drawn_seats():
+        done: set[Pubkey] = set()
+        for account in [*await self.chain.requests_with_drawn_seats(), *mine]:
             r = _decode(account)
-            if r is not None and protocol.commit_open(r, now) and drawing.unanswered_seats(r, now):
+            if r is None or account.address in done or not protocol.commit_open(r, now):
+                continue
+            done.add(account.address)
+            unanswered = drawing.unanswered_seats(r, now)
+            # (never one that would replace this worker's own seat: its job commits it, or gives it up)
+            if unanswered and self.chain.authority not in unanswered:
                 await self._draw(account.address, "replace")
 
     async def _draw(self, address: Pubkey, kind: str) -> None:

@@ -46,7 +46,7 @@ class Metrics:
         self.draws = Counter(
             "dfpn_worker_draws",
             "draw_seats transactions this worker sent as a crank: kind seed (a request nobody drew) or replace "
-            "(seats unanswered half a commit window after their draw).",
+            "(seats not committed half a commit window after their draw).",
             ["kind"],
             registry=r,
         )

@@ -5,6 +5,7 @@ A job starts when the worker accepts a seat the draw gave it (`discovery.py`): J
     JOINED --analyse, store report, write preimage+salt (fsync)--> PREPARED --commit_result--> COMMITTED
     COMMITTED --reveal phase: reveal_result--> REVEALED --finalizable by anyone: finalize_request--> DONE
     JOINED --media refused (hash mismatch, too large, unreadable) or no model to commit with--> REFUSED
+    JOINED / PREPARED --seat replaced (not committed within half a commit window of its draw)--> MISSED
     PREPARED --commit refused for its model (inactive, not declared, modalities not covered)--> REFUSED
     REFUSED --leave window open: leave_request--> LEFT (bond released)
     COMMITTED --deadline passed before the reveal--> MISSED
@@ -134,7 +135,7 @@ class SeatSteps:
 
     async def _analyse(self, address: Pubkey, job: Job, r: Request, seat: Seat | None, now: int) -> Job:
         if seat is None:
-            return self._fail(job, "NOT_JOINED", "this worker holds no seat in the request")
+            return self._replaced(job)
         if (
             seat.state == SEAT_STATE_DRAWN
         ):  # not (or no longer) accepted: discovery answers the drawn seat again
@@ -194,7 +195,7 @@ class SeatSteps:
 
     async def _commit(self, address: Pubkey, job: Job, r: Request, seat: Seat | None, now: int) -> Job:
         if seat is None:
-            return self._fail(job, "NOT_JOINED", "this worker holds no seat in the request")
+            return self._replaced(job)
         if seat.state in (SEAT_STATE_COMMITTED, SEAT_STATE_REVEALED):
             if bytes(seat.commitment) == job.commitment:
                 return self.jobs.put(job.replace(phase=Phase.COMMITTED))
@@ -382,6 +383,18 @@ class SeatSteps:
             extra={"event": "missed", "request": job.request, "stage": stage},
         )
         return self.jobs.put(job.replace(phase=Phase.MISSED, error=why))
+
+    def _replaced(self, job: Job) -> Job:
+        """The accepted seat is gone before the commit: replaced by a draw (not committed within half a commit window
+        of its draw: the bond is forfeited), or given back by hand."""
+        self.metrics.requests_missed.labels(stage="commit").inc()
+        logger.warning(
+            "lost the seat in %s before committing (replaced after half a commit window, or given back)",
+            job.request,
+            extra={"event": "missed", "request": job.request, "stage": "commit"},
+        )
+        why = "the seat was replaced (not committed within half a commit window of its draw) or given back"
+        return self._finish(job.replace(error=why), "seat lost before the commit", Phase.MISSED)
 
     def _fail(self, job: Job, code: str, why: str) -> Job:
         self.metrics.errors.labels(stage=job.phase.value).inc()
