@@ -162,7 +162,8 @@ export interface DFPNClientOptions {
   /**
    * Draw seats for requests (`draw_seats`, any wallet may send it): `submitRequest` draws right after submitting
    * (unless `submitRequest({ draw: false })`), and `waitForResult` draws again while seats are free and replaces a
-   * seat still only drawn half a commit window after its own draw (`protocol.answerBy`). Default true.
+   * seat not committed (drawn, or accepted and silent) half a commit window after its own draw (`protocol.answerBy`).
+   * Default true.
    */
   autoDraw?: boolean;
   /** Where `submitRequest({ mediaPath | media })` stores media: 'file' (default on the local network), 'ipfs'
@@ -443,10 +444,10 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 /**
- * When `waitForResult` draws: as soon as a seat still only drawn reached its own answer time (`protocol.answerBy`,
- * half a commit window after its draw: the draw replaces it, and only the seats whose time has come), and while seats
- * are free (again after a draw that left some free only once a seat was given back or some polls passed). After a
- * draw that failed it waits as long before trying again.
+ * When `waitForResult` draws: as soon as a seat not committed (drawn, or accepted and silent) reached its own answer
+ * time (`protocol.answerBy`, half a commit window after its draw: the draw replaces it, and only the seats whose time
+ * has come), and while seats are free (again after a draw that left some free only once a seat was given back or some
+ * polls passed). After a draw that failed it waits as long before trying again.
  */
 class DrawPolicy {
   /** Seats held after the last draw that left seats free (a draw again only below it, or after `retryAt`). */
@@ -952,9 +953,10 @@ export class DFPNClient {
 
   /**
    * Draw the request's free seats from the worker pool (`draw_seats`; any wallet may send it, paying the
-   * transaction fee). Each transaction passes the worker PDAs of every seat still only drawn half a commit window
-   * after its own draw (`draw.replacedSeats`, `protocol.answerBy`: the program replaces them, their workers forfeit
-   * the bond; a seat this call draws gets its own window, so it is never replaced by the same call), then a batch of
+   * transaction fee). Each transaction passes the worker PDAs of every seat not committed half a commit window after
+   * its own draw, only drawn or accepted and silent (`draw.replacedSeats`, `protocol.answerBy`: the program replaces
+   * them, their workers forfeit the bond; a seat this call draws gets its own window, so it is never replaced by the
+   * same call), then a batch of
    * candidates: from the request's `drawCursor` on, the worker PDAs whose `poolIndex` the draw names
    * (`draw.drawCandidates`, with the request's seed, or the seed the SlotHashes sysvar gives when no draw has fixed
    * it yet; pool indices map to PDAs through {@link workerPool}). The program seats the eligible candidates; this
@@ -1175,9 +1177,9 @@ export class DFPNClient {
    * (`REPORT_HASH_MISMATCH` when they differ; an unreadable report gives `reportVerified: false`), and the audit
    * block. On RPC networks an account subscription wakes the wait early; it polls regardless.
    *
-   * With `autoDraw` (default) it draws seats while some are free and replaces each seat still only drawn once half a
-   * commit window passed since its own draw (`protocol.answerBy`; a seat drawn in the second half of the commit
-   * window is never replaced; see {@link DFPNClient.drawSeats}).
+   * With `autoDraw` (default) it draws seats while some are free and replaces each seat not committed (drawn, or
+   * accepted and silent) once half a commit window passed since its own draw (`protocol.answerBy`; a seat drawn in
+   * the second half of the commit window is never replaced; see {@link DFPNClient.drawSeats}).
    *
    * Throws `NO_WORKERS_AVAILABLE` when the request expired (or, with `autoCrank`, could only expire: it is expired
    * and the escrow returned), `TIMEOUT` after `timeout` ms.

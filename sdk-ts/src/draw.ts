@@ -9,8 +9,9 @@
  * `poolIndex` is `u64_le(h[0..8]) % poolCount`, with the stake lottery number `u64_le(h[8..16]) % drawStakeCap`.
  * The transaction must pass, for each candidate tried, that worker's PDA (`DRAW_ACCOUNT_MISMATCH` otherwise); the
  * program seats the eligible ones (stake, modalities, free stake for the bond, not the client, not seated, eligible
- * before the draw slot, lottery below `min(stake, drawStakeCap)`) and skips the others. A seat still only drawn half
- * a commit window after its own draw (`protocol.answerBy`) is replaced first ({@link replacedSeats}).
+ * before the draw slot, lottery below `min(stake, drawStakeCap)`) and skips the others. A seat not committed half a
+ * commit window after its own draw (`protocol.answerBy`), only drawn or accepted and silent, is replaced first
+ * ({@link replacedSeats}).
  *
  * Nothing here talks to a network except {@link WorkerPool}, which maps pool indices to worker PDAs with one
  * `getProgramAccounts` (a `dataSize` filter and a 4-byte `dataSlice` of `poolIndex`), cached.
@@ -19,7 +20,7 @@
 import { address as toAddress, getAddressEncoder, type Address, type ReadonlyUint8Array } from '@solana/kit';
 import { ACCOUNT_SIZES } from './constants.js';
 import { DFPNError, ErrorCode } from './errors.js';
-import { DRAW_DOMAIN, SEAT_STATE_DRAWN } from './generated/constants.js';
+import { DRAW_DOMAIN, SEAT_STATE_DRAWN, SEAT_STATE_JOINED } from './generated/constants.js';
 import { getWorkerEncoder, WORKER_DISCRIMINATOR, type Request, type WorkerArgs } from './generated/index.js';
 import { sha256 } from './hash.js';
 import { answerBy } from './protocol.js';
@@ -180,12 +181,14 @@ export function isSeeded(r: Pick<Request, 'drawSeed'>): boolean {
 }
 
 /**
- * The operators of the seats a `draw_seats` sent at `now` replaces, in seat order: every seat still only drawn (not
- * accepted with `join_request`) whose own answer time has come, half a commit window after its draw
- * (`protocol.answerBy`: `drawnAt + ⌊(commitDeadline − createdAt) / 2⌋`). Each seat has its own window, so a seat
- * drawn late (a redraw after a seat was given back or replaced) is not replaced with the older ones, and a seat drawn
- * in the second half of the commit window never is. Their worker PDAs go first among the remaining accounts,
- * writable; they forfeit their bond.
+ * The operators of the seats a `draw_seats` sent at `now` replaces, in seat order: every seat that has not committed
+ * by its own answer time, half a commit window after its draw (`protocol.answerBy`:
+ * `drawnAt + ⌊(commitDeadline − createdAt) / 2⌋`) — still only drawn (`SEAT_STATE_DRAWN`), or accepted with
+ * `join_request` and silent since (`SEAT_STATE_JOINED`: a squatter holding a seat without answering). Each seat has
+ * its own window, so a seat drawn late (a redraw after a seat was given back or replaced) is not replaced with the
+ * older ones, and a seat drawn in the second half of the commit window never is. A seat that committed (or revealed)
+ * stays. Their worker PDAs go first among the remaining accounts, writable; they forfeit their bond (an accepted
+ * seat's bond is released first: the worker's `bonded` and `activeSeats` fall with it).
  */
 export function replacedSeats(
   r: Pick<Request, 'createdAt' | 'commitDeadline' | 'joined' | 'seats'>,
@@ -193,7 +196,7 @@ export function replacedSeats(
 ): Address[] {
   return r.seats
     .slice(0, r.joined)
-    .filter((s) => s.state === SEAT_STATE_DRAWN && now >= answerBy(r, s))
+    .filter((s) => (s.state === SEAT_STATE_DRAWN || s.state === SEAT_STATE_JOINED) && now >= answerBy(r, s))
     .map((s) => s.authority);
 }
 

@@ -633,9 +633,10 @@ export interface DrawSeatsArgs {
   /** The request whose seats are drawn. */
   request: Address;
   /**
-   * Operators (worker authorities) of the seats this draw replaces, in seat order: every seat still only drawn half a
-   * commit window after its own draw (`draw.replacedSeats`, `protocol.answerBy`). Their worker PDAs are passed
-   * writable (they forfeit their bond to the insurance vault).
+   * Operators (worker authorities) of the seats this draw replaces, in seat order: every seat not committed half a
+   * commit window after its own draw, only drawn or accepted and silent (`draw.replacedSeats`, `protocol.answerBy`).
+   * Their worker PDAs are passed writable (they forfeit their bond to the insurance vault; an accepted seat's bond is
+   * released first).
    */
   replaced?: ReadonlyArray<Address>;
   /**
@@ -649,8 +650,9 @@ export interface DrawSeatsArgs {
 /**
  * `draw_seats` (no arguments; anyone may send it): request (writable), config, the SlotHashes sysvar, the insurance
  * vault (writable), then the replaced seats' worker PDAs (writable, seat order) and the candidates' worker PDAs
- * (read-only, draw order). `DrawSeats` fixes the seed on first use, replaces the seats still only drawn half a commit
- * window after their own draw (`protocol.answerBy`) and seats eligible candidates (`SeatDrawn` events) until
+ * (read-only, draw order). `DrawSeats` fixes the seed on first use, replaces the seats not committed (drawn, or
+ * accepted and silent) half a commit window after their own draw (`protocol.answerBy`) and seats eligible candidates
+ * (`SeatDrawn` events) until
  * `maxWorkers` seats are held. `DRAW_TOO_EARLY` before the draw slot's hash exists; `DrawRearmed` (and nothing drawn)
  * when it rolled out of the SlotHashes window. The client method `DFPNClient.drawSeats` computes the accounts.
  */

@@ -165,7 +165,8 @@ export interface SeatInfo {
   reportHash: string | null;
   commitment: string | null;
   /** When the worker was drawn for the seat (cluster unix time, s): it may give the seat back until half a commit
-   * window later (`protocol.answerBy`), when a seat still only drawn may be replaced (its bond forfeited). */
+   * window later (`protocol.answerBy`), when a seat not committed yet (drawn, or accepted and silent) may be
+   * replaced (its bond forfeited). */
   drawnAt: bigint;
 }
 

@@ -64,9 +64,9 @@ export type SeatTimeFields = Pick<Seat, 'drawnAt'>;
  * When a seat's worker must have answered its draw (`Request::answer_by`): half a commit window after it was drawn,
  * `drawnAt + ⌊(commitDeadline − createdAt) / 2⌋` (i64: the division rounds toward zero and the sum saturates, as
  * Rust's do). Before, the worker may give the seat back, drawn or accepted ({@link leaveOpen}); from then on a seat
- * still only drawn (never accepted with `join_request`) is replaced by the next `draw_seats` (`draw.replacedSeats`)
- * and its worker forfeits the bond. A seat drawn in the second half of the commit window answers after the commit
- * deadline, so it is never replaced.
+ * that has not committed (still only drawn, or accepted with `join_request` and silent) is replaced by the next
+ * `draw_seats` (`draw.replacedSeats`) and its worker forfeits the bond. A seat drawn in the second half of the commit
+ * window answers after the commit deadline, so it is never replaced.
  */
 export function answerBy(r: Pick<Request, 'createdAt' | 'commitDeadline'>, seat: SeatTimeFields): bigint {
   const at = seat.drawnAt + (r.commitDeadline - r.createdAt) / 2n;

@@ -222,9 +222,10 @@ export function defaultAnswer(_request: Address, index: number): Answer {
 /**
  * One round of the test workers' loop: the first worker that can act on an open request does (accept a seat it was
  * drawn for and commit while the commit phase is open, reveal once the reveal phase is), then the round ends so the
- * request is read again. Workers not drawn leave the request alone. A drawn seat is accepted even past its answer
- * time (`protocol.answerBy`): the program takes the acceptance until a draw has replaced the seat. `done` holds the
- * `request:worker` pairs that revealed or failed.
+ * request is read again. Workers not drawn leave the request alone. A seat is accepted and committed to even past its
+ * answer time (`protocol.answerBy`): the program takes both until a draw has replaced the seat (which it may do to an
+ * accepted seat too, as long as it has not committed). `done` holds the `request:worker` pairs that revealed or
+ * failed.
  */
 async function actOnce(
   net: Transport,

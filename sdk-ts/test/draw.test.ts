@@ -2,9 +2,9 @@
  * Seat draws on the real program (dfpn.so in LiteSVM, which produces no slot hashes: the tests write the SlotHashes
  * sysvar): the SDK's seed and candidates against an independent restatement and against what `draw_seats` accepts,
  * the worker pool read with one sliced getProgramAccounts, DRAW_ACCOUNT_MISMATCH beside its positive control,
- * DRAW_TOO_EARLY, a re-armed draw, replacements once a seat's own half commit window is over (a seat drawn late is
- * not replaced with the others, one drawn past halfway never), joining only a drawn seat, the default and the floor of
- * minWorkers, and waitForResult drawing a replacement.
+ * DRAW_TOO_EARLY, a re-armed draw, replacements once a seat's own half commit window is over (a seat not committed,
+ * only drawn or accepted and silent; a seat drawn late is not replaced with the others, one drawn past halfway never),
+ * joining only a drawn seat, the default and the floor of minWorkers, and waitForResult drawing a replacement.
  */
 import { createHash } from 'node:crypto';
 import type { Address } from '@solana/kit';
@@ -29,6 +29,7 @@ import {
   SEAT_STATE_COMMITTED,
   SEAT_STATE_DRAWN,
   SEAT_STATE_JOINED,
+  SEAT_STATE_REVEALED,
   SLOT_HASHES_SYSVAR,
   WORKER_POOL_INDEX_OFFSET,
   WorkerPool,
@@ -100,26 +101,45 @@ describe('the draw restated (no network)', () => {
 });
 
 describe('replaced seats (no network)', () => {
-  test('a seat is due for replacement half a commit window after its own draw, only while it is still only drawn', () => {
-    const [a, b, c, d] = ['a', 'b', 'c', 'd'].map((x) => x.repeat(32) as Address) as [Address, Address, Address, Address];
+  test('a seat is due for replacement half a commit window after its own draw while it has not committed (drawn or accepted)', () => {
+    const [a, b, c, d, e, f] = ['a', 'b', 'c', 'd', 'e', 'f'].map((x) => x.repeat(32) as Address) as [
+      Address,
+      Address,
+      Address,
+      Address,
+      Address,
+      Address,
+    ];
     const seat = (authority: Address, state: number, drawnAt: bigint) => ({ authority, state, drawnAt });
     const r = {
       createdAt: 0n,
       commitDeadline: 100n,
-      joined: 3,
-      seats: [seat(a, SEAT_STATE_DRAWN, 0n), seat(b, SEAT_STATE_JOINED, 0n), seat(c, SEAT_STATE_DRAWN, 30n), seat(d, SEAT_STATE_DRAWN, 0n)],
+      joined: 5,
+      seats: [
+        seat(a, SEAT_STATE_DRAWN, 0n),
+        seat(b, SEAT_STATE_JOINED, 0n),
+        seat(c, SEAT_STATE_DRAWN, 30n),
+        seat(d, SEAT_STATE_COMMITTED, 0n),
+        seat(e, SEAT_STATE_JOINED, 20n),
+        seat(f, SEAT_STATE_DRAWN, 0n),
+      ],
     } as unknown as Parameters<typeof replacedSeats>[0];
-    // Each drawn seat has half the 100 s window from its own draw; an accepted seat never is replaced, nor one past
-    // `joined`
+    // Each uncommitted seat, only drawn or accepted and silent, has half the 100 s window from its own draw; a seat
+    // that committed never is replaced, nor one past `joined`; the order is the seats'
     expect(replacedSeats(r, 49n)).toEqual([]);
-    expect(replacedSeats(r, 50n)).toEqual([a]);
-    expect(replacedSeats(r, 79n)).toEqual([a]);
-    expect(replacedSeats(r, 80n)).toEqual([a, c]);
+    expect(replacedSeats(r, 50n)).toEqual([a, b]);
+    expect(replacedSeats(r, 69n)).toEqual([a, b]);
+    expect(replacedSeats(r, 70n)).toEqual([a, b, e]);
+    expect(replacedSeats(r, 79n)).toEqual([a, b, e]);
+    expect(replacedSeats(r, 80n)).toEqual([a, b, c, e]);
     // A seat drawn in the second half answers after the commit deadline: never due while seats can be drawn
     const lateSeat = seat(c, SEAT_STATE_DRAWN, 51n);
     expect(protocol.answerBy(r, lateSeat)).toBe(101n);
     expect(replacedSeats({ ...r, joined: 1, seats: [lateSeat] } as unknown as typeof r, 99n)).toEqual([]);
-    expect(replacedSeats({ ...r, seats: r.seats.map((s) => ({ ...s, state: SEAT_STATE_COMMITTED })) }, 99n)).toEqual([]);
+    expect(replacedSeats({ ...r, joined: 1, seats: [{ ...lateSeat, state: SEAT_STATE_JOINED }] } as unknown as typeof r, 99n)).toEqual([]);
+    for (const state of [SEAT_STATE_COMMITTED, SEAT_STATE_REVEALED]) {
+      expect(replacedSeats({ ...r, seats: r.seats.map((s) => ({ ...s, state })) }, 99n)).toEqual([]);
+    }
   });
 });
 
@@ -258,42 +278,114 @@ describe('draw_seats on dfpn.so', () => {
     expect(res.seats).toBe(2);
   });
 
-  test('half a commit window after its draw an unanswered seat is replaced: its worker forfeits the bond; accounts in seat order', async () => {
+  test('half a commit window after its draw a seat not committed is replaced, accepted or only drawn: its worker forfeits the bond; a committed seat stays; accounts in seat order', async () => {
     const { net, client, dir, media } = await localSetup();
-    const [a, b, c] = await testWorkers(net, dir, 3);
-    const sub = await client.submitRequest({ mediaPath: media, modalities: FACE, minWorkers: 2, draw: false });
+    const [a, b, c, d, e] = (await testWorkers(net, dir, 5)) as [TestWorker, TestWorker, TestWorker, TestWorker, TestWorker];
+    const sub = await client.submitRequest({ mediaPath: media, modalities: FACE, minWorkers: 3, draw: false });
     const request = sub.id as Address;
-    await drawWorkers(net, client, request, [a!, b!]);
-    await a!.join(request);
-    // Before b's answer time nothing is due for replacement and the request is full
-    const answerBy = protocol.answerBy(requestAccount(net, request), requestAccount(net, request).seats[1]!);
+    await drawWorkers(net, client, request, [a, b, c]);
+    // Given a accepted and committed, b accepted and stays silent (a squatter), c only drawn
+    await a.join(request);
+    await a.commit(request, { verdict: 'Manipulated', confidence: 90 });
+    await b.join(request);
+    const bond = requestAccount(net, request).seatBond;
+    const bBefore = (await client.getWorker(b.address))!;
+    const cBefore = (await client.getWorker(c.address))!;
+    expect([bBefore.bonded, bBefore.activeSeats]).toEqual([bond, 1]);
+    expect([cBefore.bonded, cBefore.activeSeats]).toEqual([0n, 0]);
+    // Before their answer time (all three drawn together) nothing is due for replacement and the request is full
+    const drawn = requestAccount(net, request);
+    const answerBy = protocol.answerBy(drawn, drawn.seats[1]!);
+    expect(drawn.seats.slice(0, 3).map((s) => protocol.answerBy(drawn, s))).toEqual([answerBy, answerBy, answerBy]);
     expect(replacedSeats(requestAccount(net, request), answerBy - 1n)).toEqual([]);
     expect((await client.drawSeats(request)).signatures).toEqual([]);
-    // When the clock reaches it with b still only drawn
+    // When the clock reaches it with b silent and c still only drawn
     net.setTime(answerBy);
     const r = requestAccount(net, request);
-    expect(replacedSeats(r, net.now())).toEqual([b!.address]);
-    // Then a draw must pass b's worker PDA first, writable: another worker there is DRAW_ACCOUNT_MISMATCH, a
-    // read-only one ACCOUNT_NOT_WRITABLE, none NOT_ENOUGH_ACCOUNTS
+    expect(r.seats.slice(0, 3).map((s) => s.state)).toEqual([SEAT_STATE_COMMITTED, SEAT_STATE_JOINED, SEAT_STATE_DRAWN]);
+    expect(replacedSeats(r, net.now())).toEqual([b.address, c.address]);
+    // Then a draw must pass b's then c's worker PDA first, writable: another order or another worker there is
+    // DRAW_ACCOUNT_MISMATCH, a read-only one ACCOUNT_NOT_WRITABLE, too few NOT_ENOUGH_ACCOUNTS
     const send = async (args: Parameters<typeof ix.drawSeats>[0]) =>
       (await rejection(async () => net.process([await ix.drawSeats(args, net.programId)], client.wallet))).code;
-    expect(await send({ request, replaced: [c!.address] })).toBe(ErrorCode.DRAW_ACCOUNT_MISMATCH);
-    expect(await send({ request, candidates: [await workerAddress(b!.address)] })).toBe(ErrorCode.ACCOUNT_NOT_WRITABLE);
+    expect(await send({ request, replaced: [c.address, b.address] })).toBe(ErrorCode.DRAW_ACCOUNT_MISMATCH);
+    expect(await send({ request, replaced: [b.address, d.address] })).toBe(ErrorCode.DRAW_ACCOUNT_MISMATCH);
+    expect(await send({ request, replaced: [a.address, b.address, c.address] })).toBe(ErrorCode.DRAW_ACCOUNT_MISMATCH);
+    expect(await send({ request, candidates: [await workerAddress(b.address)] })).toBe(ErrorCode.ACCOUNT_NOT_WRITABLE);
+    expect(await send({ request, replaced: [b.address] })).toBe(ErrorCode.NOT_ENOUGH_ACCOUNTS);
     expect(await send({ request })).toBe(ErrorCode.NOT_ENOUGH_ACCOUNTS);
-    // And the client's draw replaces b (bond to insurance, a WorkerSlashed event) and draws again
-    const stake = (await client.getWorker(b!.address))!.stake;
+    expect(requestAccount(net, request)).toEqual(r);
+    // And the client's draw replaces both (bonds to insurance, a WorkerSlashed event each, seat order) and draws again
     const insurance = (await client.getVault('insurance'))!.lamports;
     const res = await client.drawSeats(request);
-    expect(res.replaced).toEqual([b!.address]);
-    expect((await client.getWorker(b!.address))!.stake).toBe(stake - r.seatBond);
-    expect((await client.getVault('insurance'))!.lamports).toBe(insurance + r.seatBond);
-    const seats = requestAccount(net, request).seats.slice(0, 2);
-    // b's stake fell below the minimum: of the pool only c is drawable, and takes b's seat
-    expect(seats.map((seat) => [seat.authority, seat.state])).toEqual([
-      [a!.address, SEAT_STATE_JOINED],
-      [c!.address, SEAT_STATE_DRAWN],
+    expect(res.replaced).toEqual([b.address, c.address]);
+    expect((await client.getVault('insurance'))!.lamports).toBe(insurance + 2n * bond);
+    // b's accepted seat: its bond was released (bonded, activeSeats back to 0), then forfeited from its stake
+    const bAfter = (await client.getWorker(b.address))!;
+    expect([bAfter.stake, bAfter.bonded, bAfter.activeSeats, bAfter.slashedTotal]).toEqual([bBefore.stake - bond, 0n, 0, bond]);
+    expect(bAfter.reputation).toBe(protocol.reputationStep(bBefore.reputation, protocol.SeatOutcome.Uncommitted, r.reputationAlphaBps));
+    // c's drawn seat: nothing was bonded, the bond comes out of the stake all the same
+    const cAfter = (await client.getWorker(c.address))!;
+    expect([cAfter.stake, cAfter.bonded, cAfter.activeSeats, cAfter.slashedTotal]).toEqual([cBefore.stake - bond, 0n, 0, bond]);
+    expect(cAfter.reputation).toBe(protocol.reputationStep(cBefore.reputation, protocol.SeatOutcome.Uncommitted, r.reputationAlphaBps));
+    // And the committed seat stays (its bond still locked); b's and c's stakes fell below the minimum: of the pool
+    // only d and e are drawable, and take the two seats
+    const aAfter = (await client.getWorker(a.address))!;
+    expect([aAfter.bonded, aAfter.activeSeats]).toEqual([bond, 1]);
+    const after = requestAccount(net, request);
+    expect([after.joined, after.commits]).toEqual([3, 1]);
+    expect([after.seats[0]!.authority, after.seats[0]!.state]).toEqual([a.address, SEAT_STATE_COMMITTED]);
+    expect(after.seats.slice(1, 3).map((seat) => seat.state)).toEqual([SEAT_STATE_DRAWN, SEAT_STATE_DRAWN]);
+    expect(after.seats.slice(1, 3).map((seat) => seat.authority).sort()).toEqual([d.address, e.address].sort());
+    expect(res.drawn.map((x) => x.seat)).toEqual([1, 2]);
+  });
+
+  test('an accepted seat that stays silent: not replaced a second before its answer time, replaced at it (bond released, then forfeited)', async () => {
+    const { net, client, dir, media } = await localSetup();
+    const [a, b, c] = (await testWorkers(net, dir, 3)) as [TestWorker, TestWorker, TestWorker];
+    const sub = await client.submitRequest({ mediaPath: media, modalities: FACE, minWorkers: 2, draw: false });
+    const request = sub.id as Address;
+    await drawWorkers(net, client, request, [a, b]);
+    // Given a committed (out of the way) and b accepted, silent
+    await a.join(request);
+    await a.commit(request, { verdict: 'Manipulated', confidence: 90 });
+    await b.join(request);
+    const bond = requestAccount(net, request).seatBond;
+    const before = (await client.getWorker(b.address))!;
+    const insurance = (await client.getVault('insurance'))!.lamports;
+    const answerBy = protocol.answerBy(requestAccount(net, request), requestAccount(net, request).seats[1]!);
+    // When the clock is one second before b's answer time
+    net.setTime(answerBy - 1n);
+    const held = requestAccount(net, request);
+    // Then b is not due: the SDK names nobody, the client sends nothing, the program has nothing to draw
+    expect(replacedSeats(held, net.now())).toEqual([]);
+    expect((await client.drawSeats(request)).signatures).toEqual([]);
+    const refused = await rejection(async () => net.process([await ix.drawSeats({ request }, net.programId)], client.wallet));
+    expect(refused.code).toBe(ErrorCode.NOTHING_TO_DRAW);
+    // And b's seat, bond and stake are untouched
+    expect(requestAccount(net, request)).toEqual(held);
+    expect([held.seats[1]!.authority, held.seats[1]!.state]).toEqual([b.address, SEAT_STATE_JOINED]);
+    expect(await client.getWorker(b.address)).toEqual(before);
+    expect([before.bonded, before.activeSeats]).toEqual([bond, 1]);
+    expect((await client.getVault('insurance'))!.lamports).toBe(insurance);
+    // When the clock reaches b's answer time (positive control)
+    net.setTime(answerBy);
+    expect(replacedSeats(requestAccount(net, request), net.now())).toEqual([b.address]);
+    const res = await client.drawSeats(request);
+    // Then b is replaced: its bond released (bonded and activeSeats back to 0), then forfeited to insurance
+    expect(res.replaced).toEqual([b.address]);
+    const after = (await client.getWorker(b.address))!;
+    expect([after.stake, after.bonded, after.activeSeats, after.slashedTotal]).toEqual([before.stake - bond, 0n, 0, before.slashedTotal + bond]);
+    expect((await client.getVault('insurance'))!.lamports).toBe(insurance + bond);
+    // And c, the only other drawable worker, is drawn into the seat; a's committed seat stays
+    const r = requestAccount(net, request);
+    expect(r.seats.slice(0, 2).map((seat) => [seat.authority, seat.state])).toEqual([
+      [a.address, SEAT_STATE_COMMITTED],
+      [c.address, SEAT_STATE_DRAWN],
     ]);
-    expect(res.drawn.map((d) => d.seat)).toEqual([1]);
+    expect(res.drawn).toEqual([{ worker: c.address, seat: 1 }]);
+    // And b, no longer seated, cannot commit (NOT_JOINED)
+    expect((await rejection(() => b.commit(request, { verdict: 'Manipulated', confidence: 90 }))).code).toBe(ErrorCode.NOT_JOINED);
   });
 
   test("a seat drawn late has its own window: not replaced at the request's halfway point, nor at once when drawn past it; replaced once its own window is over", async () => {
@@ -428,9 +520,12 @@ describe('draw_seats on dfpn.so', () => {
 });
 
 describe('drawing in the client flows', () => {
-  test('waitForResult replaces a drawn worker that never accepts (its bond forfeited) once its own window is over', async () => {
+  test.each([
+    ['never accepts its seat', false],
+    ['accepts its seat and stays silent', true],
+  ] as const)('waitForResult replaces a drawn worker that %s (its bond forfeited) once its own window is over', async (_, accepts) => {
     const { net, client, media } = await localSetup();
-    // Three test workers that accept their drawn seats, and a sleeper that never acts
+    // Three test workers that accept their drawn seats and commit, and a sleeper that at most accepts
     const running = await startTestWorkers(client, { count: 3, reportsDir: tempDir(), pollMs: 5 });
     try {
       const { model } = await registerTestModel(net);
@@ -440,25 +535,31 @@ describe('drawing in the client flows', () => {
       const sub = await client.submitRequest({ mediaPath: media, modalities: FACE, minWorkers: 3, draw: false });
       const request = sub.id as Address;
       await drawWorkers(net, client, request, [w0!, sleeper, w1!]);
-      // The sleeper stops being drawable (unbonding), so the replacement draw seats the third test worker
-      await net.process([await ix.requestUnstake({ authority: sleeper.signer, amount: 1n }, net.programId)], sleeper.signer);
       const bond = requestAccount(net, request).seatBond;
       const stake = (await client.getWorker(sleeper.address))!.stake;
+      // The sleeper does not come back into the draw: its forfeited bond leaves its stake below the minimum (one
+      // that never accepts also starts unbonding; an accepted seat forbids that)
+      if (accepts) await sleeper.join(request);
+      else await net.process([await ix.requestUnstake({ authority: sleeper.signer, amount: 1n }, net.programId)], sleeper.signer);
+      const held = (await client.getWorker(sleeper.address))!;
+      const sleeperState = accepts ? SEAT_STATE_JOINED : SEAT_STATE_DRAWN;
       const waiting = client.waitForResult(request, { timeout: 20_000 });
-      // Wait until the two test workers committed while the sleeper's seat is still only drawn
+      // Wait until the two test workers committed while the sleeper's seat is still uncommitted
       for (let i = 0; i < 400 && requestAccount(net, request).commits < 2; i++) await new Promise((r) => setTimeout(r, 10));
       const answerBy = protocol.answerBy(requestAccount(net, request), requestAccount(net, request).seats[1]!);
       // A second before the sleeper's answer time the waiting client leaves its seat alone
       net.setTime(answerBy - 1n);
       await new Promise((r) => setTimeout(r, 150));
       expect(requestAccount(net, request).seats[1]!.authority).toBe(sleeper.address);
-      expect(requestAccount(net, request).seats[1]!.state).toBe(SEAT_STATE_DRAWN);
-      expect((await client.getWorker(sleeper.address))!.stake).toBe(stake);
+      expect(requestAccount(net, request).seats[1]!.state).toBe(sleeperState);
+      expect(await client.getWorker(sleeper.address)).toEqual(held);
       // When the clock reaches it (the replacement is drawn then, past the request's halfway point: never replaced)
       net.setTime(answerBy);
       const result = await waiting;
-      // Then the sleeper was replaced (bond forfeited) and the third test worker answered in its place
-      expect((await client.getWorker(sleeper.address))!.stake).toBe(stake - bond);
+      // Then the sleeper was replaced (bond forfeited; an accepted seat's released first) and the third test worker
+      // answered in its place
+      const after = (await client.getWorker(sleeper.address))!;
+      expect([after.stake, after.bonded, after.activeSeats]).toEqual([(accepts ? stake : stake - 1n) - bond, 0n, 0]);
       expect(result.workerResults.map((w) => w.worker).sort()).toEqual(running.workers.map((w) => w.address).sort());
       expect(result.verdict).toBe('Manipulated');
     } finally {

@@ -33,6 +33,10 @@ import {
   requestAddressAndBump,
   saltSignature,
   deriveSalt,
+  DRAW_DOMAIN,
+  drawCandidate,
+  drawCandidates,
+  drawSeed,
   toHex,
   treasuryAddress,
   workerAddress,
@@ -213,6 +217,48 @@ describe('fees', () => {
     'modalities %i with %i workers: %i lamports',
     (m: number, w: number, fee: number) => {
       expect(feeFromParams(REFERENCE_PARAMS, m, w)).toBe(BigInt(fee));
+    },
+  );
+});
+
+describe('draws', () => {
+  const cases: any[] = V.draws.cases;
+  test('the section names the draw rule and has cases from a pool of 1 to the u32 limit, with the u64 cap', () => {
+    expect(new TextDecoder().decode(DRAW_DOMAIN as Uint8Array)).toBe('dfpn-draw-v1');
+    expect(V.draws.description).toContain('sha256(DRAW_DOMAIN ‖ request ‖ slot hash)');
+    expect(cases.length).toBeGreaterThanOrEqual(5);
+    expect(cases.map((c) => c.pool_count)).toContain(1);
+    expect(cases.map((c) => c.pool_count)).toContain(0xffff_ffff);
+    expect(cases.map((c) => c.draw_stake_cap)).toContain('18446744073709551615');
+    for (const c of cases) expect(c.candidates.map((x: any) => x.k)).toContain(0xffff_ffff);
+  });
+
+  test.each<any>(cases.map((c: any) => [c.pool_count, c.draw_stake_cap, c.request]))(
+    'pool %i, stake cap %s (%s): seed and candidates as drawSeed/drawCandidate compute them',
+    (_pool: number, _cap: string, request: string) => {
+      const c = cases.find((x) => x.request === request);
+      // Given the case's request and slot hash
+      const seed = drawSeed(address(c.request), fromHex(c.slot_hash));
+      // Then the SDK's seed is the vector's, and an independent sha256 of DRAW_DOMAIN ‖ request ‖ slot hash
+      expect(toHex(seed)).toBe(c.seed);
+      const independent = createHash('sha256')
+        .update('dfpn-draw-v1')
+        .update(Buffer.from(getAddressEncoder().encode(address(c.request))))
+        .update(Buffer.from(c.slot_hash, 'hex'))
+        .digest('hex');
+      expect(independent).toBe(c.seed);
+      // And each candidate k names the vector's pool index and lottery number
+      const cap = BigInt(c.draw_stake_cap);
+      for (const v of c.candidates) {
+        expect(drawCandidate(seed, v.k, c.pool_count, cap)).toEqual({ k: v.k, poolIndex: v.index, lottery: BigInt(v.lottery) });
+      }
+      // And drawCandidates from the first vector k agrees with drawCandidate, and stops at the u32 limit
+      const first = c.candidates[0];
+      expect(drawCandidates(seed, first.k, 3, c.pool_count, cap)[0]).toEqual(drawCandidate(seed, first.k, c.pool_count, cap));
+      expect(drawCandidates(seed, 0xffff_ffff, 3, c.pool_count, cap).map((x) => x.k)).toEqual([0xffff_ffff]);
+      expect(drawCandidates(seed, 0xffff_ffff, 1, c.pool_count, cap)[0]!.lottery).toBe(
+        BigInt(c.candidates.find((x: any) => x.k === 0xffff_ffff).lottery),
+      );
     },
   );
 });
