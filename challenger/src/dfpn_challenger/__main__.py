@@ -1,0 +1,3 @@
+from dfpn_challenger.cli import main
+
+main()
