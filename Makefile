@@ -146,11 +146,12 @@ test-e2e: $(VENV)/.installed validator
 	$(VENV)/bin/mypy --config-file localnet/pyproject.toml localnet/src
 	$(VENV)/bin/pytest -q tests
 
-## localnet: a real local validator with DFPN deployed and configured (WORKERS=n: plus Kubo and n worker processes);
-## prints the URLs and keeps running
+## localnet: a real local validator with DFPN deployed and configured (WORKERS=n: plus Kubo and n worker processes;
+## CHALLENGER=1: plus a known-answer challenger, dfpn-challenger, as the client wallet); prints the URLs and keeps running
 localnet: $(VENV)/.installed validator
 	@test -f target/deploy/dfpn.so || $(MAKE) build
-	$(VENV)/bin/dfpn-localnet up $(if $(PORT),--port $(PORT)) $(if $(WORKERS),--workers $(WORKERS))
+	$(VENV)/bin/dfpn-localnet up $(if $(PORT),--port $(PORT)) $(if $(WORKERS),--workers $(WORKERS)) \
+		$(if $(CHALLENGER),--challenger)
 
 ## bench-detectors: detector evaluation (accuracy, ROC AUC, latency) and speed/RSS -> target/bench/detectors*.json
 bench-detectors: $(VENV)/.installed

@@ -29,13 +29,14 @@ from pydantic import ValidationError
 from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 
-from dfpn import AsyncDFPNClient, DFPNError, load_keypair
+from dfpn import AsyncDFPNClient, DFPNError, Modality, load_keypair
 from dfpn import instructions as ix
+from dfpn.cli import parse_modality
 from dfpn.pda import challenger_address
 from dfpn.rpc import RpcTransport, resolve_network
 from dfpn_challenger.corpus import load_corpus
 from dfpn_challenger.errors import ChallengerError
-from dfpn_challenger.media import Limits
+from dfpn_challenger.media import Limits, MediaKind
 from dfpn_challenger.report import build_report, print_table, write_report
 from dfpn_challenger.service import Challenger, ChallengerConfig
 from dfpn_challenger.state import ChallengeRecord, ChallengeStore
@@ -148,6 +149,19 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--max-fee", metavar="SOL", help="most to escrow (default: exactly the fee)")
     run.add_argument("--storage", choices=["ipfs", "s3"], help="media storage (default: IPFS)")
     run.add_argument(
+        "--image-modalities",
+        type=_modalities,
+        metavar="NAMES",
+        help="modalities an image challenge asks for, comma-separated (image, ai-image, face or the enum names; "
+        "default image,ai-image); a manifest's own modalities win",
+    )
+    run.add_argument(
+        "--audio-modalities",
+        type=_modalities,
+        metavar="NAMES",
+        help="modalities an audio challenge asks for (default voice)",
+    )
+    run.add_argument(
         "--no-close", action="store_true", help="keep finished requests open (rent stays locked)"
     )
     run.add_argument(
@@ -173,6 +187,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     register.add_argument("--challenger", metavar="PUBKEY", help="the key to register (default: --keypair's)")
     return parser
+
+
+def _modalities(value: str) -> tuple[Modality, ...]:
+    names = [n for n in value.split(",") if n.strip()]
+    if not names:
+        raise argparse.ArgumentTypeError("name at least one modality")
+    return tuple(parse_modality(n) for n in names)
 
 
 def _keypair(path: str | None) -> Keypair:
@@ -292,7 +313,12 @@ def _config(args: argparse.Namespace) -> ChallengerConfig:
 
 
 async def _run(args: argparse.Namespace, config: ChallengerConfig, out: TextIO) -> int:
-    corpus = load_corpus(args.corpus, limits=config.limits)
+    modalities: dict[MediaKind, Sequence[Modality]] = {}
+    if args.image_modalities:
+        modalities["image"] = args.image_modalities
+    if args.audio_modalities:
+        modalities["audio"] = args.audio_modalities
+    corpus = load_corpus(args.corpus, limits=config.limits, modalities=modalities)
     wallet = _keypair(args.keypair)
     report_path: Path | None = args.report
 

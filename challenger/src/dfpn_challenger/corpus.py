@@ -129,7 +129,7 @@ def load_corpus(
     items: list[CorpusItem] = []
     for path, label, names in entries:
         try:
-            items.append(_item(path, label, names, defaults, limits))
+            items.append(_item(path, label=label, names=names, defaults=defaults, limits=limits))
         except MediaError as e:
             problems.append(str(e))
     by_hash: dict[str, CorpusItem] = {}
@@ -222,6 +222,7 @@ def _short(e: Exception) -> str:
 
 def _item(
     path: Path,
+    *,
     label: Verdict,
     names: tuple[str, ...] | None,
     defaults: dict[MediaKind, tuple[Modality, ...]],

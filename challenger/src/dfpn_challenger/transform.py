@@ -137,8 +137,10 @@ def transform_media(
         raise MediaError(f"{what}: {describe(data[:64])}.")
     rng = random.Random(seed)
     if sniffed[0] == "image":
-        return _transform_image(data, sniffed[1], rng, params, limits, what)
-    return _transform_wav(data, rng, params, limits, what)
+        return _transform_image(
+            data, source_format=sniffed[1], rng=rng, params=params, limits=limits, what=what
+        )
+    return _transform_wav(data, rng=rng, params=params, limits=limits, what=what)
 
 
 # ---- images ----------------------------------------------------------------------------------------------------
@@ -191,7 +193,7 @@ def _metadata(image: Image.Image, fmt: str) -> dict[str, Any]:
     return kwargs
 
 
-def _encode(image: Image.Image, fmt: str, quality: int, extra: dict[str, Any]) -> tuple[bytes, str]:
+def _encode(image: Image.Image, *, fmt: str, quality: int, extra: dict[str, Any]) -> tuple[bytes, str]:
     out = io.BytesIO()
     if fmt == "JPEG":
         if image.mode not in ("RGB", "L"):
@@ -207,7 +209,13 @@ def _encode(image: Image.Image, fmt: str, quality: int, extra: dict[str, Any]) -
 
 
 def _transform_image(
-    data: bytes, source_format: str, rng: random.Random, params: TransformParams, limits: Limits, what: str
+    data: bytes,
+    *,
+    source_format: str,
+    rng: random.Random,
+    params: TransformParams,
+    limits: Limits,
+    what: str,
 ) -> Transformed:
     original = decode_image(data, limits, what)
     if min(original.size) < MIN_SIDE:
@@ -245,7 +253,9 @@ def _transform_image(
             ops.append(f"resize {scale:.3f}")
         if min(image.size) < 8:
             raise MediaError(f"{what}: the transforms leave only {image.width}x{image.height} pixels.")
-        encoded, how = _encode(image, fmt, rng.randint(params.min_quality, params.max_quality), extra)
+        encoded, how = _encode(
+            image, fmt=fmt, quality=rng.randint(params.min_quality, params.max_quality), extra=extra
+        )
         ops.append(how)
         seen = decode_image(
             encoded, Limits(max_bytes=max(limits.max_bytes, len(encoded))), f"{what} (output)"
@@ -279,7 +289,7 @@ def _transform_image(
 
 
 def _transform_wav(
-    data: bytes, rng: random.Random, params: TransformParams, limits: Limits, what: str
+    data: bytes, *, rng: random.Random, params: TransformParams, limits: Limits, what: str
 ) -> Transformed:
     info = wav_info(data, limits, what)
     with wave.open(io.BytesIO(data), "rb") as w:

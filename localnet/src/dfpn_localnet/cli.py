@@ -3,6 +3,7 @@
 ```sh
 dfpn-localnet                      # = dfpn-localnet up: RPC http://127.0.0.1:8899, websocket :8900, Ctrl-C to stop
 dfpn-localnet up --port 9000 --state-dir .localnet
+dfpn-localnet up --workers 3 --challenger           # plus a known-answer challenger (the client wallet)
 dfpn-localnet init-config --url devnet --authority ~/.config/solana/id.json   # after deploying elsewhere
 ```
 `up` writes the authority keypair to `<state-dir>/authority.json`, so the configuration can be changed later; it
@@ -20,13 +21,14 @@ import sys
 import threading
 from pathlib import Path
 
-from dfpn.errors import DFPNError
+from dfpn.errors import DFPNError, ErrorCode
 from dfpn.fees import LAMPORTS_PER_SOL
 from dfpn.models import Modality
 from dfpn.rpc import RpcTransport
 from dfpn.wallet import load_keypair, write_keypair
 from solders.keypair import Keypair
 
+from dfpn_localnet.challenger import ChallengerProcess, launch_challenger
 from dfpn_localnet.kubo import Kubo
 from dfpn_localnet.validator import Validator, find_validator, initialise
 from dfpn_localnet.workers import WorkerProcess, launch_workers
@@ -71,6 +73,24 @@ def _parser() -> argparse.ArgumentParser:
     )
     up.add_argument(
         "--model", action="append", type=_parse_model, default=[], metavar="ID[:MODALITY,..]", help=model_help
+    )
+    up.add_argument(
+        "--challenger",
+        action="store_true",
+        help="also run a known-answer challenger (needs --workers): the client wallet, registered by governance",
+    )
+    up.add_argument(
+        "--challenger-interval",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="mean seconds between challenges (default 60)",
+    )
+    up.add_argument(
+        "--challenger-corpus",
+        type=Path,
+        metavar="DIR",
+        help="labelled corpus (default: generated images whose metadata names a generator)",
     )
 
     demo = sub.add_parser(
@@ -119,6 +139,12 @@ def run(argv: list[str] | None = None) -> int:
                 return 2
             asyncio.run(run_demo(args.media, args.workers))
             return 0
+        if args.challenger and not args.workers:
+            print(
+                "error: --challenger needs --workers N (workers to answer, and Kubo for the media)",
+                file=sys.stderr,
+            )
+            return 2
         return _up(args)
     except DFPNError as e:
         print(f"error: {e.code.value}: {e}", file=sys.stderr)
@@ -139,6 +165,7 @@ def _up(args: argparse.Namespace) -> int:
     validator.start()
     kubo: Kubo | None = None
     workers: list[WorkerProcess] = []
+    challenger: ChallengerProcess | None = None
     try:
         asyncio.run(_configure(validator.url, authority, args.model))
         client = _keypair(args.state_dir / "client.json")
@@ -162,6 +189,20 @@ def _up(args: argparse.Namespace) -> int:
             print(f"IPFS (Kubo) API {kubo.api_url}: set DFPN_IPFS_API={kubo.api_url} for clients", flush=True)
             for w in workers:
                 print(f"worker {w.pubkey}: dfpn-worker run --config {w.config} (log {w.log})", flush=True)
+            if args.challenger:
+                challenger = _start_challenger(
+                    args,
+                    url=validator.url,
+                    authority=authority,
+                    ipfs_api=kubo.api_url,
+                    modalities=_modalities_of(names),
+                )
+                print(
+                    f"challenger {client.pubkey()} (the client wallet, registered by the authority): one challenge "
+                    f"every {args.challenger_interval:g} s on average; report {challenger.report}, log "
+                    f"{challenger.log}",
+                    flush=True,
+                )
         print("Ctrl-C to stop", flush=True)
         stop = threading.Event()
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -172,11 +213,37 @@ def _up(args: argparse.Namespace) -> int:
                 return 1
         return 0
     finally:
+        if challenger is not None:
+            challenger.stop()
         for w in workers:
             w.stop()
         if kubo is not None:
             kubo.stop()
         validator.stop()
+
+
+def _start_challenger(
+    args: argparse.Namespace, *, url: str, authority: Keypair, ipfs_api: str, modalities: list[Modality]
+) -> ChallengerProcess:
+    """`dfpn-challenger run` as the client wallet, asking for the image modalities the workers cover."""
+    image = [m for m in modalities if m in (Modality.IMAGE_AUTHENTICITY, Modality.AI_GENERATED_IMAGE)]
+    if not image:
+        raise DFPNError(
+            ErrorCode.INVALID_ARGUMENT, "--challenger: the workers' detectors cover no image modality"
+        )
+    return asyncio.run(
+        launch_challenger(
+            url,
+            args.state_dir / "challenger",
+            authority=authority,
+            keypair=args.state_dir / "client.json",
+            ipfs_api=ipfs_api,
+            modalities=image,
+            min_workers=min(args.workers, 3),
+            interval=args.challenger_interval,
+            corpus=args.challenger_corpus,
+        )
+    )
 
 
 def _modalities_of(detector_names: list[str]) -> list[Modality]:
