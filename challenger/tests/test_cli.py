@@ -10,9 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
-from dfpn import Verdict
-from dfpn_challenger import ChallengeStore, Outcome, Phase, SeatOutcome
+from dfpn import Modality, Verdict
+from dfpn_challenger import ChallengeStore, Outcome, Phase, SeatOutcome, load_corpus, transform_file
 from dfpn_challenger.cli import EXIT_ERROR, EXIT_OK, EXIT_USAGE, run
 
 from helpers import KEY, record
@@ -41,6 +42,18 @@ def test_check_names_what_is_wrong(short_dir: Path, capsys: pytest.CaptureFixtur
 def test_check_applies_the_pixel_cap(corpus_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _ = cli("check", str(corpus_dir), "--max-pixels", "1000")
     assert code == EXIT_ERROR and "4 file(s) cannot be used" in capsys.readouterr().err
+
+
+def test_sample_writes_a_corpus_whose_metadata_survives_the_transforms(short_dir: Path) -> None:
+    code, out = cli("sample", str(short_dir / "s"), "--count", "3", "--modalities", "ai-image")
+    assert code == EXIT_OK and "3 generated images" in out
+    corpus = load_corpus(short_dir / "s")
+    assert corpus.counts() == {"Manipulated": 3, "image": 3}
+    assert {i.modalities for i in corpus.items} == {(Modality.AI_GENERATED_IMAGE,)}
+    # The label rests on the generator's parameters in a PNG text chunk, which a transform keeps
+    out_image = Image.open(io.BytesIO(transform_file(corpus.items[0].path, seed=1).data))
+    assert "v1-5-pruned-emaonly" in out_image.info["parameters"]
+    assert cli("sample", str(short_dir / "t"), "--count", "0")[0] == EXIT_USAGE
 
 
 def test_transform_writes_new_files(corpus_dir: Path, short_dir: Path) -> None:

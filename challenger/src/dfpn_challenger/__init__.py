@@ -14,6 +14,7 @@ from dfpn_challenger.errors import ChallengerError, CorpusError, MediaError, Sta
 from dfpn_challenger.media import Limits
 from dfpn_challenger.phash import ahash, dhash
 from dfpn_challenger.report import Report, WorkerAccuracy, build_report, print_table, write_report
+from dfpn_challenger.sample import sample_corpus
 from dfpn_challenger.service import Challenger, ChallengerConfig
 from dfpn_challenger.state import ChallengeRecord, ChallengeStore, Outcome, Phase, SeatOutcome
 from dfpn_challenger.transform import Transformed, TransformParams, transform_file, transform_media
@@ -47,6 +48,7 @@ __all__ = [
     "dhash",
     "load_corpus",
     "print_table",
+    "sample_corpus",
     "transform_file",
     "transform_media",
     "write_report",

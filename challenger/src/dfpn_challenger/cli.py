@@ -1,6 +1,7 @@
 """The `dfpn-challenger` command: check a corpus, preview transforms, run the service, report, register.
 
 ```sh
+dfpn-challenger sample corpus/                             # a generated corpus (Manipulated images)
 dfpn-challenger check corpus/                              # the corpus loads: counts, or every file at fault
 dfpn-challenger transform corpus/ --out preview/ --count 4 --seed 1
 dfpn-challenger register --network localnet --authority .localnet/authority.json --keypair .localnet/client.json
@@ -34,10 +35,11 @@ from dfpn import instructions as ix
 from dfpn.cli import parse_modality
 from dfpn.pda import challenger_address
 from dfpn.rpc import RpcTransport, resolve_network
-from dfpn_challenger.corpus import load_corpus
+from dfpn_challenger.corpus import MANIFEST, load_corpus
 from dfpn_challenger.errors import ChallengerError
 from dfpn_challenger.media import Limits, MediaKind
 from dfpn_challenger.report import build_report, print_table, write_report
+from dfpn_challenger.sample import SAMPLE_ITEMS, sample_corpus
 from dfpn_challenger.service import Challenger, ChallengerConfig
 from dfpn_challenger.state import ChallengeRecord, ChallengeStore
 from dfpn_challenger.transform import TransformParams, transform_file
@@ -103,6 +105,18 @@ def _parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="load and check a corpus directory")
     check.add_argument("corpus", type=Path, metavar="CORPUS")
     _limits_args(check)
+
+    sample = sub.add_parser(
+        "sample", help="write a generated corpus: images whose metadata names a generator (Manipulated)"
+    )
+    sample.add_argument("dir", type=Path, metavar="DIR")
+    sample.add_argument("--count", type=int, default=SAMPLE_ITEMS, help=f"images (default {SAMPLE_ITEMS})")
+    sample.add_argument(
+        "--modalities",
+        type=_modalities,
+        metavar="NAMES",
+        help="modalities the items ask for (default image,ai-image)",
+    )
 
     preview = sub.add_parser("transform", help="write transformed corpus items to a folder (no network)")
     preview.add_argument("corpus", type=Path, metavar="CORPUS")
@@ -234,6 +248,14 @@ def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
         f"{counts.get('Manipulated', 0)} manipulated; {counts.get('image', 0)} images, {counts.get('audio', 0)} "
         "audio)\n"
     )
+    return EXIT_OK
+
+
+def _cmd_sample(args: argparse.Namespace, out: TextIO) -> int:
+    if args.count < 1:
+        raise UsageError("--count must be at least 1")
+    root = sample_corpus(args.dir, args.modalities, args.count)
+    out.write(f"{args.count} generated images (Manipulated) and {root / MANIFEST} written\n")
     return EXIT_OK
 
 
@@ -371,6 +393,7 @@ def run(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     )
     commands = {
         "check": _cmd_check,
+        "sample": _cmd_sample,
         "transform": _cmd_transform,
         "run": _cmd_run,
         "report": _cmd_report,

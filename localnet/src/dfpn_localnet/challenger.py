@@ -2,67 +2,33 @@
 `dfpn-challenger run` process submits challenges from a small generated corpus (`dfpn-localnet up --challenger`).
 
 The challenger is the same key as the local client (`.localnet/client.json`), as docs/economics.md recommends: a
-challenger that also carries ordinary traffic cannot be told apart by its key. The generated corpus holds only
-images whose PNG text names an image generator (labelled Manipulated), which the reference workers' `ai-metadata-rules`
-detector recognises: none of the reference detectors says Authentic about ordinary media (absence of evidence is
-Inconclusive), so an authentic challenge would slash every local worker. Give your own corpus with
-`--challenger-corpus` to test other detectors.
+challenger that also carries ordinary traffic cannot be told apart by its key. The generated corpus
+(`dfpn_challenger.sample`) holds only images whose PNG text names an image generator (labelled Manipulated), which
+the reference workers' `ai-metadata-rules` detector recognises: none of the reference detectors says Authentic about
+ordinary media (absence of evidence is Inconclusive), so an authentic challenge would slash every local worker.
+Give your own corpus with `--challenger-corpus` to test other detectors.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import os
-import random
 import signal
 import subprocess
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from dfpn import Modality
 from dfpn import instructions as ix
 from dfpn.pda import challenger_address
 from dfpn.rpc import RpcTransport
+from dfpn_challenger.sample import SAMPLE_ITEMS, sample_corpus
 from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 
 logger = logging.getLogger(__name__)
-
-#: Images of the generated corpus.
-SAMPLE_ITEMS = 4
-
-
-def sample_corpus(root: Path, modalities: Sequence[Modality], count: int = SAMPLE_ITEMS) -> Path:
-    """A corpus of `count` generated PNGs (shapes on a gradient) whose `parameters` text chunk names an image
-    generator, listed in `root/manifest.json` as Manipulated, asking for `modalities`."""
-    from PIL import Image, ImageDraw, PngImagePlugin
-
-    root.mkdir(parents=True, exist_ok=True)
-    items: list[dict[str, Any]] = []
-    for n in range(count):
-        rng = random.Random(n)
-        image = Image.linear_gradient("L").rotate(90 * n).resize((384, 288)).convert("RGB")
-        draw = ImageDraw.Draw(image)
-        for _ in range(12):
-            x, y = rng.randrange(384), rng.randrange(288)
-            box = (x, y, x + rng.randrange(20, 160), y + rng.randrange(20, 120))
-            fill = tuple(rng.randrange(256) for _ in range(3))
-            (draw.ellipse if rng.random() < 0.5 else draw.rectangle)(box, fill=fill)
-        info = PngImagePlugin.PngInfo()
-        info.add_text(
-            "parameters",
-            f"a photo of a city street at night\nSteps: {20 + n}, Sampler: Euler a, CFG scale: 7, Seed: {1000 + n}, "
-            "Size: 384x288, Model: v1-5-pruned-emaonly",
-        )
-        name = f"generated-{n}.png"
-        image.save(root / name, format="PNG", pnginfo=info)
-        items.append({"path": name, "label": "manipulated", "modalities": [m.name for m in modalities]})
-    (root / "manifest.json").write_text(json.dumps({"items": items}, indent=2) + "\n")
-    return root
 
 
 async def register_challenger(url: str, authority: Keypair, key: Pubkey) -> bool:
