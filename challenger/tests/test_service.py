@@ -253,6 +253,28 @@ async def test_at_rate_one_half_every_ordinary_request_brings_one_challenge(
     assert all(w.challenges == 2 for w in report.workers)
 
 
+async def test_a_challenge_whose_request_is_gone_fails_instead_of_retrying_forever(
+    network: LocalNetwork, corpus_dir: Path, short_dir: Path
+) -> None:
+    # Given a state that says a challenge was submitted, at an address where no request exists
+    wallet = new_keypair(network)
+    register_challenger(network, wallet.pubkey())
+    with ChallengeStore(short_dir / "state", str(wallet.pubkey())) as store:
+        async with (
+            AsyncDFPNClient(network, wallet, poll_interval=0.01) as client,
+            Challenger(client, load_corpus(corpus_dir), store, config=FAST) as challenger,
+        ):
+            prepared = await challenger.prepare()
+            store.put(prepared.replace(phase=Phase.SUBMITTED, deadline=network.now() + 120))
+            # When the service resumes it
+            await challenger.resume()
+            await asyncio.wait_for(challenger.drain(), 10)
+            # Then it is marked failed, saying why
+            failed = store.get(prepared.request)
+    assert failed is not None and failed.phase is Phase.FAILED
+    assert failed.error is not None and "no longer exists" in failed.error
+
+
 def test_seat_outcomes_classify_every_seat_state() -> None:
     from dfpn import SeatState
     from dfpn_challenger.service import _outcome

@@ -321,6 +321,10 @@ class Challenger:
         try:
             result = await self.client.wait_for_result(record.request, timeout, challenge=challenge)
         except DFPNError as e:
+            if e.code is ErrorCode.REQUEST_NOT_FOUND:
+                raise ChallengerError(
+                    f"the request of challenge {record.request} no longer exists: {e}"
+                ) from e
             if e.code is ErrorCode.NO_WORKERS_AVAILABLE:
                 logger.info("challenge %s expired: %s", record.request, e)
                 return await self.close(self._put(record.replace(phase=Phase.EXPIRED, error=str(e))))
