@@ -11,7 +11,12 @@
 //! share-0.5 deviant scenarios run over a grid of challenge rates and slashes (the sweep).
 //! `src/bin/econ.rs` prints the tables and writes `target/econ/summary.json`; docs/economics.md has the method
 //! and the results.
+//!
+//! Peer prediction (`peer`): every scenario's finalized reveals are also scored, after the fact, by the
+//! Correlated Agreement mechanism, a payment the program does not make; the tables and the summary show what it
+//! would pay each strategy next to what the program paid.
 pub mod agents;
+pub mod peer;
 pub mod report;
 pub mod rng;
 pub mod sim;
@@ -248,6 +253,16 @@ pub fn play(c: &Config, s: &Scenario) -> ScenarioResult {
 /// Play one scenario on `net`, a fresh network with one worker per roster entry.
 fn play_on(c: &Config, s: &Scenario, net: Network) -> ScenarioResult {
     let start = Instant::now();
+    let sim = simulate_on(c, s, net);
+    ScenarioResult::collect(&s.name, &sim, start.elapsed().as_secs_f64())
+}
+
+/// Play one scenario on a fresh network and return the simulation itself (its agents and outcomes).
+pub fn simulate(c: &Config, s: &Scenario) -> Sim {
+    simulate_on(c, s, Network::new(s.roster.len()))
+}
+
+fn simulate_on(c: &Config, s: &Scenario, net: Network) -> Sim {
     let workload = Workload {
         operator_share: s.operator_share,
         challenge_rate: s.challenges.rate,
@@ -264,7 +279,7 @@ fn play_on(c: &Config, s: &Scenario, net: Network) -> ScenarioResult {
         sim.start_measuring();
     }
     sim.run(c.requests);
-    ScenarioResult::collect(&s.name, &sim, start.elapsed().as_secs_f64())
+    sim
 }
 
 /// Play every scenario, `c.threads` at a time; results in scenario order. Networks of the same size are copies
@@ -308,6 +323,54 @@ fn per_seat(r: &ScenarioResult, s: Strategy) -> f64 {
     r.row(s).map(|row| row.net_per_seat()).unwrap_or(0.0)
 }
 
+/// Mean Correlated Agreement score of a strategy (0 when none of its seats was scored).
+fn ca_score(r: &ScenarioResult, s: Strategy) -> f64 {
+    r.row(s).and_then(|row| row.ca_score()).unwrap_or(0.0)
+}
+
+/// Base scenarios whose per-strategy CA scores the summary lists (`correlated_agreement`).
+pub fn ca_scenarios() -> Vec<String> {
+    let mut out: Vec<String> =
+        ["honest_only", "lazy_30pct", "all_strategies", "newcomer_all_lazy"].map(String::from).to_vec();
+    for share in SHARES {
+        out.extend(DEVIANTS.map(|d| format!("deviant_{}_{share}", d.label())));
+    }
+    out
+}
+
+/// `{scenario: {strategy: mean CA score}}` for `ca_scenarios` in the variant `suffix`.
+fn correlated_agreement(results: &[ScenarioResult], suffix: &str) -> Value {
+    let mut out = Map::new();
+    for base in ca_scenarios() {
+        let r = find(results, &format!("{base}{suffix}"));
+        let scores: Map<String, Value> =
+            r.rows.iter().map(|row| (row.strategy.label(), json!(row.ca_score().map(report::round4)))).collect();
+        out.insert(base, Value::Object(scores));
+    }
+    Value::Object(out)
+}
+
+/// Like `honest_margins` from CA scores: per deviant share, the smallest (honest .85 − deviant) mean score, the
+/// same per deviant, and the smallest in lamports (each score margin times its scenario's reward per seat: how
+/// much more a CA-scaled worker share would pay honest .85 per revealed seat).
+fn ca_honest_margins(results: &[ScenarioResult], suffix: &str) -> (Value, Value, Value) {
+    let (mut headline, mut by_type, mut lamports) = (Map::new(), Map::new(), Map::new());
+    for share in SHARES {
+        let (mut worst, mut worst_lamports, mut margins) = (f64::INFINITY, f64::INFINITY, Map::new());
+        for d in DEVIANTS {
+            let r = find(results, &format!("deviant_{}_{share}{suffix}", d.label()));
+            let m = ca_score(r, HONEST_85) - ca_score(r, d);
+            worst = worst.min(m);
+            worst_lamports = worst_lamports.min(m * r.reward_per_seat);
+            margins.insert(d.label(), json!(report::round4(m)));
+        }
+        headline.insert(share.into(), json!(report::round4(worst)));
+        by_type.insert(share.into(), Value::Object(margins));
+        lamports.insert(share.into(), json!(worst_lamports.round() as i64));
+    }
+    (Value::Object(headline), Value::Object(by_type), Value::Object(lamports))
+}
+
 /// Honest .85's net per seat minus each deviant's at `share` in the variant `suffix`: the smallest (against the
 /// best-paid deviant) and each.
 fn margins_at(results: &[ScenarioResult], share: &str, suffix: &str) -> (i64, Value) {
@@ -339,6 +402,7 @@ fn honest_margins(results: &[ScenarioResult], suffix: &str) -> (Value, Value) {
 fn headline(results: &[ScenarioResult], suffix: &str) -> Map<String, Value> {
     let find = |base: &str| find(results, &format!("{base}{suffix}"));
     let (margins, margins_by_type) = honest_margins(results, suffix);
+    let (ca_margins, ca_margins_by_type, ca_margins_lamports) = ca_honest_margins(results, suffix);
     let newcomer = find("newcomer_all_lazy");
     let self_cert = find("self_certification");
     let crash = find("crash_1pct");
@@ -361,6 +425,11 @@ fn headline(results: &[ScenarioResult], suffix: &str) -> Map<String, Value> {
         "false_authentic_rate_all_strategies": find("all_strategies").false_authentic_rate(),
         "false_authentic_rate_honest_only": find("honest_only").false_authentic_rate(),
         "false_authentic_rate_all_lazy": newcomer.false_authentic_rate(),
+        "ca_honest_margin": ca_margins,
+        "ca_honest_margin_by_deviant": ca_margins_by_type,
+        "ca_honest_margin_lamports": ca_margins_lamports,
+        "ca_newcomer_margin_all_lazy":
+            report::round4(ca_score(newcomer, HONEST_85) - ca_score(newcomer, Strategy::Lazy)),
     });
     match value {
         Value::Object(map) => map,
@@ -415,6 +484,7 @@ pub fn summary(c: &Config, results: &[ScenarioResult]) -> Value {
         "challenge_slashed_per_revealed_challenge_lamports": (slashed as f64 / revealed.max(1) as f64).round() as i64,
         "baseline_no_challenges": c.baseline.then(|| Value::Object(headline(results, NO_CHALLENGES))),
         "challenge_sweep": challenge_sweep(c, results),
+        "correlated_agreement": correlated_agreement(results, ""),
         "net_lamports_are_per_seat": true,
         "requests_simulated": results.iter().map(|r| r.requests).sum::<usize>(),
         "max_lamport_drift": results.iter().map(|r| r.lamport_drift.abs()).max().unwrap_or(0) as i64,

@@ -45,6 +45,7 @@ fn main() {
     summary["seconds"] = serde_json::json!(started.elapsed().as_secs());
     print_comparison(&summary);
     print_sweep(&summary);
+    print_correlated_agreement(&summary);
     println!("\n{}", serde_json::to_string_pretty(&without_scenarios(&summary)).unwrap());
     std::fs::create_dir_all(out.parent().unwrap()).unwrap();
     std::fs::write(&out, serde_json::to_string_pretty(&summary).unwrap() + "\n").unwrap();
@@ -59,7 +60,7 @@ fn print_comparison(summary: &Value) {
         summary["challenge_rate"], summary["challenge_slash_bps"]
     );
     for (key, before) in base {
-        if key == "honest_margin_by_deviant_lamports" {
+        if key.contains("by_deviant") {
             continue;
         }
         println!("{key:<45} {before} -> {}", summary[key]);
@@ -86,6 +87,28 @@ fn print_sweep(summary: &Value) {
             print!(" {:>12}", row.get(slash.to_string()).map(|v| v.to_string()).unwrap_or_else(|| "-".into()));
         }
         println!();
+    }
+}
+
+/// Counterfactual Correlated Agreement: per scenario and strategy, the mean score, what a CA-scaled worker share
+/// would pay per revealed seat, and the net per seat the program actually produced.
+fn print_correlated_agreement(summary: &Value) {
+    let Some(scenarios) = summary["correlated_agreement"].as_object() else { return };
+    println!("\n## Correlated agreement (counterfactual: score x reward per seat; the program pays by consensus)");
+    println!("{:<24} {:<22} {:>9} {:>12} {:>14}", "scenario", "strategy", "CA score", "CA pay/seat", "net/seat");
+    for name in scenarios.keys() {
+        let Some(rows) = summary["scenarios"][name]["rows"].as_array() else { continue };
+        for row in rows {
+            let score = row["ca_score"].as_f64().map(|s| format!("{s:.3}")).unwrap_or_else(|| "-".into());
+            println!(
+                "{:<24} {:<22} {:>9} {:>12} {:>14}",
+                name,
+                row["strategy"].as_str().unwrap_or("?"),
+                score,
+                row["ca_pay_per_seat_lamports"],
+                row["net_per_seat_lamports"]
+            );
+        }
     }
 }
 

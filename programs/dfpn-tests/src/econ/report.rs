@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use serde_json::{json, Value};
 
 use super::agents::Strategy;
+use super::peer;
 use super::sim::{Sim, FINALIZED};
 use crate::AUTHENTIC;
 
@@ -24,6 +25,10 @@ pub struct Row {
     pub challenge_slashes: u64,
     /// Stake the program took on revealed challenges (any non-reveal slash there included).
     pub challenge_slashed_lamports: u64,
+    /// Counterfactual Correlated Agreement scoring (`peer`): revealed seats scored and the sum of their scores
+    /// (each the mean over `peer::DRAWS` draws of peers).
+    pub ca_seats: u64,
+    pub ca_score_sum: f64,
 }
 
 impl Row {
@@ -36,11 +41,22 @@ impl Row {
         }
     }
 
+    /// Mean Correlated Agreement score per scored (revealed) seat, in [-1, 1].
+    pub fn ca_score(&self) -> Option<f64> {
+        (self.ca_seats > 0).then(|| self.ca_score_sum / self.ca_seats as f64)
+    }
+
+    /// What a revealed seat would be paid if the worker share of the fee (`reward_per_seat`) were scaled by its
+    /// CA score.
+    pub fn ca_pay_per_seat(&self, reward_per_seat: f64) -> Option<f64> {
+        self.ca_score().map(|s| s * reward_per_seat)
+    }
+
     pub fn accuracy(&self) -> Option<f64> {
         (self.reveals > 0).then(|| self.correct as f64 / self.reveals as f64)
     }
 
-    pub fn to_json(&self) -> Value {
+    pub fn to_json(&self, reward_per_seat: f64) -> Value {
         json!({
             "strategy": self.strategy.label(),
             "workers": self.workers,
@@ -54,8 +70,16 @@ impl Row {
             "challenge_seats": self.challenge_seats,
             "challenge_slashes": self.challenge_slashes,
             "challenge_slashed_lamports": self.challenge_slashed_lamports,
+            "ca_scored_seats": self.ca_seats,
+            "ca_score": self.ca_score().map(round4),
+            "ca_pay_per_seat_lamports": self.ca_pay_per_seat(reward_per_seat).map(|p| p.round() as i64),
         })
     }
+}
+
+/// `x` to four decimals (the JSON's scores).
+pub fn round4(x: f64) -> f64 {
+    (x * 1e4).round() / 1e4
 }
 
 /// What a scenario produced.
@@ -142,7 +166,7 @@ impl ScenarioResult {
             "challenges_revealed": self.challenges_revealed,
             "challenger_net_lamports": self.challenger_net,
             "challenge_slashed_lamports": self.challenge_slashed_lamports(),
-            "rows": self.rows.iter().map(Row::to_json).collect::<Vec<_>>(),
+            "rows": self.rows.iter().map(|r| r.to_json(self.reward_per_seat)).collect::<Vec<_>>(),
             "false_authentic_rate": self.false_authentic_rate(),
             "expiry_rate": self.expiry_rate(),
             "reward_per_seat_lamports": self.reward_per_seat.round() as i64,
@@ -175,17 +199,31 @@ impl ScenarioResult {
             }
         );
         println!(
-            "{:<22} {:>7} {:>7} {:>14} {:>8} {:>9} {:>10} {:>12}",
-            "strategy", "workers", "seats", "net/seat", "slashes", "accuracy", "reputation", "chal. failed"
+            "{:<22} {:>7} {:>7} {:>14} {:>9} {:>12} {:>8} {:>9} {:>10} {:>12}",
+            "strategy",
+            "workers",
+            "seats",
+            "net/seat",
+            "CA score",
+            "CA pay/seat",
+            "slashes",
+            "accuracy",
+            "reputation",
+            "chal. failed"
         );
         for r in &self.rows {
             let acc = r.accuracy().map(|a| format!("{:.3}", a)).unwrap_or_else(|| "-".into());
+            let ca = r.ca_score().map(|s| format!("{s:.3}")).unwrap_or_else(|| "-".into());
+            let ca_pay =
+                r.ca_pay_per_seat(self.reward_per_seat).map(|p| format!("{p:.0}")).unwrap_or_else(|| "-".into());
             println!(
-                "{:<22} {:>7} {:>7} {:>14.0} {:>8} {:>9} {:>10.0} {:>12}",
+                "{:<22} {:>7} {:>7} {:>14.0} {:>9} {:>12} {:>8} {:>9} {:>10.0} {:>12}",
                 r.strategy.label(),
                 r.workers,
                 r.seats,
                 r.net_per_seat(),
+                ca,
+                ca_pay,
                 r.slashes,
                 acc,
                 r.mean_reputation,
@@ -216,7 +254,20 @@ fn reward_per_seat(sim: &Sim) -> f64 {
     }
 }
 
+/// Correlated Agreement scores of the finalized requests' revealed seats, per agent: (seats scored, sum). The
+/// peers are drawn from a stream derived from the scenario's own (deterministic, and drawing nothing from it).
+fn ca_per_agent(sim: &Sim) -> Vec<(u64, f64)> {
+    let mut rng = sim.rng.derive("correlated_agreement");
+    peer::per_agent(&finalized_reveals(sim), sim.agents.len(), &mut rng, peer::DRAWS)
+}
+
+/// The revealed seats of every finalized request measured, as the Request accounts recorded them.
+pub fn finalized_reveals(sim: &Sim) -> Vec<peer::Reveals> {
+    sim.outcomes.iter().filter(|o| o.status == FINALIZED).map(|o| o.reveals.clone()).collect()
+}
+
 fn rows(sim: &Sim) -> Vec<Row> {
+    let ca = ca_per_agent(sim);
     let mut by: BTreeMap<Strategy, Row> = BTreeMap::new();
     for (i, a) in sim.agents.iter().enumerate() {
         let rep = sim.worker(i)["reputation"].as_u64().unwrap() as f64;
@@ -233,6 +284,8 @@ fn rows(sim: &Sim) -> Vec<Row> {
             challenge_seats: 0,
             challenge_slashes: 0,
             challenge_slashed_lamports: 0,
+            ca_seats: 0,
+            ca_score_sum: 0.0,
         });
         row.workers += 1;
         row.seats += a.seats;
@@ -245,6 +298,8 @@ fn rows(sim: &Sim) -> Vec<Row> {
         row.challenge_slashes += a.challenge_slashes;
         row.challenge_slashed_lamports += a.challenge_slashed_lamports;
         row.mean_reputation += rep;
+        row.ca_seats += ca[i].0;
+        row.ca_score_sum += ca[i].1;
     }
     by.into_values()
         .map(|mut r| {

@@ -100,6 +100,9 @@ pub struct Outcome {
     pub seats: u64,
     /// Rewards the program credited to the seated workers.
     pub worker_rewards: u64,
+    /// The revealed seats as the Request account holds them once finalized: (agent, verdict). What the
+    /// counterfactual peer-prediction scoring (`peer`) reads.
+    pub reveals: Vec<(usize, u8)>,
 }
 
 pub struct Sim {
@@ -509,6 +512,19 @@ impl Sim {
 
     fn record(&self, request: &Address, media: &Media, operator: bool, plans: &[(usize, Plan)]) -> Outcome {
         let r = self.net.env.decode("Request", request).unwrap();
+        let revealed = self.net.env.idl.constant_u64("SEAT_STATE_REVEALED");
+        let reveals = self
+            .net
+            .env
+            .seats(&r)
+            .iter()
+            .filter(|s| s["state"].as_u64() == Some(revealed))
+            .map(|s| {
+                let authority = crate::idl::pubkey(&s["authority"]);
+                let agent = self.agents.iter().position(|a| a.key.pubkey() == authority).expect("a seated agent");
+                (agent, s["verdict"].as_u64().unwrap() as u8)
+            })
+            .collect();
         Outcome {
             fake: media.fake,
             operator,
@@ -520,6 +536,7 @@ impl Sim {
             consensus: r["consensus"].as_u64().unwrap(),
             seats: plans.len() as u64,
             worker_rewards: 0,
+            reveals,
         }
     }
 
