@@ -122,6 +122,7 @@ impl Config {
             "workers": self.workers,
             "seed": self.seed,
             "fake_share": w.fake_share,
+            "challenge_fake_share": w.challenge_fake_share,
             "resubmit_share": w.resubmit_share,
             "modalities": w.modalities,
             "workers_per_request": w.workers_per_request,

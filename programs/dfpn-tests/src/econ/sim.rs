@@ -33,6 +33,9 @@ pub struct Workload {
     pub operator_share: f64,
     /// Share of the (non-operator) client's requests that are known-answer challenges (0: none).
     pub challenge_rate: f64,
+    /// Share of fakes among challenge media (the challenger service's default `fake_share`, 0.5): a worker that
+    /// answers "Authentic" without looking fails half the challenges, an honest detector only its error rate.
+    pub challenge_fake_share: f64,
     /// The program's `challenge_slash_bps` for the run (set by governance through `update_config`).
     pub challenge_slash_bps: u16,
     /// The program's `min_workers_floor`: the self-certifying operator asks for this many seats.
@@ -49,6 +52,7 @@ impl Default for Workload {
             deadline_secs: 300,
             operator_share: 0.0,
             challenge_rate: 0.0,
+            challenge_fake_share: 0.5,
             challenge_slash_bps: crate::Params::default().challenge_slash_bps,
             min_workers_floor: crate::Params::reference().min_workers_floor,
         }
@@ -385,7 +389,7 @@ impl Sim {
     /// A challenge's media: the challenger transforms each corpus item (re-encoded, cropped, resized), so its
     /// content hash is new and nobody has a verdict to replay. Drawn from the clients' stream.
     fn challenge_media(&mut self) -> Media {
-        let fake = self.client_rng.chance(self.workload.fake_share);
+        let fake = self.client_rng.chance(self.workload.challenge_fake_share);
         Media { content_hash: self.client_rng.bytes32(), fake }
     }
 
