@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
-from collections.abc import Coroutine, Sequence
+from collections.abc import Collection, Coroutine, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -180,7 +180,7 @@ def choose_slot_hash(net: LocalNetwork, request: Pubkey, seat: Sequence[TestWork
     wanted = {w.pubkey for w in seat}
     for i in range(20_000):
         slot_hash = hashlib.sha256(bytes(request) + i.to_bytes(4, "little")).digest()
-        _, drawn = drawing.predict(
+        _, drawn = predict(
             r,
             drawing.draw_seed(request, slot_hash),
             pool,
@@ -226,3 +226,59 @@ def register_model(net: LocalNetwork, name: str = MODEL) -> tuple[Keypair, Pubke
         [developer],
     )
     return developer, model_address(developer.pubkey(), name)
+
+
+# ---- the program's draw, restated to predict it (tests only) ------------------------------------------------
+
+
+def drawable(
+    worker: Worker, r: Request, *, min_stake: int, stake_cap: int, lottery: int, seated: Collection[Pubkey]
+) -> bool:
+    """Whether a candidate takes a seat (the program's `drawable`, restated for tests only): not unbonding, staked
+    at least `min_stake`,
+    serving every requested modality, eligible since before the draw slot, not the client, free stake for the
+    seat bond, its stake lottery won (`lottery < min(stake, cap)`), not seated already (`seated`: the operators
+    holding the request's seats)."""
+    stake = worker.stake
+    return (
+        worker.unbonding_amount == 0
+        and stake >= min_stake
+        and worker.modalities & r.modalities == r.modalities
+        and worker.eligible_since_slot < r.draw_slot
+        and worker.authority != r.client
+        and max(0, stake - worker.bonded) >= r.seat_bond
+        and lottery < min(stake, stake_cap)
+        and worker.authority not in seated
+    )
+
+
+def predict(
+    r: Request,
+    seed: bytes,
+    pool: Mapping[int, Worker],
+    *,
+    min_stake: int,
+    stake_cap: int,
+    now: int,
+    max_candidates: int = 64,
+) -> tuple[list[drawing.Candidate], list[Pubkey]]:
+    """The next draw of `r` at time `now`, restated from the workers' accounts (`pool`: by pool index): the
+    candidates the program would try from the cursor (at most `max_candidates`, stopping once the seats are full)
+    and the operators it would seat, in order. Unanswered seats (`unanswered_seats`) count as free."""
+    replaced = drawing.unanswered_seats(r, now)
+    seated = [s.authority for s in r.seats[: r.joined] if s.authority not in replaced]
+    free = r.max_workers - len(seated)
+    tried: list[drawing.Candidate] = []
+    drawn: list[Pubkey] = []
+    k = r.draw_cursor
+    while r.pool_count and len(drawn) < free and len(tried) < max_candidates and k < 1 << 32:
+        c = drawing.candidate(seed, k, r.pool_count, stake_cap)
+        k += 1
+        worker = pool.get(c.pool_index)
+        if worker is None:
+            break
+        tried.append(c)
+        taken = [*seated, *drawn]
+        if drawable(worker, r, min_stake=min_stake, stake_cap=stake_cap, lottery=c.lottery, seated=taken):
+            drawn.append(worker.authority)
+    return tried, drawn

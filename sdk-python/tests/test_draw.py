@@ -39,6 +39,7 @@ from helpers import (
     config_account,
     draw,
     load_vectors,
+    predict,
     register_model,
     request_account,
     run_sync,
@@ -71,7 +72,7 @@ def predicted(
     network: LocalNetwork, request: Pubkey, slot_hash: bytes
 ) -> tuple[list[drawing.Candidate], list[Pubkey]]:
     params = config_account(network).params
-    return drawing.predict(
+    return predict(
         request_account(network, request),
         drawing.draw_seed(request, slot_hash),
         workers_by_index(network),

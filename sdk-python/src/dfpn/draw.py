@@ -5,12 +5,13 @@ The rule (docs/protocol.md, the IDL's `DRAW_DOMAIN`): a request's seed is
 `k` is `h = sha256(seed ‖ k as u32 LE)`, naming the worker whose `pool_index` is `u64_le(h[0..8]) % pool_count`,
 with the stake lottery number `u64_le(h[8..16]) % draw_stake_cap`. The program tries candidates from the request's
 `draw_cursor` on, in the order the caller passes their worker accounts, and seats the eligible ones (`drawable`)
-until `max_workers` seats are drawn. Seats not committed half a commit window after their draw
+until `max_workers` seats are drawn (the eligibility rule is the program's alone; the SDK's tests restate it to
+predict draws). Seats not committed half a commit window after their draw
 (`dfpn.protocol.answer_by`; only drawn, or accepted and silent) are replaced first: their workers forfeit the seat
 bond.
 
-- `draw_seed`, `candidate`, `candidates`, `lookup`, `parse_slot_hashes`, `drawable`, `predict`: the pure rule (tests
-  check it against the program running in LiteSVM);
+- `draw_seed`, `candidate`, `candidates`, `lookup`, `parse_slot_hashes`: the pure hashing rule (tests check it
+  against the program running in LiteSVM and `tests/vectors.json`);
 - `WorkerPool`: worker PDAs by pool index, from one `getProgramAccounts` (dataSlice of `pool_index` only);
 - `draw_seats(transport, payer, request)`: read the request, fix its seed from SlotHashes when it has none yet
   (waiting a slot while the hash does not exist), pass the unanswered seats' workers then a batch of candidates,
@@ -24,7 +25,7 @@ import asyncio
 import hashlib
 import logging
 import struct
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
@@ -135,58 +136,6 @@ def unanswered_seats(r: Request, now: int) -> list[Pubkey]:
         for s in r.seats[: r.joined]
         if s.state in (SEAT_STATE_DRAWN, SEAT_STATE_JOINED) and now >= protocol.answer_by(r, s)
     ]
-
-
-def drawable(
-    worker: Worker, r: Request, *, min_stake: int, stake_cap: int, lottery: int, seated: Collection[Pubkey]
-) -> bool:
-    """Whether a candidate takes a seat (the program's `drawable`): not unbonding, staked at least `min_stake`,
-    serving every requested modality, eligible since before the draw slot, not the client, free stake for the
-    seat bond, its stake lottery won (`lottery < min(stake, cap)`), not seated already (`seated`: the operators
-    holding the request's seats)."""
-    stake = worker.stake
-    return (
-        worker.unbonding_amount == 0
-        and stake >= min_stake
-        and worker.modalities & r.modalities == r.modalities
-        and worker.eligible_since_slot < r.draw_slot
-        and worker.authority != r.client
-        and max(0, stake - worker.bonded) >= r.seat_bond
-        and lottery < min(stake, stake_cap)
-        and worker.authority not in seated
-    )
-
-
-def predict(
-    r: Request,
-    seed: bytes,
-    pool: Mapping[int, Worker],
-    *,
-    min_stake: int,
-    stake_cap: int,
-    now: int,
-    max_candidates: int = 64,
-) -> tuple[list[Candidate], list[Pubkey]]:
-    """The next draw of `r` at time `now`, restated from the workers' accounts (`pool`: by pool index): the
-    candidates the program would try from the cursor (at most `max_candidates`, stopping once the seats are full)
-    and the operators it would seat, in order. Unanswered seats (`unanswered_seats`) count as free."""
-    replaced = unanswered_seats(r, now)
-    seated = [s.authority for s in r.seats[: r.joined] if s.authority not in replaced]
-    free = r.max_workers - len(seated)
-    tried: list[Candidate] = []
-    drawn: list[Pubkey] = []
-    k = r.draw_cursor
-    while r.pool_count and len(drawn) < free and len(tried) < max_candidates and k < 1 << 32:
-        c = candidate(seed, k, r.pool_count, stake_cap)
-        k += 1
-        worker = pool.get(c.pool_index)
-        if worker is None:
-            break
-        tried.append(c)
-        taken = [*seated, *drawn]
-        if drawable(worker, r, min_stake=min_stake, stake_cap=stake_cap, lottery=c.lottery, seated=taken):
-            drawn.append(worker.authority)
-    return tried, drawn
 
 
 # ---- the pool ------------------------------------------------------------------------------------------------
@@ -412,10 +361,8 @@ __all__ = [
     "candidates",
     "draw_seats",
     "draw_seed",
-    "drawable",
     "lookup",
     "parse_slot_hashes",
-    "predict",
     "seeded",
     "slot_hashes",
     "unanswered_seats",
