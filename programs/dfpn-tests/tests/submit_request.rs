@@ -493,3 +493,20 @@ fn the_same_nonce_cannot_be_submitted_twice() {
     // When the same submission is sent again (a replay) / Then it fails, changing nothing
     assert_spec_rejected(&mut env, &client, &spec, "AccountAlreadyInitialized");
 }
+
+#[test]
+fn min_workers_below_the_floor_is_refused_and_the_floor_itself_accepted() {
+    // Given the reference configuration's floor of 5 workers per request
+    let mut env = Env::with_params(Params::reference());
+    let client = env.keypair(10 * LAMPORTS_PER_SOL);
+    // When a client asks for 4 (fewer seats: cheaper to fill with its own workers) / Then it is refused, nothing
+    // changing
+    let below = RequestSpec { min_workers: 4, max_workers: 5, ..Default::default() };
+    assert_spec_rejected(&mut env, &client, &below, "MinWorkersBelowFloor");
+    // And 5 (positive control) is accepted, recording the pool it will be drawn from and its draw slot
+    let at = RequestSpec { min_workers: 5, max_workers: 5, ..Default::default() };
+    assert_accepted(&mut env, &client, &at);
+    let r = env.decode("Request", &env.request_pda(&client.pubkey(), at.nonce)).unwrap();
+    let slot = env.svm.get_sysvar::<solana_clock::Clock>().slot;
+    assert_eq!((r["pool_count"].as_u64(), r["draw_slot"].as_u64()), (Some(0), Some(slot + 1)));
+}
