@@ -147,11 +147,12 @@ test-e2e: $(VENV)/.installed validator
 	$(VENV)/bin/pytest -q tests
 
 ## localnet: a real local validator with DFPN deployed and configured (WORKERS=n: plus Kubo and n worker processes;
-## CHALLENGER=1: plus a known-answer challenger, dfpn-challenger, as the client wallet); prints the URLs and keeps running
+## with them a known-answer challenger, dfpn-challenger, as the client wallet; CHALLENGER=0: without it); prints the
+## URLs and keeps running
 localnet: $(VENV)/.installed validator
 	@test -f target/deploy/dfpn.so || $(MAKE) build
 	$(VENV)/bin/dfpn-localnet up $(if $(PORT),--port $(PORT)) $(if $(WORKERS),--workers $(WORKERS)) \
-		$(if $(CHALLENGER),--challenger)
+		$(if $(filter 0,$(CHALLENGER)),--no-challenger)
 
 ## bench-detectors: detector evaluation (accuracy, ROC AUC, latency) and speed/RSS -> target/bench/detectors*.json
 bench-detectors: $(VENV)/.installed

@@ -40,6 +40,20 @@ def test_the_main_job_prints_progress_verdict_workers_and_audit() -> None:
     assert re.search(r"audit: request tx \w{80,}", out)
     assert re.search(r"finalize tx \w{80,}", out)
     assert "3 workers, 3 commits, 3 reveals" in out
+    # And then a known-answer challenge from the client wallet: submitted like any request, its label revealed
+    # after the reveals, and each of the three seats judged by the label: paid, stake intact, reputation up by
+    # a passed challenge's step (alpha toward 10 000, from the 7 505 the first request left)
+    assert re.search(r"\] challenge \w+ submitted by \w+ \(registered challenger\)", out)
+    assert "the program judged by the label" in out
+    seats = re.findall(
+        r"worker (\d) \w+ +said Manipulated +correct +paid ([\d,]+) lamports, stake ([\d,]+) -> ([\d,]+), "
+        r"reputation (\d+) -> (\d+)",
+        out,
+    )
+    assert sorted(worker for worker, *_ in seats) == ["1", "2", "3"]
+    for _, paid, stake_before, stake_after, rep_before, rep_after in seats:
+        assert int(paid.replace(",", "")) > 0 and stake_before == stake_after
+        assert int(rep_after) == int(rep_before) + (10_000 - int(rep_before)) * 1_000 // 10_000
 
 
 async def test_the_main_job_takes_the_users_media_and_worker_count(tmp_path: Path) -> None:

@@ -24,6 +24,7 @@ from dfpn.wallet import write_keypair
 from dfpn_localnet import Kubo
 from dfpn_localnet.challenger import launch_challenger
 from dfpn_localnet.cli import run as localnet_cli
+from dfpn_localnet.cli import wants_challenger
 from dfpn_localnet.workers import launch_workers
 from solders.keypair import Keypair
 
@@ -93,6 +94,11 @@ async def test_the_local_challenger_judges_a_challenge_answered_by_a_worker_proc
             await rpc.send_transaction(
                 [ix.request_unstake(authority=workers[0].pubkey, amount=stake)], [workers[0].keypair]
             )
+
+
+def test_the_challenger_runs_by_default_with_workers_and_can_be_turned_off() -> None:
+    assert wants_challenger(None, 3) and not wants_challenger(None, 0)
+    assert not wants_challenger(False, 3) and wants_challenger(True, 3)
 
 
 def test_up_refuses_a_challenger_without_workers(capsys: pytest.CaptureFixture[str]) -> None:

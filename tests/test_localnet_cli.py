@@ -34,6 +34,8 @@ def test_up_with_a_worker_serves_the_dfpn_cli_until_interrupted(tmp_path: Path) 
                 "1",
                 "--detectors",
                 "ai-metadata-rules",
+                # The challenger (on by default) submits as the same client wallet: tests/test_localnet_challenger.py
+                "--no-challenger",
             ],
             stdout=out,
             stderr=subprocess.STDOUT,

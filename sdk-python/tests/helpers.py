@@ -17,8 +17,10 @@ from solders.pubkey import Pubkey
 from dfpn import ALL_MODALITIES, LAMPORTS_PER_SOL, DrawResult, LocalNetwork, Verdict
 from dfpn import draw as drawing
 from dfpn import instructions as ix
+from dfpn import protocol
 from dfpn.commitment import commitment, derive_salt
 from dfpn.draw import DRAW_BATCH
+from dfpn.generated.constants import DRAW_WEIGHT_FLOOR, REPUTATION_MAX
 from dfpn.generated.types import Config, Request, Worker
 from dfpn.pda import config_address, model_address, worker_address
 from dfpn.transport import TransactionRecord
@@ -237,8 +239,8 @@ def drawable(
     """Whether a candidate takes a seat (the program's `drawable`, restated for tests only): not unbonding, staked
     at least `min_stake`,
     serving every requested modality, eligible since before the draw slot, not the client, free stake for the
-    seat bond, its stake lottery won (`lottery < min(stake, cap)`), not seated already (`seated`: the operators
-    holding the request's seats)."""
+    seat bond, its lottery won (`lottery < draw_odds(stake, cap, reputation)`), not seated already (`seated`: the
+    operators holding the request's seats)."""
     stake = worker.stake
     return (
         worker.unbonding_amount == 0
@@ -247,9 +249,16 @@ def drawable(
         and worker.eligible_since_slot < r.draw_slot
         and worker.authority != r.client
         and max(0, stake - worker.bonded) >= r.seat_bond
-        and lottery < min(stake, stake_cap)
+        and lottery < draw_odds(stake, stake_cap, worker.reputation)
         and worker.authority not in seated
     )
+
+
+def draw_odds(stake: int, stake_cap: int, reputation: int) -> int:
+    """A candidate's winning range of the lottery (the program's `draw::odds`, restated for tests only): its stake
+    up to the cap, scaled by its uncapped voting weight or `DRAW_WEIGHT_FLOOR`, whichever is larger."""
+    weight = max(protocol.weight(reputation, REPUTATION_MAX), DRAW_WEIGHT_FLOOR)
+    return min(stake, stake_cap) * weight // REPUTATION_MAX
 
 
 def predict(

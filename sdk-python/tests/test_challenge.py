@@ -26,7 +26,12 @@ from dfpn import (
 from dfpn import instructions as ix
 from dfpn.client import fee_charged
 from dfpn.events import parse_logs
-from dfpn.generated.constants import CHALLENGE_DOMAIN, FINALIZE_GRACE_SECS, REQUEST_STATUS_FINALIZED
+from dfpn.generated.constants import (
+    CHALLENGE_DOMAIN,
+    FINALIZE_GRACE_SECS,
+    REPUTATION_START,
+    REQUEST_STATUS_FINALIZED,
+)
 from dfpn.generated.types import (
     Challenger,
     ChallengeRevealed,
@@ -255,7 +260,7 @@ async def test_a_challenge_pays_the_label_not_the_consensus_end_to_end(
         slashed = protocol.challenge_slash(stake, r.challenge_slash_bps)
         assert slashed == stake * 2 // 100
         assert (state_w.rewards, state_w.stake, state_w.slashed_total) == (0, stake - slashed, slashed)
-        assert state_w.reputation < 5_000 < paid.reputation
+        assert state_w.reputation < REPUTATION_START < paid.reputation
     finalize = await network.get_transaction(result.audit.finalize_tx or "")
     assert finalize is not None
     events = parse_logs(finalize.logs)

@@ -38,6 +38,7 @@ from helpers import (
     TestWorker,
     config_account,
     draw,
+    draw_odds,
     load_vectors,
     predict,
     register_model,
@@ -130,6 +131,13 @@ def test_the_draw_vectors(case: dict[str, Any]) -> None:
     for c in case["candidates"]:
         got = drawing.candidate(seed, c["k"], case["pool_count"], int(case["draw_stake_cap"]))
         assert (got.pool_index, got.lottery) == (c["index"], int(c["lottery"])), c
+
+
+@pytest.mark.parametrize("case", load_vectors()["draw_odds"]["cases"], ids=lambda c: f"{c['stake']}@{c['reputation']}")
+def test_the_draw_odds_vectors(case: dict[str, Any]) -> None:
+    # The tests' restatement of the program's lottery range (what `predict` seats by) is the program's own
+    stake, cap = int(case["stake"]), int(case["draw_stake_cap"])
+    assert draw_odds(stake, cap, case["reputation"]) == int(case["odds"])
 
 
 def test_lookup_takes_the_first_slot_at_or_after_the_draw_slot() -> None:

@@ -17,7 +17,7 @@ from dfpn import instructions as ix
 from dfpn import pda as pda_module
 from dfpn.client import _deadline, fee_charged
 from dfpn.commitment import answer_codes, commitment
-from dfpn.generated.constants import FINALIZE_GRACE_SECS, SEAT_STATE_JOINED
+from dfpn.generated.constants import FINALIZE_GRACE_SECS, REPUTATION_START, SEAT_STATE_JOINED
 from dfpn.generated.types import Config, Worker
 from dfpn.pda import TOP_BUMP, config_address, insurance_address, request_address_and_bump, worker_address
 from dfpn.protocol import SeatOutcome
@@ -331,7 +331,7 @@ async def test_without_consensus_only_the_no_consensus_share_is_charged(
     for w in ws:
         state = worker_state(network, w)
         assert state.rewards == protocol.split_fee(charged, 2).per_worker
-        assert state.reputation == protocol.finalize_reputation(5_000, SeatOutcome.NO_CONSENSUS, 1_000, 2)
+        assert state.reputation == protocol.finalize_reputation(REPUTATION_START, SeatOutcome.NO_CONSENSUS, 1_000, 2)
 
 
 async def test_agreeing_alone_earns_but_does_not_raise_reputation(

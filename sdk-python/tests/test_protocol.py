@@ -70,8 +70,8 @@ def test_reputation(case: dict[str, Any]) -> None:
     rep, alpha = case["reputation"], case["alpha_bps"]
     for outcome in SeatOutcome:
         assert protocol.reputation_step(rep, outcome, alpha) == case[outcome.value], outcome
-    assert protocol.update_reputation(rep, True, alpha) == case["agreed"]
-    assert protocol.update_reputation(rep, False, alpha) == case["disagreed"]
+    assert protocol.update_reputation(rep, True, alpha) == case["challenge_passed"]
+    assert protocol.update_reputation(rep, False, alpha) == case["uncommitted"]
     assert protocol.penalize_non_reveal(rep, alpha) == case["non_reveal"]
 
 

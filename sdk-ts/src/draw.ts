@@ -9,7 +9,8 @@
  * `poolIndex` is `u64_le(h[0..8]) % poolCount`, with the stake lottery number `u64_le(h[8..16]) % drawStakeCap`.
  * The transaction must pass, for each candidate tried, that worker's PDA (`DRAW_ACCOUNT_MISMATCH` otherwise); the
  * program seats the eligible ones (stake, modalities, free stake for the bond, not the client, not seated, eligible
- * before the draw slot, lottery below `min(stake, drawStakeCap)`) and skips the others. A seat not committed half a
+ * before the draw slot, lottery below `min(stake, drawStakeCap)` scaled by its reputation's voting weight, at least
+ * `DRAW_WEIGHT_FLOOR`: docs/protocol.md "Seat draws") and skips the others. A seat not committed half a
  * commit window after its own draw (`protocol.answerBy`), only drawn or accepted and silent, is replaced first
  * ({@link replacedSeats}).
  *

@@ -12,6 +12,7 @@
  * @module
  */
 import {
+  AGREEMENT_STEP_DIVISOR,
   BPS,
   CONSENSUS_MAJORITY,
   CONSENSUS_NONE,
@@ -24,6 +25,8 @@ import {
   MIN_REVEALS_FOR_REPUTATION,
   MODELS_BPS,
   NON_REVEAL_PENALTY_FACTOR,
+  REPUTATION_COIN_FLIP,
+  REPUTATION_FULL_WEIGHT,
   REPUTATION_MAX,
   REQUEST_STATUS_OPEN,
   SUPERMAJORITY_BPS,
@@ -242,9 +245,13 @@ export interface Outcome {
   consensus: number;
 }
 
-/** A worker's voting weight: its reputation capped at `maxWeightBps`. */
+/**
+ * A worker's voting weight: its reputation above a coin flip (`REPUTATION_COIN_FLIP`), rescaled so that
+ * `REPUTATION_FULL_WEIGHT` weighs 10 000, capped at `maxWeightBps`.
+ */
 export function weight(reputation: number, maxWeightBps: number): number {
-  return Math.min(reputation, maxWeightBps);
+  const above = Math.max(Math.min(reputation, REPUTATION_MAX) - REPUTATION_COIN_FLIP, 0);
+  return Math.min(Math.floor((above * REPUTATION_MAX) / (REPUTATION_FULL_WEIGHT - REPUTATION_COIN_FLIP)), maxWeightBps);
 }
 
 function consensusKind(share: bigint): number {
@@ -288,39 +295,49 @@ export function updateReputation(reputation: number, agreed: boolean, alphaBps: 
     : rep - Math.floor((rep * alpha) / BPS_NUMBER);
 }
 
-/** A committer that did not reveal loses reputation `NON_REVEAL_PENALTY_FACTOR` times as fast as a wrong answer. */
+/** A committer that did not reveal (or a failed challenge) loses reputation `NON_REVEAL_PENALTY_FACTOR` times as fast as a passed challenge gains it. */
 export function penalizeNonReveal(reputation: number, alphaBps: number): number {
   return updateReputation(reputation, false, Math.min(alphaBps * NON_REVEAL_PENALTY_FACTOR, BPS_NUMBER));
 }
 
 /** How a seat ended, as its worker's reputation step sees it (the keys of the reputation vectors). */
 export const SeatOutcome = {
-  /** Revealed the consensus verdict. */
+  /** Revealed the label of a revealed known-answer challenge. */
+  ChallengePassed: 'challenge_passed',
+  /** Revealed another verdict than the label of a revealed known-answer challenge (also slashed). */
+  ChallengeFailed: 'challenge_failed',
+  /** Revealed the consensus verdict (not a challenge). */
   Agreed: 'agreed',
-  /** Revealed a verdict other than the consensus. */
+  /** Revealed a verdict other than the consensus (not a challenge). */
   Disagreed: 'disagreed',
   /** Revealed, and the request ended without a consensus. */
   NoConsensus: 'no_consensus',
   /** Committed and did not reveal (also slashed). */
   NonReveal: 'non_reveal',
-  /** Joined and never committed. */
+  /** Joined (or was drawn) and never committed. */
   Uncommitted: 'uncommitted',
 } as const;
 /** One of {@link SeatOutcome}. */
 export type SeatOutcome = (typeof SeatOutcome)[keyof typeof SeatOutcome];
 
 /**
- * A worker's reputation after finalization: toward `REPUTATION_MAX` when it agreed with the consensus, toward 0 when
- * it disagreed or never committed, `NON_REVEAL_PENALTY_FACTOR` times as fast toward 0 when it committed and did not
- * reveal, unchanged without a consensus.
+ * A worker's reputation after finalization. Known answers drive it: toward `REPUTATION_MAX` by `alphaBps` on a passed
+ * challenge, toward 0 `NON_REVEAL_PENALTY_FACTOR` times as fast on a failed one or a missing reveal. Agreeing or
+ * disagreeing with a consensus moves it only `⌊alphaBps / AGREEMENT_STEP_DIVISOR⌋`; never committing moves it
+ * `alphaBps` toward 0; no consensus leaves it unchanged.
  */
 export function reputationStep(reputation: number, outcome: SeatOutcome, alphaBps: number): number {
+  const agreementAlpha = Math.floor(alphaBps / AGREEMENT_STEP_DIVISOR);
   switch (outcome) {
-    case SeatOutcome.Agreed:
+    case SeatOutcome.ChallengePassed:
       return updateReputation(reputation, true, alphaBps);
+    case SeatOutcome.Agreed:
+      return updateReputation(reputation, true, agreementAlpha);
     case SeatOutcome.Disagreed:
+      return updateReputation(reputation, false, agreementAlpha);
     case SeatOutcome.Uncommitted:
       return updateReputation(reputation, false, alphaBps);
+    case SeatOutcome.ChallengeFailed:
     case SeatOutcome.NonReveal:
       return penalizeNonReveal(reputation, alphaBps);
     case SeatOutcome.NoConsensus:

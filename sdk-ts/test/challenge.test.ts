@@ -99,15 +99,15 @@ describe('known-answer challenges', () => {
     for (const i of [0, 1]) {
       expect(after[i]!.rewards).toBe(split.perWorker);
       expect(after[i]!.stake).toBe(stakes[i]!.stake);
-      expect(after[i]!.reputation).toBe(protocol.reputationStep(stakes[i]!.reputation, protocol.SeatOutcome.Agreed, 1_000));
+      expect(after[i]!.reputation).toBe(protocol.reputationStep(stakes[i]!.reputation, protocol.SeatOutcome.ChallengePassed, 1_000));
     }
     // And the wrong one is paid nothing and loses challenge_slash_bps (2 %) of its stake to insurance, and
-    // reputation as a non-reveal
+    // reputation as a failed challenge (as a non-reveal: twice alpha)
     const slashed = protocol.challengeSlash(stakes[2]!.stake, r.challengeSlashBps);
     expect(slashed).toBe(stakes[2]!.stake / 50n);
     expect(after[2]!.rewards).toBe(0n);
     expect([after[2]!.stake, after[2]!.slashedTotal]).toEqual([stakes[2]!.stake - slashed, slashed]);
-    expect(after[2]!.reputation).toBe(protocol.reputationStep(stakes[2]!.reputation, protocol.SeatOutcome.NonReveal, 1_000));
+    expect(after[2]!.reputation).toBe(protocol.reputationStep(stakes[2]!.reputation, protocol.SeatOutcome.ChallengeFailed, 1_000));
     expect(eventsOf(logs, 'WorkerSlashed')).toEqual([
       { name: 'WorkerSlashed', request, worker: workers[2]!.address, amount: slashed, reputation: after[2]!.reputation },
     ]);

@@ -20,7 +20,9 @@ import {
   type SubmittedRequest,
   type Worker,
 } from '../src/index.js';
+import { DRAW_WEIGHT_FLOOR, REPUTATION_MAX } from '../src/generated/constants.js';
 import { LiteSvmTransport } from '../src/local.js';
+import * as protocol from '../src/protocol.js';
 import { registerTestModel, TestWorker } from '../src/testing.js';
 
 export const SDK_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -68,7 +70,8 @@ export function mediaFile(dir = tempDir()): string {
 }
 
 /** The real dfpn.so in LiteSVM (the local network's `LOCAL_PARAMS` unless `params` is given: no `minWorkers` floor,
- * every drawn minimum-stake worker wins its stake lottery), and a client on it with a funded wallet. */
+ * a drawn minimum-stake worker's lottery scaled by its reputation only: half of them for a newcomer), and a client on
+ * it with a funded wallet. */
 export async function localSetup(
   options: { params?: ConfigParams; slotHashes?: 'auto' | 'manual' } = {},
 ): Promise<{ net: LiteSvmTransport; client: DFPNClient; dir: string; media: string }> {
@@ -120,7 +123,7 @@ export function predictDraw(
     out.candidates.push(entry.pda);
     out.poolIndices.push(index);
     const w = entry.worker;
-    const cap = w.stake < drawStakeCap ? w.stake : drawStakeCap;
+    const odds = drawOdds(w.stake, drawStakeCap, w.reputation);
     const drawable =
       w.unbondingAmount === 0n &&
       w.stake >= minStake &&
@@ -128,12 +131,22 @@ export function predictDraw(
       w.eligibleSinceSlot < r.drawSlot &&
       w.authority !== r.client &&
       w.stake - w.bonded >= r.seatBond &&
-      lottery < cap &&
+      lottery < odds &&
       !seated.includes(w.authority) &&
       !out.seated.includes(w.authority);
     if (drawable) out.seated.push(w.authority);
   }
   return out;
+}
+
+/**
+ * A candidate's winning range of the lottery (the program's `draw::odds`, restated for tests): its stake up to the
+ * cap, scaled by its uncapped voting weight or `DRAW_WEIGHT_FLOOR`, whichever is larger.
+ */
+export function drawOdds(stake: bigint, drawStakeCap: bigint, reputation: number): bigint {
+  const capped = stake < drawStakeCap ? stake : drawStakeCap;
+  const weight = Math.max(protocol.weight(reputation, REPUTATION_MAX), DRAW_WEIGHT_FLOOR);
+  return (capped * BigInt(weight)) / BigInt(REPUTATION_MAX);
 }
 
 /** The configuration parameters on the network. */

@@ -165,8 +165,8 @@ describe('aggregation', () => {
 
 describe('reputation, slashing, weights', () => {
   test.each<any>(cases('reputation').map((c: any) => [c.reputation, c.alpha_bps, c]))('reputation %i, alpha %i bps', (_r, _a, c) => {
-    expect(protocol.updateReputation(c.reputation, true, c.alpha_bps)).toBe(c.agreed);
-    expect(protocol.updateReputation(c.reputation, false, c.alpha_bps)).toBe(c.disagreed);
+    expect(protocol.updateReputation(c.reputation, true, c.alpha_bps)).toBe(c.challenge_passed);
+    expect(protocol.updateReputation(c.reputation, false, c.alpha_bps)).toBe(c.uncommitted);
     expect(protocol.penalizeNonReveal(c.reputation, c.alpha_bps)).toBe(c.non_reveal);
     // Every seat outcome the case gives (the vectors name them as `SeatOutcome`'s values).
     for (const outcome of Object.values(protocol.SeatOutcome).filter((o) => o in c)) {

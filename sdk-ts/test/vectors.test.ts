@@ -41,7 +41,7 @@ import {
   treasuryAddress,
   workerAddress,
 } from '../src/index.js';
-import { loadIdl, loadVectors, parseJsonExact } from './helpers.js';
+import { drawOdds, loadIdl, loadVectors, parseJsonExact } from './helpers.js';
 
 const V = loadVectors();
 const IDL = loadIdl();
@@ -617,4 +617,14 @@ describe('discriminators', () => {
       code: ErrorCode.INVALID_ARGUMENT,
     });
   });
+});
+
+describe('draw odds', () => {
+  test.each<any>(loadVectors().draw_odds.cases.map((c: any) => [c.stake, c.reputation, c]))(
+    'stake %s at reputation %i',
+    (_s, _r, c) => {
+      // The tests' restatement of the program's lottery range (what predictDraw seats by) is the program's own
+      expect(drawOdds(BigInt(c.stake), BigInt(c.draw_stake_cap), c.reputation)).toBe(BigInt(c.odds));
+    },
+  );
 });

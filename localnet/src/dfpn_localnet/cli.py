@@ -3,7 +3,8 @@
 ```sh
 dfpn-localnet                      # = dfpn-localnet up: RPC http://127.0.0.1:8899, websocket :8900, Ctrl-C to stop
 dfpn-localnet up --port 9000 --state-dir .localnet
-dfpn-localnet up --workers 3 --challenger           # plus a known-answer challenger (the client wallet)
+dfpn-localnet up --workers 3                        # plus Kubo, 3 workers and a known-answer challenger
+dfpn-localnet up --workers 3 --no-challenger        # the same without the challenger
 dfpn-localnet init-config --url devnet --authority ~/.config/solana/id.json   # after deploying elsewhere
 ```
 `up` writes the authority keypair to `<state-dir>/authority.json`, so the configuration can be changed later; it
@@ -76,8 +77,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     up.add_argument(
         "--challenger",
-        action="store_true",
-        help="also run a known-answer challenger (needs --workers): the client wallet, registered by governance",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="run a known-answer challenger: the client wallet, registered by governance (default: on with "
+        "--workers; needs them)",
     )
     up.add_argument(
         "--challenger-interval",
@@ -139,6 +142,7 @@ def run(argv: list[str] | None = None) -> int:
                 return 2
             asyncio.run(run_demo(args.media, args.workers))
             return 0
+        args.challenger = wants_challenger(args.challenger, args.workers)
         if args.challenger and not args.workers:
             print(
                 "error: --challenger needs --workers N (workers to answer, and Kubo for the media)",
@@ -149,6 +153,11 @@ def run(argv: list[str] | None = None) -> int:
     except DFPNError as e:
         print(f"error: {e.code.value}: {e}", file=sys.stderr)
         return 1
+
+
+def wants_challenger(flag: bool | None, workers: int) -> bool:
+    """`--challenger`/`--no-challenger` as given, else on exactly when workers run (they answer its challenges)."""
+    return workers > 0 if flag is None else flag
 
 
 def _up(args: argparse.Namespace) -> int:

@@ -7,7 +7,11 @@
 3. a client submits the media (default: a generated sample PNG carrying an image generator's metadata) and draws
    its seats from the registered workers (the `SeatDrawn` events are printed); the drawn workers accept their
    seats, download the media, check its SHA-256, analyse, commit, reveal, and the client finalizes;
-4. progress as it happens, then the verdict, confidence, per-worker results and audit trail.
+4. progress as it happens, then the verdict, confidence, per-worker results and audit trail;
+5. a known-answer challenge, as governance's challengers send them: the client wallet is registered as a challenger
+   and submits a transformed image from `dfpn-challenger`'s generated corpus (labelled Manipulated) exactly like an
+   ordinary request; after the reveals it reveals the label, finalizes, and the demo prints each seat's outcome:
+   paid when it matched the label, slashed `challenge_slash_bps` of its stake otherwise, and its reputation moving.
 """
 
 from __future__ import annotations
@@ -23,9 +27,14 @@ from pathlib import Path
 from typing import TextIO
 
 from dfpn import AnalysisResult, AsyncDFPNClient, LocalNetwork, Modality, SeatState
+from dfpn import instructions as ix
 from dfpn.events import parse_logs
 from dfpn.fees import LAMPORTS_PER_SOL
 from dfpn.generated.events import SeatDrawn
+from dfpn.generated.types import Worker
+from dfpn.pda import worker_address
+from dfpn_challenger import Challenger, ChallengerConfig, ChallengeRecord, ChallengeStore, load_corpus
+from dfpn_challenger.sample import sample_corpus
 from dfpn_detectors import Detector, Media
 from dfpn_worker import WorkerConfig, WorkerNode
 from dfpn_worker.cli import choose_detectors, load_worker_detectors, register_models, register_worker
@@ -139,12 +148,66 @@ async def run_demo(media: Path | None, workers: int, out: TextIO = sys.stdout) -
                 result = await client.wait_for_result(sub.id, timeout=600)
                 await follower
                 progress.say("result assembled")
+                _print_result(result, out)
+                await _challenge(network, client, work / "challenger", workers, names, out)
         finally:
             for n in nodes:
                 n.stop()
             await asyncio.gather(*tasks, return_exceptions=True)
-        _print_result(result, out)
         return result
+
+
+async def _challenge(
+    network: LocalNetwork,
+    client: AsyncDFPNClient,
+    work: Path,
+    workers: int,
+    names: dict[Pubkey, str],
+    out: TextIO,
+) -> ChallengeRecord:
+    """Step 5: one known-answer challenge from the client wallet, then each seat's outcome."""
+    out.write('\nA known-answer challenge (docs/protocol.md, "Known-answer challenges")\n')
+    wallet = client.wallet.pubkey()
+    await network.send_transaction(
+        [
+            ix.register_challenger(
+                authority=network.authority.pubkey(), challenger=wallet, program_id=network.program_id
+            )
+        ],
+        [network.authority],
+    )
+    corpus = load_corpus(sample_corpus(work / "corpus", MODALITIES_BY_KIND["image"], count=1))
+    config = ChallengerConfig(min_workers=workers, max_workers=workers, storage="file", seed=0)
+    before = {worker: _worker(network, worker) for worker in names}
+    progress = Progress(out)
+    with ChallengeStore(work / "state", str(wallet)) as store:
+        async with Challenger(client, corpus, store, config=config) as challenger:
+            record = await challenger.submit(await challenger.prepare())
+            progress.say(
+                f"challenge {record.request} submitted by {wallet} (registered challenger): a transformed "
+                f"{Path(record.item).name}; its label ({record.label.value}) is only a hash until revealed"
+            )
+            record = await challenger.follow(record)
+    progress.say(
+        f"label revealed and finalized in {str(record.finalize_tx)[:16]}…: the consensus was "
+        f"{record.verdict.value if record.verdict else 'none'}, the program judged by the label"
+    )
+    for seat in record.seats:
+        worker = Pubkey.from_string(seat.worker)
+        was, now = before[worker], _worker(network, worker)
+        said = seat.verdict.value if seat.verdict else "-"
+        money = f"paid {seat.paid_lamports:,}" if seat.paid_lamports else f"slashed {seat.slashed_lamports:,}"
+        out.write(
+            f"  worker {names[worker]} {worker!s:44} said {said:12} {seat.outcome.value:9} {money} lamports, "
+            f"stake {was.stake:,} -> {now.stake:,}, reputation {was.reputation} -> {now.reputation}\n"
+        )
+    return record
+
+
+def _worker(network: LocalNetwork, authority: Pubkey) -> Worker:
+    account = network.account(worker_address(authority, network.program_id))
+    assert account is not None, f"worker {authority} is registered"
+    return Worker.from_account_data(account.data)
 
 
 async def _seats_drawn(network: LocalNetwork, request_id: str) -> list[Pubkey]:

@@ -425,6 +425,9 @@ fn headline(results: &[ScenarioResult], suffix: &str) -> Map<String, Value> {
         "false_authentic_rate": find("lazy_30pct").false_authentic_rate(),
         "false_authentic_rate_all_strategies": find("all_strategies").false_authentic_rate(),
         "false_authentic_rate_honest_only": find("honest_only").false_authentic_rate(),
+        // After the warm-up (the last two thirds of the requests): where reputations have met enough challenges.
+        "false_authentic_rate_steady": find("lazy_30pct").false_authentic_rate_steady(),
+        "false_authentic_rate_honest_only_steady": find("honest_only").false_authentic_rate_steady(),
         "false_authentic_rate_all_lazy": newcomer.false_authentic_rate(),
         "ca_honest_margin": ca_margins,
         "ca_honest_margin_by_deviant": ca_margins_by_type,

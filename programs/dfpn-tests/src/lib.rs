@@ -294,6 +294,13 @@ pub fn draw_candidate(seed: &[u8; 32], k: u32, pool_count: u32, stake_cap: u64) 
     ((first % pool_count.max(1) as u64) as u32, second % stake_cap.max(1))
 }
 
+/// A candidate's winning range of the lottery, restated for tests: `⌊min(stake, cap) × max(w, 1 000) / 10 000⌋`
+/// with `w = min(max(reputation − 5 000, 0) × 4, 10 000)`, its uncapped voting weight.
+pub fn draw_odds(stake: u64, stake_cap: u64, reputation: u64) -> u64 {
+    let weight = (reputation.min(10_000).saturating_sub(5_000) * 4).clamp(1_000, 10_000) as u128;
+    (stake.min(stake_cap) as u128 * weight / 10_000) as u64
+}
+
 pub fn sha256(data: &[u8]) -> [u8; 32] {
     Sha256::digest(data).into()
 }
@@ -1116,6 +1123,7 @@ impl Env {
             self.set_slot_hash(draw_slot, hash);
         }
         let mut last = None;
+        let mut tried = 0usize;
         for _ in 0..8 {
             let r = self.decode("Request", request).expect("request exists");
             let replaced = self.unanswered_seats(&r);
@@ -1137,7 +1145,12 @@ impl Env {
             let after = self.decode("Request", request).expect("request exists");
             let full = after["joined"] == after["max_workers"];
             let progress = after["joined"] != r["joined"] || !replaced.is_empty();
-            let done = result.is_err() || full || candidates.is_empty() || (!progress && drawn.is_empty());
+            // As the SDKs' loop: a round that seats nobody ends the draw only once every worker of the pool had
+            // about three chances (a worker at the draw weight floor wins a tenth of its stake lottery).
+            tried += candidates.len();
+            let pool_count = r["pool_count"].as_u64().unwrap() as usize;
+            let exhausted = !progress && drawn.is_empty() && tried >= 3 * pool_count.max(1);
+            let done = result.is_err() || full || candidates.is_empty() || exhausted;
             last = Some(result);
             if done {
                 break;
@@ -1223,7 +1236,7 @@ impl Env {
                 && w["eligible_since_slot"].as_u64().unwrap() < r["draw_slot"].as_u64().unwrap()
                 && operator != idl::pubkey(&r["client"])
                 && stake.saturating_sub(w["bonded"].as_u64().unwrap()) >= r["seat_bond"].as_u64().unwrap()
-                && lottery < stake.min(cap)
+                && lottery < draw_odds(stake, cap, w["reputation"].as_u64().unwrap())
                 && !seated.contains(&operator)
                 && !drawn.contains(&operator);
             if eligible {

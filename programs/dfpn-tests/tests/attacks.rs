@@ -214,7 +214,7 @@ fn attack_5_reputation_rises_only_from_requests_with_three_revealers() {
     for w in &net.worker_keys()[..2] {
         let now = worker(&net.env, w);
         assert!(u64_of(&now["rewards"]) > 0);
-        assert_eq!(u64_of(&now["reputation"]), 5_000);
+        assert_eq!(u64_of(&now["reputation"]), 7_500);
     }
     // And with three revealers (positive control) it does
     let request = net.submit_join_commit(
@@ -226,7 +226,7 @@ fn attack_5_reputation_rises_only_from_requests_with_three_revealers() {
         net.env.reveal(&w, &request, &a).expect("reveal");
     }
     net.env.finalize(&request).expect("finalize");
-    assert_eq!(u64_of(&worker(&net.env, &net.workers[0])["reputation"]), 5_500);
+    assert_eq!(u64_of(&worker(&net.env, &net.workers[0])["reputation"]), 7_505);
 }
 
 /// 6. Model ids were first come: anyone could register `face-forensics-sbi` before its author and collect the
@@ -507,4 +507,63 @@ fn attack_9_insurance_withdrawal_is_governed_and_bounded() {
     env.advance(86_400);
     let ix = env.ix_withdraw_insurance(&authority.pubkey(), &recipient, 1_000);
     env.send(&[ix], &[&authority]).expect("a week later");
+}
+
+/// 10. Answering without looking kept a full vote (issue #15): a worker that says "Authentic" to everything agrees
+///     with most consensuses, so its reputation, and with it its voting weight and its seats, stayed up while it
+///     certified fakes. Now known answers drive reputation, the vote counts only reputation above a coin flip, and
+///     the draw scales a worker's odds by that weight.
+#[test]
+fn attack_10_a_worker_that_fails_known_answers_loses_its_vote() {
+    // Given three workers and a client that governance registered as a challenger
+    let mut net = Network::new(3);
+    let (authority, client) = (net.env.authority.insecure_clone(), net.client.pubkey());
+    let ix = net.env.ix_register_challenger(&authority.pubkey(), &client);
+    net.env.send(&[ix], &[&authority]).expect("register_challenger");
+    let (lazy, honest) = (Answer::new(AUTHENTIC, 95, Network::MODEL), Answer::new(MANIPULATED, 80, Network::MODEL));
+    // And, as the positive control, a fresh lazy and honest worker splitting 1 : 1: equal weights, a tie
+    assert_eq!(one_against_one(&mut net, 1, &lazy, &honest), (INCONCLUSIVE as u64, 0));
+
+    // When the lazy worker (0) answers two fakes the challenger labelled Manipulated, the others right
+    for nonce in [2, 3] {
+        let salt = [nonce as u8; 32];
+        let address = net.env.request_pda(&client, nonce);
+        let spec = RequestSpec {
+            nonce,
+            attestation: challenge_attestation(&address, MANIPULATED, &salt),
+            ..Default::default()
+        };
+        let answers = [Some(lazy.clone()), Some(honest.clone()), Some(honest.clone())];
+        let request = net.submit_join_commit(&spec, &answers);
+        net.to_reveal_phase(&request);
+        for (w, a) in net.worker_keys().iter().zip(&answers) {
+            net.env.reveal(w, &request, a.as_ref().unwrap()).expect("reveal");
+        }
+        let challenger = net.client.insecure_clone();
+        let ix = net.env.ix_reveal_challenge(&challenger.pubkey(), &request, MANIPULATED, &salt);
+        net.env.send(&[ix], &[&challenger]).expect("reveal_challenge");
+        net.env.finalize(&request).expect("finalize");
+        // (it tops its stake back up to the minimum: the failure took 2 % of it)
+        let lazy_key = net.workers[0].insecure_clone();
+        let ix = net.env.ix_add_stake(&lazy_key.pubkey(), LAMPORTS_PER_SOL / 20);
+        net.env.send(&[ix], &[&lazy_key]).expect("add_stake");
+    }
+    // Then its reputation fell below a coin flip (2α each: 7 500 → 6 000 → 4 800), the others' rose
+    assert_eq!(u64_of(&worker(&net.env, &net.workers[0])["reputation"]), 4_800);
+    assert_eq!(u64_of(&worker(&net.env, &net.workers[1])["reputation"]), 7_975);
+    // And the same 1 : 1 split is now the honest worker's verdict: the lazy vote weighs nothing
+    assert_eq!(one_against_one(&mut net, 4, &lazy, &honest), (MANIPULATED as u64, 1));
+}
+
+/// A two-seat request where worker 0 reveals `a` and worker 1 `b`: its (verdict, consensus) once finalized.
+fn one_against_one(net: &mut Network, nonce: u64, a: &Answer, b: &Answer) -> (u64, u64) {
+    let spec = RequestSpec { nonce, min_workers: 2, max_workers: 2, ..Default::default() };
+    let request = net.submit_join_commit(&spec, &[Some(a.clone()), Some(b.clone())]);
+    net.to_reveal_phase(&request);
+    for (w, answer) in net.worker_keys().iter().zip([a, b]) {
+        net.env.reveal(w, &request, answer).expect("reveal");
+    }
+    net.env.finalize(&request).expect("finalize");
+    let r = net.env.decode("Request", &request).unwrap();
+    (u64_of(&r["verdict"]), u64_of(&r["consensus"]))
 }

@@ -240,7 +240,7 @@ fn a_seat_left_uncommitted_past_half_a_window_forfeits_its_bond_and_is_drawn_aga
         let w = net.env.decode("Worker", &net.env.worker_pda(operator)).unwrap();
         assert_eq!(w["stake"], LAMPORTS_PER_SOL - bond);
         assert_eq!(w["slashed_total"], bond);
-        assert_eq!(w["reputation"], 5_000 - 5_000 * alpha / 10_000);
+        assert_eq!(w["reputation"], 7_500 - 7_500 * alpha / 10_000);
         assert_eq!([&w["active_seats"], &w["bonded"]], [0, 0], "the accepted seat's bond is released, then forfeited");
         net.env.assert_worker_lamports(&net.env.worker_pda(operator));
     }
@@ -289,6 +289,37 @@ fn stake_buys_draw_odds_up_to_the_cap() {
     }
     // Then the small stake wins about 1 in 11 draws (10 % acceptance against 100 %), not half
     assert!((6..=40).contains(&small_seats), "small stake drawn {small_seats} times in 200");
+}
+
+#[test]
+fn reputation_scales_draw_odds_down_to_the_floor() {
+    // Given two workers with equal stake
+    let mut env = Env::new();
+    env.register_model(Network::MODEL, modality::ALL);
+    let newcomer = env.register_worker(LAMPORTS_PER_SOL, modality::ALL, &[Network::MODEL]);
+    let flip = env.register_worker(LAMPORTS_PER_SOL, modality::ALL, &[Network::MODEL]);
+    let client = env.keypair(100 * LAMPORTS_PER_SOL);
+    let seats_of_flip = |env: &mut Env, reputation: u16, first_nonce: u64| {
+        let pda = env.worker_pda(&flip.pubkey());
+        env.set_field(&pda, "Worker", "reputation", &reputation.to_le_bytes());
+        let mut seats = 0;
+        for nonce in first_nonce..first_nonce + 150 {
+            let spec = RequestSpec { nonce, min_workers: 1, max_workers: 1, ..Default::default() };
+            let address = env.submit(&client, &spec);
+            env.draw(&address).expect("draw_seats");
+            let drawn = env.drawn(&address);
+            assert!(drawn == [flip.pubkey()] || drawn == [newcomer.pubkey()], "{drawn:?}");
+            seats += (drawn[0] == flip.pubkey()) as u32;
+        }
+        seats
+    };
+    // When one of them is at a coin flip's reputation (weight 0: the floor, 1 000, against the newcomer's 10 000)
+    let at_floor = seats_of_flip(&mut env, 5_000, 0);
+    // Then it wins about 1 in 11 of 150 one-seat draws
+    assert!((3..=35).contains(&at_floor), "a coin flip's reputation drawn {at_floor} times in 150");
+    // And at a newcomer's reputation (positive control) about half of them
+    let as_newcomer = seats_of_flip(&mut env, 7_500, 150);
+    assert!((50..=100).contains(&as_newcomer), "a newcomer's reputation drawn {as_newcomer} times in 150");
 }
 
 #[test]

@@ -59,7 +59,7 @@ fn expiring_refunds_the_escrow_releases_the_seats_and_takes_the_idle_seats_bond(
     let r = env.decode("Request", &request).unwrap();
     assert_eq!([&r["status"], &r["escrow"], &r["commits"], &r["verdict"], &r["finalized_at"]], [2, 0, 2, 0, 0]);
     // And every worker holds one seat fewer with its bond released; the idle one also lost the bond from its
-    // stake and reputation as for a wrong answer
+    // stake and reputation as an uncommitted seat (alpha toward 0)
     for (index, (pda, was)) in worker_pdas.iter().zip(workers_before).enumerate() {
         let now = env.decode("Worker", pda).unwrap();
         assert_eq!((was["active_seats"].as_u64(), now["active_seats"].as_u64()), (Some(1), Some(0)));
@@ -70,7 +70,7 @@ fn expiring_refunds_the_escrow_releases_the_seats_and_takes_the_idle_seats_bond(
         if index == 2 {
             expected["stake"] = (was["stake"].as_u64().unwrap() - bond).into();
             expected["slashed_total"] = bond.into();
-            expected["reputation"] = 4_500.into();
+            expected["reputation"] = 6_750.into();
         }
         assert_eq!(now, expected, "worker {index}");
     }

@@ -2,8 +2,9 @@
 //! and documented with worked examples in docs/protocol.md.
 use crate::{
     constants::{
-        MAJORITY_ABOVE_BPS, MAX_BASE_FEE, MAX_CONFIDENCE, MODELS_BPS, NON_REVEAL_PENALTY_FACTOR, REPUTATION_MAX,
-        SUPERMAJORITY_BPS, TREASURY_BPS, WORKERS_BPS,
+        AGREEMENT_STEP_DIVISOR, MAJORITY_ABOVE_BPS, MAX_BASE_FEE, MAX_CONFIDENCE, MODELS_BPS,
+        NON_REVEAL_PENALTY_FACTOR, REPUTATION_COIN_FLIP, REPUTATION_FULL_WEIGHT, REPUTATION_MAX, SUPERMAJORITY_BPS,
+        TREASURY_BPS, WORKERS_BPS,
     },
     state::{consensus, modality, verdict, ConfigParams},
 };
@@ -122,10 +123,15 @@ pub struct Outcome {
     pub winning: Option<u8>,
 }
 
-/// A worker's voting weight: its reputation, capped at `max_weight_bps`.
+/// A worker's voting weight: its reputation above a coin flip, rescaled so that `REPUTATION_FULL_WEIGHT` weighs
+/// 10000, capped at `max_weight_bps`: `min(⌊(rep − 5000) × 10000 / 2500⌋, cap)`, 0 at or below 5000. A worker
+/// that answers without looking settles below a coin flip on known answers, so its votes stop counting however
+/// often it agrees with the others; workers clearly better than chance vote alike.
 #[inline(always)]
 pub fn weight(reputation: u16, max_weight_bps: u16) -> u64 {
-    reputation.min(max_weight_bps) as u64
+    let above = reputation.min(REPUTATION_MAX).saturating_sub(REPUTATION_COIN_FLIP) as u64;
+    let scaled = above * REPUTATION_MAX as u64 / (REPUTATION_FULL_WEIGHT - REPUTATION_COIN_FLIP) as u64;
+    scaled.min(max_weight_bps as u64)
 }
 
 /// Reputation-weighted vote over revealed verdicts.
@@ -196,27 +202,35 @@ pub fn penalize_non_reveal(reputation: u16, alpha_bps: u16) -> u16 {
 /// How a seat ended, as its worker's reputation step sees it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SeatOutcome {
-    /// Revealed the consensus verdict.
+    /// Revealed the label of a revealed known-answer challenge.
+    ChallengePassed,
+    /// Revealed another verdict than the label of a revealed known-answer challenge.
+    ChallengeFailed,
+    /// Revealed the consensus verdict (not a challenge).
     Agreed,
-    /// Revealed a verdict other than the consensus.
+    /// Revealed a verdict other than the consensus (not a challenge).
     Disagreed,
     /// Revealed, and the request ended without a consensus.
     NoConsensus,
     /// Committed and did not reveal.
     NonReveal,
-    /// Joined and never committed: no stake was at risk, but it blocked a seat.
+    /// Joined (or was drawn) and never committed: no answer was at risk, but it blocked a seat.
     Uncommitted,
 }
 
-/// A worker's reputation after finalization: toward 10000 when it agreed with the consensus, toward 0 when it
-/// disagreed or never committed, twice as fast toward 0 when it committed and did not reveal, unchanged without
-/// a consensus.
+/// A worker's reputation after finalization. Known answers drive it: toward 10000 by `alpha` on a passed
+/// challenge, toward 0 by twice `alpha` on a failed one or a missing reveal. Agreeing or disagreeing with a
+/// consensus moves it only `alpha / AGREEMENT_STEP_DIVISOR` (agreement pays no matter whether anyone looked);
+/// never committing moves it `alpha` toward 0; no consensus leaves it unchanged.
 #[inline(always)]
 pub fn reputation_step(reputation: u16, outcome: SeatOutcome, alpha_bps: u16) -> u16 {
+    let agreement_alpha = alpha_bps / AGREEMENT_STEP_DIVISOR;
     match outcome {
-        SeatOutcome::Agreed => update_reputation(reputation, true, alpha_bps),
-        SeatOutcome::Disagreed | SeatOutcome::Uncommitted => update_reputation(reputation, false, alpha_bps),
-        SeatOutcome::NonReveal => penalize_non_reveal(reputation, alpha_bps),
+        SeatOutcome::ChallengePassed => update_reputation(reputation, true, alpha_bps),
+        SeatOutcome::Agreed => update_reputation(reputation, true, agreement_alpha),
+        SeatOutcome::Disagreed => update_reputation(reputation, false, agreement_alpha),
+        SeatOutcome::Uncommitted => update_reputation(reputation, false, alpha_bps),
+        SeatOutcome::ChallengeFailed | SeatOutcome::NonReveal => penalize_non_reveal(reputation, alpha_bps),
         SeatOutcome::NoConsensus => reputation,
     }
 }
@@ -301,6 +315,30 @@ mod tests {
         let o = aggregate(&[vote(2, 90, 3000)], 5000);
         assert_eq!(o.consensus, consensus::NONE);
         assert_eq!(aggregate(&[], 0).consensus, consensus::NONE);
+    }
+
+    #[test]
+    fn weight_counts_reputation_above_a_coin_flip() {
+        assert_eq!(weight(5_000, 10_000), 0);
+        assert_eq!(weight(4_000, 10_000), 0);
+        assert_eq!(weight(6_000, 8_000), 4_000);
+        assert_eq!(weight(7_500, 10_000), 10_000);
+        assert_eq!(weight(7_500, 8_000), 8_000);
+        assert_eq!(weight(10_000, 10_000), 10_000);
+        assert_eq!(weight(u16::MAX, 10_000), 10_000);
+    }
+
+    #[test]
+    fn known_answers_move_reputation_fifty_times_as_fast_as_consensus() {
+        assert_eq!(reputation_step(7_500, SeatOutcome::ChallengePassed, 1_000), 7_750);
+        assert_eq!(reputation_step(7_500, SeatOutcome::Agreed, 1_000), 7_505);
+        assert_eq!(reputation_step(7_500, SeatOutcome::Disagreed, 1_000), 7_485);
+        assert_eq!(reputation_step(7_500, SeatOutcome::ChallengeFailed, 1_000), 6_000);
+        assert_eq!(reputation_step(7_500, SeatOutcome::NonReveal, 1_000), 6_000);
+        assert_eq!(reputation_step(7_500, SeatOutcome::Uncommitted, 1_000), 6_750);
+        assert_eq!(reputation_step(7_500, SeatOutcome::NoConsensus, 1_000), 7_500);
+        // Below AGREEMENT_STEP_DIVISOR bps, agreement does not move reputation at all.
+        assert_eq!(reputation_step(7_500, SeatOutcome::Agreed, 49), 7_500);
     }
 
     #[test]

@@ -27,11 +27,21 @@ pub const MAX_WORKER_MODELS: usize = 4;
 pub const MODEL_ID_LEN: usize = 32;
 /// Reputation scale: 10 000 = perfect.
 pub const REPUTATION_MAX: u16 = 10_000;
-/// Reputation of a new worker.
-pub const REPUTATION_START: u16 = 5_000;
+/// Reputation of a new worker: it votes in full (up to the weight cap) until known answers say otherwise.
+pub const REPUTATION_START: u16 = 7_500;
+/// Reputation at or below which a worker votes with no weight: no better than a coin flip on known answers (a
+/// worker answering "Authentic" without looking fails half of the challenges and settles below it).
+pub const REPUTATION_COIN_FLIP: u16 = 5_000;
+/// Reputation from which a vote weighs 10 000 (before the cap); between `REPUTATION_COIN_FLIP` and this the
+/// weight grows linearly. A worker right on about 82 % of known answers settles here.
+pub const REPUTATION_FULL_WEIGHT: u16 = 7_500;
+/// Agreeing (or disagreeing) with a consensus moves reputation this many times slower than a known-answer
+/// challenge does: agreement is evidence of correctness only when the others looked.
+pub const AGREEMENT_STEP_DIVISOR: u16 = 50;
 /// Highest confidence a worker may reveal.
 pub const MAX_CONFIDENCE: u8 = 100;
-/// A non-revealer loses reputation this many times as fast as a wrong answer.
+/// A non-revealer, or a worker failing a known-answer challenge, loses reputation this many times as fast as
+/// passing a challenge gains it.
 pub const NON_REVEAL_PENALTY_FACTOR: u16 = 2;
 /// Largest base fee of one modality, in lamports (configuration bound).
 pub const MAX_BASE_FEE: u64 = 1_000_000_000_000;
@@ -76,6 +86,10 @@ pub const MAX_SEAT_BOND_MULTIPLIER: u16 = 100;
 /// A request's draw uses the hash of this many slots after its submission slot (or the first slot produced
 /// after it): a hash the client cannot know when it submits.
 pub const DRAW_DELAY_SLOTS: u64 = 1;
+/// Least voting weight a draw counts a candidate with, in bps: a worker at or below a coin flip on known answers
+/// (weight 0) still wins `min(stake, cap) × 1 000 / 10 000` of the lottery (`draw::odds`), one at 7 500 or above
+/// all of it.
+pub const DRAW_WEIGHT_FLOOR: u16 = 1_000;
 /// Largest `min_workers_floor` (configuration bound).
 pub const MAX_MIN_WORKERS_FLOOR: u8 = 10;
 /// Fewest revealers for agreeing with the consensus to raise reputation (one key cannot farm it alone).

@@ -88,6 +88,8 @@ fn aggregation() {
 #[test]
 fn reputation() {
     let outcomes = [
+        ("challenge_passed", SeatOutcome::ChallengePassed),
+        ("challenge_failed", SeatOutcome::ChallengeFailed),
         ("agreed", SeatOutcome::Agreed),
         ("disagreed", SeatOutcome::Disagreed),
         ("no_consensus", SeatOutcome::NoConsensus),
@@ -187,5 +189,15 @@ fn draws() {
             let got = draw::candidate(&seed, int(&c["k"]) as u32, pool, cap);
             assert_eq!(got, (int(&c["index"]) as u32, big(&c["lottery"])), "{c}");
         }
+    }
+}
+
+#[test]
+fn draw_odds() {
+    use dfpn::instructions::draw_seats::draw;
+    let big = |v: &Value| v.as_str().expect("decimal string").parse::<u64>().expect("u64");
+    for case in vectors("draw_odds") {
+        let got = draw::odds(big(&case["stake"]), big(&case["draw_stake_cap"]), int(&case["reputation"]) as u16);
+        assert_eq!(got, big(&case["odds"]), "{case}");
     }
 }

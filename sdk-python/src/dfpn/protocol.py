@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from dfpn.generated.constants import (
+    AGREEMENT_STEP_DIVISOR,
     BPS,
     CONSENSUS_MAJORITY,
     CONSENSUS_NONE,
@@ -26,6 +27,8 @@ from dfpn.generated.constants import (
     MIN_REVEALS_FOR_REPUTATION,
     MODELS_BPS,
     NON_REVEAL_PENALTY_FACTOR,
+    REPUTATION_COIN_FLIP,
+    REPUTATION_FULL_WEIGHT,
     REPUTATION_MAX,
     REQUEST_STATUS_OPEN,
     SUPERMAJORITY_BPS,
@@ -236,8 +239,10 @@ class Outcome:
 
 
 def weight(reputation: int, max_weight_bps: int) -> int:
-    """A worker's voting weight: its reputation capped at `max_weight_bps`."""
-    return min(reputation, max_weight_bps)
+    """A worker's voting weight: its reputation above a coin flip (`REPUTATION_COIN_FLIP`), rescaled so that
+    `REPUTATION_FULL_WEIGHT` weighs 10 000, capped at `max_weight_bps`."""
+    above = max(min(reputation, REPUTATION_MAX) - REPUTATION_COIN_FLIP, 0)
+    return min(above * REPUTATION_MAX // (REPUTATION_FULL_WEIGHT - REPUTATION_COIN_FLIP), max_weight_bps)
 
 
 def _consensus_kind(share: int) -> int:
@@ -280,36 +285,49 @@ def update_reputation(reputation: int, agreed: bool, alpha_bps: int) -> int:
 
 
 def penalize_non_reveal(reputation: int, alpha_bps: int) -> int:
-    """A committer that did not reveal loses reputation `NON_REVEAL_PENALTY_FACTOR` times as fast."""
+    """A committer that did not reveal (or a failed challenge) loses reputation `NON_REVEAL_PENALTY_FACTOR` times
+    as fast as a passed challenge gains it."""
     return update_reputation(reputation, False, min(alpha_bps * NON_REVEAL_PENALTY_FACTOR, BPS))
 
 
 class SeatOutcome(StrEnum):
     """How a seat ended, as its worker's reputation step sees it (the keys of the reputation vectors)."""
 
-    #: Revealed the consensus verdict.
+    #: Revealed the label of a revealed known-answer challenge.
+    CHALLENGE_PASSED = "challenge_passed"
+    #: Revealed another verdict than the label of a revealed known-answer challenge (also slashed).
+    CHALLENGE_FAILED = "challenge_failed"
+    #: Revealed the consensus verdict (not a challenge).
     AGREED = "agreed"
-    #: Revealed a verdict other than the consensus.
+    #: Revealed a verdict other than the consensus (not a challenge).
     DISAGREED = "disagreed"
     #: Revealed, and the request ended without a consensus.
     NO_CONSENSUS = "no_consensus"
     #: Committed and did not reveal (also slashed).
     NON_REVEAL = "non_reveal"
-    #: Joined and never committed.
+    #: Joined (or was drawn) and never committed.
     UNCOMMITTED = "uncommitted"
 
 
 def reputation_step(reputation: int, outcome: SeatOutcome, alpha_bps: int) -> int:
-    """A worker's reputation after finalization: toward 10 000 when it agreed with the consensus, toward 0 when
-    it disagreed or never committed, twice as fast toward 0 when it committed and did not reveal, unchanged
-    without a consensus."""
-    if outcome is SeatOutcome.AGREED:
-        return update_reputation(reputation, True, alpha_bps)
-    if outcome in (SeatOutcome.DISAGREED, SeatOutcome.UNCOMMITTED):
-        return update_reputation(reputation, False, alpha_bps)
-    if outcome is SeatOutcome.NON_REVEAL:
-        return penalize_non_reveal(reputation, alpha_bps)
-    return reputation
+    """A worker's reputation after finalization. Known answers drive it: toward 10 000 by `alpha_bps` on a
+    passed challenge, toward 0 twice as fast on a failed one or a missing reveal. Agreeing or disagreeing with a
+    consensus moves it only `alpha_bps // AGREEMENT_STEP_DIVISOR`; never committing moves it `alpha_bps`
+    toward 0; no consensus leaves it unchanged."""
+    agreement_alpha = alpha_bps // AGREEMENT_STEP_DIVISOR
+    match outcome:
+        case SeatOutcome.CHALLENGE_PASSED:
+            return update_reputation(reputation, True, alpha_bps)
+        case SeatOutcome.AGREED:
+            return update_reputation(reputation, True, agreement_alpha)
+        case SeatOutcome.DISAGREED:
+            return update_reputation(reputation, False, agreement_alpha)
+        case SeatOutcome.UNCOMMITTED:
+            return update_reputation(reputation, False, alpha_bps)
+        case SeatOutcome.CHALLENGE_FAILED | SeatOutcome.NON_REVEAL:
+            return penalize_non_reveal(reputation, alpha_bps)
+        case SeatOutcome.NO_CONSENSUS:
+            return reputation
 
 
 def reputation_counts(reveals: int) -> bool:

@@ -41,13 +41,22 @@ export const MODEL_ID_LEN = 32;
 /** Reputation scale: 10 000 = perfect. */
 export const REPUTATION_MAX = 10_000;
 
-/** Reputation of a new worker. */
-export const REPUTATION_START = 5000;
+/** Reputation of a new worker: it votes in full (up to the weight cap) until known answers say otherwise. */
+export const REPUTATION_START = 7500;
+
+/** Reputation at or below which a worker votes with no weight: no better than a coin flip on known answers (a worker answering "Authentic" without looking fails half of the challenges and settles below it). */
+export const REPUTATION_COIN_FLIP = 5000;
+
+/** Reputation from which a vote weighs 10 000 (before the cap); between `REPUTATION_COIN_FLIP` and this the weight grows linearly. A worker right on about 82 % of known answers settles here. */
+export const REPUTATION_FULL_WEIGHT = 7500;
+
+/** Agreeing (or disagreeing) with a consensus moves reputation this many times slower than a known-answer challenge does: agreement is evidence of correctness only when the others looked. */
+export const AGREEMENT_STEP_DIVISOR = 50;
 
 /** Highest confidence a worker may reveal. */
 export const MAX_CONFIDENCE = 100;
 
-/** A non-revealer loses reputation this many times as fast as a wrong answer. */
+/** A non-revealer, or a worker failing a known-answer challenge, loses reputation this many times as fast as passing a challenge gains it. */
 export const NON_REVEAL_PENALTY_FACTOR = 2;
 
 /** Largest base fee of one modality, in lamports (configuration bound). */
@@ -103,6 +112,9 @@ export const MAX_SEAT_BOND_MULTIPLIER = 100;
 
 /** A request's draw uses the hash of this many slots after its submission slot (or the first slot produced after it): a hash the client cannot know when it submits. */
 export const DRAW_DELAY_SLOTS = 1n;
+
+/** Least voting weight a draw counts a candidate with, in bps: a worker at or below a coin flip on known answers (weight 0) still wins `min(stake, cap) × 1 000 / 10 000` of the lottery (`draw::odds`), one at 7 500 or above all of it. */
+export const DRAW_WEIGHT_FLOOR = 1000;
 
 /** Largest `min_workers_floor` (configuration bound). */
 export const MAX_MIN_WORKERS_FLOOR = 10;

@@ -2932,10 +2932,37 @@ export const DFPN_IDL = {
     {
       "name": "REPUTATION_START",
       "docs": [
-        "Reputation of a new worker."
+        "Reputation of a new worker: it votes in full (up to the weight cap) until known answers say otherwise."
+      ],
+      "type": "u16",
+      "value": "7500"
+    },
+    {
+      "name": "REPUTATION_COIN_FLIP",
+      "docs": [
+        "Reputation at or below which a worker votes with no weight: no better than a coin flip on known answers (a",
+        "worker answering \"Authentic\" without looking fails half of the challenges and settles below it)."
       ],
       "type": "u16",
       "value": "5000"
+    },
+    {
+      "name": "REPUTATION_FULL_WEIGHT",
+      "docs": [
+        "Reputation from which a vote weighs 10 000 (before the cap); between `REPUTATION_COIN_FLIP` and this the",
+        "weight grows linearly. A worker right on about 82 % of known answers settles here."
+      ],
+      "type": "u16",
+      "value": "7500"
+    },
+    {
+      "name": "AGREEMENT_STEP_DIVISOR",
+      "docs": [
+        "Agreeing (or disagreeing) with a consensus moves reputation this many times slower than a known-answer",
+        "challenge does: agreement is evidence of correctness only when the others looked."
+      ],
+      "type": "u16",
+      "value": "50"
     },
     {
       "name": "MAX_CONFIDENCE",
@@ -2948,7 +2975,8 @@ export const DFPN_IDL = {
     {
       "name": "NON_REVEAL_PENALTY_FACTOR",
       "docs": [
-        "A non-revealer loses reputation this many times as fast as a wrong answer."
+        "A non-revealer, or a worker failing a known-answer challenge, loses reputation this many times as fast as",
+        "passing a challenge gains it."
       ],
       "type": "u16",
       "value": "2"
@@ -3103,6 +3131,16 @@ export const DFPN_IDL = {
       ],
       "type": "u64",
       "value": "1"
+    },
+    {
+      "name": "DRAW_WEIGHT_FLOOR",
+      "docs": [
+        "Least voting weight a draw counts a candidate with, in bps: a worker at or below a coin flip on known answers",
+        "(weight 0) still wins `min(stake, cap) × 1 000 / 10 000` of the lottery (`draw::odds`), one at 7 500 or above",
+        "all of it."
+      ],
+      "type": "u16",
+      "value": "1000"
     },
     {
       "name": "MAX_MIN_WORKERS_FLOOR",
@@ -4705,4 +4743,4 @@ export const DFPN_IDL = {
 } as const;
 
 /** sha256 of idl/dfpn.json as generated from. */
-export const DFPN_IDL_SHA256 = '88c68823f233370683cc814df27c84f1296eb60534bbafa903249d965fa8234e';
+export const DFPN_IDL_SHA256 = '03afaef9018ad407488c7010d2307d07893bc993121351a21cf6d419870693b8';

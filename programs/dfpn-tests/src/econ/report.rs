@@ -98,6 +98,10 @@ pub struct ScenarioResult {
     /// Ordinary requests (neither the operator's nor challenges) on fake media, and those finalized Authentic.
     pub fakes: usize,
     pub fakes_certified: usize,
+    /// The same after the first third of the requests (the warm-up, while every worker is new and reputations
+    /// have not yet met enough known answers to separate).
+    pub fakes_steady: usize,
+    pub fakes_certified_steady: usize,
     pub expired: usize,
     pub operator_requests: usize,
     pub operator_certified: usize,
@@ -114,6 +118,8 @@ impl ScenarioResult {
         let ordinary = sim.outcomes.iter().filter(|o| !o.operator && !o.challenge);
         let fakes: Vec<_> = ordinary.clone().filter(|o| o.fake).collect();
         let certified = |o: &&&super::sim::Outcome| o.status == FINALIZED && o.verdict == AUTHENTIC as u64;
+        let steady = sim.outcomes[sim.outcomes.len() / 3..].iter().filter(|o| !o.operator && !o.challenge && o.fake);
+        let fakes_steady: Vec<_> = steady.collect();
         let operator: Vec<_> = sim.outcomes.iter().filter(|o| o.operator).collect();
         Self {
             name: name.into(),
@@ -126,6 +132,8 @@ impl ScenarioResult {
             challenger_net: sim.challenger_net,
             fakes: fakes.len(),
             fakes_certified: fakes.iter().filter(certified).count(),
+            fakes_steady: fakes_steady.len(),
+            fakes_certified_steady: fakes_steady.iter().filter(certified).count(),
             expired: sim.outcomes.iter().filter(|o| o.status == super::sim::EXPIRED).count(),
             operator_requests: operator.len(),
             operator_certified: operator.iter().filter(certified).count(),
@@ -142,6 +150,11 @@ impl ScenarioResult {
 
     pub fn false_authentic_rate(&self) -> f64 {
         ratio(self.fakes_certified, self.fakes)
+    }
+
+    /// The false-authentic rate after the warm-up (the last two thirds of the requests).
+    pub fn false_authentic_rate_steady(&self) -> f64 {
+        ratio(self.fakes_certified_steady, self.fakes_steady)
     }
 
     pub fn expiry_rate(&self) -> f64 {
@@ -168,6 +181,7 @@ impl ScenarioResult {
             "challenge_slashed_lamports": self.challenge_slashed_lamports(),
             "rows": self.rows.iter().map(|r| r.to_json(self.reward_per_seat)).collect::<Vec<_>>(),
             "false_authentic_rate": self.false_authentic_rate(),
+            "false_authentic_rate_steady": self.false_authentic_rate_steady(),
             "expiry_rate": self.expiry_rate(),
             "reward_per_seat_lamports": self.reward_per_seat.round() as i64,
             "operator_requests": self.operator_requests,

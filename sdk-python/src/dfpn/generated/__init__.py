@@ -12,7 +12,7 @@ IDL_NAME = 'dfpn'
 IDL_VERSION = '0.1.0'
 IDL_SPEC = '0.1.0'
 #: SHA-256 of the idl/dfpn.json these files were generated from.
-IDL_SHA256 = '88c68823f233370683cc814df27c84f1296eb60534bbafa903249d965fa8234e'
+IDL_SHA256 = '03afaef9018ad407488c7010d2307d07893bc993121351a21cf6d419870693b8'
 
 __all__ = [
     'IDL_NAME',

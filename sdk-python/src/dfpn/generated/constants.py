@@ -29,11 +29,21 @@ MAX_WORKER_MODELS: Final = 4
 MODEL_ID_LEN: Final = 32
 #: Reputation scale: 10 000 = perfect.
 REPUTATION_MAX: Final = 10_000
-#: Reputation of a new worker.
-REPUTATION_START: Final = 5000
+#: Reputation of a new worker: it votes in full (up to the weight cap) until known answers say otherwise.
+REPUTATION_START: Final = 7500
+#: Reputation at or below which a worker votes with no weight: no better than a coin flip on known answers (a
+#: worker answering "Authentic" without looking fails half of the challenges and settles below it).
+REPUTATION_COIN_FLIP: Final = 5000
+#: Reputation from which a vote weighs 10 000 (before the cap); between `REPUTATION_COIN_FLIP` and this the
+#: weight grows linearly. A worker right on about 82 % of known answers settles here.
+REPUTATION_FULL_WEIGHT: Final = 7500
+#: Agreeing (or disagreeing) with a consensus moves reputation this many times slower than a known-answer
+#: challenge does: agreement is evidence of correctness only when the others looked.
+AGREEMENT_STEP_DIVISOR: Final = 50
 #: Highest confidence a worker may reveal.
 MAX_CONFIDENCE: Final = 100
-#: A non-revealer loses reputation this many times as fast as a wrong answer.
+#: A non-revealer, or a worker failing a known-answer challenge, loses reputation this many times as fast as
+#: passing a challenge gains it.
 NON_REVEAL_PENALTY_FACTOR: Final = 2
 #: Largest base fee of one modality, in lamports (configuration bound).
 MAX_BASE_FEE: Final = 1_000_000_000_000
@@ -78,6 +88,10 @@ MAX_SEAT_BOND_MULTIPLIER: Final = 100
 #: A request's draw uses the hash of this many slots after its submission slot (or the first slot produced
 #: after it): a hash the client cannot know when it submits.
 DRAW_DELAY_SLOTS: Final = 1
+#: Least voting weight a draw counts a candidate with, in bps: a worker at or below a coin flip on known answers
+#: (weight 0) still wins `min(stake, cap) × 1 000 / 10 000` of the lottery (`draw::odds`), one at 7 500 or above
+#: all of it.
+DRAW_WEIGHT_FLOOR: Final = 1000
 #: Largest `min_workers_floor` (configuration bound).
 MAX_MIN_WORKERS_FLOOR: Final = 10
 #: Fewest revealers for agreeing with the consensus to raise reputation (one key cannot farm it alone).
@@ -150,6 +164,7 @@ SEEDS_CHALLENGER: Final = b'challenger'
 SEEDS_REQUEST: Final = b'request'
 
 __all__ = [
+    'AGREEMENT_STEP_DIVISOR',
     'BPS',
     'CHALLENGE_DOMAIN',
     'COMMIT_DOMAIN',
@@ -159,6 +174,7 @@ __all__ = [
     'CONSENSUS_UNANIMOUS',
     'DRAW_DELAY_SLOTS',
     'DRAW_DOMAIN',
+    'DRAW_WEIGHT_FLOOR',
     'FINALIZE_GRACE_SECS',
     'INSURANCE_WITHDRAWAL_INTERVAL_SECS',
     'MAJORITY_ABOVE_BPS',
@@ -194,6 +210,8 @@ __all__ = [
     'MODELS_BPS',
     'MODEL_ID_LEN',
     'NON_REVEAL_PENALTY_FACTOR',
+    'REPUTATION_COIN_FLIP',
+    'REPUTATION_FULL_WEIGHT',
     'REPUTATION_MAX',
     'REPUTATION_START',
     'REQUEST_STATUS_EXPIRED',

@@ -1,6 +1,9 @@
 //! The draw itself, shared with host-side clients (tests and simulations call these functions; the SDKs
 //! generate the same hashes from the IDL's `DRAW_DOMAIN`).
-use crate::constants::DRAW_DOMAIN;
+use crate::{
+    aggregation,
+    constants::{DRAW_DOMAIN, DRAW_WEIGHT_FLOOR, REPUTATION_MAX},
+};
 
 /// Seed of a request's draw: `sha256(DRAW_DOMAIN ‖ request ‖ slot hash)`.
 #[inline(always)]
@@ -19,6 +22,17 @@ pub fn candidate(seed: &[u8; 32], k: u32, pool_count: u32, stake_cap: u64) -> (u
     // u64 modulo a count below 2^32 or a stake cap: the bias is below 2^-32 (or cap / 2^64).
     let index = (u64::from_le_bytes(first) % pool_count.max(1) as u64) as u32;
     (index, u64::from_le_bytes(second) % stake_cap.max(1))
+}
+
+/// A candidate's winning range of the lottery: its stake up to the cap, scaled by its voting weight (uncapped) or
+/// `DRAW_WEIGHT_FLOOR`, whichever is larger: `⌊min(stake, cap) × max(weight, floor) / 10 000⌋`. A worker no better
+/// than a coin flip on known answers is drawn a tenth as often as a newcomer or a good worker (weight 10 000 from
+/// reputation 7 500), still often enough to meet the challenges that would let it climb back.
+#[inline(always)]
+pub fn odds(stake: u64, stake_cap: u64, reputation: u16) -> u64 {
+    let weight = aggregation::weight(reputation, REPUTATION_MAX).max(DRAW_WEIGHT_FLOOR as u64);
+    // weight ≤ 10 000 bps, so `mul_bps` is exact and never overflows (nor returns None).
+    aggregation::mul_bps(stake.min(stake_cap), weight).unwrap_or(0)
 }
 
 /// Where a draw slot stands in the `SlotHashes` window (newest first, as the sysvar stores it).

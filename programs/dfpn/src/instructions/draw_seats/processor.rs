@@ -79,7 +79,8 @@ pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
 }
 
 /// Whether a candidate takes a seat: eligible now (stake, modalities, not unbonding, free stake for the bond),
-/// eligible before the draw's hash existed, not the client, not seated already, and its stake lottery won.
+/// eligible before the draw's hash existed, not the client, not seated already, and its lottery won (stake up to
+/// the cap, scaled by its voting weight: `draw::odds`).
 #[inline(always)]
 fn drawable(worker: &Worker, request: &Request, min_stake: u64, stake_cap: u64, lottery: u64) -> bool {
     let stake = worker.stake.get();
@@ -89,7 +90,7 @@ fn drawable(worker: &Worker, request: &Request, min_stake: u64, stake_cap: u64, 
         && worker.eligible_since_slot.get() < request.draw_slot.get()
         && worker.authority != request.client
         && stake.saturating_sub(worker.bonded.get()) >= request.seat_bond.get()
-        && lottery < stake.min(stake_cap)
+        && lottery < draw::odds(stake, stake_cap, worker.reputation.get())
         && request.seats().iter().all(|s| s.authority != worker.authority)
 }
 

@@ -37,7 +37,11 @@ pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
             // It held (or was drawn for) a seat it never used while the request starved: the bond goes, as at
             // finalization.
             let forfeited = worker.forfeit_bond(request.seat_bond.get());
-            worker.reputation.set(aggregation::update_reputation(worker.reputation.get(), false, alpha));
+            worker.reputation.set(aggregation::reputation_step(
+                worker.reputation.get(),
+                aggregation::SeatOutcome::Uncommitted,
+                alpha,
+            ));
             move_lamports(account, accts.insurance, forfeited)?;
             events::worker_slashed(&request_key, &seat.authority, forfeited, worker.reputation.get());
         }

@@ -85,22 +85,20 @@ pub fn process(accounts: &[AccountView], data: &[u8]) -> ProgramResult {
                 model_index += 1;
                 worker.jobs_done.set(add(worker.jobs_done.get(), 1)?);
                 let step = match (challenge, outcome.winning) {
-                    // A known answer drives reputation: failing one costs as much as not revealing.
-                    (Some(label), _) if seat.verdict == label => SeatOutcome::Agreed,
-                    (Some(_), _) => SeatOutcome::NonReveal,
+                    (Some(label), _) if seat.verdict == label => SeatOutcome::ChallengePassed,
+                    (Some(_), _) => SeatOutcome::ChallengeFailed,
                     (None, Some(winning)) if seat.verdict == winning => SeatOutcome::Agreed,
                     (None, Some(_)) => SeatOutcome::Disagreed,
                     (None, None) => SeatOutcome::NoConsensus,
                 };
-                // Agreeing with a consensus raises reputation only where several workers answered; matching a
-                // known answer always does.
-                if step != SeatOutcome::Agreed || reputation_counts || challenge.is_some() {
+                // Agreeing with a consensus raises reputation only where several workers answered.
+                if step != SeatOutcome::Agreed || reputation_counts {
                     worker.reputation.set(aggregation::reputation_step(worker.reputation.get(), step, alpha));
                 }
-                if step == SeatOutcome::NonReveal {
+                if step == SeatOutcome::ChallengeFailed {
                     slash_failed_challenge(account, worker, accts.insurance, &request_key, &seat.authority, request)?;
                 }
-                if step == SeatOutcome::Agreed {
+                if matches!(step, SeatOutcome::Agreed | SeatOutcome::ChallengePassed) {
                     worker.jobs_agreed.set(add(worker.jobs_agreed.get(), 1)?);
                 }
                 let model = Model::load(model_account)?;
