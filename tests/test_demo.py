@@ -42,7 +42,7 @@ def test_the_main_job_prints_progress_verdict_workers_and_audit() -> None:
     assert "3 workers, 3 commits, 3 reveals" in out
     # And then a known-answer challenge from the client wallet: submitted like any request, its label revealed
     # after the reveals, and each of the three seats judged by the label: paid, stake intact, reputation up by
-    # a passed challenge's step (alpha toward 10 000, from the 7 505 the first request left)
+    # a passed challenge's step (alpha toward 10 000, from where the first request left it)
     assert re.search(r"\] challenge \w+ submitted by \w+ \(registered challenger\)", out)
     assert "the program judged by the label" in out
     seats = re.findall(

@@ -20,7 +20,7 @@ from dfpn import instructions as ix
 from dfpn import protocol
 from dfpn.commitment import commitment, derive_salt
 from dfpn.draw import DRAW_BATCH
-from dfpn.generated.constants import DRAW_WEIGHT_FLOOR, REPUTATION_MAX
+from dfpn.generated.constants import DRAW_FULL_ODDS_WEIGHT, DRAW_WEIGHT_FLOOR, REPUTATION_MAX
 from dfpn.generated.types import Config, Request, Worker
 from dfpn.pda import config_address, model_address, worker_address
 from dfpn.transport import TransactionRecord
@@ -256,9 +256,11 @@ def drawable(
 
 def draw_odds(stake: int, stake_cap: int, reputation: int) -> int:
     """A candidate's winning range of the lottery (the program's `draw::odds`, restated for tests only): its stake
-    up to the cap, scaled by its uncapped voting weight or `DRAW_WEIGHT_FLOOR`, whichever is larger."""
-    weight = max(protocol.weight(reputation, REPUTATION_MAX), DRAW_WEIGHT_FLOOR)
-    return min(stake, stake_cap) * weight // REPUTATION_MAX
+    up to the cap, scaled by its uncapped voting weight relative to `DRAW_FULL_ODDS_WEIGHT` (a newcomer's), between
+    `DRAW_WEIGHT_FLOOR` and all of it."""
+    weight = protocol.weight(reputation, REPUTATION_MAX)
+    share = min(max(weight * REPUTATION_MAX // DRAW_FULL_ODDS_WEIGHT, DRAW_WEIGHT_FLOOR), REPUTATION_MAX)
+    return min(stake, stake_cap) * share // REPUTATION_MAX
 
 
 def predict(

@@ -24,7 +24,7 @@ from dfpn import (
 )
 from dfpn import instructions as ix
 from dfpn.events import parse_logs
-from dfpn.generated.constants import FINALIZE_GRACE_SECS
+from dfpn.generated.constants import FINALIZE_GRACE_SECS, REPUTATION_START
 from dfpn.generated.types import Request, RequestFinalized, Worker
 from dfpn.pda import worker_address
 
@@ -127,8 +127,8 @@ def test_unanimous_with_the_clock_sync_client(
         assert acc is not None
         state = Worker.from_account_data(acc.data)
         assert state.rewards == 4_500_000 * 6_500 // 10_000 // 3
-        # Agreeing with a consensus moves reputation a fiftieth of alpha (20 bps) from the start, 7 500
-        assert state.reputation == 7_500 + (10_000 - 7_500) * 20 // 10_000
+        # Agreeing with a consensus moves reputation a fiftieth of alpha (20 bps) from the start
+        assert state.reputation == REPUTATION_START + (10_000 - REPUTATION_START) * 20 // 10_000
 
 
 async def test_a_silent_committer_and_a_finalize_by_someone_else(

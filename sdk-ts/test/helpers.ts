@@ -20,7 +20,7 @@ import {
   type SubmittedRequest,
   type Worker,
 } from '../src/index.js';
-import { DRAW_WEIGHT_FLOOR, REPUTATION_MAX } from '../src/generated/constants.js';
+import { DRAW_FULL_ODDS_WEIGHT, DRAW_WEIGHT_FLOOR, REPUTATION_MAX } from '../src/generated/constants.js';
 import { LiteSvmTransport } from '../src/local.js';
 import * as protocol from '../src/protocol.js';
 import { registerTestModel, TestWorker } from '../src/testing.js';
@@ -70,7 +70,7 @@ export function mediaFile(dir = tempDir()): string {
 }
 
 /** The real dfpn.so in LiteSVM (the local network's `LOCAL_PARAMS` unless `params` is given: no `minWorkers` floor,
- * a drawn minimum-stake worker's lottery scaled by its reputation only: half of them for a newcomer), and a client on
+ * every drawn minimum-stake newcomer wins its lottery; a worker below a newcomer's reputation less), and a client on
  * it with a funded wallet. */
 export async function localSetup(
   options: { params?: ConfigParams; slotHashes?: 'auto' | 'manual' } = {},
@@ -141,12 +141,14 @@ export function predictDraw(
 
 /**
  * A candidate's winning range of the lottery (the program's `draw::odds`, restated for tests): its stake up to the
- * cap, scaled by its uncapped voting weight or `DRAW_WEIGHT_FLOOR`, whichever is larger.
+ * cap, scaled by its uncapped voting weight relative to `DRAW_FULL_ODDS_WEIGHT` (a newcomer's), between
+ * `DRAW_WEIGHT_FLOOR` and all of it.
  */
 export function drawOdds(stake: bigint, drawStakeCap: bigint, reputation: number): bigint {
   const capped = stake < drawStakeCap ? stake : drawStakeCap;
-  const weight = Math.max(protocol.weight(reputation, REPUTATION_MAX), DRAW_WEIGHT_FLOOR);
-  return (capped * BigInt(weight)) / BigInt(REPUTATION_MAX);
+  const weight = protocol.weight(reputation, REPUTATION_MAX);
+  const share = Math.min(Math.max(Math.floor((weight * REPUTATION_MAX) / DRAW_FULL_ODDS_WEIGHT), DRAW_WEIGHT_FLOOR), REPUTATION_MAX);
+  return (capped * BigInt(share)) / BigInt(REPUTATION_MAX);
 }
 
 /** The configuration parameters on the network. */

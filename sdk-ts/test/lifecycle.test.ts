@@ -21,6 +21,7 @@ import {
   toHex,
   toJson,
 } from '../src/index.js';
+import { REPUTATION_START } from '../src/generated/constants.js';
 import { startTestWorkers, TEST_MODEL, type Answer } from '../src/testing.js';
 import { localSetup, rejection, requestAccount, submitDrawing, tempDir, testWorkers } from './helpers.js';
 
@@ -131,8 +132,8 @@ describe('full lifecycle on the local network', () => {
     for (const w of workers) {
       const state = (await client.getWorker(w.address))!;
       expect(state.rewards).toBe((4_500_000n * 6_500n) / 10_000n / 3n);
-      // Agreeing with a consensus moves reputation a fiftieth of alpha (20 bps) from the start, 7 500
-      expect(state.reputation).toBe(7_500 + ((10_000 - 7_500) * 20) / 10_000);
+      // Agreeing with a consensus moves reputation a fiftieth of alpha (20 bps) from the start
+      expect(state.reputation).toBe(REPUTATION_START + Math.floor(((10_000 - REPUTATION_START) * 20) / 10_000));
     }
     // And the model earned its share; the vaults hold theirs
     const model = (await client.getModel(workers[0]!.model))!;

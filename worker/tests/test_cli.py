@@ -81,7 +81,7 @@ def test_register_status_unstake_and_withdraw(config_file: Path, network: LocalN
     # When it asks for its status
     code, out = _run(["status", "--config", str(config_file), "--json"], network)
     status = json.loads(out)
-    assert code == 0 and status["registered"] and status["onChain"]["reputation"] == 7_500
+    assert code == 0 and status["registered"] and status["onChain"]["reputation"] == 6_250
     assert status["onChain"]["bondedLamports"] == 0
     # When it unstakes everything, Then the stake is unbonding
     code, out = _run(["unstake", "--config", str(config_file)], network)

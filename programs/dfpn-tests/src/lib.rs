@@ -294,11 +294,13 @@ pub fn draw_candidate(seed: &[u8; 32], k: u32, pool_count: u32, stake_cap: u64) 
     ((first % pool_count.max(1) as u64) as u32, second % stake_cap.max(1))
 }
 
-/// A candidate's winning range of the lottery, restated for tests: `⌊min(stake, cap) × max(w, 1 000) / 10 000⌋`
-/// with `w = min(max(reputation − 5 000, 0) × 4, 10 000)`, its uncapped voting weight.
+/// A candidate's winning range of the lottery, restated for tests: `⌊min(stake, cap) × share / 10 000⌋` with
+/// `share = clamp(w × 2, 1 000, 10 000)` and `w = min(max(reputation − 5 000, 0) × 4, 10 000)`, its uncapped
+/// voting weight (5 000, a newcomer's, wins the whole lottery).
 pub fn draw_odds(stake: u64, stake_cap: u64, reputation: u64) -> u64 {
-    let weight = (reputation.min(10_000).saturating_sub(5_000) * 4).clamp(1_000, 10_000) as u128;
-    (stake.min(stake_cap) as u128 * weight / 10_000) as u64
+    let weight = (reputation.min(10_000).saturating_sub(5_000) * 4).min(10_000);
+    let share = (weight * 2).clamp(1_000, 10_000) as u128;
+    (stake.min(stake_cap) as u128 * share / 10_000) as u64
 }
 
 pub fn sha256(data: &[u8]) -> [u8; 32] {
@@ -1123,8 +1125,7 @@ impl Env {
             self.set_slot_hash(draw_slot, hash);
         }
         let mut last = None;
-        let mut tried = 0usize;
-        for _ in 0..8 {
+        for _ in 0..32 {
             let r = self.decode("Request", request).expect("request exists");
             let replaced = self.unanswered_seats(&r);
             let seed = match idl::bytes32(&r["draw_seed"]) {
@@ -1145,11 +1146,10 @@ impl Env {
             let after = self.decode("Request", request).expect("request exists");
             let full = after["joined"] == after["max_workers"];
             let progress = after["joined"] != r["joined"] || !replaced.is_empty();
-            // As the SDKs' loop: a round that seats nobody ends the draw only once every worker of the pool had
-            // about three chances (a worker at the draw weight floor wins a tenth of its stake lottery).
-            tried += candidates.len();
-            let pool_count = r["pool_count"].as_u64().unwrap() as usize;
-            let exhausted = !progress && drawn.is_empty() && tried >= 3 * pool_count.max(1);
+            // A round that seats nobody ends the draw only when nobody is drawable further on either (a worker at
+            // the draw weight floor wins a tenth of its lottery; the last free seat of a small pool can take many
+            // candidates): tests then get every seat the rule can give.
+            let exhausted = !progress && drawn.is_empty() && self.nothing_drawable(&after);
             let done = result.is_err() || full || candidates.is_empty() || exhausted;
             last = Some(result);
             if done {
@@ -1157,6 +1157,14 @@ impl Env {
             }
         }
         last.expect("one draw sent")
+    }
+
+    /// Nobody the next 256 candidates of `r`'s seeded draw name would take a free seat.
+    fn nothing_drawable(&self, r: &Value) -> bool {
+        let seed = idl::bytes32(&r["draw_seed"]);
+        let free = r["max_workers"].as_u64().unwrap() as usize - self.seats(r).len();
+        let seated: Vec<Address> = self.seats(r).iter().map(|s| idl::pubkey(&s["authority"])).collect();
+        seed == [0; 32] || self.predict_draw(r, &self.pool_workers(), &seed, &seated, free, 256).1.is_empty()
     }
 
     /// Seats not committed half a commit window after their draw (drawn, or accepted and silent): the next

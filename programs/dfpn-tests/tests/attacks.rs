@@ -214,7 +214,7 @@ fn attack_5_reputation_rises_only_from_requests_with_three_revealers() {
     for w in &net.worker_keys()[..2] {
         let now = worker(&net.env, w);
         assert!(u64_of(&now["rewards"]) > 0);
-        assert_eq!(u64_of(&now["reputation"]), 7_500);
+        assert_eq!(u64_of(&now["reputation"]), 6_250);
     }
     // And with three revealers (positive control) it does
     let request = net.submit_join_commit(
@@ -226,7 +226,7 @@ fn attack_5_reputation_rises_only_from_requests_with_three_revealers() {
         net.env.reveal(&w, &request, &a).expect("reveal");
     }
     net.env.finalize(&request).expect("finalize");
-    assert_eq!(u64_of(&worker(&net.env, &net.workers[0])["reputation"]), 7_505);
+    assert_eq!(u64_of(&worker(&net.env, &net.workers[0])["reputation"]), 6_257);
 }
 
 /// 6. Model ids were first come: anyone could register `face-forensics-sbi` before its author and collect the
@@ -548,9 +548,9 @@ fn attack_10_a_worker_that_fails_known_answers_loses_its_vote() {
         let ix = net.env.ix_add_stake(&lazy_key.pubkey(), LAMPORTS_PER_SOL / 20);
         net.env.send(&[ix], &[&lazy_key]).expect("add_stake");
     }
-    // Then its reputation fell below a coin flip (2α each: 7 500 → 6 000 → 4 800), the others' rose
-    assert_eq!(u64_of(&worker(&net.env, &net.workers[0])["reputation"]), 4_800);
-    assert_eq!(u64_of(&worker(&net.env, &net.workers[1])["reputation"]), 7_975);
+    // Then its reputation fell to a coin flip and below (2α each: 6 250 → 5 000 → 4 000), the others' rose
+    assert_eq!(u64_of(&worker(&net.env, &net.workers[0])["reputation"]), 4_000);
+    assert_eq!(u64_of(&worker(&net.env, &net.workers[1])["reputation"]), 6_962);
     // And the same 1 : 1 split is now the honest worker's verdict: the lazy vote weighs nothing
     assert_eq!(one_against_one(&mut net, 4, &lazy, &honest), (MANIPULATED as u64, 1));
 }

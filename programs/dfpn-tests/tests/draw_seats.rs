@@ -240,7 +240,7 @@ fn a_seat_left_uncommitted_past_half_a_window_forfeits_its_bond_and_is_drawn_aga
         let w = net.env.decode("Worker", &net.env.worker_pda(operator)).unwrap();
         assert_eq!(w["stake"], LAMPORTS_PER_SOL - bond);
         assert_eq!(w["slashed_total"], bond);
-        assert_eq!(w["reputation"], 7_500 - 7_500 * alpha / 10_000);
+        assert_eq!(w["reputation"], 6_250 - 6_250 * alpha / 10_000);
         assert_eq!([&w["active_seats"], &w["bonded"]], [0, 0], "the accepted seat's bond is released, then forfeited");
         net.env.assert_worker_lamports(&net.env.worker_pda(operator));
     }
@@ -313,12 +313,12 @@ fn reputation_scales_draw_odds_down_to_the_floor() {
         }
         seats
     };
-    // When one of them is at a coin flip's reputation (weight 0: the floor, 1 000, against the newcomer's 10 000)
+    // When one of them is at a coin flip's reputation (weight 0: a tenth of its lottery, the newcomer all of it)
     let at_floor = seats_of_flip(&mut env, 5_000, 0);
     // Then it wins about 1 in 11 of 150 one-seat draws
     assert!((3..=35).contains(&at_floor), "a coin flip's reputation drawn {at_floor} times in 150");
     // And at a newcomer's reputation (positive control) about half of them
-    let as_newcomer = seats_of_flip(&mut env, 7_500, 150);
+    let as_newcomer = seats_of_flip(&mut env, 6_250, 150);
     assert!((50..=100).contains(&as_newcomer), "a newcomer's reputation drawn {as_newcomer} times in 150");
 }
 

@@ -70,7 +70,7 @@ fn expiring_refunds_the_escrow_releases_the_seats_and_takes_the_idle_seats_bond(
         if index == 2 {
             expected["stake"] = (was["stake"].as_u64().unwrap() - bond).into();
             expected["slashed_total"] = bond.into();
-            expected["reputation"] = 6_750.into();
+            expected["reputation"] = 5_625.into();
         }
         assert_eq!(now, expected, "worker {index}");
     }

@@ -121,11 +121,11 @@ fn finalizing_pays_the_majority_slashes_the_silent_and_refunds_the_rest() {
         );
         assert_eq!(w["stake"], env.params.min_stake - slashed_total, "worker {i} stake");
     };
-    expect_worker(0, per_worker, 7_505, 1, 1, 0);
-    expect_worker(1, per_worker, 7_505, 1, 1, 0);
-    expect_worker(2, 0, 7_485, 1, 0, 0);
-    expect_worker(3, 0, 6_000, 0, 0, slashed);
-    expect_worker(4, 0, 6_750, 0, 0, bond);
+    expect_worker(0, per_worker, 6_257, 1, 1, 0);
+    expect_worker(1, per_worker, 6_257, 1, 1, 0);
+    expect_worker(2, 0, 6_238, 1, 0, 0);
+    expect_worker(3, 0, 5_000, 0, 0, slashed);
+    expect_worker(4, 0, 5_625, 0, 0, bond);
     for pda in &worker_pdas {
         assert_eq!(decode(env, "Worker", pda)["bonded"], 0, "every bond released");
     }
@@ -145,10 +145,10 @@ fn finalizing_pays_the_majority_slashes_the_silent_and_refunds_the_rest() {
     }
     let slash = &events[2].1;
     assert_eq!(idl::pubkey(&slash["worker"]), workers[3].pubkey());
-    assert_eq!((slash["amount"].as_u64(), slash["reputation"].as_u64()), (Some(slashed), Some(6_000)));
+    assert_eq!((slash["amount"].as_u64(), slash["reputation"].as_u64()), (Some(slashed), Some(5_000)));
     let forfeit = &events[3].1;
     assert_eq!(idl::pubkey(&forfeit["worker"]), workers[4].pubkey());
-    assert_eq!((forfeit["amount"].as_u64(), forfeit["reputation"].as_u64()), (Some(bond), Some(6_750)));
+    assert_eq!((forfeit["amount"].as_u64(), forfeit["reputation"].as_u64()), (Some(bond), Some(5_625)));
     let done = &events[4].1;
     assert_eq!(idl::pubkey(&done["request"]), request);
     assert_eq!(

@@ -60,7 +60,7 @@ fn three_workers_unanimous_pays_65_20_10_5() {
         let worker = net.env.decode("Worker", &net.env.worker_pda(&w.pubkey())).unwrap();
         assert_eq!(worker["rewards"], per_worker);
         assert_eq!(worker["active_seats"], 0);
-        assert_eq!(worker["reputation"], 7_505);
+        assert_eq!(worker["reputation"], 6_257);
     }
     let model = net.env.decode("Model", &net.env.model_pda(&model_id(Network::MODEL))).unwrap();
     assert_eq!(model["unclaimed"], fee * 20 / 100 / 3 * 3);
@@ -98,10 +98,10 @@ fn five_workers_split_majority_pays_only_the_majority() {
         let worker = net.env.decode("Worker", &net.env.worker_pda(&w.pubkey())).unwrap();
         if i < 3 {
             assert!(worker["rewards"].as_u64().unwrap() > 0);
-            assert_eq!(worker["reputation"], 7_505);
+            assert_eq!(worker["reputation"], 6_257);
         } else {
             assert_eq!(worker["rewards"], 0);
-            assert_eq!(worker["reputation"], 7_485);
+            assert_eq!(worker["reputation"], 6_238);
         }
     }
 }
@@ -118,7 +118,7 @@ fn tie_is_inconclusive_and_pays_every_revealer() {
     for w in &net.workers {
         let worker = net.env.decode("Worker", &net.env.worker_pda(&w.pubkey())).unwrap();
         assert!(worker["rewards"].as_u64().unwrap() > 0);
-        assert_eq!(worker["reputation"], 7_500, "no consensus: reputation does not move");
+        assert_eq!(worker["reputation"], 6_250, "no consensus: reputation does not move");
     }
 }
 
@@ -137,7 +137,7 @@ fn a_non_revealer_is_slashed_and_the_verdict_still_stands() {
     assert_eq!(slash, 3 * net.env.params.fee(spec.modalities, spec.min_workers) * 65 / 100 / spec.min_workers as u64);
     assert_eq!(silent["stake"], stake - slash);
     assert_eq!(silent["slashed_total"], slash);
-    assert_eq!(silent["reputation"], 6_000, "non-reveal costs twice what a passed challenge gains");
+    assert_eq!(silent["reputation"], 5_000, "non-reveal costs twice what a passed challenge gains");
     assert_eq!(silent["active_seats"], 0);
 }
 

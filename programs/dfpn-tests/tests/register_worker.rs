@@ -49,7 +49,7 @@ fn registers_a_worker_with_its_stake_and_capabilities() {
             "unbonding_amount": 0,
             "unbonding_ends_at": 0,
             "rewards": 0,
-            "reputation": 7_500,
+            "reputation": 6_250,
             "active_seats": 0,
             "modalities": modalities,
             "model_count": 2,

@@ -69,9 +69,9 @@ fn the_known_answer_pays_the_right_minority_and_slashes_the_wrong_majority() {
     for i in [0, 1] {
         let w = worker(&net, i);
         assert_eq!((w["rewards"].as_u64(), w["stake"].as_u64()), (Some(0), Some(stake - slash)), "lazy worker {i}");
-        assert_eq!(w["reputation"], 6_000, "a failed challenge: twice alpha toward 0");
+        assert_eq!(w["reputation"], 5_000, "a failed challenge: twice alpha toward 0");
     }
-    assert_eq!(worker(&net, 2)["reputation"], 7_750, "a passed challenge: alpha toward 10 000");
+    assert_eq!(worker(&net, 2)["reputation"], 6_625, "a passed challenge: alpha toward 10 000");
 }
 
 #[test]

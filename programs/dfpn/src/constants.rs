@@ -27,8 +27,10 @@ pub const MAX_WORKER_MODELS: usize = 4;
 pub const MODEL_ID_LEN: usize = 32;
 /// Reputation scale: 10 000 = perfect.
 pub const REPUTATION_MAX: u16 = 10_000;
-/// Reputation of a new worker: it votes in full (up to the weight cap) until known answers say otherwise.
-pub const REPUTATION_START: u16 = 7_500;
+/// Reputation of a new worker: half-way from a coin flip to a full vote (weight 5 000), so a new key earns its
+/// full vote on known answers, and one failed challenge (2α at the reference α, 10 %) takes a key that answers
+/// without looking to a coin flip.
+pub const REPUTATION_START: u16 = 6_250;
 /// Reputation at or below which a worker votes with no weight: no better than a coin flip on known answers (a
 /// worker answering "Authentic" without looking fails half of the challenges and settles below it).
 pub const REPUTATION_COIN_FLIP: u16 = 5_000;
@@ -86,9 +88,11 @@ pub const MAX_SEAT_BOND_MULTIPLIER: u16 = 100;
 /// A request's draw uses the hash of this many slots after its submission slot (or the first slot produced
 /// after it): a hash the client cannot know when it submits.
 pub const DRAW_DELAY_SLOTS: u64 = 1;
-/// Least voting weight a draw counts a candidate with, in bps: a worker at or below a coin flip on known answers
-/// (weight 0) still wins `min(stake, cap) × 1 000 / 10 000` of the lottery (`draw::odds`), one at 7 500 or above
-/// all of it.
+/// Voting weight (before the cap) from which a draw candidate wins its whole stake lottery: a newcomer's. Below it
+/// the lottery shrinks in proportion (`draw::odds`), down to `DRAW_WEIGHT_FLOOR`.
+pub const DRAW_FULL_ODDS_WEIGHT: u16 = 5_000;
+/// Least share of its stake lottery, in bps, a draw candidate keeps: a worker at or below a coin flip on known
+/// answers (weight 0) still wins `min(stake, cap) × 1 000 / 10 000` of it, a newcomer or better all of it.
 pub const DRAW_WEIGHT_FLOOR: u16 = 1_000;
 /// Largest `min_workers_floor` (configuration bound).
 pub const MAX_MIN_WORKERS_FLOOR: u8 = 10;

@@ -41,8 +41,8 @@ export const MODEL_ID_LEN = 32;
 /** Reputation scale: 10 000 = perfect. */
 export const REPUTATION_MAX = 10_000;
 
-/** Reputation of a new worker: it votes in full (up to the weight cap) until known answers say otherwise. */
-export const REPUTATION_START = 7500;
+/** Reputation of a new worker: half-way from a coin flip to a full vote (weight 5 000), so a new key earns its full vote on known answers, and one failed challenge (2α at the reference α, 10 %) takes a key that answers without looking to a coin flip. */
+export const REPUTATION_START = 6250;
 
 /** Reputation at or below which a worker votes with no weight: no better than a coin flip on known answers (a worker answering "Authentic" without looking fails half of the challenges and settles below it). */
 export const REPUTATION_COIN_FLIP = 5000;
@@ -113,7 +113,10 @@ export const MAX_SEAT_BOND_MULTIPLIER = 100;
 /** A request's draw uses the hash of this many slots after its submission slot (or the first slot produced after it): a hash the client cannot know when it submits. */
 export const DRAW_DELAY_SLOTS = 1n;
 
-/** Least voting weight a draw counts a candidate with, in bps: a worker at or below a coin flip on known answers (weight 0) still wins `min(stake, cap) × 1 000 / 10 000` of the lottery (`draw::odds`), one at 7 500 or above all of it. */
+/** Voting weight (before the cap) from which a draw candidate wins its whole stake lottery: a newcomer's. Below it the lottery shrinks in proportion (`draw::odds`), down to `DRAW_WEIGHT_FLOOR`. */
+export const DRAW_FULL_ODDS_WEIGHT = 5000;
+
+/** Least share of its stake lottery, in bps, a draw candidate keeps: a worker at or below a coin flip on known answers (weight 0) still wins `min(stake, cap) × 1 000 / 10 000` of it, a newcomer or better all of it. */
 export const DRAW_WEIGHT_FLOOR = 1000;
 
 /** Largest `min_workers_floor` (configuration bound). */

@@ -2932,10 +2932,12 @@ export const DFPN_IDL = {
     {
       "name": "REPUTATION_START",
       "docs": [
-        "Reputation of a new worker: it votes in full (up to the weight cap) until known answers say otherwise."
+        "Reputation of a new worker: half-way from a coin flip to a full vote (weight 5 000), so a new key earns its",
+        "full vote on known answers, and one failed challenge (2α at the reference α, 10 %) takes a key that answers",
+        "without looking to a coin flip."
       ],
       "type": "u16",
-      "value": "7500"
+      "value": "6250"
     },
     {
       "name": "REPUTATION_COIN_FLIP",
@@ -3133,11 +3135,19 @@ export const DFPN_IDL = {
       "value": "1"
     },
     {
+      "name": "DRAW_FULL_ODDS_WEIGHT",
+      "docs": [
+        "Voting weight (before the cap) from which a draw candidate wins its whole stake lottery: a newcomer's. Below it",
+        "the lottery shrinks in proportion (`draw::odds`), down to `DRAW_WEIGHT_FLOOR`."
+      ],
+      "type": "u16",
+      "value": "5000"
+    },
+    {
       "name": "DRAW_WEIGHT_FLOOR",
       "docs": [
-        "Least voting weight a draw counts a candidate with, in bps: a worker at or below a coin flip on known answers",
-        "(weight 0) still wins `min(stake, cap) × 1 000 / 10 000` of the lottery (`draw::odds`), one at 7 500 or above",
-        "all of it."
+        "Least share of its stake lottery, in bps, a draw candidate keeps: a worker at or below a coin flip on known",
+        "answers (weight 0) still wins `min(stake, cap) × 1 000 / 10 000` of it, a newcomer or better all of it."
       ],
       "type": "u16",
       "value": "1000"
@@ -4743,4 +4753,4 @@ export const DFPN_IDL = {
 } as const;
 
 /** sha256 of idl/dfpn.json as generated from. */
-export const DFPN_IDL_SHA256 = '03afaef9018ad407488c7010d2307d07893bc993121351a21cf6d419870693b8';
+export const DFPN_IDL_SHA256 = 'dd76af4cca9d718656c55e14a6c07cc3a74c0f385ea9ea3945516928a3a227c3';

@@ -12,7 +12,7 @@ IDL_NAME = 'dfpn'
 IDL_VERSION = '0.1.0'
 IDL_SPEC = '0.1.0'
 #: SHA-256 of the idl/dfpn.json these files were generated from.
-IDL_SHA256 = '03afaef9018ad407488c7010d2307d07893bc993121351a21cf6d419870693b8'
+IDL_SHA256 = 'dd76af4cca9d718656c55e14a6c07cc3a74c0f385ea9ea3945516928a3a227c3'
 
 __all__ = [
     'IDL_NAME',

@@ -29,8 +29,10 @@ MAX_WORKER_MODELS: Final = 4
 MODEL_ID_LEN: Final = 32
 #: Reputation scale: 10 000 = perfect.
 REPUTATION_MAX: Final = 10_000
-#: Reputation of a new worker: it votes in full (up to the weight cap) until known answers say otherwise.
-REPUTATION_START: Final = 7500
+#: Reputation of a new worker: half-way from a coin flip to a full vote (weight 5 000), so a new key earns its
+#: full vote on known answers, and one failed challenge (2α at the reference α, 10 %) takes a key that answers
+#: without looking to a coin flip.
+REPUTATION_START: Final = 6250
 #: Reputation at or below which a worker votes with no weight: no better than a coin flip on known answers (a
 #: worker answering "Authentic" without looking fails half of the challenges and settles below it).
 REPUTATION_COIN_FLIP: Final = 5000
@@ -88,9 +90,11 @@ MAX_SEAT_BOND_MULTIPLIER: Final = 100
 #: A request's draw uses the hash of this many slots after its submission slot (or the first slot produced
 #: after it): a hash the client cannot know when it submits.
 DRAW_DELAY_SLOTS: Final = 1
-#: Least voting weight a draw counts a candidate with, in bps: a worker at or below a coin flip on known answers
-#: (weight 0) still wins `min(stake, cap) × 1 000 / 10 000` of the lottery (`draw::odds`), one at 7 500 or above
-#: all of it.
+#: Voting weight (before the cap) from which a draw candidate wins its whole stake lottery: a newcomer's. Below it
+#: the lottery shrinks in proportion (`draw::odds`), down to `DRAW_WEIGHT_FLOOR`.
+DRAW_FULL_ODDS_WEIGHT: Final = 5000
+#: Least share of its stake lottery, in bps, a draw candidate keeps: a worker at or below a coin flip on known
+#: answers (weight 0) still wins `min(stake, cap) × 1 000 / 10 000` of it, a newcomer or better all of it.
 DRAW_WEIGHT_FLOOR: Final = 1000
 #: Largest `min_workers_floor` (configuration bound).
 MAX_MIN_WORKERS_FLOOR: Final = 10
@@ -174,6 +178,7 @@ __all__ = [
     'CONSENSUS_UNANIMOUS',
     'DRAW_DELAY_SLOTS',
     'DRAW_DOMAIN',
+    'DRAW_FULL_ODDS_WEIGHT',
     'DRAW_WEIGHT_FLOOR',
     'FINALIZE_GRACE_SECS',
     'INSURANCE_WITHDRAWAL_INTERVAL_SECS',

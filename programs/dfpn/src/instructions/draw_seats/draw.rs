@@ -2,7 +2,7 @@
 //! generate the same hashes from the IDL's `DRAW_DOMAIN`).
 use crate::{
     aggregation,
-    constants::{DRAW_DOMAIN, DRAW_WEIGHT_FLOOR, REPUTATION_MAX},
+    constants::{DRAW_DOMAIN, DRAW_FULL_ODDS_WEIGHT, DRAW_WEIGHT_FLOOR, REPUTATION_MAX},
 };
 
 /// Seed of a request's draw: `sha256(DRAW_DOMAIN ‖ request ‖ slot hash)`.
@@ -24,15 +24,18 @@ pub fn candidate(seed: &[u8; 32], k: u32, pool_count: u32, stake_cap: u64) -> (u
     (index, u64::from_le_bytes(second) % stake_cap.max(1))
 }
 
-/// A candidate's winning range of the lottery: its stake up to the cap, scaled by its voting weight (uncapped) or
-/// `DRAW_WEIGHT_FLOOR`, whichever is larger: `⌊min(stake, cap) × max(weight, floor) / 10 000⌋`. A worker no better
-/// than a coin flip on known answers is drawn a tenth as often as a newcomer or a good worker (weight 10 000 from
-/// reputation 7 500), still often enough to meet the challenges that would let it climb back.
+/// A candidate's winning range of the lottery: its stake up to the cap, scaled by its voting weight (uncapped)
+/// relative to a newcomer's: `⌊min(stake, cap) × share / 10 000⌋` with `share = clamp(weight × 10 000 /
+/// DRAW_FULL_ODDS_WEIGHT, DRAW_WEIGHT_FLOOR, 10 000)`. Newcomers and better win their whole stake lottery (a draw
+/// costs what it did by stake alone); a worker no better than a coin flip on known answers wins a tenth of it,
+/// still often enough to meet the challenges that would let it climb back.
 #[inline(always)]
 pub fn odds(stake: u64, stake_cap: u64, reputation: u16) -> u64 {
-    let weight = aggregation::weight(reputation, REPUTATION_MAX).max(DRAW_WEIGHT_FLOOR as u64);
-    // weight ≤ 10 000 bps, so `mul_bps` is exact and never overflows (nor returns None).
-    aggregation::mul_bps(stake.min(stake_cap), weight).unwrap_or(0)
+    let weight = aggregation::weight(reputation, REPUTATION_MAX);
+    let share = (weight * REPUTATION_MAX as u64 / DRAW_FULL_ODDS_WEIGHT as u64)
+        .clamp(DRAW_WEIGHT_FLOOR as u64, REPUTATION_MAX as u64);
+    // share ≤ 10 000 bps, so `mul_bps` is exact and never overflows (nor returns None).
+    aggregation::mul_bps(stake.min(stake_cap), share).unwrap_or(0)
 }
 
 /// Where a draw slot stands in the `SlotHashes` window (newest first, as the sysvar stores it).
