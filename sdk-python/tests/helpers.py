@@ -14,10 +14,9 @@ from typing import Any, TypeVar
 from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 
-from dfpn import ALL_MODALITIES, LAMPORTS_PER_SOL, DrawResult, LocalNetwork, Verdict
+from dfpn import ALL_MODALITIES, LAMPORTS_PER_SOL, DrawResult, LocalNetwork, Verdict, protocol
 from dfpn import draw as drawing
 from dfpn import instructions as ix
-from dfpn import protocol
 from dfpn.commitment import commitment, derive_salt
 from dfpn.draw import DRAW_BATCH
 from dfpn.generated.constants import DRAW_FULL_ODDS_WEIGHT, DRAW_WEIGHT_FLOOR, REPUTATION_MAX
