@@ -33,7 +33,7 @@ from dfpn.fees import LAMPORTS_PER_SOL
 from dfpn.generated.events import SeatDrawn
 from dfpn.generated.types import Worker
 from dfpn.pda import worker_address
-from dfpn_challenger import Challenger, ChallengerConfig, ChallengeRecord, ChallengeStore, load_corpus
+from dfpn_challenger import Challenger, ChallengerConfig, ChallengeStore, load_corpus
 from dfpn_challenger.sample import sample_corpus
 from dfpn_detectors import Detector, Media
 from dfpn_worker import WorkerConfig, WorkerNode
@@ -149,7 +149,9 @@ async def run_demo(media: Path | None, workers: int, out: TextIO = sys.stdout) -
                 await follower
                 progress.say("result assembled")
                 _print_result(result, out)
-                await _challenge(network, client, work / "challenger", workers, names, out)
+                await _challenge(
+                    network, client, work=work / "challenger", workers=workers, names=names, out=out
+                )
         finally:
             for n in nodes:
                 n.stop()
@@ -160,11 +162,12 @@ async def run_demo(media: Path | None, workers: int, out: TextIO = sys.stdout) -
 async def _challenge(
     network: LocalNetwork,
     client: AsyncDFPNClient,
+    *,
     work: Path,
     workers: int,
     names: dict[Pubkey, str],
     out: TextIO,
-) -> ChallengeRecord:
+) -> None:
     """Step 5: one known-answer challenge from the client wallet, then each seat's outcome."""
     out.write('\nA known-answer challenge (docs/protocol.md, "Known-answer challenges")\n')
     wallet = client.wallet.pubkey()
@@ -201,12 +204,12 @@ async def _challenge(
             f"  worker {names[worker]} {worker!s:44} said {said:12} {seat.outcome.value:9} {money} lamports, "
             f"stake {was.stake:,} -> {now.stake:,}, reputation {was.reputation} -> {now.reputation}\n"
         )
-    return record
 
 
 def _worker(network: LocalNetwork, authority: Pubkey) -> Worker:
     account = network.account(worker_address(authority, network.program_id))
-    assert account is not None, f"worker {authority} is registered"
+    if account is None:
+        raise RuntimeError(f"worker {authority} is not registered")
     return Worker.from_account_data(account.data)
 
 
