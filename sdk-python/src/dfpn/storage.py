@@ -35,6 +35,7 @@ import httpx
 
 from dfpn.errors import DFPNError, ErrorCode
 from dfpn.generated.constants import MAX_URI_LEN
+from dfpn.netguard import DestinationPolicy, guarded_get
 
 logger = logging.getLogger(__name__)
 
@@ -399,10 +400,16 @@ async def read_uri(
     timeout: float = 30.0,
     ipfs: IPFSStorage | None = None,
     s3: S3Storage | None = None,
+    policy: DestinationPolicy | None = None,
+    max_redirects: int = 5,
 ) -> bytes:
     """The bytes at a file://, http(s)://, ipfs:// or s3:// URI (ipfs/s3 through the given backends, else ones
     configured from the environment), at most `max_bytes` within `timeout` seconds. Other schemes raise
-    `STORAGE_NOT_SUPPORTED`; unreadable URIs `REPORT_UNAVAILABLE`; unreachable services `STORAGE_UNAVAILABLE`."""
+    `STORAGE_NOT_SUPPORTED`; unreadable URIs `REPORT_UNAVAILABLE`; unreachable services `STORAGE_UNAVAILABLE`.
+
+    With a `policy`, http(s) URIs someone else chose go through `dfpn.netguard.guarded_get`: only destinations
+    the policy allows (checked at every connection), at most `max_redirects` redirects (`DESTINATION_REFUSED`,
+    `TIMEOUT`, ... see there)."""
     scheme = urlparse(uri).scheme
     if scheme == "file":
         path = path_from_file_uri(uri)
@@ -416,6 +423,10 @@ async def read_uri(
         except OSError as e:
             raise DFPNError(ErrorCode.REPORT_UNAVAILABLE, f"cannot read {uri}: {e.strerror or e}.") from e
     if scheme in ("http", "https"):
+        if policy is not None:
+            return await guarded_get(
+                uri, policy, max_bytes=max_bytes, timeout=timeout, max_redirects=max_redirects
+            )
         return await _http_get(uri, max_bytes=max_bytes, timeout=timeout)
     if scheme == "ipfs":
         return await (ipfs or IPFSStorage()).read(uri, max_bytes=max_bytes, timeout=timeout)

@@ -21,6 +21,7 @@ export const SDK_ERROR_CODES = [
   'TIMEOUT',
   'RPC_ERROR',
   'TRANSACTION_FAILED',
+  'DESTINATION_REFUSED',
 ] as const;
 
 /** One of the SDK's own error codes. */
@@ -49,6 +50,7 @@ export const ErrorCode: { readonly [K in ErrorCode]: K } = Object.freeze({
   TIMEOUT: 'TIMEOUT',
   RPC_ERROR: 'RPC_ERROR',
   TRANSACTION_FAILED: 'TRANSACTION_FAILED',
+  DESTINATION_REFUSED: 'DESTINATION_REFUSED',
   INVALID_INSTRUCTION_DATA: 'INVALID_INSTRUCTION_DATA',
   NOT_ENOUGH_ACCOUNTS: 'NOT_ENOUGH_ACCOUNTS',
   MISSING_SIGNATURE: 'MISSING_SIGNATURE',
@@ -154,6 +156,7 @@ export const SDK_ERROR_MESSAGES: Readonly<Record<SdkErrorCode, string>> = Object
   TIMEOUT: 'Timeout',
   RPC_ERROR: 'Rpc error',
   TRANSACTION_FAILED: 'Transaction failed',
+  DESTINATION_REFUSED: 'Destination refused',
 });
 
 /** What to do about each failure; appended to the message of a `DFPNError`. */
@@ -175,6 +178,7 @@ export const ERROR_HINTS: Readonly<Record<ErrorCode, string>> = Object.freeze({
   TIMEOUT: 'The request did not finish in time; call waitForResult again with a longer timeout.',
   RPC_ERROR: 'The RPC endpoint failed or is unreachable; check the URL and retry later.',
   TRANSACTION_FAILED: 'The transaction failed outside the program; see the logs attached to the error.',
+  DESTINATION_REFUSED: 'The URL was not contacted: only http(s) URLs without user information, control characters or whitespace, whose host resolves only to publicly reachable addresses (not loopback, private, link-local, reserved, ...), are fetched. An operator who means to reach a non-public network allows it explicitly (a worker\'s media_allow_networks).',
   INVALID_INSTRUCTION_DATA: 'The SDK and the deployed program disagree on the IDL; upgrade the SDK.',
   NOT_ENOUGH_ACCOUNTS: 'The SDK and the deployed program disagree on the IDL; upgrade the SDK.',
   MISSING_SIGNATURE: 'Sign with the account named in the IDL (wallet, worker or model authority).',

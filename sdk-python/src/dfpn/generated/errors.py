@@ -534,6 +534,7 @@ class ErrorCode(StrEnum):
     TIMEOUT = "TIMEOUT"
     RPC_ERROR = "RPC_ERROR"
     TRANSACTION_FAILED = "TRANSACTION_FAILED"
+    DESTINATION_REFUSED = "DESTINATION_REFUSED"
     INVALID_INSTRUCTION_DATA = "INVALID_INSTRUCTION_DATA"
     NOT_ENOUGH_ACCOUNTS = "NOT_ENOUGH_ACCOUNTS"
     MISSING_SIGNATURE = "MISSING_SIGNATURE"
@@ -650,6 +651,7 @@ SDK_ERROR_MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.TIMEOUT: "Timeout",
     ErrorCode.RPC_ERROR: "Rpc error",
     ErrorCode.TRANSACTION_FAILED: "Transaction failed",
+    ErrorCode.DESTINATION_REFUSED: "Destination refused",
 }
 
 #: What to do about each failure, appended to the message of a `DFPNError`.
@@ -707,6 +709,12 @@ ERROR_HINTS: dict[ErrorCode, str] = {
     ErrorCode.RPC_ERROR: "The RPC endpoint failed or is unreachable; check the URL and retry later.",
     ErrorCode.TRANSACTION_FAILED: (
         "The transaction failed outside the program; see the logs attached to the error."
+    ),
+    ErrorCode.DESTINATION_REFUSED: (
+        "The URL was not contacted: only http(s) URLs without user information, control characters or "
+        "whitespace, whose host resolves only to publicly reachable addresses (not loopback, private, "
+        "link-local, reserved, ...), are fetched. An operator who means to reach a non-public network "
+        "allows it explicitly (a worker's media_allow_networks)."
     ),
     ErrorCode.INVALID_INSTRUCTION_DATA: (
         "The SDK and the deployed program disagree on the IDL; upgrade the SDK."
