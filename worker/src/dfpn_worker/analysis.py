@@ -5,9 +5,13 @@ each worker):
 
 1. **Selection**: the detectors whose modalities overlap the request's modalities and whose `supports(media)` is
    true, in the configured order.
-2. **Analysis**: each selected detector runs in a thread with a time limit. A detector that raises or runs out of
-   time counts as `Inconclusive`, confidence 0, with a note (detectors are meant never to raise on bad media; the
-   worker does not trust that).
+2. **Analysis**: each selected detector runs in the analysis pool with a time limit. A detector that raises or
+   runs out of time counts as `Inconclusive`, confidence 0, with a note (detectors are meant never to raise on bad
+   media; the worker does not trust that). The pool (`Analyzer.start_pool`) is a process pool, one process per
+   core, each holding its own copy of the detectors (built once, at the pool's start, by the node's detector
+   factory or from the pickled detectors), so analyses use every core and never hold the event loop (the GIL); or
+   a thread pool (the embedded network's tests, whose detectors live in the test process). Each detector's time
+   and CPU time are measured where it runs, so `dfpn_worker_detector_latency_seconds` holds no queueing.
 3. **Combination**: `dfpn_detectors.combine(analyses)` gives the verdict and confidence.
 4. **Model id**: the model credited on-chain (and paid the model developers' share) is the detector that decided
    the verdict: among the analyses that gave the combined verdict, the one with the highest confidence (the
@@ -32,9 +36,12 @@ import asyncio
 import hashlib
 import json
 import logging
+import multiprocessing
+import os
+import pickle
 import time
-from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import Executor
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -95,6 +102,43 @@ def _inconclusive(model_id: str, note: str) -> Analysis:
     )
 
 
+#: A picklable callable building the detectors (each pool process calls it once).
+DetectorFactory = Callable[[], Sequence[Detector]]
+
+#: The detectors of this pool process, by model id (set by `_init_pool` in each process of the pool).
+_POOL_DETECTORS: dict[str, Detector] = {}
+
+
+def available_cores() -> int:
+    """Cores this process may run on (its CPU affinity), at least 1."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _init_pool(factory: DetectorFactory | None, pickled: bytes | None) -> None:
+    detectors = factory() if factory is not None else pickle.loads(pickled or b"")
+    _POOL_DETECTORS.update({d.model_id: d for d in detectors})
+
+
+def _pool_ready(delay: float) -> int:
+    time.sleep(delay)  # holds this process so the other warm-up calls reach the other processes
+    return os.getpid()
+
+
+def _timed(detector: Detector, media: Media, cpu_clock: Callable[[], float]) -> tuple[Any, float, float]:
+    """`detector.analyze(media)` with its wall-clock and CPU seconds, measured here (no queueing)."""
+    wall, cpu = time.perf_counter(), cpu_clock()
+    result = detector.analyze(media)
+    return result, time.perf_counter() - wall, cpu_clock() - cpu
+
+
+def _pool_analyze(model_id: str, media: Media) -> tuple[Any, float, float]:
+    """In a pool process (one task at a time: the process's CPU time is this detector's)."""
+    return _timed(_POOL_DETECTORS[model_id], media, time.process_time)
+
+
 class Analyzer:
     """Selects, runs and combines the worker's detectors."""
 
@@ -116,6 +160,53 @@ class Analyzer:
         self.timeout = timeout
         self.metrics = metrics
         self.executor = executor
+        #: Whether `executor` is a process pool holding its own detectors (`start_pool`).
+        self.processes = False
+        self._owned: Executor | None = None
+
+    async def start_pool(
+        self, kind: str, *, workers: int | None = None, factory: DetectorFactory | None = None
+    ) -> None:
+        """Start the analysis pool: `kind` "process" (`workers` processes, default one per core, each building its
+        detectors with `factory`, else unpickling the analyzer's own; threads with a warning when neither is
+        possible) or "thread". Returns once every process is up (start-up cost is paid here, not by a request)."""
+        n = workers or available_cores()
+        if kind == "process":
+            pickled = None
+            if factory is None:
+                try:
+                    pickled = pickle.dumps(self.detectors)
+                except Exception as e:
+                    logger.warning(
+                        "detectors cannot be sent to worker processes (%r): running them in threads", e
+                    )
+                    kind = "thread"
+            if kind == "process":
+                context = multiprocessing.get_context("forkserver")  # not fork: the node runs threads
+                pool = ProcessPoolExecutor(
+                    max_workers=n, mp_context=context, initializer=_init_pool, initargs=(factory, pickled)
+                )
+                self.executor, self._owned, self.processes = pool, pool, True
+                loop = asyncio.get_running_loop()
+                try:
+                    pids = await asyncio.gather(
+                        *(loop.run_in_executor(pool, _pool_ready, 0.2) for _ in range(n))
+                    )
+                except Exception:
+                    self.close_pool()
+                    raise
+                logger.info("analysis pool: %d processes %s", n, sorted(set(pids)))
+                return
+        pool_threads = ThreadPoolExecutor(max_workers=max(2, n), thread_name_prefix="dfpn-detector")
+        self.executor, self._owned, self.processes = pool_threads, pool_threads, False
+
+    def close_pool(self) -> None:
+        """Stop the pool `start_pool` started (running analyses are abandoned)."""
+        if self._owned is not None:
+            self._owned.shutdown(wait=False, cancel_futures=True)
+            self._owned = None
+            self.executor = None
+            self.processes = False
 
     def committable(self, detector: Detector) -> bool:
         return self.declared is None or detector.model_id in self.declared
@@ -154,9 +245,15 @@ class Analyzer:
     async def _run_one(self, detector: Detector, media: Media) -> Analysis:
         loop = asyncio.get_running_loop()
         start = time.perf_counter()
+        elapsed: float | None = None
+        cpu: float | None = None
         try:
             async with asyncio.timeout(self.timeout):
-                result = await loop.run_in_executor(self.executor, detector.analyze, media)
+                if self.processes:
+                    call = loop.run_in_executor(self.executor, _pool_analyze, detector.model_id, media)
+                else:
+                    call = loop.run_in_executor(self.executor, _timed, detector, media, time.thread_time)
+                result, elapsed, cpu = await call
             if not isinstance(result, Analysis):
                 raise TypeError(f"analyze returned {type(result).__name__}, not Analysis")
         except TimeoutError:
@@ -166,15 +263,25 @@ class Analyzer:
         except Exception as e:
             logger.warning("detector %s failed: %r", detector.model_id, e)
             result = _inconclusive(detector.model_id, f"detector error: {type(e).__name__}")
-        elapsed = time.perf_counter() - start
+        if elapsed is None:  # it failed or timed out: what it cost the request is the time waited
+            elapsed = time.perf_counter() - start
         if self.metrics is not None:
             self.metrics.detector_latency.labels(model_id=detector.model_id).observe(elapsed)
+            if cpu is not None:
+                self.metrics.detector_cpu.labels(model_id=detector.model_id).inc(cpu)
         if result.model_id != detector.model_id:
             result = result.model_copy(update={"model_id": detector.model_id})
         return result
 
     async def analyze(self, media: Media, request_mask: int) -> Outcome:
-        """Run the selected detectors and decide (see the module docstring). Never raises for bad media."""
+        """Run the selected detectors and decide (see the module docstring). Never raises for bad media. Timed as
+        the `analyse` stage (queueing in the pool included)."""
+        if self.metrics is None:
+            return await self._analyze(media, request_mask)
+        with self.metrics.stage("analyse"):
+            return await self._analyze(media, request_mask)
+
+    async def _analyze(self, media: Media, request_mask: int) -> Outcome:
         selected = self.select(media, request_mask)
         if not selected:
             fallback = next(
@@ -185,6 +292,11 @@ class Analyzer:
             note = f"no detector supports this media (kind {_kind(media)!r}, {len(media.data)} bytes)"
             return Outcome(ChainVerdict.INCONCLUSIVE, 0, fallback.model_id, (), (), note)
         analyses = tuple(await asyncio.gather(*(self._run_one(d, media) for d in selected)))
+        return self._decide(analyses, selected, request_mask)
+
+    def _decide(
+        self, analyses: tuple[Analysis, ...], selected: Sequence[Detector], request_mask: int
+    ) -> Outcome:
         try:
             combined = combine(list(analyses))
         except Exception as e:  # the combination is the detectors package's code: do not trust it either
@@ -264,6 +376,7 @@ __all__ = [
     "REPORT_VERSION",
     "Analyzer",
     "Outcome",
+    "available_cores",
     "build_report",
     "chain_modality",
     "chain_verdict",

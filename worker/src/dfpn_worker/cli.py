@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import functools
 import importlib
 import json
 import logging
@@ -228,7 +229,9 @@ async def cmd_run(config: WorkerConfig, transport: Transport, detectors: list[De
         await register_models(transport, keypair, detectors)
         if await fetch_worker(transport, keypair.pubkey()) is None:
             await register_worker(transport, keypair, config, detectors)
-    node = WorkerNode(config, transport, keypair, detectors)
+    # Each analysis process builds its own detectors from the config (they need not be picklable).
+    factory = functools.partial(load_worker_detectors, config)
+    node = WorkerNode(config, transport, keypair, detectors, detector_factory=factory)
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):

@@ -153,6 +153,14 @@ class WorkerConfig(BaseSettings):
     crank_draws: bool = True
     crank_interval: float = Field(default=10.0, ge=0)
     draw_crank_delay: int = Field(default=5, ge=0)
+    #: Where the detectors run: "process" (a pool of worker processes, one per core: analyses use every core and
+    #: never hold up the event loop), "thread" (threads of the node's process), "auto" (processes on a real
+    #: network, threads on the embedded one).
+    analysis_pool: Literal["auto", "process", "thread"] = "auto"
+    #: Processes (or threads) of that pool; 0: one per core available to the worker.
+    analysis_workers: int = Field(default=0, ge=0, le=256)
+    #: Most transactions sent and not yet confirmed at once (they are pipelined over JSON-RPC).
+    max_transactions_in_flight: int = Field(default=64, ge=1, le=1024)
     #: Prometheus metrics (/metrics) and health (/healthz) HTTP endpoint; port 0 picks a free port,
     #: "off" disables it.
     metrics_host: str = "127.0.0.1"

@@ -21,10 +21,17 @@ in requests with a seat still only drawn (one query per seat index for state DRA
 seat in (an accepted seat left silent); their workers forfeit the bond. It never sends a draw that would replace its
 own seat. It pays the transaction fees.
 
-The node polls every `poll_interval` seconds. When the transport has a log subscription
-(`Transport.program_logs`), a pushed `SeatDrawn` event naming this worker (or a `RequestSubmitted`) triggers a poll
-at once (`Discovery.wake`), and any event naming a request wakes that request's job; phases also change by the
-clock alone, which the polling catches.
+The node polls every `poll_interval` seconds, and at once when a job frees a place in the analysis part
+(`concurrency`). When the transport has a log subscription (`Transport.program_logs`), a pushed `SeatDrawn` event
+naming this worker (or a `RequestSubmitted`) triggers a poll at once (`Discovery.wake`), and any event naming a
+request wakes that request's job; phases also change by the clock alone, which the polling catches. When the
+subscription reports a gap (`LOGS_GAP`: it dropped and could not replay what it missed) or ends, the node polls at
+once and every job re-reads the chain; a lost subscription is taken again with backoff.
+
+A poll only decides: the accepts and declines it chooses are sent as tasks of their own (their transactions
+pipelined, `chain.Pipeline`), so one poll answers many drawn seats in the time of one confirmation; seats being
+answered count against `concurrency` and the free stake until their job exists. The crank runs in a task of its
+own too.
 """
 
 from __future__ import annotations
@@ -32,14 +39,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from solders.pubkey import Pubkey
 
 from dfpn import draw as drawing
 from dfpn import instructions as ix
 from dfpn import protocol
+from dfpn import transport as _transport
 from dfpn.borsh import BorshError
 from dfpn.errors import DFPNError, ErrorCode
 from dfpn.events import parse_logs
@@ -52,9 +61,13 @@ from dfpn_worker.config import WorkerConfig
 from dfpn_worker.jobs import Jobs
 from dfpn_worker.metrics import Metrics
 from dfpn_worker.registration import Standing, join_blocked_reason
+from dfpn_worker.retry import backoff
 from dfpn_worker.state import Job, Phase
 
 logger = logging.getLogger(__name__)
+
+#: What `Transport.program_logs` yields where it missed transactions (an SDK without catch-up yields none).
+LOGS_GAP: str | None = getattr(_transport, "LOGS_GAP", None)
 
 #: Accept refusals meaning the seat is not this worker's to accept any more (replaced, phase over): nothing to do.
 _GONE = {
@@ -143,30 +156,61 @@ class Discovery:
         self._seen: set[str] = set()
         #: Drawn seats this worker could neither accept nor give back (too late): not tried again.
         self._abandoned: set[str] = set()
+        #: Drawn seats being answered now (accept or decline in flight), and the bonds of those being accepted.
+        self._answering: dict[str, asyncio.Task[None]] = {}
+        self._accepting: dict[str, int] = {}
+        self._crank_task: asyncio.Task[None] | None = None
 
     async def poll(self) -> None:
         """One discovery round: resume seats this worker holds, accept or decline the ones it was drawn for, then
         (every `crank_interval`) crank the draws of other requests."""
-        now = await self.chain.now()
-        accounts = await self.chain.my_requests()
-        worker = await self.chain.worker()
-        self._update_blocked(worker)
-        if worker is not None:
-            self.standing.worker = worker
-        drawn: list[_Drawn] = []
-        open_now: set[str] = set()
-        for account in accounts:
-            found = self._sort_out(account, open_now)
-            if found is not None:
-                drawn.append(found)
-        # Forget requests that are no longer open (the memory of a long-running worker stays bounded).
-        self._seen &= open_now
-        self._abandoned &= open_now
-        await self._answer_draws(drawn, now)
-        if not self.jobs.stopping:
-            await self.crank.maybe_run(now, accounts)
+        with self.metrics.stage("discover"):
+            now, accounts, worker = await asyncio.gather(
+                self.chain.now(), self.chain.my_requests(), self.chain.worker()
+            )
+            self._update_blocked(worker)
+            if worker is not None:
+                self.standing.worker = worker
+            drawn: list[_Drawn] = []
+            open_now: set[str] = set()
+            for account in accounts:
+                found = self._sort_out(account, open_now)
+                if found is not None:
+                    drawn.append(found)
+            # Forget requests that are no longer open (the memory of a long-running worker stays bounded).
+            self._seen &= open_now
+            self._abandoned &= open_now
+            self._answer_draws(drawn, now)
+            if not self.jobs.stopping and (self._crank_task is None or self._crank_task.done()):
+                self._crank_task = asyncio.create_task(
+                    self._logged("crank", self.crank.maybe_run(now, accounts)), name="dfpn-worker-crank"
+                )
         self.last_poll = time.monotonic()
         self.metrics.last_poll.set(time.time())
+
+    async def _logged(self, what: str, work: Coroutine[Any, Any, Any]) -> None:
+        """Run `work` in its own task: a failure is logged and counted, never lost."""
+        try:
+            await work
+        except asyncio.CancelledError:
+            raise
+        except Exception as e:
+            self.metrics.errors.labels(stage=what).inc()
+            logger.warning("%s failed: %s", what, e, extra={"event": f"{what}_failed"})
+
+    async def drain(self, *, crank: bool = False) -> None:
+        """Wait for the accepts and declines in flight (and with `crank`, the crank's draws)."""
+        tasks = list(self._answering.values())
+        if crank and self._crank_task is not None:
+            tasks.append(self._crank_task)
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def close(self) -> None:
+        """Cancel the answers and the crank in flight (an abrupt stop, like a crash)."""
+        tasks = [*self._answering.values(), *([self._crank_task] if self._crank_task else [])]
+        for t in tasks:
+            t.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
     def _update_blocked(self, worker: Worker | None) -> None:
         reason = join_blocked_reason(worker, self.standing.chain_config)
@@ -185,7 +229,7 @@ class Discovery:
         if not protocol.is_open(r.status):
             return None
         open_now.add(key)
-        if key in self.jobs.tasks:
+        if key in self.jobs.tasks or key in self._answering:
             return None
         seat = self.chain.seat(r)
         job = self.jobs.state.get(key)
@@ -203,26 +247,41 @@ class Discovery:
         if job is not None and not job.finished:
             self.spawn(job)
         elif job is None or job.phase is Phase.LEFT:
-            self._recover(account.address, r, seat)
+            self._answer(key, self._recover(account.address, r, seat))
         return None
 
     # ---- drawn seats: accept or decline -----------------------------------------------------------------------
 
-    async def _answer_draws(self, drawn: list[_Drawn], now: int) -> None:
+    def _answer_draws(self, drawn: list[_Drawn], now: int) -> None:
         """Accept the drawn seats this worker can serve, best-paid first (then the soonest commit deadline), and
-        decline the others while the program allows it."""
+        decline the others while the program allows it; each answer is sent in a task of its own."""
         drawn.sort(key=lambda d: (-worker_share(d.request), d.request.commit_deadline))
         worker = self.standing.worker
-        free = None if worker is None else worker.stake - worker.bonded
+        # Bonds of accepts in flight may or may not be in the account read: counted (the safe side).
+        free = None if worker is None else worker.stake - worker.bonded - sum(self._accepting.values())
         for d in drawn:
             if self.jobs.stopping:
                 break  # a stopping worker takes nothing new; a restart answers the seats it still holds
+            key = str(d.address)
             reason = self._decline_reason(d, now, free)
             if reason is None:
-                if await self._accept(d) and free is not None:
+                self._accepting[key] = d.request.seat_bond
+                if free is not None:
                     free -= d.request.seat_bond
+                self._answer(key, self._accept(d))
             else:
-                await self._decline(d, reason, now)
+                self._answer(key, self._decline(d, reason, now))
+
+    def _answer(self, key: str, work: Coroutine[Any, Any, Any]) -> None:
+        task = asyncio.create_task(self._logged("answer", work), name=f"dfpn-worker-answer-{key}")
+        self._answering[key] = task
+
+        def done(_: asyncio.Task[None]) -> None:
+            self._answering.pop(key, None)
+            if self._accepting.pop(key, None) is not None and key not in self.jobs.pre_commit:
+                self.wake.set()  # an accept that did not become a job frees its place
+
+        task.add_done_callback(done)
 
     def _decline_reason(self, d: _Drawn, now: int, free: int | None) -> str | None:
         """Why this worker gives the drawn seat back (None: it accepts)."""
@@ -237,7 +296,7 @@ class Discovery:
             reason = "no_model"  # no declared model is registered for all its modalities
         if reason is not None:
             return reason
-        if len(self.jobs.pre_commit) >= self.config.concurrency:
+        if len(self.jobs.pre_commit) + len(self._accepting) >= self.config.concurrency:
             return "busy"
         if free is not None and r.seat_bond > free:
             return "bond"  # the seat's bond exceeds the stake not bonded by this worker's other seats
@@ -250,7 +309,8 @@ class Discovery:
             authority=self.chain.authority, request=d.address, program_id=self.chain.program_id
         )
         try:
-            record = await self.chain.send(f"accept {key}", [instruction])
+            with self.metrics.stage("join"):
+                record = await self.chain.send(f"accept {key}", [instruction])
             join_tx: str | None = record.signature
         except DFPNError as e:
             if e.code is ErrorCode.ALREADY_JOINED:
@@ -269,7 +329,7 @@ class Discovery:
                 )
                 return False
         r = d.request
-        job = self.jobs.put(
+        job = await self.jobs.put(
             Job(
                 request=key,
                 phase=Phase.JOINED,
@@ -318,7 +378,7 @@ class Discovery:
                 )
             return
         r = d.request
-        self.jobs.put(
+        await self.jobs.put(
             Job(
                 request=key,
                 phase=Phase.LEFT,
@@ -346,7 +406,7 @@ class Discovery:
             extra={"event": "abandoned", "request": key, "code": reason},
         )
 
-    def _recover(self, address: Pubkey, r: Request, seat: Seat) -> None:
+    async def _recover(self, address: Pubkey, r: Request, seat: Seat) -> None:
         """An accepted seat on-chain with no local state (state lost, or a crash right after accepting)."""
         key = str(address)
         phase = Phase.REVEALED if seat.state == SEAT_STATE_REVEALED else Phase.JOINED
@@ -356,7 +416,7 @@ class Discovery:
             seat.state,
             extra={"event": "recover", "request": key},
         )
-        job = self.jobs.put(
+        job = await self.jobs.put(
             Job(request=key, phase=phase, commit_deadline=r.commit_deadline, deadline=r.deadline)
         )
         self.spawn(job)
@@ -364,19 +424,50 @@ class Discovery:
     async def follow_logs(self) -> None:
         """One websocket log subscription for everything: a pushed `SeatDrawn` naming this worker (or a
         `RequestSubmitted`) triggers a discovery poll, any event naming a request wakes that request's job. Polling
-        every `poll_interval` stays the fallback (and catches the phase changes that only the clock makes)."""
-        try:
-            async for _signature, logs in self.chain.transport.program_logs():
-                for event in parse_logs(logs, self.chain.program_id):
-                    if isinstance(event, RequestSubmitted) or (
-                        isinstance(event, SeatDrawn) and event.worker == self.chain.authority
-                    ):
-                        self.wake.set()
-                    self.jobs.wake(str(getattr(event, "request", "")))
-        except asyncio.CancelledError:
-            raise
-        except Exception as e:
-            logger.warning("no log subscription (%s); discovering requests by polling only", e)
+        every `poll_interval` stays the fallback (and catches the phase changes that only the clock makes).
+
+        After a gap in the events (`LOGS_GAP`) or the end of the subscription, the node catches up at once (a
+        poll, every job re-reading the chain); a lost subscription is taken again, with backoff while it keeps
+        failing. A transport without one (`NETWORK_NOT_SUPPORTED`) leaves the node polling."""
+        failures = 0
+        while True:
+            try:
+                async for signature, logs in self.chain.transport.program_logs():
+                    failures = 0
+                    if signature == LOGS_GAP:
+                        self.catch_up("the log subscription missed transactions")
+                        continue
+                    self._on_logs(logs)
+                reason = "the log subscription ended"
+            except asyncio.CancelledError:
+                raise
+            except DFPNError as e:
+                if e.code is ErrorCode.NETWORK_NOT_SUPPORTED:
+                    logger.info(
+                        "no log subscription on %s; discovering by polling", self.chain.transport.name
+                    )
+                    return
+                reason = f"the log subscription failed: {e}"
+            except Exception as e:
+                reason = f"the log subscription failed: {e!r}"
+            failures += 1
+            self.catch_up(reason)
+            await asyncio.sleep(backoff(failures, min(1.0, self.config.poll_interval), 30.0))
+
+    def _on_logs(self, logs: list[str]) -> None:
+        for event in parse_logs(logs, self.chain.program_id):
+            if isinstance(event, RequestSubmitted) or (
+                isinstance(event, SeatDrawn) and event.worker == self.chain.authority
+            ):
+                self.wake.set()
+            self.jobs.wake(str(getattr(event, "request", "")))
+
+    def catch_up(self, why: str) -> None:
+        """Events may have been missed: poll now and let every job re-read the chain."""
+        self.metrics.resubscribes.inc()
+        logger.warning("%s; polling now", why, extra={"event": "catch_up"})
+        self.wake.set()
+        self.jobs.wake_all()
 
 
 class Crank:

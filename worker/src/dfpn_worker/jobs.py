@@ -1,11 +1,13 @@
 """The node's jobs: one asyncio task per joined request, advanced one step at a time until it is finished.
 
-Every change of a job is written to the durable `StateStore` first (`Jobs.put`), then reflected in the in-flight
-bookkeeping: which requests are between join and commit (the analysis part that `concurrency` limits) and the
-`dfpn_worker_in_flight{phase}` gauge. A step that fails is retried with backoff; a step that returns None hands the
-job over (the node is stopping while the job waits for a later phase; the next start resumes it from the state
-directory). Between steps a job waits a poll interval, or less when a pushed program event names its request
-(`Jobs.wake`).
+Every change of a job is written to the durable `StateStore` first (`Jobs.put`, in the store's writer thread: the
+event loop does not wait on the disk; the preimage and salt of phase `prepared` fsynced), then reflected in the
+in-flight bookkeeping: which requests are between join and commit (the analysis part that `concurrency` limits)
+and the `dfpn_worker_in_flight{phase}` gauge. A step that fails is retried with backoff; a step that returns None
+hands the job over (the node is stopping while the job waits for a later phase; the next start resumes it from
+the state directory). Between steps a job waits a poll interval, or less when a pushed program event names its
+request (`Jobs.wake`). When a job leaves the analysis part (committed, refused, ended), `on_slot_freed` is called:
+the node looks for drawn seats at once instead of at its next poll.
 """
 
 from __future__ import annotations
@@ -43,10 +45,17 @@ class Jobs:
     """The jobs this node is driving, and the node's stop signal (a stopping node starts no job and its waiting
     jobs hand over)."""
 
-    def __init__(self, state: StateStore, metrics: Metrics, poll_interval: float) -> None:
+    def __init__(
+        self,
+        state: StateStore,
+        metrics: Metrics,
+        poll_interval: float,
+        on_slot_freed: Callable[[], None] | None = None,
+    ) -> None:
         self.state = state
         self.metrics = metrics
         self.poll_interval = poll_interval
+        self.on_slot_freed = on_slot_freed
         self.tasks: dict[str, asyncio.Task[None]] = {}
         #: Requests between join and commit (the part `concurrency` limits).
         self.pre_commit: set[str] = set()
@@ -74,19 +83,26 @@ class Jobs:
     def in_flight(self) -> list[str]:
         return list(self.tasks)
 
-    def put(self, job: Job) -> Job:
-        """Write `job` durably, then update the in-flight bookkeeping; the stored job (with `updated_at`)."""
-        job = self.state.put(job)
+    async def put(self, job: Job) -> Job:
+        """Write `job` (the preimage and salt of phase `prepared` fsynced), then update the in-flight
+        bookkeeping; the stored job (with `updated_at`)."""
+        job = await self.state.put_async(job, durable=job.phase is Phase.PREPARED)
         if job.phase in (Phase.JOINED, Phase.PREPARED) and not job.finished:
             self.pre_commit.add(job.request)
         else:
-            self.pre_commit.discard(job.request)
+            self._free(job.request)
         if job.finished:
             self._phases.pop(job.request, None)
         else:
             self._phases[job.request] = job.phase
         self._update_gauge()
         return job
+
+    def _free(self, request: str) -> None:
+        if request in self.pre_commit:
+            self.pre_commit.discard(request)
+            if self.on_slot_freed is not None:
+                self.on_slot_freed()
 
     def _update_gauge(self) -> None:
         counts: dict[Phase, int] = {}
@@ -132,7 +148,7 @@ class Jobs:
         finally:
             self.tasks.pop(job.request, None)
             self._wakes.pop(job.request, None)
-            self.pre_commit.discard(job.request)
+            self._free(job.request)
             self._phases.pop(job.request, None)
             self._update_gauge()
 
@@ -154,6 +170,11 @@ class Jobs:
         """A pushed program event named `request`: its job re-reads the chain now instead of after its wait."""
         event = self._wakes.get(request)
         if event is not None:
+            event.set()
+
+    def wake_all(self) -> None:
+        """Every job re-reads the chain now (after a gap in the pushed events, e.g. a dropped subscription)."""
+        for event in self._wakes.values():
             event.set()
 
     async def pause(self, seconds: float | None = None, wake: asyncio.Event | None = None) -> bool:

@@ -12,7 +12,8 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
@@ -21,6 +22,29 @@ from prometheus_client.exposition import CONTENT_TYPE_LATEST, generate_latest
 logger = logging.getLogger(__name__)
 
 _LATENCY_BUCKETS = (0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0)
+_STAGE_BUCKETS = (
+    0.001,
+    0.0025,
+    0.005,
+    0.01,
+    0.025,
+    0.05,
+    0.1,
+    0.25,
+    0.5,
+    1.0,
+    2.5,
+    5.0,
+    10.0,
+    30.0,
+    60.0,
+    120.0,
+)
+
+#: The stages of a request, each timed by `dfpn_worker_stage_seconds{stage}`: discover (one discovery poll), join
+#: (accepting a drawn seat: send and confirm), fetch (media download), hash (its SHA-256 check), analyse (every
+#: detector, queueing in the pool included), report (report stored), commit and reveal (send and confirm).
+STAGES = ("discover", "join", "fetch", "hash", "analyse", "report", "commit", "reveal")
 
 
 class Metrics:
@@ -85,9 +109,27 @@ class Metrics:
         )
         self.detector_latency = Histogram(
             "dfpn_worker_detector_latency_seconds",
-            "Wall-clock time of one detector on one media.",
+            "Time of one detector on one media, measured where it runs (inside the pool worker: no queueing).",
             ["model_id"],
             buckets=_LATENCY_BUCKETS,
+            registry=r,
+        )
+        self.stage_latency = Histogram(
+            "dfpn_worker_stage_seconds",
+            "Time of one stage of one request: " + ", ".join(STAGES) + ".",
+            ["stage"],
+            buckets=_STAGE_BUCKETS,
+            registry=r,
+        )
+        self.detector_cpu = Counter(
+            "dfpn_worker_detector_cpu_seconds",
+            "CPU time (user + system) spent by the detectors, measured inside the pool worker.",
+            ["model_id"],
+            registry=r,
+        )
+        self.resubscribes = Counter(
+            "dfpn_worker_log_resubscribes",
+            "Times the program-log subscription was lost (then: a discovery poll and every job re-read at once).",
             registry=r,
         )
         self.verdicts = Counter(
@@ -104,6 +146,15 @@ class Metrics:
 
     def render(self) -> bytes:
         return generate_latest(self.registry)
+
+    @contextlib.contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        """Time the enclosed code as one `name` stage (observed also when it raises)."""
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.stage_latency.labels(stage=name).observe(time.perf_counter() - start)
 
 
 HealthCheck = Callable[[], tuple[bool, dict[str, Any]]]

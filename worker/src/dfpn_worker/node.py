@@ -23,8 +23,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from solders.keypair import Keypair
@@ -42,6 +41,7 @@ from dfpn_worker.jobs import Jobs, first
 from dfpn_worker.metrics import Metrics, MetricsServer
 from dfpn_worker.preimage import Preimages
 from dfpn_worker.registration import Standing, declared_models, model_refs, served_mask
+from dfpn_worker.reports import OffLoopReportStore
 from dfpn_worker.state import Job, StateStore
 from dfpn_worker.steps import SeatSteps
 from dfpn_worker.transfer import ReportStore
@@ -63,6 +63,7 @@ class WorkerNode:
         metrics: Metrics | None = None,
         state: StateStore | None = None,
         reports: ReportStore | None = None,
+        detector_factory: Callable[[], Sequence[Detector]] | None = None,
     ) -> None:
         self.config = config
         self.transport = transport
@@ -73,12 +74,17 @@ class WorkerNode:
         self.metrics = metrics or Metrics()
         self.state = state or StateStore(config.state_dir, str(self.authority))
         backoff_base = min(0.5, config.poll_interval)
-        self.reports = reports or ReportStore(config.storage, config.report_dir, backoff_base=backoff_base)
+        self.reports = reports or OffLoopReportStore(
+            config.storage, config.report_dir, backoff_base=backoff_base, metrics=self.metrics
+        )
         self.analyzer = Analyzer(self.detectors, timeout=config.detector_timeout, metrics=self.metrics)
+        self.detector_factory = detector_factory
         self.server: MetricsServer | None = None
         self.standing = Standing()
-        self.chain = Chain(transport, keypair, self.metrics, backoff_base)
-        self.jobs = Jobs(self.state, self.metrics, config.poll_interval)
+        self.chain = Chain(
+            transport, keypair, self.metrics, backoff_base, max_in_flight=config.max_transactions_in_flight
+        )
+        self.jobs = Jobs(self.state, self.metrics, config.poll_interval, on_slot_freed=self._slot_freed)
         preimages = Preimages(
             config, transport, keypair, self.analyzer, self.reports, self.metrics, backoff_base
         )
@@ -86,7 +92,6 @@ class WorkerNode:
         self.discovery = Discovery(
             config, self.chain, self.jobs, self.standing, self.metrics, self._spawn, self.analyzer.can_credit
         )
-        self._executor: ThreadPoolExecutor | None = None
         self._log_task: asyncio.Task[None] | None = None
         self._started = False
 
@@ -108,10 +113,9 @@ class WorkerNode:
             raise WorkerError("no detectors: install dfpn-detectors or name detectors in the config")
         self.reports.check()
         await self._read_registration()
-        self._executor = ThreadPoolExecutor(
-            max_workers=max(2, self.config.concurrency), thread_name_prefix="dfpn-detector"
+        await self.analyzer.start_pool(
+            self._pool_kind(), workers=self.config.analysis_workers or None, factory=self.detector_factory
         )
-        self.analyzer.executor = self._executor
         if self.config.metrics_port is not None:
             self.server = MetricsServer(
                 self.metrics, self.health, self.config.metrics_host, self.config.metrics_port
@@ -130,6 +134,17 @@ class WorkerNode:
             len(resumed),
             extra={"event": "started", "worker": str(self.authority), "resumed": len(resumed)},
         )
+
+    def _pool_kind(self) -> str:
+        """`analysis_pool`; "auto": processes on a real network, threads on the embedded one (its tests' detectors
+        live in the test process, and start-up cost would dominate)."""
+        kind = self.config.analysis_pool
+        if kind == "auto":
+            return "thread" if self.transport.is_local else "process"
+        return kind
+
+    def _slot_freed(self) -> None:
+        self.discovery.wake.set()
 
     async def _read_registration(self) -> None:
         """The network config and this worker's account; what it declares decides what the node serves."""
@@ -194,7 +209,7 @@ class WorkerNode:
             while not self.jobs.stopping:
                 self.discovery.wake.clear()
                 try:
-                    await self.poll_once()
+                    await self.discovery.poll()
                 except Exception as e:
                     self.metrics.errors.labels(stage="poll").inc()
                     logger.warning("poll failed: %s", e, extra={"event": "poll_failed"})
@@ -205,10 +220,12 @@ class WorkerNode:
         await self.shutdown()
 
     async def poll_once(self) -> None:
-        """One discovery round: list open requests, resume seats this worker holds, join eligible ones."""
+        """One discovery round: list open requests, resume seats this worker holds, join eligible ones; returns
+        once the accepts, declines and crank draws it started are done (`run` does not wait for them)."""
         if not self._started:
             await self.start()
         await self.discovery.poll()
+        await self.discovery.drain(crank=True)
 
     def stop(self) -> None:
         """Ask `run` to finish: no new joins; in-flight analysis and commits finish (within `shutdown_grace`);
@@ -217,6 +234,7 @@ class WorkerNode:
 
     async def shutdown(self) -> None:
         self.stop()
+        await self.discovery.drain()
         await self.jobs.finish(self.config.shutdown_grace)
         await self._close()
         unfinished = len(self.state.unfinished())
@@ -230,6 +248,7 @@ class WorkerNode:
 
     async def _abort(self) -> None:
         self.jobs.stop()
+        await self.discovery.close()
         await self.jobs.abandon()
         await self._close()
 
@@ -241,9 +260,9 @@ class WorkerNode:
         if self.server is not None:
             await self.server.stop()
             self.server = None
-        if self._executor is not None:
-            self._executor.shutdown(wait=False, cancel_futures=True)
-            self._executor = None
+        await self.discovery.close()
+        await self.chain.close()
+        self.analyzer.close_pool()
 
     def _spawn(self, job: Job) -> None:
         self.jobs.spawn(job, self.steps.step)

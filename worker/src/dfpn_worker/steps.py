@@ -27,6 +27,7 @@ clock behind the one the worker read) means "try again later", never a failure.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 
@@ -85,14 +86,13 @@ class SeatSteps:
 
     async def step(self, address: Pubkey, job: Job) -> Job | None:
         """Advance `job` by one step from what the chain says now."""
-        r = await self.chain.request(address)
+        r, now = await asyncio.gather(self.chain.request(address), self.chain.now())
         if r is None:
-            return self._finish(job, "request account closed")
+            return await self._finish(job, "request account closed")
         seat = self.chain.seat(r)
-        now = await self.chain.now()
         if job.phase is Phase.FAILED:
-            return self._finish(job, job.outcome or "failed")
-        closed = self._closed(job, r, seat)
+            return await self._finish(job, job.outcome or "failed")
+        closed = await self._closed(job, r, seat)
         if closed is not None:
             return closed
         # From here on the request is open.
@@ -110,18 +110,18 @@ class SeatSteps:
 
     # ---- the end of a request ------------------------------------------------------------------------------
 
-    def _closed(self, job: Job, r: Request, seat: Seat | None) -> Job | None:
+    async def _closed(self, job: Job, r: Request, seat: Seat | None) -> Job | None:
         """The job's end when the request is no longer open, else None."""
         if protocol.is_open(r.status):
             return None
         keep = job.phase in (Phase.REFUSED, Phase.MISSED, Phase.FAILED)
         if r.status == REQUEST_STATUS_EXPIRED:
-            return self._finish(job, "expired", None if keep else Phase.DONE)
+            return await self._finish(job, "expired", None if keep else Phase.DONE)
         verdict = Verdict.from_code(r.verdict).value
         outcome = f"finalized: {verdict} {r.confidence} ({ConsensusType.from_code(r.consensus).value})"
         if seat is not None and seat.state == SEAT_STATE_COMMITTED and not keep:
             self.metrics.requests_missed.labels(stage="reveal").inc()
-            return self._finish(job, outcome + "; not revealed (slashed)", Phase.MISSED)
+            return await self._finish(job, outcome + "; not revealed (slashed)", Phase.MISSED)
         if r.challenged:
             outcome += f"; known-answer challenge: {Verdict.from_code(r.challenge_label).value}"
         if seat is not None and seat.state == SEAT_STATE_REVEALED:
@@ -129,17 +129,17 @@ class SeatSteps:
                 outcome += "; passed" if seat.verdict == r.challenge_label else "; failed (slashed)"
             else:
                 outcome += "; agreed" if seat.verdict == r.verdict else "; disagreed"
-        return self._finish(job, outcome, None if keep else Phase.DONE)
+        return await self._finish(job, outcome, None if keep else Phase.DONE)
 
     # ---- JOINED: analyse --------------------------------------------------------------------------------------
 
     async def _analyse(self, address: Pubkey, job: Job, r: Request, seat: Seat | None, now: int) -> Job:
         if seat is None:
-            return self._replaced(job)
+            return await self._replaced(job)
         if (
             seat.state == SEAT_STATE_DRAWN
         ):  # not (or no longer) accepted: discovery answers the drawn seat again
-            return self.jobs.put(
+            return await self.jobs.put(
                 job.replace(
                     phase=Phase.LEFT,
                     finished=True,
@@ -149,25 +149,25 @@ class SeatSteps:
             )
         recovering = seat.state in (SEAT_STATE_COMMITTED, SEAT_STATE_REVEALED)
         if seat.state == SEAT_STATE_REVEALED:
-            return self.jobs.put(job.replace(phase=Phase.REVEALED))
+            return await self.jobs.put(job.replace(phase=Phase.REVEALED))
         if not recovering and not protocol.commit_open(r, now):
-            return self._miss(job, "commit", "the commit phase closed before the analysis started")
+            return await self._miss(job, "commit", "the commit phase closed before the analysis started")
         try:
             data = await self.preimages.media(r)
         except MediaRefusedError as e:
-            return self._refuse(job, e.code, e.message, media_uri(r))
+            return await self._refuse(job, e.code, e.message, media_uri(r))
         try:
             prepared = await self.preimages.prepare(address, job, r, data)
         except LookupError as e:  # no model the program would accept in a commit for this request
             if recovering:
                 raise
-            return self._refuse(job, "NO_COMMITTABLE_MODEL", str(e), media_uri(r))
+            return await self._refuse(job, "NO_COMMITTABLE_MODEL", str(e), media_uri(r))
         if recovering:
-            return self._recover_commitment(prepared, seat)
+            return await self._recover_commitment(prepared, seat)
         # The crash-safety point: preimage and salt are on disk before commit_result is sent.
-        return self.jobs.put(prepared.replace(phase=Phase.PREPARED))
+        return await self.jobs.put(prepared.replace(phase=Phase.PREPARED))
 
-    def _refuse(self, job: Job, code: str, message: str, uri: str) -> Job:
+    async def _refuse(self, job: Job, code: str, message: str, uri: str) -> Job:
         """The worker cannot serve this request (`code`: CONTENT_HASH_MISMATCH, MEDIA_TOO_LARGE, ...); the next
         step gives the seat back if the program still allows it."""
         self.metrics.requests_refused.labels(code=code).inc()
@@ -178,16 +178,16 @@ class SeatSteps:
             message,
             extra={"event": "refused", "request": job.request, "code": code, "uri": uri},
         )
-        return self.jobs.put(job.replace(phase=Phase.REFUSED, error_code=code, error=message))
+        return await self.jobs.put(job.replace(phase=Phase.REFUSED, error_code=code, error=message))
 
-    def _recover_commitment(self, prepared: Job, seat: Seat) -> Job:
+    async def _recover_commitment(self, prepared: Job, seat: Seat) -> Job:
         """The seat was committed before the state was lost: the re-derived preimage must match it."""
         if prepared.commitment == bytes(seat.commitment):
             logger.warning(
                 "recovered the committed preimage of %s", prepared.request, extra={"event": "recovered"}
             )
-            return self.jobs.put(prepared.replace(phase=Phase.COMMITTED))
-        return self._fail(
+            return await self.jobs.put(prepared.replace(phase=Phase.COMMITTED))
+        return await self._fail(
             prepared, "PREIMAGE_LOST", "the seat is committed and the preimage could not be re-derived"
         )
 
@@ -195,13 +195,15 @@ class SeatSteps:
 
     async def _commit(self, address: Pubkey, job: Job, r: Request, seat: Seat | None, now: int) -> Job:
         if seat is None:
-            return self._replaced(job)
+            return await self._replaced(job)
         if seat.state in (SEAT_STATE_COMMITTED, SEAT_STATE_REVEALED):
             if bytes(seat.commitment) == job.commitment:
-                return self.jobs.put(job.replace(phase=Phase.COMMITTED))
-            return self._fail(job, "COMMITMENT_MISMATCH", "the on-chain commitment is not the stored one")
+                return await self.jobs.put(job.replace(phase=Phase.COMMITTED))
+            return await self._fail(
+                job, "COMMITMENT_MISMATCH", "the on-chain commitment is not the stored one"
+            )
         if not protocol.commit_open(r, now):
-            return self._miss(job, "commit", "the commit phase closed before the commit")
+            return await self._miss(job, "commit", "the commit phase closed before the commit")
         assert job.commitment is not None
         assert job.model is not None
         instruction = ix.commit_result(
@@ -212,14 +214,15 @@ class SeatSteps:
             program_id=self.chain.program_id,
         )
         try:
-            record = await self.chain.send(f"commit {job.request}", [instruction])
+            with self.metrics.stage("commit"):
+                record = await self.chain.send(f"commit {job.request}", [instruction])
         except DFPNError as e:
             if e.code is ErrorCode.ALREADY_COMMITTED:
                 return job  # the next step reads the seat
             if e.code is ErrorCode.COMMIT_PHASE_CLOSED:
-                return self._miss(job, "commit", "the commit phase closed before the commit")
+                return await self._miss(job, "commit", "the commit phase closed before the commit")
             if e.code in _MODEL_REFUSALS:  # the answer's model cannot serve this request: nothing to commit
-                return self._refuse(job, e.code.value, str(e), media_uri(r))
+                return await self._refuse(job, e.code.value, str(e), media_uri(r))
             raise
         self.metrics.requests_committed.inc()
         self.metrics.verdicts.labels(verdict=Verdict.from_code(job.verdict or 0).value).inc()
@@ -228,15 +231,15 @@ class SeatSteps:
             job.request,
             extra={"event": "committed", "request": job.request, "tx": record.signature},
         )
-        return self.jobs.put(job.replace(phase=Phase.COMMITTED, commit_tx=record.signature))
+        return await self.jobs.put(job.replace(phase=Phase.COMMITTED, commit_tx=record.signature))
 
     # ---- COMMITTED: reveal ------------------------------------------------------------------------------------
 
     async def _reveal(self, address: Pubkey, job: Job, r: Request, seat: Seat | None, now: int) -> Job | None:
         if seat is not None and seat.state == SEAT_STATE_REVEALED:
-            return self.jobs.put(job.replace(phase=Phase.REVEALED))
+            return await self.jobs.put(job.replace(phase=Phase.REVEALED))
         if now >= r.deadline:
-            return self._miss(job, "reveal", "the deadline passed before the reveal")
+            return await self._miss(job, "reveal", "the deadline passed before the reveal")
         if protocol.reveal_open(r, now):
             return await self._send_reveal(address, job)
         if protocol.expirable(r, now):
@@ -256,14 +259,15 @@ class SeatSteps:
             program_id=self.chain.program_id,
         )
         try:
-            record = await self.chain.send(f"reveal {job.request}", [instruction])
+            with self.metrics.stage("reveal"):
+                record = await self.chain.send(f"reveal {job.request}", [instruction])
         except DFPNError as e:
             if e.code in (ErrorCode.ALREADY_REVEALED, ErrorCode.REVEAL_PHASE_NOT_STARTED):
                 return await self.jobs.wait(job)
             if e.code is ErrorCode.REVEAL_PHASE_CLOSED:
-                return self._miss(job, "reveal", "the reveal phase closed before the reveal")
+                return await self._miss(job, "reveal", "the reveal phase closed before the reveal")
             if e.code is ErrorCode.COMMITMENT_MISMATCH:
-                return self._fail(job, e.code.value, str(e))
+                return await self._fail(job, e.code.value, str(e))
             raise
         self.metrics.requests_revealed.inc()
         logger.info(
@@ -271,7 +275,7 @@ class SeatSteps:
             job.request,
             extra={"event": "revealed", "request": job.request, "tx": record.signature},
         )
-        return self.jobs.put(job.replace(phase=Phase.REVEALED, reveal_tx=record.signature))
+        return await self.jobs.put(job.replace(phase=Phase.REVEALED, reveal_tx=record.signature))
 
     # ---- REVEALED: finalize; REFUSED / MISSED: follow -------------------------------------------------------
 
@@ -294,7 +298,9 @@ class SeatSteps:
             job.request,
             extra={"event": "finalized", "request": job.request, "tx": record.signature},
         )
-        return self.jobs.put(job.replace(finalize_tx=record.signature))  # the next step reads the result
+        return await self.jobs.put(
+            job.replace(finalize_tx=record.signature)
+        )  # the next step reads the result
 
     # ---- REFUSED: give the seat back -----------------------------------------------------------------------
 
@@ -302,7 +308,7 @@ class SeatSteps:
         """A refused job gives its seat back while the leave window is open (its bond is released); past it,
         the seat is held to the end (its bond is forfeited) and the job helps the request end."""
         if seat is None:  # the leave landed before the state recorded it (or the seat is gone otherwise)
-            return self._left(job, None)
+            return await self._left(job, None)
         if seat.state not in (SEAT_STATE_JOINED, SEAT_STATE_DRAWN) or not protocol.leave_open(r, seat, now):
             return await self._follow(address, job, r, now)
         instruction = ix.leave_request(
@@ -318,9 +324,9 @@ class SeatSteps:
             ):
                 raise
             return await self.jobs.wait(job)  # the next step reads the seat and the clock again
-        return self._left(job, record.signature)
+        return await self._left(job, record.signature)
 
-    def _left(self, job: Job, signature: str | None) -> Job:
+    async def _left(self, job: Job, signature: str | None) -> Job:
         self.metrics.requests_left.inc()
         logger.info(
             "left %s (refused: %s); seat bond released",
@@ -329,7 +335,7 @@ class SeatSteps:
             extra={"event": "left", "request": job.request, "code": job.error_code, "tx": signature},
         )
         outcome = f"left the seat: {job.error_code or 'refused'}"
-        return self._finish(job, outcome, Phase.LEFT)
+        return await self._finish(job, outcome, Phase.LEFT)
 
     # ---- MISSED / DONE: follow ------------------------------------------------------------------------------
 
@@ -371,10 +377,10 @@ class SeatSteps:
 
     # ---- outcomes -----------------------------------------------------------------------------------------------
 
-    def _finish(self, job: Job, outcome: str, phase: Phase | None = None) -> Job:
-        return self.jobs.put(job.replace(finished=True, outcome=outcome, phase=phase or job.phase))
+    async def _finish(self, job: Job, outcome: str, phase: Phase | None = None) -> Job:
+        return await self.jobs.put(job.replace(finished=True, outcome=outcome, phase=phase or job.phase))
 
-    def _miss(self, job: Job, stage: str, why: str) -> Job:
+    async def _miss(self, job: Job, stage: str, why: str) -> Job:
         self.metrics.requests_missed.labels(stage=stage).inc()
         logger.warning(
             "missed %s: %s",
@@ -382,9 +388,9 @@ class SeatSteps:
             why,
             extra={"event": "missed", "request": job.request, "stage": stage},
         )
-        return self.jobs.put(job.replace(phase=Phase.MISSED, error=why))
+        return await self.jobs.put(job.replace(phase=Phase.MISSED, error=why))
 
-    def _replaced(self, job: Job) -> Job:
+    async def _replaced(self, job: Job) -> Job:
         """The accepted seat is gone before the commit: replaced by a draw (not committed within half a commit window
         of its draw: the bond is forfeited), or given back by hand."""
         self.metrics.requests_missed.labels(stage="commit").inc()
@@ -394,9 +400,9 @@ class SeatSteps:
             extra={"event": "missed", "request": job.request, "stage": "commit"},
         )
         why = "the seat was replaced (not committed within half a commit window of its draw) or given back"
-        return self._finish(job.replace(error=why), "seat lost before the commit", Phase.MISSED)
+        return await self._finish(job.replace(error=why), "seat lost before the commit", Phase.MISSED)
 
-    def _fail(self, job: Job, code: str, why: str) -> Job:
+    async def _fail(self, job: Job, code: str, why: str) -> Job:
         self.metrics.errors.labels(stage=job.phase.value).inc()
         logger.error(
             "giving up on %s: %s",
@@ -404,7 +410,7 @@ class SeatSteps:
             why,
             extra={"event": "failed", "request": job.request, "code": code},
         )
-        return self.jobs.put(job.replace(phase=Phase.FAILED, error_code=code, error=why, finished=True))
+        return await self.jobs.put(job.replace(phase=Phase.FAILED, error_code=code, error=why, finished=True))
 
 
 __all__ = ["SeatSteps"]
