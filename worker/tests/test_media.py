@@ -34,6 +34,8 @@ from helpers import (
 
 M, A = Verdict.MANIPULATED, Verdict.AUTHENTIC
 FACE = [ChainModality.FACE_MANIPULATION]
+#: The media servers here are on 127.0.0.1, which a worker refuses unless its operator allows it (test_ssrf.py).
+LOCAL = ["127.0.0.0/8"]
 
 
 def _report(uri: str | None) -> dict[str, Any]:
@@ -136,7 +138,9 @@ async def test_a_download_that_fails_at_first_is_retried_with_backoff(
     # Given media served over HTTP by a server that answers 503 twice before serving it
     register_model(network, "fixed-a")
     media_server.failures = 2
-    node = await make_node("w1", [FixedDetector("fixed-a", M, 75)], download_attempts=3)
+    node = await make_node(
+        "w1", [FixedDetector("fixed-a", M, 75)], download_attempts=3, media_allow_networks=LOCAL
+    )
     sub = await client.submit_request(
         media, uri=media_server.url, modalities=FACE, min_workers=1, deadline_seconds=120
     )
@@ -158,7 +162,9 @@ async def test_a_download_declared_too_large_is_refused_before_it_completes(
     register_model(network, "fixed-a")
     media_server.declared_length = 50 * 1024 * 1024
     digest = hashlib.sha256(media.read_bytes()).digest()
-    node = await make_node("w1", [FixedDetector("fixed-a", M, 75)], max_media_bytes=1024 * 1024)
+    node = await make_node(
+        "w1", [FixedDetector("fixed-a", M, 75)], max_media_bytes=1024 * 1024, media_allow_networks=LOCAL
+    )
     sub = await client.submit_request(
         uri=media_server.url, content_hash=digest, modalities=FACE, min_workers=1, deadline_seconds=120
     )
@@ -176,7 +182,9 @@ async def test_an_unreachable_media_uri_is_refused_after_bounded_retries(
     # Given a media URI nobody serves
     register_model(network, "fixed-a")
     digest = hashlib.sha256(PNG_MAGIC).digest()
-    node = await make_node("w1", [FixedDetector("fixed-a", M, 75)], download_attempts=3)
+    node = await make_node(
+        "w1", [FixedDetector("fixed-a", M, 75)], download_attempts=3, media_allow_networks=LOCAL
+    )
     sub = await client.submit_request(
         uri="http://127.0.0.1:9/nothing.png",
         content_hash=digest,

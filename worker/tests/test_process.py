@@ -124,7 +124,7 @@ async def test_a_worker_killed_between_commit_and_reveal_reveals_after_restart(
     keypair = Keypair()
     await rpc.airdrop(keypair.pubkey(), 5 * LAMPORTS_PER_SOL)
     model_id = f"kill-{os.urandom(4).hex()}"
-    config = _config(short_dir, rpc_network.url, keypair, model_id)
+    config = _config(short_dir, rpc_network.url, keypair, model_id, media_allow_networks=["127.0.0.0/8"])
     log = short_dir / "worker.log"
     register = await asyncio.to_thread(
         subprocess.run,

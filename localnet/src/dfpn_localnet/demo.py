@@ -40,6 +40,8 @@ from dfpn_worker import WorkerConfig, WorkerNode
 from dfpn_worker.cli import choose_detectors, load_worker_detectors, register_models, register_worker
 from solders.pubkey import Pubkey
 
+from dfpn_localnet.workers import LOCAL_MEDIA_NETWORKS
+
 logger = logging.getLogger(__name__)
 
 MODALITIES_BY_KIND: dict[str, list[Modality]] = {
@@ -114,6 +116,7 @@ async def run_demo(media: Path | None, workers: int, out: TextIO = sys.stdout) -
         base = WorkerConfig(
             network="local",
             storage="file",
+            media_allow_networks=list(LOCAL_MEDIA_NETWORKS),
             poll_interval=0.05,
             metrics_port=None,
             log_format="text",

@@ -86,6 +86,10 @@ class WorkerProcess:
         return found
 
 
+#: Networks the local network's workers download media from: this machine (127.0.0.0/8 and ::1).
+LOCAL_MEDIA_NETWORKS = ("127.0.0.0/8", "::1/128")
+
+
 async def launch_workers(
     url: str,
     count: int,
@@ -139,6 +143,9 @@ async def launch_workers(
                 log_format="json",
                 log_level="INFO",
                 shutdown_grace=10,
+                # Media served on this machine (a client's or the gateway's local server) is the point of a
+                # local network; elsewhere a worker refuses loopback media (media_allow_networks).
+                media_allow_networks=list(LOCAL_MEDIA_NETWORKS),
             )
             write_config(config, d / "worker.toml")
             workers.append(WorkerProcess(keypair, d / "worker.toml", d / "worker.log", env))
@@ -149,4 +156,4 @@ async def launch_workers(
     return workers
 
 
-__all__ = ["WorkerProcess", "launch_workers"]
+__all__ = ["LOCAL_MEDIA_NETWORKS", "WorkerProcess", "launch_workers"]

@@ -38,6 +38,7 @@ from dfpn import Modality as ChainModality
 from dfpn import pda
 from dfpn.errors import DFPNError, ErrorCode
 from dfpn.fees import sol_to_lamports
+from dfpn.netguard import DestinationPolicy
 
 logger = logging.getLogger(__name__)
 
@@ -128,6 +129,12 @@ class WorkerConfig(BaseSettings):
     download_timeout: float = Field(default=60.0, gt=0)
     #: Download attempts before giving up (network faults; bounded exponential backoff between them).
     download_attempts: int = Field(default=4, ge=1, le=20)
+    #: Redirects followed for one media download (each hop's address is checked like the first).
+    media_max_redirects: int = Field(default=5, ge=0, le=20)
+    #: Networks (CIDRs) media may be downloaded from although they are not publicly reachable: loopback, private,
+    #: link-local, ... addresses are refused unless listed here (a client chooses the media URI, and must not make
+    #: the worker fetch from inside its operator's network). The local network lists loopback; default: none.
+    media_allow_networks: list[str] = Field(default_factory=list)
     #: Time limit for one detector on one media, in seconds (over it: that detector is Inconclusive).
     detector_timeout: float = Field(default=120.0, gt=0)
     #: Where reports go: "file" (file:// URIs; local network only), "ipfs" (DFPN_IPFS_API) or "s3"
@@ -168,7 +175,7 @@ class WorkerConfig(BaseSettings):
     log_level: str = "INFO"
     log_format: Literal["json", "text"] = "json"
 
-    @field_validator("modalities", "detectors", mode="before")
+    @field_validator("modalities", "detectors", "media_allow_networks", mode="before")
     @classmethod
     def _lists(cls, value: Any) -> Any:
         return _split_list(value)
@@ -177,6 +184,15 @@ class WorkerConfig(BaseSettings):
     @classmethod
     def _known_modalities(cls, value: list[str]) -> list[str]:
         return [pascal_name(parse_modality(v)) for v in value]
+
+    @field_validator("media_allow_networks")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        try:
+            policy = DestinationPolicy.from_strings(value)
+        except DFPNError as e:
+            raise ValueError(f"media_allow_networks: {e.message}") from e
+        return [str(net) for net in policy.allow_networks]
 
     @field_validator("metrics_port", mode="before")
     @classmethod
@@ -247,6 +263,11 @@ class WorkerConfig(BaseSettings):
     @property
     def chain_modalities(self) -> list[ChainModality]:
         return [parse_modality(m) for m in self.modalities]
+
+    @property
+    def media_policy(self) -> DestinationPolicy:
+        """Where media may be downloaded from: public addresses and `media_allow_networks`."""
+        return DestinationPolicy.from_strings(self.media_allow_networks)
 
     @property
     def report_dir(self) -> Path:

@@ -76,6 +76,8 @@ class Preimages:
             timeout=self.config.download_timeout,
             attempts=self.config.download_attempts,
             allow_file=self.transport.is_local,
+            policy=self.config.media_policy,
+            max_redirects=self.config.media_max_redirects,
             backoff_base=self.backoff_base,
             on_retry=lambda op: self.metrics.retries.labels(operation="download").inc(),
         )

@@ -12,6 +12,7 @@ from urllib.parse import unquote, urlparse
 from dfpn import storage as store
 from dfpn.errors import DFPNError, ErrorCode
 from dfpn.generated.constants import MAX_REPORT_URI_LEN
+from dfpn.netguard import DestinationPolicy, DestinationRefused
 from dfpn_worker.retry import retrying
 
 logger = logging.getLogger(__name__)
@@ -24,7 +25,8 @@ _NAME_HEX = 32
 
 class MediaRefusedError(Exception):
     """The worker will not analyse this media. `code`: CONTENT_HASH_MISMATCH, MEDIA_TOO_LARGE,
-    MEDIA_UNAVAILABLE or STORAGE_NOT_SUPPORTED."""
+    MEDIA_UNAVAILABLE, STORAGE_NOT_SUPPORTED or DESTINATION_REFUSED (the media URI's host is, or resolves to, an
+    address the worker's `media_allow_networks` policy refuses: it is not contacted)."""
 
     def __init__(self, code: str, message: str) -> None:
         super().__init__(f"[{code}] {message}")
@@ -43,17 +45,23 @@ async def fetch_media(
     timeout: float,
     attempts: int,
     allow_file: bool,
+    policy: DestinationPolicy,
+    max_redirects: int = 5,
     backoff_base: float = 0.5,
     on_retry: Callable[[str], None] | None = None,
 ) -> bytes:
     """The bytes at `uri`, at most `max_bytes` (refused as soon as the size is known to be larger: from the
-    file size, the Content-Length header, or while streaming), each attempt within `timeout` seconds; network
-    faults are retried `attempts` times in all with bounded backoff. file:// URIs only when `allow_file` (the
-    embedded local network): elsewhere a client must not make the worker read its own disk."""
+    file size, the Content-Length header, or while streaming), each attempt within `timeout` seconds in all;
+    network faults are retried `attempts` times in all with bounded backoff. file:// URIs only when `allow_file`
+    (the embedded local network): elsewhere a client must not make the worker read its own disk. http(s) URIs
+    only to destinations `policy` allows (every connection and each of at most `max_redirects` redirects is
+    checked): a client must not make the worker fetch from inside its operator's network either."""
     _check_before_download(uri, max_bytes=max_bytes, allow_file=allow_file)
 
     async def read() -> bytes:
-        return await store.read_uri(uri, max_bytes=max_bytes, timeout=timeout)
+        return await store.read_uri(
+            uri, max_bytes=max_bytes, timeout=timeout, policy=policy, max_redirects=max_redirects
+        )
 
     try:
         data = await retrying(
@@ -64,6 +72,8 @@ async def fetch_media(
             transient=_transient_download_error,
             on_retry=on_retry,
         )
+    except DestinationRefused as e:  # holds for good: like a hash mismatch, never retried
+        raise MediaRefusedError(ErrorCode.DESTINATION_REFUSED.value, e.message) from e
     except DFPNError as e:
         if _too_large(e):
             raise MediaRefusedError("MEDIA_TOO_LARGE", e.message) from e
@@ -102,7 +112,7 @@ def _transient_download_error(error: BaseException) -> bool:
     if isinstance(error, DFPNError):
         if _too_large(error):
             return False
-        return error.code in (ErrorCode.REPORT_UNAVAILABLE, ErrorCode.STORAGE_UNAVAILABLE)
+        return error.code in (ErrorCode.REPORT_UNAVAILABLE, ErrorCode.STORAGE_UNAVAILABLE, ErrorCode.TIMEOUT)
     return isinstance(error, OSError | TimeoutError)
 
 
