@@ -30,7 +30,7 @@ from dfpn.netguard import (
 )
 from dfpn.storage import read_uri
 
-LOOPBACK = DestinationPolicy.from_strings(["127.0.0.0/8"])
+LOOPBACK = DestinationPolicy.from_strings(["127.0.0.0/8", "::1/128"])  # localhost may resolve to both
 PUBLIC = DestinationPolicy()
 
 # ---- addresses -------------------------------------------------------------------------------------------
