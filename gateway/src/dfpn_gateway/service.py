@@ -1,9 +1,14 @@
 """The service layer: `Gateway`, everything the routes ask of the network, through the SDK (`AsyncDFPNClient`).
 
 Routes parse HTTP and call one method here; this module knows no HTTP beyond the `ApiError`s it raises. A
-submission runs in named steps: check the request (`_check`), price it (`_price`), reserve quota, pin the
-media, record the intent (`_record_intent`, so a crash before confirmation is recovered on restart), send the
-transaction (`_send_transaction`) and confirm (`_confirm`)."""
+submission runs in named steps: check the request (`_check`), price it (`_price`), reserve quota (`QuotaGate`),
+pin the media, record the intent (`_record_intent`, so a crash before confirmation is recovered on restart), send
+the transaction (`_send_transaction`) and confirm (`_confirm`).
+
+What keeps a submission short (issue #16): the on-chain configuration is reused for `config_cache_seconds`, the
+clock comes from the watcher's reading (one per second for the whole gateway), and on a cluster the seats are
+drawn by the watcher right after the answer instead of before it: the answer waits for one confirmed transaction
+and nothing else."""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ import asyncio
 import json
 import logging
 import secrets
+from collections import Counter
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
@@ -57,6 +63,50 @@ class _Plan:
     content_hash: bytes
 
 
+class QuotaGate:
+    """Quota reservations of the submissions in flight, per key.
+
+    A submission reserves one request of its key's quota (in the database, so a crash cannot overspend it) after
+    its cheap checks and gives it back at once when it fails. While reservations of submissions still in flight
+    fill the quota, a new submission waits (at most `wait_seconds`) for one of them to end instead of being refused:
+    a submission that fails would otherwise have made a valid one get 429 (issue #16: 10 of 20 on localnet, with
+    10 failing on purpose and a quota of 10). 429 comes only when landed submissions used the quota up, or after
+    the wait."""
+
+    def __init__(self, wait_seconds: float) -> None:
+        self.wait_seconds = wait_seconds
+        self._in_flight: Counter[str] = Counter()
+        self._changed = asyncio.Condition()
+
+    async def reserve(self, store: st.Store, key_id: str) -> bool:
+        """Take one request of the key's quota; False when it is used up (by landed submissions, or still after
+        `wait_seconds`)."""
+        loop = asyncio.get_running_loop()
+        give_up = loop.time() + self.wait_seconds
+        async with self._changed:
+            while not store.reserve_quota(key_id):
+                remaining = give_up - loop.time()
+                if not self._in_flight[key_id] or remaining <= 0:
+                    return False
+                try:
+                    async with asyncio.timeout(remaining):
+                        await self._changed.wait()
+                except TimeoutError:
+                    return False
+            self._in_flight[key_id] += 1
+            return True
+
+    async def settle(self, store: st.Store, key_id: str, *, landed: bool) -> None:
+        """The submission ended: its reservation becomes usage (`landed`) or is given back, and waiters look again."""
+        if not landed:
+            store.release_quota(key_id)
+        async with self._changed:
+            self._in_flight[key_id] -= 1
+            if self._in_flight[key_id] <= 0:
+                del self._in_flight[key_id]
+            self._changed.notify_all()
+
+
 class Gateway:
     """The app's state: settings, and while the app runs, its `Runtime` (store, client, watcher, deliverer)."""
 
@@ -64,6 +114,7 @@ class Gateway:
         self.settings = settings
         self._given_client = client
         self.limiter = RateLimiter()
+        self.quota = QuotaGate(settings.quota_wait_seconds)
         self._rt: Runtime | None = None
 
     @property
@@ -78,6 +129,8 @@ class Gateway:
         """Open the runtime, settle interrupted submissions, then start delivering webhooks and following
         open requests."""
         rt = self._rt = open_runtime(self.settings, self._given_client)
+        # Fees, the worker floor and the limits change rarely (governance): read them at most this often.
+        rt.client.config_max_age = self.settings.config_cache_seconds
         await recover_submissions(rt.store, rt.client)
         rt.deliverer.start()
         rt.watcher.start()
@@ -110,17 +163,19 @@ class Gateway:
         rt = self.rt  # one runtime for the whole submission, its clean-up included
         plan = await self._floor(rt, self._check(fields, upload), fields)
         max_fee = await self._price(rt, plan, fields)
-        if not rt.store.reserve_quota(key.id):
+        if not await self.quota.reserve(rt.store, key.id):
             raise ApiError(
                 429,
                 GatewayCode.QUOTA_EXHAUSTED,
                 f"API key {key.id} has used its quota of {key.quota} requests",
             )
+        landed = False
         try:
-            return await self._send(rt, key, fields, upload, plan, max_fee)
-        except BaseException:
-            rt.store.release_quota(key.id)
-            raise
+            view = await self._send(rt, key, fields, upload, plan, max_fee)
+            landed = True
+            return view
+        finally:
+            await self.quota.settle(rt.store, key.id, landed=landed)
 
     def _check(self, fields: SubmitFields, upload: Upload | None) -> _Plan:
         """Worker counts, deadline, media (an upload of a kind the modalities take, or a URI with its hash) and
@@ -276,7 +331,7 @@ async def _record_intent(
         "size_bytes": upload.size if upload is not None else None,
         "storage_uri": uri,
     }
-    now = await rt.client.transport.unix_timestamp()
+    now = await rt.watcher.cluster_now()
     rt.store.begin_request(
         address, key.id, json.dumps(intent), fields.webhook_url, now + plan.deadline_seconds
     )
@@ -294,6 +349,9 @@ async def _send_transaction(rt: Runtime, plan: _Plan, uri: str, nonce: int, max_
         max_fee=str(Decimal(max_fee) / LAMPORTS_PER_SOL),
         deadline_seconds=plan.deadline_seconds,
         nonce=nonce,
+        # On a cluster a draw waits for the next slot's hash and a confirmed transaction: the watcher draws as soon
+        # as it follows the request, and the answer does not wait for it. The embedded network draws at once.
+        draw=rt.client.transport.is_local,
     )
 
 

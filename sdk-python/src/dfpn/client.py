@@ -61,7 +61,8 @@ from dfpn.models import (
 )
 from dfpn.pda import config_address, decode_model_id, random_request_nonce, request_address
 from dfpn.rpc import RpcTransport
-from dfpn.transport import Transport
+from dfpn.rpc import _account as account_from_rpc
+from dfpn.transport import AccountInfo, Transport
 
 logger = logging.getLogger(__name__)
 
@@ -222,6 +223,10 @@ class AsyncDFPNClient:
         self._s3 = self.storage if isinstance(self.storage, store.S3Storage) else None
         #: Worker PDAs by pool index, for draws (read once, refreshed when a new index appears).
         self._pool: drawing.WorkerPool | None = None
+        #: Seconds `get_config` may reuse the configuration it read last (0: always read). A busy submitter (the
+        #: gateway) sets it: fees and limits change only by governance, and each read is a round trip.
+        self.config_max_age = 0.0
+        self._config: tuple[float, Config] | None = None
 
     @property
     def program_id(self) -> Pubkey:
@@ -242,14 +247,19 @@ class AsyncDFPNClient:
     # ---- reading -------------------------------------------------------------------------------------------
 
     async def get_config(self) -> Config:
-        """The on-chain configuration."""
+        """The on-chain configuration (the one read less than `config_max_age` seconds ago, if any)."""
+        clock = asyncio.get_running_loop().time()
+        if self._config is not None and clock - self._config[0] < self.config_max_age:
+            return self._config[1]
         address = config_address(self.program_id)
         account = await self.transport.get_account(address)
         if account is None or account.owner != self.program_id:
             raise DFPNError(
                 ErrorCode.CONFIG_NOT_FOUND, f"no configuration at {address} on {self.transport.name}."
             )
-        return Config.from_account_data(account.data)
+        config = Config.from_account_data(account.data)
+        self._config = (clock, config)
+        return config
 
     async def estimate_fee(self, modalities: Iterable[Modality | int], min_workers: int) -> int:
         """The fee in lamports the program will charge for these modalities and `min_workers`, from the
@@ -273,6 +283,21 @@ class AsyncDFPNClient:
         """The request account, decoded."""
         address = _address(request_id)
         return request_info(address, await self._load_request(address))
+
+    async def request_account(self, request_id: RequestId) -> Request:
+        """The raw request account (`dfpn.generated.types.Request`, what `dfpn.protocol` reasons about)."""
+        return await self._load_request(_address(request_id))
+
+    async def request_accounts(self, request_ids: Sequence[RequestId]) -> list[Request | None]:
+        """Many raw request accounts at once, None where there is none (or it is not a request): over JSON-RPC
+        one `getMultipleAccounts` per 100 addresses (what a follower of many requests sweeps with), elsewhere one
+        read each."""
+        addresses = [_address(r) for r in request_ids]
+        if isinstance(self.transport, RpcTransport):
+            accounts = await _multiple_accounts(self.transport, addresses)
+        else:
+            accounts = [await self.transport.get_account(a) for a in addresses]
+        return [_decode_request(a, self.program_id) for a in accounts]
 
     # ---- submitting ----------------------------------------------------------------------------------------
 
@@ -709,6 +734,37 @@ class AsyncDFPNClient:
             for event in parse_logs(record.logs, self.program_id):
                 if isinstance(event, kind) and getattr(event, "request", None) == address:
                     return signature
+        return None
+
+
+#: Most addresses one `getMultipleAccounts` call takes (the RPC's limit).
+_MULTIPLE_ACCOUNTS = 100
+
+
+async def _multiple_accounts(rpc: RpcTransport, addresses: Sequence[Pubkey]) -> list[AccountInfo | None]:
+    found: list[AccountInfo | None] = []
+    for start in range(0, len(addresses), _MULTIPLE_ACCOUNTS):
+        batch = addresses[start : start + _MULTIPLE_ACCOUNTS]
+        result = await rpc.call(
+            "getMultipleAccounts",
+            [str(a) for a in batch],
+            {"encoding": "base64", "commitment": rpc.commitment},
+        )
+        values = result.get("value") if isinstance(result, dict) else None
+        if not isinstance(values, list) or len(values) != len(batch):
+            raise DFPNError(
+                ErrorCode.RPC_ERROR, f"{rpc.url} answered getMultipleAccounts with {str(result)[:200]}"
+            )
+        found += [account_from_rpc(a, v) for a, v in zip(batch, values, strict=True)]
+    return found
+
+
+def _decode_request(account: AccountInfo | None, program_id: Pubkey) -> Request | None:
+    if account is None or account.owner != program_id:
+        return None
+    try:
+        return Request.from_account_data(account.data)
+    except BorshError:
         return None
 
 

@@ -1,0 +1,400 @@
+#!/usr/bin/env python3
+"""Gateway load benchmark: `dfpn-gateway serve` started as its own process against a real local validator (started
+here, or `--rpc-url` of a running one such as `make localnet`) and/or the embedded network, driven by N concurrent
+clients over real HTTP.
+
+    .venv/bin/python gateway/bench/load.py [--network validator|embedded|both] [--clients 10] [--seconds 20]
+        [--idle-open 1000] [--workers 3] [--out target/bench/gateway.json]
+
+Phases, each against the same gateway process:
+1. submissions: every client POSTs JSON submissions (`media_uri` + `content_hash`) back to back for `--seconds`;
+2. reads: every client GETs the requests it submitted, for `--read-seconds`;
+3. idle: more submissions until `--idle-open` requests are open, then nothing for `--idle-seconds` while the
+   gateway's CPU time is read from /proc/<pid>/stat (it follows every open request meanwhile).
+Prints and writes JSON: submissions/s, reads/s, p50/p95/max latency, error counts by status, idle CPU % with K open
+requests, and (validator) how many submissions are on-chain.
+
+With `--workers N` (validator only) N scripted workers are registered first, so every submission's seats are drawn
+as on `make localnet`; they never answer, and the requests' deadline (`--deadline`, default 3600 s) keeps them open
+through the idle phase.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import hashlib
+import json
+import os
+import platform
+import signal
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[2]
+PEPPER = "bench-pepper-0123456789abcdef"
+GATEWAY_BIN = Path(sys.executable).with_name("dfpn-gateway")
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class Phase:
+    """What the clients of one phase saw."""
+
+    latencies: list[float] = field(default_factory=list)
+    statuses: Counter[int] = field(default_factory=Counter)
+    errors: Counter[str] = field(default_factory=Counter)
+    ids: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def summary(self, ok_status: int) -> dict[str, Any]:
+        ok = [t for t, s in zip(self.latencies, self._codes, strict=True) if s == ok_status]
+        ok.sort()
+        return {
+            "ok": len(ok),
+            "per_second": round(len(ok) / self.seconds, 2) if self.seconds else 0.0,
+            "latency_ms": {
+                "p50": _ms(statistics.median(ok)) if ok else None,
+                "p95": _ms(ok[max(0, int(len(ok) * 0.95) - 1)]) if ok else None,
+                "max": _ms(ok[-1]) if ok else None,
+            },
+            "statuses": {str(k): v for k, v in sorted(self.statuses.items())},
+            "errors": dict(self.errors),
+            "seconds": round(self.seconds, 2),
+        }
+
+    _codes: list[int] = field(default_factory=list)
+
+    def record(self, started: float, status: int, error: str | None = None) -> None:
+        self.latencies.append(time.perf_counter() - started)
+        self._codes.append(status)
+        self.statuses[status] += 1
+        if error:
+            self.errors[error] += 1
+
+
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000, 1)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (its threads included), from /proc/<pid>/stat."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
+def submission(n: int, deadline: int) -> dict[str, Any]:
+    """A JSON submission of media already stored elsewhere (nothing to pin: the figures are the gateway's)."""
+    digest = hashlib.sha256(f"bench media {n} {time.time_ns()}".encode()).hexdigest()
+    return {
+        "media_uri": f"ipfs://bafkreibench{digest[:40]}",
+        "content_hash": digest,
+        "modalities": ["FaceManipulation"],
+        "deadline_seconds": deadline,
+    }
+
+
+# ---- the gateway process --------------------------------------------------------------------------------------
+
+
+@contextlib.asynccontextmanager
+async def gateway_process(
+    *, network: str, wallet: Path | None, workdir: Path, env_extra: dict[str, str] | None = None
+) -> AsyncIterator[tuple[subprocess.Popen[bytes], str, str]]:
+    """`dfpn-gateway serve` on a free port with a fresh database and one unlimited API key: (process, base URL,
+    key). Stopped with SIGTERM (SIGKILL after 10 s)."""
+    from dfpn_gateway.store import Store, parse_rate
+
+    db = workdir / "gateway.db"
+    store = Store(db, PEPPER.encode())
+    _, key = store.create_key("bench", quota=None, rate=parse_rate("100000/sec"))
+    store.close()
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DFPN_GATEWAY_KEY_PEPPER": PEPPER,
+        "DFPN_GATEWAY_DB_PATH": str(db),
+        "DFPN_GATEWAY_MEDIA_DIR": str(workdir / "media"),
+        "DFPN_GATEWAY_PORT": str(port),
+        "DFPN_GATEWAY_NETWORK": network,
+        "DFPN_GATEWAY_MAX_FEE_CAP_LAMPORTS": str(10**12),
+        **(env_extra or {}),
+    }
+    if wallet is not None:
+        env["DFPN_GATEWAY_WALLET"] = str(wallet)
+    log = (workdir / "gateway.log").open("wb")
+    proc = subprocess.Popen(
+        [str(GATEWAY_BIN), "serve", "--log-level", "warning"], env=env, stdout=log, stderr=subprocess.STDOUT
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        async with httpx.AsyncClient(timeout=2) as http:
+            for _ in range(600):
+                if proc.poll() is not None:
+                    raise RuntimeError(f"the gateway exited: {(workdir / 'gateway.log').read_text()[-2000:]}")
+                with contextlib.suppress(httpx.HTTPError):
+                    if (await http.get(f"{base}/v1/health")).status_code == 200:
+                        break
+                await asyncio.sleep(0.1)
+            else:
+                raise RuntimeError("the gateway did not answer /v1/health within 60 s")
+        yield proc, base, key
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+# ---- the load ---------------------------------------------------------------------------------------------------
+
+
+async def submit_phase(base: str, key: str, *, clients: int, seconds: float, deadline: int) -> Phase:
+    phase = Phase()
+    counter = iter(range(10**9))
+    stop_at = time.perf_counter() + seconds
+
+    async def client() -> None:
+        async with httpx.AsyncClient(base_url=base, headers={"X-API-Key": key}, timeout=60) as http:
+            while time.perf_counter() < stop_at:
+                started = time.perf_counter()
+                try:
+                    r = await http.post("/v1/requests", json=submission(next(counter), deadline))
+                except httpx.HTTPError as e:
+                    phase.record(started, 0, type(e).__name__)
+                    continue
+                error = None if r.status_code == 202 else r.json().get("error", {}).get("code", r.text[:80])
+                phase.record(started, r.status_code, error)
+                if r.status_code == 202:
+                    phase.ids.append(r.json()["id"])
+
+    started = time.perf_counter()
+    await asyncio.gather(*(client() for _ in range(clients)))
+    phase.seconds = time.perf_counter() - started
+    return phase
+
+
+async def read_phase(base: str, key: str, ids: list[str], *, clients: int, seconds: float) -> Phase:
+    phase = Phase()
+    stop_at = time.perf_counter() + seconds
+
+    async def client(offset: int) -> None:
+        n = offset
+        async with httpx.AsyncClient(base_url=base, headers={"X-API-Key": key}, timeout=60) as http:
+            while time.perf_counter() < stop_at:
+                started = time.perf_counter()
+                try:
+                    r = await http.get(f"/v1/requests/{ids[n % len(ids)]}")
+                except httpx.HTTPError as e:
+                    phase.record(started, 0, type(e).__name__)
+                    continue
+                phase.record(started, r.status_code, None if r.status_code == 200 else r.text[:80])
+                n += clients
+
+    started = time.perf_counter()
+    await asyncio.gather(*(client(i) for i in range(clients)))
+    phase.seconds = time.perf_counter() - started
+    return phase
+
+
+def open_requests(db: Path) -> int:
+    """Requests the gateway follows, from its database (read-only: the gateway may be too busy to answer)."""
+    with contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30)) as conn:
+        return int(conn.execute("SELECT COUNT(*) FROM requests WHERE state = 'Open'").fetchone()[0])
+
+
+async def idle_phase(
+    proc: subprocess.Popen[bytes],
+    base: str,
+    key: str,
+    *,
+    db: Path,
+    open_now: int,
+    target: int,
+    seconds: float,
+    deadline: int,
+) -> dict[str, Any]:
+    """Top up to `target` open requests, let the gateway settle, then measure its CPU while nobody calls it."""
+    extra = max(0, target - open_now)
+    topped = 0
+    while topped < extra:
+        phase = await submit_phase(
+            base, key, clients=10, seconds=min(30.0, 1.0 + (extra - topped) / 20), deadline=deadline
+        )
+        topped += len(phase.ids)
+        if not phase.ids:
+            break
+    await asyncio.sleep(min(10.0, seconds))  # follow-up work of the last submissions (draws, first checks)
+    before, t0 = cpu_seconds(proc.pid), time.perf_counter()
+    await asyncio.sleep(seconds)
+    used, elapsed = cpu_seconds(proc.pid) - before, time.perf_counter() - t0
+    return {
+        "open_requests": open_requests(db),
+        "seconds": round(elapsed, 1),
+        "cpu_percent": round(100 * used / elapsed, 2),
+    }
+
+
+async def drive(
+    proc: subprocess.Popen[bytes], base: str, key: str, args: argparse.Namespace, db: Path
+) -> dict[str, Any]:
+    subs = await submit_phase(base, key, clients=args.clients, seconds=args.seconds, deadline=args.deadline)
+    print(
+        f"  submissions: {len(subs.ids)} in {subs.seconds:.1f} s, statuses {dict(subs.statuses)}", flush=True
+    )
+    reads = await read_phase(base, key, subs.ids or ["none"], clients=args.clients, seconds=args.read_seconds)
+    print(f"  reads: {reads.statuses.get(200, 0)} in {reads.seconds:.1f} s", flush=True)
+    idle = await idle_phase(
+        proc,
+        base,
+        key,
+        db=db,
+        open_now=len(subs.ids),
+        target=args.idle_open,
+        seconds=args.idle_seconds,
+        deadline=args.deadline,
+    )
+    print(f"  idle: {idle}", flush=True)
+    return {
+        "clients": args.clients,
+        "submissions": subs.summary(202),
+        "reads": reads.summary(200),
+        "idle": idle,
+        "submitted_ids": subs.ids,
+    }
+
+
+# ---- networks ---------------------------------------------------------------------------------------------------
+
+
+async def embedded(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
+    async with gateway_process(network="local", wallet=None, workdir=workdir) as (proc, base, key):
+        report = await drive(proc, base, key, args, workdir / "gateway.db")
+    report.pop("submitted_ids")
+    return report
+
+
+async def validator(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
+    from dfpn_localnet import Validator, find_validator, free_port_pair, initialise
+    from solders.keypair import Keypair
+    from solders.pubkey import Pubkey
+
+    from dfpn.fees import LAMPORTS_PER_SOL
+    from dfpn.local import LOCAL_PARAMS
+    from dfpn.rpc import RpcTransport
+
+    started: Validator | None = None
+    authority = Keypair()
+    url = args.rpc_url
+    if url is None:
+        started = await asyncio.to_thread(
+            Validator(binary=find_validator(), rpc_port=free_port_pair(), upgrade_authority=authority).start
+        )
+        url = started.url
+    try:
+        async with RpcTransport(url) as rpc:
+            if started is not None:
+                await initialise(rpc, authority, params=LOCAL_PARAMS)
+            if args.workers:
+                await _register_workers(rpc, workdir, args.workers)
+            wallet = Keypair()
+            await rpc.airdrop(wallet.pubkey(), 500 * LAMPORTS_PER_SOL)
+            wallet_path = workdir / "gateway-wallet.json"
+            wallet_path.write_text(json.dumps(list(bytes(wallet))))
+            async with gateway_process(network=url, wallet=wallet_path, workdir=workdir) as (proc, base, key):
+                report = await drive(proc, base, key, args, workdir / "gateway.db")
+            ids = report.pop("submitted_ids")
+            on_chain = 0
+            for rid in ids:
+                on_chain += await rpc.get_account(Pubkey.from_string(rid)) is not None
+            report["submissions"]["on_chain"] = on_chain
+            report["url"] = url
+            report["workers"] = args.workers
+            return report
+    finally:
+        if started is not None:
+            started.stop()
+
+
+async def _register_workers(rpc: Any, workdir: Path, count: int) -> None:
+    from solders.keypair import Keypair
+
+    from dfpn.fees import LAMPORTS_PER_SOL
+    from dfpn.models import Modality
+    from dfpn.testing import ScriptedWorker, register_model
+
+    developer = Keypair()
+    await rpc.airdrop(developer.pubkey(), 2 * LAMPORTS_PER_SOL)
+    model = await register_model(rpc, developer, "bench-model", modalities=list(Modality))
+    for _ in range(count):
+        kp = Keypair()
+        await rpc.airdrop(kp.pubkey(), 3 * LAMPORTS_PER_SOL)
+        await ScriptedWorker.register(rpc, kp, workdir / "reports", model)
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    p.add_argument("--network", choices=["validator", "embedded", "both"], default="both")
+    p.add_argument("--rpc-url", help="a running validator with DFPN configured (e.g. make localnet)")
+    p.add_argument("--clients", type=int, default=10)
+    p.add_argument("--seconds", type=float, default=20.0, help="length of the submission phase")
+    p.add_argument("--read-seconds", type=float, default=10.0)
+    p.add_argument("--idle-open", type=int, default=1000, help="open requests during the idle phase")
+    p.add_argument("--idle-seconds", type=float, default=15.0)
+    p.add_argument("--deadline", type=int, default=3600, help="deadline_seconds of every submission")
+    p.add_argument("--workers", type=int, default=3, help="scripted workers registered (validator only)")
+    p.add_argument("--out", type=Path, default=ROOT / "target/bench/gateway.json")
+    return p.parse_args(argv)
+
+
+async def run(args: argparse.Namespace) -> dict[str, Any]:
+    report: dict[str, Any] = {
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+    with tempfile.TemporaryDirectory(prefix="dfpn-gw-bench-") as tmp:
+        if args.network in ("embedded", "both"):
+            print("embedded network:", flush=True)
+            (Path(tmp) / "embedded").mkdir()
+            report["embedded"] = await embedded(args, Path(tmp) / "embedded")
+        if args.network in ("validator", "both"):
+            print("local validator:", flush=True)
+            (Path(tmp) / "validator").mkdir()
+            report["validator"] = await validator(args, Path(tmp) / "validator")
+    report["targets"] = {"validator_10_clients_submissions_per_second_min": 20, "validator_p95_ms_max": 3000}
+    return report
+
+
+def main() -> int:
+    args = parse_args()
+    report = asyncio.run(run(args))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=2) + "\n")
+    print(json.dumps(report, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
