@@ -39,6 +39,7 @@ import logging
 import multiprocessing
 import os
 import pickle
+import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
@@ -118,8 +119,17 @@ def available_cores() -> int:
 
 
 def _init_pool(factory: DetectorFactory | None, pickled: bytes | None) -> None:
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True, name="dfpn-orphan").start()
     detectors = factory() if factory is not None else pickle.loads(pickled or b"")
     _POOL_DETECTORS.update({d.model_id: d for d in detectors})
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A pool process whose node died (SIGKILL: no chance to stop the pool) would wait for work forever: it exits
+    as soon as it is re-parented."""
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(0)
 
 
 def _pool_ready(delay: float) -> int:
@@ -182,7 +192,8 @@ class Analyzer:
                     )
                     kind = "thread"
             if kind == "process":
-                context = multiprocessing.get_context("forkserver")  # not fork: the node runs threads
+                # spawn: not fork (the node runs threads), not forkserver (its server outlives a killed node)
+                context = multiprocessing.get_context("spawn")
                 pool = ProcessPoolExecutor(
                     max_workers=n, mp_context=context, initializer=_init_pool, initargs=(factory, pickled)
                 )
