@@ -235,6 +235,9 @@ async def test_check_url_resolves_and_checks_every_address(monkeypatch: pytest.M
         await check_url("http://mixed.test/", PUBLIC, timeout=5)
     assert refused.value.host == "mixed.test" and refused.value.address == "10.0.0.1"
     assert "mixed.test (10.0.0.1)" in str(refused.value) and "private" in str(refused.value)
+    # And public literal addresses pass as they are (positive controls for the literal refusals above)
+    for url in ("http://[2606:4700::1]:8080/a?b#c", "https://8.8.8.8/x", "http://[64:ff9b::808:808]/"):
+        assert await check_url(url, PUBLIC, timeout=5) == url
     # And without resolution only the form and literal addresses are judged
     assert await check_url("http://mixed.test/", PUBLIC, resolve=False, timeout=5) == "http://mixed.test/"
 

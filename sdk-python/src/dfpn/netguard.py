@@ -232,7 +232,7 @@ def _literal(host: str) -> IPAddress | None:
         return None
 
 
-async def resolve(host: str, port: int) -> list[IPAddress]:
+async def resolve_host(host: str, port: int) -> list[IPAddress]:
     """Every address `host` resolves to for a TCP connection (the event loop's resolver), in its order."""
     literal = _literal(host)
     if literal is not None:
@@ -283,7 +283,7 @@ async def check_url(url: str, policy: DestinationPolicy, *, resolve: bool = True
 async def _resolve_within(host: str, port: int, timeout: float | None) -> list[IPAddress]:
     try:
         async with asyncio.timeout(timeout):
-            return await resolve(host, port)
+            return await resolve_host(host, port)
     except TimeoutError as e:
         raise DFPNError(ErrorCode.TIMEOUT, f"resolving {host} took over {timeout}s.") from e
     except OSError as e:  # socket.gaierror
@@ -308,7 +308,7 @@ class _GuardedBackend(httpcore.AsyncNetworkBackend):
     ) -> httpcore.AsyncNetworkStream:
         try:
             async with asyncio.timeout(timeout):
-                addresses = await resolve(host, port)
+                addresses = await resolve_host(host, port)
         except TimeoutError as e:
             raise httpcore.ConnectTimeout(f"resolving {host} took over {timeout}s") from e
         except OSError as e:
@@ -433,5 +433,5 @@ __all__ = [
     "check_url",
     "guarded_client",
     "guarded_get",
-    "resolve",
+    "resolve_host",
 ]
