@@ -22,7 +22,9 @@ import json
 import logging
 import random
 import struct
+from collections import deque
 from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -36,7 +38,7 @@ from solders.transaction import Transaction
 
 from dfpn.errors import DFPNError, ErrorCode, from_rpc_error, from_transaction_error
 from dfpn.generated import PROGRAM_ID
-from dfpn.transport import SLOT_SECONDS, AccountInfo, TransactionRecord, Transport
+from dfpn.transport import LOGS_GAP, SLOT_SECONDS, AccountInfo, TransactionRecord, Transport
 
 logger = logging.getLogger(__name__)
 
@@ -85,6 +87,16 @@ class RpcTransport(Transport):
     """The `Transport` interface over JSON-RPC. Use `async with RpcTransport("localnet") as rpc:` or close it."""
 
     clock_slack = 10
+    #: Websocket keepalive: a ping every `ws_ping_interval` s; no pong within `ws_ping_timeout` s means a dead
+    #: (half-open) connection, which is closed and resubscribed.
+    ws_ping_interval = 10.0
+    ws_ping_timeout = 10.0
+    #: Most transactions `program_logs` replays after a drop; beyond that it yields `LOGS_GAP` (poll instead).
+    replay_limit = 1000
+    #: Signatures per `getSignaturesForAddress` page of a replay (the node's maximum).
+    replay_page = 1000
+    #: Signatures `program_logs` remembers to deliver each transaction once (replay and live overlap).
+    dedup_window = 4096
 
     def __init__(
         self,
@@ -411,35 +423,151 @@ class RpcTransport(Transport):
             logger.warning("no account subscription for %s (%s); polling instead", address, e)
 
     async def account_updates(self, address: Pubkey) -> AsyncIterator[AccountInfo | None]:
-        """Yield the account each time it changes (`accountSubscribe`); reconnects with backoff."""
+        """Yield the account each time it changes (`accountSubscribe`). After a dropped subscription it
+        reconnects with backoff, resubscribes and yields the account's current state once (a fresh
+        `getAccountInfo`), so a change made while it was down is not missed."""
         params = [str(address), {"encoding": "base64", "commitment": self.commitment}]
         async for value in self._subscribe("accountSubscribe", "accountUnsubscribe", params):
+            if isinstance(value, _Subscribed):
+                if value.again:
+                    try:
+                        yield await self.get_account(address)
+                    except DFPNError as e:  # the next notification still comes; the caller polls anyway
+                        logger.warning("could not read %s after resubscribing: %s", address, e)
+                continue
             yield _account(address, value.get("value") if isinstance(value, dict) else None)
 
     async def program_logs(self) -> AsyncIterator[tuple[str, list[str]]]:
-        """Yield (signature, logs) for each transaction that mentions the program (`logsSubscribe`)."""
+        """Yield (signature, logs) for each successful transaction that mentions the program (`logsSubscribe`),
+        in the order they land, each once.
+
+        After a drop (a closed socket, or a silent one: no pong within `ws_ping_timeout`) it resubscribes, then
+        replays what landed meanwhile: `getSignaturesForAddress(program, until=<newest signature seen>)`, oldest
+        first, each transaction's logs from `getTransaction`, de-duplicated against the live subscription (the
+        last `dedup_window` signatures). When more than `replay_limit` landed, or the node cannot list them, it
+        yields `(LOGS_GAP, [])` instead: the consumer must poll at once."""
         params: list[Any] = [{"mentions": [str(self.program_id)]}, {"commitment": self.commitment}]
+        seen = _RecentSignatures(self.dedup_window)
+        # The newest signature delivered (or skipped as failed): a replay starts after it.
+        bookmark: str | None = None
         async for value in self._subscribe("logsSubscribe", "logsUnsubscribe", params):
+            if isinstance(value, _Subscribed):
+                if not value.again:  # subscribed first: everything newer than the program's newest is ours
+                    bookmark = await self._newest_signature(bookmark)
+                    continue
+                replay = _Replay(bookmark)
+                async for item in self._replay(replay, seen):
+                    yield item
+                bookmark = replay.bookmark
+                continue
             inner = value.get("value", {}) if isinstance(value, dict) else {}
+            signature = str(inner.get("signature", ""))
+            if not seen.add(signature):
+                continue
+            bookmark = signature
             if inner.get("err") is None:
-                yield str(inner.get("signature", "")), [str(x) for x in inner.get("logs") or ()]
+                yield signature, [str(x) for x in inner.get("logs") or ()]
+
+    async def _newest_signature(self, fallback: str | None) -> str | None:
+        """The program's newest transaction signature (`fallback` when the node cannot say)."""
+        try:
+            page = await self.call(
+                "getSignaturesForAddress", str(self.program_id), {"limit": 1, "commitment": self.commitment}
+            )
+        except DFPNError as e:
+            logger.warning("cannot read the newest signature of %s: %s", self.program_id, e)
+            return fallback
+        return str(page[0]["signature"]) if page else fallback
+
+    async def _replay(self, replay: _Replay, seen: _RecentSignatures) -> AsyncIterator[tuple[str, list[str]]]:
+        """Yield the successful program transactions that landed after `replay.bookmark`, oldest first, and move
+        the bookmark to the newest; `(LOGS_GAP, [])` when they cannot all be replayed."""
+        try:
+            missed = await self._signatures_after(replay.bookmark)
+        except DFPNError as e:
+            logger.warning("cannot list the transactions missed by the log subscription: %s", e)
+            replay.bookmark = await self._newest_signature(replay.bookmark)
+            yield LOGS_GAP, []
+            return
+        if missed is None:
+            logger.warning(
+                "more than %d transactions missed by the log subscription: poll", self.replay_limit
+            )
+            replay.bookmark = await self._newest_signature(replay.bookmark)
+            yield LOGS_GAP, []
+            return
+        logger.info("log subscription resumed: replaying %d missed transactions", len(missed))
+        for signature, failed in missed:
+            replay.bookmark = signature
+            if not seen.add(signature) or failed:
+                continue
+            try:
+                logs = await self._transaction_logs(signature)
+            except DFPNError as e:
+                logger.warning("cannot read missed transaction %s: %s", signature, e)
+                logs = None
+            if logs is None:  # listed but not served: the consumer must look for itself
+                yield LOGS_GAP, []
+            else:
+                yield signature, logs
+
+    async def _signatures_after(self, until: str | None) -> list[tuple[str, bool]] | None:
+        """(signature, failed) of the program's transactions newer than `until`, oldest first, paging back
+        `replay_page` at a time; None when there are more than `replay_limit`."""
+        found: list[tuple[str, bool]] = []
+        config: dict[str, Any] = {"commitment": self.commitment}
+        if until is not None:
+            config["until"] = until
+        while True:
+            config["limit"] = min(self.replay_page, self.replay_limit + 1 - len(found))
+            page = await self.call("getSignaturesForAddress", str(self.program_id), config)
+            found.extend((str(item["signature"]), item.get("err") is not None) for item in page)
+            if len(found) > self.replay_limit:
+                return None
+            if len(page) < config["limit"]:
+                found.reverse()
+                return found
+            config["before"] = found[-1][0]
+
+    async def _transaction_logs(self, signature: str, attempts: int = 3) -> list[str] | None:
+        """A listed transaction's logs; None when the node does not serve it after a few tries."""
+        for attempt in range(attempts):
+            record = await self.get_transaction(signature)
+            if record is not None:
+                return list(record.logs)
+            await asyncio.sleep(self.poll_interval * (attempt + 1))
+        return None
 
     async def _subscribe(self, method: str, unsubscribe: str, params: list[Any]) -> AsyncIterator[Any]:
+        """Yield each notification's `result`, and a `_Subscribed` marker each time the subscription is
+        (re)established. Reconnects with backoff after a drop: a closed socket, or no pong to a keepalive ping
+        within `ws_ping_timeout` (a half-open connection); gives up after `retries` failed attempts in a row."""
         import websockets  # imported here: only subscriptions need it
 
         attempt = 0
+        subscribed = False
         while True:
             try:
-                async with websockets.connect(self.ws_url, open_timeout=10, ping_interval=20) as ws:
+                async with websockets.connect(
+                    self.ws_url,
+                    open_timeout=10,
+                    ping_interval=self.ws_ping_interval,
+                    ping_timeout=self.ws_ping_timeout,
+                    close_timeout=self.ws_ping_timeout,
+                ) as ws:
                     await ws.send(json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}))
                     reply = json.loads(await asyncio.wait_for(ws.recv(), 10))
                     if reply.get("error"):
                         raise from_rpc_error(reply["error"], context=method)
                     attempt = 0
+                    yield _Subscribed(again=subscribed)
+                    subscribed = True
                     async for raw in ws:
                         note = json.loads(raw)
                         if note.get("method", "").endswith("Notification"):
                             yield note["params"]["result"]
+                # The server closed the connection cleanly: resubscribe too, but not in a tight loop.
+                raise ConnectionError("closed by the server")
             except (TimeoutError, OSError, websockets.WebSocketException) as e:
                 if attempt >= self.retries:
                     raise DFPNError(
@@ -452,6 +580,40 @@ class RpcTransport(Transport):
                     "websocket %s %s dropped (%s); reconnecting in %.2fs", self.ws_url, method, e, delay
                 )
                 await asyncio.sleep(delay)
+
+
+@dataclass(frozen=True, slots=True)
+class _Subscribed:
+    """`_subscribe`'s marker: the subscription is (again, after a drop, when `again`) established."""
+
+    again: bool
+
+
+@dataclass(slots=True)
+class _Replay:
+    """Where a replay starts (the newest signature delivered), moved to the newest one replayed."""
+
+    bookmark: str | None
+
+
+class _RecentSignatures:
+    """The last `size` signatures seen, to deliver each transaction once when a replay and the live subscription
+    overlap. Bounded: a long-lived subscription does not grow."""
+
+    def __init__(self, size: int) -> None:
+        self._order: deque[str] = deque()
+        self._set: set[str] = set()
+        self._size = size
+
+    def add(self, signature: str) -> bool:
+        """Remember `signature`; False when it was already among the last `size`."""
+        if signature in self._set:
+            return False
+        self._order.append(signature)
+        self._set.add(signature)
+        if len(self._order) > self._size:
+            self._set.discard(self._order.popleft())
+        return True
 
 
 def _account(address: Pubkey, value: Any) -> AccountInfo | None:

@@ -23,6 +23,11 @@ logger = logging.getLogger(__name__)
 #: A slot's target duration on Solana clusters, in seconds.
 SLOT_SECONDS = 0.4
 
+#: The signature `program_logs` yields (with empty logs) in place of transactions it could not replay after its
+#: subscription dropped (more than the transport's replay limit, or the node would not list them): the consumer
+#: must poll the accounts it follows at once. Not a valid signature, so it never equals a real one.
+LOGS_GAP = "gap"
+
 
 @dataclass(frozen=True, slots=True)
 class AccountInfo:
@@ -135,7 +140,9 @@ class Transport(abc.ABC):
     def program_logs(self) -> AsyncIterator[tuple[str, list[str]]]:
         """Yield (signature, logs) for each successful transaction that calls the program, as it is processed.
 
-        Transports without a push channel raise `DFPNError(NETWORK_NOT_SUPPORTED)`; callers poll instead.
+        Transports without a push channel raise `DFPNError(NETWORK_NOT_SUPPORTED)`; callers poll instead. A
+        transport that may miss transactions (a dropped subscription it could not catch up on) yields
+        `(LOGS_GAP, [])` where it missed them: poll at once.
         """
         raise DFPNError(ErrorCode.NETWORK_NOT_SUPPORTED, f"{self.name} has no transaction log subscription.")
 
@@ -143,4 +150,4 @@ class Transport(abc.ABC):
         """Release connections. The default does nothing."""
 
 
-__all__ = ["SLOT_SECONDS", "AccountInfo", "TransactionRecord", "Transport", "matches"]
+__all__ = ["LOGS_GAP", "SLOT_SECONDS", "AccountInfo", "TransactionRecord", "Transport", "matches"]
