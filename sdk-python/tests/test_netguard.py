@@ -521,7 +521,11 @@ async def test_guarded_client_checks_every_request(server: Server) -> None:
         assert (await http.get(server.url("/hop/2"))).content == b"media bytes"
         with pytest.raises(DestinationRefused):
             await http.get(f"http://u@127.0.0.1:{server.port}/x")
-    assert server.paths == ["/hop/2", "/hop/1", "/x"]
+    async with guarded_client(LOOPBACK, timeout=5, max_redirects=0) as http:
+        # max_redirects=0: the redirect is the response (not followed)
+        response = await http.get(server.url("/hop/1"))
+        assert response.status_code == 302 and response.headers["location"] == "/x"
+    assert server.paths == ["/hop/2", "/hop/1", "/x", "/hop/1"]
 
 
 async def test_read_uri_uses_the_policy(server: Server) -> None:

@@ -361,8 +361,9 @@ def guarded_client(
 ) -> httpx.AsyncClient:
     """An ``httpx.AsyncClient`` that only reaches destinations `policy` allows: every request (redirect hops
     too) has its URL's form checked, and every TCP connection is made to an address resolved and checked at
-    connect time. Follows at most `max_redirects` redirects (0: none); `timeout` is httpx's per-operation
-    timeout (wrap calls in ``asyncio.timeout`` for a total deadline). Environment proxies are not used."""
+    connect time. Follows at most `max_redirects` redirects (more raise ``httpx.TooManyRedirects``); with 0 a
+    redirect is returned as the response, not followed. `timeout` is httpx's per-operation timeout (wrap calls in
+    ``asyncio.timeout`` for a total deadline). Environment proxies are not used."""
 
     async def check_request(request: httpx.Request) -> None:
         await check_url(str(request.url), policy, resolve=False, timeout=timeout)
@@ -370,7 +371,7 @@ def guarded_client(
     return httpx.AsyncClient(
         transport=_GuardedTransport(policy, verify=verify),
         timeout=timeout,
-        follow_redirects=True,
+        follow_redirects=max_redirects > 0,
         max_redirects=max_redirects,
         trust_env=False,
         headers=headers,
@@ -395,6 +396,8 @@ async def guarded_get(
             guarded_client(policy, timeout=timeout, max_redirects=max_redirects) as http,
             http.stream("GET", checked) as response,
         ):
+            if response.is_redirect:  # only with max_redirects=0: the client returns it instead of following
+                raise httpx.TooManyRedirects("redirect not followed", request=response.request)
             if response.status_code != 200:
                 raise DFPNError(
                     ErrorCode.REPORT_UNAVAILABLE, f"cannot fetch {url}: HTTP {response.status_code}."
