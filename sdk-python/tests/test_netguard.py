@@ -9,15 +9,22 @@ both the check and the connection call.
 from __future__ import annotations
 
 import asyncio
+import datetime
 import ipaddress
 import pickle
 import socket
+import ssl
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 from pydantic import ValidationError
 
 from dfpn import DFPNError, ErrorCode
@@ -535,3 +542,73 @@ async def test_read_uri_uses_the_policy(server: Server) -> None:
     assert server.paths == []
     assert await read_uri(server.url("/x"), policy=LOOPBACK) == b"media bytes"
     assert await read_uri(server.url("/x")) == b"media bytes"
+
+
+# ---- TLS -------------------------------------------------------------------------------------------------
+
+
+def _cert(
+    subject: str, key: ec.EllipticCurvePrivateKey, issuer: x509.Certificate | None, signer: Any
+) -> x509.Certificate:
+    now = datetime.datetime.now(datetime.UTC)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)])
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(issuer.subject if issuer else name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(hours=1))
+    )
+    if issuer is None:
+        builder = builder.add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+    else:
+        builder = builder.add_extension(x509.SubjectAlternativeName([x509.DNSName(subject)]), critical=False)
+    return builder.sign(signer, hashes.SHA256())
+
+
+def _pem(path: Path, *items: Any) -> Path:
+    out = b""
+    for item in items:
+        if isinstance(item, x509.Certificate):
+            out += item.public_bytes(serialization.Encoding.PEM)
+        else:
+            out += item.private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            )
+    path.write_bytes(out)
+    return path
+
+
+async def test_tls_verifies_the_host_name_while_connecting_to_the_checked_address(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a private CA, an HTTPS server on 127.0.0.1 with a certificate for media.test, and names for it
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca = _cert("test CA", ca_key, None, ca_key)
+    leaf_key = ec.generate_private_key(ec.SECP256R1())
+    leaf = _cert("media.test", leaf_key, ca, ca_key)
+    server_tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_tls.load_cert_chain(_pem(tmp_path / "leaf.pem", leaf, leaf_key))
+    trust = ssl.create_default_context(cafile=str(_pem(tmp_path / "ca.pem", ca)))
+    loop = asyncio.get_running_loop()
+    names = {"media.test": ["127.0.0.1"], "other.test": ["127.0.0.1"]}
+    monkeypatch.setattr(loop, "getaddrinfo", _answers(names, loop.getaddrinfo))
+    server = Server("127.0.0.1", media_handler)
+    server._server = await asyncio.start_server(server._serve, "127.0.0.1", 0, ssl=server_tls)
+    try:
+        async with guarded_client(LOOPBACK, timeout=5, max_redirects=0, verify=trust) as http:
+            # When fetched by its certificate's name, Then TLS succeeds although the socket went to 127.0.0.1
+            response = await http.get(f"https://media.test:{server.port}/x")
+            assert response.content == b"media bytes"
+            # When fetched by another name for the same address, Then the certificate does not match
+            with pytest.raises(httpx.ConnectError, match="certificate verify failed"):
+                await http.get(f"https://other.test:{server.port}/x")
+        # And the default policy refuses it before any TLS
+        async with guarded_client(PUBLIC, timeout=5, max_redirects=0, verify=trust) as http:
+            with pytest.raises(DestinationRefused):
+                await http.get(f"https://media.test:{server.port}/x")
+        assert server.paths == ["/x"]
+    finally:
+        await server.close()

@@ -30,6 +30,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
+import ssl
 import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -340,7 +341,7 @@ class _GuardedBackend(httpcore.AsyncNetworkBackend):
 class _GuardedTransport(httpx.AsyncHTTPTransport):
     """httpx's transport over a connection pool that connects only through `_GuardedBackend` (no proxy)."""
 
-    def __init__(self, policy: DestinationPolicy, *, verify: bool | str = True) -> None:
+    def __init__(self, policy: DestinationPolicy, *, verify: ssl.SSLContext | bool = True) -> None:
         super().__init__(verify=verify, trust_env=False)
         # httpx does not take a network backend, so the pool it built is replaced by one that has ours.
         self._pool = httpcore.AsyncConnectionPool(
@@ -357,13 +358,15 @@ def guarded_client(
     timeout: float,
     max_redirects: int,
     headers: dict[str, str] | None = None,
-    verify: bool | str = True,
+    verify: ssl.SSLContext | bool = True,
 ) -> httpx.AsyncClient:
     """An ``httpx.AsyncClient`` that only reaches destinations `policy` allows: every request (redirect hops
     too) has its URL's form checked, and every TCP connection is made to an address resolved and checked at
     connect time. Follows at most `max_redirects` redirects (more raise ``httpx.TooManyRedirects``); with 0 a
     redirect is returned as the response, not followed. `timeout` is httpx's per-operation timeout (wrap calls in
-    ``asyncio.timeout`` for a total deadline). Environment proxies are not used."""
+    ``asyncio.timeout`` for a total deadline). Environment proxies are not used. `verify`: True (certifi's CAs),
+    an ``ssl.SSLContext`` (e.g. a private CA), or False; certificates are checked against the URL's host name
+    although the connection goes to the checked address."""
 
     async def check_request(request: httpx.Request) -> None:
         await check_url(str(request.url), policy, resolve=False, timeout=timeout)
