@@ -29,6 +29,7 @@ from dfpn_gateway import handlers, openapi
 from dfpn_gateway.config import Settings
 from dfpn_gateway.routers import ROUTERS
 from dfpn_gateway.runtime import load_keypair
+from dfpn_gateway.server import BodyDeadline
 from dfpn_gateway.service import Gateway
 
 
@@ -44,6 +45,9 @@ def create_app(settings: Settings, client: AsyncDFPNClient | None = None) -> Fas
         lifespan=_lifespan(gw),
     )
     app.state.gateway = gw
+    app.add_middleware(
+        BodyDeadline, chunk_timeout=settings.body_chunk_timeout, total_timeout=settings.upload_timeout
+    )
     handlers.install(app)
     for router in ROUTERS:
         app.include_router(router)

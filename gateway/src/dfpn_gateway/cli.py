@@ -183,12 +183,32 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     from dfpn_gateway.app import create_app
+    from dfpn_gateway.server import connection_cap, server_config
 
-    logging.basicConfig(
-        level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    _log_to_stderr(args.log_level)
+    config = server_config(create_app(settings), settings, log_config=None, log_level=args.log_level)
+    logger.info(
+        "limits: %d connections (%d per client), head %gs, body chunk %gs, upload %gs, keep-alive %ds",
+        connection_cap(settings),
+        settings.max_connections_per_client,
+        settings.header_timeout,
+        settings.body_chunk_timeout,
+        settings.upload_timeout,
+        settings.keep_alive_timeout,
     )
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level=args.log_level)
+    uvicorn.Server(config).run()
     return EXIT_OK
+
+
+def _log_to_stderr(level: str) -> None:
+    """One handler on the root logger (uvicorn's loggers propagate to it), with URLs redacted: the RPC URL and
+    webhook URLs may carry secrets in their query, userinfo or path."""
+    from dfpn_gateway.redact import RedactingFormatter
+
+    handler = logging.StreamHandler()
+    handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=level.upper(), handlers=[handler], force=True)
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per webhook and RPC call otherwise
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:

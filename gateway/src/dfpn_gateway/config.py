@@ -110,10 +110,29 @@ class Settings(BaseSettings):
     #: Allow webhook URLs whose host is loopback, private, link-local or otherwise not public (SSRF guard; the
     #: address a name resolves to is checked again at delivery time).
     webhook_allow_private: bool = False
+    #: At shutdown, deliveries in flight get this long (at most `webhook_timeout`) before they are cancelled (a
+    #: cancelled one is sent again after a restart; receivers deduplicate with X-DFPN-Delivery).
+    webhook_stop_grace: float = Field(default=5.0, ge=0)
 
     # ---- HTTP server (dfpn-gateway serve) --------------------------------------------------------------------
     host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=0, le=65535)
+    #: Seconds a connection has to send a complete request head (line and headers), counted from the connection
+    #: (or from the previous answer on a kept-alive connection); then it is closed.
+    header_timeout: float = Field(default=10.0, gt=0)
+    #: Seconds a request body may pause between two chunks while the gateway waits for it (408, closed).
+    body_chunk_timeout: float = Field(default=30.0, gt=0)
+    #: Seconds a whole request body (an upload) may take (408, closed).
+    upload_timeout: float = Field(default=900.0, gt=0)
+    #: Seconds an idle kept-alive connection stays open after an answer.
+    keep_alive_timeout: int = Field(default=5, ge=1)
+    #: Open connections at most (more are answered 503 and closed at once); also kept below what the process's
+    #: file descriptor limit allows (each upload holds a socket and a temporary file).
+    max_connections: int = Field(default=1000, ge=1)
+    #: Open connections at most from one client address (by socket peer: behind a reverse proxy, raise it).
+    max_connections_per_client: int = Field(default=64, ge=1)
+    #: At shutdown, seconds requests in progress get to finish before their connections are closed.
+    shutdown_timeout: int = Field(default=10, ge=0)
 
     @model_validator(mode="after")
     def _check(self) -> Settings:

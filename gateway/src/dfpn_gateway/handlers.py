@@ -13,6 +13,8 @@ from starlette.requests import ClientDisconnect
 
 from dfpn.errors import DFPNError
 from dfpn_gateway.errors import ApiError, GatewayCode, from_dfpn, invalid_argument
+from dfpn_gateway.redact import redact_text
+from dfpn_gateway.server import BodyTimeoutError
 
 logger = logging.getLogger(__name__)
 
@@ -24,8 +26,11 @@ async def api_error(_request: Request, exc: ApiError) -> JSONResponse:
 async def dfpn_error(_request: Request, exc: DFPNError) -> JSONResponse:
     err = from_dfpn(exc)
     if err.status >= 500:
-        logger.warning("network failure: %s", exc)
-    return JSONResponse(err.body(), status_code=err.status)
+        logger.warning("network failure: %s", redact_text(str(exc)))
+    # The SDK's messages quote the RPC URL, which may carry the provider's key.
+    return JSONResponse(
+        {"error": {"code": err.code, "message": redact_text(err.message)}}, status_code=err.status
+    )
 
 
 async def validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -49,6 +54,15 @@ async def client_disconnect(request: Request, _exc: ClientDisconnect) -> Respons
     return Response(status_code=400)
 
 
+async def body_timeout(request: Request, exc: BodyTimeoutError) -> JSONResponse:
+    logger.info("%s %s from %s: %s", request.method, request.url.path, request.client, exc)
+    return JSONResponse(
+        {"error": {"code": GatewayCode.REQUEST_TIMEOUT.value, "message": str(exc)}},
+        status_code=408,
+        headers={"Connection": "close"},
+    )
+
+
 async def unexpected(_request: Request, exc: Exception) -> JSONResponse:
     logger.exception("unexpected failure", exc_info=exc)
     return JSONResponse(
@@ -69,6 +83,7 @@ def install(app: FastAPI) -> None:
     app.exception_handler(RequestValidationError)(validation_error)
     app.exception_handler(StarletteHTTPException)(http_error)
     app.exception_handler(ClientDisconnect)(client_disconnect)
+    app.exception_handler(BodyTimeoutError)(body_timeout)
     app.exception_handler(Exception)(unexpected)
 
 

@@ -12,6 +12,10 @@ A 2xx answer marks it delivered and it is never sent again. Anything else (or no
 `webhook_timeout`) is retried after ``min(max_delay, base × 2^attempts)``, half of it random (jitter), up to
 `webhook_max_attempts`. Deliveries live in the database, so a restarted gateway resumes them; a graceful stop
 waits for deliveries in flight, so they are not sent twice.
+
+A receiver is not trusted: `webhook_timeout` is a total deadline for one attempt (connect, send, and the answer's
+status line and headers), the answer's body is never read (only its status matters), and any failure of an
+attempt, whatever raised it, counts as a failed attempt with its backoff, so that no delivery is retried in a loop.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ import httpx
 from dfpn_gateway import store as st
 from dfpn_gateway.config import Settings
 from dfpn_gateway.errors import ApiError, GatewayCode
+from dfpn_gateway.redact import redact_text, redact_url
 
 logger = logging.getLogger(__name__)
 
@@ -71,18 +76,31 @@ def _public_ip(address: str) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
+def url_problem(url: str) -> str | None:
+    """Why `url` cannot be sent as it is (control characters, spaces, or something httpx cannot parse), or
+    None. Checked at submission and again before each attempt (rows stored before this check existed)."""
+    if any(ch.isspace() or ord(ch) < 0x20 or ord(ch) == 0x7F for ch in url):
+        return "control characters and spaces are not allowed (percent-encode them)"
+    try:
+        httpx.URL(url)
+        parts = urlsplit(url)
+        _ = parts.port
+    except (httpx.InvalidURL, ValueError) as e:
+        return f"not a URL ({e})"
+    return None
+
+
 def check_url(url: str, settings: Settings) -> str:
     """`url` when the webhook policy allows it; `ApiError(400, INVALID_WEBHOOK_URL)` otherwise."""
 
     def bad(why: str) -> ApiError:
         return ApiError(400, GatewayCode.INVALID_WEBHOOK_URL, f"webhook_url {url!r}: {why}")
 
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname
-        _ = parts.port
-    except ValueError as e:
-        raise bad(f"not a URL ({e})") from e
+    problem = url_problem(url)
+    if problem is not None:
+        raise bad(problem)
+    parts = urlsplit(url)
+    host = parts.hostname
     schemes = ("https",) if settings.webhook_require_https else ("https", "http")
     if parts.scheme not in schemes:
         raise bad(f"the scheme must be {' or '.join(schemes)}")
@@ -135,6 +153,8 @@ class WebhookDeliverer:
         self._owns_http = http is None
         self._wake = asyncio.Event()
         self._inflight: dict[str, asyncio.Task[None]] = {}
+        #: Deliveries whose failure could not even be recorded: not retried before this (monotonic) time.
+        self._cooldown: dict[str, float] = {}
         self._slots = asyncio.Semaphore(max_concurrency)
         self._task: asyncio.Task[None] | None = None
 
@@ -146,16 +166,17 @@ class WebhookDeliverer:
         self._wake.set()
 
     async def stop(self, grace: float | None = None) -> None:
-        """Stop the loop; deliveries in flight get `grace` seconds (default: the webhook timeout) to finish."""
+        """Stop the loop; deliveries in flight get `grace` seconds (default: `webhook_stop_grace`, at most the
+        webhook timeout) to finish, then are cancelled."""
         if self._task is not None:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
             self._task = None
         pending = list(self._inflight.values())
         if pending:
-            _, late = await asyncio.wait(
-                pending, timeout=self.settings.webhook_timeout + 1 if grace is None else grace
-            )
+            if grace is None:
+                grace = min(self.settings.webhook_stop_grace, self.settings.webhook_timeout)
+            _, late = await asyncio.wait(pending, timeout=grace)
             for task in late:
                 task.cancel()
             await asyncio.gather(*late, return_exceptions=True)
@@ -166,8 +187,9 @@ class WebhookDeliverer:
         while True:
             try:
                 now = time.time()
+                self._cooldown = {r: t for r, t in self._cooldown.items() if t > time.monotonic()}
                 for d in self.store.due_deliveries(now):
-                    if d.request_id not in self._inflight:
+                    if d.request_id not in self._inflight and d.request_id not in self._cooldown:
                         task = asyncio.create_task(self._deliver_guarded(d), name=f"webhook-{d.request_id}")
                         self._inflight[d.request_id] = task
                 next_at = self.store.next_delivery_at()
@@ -184,30 +206,47 @@ class WebhookDeliverer:
             async with self._slots:
                 await self.deliver(d)
         except Exception:
+            # Not even the failure could be recorded (the database?): hold this delivery back in memory instead,
+            # so that the queue scan does not pick it up again at once.
+            self._cooldown[d.request_id] = time.monotonic() + backoff_delay(d.attempts + 1, self.settings)
             logger.exception("webhook delivery for %s failed unexpectedly", d.request_id)
         finally:
             self._inflight.pop(d.request_id, None)
             self._wake.set()
 
     async def deliver(self, d: st.Delivery) -> bool:
-        """One attempt; records the outcome. True when delivered."""
+        """One attempt, within `webhook_timeout` in total; records the outcome. True when delivered. Whatever
+        fails in the attempt counts as a failed attempt (retried after its backoff)."""
         status: int | None = None
-        secret = self.secret_for(d.request_id)
-        if secret is None:
-            self.store.mark_failed_attempt(d.request_id, status=None, error="no signing secret", next_at=None)
-            return False
         try:
-            if not await self._host_allowed(d):
-                return False
-            status = await self._post(d, secret)
+            problem = url_problem(d.url)
+            if problem is not None:
+                return self._refuse(d, f"invalid webhook URL: {problem}")
+            secret = self.secret_for(d.request_id)
+            if secret is None:
+                return self._refuse(d, "no signing secret")
+            async with asyncio.timeout(self.settings.webhook_timeout):
+                if not await self._host_allowed(d):
+                    return False
+                status = await self._post(d, secret)
             if 200 <= status < 300:
                 self.store.mark_delivered(d.request_id, status)
-                logger.info("webhook for %s delivered to %s (HTTP %d)", d.request_id, d.url, status)
+                logger.info(
+                    "webhook for %s delivered to %s (HTTP %d)", d.request_id, redact_url(d.url), status
+                )
                 return True
             error = f"HTTP {status}"
-        except (httpx.HTTPError, OSError) as e:
+        except TimeoutError:
+            error = f"no answer within {self.settings.webhook_timeout:g} s"
+        except Exception as e:
             error = f"{type(e).__name__}: {e}"
-        self._record_failure(d, status, error)
+        self._record_failure(d, status, redact_text(error))
+        return False
+
+    def _refuse(self, d: st.Delivery, why: str) -> bool:
+        """A delivery that can never succeed: recorded as given up."""
+        self.store.mark_failed_attempt(d.request_id, status=None, error=why, next_at=None)
+        logger.warning("webhook for %s refused: %s", d.request_id, why)
         return False
 
     async def _host_allowed(self, d: st.Delivery) -> bool:
@@ -219,15 +258,17 @@ class WebhookDeliverer:
             self.store.mark_failed_attempt(
                 d.request_id, status=None, error="the host resolves to a non-public address", next_at=None
             )
-            logger.warning("webhook %s for %s refused: non-public address", d.url, d.request_id)
+            logger.warning("webhook %s for %s refused: non-public address", redact_url(d.url), d.request_id)
             return False
         return True
 
     async def _post(self, d: st.Delivery, secret: str) -> int:
-        """POST the signed payload; the HTTP status of the answer."""
+        """POST the signed payload; the HTTP status of the answer. Its body is not read: leaving the stream
+        unread closes the connection, so an endless or trickling body costs nothing."""
         body = d.payload.encode()
         event = _event_of(d.payload)
-        response = await self._http.post(
+        async with self._http.stream(
+            "POST",
             d.url,
             content=body,
             headers={
@@ -237,8 +278,8 @@ class WebhookDeliverer:
                 DELIVERY_HEADER: d.delivery_id,
                 EVENT_HEADER: event,
             },
-        )
-        return response.status_code
+        ) as response:
+            return response.status_code
 
     def _record_failure(self, d: st.Delivery, status: int | None, error: str) -> None:
         """A failed attempt: schedule the next one after the backoff, or give up after the last."""
@@ -273,5 +314,6 @@ __all__ = [
     "backoff_delay",
     "check_url",
     "sign",
+    "url_problem",
     "verify",
 ]
