@@ -14,9 +14,9 @@ import httpx
 
 from dfpn_gateway.config import Settings
 from dfpn_gateway.store import Store
+from hostile import Served, gateway_env, gateway_process
 
 from helpers import PEPPER, PNG, make_settings, new_key
-from hostile import Served, gateway_env, gateway_process
 
 HEAD_TIMEOUT = 1.0
 CHUNK_TIMEOUT = 1.5
@@ -108,7 +108,7 @@ def test_slow_and_greedy_clients_are_cut_off_and_others_still_served(tmp_path: P
 
         # When it opens more, they are refused at once (503, closed)
         extra = [connect(served) for _ in range(3)]
-        took, answers = wait_closed(extra, within=2)
+        _, answers = wait_closed(extra, within=2)
         assert all(a.startswith(b"HTTP/1.1 503") for a in answers), answers
 
         # Then a client from another address is served quickly meanwhile, and can submit
@@ -128,8 +128,8 @@ def test_slow_and_greedy_clients_are_cut_off_and_others_still_served(tmp_path: P
 
         # And the silent and half-sent connections are closed after the head timeout, the stalled uploads after
         # the body chunk timeout (408), their temporary files removed
-        took, _ = wait_closed(silent + half, within=HEAD_TIMEOUT + 3 - (time.monotonic() - opened))
-        took, answers = wait_closed(stalled, within=CHUNK_TIMEOUT + 3)
+        wait_closed(silent + half, within=HEAD_TIMEOUT + 3 - (time.monotonic() - opened))
+        _, answers = wait_closed(stalled, within=CHUNK_TIMEOUT + 3)
         assert all(a.startswith(b"HTTP/1.1 408") for a in answers), answers
         assert b"REQUEST_TIMEOUT" in answers[0]
         assert list(uploads.glob("upload-*")) == []

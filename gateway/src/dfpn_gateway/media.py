@@ -40,6 +40,8 @@ logger = logging.getLogger(__name__)
 FILE_FIELD = "file"
 MAX_FIELD_BYTES = 8 * 1024
 MAX_FIELDS = 32
+#: Name prefix of uploads in progress in the scratch directory (removed at start-up when a crash left them).
+UPLOAD_PREFIX = "upload-"
 #: Room for the multipart framing and the text fields on top of the largest media limit.
 FORM_OVERHEAD = 1024 * 1024
 
@@ -219,7 +221,7 @@ class _FormReceiver:
         self.media_type = media_type
         self.limit = self.settings.kind_limit(media_type.kind)
         self._check_kind()
-        fd, name = tempfile.mkstemp(prefix="upload-", suffix=media_type.extension, dir=self.tmp_dir)
+        fd, name = tempfile.mkstemp(prefix=UPLOAD_PREFIX, suffix=media_type.extension, dir=self.tmp_dir)
         self.path = Path(name)
         self.file = os.fdopen(fd, "wb")
 
@@ -325,10 +327,27 @@ class MediaStore:
         elif self.backend == "file":
             self.tmp_dir = self.media_dir / ".incoming"  # same file system: pinning is a rename
         else:
-            self.tmp_dir = Path(tempfile.gettempdir()) / "dfpn-gateway"
+            # One directory per database, so that the start-up clean-up touches only this gateway's leftovers.
+            db = hashlib.sha256(str(settings.db_path.resolve()).encode()).hexdigest()[:16]
+            self.tmp_dir = Path(tempfile.gettempdir()) / "dfpn-gateway" / db
         self.tmp_dir.mkdir(parents=True, exist_ok=True)
+        self.remove_leftovers()
         if self.backend == "file":
             self.media_dir.mkdir(parents=True, exist_ok=True)
+
+    def remove_leftovers(self) -> int:
+        """Delete the temporary files of uploads a killed gateway left behind (at start-up, before serving: no
+        upload of this gateway is in progress). Returns how many."""
+        removed = 0
+        for path in self.tmp_dir.glob(f"{UPLOAD_PREFIX}*"):
+            try:
+                path.unlink()
+                removed += 1
+            except OSError as e:
+                logger.warning("cannot remove the leftover upload %s: %s", path, e)
+        if removed:
+            logger.info("removed %d leftover upload file(s) from %s", removed, self.tmp_dir)
+        return removed
 
     @property
     def client_storage(self) -> sdk_storage.Backend:

@@ -1,6 +1,11 @@
 """Submissions interrupted by a stop (recorded before their transaction was sent, never confirmed): on start, each
 one is either recovered from the chain (the request exists: it becomes Open and is followed) or forgotten (the
-transaction never landed: the record is dropped and the quota given back)."""
+transaction never landed: the record is dropped and the quota given back). Then every key's quota use is
+reconciled with its recorded requests: a gateway killed after reserving quota but before recording the submission
+(while pinning an upload, say) left a reservation nothing backs, which is given back.
+
+This assumes one serving gateway per database (as the in-memory rate limits and watcher do): at start-up no
+submission of this database is in flight."""
 
 from __future__ import annotations
 
@@ -20,9 +25,11 @@ logger = logging.getLogger(__name__)
 
 
 async def recover_submissions(store: st.Store, client: AsyncDFPNClient) -> None:
-    """Settle every submission still marked as being submitted."""
+    """Settle every submission still marked as being submitted, then give back quota reservations that no
+    recorded request backs."""
     for stored in store.submitting_requests():
         await _recover(store, client, stored)
+    store.reconcile_quotas()
 
 
 async def _recover(store: st.Store, client: AsyncDFPNClient, stored: st.StoredRequest) -> None:

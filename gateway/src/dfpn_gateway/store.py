@@ -304,7 +304,8 @@ class Store:
         return cur.rowcount == 1
 
     def reserve_quota(self, key_id: str) -> bool:
-        """Take one request from the key's quota; False when it is used up."""
+        """Take one request from the key's quota; False when it is used up. `used` counts recorded requests plus
+        reservations in flight; `reconcile_quotas` gives back at start-up what a crash left reserved."""
         with self._tx() as db:
             cur = db.execute(
                 "UPDATE api_keys SET used = used + 1 WHERE id = ? AND (quota IS NULL OR used < quota)",
@@ -316,6 +317,30 @@ class Store:
         """Give back a reservation whose submission failed."""
         with self._tx() as db:
             db.execute("UPDATE api_keys SET used = used - 1 WHERE id = ? AND used > 0", (key_id,))
+
+    def reconcile_quotas(self) -> dict[str, tuple[int, int]]:
+        """Set every key's `used` to the number of its recorded requests, giving back reservations that no request
+        backs (a gateway killed between reserving and recording a submission). Only for start-up, before any
+        submission: a reservation in flight is not backed yet. Returns {key id: (used before, used now)} of the
+        keys that changed."""
+        with self._tx() as db:
+            rows = db.execute(
+                "SELECT k.id, k.used, (SELECT COUNT(*) FROM requests r WHERE r.key_id = k.id) AS recorded"
+                " FROM api_keys k"
+            ).fetchall()
+            changed = {
+                r["id"]: (int(r["used"]), int(r["recorded"])) for r in rows if r["used"] != r["recorded"]
+            }
+            for key_id, (_, recorded) in changed.items():
+                db.execute("UPDATE api_keys SET used = ? WHERE id = ?", (recorded, key_id))
+        for key_id, (before, now) in changed.items():
+            logger.warning(
+                "API key %s: quota used %d -> %d (reservations of requests never recorded)",
+                key_id,
+                before,
+                now,
+            )
+        return changed
 
     def usage(self, key_id: str) -> list[tuple[str, int, int]]:
         """(day, requests, fee lamports) per UTC day, oldest first."""
