@@ -42,9 +42,14 @@ async def upload(
 # ---- keys -------------------------------------------------------------------------------------------------------
 
 
-async def test_health_needs_no_key(api: httpx.AsyncClient, sdk: AsyncDFPNClient) -> None:
+async def test_health_needs_no_key(api: httpx.AsyncClient, sdk: AsyncDFPNClient, key: Key) -> None:
+    # Without a key: liveness only, nothing about the wallet
     response = await api.get("/v1/health")
     assert response.status_code == 200
+    assert set(response.json()) == {"status", "version", "network"}
+    assert response.json()["status"] == "ok" and response.json()["network"] == "local"
+    # With a key: the details
+    response = await api.get("/v1/health", headers=key.headers)
     body = response.json()
     assert body["status"] == "ok" and body["network"] == "local" and body["storage"] == "file"
     assert body["wallet"] == str(sdk.wallet.pubkey()) and body["walletLamports"] == 100 * LAMPORTS_PER_SOL

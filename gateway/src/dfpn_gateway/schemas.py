@@ -185,16 +185,19 @@ class FeeEstimate(_Out):
 
 
 class Health(_Out):
+    """Liveness. Without an API key only `status`, `version` and `network`; with a valid key also the wallet, its
+    balance, the storage and the queues. URLs never show their path, query or user information."""
+
     status: Literal["ok", "degraded"]
     version: str
-    network: str
-    program_id: str
-    wallet: str = Field(description="The gateway's paying wallet")
-    wallet_lamports: int | None
-    storage: str
-    open_requests: int
-    pending_webhooks: int
-    detail: str | None = None
+    network: str = Field(description="The network's name (of an RPC URL, only its scheme, host and port)")
+    program_id: str | None = Field(default=None, description="With an API key")
+    wallet: str | None = Field(default=None, description="The gateway's paying wallet (with an API key)")
+    wallet_lamports: int | None = Field(default=None, description="With an API key")
+    storage: str | None = Field(default=None, description="With an API key")
+    open_requests: int | None = Field(default=None, description="With an API key")
+    pending_webhooks: int | None = Field(default=None, description="With an API key")
+    detail: str | None = Field(default=None, description="Why the status is degraded (with an API key)")
 
 
 def modality_names(modalities: list[Modality]) -> list[ModalityName]:

@@ -19,6 +19,7 @@ import secrets
 from collections import Counter
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from typing import Literal
 
 from dfpn.client import AsyncDFPNClient
 from dfpn.errors import DFPNError, ErrorCode
@@ -32,6 +33,7 @@ from dfpn_gateway.config import Settings
 from dfpn_gateway.errors import ApiError, GatewayCode
 from dfpn_gateway.media import FILE_FIELD, Upload, check_kind
 from dfpn_gateway.recovery import recover_submissions
+from dfpn_gateway.redact import redact_text
 from dfpn_gateway.runtime import Runtime, open_runtime
 from dfpn_gateway.schemas import (
     MODALITY_BY_NAME,
@@ -287,9 +289,10 @@ class Gateway:
             fee_sol=fee / LAMPORTS_PER_SOL,
         )
 
-    async def health(self) -> Health:
-        """Liveness: the wallet's balance (``degraded`` with a `detail` when the network cannot be reached),
-        open requests and pending webhooks."""
+    async def health(self, *, detailed: bool = False) -> Health:
+        """Liveness: ``degraded`` when the wallet's balance cannot be read. `detailed` (the caller has a valid
+        key): also the wallet, its balance, the storage, open requests, pending webhooks and why it is degraded.
+        The network's name and messages have their URLs redacted (an RPC URL may carry the provider's key)."""
         rt = self.rt
         detail: str | None = None
         lamports: int | None = None
@@ -297,12 +300,16 @@ class Gateway:
             async with asyncio.timeout(HEALTH_TIMEOUT):
                 lamports = await rt.client.transport.get_balance(rt.client.wallet.pubkey())
         except (DFPNError, TimeoutError) as e:
-            detail = f"network unreachable: {e}"
+            detail = redact_text(f"network unreachable: {e or 'no answer within the health timeout'}")
+        status: Literal["ok", "degraded"] = "ok" if detail is None else "degraded"
+        network = redact_text(rt.client.transport.name)
+        if not detailed:
+            return Health(status=status, version=__version__, network=network)
         counts = rt.store.counts()
         return Health(
-            status="ok" if detail is None else "degraded",
+            status=status,
             version=__version__,
-            network=rt.client.transport.name,
+            network=network,
             program_id=str(rt.client.program_id),
             wallet=str(rt.client.wallet.pubkey()),
             wallet_lamports=lamports,
