@@ -157,6 +157,7 @@ async def gateway_process(
                 await asyncio.sleep(0.1)
             else:
                 raise RuntimeError("the gateway did not answer /v1/health within 60 s")
+        print(f"  gateway pid {proc.pid} at {base}", flush=True)
         yield proc, base, key
     finally:
         proc.send_signal(signal.SIGTERM)

@@ -12,11 +12,15 @@ from solders.keypair import Keypair
 
 from dfpn.client import AsyncDFPNClient
 from dfpn.local import LocalNetwork
+from dfpn.rpc import RpcTransport
 from dfpn_gateway import store as st
 from dfpn_gateway.config import Settings
 from dfpn_gateway.media import MediaStore
 from dfpn_gateway.watcher import Watcher
 from dfpn_gateway.webhooks import WebhookDeliverer
+
+#: Seconds between the RPC transport's confirmation polls (the SDK's default is 0.4).
+RPC_POLL_INTERVAL = 0.1
 
 
 def load_keypair(path: Path) -> Keypair:
@@ -61,7 +65,12 @@ def make_client(settings: Settings, media: MediaStore) -> AsyncDFPNClient:
         if wallet is None:
             wallet = network.funded_keypair(s.local_wallet_lamports)
         return AsyncDFPNClient(network, wallet, poll_interval=s.poll_interval, storage=media.client_storage)
-    return AsyncDFPNClient(s.network, wallet, poll_interval=s.poll_interval, storage=media.client_storage)
+    # Confirmations are polled every RPC_POLL_INTERVAL s, shared by every transaction in flight (one
+    # getSignatureStatuses a round): an answer waits a tenth of a second at most for the poll, not 0.4 s.
+    client = AsyncDFPNClient(s.network, wallet, poll_interval=s.poll_interval, storage=media.client_storage)
+    if isinstance(client.transport, RpcTransport):
+        client.transport.poll_interval = RPC_POLL_INTERVAL
+    return client
 
 
 def webhook_secrets(store: st.Store) -> Callable[[str], str | None]:

@@ -133,6 +133,9 @@ class Gateway:
         rt = self._rt = open_runtime(self.settings, self._given_client)
         # Fees, the worker floor and the limits change rarely (governance): read them at most this often.
         rt.client.config_max_age = self.settings.config_cache_seconds
+        # Answer once the node accepted the submission (`submit_wait`, "sent" by default): the watcher then reads
+        # it at the transport's commitment and gives it `LANDING_GRACE` seconds to appear there.
+        rt.client.submit_commitment = self.settings.submit_wait
         await recover_submissions(rt.store, rt.client)
         rt.deliverer.start()
         rt.watcher.start()
@@ -271,8 +274,11 @@ class Gateway:
             )
         info = None
         if stored.state == st.OPEN:
+            # The watcher's copy is current (every event of the request makes it read the account again): no
+            # round trip per read. Read it only before the watcher has.
+            info = rt.watcher.latest(request_id)
             try:
-                info = await rt.client.get_request(request_id)
+                info = info or await rt.client.get_request(request_id)
             except DFPNError as e:
                 logger.info("live state of %s unavailable: %s", request_id, e)
         return request_view(stored, delivery=rt.store.get_delivery(request_id), info=info)
@@ -370,7 +376,7 @@ def _confirm(
     size = upload.size if upload is not None else None
     record = Submission(submitted=sub, media_type=media_type, size_bytes=size)
     rt.store.confirm_request(sub.id, record.model_dump_json(), sub.deadline, sub.fee_lamports)
-    rt.watcher.follow(sub.id)
+    rt.watcher.follow(sub.id, landing=True)
     logger.info("key %s submitted %s (%s, fee %d)", key.id, sub.id, media_type or uri, sub.fee_lamports)
     stored = rt.store.get_request(sub.id)
     assert stored is not None

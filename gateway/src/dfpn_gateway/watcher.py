@@ -24,13 +24,14 @@ import dataclasses
 import heapq
 import itertools
 import logging
+import time
 from collections.abc import Callable, Iterable
 
 from solders.pubkey import Pubkey
 
 from dfpn import draw as drawing
 from dfpn import protocol
-from dfpn.client import REDRAW_INTERVAL, AsyncDFPNClient, is_expirable, is_finalizable
+from dfpn.client import REDRAW_INTERVAL, AsyncDFPNClient, is_expirable, is_finalizable, request_info
 from dfpn.errors import DFPNError, ErrorCode
 from dfpn.events import parse_logs
 from dfpn.generated.constants import (
@@ -40,6 +41,7 @@ from dfpn.generated.constants import (
     SEAT_STATE_JOINED,
 )
 from dfpn.generated.types import Request
+from dfpn.models import RequestInfo
 from dfpn_gateway import store as st
 from dfpn_gateway.config import Settings
 from dfpn_gateway.schemas import request_view, webhook_payload
@@ -78,6 +80,11 @@ _CHECKS_IN_FLIGHT = 16
 #: A time the cluster clock must pass before a check, at least this far apart (seconds of cluster time).
 _MIN_WAIT = 1
 _SWEEP_BATCH = 100
+#: Seconds a request just followed may be missing at the read commitment: the gateway answers a submission once
+#: it is processed, and it is confirmed a slot or two later (its blockhash is valid for about a minute).
+LANDING_GRACE = 90.0
+#: Seconds of cluster time after which a request just submitted is checked even without its event.
+_LANDING_CHECK = 2
 #: The marker `program_logs` yields after a gap it could not replay (dfpn.transport.LOGS_GAP where it exists).
 _LOGS_GAP = "gap"
 with contextlib.suppress(ImportError):
@@ -102,6 +109,10 @@ class _Followed:
     #: Nobody was registered at submission: no draw can ever seat anyone.
     hopeless: bool = False
     backoff: float = 1.0
+    #: The account as the last check read it.
+    account: Request | None = None
+    #: When following started (event loop time).
+    since: float = dataclasses.field(default_factory=lambda: asyncio.get_running_loop().time())
 
 
 class Watcher:
@@ -171,14 +182,23 @@ class Watcher:
             self._services.append(asyncio.create_task(self._listen(), name="watch-logs"))
         return len(pending)
 
-    def follow(self, request_id: str) -> None:
-        """Follow a request (checked at once: a new one is drawn right away)."""
+    def follow(self, request_id: str, *, landing: bool = False) -> None:
+        """Follow a request: checked at once, or (`landing`: its submission was just sent) when its
+        `RequestSubmitted` event arrives, at the latest `_LANDING_CHECK` s later by the cluster clock."""
         if request_id in self._followed:
             return
         f = _Followed(request_id, Pubkey.from_string(request_id))
         self._followed[request_id] = f
         self._by_address[f.address] = f
-        self._wake(f)
+        if landing and self._now is not None:
+            self._at(f, self._now + _LANDING_CHECK)
+        else:
+            self._wake(f)
+
+    def latest(self, request_id: str) -> RequestInfo | None:
+        """The request account as the last check read it (kept current by the events), if it was read."""
+        f = self._followed.get(request_id)
+        return None if f is None or f.account is None else request_info(f.address, f.account)
 
     async def stop(self) -> None:
         tasks = [*self._services, *self._checks]
@@ -298,7 +318,12 @@ class Watcher:
         except DFPNError as e:
             if e.code is ErrorCode.NO_WORKERS_AVAILABLE:
                 done = self._finish(f.id, st.EXPIRED, error=(e.code.value, e.message))
-            elif e.code is ErrorCode.REQUEST_NOT_FOUND or e.code not in _TRANSIENT:
+            elif e.code is ErrorCode.REQUEST_NOT_FOUND and self._landing(f):
+                await asyncio.sleep(min(1.0, self.clock_interval * 5))
+                f.dirty = True
+            elif e.code is ErrorCode.REQUEST_NOT_FOUND:
+                done = self._not_landed(f.id, e, never_seen=f.seen is None)
+            elif e.code not in _TRANSIENT:
                 logger.warning("request %s cannot be followed: %s", f.id, e)
                 done = self._finish(f.id, st.FAILED, error=(e.code.value, e.message))
             else:
@@ -318,6 +343,10 @@ class Watcher:
         elif due is not None:
             self._at(f, due)
 
+    def _landing(self, f: _Followed) -> bool:
+        """Whether a missing request may still be landing (followed less than `LANDING_GRACE` s ago)."""
+        return asyncio.get_running_loop().time() - f.since < LANDING_GRACE
+
     async def _retry_later(self, f: _Followed) -> None:
         await asyncio.sleep(f.backoff)
         f.backoff = min(2 * f.backoff, _MAX_BACKOFF)
@@ -335,6 +364,7 @@ class Watcher:
         """Read the request once and do what is due: (finished, cluster time of the next check)."""
         r = await self.client.request_account(f.address)
         f.seen = _fingerprint(r)
+        f.account = r
         if r.status == REQUEST_STATUS_FINALIZED:
             result = await self.client.wait_for_result(f.id, timeout=60)
             return self._finish(f.id, st.FINALIZED, result_json=result.model_dump_json(by_alias=True)), None
@@ -415,6 +445,23 @@ class Watcher:
         return True
 
     # ---- outcomes ------------------------------------------------------------------------------------------
+
+    def _not_landed(self, request_id: str, e: DFPNError, *, never_seen: bool) -> bool:
+        """The request is not on-chain (`LANDING_GRACE` s after it was followed): Failed. When it was never seen
+        there and was submitted lately, its transaction was dropped (nothing was paid): its key's quota is given
+        back. (One seen before, or submitted long ago, was closed.)"""
+        logger.warning("request %s is not on-chain: %s", request_id, e)
+        stored = self.store.get_request(request_id)
+        dropped = (
+            never_seen and stored is not None and time.time() - stored.created_at < 2 * LANDING_GRACE + 60
+        )
+        message = e.message
+        if dropped:
+            message = f"the submission of {request_id} did not land on-chain (nothing was paid): {e.message}"
+        finished = self._finish(request_id, st.FAILED, error=(e.code.value, message))
+        if dropped and stored is not None and stored.state == st.OPEN:
+            self.store.release_quota(stored.key_id)
+        return finished
 
     def _overdue(self, request_id: str, now: int, deadline: int) -> bool:
         """Mark the request Failed: still open long after its deadline."""

@@ -227,6 +227,12 @@ class AsyncDFPNClient:
         #: gateway) sets it: fees and limits change only by governance, and each read is a round trip.
         self.config_max_age = 0.0
         self._config: tuple[float, Config] | None = None
+        #: Over JSON-RPC, what `submit_request` waits for: None, the transport's commitment, then the request is
+        #: read back; "processed" (a slot sooner); "sent": only the node's acceptance (its preflight simulation
+        #: passed; `RpcTransport.send_unconfirmed`). With "processed" or "sent" the `SubmittedRequest` is built
+        #: from what was sent (the program records exactly that: the fee by `fee_from_params`, the commit deadline
+        #: `reveal_window_secs` before the deadline) and the caller checks later that the request landed.
+        self.submit_commitment: str | None = None
 
     @property
     def program_id(self) -> Pubkey:
@@ -375,7 +381,32 @@ class AsyncDFPNClient:
             program_id=self.program_id,
         )
         address = request_address(client, nonce, self.program_id)
-        submitted = await self._send_request(instruction, address, nonce)
+        if self.submit_commitment is not None and isinstance(self.transport, RpcTransport):
+            if self.submit_commitment == "sent":
+                signature = await self.transport.send_unconfirmed([instruction], [self.wallet])
+            else:
+                signature = await self.transport.send_and_confirm(
+                    [instruction], [self.wallet], commitment=self.submit_commitment
+                )
+            self._request_txs[str(address)] = signature
+            submitted = SubmittedRequest(
+                id=str(address),
+                nonce=nonce,
+                signature=signature,
+                client=str(client),
+                content_hash=digest.hex(),
+                storage_uri=uri,
+                modalities=Modality.from_mask(Modality.mask(modalities)),
+                min_workers=min_workers,
+                max_workers=min_workers if max_workers is None else max_workers,
+                fee_lamports=fee_from_params(config.params, list(modalities), min_workers),
+                max_fee_lamports=max_fee_lamports,
+                commit_deadline=deadline - config.params.reveal_window_secs,
+                deadline=deadline,
+                attestation=attestation.hex(),
+            )
+        else:
+            submitted = await self._send_request(instruction, address, nonce)
         if not draw:
             return submitted
         try:

@@ -57,6 +57,8 @@ _CLOCK_UNIX_TIMESTAMP = (
 _RETRY_STATUS = {408, 425, 429, 500, 502, 503, 504}
 #: Most account subscriptions one transport keeps open for `wait_for_change`.
 MAX_WATCHED = 64
+#: Most signatures one getSignatureStatuses call takes (the RPC's limit).
+_STATUSES_PER_CALL = 256
 
 
 def websocket_url(http_url: str) -> str:
@@ -123,6 +125,12 @@ class RpcTransport(Transport):
         self.poll_interval = poll_interval
         self._http = httpx.AsyncClient(timeout=request_timeout)
         self._ids = 0
+        #: Confirmations in flight share their polls: one getSignatureStatuses (and one getBlockHeight) per
+        #: round for every signature waited on, instead of two calls per transaction per `poll_interval`.
+        self._status_waiters: dict[str, list[asyncio.Future[Any]]] = {}
+        self._status_collecting = False
+        self._status_rounds: set[asyncio.Task[None]] = set()
+        self._height: tuple[float, int] | None = None
         self._watchers: dict[Pubkey, tuple[asyncio.Task[None], asyncio.Event]] = {}
 
     async def __aenter__(self) -> RpcTransport:
@@ -218,6 +226,46 @@ class RpcTransport(Transport):
     async def send_transaction(
         self, instructions: Sequence[Instruction], signers: Sequence[Keypair]
     ) -> TransactionRecord:
+        signature, message = await self._send_and_confirm(instructions, signers, self.commitment)
+        record = await self._fetch_transaction(signature)
+        if record is None:  # confirmed but not yet served by getTransaction
+            record = TransactionRecord(signature, 0, tuple(message.account_keys), ())
+        return record
+
+    async def send_and_confirm(
+        self,
+        instructions: Sequence[Instruction],
+        signers: Sequence[Keypair],
+        *,
+        commitment: str | None = None,
+    ) -> str:
+        """Send and wait until the transaction reaches `commitment` (default: the transport's); returns the
+        signature without fetching the transaction (no logs: one round trip less than `send_transaction`).
+        "processed" answers about a slot sooner than "confirmed", for a caller that checks the outcome again
+        later (the gateway's watcher reads the request at the transport's commitment)."""
+        signature, _ = await self._send_and_confirm(instructions, signers, commitment or self.commitment)
+        return signature
+
+    async def send_unconfirmed(self, instructions: Sequence[Instruction], signers: Sequence[Keypair]) -> str:
+        """Send and return the signature once the node accepted the transaction (its preflight simulation passed,
+        so a program error is raised here as by `send_transaction`), without waiting for it to land. The node
+        keeps sending it until its blockhash expires (about a minute); whoever calls this checks the outcome
+        later (the gateway's watcher reads the request and gives it `LANDING_GRACE` to appear)."""
+        _, _, signature, _ = await self._sign_and_send(instructions, signers)
+        return signature
+
+    async def _send_and_confirm(
+        self, instructions: Sequence[Instruction], signers: Sequence[Keypair], commitment: str
+    ) -> tuple[str, Message]:
+        message, last_valid, signature, program_index = await self._sign_and_send(instructions, signers)
+        await self._confirm(signature, last_valid, program_index, commitment)
+        return signature, message
+
+    async def _sign_and_send(
+        self, instructions: Sequence[Instruction], signers: Sequence[Keypair]
+    ) -> tuple[Message, int, str, dict[int, bool]]:
+        """Sign with a fresh blockhash and send: (message, last valid block height, signature, which
+        instructions are the program's)."""
         if not signers:
             raise DFPNError(
                 ErrorCode.INVALID_ARGUMENT, "a transaction needs at least one signer (the fee payer)"
@@ -227,12 +275,7 @@ class RpcTransport(Transport):
         tx = Transaction(list(signers), message, blockhash)
         program_index = {n: i.program_id == self.program_id for n, i in enumerate(instructions)}
         wire = base64.b64encode(bytes(tx)).decode()
-        signature = await self._send(wire, program_index)
-        await self._confirm(signature, last_valid, program_index)
-        record = await self._fetch_transaction(signature)
-        if record is None:  # confirmed but not yet served by getTransaction
-            record = TransactionRecord(signature, 0, tuple(message.account_keys), ())
-        return record
+        return message, last_valid, await self._send(wire, program_index), program_index
 
     async def _send(self, wire: str, program_index: dict[int, bool]) -> str:
         payload = await self._exchange(
@@ -249,12 +292,14 @@ class RpcTransport(Transport):
             raise from_transaction_error(data["err"], program_index=program_index, logs=logs)
         raise from_rpc_error(error, context="sendTransaction")
 
-    async def _confirm(self, signature: str, last_valid: int, program_index: dict[int, bool]) -> None:
+    async def _confirm(
+        self, signature: str, last_valid: int, program_index: dict[int, bool], commitment: str | None = None
+    ) -> None:
+        commitment = commitment or self.commitment
         loop = asyncio.get_running_loop()
         give_up = loop.time() + self.confirm_timeout
         while True:
-            result = await self.call("getSignatureStatuses", [signature], {"searchTransactionHistory": False})
-            status = result["value"][0]
+            status = await self._signature_status(signature)
             if status is not None:
                 if status.get("err") is not None:
                     record = await self._fetch_transaction(signature)
@@ -266,10 +311,10 @@ class RpcTransport(Transport):
                     )
                 if (
                     status.get("confirmationStatus") in ("confirmed", "finalized")
-                    or self.commitment == "processed"
+                    or commitment == "processed"
                 ):
                     return
-            height = int(await self.call("getBlockHeight", {"commitment": self.commitment}))
+            height = await self._block_height()
             if height > last_valid:
                 raise DFPNError(
                     ErrorCode.TIMEOUT,
@@ -285,6 +330,48 @@ class RpcTransport(Transport):
                     signature=signature,
                 )
             await asyncio.sleep(self.poll_interval)
+
+    async def _signature_status(self, signature: str) -> Any:
+        """The signature's status (None: unknown yet), from the next shared getSignatureStatuses round."""
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._status_waiters.setdefault(signature, []).append(future)
+        if not self._status_collecting:
+            self._status_collecting = True
+            task = asyncio.create_task(self._statuses_round())
+            self._status_rounds.add(task)  # a strong reference while it runs
+            task.add_done_callback(self._status_rounds.discard)
+        return await future
+
+    async def _statuses_round(self) -> None:
+        """Answer every waiting signature with one getSignatureStatuses per 256 of them."""
+        await asyncio.sleep(0)  # the callers of this loop iteration join the round
+        waiters, self._status_waiters, self._status_collecting = self._status_waiters, {}, False
+        signatures = list(waiters)
+        try:
+            for start in range(0, len(signatures), _STATUSES_PER_CALL):
+                batch = signatures[start : start + _STATUSES_PER_CALL]
+                result = await self.call("getSignatureStatuses", batch, {"searchTransactionHistory": False})
+                for signature, status in zip(batch, result["value"], strict=True):
+                    for future in waiters.pop(signature):
+                        if not future.done():
+                            future.set_result(status)
+        except BaseException as e:
+            cancelled = DFPNError(ErrorCode.RPC_ERROR, "confirmation cancelled")
+            failure = e if isinstance(e, Exception) else cancelled
+            for futures in waiters.values():
+                for future in futures:
+                    if not future.done():
+                        future.set_exception(failure)
+            if not isinstance(e, Exception):
+                raise
+
+    async def _block_height(self) -> int:
+        """The block height, read at most once per `poll_interval` for every confirmation in flight."""
+        now = asyncio.get_running_loop().time()
+        if self._height is None or now - self._height[0] >= self.poll_interval:
+            height = int(await self.call("getBlockHeight", {"commitment": self.commitment}))
+            self._height = (now, height)
+        return self._height[1]
 
     async def _fetch_transaction(self, signature: str, attempts: int = 5) -> TransactionRecord | None:
         for attempt in range(attempts):
