@@ -102,16 +102,6 @@ class Settings(BaseSettings):
     #: simulating it: program errors are still answered; the watcher then checks that it lands, and marks it
     #: Failed, giving the quota back, when it has not within a minute and a half), "processed" or "confirmed".
     submit_wait: Literal["sent", "processed", "confirmed"] = "sent"
-    #: Follow open requests by the program's log subscription (one for the whole gateway). Off: only the sweep
-    #: and the requests' timers notice changes.
-    watch_subscribe: bool = True
-    #: Seconds between sweeps of every open request (batched account reads, a safety net for lost events).
-    watch_sweep_interval: float = Field(default=60.0, gt=0)
-    #: Seconds the on-chain configuration (fees, worker floor, limits) is reused before it is read again.
-    config_cache_seconds: float = Field(default=5.0, ge=0)
-    #: When a key's quota is held only by submissions still in flight, a new submission waits up to this long for
-    #: one of them to fail (and give its reservation back) before it is refused with 429.
-    quota_wait_seconds: float = Field(default=30.0, ge=0)
 
     # ---- webhooks --------------------------------------------------------------------------------------------
     webhook_max_attempts: int = Field(default=10, ge=1)
