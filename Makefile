@@ -8,7 +8,7 @@ CARGO_TESTS := cargo --locked
 CARGO_TEST_FLAGS := --ignore-rust-version
 
 .PHONY: setup setup-python build idl idl-check lint test test-program test-litesvm test-python test-anchorpy test-detectors test-ts test-realtime test-worker test-gateway test-challenger test-e2e validator \
-	localnet bench bench-cu bench-detectors bench-network bench-realtime econ demo clean
+	localnet bench bench-cu bench-detectors bench-network bench-realtime bench-gateway econ demo clean
 
 ## setup: install every toolchain piece (Debian rustc-web, sbpf-linker) and build the program
 setup: build setup-python
@@ -162,6 +162,14 @@ bench-detectors: $(VENV)/.installed
 ## bench-network: submit-to-verdict, finalized requests/s, client lamports beyond the fee -> target/bench/network.json
 bench-network: $(VENV)/.installed validator
 	$(VENV)/bin/python scripts/bench_network.py --rpc
+
+## bench-gateway: dfpn-gateway under N concurrent HTTP clients on a local validator and the embedded network:
+## submissions/s, reads/s, p50/p95 latency, errors, idle CPU with K open requests -> target/bench/gateway.json
+## (CLIENTS=n, SECONDS=s, OPEN=k; RPC_URL=http://127.0.0.1:8899 to drive a running `make localnet`)
+bench-gateway: $(VENV)/.installed validator
+	@test -f target/deploy/dfpn.so || $(MAKE) build
+	$(VENV)/bin/python gateway/bench/load.py $(if $(CLIENTS),--clients $(CLIENTS)) $(if $(SECONDS),--seconds $(SECONDS)) \
+		$(if $(OPEN),--idle-open $(OPEN)) $(if $(RPC_URL),--network validator --rpc-url $(RPC_URL))
 
 ## bench-realtime: per-frame latency p50/p95 and CPU per track, 10 tracks -> target/bench/realtime.json
 bench-realtime: $(RT_VENV)/.installed
