@@ -145,6 +145,9 @@ async def test_private_address_refused_at_delivery(tmp_path: Path) -> None:
         assert hook.attempts == 0
         refused = store.get_delivery("REQ")
         assert (
-            refused is not None and refused.state == st.GAVE_UP and "non-public" in (refused.last_error or "")
+            refused is not None
+            and refused.state == st.GAVE_UP
+            and "not a public address" in (refused.last_error or "")
+            and "loopback" in (refused.last_error or "")
         )
         store.close()

@@ -9,6 +9,7 @@ DFPN_GATEWAY_STORAGE=ipfs DFPN_GATEWAY_IPFS_API_URL=http://127.0.0.1:5001 dfpn-g
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 from pathlib import Path
 from typing import Literal
@@ -114,6 +115,9 @@ class Settings(BaseSettings):
     #: Allow webhook URLs whose host is loopback, private, link-local or otherwise not public (SSRF guard; the
     #: address a name resolves to is checked again at delivery time).
     webhook_allow_private: bool = False
+    #: Networks (CIDRs) webhooks may reach although not public, e.g. ["10.1.0.0/16"] for receivers inside the
+    #: operator's network (`dfpn.netguard.DestinationPolicy.allow_networks`).
+    webhook_allow_networks: tuple[str, ...] = ()
     #: At shutdown, deliveries in flight get this long (at most `webhook_timeout`) before they are cancelled (a
     #: cancelled one is sent again after a restart; receivers deduplicate with X-DFPN-Delivery).
     webhook_stop_grace: float = Field(default=5.0, ge=0)
@@ -144,6 +148,11 @@ class Settings(BaseSettings):
             raise ValueError("storage 'file' (file:// URIs) works only on the 'local' network")
         if self.storage == "s3" and not self.s3_bucket:
             raise ValueError("storage 's3' needs s3_bucket (DFPN_GATEWAY_S3_BUCKET)")
+        for cidr in self.webhook_allow_networks:
+            try:
+                ipaddress.ip_network(cidr.strip())
+            except ValueError as e:
+                raise ValueError(f"webhook_allow_networks: {cidr!r} is not a CIDR network ({e})") from e
         if self.network != "local" and self.wallet is None:
             raise ValueError(f"network {self.network!r} needs wallet= (DFPN_GATEWAY_WALLET: a keypair file)")
         return self

@@ -30,11 +30,13 @@ import logging
 import random
 import socket
 import time
+import unicodedata
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
 import httpx
 
+from dfpn.netguard import DestinationPolicy, DestinationRefused, check_addresses, guarded_client
 from dfpn_gateway import store as st
 from dfpn_gateway.config import Settings
 from dfpn_gateway.errors import ApiError, GatewayCode
@@ -71,15 +73,19 @@ def verify(
     return hmac.compare_digest(expected, parts.get("v1", ""))
 
 
-def _public_ip(address: str) -> bool:
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    return ip.is_global and not ip.is_multicast
+def webhook_policy(settings: Settings) -> DestinationPolicy:
+    """The destinations webhooks may reach (`dfpn.netguard`): public addresses, plus `webhook_allow_networks`;
+    everything with `webhook_allow_private` (tests, a gateway on a private network)."""
+    if settings.webhook_allow_private:
+        return DestinationPolicy.from_strings(["0.0.0.0/0", "::/0"])
+    return DestinationPolicy.from_strings(settings.webhook_allow_networks)
 
 
 def url_problem(url: str) -> str | None:
-    """Why `url` cannot be sent as it is (control characters, spaces, or something httpx cannot parse), or
-    None. Checked at submission and again before each attempt (rows stored before this check existed)."""
-    if any(ch.isspace() or ord(ch) < 0x20 or ord(ch) == 0x7F for ch in url):
+    """Why `url` cannot be sent as it is (control characters, spaces, or something httpx cannot parse, such as
+    a full-width host), or None. Checked at submission and again before each attempt (rows stored before this
+    check existed)."""
+    if any(ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in url):
         return "control characters and spaces are not allowed (percent-encode them)"
     try:
         httpx.URL(url)
@@ -90,8 +96,23 @@ def url_problem(url: str) -> str | None:
     return None
 
 
+def _numeric_host(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The address a host written as a number stands for: a literal, or a form resolvers read as IPv4
+    (``2130706433``, ``0x7f.1``, ``127.1``, ``0177.0.0.1``), else None (a name)."""
+    try:
+        return ipaddress.ip_address(host.strip("[]").split("%", 1)[0])
+    except ValueError:
+        pass
+    try:
+        return ipaddress.IPv4Address(socket.inet_aton(host))
+    except OSError:
+        return None
+
+
 def check_url(url: str, settings: Settings) -> str:
-    """`url` when the webhook policy allows it; `ApiError(400, INVALID_WEBHOOK_URL)` otherwise."""
+    """`url` when the webhook policy allows it; `ApiError(400, INVALID_WEBHOOK_URL)` otherwise. A host given as
+    an address (in any numeric form) is judged by `dfpn.netguard` here; a name is resolved and judged at each
+    delivery, at connect time (`guarded_client`), so a DNS answer changed later is caught too."""
 
     def bad(why: str) -> ApiError:
         return ApiError(400, GatewayCode.INVALID_WEBHOOK_URL, f"webhook_url {url!r}: {why}")
@@ -99,33 +120,28 @@ def check_url(url: str, settings: Settings) -> str:
     problem = url_problem(url)
     if problem is not None:
         raise bad(problem)
-    parts = urlsplit(url)
-    host = parts.hostname
+    parsed = httpx.URL(url)
+    host = parsed.raw_host.decode("ascii")  # IDNA-encoded
     schemes = ("https",) if settings.webhook_require_https else ("https", "http")
-    if parts.scheme not in schemes:
+    if parsed.scheme not in schemes:
         raise bad(f"the scheme must be {' or '.join(schemes)}")
     if not host:
         raise bad("no host")
-    if parts.username or parts.password:
+    if parsed.userinfo:
         raise bad("credentials in the URL are not allowed; authenticate with the signature")
-    if not settings.webhook_allow_private:
-        if host.lower() == "localhost" or host.lower().endswith((".localhost", ".local", ".internal")):
-            raise bad("private hosts are not allowed")
+    if settings.webhook_allow_private:
+        return url
+    if host.lower().rstrip(".") == "localhost" or host.lower().rstrip(".").endswith(
+        (".localhost", ".local", ".internal")
+    ):
+        raise bad("private hosts are not allowed")
+    address = _numeric_host(host)
+    if address is not None:
         try:
-            if not _public_ip(host):
-                raise bad("private, loopback and reserved addresses are not allowed")
-        except ValueError:
-            pass  # a name: its addresses are checked at delivery time
+            check_addresses(host, [address], webhook_policy(settings))
+        except DestinationRefused as e:
+            raise bad(f"{e.reason}: private, loopback and reserved addresses are not allowed") from e
     return url
-
-
-async def _resolves_public(host: str, port: int) -> bool:
-    try:
-        return _public_ip(host)
-    except ValueError:
-        pass
-    infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    return bool(infos) and all(_public_ip(str(info[4][0])) for info in infos)
 
 
 def backoff_delay(attempts: int, settings: Settings, rand: Callable[[], float] = random.random) -> float:
@@ -149,7 +165,11 @@ class WebhookDeliverer:
         self.store = store
         self.settings = settings
         self.secret_for = secret_for
-        self._http = http or httpx.AsyncClient(timeout=settings.webhook_timeout, follow_redirects=False)
+        # Every connection (the first and any other) goes to an address the policy allows, checked at connect
+        # time; redirects are not followed (a 3xx is a failed attempt).
+        self._http = http or guarded_client(
+            webhook_policy(settings), timeout=settings.webhook_timeout, max_redirects=0
+        )
         self._owns_http = http is None
         self._wake = asyncio.Event()
         self._inflight: dict[str, asyncio.Task[None]] = {}
@@ -226,8 +246,6 @@ class WebhookDeliverer:
             if secret is None:
                 return self._refuse(d, "no signing secret")
             async with asyncio.timeout(self.settings.webhook_timeout):
-                if not await self._host_allowed(d):
-                    return False
                 status = await self._post(d, secret)
             if 200 <= status < 300:
                 self.store.mark_delivered(d.request_id, status)
@@ -236,6 +254,8 @@ class WebhookDeliverer:
                 )
                 return True
             error = f"HTTP {status}"
+        except DestinationRefused as e:
+            return self._refuse(d, f"the host is not a public address: {e.message}")
         except TimeoutError:
             error = f"no answer within {self.settings.webhook_timeout:g} s"
         except Exception as e:
@@ -248,19 +268,6 @@ class WebhookDeliverer:
         self.store.mark_failed_attempt(d.request_id, status=None, error=why, next_at=None)
         logger.warning("webhook for %s refused: %s", d.request_id, why)
         return False
-
-    async def _host_allowed(self, d: st.Delivery) -> bool:
-        """Unless private addresses are allowed, the URL's host must resolve to public addresses only (checked
-        at each attempt: DNS may have changed since submission); a refusal is final."""
-        parts = urlsplit(d.url)
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-        if not self.settings.webhook_allow_private and not await _resolves_public(parts.hostname or "", port):
-            self.store.mark_failed_attempt(
-                d.request_id, status=None, error="the host resolves to a non-public address", next_at=None
-            )
-            logger.warning("webhook %s for %s refused: non-public address", redact_url(d.url), d.request_id)
-            return False
-        return True
 
     async def _post(self, d: st.Delivery, secret: str) -> int:
         """POST the signed payload; the HTTP status of the answer. Its body is not read: leaving the stream
@@ -316,4 +323,5 @@ __all__ = [
     "sign",
     "url_problem",
     "verify",
+    "webhook_policy",
 ]
