@@ -32,7 +32,7 @@ async def test_upload_is_pinned_to_ipfs(tmp_path: Path, kubo: str, sdk: AsyncDFP
     # Given a gateway that pins uploads to a Kubo daemon
     settings = make_settings(tmp_path, storage="ipfs", ipfs_api_url=kubo, upload_tmp_dir=tmp_path / "scratch")
     async with running(settings, sdk) as api:
-        health = (await api.get("/v1/health")).json()
+        health = (await api.get("/v1/health", headers=key.headers)).json()
         assert health["storage"] == "ipfs"
         # When a video is uploaded
         response = await api.post(
