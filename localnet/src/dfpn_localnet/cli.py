@@ -73,6 +73,12 @@ def _parser() -> argparse.ArgumentParser:
         help="detectors (model ids) of those workers, comma-separated",
     )
     up.add_argument(
+        "--metrics-port-base",
+        type=int,
+        metavar="PORT",
+        help="expose each worker's metrics (/metrics, /healthz) on 127.0.0.1: worker i on PORT + i (default: none)",
+    )
+    up.add_argument(
         "--model", action="append", type=_parse_model, default=[], metavar="ID[:MODALITY,..]", help=model_help
     )
     up.add_argument(
@@ -193,11 +199,16 @@ def _up(args: argparse.Namespace) -> int:
                     detectors=names,
                     modalities=_modalities_of(names),
                     ipfs_api=kubo.api_url,
+                    metrics_port_base=args.metrics_port_base,
                 )
             )
             print(f"IPFS (Kubo) API {kubo.api_url}: set DFPN_IPFS_API={kubo.api_url} for clients", flush=True)
             for w in workers:
-                print(f"worker {w.pubkey}: dfpn-worker run --config {w.config} (log {w.log})", flush=True)
+                metrics = f", metrics {w.metrics_url}" if w.metrics_url else ""
+                print(
+                    f"worker {w.pubkey}: dfpn-worker run --config {w.config} (log {w.log}{metrics})",
+                    flush=True,
+                )
             if args.challenger:
                 challenger = _start_challenger(
                     args,

@@ -37,6 +37,8 @@ class WorkerProcess:
     log: Path
     env: dict[str, str]
     process: subprocess.Popen[bytes] | None = None
+    #: Its metrics endpoint (`/metrics`, `/healthz`), when the local network exposes them (`metrics_port_base`).
+    metrics_url: str | None = None
 
     @property
     def pubkey(self) -> Pubkey:
@@ -89,6 +91,40 @@ class WorkerProcess:
 #: Networks the local network's workers download media from: this machine (127.0.0.0/8 and ::1).
 LOCAL_MEDIA_NETWORKS = ("127.0.0.0/8", "::1/128")
 
+#: Settings the local network chooses for each of its workers (their config files): a `DFPN_WORKER_<KEY>` in the
+#: environment would override them for every worker at once (one keypair, one state directory, one port for all),
+#: so these are not passed through. Every other `DFPN_WORKER_*` variable reaches the workers (e.g.
+#: DFPN_WORKER_CONCURRENCY, DFPN_WORKER_LOG_LEVEL, DFPN_WORKER_ANALYSIS_WORKERS).
+PER_WORKER_SETTINGS = frozenset(
+    {
+        "CONFIG",
+        "KEYPAIR",
+        "NETWORK",
+        "STAKE",
+        "MODALITIES",
+        "DETECTORS",
+        "MODEL_DEVELOPER",
+        "MODELS",
+        "STORAGE",
+        "STATE_DIR",
+        "REPORTS_DIR",
+        "METRICS_PORT",
+        "MEDIA_ALLOW_NETWORKS",
+        "LOG_FORMAT",  # the local network reads its workers' JSON logs (`WorkerProcess.events`)
+    }
+)
+
+
+def worker_environment(environ: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of the local network's worker processes: this one without the `DFPN_WORKER_*` settings
+    the local network sets per worker (`PER_WORKER_SETTINGS`)."""
+    source = dict(os.environ if environ is None else environ)
+    return {
+        k: v
+        for k, v in source.items()
+        if not (k.startswith("DFPN_WORKER_") and k.removeprefix("DFPN_WORKER_") in PER_WORKER_SETTINGS)
+    }
+
 
 async def launch_workers(
     url: str,
@@ -100,11 +136,13 @@ async def launch_workers(
     ipfs_api: str,
     developer: Keypair | None = None,
     poll_interval: float = 0.5,
+    metrics_port_base: int | None = None,
 ) -> list[WorkerProcess]:
     """Register the detectors' model ids (developer: `developer` or a new key), then create, fund, register and
     start `count` worker processes storing their reports in IPFS (`ipfs_api`); their configs name that developer
-    (`model_developer`), so they declare and commit with its models' addresses."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DFPN_WORKER_")}
+    (`model_developer`), so they declare and commit with its models' addresses. With `metrics_port_base`, worker
+    i (from 0) serves its metrics on 127.0.0.1:`metrics_port_base + i`; without, none does."""
+    env = worker_environment()
     env["DFPN_IPFS_API"] = ipfs_api
     async with RpcTransport(url) as rpc:
         dev = developer or Keypair()
@@ -139,7 +177,7 @@ async def launch_workers(
                 storage="ipfs",
                 state_dir=d / "state",
                 poll_interval=poll_interval,
-                metrics_port=None,
+                metrics_port=None if metrics_port_base is None else metrics_port_base + i,
                 log_format="json",
                 log_level="INFO",
                 shutdown_grace=10,
@@ -148,7 +186,12 @@ async def launch_workers(
                 media_allow_networks=list(LOCAL_MEDIA_NETWORKS),
             )
             write_config(config, d / "worker.toml")
-            workers.append(WorkerProcess(keypair, d / "worker.toml", d / "worker.log", env))
+            metrics_url = (
+                None if config.metrics_port is None else f"http://127.0.0.1:{config.metrics_port}/metrics"
+            )
+            workers.append(
+                WorkerProcess(keypair, d / "worker.toml", d / "worker.log", env, metrics_url=metrics_url)
+            )
     for w in workers:
         await asyncio.to_thread(w.register)
         w.start()
@@ -156,4 +199,10 @@ async def launch_workers(
     return workers
 
 
-__all__ = ["LOCAL_MEDIA_NETWORKS", "WorkerProcess", "launch_workers"]
+__all__ = [
+    "LOCAL_MEDIA_NETWORKS",
+    "PER_WORKER_SETTINGS",
+    "WorkerProcess",
+    "launch_workers",
+    "worker_environment",
+]

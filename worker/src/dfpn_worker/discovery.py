@@ -48,14 +48,13 @@ from solders.pubkey import Pubkey
 from dfpn import draw as drawing
 from dfpn import instructions as ix
 from dfpn import protocol
-from dfpn import transport as _transport
 from dfpn.borsh import BorshError
 from dfpn.errors import DFPNError, ErrorCode
 from dfpn.events import parse_logs
 from dfpn.generated.constants import SEAT_STATE_DRAWN, SEAT_STATE_REVEALED
 from dfpn.generated.events import RequestSubmitted, SeatDrawn
 from dfpn.generated.types import Request, Seat, Worker
-from dfpn.transport import AccountInfo
+from dfpn.transport import LOGS_GAP, AccountInfo
 from dfpn_worker.chain import Chain
 from dfpn_worker.config import WorkerConfig
 from dfpn_worker.jobs import Jobs
@@ -66,8 +65,8 @@ from dfpn_worker.state import Job, Phase
 
 logger = logging.getLogger(__name__)
 
-#: What `Transport.program_logs` yields where it missed transactions (an SDK without catch-up yields none).
-LOGS_GAP: str | None = getattr(_transport, "LOGS_GAP", None)
+#: Seconds after taking a lost log subscription again until the node catches up by polling (see `follow_logs`).
+RESUBSCRIBE_SETTLE = 2.0
 
 #: Accept refusals meaning the seat is not this worker's to accept any more (replaced, phase over): nothing to do.
 _GONE = {
@@ -428,9 +427,16 @@ class Discovery:
 
         After a gap in the events (`LOGS_GAP`) or the end of the subscription, the node catches up at once (a
         poll, every job re-reading the chain); a lost subscription is taken again, with backoff while it keeps
-        failing. A transport without one (`NETWORK_NOT_SUPPORTED`) leaves the node polling."""
+        failing, and the node catches up once more `RESUBSCRIBE_SETTLE` seconds after taking it again: a new
+        subscription reports only what lands once it is established, that poll covers what landed before. A
+        transport without one (`NETWORK_NOT_SUPPORTED`) leaves the node polling."""
         failures = 0
+        loop = asyncio.get_running_loop()
         while True:
+            if failures:
+                settle = loop.call_later(
+                    RESUBSCRIBE_SETTLE, self.catch_up, "resubscribed to the program's logs"
+                )
             try:
                 async for signature, logs in self.chain.transport.program_logs():
                     failures = 0
@@ -451,6 +457,8 @@ class Discovery:
             except Exception as e:
                 reason = f"the log subscription failed: {e!r}"
             failures += 1
+            if failures > 1:
+                settle.cancel()
             self.catch_up(reason)
             await asyncio.sleep(backoff(failures, min(1.0, self.config.poll_interval), 30.0))
 
