@@ -171,6 +171,17 @@ bench-gateway: $(VENV)/.installed validator
 	$(VENV)/bin/python gateway/bench/load.py $(if $(CLIENTS),--clients $(CLIENTS)) $(if $(SECONDS),--seconds $(SECONDS)) \
 		$(if $(OPEN),--idle-open $(OPEN)) $(if $(RPC_URL),--network validator --rpc-url $(RPC_URL))
 
+## bench-worker: one dfpn-worker with the default detectors under a steady request rate, on a local validator and
+## on the embedded network: end-to-end requests/s, p50/p95 per stage, peak RSS, detector CPU share
+## -> target/bench/worker-throughput-{validator,local}.json (RATE=requests/s, DURATION=seconds)
+.PHONY: bench-worker
+bench-worker: $(VENV)/.installed validator
+	@test -f target/deploy/dfpn.so || $(MAKE) build
+	$(VENV)/bin/python worker/bench/throughput.py --network validator $(if $(RATE),--rate $(RATE)) \
+		$(if $(DURATION),--duration $(DURATION)) --out target/bench/worker-throughput-validator.json
+	$(VENV)/bin/python worker/bench/throughput.py --network local $(if $(RATE),--rate $(RATE)) \
+		$(if $(DURATION),--duration $(DURATION)) --out target/bench/worker-throughput-local.json
+
 ## bench-realtime: per-frame latency p50/p95 and CPU per track, 10 tracks -> target/bench/realtime.json
 bench-realtime: $(RT_VENV)/.installed
 	$(RT_VENV)/bin/python realtime/scripts/bench.py
