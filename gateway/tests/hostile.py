@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -155,17 +156,26 @@ def gateway_env(tmp: Path, **settings: str) -> dict[str, str]:
     return env
 
 
-def start_gateway(tmp: Path, env: dict[str, str], *, name: str = "serve") -> Served:
-    """`dfpn-gateway serve` on a free port, once its health check answers."""
+def start_gateway(
+    tmp: Path, env: dict[str, str], *, name: str = "serve", max_fds: int | None = None
+) -> Served:
+    """`dfpn-gateway serve` on a free port (with at most `max_fds` file descriptors), once its health check
+    answers."""
     port = free_port()
     log = tmp / f"{name}.log"
     script = Path(sys.executable).with_name("dfpn-gateway")
+
+    def limit_fds() -> None:
+        if max_fds is not None:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (max_fds, max_fds))
+
     with log.open("wb") as out:
         process = subprocess.Popen(
             [str(script), "serve", "--network", "local", "--port", str(port)],
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
+            preexec_fn=limit_fds,
         )
     served = Served(process, f"http://127.0.0.1:{port}", port, log)
     deadline = time.monotonic() + 90

@@ -14,7 +14,7 @@ import httpx
 
 from dfpn_gateway.config import Settings
 from dfpn_gateway.store import Store
-from hostile import Served, gateway_env, gateway_process
+from hostile import Served, gateway_env, gateway_process, kill, start_gateway
 
 from helpers import PEPPER, PNG, make_settings, new_key
 
@@ -171,3 +171,43 @@ def test_a_trickled_unread_body_does_not_hold_a_connection(tmp_path: Path) -> No
         assert data.startswith(b"HTTP/1.1 200") and not closed
         sock.close()
         keep.close()
+
+
+def test_the_global_cap_holds_whatever_the_addresses(tmp_path: Path) -> None:
+    # Connections from several addresses, each under its own cap, fill the global cap: the next one is refused
+    env = gateway_env(tmp_path, max_connections="6", max_connections_per_client="4", header_timeout="30")
+    with gateway_process(tmp_path, env) as served:
+        held = [connect(served, "127.0.0.1") for _ in range(4)] + [
+            connect(served, "127.0.0.3") for _ in range(2)
+        ]
+        time.sleep(0.3)
+        assert not any(closed_by_server(s)[0] for s in held)  # positive control: all six are held open
+        refused = connect(served, "127.0.0.4")
+        _, answers = wait_closed([refused], within=2)
+        assert answers[0].startswith(b"HTTP/1.1 503")
+        for sock in held:
+            sock.close()
+        # Once they are gone, the same address is served
+        deadline = time.monotonic() + 5
+        while True:
+            try:
+                with httpx.Client(
+                    base_url=served.base, transport=httpx.HTTPTransport(local_address="127.0.0.4"), timeout=5
+                ) as http:
+                    if http.get("/v1/health").status_code == 200:
+                        break
+            except httpx.HTTPError:
+                pass
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        refused.close()
+
+
+def test_the_cap_stays_below_the_file_descriptor_limit(tmp_path: Path) -> None:
+    # With 300 descriptors, each upload needing a socket and a temporary file: (300 - 128) / 2 = 86 connections
+    env = gateway_env(tmp_path, max_connections="1000")
+    served = start_gateway(tmp_path, env, max_fds=300)
+    try:
+        assert "limits: 86 connections (64 per client)" in served.log_text()
+    finally:
+        kill(served)
