@@ -1,19 +1,21 @@
 /**
  * `RpcTransport`: the DFPN program on a real cluster over the Solana JSON-RPC API (@solana/kit's
- * `createSolanaRpcFromTransport` / `createSolanaRpcSubscriptions`), for `'devnet'`, `'localnet'`
+ * `createSolanaRpcFromTransport` and websocket channel), for `'devnet'`, `'localnet'`
  * (a `solana-test-validator` on 127.0.0.1:8899/8900) or any RPC URL. Works in Node and browsers.
  *
  * Every HTTP call has a time limit and is retried with exponential backoff (and `Retry-After`) on network failures,
  * timeouts, HTTP 408/429/5xx and the JSON-RPC "node is behind / not ready" codes; a JSON-RPC error that is an
  * answer (a failed preflight, bad params) is mapped to a `DFPNError` at once. Transactions are confirmed by polling
  * `getSignatureStatuses` (re-broadcasting until the blockhash expires), so a broken websocket never blocks a send.
- * Websocket account subscriptions only wake `waitForResult` early; it polls regardless.
+ * Websocket account subscriptions only wake `waitForResult` early; it polls regardless. Subscriptions speak PubSub
+ * over kit's websocket channel (`createDefaultRpcSubscriptionsChannelCreator`), pinging quiet connections, and
+ * resubscribe after a drop; `programLogs` replays what it missed (see there).
  * @module
  */
 import {
   createDefaultRpcTransport,
   createSolanaRpcFromTransport,
-  createSolanaRpcSubscriptions,
+  createDefaultRpcSubscriptionsChannelCreator,
   generateKeyPairSigner,
   lamports,
   getBase58Decoder,
@@ -28,11 +30,9 @@ import {
   type Commitment,
   type Instruction,
   type Rpc,
-  type RpcSubscriptions,
   type RpcTransport as KitRpcTransport,
   type Signature,
   type SolanaRpcApi,
-  type SolanaRpcSubscriptionsApi,
   type TransactionSigner,
 } from '@solana/kit';
 import { PROGRAM_ID } from './constants.js';
@@ -110,6 +110,20 @@ export interface RpcTransportOptions {
   confirmPollMs?: number;
   /** Extra HTTP headers (e.g. an API key). */
   headers?: Record<string, string>;
+  /** A quiet subscription websocket is pinged after this many ms (default 10 000). */
+  wsPingMs?: number;
+  /** No message within this many ms after a ping: the connection is dead, resubscribe (default 10 000). */
+  wsPingTimeoutMs?: number;
+  /** Time limit to open a websocket and have a subscription answered, ms (default 10 000). */
+  wsOpenTimeoutMs?: number;
+  /** Failed websocket connects in a row before a subscription throws `RPC_ERROR` (default 30: about a minute). */
+  wsRetries?: number;
+  /** Most transactions `programLogs` replays after a drop; beyond, it yields `LOGS_GAP` (default 1000). */
+  replayLimit?: number;
+  /** Signatures per `getSignaturesForAddress` page of a replay (default 1000, the node's maximum). */
+  replayPage?: number;
+  /** Signatures `programLogs` remembers to deliver each transaction once (default 4096). */
+  dedupWindow?: number;
 }
 
 /** Thrown by the retrying transport for a JSON-RPC error answer; mapped by the caller with its context. */
@@ -235,7 +249,6 @@ export class RpcTransport implements Transport {
   readonly commitment: Commitment;
   /** The kit RPC client (retrying, time-limited). */
   readonly rpc: Rpc<SolanaRpcApi>;
-  private subscriptions: RpcSubscriptions<SolanaRpcSubscriptionsApi> | undefined;
   private readonly options: RpcTransportOptions;
 
   /** `network`: 'devnet', 'localnet', 'mainnet' or an http(s) RPC URL. */
@@ -466,47 +479,262 @@ export class RpcTransport implements Transport {
 
   watchAccount(address: Address, onChange: () => void, signal: AbortSignal): void {
     if (this.wsUrl === null) return;
-    const wsUrl = this.wsUrl;
+    const params = [address, { commitment: this.commitment, encoding: 'base64' }];
     void (async () => {
       try {
-        this.subscriptions ??= createSolanaRpcSubscriptions(wsUrl);
-        const notifications = await this.subscriptions
-          .accountNotifications(address, { commitment: this.commitment, encoding: 'base64' })
-          .subscribe({ abortSignal: signal });
-        for await (const _ of notifications) onChange();
+        // After a resubscription the account may have changed unseen: a wake-up makes the waiter read it afresh.
+        for await (const event of this.subscription('accountSubscribe', params, signal)) {
+          if (event.kind === 'notification' || event.again) onChange();
+        }
       } catch {
         // Subscriptions are an optimisation: polling continues.
       }
     })();
   }
 
+  /**
+   * The signature and logs of each successful transaction that mentions the program (`logsSubscribe`), in the
+   * order they land, each once, until `signal` aborts.
+   *
+   * After a drop (a closed socket, or a silent one: no answer to a ping within `wsPingTimeoutMs`) it resubscribes,
+   * then replays what landed meanwhile: `getSignaturesForAddress(program, { until: <newest signature seen> })`,
+   * oldest first, each transaction's logs from `getTransaction`, de-duplicated against the live subscription (the
+   * last `dedupWindow` signatures). When more than `replayLimit` landed, or the node cannot list them, it yields
+   * `{ signature: LOGS_GAP, logs: [] }` instead: the consumer must poll at once.
+   */
   async *programLogs(signal: AbortSignal): AsyncIterable<ProgramLogs> {
     if (this.wsUrl === null) {
       throw new DFPNError(ErrorCode.NETWORK_NOT_SUPPORTED, `${this.name}: subscriptions are off (wsUrl: null).`);
     }
-    this.subscriptions ??= createSolanaRpcSubscriptions(this.wsUrl);
-    let notifications: AsyncIterable<{ value: { signature: string; err: unknown; logs: readonly string[] } }>;
-    try {
-      notifications = await this.subscriptions
-        .logsNotifications({ mentions: [this.programId] }, { commitment: this.commitment })
-        .subscribe({ abortSignal: signal });
-    } catch (e) {
-      if (signal.aborted) return;
-      throw new DFPNError(ErrorCode.RPC_ERROR, `logsSubscribe at ${this.wsUrl} failed: ${describe(e)}`, { cause: e });
-    }
-    try {
-      for await (const n of notifications) {
-        if (n.value.err === null) yield { signature: n.value.signature, logs: n.value.logs };
+    const seen = new RecentSignatures(this.options.dedupWindow ?? 4096);
+    // The newest signature delivered (or skipped as failed): a replay starts after it.
+    let bookmark: string | null = null;
+    const params = [{ mentions: [this.programId] }, { commitment: this.commitment }];
+    for await (const event of this.subscription('logsSubscribe', params, signal)) {
+      if (event.kind === 'subscribed') {
+        if (!event.again) {
+          bookmark = await this.newestSignature(bookmark);
+          continue;
+        }
+        const replay = { bookmark };
+        yield* this.replay(replay, seen);
+        bookmark = replay.bookmark;
+        continue;
       }
-    } catch (e) {
-      if (signal.aborted) return;
-      throw new DFPNError(ErrorCode.RPC_ERROR, `the log subscription at ${this.wsUrl} ended: ${describe(e)}`, { cause: e });
+      const value = (event.result as { value?: { signature?: string; err?: unknown; logs?: readonly string[] } } | null)?.value;
+      const signature = String(value?.signature ?? '');
+      if (!seen.add(signature)) continue;
+      bookmark = signature;
+      if (value?.err === null || value?.err === undefined) yield { signature, logs: value?.logs ?? [] };
+    }
+  }
+
+  private historyCommitment(): Exclude<Commitment, 'processed'> {
+    return this.commitment === 'processed' ? 'confirmed' : this.commitment;
+  }
+
+  /** The program's newest transaction signature (`fallback` when the node cannot say). */
+  private async newestSignature(fallback: string | null): Promise<string | null> {
+    try {
+      const page = await this.rpc.getSignaturesForAddress(this.programId, { limit: 1, commitment: this.historyCommitment() }).send();
+      return page[0]?.signature ?? fallback;
+    } catch {
+      return fallback;
+    }
+  }
+
+  /** The successful program transactions after `replay.bookmark`, oldest first; the bookmark moves to the newest. */
+  private async *replay(replay: { bookmark: string | null }, seen: RecentSignatures): AsyncGenerator<ProgramLogs> {
+    let missed: Array<{ signature: string; failed: boolean }> | null;
+    try {
+      missed = await this.signaturesAfter(replay.bookmark);
+    } catch {
+      missed = null;
+    }
+    if (missed === null) {
+      replay.bookmark = await this.newestSignature(replay.bookmark);
+      yield { signature: LOGS_GAP, logs: [] };
+      return;
+    }
+    for (const { signature, failed } of missed) {
+      replay.bookmark = signature;
+      if (!seen.add(signature) || failed) continue;
+      const logs = await this.transactionLogs(signature);
+      yield logs === null ? { signature: LOGS_GAP, logs: [] } : { signature, logs };
+    }
+  }
+
+  /** The program's transactions newer than `until`, oldest first, paging back; null when more than `replayLimit`. */
+  private async signaturesAfter(until: string | null): Promise<Array<{ signature: string; failed: boolean }> | null> {
+    const limit = this.options.replayLimit ?? 1000;
+    const pageSize = this.options.replayPage ?? 1000;
+    const found: Array<{ signature: string; failed: boolean }> = [];
+    let before: string | undefined;
+    for (;;) {
+      const want = Math.min(pageSize, limit + 1 - found.length);
+      const page = await this.rpc
+        .getSignaturesForAddress(this.programId, {
+          limit: want,
+          commitment: this.historyCommitment(),
+          ...(until !== null ? { until: until as Signature } : {}),
+          ...(before !== undefined ? { before: before as Signature } : {}),
+        })
+        .send();
+      found.push(...page.map((s) => ({ signature: s.signature as string, failed: s.err !== null })));
+      if (found.length > limit) return null;
+      if (page.length < want) return found.reverse();
+      before = found[found.length - 1]!.signature;
+    }
+  }
+
+  /** A listed transaction's logs; null when the node does not serve it after a few tries. */
+  private async transactionLogs(signature: string): Promise<readonly string[] | null> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        const record = await this.getTransaction(signature);
+        if (record !== null) return record.logs;
+      } catch {
+        return null;
+      }
+      await abortableSleep((this.options.confirmPollMs ?? 500) * (attempt + 1));
+    }
+    return null;
+  }
+
+  /**
+   * One websocket subscription that survives drops: each notification's `result`, and a `subscribed` event each
+   * time it is (re)established. A quiet connection is pinged (a JSON-RPC request, which the node answers with an
+   * error: any message proves it alive) every `wsPingMs`; no message within `wsPingTimeoutMs` after a ping, a
+   * closed socket or a failed connect (`wsOpenTimeoutMs`) reconnects with backoff; after `wsRetries` failed
+   * attempts in a row it throws `RPC_ERROR`. A JSON-RPC error answer to the subscription is thrown at once.
+   */
+  private async *subscription(method: string, params: unknown[], signal: AbortSignal): AsyncGenerator<SubscriptionEvent> {
+    const url = this.wsUrl as string;
+    const retries = this.options.wsRetries ?? 30;
+    const pingMs = this.options.wsPingMs ?? 10_000;
+    const pingTimeoutMs = this.options.wsPingTimeoutMs ?? 10_000;
+    const openMs = this.options.wsOpenTimeoutMs ?? 10_000;
+    let attempt = 0;
+    let again = false;
+    while (!signal.aborted) {
+      const connection = new AbortController();
+      const stop = () => connection.abort();
+      signal.addEventListener('abort', stop, { once: true });
+      try {
+        const inbox = new Inbox();
+        const creator = createDefaultRpcSubscriptionsChannelCreator({ url: url as `ws://${string}`, intervalMs: pingMs, minChannels: 1 });
+        const channel = await withDeadline(creator({ abortSignal: connection.signal }), openMs, `connecting to ${url}`);
+        channel.on('message', (message) => inbox.push({ message }), { signal: connection.signal });
+        channel.on('error', (error) => inbox.push({ error }), { signal: connection.signal });
+        await channel.send({ jsonrpc: '2.0', id: 1, method, params });
+        await this.subscribed(inbox, openMs, method);
+        attempt = 0;
+        yield { kind: 'subscribed', again };
+        again = true;
+        for (let id = 2; ; id++) {
+          let item = await inbox.take(pingMs);
+          if (item === undefined) {
+            await channel.send({ jsonrpc: '2.0', id, method: 'ping' });
+            item = await inbox.take(pingTimeoutMs);
+            if (item === undefined) throw new Error(`no answer to a ping within ${pingTimeoutMs} ms`);
+          }
+          if ('error' in item) throw item.error;
+          const note = item.message as { method?: unknown; params?: { result?: unknown } } | null;
+          if (typeof note?.method === 'string' && note.method.endsWith('Notification')) {
+            yield { kind: 'notification', result: note.params?.result };
+          }
+        }
+      } catch (e) {
+        if (signal.aborted) return;
+        if (e instanceof DFPNError) throw e;
+        if (attempt >= retries) {
+          throw new DFPNError(ErrorCode.RPC_ERROR, `websocket ${url} unavailable for ${method} after ${attempt + 1} attempts: ${describe(e)}`, {
+            cause: e,
+          });
+        }
+        const delay = Math.min(this.options.maxBackoffMs ?? 5_000, (this.options.backoffMs ?? 250) * 2 ** attempt) * Math.random();
+        attempt++;
+        await abortableSleep(delay, signal).catch(() => undefined);
+      } finally {
+        signal.removeEventListener('abort', stop);
+        connection.abort();
+      }
+    }
+  }
+
+  /** Wait for the answer to the subscription request (id 1); a JSON-RPC error is thrown mapped. */
+  private async subscribed(inbox: Inbox, timeoutMs: number, method: string): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const item = await inbox.take(Math.max(0, deadline - Date.now()));
+      if (item === undefined) throw new Error(`no answer to ${method} within ${timeoutMs} ms`);
+      if ('error' in item) throw item.error;
+      const reply = item.message as { id?: unknown; error?: JsonRpcErrorPayload } | null;
+      if (reply?.id !== 1) continue;
+      if (reply.error) throw fromRpcError(reply.error, { context: method });
+      return;
     }
   }
 
   async close(): Promise<void> {
-    this.subscriptions = undefined;
+    // Subscriptions end with the signals their callers passed.
   }
+}
+
+/** The signature `programLogs` yields (with no logs) where it missed transactions it could not replay: poll. */
+export const LOGS_GAP = 'gap';
+
+type SubscriptionEvent = { kind: 'subscribed'; again: boolean } | { kind: 'notification'; result: unknown };
+type InboxItem = { message: unknown } | { error: unknown };
+
+/** Messages of one websocket connection, taken in order with a time limit. */
+class Inbox {
+  private readonly items: InboxItem[] = [];
+  private wake: (() => void) | undefined;
+
+  push(item: InboxItem): void {
+    this.items.push(item);
+    this.wake?.();
+  }
+
+  /** The next item, or undefined when none arrives within `timeoutMs`. */
+  async take(timeoutMs: number): Promise<InboxItem | undefined> {
+    if (this.items.length === 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, timeoutMs);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = undefined;
+    }
+    return this.items.shift();
+  }
+}
+
+/** The last `size` signatures seen, to deliver each transaction once when a replay and the live feed overlap. */
+export class RecentSignatures {
+  private readonly order: string[] = [];
+  private readonly set = new Set<string>();
+  constructor(private readonly size: number) {}
+
+  /** Remember `signature`; false when it was already among the last `size`. */
+  add(signature: string): boolean {
+    if (this.set.has(signature)) return false;
+    this.order.push(signature);
+    this.set.add(signature);
+    if (this.order.length > this.size) this.set.delete(this.order.shift()!);
+    return true;
+  }
+}
+
+function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
 /** Parse an address, `INVALID_ARGUMENT` when it is not base58 of 32 bytes. */
