@@ -353,6 +353,8 @@ class Watcher:
         f.dirty = True
 
     def _at(self, f: _Followed, due: int) -> None:
+        if f.due == due:  # already set: one heap entry per request and time, however often it is checked
+            return
         f.due = due
         heapq.heappush(self._timers, (due, next(self._seq), f.id))
 
