@@ -14,7 +14,7 @@ import httpx
 
 from dfpn_gateway.config import Settings
 from dfpn_gateway.store import Store
-from hostile import Served, gateway_env, gateway_process, kill, start_gateway
+from hostile import Served, gateway_env, gateway_process, kill, start_gateway, stop_gateway
 
 from helpers import PEPPER, PNG, make_settings, new_key
 
@@ -209,5 +209,28 @@ def test_the_cap_stays_below_the_file_descriptor_limit(tmp_path: Path) -> None:
     served = start_gateway(tmp_path, env, max_fds=300)
     try:
         assert "limits: 86 connections (64 per client)" in served.log_text()
+    finally:
+        kill(served)
+
+
+def test_sigterm_stops_the_server_during_a_stalled_upload(tmp_path: Path) -> None:
+    uploads = tmp_path / "uploads"
+    env = gateway_env(tmp_path, body_chunk_timeout="120", shutdown_timeout="2", upload_tmp_dir=str(uploads))
+    store = Store(make_settings(tmp_path).db_path, PEPPER.encode())
+    key = new_key(store).key
+    store.close()
+    served = start_gateway(tmp_path, env)
+    try:
+        sock = stalled_upload(served, key)
+        deadline = time.monotonic() + 5
+        while not list(uploads.glob("upload-*")):  # positive control: the upload is in progress
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        took = stop_gateway(served, timeout=15)
+        # Stopped within the shutdown timeout (plus start-up of the stop), the upload's temporary file removed
+        assert took < 2 + 4, took
+        assert list(uploads.glob("upload-*")) == []
+        assert "gateway stopped" in served.log_text()
+        sock.close()
     finally:
         kill(served)
