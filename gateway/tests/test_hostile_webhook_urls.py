@@ -4,6 +4,7 @@ time, against the same policy; networks the operator allows are reachable."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from dfpn import AsyncDFPNClient
 from dfpn_gateway import store as st
 from dfpn_gateway.errors import ApiError
 from dfpn_gateway.webhooks import WebhookDeliverer, check_url
-from hostile import hostile_server, ok_204
+from hostile import hostile_server, ok_204, read_request
 from test_hostile_webhooks import add_delivery, open_store
 
 from helpers import make_settings, new_key, running
@@ -116,3 +117,31 @@ async def test_delivery_checks_every_connection_against_the_policy(tmp_path: Pat
         await deliverer.stop()
         assert receiver.connections == 1
         store.close()
+
+
+async def test_a_redirect_is_not_followed(tmp_path: Path) -> None:
+    # A receiver that redirects to another local server: the attempt fails with the 3xx, the target sees nothing
+    settings = make_settings(tmp_path, webhook_max_attempts=1)
+    async with hostile_server(ok_204) as target:
+
+        async def redirect(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            await read_request(reader)
+            writer.write(f"HTTP/1.1 307 Temporary Redirect\r\nLocation: {target.url}\r\n\r\n".encode())
+            await writer.drain()
+
+        async with hostile_server(redirect) as redirector:
+            store = open_store(settings)
+            key = new_key(store)
+            add_delivery(store, key.record.id, "REQ", redirector.url)
+            add_delivery(store, key.record.id, "DIRECT", target.url)  # positive control: the target works
+            deliverer = WebhookDeliverer(store, settings, lambda _r: key.record.webhook_secret)
+            for rid in ("REQ", "DIRECT"):
+                d = store.get_delivery(rid)
+                assert d is not None
+                await deliverer.deliver(d)
+            await deliverer.stop()
+    failed, direct = store.get_delivery("REQ"), store.get_delivery("DIRECT")
+    assert failed is not None and (failed.state, failed.last_status) == (st.GAVE_UP, 307), failed
+    assert direct is not None and direct.state == st.DELIVERED
+    assert redirector.connections == 1 and target.connections == 1
+    store.close()
