@@ -218,6 +218,17 @@ async def follow(client: AsyncDFPNClient, run: Run) -> None:
     """One batched read of every open request every 0.25 s; finalize those whose committers all revealed."""
     transport = client.transport
     finalizing: set[asyncio.Task[None]] = set()
+    try:
+        await _follow(client, run, transport, finalizing)
+    finally:  # the run is over: finalizations still in flight are abandoned, not counted as errors
+        for task in finalizing:
+            task.cancel()
+        await asyncio.gather(*finalizing, return_exceptions=True)
+
+
+async def _follow(
+    client: AsyncDFPNClient, run: Run, transport: Transport, finalizing: set[asyncio.Task[None]]
+) -> None:
     while True:
         await asyncio.sleep(0.25)
         pending = [

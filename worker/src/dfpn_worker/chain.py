@@ -159,6 +159,15 @@ class Chain:
         except BorshError:
             return None
 
+    async def accounts(self, addresses: Sequence[Pubkey]) -> list[AccountInfo]:
+        """The accounts of this program at `addresses` (read at once; absent or foreign ones left out)."""
+
+        async def one(address: Pubkey) -> AccountInfo | None:
+            return await self.read(f"account {address}", lambda: self.transport.get_account(address))
+
+        found = await asyncio.gather(*(one(a) for a in addresses))
+        return [a for a in found if a is not None and a.owner == self.program_id]
+
     def seat(self, r: Request) -> Seat | None:
         """This worker's seat in `r`, if it holds one."""
         return next((s for s in r.seats[: r.joined] if s.authority == self.authority), None)

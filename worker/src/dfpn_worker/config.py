@@ -118,8 +118,10 @@ class WorkerConfig(BaseSettings):
     #: Models named by address, by model id (`{"face-forensics-sbi" = "<model address>"}`): for ids registered
     #: by another developer than `model_developer`; the node checks the account there holds that id.
     models: dict[str, str] = Field(default_factory=dict)
-    #: Most requests in progress between joining and committing (the expensive part).
-    concurrency: int = Field(default=4, ge=1, le=64)
+    #: Most requests in progress between joining and committing. Their analyses share the analysis pool (one process
+    #: per core), so this bounds the requests waiting on the chain (accept and commit being confirmed, ~2 slots
+    #: each) and in the pool's queue, not the CPU; each bonds a seat.
+    concurrency: int = Field(default=16, ge=1, le=64)
     #: Fee floor in SOL: skip a request when the worker's worst-case share of its fee,
     #: ⌊⌊fee × 65 %⌋ / max_workers⌋, is below this.
     fee_floor: str = "0"

@@ -21,10 +21,12 @@ in requests with a seat still only drawn (one query per seat index for state DRA
 seat in (an accepted seat left silent); their workers forfeit the bond. It never sends a draw that would replace its
 own seat. It pays the transaction fees.
 
-The node polls every `poll_interval` seconds, and at once when a job frees a place in the analysis part
-(`concurrency`). When the transport has a log subscription (`Transport.program_logs`), a pushed `SeatDrawn` event
-naming this worker (or a `RequestSubmitted`) triggers a poll at once (`Discovery.wake`), and any event naming a
-request wakes that request's job; phases also change by the clock alone, which the polling catches. When the
+The node polls every `poll_interval` seconds, and at once (at most once a second) when a job frees a place in the
+analysis part (`concurrency`). When the transport has a log subscription (`Transport.program_logs`), a pushed
+`SeatDrawn` event naming this worker makes the node read that one request at once (`poll_pushed`: a
+`getAccountInfo`, where a poll is a `getProgramAccounts` per seat index, each a scan of the program's accounts by
+the RPC node), and any event naming a request wakes that request's job; phases also change by the clock alone,
+which the polling catches. When the
 subscription reports a gap (`LOGS_GAP`: it dropped and could not replay what it missed) or ends, the node polls at
 once and every job re-reads the chain; a lost subscription is taken again with backoff.
 
@@ -52,7 +54,7 @@ from dfpn.borsh import BorshError
 from dfpn.errors import DFPNError, ErrorCode
 from dfpn.events import parse_logs
 from dfpn.generated.constants import SEAT_STATE_DRAWN, SEAT_STATE_REVEALED
-from dfpn.generated.events import RequestSubmitted, SeatDrawn
+from dfpn.generated.events import SeatDrawn
 from dfpn.generated.types import Request, Seat, Worker
 from dfpn.transport import LOGS_GAP, AccountInfo
 from dfpn_worker.chain import Chain
@@ -146,8 +148,12 @@ class Discovery:
         self.metrics = metrics
         self.spawn = spawn
         self.crank = Crank(config, chain, metrics)
-        #: Set to make the node poll now (a pushed `SeatDrawn` for this worker, or a `RequestSubmitted`).
+        #: Set to make the node look now: a full poll when `full` is set, else the `pushed` requests only.
         self.wake = asyncio.Event()
+        #: Only a full poll can tell (a freed place in the analysis part, a gap in the pushed events).
+        self.full = True
+        #: Requests a pushed `SeatDrawn` named this worker in, not read yet (`poll_pushed`).
+        self.pushed: set[Pubkey] = set()
         #: Why the worker accepts nothing now (None: it accepts).
         self.join_blocked: str | None = None
         #: `time.monotonic()` of the last successful poll.
@@ -167,6 +173,7 @@ class Discovery:
             now, accounts, worker = await asyncio.gather(
                 self.chain.now(), self.chain.my_requests(), self.chain.worker()
             )
+            self.full = False
             self._update_blocked(worker)
             if worker is not None:
                 self.standing.worker = worker
@@ -464,17 +471,36 @@ class Discovery:
 
     def _on_logs(self, logs: list[str]) -> None:
         for event in parse_logs(logs, self.chain.program_id):
-            if isinstance(event, RequestSubmitted) or (
-                isinstance(event, SeatDrawn) and event.worker == self.chain.authority
-            ):
+            if isinstance(event, SeatDrawn) and event.worker == self.chain.authority:
+                self.pushed.add(event.request)
                 self.wake.set()
             self.jobs.wake(str(getattr(event, "request", "")))
+
+    def request_full_poll(self) -> None:
+        """Poll everything now (the node's loop spaces full polls at least a second apart)."""
+        self.full = True
+        self.wake.set()
+
+    async def poll_pushed(self) -> None:
+        """Read the requests pushed `SeatDrawn` events named this worker in, and answer their drawn seats."""
+        pushed, self.pushed = self.pushed, set()
+        if not pushed:
+            return
+        with self.metrics.stage("discover"):
+            now, accounts, worker = await asyncio.gather(
+                self.chain.now(), self.chain.accounts(sorted(pushed, key=str)), self.chain.worker()
+            )
+            self._update_blocked(worker)
+            if worker is not None:
+                self.standing.worker = worker
+            drawn = [d for a in accounts if (d := self._sort_out(a, set())) is not None]
+            self._answer_draws(drawn, now)
 
     def catch_up(self, why: str) -> None:
         """Events may have been missed: poll now and let every job re-read the chain."""
         self.metrics.resubscribes.inc()
         logger.warning("%s; polling now", why, extra={"event": "catch_up"})
-        self.wake.set()
+        self.request_full_poll()
         self.jobs.wake_all()
 
 

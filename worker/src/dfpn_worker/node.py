@@ -48,6 +48,10 @@ from dfpn_worker.transfer import ReportStore
 
 logger = logging.getLogger(__name__)
 
+#: Least seconds between two full discovery polls asked for by events (a freed place, a gap in the pushed events):
+#: each is a `getProgramAccounts` per seat index, a scan of the program's accounts by the RPC node.
+FULL_POLL_GAP = 1.0
+
 
 class WorkerNode:
     """One worker (one key) on one network. `await node.run()` until `node.stop()` (graceful) or cancellation
@@ -144,7 +148,7 @@ class WorkerNode:
         return kind
 
     def _slot_freed(self) -> None:
-        self.discovery.wake.set()
+        self.discovery.request_full_poll()
 
     async def _read_registration(self) -> None:
         """The network config and this worker's account; what it declares decides what the node serves."""
@@ -206,14 +210,26 @@ class WorkerNode:
         await self.start()
         self._log_task = asyncio.create_task(self.discovery.follow_logs(), name="dfpn-worker-logs")
         try:
+            next_full = last_full = 0.0
             while not self.jobs.stopping:
                 self.discovery.wake.clear()
+                clock = time.monotonic()
+                # A full poll every poll_interval, or when asked for one (spaced >= FULL_POLL_GAP apart);
+                # otherwise only the requests pushed events named
+                full = clock >= next_full or (self.discovery.full and clock - last_full >= FULL_POLL_GAP)
                 try:
-                    await self.discovery.poll()
+                    if full:
+                        last_full, next_full = clock, clock + self.config.poll_interval
+                        await self.discovery.poll()
+                    else:
+                        await self.discovery.poll_pushed()
                 except Exception as e:
                     self.metrics.errors.labels(stage="poll").inc()
                     logger.warning("poll failed: %s", e, extra={"event": "poll_failed"})
-                await first(self.config.poll_interval, self.jobs.stopped(), self.discovery.wake.wait())
+                if self.discovery.full:  # asked for while spaced out: come back when it is due
+                    next_full = min(next_full, last_full + FULL_POLL_GAP)
+                wait = max(0.0, next_full - time.monotonic())
+                await first(wait, self.jobs.stopped(), self.discovery.wake.wait())
         except BaseException:  # cancelled or killed: abandon in-flight work at once, like a crash
             await self._abort()
             raise
