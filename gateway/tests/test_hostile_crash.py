@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 import socket
 from pathlib import Path
 
 import httpx
 
-from dfpn_gateway.store import Store
+from dfpn_gateway.store import FAILED, NOT_LANDED_PATTERN, Store
+from dfpn_gateway.watcher import Watcher
 from hostile import gateway_env, hostile_server, kill, silent, start_gateway, stop_gateway
 from test_hostile_clients import stalled_upload
 
@@ -81,3 +83,37 @@ async def test_sigkill_mid_upload_leaks_no_quota_and_no_temp_files(tmp_path: Pat
     finally:
         kill(served)
         store.close()
+
+
+def test_reconcile_counts_recorded_requests_except_those_that_never_landed(tmp_path: Path) -> None:
+    store = Store(make_settings(tmp_path).db_path, PEPPER.encode())
+    key = new_key(store, quota=10)
+    kid = key.record.id
+
+    def submit(request_id: str) -> None:
+        assert store.reserve_quota(kid)
+        store.begin_request(request_id, kid, "{}", None, 0)
+        store.confirm_request(request_id, "{}", 0, 1)
+
+    submit("LANDED")
+    submit("PAID_THEN_CLOSED")  # seen on-chain, then gone: it was paid, it counts
+    store.finish_request("PAID_THEN_CLOSED", FAILED, error=("REQUEST_NOT_FOUND", "account closed"))
+    submit("DROPPED")  # never landed: the watcher marks it so and gives its quota back
+    message = "the submission of DROPPED did not land on-chain (nothing was paid): not found"
+    store.finish_request("DROPPED", FAILED, error=("REQUEST_NOT_FOUND", message))
+    store.release_quota(kid)
+    assert store.get_key(kid).used == 2  # type: ignore[union-attr]
+    # Positive control: nothing to give back
+    assert store.reconcile_quotas() == {}
+    # Reservations a crash left behind (reserved, never recorded) are given back, and only those
+    assert store.reserve_quota(kid) and store.reserve_quota(kid)
+    assert store.reconcile_quotas() == {kid: (4, 2)}
+    assert store.get_key(kid).used == 2  # type: ignore[union-attr]
+    store.close()
+
+
+def test_the_not_landed_pattern_is_the_watchers_message() -> None:
+    # The reconciliation recognises requests whose quota the watcher gave back by the message it writes
+    source = inspect.getsource(Watcher._not_landed)
+    assert 'f"the submission of {request_id} did not land on-chain (nothing was paid): ' in source
+    assert NOT_LANDED_PATTERN == "the submission of % did not land on-chain (nothing was paid)%"

@@ -76,6 +76,9 @@ CREATE INDEX IF NOT EXISTS webhooks_due ON webhooks(state, next_at);
 
 #: Request states. Submitting: the transaction is being sent; Open: followed by the watcher; the others are final.
 SUBMITTING, OPEN, FINALIZED, EXPIRED, FAILED = "Submitting", "Open", "Finalized", "Expired", "Failed"
+#: SQL LIKE pattern of the error message of a Failed request whose transaction never landed (watcher.py
+#: `_not_landed`): nothing was paid and its quota was given back, so it does not count against the key's quota.
+NOT_LANDED_PATTERN = "the submission of % did not land on-chain (nothing was paid)%"
 #: Webhook delivery states.
 PENDING, DELIVERED, GAVE_UP = "pending", "delivered", "failed"
 
@@ -320,13 +323,15 @@ class Store:
 
     def reconcile_quotas(self) -> dict[str, tuple[int, int]]:
         """Set every key's `used` to the number of its recorded requests, giving back reservations that no request
-        backs (a gateway killed between reserving and recording a submission). Only for start-up, before any
-        submission: a reservation in flight is not backed yet. Returns {key id: (used before, used now)} of the
-        keys that changed."""
+        backs (a gateway killed between reserving and recording a submission). Requests that failed because their
+        transaction never landed are not counted: the watcher gave their quota back already (it marks them with
+        the message `NOT_LANDED_PATTERN` matches). Only for start-up, before any submission: a reservation in
+        flight is not backed yet. Returns {key id: (used before, used now)} of the keys that changed."""
         with self._tx() as db:
             rows = db.execute(
-                "SELECT k.id, k.used, (SELECT COUNT(*) FROM requests r WHERE r.key_id = k.id) AS recorded"
-                " FROM api_keys k"
+                "SELECT k.id, k.used, (SELECT COUNT(*) FROM requests r WHERE r.key_id = k.id"
+                " AND NOT (r.state = ? AND r.error_message LIKE ?)) AS recorded FROM api_keys k",
+                (FAILED, NOT_LANDED_PATTERN),
             ).fetchall()
             changed = {
                 r["id"]: (int(r["used"]), int(r["recorded"])) for r in rows if r["used"] != r["recorded"]
@@ -520,6 +525,7 @@ __all__ = [
     "FAILED",
     "FINALIZED",
     "GAVE_UP",
+    "NOT_LANDED_PATTERN",
     "OPEN",
     "PENDING",
     "SUBMITTING",
