@@ -143,7 +143,10 @@ async def gateway_process(
         env["DFPN_GATEWAY_WALLET"] = str(wallet)
     log = (workdir / "gateway.log").open("wb")
     proc = subprocess.Popen(
-        [str(GATEWAY_BIN), "serve", "--log-level", "warning"], env=env, stdout=log, stderr=subprocess.STDOUT
+        [str(GATEWAY_BIN), "serve", "--log-level", os.environ.get("BENCH_GATEWAY_LOG", "warning")],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -261,7 +264,9 @@ async def idle_phase(
 async def drive(
     proc: subprocess.Popen[bytes], base: str, key: str, args: argparse.Namespace, db: Path
 ) -> dict[str, Any]:
+    cpu_before = cpu_seconds(proc.pid)
     subs = await submit_phase(base, key, clients=args.clients, seconds=args.seconds, deadline=args.deadline)
+    cpu_used = cpu_seconds(proc.pid) - cpu_before
     print(
         f"  submissions: {len(subs.ids)} in {subs.seconds:.1f} s, statuses {dict(subs.statuses)}", flush=True
     )
@@ -278,9 +283,14 @@ async def drive(
         deadline=args.deadline,
     )
     print(f"  idle: {idle}", flush=True)
+    summary = subs.summary(202)
+    # The gateway's own CPU (its background work for them included) per accepted submission, and its share of a
+    # core: on a shared machine, the figure that does not depend on what else runs.
+    summary["gateway_cpu_ms_per_submission"] = round(1000 * cpu_used / max(1, summary["ok"]), 1)
+    summary["gateway_cpu_percent"] = round(100 * cpu_used / subs.seconds, 1) if subs.seconds else None
     return {
         "clients": args.clients,
-        "submissions": subs.summary(202),
+        "submissions": summary,
         "reads": reads.summary(200),
         "idle": idle,
         "submitted_ids": subs.ids,
