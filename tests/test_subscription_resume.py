@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import pytest
 from dfpn.fees import LAMPORTS_PER_SOL
@@ -114,9 +115,10 @@ def transport(validator: Endpoint, proxy: CuttableProxy) -> RpcTransport:
     """A transport whose websocket goes through the proxy, with test-sized keepalive and backoff."""
     assert proxy.server is not None
     ws = f"ws://127.0.0.1:{proxy.server.sockets[0].getsockname()[1]}"
-    rpc = RpcTransport(validator.url, ws_url=ws, retries=60, backoff_base=0.05, backoff_max=0.3)
+    rpc = RpcTransport(validator.url, ws_url=ws, retries=5, backoff_base=0.05, backoff_max=0.3)
     rpc.ws_ping_interval = 0.5
-    rpc.ws_ping_timeout = 2.0
+    rpc.ws_ping_timeout = 3.0
+    rpc.ws_retries = 1000  # refused for as long as the test keeps it down
     return rpc
 
 
@@ -179,7 +181,7 @@ async def test_program_logs_deliver_every_transaction_once_in_order_across_a_dro
             if drop == "blackhole":  # only the keepalive ping can tell: the SDK must have given up the socket
                 await until(lambda: proxy.refused >= 1, 15, "the silent connection was detected and dropped")
             proxy.resume()
-            await until(lambda: proxy.accepted == (1 if drop == "none" else 2), 15, "resubscribed")
+            await until(lambda: proxy.accepted >= (1 if drop == "none" else 2), 15, "resubscribed")
             await sender.send()
             # Then every transaction arrives exactly once, in the order it landed, and no gap is reported
             await until(lambda: set(sender.sent) <= set(got), 30, f"all delivered: {sender.sent} in {got}")
@@ -189,7 +191,8 @@ async def test_program_logs_deliver_every_transaction_once_in_order_across_a_dro
             await asyncio.gather(consumer, return_exceptions=True)
     mine = [s for s in got if s in sender.sent or s == LOGS_GAP]
     assert mine == sender.sent
-    assert proxy.accepted == (1 if drop == "none" else 2)
+    # (a drop reconnects at least once; a loaded machine may miss a pong once more, which changes nothing above)
+    assert proxy.accepted == 1 if drop == "none" else proxy.accepted >= 2
 
 
 async def test_a_gap_longer_than_the_replay_limit_yields_one_gap_marker_then_live_logs(
@@ -281,4 +284,52 @@ async def test_an_account_subscription_yields_the_state_changed_while_it_was_dow
             consumer.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await consumer
-    assert proxy.accepted == (1 if drop == "none" else 2)
+    assert proxy.accepted == 1 if drop == "none" else proxy.accepted >= 2
+
+
+class HeldReplay(RpcTransport):
+    """The real transport, whose replay waits (after resubscribing, before listing what it missed) until the test
+    lets it go: a transaction sent meanwhile is both pushed live and listed, the overlap de-duplication is for."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.replaying = asyncio.Event()
+        self.release = asyncio.Event()
+
+    async def _signatures_after(self, until: str | None) -> list[tuple[str, bool]] | None:
+        self.replaying.set()
+        await self.release.wait()
+        return await super()._signatures_after(until)
+
+
+async def test_a_transaction_both_replayed_and_pushed_live_is_delivered_once(
+    validator: Endpoint, proxy: CuttableProxy
+) -> None:
+    plain = transport(validator, proxy)
+    await plain.close()
+    async with HeldReplay(
+        validator.url, ws_url=plain.ws_url, retries=5, backoff_base=0.05, backoff_max=0.3
+    ) as rpc:
+        rpc.ws_ping_interval, rpc.ws_ping_timeout, rpc.ws_retries = 0.5, 3.0, 1000
+        sender = Sender(rpc, await funded(rpc), (await funded(rpc)).pubkey())
+        got: list[str] = []
+        consumer = asyncio.create_task(collect_logs(rpc, got))
+        try:
+            await until(lambda: proxy.accepted == 1, 10, "the subscription connected")
+            await sender.send()
+            await until(lambda: sender.sent[0] in got, 15, "the first transaction arrived live")
+            proxy.cut()
+            await sender.send(2)
+            proxy.resume()
+            # When a transaction lands after the resubscription but before the replay lists what was missed
+            await until(rpc.replaying.is_set, 15, "resubscribed, replay about to list")
+            await sender.send()
+            rpc.release.set()
+            # Then it comes once (replayed, its live notification dropped as a duplicate), after the missed ones
+            await until(lambda: set(sender.sent) <= set(got), 30, "all delivered")
+            await sender.send()
+            await until(lambda: sender.sent[-1] in got, 15, "the next one live")
+        finally:
+            consumer.cancel()
+            await asyncio.gather(consumer, return_exceptions=True)
+    assert [s for s in got if s in sender.sent or s == LOGS_GAP] == sender.sent

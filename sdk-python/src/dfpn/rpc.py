@@ -93,6 +93,9 @@ class RpcTransport(Transport):
     #: (half-open) connection, which is closed and resubscribed.
     ws_ping_interval = 10.0
     ws_ping_timeout = 10.0
+    #: Failed websocket connects in a row before a subscription gives up (`DFPNError(RPC_ERROR)`); with the
+    #: backoff, about a minute of outage.
+    ws_retries = 30
     #: Most transactions `program_logs` replays after a drop; beyond that it yields `LOGS_GAP` (poll instead).
     replay_limit = 1000
     #: Signatures per `getSignaturesForAddress` page of a replay (the node's maximum).
@@ -628,7 +631,7 @@ class RpcTransport(Transport):
     async def _subscribe(self, method: str, unsubscribe: str, params: list[Any]) -> AsyncIterator[Any]:
         """Yield each notification's `result`, and a `_Subscribed` marker each time the subscription is
         (re)established. Reconnects with backoff after a drop: a closed socket, or no pong to a keepalive ping
-        within `ws_ping_timeout` (a half-open connection); gives up after `retries` failed attempts in a row."""
+        within `ws_ping_timeout` (a half-open connection); gives up after `ws_retries` failed attempts in a row."""
         import websockets  # imported here: only subscriptions need it
 
         attempt = 0
@@ -656,7 +659,7 @@ class RpcTransport(Transport):
                 # The server closed the connection cleanly: resubscribe too, but not in a tight loop.
                 raise ConnectionError("closed by the server")
             except (TimeoutError, OSError, websockets.WebSocketException) as e:
-                if attempt >= self.retries:
+                if attempt >= self.ws_retries:
                     raise DFPNError(
                         ErrorCode.RPC_ERROR,
                         f"websocket {self.ws_url} unavailable for {method} after {attempt + 1} attempts: {e}",
