@@ -307,9 +307,8 @@ async def test_a_transaction_both_replayed_and_pushed_live_is_delivered_once(
 ) -> None:
     plain = transport(validator, proxy)
     await plain.close()
-    async with HeldReplay(
-        validator.url, ws_url=plain.ws_url, retries=5, backoff_base=0.05, backoff_max=0.3
-    ) as rpc:
+    rpc = HeldReplay(validator.url, ws_url=plain.ws_url, retries=5, backoff_base=0.05, backoff_max=0.3)
+    async with rpc:
         rpc.ws_ping_interval, rpc.ws_ping_timeout, rpc.ws_retries = 0.5, 3.0, 1000
         sender = Sender(rpc, await funded(rpc), (await funded(rpc)).pubkey())
         got: list[str] = []
