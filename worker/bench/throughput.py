@@ -451,6 +451,8 @@ def worker_values(home: Path, keypair: Keypair, network: str, args: argparse.Nam
         "network": network,
         "stake": str(args.stake),
         "detectors": DETECTORS,
+        # only what the requests ask: other workers' tests on a shared validator rely on the draw not seating it
+        "modalities": [m.name for m in MODALITIES],
         "state_dir": home / "state",
         "reports_dir": home / "r",
         "concurrency": args.concurrency,
@@ -526,6 +528,7 @@ async def _bench_rpc(
                 validator_cpu0 = cpu_seconds(process_tree(validator_pid)) if validator_pid else None
                 sampler.sample()
                 worker_cpu0 = sum(sampler.cpu.values())
+                client_cpu0 = time.process_time()
                 start = time.monotonic()
                 run = await drive(
                     client,
@@ -536,6 +539,7 @@ async def _bench_rpc(
                     deadline_seconds=args.deadline,
                 )
                 elapsed = time.monotonic() - start
+                client_cpu = time.process_time() - client_cpu0
                 sampler.sample()
                 busy1, total1 = machine_busy()
                 validator_cpu = (
@@ -568,6 +572,15 @@ async def _bench_rpc(
         "detector_share_of_machine": _share(summary["detector_cpu_seconds"], elapsed * cores),
     }
     summary["validator"] = {"cpu_seconds": None if validator_cpu is None else round(validator_cpu, 2)}
+    summary["client"] = {"cpu_seconds": round(client_cpu, 2)}
+    summary["cpu_per_request"] = _per_request(
+        summary["finalized"],
+        cores,
+        worker=worker_cpu - summary["detector_cpu_seconds"],
+        detectors=summary["detector_cpu_seconds"],
+        validator=validator_cpu or 0.0,
+        client=client_cpu,
+    )
     summary["machine"] = {
         "busy_share": _share(busy1 - busy0, total1 - total0),
         "elapsed_seconds": round(elapsed, 1),
@@ -601,6 +614,16 @@ async def _scrape(port: int) -> str:
     if not head.startswith(b"HTTP/1.1 200"):
         raise OSError(f"metrics answered {head[:40]!r}")
     return body.decode()
+
+
+def _per_request(finalized: int, cores: int, **cpu: float) -> dict[str, Any]:
+    """CPU seconds per finalized request of each party, and the requests/s that `cores` idle cores would carry
+    at those costs (what the machine allows when nothing else runs on it; a shared machine gives less)."""
+    if not finalized:
+        return {}
+    per = {name: round(seconds / finalized, 4) for name, seconds in cpu.items()}
+    total = sum(per.values())
+    return {**per, "capacity_requests_per_second": round(cores / total, 1) if total else None}
 
 
 def _share(part: float, whole: float) -> float | None:
@@ -673,6 +696,12 @@ async def bench_local(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         "busy_share": _share(busy1 - busy0, total1 - total0),
         "elapsed_seconds": round(elapsed, 1),
     }
+    summary["cpu_per_request"] = _per_request(
+        summary["finalized"],
+        cores,
+        network_worker_and_client=cpu - summary["detector_cpu_seconds"],
+        detectors=summary["detector_cpu_seconds"],
+    )
     if profiler:
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(25)
