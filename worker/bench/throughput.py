@@ -434,6 +434,7 @@ def summarise(
         "stages": histogram_quantiles(metrics_text, "dfpn_worker_stage_seconds", "stage"),
         "detectors": histogram_quantiles(metrics_text, "dfpn_worker_detector_latency_seconds", "model_id"),
         "detector_cpu_seconds": round(counter_total(metrics_text, "dfpn_worker_detector_cpu_seconds"), 3),
+        "revealed": int(counter_total(metrics_text, "dfpn_worker_requests_revealed")),
         "cores": cores,
     }
 
@@ -574,7 +575,7 @@ async def _bench_rpc(
     summary["validator"] = {"cpu_seconds": None if validator_cpu is None else round(validator_cpu, 2)}
     summary["client"] = {"cpu_seconds": round(client_cpu, 2)}
     summary["cpu_per_request"] = _per_request(
-        summary["finalized"],
+        summary["revealed"],
         cores,
         worker=worker_cpu - summary["detector_cpu_seconds"],
         detectors=summary["detector_cpu_seconds"],
@@ -616,12 +617,13 @@ async def _scrape(port: int) -> str:
     return body.decode()
 
 
-def _per_request(finalized: int, cores: int, **cpu: float) -> dict[str, Any]:
-    """CPU seconds per finalized request of each party, and the requests/s that `cores` idle cores would carry
-    at those costs (what the machine allows when nothing else runs on it; a shared machine gives less)."""
-    if not finalized:
+def _per_request(revealed: int, cores: int, **cpu: float) -> dict[str, Any]:
+    """CPU seconds per request the worker revealed (its part done) of each party, and the requests/s that `cores`
+    idle cores would carry at those costs (what the machine allows when nothing else runs on it; a shared machine
+    gives less)."""
+    if not revealed:
         return {}
-    per = {name: round(seconds / finalized, 4) for name, seconds in cpu.items()}
+    per = {name: round(seconds / revealed, 4) for name, seconds in cpu.items()}
     total = sum(per.values())
     return {**per, "capacity_requests_per_second": round(cores / total, 1) if total else None}
 
@@ -697,7 +699,7 @@ async def bench_local(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         "elapsed_seconds": round(elapsed, 1),
     }
     summary["cpu_per_request"] = _per_request(
-        summary["finalized"],
+        summary["revealed"],
         cores,
         network_worker_and_client=cpu - summary["detector_cpu_seconds"],
         detectors=summary["detector_cpu_seconds"],

@@ -154,6 +154,9 @@ class Discovery:
         self.full = True
         #: Requests a pushed `SeatDrawn` named this worker in, not read yet (`poll_pushed`).
         self.pushed: set[Pubkey] = set()
+        #: Whether pushed events are arriving (the log subscription delivered one since it was last lost): then a
+        #: seat drawn for this worker is pushed, and a freed place needs no poll to be refilled.
+        self.subscribed = False
         #: Why the worker accepts nothing now (None: it accepts).
         self.join_blocked: str | None = None
         #: `time.monotonic()` of the last successful poll.
@@ -447,6 +450,7 @@ class Discovery:
             try:
                 async for signature, logs in self.chain.transport.program_logs():
                     failures = 0
+                    self.subscribed = True
                     if signature == LOGS_GAP:
                         self.catch_up("the log subscription missed transactions")
                         continue
@@ -463,6 +467,7 @@ class Discovery:
                 reason = f"the log subscription failed: {e}"
             except Exception as e:
                 reason = f"the log subscription failed: {e!r}"
+            self.subscribed = False
             failures += 1
             if failures > 1:
                 settle.cancel()

@@ -148,7 +148,10 @@ class WorkerNode:
         return kind
 
     def _slot_freed(self) -> None:
-        self.discovery.request_full_poll()
+        """A place in `concurrency` freed: look for drawn seats now, unless pushed events bring them anyway (a
+        full poll is a scan of the program's accounts per seat index)."""
+        if not self.discovery.subscribed:
+            self.discovery.request_full_poll()
 
     async def _read_registration(self) -> None:
         """The network config and this worker's account; what it declares decides what the node serves."""
