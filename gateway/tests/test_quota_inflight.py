@@ -131,3 +131,42 @@ async def test_control_without_waiting_valid_submissions_get_429(
             assert accepted == [429] * 10
             assert failed == [502] * 10
             assert store.get_key(key.record.id).used == 0  # type: ignore[union-attr]
+
+
+async def test_cheap_checks_come_before_the_quota(tmp_path: Path, sdk: AsyncDFPNClient, store: Store) -> None:
+    """A submission the program would refuse for its deadline is answered 400 at once, without a reservation:
+    it does not wait behind the quota that the held uploads fill (a valid one beside it does wait)."""
+    async with held_ipfs() as ipfs:
+        settings = make_settings(tmp_path, storage="ipfs", ipfs_api_url=ipfs.url)
+        key = new_key(store, quota=10)
+        async with running(settings, sdk) as api:
+            held = [
+                asyncio.create_task(
+                    api.post(
+                        "/v1/requests",
+                        headers=key.headers,
+                        data={"modalities": "ImageAuthenticity"},
+                        files={"file": (f"{n}.png", PNG + bytes([n]))},
+                    )
+                )
+                for n in range(10)
+            ]
+            await eventually(lambda: ipfs.held == 10, timeout=30)
+            valid = asyncio.create_task(
+                api.post("/v1/requests", headers=key.headers, json=valid_submission(0))
+            )
+            short = await asyncio.wait_for(
+                api.post(
+                    "/v1/requests", headers=key.headers, json={**valid_submission(1), "deadline_seconds": 30}
+                ),
+                timeout=5,
+            )
+            assert short.status_code == 400 and short.json()["error"]["code"] == "DEADLINE_TOO_SHORT"
+            assert "minimum of 60 seconds" in short.json()["error"]["message"]
+            # The valid one is still waiting for the quota
+            await asyncio.sleep(0.3)
+            assert not valid.done()
+            ipfs.release.set()
+            assert [r.status_code for r in await asyncio.gather(*held)] == [502] * 10
+            assert (await valid).status_code == 202
+            assert store.get_key(key.record.id).used == 1  # type: ignore[union-attr]

@@ -208,9 +208,12 @@ class Gateway:
         return _Plan(modalities, min_workers, max_workers, deadline_seconds, content_hash)
 
     async def _floor(self, rt: Runtime, plan: _Plan, fields: SubmitFields) -> _Plan:
-        """The gateway's default `min_workers` raised to the network's floor (`min_workers_floor`) when the client
+        """The network's limits: the deadline within the program's bounds (400 DEADLINE_TOO_SHORT/LONG), and the
+        gateway's default `min_workers` raised to the network's floor (`min_workers_floor`) when the client
         named none; a named one below the floor is refused (400 MIN_WORKERS_BELOW_FLOOR)."""
-        floor = (await rt.client.get_config()).params.min_workers_floor
+        params = (await rt.client.get_config()).params
+        _check_deadline(plan.deadline_seconds, params.min_deadline_secs, params.max_deadline_secs)
+        floor = params.min_workers_floor
         if plan.min_workers >= floor:
             return plan
         if fields.min_workers is not None:
@@ -381,6 +384,22 @@ def _confirm(
     stored = rt.store.get_request(sub.id)
     assert stored is not None
     return request_view(stored)
+
+
+def _check_deadline(deadline_seconds: int, shortest: int, longest: int) -> None:
+    """The program's deadline limits, checked before any quota is reserved (the program would refuse the same)."""
+    if deadline_seconds < shortest:
+        raise ApiError(
+            400,
+            ErrorCode.DEADLINE_TOO_SHORT.value,
+            f"deadline_seconds {deadline_seconds} is below this network's minimum of {shortest} seconds",
+        )
+    if deadline_seconds > longest:
+        raise ApiError(
+            400,
+            ErrorCode.DEADLINE_TOO_LONG.value,
+            f"deadline_seconds {deadline_seconds} is above this network's maximum of {longest} seconds",
+        )
 
 
 def _content_hash(fields: SubmitFields, upload: Upload | None, modalities: list[Modality]) -> bytes:
