@@ -382,7 +382,8 @@ class Watcher:
                 f.dirty = True  # read it again: finalized now (or by someone else first)
                 return False, None
             if self._draw_due(f, r, now):
-                await self._draw(f, r, now)
+                if not await self._draw(f, r, now):
+                    return False, now + _MIN_WAIT  # not possible now (no slot hash yet, say): next second
                 f.dirty = True
                 return False, None
         return False, self._next_due(f, r, now)
@@ -402,7 +403,8 @@ class Watcher:
         recent = f.draw_tried_at is not None and now - f.draw_tried_at < f.draw_interval
         return r.joined < r.min_workers and not recent
 
-    async def _draw(self, f: _Followed, r: Request, now: int) -> None:
+    async def _draw(self, f: _Followed, r: Request, now: int) -> bool:
+        """Draw the request's seats; False when that was not possible now."""
         f.draw_tried_at = now
         try:
             result = await self.client.draw_seats(f.id, timeout=max(1.0, min(20.0, r.commit_deadline - now)))
@@ -412,10 +414,11 @@ class Watcher:
             elif e.code not in _DRAW_LATER:
                 raise
             logger.info("draw of %s not possible now: %s", f.id, e.code.value)
-            return
+            return False
         f.draw_interval = (
             int(REDRAW_INTERVAL) if result.drawn else min(2 * f.draw_interval, _MAX_REDRAW_INTERVAL)
         )
+        return True
 
     def _next_due(self, f: _Followed, r: Request, now: int) -> int:
         """The next cluster time at which something becomes possible without any event: the commit deadline
