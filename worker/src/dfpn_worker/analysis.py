@@ -118,16 +118,16 @@ def available_cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _init_pool(factory: DetectorFactory | None, pickled: bytes | None) -> None:
-    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True, name="dfpn-orphan").start()
+def _init_pool(node: int, factory: DetectorFactory | None, pickled: bytes | None) -> None:
+    threading.Thread(target=_exit_with_parent, args=(node,), daemon=True, name="dfpn-orphan").start()
     detectors = factory() if factory is not None else pickle.loads(pickled or b"")
     _POOL_DETECTORS.update({d.model_id: d for d in detectors})
 
 
-def _exit_with_parent(parent: int) -> None:
+def _exit_with_parent(node: int) -> None:
     """A pool process whose node died (SIGKILL: no chance to stop the pool) would wait for work forever: it exits
-    as soon as it is re-parented."""
-    while os.getppid() == parent:
+    as soon as it is re-parented (also when the node died before this process finished starting)."""
+    while os.getppid() == node:
         time.sleep(1.0)
     os._exit(0)
 
@@ -195,7 +195,10 @@ class Analyzer:
                 # spawn: not fork (the node runs threads), not forkserver (its server outlives a killed node)
                 context = multiprocessing.get_context("spawn")
                 pool = ProcessPoolExecutor(
-                    max_workers=n, mp_context=context, initializer=_init_pool, initargs=(factory, pickled)
+                    max_workers=n,
+                    mp_context=context,
+                    initializer=_init_pool,
+                    initargs=(os.getpid(), factory, pickled),
                 )
                 self.executor, self._owned, self.processes = pool, pool, True
                 loop = asyncio.get_running_loop()
