@@ -117,7 +117,7 @@ def transport(validator: Endpoint, proxy: CuttableProxy) -> RpcTransport:
     ws = f"ws://127.0.0.1:{proxy.server.sockets[0].getsockname()[1]}"
     rpc = RpcTransport(validator.url, ws_url=ws, retries=5, backoff_base=0.05, backoff_max=0.3)
     rpc.ws_ping_interval = 0.5
-    rpc.ws_ping_timeout = 3.0
+    rpc.ws_ping_timeout = 5.0
     rpc.ws_retries = 1000  # refused for as long as the test keeps it down
     return rpc
 
@@ -169,9 +169,9 @@ async def test_program_logs_deliver_every_transaction_once_in_order_across_a_dro
         consumer = asyncio.create_task(collect_logs(rpc, got))
         try:
             # Given a log subscription that delivered a first transaction live
-            await until(lambda: proxy.accepted == 1, 10, "the subscription connected")
+            await until(lambda: proxy.accepted == 1, 30, "the subscription connected")
             await sender.send()
-            await until(lambda: sender.sent[0] in got, 15, "the first transaction arrived live")
+            await until(lambda: sender.sent[0] in got, 45, "the first transaction arrived live")
             # When the websocket is cut (or goes silent) and stays down while five transactions land
             if drop == "cut":
                 proxy.cut()
@@ -179,12 +179,12 @@ async def test_program_logs_deliver_every_transaction_once_in_order_across_a_dro
                 proxy.blackhole()
             await sender.send(5)
             if drop == "blackhole":  # only the keepalive ping can tell: the SDK must have given up the socket
-                await until(lambda: proxy.refused >= 1, 15, "the silent connection was detected and dropped")
+                await until(lambda: proxy.refused >= 1, 45, "the silent connection was detected and dropped")
             proxy.resume()
-            await until(lambda: proxy.accepted >= (1 if drop == "none" else 2), 15, "resubscribed")
+            await until(lambda: proxy.accepted >= (1 if drop == "none" else 2), 45, "resubscribed")
             await sender.send()
             # Then every transaction arrives exactly once, in the order it landed, and no gap is reported
-            await until(lambda: set(sender.sent) <= set(got), 30, f"all delivered: {sender.sent} in {got}")
+            await until(lambda: set(sender.sent) <= set(got), 60, f"all delivered: {sender.sent} in {got}")
             await asyncio.sleep(0.5)  # duplicates would arrive right behind
         finally:
             consumer.cancel()
@@ -204,16 +204,16 @@ async def test_a_gap_longer_than_the_replay_limit_yields_one_gap_marker_then_liv
         got: list[str] = []
         consumer = asyncio.create_task(collect_logs(rpc, got))
         try:
-            await until(lambda: proxy.accepted == 1, 10, "the subscription connected")
+            await until(lambda: proxy.accepted == 1, 30, "the subscription connected")
             await sender.send()
-            await until(lambda: sender.sent[0] in got, 15, "the first transaction arrived live")
+            await until(lambda: sender.sent[0] in got, 45, "the first transaction arrived live")
             # When more transactions than the replay limit land while the websocket is down
             proxy.cut()
             await sender.send(5)
             proxy.resume()
-            await until(lambda: LOGS_GAP in got, 15, "a gap marker")
+            await until(lambda: LOGS_GAP in got, 45, "a gap marker")
             await sender.send()
-            await until(lambda: sender.sent[-1] in got, 15, "the next transaction arrived live")
+            await until(lambda: sender.sent[-1] in got, 45, "the next transaction arrived live")
         finally:
             consumer.cancel()
             await asyncio.gather(consumer, return_exceptions=True)
@@ -231,13 +231,13 @@ async def test_a_replay_pages_through_the_missed_signatures(
         got: list[str] = []
         consumer = asyncio.create_task(collect_logs(rpc, got))
         try:
-            await until(lambda: proxy.accepted == 1, 10, "the subscription connected")
+            await until(lambda: proxy.accepted == 1, 30, "the subscription connected")
             await sender.send()
-            await until(lambda: sender.sent[0] in got, 15, "the first transaction arrived live")
+            await until(lambda: sender.sent[0] in got, 45, "the first transaction arrived live")
             proxy.cut()
             await sender.send(5)
             proxy.resume()
-            await until(lambda: set(sender.sent) <= set(got), 30, "all replayed")
+            await until(lambda: set(sender.sent) <= set(got), 60, "all replayed")
         finally:
             consumer.cancel()
             await asyncio.gather(consumer, return_exceptions=True)
@@ -269,17 +269,17 @@ async def test_an_account_subscription_yields_the_state_changed_while_it_was_dow
 
         try:
             # Given an account subscription that saw a first change live
-            await until(lambda: proxy.accepted == 1, 10, "the subscription connected")
+            await until(lambda: proxy.accepted == 1, 30, "the subscription connected")
             await pay(1000)
-            await until(lambda: has(1000), 15, f"the first change pushed: {seen}")
+            await until(lambda: has(1000), 45, f"the first change pushed: {seen}")
             # When the target receives lamports while the websocket is down (or, control, while it is up)
             if drop == "cut":
                 proxy.cut()
-                await until(lambda: proxy.refused >= 1, 10, "the SDK tried to reconnect")
+                await until(lambda: proxy.refused >= 1, 30, "the SDK tried to reconnect")
             await pay(2000)
             proxy.resume()
             # Then the subscriber sees the new balance (read afresh after resubscribing, or pushed)
-            await until(lambda: has(3000), 15, f"the second change: {seen}")
+            await until(lambda: has(3000), 45, f"the second change: {seen}")
         finally:
             consumer.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -309,25 +309,25 @@ async def test_a_transaction_both_replayed_and_pushed_live_is_delivered_once(
     await plain.close()
     rpc = HeldReplay(validator.url, ws_url=plain.ws_url, retries=5, backoff_base=0.05, backoff_max=0.3)
     async with rpc:
-        rpc.ws_ping_interval, rpc.ws_ping_timeout, rpc.ws_retries = 0.5, 3.0, 1000
+        rpc.ws_ping_interval, rpc.ws_ping_timeout, rpc.ws_retries = 0.5, 5.0, 1000
         sender = Sender(rpc, await funded(rpc), (await funded(rpc)).pubkey())
         got: list[str] = []
         consumer = asyncio.create_task(collect_logs(rpc, got))
         try:
-            await until(lambda: proxy.accepted == 1, 10, "the subscription connected")
+            await until(lambda: proxy.accepted == 1, 30, "the subscription connected")
             await sender.send()
-            await until(lambda: sender.sent[0] in got, 15, "the first transaction arrived live")
+            await until(lambda: sender.sent[0] in got, 45, "the first transaction arrived live")
             proxy.cut()
             await sender.send(2)
             proxy.resume()
             # When a transaction lands after the resubscription but before the replay lists what was missed
-            await until(rpc.replaying.is_set, 15, "resubscribed, replay about to list")
+            await until(rpc.replaying.is_set, 45, "resubscribed, replay about to list")
             await sender.send()
             rpc.release.set()
             # Then it comes once (replayed, its live notification dropped as a duplicate), after the missed ones
-            await until(lambda: set(sender.sent) <= set(got), 30, "all delivered")
+            await until(lambda: set(sender.sent) <= set(got), 60, "all delivered")
             await sender.send()
-            await until(lambda: sender.sent[-1] in got, 15, "the next one live")
+            await until(lambda: sender.sent[-1] in got, 45, "the next one live")
         finally:
             consumer.cancel()
             await asyncio.gather(consumer, return_exceptions=True)
