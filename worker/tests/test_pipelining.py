@@ -54,12 +54,13 @@ async def test_detector_time_is_measured_in_the_pool_process_without_its_queuein
     finally:
         analyzer.close_pool()
     assert [o.model_id for o in outcomes] == ["slow"] * 3 and elapsed >= 1.2  # they did run one after another
-    # Then each detector observation is its own 0.4 s, not the up to 1.2 s a request waited
+    # Then each detector observation is its own run (>= 0.4 s), without the time its request waited in the queue
     count, total = _histogram(metrics, "dfpn_worker_detector_latency_seconds", "model_id", "slow")
-    assert count == 3 and 1.2 <= total < 1.2 + 3 * 0.15
-    # While the analyse stage (which does include the queueing) saw the waits: 0.4 + 0.8 + 1.2 s in all
     stage_count, stage_total = _histogram(metrics, "dfpn_worker_stage_seconds", "stage", "analyse")
-    assert stage_count == 3 and stage_total >= 2.3
+    assert count == 3 and total >= 1.2
+    # While the analyse stage (which includes the queueing) also holds the waits: the 2nd request waited for the
+    # 1st run, the 3rd for two runs, at least 0.4 + 0.8 s more than the runs themselves
+    assert stage_count == 3 and stage_total >= total + 1.1
 
 
 async def test_the_detectors_cpu_time_is_counted_in_the_pool_processes() -> None:
