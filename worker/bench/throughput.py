@@ -470,25 +470,19 @@ def worker_values(home: Path, keypair: Keypair, network: str, args: argparse.Nam
 
 
 async def bench_validator(args: argparse.Namespace, work: Path) -> dict[str, Any]:
-    validator = None
-    url = args.rpc_url
-    if url is None:
-        from dfpn_localnet import Validator, find_validator, free_port_pair, initialise
+    if args.rpc_url is not None:
+        return await _bench_rpc(args, work, args.rpc_url, None)
+    from dfpn_localnet import Validator, find_validator, free_port_pair, initialise
 
-        # (start() runs an event loop of its own: in a thread)
-        validator = await asyncio.to_thread(
-            Validator(binary=find_validator(), rpc_port=free_port_pair()).start
-        )
-        url = validator.url
-        async with RpcTransport(url) as rpc:
+    validator = Validator(binary=find_validator(), rpc_port=free_port_pair())
+    try:  # stopped whatever happens, a failed start included (its process may be running already)
+        await asyncio.to_thread(validator.start)  # start() runs an event loop of its own: in a thread
+        async with RpcTransport(validator.url) as rpc:
             await initialise(rpc, validator.upgrade_authority)
-    try:
-        return await _bench_rpc(
-            args, work, url, validator.process.pid if validator and validator.process else None
-        )
+        pid = validator.process.pid if validator.process else None
+        return await _bench_rpc(args, work, validator.url, pid)
     finally:
-        if validator is not None:
-            validator.stop()
+        validator.stop()
 
 
 async def _bench_rpc(
