@@ -12,6 +12,7 @@ with DFPNClient(network="local") as client:
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import json
 import logging
 import os
@@ -19,6 +20,7 @@ from collections.abc import Awaitable, Callable, Coroutine, Iterable, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
+from urllib.parse import urlparse
 
 from pydantic import ValidationError
 from solders.instruction import Instruction
@@ -59,6 +61,7 @@ from dfpn.models import (
     Verdict,
     WorkerResult,
 )
+from dfpn.netguard import DestinationPolicy
 from dfpn.pda import config_address, decode_model_id, random_request_nonce, request_address
 from dfpn.rpc import RpcTransport
 from dfpn.rpc import _account as account_from_rpc
@@ -84,6 +87,23 @@ def _address(request_id: RequestId) -> Pubkey:
         raise DFPNError(
             ErrorCode.INVALID_ARGUMENT, f"{request_id!r} is not a request id (a base58 address)."
         ) from e
+
+
+#: What a network running on this machine serves reports and media from.
+_LOOPBACK = DestinationPolicy.from_strings(["127.0.0.0/8", "::1/128"])
+
+
+def _on_this_machine(transport: Transport) -> bool:
+    """The embedded network, or an RPC node on a loopback address (a local validator)."""
+    if transport.is_local:
+        return True
+    host = urlparse(getattr(transport, "url", "")).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _text(raw: bytes, length: int) -> str:
@@ -147,7 +167,9 @@ def fee_charged(r: Request) -> int:
     winning = r.verdict if r.consensus != CONSENSUS_NONE else None
     label = r.challenge_label if r.challenged else None
     revealed = [s for s in r.seats[: r.joined] if s.state == SEAT_STATE_REVEALED]
-    paid = sum(protocol.is_paid(s.verdict, consensus_verdict=winning, challenge_label=label) for s in revealed)
+    paid = sum(
+        protocol.is_paid(s.verdict, consensus_verdict=winning, challenge_label=label) for s in revealed
+    )
     consensus = winning is not None or label is not None
     return protocol.charged_fee(r.fee, paid, consensus, r.no_consensus_fee_bps)
 
@@ -193,6 +215,7 @@ class AsyncDFPNClient:
         poll_interval: float | None = None,
         auto_crank: bool = True,
         storage: store.Backend | None = None,
+        report_policy: DestinationPolicy | None = None,
     ) -> None:
         self._owns_transport = not isinstance(network, Transport)
         if wallet is None and isinstance(network, str) and network != "local":
@@ -221,6 +244,13 @@ class AsyncDFPNClient:
         self.storage: store.Backend = storage or ("file" if self.transport.is_local else "ipfs")
         self._ipfs = self.storage if isinstance(self.storage, store.IPFSStorage) else None
         self._s3 = self.storage if isinstance(self.storage, store.S3Storage) else None
+        on_this_machine = _on_this_machine(self.transport)
+        #: Where http(s) URIs that others chose (workers' report URIs, clients' media URIs) may be read from:
+        #: public addresses, plus loopback when the network itself runs on this machine (`dfpn.netguard`).
+        self.report_policy = report_policy or (_LOOPBACK if on_this_machine else DestinationPolicy())
+        #: Whether such URIs may name a file:// path: only on a network running on this machine (a worker of a
+        #: public network must not make this client read its own disk).
+        self.read_local_files = on_this_machine
         #: Worker PDAs by pool index, for draws (read once, refreshed when a new index appears).
         self._pool: drawing.WorkerPool | None = None
         #: Seconds `get_config` may reuse the configuration it read last (0: always read). A busy submitter (the
@@ -484,7 +514,11 @@ class AsyncDFPNClient:
         self._request_txs[str(address)] = record.signature
         r = await self._load_request(address)
         logger.info(
-            "request %s submitted (fee %d lamports, escrow %d): %s", address, r.fee, r.escrow, record.signature
+            "request %s submitted (fee %d lamports, escrow %d): %s",
+            address,
+            r.fee,
+            r.escrow,
+            record.signature,
         )
         return SubmittedRequest(
             id=str(address),
@@ -517,7 +551,7 @@ class AsyncDFPNClient:
         address = _address(request_id)
         r = await self._load_request(address)
         uri = _text(r.storage_uri, r.storage_uri_len)
-        data = await store.read_uri(uri, max_bytes=1 << 40, timeout=3600.0, ipfs=self._ipfs, s3=self._s3)
+        data = await self._read_foreign(uri, max_bytes=1 << 40, timeout=3600.0)
         store.check_hash(data, r.content_hash, ErrorCode.CONTENT_HASH_MISMATCH, f"media of request {address}")
         return data
 
@@ -624,7 +658,9 @@ class AsyncDFPNClient:
                     raise _no_workers(address, r)
                 if self._may_finalize(r, now) and await self._crank(self.finalize, address, "finalize"):
                     continue
-                if draws.due(r, now, loop.time()) and await self._redraw(address, draws, give_up - loop.time()):
+                if draws.due(r, now, loop.time()) and await self._redraw(
+                    address, draws, give_up - loop.time()
+                ):
                     continue
             remaining = give_up - loop.time()
             if remaining <= 0:
@@ -717,12 +753,26 @@ class AsyncDFPNClient:
             fee_lamports=fee_charged(r),
         )
 
+    async def _read_foreign(
+        self, uri: str, *, max_bytes: int = store.MAX_REPORT_BYTES, timeout: float = 30.0
+    ) -> bytes:
+        """Read a URI someone else wrote on-chain (a worker's report, a client's media) within this client's
+        `report_policy` and `read_local_files` (`DESTINATION_REFUSED` otherwise)."""
+        if uri.startswith("file:") and not self.read_local_files:
+            raise DFPNError(
+                ErrorCode.DESTINATION_REFUSED,
+                f"{uri}: file:// URIs are read only on a network running on this machine",
+            )
+        return await store.read_uri(
+            uri, max_bytes=max_bytes, timeout=timeout, ipfs=self._ipfs, s3=self._s3, policy=self.report_policy
+        )
+
     async def _worker_result(self, seat: Seat) -> WorkerResult:
         uri = _text(seat.report_uri, seat.report_uri_len)
         detections: list[Detection] = []
         verified = False
         try:
-            data = await store.read_uri(uri, ipfs=self._ipfs, s3=self._s3)
+            data = await self._read_foreign(uri)
         except DFPNError as e:
             logger.warning("report of worker %s not loaded: %s", seat.authority, e)
         else:
@@ -909,6 +959,7 @@ class DFPNClient:
         poll_interval: float | None = None,
         auto_crank: bool = True,
         storage: store.Backend | None = None,
+        report_policy: DestinationPolicy | None = None,
     ) -> None:
         self._runner = asyncio.Runner()
         self.aio = AsyncDFPNClient(
@@ -918,6 +969,7 @@ class DFPNClient:
             poll_interval=poll_interval,
             auto_crank=auto_crank,
             storage=storage,
+            report_policy=report_policy,
         )
 
     def _run(self, coro: Coroutine[Any, Any, T]) -> T:
