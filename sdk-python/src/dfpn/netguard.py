@@ -28,6 +28,7 @@ releases (3.11.7 calls 224.0.0.1 and 64:ff9b::127.0.0.1 global).
 from __future__ import annotations
 
 import asyncio
+import functools
 import ipaddress
 import socket
 import ssl
@@ -338,14 +339,22 @@ class _GuardedBackend(httpcore.AsyncNetworkBackend):
         await self._inner.sleep(seconds)
 
 
+@functools.cache
+def _ssl_context(verify: bool) -> ssl.SSLContext:
+    """One TLS context per `verify` for every guarded client: building one loads the CA bundle (15 % of a busy
+    worker's samples when each media download built its own); a context is safe to share between connections."""
+    return httpx.create_ssl_context(verify=verify, trust_env=False)
+
+
 class _GuardedTransport(httpx.AsyncHTTPTransport):
     """httpx's transport over a connection pool that connects only through `_GuardedBackend` (no proxy)."""
 
     def __init__(self, policy: DestinationPolicy, *, verify: ssl.SSLContext | bool = True) -> None:
-        super().__init__(verify=verify, trust_env=False)
+        context = _ssl_context(verify) if isinstance(verify, bool) else verify
+        super().__init__(verify=context, trust_env=False)
         # httpx does not take a network backend, so the pool it built is replaced by one that has ours.
         self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=httpx.create_ssl_context(verify=verify, trust_env=False),
+            ssl_context=context,
             max_connections=10,
             max_keepalive_connections=5,
             network_backend=_GuardedBackend(policy),
