@@ -7,7 +7,7 @@ VENV := .venv
 CARGO_TESTS := cargo --locked
 CARGO_TEST_FLAGS := --ignore-rust-version
 
-.PHONY: setup setup-python build idl idl-check lint test test-program test-litesvm test-python test-anchorpy test-detectors test-ts test-realtime test-worker test-gateway test-challenger test-e2e validator \
+.PHONY: test-validator-late setup setup-python build idl idl-check lint test test-program test-litesvm test-python test-anchorpy test-detectors test-ts test-realtime test-worker test-gateway test-challenger test-e2e validator \
 	localnet bench bench-cu bench-detectors bench-network bench-realtime bench-gateway econ demo clean
 
 ## setup: install every toolchain piece (Debian rustc-web, sbpf-linker) and build the program
@@ -29,7 +29,7 @@ idl-check:
 	python3 scripts/gen_idl.py --check
 
 ## test: everything (the command CI runs)
-test: build idl-check lint test-program test-litesvm test-anchorpy test-python test-detectors test-ts test-gateway test-realtime test-worker test-challenger test-e2e
+test: build idl-check lint test-program test-litesvm test-anchorpy test-python test-detectors test-ts test-gateway test-realtime test-worker test-challenger test-validator-late test-e2e
 
 ## lint: rustfmt and clippy (warnings are errors) on the program and its LiteSVM tests
 lint:
@@ -93,7 +93,7 @@ test-gateway: $(VENV)/.installed
 	scripts/install-kubo.sh >/dev/null
 	cd gateway && ../$(VENV)/bin/ruff check src tests && ../$(VENV)/bin/ruff format --check src tests
 	cd gateway && ../$(VENV)/bin/mypy src tests
-	cd gateway && ../$(VENV)/bin/pytest -q
+	cd gateway && ../$(VENV)/bin/pytest -q --deselect tests/test_load.py::test_load_benchmark_validator
 
 ## test-challenger: the known-answer challenger (challenger/): ruff, mypy --strict, pytest (transforms, state file,
 ## challenges end to end on dfpn.so in LiteSVM with test workers)
@@ -109,7 +109,7 @@ test-ts: $(VENV)/.installed
 	@test -f target/deploy/dfpn.so || $(MAKE) build
 	scripts/install-kubo.sh >/dev/null
 	cd sdk-ts && npm ci --no-audit --no-fund
-	cd sdk-ts && npm test
+	cd sdk-ts && DFPN_VALIDATOR_TESTS_LATER=1 npm test
 
 ## test-realtime: realtime call monitoring (realtime/): own venv (pipecat-ai pins opencv/soxr versions that differ
 ## from .venv's), ruff, mypy --strict, pytest with a real Pipecat pipeline, a real livekit-server (built from the Go
@@ -136,6 +136,13 @@ test-realtime: $(RT_VENV)/.installed
 ## validator: solana-test-validator from PATH, else agave's built from crates.io once (scripts/install-validator.sh)
 validator:
 	scripts/install-validator.sh >/dev/null
+
+## test-validator-late: the TS SDK's and the gateway's tests that need a real solana-test-validator; test-ts and
+## test-gateway leave them out so that they run early on a bare machine while the validator is still being built
+test-validator-late: $(VENV)/.installed validator
+	@test -f target/deploy/dfpn.so || $(MAKE) build
+	cd sdk-ts && DFPN_REQUIRE_VALIDATOR=1 npx vitest run test/subscription-resume.test.ts
+	cd gateway && DFPN_REQUIRE_VALIDATOR=1 ../$(VENV)/bin/pytest -q tests/test_load.py::test_load_benchmark_validator
 
 ## test-e2e: cross-component tests (tests/): the SDK over JSON-RPC + websockets against a real solana-test-validator
 test-e2e: $(VENV)/.installed validator

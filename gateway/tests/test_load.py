@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -78,6 +79,9 @@ async def test_load_benchmark_validator(tmp_path: Path) -> None:
     try:
         find_validator()
     except DFPNError as e:
+        # `make test` runs this test once the validator is built (test-validator-late), where a missing one fails
+        if os.environ.get("DFPN_REQUIRE_VALIDATOR"):
+            raise
         pytest.skip(f"no solana-test-validator: {e}")
     report = await _run(tmp_path, "--network", "validator", "--workers", "3")
     section = report["validator"]
