@@ -391,6 +391,22 @@ def guarded_client(
     )
 
 
+async def read_capped(response: httpx.Response, url: str, max_bytes: int) -> bytes:
+    """A streamed response's body, at most `max_bytes` (`CONTENT_TOO_LARGE` from Content-Length, else as soon as
+    the stream passes the limit)."""
+    declared = response.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > max_bytes:
+        raise DFPNError(
+            ErrorCode.CONTENT_TOO_LARGE, f"{url}: {declared} bytes is over the {max_bytes}-byte limit."
+        )
+    body = bytearray()
+    async for chunk in response.aiter_bytes():
+        body += chunk
+        if len(body) > max_bytes:
+            raise DFPNError(ErrorCode.CONTENT_TOO_LARGE, f"{url}: over the {max_bytes}-byte limit.")
+    return bytes(body)
+
+
 async def guarded_get(
     url: str, policy: DestinationPolicy, *, max_bytes: int, timeout: float, max_redirects: int
 ) -> bytes:
@@ -414,18 +430,7 @@ async def guarded_get(
                 raise DFPNError(
                     ErrorCode.REPORT_UNAVAILABLE, f"cannot fetch {url}: HTTP {response.status_code}."
                 )
-            declared = response.headers.get("content-length")
-            if declared is not None and declared.isdigit() and int(declared) > max_bytes:
-                raise DFPNError(
-                    ErrorCode.CONTENT_TOO_LARGE,
-                    f"{url}: {declared} bytes is over the {max_bytes}-byte limit.",
-                )
-            body = bytearray()
-            async for chunk in response.aiter_bytes():
-                body += chunk
-                if len(body) > max_bytes:
-                    raise DFPNError(ErrorCode.CONTENT_TOO_LARGE, f"{url}: over the {max_bytes}-byte limit.")
-            return bytes(body)
+            return await read_capped(response, url, max_bytes)
     except TimeoutError as e:
         raise DFPNError(ErrorCode.TIMEOUT, f"fetching {url} took over {timeout}s in all.") from e
     except httpx.TooManyRedirects as e:

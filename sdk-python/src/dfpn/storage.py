@@ -35,7 +35,7 @@ import httpx
 
 from dfpn.errors import DFPNError, ErrorCode
 from dfpn.generated.constants import MAX_URI_LEN
-from dfpn.netguard import DestinationPolicy, guarded_get
+from dfpn.netguard import DestinationPolicy, guarded_get, read_capped
 
 logger = logging.getLogger(__name__)
 
@@ -375,18 +375,7 @@ async def _http_get(uri: str, *, max_bytes: int, timeout: float) -> bytes:
             http.stream("GET", uri) as response,
         ):
             response.raise_for_status()
-            declared = response.headers.get("content-length")
-            if declared is not None and declared.isdigit() and int(declared) > max_bytes:
-                raise DFPNError(
-                    ErrorCode.CONTENT_TOO_LARGE,
-                    f"{uri}: {declared} bytes is over the {max_bytes}-byte limit.",
-                )
-            body = bytearray()
-            async for chunk in response.aiter_bytes():
-                body += chunk
-                if len(body) > max_bytes:
-                    raise DFPNError(ErrorCode.CONTENT_TOO_LARGE, f"{uri}: over the {max_bytes}-byte limit.")
-            return bytes(body)
+            return await read_capped(response, uri, max_bytes)
     except httpx.HTTPError as e:
         raise DFPNError(ErrorCode.REPORT_UNAVAILABLE, f"cannot fetch {uri}: {e}.") from e
     except TimeoutError as e:
