@@ -57,15 +57,6 @@ _TRANSIENT = {
     ErrorCode.INSUFFICIENT_FUNDS,
     ErrorCode.REPORT_UNAVAILABLE,
 }
-#: Draw failures that a later draw may not have (as `AsyncDFPNClient.wait_for_result` treats them).
-_DRAW_LATER = {
-    ErrorCode.DRAW_TOO_EARLY,
-    ErrorCode.DRAW_ACCOUNT_MISMATCH,
-    ErrorCode.NOTHING_TO_DRAW,
-    ErrorCode.COMMIT_PHASE_CLOSED,
-    ErrorCode.REQUEST_NOT_OPEN,
-    ErrorCode.TIMEOUT,
-}
 #: Crank refusals that only mean "someone else was first, or not yet": the next check reads which.
 _CRANK_LATER = {
     ErrorCode.REQUEST_NOT_OPEN,
@@ -411,7 +402,7 @@ class Watcher:
         except DFPNError as e:
             if e.code is ErrorCode.NO_WORKERS_TO_DRAW:
                 f.hopeless = True
-            elif e.code not in _DRAW_LATER:
+            elif e.code not in drawing.DRAW_LATER:
                 raise
             logger.info("draw of %s not possible now: %s", f.id, e.code.value)
             return False

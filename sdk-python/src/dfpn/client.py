@@ -702,7 +702,7 @@ class AsyncDFPNClient:
         except DFPNError as e:
             if e.code is ErrorCode.NO_WORKERS_TO_DRAW:
                 draws.hopeless = True
-            elif e.code not in _DRAW_LATER:
+            elif e.code not in drawing.DRAW_LATER:
                 raise
             logger.info("draw of %s not possible now: %s", address, e.code.value)
             return False
@@ -870,16 +870,6 @@ def _deadline(now: int, deadline_seconds: int, clock_slack: int, max_deadline_se
     return deadline
 
 
-#: Draw failures that a later try may not have: the slot hash not there yet, accounts read before someone else
-#: drew, nothing to draw (yet), or the phase moved on.
-_DRAW_LATER = {
-    ErrorCode.DRAW_TOO_EARLY,
-    ErrorCode.DRAW_ACCOUNT_MISMATCH,
-    ErrorCode.NOTHING_TO_DRAW,
-    ErrorCode.COMMIT_PHASE_CLOSED,
-    ErrorCode.REQUEST_NOT_OPEN,
-    ErrorCode.TIMEOUT,
-}
 #: Seconds between draws of a request with fewer than `min_workers` seats drawn (a seat given back, or the pool
 #: turned eligible since); doubled after a draw that seated nobody, up to `MAX_REDRAW_INTERVAL`.
 REDRAW_INTERVAL = 5.0

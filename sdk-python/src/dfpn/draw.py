@@ -180,6 +180,19 @@ class WorkerPool:
 
 # ---- the loop ------------------------------------------------------------------------------------------------
 
+#: Draw failures that a later try may not have: the slot hash not there yet, accounts read before someone else
+#: drew, nothing to draw (yet), the phase moved on, or no answer in time. Whoever keeps draws moving (the client's
+#: follow loop, the gateway's watcher, a worker's crank) tries again later on these.
+DRAW_LATER = frozenset(
+    {
+        ErrorCode.DRAW_TOO_EARLY,
+        ErrorCode.DRAW_ACCOUNT_MISMATCH,
+        ErrorCode.NOTHING_TO_DRAW,
+        ErrorCode.COMMIT_PHASE_CLOSED,
+        ErrorCode.REQUEST_NOT_OPEN,
+        ErrorCode.TIMEOUT,
+    }
+)
 #: Answers of `draw_seats` meaning "nothing (more) to do now".
 _DONE = {ErrorCode.NOTHING_TO_DRAW, ErrorCode.COMMIT_PHASE_CLOSED, ErrorCode.REQUEST_NOT_OPEN}
 #: Answers meaning the accounts passed no longer fit the request (someone else drew meanwhile, the clock crossed
@@ -352,6 +365,7 @@ async def draw_seats(
 
 __all__ = [
     "DRAW_BATCH",
+    "DRAW_LATER",
     "MAX_ROUNDS",
     "SLOT_HASHES_SYSVAR",
     "Candidate",

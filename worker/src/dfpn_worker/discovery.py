@@ -88,15 +88,6 @@ _CANNOT_SERVE = {
 #: Decline reasons that may not hold next time (a later draw of the same request is decided afresh); any other
 #: reason a job was given back for (a refused media, no model) makes the worker decline a redraw at once.
 _PASSING = {"busy", "bond", "blocked", "unaccepted"}
-#: Draw answers that only mean "not now" for the crank.
-_DRAW_LATER = {
-    ErrorCode.DRAW_TOO_EARLY,
-    ErrorCode.DRAW_ACCOUNT_MISMATCH,
-    ErrorCode.NOTHING_TO_DRAW,
-    ErrorCode.COMMIT_PHASE_CLOSED,
-    ErrorCode.REQUEST_NOT_OPEN,
-    ErrorCode.TIMEOUT,
-}
 
 
 def worker_share(r: Request) -> int:
@@ -563,7 +554,7 @@ class Crank:
         except DFPNError as e:
             if e.code is ErrorCode.NO_WORKERS_TO_DRAW:
                 self._hopeless.add(address)
-            if e.code in _DRAW_LATER or e.code is ErrorCode.NO_WORKERS_TO_DRAW:
+            if e.code in drawing.DRAW_LATER or e.code is ErrorCode.NO_WORKERS_TO_DRAW:
                 logger.info("draw of %s not possible now: %s", key, e.code.value, extra={"request": key})
             else:
                 self.metrics.errors.labels(stage="draw").inc()
