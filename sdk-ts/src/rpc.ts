@@ -122,6 +122,12 @@ export interface RpcTransportOptions {
   replayLimit?: number;
   /** Signatures per `getSignaturesForAddress` page of a replay (default 1000, the node's maximum). */
   replayPage?: number;
+  /**
+   * Ms after a resubscription's replay before a second one (default 1500): a node lists a transaction in
+   * `getSignaturesForAddress` a moment after confirming it, so one that landed just before the new subscription took
+   * hold can be missing from the first listing and never pushed live.
+   */
+  replaySettleMs?: number;
   /** Signatures `programLogs` remembers to deliver each transaction once (default 4096). */
   dedupWindow?: number;
 }
@@ -517,6 +523,8 @@ export class RpcTransport implements Transport {
           continue;
         }
         const replay = { bookmark };
+        yield* this.replay(replay, seen);
+        await abortableSleep(this.options.replaySettleMs ?? 1500, signal); // live notifications wait in the inbox
         yield* this.replay(replay, seen);
         bookmark = replay.bookmark;
         continue;

@@ -100,6 +100,10 @@ class RpcTransport(Transport):
     replay_limit = 1000
     #: Signatures per `getSignaturesForAddress` page of a replay (the node's maximum).
     replay_page = 1000
+    #: Seconds after a resubscription's replay before a second one: a node lists a transaction in
+    #: `getSignaturesForAddress` a moment after confirming it, so one that landed just before the new subscription
+    #: took hold can be missing from the first listing and never pushed live.
+    replay_settle = 1.5
     #: Signatures `program_logs` remembers to deliver each transaction once (replay and live overlap).
     dedup_window = 4096
 
@@ -546,6 +550,9 @@ class RpcTransport(Transport):
                     bookmark = await self._newest_signature(bookmark)
                     continue
                 replay = _Replay(bookmark)
+                async for item in self._replay(replay, seen):
+                    yield item
+                await asyncio.sleep(self.replay_settle)  # live notifications wait in the socket meanwhile
                 async for item in self._replay(replay, seen):
                     yield item
                 bookmark = replay.bookmark
