@@ -128,7 +128,7 @@ def test_up_exposes_each_workers_metrics_and_passes_worker_settings(tmp_path: Pa
         assert {s: after.get(s, 0.0) > 0 for s in STAGES} == dict.fromkeys(STAGES, True)
         # And the tunable reached the worker (debug lines in its log)
         worker_log = next((state / "workers").glob("worker-*/worker.log")).read_text()
-        assert "\"level\": \"debug\"" in worker_log
+        assert '"level": "debug"' in worker_log
     finally:
         up.send_signal(signal.SIGINT)
         assert up.wait(60) == 0, log.read_text()
