@@ -195,7 +195,7 @@ bench-realtime: $(RT_VENV)/.installed
 
 ## bench / bench-cu: compute units per instruction, account sizes and rent -> target/bench/cu.json
 ## (compute units are deterministic, so the debug build that the tests already compiled is used)
-bench: bench-cu bench-detectors bench-network bench-realtime
+bench: bench-cu bench-detectors bench-network bench-realtime bench-worker bench-gateway
 bench-cu: build
 	cd $(TESTS_DIR) && $(CARGO_TESTS) run $(CARGO_TEST_FLAGS) --bin bench_cu -- $(CURDIR)/target/bench/cu.json
 
