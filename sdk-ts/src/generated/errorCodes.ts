@@ -22,6 +22,8 @@ export const SDK_ERROR_CODES = [
   'RPC_ERROR',
   'TRANSACTION_FAILED',
   'DESTINATION_REFUSED',
+  'WALLET_REQUIRED',
+  'LOCAL_WORKERS_MISSING',
 ] as const;
 
 /** One of the SDK's own error codes. */
@@ -51,6 +53,8 @@ export const ErrorCode: { readonly [K in ErrorCode]: K } = Object.freeze({
   RPC_ERROR: 'RPC_ERROR',
   TRANSACTION_FAILED: 'TRANSACTION_FAILED',
   DESTINATION_REFUSED: 'DESTINATION_REFUSED',
+  WALLET_REQUIRED: 'WALLET_REQUIRED',
+  LOCAL_WORKERS_MISSING: 'LOCAL_WORKERS_MISSING',
   INVALID_INSTRUCTION_DATA: 'INVALID_INSTRUCTION_DATA',
   NOT_ENOUGH_ACCOUNTS: 'NOT_ENOUGH_ACCOUNTS',
   MISSING_SIGNATURE: 'MISSING_SIGNATURE',
@@ -157,6 +161,8 @@ export const SDK_ERROR_MESSAGES: Readonly<Record<SdkErrorCode, string>> = Object
   RPC_ERROR: 'Rpc error',
   TRANSACTION_FAILED: 'Transaction failed',
   DESTINATION_REFUSED: 'Destination refused',
+  WALLET_REQUIRED: 'Wallet required',
+  LOCAL_WORKERS_MISSING: 'No local workers installed',
 });
 
 /** What to do about each failure; appended to the message of a `DFPNError`. */
@@ -179,6 +185,8 @@ export const ERROR_HINTS: Readonly<Record<ErrorCode, string>> = Object.freeze({
   RPC_ERROR: 'The RPC endpoint failed or is unreachable; check the URL and retry later.',
   TRANSACTION_FAILED: 'The transaction failed outside the program; see the logs attached to the error.',
   DESTINATION_REFUSED: 'The URL was not contacted: only http(s) URLs without user information, control characters or whitespace, whose host resolves only to publicly reachable addresses (not loopback, private, link-local, reserved, ...), are fetched. An operator who means to reach a non-public network allows it explicitly (a worker\'s media_allow_networks).',
+  WALLET_REQUIRED: 'Reading needs no wallet, but this call signs a transaction: create the client with a wallet (a kit TransactionSigner, a web3.js Keypair or a wallet-standard signer).',
+  LOCAL_WORKERS_MISSING: 'The TypeScript embedded network has no workers: run `dfpn-localnet up` and use network \'localnet\', or register test workers from @dfpn/sdk/testing.',
   INVALID_INSTRUCTION_DATA: 'The SDK and the deployed program disagree on the IDL; upgrade the SDK.',
   NOT_ENOUGH_ACCOUNTS: 'The SDK and the deployed program disagree on the IDL; upgrade the SDK.',
   MISSING_SIGNATURE: 'Sign with the account named in the IDL (wallet, worker or model authority).',

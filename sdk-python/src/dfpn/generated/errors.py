@@ -535,6 +535,8 @@ class ErrorCode(StrEnum):
     RPC_ERROR = "RPC_ERROR"
     TRANSACTION_FAILED = "TRANSACTION_FAILED"
     DESTINATION_REFUSED = "DESTINATION_REFUSED"
+    WALLET_REQUIRED = "WALLET_REQUIRED"
+    LOCAL_WORKERS_MISSING = "LOCAL_WORKERS_MISSING"
     INVALID_INSTRUCTION_DATA = "INVALID_INSTRUCTION_DATA"
     NOT_ENOUGH_ACCOUNTS = "NOT_ENOUGH_ACCOUNTS"
     MISSING_SIGNATURE = "MISSING_SIGNATURE"
@@ -652,6 +654,8 @@ SDK_ERROR_MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.RPC_ERROR: "Rpc error",
     ErrorCode.TRANSACTION_FAILED: "Transaction failed",
     ErrorCode.DESTINATION_REFUSED: "Destination refused",
+    ErrorCode.WALLET_REQUIRED: "Wallet required",
+    ErrorCode.LOCAL_WORKERS_MISSING: "No local workers installed",
 }
 
 #: What to do about each failure, appended to the message of a `DFPNError`.
@@ -715,6 +719,14 @@ ERROR_HINTS: dict[ErrorCode, str] = {
         "whitespace, whose host resolves only to publicly reachable addresses (not loopback, private, "
         "link-local, reserved, ...), are fetched. An operator who means to reach a non-public network "
         "allows it explicitly (a worker's media_allow_networks)."
+    ),
+    ErrorCode.WALLET_REQUIRED: (
+        "Reading needs no wallet, but this call signs a transaction: create the client with "
+        "wallet=Keypair(...) (or load_keypair('~/.config/solana/id.json'))."
+    ),
+    ErrorCode.LOCAL_WORKERS_MISSING: (
+        "The embedded 'local' network runs reference workers only when a worker package is installed: pip "
+        "install 'dfpn[local]' (or dfpn-worker), or pass local_workers=0 and run your own."
     ),
     ErrorCode.INVALID_INSTRUCTION_DATA: (
         "The SDK and the deployed program disagree on the IDL; upgrade the SDK."
