@@ -33,7 +33,7 @@ Reply = Callable[[dict[str, Any]], tuple[int, Any, float]]  # request -> (HTTP s
 class FakeRpc:
     """An HTTP server answering each JSON-RPC call with `reply(request)`; records the calls."""
 
-    def __init__(self, reply: Reply) -> None:
+    def __init__(self, reply: Reply, port: int = 0) -> None:
         self.reply = reply
         self.calls: list[dict[str, Any]] = []
         outer = self
@@ -57,7 +57,7 @@ class FakeRpc:
             def log_message(self, *args: Any) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
@@ -110,11 +110,33 @@ def free_port() -> int:
 def test_named_networks_and_urls_resolve() -> None:
     assert resolve_network("localnet") == ("localnet", "http://127.0.0.1:8899", "ws://127.0.0.1:8900")
     assert resolve_network("devnet")[1:] == ("https://api.devnet.solana.com", "wss://api.devnet.solana.com")
+    assert resolve_network("mainnet-beta") == resolve_network("mainnet")  # the Solana CLI's moniker
     assert websocket_url("http://10.0.0.2:9000/rpc") == "ws://10.0.0.2:9001/rpc"
     assert websocket_url("https://rpc.example.com/key") == "wss://rpc.example.com/key"
     with pytest.raises(DFPNError) as err:
         resolve_network("ftp://example.com")
     assert err.value.code is ErrorCode.NETWORK_NOT_SUPPORTED
+
+
+@pytest.mark.parametrize(
+    ("url", "why"),
+    [
+        ("http://", "no host"),
+        ("http://:8899", "no host"),
+        ("http://127.0.0.1:88a9", "Port could not be cast"),
+        ("http://127.0.0.1:99999", "Port out of range"),
+        ("http://exa mple.com", "whitespace"),
+        ("http://[::1", "IPv6"),
+    ],
+)
+def test_a_malformed_rpc_url_is_refused_with_what_is_wrong(url: str, why: str) -> None:
+    # Given a URL that cannot be an RPC endpoint, Then it is NETWORK_NOT_SUPPORTED naming the problem (no ValueError)
+    with pytest.raises(DFPNError) as err:
+        resolve_network(url)
+    assert err.value.code is ErrorCode.NETWORK_NOT_SUPPORTED
+    assert "is not a valid RPC URL" in err.value.message and why in err.value.message
+    # And a well-formed one with a port resolves (control)
+    assert resolve_network("http://127.0.0.1:8899/")[2] == "ws://127.0.0.1:8900/"
 
 
 # ---- retries -----------------------------------------------------------------------------------------------
@@ -142,7 +164,7 @@ async def test_given_an_endpoint_that_stays_down_then_the_error_is_bounded_and_c
         started = time.monotonic()
         with pytest.raises(DFPNError) as err:
             await rpc.get_balance(Pubkey.default())
-    assert err.value.code is ErrorCode.RPC_ERROR
+    assert err.value.code is ErrorCode.RPC_ERROR  # an outage, not RPC_UNREACHABLE: every retry is made
     assert (
         "after 5 attempts" in str(err.value) and "HTTP 503" in str(err.value) and server.url in str(err.value)
     )
@@ -150,13 +172,54 @@ async def test_given_an_endpoint_that_stays_down_then_the_error_is_bounded_and_c
     assert time.monotonic() - started < 5
 
 
-async def test_given_no_server_then_connection_refused_is_retried_then_reported() -> None:
+async def test_given_no_server_then_a_refused_connection_is_reported_within_2_seconds() -> None:
+    # Given a port that was just bound and closed: nothing listens there; and the default retry policy
     url = f"http://127.0.0.1:{free_port()}"
-    async with fast(url) as rpc:
+    async with RpcTransport(url) as rpc:
+        # When reading from it
+        started = time.monotonic()
         with pytest.raises(DFPNError) as err:
             await rpc.unix_timestamp()
-    assert err.value.code is ErrorCode.RPC_ERROR
-    assert "ConnectError" in str(err.value) and "after 4 attempts" in str(err.value)
+        elapsed = time.monotonic() - started
+    # Then RPC_UNREACHABLE names the endpoint and says what to do, well before the ~8 s of outage retries
+    assert err.value.code is ErrorCode.RPC_UNREACHABLE
+    assert url in err.value.message and "connection refused" in err.value.message
+    assert "make localnet" in err.value.message  # the hint: start the node or fix the URL
+    assert elapsed < 2.0
+
+
+async def test_a_refused_connection_is_tried_again_within_the_budget_and_a_node_coming_up_is_used(
+    fake_rpc: Any,
+) -> None:
+    # Given a port where a node starts listening 0.3 s after the first attempt (a node restarting)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    started: list[FakeRpc] = []
+
+    def start_later() -> None:
+        time.sleep(0.3)
+        server = FakeRpc(lambda req: (200, ok({"context": {"slot": 1}, "value": 7})(req), 0.0), port=port)
+        started.append(server)
+
+    thread = threading.Thread(target=start_later)
+    thread.start()
+    try:
+        async with RpcTransport(url) as rpc:
+            # When reading, Then the answer of the node that came up is returned (no RPC_UNREACHABLE)
+            assert await rpc.get_balance(Pubkey.default()) == 7
+    finally:
+        thread.join()
+        for server in started:
+            server.close()
+
+
+async def test_an_unknown_host_is_unreachable_not_an_outage() -> None:
+    # Given a host name that cannot resolve (.invalid is reserved for that, RFC 6761)
+    async with RpcTransport("http://no-such-node.invalid:8899") as rpc:
+        with pytest.raises(DFPNError) as err:
+            await rpc.get_balance(Pubkey.default())
+    # Then it is RPC_UNREACHABLE saying the host does not resolve
+    assert err.value.code is ErrorCode.RPC_UNREACHABLE and "cannot resolve the host" in err.value.message
 
 
 async def test_given_a_hanging_endpoint_then_each_call_times_out(fake_rpc: Any) -> None:
@@ -321,7 +384,10 @@ async def test_program_accounts_sends_size_memcmp_and_slice_filters(fake_rpc: An
     assert [a.data for a in found] == [b"\1\0\0\0"]
     config = server.calls[0]["params"][1]
     memcmps = [f["memcmp"] for f in config["filters"] if "memcmp" in f]
-    assert [(m["offset"], base64.b64decode(m["bytes"])) for m in memcmps] == [(0, b"12345678"), (40, b"\7" * 32)]
+    assert [(m["offset"], base64.b64decode(m["bytes"])) for m in memcmps] == [
+        (0, b"12345678"),
+        (40, b"\7" * 32),
+    ]
     assert {"dataSize": 272} in config["filters"]
     assert config["dataSlice"] == {"offset": 248, "length": 4}
 

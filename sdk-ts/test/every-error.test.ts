@@ -954,8 +954,10 @@ const RETIRED: ReadonlyMap<ErrorCode, number> = new Map([[ErrorCode.REQUEST_FULL
 /**
  * SDK codes only the Python SDK raises: `DESTINATION_REFUSED` comes from `dfpn.netguard`, which guards the URLs
  * a worker or the gateway fetches on someone else's say-so; this SDK fetches only URLs its own user chose.
+ * `RPC_UNREACHABLE`: Python's `RpcTransport` gives up on a refused connection or an unknown host within ~1 s with
+ * this code; this SDK's transport still retries those like any outage and reports `RPC_ERROR` (above).
  */
-const PYTHON_ONLY: ReadonlySet<ErrorCode> = new Set([ErrorCode.DESTINATION_REFUSED]);
+const PYTHON_ONLY: ReadonlySet<ErrorCode> = new Set([ErrorCode.DESTINATION_REFUSED, ErrorCode.RPC_UNREACHABLE]);
 
 test('every ErrorCode was reached (the retired ones still map from their code)', () => {
   for (const [code, programCode] of RETIRED) {

@@ -66,6 +66,7 @@ _BAD_REQUEST = {
 _UNAVAILABLE = {
     ErrorCode.PAUSED,
     ErrorCode.RPC_ERROR,
+    ErrorCode.RPC_UNREACHABLE,
     ErrorCode.STORAGE_UNAVAILABLE,
     ErrorCode.CONFIG_NOT_FOUND,
     ErrorCode.PROGRAM_NOT_FOUND,

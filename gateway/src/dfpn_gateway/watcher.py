@@ -51,6 +51,7 @@ logger = logging.getLogger(__name__)
 #: Failures worth waiting out (the network, storage or the crank transaction), retried with backoff.
 _TRANSIENT = {
     ErrorCode.RPC_ERROR,
+    ErrorCode.RPC_UNREACHABLE,
     ErrorCode.TIMEOUT,
     ErrorCode.STORAGE_UNAVAILABLE,
     ErrorCode.TRANSACTION_FAILED,

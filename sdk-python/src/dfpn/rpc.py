@@ -3,9 +3,12 @@
 
 Failure policy (what "never hangs" means here):
 - Every HTTP call has a timeout (`request_timeout`, default 10 s).
-- Transport failures (connection refused or reset, timeouts, HTTP 429 and 5xx) are retried with exponential
-  backoff and full jitter, `retries` times (default 5, delays 0.25 s doubling up to 4 s); then
-  `DFPNError(RPC_ERROR)` says which endpoint failed and how often.
+- Transport failures (connection reset, timeouts, HTTP 429 and 5xx) are retried with exponential backoff and
+  full jitter, `retries` times (default 5, delays 0.25 s doubling up to 4 s); then `DFPNError(RPC_ERROR)` says
+  which endpoint failed and how often.
+- Nothing answering at all (connection refused, an unknown host, no route) is not an outage to wait out: it is
+  tried again only within `unreachable_budget` (1 s: a node restarting on the spot), then
+  `DFPNError(RPC_UNREACHABLE)` names the endpoint and says to start the node or fix the URL.
 - JSON-RPC errors are answers, not outages: they are mapped at once (`dfpn.errors.from_rpc_error`), so a failed
   preflight simulation becomes the program's own error code with its logs.
 - A sent transaction is confirmed by polling `getSignatureStatuses` until it is confirmed, fails, or its
@@ -18,10 +21,13 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import errno
 import json
 import logging
 import random
+import socket
 import struct
+import time
 from collections import deque
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
@@ -42,13 +48,15 @@ from dfpn.transport import LOGS_GAP, SLOT_SECONDS, AccountInfo, TransactionRecor
 
 logger = logging.getLogger(__name__)
 
-#: Named clusters. "localnet" is solana-test-validator's (and `dfpn localnet`'s) default ports.
+#: Named clusters. "localnet" is solana-test-validator's (and `dfpn-localnet up`'s) default ports.
 NETWORKS: dict[str, tuple[str, str]] = {
     "localnet": ("http://127.0.0.1:8899", "ws://127.0.0.1:8900"),
     "devnet": ("https://api.devnet.solana.com", "wss://api.devnet.solana.com"),
     "testnet": ("https://api.testnet.solana.com", "wss://api.testnet.solana.com"),
     "mainnet": ("https://api.mainnet-beta.solana.com", "wss://api.mainnet-beta.solana.com"),
 }
+#: Other spellings of the named clusters (the Solana CLI's moniker for mainnet).
+NETWORK_ALIASES: dict[str, str] = {"mainnet-beta": "mainnet"}
 
 CLOCK_SYSVAR = Pubkey.from_string("SysvarC1ock11111111111111111111111111111111")
 _CLOCK_UNIX_TIMESTAMP = (
@@ -73,16 +81,56 @@ def websocket_url(http_url: str) -> str:
 
 
 def resolve_network(network: str) -> tuple[str, str, str]:
-    """(name, http URL, websocket URL) for a cluster name or an http(s) URL."""
-    if network in NETWORKS:
-        http, ws = NETWORKS[network]
-        return network, http, ws
+    """(name, http URL, websocket URL) for a cluster name or an http(s) URL; `NETWORK_NOT_SUPPORTED` for an
+    unknown name or a malformed URL (no host, a port that is not a number, spaces)."""
+    name = NETWORK_ALIASES.get(network, network)
+    if name in NETWORKS:
+        http, ws = NETWORKS[name]
+        return name, http, ws
     if network.startswith(("http://", "https://")):
+        problem = _url_problem(network)
+        if problem is not None:
+            raise DFPNError(
+                ErrorCode.NETWORK_NOT_SUPPORTED, f"{network!r} is not a valid RPC URL: {problem}."
+            )
         return network, network, websocket_url(network)
     raise DFPNError(
         ErrorCode.NETWORK_NOT_SUPPORTED,
         f"unknown network {network!r}: use 'local', {', '.join(repr(n) for n in NETWORKS)} or an http(s) RPC URL.",
     )
+
+
+def _url_problem(url: str) -> str | None:
+    """What makes `url` unusable as an RPC URL, or None."""
+    if any(c.isspace() or ord(c) < 0x20 or ord(c) == 0x7F for c in url):
+        return "it contains whitespace or control characters"
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as e:  # a port that is not a number or out of range, a bad IPv6 literal
+        return str(e)
+    if not parts.hostname:
+        return "it names no host"
+    if port == 0:
+        return "port 0 is not a port a node listens on"
+    return None
+
+
+def _unreachable(error: BaseException) -> str | None:
+    """Why nothing answers at an endpoint (connection refused, unknown host, no route), from an httpx connect
+    error's causes; None for other failures (TLS, resets), which are retried like any outage."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, ConnectionRefusedError):
+            return "connection refused: nothing listens there"
+        if isinstance(current, socket.gaierror):
+            return f"cannot resolve the host ({current.strerror})"
+        if isinstance(current, OSError) and current.errno in (errno.EHOSTUNREACH, errno.ENETUNREACH):
+            return f"no route to the host ({current.strerror})"
+        current = current.__cause__ or current.__context__
+    return None
 
 
 class RpcTransport(Transport):
@@ -106,6 +154,9 @@ class RpcTransport(Transport):
     replay_settle = 1.5
     #: Signatures `program_logs` remembers to deliver each transaction once (replay and live overlap).
     dedup_window = 4096
+    #: Seconds during which a refused connection or an unknown host is tried again (short delays) before
+    #: `RPC_UNREACHABLE`: nothing listening is not an outage to wait out, but a node may be restarting.
+    unreachable_budget = 1.0
 
     def __init__(
         self,
@@ -171,9 +222,16 @@ class RpcTransport(Transport):
         self._ids += 1
         body = {"jsonrpc": "2.0", "id": self._ids, "method": method, "params": params}
         last = ""
+        started = time.monotonic()
+        unreachable: str | None = None
         for attempt in range(self.retries + 1):
             if attempt:
                 delay = self._delay(attempt - 1)
+                if unreachable is not None:
+                    # Nothing answered: try again only while a short budget lasts (a node restarting).
+                    delay = min(0.1 * 2 ** (attempt - 1), self.backoff_max)
+                    if time.monotonic() - started + delay > self.unreachable_budget:
+                        break
                 logger.info(
                     "%s %s failed (%s); retry %d/%d in %.2fs",
                     self.url,
@@ -184,10 +242,15 @@ class RpcTransport(Transport):
                     delay,
                 )
                 await asyncio.sleep(delay)
+            unreachable = None
             try:
                 response = await self._http.post(self.url, json=body)
             except httpx.TimeoutException as e:
                 last = f"timeout: {type(e).__name__}"
+                continue
+            except httpx.ConnectError as e:
+                unreachable = _unreachable(e)
+                last = f"{type(e).__name__}: {unreachable or e}"
                 continue
             except httpx.TransportError as e:
                 last = f"{type(e).__name__}: {e}"
@@ -207,6 +270,9 @@ class RpcTransport(Transport):
                     ErrorCode.RPC_ERROR, f"{self.url} answered {method} with {str(payload)[:200]}"
                 )
             return payload
+        if unreachable is not None:
+            where = self.url if self.name == self.url else f"{self.url} ({self.name})"
+            raise DFPNError(ErrorCode.RPC_UNREACHABLE, f"{where} is unreachable ({method}): {unreachable}.")
         raise DFPNError(
             ErrorCode.RPC_ERROR,
             f"{self.url} did not answer {method} after {self.retries + 1} attempts ({last}). Check that the RPC "

@@ -16,8 +16,11 @@ logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-#: Failures that say "the network or a service did not answer", not "the program refused".
-TRANSIENT_CODES = frozenset({ErrorCode.RPC_ERROR, ErrorCode.TIMEOUT, ErrorCode.STORAGE_UNAVAILABLE})
+#: Failures that say "the network or a service did not answer", not "the program refused". A node that refuses
+#: connections (RPC_UNREACHABLE: the SDK gives up on it within a second) may be restarting: a worker waits it out.
+TRANSIENT_CODES = frozenset(
+    {ErrorCode.RPC_ERROR, ErrorCode.RPC_UNREACHABLE, ErrorCode.TIMEOUT, ErrorCode.STORAGE_UNAVAILABLE}
+)
 
 
 def is_transient(error: BaseException) -> bool:
