@@ -105,377 +105,377 @@ class ProgramErrorInfo:
 PROGRAM_ERRORS: dict[int, ProgramErrorInfo] = {
     6000: ProgramErrorInfo(
         6000,
-        "InvalidInstructionData",
+        'InvalidInstructionData',
         "Instruction data too short, too long or not a known discriminator.",
     ),
     6001: ProgramErrorInfo(
         6001,
-        "NotEnoughAccounts",
+        'NotEnoughAccounts',
         "Fewer accounts than the instruction needs.",
     ),
     6002: ProgramErrorInfo(
         6002,
-        "MissingSignature",
+        'MissingSignature',
         "A required signature is missing.",
     ),
     6003: ProgramErrorInfo(
         6003,
-        "AccountNotWritable",
+        'AccountNotWritable',
         "An account that must be writable is read-only.",
     ),
     6004: ProgramErrorInfo(
         6004,
-        "InvalidAccountOwner",
+        'InvalidAccountOwner',
         "An account is not owned by the expected program.",
     ),
     6005: ProgramErrorInfo(
         6005,
-        "InvalidAccountData",
+        'InvalidAccountData',
         "An account's data does not start with the expected discriminator or has the wrong size.",
     ),
     6006: ProgramErrorInfo(
         6006,
-        "InvalidPda",
+        'InvalidPda',
         "An account's address is not the expected program-derived address.",
     ),
     6007: ProgramErrorInfo(
         6007,
-        "AccountAlreadyInitialized",
+        'AccountAlreadyInitialized',
         "The account to create already exists.",
     ),
     6008: ProgramErrorInfo(
         6008,
-        "InvalidSystemProgram",
+        'InvalidSystemProgram',
         "The system program account is not the system program.",
     ),
     6009: ProgramErrorInfo(
         6009,
-        "Unauthorized",
+        'Unauthorized',
         "Signer is not the authority of this account (the worker's operator or the model's developer).",
     ),
     6010: ProgramErrorInfo(
         6010,
-        "Paused",
+        'Paused',
         "New requests are paused by the authority.",
     ),
     6011: ProgramErrorInfo(
         6011,
-        "InvalidConfig",
+        'InvalidConfig',
         "A configuration value is out of range.",
     ),
     6012: ProgramErrorInfo(
         6012,
-        "ArithmeticOverflow",
+        'ArithmeticOverflow',
         "Arithmetic overflow or underflow.",
     ),
     6013: ProgramErrorInfo(
         6013,
-        "InvalidModalities",
+        'InvalidModalities',
         "Modality bitmask is empty or names an unknown modality.",
     ),
     6014: ProgramErrorInfo(
         6014,
-        "InvalidModelId",
+        'InvalidModelId',
         "Model id is empty, too long or not printable ASCII.",
     ),
     6015: ProgramErrorInfo(
         6015,
-        "ModelInactive",
+        'ModelInactive',
         "The model is deactivated.",
     ),
     6016: ProgramErrorInfo(
         6016,
-        "TooManyModels",
+        'TooManyModels',
         "Too many models for one worker.",
     ),
     6017: ProgramErrorInfo(
         6017,
-        "InsufficientStake",
+        'InsufficientStake',
         "Stake below the configured minimum.",
     ),
     6018: ProgramErrorInfo(
         6018,
-        "InsufficientFunds",
+        'InsufficientFunds',
         "The payer does not have the lamports the instruction moves.",
     ),
     6019: ProgramErrorInfo(
         6019,
-        "WorkerHasActiveCommitments",
+        'WorkerHasActiveCommitments',
         "The worker still holds a seat in an unfinished request.",
     ),
     6020: ProgramErrorInfo(
         6020,
-        "UnbondingNotReady",
+        'UnbondingNotReady',
         "No unbonding in progress, or the unbonding delay has not passed.",
     ),
     6021: ProgramErrorInfo(
         6021,
-        "WorkerUnbonding",
+        'WorkerUnbonding',
         "The worker is unbonding and cannot take new work.",
     ),
     6022: ProgramErrorInfo(
         6022,
-        "DeadlineTooShort",
+        'DeadlineTooShort',
         "Deadline less than the configured minimum ahead of now.",
     ),
     6023: ProgramErrorInfo(
         6023,
-        "MaxFeeTooLow",
+        'MaxFeeTooLow',
         "Max fee is below the fee the network charges for this request.",
     ),
     6024: ProgramErrorInfo(
         6024,
-        "InvalidStorageUri",
+        'InvalidStorageUri',
         "Storage URI is empty, too long, or not ipfs://, s3://, https://, http:// or file://.",
     ),
     6025: ProgramErrorInfo(
         6025,
-        "InvalidWorkerCount",
+        'InvalidWorkerCount',
         "min/max workers out of range.",
     ),
     6026: ProgramErrorInfo(
         6026,
-        "RequestNotOpen",
+        'RequestNotOpen',
         "The request is not open.",
     ),
     6027: ProgramErrorInfo(
         6027,
-        "ModalityNotSupported",
+        'ModalityNotSupported',
         "The worker does not support every requested modality.",
     ),
     6028: ProgramErrorInfo(
         6028,
-        "RequestFull",
+        'RequestFull',
         "All seats of the request are taken.",
     ),
     6029: ProgramErrorInfo(
         6029,
-        "AlreadyJoined",
+        'AlreadyJoined',
         "The worker already holds a seat in this request.",
     ),
     6030: ProgramErrorInfo(
         6030,
-        "NotJoined",
+        'NotJoined',
         "The worker holds no seat in this request.",
     ),
     6031: ProgramErrorInfo(
         6031,
-        "CommitPhaseClosed",
+        'CommitPhaseClosed',
         "The commit phase is over.",
     ),
     6032: ProgramErrorInfo(
         6032,
-        "AlreadyCommitted",
+        'AlreadyCommitted',
         "This seat already committed.",
     ),
     6033: ProgramErrorInfo(
         6033,
-        "RevealPhaseNotStarted",
+        'RevealPhaseNotStarted',
         "The reveal phase has not started.",
     ),
     6034: ProgramErrorInfo(
         6034,
-        "RevealPhaseClosed",
+        'RevealPhaseClosed',
         "The reveal phase is over.",
     ),
     6035: ProgramErrorInfo(
         6035,
-        "NotCommitted",
+        'NotCommitted',
         "This seat has no commitment to reveal.",
     ),
     6036: ProgramErrorInfo(
         6036,
-        "AlreadyRevealed",
+        'AlreadyRevealed',
         "This seat already revealed.",
     ),
     6037: ProgramErrorInfo(
         6037,
-        "CommitmentMismatch",
+        'CommitmentMismatch',
         "The revealed preimage does not hash to the commitment.",
     ),
     6038: ProgramErrorInfo(
         6038,
-        "InvalidVerdict",
+        'InvalidVerdict',
         "Verdict byte is not 0 (Inconclusive), 1 (Authentic) or 2 (Manipulated).",
     ),
     6039: ProgramErrorInfo(
         6039,
-        "ModelNotDeclared",
+        'ModelNotDeclared',
         "The revealed model is not one of the worker's models.",
     ),
     6040: ProgramErrorInfo(
         6040,
-        "InvalidReportUri",
+        'InvalidReportUri',
         "Report URI empty or too long.",
     ),
     6041: ProgramErrorInfo(
         6041,
-        "FinalizeTooEarly",
+        'FinalizeTooEarly',
         "The request cannot be finalized yet.",
     ),
     6042: ProgramErrorInfo(
         6042,
-        "CannotExpire",
+        'CannotExpire',
         "The request cannot be expired: enough workers committed, or the commit phase is still open.",
     ),
     6043: ProgramErrorInfo(
         6043,
-        "RequestNotFinished",
+        'RequestNotFinished',
         "The request is not finished (finalized or expired).",
     ),
     6044: ProgramErrorInfo(
         6044,
-        "SeatAccountMismatch",
+        'SeatAccountMismatch',
         "The remaining accounts do not match the request's seats.",
     ),
     6045: ProgramErrorInfo(
         6045,
-        "NothingToClaim",
+        'NothingToClaim',
         "Nothing to withdraw or claim.",
     ),
     6046: ProgramErrorInfo(
         6046,
-        "PayoutWalletMismatch",
+        'PayoutWalletMismatch',
         "Payout wallet does not match the model's registered wallet.",
     ),
     6047: ProgramErrorInfo(
         6047,
-        "InvalidContentHash",
+        'InvalidContentHash',
         "Content hash is all zeroes.",
     ),
     6048: ProgramErrorInfo(
         6048,
-        "ClientMismatch",
+        'ClientMismatch',
         "Client account does not match the request's client.",
     ),
     6049: ProgramErrorInfo(
         6049,
-        "VaultMismatch",
+        'VaultMismatch',
         "Treasury or insurance vault does not match the configuration.",
     ),
     6050: ProgramErrorInfo(
         6050,
-        "DuplicateAccount",
+        'DuplicateAccount',
         "The same account was passed where two different accounts are required.",
     ),
     6051: ProgramErrorInfo(
         6051,
-        "InsufficientCommitments",
+        'InsufficientCommitments',
         "Fewer than min workers committed: the request can only be expired.",
     ),
     6052: ProgramErrorInfo(
         6052,
-        "DeadlineTooLong",
+        'DeadlineTooLong',
         "Deadline is further from now than the configuration's max_deadline_secs.",
     ),
     6053: ProgramErrorInfo(
         6053,
-        "SelfDealing",
+        'SelfDealing',
         "A worker or model may not serve a request whose client is its own operator or developer.",
     ),
     6054: ProgramErrorInfo(
         6054,
-        "InvalidConfidence",
+        'InvalidConfidence',
         "Confidence is above 100.",
     ),
     6055: ProgramErrorInfo(
         6055,
-        "ModelMismatch",
+        'ModelMismatch',
         "The model account is not the model the seat committed with.",
     ),
     6056: ProgramErrorInfo(
         6056,
-        "ModelModalityMismatch",
+        'ModelModalityMismatch',
         "The model does not cover every modality the request names.",
     ),
     6057: ProgramErrorInfo(
         6057,
-        "NotConfigAuthority",
+        'NotConfigAuthority',
         "Signer is not the configuration authority.",
     ),
     6058: ProgramErrorInfo(
         6058,
-        "NotPendingAuthority",
+        'NotPendingAuthority',
         "Signer is not the proposed configuration authority (or none is proposed).",
     ),
     6059: ProgramErrorInfo(
         6059,
-        "NonCanonicalBump",
+        'NonCanonicalBump',
         "The request address does not use the canonical PDA bump.",
     ),
     6060: ProgramErrorInfo(
         6060,
-        "PayoutBelowRent",
+        'PayoutBelowRent',
         "The receiving wallet is empty and the amount is below its rent-exempt minimum.",
     ),
     6061: ProgramErrorInfo(
         6061,
-        "RequestAlreadyClosed",
+        'RequestAlreadyClosed',
         "No request account at this address: it was closed already, or never submitted.",
     ),
     6062: ProgramErrorInfo(
         6062,
-        "BondExceedsFreeStake",
+        'BondExceedsFreeStake',
         "The worker's stake not already bonded by its other seats does not cover this request's seat bond.",
     ),
     6063: ProgramErrorInfo(
         6063,
-        "LeaveWindowClosed",
+        'LeaveWindowClosed',
         "A seat can be given back only within half a commit window of being drawn.",
     ),
     6064: ProgramErrorInfo(
         6064,
-        "NotUpgradeAuthority",
+        'NotUpgradeAuthority',
         "The signer is not the program's upgrade authority: only it may initialize the configuration.",
     ),
     6065: ProgramErrorInfo(
         6065,
-        "InvalidProgramData",
+        'InvalidProgramData',
         "The program-data account is not this program's (BPF upgradeable loader, PDA of the program id).",
     ),
     6066: ProgramErrorInfo(
         6066,
-        "InsuranceWithdrawalTooLarge",
+        'InsuranceWithdrawalTooLarge',
         "An insurance withdrawal may move at most `MAX_INSURANCE_WITHDRAWAL_BPS` of the vault above rent.",
     ),
     6067: ProgramErrorInfo(
         6067,
-        "InsuranceWithdrawalTooSoon",
+        'InsuranceWithdrawalTooSoon',
         "Insurance was withdrawn less than `INSURANCE_WITHDRAWAL_INTERVAL_SECS` ago.",
     ),
     6068: ProgramErrorInfo(
         6068,
-        "NotPendingDeveloper",
+        'NotPendingDeveloper',
         "The signer is not the model's proposed developer.",
     ),
     6069: ProgramErrorInfo(
         6069,
-        "NotChallenger",
+        'NotChallenger',
         "The signer is not a registered challenger (`register_challenger`).",
     ),
     6070: ProgramErrorInfo(
         6070,
-        "ChallengeMismatch",
+        'ChallengeMismatch',
         "The label and salt do not hash to the request's attestation.",
     ),
     6071: ProgramErrorInfo(
         6071,
-        "ChallengeTooEarly",
+        'ChallengeTooEarly',
         "A challenge can be revealed only once the reveal phase is over, and before finalization.",
     ),
     6072: ProgramErrorInfo(
         6072,
-        "ChallengeAlreadyRevealed",
+        'ChallengeAlreadyRevealed',
         "The challenge of this request was already revealed.",
     ),
     6073: ProgramErrorInfo(
         6073,
-        "FinalizeReservedForClient",
+        'FinalizeReservedForClient',
         "Until `FINALIZE_GRACE_SECS` after the deadline only the client may finalize.",
     ),
     6074: ProgramErrorInfo(
         6074,
-        "NotDrawn",
+        'NotDrawn',
         (
             "The signer holds no drawn, unaccepted seat in this request: seats are drawn (`draw_seats`), "
             "not taken."
@@ -483,32 +483,32 @@ PROGRAM_ERRORS: dict[int, ProgramErrorInfo] = {
     ),
     6075: ProgramErrorInfo(
         6075,
-        "DrawTooEarly",
+        'DrawTooEarly',
         "The draw's slot hash does not exist yet: draw after the slot following `draw_slot`.",
     ),
     6076: ProgramErrorInfo(
         6076,
-        "DrawAccountMismatch",
+        'DrawAccountMismatch',
         "A candidate account is not the worker at the drawn pool index (or a replaced seat's worker).",
     ),
     6077: ProgramErrorInfo(
         6077,
-        "NoWorkersToDraw",
+        'NoWorkersToDraw',
         "No worker was registered when the request was submitted: nobody can be drawn.",
     ),
     6078: ProgramErrorInfo(
         6078,
-        "MinWorkersBelowFloor",
+        'MinWorkersBelowFloor',
         "min_workers is below the configuration's min_workers_floor.",
     ),
     6079: ProgramErrorInfo(
         6079,
-        "NothingToDraw",
+        'NothingToDraw',
         "Every seat is drawn and none is uncommitted half a commit window after its draw: nothing to draw.",
     ),
     6080: ProgramErrorInfo(
         6080,
-        "NotSlotHashesSysvar",
+        'NotSlotHashesSysvar',
         "The slot-hashes account is not the SlotHashes sysvar.",
     ),
 }
@@ -690,7 +690,8 @@ ERROR_HINTS: dict[ErrorCode, str] = {
         "and credentials."
     ),
     ErrorCode.STORAGE_FAILED: (
-        "The storage service refused the upload or read; see the message for its answer (bucket, CID, size)."
+        "The storage service refused the upload or read; see the message for its answer (bucket, CID, "
+        "size)."
     ),
     ErrorCode.NETWORK_NOT_SUPPORTED: (
         "Use 'local' (the embedded network, in this process), 'localnet' (a validator on 127.0.0.1:8899, "
@@ -702,7 +703,8 @@ ERROR_HINTS: dict[ErrorCode, str] = {
         "program_path=... or set DFPN_PROGRAM_SO."
     ),
     ErrorCode.CONFIG_NOT_FOUND: (
-        "The network has no DFPN configuration account: the program is not deployed or not initialised there."
+        "The network has no DFPN configuration account: the program is not deployed or not initialised "
+        "there."
     ),
     ErrorCode.REQUEST_NOT_FOUND: (
         "No request account at this address: check the id (the request's address), or it was closed."
@@ -825,7 +827,8 @@ ERROR_HINTS: dict[ErrorCode, str] = {
     ),
     ErrorCode.INVALID_CONFIDENCE: "Confidence is 0-100; the SDK refuses to commit anything else.",
     ErrorCode.MODEL_MISMATCH: (
-        "Pass, for each revealed seat, the model account the seat committed with (read the request's seats)."
+        "Pass, for each revealed seat, the model account the seat committed with (read the request's "
+        "seats)."
     ),
     ErrorCode.MODEL_MODALITY_MISMATCH: (
         "Commit with a model whose registered modalities include every modality the request names."
@@ -850,7 +853,8 @@ ERROR_HINTS: dict[ErrorCode, str] = {
         "stake."
     ),
     ErrorCode.LEAVE_WINDOW_CLOSED: (
-        "A seat can be given back only within half a commit window of being drawn; commit an answer instead."
+        "A seat can be given back only within half a commit window of being drawn; commit an answer "
+        "instead."
     ),
     ErrorCode.NOT_UPGRADE_AUTHORITY: (
         "Initialize the configuration with the key that deployed the program (its upgrade authority), "
@@ -897,13 +901,15 @@ ERROR_HINTS: dict[ErrorCode, str] = {
         " workers of seats being replaced."
     ),
     ErrorCode.NO_WORKERS_TO_DRAW: (
-        "No worker was registered when the request was submitted; submit again once workers have registered."
+        "No worker was registered when the request was submitted; submit again once workers have "
+        "registered."
     ),
     ErrorCode.MIN_WORKERS_BELOW_FLOOR: (
         "Ask for at least the network's min_workers_floor workers (Config.params.min_workers_floor)."
     ),
     ErrorCode.NOTHING_TO_DRAW: (
-        "Every seat is drawn; a seat not committed half a commit window after its draw can be replaced then."
+        "Every seat is drawn; a seat not committed half a commit window after its draw can be replaced "
+        "then."
     ),
     ErrorCode.NOT_SLOT_HASHES_SYSVAR: (
         "Pass the SlotHashes sysvar (SysvarS1otHashes111111111111111111111111111)."
@@ -912,10 +918,10 @@ ERROR_HINTS: dict[ErrorCode, str] = {
 
 
 __all__ = [
-    "ERROR_HINTS",
-    "PROGRAM_ERRORS",
-    "SDK_ERROR_MESSAGES",
-    "ErrorCode",
-    "ProgramErrorCode",
-    "ProgramErrorInfo",
+    'ERROR_HINTS',
+    'PROGRAM_ERRORS',
+    'SDK_ERROR_MESSAGES',
+    'ErrorCode',
+    'ProgramErrorCode',
+    'ProgramErrorInfo',
 ]
