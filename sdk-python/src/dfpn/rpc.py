@@ -94,10 +94,7 @@ def resolve_network(network: str) -> tuple[str, str, str]:
                 ErrorCode.NETWORK_NOT_SUPPORTED, f"{network!r} is not a valid RPC URL: {problem}."
             )
         return network, network, websocket_url(network)
-    raise DFPNError(
-        ErrorCode.NETWORK_NOT_SUPPORTED,
-        f"unknown network {network!r}: use 'local', {', '.join(repr(n) for n in NETWORKS)} or an http(s) RPC URL.",
-    )
+    raise DFPNError(ErrorCode.NETWORK_NOT_SUPPORTED, f"unknown network {network!r}.")
 
 
 def _url_problem(url: str) -> str | None:

@@ -186,7 +186,7 @@ export const ERROR_HINTS: Readonly<Record<ErrorCode, string>> = Object.freeze({
   INVALID_ARGUMENT: 'Fix the argument named in the message.',
   TIMEOUT: 'The request did not finish in time; call waitForResult again with a longer timeout.',
   RPC_ERROR: 'The RPC endpoint failed or is unreachable; check the URL and retry later.',
-  RPC_UNREACHABLE: 'Nothing answers at that address (connection refused or unknown host): start the node (`make localnet` or `dfpn-localnet up` for localnet) or check the network name or RPC URL.',
+  RPC_UNREACHABLE: 'Start the node (for localnet: `make localnet` or `dfpn-localnet up`), or check the network name or RPC URL.',
   TRANSACTION_FAILED: 'The transaction failed outside the program; see the logs attached to the error.',
   DESTINATION_REFUSED: 'The URL was not contacted: only http(s) URLs without user information, control characters or whitespace, whose host resolves only to publicly reachable addresses (not loopback, private, link-local, reserved, ...), are fetched. An operator who means to reach a non-public network allows it explicitly (a worker\'s media_allow_networks).',
   WALLET_REQUIRED: 'Reading needs no wallet, but this call signs a transaction: create the client with a wallet (a kit TransactionSigner, a web3.js Keypair or a wallet-standard signer).',

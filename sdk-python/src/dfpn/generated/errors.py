@@ -715,8 +715,8 @@ ERROR_HINTS: dict[ErrorCode, str] = {
     ),
     ErrorCode.RPC_ERROR: "The RPC endpoint failed or is unreachable; check the URL and retry later.",
     ErrorCode.RPC_UNREACHABLE: (
-        "Nothing answers at that address (connection refused or unknown host): start the node (`make "
-        "localnet` or `dfpn-localnet up` for localnet) or check the network name or RPC URL."
+        "Start the node (for localnet: `make localnet` or `dfpn-localnet up`), or check the network name or"
+        " RPC URL."
     ),
     ErrorCode.TRANSACTION_FAILED: (
         "The transaction failed outside the program; see the logs attached to the error."
