@@ -187,7 +187,7 @@ async def test_three_worker_processes_reach_a_verdict_and_the_fee_lands_to_the_l
         # finalize, close: no failed transaction)
         closed = await client.close_request(sub.id)
         fee = result.fee_lamports
-        assert fee == await client.estimate_fee(MODALITY, 3)
+        assert fee == await client.estimate_fee_lamports(MODALITY, 3)
         spent = balance0 - await rpc.get_balance(client.wallet.pubkey())
         assert spent == fee + await client_tx_fees(rpc, client.wallet.pubkey(), closed)
         assert spent - fee <= 25_000

@@ -107,7 +107,7 @@ async def test_given_a_validator_when_a_request_is_submitted_then_the_fee_is_the
         async with AsyncDFPNClient(rpc, wallet, storage=IPFSStorage(kubo.api_url)) as client:
             # Given the fee the SDK estimates from the on-chain config
             modalities = [Modality.FACE_MANIPULATION, Modality.IMAGE_AUTHENTICITY]
-            estimate = await client.estimate_fee(modalities, 4)
+            estimate = await client.estimate_fee_lamports(modalities, 4)
             # When a request is sent over JSON-RPC with max_fee above it
             sub = await client.submit_request(
                 media, modalities=modalities, min_workers=4, max_fee=0.05, deadline_seconds=120

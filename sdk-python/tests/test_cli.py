@@ -39,7 +39,7 @@ def test_modality_names() -> None:
 def test_estimate_fee_equals_the_client(names: list[str], modalities: list[Modality], workers: int) -> None:
     # Given the client's estimate on the local network (reference configuration)
     with DFPNClient("local") as client:
-        expected = client.estimate_fee(modalities, workers)
+        expected = client.estimate_fee_lamports(modalities, workers)
     flags = [a for n in names for a in ("--modality", n)]
     # When the CLI estimates the same fee, as JSON and for people
     code, out, err = run("estimate-fee", *flags, "--min-workers", str(workers), "--json")

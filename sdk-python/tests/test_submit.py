@@ -71,7 +71,7 @@ async def test_estimate_fee_equals_what_the_program_records(
     network: LocalNetwork, client: AsyncDFPNClient, media: Path, modalities: list[Modality], min_workers: int
 ) -> None:
     # Given the on-chain configuration, When estimating a fee
-    estimate = await client.estimate_fee(modalities, min_workers)
+    estimate = await client.estimate_fee_lamports(modalities, min_workers)
     # And submitting that request with exactly the estimate as max fee (default max_fee)
     sub = await client.submit_request(media, modalities=modalities, min_workers=min_workers)
     # Then the program accepted it (not MaxFeeTooLow) and recorded exactly the estimate, to the lamport
@@ -97,7 +97,7 @@ async def test_estimate_fee_follows_an_updated_config(network: LocalNetwork, cli
         [ix.update_config(authority=network.authority.pubkey(), params=params)], [network.authority]
     )
     # When estimating, Then the new config is what the estimate reads
-    assert await client.estimate_fee([M.VOICE_CLONING, M.IMAGE_AUTHENTICITY], 4) == (
+    assert await client.estimate_fee_lamports([M.VOICE_CLONING, M.IMAGE_AUTHENTICITY], 4) == (
         1_000_000_010_000 + 1_000_000_010_000 * 3 * 3_333 // 10_000
     )
 
@@ -289,9 +289,15 @@ def test_unsupported_network_and_missing_program(tmp_path: Path) -> None:
         DFPNClient(network="mars", wallet=Keypair())
     assert net.value.code is ErrorCode.NETWORK_NOT_SUPPORTED
     assert "'devnet'" in str(net.value) and "RPC URL" in str(net.value)
-    with pytest.raises(DFPNError) as no_wallet:
-        DFPNClient(network="devnet")
-    assert no_wallet.value.code is ErrorCode.INVALID_ARGUMENT
+    # Without a wallet a devnet client is read-only: a call that signs says so before it sends anything
+    with DFPNClient(network="devnet") as reader:
+        assert reader.read_only
+        with pytest.raises(DFPNError) as no_wallet:
+            reader.submit_request(uri="ipfs://x", content_hash=bytes(32), modalities=[M.FACE_MANIPULATION])
+        assert no_wallet.value.code is ErrorCode.WALLET_REQUIRED and "wallet=Keypair" in str(no_wallet.value)
+    # (control: the same client with a wallet is not read-only)
+    with DFPNClient(network="devnet", wallet=Keypair()) as signer:
+        assert not signer.read_only and signer.wallet is not None
     with pytest.raises(DFPNError) as prog:
         LocalNetwork(tmp_path / "missing.so")
     assert prog.value.code is ErrorCode.PROGRAM_NOT_FOUND

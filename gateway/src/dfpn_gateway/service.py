@@ -227,7 +227,7 @@ class Gateway:
     async def _price(self, rt: Runtime, plan: _Plan, fields: SubmitFields) -> int:
         """The most the request may escrow: `max_fee_lamports` (default: exactly the fee), at least the fee and
         at most the gateway's cap."""
-        fee = await rt.client.estimate_fee(plan.modalities, plan.min_workers)
+        fee = await rt.client.estimate_fee_lamports(plan.modalities, plan.min_workers)
         max_fee = fields.max_fee_lamports or fee
         if max_fee < fee:
             raise ApiError(
@@ -290,7 +290,7 @@ class Gateway:
 
     async def estimate_fee(self, modalities: list[Modality], min_workers: int) -> FeeEstimate:
         """What the program charges, from the on-chain configuration."""
-        fee = await self.rt.client.estimate_fee(modalities, min_workers)
+        fee = await self.rt.client.estimate_fee_lamports(modalities, min_workers)
         return FeeEstimate(
             modalities=modality_names(sorted(modalities)),
             min_workers=min_workers,

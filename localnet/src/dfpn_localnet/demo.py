@@ -22,25 +22,20 @@ import logging
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
 from dfpn import AnalysisResult, AsyncDFPNClient, LocalNetwork, Modality, SeatState
 from dfpn import instructions as ix
 from dfpn.events import parse_logs
-from dfpn.fees import LAMPORTS_PER_SOL
 from dfpn.generated.events import SeatDrawn
 from dfpn.generated.types import Worker
 from dfpn.pda import worker_address
 from dfpn_challenger import Challenger, ChallengerConfig, ChallengeStore, load_corpus
 from dfpn_challenger.sample import sample_corpus
-from dfpn_detectors import Detector, Media
-from dfpn_worker import WorkerConfig, WorkerNode
-from dfpn_worker.cli import choose_detectors, load_worker_detectors, register_models, register_worker
+from dfpn_detectors import Media
+from dfpn_worker.embedded import start_embedded_workers
 from solders.pubkey import Pubkey
-
-from dfpn_localnet.workers import LOCAL_MEDIA_NETWORKS
 
 logger = logging.getLogger(__name__)
 
@@ -113,29 +108,17 @@ async def run_demo(media: Path | None, workers: int, out: TextIO = sys.stdout) -
 
         network = LocalNetwork()
         out.write(f"network: embedded LiteSVM, program {network.program_id} from {network.program_path}\n")
-        base = WorkerConfig(
-            network="local",
-            storage="file",
-            media_allow_networks=list(LOCAL_MEDIA_NETWORKS),
-            poll_interval=0.05,
-            metrics_port=None,
-            log_format="text",
-            log_level="WARNING",
-        )
-        detectors = choose_detectors(load_worker_detectors(base))
-        developer = network.funded_keypair(10 * LAMPORTS_PER_SOL)
-        await register_models(network, developer, detectors)
-        # The workers declare the models by their developer and id (`["model", developer, id]`).
-        base = base.model_copy(update={"model_developer": str(developer.pubkey())})
+        embedded = await start_embedded_workers(network, workers, work_dir=work)
+        names = {authority: str(i + 1) for i, authority in enumerate(embedded.authorities)}
         out.write(
-            f"models registered: {', '.join(d.model_id for d in detectors)} (developer {developer.pubkey()})\n"
+            f"models registered: {', '.join(d.model_id for d in embedded.detectors)} "
+            f"(developer {embedded.developer})\n"
         )
-        nodes = await _start_workers(network, base, detectors, workers, work, out)
-        names = {n.authority: str(i + 1) for i, n in enumerate(nodes)}
-        tasks = [asyncio.create_task(n.run(), name=f"worker {i}") for i, n in enumerate(nodes)]
+        for authority, number in names.items():
+            out.write(f"worker {number}: {authority} staked 1 SOL\n")
         try:
             async with AsyncDFPNClient(network, storage="file", poll_interval=0.05) as client:
-                fee = await client.estimate_fee(modalities, workers)
+                fee = await client.estimate_fee_lamports(modalities, workers)
                 sub = await client.submit_request(
                     media, modalities=modalities, min_workers=workers, deadline_seconds=300
                 )
@@ -156,9 +139,7 @@ async def run_demo(media: Path | None, workers: int, out: TextIO = sys.stdout) -
                     network, client, work=work / "challenger", workers=workers, names=names, out=out
                 )
         finally:
-            for n in nodes:
-                n.stop()
-            await asyncio.gather(*tasks, return_exceptions=True)
+            await embedded.aclose()
         return result
 
 
@@ -227,27 +208,6 @@ async def _seats_drawn(network: LocalNetwork, request_id: str) -> list[Pubkey]:
             if isinstance(event, SeatDrawn) and event.request == request:
                 seats[event.seat] = event.worker
     return [seats[i] for i in sorted(seats)]
-
-
-async def _start_workers(
-    network: LocalNetwork,
-    base: WorkerConfig,
-    detectors: Sequence[Detector],
-    count: int,
-    work: Path,
-    out: TextIO,
-) -> list[WorkerNode]:
-    nodes = []
-    for i in range(count):
-        keypair = network.funded_keypair(10 * LAMPORTS_PER_SOL)
-        config = base.model_copy(
-            update={"state_dir": work / f"w{i}", "reports_dir": work / f"r{i}", "stake": "1"}
-        )
-        (work / f"r{i}").mkdir()
-        await register_worker(network, keypair, config, detectors)
-        nodes.append(WorkerNode(config, network, keypair, detectors))
-        out.write(f"worker {i + 1}: {keypair.pubkey()} staked 1 SOL\n")
-    return nodes
 
 
 def _print_result(result: AnalysisResult, out: TextIO) -> None:

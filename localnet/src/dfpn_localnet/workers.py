@@ -22,6 +22,7 @@ from dfpn.pda import model_address
 from dfpn.rpc import RpcTransport
 from dfpn.wallet import write_keypair
 from dfpn_worker.config import WorkerConfig, pascal_name, write_config
+from dfpn_worker.embedded import LOCAL_MEDIA_NETWORKS
 from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 
@@ -87,9 +88,6 @@ class WorkerProcess:
                 continue
         return found
 
-
-#: Networks the local network's workers download media from: this machine (127.0.0.0/8 and ::1).
-LOCAL_MEDIA_NETWORKS = ("127.0.0.0/8", "::1/128")
 
 #: Settings the local network chooses for each of its workers (their config files): a `DFPN_WORKER_<KEY>` in the
 #: environment would override them for every worker at once (one keypair, one state directory, one port for all),

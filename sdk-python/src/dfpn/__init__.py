@@ -3,9 +3,11 @@
 Submit media for deepfake analysis by staked workers and get an on-chain-audited verdict::
 
     from dfpn import DFPNClient, Modality
-    with DFPNClient(network="local") as client:
+    with DFPNClient(network="local") as client:      # an embedded network, with workers when dfpn[local] is in
+        result = client.analyze("photo.jpg", progress=print)
+        # or step by step:
         request = client.submit_request(media_path="photo.jpg", modalities=[Modality.FACE_MANIPULATION],
-                                        min_workers=3, max_fee=0.01, deadline_seconds=300)
+                                        min_workers=3, max_fee=0.01, deadline_seconds=300)   # max_fee in SOL
         result = client.wait_for_result(request.id, timeout=360)
 """
 
@@ -21,11 +23,13 @@ from dfpn.generated import PROGRAM_ID
 from dfpn.local import LOCAL_PARAMS, REFERENCE_PARAMS, LocalNetwork
 from dfpn.models import (
     ALL_MODALITIES,
+    AnalysisProgress,
     AnalysisResult,
     Audit,
     ConsensusType,
     Detection,
     DrawResult,
+    FeeEstimate,
     Modality,
     Region,
     RequestInfo,
@@ -51,6 +55,7 @@ __all__ = [
     "PROGRAM_ID",
     "REFERENCE_PARAMS",
     "AccountInfo",
+    "AnalysisProgress",
     "AnalysisResult",
     "AsyncDFPNClient",
     "Audit",
@@ -61,6 +66,7 @@ __all__ = [
     "Detection",
     "DrawResult",
     "ErrorCode",
+    "FeeEstimate",
     "LocalNetwork",
     "Modality",
     "Region",

@@ -12,11 +12,16 @@ with DFPNClient(network="local") as client:
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import ipaddress
 import json
 import logging
 import os
+import tempfile
+import threading
+import time
 from collections.abc import Awaitable, Callable, Coroutine, Iterable, Sequence
+from decimal import Decimal
 from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
@@ -45,14 +50,18 @@ from dfpn.generated.constants import (
 )
 from dfpn.generated.events import Event, RequestFinalized, RequestSubmitted
 from dfpn.generated.types import Config, Model, Request, Seat
-from dfpn.local import LocalNetwork
+from dfpn.local import LocalNetwork, LocalWorkers, local_workers_entry_point, start_local_workers
+from dfpn.mediatype import MODALITIES_BY_KIND, SNIFF_BYTES, media_kind
 from dfpn.models import (
+    AnalysisProgress,
     AnalysisResult,
     Audit,
     ConsensusType,
     Detection,
     DrawResult,
+    FeeEstimate,
     Modality,
+    ProgressStage,
     RequestInfo,
     RequestStatus,
     SeatInfo,
@@ -73,9 +82,18 @@ T = TypeVar("T")
 
 #: Workers a request asks for when the caller does not say (raised to the network's `min_workers_floor`).
 DEFAULT_MIN_WORKERS = 3
-#: Lamports a wallet created by the client on the local network starts with.
+#: Lamports a wallet created by the client on the local network starts with (a wallet brought there gets them too).
 LOCAL_WALLET_LAMPORTS = 10 * LAMPORTS_PER_SOL
+#: Reference workers the client runs on an embedded network it creates, when a worker package is installed.
+DEFAULT_LOCAL_WORKERS = 3
 RequestId = str | Pubkey
+#: An amount of SOL: exact as a `Decimal` or decimal string; a float (the specification's `max_fee=0.01`) is read
+#: through its shortest repr; a `FeeEstimate` stands for its own amount.
+MaxFeeSol = Decimal | str | float | int | FeeEstimate
+#: Largest media `analyze` reads from a URI to hash it.
+MAX_ANALYZE_URI_BYTES = 1 << 30
+#: A progress callback (`AnalysisProgress` each time the request moves).
+ProgressCallback = Callable[[AnalysisProgress], None]
 
 
 def _address(request_id: RequestId) -> Pubkey:
@@ -216,23 +234,24 @@ class AsyncDFPNClient:
         auto_crank: bool = True,
         storage: store.Backend | None = None,
         report_policy: DestinationPolicy | None = None,
+        local_workers: int | None = None,
     ) -> None:
         self._owns_transport = not isinstance(network, Transport)
-        if wallet is None and isinstance(network, str) and network != "local":
-            raise DFPNError(ErrorCode.INVALID_ARGUMENT, f"wallet=Keypair(...) is required on {network}.")
         if isinstance(network, Transport):
             self.transport: Transport = network
         elif network == "local":
-            self.transport = LocalNetwork(program_path)
+            self.transport = LocalNetwork(program_path, follow_wall_clock=True)
         else:
             self.transport = RpcTransport(network)
-        if wallet is None:
-            if not isinstance(self.transport, LocalNetwork):
-                raise DFPNError(
-                    ErrorCode.INVALID_ARGUMENT, "wallet=Keypair(...) is required on this network."
-                )
-            wallet = self.transport.funded_keypair(LOCAL_WALLET_LAMPORTS)
-        self.wallet = wallet
+        #: Reference workers the client starts on the embedded network it created (`LocalWorkers`), before its
+        #: first submission: `local_workers` of them (default `DEFAULT_LOCAL_WORKERS` when a worker package is
+        #: installed, else none).
+        self._local_workers_wanted = self._local_worker_count(local_workers)
+        self._local_workers: LocalWorkers | None = None
+        if isinstance(self.transport, LocalNetwork):
+            wallet = self._local_wallet(self.transport, wallet)
+        #: The key that pays and signs; None: a read-only client (reads, `wait_for_result` without cranking).
+        self._wallet = wallet
         self.poll_interval = (
             poll_interval if poll_interval is not None else (0.05 if self.transport.is_local else 2.0)
         )
@@ -263,10 +282,64 @@ class AsyncDFPNClient:
         #: from what was sent (the program records exactly that: the fee by `fee_from_params`, the commit deadline
         #: `reveal_window_secs` before the deadline) and the caller checks later that the request landed.
         self.submit_commitment: str | None = None
+        #: Files `analyze` wrote from bytes, removed by `close`.
+        self._scratch: tempfile.TemporaryDirectory[str] | None = None
 
     @property
     def program_id(self) -> Pubkey:
         return self.transport.program_id
+
+    @property
+    def wallet(self) -> Keypair:
+        """The wallet; `WALLET_REQUIRED` on a read-only client (created without one)."""
+        if self._wallet is None:
+            raise DFPNError(
+                ErrorCode.WALLET_REQUIRED,
+                f"this client on {self.transport.name} was created without a wallet: it can read, not sign.",
+            )
+        return self._wallet
+
+    @wallet.setter
+    def wallet(self, wallet: Keypair) -> None:
+        self._wallet = wallet
+
+    @property
+    def read_only(self) -> bool:
+        """Created without a wallet: reads work, calls that sign raise `WALLET_REQUIRED`."""
+        return self._wallet is None
+
+    def _local_wallet(self, network: LocalNetwork, wallet: Keypair | None) -> Keypair:
+        """On the embedded network: a funded throwaway wallet, or the one given, funded when this client just
+        created the network (it has nothing there yet)."""
+        if wallet is None:
+            return network.funded_keypair(LOCAL_WALLET_LAMPORTS)
+        if self._owns_transport and network.balance(wallet.pubkey()) < LOCAL_WALLET_LAMPORTS // 2:
+            network.airdrop(wallet.pubkey(), LOCAL_WALLET_LAMPORTS)
+        return wallet
+
+    def _local_worker_count(self, wanted: int | None) -> int:
+        if wanted is not None and wanted < 0:
+            raise DFPNError(ErrorCode.INVALID_ARGUMENT, f"local_workers must be 0 or more, got {wanted}.")
+        if not (self._owns_transport and isinstance(self.transport, LocalNetwork)):
+            if wanted:
+                raise DFPNError(
+                    ErrorCode.INVALID_ARGUMENT,
+                    'local_workers=... needs network="local" (the client starts workers only on a network '
+                    "it created).",
+                )
+            return 0
+        if wanted is None:
+            return DEFAULT_LOCAL_WORKERS if local_workers_entry_point() is not None else 0
+        return wanted
+
+    async def _network_ready(self) -> None:
+        """Start the embedded network's reference workers before the first request (a request draws its seats from
+        the workers registered when it is submitted)."""
+        if self._local_workers is not None or not self._local_workers_wanted:
+            return
+        assert isinstance(self.transport, LocalNetwork)
+        self._local_workers = await start_local_workers(self.transport, self._local_workers_wanted)
+        logger.info("embedded network: %d reference workers started", self._local_workers_wanted)
 
     async def __aenter__(self) -> AsyncDFPNClient:
         return self
@@ -277,8 +350,15 @@ class AsyncDFPNClient:
         await self.close()
 
     async def close(self) -> None:
+        """Stop the embedded network's workers (if this client started them) and close the transport it made."""
+        if self._local_workers is not None:
+            workers, self._local_workers = self._local_workers, None
+            await workers.aclose()
         if self._owns_transport:
             await self.transport.close()
+        if self._scratch is not None:
+            self._scratch.cleanup()
+            self._scratch = None
 
     # ---- reading -------------------------------------------------------------------------------------------
 
@@ -297,12 +377,20 @@ class AsyncDFPNClient:
         self._config = (clock, config)
         return config
 
-    async def estimate_fee(self, modalities: Iterable[Modality | int], min_workers: int) -> int:
-        """The fee in lamports the program will charge for these modalities and `min_workers`, from the
-        on-chain configuration."""
+    async def estimate_fee(
+        self, modalities: Iterable[Modality | int], min_workers: int | None = None
+    ) -> FeeEstimate:
+        """The fee the program will charge for these modalities and `min_workers` (default: what `submit_request`
+        asks for), from the on-chain configuration, in lamports and in SOL (`FeeEstimate`)."""
+        return FeeEstimate.from_lamports(await self.estimate_fee_lamports(modalities, min_workers))
+
+    async def estimate_fee_lamports(
+        self, modalities: Iterable[Modality | int], min_workers: int | None = None
+    ) -> int:
+        """`estimate_fee` in lamports."""
         config = await self.get_config()
         try:
-            return fee_from_params(config.params, list(modalities), min_workers)
+            return fee_from_params(config.params, list(modalities), _min_workers(config, min_workers))
         except ValueError as e:
             raise DFPNError(ErrorCode.INVALID_ARGUMENT, str(e)) from e
 
@@ -346,7 +434,8 @@ class AsyncDFPNClient:
         modalities: Sequence[Modality | int],
         min_workers: int | None = None,
         max_workers: int | None = None,
-        max_fee: float | int | str | None = None,
+        max_fee: MaxFeeSol | None = None,
+        max_fee_lamports: int | None = None,
         deadline_seconds: int = 300,
         storage: store.Backend | None = None,
         nonce: int | None = None,
@@ -354,7 +443,9 @@ class AsyncDFPNClient:
         attestation: bytes | None = None,
         draw: bool = True,
     ) -> SubmittedRequest:
-        """Submit media for analysis and escrow `max_fee` (SOL; default: exactly the fee).
+        """Submit media for analysis and escrow at most `max_fee` SOL (the specification's parameter: a `Decimal`,
+        a decimal string, a float such as 0.01, or a `FeeEstimate`) or `max_fee_lamports` (an int); by default
+        exactly the fee. Give one of the two.
 
         `min_workers`: by default `DEFAULT_MIN_WORKERS` (3), raised to the network's floor
         (`Config.params.min_workers_floor`); fewer than the floor is refused (`MIN_WORKERS_BELOW_FLOOR`).
@@ -385,11 +476,12 @@ class AsyncDFPNClient:
             raise DFPNError(
                 ErrorCode.INVALID_ARGUMENT, f"attestation must be 32 bytes, got {len(attestation)}."
             )
+        client = self.wallet.pubkey()
+        await self._network_ready()
         config = await self.get_config()
         min_workers = _min_workers(config, min_workers)
+        escrow = _escrow_for_request(config, modalities, min_workers, max_fee, max_fee_lamports)
         digest, uri = await self._media_for_request(media_path, uri, content_hash, storage, upload_progress)
-        max_fee_lamports = self._escrow_for_request(config, modalities, min_workers, max_fee)
-        client = self.wallet.pubkey()
         nonce = await self._fresh_nonce(client) if nonce is None else nonce
         deadline = _deadline(
             await self.transport.unix_timestamp(),
@@ -405,7 +497,7 @@ class AsyncDFPNClient:
             modalities=list(modalities),
             min_workers=min_workers,
             max_workers=min_workers if max_workers is None else max_workers,
-            max_fee=max_fee_lamports,
+            max_fee=escrow,
             deadline=deadline,
             attestation=attestation,
             program_id=self.program_id,
@@ -430,7 +522,7 @@ class AsyncDFPNClient:
                 min_workers=min_workers,
                 max_workers=min_workers if max_workers is None else max_workers,
                 fee_lamports=fee_from_params(config.params, list(modalities), min_workers),
-                max_fee_lamports=max_fee_lamports,
+                max_fee_lamports=escrow,
                 commit_deadline=deadline - config.params.reveal_window_secs,
                 deadline=deadline,
                 attestation=attestation.hex(),
@@ -493,20 +585,6 @@ class AsyncDFPNClient:
                 f"{uri} is longer than the {store.MAX_STORAGE_URI} bytes the program accepts.",
             )
         return uri
-
-    @staticmethod
-    def _escrow_for_request(
-        config: Config,
-        modalities: Sequence[Modality | int],
-        min_workers: int,
-        max_fee: float | int | str | None,
-    ) -> int:
-        """The lamports to escrow: `max_fee` in SOL, by default exactly the fee the program will record."""
-        try:
-            fee = fee_from_params(config.params, list(modalities), min_workers)
-            return fee if max_fee is None else sol_to_lamports(max_fee)
-        except ValueError as e:
-            raise DFPNError(ErrorCode.INVALID_ARGUMENT, str(e)) from e
 
     async def _send_request(self, instruction: Instruction, address: Pubkey, nonce: int) -> SubmittedRequest:
         """Send `submit_request` and describe the request as the program recorded it."""
@@ -619,8 +697,12 @@ class AsyncDFPNClient:
         *,
         poll_interval: float | None = None,
         challenge: Challenge | None = None,
+        progress: ProgressCallback | None = None,
     ) -> AnalysisResult:
         """Follow the request until it is finalized and return the full result.
+
+        `progress(AnalysisProgress)` is called each time the request moves (seats drawn, accepted, commits,
+        reveals, finalized); an exception it raises ends the wait.
 
         `challenge`: the request is the wallet's known-answer challenge; once it is finalizable its label and salt
         are revealed (`reveal_challenge`), before the finalization (by `auto_crank`, or anyone after the grace
@@ -630,13 +712,19 @@ class AsyncDFPNClient:
         expired and the escrow returned), `TIMEOUT` after `timeout` seconds of wall-clock time.
         """
         address = _address(request_id)
+        reporter = _ProgressReporter(progress, str(address))
         try:
-            return await self._follow(address, timeout, poll_interval, challenge)
+            return await self._follow(address, timeout, poll_interval, challenge, reporter)
         finally:
             await self.transport.stop_watching(address)
 
     async def _follow(
-        self, address: Pubkey, timeout: float, poll_interval: float | None, challenge: Challenge | None
+        self,
+        address: Pubkey,
+        timeout: float,
+        poll_interval: float | None,
+        challenge: Challenge | None,
+        reporter: _ProgressReporter,
     ) -> AnalysisResult:
         interval = self.poll_interval if poll_interval is None else poll_interval
         loop = asyncio.get_running_loop()
@@ -644,6 +732,7 @@ class AsyncDFPNClient:
         draws = _Redraws()
         while True:
             r = await self._load_request(address)
+            reporter.request(r)
             if r.status == REQUEST_STATUS_FINALIZED:
                 return await self._assemble(address, r)
             if r.status == REQUEST_STATUS_EXPIRED:
@@ -653,7 +742,7 @@ class AsyncDFPNClient:
                 # The label goes on-chain before anything finalizes (this client never finalizes before it).
                 if await self._reveal_before_finalizing(address, challenge):
                     continue
-            elif self.auto_crank:
+            elif self.auto_crank and self._wallet is not None:
                 if is_expirable(r, now) and await self._crank(self.expire, address, "expire"):
                     raise _no_workers(address, r)
                 if self._may_finalize(r, now) and await self._crank(self.finalize, address, "finalize"):
@@ -672,6 +761,81 @@ class AsyncDFPNClient:
             # Deadlines pass without an account change, so even with a subscription the loop wakes up every
             # `interval` to check the clock.
             await self.transport.wait_for_change(address, min(interval, remaining))
+
+    async def analyze(
+        self,
+        source: str | os.PathLike[str] | bytes,
+        *,
+        modalities: Sequence[Modality | int | str] | None = None,
+        min_workers: int | None = None,
+        max_fee: MaxFeeSol | None = None,
+        max_fee_lamports: int | None = None,
+        deadline_seconds: int = 300,
+        timeout: float | None = None,
+        storage: store.Backend | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> AnalysisResult:
+        """One call from media to verdict: store, estimate, submit, wait, return the result.
+
+        `source`: a file path (`~` expanded), the media's bytes, or a URI where it is stored already (http(s)://,
+        ipfs://, s3://; read once to hash it). `modalities`: by default those of the kind of media (image: AI
+        generated + image authenticity; video; audio: voice cloning; `dfpn.mediatype`); names in any spelling
+        (`Modality.parse`) are accepted. `progress(AnalysisProgress)` follows it from the upload to the
+        finalization. `timeout`: by default `deadline_seconds` + 60. The rest as `submit_request`.
+        """
+        reporter = _ProgressReporter(progress)
+        chosen, media_path, uri, digest = await self._analysis_input(source, modalities)
+        submitted = await self.submit_request(
+            media_path,
+            uri=uri,
+            content_hash=digest,
+            modalities=chosen,
+            min_workers=min_workers,
+            max_fee=max_fee,
+            max_fee_lamports=max_fee_lamports,
+            deadline_seconds=deadline_seconds,
+            storage=storage,
+            upload_progress=reporter.uploading if progress is not None else None,
+        )
+        reporter.request_id = submitted.id
+        reporter.say("submitted", min_workers=submitted.min_workers, seats_drawn=len(submitted.drawn))
+        limit = deadline_seconds + 60.0 if timeout is None else timeout
+        address = Pubkey.from_string(submitted.id)
+        try:
+            return await self._follow(address, limit, None, None, reporter)
+        finally:
+            await self.transport.stop_watching(address)
+
+    async def _analysis_input(
+        self, source: str | os.PathLike[str] | bytes, modalities: Sequence[Modality | int | str] | None
+    ) -> tuple[list[Modality], Path | None, str | None, bytes | None]:
+        """`analyze`'s source as (modalities, media path, uri, content hash): bytes are written to a file the
+        client keeps until it closes, a URI is read once for its hash and kind."""
+        if isinstance(source, bytes | bytearray | memoryview):
+            data = bytes(source)
+            if not data:
+                raise DFPNError(ErrorCode.INVALID_ARGUMENT, "the media is empty (0 bytes).")
+            path = self._scratch_file(data)
+            return _modalities_for(modalities, data[:SNIFF_BYTES], ""), path, None, None
+        text = os.fspath(source)
+        if "://" in text:
+            data = await self._read_foreign(text, max_bytes=MAX_ANALYZE_URI_BYTES, timeout=120.0)
+            digest = hashlib.sha256(data).digest()
+            return _modalities_for(modalities, data[:SNIFF_BYTES], text), None, text, digest
+        path = Path(text).expanduser().resolve()
+        if not path.is_file():
+            raise DFPNError(ErrorCode.MEDIA_NOT_FOUND, f"media file {path} does not exist.")
+        with path.open("rb") as f:
+            head = f.read(SNIFF_BYTES)
+        return _modalities_for(modalities, head, path.name), path, None, None
+
+    def _scratch_file(self, data: bytes) -> Path:
+        """`data` in a file of this client's scratch directory (removed by `close`), named by its hash."""
+        if self._scratch is None:
+            self._scratch = tempfile.TemporaryDirectory(prefix="dfpn")
+        path = Path(self._scratch.name) / hashlib.sha256(data).hexdigest()[:16]
+        path.write_bytes(data)
+        return path
 
     def _may_finalize(self, r: Request, now: int) -> bool:
         """Whether this wallet may finalize `r` now: its own request as soon as it is finalizable, another
@@ -876,6 +1040,51 @@ REDRAW_INTERVAL = 5.0
 MAX_REDRAW_INTERVAL = 60.0
 
 
+class _ProgressReporter:
+    """Calls a progress callback with an `AnalysisProgress` whenever what it would say changes."""
+
+    def __init__(self, callback: ProgressCallback | None, request_id: str | None = None) -> None:
+        self.callback = callback
+        self.request_id = request_id
+        self.started = time.monotonic()
+        self._last: AnalysisProgress | None = None
+
+    def say(self, stage: ProgressStage, **fields: Any) -> None:
+        if self.callback is None:
+            return
+        update = AnalysisProgress(stage=stage, request_id=self.request_id, **fields)
+        if self._last is not None and update == self._last:
+            return
+        self._last = update
+        self.callback(
+            update.model_copy(update={"elapsed_seconds": round(time.monotonic() - self.started, 3)})
+        )
+
+    def uploading(self, sent: int, total: int) -> None:
+        self.say("uploading", bytes_sent=sent, bytes_total=total)
+
+    def request(self, r: Request) -> None:
+        stage: ProgressStage
+        if r.status == REQUEST_STATUS_FINALIZED:
+            stage = "finalized"
+        elif r.reveals:
+            stage = "revealed"
+        elif r.commits:
+            stage = "committed"
+        elif r.joined:
+            stage = "drawn"
+        else:
+            stage = "submitted"
+        self.say(
+            stage,
+            seats_drawn=r.joined,
+            accepted=_accepted(r),
+            commits=r.commits,
+            reveals=r.reveals,
+            min_workers=r.min_workers,
+        )
+
+
 class _Redraws:
     """When `wait_for_result` draws a request's seats: at once while it has no seed; when a seat has not committed
     by its `answer_by` (the draw replaces it); every `REDRAW_INTERVAL` seconds (longer after draws that seated
@@ -899,6 +1108,53 @@ class _Redraws:
 def _accepted(r: Request) -> int:
     """Seats whose drawn worker accepted them (`join_request`)."""
     return sum(s.state != SEAT_STATE_DRAWN for s in r.seats[: r.joined])
+
+
+def _modalities_for(given: Sequence[Modality | int | str] | None, head: bytes, name: str) -> list[Modality]:
+    """The modalities `analyze` asks for: the given ones (any spelling), else those of the media's kind."""
+    if given:
+        try:
+            return [Modality.parse(m) for m in given]
+        except ValueError as e:
+            raise DFPNError(ErrorCode.INVALID_ARGUMENT, str(e)) from e
+    kind = media_kind(head, name)
+    if kind is None:
+        raise DFPNError(
+            ErrorCode.INVALID_ARGUMENT,
+            f"cannot tell whether {name or 'the media'} is an image, a video or audio: pass modalities=[...].",
+        )
+    return list(MODALITIES_BY_KIND[kind])
+
+
+def _escrow_for_request(
+    config: Config,
+    modalities: Sequence[Modality | int],
+    min_workers: int,
+    max_fee: MaxFeeSol | None,
+    max_fee_lamports: int | None,
+) -> int:
+    """The lamports to escrow: `max_fee` SOL or `max_fee_lamports`, by default exactly the fee the program will
+    record."""
+    if max_fee is not None and max_fee_lamports is not None:
+        raise DFPNError(ErrorCode.INVALID_ARGUMENT, "give max_fee (SOL) or max_fee_lamports, not both.")
+    try:
+        if max_fee_lamports is not None:
+            if (
+                isinstance(max_fee_lamports, bool)
+                or not isinstance(max_fee_lamports, int)
+                or max_fee_lamports < 0
+            ):
+                raise ValueError(
+                    f"max_fee_lamports must be a whole number of lamports ≥ 0, got {max_fee_lamports!r}"
+                )
+            return max_fee_lamports
+        if isinstance(max_fee, FeeEstimate):
+            return max_fee.lamports
+        if max_fee is not None:
+            return sol_to_lamports(max_fee)
+        return fee_from_params(config.params, list(modalities), min_workers)
+    except ValueError as e:
+        raise DFPNError(ErrorCode.INVALID_ARGUMENT, str(e)) from e
 
 
 def _min_workers(config: Config, min_workers: int | None) -> int:
@@ -933,11 +1189,58 @@ def _parse_hash(value: bytes | str) -> bytes:
     return raw
 
 
-class DFPNClient:
-    """The synchronous facade: the same methods as `AsyncDFPNClient`, each run to completion.
+class _LoopThread:
+    """An event loop running in a thread of its own, so synchronous code can call coroutines from anywhere: a script,
+    or a notebook whose own loop is running (Jupyter). Tasks the coroutines start (the embedded network's workers)
+    keep running between calls."""
 
-    It runs its own event loop, so call it from synchronous code (not from inside a running event loop; use
-    `AsyncDFPNClient` there).
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self.loop.run_forever, name="dfpn-client", daemon=True)
+        self._thread.start()
+
+    def run(self, coro: Coroutine[Any, Any, T]) -> T:
+        if threading.current_thread() is self._thread:
+            coro.close()
+            raise RuntimeError(
+                "DFPNClient called from its own event loop: use AsyncDFPNClient in async code."
+            )
+        future = asyncio.run_coroutine_threadsafe(coro, self.loop)
+        try:
+            return future.result()
+        except BaseException:
+            future.cancel()  # Ctrl-C: the call stops in the loop too
+            raise
+
+    def close(self) -> None:
+        if self.loop.is_closed():
+            return
+
+        async def drain() -> None:
+            current = asyncio.current_task()
+            tasks = [t for t in asyncio.all_tasks() if t is not current]
+            for t in tasks:
+                t.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            await self.loop.shutdown_asyncgens()
+
+        asyncio.run_coroutine_threadsafe(drain(), self.loop).result()
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join()
+        self.loop.close()
+
+
+class DFPNClient:
+    """The synchronous client: the same methods as `AsyncDFPNClient`, each run to completion.
+
+    ```python
+    with DFPNClient(network="local") as client:      # or network="devnet", wallet=Keypair.from_bytes(...)
+        result = client.analyze("photo.jpg", progress=print)
+    ```
+
+    It runs an `AsyncDFPNClient` on an event loop in a thread of its own, so it works in scripts and inside a
+    running event loop alike (a Jupyter notebook); in async code use `AsyncDFPNClient` directly. Close it (or use
+    `with`) to stop that thread and, on the local network, its workers.
     """
 
     def __init__(
@@ -950,28 +1253,48 @@ class DFPNClient:
         auto_crank: bool = True,
         storage: store.Backend | None = None,
         report_policy: DestinationPolicy | None = None,
+        local_workers: int | None = None,
     ) -> None:
-        self._runner = asyncio.Runner()
-        self.aio = AsyncDFPNClient(
-            network,
-            wallet,
-            program_path=program_path,
-            poll_interval=poll_interval,
-            auto_crank=auto_crank,
-            storage=storage,
-            report_policy=report_policy,
-        )
+        """See `AsyncDFPNClient`: `network` ("local", "localnet", "devnet", an RPC URL or a `Transport`), `wallet`
+        (None: a funded throwaway wallet on "local", read-only elsewhere), `local_workers` (reference workers on
+        "local"; default 3 when `dfpn-worker` is installed)."""
+        self._loop = _LoopThread()
+
+        async def build() -> AsyncDFPNClient:
+            return AsyncDFPNClient(
+                network,
+                wallet,
+                program_path=program_path,
+                poll_interval=poll_interval,
+                auto_crank=auto_crank,
+                storage=storage,
+                report_policy=report_policy,
+                local_workers=local_workers,
+            )
+
+        try:
+            self.aio = self._loop.run(build())
+        except BaseException:
+            self._loop.close()
+            raise
 
     def _run(self, coro: Coroutine[Any, Any, T]) -> T:
-        return self._runner.run(coro)
+        return self._loop.run(coro)
 
     @property
     def transport(self) -> Transport:
+        """The network: a `LocalNetwork` or an `RpcTransport`."""
         return self.aio.transport
 
     @property
     def wallet(self) -> Keypair:
+        """The wallet; `WALLET_REQUIRED` on a read-only client."""
         return self.aio.wallet
+
+    @property
+    def read_only(self) -> bool:
+        """Created without a wallet (not on "local"): reads work, calls that sign raise `WALLET_REQUIRED`."""
+        return self.aio.read_only
 
     def __enter__(self) -> DFPNClient:
         return self
@@ -982,18 +1305,61 @@ class DFPNClient:
         self.close()
 
     def close(self) -> None:
+        """Stop the local workers (if any), close the network connection and the client's event loop thread."""
+        if self._loop.loop.is_closed():
+            return
         try:
             self._run(self.aio.close())
         finally:
-            self._runner.close()
+            self._loop.close()
+
+    def analyze(
+        self,
+        source: str | os.PathLike[str] | bytes,
+        *,
+        modalities: Sequence[Modality | int | str] | None = None,
+        min_workers: int | None = None,
+        max_fee: MaxFeeSol | None = None,
+        max_fee_lamports: int | None = None,
+        deadline_seconds: int = 300,
+        timeout: float | None = None,
+        storage: store.Backend | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> AnalysisResult:
+        """From media (a path, bytes or a URI) to the verdict in one call; see `AsyncDFPNClient.analyze`.
+        `progress` is called from the client's thread."""
+        return self._run(
+            self.aio.analyze(
+                source,
+                modalities=modalities,
+                min_workers=min_workers,
+                max_fee=max_fee,
+                max_fee_lamports=max_fee_lamports,
+                deadline_seconds=deadline_seconds,
+                timeout=timeout,
+                storage=storage,
+                progress=progress,
+            )
+        )
 
     def get_config(self) -> Config:
+        """The on-chain configuration (fees, windows, stake and slash parameters)."""
         return self._run(self.aio.get_config())
 
-    def estimate_fee(self, modalities: Iterable[Modality | int], min_workers: int) -> int:
+    def estimate_fee(
+        self, modalities: Iterable[Modality | int], min_workers: int | None = None
+    ) -> FeeEstimate:
+        """The fee the program charges for these modalities and workers, in lamports and SOL."""
         return self._run(self.aio.estimate_fee(modalities, min_workers))
 
+    def estimate_fee_lamports(
+        self, modalities: Iterable[Modality | int], min_workers: int | None = None
+    ) -> int:
+        """`estimate_fee` in lamports."""
+        return self._run(self.aio.estimate_fee_lamports(modalities, min_workers))
+
     def get_request(self, request_id: RequestId) -> RequestInfo:
+        """A request, decoded (no wallet needed)."""
         return self._run(self.aio.get_request(request_id))
 
     def submit_request(
@@ -1005,7 +1371,8 @@ class DFPNClient:
         modalities: Sequence[Modality | int],
         min_workers: int | None = None,
         max_workers: int | None = None,
-        max_fee: float | int | str | None = None,
+        max_fee: MaxFeeSol | None = None,
+        max_fee_lamports: int | None = None,
         deadline_seconds: int = 300,
         storage: store.Backend | None = None,
         nonce: int | None = None,
@@ -1013,6 +1380,8 @@ class DFPNClient:
         attestation: bytes | None = None,
         draw: bool = True,
     ) -> SubmittedRequest:
+        """Store the media, submit the request (escrow: `max_fee` SOL or `max_fee_lamports`, default exactly the
+        fee) and draw its seats; see `AsyncDFPNClient.submit_request`."""
         return self._run(
             self.aio.submit_request(
                 media_path,
@@ -1022,6 +1391,7 @@ class DFPNClient:
                 min_workers=min_workers,
                 max_workers=max_workers,
                 max_fee=max_fee,
+                max_fee_lamports=max_fee_lamports,
                 deadline_seconds=deadline_seconds,
                 storage=storage,
                 nonce=nonce,
@@ -1032,21 +1402,27 @@ class DFPNClient:
         )
 
     def draw_seats(self, request_id: RequestId, *, timeout: float = 30.0) -> DrawResult:
+        """Draw the request's free seats from the registered workers (anyone may)."""
         return self._run(self.aio.draw_seats(request_id, timeout=timeout))
 
     def fetch_media(self, request_id: RequestId) -> bytes:
+        """The request's media, checked against its content hash."""
         return self._run(self.aio.fetch_media(request_id))
 
     def finalize(self, request_id: RequestId) -> str:
+        """Finalize a finalizable request; returns the signature."""
         return self._run(self.aio.finalize(request_id))
 
     def reveal_challenge(self, request_id: RequestId, *, label: Verdict | int, salt: bytes) -> str:
+        """Reveal the label of the wallet's known-answer challenge."""
         return self._run(self.aio.reveal_challenge(request_id, label=label, salt=salt))
 
     def expire(self, request_id: RequestId) -> str:
+        """Expire a request that can only expire (its escrow goes back to the client)."""
         return self._run(self.aio.expire(request_id))
 
     def close_request(self, request_id: RequestId) -> str:
+        """Close the wallet's finished request and get its rent back."""
         return self._run(self.aio.close_request(request_id))
 
     def wait_for_result(
@@ -1056,9 +1432,13 @@ class DFPNClient:
         *,
         poll_interval: float | None = None,
         challenge: Challenge | None = None,
+        progress: ProgressCallback | None = None,
     ) -> AnalysisResult:
+        """Follow the request until it is finalized and return the result; see `AsyncDFPNClient.wait_for_result`."""
         return self._run(
-            self.aio.wait_for_result(request_id, timeout, poll_interval=poll_interval, challenge=challenge)
+            self.aio.wait_for_result(
+                request_id, timeout, poll_interval=poll_interval, challenge=challenge, progress=progress
+            )
         )
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
 
 from dfpn.generated.types import Config, ConfigParams
 from dfpn.models import Modality
@@ -30,10 +31,10 @@ def estimate_fee(config: Config, modalities: Iterable[Modality | int] | int, min
     return fee_from_params(config.params, modalities, min_workers)
 
 
-def sol_to_lamports(sol: float | int | str) -> int:
+def sol_to_lamports(sol: Decimal | float | int | str) -> int:
     """SOL to lamports, exactly for decimal inputs such as 0.01 (no binary float rounding)."""
-    from decimal import Decimal, InvalidOperation
-
+    if isinstance(sol, bool):
+        raise ValueError(f"{sol!r} is not an amount of SOL")
     try:
         value = Decimal(str(sol)) * LAMPORTS_PER_SOL
     except InvalidOperation as e:
@@ -43,8 +44,9 @@ def sol_to_lamports(sol: float | int | str) -> int:
     return int(value)
 
 
-def lamports_to_sol(lamports: int) -> float:
-    return lamports / LAMPORTS_PER_SOL
+def lamports_to_sol(lamports: int) -> Decimal:
+    """Lamports to SOL, exactly."""
+    return Decimal(lamports) / LAMPORTS_PER_SOL
 
 
 __all__ = ["LAMPORTS_PER_SOL", "estimate_fee", "fee_from_params", "lamports_to_sol", "sol_to_lamports"]

@@ -1,6 +1,7 @@
 """The "local" network: the built program in an embedded LiteSVM (`solders.litesvm`), no validator needed.
 
-`LocalNetwork()` loads `dfpn.so` at the IDL's program address, sets the clock to the wall clock, funds an
+`LocalNetwork()` loads `dfpn.so` (the copy packaged in the wheel, see `find_program`) at the IDL's program
+address, sets the clock to the wall clock (`follow_wall_clock=True` keeps it there), funds an
 authority, makes it the program's upgrade authority (LiteSVM deploys with none; only the upgrade authority may
 `initialize_config`) and initialises the configuration with `LOCAL_PARAMS` (the reference parameters of
 docs/protocol.md without a `min_workers` floor, draw stake cap = minimum stake). Besides the async `Transport`
@@ -8,6 +9,11 @@ methods the clients use, it has synchronous helpers for tests and demos: `proces
 failure), `airdrop`, `funded_keypair`, `now`/`set_time`/`advance` (the Clock sysvar), `produce_slot`/`set_slot_hash`
 (LiteSVM produces no slot hashes: every slot this network ends gets one in the SlotHashes sysvar, which seat draws
 read) and `account`.
+
+A network with nobody working on it answers nothing. An installed worker package offers reference workers through
+the entry-point group `dfpn.local_workers` (`dfpn-worker` does: `pip install 'dfpn[local]'`); the client starts
+them when it creates the network itself (`DFPNClient(network="local")`) through `start_local_workers`, without
+importing the worker package.
 """
 
 from __future__ import annotations
@@ -15,11 +21,14 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import hashlib
+import importlib.metadata
+import importlib.resources
 import logging
 import os
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from pathlib import Path
+from typing import Protocol
 
 from solders.account import Account
 from solders.hash import Hash
@@ -79,22 +88,78 @@ PROGRAM_ENV = "DFPN_PROGRAM_SO"
 _RELATIVE_SO = Path("target") / "deploy" / "dfpn.so"
 
 
+#: Where the wheel carries the built program (hatch `force-include`; absent in a source checkout).
+PACKAGED_PROGRAM = ("dfpn", "program", "dfpn.so")
+
+
+def packaged_program() -> Path | None:
+    """The `dfpn.so` shipped inside the installed package, if this installation has one (a wheel does; an editable
+    install from the repository does not)."""
+    resource = importlib.resources.files(PACKAGED_PROGRAM[0]).joinpath(*PACKAGED_PROGRAM[1:])
+    return Path(str(resource)) if resource.is_file() else None
+
+
 def find_program(path: str | os.PathLike[str] | None = None) -> Path:
-    """Locate `dfpn.so`: `path`, else `$DFPN_PROGRAM_SO`, else `target/deploy/dfpn.so` in the current directory,
-    the SDK's source tree or any of their parents."""
+    """Locate `dfpn.so`: `path`, else `$DFPN_PROGRAM_SO`, else the copy packaged with the SDK, else
+    `target/deploy/dfpn.so` in the current directory, the SDK's source tree or any of their parents."""
     if path is not None:
-        candidates = [Path(path)]
+        candidates = [Path(path).expanduser()]
     elif os.environ.get(PROGRAM_ENV):
-        candidates = [Path(os.environ[PROGRAM_ENV])]
+        candidates = [Path(os.environ[PROGRAM_ENV]).expanduser()]
     else:
+        packaged = packaged_program()
         starts = [Path.cwd().resolve(), Path(__file__).resolve().parent]
-        candidates = [d / _RELATIVE_SO for s in starts for d in (s, *s.parents)]
+        candidates = [
+            *([packaged] if packaged else []),
+            *(d / _RELATIVE_SO for s in starts for d in (s, *s.parents)),
+        ]
     for c in candidates:
         if c.is_file():
             return c
     raise DFPNError(
         ErrorCode.PROGRAM_NOT_FOUND, f"dfpn.so not found (looked at {', '.join(map(str, candidates[:3]))}…)."
     )
+
+
+#: The entry-point group of packages that run reference workers on an embedded network.
+LOCAL_WORKERS_GROUP = "dfpn.local_workers"
+
+
+class LocalWorkers(Protocol):
+    """Workers running on a `LocalNetwork` in this process, as an entry point of `LOCAL_WORKERS_GROUP` starts them."""
+
+    #: The workers' authorities (registered and staked before the entry point returns).
+    authorities: Sequence[Pubkey]
+
+    async def aclose(self) -> None:
+        """Stop the workers and remove what they wrote."""
+
+
+#: What an entry point of `LOCAL_WORKERS_GROUP` refers to: `await start(network, count=...)`.
+StartLocalWorkers = Callable[..., Awaitable[LocalWorkers]]
+
+
+def local_workers_entry_point() -> StartLocalWorkers | None:
+    """The installed starter of reference workers (the first entry point of `LOCAL_WORKERS_GROUP`), if any."""
+    for entry_point in sorted(
+        importlib.metadata.entry_points(group=LOCAL_WORKERS_GROUP), key=lambda e: e.name
+    ):
+        start: StartLocalWorkers = entry_point.load()
+        return start
+    return None
+
+
+async def start_local_workers(network: LocalNetwork, count: int) -> LocalWorkers:
+    """Start `count` reference workers on `network` through the installed entry point; `LOCAL_WORKERS_MISSING` with
+    the install command when no package offers them."""
+    start = local_workers_entry_point()
+    if start is None:
+        raise DFPNError(
+            ErrorCode.LOCAL_WORKERS_MISSING,
+            "no reference workers are installed for the embedded network "
+            f"(no entry point in group {LOCAL_WORKERS_GROUP}).",
+        )
+    return await start(network, count=count)
 
 
 class LocalNetwork(Transport):
@@ -111,8 +176,13 @@ class LocalNetwork(Transport):
         start_time: int | None = None,
         authority: Keypair | None = None,
         program_id: Pubkey = PROGRAM_ID,
+        follow_wall_clock: bool = False,
     ) -> None:
+        """`follow_wall_clock`: the Clock sysvar never falls behind the wall clock (deadlines pass and reveal windows
+        open as on a cluster: what a user of the network expects); otherwise it moves only by `set_time`/`advance`
+        (what tests want)."""
         self.program_id = program_id
+        self.follow_wall_clock = follow_wall_clock
         self.program_path = find_program(program_path)
         self.svm = LiteSVM()
         self.svm.add_program_from_file(program_id, self.program_path)
@@ -211,6 +281,13 @@ class LocalNetwork(Transport):
         self._slot_hashes = dict(entries)
         self.svm.set_slot_hashes([(s, Hash.from_bytes(h)) for s, h in entries])
 
+    def catch_up_with_wall_clock(self) -> None:
+        """With `follow_wall_clock`, move the clock to the wall clock if it is behind (never back: `advance` may
+        have put it ahead), ending the current slot."""
+        wall = int(time.time())
+        if self.follow_wall_clock and wall > self.now():
+            self.produce_slot(wall)
+
     def advance(self, seconds: int) -> None:
         self.set_time(self.now() + seconds)
 
@@ -240,6 +317,7 @@ class LocalNetwork(Transport):
             raise DFPNError(
                 ErrorCode.INVALID_ARGUMENT, "a transaction needs at least one signer (the fee payer)"
             )
+        self.catch_up_with_wall_clock()
         self.svm.expire_blockhash()
         blockhash = self.svm.latest_blockhash()
         message = Message.new_with_blockhash(list(instructions), signers[0].pubkey(), blockhash)
@@ -283,6 +361,7 @@ class LocalNetwork(Transport):
         return self.process(instructions, signers)
 
     async def unix_timestamp(self) -> int:
+        self.catch_up_with_wall_clock()
         return self.now()
 
     async def minimum_balance_for_rent_exemption(self, size: int) -> int:
@@ -317,7 +396,9 @@ class LocalNetwork(Transport):
         selected = [
             a
             for a in found
-            if a is not None and a.owner == self.program_id and matches(a.data, discriminator, data_size, memcmp)
+            if a is not None
+            and a.owner == self.program_id
+            and matches(a.data, discriminator, data_size, memcmp)
         ]
         if data_slice is None:
             return selected
@@ -338,4 +419,15 @@ def _instruction_name(instruction: Instruction, program_id: Pubkey) -> str:
     return next((n for n, spec in INSTRUCTIONS.items() if spec.discriminator == disc), "unknown instruction")
 
 
-__all__ = ["LOCAL_PARAMS", "PROGRAM_ENV", "REFERENCE_PARAMS", "LocalNetwork", "find_program"]
+__all__ = [
+    "LOCAL_PARAMS",
+    "LOCAL_WORKERS_GROUP",
+    "PROGRAM_ENV",
+    "REFERENCE_PARAMS",
+    "LocalNetwork",
+    "LocalWorkers",
+    "find_program",
+    "local_workers_entry_point",
+    "packaged_program",
+    "start_local_workers",
+]

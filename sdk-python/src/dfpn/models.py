@@ -9,8 +9,11 @@ revealCount}` (`model` is the model's address; model ids are scoped by the devel
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
+from decimal import Decimal
 from enum import IntEnum, StrEnum
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
@@ -42,6 +45,31 @@ class Modality(IntEnum):
         """The modalities named by a bitmask, in bit order (unknown bits are ignored)."""
         return [m for m in cls if mask & m]
 
+    @classmethod
+    def parse(cls, name: str | int | Modality) -> Modality:
+        """A modality from any of its spellings: the Python name (`FACE_MANIPULATION`), the IDL/TypeScript name
+        (`FaceManipulation`), kebab or snake case in any letter case, a short name (`face`, `image`, `ai-image`,
+        `video`, `voice`, `audio`) or the bit value. `ValueError` names the accepted spellings."""
+        if isinstance(name, int):
+            return cls(name)
+        words = re.sub(r"(?<=[a-z])(?=[A-Z])", "_", name.strip()).replace("-", "_").upper()
+        if words in cls.__members__:
+            return cls[words]
+        if words.lower() in MODALITY_SHORT_NAMES:
+            return MODALITY_SHORT_NAMES[words.lower()]
+        accepted = ", ".join([*(m.name for m in cls), *MODALITY_SHORT_NAMES])
+        raise ValueError(f"unknown modality {name!r} (one of: {accepted}; any case, - or _)")
+
+
+#: Short names of the modalities (the CLIs' `--modality face`), keyed in snake case.
+MODALITY_SHORT_NAMES: dict[str, Modality] = {
+    "image": Modality.IMAGE_AUTHENTICITY,
+    "face": Modality.FACE_MANIPULATION,
+    "ai_image": Modality.AI_GENERATED_IMAGE,
+    "video": Modality.VIDEO_AUTHENTICITY,
+    "voice": Modality.VOICE_CLONING,
+    "audio": Modality.VOICE_CLONING,
+}
 
 #: Every modality's bit: the mask a worker uses to accept any request.
 ALL_MODALITIES = Modality.mask(Modality)
@@ -272,6 +300,46 @@ class SubmittedRequest(_Frozen):
     drawn: list[str] = Field(default_factory=list)
 
 
+class FeeEstimate(_Frozen):
+    """A fee in both units, named: `lamports` (exact, what the program records) and `sol` (a `Decimal`, exact too).
+    `submit_request(max_fee=estimate)` escrows exactly it."""
+
+    lamports: int
+    sol: Decimal
+
+    @classmethod
+    def from_lamports(cls, lamports: int) -> FeeEstimate:
+        return cls(lamports=lamports, sol=Decimal(lamports) / LAMPORTS_PER_SOL_DECIMAL)
+
+    def __str__(self) -> str:
+        return f"{self.sol.normalize():f} SOL ({self.lamports:,} lamports)"
+
+
+LAMPORTS_PER_SOL_DECIMAL = Decimal(1_000_000_000)
+
+#: The stages `analyze` / `wait_for_result(progress=...)` report, in order.
+ProgressStage = Literal["uploading", "submitted", "drawn", "committed", "revealed", "finalized"]
+
+
+class AnalysisProgress(_Frozen):
+    """Where a request stands, as `analyze(progress=...)` and `wait_for_result(progress=...)` report it (a new
+    report whenever something changed). The same stages and (camelCase) fields as the TypeScript SDK's."""
+
+    stage: ProgressStage
+    request_id: str | None = None
+    #: Seats drawn (or taken), accepted by their workers, committed and revealed, of `min_workers` needed.
+    seats_drawn: int = 0
+    accepted: int = 0
+    commits: int = 0
+    reveals: int = 0
+    min_workers: int = 0
+    #: Upload progress in bytes (stage "uploading").
+    bytes_sent: int = 0
+    bytes_total: int = 0
+    #: Seconds since the call started.
+    elapsed_seconds: float = 0.0
+
+
 class DrawResult(_Frozen):
     """What `draw_seats` did to a request's seats."""
 
@@ -289,12 +357,16 @@ class DrawResult(_Frozen):
 
 __all__ = [
     "ALL_MODALITIES",
+    "MODALITY_SHORT_NAMES",
+    "AnalysisProgress",
     "AnalysisResult",
     "Audit",
     "ConsensusType",
     "Detection",
     "DrawResult",
+    "FeeEstimate",
     "Modality",
+    "ProgressStage",
     "Region",
     "RequestInfo",
     "RequestStatus",
