@@ -8,6 +8,9 @@ Backends:
   httpx. The API address comes from ``IPFSStorage(api_url=...)`` or ``DFPN_IPFS_API`` (default
   ``http://127.0.0.1:5001``); reads may go through a gateway (``gateway_url=`` / ``DFPN_IPFS_GATEWAY``).
   ipfshttpclient is not used: it refuses Kubo versions newer than 0.8.
+- ``HttpStorage(upload_url, public_url=...)``: an HTTP PUT of the bytes to ``<upload_url>/<sha256><ext>`` (any
+  server or presigning proxy that accepts PUT), read back from ``<public_url>/<sha256><ext>``; the TypeScript SDK's
+  ``HttpStorage``, same names and layout.
 - ``s3``: boto3 (optional extra ``dfpn[s3]``) against AWS or any S3-compatible endpoint
   (``S3Storage(bucket=..., endpoint_url=...)`` or ``DFPN_S3_BUCKET`` / ``AWS_ENDPOINT_URL_S3`` /
   ``AWS_ENDPOINT_URL`` and the usual ``AWS_*`` credential variables).
@@ -339,8 +342,90 @@ class S3Storage:
             raise DFPNError(ErrorCode.REPORT_UNAVAILABLE, f"reading {uri} took over {timeout}s.") from e
 
 
+class HttpStorage:
+    """Uploads with HTTP PUT to ``<upload_url>/<sha256><ext>`` and names the media ``<public_url>/<sha256><ext>``
+    (`public_url` defaults to `upload_url`). `headers` go with every PUT (an API key). The upload has a total
+    deadline of `timeout` seconds; the server's reply is read at most 4 KiB deep (only its status matters)."""
+
+    scheme = "https"
+
+    def __init__(
+        self,
+        upload_url: str,
+        *,
+        public_url: str | None = None,
+        headers: dict[str, str] | None = None,
+        timeout: float = 300.0,
+        chunk_size: int = _UPLOAD_CHUNK,
+    ) -> None:
+        self.upload_url = upload_url.rstrip("/")
+        self.public_url = (public_url or upload_url).rstrip("/")
+        for url in (self.upload_url, self.public_url):
+            if urlparse(url).scheme not in ("http", "https") or not urlparse(url).hostname:
+                raise DFPNError(
+                    ErrorCode.INVALID_ARGUMENT, f"HttpStorage needs http(s):// URLs with a host, got {url!r}."
+                )
+        self.scheme = urlparse(self.public_url).scheme
+        self.headers = dict(headers or {})
+        self.timeout = timeout
+        self.chunk_size = chunk_size
+
+    async def upload(self, path: str | Path, *, progress: ProgressCallback | None = None) -> str:
+        """PUT `path`; returns its public URL."""
+        p = Path(path)
+        total = _file_size(p)
+        key = sha256_file(p).hex() + p.suffix.lower()
+        chunk_size = self.chunk_size
+
+        async def body() -> AsyncIterator[bytes]:
+            sent = 0
+            if progress is not None:
+                progress(0, total)
+            with p.open("rb") as f:
+                while chunk := f.read(chunk_size):
+                    sent += len(chunk)
+                    yield chunk
+                    if progress is not None:
+                        progress(sent, total)
+
+        target = f"{self.upload_url}/{key}"
+        headers = {"Content-Type": "application/octet-stream", "Content-Length": str(total), **self.headers}
+        try:
+            async with (
+                asyncio.timeout(self.timeout),
+                httpx.AsyncClient(timeout=self.timeout) as http,
+                http.stream("PUT", target, content=body(), headers=headers) as response,
+            ):
+                status = response.status_code
+                detail = await _reply_start(response)
+        except httpx.ConnectError as e:
+            raise DFPNError(ErrorCode.STORAGE_UNAVAILABLE, f"cannot reach {self.upload_url}: {e}.") from e
+        except httpx.HTTPError as e:
+            raise DFPNError(ErrorCode.STORAGE_FAILED, f"HTTP PUT of {p.name} to {target} failed: {e}.") from e
+        except TimeoutError as e:
+            raise DFPNError(
+                ErrorCode.STORAGE_FAILED, f"HTTP PUT of {p.name} to {target} took over {self.timeout:g} s."
+            ) from e
+        if not 200 <= status < 300:
+            raise DFPNError(
+                ErrorCode.STORAGE_FAILED, f"HTTP PUT of {p.name} to {target}: HTTP {status} {detail}"
+            )
+        logger.info("stored %s at %s/%s (%d bytes)", p, self.public_url, key, total)
+        return f"{self.public_url}/{key}"
+
+
+async def _reply_start(response: httpx.Response, limit: int = 4096) -> str:
+    """The first `limit` bytes of a reply, as text for an error message (the rest is never read)."""
+    head = bytearray()
+    async for chunk in response.aiter_raw():
+        head += chunk
+        if len(head) >= limit:
+            break
+    return bytes(head[:limit]).decode(errors="replace").strip()[:300]
+
+
 #: What `upload` accepts as a backend: a name ("file", "ipfs", "s3") or a configured backend.
-Backend = str | IPFSStorage | S3Storage
+Backend = str | IPFSStorage | S3Storage | HttpStorage
 
 
 def backend_from_name(name: str) -> IPFSStorage | S3Storage | None:
@@ -436,6 +521,7 @@ __all__ = [
     "MAX_REPORT_BYTES",
     "MAX_STORAGE_URI",
     "Backend",
+    "HttpStorage",
     "IPFSStorage",
     "ProgressCallback",
     "S3Storage",
