@@ -20,6 +20,13 @@ setup-python: $(VENV)/.installed
 build:
 	scripts/build-sbf.sh
 
+## wheels: installable wheels of the SDK (carrying dfpn.so), the detectors and the worker -> target/wheels
+## (`pip install --find-links target/wheels 'dfpn[local]'` gives a living embedded network; tests/test_wheels.py)
+.PHONY: wheels
+wheels: $(VENV)/.installed build
+	$(VENV)/bin/python -m pip wheel -q --no-deps -w target/wheels sdk-python detectors worker
+	@ls target/wheels
+
 ## idl: regenerate idl/dfpn.json and idl/dfpn.legacy.json (the pre-0.30 format, for anchorpy)
 idl:
 	python3 scripts/gen_idl.py
