@@ -50,6 +50,12 @@ def test_a_keypair_file_round_trips_and_is_private(tmp_path: Path) -> None:
     with pytest.raises(DFPNError) as missing:
         load_keypair(tmp_path / "none.json")
     assert missing.value.code is ErrorCode.INVALID_ARGUMENT and "does not exist" in str(missing.value)
+    assert "solana-keygen new" in str(missing.value)  # how to make one
+    # A directory (or a file without read permission) is named too, not an OSError traceback
+    (tmp_path / "dir.json").mkdir()
+    with pytest.raises(DFPNError) as unreadable:
+        load_keypair(tmp_path / "dir.json")
+    assert unreadable.value.code is ErrorCode.INVALID_ARGUMENT and "cannot be read" in str(unreadable.value)
 
 
 def test_a_transport_without_a_push_channel_says_so() -> None:

@@ -15,13 +15,21 @@ logger = logging.getLogger(__name__)
 
 
 def load_keypair(path: str | Path) -> Keypair:
-    """A Solana CLI keypair file: a JSON array of 64 bytes."""
-    p = Path(path).expanduser()
+    """A Solana CLI keypair file: a JSON array of 64 bytes (`~` expanded, relative to the working directory).
+    A missing, unreadable or malformed file is `INVALID_ARGUMENT` naming the file and what is wrong with it."""
+    p = Path(path).expanduser().absolute()
     try:
         raw = json.loads(p.read_text())
         return Keypair.from_bytes(bytes(raw))
     except FileNotFoundError as e:
-        raise DFPNError(ErrorCode.INVALID_ARGUMENT, f"keypair file {p} does not exist.") from e
+        raise DFPNError(
+            ErrorCode.INVALID_ARGUMENT,
+            f"keypair file {p} does not exist (create one with `solana-keygen new -o {p}`).",
+        ) from e
+    except OSError as e:  # a directory, no permission, an I/O error
+        raise DFPNError(
+            ErrorCode.INVALID_ARGUMENT, f"keypair file {p} cannot be read: {e.strerror or e}."
+        ) from e
     except (ValueError, TypeError) as e:
         raise DFPNError(
             ErrorCode.INVALID_ARGUMENT, f"{p} is not a Solana keypair file (a JSON array of 64 bytes): {e}"

@@ -1,4 +1,4 @@
-"""The `dfpn-worker` command: init, register, run, status, unstake, claim.
+"""The `dfpn-worker` command: init, register, run, status, unstake, claim, leave.
 
 ```sh
 dfpn-worker init --keypair ~/.config/solana/worker.json --network devnet --stake 2 --storage ipfs
@@ -9,7 +9,11 @@ dfpn-worker unstake            # all stake; then, after the unbonding delay:
 dfpn-worker unstake --withdraw
 ```
 
-Exit codes: 0 ok, 1 a failure (printed as `error: ...`), 2 a usage error.
+Global options (`--config`, `--network`, `--keypair`, `--state-dir`, `--log-level`, `--log-format`, `--json`, `-v`)
+go before or after the command; a value after it wins. Paths are resolved against the working directory with `~`
+expanded (`init` writes them absolute). Exit codes: 0 ok, 1 a failure (printed as `error: CODE: message` with
+what to do, or with `--json` as one `{"error": {"code", "message", "hint"}}` object on stdout), 2 a usage or
+configuration error.
 """
 
 from __future__ import annotations
@@ -28,13 +32,24 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from pydantic import ValidationError
 from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 
 from dfpn import LocalNetwork, Transport, load_keypair
 from dfpn import Modality as ChainModality
 from dfpn import instructions as ix
-from dfpn.errors import DFPNError
+from dfpn.clitools import (
+    NETWORK_HELP,
+    Parser,
+    Reporter,
+    UsageError,
+    add_version_option,
+    check_network,
+    default,
+    run_command,
+    user_path,
+)
 from dfpn.rpc import RpcTransport
 from dfpn_detectors import Detector, load_detectors
 from dfpn_worker.analysis import modality_mask
@@ -64,10 +79,9 @@ from dfpn_worker.state import Phase, StateError, StateStore
 logger = logging.getLogger(__name__)
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
-
-
-class UsageError(Exception):
-    """A bad command line or configuration (exit 2)."""
+#: Commands that act on the network named by the config, and would each get a new, empty embedded network on
+#: "local" (it lives inside one process): refused there with an explanation.
+NETWORK_COMMANDS = frozenset({"register", "status", "unstake", "claim", "leave"})
 
 
 # ---- building blocks (also used by tests; the registration ones live in `registration.py`) -----------------
@@ -142,10 +156,10 @@ def _overrides(args: argparse.Namespace) -> dict[str, Any]:
     return {field: getattr(args, attr, None) for attr, field in keys.items()}
 
 
-def cmd_init(args: argparse.Namespace, out: TextIO) -> int:
+def cmd_init(args: argparse.Namespace, report: Reporter) -> int:
     path = config_path(args.config)
     if path.exists() and not args.force:
-        raise UsageError(f"{path} exists; pass --force to overwrite it")
+        raise UsageError(f"{path} exists", hint="pass --force to overwrite it.")
     values: dict[str, Any] = _overrides(args)
     for name in ("stake", "concurrency", "fee_floor", "storage", "reports_dir", "metrics_port"):
         values[name] = getattr(args, name)
@@ -160,12 +174,39 @@ def cmd_init(args: argparse.Namespace, out: TextIO) -> int:
     keypair_note = "exists"
     if not config.keypair.exists():
         if not args.generate_keypair:
-            raise UsageError(f"keypair {config.keypair} does not exist; pass --generate-keypair to create it")
+            raise UsageError(
+                f"keypair {config.keypair} does not exist",
+                hint="pass --generate-keypair to create it, or --keypair PATH to use another one.",
+            )
         generate_keypair(config.keypair)
         keypair_note = "generated"
     keypair = load_keypair(config.keypair)
     config, notes = _fill_detectors_and_modalities(config)
     write_config(config, path)
+    next_step = "fund the key with SOL for the stake and fees, then `dfpn-worker register`"
+    if config.network == "local":
+        next_step = (
+            "`dfpn-worker run` (on the embedded network 'local' it registers itself; it lives inside that one "
+            "process, so `register` and `status` have nothing to act on there)"
+        )
+    if report.as_json:
+        report.result(
+            {
+                "config": str(path),
+                "network": config.network,
+                "worker": str(keypair.pubkey()),
+                "keypair": str(config.keypair),
+                "keypairCreated": keypair_note == "generated",
+                "detectors": config.detectors,
+                "modalities": config.modalities,
+                "modelDeveloper": config.model_developer or str(keypair.pubkey()),
+                "models": config.models,
+                "notes": notes,
+                "next": next_step,
+            }
+        )
+        return EXIT_OK
+    out = report.out
     print(f"wrote {path}", file=out)
     print(f"worker key: {keypair.pubkey()} ({config.keypair}, {keypair_note})", file=out)
     print(f"detectors:  {', '.join(config.detectors)}", file=out)
@@ -176,7 +217,7 @@ def cmd_init(args: argparse.Namespace, out: TextIO) -> int:
         print(f"            {model_id} at {address}", file=out)
     for note in notes:
         print(f"note: {note}", file=out)
-    print("next: fund the key with SOL for the stake and fees, then `dfpn-worker register`", file=out)
+    print(f"next: {next_step}", file=out)
     return EXIT_OK
 
 
@@ -208,7 +249,7 @@ async def cmd_register(
     config: WorkerConfig,
     transport: Transport,
     detectors: list[Detector],
-    out: TextIO,
+    report: Reporter,
 ) -> int:
     keypair = load_keypair(config.keypair)
     await fund_if_local(transport, keypair.pubkey())
@@ -216,11 +257,13 @@ async def cmd_register(
     summary = await register_worker(transport, keypair, config, detectors)
     if models:
         summary["actions"].insert(0, f"registered models {', '.join(models)}")
-    _print(summary, args.json, out)
+    _print(summary, report)
     return EXIT_OK
 
 
-async def cmd_run(config: WorkerConfig, transport: Transport, detectors: list[Detector]) -> int:
+async def cmd_run(
+    config: WorkerConfig, transport: Transport, detectors: list[Detector], report: Reporter
+) -> int:
     keypair = load_keypair(config.keypair)
     if isinstance(transport, LocalNetwork):
         # The embedded network lives in this process and starts empty: bootstrap a development worker on it.
@@ -243,11 +286,13 @@ async def cmd_run(config: WorkerConfig, transport: Transport, detectors: list[De
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.remove_signal_handler(sig)
         node.state.close()
+    if report.as_json:
+        report.result({"network": transport.name, "worker": str(keypair.pubkey()), "stopped": True})
     return EXIT_OK
 
 
 async def cmd_status(
-    args: argparse.Namespace, config: WorkerConfig, transport: Transport, out: TextIO
+    args: argparse.Namespace, config: WorkerConfig, transport: Transport, report: Reporter
 ) -> int:
     keypair = load_keypair(config.keypair)
     worker = await fetch_worker(transport, keypair.pubkey())
@@ -271,12 +316,12 @@ async def cmd_status(
                 }
                 for j in state.recent(10)
             ]
-    _print(status, args.json, out)
+    _print(status, report)
     return EXIT_OK
 
 
 async def cmd_unstake(
-    args: argparse.Namespace, config: WorkerConfig, transport: Transport, out: TextIO
+    args: argparse.Namespace, config: WorkerConfig, transport: Transport, report: Reporter
 ) -> int:
     keypair = load_keypair(config.keypair)
     authority = keypair.pubkey()
@@ -288,7 +333,11 @@ async def cmd_unstake(
         record = await transport.send_transaction(
             [ix.withdraw_stake(authority=authority, program_id=pid)], [keypair]
         )
-        print(f"withdrew {worker.unbonding_amount} lamports: {record.signature}", file=out)
+        _say(
+            report,
+            {"withdrewLamports": worker.unbonding_amount, "signature": record.signature},
+            f"withdrew {worker.unbonding_amount} lamports: {record.signature}",
+        )
         return EXIT_OK
     from dfpn.fees import sol_to_lamports
 
@@ -300,15 +349,16 @@ async def cmd_unstake(
     )
     after = await fetch_worker(transport, authority)
     ends = after.unbonding_ends_at if after is not None else 0
-    print(
+    _say(
+        report,
+        {"unstakingLamports": amount, "signature": record.signature, "withdrawFrom": ends},
         f"unstaking {amount} lamports: {record.signature}; withdraw with `dfpn-worker unstake --withdraw` "
         f"from unix time {ends} on",
-        file=out,
     )
     return EXIT_OK
 
 
-async def cmd_claim(config: WorkerConfig, transport: Transport, out: TextIO) -> int:
+async def cmd_claim(config: WorkerConfig, transport: Transport, report: Reporter) -> int:
     keypair = load_keypair(config.keypair)
     worker = await fetch_worker(transport, keypair.pubkey())
     if worker is None:
@@ -316,18 +366,21 @@ async def cmd_claim(config: WorkerConfig, transport: Transport, out: TextIO) -> 
     record = await transport.send_transaction(
         [ix.claim_worker_rewards(authority=keypair.pubkey(), program_id=transport.program_id)], [keypair]
     )
-    print(f"claimed {worker.rewards} lamports: {record.signature}", file=out)
+    _say(
+        report,
+        {"claimedLamports": worker.rewards, "signature": record.signature},
+        f"claimed {worker.rewards} lamports: {record.signature}",
+    )
     return EXIT_OK
 
 
-async def cmd_leave(args: argparse.Namespace, config: WorkerConfig, transport: Transport, out: TextIO) -> int:
+async def cmd_leave(
+    args: argparse.Namespace, config: WorkerConfig, transport: Transport, report: Reporter
+) -> int:
     """Give back the seat of a request this worker joined and has not committed (in the first half of the commit
     window: the seat bond is released); a local job for it is recorded as left, so `run` leaves it alone."""
     keypair = load_keypair(config.keypair)
-    try:
-        request = Pubkey.from_string(args.request)
-    except ValueError as e:
-        raise UsageError(f"{args.request!r} is not a request address") from e
+    request = _request_address(args.request)
     record = await transport.send_transaction(
         [ix.leave_request(authority=keypair.pubkey(), request=request, program_id=transport.program_id)],
         [keypair],
@@ -339,14 +392,35 @@ async def cmd_leave(args: argparse.Namespace, config: WorkerConfig, transport: T
                 state.put(
                     job.replace(phase=Phase.LEFT, finished=True, outcome="left the seat (dfpn-worker leave)")
                 )
-    print(f"left {request}: {record.signature}; seat bond released", file=out)
+    _say(
+        report,
+        {"left": str(request), "signature": record.signature},
+        f"left {request}: {record.signature}; seat bond released",
+    )
     return EXIT_OK
 
 
-def _print(data: dict[str, Any], as_json: bool, out: TextIO) -> None:
-    if as_json:
-        print(json.dumps(data, indent=2, default=str), file=out)
+def _request_address(value: str) -> Pubkey:
+    try:
+        return Pubkey.from_string(value)
+    except ValueError as e:
+        raise UsageError(
+            f"{value!r} is not a request address", hint="pass the request's base58 address (its id)."
+        ) from e
+
+
+def _say(report: Reporter, data: dict[str, Any], text: str) -> None:
+    if report.as_json:
+        report.result(data)
+    else:
+        print(text, file=report.out)
+
+
+def _print(data: dict[str, Any], report: Reporter) -> None:
+    if report.as_json:
+        report.result(data)
         return
+    out = report.out
     for key, value in data.items():
         if isinstance(value, dict):
             print(f"{key}:", file=out)
@@ -378,10 +452,16 @@ def _modality(value: str) -> str:
 
 
 def parser() -> argparse.ArgumentParser:
-    common = _common_options()
-    p = argparse.ArgumentParser(
-        prog="dfpn-worker", description="DFPN reference worker node: run deepfake detectors for fees."
+    p = Parser(
+        prog="dfpn-worker",
+        description="DFPN reference worker node: run deepfake detectors for fees.",
+        epilog="Global options go before or after the command. Exit codes: 0 ok, 1 failure, 2 usage or "
+        "configuration error.",
     )
+    add_version_option(p)
+    _global_options(p, after=False)
+    common = Parser(add_help=False)
+    _global_options(common, after=True)
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _add_init(sub, common)
     register = sub.add_parser("register", parents=[common], help="register (or update) the worker on-chain")
@@ -390,12 +470,10 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="development networks: also register the detectors' model ids with this key as developer",
     )
-    register.add_argument("--json", action="store_true", help="print JSON")
 
     sub.add_parser("run", parents=[common], help="work: follow requests, analyse, commit, reveal, finalize")
 
-    status = sub.add_parser("status", parents=[common], help="on-chain worker account and local jobs")
-    status.add_argument("--json", action="store_true", help="print JSON")
+    sub.add_parser("status", parents=[common], help="on-chain worker account and local jobs")
 
     unstake = sub.add_parser(
         "unstake", parents=[common], help="request unstaking, or withdraw after the delay"
@@ -416,25 +494,54 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def _common_options() -> argparse.ArgumentParser:
-    """The options every command takes (they override the config file)."""
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
+def _global_options(parser: argparse.ArgumentParser, after: bool) -> None:
+    """The options every command takes, before or after the command (they override the config file)."""
+    parser.add_argument(
         "--config",
         metavar="PATH",
+        type=user_path,
+        default=default(after, None),
         help="config file (default $DFPN_WORKER_CONFIG or ~/.config/dfpn-worker/config.toml)",
     )
-    common.add_argument("--network", help='"local", "localnet", "devnet" or an RPC URL')
-    common.add_argument("--keypair", metavar="PATH", help="the worker's Solana JSON keypair file")
-    common.add_argument("--state-dir", metavar="DIR", help="durable worker state directory")
-    common.add_argument("--log-level", metavar="LEVEL", help="DEBUG, INFO, WARNING, ...")
-    common.add_argument("--log-format", choices=["json", "text"], help="log line format (default json)")
-    return common
+    parser.add_argument("--network", default=default(after, None), help=NETWORK_HELP)
+    parser.add_argument(
+        "--keypair",
+        metavar="PATH",
+        type=user_path,
+        default=default(after, None),
+        help="the worker's Solana JSON keypair file",
+    )
+    parser.add_argument(
+        "--state-dir",
+        metavar="DIR",
+        type=user_path,
+        default=default(after, None),
+        help="durable worker state directory",
+    )
+    parser.add_argument("--log-level", metavar="LEVEL", default=default(after, None), help="DEBUG, INFO, ...")
+    parser.add_argument(
+        "--log-format",
+        choices=["json", "text"],
+        default=default(after, None),
+        help="log line format (default json)",
+    )
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        default=default(after, False),
+        help="print the result, or the error, as one JSON object on stdout",
+    )
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        dest="verbose_after" if after else "verbose",
+        action="count",
+        default=default(after, 0),
+        help="debug logging (same as --log-level DEBUG)",
+    )
 
 
-def _add_init(
-    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
-) -> None:
+def _add_init(sub: argparse._SubParsersAction[Parser], common: Parser) -> None:
     init = sub.add_parser("init", parents=[common], help="write a config file (and optionally a new keypair)")
     init.add_argument("--generate-keypair", action="store_true", help="create the keypair file if missing")
     init.add_argument("--stake", metavar="SOL", help="stake to put up at registration (default 1)")
@@ -464,43 +571,84 @@ def _add_init(
     init.add_argument("--concurrency", type=int, help="requests analysed at once (default 4)")
     init.add_argument("--fee-floor", metavar="SOL", help="skip requests paying a worker less than this")
     init.add_argument("--storage", choices=["file", "ipfs", "s3"], help="where reports go (default file)")
-    init.add_argument("--reports-dir", metavar="DIR", help="report files directory (file storage)")
+    init.add_argument(
+        "--reports-dir", metavar="DIR", type=user_path, help="report files directory (file storage)"
+    )
     init.add_argument(
         "--metrics-port", help="metrics/health port (default 9464; 0: any free port; off: none)"
     )
     init.add_argument("--force", action="store_true", help="overwrite an existing config file")
 
 
+def _refuse_embedded(command: str) -> UsageError:
+    return UsageError(
+        f"`dfpn-worker {command}` cannot act on the network 'local': it is an embedded network that lives only "
+        "inside one process, so this command would start a new, empty one and end it with the command (a worker "
+        "registered by another command is not on it)",
+        code="NETWORK_NOT_SUPPORTED",
+        hint="`dfpn-worker run` registers the worker on its own embedded network by itself. To register and "
+        "inspect a worker across commands use a network that outlives them: --network localnet (`make localnet` "
+        "or `dfpn-localnet up`) or devnet.",
+    )
+
+
 async def _dispatch(
     args: argparse.Namespace,
-    out: TextIO,
+    report: Reporter,
     transport: Transport | None,
     detectors: list[Detector] | None,
 ) -> int:
     config = load_config(args.config, **_overrides(args))
     if transport is None:
         setup_logging(config.log_level, config.log_format)
+        if config.network == "local" and args.command in NETWORK_COMMANDS:
+            raise _refuse_embedded(args.command)
     own = transport is None
     t = transport if transport is not None else open_transport(config)
     try:
         if args.command == "register":
             dets = detectors if detectors is not None else load_worker_detectors(config)
-            return await cmd_register(args, config, t, dets, out)
+            return await cmd_register(args, config, t, dets, report)
         if args.command == "run":
             dets = detectors if detectors is not None else load_worker_detectors(config)
-            return await cmd_run(config, t, dets)
+            return await cmd_run(config, t, dets, report)
         if args.command == "status":
-            return await cmd_status(args, config, t, out)
+            return await cmd_status(args, config, t, report)
         if args.command == "unstake":
-            return await cmd_unstake(args, config, t, out)
+            return await cmd_unstake(args, config, t, report)
         if args.command == "claim":
-            return await cmd_claim(config, t, out)
+            return await cmd_claim(config, t, report)
         if args.command == "leave":
-            return await cmd_leave(args, config, t, out)
+            return await cmd_leave(args, config, t, report)
         raise UsageError(f"unknown command {args.command}")
     finally:
         if own:
             await t.close()
+
+
+def _user_error(error: BaseException) -> tuple[str, str, str, int] | None:
+    """The worker's own failures, as (code, message, hint, exit code) for `run_command`."""
+    if isinstance(error, WorkerError):
+        return "WORKER_ERROR", str(error), "", EXIT_ERROR
+    if isinstance(error, StateError):
+        return (
+            "STATE_ERROR",
+            str(error),
+            "each worker key needs its own state directory (--state-dir); check its permissions.",
+            EXIT_ERROR,
+        )
+    if isinstance(error, ValidationError):  # a bad config value, from the file, the environment or a flag
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in e['loc']) or 'config'}: {e['msg']}" for e in error.errors()
+        )
+        return "INVALID_CONFIG", f"invalid configuration: {problems}", _CONFIG_HINT, EXIT_USAGE
+    return None
+
+
+_CONFIG_HINT = (
+    "fix the value in the config file (`dfpn-worker init --force` rewrites it), the DFPN_WORKER_* variable or the "
+    "option."
+)
 
 
 def main(
@@ -509,23 +657,30 @@ def main(
     transport: Transport | None = None,
     detectors: list[Detector] | None = None,
     out: TextIO | None = None,
+    err: TextIO | None = None,
 ) -> int:
     """Run the command line; `transport` and `detectors` are injected by tests (else from the config)."""
-    stream = out or sys.stdout
-    args = parser().parse_args(argv)
-    try:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+
+    def body(args: argparse.Namespace, report: Reporter) -> int:
+        if args.verbose + getattr(args, "verbose_after", 0) > 0:
+            args.log_level = "DEBUG"
+        if args.network is not None:
+            check_network(args.network)
         if args.command == "init":
-            return cmd_init(args, stream)
-        return asyncio.run(_dispatch(args, stream, transport, detectors))
-    except UsageError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return EXIT_USAGE
-    except (DFPNError, WorkerError, StateError) as e:
-        print(f"error: {e}", file=sys.stderr)
-        return EXIT_ERROR
-    except ValueError as e:  # pydantic ValidationError is a ValueError: a bad config value
-        print(f"error: invalid configuration: {e}", file=sys.stderr)
-        return EXIT_USAGE
+            return cmd_init(args, report)
+        return asyncio.run(_dispatch(args, report, transport, detectors))
+
+    return run_command(
+        "dfpn-worker",
+        "dfpn-worker",
+        arguments,
+        parser().parse_args,
+        body,
+        out=out or sys.stdout,
+        err=err or sys.stderr,
+        user_errors=_user_error,
+    )
 
 
 def run() -> None:

@@ -5,8 +5,11 @@ defaults. The file is `--config PATH`, else `$DFPN_WORKER_CONFIG`, else `~/.conf
 (a missing default file is not an error: every key has a default).
 
 Every key is a top-level TOML key, and the environment variable is the key in upper case with the prefix,
-e.g. `network = "devnet"` / `DFPN_WORKER_NETWORK=devnet`. Lists in the environment are comma-separated
-(`DFPN_WORKER_MODALITIES=FaceManipulation,ImageAuthenticity`) or JSON; `detector_config` and `models` are JSON.
+e.g. `network = "devnet"` / `DFPN_WORKER_NETWORK=devnet`. Paths (`keypair`, `state_dir`, `reports_dir`) have `~`
+expanded; a relative path in the config file is relative to the file's directory, one given in code or the
+environment to the working directory, so a config file means the same files from wherever it is used. Lists in
+the environment are comma-separated (`DFPN_WORKER_MODALITIES=FaceManipulation,ImageAuthenticity`) or JSON;
+`detector_config` and `models` are JSON.
 
 Models on-chain are addressed by the developer that registered them and their id (`["model", developer,
 model_id]`): `model_developer` names that developer for the detectors' model ids (default: the worker's own key,
@@ -39,6 +42,7 @@ from dfpn import pda
 from dfpn.errors import DFPNError, ErrorCode
 from dfpn.fees import sol_to_lamports
 from dfpn.netguard import DestinationPolicy
+from dfpn.rpc import resolve_network
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +62,8 @@ _SHORT_MODALITIES = {
 }
 
 _config_file: ContextVar[Path | None] = ContextVar("dfpn_worker_config_file", default=None)
+#: The settings that are paths (`~` expanded, made absolute).
+PATH_KEYS = ("keypair", "state_dir", "reports_dir")
 
 
 def parse_modality(value: str | int) -> ChainModality:
@@ -235,7 +241,18 @@ class WorkerConfig(BaseSettings):
     @field_validator("keypair", "state_dir", "reports_dir")
     @classmethod
     def _expand(cls, value: Path | None) -> Path | None:
-        return None if value is None else value.expanduser()
+        return None if value is None else Path(os.path.abspath(value.expanduser()))
+
+    @field_validator("network")
+    @classmethod
+    def _known_network(cls, value: str) -> str:
+        if value == "local":
+            return value
+        try:
+            resolve_network(value)
+        except DFPNError as e:
+            raise ValueError(e.message) from e
+        return value
 
     @classmethod
     def settings_customise_sources(
@@ -249,7 +266,7 @@ class WorkerConfig(BaseSettings):
         path = _config_file.get()
         sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
         if path is not None:
-            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=path))
+            sources.append(_ConfigFileSource(settings_cls, path))
         return tuple(sources)
 
     # ---- derived values --------------------------------------------------------------------------------
@@ -282,6 +299,24 @@ class WorkerConfig(BaseSettings):
             return Pubkey.from_string(self.models[model_id])
         developer = Pubkey.from_string(self.model_developer) if self.model_developer else worker
         return pda.model_address(developer, model_id, program_id)
+
+
+class _ConfigFileSource(TomlConfigSettingsSource):
+    """The TOML config file, whose relative paths are relative to the file's directory (not to the directory the
+    worker happens to be started from)."""
+
+    def __init__(self, settings_cls: type[BaseSettings], path: Path) -> None:
+        super().__init__(settings_cls, toml_file=path)
+        self._base = Path(os.path.abspath(path)).parent
+
+    def __call__(self) -> dict[str, Any]:
+        data = dict(super().__call__())
+        for key in PATH_KEYS:
+            value = data.get(key)
+            if isinstance(value, str) and value:
+                p = Path(value).expanduser()
+                data[key] = str(p if p.is_absolute() else self._base / p)
+        return data
 
 
 def _pubkey(value: str, what: str) -> Pubkey:
