@@ -213,7 +213,12 @@ def test_local_workers_missing_is_explicit(monkeypatch: pytest.MonkeyPatch, medi
         assert err.value.code is ErrorCode.LOCAL_WORKERS_MISSING and "dfpn[local]" in str(err.value)
     # (control: by default none are started and the submission goes through)
     with DFPNClient("local") as client:
-        assert client.submit_request(media, modalities=[Modality.FACE_MANIPULATION], min_workers=1).id
+        sub = client.submit_request(media, modalities=[Modality.FACE_MANIPULATION], min_workers=1)
+        # And waiting for it says at once that nobody can answer, instead of waiting for the deadline
+        started = time.monotonic()
+        with pytest.raises(DFPNError) as err:
+            client.wait_for_result(sub.id, timeout=60)
+        assert err.value.code is ErrorCode.LOCAL_WORKERS_MISSING and time.monotonic() - started < 30
 
 
 def test_local_workers_only_on_a_network_the_client_made(network: LocalNetwork) -> None:

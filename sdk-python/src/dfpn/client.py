@@ -737,6 +737,13 @@ class AsyncDFPNClient:
                 return await self._assemble(address, r)
             if r.status == REQUEST_STATUS_EXPIRED:
                 raise _no_workers(address, r)
+            if r.pool_count == 0 and self._owns_transport and isinstance(self.transport, LocalNetwork):
+                # An embedded network this client made, without workers when the request was submitted: nobody can
+                # ever be drawn, and waiting for the deadline would only hide why.
+                raise DFPNError(
+                    ErrorCode.LOCAL_WORKERS_MISSING,
+                    f"request {address} was submitted on an embedded network without workers: nobody can answer it.",
+                )
             now = await self.transport.unix_timestamp()
             if challenge is not None and not r.challenged and is_finalizable(r, now):
                 # The label goes on-chain before anything finalizes (this client never finalizes before it).
