@@ -120,6 +120,15 @@ async def test_given_a_validator_when_a_request_is_submitted_then_the_fee_is_the
             assert Pubkey.from_string(sub.id) in {a.address for a in listed}
             record = await rpc.get_transaction(sub.signature)
             assert record is not None and record.fee == 5_000 and record.compute_units > 0
+        # And a client without a wallet reads the same request and configuration (read-only use)
+        async with AsyncDFPNClient(validator.url) as reader:
+            assert reader.read_only
+            assert (await reader.get_request(sub.id)).fee_lamports == estimate
+            assert (await reader.get_config()).params == (await client.get_config()).params
+            # but refuses, before sending anything, what would need a signature
+            with pytest.raises(DFPNError) as err:
+                await reader.finalize(sub.id)
+            assert err.value.code is ErrorCode.WALLET_REQUIRED
 
 
 async def test_given_three_workers_over_rpc_then_the_client_gets_the_verdict(
