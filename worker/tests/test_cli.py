@@ -434,5 +434,5 @@ def test_an_unexpected_exception_is_a_bug_with_its_traceback(
     code, _ = _run(["status", "--config", str(config_file)], network)
     err = capsys.readouterr().err
     assert code == 1
-    assert err.startswith("error: INTERNAL: unexpected RuntimeError: boom. this is a bug in dfpn-worker")
+    assert err.startswith("error: INTERNAL: unexpected RuntimeError: boom. This is a bug in dfpn-worker")
     assert "Traceback (most recent call last)" in err and 'raise RuntimeError("boom")' in err

@@ -254,7 +254,7 @@ def run_command(
 def _bug(prog: str, distribution: str, error: Exception, reporter: Reporter) -> int:
     message = f"unexpected {type(error).__name__}: {error}"
     hint = (
-        f"this is a bug in {prog} {package_version(distribution)}, not something you did wrong; please report it "
+        f"This is a bug in {prog} {package_version(distribution)}, not something you did wrong; please report it "
         "with the traceback printed on stderr."
     )
     reporter.error("INTERNAL", message, hint)
