@@ -12,6 +12,7 @@ export {
   type ChallengeLabel,
   type ChallengeSecret,
 } from './challenge.js';
+export * from './analyze.js';
 export * from './client.js';
 export * from './commitment.js';
 export * from './constants.js';
@@ -27,6 +28,7 @@ export * as protocol from './protocol.js';
 export { mediaFromBlob, mediaFromBytes, platform, setPlatform } from './platform.js';
 export type { LocalNetworkLike, LocalNetworkOptions, MediaSource, Platform } from './platform.js';
 export * from './rpc.js';
+export * from './signers.js';
 export * from './storage.js';
 export * from './transport.js';
 export * as generated from './generated/index.js';

@@ -20,7 +20,7 @@ import {
   type ChallengeLabel,
   type ChallengeSecret,
 } from './challenge.js';
-import { ACCOUNT_SIZES, PROGRAM_ID } from './constants.js';
+import { ACCOUNT_SIZES, LAMPORTS_PER_SIGNATURE, PROGRAM_ID } from './constants.js';
 import {
   DEFAULT_DRAW_BATCH,
   drawCandidates,
@@ -33,7 +33,7 @@ import {
   SLOT_HASHES_SYSVAR,
   WorkerPool,
 } from './draw.js';
-import { DFPNError, ErrorCode } from './errors.js';
+import { DFPNError, ErrorCode, HINTS } from './errors.js';
 import { parseLogs, type DfpnEvent } from './events.js';
 import { feeFromParams, solToLamports } from './fees.js';
 import {
@@ -69,6 +69,8 @@ import * as ix from './instructions.js';
 import {
   consensusFromCode,
   modalitiesFromMask,
+  modalityMask,
+  modalityName,
   REQUEST_STATUSES,
   SEAT_STATES,
   verdictFromCode,
@@ -103,6 +105,16 @@ import {
   isPaid,
 } from './protocol.js';
 import { parseAddress, RpcTransport, type RpcTransportOptions } from './rpc.js';
+import { resolveWallet, walletStandardChain, type WalletInput } from './signers.js';
+import {
+  analysisProgress,
+  DEFAULT_MODALITIES,
+  mediaKind,
+  progressChanged,
+  requestProgress,
+  SNIFF_BYTES,
+  type AnalysisProgress,
+} from './analyze.js';
 import {
   checkHash,
   DEFAULT_MAX_MEDIA_BYTES,
@@ -140,10 +152,16 @@ export interface DFPNClientOptions {
    * http(s) RPC URL, or a {@link Transport}.
    */
   network?: string | Transport;
-  /** Pays and signs. On the local network a funded wallet is created when none is given; elsewhere the client is
-   * read-only without one (submitting and cranking need it). */
-  wallet?: TransactionSigner;
-  /** dfpn.so for the local network (default: `DFPN_PROGRAM_SO` or `target/deploy/dfpn.so` upwards). */
+  /**
+   * Pays and signs: a @solana/kit `TransactionSigner` (`await generateKeyPairSigner()`, `await loadKeypair(path)`), a
+   * @solana/web3.js `Keypair` (`Keypair.fromSecretKey(bytes)`, recognised by its shape), or a wallet-standard wallet
+   * with the `solana:signTransaction` feature (`{ wallet, account }`, or the wallet: its first account); see
+   * `signers.ts`. Anything else is `INVALID_ARGUMENT` at once. On the local network a funded wallet is created when
+   * none is given; elsewhere the client is read-only without one (signing calls throw `WALLET_REQUIRED`).
+   */
+  wallet?: WalletInput;
+  /** dfpn.so for the local network (default: the copy the package ships, `program/dfpn.so`; else `DFPN_PROGRAM_SO`,
+   * else `target/deploy/dfpn.so` upwards: `findProgram`). */
   programPath?: string;
   /** The program's address (default: the IDL's). */
   programId?: Address;
@@ -193,9 +211,11 @@ export interface SubmitRequestParams {
   minWorkers?: number;
   /** Seats (default `minWorkers`). */
   maxWorkers?: number;
-  /** Most the client pays, SOL (number or decimal string); the default is exactly the fee. */
+  /** Most the client pays (the escrow), in SOL: a number such as `0.01` or a decimal string, converted exactly to
+   * lamports. Default: exactly the fee. Give this or `maxFeeLamports`, not both (`INVALID_ARGUMENT`). */
   maxFee?: number | string;
-  /** Most the client pays, lamports (instead of `maxFee`). */
+  /** Most the client pays (the escrow), in lamports (a `bigint`, e.g. `client.estimateFeeLamports(...)`'s).
+   * Instead of `maxFee`. */
   maxFeeLamports?: bigint;
   /**
    * The deadline as a wall-clock time (ms since the epoch, e.g. `Date.now() + 300_000`, or a `Date`). The SDK
@@ -274,7 +294,50 @@ export interface WaitOptions {
   pollInterval?: number;
   /** Abort waiting (rejects with the signal's reason). */
   signal?: AbortSignal;
+  /** Called with a new {@link AnalysisProgress} whenever the request's stage or counts change, the last time with
+   * stage 'finalized'. An exception it throws is logged, not thrown. */
+  onProgress?: (progress: AnalysisProgress) => void;
 }
+
+/** What {@link DFPNClient.analyze} takes: media as a file path, a stored media URL, or bytes. */
+export type AnalyzeSource = string | URL | Uint8Array | Blob;
+
+/** Options of {@link DFPNClient.analyze} and {@link DFPNClient.analyzeStream}. */
+export interface AnalyzeOptions {
+  /** Default: from the kind of media (its magic bytes, else its extension): an image is AiGeneratedImage +
+   * ImageAuthenticity, a video VideoAuthenticity, audio VoiceCloning. */
+  modalities?: ReadonlyArray<Modality | number>;
+  /** Workers that must commit (default: 3, or the configuration's `minWorkersFloor` when higher). */
+  minWorkers?: number;
+  /** Seats (default `minWorkers`). */
+  maxWorkers?: number;
+  /** Most the client pays, SOL (number or decimal string); default exactly the fee. Not with `maxFeeLamports`. */
+  maxFee?: number | string;
+  /** Most the client pays, lamports. Not with `maxFee`. */
+  maxFeeLamports?: bigint;
+  /** Wall-clock deadline (ms since the epoch or a `Date`), or `deadlineSeconds` after the cluster clock (default 300). */
+  deadline?: number | Date;
+  deadlineSeconds?: number;
+  /** SHA-256 of the media (32 bytes or hex); for a URL it saves downloading the media to hash it (its kind then comes
+   * from the URL's extension, or give `modalities`). */
+  contentHash?: ReadonlyUint8Array | string;
+  /** Name of the media when bytes are given (uploads, extension fallback). */
+  mediaName?: string;
+  /** Storage for bytes and files (default: the client's). */
+  storage?: Storage;
+  /** How long to wait for the verdict, ms (default 360 000; `TIMEOUT` after). */
+  timeout?: number;
+  /** Poll interval while waiting, ms (default: the client's). */
+  pollInterval?: number;
+  /** Abort (rejects with the signal's reason; a request already submitted stays on-chain). */
+  signal?: AbortSignal;
+  /** Called with each {@link AnalysisProgress}: 'uploading' (bytes), 'submitted', 'drawn', 'committed', 'revealed',
+   * 'finalized'. */
+  onProgress?: (progress: AnalysisProgress) => void;
+}
+
+/** What {@link DFPNClient.analyzeStream} yields: progress reports, then the result. */
+export type AnalysisEvent = { type: 'progress'; progress: AnalysisProgress } | { type: 'result'; result: AnalysisResult };
 
 function text(raw: ReadonlyUint8Array, length: number): string {
   return new TextDecoder().decode(raw.slice(0, length));
@@ -381,8 +444,31 @@ function parseHash(value: ReadonlyUint8Array | string): Uint8Array {
   return raw;
 }
 
+/** `maxFee` (SOL) and `maxFeeLamports` (lamports): at most one, each of its own type. */
+function checkMaxFee(params: Pick<SubmitRequestParams, 'maxFee' | 'maxFeeLamports'>): void {
+  if (params.maxFee !== undefined && params.maxFeeLamports !== undefined) {
+    throw new DFPNError(
+      ErrorCode.INVALID_ARGUMENT,
+      `give maxFee (SOL, ${String(params.maxFee)}) or maxFeeLamports (lamports, ${String(params.maxFeeLamports)}), not both.`,
+    );
+  }
+  if (params.maxFeeLamports !== undefined && typeof params.maxFeeLamports !== 'bigint') {
+    throw new DFPNError(
+      ErrorCode.INVALID_ARGUMENT,
+      `maxFeeLamports must be a bigint number of lamports (e.g. 10_000_000n), not a ${typeof params.maxFeeLamports}; for SOL use maxFee.`,
+    );
+  }
+  if (params.maxFee !== undefined && typeof params.maxFee !== 'number' && typeof params.maxFee !== 'string') {
+    throw new DFPNError(
+      ErrorCode.INVALID_ARGUMENT,
+      `maxFee is SOL, a number or decimal string (e.g. 0.01), not a ${typeof params.maxFee}; for lamports use maxFeeLamports.`,
+    );
+  }
+}
+
 /** Argument checks of `submitRequest` that need no network. */
 function checkSubmitParams(params: SubmitRequestParams): void {
+  checkMaxFee(params);
   if (!params.modalities || params.modalities.length === 0) {
     throw new DFPNError(ErrorCode.INVALID_ARGUMENT, 'modalities: name at least one Modality.');
   }
@@ -413,6 +499,30 @@ function deadlineSeconds(params: SubmitRequestParams): number {
   } else seconds = DEFAULT_DEADLINE_SECONDS;
   if (!Number.isFinite(seconds)) throw new DFPNError(ErrorCode.INVALID_ARGUMENT, 'deadline is not a time.');
   return seconds;
+}
+
+/** The embedded network's request that nobody can be drawn for: no worker was registered when it was submitted. */
+function noLocalWorkers(address: Address | null, what?: string): DFPNError {
+  return new DFPNError(
+    ErrorCode.NO_WORKERS_AVAILABLE,
+    what ??
+      `request ${address} was submitted on the embedded network ('local') while no worker was registered there (it runs ` +
+        'no workers of its own): nobody can ever be drawn for it.',
+    { hint: HINTS.LOCAL_WORKERS_MISSING },
+  );
+}
+
+/** `analyze`'s modalities for media of the kind its first bytes or name tell ({@link DEFAULT_MODALITIES}). */
+function defaultModalities(media: { head?: Uint8Array; name?: string }): readonly Modality[] {
+  const kind = mediaKind(media.head, media.name);
+  if (kind === undefined) {
+    throw new DFPNError(
+      ErrorCode.INVALID_ARGUMENT,
+      `analyze: cannot tell whether ${media.name ?? 'the media'} is an image, a video or audio (neither its first bytes nor its ` +
+        'extension say): pass modalities, e.g. [Modality.ImageAuthenticity].',
+    );
+  }
+  return DEFAULT_MODALITIES[kind];
 }
 
 function noWorkers(address: Address, r: Request): DFPNError {
@@ -489,6 +599,8 @@ export class DFPNClient {
   readonly maxMediaBytes: number;
   private transportValue: Transport | undefined;
   private walletValue: TransactionSigner | undefined;
+  /** A wallet still being made a kit signer (a web3.js Keypair: importing its key is async); `ready()` awaits it. */
+  private walletPending: Promise<TransactionSigner> | undefined;
   private readonly ownsTransport: boolean;
   private readonly options: DFPNClientOptions;
   private init: Promise<void> | undefined;
@@ -509,9 +621,16 @@ export class DFPNClient {
     this.autoCrank = options.autoCrank ?? true;
     this.autoDraw = options.autoDraw ?? true;
     this.maxMediaBytes = options.maxMediaBytes ?? DEFAULT_MAX_MEDIA_BYTES;
-    this.walletValue = options.wallet;
     this.log = options.logger ?? {};
     const network = options.network ?? 'local';
+    if (options.wallet !== undefined) {
+      // INVALID_ARGUMENT at once for a wallet of another kind, or a public key that does not match.
+      const wallet = resolveWallet(options.wallet, typeof network === 'string' ? walletStandardChain(network) : undefined);
+      if (wallet instanceof Promise) {
+        this.walletPending = wallet;
+        wallet.catch(() => undefined); // awaited (and thrown) by ready()
+      } else this.walletValue = wallet;
+    }
     if (typeof network !== 'string') {
       this.transportValue = network;
       this.network = network.name;
@@ -543,6 +662,7 @@ export class DFPNClient {
   /** Set up the network (create the local LiteSVM and fund a wallet when needed). Called by every method. */
   async ready(): Promise<this> {
     this.init ??= (async () => {
+      if (this.walletPending !== undefined) this.walletValue = await this.walletPending;
       if (this.transportValue === undefined) {
         const local: LocalNetworkLike = await platform().createLocalNetwork({
           programPath: this.options.programPath,
@@ -567,15 +687,16 @@ export class DFPNClient {
     return this.transportValue;
   }
 
-  /** The wallet that pays and signs. */
+  /** The wallet that pays and signs, as a kit `TransactionSigner` (`WALLET_REQUIRED` on a read-only client). */
   get wallet(): TransactionSigner {
     if (!this.walletValue) {
-      throw new DFPNError(
-        ErrorCode.INVALID_ARGUMENT,
-        this.transportValue
-          ? `a wallet is required to send transactions on ${this.network}: new DFPNClient({ network, wallet }).`
-          : 'the local wallet is created on first use: await client.ready() first.',
-      );
+      if (this.transportValue && this.walletPending === undefined) {
+        throw new DFPNError(
+          ErrorCode.WALLET_REQUIRED,
+          `a wallet is required to send transactions on ${this.network}: new DFPNClient({ network, wallet }).`,
+        );
+      }
+      throw new DFPNError(ErrorCode.INVALID_ARGUMENT, 'the wallet is set up on first use: await client.ready() first.');
     }
     return this.walletValue;
   }
@@ -627,8 +748,18 @@ export class DFPNClient {
     return config;
   }
 
-  /** The fee in lamports the program will charge for these modalities and `minWorkers`, from the on-chain config. */
+  /**
+   * The fee the program will charge for these modalities and `minWorkers`, in lamports (a `bigint`), from the
+   * on-chain config; the same as {@link DFPNClient.estimateFeeLamports}. Pass it to `submitRequest` as
+   * `maxFeeLamports` (not `maxFee`, which is SOL); `lamportsToSol` converts it for display.
+   */
   async estimateFee(modalities: Iterable<Modality | number> | number, minWorkers: number): Promise<bigint> {
+    return this.estimateFeeLamports(modalities, minWorkers);
+  }
+
+  /** The fee the program will charge for these modalities and `minWorkers`, in lamports (a `bigint`), from the
+   * on-chain config: exactly what `submit_request` records (`INVALID_ARGUMENT` for no or unknown modalities). */
+  async estimateFeeLamports(modalities: Iterable<Modality | number> | number, minWorkers: number): Promise<bigint> {
     const config = await this.getConfig();
     try {
       return feeFromParams(config.params, modalities, minWorkers);
@@ -871,6 +1002,11 @@ export class DFPNClient {
     if (backend === 'file' && !this.transport.isLocal) {
       throw new DFPNError(ErrorCode.STORAGE_NOT_SUPPORTED, 'file:// URIs are only for the local network.');
     }
+    const keep = platform().keepMedia;
+    if (backend === 'file' && source.path === undefined && keep !== undefined) {
+      // Bytes on the local network: kept in a file, whose file:// URI the request records.
+      source = await platform().openFile(await keep(source, contentHash));
+    }
     return upload(source, backend, {
       contentHash,
       ...(params.uploadProgress ? { progress: params.uploadProgress } : {}),
@@ -879,6 +1015,7 @@ export class DFPNClient {
 
   /** Fee step of `submitRequest`: the escrow in lamports (`maxFeeLamports`, `maxFee` in SOL, or exactly the fee). */
   private maxFeeFor(params: SubmitRequestParams, config: Config, minWorkers: number): bigint {
+    checkMaxFee(params);
     try {
       const fee = feeFromParams(config.params, params.modalities, minWorkers);
       return params.maxFeeLamports ?? (params.maxFee !== undefined ? solToLamports(params.maxFee) : fee);
@@ -1182,11 +1319,32 @@ export class DFPNClient {
    * the second half of the commit window is never replaced; see {@link DFPNClient.drawSeats}).
    *
    * Throws `NO_WORKERS_AVAILABLE` when the request expired (or, with `autoCrank`, could only expire: it is expired
-   * and the escrow returned), `TIMEOUT` after `timeout` ms.
+   * and the escrow returned), `TIMEOUT` after `timeout` ms. On the embedded network ('local', which runs no workers
+   * of its own) a request submitted while no worker was registered can never be drawn for: `NO_WORKERS_AVAILABLE` at
+   * once, naming the fix (`dfpn-localnet up` and network 'localnet', or test workers from `@dfpn/sdk/testing`).
+   *
+   * `onProgress` is called whenever the request's stage or counts change ({@link AnalysisProgress}).
    */
   async waitForResult(requestId: RequestId, options: WaitOptions = {}): Promise<AnalysisResult> {
+    return this.follow(requestId, options, Date.now());
+  }
+
+  /** `waitForResult`, its progress timed from `startedAt` (`analyze` started earlier). */
+  private async follow(requestId: RequestId, options: WaitOptions, startedAt: number): Promise<AnalysisResult> {
     await this.ready();
     const address = parseAddress(requestId, 'request id');
+    let reported: AnalysisProgress | undefined;
+    const report = (r: Request) => {
+      if (!options.onProgress) return;
+      const progress = requestProgress(address, r, (Date.now() - startedAt) / 1000);
+      if (!progressChanged(reported, progress)) return;
+      reported = progress;
+      try {
+        options.onProgress(progress);
+      } catch (e) {
+        this.log.warn?.(`onProgress threw: ${(e as Error).message}`);
+      }
+    };
     const timeout = options.timeout ?? 360_000;
     const interval = options.pollInterval ?? this.pollIntervalValue ?? 2_000;
     const giveUp = Date.now() + timeout;
@@ -1199,6 +1357,7 @@ export class DFPNClient {
       for (;;) {
         if (options.signal?.aborted) throw options.signal.reason;
         const r = await this.getRequestAccount(address);
+        report(r);
         if (r.status === REQUEST_STATUS_FINALIZED) return await this.assemble(address, r);
         if (r.status === REQUEST_STATUS_EXPIRED) throw noWorkers(address, r);
         if (this.autoDraw && this.walletValue !== undefined) {
@@ -1223,6 +1382,7 @@ export class DFPNClient {
           const mayFinalize = this.walletValue.address === r.client ? isFinalizable(r, now) : finalizableByAnyone(r, now);
           if (mayFinalize && (await this.crank(() => this.finalize(address), address, 'finalize'))) continue;
         }
+        if (this.transport.isLocal && r.poolCount === 0 && !isSeeded(r) && r.joined === 0) throw noLocalWorkers(address);
         const remaining = giveUp - Date.now();
         if (remaining <= 0) {
           throw new DFPNError(
@@ -1262,6 +1422,230 @@ export class DFPNClient {
         return false;
       }
       throw e;
+    }
+  }
+
+  // ---- one call ------------------------------------------------------------------------------------------------
+
+  /**
+   * Media in, verdict out: the media is read, its modalities chosen, the fee estimated, the media stored, the request
+   * submitted (and its seats drawn), and the verdict awaited (`waitForResult`); returns the {@link AnalysisResult}.
+   *
+   * `source`: a file path (Node), a URL of media already stored (`https://`, `http://`, `ipfs://`, `s3://`; read once
+   * to hash it unless `contentHash` is given), or the bytes (`Uint8Array` or `Blob`, stored with the client's storage;
+   * on the local network in a file under the system's temporary folder). `modalities` default from the kind of media,
+   * told by its magic bytes or else its extension ({@link DEFAULT_MODALITIES}: an image AiGeneratedImage +
+   * ImageAuthenticity, a video VideoAuthenticity, audio VoiceCloning); `INVALID_ARGUMENT` when neither tells.
+   *
+   * Nothing is stored or sent when the wallet cannot pay the escrow and rent (`INSUFFICIENT_FUNDS`), nor on the
+   * embedded network ('local', which runs no workers) when no registered worker serves the modalities
+   * (`NO_WORKERS_AVAILABLE`, naming the fix). Progress: `onProgress`, or {@link DFPNClient.analyzeStream} as an async
+   * iterator. The step-by-step calls (`estimateFeeLamports`, `submitRequest`, `waitForResult`) do the same in parts.
+   */
+  async analyze(source: AnalyzeSource, options: AnalyzeOptions = {}): Promise<AnalysisResult> {
+    const startedAt = Date.now();
+    await this.ready();
+    const wallet = this.wallet;
+    checkMaxFee(options);
+    let last: AnalysisProgress | undefined;
+    let upload = { bytesSent: 0, bytesTotal: 0 };
+    const emit = (progress: AnalysisProgress) => {
+      if (!options.onProgress || !progressChanged(last, progress)) return;
+      last = progress;
+      try {
+        options.onProgress(progress);
+      } catch (e) {
+        this.log.warn?.(`onProgress threw: ${(e as Error).message}`);
+      }
+    };
+    const elapsed = () => (Date.now() - startedAt) / 1000;
+    const media = await this.analysisMedia(source, options);
+    options.signal?.throwIfAborted();
+    const modalities = options.modalities ?? defaultModalities(media);
+    const config = await this.getConfig();
+    const minWorkers = options.minWorkers ?? Math.max(DEFAULT_MIN_WORKERS, config.params.minWorkersFloor);
+    // Estimate: the escrow (the fee, or the maximum given) must be payable before anything is stored or sent.
+    const escrow = this.maxFeeFor({ ...options, modalities }, config, minWorkers);
+    if (this.transport.isLocal) await this.requireLocalWorkers(modalities, config, wallet.address);
+    await this.requireFunds(wallet.address, escrow);
+    options.signal?.throwIfAborted();
+    if (media.size !== undefined) {
+      upload = { bytesSent: 0, bytesTotal: media.size };
+      emit(analysisProgress({ stage: 'uploading', minWorkers, ...upload, elapsedSeconds: elapsed() }));
+    }
+    const { maxFee: _sol, maxFeeLamports: _lamports, onProgress: _onProgress, timeout, pollInterval, signal, ...rest } = options;
+    void _sol, _lamports, _onProgress;
+    const sub = await this.submitRequest({
+      ...rest,
+      ...media.params,
+      modalities,
+      minWorkers,
+      maxFeeLamports: escrow,
+      uploadProgress: (sent, total) => {
+        upload = { bytesSent: sent, bytesTotal: total };
+        emit(analysisProgress({ stage: 'uploading', minWorkers, ...upload, elapsedSeconds: elapsed() }));
+      },
+    });
+    emit(analysisProgress({ stage: 'submitted', requestId: sub.id, minWorkers: sub.minWorkers, ...upload, elapsedSeconds: elapsed() }));
+    return this.follow(
+      sub.id,
+      {
+        ...(timeout !== undefined ? { timeout } : {}),
+        ...(pollInterval !== undefined ? { pollInterval } : {}),
+        ...(signal !== undefined ? { signal } : {}),
+        onProgress: (p) => emit(Object.freeze({ ...p, ...upload })),
+      },
+      startedAt,
+    );
+  }
+
+  /**
+   * {@link DFPNClient.analyze} as an async iterator: `{ type: 'progress', progress }` for each
+   * {@link AnalysisProgress}, then `{ type: 'result', result }`; a failure is thrown from the loop. Leaving the loop
+   * early stops waiting (a request already submitted stays on-chain).
+   *
+   * ```ts
+   * for await (const event of client.analyzeStream('./photo.jpg')) {
+   *   if (event.type === 'progress') console.log(event.progress.stage, event.progress.commits);
+   *   else console.log(event.result.verdict);
+   * }
+   * ```
+   */
+  async *analyzeStream(source: AnalyzeSource, options: AnalyzeOptions = {}): AsyncGenerator<AnalysisEvent, void, undefined> {
+    const stop = new AbortController();
+    const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+    const events: AnalysisEvent[] = [];
+    let outcome: { result: AnalysisResult } | { error: unknown } | undefined;
+    let wake: (() => void) | undefined;
+    void this.analyze(source, {
+      ...options,
+      signal,
+      onProgress: (progress) => {
+        options.onProgress?.(progress);
+        events.push({ type: 'progress', progress });
+        wake?.();
+      },
+    }).then(
+      (result) => {
+        outcome = { result };
+        wake?.();
+      },
+      (error: unknown) => {
+        outcome = { error };
+        wake?.();
+      },
+    );
+    try {
+      for (;;) {
+        const next = events.shift();
+        if (next !== undefined) {
+          yield next;
+          continue;
+        }
+        if (outcome !== undefined) {
+          if ('error' in outcome) throw outcome.error;
+          yield { type: 'result', result: outcome.result };
+          return;
+        }
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+        wake = undefined;
+      }
+    } finally {
+      stop.abort();
+    }
+  }
+
+  /** What `analyze` submits for a source, and what it knows of the media: its first bytes, name and size. */
+  private async analysisMedia(
+    source: AnalyzeSource,
+    options: AnalyzeOptions,
+  ): Promise<{ params: Pick<SubmitRequestParams, 'mediaPath' | 'media' | 'mediaName' | 'uri' | 'contentHash'>; head?: Uint8Array; name?: string; size?: number }> {
+    const name = options.mediaName;
+    const named = name !== undefined ? { mediaName: name } : {};
+    if (source instanceof Uint8Array) {
+      if (source.length === 0) throw new DFPNError(ErrorCode.INVALID_ARGUMENT, 'analyze: the media bytes are empty.');
+      return { params: { media: source, ...named }, head: source.subarray(0, SNIFF_BYTES), ...(name !== undefined ? { name } : {}), size: source.length };
+    }
+    if (typeof Blob !== 'undefined' && source instanceof Blob) {
+      const blobName = name ?? ((source as { name?: unknown }).name as string | undefined);
+      return {
+        params: { media: source, ...named },
+        head: new Uint8Array(await source.slice(0, SNIFF_BYTES).arrayBuffer()),
+        ...(blobName !== undefined ? { name: blobName } : {}),
+        size: source.size,
+      };
+    }
+    const text = source instanceof URL ? source.href : source;
+    if (typeof text !== 'string' || text === '') {
+      throw new DFPNError(
+        ErrorCode.INVALID_ARGUMENT,
+        'analyze: source must be a file path, a stored media URL (https://, ipfs://, s3://) or the bytes (Uint8Array or Blob).',
+      );
+    }
+    const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\//.exec(text)?.[1]?.toLowerCase();
+    if (scheme !== undefined) {
+      if (!['http', 'https', 'ipfs', 's3', 'file'].includes(scheme)) {
+        throw new DFPNError(ErrorCode.INVALID_ARGUMENT, `analyze: ${scheme}:// URLs are not media storage; use https://, ipfs:// or s3:// (or a file path).`);
+      }
+      if (options.contentHash !== undefined) return { params: { uri: text, contentHash: options.contentHash }, name: text };
+      const bytes = await readUri(text, {
+        maxBytes: this.maxMediaBytes,
+        timeoutMs: 600_000,
+        ipfs: this.ipfsBackend(),
+        s3: this.s3Backend(),
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+      return { params: { uri: text, media: bytes }, head: bytes.subarray(0, SNIFF_BYTES), name: text };
+    }
+    const file = await platform().openFile(text);
+    const reader = file.stream().getReader();
+    let head = new Uint8Array(0);
+    try {
+      while (head.length < SNIFF_BYTES) {
+        const { value, done } = await reader.read();
+        if (done || value === undefined) break;
+        const joined = new Uint8Array(head.length + value.length);
+        joined.set(head);
+        joined.set(value, head.length);
+        head = joined;
+      }
+    } finally {
+      await reader.cancel().catch(() => undefined);
+    }
+    return { params: { mediaPath: text }, head: head.subarray(0, SNIFF_BYTES), name: file.path ?? file.name, size: file.size };
+  }
+
+  /** The embedded network runs no workers: refuse before anything is sent when no registered worker could be drawn. */
+  private async requireLocalWorkers(modalities: ReadonlyArray<Modality | number>, config: Config, client: Address): Promise<void> {
+    const mask = modalityMask(modalities);
+    const workers = await this.listWorkers();
+    const able = workers.filter(
+      ({ worker }) => (worker.modalities & mask) === mask && worker.stake >= config.params.minStake && worker.authority !== client,
+    );
+    if (able.length > 0) return;
+    const names = modalitiesFromMask(mask).map((m) => modalityName(m)).join(' + ');
+    throw noLocalWorkers(
+      null,
+      workers.length === 0
+        ? "no worker is registered on the embedded network ('local'), which runs no workers of its own: nothing was stored or submitted."
+        : `none of the ${workers.length} workers registered on the embedded network ('local'), which runs no workers of its own, ` +
+            `serves ${names} with the minimum stake: nothing was stored or submitted.`,
+    );
+  }
+
+  /** `INSUFFICIENT_FUNDS` before anything is stored or sent when the wallet cannot pay the escrow, rent and fees. */
+  private async requireFunds(wallet: Address, escrow: bigint): Promise<void> {
+    const rent = await this.transport.minimumBalanceForRentExemption(ACCOUNT_SIZES.request);
+    const needed = escrow + rent + 2n * LAMPORTS_PER_SIGNATURE;
+    const balance = await this.transport.getBalance(wallet);
+    if (balance < needed) {
+      throw new DFPNError(
+        ErrorCode.INSUFFICIENT_FUNDS,
+        `wallet ${wallet} has ${balance} lamports; the request needs ${needed} (escrow ${escrow} + the request account's rent ` +
+          `${rent} + transaction fees): nothing was stored or submitted.`,
+      );
     }
   }
 

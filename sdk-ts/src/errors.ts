@@ -50,6 +50,9 @@ export interface DFPNErrorOptions {
   signature?: string | undefined;
   /** The underlying error. */
   cause?: unknown;
+  /** What to do, instead of the code's catalogue hint (when this failure's fix is another one, e.g. the embedded
+   * network's `NO_WORKERS_AVAILABLE`: start workers, not a later deadline). */
+  hint?: string | undefined;
 }
 
 function programMessage(code: number | undefined): string | undefined {
@@ -72,7 +75,7 @@ export class DFPNError extends Error {
 
   constructor(code: ErrorCode, message?: string, options: DFPNErrorOptions = {}) {
     const base = message ?? programMessage(programCodeOf(code)) ?? SDK_ERROR_MESSAGES[code as SdkErrorCode] ?? code;
-    const hint = ERROR_HINTS[code];
+    const hint = options.hint ?? ERROR_HINTS[code];
     const detail = hint && !base.includes(hint) ? `${base} ${hint}` : base;
     super(`[${code}] ${detail}`, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'DFPNError';

@@ -65,17 +65,27 @@ function parents(start: string): string[] {
   }
 }
 
+/** Where the package ships its copy of `dfpn.so` (`program/dfpn.so` beside `dist/`, copied from
+ * `target/deploy/dfpn.so` when the package is built and packed). */
+export function packagedProgramPath(): string {
+  return resolve(dirname(fileURLToPath(import.meta.url)), '..', 'program', 'dfpn.so');
+}
+
 /**
- * Locate `dfpn.so`: `path`, else `$DFPN_PROGRAM_SO`, else `target/deploy/dfpn.so` in the current directory, the
- * SDK's own folder or any of their parents. `PROGRAM_NOT_FOUND` when there is none.
+ * Locate `dfpn.so`: `path`, else the copy the package ships ({@link packagedProgramPath}), else `$DFPN_PROGRAM_SO`
+ * when it is set, else `target/deploy/dfpn.so` in the current directory, the SDK's own folder or any of their parents.
+ * `PROGRAM_NOT_FOUND` when there is none.
  */
 export function findProgram(path?: string): string {
   let candidates: string[];
   if (path !== undefined) candidates = [path];
-  else if (process.env[PROGRAM_ENV]) candidates = [process.env[PROGRAM_ENV]];
   else {
     const here = dirname(fileURLToPath(import.meta.url));
-    candidates = [...parents(process.cwd()), ...parents(here)].map((d) => join(d, RELATIVE_SO));
+    const env = process.env[PROGRAM_ENV];
+    candidates = [
+      packagedProgramPath(),
+      ...(env ? [env] : [...parents(process.cwd()), ...parents(here)].map((d) => join(d, RELATIVE_SO))),
+    ];
   }
   for (const c of candidates) {
     if (existsSync(c) && statSync(c).isFile()) return resolve(c);

@@ -3,12 +3,15 @@
  * network (loaded only when `network: 'local'` is used, so the native module is optional).
  * @module
  */
-import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
-import { basename, resolve } from 'node:path';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, readFile, rename, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
 import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DFPNError, ErrorCode } from './errors.js';
+import { toHex } from './hash.js';
 import type { LocalNetworkLike, MediaSource, Platform } from './platform.js';
 
 const CHUNK = 256 * 1024;
@@ -81,6 +84,18 @@ export const nodePlatform: Platform = {
         },
       }),
     );
+  },
+
+  async keepMedia(source: MediaSource, contentHash: Uint8Array): Promise<string> {
+    // Content-addressed, so the same bytes are kept once; the extension is kept for readers that look at it.
+    const dir = join(tmpdir(), 'dfpn-media');
+    await mkdir(dir, { recursive: true });
+    const ext = /\.[A-Za-z0-9]{1,8}$/.exec(source.name)?.[0] ?? '';
+    const path = join(dir, `${toHex(contentHash)}${ext}`);
+    const part = `${path}.${process.pid}.${Date.now()}.part`;
+    await pipeline(Readable.fromWeb(source.stream() as import('node:stream/web').ReadableStream<Uint8Array>), createWriteStream(part));
+    await rename(part, path);
+    return path;
   },
 
   async createLocalNetwork(options): Promise<LocalNetworkLike> {

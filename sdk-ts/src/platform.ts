@@ -50,6 +50,9 @@ export interface Platform {
   nodeReadable?(source: MediaSource, progress?: (sent: number) => void): unknown;
   /** Create the embedded LiteSVM network. */
   createLocalNetwork(options: LocalNetworkOptions): Promise<LocalNetworkLike>;
+  /** Keep media given as bytes in a file on this machine, for the local network's 'file' storage (its file:// URI
+   * must stay readable); returns the file's path. Undefined where there is no file system. */
+  keepMedia?(source: MediaSource, contentHash: Uint8Array): Promise<string>;
 }
 
 const browserPlatform: Platform = {

@@ -898,6 +898,11 @@ describe('SDK codes', () => {
     const dir = tempDir();
     await expectCode(ErrorCode.MEDIA_NOT_FOUND, () => client.submitRequest({ mediaPath: join(dir, 'missing.jpg'), modalities: [2] }), 'a missing file');
     await expectCode(ErrorCode.NETWORK_NOT_SUPPORTED, () => new DFPNClient({ network: 'moonnet' }), 'an unknown network');
+    await expectCode(
+      ErrorCode.WALLET_REQUIRED,
+      () => new DFPNClient({ network: 'http://127.0.0.1:9' }).submitRequest({ mediaPath: join(dir, 'missing.jpg'), modalities: [2] }),
+      'a read-only client (no wallet) asked to send',
+    );
     await expectCode(ErrorCode.PROGRAM_NOT_FOUND, () => LiteSvmTransport.create({ programPath: join(dir, 'dfpn.so') }), 'no dfpn.so');
     await expectCode(ErrorCode.STORAGE_NOT_SUPPORTED, () => readUri('gopher://example/x'), 'an unknown scheme');
     await expectCode(ErrorCode.REPORT_UNAVAILABLE, () => readUri(`file://${join(dir, 'missing.json')}`), 'a missing report');
@@ -956,8 +961,15 @@ const RETIRED: ReadonlyMap<ErrorCode, number> = new Map([[ErrorCode.REQUEST_FULL
  * a worker or the gateway fetches on someone else's say-so; this SDK fetches only URLs its own user chose.
  * `RPC_UNREACHABLE`: Python's `RpcTransport` gives up on a refused connection or an unknown host within ~1 s with
  * this code; this SDK's transport still retries those like any outage and reports `RPC_ERROR` (above).
+ * `LOCAL_WORKERS_MISSING`: Python's embedded network runs reference workers from an installed worker package and
+ * says this when none is installed; this SDK's embedded network never runs workers, and a request there that nobody
+ * can be drawn for is `NO_WORKERS_AVAILABLE` at once, with this code's hint (test/analyze.test.ts).
  */
-const PYTHON_ONLY: ReadonlySet<ErrorCode> = new Set([ErrorCode.DESTINATION_REFUSED, ErrorCode.RPC_UNREACHABLE]);
+const PYTHON_ONLY: ReadonlySet<ErrorCode> = new Set([
+  ErrorCode.DESTINATION_REFUSED,
+  ErrorCode.RPC_UNREACHABLE,
+  ErrorCode.LOCAL_WORKERS_MISSING,
+]);
 
 test('every ErrorCode was reached (the retired ones still map from their code)', () => {
   for (const [code, programCode] of RETIRED) {
