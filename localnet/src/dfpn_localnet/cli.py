@@ -157,7 +157,7 @@ def run(argv: list[str] | None = None) -> int:
             return 2
         return _up(args)
     except DFPNError as e:
-        print(f"error: {e.code.value}: {e}", file=sys.stderr)
+        print(f"error: {e.code.value}: {e.message}", file=sys.stderr)
         return 1
 
 
