@@ -18,10 +18,12 @@ from typing import Any
 
 import pytest
 import websockets
+from solana.rpc.async_api import AsyncClient
 from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 from solders.system_program import TransferParams, transfer
 
+from dfpn import AsyncDFPNClient
 from dfpn import instructions as ix
 from dfpn.errors import DFPNError, ErrorCode
 from dfpn.generated import PROGRAM_ID
@@ -36,12 +38,14 @@ class FakeRpc:
     def __init__(self, reply: Reply, port: int = 0) -> None:
         self.reply = reply
         self.calls: list[dict[str, Any]] = []
+        self.headers: list[dict[str, str]] = []
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 outer.calls.append(body)
+                outer.headers.append({k.lower(): v for k, v in self.headers.items()})
                 status, payload, delay = outer.reply(body)
                 time.sleep(delay)
                 data = json.dumps(payload).encode() if payload is not None else b"not json"
@@ -137,6 +141,73 @@ def test_a_malformed_rpc_url_is_refused_with_what_is_wrong(url: str, why: str) -
     assert "is not a valid RPC URL" in err.value.message and why in err.value.message
     # And a well-formed one with a port resolves (control)
     assert resolve_network("http://127.0.0.1:8899/")[2] == "ws://127.0.0.1:8900/"
+
+
+# ---- a solana-py AsyncClient the caller brings ---------------------------------------------------------------
+
+
+async def test_a_callers_async_client_carries_every_call_and_stays_open(fake_rpc: Any) -> None:
+    # Given a solana-py AsyncClient of the caller's, with a header of its own (an API key, say)
+    server = fake_rpc(lambda req: (200, ok({"context": {"slot": 1}, "value": 42})(req), 0.0))
+    client = AsyncClient(server.url, extra_headers={"x-api-key": "k1"})
+    # When the SDK is given it, as the network or as client=
+    async with RpcTransport(client) as rpc, RpcTransport(client=client) as again:
+        assert rpc.url == again.url == server.url and rpc.ws_url == websocket_url(server.url)
+        assert await rpc.get_balance(Pubkey.default()) == 42
+        assert (await again.call("getBalance", str(Pubkey.default())))["value"] == 42
+    # Then both calls went through that client (its header on each), and closing the transports left it open
+    assert [h.get("x-api-key") for h in server.headers] == ["k1", "k1"]
+    assert (await client.get_balance(Pubkey.default())).value == 42
+    # And AsyncDFPNClient takes it as its network too
+    async with AsyncDFPNClient(client) as dfpn:
+        assert isinstance(dfpn.transport, RpcTransport) and dfpn.transport.client is client
+        assert await dfpn.transport.get_balance(Pubkey.default()) == 42
+    assert len(server.headers) == 4 and server.headers[-1].get("x-api-key") == "k1"
+    await client.close()
+
+
+async def test_a_client_and_a_network_together_are_refused(fake_rpc: Any) -> None:
+    client = AsyncClient("http://127.0.0.1:1")
+    with pytest.raises(DFPNError) as err:
+        RpcTransport("devnet", client=client)
+    assert err.value.code is ErrorCode.INVALID_ARGUMENT and "drop network" in err.value.message
+    await client.close()
+
+
+async def test_the_transports_own_client_has_no_retries_of_its_own(fake_rpc: Any) -> None:
+    # Given an endpoint that stays down (503): the transport's own retries are the only ones (3 + 1 attempts)
+    server = fake_rpc(lambda req: (503, {}, 0.0))
+    async with fast(server.url, retries=3) as rpc:
+        with pytest.raises(DFPNError):
+            await rpc.get_balance(Pubkey.default())
+    assert len(server.calls) == 4
+
+
+async def test_a_json_rpc_error_sent_with_an_http_error_status_is_mapped(fake_rpc: Any) -> None:
+    # Given a provider that refuses a key with HTTP 401 and a JSON-RPC error body
+    error = {"code": -32401, "message": "invalid api key"}
+    server = fake_rpc(lambda req: (401, {"jsonrpc": "2.0", "id": req["id"], "error": error}, 0.0))
+    async with fast(server.url) as rpc:
+        with pytest.raises(DFPNError) as err:
+            await rpc.get_balance(Pubkey.default())
+    # Then its message comes through, once (an answer, not retried)
+    assert err.value.code is ErrorCode.RPC_ERROR and "invalid api key" in err.value.message
+    assert len(server.calls) == 1
+
+
+async def test_an_error_without_data_or_with_an_unknown_code_keeps_its_message(fake_rpc: Any) -> None:
+    # Given errors that solders' typed parsers cannot take (no `data`: a Rust panic; an unknown code: message lost)
+    errors = iter(
+        [{"code": -32005, "message": "Node is unhealthy"}, {"code": -32099, "message": "quota exceeded"}]
+    )
+    server = fake_rpc(lambda req: (200, {"jsonrpc": "2.0", "id": req["id"], "error": next(errors)}, 0.0))
+    async with fast(server.url) as rpc:
+        for expected in ("Node is unhealthy", "quota exceeded"):
+            with pytest.raises(DFPNError) as err:
+                await rpc.get_account(Pubkey.default())
+            # Then each is an RPC_ERROR with the node's own message and code
+            assert err.value.code is ErrorCode.RPC_ERROR and expected in err.value.message
+    assert "-32099" in err.value.message
 
 
 # ---- retries -----------------------------------------------------------------------------------------------
@@ -402,7 +473,13 @@ async def test_an_account_notification_wakes_the_waiter_before_the_poll_interval
         assert request["method"] == "accountSubscribe"
         await ws.send(json.dumps({"jsonrpc": "2.0", "id": request["id"], "result": 7}))
         await asyncio.sleep(0.2)
-        note = {"method": "accountNotification", "params": {"subscription": 7, "result": {"value": None}}}
+        account = {"lamports": 1, "owner": str(PROGRAM_ID), "data": ["", "base64"], "executable": False}
+        result = {"context": {"slot": 1}, "value": {**account, "rentEpoch": 0, "space": 0}}
+        note = {
+            "jsonrpc": "2.0",
+            "method": "accountNotification",
+            "params": {"subscription": 7, "result": result},
+        }
         await ws.send(json.dumps(note))
         await asyncio.sleep(5)
 

@@ -28,6 +28,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlparse
 
 from pydantic import ValidationError
+from solana.rpc.async_api import AsyncClient
 from solders.instruction import Instruction
 from solders.keypair import Keypair
 from solders.pubkey import Pubkey
@@ -213,7 +214,8 @@ class AsyncDFPNClient:
     """The DFPN client (async). Use as `async with AsyncDFPNClient(...) as client:`.
 
     `network`: "local" (an embedded LiteSVM with the program, see `LocalNetwork`), "localnet", "devnet", an RPC
-    URL (`dfpn.rpc.RpcTransport`: JSON-RPC with bounded retries, websocket subscriptions) or a `Transport`.
+    URL (`dfpn.rpc.RpcTransport`: JSON-RPC with bounded retries, websocket subscriptions), a solana-py
+    `AsyncClient` (used by an `RpcTransport`; closing the client leaves it open) or a `Transport`.
     `wallet` pays and signs; on the local network a funded wallet is created when none is given. `auto_crank`:
     while waiting for a result, finalize a request that is finalizable, or expire one that can only expire (the
     client pays only the transaction fee, and an expiry returns its escrow). The wallet finalizes its own requests
@@ -226,7 +228,7 @@ class AsyncDFPNClient:
 
     def __init__(
         self,
-        network: str | Transport = "local",
+        network: str | Transport | AsyncClient = "local",
         wallet: Keypair | None = None,
         *,
         program_path: str | os.PathLike[str] | None = None,
@@ -1252,7 +1254,7 @@ class DFPNClient:
 
     def __init__(
         self,
-        network: str | Transport = "local",
+        network: str | Transport | AsyncClient = "local",
         wallet: Keypair | None = None,
         *,
         program_path: str | os.PathLike[str] | None = None,

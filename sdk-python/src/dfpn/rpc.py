@@ -1,6 +1,13 @@
 """`RpcTransport`: the SDK over Solana JSON-RPC (HTTP) and its websocket PubSub, for devnet, a local validator
 (`solana-test-validator`, `dfpn localnet`) or any RPC URL.
 
+HTTP goes through solana-py's `solana.rpc.async_api.AsyncClient` (its own, or one the caller passes:
+`RpcTransport(AsyncClient(url, extra_headers=...))`), with `AsyncClient.send_rpc_request`, which keeps a JSON-RPC
+error object whole (code, message, data). The typed `AsyncClient.get_*` methods are not used: solders' typed reply
+parsers panic on an error without `data` (a Rust panic, a `BaseException`) and keep only the message of an error
+code they do not know (sdk-python/README.md, "RPC through solana-py"). Subscriptions use
+`solana.rpc.websocket_api.SolanaWsClient` (typed notifications, websockets' keepalive pings).
+
 Failure policy (what "never hangs" means here):
 - Every HTTP call has a timeout (`request_timeout`, default 10 s).
 - Transport failures (connection reset, timeouts, HTTP 429 and 5xx) are retried with exponential backoff and
@@ -22,24 +29,34 @@ from __future__ import annotations
 import asyncio
 import base64
 import errno
-import json
 import logging
 import random
 import socket
 import struct
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-import httpx
+import httpx2
+import websockets
+from pydantic import ValidationError
+from solana.exceptions import SolanaRpcException
+from solana.rpc.async_api import AsyncClient
+from solana.rpc.commitment import Commitment
+from solana.rpc.jsonrpc import JsonRpcRequest, SolanaJsonRpcError
+from solana.rpc.websocket_api import SolanaWsClient, Subscription
+from solders.account import Account
+from solders.errors import SerdeJSONError
 from solders.hash import Hash
 from solders.instruction import Instruction
 from solders.keypair import Keypair
 from solders.message import Message
 from solders.pubkey import Pubkey
+from solders.rpc.config import RpcTransactionLogsFilterMentions
+from solders.rpc.responses import AccountNotification, LogsNotification, Notification
 from solders.transaction import Transaction
 
 from dfpn.errors import DFPNError, ErrorCode, from_rpc_error, from_transaction_error
@@ -130,8 +147,45 @@ def _unreachable(error: BaseException) -> str | None:
     return None
 
 
+def _endpoint(client: AsyncClient) -> str:
+    """The RPC URL an AsyncClient sends to (solana-py keeps it on its HTTP provider)."""
+    provider = getattr(client, "_provider", None)
+    endpoint = getattr(provider, "endpoint_uri", None)
+    if not endpoint:
+        raise DFPNError(ErrorCode.INVALID_ARGUMENT, f"cannot tell which endpoint {client!r} sends to")
+    return str(endpoint)
+
+
+class _ReplyError(Exception):
+    """A JSON-RPC error object the node answered with (an answer, not an outage: never retried)."""
+
+    def __init__(self, error: dict[str, Any]) -> None:
+        super().__init__(error.get("message"))
+        self.error = error
+
+
+def _error_object(response: httpx2.Response) -> dict[str, Any] | None:
+    """The JSON-RPC error object in an HTTP error response's body, if it holds one."""
+    try:
+        payload = response.json()
+    except ValueError:
+        return None
+    error = payload.get("error") if isinstance(payload, dict) else None
+    return error if isinstance(error, dict) else None
+
+
+def _first_problem(error: ValidationError) -> str:
+    errors = error.errors()
+    return (errors[0]["msg"] if errors else str(error))[:120]
+
+
 class RpcTransport(Transport):
-    """The `Transport` interface over JSON-RPC. Use `async with RpcTransport("localnet") as rpc:` or close it."""
+    """The `Transport` interface over JSON-RPC. Use `async with RpcTransport("localnet") as rpc:` or close it.
+
+    `network`: a cluster name ("localnet", "devnet", ...), an http(s) RPC URL, or a solana-py
+    `AsyncClient` (also as `client=`), whose endpoint, headers, proxy, timeout, connection limits and rate limit
+    are then used as they are. A client passed in stays the caller's: `close()` leaves it open. The transport's own
+    client has `request_timeout` and no retries of its own (`retries` here are the bounded ones described above)."""
 
     clock_slack = 10
     #: Websocket keepalive: a ping every `ws_ping_interval` s; no pong within `ws_ping_timeout` s means a dead
@@ -157,8 +211,9 @@ class RpcTransport(Transport):
 
     def __init__(
         self,
-        network: str = "localnet",
+        network: str | AsyncClient | None = None,
         *,
+        client: AsyncClient | None = None,
         program_id: Pubkey = PROGRAM_ID,
         ws_url: str | None = None,
         commitment: str = "confirmed",
@@ -169,16 +224,34 @@ class RpcTransport(Transport):
         confirm_timeout: float = 90.0,
         poll_interval: float = 0.4,
     ) -> None:
-        self.name, self.url, default_ws = resolve_network(network)
+        if isinstance(network, AsyncClient):
+            if client is not None:
+                raise DFPNError(
+                    ErrorCode.INVALID_ARGUMENT, "pass the AsyncClient once: as network or as client="
+                )
+            network, client = None, network
+        if client is not None:
+            if network is not None:
+                raise DFPNError(
+                    ErrorCode.INVALID_ARGUMENT,
+                    f"network={network!r} and client= both name an endpoint; the client's is used: drop network",
+                )
+            network = _endpoint(client)
+        self.name, self.url, default_ws = resolve_network(network or "localnet")
         self.ws_url = ws_url or default_ws
         self.program_id = program_id
         self.commitment = commitment
+        self.request_timeout = request_timeout
         self.retries = retries
         self.backoff_base = backoff_base
         self.backoff_max = backoff_max
         self.confirm_timeout = confirm_timeout
         self.poll_interval = poll_interval
-        self._http = httpx.AsyncClient(timeout=request_timeout)
+        #: The solana-py client every HTTP call goes through.
+        self.client: AsyncClient = client or AsyncClient(
+            self.url, timeout=request_timeout, max_transport_retries=0
+        )
+        self._owns_client = client is None
         self._ids = 0
         #: Confirmations in flight share their polls: one getSignatureStatuses (and one getBlockHeight) per
         #: round for every signature waited on, instead of two calls per transaction per `poll_interval`.
@@ -195,11 +268,13 @@ class RpcTransport(Transport):
         await self.close()
 
     async def close(self) -> None:
+        """Stop the subscriptions and close the HTTP client, unless it was passed in (the caller closes it)."""
         for task, _ in self._watchers.values():
             task.cancel()
         await asyncio.gather(*(t for t, _ in self._watchers.values()), return_exceptions=True)
         self._watchers.clear()
-        await self._http.aclose()
+        if self._owns_client:
+            await self.client.close()
 
     # ---- JSON-RPC ------------------------------------------------------------------------------------------
 
@@ -207,17 +282,18 @@ class RpcTransport(Transport):
         return random.uniform(0, min(self.backoff_max, self.backoff_base * 2**attempt))
 
     async def call(self, method: str, *params: Any) -> Any:
-        """One JSON-RPC call with bounded retries on transport failures; returns `result`, raises the mapped
-        `DFPNError` for a JSON-RPC error."""
-        payload = await self._exchange(method, list(params))
-        if payload.get("error") is not None:
-            raise from_rpc_error(payload["error"], context=method)
-        return payload["result"]
+        """One JSON-RPC call with bounded retries on transport failures; returns `result` (plain JSON), raises the
+        mapped `DFPNError` for a JSON-RPC error."""
+        try:
+            return await self._exchange(method, list(params))
+        except _ReplyError as e:
+            raise from_rpc_error(e.error, context=method) from None
 
-    async def _exchange(self, method: str, params: list[Any]) -> dict[str, Any]:
-        """POST one JSON-RPC request, retrying transport failures; the reply holds `result` or `error`."""
+    async def _exchange(self, method: str, params: list[Any]) -> Any:
+        """Send one JSON-RPC request through the AsyncClient, retrying transport failures; returns `result`, raises
+        `_ReplyError` with the JSON-RPC error object."""
         self._ids += 1
-        body = {"jsonrpc": "2.0", "id": self._ids, "method": method, "params": params}
+        request = JsonRpcRequest(id=self._ids, method=method, params=params)
         last = ""
         started = time.monotonic()
         unreachable: str | None = None
@@ -241,32 +317,37 @@ class RpcTransport(Transport):
                 await asyncio.sleep(delay)
             unreachable = None
             try:
-                response = await self._http.post(self.url, json=body)
-            except httpx.TimeoutException as e:
-                last = f"timeout: {type(e).__name__}"
-                continue
-            except httpx.ConnectError as e:
-                unreachable = _unreachable(e)
-                last = f"{type(e).__name__}: {unreachable or e}"
-                continue
-            except httpx.TransportError as e:
-                last = f"{type(e).__name__}: {e}"
-                continue
-            if response.status_code in _RETRY_STATUS:
-                last = f"HTTP {response.status_code}"
-                continue
-            try:
-                payload = response.json()
-            except json.JSONDecodeError:
+                return await self.client.send_rpc_request(request, Any)
+            except SolanaJsonRpcError as e:
+                raise _ReplyError({"code": e.code, "message": e.message, "data": e.data}) from None
+            except ValidationError as e:  # the body is not JSON, or not a JSON-RPC reply
                 raise DFPNError(
                     ErrorCode.RPC_ERROR,
-                    f"{self.url} answered {method} with HTTP {response.status_code} and no JSON; is it a Solana RPC?",
+                    f"{self.url} answered {method} with no JSON-RPC reply ({_first_problem(e)}); is it a "
+                    f"Solana RPC?",
                 ) from None
-            if not isinstance(payload, dict) or ("result" not in payload and payload.get("error") is None):
-                raise DFPNError(
-                    ErrorCode.RPC_ERROR, f"{self.url} answered {method} with {str(payload)[:200]}"
-                )
-            return payload
+            except SolanaRpcException as e:
+                failure = e.__cause__
+                if isinstance(failure, httpx2.HTTPStatusError):
+                    status = failure.response.status_code
+                    if status in _RETRY_STATUS:
+                        last = f"HTTP {status}"
+                        continue
+                    error = _error_object(failure.response)
+                    if error is not None:  # a JSON-RPC error sent with a 4xx (an API key refused, ...)
+                        raise _ReplyError(error) from None
+                    raise DFPNError(
+                        ErrorCode.RPC_ERROR,
+                        f"{self.url} answered {method} with HTTP {status} and no JSON-RPC reply; is it a Solana "
+                        f"RPC?",
+                    ) from None
+                if isinstance(failure, httpx2.TimeoutException):
+                    last = f"timeout: {type(failure).__name__}"
+                elif isinstance(failure, httpx2.ConnectError):
+                    unreachable = _unreachable(failure)
+                    last = f"{type(failure).__name__}: {unreachable or failure}"
+                else:
+                    last = f"{type(failure).__name__}: {failure}"
         if unreachable is not None:
             where = self.url if self.name == self.url else f"{self.url} ({self.name})"
             raise DFPNError(ErrorCode.RPC_UNREACHABLE, f"{where} is unreachable ({method}): {unreachable}.")
@@ -348,15 +429,17 @@ class RpcTransport(Transport):
         return message, last_valid, await self._send(wire, program_index), program_index
 
     async def _send(self, wire: str, program_index: dict[int, bool]) -> str:
-        payload = await self._exchange(
-            "sendTransaction", [wire, {"encoding": "base64", "preflightCommitment": self.commitment}]
-        )
-        error = payload.get("error")
-        if error is None:
-            return str(payload["result"])
+        try:
+            return str(
+                await self._exchange(
+                    "sendTransaction", [wire, {"encoding": "base64", "preflightCommitment": self.commitment}]
+                )
+            )
+        except _ReplyError as e:
+            error = e.error
         # A failed preflight simulation: map the transaction error with the instruction indexes, so that only a
         # DFPN instruction's Custom code is read as a DFPN error.
-        data = error.get("data") if isinstance(error, dict) else None
+        data = error.get("data")
         if isinstance(data, dict) and data.get("err") is not None:
             logs = [str(x) for x in data.get("logs") or ()]
             raise from_transaction_error(data["err"], program_index=program_index, logs=logs)
@@ -583,8 +666,12 @@ class RpcTransport(Transport):
         """Yield the account each time it changes (`accountSubscribe`). After a dropped subscription it
         reconnects with backoff, resubscribes and yields the account's current state once (a fresh
         `getAccountInfo`), so a change made while it was down is not missed."""
-        params = [str(address), {"encoding": "base64", "commitment": self.commitment}]
-        async for value in self._subscribe("accountSubscribe", "accountUnsubscribe", params):
+        commitment = Commitment(self.commitment)
+
+        def subscribe(ws: SolanaWsClient) -> Awaitable[Subscription]:
+            return ws.account_subscribe(pubkey=address, commitment=commitment, encoding="base64")
+
+        async for value in self._subscribe("accountSubscribe", subscribe):
             if isinstance(value, _Subscribed):
                 if value.again:
                     try:
@@ -592,7 +679,8 @@ class RpcTransport(Transport):
                     except DFPNError as e:  # the next notification still comes; the caller polls anyway
                         logger.warning("could not read %s after resubscribing: %s", address, e)
                 continue
-            yield _account(address, value.get("value") if isinstance(value, dict) else None)
+            if isinstance(value, AccountNotification):
+                yield _solders_account(address, value.result.value)
 
     async def program_logs(self) -> AsyncIterator[tuple[str, list[str]]]:
         """Yield (signature, logs) for each successful transaction that mentions the program (`logsSubscribe`),
@@ -603,11 +691,16 @@ class RpcTransport(Transport):
         first, each transaction's logs from `getTransaction`, de-duplicated against the live subscription (the
         last `dedup_window` signatures). When more than `replay_limit` landed, or the node cannot list them, it
         yields `(LOGS_GAP, [])` instead: the consumer must poll at once."""
-        params: list[Any] = [{"mentions": [str(self.program_id)]}, {"commitment": self.commitment}]
+        mentions = RpcTransactionLogsFilterMentions(self.program_id)
+        commitment = Commitment(self.commitment)
+
+        def subscribe(ws: SolanaWsClient) -> Awaitable[Subscription]:
+            return ws.logs_subscribe(filter_=mentions, commitment=commitment)
+
         seen = _RecentSignatures(self.dedup_window)
         # The newest signature delivered (or skipped as failed): a replay starts after it.
         bookmark: str | None = None
-        async for value in self._subscribe("logsSubscribe", "logsUnsubscribe", params):
+        async for value in self._subscribe("logsSubscribe", subscribe):
             if isinstance(value, _Subscribed):
                 if not value.again:  # subscribed first: everything newer than the program's newest is ours
                     bookmark = await self._newest_signature(bookmark)
@@ -620,13 +713,15 @@ class RpcTransport(Transport):
                     yield item
                 bookmark = replay.bookmark
                 continue
-            inner = value.get("value", {}) if isinstance(value, dict) else {}
-            signature = str(inner.get("signature", ""))
+            if not isinstance(value, LogsNotification):
+                continue
+            inner = value.result.value
+            signature = str(inner.signature)
             if not seen.add(signature):
                 continue
             bookmark = signature
-            if inner.get("err") is None:
-                yield signature, [str(x) for x in inner.get("logs") or ()]
+            if inner.err is None:
+                yield signature, list(inner.logs)
 
     async def _newest_signature(self, fallback: str | None) -> str | None:
         """The program's newest transaction signature (`fallback` when the node cannot say)."""
@@ -698,34 +793,37 @@ class RpcTransport(Transport):
             await asyncio.sleep(self.poll_interval * (attempt + 1))
         return None
 
-    async def _subscribe(self, method: str, unsubscribe: str, params: list[Any]) -> AsyncIterator[Any]:
-        """Yield each notification's `result`, and a `_Subscribed` marker each time the subscription is
-        (re)established. Reconnects with backoff after a drop: a closed socket, or no pong to a keepalive ping
-        within `ws_ping_timeout` (a half-open connection); gives up after `ws_retries` failed attempts in a row."""
-        import websockets  # imported here: only subscriptions need it
-
+    async def _subscribe(
+        self, method: str, subscribe: Callable[[SolanaWsClient], Awaitable[Subscription]]
+    ) -> AsyncIterator[Notification | _Subscribed]:
+        """Yield each notification (solders' typed form), and a `_Subscribed` marker each time the subscription is
+        (re)established, over solana-py's `SolanaWsClient`. Reconnects with backoff after a drop: a closed socket,
+        or no pong to a keepalive ping within `ws_ping_timeout` (a half-open connection); gives up after
+        `ws_retries` failed attempts in a row."""
         attempt = 0
         subscribed = False
         while True:
+            ws = SolanaWsClient(
+                self.ws_url,
+                request_timeout=10,
+                open_timeout=10,
+                ping_interval=self.ws_ping_interval,
+                ping_timeout=self.ws_ping_timeout,
+                close_timeout=self.ws_ping_timeout,
+            )
             try:
-                async with websockets.connect(
-                    self.ws_url,
-                    open_timeout=10,
-                    ping_interval=self.ws_ping_interval,
-                    ping_timeout=self.ws_ping_timeout,
-                    close_timeout=self.ws_ping_timeout,
-                ) as ws:
-                    await ws.send(json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}))
-                    reply = json.loads(await asyncio.wait_for(ws.recv(), 10))
-                    if reply.get("error"):
-                        raise from_rpc_error(reply["error"], context=method)
+                async with ws:
+                    try:
+                        await subscribe(ws)
+                    except SolanaJsonRpcError as e:
+                        raise from_rpc_error(
+                            {"code": e.code, "message": e.message, "data": e.data}, context=method
+                        ) from None
                     attempt = 0
                     yield _Subscribed(again=subscribed)
                     subscribed = True
-                    async for raw in ws:
-                        note = json.loads(raw)
-                        if note.get("method", "").endswith("Notification"):
-                            yield note["params"]["result"]
+                    async for note in ws:
+                        yield note
                 # The server closed the connection cleanly: resubscribe too, but not in a tight loop.
                 raise ConnectionError("closed by the server")
             except (TimeoutError, OSError, websockets.WebSocketException) as e:
@@ -740,6 +838,10 @@ class RpcTransport(Transport):
                     "websocket %s %s dropped (%s); reconnecting in %.2fs", self.ws_url, method, e, delay
                 )
                 await asyncio.sleep(delay)
+            except (ValueError, SerdeJSONError, SolanaJsonRpcError) as e:  # a frame solders cannot read
+                raise DFPNError(
+                    ErrorCode.RPC_ERROR, f"websocket {self.ws_url} sent {method} something unreadable: {e}"
+                ) from e
 
 
 @dataclass(frozen=True, slots=True)
@@ -787,6 +889,18 @@ def _account(address: Pubkey, value: Any) -> AccountInfo | None:
         owner=Pubkey.from_string(value["owner"]),
         data=raw,
         executable=bool(value.get("executable", False)),
+    )
+
+
+def _solders_account(address: Pubkey, account: Account | None) -> AccountInfo | None:
+    if account is None:
+        return None
+    return AccountInfo(
+        address=address,
+        lamports=account.lamports,
+        owner=account.owner,
+        data=bytes(account.data),
+        executable=account.executable,
     )
 
 
