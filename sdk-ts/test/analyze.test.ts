@@ -26,8 +26,11 @@ import {
   type AnalysisProgress,
   type StorageBackend,
 } from '../src/index.js';
+import { Keypair } from '@solana/web3.js';
+import type { Address } from '@solana/kit';
 import { startTestWorkers, type RunningTestWorkers } from '../src/testing.js';
 import { localSetup, rejection, tempDir } from './helpers.js';
+import { liteSvmRpc } from './rpc-server.js';
 
 const bytes = (...parts: Array<number[] | string>) =>
   Uint8Array.from(parts.flatMap((p) => (typeof p === 'string' ? [...p].map((c) => c.charCodeAt(0)) : p)));
@@ -246,5 +249,43 @@ describe("the embedded network has no workers of its own: it says so at once", (
     expect(waited.code).toBe(ErrorCode.TIMEOUT);
     expect(Date.now() - started).toBeGreaterThanOrEqual(1_500);
     await client.close();
+  });
+});
+
+describe('over JSON-RPC', () => {
+  test('a web3.js Keypair analyzes bytes over JSON-RPC (a facade over dfpn.so), storage by the client\'s backend', async () => {
+    const { net, client: local } = await localSetup();
+    const running = await startTestWorkers(local, { count: 3, reportsDir: tempDir() });
+    const server = await liteSvmRpc(net);
+    try {
+      const wallet = Keypair.generate();
+      await net.airdrop(wallet.publicKey.toBase58() as Address, 2_000_000_000n);
+      const stored: string[] = [];
+      const storage: StorageBackend = {
+        scheme: 'https',
+        async upload(source) {
+          stored.push(source.name);
+          return `https://media.example/${source.name}`;
+        },
+      };
+      const client = new DFPNClient({
+        network: server.url,
+        wallet,
+        storage,
+        pollInterval: 50,
+        rpc: { wsUrl: 'ws://127.0.0.1:9', confirmPollMs: 10, backoffMs: 20, requestTimeoutMs: 5_000 },
+      });
+      const reports: AnalysisProgress[] = [];
+      const result = await client.analyze(JPEG, { mediaName: 'p.jpg', onProgress: (p) => reports.push(p), timeout: 60_000 });
+      expect(result.verdict).toBe('Manipulated');
+      checkProgress(reports, 3);
+      expect(stored).toEqual(['p.jpg']);
+      const request = await client.getRequest(result.requestId);
+      expect([request.client, request.storageUri]).toEqual([wallet.publicKey.toBase58(), 'https://media.example/p.jpg']);
+      await client.close();
+    } finally {
+      await running.stop();
+      await server.close();
+    }
   });
 });
