@@ -27,7 +27,7 @@ wheels: $(VENV)/.installed build
 	$(VENV)/bin/python -m pip wheel -q --no-deps -w target/wheels sdk-python detectors worker
 	@ls target/wheels
 
-## idl: regenerate idl/dfpn.json and idl/dfpn.legacy.json (the pre-0.30 format, for anchorpy)
+## idl: regenerate idl/dfpn.json
 idl:
 	python3 scripts/gen_idl.py
 
@@ -72,13 +72,14 @@ test-python: $(VENV)/.installed
 	cd sdk-python && ../$(VENV)/bin/mypy src
 	cd sdk-python && ../$(VENV)/bin/pytest -q
 
-## test-anchorpy: anchorpy loads idl/dfpn.legacy.json and sends initialize_config + set_paused to dfpn.so in LiteSVM.
-## Its own venv: anchorpy 0.21.0 needs solana 0.36.x -> solders<0.27, the SDK pins solders 0.29 (sdk-python/README.md).
-ANCHORPY_VENV := .venv-anchorpy
+## test-anchorpy: anchorpy (anchorpy3, the fork that reads Anchor 0.30+ IDLs) loads idl/dfpn.json and sends
+## initialize_config, set_paused and register_challenger to dfpn.so in LiteSVM. Its own venv: anchorpy3 cannot share
+## the SDK's solana 0.41 / solders 0.29 (construct-typing pins, spl.token; sdk-python/README.md "anchorpy").
+ANCHORPY_VENV := .venv-anchorpy3
 test-anchorpy:
 	@test -f target/deploy/dfpn.so || $(MAKE) build
 	test -x $(ANCHORPY_VENV)/bin/python || python3 -m venv $(ANCHORPY_VENV)
-	$(ANCHORPY_VENV)/bin/python -m pip install -q 'anchorpy==0.21.0'
+	$(ANCHORPY_VENV)/bin/python -m pip install -q 'anchorpy3==0.4.5'
 	$(ANCHORPY_VENV)/bin/python scripts/anchorpy_check.py
 
 ## test-detectors: the detectors library (detectors/): ruff, mypy --strict, pytest on generated media with known truth

@@ -1,14 +1,17 @@
 #!/usr/bin/env python3
-"""anchorpy against the DFPN program: load idl/dfpn.legacy.json with anchorpy, build `initialize_config`,
-`set_paused` and `register_challenger` with anchorpy's instruction coder, send them to the built dfpn.so in solders'
-embedded LiteSVM and decode the `Config` and `Challenger` accounts with anchorpy's account coder.
+"""anchorpy against the DFPN program: load idl/dfpn.json (Anchor's 0.30+ IDL, as committed) with anchorpy, build
+`initialize_config`, `set_paused` and `register_challenger` with anchorpy's instruction coder, send them to the built
+dfpn.so in solders' embedded LiteSVM and decode the `Config` and `Challenger` accounts with anchorpy's account coder.
 
 Only the program's upgrade authority may `initialize_config`, so the program is deployed with the upgradeable
-loader and the authority as its upgrade authority (the legacy IDL has no PDAs: the ProgramData account and the
-program's own account, which names it, are passed explicitly).
+loader and the authority as its upgrade authority (the ProgramData account and the program's own account, which
+names it, are passed explicitly, like every other account).
 
-anchorpy cannot be installed next to the SDK (anchorpy 0.21.0 -> solana 0.36.x -> solders<0.27, the SDK pins
-solders 0.29; see sdk-python/README.md), so this runs in its own venv: `make test-anchorpy`. Exit 0 on success.
+The anchorpy here is `anchorpy3` (the maintained fork of anchorpy that reads Anchor 0.30+ IDLs; it installs the
+`anchorpy` module). It cannot be installed next to the SDK: its borsh-construct 0.1.0 needs construct-typing < 0.6,
+solana-py >= 0.36.10 needs >= 0.6.2 (0.41: >= 0.8.1), and it imports `spl.token`, which solana-py 0.41 no longer
+ships; with solana 0.36.6 it gets solders 0.26 (sdk-python/README.md, "anchorpy"). So this runs in its own venv:
+`make test-anchorpy`. Exit 0 on success.
 """
 
 from __future__ import annotations
@@ -49,7 +52,7 @@ def deploy_upgradeable(svm: LiteSVM, program_id: Pubkey, so: Path, authority: Pu
 
 
 def main() -> int:
-    idl = Idl.from_json((ROOT / "idl/dfpn.legacy.json").read_text())
+    idl = Idl.from_json((ROOT / "idl/dfpn.json").read_text())
     program_id = Pubkey.from_string("14UaT5Z7TsogWsWyzf45m9PNXcSeH29esMMsJ8NRFFnp")
     authority = Keypair()
     # The provider is never used to talk to a cluster: instructions are built offline and sent to LiteSVM.

@@ -331,70 +331,6 @@ def build() -> dict:
     }
 
 
-def _legacy_type(ty):
-    """A type in the legacy (pre-0.30 Anchor, anchorpy-core 0.2) notation."""
-    if ty == "pubkey":
-        return "publicKey"
-    if isinstance(ty, dict):
-        if "defined" in ty:
-            return {"defined": ty["defined"]["name"]}
-        if "array" in ty:
-            return {"array": [_legacy_type(ty["array"][0]), ty["array"][1]]}
-        if "vec" in ty:
-            return {"vec": _legacy_type(ty["vec"])}
-        if "option" in ty:
-            return {"option": _legacy_type(ty["option"])}
-    return ty
-
-
-def _legacy_fields(fields) -> list[dict]:
-    return [{"name": f["name"], "type": _legacy_type(f["type"])} for f in fields]
-
-
-def build_legacy(idl: dict) -> dict:
-    """The same interface in the legacy IDL format (Anchor < 0.30) that anchorpy 0.21 / anchorpy-core 0.2 read.
-
-    Instruction, account and event discriminators are not written: that format derives them from the names
-    (sha256("global:<snake name>"), "account:<Name>", "event:<Name>"), which is what the program uses. Account
-    types move from `types` into `accounts`, event fields are inlined, PDA seeds and fixed addresses are dropped
-    (callers pass every account), `pubkey` is spelled `publicKey` and `defined` takes the bare type name.
-    """
-    types = {t["name"]: t for t in idl["types"]}
-    account_names = {a["name"] for a in idl["accounts"]}
-    event_names = {e["name"] for e in idl["events"]}
-    return {
-        "version": idl["metadata"]["version"],
-        "name": idl["metadata"]["name"],
-        "instructions": [
-            {
-                "name": ix["name"],
-                "docs": ix.get("docs", []),
-                "accounts": [
-                    {"name": a["name"], "isMut": bool(a.get("writable")), "isSigner": bool(a.get("signer"))}
-                    for a in ix["accounts"]
-                ],
-                "args": [{"name": g["name"], "type": _legacy_type(g["type"])} for g in ix["args"]],
-            }
-            for ix in idl["instructions"]
-        ],
-        "accounts": [
-            {"name": n, "type": {"kind": "struct", "fields": _legacy_fields(types[n]["type"]["fields"])}}
-            for n in (a["name"] for a in idl["accounts"])
-        ],
-        "types": [
-            {"name": t["name"], "type": {"kind": "struct", "fields": _legacy_fields(t["type"]["fields"])}}
-            for t in idl["types"]
-            if t["name"] not in account_names and t["name"] not in event_names
-        ],
-        "events": [
-            {"name": n, "fields": [{**f, "index": False} for f in _legacy_fields(types[n]["type"]["fields"])]}
-            for n in (e["name"] for e in idl["events"])
-        ],
-        "errors": idl["errors"],
-        "metadata": {"address": idl["address"]},
-    }
-
-
 def upper_snake(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).upper()
 
@@ -427,9 +363,8 @@ def main() -> int:
     if problems:
         return 1
     outputs = {
+        # anchorpy reads this file as it is (anchorpy3, the maintained fork: see sdk-python/README.md, "anchorpy").
         ROOT / "idl/dfpn.json": json.dumps(idl, indent=2) + "\n",
-        # For anchorpy (and other pre-0.30 Anchor tooling), which cannot parse the 0.1.0 spec: see sdk-python/README.md.
-        ROOT / "idl/dfpn.legacy.json": json.dumps(build_legacy(idl), indent=2) + "\n",
     }
     if "--check" in sys.argv:
         stale = [t for t, text in outputs.items() if not t.exists() or t.read_text() != text]
