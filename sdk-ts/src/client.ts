@@ -1521,9 +1521,9 @@ export class DFPNClient {
       ...options,
       signal,
       onProgress: (progress) => {
-        options.onProgress?.(progress);
         events.push({ type: 'progress', progress });
         wake?.();
+        options.onProgress?.(progress);
       },
     }).then(
       (result) => {
