@@ -71,7 +71,7 @@ def test_limits_refuse_before_decoding() -> None:
     assert r.detections[0].type == "media_too_large"
     r = ElaDetector({"limits": {"max_bytes": 100}}).analyze(Media(data=synth.jpeg(synth.image("coffee"), 80)))
     assert r.detections[0].type == "media_too_large"
-    assert MediaLimits().max_pixels == 50_000_000
+    assert MediaLimits().max_pixels == 40_000_000
 
 
 def test_video_duration_limit(detectors: dict[str, Detector]) -> None:

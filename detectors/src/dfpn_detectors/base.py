@@ -82,6 +82,29 @@ class MediaError(Exception):
         self.message = message
 
 
+class MediaTooLargeError(MediaError):
+    """Media over one of the ``MediaLimits``, found from its header before decoding (or while decoding, when the
+    header understated it). ``setting`` names the limit (a field of ``MediaLimits``), ``value`` is what the media
+    declares or reached (``None`` when the decoder refused without saying how much), ``limit`` the limit's value,
+    ``unit`` their unit. Its ``code`` is ``media_too_large``; the message reads like
+    ``7000x7000 image: 49000000 pixels is over the limit of 40000000 pixels (limits.max_pixels)``."""
+
+    def __init__(self, setting: str, value: float | None, limit: float, what: str, unit: str = "") -> None:
+        self.setting = setting
+        self.value = value
+        self.limit = limit
+        self.unit = unit
+        sep = " " if unit else ""
+        amount = "" if value is None else f": {_num(value)}{sep}{unit}"
+        super().__init__(
+            "media_too_large", f"{what}{amount} is over the limit of {_num(limit)}{sep}{unit} (limits.{setting})"
+        )
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+
+
 class Media(BaseModel):
     """Bytes to judge. ``kind`` is sniffed from the content, never from ``name`` or ``mime_type``."""
 
@@ -109,7 +132,7 @@ class Media(BaseModel):
         """Read a file. With ``max_bytes``, a larger file raises ``MediaError("media_too_large")`` unread."""
         p = Path(path)
         if max_bytes is not None and p.stat().st_size > max_bytes:
-            raise MediaError("media_too_large", f"{p.name}: {p.stat().st_size} bytes > {max_bytes}")
+            raise MediaTooLargeError("max_bytes", p.stat().st_size, max_bytes, p.name, "bytes")
         from dfpn_detectors.media import sniff
 
         data = p.read_bytes()
@@ -280,7 +303,8 @@ def load_detectors(
     """Instantiate detectors from the ``dfpn.detectors`` entry points (entry point name = model id).
 
     ``config`` maps a detector name to a mapping passed to its factory as ``factory(config)``; the key ``"*"``
-    holds defaults merged under every detector's own mapping (e.g. ``{"*": {"limits": {"max_pixels": ...}}}``).
+    holds defaults merged under every detector's own mapping (e.g. ``{"*": {"limits": {"max_pixels": ...}}}``;
+    a detector's own ``limits`` are merged key by key over the shared ones).
     A detector whose ``model_id`` differs from its entry point name is refused unless its config sets
     ``model_id`` or its class says ``configurable_id = True`` (the ONNX classifier takes its id from its file).
     With ``names``, an unknown name or a detector that fails to load raises; without, every installed detector is
@@ -295,7 +319,11 @@ def load_detectors(
         if name not in eps:
             raise KeyError(f"no detector named {name!r} in entry point group {ENTRY_POINT_GROUP!r}")
         own = dict(config.get(name) or {})
-        merged = {**dict(config.get("*") or {}), **own}
+        star = dict(config.get("*") or {})
+        merged = {**star, **own}
+        if isinstance(star.get("limits"), Mapping) and isinstance(own.get("limits"), Mapping):
+            # a detector's own limits refine the shared ones rather than replacing all of them
+            merged["limits"] = {**star["limits"], **own["limits"]}
         try:
             factory = eps[name].load()
             det = factory(merged)

@@ -68,10 +68,12 @@ class ElaDetector(GuardedDetector):
         inside = float(z[labels == idx].mean())
         # a compact region standing out; a large one is the picture's own texture
         score = float(np.clip(inside / 10.0, 0.0, 1.0) * (1.0 if frac < 0.4 else 0.3))
-        region = Region(x=x * BLOCK, y=y * BLOCK, w=w * BLOCK, h=h * BLOCK)
+        k = img.scale  # regions in the original's pixels
+        region = Region(x=x * BLOCK * k, y=y * BLOCK * k, w=w * BLOCK * k, h=h * BLOCK * k)
+        reduced = f"; {img.describe()}" if img.describe() else ""
         return Analysis.inconclusive(
             self.model_id,
             f"error level stands out in {region.w}x{region.h} at ({region.x},{region.y}): z {inside:.1f}, "
-            f"{100 * frac:.0f}% of the image (supporting signal only)",
+            f"{100 * frac:.0f}% of the image (supporting signal only){reduced}",
             [Detection(type="ela_anomaly", region=region, confidence=round(score, 4))],
         )

@@ -137,13 +137,17 @@ class FaceConsistencyDetector(GuardedDetector):
         if self.finder is None:
             return Analysis.inconclusive(self.model_id, f"face model unavailable: {self.unavailable}",
                                          [Detection(type="model_unavailable", confidence=1.0)])
-        rgb = decode_image(media, self.limits).rgb
+        img = decode_image(media, self.limits)
+        rgb = img.rgb
         scale = 1.0
         if max(rgb.shape[:2]) > self.max_side:
             scale = self.max_side / max(rgb.shape[:2])
             rgb = np.asarray(cv2.resize(rgb, (round(rgb.shape[1] * scale), round(rgb.shape[0] * scale)),
                                         interpolation=cv2.INTER_AREA), dtype=np.uint8)
-        return judge_faces(self.model_id, rgb, self.finder, self.manipulated_at, 1.0 / scale)
+        result = judge_faces(self.model_id, rgb, self.finder, self.manipulated_at, img.scale / scale)
+        if img.describe():
+            result = result.model_copy(update={"notes": "; ".join(n for n in (result.notes, img.describe()) if n)})
+        return result
 
 
 def judge_faces(model_id: str, rgb: npt.NDArray[np.uint8], finder: FaceFinder, manipulated_at: float,

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import cv2
@@ -35,11 +35,14 @@ import numpy as np
 import numpy.typing as npt
 
 from dfpn_detectors.base import Analysis, Detection, GuardedDetector, Media, Modality, Region, decide
-from dfpn_detectors.media import MediaLimits, load_luma_jpeg
+from dfpn_detectors.media import MediaLimits, load_luma_jpeg_window
 
 logger = logging.getLogger(__name__)
 
 F32 = npt.NDArray[np.float32]
+
+#: Default analysis window (pixels) of a large JPEG: ~200 MB of working memory.
+WINDOW_PIXELS = 4_000_000
 
 _STD_LUMA = np.array([
     16, 11, 10, 16, 24, 40, 51, 61, 12, 12, 14, 19, 26, 58, 60, 55, 14, 13, 16, 24, 40, 57, 69, 56,
@@ -250,18 +253,28 @@ class JpegGhostDetector(GuardedDetector):
         self.limits = MediaLimits.from_config(config)
         self.manipulated_at = float(config.get("manipulated_at", 0.85))
         self.threshold = float(config.get("ghost_threshold", 0.6))
+        #: The analysis holds ~50 bytes per pixel (eight DCT planes in float32 and their re-quantisations), so a
+        #: larger image is analysed in its central window of this many pixels (at most
+        #: ``limits.max_analysis_pixels``), on the file's own 8x8 grid.
+        self.window_pixels = min(int(config.get("window_pixels", WINDOW_PIXELS)), self.limits.max_analysis_pixels)
 
     def supports(self, media: Media) -> bool:
         return media.sniffed_mime == "image/jpeg"
 
     def _analyze(self, media: Media) -> Analysis:
-        y, quant = load_luma_jpeg(media, self.limits)
-        q1 = estimate_quality(quant.get(0))
+        win = load_luma_jpeg_window(media, self.limits, self.window_pixels)
+        q1 = estimate_quality(win.quantization.get(0))
         if q1 is not None and q1 < 50:
             return Analysis.inconclusive(self.model_id, f"final JPEG quality ~{q1}: too low for ghosts")
-        res = analyse_ghosts(y, q1, threshold=self.threshold)
+        res = analyse_ghosts(win.luma, q1, threshold=self.threshold)
         detections: list[Detection] = []
         notes = f"primary quality ~{q1}"
+        if not win.whole:
+            h, w = win.luma.shape
+            notes += f"; {win.width}x{win.height}: only its central {w}x{h} at ({win.x},{win.y}) analysed"
+            if res.region is not None:
+                rx, ry, rw, rh = res.region
+                res = replace(res, region=(rx + win.x, ry + win.y, rw, rh))
         if res.global_quality is not None:
             detections.append(Detection(type="double_compression", confidence=0.6))
             notes += f"; whole image previously saved at ~{res.global_quality} (a re-save, not a splice)"

@@ -201,7 +201,8 @@ class OnnxClassifierDetector(GuardedDetector):
             out = np.zeros(n, np.float32)
             out[: min(n, pcm.size)] = pcm[:n]
             return out[None], f"{min(pcm.size, n) / spec.sample_rate:.1f} s of audio"
-        rgb = decode_image(media, self.limits).rgb
+        img = decode_image(media, self.limits)
+        rgb = img.rgb
         if spec.kind == "face":
             faces = self._finder.find(rgb) if self._finder is not None else []
             if not faces:
@@ -211,7 +212,8 @@ class OnnxClassifierDetector(GuardedDetector):
             x0, y0 = max(0, int(x - m * w)), max(0, int(y - m * h))
             x1, y1 = min(rgb.shape[1], int(x + w * (1 + m))), min(rgb.shape[0], int(y + h * (1 + m)))
             return self._tensor_image(np.ascontiguousarray(rgb[y0:y1, x0:x1])), f"face {faces[0].box}"
-        return self._tensor_image(rgb), f"{rgb.shape[1]}x{rgb.shape[0]} image"
+        return self._tensor_image(rgb), f"{img.width}x{img.height} image" + (
+            f" ({img.describe()})" if img.describe() else "")
 
     def _analyze(self, media: Media) -> Analysis:
         tensor, what = self._input(media)

@@ -64,7 +64,8 @@ class VideoFramesDetector(GuardedDetector):
             if s is not None:
                 per_frame.append((t, s.score, s.region))
         facts = (f"{len(video.frames)} frames sampled from {video.width}x{video.height} {video.codec}"
-                 + (f", {video.duration:.1f} s" if video.duration else ""))
+                 + (f", {video.duration:.1f} s" if video.duration else "")
+                 + (f" ({video.method}, {video.decoded} decoded)" if video.method != "sequential" else ""))
         if not per_frame:
             return Analysis.inconclusive(self.model_id, f"no usable face in {facts}")
         scores = [s for _, s, _ in per_frame]

@@ -119,7 +119,9 @@ class VoiceSpectralDetector(GuardedDetector):
         audio = decode_audio(media, self.limits)
         seconds = audio.native.size / audio.native_rate
         detections: list[Detection] = []
-        notes = [f"{seconds:.1f} s, {audio.native_rate} Hz, {audio.channels} ch, {audio.codec}"]
+        notes = [f"{seconds:.1f} s, {audio.rate or audio.native_rate} Hz, {audio.channels} ch, {audio.codec}"]
+        if audio.describe():
+            notes.append(audio.describe())
         if self.vad is not None and audio.pcm16k.size >= FRAME:
             probs = self.vad.probabilities(audio.pcm16k)
             speech = float((probs > 0.5).mean())

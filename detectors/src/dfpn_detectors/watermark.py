@@ -100,10 +100,29 @@ def _peak_positions(blocks: npt.NDArray[np.float64]) -> npt.NDArray[np.intp]:
     return np.asarray(np.argmax(np.abs(blocks[:, 1:]), axis=1) + 1, dtype=np.intp)
 
 
-def raw_bit_scores(bgr: npt.NDArray[np.uint8]) -> npt.NDArray[np.float64]:
-    """One 0/1 reading per 4x4 block of the U channel's Haar approximation (before averaging per bit)."""
+#: Rows of the image read at a time (a multiple of 8: whole rows of 4x4 blocks of the half-size Haar band), so
+#: that the float64 working arrays stay small whatever the image's size.
+STRIP_ROWS = 512
+
+
+def raw_bit_scores(bgr: npt.NDArray[np.uint8], *, swap_rb: bool = False) -> npt.NDArray[np.float64]:
+    """One 0/1 reading per 4x4 block of the U channel's Haar approximation (before averaging per bit), in the
+    encoder's row-major block order. ``swap_rb``: read ``bgr`` as RGB (the channel order diffusers hands over).
+    Computed over strips of ``STRIP_ROWS`` rows: the blocks of a strip of whole block rows are the same as those
+    of the whole image, in the same order."""
+    rows = bgr.shape[0] // 8 * 8
+    out: list[npt.NDArray[np.float64]] = []
+    for r0 in range(0, rows, STRIP_ROWS):
+        strip = bgr[r0:min(rows, r0 + STRIP_ROWS)]
+        if swap_rb:
+            strip = strip[:, :, ::-1]
+        out.append(_strip_scores(np.ascontiguousarray(strip)))
+    return np.concatenate(out) if out else np.zeros(0, np.float64)
+
+
+def _strip_scores(bgr: npt.NDArray[np.uint8]) -> npt.NDArray[np.float64]:
     rows, cols = bgr.shape[0] // 4 * 4, bgr.shape[1] // 4 * 4
-    yuv = np.asarray(cv2.cvtColor(np.ascontiguousarray(bgr), cv2.COLOR_BGR2YUV), dtype=np.uint8)
+    yuv = np.asarray(cv2.cvtColor(bgr, cv2.COLOR_BGR2YUV), dtype=np.uint8)
     blocks = _blocks(_haar_approx(yuv[:rows, :cols, 1]))
     pos = _peak_positions(blocks)
     vals = np.abs(blocks[np.arange(blocks.shape[0]), pos])
@@ -155,8 +174,7 @@ class MarkReading:
 def read_marks(rgb: npt.NDArray[np.uint8]) -> list[MarkReading]:
     """Best reading of every known mark, over both channel orders."""
     out: list[MarkReading] = []
-    orders = {"bgr": np.ascontiguousarray(rgb[:, :, ::-1]), "rgb-as-bgr": rgb}
-    raws = {name: raw_bit_scores(img) for name, img in orders.items()}
+    raws = {"bgr": raw_bit_scores(rgb, swap_rb=True), "rgb-as-bgr": raw_bit_scores(rgb)}
     for mark in KNOWN_MARKS:
         best: MarkReading | None = None
         for order, raw in raws.items():
@@ -181,15 +199,22 @@ class SdWatermarkDetector(GuardedDetector):
 
     def _analyze(self, media: Media) -> Analysis:
         img = decode_image(media, self.limits)
-        h, w = img.rgb.shape[:2]
+        # the original's pixels (the mark does not survive resizing): its top rows when it is large, which hold
+        # the mark's first blocks, repeated many times over
+        if img.top is None:
+            return Analysis.inconclusive(
+                self.model_id, f"not read: {img.describe()}, and a dwtDct mark survives neither JPEG nor resizing")
+        pixels = img.top
+        h, w = pixels.shape[:2]
         if h * w < MIN_PIXELS:
             return Analysis.inconclusive(self.model_id, f"{w}x{h} is below the 256x256 the encoder needs")
-        readings = read_marks(img.rgb)
+        readings = read_marks(pixels)
         found = [r for r, m in zip(readings, KNOWN_MARKS, strict=True) if r.matches >= m.min_match]
         summary = ", ".join(f"{r.mark} {r.matches}/{r.length}" for r in readings)
         lossy = " (lossy format: a mark rarely survives)" if img.format in ("JPEG", "WEBP") else ""
+        part = f"; top {h} of {img.height} rows read" if img.height and h < img.height else ""
         if not found:
-            return Analysis.inconclusive(self.model_id, f"no known dwtDct mark ({summary}){lossy}")
+            return Analysis.inconclusive(self.model_id, f"no known dwtDct mark ({summary}){lossy}{part}")
         best = max(found, key=lambda r: r.fraction)
         return Analysis(
             model_id=self.model_id,
@@ -197,5 +222,5 @@ class SdWatermarkDetector(GuardedDetector):
             confidence=99 if best.fraction >= 0.95 else 95,
             detections=(Detection(type=f"sd_watermark:{best.mark}", confidence=round(best.fraction, 4)),),
             notes=f"{best.mark} dwtDct watermark ({best.channel_order}, {best.matches}/{best.length} bits); "
-            f"readings: {summary}",
+            f"readings: {summary}{part}",
         )
