@@ -152,8 +152,10 @@ test-validator-late: $(VENV)/.installed validator
 	cd sdk-ts && DFPN_REQUIRE_VALIDATOR=1 npx vitest run test/subscription-resume.test.ts
 	cd gateway && DFPN_REQUIRE_VALIDATOR=1 ../$(VENV)/bin/pytest -q tests/test_load.py::test_load_benchmark_validator
 
-## test-e2e: cross-component tests (tests/): the SDK over JSON-RPC + websockets against a real solana-test-validator
-test-e2e: $(VENV)/.installed validator
+## test-e2e: cross-component tests (tests/): the SDK over JSON-RPC + websockets against a real solana-test-validator;
+## every code block of the READMEs and docs/ and the examples/ (tests/test_docs.py: realtime's in .venv-realtime,
+## the TypeScript ones against sdk-ts/dist, which test-ts builds)
+test-e2e: $(VENV)/.installed $(RT_VENV)/.installed validator
 	@test -f target/deploy/dfpn.so || $(MAKE) build
 	$(VENV)/bin/ruff check tests && $(VENV)/bin/ruff format --check tests
 	$(VENV)/bin/ruff check --config localnet/pyproject.toml localnet/src
