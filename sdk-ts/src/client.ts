@@ -393,7 +393,7 @@ export function requestInfo(address: Address, r: Request): RequestInfo {
 }
 
 /**
- * The fee a finalized request charged (`protocol.chargedFee`): all of it when its revealers reached a consensus (the
+ * The fee a finalized request charged, lamports (`protocol.chargedFee`): all of it when its revealers reached a consensus (the
  * agreeing ones are paid), the request's `noConsensusFeeBps` share of it without one, nothing without revealers.
  * With a revealed challenge the revealers whose verdict is the label are paid (all the fee), whatever the consensus;
  * none matching charges nothing.

@@ -19,7 +19,7 @@ export function feeFromParams(
   return requestFee(params, modalityMask(modalities), minWorkers);
 }
 
-/** {@link feeFromParams} over a decoded `Config` account. */
+/** {@link feeFromParams} over a decoded `Config` account: the fee in lamports (`bigint`). */
 export function estimateFee(
   config: Pick<Config, 'params'>,
   modalities: Iterable<Modality | number> | number,
@@ -63,7 +63,7 @@ function numberText(n: number): string {
   return `${digits.slice(0, point)}.${digits.slice(point)}`;
 }
 
-/** Lamports to SOL (a float, for display). */
+/** Lamports (`bigint`) to SOL (a float, for display; exact amounts stay in lamports). */
 export function lamportsToSol(lamports: bigint): number {
   return Number(lamports) / Number(LAMPORTS_PER_SOL);
 }

@@ -149,7 +149,7 @@ export interface AnalysisResult {
   consensusType: ConsensusType;
   workerResults: WorkerResult[];
   audit: Audit;
-  /** The fee the program charged, lamports. */
+  /** The fee the program charged, lamports (`bigint`): all of it with a consensus, the no-consensus share without. */
   feeLamports: bigint;
 }
 
@@ -188,7 +188,9 @@ export interface RequestInfo {
   verdict: Verdict;
   confidence: number;
   consensusType: ConsensusType;
+  /** The request's fee, lamports (`bigint`), as the program recorded it at submission. */
   feeLamports: bigint;
+  /** The escrow still held by the request, lamports (`bigint`): `maxFee` at submission. */
   escrowLamports: bigint;
   createdAt: bigint;
   commitDeadline: bigint;
@@ -217,8 +219,9 @@ export interface SubmittedRequest {
   modalities: Modality[];
   minWorkers: number;
   maxWorkers: number;
+  /** The fee the program recorded, lamports (`bigint`; `estimateFeeLamports` gives it before submitting). */
   feeLamports: bigint;
-  /** The escrow: `maxFee` in lamports. */
+  /** The escrow, lamports (`bigint`): `maxFee` (SOL) converted, or `maxFeeLamports`, or the fee. */
   maxFeeLamports: bigint;
   /** Unix timestamps (cluster clock). */
   commitDeadline: bigint;
