@@ -25,6 +25,13 @@ each worker):
    modalities, with a note. The worker still commits: the media is what the client submitted and its hash
    matched, and an honest "cannot tell" is an answer.
 6. **No creditable model at all**: `LookupError` (the node does not join such requests, see `can_credit`).
+7. **Media over the limits** (`limits`, the worker's `media_limits`: declared pixels, video frame size, frame
+   count and duration, audio duration and sample rate, bytes; `dfpn_detectors.media.check_media` reads only the
+   header): no detector runs and nothing is decoded. `Inconclusive`, confidence 0, one `media_too_large`
+   detection and a note naming the limit (`... is over the limit of 40000000 pixels (limits.max_pixels)`),
+   credited as in 5. The worker commits it like any other answer: the client's media matched its hash, and "too
+   large to analyse here" is an honest answer. (Within the limits, each detector still bounds its own decoding,
+   `MediaLimits`.)
 
 The report is canonical JSON (sorted keys, no whitespace, no timings), so the same analyses give the same bytes
 and the same report hash: that lets a worker that lost its state re-derive a commitment (see `preimage.py`).
@@ -48,7 +55,7 @@ from typing import Any
 
 from dfpn import Modality as ChainModality
 from dfpn import Verdict as ChainVerdict
-from dfpn_detectors import Analysis, Detection, Detector, Media, combine
+from dfpn_detectors import Analysis, Detection, Detector, Media, MediaLimits, MediaTooLargeError, combine
 from dfpn_detectors import Modality as DetectorModality
 from dfpn_detectors import Verdict as DetectorVerdict
 from dfpn_worker.metrics import Metrics
@@ -287,26 +294,38 @@ class Analyzer:
             result = result.model_copy(update={"model_id": detector.model_id})
         return result
 
-    async def analyze(self, media: Media, request_mask: int) -> Outcome:
-        """Run the selected detectors and decide (see the module docstring). Never raises for bad media. Timed as
-        the `analyse` stage (queueing in the pool included)."""
+    async def analyze(self, media: Media, request_mask: int, *, limits: MediaLimits | None = None) -> Outcome:
+        """Check `media` against `limits` from its header (when given), run the selected detectors and decide (see
+        the module docstring). Never raises for bad media. Timed as the `analyse` stage (queueing in the pool
+        included)."""
         if self.metrics is None:
-            return await self._analyze(media, request_mask)
+            return await self._analyze(media, request_mask, limits)
         with self.metrics.stage("analyse"):
-            return await self._analyze(media, request_mask)
+            return await self._analyze(media, request_mask, limits)
 
-    async def _analyze(self, media: Media, request_mask: int) -> Outcome:
+    async def _analyze(self, media: Media, request_mask: int, limits: MediaLimits | None) -> Outcome:
+        if limits is not None:
+            refused = await asyncio.to_thread(over_limits, media, limits)
+            if refused is not None:
+                logger.info("media refused before analysis: %s", refused.message)
+                detection = Detection(type="media_too_large", confidence=1.0)
+                note = f"media refused before analysis: {refused.message}"
+                return Outcome(
+                    ChainVerdict.INCONCLUSIVE, 0, self._fallback(request_mask), (detection,), (), note
+                )
         selected = self.select(media, request_mask)
         if not selected:
-            fallback = next(
-                (d for d in self.covering(request_mask) if self.creditable(d, request_mask)), None
-            )
-            if fallback is None:
-                raise LookupError("no declared model is registered for all of the request's modalities")
             note = f"no detector supports this media (kind {_kind(media)!r}, {len(media.data)} bytes)"
-            return Outcome(ChainVerdict.INCONCLUSIVE, 0, fallback.model_id, (), (), note)
+            return Outcome(ChainVerdict.INCONCLUSIVE, 0, self._fallback(request_mask), (), (), note)
         analyses = tuple(await asyncio.gather(*(self._run_one(d, media) for d in selected)))
         return self._decide(analyses, selected, request_mask)
+
+    def _fallback(self, request_mask: int) -> str:
+        """The model credited when no detector analysed the media: the first creditable one covering the request."""
+        fallback = next((d for d in self.covering(request_mask) if self.creditable(d, request_mask)), None)
+        if fallback is None:
+            raise LookupError("no declared model is registered for all of the request's modalities")
+        return fallback.model_id
 
     def _decide(
         self, analyses: tuple[Analysis, ...], selected: Sequence[Detector], request_mask: int
@@ -340,6 +359,21 @@ class Analyzer:
         agreeing = [a for a in candidates if a.verdict == verdict] or candidates
         best = max(agreeing, key=lambda a: a.confidence)  # max keeps the first of equal confidences
         return best.model_id
+
+
+def over_limits(media: Media, limits: MediaLimits) -> MediaTooLargeError | None:
+    """The limit `media` breaks, read from its header alone (`dfpn_detectors.media.check_media`), or None. A
+    failure of the check itself is logged and lets the media through to the detectors, which bound their own
+    decoding."""
+    from dfpn_detectors.media import check_media
+
+    try:
+        check_media(media, limits)
+    except MediaTooLargeError as e:
+        return e
+    except Exception as e:
+        logger.warning("media limit check failed (%r); leaving it to the detectors", e)
+    return None
 
 
 def _kind(media: Media) -> str:
@@ -396,5 +430,6 @@ __all__ = [
     "chain_verdict",
     "detector_modality",
     "modality_mask",
+    "over_limits",
     "report_hash",
 ]

@@ -43,6 +43,7 @@ from dfpn.errors import DFPNError, ErrorCode
 from dfpn.fees import sol_to_lamports
 from dfpn.netguard import DestinationPolicy
 from dfpn.rpc import resolve_network
+from dfpn_detectors import MediaLimits
 
 logger = logging.getLogger(__name__)
 
@@ -133,6 +134,12 @@ class WorkerConfig(BaseSettings):
     fee_floor: str = "0"
     #: Largest media the worker downloads, in bytes (refused above it).
     max_media_bytes: int = Field(default=100 * 1024 * 1024, ge=1)
+    #: What one media file may cost (`dfpn_detectors.MediaLimits`): declared image pixels, video frame size, frame
+    #: count and duration, audio duration and sample rate, bytes (checked from the header before any detector
+    #: runs: media over one is answered Inconclusive with a `media_too_large` detection, undecoded), and the sizes
+    #: above which the detectors analyse media reduced. TOML: a `[media_limits]` table (e.g. `max_pixels =
+    #: 40000000`); environment: JSON. The detectors get them through `detector_settings`.
+    media_limits: MediaLimits = Field(default_factory=MediaLimits)
     #: Time limit for one media download attempt, in seconds.
     download_timeout: float = Field(default=60.0, gt=0)
     #: Download attempts before giving up (network faults; bounded exponential backoff between them).
@@ -211,7 +218,7 @@ class WorkerConfig(BaseSettings):
             return None
         return value
 
-    @field_validator("detector_config", "models", mode="before")
+    @field_validator("detector_config", "models", "media_limits", mode="before")
     @classmethod
     def _json_mapping(cls, value: Any) -> Any:
         return json.loads(value) if isinstance(value, str) else value
@@ -278,6 +285,21 @@ class WorkerConfig(BaseSettings):
     @property
     def fee_floor_lamports(self) -> int:
         return sol_to_lamports(self.fee_floor)
+
+    @property
+    def detector_settings(self) -> dict[str, Any]:
+        """`detector_config` with `media_limits` as every detector's limits (under its "*" key; the "*" key's own
+        `limits` and a detector's refine them, key by key): the mapping to build the detectors with
+        (`dfpn_detectors.load_detectors(config=...)`)."""
+        settings = dict(self.detector_config)
+        star = dict(settings.get("*") or {})
+        given = star.get("limits")
+        star["limits"] = {
+            **self.media_limits.model_dump(),
+            **(dict(given) if isinstance(given, Mapping) else {}),
+        }
+        settings["*"] = star
+        return settings
 
     @property
     def chain_modalities(self) -> list[ChainModality]:

@@ -1,7 +1,8 @@
 """The answer a worker commits to, and the salt that keeps it secret until the reveal.
 
 For a joined request: download the media (size, time and retry limits) and check its SHA-256 against the on-chain
-content hash, refusing it otherwise; run the detectors (`analysis.Analyzer`); store the canonical report
+content hash, refusing it otherwise; check it against `media_limits` from its header and run the detectors
+(`analysis.Analyzer`: media over a limit is answered Inconclusive without being decoded); store the canonical report
 (`transfer.ReportStore`); derive the salt from the worker's key; compute the commitment. The result is the job's
 preimage (verdict, confidence, model id and address, report hash, report URI), salt and commitment, which the seat steps
 (`steps.py`) write to disk before `commit_result` is sent.
@@ -87,7 +88,7 @@ class Preimages:
         unchanged: the caller decides what comes next). The report is stored before this returns."""
         key = job.request
         media = Media(data=data, mime_type=None, name=media_name(media_uri(r)))
-        outcome = await self.analyzer.analyze(media, r.modalities)
+        outcome = await self.analyzer.analyze(media, r.modalities, limits=self.config.media_limits)
         model = self.config.model_address(outcome.model_id, self.authority, self.transport.program_id)
         report = build_report(
             request=key,
