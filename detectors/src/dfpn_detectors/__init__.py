@@ -23,7 +23,7 @@ from dfpn_detectors.base import (
     decide,
     load_detectors,
 )
-from dfpn_detectors.media import MediaLimits
+from dfpn_detectors.media import MediaLimits, check_media
 
 __version__ = "0.1.0"
 
@@ -52,6 +52,7 @@ __all__ = [
     "Region",
     "Verdict",
     "available_detectors",
+    "check_media",
     "check_model_id",
     "combine",
     "decide",
