@@ -4,7 +4,7 @@
 //
 // It runs on the 'local' network: the DFPN program (the package's own program/dfpn.so; else DFPN_PROGRAM_SO or
 // target/deploy/dfpn.so) in an embedded LiteSVM, Node only, which runs no workers of its own; here three test workers
-// from '@dfpn/sdk/testing' answer (without them the wait fails at once with NO_WORKERS_AVAILABLE): submitRequest draws the
+// from '@dfpn/sdk/testing' answer (without them the wait fails at once with LOCAL_WORKERS_MISSING): submitRequest draws the
 // request's seats from the registered workers, and each test worker accepts the seat it was drawn for. On a real
 // cluster use new DFPNClient({ network: 'devnet' | 'localnet' | 'https://...', wallet }) and drop the test workers.
 import { writeFileSync, existsSync } from 'node:fs';

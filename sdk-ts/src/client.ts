@@ -33,7 +33,7 @@ import {
   SLOT_HASHES_SYSVAR,
   WorkerPool,
 } from './draw.js';
-import { DFPNError, ErrorCode, HINTS } from './errors.js';
+import { DFPNError, ErrorCode } from './errors.js';
 import { parseLogs, type DfpnEvent } from './events.js';
 import { feeFromParams, solToLamports } from './fees.js';
 import {
@@ -504,11 +504,10 @@ function deadlineSeconds(params: SubmitRequestParams): number {
 /** The embedded network's request that nobody can be drawn for: no worker was registered when it was submitted. */
 function noLocalWorkers(address: Address | null, what?: string): DFPNError {
   return new DFPNError(
-    ErrorCode.NO_WORKERS_AVAILABLE,
+    ErrorCode.LOCAL_WORKERS_MISSING,
     what ??
       `request ${address} was submitted on the embedded network ('local') while no worker was registered there (it runs ` +
         'no workers of its own): nobody can ever be drawn for it.',
-    { hint: HINTS.LOCAL_WORKERS_MISSING },
   );
 }
 
@@ -1320,7 +1319,7 @@ export class DFPNClient {
    *
    * Throws `NO_WORKERS_AVAILABLE` when the request expired (or, with `autoCrank`, could only expire: it is expired
    * and the escrow returned), `TIMEOUT` after `timeout` ms. On the embedded network ('local', which runs no workers
-   * of its own) a request submitted while no worker was registered can never be drawn for: `NO_WORKERS_AVAILABLE` at
+   * of its own) a request submitted while no worker was registered can never be drawn for: `LOCAL_WORKERS_MISSING` at
    * once, naming the fix (`dfpn-localnet up` and network 'localnet', or test workers from `@dfpn/sdk/testing`).
    *
    * `onProgress` is called whenever the request's stage or counts change ({@link AnalysisProgress}).
@@ -1439,7 +1438,7 @@ export class DFPNClient {
    *
    * Nothing is stored or sent when the wallet cannot pay the escrow and rent (`INSUFFICIENT_FUNDS`), nor on the
    * embedded network ('local', which runs no workers) when no registered worker serves the modalities
-   * (`NO_WORKERS_AVAILABLE`, naming the fix). Progress: `onProgress`, or {@link DFPNClient.analyzeStream} as an async
+   * (`LOCAL_WORKERS_MISSING`, naming the fix). Progress: `onProgress`, or {@link DFPNClient.analyzeStream} as an async
    * iterator. The step-by-step calls (`estimateFeeLamports`, `submitRequest`, `waitForResult`) do the same in parts.
    */
   async analyze(source: AnalyzeSource, options: AnalyzeOptions = {}): Promise<AnalysisResult> {

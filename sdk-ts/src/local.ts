@@ -72,8 +72,9 @@ export function packagedProgramPath(): string {
 }
 
 /**
- * Locate `dfpn.so`: `path`, else the copy the package ships ({@link packagedProgramPath}), else `$DFPN_PROGRAM_SO`
- * when it is set, else `target/deploy/dfpn.so` in the current directory, the SDK's own folder or any of their parents.
+ * Locate `dfpn.so`: `path`, else `$DFPN_PROGRAM_SO` when it is set, else the copy the package ships
+ * ({@link packagedProgramPath}), else `target/deploy/dfpn.so` in the current directory, the SDK's own folder or any of
+ * their parents (the Python SDK's order).
  * `PROGRAM_NOT_FOUND` when there is none.
  */
 export function findProgram(path?: string): string {
@@ -82,10 +83,9 @@ export function findProgram(path?: string): string {
   else {
     const here = dirname(fileURLToPath(import.meta.url));
     const env = process.env[PROGRAM_ENV];
-    candidates = [
-      packagedProgramPath(),
-      ...(env ? [env] : [...parents(process.cwd()), ...parents(here)].map((d) => join(d, RELATIVE_SO))),
-    ];
+    candidates = env
+      ? [env]
+      : [packagedProgramPath(), ...[...parents(process.cwd()), ...parents(here)].map((d) => join(d, RELATIVE_SO))];
   }
   for (const c of candidates) {
     if (existsSync(c) && statSync(c).isFile()) return resolve(c);

@@ -2,7 +2,7 @@
  * `client.analyze(source)`: one call from media to verdict on dfpn.so in LiteSVM with three test workers — a file
  * path, bytes and an http:// URL; modalities from the media's magic bytes or extension; progress through
  * `onProgress` and `analyzeStream`; nothing stored or sent on bad input, an unpayable escrow, or the embedded
- * network without workers (`NO_WORKERS_AVAILABLE` at once, naming the fix), and `waitForResult` failing fast there
+ * network without workers (`LOCAL_WORKERS_MISSING` at once, naming the fix), and `waitForResult` failing fast there
  * too beside its control (a request that can be drawn for is waited on).
  */
 import { createHash } from 'node:crypto';
@@ -215,13 +215,13 @@ describe('analyze on the local network with three test workers', () => {
 });
 
 describe("the embedded network has no workers of its own: it says so at once", () => {
-  test('analyze without registered workers: NO_WORKERS_AVAILABLE in well under 2 s, nothing sent, the fix named', async () => {
+  test('analyze without registered workers: LOCAL_WORKERS_MISSING in well under 2 s, nothing sent, the fix named', async () => {
     const { net, client, media } = await localSetup();
     const balance = await net.getBalance(client.wallet.address);
     const started = Date.now();
     const err = await rejection(() => client.analyze(media, { timeout: 60_000 }));
     expect(Date.now() - started).toBeLessThan(2_000);
-    expect(err.code).toBe(ErrorCode.NO_WORKERS_AVAILABLE);
+    expect(err.code).toBe(ErrorCode.LOCAL_WORKERS_MISSING);
     expect(err.message).toContain('dfpn-localnet up');
     expect(err.message).toContain("'localnet'");
     expect(err.message).toContain('@dfpn/sdk/testing');
@@ -237,7 +237,7 @@ describe("the embedded network has no workers of its own: it says so at once", (
     let started = Date.now();
     const err = await rejection(() => client.waitForResult(sub.id, { timeout: 60_000 }));
     expect(Date.now() - started).toBeLessThan(2_000);
-    expect(err.code).toBe(ErrorCode.NO_WORKERS_AVAILABLE);
+    expect(err.code).toBe(ErrorCode.LOCAL_WORKERS_MISSING);
     expect(err.message).toContain(sub.id);
     expect(err.message).toContain('dfpn-localnet up');
     // Control: once a worker is registered, a new request is waited on (its worker never answers: TIMEOUT)

@@ -893,10 +893,11 @@ describe('SDK codes', () => {
     await expectCode(ErrorCode.CONFIG_NOT_FOUND, () => new DFPNClient({ network: bare }).getConfig(), 'an uninitialised deployment');
   });
 
-  test('environment codes: MEDIA_NOT_FOUND, CONTENT_TOO_LARGE, NETWORK_NOT_SUPPORTED, PROGRAM_NOT_FOUND, STORAGE_NOT_SUPPORTED, REPORT_UNAVAILABLE, STORAGE_UNAVAILABLE, STORAGE_FAILED, RPC_ERROR, TRANSACTION_FAILED', async () => {
+  test('environment codes: MEDIA_NOT_FOUND, LOCAL_WORKERS_MISSING, CONTENT_TOO_LARGE, NETWORK_NOT_SUPPORTED, PROGRAM_NOT_FOUND, STORAGE_NOT_SUPPORTED, REPORT_UNAVAILABLE, STORAGE_UNAVAILABLE, STORAGE_FAILED, RPC_ERROR, TRANSACTION_FAILED', async () => {
     const { net, client } = await world(0);
     const dir = tempDir();
     await expectCode(ErrorCode.MEDIA_NOT_FOUND, () => client.submitRequest({ mediaPath: join(dir, 'missing.jpg'), modalities: [2] }), 'a missing file');
+    await expectCode(ErrorCode.LOCAL_WORKERS_MISSING, () => client.analyze(new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3])), 'analyze on an embedded network without workers');
     await expectCode(ErrorCode.NETWORK_NOT_SUPPORTED, () => new DFPNClient({ network: 'moonnet' }), 'an unknown network');
     await expectCode(
       ErrorCode.WALLET_REQUIRED,
@@ -961,14 +962,10 @@ const RETIRED: ReadonlyMap<ErrorCode, number> = new Map([[ErrorCode.REQUEST_FULL
  * a worker or the gateway fetches on someone else's say-so; this SDK fetches only URLs its own user chose.
  * `RPC_UNREACHABLE`: Python's `RpcTransport` gives up on a refused connection or an unknown host within ~1 s with
  * this code; this SDK's transport still retries those like any outage and reports `RPC_ERROR` (above).
- * `LOCAL_WORKERS_MISSING`: Python's embedded network runs reference workers from an installed worker package and
- * says this when none is installed; this SDK's embedded network never runs workers, and a request there that nobody
- * can be drawn for is `NO_WORKERS_AVAILABLE` at once, with this code's hint (test/analyze.test.ts).
  */
 const PYTHON_ONLY: ReadonlySet<ErrorCode> = new Set([
   ErrorCode.DESTINATION_REFUSED,
   ErrorCode.RPC_UNREACHABLE,
-  ErrorCode.LOCAL_WORKERS_MISSING,
 ]);
 
 test('every ErrorCode was reached (the retired ones still map from their code)', () => {

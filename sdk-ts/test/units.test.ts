@@ -54,16 +54,20 @@ describe('fee units', () => {
 });
 
 describe('the packaged dfpn.so', () => {
-  test('findProgram looks at the copy the package ships first, then DFPN_PROGRAM_SO (as before), an explicit path always', async () => {
+  test('findProgram: an explicit path, else DFPN_PROGRAM_SO, else the copy the package ships (the Python SDK\'s order)', async () => {
     const { findProgram, packagedProgramPath } = await import('../src/local.js');
-    const { existsSync } = await import('node:fs');
+    const { copyFileSync, existsSync } = await import('node:fs');
     const packaged = packagedProgramPath();
     expect(packaged.endsWith(join('sdk-ts', 'program', 'dfpn.so'))).toBe(true);
     expect(existsSync(packaged), `${packaged} is missing: npm run build copies it from target/deploy/dfpn.so`).toBe(true);
+    const elsewhere = join(tempDir(), 'chosen.so');
+    copyFileSync(PROGRAM_SO, elsewhere);
     const saved = process.env['DFPN_PROGRAM_SO'];
     try {
-      process.env['DFPN_PROGRAM_SO'] = PROGRAM_SO;
+      delete process.env['DFPN_PROGRAM_SO'];
       expect(findProgram()).toBe(packaged);
+      process.env['DFPN_PROGRAM_SO'] = elsewhere;
+      expect(findProgram()).toBe(elsewhere);
       expect(findProgram(PROGRAM_SO)).toBe(PROGRAM_SO);
       const missing = await rejection(async () => findProgram(join(tempDir(), 'none.so')));
       expect(missing.code).toBe(ErrorCode.PROGRAM_NOT_FOUND);
