@@ -346,7 +346,7 @@ def _decode_image(media: Media, limits: MediaLimits) -> DecodedImage:
         im.draft("RGB", (-(-width // k), -(-height // k)))
         _load(im)
         info = dict(im.info)
-        drafted = width // im.size[0]
+        drafted = round(width / im.size[0])  # 1, 2, 4 or 8 (sizes are rounded up)
         k2 = reduction_factor(im.size[0], im.size[1], limits.max_analysis_pixels)
         small = im.reduce(k2) if k2 > 1 else im
         rgb, top, k = _array(small, "RGB"), None, drafted * k2
