@@ -235,9 +235,11 @@ async def wait_phase(node: WorkerNode, request: str, *phases: Phase, timeout: fl
 
 
 async def wait_finished(node: WorkerNode, request: str, timeout: float = 10.0) -> Job:
+    """The job once it is finished: stored as finished, and its task over (the store is written first)."""
+
     def done() -> bool:
         job = node.state.get(request)
-        return job is not None and job.finished
+        return job is not None and job.finished and request not in node.in_flight
 
     await wait_for(done, timeout, f"{request} to finish")
     job = node.state.get(request)

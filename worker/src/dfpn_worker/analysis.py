@@ -180,6 +180,10 @@ class Analyzer:
         #: Whether `executor` is a process pool holding its own detectors (`start_pool`).
         self.processes = False
         self._owned: Executor | None = None
+        #: One per process (or thread) of the pool `start_pool` made: a detector is handed to the pool only when one
+        #: is free, so its time limit counts its own run, not its wait in the pool's queue (a busy worker's
+        #: detectors would otherwise time out, and it would commit Inconclusive, for being busy).
+        self._slots: asyncio.Semaphore | None = None
 
     async def start_pool(
         self, kind: str, *, workers: int | None = None, factory: DetectorFactory | None = None
@@ -217,9 +221,11 @@ class Analyzer:
                     self.close_pool()
                     raise
                 logger.info("analysis pool: %d processes %s", n, sorted(set(pids)))
+                self._slots = asyncio.Semaphore(n)
                 return
         pool_threads = ThreadPoolExecutor(max_workers=max(2, n), thread_name_prefix="dfpn-detector")
         self.executor, self._owned, self.processes = pool_threads, pool_threads, False
+        self._slots = asyncio.Semaphore(max(2, n))
 
     def close_pool(self) -> None:
         """Stop the pool `start_pool` started (running analyses are abandoned)."""
@@ -228,6 +234,7 @@ class Analyzer:
             self._owned = None
             self.executor = None
             self.processes = False
+            self._slots = None
 
     def committable(self, detector: Detector) -> bool:
         return self.declared is None or detector.model_id in self.declared
@@ -264,6 +271,12 @@ class Analyzer:
         return selected
 
     async def _run_one(self, detector: Detector, media: Media) -> Analysis:
+        if self._slots is None:
+            return await self._run_timed(detector, media)
+        async with self._slots:
+            return await self._run_timed(detector, media)
+
+    async def _run_timed(self, detector: Detector, media: Media) -> Analysis:
         loop = asyncio.get_running_loop()
         start = time.perf_counter()
         elapsed: float | None = None
