@@ -114,3 +114,17 @@ def test_media_limits_in_the_config_file_and_the_environment(
     monkeypatch.delenv("DFPN_WORKER_MEDIA_LIMITS")
     with pytest.raises(ValueError, match="max_pixel"):
         load_config(path)
+
+
+def test_the_workers_detectors_are_built_with_its_media_limits() -> None:
+    from dfpn_worker.cli import load_worker_detectors
+
+    # Given a worker whose media_limits are lower than the detectors' defaults
+    config = WorkerConfig(
+        metrics_port=None, detectors=["ela"], media_limits=MediaLimits(max_pixels=1_000_000)
+    )
+    # When its detectors are loaded, Then they carry the worker's limits (control: the defaults otherwise)
+    [ela] = load_worker_detectors(config)
+    assert ela.limits.max_pixels == 1_000_000  # type: ignore[attr-defined]
+    [default] = load_worker_detectors(WorkerConfig(metrics_port=None, detectors=["ela"]))
+    assert default.limits.max_pixels == MediaLimits().max_pixels  # type: ignore[attr-defined]

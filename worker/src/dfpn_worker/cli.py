@@ -108,10 +108,11 @@ def generate_keypair(path: Path) -> Keypair:
 def load_worker_detectors(config: WorkerConfig) -> list[Detector]:
     """The configured detectors, in order: entry-point names (group `dfpn.detectors`, name = model id) through
     `dfpn_detectors.load_detectors`, and `module:attr` import paths (a detector that is not installed as a
-    plugin); both factories are called with the detector's `detector_config[name]` mapping, as
-    `load_detectors` does. No names: every installed detector."""
+    plugin); both factories are called with the detector's settings (`detector_config[name]` over the shared "*"
+    ones, which carry `media_limits`: `WorkerConfig.detector_settings`), as `load_detectors` does. No names: every
+    installed detector."""
     names = config.detectors or None
-    settings = config.detector_config
+    settings = config.detector_settings
     try:
         if names is None:
             detectors = list(load_detectors(None, config=settings or None))
@@ -119,7 +120,8 @@ def load_worker_detectors(config: WorkerConfig) -> list[Detector]:
             detectors = []
             for name in names:
                 if ":" in name:
-                    detectors.append(_import_detector(name, dict(settings.get(name) or {})))
+                    shared = dict(settings.get("*") or {})
+                    detectors.append(_import_detector(name, {**shared, **dict(settings.get(name) or {})}))
                 else:
                     detectors.extend(load_detectors([name], config=settings or None))
     except WorkerError:
