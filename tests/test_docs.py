@@ -201,11 +201,25 @@ def media(tmp_path_factory: pytest.TempPathFactory) -> Path:
     fake.save(d / "known_fake.png", pnginfo=info)
     fake.save(d / "known_fake.jpg", quality=90)
     shutil.copy(d / "known_fake.jpg", d / "known-fake.jpg")
-    (d / "clip.mp4").write_bytes(b"\x00\x00\x00\x18ftypisom" + bytes(range(256)) * 8)
+    _clip(d / "clip.mp4")
     for name in ("client", "authority"):
         write_keypair(d / ".localnet" / f"{name}.json", Keypair())
     (d / "home").mkdir()
     return d
+
+
+def _clip(path: Path) -> None:
+    """A real one-second H.264 clip (PyAV, which the detectors decode video with)."""
+    import av
+    import numpy as np
+
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("libx264", rate=10)
+        stream.width, stream.height, stream.pix_fmt = 64, 64, "yuv420p"
+        for i in range(10):
+            frame = np.full((64, 64, 3), i * 20, dtype=np.uint8)
+            container.mux(stream.encode(av.VideoFrame.from_ndarray(frame, format="rgb24")))
+        container.mux(stream.encode())
 
 
 @pytest.fixture
@@ -883,6 +897,7 @@ CONSOLE_RULES: dict[str, dict[str, str]] = {
     "dfpn-gateway": {"keys": "run", "openapi": "run", "serve": "help"},  # serve: a server
     "dfpn-localnet": {"demo": "run", "*": "help"},  # up: a validator and workers that keep running
     "dfpn-realtime": {"serve": "help"},  # a server
+    "dfpn-detect": {"*": "run"},  # the detectors on a file of the working directory
 }
 #: Preludes of shell blocks: set up, yield variables for the block's environment, tear down.
 SH_PRELUDES: dict[str, Callable[[Shell], contextlib.AbstractContextManager[dict[str, str]]]] = {}
