@@ -13,6 +13,7 @@ import time
 import warnings
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from dfpn import AsyncDFPNClient, Challenge, DFPNError, ErrorCode, Modality, Verdict, protocol
@@ -24,6 +25,9 @@ from dfpn.rpc import RpcTransport
 from dfpn.storage import IPFSStorage
 from dfpn.testing import Answer, ScriptedWorker, seated
 from dfpn_localnet import Kubo
+from solana.rpc.async_api import AsyncClient
+from solana.rpc.commitment import Confirmed
+from solana.rpc.jsonrpc import JsonRpcRequest
 from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 
@@ -129,6 +133,51 @@ async def test_given_a_validator_when_a_request_is_submitted_then_the_fee_is_the
             with pytest.raises(DFPNError) as err:
                 await reader.finalize(sub.id)
             assert err.value.code is ErrorCode.WALLET_REQUIRED
+
+
+class CountingClient(AsyncClient):
+    """A solana-py AsyncClient of the caller's that notes each JSON-RPC method sent through it."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.methods: list[str] = []
+
+    async def send_rpc_request(self, request: JsonRpcRequest, result_type: Any, **kwargs: Any) -> Any:
+        self.methods.append(request.method)
+        return await super().send_rpc_request(request, result_type, **kwargs)
+
+
+async def test_a_callers_solana_py_client_carries_the_sdk_over_a_validator(
+    validator: Endpoint, kubo: Kubo, media: Path
+) -> None:
+    # Given a solana-py AsyncClient of the caller's
+    async with CountingClient(validator.url, timeout=15.0) as solana_client:
+        rpc = RpcTransport(solana_client)
+        wallet = await funded(rpc)
+        # When the SDK is given it as its network and submits a request, which it then follows
+        async with AsyncDFPNClient(solana_client, wallet, storage=IPFSStorage(kubo.api_url)) as client:
+            assert isinstance(client.transport, RpcTransport) and client.transport.client is solana_client
+            sub = await client.submit_request(
+                media, modalities=FACE, min_workers=1, deadline_seconds=90, draw=False
+            )
+            info = await client.get_request(sub.id)
+            # and a change of an account (the wallet's balance) wakes its subscription (solana-py's SolanaWsClient)
+            await client.transport.wait_for_change(wallet.pubkey(), 1.0)  # subscribes
+            started = time.monotonic()
+            airdrop = asyncio.create_task(rpc.airdrop(wallet.pubkey(), LAMPORTS_PER_SOL))
+            await client.transport.wait_for_change(wallet.pubkey(), 30.0)
+            woke = time.monotonic() - started
+            await airdrop
+        # Then every call went through that client: airdrop, blockhash, send, confirmation, reads
+        request = Pubkey.from_string(sub.id)
+        assert info.fee_lamports == sub.fee_lamports and woke < 25
+        for method in ("requestAirdrop", "getLatestBlockhash", "sendTransaction", "getSignatureStatuses"):
+            assert method in solana_client.methods, (method, solana_client.methods)
+        assert "getAccountInfo" in solana_client.methods
+        # and the client is still the caller's: open after the SDK closed, it reads the request
+        account = (await solana_client.get_account_info(request, Confirmed)).value
+        assert account is not None and account.owner == rpc.program_id
+        await rpc.close()
 
 
 async def test_given_three_workers_over_rpc_then_the_client_gets_the_verdict(
