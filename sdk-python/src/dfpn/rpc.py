@@ -4,8 +4,8 @@
 HTTP goes through solana-py's `solana.rpc.async_api.AsyncClient` (its own, or one the caller passes:
 `RpcTransport(AsyncClient(url, extra_headers=...))`), with `AsyncClient.send_rpc_request`, which keeps a JSON-RPC
 error object whole (code, message, data). The typed `AsyncClient.get_*` methods are not used: solders' typed reply
-parsers panic on an error without `data` (a Rust panic, a `BaseException`) and keep only the message of an error
-code they do not know (sdk-python/README.md, "RPC through solana-py"). Subscriptions use
+parsers panic on an error without `data` (a Rust panic, a `BaseException`) and drop the message of an error code
+they do not know (figures and details: sdk-python/README.md, "Why solana-py's generic call"). Subscriptions use
 `solana.rpc.websocket_api.SolanaWsClient` (typed notifications, websockets' keepalive pings).
 
 Failure policy (what "never hangs" means here):
@@ -327,7 +327,7 @@ class RpcTransport(Transport):
                     f"Solana RPC?",
                 ) from None
             except SolanaRpcException as e:
-                failure = e.__cause__
+                failure = e.__cause__ or e
                 if isinstance(failure, httpx2.HTTPStatusError):
                     status = failure.response.status_code
                     if status in _RETRY_STATUS:
