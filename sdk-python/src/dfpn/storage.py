@@ -95,6 +95,21 @@ def _start_ipfs_hint(api: str) -> str:
     )
 
 
+async def _file_chunks(
+    path: Path, total: int, chunk_size: int, progress: ProgressCallback | None
+) -> AsyncIterator[bytes]:
+    """An upload body: the file in `chunk_size` pieces, `progress(sent, total)` before the first and after each."""
+    sent = 0
+    if progress is not None:
+        progress(0, total)
+    with path.open("rb") as f:
+        while chunk := f.read(chunk_size):
+            sent += len(chunk)
+            yield chunk
+            if progress is not None:
+                progress(sent, total)
+
+
 class IPFSStorage:
     """A Kubo daemon's HTTP RPC (not the gateway) for uploads, and the RPC or a gateway for reads."""
 
@@ -130,15 +145,8 @@ class IPFSStorage:
 
         async def body() -> AsyncIterator[bytes]:
             yield pre
-            sent = 0
-            if progress is not None:
-                progress(0, total)
-            with p.open("rb") as f:
-                while chunk := f.read(chunk_size):
-                    sent += len(chunk)
-                    yield chunk
-                    if progress is not None:
-                        progress(sent, total)
+            async for chunk in _file_chunks(p, total, chunk_size, progress):
+                yield chunk
             yield post
 
         url = f"{self.api_url}/api/v0/add"
@@ -375,26 +383,14 @@ class HttpStorage:
         p = Path(path)
         total = _file_size(p)
         key = sha256_file(p).hex() + p.suffix.lower()
-        chunk_size = self.chunk_size
-
-        async def body() -> AsyncIterator[bytes]:
-            sent = 0
-            if progress is not None:
-                progress(0, total)
-            with p.open("rb") as f:
-                while chunk := f.read(chunk_size):
-                    sent += len(chunk)
-                    yield chunk
-                    if progress is not None:
-                        progress(sent, total)
-
+        body = _file_chunks(p, total, self.chunk_size, progress)
         target = f"{self.upload_url}/{key}"
         headers = {"Content-Type": "application/octet-stream", "Content-Length": str(total), **self.headers}
         try:
             async with (
                 asyncio.timeout(self.timeout),
                 httpx.AsyncClient(timeout=self.timeout) as http,
-                http.stream("PUT", target, content=body(), headers=headers) as response,
+                http.stream("PUT", target, content=body, headers=headers) as response,
             ):
                 status = response.status_code
                 detail = await _reply_start(response)
