@@ -38,6 +38,7 @@ from dfpn.clitools import (
     CommandError,
     Parser,
     Reporter,
+    add_output_options,
     add_version_option,
     check_network,
     default,
@@ -96,20 +97,7 @@ def _global_options(parser: argparse.ArgumentParser, after: bool) -> None:
         help="Solana JSON keypair file that pays and signs (local: a funded throwaway keypair if omitted; "
         f"other networks: ${KEYPAIR_ENV}, else {DEFAULT_KEYPAIR}; reading commands need none)",
     )
-    parser.add_argument(
-        "--json",
-        action="store_true",
-        default=default(after, False),
-        help="print the result, or the error, as one JSON object on stdout",
-    )
-    parser.add_argument(
-        "-v",
-        "--verbose",
-        dest="verbose_after" if after else "verbose",
-        action="count",
-        default=default(after, 0),
-        help="log what the SDK does on stderr (-vv: debug)",
-    )
+    add_output_options(parser, after, verbose_help="log what the SDK does on stderr (-vv: debug)")
 
 
 def _parser() -> argparse.ArgumentParser:

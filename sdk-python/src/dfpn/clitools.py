@@ -92,6 +92,24 @@ def add_version_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--version", action=_VersionAction, help="print the version and exit")
 
 
+def add_output_options(parser: argparse.ArgumentParser, after: bool, *, verbose_help: str) -> None:
+    """`--json` and `-v`/`--verbose` (counted), global options of both command lines (see `default`)."""
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        default=default(after, False),
+        help="print the result, or the error, as one JSON object on stdout",
+    )
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        dest="verbose_after" if after else "verbose",
+        action="count",
+        default=default(after, 0),
+        help=verbose_help,
+    )
+
+
 def default(after: bool, value: Any) -> Any:
     """The default of a global option: `value` on the main parser, `argparse.SUPPRESS` on the subcommands.
 

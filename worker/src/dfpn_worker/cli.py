@@ -44,6 +44,7 @@ from dfpn.clitools import (
     Parser,
     Reporter,
     UsageError,
+    add_output_options,
     add_version_option,
     check_network,
     default,
@@ -527,20 +528,7 @@ def _global_options(parser: argparse.ArgumentParser, after: bool) -> None:
         default=default(after, None),
         help="log line format (default json)",
     )
-    parser.add_argument(
-        "--json",
-        action="store_true",
-        default=default(after, False),
-        help="print the result, or the error, as one JSON object on stdout",
-    )
-    parser.add_argument(
-        "-v",
-        "--verbose",
-        dest="verbose_after" if after else "verbose",
-        action="count",
-        default=default(after, 0),
-        help="debug logging (same as --log-level DEBUG)",
-    )
+    add_output_options(parser, after, verbose_help="debug logging (same as --log-level DEBUG)")
 
 
 def _add_init(sub: argparse._SubParsersAction[Parser], common: Parser) -> None:
