@@ -4,6 +4,7 @@ of its chain logic), a faulty transport, and small helpers."""
 from __future__ import annotations
 
 import asyncio
+import json
 import threading
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
@@ -17,6 +18,7 @@ from solders.pubkey import Pubkey
 
 from dfpn import LAMPORTS_PER_SOL, LocalNetwork, Transport, protocol
 from dfpn import instructions as ix
+from dfpn import storage as store
 from dfpn.errors import DFPNError, ErrorCode
 from dfpn.generated.constants import MODALITY_ALL
 from dfpn.generated.types import Request, Worker
@@ -440,3 +442,10 @@ def fixed_detector(settings: dict[str, Any]) -> FixedDetector:
     """A `module:attr` detector factory (`helpers:fixed_detector`), called with its `detector_config` mapping
     like the dfpn_detectors entry points: {"model_id", "verdict", "confidence"}."""
     return FixedDetector(str(settings["model_id"]), Verdict(settings["verdict"]), int(settings["confidence"]))
+
+
+def stored_report(uri: str | None) -> dict[str, Any]:
+    """The JSON report a node wrote to a file:// URI."""
+    assert uri is not None
+    data: dict[str, Any] = json.loads(store.path_from_file_uri(uri).read_bytes())
+    return data

@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import json
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from dfpn import AsyncDFPNClient, LocalNetwork
 from dfpn import Modality as ChainModality
 from dfpn import Verdict as ChainVerdict
-from dfpn import storage as store
 from dfpn_detectors import Analysis, Verdict, combine
 from dfpn_worker import Phase
 
@@ -29,6 +26,7 @@ from helpers import (
     finish_after_grace,
     register_model,
     request_account,
+    stored_report,
     wait_finished,
 )
 
@@ -36,12 +34,6 @@ M, A = Verdict.MANIPULATED, Verdict.AUTHENTIC
 FACE = [ChainModality.FACE_MANIPULATION]
 #: The media servers here are on 127.0.0.1, which a worker refuses unless its operator allows it (test_ssrf.py).
 LOCAL = ["127.0.0.0/8"]
-
-
-def _report(uri: str | None) -> dict[str, Any]:
-    assert uri is not None
-    data: dict[str, Any] = json.loads(store.path_from_file_uri(uri).read_bytes())
-    return data
 
 
 async def test_media_no_detector_can_read_gets_an_inconclusive_report_and_is_still_committed(
@@ -60,7 +52,7 @@ async def test_media_no_detector_can_read_gets_an_inconclusive_report_and_is_sti
     # Then it committed and revealed Inconclusive 0 with the reason in the report, without running the detector
     assert detector.calls == 0
     assert (job.phase, job.verdict, job.confidence, job.model_id) == (Phase.DONE, 0, 0, "fixed-a")
-    report = _report(job.report_uri)
+    report = stored_report(job.report_uri)
     assert report["verdict"] == "Inconclusive" and report["detectors"] == []
     assert "no detector supports this media" in str(report["notes"])
     assert request_account(network, sub.id).reveals == 1
@@ -81,7 +73,7 @@ async def test_a_detector_that_raises_or_hangs_counts_as_inconclusive(
     job = await finish_after_grace(network, node, sub.id)
     slow.release.set()
     # Then the node neither crashed nor waited: the two faulty detectors are Inconclusive 0 in the report
-    report = _report(job.report_uri)
+    report = stored_report(job.report_uri)
     summary = {d["modelId"]: (d["verdict"], d["confidence"], d["notes"]) for d in report["detectors"]}
     assert summary == {
         "fixed-a": ("Manipulated", 70, "fixed test answer"),

@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
-import json
 import struct
 import zlib
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from dfpn import AsyncDFPNClient, LocalNetwork
 from dfpn import Modality as ChainModality
-from dfpn import storage as store
 from dfpn_detectors import Media, MediaLimits, Verdict
 from dfpn_worker import Phase, WorkerConfig
 from dfpn_worker.analysis import Analyzer, over_limits
 from dfpn_worker.config import load_config
 
-from helpers import FixedDetector, NodeFactory, finish_after_grace, register_model, request_account
+from helpers import (
+    FixedDetector,
+    NodeFactory,
+    finish_after_grace,
+    register_model,
+    request_account,
+    stored_report,
+)
 
 FACE = [ChainModality.FACE_MANIPULATION]
 
@@ -34,12 +38,6 @@ def png_zeros(width: int, height: int) -> bytes:
     idat = b"".join([z.compress(row) for _ in range(height)] + [z.flush()])
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
-
-
-def _report(uri: str | None) -> dict[str, Any]:
-    assert uri is not None
-    data: dict[str, Any] = json.loads(store.path_from_file_uri(uri).read_bytes())
-    return data
 
 
 async def test_a_decompression_bomb_is_committed_inconclusive_without_being_decoded(
@@ -58,7 +56,7 @@ async def test_a_decompression_bomb_is_committed_inconclusive_without_being_deco
     # Then it committed and revealed Inconclusive 0, with the limit in the report, and no detector ran
     assert detector.calls == 0
     assert (job.phase, job.verdict, job.confidence, job.model_id) == (Phase.DONE, 0, 0, "fixed-a")
-    report = _report(job.report_uri)
+    report = stored_report(job.report_uri)
     assert report["verdict"] == "Inconclusive" and report["detectors"] == []
     assert report["detections"] == [{"type": "media_too_large", "confidence": 1.0}]
     assert report["notes"] == (

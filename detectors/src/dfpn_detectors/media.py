@@ -616,6 +616,17 @@ class _Sampler:
         self.frames.append(np.ascontiguousarray(arr, dtype=np.uint8))
         self.times.append(t)
 
+    def stopped(self, exc: Exception) -> None:
+        """FFmpeg gave up: keep the frames sampled so far; with none, the media is refused (too large, or
+        unreadable)."""
+        import av
+
+        if not self.frames:
+            if isinstance(exc, av.error.ArgumentError):
+                raise MediaError("media_too_large", f"a video frame over the frame size limit: {exc}") from exc
+            raise MediaError("corrupt_media", f"video data unreadable: {exc}") from exc
+        logger.info("video decode stopped after %d frames: %s", len(self.frames), exc)
+
 
 def _sample_in_order(container: Any, stream: Any, targets: list[float], max_frames: int, s: _Sampler) -> None:
     import av
@@ -639,11 +650,7 @@ def _sample_in_order(container: Any, stream: Any, targets: list[float], max_fram
     except _BudgetExhaustedError:
         logger.info("video decode budget reached after %d frames (%d sampled)", s.decoded - 1, len(s.frames))
     except av.error.FFmpegError as exc:
-        if not s.frames:
-            if isinstance(exc, av.error.ArgumentError):
-                raise MediaError("media_too_large", f"a video frame over the frame size limit: {exc}") from exc
-            raise MediaError("corrupt_media", f"video data unreadable: {exc}") from exc
-        logger.info("video decode stopped after %d frames: %s", len(s.frames), exc)
+        s.stopped(exc)
 
 
 def _keyframes(container: Any, stream: Any, limits: MediaLimits) -> list[float]:
@@ -707,11 +714,7 @@ def _sample_seeking(container: Any, stream: Any, targets: list[float], keyframes
     except _BudgetExhaustedError:
         logger.info("video decode budget reached after %d frames (%d sampled)", s.decoded - 1, len(s.frames))
     except av.error.FFmpegError as exc:
-        if not s.frames:
-            if isinstance(exc, av.error.ArgumentError):
-                raise MediaError("media_too_large", f"a video frame over the frame size limit: {exc}") from exc
-            raise MediaError("corrupt_media", f"video data unreadable: {exc}") from exc
-        logger.info("video decode stopped after %d frames: %s", len(s.frames), exc)
+        s.stopped(exc)
 
 
 # --- audio ----------------------------------------------------------------------------------------------------
