@@ -445,7 +445,7 @@ async def test_fee_estimate_matches_the_sdk(api: httpx.AsyncClient, sdk: AsyncDF
     )
     assert response.status_code == 200
     body = response.json()
-    expected = await sdk.estimate_fee([Modality.FACE_MANIPULATION, Modality.IMAGE_AUTHENTICITY], 3)
+    expected = await sdk.estimate_fee_lamports([Modality.FACE_MANIPULATION, Modality.IMAGE_AUTHENTICITY], 3)
     assert body == {
         "modalities": ["ImageAuthenticity", "FaceManipulation"],
         "minWorkers": 3,

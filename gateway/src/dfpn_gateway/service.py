@@ -18,7 +18,6 @@ import logging
 import secrets
 from collections import Counter
 from dataclasses import dataclass, replace
-from decimal import Decimal
 from typing import Literal
 
 from dfpn.client import AsyncDFPNClient
@@ -355,14 +354,14 @@ async def _record_intent(
 
 
 async def _send_transaction(rt: Runtime, plan: _Plan, uri: str, nonce: int, max_fee: int) -> SubmittedRequest:
-    """Send the submit transaction from the gateway's wallet (`max_fee` in lamports, given to the SDK in SOL)."""
+    """Send the submit transaction from the gateway's wallet (`max_fee` in lamports)."""
     return await rt.client.submit_request(
         uri=uri,
         content_hash=plan.content_hash,
         modalities=plan.modalities,
         min_workers=plan.min_workers,
         max_workers=plan.max_workers,
-        max_fee=str(Decimal(max_fee) / LAMPORTS_PER_SOL),
+        max_fee_lamports=max_fee,
         deadline_seconds=plan.deadline_seconds,
         nonce=nonce,
         # On a cluster a draw waits for the next slot's hash and a confirmed transaction: the watcher draws as soon
