@@ -294,6 +294,17 @@ async def main():
 asyncio.run(main())
 """
 
+#: A client on the embedded network whose configuration authority registered the wallet as a challenger.
+LOCAL_CHALLENGER_CLIENT = """
+@contextlib.asynccontextmanager
+async def local_challenger_client(wallet):
+    async with AsyncDFPNClient("local", wallet) as client:
+        network = client.transport
+        register = instructions.register_challenger(authority=network.authority.pubkey(), challenger=wallet.pubkey())
+        network.process([register], [network.authority])
+        yield client
+"""
+
 #: Setup that a Python block takes as given: (code before the block, code after it). Shown in failures.
 PY_PRELUDES: dict[str, tuple[str, str]] = {
     # What `make localnet` and `dfpn-challenger register` / `sample` provide, on the embedded network instead: a
@@ -307,14 +318,9 @@ from dfpn import AsyncDFPNClient, instructions
 
 subprocess.run([Path(sys.executable).parent / "dfpn-challenger", "sample", "corpus"], check=True)
 
-@contextlib.asynccontextmanager
-async def local_challenger_client(wallet):
-    async with AsyncDFPNClient("local", wallet) as client:
-        network = client.transport
-        register = instructions.register_challenger(authority=network.authority.pubkey(), challenger=wallet.pubkey())
-        network.process([register], [network.authority])
-        yield client
-
+"""
+        + LOCAL_CHALLENGER_CLIENT
+        + """
 """,
         "",
     ),
@@ -327,14 +333,9 @@ from solders.keypair import Keypair
 
 challenger_key = Keypair()
 
-@contextlib.asynccontextmanager
-async def local_challenger_client(wallet):
-    async with AsyncDFPNClient("local", wallet) as client:
-        network = client.transport
-        register = instructions.register_challenger(authority=network.authority.pubkey(), challenger=wallet.pubkey())
-        network.process([register], [network.authority])
-        yield client
-
+"""
+        + LOCAL_CHALLENGER_CLIENT
+        + """
 """,
         "\nprint(result.verdict, result.worker_results)\n",
     ),
