@@ -19,7 +19,7 @@ from typing import Any
 
 from PIL import ExifTags, Image
 
-from dfpn_detectors.base import Analysis, Detection, GuardedDetector, Media, Modality, decide
+from dfpn_detectors.base import Analysis, Detection, Evidence, GuardedDetector, Media, Modality, decide
 from dfpn_detectors.media import MediaLimits, decode_image, open_image
 
 logger = logging.getLogger(__name__)
@@ -131,6 +131,7 @@ class AiMetadataDetector(GuardedDetector):
     model_id = "ai-metadata-rules"
     modalities = frozenset({Modality.AI_GENERATED_IMAGE})
     media_kinds = frozenset({"image"})
+    evidence = Evidence.DECLARATION
 
     def __init__(self, config: Mapping[str, Any] | None = None) -> None:
         config = config or {}
@@ -147,7 +148,7 @@ class AiMetadataDetector(GuardedDetector):
         hits = match_rules(fields, self.rules)
         if not hits:
             names = sorted(k for k in fields if k != "raw")
-            return Analysis.inconclusive(
+            return Analysis.nothing_found(
                 self.model_id, "no generator metadata" + (f" (fields: {', '.join(names)})" if names else ""))
         best = max(h.rule.confidence for h in hits)
         detections = [Detection(type=f"ai_metadata:{h.rule.id}", confidence=h.rule.confidence) for h in hits]

@@ -48,6 +48,26 @@ class Verdict(StrEnum):
     INCONCLUSIVE = "Inconclusive"
 
 
+class Evidence(StrEnum):
+    """What a detector's answers can prove; the verdict policy (`dfpn_detectors.policy`, docs/verdicts.md) weighs
+    them by it.
+
+    - ``provenance``: a cryptographic record (C2PA). Can prove Authentic (a trusted capture) or Manipulated.
+    - ``declaration``: a mark a generator leaves (metadata, watermark). Its presence proves Manipulated; its
+      absence proves nothing (marks are stripped by every re-upload).
+    - ``forensic``: a signal analysis. A trace proves Manipulated; having looked and found none is moderate
+      evidence of authenticity.
+    - ``model``: a learned classifier with its own Authentic and Manipulated thresholds.
+    - ``supporting``: a signal too weak to decide anything; its regions are shown, its answer is not counted.
+    """
+
+    PROVENANCE = "provenance"
+    DECLARATION = "declaration"
+    FORENSIC = "forensic"
+    MODEL = "model"
+    SUPPORTING = "supporting"
+
+
 class Region(BaseModel):
     """A rectangle in the media's stored pixel grid (before any EXIF rotation), in pixels."""
 
@@ -145,7 +165,12 @@ class Media(BaseModel):
 
 
 class Analysis(BaseModel):
-    """One detector's answer. ``confidence`` (0..100) is the confidence in ``verdict``; 0 when Inconclusive."""
+    """One detector's answer. ``confidence`` (0..100) is the confidence in ``verdict``; 0 when Inconclusive.
+
+    ``clean`` (only with Inconclusive) says the detector looked for its trace and found none above its threshold:
+    "nothing found" rather than "could not tell" (a weak trace, an error, media it could not read). The verdict
+    policy counts a forensic detector's clean answer as evidence of authenticity and any other Inconclusive one
+    as a reason not to answer Authentic."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -155,11 +180,19 @@ class Analysis(BaseModel):
     detections: tuple[Detection, ...] = ()
     notes: str = ""
     latency_ms: float = 0.0
+    clean: bool = False
 
     @classmethod
     def inconclusive(cls, model_id: str, notes: str, detections: Iterable[Detection] = ()) -> Analysis:
+        """"Could not tell": no verdict, and no evidence of absence either."""
         return cls(model_id=model_id, verdict=Verdict.INCONCLUSIVE, confidence=0, detections=tuple(detections),
                    notes=notes)
+
+    @classmethod
+    def nothing_found(cls, model_id: str, notes: str, detections: Iterable[Detection] = ()) -> Analysis:
+        """Looked for the detector's trace and found none above its threshold (``clean``)."""
+        return cls(model_id=model_id, verdict=Verdict.INCONCLUSIVE, confidence=0, detections=tuple(detections),
+                   notes=notes, clean=True)
 
     def report(self) -> dict[str, Any]:
         """The detections in the protocol's report JSON shape."""
@@ -191,6 +224,8 @@ class Detector(ABC):
     modalities: frozenset[Modality]
     #: Media kinds (``Media.kind``) this detector reads; ``supports`` checks against it.
     media_kinds: frozenset[MediaKind] = frozenset()
+    #: What its answers can prove (the verdict policy weighs them by it).
+    evidence: Evidence = Evidence.FORENSIC
 
     def supports(self, media: Media) -> bool:
         return media.kind in self.media_kinds
@@ -239,14 +274,15 @@ def decide(
     *,
     manipulated_at: float | None,
     authentic_below: float | None = None,
+    clean_below: float | None = None,
     detections: Iterable[Detection] = (),
     notes: str = "",
 ) -> Analysis:
     """Turn a 0..1 manipulation score into a verdict with an Inconclusive band.
 
     ``score >= manipulated_at`` → Manipulated, confidence rising from 50 at the threshold to 100 at score 1;
-    ``score < authentic_below`` → Authentic, likewise towards score 0; anything else (or a ``None`` threshold)
-    → Inconclusive with confidence 0.
+    ``score < authentic_below`` → Authentic, likewise towards score 0; ``score < clean_below`` → Inconclusive
+    and ``clean`` (nothing found); anything else (or a ``None`` threshold) → Inconclusive with confidence 0.
     """
     if manipulated_at is not None and score >= manipulated_at:
         span = max(1e-9, 1.0 - manipulated_at)
@@ -257,6 +293,8 @@ def decide(
         conf = 50 + 50 * min(1.0, (authentic_below - score) / max(1e-9, authentic_below))
         return Analysis(model_id=model_id, verdict=Verdict.AUTHENTIC, confidence=round(conf),
                         detections=tuple(detections), notes=notes)
+    if clean_below is not None and score < clean_below:
+        return Analysis.nothing_found(model_id, notes, detections)
     return Analysis.inconclusive(model_id, notes, detections)
 
 

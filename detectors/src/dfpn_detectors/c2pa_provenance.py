@@ -22,6 +22,7 @@ from typing import Any
 from dfpn_detectors.base import (
     Analysis,
     Detection,
+    Evidence,
     GuardedDetector,
     Media,
     MediaError,
@@ -82,6 +83,7 @@ class C2paProvenanceDetector(GuardedDetector):
     model_id = "c2pa-provenance"
     modalities = frozenset(Modality)
     media_kinds = frozenset({"image", "video", "audio"})
+    evidence = Evidence.PROVENANCE
 
     def __init__(self, config: Mapping[str, Any] | None = None) -> None:
         import c2pa
@@ -125,7 +127,7 @@ class C2paProvenanceDetector(GuardedDetector):
                                              [Detection(type="c2pa_remote_manifest", confidence=1.0)])
             raise MediaError("corrupt_media", f"C2PA could not parse the {mime} asset: {exc}") from exc
         if reader is None:
-            return Analysis.inconclusive(self.model_id, f"no C2PA manifest ({mime})")
+            return Analysis.nothing_found(self.model_id, f"no C2PA manifest ({mime})")
         with reader:
             store = json.loads(reader.json())
             state = reader.get_validation_state() or "Unknown"
@@ -182,5 +184,5 @@ class C2paProvenanceDetector(GuardedDetector):
                 notes=f"declared capture ({', '.join(sorted(active_types))})"
                 + (f", declared edits {edits}" if edits else "") + f"; {facts}")
         why = "signer not in the trust anchors" if capture else "no capture or AI source type declared"
-        return Analysis.inconclusive(self.model_id, f"valid manifest but {why}; {facts}",
+        return Analysis.nothing_found(self.model_id, f"valid manifest but {why}; {facts}",
                                      [Detection(type="c2pa_present", confidence=0.5), *detections])

@@ -15,7 +15,7 @@ from typing import Any
 import cv2
 import numpy as np
 
-from dfpn_detectors.base import Analysis, Detection, GuardedDetector, Media, Modality, Region
+from dfpn_detectors.base import Analysis, Detection, Evidence, GuardedDetector, Media, Modality, Region
 from dfpn_detectors.media import MediaLimits, decode_image
 
 logger = logging.getLogger(__name__)
@@ -43,6 +43,7 @@ class ElaDetector(GuardedDetector):
     model_id = "ela"
     modalities = frozenset({Modality.IMAGE_AUTHENTICITY})
     media_kinds = frozenset({"image"})
+    evidence = Evidence.SUPPORTING
 
     def __init__(self, config: Mapping[str, Any] | None = None) -> None:
         config = config or {}

@@ -37,6 +37,9 @@ from dfpn_detectors.media import MediaLimits, decode_image
 logger = logging.getLogger(__name__)
 
 MIN_FACE = 48
+#: Below this score a face is consistent with its surroundings (nothing found); between it and the Manipulated
+#: threshold the detector saw a trace it cannot decide on.
+CLEAN_BELOW = 0.5
 
 
 @dataclass(frozen=True)
@@ -154,10 +157,10 @@ def judge_faces(model_id: str, rgb: npt.NDArray[np.uint8], finder: FaceFinder, m
                 to_original: float = 1.0) -> Analysis:
     faces = finder.find(rgb)
     if not faces:
-        return Analysis.inconclusive(model_id, "no face found")
+        return Analysis.nothing_found(model_id, "no face found")
     stats = [s for f in faces[:3] if (s := face_stats(rgb, f)) is not None]
     if not stats:
-        return Analysis.inconclusive(model_id, f"{len(faces)} face(s), none large enough (>= {MIN_FACE} px)")
+        return Analysis.nothing_found(model_id, f"{len(faces)} face(s), none large enough (>= {MIN_FACE} px)")
     detections = []
     for s in stats:
         x, y, w, h = (round(v * to_original) for v in s.region)
@@ -167,4 +170,5 @@ def judge_faces(model_id: str, rgb: npt.NDArray[np.uint8], finder: FaceFinder, m
     notes = "; ".join(
         f"face {s.face.box} (p={s.face.score:.2f}): noise {s.noise_face:.2f} vs {s.noise_bg:.2f} around, "
         f"detail {s.detail_face:.2f} vs {s.detail_bg:.2f}, score {s.score:.2f}" for s in stats)
-    return decide(model_id, worst.score, manipulated_at=manipulated_at, detections=detections, notes=notes)
+    return decide(model_id, worst.score, manipulated_at=manipulated_at, clean_below=CLEAN_BELOW,
+                  detections=detections, notes=notes)

@@ -253,6 +253,8 @@ class JpegGhostDetector(GuardedDetector):
         self.limits = MediaLimits.from_config(config)
         self.manipulated_at = float(config.get("manipulated_at", 0.85))
         self.threshold = float(config.get("ghost_threshold", 0.6))
+        #: Below this score the detector found nothing (above it and below `manipulated_at`: a trace, unsure).
+        self.clean_below = float(config.get("clean_below", 0.5))
         #: The analysis holds ~50 bytes per pixel (eight DCT planes in float32 and their re-quantisations), so a
         #: larger image is analysed in its central window of this many pixels (at most
         #: ``limits.max_analysis_pixels``), on the file's own 8x8 grid.
@@ -284,5 +286,5 @@ class JpegGhostDetector(GuardedDetector):
                                         confidence=round(res.score, 4)))
             notes += (f"; ghost at quality ~{res.ghost_quality} on grid offset {res.offset} "
                       f"in {w}x{h} at ({x},{yy}), score {res.score:.2f}")
-        return decide(self.model_id, res.score, manipulated_at=self.manipulated_at, detections=detections,
-                      notes=notes)
+        return decide(self.model_id, res.score, manipulated_at=self.manipulated_at, clean_below=self.clean_below,
+                      detections=detections, notes=notes)

@@ -50,6 +50,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from dfpn_detectors.base import (
     Analysis,
     Detection,
+    Evidence,
     GuardedDetector,
     Media,
     MediaKind,
@@ -138,6 +139,7 @@ class OnnxClassifierDetector(GuardedDetector):
     model_id = "onnx-classifier"
     modalities: frozenset[Modality] = frozenset()
     configurable_id = True
+    evidence = Evidence.MODEL
 
     def __init__(self, config: Mapping[str, Any] | OnnxClassifierConfig | None = None) -> None:
         import onnxruntime as ort

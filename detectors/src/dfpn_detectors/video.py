@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from dfpn_detectors.base import Analysis, Detection, GuardedDetector, Media, Modality, Region, decide
-from dfpn_detectors.face_consistency import face_stats
+from dfpn_detectors.face_consistency import CLEAN_BELOW, face_stats
 from dfpn_detectors.faces import FaceFinder, ModelUnavailableError
 from dfpn_detectors.media import MediaLimits, decode_video
 
@@ -67,7 +67,7 @@ class VideoFramesDetector(GuardedDetector):
                  + (f", {video.duration:.1f} s" if video.duration else "")
                  + (f" ({video.method}, {video.decoded} decoded)" if video.method != "sequential" else ""))
         if not per_frame:
-            return Analysis.inconclusive(self.model_id, f"no usable face in {facts}")
+            return Analysis.nothing_found(self.model_id, f"no usable face in {facts}")
         scores = [s for _, s, _ in per_frame]
         median = statistics.median(scores)
         flagged = sum(s >= self.manipulated_at for s in scores)
@@ -78,4 +78,5 @@ class VideoFramesDetector(GuardedDetector):
         notes = (f"{facts}; face in {len(per_frame)}, flagged in {flagged}; median score {median:.2f}, "
                  f"highest {s_worst:.2f} at {t_worst:.2f} s")
         score = median if flagged * 2 >= len(per_frame) else min(median, self.manipulated_at - 0.01)
-        return decide(self.model_id, score, manipulated_at=self.manipulated_at, detections=detections, notes=notes)
+        return decide(self.model_id, score, manipulated_at=self.manipulated_at, clean_below=CLEAN_BELOW,
+                      detections=detections, notes=notes)

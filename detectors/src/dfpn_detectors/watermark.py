@@ -25,7 +25,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
-from dfpn_detectors.base import Analysis, Detection, GuardedDetector, Media, Modality, Verdict
+from dfpn_detectors.base import Analysis, Detection, Evidence, GuardedDetector, Media, Modality, Verdict
 from dfpn_detectors.media import MediaLimits, decode_image
 
 logger = logging.getLogger(__name__)
@@ -193,6 +193,7 @@ class SdWatermarkDetector(GuardedDetector):
     model_id = "sd-watermark-dwtdct"
     modalities = frozenset({Modality.AI_GENERATED_IMAGE})
     media_kinds = frozenset({"image"})
+    evidence = Evidence.DECLARATION
 
     def __init__(self, config: Mapping[str, Any] | None = None) -> None:
         self.limits = MediaLimits.from_config(config)
@@ -202,19 +203,19 @@ class SdWatermarkDetector(GuardedDetector):
         # the original's pixels (the mark does not survive resizing): its top rows when it is large, which hold
         # the mark's first blocks, repeated many times over
         if img.top is None:
-            return Analysis.inconclusive(
+            return Analysis.nothing_found(
                 self.model_id, f"not read: {img.describe()}, and a dwtDct mark survives neither JPEG nor resizing")
         pixels = img.top
         h, w = pixels.shape[:2]
         if h * w < MIN_PIXELS:
-            return Analysis.inconclusive(self.model_id, f"{w}x{h} is below the 256x256 the encoder needs")
+            return Analysis.nothing_found(self.model_id, f"{w}x{h} is below the 256x256 the encoder needs")
         readings = read_marks(pixels)
         found = [r for r, m in zip(readings, KNOWN_MARKS, strict=True) if r.matches >= m.min_match]
         summary = ", ".join(f"{r.mark} {r.matches}/{r.length}" for r in readings)
         lossy = " (lossy format: a mark rarely survives)" if img.format in ("JPEG", "WEBP") else ""
         part = f"; top {h} of {img.height} rows read" if img.height and h < img.height else ""
         if not found:
-            return Analysis.inconclusive(self.model_id, f"no known dwtDct mark ({summary}){lossy}{part}")
+            return Analysis.nothing_found(self.model_id, f"no known dwtDct mark ({summary}){lossy}{part}")
         best = max(found, key=lambda r: r.fraction)
         return Analysis(
             model_id=self.model_id,
