@@ -12,7 +12,7 @@ import pytest
 from dfpn import AsyncDFPNClient, LocalNetwork
 from dfpn import Modality as ChainModality
 from dfpn import Verdict as ChainVerdict
-from dfpn_detectors import Analysis, Verdict, combine
+from dfpn_detectors import Verdict
 from dfpn_worker import Phase
 
 from helpers import (
@@ -80,14 +80,9 @@ async def test_a_detector_that_raises_or_hangs_counts_as_inconclusive(
         "broken": ("Inconclusive", 0, "detector error: RuntimeError"),
         "slow": ("Inconclusive", 0, "timed out after 1s"),
     }
-    # And the committed answer is dfpn_detectors.combine() of the three analyses
-    analyses = [
-        Analysis(model_id=m, verdict=v, confidence=c, detections=(), notes=n, latency_ms=0.0)
-        for m, (v, c, n) in summary.items()
-    ]
-    combined = combine(analyses)
+    # And the committed answer is the verdict policy's: the sound detector's decisive trace
     assert job.phase is Phase.DONE
-    assert (job.verdict, job.confidence) == (ChainVerdict(combined.verdict.value).code, combined.confidence)
+    assert (job.verdict, job.confidence) == (ChainVerdict.MANIPULATED.code, 70)
     assert counter(node, "dfpn_worker_detector_latency_seconds_count", model_id="slow") == 1
 
 

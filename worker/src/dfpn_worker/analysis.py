@@ -12,14 +12,18 @@ each worker):
    factory or from the pickled detectors), so analyses use every core and never hold the event loop (the GIL); or
    a thread pool (the embedded network's tests, whose detectors live in the test process). Each detector's time
    and CPU time are measured where it runs, so `dfpn_worker_detector_latency_seconds` holds no queueing.
-3. **Combination**: `dfpn_detectors.combine(analyses)` gives the verdict and confidence.
-4. **Model id**: the model credited on-chain (and paid the model developers' share) is the detector that decided
-   the verdict: among the analyses that gave the combined verdict, the one with the highest confidence (the
-   first in configured order on a tie); when none did (the combination was Inconclusive out of disagreement),
-   the highest-confidence analysis overall. The program accepts a commit only with a model the worker declared
-   whose registered modalities cover all of the request's (it fixes that model in the seat), so only such
-   models are credited here (`creditable`); when no analysed detector's model qualifies, the first detector
-   whose model does is credited.
+3. **Verdict**: the verdict policy (`dfpn_detectors.policy.assess`, docs/verdicts.md) over the request's
+   modalities gives the verdict and confidence: Manipulated on a decisive trace, Authentic only when every
+   detector covering every requested modality ran and found nothing (moderate) or a record proves it (high),
+   Inconclusive otherwise. A detector that timed out or failed counts as one that could not run.
+4. **Model id**: the model credited on-chain (and paid the model developers' share) is the first of the models
+   the policy says decided the verdict (`decided_by`, strongest first) that the worker may credit; when none
+   may (or the verdict is Inconclusive), the highest-confidence creditable analysis (the first in configured
+   order on a tie). The program accepts a commit only with a model the worker declared whose registered
+   modalities cover all of the request's (it fixes that model in the seat), so only such models are credited
+   here (`creditable`); when no analysed detector's model qualifies, the first detector whose model does is
+   credited. A worker runs every detector that applies but declares at most `MAX_WORKER_MODELS`: the others
+   vote and are never credited.
 5. **Nothing to run** (no detector supports the media: an unsupported type, or data no decoder recognises):
    `Inconclusive`, confidence 0, credited to the first creditable detector that covers the request's
    modalities, with a note. The worker still commits: the media is what the client submitted and its hash
@@ -55,9 +59,10 @@ from typing import Any
 
 from dfpn import Modality as ChainModality
 from dfpn import Verdict as ChainVerdict
-from dfpn_detectors import Analysis, Detection, Detector, Media, MediaLimits, MediaTooLargeError, combine
+from dfpn_detectors import Analysis, Detection, Detector, Media, MediaLimits, MediaTooLargeError
 from dfpn_detectors import Modality as DetectorModality
 from dfpn_detectors import Verdict as DetectorVerdict
+from dfpn_detectors.policy import Assessment, assess
 from dfpn_worker.metrics import Metrics
 
 logger = logging.getLogger(__name__)
@@ -99,15 +104,10 @@ class Outcome:
     notes: str
 
 
-def _inconclusive(model_id: str, note: str) -> Analysis:
-    return Analysis(
-        model_id=model_id,
-        verdict=DetectorVerdict.INCONCLUSIVE,
-        confidence=0,
-        detections=(),
-        notes=note,
-        latency_ms=0.0,
-    )
+def _could_not_run(model_id: str, failure: str, note: str) -> Analysis:
+    """A detector's answer when it did not give one: Inconclusive with a `failure` detection (`timeout`,
+    `detector_error`), which the verdict policy reads as a detector that could not run."""
+    return Analysis.inconclusive(model_id, note, [Detection(type=failure, confidence=1.0)])
 
 
 #: A picklable callable building the detectors (each pool process calls it once).
@@ -293,10 +293,12 @@ class Analyzer:
         except TimeoutError:
             # The thread cannot be killed; it finishes in the background and its answer is dropped.
             logger.warning("detector %s took over %ss", detector.model_id, self.timeout)
-            result = _inconclusive(detector.model_id, f"timed out after {self.timeout:g}s")
+            result = _could_not_run(detector.model_id, "timeout", f"timed out after {self.timeout:g}s")
         except Exception as e:
             logger.warning("detector %s failed: %r", detector.model_id, e)
-            result = _inconclusive(detector.model_id, f"detector error: {type(e).__name__}")
+            result = _could_not_run(
+                detector.model_id, "detector_error", f"detector error: {type(e).__name__}"
+            )
         if elapsed is None:  # it failed or timed out: what it cost the request is the time waited
             elapsed = time.perf_counter() - start
         if self.metrics is not None:
@@ -343,34 +345,43 @@ class Analyzer:
     def _decide(
         self, analyses: tuple[Analysis, ...], selected: Sequence[Detector], request_mask: int
     ) -> Outcome:
+        modalities = [detector_modality(m) for m in ChainModality.from_mask(request_mask)]
         try:
-            combined = combine(list(analyses))
-        except Exception as e:  # the combination is the detectors package's code: do not trust it either
-            logger.warning("combine() failed: %r; answering Inconclusive", e)
-            combined = _inconclusive(selected[0].model_id, f"combine failed: {type(e).__name__}")
-        verdict = chain_verdict(combined.verdict)
-        confidence = max(0, min(100, int(combined.confidence)))
-        model_id = self._decider(analyses, combined.verdict, selected, request_mask)
-        detections = tuple(combined.detections) or tuple(d for a in analyses for d in a.detections)
-        notes = "; ".join(f"{a.model_id}: {a.notes}" for a in analyses if a.notes)
-        return Outcome(verdict, confidence, model_id, detections, analyses, notes)
+            verdict = assess(list(zip(selected, analyses, strict=True)), modalities)
+        except Exception as e:  # the policy is the detectors package's code: do not trust it either
+            logger.warning("the verdict policy failed: %r; answering Inconclusive", e)
+            verdict = Assessment(
+                verdict=DetectorVerdict.INCONCLUSIVE,
+                confidence=0,
+                reasons=(f"verdict policy failed: {type(e).__name__}",),
+            )
+        confidence = max(0, min(100, int(verdict.confidence)))
+        model_id = self._decider(analyses, verdict.decided_by, selected, request_mask)
+        detections = tuple(verdict.detections) or tuple(d for a in analyses for d in a.detections)
+        notes = "; ".join(
+            [f"verdict: {'; '.join(verdict.reasons)}"]
+            + [f"{a.model_id}: {a.notes}" for a in analyses if a.notes]
+        )
+        return Outcome(chain_verdict(verdict.verdict), confidence, model_id, detections, analyses, notes)
 
     def _decider(
         self,
         analyses: Sequence[Analysis],
-        verdict: DetectorVerdict,
+        decided_by: Sequence[str],
         selected: Sequence[Detector],
         request_mask: int,
     ) -> str:
         ok = {d.model_id for d in selected if self.creditable(d, request_mask)}
+        decider = next((m for m in decided_by if m in ok), None)
+        if decider is not None:
+            return decider
         candidates = [a for a in analyses if a.model_id in ok]
         if not candidates:
             fallback = next((d for d in self.detectors if self.creditable(d, request_mask)), None)
             if fallback is None:
                 raise LookupError("no declared model is registered for all of the request's modalities")
             return fallback.model_id
-        agreeing = [a for a in candidates if a.verdict == verdict] or candidates
-        best = max(agreeing, key=lambda a: a.confidence)  # max keeps the first of equal confidences
+        best = max(candidates, key=lambda a: a.confidence)  # max keeps the first of equal confidences
         return best.model_id
 
 

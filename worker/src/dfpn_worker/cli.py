@@ -66,7 +66,6 @@ from dfpn_worker.logs import setup_logging
 from dfpn_worker.node import WorkerError, WorkerNode
 from dfpn_worker.registration import (
     MAX_WORKER_MODELS,
-    choose_detectors,
     fetch_config,
     fetch_worker,
     fund_if_local,
@@ -201,6 +200,7 @@ def cmd_init(args: argparse.Namespace, report: Reporter) -> int:
                 "keypair": str(config.keypair),
                 "keypairCreated": keypair_note == "generated",
                 "detectors": config.detectors,
+                "declaredModels": config.declare_models,
                 "modalities": config.modalities,
                 "modelDeveloper": config.model_developer or str(keypair.pubkey()),
                 "models": config.models,
@@ -213,6 +213,7 @@ def cmd_init(args: argparse.Namespace, report: Reporter) -> int:
     print(f"wrote {path}", file=out)
     print(f"worker key: {keypair.pubkey()} ({config.keypair}, {keypair_note})", file=out)
     print(f"detectors:  {', '.join(config.detectors)}", file=out)
+    print(f"declared:   {', '.join(config.declare_models)}", file=out)
     print(f"modalities: {', '.join(config.modalities)}", file=out)
     developer = config.model_developer or f"{keypair.pubkey()} (the worker's key)"
     print(f"models:     registered by {developer}", file=out)
@@ -225,25 +226,28 @@ def cmd_init(args: argparse.Namespace, report: Reporter) -> int:
 
 
 def _fill_detectors_and_modalities(config: WorkerConfig) -> tuple[WorkerConfig, list[str]]:
-    """`config` with the installed detectors (at most `MAX_WORKER_MODELS`, chosen for coverage) when it names
-    none, and their modalities when it names none; notes for the user."""
+    """`config` with every installed detector when it names none (all run; at most `MAX_WORKER_MODELS` are
+    declared, chosen for coverage), the declared models, and their modalities when it names none; notes."""
     notes: list[str] = []
-    if config.detectors and config.modalities:
-        return config, notes
+    declares_all = config.declare_models or len(config.detectors) <= MAX_WORKER_MODELS
+    if config.detectors and config.modalities and declares_all:
+        return config, notes  # nothing to choose: the detectors need not even be installed here
     detectors = load_worker_detectors(config)
     update: dict[str, Any] = {}
     if not config.detectors:
-        chosen = choose_detectors(detectors)
-        left = [d.model_id for d in detectors if d not in chosen]
+        update["detectors"] = [d.model_id for d in detectors]
+    declared = model_ids(config, detectors)
+    if not config.declare_models:
+        update["declare_models"] = declared
+        left = [d.model_id for d in detectors if d.model_id not in declared]
         if left:
             notes.append(
-                f"a worker declares at most {MAX_WORKER_MODELS} models: left out {', '.join(left)} "
-                "(choose with --detector)"
+                f"a worker declares at most {MAX_WORKER_MODELS} models on-chain: {', '.join(left)} run and vote "
+                "but are never credited (choose with declare_models)"
             )
-        detectors = chosen
-        update["detectors"] = model_ids(detectors)
     if not config.modalities:
-        update["modalities"] = [pascal_name(m) for m in ChainModality.from_mask(modality_mask(detectors))]
+        mask = modality_mask(d for d in detectors if d.model_id in declared)
+        update["modalities"] = [pascal_name(m) for m in ChainModality.from_mask(mask)]
     return config.model_copy(update=update), notes
 
 
@@ -678,7 +682,6 @@ def run() -> None:
 
 
 __all__ = [
-    "choose_detectors",
     "fetch_config",
     "fetch_worker",
     "generate_keypair",

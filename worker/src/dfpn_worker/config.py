@@ -115,8 +115,12 @@ class WorkerConfig(BaseSettings):
     stake: str = "1"
     #: Modalities the worker declares on-chain and accepts; empty: the union of its detectors' modalities.
     modalities: list[str] = Field(default_factory=list)
-    #: Detectors (entry-point names = model ids) to load; empty: every installed detector.
+    #: Detectors (entry-point names = model ids) to run; empty: every installed detector (one that needs settings
+    #: it was not given is skipped, with one log line at start-up). All that apply to a request run on it.
     detectors: list[str] = Field(default_factory=list)
+    #: Model ids the worker declares on-chain, at most `MAX_WORKER_MODELS` of its detectors' (only a declared model
+    #: is credited in a commit, and earns its developer the models' share); empty: chosen for modality coverage.
+    declare_models: list[str] = Field(default_factory=list)
     #: Per-detector settings handed to `load_detectors(config=...)`, keyed by detector name.
     detector_config: dict[str, Any] = Field(default_factory=dict)
     #: The key that registered the detectors' model ids (a model's address is `["model", developer, id]`);
@@ -190,7 +194,7 @@ class WorkerConfig(BaseSettings):
     log_level: str = "INFO"
     log_format: Literal["json", "text"] = "json"
 
-    @field_validator("modalities", "detectors", "media_allow_networks", mode="before")
+    @field_validator("modalities", "detectors", "declare_models", "media_allow_networks", mode="before")
     @classmethod
     def _lists(cls, value: Any) -> Any:
         return _split_list(value)

@@ -2,7 +2,7 @@
 
 A network nobody works on answers nothing: `DFPNClient(network="local")` starts these workers through the entry point
 `dfpn.local_workers` (the SDK never imports this package), and `dfpn-localnet demo` starts them directly. Each worker
-is a real `WorkerNode` with the installed default detectors (`choose_detectors`), registered and staked under a fresh
+is a real `WorkerNode` with the installed detectors (`diverse_detector_sets`), registered and staked under a fresh
 key, its models registered by one throwaway developer key, its state and reports in a temporary directory.
 
 ```python
@@ -30,7 +30,7 @@ from dfpn_detectors import Detector
 from dfpn_worker.cli import load_worker_detectors
 from dfpn_worker.config import WorkerConfig
 from dfpn_worker.node import WorkerNode
-from dfpn_worker.registration import choose_detectors, register_models, register_worker
+from dfpn_worker.registration import diverse_detector_sets, register_models, register_worker
 
 logger = logging.getLogger(__name__)
 
@@ -90,12 +90,15 @@ async def start_embedded_workers(
     work_dir: Path | None = None,
     base: WorkerConfig | None = None,
     detectors: Sequence[Detector] | None = None,
+    detector_sets: Sequence[Sequence[Detector]] | None = None,
 ) -> EmbeddedWorkers:
-    """Register the default detectors' models and `count` staked workers on `network`, and run them.
+    """Register the detectors' models and `count` staked workers on `network`, and run them.
 
     `work_dir` holds each worker's state and reports (`w<i>`, `r<i>`; default: a temporary directory removed by
     `aclose`, short because file:// report URIs are at most 128 bytes). `base`: the workers' settings
-    (`embedded_config()`); `detectors`: the detectors they run (default: the installed ones `choose_detectors` picks).
+    (`embedded_config()`). What each worker runs: `detector_sets[i % len]` when given; else `detectors` for all;
+    else the installed detectors in `diverse_detector_sets` (worker 0 all of them, each other one leaves out a
+    different forensic detector, so the workers can disagree as independent ones would).
     """
     if count < 1:
         raise ValueError(f"count must be at least 1, got {count}")
@@ -104,21 +107,26 @@ async def start_embedded_workers(
     assert root is not None
     try:
         base = base or embedded_config()
-        if detectors is None:
-            detectors = choose_detectors(load_worker_detectors(base))
-        chosen = list(detectors)
+        if detector_sets is None:
+            if detectors is None:
+                detector_sets = diverse_detector_sets(load_worker_detectors(base), count)
+            else:
+                detector_sets = [list(detectors)]
+        sets = [list(detector_sets[i % len(detector_sets)]) for i in range(count)]
+        chosen = list({d.model_id: d for s in sets for d in s}.values())
         developer = network.funded_keypair(WORKER_FUNDS)
         await register_models(network, developer, chosen)
         # The workers declare the models by their developer and id (`["model", developer, id]`).
         base = base.model_copy(update={"model_developer": str(developer.pubkey())})
-        nodes = [await _register(network, base, chosen, root, i) for i in range(count)]
+        nodes = [await _register(network, base, sets[i], root, i) for i in range(count)]
     except BaseException:
         if scratch is not None:
             scratch.cleanup()
         raise
     workers = EmbeddedWorkers(network, nodes, chosen, developer.pubkey(), _scratch=scratch)
     workers.tasks = [asyncio.create_task(n.run(), name=f"embedded worker {i}") for i, n in enumerate(nodes)]
-    logger.info("embedded network: %d workers running %s", count, ", ".join(d.model_id for d in chosen))
+    for i, s in enumerate(sets):
+        logger.info("embedded worker %d runs %s", i, ", ".join(d.model_id for d in s))
     return workers
 
 

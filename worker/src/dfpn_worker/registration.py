@@ -28,7 +28,7 @@ from dfpn.errors import DFPNError, ErrorCode
 from dfpn.generated import constants as generated_constants
 from dfpn.generated.types import Config, Model, Worker
 from dfpn.pda import config_address, decode_model_id, model_address, worker_address
-from dfpn_detectors import Detector
+from dfpn_detectors import Detector, Evidence
 from dfpn_worker.analysis import Analyzer, modality_mask
 from dfpn_worker.config import WorkerConfig, pascal_name
 from dfpn_worker.errors import WorkerError
@@ -41,25 +41,35 @@ MAX_WORKER_MODELS = generated_constants.MAX_WORKER_MODELS
 
 
 def declared_mask(config: WorkerConfig, detectors: Sequence[Detector]) -> int:
-    """The modalities the worker declares: the configured ones, else everything its detectors cover."""
+    """The modalities the worker declares: the configured ones, else everything its declared models' detectors
+    cover (a commit must name a declared model covering the request's modalities)."""
     if config.modalities:
         return ChainModality.mask(config.chain_modalities)
-    return modality_mask(detectors)
+    declared = set(model_ids(config, detectors))
+    return modality_mask(d for d in detectors if d.model_id in declared)
 
 
-def model_ids(detectors: Sequence[Detector]) -> list[str]:
-    """The model ids the worker declares: its detectors', once each, at most `MAX_WORKER_MODELS`."""
+def model_ids(config: WorkerConfig, detectors: Sequence[Detector]) -> list[str]:
+    """The model ids the worker declares on-chain: `declare_models` when set (each must be one of its detectors'),
+    else at most `MAX_WORKER_MODELS` of its detectors' chosen for coverage (`choose_detectors`). Every detector
+    runs and votes; only a declared model can be credited in a commit."""
     ids = list(dict.fromkeys(d.model_id for d in detectors))
-    if len(ids) > MAX_WORKER_MODELS:
+    if not config.declare_models:
+        return [d.model_id for d in choose_detectors(detectors)]
+    wanted = list(dict.fromkeys(config.declare_models))
+    unknown = [m for m in wanted if m not in ids]
+    if unknown:
         raise WorkerError(
-            f"a worker declares at most {MAX_WORKER_MODELS} models on-chain; configure fewer detectors ({ids})"
+            f"declare_models names {unknown}, which no configured detector has (detectors: {ids})"
         )
-    return ids
+    if len(wanted) > MAX_WORKER_MODELS:
+        raise WorkerError(f"a worker declares at most {MAX_WORKER_MODELS} models on-chain: {wanted}")
+    return wanted
 
 
 def choose_detectors(detectors: Sequence[Detector], limit: int = MAX_WORKER_MODELS) -> list[Detector]:
-    """At most `limit` detectors, chosen greedily for modality coverage (each pick adds the most modalities not
-    yet covered; ties and the remaining slots in load order)."""
+    """At most `limit` detectors to declare, chosen greedily for modality coverage (each pick adds the most
+    modalities not yet covered; ties and the remaining slots in load order)."""
     chosen: list[Detector] = []
     covered = 0
     while len(chosen) < limit:
@@ -73,6 +83,25 @@ def choose_detectors(detectors: Sequence[Detector], limit: int = MAX_WORKER_MODE
         chosen.append(best)
         covered |= modality_mask([best])
     return [d for d in detectors if d in chosen]
+
+
+def diverse_detector_sets(detectors: Sequence[Detector], count: int) -> list[list[Detector]]:
+    """Detector sets for `count` workers of one operator (a local network) that differ, so that their answers are
+    not the same by construction: worker 0 runs every detector; worker i > 0 leaves out one forensic detector,
+    in turn, among those whose modalities another forensic detector of the set also covers (so every worker still
+    covers every modality its detectors cover together)."""
+    forensic = [d for d in detectors if d.evidence in (Evidence.FORENSIC, Evidence.SUPPORTING)]
+
+    def redundant(d: Detector) -> bool:
+        others = [o for o in forensic if o is not d and o.evidence == Evidence.FORENSIC]
+        return all(any(m in o.modalities for o in others) for m in d.modalities)
+
+    optional = [d for d in forensic if redundant(d)]
+    sets = [list(detectors)]
+    for i in range(1, count):
+        left_out = optional[(i - 1) % len(optional)] if optional else None
+        sets.append([d for d in detectors if d is not left_out])
+    return sets[:count]
 
 
 def model_refs(
@@ -167,7 +196,7 @@ async def register_worker(
     `update_worker` when the modalities or models differ, `add_stake` when the stake is below `stake`."""
     authority = keypair.pubkey()
     mask = declared_mask(config, detectors)
-    refs = model_refs(config, authority, model_ids(detectors), transport.program_id)
+    refs = model_refs(config, authority, model_ids(config, detectors), transport.program_id)
     chain = await fetch_config(transport)
     await check_models(transport, refs)
     models = list(refs.values())
@@ -304,6 +333,7 @@ __all__ = [
     "choose_detectors",
     "declared_mask",
     "declared_models",
+    "diverse_detector_sets",
     "fetch_config",
     "fetch_worker",
     "fund_if_local",
