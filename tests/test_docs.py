@@ -898,7 +898,7 @@ CONSOLE_RULES: dict[str, dict[str, str]] = {
     "dfpn-gateway": {"keys": "run", "openapi": "run", "serve": "help"},  # serve: a server
     "dfpn-localnet": {"demo": "run", "*": "help"},  # up: a validator and workers that keep running
     "dfpn-realtime": {"serve": "help"},  # a server
-    "dfpn-detect": {"*": "run"},  # the detectors on a file of the working directory
+    "dfpn-detectors": {"*": "run"},  # the detectors on a file of the working directory
 }
 #: Preludes of shell blocks: set up, yield variables for the block's environment, tear down.
 SH_PRELUDES: dict[str, Callable[[Shell], contextlib.AbstractContextManager[dict[str, str]]]] = {}

@@ -1,4 +1,5 @@
-"""`dfpn-detect FILE`: the installed detectors on one file, run as a user runs the command (a subprocess)."""
+"""`dfpn-detectors analyze FILE`: the installed detectors on one file and the policy's verdict, run as a user runs
+the command (a subprocess)."""
 
 from __future__ import annotations
 
@@ -20,9 +21,9 @@ import synth
 DETECTORS = Path(__file__).resolve().parents[1]
 
 
-def dfpn_detect(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+def dfpn_detectors(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
     """The console script when it is installed (it is after `pip install -e detectors`), else the module."""
-    script = Path(sys.executable).parent / "dfpn-detect"
+    script = Path(sys.executable).parent / "dfpn-detectors"
     command = [str(script)] if script.exists() else [sys.executable, "-m", "dfpn_detectors.cli"]
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
     return subprocess.run(
@@ -44,7 +45,7 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_text_report_of_a_spliced_jpeg(files: Path) -> None:
-    out = dfpn_detect("spliced.jpg", cwd=files)
+    out = dfpn_detectors("analyze", "spliced.jpg", cwd=files)
     assert out.returncode == 0, out.stderr
     lines = out.stdout.splitlines()
     assert lines[0].startswith("spliced.jpg: image (image/jpeg, 512x512), ")
@@ -55,12 +56,14 @@ def test_text_report_of_a_spliced_jpeg(files: Path) -> None:
     assert any(
         "onnx-classifier" in line and "skipped: " in line for line in lines
     )  # needs a config: one line
-    assert lines[-1].startswith("verdict: Manipulated, confidence ")
+    verdict = next(line for line in lines if line.startswith("verdict: "))
+    assert verdict.startswith("verdict: Manipulated, confidence ")
+    assert "modalities ImageAuthenticity, FaceManipulation, AiGeneratedImage" in verdict
     assert "Traceback" not in out.stderr
 
 
 def test_json_report(files: Path) -> None:
-    out = dfpn_detect("spliced.jpg", "--json", cwd=files)
+    out = dfpn_detectors("analyze", "spliced.jpg", "--json", cwd=files)
     assert out.returncode == 0, out.stderr
     report = json.loads(out.stdout)  # one JSON object, nothing else on stdout
     assert (report["kind"], report["mime"], report["size"]) == (
@@ -78,20 +81,20 @@ def test_json_report(files: Path) -> None:
 
 
 def test_named_detectors_video_and_audio(files: Path) -> None:
-    out = dfpn_detect(
-        "spliced.jpg", "--detector", "ela", "-d", "jpeg-ghost,c2pa-provenance", "--json", cwd=files
+    out = dfpn_detectors(
+        "analyze", "spliced.jpg", "--detector", "ela", "-d", "jpeg-ghost,c2pa-provenance", "--json", cwd=files
     )
     assert out.returncode == 0, out.stderr
     report = json.loads(out.stdout)
     assert [d["detector"] for d in report["detectors"]] == ["ela", "jpeg-ghost", "c2pa-provenance"]
     assert report["skipped"] == [] and report["not_applicable"] == []
 
-    out = dfpn_detect("clip.mp4", "--json", cwd=files)
+    out = dfpn_detectors("analyze", "clip.mp4", "--json", cwd=files)
     report = json.loads(out.stdout)
     frames = next(d for d in report["detectors"] if d["detector"] == "video-frames")
     assert frames["verdict"] == "Manipulated" and frames["detections"][0]["region"]["w"] > 0
 
-    out = dfpn_detect("speech.wav", cwd=files)
+    out = dfpn_detectors("analyze", "speech.wav", cwd=files)
     assert out.returncode == 0, out.stderr
     assert "voice-spectral" in out.stdout and "speech" in out.stdout
 
@@ -107,12 +110,14 @@ def test_named_detectors_video_and_audio(files: Path) -> None:
         (["spliced.jpg", "--limit", "max_pixel=5"], "USAGE", 2, "max_pixels"),
         (["spliced.jpg", "--limit", "max_pixels=-5"], "USAGE", 2, "positive number"),
         (["spliced.jpg", "--bogus"], "USAGE", 2, "--help"),
+        (["spliced.jpg", "--modality", "smell"], "USAGE", 2, "Modalities: ImageAuthenticity"),
+        (["speech.wav", "--out", "x.png"], "USAGE", 2, "Only images"),
     ],
 )
 def test_errors_are_one_line_with_the_fix(
     files: Path, args: list[str], code: str, exit_code: int, fix: str
 ) -> None:
-    out = dfpn_detect(*args, cwd=files)
+    out = dfpn_detectors("analyze", *args, cwd=files)
     assert out.returncode == exit_code, (out.stdout, out.stderr)
     assert out.stdout == ""
     assert out.stderr.startswith(f"error: {code}: ") and out.stderr.count("\n") == 1, out.stderr
@@ -124,7 +129,7 @@ def test_errors_are_one_line_with_the_fix(
     [(["bomb.png"], "MEDIA_TOO_LARGE", 1), (["spliced.jpg", "--detector", "nope"], "UNKNOWN_DETECTOR", 2)],
 )
 def test_json_errors_are_one_object(files: Path, args: list[str], code: str, exit_code: int) -> None:
-    out = dfpn_detect(*args, "--json", cwd=files)
+    out = dfpn_detectors("analyze", *args, "--json", cwd=files)
     assert out.returncode == exit_code
     error = json.loads(out.stdout)["error"]
     assert error["code"] == code and error["message"] and error["hint"]
@@ -132,15 +137,60 @@ def test_json_errors_are_one_object(files: Path, args: list[str], code: str, exi
 
 def test_a_raised_limit_lets_the_bomb_through(files: Path) -> None:
     """The fix the error names works: the 49 Mpixel PNG is then decoded reduced, at 1/3."""
-    out = dfpn_detect("bomb.png", "--limit", "max_pixels=49000000", "-d", "ela", cwd=files)
+    out = dfpn_detectors("analyze", "bomb.png", "--limit", "max_pixels=49000000", "-d", "ela", cwd=files)
     assert out.returncode == 0, out.stderr
     assert "7000x7000 analysed at 1/3 (2334x2334)" in out.stdout or "uniform error level" in out.stdout
 
 
 def test_console_script_is_declared() -> None:
     scripts = tomllib.loads((DETECTORS / "pyproject.toml").read_text())["project"]["scripts"]
-    assert scripts["dfpn-detect"] == "dfpn_detectors.cli:main"
-    installed = shutil.which("dfpn-detect", path=str(Path(sys.executable).parent))
+    assert scripts["dfpn-detectors"] == "dfpn_detectors.cli:main"
+    installed = shutil.which("dfpn-detectors", path=str(Path(sys.executable).parent))
     if installed is not None:
         out = subprocess.run([installed, "--version"], capture_output=True, text=True, timeout=60)
-        assert out.returncode == 0 and out.stdout.startswith("dfpn-detect ")
+        assert out.returncode == 0 and out.stdout.startswith("dfpn-detectors ")
+
+
+def test_list_and_no_command(files: Path) -> None:
+    listed = json.loads(dfpn_detectors("list", "--json", cwd=files).stdout)["detectors"]
+    assert {"jpeg-ghost", "c2pa-provenance", "onnx-classifier"} <= {d["detector"] for d in listed}
+    bare = dfpn_detectors(cwd=files)
+    assert bare.returncode == 2 and bare.stderr.startswith("error: USAGE: no command given")
+
+
+def test_a_clean_photo_is_authentic_and_the_modalities_choose_the_detectors(files: Path) -> None:
+    # Given an untouched photo saved once as JPEG
+    (files / "clean.jpg").write_bytes(synth.jpeg(synth.image("coffee"), 90))
+    # When it is analysed for image authenticity only
+    out = dfpn_detectors("analyze", "clean.jpg", "--modality", "ImageAuthenticity", "--json", cwd=files)
+    report = json.loads(out.stdout)
+    # Then the forensic detectors that ran found nothing and the verdict is a moderate Authentic
+    assert (report["verdict"], report["modalities"]) == ("Authentic", ["ImageAuthenticity"]), report["reasons"]
+    assert 50 <= report["confidence"] < 80
+    # And detectors of other modalities did not run
+    skipped = {d["detector"]: d["reason"] for d in report["not_applicable"]}
+    assert skipped["ai-metadata-rules"] == "covers none of the modalities asked"
+    # And the spliced photo is not Authentic for the same question (the control)
+    spliced = json.loads(dfpn_detectors("analyze", "spliced.jpg", "-m", "image_authenticity", "--json",
+                                        cwd=files).stdout)
+    assert spliced["verdict"] == "Manipulated" and "jpeg-ghost" in spliced["decided_by"]
+
+
+def test_out_writes_an_annotated_copy_with_the_regions(files: Path) -> None:
+    # When the spliced photo is analysed with --out
+    out = dfpn_detectors("analyze", "spliced.jpg", "--out", "annotated.png", "--json", cwd=files)
+    report = json.loads(out.stdout)
+    boxes = [d for d in report["detections"] if "region" in d and d["confidence"] > 0]
+    # Then a PNG of the same size is written with one box per region, red where the finding is strong
+    assert report["annotated"] == {"path": "annotated.png", "regions": len(boxes)} and boxes
+    from PIL import Image
+
+    with Image.open(files / "annotated.png") as im:
+        assert (im.format, im.size) == ("PNG", (512, 512))
+        pixels = np.asarray(im.convert("RGB"))
+    ghost = next(d["region"] for d in boxes if d["type"] == "jpeg_ghost")
+    edge = pixels[ghost["y"] + ghost["h"] // 2, ghost["x"]]
+    assert tuple(edge) == (230, 40, 40)
+    # And the original is untouched where no box is drawn (the control: the copy is the image, not a blank)
+    original = synth.decode((files / "spliced.jpg").read_bytes())
+    assert np.abs(pixels[-3:, :50].astype(int) - original[-3:, :50].astype(int)).max() < 3

@@ -25,7 +25,7 @@ from dfpn.generated.types import Request, Worker
 from dfpn.pda import model_address, worker_address
 from dfpn.rpc import RpcTransport
 from dfpn.transport import AccountInfo, TransactionRecord
-from dfpn_detectors import Analysis, Detection, Detector, Media, Modality, Region, Verdict
+from dfpn_detectors import Analysis, Detection, Detector, Evidence, Media, Modality, Region, Verdict
 from dfpn_worker import Job, Phase, WorkerConfig, WorkerNode
 from dfpn_worker.cli import register_worker
 
@@ -35,7 +35,10 @@ FACE_SWAP = Detection(type="face_swap", confidence=0.93, region=Region(x=10, y=2
 
 
 class FixedDetector(Detector):
-    """Answers `verdict`/`confidence` for anything that starts with the PNG signature; counts its calls."""
+    """Answers `verdict`/`confidence` for anything that starts with the PNG signature; counts its calls. Its
+    evidence is a trained model's, so the verdict policy takes an Authentic answer at its confidence."""
+
+    evidence = Evidence.MODEL
 
     def __init__(
         self,

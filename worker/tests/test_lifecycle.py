@@ -260,7 +260,7 @@ async def test_the_report_is_canonical_json_whose_hash_is_committed(
                 "notes": "fixed test answer",
             }
         ],
-        "notes": "fixed-a: fixed test answer",
+        "notes": "verdict: fixed-a: Manipulated (88); fixed-a: fixed test answer",
     }
     assert data == json.dumps(report, sort_keys=True, separators=(",", ":")).encode()
     # And the on-chain seat holds the same preimage the state recorded

@@ -19,6 +19,8 @@ M, A, INC = Verdict.MANIPULATED, Verdict.AUTHENTIC, Verdict.INCONCLUSIVE
 class CleanDetector(FixedDetector):
     """A forensic detector that looked and found nothing."""
 
+    evidence = Evidence.FORENSIC
+
     def analyze(self, media: Media) -> Analysis:
         self.calls += 1
         return Analysis.nothing_found(self.model_id, "nothing found")

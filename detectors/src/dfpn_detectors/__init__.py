@@ -25,22 +25,15 @@ from dfpn_detectors.base import (
     load_detectors,
 )
 from dfpn_detectors.media import MediaLimits, check_media
+from dfpn_detectors.policy import MODALITIES_BY_KIND, Assessment, assess
 
 __version__ = "0.1.0"
 
-#: Which reference detectors answer each modality (what a worker may run for a request of that modality).
-RECOMMENDED: dict[Modality, tuple[str, ...]] = {
-    Modality.IMAGE_AUTHENTICITY: ("c2pa-provenance", "jpeg-ghost", "ela"),
-    Modality.FACE_MANIPULATION: ("c2pa-provenance", "blazeface-consistency", "video-frames"),
-    Modality.AI_GENERATED_IMAGE: ("c2pa-provenance", "ai-metadata-rules", "sd-watermark-dwtdct"),
-    Modality.VIDEO_AUTHENTICITY: ("c2pa-provenance", "video-frames"),
-    Modality.VOICE_CLONING: ("c2pa-provenance", "voice-spectral"),
-}
-
 __all__ = [
     "ENTRY_POINT_GROUP",
-    "RECOMMENDED",
+    "MODALITIES_BY_KIND",
     "Analysis",
+    "Assessment",
     "Detection",
     "Detector",
     "Evidence",
@@ -53,6 +46,7 @@ __all__ = [
     "Modality",
     "Region",
     "Verdict",
+    "assess",
     "available_detectors",
     "check_media",
     "check_model_id",

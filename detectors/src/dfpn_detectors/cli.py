@@ -1,9 +1,12 @@
-"""``dfpn-detect FILE``: run the installed detectors on one file and print what each found.
+"""``dfpn-detectors analyze FILE``: run the installed detectors on one file, print what each found and the verdict
+the network's policy gives; ``dfpn-detectors list``: the installed detectors.
 
 Loads every installed detector (the ``dfpn.detectors`` entry points, as the worker does; one that needs
-configuration it was not given is skipped with one line), runs those that read the file's kind of media (sniffed
-from its bytes), and prints each detector's verdict, confidence, notes and detections with their regions, then the
-combined verdict (``dfpn_detectors.combine``). ``--json`` prints one JSON object instead.
+configuration it was not given is skipped with one line), runs those that cover one of the requested modalities
+(``--modality``; default: all that apply to the file's kind of media, sniffed from its bytes) and read the file, and
+prints each detector's verdict, confidence, notes and detections with their regions, then the verdict of the
+policy (``dfpn_detectors.policy.assess``, docs/verdicts.md) with its reasons. ``--json`` prints one JSON object
+instead; ``--out FILE`` writes an annotated copy of an image (a box per region).
 
 The file is checked against ``MediaLimits`` from its header first (``--limit NAME=VALUE`` changes a limit for the
 check and for every detector). Errors are one line ``error: CODE: message`` and the fix, or with ``--json`` one
@@ -32,14 +35,15 @@ from dfpn_detectors.base import (
     Media,
     MediaError,
     MediaTooLargeError,
+    Modality,
     available_detectors,
-    combine,
     load_detectors,
 )
 from dfpn_detectors.media import MediaLimits, check_media, open_image
+from dfpn_detectors.policy import MODALITIES_BY_KIND, assess
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-PROG = "dfpn-detect"
+PROG = "dfpn-detectors"
 
 
 class CliError(Exception):
@@ -58,11 +62,27 @@ class _Parser(argparse.ArgumentParser):
 def _parser() -> _Parser:
     p = _Parser(
         prog=PROG,
-        description="Run the installed DFPN detectors on a file (image, video or audio) and print what they found.",
-        epilog="Example: dfpn-detect photo.jpg --detector jpeg-ghost --detector ela --json",
+        description="Run the installed DFPN detectors on a file (image, video or audio): what each found, with "
+        "regions, and the verdict the network's policy gives.",
     )
-    p.add_argument("file", nargs="?", help="the image, video or audio file")
-    p.add_argument(
+    p.add_argument("--version", action="store_true", help="print the version and exit")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    a = sub.add_parser(
+        "analyze",
+        help="run the detectors on a file and print the verdict",
+        epilog=f"Example: {PROG} analyze photo.jpg --modality ImageAuthenticity --out annotated.png",
+    )
+    a.add_argument("file", help="the image, video or audio file")
+    a.add_argument(
+        "--modality",
+        "-m",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a modality the verdict is about (repeatable, or comma-separated: ImageAuthenticity, "
+        "FaceManipulation, AiGeneratedImage, VideoAuthenticity, VoiceCloning); default: all that apply to the file",
+    )
+    a.add_argument(
         "--detector",
         "-d",
         action="append",
@@ -70,22 +90,23 @@ def _parser() -> _Parser:
         metavar="NAME",
         help="run only this detector (repeatable, or comma-separated); default: every installed one that applies",
     )
-    p.add_argument("--json", action="store_true", help="print one JSON object (errors too)")
-    p.add_argument(
+    a.add_argument("--json", action="store_true", help="print one JSON object (errors too)")
+    a.add_argument("--out", metavar="FILE", help="write a copy of the image with the regions found drawn on it")
+    a.add_argument(
         "--config",
         metavar="FILE",
         help="detector settings: a TOML or JSON file mapping detector names to their settings "
         '("*" for all), as the worker\'s detector_config',
     )
-    p.add_argument(
+    a.add_argument(
         "--limit",
         action="append",
         default=[],
         metavar="NAME=VALUE",
         help="change a media limit (MediaLimits field, e.g. max_pixels=60000000) for the check and every detector",
     )
-    p.add_argument("--list", action="store_true", help="list the installed detectors and exit")
-    p.add_argument("--version", action="store_true", help="print the version and exit")
+    ls = sub.add_parser("list", help="list the installed detectors")
+    ls.add_argument("--json", action="store_true", help="print one JSON object")
     return p
 
 
@@ -98,21 +119,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.version:
             print(f"{PROG} {_version()}")
             return EXIT_OK
-        if args.list:
+        if args.command == "list":
             return _list(args.json)
-        if not args.file:
+        if args.command != "analyze":
             raise CliError(
                 "USAGE",
-                "no file given",
-                f"Usage: {PROG} FILE [--detector NAME ...] [--json]",
+                "no command given",
+                f"Usage: {PROG} analyze FILE [--modality NAME ...] [--json] [--out annotated.png] | {PROG} list",
                 exit_code=EXIT_USAGE,
             )
         config = _config(args.config)
         report = analyse(
             args.file,
             names=_names(args.detector),
+            modalities=_modalities(args.modality),
             config=config,
             limits=_limits(args.limit, dict(config.get("*") or {}).get("limits")),
+            out=Path(args.out) if args.out else None,
         )
     except CliError as e:
         _error(e, as_json)
@@ -140,10 +163,13 @@ def analyse(
     path: str,
     *,
     names: list[str] | None = None,
+    modalities: list[Modality] | None = None,
     config: Mapping[str, Any] | None = None,
     limits: MediaLimits | None = None,
+    out: Path | None = None,
 ) -> dict[str, Any]:
-    """The report ``dfpn-detect`` prints for ``path`` (``CliError`` when it cannot be made)."""
+    """The report ``dfpn-detectors analyze`` prints for ``path`` (``CliError`` when it cannot be made); with
+    ``out``, an annotated copy of the image is written there."""
     config = dict(config or {})
     star = dict(config.get("*") or {})
     if limits is None:
@@ -152,52 +178,85 @@ def analyse(
     config["*"] = {**star, "limits": limits.model_dump()}
     media = _read(path, limits)
     _check(media, path, limits)
+    if out is not None and media.kind != "image":
+        raise CliError("USAGE", f"--out: {path} is {media.kind} media", "Only images can be annotated.",
+                       exit_code=EXIT_USAGE)
+    wanted = modalities or list(MODALITIES_BY_KIND[media.kind])
     detectors, skipped = _load(names, config)
-    ran: list[Analysis] = []
+    ran: list[tuple[Detector, Analysis]] = []
     not_applicable: list[dict[str, str]] = []
     for det in detectors:
-        if not det.supports(media):
+        if not det.modalities & set(wanted):
+            not_applicable.append({"detector": det.model_id, "reason": "covers none of the modalities asked"})
+        elif not det.supports(media):
             kinds = ", ".join(sorted(det.media_kinds)) or "no"
             not_applicable.append({"detector": det.model_id, "reason": f"reads {kinds} media"})
-            continue
-        ran.append(det.analyze(media))
+        else:
+            ran.append((det, det.analyze(media)))
     if not ran:
         what = f"{media.kind} ({media.sniffed_mime})" if media.sniffed_mime else "this content"
         hint = (
-            "Run without --detector to use every installed detector."
-            if names
+            "Run without --detector or --modality to use every installed detector that applies."
+            if names or modalities
             else "Install a detector plugin that reads it."
         )
-        raise CliError("NO_DETECTOR", f"{path}: none of the detectors loaded reads {what}", hint)
-    combined = combine(ran)
-    return {
+        raise CliError("NO_DETECTOR", f"{path}: none of the detectors loaded reads {what} for {_joined(wanted)}",
+                       hint)
+    verdict = assess(ran, wanted)
+    found = [(a.model_id, d) for _, a in ran for d in a.detections]
+    report: dict[str, Any] = {
         "file": path,
         "kind": media.kind,
         "mime": media.sniffed_mime,
         "bytes": len(media.data),
         "size": _size(media, limits),
-        "verdict": str(combined.verdict),
-        "confidence": combined.confidence,
-        "detections": [
-            {"detector": a.model_id, **d.model_dump(mode="json", exclude_none=True)}
-            for a in ran
-            for d in a.detections
-        ],
+        "modalities": [str(m) for m in wanted],
+        "verdict": str(verdict.verdict),
+        "confidence": verdict.confidence,
+        "decided_by": list(verdict.decided_by),
+        "reasons": list(verdict.reasons),
+        "detections": [{"detector": m, **d.model_dump(mode="json", exclude_none=True)} for m, d in found],
         "detectors": [
             {
                 "detector": a.model_id,
                 "verdict": str(a.verdict),
                 "confidence": a.confidence,
+                "found_nothing": a.clean,
                 "notes": a.notes,
                 "latency_ms": round(a.latency_ms, 1),
                 "detections": [d.model_dump(mode="json", exclude_none=True) for d in a.detections],
             }
-            for a in ran
+            for _, a in ran
         ],
         "not_applicable": not_applicable,
         "skipped": skipped,
-        "notes": combined.notes if combined.notes.startswith("conflicting") else "",
     }
+    if out is not None:
+        from dfpn_detectors.annotate import annotate
+
+        try:
+            report["annotated"] = {"path": str(out), "regions": annotate(media, found, out, limits)}
+        except OSError as e:
+            raise CliError("OUT_UNWRITABLE", f"--out {out}: {e.strerror or e}", "Give a writable path.") from e
+    return report
+
+
+def _modalities(values: list[str]) -> list[Modality] | None:
+    names = [n.strip() for v in values for n in v.split(",") if n.strip()]
+    by_name = {m.value.lower(): m for m in Modality} | {m.name.lower(): m for m in Modality}
+    unknown = [n for n in names if n.lower() not in by_name]
+    if unknown:
+        raise CliError(
+            "USAGE",
+            f"--modality {', '.join(unknown)}: not a modality",
+            f"Modalities: {', '.join(m.value for m in Modality)}.",
+            exit_code=EXIT_USAGE,
+        )
+    return list(dict.fromkeys(by_name[n.lower()] for n in names)) or None
+
+
+def _joined(modalities: Sequence[Modality]) -> str:
+    return ", ".join(str(m) for m in modalities) or "no modality"
 
 
 # --- steps --------------------------------------------------------------------------------------------------
@@ -254,7 +313,7 @@ def _load(names: list[str] | None, config: Mapping[str, Any]) -> tuple[list[Dete
             raise CliError(
                 "UNKNOWN_DETECTOR",
                 f"no detector named {', '.join(map(repr, unknown))}",
-                f"Installed: {', '.join(installed) or 'none'} (`{PROG} --list`).",
+                f"Installed: {', '.join(installed) or 'none'} (`{PROG} list`).",
                 exit_code=EXIT_USAGE,
             )
     detectors: list[Detector] = []
@@ -374,7 +433,8 @@ def _print_text(report: dict[str, Any], out: TextIO) -> None:
     print(f"{report['file']}: {report['kind']} ({report['mime']}{dims}), {report['bytes']} bytes", file=out)
     width = max(len(d["detector"]) for key in ("detectors", "not_applicable", "skipped") for d in report[key])
     for d in report["detectors"]:
-        print(f"  {d['detector']:{width}s}  {d['verdict']:12s} {d['confidence']:3d}  {d['notes']}", file=out)
+        answer = "nothing found" if d["found_nothing"] else d["verdict"]
+        print(f"  {d['detector']:{width}s}  {answer:13s} {d['confidence']:3d}  {d['notes']}", file=out)
         for det in d["detections"]:
             region = det.get("region")
             where = (
@@ -388,11 +448,14 @@ def _print_text(report: dict[str, Any], out: TextIO) -> None:
     n = len(report["detectors"])
     print(
         f"verdict: {report['verdict']}, confidence {report['confidence']} "
-        f"({n} detector{'s' if n != 1 else ''} ran)",
+        f"({n} detector{'s' if n != 1 else ''} ran; modalities {', '.join(report['modalities'])})",
         file=out,
     )
-    if report["notes"]:
-        print(f"  {report['notes'].splitlines()[0]}", file=out)
+    for reason in report["reasons"]:
+        print(f"  {reason}", file=out)
+    if "annotated" in report:
+        a = report["annotated"]
+        print(f"annotated copy: {a['path']} ({a['regions']} region{'s' if a['regions'] != 1 else ''})", file=out)
 
 
 def _error(e: CliError, as_json: bool) -> None:
