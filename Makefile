@@ -171,9 +171,13 @@ localnet: $(VENV)/.installed validator
 	$(VENV)/bin/dfpn-localnet up $(if $(PORT),--port $(PORT)) $(if $(WORKERS),--workers $(WORKERS)) \
 		$(if $(filter 0,$(CHALLENGER)),--no-challenger)
 
-## bench-detectors: detector evaluation (accuracy, ROC AUC, latency) and speed/RSS -> target/bench/detectors*.json
+## bench-detectors: detector evaluation (accuracy, ROC AUC, latency), every detector and the verdict policy on a
+## labelled set (per class, variant and modality: verdicts, region hits, false-Authentic rate, targets; CHECK=1:
+## exit 1 when a target is missed) and speed/RSS -> target/bench/detectors*.json
 bench-detectors: $(VENV)/.installed
 	$(VENV)/bin/python detectors/scripts/evaluate.py --out target/bench/detectors-eval.json
+	$(VENV)/bin/python detectors/scripts/evaluate_policy.py --out target/bench/detectors-policy.json \
+		$(if $(filter 1,$(CHECK)),--check)
 	$(VENV)/bin/python detectors/scripts/bench.py --out target/bench/detectors.json
 
 ## bench-network: submit-to-verdict, finalized requests/s, client lamports beyond the fee -> target/bench/network.json
@@ -219,7 +223,8 @@ econ: build
 ## demo: the main job on an embedded network (LiteSVM): program deployed, 3 reference workers with their real
 ## detectors, a request for a sample image (or MEDIA=path), progress, then the verdict (WORKERS=n)
 demo: build $(VENV)/.installed
-	$(VENV)/bin/dfpn-localnet demo $(if $(MEDIA),--media $(abspath $(MEDIA))) $(if $(WORKERS),--workers $(WORKERS))
+	$(VENV)/bin/dfpn-localnet demo $(if $(MEDIA),--media $(abspath $(MEDIA))) $(if $(WORKERS),--workers $(WORKERS)) \
+		--out target/demo/annotated.png
 
 clean:
 	cargo clean; cd $(TESTS_DIR) && cargo clean

@@ -41,7 +41,7 @@ async def test_the_local_challenger_judges_a_challenge_answered_by_a_worker_proc
         validator.url,
         1,
         tmp_path / "workers",
-        detectors=["ai-metadata-rules"],
+        detectors=[["ai-metadata-rules"]],
         modalities=MODALITY,
         ipfs_api=kubo.api_url,
         developer=Keypair(),

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from dfpn_localnet import free_port_pair
+from dfpn_localnet.cli import worker_detector_sets
 from dfpn_localnet.demo import sample_image
 
 
@@ -88,3 +89,14 @@ def test_up_with_a_worker_serves_the_dfpn_cli_until_interrupted(tmp_path: Path) 
         # And Ctrl-C stops the validator, Kubo and the worker, exiting 0
         up.send_signal(signal.SIGINT)
         assert up.wait(60) == 0, log.read_text()
+
+
+def test_up_gives_each_worker_its_detector_set() -> None:
+    # Given the installed detectors, When `up` picks the workers' sets by default
+    default = worker_detector_sets("", "", 3)
+    # Then worker 1 runs every installed detector that loads, and the others each leave out a different one
+    assert "jpeg-ghost" in default[0] and "c2pa-provenance" in default[0]
+    assert len({tuple(s) for s in default}) == 3 and all(set(s) < set(default[0]) for s in default[1:])
+    # And --detectors gives all the same set, --detector-sets one set per worker, cycling
+    assert worker_detector_sets("ela,jpeg-ghost", "", 2) == [["ela", "jpeg-ghost"]] * 2
+    assert worker_detector_sets("ela", "a,b; c", 3) == [["a", "b"], ["c"], ["a", "b"]]

@@ -61,7 +61,7 @@ def workers(
             validator.url,
             3,
             base,
-            detectors=DETECTORS,
+            detectors=[DETECTORS],
             modalities=MODALITY,
             ipfs_api=kubo.api_url,
             developer=DEVELOPER,

@@ -33,7 +33,7 @@ from solders.pubkey import Pubkey
 from conftest import ROOT, Endpoint
 
 SDK = ROOT / "sdk-ts"
-#: What `dfpn-localnet up` runs by default (localnet/src/dfpn_localnet/cli.py, --detectors).
+#: What the three workers run (`dfpn-localnet up --detectors`; by default it runs every installed detector).
 DETECTORS = ["ai-metadata-rules", "c2pa-provenance", "jpeg-ghost"]
 MODALITIES = [Modality.FACE_MANIPULATION, Modality.IMAGE_AUTHENTICITY]
 #: web3.js 1.x has `Keypair`; the registry's `latest` of @solana/web3.js may be 2.x (the kit's predecessor), which
@@ -146,7 +146,7 @@ async def test_the_specifications_typescript_example_runs_from_a_clean_npm_proje
         validator.url,
         3,
         tmp_path / "workers",
-        detectors=DETECTORS,
+        detectors=[DETECTORS],
         modalities=MODALITIES,
         ipfs_api=kubo.api_url,
         developer=Keypair(),

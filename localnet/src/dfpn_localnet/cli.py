@@ -69,8 +69,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     up.add_argument(
         "--detectors",
-        default="ai-metadata-rules,c2pa-provenance,jpeg-ghost",
-        help="detectors (model ids) of those workers, comma-separated",
+        default="",
+        help="detectors (model ids) every worker runs, comma-separated (default: every installed detector, a "
+        "different subset per worker: worker 1 all of them, each other one leaves out a different forensic one)",
+    )
+    up.add_argument(
+        "--detector-sets",
+        default="",
+        metavar="A,B;C,D",
+        help="each worker's detectors: sets separated by ';', worker i takes set i (cycling)",
     )
     up.add_argument(
         "--metrics-port-base",
@@ -110,6 +117,13 @@ def _parser() -> argparse.ArgumentParser:
         "--media", type=Path, help="image, video or audio file (default: a generated sample PNG)"
     )
     demo.add_argument("--workers", type=int, default=3, help="worker nodes (default 3)")
+    demo.add_argument(
+        "--out",
+        type=Path,
+        default=Path("dfpn-demo-annotated.png"),
+        help="for an image: where to write a copy with the regions found drawn on it "
+        "(default: dfpn-demo-annotated.png)",
+    )
 
     init = sub.add_parser("init-config", help="initialise the configuration of an already deployed program")
     init.add_argument("--url", required=True, help='RPC URL or "devnet"/"localnet"')
@@ -146,7 +160,7 @@ def run(argv: list[str] | None = None) -> int:
             if not 1 <= args.workers <= 10:
                 print("error: --workers must be 1..10 (seats per request)", file=sys.stderr)
                 return 2
-            asyncio.run(run_demo(args.media, args.workers))
+            asyncio.run(run_demo(args.media, args.workers, annotated=args.out))
             return 0
         args.challenger = wants_challenger(args.challenger, args.workers)
         if args.challenger and not args.workers:
@@ -190,13 +204,14 @@ def _up(args: argparse.Namespace) -> int:
         print(f"program {validator.program_id}; authority {authority.pubkey()}", flush=True)
         if args.workers:
             kubo = Kubo().start()
-            names = [n.strip() for n in args.detectors.split(",") if n.strip()]
+            sets = worker_detector_sets(args.detectors, args.detector_sets, args.workers)
+            names = list(dict.fromkeys(n for s in sets for n in s))
             workers = asyncio.run(
                 launch_workers(
                     validator.url,
                     args.workers,
                     args.state_dir / "workers",
-                    detectors=names,
+                    detectors=sets,
                     modalities=_modalities_of(names),
                     ipfs_api=kubo.api_url,
                     metrics_port_base=args.metrics_port_base,
@@ -264,6 +279,24 @@ def _start_challenger(
             corpus=args.challenger_corpus,
         )
     )
+
+
+def worker_detector_sets(detectors: str, detector_sets: str, count: int) -> list[list[str]]:
+    """What each of `count` workers runs: `--detector-sets` (cycled), else `--detectors` for all, else every
+    installed detector in `diverse_detector_sets` (the same default as the embedded network's)."""
+    if detector_sets.strip():
+        sets = [[n.strip() for n in part.split(",") if n.strip()] for part in detector_sets.split(";")]
+        sets = [s for s in sets if s]
+        if not sets:
+            raise DFPNError(ErrorCode.INVALID_ARGUMENT, "--detector-sets: no detector named")
+        return [sets[i % len(sets)] for i in range(count)]
+    names = [n.strip() for n in detectors.split(",") if n.strip()]
+    if names:
+        return [names] * count
+    from dfpn_detectors import load_detectors
+    from dfpn_worker.registration import diverse_detector_sets
+
+    return [[d.model_id for d in s] for s in diverse_detector_sets(load_detectors(), count)]
 
 
 def _modalities_of(detector_names: list[str]) -> list[Modality]:

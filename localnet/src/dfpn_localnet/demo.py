@@ -3,11 +3,13 @@
 `dfpn-localnet demo [--media FILE] [--workers N]`:
 1. an embedded LiteSVM with dfpn.so deployed and the configuration initialised (`dfpn.LocalNetwork`);
 2. the installed detectors' model ids registered, N reference worker nodes (`dfpn_worker.WorkerNode`) registered
-   and staked, each running the detectors it declares;
+   and staked, each running a different set of the installed detectors (`diverse_detector_sets`: worker 1 all of
+   them, each other one leaves out a different forensic detector), as independent operators would;
 3. a client submits the media (default: a generated sample PNG carrying an image generator's metadata) and draws
    its seats from the registered workers (the `SeatDrawn` events are printed); the drawn workers accept their
    seats, download the media, check its SHA-256, analyse, commit, reveal, and the client finalizes;
-4. progress as it happens, then the verdict, confidence, per-worker results and audit trail;
+4. progress as it happens, then the verdict, confidence, per-worker results with the regions their detectors
+   found, and the audit trail; for an image, a copy with those regions drawn on it (`--out`);
 5. a known-answer challenge, as governance's challengers send them: the client wallet is registered as a challenger
    and submits a transformed image from `dfpn-challenger`'s generated corpus (labelled Manipulated) exactly like an
    ordinary request; after the reveals it reveals the label, finalizes, and the demo prints each seat's outcome:
@@ -33,7 +35,10 @@ from dfpn.generated.types import Worker
 from dfpn.pda import worker_address
 from dfpn_challenger import Challenger, ChallengerConfig, ChallengeStore, load_corpus
 from dfpn_challenger.sample import sample_corpus
+from dfpn_detectors import Detection as DetectorDetection
 from dfpn_detectors import Media
+from dfpn_detectors import Region as DetectorRegion
+from dfpn_detectors.annotate import annotate
 from dfpn_worker.embedded import start_embedded_workers
 from solders.pubkey import Pubkey
 
@@ -91,7 +96,9 @@ class Progress:
             await asyncio.sleep(0.05)
 
 
-async def run_demo(media: Path | None, workers: int, out: TextIO = sys.stdout) -> AnalysisResult:
+async def run_demo(
+    media: Path | None, workers: int, out: TextIO = sys.stdout, annotated: Path | None = None
+) -> AnalysisResult:
     with tempfile.TemporaryDirectory(prefix="dfd") as tmp:  # short: file:// report URIs are ≤ 128 bytes
         work = Path(tmp)
         if media is None:
@@ -114,8 +121,9 @@ async def run_demo(media: Path | None, workers: int, out: TextIO = sys.stdout) -
             f"models registered: {', '.join(d.model_id for d in embedded.detectors)} "
             f"(developer {embedded.developer})\n"
         )
-        for authority, number in names.items():
-            out.write(f"worker {number}: {authority} staked 1 SOL\n")
+        for node, (authority, number) in zip(embedded.nodes, names.items(), strict=True):
+            runs = ", ".join(d.model_id for d in node.detectors)
+            out.write(f"worker {number}: {authority} staked 1 SOL, runs {runs}\n")
         try:
             async with AsyncDFPNClient(network, storage="file", poll_interval=0.05) as client:
                 fee = await client.estimate_fee_lamports(modalities, workers)
@@ -134,7 +142,12 @@ async def run_demo(media: Path | None, workers: int, out: TextIO = sys.stdout) -
                 result = await client.wait_for_result(sub.id, timeout=600)
                 await follower
                 progress.say("result assembled")
-                _print_result(result, out)
+                _print_result(result, out, names)
+                if annotated is not None and kind == "image":
+                    boxes = _annotate(Media.from_path(media), result, names, annotated)
+                    out.write(
+                        f"annotated copy: {annotated} ({boxes} region{'s' if boxes != 1 else ''} drawn)\n"
+                    )
                 await _challenge(
                     network, client, work=work / "challenger", workers=workers, names=names, out=out
                 )
@@ -210,21 +223,41 @@ async def _seats_drawn(network: LocalNetwork, request_id: str) -> list[Pubkey]:
     return [seats[i] for i in sorted(seats)]
 
 
-def _print_result(result: AnalysisResult, out: TextIO) -> None:
+def _print_result(result: AnalysisResult, out: TextIO, names: dict[Pubkey, str]) -> None:
     out.write("\n")
     out.write(f"verdict:    {result.verdict.value}\n")
     out.write(f"confidence: {result.confidence}\n")
     out.write(f"consensus:  {result.consensus_type.value}\n")
     for r in result.worker_results:
-        found = ", ".join(f"{d.type} {d.confidence:.2f}" for d in r.detections) or "no detections"
+        worker = Pubkey.from_string(r.worker)
         check = "report verified" if r.report_verified else "report NOT verified"
         out.write(
-            f"  {Pubkey.from_string(r.worker)!s:44} {r.model_id or r.model:22} {r.verdict.value:12} {r.confidence:3}"
-            f"  {found} ({check})\n"
+            f"  worker {names.get(worker, '?')} {worker!s:44} {r.model_id or r.model:22} {r.verdict.value:12} "
+            f"{r.confidence:3}  {len(r.detections)} detections ({check})\n"
         )
+        for d in r.detections:
+            box = d.region
+            where = f"  region x={box.x:g} y={box.y:g} w={box.w:g} h={box.h:g}" if box else ""
+            out.write(f"      {d.type} {d.confidence:.2f}{where}\n")
     a = result.audit
     out.write(f"audit: request tx {a.request_tx}\n       finalize tx {a.finalize_tx}\n")
     out.write(f"       {a.worker_count} workers, {a.commit_count} commits, {a.reveal_count} reveals\n")
+
+
+def _annotate(media: Media, result: AnalysisResult, names: dict[Pubkey, str], path: Path) -> int:
+    """Draw every revealed worker's regions on a copy of the image; returns the number of boxes."""
+    found = [
+        (
+            f"worker {names.get(Pubkey.from_string(r.worker), '?')}",
+            DetectorDetection(
+                type=d.type, confidence=d.confidence, region=DetectorRegion(**d.region.model_dump())
+            ),
+        )
+        for r in result.worker_results
+        for d in r.detections
+        if d.region is not None
+    ]
+    return annotate(media, found, path)
 
 
 __all__ = ["run_demo", "sample_image"]

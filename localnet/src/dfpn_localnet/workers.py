@@ -129,7 +129,7 @@ async def launch_workers(
     count: int,
     base: Path,
     *,
-    detectors: Sequence[str],
+    detectors: Sequence[Sequence[str]],
     modalities: Sequence[Modality],
     ipfs_api: str,
     developer: Keypair | None = None,
@@ -137,15 +137,16 @@ async def launch_workers(
     metrics_port_base: int | None = None,
 ) -> list[WorkerProcess]:
     """Register the detectors' model ids (developer: `developer` or a new key), then create, fund, register and
-    start `count` worker processes storing their reports in IPFS (`ipfs_api`); their configs name that developer
-    (`model_developer`), so they declare and commit with its models' addresses. With `metrics_port_base`, worker
-    i (from 0) serves its metrics on 127.0.0.1:`metrics_port_base + i`; without, none does."""
+    start `count` worker processes, worker i running `detectors[i % len(detectors)]`, storing their reports in
+    IPFS (`ipfs_api`); their configs name that developer (`model_developer`), so they declare and commit with its
+    models' addresses. With `metrics_port_base`, worker i (from 0) serves its metrics on
+    127.0.0.1:`metrics_port_base + i`; without, none does."""
     env = worker_environment()
     env["DFPN_IPFS_API"] = ipfs_api
     async with RpcTransport(url) as rpc:
         dev = developer or Keypair()
         await rpc.airdrop(dev.pubkey(), LAMPORTS_PER_SOL)
-        for model in detectors:
+        for model in dict.fromkeys(n for names in detectors for n in names):
             if await rpc.get_account(model_address(dev.pubkey(), model, rpc.program_id)) is None:
                 await rpc.send_transaction(
                     [
@@ -170,7 +171,7 @@ async def launch_workers(
                 network=url,
                 stake="1",
                 modalities=[pascal_name(m) for m in modalities],
-                detectors=list(detectors),
+                detectors=list(detectors[i % len(detectors)]),
                 model_developer=str(dev.pubkey()),
                 storage="ipfs",
                 state_dir=d / "state",

@@ -177,9 +177,10 @@ class WorkerNode:
         self.analyzer.model_modalities = await self._model_modalities()
         undeclared = [d.model_id for d in self.detectors if d.model_id not in self.standing.declared_models]
         if undeclared:
-            logger.warning(
+            # the usual case: a worker runs every installed detector and declares at most MAX_WORKER_MODELS
+            logger.info(
                 "detectors %s are not declared on-chain: they run and vote but are never the committed model "
-                "(declare them with `dfpn-worker register`)",
+                "(choose the declared ones with `declare_models`, then `dfpn-worker register`)",
                 undeclared,
             )
         self.standing.supported_mask = served_mask(worker, self.detectors, self.analyzer, self.config)
