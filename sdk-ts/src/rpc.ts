@@ -177,9 +177,36 @@ function retryReason(e: unknown): { why: string; retryAfterMs?: number } | undef
   return { why: String(e) };
 }
 
+/** Node's socket error codes for "nothing answers there" (as Python's `RPC_UNREACHABLE` check). */
+const UNREACHABLE_CODES: Readonly<Record<string, string>> = {
+  ECONNREFUSED: 'connection refused: nothing listens there',
+  ENOTFOUND: 'cannot resolve the host',
+  EAI_AGAIN: 'cannot resolve the host (temporary failure)',
+  EHOSTUNREACH: 'no route to the host',
+  ENETUNREACH: 'no route to the network',
+};
+
+/** Why nothing answers at the endpoint (refused, unknown host, no route), from the error's causes; undefined
+ * for other failures (timeouts, resets, TLS), which are retried like any outage. */
+function unreachableReason(e: unknown): string | undefined {
+  const seen = new Set<unknown>();
+  for (let current: unknown = e; current !== undefined && current !== null && !seen.has(current); ) {
+    seen.add(current);
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && code in UNREACHABLE_CODES) return UNREACHABLE_CODES[code];
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** How long a refused endpoint is retried (a node restarting on the spot) before `RPC_UNREACHABLE`. */
+const UNREACHABLE_BUDGET_MS = 1_000;
+
 /**
  * Wrap a kit RPC transport: a time limit per attempt, bounded retries with exponential backoff and jitter on
- * retryable failures, and JSON-RPC error answers thrown (not retried unless they say "later").
+ * retryable failures, and JSON-RPC error answers thrown (not retried unless they say "later"). An endpoint where
+ * nothing answers (connection refused, unknown host, no route) is retried for about a second only, then
+ * `RPC_UNREACHABLE` names it: that is a node to start or a URL to fix, not an outage to wait out.
  */
 export function createRetryingTransport(
   base: KitRpcTransport,
@@ -193,6 +220,7 @@ export function createRetryingTransport(
   return async function retryingTransport<T>(config: Parameters<KitRpcTransport>[0]): Promise<T> {
     const method = methodOf(config.payload);
     let lastWhy = '';
+    const started = Date.now();
     for (let attempt = 0; ; attempt++) {
       const timeout = AbortSignal.timeout(timeoutMs);
       const signal = config.signal ? AbortSignal.any([config.signal, timeout]) : timeout;
@@ -213,6 +241,15 @@ export function createRetryingTransport(
           throw new DFPNError(ErrorCode.RPC_ERROR, `${method} at ${where} failed: ${describe(e)}.`, { cause: e });
         }
         lastWhy = reason.why;
+        const unreachable = timeout.aborted ? undefined : unreachableReason(e);
+        if (unreachable !== undefined) {
+          delay = Math.min(maxBackoffMs, 100 * 2 ** attempt);
+          if (attempt >= retries || Date.now() - started + delay > UNREACHABLE_BUDGET_MS) {
+            throw new DFPNError(ErrorCode.RPC_UNREACHABLE, `${where} is unreachable (${method}): ${unreachable}.`, {
+              cause: e,
+            });
+          }
+        }
         if (attempt >= retries) {
           throw new DFPNError(
             ErrorCode.RPC_ERROR,

@@ -893,7 +893,7 @@ describe('SDK codes', () => {
     await expectCode(ErrorCode.CONFIG_NOT_FOUND, () => new DFPNClient({ network: bare }).getConfig(), 'an uninitialised deployment');
   });
 
-  test('environment codes: MEDIA_NOT_FOUND, LOCAL_WORKERS_MISSING, CONTENT_TOO_LARGE, NETWORK_NOT_SUPPORTED, PROGRAM_NOT_FOUND, STORAGE_NOT_SUPPORTED, REPORT_UNAVAILABLE, STORAGE_UNAVAILABLE, STORAGE_FAILED, RPC_ERROR, TRANSACTION_FAILED', async () => {
+  test('environment codes: MEDIA_NOT_FOUND, LOCAL_WORKERS_MISSING, CONTENT_TOO_LARGE, NETWORK_NOT_SUPPORTED, PROGRAM_NOT_FOUND, STORAGE_NOT_SUPPORTED, REPORT_UNAVAILABLE, STORAGE_UNAVAILABLE, STORAGE_FAILED, RPC_ERROR, RPC_UNREACHABLE, TRANSACTION_FAILED', async () => {
     const { net, client } = await world(0);
     const dir = tempDir();
     await expectCode(ErrorCode.MEDIA_NOT_FOUND, () => client.submitRequest({ mediaPath: join(dir, 'missing.jpg'), modalities: [2] }), 'a missing file');
@@ -936,11 +936,30 @@ describe('SDK codes', () => {
     } finally {
       failing.close();
     }
-    await expectCode(
-      ErrorCode.RPC_ERROR,
-      () => new RpcTransport(`http://127.0.0.1:${closed}`, { retries: 1, backoffMs: 10 }).getAccount(net.programId),
-      'an unreachable RPC node',
+    const unreachable = await expectCode(
+      ErrorCode.RPC_UNREACHABLE,
+      () => new RpcTransport(`http://127.0.0.1:${closed}`, { retries: 10, backoffMs: 10 }).getAccount(net.programId),
+      'nothing listens at the RPC URL',
     );
+    expect(unreachable.message).toContain('connection refused');
+    const busy = createServer((_req, res) => {
+      res.writeHead(503).end('busy');
+    });
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    try {
+      // control: a node that answers, but only with errors, is an outage (retried to the end): RPC_ERROR
+      const err = await expectCode(
+        ErrorCode.RPC_ERROR,
+        () =>
+          new RpcTransport(`http://127.0.0.1:${(busy.address() as AddressInfo).port}`, { retries: 1, backoffMs: 10 }).getAccount(
+            net.programId,
+          ),
+        'an RPC node answering 503',
+      );
+      expect(err.message).toContain('after 2 attempts');
+    } finally {
+      busy.close();
+    }
     const nowhere = (await generateKeyPairSigner()).address;
     await expectCode(
       ErrorCode.TRANSACTION_FAILED,
@@ -960,13 +979,8 @@ const RETIRED: ReadonlyMap<ErrorCode, number> = new Map([[ErrorCode.REQUEST_FULL
 /**
  * SDK codes only the Python SDK raises: `DESTINATION_REFUSED` comes from `dfpn.netguard`, which guards the URLs
  * a worker or the gateway fetches on someone else's say-so; this SDK fetches only URLs its own user chose.
- * `RPC_UNREACHABLE`: Python's `RpcTransport` gives up on a refused connection or an unknown host within ~1 s with
- * this code; this SDK's transport still retries those like any outage and reports `RPC_ERROR` (above).
  */
-const PYTHON_ONLY: ReadonlySet<ErrorCode> = new Set([
-  ErrorCode.DESTINATION_REFUSED,
-  ErrorCode.RPC_UNREACHABLE,
-]);
+const PYTHON_ONLY: ReadonlySet<ErrorCode> = new Set([ErrorCode.DESTINATION_REFUSED]);
 
 test('every ErrorCode was reached (the retired ones still map from their code)', () => {
   for (const [code, programCode] of RETIRED) {
