@@ -13,7 +13,7 @@ import numpy.typing as npt
 from dfpn_detectors import Analysis, Detection, Detector, Media, Modality, Verdict
 from PIL import Image
 
-from dfpn_realtime import AnalysisBackend, Monitor, Sample, SampleResult
+from dfpn_realtime import AlertEvent, AnalysisBackend, Monitor, Sample, SampleResult
 from dfpn_realtime.clock import FakeClock
 
 U8 = npt.NDArray[np.uint8]
@@ -153,7 +153,7 @@ async def feed_frames(
 
 
 def levels(events: Sequence[Any]) -> list[str]:
-    return [str(e.level) for e in events if getattr(e, "type", "") == "deepfake_alert"]
+    return [str(e.level) for e in events if isinstance(e, AlertEvent)]
 
 
 def face_photo() -> U8 | None:

@@ -37,7 +37,7 @@ def test_environment_variables_and_overrides() -> None:
     assert (c.audio.interval, c.audio.vad) == (30.0, "energy")
     assert c.detectors == ("ela", "jpeg-ghost")
     assert (c.escalation.enabled, c.escalation.min_workers, c.analysis_workers) == (True, 5, 3)
-    assert all(v.startswith("DFPN_RT_") for v in ENV_VARS)
+    assert all(v.startswith(("DFPN_RT_", "DFPN_API_")) for v in ENV_VARS)
 
 
 @pytest.mark.parametrize(

@@ -139,7 +139,12 @@ async def test_a_bad_wallet_file_is_a_clear_error(tmp_path: Path) -> None:
     bad = tmp_path / "wallet.json"
     bad.write_text("not a keypair")
     cfg = MonitorConfig.from_env(
-        {"DFPN_RT_ESCALATE": "1", "DFPN_RT_NETWORK": "devnet", "DFPN_RT_WALLET": str(bad)}
+        {
+            "DFPN_RT_ESCALATE": "1",
+            "DFPN_RT_NETWORK": "devnet",
+            "DFPN_RT_WALLET": str(bad),
+            "DFPN_RT_STORAGE": "ipfs",
+        }
     )
     with pytest.raises(ConfigError, match="keypair"):
         await Monitor(cfg, backend=ScriptedBackend()).start()

@@ -20,6 +20,7 @@ import pytest
 pytest.importorskip("livekit.rtc")
 
 from livekit import api, rtc
+from livekit.agents import AgentSession
 
 from dfpn_realtime import AudioParams, ConfigError, LocalDetectorsBackend, MonitorConfig, VideoParams
 from dfpn_realtime.integrations.livekit import LiveKitDeepfakeDetector, room_credentials
@@ -114,8 +115,9 @@ async def test_camera_alert_reaches_the_room_data_channel(
         ]
         assert detector.published == 2
         event = got[1][2]
-        assert set(event) == {"type", "level", "participant_id", "track_id", "message", "timestamp_ms"}
-        assert event["track_id"].startswith("TR_")
+        spec = {"type", "level", "participant_id", "track_id", "message", "timestamp_ms"}
+        assert spec <= set(event) and set(event) - spec == {"previous_level", "kind", "score", "signals"}
+        assert event["track_id"].startswith("TR_") and event["signals"][0]["detector"] == "test-marker"
         # And alice's camera was analysed but stayed clear; the screen share was never read
         tracked = {(t.participant_id, t.kind) for t in detector.monitor.tracks()}
         assert tracked == {("mallory", "video"), ("alice", "video")}
@@ -124,6 +126,54 @@ async def test_camera_alert_reaches_the_room_data_channel(
         await monitor_room.disconnect()
         for p in pubs:
             await p.room.disconnect()
+
+
+async def test_the_specifications_form_on_a_real_room(
+    livekit_url: str, marker_plugin: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given the LiveKit specification's usage, its import changed from `from livekit.plugins import dataspike`,
+    # with the test detector installed as a plug-in (the specification's code passes no backend)
+    monkeypatch.syspath_prepend(str(marker_plugin))
+    monkeypatch.setenv("DFPN_RT_DETECTORS", "test-marker")
+    monkeypatch.delenv("DFPN_API_KEY", raising=False)
+    from dfpn_realtime.integrations import livekit as dataspike
+
+    alerts: list[Any] = []
+
+    async def notification_cb(event: Any) -> None:
+        if event.type == dataspike.EventType.ALERT:
+            alerts.append(event)
+
+    detector = dataspike.DataspikeDetector(
+        api_key="dfpn_0123456789ab_secret",
+        normal_fps=4,
+        burst_fps=8,
+        quality=75,
+        notification_cb=notification_cb,
+    )
+    # (without a room it cannot start, and says where the room goes)
+    with pytest.raises(TypeError, match=r"start\(session, room=ctx.room\)"):
+        await detector.start()
+    room_name = "spec-call"
+    mallory = Publisher(livekit_url, room_name, "mallory", RED, rtc.TrackSource.SOURCE_CAMERA)
+    await mallory.start()
+    monitor_room = rtc.Room()
+    await monitor_room.connect(livekit_url, token("dfpn-monitor", room_name))
+    session = AgentSession()
+    # When it starts the specification's way: start(session, room=ctx.room)
+    await detector.start(session, room=monitor_room)
+    try:
+        await pump([mallory], lambda: bool(alerts), timeout=20)
+        # Then its callback sees event.type == EventType.ALERT for mallory's camera, settings as given
+        assert [(a.participant_id, a.kind) for a in alerts] == [("mallory", "video")]
+        cfg = detector.monitor.config
+        assert (cfg.video.normal_fps, cfg.video.burst_fps, cfg.video.quality) == (4, 8, 75)
+        assert cfg.escalation.api_key == "dfpn_0123456789ab_secret" and detector.agent_session is session
+        assert detector.published == 0  # a callback replaces the data channel, as in the specification
+    finally:
+        await detector.aclose()
+        await monitor_room.disconnect()
+        await mallory.room.disconnect()
 
 
 async def test_microphone_speech_reaches_the_backend_as_16k_chunks(livekit_url: str) -> None:

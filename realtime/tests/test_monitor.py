@@ -13,6 +13,7 @@ from dfpn_realtime import (
     AlertEvent,
     AudioParams,
     Event,
+    EventType,
     FakeClock,
     Level,
     LocalDetectorsBackend,
@@ -91,15 +92,19 @@ async def test_manipulated_video_bursts_then_alerts_then_clears(clock: FakeClock
     after = [t for t in taken if t >= 39.9]
     assert after[:5] == pytest.approx([40, 41, 42, 43, 44], abs=0.05)
     assert all(b - a == pytest.approx(5.0, abs=0.05) for a, b in itertools.pairwise(after[5:]))
-    # And every event is the compact wire form, with the fake clock's wall time
+    # And the ALERT is the specifications' event (type == EventType.ALERT; JSON "type": "deepfake_alert"), with
+    # the fake clock's wall time, the level before it, and the signal that ran on the frame that raised it
     alert = next(e for e in events if isinstance(e, AlertEvent) and e.level is Level.ALERT)
+    assert alert.type == EventType.ALERT and alert.previous_level is Level.SUSPICIOUS
     dumped = alert.model_dump(mode="json")
-    assert set(dumped) == {"type", "level", "participant_id", "track_id", "message", "timestamp_ms"}
-    assert (dumped["type"], dumped["participant_id"], dumped["track_id"]) == (
+    assert (dumped["type"], dumped["participant_id"], dumped["track_id"], dumped["kind"]) == (
         "deepfake_alert",
         "alice",
         "camera",
+        "video",
     )
+    assert dumped["signals"] == [{"detector": "test-marker", "verdict": "Manipulated", "confidence": 90}]
+    assert dumped["score"] == pytest.approx(0.95)
     # (the ALERT came with the third red frame, at t=26 s)
     assert dumped["timestamp_ms"] == pytest.approx(FakeClock().time_ms() + 26_000, abs=50)
 
@@ -243,3 +248,31 @@ async def test_malformed_media_is_refused_without_raising(clock: FakeClock) -> N
         # Then nothing was queued, and the monitor still works
         assert m.stats.frames_sampled == 0
         assert m.feed_video("carol", "cam", frame())
+
+
+@pytest.mark.parametrize(
+    ("notify", "expected"),
+    [
+        ("transitions", ["suspicious", "alert", "clear"]),
+        ("rises", ["suspicious", "alert"]),
+        ("alerts", ["alert", "clear"]),
+    ],
+)
+async def test_notify_chooses_which_transitions_are_notified(
+    clock: FakeClock, notify: str, expected: list[str]
+) -> None:
+    # Given the same attack (red from t=20 s to t=40 s) under each notify setting
+    events: list[Event] = []
+
+    async def on_event(e: Event) -> None:
+        events.append(e)
+
+    backend = ScriptedBackend(red_if_manipulated)
+    async with Monitor(config(notify=notify), backend=backend, notification_cb=on_event, clock=clock) as m:
+        t0 = clock.monotonic()
+        taken = await feed_frames(
+            m, clock, 60, make=lambda now: frame(RED) if 19.99 <= now - t0 < 39.99 else frame()
+        )
+    # Then the notified transitions are the setting's (every one is a state change: the sampling still bursts)
+    assert levels(events) == expected
+    assert len([t for t in taken if 24.9 <= t - t0 < 39.9]) >= 14

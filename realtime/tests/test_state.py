@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dfpn_realtime import AlertEvent, Level, StateMachine, StateParams
-from dfpn_realtime.state import NO_SIGNAL_SCORE, score_from_verdicts
+from dfpn_realtime.state import NO_SIGNAL_SCORE, EventType, Signal, score_from_verdicts
 
 HI, LO, MID = 0.95, 0.05, 0.5
 
@@ -67,10 +67,28 @@ def test_inconsistent_params_are_refused() -> None:
         StateParams(suspicious_after=4, alert_after=3)
 
 
-def test_event_wire_form() -> None:
-    # Given an alert event, Then model_dump() is the compact wire form
-    e = AlertEvent(level=Level.ALERT, participant_id="p1", track_id="t1", message="m", timestamp_ms=17)
-    assert e.model_dump(mode="json") == {
+#: The JSON payload of the realtime plug-in specifications (the Pipecat one's "Example default log output").
+SPEC_PAYLOAD_KEYS = {"type", "level", "participant_id", "track_id", "message", "timestamp_ms"}
+
+
+def test_event_carries_the_specifications_fields_and_ours() -> None:
+    # Given an ALERT event, with the signal that ran
+    e = AlertEvent(
+        level=Level.ALERT,
+        previous_level=Level.SUSPICIOUS,
+        participant_id="p1",
+        track_id="t1",
+        message="m",
+        timestamp_ms=17,
+        kind="audio",
+        score=0.9,
+        signals=(Signal(detector="voice-prosody", verdict="Manipulated", confidence=80),),
+    )
+    # Then as a callback event it answers the specification's test: event.type == EventType.ALERT
+    assert e.type == EventType.ALERT and e.type != EventType.CLEAR
+    # And its JSON is the specification's payload ("type": "deepfake_alert", level, ids, message, time) ...
+    wire = e.model_dump(mode="json")
+    assert {k: wire[k] for k in SPEC_PAYLOAD_KEYS} == {
         "type": "deepfake_alert",
         "level": "alert",
         "participant_id": "p1",
@@ -78,6 +96,27 @@ def test_event_wire_form() -> None:
         "message": "m",
         "timestamp_ms": 17,
     }
+    # ... with ours beside it
+    assert set(wire) - SPEC_PAYLOAD_KEYS == {"previous_level", "kind", "score", "signals"}
+    assert wire["signals"] == [{"detector": "voice-prosody", "verdict": "Manipulated", "confidence": 80}]
+    # And the JSON reads back into the same event
+    assert AlertEvent.model_validate(wire) == e
+    assert AlertEvent.model_validate_json(e.model_dump_json()) == e
+
+
+def test_event_type_and_level_cannot_disagree() -> None:
+    # Given a type that contradicts the level, Then it is refused (control: agreeing ones are accepted above)
+    with pytest.raises(ValueError, match="same level"):
+        AlertEvent(
+            type=EventType.CLEAR,
+            level=Level.ALERT,
+            participant_id="p",
+            track_id="t",
+            message="",
+            timestamp_ms=0,
+        )
+    ok = AlertEvent(type=EventType.ALERT, participant_id="p", track_id="t", message="", timestamp_ms=0)
+    assert ok.level is Level.ALERT
 
 
 @pytest.mark.parametrize(

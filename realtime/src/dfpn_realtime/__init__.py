@@ -26,14 +26,15 @@ from dfpn_realtime.config import (
     ConfigError,
     EscalationParams,
     MonitorConfig,
+    NotifyKind,
     RemoteParams,
     StateParams,
     VideoParams,
 )
-from dfpn_realtime.escalation import DFPNEscalation, Escalation
+from dfpn_realtime.escalation import DFPNEscalation, Escalation, GatewayEscalation, make_escalation
 from dfpn_realtime.monitor import Monitor, NotificationCallback, log_sink
 from dfpn_realtime.remote import Backoff, RemoteBackend, RemoteServer
-from dfpn_realtime.state import AlertEvent, Event, Level, StateMachine, VerificationEvent
+from dfpn_realtime.state import AlertEvent, Event, EventType, Level, Signal, StateMachine, VerificationEvent
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
@@ -50,17 +51,21 @@ __all__ = [
     "Escalation",
     "EscalationParams",
     "Event",
+    "EventType",
     "FakeClock",
+    "GatewayEscalation",
     "Level",
     "LocalDetectorsBackend",
     "Monitor",
     "MonitorConfig",
     "NotificationCallback",
+    "NotifyKind",
     "RemoteBackend",
     "RemoteParams",
     "RemoteServer",
     "Sample",
     "SampleResult",
+    "Signal",
     "StateMachine",
     "StateParams",
     "SystemClock",
@@ -68,4 +73,5 @@ __all__ = [
     "VideoParams",
     "__version__",
     "log_sink",
+    "make_escalation",
 ]

@@ -22,6 +22,9 @@ environment; keyword arguments given to it win over the environment.
 | ``DFPN_RT_NETWORK`` | ``escalation.network`` (local, localnet, devnet or an RPC URL) |
 | ``DFPN_RT_WALLET`` | ``escalation.wallet`` (path of a Solana keypair JSON file) |
 | ``DFPN_RT_MIN_WORKERS`` / ``DFPN_RT_MAX_FEE`` | ``escalation.min_workers`` / ``escalation.max_fee`` (SOL) |
+| ``DFPN_RT_STORAGE`` | ``escalation.storage`` (where an escalated sample is uploaded) |
+| ``DFPN_API_KEY`` / ``DFPN_API_URL`` | ``escalation.api_key`` / ``escalation.gateway_url`` (through a gateway) |
+| ``DFPN_RT_NOTIFY`` | ``notify`` (transitions, rises, alerts) |
 """
 
 from __future__ import annotations
@@ -33,6 +36,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 VadKind = Literal["auto", "silero", "energy", "external", "none"]
+#: Which state transitions are notified: "transitions" every one; "rises" only those up to SUSPICIOUS or ALERT;
+#: "alerts" reaching ALERT and ALERT back to CLEAR (what the Pipecat plug-in specification notifies).
+NotifyKind = Literal["transitions", "rises", "alerts"]
 
 #: The sample rate every audio chunk is resampled to.
 AUDIO_SAMPLE_RATE = 16_000
@@ -129,9 +135,20 @@ class RemoteParams(_Frozen):
 
 
 class EscalationParams(_Frozen):
-    """Escalation of an ALERT to the DFPN network for a verified multi-worker verdict."""
+    """Escalation of an ALERT to the DFPN network for a verified multi-worker verdict.
+
+    Two ways to reach the network: through a DFPN gateway with an API key (``api_key`` and ``gateway_url``; the
+    gateway's wallet pays), or directly with the SDK and a wallet of your own (``network``, ``wallet``). Either way
+    the sample that raised the ALERT leaves the machine, so escalation is off unless ``enabled``, and ``storage``
+    must say where the sample goes (except on the embedded "local" network, whose storage is a local file).
+    """
 
     enabled: bool = False
+    #: API key of a DFPN gateway (``dfpn_...``, from ``dfpn-gateway keys create``); with it, escalation goes through
+    #: the gateway at ``gateway_url`` and needs no wallet.
+    api_key: str | None = Field(None, repr=False)
+    #: Base URL of the DFPN gateway (``https://gateway.example``) that ``api_key`` belongs to.
+    gateway_url: str | None = None
     #: "local" (embedded network, tests and demos), "localnet", "devnet" or an RPC URL.
     network: str = "local"
     #: Solana keypair JSON file of the paying wallet (required except on "local").
@@ -144,8 +161,13 @@ class EscalationParams(_Frozen):
     timeout: float = Field(360.0, gt=0)
     #: Seconds after an escalation of a track before the next one of the same track.
     cooldown: float = Field(300.0, ge=0)
-    #: Storage backend for the escalated sample: "file" (local network only), "ipfs" or "s3"; None: the client's.
+    #: Where the escalated sample is uploaded. Through a gateway: "gateway" (the upload goes to the gateway, which
+    #: stores it in its own storage), "ipfs", "s3" or an http(s):// URL taking PUT uploads (your storage; the
+    #: gateway gets only the URI and SHA-256). Directly: "file" (local network only), "ipfs", "s3" or an http(s)://
+    #: PUT URL. None is allowed only on the "local" network (file storage next to the embedded network).
     storage: str | None = None
+    #: The public base URL of an http(s):// PUT ``storage`` when it differs from the upload URL.
+    storage_public_url: str | None = None
     #: Where the escalated sample is written before upload (a temporary directory when None).
     sample_dir: str | None = None
 
@@ -161,6 +183,8 @@ class MonitorConfig(_Frozen):
     detectors: tuple[str, ...] | None = None
     #: Concurrent analyses (tasks pulling from the queues; local detectors run in a thread pool this size).
     analysis_workers: int = Field(2, ge=1, le=64)
+    #: Which transitions are notified (`NotifyKind`); every transition still changes the sampling rate.
+    notify: NotifyKind = "transitions"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> MonitorConfig:
@@ -227,19 +251,59 @@ _ENV: dict[str, tuple[str, str, Any]] = {
     "DFPN_RT_WALLET": ("escalation", "wallet", str),
     "DFPN_RT_MIN_WORKERS": ("escalation", "min_workers", int),
     "DFPN_RT_MAX_FEE": ("escalation", "max_fee", float),
+    "DFPN_RT_STORAGE": ("escalation", "storage", str),
+    "DFPN_RT_STORAGE_PUBLIC_URL": ("escalation", "storage_public_url", str),
+    "DFPN_API_KEY": ("escalation", "api_key", str),
+    "DFPN_API_URL": ("escalation", "gateway_url", str),
+    "DFPN_RT_NOTIFY": ("", "notify", str),
 }
+
+#: Settings of the plug-ins this package replaces, and what to set instead. They are never read: a Dataspike key
+#: is not sent anywhere. `foreign_settings` names those that are set, and the integrations log it at start.
+FOREIGN_ENV = {
+    "DATASPIKE_API_KEY": "DFPN_API_KEY (a DFPN gateway key, used only to escalate ALERTs; analysis runs locally)",
+    "DATASPIKE_WS_URL": "DFPN_RT_REMOTE_URL (a dfpn-realtime serve analysis server; default: local analysis)",
+}
+
+
+#: DFPN gateway API keys start with this (``dfpn-gateway keys create`` prints ``dfpn_<id>_<secret>``).
+API_KEY_PREFIX = "dfpn_"
+
+
+def check_api_key(api_key: str | None) -> str | None:
+    """`api_key` when it is a DFPN gateway key (or None); `ConfigError` otherwise, without repeating the key: a key
+    of another service (a Dataspike key passed on unchanged) must not be sent to a DFPN gateway."""
+    if api_key is None or api_key.startswith(API_KEY_PREFIX):
+        return api_key
+    raise ConfigError(
+        f"api_key is not a DFPN gateway API key (those start with {API_KEY_PREFIX!r}; a key of another service, "
+        "e.g. DATASPIKE_API_KEY, is refused so that it is never sent anywhere): create one with "
+        "`dfpn-gateway keys create` and pass it as api_key= or set DFPN_API_KEY"
+    )
+
+
+def foreign_settings(env: Mapping[str, str] | None = None) -> list[str]:
+    """One message per set variable of the replaced plug-ins (`FOREIGN_ENV`): ignored, and what to use instead."""
+    env = os.environ if env is None else env
+    return [f"{var} is set but not used: set {use}" for var, use in FOREIGN_ENV.items() if env.get(var)]
+
 
 ENV_VARS = tuple(_ENV)
 
 __all__ = [
+    "API_KEY_PREFIX",
     "AUDIO_SAMPLE_RATE",
     "ENV_VARS",
+    "FOREIGN_ENV",
     "AudioParams",
     "ConfigError",
     "EscalationParams",
     "MonitorConfig",
+    "NotifyKind",
     "RemoteParams",
     "StateParams",
     "VadKind",
     "VideoParams",
+    "check_api_key",
+    "foreign_settings",
 ]

@@ -32,13 +32,28 @@ from typing import Any
 from dfpn_detectors import Detector
 
 from dfpn_realtime.audio import AudioSampler
-from dfpn_realtime.backends import AnalysisBackend, LocalDetectorsBackend, Sample, SampleKind, SampleResult
+from dfpn_realtime.backends import (
+    ERROR_TYPES,
+    AnalysisBackend,
+    LocalDetectorsBackend,
+    Sample,
+    SampleKind,
+    SampleResult,
+)
 from dfpn_realtime.clock import Clock, SystemClock
-from dfpn_realtime.config import AUDIO_SAMPLE_RATE, MonitorConfig
-from dfpn_realtime.escalation import DFPNEscalation, Escalation
+from dfpn_realtime.config import AUDIO_SAMPLE_RATE, MonitorConfig, NotifyKind, foreign_settings
+from dfpn_realtime.escalation import Escalation, make_escalation
 from dfpn_realtime.media import FrameSource, encode_jpeg, encode_wav
 from dfpn_realtime.sampler import DropOldestQueue, FrameSampler
-from dfpn_realtime.state import AlertEvent, Event, Level, StateMachine, VerificationEvent, message_for
+from dfpn_realtime.state import (
+    AlertEvent,
+    Event,
+    Level,
+    Signal,
+    StateMachine,
+    VerificationEvent,
+    message_for,
+)
 
 logger = logging.getLogger(__name__)
 event_logger = logging.getLogger("dfpn_realtime.events")
@@ -84,6 +99,24 @@ class MonitorStats:
     encode_ms: collections.deque[float] = field(default_factory=lambda: collections.deque(maxlen=100_000))
 
 
+def notifies(notify: NotifyKind, previous: Level, new: Level) -> bool:
+    """Whether a transition `previous` → `new` is notified under the `notify` setting."""
+    if notify == "rises":
+        return new is not Level.CLEAR
+    if notify == "alerts":
+        return new is Level.ALERT or previous is Level.ALERT
+    return True
+
+
+def signals_of(result: SampleResult) -> tuple[Signal, ...]:
+    """The detectors that read the sample (not those that could not), with their answers."""
+    return tuple(
+        Signal(detector=a.model_id, verdict=str(a.verdict), confidence=a.confidence)
+        for a in result.analyses
+        if not any(d.type in ERROR_TYPES for d in a.detections)
+    )
+
+
 class Monitor:
     """Realtime deepfake monitoring of many participants' tracks."""
 
@@ -102,7 +135,7 @@ class Monitor:
         self.clock: Clock = clock or SystemClock()
         self.backend = backend or self._default_backend(detectors)
         if escalation is None and self.config.escalation.enabled:
-            escalation = DFPNEscalation(self.config.escalation, clock=self.clock)
+            escalation = make_escalation(self.config.escalation, clock=self.clock)
         self.escalation = escalation
         self.notification_cb = notification_cb
         self.default_sink = default_sink
@@ -148,6 +181,14 @@ class Monitor:
         credentials or settings."""
         if self._running:
             return
+        for message in foreign_settings():
+            logger.warning("%s", message)
+        e = self.config.escalation
+        if e.api_key and not e.enabled:
+            logger.info(
+                "a DFPN API key is set but escalation is off: nothing leaves this machine; set DFPN_RT_ESCALATE=1 "
+                "(and DFPN_RT_STORAGE) to have ALERTs verified by the DFPN network"
+            )
         await self.backend.start()
         if self.escalation is not None:
             try:
@@ -354,6 +395,7 @@ class Monitor:
         if track is None:  # removed while the sample was analysed
             return
         track.analysed += 1
+        previous = track.machine.level
         new = track.machine.update(result.score)
         logger.debug(
             "%s/%s %s: score %s -> %s",
@@ -365,15 +407,21 @@ class Monitor:
         )
         if new is None:
             return
-        self.emit(
-            AlertEvent(
-                level=new,
-                participant_id=sample.participant_id,
-                track_id=sample.track_id,
-                message=message_for(new, sample.participant_id, sample.kind),
-                timestamp_ms=self.clock.time_ms(),
+        if notifies(self.config.notify, previous, new):
+            self.emit(
+                AlertEvent(
+                    type=new,
+                    level=new,
+                    previous_level=previous,
+                    participant_id=sample.participant_id,
+                    track_id=sample.track_id,
+                    kind=sample.kind,
+                    message=message_for(new, sample.participant_id, sample.kind),
+                    timestamp_ms=self.clock.time_ms(),
+                    score=result.score,
+                    signals=signals_of(result),
+                )
             )
-        )
         if new is Level.ALERT:
             self._maybe_escalate(track, sample)
 
@@ -427,4 +475,12 @@ class Monitor:
                 self._events.task_done()
 
 
-__all__ = ["Monitor", "MonitorStats", "NotificationCallback", "TrackInfo", "log_sink"]
+__all__ = [
+    "Monitor",
+    "MonitorStats",
+    "NotificationCallback",
+    "TrackInfo",
+    "log_sink",
+    "notifies",
+    "signals_of",
+]

@@ -18,9 +18,9 @@ from __future__ import annotations
 import collections
 from collections.abc import Sequence
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_serializer, model_validator
 
 from dfpn_realtime.config import StateParams
 
@@ -31,21 +31,74 @@ class Level(StrEnum):
     ALERT = "alert"
 
 
-class AlertEvent(BaseModel):
-    """A state transition of one participant's track. ``model_dump()`` is the compact wire form::
+#: The realtime plug-in specifications' name for the levels: their callbacks test ``event.type == EventType.ALERT``.
+EventType = Level
 
-    {"type": "deepfake_alert", "level": "alert", "participant_id": "...", "track_id": "...",
-     "message": "...", "timestamp_ms": 1730123456789}
+#: A wire ``type`` of alert events: the specifications' JSON payload says ``"type": "deepfake_alert"``.
+ALERT_WIRE_TYPE = "deepfake_alert"
+
+
+class Signal(BaseModel):
+    """One detector that ran on the sample behind an event, and what it answered."""
+
+    model_config = ConfigDict(frozen=True)
+
+    detector: str
+    verdict: str
+    confidence: int = Field(ge=0, le=100)
+
+
+class AlertEvent(BaseModel):
+    """A state transition of one participant's track.
+
+    The fields of both realtime plug-in specifications are here under their names: the callback event's ``type``
+    (the new level as an `EventType`, so ``event.type == EventType.ALERT`` works), ``participant_id``,
+    ``track_id``, ``timestamp_ms``, and the JSON payload's ``level`` and ``message``. ``model_dump()`` is the
+    payload the specifications publish, with ``"type": "deepfake_alert"``, and ours beside it::
+
+        {"type": "deepfake_alert", "level": "alert", "participant_id": "...", "track_id": "...",
+         "message": "...", "timestamp_ms": 1730123456789,
+         "previous_level": "suspicious", "kind": "video", "score": 0.95,
+         "signals": [{"detector": "blazeface-consistency", "verdict": "Manipulated", "confidence": 90}]}
+
+    ``previous_level`` is the level before the transition, ``kind`` the track's media ("video" or "audio"),
+    ``score`` the manipulation score (0..1) of the sample that caused it, ``signals`` the detectors that ran on
+    that sample. `model_validate` reads the JSON form back.
     """
 
     model_config = ConfigDict(frozen=True)
 
-    type: Literal["deepfake_alert"] = "deepfake_alert"
+    type: EventType
     level: Level
     participant_id: str
     track_id: str
     message: str
     timestamp_ms: int
+    previous_level: Level = Level.CLEAR
+    kind: Literal["video", "audio"] = "video"
+    score: float | None = None
+    signals: tuple[Signal, ...] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _type_is_the_level(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            level, kind = data.get("level"), data.get("type")
+            if kind is None or kind == ALERT_WIRE_TYPE:
+                data = {**data, "type": level}
+            elif level is None:
+                data = {**data, "level": kind}
+        return data
+
+    @model_validator(mode="after")
+    def _consistent(self) -> AlertEvent:
+        if self.type is not self.level:
+            raise ValueError(f"type ({self.type}) and level ({self.level}) must be the same level")
+        return self
+
+    @field_serializer("type")
+    def _wire_type(self, value: Level) -> str:
+        return ALERT_WIRE_TYPE
 
 
 class VerificationEvent(BaseModel):
@@ -68,6 +121,8 @@ class VerificationEvent(BaseModel):
     request_tx: str | None = None
     finalize_tx: str | None = None
     error_code: str | None = None
+    #: Where the escalated sample was stored (the storage the user chose).
+    storage_uri: str | None = None
 
 
 Event = AlertEvent | VerificationEvent
@@ -176,10 +231,13 @@ def score_from_verdicts(verdicts: Sequence[tuple[str, int]]) -> float | None:
 
 
 __all__ = [
+    "ALERT_WIRE_TYPE",
     "NO_SIGNAL_SCORE",
     "AlertEvent",
     "Event",
+    "EventType",
     "Level",
+    "Signal",
     "StateMachine",
     "TrackState",
     "VerificationEvent",

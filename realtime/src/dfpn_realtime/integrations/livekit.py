@@ -15,6 +15,11 @@ A frame is converted to RGB only when the sampler keeps it. Without ``notificati
 published on the room's data channel, reliably, under the topic ``deepfake_alert`` (JSON, the event's
 ``model_dump()``).
 
+Code written for the LiveKit plug-in specification (``dataspike.DataspikeDetector(api_key=..., normal_fps=...,
+burst_fps=..., quality=..., notification_cb=...)`` then ``await detector.start(session, room=ctx.room)``) runs
+unchanged after its import becomes ``from dfpn_realtime.integrations import livekit as dataspike``
+(`DataspikeDetector` is this detector under the specification's name; see `dfpn_realtime.compat`).
+
 Needs ``dfpn-realtime[livekit]``. `room_credentials` reads ``LIVEKIT_URL``, ``LIVEKIT_API_KEY`` and
 ``LIVEKIT_API_SECRET`` and names the missing ones.
 """
@@ -28,6 +33,7 @@ import json
 import logging
 import os
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 from dfpn_detectors import Detector
@@ -35,11 +41,19 @@ from livekit import rtc
 
 from dfpn_realtime.backends import AnalysisBackend
 from dfpn_realtime.clock import Clock
-from dfpn_realtime.config import AUDIO_SAMPLE_RATE, ConfigError, MonitorConfig, VideoParams
+from dfpn_realtime.compat import build_config
+from dfpn_realtime.config import (
+    AUDIO_SAMPLE_RATE,
+    AudioParams,
+    ConfigError,
+    MonitorConfig,
+    NotifyKind,
+    VideoParams,
+)
 from dfpn_realtime.escalation import Escalation
 from dfpn_realtime.media import U8
 from dfpn_realtime.monitor import Monitor, NotificationCallback
-from dfpn_realtime.state import Event
+from dfpn_realtime.state import AlertEvent, Event, EventType
 
 logger = logging.getLogger(__name__)
 
@@ -71,13 +85,17 @@ class LiveKitDeepfakeDetector:
 
     def __init__(
         self,
-        room: rtc.Room,
+        room: rtc.Room | None = None,
         *,
-        config: MonitorConfig | None = None,
+        api_key: str | None = None,
         normal_fps: float | None = None,
         burst_fps: float | None = None,
         quality: int | None = None,
         notification_cb: NotificationCallback | None = None,
+        video_params: VideoParams | Any = None,
+        audio_params: AudioParams | Any = None,
+        notify: NotifyKind | None = None,
+        config: MonitorConfig | None = None,
         topic: str = TOPIC,
         monitor_audio: bool = True,
         backend: AnalysisBackend | None = None,
@@ -85,13 +103,21 @@ class LiveKitDeepfakeDetector:
         escalation: Escalation | None = None,
         clock: Clock | None = None,
     ) -> None:
-        cfg = config or MonitorConfig.from_env()
-        video = {
-            k: v for k, v in (("normal_fps", normal_fps), ("burst_fps", burst_fps), ("quality", quality)) if v
-        }
-        if video:
-            cfg = cfg.model_copy(update={"video": VideoParams(**{**cfg.video.model_dump(), **video})})
-        self.room = room
+        """The specification's parameters (`dfpn_realtime.compat`): ``api_key`` is a DFPN gateway key (default
+        ``$DFPN_API_KEY``) used only when escalation is enabled; ``normal_fps``, ``burst_fps``, ``quality`` (or
+        ``video_params``) and ``audio_params`` set the sampling; ``notification_cb`` receives every notified event
+        instead of the room's data channel. The room can be given here or to `start` (``start(session,
+        room=ctx.room)``, as the specification does). ``notify`` chooses which transitions are notified."""
+        cfg = build_config(
+            config,
+            api_key=api_key,
+            video=video_params,
+            audio=audio_params,
+            video_shortcuts={"normal_fps": normal_fps, "burst_fps": burst_fps, "quality": quality},
+            notify=notify,
+        )
+        self.room: rtc.Room | None = room
+        self.agent_session: Any = None
         self.topic = topic
         self.monitor_audio = monitor_audio
         self.monitor = Monitor(
@@ -108,8 +134,20 @@ class LiveKitDeepfakeDetector:
 
     # ---- lifecycle -------------------------------------------------------------------------------------------
 
-    async def start(self) -> None:
-        """Start the monitor and follow the room's remote tracks (those already subscribed, and later ones)."""
+    async def start(self, session: Any = None, *, room: rtc.Room | None = None) -> None:
+        """Start the monitor and follow the room's remote tracks (those already subscribed, and later ones).
+
+        ``start(session, room=ctx.room)`` is the specification's form: `session` (the job's ``AgentSession``) is
+        kept as ``agent_session`` and not otherwise needed (the detector reads the room's tracks itself); `room`
+        is the room to monitor when the constructor did not get one."""
+        if room is not None and self.room is not None and room is not self.room:
+            raise ValueError("start(room=...) is another room than the one given to the constructor")
+        self.room = room or self.room
+        if self.room is None:
+            raise TypeError(
+                "no room to monitor: pass it to the constructor or to start(session, room=ctx.room)"
+            )
+        self.agent_session = session
         await self.monitor.start()
         self.room.on("track_subscribed", self._on_track_subscribed)
         self.room.on("track_unsubscribed", self._on_track_unsubscribed)
@@ -121,6 +159,8 @@ class LiveKitDeepfakeDetector:
 
     async def aclose(self) -> None:
         """Stop reading tracks and stop the monitor."""
+        if self.room is None:
+            return
         with contextlib.suppress(KeyError, ValueError):
             self.room.off("track_subscribed", self._on_track_subscribed)
             self.room.off("track_unsubscribed", self._on_track_unsubscribed)
@@ -191,6 +231,7 @@ class LiveKitDeepfakeDetector:
 
     async def _publish(self, event: Event) -> None:
         payload = json.dumps(event.model_dump(mode="json", exclude_none=True))
+        assert self.room is not None
         await self.room.local_participant.publish_data(payload, reliable=True, topic=self.topic)
         self.published += 1
 
@@ -213,10 +254,21 @@ async def connect_room(
     return room
 
 
+#: The detector under the LiveKit plug-in specification's name: ``from dfpn_realtime.integrations import livekit as
+#: dataspike`` then ``dataspike.DataspikeDetector(...)``.
+DataspikeDetector = LiveKitDeepfakeDetector
+#: The specification's callback event: `AlertEvent`.
+DeepfakeStreamingSchemaResultEvent = AlertEvent
+
 __all__ = [
     "LIVEKIT_ENV",
     "TOPIC",
+    "AudioParams",
+    "DataspikeDetector",
+    "DeepfakeStreamingSchemaResultEvent",
+    "EventType",
     "LiveKitDeepfakeDetector",
+    "VideoParams",
     "connect_room",
     "room_credentials",
     "video_frame_array",

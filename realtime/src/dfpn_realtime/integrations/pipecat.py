@@ -20,16 +20,27 @@ monitor's own VAD does. Without ``notification_cb`` events are logged and, with 
 sent to the client as an urgent transport message (``{"label": "rtvi-ai", "type": "server-message", "data":
 event}``, which RTVI clients and the playground receive over the WebRTC data channel).
 
+Code written for the Pipecat plug-in specification (``DataspikeDeepfakeProcessor(api_key=..., session=...,
+video_params=VideoParams(...), audio_params=AudioParams(...), notification_cb=...)``, callbacks testing
+``event.type == EventType.ALERT``) runs unchanged after one import changes::
+
+    from dfpn_realtime.integrations.pipecat import DataspikeDeepfakeProcessor, VideoParams, AudioParams
+    from dfpn_realtime.integrations.pipecat import DeepfakeStreamingSchemaResultEvent, EventType
+
+(`DataspikeDeepfakeProcessor` is this processor under the specification's name; see `dfpn_realtime.compat`.)
+
 Needs ``dfpn-realtime[pipecat]``.
 """
 
 from __future__ import annotations
 
+import inspect
 import io
 import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import aiohttp
 import numpy as np
 from dfpn_detectors import Detector
 from loguru import logger
@@ -51,11 +62,12 @@ from pipecat.processors.frame_processor import FrameDirection, FrameProcessor
 
 from dfpn_realtime.backends import AnalysisBackend
 from dfpn_realtime.clock import Clock
-from dfpn_realtime.config import AudioParams, MonitorConfig, VideoParams
-from dfpn_realtime.escalation import Escalation
+from dfpn_realtime.compat import build_config, refuse_unknown
+from dfpn_realtime.config import AudioParams, MonitorConfig, NotifyKind, VideoParams
+from dfpn_realtime.escalation import Escalation, make_escalation
 from dfpn_realtime.media import U8
 from dfpn_realtime.monitor import Monitor, NotificationCallback
-from dfpn_realtime.state import Event
+from dfpn_realtime.state import AlertEvent, Event, EventType
 
 #: ``transport_source`` values taken as the camera; SmallWebRTC names the camera "camera" and the screen
 #: "screenVideo", single-source transports leave it None.
@@ -74,19 +86,34 @@ def image_array(frame: InputImageRawFrame) -> U8:
         return np.asarray(im.convert("RGB"), dtype=np.uint8)
 
 
+def _frame_processor_parameters() -> list[str]:
+    """The keyword parameters of Pipecat's ``FrameProcessor`` (``name``, ...), which this processor passes on."""
+    signature = inspect.signature(FrameProcessor.__init__)
+    return [
+        name
+        for name, p in signature.parameters.items()
+        if name != "self" and p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)
+    ]
+
+
 class DFPNDeepfakeProcessor(FrameProcessor):
     """Realtime deepfake detection for a Pipecat pipeline, on the DFPN detectors and network."""
 
     def __init__(
         self,
         *,
+        api_key: str | None = None,
+        session: aiohttp.ClientSession | None = None,
+        video_params: VideoParams | Any = None,
+        audio_params: AudioParams | Any = None,
+        notification_cb: NotificationCallback | None = None,
+        notify: NotifyKind | None = None,
         config: MonitorConfig | None = None,
         normal_fps: float | None = None,
         burst_fps: float | None = None,
         quality: int | None = None,
         sample_size: int | None = None,
         interval: float | None = None,
-        notification_cb: NotificationCallback | None = None,
         participant_id: str = "user",
         send_to_client: bool = True,
         video_sources: Sequence[str | None] = CAMERA_SOURCES,
@@ -96,16 +123,33 @@ class DFPNDeepfakeProcessor(FrameProcessor):
         clock: Clock | None = None,
         **kwargs: Any,
     ) -> None:
+        """The specification's parameters (`dfpn_realtime.compat`): ``api_key`` is a DFPN gateway key (default
+        ``$DFPN_API_KEY``) used only when escalation is enabled; ``session`` carries the gateway's HTTP calls (it is
+        not closed by `stop`); ``video_params`` / ``audio_params`` are `VideoParams` / `AudioParams` (or the
+        specification's dataclasses); ``notification_cb`` receives every notified event. ``notify`` chooses which
+        transitions are notified (`NotifyKind`). Other keyword arguments go to Pipecat's ``FrameProcessor``
+        (``name``, ...); anything else is a `TypeError`."""
+        parent = _frame_processor_parameters()
+        refuse_unknown(
+            type(self).__name__,
+            {k: v for k, v in kwargs.items() if k not in parent},
+            [*_OWN_PARAMETERS, *parent],
+        )
+        if session is not None and not isinstance(session, aiohttp.ClientSession):
+            raise TypeError(f"session must be an aiohttp.ClientSession, not {type(session).__name__}")
         super().__init__(**kwargs)
-        cfg = config or MonitorConfig.from_env()
-        video = {
-            k: v for k, v in (("normal_fps", normal_fps), ("burst_fps", burst_fps), ("quality", quality)) if v
-        }
-        audio = {k: v for k, v in (("sample_size", sample_size), ("interval", interval)) if v is not None}
-        if video:
-            cfg = cfg.model_copy(update={"video": VideoParams(**{**cfg.video.model_dump(), **video})})
-        if audio:
-            cfg = cfg.model_copy(update={"audio": AudioParams(**{**cfg.audio.model_dump(), **audio})})
+        cfg = build_config(
+            config,
+            api_key=api_key,
+            video=video_params,
+            audio=audio_params,
+            video_shortcuts={"normal_fps": normal_fps, "burst_fps": burst_fps, "quality": quality},
+            audio_shortcuts={"sample_size": sample_size, "interval": interval},
+            notify=notify,
+        )
+        if escalation is None and cfg.escalation.enabled:
+            escalation = make_escalation(cfg.escalation, clock=clock, session=session)
+        self.session = session
         self.participant_id = participant_id
         self.send_to_client = send_to_client
         self.video_sources = tuple(video_sources)
@@ -196,4 +240,26 @@ class DFPNDeepfakeProcessor(FrameProcessor):
         await super().cleanup()  # type: ignore[no-untyped-call]
 
 
-__all__ = ["CAMERA_SOURCES", "DFPNDeepfakeProcessor", "image_array"]
+_OWN_PARAMETERS = [
+    name
+    for name in inspect.signature(DFPNDeepfakeProcessor.__init__).parameters
+    if name not in ("self", "kwargs")
+]
+
+#: The processor under the Pipecat plug-in specification's name (code written for it runs after its import
+#: changes to this module).
+DataspikeDeepfakeProcessor = DFPNDeepfakeProcessor
+#: The specification's callback event: `AlertEvent` (``type`` is an `EventType`; the JSON form says
+#: ``"type": "deepfake_alert"``).
+DeepfakeStreamingSchemaResultEvent = AlertEvent
+
+__all__ = [
+    "CAMERA_SOURCES",
+    "AudioParams",
+    "DFPNDeepfakeProcessor",
+    "DataspikeDeepfakeProcessor",
+    "DeepfakeStreamingSchemaResultEvent",
+    "EventType",
+    "VideoParams",
+    "image_array",
+]
