@@ -123,10 +123,10 @@ async def gateway_process(
 ) -> AsyncIterator[tuple[subprocess.Popen[bytes], str, str]]:
     """`dfpn-gateway serve` on a free port with a fresh database and one unlimited API key: (process, base URL,
     key). Stopped with SIGTERM (SIGKILL after 10 s)."""
-    from dfpn_gateway.store import Store, parse_rate
+    from dfpn_gateway.store import SQLiteStore, parse_rate
 
     db = workdir / "gateway.db"
-    store = Store(db, PEPPER.encode())
+    store = SQLiteStore(db, PEPPER.encode())
     _, key = store.create_key("bench", quota=None, rate=parse_rate("100000/sec"))
     store.close()
     port = _free_port()

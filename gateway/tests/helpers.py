@@ -16,11 +16,13 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 
 from dfpn import LAMPORTS_PER_SOL, AsyncDFPNClient, LocalNetwork, Verdict
 from dfpn.testing import Answer, ScriptedWorker, register_model, seated
+from dfpn_gateway import store as st
 from dfpn_gateway.app import create_app
 from dfpn_gateway.config import Settings
 from dfpn_gateway.store import ApiKey, Store, parse_rate
@@ -49,6 +51,30 @@ MKV = b"\x1a\x45\xdf\xa3\xa3\x42\x86\x81\x01\x42\xf7\x81\x01\x42\xf2\x81\x04\x42
 
 
 @dataclass(frozen=True)
+class Database:
+    """The database a test runs on: SQLite (the file at the settings' `db_path`) or a fresh PostgreSQL database on
+    the session's throwaway server (`url`)."""
+
+    backend: str
+    url: str | None = None
+
+    @property
+    def settings(self) -> dict[str, Any]:
+        """The `Settings` fields that select it."""
+        return {"database_url": self.url} if self.url else {}
+
+    @property
+    def env(self) -> dict[str, str]:
+        """The same for a gateway process (`hostile.gateway_env`)."""
+        return {"database_url": self.url} if self.url else {}
+
+
+SQLITE = Database("sqlite")
+#: For tests about something other than the state (media, networks, sockets): run on SQLite only.
+sqlite_only = pytest.mark.sqlite_only
+
+
+@dataclass(frozen=True)
 class Key:
     key: str
     record: ApiKey
@@ -69,8 +95,10 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def make_settings(tmp: Path, **overrides: Any) -> Settings:
+def make_settings(tmp: Path, db: Database = SQLITE, **overrides: Any) -> Settings:
+    """Settings of a test gateway on the local network with its state under `tmp` (or in `db`'s database)."""
     values: dict[str, Any] = {
+        **db.settings,
         "network": "local",
         "db_path": tmp / "gateway.db",
         "media_dir": tmp / "media",
@@ -84,6 +112,12 @@ def make_settings(tmp: Path, **overrides: Any) -> Settings:
     }
     values.update(overrides)
     return Settings(**values)
+
+
+def open_store(settings: Settings, pepper: bytes = PEPPER.encode()) -> Store:
+    """Another connection to the database of `settings` (as `dfpn-gateway keys ...` would open)."""
+    url = settings.database_url.get_secret_value() if settings.database_url is not None else None
+    return st.open_store(url, settings.db_path, pepper)
 
 
 @asynccontextmanager

@@ -16,7 +16,7 @@ from dfpn import instructions as ix
 from dfpn_gateway.config import Settings
 from dfpn_gateway.store import Store
 
-from helpers import JPEG, MP3_ID3, MP4, PEPPER, PNG, WAV, Key, make_settings, new_key, running
+from helpers import JPEG, MP3_ID3, MP4, PNG, WAV, Database, Key, make_settings, new_key, open_store, running
 
 IMAGE_FORM = {"modalities": "FaceManipulation", "min_workers": "1"}
 
@@ -100,14 +100,26 @@ async def test_key_via_either_header_and_revocation(api: httpx.AsyncClient, stor
 
 
 async def test_keys_are_stored_hashed_with_the_pepper(settings: Settings, store: Store, key: Key) -> None:
-    wal = Path(str(settings.db_path) + "-wal")
-    raw = settings.db_path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
-    assert key.key.encode() not in raw
+    # Every value in the database (all tables, as text)
+    with store.read() as db:
+        tables = (
+            [r[0] for r in db.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'")]
+            if (store.backend == "sqlite")
+            else [
+                r[0]
+                for r in db.exec_driver_sql("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+            ]
+        )
+        raw = " ".join(
+            str(v) for t in tables for row in db.exec_driver_sql(f"SELECT * FROM {t}") for v in row
+        )
+    assert store.hash_key(key.key) in raw  # positive control: the hash is there
+    assert key.key not in raw
     # The secret is everything after "dfpn_<id>_" (token_urlsafe may itself contain "_")
-    assert key.key.split("_", 2)[2].encode() not in raw
+    assert key.key.split("_", 2)[2] not in raw
     assert store.verify_key(key.key) is not None
     # The same database with another pepper knows no key
-    other = Store(settings.db_path, b"another pepper")
+    other = open_store(settings, b"another pepper")
     try:
         assert other.verify_key(key.key) is None
     finally:
@@ -213,8 +225,12 @@ async def test_unsupported_media_415(
     assert error_of(response) == (415, "UNSUPPORTED_MEDIA_TYPE")
 
 
-async def test_size_limits_413(tmp_path: Path, sdk: AsyncDFPNClient, store: Store, key: Key) -> None:
-    settings = make_settings(tmp_path, max_image_bytes=2_000, max_audio_bytes=1_000, max_video_bytes=3_000)
+async def test_size_limits_413(
+    tmp_path: Path, database: Database, sdk: AsyncDFPNClient, store: Store, key: Key
+) -> None:
+    settings = make_settings(
+        tmp_path, database, max_image_bytes=2_000, max_audio_bytes=1_000, max_video_bytes=3_000
+    )
     async with running(settings, sdk) as api:
         # Exactly at the limit is fine; one byte over is 413, for each kind's own limit
         assert (await upload(api, key, PNG + bytes(2_000 - len(PNG)))).status_code == 202
@@ -302,12 +318,12 @@ async def test_bad_parameters_400(
 
 
 async def test_a_deadline_beyond_the_networks_maximum_is_400(
-    tmp_path: Path, sdk: AsyncDFPNClient, network: LocalNetwork
+    tmp_path: Path, database: Database, sdk: AsyncDFPNClient, network: LocalNetwork
 ) -> None:
     # Given a gateway that allows longer deadlines than the network does
-    settings = make_settings(tmp_path, max_deadline_seconds=2 * network.params.max_deadline_secs)
+    settings = make_settings(tmp_path, database, max_deadline_seconds=2 * network.params.max_deadline_secs)
     async with running(settings, sdk) as api:
-        store = Store(settings.db_path, PEPPER.encode())
+        store = open_store(settings)
         key = new_key(store)
         # When a request asks for more than the network's maximum, Then the program's refusal is a bad request
         form = {**IMAGE_FORM, "deadline_seconds": str(network.params.max_deadline_secs + 1)}
@@ -412,8 +428,8 @@ async def test_insufficient_funds_402_gives_the_quota_back(
     assert store.get_key(key.record.id).used == 0  # type: ignore[union-attr]
 
 
-async def test_webhook_url_policy(tmp_path: Path, sdk: AsyncDFPNClient, key: Key) -> None:
-    strict = make_settings(tmp_path, webhook_require_https=True, webhook_allow_private=False)
+async def test_webhook_url_policy(tmp_path: Path, database: Database, sdk: AsyncDFPNClient, key: Key) -> None:
+    strict = make_settings(tmp_path, database, webhook_require_https=True, webhook_allow_private=False)
     async with running(strict, sdk) as api:
         for url in (
             "http://example.org/hook",

@@ -15,9 +15,9 @@ import httpx
 import pytest
 
 from dfpn_gateway.cli import main
-from dfpn_gateway.store import Store, load_pepper
+from dfpn_gateway.store import SQLiteStore, Store, load_pepper
 
-from helpers import PNG, free_port
+from helpers import PEPPER, PNG, Database, free_port, make_settings, open_store
 
 
 def run_cli(*args: str) -> tuple[int, str]:
@@ -26,11 +26,16 @@ def run_cli(*args: str) -> tuple[int, str]:
     return code, out.getvalue()
 
 
-def test_keys_lifecycle(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_keys_lifecycle(tmp_path: Path, database: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("DFPN_GATEWAY_KEY_PEPPER", raising=False)
     db = str(tmp_path / "g.db")
+    where = ["--db", db]
+    if database.url is not None:
+        # PostgreSQL: the URL from the environment (not the command line), and the pepper every replica shares
+        monkeypatch.setenv("DFPN_GATEWAY_DATABASE_URL", database.url)
+        monkeypatch.setenv("DFPN_GATEWAY_KEY_PEPPER", PEPPER)
     code, out = run_cli(
-        "--db", db, "keys", "create", "--name", "acme", "--quota", "100", "--rate", "10/min", "--json"
+        *where, "keys", "create", "--name", "acme", "--quota", "100", "--rate", "10/min", "--json"
     )
     assert code == 0
     created = json.loads(out)
@@ -43,23 +48,28 @@ def test_keys_lifecycle(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
         "10/min",
         None,
     )
-    # The pepper was created beside the database, and the key verifies with it
-    store = Store(Path(db), load_pepper(Path(db + ".pepper")))
+    store: Store
+    if database.url is None:
+        # The pepper was created beside the database, and the key verifies with it
+        store = SQLiteStore(Path(db), load_pepper(Path(db + ".pepper")))
+    else:
+        store = open_store(make_settings(tmp_path, database))
+        assert not Path(db).exists()  # the SQLite file is not used
     assert store.verify_key(created["key"]) is not None
     store.close()
-    code, out = run_cli("--db", db, "keys", "create", "--name", "other")
+    code, out = run_cli(*where, "keys", "create", "--name", "other")
     assert code == 0 and "api key:" in out and "webhook secret:" in out and "shown only now" in out
-    code, out = run_cli("--db", db, "keys", "list")
+    code, out = run_cli(*where, "keys", "list")
     assert code == 0 and "acme" in out and "0/100" in out and "10/min" in out and "active" in out
-    assert run_cli("--db", db, "keys", "set-quota", created["id"], "unlimited")[0] == 0
-    assert run_cli("--db", db, "keys", "revoke", created["id"])[0] == 0
-    assert run_cli("--db", db, "keys", "revoke", created["id"])[0] == 1
-    code, out = run_cli("--db", db, "keys", "list", "--json")
+    assert run_cli(*where, "keys", "set-quota", created["id"], "unlimited")[0] == 0
+    assert run_cli(*where, "keys", "revoke", created["id"])[0] == 0
+    assert run_cli(*where, "keys", "revoke", created["id"])[0] == 1
+    code, out = run_cli(*where, "keys", "list", "--json")
     listed = {k["name"]: k for k in json.loads(out)}
     assert listed["acme"]["revokedAt"] is not None and listed["acme"]["quota"] is None
     assert "key" not in listed["acme"] and "webhookSecret" not in listed["acme"]
     # Usage errors
-    assert run_cli("--db", db, "keys", "create", "--rate", "lots")[0] == 2
+    assert run_cli(*where, "keys", "create", "--rate", "lots")[0] == 2
     assert run_cli("keys")[0] == 2
 
 

@@ -27,6 +27,7 @@ from helpers import (
     analyse,
     eventually,
     free_port,
+    open_store,
     register_workers,
     running,
     webhook_receiver,
@@ -186,7 +187,7 @@ async def test_restart_mid_request_serves_result_and_delivers_webhook_once(
                 await w.commit(request, a)
         # When the gateway stops (lifespan shutdown) before anything is revealed
         async with AsyncDFPNClient(network, wallet, poll_interval=0.02) as second:
-            store = st.Store(settings.db_path, b"unused")  # read-only look: the request is still open
+            store = open_store(settings, b"unused")  # read-only look: the request is still open
             assert store.get_request(request_id).state == st.OPEN  # type: ignore[union-attr]
             store.close()
             # And the workers reveal while it is down
@@ -261,8 +262,17 @@ async def test_interrupted_submission_is_recovered(
 
     nonce = 4242
     address = str(request_address(sdk.wallet.pubkey(), nonce, sdk.program_id))
-    assert store.reserve_quota(key.record.id)
-    store.begin_request(address, key.record.id, json.dumps({"max_fee_lamports": 3_000_000}), None, 0)
+    hold = store.reserve_quota(key.record.id, "a-replica-that-died")
+    assert hold is not None
+    assert store.begin_request(
+        address,
+        key.record.id,
+        json.dumps({"max_fee_lamports": 3_000_000}),
+        None,
+        0,
+        owner="a-replica-that-died",
+        hold=hold,
+    )
     if landed:
         await sdk.submit_request(
             uri="https://example.org/a.png",

@@ -17,7 +17,17 @@ from dfpn import AsyncDFPNClient, LocalNetwork
 from dfpn_gateway.service import Gateway
 from dfpn_gateway.watcher import Watcher
 
-from helpers import MAJORITY, PNG, Key, analyse, eventually, make_settings, register_workers, running
+from helpers import (
+    MAJORITY,
+    PNG,
+    Database,
+    Key,
+    analyse,
+    eventually,
+    make_settings,
+    register_workers,
+    running,
+)
 
 
 def watcher_of(api: httpx.AsyncClient) -> Watcher:
@@ -46,9 +56,9 @@ async def status(api: httpx.AsyncClient, key: Key, request_id: str) -> dict[str,
 
 
 async def test_subscription_finalizes_without_any_sweep(
-    tmp_path: Path, network: LocalNetwork, sdk: AsyncDFPNClient, key: Key
+    tmp_path: Path, database: Database, network: LocalNetwork, sdk: AsyncDFPNClient, key: Key
 ) -> None:
-    settings = make_settings(tmp_path, watch_sweep_interval=1000.0)
+    settings = make_settings(tmp_path, database, watch_sweep_interval=1000.0)
     async with running(settings, sdk) as api:
         request_id = await submit_and_analyse(api, key, network, tmp_path)
 
@@ -64,9 +74,9 @@ async def test_subscription_finalizes_without_any_sweep(
 
 
 async def test_control_without_subscription_nothing_reads_the_request(
-    tmp_path: Path, network: LocalNetwork, sdk: AsyncDFPNClient, key: Key
+    tmp_path: Path, database: Database, network: LocalNetwork, sdk: AsyncDFPNClient, key: Key
 ) -> None:
-    settings = make_settings(tmp_path, watch_sweep_interval=1000.0, watch_subscribe=False)
+    settings = make_settings(tmp_path, database, watch_sweep_interval=1000.0, watch_subscribe=False)
     async with running(settings, sdk) as api:
         request_id = await submit_and_analyse(api, key, network, tmp_path)
         checks = watcher_of(api).checks
@@ -78,9 +88,9 @@ async def test_control_without_subscription_nothing_reads_the_request(
 
 
 async def test_control_without_subscription_the_sweep_finalizes(
-    tmp_path: Path, network: LocalNetwork, sdk: AsyncDFPNClient, key: Key
+    tmp_path: Path, database: Database, network: LocalNetwork, sdk: AsyncDFPNClient, key: Key
 ) -> None:
-    settings = make_settings(tmp_path, watch_sweep_interval=0.2, watch_subscribe=False)
+    settings = make_settings(tmp_path, database, watch_sweep_interval=0.2, watch_subscribe=False)
     async with running(settings, sdk) as api:
         request_id = await submit_and_analyse(api, key, network, tmp_path)
 
@@ -92,10 +102,10 @@ async def test_control_without_subscription_the_sweep_finalizes(
 
 
 async def test_idle_open_requests_are_not_read_in_a_loop(
-    tmp_path: Path, network: LocalNetwork, sdk: AsyncDFPNClient, key: Key
+    tmp_path: Path, database: Database, network: LocalNetwork, sdk: AsyncDFPNClient, key: Key
 ) -> None:
     # Given 30 open requests that nothing happens to (no worker registered: nothing to draw)
-    settings = make_settings(tmp_path, watch_sweep_interval=1000.0)
+    settings = make_settings(tmp_path, database, watch_sweep_interval=1000.0)
     async with running(settings, sdk) as api:
         for n in range(30):
             response = await api.post(

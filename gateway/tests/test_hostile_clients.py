@@ -13,10 +13,9 @@ from pathlib import Path
 import httpx
 
 from dfpn_gateway.config import Settings
-from dfpn_gateway.store import Store
 from hostile import Served, gateway_env, gateway_process, kill, start_gateway, stop_gateway
 
-from helpers import PEPPER, PNG, make_settings, new_key
+from helpers import PNG, make_settings, new_key, open_store
 
 HEAD_TIMEOUT = 1.0
 CHUNK_TIMEOUT = 1.5
@@ -88,7 +87,7 @@ def test_slow_and_greedy_clients_are_cut_off_and_others_still_served(tmp_path: P
         upload_tmp_dir=str(uploads),
     )
     settings: Settings = make_settings(tmp_path)
-    store = Store(settings.db_path, PEPPER.encode())
+    store = open_store(settings)
     key = new_key(store).key
     store.close()
     with gateway_process(tmp_path, env) as served:
@@ -216,7 +215,7 @@ def test_the_cap_stays_below_the_file_descriptor_limit(tmp_path: Path) -> None:
 def test_sigterm_stops_the_server_during_a_stalled_upload(tmp_path: Path) -> None:
     uploads = tmp_path / "uploads"
     env = gateway_env(tmp_path, body_chunk_timeout="120", shutdown_timeout="2", upload_tmp_dir=str(uploads))
-    store = Store(make_settings(tmp_path).db_path, PEPPER.encode())
+    store = open_store(make_settings(tmp_path))
     key = new_key(store).key
     store.close()
     served = start_gateway(tmp_path, env)

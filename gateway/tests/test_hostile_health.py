@@ -10,10 +10,9 @@ from pathlib import Path
 from solders.keypair import Keypair
 
 from dfpn_gateway.redact import RedactingFormatter, redact_text, redact_url
-from dfpn_gateway.store import Store
 from hostile import hostile_server, silent
 
-from helpers import PEPPER, make_settings, new_key, running
+from helpers import make_settings, new_key, open_store, running
 
 SECRET = "sekrit-provider-key-42"
 
@@ -40,7 +39,7 @@ async def test_health_hides_the_rpc_url_and_the_wallet_without_a_key(tmp_path: P
     # An RPC node (a real socket) that never answers, named by a URL carrying the provider's key
     async with hostile_server(silent, path=f"/v2/{SECRET}?api-key={SECRET}") as rpc:
         settings = make_settings(tmp_path, network=rpc.url, wallet=wallet_file, storage="ipfs")
-        store = Store(settings.db_path, PEPPER.encode())
+        store = open_store(settings)
         key = new_key(store)
         async with running(settings) as api:
             anonymous = await api.get("/v1/health")

@@ -16,7 +16,9 @@ from dfpn_gateway.webhooks import WebhookDeliverer, check_url
 from hostile import hostile_server, ok_204, read_request
 from test_hostile_webhooks import add_delivery, open_store
 
-from helpers import make_settings, new_key, running
+from helpers import make_settings, new_key, running, sqlite_only
+
+pytestmark = sqlite_only
 
 LOOPBACK_FORMS = (
     "http://2130706433/",

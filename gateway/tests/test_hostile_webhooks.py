@@ -29,7 +29,8 @@ from hostile import (
     trickle,
 )
 
-from helpers import PEPPER, eventually, make_settings, new_key, running
+import helpers
+from helpers import PEPPER, Database, eventually, make_settings, new_key, running
 
 CONTROL_URL = "https://93.184.216.34/h\x01"
 PAYLOAD = '{"event":"request.finalized"}'
@@ -38,13 +39,13 @@ PAYLOAD = '{"event":"request.finalized"}'
 def add_delivery(store: st.Store, key_id: str, request_id: str, url: str) -> None:
     """A finished request with a webhook due now, written straight into the database (as an older gateway, or
     one before the submission check, would have left it)."""
-    store.begin_request(request_id, key_id, "{}", url, 0)
+    assert store.begin_request(request_id, key_id, "{}", url, 0)
     store.confirm_request(request_id, "{}", 0, 1)
     store.finish_request(request_id, st.FINALIZED, result_json="{}", webhook_payload=PAYLOAD)
 
 
 def open_store(settings: Settings) -> st.Store:
-    return st.Store(settings.db_path, PEPPER.encode())
+    return helpers.open_store(settings, PEPPER.encode())
 
 
 # ---- 1. a control character in webhook_url ----------------------------------------------------------------------
@@ -86,10 +87,10 @@ async def test_control_character_submission_is_400_and_changes_nothing(
 
 
 async def test_a_stored_control_character_url_is_given_up_not_hot_looped(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
+    tmp_path: Path, database: Database, caplog: pytest.LogCaptureFixture
 ) -> None:
     # Given such a row already in the database (before the submission check) and a good one beside it
-    settings = make_settings(tmp_path, webhook_base_delay=0.2, webhook_max_delay=0.5)
+    settings = make_settings(tmp_path, database, webhook_base_delay=0.2, webhook_max_delay=0.5)
     store = open_store(settings)
     key = new_key(store)
     async with hostile_server(ok_204) as good:
@@ -111,10 +112,12 @@ async def test_a_stored_control_character_url_is_given_up_not_hot_looped(
 
 
 async def test_any_exception_in_a_delivery_is_a_failed_attempt_with_backoff(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
+    tmp_path: Path, database: Database, caplog: pytest.LogCaptureFixture
 ) -> None:
     # The signing secret cannot be looked up (whatever raises inside an attempt): counted, backed off
-    settings = make_settings(tmp_path, webhook_base_delay=0.4, webhook_max_delay=0.8, webhook_max_attempts=50)
+    settings = make_settings(
+        tmp_path, database, webhook_base_delay=0.4, webhook_max_delay=0.8, webhook_max_attempts=50
+    )
     store = open_store(settings)
     key = new_key(store)
     broken = True
@@ -225,9 +228,13 @@ async def test_trickling_receivers_do_not_hold_back_other_deliveries(tmp_path: P
 # ---- SIGTERM while deliveries fail and trickle ----------------------------------------------------------------------
 
 
-async def test_sigterm_stops_the_server_while_webhooks_fail_and_trickle(tmp_path: Path) -> None:
-    env = gateway_env(tmp_path, webhook_timeout="20", webhook_base_delay="0.2", webhook_max_delay="0.5")
-    settings = make_settings(tmp_path)
+async def test_sigterm_stops_the_server_while_webhooks_fail_and_trickle(
+    tmp_path: Path, database: Database
+) -> None:
+    env = gateway_env(
+        tmp_path, webhook_timeout="20", webhook_base_delay="0.2", webhook_max_delay="0.5", **database.env
+    )
+    settings = make_settings(tmp_path, database)
     store = open_store(settings)
     key = new_key(store)
     async with (

@@ -20,7 +20,7 @@ import httpx
 from dfpn import AsyncDFPNClient
 from dfpn_gateway.store import Store
 
-from helpers import PNG, Key, eventually, make_settings, new_key, running
+from helpers import PNG, Database, Key, eventually, make_settings, new_key, running
 
 
 @dataclass
@@ -104,10 +104,10 @@ async def _burst(api: httpx.AsyncClient, key: Key, ipfs: HeldIpfs) -> tuple[list
 
 
 async def test_failing_submissions_do_not_take_the_quota_of_valid_ones(
-    tmp_path: Path, sdk: AsyncDFPNClient, store: Store
+    tmp_path: Path, database: Database, sdk: AsyncDFPNClient, store: Store
 ) -> None:
     async with held_ipfs() as ipfs:
-        settings = make_settings(tmp_path, storage="ipfs", ipfs_api_url=ipfs.url)
+        settings = make_settings(tmp_path, database, storage="ipfs", ipfs_api_url=ipfs.url)
         key = new_key(store, quota=10)
         async with running(settings, sdk) as api:
             accepted, failed = await _burst(api, key, ipfs)
@@ -121,10 +121,12 @@ async def test_failing_submissions_do_not_take_the_quota_of_valid_ones(
 
 
 async def test_control_without_waiting_valid_submissions_get_429(
-    tmp_path: Path, sdk: AsyncDFPNClient, store: Store
+    tmp_path: Path, database: Database, sdk: AsyncDFPNClient, store: Store
 ) -> None:
     async with held_ipfs() as ipfs:
-        settings = make_settings(tmp_path, storage="ipfs", ipfs_api_url=ipfs.url, quota_wait_seconds=0)
+        settings = make_settings(
+            tmp_path, database, storage="ipfs", ipfs_api_url=ipfs.url, quota_wait_seconds=0
+        )
         key = new_key(store, quota=10)
         async with running(settings, sdk) as api:
             accepted, failed = await _burst(api, key, ipfs)
@@ -133,11 +135,13 @@ async def test_control_without_waiting_valid_submissions_get_429(
             assert store.get_key(key.record.id).used == 0  # type: ignore[union-attr]
 
 
-async def test_cheap_checks_come_before_the_quota(tmp_path: Path, sdk: AsyncDFPNClient, store: Store) -> None:
+async def test_cheap_checks_come_before_the_quota(
+    tmp_path: Path, database: Database, sdk: AsyncDFPNClient, store: Store
+) -> None:
     """A submission the program would refuse for its deadline is answered 400 at once, without a reservation:
     it does not wait behind the quota that the held uploads fill (a valid one beside it does wait)."""
     async with held_ipfs() as ipfs:
-        settings = make_settings(tmp_path, storage="ipfs", ipfs_api_url=ipfs.url)
+        settings = make_settings(tmp_path, database, storage="ipfs", ipfs_api_url=ipfs.url)
         key = new_key(store, quota=10)
         async with running(settings, sdk) as api:
             held = [

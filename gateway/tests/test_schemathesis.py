@@ -25,9 +25,9 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from dfpn_gateway.app import create_app
-from dfpn_gateway.store import Store, parse_rate
+from dfpn_gateway.store import parse_rate
 
-from helpers import PEPPER, make_settings
+from helpers import make_settings, open_store
 
 CHECKS = [
     not_a_server_error,
@@ -43,7 +43,7 @@ _KEY: dict[str, str] = {}
 def api_schema(tmp_path_factory: pytest.TempPathFactory) -> Any:
     tmp: Path = tmp_path_factory.mktemp("schemathesis")
     gateway_settings = make_settings(tmp, webhook_require_https=True, webhook_allow_private=False)
-    store = Store(gateway_settings.db_path, PEPPER.encode())
+    store = open_store(gateway_settings)
     _, key = store.create_key("schemathesis", quota=None, rate=parse_rate("100000/sec"))
     store.close()
     _KEY["value"] = key
@@ -53,6 +53,7 @@ def api_schema(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 OPERATIONS = [
     ("POST", "/v1/requests"),
+    ("GET", "/v1/requests"),
     ("GET", "/v1/requests/{request_id}"),
     ("GET", "/v1/fees/estimate"),
     ("GET", "/v1/health"),

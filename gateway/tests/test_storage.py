@@ -18,7 +18,9 @@ from dfpn import AsyncDFPNClient
 from dfpn.storage import IPFSStorage
 from dfpn_gateway.store import Store
 
-from helpers import MP4, PNG, Key, free_port, make_settings, running
+from helpers import MP4, PNG, Key, free_port, make_settings, running, sqlite_only
+
+pytestmark = sqlite_only
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,5 @@
-"""The SQLite store: keys (hashed, peppered), quotas, rates, request outcomes with their webhooks."""
+"""The store, on SQLite and PostgreSQL alike: keys (hashed, peppered), quotas, rates, request outcomes with their
+webhooks."""
 
 from __future__ import annotations
 
@@ -9,11 +10,14 @@ from pathlib import Path
 import pytest
 
 from dfpn_gateway import store as st
+from dfpn_gateway.config import Settings
+
+from helpers import open_store
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> st.Store:
-    return st.Store(tmp_path / "g.db", b"pepper")
+def db(store: st.Store) -> st.Store:
+    return store
 
 
 @pytest.mark.parametrize(
@@ -49,7 +53,8 @@ def test_keys(db: st.Store) -> None:
     assert db.verify_key(key) == record
     assert db.verify_key(key + "x") is None and db.verify_key("dfpn_" + record.id) is None
     # The stored hash is HMAC-SHA256 with the pepper, not the key or its plain SHA-256
-    row = db._db.execute("SELECT key_hash FROM api_keys").fetchone()
+    with db.read() as conn:
+        row = conn.exec_driver_sql("SELECT key_hash FROM api_keys").one()
     assert row[0] == db.hash_key(key) and len(row[0]) == 64
     import hashlib
 
@@ -62,12 +67,19 @@ def test_keys(db: st.Store) -> None:
 
 def test_quota_reservations(db: st.Store) -> None:
     record, _ = db.create_key("q", quota=2, rate=st.Rate(10, 60))
-    assert db.reserve_quota(record.id) and db.reserve_quota(record.id)
-    assert not db.reserve_quota(record.id)
-    db.release_quota(record.id)
-    assert db.reserve_quota(record.id)
+    first, second = db.reserve_quota(record.id, "r1"), db.reserve_quota(record.id, "r1")
+    assert first and second and db.holds(record.id) == 2
+    assert db.reserve_quota(record.id, "r1") is None
+    assert db.release_hold(first) and not db.release_hold(first)  # given back once
+    third = db.reserve_quota(record.id, "r1")
+    assert third is not None
+    # A hold becomes the request's record: giving it back afterwards changes nothing
+    assert db.begin_request("R", record.id, "{}", None, 0, owner="r1", hold=third)
+    assert not db.release_hold(third) and db.get_key(record.id).used == 2  # type: ignore[union-attr]
+    # and a dropped submission gives its quota back
+    assert db.drop_request("R") and db.get_key(record.id).used == 1  # type: ignore[union-attr]
     unlimited, _ = db.create_key("u", quota=None, rate=st.Rate(10, 60))
-    assert all(db.reserve_quota(unlimited.id) for _ in range(50))
+    assert all(db.reserve_quota(unlimited.id, "r1") for _ in range(50))
     with pytest.raises(ValueError, match="quota"):
         db.create_key("neg", quota=-1, rate=st.Rate(1, 1))
 
@@ -81,7 +93,7 @@ def test_pepper_file(tmp_path: Path) -> None:
 
 def test_request_outcome_and_webhook_in_one_step(db: st.Store) -> None:
     record, _ = db.create_key("k", quota=None, rate=st.Rate(10, 60))
-    db.begin_request("R1", record.id, "{}", "https://example.org/h", 100)
+    assert db.begin_request("R1", record.id, "{}", "https://example.org/h", 100)
     db.confirm_request("R1", json.dumps({"x": 1}), 120, 5000)
     stored = db.get_request("R1")
     assert stored is not None and stored.state == st.OPEN and stored.deadline == 120
@@ -95,10 +107,11 @@ def test_request_outcome_and_webhook_in_one_step(db: st.Store) -> None:
     delivery = db.get_delivery("R1")
     assert delivery is not None and delivery.payload == '{"a":1}' and delivery.state == st.PENDING
     assert db.counts() == {"openRequests": 0, "pendingWebhooks": 1}
-    assert [d.request_id for d in db.due_deliveries(delivery.next_at)] == ["R1"]
-    db.mark_failed_attempt("R1", status=500, error="HTTP 500", next_at=delivery.next_at + 10)
-    assert db.due_deliveries(delivery.next_at) == []
-    assert db.next_delivery_at() == delivery.next_at + 10
+    claimed = db.claim_deliveries("r1", lease_seconds=30, now=delivery.next_at)
+    assert [d.request_id for d in claimed] == ["R1"] and claimed[0].claimed_by == "r1"
+    db.mark_failed_attempt("R1", status=500, error="HTTP 500", next_at=delivery.next_at + 10, owner="r1")
+    assert db.claim_deliveries("r1", lease_seconds=30, now=delivery.next_at) == []
+    assert db.next_delivery_at(now=delivery.next_at) == delivery.next_at + 10
     db.mark_delivered("R1", 204)
     done = db.get_delivery("R1")
     assert done is not None and (done.state, done.attempts, done.last_status) == (st.DELIVERED, 2, 204)
@@ -116,11 +129,10 @@ def test_request_outcome_and_webhook_in_one_step(db: st.Store) -> None:
     assert db.get_request("R3") is None
 
 
-def test_two_connections_share_state(tmp_path: Path) -> None:
-    a = st.Store(tmp_path / "g.db", b"p")
-    b = st.Store(tmp_path / "g.db", b"p")
+def test_two_connections_share_state(settings: Settings) -> None:
+    a, b = open_store(settings, b"p"), open_store(settings, b"p")
     record, key = a.create_key("shared", quota=1, rate=st.Rate(1, 1))
     assert b.verify_key(key) is not None
-    assert b.reserve_quota(record.id) and not a.reserve_quota(record.id)
+    assert b.reserve_quota(record.id, "b") and not a.reserve_quota(record.id, "a")
     a.close()
     b.close()

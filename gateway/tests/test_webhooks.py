@@ -13,7 +13,7 @@ from dfpn_gateway.config import Settings
 from dfpn_gateway.errors import ApiError
 from dfpn_gateway.webhooks import WebhookDeliverer, backoff_delay, check_url, sign, verify
 
-from helpers import eventually, make_settings, webhook_receiver
+from helpers import Database, eventually, make_settings, open_store, webhook_receiver
 
 SECRET = "whsec_test"
 
@@ -64,7 +64,7 @@ def test_backoff_doubles_with_jitter_up_to_the_cap(tmp_path: Path) -> None:
 
 
 def _store_with_delivery(settings: Settings, url: str) -> tuple[st.Store, str]:
-    store = st.Store(settings.db_path, b"p")
+    store = open_store(settings, b"p")
     record, _ = store.create_key("k", quota=None, rate=st.Rate(10, 60))
     store.begin_request("REQ", record.id, "{}", url, 0)
     store.confirm_request("REQ", "{}", 0, 1)
@@ -74,8 +74,8 @@ def _store_with_delivery(settings: Settings, url: str) -> tuple[st.Store, str]:
     return store, record.webhook_secret
 
 
-async def test_retries_with_backoff_then_delivers_exactly_once(tmp_path: Path) -> None:
-    settings = make_settings(tmp_path, webhook_base_delay=0.05, webhook_max_delay=0.2)
+async def test_retries_with_backoff_then_delivers_exactly_once(tmp_path: Path, database: Database) -> None:
+    settings = make_settings(tmp_path, database, webhook_base_delay=0.05, webhook_max_delay=0.2)
     with webhook_receiver(fail_first=3) as hook:
         store, secret = _store_with_delivery(settings, hook.url)
         hook.secret = secret
@@ -99,9 +99,9 @@ async def test_retries_with_backoff_then_delivers_exactly_once(tmp_path: Path) -
         store.close()
 
 
-async def test_gives_up_after_max_attempts(tmp_path: Path) -> None:
+async def test_gives_up_after_max_attempts(tmp_path: Path, database: Database) -> None:
     settings = make_settings(
-        tmp_path, webhook_max_attempts=3, webhook_base_delay=0.02, webhook_max_delay=0.05
+        tmp_path, database, webhook_max_attempts=3, webhook_base_delay=0.02, webhook_max_delay=0.05
     )
     with webhook_receiver(fail_first=100) as hook:
         store, secret = _store_with_delivery(settings, hook.url)
@@ -118,8 +118,10 @@ async def test_gives_up_after_max_attempts(tmp_path: Path) -> None:
         store.close()
 
 
-async def test_unreachable_receiver_is_retried(tmp_path: Path) -> None:
-    settings = make_settings(tmp_path, webhook_max_attempts=2, webhook_base_delay=0.02, webhook_timeout=1.0)
+async def test_unreachable_receiver_is_retried(tmp_path: Path, database: Database) -> None:
+    settings = make_settings(
+        tmp_path, database, webhook_max_attempts=2, webhook_base_delay=0.02, webhook_timeout=1.0
+    )
     store, secret = _store_with_delivery(settings, "http://127.0.0.1:9/nothing-listens")
     deliverer = WebhookDeliverer(store, settings, lambda _r: secret)
     deliverer.start()
@@ -132,9 +134,9 @@ async def test_unreachable_receiver_is_retried(tmp_path: Path) -> None:
     store.close()
 
 
-async def test_private_address_refused_at_delivery(tmp_path: Path) -> None:
+async def test_private_address_refused_at_delivery(tmp_path: Path, database: Database) -> None:
     # A name that passed the submit-time check but resolves to a private address (DNS rebinding, /etc/hosts)
-    settings = make_settings(tmp_path, webhook_allow_private=False)
+    settings = make_settings(tmp_path, database, webhook_allow_private=False)
     with webhook_receiver() as hook:
         store, secret = _store_with_delivery(settings, hook.url.replace("127.0.0.1", "localhost"))
         deliverer = WebhookDeliverer(store, settings, lambda _r: secret)

@@ -1,8 +1,11 @@
-"""API key authentication and per-key rate limits.
+"""API key authentication and rate limits.
 
 A key is sent as ``Authorization: Bearer dfpn_...`` or ``X-API-Key: dfpn_...``. No key: 401 MISSING_API_KEY;
 a key this gateway does not know: 403 INVALID_API_KEY; a revoked key: 403 API_KEY_REVOKED; over the key's rate:
 429 RATE_LIMITED with Retry-After. (Quotas are checked when a request is submitted: 429 QUOTA_EXHAUSTED.)
+
+A key's rate is counted in the database (`Store.take_rate_token`), so it holds for every replica together.
+`RateLimiter` is an in-memory token bucket for limits that are per process by nature (per client address).
 """
 
 from __future__ import annotations
@@ -27,8 +30,8 @@ class _Bucket:
 
 
 class RateLimiter:
-    """Token buckets per key, in this process's memory: `rate.count` requests at once, refilled evenly over
-    `rate.seconds`. (Several gateway processes each enforce the rate on their own.)"""
+    """Token buckets per name, in this process's memory: `rate.count` requests at once, refilled evenly over
+    `rate.seconds`. (Several gateway processes each enforce the rate on their own: API keys use the database.)"""
 
     def __init__(self) -> None:
         self._buckets: dict[str, _Bucket] = {}
@@ -60,8 +63,9 @@ def extract_key(authorization: str | None, x_api_key: str | None) -> str | None:
     return None
 
 
-def authenticate(store: Store, limiter: RateLimiter, key: str | None) -> ApiKey:
-    """The key's record, after the rate check; `ApiError` 401/403/429 otherwise."""
+def authenticate(store: Store, key: str | None) -> ApiKey:
+    """The key's record, after the rate check (in the database: shared by every replica); `ApiError` 401/403/429
+    otherwise."""
     if not key:
         raise ApiError(
             401,
@@ -75,7 +79,7 @@ def authenticate(store: Store, limiter: RateLimiter, key: str | None) -> ApiKey:
         raise ApiError(403, GatewayCode.INVALID_API_KEY, "this API key is not valid for this gateway")
     if record.revoked:
         raise ApiError(403, GatewayCode.API_KEY_REVOKED, f"API key {record.id} was revoked")
-    wait = limiter.check(record.id, record.rate)
+    wait = store.take_rate_token(record.id, record.rate)
     if wait > 0:
         raise ApiError(
             429,

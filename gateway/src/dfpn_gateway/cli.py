@@ -6,6 +6,8 @@ dfpn-gateway keys create --name acme --quota 1000 --rate 10/min     # prints the
 dfpn-gateway keys list [--json]
 dfpn-gateway keys revoke <key id>
 dfpn-gateway keys set-quota <key id> <N | unlimited>
+dfpn-gateway db upgrade                      # migrate the schema (serve also does when it starts)
+dfpn-gateway db current
 dfpn-gateway openapi > gateway/openapi.json
 ```
 
@@ -24,10 +26,12 @@ from collections.abc import Sequence
 from typing import Any, TextIO
 
 from pydantic import ValidationError
+from sqlalchemy.exc import DBAPIError
 
 from dfpn_gateway import __version__
 from dfpn_gateway import store as st
 from dfpn_gateway.config import Settings
+from dfpn_gateway.redact import redact_text
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +44,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--version", action="version", version=f"dfpn-gateway {__version__}")
     p.add_argument("--db", help="SQLite database (DFPN_GATEWAY_DB_PATH)")
+    p.add_argument(
+        "--database-url",
+        help="PostgreSQL DSN, postgresql://user:password@host/db (DFPN_GATEWAY_DATABASE_URL; prefer the variable: "
+        "a command line is visible to other users)",
+    )
     sub = p.add_subparsers(dest="command", required=True)
 
     serve = sub.add_parser("serve", help="run the HTTP server (uvicorn)")
@@ -70,6 +79,11 @@ def _parser() -> argparse.ArgumentParser:
     quota.add_argument("key_id")
     quota.add_argument("quota", help="a number of requests, or 'unlimited'")
 
+    db = sub.add_parser("db", help="the database's schema").add_subparsers(dest="db_command", required=True)
+    upgrade = db.add_parser("upgrade", help="migrate the schema (the server also does when it starts)")
+    upgrade.add_argument("--revision", default="head", help="target revision (default: the newest)")
+    db.add_parser("current", help="print the schema's revision (exit 1 when it is not the newest)")
+
     sub.add_parser("openapi", help="print the OpenAPI document (committed as gateway/openapi.json)")
     return p
 
@@ -78,6 +92,7 @@ def _settings(args: argparse.Namespace) -> Settings:
     overrides: dict[str, Any] = {}
     for option, name in (
         ("db", "db_path"),
+        ("database_url", "database_url"),
         ("host", "host"),
         ("port", "port"),
         ("network", "network"),
@@ -93,12 +108,34 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def _open_store(settings: Settings) -> st.Store:
-    pepper = (
-        settings.key_pepper.get_secret_value().encode()
-        if settings.key_pepper is not None
-        else st.load_pepper(settings.pepper_path())
-    )
-    return st.Store(settings.db_path, pepper)
+    from dfpn_gateway.runtime import open_store
+
+    return open_store(settings)
+
+
+def _db(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    """``db upgrade``: migrate the schema (to `--revision`, default the newest); ``db current``: print the
+    database's revision and the newest one."""
+    from dfpn_gateway import migrations
+    from dfpn_gateway.runtime import open_store
+
+    store = open_store(settings, migrate=False, check=False)
+    try:
+        if args.db_command == "upgrade":
+            before, after = migrations.upgrade(store, args.revision)
+            if before == after:
+                print(f"{store.describe()}: already at revision {after}", file=out)
+            else:
+                print(
+                    f"{store.describe()}: migrated from {before or 'an empty database'} to {after}", file=out
+                )
+            return EXIT_OK
+        now, head = migrations.current(store), migrations.head()
+        state = "up to date" if now == head else "run `dfpn-gateway db upgrade`"
+        print(f"{store.describe()}: revision {now or 'none (empty)'}, newest {head} ({state})", file=out)
+        return EXIT_OK if now == head else EXIT_ERROR
+    finally:
+        store.close()
 
 
 def _key_json(key: st.ApiKey, store: st.Store) -> dict[str, Any]:
@@ -209,6 +246,7 @@ def _log_to_stderr(level: str) -> None:
     handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logging.basicConfig(level=level.upper(), handlers=[handler], force=True)
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per webhook and RPC call otherwise
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # dfpn_gateway.migrations says what was migrated
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
@@ -227,6 +265,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         settings = _settings(args)
         if args.command == "serve":
             return _serve(args, settings)
+        if args.command == "db":
+            return _db(args, settings, out)
         return _keys(args, settings, out)
     except ValidationError as e:
         print(f"error: bad configuration: {e}", file=sys.stderr)
@@ -234,6 +274,12 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     except ValueError as e:
         print(f"error: {e}", file=sys.stderr)
         return EXIT_USAGE
+    except DBAPIError as e:
+        print(f"error: the database cannot be used: {redact_text(str(e.orig))}", file=sys.stderr)
+        return EXIT_ERROR
+    except RuntimeError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return EXIT_ERROR
 
 
 def run() -> None:

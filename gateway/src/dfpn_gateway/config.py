@@ -65,11 +65,26 @@ class Settings(BaseSettings):
     upload_tmp_dir: Path | None = None
 
     # ---- state -----------------------------------------------------------------------------------------------
-    #: SQLite database: API keys, quotas, submitted requests, results and webhook deliveries.
+    #: SQLite database (when `database_url` is unset): API keys, quotas, submitted requests, results and webhook
+    #: deliveries.
     db_path: Path = Path("gateway-data/gateway.db")
+    #: PostgreSQL DSN (``postgresql://user:password@host:5432/dbname``): the state of several gateway replicas
+    #: behind a load balancer. Unset: the SQLite file at `db_path`.
+    database_url: SecretStr | None = None
+    #: Connections each gateway process keeps open to PostgreSQL (and as many more under load).
+    database_pool_size: int = Field(default=5, ge=1, le=100)
+    #: Upgrade the database's schema when the gateway (or a `keys` command) opens it. Off: it must be at the
+    #: newest revision already (``dfpn-gateway db upgrade``, e.g. as a deployment step).
+    db_auto_migrate: bool = True
     #: Server-side secret mixed into API key hashes (HMAC-SHA256). Unset: a random pepper is created once in
-    #: `<db_path>.pepper` (mode 0600). Changing it invalidates every key.
+    #: `<db_path>.pepper` (mode 0600); required with `database_url` (every replica needs the same one). Changing
+    #: it invalidates every key.
     key_pepper: SecretStr | None = None
+    #: A replica renews its lease in the database every third of this; one whose lease ran out this long ago is
+    #: taken for dead: its open requests are followed by another replica, its quota reservations given back, and
+    #: the webhook deliveries it was sending retried. (A replica whose process is gone from this same host is taken
+    #: for dead at once.)
+    replica_lease_seconds: float = Field(default=20.0, ge=1.0)
 
     # ---- limits ----------------------------------------------------------------------------------------------
     max_image_bytes: int = Field(default=50 * MB, gt=0)
@@ -153,6 +168,17 @@ class Settings(BaseSettings):
                 ipaddress.ip_network(cidr.strip())
             except ValueError as e:
                 raise ValueError(f"webhook_allow_networks: {cidr!r} is not a CIDR network ({e})") from e
+        if self.database_url is not None:
+            from dfpn_gateway.store import postgres_url
+
+            url = self.database_url.get_secret_value()
+            if not url.startswith("sqlite:///"):
+                postgres_url(url)  # ValueError for another scheme
+                if self.key_pepper is None:
+                    raise ValueError(
+                        "database_url (PostgreSQL) needs key_pepper (DFPN_GATEWAY_KEY_PEPPER): every replica must "
+                        "hash API keys with the same secret"
+                    )
         if self.network != "local" and self.wallet is None:
             raise ValueError(f"network {self.network!r} needs wallet= (DFPN_GATEWAY_WALLET: a keypair file)")
         return self
@@ -175,6 +201,12 @@ class Settings(BaseSettings):
 
     def pepper_path(self) -> Path:
         return self.db_path.with_name(self.db_path.name + ".pepper")
+
+    @property
+    def webhook_lease_seconds(self) -> float:
+        """How long a replica's claim on a delivery holds: longer than an attempt may take (`webhook_timeout`),
+        so that no other replica sends it meanwhile."""
+        return 2 * self.webhook_timeout + 5.0
 
 
 def allowed_kinds(modalities: list[Modality]) -> frozenset[str]:

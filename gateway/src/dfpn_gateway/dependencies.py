@@ -35,7 +35,7 @@ async def api_key(
 ) -> st.ApiKey:
     gw = get_gateway(request)
     key = extract_key(request.headers.get("authorization"), x_api_key)
-    return authenticate(gw.rt.store, gw.limiter, key)
+    return authenticate(gw.rt.store, key)
 
 
 #: The authenticated (and rate-checked) API key of a request.

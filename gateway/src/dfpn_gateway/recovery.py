@@ -1,11 +1,9 @@
-"""Submissions interrupted by a stop (recorded before their transaction was sent, never confirmed): on start, each
-one is either recovered from the chain (the request exists: it becomes Open and is followed) or forgotten (the
-transaction never landed: the record is dropped and the quota given back). Then every key's quota use is
-reconciled with its recorded requests: a gateway killed after reserving quota but before recording the submission
-(while pinning an upload, say) left a reservation nothing backs, which is given back.
-
-This assumes one serving gateway per database (as the in-memory rate limits and watcher do): at start-up no
-submission of this database is in flight."""
+"""Submissions interrupted by a stop (recorded before their transaction was sent, never confirmed): each one is
+either recovered from the chain (the request exists: it becomes Open and is followed) or forgotten (the
+transaction never landed: the record is dropped and its quota given back). A replica settles the interrupted
+submissions it owns: its own from before a restart, and those of replicas that are gone (`dfpn_gateway.fleet`).
+Then every key's quota use is reconciled with its recorded requests and the reservations of submissions in flight
+(`Store.reconcile_quotas`, safe while other replicas submit)."""
 
 from __future__ import annotations
 
@@ -24,12 +22,17 @@ from dfpn_gateway.schemas import Submission
 logger = logging.getLogger(__name__)
 
 
-async def recover_submissions(store: st.Store, client: AsyncDFPNClient) -> None:
-    """Settle every submission still marked as being submitted, then give back quota reservations that no
-    recorded request backs."""
-    for stored in store.submitting_requests():
-        await _recover(store, client, stored)
-    store.reconcile_quotas()
+async def recover_submissions(
+    store: st.Store, client: AsyncDFPNClient, request_ids: list[str], *, reconcile: bool = True
+) -> None:
+    """Settle the submissions `request_ids` (those still being submitted), then (`reconcile`) give back quota
+    that nothing backs."""
+    for request_id in request_ids:
+        stored = store.get_request(request_id)
+        if stored is not None and stored.state == st.SUBMITTING:
+            await _recover(store, client, stored)
+    if reconcile:
+        store.reconcile_quotas()
 
 
 async def _recover(store: st.Store, client: AsyncDFPNClient, stored: st.StoredRequest) -> None:
@@ -40,7 +43,6 @@ async def _recover(store: st.Store, client: AsyncDFPNClient, stored: st.StoredRe
         if e.code is ErrorCode.REQUEST_NOT_FOUND:
             # The transaction never landed: the caller got an error (or no answer) and no request id.
             store.drop_request(stored.id)
-            store.release_quota(stored.key_id)
             logger.info("interrupted submission %s did not land; dropped", stored.id)
         else:
             logger.warning("cannot check interrupted submission %s yet: %s", stored.id, e)

@@ -1,5 +1,5 @@
-"""What the gateway holds while it runs (`Runtime`: store, SDK client, media store, watcher, webhook deliverer)
-and how each piece is built from the settings."""
+"""What the gateway holds while it runs (`Runtime`: store, SDK client, media store, watcher, webhook deliverer, its
+place in the fleet of replicas) and how each piece is built from the settings."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from dfpn.local import LocalNetwork
 from dfpn.rpc import RpcTransport
 from dfpn_gateway import store as st
 from dfpn_gateway.config import Settings
+from dfpn_gateway.fleet import Replica
 from dfpn_gateway.media import MediaStore
 from dfpn_gateway.watcher import Watcher
 from dfpn_gateway.webhooks import WebhookDeliverer
@@ -43,16 +44,27 @@ class Runtime:
     media: MediaStore
     watcher: Watcher
     deliverer: WebhookDeliverer
+    replica: Replica
 
 
-def open_store(settings: Settings) -> st.Store:
-    """The SQLite store, with the key pepper from the settings or from its file beside the database."""
+def open_store(settings: Settings, *, migrate: bool | None = None, check: bool = True) -> st.Store:
+    """The store of the settings: PostgreSQL at `database_url`, else the SQLite file at `db_path`; the key pepper
+    from the settings or (SQLite) from its file beside the database. `migrate` (default `db_auto_migrate`):
+    upgrade the schema first; else (`check`) refuse a database that is not at the newest revision."""
     pepper = (
         settings.key_pepper.get_secret_value().encode()
         if settings.key_pepper is not None
         else st.load_pepper(settings.pepper_path())
     )
-    return st.Store(settings.db_path, pepper)
+    url = settings.database_url.get_secret_value() if settings.database_url is not None else None
+    return st.open_store(
+        url,
+        settings.db_path,
+        pepper,
+        migrate=settings.db_auto_migrate if migrate is None else migrate,
+        check=check,
+        pool_size=settings.database_pool_size,
+    )
 
 
 def make_client(settings: Settings, media: MediaStore) -> AsyncDFPNClient:
@@ -94,9 +106,10 @@ def open_runtime(settings: Settings, client: AsyncDFPNClient | None) -> Runtime:
     except BaseException:
         store.close()
         raise
-    deliverer = WebhookDeliverer(store, settings, webhook_secrets(store))
-    watcher = Watcher(store, client, settings, on_finished=lambda _id: deliverer.wake())
-    return Runtime(store, client, media, watcher, deliverer)
+    replica = Replica(store, settings)
+    deliverer = WebhookDeliverer(store, settings, webhook_secrets(store), owner=replica.id)
+    watcher = Watcher(store, client, settings, on_finished=lambda _id: deliverer.wake(), owner=replica.id)
+    return Runtime(store, client, media, watcher, deliverer, replica)
 
 
 __all__ = ["Runtime", "load_keypair", "make_client", "open_runtime", "open_store", "webhook_secrets"]

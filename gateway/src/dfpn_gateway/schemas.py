@@ -167,6 +167,17 @@ class RequestView(_Out):
     webhook: WebhookInfo | None = None
 
 
+class RequestList(_Out):
+    """A page of the key's requests, newest first."""
+
+    requests: list[RequestView] = Field(
+        description="Without `progress` (GET a request for its live seat counts while it is open)"
+    )
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` for the next page; null on the last page",
+    )
+
+
 class WebhookEvent(_Out):
     """The body POSTed once to a request's webhook URL when it finishes, signed with
     ``X-DFPN-Signature: t=<unix time>,v1=<hex HMAC-SHA256(key's webhook secret, "<t>." + body)>``."""
@@ -197,6 +208,11 @@ class Health(_Out):
     storage: str | None = Field(default=None, description="With an API key")
     open_requests: int | None = Field(default=None, description="With an API key")
     pending_webhooks: int | None = Field(default=None, description="With an API key")
+    database: Literal["sqlite", "postgresql"] | None = Field(default=None, description="With an API key")
+    replicas: int | None = Field(
+        default=None,
+        description="Gateway processes sharing the database, this one included (with an API key)",
+    )
     detail: str | None = Field(default=None, description="Why the status is degraded (with an API key)")
 
 
@@ -307,6 +323,7 @@ __all__ = [
     "Health",
     "ModalityName",
     "Progress",
+    "RequestList",
     "RequestState",
     "RequestView",
     "Submission",

@@ -13,10 +13,12 @@ and nothing else."""
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
+import contextlib
 import json
 import logging
 import secrets
-from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -27,7 +29,6 @@ from dfpn.models import Modality, SubmittedRequest
 from dfpn.pda import request_address
 from dfpn_gateway import __version__
 from dfpn_gateway import store as st
-from dfpn_gateway.auth import RateLimiter
 from dfpn_gateway.config import Settings
 from dfpn_gateway.errors import ApiError, GatewayCode
 from dfpn_gateway.media import FILE_FIELD, Upload, check_kind
@@ -38,6 +39,7 @@ from dfpn_gateway.schemas import (
     MODALITY_BY_NAME,
     FeeEstimate,
     Health,
+    RequestList,
     RequestView,
     Submission,
     SubmitFields,
@@ -67,44 +69,42 @@ class _Plan:
 class QuotaGate:
     """Quota reservations of the submissions in flight, per key.
 
-    A submission reserves one request of its key's quota (in the database, so a crash cannot overspend it) after
-    its cheap checks and gives it back at once when it fails. While reservations of submissions still in flight
-    fill the quota, a new submission waits (at most `wait_seconds`) for one of them to end instead of being refused:
-    a submission that fails would otherwise have made a valid one get 429 (issue #16: 10 of 20 on localnet, with
-    10 failing on purpose and a quota of 10). 429 comes only when landed submissions used the quota up, or after
-    the wait."""
+    A submission reserves one request of its key's quota in the database (a hold, so that neither a crash nor
+    another replica can overspend it) after its cheap checks, and gives it back at once when it fails. While holds of
+    submissions still in flight fill the quota (on this replica or another), a new submission waits (at most
+    `wait_seconds`) for one of them to end instead of being refused: a submission that fails would otherwise have
+    made a valid one get 429 (issue #16: 10 of 20 on localnet, with 10 failing on purpose and a quota of 10). 429
+    comes only when landed submissions used the quota up, or after the wait. A hold given back on this replica wakes
+    its waiters at once; one given back on another replica is seen within `POLL` seconds."""
+
+    #: Seconds between looks at the database while waiting for another replica's holds.
+    POLL = 0.25
 
     def __init__(self, wait_seconds: float) -> None:
         self.wait_seconds = wait_seconds
-        self._in_flight: Counter[str] = Counter()
         self._changed = asyncio.Condition()
 
-    async def reserve(self, store: st.Store, key_id: str) -> bool:
-        """Take one request of the key's quota; False when it is used up (by landed submissions, or still after
-        `wait_seconds`)."""
+    async def reserve(self, store: st.Store, key_id: str, owner: str) -> str | None:
+        """Take one request of the key's quota for replica `owner`: the hold, or None when the quota is used up (by
+        landed submissions, or still after `wait_seconds`)."""
         loop = asyncio.get_running_loop()
         give_up = loop.time() + self.wait_seconds
         async with self._changed:
-            while not store.reserve_quota(key_id):
+            while (hold := store.reserve_quota(key_id, owner)) is None:
                 remaining = give_up - loop.time()
-                if not self._in_flight[key_id] or remaining <= 0:
-                    return False
-                try:
-                    async with asyncio.timeout(remaining):
+                if remaining <= 0 or not store.holds(key_id):
+                    return None
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(min(remaining, self.POLL)):
                         await self._changed.wait()
-                except TimeoutError:
-                    return False
-            self._in_flight[key_id] += 1
-            return True
+            return hold
 
-    async def settle(self, store: st.Store, key_id: str, *, landed: bool) -> None:
-        """The submission ended: its reservation becomes usage (`landed`) or is given back, and waiters look again."""
+    async def settle(self, store: st.Store, hold: str, *, landed: bool) -> None:
+        """The submission ended: its reservation became usage (`landed`) or is given back (unless the submission's
+        record gave it back already), and waiters look again."""
         if not landed:
-            store.release_quota(key_id)
+            store.release_hold(hold)
         async with self._changed:
-            self._in_flight[key_id] -= 1
-            if self._in_flight[key_id] <= 0:
-                del self._in_flight[key_id]
             self._changed.notify_all()
 
 
@@ -114,7 +114,6 @@ class Gateway:
     def __init__(self, settings: Settings, client: AsyncDFPNClient | None = None) -> None:
         self.settings = settings
         self._given_client = client
-        self.limiter = RateLimiter()
         self.quota = QuotaGate(settings.quota_wait_seconds)
         self._rt: Runtime | None = None
 
@@ -127,33 +126,47 @@ class Gateway:
     # ---- lifecycle -------------------------------------------------------------------------------------------
 
     async def start(self) -> None:
-        """Open the runtime, settle interrupted submissions, then start delivering webhooks and following
-        open requests."""
+        """Open the runtime, join the fleet (taking over what replicas that are gone left), settle interrupted
+        submissions, then start delivering webhooks and following open requests."""
         rt = self._rt = open_runtime(self.settings, self._given_client)
         # Fees, the worker floor and the limits change rarely (governance): read them at most this often.
         rt.client.config_max_age = self.settings.config_cache_seconds
         # Answer once the node accepted the submission (`submit_wait`, "sent" by default): the watcher then reads
         # it at the transport's commitment and gives it `LANDING_GRACE` seconds to appear there.
         rt.client.submit_commitment = self.settings.submit_wait
-        await recover_submissions(rt.store, rt.client)
+        _open, submitting = rt.replica.join()
+        await recover_submissions(rt.store, rt.client, submitting)
+
+        def follow(request_ids: list[str]) -> None:
+            for request_id in request_ids:
+                rt.watcher.follow(request_id)
+
+        async def settle(request_ids: list[str]) -> None:
+            await recover_submissions(rt.store, rt.client, request_ids, reconcile=False)
+
+        rt.replica.on_requests = follow
+        rt.replica.on_submitting = settle
         rt.deliverer.start()
         rt.watcher.start()
+        rt.replica.start()
         logger.info(
-            "gateway up: network %s, wallet %s, storage %s, db %s",
+            "gateway up: network %s, wallet %s, storage %s, database %s, replica %s",
             rt.client.transport.name,
             rt.client.wallet.pubkey(),
             rt.media.backend,
-            self.settings.db_path,
+            rt.store.describe(),
+            rt.replica.id,
         )
 
     async def stop(self) -> None:
-        """Stop following and delivering (waiting for deliveries in flight); close what `start` opened (a client
-        given to the constructor stays open)."""
+        """Stop following and delivering (waiting for deliveries in flight), leave the fleet (handing open requests
+        to the other replicas); close what `start` opened (a client given to the constructor stays open)."""
         rt, self._rt = self._rt, None
         if rt is None:
             return
         await rt.watcher.stop()
         await rt.deliverer.stop()
+        await rt.replica.stop()
         if self._given_client is None:
             await rt.client.close()
         rt.store.close()
@@ -167,19 +180,16 @@ class Gateway:
         rt = self.rt  # one runtime for the whole submission, its clean-up included
         plan = await self._floor(rt, self._check(fields, upload), fields)
         max_fee = await self._price(rt, plan, fields)
-        if not await self.quota.reserve(rt.store, key.id):
-            raise ApiError(
-                429,
-                GatewayCode.QUOTA_EXHAUSTED,
-                f"API key {key.id} has used its quota of {key.quota} requests",
-            )
+        hold = await self.quota.reserve(rt.store, key.id, rt.replica.id)
+        if hold is None:
+            raise _quota_exhausted(key)
         landed = False
         try:
-            view = await self._send(rt, key, fields, upload, plan, max_fee)
+            view = await self._send(rt, key, fields, upload, plan, max_fee, hold)
             landed = True
             return view
         finally:
-            await self.quota.settle(rt.store, key.id, landed=landed)
+            await self.quota.settle(rt.store, hold, landed=landed)
 
     def _check(self, fields: SubmitFields, upload: Upload | None) -> _Plan:
         """Worker counts, deadline, media (an upload of a kind the modalities take, or a URI with its hash) and
@@ -251,12 +261,14 @@ class Gateway:
         upload: Upload | None,
         plan: _Plan,
         max_fee: int,
+        hold: str,
     ) -> RequestView:
-        """Pin the upload, record the intent, send the transaction, confirm and follow the request."""
+        """Pin the upload, record the intent (it takes over the quota hold), send the transaction, confirm and
+        follow the request."""
         uri = fields.media_uri if upload is None else await rt.media.pin(upload)
         assert uri is not None
         nonce = secrets.randbits(_NONCE_BITS)
-        address = await _record_intent(rt, key, fields, upload, plan, uri, nonce, max_fee)
+        address = await _record_intent(rt, key, fields, upload, plan, uri, nonce, max_fee, hold)
         try:
             sub = await _send_transaction(rt, plan, uri, nonce, max_fee)
         except BaseException:
@@ -284,6 +296,20 @@ class Gateway:
             except DFPNError as e:
                 logger.info("live state of %s unavailable: %s", request_id, e)
         return request_view(stored, delivery=rt.store.get_delivery(request_id), info=info)
+
+    async def list_requests(
+        self, key: st.ApiKey, *, limit: int, cursor: str | None, status: str | None
+    ) -> RequestList:
+        """A page of this key's requests, newest first, from the database (no network round trip: open ones have
+        no `progress` here; GET one for it). `cursor`: the `nextCursor` of the previous page."""
+        before = decode_cursor(cursor) if cursor else None
+        rows = self.rt.store.list_requests(key.id, limit=limit + 1, before=before, state=status)
+        page = rows[:limit]
+        next_cursor = encode_cursor(page[-1][0]) if len(rows) > limit else None
+        return RequestList(
+            requests=[request_view(stored, delivery=delivery) for stored, delivery in page],
+            next_cursor=next_cursor,
+        )
 
     # ---- fees and health -------------------------------------------------------------------------------------
 
@@ -315,6 +341,8 @@ class Gateway:
             return Health(status=status, version=__version__, network=network)
         counts = rt.store.counts()
         return Health(
+            database=rt.store.backend,
+            replicas=len(rt.store.replicas()),
             status=status,
             version=__version__,
             network=network,
@@ -337,8 +365,11 @@ async def _record_intent(
     uri: str,
     nonce: int,
     max_fee: int,
+    hold: str,
 ) -> str:
-    """Store the submission under its request address before sending it; returns the address."""
+    """Store the submission under its request address before sending it (the record takes over the quota
+    `hold`); returns the address. 429 when the hold was given back meanwhile (this replica was taken for dead) and
+    the quota has no room to take it again."""
     address = str(request_address(rt.client.wallet.pubkey(), nonce, rt.client.program_id))
     intent = {
         "max_fee_lamports": max_fee,
@@ -347,10 +378,55 @@ async def _record_intent(
         "storage_uri": uri,
     }
     now = await rt.watcher.cluster_now()
-    rt.store.begin_request(
-        address, key.id, json.dumps(intent), fields.webhook_url, now + plan.deadline_seconds
-    )
+    if not rt.store.begin_request(
+        address,
+        key.id,
+        json.dumps(intent),
+        fields.webhook_url,
+        now + plan.deadline_seconds,
+        owner=rt.replica.id,
+        hold=hold,
+    ):
+        raise _quota_exhausted(key)
     return address
+
+
+def _quota_exhausted(key: st.ApiKey) -> ApiError:
+    return ApiError(
+        429, GatewayCode.QUOTA_EXHAUSTED, f"API key {key.id} has used its quota of {key.quota} requests"
+    )
+
+
+_CURSOR_PREFIX = "c1:"
+
+
+def encode_cursor(stored: st.StoredRequest) -> str:
+    """The opaque cursor of the page after `stored`: its (created_at, id), base64url."""
+    raw = f"{_CURSOR_PREFIX}{stored.created_at!r}:{stored.id}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[float, str]:
+    """(created_at, id) of a cursor `encode_cursor` made; 400 INVALID_ARGUMENT for anything else."""
+    bad = ApiError(
+        400,
+        ErrorCode.INVALID_ARGUMENT.value,
+        f"cursor {cursor[:80]!r} is not a cursor this gateway returned: pass a nextCursor unchanged",
+    )
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    except (binascii.Error, ValueError) as e:
+        raise bad from e
+    if not text.startswith(_CURSOR_PREFIX):
+        raise bad
+    created, sep, request_id = text.removeprefix(_CURSOR_PREFIX).partition(":")
+    try:
+        created_at = float(created)
+    except ValueError as e:
+        raise bad from e
+    if not sep or not request_id or created_at != created_at or created_at in (float("inf"), float("-inf")):
+        raise bad
+    return created_at, request_id
 
 
 async def _send_transaction(rt: Runtime, plan: _Plan, uri: str, nonce: int, max_fee: int) -> SubmittedRequest:
@@ -420,4 +496,4 @@ def _content_hash(fields: SubmitFields, upload: Upload | None, modalities: list[
     return content_hash
 
 
-__all__ = ["HEALTH_TIMEOUT", "Gateway"]
+__all__ = ["HEALTH_TIMEOUT", "Gateway", "QuotaGate", "decode_cursor", "encode_cursor"]

@@ -1,81 +1,59 @@
-"""The gateway's durable state in SQLite (WAL): API keys (hashed), quotas and usage, submitted requests with their
-results, and webhook deliveries. Everything a restarted gateway needs to go on is here.
+"""The gateway's durable state: API keys (hashed), quotas and usage, rate limits, submitted requests with their
+results, webhook deliveries, and the replicas sharing the database. Everything a restarted gateway (or another
+replica) needs to go on is here.
+
+One interface, `Store`, with two implementations: `SQLiteStore` (a file, the embedded zero-setup default; WAL) and
+`PostgresStore` (a DSN; several gateway processes behind a load balancer share it). Both run the same statements,
+written once in SQLAlchemy Core against `dfpn_gateway.schema`; a subclass only says how to connect, how to lock
+for a migration and which dialect's upsert to use. The schema is created and upgraded by Alembic
+(`dfpn_gateway.migrations`) when a store is opened (or by ``dfpn-gateway db upgrade``).
+
+What holds across replicas, and how (every one a single conditional statement, or one transaction):
+
+- **quotas**: `reserve_quota` is ``UPDATE api_keys SET used = used + 1 WHERE id = ? AND used < quota`` (the row
+  lock makes concurrent reservations queue, and each one re-checks the condition), with a `quota_holds` row
+  naming the replica in the same transaction; the hold becomes the request row (`begin_request`) or is given
+  back. A dead replica's holds are given back by whichever replica reaps it (`reap_replica`).
+- **rate limits**: GCRA in one conditional ``UPDATE rate_limits`` (`take_rate_token`).
+- **webhooks**: a replica claims due deliveries with a lease (``UPDATE ... SET claimed_by, lease_until WHERE
+  state = 'pending' AND the lease expired`` ... ``FOR UPDATE SKIP LOCKED`` on PostgreSQL): one replica at a time
+  sends a delivery; a delivered one is never sent again; a dead replica's claims are released with a backoff.
+- **requests**: finishing is ``UPDATE ... WHERE state = 'Open'``, so one outcome and one webhook per request;
+  each open request has an `owner` replica that follows it, and the requests of a dead replica are taken over.
 
 API keys look like ``dfpn_<key id>_<secret>``; only ``HMAC-SHA256(pepper, key)`` is stored, with the key id in
 the clear so keys can be listed and revoked. The pepper is a server secret kept outside the database
-(`Settings.key_pepper` or a 0600 file beside it), so a copied database alone does not let anyone check guesses.
-Webhook signing secrets (``whsec_...``) are stored as they are: signing needs them.
+(`Settings.key_pepper` or a 0600 file beside an SQLite database), so a copied database alone does not let anyone
+check guesses. Webhook signing secrets (``whsec_...``) are stored as they are: signing needs them.
 """
 
 from __future__ import annotations
 
+import abc
 import hashlib
 import hmac
 import logging
 import os
 import re
 import secrets
-import sqlite3
-import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, ClassVar, Literal
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql as pg_dialect
+from sqlalchemy.dialects import sqlite as sqlite_dialect
+
+from dfpn_gateway import schema as t
 
 logger = logging.getLogger(__name__)
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS api_keys (
-    id TEXT PRIMARY KEY,
-    name TEXT NOT NULL,
-    key_hash TEXT NOT NULL UNIQUE,
-    quota INTEGER,
-    used INTEGER NOT NULL DEFAULT 0,
-    rate_count INTEGER NOT NULL,
-    rate_seconds REAL NOT NULL,
-    webhook_secret TEXT NOT NULL,
-    created_at REAL NOT NULL,
-    revoked_at REAL
-);
-CREATE TABLE IF NOT EXISTS usage (
-    key_id TEXT NOT NULL REFERENCES api_keys(id),
-    day TEXT NOT NULL,
-    requests INTEGER NOT NULL DEFAULT 0,
-    fee_lamports INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (key_id, day)
-);
-CREATE TABLE IF NOT EXISTS requests (
-    id TEXT PRIMARY KEY,
-    key_id TEXT NOT NULL REFERENCES api_keys(id),
-    state TEXT NOT NULL,
-    submitted TEXT NOT NULL,
-    webhook_url TEXT,
-    result TEXT,
-    error_code TEXT,
-    error_message TEXT,
-    deadline INTEGER NOT NULL,
-    created_at REAL NOT NULL,
-    updated_at REAL NOT NULL
-);
-CREATE INDEX IF NOT EXISTS requests_state ON requests(state);
-CREATE TABLE IF NOT EXISTS webhooks (
-    request_id TEXT PRIMARY KEY REFERENCES requests(id),
-    delivery_id TEXT NOT NULL,
-    url TEXT NOT NULL,
-    payload TEXT NOT NULL,
-    state TEXT NOT NULL,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    next_at REAL NOT NULL,
-    delivered_at REAL,
-    last_status INTEGER,
-    last_error TEXT
-);
-CREATE INDEX IF NOT EXISTS webhooks_due ON webhooks(state, next_at);
-"""
-
 #: Request states. Submitting: the transaction is being sent; Open: followed by the watcher; the others are final.
 SUBMITTING, OPEN, FINALIZED, EXPIRED, FAILED = "Submitting", "Open", "Finalized", "Expired", "Failed"
+FINAL_STATES = (FINALIZED, EXPIRED, FAILED)
 #: SQL LIKE pattern of the error message of a Failed request whose transaction never landed (watcher.py
 #: `_not_landed`): nothing was paid and its quota was given back, so it does not count against the key's quota.
 NOT_LANDED_PATTERN = "the submission of % did not land on-chain (nothing was paid)%"
@@ -156,6 +134,7 @@ class StoredRequest:
     deadline: int
     created_at: float
     updated_at: float
+    owner: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +149,33 @@ class Delivery:
     delivered_at: float | None
     last_status: int | None
     last_error: str | None
+    claimed_by: str | None = None
+    lease_until: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReplicaInfo:
+    """A gateway process sharing the database, as registered."""
+
+    id: str
+    host: str
+    pid: int
+    started_at: float
+    seen_at: float
+    expires_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class Reaped:
+    """What `reap_replica` took back from a replica that is gone."""
+
+    replica: str
+    #: Quota reservations given back, per key.
+    holds: dict[str, int] = field(default_factory=dict)
+    #: Deliveries it was sending, rescheduled after a backoff (or given up after the last attempt).
+    deliveries: int = 0
+    #: Requests it was sending or following, now without an owner (to be taken over).
+    requests: int = 0
 
 
 def key_id_of(key: str) -> str | None:
@@ -196,39 +202,98 @@ def load_pepper(path: Path) -> bytes:
     return bytes.fromhex(value)
 
 
-class Store:
-    """One SQLite database. Safe to share between the event loop and threads (one connection, one lock), and
-    between processes (WAL, busy timeout): `dfpn-gateway keys ...` works while the server runs."""
+def _request(row: Mapping[Any, Any]) -> StoredRequest:
+    return StoredRequest(**{c.name: row[c.name] for c in t.requests.columns})
 
-    def __init__(self, path: Path, pepper: bytes) -> None:
+
+def _delivery(row: Mapping[Any, Any]) -> Delivery:
+    return Delivery(**{c.name: row[c.name] for c in t.webhooks.columns})
+
+
+def _key(row: Mapping[Any, Any]) -> ApiKey:
+    return ApiKey(
+        id=row["id"],
+        name=row["name"],
+        quota=row["quota"],
+        used=row["used"],
+        rate=Rate(int(row["rate_count"]), float(row["rate_seconds"])),
+        webhook_secret=row["webhook_secret"],
+        created_at=row["created_at"],
+        revoked_at=row["revoked_at"],
+    )
+
+
+def _later(a: sa.ColumnElement[Any], b: sa.ColumnElement[Any] | float) -> sa.ColumnElement[Any]:
+    """The larger of two times, written the same on every database (SQLite's max() and PostgreSQL's GREATEST()
+    differ)."""
+    return sa.case((a > b, a), else_=b)
+
+
+class Store(abc.ABC):
+    """The gateway's state in one SQL database (see the module's docstring). Safe to share between the event loop
+    and threads (a connection pool) and between processes: `dfpn-gateway keys ...` works while servers run."""
+
+    #: "sqlite" or "postgresql".
+    backend: ClassVar[Literal["sqlite", "postgresql"]]
+
+    def __init__(self, engine: sa.Engine, pepper: bytes, *, migrate: bool = True, check: bool = True) -> None:
+        """`migrate`: bring the schema to the newest revision first; else (`check`) refuse a database that is not
+        at it (`RuntimeError`)."""
         if not pepper:
             raise ValueError("the API key pepper must not be empty")
-        self.path = path
         self._pepper = pepper
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, timeout=30.0, check_same_thread=False, isolation_level=None)
-        self._db.row_factory = sqlite3.Row
-        self._lock = threading.RLock()
-        with self._lock:
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.execute("PRAGMA foreign_keys=ON")
-            self._db.executescript(_SCHEMA)
+        self.engine = engine
+        try:
+            if migrate:
+                from dfpn_gateway.migrations import upgrade
 
-    def close(self) -> None:
-        with self._lock:
-            self._db.close()
+                upgrade(self)
+            elif check:
+                from dfpn_gateway.migrations import check_current
+
+                check_current(self)
+        except BaseException:
+            engine.dispose()
+            raise
+
+    # ---- what a backend provides -------------------------------------------------------------------------------
+
+    @abc.abstractmethod
+    def describe(self) -> str:
+        """The database for logs (no password)."""
+
+    @abc.abstractmethod
+    def lock_for_migration(self, conn: sa.Connection) -> None:
+        """Within `conn`'s transaction: keep other processes from migrating at the same time."""
+
+    @abc.abstractmethod
+    def _insert(self, table: sa.Table) -> Any:
+        """The dialect's INSERT (with ``on_conflict_do_update`` / ``on_conflict_do_nothing``)."""
+
+    def _lock_keys(self, conn: sa.Connection) -> None:  # noqa: B027 - optional hook
+        """Within a write transaction: lock every key's row (for a recount). SQLite needs nothing: its write
+        transactions (BEGIN IMMEDIATE) already exclude each other."""
+
+    # ---- transactions ------------------------------------------------------------------------------------------
 
     @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
+    def write(self) -> Iterator[sa.Connection]:
+        """A write transaction (on SQLite BEGIN IMMEDIATE: it takes the write lock at once, so two processes never
+        deadlock upgrading a read lock)."""
+        with self.engine.connect() as conn:
+            conn.execution_options(dfpn_write=True)
+            with conn.begin():
+                yield conn
+
+    @contextmanager
+    def read(self) -> Iterator[sa.Connection]:
+        """Reads, each statement on its own (autocommit)."""
+        with self.engine.connect() as conn:
+            conn.execution_options(dfpn_write=False)
+            yield conn
+
+    def close(self) -> None:
+        self.engine.dispose()
 
     # ---- API keys --------------------------------------------------------------------------------------------
 
@@ -241,106 +306,175 @@ class Store:
             raise ValueError("quota must be >= 0")
         key_id = secrets.token_hex(6)
         key = f"dfpn_{key_id}_{secrets.token_urlsafe(32)}"
-        webhook_secret = f"whsec_{secrets.token_urlsafe(32)}"
-        now = time.time()
-        with self._tx() as db:
+        with self.write() as db:
             db.execute(
-                "INSERT INTO api_keys (id, name, key_hash, quota, used, rate_count, rate_seconds, webhook_secret,"
-                " created_at) VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?)",
-                (key_id, name, self.hash_key(key), quota, rate.count, rate.seconds, webhook_secret, now),
+                t.api_keys.insert().values(
+                    id=key_id,
+                    name=name,
+                    key_hash=self.hash_key(key),
+                    quota=quota,
+                    used=0,
+                    rate_count=rate.count,
+                    rate_seconds=rate.seconds,
+                    webhook_secret=f"whsec_{secrets.token_urlsafe(32)}",
+                    created_at=time.time(),
+                )
             )
         logger.info("API key %s (%s) created: quota %s, rate %s", key_id, name, quota, rate)
         record = self.get_key(key_id)
         assert record is not None
         return record, key
 
-    @staticmethod
-    def _key(row: sqlite3.Row) -> ApiKey:
-        return ApiKey(
-            id=row["id"],
-            name=row["name"],
-            quota=row["quota"],
-            used=row["used"],
-            rate=Rate(row["rate_count"], row["rate_seconds"]),
-            webhook_secret=row["webhook_secret"],
-            created_at=row["created_at"],
-            revoked_at=row["revoked_at"],
-        )
-
     def get_key(self, key_id: str) -> ApiKey | None:
-        with self._lock:
-            row = self._db.execute("SELECT * FROM api_keys WHERE id = ?", (key_id,)).fetchone()
-        return None if row is None else self._key(row)
+        with self.read() as db:
+            row = db.execute(sa.select(t.api_keys).where(t.api_keys.c.id == key_id)).mappings().first()
+        return None if row is None else _key(row)
 
     def verify_key(self, key: str) -> ApiKey | None:
         """The record of `key` (revoked or not), None when it is not a key of this gateway."""
         key_id = key_id_of(key)
         if key_id is None:
             return None
-        with self._lock:
-            row = self._db.execute(
-                "SELECT * FROM api_keys WHERE key_hash = ?", (self.hash_key(key),)
-            ).fetchone()
+        with self.read() as db:
+            row = (
+                db.execute(sa.select(t.api_keys).where(t.api_keys.c.key_hash == self.hash_key(key)))
+                .mappings()
+                .first()
+            )
         if row is None or not hmac.compare_digest(row["id"], key_id):
             return None
-        return self._key(row)
+        return _key(row)
 
     def list_keys(self) -> list[ApiKey]:
-        with self._lock:
-            rows = self._db.execute("SELECT * FROM api_keys ORDER BY created_at").fetchall()
-        return [self._key(r) for r in rows]
+        with self.read() as db:
+            rows = db.execute(sa.select(t.api_keys).order_by(t.api_keys.c.created_at)).mappings().all()
+        return [_key(r) for r in rows]
 
     def revoke_key(self, key_id: str) -> bool:
         """Revoke a key; False when there is no such key or it was already revoked."""
-        with self._tx() as db:
-            cur = db.execute(
-                "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
-                (time.time(), key_id),
-            )
-        if cur.rowcount:
+        k = t.api_keys.c
+        with self.write() as db:
+            n = db.execute(
+                sa.update(t.api_keys)
+                .where(k.id == key_id, k.revoked_at.is_(None))
+                .values(revoked_at=time.time())
+            ).rowcount
+        if n:
             logger.info("API key %s revoked", key_id)
-        return cur.rowcount == 1
+        return n == 1
 
     def set_quota(self, key_id: str, quota: int | None) -> bool:
-        with self._tx() as db:
-            cur = db.execute("UPDATE api_keys SET quota = ? WHERE id = ?", (quota, key_id))
-        return cur.rowcount == 1
+        with self.write() as db:
+            n = db.execute(
+                sa.update(t.api_keys).where(t.api_keys.c.id == key_id).values(quota=quota)
+            ).rowcount
+        return n == 1
 
-    def reserve_quota(self, key_id: str) -> bool:
-        """Take one request from the key's quota; False when it is used up. `used` counts recorded requests plus
-        reservations in flight; `reconcile_quotas` gives back at start-up what a crash left reserved."""
-        with self._tx() as db:
-            cur = db.execute(
-                "UPDATE api_keys SET used = used + 1 WHERE id = ? AND (quota IS NULL OR used < quota)",
-                (key_id,),
+    # ---- rate limits -----------------------------------------------------------------------------------------
+
+    def take_rate_token(self, key_id: str, rate: Rate, now: float | None = None) -> float:
+        """One call of the key's `rate` (`rate.count` at once, refilled evenly over `rate.seconds`), counted for
+        every replica together: 0 when allowed, else the seconds until one is (nothing is taken).
+
+        GCRA: the row holds the theoretical arrival time `tat`; a call is allowed when ``max(tat, now) + T`` is at
+        most ``now + rate.seconds`` (T = rate.seconds / rate.count), and then stores that as the new `tat`: one
+        conditional UPDATE, atomic on both databases."""
+        now = time.time() if now is None else now
+        step = rate.seconds / rate.count
+        c = t.rate_limits.c
+        new_tat = _later(c.tat, now) + step
+        with self.write() as db:
+            taken = db.execute(
+                sa.update(t.rate_limits)
+                .where(c.key_id == key_id, new_tat <= now + rate.seconds)
+                .values(tat=new_tat)
+            ).rowcount
+            if taken:
+                return 0.0
+            tat = db.execute(sa.select(c.tat).where(c.key_id == key_id)).scalar()
+            if tat is None:
+                inserted = db.execute(
+                    self._insert(t.rate_limits)
+                    .values(key_id=key_id, tat=now + step)
+                    .on_conflict_do_nothing(index_elements=["key_id"])
+                ).rowcount
+                if inserted:
+                    return 0.0
+                tat = db.execute(sa.select(c.tat).where(c.key_id == key_id)).scalar_one()
+        return max(float(tat), now) + step - (now + rate.seconds)
+
+    # ---- quotas ----------------------------------------------------------------------------------------------
+
+    def reserve_quota(self, key_id: str, owner: str) -> str | None:
+        """Take one request from the key's quota for a submission of replica `owner`: the hold's id, or None when
+        the quota is used up. `used` counts recorded requests plus holds; a hold becomes the request
+        (`begin_request`) or is given back (`release_hold`, or `reap_replica` when its replica died)."""
+        k = t.api_keys.c
+        hold = f"hold_{secrets.token_hex(8)}"
+        with self.write() as db:
+            n = db.execute(
+                sa.update(t.api_keys)
+                .where(k.id == key_id, sa.or_(k.quota.is_(None), k.used < k.quota))
+                .values(used=k.used + 1)
+            ).rowcount
+            if n != 1:
+                return None
+            db.execute(
+                t.quota_holds.insert().values(id=hold, key_id=key_id, owner=owner, created_at=time.time())
             )
-        return cur.rowcount == 1
+        return hold
 
-    def release_quota(self, key_id: str) -> None:
-        """Give back a reservation whose submission failed."""
-        with self._tx() as db:
-            db.execute("UPDATE api_keys SET used = used - 1 WHERE id = ? AND used > 0", (key_id,))
+    def release_hold(self, hold: str) -> bool:
+        """Give back a reservation whose submission failed before it was recorded; False when the hold is gone
+        already (recorded as a request, or given back by a reaper)."""
+        with self.write() as db:
+            key_id = db.execute(
+                sa.delete(t.quota_holds).where(t.quota_holds.c.id == hold).returning(t.quota_holds.c.key_id)
+            ).scalar()
+            if key_id is None:
+                return False
+            _decrement(db, key_id, 1)
+        return True
+
+    def holds(self, key_id: str) -> int:
+        """Reservations of submissions in flight for this key, on every replica."""
+        with self.read() as db:
+            return int(
+                db.execute(
+                    sa.select(sa.func.count())
+                    .select_from(t.quota_holds)
+                    .where(t.quota_holds.c.key_id == key_id)
+                ).scalar_one()
+            )
 
     def reconcile_quotas(self) -> dict[str, tuple[int, int]]:
-        """Set every key's `used` to the number of its recorded requests, giving back reservations that no request
-        backs (a gateway killed between reserving and recording a submission). Requests that failed because their
-        transaction never landed are not counted: the watcher gave their quota back already (it marks them with
-        the message `NOT_LANDED_PATTERN` matches). Only for start-up, before any submission: a reservation in
-        flight is not backed yet. Returns {key id: (used before, used now)} of the keys that changed."""
-        with self._tx() as db:
+        """Set every key's `used` to its recorded requests plus its holds, giving back what nothing backs (a
+        database of an older gateway, which kept reservations only in `used`, killed while submitting). Requests
+        that failed because their transaction never landed do not count: their quota was given back when that was
+        found (they carry the message `NOT_LANDED_PATTERN` matches). Safe while other replicas submit: the keys'
+        rows are locked while they are counted. Returns {key id: (used before, used now)} of those that changed."""
+        r, k, h = t.requests.c, t.api_keys.c, t.quota_holds.c
+        # Every request row (being submitted, open or finished) holds one, except those that never landed.
+        recorded = (
+            sa.select(sa.func.count())
+            .where(
+                r.key_id == k.id,
+                ~sa.and_(r.state == FAILED, sa.func.coalesce(r.error_message, "").like(NOT_LANDED_PATTERN)),
+            )
+            .scalar_subquery()
+        )
+        held = sa.select(sa.func.count()).where(h.key_id == k.id).scalar_subquery()
+        with self.write() as db:
+            self._lock_keys(db)
             rows = db.execute(
-                "SELECT k.id, k.used, (SELECT COUNT(*) FROM requests r WHERE r.key_id = k.id"
-                " AND NOT (r.state = ? AND r.error_message LIKE ?)) AS recorded FROM api_keys k",
-                (FAILED, NOT_LANDED_PATTERN),
-            ).fetchall()
-            changed = {
-                r["id"]: (int(r["used"]), int(r["recorded"])) for r in rows if r["used"] != r["recorded"]
-            }
-            for key_id, (_, recorded) in changed.items():
-                db.execute("UPDATE api_keys SET used = ? WHERE id = ?", (recorded, key_id))
+                sa.select(k.id, k.used, (recorded + held).label("backed")).select_from(t.api_keys)
+            ).all()
+            changed = {i: (int(used), int(backed)) for i, used, backed in rows if used != backed}
+            for key_id, (_, backed) in changed.items():
+                db.execute(sa.update(t.api_keys).where(k.id == key_id).values(used=backed))
         for key_id, (before, now) in changed.items():
             logger.warning(
-                "API key %s: quota used %d -> %d (reservations of requests never recorded)",
+                "API key %s: quota used %d -> %d (reservations no request or submission backs)",
                 key_id,
                 before,
                 now,
@@ -349,71 +483,152 @@ class Store:
 
     def usage(self, key_id: str) -> list[tuple[str, int, int]]:
         """(day, requests, fee lamports) per UTC day, oldest first."""
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT day, requests, fee_lamports FROM usage WHERE key_id = ? ORDER BY day", (key_id,)
-            ).fetchall()
-        return [(r["day"], r["requests"], r["fee_lamports"]) for r in rows]
+        u = t.usage.c
+        with self.read() as db:
+            rows = db.execute(
+                sa.select(u.day, u.requests, u.fee_lamports).where(u.key_id == key_id).order_by(u.day)
+            ).all()
+        return [(d, int(n), int(f)) for d, n, f in rows]
 
     # ---- requests --------------------------------------------------------------------------------------------
 
     def begin_request(
-        self, request_id: str, key_id: str, intent_json: str, webhook_url: str | None, deadline: int
-    ) -> None:
-        """Record a submission about to be sent (state Submitting), so that a gateway that stops between sending
-        the transaction and `confirm_request` finds out on restart what became of it."""
+        self,
+        request_id: str,
+        key_id: str,
+        intent_json: str,
+        webhook_url: str | None,
+        deadline: int,
+        *,
+        owner: str | None = None,
+        hold: str | None = None,
+    ) -> bool:
+        """Record a submission about to be sent (state Submitting, owned by replica `owner`), so that a gateway that
+        stops between sending the transaction and `confirm_request` is found out. The quota `hold` becomes this
+        row. False (nothing recorded) when the hold was given back meanwhile (its replica was taken for dead) and
+        the quota has no room left to take it again."""
         now = time.time()
-        with self._tx() as db:
+        k = t.api_keys.c
+        with self.write() as db:
+            if hold is not None:
+                gone = db.execute(sa.delete(t.quota_holds).where(t.quota_holds.c.id == hold)).rowcount == 0
+                if gone and (
+                    db.execute(
+                        sa.update(t.api_keys)
+                        .where(k.id == key_id, sa.or_(k.quota.is_(None), k.used < k.quota))
+                        .values(used=k.used + 1)
+                    ).rowcount
+                    != 1
+                ):
+                    return False
             db.execute(
-                "INSERT INTO requests (id, key_id, state, submitted, webhook_url, deadline, created_at, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (request_id, key_id, SUBMITTING, intent_json, webhook_url, deadline, now, now),
+                t.requests.insert().values(
+                    id=request_id,
+                    key_id=key_id,
+                    state=SUBMITTING,
+                    submitted=intent_json,
+                    webhook_url=webhook_url,
+                    deadline=deadline,
+                    created_at=now,
+                    updated_at=now,
+                    owner=owner,
+                )
             )
+        return True
 
     def confirm_request(self, request_id: str, submitted_json: str, deadline: int, fee: int) -> None:
         """The submission landed: the request is Open (followed by the watcher) and counted in the key's usage."""
         now = time.time()
         day = time.strftime("%Y-%m-%d", time.gmtime(now))
-        with self._tx() as db:
-            row = db.execute(
-                "UPDATE requests SET state = ?, submitted = ?, deadline = ?, updated_at = ? WHERE id = ? AND state = ?"
-                " RETURNING key_id",
-                (OPEN, submitted_json, deadline, now, request_id, SUBMITTING),
-            ).fetchone()
-            if row is None:
+        r = t.requests.c
+        with self.write() as db:
+            key_id = db.execute(
+                sa.update(t.requests)
+                .where(r.id == request_id, r.state == SUBMITTING)
+                .values(state=OPEN, submitted=submitted_json, deadline=deadline, updated_at=now)
+                .returning(r.key_id)
+            ).scalar()
+            if key_id is None:
                 return
+            insert = self._insert(t.usage).values(key_id=key_id, day=day, requests=1, fee_lamports=fee)
             db.execute(
-                "INSERT INTO usage (key_id, day, requests, fee_lamports) VALUES (?, ?, 1, ?)"
-                " ON CONFLICT (key_id, day) DO UPDATE SET requests = requests + 1,"
-                " fee_lamports = fee_lamports + excluded.fee_lamports",
-                (row["key_id"], day, fee),
+                insert.on_conflict_do_update(
+                    index_elements=["key_id", "day"],
+                    set_={
+                        "requests": t.usage.c.requests + 1,
+                        "fee_lamports": t.usage.c.fee_lamports + insert.excluded.fee_lamports,
+                    },
+                )
             )
 
-    def drop_request(self, request_id: str) -> None:
-        """Forget a submission that was refused (nothing was sent or the transaction failed)."""
-        with self._tx() as db:
-            db.execute("DELETE FROM requests WHERE id = ? AND state = ?", (request_id, SUBMITTING))
+    def drop_request(self, request_id: str) -> bool:
+        """Forget a submission that was refused (nothing was sent, or the transaction failed or never landed) and
+        give its quota back; False when it was not being submitted."""
+        r = t.requests.c
+        with self.write() as db:
+            key_id = db.execute(
+                sa.delete(t.requests).where(r.id == request_id, r.state == SUBMITTING).returning(r.key_id)
+            ).scalar()
+            if key_id is None:
+                return False
+            _decrement(db, key_id, 1)
+        return True
 
-    def submitting_requests(self) -> list[StoredRequest]:
-        with self._lock:
-            rows = self._db.execute("SELECT * FROM requests WHERE state = ?", (SUBMITTING,)).fetchall()
-        return [self._request(r) for r in rows]
-
-    @staticmethod
-    def _request(row: sqlite3.Row) -> StoredRequest:
-        return StoredRequest(**{k: row[k] for k in row.keys()})  # noqa: SIM118 - sqlite3.Row
+    def submitting_requests(self, owner: str | None = None) -> list[StoredRequest]:
+        """Submissions in flight (of replica `owner` only, when given)."""
+        r = t.requests.c
+        query = sa.select(t.requests).where(r.state == SUBMITTING)
+        if owner is not None:
+            query = query.where(r.owner == owner)
+        with self.read() as db:
+            return [_request(row) for row in db.execute(query).mappings()]
 
     def get_request(self, request_id: str) -> StoredRequest | None:
-        with self._lock:
-            row = self._db.execute("SELECT * FROM requests WHERE id = ?", (request_id,)).fetchone()
-        return None if row is None else self._request(row)
+        with self.read() as db:
+            row = db.execute(sa.select(t.requests).where(t.requests.c.id == request_id)).mappings().first()
+        return None if row is None else _request(row)
 
-    def open_requests(self) -> list[StoredRequest]:
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT * FROM requests WHERE state = ? ORDER BY created_at", (OPEN,)
-            ).fetchall()
-        return [self._request(r) for r in rows]
+    def open_requests(self, owner: str | None = None) -> list[StoredRequest]:
+        """Open requests, oldest first (only those replica `owner` follows, when given)."""
+        r = t.requests.c
+        query = sa.select(t.requests).where(r.state == OPEN).order_by(r.created_at)
+        if owner is not None:
+            query = query.where(r.owner == owner)
+        with self.read() as db:
+            return [_request(row) for row in db.execute(query).mappings()]
+
+    def list_requests(
+        self,
+        key_id: str,
+        *,
+        limit: int,
+        before: tuple[float, str] | None = None,
+        state: str | None = None,
+    ) -> list[tuple[StoredRequest, Delivery | None]]:
+        """A key's requests (not those still being submitted), newest first, at most `limit`, with their webhook
+        deliveries; `before`: (created_at, id) of the last one of the previous page (keyset pagination: a page
+        is one index range scan, however deep)."""
+        r, w = t.requests.c, t.webhooks.c
+        query = (
+            sa.select(t.requests, *(c.label(f"w_{c.name}") for c in t.webhooks.columns))
+            .select_from(t.requests.outerjoin(t.webhooks, w.request_id == r.id))
+            .where(r.key_id == key_id, r.state != SUBMITTING)
+            .order_by(r.created_at.desc(), r.id.desc())
+            .limit(limit)
+        )
+        if state is not None:
+            query = query.where(r.state == state)
+        if before is not None:
+            query = query.where(sa.tuple_(r.created_at, r.id) < sa.tuple_(before[0], before[1]))
+        with self.read() as db:
+            rows = db.execute(query).mappings().all()
+        out: list[tuple[StoredRequest, Delivery | None]] = []
+        for row in rows:
+            delivery = None
+            if row["w_request_id"] is not None:
+                delivery = _delivery({c.name: row[f"w_{c.name}"] for c in t.webhooks.columns})
+            out.append((_request(row), delivery))
+        return out
 
     def finish_request(
         self,
@@ -423,100 +638,452 @@ class Store:
         result_json: str | None = None,
         error: tuple[str, str] | None = None,
         webhook_payload: str | None = None,
+        give_back_quota: bool = False,
     ) -> bool:
         """Record the outcome of an open request and, in the same transaction, schedule its webhook (when it has
-        a URL and `webhook_payload` is given). False when the request was not open (already finished)."""
+        a URL and `webhook_payload` is given) and (`give_back_quota`: its transaction never landed) give its quota
+        back. False when the request was not open (already finished, here or by another replica)."""
         now = time.time()
-        with self._tx() as db:
-            row = db.execute("SELECT state, webhook_url FROM requests WHERE id = ?", (request_id,)).fetchone()
-            if row is None or row["state"] not in (OPEN, SUBMITTING):
-                return False
-            db.execute(
-                "UPDATE requests SET state = ?, result = ?, error_code = ?, error_message = ?, updated_at = ?"
-                " WHERE id = ?",
-                (
-                    state,
-                    result_json,
-                    error[0] if error else None,
-                    error[1] if error else None,
-                    now,
-                    request_id,
-                ),
-            )
-            if row["webhook_url"] and webhook_payload is not None:
-                db.execute(
-                    "INSERT INTO webhooks (request_id, delivery_id, url, payload, state, attempts, next_at)"
-                    " VALUES (?, ?, ?, ?, ?, 0, ?)",
-                    (
-                        request_id,
-                        f"dlv_{secrets.token_hex(12)}",
-                        row["webhook_url"],
-                        webhook_payload,
-                        PENDING,
-                        now,
-                    ),
+        r = t.requests.c
+        with self.write() as db:
+            row = db.execute(
+                sa.update(t.requests)
+                .where(r.id == request_id, r.state.in_((OPEN, SUBMITTING)))
+                .values(
+                    state=state,
+                    result=result_json,
+                    error_code=error[0] if error else None,
+                    error_message=error[1] if error else None,
+                    updated_at=now,
+                    owner=None,
                 )
+                .returning(r.webhook_url, r.key_id)
+            ).first()
+            if row is None:
+                return False
+            webhook_url, key_id = row
+            if webhook_url and webhook_payload is not None:
+                db.execute(
+                    t.webhooks.insert().values(
+                        request_id=request_id,
+                        delivery_id=f"dlv_{secrets.token_hex(12)}",
+                        url=webhook_url,
+                        payload=webhook_payload,
+                        state=PENDING,
+                        attempts=0,
+                        next_at=now,
+                    )
+                )
+            if give_back_quota:
+                _decrement(db, key_id, 1)
         logger.info("request %s: %s", request_id, state)
         return True
 
     def counts(self) -> dict[str, int]:
         """Open requests and pending webhook deliveries."""
-        with self._lock:
-            open_n = self._db.execute("SELECT COUNT(*) FROM requests WHERE state = ?", (OPEN,)).fetchone()[0]
-            pending = self._db.execute(
-                "SELECT COUNT(*) FROM webhooks WHERE state = ?", (PENDING,)
-            ).fetchone()[0]
+        with self.read() as db:
+            open_n = db.execute(
+                sa.select(sa.func.count()).select_from(t.requests).where(t.requests.c.state == OPEN)
+            ).scalar_one()
+            pending = db.execute(
+                sa.select(sa.func.count()).select_from(t.webhooks).where(t.webhooks.c.state == PENDING)
+            ).scalar_one()
         return {"openRequests": int(open_n), "pendingWebhooks": int(pending)}
 
     # ---- webhooks --------------------------------------------------------------------------------------------
 
-    @staticmethod
-    def _delivery(row: sqlite3.Row) -> Delivery:
-        return Delivery(**{k: row[k] for k in row.keys()})  # noqa: SIM118 - sqlite3.Row
-
     def get_delivery(self, request_id: str) -> Delivery | None:
-        with self._lock:
-            row = self._db.execute("SELECT * FROM webhooks WHERE request_id = ?", (request_id,)).fetchone()
-        return None if row is None else self._delivery(row)
+        with self.read() as db:
+            row = (
+                db.execute(sa.select(t.webhooks).where(t.webhooks.c.request_id == request_id))
+                .mappings()
+                .first()
+            )
+        return None if row is None else _delivery(row)
 
-    def due_deliveries(self, now: float, limit: int = 50) -> list[Delivery]:
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT * FROM webhooks WHERE state = ? AND next_at <= ? ORDER BY next_at LIMIT ?",
-                (PENDING, now, limit),
-            ).fetchall()
-        return [self._delivery(r) for r in rows]
+    def claim_deliveries(
+        self, owner: str, *, lease_seconds: float, limit: int = 50, now: float | None = None
+    ) -> list[Delivery]:
+        """Claim up to `limit` due deliveries for replica `owner` until ``now + lease_seconds``: pending, due, and
+        not claimed by anyone whose lease still holds. Two replicas never claim the same delivery: the conditions
+        are checked again on the row itself by the UPDATE (PostgreSQL re-reads a row another transaction changed;
+        SQLite runs one write transaction at a time), and PostgreSQL skips rows another claim has locked."""
+        now = time.time() if now is None else now
+        w = t.webhooks.c
+        claimable = sa.and_(
+            w.state == PENDING, w.next_at <= now, sa.or_(w.lease_until.is_(None), w.lease_until < now)
+        )
+        due = (
+            sa.select(w.request_id)
+            .where(claimable)
+            .order_by(w.next_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+            .scalar_subquery()
+        )
+        with self.write() as db:
+            rows = (
+                db.execute(
+                    sa.update(t.webhooks)
+                    .where(w.request_id.in_(due), claimable)
+                    .values(claimed_by=owner, lease_until=now + lease_seconds)
+                    .returning(*t.webhooks.columns)
+                )
+                .mappings()
+                .all()
+            )
+        return sorted((_delivery(r) for r in rows), key=lambda d: d.next_at)
 
-    def next_delivery_at(self) -> float | None:
-        with self._lock:
-            row = self._db.execute("SELECT MIN(next_at) FROM webhooks WHERE state = ?", (PENDING,)).fetchone()
-        return None if row[0] is None else float(row[0])
+    def next_delivery_at(self, now: float | None = None) -> float | None:
+        """When a pending delivery is next due (or its claim runs out), None when none is pending."""
+        now = time.time() if now is None else now
+        w = t.webhooks.c
+        when = sa.case((w.lease_until > now, _later(w.lease_until, w.next_at)), else_=w.next_at)
+        with self.read() as db:
+            value = db.execute(sa.select(sa.func.min(when)).where(w.state == PENDING)).scalar()
+        return None if value is None else float(value)
 
     def mark_delivered(self, request_id: str, status: int) -> None:
-        with self._tx() as db:
+        """A 2xx answer: delivered, never sent again (whoever holds the claim now: it was delivered)."""
+        w = t.webhooks.c
+        with self.write() as db:
             db.execute(
-                "UPDATE webhooks SET state = ?, attempts = attempts + 1, delivered_at = ?, last_status = ?,"
-                " last_error = NULL WHERE request_id = ? AND state = ?",
-                (DELIVERED, time.time(), status, request_id, PENDING),
+                sa.update(t.webhooks)
+                .where(w.request_id == request_id, w.state == PENDING)
+                .values(
+                    state=DELIVERED,
+                    attempts=w.attempts + 1,
+                    delivered_at=time.time(),
+                    last_status=status,
+                    last_error=None,
+                    claimed_by=None,
+                    lease_until=None,
+                )
             )
 
     def mark_failed_attempt(
-        self, request_id: str, *, status: int | None, error: str, next_at: float | None
-    ) -> None:
-        """Record a failed attempt; `next_at` None means no more attempts."""
-        with self._tx() as db:
+        self,
+        request_id: str,
+        *,
+        status: int | None,
+        error: str,
+        next_at: float | None,
+        owner: str | None = None,
+    ) -> bool:
+        """Record a failed attempt and end the claim; `next_at` None means no more attempts. With `owner`, only while
+        that replica still holds the claim, or nobody does (after its lease ran out another replica may have taken
+        over). False when nothing was recorded."""
+        w = t.webhooks.c
+        query = sa.update(t.webhooks).where(w.request_id == request_id, w.state == PENDING)
+        if owner is not None:
+            query = query.where(sa.or_(w.claimed_by == owner, w.claimed_by.is_(None)))
+        with self.write() as db:
+            n = db.execute(
+                query.values(
+                    attempts=w.attempts + 1,
+                    last_status=status,
+                    last_error=error[:500],
+                    state=PENDING if next_at is not None else GAVE_UP,
+                    next_at=sa.func.coalesce(next_at, w.next_at),
+                    claimed_by=None,
+                    lease_until=None,
+                )
+            ).rowcount
+        return n == 1
+
+    def release_claims(self, owner: str, request_ids: list[str] | None = None) -> int:
+        """End `owner`'s claims (of `request_ids`, or all) without counting an attempt: a replica stopping
+        cancelled them, and another may send them at once."""
+        w = t.webhooks.c
+        query = sa.update(t.webhooks).where(w.claimed_by == owner)
+        if request_ids is not None:
+            query = query.where(w.request_id.in_(request_ids))
+        with self.write() as db:
+            return int(db.execute(query.values(claimed_by=None, lease_until=None)).rowcount)
+
+    # ---- replicas --------------------------------------------------------------------------------------------
+
+    def register_replica(self, replica_id: str, *, host: str, pid: int, lease_seconds: float) -> None:
+        now = time.time()
+        with self.write() as db:
             db.execute(
-                "UPDATE webhooks SET attempts = attempts + 1, last_status = ?, last_error = ?, state = ?,"
-                " next_at = COALESCE(?, next_at) WHERE request_id = ? AND state = ?",
-                (
-                    status,
-                    error[:500],
-                    PENDING if next_at is not None else GAVE_UP,
-                    next_at,
-                    request_id,
-                    PENDING,
-                ),
+                t.replicas.insert().values(
+                    id=replica_id,
+                    host=host,
+                    pid=pid,
+                    started_at=now,
+                    seen_at=now,
+                    expires_at=now + lease_seconds,
+                )
             )
+
+    def renew_replica(self, replica_id: str, *, lease_seconds: float) -> bool:
+        """Extend the replica's lease; False when its row is gone (another replica took it for dead)."""
+        now = time.time()
+        c = t.replicas.c
+        with self.write() as db:
+            n = db.execute(
+                sa.update(t.replicas)
+                .where(c.id == replica_id)
+                .values(seen_at=now, expires_at=now + lease_seconds)
+            ).rowcount
+        return n == 1
+
+    def replicas(self) -> list[ReplicaInfo]:
+        with self.read() as db:
+            rows = db.execute(sa.select(t.replicas).order_by(t.replicas.c.started_at)).mappings().all()
+        return [ReplicaInfo(**{c.name: row[c.name] for c in t.replicas.columns}) for row in rows]
+
+    def leave(self, replica_id: str) -> None:
+        """A replica stops cleanly: its requests lose their owner (another replica takes them over at its next
+        heartbeat, or this one when it starts again), its quota holds (of submissions cut short) are given back, its
+        claims end and its row goes."""
+        r, h = t.requests.c, t.quota_holds.c
+        with self.write() as db:
+            db.execute(sa.update(t.requests).where(r.owner == replica_id).values(owner=None))
+            for key_id, n in db.execute(
+                sa.select(h.key_id, sa.func.count()).where(h.owner == replica_id).group_by(h.key_id)
+            ).all():
+                _decrement(db, key_id, int(n))
+            db.execute(sa.delete(t.quota_holds).where(h.owner == replica_id))
+            db.execute(
+                sa.update(t.webhooks)
+                .where(t.webhooks.c.claimed_by == replica_id)
+                .values(claimed_by=None, lease_until=None)
+            )
+            db.execute(sa.delete(t.replicas).where(t.replicas.c.id == replica_id))
+
+    def orphan_holds(self) -> dict[str, int]:
+        """Give back quota holds whose replica is not registered (it left or was reaped while a submission of it
+        was still reserving): {key id: holds given back}."""
+        h = t.quota_holds.c
+        orphan = h.owner.not_in(sa.select(t.replicas.c.id).scalar_subquery())
+        with self.write() as db:
+            holds = {
+                key_id: int(n)
+                for key_id, n in db.execute(
+                    sa.select(h.key_id, sa.func.count()).where(orphan).group_by(h.key_id)
+                ).all()
+            }
+            for key_id, n in holds.items():
+                _decrement(db, key_id, n)
+            db.execute(sa.delete(t.quota_holds).where(orphan))
+        return holds
+
+    def reap_replica(
+        self,
+        replica_id: str,
+        *,
+        expired_before: float | None,
+        delivery_retry: Callable[[int], float | None],
+        now: float | None = None,
+    ) -> Reaped | None:
+        """Take back what a replica that is gone held, in one transaction: its quota holds (given back), the
+        deliveries it was sending (a failed attempt each: retried at ``now + delivery_retry(attempts)``, or given up
+        when that is None) and its requests (owner cleared, for `claim_orphans`). `expired_before`: only when its
+        lease ran out before then (None: it is known to be gone, e.g. its process no longer exists). Deleting its
+        row first makes this happen once when several replicas try. None when it was not reaped."""
+        now = time.time() if now is None else now
+        c, h, w, r = t.replicas.c, t.quota_holds.c, t.webhooks.c, t.requests.c
+        query = sa.delete(t.replicas).where(c.id == replica_id)
+        if expired_before is not None:
+            query = query.where(c.expires_at < expired_before)
+        with self.write() as db:
+            if db.execute(query.returning(c.id)).scalar() is None:
+                return None
+            holds = {
+                key_id: int(n)
+                for key_id, n in db.execute(
+                    sa.select(h.key_id, sa.func.count()).where(h.owner == replica_id).group_by(h.key_id)
+                ).all()
+            }
+            for key_id, n in holds.items():
+                _decrement(db, key_id, n)
+            db.execute(sa.delete(t.quota_holds).where(h.owner == replica_id))
+            claimed = db.execute(
+                sa.select(w.request_id, w.attempts).where(w.claimed_by == replica_id, w.state == PENDING)
+            ).all()
+            for request_id, attempts in claimed:
+                retry = delivery_retry(int(attempts) + 1)
+                db.execute(
+                    sa.update(t.webhooks)
+                    .where(w.request_id == request_id)
+                    .values(
+                        attempts=w.attempts + 1,
+                        last_status=None,
+                        last_error=f"replica {replica_id} stopped during the attempt",
+                        state=PENDING if retry is not None else GAVE_UP,
+                        next_at=now + retry if retry is not None else w.next_at,
+                        claimed_by=None,
+                        lease_until=None,
+                    )
+                )
+            db.execute(
+                sa.update(t.webhooks)
+                .where(w.claimed_by == replica_id)
+                .values(claimed_by=None, lease_until=None)
+            )
+            moved = db.execute(sa.update(t.requests).where(r.owner == replica_id).values(owner=None)).rowcount
+        return Reaped(replica_id, holds, len(claimed), int(moved))
+
+    def claim_orphans(self, owner: str) -> tuple[list[str], list[str]]:
+        """Make replica `owner` the owner of every open or submitting request whose owner is not a registered
+        replica (it stopped, or was reaped, or the row predates replicas): (open request ids, submitting ids) now
+        its own, to follow and to recover."""
+        r = t.requests.c
+        with self.write() as db:
+            rows = db.execute(
+                sa.update(t.requests)
+                .where(
+                    r.state.in_((OPEN, SUBMITTING)),
+                    sa.or_(r.owner.is_(None), r.owner.not_in(sa.select(t.replicas.c.id).scalar_subquery())),
+                )
+                .values(owner=owner)
+                .returning(r.id, r.state)
+            ).all()
+        return [i for i, s in rows if s == OPEN], [i for i, s in rows if s == SUBMITTING]
+
+
+def _decrement(db: sa.Connection, key_id: str, n: int) -> None:
+    """`used` of the key less `n`, not below 0."""
+    k = t.api_keys.c
+    db.execute(
+        sa.update(t.api_keys).where(k.id == key_id).values(used=sa.case((k.used > n, k.used - n), else_=0))
+    )
+
+
+class SQLiteStore(Store):
+    """The embedded default: one SQLite file (WAL, synchronous=NORMAL). Several processes on one machine may share
+    it (`dfpn-gateway keys ...` beside a server, or replicas on one host)."""
+
+    backend = "sqlite"
+
+    def __init__(self, path: Path, pepper: bytes, *, migrate: bool = True, check: bool = True) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        engine = sa.create_engine(
+            f"sqlite+pysqlite:///{path}",
+            connect_args={"timeout": 30.0, "check_same_thread": False},
+            pool_size=8,
+            max_overflow=16,
+        )
+
+        @sa.event.listens_for(engine, "connect")
+        def _connect(dbapi_connection: Any, _record: Any) -> None:
+            # pysqlite's own transaction handling off: transactions begin exactly where `_begin` says.
+            dbapi_connection.isolation_level = None
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.close()
+
+        @sa.event.listens_for(engine, "begin")
+        def _begin(conn: sa.Connection) -> None:
+            # Writes take the write lock at once (BEGIN IMMEDIATE): a deferred transaction that reads first and then
+            # writes fails with "database is locked" when another process wrote in between, whatever the timeout.
+            # Reads run each statement on its own (autocommit).
+            if conn.get_execution_options().get("dfpn_write", True):
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+        super().__init__(engine, pepper, migrate=migrate, check=check)
+
+    def describe(self) -> str:
+        return f"sqlite:{self.path}"
+
+    def lock_for_migration(self, conn: sa.Connection) -> None:
+        pass  # the migration's transaction is BEGIN IMMEDIATE: one process migrates at a time
+
+    def _insert(self, table: sa.Table) -> Any:
+        return sqlite_dialect.insert(table)
+
+
+#: pg_advisory_xact_lock key of a migration (any constant shared by every gateway: "dfpn" in ASCII).
+_MIGRATION_LOCK = 0x6466706E
+
+
+class PostgresStore(Store):
+    """PostgreSQL (psycopg 3), given a DSN: the state of a fleet of gateway processes."""
+
+    backend = "postgresql"
+
+    def __init__(
+        self, url: str, pepper: bytes, *, migrate: bool = True, check: bool = True, pool_size: int = 5
+    ) -> None:
+        self.url = sa.make_url(postgres_url(url))
+        try:
+            import psycopg  # noqa: F401
+        except ImportError as e:
+            raise RuntimeError(
+                "a PostgreSQL database_url needs psycopg 3: pip install 'dfpn-gateway[postgres]'"
+            ) from e
+        engine = sa.create_engine(
+            self.url, pool_size=pool_size, max_overflow=2 * pool_size, pool_pre_ping=True, pool_recycle=1800
+        )
+        # Reads: autocommit (no BEGIN/ROLLBACK round trips around a single SELECT).
+        self._autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
+        super().__init__(engine, pepper, migrate=migrate, check=check)
+
+    @contextmanager
+    def read(self) -> Iterator[sa.Connection]:
+        with self._autocommit.connect() as conn:
+            yield conn
+
+    def describe(self) -> str:
+        return self.url.render_as_string(hide_password=True)
+
+    def lock_for_migration(self, conn: sa.Connection) -> None:
+        conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATION_LOCK})
+
+    def _insert(self, table: sa.Table) -> Any:
+        return pg_dialect.insert(table)
+
+    def _lock_keys(self, conn: sa.Connection) -> None:
+        conn.execute(sa.select(t.api_keys.c.id).with_for_update())
+
+
+def postgres_url(url: str) -> str:
+    """A PostgreSQL DSN for SQLAlchemy with psycopg 3: ``postgres://`` and ``postgresql://`` (libpq's forms) become
+    ``postgresql+psycopg://``; `ValueError` for anything that is not PostgreSQL."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        raise ValueError(
+            f"database URL {_hide(url)!r} is not a URL (postgresql://user:password@host:5432/dbname)"
+        )
+    if scheme in ("postgres", "postgresql", "postgresql+psycopg"):
+        return f"postgresql+psycopg://{rest}"
+    raise ValueError(
+        f"database URL scheme {scheme!r} is not supported: use postgresql://user:password@host:5432/dbname "
+        "(or leave the URL unset for the SQLite file at db_path)"
+    )
+
+
+def _hide(url: str) -> str:
+    try:
+        return sa.make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "<unparseable>"
+
+
+def open_store(
+    database_url: str | None,
+    db_path: Path,
+    pepper: bytes,
+    *,
+    migrate: bool = True,
+    check: bool = True,
+    pool_size: int = 5,
+) -> Store:
+    """`PostgresStore` for a PostgreSQL URL, else `SQLiteStore` at `db_path` (or at the path of a ``sqlite:///``
+    URL)."""
+    if database_url is None:
+        return SQLiteStore(db_path, pepper, migrate=migrate, check=check)
+    if database_url.startswith("sqlite:///"):
+        return SQLiteStore(
+            Path(database_url.removeprefix("sqlite:///")), pepper, migrate=migrate, check=check
+        )
+    return PostgresStore(database_url, pepper, migrate=migrate, check=check, pool_size=pool_size)
 
 
 __all__ = [
@@ -524,6 +1091,7 @@ __all__ = [
     "EXPIRED",
     "FAILED",
     "FINALIZED",
+    "FINAL_STATES",
     "GAVE_UP",
     "NOT_LANDED_PATTERN",
     "OPEN",
@@ -531,10 +1099,16 @@ __all__ = [
     "SUBMITTING",
     "ApiKey",
     "Delivery",
+    "PostgresStore",
     "Rate",
+    "Reaped",
+    "ReplicaInfo",
+    "SQLiteStore",
     "Store",
     "StoredRequest",
     "key_id_of",
     "load_pepper",
+    "open_store",
     "parse_rate",
+    "postgres_url",
 ]

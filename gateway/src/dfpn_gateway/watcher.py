@@ -117,7 +117,11 @@ class Watcher:
         client: AsyncDFPNClient,
         settings: Settings,
         on_finished: Callable[[str], None] | None = None,
+        *,
+        owner: str | None = None,
     ) -> None:
+        #: The replica whose open requests this watcher follows (None: every open request).
+        self.owner = owner
         self.store = store
         self.client = client
         self.settings = settings
@@ -159,9 +163,9 @@ class Watcher:
         return await self.client.transport.unix_timestamp()
 
     def start(self) -> int:
-        """Resume every open request in the database and start the subscription, clock and sweep; returns how
-        many requests were resumed."""
-        pending = self.store.open_requests()
+        """Resume every open request in the database that this replica owns and start the subscription, clock and
+        sweep; returns how many requests were resumed."""
+        pending = self.store.open_requests(owner=self.owner)
         for r in pending:
             self.follow(r.id)
         if pending:
@@ -455,10 +459,7 @@ class Watcher:
         message = e.message
         if dropped:
             message = f"the submission of {request_id} did not land on-chain (nothing was paid): {e.message}"
-        finished = self._finish(request_id, st.FAILED, error=(e.code.value, message))
-        if dropped and stored is not None and stored.state == st.OPEN:
-            self.store.release_quota(stored.key_id)
-        return finished
+        return self._finish(request_id, st.FAILED, error=(e.code.value, message), give_back_quota=dropped)
 
     def _overdue(self, request_id: str, now: int, deadline: int) -> bool:
         """Mark the request Failed: still open long after its deadline."""
@@ -479,8 +480,10 @@ class Watcher:
         *,
         result_json: str | None = None,
         error: tuple[str, str] | None = None,
+        give_back_quota: bool = False,
     ) -> bool:
-        """Record the outcome (True: the request is no longer open, by this call or an earlier one)."""
+        """Record the outcome (True: the request is no longer open, by this call, an earlier one or another
+        replica). `give_back_quota`: its transaction never landed, nothing was paid."""
         stored = self.store.get_request(request_id)
         if stored is None or stored.state != st.OPEN:
             return True
@@ -496,7 +499,12 @@ class Watcher:
             payload = webhook_payload(request_view(final, with_webhook=False))
         if (
             self.store.finish_request(
-                request_id, state, result_json=result_json, error=error, webhook_payload=payload
+                request_id,
+                state,
+                result_json=result_json,
+                error=error,
+                webhook_payload=payload,
+                give_back_quota=give_back_quota,
             )
             and self.on_finished is not None
         ):

@@ -13,6 +13,12 @@ A 2xx answer marks it delivered and it is never sent again. Anything else (or no
 `webhook_max_attempts`. Deliveries live in the database, so a restarted gateway resumes them; a graceful stop
 waits for deliveries in flight, so they are not sent twice.
 
+Several replicas share the queue: a replica claims a due delivery in the database before sending it
+(`Store.claim_deliveries`, with a lease of `Settings.webhook_lease_seconds`, longer than an attempt may take), so
+one replica at a time sends it. A replica that dies mid-attempt leaves its claim; the replica that finds it gone
+counts that attempt as failed and the delivery is retried after the backoff (`dfpn_gateway.fleet`), with the same
+``X-DFPN-Delivery`` id.
+
 A receiver is not trusted: `webhook_timeout` is a total deadline for one attempt (connect, send, and the answer's
 status line and headers), the answer's body is never read (only its status matters), and any failure of an
 attempt, whatever raised it, counts as a failed attempt with its backoff, so that no delivery is retried in a loop.
@@ -28,6 +34,7 @@ import ipaddress
 import json
 import logging
 import random
+import secrets
 import socket
 import time
 import unicodedata
@@ -151,7 +158,8 @@ def backoff_delay(attempts: int, settings: Settings, rand: Callable[[], float] =
 
 
 class WebhookDeliverer:
-    """Delivers due webhooks from the store until stopped. `secret_for(request_id)` gives the signing secret."""
+    """Delivers due webhooks from the store until stopped. `secret_for(request_id)` gives the signing secret;
+    `owner` is the replica whose claims these deliveries are."""
 
     def __init__(
         self,
@@ -161,10 +169,13 @@ class WebhookDeliverer:
         *,
         http: httpx.AsyncClient | None = None,
         max_concurrency: int = 8,
+        owner: str | None = None,
     ) -> None:
         self.store = store
         self.settings = settings
         self.secret_for = secret_for
+        self.owner = owner or f"deliverer-{secrets.token_hex(4)}"
+        self._max = max_concurrency
         # Every connection (the first and any other) goes to an address the policy allows, checked at connect
         # time; redirects are not followed (a 3xx is a failed attempt).
         self._http = http or guarded_client(
@@ -200,15 +211,30 @@ class WebhookDeliverer:
             for task in late:
                 task.cancel()
             await asyncio.gather(*late, return_exceptions=True)
+        try:
+            # Deliveries cancelled (or held back) here: another replica, or this one restarted, sends them at once.
+            self.store.release_claims(self.owner)
+        except Exception:
+            logger.exception(
+                "could not release the webhook claims of %s (they run out after their lease)", self.owner
+            )
         if self._owns_http:
             await self._http.aclose()
 
     async def _run(self) -> None:
         while True:
             try:
-                now = time.time()
                 self._cooldown = {r: t for r, t in self._cooldown.items() if t > time.monotonic()}
-                for d in self.store.due_deliveries(now):
+                free = self._max - len(self._inflight)
+                # Claim only what can be sent now: a claim waiting for a free slot could outlive its lease.
+                claimed = (
+                    self.store.claim_deliveries(
+                        self.owner, lease_seconds=self.settings.webhook_lease_seconds, limit=free
+                    )
+                    if free > 0
+                    else []
+                )
+                for d in claimed:
                     if d.request_id not in self._inflight and d.request_id not in self._cooldown:
                         task = asyncio.create_task(self._deliver_guarded(d), name=f"webhook-{d.request_id}")
                         self._inflight[d.request_id] = task
@@ -265,7 +291,7 @@ class WebhookDeliverer:
 
     def _refuse(self, d: st.Delivery, why: str) -> bool:
         """A delivery that can never succeed: recorded as given up."""
-        self.store.mark_failed_attempt(d.request_id, status=None, error=why, next_at=None)
+        self.store.mark_failed_attempt(d.request_id, status=None, error=why, next_at=None, owner=self.owner)
         logger.warning("webhook for %s refused: %s", d.request_id, why)
         return False
 
@@ -292,12 +318,14 @@ class WebhookDeliverer:
         """A failed attempt: schedule the next one after the backoff, or give up after the last."""
         attempts = d.attempts + 1
         if attempts >= self.settings.webhook_max_attempts:
-            self.store.mark_failed_attempt(d.request_id, status=status, error=error, next_at=None)
+            self.store.mark_failed_attempt(
+                d.request_id, status=status, error=error, next_at=None, owner=self.owner
+            )
             logger.warning("webhook for %s gave up after %d attempts: %s", d.request_id, attempts, error)
         else:
             delay = backoff_delay(attempts, self.settings)
             self.store.mark_failed_attempt(
-                d.request_id, status=status, error=error, next_at=time.time() + delay
+                d.request_id, status=status, error=error, next_at=time.time() + delay, owner=self.owner
             )
             logger.info(
                 "webhook for %s attempt %d failed (%s); retry in %.1fs", d.request_id, attempts, error, delay

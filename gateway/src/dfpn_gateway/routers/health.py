@@ -28,7 +28,7 @@ async def health(request: Request, gw: GatewayDep) -> JSONResponse:
     # The key is optional here: without one the answer says nothing an operator would keep to itself. A key that
     # is sent must be valid (403 otherwise), as on every other route.
     key = extract_key(request.headers.get("authorization"), request.headers.get("x-api-key"))
-    detailed = key is not None and authenticate(gw.rt.store, gw.limiter, key) is not None
+    detailed = key is not None and authenticate(gw.rt.store, key) is not None
     body = await gw.health(detailed=detailed)
     return JSONResponse(
         body.model_dump(mode="json", by_alias=True, exclude_none=True),

@@ -1,13 +1,14 @@
-"""``/v1/requests``: submit media for analysis (multipart upload or JSON with a URI), and read a request back.
+"""``/v1/requests``: submit media for analysis (multipart upload or JSON with a URI), list a key's requests a page
+at a time, and read a request back.
 
 The submit route reads its body itself: a multipart upload is streamed to a temporary file as it arrives
 (`media.receive_form`), a JSON body is read up to `MAX_JSON_BODY` bytes."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
@@ -16,9 +17,19 @@ from dfpn_gateway.dependencies import ApiKeyDep, GatewayDep
 from dfpn_gateway.errors import ApiError, GatewayCode, invalid_argument
 from dfpn_gateway.media import receive_form
 from dfpn_gateway.openapi import error_responses, submit_request_body
-from dfpn_gateway.schemas import RequestView, SubmitFields, SubmitUriBody, modality_names, parse_modalities
+from dfpn_gateway.schemas import (
+    RequestList,
+    RequestState,
+    RequestView,
+    SubmitFields,
+    SubmitUriBody,
+    modality_names,
+    parse_modalities,
+)
 
 MAX_JSON_BODY = 64 * 1024
+#: Requests per page of the list: by default, and at most.
+DEFAULT_PAGE, MAX_PAGE = 20, 100
 
 router = APIRouter(tags=["requests"])
 
@@ -64,6 +75,32 @@ async def submit_request(request: Request, key: ApiKeyDep, gw: GatewayDep) -> JS
         status_code=202,
         headers={"Location": f"/v1/requests/{view.id}"},
     )
+
+
+@router.get(
+    "/v1/requests",
+    response_model=RequestList,
+    summary="This key's requests, newest first, a page at a time",
+    operation_id="listRequests",
+    description=(
+        "Requests submitted with this API key, newest first, `limit` to a page; pass `nextCursor` as `cursor` "
+        "for the next one (null on the last page). `status` keeps only requests in that state. Requests submitted "
+        "after the first page was read do not shift later pages. Views come from the gateway's database: open "
+        "requests have no `progress` here."
+    ),
+    responses=error_responses(400, 401, 403, 429),
+)
+async def list_requests(
+    key: ApiKeyDep,
+    gw: GatewayDep,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="Requests per page")] = DEFAULT_PAGE,
+    cursor: Annotated[
+        str | None,
+        Query(min_length=1, max_length=200, description="The nextCursor of the previous page"),
+    ] = None,
+    status: Annotated[RequestState | None, Query(description="Only requests in this state")] = None,
+) -> RequestList:
+    return await gw.list_requests(key, limit=limit, cursor=cursor, status=status)
 
 
 @router.get(
@@ -115,4 +152,4 @@ async def json_fields(request: Request) -> SubmitUriBody:
         raise invalid_argument(e.errors()) from e
 
 
-__all__ = ["MAX_JSON_BODY", "form_fields", "json_fields", "router"]
+__all__ = ["DEFAULT_PAGE", "MAX_JSON_BODY", "MAX_PAGE", "form_fields", "json_fields", "router"]
