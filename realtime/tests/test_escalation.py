@@ -376,3 +376,35 @@ async def test_a_refused_api_key_is_a_failed_verification(gateway: Gateway) -> N
     # Then a failed verification event carries the gateway's error code (control: the verified test above)
     (v,) = [e for e in m.events if isinstance(e, VerificationEvent)]
     assert (v.status, v.error_code, v.request_id) == ("failed", "INVALID_API_KEY", None)
+
+
+async def test_no_frame_is_stored_by_default(
+    network: LocalNetwork, workers: list[ScriptedWorker], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a monitor with the default settings, its working and temporary directories empty folders of the test
+    import tempfile
+
+    work, temp = tmp_path / "cwd", tmp_path / "tmp"
+    work.mkdir()
+    temp.mkdir()
+    monkeypatch.chdir(work)
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    clock = FakeClock()
+    # When a call is monitored until ALERT
+    async with Monitor(MonitorConfig.from_env({}), backend=ScriptedBackend(lambda s: 0.97), clock=clock) as m:
+        await feed_frames(m, clock, 12, participant="mallory")
+        await m.drain()
+        assert m.level("mallory", "camera").value == "alert"
+    # Then nothing was written anywhere there
+    assert list(work.iterdir()) == [] and list(temp.iterdir()) == []
+    # Control: with escalation (opted in) the escalated sample is written there (kept here to be seen)
+    answers = [Answer(Verdict.MANIPULATED, 90)] * 3
+    client = WorkedClient(network, workers, answers)
+    params = EscalationParams(enabled=True, timeout=20)
+    escalation = DFPNEscalation(params, client=client, keep_samples=True)
+    cfg = MonitorConfig.from_env({}, escalation=params)
+    async with Monitor(cfg, backend=ScriptedBackend(lambda s: 0.97), escalation=escalation, clock=clock) as m:
+        await feed_frames(m, clock, 12, participant="mallory")
+        await m.drain()
+    assert [p.suffix for p in temp.rglob("*") if p.is_file()] == [".jpg"]
+    await client.close()
