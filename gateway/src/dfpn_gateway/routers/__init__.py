@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from dfpn_gateway.routers import fees, health, requests
+from dfpn_gateway.routers import fees, health, public, requests, web
 
 #: In the order the OpenAPI document lists them.
-ROUTERS: tuple[APIRouter, ...] = (requests.router, fees.router, health.router)
+ROUTERS: tuple[APIRouter, ...] = (requests.router, fees.router, health.router, public.router, web.router)
 
 __all__ = ["ROUTERS"]
