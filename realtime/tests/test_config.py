@@ -37,7 +37,7 @@ def test_environment_variables_and_overrides() -> None:
     assert (c.audio.interval, c.audio.vad) == (30.0, "energy")
     assert c.detectors == ("ela", "jpeg-ghost")
     assert (c.escalation.enabled, c.escalation.min_workers, c.analysis_workers) == (True, 5, 3)
-    assert all(v.startswith(("DFPN_RT_", "DFPN_API_")) for v in ENV_VARS)
+    assert {"DFPN_API_KEY", "DFPN_API_URL", "DFPN_RT_NOTIFY", "DFPN_RT_STORAGE"} <= set(ENV_VARS)
 
 
 @pytest.mark.parametrize(
@@ -55,3 +55,23 @@ def test_bad_settings_are_clear_errors(env: dict[str, str], needle: str) -> None
     with pytest.raises(ConfigError) as err:
         MonitorConfig.from_env(env)
     assert needle in str(err.value)
+
+
+def test_api_key_and_gateway_from_the_environment() -> None:
+    # Given the DFPN gateway's key and URL, the storage and notify settings in the environment
+    env = {
+        "DFPN_API_KEY": "dfpn_0123456789ab_s",
+        "DFPN_API_URL": "https://gw.example",
+        "DFPN_RT_STORAGE": "gateway",
+        "DFPN_RT_NOTIFY": "rises",
+    }
+    c = MonitorConfig.from_env(env)
+    assert (c.escalation.api_key, c.escalation.gateway_url, c.escalation.storage) == (
+        "dfpn_0123456789ab_s",
+        "https://gw.example",
+        "gateway",
+    )
+    assert c.notify == "rises" and not c.escalation.enabled  # a key alone does not turn uploads on
+    assert "dfpn_0123456789ab_s" not in repr(c)  # the key is not in reprs (logs)
+    with pytest.raises(ConfigError, match=r"DFPN_RT_NOTIFY|notify"):
+        MonitorConfig.from_env({"DFPN_RT_NOTIFY": "sometimes"})

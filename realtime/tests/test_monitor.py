@@ -118,6 +118,12 @@ async def test_one_noisy_frame_in_a_call_sends_nothing(clock: FakeClock) -> None
         await m.drain()
     # Then no event: hysteresis
     assert list(m.events) == []
+    # Control: the same call with the red lasting 15 s (three sampled frames) raises SUSPICIOUS then ALERT
+    async with Monitor(config(), backend=ScriptedBackend(red_if_manipulated), clock=clock) as m:
+        t0 = clock.monotonic()
+        await feed_frames(m, clock, 60, make=lambda now: frame(RED) if 10 <= now - t0 < 25 else frame())
+        await m.drain()
+    assert levels(m.events)[:2] == ["suspicious", "alert"]
 
 
 async def test_tracks_are_independent(clock: FakeClock) -> None:

@@ -70,34 +70,72 @@ async def test_screen_share_is_ignored() -> None:
     sent: list[Frame] = [image(RED, source="screenVideo") for _ in range(5)]
     await run_test(proc, frames_to_send=paced(sent))
     assert backend.samples == []
+    # Control: the same frames from the camera are analysed
+    camera = ScriptedBackend(lambda s: 0.99)
+    proc = DFPNDeepfakeProcessor(config=FAST, backend=camera, notification_cb=_ignore)
+    await run_test(proc, frames_to_send=paced([image(RED, source="camera") for _ in range(5)]))
+    assert len(camera.samples) >= 3
 
 
-async def test_speaking_frames_gate_the_audio() -> None:
-    # Given the processor with the external (pipeline VAD) speaking signal
+def tone(seconds: float, freq: float, rate: int = 48_000, level: float = 0.3) -> np.ndarray:
+    t = np.arange(int(seconds * rate)) / rate
+    return np.asarray(level * np.sin(2 * np.pi * freq * t), dtype=np.float32)
+
+
+def audio_frames(pcm: bytes) -> list[Frame]:
+    step = 960 * 2  # 20 ms of 48 kHz int16
+    return [
+        InputAudioRawFrame(audio=pcm[i : i + step], sample_rate=48_000, num_channels=1)
+        for i in range(0, len(pcm), step)
+    ]
+
+
+def dominant_hz(sample_wav: bytes) -> float:
+    from helpers import wav_samples
+
+    rate, pcm = wav_samples(sample_wav)
+    spectrum = np.abs(np.fft.rfft(pcm.astype(np.float64)))
+    return float(np.fft.rfftfreq(len(pcm), 1 / rate)[spectrum.argmax()])
+
+
+async def speaking_gate_run(vad: str, *, speaking_frames: bool) -> ScriptedBackend:
+    """2 s of a 440 Hz tone (someone else, music) while the user is not speaking, then 2 s of the user's voice
+    (140 Hz) between UserStarted/StoppedSpeakingFrame; 1 s chunks, one per minute."""
     backend = ScriptedBackend()
-    cfg = MonitorConfig.from_env({}, audio=AudioParams(vad="external", sample_size=16_000))
+    cfg = MonitorConfig.from_env({}, audio=AudioParams(vad=vad, sample_size=16_000))  # type: ignore[arg-type]
     proc = DFPNDeepfakeProcessor(config=cfg, backend=backend, notification_cb=_ignore)
-    pcm = to_int16(voiced(2, 48_000))
-
-    def audio_frames(pcm: bytes) -> list[Frame]:
-        step = 960 * 2  # 20 ms of 48 kHz int16
-        return [
-            InputAudioRawFrame(audio=pcm[i : i + step], sample_rate=48_000, num_channels=1)
-            for i in range(0, len(pcm), step)
-        ]
-
-    # When 2 s of audio arrive while nobody speaks, then 2 s after UserStartedSpeakingFrame
+    start, stop = (
+        ([UserStartedSpeakingFrame()], [UserStoppedSpeakingFrame()]) if speaking_frames else ([], [])
+    )
     sent: list[Frame] = [
-        *audio_frames(pcm),
-        UserStartedSpeakingFrame(),
-        *audio_frames(pcm),
-        UserStoppedSpeakingFrame(),
+        *audio_frames(to_int16(tone(2, 440))),
+        *start,
+        *audio_frames(to_int16(voiced(2, 48_000))),
+        *stop,
         SleepFrame(sleep=0.2),
     ]
     down, _ = await run_test(proc, frames_to_send=sent)
-    # Then exactly one 1 s chunk (16 000 samples) was analysed: from the speech only
+    assert len(down) == len(sent) - 1  # every frame but the SleepFrame passed on
+    return backend
+
+
+async def test_speaking_frames_gate_the_audio() -> None:
+    # Given the processor gated by the pipeline's VAD frames (vad="external"), When the tone arrives while the user
+    # is silent and the voice while the user speaks
+    backend = await speaking_gate_run("external", speaking_frames=True)
+    # Then exactly one 1 s chunk was analysed, and it is the voice (140 Hz), not the tone before it
     assert [s.kind for s in backend.samples] == ["audio"]
-    assert len(down) == len(sent) - 1  # every frame but the SleepFrame passed
+    assert 120 <= dominant_hz(backend.samples[0].data) <= 160
+
+
+async def test_without_gating_the_chunk_is_whatever_came_first() -> None:
+    # Control for the test above: with the gate off (vad="none"), the same audio gives a chunk of the tone: so
+    # that test fails when gating is removed
+    backend = await speaking_gate_run("none", speaking_frames=False)
+    assert [s.kind for s in backend.samples] == ["audio"]
+    assert 430 <= dominant_hz(backend.samples[0].data) <= 450
+    # And with the external gate but no speaking frames, nothing is analysed (no VAD signal, no audio)
+    assert (await speaking_gate_run("external", speaking_frames=False)).samples == []
 
 
 def test_image_array_reads_raw_and_encoded_frames() -> None:
