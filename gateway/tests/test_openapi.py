@@ -36,6 +36,12 @@ def test_document_describes_the_api() -> None:
         "/v1/requests/{request_id}",
         "/v1/fees/estimate",
         "/v1/health",
+        "/v1/public/info",
+        "/v1/public/requests/{address}",
+        "/v1/public/requests/{address}/media",
+        "/v1/public/requests/{address}/reports/{seat}",
+        "/v1/public/transactions/{signature}",
+        "/v1/public/network",
     }
     submit = doc["paths"]["/v1/requests"]["post"]
     assert set(submit["requestBody"]["content"]) == {"multipart/form-data", "application/json"}
