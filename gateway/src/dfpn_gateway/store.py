@@ -383,25 +383,30 @@ class Store(abc.ABC):
         step = rate.seconds / rate.count
         c = t.rate_limits.c
         new_tat = _later(c.tat, now) + step
+        take = (
+            sa.update(t.rate_limits)
+            .where(c.key_id == key_id, new_tat <= now + rate.seconds)
+            .values(tat=new_tat)
+        )
         with self.write() as db:
-            taken = db.execute(
-                sa.update(t.rate_limits)
-                .where(c.key_id == key_id, new_tat <= now + rate.seconds)
-                .values(tat=new_tat)
-            ).rowcount
-            if taken:
-                return 0.0
-            tat = db.execute(sa.select(c.tat).where(c.key_id == key_id)).scalar()
-            if tat is None:
-                inserted = db.execute(
-                    self._insert(t.rate_limits)
-                    .values(key_id=key_id, tat=now + step)
-                    .on_conflict_do_nothing(index_elements=["key_id"])
-                ).rowcount
-                if inserted:
+            # At most three rounds: on PostgreSQL a row another replica inserted after this UPDATE began is
+            # invisible to it (READ COMMITTED), and is seen by the next one.
+            for _ in range(3):
+                if db.execute(take).rowcount:
                     return 0.0
-                tat = db.execute(sa.select(c.tat).where(c.key_id == key_id)).scalar_one()
-        return max(float(tat), now) + step - (now + rate.seconds)
+                tat = db.execute(sa.select(c.tat).where(c.key_id == key_id)).scalar()
+                if tat is None:
+                    first = self._insert(t.rate_limits).values(key_id=key_id, tat=now + step)
+                    inserted = db.execute(
+                        first.on_conflict_do_nothing(index_elements=["key_id"]).returning(c.key_id)
+                    ).first()
+                    if inserted is not None:
+                        return 0.0
+                    continue
+                wait = max(float(tat), now) + step - (now + rate.seconds)
+                if wait > 0:
+                    return wait
+        return step
 
     # ---- quotas ----------------------------------------------------------------------------------------------
 
