@@ -38,7 +38,8 @@ from dfpn_detectors.c2pa_provenance import C2paProvenanceDetector
 import synth
 
 EVIDENCE_PREFIXES = ("c2pa_ai", "c2pa_hash_mismatch", "c2pa_manifest_tampered", "ai_metadata:", "sd_watermark:",
-                     "jpeg_ghost", "ela_anomaly", "face_inconsistency", "band_limited", "onnx:fake")
+                     "jpeg_ghost", "ela_anomaly", "face_inconsistency", "band_limited", "onnx:fake", "copy_move",
+                     "noise_inconsistency", "upsampling_replication", "upsampling_checkerboard")
 
 
 def score_of(a: Analysis) -> float:

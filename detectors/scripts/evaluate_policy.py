@@ -97,8 +97,10 @@ def iou(a: Region, b: tuple[int, int, int, int]) -> float:
     return inter / union if union else 0.0
 
 
-def region_hit(regions: Iterable[Region], truth: tuple[int, int, int, int] | None) -> bool:
-    return truth is not None and any(iou(r, truth) >= IOU_HIT for r in regions)
+def region_hit(regions: Iterable[Region], item: labelled_set.Item) -> bool:
+    """Some region overlaps the true one (or its alternative: a copy-move's source) with IoU >= ``IOU_HIT``."""
+    truths = [t for t in (item.region, item.region_alt) if t is not None]
+    return any(iou(r, t) >= IOU_HIT for r in regions for t in truths)
 
 
 def _rate(num: int, den: int) -> float | None:
@@ -131,8 +133,7 @@ def judge(rows: Sequence[Row], policy: Policy) -> list[Judged]:
         deciders = set(a.decided_by)
         decider_regions = [d.region for det, an in row.results if det.model_id in deciders
                            for d in an.detections if d.region is not None]
-        out.append(Judged(row, a, region_hit(regions, row.item.region),
-                          region_hit(decider_regions, row.item.region)))
+        out.append(Judged(row, a, region_hit(regions, row.item), region_hit(decider_regions, row.item)))
     return out
 
 
@@ -312,6 +313,19 @@ def report(rows: Sequence[Row], *, policy: Policy | None = None) -> dict[str, An
          "reasons": list(j.assessment.reasons), "detectors": _states_of(j.row)}
         for j in judged if j.row.item.truth == Verdict.MANIPULATED and j.verdict == "Authentic"
     ]
+    patterns: Counter[tuple[str, int]] = Counter(
+        (", ".join(f"{m}={d['state']}" for m, d in fa["detectors"].items()), fa["confidence"])
+        for fa in false_authentic)
+    by_class_fa: dict[str, dict[str, int]] = defaultdict(dict)
+    for fa in false_authentic:
+        per = by_class_fa[fa["class"]]
+        per[fa["variant"]] = per.get(fa["variant"], 0) + 1
+    false_authentic_summary = {
+        "n": len(false_authentic),
+        "by_class": by_class_fa,
+        "states": [{"n": n, "confidence": conf, "states": pattern}
+                   for (pattern, conf), n in patterns.most_common()],
+    }
     false_manipulated = [
         {"id": j.row.item.id, "class": j.row.item.cls, "variant": j.row.item.variant, "sub": j.row.item.sub,
          "confidence": j.assessment.confidence, "decided_by": list(j.assessment.decided_by),
@@ -329,6 +343,7 @@ def report(rows: Sequence[Row], *, policy: Policy | None = None) -> dict[str, An
         "classes": classes,
         "modalities": modalities,
         "detectors": detector_figures(rows, specs),
+        "false_authentic_summary": false_authentic_summary,
         "false_authentic": false_authentic,
         "false_manipulated": false_manipulated,
     }
@@ -406,9 +421,14 @@ def print_tables(rep: dict[str, Any]) -> None:
         if v != "original" and f["n_manipulated"]:
             print(f"  {v}: false Authentic {_fmt(f['false_authentic_rate'])}, called Manipulated "
                   f"{_fmt(f['manipulated_share_non_clean'])}, with region {_fmt(f['manipulated_with_region_share'])}")
-    for fa in rep["false_authentic"]:
-        states = ", ".join(f"{m}={s['state']}" for m, s in fa["detectors"].items())
-        print(f"FALSE AUTHENTIC {fa['id']} ({fa['confidence']}): {states}")
+    summary = rep["false_authentic_summary"]
+    if summary["n"]:
+        print(f"\nFALSE AUTHENTIC: {summary['n']} items (every one in false_authentic in the JSON)")
+        for cls, per in summary["by_class"].items():
+            print(f"  {cls:26s} " + ", ".join(f"{v} {n}" for v, n in per.items()))
+        print("  the detectors' states behind them (how many items, which confidence):")
+        for p in summary["states"]:
+            print(f"  {p['n']:4d} x {p['confidence']}: {p['states']}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

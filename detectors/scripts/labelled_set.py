@@ -64,6 +64,8 @@ class Made:
     data: bytes
     region: Box | None = None
     sub: str = ""  # which flavour of the class (e.g. "a1111_png"), for the record
+    #: Another region that counts as found (a copy-move's source: which copy is the original cannot be told).
+    region_alt: Box | None = None
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,7 @@ class Item:
     region: Box | None
     sub: str = ""
     in_share_target: bool = True
+    region_alt: Box | None = None
 
     @property
     def media(self) -> Media:
@@ -302,27 +305,35 @@ def _helper_classes() -> list[ItemClass]:
     out: list[ItemClass] = []
     if hasattr(synth, "copy_move"):
         def copy_moved(rng: Rng, i: int, ctx: Ctx) -> Made:
-            s = synth.copy_move(_photo(rng, i), rng)
-            return Made(s.data, s.region)
+            name, img = _photo_named(rng, i)
+            s = synth.copy_move(img, rng)
+            return Made(s.data, s.region, sub=name, region_alt=s.source)
 
         out.append(ItemClass("copy_moved", M, (IA,), "image", copy_moved,
-                             "a patch of the same photo copied elsewhere in it (synth.copy_move)",
+                             "a textured patch of the photo copied elsewhere in it, half moved as is, half scaled "
+                             "0.9-1.1x or rotated up to 10 degrees, JPEG q80-95 (synth.copy_move; its source "
+                             "region counts as found too)",
                              has_region=True, variants=BOTH))
     if hasattr(synth, "noise_splice"):
         def noise_splice(rng: Rng, i: int, ctx: Ctx) -> Made:
-            s = synth.noise_splice(_photo(rng, i), rng)
-            return Made(s.data, s.region)
+            name, img = _photo_named(rng, i)
+            s = synth.noise_splice(img, rng)
+            return Made(s.data, s.region, sub=f"{name} {_sniff_format(s.data)}")
 
         out.append(ItemClass("noise_splice", M, (IA,), "image", noise_splice,
-                             "a region whose noise differs from the rest (synth.noise_splice)",
+                             "a rectangle of another photo pasted into a photo with camera-like noise, the paste "
+                             "without noise or 3x noisier; JPEG q85-96 or (30 %) PNG (synth.noise_splice)",
                              has_region=True, variants=BOTH))
     if hasattr(synth, "generated_upsampled"):
         def generated_upsampled(rng: Rng, i: int, ctx: Ctx) -> Made:
-            s = synth.generated_upsampled(_photo(rng, i), rng)
-            return Made(s.data, s.region)
+            name, img = _photo_named(rng, i)
+            s = synth.generated_upsampled(img, rng)
+            return Made(s.data, sub=f"{name} {s.kind} {_sniff_format(s.data)}")
 
         out.append(ItemClass("generated_upsampled", M, (AI,), "image", generated_upsampled,
-                             "a picture rendered small and upsampled as generators do (synth.generated_upsampled)",
+                             "a photo reduced 2x or 4x and upsampled as generators' last layers do (pixel "
+                             "replication or a transposed-convolution checkerboard); PNG or JPEG q90-97 "
+                             "(synth.generated_upsampled)",
                              variants=BOTH))
     return out
 
@@ -424,15 +435,16 @@ def generate(seed: int = 0, scale: float = 1.0, *, ca: synth.TestCA, only: Itera
             made = c.make(rng, i, ctx)
             for variant in c.variants:
                 if variant == "original":
-                    data, region = made.data, made.region
+                    data, region, alt = made.data, made.region, made.region_alt
                 elif variant.startswith("jpeg"):
-                    data, region = reencode(made.data), made.region
+                    data, region, alt = reencode(made.data), made.region, made.region_alt
                 else:
-                    data, region = resize(made.data), _scale_box(made.region, RESIZE_FACTOR)
+                    data = resize(made.data)
+                    region, alt = _scale_box(made.region, RESIZE_FACTOR), _scale_box(made.region_alt, RESIZE_FACTOR)
                 yield Item(
                     id=f"{c.name}/{i:03d}/{variant}", cls=c.name, variant=variant, kind=c.kind, data=data,
                     truth=c.truth, modalities=MODALITIES_BY_KIND[c.kind], about=c.about, region=region,
-                    sub=made.sub, in_share_target=c.in_share_target,
+                    sub=made.sub, in_share_target=c.in_share_target, region_alt=alt,
                 )
 
 
