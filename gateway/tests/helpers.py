@@ -117,7 +117,7 @@ def make_settings(tmp: Path, db: Database = SQLITE, **overrides: Any) -> Setting
 def open_store(settings: Settings, pepper: bytes = PEPPER.encode()) -> Store:
     """Another connection to the database of `settings` (as `dfpn-gateway keys ...` would open)."""
     url = settings.database_url.get_secret_value() if settings.database_url is not None else None
-    return st.open_store(url, settings.db_path, pepper)
+    return st.open_store(url, settings.db_path, pepper, migrate=settings.db_auto_migrate)
 
 
 @asynccontextmanager

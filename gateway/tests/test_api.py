@@ -42,18 +42,23 @@ async def upload(
 # ---- keys -------------------------------------------------------------------------------------------------------
 
 
-async def test_health_needs_no_key(api: httpx.AsyncClient, sdk: AsyncDFPNClient, key: Key) -> None:
-    # Without a key: liveness only, nothing about the wallet
+async def test_health_needs_no_key(
+    api: httpx.AsyncClient, sdk: AsyncDFPNClient, key: Key, database: Database
+) -> None:
+    # Without a key: liveness only, nothing about the wallet (no address, no balance) nor the database
     response = await api.get("/v1/health")
     assert response.status_code == 200
     assert set(response.json()) == {"status", "version", "network"}
     assert response.json()["status"] == "ok" and response.json()["network"] == "local"
+    assert str(sdk.wallet.pubkey()) not in response.text and str(100 * LAMPORTS_PER_SOL) not in response.text
     # With a key: the details
     response = await api.get("/v1/health", headers=key.headers)
     body = response.json()
     assert body["status"] == "ok" and body["network"] == "local" and body["storage"] == "file"
     assert body["wallet"] == str(sdk.wallet.pubkey()) and body["walletLamports"] == 100 * LAMPORTS_PER_SOL
     assert (body["openRequests"], body["pendingWebhooks"]) == (0, 0)
+    assert body["database"] == {"sqlite": "sqlite", "postgres": "postgresql"}[database.backend]
+    assert body["replicas"] == 1
 
 
 @pytest.mark.parametrize(
@@ -160,6 +165,65 @@ async def test_a_key_sees_only_its_requests(api: httpx.AsyncClient, store: Store
         404,
         "REQUEST_NOT_FOUND",
     )
+
+
+async def test_list_requests_pages_newest_first(api: httpx.AsyncClient, store: Store, key: Key) -> None:
+    submitted = []
+    for n in range(5):
+        response = await upload(api, key, PNG + bytes([n]))
+        assert response.status_code == 202, response.text
+        submitted.append(response.json()["id"])
+    # Pages of two, newest first, until nextCursor is null
+    pages: list[list[dict[str, Any]]] = []
+    cursor: str | None = None
+    while True:
+        params: dict[str, Any] = {"limit": 2, **({"cursor": cursor} if cursor else {})}
+        response = await api.get("/v1/requests", params=params, headers=key.headers)
+        assert response.status_code == 200, response.text
+        pages.append(response.json()["requests"])
+        cursor = response.json()["nextCursor"]
+        if cursor is None:
+            break
+    assert [len(p) for p in pages] == [2, 2, 1]
+    assert [r["id"] for p in pages for r in p] == submitted[::-1]
+    # Each is the request's own view (as GET shows it, without the live progress)
+    single = (await api.get(f"/v1/requests/{submitted[0]}", headers=key.headers)).json()
+    assert pages[-1][0] == {**single, "progress": None}
+    # Filtered by state; the default page; another key sees none of them (and its own, once it has one)
+    listed = await api.get("/v1/requests", params={"status": "Open"}, headers=key.headers)
+    assert [r["id"] for r in listed.json()["requests"]] == submitted[::-1] and listed.json()[
+        "nextCursor"
+    ] is None
+    assert (await api.get("/v1/requests", params={"status": "Finalized"}, headers=key.headers)).json() == {
+        "requests": [],
+        "nextCursor": None,
+    }
+    other = new_key(store)
+    assert (await api.get("/v1/requests", headers=other.headers)).json()["requests"] == []
+    mine = (await upload(api, other, PNG)).json()["id"]
+    assert [r["id"] for r in (await api.get("/v1/requests", headers=other.headers)).json()["requests"]] == [
+        mine
+    ]
+
+
+@pytest.mark.parametrize(
+    ("params", "mentions"),
+    [
+        ({"cursor": "not-a-cursor"}, "cursor"),
+        ({"cursor": "YzE6bmFuOlI"}, "cursor"),  # "c1:nan:R": a cursor's shape, not a time
+        ({"limit": 0}, "limit"),
+        ({"limit": 101}, "limit"),
+        ({"status": "Submitting"}, "status"),
+    ],
+)
+async def test_list_requests_bad_parameters_400(
+    api: httpx.AsyncClient, key: Key, params: dict[str, Any], mentions: str
+) -> None:
+    response = await api.get("/v1/requests", params=params, headers=key.headers)
+    assert error_of(response) == (400, "INVALID_ARGUMENT") and mentions in response.json()["error"]["message"]
+    # Positive control: the same call without the bad parameter is answered
+    assert (await api.get("/v1/requests", headers=key.headers)).status_code == 200
+    assert error_of(await api.get("/v1/requests")) == (401, "MISSING_API_KEY")
 
 
 # ---- uploads ----------------------------------------------------------------------------------------------------
