@@ -470,3 +470,117 @@ def brightness_classifier_onnx(path: Path) -> Path:
     onnx.checker.check_model(model)
     path.write_bytes(model.SerializeToString())
     return path
+
+
+# --- copy-move, noise splices, upsampled "generated" pictures (copy-move, noise-residual, spectral-upsampling) ---
+
+
+@dataclass(frozen=True)
+class CopyMoved(Labelled):
+    """A copy-move: ``region`` is where the copy went, ``source`` the place it was copied from."""
+
+    source: tuple[int, int, int, int] | None = None
+
+
+def _texture(grey: npt.NDArray[np.float32], x: int, y: int, w: int, h: int) -> float:
+    p = grey[y:y + h, x:x + w]
+    return float(np.mean(np.abs(cv2.Sobel(p, cv2.CV_32F, 1, 0)) + np.abs(cv2.Sobel(p, cv2.CV_32F, 0, 1))))
+
+
+def copy_move(rgb: U8, rng: np.random.Generator, *, scale: float | None = None, angle: float | None = None,
+              quality: int | None = None, lossless: bool = False, size: int | None = None) -> CopyMoved:
+    """A patch of ``rgb`` copied elsewhere in the same picture, not overlapping the original: the most textured of
+    8 random places (an object is cloned, not an empty sky), ``size`` pixels square or 1/6-1/4 of the shorter side
+    each way, scaled by ``scale`` and rotated by ``angle`` degrees about its centre (by default half of the copies
+    are scaled by 0.9-1.1, half rotated by up to 10 degrees), pasted without blending and saved as JPEG at
+    ``quality`` (80-95 by default) or PNG. ``region`` is the copy, ``source`` the original."""
+    th, tw = rgb.shape[:2]
+    s = scale if scale is not None else (1.0 if rng.random() < 0.5 else float(rng.uniform(0.9, 1.1)))
+    a = angle if angle is not None else (0.0 if rng.random() < 0.5 else float(rng.uniform(-10.0, 10.0)))
+    lo, hi = max(24, min(th, tw) // 6), max(25, min(th, tw) // 4)
+    h = size if size is not None else int(rng.integers(lo, hi + 1))
+    w = size if size is not None else int(rng.integers(lo, hi + 1))
+    grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    for _ in range(8):
+        sw, sh = min(tw - 1, int(np.ceil(w / s))), min(th - 1, int(np.ceil(h / s)))
+        places = [(int(rng.integers(0, tw - sw + 1)), int(rng.integers(0, th - sh + 1))) for _ in range(8)]
+        sx, sy = max(places, key=lambda p: _texture(grey, p[0], p[1], sw, sh))
+        for _ in range(200):
+            x, y = int(rng.integers(0, tw - w + 1)), int(rng.integers(0, th - h + 1))
+            if x + w + 8 <= sx or sx + sw + 8 <= x or y + h + 8 <= sy or sy + sh + 8 <= y:
+                break
+        else:
+            w, h = w * 3 // 4, h * 3 // 4  # no room apart from the source: a smaller patch
+            continue
+        break
+    else:
+        raise ValueError(f"no room for a copy in a {tw}x{th} picture")
+    # destination pixel (x + u, y + v) samples the source about its centre (inverse map: rotated, scaled by 1/s)
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), a, 1.0 / s)
+    m[:, 2] += (sx + sw / 2 - w / 2, sy + sh / 2 - h / 2)
+    patch = cv2.warpAffine(rgb, m, (w, h), flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+                           borderMode=cv2.BORDER_REFLECT)
+    out = rgb.copy()
+    out[y:y + h, x:x + w] = patch
+    q = quality if quality is not None else int(rng.integers(80, 96))
+    data = png(out) if lossless else jpeg(out, q)
+    return CopyMoved(data, True, "copy_move", (x, y, w, h), (sx, sy, sw, sh))
+
+
+def noise_splice(rgb: U8, rng: np.random.Generator, *, donor: U8 | None = None, sigma: float | None = None,
+                 ratio: float | None = None, quality: int | None = None, lossless: bool | None = None) -> Labelled:
+    """A photograph with camera-like noise (``sigma``, 2-4 grey levels by default) into which a rectangle (1/5-1/3
+    of each side) of another picture (``donor``, by default one of ``natural_images``) is pasted with a different
+    noise: ``ratio`` times the photograph's (by default either 0 — the donor as it is, much cleaner — or 3 — a
+    noisier camera). Saved as JPEG at ``quality`` (85-96) or, when ``lossless`` (30 % by default), PNG."""
+    th, tw = rgb.shape[:2]
+    if donor is None:
+        pool = natural_images()
+        donor = pool[int(rng.integers(len(pool)))][1]
+    s = sigma if sigma is not None else float(rng.uniform(2.0, 4.0))
+    r = ratio if ratio is not None else float(rng.choice([0.0, 3.0]))
+    d = _fit(donor, max(th, tw))
+    dh, dw = d.shape[:2]
+    h = min(int(rng.integers(max(32, th // 5), max(33, th // 3))), dh, th - 8)
+    w = min(int(rng.integers(max(32, tw // 5), max(33, tw // 3))), dw, tw - 8)
+    sy, sx = int(rng.integers(0, dh - h + 1)), int(rng.integers(0, dw - w + 1))
+    y, x = int(rng.integers(0, th - h + 1)), int(rng.integers(0, tw - w + 1))
+    out = camera_like(rgb, rng, s)
+    patch = np.ascontiguousarray(d[sy:sy + h, sx:sx + w])
+    out[y:y + h, x:x + w] = camera_like(patch, rng, s * r) if r > 0 else patch
+    lossless = lossless if lossless is not None else bool(rng.random() < 0.3)
+    q = quality if quality is not None else int(rng.integers(85, 97))
+    return Labelled(png(out) if lossless else jpeg(out, q), True, "noise_splice", (x, y, w, h))
+
+
+def generated_upsampled(rgb: U8, rng: np.random.Generator, *, factor: int | None = None, mode: str | None = None,
+                        gain: float | None = None, quality: int | None = None,
+                        lossless: bool | None = None) -> Labelled:
+    """A picture "generated" at 1/``factor`` (2 or 4) of its size and upsampled as a generator's last layers do:
+    ``mode`` "nearest" (pixel replication) or "transposed" (a transposed convolution: zeros inserted, then a fixed
+    kernel whose taps give the output phases unequal gains — ``gain`` 0.05-0.15 less off the input grid — the
+    checkerboard of Odena et al. 2016). Saved as PNG (``lossless``, half of them by default) or JPEG at
+    ``quality`` 90-97. No region: the whole picture is generated."""
+    f = factor if factor is not None else int(rng.choice([2, 4]))
+    how = mode if mode is not None else str(rng.choice(["nearest", "transposed"]))
+    h, w = rgb.shape[:2]
+    low = cv2.resize(rgb, (max(8, w // f), max(8, h // f)), interpolation=cv2.INTER_AREA).astype(np.float32)
+    lh, lw = low.shape[:2]
+    if how == "nearest":
+        up = np.repeat(np.repeat(low, f, axis=0), f, axis=1)
+    elif how == "transposed":
+        z = np.zeros((lh * f, lw * f, 3), np.float32)
+        z[::f, ::f] = low
+        taps = np.arange(2 * f - 1)
+        k1 = 1.0 - np.abs(taps - (f - 1)) / f  # triangle: bilinear, equal gains at every phase
+        g = gain if gain is not None else float(rng.uniform(0.05, 0.15))
+        k1 = k1 * np.where(taps % f == (f - 1) % f, 1.0, 1.0 - g)  # taps off the input grid weaker
+        k = np.outer(k1, k1).astype(np.float32)
+        up = np.stack([cv2.filter2D(z[..., c], -1, k, borderType=cv2.BORDER_REFLECT) for c in range(3)], axis=2)
+        up *= float(low.mean()) / max(1e-3, float(up.mean()))
+    else:
+        raise ValueError(f"unknown upsampling mode {how!r}")
+    out = np.clip(up + 0.5, 0, 255).astype(np.uint8)
+    lossless = lossless if lossless is not None else bool(rng.random() < 0.5)
+    q = quality if quality is not None else int(rng.integers(90, 98))
+    return Labelled(png(out) if lossless else jpeg(out, q), True, f"generated_{how}_{f}x")
