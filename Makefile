@@ -96,11 +96,13 @@ test-worker: $(VENV)/.installed validator
 	cd worker && ../$(VENV)/bin/pytest -q
 
 ## test-gateway: the REST gateway (gateway/): ruff, mypy --strict, pytest (schemathesis, Kubo, moto S3, end-to-end;
-## every test of the gateway's state on SQLite and on a throwaway PostgreSQL server, installed when missing)
+## every test of the gateway's state on SQLite and on a throwaway PostgreSQL server, installed when missing; the
+## web page in Debian's headless Chromium with an axe-core audit: tests/test_web_browser.py)
 test-gateway: $(VENV)/.installed
 	@test -f target/deploy/dfpn.so || $(MAKE) build
 	scripts/install-kubo.sh >/dev/null
 	scripts/install-postgres.sh >/dev/null
+	scripts/install-browser-tests.sh >/dev/null
 	cd gateway && ../$(VENV)/bin/ruff check src tests && ../$(VENV)/bin/ruff format --check src tests
 	cd gateway && ../$(VENV)/bin/mypy src tests
 	cd gateway && ../$(VENV)/bin/pytest -q --deselect tests/test_load.py::test_load_benchmark_validator
