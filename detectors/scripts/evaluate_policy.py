@@ -198,6 +198,11 @@ def detector_figures(rows: Sequence[Row], specs: dict[str, labelled_set.ItemClas
         auc_all = roc_auc(pos, neg)
         auc_orig = roc_auc([score_of(a) for it, a in orig if it.truth == Verdict.MANIPULATED],
                            [score_of(a) for it, a in orig if it.truth == Verdict.AUTHENTIC])
+        det = runs[0][1]
+        # its own target: the manipulated classes about one of its modalities, against every authentic original
+        auc_own = roc_auc([score_of(a) for it, a in orig if it.truth == Verdict.MANIPULATED
+                           and set(it.about) & det.modalities],
+                          [score_of(a) for it, a in orig if it.truth == Verdict.AUTHENTIC])
         by_class: dict[str, dict[str, Any]] = {}
         for cls in specs:
             for variant in labelled_set.VARIANTS:
@@ -218,11 +223,14 @@ def detector_figures(rows: Sequence[Row], specs: dict[str, labelled_set.ItemClas
                 by_class.setdefault(cls, {})[variant] = fig
         lat = sorted(a.latency_ms for _, _, a in runs)
         out[name] = {
+            "modalities": sorted(str(m) for m in det.modalities),
+            "evidence": str(det.evidence),
             "n": len(runs),
             "n_manipulated": len(pos),
             "n_authentic": len(neg),
             "auc": None if auc_all is None else round(auc_all, 4),
             "auc_original": None if auc_orig is None else round(auc_orig, 4),
+            "auc_own_classes": None if auc_own is None else round(auc_own, 4),
             "decisive_manipulated": sum(a.verdict == Verdict.MANIPULATED for _, _, a in runs),
             "false_manipulated": sum(a.verdict == Verdict.MANIPULATED and it.truth == Verdict.AUTHENTIC
                                      for it, _, a in runs),
@@ -431,6 +439,50 @@ def print_tables(rep: dict[str, Any]) -> None:
             print(f"  {p['n']:4d} x {p['confidence']}: {p['states']}")
 
 
+def _mai(f: dict[str, Any]) -> str:
+    return f"{f['Manipulated']}/{f['Authentic']}/{f['Inconclusive']}"
+
+
+def markdown(rep: dict[str, Any]) -> str:
+    """The README's tables (detectors/README.md, *Evaluation*) from a report."""
+    variants = labelled_set.VARIANTS
+    lines = ["| class | truth | n | " + " | ".join(f"{v}: M/A/I | region" for v in variants) + " |",
+             "|---|---|---|" + "---|---|" * len(variants)]
+    for name, c in rep["classes"].items():
+        cells = []
+        for v in variants:
+            f = c["variants"].get(v)
+            if f is None:
+                cells += ["", ""]
+                continue
+            region = f"{100 * f['region_hit']:.0f} %" if c["has_region"] and f.get("region_hit") is not None else ""
+            cells += [_mai(f), region]
+        n = c["variants"]["original"]["n"]
+        lines.append(f"| {name} | {c['truth']} | {n} | " + " | ".join(cells) + " |")
+    lines += ["", "| modality | n (originals) | accuracy | false Authentic | false Manipulated | "
+              "n (with variants) | accuracy | false Authentic | false Manipulated |", "|---|" + "---|" * 8]
+    for m, per in rep["modalities"].items():
+        o, a = per["original"], per["all"]
+        lines.append(f"| {m} | {o['n']} | {_fmt(o['accuracy'])} | {_fmt(o['false_authentic_rate'])} | "
+                     f"{_fmt(o['false_manipulated_rate'])} | {a['n']} | {_fmt(a['accuracy'])} | "
+                     f"{_fmt(a['false_authentic_rate'])} | {_fmt(a['false_manipulated_rate'])} |")
+    lines += ["", "| detector | evidence | n | AUC, own classes | AUC, whole set | Manipulated answers | "
+              "false Manipulated | AUC per class it catches (originals) |", "|---|" + "---|" * 7]
+    order = {name: i for i, name in enumerate(rep["classes"])}
+    for name, d in rep["detectors"].items():
+        per = []
+        for cls, by_v in sorted(d["by_class"].items(), key=lambda kv: order.get(kv[0], 99)):
+            orig = by_v.get("original", {})
+            auc = orig.get("auc")
+            # the classes it answers Manipulated on; for a detector that never does (facts only), where it separates
+            if auc is not None and (orig.get("Manipulated") or (not d["decisive_manipulated"] and auc >= 0.75)):
+                per.append(f"{cls} {auc:.2f}")
+        lines.append(f"| {name} | {d['evidence']} | {d['n']} | {_fmt(d['auc_own_classes'], False)} | "
+                     f"{_fmt(d['auc'], False)} | {d['decisive_manipulated']} | {d['false_manipulated']} | "
+                     f"{', '.join(per)} |")
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--out", type=Path, default=Path("target/bench/detectors-policy.json"))
@@ -438,6 +490,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     help=f"items per image class: {labelled_set.BASE} x scale (at least 2), each with its variants")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
+    ap.add_argument("--markdown", type=Path, help="also write the README's tables to this file")
     ap.add_argument("--class", dest="only", action="append", metavar="NAME",
                     help="only this class of labelled_set.py (repeatable)")
     args = ap.parse_args(argv)
@@ -447,6 +500,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(rep, indent=1) + "\n")
     print_tables(rep)
+    if args.markdown:
+        args.markdown.write_text(markdown(rep))
     print(f"{meta['n_items']} items in {meta['seconds']['total']} s; skipped detectors: "
           f"{', '.join(meta['detectors_skipped']) or 'none'}; wrote {args.out}")
     return 1 if args.check and not rep["targets_pass"] else 0

@@ -199,23 +199,24 @@ def clean_face(rng: Rng, i: int, ctx: Ctx) -> Made:
 
 
 def c2pa_capture(rng: Rng, i: int, ctx: Ctx) -> Made:
-    img = _photo(rng, i)
+    name, img = _photo_named(rng, i)
     if i % 2:
-        return Made(ctx.ca.sign(synth.png(img), "image/png", "digitalCapture"), sub="png")
-    return Made(ctx.ca.sign(camera_jpeg(img, 90, rng), "image/jpeg", "digitalCapture"), sub="jpeg")
+        return Made(ctx.ca.sign(synth.png(img), "image/png", "digitalCapture"), sub=f"{name} png")
+    return Made(ctx.ca.sign(camera_jpeg(img, 90, rng), "image/jpeg", "digitalCapture"), sub=f"{name} jpeg")
 
 
 def c2pa_tampered(rng: Rng, i: int, ctx: Ctx) -> Made:
-    signed = ctx.ca.sign(camera_jpeg(_photo(rng, i), 90, rng), "image/jpeg", "digitalCapture")
-    return Made(synth.tamper_jpeg(signed, rng), sub="jpeg_bits_changed_after_signing")
+    name, img = _photo_named(rng, i)
+    signed = ctx.ca.sign(camera_jpeg(img, 90, rng), "image/jpeg", "digitalCapture")
+    return Made(synth.tamper_jpeg(signed, rng), sub=f"{name} jpeg bits changed after signing")
 
 
 def c2pa_ai(rng: Rng, i: int, ctx: Ctx) -> Made:
-    img = _photo(rng, i)
+    name, img = _photo_named(rng, i)
     source = ["trainedAlgorithmicMedia", "compositeWithTrainedAlgorithmicMedia"][i % 2]
     if i % 4 >= 2:
-        return Made(ctx.ca.sign(synth.png(img), "image/png", source), sub=f"png_{source}")
-    return Made(ctx.ca.sign(synth.jpeg(img, 90), "image/jpeg", source), sub=f"jpeg_{source}")
+        return Made(ctx.ca.sign(synth.png(img), "image/png", source), sub=f"{name} png {source}")
+    return Made(ctx.ca.sign(synth.jpeg(img, 90), "image/jpeg", source), sub=f"{name} jpeg {source}")
 
 
 def _splice(aligned: bool) -> Maker:
@@ -228,20 +229,21 @@ def _splice(aligned: bool) -> Maker:
 
 
 def generator_tagged(rng: Rng, i: int, ctx: Ctx) -> Made:
-    img = _photo(rng, i)
+    name, img = _photo_named(rng, i)
     k = i % 4
     if k == 0:
-        return Made(synth.png(img, {"parameters": synth.A1111_PARAMETERS}), sub="a1111_png")
+        return Made(synth.png(img, {"parameters": synth.A1111_PARAMETERS}), sub=f"{name} a1111 png")
     if k == 1:
-        return Made(synth.png(img, {"prompt": synth.COMFYUI_PROMPT}), sub="comfyui_png")
+        return Made(synth.png(img, {"prompt": synth.COMFYUI_PROMPT}), sub=f"{name} comfyui png")
     if k == 2:
-        return Made(synth.exif_software(img, "Midjourney v6"), sub="midjourney_exif_jpeg")
-    return Made(synth.exif_software(img, "Adobe Firefly"), sub="firefly_exif_jpeg")
+        return Made(synth.exif_software(img, "Midjourney v6"), sub=f"{name} midjourney exif jpeg")
+    return Made(synth.exif_software(img, "Adobe Firefly"), sub=f"{name} firefly exif jpeg")
 
 
 def sd_watermarked(rng: Rng, i: int, ctx: Ctx) -> Made:
     mark = ["StableDiffusionV1", "SDV2", "SDXL"][i % 3]
-    return Made(synth.png(synth.sd_watermarked(_photo(rng, i, min_side=300), mark)), sub=mark)
+    name, img = _photo_named(rng, i, min_side=300)
+    return Made(synth.png(synth.sd_watermarked(img, mark)), sub=f"{name} {mark}")
 
 
 def face_swap(rng: Rng, i: int, ctx: Ctx) -> Made:

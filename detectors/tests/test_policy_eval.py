@@ -42,9 +42,10 @@ def _false_authentic_lines(rep: dict[str, Any]) -> str:
 
 
 @pytest.mark.xfail(strict=True, reason=(
-    "target missed, for the policy owner to tune: a face-swapped clip whose video-frames answer is 'nothing found' "
-    "(median face score under its clean threshold) is Authentic 55 (face_swap_clip/001 at seed 1; ~13 % of such "
-    "clips at full scale). Remove this mark when the policy or the threshold is tuned (strict: it then fails)."))
+    "target missed, for the policy owner to tune (README, Evaluation): forensic detectors that found nothing give "
+    "Authentic 55 to manipulations they cannot see (splices jpeg-ghost misses, resized or re-encoded copies, "
+    "face swaps under blazeface-consistency's threshold, a face-swapped clip video-frames calls clean). Remove "
+    "this mark once no manipulated item is Authentic (strict: the test then fails until it is removed)."))
 def test_no_manipulated_item_is_called_authentic(written: dict[str, Any]) -> None:
     assert written["targets"]["false_authentic_rate"]["value"] == 0, _false_authentic_lines(written)
     assert written["targets"]["false_authentic_rate"]["pass"]
@@ -79,13 +80,14 @@ def test_every_class_variant_and_modality_is_reported(written: dict[str, Any]) -
 
 
 def test_the_known_answers_hold(written: dict[str, Any]) -> None:
-    """What the shipped detectors decide with certainty on this set: a trusted capture is Authentic, a C2PA AI
-    declaration and generator metadata are Manipulated. (The shares of the other classes are measured, not
-    asserted: `--check` and the README hold those.)"""
+    """What the shipped detectors decide with certainty on this set: a trusted capture is never Manipulated and
+    mostly Authentic (Inconclusive when a heuristic answers Manipulated against it: the policy's conflict rule), a
+    C2PA AI declaration, a tampered manifest and generator metadata are Manipulated. (The shares of the other
+    classes are measured, not asserted: `--check` and the README hold those.)"""
     classes = written["classes"]
     for name in ("clean_c2pa_capture", "clean_c2pa_capture_clip", "clean_c2pa_capture_audio"):
         f = classes[name]["variants"]["original"]
-        assert f["Authentic"] == f["n"], name
+        assert f["Manipulated"] == 0 and f["Authentic"] >= f["n"] / 2, (name, f)
     for name in ("c2pa_ai", "c2pa_tampered", "generator_tagged", "c2pa_ai_clip", "c2pa_ai_audio"):
         f = classes[name]["variants"]["original"]
         assert f["Manipulated"] == f["n"], name
