@@ -85,9 +85,17 @@ def test_two_replicas_never_claim_the_same_delivery(pair: tuple[st.Store, st.Sto
     for n in range(40):
         _finished_with_webhook(a, key.id, f"R{n}")
     now = time.time() + 1
+    # A claim takes at most what it asks for (positive control: it takes that many)
+    assert [d.request_id for d in a.claim_deliveries("first", lease_seconds=0.5, limit=3, now=now)] == [
+        "R0",
+        "R1",
+        "R2",
+    ]
+    now += 1  # that claim ran out
     claims = _race(
         pair, 32, lambda s: s.claim_deliveries(f"replica-{id(s)}", lease_seconds=60, limit=3, now=now)
     )
+    assert all(len(batch) <= 3 for batch in claims)  # type: ignore[arg-type]
     claimed = Counter(d.request_id for batch in claims for d in batch)  # type: ignore[attr-defined]
     # Every delivery claimed once, none twice
     assert set(claimed) == {f"R{n}" for n in range(40)} and set(claimed.values()) == {1}

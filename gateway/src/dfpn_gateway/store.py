@@ -718,19 +718,21 @@ class Store(abc.ABC):
         claimable = sa.and_(
             w.state == PENDING, w.next_at <= now, sa.or_(w.lease_until.is_(None), w.lease_until < now)
         )
+        # A CTE, evaluated once: as an IN (subquery) PostgreSQL may run the subquery again for each row it updates,
+        # and with SKIP LOCKED each run finds other rows, claiming far more than `limit`.
         due = (
             sa.select(w.request_id)
             .where(claimable)
             .order_by(w.next_at)
             .limit(limit)
             .with_for_update(skip_locked=True)
-            .scalar_subquery()
+            .cte("due")
         )
         with self.write() as db:
             rows = (
                 db.execute(
                     sa.update(t.webhooks)
-                    .where(w.request_id.in_(due), claimable)
+                    .where(w.request_id == due.c.request_id, claimable)
                     .values(claimed_by=owner, lease_until=now + lease_seconds)
                     .returning(*t.webhooks.columns)
                 )

@@ -234,7 +234,10 @@ class WebhookDeliverer:
                     if free > 0
                     else []
                 )
-                for d in claimed:
+                extra = [d.request_id for d in claimed[max(free, 0) :]]
+                if extra:  # never more than asked for; if so, give the rest back to the others at once
+                    self.store.release_claims(self.owner, extra)
+                for d in claimed[: max(free, 0)]:
                     if d.request_id not in self._inflight and d.request_id not in self._cooldown:
                         task = asyncio.create_task(self._deliver_guarded(d), name=f"webhook-{d.request_id}")
                         self._inflight[d.request_id] = task
