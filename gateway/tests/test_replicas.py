@@ -5,11 +5,14 @@ loses nothing: the other finds its process gone, counts the attempt as failed an
 backoff, long before the dead replica's claim would have run out.
 
 Each process runs its own embedded network (the tests are about the shared state, not the chain): submissions
-are JSON with a `media_uri`, and webhooks belong to finished requests written into the database."""
+are JSON with a `media_uri`, and webhooks belong to finished requests written into the database. The open
+requests of a replica that stopped or hung are taken over by another: two gateway apps in this process, on one
+embedded network (the chain they share) and one database."""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 import time
 from collections import Counter
@@ -17,15 +20,32 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
+import pytest
 
+from dfpn import AsyncDFPNClient, LocalNetwork
 from dfpn_gateway import store as st
+from dfpn_gateway.service import Gateway
 from hostile import Served, gateway_env, hostile_server, kill, read_request, start_gateway, stop_gateway
 from test_hostile_webhooks import add_delivery
 from test_quota_inflight import valid_submission
 
-from helpers import Database, eventually, make_settings, new_key, open_store
+from helpers import (
+    MAJORITY,
+    PNG,
+    Database,
+    Key,
+    analyse,
+    eventually,
+    make_settings,
+    new_key,
+    open_store,
+    register_workers,
+    running,
+    webhook_receiver,
+)
 
 #: Replica lease in these tests: a renewal (and a look for dead replicas) every second.
 LEASE = "3"
@@ -119,7 +139,7 @@ async def test_concurrent_submissions_through_two_replicas_never_exceed_the_quot
 @dataclass
 class Receiver:
     """A webhook receiver (real sockets) that holds every POST until `together` are in flight at once (at most
-    `hold` seconds), then answers 200; `fail_first` delivery ids get no answer at all on their first POST."""
+    `hold` seconds), then answers 200; with `never_answer_first`, the first POST of each delivery gets no answer."""
 
     together: int = 1
     hold: float = 15.0
@@ -247,3 +267,71 @@ async def test_a_replica_killed_mid_delivery_loses_nothing(tmp_path: Path, datab
             if b is not None:
                 await asyncio.to_thread(stop_gateway, b)
     store.close()
+
+
+# ---- open requests change hands (in one process: two gateway apps on one embedded network and one database) ----
+
+
+async def _submit_with_webhook(api: httpx.AsyncClient, key: Key, url: str) -> str:
+    response = await api.post(
+        "/v1/requests",
+        headers=key.headers,
+        data={"modalities": "FaceManipulation", "min_workers": "3", "webhook_url": url},
+        files={"file": ("a.png", PNG)},
+    )
+    assert response.status_code == 202, response.text
+    request_id: str = response.json()["id"]
+    return request_id
+
+
+def _gateway(api: httpx.AsyncClient) -> Gateway:
+    gateway: Gateway = api.app.state.gateway  # type: ignore[attr-defined]
+    return gateway
+
+
+@pytest.mark.parametrize("how", ["stopped", "hung"])
+async def test_open_requests_of_a_replica_that_is_gone_are_finished_by_another(
+    tmp_path: Path,
+    database: Database,
+    network: LocalNetwork,
+    sdk: AsyncDFPNClient,
+    key: Key,
+    how: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Given two replicas sharing the database and the gateway's wallet, and three workers
+    settings = make_settings(tmp_path, database, replica_lease_seconds=1.0)
+    workers = await register_workers(network, tmp_path / "reports")
+    caplog.set_level(logging.INFO, logger="dfpn_gateway")
+    with webhook_receiver(secret=key.record.webhook_secret) as hook:
+        async with (
+            AsyncDFPNClient(network, sdk.wallet, poll_interval=0.02) as other,
+            running(settings, other) as b,
+        ):
+            async with running(settings, sdk) as a:
+                # A request submitted through A is followed by A alone (positive control)
+                request_id = await _submit_with_webhook(a, key, hook.url)
+                await eventually(lambda: request_id in _gateway(a).rt.watcher.following)
+                await asyncio.sleep(1.0)  # three of B's renewals
+                assert request_id not in _gateway(b).rt.watcher.following
+                # When A goes: stopped cleanly, or hung (it stops renewing its lease and following)
+                if how == "hung":
+                    rt = _gateway(a).rt
+                    assert rt.replica._task is not None
+                    rt.replica._task.cancel()
+                    await rt.watcher.stop()
+                    await eventually(lambda: request_id in _gateway(b).rt.watcher.following, timeout=10)
+                    assert "its lease ran out" in caplog.text
+            # Then B follows it (at once after a clean stop: A handed it back)
+            await eventually(lambda: request_id in _gateway(b).rt.watcher.following, timeout=5)
+            # And when the workers answer, B finalizes it and delivers its webhook, once
+            await analyse(workers, request_id, MAJORITY)
+
+            async def finished() -> dict[str, Any] | None:
+                body: dict[str, Any] = (await b.get(f"/v1/requests/{request_id}", headers=key.headers)).json()
+                return body if body["webhook"]["state"] == "delivered" else None
+
+            body = await eventually(finished, timeout=20)
+            assert body["status"] == "Finalized" and body["result"]["verdict"] == "Manipulated"
+            await asyncio.sleep(0.5)
+        assert len(hook.deliveries) == 1 and hook.deliveries[0]["valid"]
