@@ -962,6 +962,7 @@ def _worker_row(
         rewards=w.rewards,
         registered_at=w.registered_at,
         unbonding=w.unbonding_amount > 0,
+        modalities=[NAME_OF_MODALITY[m] for m in Modality.from_mask(w.modalities)],
         models=[models.get(m, str(m)) for m in w.models[: w.model_count]],
         seats_held=seats,
         seats_answered=answered[w.authority],
