@@ -30,6 +30,7 @@ from dfpn.wallet import load_keypair, write_keypair
 from solders.keypair import Keypair
 
 from dfpn_localnet.challenger import ChallengerProcess, launch_challenger
+from dfpn_localnet.gateway import GatewayProcess, launch_gateway
 from dfpn_localnet.kubo import Kubo
 from dfpn_localnet.validator import Validator, find_validator, initialise
 from dfpn_localnet.workers import WorkerProcess, launch_workers
@@ -87,6 +88,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     up.add_argument(
         "--model", action="append", type=_parse_model, default=[], metavar="ID[:MODALITY,..]", help=model_help
+    )
+    up.add_argument(
+        "--gateway",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="run the REST gateway with its web page (verify, permalinks, dashboard) and an API key (default: on)",
+    )
+    up.add_argument(
+        "--gateway-port", type=int, default=8080, help="the gateway's port when free (default 8080)"
     )
     up.add_argument(
         "--challenger",
@@ -195,6 +205,7 @@ def _up(args: argparse.Namespace) -> int:
     kubo: Kubo | None = None
     workers: list[WorkerProcess] = []
     challenger: ChallengerProcess | None = None
+    gateway: GatewayProcess | None = None
     try:
         asyncio.run(_configure(validator.url, authority, args.model))
         client = _keypair(args.state_dir / "client.json")
@@ -202,8 +213,10 @@ def _up(args: argparse.Namespace) -> int:
         print(f"DFPN local network: RPC {validator.url}  websocket {validator.ws_url}", flush=True)
         print(f"client wallet {args.state_dir / 'client.json'} ({client.pubkey()}, 100 SOL)", flush=True)
         print(f"program {validator.program_id}; authority {authority.pubkey()}", flush=True)
-        if args.workers:
+        if args.workers or args.gateway:
             kubo = Kubo().start()
+        if args.workers:
+            assert kubo is not None
             sets = worker_detector_sets(args.detectors, args.detector_sets, args.workers)
             names = list(dict.fromkeys(n for s in sets for n in s))
             workers = asyncio.run(
@@ -238,6 +251,8 @@ def _up(args: argparse.Namespace) -> int:
                     f"{challenger.log}",
                     flush=True,
                 )
+        if args.gateway and kubo is not None:
+            gateway = _start_gateway(args, validator.url, kubo.api_url)
         print("Ctrl-C to stop", flush=True)
         stop = threading.Event()
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -248,6 +263,8 @@ def _up(args: argparse.Namespace) -> int:
                 return 1
         return 0
     finally:
+        if gateway is not None:
+            gateway.stop()
         if challenger is not None:
             challenger.stop()
         for w in workers:
@@ -279,6 +296,22 @@ def _start_challenger(
             corpus=args.challenger_corpus,
         )
     )
+
+
+def _start_gateway(args: argparse.Namespace, url: str, ipfs_api: str) -> GatewayProcess | None:
+    """`dfpn-gateway serve` on this validator with its own funded wallet and an API key; prints where."""
+    wallet = args.state_dir / "gateway-wallet.json"
+    asyncio.run(_fund(url, _keypair(wallet), 100 * LAMPORTS_PER_SOL))
+    gateway = launch_gateway(url, args.state_dir, wallet=wallet, ipfs_api=ipfs_api, port=args.gateway_port)
+    if gateway is None:
+        print("gateway: dfpn-gateway is not installed (pip install -e gateway): no web page", flush=True)
+        return None
+    print(
+        f"gateway {gateway.url} (web page: verify {gateway.url}/, dashboard {gateway.url}/network; "
+        f"API key {gateway.key}; wallet {wallet}, 100 SOL; log {gateway.log})",
+        flush=True,
+    )
+    return gateway
 
 
 def worker_detector_sets(detectors: str, detector_sets: str, count: int) -> list[list[str]]:

@@ -42,7 +42,18 @@ from dfpn_detectors.annotate import annotate
 from dfpn_worker.embedded import start_embedded_workers
 from solders.pubkey import Pubkey
 
+from dfpn_localnet.gateway import running_gateway, verify_through_gateway
+
 logger = logging.getLogger(__name__)
+
+#: The protocol's names of the modalities (the gateway's API takes these).
+NAME_OF_MODALITY = {
+    Modality.IMAGE_AUTHENTICITY: "ImageAuthenticity",
+    Modality.FACE_MANIPULATION: "FaceManipulation",
+    Modality.AI_GENERATED_IMAGE: "AiGeneratedImage",
+    Modality.VIDEO_AUTHENTICITY: "VideoAuthenticity",
+    Modality.VOICE_CLONING: "VoiceCloning",
+}
 
 MODALITIES_BY_KIND: dict[str, list[Modality]] = {
     "image": [Modality.AI_GENERATED_IMAGE, Modality.IMAGE_AUTHENTICITY],
@@ -153,7 +164,24 @@ async def run_demo(
                 )
         finally:
             await embedded.aclose()
+        await asyncio.to_thread(_through_gateway, media, modalities, out)
         return result
+
+
+def _through_gateway(media: Path, modalities: list[Modality], out: TextIO) -> None:
+    """With a gateway running (`dfpn-localnet up` starts one), the same media verified through it: its permalink
+    page, then its verdict. The embedded network above lives in this process only; the gateway's does not."""
+    found = running_gateway()
+    if found is None:
+        out.write(
+            "\npermalink: no gateway is running (`make localnet WORKERS=3` starts one with its web page); the "
+            "embedded network above ends with this process\n"
+        )
+        return
+    url, key = found
+    out.write(f"\nThe same media through the running gateway {url} (its own network, its workers)\n")
+    names = [NAME_OF_MODALITY[m] for m in modalities]
+    verify_through_gateway(url, key, media, names, out)
 
 
 async def _challenge(
