@@ -324,13 +324,9 @@ def report(rows: Sequence[Row], *, policy: Policy | None = None) -> dict[str, An
     patterns: Counter[tuple[str, int]] = Counter(
         (", ".join(f"{m}={d['state']}" for m, d in fa["detectors"].items()), fa["confidence"])
         for fa in false_authentic)
-    by_class_fa: dict[str, dict[str, int]] = defaultdict(dict)
-    for fa in false_authentic:
-        per = by_class_fa[fa["class"]]
-        per[fa["variant"]] = per.get(fa["variant"], 0) + 1
     false_authentic_summary = {
         "n": len(false_authentic),
-        "by_class": by_class_fa,
+        "by_class": _by_class_variant(false_authentic),
         "states": [{"n": n, "confidence": conf, "states": pattern}
                    for (pattern, conf), n in patterns.most_common()],
     }
@@ -340,6 +336,11 @@ def report(rows: Sequence[Row], *, policy: Policy | None = None) -> dict[str, An
          "reasons": list(j.assessment.reasons)}
         for j in judged if j.row.item.truth == Verdict.AUTHENTIC and j.verdict == "Manipulated"
     ]
+    false_manipulated_summary = {
+        "n": len(false_manipulated),
+        "by_class": _by_class_variant(false_manipulated),
+        "decided_by": dict(Counter(m for fm in false_manipulated for m in fm["decided_by"]).most_common()),
+    }
     return {
         "targets": targets,
         "targets_pass": all(t["pass"] for t in targets.values()),
@@ -353,8 +354,17 @@ def report(rows: Sequence[Row], *, policy: Policy | None = None) -> dict[str, An
         "detectors": detector_figures(rows, specs),
         "false_authentic_summary": false_authentic_summary,
         "false_authentic": false_authentic,
+        "false_manipulated_summary": false_manipulated_summary,
         "false_manipulated": false_manipulated,
     }
+
+
+def _by_class_variant(items: Iterable[dict[str, Any]]) -> dict[str, dict[str, int]]:
+    counts = Counter((x["class"], x["variant"]) for x in items)
+    out: dict[str, dict[str, int]] = {}
+    for cls in dict.fromkeys(c for c, _ in counts):
+        out[cls] = {v: counts[cls, v] for v in labelled_set.VARIANTS if counts[cls, v]}
+    return out
 
 
 # --- the run ---------------------------------------------------------------------------------------------------
@@ -437,6 +447,12 @@ def print_tables(rep: dict[str, Any]) -> None:
         print("  the detectors' states behind them (how many items, which confidence):")
         for p in summary["states"]:
             print(f"  {p['n']:4d} x {p['confidence']}: {p['states']}")
+    fm = rep["false_manipulated_summary"]
+    if fm["n"]:
+        print(f"\nFALSE MANIPULATED: {fm['n']} items, decided by "
+              + ", ".join(f"{m} {n}" for m, n in fm["decided_by"].items()))
+        for cls, per in fm["by_class"].items():
+            print(f"  {cls:26s} " + ", ".join(f"{v} {n}" for v, n in per.items()))
 
 
 def _mai(f: dict[str, Any]) -> str:
