@@ -24,11 +24,13 @@ ORB (Rublee et al., ICCV 2011) instead of SIFT for speed, and a dense verificati
 5. two checks against repetitions that are not clones: the two copies must not overlap (a periodic structure —
    a lattice, a brick wall — matches itself a period away), and the matched keypoints must not also match a
    third place (an ambiguous match: the same word printed twice, similar stones, stars). The evidence is the
-   number of unambiguous inlier matches and the verified area.
+   number of inlier matches discounted by the ambiguous share, and the verified area.
 
-Score = min(verified area / 1 % of the image, (unambiguous inliers - 3) / 4): Manipulated at >= 0.5 (at least
-0.5 % of the image verified and 5 unambiguous inliers), "nothing found" below 0.25, a trace in between.
-Detections: two of type ``copy_move`` with the two copies' boxes (which one is the original cannot be told).
+Score = min(verified area / 1 % of the image, (inliers x (1 - ambiguous share)^2 - 3) / 4): Manipulated at >= 0.5
+(at least 0.5 % of the image verified and the equivalent of 5 unambiguous inliers), "nothing found" below 0.25, a
+trace in between.
+Detections: two of type ``copy_move`` per clone found (at most three), the two copies' boxes (which one is the
+original cannot be told), strongest first.
 
 What it sees: textured regions copied within the image, moved, slightly rotated or scaled (ORB is rotation
 invariant; scale within ~±20 %), saved as JPEG down to quality ~80 or lossless.
@@ -79,6 +81,8 @@ MIN_SIDE = 64
 #: Keypoints kept (the distance table is this squared) and the grid cell that spreads them, analysis pixels.
 MAX_KEYPOINTS = 1500
 GRID = 24
+#: FAST corner threshold (grey levels): low, so that weakly textured areas get keypoints too.
+FAST = 7
 #: Matching: nearest neighbours per keypoint, Hamming ceiling, 2NN ratio, least distance between the copies.
 NEIGHBOURS = 6
 MAX_HAMMING = 64
@@ -138,7 +142,7 @@ def analysis_grey(rgb: U8, side: int = ANALYSIS_SIDE) -> tuple[U8, float]:
 def keypoints(grey: U8, n: int = MAX_KEYPOINTS, grid: int | None = None) -> tuple[F32, U8]:
     """ORB keypoints (x, y) and their 32-byte descriptors, at most ``n``, the strongest per ``grid`` cell first."""
     orb = cv2.ORB.create(nfeatures=2 * n, scaleFactor=1.2, nlevels=3, edgeThreshold=15, patchSize=31,
-                         fastThreshold=10)
+                         fastThreshold=FAST)
     found = orb.detect(grey, None)
     grid = grid or GRID
     if len(found) > n:
@@ -228,7 +232,7 @@ def verify(g: F32, m: F64, src: F32) -> tuple[npt.NDArray[np.bool_], tuple[int, 
 
 
 def _score(area: float, inliers: int, ambiguous: float, full_area: float) -> float:
-    unambiguous = inliers * (1.0 - ambiguous)
+    unambiguous = inliers * (1.0 - ambiguous) ** 2
     return float(min(np.clip(area / full_area, 0, 1), np.clip((unambiguous - 3.0) / 4.0, 0, 1)))
 
 
@@ -328,14 +332,17 @@ class CopyMoveDetector(GuardedDetector):
             return decide(self.model_id, best.score if best else 0.0, manipulated_at=self.manipulated_at,
                           clean_below=self.clean_below, notes=notes + reduced)
         k = f * img.scale
-        regions = [_to_original(b, k, img.width or w * img.scale, img.height or h * img.scale)
-                   for b in (best.source, best.target)]
-        detections = [Detection(type="copy_move", region=r, confidence=round(best.score, 4)) for r in regions]
-        (a, b) = regions
-        notes = (f"the same content at ({a.x},{a.y}) {a.w}x{a.h} and ({b.x},{b.y}) {b.w}x{b.h}: {best.describe()}, "
-                 f"score {best.score:.2f}{reduced}")
+        width, height = img.width or w * img.scale, img.height or h * img.scale
+        detections: list[Detection] = []
+        found: list[str] = []
+        # every verified clone above the "nothing found" line (a picture may hold several), best first
+        for clone in (c for c in clones if c.score >= self.clean_below):
+            a, b = (_to_original(box, k, width, height) for box in (clone.source, clone.target))
+            detections += [Detection(type="copy_move", region=r, confidence=round(clone.score, 4)) for r in (a, b)]
+            found.append(f"the same content at ({a.x},{a.y}) {a.w}x{a.h} and ({b.x},{b.y}) {b.w}x{b.h}: "
+                         f"{clone.describe()}, score {clone.score:.2f}")
         return decide(self.model_id, best.score, manipulated_at=self.manipulated_at, clean_below=self.clean_below,
-                      detections=detections, notes=notes)
+                      detections=detections, notes="; ".join(found) + reduced)
 
 
 def _to_original(box: Box, k: float, width: int, height: int) -> Region:

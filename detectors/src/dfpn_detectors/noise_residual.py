@@ -11,17 +11,19 @@ image, as in Mahdian & Saic, "Using noise inconsistencies for blind image forens
    averaged over 8x8 cells (cells touching clipped black or white are left out: they have no noise);
 2. per 32x32 block, the lower quartile of its cells: the noise floor of the block's flattest part (textured cells
    raise the mean residual, not the floor of a block that has some smooth area);
-3. the same on the image reduced 2x2 (scaled by 2, which keeps white noise at its level): noise is white, so a
-   noise difference shows at the finest scale and fades at the coarser one, while a difference of content
-   (fur, foliage, a blurred background) holds or grows — the test that keeps textures and depth of field from
-   looking like splices;
+3. the same on the image reduced 2x2, scaled by 2 so that white noise keeps its level there. Content carries
+   more energy at the coarser scale while noise does not, so a noise difference is diluted at half resolution
+   (or, on smooth content, stays the same with the noisier side's floor equal at both scales: white noise),
+   while a difference of content (fur, foliage, the rim of a cup, a blurred background) holds or grows — the
+   test that keeps textures and depth of field from looking like splices;
 4. blocks whose floor differs from the image's median by more than 2^0.6 (smoothed over 3x3 blocks) form
    candidate regions (1-35 % of the picture); for each: ``d`` = log2 ratio of its median floor to the rest's,
    ``d2`` the same at the coarser scale, the spread (MAD) of the rest, and the rest's noise level.
 
-Score = min(ramp(d: 0.7 → 1.2), ramp(d2/d: 0.9 → 0.7), ramp(spread: 0.55 → 0.25), ramp(rest's noise: 0.4 → 1.2 grey
-levels)): a region at least ~2x cleaner or noisier than a picture that is itself consistent and noisy enough to
-measure, the difference fading at the coarser scale. Manipulated at >= 0.5, "nothing found" below 0.25.
+Score = min(ramp(d: 0.7 → 1.2), scale test, ramp(spread: 0.55 → 0.25), ramp(rest's noise: 0.4 → 1.2 grey levels))
+with scale test = max(ramp(d2/d: 0.9 → 0.7), min(ramp(noisier side's coarse/fine log2: 0.3 → 0.1),
+ramp(d2/d: 1.1 → 1.0))): a region at least ~2x cleaner or noisier than a picture that is itself consistent and
+noisy enough to measure, the difference behaving like noise. Manipulated at >= 0.5, "nothing found" below 0.25.
 
 What it sees: a pasted region whose noise differs by a factor of ~2 or more from a noticeably noisy photograph
 (noise >= ~1 grey level), lossless or JPEG down to quality ~85, at least ~64x64 pixels.
@@ -157,10 +159,14 @@ def analyse_noise(y: F32) -> NoiseAnalysis | None:
             outside = float(np.median(out))
             spread = float(np.median(np.abs(out - outside))) * 1.4826
             d = sign * (inside - outside)
-            d2 = sign * (float(np.median(lc[comp & valid])) - float(np.median(lc[rest])))
+            coarse_in, coarse_out = float(np.median(lc[comp & valid])), float(np.median(lc[rest]))
+            d2 = sign * (coarse_in - coarse_out)
             rest_noise = 2.0 ** outside - EPS
-            score = min(_ramp(d, 0.7, 1.2), _ramp(d2 / max(d, 1e-6), 0.9, 0.7), _ramp(spread, 0.55, 0.25),
-                        _ramp(rest_noise, 0.4, 1.2))
+            rho = d2 / max(d, 1e-6)
+            # the noisier side's floor at half resolution over its floor at full resolution (log2): ~0 for noise
+            white = (coarse_in - inside) if sign > 0 else (coarse_out - outside)
+            scale_test = max(_ramp(rho, 0.9, 0.7), min(_ramp(white, 0.3, 0.1), _ramp(rho, 1.1, 1.0)))
+            score = min(_ramp(d, 0.7, 1.2), scale_test, _ramp(spread, 0.55, 0.25), _ramp(rest_noise, 0.4, 1.2))
             x, yy, bw, bh = (int(v) for v in stats[i, :4])
             cand = NoiseRegion(score=score, box=(x * bs, yy * bs, bw * bs, bh * bs), inside=2.0 ** inside - EPS,
                                outside=rest_noise, d=d, d2=d2, spread=spread, area=area)
