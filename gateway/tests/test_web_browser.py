@@ -290,7 +290,7 @@ def finalized_image(live: LiveGateway) -> str:
 
 
 def test_verify_image_live_phases_verdict_and_regions(
-    live: LiveGateway, browser: Chrome, tmp_path: Path
+    live: LiveGateway, browser: Chrome, tmp_path: Path, axe_source: str
 ) -> None:
     image = write(tmp_path, "photo.png", png_bytes(seed=1))
     open_verify(browser, live, key=live.key)
@@ -351,6 +351,9 @@ def test_verify_image_live_phases_verdict_and_regions(
     assert "/r/" in (
         browser.find_element(By.CSS_SELECTOR, "[data-testid=permalink]").get_attribute("href") or ""
     )
+    # the page with its result passes the accessibility audit too
+    violations = run_axe(browser, axe_source)
+    assert not violations, describe(violations)
 
 
 def test_permalink_needs_no_key_and_shows_how_to_verify(
@@ -481,7 +484,16 @@ def test_bad_inputs_each_show_a_clear_message(live: LiveGateway, browser: Chrome
     choose(browser, write(tmp_path, "big.png", big))
     text = alert_text(browser)
     assert "is too large" in text and "200.0 kB" in text
-    # the gateway's own refusal when the page's check is passed by: a URL without a valid hash, then a bad URL
+    # the gateway's own refusal, in words: more workers than a request may have
+    open_verify(browser, live, key=live.key)
+    choose(browser, image)
+    workers = browser.find_element(By.ID, "min-workers")
+    workers.clear()
+    workers.send_keys("11")
+    browser.find_element(By.ID, "verify-button").click()
+    text = alert_text(browser)
+    assert "Something in the request is not right" in text and "min_workers" in text
+    # a URL the workers could not read
     open_verify(browser, live, key=live.key)
     browser.find_element(By.ID, "source-url").click()
     browser.find_element(By.ID, "media-url").send_keys("ftp://example.org/x.png")
@@ -568,8 +580,15 @@ def test_phone_viewport(live: LiveGateway, finalized_image: str, axe_source: str
         ):
             driver.get(live.url + path)
             wait_for(driver, rendered(ready), f"{path} rendered")
-            width = driver.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")
-            assert width[0] <= width[1], f"{path}: the page is {width[0]} px wide in a {width[1]} px viewport"
+            # (a mobile viewport widens to fit content that overflows, so window.innerWidth proves nothing)
+            width = driver.execute_script("return document.documentElement.scrollWidth")
+            assert width <= 390, f"{path}: the page is {width} px wide on a 390 px screen"
+            # nothing sticks out of the screen either (wide tables and code scroll inside their own boxes)
+            sticking_out = driver.execute_script(
+                "return [...document.querySelectorAll('body *')].filter((e) => !e.closest('.table-wrap, pre')"
+                " && e.getBoundingClientRect().right > 391).map((e) => e.outerHTML.slice(0, 80))"
+            )
+            assert not sticking_out, f"{path}: {sticking_out[:5]}"
             violations = run_axe(driver, axe_source)
             assert not violations, f"{path}: {describe(violations)}"
         verdict = driver.find_elements(By.CSS_SELECTOR, "[data-testid=verdict]")
