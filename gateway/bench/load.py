@@ -1,19 +1,26 @@
 #!/usr/bin/env python3
-"""Gateway load benchmark: `dfpn-gateway serve` started as its own process against a real local validator (started
-here, or `--rpc-url` of a running one such as `make localnet`) and/or the embedded network, driven by N concurrent
-clients over real HTTP.
+"""Gateway load benchmark: `dfpn-gateway serve` started as its own process(es) against a real local validator
+(started here, or `--rpc-url` of a running one such as `make localnet`) and/or the embedded network, driven by N
+concurrent clients over real HTTP.
 
     .venv/bin/python gateway/bench/load.py [--network validator|embedded|both] [--clients 10] [--seconds 20]
-        [--idle-open 1000] [--workers 3] [--out target/bench/gateway.json]
+        [--idle-open 1000] [--workers 3] [--replicas 1] [--database sqlite|postgres] [--out target/bench/gateway.json]
+    .venv/bin/python gateway/bench/load.py --fleet [--network ...]     # 1 and 2 replicas x SQLite and PostgreSQL
 
-Phases, each against the same gateway process:
+Phases, each against the same gateway process(es):
 1. submissions: every client POSTs JSON submissions (`media_uri` + `content_hash`) back to back for `--seconds`;
-2. reads: every client GETs the requests it submitted, for `--read-seconds`;
+2. reads: every client GETs the requests it submitted (status), for `--read-seconds`;
 3. idle: more submissions until `--idle-open` requests are open, their follow-up work done (`settle`: until a second
    of the gateway's CPU is under 10 % of a core, at most 90 s), then nothing for `--idle-seconds` while the
-   gateway's CPU time is read from /proc/<pid>/stat (it follows every open request meanwhile).
+   gateway's CPU time is read from /proc/<pid>/stat (it follows every open request meanwhile). Not with `--fleet`.
 Prints and writes JSON: submissions/s, reads/s, p50/p95/max latency, error counts by status, idle CPU % with K open
 requests, and (validator) how many submissions are on-chain.
+
+With `--replicas N` N gateway processes share one database (`--database postgres`: a throwaway PostgreSQL server
+started here, `dfpn_gateway.testing`; `sqlite`: one file) and every call goes to the next one in turn, as a
+round-robin load balancer would send it. On the embedded network each process has its own chain (the figures are
+the gateway's and its database's); on the validator they share the chain, as a real fleet does. `--fleet` runs
+1 and 2 replicas on SQLite and on PostgreSQL, without the idle phase, and writes target/bench/gateway-fleet.json.
 
 With `--workers N` (validator only) N scripted workers are registered first, so every submission's seats are drawn
 as on `make localnet`; they never answer, and the requests' deadline (`--deadline`, default 3600 s) keeps them open
@@ -26,19 +33,19 @@ import argparse
 import asyncio
 import contextlib
 import hashlib
+import itertools
 import json
 import os
 import platform
 import signal
 import socket
-import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -117,76 +124,121 @@ def submission(n: int, deadline: int) -> dict[str, Any]:
 # ---- the gateway process --------------------------------------------------------------------------------------
 
 
+@dataclass
+class Fleet:
+    """The gateway processes of a run, sharing one database, and the API key of the clients."""
+
+    procs: list[subprocess.Popen[bytes]]
+    bases: list[str]
+    key: str
+    database: str
+
+    @property
+    def pids(self) -> list[int]:
+        return [p.pid for p in self.procs]
+
+
 @contextlib.asynccontextmanager
-async def gateway_process(
-    *, network: str, wallet: Path | None, workdir: Path, env_extra: dict[str, str] | None = None
-) -> AsyncIterator[tuple[subprocess.Popen[bytes], str, str]]:
-    """`dfpn-gateway serve` on a free port with a fresh database and one unlimited API key: (process, base URL,
-    key). Stopped with SIGTERM (SIGKILL after 10 s)."""
-    from dfpn_gateway.store import SQLiteStore, parse_rate
+async def gateway_fleet(
+    *,
+    network: str,
+    wallet: Path | None,
+    workdir: Path,
+    replicas: int = 1,
+    database_url: str | None = None,
+    env_extra: dict[str, str] | None = None,
+) -> AsyncIterator[Fleet]:
+    """`replicas` x `dfpn-gateway serve` on free ports, sharing a fresh database (`database_url`, else an SQLite file
+    in `workdir`) with one unlimited API key. Stopped with SIGTERM (SIGKILL after 10 s)."""
+    from dfpn_gateway.store import open_store, parse_rate
 
     db = workdir / "gateway.db"
-    store = SQLiteStore(db, PEPPER.encode())
+    store = open_store(database_url, db, PEPPER.encode())
     _, key = store.create_key("bench", quota=None, rate=parse_rate("100000/sec"))
+    described = store.describe()
     store.close()
-    port = _free_port()
     env = {
         **os.environ,
         "DFPN_GATEWAY_KEY_PEPPER": PEPPER,
         "DFPN_GATEWAY_DB_PATH": str(db),
         "DFPN_GATEWAY_MEDIA_DIR": str(workdir / "media"),
-        "DFPN_GATEWAY_PORT": str(port),
         "DFPN_GATEWAY_NETWORK": network,
         "DFPN_GATEWAY_MAX_FEE_CAP_LAMPORTS": str(10**12),
+        **({"DFPN_GATEWAY_DATABASE_URL": database_url} if database_url else {}),
         **(env_extra or {}),
     }
     if wallet is not None:
         env["DFPN_GATEWAY_WALLET"] = str(wallet)
-    log = (workdir / "gateway.log").open("wb")
-    proc = subprocess.Popen(
-        [str(GATEWAY_BIN), "serve", "--log-level", os.environ.get("BENCH_GATEWAY_LOG", "warning")],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
+    procs: list[subprocess.Popen[bytes]] = []
+    bases: list[str] = []
+    logs = []
     try:
+        for n in range(replicas):
+            port = _free_port()
+            log = (workdir / f"gateway-{n}.log").open("wb")
+            logs.append(log)
+            procs.append(
+                subprocess.Popen(
+                    [
+                        str(GATEWAY_BIN),
+                        "serve",
+                        "--log-level",
+                        os.environ.get("BENCH_GATEWAY_LOG", "warning"),
+                    ],
+                    env={**env, "DFPN_GATEWAY_PORT": str(port)},
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                )
+            )
+            bases.append(f"http://127.0.0.1:{port}")
         async with httpx.AsyncClient(timeout=2) as http:
-            for _ in range(600):
-                if proc.poll() is not None:
-                    raise RuntimeError(f"the gateway exited: {(workdir / 'gateway.log').read_text()[-2000:]}")
-                with contextlib.suppress(httpx.HTTPError):
-                    if (await http.get(f"{base}/v1/health")).status_code == 200:
-                        break
-                await asyncio.sleep(0.1)
-            else:
-                raise RuntimeError("the gateway did not answer /v1/health within 60 s")
-        print(f"  gateway pid {proc.pid} at {base}", flush=True)
-        yield proc, base, key
+            for n, (proc, base) in enumerate(zip(procs, bases, strict=True)):
+                for _ in range(900):
+                    if proc.poll() is not None:
+                        text = (workdir / f"gateway-{n}.log").read_text()[-2000:]
+                        raise RuntimeError(f"the gateway exited: {text}")
+                    with contextlib.suppress(httpx.HTTPError):
+                        if (await http.get(f"{base}/v1/health")).status_code == 200:
+                            break
+                    await asyncio.sleep(0.1)
+                else:
+                    raise RuntimeError("the gateway did not answer /v1/health within 90 s")
+        print(f"  gateway pid(s) {[p.pid for p in procs]} at {bases}, {described}", flush=True)
+        yield Fleet(procs, bases, key, described)
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
+        for proc in procs:
+            proc.send_signal(signal.SIGTERM)
+        for proc in procs:
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        for log in logs:
+            log.close()
 
 
 # ---- the load ---------------------------------------------------------------------------------------------------
 
 
-async def submit_phase(base: str, key: str, *, clients: int, seconds: float, deadline: int) -> Phase:
+def _round_robin(bases: list[str]) -> Callable[[], str]:
+    """The next gateway in turn, for every call (a round-robin load balancer)."""
+    turn = itertools.cycle(bases)
+    return lambda: next(turn)
+
+
+async def submit_phase(bases: list[str], key: str, *, clients: int, seconds: float, deadline: int) -> Phase:
     phase = Phase()
     counter = iter(range(10**9))
     stop_at = time.perf_counter() + seconds
+    target = _round_robin(bases)
 
     async def client() -> None:
-        async with httpx.AsyncClient(base_url=base, headers={"X-API-Key": key}, timeout=60) as http:
+        async with httpx.AsyncClient(headers={"X-API-Key": key}, timeout=60) as http:
             while time.perf_counter() < stop_at:
                 started = time.perf_counter()
                 try:
-                    r = await http.post("/v1/requests", json=submission(next(counter), deadline))
+                    r = await http.post(f"{target()}/v1/requests", json=submission(next(counter), deadline))
                 except httpx.HTTPError as e:
                     phase.record(started, 0, type(e).__name__)
                     continue
@@ -201,17 +253,18 @@ async def submit_phase(base: str, key: str, *, clients: int, seconds: float, dea
     return phase
 
 
-async def read_phase(base: str, key: str, ids: list[str], *, clients: int, seconds: float) -> Phase:
+async def read_phase(bases: list[str], key: str, ids: list[str], *, clients: int, seconds: float) -> Phase:
     phase = Phase()
     stop_at = time.perf_counter() + seconds
+    target = _round_robin(bases)
 
     async def client(offset: int) -> None:
         n = offset
-        async with httpx.AsyncClient(base_url=base, headers={"X-API-Key": key}, timeout=60) as http:
+        async with httpx.AsyncClient(headers={"X-API-Key": key}, timeout=60) as http:
             while time.perf_counter() < stop_at:
                 started = time.perf_counter()
                 try:
-                    r = await http.get(f"/v1/requests/{ids[n % len(ids)]}")
+                    r = await http.get(f"{target()}/v1/requests/{ids[n % len(ids)]}")
                 except httpx.HTTPError as e:
                     phase.record(started, 0, type(e).__name__)
                     continue
@@ -224,10 +277,15 @@ async def read_phase(base: str, key: str, ids: list[str], *, clients: int, secon
     return phase
 
 
-def open_requests(db: Path) -> int:
-    """Requests the gateway follows, from its database (read-only: the gateway may be too busy to answer)."""
-    with contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30)) as conn:
-        return int(conn.execute("SELECT COUNT(*) FROM requests WHERE state = 'Open'").fetchone()[0])
+def open_requests(database_url: str | None, db: Path) -> int:
+    """Requests the gateways follow, from their database (the gateways may be too busy to answer)."""
+    from dfpn_gateway.store import open_store
+
+    store = open_store(database_url, db, PEPPER.encode(), migrate=False)
+    try:
+        return store.counts()["openRequests"]
+    finally:
+        store.close()
 
 
 async def idle_phase(
@@ -236,6 +294,7 @@ async def idle_phase(
     key: str,
     *,
     db: Path,
+    database_url: str | None,
     open_now: int,
     target: int,
     seconds: float,
@@ -246,7 +305,7 @@ async def idle_phase(
     topped = 0
     while topped < extra:
         phase = await submit_phase(
-            base, key, clients=10, seconds=min(30.0, 1.0 + (extra - topped) / 20), deadline=deadline
+            [base], key, clients=10, seconds=min(30.0, 1.0 + (extra - topped) / 20), deadline=deadline
         )
         topped += len(phase.ids)
         if not phase.ids:
@@ -257,7 +316,7 @@ async def idle_phase(
     await asyncio.sleep(seconds)
     used, elapsed = cpu_seconds(proc.pid) - before, time.perf_counter() - t0
     return {
-        "open_requests": open_requests(db),
+        "open_requests": open_requests(database_url, db),
         "settle_seconds": round(settled, 1),
         "seconds": round(elapsed, 1),
         "cpu_percent": round(100 * used / elapsed, 2),
@@ -277,53 +336,65 @@ async def settle(pid: int, *, limit: float = 90.0, quiet_percent: float = 10.0) 
     return time.perf_counter() - start
 
 
-async def drive(
-    proc: subprocess.Popen[bytes], base: str, key: str, args: argparse.Namespace, db: Path
-) -> dict[str, Any]:
-    cpu_before = cpu_seconds(proc.pid)
-    subs = await submit_phase(base, key, clients=args.clients, seconds=args.seconds, deadline=args.deadline)
-    cpu_used = cpu_seconds(proc.pid) - cpu_before
+async def drive(fleet: Fleet, args: argparse.Namespace, db: Path, database_url: str | None) -> dict[str, Any]:
+    cpu_before = sum(cpu_seconds(pid) for pid in fleet.pids)
+    subs = await submit_phase(
+        fleet.bases, fleet.key, clients=args.clients, seconds=args.seconds, deadline=args.deadline
+    )
+    cpu_used = sum(cpu_seconds(pid) for pid in fleet.pids) - cpu_before
     print(
         f"  submissions: {len(subs.ids)} in {subs.seconds:.1f} s, statuses {dict(subs.statuses)}", flush=True
     )
-    reads = await read_phase(base, key, subs.ids or ["none"], clients=args.clients, seconds=args.read_seconds)
-    print(f"  reads: {reads.statuses.get(200, 0)} in {reads.seconds:.1f} s", flush=True)
-    idle = await idle_phase(
-        proc,
-        base,
-        key,
-        db=db,
-        open_now=len(subs.ids),
-        target=args.idle_open,
-        seconds=args.idle_seconds,
-        deadline=args.deadline,
+    reads = await read_phase(
+        fleet.bases, fleet.key, subs.ids or ["none"], clients=args.clients, seconds=args.read_seconds
     )
-    print(f"  idle: {idle}", flush=True)
+    print(f"  reads: {reads.statuses.get(200, 0)} in {reads.seconds:.1f} s", flush=True)
     summary = subs.summary(202)
-    # The gateway's own CPU (its background work for them included) per accepted submission, and its share of a
-    # core: on a shared machine, the figure that does not depend on what else runs.
+    # The gateways' own CPU (their background work for them included) per accepted submission, and their share of
+    # a core: on a shared machine, the figure that does not depend on what else runs.
     summary["gateway_cpu_ms_per_submission"] = round(1000 * cpu_used / max(1, summary["ok"]), 1)
     summary["gateway_cpu_percent"] = round(100 * cpu_used / subs.seconds, 1) if subs.seconds else None
-    return {
+    report: dict[str, Any] = {
         "clients": args.clients,
+        "replicas": len(fleet.procs),
+        "database": fleet.database.split(":", 1)[0].split("+", 1)[0],
         "submissions": summary,
         "reads": reads.summary(200),
-        "idle": idle,
         "submitted_ids": subs.ids,
     }
+    if not args.fleet:
+        report["idle"] = await idle_phase(
+            fleet.procs[0],
+            fleet.bases[0],
+            fleet.key,
+            db=db,
+            database_url=database_url,
+            open_now=len(subs.ids),
+            target=args.idle_open,
+            seconds=args.idle_seconds,
+            deadline=args.deadline,
+        )
+        print(f"  idle: {report['idle']}", flush=True)
+    return report
 
 
 # ---- networks ---------------------------------------------------------------------------------------------------
 
 
-async def embedded(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
-    async with gateway_process(network="local", wallet=None, workdir=workdir) as (proc, base, key):
-        report = await drive(proc, base, key, args, workdir / "gateway.db")
+async def embedded(
+    args: argparse.Namespace, workdir: Path, database_url: str | None = None
+) -> dict[str, Any]:
+    async with gateway_fleet(
+        network="local", wallet=None, workdir=workdir, replicas=args.replicas, database_url=database_url
+    ) as fleet:
+        report = await drive(fleet, args, workdir / "gateway.db", database_url)
     report.pop("submitted_ids")
     return report
 
 
-async def validator(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
+async def validator(
+    args: argparse.Namespace, workdir: Path, database_url: str | None = None
+) -> dict[str, Any]:
     from dfpn_localnet import Validator, find_validator, free_port_pair, initialise
     from solders.keypair import Keypair
     from solders.pubkey import Pubkey
@@ -350,8 +421,14 @@ async def validator(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
             await rpc.airdrop(wallet.pubkey(), 500 * LAMPORTS_PER_SOL)
             wallet_path = workdir / "gateway-wallet.json"
             wallet_path.write_text(json.dumps(list(bytes(wallet))))
-            async with gateway_process(network=url, wallet=wallet_path, workdir=workdir) as (proc, base, key):
-                report = await drive(proc, base, key, args, workdir / "gateway.db")
+            async with gateway_fleet(
+                network=url,
+                wallet=wallet_path,
+                workdir=workdir,
+                replicas=args.replicas,
+                database_url=database_url,
+            ) as fleet:
+                report = await drive(fleet, args, workdir / "gateway.db", database_url)
             ids = report.pop("submitted_ids")
             on_chain = 0
             for rid in ids:
@@ -392,26 +469,93 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--idle-seconds", type=float, default=15.0)
     p.add_argument("--deadline", type=int, default=3600, help="deadline_seconds of every submission")
     p.add_argument("--workers", type=int, default=3, help="scripted workers registered (validator only)")
-    p.add_argument("--out", type=Path, default=ROOT / "target/bench/gateway.json")
-    return p.parse_args(argv)
+    p.add_argument("--replicas", type=int, default=1, help="gateway processes sharing the database")
+    p.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
+    p.add_argument(
+        "--fleet", action="store_true", help="1 and 2 replicas on SQLite and PostgreSQL (no idle phase)"
+    )
+    p.add_argument(
+        "--out", type=Path, default=None, help="default target/bench/gateway.json (--fleet: -fleet)"
+    )
+    args = p.parse_args(argv)
+    if args.out is None:
+        args.out = ROOT / ("target/bench/gateway-fleet.json" if args.fleet else "target/bench/gateway.json")
+    if args.replicas < 1:
+        p.error("--replicas must be at least 1")
+    return args
+
+
+async def _one(args: argparse.Namespace, tmp: Path, database_url: str | None) -> dict[str, Any]:
+    """The networks of `args` with its replicas and database."""
+    out: dict[str, Any] = {}
+    if args.network in ("embedded", "both"):
+        print(f"embedded network, {args.replicas} replica(s), {args.database}:", flush=True)
+        (tmp / "embedded").mkdir()
+        out["embedded"] = await embedded(args, tmp / "embedded", database_url)
+    if args.network in ("validator", "both"):
+        print(f"local validator, {args.replicas} replica(s), {args.database}:", flush=True)
+        (tmp / "validator").mkdir()
+        out["validator"] = await validator(args, tmp / "validator", database_url)
+    return out
 
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
     report: dict[str, Any] = {
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+        },
         "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
-    with tempfile.TemporaryDirectory(prefix="dfpn-gw-bench-") as tmp:
-        if args.network in ("embedded", "both"):
-            print("embedded network:", flush=True)
-            (Path(tmp) / "embedded").mkdir()
-            report["embedded"] = await embedded(args, Path(tmp) / "embedded")
-        if args.network in ("validator", "both"):
-            print("local validator:", flush=True)
-            (Path(tmp) / "validator").mkdir()
-            report["validator"] = await validator(args, Path(tmp) / "validator")
-    report["targets"] = {"validator_10_clients_submissions_per_second_min": 20, "validator_p95_ms_max": 3000}
+    runs = (
+        [(d, n) for d in ("sqlite", "postgres") for n in (1, 2)]
+        if args.fleet
+        else [(args.database, args.replicas)]
+    )
+    postgres: Any = None
+    try:
+        for number, (database, replicas) in enumerate(runs):
+            one = argparse.Namespace(**{**vars(args), "database": database, "replicas": replicas})
+            url = None
+            if database == "postgres":
+                if postgres is None:
+                    from dfpn_gateway.testing import ThrowawayPostgres
+
+                    postgres = ThrowawayPostgres().start()
+                url = postgres.create_database(f"bench_{number}")
+            with tempfile.TemporaryDirectory(prefix="dfpn-gw-bench-") as tmp:
+                result = await _one(one, Path(tmp), url)
+            if args.fleet:
+                report.setdefault("runs", []).append({"database": database, "replicas": replicas, **result})
+            else:
+                report.update(result)
+    finally:
+        if postgres is not None:
+            postgres.stop()
+    if args.fleet:
+        report["table"] = fleet_table(report["runs"])
+    else:
+        report["targets"] = {
+            "validator_10_clients_submissions_per_second_min": 20,
+            "validator_p95_ms_max": 3000,
+        }
     return report
+
+
+def fleet_table(runs: list[dict[str, Any]]) -> list[str]:
+    """One line per network, database and replica count: submit and status requests/s and p95."""
+    lines = []
+    for r in runs:
+        for network in ("embedded", "validator"):
+            if network in r:
+                s, g = r[network]["submissions"], r[network]["reads"]
+                lines.append(
+                    f"{network:<9} {r['database']:<8} {r['replicas']} replica(s): submit {s['per_second']}/s "
+                    f"p95 {s['latency_ms']['p95']} ms ({s['gateway_cpu_percent']} % CPU); "
+                    f"status {g['per_second']}/s p95 {g['latency_ms']['p95']} ms"
+                )
+    return lines
 
 
 def main() -> int:
@@ -420,6 +564,8 @@ def main() -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2) + "\n")
     print(json.dumps(report, indent=2))
+    for line in report.get("table", []):
+        print(line)
     return 0
 
 

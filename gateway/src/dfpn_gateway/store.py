@@ -223,6 +223,24 @@ def _key(row: Mapping[Any, Any]) -> ApiKey:
     )
 
 
+# The statements of every API call (authentication, rate, a request and its delivery), built once: building a
+# statement costs about as much as running it on SQLite.
+_KEY_BY_HASH = sa.select(t.api_keys).where(t.api_keys.c.key_hash == sa.bindparam("key_hash"))
+_KEY_BY_ID = sa.select(t.api_keys).where(t.api_keys.c.id == sa.bindparam("key_id"))
+_REQUEST_BY_ID = sa.select(t.requests).where(t.requests.c.id == sa.bindparam("request_id"))
+_DELIVERY_BY_ID = sa.select(t.webhooks).where(t.webhooks.c.request_id == sa.bindparam("request_id"))
+_RATE_NOW: sa.BindParameter[float] = sa.bindparam("now", type_=sa.Double())
+_RATE_STEP: sa.BindParameter[float] = sa.bindparam("step", type_=sa.Double())
+_RATE_PERIOD: sa.BindParameter[float] = sa.bindparam("period", type_=sa.Double())
+_RATE_NEXT = sa.case((t.rate_limits.c.tat > _RATE_NOW, t.rate_limits.c.tat), else_=_RATE_NOW) + _RATE_STEP
+_RATE_TAKE = (
+    sa.update(t.rate_limits)
+    .where(t.rate_limits.c.key_id == sa.bindparam("k"), _RATE_NEXT <= _RATE_NOW + _RATE_PERIOD)
+    .values(tat=_RATE_NEXT)
+)
+_RATE_TAT = sa.select(t.rate_limits.c.tat).where(t.rate_limits.c.key_id == sa.bindparam("k"))
+
+
 def _later(a: sa.ColumnElement[Any], b: sa.ColumnElement[Any] | float) -> sa.ColumnElement[Any]:
     """The larger of two times, written the same on every database (SQLite's max() and PostgreSQL's GREATEST()
     differ)."""
@@ -243,6 +261,8 @@ class Store(abc.ABC):
             raise ValueError("the API key pepper must not be empty")
         self._pepper = pepper
         self.engine = engine
+        self._reader = engine.execution_options(dfpn_write=False)
+        self._writer = engine.execution_options(dfpn_write=True)
         try:
             if migrate:
                 from dfpn_gateway.migrations import upgrade
@@ -280,16 +300,13 @@ class Store(abc.ABC):
     def write(self) -> Iterator[sa.Connection]:
         """A write transaction (on SQLite BEGIN IMMEDIATE: it takes the write lock at once, so two processes never
         deadlock upgrading a read lock)."""
-        with self.engine.connect() as conn:
-            conn.execution_options(dfpn_write=True)
-            with conn.begin():
-                yield conn
+        with self._writer.connect() as conn, conn.begin():
+            yield conn
 
     @contextmanager
     def read(self) -> Iterator[sa.Connection]:
         """Reads, each statement on its own (autocommit)."""
-        with self.engine.connect() as conn:
-            conn.execution_options(dfpn_write=False)
+        with self._reader.connect() as conn:
             yield conn
 
     def close(self) -> None:
@@ -327,7 +344,7 @@ class Store(abc.ABC):
 
     def get_key(self, key_id: str) -> ApiKey | None:
         with self.read() as db:
-            row = db.execute(sa.select(t.api_keys).where(t.api_keys.c.id == key_id)).mappings().first()
+            row = db.execute(_KEY_BY_ID, {"key_id": key_id}).mappings().first()
         return None if row is None else _key(row)
 
     def verify_key(self, key: str) -> ApiKey | None:
@@ -336,11 +353,7 @@ class Store(abc.ABC):
         if key_id is None:
             return None
         with self.read() as db:
-            row = (
-                db.execute(sa.select(t.api_keys).where(t.api_keys.c.key_hash == self.hash_key(key)))
-                .mappings()
-                .first()
-            )
+            row = db.execute(_KEY_BY_HASH, {"key_hash": self.hash_key(key)}).mappings().first()
         if row is None or not hmac.compare_digest(row["id"], key_id):
             return None
         return _key(row)
@@ -382,19 +395,14 @@ class Store(abc.ABC):
         now = time.time() if now is None else now
         step = rate.seconds / rate.count
         c = t.rate_limits.c
-        new_tat = _later(c.tat, now) + step
-        take = (
-            sa.update(t.rate_limits)
-            .where(c.key_id == key_id, new_tat <= now + rate.seconds)
-            .values(tat=new_tat)
-        )
+        params = {"k": key_id, "now": now, "step": step, "period": rate.seconds}
         with self.write() as db:
             # At most three rounds: on PostgreSQL a row another replica inserted after this UPDATE began is
             # invisible to it (READ COMMITTED), and is seen by the next one.
             for _ in range(3):
-                if db.execute(take).rowcount:
+                if db.execute(_RATE_TAKE, params).rowcount:
                     return 0.0
-                tat = db.execute(sa.select(c.tat).where(c.key_id == key_id)).scalar()
+                tat = db.execute(_RATE_TAT, params).scalar()
                 if tat is None:
                     first = self._insert(t.rate_limits).values(key_id=key_id, tat=now + step)
                     inserted = db.execute(
@@ -590,7 +598,7 @@ class Store(abc.ABC):
 
     def get_request(self, request_id: str) -> StoredRequest | None:
         with self.read() as db:
-            row = db.execute(sa.select(t.requests).where(t.requests.c.id == request_id)).mappings().first()
+            row = db.execute(_REQUEST_BY_ID, {"request_id": request_id}).mappings().first()
         return None if row is None else _request(row)
 
     def open_requests(self, owner: str | None = None) -> list[StoredRequest]:
@@ -699,11 +707,7 @@ class Store(abc.ABC):
 
     def get_delivery(self, request_id: str) -> Delivery | None:
         with self.read() as db:
-            row = (
-                db.execute(sa.select(t.webhooks).where(t.webhooks.c.request_id == request_id))
-                .mappings()
-                .first()
-            )
+            row = db.execute(_DELIVERY_BY_ID, {"request_id": request_id}).mappings().first()
         return None if row is None else _delivery(row)
 
     def claim_deliveries(
