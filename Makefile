@@ -190,12 +190,17 @@ bench-network: $(VENV)/.installed validator
 	$(VENV)/bin/python scripts/bench_network.py --rpc
 
 ## bench-gateway: dfpn-gateway under N concurrent HTTP clients on a local validator and the embedded network:
-## submissions/s, reads/s, p50/p95 latency, errors, idle CPU with K open requests -> target/bench/gateway.json
-## (CLIENTS=n, SECONDS=s, OPEN=k; RPC_URL=http://127.0.0.1:8899 to drive a running `make localnet`)
+## submissions/s, reads/s, p50/p95 latency, errors, idle CPU with K open requests -> target/bench/gateway.json;
+## then 1 and 2 replicas on SQLite and on PostgreSQL: submit and status requests/s and p95
+## -> target/bench/gateway-fleet.json (CLIENTS=n, SECONDS=s, OPEN=k; RPC_URL=http://127.0.0.1:8899 to drive a
+## running `make localnet`)
 bench-gateway: $(VENV)/.installed validator
 	@test -f target/deploy/dfpn.so || $(MAKE) build
+	scripts/install-postgres.sh >/dev/null
 	$(VENV)/bin/python gateway/bench/load.py $(if $(CLIENTS),--clients $(CLIENTS)) $(if $(SECONDS),--seconds $(SECONDS)) \
 		$(if $(OPEN),--idle-open $(OPEN)) $(if $(RPC_URL),--network validator --rpc-url $(RPC_URL))
+	$(VENV)/bin/python gateway/bench/load.py --fleet $(if $(CLIENTS),--clients $(CLIENTS)) \
+		$(if $(SECONDS),--seconds $(SECONDS)) $(if $(RPC_URL),--network validator --rpc-url $(RPC_URL))
 
 ## bench-worker: one dfpn-worker with the default detectors under a steady request rate, on a local validator and
 ## on the embedded network: end-to-end requests/s, p50/p95 per stage, peak RSS, detector CPU share
