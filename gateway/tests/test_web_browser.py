@@ -1,17 +1,21 @@
 """The web page in a real browser: Debian's headless Chromium driven by Selenium against a gateway served over HTTP
 on the embedded network, with workers in the same process (`web_live.LiveGateway`).
 
-Covered: the verify flow (upload with progress, fee, phases live with the reveals held until the page showed the
-commits, verdict with its band, each worker's answer and model, regions drawn on the image, reports hashed again
-in the browser), video key frames and an audio waveform with their findings, the permalink without a key (and
-without sending one), the dashboard, every bad input as a clear message, keyboard use, the axe-core audit (no
-serious or critical violation), a 390x844 phone viewport, and no request to any other origin.
+Covered: the verify flow (a file picked or dropped, or a URL with its hash; upload with progress, fee, phases live
+with the reveals held until the page showed the commits, verdict with its band, each worker's answer and model,
+regions drawn on the image, reports hashed again in the browser), video key frames and an audio waveform with
+their findings, the permalink without a key (and without sending one), the dashboard, every bad input as a clear
+message, keyboard use, the axe-core audit (no serious or critical violation), a 390x844 phone viewport, and no
+request to any other origin.
 
 These tests do not skip: without Chromium, chromedriver or axe-core they fail and say how to install them
 (`scripts/install-browser-tests.sh`, which `make test-gateway` runs)."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import http.server
 import io
 import json
 import math
@@ -19,9 +23,11 @@ import os
 import shutil
 import struct
 import subprocess
+import threading
 import time
 import wave
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -261,6 +267,45 @@ def choose(driver: Chrome, path: Path) -> None:
     driver.find_element(By.ID, "media-file").send_keys(str(path))
 
 
+def drop(driver: Chrome, name: str, data: bytes) -> None:
+    """Drop a file on the page's drop zone, as a drag from the desktop does (a DataTransfer with a File)."""
+    driver.execute_script(
+        "const [b64, name] = arguments;"
+        "const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));"
+        "const transfer = new DataTransfer(); transfer.items.add(new File([bytes], name));"
+        "const zone = document.getElementById('drop-zone');"
+        "for (const type of ['dragover', 'drop'])"
+        "  zone.dispatchEvent(new DragEvent(type, {dataTransfer: transfer, bubbles: true, cancelable: true}));",
+        base64.b64encode(data).decode(),
+        name,
+    )
+
+
+@contextmanager
+def media_server(path: str, data: bytes) -> Iterator[str]:
+    """An HTTP server on 127.0.0.1 serving `data` at `path` (where workers and the gateway can read it)."""
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            found = self.path == path
+            self.send_response(200 if found else 404)
+            self.send_header("Content-Length", str(len(data) if found else 0))
+            self.end_headers()
+            if found:
+                self.wfile.write(data)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}{path}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def submit_api(live: LiveGateway, name: str, data: bytes, modalities: str) -> str:
     """Submit through the HTTP API (as curl would) and wait for the finalization; returns the request id."""
     answer = httpx.post(
@@ -443,6 +488,27 @@ def test_audio_waveform_with_flagged_spans(live: LiveGateway, browser: Chrome, t
     )
 
 
+def test_verify_a_url_with_its_hash(live: LiveGateway, browser: Chrome) -> None:
+    image = png_bytes(seed=11)
+    with media_server("/stored/photo.png", image) as url:
+        open_verify(browser, live, key=live.key)
+        browser.find_element(By.ID, "source-url").click()
+        browser.find_element(By.ID, "media-url").send_keys(url)
+        browser.find_element(By.ID, "media-hash").send_keys(hashlib.sha256(image).hexdigest())
+        assert browser.find_element(By.ID, "modality-ImageAuthenticity").is_selected()
+        wait_text(browser, "#fee", "Fee:")
+        browser.find_element(By.ID, "verify-button").click()
+        wait_text(browser, "[data-testid=verdict]", "Manipulated")
+        # the evidence is drawn on the gateway's copy of the media, read from the URL and checked by its hash
+        wait_for(
+            browser,
+            lambda d: len(d.find_elements(By.CSS_SELECTOR, "#evidence svg.overlay g.region")) == 2,
+            "regions",
+        )
+        wait_text(browser, "[data-testid=media-check]", "✓ SHA-256")
+        assert url in text_of(browser, "#hashes")
+
+
 def test_dashboard(live: LiveGateway, browser: Chrome, finalized_image: str) -> None:
     browser.get(f"{live.url}/network")
     wait_text(browser, "[data-testid=workers-total]", "3")
@@ -477,6 +543,13 @@ def test_bad_inputs_each_show_a_clear_message(live: LiveGateway, browser: Chrome
     choose(browser, write(tmp_path, "notes.png", b"just some text, whatever the name says\n" * 20))
     text = alert_text(browser)
     assert "cannot be checked" in text and "image/png" in text  # and what is accepted
+    # the same by drag and drop: a dropped text file is refused, a dropped image taken
+    open_verify(browser, live, key=live.key)
+    drop(browser, "dropped.txt", b"plain text, not media")
+    assert "cannot be checked" in alert_text(browser)
+    drop(browser, "dropped.png", png_bytes(seed=4))
+    wait_text(browser, "#file-info", "dropped.png: image/png")
+    assert not [e for e in browser.find_elements(By.CSS_SELECTOR, "[role=alert]") if e.text.strip()]
     # too large for this gateway
     big = png_bytes(400, 300, noise=True)
     assert len(big) > MAX_IMAGE_BYTES

@@ -486,7 +486,10 @@ class PublicService:
         r = await self._account(address)
         now = await self.gw.rt.watcher.cluster_now()
         status = RequestStatus.from_code(r.status)
-        seats = [await self._seat(address, i, s) for i, s in enumerate(r.seats[: r.joined])]
+        # Reports are fetched side by side (`fetches_in_flight` bounds them), so one slow URI costs one deadline.
+        seats = list(
+            await asyncio.gather(*(self._seat(address, i, s) for i, s in enumerate(r.seats[: r.joined])))
+        )
         timeline, request_tx, finalize_tx = await self._timeline(address, r)
         finished = status is not RequestStatus.OPEN
         finalized = r.status == REQUEST_STATUS_FINALIZED
