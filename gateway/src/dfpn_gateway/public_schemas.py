@@ -231,7 +231,9 @@ class WorkerRow(_Out):
     rewards: int
     registered_at: int
     unbonding: bool
-    modalities: list[ModalityName] = Field(description="What it declared it analyses (only such requests draw it)")
+    modalities: list[ModalityName] = Field(
+        description="What it declared it analyses (only such requests draw it)"
+    )
     models: list[str]
     seats_held: int = Field(description="Seats it held in finished requests still on-chain")
     seats_answered: int = Field(description="Of those, seats it committed")
