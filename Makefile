@@ -141,10 +141,13 @@ test-realtime: $(RT_VENV)/.installed
 	command -v chromium >/dev/null && command -v chromedriver >/dev/null && command -v espeak-ng >/dev/null || \
 	  scripts/apt-install.sh chromium chromium-driver espeak-ng
 	realtime/scripts/install-livekit-server.sh >/dev/null
-	cd realtime && ../$(RT_VENV)/bin/ruff check src tests examples scripts
-	cd realtime && ../$(RT_VENV)/bin/ruff format --check src tests examples scripts
-	cd realtime && ../$(RT_VENV)/bin/mypy src examples scripts
+	cd realtime && ../$(RT_VENV)/bin/ruff check src tests examples scripts deploy
+	cd realtime && ../$(RT_VENV)/bin/ruff format --check src tests examples scripts deploy
+	cd realtime && ../$(RT_VENV)/bin/mypy src examples scripts deploy/build_context.py
 	cd realtime && ../$(RT_VENV)/bin/pytest -q
+	# the integrations at the lower and upper bounds of pipecat-ai and livekit-agents (throwaway venvs, uv)
+	$(RT_VENV)/bin/python realtime/scripts/check_bounds.py --bound lower
+	$(RT_VENV)/bin/python realtime/scripts/check_bounds.py --bound upper
 
 ## validator: solana-test-validator from PATH, else agave's built from crates.io once (scripts/install-validator.sh)
 validator:

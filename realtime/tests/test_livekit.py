@@ -274,5 +274,9 @@ def test_agent_worker_without_credentials_is_a_clear_error() -> None:
     )
     assert proc.returncode != 0
     assert "LIVEKIT_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET" in proc.stderr
+    # And the same from the console script the images run
+    script = Path(sys.executable).parent / "dfpn-realtime-agent"
+    proc = subprocess.run([str(script), "start"], env=env, capture_output=True, text=True, timeout=60)
+    assert proc.returncode != 0 and "LIVEKIT_API_SECRET" in proc.stderr
     with pytest.raises(ConfigError, match="LIVEKIT_API_SECRET"):
         room_credentials({"LIVEKIT_URL": "ws://x", "LIVEKIT_API_KEY": "k"})
