@@ -9,7 +9,10 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import http.server
+import json
 import re
+import shutil
+import subprocess
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -39,8 +42,30 @@ from dfpn_gateway.app import create_app
 from dfpn_gateway.config import Settings
 from dfpn_gateway.public import PublicService, PublicSettings, band, fetch_command, parse_report
 from dfpn_gateway.routers.web import CSP, load_assets, web_dir
+from dfpn_gateway.sniff import sniff
 
-from helpers import MAJORITY, MODEL, PNG, Key, eventually, make_settings, register_workers
+from helpers import (
+    FLAC,
+    GIF,
+    JPEG,
+    M4A,
+    MAJORITY,
+    MKV,
+    MODEL,
+    MOV,
+    MP3_FRAME,
+    MP3_ID3,
+    MP4,
+    OGG,
+    PNG,
+    WAV,
+    WEBM,
+    WEBP,
+    Key,
+    eventually,
+    make_settings,
+    register_workers,
+)
 
 pytestmark = pytest.mark.sqlite_only  # about the chain and the page, not the gateway's state
 WEB = web_dir()
@@ -388,8 +413,6 @@ def test_reports_are_read_defensively() -> None:
         * 50,
         "notes": ["a", 1, "b"],
     }
-    import json
-
     content = parse_report(json.dumps(many).encode())
     assert len(content.verdict or "") == 200
     assert len(content.detections) == 198  # the first 200 entries, two of which are not detections
@@ -451,3 +474,55 @@ def test_public_api_conforms_to_openapi(public_schema: Any, mode: GenerationMode
 
     call()
     assert statuses and all(s < 500 or s in (502, 503) for s in statuses), statuses
+
+
+# ---- the page's pure functions, in node ------------------------------------------------------------------------
+
+
+def test_page_sha256_fallback_and_sniffing_agree_with_the_gateway() -> None:
+    """The page's own SHA-256 (used where WebCrypto is not available: plain http on a non-local host) and its
+    format sniffing give what hashlib and the gateway's sniffer give."""
+    node = shutil.which("node")
+    assert node is not None, "node is needed (Debian nodejs; make test-ts installs it)"
+    blobs = [b"", b"abc", bytes(range(256)) * 3, b"x" * 55, b"y" * 56, b"z" * 64, b"w" * 1000]
+    samples = [
+        PNG,
+        JPEG,
+        GIF,
+        WEBP,
+        WAV,
+        MP3_ID3,
+        MP3_FRAME,
+        FLAC,
+        OGG,
+        MP4,
+        MOV,
+        M4A,
+        WEBM,
+        MKV,
+        b"text file",
+    ]
+    script = (
+        f"import {{ sha256Plain }} from '{(WEB / 'sha256.js').as_uri()}';"
+        f"import {{ sniffBytes }} from '{(WEB / 'sniff.js').as_uri()}';"
+        "const input = JSON.parse(process.argv[1]);"
+        "const hex = (b) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');"
+        "const bytes = (h) => Uint8Array.from(h.match(/../g) || [], (x) => parseInt(x, 16));"
+        "console.log(JSON.stringify({"
+        "  hashes: input.blobs.map((h) => hex(sha256Plain(bytes(h)))),"
+        "  kinds: input.samples.map((h) => sniffBytes(bytes(h).slice(0, 64))),"
+        "}));"
+    )
+    payload = json.dumps({"blobs": [b.hex() for b in blobs], "samples": [s.hex() for s in samples]})
+    done = subprocess.run(
+        [node, "--input-type=module", "-e", script, payload],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert out["hashes"] == [hashlib.sha256(b).hexdigest() for b in blobs]
+    expected = [(t.mime, t.kind) if (t := sniff(s[:64])) else None for s in samples]
+    assert [(k["mime"], k["kind"]) if k else None for k in out["kinds"]] == expected
