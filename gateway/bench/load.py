@@ -164,6 +164,8 @@ async def gateway_fleet(
         "DFPN_GATEWAY_MEDIA_DIR": str(workdir / "media"),
         "DFPN_GATEWAY_NETWORK": network,
         "DFPN_GATEWAY_MAX_FEE_CAP_LAMPORTS": str(10**12),
+        # The embedded network's throwaway wallet: 10,000 SOL, so that no run drains it (100 SOL paid for 3,673)
+        "DFPN_GATEWAY_LOCAL_WALLET_LAMPORTS": str(10**13),
         **({"DFPN_GATEWAY_DATABASE_URL": database_url} if database_url else {}),
         **(env_extra or {}),
     }
