@@ -118,7 +118,12 @@ class ThrowawayPostgres:
 
     def start(self) -> ThrowawayPostgres:
         started = time.monotonic()
-        self.dir = Path(tempfile.mkdtemp(prefix="dfpn-pg-"))
+        base = Path(tempfile.gettempdir())
+        if self._owner is not None and not _traversable(base):
+            base = Path(
+                "/tmp"
+            )  # TMPDIR under /root, say: the unprivileged server could not reach its directory
+        self.dir = Path(tempfile.mkdtemp(prefix="dfpn-pg-", dir=base))
         if self._owner is not None:
             os.chown(self.dir, *self._owner)
         try:
@@ -197,6 +202,11 @@ class ThrowawayPostgres:
         tb: TracebackType | None,
     ) -> None:
         self.stop()
+
+
+def _traversable(path: Path) -> bool:
+    """Whether every directory from / to `path` lets other users through (x for others)."""
+    return all(p.stat().st_mode & 0o001 for p in (path.resolve(), *path.resolve().parents))
 
 
 def _check_name(name: str) -> None:
