@@ -216,9 +216,11 @@ bench-worker: $(VENV)/.installed validator
 	$(VENV)/bin/python worker/bench/throughput.py --network local $(if $(RATE),--rate $(RATE)) \
 		$(if $(DURATION),--duration $(DURATION)) --out target/bench/worker-throughput-local.json
 
-## bench-realtime: per-frame latency p50/p95 and CPU per track, 10 tracks -> target/bench/realtime.json
+## bench-realtime: per-frame latency p50/p95 and CPU per track, 10 tracks -> target/bench/realtime.json; the
+## voice-prosody detector's accuracy on the generated labelled set (held-out seeds) -> target/bench/realtime-voice.json
 bench-realtime: $(RT_VENV)/.installed
 	$(RT_VENV)/bin/python realtime/scripts/bench.py
+	$(RT_VENV)/bin/python realtime/scripts/voice_eval.py
 
 ## bench / bench-cu: compute units per instruction, account sizes and rent -> target/bench/cu.json
 ## (compute units are deterministic, so the debug build that the tests already compiled is used)
