@@ -37,7 +37,7 @@ from dfpn_detectors import Media, combine, load_detectors
 import synth
 
 IMAGE_DETECTORS = ["c2pa-provenance", "ai-metadata-rules", "sd-watermark-dwtdct", "jpeg-ghost", "ela",
-                   "blazeface-consistency"]
+                   "blazeface-consistency", "copy-move", "noise-residual", "spectral-upsampling"]
 
 
 def peak_rss_mb() -> float:
