@@ -15,8 +15,22 @@ from dfpn import LAMPORTS_PER_SOL, AsyncDFPNClient, LocalNetwork, Modality
 from dfpn import instructions as ix
 from dfpn_gateway.config import Settings
 from dfpn_gateway.store import Store
+from dfpn_gateway.testing import ThrowawayPostgres
 
-from helpers import JPEG, MP3_ID3, MP4, PNG, WAV, Database, Key, make_settings, new_key, open_store, running
+from helpers import (
+    JPEG,
+    MP3_ID3,
+    MP4,
+    PNG,
+    WAV,
+    Database,
+    Key,
+    make_settings,
+    new_key,
+    open_store,
+    running,
+    sqlite_only,
+)
 
 IMAGE_FORM = {"modalities": "FaceManipulation", "min_workers": "1"}
 
@@ -224,6 +238,32 @@ async def test_list_requests_bad_parameters_400(
     # Positive control: the same call without the bad parameter is answered
     assert (await api.get("/v1/requests", headers=key.headers)).status_code == 200
     assert error_of(await api.get("/v1/requests")) == (401, "MISSING_API_KEY")
+
+
+@sqlite_only  # its own PostgreSQL server, stopped in the middle
+async def test_a_database_that_goes_away_is_503_not_500(
+    tmp_path: Path, database: Database, sdk: AsyncDFPNClient
+) -> None:
+    with ThrowawayPostgres() as server:
+        url = server.create_database("gone")
+        settings = make_settings(tmp_path, Database("postgres", url))
+        store = open_store(settings)
+        key = new_key(store)
+        store.close()
+        async with running(settings, sdk) as api:
+            # Positive control: answered while the database is there
+            assert (await api.get("/v1/requests", headers=key.headers)).status_code == 200
+            server.stop()
+            for response in (
+                await api.get("/v1/requests", headers=key.headers),
+                await api.get("/v1/requests/11111111111111111111111111111111", headers=key.headers),
+                await api.get(
+                    "/v1/fees/estimate", params={"modalities": "FaceManipulation"}, headers=key.headers
+                ),
+            ):
+                assert error_of(response) == (503, "DATABASE_UNAVAILABLE")
+                assert response.headers["retry-after"] == "5"
+                assert "127.0.0.1" not in response.text and url not in response.text
 
 
 # ---- uploads ----------------------------------------------------------------------------------------------------

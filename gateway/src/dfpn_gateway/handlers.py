@@ -8,6 +8,7 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 
@@ -63,6 +64,22 @@ async def body_timeout(request: Request, exc: BodyTimeoutError) -> JSONResponse:
     )
 
 
+async def database_error(request: Request, exc: DBAPIError) -> JSONResponse:
+    """The database cannot be reached or refused the statement (PostgreSQL down, a connection cut): 503, with the
+    details in the log only (they name the server)."""
+    logger.warning("%s %s: database error: %s", request.method, request.url.path, redact_text(str(exc.orig)))
+    return JSONResponse(
+        {
+            "error": {
+                "code": GatewayCode.DATABASE_UNAVAILABLE.value,
+                "message": "the gateway's database is unavailable; try again shortly",
+            }
+        },
+        status_code=503,
+        headers={"Retry-After": "5"},
+    )
+
+
 async def unexpected(_request: Request, exc: Exception) -> JSONResponse:
     logger.exception("unexpected failure", exc_info=exc)
     return JSONResponse(
@@ -84,6 +101,7 @@ def install(app: FastAPI) -> None:
     app.exception_handler(StarletteHTTPException)(http_error)
     app.exception_handler(ClientDisconnect)(client_disconnect)
     app.exception_handler(BodyTimeoutError)(body_timeout)
+    app.exception_handler(DBAPIError)(database_error)
     app.exception_handler(Exception)(unexpected)
 
 

@@ -33,7 +33,8 @@ _ERROR_DESCRIPTIONS = {
     415: "Not a recognised media format, or not one the modalities analyse (UNSUPPORTED_MEDIA_TYPE)",
     429: "Rate limit (RATE_LIMITED, with Retry-After) or quota (QUOTA_EXHAUSTED)",
     502: "The network or storage answered with a failure",
-    503: "The network, storage or program is unavailable (RPC_ERROR, PAUSED, ...)",
+    503: "The network, storage, program or the gateway's database is unavailable (RPC_ERROR, PAUSED, "
+    "DATABASE_UNAVAILABLE, ...)",
     504: "The network did not answer in time (TIMEOUT)",
 }
 

@@ -88,7 +88,7 @@ async def submit_request(request: Request, key: ApiKeyDep, gw: GatewayDep) -> JS
         "after the first page was read do not shift later pages. Views come from the gateway's database: open "
         "requests have no `progress` here."
     ),
-    responses=error_responses(400, 401, 403, 429),
+    responses=error_responses(400, 401, 403, 429, 503),
 )
 async def list_requests(
     key: ApiKeyDep,
@@ -108,7 +108,7 @@ async def list_requests(
     response_model=RequestView,
     summary="A request's status, and its result once finalized",
     operation_id="getRequest",
-    responses=error_responses(400, 401, 403, 404, 429),
+    responses=error_responses(400, 401, 403, 404, 429, 503),
 )
 async def get_request(request_id: str, key: ApiKeyDep, gw: GatewayDep) -> RequestView:
     return await gw.view(key, request_id)
