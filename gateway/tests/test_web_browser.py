@@ -20,6 +20,7 @@ import io
 import json
 import math
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -509,11 +510,34 @@ def test_verify_a_url_with_its_hash(live: LiveGateway, browser: Chrome) -> None:
         assert url in text_of(browser, "#hashes")
 
 
+def test_expired_request_is_explained(live: LiveGateway, browser: Chrome, tmp_path: Path) -> None:
+    image = png_bytes(seed=21)
+    live.script(image, [])  # no worker answers this one
+    open_verify(browser, live, key=live.key)
+    choose(browser, write(tmp_path, "ignored.png", image))
+    wait_text(browser, "#file-info", "image/png")
+    browser.find_element(By.ID, "verify-button").click()
+    wait_for(
+        browser, lambda d: d.find_elements(By.CSS_SELECTOR, "li.phase.done[data-phase=drawn]"), "seats drawn"
+    )
+    live.advance(
+        600
+    )  # past the commit deadline with no commit: the gateway expires it (the escrow goes back)
+    wait_text(browser, "#live-title", "Not verified")
+    assert "✗" in text_of(browser, "li[data-phase=finalized]")
+    assert "Expired" in text_of(browser, "li[data-phase=finalized]")
+    summary = text_of(browser, "#verdict")
+    assert "Expired" in summary and "escrow went back" in summary
+    assert not browser.find_elements(By.CSS_SELECTOR, "#evidence")
+
+
 def test_dashboard(live: LiveGateway, browser: Chrome, finalized_image: str) -> None:
     browser.get(f"{live.url}/network")
     wait_text(browser, "[data-testid=workers-total]", "3")
     workers = text_of(browser, "#workers-title + .table-wrap")
-    assert workers.count("1 SOL") == 3 and "no challenges yet" in workers and "%" in workers
+    # (stakes are 1 SOL less the seat bonds an ignored request took: see test_expired_request_is_explained)
+    assert len(re.findall(r"\b[01](\.\d+)? SOL\b", workers)) == 3, workers
+    assert workers.count("no challenges yet") == 3 and "% (" in workers
     recent = browser.find_elements(By.CSS_SELECTOR, "#recent-title ~ .table-wrap a")
     assert any(finalized_image in (a.get_attribute("href") or "") for a in recent)
     fees = text_of(browser, "#fees-title ~ .table-wrap")

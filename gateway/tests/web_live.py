@@ -154,7 +154,7 @@ class LiveGateway:
     _ready: threading.Event = field(default_factory=threading.Event)
 
     def script(self, media: bytes, answers: Sequence[Scripted]) -> None:
-        """The answers the workers give for `media`, in seat order."""
+        """The answers the workers give for `media`, in seat order (none: they ignore it)."""
         self.scripts[hashlib.sha256(media).hexdigest()] = answers
 
     def start(self) -> LiveGateway:
@@ -172,6 +172,14 @@ class LiveGateway:
         if not self._ready.wait(120) or self.failure is not None:
             raise RuntimeError(f"the gateway did not start: {self.failure!r}")
         return self
+
+    def advance(self, seconds: int) -> None:
+        """Move the embedded network's clock forward (its deadlines pass at once)."""
+
+        async def forward() -> None:
+            self.network.advance(seconds)
+
+        self.call(forward())
 
     def call(self, coro: Coroutine[Any, Any, T], timeout: float = 60) -> T:
         """Run `coro` on the gateway's event loop (where the embedded network lives)."""
@@ -243,6 +251,8 @@ class LiveGateway:
                 continue
             address = account.address
             answers = self.scripts.get(r.content_hash.hex(), DEFAULT_ANSWERS)
+            if not answers:  # scripted to be ignored: nobody answers, the request will expire
+                continue
             seats = [s for s in r.seats[: r.joined] if s.authority in by_key]
             for i, seat in enumerate(seats):
                 worker = by_key[seat.authority]
