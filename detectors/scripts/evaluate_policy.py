@@ -402,6 +402,7 @@ def run(seed: int = 0, scale: float = 1.0, *, only: Iterable[str] | None = None,
         "detectors_run": [d.model_id for d in detectors],
         "detectors_skipped": skipped,
         "classes_unavailable": labelled_set.unavailable_classes(),
+        "pictures_left_out": labelled_set.NOT_PHOTOGRAPHS,
         "iou_hit": IOU_HIT,
     }
     return rows, meta
