@@ -6,7 +6,8 @@ latency per detector, and write them to JSON.
 
 The set (see tests/synth.py; nothing is downloaded): C2PA-signed assets (a test CA made here), splices from
 lower-quality JPEGs (grid-aligned and not), whole-image re-compressions and upsampled images, simulated face
-swaps (stills and clips), Stable Diffusion-watermarked PNGs (and the same after JPEG), generator metadata.
+swaps (stills and clips), Stable Diffusion-watermarked PNGs (and the same after JPEG), generator metadata,
+copy-moves, noise splices, generator-like upsampled pictures.
 Each detector is scored on its own target only.
 
 Per detector: ``auc`` (ROC AUC of its manipulation score: the highest confidence among its evidence detections,
@@ -221,6 +222,64 @@ def audio_set(n: int, rng: np.random.Generator) -> Iterator[Sample]:
                          "full_band_48k")
 
 
+def _photos(rng: np.random.Generator, min_side: int = 256) -> Iterator[Any]:
+    """Random crops of the shipped photographs, leaving out the three that are not untouched photographs
+    (labelled_set.NOT_PHOTOGRAPHS: textures made by cloning, a picture enlarged by pixel replication)."""
+    from labelled_set import NOT_PHOTOGRAPHS
+
+    imgs = [im for name, im in synth.natural_images() if name not in NOT_PHOTOGRAPHS]
+    while True:
+        yield synth.random_crop(imgs[int(rng.integers(len(imgs)))], rng, min_side=min_side)
+
+
+def _clean_variant(img: Any, kind: str, rng: np.random.Generator) -> bytes:
+    """An untouched photograph as a single JPEG, a PNG, a re-compressed JPEG, an enlarged JPEG or with camera
+    noise (JPEG)."""
+    if kind == "single":
+        return synth.single_jpeg(img, rng).data
+    if kind == "png_plain":
+        return synth.png(img)
+    if kind == "recompressed":
+        return synth.recompressed(img, rng).data
+    if kind == "upsampled":
+        return synth.upsampled(img, rng).data
+    return synth.jpeg(synth.camera_like(img, rng), int(rng.integers(85, 97)))
+
+
+def copy_move_set(n: int, rng: np.random.Generator) -> Iterator[Sample]:
+    photos = _photos(rng)
+    kinds = ["copy_moved_jpeg", "single", "copy_moved_png", "png_plain", "recompressed", "upsampled"]
+    for i in range(n):
+        img, kind = next(photos), kinds[i % len(kinds)]
+        if kind.startswith("copy_moved"):
+            yield Sample(synth.copy_move(img, rng, lossless=kind.endswith("png")).data, True, kind)
+        else:
+            yield Sample(_clean_variant(img, kind, rng), False, kind)
+
+
+def noise_set(n: int, rng: np.random.Generator) -> Iterator[Sample]:
+    photos = _photos(rng)
+    kinds = ["noise_splice", "camera_noise", "noise_splice", "single", "png_plain"]
+    for i in range(n):
+        img, kind = next(photos), kinds[i % len(kinds)]
+        if kind == "noise_splice":
+            yield Sample(synth.noise_splice(img, rng).data, True, kind)
+        else:
+            yield Sample(_clean_variant(img, kind, rng), False, kind)
+
+
+def upsampling_set(n: int, rng: np.random.Generator) -> Iterator[Sample]:
+    photos = _photos(rng)
+    kinds = ["generated_upsampled", "single", "generated_upsampled", "upsampled", "png_plain", "camera_noise"]
+    for i in range(n):
+        img, kind = next(photos), kinds[i % len(kinds)]
+        if kind == "generated_upsampled":
+            s = synth.generated_upsampled(img, rng)
+            yield Sample(s.data, True, s.kind)
+        else:
+            yield Sample(_clean_variant(img, kind, rng), False, kind)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--out", type=Path, default=Path("target/bench/detectors-eval.json"))
@@ -234,7 +293,7 @@ def main() -> None:
 
     dets = {d.model_id: d for d in load_detectors([
         "ai-metadata-rules", "sd-watermark-dwtdct", "jpeg-ghost", "ela", "blazeface-consistency", "video-frames",
-        "voice-spectral"])}
+        "voice-spectral", "copy-move", "noise-residual", "spectral-upsampling"])}
     ca = synth.TestCA()
     c2pa = C2paProvenanceDetector({"trust_anchors": ca.root_pem})
     splices = list(splice_set(size(100), rng))
@@ -254,6 +313,12 @@ def main() -> None:
         run(dets["video-frames"], "video: clips with swapped faces vs real clips", video_set(size(10), rng)),
         run(dets["voice-spectral"], "PROXY (not voice cloning): 16 kHz generated audio saved at 48 kHz vs full band",
             audio_set(size(16), rng)),
+        run(dets["copy-move"], "image authenticity: copy-moved (JPEG 80-95, PNG) vs single / PNG / re-compressed / "
+            "upsampled", copy_move_set(size(60), rng)),
+        run(dets["noise-residual"], "image authenticity: noise splices vs photos with and without camera noise",
+            noise_set(size(60), rng)),
+        run(dets["spectral-upsampling"], "AI-generated: 2x/4x nearest / transposed-convolution upsampling vs "
+            "photos (single, bicubic-upsampled, PNG, camera noise)", upsampling_set(size(60), rng)),
     ]
     report = {
         "generated_by": "detectors/scripts/evaluate.py",
