@@ -103,8 +103,9 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 MIB = 1024 * 1024
 
-#: Most transactions of one request read for its timeline (a request has ~2 + 3 per seat; more is spam).
-MAX_TIMELINE_TXS = 200
+#: Most transactions of one request read for its timeline (a request has about 3 + 3 per seat, at most ~35; more
+#: is someone naming the address in transactions of their own: the newest are read).
+MAX_TIMELINE_TXS = 64
 #: Most detections (per list), detectors and characters of a note kept from a report.
 MAX_DETECTIONS = 200
 MAX_DETECTORS = 32
