@@ -315,7 +315,7 @@ def report(rows: Sequence[Row], *, policy: Policy | None = None) -> dict[str, An
             "value": orig["manipulated_with_region_share"], "target": f">= {TARGET_MANIPULATED_SHARE}",
             "pass": (orig["manipulated_with_region_share"] or 0) >= TARGET_MANIPULATED_SHARE},
     }
-    false_authentic = [
+    false_authentic: list[dict[str, Any]] = [
         {"id": j.row.item.id, "class": j.row.item.cls, "variant": j.row.item.variant, "sub": j.row.item.sub,
          "confidence": j.assessment.confidence, "decided_by": list(j.assessment.decided_by),
          "reasons": list(j.assessment.reasons), "detectors": _states_of(j.row)}
@@ -330,7 +330,7 @@ def report(rows: Sequence[Row], *, policy: Policy | None = None) -> dict[str, An
         "states": [{"n": n, "confidence": conf, "states": pattern}
                    for (pattern, conf), n in patterns.most_common()],
     }
-    false_manipulated = [
+    false_manipulated: list[dict[str, Any]] = [
         {"id": j.row.item.id, "class": j.row.item.cls, "variant": j.row.item.variant, "sub": j.row.item.sub,
          "confidence": j.assessment.confidence, "decided_by": list(j.assessment.decided_by),
          "reasons": list(j.assessment.reasons)}
