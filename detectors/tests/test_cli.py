@@ -158,21 +158,28 @@ def test_list_and_no_command(files: Path) -> None:
     assert bare.returncode == 2 and bare.stderr.startswith("error: USAGE: no command given")
 
 
-def test_a_clean_photo_is_authentic_and_the_modalities_choose_the_detectors(files: Path) -> None:
+def test_a_clean_photo_is_authentic_only_from_detectors_that_vouch(files: Path) -> None:
     # Given an untouched photo saved once as JPEG
     (files / "clean.jpg").write_bytes(synth.jpeg(synth.image("coffee"), 90))
-    # When it is analysed for image authenticity only
+    # When it is analysed for image authenticity only, with the reference detectors (none vouches)
     out = dfpn_detectors("analyze", "clean.jpg", "--modality", "ImageAuthenticity", "--json", cwd=files)
     report = json.loads(out.stdout)
-    # Then the forensic detectors that ran found nothing and the verdict is a moderate Authentic
-    assert (report["verdict"], report["modalities"]) == ("Authentic", ["ImageAuthenticity"]), report["reasons"]
-    assert 50 <= report["confidence"] < 80
+    # Then they found nothing, but that is no evidence of authenticity: Inconclusive, and the reason says so
+    assert (report["verdict"], report["modalities"]) == ("Inconclusive", ["ImageAuthenticity"]), report
+    assert "none of them vouches" in report["reasons"][0]
     # And detectors of other modalities did not run
     skipped = {d["detector"]: d["reason"] for d in report["not_applicable"]}
     assert skipped["ai-metadata-rules"] == "covers none of the modalities asked"
-    # And the spliced photo is not Authentic for the same question (the control)
-    spliced = json.loads(dfpn_detectors("analyze", "spliced.jpg", "-m", "image_authenticity", "--json",
-                                        cwd=files).stdout)
+    # When the operator's settings let jpeg-ghost vouch for image authenticity
+    (files / "vouch.toml").write_text('[jpeg-ghost]\nvouches = ["ImageAuthenticity"]\n')
+    vouched = json.loads(dfpn_detectors("analyze", "clean.jpg", "-m", "ImageAuthenticity", "--config",
+                                        "vouch.toml", "--json", cwd=files).stdout)
+    # Then its "nothing found" makes a moderate Authentic
+    assert (vouched["verdict"], vouched["decided_by"]) == ("Authentic", ["jpeg-ghost"]), vouched["reasons"]
+    assert 50 <= vouched["confidence"] < 80
+    # And the spliced photo is not Authentic with the same settings (the control)
+    spliced = json.loads(dfpn_detectors("analyze", "spliced.jpg", "-m", "image_authenticity", "--config",
+                                        "vouch.toml", "--json", cwd=files).stdout)
     assert spliced["verdict"] == "Manipulated" and "jpeg-ghost" in spliced["decided_by"]
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dfpn_detectors import Analysis, Detection, Detector, Evidence, Media, Modality, Verdict
+import pytest
+
+from dfpn_detectors import Analysis, Detection, Detector, Evidence, Media, Modality, Verdict, load_detectors
 from dfpn_detectors.policy import assess, state
 
 IA, AI, FACE = Modality.IMAGE_AUTHENTICITY, Modality.AI_GENERATED_IMAGE, Modality.FACE_MANIPULATION
@@ -11,10 +13,11 @@ IA, AI, FACE = Modality.IMAGE_AUTHENTICITY, Modality.AI_GENERATED_IMAGE, Modalit
 class Fake(Detector):
     media_kinds = frozenset({"image"})
 
-    def __init__(self, model_id: str, evidence: Evidence, *modalities: Modality) -> None:
+    def __init__(self, model_id: str, evidence: Evidence, *modalities: Modality, vouches: bool = True) -> None:
         self.model_id = model_id
         self.evidence = evidence
         self.modalities = frozenset(modalities)
+        self.vouches = self.modalities if vouches else frozenset()
 
     def analyze(self, media: Media) -> Analysis:
         raise AssertionError("the policy never runs a detector")
@@ -49,6 +52,31 @@ def test_forensic_detectors_that_found_nothing_give_a_moderate_authentic_growing
     assert (two.verdict, two.confidence) == (Verdict.AUTHENTIC, 60)
     many = [clean(Fake(f"f{i}", Evidence.FORENSIC, IA)) for i in range(10)]
     assert assess(many, [IA]).confidence == 75  # moderate: never in the high band
+
+
+def test_only_a_detector_that_vouches_makes_nothing_found_authentic() -> None:
+    # Given a forensic detector whose misses are not rare enough to vouch for the modality
+    shy = Fake("shy", Evidence.FORENSIC, IA, vouches=False)
+    result = assess([clean(shy)], [IA])
+    # Then its "nothing found" is no evidence of authenticity
+    assert result.verdict == Verdict.INCONCLUSIVE and "none of them vouches" in result.reasons[0]
+    # And beside one that vouches (the control), the answer is the vouching one's moderate Authentic
+    both = assess([clean(shy), clean(GHOST)], [IA])
+    assert (both.verdict, both.confidence, both.decided_by) == (Verdict.AUTHENTIC, 55, ("ghost",))
+    # And its trace still counts
+    assert assess([answer(shy, Verdict.MANIPULATED, 70), clean(GHOST)], [IA]).verdict == Verdict.MANIPULATED
+
+
+def test_an_operator_can_let_a_detector_vouch() -> None:
+    # Given a reference detector, which vouches for nothing by default
+    ghost = load_detectors(["jpeg-ghost"])[0]
+    assert ghost.vouches == frozenset()
+    # When the operator's settings say it vouches for image authenticity
+    trusted = load_detectors(["jpeg-ghost"], {"jpeg-ghost": {"vouches": ["ImageAuthenticity"]}})[0]
+    # Then it does, and a bad modality name is refused
+    assert trusted.vouches == {IA}
+    with pytest.raises(ValueError, match="Smell"):
+        load_detectors(["jpeg-ghost"], {"jpeg-ghost": {"vouches": ["Smell"]}})
 
 
 def test_every_requested_modality_must_be_covered() -> None:

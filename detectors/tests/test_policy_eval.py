@@ -41,11 +41,6 @@ def _false_authentic_lines(rep: dict[str, Any]) -> str:
     )
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "target missed, for the policy owner to tune (README, Evaluation): forensic detectors that found nothing give "
-    "Authentic 55 to manipulations they cannot see (splices jpeg-ghost misses, resized or re-encoded copies, "
-    "face swaps under blazeface-consistency's threshold, a face-swapped clip video-frames calls clean). Remove "
-    "this mark once no manipulated item is Authentic (strict: the test then fails until it is removed)."))
 def test_no_manipulated_item_is_called_authentic(written: dict[str, Any]) -> None:
     assert written["targets"]["false_authentic_rate"]["value"] == 0, _false_authentic_lines(written)
     assert written["targets"]["false_authentic_rate"]["pass"]

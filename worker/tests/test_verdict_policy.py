@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dfpn import Modality as ChainModality
 from dfpn import Verdict as ChainVerdict
-from dfpn_detectors import Analysis, Detection, Evidence, Media, Verdict
+from dfpn_detectors import Analysis, Detection, Evidence, Media, Modality, Verdict
 from dfpn_worker.analysis import Analyzer
 from dfpn_worker.registration import choose_detectors, diverse_detector_sets
 
@@ -20,6 +20,7 @@ class CleanDetector(FixedDetector):
     """A forensic detector that looked and found nothing."""
 
     evidence = Evidence.FORENSIC
+    vouches = frozenset({Modality.IMAGE_AUTHENTICITY})
 
     def analyze(self, media: Media) -> Analysis:
         self.calls += 1

@@ -226,6 +226,11 @@ class Detector(ABC):
     media_kinds: frozenset[MediaKind] = frozenset()
     #: What its answers can prove (the verdict policy weighs them by it).
     evidence: Evidence = Evidence.FORENSIC
+    #: The modalities for which this (forensic) detector's "nothing found" counts as evidence of authenticity:
+    #: only where its misses have been measured rare enough (docs/verdicts.md: no miss on the labelled
+    #: evaluation's manipulated classes of that modality, re-encoded and resized copies included). Empty for every
+    #: reference detector today; an operator may set it with the detector's ``{"vouches": [...]}`` setting.
+    vouches: frozenset[Modality] = frozenset()
 
     def supports(self, media: Media) -> bool:
         return media.kind in self.media_kinds
@@ -340,7 +345,8 @@ def load_detectors(
 ) -> list[Detector]:
     """Instantiate detectors from the ``dfpn.detectors`` entry points (entry point name = model id).
 
-    ``config`` maps a detector name to a mapping passed to its factory as ``factory(config)``; the key ``"*"``
+    ``config`` maps a detector name to a mapping passed to its factory as ``factory(config)`` (its ``vouches``, a
+    list of modality names, sets the detector's ``vouches``, whatever the factory does with it); the key ``"*"``
     holds defaults merged under every detector's own mapping (e.g. ``{"*": {"limits": {"max_pixels": ...}}}``;
     a detector's own ``limits`` are merged key by key over the shared ones).
     A detector whose ``model_id`` differs from its entry point name is refused unless its config sets
@@ -368,6 +374,8 @@ def load_detectors(
             if not isinstance(det, Detector):
                 raise TypeError(f"{eps[name].value} did not make a Detector")
             check_model_id(det.model_id)
+            if "vouches" in merged:
+                det.vouches = frozenset(Modality(m) for m in merged["vouches"])
             if det.model_id != name and "model_id" not in own and not getattr(det, "configurable_id", False):
                 raise ValueError(f"entry point {name!r} made a detector with model id {det.model_id!r}")
         except Exception as e:

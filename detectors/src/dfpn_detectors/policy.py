@@ -8,9 +8,10 @@ In short, over the requested modalities and the detectors that cover one of them
    its signature): that conflict is Inconclusive.
 2. **Authentic** only when, for every requested modality, every detector covering it ran and answered Authentic
    or "nothing found", and at least one of them can show absence: a provenance or model detector's Authentic
-   (its confidence), or forensic detectors that found nothing (moderate: 55 for one, +5 for each further one, at
-   most 75). A detector that could not run, or saw a trace below its threshold, blocks Authentic; a trusted
-   capture overrides the latter, never the former.
+   (its confidence), or forensic detectors that found nothing and *vouch* for the modality (their misses measured
+   rare: `Detector.vouches`; moderate: 55 for one, +5 for each further one, at most 75). A detector that could
+   not run, or saw a trace below its threshold, blocks Authentic; a trusted capture overrides the latter, never
+   the former.
 3. Otherwise **Inconclusive**, confidence 0, with the reasons.
 
 ``supporting`` detectors (ELA) are never counted; their detections are still reported.
@@ -118,7 +119,7 @@ def assess(results: Sequence[tuple[Detector, Analysis]], modalities: Iterable[Mo
     reasons: list[str] = []
     deciders: list[tuple[int, str]] = []
     for m in wanted:
-        conf, why, by = _modality_confidence([(d, a, s) for d, a, s in counted if m in d.modalities])
+        conf, why, by = _modality_confidence(m, [(d, a, s) for d, a, s in counted if m in d.modalities])
         coverage.append((m, conf))
         reasons.append(f"{m}: {why}")
         deciders += [(conf, i) for i in by]
@@ -131,7 +132,9 @@ def assess(results: Sequence[tuple[Detector, Analysis]], modalities: Iterable[Mo
                       coverage=tuple(coverage))
 
 
-def _modality_confidence(cover: list[tuple[Detector, Analysis, State]]) -> tuple[int, str, list[str]]:
+def _modality_confidence(
+    modality: Modality, cover: list[tuple[Detector, Analysis, State]]
+) -> tuple[int, str, list[str]]:
     """(confidence Authentic may have for one modality, why, the detectors that vouch); 0 when it may not."""
     if not cover:
         return 0, "no detector that reads this media covers it", []
@@ -145,7 +148,11 @@ def _modality_confidence(cover: list[tuple[Detector, Analysis, State]]) -> tuple
             a.model_id for a in proofs]
     if unsure:
         return 0, f"a trace below the threshold, or no answer: {', '.join(unsure)}", []
-    clean = [a.model_id for d, a, s in cover if s == "clean" and d.evidence == Evidence.FORENSIC]
+    found_nothing = [d for d, _, s in cover if s == "clean" and d.evidence == Evidence.FORENSIC]
+    clean = [d.model_id for d in found_nothing if modality in d.vouches]
+    if not clean and found_nothing:
+        names = ", ".join(d.model_id for d in found_nothing)
+        return 0, f"nothing found by {names}, but none of them vouches for it (their misses are not rare enough)", []
     if not clean:
         return 0, "nothing found, but no forensic detector looked (absent marks prove nothing)", []
     conf = min(FORENSIC_AUTHENTIC_MAX, FORENSIC_AUTHENTIC_BASE + FORENSIC_AUTHENTIC_STEP * (len(clean) - 1))

@@ -38,7 +38,9 @@ class VideoFramesDetector(GuardedDetector):
         self.limits = MediaLimits.from_config(config)
         self.max_frames = int(config.get("max_frames", 8))
         self.max_side = int(config.get("max_side", 960))
-        self.manipulated_at = float(config.get("manipulated_at", 0.8))
+        #: Set on the labelled evaluation's clips: clean clips' median face score stays below 0.52, swapped clips
+        #: reach 0.55 in 33 of 36 (docs/verdicts.md).
+        self.manipulated_at = float(config.get("manipulated_at", 0.55))
         try:
             self.finder: FaceFinder | None = FaceFinder.shared()
             self.unavailable = ""
