@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import json
 import logging
 import threading
 from collections.abc import Coroutine, Sequence
@@ -21,7 +20,6 @@ from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 
 from dfpn import LAMPORTS_PER_SOL, AsyncDFPNClient, LocalNetwork, Verdict
-from dfpn.commitment import commitment, derive_salt
 from dfpn.generated.constants import (
     REQUEST_STATUS_OPEN,
     SEAT_STATE_COMMITTED,
@@ -29,7 +27,6 @@ from dfpn.generated.constants import (
     SEAT_STATE_JOINED,
 )
 from dfpn.generated.types import Request
-from dfpn.instructions import commit_result
 from dfpn.testing import Answer, ScriptedWorker, register_model
 from dfpn_gateway.app import create_app
 from dfpn_gateway.runtime import open_store
@@ -58,45 +55,15 @@ class ReportingWorker(ScriptedWorker):
     version, model, verdict, detections and every detector's finding."""
 
     async def commit_scripted(self, request: Pubkey, answer: Scripted) -> None:
-        report = json.dumps(
-            {
+        await self.commit(
+            request,
+            Answer(answer.verdict, answer.confidence, answer.detections),
+            report_fields={
                 "version": "dfpn-report-v1",
-                "request": str(request),
-                "worker": str(self.pubkey),
-                "model": str(self.model),
                 "modelId": MODEL,
-                "verdict": answer.verdict.value,
-                "confidence": answer.confidence,
-                "detections": list(answer.detections),
                 "detectors": list(answer.detectors),
                 "notes": "scripted by the browser tests",
             },
-            sort_keys=True,
-            separators=(",", ":"),
-        ).encode()
-        name = hashlib.sha256(bytes(request) + bytes(self.pubkey)).hexdigest()[:12]
-        path = self.reports_dir / f"{name}.json"
-        path.write_bytes(report)
-        report_hash = hashlib.sha256(report).digest()
-        salt = derive_salt(self.keypair, request)
-        c = commitment(
-            request=request,
-            worker=self.pubkey,
-            verdict=answer.verdict,
-            confidence=answer.confidence,
-            model=self.model,
-            report_hash=report_hash,
-            salt=salt,
-        )
-        self._answers[request] = (Answer(answer.verdict, answer.confidence), report_hash, salt, path.as_uri())
-        await self._send(
-            commit_result(
-                authority=self.pubkey,
-                request=request,
-                commitment=c,
-                model=self.model,
-                program_id=self.transport.program_id,
-            )
         )
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -123,9 +123,12 @@ class ScriptedWorker:
             ix.leave_request(authority=self.pubkey, request=request, program_id=self.transport.program_id)
         )
 
-    async def commit(self, request: Pubkey, answer: Answer) -> TransactionRecord:
-        """Write the report file, then commit to (verdict, confidence, model, report hash, salt); the model is
-        fixed in the seat by the commit."""
+    async def commit(
+        self, request: Pubkey, answer: Answer, *, report_fields: Mapping[str, Any] | None = None
+    ) -> TransactionRecord:
+        """Write the report file (with `report_fields` added, e.g. a reference worker's `version` and
+        `detectors`), then commit to (verdict, confidence, model, report hash, salt); the model is fixed in the
+        seat by the commit."""
         report = json.dumps(
             {
                 "request": str(request),
@@ -134,6 +137,7 @@ class ScriptedWorker:
                 "verdict": answer.verdict.value,
                 "confidence": answer.confidence,
                 "detections": list(answer.detections),
+                **(report_fields or {}),
             }
         ).encode()
         # Report URIs are at most 128 bytes on-chain: keep the file name short.
