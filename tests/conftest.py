@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import asyncio
 import os
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -80,3 +83,33 @@ def kubo() -> Iterator[Kubo]:
     """A real IPFS node (Kubo, offline) for media and reports on the RPC network."""
     with Kubo() as node:
         yield node
+
+
+def start_localnet_up(
+    state: Path, log: Path, port: int, *extra: str, env: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
+    """`dfpn-localnet up` on `port` with one worker running `ai-metadata-rules` and no challenger (it would submit
+    as the same client wallet: tests/test_localnet_challenger.py), its output in `log`; `extra`: more options."""
+    command = [
+        sys.executable,
+        "-m",
+        "dfpn_localnet.cli",
+        "up",
+        "--port",
+        str(port),
+        "--state-dir",
+        str(state),
+    ]
+    command += ["--workers", "1", "--detectors", "ai-metadata-rules", "--no-challenger", *extra]
+    with log.open("w") as out:
+        return subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env)
+
+
+def wait_until_up(up: subprocess.Popen[bytes], log: Path, seconds: float) -> str:
+    """The log of `up` once it says it is up ("Ctrl-C to stop"); fails if it exits or takes over `seconds`."""
+    give_up = time.monotonic() + seconds
+    while "Ctrl-C to stop" not in log.read_text():
+        assert up.poll() is None, log.read_text()
+        assert time.monotonic() < give_up, log.read_text()
+        time.sleep(0.5)
+    return log.read_text()

@@ -8,47 +8,23 @@ import re
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from dfpn_localnet import free_port_pair
 from dfpn_localnet.cli import worker_detector_sets
 from dfpn_localnet.demo import sample_image
 
+from conftest import start_localnet_up, wait_until_up
+
 
 def test_up_with_a_worker_serves_the_dfpn_cli_until_interrupted(tmp_path: Path) -> None:
     port = free_port_pair()
     state = tmp_path / "net"
     log = tmp_path / "up.log"
-    with log.open("w") as out:
-        up = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "dfpn_localnet.cli",
-                "up",
-                "--port",
-                str(port),
-                "--state-dir",
-                str(state),
-                "--workers",
-                "1",
-                "--detectors",
-                "ai-metadata-rules",
-                # The challenger (on by default) submits as the same client wallet: tests/test_localnet_challenger.py
-                "--no-challenger",
-            ],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
+    up = start_localnet_up(state, log, port)
     try:
         # Given the network is up (it prints its URLs, the client wallet, Kubo and the worker)
-        give_up = time.monotonic() + 240
-        while "Ctrl-C to stop" not in log.read_text():
-            assert up.poll() is None, log.read_text()
-            assert time.monotonic() < give_up, log.read_text()
-            time.sleep(0.5)
-        text = log.read_text()
+        text = wait_until_up(up, log, 240)
         assert f"RPC http://127.0.0.1:{port}" in text and f"websocket ws://127.0.0.1:{port + 1}" in text
         ipfs_api = re.search(r"DFPN_IPFS_API=(\S+)", text)
         assert ipfs_api is not None and "dfpn-worker run --config" in text

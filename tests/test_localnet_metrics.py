@@ -18,6 +18,8 @@ from dfpn_localnet.demo import sample_image
 from dfpn_localnet.workers import worker_environment
 from dfpn_worker.metrics import STAGES
 
+from conftest import start_localnet_up, wait_until_up
+
 
 def test_worker_environment_keeps_tunables_and_drops_per_worker_settings() -> None:
     env = worker_environment(
@@ -49,36 +51,9 @@ def test_up_exposes_each_workers_metrics_and_passes_worker_settings(tmp_path: Pa
     env = dict(os.environ)
     # A tunable that must reach the worker, and a per-worker setting that must not (it would move the port)
     env.update(DFPN_WORKER_LOG_LEVEL="DEBUG", DFPN_WORKER_METRICS_PORT=str(metrics_port + 7))
-    with log.open("w") as out:
-        up = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "dfpn_localnet.cli",
-                "up",
-                "--port",
-                str(port),
-                "--state-dir",
-                str(state),
-                "--workers",
-                "1",
-                "--detectors",
-                "ai-metadata-rules",
-                "--no-challenger",
-                "--metrics-port-base",
-                str(metrics_port),
-            ],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env=env,
-        )
+    up = start_localnet_up(state, log, port, "--metrics-port-base", str(metrics_port), env=env)
     try:
-        give_up = time.monotonic() + 240
-        while "Ctrl-C to stop" not in log.read_text():
-            assert up.poll() is None, log.read_text()
-            assert time.monotonic() < give_up, log.read_text()
-            time.sleep(0.5)
-        text = log.read_text()
+        text = wait_until_up(up, log, 240)
         url = f"http://127.0.0.1:{metrics_port}/metrics"
         # Given the printed metrics URL of the worker, serving (every stage declared, nothing observed yet)
         assert f"metrics {url}" in text

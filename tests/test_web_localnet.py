@@ -11,47 +11,22 @@ import re
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 from dfpn_localnet import free_port_pair
+
+from conftest import start_localnet_up, wait_until_up
 
 
 def test_up_serves_the_page_and_the_demo_prints_its_permalink(tmp_path: Path) -> None:
     port = free_port_pair()
     state = tmp_path / "net"
     log = tmp_path / "up.log"
-    with log.open("w") as out:
-        up = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "dfpn_localnet.cli",
-                "up",
-                "--port",
-                str(port),
-                "--state-dir",
-                str(state),
-                "--workers",
-                "1",
-                "--detectors",
-                "ai-metadata-rules",
-                "--no-challenger",
-                "--gateway-port",
-                str(port + 2),
-            ],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
+    up = start_localnet_up(state, log, port, "--gateway-port", str(port + 2))
     try:
         # Given the network is up with its gateway (it prints the page's URL and an API key)
-        give_up = time.monotonic() + 300
-        while "Ctrl-C to stop" not in log.read_text():
-            assert up.poll() is None, log.read_text()
-            assert time.monotonic() < give_up, log.read_text()
-            time.sleep(0.5)
-        text = log.read_text()
+        text = wait_until_up(up, log, 300)
         line = re.search(
             r"^gateway (http://127\.0\.0\.1:\d+) \(web page: verify .*API key (dfpn_\S+);", text, re.M
         )
