@@ -46,6 +46,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,6 +59,12 @@ from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 
 from dfpn import LAMPORTS_PER_SOL, AsyncDFPNClient, LocalNetwork, Modality, protocol
+from dfpn.generated.constants import (
+    SEAT_STATE_COMMITTED,
+    SEAT_STATE_DRAWN,
+    SEAT_STATE_JOINED,
+    SEAT_STATE_REVEALED,
+)
 from dfpn.generated.types import Request
 from dfpn.rpc import RpcTransport
 from dfpn.transport import TransactionRecord, Transport
@@ -92,6 +99,8 @@ class Run:
     requests: list[Tracked] = field(default_factory=list)
     submit_errors: int = 0
     finalize_errors: int = 0
+    #: Where the requests unfinished at the end of the drain stood (`stage_of`): the backlog's place.
+    unfinished_by_stage: dict[str, int] = field(default_factory=dict)
 
 
 class PipelinedRpc(RpcTransport):
@@ -193,7 +202,28 @@ async def drive(
     for t in tasks:
         t.cancel()
     await asyncio.gather(follower, *tasks, return_exceptions=True)
+    left = [t for t in run.requests if t.done_at is None and t.error is None]
+    addresses = [t.address for t in left if t.address is not None]
+    stages = [stage_of(r) for r in await read_requests(client.transport, addresses)]
+    stages += ["submitting"] * (len(left) - len(addresses))
+    run.unfinished_by_stage = dict(Counter(stages))
     return run
+
+
+def stage_of(r: Request | None) -> str:
+    """Where an unfinished request stands: which step of its one seat (or the client's finalization) it waits on."""
+    if r is None:
+        return "gone"
+    if not protocol.is_open(r.status):
+        return "finalized"
+    if r.joined == 0:
+        return "drawing"
+    return {
+        SEAT_STATE_DRAWN: "accepting",
+        SEAT_STATE_JOINED: "committing",
+        SEAT_STATE_COMMITTED: "revealing",
+        SEAT_STATE_REVEALED: "finalizing",
+    }.get(r.seats[0].state, "other")
 
 
 async def submit(client: AsyncDFPNClient, run: Run, uri: str, digest: bytes, deadline_seconds: int) -> None:
@@ -360,6 +390,24 @@ def process_tree(pid: int) -> list[int]:
     return found
 
 
+def spinning_cpu_seconds(pid: int) -> float:
+    """CPU seconds of the validator's busy-polling threads (`dfpn_localnet.SPINNING_THREADS`): they take whatever
+    CPU is idle whether or not there is work (SCHED_IDLE), so they are reported apart from the validator's work."""
+    from dfpn_localnet import SPINNING_THREADS
+
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    with contextlib.suppress(OSError):
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            with contextlib.suppress(OSError):
+                stat = (task / "stat").read_text()
+                name = stat[stat.index("(") + 1 : stat.rindex(")")]
+                if name in SPINNING_THREADS:
+                    fields = stat.rsplit(")", 1)[1].split()
+                    total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
 def cpu_seconds(pids: list[int]) -> float:
     ticks = os.sysconf("SC_CLK_TCK")
     total = 0.0
@@ -424,6 +472,7 @@ def summarise(
         "submitted": len(submitted),
         "finalized": len(done),
         "unfinished": len(submitted) - len(done),
+        "unfinished_by_stage": run.unfinished_by_stage,
         "submit_errors": run.submit_errors,
         "finalize_errors": run.finalize_errors,
         "errors_sample": sorted({t.error for t in run.requests if t.error})[:5],
@@ -521,6 +570,7 @@ async def _bench_rpc(
             async with AsyncDFPNClient(client_rpc, client_kp, auto_crank=False) as client:
                 busy0, total0 = machine_busy()
                 validator_cpu0 = cpu_seconds(process_tree(validator_pid)) if validator_pid else None
+                spinning0 = spinning_cpu_seconds(validator_pid) if validator_pid else 0.0
                 sampler.sample()
                 worker_cpu0 = sum(sampler.cpu.values())
                 client_cpu0 = time.process_time()
@@ -542,6 +592,7 @@ async def _bench_rpc(
                     if validator_pid and validator_cpu0 is not None
                     else None
                 )
+                spinning = spinning_cpu_seconds(validator_pid) - spinning0 if validator_pid else 0.0
             await client_rpc.close()
         text = await _scrape(metrics_port)
     finally:
@@ -566,14 +617,17 @@ async def _bench_rpc(
         "detector_share_of_worker_cpu": _share(summary["detector_cpu_seconds"], worker_cpu),
         "detector_share_of_machine": _share(summary["detector_cpu_seconds"], elapsed * cores),
     }
-    summary["validator"] = {"cpu_seconds": None if validator_cpu is None else round(validator_cpu, 2)}
+    summary["validator"] = {
+        "cpu_seconds": None if validator_cpu is None else round(validator_cpu, 2),
+        "spinning_cpu_seconds": round(spinning, 2),
+    }
     summary["client"] = {"cpu_seconds": round(client_cpu, 2)}
     summary["cpu_per_request"] = _per_request(
         summary["revealed"],
         cores,
         worker=worker_cpu - summary["detector_cpu_seconds"],
         detectors=summary["detector_cpu_seconds"],
-        validator=validator_cpu or 0.0,
+        validator=(validator_cpu or 0.0) - spinning,
         client=client_cpu,
     )
     summary["machine"] = {

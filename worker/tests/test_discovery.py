@@ -9,6 +9,7 @@ from pathlib import Path
 from dfpn import AsyncDFPNClient, LocalNetwork
 from dfpn import Modality as ChainModality
 from dfpn import instructions as ix
+from dfpn.generated.constants import SEAT_STATE_DRAWN
 from dfpn_detectors import Verdict
 from dfpn_worker import Phase
 
@@ -130,10 +131,11 @@ async def test_own_requests_and_seats_the_free_stake_cannot_bond_are_not_joined(
 async def test_concurrency_bounds_the_requests_between_join_and_commit(
     network: LocalNetwork, client: AsyncDFPNClient, media: Path, make_node: NodeFactory
 ) -> None:
-    # Given a worker allowed one request in analysis at a time, whose detector blocks until released
+    # Given a worker allowed one request in analysis at a time, whose detector blocks until released, and which
+    # declines a seat drawn while busy at once (`busy_hold` 0)
     register_model(network, "fixed-a")
     detector = BlockingDetector("fixed-a", M, 90)
-    node = await make_node("w1", [detector], concurrency=1)
+    node = await make_node("w1", [detector], concurrency=1, busy_hold=0)
     first = await client.submit_request(media, modalities=FACE, min_workers=1, deadline_seconds=120)
     second = await client.submit_request(media, modalities=FACE, min_workers=1, deadline_seconds=120)
     # When it runs (drawn into both)
@@ -158,6 +160,62 @@ async def test_concurrency_bounds_the_requests_between_join_and_commit(
     for r in (first.id, second.id):
         await wait_finished(node, r)
     assert counter(node, "dfpn_worker_requests_revealed_total") == 2
+
+
+async def test_a_seat_drawn_while_busy_is_held_and_accepted_when_a_place_frees(
+    network: LocalNetwork, client: AsyncDFPNClient, media: Path, make_node: NodeFactory
+) -> None:
+    # Given a worker allowed one request in analysis at a time (the default `busy_hold`), its detector blocking,
+    # polling only every minute: between polls it learns of the chain from the program's logs
+    register_model(network, "fixed-a")
+    detector = BlockingDetector("fixed-a", M, 90)
+    node = await make_node("w1", [detector], concurrency=1, poll_interval=60)
+    first = await client.submit_request(media, modalities=FACE, min_workers=1, deadline_seconds=120)
+    second = await client.submit_request(media, modalities=FACE, min_workers=1, deadline_seconds=120)
+    # When it runs (drawn into both) while the first analysis blocks
+    make_node.start(node)
+    await wait_for(detector.started.is_set, what="the first analysis")
+    await wait_for(lambda: len(node.discovery.held) == 1 and node.discovery.subscribed, what="a held seat")
+    # Then the other seat is held: still drawn on-chain, neither accepted nor declined, nothing skipped
+    waiting = [r for r in (first.id, second.id) if node.state.get(r) is None]
+    assert len(waiting) == 1
+    seat = request_account(network, waiting[0]).seats[0]
+    assert seat.state == SEAT_STATE_DRAWN and seat.authority == node.authority
+    assert counter(node, "dfpn_worker_requests_skipped_total", reason="busy") == 0
+    # When the analysis finishes, Then the held seat is accepted at once (no poll is due), without anybody drawing
+    # it again
+    detector.release.set()
+    for r in (first.id, second.id):
+        await wait_phase(node, r, Phase.REVEALED)
+    assert counter(node, "dfpn_worker_requests_revealed_total") == 2
+    assert counter(node, "dfpn_worker_requests_left_total") == 0
+
+
+async def test_a_held_seat_is_declined_once_the_hold_runs_out(
+    network: LocalNetwork, client: AsyncDFPNClient, media: Path, make_node: NodeFactory
+) -> None:
+    # Given a busy worker holding a drawn seat for a place (`busy_hold` 20 s)
+    register_model(network, "fixed-a")
+    detector = BlockingDetector("fixed-a", M, 90)
+    node = await make_node("w1", [detector], concurrency=1, busy_hold=20)
+    subs = [
+        await client.submit_request(media, modalities=FACE, min_workers=1, deadline_seconds=120) for _ in "ab"
+    ]
+    make_node.start(node)
+    await wait_for(detector.started.is_set, what="the first analysis")
+    await node.poll_once()
+    held = next(s.id for s in subs if node.state.get(s.id) is None)
+    assert counter(node, "dfpn_worker_requests_skipped_total", reason="busy") == 0
+    # When 20 s pass on the chain's clock with the worker still busy
+    network.advance(20)
+    await node.poll_once()
+    await node.discovery.drain()
+    # Then it declines the seat (given back in time, drawn again for somebody else)
+    job = node.state.get(held)
+    assert job is not None and job.phase is Phase.LEFT and job.error_code == "busy"
+    assert request_account(network, held).joined == 0
+    assert counter(node, "dfpn_worker_requests_skipped_total", reason="busy") == 1
+    detector.release.set()
 
 
 async def test_transient_rpc_faults_are_retried_through_the_whole_lifecycle(

@@ -37,6 +37,11 @@ from solders.pubkey import Pubkey
 logger = logging.getLogger(__name__)
 
 VALIDATOR_ENV = "DFPN_VALIDATOR"
+#: Threads of agave's validator that busy-poll while it leads (every slot of a one-node cluster): the banking
+#: stage's transaction scheduler spins on its channel without sleeping (a whole core), the vote banking stage
+#: spins on `sched_yield`, the repair service wakes every ~50 µs. `Validator(idle_spinners=True)` gives them
+#: Linux's SCHED_IDLE policy, so on a small machine they take only CPU nobody else wants; docs/build.md.
+SPINNING_THREADS = frozenset({"solBnkTxSched", "solBanknStgVote", "solRepairSvc"})
 _REPO_SCRIPT = Path(__file__).resolve().parents[3] / "scripts" / "install-validator.sh"
 
 
@@ -101,6 +106,8 @@ class Validator:
     ledger: Path | None = None
     program_id: Pubkey = PROGRAM_ID
     extra_args: Sequence[str] = ()
+    #: Give the busy-polling threads (`SPINNING_THREADS`) idle priority once the validator is up (Linux only).
+    idle_spinners: bool = True
     process: subprocess.Popen[bytes] | None = None
     _tmp: tempfile.TemporaryDirectory[str] | None = None
 
@@ -147,8 +154,15 @@ class Validator:
         ]
         logger.info("starting %s", " ".join(args))
         log = open(self.ledger / "dfpn-validator.log", "wb")  # noqa: SIM115 - lives as long as the process
-        self.process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        # A process group of its own (stopped with killpg; a terminal's Ctrl-C does not reach it), but not a session
+        # of its own: with the kernel's autogroup scheduling a new session is a CPU group of its own, weighted like
+        # everything else together, and the idle priority given to its spinning threads would not yield to the
+        # worker and detectors beside it.
+        self.process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, process_group=0)
         asyncio.run(self._wait_healthy(timeout))
+        if self.idle_spinners:
+            idled = idle_spinning_threads(self.process.pid)
+            logger.info("validator threads given idle priority: %s", ", ".join(idled) or "none")
         logger.info("validator up at %s (ledger %s)", self.url, self.ledger)
         return self
 
@@ -206,6 +220,25 @@ class Validator:
         self.stop()
 
 
+def idle_spinning_threads(pid: int) -> list[str]:
+    """Give the threads of process `pid` named in `SPINNING_THREADS` the SCHED_IDLE policy; returns their names.
+    Best effort: a thread gone meanwhile, a system without SCHED_IDLE or a refusal leaves it as it was."""
+    policy = getattr(os, "SCHED_IDLE", None)
+    tasks = Path(f"/proc/{pid}/task")
+    if policy is None or not tasks.is_dir():
+        return []
+    idled = []
+    for task in tasks.iterdir():
+        try:
+            name = (task / "comm").read_text().strip()
+            if name in SPINNING_THREADS:
+                os.sched_setscheduler(int(task.name), policy, os.sched_param(0))
+                idled.append(name)
+        except OSError:
+            continue
+    return sorted(idled)
+
+
 async def initialise(
     rpc: RpcTransport,
     authority: Keypair,
@@ -248,4 +281,12 @@ async def initialise(
     return addresses
 
 
-__all__ = ["VALIDATOR_ENV", "Validator", "find_validator", "free_port_pair", "initialise"]
+__all__ = [
+    "SPINNING_THREADS",
+    "VALIDATOR_ENV",
+    "Validator",
+    "find_validator",
+    "free_port_pair",
+    "idle_spinning_threads",
+    "initialise",
+]

@@ -133,6 +133,11 @@ class WorkerConfig(BaseSettings):
     #: per core), so this bounds the requests waiting on the chain (accept and commit being confirmed, ~2 slots
     #: each) and in the pool's queue, not the CPU; each bonds a seat.
     concurrency: int = Field(default=16, ge=1, le=64)
+    #: Seconds after its draw a seat drawn while `concurrency` is reached is held, unanswered, for a place to free
+    #: (then accepted) before it is declined; never closer than `BUSY_HOLD_MARGIN` to the end of the time to give it
+    #: back. Holding costs nothing (a drawn seat bonds nothing until accepted), while a declined seat waits for
+    #: somebody to draw it again. 0: decline at once.
+    busy_hold: float = Field(default=30.0, ge=0)
     #: Fee floor in SOL: skip a request when the worker's worst-case share of its fee,
     #: ⌊⌊fee × 65 %⌋ / max_workers⌋, is below this.
     fee_floor: str = "0"

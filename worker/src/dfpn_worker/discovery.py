@@ -8,7 +8,9 @@ at that seat's `authority` offset, `dfpn.layout`). For each:
 - a seat only drawn (state DRAWN) is accepted (`join_request`, which locks the seat bond) when the worker can serve
   it: not blocked (registered, not unbonding, staked enough), every requested modality served, a declared model
   registered for all of them, at least the fee floor, fewer than `concurrency` requests between accepting and
-  committing, and free stake (not bonded by other seats) for the bond. Otherwise it is declined (`leave_request`)
+  committing, and free stake (not bonded by other seats) for the bond. A seat drawn while `concurrency` is
+  reached is held unanswered for up to `busy_hold` seconds after its draw and accepted when a place frees.
+  Otherwise it is declined (`leave_request`)
   while the program allows it (within half a commit window of the draw, `dfpn.protocol.leave_open`), so the seat
   is drawn again at once; a seat that cannot be declined any more is left (its bond will be forfeited). Drawn
   seats are decided best-paid first, then the soonest commit deadline. A worker drawn again into a request it gave
@@ -66,6 +68,10 @@ from dfpn_worker.retry import backoff
 from dfpn_worker.state import Job, Phase
 
 logger = logging.getLogger(__name__)
+
+#: Seconds before the end of a drawn seat's time to be given back (`dfpn.protocol.answer_by`) that a busy worker
+#: stops holding it and declines it (`busy_hold`): the decline must still be confirmed in time.
+BUSY_HOLD_MARGIN = 10
 
 #: Seconds after taking a lost log subscription again until the node catches up by polling (see `follow_logs`).
 RESUBSCRIBE_SETTLE = 2.0
@@ -158,6 +164,8 @@ class Discovery:
         #: Drawn seats being answered now (accept or decline in flight), and the bonds of those being accepted.
         self._answering: dict[str, asyncio.Task[None]] = {}
         self._accepting: dict[str, int] = {}
+        #: Drawn seats held unanswered while the worker is busy (`busy_hold`), read again when a place frees.
+        self.held: set[Pubkey] = set()
         self._crank_task: asyncio.Task[None] | None = None
 
     async def poll(self) -> None:
@@ -264,6 +272,10 @@ class Discovery:
                 break  # a stopping worker takes nothing new; a restart answers the seats it still holds
             key = str(d.address)
             reason = self._decline_reason(d, now, free)
+            if reason == "busy" and self._may_hold(d, now):
+                self.held.add(d.address)
+                continue
+            self.held.discard(d.address)
             if reason is None:
                 self._accepting[key] = d.request.seat_bond
                 if free is not None:
@@ -272,6 +284,22 @@ class Discovery:
             else:
                 self._answer(key, self._decline(d, reason, now))
 
+    def _may_hold(self, d: _Drawn, now: int) -> bool:
+        """Whether a seat drawn while the worker is busy may still wait for a place (`busy_hold`)."""
+        seat = self.chain.seat(d.request)
+        if seat is None or self.config.busy_hold <= 0:
+            return False
+        return now < seat.drawn_at + self.config.busy_hold and protocol.leave_open(
+            d.request, seat, now + BUSY_HOLD_MARGIN
+        )
+
+    def place_freed(self) -> None:
+        """A place in `concurrency` freed: read the seats held for one again now (full polls see them too)."""
+        if self.held:
+            self.pushed |= self.held
+            self.held.clear()
+            self.wake.set()
+
     def _answer(self, key: str, work: Coroutine[Any, Any, Any]) -> None:
         task = asyncio.create_task(self._logged("answer", work), name=f"dfpn-worker-answer-{key}")
         self._answering[key] = task
@@ -279,7 +307,8 @@ class Discovery:
         def done(_: asyncio.Task[None]) -> None:
             self._answering.pop(key, None)
             if self._accepting.pop(key, None) is not None and key not in self.jobs.pre_commit:
-                self.wake.set()  # an accept that did not become a job frees its place
+                self.place_freed()  # an accept that did not become a job frees its place
+                self.wake.set()
 
         task.add_done_callback(done)
 

@@ -149,7 +149,8 @@ class WorkerNode:
 
     def _slot_freed(self) -> None:
         """A place in `concurrency` freed: look for drawn seats now, unless pushed events bring them anyway (a
-        full poll is a scan of the program's accounts per seat index)."""
+        full poll is a scan of the program's accounts per seat index); seats held for a place are read again."""
+        self.discovery.place_freed()
         if not self.discovery.subscribed:
             self.discovery.request_full_poll()
 
