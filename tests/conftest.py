@@ -36,10 +36,12 @@ class Endpoint:
     configuration authority: `["model", authority, MODEL]`) and that authority's key (governance tests: registering
     a challenger)."""
 
-    def __init__(self, url: str, model: Pubkey, authority: Keypair) -> None:
+    def __init__(self, url: str, model: Pubkey, authority: Keypair, pid: int | None = None) -> None:
         self.url = url
         self.model = model
         self.authority = authority
+        #: The validator's process id when the session started it (None: a validator started elsewhere).
+        self.pid = pid
 
 
 def _external_authority() -> Keypair:
@@ -72,7 +74,8 @@ def validator() -> Iterator[Endpoint]:
 
     try:
         model = asyncio.run(setup())
-        yield Endpoint(url, model, authority)
+        pid = started.process.pid if started is not None and started.process is not None else None
+        yield Endpoint(url, model, authority, pid)
     finally:
         if started is not None:
             started.stop()

@@ -6,7 +6,7 @@
 
 `validator`: starts `solana-test-validator` with `target/deploy/dfpn.so` (`dfpn_localnet.Validator`, configured by
 the program's upgrade authority), or uses `--rpc-url` (configured, with a faucet). One worker key registers the
-default detectors' model ids (those of `dfpn-localnet up`: ai-metadata-rules, c2pa-provenance, jpeg-ghost) and
+model ids of its detectors (`--detectors`: every installed one by default, as a worker runs them) and
 itself, then runs as a real `dfpn-worker run` process (its metrics endpoint scraped at the end). The media are
 distinct 512x512 JPEGs served over HTTP by `python -m http.server` on 127.0.0.1 (the worker allows loopback
 media). `local`: the same worker as a `WorkerNode` in this process over `LocalNetwork`, media as file:// URIs.
@@ -77,7 +77,8 @@ from dfpn_worker.config import write_config
 from dfpn_worker.registration import register_models, register_worker
 
 REPO = Path(__file__).resolve().parents[2]
-DETECTORS = ["ai-metadata-rules", "c2pa-provenance", "jpeg-ghost"]
+#: `--detectors three`: the local network's defaults (`dfpn-localnet up` before every installed detector ran).
+THREE_DETECTORS = ["ai-metadata-rules", "c2pa-provenance", "jpeg-ghost"]
 MODALITIES = [Modality.IMAGE_AUTHENTICITY, Modality.AI_GENERATED_IMAGE]
 
 
@@ -500,7 +501,7 @@ def worker_values(home: Path, keypair: Keypair, network: str, args: argparse.Nam
         "keypair": home / "key.json",
         "network": network,
         "stake": str(args.stake),
-        "detectors": DETECTORS,
+        "detectors": chosen_detectors(args),
         # only what the requests ask: other workers' tests on a shared validator rely on the draw not seating it
         "modalities": [m.name for m in MODALITIES],
         "state_dir": home / "state",
@@ -762,6 +763,15 @@ async def bench_local(args: argparse.Namespace, work: Path) -> dict[str, Any]:
 # ---- command -----------------------------------------------------------------------------------------------------
 
 
+def chosen_detectors(args: argparse.Namespace) -> list[str]:
+    """The worker's `detectors` setting: empty runs every installed detector, as a worker does by default."""
+    if args.detectors == "all":
+        return []
+    if args.detectors == "three":
+        return list(THREE_DETECTORS)
+    return [name.strip() for name in args.detectors.split(",") if name.strip()]
+
+
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     p.add_argument("--network", choices=["validator", "local"], default="validator")
@@ -775,6 +785,12 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--poll-interval", type=float, default=2.0, help="the worker's `poll_interval`")
     p.add_argument("--stake", type=int, default=100, help="the worker's stake, SOL (covers the seat bonds)")
     p.add_argument("--media", type=int, default=16, help="distinct media files")
+    p.add_argument(
+        "--detectors",
+        default="all",
+        help="all (every installed detector: the worker's default), three (ai-metadata-rules, c2pa-provenance, "
+        "jpeg-ghost) or a comma-separated list",
+    )
     p.add_argument("--profile", action="store_true", help="profile the worker's main process (cProfile)")
     p.add_argument("--out", type=Path, help="write the JSON here too")
     return p.parse_args(argv)
@@ -794,7 +810,7 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
         "warmup": args.warmup,
         "concurrency": args.concurrency,
         "poll_interval": args.poll_interval,
-        "detectors": DETECTORS,
+        "detector_setting": chosen_detectors(args) or "every installed detector (the worker's default)",
         **summary,
     }
     text = json.dumps(summary, indent=2)

@@ -34,6 +34,8 @@ def _check(summary: dict[str, Any], out: Path) -> None:
         STAGES, True
     )
     assert set(summary["detectors"]) == {"ai-metadata-rules", "c2pa-provenance", "jpeg-ghost"}
+    assert summary["detector_setting"] == ["ai-metadata-rules", "c2pa-provenance", "jpeg-ghost"]
+    assert summary["unfinished"] == sum(summary["unfinished_by_stage"].values())
     assert summary["worker"]["peak_rss_mb"] > 0 and summary["detector_cpu_seconds"] > 0
 
 
@@ -41,6 +43,7 @@ async def test_the_benchmark_runs_on_the_embedded_network(tmp_path: Path) -> Non
     bench = _bench()
     out = tmp_path / "local.json"
     args = ["--network", "local", "--rate", "4", "--duration", "4", "--warmup", "1", "--drain", "60"]
+    args += ["--detectors", "three"]
     summary = await bench.main(bench.parse([*args, "--media", "3", "--out", str(out)]))
     _check(summary, out)
 
@@ -50,6 +53,7 @@ async def test_the_benchmark_runs_on_a_validator(rpc_url: str, tmp_path: Path) -
     bench = _bench()
     out = tmp_path / "validator.json"
     args = ["--network", "validator", "--rpc-url", rpc_url, "--rate", "2", "--duration", "5", "--warmup", "1"]
+    args += ["--detectors", "three"]
     summary = await bench.main(bench.parse([*args, "--drain", "120", "--media", "3", "--out", str(out)]))
     _check(summary, out)
     assert summary["worker"]["processes"] >= 2  # the node and its analysis processes
