@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -100,3 +101,24 @@ def test_modalities_have_several_spellings() -> None:
         ChainModality.FACE_MANIPULATION
     }
     assert parse_modality("ai-image") is ChainModality.AI_GENERATED_IMAGE
+
+
+def _documented_keys(readme: str) -> set[str]:
+    """The keys of the README's configuration table (first column; `a` / `b` rows name several)."""
+    section = readme.split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    keys: set[str] = set()
+    for line in section.splitlines():
+        if line.startswith("| `"):
+            keys |= set(re.findall(r"`([a-z_]+)`", line.split("|")[1]))
+    return keys
+
+
+def test_every_setting_is_documented_in_the_readme() -> None:
+    # Given the worker's README
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    documented = _documented_keys(readme)
+    # Then its configuration table names every setting, and nothing that is not one
+    assert set(WorkerConfig.model_fields) == documented
+    # (and the check sees a missing row: without the `busy_hold` row the sets differ)
+    without = "\n".join(line for line in readme.splitlines() if not line.startswith("| `busy_hold`"))
+    assert "busy_hold" not in _documented_keys(without)
