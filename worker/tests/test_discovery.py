@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from dfpn import AsyncDFPNClient, LocalNetwork
 from dfpn import Modality as ChainModality
 from dfpn import instructions as ix
 from dfpn.generated.constants import SEAT_STATE_DRAWN
 from dfpn_detectors import Verdict
-from dfpn_worker import Phase
+from dfpn_worker import Phase, WorkerNode
 
 from helpers import (
     BlockingDetector,
@@ -128,23 +129,33 @@ async def test_own_requests_and_seats_the_free_stake_cannot_bond_are_not_joined(
     assert counter(node, "dfpn_worker_errors_total", stage="join") == 0
 
 
+async def busy_worker(
+    network: LocalNetwork, client: AsyncDFPNClient, media: Path, make_node: NodeFactory, **overrides: Any
+) -> tuple[WorkerNode, BlockingDetector, list[str]]:
+    """A running worker allowed one request in analysis at a time, drawn into two requests, its detector blocking
+    the first analysis until released (the two request ids)."""
+    register_model(network, "fixed-a")
+    detector = BlockingDetector("fixed-a", M, 90)
+    node = await make_node("w1", [detector], concurrency=1, **overrides)
+    subs = [
+        await client.submit_request(media, modalities=FACE, min_workers=1, deadline_seconds=120) for _ in "ab"
+    ]
+    make_node.start(node)
+    await wait_for(detector.started.is_set, what="the first analysis")
+    return node, detector, [s.id for s in subs]
+
+
 async def test_concurrency_bounds_the_requests_between_join_and_commit(
     network: LocalNetwork, client: AsyncDFPNClient, media: Path, make_node: NodeFactory
 ) -> None:
-    # Given a worker allowed one request in analysis at a time, whose detector blocks until released, and which
-    # declines a seat drawn while busy at once (`busy_hold` 0)
-    register_model(network, "fixed-a")
-    detector = BlockingDetector("fixed-a", M, 90)
-    node = await make_node("w1", [detector], concurrency=1, busy_hold=0)
-    first = await client.submit_request(media, modalities=FACE, min_workers=1, deadline_seconds=120)
-    second = await client.submit_request(media, modalities=FACE, min_workers=1, deadline_seconds=120)
-    # When it runs (drawn into both)
-    make_node.start(node)
-    await wait_for(detector.started.is_set, what="the first analysis")
+    # Given a busy worker (one request in analysis at a time, drawn into two) which declines a seat drawn while
+    # busy at once (`busy_hold` 0)
+    node, detector, (first, second) = await busy_worker(network, client, media, make_node, busy_hold=0)
+    # When it polls
     for _ in range(5):
         await node.poll_once()
     # Then it accepted one and declined the other as busy while that analysis runs (the seat is free again)
-    jobs = {r: node.state.get(r) for r in (first.id, second.id)}
+    jobs = {r: node.state.get(r) for r in (first, second)}
     busy = [r for r, j in jobs.items() if j is not None and j.phase is Phase.LEFT]
     assert len(busy) == 1 and jobs[busy[0]].error_code == "busy"  # type: ignore[union-attr]
     assert request_account(network, busy[0]).joined == 0
@@ -154,10 +165,10 @@ async def test_concurrency_bounds_the_requests_between_join_and_commit(
     accepted = next(r for r in jobs if r != busy[0])
     await wait_phase(node, accepted, Phase.COMMITTED, Phase.REVEALED)
     await client.draw_seats(busy[0])
-    for r in (first.id, second.id):
+    for r in (first, second):
         await wait_phase(node, r, Phase.REVEALED)
-    open_finalizing_to_anyone(network, second.id)
-    for r in (first.id, second.id):
+    open_finalizing_to_anyone(network, second)
+    for r in (first, second):
         await wait_finished(node, r)
     assert counter(node, "dfpn_worker_requests_revealed_total") == 2
 
@@ -165,19 +176,13 @@ async def test_concurrency_bounds_the_requests_between_join_and_commit(
 async def test_a_seat_drawn_while_busy_is_held_and_accepted_when_a_place_frees(
     network: LocalNetwork, client: AsyncDFPNClient, media: Path, make_node: NodeFactory
 ) -> None:
-    # Given a worker allowed one request in analysis at a time (the default `busy_hold`), its detector blocking,
-    # polling only every minute: between polls it learns of the chain from the program's logs
-    register_model(network, "fixed-a")
-    detector = BlockingDetector("fixed-a", M, 90)
-    node = await make_node("w1", [detector], concurrency=1, poll_interval=60)
-    first = await client.submit_request(media, modalities=FACE, min_workers=1, deadline_seconds=120)
-    second = await client.submit_request(media, modalities=FACE, min_workers=1, deadline_seconds=120)
-    # When it runs (drawn into both) while the first analysis blocks
-    make_node.start(node)
-    await wait_for(detector.started.is_set, what="the first analysis")
+    # Given a busy worker (the default `busy_hold`) polling only every minute: between polls it learns of the
+    # chain from the program's logs
+    node, detector, requests = await busy_worker(network, client, media, make_node, poll_interval=60)
+    # When it has seen both drawn seats while the first analysis blocks
     await wait_for(lambda: len(node.discovery.held) == 1 and node.discovery.subscribed, what="a held seat")
     # Then the other seat is held: still drawn on-chain, neither accepted nor declined, nothing skipped
-    waiting = [r for r in (first.id, second.id) if node.state.get(r) is None]
+    waiting = [r for r in requests if node.state.get(r) is None]
     assert len(waiting) == 1
     seat = request_account(network, waiting[0]).seats[0]
     assert seat.state == SEAT_STATE_DRAWN and seat.authority == node.authority
@@ -185,7 +190,7 @@ async def test_a_seat_drawn_while_busy_is_held_and_accepted_when_a_place_frees(
     # When the analysis finishes, Then the held seat is accepted at once (no poll is due), without anybody drawing
     # it again
     detector.release.set()
-    for r in (first.id, second.id):
+    for r in requests:
         await wait_phase(node, r, Phase.REVEALED)
     assert counter(node, "dfpn_worker_requests_revealed_total") == 2
     assert counter(node, "dfpn_worker_requests_left_total") == 0
@@ -195,16 +200,9 @@ async def test_a_held_seat_is_declined_once_the_hold_runs_out(
     network: LocalNetwork, client: AsyncDFPNClient, media: Path, make_node: NodeFactory
 ) -> None:
     # Given a busy worker holding a drawn seat for a place (`busy_hold` 20 s)
-    register_model(network, "fixed-a")
-    detector = BlockingDetector("fixed-a", M, 90)
-    node = await make_node("w1", [detector], concurrency=1, busy_hold=20)
-    subs = [
-        await client.submit_request(media, modalities=FACE, min_workers=1, deadline_seconds=120) for _ in "ab"
-    ]
-    make_node.start(node)
-    await wait_for(detector.started.is_set, what="the first analysis")
+    node, detector, requests = await busy_worker(network, client, media, make_node, busy_hold=20)
     await node.poll_once()
-    held = next(s.id for s in subs if node.state.get(s.id) is None)
+    held = next(r for r in requests if node.state.get(r) is None)
     assert counter(node, "dfpn_worker_requests_skipped_total", reason="busy") == 0
     # When 20 s pass on the chain's clock with the worker still busy
     network.advance(20)
