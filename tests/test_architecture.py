@@ -67,3 +67,32 @@ def test_every_detector_entry_point_loads_and_names_a_detector() -> None:
     for ep in found:
         cls = ep.load()
         assert inspect.isclass(cls) and issubclass(cls, Detector), f"entry point {ep.name} is not a Detector"
+
+
+#: Python packages whose sources must not call `asyncio.wait_for`: on Python 3.11 (the floor) it swallows a
+#: cancellation that arrives as the awaited thing completes (gh-86296), so a loop waiting that way may never stop.
+#: `async with asyncio.timeout(...)` is correct there.
+PACKAGE_SOURCES = (
+    "sdk-python/src",
+    "detectors/src",
+    "worker/src",
+    "gateway/src",
+    "realtime/src",
+    "localnet/src",
+    "challenger/src",
+)
+
+
+def wait_for_calls(text: str) -> int:
+    return len(re.findall(r"\basyncio\.wait_for\(|\bfrom asyncio import [^\n]*\bwait_for\b", text))
+
+
+def test_no_package_waits_with_asyncio_wait_for() -> None:
+    # Given every Python source of the packages
+    sources = [p for d in PACKAGE_SOURCES for p in sorted((ROOT / d).rglob("*.py"))]
+    assert len(sources) > 50
+    # Then none calls asyncio.wait_for
+    offenders = [str(p.relative_to(ROOT)) for p in sources if wait_for_calls(p.read_text())]
+    assert offenders == []
+    # (and the check sees one)
+    assert wait_for_calls("await asyncio.wait_for(event.wait(), 5)") == 1

@@ -148,6 +148,29 @@ async def test_any_exception_in_a_delivery_is_a_failed_attempt_with_backoff(
     store.close()
 
 
+async def test_stop_ends_the_delivery_loop_even_when_it_is_woken_as_it_is_cancelled(tmp_path: Path) -> None:
+    # Given a running deliverer waiting for work (nothing queued)
+    settings = make_settings(tmp_path)
+    store = open_store(settings)
+    deliverer = WebhookDeliverer(store, settings, lambda _r: None)
+    deliverer.start()
+    await asyncio.sleep(0.2)
+    # (control: a plain stop ends it)
+    async with asyncio.timeout(5):
+        await deliverer.stop()
+    deliverer = WebhookDeliverer(store, settings, lambda _r: None)
+    deliverer.start()
+    await asyncio.sleep(0.2)
+    # When a delivery wakes it and it is stopped in the same turn of the event loop (on Python 3.11 a wait_for
+    # there swallowed the cancellation: the loop ran on and stop() never returned; a CI run hung on it)
+    deliverer.wake()
+    await asyncio.sleep(0)
+    # Then stop() still returns
+    async with asyncio.timeout(5):
+        await deliverer.stop()
+    store.close()
+
+
 # ---- 2. an endless reply body ---------------------------------------------------------------------------------------
 
 

@@ -530,7 +530,8 @@ class Challenger:
 
     async def _sleep(self, seconds: float) -> None:
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._stop.wait(), timeout=seconds)
+            async with asyncio.timeout(seconds):  # not wait_for: on 3.11 it can swallow a cancellation (gh-86296)
+                await self._stop.wait()
 
     def report(self) -> Report:
         """Per-worker accuracy over every recorded challenge (`dfpn_challenger.report`)."""

@@ -247,8 +247,11 @@ class WebhookDeliverer:
                 next_at = None
             wait = 5.0 if next_at is None else min(max(next_at - time.time(), 0.05), 5.0)
             self._wake.clear()
+            # asyncio.timeout, not wait_for: on Python 3.11 wait_for swallows a cancellation that arrives as the
+            # event is set (gh-86296), and stop() then waited for this loop forever (seen in CI)
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), wait)
+                async with asyncio.timeout(wait):
+                    await self._wake.wait()
 
     async def _deliver_guarded(self, d: st.Delivery) -> None:
         try:

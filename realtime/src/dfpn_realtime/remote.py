@@ -219,7 +219,8 @@ class RemoteBackend(AnalysisBackend):
         self._pending[request_id] = fut
         try:
             await ws.send(encode_request(request_id, sample))
-            return await asyncio.wait_for(fut, self.timeout)
+            async with asyncio.timeout(self.timeout):  # not wait_for: on 3.11 it can swallow a cancellation
+                return await fut
         except (ConnectionClosed, OSError) as e:
             return SampleResult.unavailable(self.name, f"remote analysis connection lost: {e}")
         except TimeoutError:

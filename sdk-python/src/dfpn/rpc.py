@@ -644,7 +644,9 @@ class RpcTransport(Transport):
             await asyncio.sleep(timeout)
             return
         try:
-            await asyncio.wait_for(event.wait(), timeout)
+            # not wait_for: on Python 3.11 it can swallow a cancellation (gh-86296)
+            async with asyncio.timeout(timeout):
+                await event.wait()
         except TimeoutError:
             return
         event.clear()
