@@ -529,8 +529,9 @@ class Challenger:
         return self._timing.expovariate(1.0 / self.config.interval)
 
     async def _sleep(self, seconds: float) -> None:
+        # not wait_for: on Python 3.11 it can swallow a cancellation (gh-86296)
         with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(seconds):  # not wait_for: on 3.11 it can swallow a cancellation (gh-86296)
+            async with asyncio.timeout(seconds):
                 await self._stop.wait()
 
     def report(self) -> Report:
