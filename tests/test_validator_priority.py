@@ -12,45 +12,21 @@ import os
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 from dfpn.fees import LAMPORTS_PER_SOL
 from dfpn.rpc import RpcTransport
-from dfpn_localnet import SPINNING_THREADS
+from dfpn_localnet import SPINNING_THREADS, spinning_cpu_seconds, spinning_threads
 from solders.keypair import Keypair
 
 from conftest import Endpoint
 
-TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def threads(pid: int) -> dict[int, str]:
-    """The process' threads: id -> name."""
-    found = {}
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        try:
-            found[int(task.name)] = (task / "comm").read_text().strip()
-        except OSError:
-            continue
-    return found
-
-
-def spinning_cpu(pid: int) -> float:
-    """CPU seconds the spinning threads used so far."""
-    total = 0
-    for tid, name in threads(pid).items():
-        if name in SPINNING_THREADS:
-            fields = Path(f"/proc/{pid}/task/{tid}/stat").read_text().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])
-    return total / TICKS
-
 
 def spinning_share(pid: int, seconds: float) -> float:
     """Cores' worth of CPU the spinning threads take over `seconds`."""
-    before, start = spinning_cpu(pid), time.monotonic()
+    before, start = spinning_cpu_seconds(pid), time.monotonic()
     time.sleep(seconds)
-    return (spinning_cpu(pid) - before) / (time.monotonic() - start)
+    return (spinning_cpu_seconds(pid) - before) / (time.monotonic() - start)
 
 
 @pytest.fixture
@@ -61,9 +37,8 @@ def local_pid(validator: Endpoint) -> int:
 
 
 def test_the_spinning_threads_run_at_idle_priority_in_this_session(local_pid: int) -> None:
-    # Given the session's validator, When its threads are read
-    found = threads(local_pid)
-    spinning = {tid: name for tid, name in found.items() if name in SPINNING_THREADS}
+    # Given the session's validator, When its spinning threads are read
+    spinning = spinning_threads(local_pid)
     # Then every spinning thread is there and runs at SCHED_IDLE, the others at the normal policy
     assert set(spinning.values()) == SPINNING_THREADS
     assert all(os.sched_getscheduler(tid) == os.SCHED_IDLE for tid in spinning)

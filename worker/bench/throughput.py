@@ -391,24 +391,6 @@ def process_tree(pid: int) -> list[int]:
     return found
 
 
-def spinning_cpu_seconds(pid: int) -> float:
-    """CPU seconds of the validator's busy-polling threads (`dfpn_localnet.SPINNING_THREADS`): they take whatever
-    CPU is idle whether or not there is work (SCHED_IDLE), so they are reported apart from the validator's work."""
-    from dfpn_localnet import SPINNING_THREADS
-
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0.0
-    with contextlib.suppress(OSError):
-        for task in Path(f"/proc/{pid}/task").iterdir():
-            with contextlib.suppress(OSError):
-                stat = (task / "stat").read_text()
-                name = stat[stat.index("(") + 1 : stat.rindex(")")]
-                if name in SPINNING_THREADS:
-                    fields = stat.rsplit(")", 1)[1].split()
-                    total += (int(fields[11]) + int(fields[12])) / ticks
-    return total
-
-
 def cpu_seconds(pids: list[int]) -> float:
     ticks = os.sysconf("SC_CLK_TCK")
     total = 0.0
@@ -538,6 +520,8 @@ async def bench_validator(args: argparse.Namespace, work: Path) -> dict[str, Any
 async def _bench_rpc(
     args: argparse.Namespace, work: Path, url: str, validator_pid: int | None
 ) -> dict[str, Any]:
+    from dfpn_localnet import spinning_cpu_seconds
+
     media_dir = work / "media"
     media_dir.mkdir()
     files = make_media(media_dir, args.media)
@@ -571,6 +555,7 @@ async def _bench_rpc(
             async with AsyncDFPNClient(client_rpc, client_kp, auto_crank=False) as client:
                 busy0, total0 = machine_busy()
                 validator_cpu0 = cpu_seconds(process_tree(validator_pid)) if validator_pid else None
+                # the busy-polling threads take whatever CPU is idle (SCHED_IDLE): reported apart from the work
                 spinning0 = spinning_cpu_seconds(validator_pid) if validator_pid else 0.0
                 sampler.sample()
                 worker_cpu0 = sum(sampler.cpu.values())

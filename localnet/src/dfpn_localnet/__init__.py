@@ -9,6 +9,8 @@ from dfpn_localnet.validator import (
     free_port_pair,
     idle_spinning_threads,
     initialise,
+    spinning_cpu_seconds,
+    spinning_threads,
 )
 
 __all__ = [
@@ -21,4 +23,6 @@ __all__ = [
     "free_port_pair",
     "idle_spinning_threads",
     "initialise",
+    "spinning_cpu_seconds",
+    "spinning_threads",
 ]

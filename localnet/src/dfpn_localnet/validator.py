@@ -9,6 +9,7 @@ authority initialises the configuration over JSON-RPC, like on devnet (only the 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import shutil
@@ -220,22 +221,40 @@ class Validator:
         self.stop()
 
 
+def spinning_threads(pid: int) -> dict[int, str]:
+    """The threads of process `pid` named in `SPINNING_THREADS` (Linux /proc): thread id -> name."""
+    found: dict[int, str] = {}
+    with contextlib.suppress(OSError):
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            with contextlib.suppress(OSError):
+                name = (task / "comm").read_text().strip()
+                if name in SPINNING_THREADS:
+                    found[int(task.name)] = name
+    return found
+
+
+def spinning_cpu_seconds(pid: int) -> float:
+    """CPU seconds the spinning threads of process `pid` have used so far (user + system)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for tid in spinning_threads(pid):
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{pid}/task/{tid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
 def idle_spinning_threads(pid: int) -> list[str]:
     """Give the threads of process `pid` named in `SPINNING_THREADS` the SCHED_IDLE policy; returns their names.
     Best effort: a thread gone meanwhile, a system without SCHED_IDLE or a refusal leaves it as it was."""
     policy = getattr(os, "SCHED_IDLE", None)
-    tasks = Path(f"/proc/{pid}/task")
-    if policy is None or not tasks.is_dir():
+    if policy is None:
         return []
     idled = []
-    for task in tasks.iterdir():
-        try:
-            name = (task / "comm").read_text().strip()
-            if name in SPINNING_THREADS:
-                os.sched_setscheduler(int(task.name), policy, os.sched_param(0))
-                idled.append(name)
-        except OSError:
-            continue
+    for tid, name in spinning_threads(pid).items():
+        with contextlib.suppress(OSError):
+            os.sched_setscheduler(tid, policy, os.sched_param(0))
+            idled.append(name)
     return sorted(idled)
 
 
@@ -289,4 +308,6 @@ __all__ = [
     "free_port_pair",
     "idle_spinning_threads",
     "initialise",
+    "spinning_cpu_seconds",
+    "spinning_threads",
 ]
