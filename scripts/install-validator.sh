@@ -45,11 +45,18 @@ libclang=$(dirname "$(ls /usr/lib/llvm-*/lib/libclang.so 2>/dev/null | head -1)"
 
 log "building solana-test-validator (agave-validator $AGAVE_VERSION) from crates.io, once; cached in $ROOT"
 start=$(date +%s)
+host=$(rustc -vV | sed -n 's/^host: //p')
 # The target dir is kept in the cache, so an interrupted build resumes where it stopped. opt-level 1 (rocksdb's
 # C++ too) compiles faster than the published opt-level 3 on our 2-core machines and is ample for a test validator;
 # AGAVE_OPT_LEVEL=3 gives the release build as published.
-LIBCLANG_PATH=$libclang CARGO_TARGET_DIR=$CACHE/agave-build/target \
+# Two C/C++ libraries that Debian already ships are not built from source (on a bare 2-core machine each took
+# 7-8 min of the build): OpenSSL (openssl-sys honours OPENSSL_NO_VENDOR) and protobuf, whose `protobuf-src` build
+# dependency only locates protoc: its build script is overridden (it has `links`) to point at Debian's
+# /usr/bin/protoc. rocksdb has no usable Debian version (7.8 against librocksdb-sys' 9.9) and is still built.
+# --timings writes where the time went to $CACHE/agave-build/target/cargo-timings/.
+LIBCLANG_PATH=$libclang CARGO_TARGET_DIR=$CACHE/agave-build/target OPENSSL_NO_VENDOR=1 PROTOC=/usr/bin/protoc \
   CARGO_PROFILE_RELEASE_OPT_LEVEL=${AGAVE_OPT_LEVEL:-1} CARGO_PROFILE_RELEASE_DEBUG=0 \
-  cargo install agave-validator --version "$AGAVE_VERSION" --locked --bin solana-test-validator --root "$ROOT"
+  cargo install agave-validator --version "$AGAVE_VERSION" --locked --bin solana-test-validator --root "$ROOT" \
+    --timings --config "target.$host.protobuf-src.rustc-env.INSTALL_DIR=\"/usr\""
 log "built $BIN in $(( $(date +%s) - start ))s"
 echo "$BIN"
