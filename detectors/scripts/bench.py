@@ -36,7 +36,7 @@ from dfpn_detectors import Media, combine, load_detectors
 
 import synth
 
-IMAGE_DETECTORS = ["c2pa-provenance", "ai-metadata-rules", "sd-watermark-dwtdct", "jpeg-ghost", "ela",
+IMAGE_DETECTORS = ["c2pa-provenance", "ai-metadata-rules", "sd-watermark-dwtdct", "jpeg-ghost", "jpeg-dq", "ela",
                    "blazeface-consistency", "copy-move", "noise-residual", "spectral-upsampling"]
 
 

@@ -40,7 +40,8 @@ import synth
 
 EVIDENCE_PREFIXES = ("c2pa_ai", "c2pa_hash_mismatch", "c2pa_manifest_tampered", "ai_metadata:", "sd_watermark:",
                      "jpeg_ghost", "ela_anomaly", "face_inconsistency", "band_limited", "onnx:fake", "copy_move",
-                     "noise_inconsistency", "upsampling_replication", "upsampling_checkerboard")
+                     "noise_inconsistency", "upsampling_replication", "upsampling_checkerboard",
+                     "double_quantization")
 
 
 def score_of(a: Analysis) -> float:
@@ -292,8 +293,8 @@ def main() -> None:
         return max(2, round(n * args.scale))
 
     dets = {d.model_id: d for d in load_detectors([
-        "ai-metadata-rules", "sd-watermark-dwtdct", "jpeg-ghost", "ela", "blazeface-consistency", "video-frames",
-        "voice-spectral", "copy-move", "noise-residual", "spectral-upsampling"])}
+        "ai-metadata-rules", "sd-watermark-dwtdct", "jpeg-ghost", "jpeg-dq", "ela", "blazeface-consistency",
+        "video-frames", "voice-spectral", "copy-move", "noise-residual", "spectral-upsampling"])}
     ca = synth.TestCA()
     c2pa = C2paProvenanceDetector({"trust_anchors": ca.root_pem})
     splices = list(splice_set(size(100), rng))
@@ -306,6 +307,8 @@ def main() -> None:
         run(dets["sd-watermark-dwtdct"], "AI-generated: SD dwtDct watermark, lossless and after JPEG 95",
             watermark_set(size(24), rng)),
         run(dets["jpeg-ghost"], "image authenticity: splices vs single / re-compressed / upsampled JPEGs",
+            iter(splices)),
+        run(dets["jpeg-dq"], "image authenticity (same set as jpeg-ghost; only the aligned splices are its own)",
             iter(splices)),
         run(dets["ela"], "image authenticity (same set as jpeg-ghost)", iter(splices)),
         run(dets["blazeface-consistency"], "face manipulation: simulated swaps vs real (2 identities)",

@@ -23,7 +23,7 @@ from dfpn_detectors.media import sniff
 
 REFERENCE_IDS = {"c2pa-provenance", "ai-metadata-rules", "sd-watermark-dwtdct", "jpeg-ghost", "ela",
                  "blazeface-consistency", "video-frames", "voice-spectral", "onnx-classifier", "copy-move",
-                 "noise-residual", "spectral-upsampling"}
+                 "noise-residual", "spectral-upsampling", "jpeg-dq"}
 
 
 def a(verdict: Verdict, confidence: int, model_id: str = "m", **kw: object) -> Analysis:

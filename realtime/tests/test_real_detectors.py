@@ -51,6 +51,8 @@ async def test_the_clean_face_raises_nothing_with_the_real_detectors(backend_det
 
 def test_default_detectors_leave_out_metadata_only_ones() -> None:
     names = default_detector_names()
-    assert not {"c2pa-provenance", "ai-metadata-rules", "video-frames", "ela", "jpeg-ghost"} & set(names)
+    assert not {"c2pa-provenance", "ai-metadata-rules", "video-frames", "ela", "jpeg-ghost", "jpeg-dq"} & set(
+        names
+    )
     # Control: installed detectors for live frames and speech are in it
     assert {"blazeface-consistency", "voice-prosody", "voice-spectral"} <= set(names)

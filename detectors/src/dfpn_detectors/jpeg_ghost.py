@@ -50,7 +50,8 @@ _STD_LUMA = np.array([
     49, 64, 78, 87, 103, 121, 120, 101, 72, 92, 95, 98, 112, 100, 103, 99,
 ], dtype=np.float32)
 
-_DCT = np.array(
+#: The orthonormal 8-point DCT-II matrix (row k: frequency k), the transform of JPEG's 8x8 blocks.
+DCT8 = np.array(
     [[np.sqrt((1 if k == 0 else 2) / 8) * np.cos((2 * n + 1) * k * np.pi / 16) for n in range(8)] for k in range(8)],
     dtype=np.float32,
 )
@@ -84,11 +85,11 @@ def sliding_dct(y: npt.NDArray[np.uint8], height: int, width: int) -> F32:
     """``_COEFS`` of the 8x8 DCT of the block whose top-left corner is each pixel: shape (n_coefs, height, width).
     Separable: one horizontal pass per column frequency, then one vertical pass per coefficient."""
     yf = y[: height + 7, : width + 7].astype(np.float32)
-    rows = {v: cv2.filter2D(yf, cv2.CV_32F, _DCT[v][None, :], anchor=(0, 0), borderType=cv2.BORDER_REFLECT)
+    rows = {v: cv2.filter2D(yf, cv2.CV_32F, DCT8[v][None, :], anchor=(0, 0), borderType=cv2.BORDER_REFLECT)
             for v in sorted({v for _, v in _COEFS})}
     out = np.empty((len(_COEFS), height, width), dtype=np.float32)
     for i, (u, v) in enumerate(_COEFS):
-        out[i] = cv2.filter2D(rows[v], cv2.CV_32F, _DCT[u][:, None], anchor=(0, 0),
+        out[i] = cv2.filter2D(rows[v], cv2.CV_32F, DCT8[u][:, None], anchor=(0, 0),
                               borderType=cv2.BORDER_REFLECT)[:height, :width]
     return out
 

@@ -30,9 +30,11 @@ SampleKind = Literal["video", "audio"]
 
 #: Installed detectors left out by default. They judge what a live frame encoded here does not have: a file's
 #: metadata or container (C2PA manifests, generator tags, whole video files), or its JPEG compression history
-#: (ELA, JPEG ghosts: the frame is decoded video, JPEG-encoded once here, so any earlier JPEG grid is gone).
-#: Name them in `detectors` / DFPN_RT_DETECTORS to run them anyway.
-DEFAULT_EXCLUDED = frozenset({"c2pa-provenance", "ai-metadata-rules", "video-frames", "ela", "jpeg-ghost"})
+#: (ELA, JPEG ghosts, double quantisation: the frame is decoded video, JPEG-encoded once here, so any earlier
+#: JPEG grid is gone). Name them in `detectors` / DFPN_RT_DETECTORS to run them anyway.
+DEFAULT_EXCLUDED = frozenset(
+    {"c2pa-provenance", "ai-metadata-rules", "video-frames", "ela", "jpeg-ghost", "jpeg-dq"}
+)
 #: Detection types that mean "this detector could not read the sample": such analyses do not count.
 ERROR_TYPES = frozenset(
     {"unsupported_media", "corrupt_media", "media_too_large", "detector_error", "model_unavailable"}
