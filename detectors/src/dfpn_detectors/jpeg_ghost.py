@@ -100,17 +100,17 @@ def requant_error(coefs: F32, quality: int) -> F32:
     content that was."""
     table = ijg_table(quality)
     out = np.zeros(coefs.shape[1:], dtype=np.float32)
-    err = np.empty(coefs.shape[1:], dtype=np.float32)
+    t = np.empty(coefs.shape[1:], dtype=np.float32)
+    r = np.empty(coefs.shape[1:], dtype=np.float32)
     for i in range(coefs.shape[0]):
         u, v = _COEFS[i]
-        step = np.float32(table[u, v])
-        np.multiply(coefs[i], np.float32(1.0) / step, out=err)
-        np.rint(err, out=err)
-        err *= step
-        np.subtract(coefs[i], err, out=err)
-        np.square(err, out=err)
-        err *= np.float32(12.0) / (step * step * np.float32(coefs.shape[0]))
-        out += err
+        # the error in units of the step, t - rint(t) for t = coefficient / step: five passes over the plane
+        np.multiply(coefs[i], np.float32(1.0) / np.float32(table[u, v]), out=t)
+        np.rint(t, out=r)
+        t -= r
+        t *= t
+        out += t
+    out *= np.float32(12.0 / coefs.shape[0])
     return out
 
 
@@ -171,8 +171,9 @@ def _candidate_phases(coefs: F32, qualities: list[int], tile: int, limit: int = 
     if n == 0:
         return [(0, 0)]
     best = np.full((n, 8, 8), np.inf, dtype=np.float32)
+    by_coef = np.ascontiguousarray(sel.transpose(1, 0, 2, 3))  # (4 coefs, n, tile, tile)
     for q in qualities:
-        e = requant_error(np.ascontiguousarray(sel.transpose(1, 0, 2, 3)), q)  # (n, tile, tile)
+        e = requant_error(by_coef, q)  # (n, tile, tile)
         prof = _phase_means(e)  # (n, phase y, phase x)
         mean = prof.mean(axis=(1, 2), keepdims=True)
         ratio = np.where(mean > MIN_TEXTURE, prof / np.maximum(mean, 1e-6), 1.0)
