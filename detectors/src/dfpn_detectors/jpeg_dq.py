@@ -13,8 +13,8 @@ localization in JPEG images" (ICASSP 2011), read here per block against each can
    and rounded gives back the stored integers ``k`` (blocks with clipped pixels are left out);
 2. for each candidate first quality (IJG tables from 35 to ``q1 - 3``) and each of the lowest ``FREQUENCIES``
    frequencies whose step is at least 1.5 times the file's, each block's ``k`` is a *hit* when it is one of the
-   values a first quantisation would leave (within a rounding margin), else a *miss*; the DC coefficient always
-   counts, an AC one when it is not zero (zero is a hit under both hypotheses);
+   values a first quantisation would leave (within a rounding margin), else a *miss*; a value within the margin
+   of zero counts for nothing (it is a hit whatever the first step: with a file step of 1, every +-1);
 3. a block's log-likelihood ratio: a hit adds ``ln((1 - ERR) / p)``, a miss ``ln(ERR / (1 - p))``, with ``p``
    the chance of a hit by accident (``~1 / ratio``) and ``ERR`` the misses a real first quantisation still shows;
 4. the ratios summed over 3x3 blocks; the largest connected region above ``SEGMENT`` is the candidate splice for
@@ -153,6 +153,9 @@ def _llr_table(first: float, step: float, k_range: int, weight: float) -> F32:
     p = min(0.9, 2 * margin / r)
     llr = np.full(k.size + 1, weight * np.log(ERR / (1 - p)), dtype=np.float32)
     llr[:-1][hit] = weight * np.log((1 - ERR) / p)
+    # within the margin of zero a value is a hit whatever the first step (with a file step of 1, every +-1):
+    # it says nothing
+    llr[:-1][np.abs(k) <= margin] = 0.0
     llr[-1] = 0.0
     return llr
 
@@ -289,8 +292,9 @@ def _region(llr: F32, informative: npt.NDArray[np.bool_]) -> Found | None:
     grown = cv2.dilate(comp.astype(np.uint8), np.ones((side, side), np.uint8)).astype(bool)
     rest = informative & ~grown
     rest_llr = llr[rest]
+    # no rest at all (the region covers the picture) argues for nothing else: as if all of it agreed
     rest_mean = float(rest_llr.mean()) if rest_llr.size else 0.0
-    rest_positive = float((rest_llr > 0).mean()) if rest_llr.size else 0.0
+    rest_positive = float((rest_llr > 0).mean()) if rest_llr.size else 1.0
     inside = llr[comp & informative]
     fill = float((inside > 0).mean()) if inside.size else 0.0
     x, y, w, h = (int(v) for v in stats[idx, :4])
