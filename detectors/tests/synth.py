@@ -106,6 +106,14 @@ def random_crop(rgb: U8, rng: np.random.Generator, min_side: int = 256) -> U8:
     return np.ascontiguousarray(out)
 
 
+def iou(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
+    """Intersection over union of two (x, y, w, h) boxes."""
+    ix = max(0, min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0]))
+    iy = max(0, min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]))
+    inter = ix * iy
+    return inter / (a[2] * a[3] + b[2] * b[3] - inter)
+
+
 # --- splices and re-compressions (image authenticity) ------------------------------------------------------
 
 

@@ -15,13 +15,6 @@ import synth
 Box = tuple[int, int, int, int]
 
 
-def iou(a: Box, b: Box) -> float:
-    ix = max(0, min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0]))
-    iy = max(0, min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]))
-    inter = ix * iy
-    return inter / (a[2] * a[3] + b[2] * b[3] - inter)
-
-
 def boxes(r: Analysis) -> list[Box]:
     return [(d.region.x, d.region.y, d.region.w, d.region.h) for d in r.detections
             if d.type == "copy_move" and d.region is not None]
@@ -35,7 +28,8 @@ def found(r: Analysis, sample: synth.CopyMoved, *, scale: float = 1.0) -> bool:
     got = boxes(r)
     pairs = list(zip(got[::2], got[1::2], strict=True))
     return r.verdict == Verdict.MANIPULATED and any(
-        min(iou(a, copy), iou(b, source)) >= 0.3 or min(iou(b, copy), iou(a, source)) >= 0.3  # type: ignore[arg-type]
+        min(synth.iou(a, copy), synth.iou(b, source)) >= 0.3  # type: ignore[arg-type]
+        or min(synth.iou(b, copy), synth.iou(a, source)) >= 0.3  # type: ignore[arg-type]
         for a, b in pairs)
 
 

@@ -12,13 +12,6 @@ from dfpn_detectors.media import MediaLimits, load_luma_jpeg
 import synth
 
 
-def iou(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
-    ix = max(0, min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0]))
-    iy = max(0, min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]))
-    inter = ix * iy
-    return inter / (a[2] * a[3] + b[2] * b[3] - inter)
-
-
 @pytest.mark.parametrize("quality", [50, 75, 85, 90, 95])
 def test_quality_estimate(quality: int) -> None:
     data = synth.jpeg(synth.image("coffee"), quality)
@@ -36,7 +29,7 @@ def test_splice_is_found_and_located(detectors: dict[str, Detector], aligned: bo
     ghost = next(d for d in r.detections if d.type == "jpeg_ghost")
     assert ghost.region is not None and sample.region is not None
     box = (ghost.region.x, ghost.region.y, ghost.region.w, ghost.region.h)
-    assert iou(box, sample.region) > 0.3, (box, sample.region)
+    assert synth.iou(box, sample.region) > 0.3, (box, sample.region)
 
 
 @pytest.mark.parametrize("name", ["astronaut", "coffee", "motorcycle_right", "rocket"])

@@ -16,13 +16,6 @@ import synth
 Box = tuple[int, int, int, int]
 
 
-def iou(a: Box, b: Box) -> float:
-    ix = max(0, min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0]))
-    iy = max(0, min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]))
-    inter = ix * iy
-    return inter / (a[2] * a[3] + b[2] * b[3] - inter)
-
-
 def box_of(r: Analysis) -> Box | None:
     regions = [d.region for d in r.detections if d.type == "double_quantization" and d.region is not None]
     return (regions[0].x, regions[0].y, regions[0].w, regions[0].h) if regions else None
@@ -67,7 +60,7 @@ def test_an_aligned_splice_is_found_with_its_box_and_first_quality(det: Detector
     assert r.verdict == Verdict.MANIPULATED, r.notes
     box = box_of(r)
     assert box is not None and sample.region is not None
-    assert iou(box, sample.region) >= 0.5, (box, sample.region)
+    assert synth.iou(box, sample.region) >= 0.5, (box, sample.region)
     assert abs(first_quality(r) - q0) <= 3, r.notes
     # Control: the same photograph saved once at q1 is not accused, and the detector found nothing there
     clean = det.analyze(Media(data=synth.jpeg(target, q1)))
@@ -95,7 +88,7 @@ def test_a_splice_into_a_picture_saved_twice_is_still_found(det: Detector) -> No
     # Then the rectangle is the one claimed, at its own first quality, not the picture's
     assert r.verdict == Verdict.MANIPULATED, r.notes
     box = box_of(r)
-    assert box is not None and sample.region is not None and iou(box, sample.region) >= 0.5, (box, r.notes)
+    assert box is not None and sample.region is not None and synth.iou(box, sample.region) >= 0.5, (box, r.notes)
     assert abs(first_quality(r) - 55) <= 3, r.notes
     # Control: the picture without the paste, saved at 92, is the re-save of the previous test
     resave = det.analyze(Media(data=synth.jpeg(target, 92)))

@@ -17,18 +17,11 @@ import synth
 Box = tuple[int, int, int, int]
 
 
-def iou(a: Box, b: Box) -> float:
-    ix = max(0, min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0]))
-    iy = max(0, min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]))
-    inter = ix * iy
-    return inter / (a[2] * a[3] + b[2] * b[3] - inter)
-
-
 def located(r: Analysis, truth: Box | None) -> bool:
     assert truth is not None
     return r.verdict == Verdict.MANIPULATED and any(
         d.type == "noise_inconsistency" and d.region is not None
-        and iou((d.region.x, d.region.y, d.region.w, d.region.h), truth) >= 0.3 for d in r.detections)
+        and synth.iou((d.region.x, d.region.y, d.region.w, d.region.h), truth) >= 0.3 for d in r.detections)
 
 
 def grey(data: bytes) -> np.ndarray:

@@ -326,10 +326,7 @@ class JpegDoubleQuantisationDetector(GuardedDetector):
         if not table or len(table) != 64:
             return Analysis.inconclusive(self.model_id, "no luminance quantisation table")
         res = analyse_double_quantisation(win.luma, table)
-        notes = f"primary quality ~{res.primary_quality}"
-        if not win.whole:
-            h, w = win.luma.shape
-            notes += f"; {win.width}x{win.height}: only its central {w}x{h} at ({win.x},{win.y}) analysed"
+        notes = f"primary quality ~{res.primary_quality}" + win.note()
         detections: list[Detection] = []
         if res.global_quality is not None:
             notes += f"; most of the picture quantised before at ~{res.global_quality} (a re-save, not a splice)"

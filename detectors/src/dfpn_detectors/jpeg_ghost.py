@@ -272,13 +272,10 @@ class JpegGhostDetector(GuardedDetector):
             return Analysis.inconclusive(self.model_id, f"final JPEG quality ~{q1}: too low for ghosts")
         res = analyse_ghosts(win.luma, q1, threshold=self.threshold)
         detections: list[Detection] = []
-        notes = f"primary quality ~{q1}"
-        if not win.whole:
-            h, w = win.luma.shape
-            notes += f"; {win.width}x{win.height}: only its central {w}x{h} at ({win.x},{win.y}) analysed"
-            if res.region is not None:
-                rx, ry, rw, rh = res.region
-                res = replace(res, region=(rx + win.x, ry + win.y, rw, rh))
+        notes = f"primary quality ~{q1}" + win.note()
+        if not win.whole and res.region is not None:
+            rx, ry, rw, rh = res.region
+            res = replace(res, region=(rx + win.x, ry + win.y, rw, rh))
         if res.global_quality is not None:
             detections.append(Detection(type="double_compression", confidence=0.6))
             notes += f"; whole image previously saved at ~{res.global_quality} (a re-save, not a splice)"

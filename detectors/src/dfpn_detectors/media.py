@@ -401,6 +401,13 @@ class LumaWindow:
     def whole(self) -> bool:
         return bool(self.luma.shape[1] == self.width and self.luma.shape[0] == self.height)
 
+    def note(self) -> str:
+        """For a detector's notes: which part of the picture was analysed, when not all of it."""
+        if self.whole:
+            return ""
+        h, w = self.luma.shape
+        return f"; {self.width}x{self.height}: only its central {w}x{h} at ({self.x},{self.y}) analysed"
+
 
 def load_luma_jpeg_window(media: Media, limits: MediaLimits, max_pixels: int) -> LumaWindow:
     """The JPEG's luminance (as ``load_luma_jpeg``) in its central window of at most ``max_pixels`` pixels; the
