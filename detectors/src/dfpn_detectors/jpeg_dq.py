@@ -58,7 +58,7 @@ from dfpn_detectors.base import (
     Region,
     decide,
 )
-from dfpn_detectors.jpeg_ghost import estimate_quality, ijg_table
+from dfpn_detectors.jpeg_ghost import WINDOW_PIXELS, estimate_quality, ijg_table
 from dfpn_detectors.media import MediaLimits, load_luma_jpeg_window
 
 F32 = npt.NDArray[np.float32]
@@ -103,8 +103,6 @@ GLOBAL_MARGIN = 2.0
 K_RANGE = 2048
 #: The quick pass reads this many frequencies and keeps the CANDIDATES best qualities.
 COARSE_FREQUENCIES, CANDIDATES = 6, 5
-#: Default analysis window (pixels) of a large JPEG.
-WINDOW_PIXELS = 4_000_000
 
 
 @dataclass(frozen=True)
@@ -315,6 +313,7 @@ class JpegDoubleQuantisationDetector(GuardedDetector):
         self.manipulated_at = float(config.get("manipulated_at", 0.8))
         #: Below this score the detector found nothing (a summed ratio under SCORE_HALF).
         self.clean_below = float(config.get("clean_below", 0.5))
+        # jpeg-ghost's default window: with the same window both read one decode of the luminance
         self.window_pixels = min(int(config.get("window_pixels", WINDOW_PIXELS)), self.limits.max_analysis_pixels)
 
     def supports(self, media: Media) -> bool:

@@ -25,8 +25,9 @@ final save, donors that were never JPEG-compressed, images recompressed hard or 
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -57,52 +58,63 @@ DCT8 = np.array(
 )
 
 
+@functools.cache
 def ijg_table(quality: int) -> F32:
-    """The IJG (libjpeg) luminance quantisation table for ``quality`` (1..100), natural order, 8x8."""
+    """The IJG (libjpeg) luminance quantisation table for ``quality`` (1..100), natural order, 8x8 (read-only)."""
     q = min(100, max(1, quality))
     scale = 5000 / q if q < 50 else 200 - 2 * q
-    return np.asarray(np.clip(np.floor((_STD_LUMA * scale + 50) / 100), 1, 255).reshape(8, 8), dtype=np.float32)
+    table = np.asarray(np.clip(np.floor((_STD_LUMA * scale + 50) / 100), 1, 255).reshape(8, 8), dtype=np.float32)
+    table.setflags(write=False)
+    return table
+
+
+#: The IJG luminance tables of qualities 1..100, one per row (natural order).
+_ALL_TABLES = np.stack([ijg_table(q).reshape(-1) for q in range(1, 101)])
 
 
 def estimate_quality(table: list[int] | None) -> int | None:
     """The IJG quality whose luminance table is closest to ``table`` (natural order, as Pillow gives it), or None."""
     if not table or len(table) != 64:
         return None
-    natural = np.asarray(table, dtype=np.float32)
-    errors = [float(np.abs(ijg_table(q).reshape(-1) - natural).mean()) for q in range(1, 101)]
+    errors = np.abs(_ALL_TABLES - np.asarray(table, dtype=np.float32)).mean(axis=1)
     return int(np.argmin(errors)) + 1
 
 
 #: DCT coefficients (row, column) read at every pixel position: low frequencies carry energy in most blocks.
 _COEFS = ((0, 1), (1, 0), (1, 1), (0, 2), (2, 0), (1, 2), (2, 1), (2, 2))
+#: The first this many of ``_COEFS`` are enough to find candidate grid phases.
+_PHASE_COEFS = 4
 #: Below this mean re-quantisation error (units of Q²/12) a tile is too flat to judge.
 MIN_TEXTURE = 0.25
 #: Phases compared with a candidate grid (offsets added mod 8): misaligned by half a block or so.
 _REFERENCE_SHIFTS = ((4, 4), (0, 4), (4, 0), (2, 6), (6, 2))
 
 
-def sliding_dct(y: npt.NDArray[np.uint8], height: int, width: int) -> F32:
-    """``_COEFS`` of the 8x8 DCT of the block whose top-left corner is each pixel: shape (n_coefs, height, width).
-    Separable: one horizontal pass per column frequency, then one vertical pass per coefficient."""
+def sliding_dct(y: npt.NDArray[np.uint8], height: int, width: int) -> list[F32]:
+    """``_COEFS`` of the 8x8 DCT of the block whose top-left corner is each pixel: one (height, width) plane per
+    coefficient. Separable: one horizontal pass per column frequency, then one vertical pass per coefficient.
+    Each plane is its own allocation: one 8-plane block would come fresh from the OS, page by page, every call."""
     yf = y[: height + 7, : width + 7].astype(np.float32)
     rows = {v: cv2.filter2D(yf, cv2.CV_32F, DCT8[v][None, :], anchor=(0, 0), borderType=cv2.BORDER_REFLECT)
             for v in sorted({v for _, v in _COEFS})}
-    out = np.empty((len(_COEFS), height, width), dtype=np.float32)
-    for i, (u, v) in enumerate(_COEFS):
-        out[i] = cv2.filter2D(rows[v], cv2.CV_32F, DCT8[u][:, None], anchor=(0, 0),
-                              borderType=cv2.BORDER_REFLECT)[:height, :width]
+    out: list[F32] = []
+    for u, v in _COEFS:
+        plane = np.empty_like(yf)
+        cv2.filter2D(rows[v], cv2.CV_32F, DCT8[u][:, None], dst=plane, anchor=(0, 0), borderType=cv2.BORDER_REFLECT)
+        out.append(plane[:height, :width])
     return out
 
 
-def requant_error(coefs: F32, quality: int) -> F32:
-    """Mean re-quantisation error of ``coefs`` (the first ``len(coefs)`` of ``_COEFS``) at ``quality``, in units
-    of the uniform-error expectation (Q²/12): ~1 for content never quantised on this grid at this quality, ~0 for
-    content that was."""
+def requant_error(coefs: Sequence[F32], quality: int) -> F32:
+    """Mean re-quantisation error of ``coefs`` (the first ``len(coefs)`` of ``_COEFS``, arrays of one shape) at
+    ``quality``, in units of the uniform-error expectation (Q²/12): ~1 for content never quantised on this grid
+    at this quality, ~0 for content that was."""
     table = ijg_table(quality)
-    out = np.zeros(coefs.shape[1:], dtype=np.float32)
-    t = np.empty(coefs.shape[1:], dtype=np.float32)
-    r = np.empty(coefs.shape[1:], dtype=np.float32)
-    for i in range(coefs.shape[0]):
+    shape = coefs[0].shape
+    out = np.zeros(shape, dtype=np.float32)
+    t = np.empty(shape, dtype=np.float32)
+    r = np.empty(shape, dtype=np.float32)
+    for i in range(len(coefs)):
         u, v = _COEFS[i]
         # the error in units of the step, t - rint(t) for t = coefficient / step: five passes over the plane
         np.multiply(coefs[i], np.float32(1.0) / np.float32(table[u, v]), out=t)
@@ -110,7 +122,7 @@ def requant_error(coefs: F32, quality: int) -> F32:
         t -= r
         t *= t
         out += t
-    out *= np.float32(12.0 / coefs.shape[0])
+    out *= np.float32(12.0 / len(coefs))
     return out
 
 
@@ -125,63 +137,93 @@ class GhostResult:
 
 
 def _block_means(e: F32, th: int, tw: int) -> F32:
-    """(..., th * k, tw * k) → (..., th, tw): means of k x k cells (reductions along one axis at a time, which
-    numpy does much faster than a mean over two non-adjacent axes)."""
-    lead = e.shape[:-2]
+    """(..., th * k, tw * k) → (..., th, tw): means of k x k cells (sums of strided slices: k is small, and numpy
+    reduces a short axis slowly)."""
     kh, kw = e.shape[-2] // th, e.shape[-1] // tw
-    cols = e.reshape(*lead, th * kh, tw, kw).sum(axis=-1)
-    return np.asarray(cols.reshape(*lead, th, kh, tw).sum(axis=-2) / np.float32(kh * kw), dtype=np.float32)
+    e = e[..., : th * kh, : tw * kw]
+    cols = e[..., 0::kw].copy()
+    for i in range(1, kw):
+        cols += e[..., i::kw]
+    out = cols[..., 0::kh, :].copy()
+    for i in range(1, kh):
+        out += cols[..., i::kh, :]
+    out /= np.float32(kh * kw)
+    return out
 
 
-def _phase_means(e: F32) -> F32:
-    """(n, 8a, 8b) → (n, 8, 8): the mean over each of the 64 positions mod 8."""
-    n, h, w = e.shape
-    rows = e.reshape(n, h // 8, 8, w).sum(axis=1)  # (n, 8, w)
-    return np.asarray(rows.reshape(n, 8, w // 8, 8).sum(axis=2) / np.float32((h // 8) * (w // 8)),
-                      dtype=np.float32)
+class _GridErrors:
+    """Per grid phase and quality, the re-quantisation error of that grid's blocks averaged per tile (shape
+    (tiles high, tiles wide)). Computed once: candidate phases share their reference grids."""
+
+    def __init__(self, coefs: list[F32], tile: int) -> None:
+        self.coefs = coefs
+        self.tile = tile
+        self.th, self.tw = coefs[0].shape[0] // tile, coefs[0].shape[1] // tile
+        self._blocks: dict[tuple[int, int], list[F32]] = {}
+        self._errors: dict[tuple[tuple[int, int], int], F32] = {}
+
+    def __call__(self, grid: tuple[int, int], quality: int) -> F32:
+        hit = self._errors.get((grid, quality))
+        if hit is not None:
+            return hit
+        blocks = self._blocks.get(grid)
+        if blocks is None:
+            # (block row, block column) on the lattice of this grid: 1/64 of the positions
+            dx, dy = grid
+            per = self.tile // 8
+            blocks = [np.ascontiguousarray(c[dy::8, dx::8][: self.th * per, : self.tw * per]) for c in self.coefs]
+            self._blocks[grid] = blocks
+        out = _block_means(requant_error(blocks, quality), self.th, self.tw)
+        self._errors[(grid, quality)] = out
+        return out
 
 
-def _phase_ratios(coefs: F32, qualities: list[int], phase: tuple[int, int], tile: int) -> F32:
+def _phase_ratios(errors: _GridErrors, qualities: list[int], phase: tuple[int, int]) -> F32:
     """Per quality and tile: re-quantisation error on the grid ``phase`` divided by its mean on reference grids.
     Shape (len(qualities), tiles high, tiles wide)."""
     px, py = phase
-    th, tw = coefs.shape[1] // tile, coefs.shape[2] // tile
-    per = tile // 8
-    grids = [(px, py)] + [((px + sx) % 8, (py + sy) % 8) for sx, sy in _REFERENCE_SHIFTS]
-    # (grid, coef, block row, block column) on a block lattice: 1/64 of the positions per grid
-    sub = np.stack([coefs[:, dy::8, dx::8][:, : th * per, : tw * per] for dx, dy in grids], axis=1)
-    out = np.empty((len(qualities), th, tw), dtype=np.float32)
+    references = [((px + sx) % 8, (py + sy) % 8) for sx, sy in _REFERENCE_SHIFTS]
+    out = np.empty((len(qualities), errors.th, errors.tw), dtype=np.float32)
     for qi, q in enumerate(qualities):
-        e = _block_means(requant_error(sub, q), th, tw)
-        own, ref = e[0], e[1:].mean(axis=0)
+        own = errors(phase, q)
+        ref = np.mean(np.stack([errors(g, q) for g in references]), axis=0)
         # flat tiles (coefficients far below the step) have no quantisation to show: ratio 1, no evidence
         out[qi] = np.where(ref > MIN_TEXTURE, own / np.maximum(ref, 1e-6), 1.0)
     return out
 
 
-def _candidate_phases(coefs: F32, qualities: list[int], tile: int, limit: int = 3) -> list[tuple[int, int]]:
-    """Grid phases where some tiles look quantised, from the 64-phase profiles of a checkerboard of tiles (the four
-    lowest-frequency coefficients only)."""
-    th, tw = coefs.shape[1] // tile, coefs.shape[2] // tile
-    t = coefs[:4, : th * tile, : tw * tile].reshape(4, th, tile, tw, tile)
-    ii, jj = np.meshgrid(np.arange(th), np.arange(tw), indexing="ij")
-    pick = (ii + jj) % 2 == 0
-    sel = t.transpose(1, 3, 0, 2, 4)[pick]  # (n, 4 coefs, tile, tile)
-    n = sel.shape[0]
-    if n == 0:
+def _phase_profiles(errors: F32) -> F32:
+    """(8a, n, 8b) errors of a row of n tiles → (n, 8, 8): each tile's mean over the 64 positions mod 8."""
+    h, n, w = errors.shape
+    rows = errors.reshape(h // 8, 8, n, w).sum(axis=0)  # (8, n, w)
+    sums = rows.reshape(8, n, w // 8, 8).sum(axis=2)  # (8 phase y, n, 8 phase x)
+    return np.asarray(sums.transpose(1, 0, 2) / np.float32((h // 8) * (w // 8)), dtype=np.float32)
+
+
+def _candidate_phases(coefs: list[F32], qualities: list[int], tile: int, limit: int = 3) -> list[tuple[int, int]]:
+    """Grid phases where some tiles look quantised, from the 64-phase profiles of a checkerboard of tiles (the
+    ``_PHASE_COEFS`` lowest-frequency coefficients only). One row of tiles at a time: its working arrays stay in
+    the processor's cache across the qualities."""
+    th, tw = coefs[0].shape[0] // tile, coefs[0].shape[1] // tile
+    winners: list[npt.NDArray[np.intp]] = []
+    for i in range(th):
+        # the row's tiles of one colour of the checkerboard: (tile rows, tiles, tile columns), strided views
+        row = [c[i * tile:(i + 1) * tile, : tw * tile].reshape(tile, tw, tile)[:, i % 2::2]
+               for c in coefs[:_PHASE_COEFS]]
+        n = row[0].shape[1]
+        if n == 0:
+            continue
+        best = np.full((n, 8, 8), np.inf, dtype=np.float32)
+        for q in qualities:
+            prof = _phase_profiles(requant_error(row, q))  # (n, phase y, phase x)
+            mean = prof.mean(axis=(1, 2), keepdims=True)
+            np.minimum(best, np.where(mean > MIN_TEXTURE, prof / np.maximum(mean, 1e-6), 1.0), out=best)
+        flat = best.reshape(n, 64)
+        winner = np.argmin(flat, axis=1)
+        winners.append(winner[flat[np.arange(n), winner] < 0.6])
+    if not winners:
         return [(0, 0)]
-    best = np.full((n, 8, 8), np.inf, dtype=np.float32)
-    by_coef = np.ascontiguousarray(sel.transpose(1, 0, 2, 3))  # (4 coefs, n, tile, tile)
-    for q in qualities:
-        e = requant_error(by_coef, q)  # (n, tile, tile)
-        prof = _phase_means(e)  # (n, phase y, phase x)
-        mean = prof.mean(axis=(1, 2), keepdims=True)
-        ratio = np.where(mean > MIN_TEXTURE, prof / np.maximum(mean, 1e-6), 1.0)
-        best = np.minimum(best, ratio)
-    flat = best.reshape(n, 64)
-    winner = np.argmin(flat, axis=1)
-    low = flat[np.arange(n), winner] < 0.6
-    counts = np.bincount(winner[low], minlength=64)
+    counts = np.bincount(np.concatenate(winners), minlength=64)
     order = [int(k) for k in np.argsort(-counts) if counts[k] >= 2][:limit]
     phases = [(k % 8, k // 8) for k in order]
     if (0, 0) not in phases:
@@ -199,7 +241,8 @@ def analyse_ghosts(y: npt.NDArray[np.uint8], primary_quality: int | None, *, thr
     if height < 64 or width < 64:
         return GhostResult(0.0, None, None, (0, 0), None, primary_quality)
     coefs = sliding_dct(y, height + 8, width + 8)
-    phases = _candidate_phases(coefs[:, :height, :width], qualities, 32)
+    phases = _candidate_phases([c[:height, :width] for c in coefs], qualities, 32)
+    errors = _GridErrors(coefs, tile)
     best = GhostResult(0.0, None, None, (0, 0), None, primary_quality)
     global_quality: int | None = None
     for phase in phases:
@@ -207,7 +250,7 @@ def analyse_ghosts(y: npt.NDArray[np.uint8], primary_quality: int | None, *, thr
         qs = [q for q in qualities if q <= q1 - 10] if phase == (0, 0) else qualities
         if not qs:
             continue
-        ratios = _phase_ratios(coefs, qs, phase, tile)
+        ratios = _phase_ratios(errors, qs, phase)
         ratios = np.stack([cv2.blur(r, (3, 3), borderType=cv2.BORDER_REFLECT) for r in ratios])
         qi_best = np.argmin(ratios, axis=0)
         rmin = ratios.min(axis=0)

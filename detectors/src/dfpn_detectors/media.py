@@ -13,9 +13,9 @@ import threading
 import time
 import warnings
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -290,37 +290,41 @@ def _mp(pixels: int) -> str:
     return f"{pixels / 1e6:g} Mpixel"
 
 
-#: Decoded images kept for the next detector on the same media: at most this many bytes of pixels (the most
-#: recent image is kept even when it is larger alone).
+#: Decodes kept for the next detector on the same media: at most this many bytes of pixels (the most recent one
+#: is kept even when it is larger alone).
 _CACHE_BYTES = 96 * 1024 * 1024
-_cache: OrderedDict[tuple[bytes, MediaLimits], DecodedImage] = OrderedDict()
+_cache: OrderedDict[tuple[Any, ...], DecodedImage | LumaWindow] = OrderedDict()
 _cache_lock = threading.Lock()
-#: One decode per key at a time: a second thread asking for the same image waits for the first one's result.
-_decoding: dict[tuple[bytes, MediaLimits], threading.Lock] = {}
+#: One decode per key at a time: a second thread asking for the same decode waits for the first one's result.
+_decoding: dict[tuple[Any, ...], threading.Lock] = {}
+
+_Decode = TypeVar("_Decode", "DecodedImage", "LumaWindow")
 
 
-def _nbytes(d: DecodedImage) -> int:
+def _nbytes(d: DecodedImage | LumaWindow) -> int:
+    if isinstance(d, LumaWindow):
+        return int(d.luma.nbytes)
     return int(d.rgb.nbytes + (d.top.nbytes if d.top is not None and d.top is not d.rgb else 0))
 
 
-def decode_image(media: Media, limits: MediaLimits) -> DecodedImage:
-    """RGB pixels plus format facts. Images over ``limits.max_analysis_pixels`` are reduced (see
-    ``DecodedImage``). The last decodes are cached (keyed by content hash, ``_CACHE_BYTES`` in all) so that
-    several detectors on the same image decode it once; threads asking for the same image share one decode."""
-    key = (hashlib.sha256(media.data).digest(), limits)
+def _cached(key: tuple[Any, ...], kind: type[_Decode], decode: Callable[[], _Decode]) -> _Decode:
+    """``decode()``, or its result for ``key`` from the last decodes (threads asking for the same key share one
+    decode). ``key`` starts with the content's hash; ``kind`` is what ``decode`` returns."""
     with _cache_lock:
         hit = _cache.get(key)
         if hit is not None:
             _cache.move_to_end(key)
+            assert isinstance(hit, kind)
             return hit
         gate = _decoding.setdefault(key, threading.Lock())
     with gate:
         with _cache_lock:
             hit = _cache.get(key)
         if hit is not None:
+            assert isinstance(hit, kind)
             return hit
         try:
-            out = _decode_image(media, limits)
+            out = decode()
             with _cache_lock:
                 _cache[key] = out
                 total = sum(_nbytes(d) for d in _cache.values())
@@ -331,6 +335,14 @@ def decode_image(media: Media, limits: MediaLimits) -> DecodedImage:
             with _cache_lock:
                 _decoding.pop(key, None)
         return out
+
+
+def decode_image(media: Media, limits: MediaLimits) -> DecodedImage:
+    """RGB pixels plus format facts. Images over ``limits.max_analysis_pixels`` are reduced (see
+    ``DecodedImage``). The last decodes are cached (keyed by content hash, ``_CACHE_BYTES`` in all) so that
+    several detectors on the same image decode it once; threads asking for the same image share one decode."""
+    key = (hashlib.sha256(media.data).digest(), limits)
+    return _cached(key, DecodedImage, lambda: _decode_image(media, limits))
 
 
 def _decode_image(media: Media, limits: MediaLimits) -> DecodedImage:
@@ -410,8 +422,14 @@ class LumaWindow:
 
 
 def load_luma_jpeg_window(media: Media, limits: MediaLimits, max_pixels: int) -> LumaWindow:
-    """The JPEG's luminance (as ``load_luma_jpeg``) in its central window of at most ``max_pixels`` pixels; the
-    full-size plane is dropped once the window is copied out of it."""
+    """The JPEG's luminance (as ``load_luma_jpeg``) in its central window of at most ``max_pixels`` pixels
+    (read-only); the full-size plane is dropped once the window is copied out of it. Cached like
+    ``decode_image``: the detectors that read the luminance decode it once."""
+    key = (hashlib.sha256(media.data).digest(), limits, "luma", max_pixels)
+    return _cached(key, LumaWindow, lambda: _luma_window(media, limits, max_pixels))
+
+
+def _luma_window(media: Media, limits: MediaLimits, max_pixels: int) -> LumaWindow:
     im = open_image(media, limits)
     if im.format != "JPEG":
         raise MediaError("unsupported_media", f"not a JPEG ({im.format})")
@@ -422,6 +440,7 @@ def load_luma_jpeg_window(media: Media, limits: MediaLimits, max_pixels: int) ->
     _load(im)
     part = im if (w, h) == (width, height) else im.crop((x, y, x + w, y + h))
     luma = _array(part, "L")
+    luma.setflags(write=False)
     im.close()
     return LumaWindow(luma=luma, quantization=quant, x=x, y=y, width=width, height=height)
 

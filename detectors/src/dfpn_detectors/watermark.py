@@ -63,8 +63,7 @@ _S = float(np.sqrt(0.5))
 
 def _haar_approx(channel: npt.NDArray[np.uint8]) -> npt.NDArray[np.float64]:
     """PyWavelets' ``dwt2(x, 'haar')[0]``, bit for bit (same operation order): rows first, then columns."""
-    x = channel.astype(np.float64)
-    a, b, c, d = x[0::2, 0::2], x[0::2, 1::2], x[1::2, 0::2], x[1::2, 1::2]
+    a, b, c, d = (channel[i::2, j::2].astype(np.float64) for i, j in ((0, 0), (0, 1), (1, 0), (1, 1)))
     return np.asarray(_S * (_S * a + _S * c) + _S * (_S * b + _S * d), dtype=np.float64)
 
 
@@ -113,16 +112,15 @@ def raw_bit_scores(bgr: npt.NDArray[np.uint8], *, swap_rb: bool = False) -> npt.
     rows = bgr.shape[0] // 8 * 8
     out: list[npt.NDArray[np.float64]] = []
     for r0 in range(0, rows, STRIP_ROWS):
-        strip = bgr[r0:min(rows, r0 + STRIP_ROWS)]
-        if swap_rb:
-            strip = strip[:, :, ::-1]
-        out.append(_strip_scores(np.ascontiguousarray(strip)))
+        strip = np.ascontiguousarray(bgr[r0:min(rows, r0 + STRIP_ROWS)])
+        # OpenCV's RGB order is its BGR conversion with the channels swapped: the same arithmetic, no copy
+        out.append(_strip_scores(strip, cv2.COLOR_RGB2YUV if swap_rb else cv2.COLOR_BGR2YUV))
     return np.concatenate(out) if out else np.zeros(0, np.float64)
 
 
-def _strip_scores(bgr: npt.NDArray[np.uint8]) -> npt.NDArray[np.float64]:
-    rows, cols = bgr.shape[0] // 4 * 4, bgr.shape[1] // 4 * 4
-    yuv = np.asarray(cv2.cvtColor(bgr, cv2.COLOR_BGR2YUV), dtype=np.uint8)
+def _strip_scores(pixels: npt.NDArray[np.uint8], to_yuv: int) -> npt.NDArray[np.float64]:
+    rows, cols = pixels.shape[0] // 4 * 4, pixels.shape[1] // 4 * 4
+    yuv = np.asarray(cv2.cvtColor(pixels, to_yuv), dtype=np.uint8)
     blocks = _blocks(_haar_approx(yuv[:rows, :cols, 1]))
     pos = _peak_positions(blocks)
     vals = np.abs(blocks[np.arange(blocks.shape[0]), pos])
