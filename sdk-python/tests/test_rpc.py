@@ -500,3 +500,42 @@ async def test_without_a_websocket_waiting_falls_back_to_polling() -> None:
         await asyncio.sleep(0.2)
         await rpc.wait_for_change(Pubkey.default(), 0.3)  # then plain sleeping
         assert 0.7 < time.monotonic() - started < 3
+
+
+async def test_get_accounts_reads_up_to_100_per_call_in_order(fake_rpc: Any) -> None:
+    # Given 250 addresses of which every third holds an account
+    addresses = [Pubkey.new_unique() for _ in range(250)]
+    held = {str(a): n for n, a in enumerate(addresses) if n % 3 == 0}
+
+    def reply(req: dict[str, Any]) -> tuple[int, Any, float]:
+        assert req["method"] == "getMultipleAccounts"
+        value = [
+            {"lamports": held[a], "owner": str(PROGRAM_ID), "data": ["", "base64"], "executable": False}
+            if a in held
+            else None
+            for a in req["params"][0]
+        ]
+        return 200, ok({"context": {"slot": 1}, "value": value})(req), 0.0
+
+    server = fake_rpc(reply)
+    # When they are read at once
+    async with fast(server.url) as rpc:
+        found = await rpc.get_accounts(addresses)
+    # Then three calls of at most 100 addresses read them, and the answer keeps their order
+    assert [len(c["params"][0]) for c in server.calls] == [100, 100, 50]
+    assert [a.lamports if a is not None else None for a in found] == [
+        n if n % 3 == 0 else None for n in range(250)
+    ]
+    assert all(a.address == addresses[a.lamports] for a in found if a is not None)
+
+
+async def test_get_accounts_refuses_an_answer_of_the_wrong_length(fake_rpc: Any) -> None:
+    # Given an endpoint that answers getMultipleAccounts with one account fewer than asked
+    server = fake_rpc(lambda req: (200, ok({"context": {"slot": 1}, "value": [None]})(req), 0.0))
+    async with fast(server.url) as rpc:
+        # Control: one address, one answer
+        assert await rpc.get_accounts([Pubkey.new_unique()]) == [None]
+        # When two are asked for, then the answer is refused with what came back
+        with pytest.raises(DFPNError) as e:
+            await rpc.get_accounts([Pubkey.new_unique(), Pubkey.new_unique()])
+    assert e.value.code == ErrorCode.RPC_ERROR and "getMultipleAccounts" in str(e.value)

@@ -74,7 +74,6 @@ from dfpn.models import (
 from dfpn.netguard import DestinationPolicy
 from dfpn.pda import config_address, decode_model_id, random_request_nonce, request_address
 from dfpn.rpc import RpcTransport
-from dfpn.rpc import _account as account_from_rpc
 from dfpn.transport import AccountInfo, Transport
 
 logger = logging.getLogger(__name__)
@@ -418,11 +417,7 @@ class AsyncDFPNClient:
         """Many raw request accounts at once, None where there is none (or it is not a request): over JSON-RPC
         one `getMultipleAccounts` per 100 addresses (what a follower of many requests sweeps with), elsewhere one
         read each."""
-        addresses = [_address(r) for r in request_ids]
-        if isinstance(self.transport, RpcTransport):
-            accounts = await _multiple_accounts(self.transport, addresses)
-        else:
-            accounts = [await self.transport.get_account(a) for a in addresses]
+        accounts = await self.transport.get_accounts([_address(r) for r in request_ids])
         return [_decode_request(a, self.program_id) for a in accounts]
 
     # ---- submitting ----------------------------------------------------------------------------------------
@@ -989,28 +984,6 @@ class AsyncDFPNClient:
                 if isinstance(event, kind) and getattr(event, "request", None) == address:
                     return signature
         return None
-
-
-#: Most addresses one `getMultipleAccounts` call takes (the RPC's limit).
-_MULTIPLE_ACCOUNTS = 100
-
-
-async def _multiple_accounts(rpc: RpcTransport, addresses: Sequence[Pubkey]) -> list[AccountInfo | None]:
-    found: list[AccountInfo | None] = []
-    for start in range(0, len(addresses), _MULTIPLE_ACCOUNTS):
-        batch = addresses[start : start + _MULTIPLE_ACCOUNTS]
-        result = await rpc.call(
-            "getMultipleAccounts",
-            [str(a) for a in batch],
-            {"encoding": "base64", "commitment": rpc.commitment},
-        )
-        values = result.get("value") if isinstance(result, dict) else None
-        if not isinstance(values, list) or len(values) != len(batch):
-            raise DFPNError(
-                ErrorCode.RPC_ERROR, f"{rpc.url} answered getMultipleAccounts with {str(result)[:200]}"
-            )
-        found += [account_from_rpc(a, v) for a, v in zip(batch, values, strict=True)]
-    return found
 
 
 def _decode_request(account: AccountInfo | None, program_id: Pubkey) -> Request | None:

@@ -84,6 +84,8 @@ _RETRY_STATUS = {408, 425, 429, 500, 502, 503, 504}
 MAX_WATCHED = 64
 #: Most signatures one getSignatureStatuses call takes (the RPC's limit).
 _STATUSES_PER_CALL = 256
+#: Most addresses one getMultipleAccounts call takes (the RPC's limit).
+MULTIPLE_ACCOUNTS = 100
 
 
 def websocket_url(http_url: str) -> str:
@@ -364,6 +366,21 @@ class RpcTransport(Transport):
             "getAccountInfo", str(address), {"encoding": "base64", "commitment": self.commitment}
         )
         return _account(address, result.get("value") if isinstance(result, dict) else None)
+
+    async def get_accounts(self, addresses: Sequence[Pubkey]) -> list[AccountInfo | None]:
+        found: list[AccountInfo | None] = []
+        for start in range(0, len(addresses), MULTIPLE_ACCOUNTS):
+            batch = addresses[start : start + MULTIPLE_ACCOUNTS]
+            result = await self.call(
+                "getMultipleAccounts", [str(a) for a in batch], {"encoding": "base64", "commitment": self.commitment}
+            )
+            values = result.get("value") if isinstance(result, dict) else None
+            if not isinstance(values, list) or len(values) != len(batch):
+                raise DFPNError(
+                    ErrorCode.RPC_ERROR, f"{self.url} answered getMultipleAccounts with {str(result)[:200]}"
+                )
+            found += [_account(a, v) for a, v in zip(batch, values, strict=True)]
+        return found
 
     async def get_balance(self, address: Pubkey) -> int:
         result = await self.call("getBalance", str(address), {"commitment": self.commitment})

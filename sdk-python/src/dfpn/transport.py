@@ -81,6 +81,11 @@ class Transport(abc.ABC):
     async def get_account(self, address: Pubkey) -> AccountInfo | None:
         """The account at `address`, or None when it does not exist (or holds no lamports)."""
 
+    async def get_accounts(self, addresses: Sequence[Pubkey]) -> list[AccountInfo | None]:
+        """The accounts at `addresses`, in order (None where there is none). The default reads them one by one;
+        over JSON-RPC, `getMultipleAccounts` reads up to 100 in one call."""
+        return [await self.get_account(a) for a in addresses]
+
     async def get_balance(self, address: Pubkey) -> int:
         account = await self.get_account(address)
         return 0 if account is None else account.lamports

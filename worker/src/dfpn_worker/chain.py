@@ -3,7 +3,9 @@
 Every read and every transaction is retried with exponential backoff while it fails with a transient RPC fault
 (`retry.retrying`; each retry counted in `dfpn_worker_retries_total{operation="read"|"send"}`). An account the
 program does not own is treated as absent: anyone can put lamports or data at an address they do not control.
-Times are the cluster clock (`transport.unix_timestamp()`), as the program's deadlines are.
+Times are the cluster clock (`transport.unix_timestamp()`), as the program's deadlines are. Over JSON-RPC one
+reading serves every job for `CLOCK_REUSE` seconds (the clock has a one-second resolution and moves once a slot;
+each job step would otherwise read it again), and jobs asking at once share one read.
 
 Transactions over JSON-RPC are pipelined (`Pipeline`): each is signed with a cached recent blockhash and sent at
 once (the node's preflight simulation still returns the program's refusal to the step that sent it), at most
@@ -46,6 +48,10 @@ logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
+#: Seconds a reading of the cluster clock is reused over JSON-RPC (half a slot: at most one slot behind a fresh
+#: read, well inside the transport's `clock_slack`).
+CLOCK_REUSE = 0.2
+
 #: Where a Request account holds its status, its draw seed, and each seat's authority and state.
 _STATUS = layout.offset(Request, "status")
 _DRAW_SEED = layout.offset(Request, "draw_seed")
@@ -76,6 +82,9 @@ class Chain:
         self.pipeline = (
             Pipeline(transport, max_in_flight=max_in_flight) if isinstance(transport, RpcTransport) else None
         )
+        #: The shared clock read (`now`) and when it was started.
+        self._clock: asyncio.Future[int] | None = None
+        self._clock_read_at = 0.0
 
     @property
     def worker_pda(self) -> Pubkey:
@@ -90,7 +99,19 @@ class Chain:
         )
 
     async def now(self) -> int:
-        return int(await self.read("clock", self.transport.unix_timestamp))
+        if self.pipeline is None:  # the embedded network's clock moves only when told to: always read it
+            return int(await self.read("clock", self.transport.unix_timestamp))
+        clock = self._clock
+        if clock is None or (clock.done() and time.monotonic() - self._clock_read_at > CLOCK_REUSE):
+            self._clock_read_at = time.monotonic()
+            clock = self._clock = asyncio.ensure_future(self.read("clock", self.transport.unix_timestamp))
+        try:
+            # shielded: a caller cancelled while waiting must not cancel the read the others share
+            return int(await asyncio.shield(clock))
+        except BaseException:
+            if clock.done() and self._clock is clock:
+                self._clock = None  # a failed read is not reused
+            raise
 
     async def config(self) -> Config:
         """The network's configuration (a `WorkerError` when there is none)."""
@@ -160,12 +181,9 @@ class Chain:
             return None
 
     async def accounts(self, addresses: Sequence[Pubkey]) -> list[AccountInfo]:
-        """The accounts of this program at `addresses` (read at once; absent or foreign ones left out)."""
-
-        async def one(address: Pubkey) -> AccountInfo | None:
-            return await self.read(f"account {address}", lambda: self.transport.get_account(address))
-
-        found = await asyncio.gather(*(one(a) for a in addresses))
+        """The accounts of this program at `addresses` (over JSON-RPC one `getMultipleAccounts` per 100; absent or
+        foreign ones left out)."""
+        found = await self.read(f"{len(addresses)} accounts", lambda: self.transport.get_accounts(addresses))
         return [a for a in found if a is not None and a.owner == self.program_id]
 
     def seat(self, r: Request) -> Seat | None:
