@@ -84,6 +84,8 @@ def estimate_quality(table: list[int] | None) -> int | None:
 _COEFS = ((0, 1), (1, 0), (1, 1), (0, 2), (2, 0), (1, 2), (2, 1), (2, 2))
 #: The first this many of ``_COEFS`` are enough to find candidate grid phases.
 _PHASE_COEFS = 4
+#: Tiles the phase search reads at a time (~0.5 MB of working arrays for 32x32 tiles).
+_PHASE_TILES = 32
 #: Below this mean re-quantisation error (units of Q²/12) a tile is too flat to judge.
 MIN_TEXTURE = 0.25
 #: Phases compared with a candidate grid (offsets added mod 8): misaligned by half a block or so.
@@ -202,20 +204,22 @@ def _phase_profiles(errors: F32) -> F32:
 
 def _candidate_phases(coefs: list[F32], qualities: list[int], tile: int, limit: int = 3) -> list[tuple[int, int]]:
     """Grid phases where some tiles look quantised, from the 64-phase profiles of a checkerboard of tiles (the
-    ``_PHASE_COEFS`` lowest-frequency coefficients only). One row of tiles at a time: its working arrays stay in
-    the processor's cache across the qualities."""
+    ``_PHASE_COEFS`` lowest-frequency coefficients only). About ``_PHASE_TILES`` tiles at a time, whole rows of
+    them: their working arrays stay in the processor's cache across the qualities."""
     th, tw = coefs[0].shape[0] // tile, coefs[0].shape[1] // tile
+    step = max(1, round(2 * _PHASE_TILES / max(1, tw)))  # rows of tiles (half of each row is read)
     winners: list[npt.NDArray[np.intp]] = []
-    for i in range(th):
-        # the row's tiles of one colour of the checkerboard: (tile rows, tiles, tile columns), strided views
-        row = [c[i * tile:(i + 1) * tile, : tw * tile].reshape(tile, tw, tile)[:, i % 2::2]
-               for c in coefs[:_PHASE_COEFS]]
-        n = row[0].shape[1]
+    for i0 in range(0, th, step):
+        rows = range(i0, min(th, i0 + step))
+        # the rows' tiles of one colour of the checkerboard, side by side: (tile rows, tiles, tile columns)
+        part = [np.concatenate([c[i * tile:(i + 1) * tile, : tw * tile].reshape(tile, tw, tile)[:, i % 2::2]
+                                for i in rows], axis=1) for c in coefs[:_PHASE_COEFS]]
+        n = part[0].shape[1]
         if n == 0:
             continue
         best = np.full((n, 8, 8), np.inf, dtype=np.float32)
         for q in qualities:
-            prof = _phase_profiles(requant_error(row, q))  # (n, phase y, phase x)
+            prof = _phase_profiles(requant_error(part, q))  # (n, phase y, phase x)
             mean = prof.mean(axis=(1, 2), keepdims=True)
             np.minimum(best, np.where(mean > MIN_TEXTURE, prof / np.maximum(mean, 1e-6), 1.0), out=best)
         flat = best.reshape(n, 64)
