@@ -120,7 +120,7 @@ class DqResult:
 _FIRST_STEPS = {q: ijg_table(q).reshape(-1)[list(ZIGZAG)] for q in range(1, 101)}
 #: Where each ``ZIGZAG`` frequency (natural index row * 8 + column) lands in ``stored_coefficients``' transform,
 #: which leaves a block's coefficients transposed.
-_TRANSPOSED = [(f % 8) * 8 + f // 8 for f in ZIGZAG]
+_TRANSPOSED = np.array([(f % 8) * 8 + f // 8 for f in ZIGZAG], dtype=np.intp)
 
 
 def stored_coefficients(luma: npt.NDArray[np.uint8], table: F32) -> tuple[I32, npt.NDArray[np.bool_]]:
@@ -135,9 +135,12 @@ def stored_coefficients(luma: npt.NDArray[np.uint8], table: F32) -> tuple[I32, n
     blocks -= 128.0
     rows = cv2.dct(blocks.reshape(-1, 8), flags=cv2.DCT_ROWS).reshape(-1, 8, 8)
     coefs = cv2.dct(np.ascontiguousarray(rows.transpose(0, 2, 1)).reshape(-1, 8), flags=cv2.DCT_ROWS)
-    picked = coefs.reshape(-1, 64)[:, _TRANSPOSED] / table.reshape(-1)[list(ZIGZAG)]
+    picked = np.take(coefs.reshape(-1, 64), _TRANSPOSED, axis=1) / table.reshape(-1)[list(ZIGZAG)]
     k = np.rint(picked.T).astype(np.int32).reshape(FREQUENCIES, h // 8, w // 8)
-    clipped = ((px == 0) | (px == 255)).reshape(h // 8, 8, w // 8, 8).sum(axis=(1, 3))
+    # clipped pixels per block: sums over each block's rows, then over its columns (one axis at a time is much
+    # faster than both at once)
+    at_limit = ((px == 0) | (px == 255)).view(np.uint8)
+    clipped = at_limit.reshape(h // 8, 8, w).sum(axis=1, dtype=np.uint8).reshape(h // 8, w // 8, 8).sum(axis=2)
     return k, clipped < MAX_CLIPPED
 
 
@@ -219,9 +222,14 @@ def analyse_double_quantisation(luma: npt.NDArray[np.uint8], table: list[int]) -
     # a quick pass on the lowest frequencies ranks the qualities; the full evidence is read for the best few
     # regions (and their neighbours) and for the qualities traced over the whole picture
     quick: dict[int, Found] = {}
+    # qualities with the same coarse steps give the same evidence: read once
+    by_steps: dict[tuple[tuple[int, float], ...], Found | None] = {}
     for q in qualities:
-        got = ev.at(q, COARSE_FREQUENCIES)
-        region = _region(*got) if got is not None else None
+        steps_used = ev.steps_used(q, COARSE_FREQUENCIES)
+        if steps_used not in by_steps:
+            got = ev.at(q, COARSE_FREQUENCIES)
+            by_steps[steps_used] = _region(*got) if got is not None else None
+        region = by_steps[steps_used]
         if region is not None:
             quick[q] = region
     wholes = sorted((q for q, f in quick.items() if f.is_global()), key=lambda q: -quick[q].share)[:CANDIDATES]
