@@ -7,6 +7,9 @@
   that imports the package, loads that detector and runs it;
 - the full image pipeline (every image detector on every image, ``--threads`` worker threads, 2 by default):
   images per second and peak RSS (download excluded: the images are in memory);
+- the same in ``--threads`` worker processes, each running every detector on its images, as the worker node's
+  analysis pool does (one process per core, allocator tuned: ``dfpn_detectors.allocator``): images per second,
+  CPU per image, and the processes' peak RSS summed (the threads' row is a host application's process, untuned);
 - video: frames analysed per second by ``video-frames`` on a 1280x720 H.264 clip (decode + sampling + analysis);
 - voice: seconds of audio per second.
 Each measurement runs in its own process (``--one NAME``) so that peak RSS is that measurement's own.
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import platform
 import resource
@@ -23,7 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +37,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from dfpn_detectors import Media, combine, load_detectors
+from dfpn_detectors.allocator import tune_allocator
 
 import synth
 
@@ -75,6 +80,46 @@ def make_inputs(folder: Path, n_images: int) -> None:
     (folder / "speech.wav").write_bytes(synth.wav(synth.resample(synth.speech_like(30.0, rng), 16000, 48000), 48000))
 
 
+_pool_detectors: list[Any] = []
+
+
+def _pool_start(first: bytes) -> None:
+    """A pool process as the worker node starts one: its allocator tuned, its detectors loaded and run once (model
+    loading and first-call costs paid here)."""
+    tune_allocator()
+    cv2.setNumThreads(1)  # one process per core: OpenCV's own pool would only compete with the others
+    _pool_detectors[:] = load_detectors(IMAGE_DETECTORS)
+    for d in _pool_detectors:
+        d.analyze(Media(data=first))
+
+
+def _pool_pipeline(blob: bytes) -> tuple[int, float, float]:
+    """(pid, CPU seconds, peak RSS MB) of one image through every detector in a pool process."""
+    cpu0 = time.process_time()
+    media = Media(data=blob)
+    combine([d.analyze(media) for d in _pool_detectors])
+    return os.getpid(), time.process_time() - cpu0, peak_rss_mb()
+
+
+def pipeline_processes(data: list[bytes], rounds: int, processes: int) -> dict[str, Any]:
+    context = multiprocessing.get_context("spawn")  # as the worker node's pool
+    with ProcessPoolExecutor(processes, mp_context=context, initializer=_pool_start, initargs=(data[0],)) as pool:
+        # every process started and warmed up before the clock starts
+        list(pool.map(time.sleep, [0.5] * processes))
+        start = time.perf_counter()
+        done = [r for _ in range(rounds) for r in pool.map(_pool_pipeline, data)]
+        dt = time.perf_counter() - start
+    n = len(done)
+    cpu = sum(c for _, c, _ in done)
+    peaks: dict[int, float] = {}
+    for pid, _, rss in done:
+        peaks[pid] = max(rss, peaks.get(pid, 0.0))
+    return {"images": n, "images_per_s": round(n / dt, 2), "ms_per_image": round(1000 * dt / n, 1),
+            "cpu_ms_per_image": round(1000 * cpu / n, 1),
+            "images_per_s_2_cores_from_cpu_time": round(2 * n / cpu, 2) if cpu > 0 else None,
+            "peak_rss_mb": round(sum(peaks.values()), 1), "processes": processes, "detectors": IMAGE_DETECTORS}
+
+
 def one(name: str, folder: Path, rounds: int, threads: int) -> dict[str, Any]:
     if name == "video-frames":
         (det,) = load_detectors([name], {name: {"max_frames": 16}})
@@ -100,6 +145,8 @@ def one(name: str, folder: Path, rounds: int, threads: int) -> dict[str, Any]:
         return {"audio": "30 s, 48 kHz mono WAV", "audio_seconds_per_s": round(30 * rounds / dt, 1),
                 "cpu_ms_per_audio_second": round(1000 * cpu / (30 * rounds), 2), "peak_rss_mb": round(peak_rss_mb(), 1)}
     data = [f.read_bytes() for f in sorted(folder.glob("img*.jpg"))]
+    if name == "pipeline-processes":
+        return pipeline_processes(data, rounds, threads)
     n_images = len(data)
     names = IMAGE_DETECTORS if name == "pipeline" else [name]
     dets = load_detectors(names)
@@ -135,6 +182,12 @@ def one(name: str, folder: Path, rounds: int, threads: int) -> dict[str, Any]:
     return out
 
 
+def _met(pipe: dict[str, Any]) -> dict[str, bool]:
+    memory = pipe["peak_rss_mb"] <= 600
+    return {"wall_clock": bool(pipe["images_per_s"] >= 10 and memory),
+            "from_cpu_time": bool((pipe["images_per_s_2_cores_from_cpu_time"] or 0) >= 10 and memory)}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--out", type=Path, default=Path("target/bench/detectors.json"))
@@ -151,13 +204,12 @@ def main() -> None:
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory() as tmp:
         make_inputs(Path(tmp), args.images)
-        for name in [*IMAGE_DETECTORS, "pipeline", "video-frames", "voice-spectral"]:
+        for name in [*IMAGE_DETECTORS, "pipeline", "pipeline-processes", "video-frames", "voice-spectral"]:
             cmd = [sys.executable, __file__, "--one", name, "--data", tmp, "--rounds", str(args.rounds),
                    "--threads", str(args.threads)]
             proc = subprocess.run(cmd, capture_output=True, text=True, check=True)
             results[name] = json.loads(proc.stdout.strip().splitlines()[-1])
             print(f"{name:24s} {json.dumps(results[name])}", flush=True)
-    pipe = results["pipeline"]
     report = {
         "generated_by": "detectors/scripts/bench.py",
         "machine": {"cpu_count": os.cpu_count(), "python": platform.python_version(),
@@ -166,10 +218,9 @@ def main() -> None:
                     "load_average_after": [round(x, 2) for x in os.getloadavg()]},
         "input": "1024x1024 JPEG, quality 90, from the photographs that scikit-image and matplotlib ship",
         "results": results,
+        # met or not per way of running the pipeline: threads in one process, or processes as the worker node
         "targets": {"pipeline_images_per_s": 10, "pipeline_rss_mb": 600,
-                    "met_wall_clock": bool(pipe["images_per_s"] >= 10 and pipe["peak_rss_mb"] <= 600),
-                    "met_from_cpu_time": bool((pipe["images_per_s_2_cores_from_cpu_time"] or 0) >= 10
-                                              and pipe["peak_rss_mb"] <= 600)},
+                    "met": {mode: _met(results[mode]) for mode in ("pipeline", "pipeline-processes")}},
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2) + "\n")

@@ -33,3 +33,33 @@ class BurningDetector(FixedDetector):
         while time.process_time() < end:
             pass
         return super().analyze(media)
+
+
+def page_faults_per_round() -> float:
+    """Page faults per round of ten 4 MB arrays allocated, touched and freed (after two warm-up rounds): a few
+    thousand with glibc's default settings, none once `tune_allocator` ran in the process."""
+    import resource
+
+    import numpy as np
+
+    def round_() -> None:
+        arrays = [np.ones(1 << 20, np.float32) for _ in range(10)]
+        del arrays
+
+    round_()
+    round_()
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    for _ in range(20):
+        round_()
+    return (resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before) / 20
+
+
+class AllocatingDetector(FixedDetector):
+    """Answers with the page faults of `page_faults_per_round` in its notes."""
+
+    def __init__(self, model_id: str) -> None:
+        super().__init__(model_id, Verdict.MANIPULATED, 80)
+
+    def analyze(self, media: Media) -> Analysis:
+        faults = page_faults_per_round()
+        return super().analyze(media).model_copy(update={"notes": f"{faults}"})

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import platform
 import signal
 import sqlite3
 import subprocess
@@ -22,7 +23,7 @@ from dfpn_detectors import Media
 from dfpn_worker import Job, Phase, StateStore
 from dfpn_worker.analysis import Analyzer
 from dfpn_worker.metrics import STAGES, Metrics
-from pool_helpers import BurningDetector, SleepingDetector
+from pool_helpers import AllocatingDetector, BurningDetector, SleepingDetector
 
 from helpers import PNG_MAGIC, NodeFactory, register_model, wait_phase
 
@@ -100,6 +101,25 @@ async def test_the_detectors_cpu_time_is_counted_in_the_pool_processes() -> None
     # Then the CPU they spent is counted (measured in the processes: this process spent none of it)
     cpu = metrics.registry.get_sample_value("dfpn_worker_detector_cpu_seconds_total", {"model_id": "burn"})
     assert cpu is not None and 0.95 <= cpu < 1.5
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="the allocator settings are glibc's")
+async def test_the_pool_processes_reuse_freed_memory_without_page_faults() -> None:
+    # Control: a fresh Python process faults image-sized arrays in again after freeing them (glibc's defaults)
+    probe = "import sys; sys.path.insert(0, sys.argv[1]); import pool_helpers as h; print(h.page_faults_per_round())"
+    fresh = subprocess.run(
+        [sys.executable, "-c", probe, str(TESTS)], capture_output=True, text=True, check=True
+    )
+    assert float(fresh.stdout) > 2_000
+    # Given the analysis pool's process, then the same allocations reuse the freed memory
+    analyzer = Analyzer([AllocatingDetector("alloc")])
+    await analyzer.start_pool("process", workers=1)
+    try:
+        outcome = await analyzer.analyze(MEDIA, FACE_MASK)
+    finally:
+        analyzer.close_pool()
+    (analysis,) = outcome.analyses
+    assert float(analysis.notes) < 100
 
 
 async def test_threads_when_asked_or_when_the_detectors_cannot_reach_a_process() -> None:

@@ -62,6 +62,7 @@ from dfpn import Verdict as ChainVerdict
 from dfpn_detectors import Analysis, Detection, Detector, Media, MediaLimits, MediaTooLargeError
 from dfpn_detectors import Modality as DetectorModality
 from dfpn_detectors import Verdict as DetectorVerdict
+from dfpn_detectors.allocator import tune_allocator
 from dfpn_detectors.policy import Assessment, assess
 from dfpn_worker.metrics import Metrics
 
@@ -127,6 +128,8 @@ def available_cores() -> int:
 
 def _init_pool(node: int, factory: DetectorFactory | None, pickled: bytes | None) -> None:
     threading.Thread(target=_exit_with_parent, args=(node,), daemon=True, name="dfpn-orphan").start()
+    # the detectors' image-sized arrays reuse freed memory instead of faulting fresh pages in per request
+    tune_allocator()
     detectors = factory() if factory is not None else pickle.loads(pickled or b"")
     _POOL_DETECTORS.update({d.model_id: d for d in detectors})
 
