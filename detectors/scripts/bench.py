@@ -8,12 +8,11 @@
 - the full image pipeline (every image detector on every image, ``--threads`` worker threads, 2 by default):
   images per second and peak RSS (download excluded: the images are in memory);
 - the same in ``--threads`` worker processes, each running every detector on its images, as the worker node's
-  analysis pool does (one process per core, allocator tuned: ``dfpn_detectors.allocator``): images per second,
-  CPU per image, and the processes' peak RSS summed (the threads' row is a host application's process, untuned);
+  analysis pool does (one process per core): images per second, CPU per image, and the processes' peak RSS summed;
 - video: frames analysed per second by ``video-frames`` on a 1280x720 H.264 clip (decode + sampling + analysis);
 - voice: seconds of audio per second.
-Each measurement runs in its own process (``--one NAME``) so that peak RSS is that measurement's own.
-"""
+Each measurement runs in its own process (``--one NAME``) so that peak RSS is that measurement's own; every process
+that runs detectors has its allocator tuned (``dfpn_detectors.allocator``), as the worker's pool processes."""
 
 from __future__ import annotations
 
@@ -121,6 +120,7 @@ def pipeline_processes(data: list[bytes], rounds: int, processes: int) -> dict[s
 
 
 def one(name: str, folder: Path, rounds: int, threads: int) -> dict[str, Any]:
+    tune_allocator()  # as a process that runs detectors should (the worker's pool processes do)
     if name == "video-frames":
         (det,) = load_detectors([name], {name: {"max_frames": 16}})
         media = Media(data=(folder / "clip.mp4").read_bytes())
