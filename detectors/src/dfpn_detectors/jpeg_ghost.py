@@ -195,7 +195,7 @@ def _phase_ratios(errors: _GridErrors, qualities: list[int], phase: tuple[int, i
 
 
 def _phase_profiles(errors: F32) -> F32:
-    """(8a, n, 8b) errors of a row of n tiles → (n, 8, 8): each tile's mean over the 64 positions mod 8."""
+    """(8a, n, 8b) errors of n tiles side by side → (n, 8, 8): each tile's mean over the 64 positions mod 8."""
     h, n, w = errors.shape
     rows = errors.reshape(h // 8, 8, n, w).sum(axis=0)  # (8, n, w)
     sums = rows.reshape(8, n, w // 8, 8).sum(axis=2)  # (8 phase y, n, 8 phase x)
