@@ -9,6 +9,7 @@
   images per second and peak RSS (download excluded: the images are in memory);
 - the same in ``--threads`` worker processes, each running every detector on its images, as the worker node's
   analysis pool does (one process per core): images per second, CPU per image, and the processes' peak RSS summed;
+- with each image row, the p50/p95 latency of each detector (ms: its own ``latency_ms``, no queueing);
 - video: frames analysed per second by ``video-frames`` on a 1280x720 H.264 clip (decode + sampling + analysis);
 - voice: seconds of audio per second.
 Each measurement runs in its own process (``--one NAME``) so that peak RSS is that measurement's own; every process
@@ -92,12 +93,28 @@ def _pool_start(first: bytes) -> None:
         d.analyze(Media(data=first))
 
 
-def _pool_pipeline(blob: bytes) -> tuple[int, float, float]:
-    """(pid, CPU seconds, peak RSS MB) of one image through every detector in a pool process."""
-    cpu0 = time.process_time()
+def _analyse(dets: list[Any], blob: bytes) -> dict[str, float]:
+    """Every detector on one image (and the verdict policy over them): each detector's latency, ms."""
     media = Media(data=blob)
-    combine([d.analyze(media) for d in _pool_detectors])
-    return os.getpid(), time.process_time() - cpu0, peak_rss_mb()
+    analyses = [d.analyze(media) for d in dets]
+    combine(analyses)
+    return {a.model_id: a.latency_ms for a in analyses}
+
+
+def _percentiles(latencies: list[dict[str, float]]) -> dict[str, dict[str, float]]:
+    """p50/p95 (ms) per detector over the images, from each analysis' own latency (no queueing)."""
+    names = sorted({k for one in latencies for k in one})
+    return {k: {"p50": round(float(np.percentile([one[k] for one in latencies if k in one], 50)), 2),
+                "p95": round(float(np.percentile([one[k] for one in latencies if k in one], 95)), 2)}
+            for k in names}
+
+
+def _pool_pipeline(blob: bytes) -> tuple[int, float, float, dict[str, float]]:
+    """(pid, CPU seconds, peak RSS MB, latency per detector) of one image through every detector in a pool
+    process."""
+    cpu0 = time.process_time()
+    latencies = _analyse(_pool_detectors, blob)
+    return os.getpid(), time.process_time() - cpu0, peak_rss_mb(), latencies
 
 
 def pipeline_processes(data: list[bytes], rounds: int, processes: int) -> dict[str, Any]:
@@ -109,14 +126,15 @@ def pipeline_processes(data: list[bytes], rounds: int, processes: int) -> dict[s
         done = [r for _ in range(rounds) for r in pool.map(_pool_pipeline, data)]
         dt = time.perf_counter() - start
     n = len(done)
-    cpu = sum(c for _, c, _ in done)
+    cpu = sum(c for _, c, _, _ in done)
     peaks: dict[int, float] = {}
-    for pid, _, rss in done:
+    for pid, _, rss, _ in done:
         peaks[pid] = max(rss, peaks.get(pid, 0.0))
     return {"images": n, "images_per_s": round(n / dt, 2), "ms_per_image": round(1000 * dt / n, 1),
             "cpu_ms_per_image": round(1000 * cpu / n, 1),
             "images_per_s_2_cores_from_cpu_time": round(2 * n / cpu, 2) if cpu > 0 else None,
-            "peak_rss_mb": round(sum(peaks.values()), 1), "processes": processes, "detectors": IMAGE_DETECTORS}
+            "peak_rss_mb": round(sum(peaks.values()), 1), "processes": processes, "detectors": IMAGE_DETECTORS,
+            "latency_ms": _percentiles([lat for _, _, _, lat in done])}
 
 
 def one(name: str, folder: Path, rounds: int, threads: int) -> dict[str, Any]:
@@ -153,9 +171,10 @@ def one(name: str, folder: Path, rounds: int, threads: int) -> dict[str, Any]:
     for d in dets:  # warm-up (model loading, first-call allocations)
         d.analyze(Media(data=data[0]))
 
+    latencies: list[dict[str, float]] = []
+
     def pipeline(blob: bytes) -> None:
-        media = Media(data=blob)
-        combine([d.analyze(media) for d in dets])
+        latencies.append(_analyse(dets, blob))
 
     if name == "pipeline":
         # parallelism comes from the worker threads: OpenCV's own pool would only compete with them
@@ -175,7 +194,7 @@ def one(name: str, folder: Path, rounds: int, threads: int) -> dict[str, Any]:
            "cpu_ms_per_image": round(1000 * cpu / n, 1),
            # what 2 uncontended cores would give (the wall-clock figure depends on what else runs)
            "images_per_s_2_cores_from_cpu_time": round(2 * n / cpu, 2) if cpu > 0 else None,
-           "peak_rss_mb": round(peak_rss_mb(), 1)}
+           "peak_rss_mb": round(peak_rss_mb(), 1), "latency_ms": _percentiles(latencies)}
     if name == "pipeline":
         out["threads"] = threads
         out["detectors"] = names
