@@ -103,10 +103,12 @@ def _analyse(dets: list[Any], blob: bytes) -> dict[str, float]:
 
 def _percentiles(latencies: list[dict[str, float]]) -> dict[str, dict[str, float]]:
     """p50/p95 (ms) per detector over the images, from each analysis' own latency (no queueing)."""
-    names = sorted({k for one in latencies for k in one})
-    return {k: {"p50": round(float(np.percentile([one[k] for one in latencies if k in one], 50)), 2),
-                "p95": round(float(np.percentile([one[k] for one in latencies if k in one], 95)), 2)}
-            for k in names}
+    by_detector: dict[str, list[float]] = {}
+    for one in latencies:
+        for k, ms in one.items():
+            by_detector.setdefault(k, []).append(ms)
+    return {k: {"p50": round(float(np.percentile(v, 50)), 2), "p95": round(float(np.percentile(v, 95)), 2)}
+            for k, v in sorted(by_detector.items())}
 
 
 def _pool_pipeline(blob: bytes) -> tuple[int, float, float, dict[str, float]]:

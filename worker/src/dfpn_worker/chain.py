@@ -3,9 +3,10 @@
 Every read and every transaction is retried with exponential backoff while it fails with a transient RPC fault
 (`retry.retrying`; each retry counted in `dfpn_worker_retries_total{operation="read"|"send"}`). An account the
 program does not own is treated as absent: anyone can put lamports or data at an address they do not control.
-Times are the cluster clock (`transport.unix_timestamp()`), as the program's deadlines are. Over JSON-RPC one
-reading serves every job for `CLOCK_REUSE` seconds (the clock has a one-second resolution and moves once a slot;
-each job step would otherwise read it again), and jobs asking at once share one read.
+Times are the cluster clock (`transport.unix_timestamp()`), as the program's deadlines are. Where the clock moves
+on its own (`transport.clock_slack` > 0: JSON-RPC) one reading serves every job for `CLOCK_REUSE` seconds (it has a
+one-second resolution and moves once a slot; each job step would otherwise read it again), and jobs asking at once
+share one read.
 
 Transactions over JSON-RPC are pipelined (`Pipeline`): each is signed with a cached recent blockhash and sent at
 once (the node's preflight simulation still returns the program's refusal to the step that sent it), at most
@@ -99,7 +100,7 @@ class Chain:
         )
 
     async def now(self) -> int:
-        if self.pipeline is None:  # the embedded network's clock moves only when told to: always read it
+        if self.transport.clock_slack == 0:  # a clock that moves only when told to (embedded): always read it
             return int(await self.read("clock", self.transport.unix_timestamp))
         clock = self._clock
         if clock is None or (clock.done() and time.monotonic() - self._clock_read_at > CLOCK_REUSE):
