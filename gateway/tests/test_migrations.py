@@ -191,3 +191,29 @@ def test_replicas_starting_together_migrate_once(empty: Settings) -> None:
     with store.read() as conn:
         assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").all() == [("0002",)]
     store.close()
+
+
+@sqlite_only
+def test_processes_opening_a_new_sqlite_file_together_all_switch_it_to_wal(tmp_path: Path) -> None:
+    # Given eight connections made at once to a new file, a hundred times over (each round a new file)
+    # When each enters WAL mode, which SQLite refuses at once ("database is locked", no busy wait) while another
+    # fresh connection also holds its read lock
+    # Then every connection opens, and the file is in WAL mode
+    def connect_together(path: Path) -> list[str]:
+        start = threading.Barrier(8)
+        stores = [st.SQLiteStore(path, PEPPER, migrate=False, check=False) for _ in range(8)]
+
+        def mode(store: st.Store) -> str:
+            start.wait()
+            with store.read() as conn:
+                return str(conn.exec_driver_sql("PRAGMA journal_mode").scalar_one())
+
+        try:
+            with ThreadPoolExecutor(8) as pool:
+                return list(pool.map(mode, stores))
+        finally:
+            for store in stores:
+                store.close()
+
+    for round_ in range(100):
+        assert connect_together(tmp_path / f"round{round_}.db") == ["wal"] * 8

@@ -36,6 +36,7 @@ import logging
 import os
 import re
 import secrets
+import sqlite3
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -963,6 +964,21 @@ def _decrement(db: sa.Connection, key_id: str, n: int) -> None:
     )
 
 
+def _enter_wal(cursor: Any, *, deadline: float) -> None:
+    """Switch a SQLite file to WAL (persistent: a no-op once done). The switch needs the file to itself, and SQLite
+    answers "database is locked" at once, without its busy handler, when two fresh connections both hold a read
+    lock and try to switch (each would wait for the other). Replicas opening a new file together do exactly that,
+    so the switch is retried until the deadline."""
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.01 + secrets.randbelow(40) / 1000)
+
+
 class SQLiteStore(Store):
     """The embedded default: one SQLite file (WAL, synchronous=NORMAL). Several processes on one machine may share
     it (`dfpn-gateway keys ...` beside a server, or replicas on one host)."""
@@ -984,10 +1000,10 @@ class SQLiteStore(Store):
             # pysqlite's own transaction handling off: transactions begin exactly where `_begin` says.
             dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            _enter_wal(cursor, deadline=time.monotonic() + 30.0)
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
 
         @sa.event.listens_for(engine, "begin")
