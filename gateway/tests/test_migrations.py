@@ -201,7 +201,7 @@ def test_processes_opening_a_new_sqlite_file_together_all_switch_it_to_wal(tmp_p
     # Then every connection opens, and the file is in WAL mode
     def connect_together(path: Path) -> list[str]:
         start = threading.Barrier(8)
-        stores = [st.SQLiteStore(path, PEPPER, migrate=False, check=False) for _ in range(8)]
+        stores = [st.SQLiteStore(path, PEPPER.encode(), migrate=False, check=False) for _ in range(8)]
 
         def mode(store: st.Store) -> str:
             start.wait()
