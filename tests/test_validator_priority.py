@@ -24,9 +24,22 @@ from conftest import Endpoint
 
 def spinning_share(pid: int, seconds: float) -> float:
     """Cores' worth of CPU the spinning threads take over `seconds`."""
-    before, start = spinning_cpu_seconds(pid), time.monotonic()
+    return _shares(pid, seconds)[0]
+
+
+def _shares(pid: int, seconds: float) -> tuple[float, float]:
+    """Cores' worth of CPU the spinning threads take over `seconds`, and cores' worth left idle meanwhile."""
+    before, idle_before, start = spinning_cpu_seconds(pid), _idle_seconds(), time.monotonic()
     time.sleep(seconds)
-    return (spinning_cpu_seconds(pid) - before) / (time.monotonic() - start)
+    elapsed = time.monotonic() - start
+    return (spinning_cpu_seconds(pid) - before) / elapsed, (_idle_seconds() - idle_before) / elapsed
+
+
+def _idle_seconds() -> float:
+    """Seconds every core has spent idle since boot (/proc/stat: idle + iowait)."""
+    with open("/proc/stat") as stat:
+        fields = stat.readline().split()
+    return (int(fields[4]) + int(fields[5])) / os.sysconf("SC_CLK_TCK")
 
 
 @pytest.fixture
@@ -51,8 +64,10 @@ def test_the_spinning_threads_run_at_idle_priority_in_this_session(local_pid: in
 def test_under_load_the_spinners_yield_and_the_validator_still_confirms(
     validator: Endpoint, local_pid: int
 ) -> None:
-    # Given the spinners idle-spinning: they take most of a core when nothing else runs (the control)
-    assert spinning_share(local_pid, 2.0) > 0.5
+    # Given the spinners idle-spinning: they take most of the CPU nothing else wants, up to a core (the control;
+    # measured against what was free, as the machine may be running more than this test)
+    spinning, idle = _shares(local_pid, 2.0)
+    assert spinning > 0.5 * min(1.0, spinning + idle)
     # When every core runs a busy loop of normal priority
     burners = [
         subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(os.cpu_count() or 1)

@@ -152,6 +152,13 @@ async def eventually(check: Callable[[], Any], timeout: float = 20.0, interval: 
         await asyncio.sleep(interval)
 
 
+async def webhook_delivered(http: httpx.AsyncClient, request_id: str, headers: dict[str, str]) -> bool:
+    """Whether the gateway reports the request's webhook delivered. A receiver counts a delivery before it answers
+    and the gateway records it a moment later, so a test waits for this before it checks that nothing follows."""
+    view = (await http.get(f"/v1/requests/{request_id}", headers=headers)).json()
+    return bool(view["webhook"]["state"] == "delivered")
+
+
 # ---- workers ----------------------------------------------------------------------------------------------------
 
 

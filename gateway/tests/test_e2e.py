@@ -30,6 +30,7 @@ from helpers import (
     open_store,
     register_workers,
     running,
+    webhook_delivered,
     webhook_receiver,
 )
 
@@ -111,6 +112,7 @@ async def test_upload_through_http_workers_finalize_signed_webhook(
 
                 # And exactly one webhook arrives, signed with the key's secret, carrying the same result
                 await eventually(lambda: hook.deliveries)
+                await eventually(lambda: webhook_delivered(http, view["id"], key.headers))
                 await asyncio.sleep(0.5)  # no second delivery follows
                 assert len(hook.deliveries) == 1
                 delivery = hook.deliveries[0]
@@ -245,7 +247,8 @@ async def test_restart_with_webhook_pending_delivers_once(
             running(settings, second) as api,
         ):
             await eventually(lambda: hook.deliveries)
-            await asyncio.sleep(0.5)
+            await eventually(lambda: webhook_delivered(api, request_id, key.headers))
+            await asyncio.sleep(0.5)  # no second delivery follows
             body = (await api.get(f"/v1/requests/{request_id}", headers=key.headers)).json()
         # Then the webhook is delivered exactly once (the same delivery id and body as the failed attempts)
         assert len(hook.deliveries) == 1 and hook.attempts == attempts_before + 1

@@ -117,6 +117,8 @@ async def test_idle_open_requests_are_not_read_in_a_loop(
             assert response.status_code == 202, response.text
         watcher = watcher_of(api)
         await eventually(lambda: len(watcher.following) == 30)
+        # (once the first reads of the new requests have run: none in flight)
+        await eventually(lambda: not watcher._checks)
         await asyncio.sleep(0.5)
         checks = watcher.checks
         # When two seconds pass (the client polls every 0.02 s: the old watcher read each one ~100 times)

@@ -77,9 +77,12 @@ def valid_submission(n: int) -> dict[str, object]:
     }
 
 
-async def _burst(api: httpx.AsyncClient, key: Key, ipfs: HeldIpfs) -> tuple[list[int], list[int]]:
+async def _burst(
+    api: httpx.AsyncClient, key: Key, ipfs: HeldIpfs, *, valid_answer_first: bool = False
+) -> tuple[list[int], list[int]]:
     """Ten failing uploads take their reservations first; then ten valid submissions arrive; then the uploads
-    fail. Returns (statuses of the valid ones, statuses of the failing ones)."""
+    fail (`valid_answer_first`: once the valid ones have all been answered). Returns (statuses of the valid ones,
+    statuses of the failing ones)."""
     failing = [
         asyncio.create_task(
             api.post(
@@ -96,7 +99,10 @@ async def _burst(api: httpx.AsyncClient, key: Key, ipfs: HeldIpfs) -> tuple[list
         asyncio.create_task(api.post("/v1/requests", headers=key.headers, json=valid_submission(n)))
         for n in range(10)
     ]
-    await asyncio.sleep(0.5)  # the valid ones are in, behind the held reservations
+    if valid_answer_first:
+        await asyncio.wait(valid, timeout=30)
+    else:
+        await asyncio.sleep(0.5)  # the valid ones are in, behind the held reservations
     ipfs.release.set()
     failed = [r.status_code for r in await asyncio.gather(*failing)]
     accepted = [r.status_code for r in await asyncio.gather(*valid)]
@@ -129,7 +135,7 @@ async def test_control_without_waiting_valid_submissions_get_429(
         )
         key = new_key(store, quota=10)
         async with running(settings, sdk) as api:
-            accepted, failed = await _burst(api, key, ipfs)
+            accepted, failed = await _burst(api, key, ipfs, valid_answer_first=True)
             assert accepted == [429] * 10
             assert failed == [502] * 10
             assert store.get_key(key.record.id).used == 0  # type: ignore[union-attr]

@@ -131,9 +131,16 @@ def run_playground(
             if any(e.get("level") == "alert" for e in got):
                 break
             time.sleep(0.5)
-        time.sleep(1.0)  # let the page receive what the bot just sent
+        # The page receives what the bot sent a moment later: wait at least a second, and until it has as many
+        # events as the bot logged (at most 15 s more, then the test's assertion says what is missing)
+        settled, give_up = time.monotonic() + 1.0, time.monotonic() + 15
+        while True:
+            page: list[dict[str, object]] = driver.execute_script("return window.dfpnEvents || []")
+            now = time.monotonic()
+            if (now >= settled and len(page) >= len(got)) or now >= give_up:
+                break
+            time.sleep(0.2)
         driver.save_screenshot(str(events.with_suffix(".png")))
-        page: list[dict[str, object]] = driver.execute_script("return window.dfpnEvents || []")
         return got, page
     finally:
         driver.quit()

@@ -247,14 +247,15 @@ def test_the_readme_command_with_global_options_first_reaches_the_network(tmp_pa
         "--modality",
         "face",
     ]
-    # When it runs, Then the options were accepted and the node was asked: it is unreachable, said within 2 s
+    # When it runs, Then the options were accepted and the node was asked: it is unreachable, said within seconds
+    # (the retry budget of a refused connection is 1 s; outage retries would take ~8 s)
     started = time.monotonic()
     code, out, err = run(*argv)
     elapsed = time.monotonic() - started
     assert code == 1 and out == ""
     assert err.startswith(f"error: RPC_UNREACHABLE: {url} is unreachable") and "connection refused" in err
     assert "make localnet" in err and err.count("\n") == 1 and "Traceback" not in err
-    assert elapsed < 2.0
+    assert elapsed < 4.0
 
 
 def test_reading_commands_need_no_keypair_on_an_rpc_network(
@@ -319,7 +320,7 @@ def test_a_refused_rpc_endpoint_with_json(tmp_path: Path) -> None:
     started = time.monotonic()
     code, out, _ = run("config", "show", "--json", "--network", closed_port_url())
     assert code == 1 and json.loads(out)["error"]["code"] == "RPC_UNREACHABLE"
-    assert time.monotonic() - started < 2.0
+    assert time.monotonic() - started < 4.0  # not the ~8 s of outage retries
 
 
 def test_keypair_problems_are_one_line_naming_the_file(tmp_path: Path) -> None:

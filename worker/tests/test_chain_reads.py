@@ -12,7 +12,8 @@ from solders.pubkey import Pubkey
 
 from dfpn import LocalNetwork
 from dfpn.pda import config_address
-from dfpn_worker.chain import CLOCK_REUSE, Chain
+from dfpn_worker import chain as chain_module
+from dfpn_worker.chain import Chain
 from dfpn_worker.metrics import Metrics
 
 from helpers import RpcNetwork
@@ -35,21 +36,24 @@ async def test_jobs_share_one_clock_read_over_rpc(
 ) -> None:
     rpc = rpc_network.transport
     reads = _counting(monkeypatch, rpc, "unix_timestamp")
+    # a window long enough that a loaded machine's round trips cannot outlast it
+    reuse = 2.0
+    monkeypatch.setattr(chain_module, "CLOCK_REUSE", reuse)
     chain = Chain(rpc, Keypair(), Metrics(), 0.01)
     try:
         # Given twenty jobs that ask for the cluster clock at once
         times = await asyncio.gather(*(chain.now() for _ in range(20)))
-        # Then one read answered them all, with the cluster's time
+        # Then one read answered them all
         assert len(reads) == 1 and len(set(times)) == 1
-        assert abs(times[0] - await rpc.unix_timestamp()) <= 1
         # And a job asking again within CLOCK_REUSE is answered from that read
-        reads.clear()
-        await chain.now()
-        assert reads == []
-        # Control: once CLOCK_REUSE has passed, the clock is read again
-        await asyncio.sleep(CLOCK_REUSE + 0.05)
         await chain.now()
         assert len(reads) == 1
+        # Control: once CLOCK_REUSE has passed, the clock is read again
+        await asyncio.sleep(reuse + 0.05)
+        fresh = await chain.now()
+        assert len(reads) == 2
+        # And the time it gives is the cluster's
+        assert abs(fresh - await rpc.unix_timestamp()) <= 1
     finally:
         await chain.close()
 

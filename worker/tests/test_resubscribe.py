@@ -139,7 +139,7 @@ async def test_a_seat_drawn_while_the_websocket_was_cut_is_accepted_at_once(
     client = AsyncDFPNClient(RpcTransport(url), client_kp, auto_crank=False)
     try:
         await _wait(lambda: node.discovery.last_poll is not None and proxy.connections > 0, 60, "subscribed")
-        await asyncio.sleep(1.0)  # the subscription is confirmed
+        await asyncio.sleep(2.0)  # the subscription is confirmed (with room for a loaded machine)
 
         async def submit() -> str:
             sub = await client.submit_request(
