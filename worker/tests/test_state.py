@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -89,3 +91,27 @@ def test_a_state_directory_belongs_to_one_worker_key(tmp_path: Path) -> None:
     StateStore(tmp_path, "worker-a").close()
     with pytest.raises(StateError, match="worker-a"):
         StateStore(tmp_path, "worker-b")
+
+
+def test_processes_opening_a_new_state_directory_together_all_open_it(tmp_path: Path) -> None:
+    # Given six openings of a new state directory at once (a node starting while `dfpn-worker status` runs), a
+    # hundred times over: SQLite refuses the switch to WAL at once ("database is locked", no busy wait) while
+    # another fresh connection holds its read lock
+    def open_together(state_dir: Path) -> str:
+        start = threading.Barrier(6)
+
+        def open_one(_n: int) -> None:
+            start.wait()
+            StateStore(state_dir, "W1").close()
+
+        with ThreadPoolExecutor(6) as pool:
+            list(pool.map(open_one, range(6)))
+        db = sqlite3.connect(state_dir / DB_NAME)
+        try:
+            return str(db.execute("PRAGMA journal_mode").fetchone()[0])
+        finally:
+            db.close()
+
+    # When each opens it, Then every one opens it, and the file is in WAL mode
+    for round_ in range(100):
+        assert open_together(tmp_path / f"round{round_}") == "wal"

@@ -40,6 +40,8 @@ logger = logging.getLogger(__name__)
 DB_NAME = "worker.sqlite3"
 #: 2: `jobs.model`, the address of the committed model (model ids are scoped by developer since #14).
 SCHEMA_VERSION = 2
+#: Seconds a connection waits for another process's lock on the state file (a CLI command beside the node).
+LOCK_WAIT = 30.0
 
 
 class Phase(StrEnum):
@@ -144,6 +146,23 @@ CREATE INDEX IF NOT EXISTS jobs_unfinished ON jobs (finished);
 """
 
 
+def _enter_wal(db: sqlite3.Connection) -> None:
+    """Switch the file to WAL (persistent: a no-op once done). SQLite answers "database is locked" at once, without
+    waiting, when two fresh connections both hold a read lock and try to switch; a node and `dfpn-worker status`
+    opening a new state directory together do that, so the switch is retried for up to `LOCK_WAIT` seconds."""
+    give_up = time.monotonic() + LOCK_WAIT
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as e:
+            if "locked" not in str(e) or time.monotonic() >= give_up:
+                raise
+            time.sleep(
+                0.01 + 0.04 * os.urandom(1)[0] / 255
+            )  # spread: both retrying in step would collide again
+
+
 class StateError(Exception):
     """The state directory cannot be used (another worker's state, an unreadable database)."""
 
@@ -157,12 +176,14 @@ class StateStore:
         self.path = self.dir / DB_NAME
         try:
             # The writer: used only by the writer thread (one at a time), hence check_same_thread=False.
-            self._writer = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-            self._writer.execute("PRAGMA journal_mode=WAL")
+            self._writer = sqlite3.connect(
+                self.path, timeout=LOCK_WAIT, isolation_level=None, check_same_thread=False
+            )
+            _enter_wal(self._writer)
             self._writer.execute("PRAGMA synchronous=NORMAL")
             self._writer.executescript(_SCHEMA)
             _migrate(self._writer)
-            self._db = sqlite3.connect(self.path, isolation_level=None)
+            self._db = sqlite3.connect(self.path, timeout=LOCK_WAIT, isolation_level=None)
         except sqlite3.Error as e:
             raise StateError(f"cannot open the worker state {self.path}: {e}") from e
         for path in (self.path, *(self.path.with_name(self.path.name + x) for x in ("-wal", "-shm"))):
