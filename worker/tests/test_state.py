@@ -115,3 +115,30 @@ def test_processes_opening_a_new_state_directory_together_all_open_it(tmp_path: 
     # When each opens it, Then every one opens it, and the file is in WAL mode
     for round_ in range(100):
         assert open_together(tmp_path / f"round{round_}") == "wal"
+
+
+def test_of_two_keys_opening_a_new_state_directory_together_one_owns_it(tmp_path: Path) -> None:
+    # Given two worker keys opening the same new state directory at once, fifty times over
+    def open_together(state_dir: Path) -> list[str]:
+        start = threading.Barrier(2)
+
+        def open_as(worker: str) -> str:
+            start.wait()
+            try:
+                StateStore(state_dir, worker).close()
+            except StateError:
+                return "refused"
+            return worker
+
+        with ThreadPoolExecutor(2) as pool:
+            return sorted(pool.map(open_as, ["W1", "W2"]))
+
+    for round_ in range(50):
+        state_dir = tmp_path / f"round{round_}"
+        # When each opens it, Then one owns it and the other is refused
+        opened = open_together(state_dir)
+        assert opened in (["W1", "refused"], ["W2", "refused"]), opened
+        # And the owner is the one that opened it (control: it opens it again, the other key still cannot)
+        StateStore(state_dir, opened[0]).close()
+        with pytest.raises(StateError, match="holds the state of worker"):
+            StateStore(state_dir, "W2" if opened[0] == "W1" else "W1")

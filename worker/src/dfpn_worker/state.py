@@ -193,11 +193,8 @@ class StateStore:
         #: Writes so far, and those made with an fsync (`durable`): the benchmark reports them.
         self.writes = 0
         self.durable_writes = 0
-        owner = self._meta("worker")
-        if owner is None:
-            self._set_meta("worker", worker)
-            self._set_meta("schema", str(SCHEMA_VERSION))
-        elif owner != worker:
+        owner = self._claim(worker)
+        if owner != worker:
             self.close()
             raise StateError(
                 f"{self.path} holds the state of worker {owner}, not {worker}: use another state_dir per key."
@@ -208,13 +205,20 @@ class StateStore:
         row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return None if row is None else str(row[0])
 
-    def _set_meta(self, key: str, value: str) -> None:
+    def _claim(self, worker: str) -> str | None:
+        """Record `worker` as the directory's owner unless one is recorded; return the owner. One transaction: of
+        two keys opening a new directory together, one owns it and the other is refused."""
+
         def write() -> None:
             with self._writer:
                 self._writer.execute("BEGIN IMMEDIATE")
-                self._writer.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+                self._writer.executemany(
+                    "INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)",
+                    [("worker", worker), ("schema", str(SCHEMA_VERSION))],
+                )
 
         self._thread.submit(write).result()
+        return self._meta("worker")
 
     def put(self, job: Job, *, durable: bool = False) -> Job:
         """Insert or replace `job` (with `updated_at` set) and return it once committed: surviving a crash of the
