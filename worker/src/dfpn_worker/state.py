@@ -158,9 +158,8 @@ def _enter_wal(db: sqlite3.Connection) -> None:
         except sqlite3.OperationalError as e:
             if "locked" not in str(e) or time.monotonic() >= give_up:
                 raise
-            time.sleep(
-                0.01 + 0.04 * os.urandom(1)[0] / 255
-            )  # spread: both retrying in step would collide again
+            # a random pause: two openers retrying in step would collide again
+            time.sleep(0.01 + 0.04 * os.urandom(1)[0] / 255)
 
 
 class StateError(Exception):
