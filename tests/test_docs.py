@@ -946,12 +946,15 @@ def gateway_prelude(sh: Shell) -> Iterator[dict[str, str]]:
             import time
 
             time.sleep(0.2)
+        else:
+            pytest.fail("the gateway never answered /v1/health: " + (sh.workdir / "gateway.log").read_text())
         with (sh.workdir / "photo.jpg").open("rb") as f:
             answer = httpx.post(
                 f"{url}/v1/requests",
                 headers={"X-API-Key": key},
                 files={"file": f},
                 data={"modalities": "ImageAuthenticity"},
+                timeout=60,  # the first submission of a fresh gateway, on a machine busy with other suites
             )
         assert answer.status_code == 202, answer.text
         yield {"GATEWAY_URL": url, "GATEWAY_KEY": key, "REQUEST_ID": answer.json()["id"]}

@@ -163,14 +163,18 @@ async def test_a_callers_solana_py_client_carries_the_sdk_over_a_validator(
             info = await client.get_request(sub.id)
             # and a change of an account (the wallet's balance) wakes its subscription (solana-py's SolanaWsClient)
             await client.transport.wait_for_change(wallet.pubkey(), 1.0)  # subscribes
-            started = time.monotonic()
-            airdrop = asyncio.create_task(rpc.airdrop(wallet.pubkey(), LAMPORTS_PER_SOL))
-            await client.transport.wait_for_change(wallet.pubkey(), 30.0)
-            woke = time.monotonic() - started
-            await airdrop
+            # (up to three airdrops: on a loaded machine the subscription may not be live yet for the first)
+            for _ in range(3):
+                started = time.monotonic()
+                airdrop = asyncio.create_task(rpc.airdrop(wallet.pubkey(), LAMPORTS_PER_SOL))
+                await client.transport.wait_for_change(wallet.pubkey(), 15.0)
+                woke = time.monotonic() - started
+                await airdrop
+                if woke < 12:
+                    break
         # Then every call went through that client: airdrop, blockhash, send, confirmation, reads
         request = Pubkey.from_string(sub.id)
-        assert info.fee_lamports == sub.fee_lamports and woke < 25
+        assert info.fee_lamports == sub.fee_lamports and woke < 12
         for method in ("requestAirdrop", "getLatestBlockhash", "sendTransaction", "getSignatureStatuses"):
             assert method in solana_client.methods, (method, solana_client.methods)
         assert "getAccountInfo" in solana_client.methods

@@ -52,12 +52,14 @@ def livekit_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         )
     url = f"http://127.0.0.1:{http}/"
     try:
-        for _ in range(100):
+        for _ in range(600):  # up to a minute on a busy machine
             try:
                 with urllib.request.urlopen(url, timeout=1) as r:
                     if r.status == 200:
                         break
             except OSError:
+                if proc.poll() is not None:
+                    pytest.fail(f"livekit-server exited: {log.read_text()[-2000:]}")
                 time.sleep(0.1)
         else:
             pytest.fail(f"livekit-server did not start: {log.read_text()[-2000:]}")

@@ -106,7 +106,10 @@ async def test_camera_alert_reaches_the_room_data_channel(
     await detector.start()
     try:
         # When the three publish frames for a while
-        await pump(pubs, lambda: any(e["level"] == "alert" for _, _, e in got), timeout=20)
+        def alice_seen() -> bool:
+            return ("alice", "video") in {(t.participant_id, t.kind) for t in detector.monitor.tracks()}
+
+        await pump(pubs, lambda: any(e["level"] == "alert" for _, _, e in got) and alice_seen(), timeout=30)
         await pump(pubs, lambda: False, timeout=1.0)  # and a little longer: nothing else may arrive
         # Then the observer received SUSPICIOUS then ALERT for mallory's camera on the topic
         assert [(t, e["level"], e["participant_id"]) for t, _, e in got] == [

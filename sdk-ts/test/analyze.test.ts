@@ -172,12 +172,18 @@ describe('analyze on the local network with three test workers', () => {
   });
 
   test('leaving analyzeStream early stops it (no hang), a failure is thrown from the loop', async () => {
+    const count = async () => (await setup.client.listRequests({ client: setup.client.wallet.address })).length;
+    const before = await count();
     const started = Date.now();
     for await (const event of setup.client.analyzeStream(JPEG, { timeout: 30_000 })) {
       expect(event.type).toBe('progress');
       break;
     }
     expect(Date.now() - started).toBeLessThan(10_000);
+    // (left at its first report, 'uploading': the submission already under way lands, and is not followed; wait
+    // for it so that it cannot land in the middle of the next test's count)
+    for (let i = 0; i < 300 && (await count()) === before; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await count()).toBe(before + 1);
     const failing = setup.client.analyzeStream(bytes('what is this'), {});
     await expect(failing.next()).rejects.toMatchObject({ code: ErrorCode.INVALID_ARGUMENT });
   });

@@ -545,7 +545,8 @@ describe('drawing in the client flows', () => {
       const sleeperState = accepts ? SEAT_STATE_JOINED : SEAT_STATE_DRAWN;
       const waiting = client.waitForResult(request, { timeout: 20_000 });
       // Wait until the two test workers committed while the sleeper's seat is still uncommitted
-      for (let i = 0; i < 400 && requestAccount(net, request).commits < 2; i++) await new Promise((r) => setTimeout(r, 10));
+      for (let i = 0; i < 2000 && requestAccount(net, request).commits < 2; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(requestAccount(net, request).commits).toBe(2);
       const answerBy = protocol.answerBy(requestAccount(net, request), requestAccount(net, request).seats[1]!);
       // A second before the sleeper's answer time the waiting client leaves its seat alone
       net.setTime(answerBy - 1n);
