@@ -68,7 +68,7 @@ def test_under_load_the_spinners_yield_and_the_validator_still_confirms(
     # measured against what was free, as the machine may be running more than this test)
     spinning, idle = _shares(local_pid, 2.0)
     if spinning + idle < 0.1:
-        pytest.skip("no CPU was free to measure the control against (the machine is busy with something else)")
+        pytest.skip("no CPU was free to measure the control against (the machine is busy elsewhere)")
     assert spinning > 0.5 * min(1.0, spinning + idle)
     # When every core runs a busy loop of normal priority
     burners = [
